@@ -1,0 +1,169 @@
+//! The garbage-collected heap that guest objects live in.
+//!
+//! # The API (stable; `pyguest` and the examples are written against it)
+//! * [`Gc<T>`]: a copyable, pointer-sized handle to a heap object. It derefs to `&T`.
+//! * `#[derive(Trace)]` (re-exported as `metatracer::Trace`): declares which fields hold
+//!   references. Only types implementing [`Trace`] can be allocated.
+//! * [`alloc`], [`alloc_array`], [`alloc_array_from_slice`]: fixed-size objects and
+//!   variable-size arrays ([`Array<T>`], elements inline after a length word).
+//! * Mutation goes through [`GcCell<T>`] (a `Cell` for GC objects) or [`Array::set`]; both run
+//!   the write barrier, so interpreter code cannot forget it. Plain fields of an object are
+//!   immutable once allocated.
+//! * Values that need `Drop` (a `String`, a `Vec<u8>`, a file) may live inside objects; the
+//!   GC runs their destructor when the object dies. Rust containers that hold GC references
+//!   (`Vec<Gc<T>>`, ...) must not be put in GC objects: use `Array`/`GcCell` instead (a
+//!   `Vec<T>` field with `T::HAS_REFS` fails to compile).
+//!
+//! # The rooting rule (what interpreter writers must follow)
+//! 1. `Gc` handles in local variables and arguments on the native stack are always safe: the
+//!    collector scans the stack and registers conservatively and pins what they point to.
+//! 2. `Gc` handles stored inside GC objects are safe (they are traced).
+//! 3. `Gc` handles anywhere else on the Rust heap or in statics (a `Vec<Gc<T>>` local, a
+//!    `HashMap`, a `thread_local!`) are invisible to the collector. Keep such collections in a
+//!    [`RootedVec`] (scratch vectors) or hold a [`Root`] (long-lived handles).
+//!
+//! The heap is per thread: `Gc<T>` is neither `Send` nor `Sync`.
+//!
+//! # Implementation status
+//! This file fixes the API; the collector behind it lives in the sibling modules.
+
+mod heap;
+mod roots;
+mod trace;
+
+pub use heap::{alloc, alloc_array, alloc_array_from_slice, collect, stats, Array, GcStats};
+pub use roots::{Root, RootedVec};
+pub use trace::{Trace, Tracer};
+
+use std::cell::UnsafeCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::ptr::NonNull;
+
+/// A handle to an object of type `T` in the GC heap: one pointer, `Copy`, not `Send`.
+///
+/// The pointer addresses the payload (`T` itself); the GC's header word sits just before it.
+#[repr(transparent)]
+pub struct Gc<T: ?Sized> {
+    ptr: NonNull<T>,
+    _not_send: PhantomData<*const T>,
+}
+
+impl<T: ?Sized> Clone for Gc<T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: ?Sized> Copy for Gc<T> {}
+
+impl<T: ?Sized> Deref for Gc<T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: a `Gc` always points at a live, initialized object: the collector keeps every
+        // object reachable from the stack, from roots or from other live objects.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<T: ?Sized> Gc<T> {
+    /// Whether two handles name the same object.
+    #[inline(always)]
+    pub fn ptr_eq(a: Gc<T>, b: Gc<T>) -> bool {
+        std::ptr::addr_eq(a.ptr.as_ptr(), b.ptr.as_ptr())
+    }
+    /// The object's address (for identity hashing, `id()`, and JIT code).
+    #[inline(always)]
+    pub fn as_ptr(self) -> *const T {
+        self.ptr.as_ptr()
+    }
+}
+
+impl<T> Gc<T> {
+    /// The object's address as an integer.
+    #[inline(always)]
+    pub fn addr(self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+    /// Rebuilds a handle from [`Gc::as_ptr`].
+    ///
+    /// # Safety
+    /// `ptr` must be the address of a live object of type `T` allocated by this thread's heap.
+    #[inline(always)]
+    pub unsafe fn from_raw(ptr: *const T) -> Gc<T> {
+        Gc {
+            // SAFETY: the caller promises `ptr` is a live heap object, hence non-null.
+            ptr: unsafe { NonNull::new_unchecked(ptr as *mut T) },
+            _not_send: PhantomData,
+        }
+    }
+    /// Reinterprets the handle as a handle to another type.
+    ///
+    /// # Safety
+    /// The object must really be a `U` (for example both are `#[repr(C)]` with a common prefix
+    /// and the caller checked a type tag).
+    #[inline(always)]
+    pub unsafe fn cast<U>(self) -> Gc<U> {
+        Gc {
+            ptr: self.ptr.cast(),
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized> fmt::Debug for Gc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Gc({:p})", self.ptr.as_ptr())
+    }
+}
+
+/// A mutable slot inside a GC object, like [`std::cell::Cell`] but with the write barrier.
+///
+/// `set` is the only way to change it, and it always runs the barrier, so an old object that
+/// starts pointing at a young one is never missed by a minor collection.
+#[repr(transparent)]
+pub struct GcCell<T: Copy> {
+    value: UnsafeCell<T>,
+}
+
+impl<T: Copy> GcCell<T> {
+    /// A new cell holding `value`.
+    #[inline(always)]
+    pub const fn new(value: T) -> Self {
+        GcCell {
+            value: UnsafeCell::new(value),
+        }
+    }
+    /// The current value.
+    #[inline(always)]
+    pub fn get(&self) -> T {
+        // SAFETY: single-threaded (`Gc` is !Send) and no reference to the inside is ever handed
+        // out, so this read cannot overlap a write.
+        unsafe { *self.value.get() }
+    }
+    /// Stores `value`, running the write barrier for the slot.
+    #[inline(always)]
+    pub fn set(&self, value: T)
+    where
+        T: Trace,
+    {
+        // SAFETY: as in `get`; no reference to the inside exists.
+        unsafe { *self.value.get() = value };
+        if T::HAS_REFS {
+            heap::write_barrier(self.value.get() as *const u8);
+        }
+    }
+    /// Raw address of the slot (for the JIT and the collector).
+    #[inline(always)]
+    pub fn as_ptr(&self) -> *mut T {
+        self.value.get()
+    }
+}
+
+impl<T: Copy + fmt::Debug> fmt::Debug for GcCell<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("GcCell").field(&self.get()).finish()
+    }
+}

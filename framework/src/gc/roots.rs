@@ -1,0 +1,223 @@
+//! Roots held outside the native stack and outside GC objects: [`Root`] (one long-lived handle,
+//! e.g. in an interpreter struct on the Rust heap) and [`RootedVec`] (a scratch vector of
+//! references, e.g. the arguments a builtin collects before calling back into the guest).
+//!
+//! Both register themselves in a per-thread table the collector traces precisely (and updates
+//! when it moves objects); dropping them unregisters.
+
+use super::trace::{Trace, Tracer};
+use super::Gc;
+use std::cell::{RefCell, UnsafeCell};
+
+type TraceFn = unsafe fn(*const (), &mut Tracer);
+
+thread_local! {
+    static ROOTS: RefCell<RootTable> = const { RefCell::new(RootTable { entries: Vec::new(), free: Vec::new() }) };
+}
+
+struct RootTable {
+    entries: Vec<Option<(*const (), TraceFn)>>,
+    free: Vec<usize>,
+}
+
+fn register(ptr: *const (), f: TraceFn) -> usize {
+    ROOTS.with(|r| {
+        let mut r = r.borrow_mut();
+        if let Some(i) = r.free.pop() {
+            r.entries[i] = Some((ptr, f));
+            i
+        } else {
+            r.entries.push(Some((ptr, f)));
+            r.entries.len() - 1
+        }
+    })
+}
+
+fn unregister(i: usize) {
+    // `try_with`: roots dropped during thread teardown need no unregistering.
+    let _ = ROOTS.try_with(|r| {
+        let mut r = r.borrow_mut();
+        r.entries[i] = None;
+        r.free.push(i);
+    });
+}
+
+/// Visits every registered root (used by the collector).
+#[allow(dead_code)]
+pub(crate) fn trace_roots(tracer: &mut Tracer) {
+    ROOTS.with(|r| {
+        let r = r.borrow();
+        for (ptr, f) in r.entries.iter().flatten() {
+            // SAFETY: registered entries point at live boxes owned by their `Root`/`RootedVec`.
+            unsafe { f(*ptr, tracer) }
+        }
+    })
+}
+
+unsafe fn trace_cell<T: Trace>(p: *const (), t: &mut Tracer) {
+    // SAFETY: `p` is the `UnsafeCell<T>` box registered by `Root::new`/`RootedVec::new`.
+    unsafe { (*(*(p as *const UnsafeCell<T>)).get()).trace(t) }
+}
+
+unsafe fn trace_vec<T: Trace>(p: *const (), t: &mut Tracer) {
+    // SAFETY: `p` is the `UnsafeCell<Vec<T>>` box registered by `RootedVec::new`.
+    let v = unsafe { &*(*(p as *const UnsafeCell<Vec<T>>)).get() };
+    for x in v {
+        x.trace(t);
+    }
+}
+
+/// A long-lived handle that keeps its object alive from anywhere (the Rust heap, a static).
+pub struct Root<T: 'static> {
+    cell: Box<UnsafeCell<Gc<T>>>,
+    index: usize,
+}
+
+impl<T: 'static> Root<T> {
+    /// Roots `gc` until the returned handle is dropped.
+    pub fn new(gc: Gc<T>) -> Root<T> {
+        let cell = Box::new(UnsafeCell::new(gc));
+        let index = register(
+            &*cell as *const UnsafeCell<Gc<T>> as *const (),
+            trace_cell::<Gc<T>>,
+        );
+        Root { cell, index }
+    }
+    /// The rooted object (its current address: the collector may have moved it).
+    #[inline]
+    pub fn get(&self) -> Gc<T> {
+        // SAFETY: single-threaded; the collector only writes while no mutator code runs.
+        unsafe { *self.cell.get() }
+    }
+    /// Points the root at another object.
+    #[inline]
+    pub fn set(&self, gc: Gc<T>) {
+        // SAFETY: as in `get`.
+        unsafe { *self.cell.get() = gc }
+    }
+}
+
+impl<T: 'static> Clone for Root<T> {
+    fn clone(&self) -> Self {
+        Root::new(self.get())
+    }
+}
+
+impl<T: 'static> Drop for Root<T> {
+    fn drop(&mut self) {
+        unregister(self.index);
+    }
+}
+
+/// A growable vector whose elements are roots: use it for scratch collections of references
+/// that live on the Rust heap while guest code (and so the collector) may run.
+///
+/// Elements are read by value (`get`, `iter`, `to_vec`); there is no slice view, because the
+/// collector rewrites elements when it moves objects.
+pub struct RootedVec<T: Trace + Copy> {
+    cell: Box<UnsafeCell<Vec<T>>>,
+    index: usize,
+}
+
+impl<T: Trace + Copy> RootedVec<T> {
+    /// An empty rooted vector.
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+    /// An empty rooted vector with room for `n` elements.
+    pub fn with_capacity(n: usize) -> Self {
+        let cell = Box::new(UnsafeCell::new(Vec::with_capacity(n)));
+        let index = register(
+            &*cell as *const UnsafeCell<Vec<T>> as *const (),
+            trace_vec::<T>,
+        );
+        RootedVec { cell, index }
+    }
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    fn v(&self) -> &mut Vec<T> {
+        // SAFETY: single-threaded; no reference into the vector escapes these methods.
+        unsafe { &mut *self.cell.get() }
+    }
+    /// Appends `x`.
+    #[inline]
+    pub fn push(&self, x: T) {
+        self.v().push(x)
+    }
+    /// Removes and returns the last element.
+    #[inline]
+    pub fn pop(&self) -> Option<T> {
+        self.v().pop()
+    }
+    /// Element `i` (panics when out of bounds).
+    #[inline]
+    pub fn get(&self, i: usize) -> T {
+        self.v()[i]
+    }
+    /// Replaces element `i`.
+    #[inline]
+    pub fn set(&self, i: usize, x: T) {
+        self.v()[i] = x
+    }
+    /// Number of elements.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.v().len()
+    }
+    /// Whether it is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.v().is_empty()
+    }
+    /// Removes all elements.
+    pub fn clear(&self) {
+        self.v().clear()
+    }
+    /// Inserts `x` at `i`.
+    pub fn insert(&self, i: usize, x: T) {
+        self.v().insert(i, x)
+    }
+    /// Removes element `i`.
+    pub fn remove(&self, i: usize) -> T {
+        self.v().remove(i)
+    }
+    /// Shortens to `n` elements.
+    pub fn truncate(&self, n: usize) {
+        self.v().truncate(n)
+    }
+    /// A copy of the elements (unrooted: do not keep it across allocation).
+    pub fn to_vec(&self) -> Vec<T> {
+        self.v().clone()
+    }
+    /// Iterates by value over a snapshot-free index walk (re-reads after each step, so it sees
+    /// the collector's updates).
+    pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
+    }
+    /// Sorts in place with a comparison that must not allocate.
+    pub fn sort_by(&self, f: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+        self.v().sort_by(f)
+    }
+    /// Reverses in place.
+    pub fn reverse(&self) {
+        self.v().reverse()
+    }
+}
+
+impl<T: Trace + Copy> Default for RootedVec<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Trace + Copy> Extend<T> for RootedVec<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        self.v().extend(iter)
+    }
+}
+
+impl<T: Trace + Copy> Drop for RootedVec<T> {
+    fn drop(&mut self) {
+        unregister(self.index);
+    }
+}

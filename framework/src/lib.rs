@@ -1,0 +1,14 @@
+//! `metatracer`: a meta-tracing JIT framework in Rust (what RPython's JIT toolchain is to PyPy).
+//!
+//! A language implementer writes a plain Rust interpreter, annotates it, and gets a tracing JIT
+//! and a generational garbage collector. This crate knows nothing about any particular guest
+//! language; guests use only its public API and the macros it re-exports.
+//!
+//! Subsystems (see `docs/ARCHITECTURE.md` for the map):
+//! * [`gc`]: the garbage-collected heap guest objects live in (`Gc<T>`, `#[derive(Trace)]`).
+
+extern crate self as metatracer;
+
+pub mod gc;
+
+pub use metatracer_macros::Trace;

@@ -1,0 +1,89 @@
+//! Tests of the GC's public API surface: allocation, cells, arrays, roots, and the derive.
+
+use metatracer::gc::{self, Gc, GcCell, Root, RootedVec, Trace};
+
+#[derive(metatracer::Trace)]
+struct Node {
+    value: i64,
+    next: GcCell<Option<Gc<Node>>>,
+    #[gc(no_trace)]
+    label: String,
+}
+
+#[derive(metatracer::Trace)]
+#[allow(dead_code)]
+enum Shape {
+    Leaf(i64),
+    Pair { left: Gc<Node>, right: Gc<Node> },
+    Empty,
+}
+
+#[derive(metatracer::Trace)]
+struct Plain {
+    a: i64,
+    b: f64,
+}
+
+#[test]
+fn has_refs_is_derived_from_fields() {
+    assert!(Node::HAS_REFS);
+    assert!(Shape::HAS_REFS);
+    assert!(!Plain::HAS_REFS);
+    assert!(!<Vec<u8> as Trace>::HAS_REFS);
+}
+
+#[test]
+fn alloc_and_mutate_a_linked_list() {
+    let mut head: Option<Gc<Node>> = None;
+    for i in 0..1000 {
+        let n = gc::alloc(Node {
+            value: i,
+            next: GcCell::new(None),
+            label: format!("n{i}"),
+        });
+        n.next.set(head);
+        head = Some(n);
+    }
+    let mut sum = 0;
+    let mut count = 0;
+    let mut cur = head;
+    while let Some(n) = cur {
+        sum += n.value;
+        count += 1;
+        cur = n.next.get();
+    }
+    assert_eq!(count, 1000);
+    assert_eq!(sum, 999 * 1000 / 2);
+    assert_eq!(head.unwrap().label, "n999");
+}
+
+#[test]
+fn arrays_get_set_and_bounds() {
+    let a = gc::alloc_array(10, 7i64);
+    assert_eq!(a.len(), 10);
+    a.set(3, 42);
+    assert_eq!(a.get(3), 42);
+    assert_eq!(a.as_slice().iter().sum::<i64>(), 9 * 7 + 42);
+    let b = gc::alloc_array_from_slice(&[1u8, 2, 3]);
+    assert_eq!(b.as_slice(), &[1, 2, 3]);
+    let r = std::panic::catch_unwind(|| gc::alloc_array(2, 0i64).get(2));
+    assert!(r.is_err());
+}
+
+#[test]
+fn roots_and_rooted_vecs_hold_values() {
+    let n = gc::alloc(Node {
+        value: 5,
+        next: GcCell::new(None),
+        label: String::new(),
+    });
+    let root = Root::new(n);
+    let v: RootedVec<Gc<Node>> = RootedVec::new();
+    for _ in 0..3 {
+        v.push(root.get());
+    }
+    gc::collect();
+    assert_eq!(v.len(), 3);
+    assert!(v.iter().all(|x| Gc::ptr_eq(x, root.get())));
+    assert_eq!(v.pop().unwrap().value, 5);
+}
