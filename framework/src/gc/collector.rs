@@ -38,7 +38,7 @@
 use super::heap::{TypeInfo, FAST};
 use super::layout::*;
 use super::oldgen::{self, OldGen, PAGE, SMALL_MAX};
-use super::stack::scan_stack;
+use super::stack;
 use super::trace::Tracer;
 use super::{roots, weak};
 use std::cell::RefCell;
@@ -67,6 +67,8 @@ pub(crate) struct Collector {
     old: OldGen,
     next_major: usize,
     collections: u64,
+    /// Stack pointer at the entry into the collector (0 outside collector entry points).
+    stack_lo: usize,
     stats: GcStats,
 }
 
@@ -107,11 +109,25 @@ fn with_collector<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
     }
 }
 
+/// Like `with_collector`, for entry points that may collect: spills the registers and
+/// records the stack bound first, so that the scan covers exactly the mutator's frames.
+#[inline(always)]
+fn with_collector_gc<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
+    stack::with_spilled_registers(|lo| {
+        with_collector(|c| {
+            c.stack_lo = lo;
+            let r = f(c);
+            c.stack_lo = 0;
+            r
+        })
+    })
+}
+
 /// Slow path of allocation (nursery segment exhausted, stress mode, or large object).
 #[cold]
 #[inline(never)]
 pub(crate) fn alloc_slow(info: &'static TypeInfo, total: usize) -> *mut u8 {
-    with_collector(|c| c.alloc_slow(info, total))
+    with_collector_gc(|c| c.alloc_slow(info, total))
 }
 
 /// Records that the nursery object at `payload` needs its destructor run if it dies young.
@@ -134,11 +150,11 @@ pub(crate) fn remember_card(card: usize) {
 }
 
 pub(crate) fn collect_major() {
-    with_collector(|c| c.major());
+    with_collector_gc(|c| c.major());
 }
 
 pub(crate) fn collect_minor() {
-    with_collector(|c| {
+    with_collector_gc(|c| {
         c.minor();
         c.after_minor();
     });
@@ -267,6 +283,7 @@ impl Collector {
             old,
             next_major,
             collections: 0,
+            stack_lo: 0,
             stats: GcStats::default(),
             cfg,
         };
@@ -398,8 +415,9 @@ impl Collector {
     /// Collects the stack words that may point into the used nursery, sorted.
     fn nursery_candidates(&self, used_end: usize) -> Vec<usize> {
         let ns = self.nursery_start;
-        let mut c: Vec<usize> =
-            scan_stack(|it| it.filter(|&w| w > ns && w <= used_end).collect::<Vec<_>>());
+        let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
+            it.filter(|&w| w > ns && w <= used_end).collect::<Vec<_>>()
+        });
         c.sort_unstable();
         c.dedup();
         c
@@ -592,7 +610,7 @@ impl Collector {
             self.nursery_start,
             self.nursery_len,
         );
-        let cands: Vec<usize> = scan_stack(|it| {
+        let cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
             it.filter(|&w| w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl)
                 .collect::<Vec<_>>()
         });

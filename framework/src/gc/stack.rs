@@ -50,11 +50,12 @@ fn query_stack_top() -> usize {
     }
 }
 
-/// Spills the callee-saved registers, then calls `f(words)` where `words` iterates (by
-/// volatile reads) over every aligned stack word from the current stack pointer (which is
-/// below the spill area) up to the stack top.
+/// Spills the callee-saved registers into this frame and calls `f(lo)`, where `lo` is the
+/// stack pointer of this frame (below the spill area). While `f` runs, [`scan`] from `lo`
+/// sees every frame of the callers of this function plus the spilled registers, and none of
+/// the frames `f` itself creates (whose stale slots would cause spurious pinning).
 #[inline(never)]
-pub(crate) fn scan_stack<R>(f: impl FnOnce(&mut dyn Iterator<Item = usize>) -> R) -> R {
+pub(crate) fn with_spilled_registers<R>(f: impl FnOnce(usize) -> R) -> R {
     let mut regs = [0usize; 6];
     let sp: usize;
     // SAFETY: stores six registers into the local array `regs` (48 bytes, valid for writes)
@@ -73,16 +74,23 @@ pub(crate) fn scan_stack<R>(f: impl FnOnce(&mut dyn Iterator<Item = usize>) -> R
             options(nostack, preserves_flags),
         );
     }
-    let top = stack_top();
-    let start = sp & !7;
-    debug_assert!(start <= regs.as_ptr() as usize && (regs.as_ptr() as usize) < top);
-    let mut it = (start..top).step_by(8).map(|a| {
-        // SAFETY: `a` is an aligned address inside this thread's mapped stack, between the
-        // current stack pointer and the stack top; a volatile read of a usize creates no
-        // reference and tolerates any bit pattern.
-        unsafe { std::ptr::read_volatile(a as *const usize) }
-    });
-    let r = f(&mut it);
+    debug_assert!(sp <= regs.as_ptr() as usize);
+    let r = f(sp & !7);
     std::hint::black_box(&regs);
     r
+}
+
+/// Calls `f(words)` where `words` iterates (by volatile reads) over every aligned stack word
+/// from `lo` (a value from [`with_spilled_registers`] whose call is still active) up to the
+/// stack top.
+pub(crate) fn scan<R>(lo: usize, f: impl FnOnce(&mut dyn Iterator<Item = usize>) -> R) -> R {
+    let top = stack_top();
+    assert!(lo != 0 && lo < top, "GC stack scan without a stack bound");
+    let mut it = (lo..top).step_by(8).map(|a| {
+        // SAFETY: `a` is an aligned address inside this thread's mapped stack, between a
+        // live frame's stack pointer and the stack top; a volatile read of a usize creates
+        // no reference and tolerates any bit pattern.
+        unsafe { std::ptr::read_volatile(a as *const usize) }
+    });
+    f(&mut it)
 }
