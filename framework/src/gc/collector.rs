@@ -46,11 +46,18 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 const POISON: usize = 0xdead_beef_dead_beef;
+const CHUNK_SHIFT: u32 = 12;
+const CHUNK: usize = 1 << CHUNK_SHIFT;
 
 pub(crate) struct Collector {
     cfg: Config,
     nursery_start: usize,
     nursery_len: usize,
+    /// Per nursery chunk (`CHUNK` bytes): the address of a header (object or hole) at or
+    /// before the chunk's first object start from which a forward walk reaches the chunk's
+    /// objects; 0 = none recorded since the last minor collection. Lets the conservative scan
+    /// find the object containing an address by walking at most about one chunk.
+    chunk_entry: Vec<usize>,
     /// Free gaps of the nursery (between pinned-old objects), ascending.
     segments: Vec<(usize, usize)>,
     /// Index of the segment being bumped through (`segments.len()` when none is left).
@@ -274,6 +281,7 @@ impl Collector {
             nursery_start,
             nursery_len: cfg.nursery,
             segments: vec![(nursery_start, nursery_start + cfg.nursery)],
+            chunk_entry: vec![0; cfg.nursery >> CHUNK_SHIFT],
             seg: 0,
             seg_used_from: nursery_start,
             pinned_old: BTreeMap::new(),
@@ -314,13 +322,40 @@ impl Collector {
     /// Makes segment `i` the current bump region (or none if `i` is past the end).
     fn enter_segment(&mut self, i: usize) {
         self.seg = i;
-        let (free, top) = self.segments.get(i).copied().unwrap_or((0, 0));
+        let (free, end) = self.segments.get(i).copied().unwrap_or((0, 0));
         self.seg_used_from = free;
-        let stress = self.cfg.stress;
-        FAST.with(|f| {
-            f.free.set(free);
-            f.top.set(if stress { free } else { top });
-        });
+        if free < end {
+            // `free` becomes a valid header (an object, or the hole `retire_segment` writes).
+            self.note_start(free, free);
+        }
+        FAST.with(|f| f.free.set(free));
+        self.set_top(free, end);
+    }
+
+    /// Sets the fast path's limit: the end of the segment, or the next chunk boundary after
+    /// `free` if that comes first (so that the slow path sees every chunk where objects start
+    /// and can keep `chunk_entry` up to date); `free` itself in stress mode.
+    fn set_top(&self, free: usize, end: usize) {
+        let top = if self.cfg.stress || free == 0 {
+            free
+        } else {
+            let ns = self.nursery_start;
+            let boundary = ns + (((free - ns) >> CHUNK_SHIFT) + 1) * CHUNK;
+            boundary.min(end)
+        };
+        FAST.with(|f| f.top.set(top));
+    }
+
+    /// Records that `[header, last]` is covered by the object (or hole) whose header is at
+    /// `header`, for the chunks it touches that have no entry yet.
+    #[inline]
+    fn note_start(&mut self, header: usize, last: usize) {
+        let ns = self.nursery_start;
+        for j in (header - ns) >> CHUNK_SHIFT..=(last - ns) >> CHUNK_SHIFT {
+            if self.chunk_entry[j] == 0 {
+                self.chunk_entry[j] = header;
+            }
+        }
     }
 
     /// Leaves the current segment: counts its used bytes and fills the rest with a hole.
@@ -360,11 +395,9 @@ impl Collector {
             if let Some(&(_, end)) = self.segments.get(self.seg) {
                 let free = FAST.with(|f| f.free.get());
                 if end - free >= total {
-                    let stress = self.cfg.stress;
-                    FAST.with(|f| {
-                        f.free.set(free + total);
-                        f.top.set(if stress { free + total } else { end });
-                    });
+                    self.note_start(free, free + total - 1);
+                    FAST.with(|f| f.free.set(free + total));
+                    self.set_top(free + total, end);
                     // SAFETY: `free..free+total` is unused memory of the current segment.
                     unsafe { *(free as *mut usize) = info as *const TypeInfo as usize };
                     return (free + HEADER_SIZE) as *mut u8;
@@ -423,14 +456,24 @@ impl Collector {
         c
     }
 
-    /// Walks the used nursery and pins every young object some candidate points into
-    /// (payload..=end). Returns the newly pinned payloads.
-    fn pin_candidates(&mut self, cands: &[usize], used_end: usize) -> Vec<usize> {
-        let mut pins = Vec::new();
-        let mut i = 0;
-        let mut obj = self.nursery_start;
-        while obj < used_end && i < cands.len() {
-            // SAFETY: the used nursery is a sequence of valid headers (objects or holes).
+    /// The header of the nursery object or hole whose bytes `[header + 8, end]` contain `c`
+    /// (`c < used_end`), walking forward from the nearest recorded chunk entry.
+    fn nursery_object_containing(&self, c: usize, used_end: usize) -> Option<(usize, usize)> {
+        let ns = self.nursery_start;
+        let mut j = ((c - ns) >> CHUNK_SHIFT).min(self.chunk_entry.len() - 1);
+        let mut obj = loop {
+            let e = self.chunk_entry[j];
+            if e != 0 && e + HEADER_SIZE <= c {
+                break e;
+            }
+            if j == 0 {
+                break ns;
+            }
+            j -= 1;
+        };
+        while obj < used_end && obj + HEADER_SIZE <= c {
+            // SAFETY: the used nursery is a sequence of valid headers (objects or holes),
+            // and chunk entries are headers in it.
             let h = unsafe { *(obj as *const usize) };
             let size = if h & HOLE != 0 {
                 hole_size(h)
@@ -439,16 +482,26 @@ impl Collector {
                 unsafe { info_of(h).object_size(obj + HEADER_SIZE) }
             };
             debug_assert!(size >= 8, "corrupt nursery at {obj:#x}");
-            let end = obj + size;
-            while i < cands.len() && cands[i] < obj + HEADER_SIZE {
-                i += 1;
+            if c <= obj + size {
+                return Some((obj, h));
             }
-            if i < cands.len() && cands[i] <= end && h & (HOLE | PINNED) == 0 {
-                // SAFETY: an object header in the nursery.
-                unsafe { *(obj as *mut usize) = h | PINNED };
-                pins.push(obj + HEADER_SIZE);
+            obj += size;
+        }
+        None
+    }
+
+    /// Pins every young nursery object some candidate points into (payload..=end). Returns
+    /// the newly pinned payloads.
+    fn pin_candidates(&mut self, cands: &[usize], used_end: usize) -> Vec<usize> {
+        let mut pins = Vec::new();
+        for &c in cands {
+            if let Some((obj, h)) = self.nursery_object_containing(c, used_end) {
+                if h & (HOLE | PINNED) == 0 {
+                    // SAFETY: an object header in the nursery.
+                    unsafe { *(obj as *mut usize) = h | PINNED };
+                    pins.push(obj + HEADER_SIZE);
+                }
             }
-            obj = end;
         }
         pins
     }
@@ -570,6 +623,7 @@ impl Collector {
                 }
             }
         }
+        self.chunk_entry.fill(0);
         self.enter_segment(0);
     }
 
