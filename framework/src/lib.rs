@@ -6,9 +6,11 @@
 //!
 //! Subsystems (see `docs/ARCHITECTURE.md` for the map):
 //! * [`gc`]: the garbage-collected heap guest objects live in (`Gc<T>`, `#[derive(Trace)]`).
+//! * [`ir`]: the trace IR (op table, builder, text format, verifier, IR interpreter).
 
 extern crate self as metatracer;
 
 pub mod gc;
+pub mod ir;
 
 pub use metatracer_macros::Trace;
