@@ -7,10 +7,12 @@
 //! Subsystems (see `docs/ARCHITECTURE.md` for the map):
 //! * [`gc`]: the garbage-collected heap guest objects live in (`Gc<T>`, `#[derive(Trace)]`).
 //! * [`ir`]: the trace IR (op table, builder, text format, verifier, IR interpreter).
+//! * [`jitlog`]: the `METATRACER_LOG` log and JIT statistics.
 
 extern crate self as metatracer;
 
 pub mod gc;
 pub mod ir;
+pub mod jitlog;
 
 pub use metatracer_macros::Trace;
