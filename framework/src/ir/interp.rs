@@ -172,76 +172,15 @@ unsafe fn exec(
         let a = |k: usize| -> u64 { get(t, &vals, args[k]) };
         let ai = |k: usize| -> i64 { get(t, &vals, args[k]) as i64 };
         let af = |k: usize| -> f64 { f64::from_bits(get(t, &vals, args[k])) };
-        let b2i = |b: bool| -> u64 { b as u64 };
         let malformed = |m: &str| InterpError::Malformed(pc, m.to_string());
         let mut guard_ok: Option<bool> = None;
         let res: u64 = match op.opcode {
             Opcode::InputI | Opcode::InputF | Opcode::InputR => vals[pc],
-            Opcode::IntAdd => ai(0).wrapping_add(ai(1)) as u64,
-            Opcode::IntSub => ai(0).wrapping_sub(ai(1)) as u64,
-            Opcode::IntMul => ai(0).wrapping_mul(ai(1)) as u64,
-            Opcode::IntDiv | Opcode::IntMod => {
-                let (x, y) = (ai(0), ai(1));
-                if y == 0 || (x == i64::MIN && y == -1) {
-                    return Err(InterpError::DivisionTrap(pc));
-                }
-                if op.opcode == Opcode::IntDiv {
-                    (x / y) as u64
-                } else {
-                    (x % y) as u64
-                }
-            }
-            Opcode::IntAnd => a(0) & a(1),
-            Opcode::IntOr => a(0) | a(1),
-            Opcode::IntXor => a(0) ^ a(1),
-            Opcode::IntLshift => a(0).wrapping_shl(a(1) as u32),
-            Opcode::IntRshift => ai(0).wrapping_shr(a(1) as u32) as u64,
-            Opcode::UintRshift => a(0).wrapping_shr(a(1) as u32),
-            Opcode::IntNeg => ai(0).wrapping_neg() as u64,
-            Opcode::IntInvert => !a(0),
-            Opcode::IntLt => b2i(ai(0) < ai(1)),
-            Opcode::IntLe => b2i(ai(0) <= ai(1)),
-            Opcode::IntGt => b2i(ai(0) > ai(1)),
-            Opcode::IntGe => b2i(ai(0) >= ai(1)),
-            Opcode::IntEq | Opcode::PtrEq => b2i(a(0) == a(1)),
-            Opcode::IntNe | Opcode::PtrNe => b2i(a(0) != a(1)),
-            Opcode::UintLt => b2i(a(0) < a(1)),
-            Opcode::UintLe => b2i(a(0) <= a(1)),
-            Opcode::UintGt => b2i(a(0) > a(1)),
-            Opcode::UintGe => b2i(a(0) >= a(1)),
-            Opcode::IntIsZero => b2i(a(0) == 0),
-            Opcode::IntIsTrue => b2i(a(0) != 0),
-            Opcode::IntAddOvf => {
-                let (r, o) = ai(0).overflowing_add(ai(1));
+            Opcode::IntAddOvf | Opcode::IntSubOvf | Opcode::IntMulOvf => {
+                let (r, o) = eval_ovf(op.opcode, ai(0), ai(1));
                 ovf = o;
                 r as u64
             }
-            Opcode::IntSubOvf => {
-                let (r, o) = ai(0).overflowing_sub(ai(1));
-                ovf = o;
-                r as u64
-            }
-            Opcode::IntMulOvf => {
-                let (r, o) = ai(0).overflowing_mul(ai(1));
-                ovf = o;
-                r as u64
-            }
-            Opcode::FloatAdd => fbits(af(0) + af(1)),
-            Opcode::FloatSub => fbits(af(0) - af(1)),
-            Opcode::FloatMul => fbits(af(0) * af(1)),
-            Opcode::FloatTrueDiv => fbits(af(0) / af(1)),
-            Opcode::FloatNeg => a(0) ^ (1 << 63),
-            Opcode::FloatAbs => a(0) & !(1 << 63),
-            Opcode::FloatLt => b2i(af(0) < af(1)),
-            Opcode::FloatLe => b2i(af(0) <= af(1)),
-            Opcode::FloatGt => b2i(af(0) > af(1)),
-            Opcode::FloatGe => b2i(af(0) >= af(1)),
-            Opcode::FloatEq => b2i(af(0) == af(1)),
-            Opcode::FloatNe => b2i(af(0) != af(1)),
-            Opcode::CastFloatToInt => float_to_int(af(0)) as u64,
-            Opcode::CastIntToFloat => fbits(ai(0) as f64),
-            Opcode::CastPtrToInt | Opcode::CastIntToPtr => a(0),
-            Opcode::SameAsI | Opcode::SameAsF | Opcode::SameAsR => a(0),
             Opcode::GuardTrue => {
                 guard_ok = Some(a(0) != 0);
                 0
@@ -377,6 +316,11 @@ unsafe fn exec(
                     .collect();
                 return Ok(Outcome::Finish(values));
             }
+            opc => {
+                // every remaining op is a pure computation (the arms above cover the rest)
+                let argv: Vec<u64> = args.iter().map(|&r| get(t, &vals, r)).collect();
+                eval_pure(opc, &argv).ok_or(InterpError::DivisionTrap(pc))?
+            }
         };
         if guard_ok == Some(false) {
             let snapshot = op
@@ -406,6 +350,81 @@ unsafe fn exec(
         t.len(),
         "ran off the end of the trace".into(),
     ))
+}
+
+/// Evaluate a pure, non-call op on raw 64-bit argument values (the semantics of the op table;
+/// shared by the interpreter and constant folding). `None` when the op would trap
+/// (`int_div`/`int_mod` by zero or `MIN / -1`) or is not a pure computation.
+pub fn eval_pure(opc: Opcode, args: &[u64]) -> Option<u64> {
+    let a = |k: usize| -> u64 { args[k] };
+    let ai = |k: usize| -> i64 { args[k] as i64 };
+    let af = |k: usize| -> f64 { f64::from_bits(args[k]) };
+    let b2i = |b: bool| -> u64 { b as u64 };
+    if args.len() < opc.sig().trim_end_matches('*').len() {
+        return None;
+    }
+    Some(match opc {
+        Opcode::IntAdd => ai(0).wrapping_add(ai(1)) as u64,
+        Opcode::IntSub => ai(0).wrapping_sub(ai(1)) as u64,
+        Opcode::IntMul => ai(0).wrapping_mul(ai(1)) as u64,
+        Opcode::IntDiv | Opcode::IntMod => {
+            let (x, y) = (ai(0), ai(1));
+            if y == 0 || (x == i64::MIN && y == -1) {
+                return None;
+            }
+            if opc == Opcode::IntDiv {
+                (x / y) as u64
+            } else {
+                (x % y) as u64
+            }
+        }
+        Opcode::IntAnd => a(0) & a(1),
+        Opcode::IntOr => a(0) | a(1),
+        Opcode::IntXor => a(0) ^ a(1),
+        Opcode::IntLshift => a(0).wrapping_shl(a(1) as u32),
+        Opcode::IntRshift => ai(0).wrapping_shr(a(1) as u32) as u64,
+        Opcode::UintRshift => a(0).wrapping_shr(a(1) as u32),
+        Opcode::IntNeg => ai(0).wrapping_neg() as u64,
+        Opcode::IntInvert => !a(0),
+        Opcode::IntLt => b2i(ai(0) < ai(1)),
+        Opcode::IntLe => b2i(ai(0) <= ai(1)),
+        Opcode::IntGt => b2i(ai(0) > ai(1)),
+        Opcode::IntGe => b2i(ai(0) >= ai(1)),
+        Opcode::IntEq | Opcode::PtrEq => b2i(a(0) == a(1)),
+        Opcode::IntNe | Opcode::PtrNe => b2i(a(0) != a(1)),
+        Opcode::UintLt => b2i(a(0) < a(1)),
+        Opcode::UintLe => b2i(a(0) <= a(1)),
+        Opcode::UintGt => b2i(a(0) > a(1)),
+        Opcode::UintGe => b2i(a(0) >= a(1)),
+        Opcode::IntIsZero => b2i(a(0) == 0),
+        Opcode::IntIsTrue => b2i(a(0) != 0),
+        Opcode::FloatAdd => fbits(af(0) + af(1)),
+        Opcode::FloatSub => fbits(af(0) - af(1)),
+        Opcode::FloatMul => fbits(af(0) * af(1)),
+        Opcode::FloatTrueDiv => fbits(af(0) / af(1)),
+        Opcode::FloatNeg => a(0) ^ (1 << 63),
+        Opcode::FloatAbs => a(0) & !(1 << 63),
+        Opcode::FloatLt => b2i(af(0) < af(1)),
+        Opcode::FloatLe => b2i(af(0) <= af(1)),
+        Opcode::FloatGt => b2i(af(0) > af(1)),
+        Opcode::FloatGe => b2i(af(0) >= af(1)),
+        Opcode::FloatEq => b2i(af(0) == af(1)),
+        Opcode::FloatNe => b2i(af(0) != af(1)),
+        Opcode::CastFloatToInt => float_to_int(af(0)) as u64,
+        Opcode::CastIntToFloat => fbits(ai(0) as f64),
+        Opcode::CastPtrToInt | Opcode::CastIntToPtr => a(0),
+        Opcode::SameAsI | Opcode::SameAsF | Opcode::SameAsR => a(0),
+        _ => return None,
+    })
+}
+
+/// Evaluate `int_{add,sub,mul}_ovf`: the wrapped result and whether it overflowed.
+pub fn eval_ovf(opc: Opcode, x: i64, y: i64) -> (i64, bool) {
+    match opc {
+        Opcode::IntSubOvf => x.overflowing_sub(y),
+        Opcode::IntMulOvf => x.overflowing_mul(y),
+        _ => x.overflowing_add(y),
+    }
 }
 
 fn to_value(t: &Trace, r: OpRef, bits: u64) -> Value {
