@@ -522,6 +522,7 @@ jump(f4, i1, descr=target105)
         // SAFETY: no memory access.
         out = match unsafe { interp::run(&bt, &g.saved, 100) }.unwrap() {
             Outcome::Jump(tok, v) => {
+                // SAFETY: no memory access.
                 unsafe { interp::run_from_label(&lt, tok, &v, 100_000) }.unwrap()
             }
             o => o,

@@ -32,6 +32,10 @@
 //! by loading its inputs from the frame buffer, so it runs in the same native frame; it ends
 //! with a `jump` that moves values into the target label's locations and jumps there.
 
+// dynasm's expansion converts dynamic register numbers with `.into()`, which clippy flags on
+// every `Rq(r)`; the conversion is the macro's, not ours.
+#![allow(clippy::useless_conversion)]
+
 pub mod regalloc;
 
 use super::{Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult};

@@ -177,14 +177,14 @@ mod tests {
     /// No two values that are live at the same time share a location.
     fn check_no_overlap(t: &Trace, a: &Allocation) {
         let end = live_ends(t);
-        for x in 0..t.len() {
+        for (x, &end_x) in end.iter().enumerate() {
             for y in x + 1..t.len() {
                 if a.locs[x] == Loc::None || a.locs[x] != a.locs[y] {
                     continue;
                 }
                 // y is defined after x: they may share only if x's last use is at or before y's definition
                 assert!(
-                    end[x] <= y,
+                    end_x <= y,
                     "v{x} and v{y} share {:?} while both live",
                     a.locs[x]
                 );
@@ -199,11 +199,9 @@ mod tests {
             text.push_str(&format!("i{k} = int_add(i0, {k})\n"));
         }
         let mut acc = String::from("i1");
-        let mut k = 31;
-        for j in 2..=30 {
+        for (k, j) in (31..).zip(2..=30) {
             text.push_str(&format!("i{k} = int_add({acc}, i{j})\n"));
             acc = format!("i{k}");
-            k += 1;
         }
         text.push_str(&format!("finish({acc})\n"));
         let t = parse(&text).unwrap();
