@@ -83,20 +83,12 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
     let mut locs = vec![Loc::None; n];
     // active intervals: (end, value)
     let mut active: Vec<(usize, usize)> = Vec::new();
-    let mut free_slots: Vec<u32> = Vec::new();
-    let mut next_slot: u32 = 0;
-    let mut slot_active: Vec<(usize, u32)> = Vec::new();
+    // occupied intervals per spill slot: a value spilled late (as a victim) needs its slot
+    // free from its definition on, not just from the moment it is spilled
+    let mut slots: Vec<Vec<(usize, usize)>> = Vec::new();
     for p in 0..n {
         // expire intervals that ended before p (their last use is an earlier op)
         active.retain(|&(e, _)| e >= p);
-        slot_active.retain(|&(e, s)| {
-            if e < p {
-                free_slots.push(s);
-                false
-            } else {
-                true
-            }
-        });
         let kind = t.op(p).kind();
         if kind == Kind::Void {
             continue;
@@ -133,9 +125,7 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
             if let Some((ve, v)) = victim {
                 if ve > e {
                     chosen = Some(locs[v]);
-                    let slot = take_slot(&mut free_slots, &mut next_slot)?;
-                    locs[v] = Loc::Stack(slot);
-                    slot_active.push((ve, slot));
+                    locs[v] = Loc::Stack(take_slot(&mut slots, v, ve)?);
                     active.retain(|&(_, x)| x != v);
                 }
             }
@@ -145,28 +135,36 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
                 locs[p] = r;
                 active.push((e, p));
             }
-            None => {
-                let slot = take_slot(&mut free_slots, &mut next_slot)?;
-                locs[p] = Loc::Stack(slot);
-                slot_active.push((e, slot));
-            }
+            None => locs[p] = Loc::Stack(take_slot(&mut slots, p, e)?),
         }
     }
     Ok(Allocation {
         locs,
-        spill_slots: next_slot,
+        spill_slots: slots.len() as u32,
     })
 }
 
-fn take_slot(free: &mut Vec<u32>, next: &mut u32) -> Result<u32, String> {
-    if let Some(s) = free.pop() {
-        return Ok(s);
-    }
-    if *next >= SPILL_SLOTS {
-        return Err(format!("more than {SPILL_SLOTS} values spilled at once"));
-    }
-    *next += 1;
-    Ok(*next - 1)
+/// A spill slot free during the whole interval `[start, end]`.
+fn take_slot(
+    slots: &mut Vec<Vec<(usize, usize)>>,
+    start: usize,
+    end: usize,
+) -> Result<u32, String> {
+    let free = slots
+        .iter()
+        .position(|occ| occ.iter().all(|&(s, e)| e < start || end < s));
+    let k = match free {
+        Some(k) => k,
+        None => {
+            if slots.len() >= SPILL_SLOTS as usize {
+                return Err(format!("more than {SPILL_SLOTS} values spilled at once"));
+            }
+            slots.push(Vec::new());
+            slots.len() - 1
+        }
+    };
+    slots[k].push((start, end));
+    Ok(k as u32)
 }
 
 #[cfg(test)]
