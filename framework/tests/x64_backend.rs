@@ -1096,9 +1096,9 @@ fn allocation_never_shares_a_live_location() {
         let t = parse(&text).unwrap();
         let a = allocate(&t).unwrap();
         let end = live_ends(&t);
-        for x in 0..t.len() {
-            for y in x + 1..=end[x].min(t.len() - 1) {
-                if a.locs[x] != Loc::None && a.locs[x] == a.locs[y] && end[x] > y {
+        for (x, &end_x) in end.iter().enumerate() {
+            for y in x + 1..=end_x.min(t.len() - 1) {
+                if a.locs[x] != Loc::None && a.locs[x] == a.locs[y] && end_x > y {
                     panic!("v{x} and v{y} share {:?}\n{text}", a.locs[x]);
                 }
             }
