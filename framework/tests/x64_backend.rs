@@ -1105,3 +1105,24 @@ fn allocation_never_shares_a_live_location() {
         }
     }
 }
+
+/// The borrow-free path a re-entrant driver uses: copy the entry point out, run it on its
+/// own buffer, then record the exit.
+#[test]
+fn raw_entry_point_and_record_exit() {
+    use metatracer::backend::MAX_FRAME_WORDS;
+    let t = parse("[i0, f1]\nlabel(i0, f1, descr=target108)\ni3 = int_add(i0, 2)\nf4 = float_mul(f1, 2.0)\ni5 = int_lt(i3, 20)\nguard_true(i5) [0@0: f4, i3]\njump(i3, f4, descr=target108)\n").unwrap();
+    let mut be = X64Backend::new();
+    let id = be.compile_loop(&t, "raw").unwrap();
+    let f = be.entry_point(id).unwrap();
+    let mut buf = vec![0u64; MAX_FRAME_WORDS];
+    buf[0] = 1;
+    buf[1] = 1.0f64.to_bits();
+    let raw = f(buf.as_mut_ptr());
+    let (exit, n) = be.record_exit(raw).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(f64::from_bits(buf[0]), 1024.0);
+    assert_eq!(buf[1], 21);
+    assert_eq!(be.exit(exit).unwrap().failures, 1);
+    assert!(be.record_exit(999_999).is_err());
+}
