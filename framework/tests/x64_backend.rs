@@ -1126,3 +1126,28 @@ fn raw_entry_point_and_record_exit() {
     assert_eq!(be.exit(exit).unwrap().failures, 1);
     assert!(be.record_exit(999_999).is_err());
 }
+
+/// Dump machine code of a typical loop for inspection: `DUMP_ASM=file cargo test dump_asm`.
+#[test]
+fn dump_asm() {
+    let Ok(path) = std::env::var("DUMP_ASM") else {
+        return;
+    };
+    let t = parse(
+        "[i0, i1, p2, i3]
+label(i0, i1, p2, i3, descr=target109)
+i5 = uint_lt(i0, i3)
+guard_true(i5) [0@0: i0, i1, p2]
+i7 = load_idx_i(p2, i0, 0, descr=i64x8)
+i8 = int_add_ovf(i1, i7)
+guard_no_overflow() [0@1: i0, i1, p2]
+i10 = int_add(i0, 1)
+jump(i10, i8, p2, i3, descr=target109)
+",
+    )
+    .unwrap();
+    metatracer::jitlog::configure(&format!("asm:{path}")).unwrap();
+    let mut be = X64Backend::new();
+    be.compile_loop(&t, "dump").unwrap();
+    metatracer::jitlog::configure("").unwrap();
+}

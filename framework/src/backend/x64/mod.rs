@@ -747,14 +747,24 @@ impl Gen<'_> {
             | O::IntSubOvf
             | O::IntMul
             | O::IntMulOvf => {
-                let b = self.arg(p, 1);
+                let (mut a, mut b) = (self.arg(p, 0), self.arg(p, 1));
+                // `x = y op x` with op commutative: compute `x op= y` in place
+                if flags.contains(OpFlags::COMMUTATIVE)
+                    && b == Src::Loc(dst)
+                    && matches!(a, Src::Loc(_))
+                {
+                    std::mem::swap(&mut a, &mut b);
+                }
                 // compute in the destination register when that does not clobber `b`
                 let w = match dst {
                     Loc::Gpr(d) if b != Src::Loc(Loc::Gpr(d)) => d,
                     _ => R11,
                 };
-                self.load_gpr(w, self.arg(p, 0));
-                let imm = self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok());
+                self.load_gpr(w, a);
+                let imm = match b {
+                    Src::Bits(v) => i32::try_from(v as i64).ok(),
+                    Src::Loc(_) => None,
+                };
                 let is_mul = matches!(opc, O::IntMul | O::IntMulOvf);
                 match imm {
                     Some(i) => {

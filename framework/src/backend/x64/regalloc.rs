@@ -2,8 +2,11 @@
 //! gets one location, a register or a spill slot, for its whole live interval).
 //!
 //! Intervals: a value lives from its defining op to its last use as an argument, as a
-//! snapshot value of a guard, or as a `jump` argument. Label arguments live to the end of the
-//! trace (the `jump` writes the next iteration's values into their locations). Values whose
+//! snapshot value of a guard, or as a `jump` argument. Label arguments need not live to the
+//! end: the `jump` performs a parallel move into their locations, which reads every source
+//! before writing, so their locations may be reused after their last use. A value that the
+//! closing `jump` passes to label argument `k` is preferably given `k`'s location (a hint),
+//! which turns most of the jump's moves into no-ops. Values whose
 //! interval strictly contains a call get a callee-saved register (ints) or a spill slot
 //! (floats: SysV has no callee-saved XMM registers), so calls need no save/restore code.
 //! When registers run out, the active interval ending last is moved to a spill slot.
@@ -63,11 +66,6 @@ pub fn live_ends(t: &Trace) -> Vec<usize> {
                 }
             }
         }
-        if t.op(p).opcode == Opcode::Label {
-            for &a in t.args(p) {
-                touch(&mut end, a, n);
-            }
-        }
     }
     end
 }
@@ -81,6 +79,24 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
         .collect();
     let crosses_call = |def: usize, e: usize| calls.iter().any(|&c| def < c && c < e);
     let mut locs = vec![Loc::None; n];
+    // value -> the label argument it is passed to by a jump back to a label of this trace
+    let mut hints: Vec<(usize, usize)> = Vec::new();
+    for j in 0..n {
+        if t.op(j).opcode != Opcode::Jump {
+            continue;
+        }
+        let Some(lp) = t.target(j).and_then(|tok| t.label_pos(tok)) else {
+            continue;
+        };
+        for (&a, &l) in t.args(j).iter().zip(t.args(lp)) {
+            if let (Some(a), Some(l)) = (a.as_op(), l.as_op()) {
+                if a > lp && !hints.iter().any(|&(v, _)| v == a) {
+                    hints.push((a, l));
+                }
+            }
+        }
+    }
+    let hint_of = |v: usize| hints.iter().find(|&&(x, _)| x == v).map(|&(_, l)| l);
     // active intervals: (end, value)
     let mut active: Vec<(usize, usize)> = Vec::new();
     // occupied intervals per spill slot: a value spilled late (as a victim) needs its slot
@@ -114,7 +130,11 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
         } else {
             ALLOC_GPRS.iter().map(|&r| Loc::Gpr(r)).collect()
         };
-        let mut chosen = candidates.iter().copied().find(|c| !in_use.contains(c));
+        let hinted = hint_of(p)
+            .map(|k| locs[k])
+            .filter(|h| candidates.contains(h) && !in_use.contains(h));
+        let mut chosen =
+            hinted.or_else(|| candidates.iter().copied().find(|c| !in_use.contains(c)));
         if chosen.is_none() && !candidates.is_empty() {
             // spill the active interval (in a candidate register) that ends last, if it ends after us
             let victim = active
