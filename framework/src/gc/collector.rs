@@ -728,10 +728,13 @@ impl Collector {
         self.stats.weak_cleared += cleared;
         // Sweep.
         let stats = &mut self.stats;
-        let live_old = self.old.sweep(&mut |p| {
-            // SAFETY: unmarked after a complete mark: dead; the sweep frees it right after.
-            unsafe { finalize(p, stats) }
-        });
+        let live_old = self.old.sweep(
+            &mut |p| {
+                // SAFETY: unmarked after a complete mark: dead; the sweep frees it right after.
+                unsafe { finalize(p, stats) }
+            },
+            self.cfg.stress,
+        );
         let mut dead_pinned = Vec::new();
         for (&p, &size) in &self.pinned_old {
             let hp = (p - HEADER_SIZE) as *mut usize;
