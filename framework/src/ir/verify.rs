@@ -8,7 +8,10 @@
 //! label/jump: a target; a jump to a label of the same trace passes matching values); guards
 //! and only guards carry a snapshot whose values are defined before the guard; overflow guards
 //! directly follow an `*_ovf` op and every `*_ovf` op is followed by one; the trace ends with
-//! exactly one final op (`jump`/`finish`).
+//! exactly one final op (`jump`/`finish`). Labels take distinct values (no constants), and
+//! after a label, ops and snapshots use only that label's arguments, values defined after it,
+//! and constants: everything a loop iteration needs flows through the label, which is what
+//! lets a bridge (or another trace) enter the loop by jumping to it.
 
 use super::entity::OpRef;
 use super::ops::{Arity, Kind, OpFlags, Opcode};
@@ -101,11 +104,45 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
             msg: "trace has no ops".into(),
         });
     }
+    // the innermost label so far: (position, its args)
+    let mut scope: Option<(usize, Vec<OpRef>)> = None;
     for i in 0..n {
         let op = *t.op(i);
         let opc = op.opcode;
         let flags = opc.flags();
         let args = t.args(i).to_vec();
+        if let Some((lp, largs)) = &scope {
+            let mut used: Vec<OpRef> = args.clone();
+            if let Some(s) = op.snapshot().filter(|s| s.index() < t.snapshots().len()) {
+                for f in t.snapshot_frames(s).into_iter().take(t.frames().len()) {
+                    used.extend_from_slice(t.frame_values(f));
+                }
+            }
+            for r in used {
+                if let Some(k) = r.as_op() {
+                    if k < *lp && !largs.contains(&r) {
+                        let name = crate::ir::operand(t, r);
+                        v.err(i, format!("uses {name}, defined before the label at op {lp} but not one of its arguments"));
+                    }
+                }
+            }
+        }
+        if opc == Opcode::Label {
+            let mut distinct: Vec<OpRef> = Vec::new();
+            for &a in &args {
+                if a.is_const() {
+                    v.err(i, "label arguments must be values, not constants".into());
+                } else if distinct.contains(&a) {
+                    v.err(
+                        i,
+                        format!("{} is passed to the label twice", crate::ir::operand(t, a)),
+                    );
+                } else {
+                    distinct.push(a);
+                }
+            }
+            scope = Some((i, args.clone()));
+        }
         if flags.contains(OpFlags::INPUT) && i >= ninputs {
             v.err(i, "inputs must come before all other ops".into());
         }
@@ -459,6 +496,27 @@ mod tests {
         );
         let text = e.to_string();
         assert!(text.contains("op 1 `i1 = int_add(i0, i3)`"), "{text}");
+    }
+
+    #[test]
+    fn loop_body_uses_only_label_args() {
+        let e = errors("[i0, i1]\nlabel(i0, descr=target902)\ni3 = int_add(i0, i1)\nguard_true(i3) [0@0: i1]\njump(i3, descr=target902)\n");
+        assert!(
+            e.iter().any(
+                |m| m.starts_with("Some(3)") && m.contains("uses i1, defined before the label")
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with("Some(4)") && m.contains("uses i1")),
+            "{e:?}"
+        );
+        let e = errors("[i0]\nlabel(i0, i0, descr=target903)\njump(i0, 1, descr=target903)\n");
+        assert!(
+            e.iter().any(|m| m.contains("passed to the label twice")),
+            "{e:?}"
+        );
     }
 
     #[test]
