@@ -30,6 +30,16 @@ fn stress() -> bool {
     std::env::var("METATRACER_GC_STRESS").is_ok_and(|v| v.trim() == "1")
 }
 
+/// How many garbage objects to allocate to push earlier objects out of the nursery: `n`, or
+/// far fewer under stress mode (where every allocation collects anyway).
+fn churn_count(n: u64) -> u64 {
+    if stress() {
+        n / 100
+    } else {
+        n
+    }
+}
+
 fn dropped() -> Vec<u64> {
     DROPPED.with(|d| d.borrow().clone())
 }
@@ -280,7 +290,7 @@ fn stack_referenced_object_is_pinned_not_moved() {
     assert_eq!(black_box(o).addr(), addr, "pinned objects do not move");
     assert!(stress() || gc::stats().objects_pinned > pinned_before);
     // Churn through the nursery several times: the pinned object must stay intact.
-    for i in 0..200_000 {
+    for i in 0..churn_count(200_000) {
         black_box(new_obj(i, 1));
     }
     assert_eq!(o.id, 42);
@@ -313,7 +323,7 @@ fn interior_pointer() -> *const i64 {
 #[test]
 fn interior_pointers_pin_their_object() {
     let p = black_box(interior_pointer());
-    for i in 0..300_000 {
+    for i in 0..churn_count(300_000) {
         black_box(new_obj(i, 1));
     }
     gc::collect();
@@ -349,7 +359,7 @@ fn interior_pointers_keep_old_objects_alive_in_major_collections() {
     // object had been freed.
     let fill: RootedVec<Gc<Wide>> = RootedVec::new();
     for _ in 0..3 {
-        for i in 0..50_000 {
+        for i in 0..churn_count(50_000) {
             black_box(new_obj(i, 1));
         }
         gc::collect();
@@ -382,7 +392,7 @@ fn old_to_young_stores_are_found_by_cards() {
         attach_young(&holder, &big, round);
         gc::collect_minor();
         // Reuse the nursery, so anything the collection failed to save is overwritten.
-        for i in 0..100_000 {
+        for i in 0..churn_count(100_000) {
             black_box(new_obj(i, 0));
         }
         let h = holder.get();
