@@ -135,6 +135,47 @@ fn main() {
         }
         s
     });
+    // Write barrier cost: stores of a reference into a young object (one compare) and into an
+    // old object whose card is already dirty (compare + card load), against a plain store.
+    let a = gc::Root::new(gc::alloc(Node {
+        a: 0,
+        b: 0,
+        next: GcCell::new(None),
+    }));
+    let target = gc::Root::new(gc::alloc(Node {
+        a: 1,
+        b: 1,
+        next: GcCell::new(None),
+    }));
+    let young = gc::alloc(Node {
+        a: 2,
+        b: 2,
+        next: GcCell::new(None),
+    });
+    time("GcCell::set into a young object", n, || {
+        let t = target.get();
+        for _ in 0..n {
+            black_box(young).next.set(Some(black_box(t)));
+        }
+        0
+    });
+    gc::collect();
+    let old = a.get();
+    time("GcCell::set into an old object", n, || {
+        let t = target.get();
+        for _ in 0..n {
+            black_box(old).next.set(Some(black_box(t)));
+        }
+        0
+    });
+    let plain = std::cell::Cell::new(None::<Gc<Node>>);
+    time("plain Cell::set (no barrier)", n, || {
+        let t = target.get();
+        for _ in 0..n {
+            black_box(&plain).set(Some(black_box(t)));
+        }
+        0
+    });
     let st = gc::stats();
     println!(
         "gc: {} minor ({:.3} s), {} major ({:.3} s), promoted {} MB, peak heap {} MB",
