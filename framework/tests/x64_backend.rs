@@ -1151,3 +1151,44 @@ jump(i10, i8, p2, i3, descr=target109)
     be.compile_loop(&t, "dump").unwrap();
     metatracer::jitlog::configure("").unwrap();
 }
+
+/// Compares fused into the following guard (int signed/unsigned, float incl. NaN).
+#[test]
+fn fused_compare_guards() {
+    for cmp in [
+        "float_lt", "float_le", "float_gt", "float_ge", "float_eq", "float_ne",
+    ] {
+        for g in ["guard_true", "guard_false"] {
+            let text = format!("[f0, f1]\ni2 = {cmp}(f0, f1)\n{g}(i2) [0@0: f0]\nfinish(f1)\n");
+            for (a, b) in [
+                (1.0, 2.0),
+                (2.0, 1.0),
+                (1.0, 1.0),
+                (f64::NAN, 1.0),
+                (1.0, f64::NAN),
+                (-0.0, 0.0),
+            ] {
+                check(&text, &[Value::Float(a), Value::Float(b)]);
+            }
+        }
+    }
+    for cmp in [
+        "int_lt", "int_le", "int_gt", "int_ge", "int_eq", "int_ne", "uint_lt", "uint_le",
+        "uint_gt", "uint_ge",
+    ] {
+        for g in ["guard_true", "guard_false"] {
+            let text = format!("[i0, i1]\ni2 = {cmp}(i0, i1)\n{g}(i2) [0@0: i0]\ni4 = {cmp}(i0, 5)\n{g}(i4) [0@1: i1]\nfinish(i1)\n");
+            for (a, b) in [
+                (1, 2),
+                (2, 1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+                (5, 5),
+                (i64::MIN, i64::MAX),
+            ] {
+                check(&text, &ints(&[a, b]));
+            }
+        }
+    }
+}
