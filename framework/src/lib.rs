@@ -8,7 +8,7 @@
 //! * [`gc`]: the garbage-collected heap guest objects live in (`Gc<T>`, `#[derive(Trace)]`).
 //! * [`backend`]: machine code for traces (x86-64 via dynasmrt), guard exits and bridges.
 //! * [`ir`]: the trace IR (op table, builder, text format, verifier, IR interpreter).
-//! * [`jitlog`]: the `METATRACER_LOG` log and JIT statistics.
+//! * [`jitlog`](mod@jitlog): the `METATRACER_LOG` log and JIT statistics.
 //! * [`opt`]: the trace optimizer pipeline (`enable_opts`).
 
 extern crate self as metatracer;

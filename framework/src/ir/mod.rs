@@ -35,7 +35,7 @@
 //!   `resume_layout(s)` (per frame value: [`ResumeSlot::Saved`]`(k)` or `Const`) for
 //!   mapping a bridge's inputs onto frames. `TraceBuilder::exit_via(snap)` ends a trace
 //!   with an unconditional exit.
-//! * Text: [`print`] / [`parse`] (round-trip; `Display` on `Trace` prints too); [`verify`]
+//! * Text: [`print()`] / [`parse`] (round-trip; `Display` on `Trace` prints too); [`verify`]
 //!   returns every error with its op position.
 //! * Oracle: [`interp::run`] executes a trace on concrete inputs and reports the failing
 //!   guard with its resume frames.
