@@ -1,0 +1,395 @@
+//! The tracer (meta-interpreter): executes jitcode with concrete values *and* records what it
+//! does as a trace.
+//!
+//! Every register holds a concrete word plus a [`Val`]: either a constant (greens, literals,
+//! results folded because their inputs were constant) or a reference to a recorded op. Branches
+//! on non-constant values become guards whose snapshot is the current frame chain, positioned
+//! *on* the branching instruction, so resuming re-executes it (see `jitcode` for why that is
+//! exact). Calls of `#[look_inside]` functions push a frame (inlining); residual calls are
+//! performed and recorded; `#[elidable]` calls with constant arguments fold to their result.
+//!
+//! A loop trace starts at the portal's merge point with a green key and closes when the same
+//! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
+//! merge point whose key already has compiled code (`Exit` there, the driver continues into
+//! it), or aborts (trace too long, the portal returns, unreachable code) with a reason, after
+//! which the blackhole finishes the opcode concretely.
+
+use super::blackhole::{self, Frame, Outcome};
+use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
+use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
+use super::word::Kind;
+use std::rc::Rc;
+
+struct TFrame {
+    code: CodeId,
+    pc: Pc,
+    regs: Vec<(u64, Val)>,
+}
+
+/// How a tracing run ended. In every case the guest has really executed up to `outcome`.
+pub enum TraceEnd {
+    /// A closed loop (ends in `Jump`) or a path/bridge ending in `Exit`.
+    Done {
+        /// The recorded trace.
+        trace: RTrace,
+        /// Where the interpreter continues.
+        outcome: Outcome,
+    },
+    /// Tracing gave up; the blackhole finished the opcode.
+    Aborted {
+        /// Why (for the log and the summary).
+        reason: String,
+        /// Where the interpreter continues.
+        outcome: Outcome,
+    },
+}
+
+/// The tracer's state for one recording.
+pub struct Tracer<'a> {
+    set: &'a CodeSet,
+    frames: Vec<TFrame>,
+    trace: RTrace,
+    limit: usize,
+    start_key: Option<Vec<u64>>,
+    jumped: bool,
+}
+
+impl<'a> Tracer<'a> {
+    /// A loop trace from the portal's merge point; `state` in merge-point order.
+    pub fn for_loop(set: &'a CodeSet, state: &[u64], limit: usize) -> Self {
+        let portal = &set.codes[0];
+        let merge = portal.merge.as_ref().expect("portal has a merge point");
+        let mut regs = vec![(0u64, Val::Const(Kind::Int, 0)); portal.reg_kinds.len()];
+        for (r, k) in regs.iter_mut().zip(&portal.reg_kinds) {
+            r.1 = Val::Const(*k, 0);
+        }
+        let mut trace = RTrace::default();
+        let mut key = Vec::new();
+        for ((reg, green, kind), &w) in merge.vars.iter().zip(state) {
+            if *green {
+                regs[*reg as usize] = (w, Val::Const(*kind, w));
+                key.push(w);
+            } else {
+                let n = trace.ops.len() as u32;
+                trace.ops.push(ROp::Input(*kind, n));
+                regs[*reg as usize] = (w, Val::Op(n));
+            }
+        }
+        Tracer {
+            set,
+            frames: vec![TFrame {
+                code: 0,
+                pc: merge.pc + 1,
+                regs,
+            }],
+            trace,
+            limit,
+            start_key: Some(key),
+            jumped: false,
+        }
+    }
+
+    /// A bridge from a failed guard: `snap` with the concrete `values` of the parent's ops.
+    /// Returns the tracer and the parent op numbers that became the bridge's inputs, in order.
+    pub fn for_bridge(
+        set: &'a CodeSet,
+        snap: &Snapshot,
+        values: &dyn Fn(u32) -> u64,
+        kinds: &dyn Fn(u32) -> Kind,
+        limit: usize,
+    ) -> (Self, Vec<u32>) {
+        let mut trace = RTrace::default();
+        let mut inputs: Vec<u32> = Vec::new();
+        let mut frames = Vec::new();
+        for sf in &snap.frames {
+            let regs = sf
+                .regs
+                .iter()
+                .map(|v| match *v {
+                    Val::Const(_, w) => (w, *v),
+                    Val::Op(i) => {
+                        let n = match inputs.iter().position(|&x| x == i) {
+                            Some(n) => n,
+                            None => {
+                                inputs.push(i);
+                                trace
+                                    .ops
+                                    .push(ROp::Input(kinds(i), inputs.len() as u32 - 1));
+                                inputs.len() - 1
+                            }
+                        };
+                        (values(i), Val::Op(n as u32))
+                    }
+                })
+                .collect();
+            frames.push(TFrame {
+                code: sf.code,
+                pc: sf.pc,
+                regs,
+            });
+        }
+        let t = Tracer {
+            set,
+            frames,
+            trace,
+            limit,
+            start_key: None,
+            jumped: false,
+        };
+        (t, inputs)
+    }
+
+    fn record(&mut self, op: ROp) -> Val {
+        self.trace.ops.push(op);
+        Val::Op(self.trace.ops.len() as u32 - 1)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            frames: self
+                .frames
+                .iter()
+                .map(|f| SnapFrame {
+                    code: f.code,
+                    pc: f.pc,
+                    regs: f.regs.iter().map(|r| r.1).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn guard(&mut self, kind: GuardKind, v: Val) {
+        let snap = self.snapshot();
+        self.trace.snapshots.push(snap);
+        let s = self.trace.snapshots.len() as u32 - 1;
+        self.record(ROp::Guard(kind, v, s));
+    }
+
+    fn abort(self, reason: String) -> TraceEnd {
+        let frames = self
+            .frames
+            .into_iter()
+            .map(|f| Frame {
+                code: f.code,
+                pc: f.pc,
+                regs: f.regs.into_iter().map(|r| r.0).collect(),
+            })
+            .collect();
+        let outcome = blackhole::run(self.set, frames);
+        TraceEnd::Aborted { reason, outcome }
+    }
+
+    /// Runs until the trace closes, ends at compiled code, or aborts. `has_code(key)` says
+    /// whether a merge point key already has compiled code to continue into.
+    pub fn run(mut self, has_code: &dyn Fn(&[u64]) -> bool) -> TraceEnd {
+        let set = self.set;
+        loop {
+            if self.trace.ops.len() > self.limit {
+                return self.abort("trace too long".into());
+            }
+            let depth = self.frames.len() - 1;
+            let f = &mut self.frames[depth];
+            let code = &set.codes[f.code as usize];
+            let pc = f.pc;
+            let insn = &code.insns[pc as usize];
+            macro_rules! reg {
+                ($r:expr) => {
+                    self.frames[depth].regs[*$r as usize]
+                };
+            }
+            match insn {
+                Insn::Const { dst, val } => {
+                    let k = code.reg_kinds[*dst as usize];
+                    f.regs[*dst as usize] = (*val, Val::Const(k, *val));
+                }
+                Insn::Move { dst, src } => f.regs[*dst as usize] = f.regs[*src as usize],
+                Insn::Bin { op, dst, a, b } => {
+                    let (ca, va) = f.regs[*a as usize];
+                    let (cb, vb) = f.regs[*b as usize];
+                    let c = op.eval(ca, cb);
+                    let v = match (va, vb) {
+                        (Val::Const(..), Val::Const(..)) => Val::Const(op.result_kind(), c),
+                        _ => self.record(ROp::Bin(*op, va, vb)),
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::Un { op, dst, a } => {
+                    let (ca, va) = f.regs[*a as usize];
+                    let c = op.eval(ca);
+                    let v = match va {
+                        Val::Const(..) => Val::Const(op.result_kind(), c),
+                        _ => self.record(ROp::Un(*op, va)),
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::Load {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    immutable,
+                } => {
+                    let (cb, vb) = f.regs[*base as usize];
+                    let addr = cb.wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the jitcode mirrors the interpreter's own load with the same values.
+                    let c = unsafe { size.load(addr as usize) };
+                    let kind = code.reg_kinds[*dst as usize];
+                    let v = match vb {
+                        Val::Const(..) if *immutable => Val::Const(kind, c),
+                        _ => self.record(ROp::Load(vb, *offset, *size)),
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::Store {
+                    base,
+                    offset,
+                    size,
+                    src,
+                } => {
+                    let (cb, vb) = f.regs[*base as usize];
+                    let (cs, vs) = f.regs[*src as usize];
+                    let addr = cb.wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the interpreter performs this very store.
+                    unsafe { size.store(addr as usize, cs) };
+                    self.record(ROp::Store(vb, *offset, *size, vs));
+                }
+                Insn::Call { dst, desc, args } => {
+                    let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
+                    let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
+                    // SAFETY: the trampoline matches the argument types (monomorphized).
+                    let c = unsafe { (desc.func)(words.as_ptr()) };
+                    let all_const = vals.iter().all(|v| matches!(v, Val::Const(..)));
+                    let v = if desc.effect == Effect::Elidable && all_const {
+                        Val::Const(desc.ret_kind, c)
+                    } else {
+                        self.record(ROp::Call(Rc::new((**desc).clone()), vals))
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::InlineCall {
+                    code: callee, args, ..
+                } => {
+                    let cc = &set.codes[*callee as usize];
+                    let mut regs: Vec<(u64, Val)> = cc
+                        .reg_kinds
+                        .iter()
+                        .map(|k| (0, Val::Const(*k, 0)))
+                        .collect();
+                    for (p, a) in cc.params.iter().zip(args.iter()) {
+                        regs[*p as usize] = f.regs[*a as usize];
+                    }
+                    if self.frames.len() > 64 {
+                        return self.abort("inlining too deep (recursion?)".into());
+                    }
+                    self.frames.push(TFrame {
+                        code: *callee,
+                        pc: 0,
+                        regs,
+                    });
+                    continue; // the caller stays on its InlineCall
+                }
+                Insn::Jump { target } => {
+                    f.pc = *target;
+                    continue;
+                }
+                Insn::Branch { cond, target } => {
+                    let (c, v) = f.regs[*cond as usize];
+                    let target = *target;
+                    if !matches!(v, Val::Const(..)) {
+                        let kind = if c != 0 {
+                            GuardKind::True
+                        } else {
+                            GuardKind::False
+                        };
+                        self.guard(kind, v);
+                    }
+                    let f = &mut self.frames[depth];
+                    f.pc = if c != 0 { pc + 1 } else { target };
+                    continue;
+                }
+                Insn::Switch {
+                    reg,
+                    cases,
+                    default,
+                } => {
+                    let (c, v) = f.regs[*reg as usize];
+                    let target = cases
+                        .iter()
+                        .find(|(x, _)| *x == c)
+                        .map_or(*default, |(_, t)| *t);
+                    if !matches!(v, Val::Const(..)) {
+                        self.guard(GuardKind::Value(c), v);
+                    }
+                    self.frames[depth].pc = target;
+                    continue;
+                }
+                Insn::Promote { reg } => {
+                    let (c, v) = f.regs[*reg as usize];
+                    let r = *reg;
+                    if !matches!(v, Val::Const(..)) {
+                        self.guard(GuardKind::Value(c), v);
+                        let k = set.codes[self.frames[depth].code as usize].reg_kinds[r as usize];
+                        self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
+                    }
+                }
+                Insn::Return { src } => {
+                    if depth == 0 {
+                        return self.abort("the portal function returned while tracing".into());
+                    }
+                    let rv = f.regs[*src as usize];
+                    self.frames.pop();
+                    let caller = self.frames.last_mut().expect("caller frame");
+                    let ccode = &set.codes[caller.code as usize];
+                    if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
+                        caller.regs[*dst as usize] = rv;
+                    }
+                    caller.pc += 1;
+                    continue;
+                }
+                Insn::MergePoint if depth == 0 => {
+                    let merge = code.merge.as_ref().expect("portal has merge info");
+                    let key: Vec<u64> = merge
+                        .vars
+                        .iter()
+                        .filter(|v| v.1)
+                        .map(|v| f.regs[v.0 as usize].0)
+                        .collect();
+                    let state: Vec<u64> =
+                        merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
+                    let closes = self.start_key.as_deref() == Some(&key[..]);
+                    if closes {
+                        let args = merge
+                            .vars
+                            .iter()
+                            .filter(|v| !v.1)
+                            .map(|v| f.regs[v.0 as usize].1)
+                            .collect();
+                        self.record(ROp::Jump(args));
+                    } else if has_code(&key) {
+                        let snap = self.snapshot();
+                        self.trace.snapshots.push(snap);
+                        let s = self.trace.snapshots.len() as u32 - 1;
+                        self.record(ROp::Exit(s));
+                    } else {
+                        self.frames[depth].pc += 1;
+                        continue;
+                    }
+                    let outcome = Outcome::Merge {
+                        state,
+                        jumped: self.jumped,
+                    };
+                    return TraceEnd::Done {
+                        trace: self.trace,
+                        outcome,
+                    };
+                }
+                Insn::MergePoint => {}
+                Insn::CanEnterJit => self.jumped = true,
+                Insn::Unreachable => {
+                    return self.abort("reached code marked unreachable".into());
+                }
+            }
+            self.frames[depth].pc += 1;
+        }
+    }
+}
