@@ -1,0 +1,143 @@
+//! Backends turn verified traces into machine code. One target exists ([`x64`], x86-64 SysV via
+//! `dynasmrt`); the [`Backend`] trait is what the driver codes against.
+//!
+//! # Model
+//! * [`Backend::compile_loop`] compiles a trace that starts with inputs (a loop: inputs,
+//!   `label`, body, `jump` back; or any trace ending in `finish`). It gets a [`TraceId`].
+//! * [`Backend::execute`] runs a compiled trace on input values (raw 64-bit bits, one per input,
+//!   floats as `f64::to_bits`, refs as addresses) until an exit: a failing guard or a `finish`.
+//!   It returns an [`ExitId`] and the exit's saved values. Guard exits save the values of
+//!   `Trace::exit_refs(snapshot)` in that order; `finish` saves its arguments.
+//! * [`Backend::exit`] describes an exit (which trace, which guard, snapshot, failure count) and
+//!   [`Backend::resume_frames`] turns saved values into the snapshot's concrete frames for deopt.
+//! * [`Backend::compile_bridge`] compiles a bridge for a guard exit: the bridge trace's inputs
+//!   are the guard's saved values (same order and kinds); it ends with a `jump` to any
+//!   compiled label (normally its loop's) or a `finish`. Afterwards the guard's exit runs the
+//!   bridge instead of returning.
+//! * Compiled code stays alive in the backend's registry for the backend's lifetime.
+
+pub mod x64;
+
+use crate::ir::{ResumeFrame, SnapshotId, TargetToken, TraceId, VerifierErrors};
+use std::fmt;
+
+/// A global exit number (unique within one backend instance).
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct ExitId(pub u32);
+
+/// What kind of exit.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum ExitKind {
+    /// A guard failed: guard number `index` (into `Trace::guards()`), op position `pos`.
+    Guard {
+        /// Guard number within its trace.
+        index: usize,
+        /// Op position of the guard.
+        pos: usize,
+        /// The guard's snapshot.
+        snapshot: SnapshotId,
+    },
+    /// A `finish` op at position `pos`.
+    Finish {
+        /// Op position of the finish.
+        pos: usize,
+    },
+}
+
+/// Facts about an exit.
+#[derive(Clone, Debug)]
+pub struct ExitInfo {
+    /// The trace containing the exit.
+    pub trace: TraceId,
+    /// Guard or finish.
+    pub kind: ExitKind,
+    /// How many times this exit was taken and returned to the caller of `execute`.
+    pub failures: u64,
+    /// The bridge attached to this guard, if any.
+    pub bridge: Option<TraceId>,
+    /// Number of values the exit saves.
+    pub num_values: usize,
+}
+
+/// The result of running compiled code.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ExitResult {
+    /// Which exit was taken.
+    pub exit: ExitId,
+    /// The saved values (raw bits), see the module docs for their order.
+    pub values: Vec<u64>,
+}
+
+/// Why compilation failed (the driver logs it as an abort and keeps interpreting).
+#[derive(Clone, PartialEq, Debug)]
+pub enum CompileError {
+    /// The trace does not verify.
+    Verifier(VerifierErrors),
+    /// The trace uses something this backend cannot compile.
+    Unsupported(String),
+    /// A `jump` targets a label that is neither in the trace nor compiled before.
+    UnknownTarget(TargetToken),
+    /// A bridge's inputs do not match its guard's saved values.
+    BridgeMismatch(String),
+    /// Unknown trace or exit id.
+    BadId(String),
+    /// The assembler failed.
+    Assembler(String),
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileError::Verifier(e) => write!(f, "trace does not verify:\n{e}"),
+            CompileError::Unsupported(m) => write!(f, "unsupported: {m}"),
+            CompileError::UnknownTarget(t) => write!(f, "jump to unknown label {t}"),
+            CompileError::BridgeMismatch(m) => write!(f, "bridge does not fit its guard: {m}"),
+            CompileError::BadId(m) => write!(f, "bad id: {m}"),
+            CompileError::Assembler(m) => write!(f, "assembler error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// A code generator plus the registry of what it compiled.
+pub trait Backend {
+    /// Compile a trace that is entered from the interpreter (a loop or an entry trace).
+    fn compile_loop(
+        &mut self,
+        trace: &crate::ir::Trace,
+        name: &str,
+    ) -> Result<TraceId, CompileError>;
+
+    /// Compile `bridge` and attach it to guard exit `exit`.
+    fn compile_bridge(
+        &mut self,
+        exit: ExitId,
+        bridge: &crate::ir::Trace,
+        name: &str,
+    ) -> Result<TraceId, CompileError>;
+
+    /// Run compiled trace `trace` with `inputs` (raw bits, one per trace input).
+    ///
+    /// # Safety
+    /// The trace's loads, stores and calls must be valid for these inputs (as for
+    /// [`crate::ir::interp::run`]); the inputs' kinds must match the trace's inputs.
+    unsafe fn execute(
+        &mut self,
+        trace: TraceId,
+        inputs: &[u64],
+    ) -> Result<ExitResult, CompileError>;
+
+    /// Facts about an exit.
+    fn exit(&self, exit: ExitId) -> Option<&ExitInfo>;
+
+    /// Resolve a guard exit's saved values into the snapshot's frames (empty for finish).
+    fn resume_frames(&self, exit: ExitId, values: &[u64]) -> Vec<ResumeFrame>;
+
+    /// The (optimized) trace compiled as `trace`.
+    fn trace(&self, trace: TraceId) -> Option<&crate::ir::Trace>;
+
+    /// Make every guard compiled from now on fail unconditionally (the "all guards fail"
+    /// testing switch).
+    fn set_fail_all_guards(&mut self, on: bool);
+}

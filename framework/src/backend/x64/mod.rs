@@ -1,0 +1,1250 @@
+//! x86-64 (SysV) backend with `dynasmrt`.
+//!
+//! # Entry ABI
+//! A compiled loop is `extern "sysv64" fn(frame: *mut u64) -> u64`. On entry `frame[i]` holds
+//! the bits of input `i` (ints as two's complement, floats as `f64::to_bits`, refs as
+//! addresses). It returns an exit number ([`ExitId`]); `frame[0..k]` then holds that exit's
+//! `k` saved values (guard: `Trace::exit_refs(snapshot)` order; finish: its arguments). The
+//! frame buffer must have room for the largest input or exit list of every trace reachable
+//! (see [`X64Backend::frame_words`]); [`X64Backend::execute`] allocates it.
+//!
+//! # Native frame (fixed for every trace, so bridges and loops can jump into each other)
+//! ```text
+//! [rbp+8]            return address
+//! [rbp]              caller's rbp
+//! [rbp-8 .. rbp-40]  saved rbx, r12, r13, r14, r15
+//! [rbp-48]           the frame-buffer pointer (entry argument)
+//! [rbp-56 .. -160]   outgoing call area: 14 slots, arguments are staged here
+//! [rbp-168-8*s]      spill slot s (s < SPILL_SLOTS)
+//! ```
+//! rsp is 16-byte aligned inside trace code, so calls need no adjustment.
+//!
+//! # Registers
+//! Allocated: rsi, rdi, r8, r9 (caller-saved) and rbx, r12-r15 (callee-saved); xmm0-13.
+//! Scratch: rax, rcx, rdx, r10, r11, xmm14, xmm15. Values that live across a call are in
+//! callee-saved registers or spill slots (see `regalloc`), so calls save nothing.
+//!
+//! # Guards and bridges
+//! A guard is an inline test and a conditional jump to an out-of-line stub. The stub stores
+//! the snapshot's live values into the frame buffer, sets `eax` to the exit number and
+//! reaches a 13-byte patch site, initially `jmp epilogue` + padding. Attaching a bridge
+//! rewrites the site (with `Assembler::alter`) to `mov r11, bridge; jmp r11`. A bridge starts
+//! by loading its inputs from the frame buffer, so it runs in the same native frame; it ends
+//! with a `jump` that moves values into the target label's locations and jumps there.
+
+// dynasm's expansion converts dynamic register numbers with `.into()`, which clippy flags on
+// every `Rq(r)`; the conversion is the macro's, not ours.
+#![allow(clippy::useless_conversion)]
+
+pub mod regalloc;
+
+use super::{Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult};
+use crate::ir::{
+    verify, Kind, OpFlags, OpRef, Opcode, ResumeFrame, TargetToken, Trace, TraceId, Value,
+};
+use crate::jitlog::{self, stats, Phase, Section, Timer};
+use dynasmrt::x64::Assembler;
+use dynasmrt::{dynasm, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
+use regalloc::{Loc, SPILL_SLOTS};
+use std::collections::HashMap;
+
+/// Every dynasm use goes through this macro, which fixes the architecture.
+macro_rules! x64 {
+    ($ops:ident $($t:tt)*) => {
+        dynasm!($ops ; .arch x64 $($t)*)
+    };
+}
+
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+const R10: u8 = 10;
+const R11: u8 = 11;
+const XMM14: u8 = 14;
+const XMM15: u8 = 15;
+const FBUF_OFF: i32 = -48;
+const CALL_AREA: i32 = -56;
+const CALL_SLOTS: usize = 14;
+/// Bytes reserved below the saved registers: frame pointer slot, call area, spill area.
+/// Must be 8 mod 16 so that rsp is 16-byte aligned after the 6 pushes.
+const FRAME_BYTES: i32 = 8 + 8 * CALL_SLOTS as i32 + 8 * SPILL_SLOTS as i32;
+const PATCH_SITE_LEN: usize = 13;
+const INT_ARG_REGS: [u8; 6] = [7, 6, 2, 1, 8, 9]; // rdi rsi rdx rcx r8 r9
+
+fn slot_off(s: u32) -> i32 {
+    -168 - 8 * s as i32
+}
+
+fn call_slot_off(k: usize) -> i32 {
+    CALL_AREA - 8 * k as i32
+}
+
+/// An operand source for moves.
+#[derive(Copy, Clone, PartialEq, Debug)]
+enum Src {
+    Loc(Loc),
+    Bits(u64),
+}
+
+/// A compiled label that other traces may jump to.
+#[derive(Clone, Debug)]
+struct LabelInfo {
+    addr: usize,
+    locs: Vec<Loc>,
+    kinds: Vec<Kind>,
+}
+
+struct Compiled {
+    trace: Trace,
+    asm: Assembler,
+    entry: AssemblyOffset,
+    is_bridge: bool,
+    size: usize,
+}
+
+struct PendingExit {
+    label: DynamicLabel,
+    pos: usize,
+    exit: ExitId,
+    patch_site: AssemblyOffset,
+}
+
+/// The x86-64 backend: code generator plus registry of compiled traces and exits.
+pub struct X64Backend {
+    traces: Vec<Compiled>,
+    exits: Vec<ExitInfo>,
+    patch_sites: Vec<Option<AssemblyOffset>>,
+    labels: HashMap<TargetToken, LabelInfo>,
+    frame_words: usize,
+    fail_all_guards: bool,
+}
+
+impl Default for X64Backend {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl X64Backend {
+    /// An empty backend.
+    pub fn new() -> X64Backend {
+        X64Backend {
+            traces: Vec::new(),
+            exits: Vec::new(),
+            patch_sites: Vec::new(),
+            labels: HashMap::new(),
+            frame_words: 1,
+            fail_all_guards: false,
+        }
+    }
+
+    /// Words the frame buffer needs for any trace compiled so far.
+    pub fn frame_words(&self) -> usize {
+        self.frame_words
+    }
+
+    /// The entry point of a compiled loop (see the module docs for the ABI).
+    pub fn entry_point(&self, trace: TraceId) -> Option<extern "sysv64" fn(*mut u64) -> u64> {
+        let c = self.traces.get(trace.index())?;
+        if c.is_bridge {
+            return None;
+        }
+        let addr = c.asm.reader().lock().ptr(c.entry) as usize;
+        // SAFETY: `addr` is the start of a committed prologue generated for exactly this ABI;
+        // the code stays mapped while `self` (which owns the assembler) lives.
+        Some(unsafe { std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(addr) })
+    }
+
+    /// Size in bytes of a compiled trace's machine code.
+    pub fn code_size(&self, trace: TraceId) -> Option<usize> {
+        self.traces.get(trace.index()).map(|c| c.size)
+    }
+
+    fn compile(&mut self, t: &Trace, name: &str, is_bridge: bool) -> Result<TraceId, CompileError> {
+        let _timer = Timer::start(Phase::Compiling);
+        verify(t).map_err(CompileError::Verifier)?;
+        let id = TraceId::new(self.traces.len());
+        let alloc = regalloc::allocate(t).map_err(CompileError::Unsupported)?;
+        let mut asm = Assembler::new().map_err(|e| CompileError::Assembler(e.to_string()))?;
+        let epilogue = asm.new_dynamic_label();
+        let first_exit = self.exits.len();
+        let mut gen = Gen {
+            t,
+            locs: &alloc.locs,
+            ops: &mut asm,
+            epilogue,
+            exits: Vec::new(),
+            local_labels: HashMap::new(),
+            ext_labels: &self.labels,
+            next_exit: first_exit as u32,
+            fail_all: self.fail_all_guards,
+            max_words: t.num_inputs().max(1),
+            new_labels: Vec::new(),
+        };
+        let entry = gen.ops.offset();
+        gen.entry(is_bridge);
+        gen.body()?;
+        gen.stubs();
+        gen.epilogue();
+        let Gen {
+            exits,
+            new_labels,
+            max_words,
+            ..
+        } = gen;
+        asm.commit()
+            .map_err(|e| CompileError::Assembler(e.to_string()))?;
+        let size = asm.offset().0;
+        let base = asm.reader().lock().ptr(AssemblyOffset(0)) as usize;
+        // register exits
+        let guards = t.guards();
+        for e in &exits {
+            let op = t.op(e.pos);
+            let (kind, num_values) = match op.snapshot() {
+                Some(s) => (
+                    ExitKind::Guard {
+                        index: guards.iter().position(|&g| g == e.pos).unwrap_or(0),
+                        pos: e.pos,
+                        snapshot: s,
+                    },
+                    t.exit_refs(s).len(),
+                ),
+                None => (ExitKind::Finish { pos: e.pos }, t.args(e.pos).len()),
+            };
+            debug_assert_eq!(e.exit.0 as usize, self.exits.len());
+            self.exits.push(ExitInfo {
+                trace: id,
+                kind,
+                failures: 0,
+                bridge: None,
+                num_values,
+            });
+            self.patch_sites.push(if op.snapshot().is_some() {
+                Some(e.patch_site)
+            } else {
+                None
+            });
+        }
+        for (tok, off, locs, kinds) in new_labels {
+            self.labels.insert(
+                tok,
+                LabelInfo {
+                    addr: base + off.0,
+                    locs,
+                    kinds,
+                },
+            );
+        }
+        self.frame_words = self.frame_words.max(max_words);
+        let nguards = guards.len() as u64;
+        stats::bump(if is_bridge {
+            &stats::BRIDGES
+        } else {
+            &stats::LOOPS
+        });
+        stats::add(&stats::GUARDS, nguards);
+        stats::add(&stats::OPS, t.len() as u64);
+        stats::add(&stats::CODE_BYTES, size as u64);
+        if jitlog::enabled(Section::Asm) {
+            let mut body = format!(
+                "{} {id} {name:?}: {size} bytes at {base:#x}, {nguards} guards, {} spill slots\n",
+                if is_bridge { "bridge" } else { "loop" },
+                alloc.spill_slots
+            );
+            for (i, l) in alloc.locs.iter().enumerate() {
+                if *l != Loc::None {
+                    body.push_str(&format!(
+                        "  {} -> {}\n",
+                        crate::ir::operand(t, OpRef::op(i)),
+                        loc_name(*l)
+                    ));
+                }
+            }
+            let reader = asm.reader();
+            let code = reader.lock();
+            for (k, chunk) in code[..size].chunks(16).enumerate() {
+                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+                body.push_str(&format!("  {:06x}: {}\n", k * 16, hex.join(" ")));
+            }
+            drop(code);
+            jitlog::block(Section::Asm, &format!("{id}"), &body);
+        }
+        self.traces.push(Compiled {
+            trace: t.clone(),
+            asm,
+            entry,
+            is_bridge,
+            size,
+        });
+        Ok(id)
+    }
+}
+
+fn loc_name(l: Loc) -> String {
+    const NAMES: [&str; 16] = [
+        "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12",
+        "r13", "r14", "r15",
+    ];
+    match l {
+        Loc::Gpr(r) => NAMES[r as usize & 15].to_string(),
+        Loc::Xmm(x) => format!("xmm{x}"),
+        Loc::Stack(s) => format!("[rbp{}]", slot_off(s)),
+        Loc::None => "-".into(),
+    }
+}
+
+impl Backend for X64Backend {
+    fn compile_loop(&mut self, trace: &Trace, name: &str) -> Result<TraceId, CompileError> {
+        self.compile(trace, name, false)
+    }
+
+    fn compile_bridge(
+        &mut self,
+        exit: ExitId,
+        bridge: &Trace,
+        name: &str,
+    ) -> Result<TraceId, CompileError> {
+        let info = self
+            .exits
+            .get(exit.0 as usize)
+            .ok_or_else(|| CompileError::BadId(format!("exit {}", exit.0)))?;
+        let ExitKind::Guard { snapshot, .. } = info.kind else {
+            return Err(CompileError::BridgeMismatch(
+                "exit is a finish, not a guard".into(),
+            ));
+        };
+        if info.bridge.is_some() {
+            return Err(CompileError::BridgeMismatch(
+                "guard already has a bridge".into(),
+            ));
+        }
+        let parent = &self.traces[info.trace.index()].trace;
+        let want: Vec<Kind> = parent
+            .exit_refs(snapshot)
+            .iter()
+            .map(|&r| parent.kind(r))
+            .collect();
+        let got = bridge.input_kinds();
+        if want != got {
+            return Err(CompileError::BridgeMismatch(format!(
+                "guard saves {want:?}, bridge takes {got:?}"
+            )));
+        }
+        let parent_id = info.trace;
+        let id = self.compile(bridge, name, true)?;
+        let addr = {
+            let c = &self.traces[id.index()];
+            c.asm.reader().lock().ptr(c.entry) as usize
+        };
+        let site = self.patch_sites[exit.0 as usize]
+            .ok_or_else(|| CompileError::BridgeMismatch("guard has no patch site".into()))?;
+        let owner = &mut self.traces[parent_id.index()].asm;
+        let res = owner
+            .alter(|m| {
+                m.goto(site);
+                x64!(m
+                    ; mov r11, QWORD addr as i64
+                    ; jmp r11
+                );
+                m.check_exact(AssemblyOffset(site.0 + PATCH_SITE_LEN))
+            })
+            .map_err(|e| CompileError::Assembler(e.to_string()))?;
+        res.map_err(|e| CompileError::Assembler(e.to_string()))?;
+        let info = &mut self.exits[exit.0 as usize];
+        info.bridge = Some(id);
+        let guard_index = match info.kind {
+            ExitKind::Guard { index, .. } => index,
+            ExitKind::Finish { .. } => 0,
+        };
+        jitlog::log_bridge(parent_id.as_u32(), guard_index, id.as_u32(), info.failures);
+        crate::jitlog!(
+            Section::Asm,
+            "patched exit {} of trace {} to bridge {} at {:#x}",
+            exit.0,
+            parent_id,
+            id,
+            addr
+        );
+        Ok(id)
+    }
+
+    unsafe fn execute(
+        &mut self,
+        trace: TraceId,
+        inputs: &[u64],
+    ) -> Result<ExitResult, CompileError> {
+        let c = self
+            .traces
+            .get(trace.index())
+            .ok_or_else(|| CompileError::BadId(format!("{trace}")))?;
+        if c.trace.num_inputs() != inputs.len() {
+            return Err(CompileError::BadId(format!(
+                "{trace} takes {} inputs, got {}",
+                c.trace.num_inputs(),
+                inputs.len()
+            )));
+        }
+        let f = self
+            .entry_point(trace)
+            .ok_or_else(|| CompileError::BadId(format!("{trace} is a bridge")))?;
+        let mut frame = vec![0u64; self.frame_words.max(inputs.len())];
+        frame[..inputs.len()].copy_from_slice(inputs);
+        // SAFETY: `f` follows the documented entry ABI; `frame` is large enough for every
+        // input and exit list of every compiled trace; the caller guarantees the trace's
+        // memory accesses and calls are valid for these inputs.
+        let exit = f(frame.as_mut_ptr()) as u32;
+        let info = self.exits.get_mut(exit as usize).ok_or_else(|| {
+            CompileError::BadId(format!("machine code returned unknown exit {exit}"))
+        })?;
+        info.failures += 1;
+        if matches!(info.kind, ExitKind::Guard { .. }) {
+            stats::bump(&stats::GUARD_EXITS);
+        }
+        frame.truncate(info.num_values);
+        Ok(ExitResult {
+            exit: ExitId(exit),
+            values: frame,
+        })
+    }
+
+    fn exit(&self, exit: ExitId) -> Option<&ExitInfo> {
+        self.exits.get(exit.0 as usize)
+    }
+
+    fn resume_frames(&self, exit: ExitId, values: &[u64]) -> Vec<ResumeFrame> {
+        match self.exits.get(exit.0 as usize) {
+            Some(ExitInfo {
+                trace,
+                kind: ExitKind::Guard { snapshot, .. },
+                ..
+            }) => self.traces[trace.index()]
+                .trace
+                .resume_frames(*snapshot, values),
+            _ => Vec::new(),
+        }
+    }
+
+    fn trace(&self, trace: TraceId) -> Option<&Trace> {
+        self.traces.get(trace.index()).map(|c| &c.trace)
+    }
+
+    fn set_fail_all_guards(&mut self, on: bool) {
+        self.fail_all_guards = on;
+    }
+}
+
+/// Code generation state for one trace.
+struct Gen<'a> {
+    t: &'a Trace,
+    locs: &'a [Loc],
+    ops: &'a mut Assembler,
+    epilogue: DynamicLabel,
+    exits: Vec<PendingExit>,
+    local_labels: HashMap<TargetToken, (DynamicLabel, usize)>,
+    ext_labels: &'a HashMap<TargetToken, LabelInfo>,
+    next_exit: u32,
+    fail_all: bool,
+    max_words: usize,
+    new_labels: Vec<(TargetToken, AssemblyOffset, Vec<Loc>, Vec<Kind>)>,
+}
+
+impl Gen<'_> {
+    fn src(&self, r: OpRef) -> Src {
+        match self.t.const_value(r) {
+            Some(v) => Src::Bits(v.to_bits()),
+            None => Src::Loc(self.locs[r.as_op().unwrap_or(0)]),
+        }
+    }
+
+    /// Load an int/ref (or the bits of a float) into GPR `dst`.
+    fn load_gpr(&mut self, dst: u8, s: Src) {
+        let ops = &mut *self.ops;
+        match s {
+            Src::Bits(b) => {
+                let v = b as i64;
+                if i32::try_from(v).is_ok() {
+                    x64!(ops ; mov Rq(dst), DWORD v as i32);
+                } else {
+                    x64!(ops ; mov Rq(dst), QWORD v);
+                }
+            }
+            Src::Loc(Loc::Gpr(r)) => {
+                if r != dst {
+                    x64!(ops ; mov Rq(dst), Rq(r));
+                }
+            }
+            Src::Loc(Loc::Xmm(x)) => x64!(ops ; movq Rq(dst), Rx(x)),
+            Src::Loc(Loc::Stack(s)) => {
+                let off = slot_off(s);
+                x64!(ops ; mov Rq(dst), QWORD [rbp + off]);
+            }
+            Src::Loc(Loc::None) => x64!(ops ; xor Rd(dst), Rd(dst)),
+        }
+    }
+
+    /// Load a float into XMM `dst` (uses rax for constants).
+    fn load_xmm(&mut self, dst: u8, s: Src) {
+        let ops = &mut *self.ops;
+        match s {
+            Src::Bits(b) => {
+                x64!(ops ; mov rax, QWORD b as i64 ; movq Rx(dst), rax);
+            }
+            Src::Loc(Loc::Xmm(x)) => {
+                if x != dst {
+                    x64!(ops ; movaps Rx(dst), Rx(x));
+                }
+            }
+            Src::Loc(Loc::Gpr(r)) => x64!(ops ; movq Rx(dst), Rq(r)),
+            Src::Loc(Loc::Stack(s)) => {
+                let off = slot_off(s);
+                x64!(ops ; movsd Rx(dst), QWORD [rbp + off]);
+            }
+            Src::Loc(Loc::None) => x64!(ops ; xorps Rx(dst), Rx(dst)),
+        }
+    }
+
+    /// Store GPR `src` into location `dst`.
+    fn store_gpr(&mut self, dst: Loc, src: u8) {
+        let ops = &mut *self.ops;
+        match dst {
+            Loc::Gpr(d) => {
+                if d != src {
+                    x64!(ops ; mov Rq(d), Rq(src));
+                }
+            }
+            Loc::Xmm(x) => x64!(ops ; movq Rx(x), Rq(src)),
+            Loc::Stack(s) => {
+                let off = slot_off(s);
+                x64!(ops ; mov QWORD [rbp + off], Rq(src));
+            }
+            Loc::None => {}
+        }
+    }
+
+    /// Store XMM `src` into location `dst`.
+    fn store_xmm(&mut self, dst: Loc, src: u8) {
+        let ops = &mut *self.ops;
+        match dst {
+            Loc::Xmm(d) => {
+                if d != src {
+                    x64!(ops ; movaps Rx(d), Rx(src));
+                }
+            }
+            Loc::Gpr(r) => x64!(ops ; movq Rq(r), Rx(src)),
+            Loc::Stack(s) => {
+                let off = slot_off(s);
+                x64!(ops ; movsd QWORD [rbp + off], Rx(src));
+            }
+            Loc::None => {}
+        }
+    }
+
+    fn arg(&self, p: usize, k: usize) -> Src {
+        self.src(self.t.args(p)[k])
+    }
+
+    fn const_arg(&self, p: usize, k: usize) -> Option<i64> {
+        self.t
+            .const_value(self.t.args(p)[k])
+            .and_then(Value::as_int)
+    }
+
+    fn entry(&mut self, is_bridge: bool) {
+        let ops = &mut *self.ops;
+        if is_bridge {
+            x64!(ops ; mov r11, QWORD [rbp + FBUF_OFF]);
+        } else {
+            x64!(ops
+                ; push rbp
+                ; mov rbp, rsp
+                ; push rbx
+                ; push r12
+                ; push r13
+                ; push r14
+                ; push r15
+                ; sub rsp, FRAME_BYTES
+                ; mov [rbp + FBUF_OFF], rdi
+                ; mov r11, rdi
+            );
+        }
+        for i in 0..self.t.num_inputs() {
+            let off = 8 * i as i32;
+            match self.locs[i] {
+                Loc::Gpr(r) => x64!(ops ; mov Rq(r), QWORD [r11 + off]),
+                Loc::Xmm(x) => x64!(ops ; movsd Rx(x), QWORD [r11 + off]),
+                Loc::Stack(s) => {
+                    let so = slot_off(s);
+                    x64!(ops ; mov r10, QWORD [r11 + off] ; mov QWORD [rbp + so], r10);
+                }
+                Loc::None => {}
+            }
+        }
+    }
+
+    fn new_exit(&mut self, pos: usize) -> (DynamicLabel, ExitId) {
+        let label = self.ops.new_dynamic_label();
+        let exit = ExitId(self.next_exit);
+        self.next_exit += 1;
+        self.exits.push(PendingExit {
+            label,
+            pos,
+            exit,
+            patch_site: AssemblyOffset(0),
+        });
+        (label, exit)
+    }
+
+    fn body(&mut self) -> Result<(), CompileError> {
+        let t = self.t;
+        for p in t.num_inputs()..t.len() {
+            self.op(p)?;
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, p: usize) -> Result<(), CompileError> {
+        let t = self.t;
+        let opc = t.op(p).opcode;
+        let dst = self.locs[p];
+        let flags = opc.flags();
+        use Opcode as O;
+        match opc {
+            O::InputI | O::InputF | O::InputR => {}
+            O::IntAdd
+            | O::IntSub
+            | O::IntAnd
+            | O::IntOr
+            | O::IntXor
+            | O::IntAddOvf
+            | O::IntSubOvf => {
+                self.load_gpr(R11, self.arg(p, 0));
+                let imm = self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok());
+                let ops = &mut *self.ops;
+                match imm {
+                    Some(i) => match opc {
+                        O::IntAdd | O::IntAddOvf => x64!(ops ; add r11, i),
+                        O::IntSub | O::IntSubOvf => x64!(ops ; sub r11, i),
+                        O::IntAnd => x64!(ops ; and r11, i),
+                        O::IntOr => x64!(ops ; or r11, i),
+                        _ => x64!(ops ; xor r11, i),
+                    },
+                    None => {
+                        self.load_gpr(R10, self.arg(p, 1));
+                        let ops = &mut *self.ops;
+                        match opc {
+                            O::IntAdd | O::IntAddOvf => x64!(ops ; add r11, r10),
+                            O::IntSub | O::IntSubOvf => x64!(ops ; sub r11, r10),
+                            O::IntAnd => x64!(ops ; and r11, r10),
+                            O::IntOr => x64!(ops ; or r11, r10),
+                            _ => x64!(ops ; xor r11, r10),
+                        }
+                    }
+                }
+                self.store_gpr(dst, R11);
+            }
+            O::IntMul | O::IntMulOvf => {
+                self.load_gpr(R11, self.arg(p, 0));
+                self.load_gpr(R10, self.arg(p, 1));
+                let ops = &mut *self.ops;
+                x64!(ops ; imul r11, r10);
+                self.store_gpr(dst, R11);
+            }
+            O::IntDiv | O::IntMod => {
+                self.load_gpr(R11, self.arg(p, 1));
+                self.load_gpr(RAX, self.arg(p, 0));
+                let ops = &mut *self.ops;
+                x64!(ops ; cqo ; idiv r11);
+                self.store_gpr(dst, if opc == O::IntDiv { RAX } else { 2 });
+            }
+            O::IntLshift | O::IntRshift | O::UintRshift => {
+                self.load_gpr(R11, self.arg(p, 0));
+                match self.const_arg(p, 1) {
+                    Some(c) => {
+                        let c = (c & 63) as i8;
+                        let ops = &mut *self.ops;
+                        match opc {
+                            O::IntLshift => x64!(ops ; shl r11, c),
+                            O::IntRshift => x64!(ops ; sar r11, c),
+                            _ => x64!(ops ; shr r11, c),
+                        }
+                    }
+                    None => {
+                        self.load_gpr(RCX, self.arg(p, 1));
+                        let ops = &mut *self.ops;
+                        match opc {
+                            O::IntLshift => x64!(ops ; shl r11, cl),
+                            O::IntRshift => x64!(ops ; sar r11, cl),
+                            _ => x64!(ops ; shr r11, cl),
+                        }
+                    }
+                }
+                self.store_gpr(dst, R11);
+            }
+            O::IntNeg | O::IntInvert => {
+                self.load_gpr(R11, self.arg(p, 0));
+                let ops = &mut *self.ops;
+                if opc == O::IntNeg {
+                    x64!(ops ; neg r11);
+                } else {
+                    x64!(ops ; not r11);
+                }
+                self.store_gpr(dst, R11);
+            }
+            O::IntLt
+            | O::IntLe
+            | O::IntGt
+            | O::IntGe
+            | O::IntEq
+            | O::IntNe
+            | O::UintLt
+            | O::UintLe
+            | O::UintGt
+            | O::UintGe
+            | O::PtrEq
+            | O::PtrNe => {
+                self.load_gpr(R11, self.arg(p, 0));
+                match self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok()) {
+                    Some(i) => {
+                        let ops = &mut *self.ops;
+                        x64!(ops ; cmp r11, i);
+                    }
+                    None => {
+                        self.load_gpr(R10, self.arg(p, 1));
+                        let ops = &mut *self.ops;
+                        x64!(ops ; cmp r11, r10);
+                    }
+                }
+                let ops = &mut *self.ops;
+                match opc {
+                    O::IntLt => x64!(ops ; setl al),
+                    O::IntLe => x64!(ops ; setle al),
+                    O::IntGt => x64!(ops ; setg al),
+                    O::IntGe => x64!(ops ; setge al),
+                    O::IntEq | O::PtrEq => x64!(ops ; sete al),
+                    O::IntNe | O::PtrNe => x64!(ops ; setne al),
+                    O::UintLt => x64!(ops ; setb al),
+                    O::UintLe => x64!(ops ; setbe al),
+                    O::UintGt => x64!(ops ; seta al),
+                    _ => x64!(ops ; setae al),
+                }
+                x64!(ops ; movzx eax, al);
+                self.store_gpr(dst, RAX);
+            }
+            O::IntIsZero | O::IntIsTrue => {
+                self.load_gpr(R11, self.arg(p, 0));
+                let ops = &mut *self.ops;
+                x64!(ops ; test r11, r11);
+                if opc == O::IntIsZero {
+                    x64!(ops ; sete al);
+                } else {
+                    x64!(ops ; setne al);
+                }
+                x64!(ops ; movzx eax, al);
+                self.store_gpr(dst, RAX);
+            }
+            O::FloatAdd | O::FloatSub | O::FloatMul | O::FloatTrueDiv => {
+                self.load_xmm(XMM15, self.arg(p, 0));
+                self.load_xmm(XMM14, self.arg(p, 1));
+                let ops = &mut *self.ops;
+                match opc {
+                    O::FloatAdd => x64!(ops ; addsd xmm15, xmm14),
+                    O::FloatSub => x64!(ops ; subsd xmm15, xmm14),
+                    O::FloatMul => x64!(ops ; mulsd xmm15, xmm14),
+                    _ => x64!(ops ; divsd xmm15, xmm14),
+                }
+                self.store_xmm(dst, XMM15);
+            }
+            O::FloatNeg | O::FloatAbs => {
+                self.load_xmm(XMM15, self.arg(p, 0));
+                let ops = &mut *self.ops;
+                if opc == O::FloatNeg {
+                    x64!(ops ; mov rax, QWORD i64::MIN ; movq xmm14, rax ; xorpd xmm15, xmm14);
+                } else {
+                    x64!(ops ; mov rax, QWORD i64::MAX ; movq xmm14, rax ; andpd xmm15, xmm14);
+                }
+                self.store_xmm(dst, XMM15);
+            }
+            O::FloatLt | O::FloatLe | O::FloatGt | O::FloatGe | O::FloatEq | O::FloatNe => {
+                // a < b is b > a: compare with swapped operands so "above" works (false on NaN)
+                let (x, y) = if matches!(opc, O::FloatLt | O::FloatLe) {
+                    (1, 0)
+                } else {
+                    (0, 1)
+                };
+                self.load_xmm(XMM15, self.arg(p, x));
+                self.load_xmm(XMM14, self.arg(p, y));
+                let ops = &mut *self.ops;
+                x64!(ops ; ucomisd xmm15, xmm14);
+                match opc {
+                    O::FloatLt | O::FloatGt => x64!(ops ; seta al),
+                    O::FloatLe | O::FloatGe => x64!(ops ; setae al),
+                    O::FloatEq => x64!(ops ; sete al ; setnp cl ; and al, cl),
+                    _ => x64!(ops ; setne al ; setp cl ; or al, cl),
+                }
+                x64!(ops ; movzx eax, al);
+                self.store_gpr(dst, RAX);
+            }
+            O::CastFloatToInt => {
+                self.load_xmm(XMM15, self.arg(p, 0));
+                let ops = &mut *self.ops;
+                x64!(ops ; cvttsd2si r11, xmm15);
+                self.store_gpr(dst, R11);
+            }
+            O::CastIntToFloat => {
+                self.load_gpr(R11, self.arg(p, 0));
+                let ops = &mut *self.ops;
+                x64!(ops ; xorps xmm15, xmm15 ; cvtsi2sd xmm15, r11);
+                self.store_xmm(dst, XMM15);
+            }
+            O::CastPtrToInt | O::CastIntToPtr | O::SameAsI | O::SameAsR => {
+                self.load_gpr(R11, self.arg(p, 0));
+                self.store_gpr(dst, R11);
+            }
+            O::SameAsF => {
+                self.load_xmm(XMM15, self.arg(p, 0));
+                self.store_xmm(dst, XMM15);
+            }
+            O::GuardTrue
+            | O::GuardFalse
+            | O::GuardNonnull
+            | O::GuardIsnull
+            | O::GuardValue
+            | O::GuardNoOverflow
+            | O::GuardOverflow => {
+                let (label, _) = self.new_exit(p);
+                if self.fail_all {
+                    let ops = &mut *self.ops;
+                    x64!(ops ; jmp =>label);
+                    return Ok(());
+                }
+                match opc {
+                    O::GuardNoOverflow => {
+                        let ops = &mut *self.ops;
+                        x64!(ops ; jo =>label);
+                    }
+                    O::GuardOverflow => {
+                        let ops = &mut *self.ops;
+                        x64!(ops ; jno =>label);
+                    }
+                    O::GuardValue => {
+                        self.load_gpr(R11, self.arg(p, 0));
+                        self.load_gpr(R10, self.arg(p, 1));
+                        let ops = &mut *self.ops;
+                        x64!(ops ; cmp r11, r10 ; jne =>label);
+                    }
+                    _ => {
+                        self.load_gpr(R11, self.arg(p, 0));
+                        let ops = &mut *self.ops;
+                        x64!(ops ; test r11, r11);
+                        if matches!(opc, O::GuardTrue | O::GuardNonnull) {
+                            x64!(ops ; jz =>label);
+                        } else {
+                            x64!(ops ; jnz =>label);
+                        }
+                    }
+                }
+            }
+            O::LoadI | O::LoadF | O::LoadR | O::LoadIdxI | O::LoadIdxF | O::LoadIdxR => {
+                let m = t
+                    .mem_descr(p)
+                    .ok_or_else(|| CompileError::Unsupported("load without descr".into()))?;
+                let off = self.address(p, flags.contains(OpFlags::INDEXED), m.scale)?;
+                let ops = &mut *self.ops;
+                use crate::ir::MemType as M;
+                match m.ty {
+                    M::F64 => {
+                        x64!(ops ; movsd xmm15, QWORD [r11 + off]);
+                        self.store_xmm(dst, XMM15);
+                        return Ok(());
+                    }
+                    M::Int {
+                        size: 1,
+                        signed: true,
+                    } => x64!(ops ; movsx r11, BYTE [r11 + off]),
+                    M::Int {
+                        size: 1,
+                        signed: false,
+                    } => x64!(ops ; movzx r11, BYTE [r11 + off]),
+                    M::Int {
+                        size: 2,
+                        signed: true,
+                    } => x64!(ops ; movsx r11, WORD [r11 + off]),
+                    M::Int {
+                        size: 2,
+                        signed: false,
+                    } => x64!(ops ; movzx r11, WORD [r11 + off]),
+                    M::Int {
+                        size: 4,
+                        signed: true,
+                    } => x64!(ops ; movsxd r11, DWORD [r11 + off]),
+                    M::Int {
+                        size: 4,
+                        signed: false,
+                    } => x64!(ops ; mov r11d, DWORD [r11 + off]),
+                    _ => x64!(ops ; mov r11, QWORD [r11 + off]),
+                }
+                self.store_gpr(dst, R11);
+            }
+            O::StoreI | O::StoreF | O::StoreR | O::StoreIdxI | O::StoreIdxF | O::StoreIdxR => {
+                let m = t
+                    .mem_descr(p)
+                    .ok_or_else(|| CompileError::Unsupported("store without descr".into()))?;
+                let indexed = flags.contains(OpFlags::INDEXED);
+                let vk = if indexed { 3 } else { 2 };
+                let value = self.arg(p, vk);
+                use crate::ir::MemType as M;
+                if m.ty == M::F64 {
+                    self.load_xmm(XMM15, value);
+                } else {
+                    self.load_gpr(RAX, value);
+                }
+                let off = self.address(p, indexed, m.scale)?;
+                let ops = &mut *self.ops;
+                match m.ty.size() {
+                    _ if m.ty == M::F64 => x64!(ops ; movsd QWORD [r11 + off], xmm15),
+                    1 => x64!(ops ; mov BYTE [r11 + off], al),
+                    2 => x64!(ops ; mov WORD [r11 + off], ax),
+                    4 => x64!(ops ; mov DWORD [r11 + off], eax),
+                    _ => x64!(ops ; mov QWORD [r11 + off], rax),
+                }
+            }
+            O::CallI
+            | O::CallF
+            | O::CallR
+            | O::CallN
+            | O::CallPureI
+            | O::CallPureF
+            | O::CallPureR
+            | O::CallPureN => self.call(p)?,
+            O::Label => {
+                let tok = t
+                    .target(p)
+                    .ok_or_else(|| CompileError::Unsupported("label without target".into()))?;
+                let label = self.ops.new_dynamic_label();
+                let ops = &mut *self.ops;
+                x64!(ops ; =>label);
+                let off = self.ops.offset();
+                self.local_labels.insert(tok, (label, p));
+                let args = t.args(p);
+                let locs: Vec<Loc> = args
+                    .iter()
+                    .map(|&a| self.locs[a.as_op().unwrap_or(0)])
+                    .collect();
+                let kinds: Vec<Kind> = args.iter().map(|&a| t.kind(a)).collect();
+                for &a in args {
+                    if a.is_const() {
+                        return Err(CompileError::Unsupported("constant label argument".into()));
+                    }
+                }
+                self.new_labels.push((tok, off, locs, kinds));
+            }
+            O::Jump => self.jump(p)?,
+            O::Finish => {
+                let (_, exit) = self.new_exit(p);
+                // finish exits are not patchable: drop the stub label and store inline
+                if let Some(e) = self.exits.last_mut() {
+                    e.patch_site = AssemblyOffset(usize::MAX);
+                }
+                let args: Vec<OpRef> = t.args(p).to_vec();
+                self.max_words = self.max_words.max(args.len());
+                self.store_exit_values(&args);
+                let epi = self.epilogue;
+                let ops = &mut *self.ops;
+                x64!(ops ; mov eax, exit.0 as i32 ; jmp =>epi);
+            }
+            O::DebugMergePoint => {}
+        }
+        Ok(())
+    }
+
+    /// Put `base + index * scale` in r11 and return the constant displacement.
+    fn address(&mut self, p: usize, indexed: bool, scale: u32) -> Result<i32, CompileError> {
+        let ofs_k = if indexed { 2 } else { 1 };
+        let mut off = self
+            .const_arg(p, ofs_k)
+            .ok_or_else(|| CompileError::Unsupported("non-constant offset".into()))?;
+        if indexed {
+            if let Some(i) = self.const_arg(p, 1) {
+                off = i
+                    .checked_mul(scale as i64)
+                    .and_then(|x| x.checked_add(off))
+                    .unwrap_or(i64::MAX);
+            } else {
+                self.load_gpr(R10, self.arg(p, 1));
+            }
+        }
+        let off32 = i32::try_from(off);
+        let dynamic_index = indexed && self.const_arg(p, 1).is_none();
+        self.load_gpr(R11, self.arg(p, 0));
+        let ops = &mut *self.ops;
+        if dynamic_index {
+            match scale {
+                1 => x64!(ops ; add r11, r10),
+                2 => x64!(ops ; lea r11, [r11 + r10 * 2]),
+                4 => x64!(ops ; lea r11, [r11 + r10 * 4]),
+                8 => x64!(ops ; lea r11, [r11 + r10 * 8]),
+                s => {
+                    let s = i32::try_from(s)
+                        .map_err(|_| CompileError::Unsupported("huge stride".into()))?;
+                    x64!(ops ; imul r10, r10, s ; add r11, r10);
+                }
+            }
+        }
+        match off32 {
+            Ok(o) => Ok(o),
+            Err(_) => {
+                // displacement does not fit: add it to the base
+                x64!(ops ; mov r10, QWORD off ; add r11, r10);
+                Ok(0)
+            }
+        }
+    }
+
+    fn call(&mut self, p: usize) -> Result<(), CompileError> {
+        let t = self.t;
+        let cd = t
+            .call_descr(p)
+            .ok_or_else(|| CompileError::Unsupported("call without descr".into()))?
+            .clone();
+        let args = t.args(p).to_vec();
+        if cd.args.len() > CALL_SLOTS {
+            return Err(CompileError::Unsupported("too many call arguments".into()));
+        }
+        // stage every argument in the call area first: a parallel move into the argument registers
+        for (k, kind) in cd.args.iter().enumerate() {
+            let s = self.src(args[k + 1]);
+            let off = call_slot_off(k);
+            if *kind == Kind::Float {
+                self.load_xmm(XMM15, s);
+                let ops = &mut *self.ops;
+                x64!(ops ; movsd QWORD [rbp + off], xmm15);
+            } else {
+                self.load_gpr(R11, s);
+                let ops = &mut *self.ops;
+                x64!(ops ; mov QWORD [rbp + off], r11);
+            }
+        }
+        let (mut ni, mut nf) = (0usize, 0u8);
+        for (k, kind) in cd.args.iter().enumerate() {
+            let off = call_slot_off(k);
+            let ops = &mut *self.ops;
+            if *kind == Kind::Float {
+                if nf >= 8 {
+                    return Err(CompileError::Unsupported(
+                        "more than 8 float call arguments".into(),
+                    ));
+                }
+                x64!(ops ; movsd Rx(nf), QWORD [rbp + off]);
+                nf += 1;
+            } else {
+                let r = *INT_ARG_REGS.get(ni).ok_or_else(|| {
+                    CompileError::Unsupported("more than 6 int call arguments".into())
+                })?;
+                x64!(ops ; mov Rq(r), QWORD [rbp + off]);
+                ni += 1;
+            }
+        }
+        let func = t
+            .const_value(args[0])
+            .map(|v| v.to_bits() as i64)
+            .unwrap_or(0);
+        let ops = &mut *self.ops;
+        x64!(ops ; mov rax, nf as i32 ; mov r11, QWORD func ; call r11);
+        let dst = self.locs[p];
+        match cd.ret {
+            Kind::Float => self.store_xmm(dst, 0),
+            Kind::Void => {}
+            _ => self.store_gpr(dst, RAX),
+        }
+        Ok(())
+    }
+
+    fn jump(&mut self, p: usize) -> Result<(), CompileError> {
+        let t = self.t;
+        let tok = t
+            .target(p)
+            .ok_or_else(|| CompileError::Unsupported("jump without target".into()))?;
+        let args = t.args(p).to_vec();
+        let (dsts, kinds, target) = match self.local_labels.get(&tok) {
+            Some(&(label, lp)) => {
+                let la = t.args(lp);
+                (
+                    la.iter()
+                        .map(|&a| self.locs[a.as_op().unwrap_or(0)])
+                        .collect::<Vec<_>>(),
+                    la.iter().map(|&a| t.kind(a)).collect::<Vec<_>>(),
+                    Err(label),
+                )
+            }
+            None => {
+                let info = self
+                    .ext_labels
+                    .get(&tok)
+                    .ok_or(CompileError::UnknownTarget(tok))?;
+                (info.locs.clone(), info.kinds.clone(), Ok(info.addr))
+            }
+        };
+        if dsts.len() != args.len() {
+            return Err(CompileError::Unsupported(format!(
+                "jump passes {} values to a label taking {}",
+                args.len(),
+                dsts.len()
+            )));
+        }
+        for (k, &a) in args.iter().enumerate() {
+            if t.kind(a) != kinds[k] {
+                return Err(CompileError::Unsupported(format!(
+                    "jump value {k} has the wrong kind"
+                )));
+            }
+        }
+        let moves: Vec<(Loc, Src, bool)> = args
+            .iter()
+            .zip(&dsts)
+            .zip(&kinds)
+            .map(|((&a, &d), &k)| (d, self.src(a), k == Kind::Float))
+            .collect();
+        self.parallel_move(moves);
+        let ops = &mut *self.ops;
+        match target {
+            Err(label) => x64!(ops ; jmp =>label),
+            Ok(addr) => x64!(ops ; mov r11, QWORD addr as i64 ; jmp r11),
+        }
+        Ok(())
+    }
+
+    /// Perform all moves "at once" (sources are read before any destination is written).
+    fn parallel_move(&mut self, moves: Vec<(Loc, Src, bool)>) {
+        let mut pending: Vec<(Loc, Src, bool)> = moves
+            .into_iter()
+            .filter(|(d, s, _)| *d != Loc::None && Src::Loc(*d) != *s)
+            .collect();
+        // a destination written twice would be a malformed label; keep the first move only
+        let mut seen = Vec::new();
+        pending.retain(|(d, _, _)| {
+            if seen.contains(d) {
+                false
+            } else {
+                seen.push(*d);
+                true
+            }
+        });
+        while !pending.is_empty() {
+            let ready = (0..pending.len()).find(|&i| {
+                let d = pending[i].0;
+                !pending
+                    .iter()
+                    .enumerate()
+                    .any(|(j, m)| j != i && m.1 == Src::Loc(d))
+            });
+            match ready {
+                Some(i) => {
+                    let (d, s, f) = pending.remove(i);
+                    self.move_to(d, s, f);
+                }
+                None => {
+                    // a cycle: save the first destination's current value in a temp
+                    let (d, _, f) = pending[0];
+                    let temp = if f { Loc::Xmm(XMM14) } else { Loc::Gpr(R10) };
+                    self.move_to(temp, Src::Loc(d), f);
+                    for m in pending.iter_mut() {
+                        if m.1 == Src::Loc(d) {
+                            m.1 = Src::Loc(temp);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn move_to(&mut self, d: Loc, s: Src, float: bool) {
+        if float {
+            match d {
+                Loc::Xmm(x) => self.load_xmm(x, s),
+                _ => {
+                    self.load_xmm(XMM15, s);
+                    self.store_xmm(d, XMM15);
+                }
+            }
+        } else {
+            match d {
+                Loc::Gpr(r) => self.load_gpr(r, s),
+                _ => {
+                    self.load_gpr(R11, s);
+                    self.store_gpr(d, R11);
+                }
+            }
+        }
+    }
+
+    /// Store operands into frame-buffer slots 0.. (r11 = frame buffer).
+    fn store_exit_values(&mut self, refs: &[OpRef]) {
+        {
+            let ops = &mut *self.ops;
+            x64!(ops ; mov r11, QWORD [rbp + FBUF_OFF]);
+        }
+        for (k, &r) in refs.iter().enumerate() {
+            let off = 8 * k as i32;
+            let s = self.src(r);
+            match s {
+                Src::Loc(Loc::Gpr(g)) => {
+                    let ops = &mut *self.ops;
+                    x64!(ops ; mov QWORD [r11 + off], Rq(g));
+                }
+                Src::Loc(Loc::Xmm(x)) => {
+                    let ops = &mut *self.ops;
+                    x64!(ops ; movsd QWORD [r11 + off], Rx(x));
+                }
+                _ => {
+                    self.load_gpr(R10, s);
+                    let ops = &mut *self.ops;
+                    x64!(ops ; mov QWORD [r11 + off], r10);
+                }
+            }
+        }
+    }
+
+    fn stubs(&mut self) {
+        let t = self.t;
+        let epi = self.epilogue;
+        for k in 0..self.exits.len() {
+            let pos = self.exits[k].pos;
+            let Some(s) = t.op(pos).snapshot() else {
+                continue;
+            };
+            let label = self.exits[k].label;
+            let exit = self.exits[k].exit;
+            {
+                let ops = &mut *self.ops;
+                x64!(ops ; =>label);
+            }
+            let refs = t.exit_refs(s);
+            self.max_words = self.max_words.max(refs.len());
+            self.store_exit_values(&refs);
+            let ops = &mut *self.ops;
+            x64!(ops ; mov eax, exit.0 as i32);
+            let site = ops.offset();
+            x64!(ops ; jmp =>epi);
+            let used = ops.offset().0 - site.0;
+            for _ in used..PATCH_SITE_LEN {
+                x64!(ops ; nop);
+            }
+            self.exits[k].patch_site = site;
+        }
+    }
+
+    fn epilogue(&mut self) {
+        let epi = self.epilogue;
+        let ops = &mut *self.ops;
+        x64!(ops
+            ; =>epi
+            ; lea rsp, [rbp - 40]
+            ; pop r15
+            ; pop r14
+            ; pop r13
+            ; pop r12
+            ; pop rbx
+            ; pop rbp
+            ; ret
+        );
+    }
+}

@@ -1,0 +1,834 @@
+//! The trace container ([`Trace`]), its parts (ops, constants, descriptors, snapshot frames)
+//! and the [`TraceBuilder`] that records ops into it.
+//!
+//! Layout: all op arguments live in one pool (`Trace::args`) and every op stores a
+//! `(start, len)` slice of it, so [`Op`] is 16 bytes. Snapshot frames are stored once in
+//! `Trace::frames` and shared: a snapshot names its innermost frame and frames link to their
+//! parent (caller) frame, so the frames of an inlined caller are recorded once for all guards
+//! taken inside the callee.
+//!
+//! Invariants (checked by the verifier, not by the builder): inputs come first; an op only
+//! uses ops before it; the trace ends with `jump` or `finish`.
+
+use super::entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken};
+use super::ops::{Kind, Opcode};
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// A concrete value: a trace constant, an interpreter input, a value saved at a guard exit.
+#[derive(Copy, Clone)]
+pub enum Value {
+    /// A 64-bit integer.
+    Int(i64),
+    /// A double (compared and hashed by its bits, so `NaN == NaN` here).
+    Float(f64),
+    /// A machine address.
+    Ref(usize),
+}
+
+impl Value {
+    /// The value's kind.
+    pub fn kind(self) -> Kind {
+        match self {
+            Value::Int(_) => Kind::Int,
+            Value::Float(_) => Kind::Float,
+            Value::Ref(_) => Kind::Ref,
+        }
+    }
+
+    /// The raw 64 bits as stored in a frame buffer slot.
+    pub fn to_bits(self) -> u64 {
+        match self {
+            Value::Int(i) => i as u64,
+            Value::Float(f) => f.to_bits(),
+            Value::Ref(p) => p as u64,
+        }
+    }
+
+    /// Rebuild a value of `kind` from frame-buffer bits (`None` for `Kind::Void`).
+    pub fn from_bits(kind: Kind, bits: u64) -> Option<Value> {
+        match kind {
+            Kind::Int => Some(Value::Int(bits as i64)),
+            Kind::Float => Some(Value::Float(f64::from_bits(bits))),
+            Kind::Ref => Some(Value::Ref(bits as usize)),
+            Kind::Void => None,
+        }
+    }
+
+    /// The integer, if this is one.
+    pub fn as_int(self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The float, if this is one.
+    pub fn as_float(self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The address, if this is a ref.
+    pub fn as_ref(self) -> Option<usize> {
+        match self {
+            Value::Ref(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.kind() == other.kind() && self.to_bits() == other.to_bits()
+    }
+}
+impl Eq for Value {}
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.kind().hash(state);
+        self.to_bits().hash(state);
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(i) => write!(f, "Int({i})"),
+            Value::Float(x) => write!(f, "Float({x:?})"),
+            Value::Ref(p) => write!(f, "Ref({p:#x})"),
+        }
+    }
+}
+
+/// The shape of a memory access (loads and stores carry one as their descr).
+///
+/// Address = `base + offset` (plain) or `base + index * scale + offset` (`*_idx_*` ops).
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct MemDescr {
+    /// What is stored in memory.
+    pub ty: MemType,
+    /// Element stride for indexed accesses (1, 2, 4, 8 or any positive stride; 0 = unused).
+    pub scale: u32,
+}
+
+/// The in-memory type of a load/store.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub enum MemType {
+    /// An integer of 1, 2, 4 or 8 bytes; `signed` says how loads widen it to i64.
+    Int {
+        /// Size in bytes.
+        size: u8,
+        /// Sign-extend (true) or zero-extend (false) on load.
+        signed: bool,
+    },
+    /// An 8-byte double.
+    F64,
+    /// A pointer-sized address.
+    Ref,
+}
+
+impl MemType {
+    /// Size in bytes.
+    pub fn size(self) -> u8 {
+        match self {
+            MemType::Int { size, .. } => size,
+            MemType::F64 | MemType::Ref => 8,
+        }
+    }
+
+    /// The value kind a load of this type produces.
+    pub fn kind(self) -> Kind {
+        match self {
+            MemType::Int { .. } => Kind::Int,
+            MemType::F64 => Kind::Float,
+            MemType::Ref => Kind::Ref,
+        }
+    }
+}
+
+impl MemDescr {
+    /// 8-byte signed integer field.
+    pub const I64: MemDescr = MemDescr::int(8, true);
+    /// Double field.
+    pub const F64: MemDescr = MemDescr {
+        ty: MemType::F64,
+        scale: 0,
+    };
+    /// Pointer field.
+    pub const REF: MemDescr = MemDescr {
+        ty: MemType::Ref,
+        scale: 0,
+    };
+
+    /// An integer access of `size` bytes.
+    pub const fn int(size: u8, signed: bool) -> MemDescr {
+        MemDescr {
+            ty: MemType::Int { size, signed },
+            scale: 0,
+        }
+    }
+
+    /// The same access with an index stride (for `*_idx_*` ops).
+    pub const fn scaled(self, scale: u32) -> MemDescr {
+        MemDescr { ty: self.ty, scale }
+    }
+}
+
+impl fmt::Display for MemDescr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.ty {
+            MemType::Int { size, signed } => {
+                write!(f, "{}{}", if signed { 'i' } else { 'u' }, size as u32 * 8)?
+            }
+            MemType::F64 => f.write_str("f64")?,
+            MemType::Ref => f.write_str("ref")?,
+        }
+        if self.scale != 0 {
+            write!(f, "x{}", self.scale)?;
+        }
+        Ok(())
+    }
+}
+
+/// The signature of a called native function (`extern "C"`/`sysv64`).
+///
+/// Integer and ref arguments go in rdi, rsi, rdx, rcx, r8, r9 (at most 6), float arguments in
+/// xmm0..xmm7 (at most 8). An int result must be a full 64-bit value (widen narrow results in
+/// the trampoline).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct CallDescr {
+    /// Kinds of the arguments (after the function address).
+    pub args: Vec<Kind>,
+    /// Kind of the result (`Void` for none).
+    pub ret: Kind,
+    /// A name for logs (may be empty).
+    pub name: String,
+}
+
+impl CallDescr {
+    /// Maximum number of int/ref arguments (all passed in registers).
+    pub const MAX_INT_ARGS: usize = 6;
+    /// Maximum number of float arguments (all passed in registers).
+    pub const MAX_FLOAT_ARGS: usize = 8;
+
+    /// A descriptor.
+    pub fn new(args: &[Kind], ret: Kind, name: &str) -> CallDescr {
+        CallDescr {
+            args: args.to_vec(),
+            ret,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for CallDescr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("call(")?;
+        for (i, k) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}", k.letter())?;
+        }
+        write!(f, ")->{}", self.ret.letter())?;
+        if !self.name.is_empty() {
+            write!(f, " {:?}", self.name)?;
+        }
+        Ok(())
+    }
+}
+
+/// A descriptor attached to an op.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Descr {
+    /// Loads and stores.
+    Mem(MemDescr),
+    /// Calls.
+    Call(CallDescr),
+    /// `label` / `jump` target.
+    Target(TargetToken),
+    /// Free text (`debug_merge_point`'s description of the green key).
+    Text(String),
+}
+
+impl fmt::Display for Descr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Descr::Mem(m) => write!(f, "{m}"),
+            Descr::Call(c) => write!(f, "{c}"),
+            Descr::Target(t) => write!(f, "{t}"),
+            Descr::Text(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+/// One operation. 16 bytes: see `op_size` test.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct Op {
+    /// The opcode.
+    pub opcode: Opcode,
+    nargs: u16,
+    args_start: u32,
+    descr: u32,
+    snapshot: u32,
+}
+
+impl Op {
+    /// The descriptor, if any.
+    pub fn descr(&self) -> Option<DescrId> {
+        (self.descr != NONE).then(|| DescrId::new(self.descr as usize))
+    }
+
+    /// The guard's snapshot, if any.
+    pub fn snapshot(&self) -> Option<SnapshotId> {
+        (self.snapshot != NONE).then(|| SnapshotId::new(self.snapshot as usize))
+    }
+
+    /// Number of arguments.
+    pub fn num_args(&self) -> usize {
+        self.nargs as usize
+    }
+
+    /// The result kind (from the op table).
+    pub fn kind(&self) -> Kind {
+        self.opcode.result()
+    }
+}
+
+/// One interpreter frame of a snapshot: which jitcode, where in it, which values are live.
+///
+/// The meaning of `jitcode` and `pc` belongs to the tracer; the IR only stores them.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct Frame {
+    /// The caller's frame (`None` for the outermost frame).
+    pub parent: Option<FrameId>,
+    /// Jitcode / function id.
+    pub jitcode: u32,
+    /// Position in the jitcode where execution resumes.
+    pub pc: u32,
+    values_start: u32,
+    values_len: u32,
+}
+
+/// A guard's resume information: the innermost frame of a frame chain.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct Snapshot {
+    /// Innermost frame; its `parent` chain leads to the outermost frame.
+    pub top: FrameId,
+}
+
+/// A recorded trace. Build one with [`TraceBuilder`], or parse text with [`super::parse`].
+#[derive(Clone, Default, PartialEq, Debug)]
+pub struct Trace {
+    ops: Vec<Op>,
+    args: Vec<OpRef>,
+    consts: Vec<Value>,
+    descrs: Vec<Descr>,
+    frames: Vec<Frame>,
+    frame_values: Vec<OpRef>,
+    snapshots: Vec<Snapshot>,
+}
+
+/// One frame of a snapshot resolved to concrete values (what deopt needs).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ResumeFrame {
+    /// Jitcode / function id.
+    pub jitcode: u32,
+    /// Resume position.
+    pub pc: u32,
+    /// The frame's live values, in snapshot order.
+    pub values: Vec<Value>,
+}
+
+impl Trace {
+    /// All ops (inputs first).
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// Number of ops (including inputs).
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether the trace has no ops.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// The op at position `i`.
+    pub fn op(&self, i: usize) -> &Op {
+        &self.ops[i]
+    }
+
+    /// The arguments of op `i`.
+    pub fn args(&self, i: usize) -> &[OpRef] {
+        let op = &self.ops[i];
+        &self.args[op.args_start as usize..op.args_start as usize + op.nargs as usize]
+    }
+
+    /// The arguments of `op` (an op of this trace).
+    pub fn args_of(&self, op: &Op) -> &[OpRef] {
+        &self.args[op.args_start as usize..op.args_start as usize + op.nargs as usize]
+    }
+
+    /// Number of leading input ops.
+    pub fn num_inputs(&self) -> usize {
+        self.ops
+            .iter()
+            .take_while(|op| op.opcode.flags().contains(super::OpFlags::INPUT))
+            .count()
+    }
+
+    /// Kinds of the inputs, in order.
+    pub fn input_kinds(&self) -> Vec<Kind> {
+        self.ops[..self.num_inputs()]
+            .iter()
+            .map(|op| op.kind())
+            .collect()
+    }
+
+    /// The kind of an operand (`Void` for out-of-range refs; the verifier reports those).
+    pub fn kind(&self, r: OpRef) -> Kind {
+        match r.as_const() {
+            Some(c) => self.consts.get(c.index()).map_or(Kind::Void, |v| v.kind()),
+            None => self
+                .ops
+                .get(r.as_op().unwrap_or(usize::MAX))
+                .map_or(Kind::Void, |o| o.kind()),
+        }
+    }
+
+    /// The constant pool.
+    pub fn consts(&self) -> &[Value] {
+        &self.consts
+    }
+
+    /// A constant's value.
+    pub fn constant(&self, c: ConstRef) -> Value {
+        self.consts[c.index()]
+    }
+
+    /// The constant value of an operand, if it is a constant.
+    pub fn const_value(&self, r: OpRef) -> Option<Value> {
+        r.as_const()
+            .and_then(|c| self.consts.get(c.index()).copied())
+    }
+
+    /// The descriptor table.
+    pub fn descrs(&self) -> &[Descr] {
+        &self.descrs
+    }
+
+    /// A descriptor.
+    pub fn descr(&self, d: DescrId) -> &Descr {
+        &self.descrs[d.index()]
+    }
+
+    /// The memory descriptor of op `i`, if it has one.
+    pub fn mem_descr(&self, i: usize) -> Option<MemDescr> {
+        match self.ops[i].descr().map(|d| &self.descrs[d.index()]) {
+            Some(Descr::Mem(m)) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// The call descriptor of op `i`, if it has one.
+    pub fn call_descr(&self, i: usize) -> Option<&CallDescr> {
+        match self.ops[i].descr().map(|d| &self.descrs[d.index()]) {
+            Some(Descr::Call(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The target token of op `i` (a `label` or `jump`), if it has one.
+    pub fn target(&self, i: usize) -> Option<TargetToken> {
+        match self.ops[i].descr().map(|d| &self.descrs[d.index()]) {
+            Some(Descr::Target(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// Snapshot table.
+    pub fn snapshots(&self) -> &[Snapshot] {
+        &self.snapshots
+    }
+
+    /// A snapshot.
+    pub fn snapshot(&self, s: SnapshotId) -> Snapshot {
+        self.snapshots[s.index()]
+    }
+
+    /// Frame table.
+    pub fn frames(&self) -> &[Frame] {
+        &self.frames
+    }
+
+    /// A frame.
+    pub fn frame(&self, f: FrameId) -> &Frame {
+        &self.frames[f.index()]
+    }
+
+    /// A frame's live values.
+    pub fn frame_values(&self, f: FrameId) -> &[OpRef] {
+        let fr = &self.frames[f.index()];
+        &self.frame_values[fr.values_start as usize..(fr.values_start + fr.values_len) as usize]
+    }
+
+    /// The frames of a snapshot, outermost first.
+    pub fn snapshot_frames(&self, s: SnapshotId) -> Vec<FrameId> {
+        let mut chain = Vec::new();
+        let mut cur = Some(self.snapshots[s.index()].top);
+        while let Some(f) = cur {
+            chain.push(f);
+            cur = self.frames[f.index()].parent;
+            if chain.len() > self.frames.len() {
+                break; // a cycle; the verifier reports it
+            }
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The values a guard exit saves, in order: the distinct non-constant operands of the
+    /// snapshot, outermost frame first, in order of first occurrence. This is the layout of
+    /// the frame buffer after the exit, and the input list of a bridge from that guard.
+    pub fn exit_refs(&self, s: SnapshotId) -> Vec<OpRef> {
+        let mut out: Vec<OpRef> = Vec::new();
+        for f in self.snapshot_frames(s) {
+            for &v in self.frame_values(f) {
+                if !v.is_const() && !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolve a snapshot to concrete frames given the saved exit values (in
+    /// [`Trace::exit_refs`] order, as raw frame-buffer bits).
+    pub fn resume_frames(&self, s: SnapshotId, saved: &[u64]) -> Vec<ResumeFrame> {
+        let refs = self.exit_refs(s);
+        self.snapshot_frames(s)
+            .into_iter()
+            .map(|f| {
+                let fr = self.frame(f);
+                let values = self
+                    .frame_values(f)
+                    .iter()
+                    .map(|&v| match self.const_value(v) {
+                        Some(c) => c,
+                        None => {
+                            let k = refs.iter().position(|&r| r == v).unwrap_or(0);
+                            let bits = saved.get(k).copied().unwrap_or(0);
+                            Value::from_bits(self.kind(v), bits).unwrap_or(Value::Int(0))
+                        }
+                    })
+                    .collect();
+                ResumeFrame {
+                    jitcode: fr.jitcode,
+                    pc: fr.pc,
+                    values,
+                }
+            })
+            .collect()
+    }
+
+    /// Positions of all guard ops, in order. Guard number `k` of a trace is `guards()[k]`.
+    pub fn guards(&self) -> Vec<usize> {
+        (0..self.ops.len())
+            .filter(|&i| self.ops[i].opcode.is_guard())
+            .collect()
+    }
+
+    /// Position of the (last) label with target `t`, if any.
+    pub fn label_pos(&self, t: TargetToken) -> Option<usize> {
+        (0..self.ops.len())
+            .rev()
+            .find(|&i| self.ops[i].opcode == Opcode::Label && self.target(i) == Some(t))
+    }
+}
+
+/// Records ops into a new [`Trace`]. Constants and descriptors are interned.
+///
+/// ```
+/// use metatracer::ir::{TraceBuilder, Kind, Opcode, TargetToken};
+/// let mut b = TraceBuilder::new();
+/// let i0 = b.input(Kind::Int);
+/// let t = TargetToken::fresh();
+/// b.label(&[i0], t);
+/// let one = b.const_int(1);
+/// let i2 = b.op(Opcode::IntAdd, &[i0, one]);
+/// let lim = b.const_int(100);
+/// let i3 = b.op(Opcode::IntLt, &[i2, lim]);
+/// let fr = b.frame(None, 0, 7, &[i2]);
+/// let s = b.snapshot(fr);
+/// b.guard(Opcode::GuardTrue, &[i3], s);
+/// b.jump(&[i2], t);
+/// let trace = b.build();
+/// assert!(metatracer::ir::verify(&trace).is_ok());
+/// ```
+#[derive(Default)]
+pub struct TraceBuilder {
+    t: Trace,
+    const_map: HashMap<Value, ConstRef>,
+    descr_map: HashMap<Descr, DescrId>,
+}
+
+impl TraceBuilder {
+    /// An empty builder.
+    pub fn new() -> TraceBuilder {
+        TraceBuilder::default()
+    }
+
+    /// The trace recorded so far (read-only).
+    pub fn trace(&self) -> &Trace {
+        &self.t
+    }
+
+    /// Number of ops recorded so far.
+    pub fn len(&self) -> usize {
+        self.t.ops.len()
+    }
+
+    /// Whether nothing was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.t.ops.is_empty()
+    }
+
+    /// Finish recording and return the trace (does not verify; call [`super::verify`]).
+    pub fn build(self) -> Trace {
+        self.t
+    }
+
+    /// The kind of an operand recorded so far.
+    pub fn kind(&self, r: OpRef) -> Kind {
+        self.t.kind(r)
+    }
+
+    /// Add a trace input (inputs must be added before any other op).
+    pub fn input(&mut self, kind: Kind) -> OpRef {
+        let opc = Opcode::input_for(kind).unwrap_or(Opcode::InputI);
+        self.push(opc, &[], None, None)
+    }
+
+    /// Intern a constant.
+    pub fn constant(&mut self, v: Value) -> OpRef {
+        if let Some(&c) = self.const_map.get(&v) {
+            return OpRef::constant(c);
+        }
+        let c = ConstRef::new(self.t.consts.len());
+        self.t.consts.push(v);
+        self.const_map.insert(v, c);
+        OpRef::constant(c)
+    }
+
+    /// Intern an int constant.
+    pub fn const_int(&mut self, i: i64) -> OpRef {
+        self.constant(Value::Int(i))
+    }
+
+    /// Intern a float constant.
+    pub fn const_float(&mut self, f: f64) -> OpRef {
+        self.constant(Value::Float(f))
+    }
+
+    /// Intern a ref constant.
+    pub fn const_ref(&mut self, p: usize) -> OpRef {
+        self.constant(Value::Ref(p))
+    }
+
+    /// Intern a descriptor.
+    pub fn descr(&mut self, d: Descr) -> DescrId {
+        if let Some(&id) = self.descr_map.get(&d) {
+            return id;
+        }
+        let id = DescrId::new(self.t.descrs.len());
+        self.t.descrs.push(d.clone());
+        self.descr_map.insert(d, id);
+        id
+    }
+
+    /// Record an op with everything explicit; returns its result ref (also for void ops).
+    pub fn push(
+        &mut self,
+        opcode: Opcode,
+        args: &[OpRef],
+        descr: Option<DescrId>,
+        snapshot: Option<SnapshotId>,
+    ) -> OpRef {
+        let r = OpRef::op(self.t.ops.len());
+        let args_start = u32::try_from(self.t.args.len()).expect("trace too large");
+        self.t.args.extend_from_slice(args);
+        self.t.ops.push(Op {
+            opcode,
+            nargs: u16::try_from(args.len()).expect("too many op arguments"),
+            args_start,
+            descr: descr.map_or(NONE, |d| d.as_u32()),
+            snapshot: snapshot.map_or(NONE, |s| s.as_u32()),
+        });
+        r
+    }
+
+    /// Record a plain op (no descr, no snapshot).
+    pub fn op(&mut self, opcode: Opcode, args: &[OpRef]) -> OpRef {
+        self.push(opcode, args, None, None)
+    }
+
+    /// Record an op with a descriptor.
+    pub fn op_descr(&mut self, opcode: Opcode, args: &[OpRef], descr: Descr) -> OpRef {
+        let d = self.descr(descr);
+        self.push(opcode, args, Some(d), None)
+    }
+
+    /// Record a guard with its snapshot.
+    pub fn guard(&mut self, opcode: Opcode, args: &[OpRef], snapshot: SnapshotId) -> OpRef {
+        self.push(opcode, args, None, Some(snapshot))
+    }
+
+    /// Record a snapshot frame; `parent` is the caller's frame (shared between snapshots).
+    pub fn frame(
+        &mut self,
+        parent: Option<FrameId>,
+        jitcode: u32,
+        pc: u32,
+        values: &[OpRef],
+    ) -> FrameId {
+        let id = FrameId::new(self.t.frames.len());
+        let values_start = u32::try_from(self.t.frame_values.len()).expect("trace too large");
+        self.t.frame_values.extend_from_slice(values);
+        self.t.frames.push(Frame {
+            parent,
+            jitcode,
+            pc,
+            values_start,
+            values_len: u32::try_from(values.len()).expect("too many frame values"),
+        });
+        id
+    }
+
+    /// Record a snapshot whose innermost frame is `top`.
+    pub fn snapshot(&mut self, top: FrameId) -> SnapshotId {
+        let id = SnapshotId::new(self.t.snapshots.len());
+        self.t.snapshots.push(Snapshot { top });
+        id
+    }
+
+    /// `load_{i,f,r}(base, offset)`; the op is picked from the descr's type.
+    pub fn load(&mut self, base: OpRef, offset: i64, m: MemDescr) -> OpRef {
+        let opc = match m.ty.kind() {
+            Kind::Float => Opcode::LoadF,
+            Kind::Ref => Opcode::LoadR,
+            _ => Opcode::LoadI,
+        };
+        let o = self.const_int(offset);
+        self.op_descr(opc, &[base, o], Descr::Mem(m.scaled(0)))
+    }
+
+    /// `load_idx_{i,f,r}(base, index, offset)` with stride `m.scale`.
+    pub fn load_idx(&mut self, base: OpRef, index: OpRef, offset: i64, m: MemDescr) -> OpRef {
+        let opc = match m.ty.kind() {
+            Kind::Float => Opcode::LoadIdxF,
+            Kind::Ref => Opcode::LoadIdxR,
+            _ => Opcode::LoadIdxI,
+        };
+        let o = self.const_int(offset);
+        self.op_descr(opc, &[base, index, o], Descr::Mem(m))
+    }
+
+    /// `store_{i,f,r}(base, offset, value)`.
+    pub fn store(&mut self, base: OpRef, offset: i64, value: OpRef, m: MemDescr) -> OpRef {
+        let opc = match m.ty.kind() {
+            Kind::Float => Opcode::StoreF,
+            Kind::Ref => Opcode::StoreR,
+            _ => Opcode::StoreI,
+        };
+        let o = self.const_int(offset);
+        self.op_descr(opc, &[base, o, value], Descr::Mem(m.scaled(0)))
+    }
+
+    /// `store_idx_{i,f,r}(base, index, offset, value)` with stride `m.scale`.
+    pub fn store_idx(
+        &mut self,
+        base: OpRef,
+        index: OpRef,
+        offset: i64,
+        value: OpRef,
+        m: MemDescr,
+    ) -> OpRef {
+        let opc = match m.ty.kind() {
+            Kind::Float => Opcode::StoreIdxF,
+            Kind::Ref => Opcode::StoreIdxR,
+            _ => Opcode::StoreIdxI,
+        };
+        let o = self.const_int(offset);
+        self.op_descr(opc, &[base, index, o, value], Descr::Mem(m))
+    }
+
+    /// A call of the native function at `func` (`pure` for elidable callees).
+    pub fn call(&mut self, func: usize, args: &[OpRef], descr: CallDescr, pure: bool) -> OpRef {
+        let opc = Opcode::call_for(descr.ret, pure);
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(self.const_int(func as i64));
+        all.extend_from_slice(args);
+        self.op_descr(opc, &all, Descr::Call(descr))
+    }
+
+    /// `label(args)` naming loop header `t`.
+    pub fn label(&mut self, args: &[OpRef], t: TargetToken) -> OpRef {
+        self.op_descr(Opcode::Label, args, Descr::Target(t))
+    }
+
+    /// `jump(args)` to label `t`.
+    pub fn jump(&mut self, args: &[OpRef], t: TargetToken) -> OpRef {
+        self.op_descr(Opcode::Jump, args, Descr::Target(t))
+    }
+
+    /// `finish(args)`.
+    pub fn finish(&mut self, args: &[OpRef]) -> OpRef {
+        self.op(Opcode::Finish, args)
+    }
+
+    /// `debug_merge_point(key...)` with a description for logs.
+    pub fn debug_merge_point(&mut self, key: &[OpRef], text: &str) -> OpRef {
+        self.op_descr(Opcode::DebugMergePoint, key, Descr::Text(text.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Ops are stored by the thousand per trace and scanned by every pass: keep them at 16 bytes.
+    #[test]
+    fn op_size() {
+        assert_eq!(std::mem::size_of::<Op>(), 16);
+        assert_eq!(std::mem::size_of::<OpRef>(), 4);
+    }
+
+    #[test]
+    fn constants_are_interned_and_snapshots_share_frames() {
+        let mut b = TraceBuilder::new();
+        let i0 = b.input(Kind::Int);
+        assert_eq!(b.const_int(5), b.const_int(5));
+        assert_ne!(b.const_int(5), b.const_float(5.0));
+        let outer = b.frame(None, 1, 10, &[i0]);
+        let inner1 = b.frame(Some(outer), 2, 3, &[]);
+        let inner2 = b.frame(Some(outer), 2, 4, &[i0]);
+        let s1 = b.snapshot(inner1);
+        let s2 = b.snapshot(inner2);
+        let t = b.build();
+        assert_eq!(t.snapshot_frames(s1), vec![outer, inner1]);
+        assert_eq!(t.snapshot_frames(s2), vec![outer, inner2]);
+        assert_eq!(t.exit_refs(s2), vec![i0]);
+        let rf = t.resume_frames(s2, &[42]);
+        assert_eq!(rf[0].values, vec![Value::Int(42)]);
+        assert_eq!(rf[1].pc, 4);
+    }
+}

@@ -1,0 +1,309 @@
+//! The optimizer: a pipeline of small streaming passes, named by one string.
+//!
+//! `enable_opts` is a `:`-separated list of pass names in order (e.g. `"fold"`); `"all"` means
+//! [`DEFAULT_PIPELINE`], `""`/`"none"` means no passes. Each pass sees the trace one op at a
+//! time through [`Pass::feed`] and answers [`Action::Emit`] (keep the op, possibly rewritten),
+//! [`Action::Replace`] (the op's result is an existing value; drop the op) or
+//! [`Action::Remove`] (drop a void op). The pipeline driver ([`optimize`]) renumbers values,
+//! remaps guard snapshots (sharing frames as the input did) and, in debug builds, runs the
+//! verifier after every pass.
+//!
+//! Passes: [`fold`] (constant folding and algebraic identities). The larger optimizer
+//! (CSE, int bounds, virtuals, heap caching, unrolling) is a later issue and plugs in here.
+
+pub mod fold;
+
+use crate::ir::{
+    verify, Descr, FrameId, Kind, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
+    VerifierErrors,
+};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The pipeline used when `enable_opts` is `all` (and by default).
+pub const DEFAULT_PIPELINE: &str = "fold";
+
+/// Every known pass name.
+pub const PASS_NAMES: &[&str] = &["fold"];
+
+/// An op on its way through a pass: operands already refer to the output trace.
+#[derive(Clone, Debug)]
+pub struct PendingOp {
+    /// The opcode (a pass may change it).
+    pub opcode: Opcode,
+    /// Operands (refs into the output trace).
+    pub args: Vec<OpRef>,
+    /// The descriptor (by value; interned when emitted).
+    pub descr: Option<Descr>,
+    /// The guard's snapshot, already copied into the output trace.
+    pub snapshot: Option<SnapshotId>,
+}
+
+/// A pass's answer for one op.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Action {
+    /// Emit the (possibly rewritten) op.
+    Emit,
+    /// Do not emit; uses of the op's result become uses of this value.
+    Replace(OpRef),
+    /// Do not emit (only for ops whose result is void).
+    Remove,
+}
+
+/// What a pass can see of the output trace while it runs.
+pub struct Ctx<'a> {
+    b: &'a mut TraceBuilder,
+}
+
+impl Ctx<'_> {
+    /// The constant value of an output operand.
+    pub fn const_value(&self, r: OpRef) -> Option<Value> {
+        self.b.trace().const_value(r)
+    }
+
+    /// The int constant of an operand, if it is one.
+    pub fn const_int(&self, r: OpRef) -> Option<i64> {
+        self.const_value(r).and_then(Value::as_int)
+    }
+
+    /// Intern a constant in the output trace.
+    pub fn constant(&mut self, v: Value) -> OpRef {
+        self.b.constant(v)
+    }
+
+    /// The kind of an output operand.
+    pub fn kind(&self, r: OpRef) -> Kind {
+        self.b.kind(r)
+    }
+
+    /// The opcode that produced an output operand (None for constants).
+    pub fn producer(&self, r: OpRef) -> Option<Opcode> {
+        r.as_op().map(|i| self.b.trace().op(i).opcode)
+    }
+}
+
+/// One streaming pass.
+pub trait Pass {
+    /// The pass's name in `enable_opts`.
+    fn name(&self) -> &'static str;
+    /// Look at (and possibly rewrite) one op.
+    fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action;
+}
+
+/// Why optimization failed.
+#[derive(Clone, PartialEq, Debug)]
+pub enum OptError {
+    /// `enable_opts` names an unknown pass.
+    UnknownPass(String),
+    /// A pass produced an invalid trace (a bug in that pass).
+    Verifier {
+        /// The pass that ran last.
+        pass: String,
+        /// The verifier's complaints.
+        errors: VerifierErrors,
+        /// The invalid trace's text.
+        trace: String,
+    },
+    /// A pass removed an op whose result is used.
+    RemovedValue {
+        /// The pass.
+        pass: String,
+        /// The op position in that pass's input.
+        pos: usize,
+    },
+}
+
+impl fmt::Display for OptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptError::UnknownPass(p) => {
+                write!(
+                    f,
+                    "unknown optimization pass '{p}' (known: {}; or 'all', 'none')",
+                    PASS_NAMES.join(", ")
+                )
+            }
+            OptError::Verifier {
+                pass,
+                errors,
+                trace,
+            } => {
+                write!(
+                    f,
+                    "pass '{pass}' produced an invalid trace:\n{errors}{trace}"
+                )
+            }
+            OptError::RemovedValue { pass, pos } => {
+                write!(f, "pass '{pass}' removed op {pos} whose result is used")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OptError {}
+
+/// Parse an `enable_opts` string into pass names (validated).
+pub fn parse_pipeline(spec: &str) -> Result<Vec<&'static str>, OptError> {
+    let spec = spec.trim();
+    if spec == "all" {
+        return parse_pipeline(DEFAULT_PIPELINE);
+    }
+    if spec.is_empty() || spec == "none" {
+        return Ok(vec![]);
+    }
+    spec.split(':')
+        .map(|n| {
+            let n = n.trim();
+            PASS_NAMES
+                .iter()
+                .copied()
+                .find(|&k| k == n)
+                .ok_or_else(|| OptError::UnknownPass(n.to_string()))
+        })
+        .collect()
+}
+
+fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
+    match name {
+        "fold" => Ok(Box::new(fold::Fold::default())),
+        other => Err(OptError::UnknownPass(other.to_string())),
+    }
+}
+
+/// Run the passes named by `enable_opts` over `t`, returning the optimized trace.
+pub fn optimize(t: &Trace, enable_opts: &str) -> Result<Trace, OptError> {
+    let mut cur = t.clone();
+    for name in parse_pipeline(enable_opts)? {
+        let mut pass = make_pass(name)?;
+        cur = run_pass(&cur, pass.as_mut())?;
+        if cfg!(debug_assertions) {
+            if let Err(errors) = verify(&cur) {
+                return Err(OptError::Verifier {
+                    pass: name.to_string(),
+                    errors,
+                    trace: crate::ir::print(&cur),
+                });
+            }
+        }
+    }
+    Ok(cur)
+}
+
+/// Run one pass over a trace.
+pub fn run_pass(t: &Trace, pass: &mut dyn Pass) -> Result<Trace, OptError> {
+    let mut b = TraceBuilder::new();
+    // old op position -> new operand (None = removed void op)
+    let mut map: Vec<Option<OpRef>> = Vec::with_capacity(t.len());
+    let mut frame_map: HashMap<FrameId, FrameId> = HashMap::new();
+    let remap = |b: &mut TraceBuilder, map: &[Option<OpRef>], r: OpRef| -> Option<OpRef> {
+        match t.const_value(r) {
+            Some(v) => Some(b.constant(v)),
+            None => map.get(r.as_op()?).copied().flatten(),
+        }
+    };
+    for i in 0..t.len() {
+        let op = t.op(i);
+        if op.opcode.flags().contains(crate::ir::OpFlags::INPUT) {
+            map.push(Some(b.input(op.kind())));
+            continue;
+        }
+        let mut args = Vec::with_capacity(op.num_args());
+        for &a in t.args(i) {
+            args.push(
+                remap(&mut b, &map, a).ok_or_else(|| OptError::RemovedValue {
+                    pass: pass.name().into(),
+                    pos: i,
+                })?,
+            );
+        }
+        let snapshot = match op.snapshot() {
+            Some(s) => {
+                let mut parent = None;
+                for f in t.snapshot_frames(s) {
+                    parent = Some(match frame_map.get(&f) {
+                        Some(&nf) => nf,
+                        None => {
+                            let mut vals = Vec::new();
+                            for &v in t.frame_values(f) {
+                                vals.push(remap(&mut b, &map, v).ok_or_else(|| {
+                                    OptError::RemovedValue {
+                                        pass: pass.name().into(),
+                                        pos: i,
+                                    }
+                                })?);
+                            }
+                            let fr = t.frame(f);
+                            let nf = b.frame(parent, fr.jitcode, fr.pc, &vals);
+                            frame_map.insert(f, nf);
+                            nf
+                        }
+                    });
+                }
+                parent.map(|top| b.snapshot(top))
+            }
+            None => None,
+        };
+        let descr = op.descr().map(|d| t.descr(d).clone());
+        let mut pending = PendingOp {
+            opcode: op.opcode,
+            args,
+            descr,
+            snapshot,
+        };
+        let action = pass.feed(&mut Ctx { b: &mut b }, &mut pending);
+        match action {
+            Action::Emit => {
+                let d = pending.descr.map(|d| b.descr(d));
+                let r = b.push(pending.opcode, &pending.args, d, pending.snapshot);
+                map.push(Some(r));
+            }
+            Action::Replace(r) => map.push(Some(r)),
+            Action::Remove => map.push(None),
+        }
+    }
+    Ok(b.build())
+}
+
+/// Test helper: optimize `input` with `passes` and compare with `expected` (both trace text;
+/// value numbering in `expected` is free). Returns the optimized text on mismatch.
+pub fn check_opt(input: &str, passes: &str, expected: &str) -> Result<(), String> {
+    let t = crate::ir::parse(input).map_err(|e| format!("input: {e}"))?;
+    verify(&t).map_err(|e| format!("input does not verify:\n{e}"))?;
+    let out = optimize(&t, passes).map_err(|e| e.to_string())?;
+    let exp = crate::ir::parse(expected).map_err(|e| format!("expected: {e}"))?;
+    let (got, want) = (crate::ir::print(&out), crate::ir::print(&exp));
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!(
+            "optimized trace differs\n--- expected\n{want}--- got\n{got}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_strings() {
+        assert_eq!(parse_pipeline("fold").unwrap(), vec!["fold"]);
+        assert_eq!(parse_pipeline("all").unwrap(), vec!["fold"]);
+        assert!(parse_pipeline("none").unwrap().is_empty());
+        assert!(parse_pipeline("").unwrap().is_empty());
+        let e = parse_pipeline("fold:virtualize").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unknown optimization pass 'virtualize'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn no_passes_is_identity_and_snapshots_stay_shared() {
+        let text = "[i0, i1]\ni2 = int_add(i0, i1)\nguard_true(i2) [0@1: i0; 1@2: i2]\nguard_false(i2) [0@1: i0; 1@3: 4]\nfinish(i2)\n";
+        check_opt(text, "none", text).unwrap();
+        let t = optimize(&crate::ir::parse(text).unwrap(), "none").unwrap();
+        assert_eq!(t.frames().len(), 3);
+    }
+}
