@@ -105,6 +105,7 @@ impl Codewriter {
                 params: Vec::new(),
                 merge: None,
                 unroll_safe,
+                live: Vec::new(),
             },
             labels: Vec::new(),
             set,
@@ -178,6 +179,7 @@ impl Codewriter {
             let r = self.new_reg(Kind::Void);
             self.code.insns.push(Insn::Return { src: r });
         }
+        self.code.compute_liveness();
         self.code
     }
 

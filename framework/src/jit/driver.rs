@@ -1,22 +1,37 @@
-//! The JIT driver: hot-loop counters, tracing, running compiled traces, guard failures,
-//! bridges, and the hand-over back to the plain interpreter.
+//! The JIT driver: hot-loop counters, tracing, compiling, running machine code, guard
+//! failures, bridges, and the hand-over back to the plain interpreter.
 //!
 //! The `#[jit_merge_point]` macro puts one hook at the top of the interpreter's dispatch loop.
 //! It runs only when `can_enter_jit!()` was executed in the previous iteration (a guest backward
 //! jump), so the cost for the plain interpreter is one flag test. The hook calls
-//! [`loop_header`] with the state variables as words (greens first in declaration order, the
-//! order is the merge point's); the driver counts the green key, traces when it reaches
-//! `threshold`, runs compiled code when there is some, and writes the state at the next merge
-//! point back into the array. The interpreter then simply continues its loop.
+//! [`loop_header`] with the state variables as words (in the merge point's order); the driver
+//! counts the green key, traces when the count reaches `threshold`, runs compiled code when
+//! there is some, and writes the state at the next merge point back into the array. The
+//! interpreter then simply continues its loop.
+//!
+//! Compiled code: every trace gets a label after its inputs (the red state variables), so a
+//! trace or bridge that reaches the merge point of a key with compiled code jumps straight to
+//! it. A guard exit either runs its bridge (inside the backend), or comes back here: after
+//! `trace_eagerness` failures a bridge is traced from it, otherwise the blackhole interpreter
+//! resumes from the guard's snapshot.
+//!
+//! Re-entrancy: residual calls made by compiled code must not re-enter the JIT of the same
+//! thread (the toy languages keep guest calls inside the dispatch loop).
 
-use super::blackhole::{self, Outcome};
+use super::blackhole::{self, Frame, Outcome};
 use super::codewriter::{Builder, Codewriter};
 use super::jitcode::CodeSet;
+use super::lower::{lower, LowerCtx};
 use super::params::{params, JIT_ON};
-use super::recorded::{self, ROp, RTrace, RunEnd};
-use super::tracer::{TraceEnd, Tracer};
+use super::recorded::RTrace;
+use super::tracer::{BridgeVal, TraceEnd, Tracer};
+use super::word::Kind as WKind;
+use crate::backend::x64::X64Backend;
+use crate::backend::{Backend, ExitId, ExitKind};
+use crate::ir::{Kind, TargetToken, TraceId};
+use crate::jitlog::{self, stats as gstats, Phase, Section, Timer, TraceKind};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
@@ -43,46 +58,25 @@ pub enum HookResult {
     Return(u64),
 }
 
-/// A compiled trace (loop or bridge) and what hangs off it.
-struct Compiled {
-    trace: RTrace,
-    /// Failure count per snapshot.
-    fails: RefCell<Vec<u32>>,
-    /// Bridges by snapshot: the bridge and which of this trace's ops feed its inputs.
-    bridges: RefCell<HashMap<u32, (Rc<Compiled>, Vec<u32>)>>,
-    /// Snapshots whose bridge tracing was aborted (not retried).
-    no_bridge: RefCell<Vec<u32>>,
-}
-
-impl Compiled {
-    fn new(trace: RTrace) -> Rc<Self> {
-        let n = trace.snapshots.len();
-        Rc::new(Compiled {
-            trace,
-            fails: RefCell::new(vec![0; n]),
-            bridges: RefCell::new(HashMap::new()),
-            no_bridge: RefCell::new(Vec::new()),
-        })
-    }
-}
-
-/// Counters for tests, logs and the exit summary.
+/// Counters for tests and logs (per thread; `jitlog` keeps the process-wide summary).
 #[derive(Clone, Debug, Default)]
 pub struct JitStats {
-    /// Loops (and loop-entry paths) compiled.
+    /// Loops (traces entered from the interpreter) compiled.
     pub loops: usize,
     /// Bridges compiled.
     pub bridges: usize,
     /// Aborted tracing attempts with their reasons.
     pub aborts: Vec<String>,
-    /// Guard failures (each resumed through the blackhole or a bridge).
+    /// Guard failures handled by the driver (blackhole or new bridge).
     pub guard_failures: u64,
     /// Times compiled code was entered from the interpreter.
     pub entries: u64,
-    /// Text of every compiled loop trace, in compilation order.
+    /// Text (trace IR, before optimization) of every compiled loop, in order.
     pub loop_traces: Vec<String>,
-    /// Text of every bridge, in compilation order.
+    /// Text of every compiled bridge, in order.
     pub bridge_traces: Vec<String>,
+    /// Number of guards in every compiled loop (after optimization), in order.
+    pub loop_guards: Vec<usize>,
 }
 
 type Key = [u64; 4];
@@ -91,14 +85,16 @@ type Key = [u64; 4];
 struct PortalState {
     codes: Option<Rc<CodeSet>>,
     counters: HashMap<Key, u32>,
-    loops: HashMap<Key, Rc<Compiled>>,
-    /// Keys whose tracing aborted: counted again from zero with a doubled threshold.
+    loops: HashMap<Key, (TraceId, TargetToken)>,
+    /// Keys whose tracing aborted, with how often (the threshold is multiplied).
     backoff: HashMap<Key, u32>,
 }
 
 #[derive(Default)]
 struct Jit {
     portals: HashMap<usize, PortalState>,
+    backend: X64Backend,
+    no_bridge: HashSet<ExitId>,
     stats: JitStats,
 }
 
@@ -106,7 +102,7 @@ thread_local! {
     static JIT: RefCell<Jit> = RefCell::new(Jit::default());
 }
 
-/// The counters so far (for tests and the exit summary).
+/// The counters so far (for tests).
 pub fn stats() -> JitStats {
     JIT.with(|j| j.borrow().stats.clone())
 }
@@ -114,10 +110,6 @@ pub fn stats() -> JitStats {
 /// Forgets all compiled code, counters and statistics (tests use it between runs).
 pub fn reset() {
     JIT.with(|j| *j.borrow_mut() = Jit::default());
-}
-
-fn log_enabled() -> bool {
-    std::env::var_os("METATRACER_LOG").is_some()
 }
 
 fn key_of(codes: &CodeSet, state: &[u64]) -> Key {
@@ -146,6 +138,15 @@ fn reds_of(codes: &CodeSet, state: &[u64]) -> Vec<u64> {
         .collect()
 }
 
+fn wkind(k: Kind) -> WKind {
+    match k {
+        Kind::Int => WKind::Int,
+        Kind::Float => WKind::Float,
+        Kind::Ref => WKind::Ref,
+        Kind::Void => WKind::Void,
+    }
+}
+
 /// The hook at the top of the portal's dispatch loop (after a backward jump).
 pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     if !JIT_ON.load(Ordering::Relaxed) {
@@ -159,10 +160,9 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
             .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
             .clone()
     });
-    let mut key = key_of(&codes, state);
-    // Count, and decide whether to run compiled code or to trace.
+    let key = key_of(&codes, state);
     enum Action {
-        Run(Rc<Compiled>),
+        Run(TraceId),
         Trace,
         Nothing,
     }
@@ -170,8 +170,8 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     let action = JIT.with(|j| {
         let mut j = j.borrow_mut();
         let ps = j.portals.get_mut(&id).expect("portal state");
-        if let Some(c) = ps.loops.get(&key) {
-            return Action::Run(c.clone());
+        if let Some((t, _)) = ps.loops.get(&key) {
+            return Action::Run(*t);
         }
         let limit = p
             .threshold
@@ -185,37 +185,24 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
             Action::Nothing
         }
     });
-    let mut outcome = match action {
+    let outcome = match action {
         Action::Nothing => return HookResult::Continue,
-        Action::Run(c) => {
+        Action::Run(t) => {
             JIT.with(|j| j.borrow_mut().stats.entries += 1);
-            run_compiled(id, &codes, c, reds_of(&codes, state))
+            run_compiled(id, &codes, t, reds_of(&codes, state))
         }
-        Action::Trace => trace_loop(id, &codes, state, key),
+        Action::Trace => trace_loop(id, portal.name, &codes, state, key),
     };
-    // Keep running compiled code while the merge point we land on has some.
-    loop {
-        match outcome {
-            Outcome::Returned(w) => return HookResult::Return(w),
-            Outcome::Merge { state: s, .. } => {
-                state.copy_from_slice(&s);
-                key = key_of(&codes, state);
-                let next = JIT.with(|j| {
-                    j.borrow()
-                        .portals
-                        .get(&id)
-                        .and_then(|ps| ps.loops.get(&key).cloned())
-                });
-                match next {
-                    Some(c) => outcome = run_compiled(id, &codes, c, reds_of(&codes, state)),
-                    None => return HookResult::Continue,
-                }
-            }
+    match outcome {
+        Outcome::Returned(w) => HookResult::Return(w),
+        Outcome::Merge { state: s, .. } => {
+            state.copy_from_slice(&s);
+            HookResult::Continue
         }
     }
 }
 
-fn has_code_fn(id: usize) -> impl Fn(&[u64]) -> bool {
+fn label_of(id: usize) -> impl Fn(&[u64]) -> Option<TargetToken> {
     move |k: &[u64]| {
         let mut key = [0u64; 4];
         key[..k.len()].copy_from_slice(k);
@@ -223,111 +210,213 @@ fn has_code_fn(id: usize) -> impl Fn(&[u64]) -> bool {
             j.borrow()
                 .portals
                 .get(&id)
-                .is_some_and(|ps| ps.loops.contains_key(&key))
+                .and_then(|ps| ps.loops.get(&key).map(|l| l.1))
         })
     }
 }
 
-fn trace_loop(id: usize, codes: &Rc<CodeSet>, state: &[u64], key: Key) -> Outcome {
+fn abort(reason: String, where_: &str) {
+    jitlog::log_abort(&reason, where_);
+    JIT.with(|j| j.borrow_mut().stats.aborts.push(reason));
+}
+
+/// Lowers, optimizes and compiles a recorded trace; `bridge` attaches it to a guard exit.
+fn compile(
+    rt: &RTrace,
+    own_label: Option<TargetToken>,
+    id: usize,
+    name: &str,
+    bridge: Option<ExitId>,
+) -> Result<TraceId, String> {
     let p = params();
-    let tracer = Tracer::for_loop(codes, state, p.trace_limit);
-    match tracer.run(&has_code_fn(id)) {
+    let lab = label_of(id);
+    let cx = LowerCtx {
+        own_label,
+        label_of: &lab,
+        name: name.to_string(),
+    };
+    let ir = lower(rt, &cx)?;
+    let kind = if bridge.is_some() {
+        TraceKind::Bridge
+    } else {
+        TraceKind::Loop
+    };
+    let n = JIT.with(|j| {
+        let j = j.borrow();
+        (j.stats.loops + j.stats.bridges) as u32
+    });
+    jitlog::log_trace(kind, false, n, name, &ir);
+    let opt = {
+        let _t = Timer::start(Phase::Optimizing);
+        crate::opt::optimize(&ir, &p.enable_opts).map_err(|e| format!("optimizer: {e}"))?
+    };
+    jitlog::log_trace(kind, true, n, name, &opt);
+    let _t = Timer::start(Phase::Compiling);
+    JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        j.backend.set_fail_all_guards(p.fail_guards);
+        let r = match bridge {
+            None => j.backend.compile_loop(&opt, name),
+            Some(e) => j.backend.compile_bridge(e, &opt, name),
+        };
+        let t = r.map_err(|e| format!("backend: {e}"))?;
+        let text = crate::ir::print(&ir);
+        let guards = opt.guards().len();
+        gstats::add(&gstats::GUARDS, guards as u64);
+        gstats::add(&gstats::OPS, opt.len() as u64);
+        if bridge.is_some() {
+            gstats::bump(&gstats::BRIDGES);
+            j.stats.bridges += 1;
+            j.stats.bridge_traces.push(text);
+        } else {
+            gstats::bump(&gstats::LOOPS);
+            j.stats.loops += 1;
+            j.stats.loop_traces.push(text);
+            j.stats.loop_guards.push(guards);
+        }
+        Ok(t)
+    })
+}
+
+fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Key) -> Outcome {
+    let p = params();
+    let where_ = format!("{name} key {key:?}");
+    let end = {
+        let _t = Timer::start(Phase::Tracing);
+        let tracer = Tracer::for_loop(codes, state, p.trace_limit);
+        let lab = label_of(id);
+        tracer.run(&|k| lab(k).is_some())
+    };
+    match end {
         TraceEnd::Done { trace, outcome } => {
-            let text = trace.to_string();
-            if log_enabled() {
-                eprintln!(
-                    "[jit] loop at key {key:?} ({} ops):\n{text}",
-                    trace.ops.len()
-                );
+            let token = TargetToken::fresh();
+            match compile(&trace, Some(token), id, &where_, None) {
+                Ok(t) => JIT.with(|j| {
+                    let mut j = j.borrow_mut();
+                    let ps = j.portals.get_mut(&id).expect("portal state");
+                    ps.loops.insert(key, (t, token));
+                }),
+                Err(e) => {
+                    abort(e, &where_);
+                    backoff(id, key);
+                }
             }
-            JIT.with(|j| {
-                let mut j = j.borrow_mut();
-                j.stats.loops += 1;
-                j.stats.loop_traces.push(text);
-                let ps = j.portals.get_mut(&id).expect("portal state");
-                ps.loops.insert(key, Compiled::new(trace));
-            });
             outcome
         }
         TraceEnd::Aborted { reason, outcome } => {
-            if log_enabled() {
-                eprintln!("[jit] abort at key {key:?}: {reason}");
-            }
-            JIT.with(|j| {
-                let mut j = j.borrow_mut();
-                j.stats.aborts.push(reason);
-                let ps = j.portals.get_mut(&id).expect("portal state");
-                *ps.backoff.entry(key).or_insert(0) += 1;
-            });
+            abort(reason, &where_);
+            backoff(id, key);
             outcome
         }
     }
 }
 
-/// Runs a compiled trace and its bridges until control leaves compiled code.
-fn run_compiled(
-    id: usize,
-    codes: &Rc<CodeSet>,
-    mut cur: Rc<Compiled>,
-    mut inputs: Vec<u64>,
-) -> Outcome {
+fn backoff(id: usize, key: Key) {
+    JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        let ps = j.portals.get_mut(&id).expect("portal state");
+        *ps.backoff.entry(key).or_insert(0) += 1;
+    });
+}
+
+/// Runs compiled code until it exits to the driver, then resumes or builds a bridge.
+fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) -> Outcome {
     let p = params();
-    loop {
-        let RunEnd::Exit(s, vals) = recorded::eval(&cur.trace, &inputs, p.fail_guards);
-        let is_guard = !cur
-            .trace
-            .ops
+    let res = JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
+        // calls mirror the interpreter's; `inputs` are the red state words of kinds matching
+        // the trace's inputs (the same merge point layout every trace of this portal uses).
+        unsafe { j.backend.execute(t, &inputs) }
+    });
+    let res = match res {
+        Ok(r) => r,
+        Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
+    };
+    let (info, trace) = JIT.with(|j| {
+        let j = j.borrow();
+        let info = j.backend.exit(res.exit).cloned().expect("exit info");
+        let trace = j.backend.trace(info.trace).cloned().expect("exit trace");
+        (info, trace)
+    });
+    gstats::bump(&gstats::GUARD_EXITS);
+    JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
+    let ExitKind::Guard { snapshot, .. } = info.kind else {
+        panic!("metatracer: compiled traces end in jumps, not finish");
+    };
+    let eligible = info.failures > p.trace_eagerness as u64
+        && info.bridge.is_none()
+        && JIT.with(|j| !j.borrow().no_bridge.contains(&res.exit));
+    if eligible {
+        // Trace a bridge from this guard, starting from its snapshot.
+        let refs = trace.exit_refs(snapshot);
+        let inputs: Vec<(WKind, u64)> = refs
             .iter()
-            .any(|o| matches!(o, ROp::Exit(x) if *x == s));
-        if is_guard {
-            JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
-        }
-        let bridge = cur.bridges.borrow().get(&s).cloned();
-        if let Some((b, map)) = bridge {
-            inputs = map.iter().map(|&i| vals[i as usize]).collect();
-            cur = b;
-            continue;
-        }
-        let snap = &cur.trace.snapshots[s as usize];
-        let fails = {
-            let mut f = cur.fails.borrow_mut();
-            f[s as usize] += 1;
-            f[s as usize]
+            .zip(&res.values)
+            .map(|(r, v)| (wkind(trace.kind(*r)), *v))
+            .collect();
+        let frames: Vec<_> = trace
+            .snapshot_frames(snapshot)
+            .into_iter()
+            .map(|f| {
+                let fr = trace.frame(f);
+                let vals = trace
+                    .frame_values(f)
+                    .iter()
+                    .map(|v| match trace.const_value(*v) {
+                        Some(c) => BridgeVal::Const(wkind(c.kind()), c.to_bits()),
+                        None => BridgeVal::Input(
+                            refs.iter().position(|r| r == v).expect("saved value") as u32,
+                        ),
+                    })
+                    .collect();
+                (fr.jitcode, fr.pc, vals)
+            })
+            .collect();
+        let where_ = format!("guard exit {}", res.exit.0);
+        let end = {
+            let _t = Timer::start(Phase::Tracing);
+            let tracer = Tracer::for_bridge(codes, &frames, &inputs, p.trace_limit);
+            let lab = label_of(id);
+            tracer.run(&|k| lab(k).is_some())
         };
-        if is_guard && fails > p.trace_eagerness && !cur.no_bridge.borrow().contains(&s) {
-            let kinds = |i: u32| cur.trace.ops[i as usize].kind();
-            let (tracer, map) =
-                Tracer::for_bridge(codes, snap, &|i| vals[i as usize], &kinds, p.trace_limit);
-            match tracer.run(&has_code_fn(id)) {
-                TraceEnd::Done { trace, outcome } => {
-                    let text = trace.to_string();
-                    if log_enabled() {
-                        eprintln!(
-                            "[jit] bridge from guard @s{s} ({} ops):\n{text}",
-                            trace.ops.len()
-                        );
+        return match end {
+            TraceEnd::Done { trace: rt, outcome } => {
+                match compile(&rt, None, id, &where_, Some(res.exit)) {
+                    Ok(b) => jitlog::log_bridge(
+                        info.trace.index() as u32,
+                        0,
+                        b.index() as u32,
+                        info.failures,
+                    ),
+                    Err(e) => {
+                        abort(e, &where_);
+                        JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
                     }
-                    JIT.with(|j| {
-                        let mut j = j.borrow_mut();
-                        j.stats.bridges += 1;
-                        j.stats.bridge_traces.push(text);
-                    });
-                    cur.bridges
-                        .borrow_mut()
-                        .insert(s, (Compiled::new(trace), map));
-                    return outcome;
                 }
-                TraceEnd::Aborted { reason, outcome } => {
-                    if log_enabled() {
-                        eprintln!("[jit] bridge abort at @s{s}: {reason}");
-                    }
-                    JIT.with(|j| j.borrow_mut().stats.aborts.push(reason));
-                    cur.no_bridge.borrow_mut().push(s);
-                    return outcome;
-                }
+                outcome
             }
-        }
-        let frames = snap.frames(&|i| vals[i as usize]);
-        return blackhole::run(codes, frames);
+            TraceEnd::Aborted { reason, outcome } => {
+                abort(reason, &where_);
+                JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
+                outcome
+            }
+        };
     }
+    let _t = Timer::start(Phase::Deopt);
+    let frames = JIT.with(|j| j.borrow().backend.resume_frames(res.exit, &res.values));
+    let frames = frames
+        .into_iter()
+        .map(|f| Frame {
+            code: f.jitcode,
+            pc: f.pc,
+            regs: f.values.iter().map(|v| v.to_bits()).collect(),
+        })
+        .collect();
+    blackhole::run(codes, frames)
+}
+
+#[allow(dead_code)]
+fn log_on(s: Section) -> bool {
+    jitlog::enabled(s)
 }

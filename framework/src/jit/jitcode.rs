@@ -215,8 +215,10 @@ pub enum Effect {
 /// A residual call target.
 #[derive(Clone, Debug)]
 pub struct CallDesc {
-    /// The trampoline the trace and the blackhole call.
+    /// The trampoline the tracer and the blackhole call (arguments in an array).
     pub func: Trampoline,
+    /// The same callee with the native SysV signature (what machine code calls).
+    pub abi: usize,
     /// Kinds of the arguments, in order.
     pub arg_kinds: Box<[Kind]>,
     /// Kind of the result.
@@ -311,6 +313,8 @@ pub struct JitCode {
     pub merge: Option<MergeInfo>,
     /// `#[unroll_safe]`: loops inside are fine to unroll while tracing.
     pub unroll_safe: bool,
+    /// Live registers before each instruction (see [`JitCode::compute_liveness`]).
+    pub live: Vec<Vec<u64>>,
 }
 
 /// All jitcodes reachable from one portal; index 0 is the portal.
@@ -327,5 +331,109 @@ impl fmt::Display for JitCode {
             writeln!(f, "  {pc:4}: {insn:?}")?;
         }
         Ok(())
+    }
+}
+
+impl Insn {
+    /// Registers the instruction reads.
+    pub fn uses(&self, out: &mut Vec<Reg>) {
+        match self {
+            Insn::Const { .. }
+            | Insn::Jump { .. }
+            | Insn::MergePoint
+            | Insn::CanEnterJit
+            | Insn::Unreachable => {}
+            Insn::Move { src, .. } => out.push(*src),
+            Insn::Bin { a, b, .. } => out.extend([*a, *b]),
+            Insn::Un { a, .. } => out.push(*a),
+            Insn::Load { base, .. } => out.push(*base),
+            Insn::Store { base, src, .. } => out.extend([*base, *src]),
+            Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
+            Insn::Branch { cond, .. } => out.push(*cond),
+            Insn::Switch { reg, .. } | Insn::Promote { reg } => out.push(*reg),
+            Insn::Return { src } => out.push(*src),
+        }
+    }
+    /// The register the instruction writes, if any.
+    pub fn def(&self) -> Option<Reg> {
+        match self {
+            Insn::Const { dst, .. }
+            | Insn::Move { dst, .. }
+            | Insn::Bin { dst, .. }
+            | Insn::Un { dst, .. }
+            | Insn::Load { dst, .. }
+            | Insn::Call { dst, .. }
+            | Insn::InlineCall { dst, .. } => Some(*dst),
+            _ => None,
+        }
+    }
+    /// Possible next instructions.
+    pub fn succs(&self, pc: Pc, out: &mut Vec<Pc>) {
+        match self {
+            Insn::Jump { target } => out.push(*target),
+            Insn::Branch { target, .. } => out.extend([pc + 1, *target]),
+            Insn::Switch { cases, default, .. } => {
+                out.extend(cases.iter().map(|c| c.1));
+                out.push(*default);
+            }
+            Insn::Return { .. } | Insn::Unreachable => {}
+            _ => out.push(pc + 1),
+        }
+    }
+}
+
+impl JitCode {
+    /// Computes which registers are live before each instruction (bitsets, 64 per word).
+    /// Snapshots keep only live registers, so dead values do not stay alive in traces.
+    pub fn compute_liveness(&mut self) {
+        let n = self.insns.len();
+        let words = self.reg_kinds.len().div_ceil(64).max(1);
+        let mut live = vec![vec![0u64; words]; n];
+        let merge_vars: Vec<Reg> = self
+            .merge
+            .as_ref()
+            .map(|m| m.vars.iter().map(|v| v.0).collect())
+            .unwrap_or_default();
+        let mut changed = true;
+        let mut uses = Vec::new();
+        let mut succs = Vec::new();
+        while changed {
+            changed = false;
+            for pc in (0..n).rev() {
+                let insn = &self.insns[pc];
+                let mut set = vec![0u64; words];
+                succs.clear();
+                insn.succs(pc as Pc, &mut succs);
+                for &s in &succs {
+                    if (s as usize) < n {
+                        for (a, b) in set.iter_mut().zip(&live[s as usize]) {
+                            *a |= *b;
+                        }
+                    }
+                }
+                if let Some(d) = insn.def() {
+                    set[d as usize / 64] &= !(1u64 << (d % 64));
+                }
+                uses.clear();
+                insn.uses(&mut uses);
+                if matches!(insn, Insn::MergePoint) {
+                    uses.extend(merge_vars.iter().copied());
+                }
+                for &u in &uses {
+                    set[u as usize / 64] |= 1u64 << (u % 64);
+                }
+                if set != live[pc] {
+                    live[pc] = set;
+                    changed = true;
+                }
+            }
+        }
+        self.live = live;
+    }
+    /// Whether register `r` is live before instruction `pc`.
+    pub fn is_live(&self, pc: Pc, r: Reg) -> bool {
+        self.live
+            .get(pc as usize)
+            .is_none_or(|s| s[r as usize / 64] & (1u64 << (r % 64)) != 0)
     }
 }

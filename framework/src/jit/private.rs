@@ -11,7 +11,7 @@ pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Reg, Trampoline, UnOp};
-pub use super::word::{Kind, Num, NumKind, Word};
+pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
 use std::sync::Mutex;
 
@@ -645,7 +645,7 @@ fn conjure<F>() -> F {
 
 fn emit_call<R: Word>(
     cw: &mut Codewriter,
-    func: Trampoline,
+    (func, abi): (Trampoline, usize),
     args: &[Reg],
     arg_kinds: &[Kind],
     effect: Effect,
@@ -656,6 +656,7 @@ fn emit_call<R: Word>(
         dst: dst.reg,
         desc: Box::new(CallDesc {
             func,
+            abi,
             arg_kinds: arg_kinds.into(),
             ret_kind: R::KIND,
             effect,
@@ -667,7 +668,7 @@ fn emit_call<R: Word>(
 }
 
 macro_rules! calls {
-    ($($n:literal: $tramp:ident, $call:ident, $clos:ident, $clos_pure:ident ($($a:ident $s:ident $i:tt),*);)*) => {$(
+    ($($n:literal: $tramp:ident, $abi:ident, $call:ident, $clos:ident, $clos_pure:ident ($($a:ident $s:ident $i:tt),*);)*) => {$(
         /// Trampoline for a zero-sized callee of this arity.
         ///
         /// # Safety
@@ -679,6 +680,18 @@ macro_rules! calls {
             #[allow(unused_unsafe)]
             let r = unsafe { f($($a::from_word(*args.add($i))),*) };
             r.to_word()
+        }
+
+        /// Native-ABI trampoline for a zero-sized callee of this arity (called by machine code).
+        ///
+        /// # Safety
+        /// Each argument must be a canonical word of its parameter type.
+        pub unsafe extern "sysv64" fn $abi<F: Fn($($a),*) -> R, $($a: Word,)* R: Word>($($s: $a::Abi),*) -> R::Abi {
+            let f: F = conjure();
+            // SAFETY: the caller passes one valid word per parameter.
+            #[allow(unused_unsafe)]
+            let r = unsafe { f($($a::from_word(AbiVal::to_bits($s))),*) };
+            <R::Abi as AbiVal>::from_bits(r.to_word())
         }
 
         /// Call of a function item: inlined, elidable or residual depending on its annotation.
@@ -695,12 +708,12 @@ macro_rules! calls {
                     dst
                 }
                 Some((name, FnKind::Elidable)) => {
-                    emit_call(cw, $tramp::<F, $($a,)* R>, args, kinds, Effect::Elidable, name)
+                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Elidable, name)
                 }
                 Some((name, FnKind::DontLookInside)) => {
-                    emit_call(cw, $tramp::<F, $($a,)* R>, args, kinds, Effect::Residual, name)
+                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual, name)
                 }
-                None => emit_call(cw, $tramp::<F, $($a,)* R>, args, kinds, Effect::Residual,
+                None => emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual,
                     std::any::type_name::<F>()),
             }
         }
@@ -710,7 +723,7 @@ macro_rules! calls {
             cw: &mut Codewriter, $($s: Sym<$a>,)* f: F
         ) -> Sym<R> {
             let _ = f;
-            emit_call(cw, $tramp::<F, $($a,)* R>, &[$($s.reg),*], &[$($a::KIND),*],
+            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), &[$($s.reg),*], &[$($a::KIND),*],
                 Effect::Residual, std::any::type_name::<F>())
         }
 
@@ -720,19 +733,19 @@ macro_rules! calls {
         ) -> Sym<R> {
             let _ = f;
             let effect = if pure { Effect::Elidable } else { Effect::Residual };
-            emit_call(cw, $tramp::<F, $($a,)* R>, &[$($s.reg),*], &[$($a::KIND),*],
+            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), &[$($s.reg),*], &[$($a::KIND),*],
                 effect, std::any::type_name::<F>())
         }
     )*};
 }
 calls! {
-    0: tramp0, call0, closure0, pure0 ();
-    1: tramp1, call1, closure1, pure1 (A a 0);
-    2: tramp2, call2, closure2, pure2 (A a 0, B b 1);
-    3: tramp3, call3, closure3, pure3 (A a 0, B b 1, C c 2);
-    4: tramp4, call4, closure4, pure4 (A a 0, B b 1, C c 2, D d 3);
-    5: tramp5, call5, closure5, pure5 (A a 0, B b 1, C c 2, D d 3, E e 4);
-    6: tramp6, call6, closure6, pure6 (A a 0, B b 1, C c 2, D d 3, E e 4, G g 5);
+    0: tramp0, abi0, call0, closure0, pure0 ();
+    1: tramp1, abi1, call1, closure1, pure1 (A a 0);
+    2: tramp2, abi2, call2, closure2, pure2 (A a 0, B b 1);
+    3: tramp3, abi3, call3, closure3, pure3 (A a 0, B b 1, C c 2);
+    4: tramp4, abi4, call4, closure4, pure4 (A a 0, B b 1, C c 2, D d 3);
+    5: tramp5, abi5, call5, closure5, pure5 (A a 0, B b 1, C c 2, D d 3, E e 4);
+    6: tramp6, abi6, call6, closure6, pure6 (A a 0, B b 1, C c 2, D d 3, E e 4, G g 5);
 }
 
 /// The scrutinee of a `match` on a place: its address, and whether pattern tests on it may be

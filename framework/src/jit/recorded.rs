@@ -43,8 +43,8 @@ pub enum ROp {
     Bin(BinOp, Val, Val),
     /// Unary op.
     Un(UnOp, Val),
-    /// Load from `base + offset`.
-    Load(Val, i32, MemSize),
+    /// Load from `base + offset`; the kind of the loaded value.
+    Load(Val, i32, MemSize, Kind),
     /// Store `src` to `base + offset`.
     Store(Val, i32, MemSize, Val),
     /// Residual call.
@@ -53,9 +53,16 @@ pub enum ROp {
     Guard(GuardKind, Val, u32),
     /// Loop back to the start with new input values.
     Jump(Vec<Val>),
-    /// Leave the trace through snapshot `.0` (no condition); used when a trace ends at a merge
-    /// point that is not its own loop header.
-    Exit(u32),
+    /// The trace reached the merge point of green key `key`, which has compiled code: leave
+    /// through snapshot `snap` (for the evaluator) or jump to that code with the red `args`.
+    Exit {
+        /// Snapshot at the merge point.
+        snap: u32,
+        /// The green key reached.
+        key: Vec<u64>,
+        /// The red state values, in merge-point order.
+        args: Vec<Val>,
+    },
 }
 
 impl ROp {
@@ -65,7 +72,7 @@ impl ROp {
             ROp::Input(k, _) => *k,
             ROp::Bin(op, ..) => op.result_kind(),
             ROp::Un(op, _) => op.result_kind(),
-            ROp::Load(_, _, size) => size.kind(),
+            ROp::Load(.., k) => *k,
             ROp::Call(d, _) => d.ret_kind,
             _ => Kind::Void,
         }
@@ -172,7 +179,7 @@ impl fmt::Display for RTrace {
                 ROp::Input(k, n) => writeln!(f, "{lhs}input {k:?} #{n}")?,
                 ROp::Bin(o, a, b) => writeln!(f, "{lhs}{} {a}, {b}", name_bin(*o))?,
                 ROp::Un(o, a) => writeln!(f, "{lhs}{} {a}", format!("{o:?}").to_lowercase())?,
-                ROp::Load(b, off, s) => writeln!(f, "{lhs}load_{s:?} {b}, {off}")?,
+                ROp::Load(b, off, s, _) => writeln!(f, "{lhs}load_{s:?} {b}, {off}")?,
                 ROp::Store(b, off, s, v) => writeln!(f, "store_{s:?} {b}, {off}, {v}")?,
                 ROp::Call(d, args) => {
                     let pure = if d.effect == Effect::Elidable {
@@ -188,7 +195,9 @@ impl fmt::Display for RTrace {
                     writeln!(f, "guard_value {v}, {} @s{s}", *c as i64)?
                 }
                 ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
-                ROp::Exit(s) => writeln!(f, "exit @s{s}")?,
+                ROp::Exit { snap, key, args } => {
+                    writeln!(f, "exit @s{snap} to {key:?} ({})", list(args))?
+                }
             }
         }
         Ok(())
@@ -221,7 +230,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                 ROp::Input(..) => unreachable!("inputs come first"),
                 ROp::Bin(op, a, b) => op.eval(get(&vals, a), get(&vals, b)),
                 ROp::Un(op, a) => op.eval(get(&vals, a)),
-                ROp::Load(b, off, s) => {
+                ROp::Load(b, off, s, _) => {
                     let addr = get(&vals, b).wrapping_add(*off as i64 as u64);
                     // SAFETY: the trace repeats loads the interpreter made at record time;
                     // guards before it establish the same conditions (bounds, types).
@@ -255,7 +264,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                     vals[..n_inputs].copy_from_slice(&new);
                     break;
                 }
-                ROp::Exit(s) => return RunEnd::Exit(*s, vals),
+                ROp::Exit { snap, .. } => return RunEnd::Exit(*snap, vals),
             };
             vals[i] = r;
             i += 1;

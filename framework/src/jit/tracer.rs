@@ -26,6 +26,15 @@ struct TFrame {
     regs: Vec<(u64, Val)>,
 }
 
+/// A register's value at the start of a bridge.
+#[derive(Clone, Copy, Debug)]
+pub enum BridgeVal {
+    /// A constant.
+    Const(Kind, u64),
+    /// Saved exit value number `.0` (a bridge input).
+    Input(u32),
+}
+
 /// How a tracing run ended. In every case the guest has really executed up to `outcome`.
 pub enum TraceEnd {
     /// A closed loop (ends in `Jump`) or a path/bridge ending in `Exit`.
@@ -89,54 +98,41 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// A bridge from a failed guard: `snap` with the concrete `values` of the parent's ops.
-    /// Returns the tracer and the parent op numbers that became the bridge's inputs, in order.
+    /// A bridge from a failed guard. `frames` (outermost first) give, per register, a
+    /// constant or the index of a saved exit value; `inputs` are the saved values with their
+    /// kinds, which become the bridge's inputs in order.
     pub fn for_bridge(
         set: &'a CodeSet,
-        snap: &Snapshot,
-        values: &dyn Fn(u32) -> u64,
-        kinds: &dyn Fn(u32) -> Kind,
+        frames: &[(CodeId, Pc, Vec<BridgeVal>)],
+        inputs: &[(Kind, u64)],
         limit: usize,
-    ) -> (Self, Vec<u32>) {
+    ) -> Self {
         let mut trace = RTrace::default();
-        let mut inputs: Vec<u32> = Vec::new();
-        let mut frames = Vec::new();
-        for sf in &snap.frames {
-            let regs = sf
-                .regs
-                .iter()
-                .map(|v| match *v {
-                    Val::Const(_, w) => (w, *v),
-                    Val::Op(i) => {
-                        let n = match inputs.iter().position(|&x| x == i) {
-                            Some(n) => n,
-                            None => {
-                                inputs.push(i);
-                                trace
-                                    .ops
-                                    .push(ROp::Input(kinds(i), inputs.len() as u32 - 1));
-                                inputs.len() - 1
-                            }
-                        };
-                        (values(i), Val::Op(n as u32))
-                    }
-                })
-                .collect();
-            frames.push(TFrame {
-                code: sf.code,
-                pc: sf.pc,
-                regs,
-            });
+        for (i, (k, _)) in inputs.iter().enumerate() {
+            trace.ops.push(ROp::Input(*k, i as u32));
         }
-        let t = Tracer {
+        let frames = frames
+            .iter()
+            .map(|(code, pc, vals)| TFrame {
+                code: *code,
+                pc: *pc,
+                regs: vals
+                    .iter()
+                    .map(|v| match *v {
+                        BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
+                        BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Tracer {
             set,
             frames,
             trace,
             limit,
             start_key: None,
             jumped: false,
-        };
-        (t, inputs)
+        }
     }
 
     fn record(&mut self, op: ROp) -> Val {
@@ -149,10 +145,24 @@ impl<'a> Tracer<'a> {
             frames: self
                 .frames
                 .iter()
-                .map(|f| SnapFrame {
-                    code: f.code,
-                    pc: f.pc,
-                    regs: f.regs.iter().map(|r| r.1).collect(),
+                .map(|f| {
+                    let code = &self.set.codes[f.code as usize];
+                    SnapFrame {
+                        code: f.code,
+                        pc: f.pc,
+                        regs: f
+                            .regs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, r)| {
+                                if code.is_live(f.pc, i as u16) {
+                                    r.1
+                                } else {
+                                    Val::Const(code.reg_kinds[i], 0)
+                                }
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
         }
@@ -236,7 +246,7 @@ impl<'a> Tracer<'a> {
                     let kind = code.reg_kinds[*dst as usize];
                     let v = match vb {
                         Val::Const(..) if *immutable => Val::Const(kind, c),
-                        _ => self.record(ROp::Load(vb, *offset, *size)),
+                        _ => self.record(ROp::Load(vb, *offset, *size, kind)),
                     };
                     reg!(dst) = (c, v);
                 }
@@ -369,7 +379,17 @@ impl<'a> Tracer<'a> {
                         let snap = self.snapshot();
                         self.trace.snapshots.push(snap);
                         let s = self.trace.snapshots.len() as u32 - 1;
-                        self.record(ROp::Exit(s));
+                        let args = merge
+                            .vars
+                            .iter()
+                            .filter(|v| !v.1)
+                            .map(|v| self.frames[depth].regs[v.0 as usize].1)
+                            .collect();
+                        self.record(ROp::Exit {
+                            snap: s,
+                            key: key.clone(),
+                            args,
+                        });
                     } else {
                         self.frames[depth].pc += 1;
                         continue;

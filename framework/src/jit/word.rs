@@ -51,6 +51,9 @@ pub enum NumKind {
 pub unsafe trait Word: Sized {
     /// The register class.
     const KIND: Kind;
+    /// How the value is passed in native calls (`u64` in an integer register, `f64` in an SSE
+    /// register).
+    type Abi: AbiVal;
     /// The value as a canonical word.
     fn to_word(self) -> u64;
     /// Rebuilds the value from a word made by [`Word::to_word`].
@@ -72,6 +75,7 @@ macro_rules! int_words {
         // SAFETY: integers convert losslessly through `as` (sign/zero extension then truncation).
         unsafe impl Word for $t {
             const KIND: Kind = Kind::Int;
+            type Abi = u64;
             #[inline(always)]
             fn to_word(self) -> u64 { self as i128 as u64 }
             #[inline(always)]
@@ -90,6 +94,7 @@ int_words! {
 // SAFETY: `bool` is 0 or 1 and `from_word` only sees words made by `to_word`.
 unsafe impl Word for bool {
     const KIND: Kind = Kind::Int;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self as u64
@@ -103,6 +108,7 @@ unsafe impl Word for bool {
 // SAFETY: `char` round-trips through its scalar value.
 unsafe impl Word for char {
     const KIND: Kind = Kind::Int;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self as u64
@@ -116,6 +122,7 @@ unsafe impl Word for char {
 // SAFETY: the bit pattern round-trips exactly.
 unsafe impl Word for f64 {
     const KIND: Kind = Kind::Float;
+    type Abi = f64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self.to_bits()
@@ -132,6 +139,7 @@ impl Num for f64 {
 // SAFETY: unit carries no data.
 unsafe impl Word for () {
     const KIND: Kind = Kind::Void;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         0
@@ -143,6 +151,7 @@ unsafe impl Word for () {
 // SAFETY: a thin reference is a pointer; the caller of `from_word` promises it is still valid.
 unsafe impl<T> Word for &T {
     const KIND: Kind = Kind::Ref;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self as *const T as u64
@@ -158,6 +167,7 @@ unsafe impl<T> Word for &T {
 // JIT only passes it along the same path the interpreter would.
 unsafe impl<T> Word for &mut T {
     const KIND: Kind = Kind::Ref;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self as *mut T as u64
@@ -172,6 +182,7 @@ unsafe impl<T> Word for &mut T {
 // SAFETY: raw pointers are words.
 unsafe impl<T> Word for *const T {
     const KIND: Kind = Kind::Ref;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self as u64
@@ -185,6 +196,7 @@ unsafe impl<T> Word for *const T {
 // SAFETY: raw pointers are words.
 unsafe impl<T> Word for *mut T {
     const KIND: Kind = Kind::Ref;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self as u64
@@ -198,6 +210,7 @@ unsafe impl<T> Word for *mut T {
 // SAFETY: a `Gc` is one non-null pointer to the payload.
 unsafe impl<T> Word for crate::gc::Gc<T> {
     const KIND: Kind = Kind::Ref;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self.addr() as u64
@@ -212,6 +225,7 @@ unsafe impl<T> Word for crate::gc::Gc<T> {
 // SAFETY: `None` is the null word (a `Gc` is never null).
 unsafe impl<T> Word for Option<crate::gc::Gc<T>> {
     const KIND: Kind = Kind::Ref;
+    type Abi = u64;
     #[inline(always)]
     fn to_word(self) -> u64 {
         self.map_or(0, |g| g.addr() as u64)
@@ -224,6 +238,34 @@ unsafe impl<T> Word for Option<crate::gc::Gc<T>> {
             // SAFETY: a non-null word came from a live `Gc<T>`.
             Some(unsafe { crate::gc::Gc::from_raw(w as *const T) })
         }
+    }
+}
+
+/// A native-call argument or result representation: `u64` or `f64`.
+pub trait AbiVal: Copy {
+    /// From a canonical word.
+    fn from_bits(w: u64) -> Self;
+    /// To a canonical word.
+    fn to_bits(self) -> u64;
+}
+impl AbiVal for u64 {
+    #[inline(always)]
+    fn from_bits(w: u64) -> Self {
+        w
+    }
+    #[inline(always)]
+    fn to_bits(self) -> u64 {
+        self
+    }
+}
+impl AbiVal for f64 {
+    #[inline(always)]
+    fn from_bits(w: u64) -> Self {
+        f64::from_bits(w)
+    }
+    #[inline(always)]
+    fn to_bits(self) -> u64 {
+        f64::to_bits(self)
     }
 }
 
