@@ -171,7 +171,18 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
         let mut j = j.borrow_mut();
         let ps = j.portals.get_mut(&id).expect("portal state");
         if let Some((t, _)) = ps.loops.get(&key) {
-            return Action::Run(*t);
+            if !p.fail_guards {
+                return Action::Run(*t);
+            }
+            // Every guard fails in this mode, so each entry deoptimizes at once: enter only on
+            // every `threshold`-th backward jump, or long programs would crawl.
+            let n = ps.counters.entry(key).or_insert(0);
+            *n += 1;
+            if *n >= p.threshold {
+                *n = 0;
+                return Action::Run(*t);
+            }
+            return Action::Nothing;
         }
         let limit = p
             .threshold
@@ -344,7 +355,8 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
     let ExitKind::Guard { snapshot, .. } = info.kind else {
         panic!("metatracer: compiled traces end in jumps, not finish");
     };
-    let eligible = info.failures > p.trace_eagerness as u64
+    let eligible = !p.fail_guards
+        && info.failures > p.trace_eagerness as u64
         && info.bridge.is_none()
         && JIT.with(|j| !j.borrow().no_bridge.contains(&res.exit));
     if eligible {

@@ -18,6 +18,8 @@ use super::blackhole::{self, Frame, Outcome};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
 use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
 use super::word::Kind;
+use super::jitcode::{BinOp, MemSize};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 struct TFrame {
@@ -55,6 +57,12 @@ pub enum TraceEnd {
 
 /// The tracer's state for one recording.
 pub struct Tracer<'a> {
+    /// Known memory contents: (base, offset, size) -> value (the tracer's heap cache).
+    heap: HashMap<(Val, i32, MemSize), Val>,
+    /// Pure ops already recorded: (op, args) -> result.
+    cse: HashMap<(BinOp, Val, Val), Val>,
+    /// Values already guarded, with the guarded condition.
+    guarded: HashMap<Val, GuardKind>,
     set: &'a CodeSet,
     frames: Vec<TFrame>,
     trace: RTrace,
@@ -85,6 +93,9 @@ impl<'a> Tracer<'a> {
             }
         }
         Tracer {
+            heap: HashMap::new(),
+            cse: HashMap::new(),
+            guarded: HashMap::new(),
             set,
             frames: vec![TFrame {
                 code: 0,
@@ -126,6 +137,9 @@ impl<'a> Tracer<'a> {
             })
             .collect();
         Tracer {
+            heap: HashMap::new(),
+            cse: HashMap::new(),
+            guarded: HashMap::new(),
             set,
             frames,
             trace,
@@ -169,6 +183,10 @@ impl<'a> Tracer<'a> {
     }
 
     fn guard(&mut self, kind: GuardKind, v: Val) {
+        if self.guarded.get(&v) == Some(&kind) {
+            return; // the same condition was checked earlier in this trace
+        }
+        self.guarded.insert(v, kind);
         let snap = self.snapshot();
         self.trace.snapshots.push(snap);
         let s = self.trace.snapshots.len() as u32 - 1;
@@ -219,7 +237,14 @@ impl<'a> Tracer<'a> {
                     let c = op.eval(ca, cb);
                     let v = match (va, vb) {
                         (Val::Const(..), Val::Const(..)) => Val::Const(op.result_kind(), c),
-                        _ => self.record(ROp::Bin(*op, va, vb)),
+                        _ => match self.cse.get(&(*op, va, vb)) {
+                            Some(v) => *v,
+                            None => {
+                                let v = self.record(ROp::Bin(*op, va, vb));
+                                self.cse.insert((*op, va, vb), v);
+                                v
+                            }
+                        },
                     };
                     reg!(dst) = (c, v);
                 }
@@ -246,7 +271,14 @@ impl<'a> Tracer<'a> {
                     let kind = code.reg_kinds[*dst as usize];
                     let v = match vb {
                         Val::Const(..) if *immutable => Val::Const(kind, c),
-                        _ => self.record(ROp::Load(vb, *offset, *size, kind)),
+                        _ => match self.heap.get(&(vb, *offset, *size)) {
+                            Some(v) => *v,
+                            None => {
+                                let v = self.record(ROp::Load(vb, *offset, *size, kind));
+                                self.heap.insert((vb, *offset, *size), v);
+                                v
+                            }
+                        },
                     };
                     reg!(dst) = (c, v);
                 }
@@ -262,6 +294,19 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the interpreter performs this very store.
                     unsafe { size.store(addr as usize, cs) };
                     self.record(ROp::Store(vb, *offset, *size, vs));
+                    // Type-based aliasing: safe Rust never writes a location through a place
+                    // of another type, so only cached values of the same access size may be
+                    // this location.
+                    let size = *size;
+                    let kind_of = |v: &Val, ops: &[ROp]| match v {
+                        Val::Const(k, _) => *k,
+                        Val::Op(i) => ops[*i as usize].kind(),
+                    };
+                    let skind = kind_of(&vs, &self.trace.ops);
+                    let ops = &self.trace.ops;
+                    self.heap
+                        .retain(|k, v| k.2 != size || kind_of(v, ops) != skind);
+                    self.heap.insert((vb, *offset, size), vs);
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
@@ -272,6 +317,10 @@ impl<'a> Tracer<'a> {
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
                     } else {
+                        if desc.effect != Effect::Elidable {
+                            // A residual call may write any memory.
+                            self.heap.clear();
+                        }
                         self.record(ROp::Call(Rc::new((**desc).clone()), vals))
                     };
                     reg!(dst) = (c, v);
