@@ -15,10 +15,10 @@
 //! which the blackhole finishes the opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
+use super::jitcode::{BinOp, MemSize};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
 use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
 use super::word::Kind;
-use super::jitcode::{BinOp, MemSize};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -407,6 +407,16 @@ impl<'a> Tracer<'a> {
                 }
                 Insn::MergePoint if depth == 0 => {
                     let merge = code.merge.as_ref().expect("portal has merge info");
+                    // Greens must be constants in the trace: promote any that was computed
+                    // from red values (e.g. a return address loaded from a frame stack).
+                    for &(r, green, kind) in &merge.vars {
+                        let (c, v) = self.frames[depth].regs[r as usize];
+                        if green && !matches!(v, Val::Const(..)) {
+                            self.guard(GuardKind::Value(c), v);
+                            self.frames[depth].regs[r as usize] = (c, Val::Const(kind, c));
+                        }
+                    }
+                    let f = &mut self.frames[depth];
                     let key: Vec<u64> = merge
                         .vars
                         .iter()
