@@ -168,3 +168,7 @@ pub fn run(#[green] program: &Program, tape: &mut Tape) {
         pc += 1;
     }
 }
+
+/// The tutorial (`docs/tutorial.md`), compiled and run as doc tests.
+#[doc = include_str!("../../../docs/tutorial.md")]
+pub mod tutorial {}
