@@ -256,6 +256,13 @@ impl TraceKind {
     }
 }
 
+/// A fresh number for naming a trace in the log (the `trace` and `opt` blocks of one trace
+/// share it).
+pub fn next_log_number() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// Log a trace; `optimized` picks the `opt` section (after optimization) or `trace` (before).
 pub fn log_trace(kind: TraceKind, optimized: bool, id: u32, name: &str, t: &Trace) {
     let s = if optimized {

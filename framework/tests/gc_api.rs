@@ -1,4 +1,5 @@
 //! Tests of the GC's public API surface: allocation, cells, arrays, roots, and the derive.
+#![allow(clippy::assertions_on_constants)]
 
 use metatracer::gc::{self, Gc, GcCell, Root, RootedVec, Trace};
 

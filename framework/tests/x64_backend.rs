@@ -784,3 +784,109 @@ fn random_straight_line_traces_agree_with_interpreter() {
     );
     assert!(start.elapsed().as_secs_f64() < 10.0);
 }
+
+#[test]
+fn jump_permutes_label_args_with_cycles() {
+    let text = "[i0, i1, i2, f3, f4, i5]
+label(i0, i1, i2, f3, f4, i5, descr=target107)
+i7 = int_add(i5, 1)
+i8 = int_lt(i7, 7)
+guard_true(i8) [0@0: i0, i1, i2, f3, f4, i7]
+jump(i1, i2, i0, f4, f3, i7, descr=target107)
+";
+    check(
+        text,
+        &[
+            Value::Int(1),
+            Value::Int(2),
+            Value::Int(3),
+            Value::Float(0.5),
+            Value::Float(-1.0),
+            Value::Int(0),
+        ],
+    );
+}
+
+/// Random loops: many loop-carried ints and floats (forcing spilled label arguments), a random
+/// body, and a jump that permutes and replaces them (cycles through registers and slots).
+#[test]
+fn random_loops_agree_with_interpreter() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut be = X64Backend::new();
+    for round in 0..150 {
+        let ni = 1 + rng.below(if round % 3 == 0 { 30 } else { 8 });
+        let nf = 1 + rng.below(if round % 3 == 0 { 20 } else { 6 });
+        let mut names_i: Vec<String> = (0..ni).map(|k| format!("i{k}")).collect();
+        let mut names_f: Vec<String> = (0..nf).map(|k| format!("f{}", ni + k)).collect();
+        let counter = format!("i{}", ni + nf);
+        let mut header: Vec<String> = names_i.clone();
+        header.extend(names_f.clone());
+        header.push(counter.clone());
+        let tok = 200 + round;
+        let mut text = format!(
+            "[{}]\nlabel({}, descr=target{tok})\n",
+            header.join(", "),
+            header.join(", ")
+        );
+        let mut n = ni + nf + 2;
+        let (li, lf) = (names_i.clone(), names_f.clone());
+        for _ in 0..rng.below(25) {
+            if rng.below(3) == 0 {
+                let op = ["float_add", "float_sub", "float_mul"][rng.below(3)];
+                let a = names_f[rng.below(names_f.len())].clone();
+                let b = names_f[rng.below(names_f.len())].clone();
+                text.push_str(&format!("f{n} = {op}({a}, {b})\n"));
+                names_f.push(format!("f{n}"));
+            } else {
+                let op = [
+                    "int_add",
+                    "int_sub",
+                    "int_mul",
+                    "int_xor",
+                    "int_lshift",
+                    "int_lt",
+                ][rng.below(6)];
+                let a = names_i[rng.below(names_i.len())].clone();
+                let b = if rng.below(3) == 0 {
+                    (rng.below(100) as i64 - 50).to_string()
+                } else {
+                    names_i[rng.below(names_i.len())].clone()
+                };
+                text.push_str(&format!("i{n} = {op}({a}, {b})\n"));
+                names_i.push(format!("i{n}"));
+            }
+            n += 1;
+        }
+        let limit = 1 + rng.below(12);
+        text.push_str(&format!(
+            "i{n} = int_add({counter}, 1)\ni{} = int_lt(i{n}, {limit})\n",
+            n + 1
+        ));
+        let snap: Vec<String> = li.iter().chain(lf.iter()).cloned().collect();
+        text.push_str(&format!(
+            "guard_true(i{}) [0@1: {}, i{n}]\n",
+            n + 1,
+            snap.join(", ")
+        ));
+        let mut jargs: Vec<String> = (0..ni)
+            .map(|_| {
+                if rng.below(6) == 0 {
+                    "7".to_string()
+                } else {
+                    names_i[rng.below(names_i.len())].clone()
+                }
+            })
+            .collect();
+        jargs.extend((0..nf).map(|_| names_f[rng.below(names_f.len())].clone()));
+        jargs.push(format!("i{n}"));
+        text.push_str(&format!("jump({}, descr=target{tok})\n", jargs.join(", ")));
+        let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let mut inputs: Vec<Value> = (0..ni)
+            .map(|_| Value::Int(rng.next() as i64 >> rng.below(64)))
+            .collect();
+        inputs.extend((0..nf).map(|k| Value::Float(k as f64 * 0.75 - 1.0)));
+        inputs.push(Value::Int(0));
+        // SAFETY: no memory accesses or calls.
+        unsafe { check_with(&mut be, &t, &inputs) };
+    }
+}

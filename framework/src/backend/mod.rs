@@ -18,7 +18,8 @@
 
 pub mod x64;
 
-use crate::ir::{ResumeFrame, SnapshotId, TargetToken, TraceId, VerifierErrors};
+use crate::ir::{ResumeFrame, SnapshotId, TargetToken, Trace, TraceId, VerifierErrors};
+use crate::jitlog::{self, Phase, Timer, TraceKind};
 use std::fmt;
 
 /// A global exit number (unique within one backend instance).
@@ -83,6 +84,8 @@ pub enum CompileError {
     BadId(String),
     /// The assembler failed.
     Assembler(String),
+    /// The optimizer rejected the trace or `enable_opts`.
+    Optimizer(String),
 }
 
 impl fmt::Display for CompileError {
@@ -94,6 +97,7 @@ impl fmt::Display for CompileError {
             CompileError::BridgeMismatch(m) => write!(f, "bridge does not fit its guard: {m}"),
             CompileError::BadId(m) => write!(f, "bad id: {m}"),
             CompileError::Assembler(m) => write!(f, "assembler error: {m}"),
+            CompileError::Optimizer(m) => write!(f, "optimizer: {m}"),
         }
     }
 }
@@ -140,4 +144,35 @@ pub trait Backend {
     /// Make every guard compiled from now on fail unconditionally (the "all guards fail"
     /// testing switch).
     fn set_fail_all_guards(&mut self, on: bool);
+}
+
+/// The driver's one-call path from a recorded trace to machine code: log it (`trace`
+/// section), optimize it with `enable_opts` (timed), log the result (`opt` section), then
+/// compile it as a loop, or as a bridge of `bridge_of`. Returns the compiled trace's id and
+/// the optimized trace (whose snapshots are the ones exits report).
+pub fn optimize_and_compile(
+    be: &mut dyn Backend,
+    trace: &Trace,
+    enable_opts: &str,
+    bridge_of: Option<ExitId>,
+    name: &str,
+) -> Result<(TraceId, Trace), CompileError> {
+    let kind = if bridge_of.is_some() {
+        TraceKind::Bridge
+    } else {
+        TraceKind::Loop
+    };
+    let n = jitlog::next_log_number();
+    jitlog::log_trace(kind, false, n, name, trace);
+    let optimized = {
+        let _t = Timer::start(Phase::Optimizing);
+        crate::opt::optimize(trace, enable_opts)
+            .map_err(|e| CompileError::Optimizer(e.to_string()))?
+    };
+    jitlog::log_trace(kind, true, n, name, &optimized);
+    let id = match bridge_of {
+        Some(exit) => be.compile_bridge(exit, &optimized, name)?,
+        None => be.compile_loop(&optimized, name)?,
+    };
+    Ok((id, optimized))
 }

@@ -1,20 +1,30 @@
-//! The heap: allocation, the write barrier and collection.
+//! The mutator side of the heap: type descriptors, arrays, the inline allocation fast path and
+//! the inline write-barrier fast path. Everything slow (nursery refills, collections, old-space
+//! allocation) lives in `collector.rs`.
 //!
-//! PROVISIONAL: this version bump-allocates from large chunks and never frees; it exists so the
-//! rest of the project can be written against the final API while the generational collector
-//! (nursery, promotion, old-generation mark-sweep, conservative stack scanning with pinning)
-//! is built behind it. Object layout already matches the plan: one header word before the
-//! payload holding the address of the type's static [`TypeInfo`].
+//! Fast paths (both `#[inline(always)]`, both mirrored by what `gc::jit` exposes):
+//! * allocation bumps `FAST.free` by the object size if it stays within `FAST.top`, writes the
+//!   header word (the `TypeInfo` address, see `layout.rs`) and returns the payload address;
+//!   otherwise it calls the `#[cold]` slow path.
+//! * the barrier computes `off = slot - FAST.old_base`; if `off < FAST.old_len` (the slot is in
+//!   the old generation) and the card byte `cards[off >> CARD_SHIFT]` is 0, it calls the cold
+//!   path that sets the card and records it. Stores into nursery objects cost one compare.
+//!
+//! Before the heap is initialized (first slow-path allocation) `free == top == 0` and
+//! `old_len == 0`, so both fast paths fall through correctly.
 
+use super::collector;
+use super::layout::{object_size, GcStats, HEADER_SIZE};
+use super::oldgen::CARD_SHIFT;
 use super::trace::{Trace, Tracer};
 use super::Gc;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::mem::{align_of, size_of};
 use std::ptr::NonNull;
 
-/// What the collector knows about one allocated type.
-#[allow(dead_code)] // read by the collector that replaces this provisional heap
+/// What the collector knows about one allocated type. Its address is the header word.
+#[repr(C, align(8))]
 pub(crate) struct TypeInfo {
     pub(crate) name: fn() -> &'static str,
     /// Size of the payload for fixed-size types; header size of the payload for arrays.
@@ -24,6 +34,25 @@ pub(crate) struct TypeInfo {
     pub(crate) has_refs: bool,
     pub(crate) trace: unsafe fn(*mut u8, &mut Tracer),
     pub(crate) drop: Option<unsafe fn(*mut u8)>,
+    /// For arrays: traces only the elements overlapping `[lo, hi)` (card rescanning).
+    pub(crate) trace_range: Option<unsafe fn(*mut u8, usize, usize, &mut Tracer)>,
+}
+
+impl TypeInfo {
+    /// Total size (header included) of the object at `payload`.
+    ///
+    /// # Safety
+    /// `payload` must be an object of this type (for arrays the length word is read).
+    #[inline]
+    pub(crate) unsafe fn object_size(&self, payload: usize) -> usize {
+        if self.elem_size == 0 {
+            object_size(self.size)
+        } else {
+            // SAFETY: arrays start with their length word.
+            let len = unsafe { *(payload as *const usize) };
+            object_size(self.size + len * self.elem_size)
+        }
+    }
 }
 
 /// Per-type static info, promoted to a `'static` constant per monomorphization.
@@ -52,6 +81,7 @@ impl<T: Trace> HasTypeInfo for T {
         } else {
             None
         },
+        trace_range: None,
     };
 }
 
@@ -59,7 +89,9 @@ impl<T: Trace> HasTypeInfo for T {
 #[repr(C)]
 pub struct Array<T> {
     len: usize,
-    _elems: [T; 0],
+    // `UnsafeCell`: elements are mutated through `&self` (`set`), so `&Array` must not be
+    // treated as read-only by the optimizer (without it, release builds reorder reads past writes).
+    _elems: [std::cell::UnsafeCell<T>; 0],
     _marker: PhantomData<T>,
 }
 
@@ -128,6 +160,8 @@ impl<T: Copy> Array<T> {
     }
     /// Byte offset of element 0 from the object's address (for JIT code).
     pub const ELEMS_OFFSET: usize = size_of::<usize>();
+    /// Byte offset of the length word from the object's address (for JIT code).
+    pub const LEN_OFFSET: usize = 0;
 }
 
 // SAFETY: visits every element when the element type has references.
@@ -152,78 +186,99 @@ impl<T: Trace + Copy> ArrayInfo<T> {
         has_refs: T::HAS_REFS,
         trace: trace_erased::<Array<T>>,
         drop: None,
+        trace_range: Some(trace_array_range::<T>),
     };
 }
 
-/// Counters describing the heap.
-#[derive(Clone, Debug, Default)]
-pub struct GcStats {
-    pub minor_collections: u64,
-    pub major_collections: u64,
-    pub bytes_allocated: u64,
-    pub objects_allocated: u64,
+unsafe fn trace_array_range<T: Trace + Copy>(p: *mut u8, lo: usize, hi: usize, t: &mut Tracer) {
+    // SAFETY: the collector passes the payload of a live `Array<T>`.
+    let a = unsafe { &*(p as *const Array<T>) };
+    let sz = size_of::<T>().max(1);
+    let base = a.base() as usize;
+    // Elements overlapping [lo, hi): an element may start before `lo` and reach into it.
+    let first = lo.saturating_sub(base) / sz;
+    let last = (hi.saturating_sub(base)).div_ceil(sz).min(a.len);
+    for i in first..last {
+        // SAFETY: `i < len`; the collector has exclusive access.
+        unsafe { (*a.base().add(i)).trace(t) }
+    }
 }
 
-const HEADER: usize = size_of::<usize>();
-const CHUNK: usize = 8 << 20;
+/// The `TypeInfo` of arrays of `T` (the header word of `Array<T>` objects).
+pub(crate) fn array_info<T: Trace + Copy>() -> &'static TypeInfo {
+    ArrayInfo::<T>::INFO
+}
 
-struct Heap {
-    free: Cell<usize>,
-    top: Cell<usize>,
-    stats: RefCell<GcStats>,
+/// The `TypeInfo` of `T` (the header word of its objects).
+pub(crate) fn type_info<T: Trace>() -> &'static TypeInfo {
+    <T as HasTypeInfo>::INFO
+}
+
+/// The words the inline fast paths read and write, one per thread (the JIT reads their
+/// addresses through `gc::jit`). `#[repr(C)]` so their offsets are fixed.
+#[repr(C)]
+pub(crate) struct Fast {
+    /// Next free nursery byte (the next object's header address).
+    pub(crate) free: Cell<usize>,
+    /// End of the current nursery segment (or `free` itself in stress mode).
+    pub(crate) top: Cell<usize>,
+    /// Start of the old generation's reserved range.
+    pub(crate) old_base: Cell<usize>,
+    /// Length of that range (0 before the heap is initialized: the barrier does nothing).
+    pub(crate) old_len: Cell<usize>,
+    /// Card table base: the card byte of old address `a` is `cards + ((a - old_base) >> 9)`.
+    pub(crate) cards: Cell<usize>,
 }
 
 thread_local! {
-    static HEAP: Heap = const { Heap { free: Cell::new(0), top: Cell::new(0), stats: RefCell::new(GcStats {
-        minor_collections: 0, major_collections: 0, bytes_allocated: 0, objects_allocated: 0 }) } };
+    pub(crate) static FAST: Fast = const { Fast {
+        free: Cell::new(0), top: Cell::new(0), old_base: Cell::new(0), old_len: Cell::new(0),
+        cards: Cell::new(0),
+    } };
 }
 
-#[cold]
-fn refill(h: &Heap, need: usize) {
-    let size = need.max(CHUNK);
-    let layout = std::alloc::Layout::from_size_align(size, 16).expect("heap chunk layout");
-    // SAFETY: non-zero size.
-    let p = unsafe { std::alloc::alloc_zeroed(layout) };
-    if p.is_null() {
-        std::alloc::handle_alloc_error(layout);
-    }
-    h.free.set(p as usize);
-    h.top.set(p as usize + size);
-}
-
-/// Allocates `payload` bytes (plus header) and writes the header; returns the payload address.
+/// Allocates an object of `total` bytes (header included) with header `info`; returns the
+/// payload address. The payload is uninitialized; no collection may run before the caller
+/// has initialized it.
 #[inline(always)]
-fn raw_alloc(info: &'static TypeInfo, payload: usize) -> *mut u8 {
-    let total = (HEADER + payload + 7) & !7;
-    HEAP.with(|h| {
-        if h.top.get() - h.free.get() < total {
-            refill(h, total);
+fn raw_alloc(info: &'static TypeInfo, total: usize) -> *mut u8 {
+    FAST.with(|f| {
+        let p = f.free.get();
+        if total <= f.top.get() - p {
+            f.free.set(p + total);
+            // SAFETY: `p..p+total` lies in the current nursery segment, now reserved.
+            unsafe { *(p as *mut usize) = info as *const TypeInfo as usize };
+            (p + HEADER_SIZE) as *mut u8
+        } else {
+            collector::alloc_slow(info, total)
         }
-        let p = h.free.get();
-        h.free.set(p + total);
-        {
-            let mut s = h.stats.borrow_mut();
-            s.bytes_allocated += total as u64;
-            s.objects_allocated += 1;
-        }
-        // SAFETY: `p..p+total` was just reserved in a chunk we own.
-        unsafe { *(p as *mut usize) = info as *const TypeInfo as usize };
-        (p + HEADER) as *mut u8
     })
 }
 
 /// Allocates `value` in the GC heap.
-#[inline]
+#[inline(always)]
 pub fn alloc<T: Trace>(value: T) -> Gc<T> {
     const { assert!(align_of::<T>() <= 8, "GC objects must have alignment <= 8") };
-    let p = raw_alloc(<T as HasTypeInfo>::INFO, size_of::<T>()) as *mut T;
+    let p = raw_alloc(<T as HasTypeInfo>::INFO, object_size(size_of::<T>())) as *mut T;
     // SAFETY: `p` is fresh, suitably sized and aligned memory.
-    unsafe {
-        p.write(value);
-        Gc {
-            ptr: NonNull::new_unchecked(p),
-            _not_send: PhantomData,
-        }
+    unsafe { p.write(value) };
+    if const { std::mem::needs_drop::<T>() } {
+        collector::register_finalizer(p as usize);
+    }
+    Gc {
+        // SAFETY: `raw_alloc` never returns null.
+        ptr: unsafe { NonNull::new_unchecked(p) },
+        _not_send: PhantomData,
+    }
+}
+
+fn array_total(len: usize, elem: usize) -> usize {
+    match len
+        .checked_mul(elem)
+        .and_then(|b| b.checked_add(size_of::<usize>()))
+    {
+        Some(b) if b < (1 << 46) => object_size(b),
+        _ => collector::fatal_oom(&format!("array of {len} elements of {elem} bytes")),
     }
 }
 
@@ -235,11 +290,7 @@ pub fn alloc_array<T: Trace + Copy>(len: usize, fill: T) -> Gc<Array<T>> {
             "GC array elements must have alignment <= 8"
         )
     };
-    let bytes = len
-        .checked_mul(size_of::<T>())
-        .and_then(|b| b.checked_add(HEADER))
-        .expect("array too large");
-    let p = raw_alloc(ArrayInfo::<T>::INFO, bytes) as *mut Array<T>;
+    let p = raw_alloc(ArrayInfo::<T>::INFO, array_total(len, size_of::<T>())) as *mut Array<T>;
     // SAFETY: fresh memory of the right size: length word, then `len` elements.
     unsafe {
         (*p).len = len;
@@ -256,12 +307,16 @@ pub fn alloc_array<T: Trace + Copy>(len: usize, fill: T) -> Gc<Array<T>> {
 
 /// Allocates an array holding a copy of `items`.
 pub fn alloc_array_from_slice<T: Trace + Copy>(items: &[T]) -> Gc<Array<T>> {
-    let bytes = items
-        .len()
-        .checked_mul(size_of::<T>())
-        .and_then(|b| b.checked_add(HEADER))
-        .expect("array too large");
-    let p = raw_alloc(ArrayInfo::<T>::INFO, bytes) as *mut Array<T>;
+    const {
+        assert!(
+            align_of::<T>() <= 8,
+            "GC array elements must have alignment <= 8"
+        )
+    };
+    let p = raw_alloc(
+        ArrayInfo::<T>::INFO,
+        array_total(items.len(), size_of::<T>()),
+    ) as *mut Array<T>;
     // SAFETY: fresh memory of the right size.
     unsafe {
         (*p).len = items.len();
@@ -275,14 +330,30 @@ pub fn alloc_array_from_slice<T: Trace + Copy>(items: &[T]) -> Gc<Array<T>> {
 
 /// The write barrier: called after storing a reference into the slot at `slot`.
 #[inline(always)]
-pub(crate) fn write_barrier(_slot: *const u8) {}
+pub(crate) fn write_barrier(slot: *const u8) {
+    FAST.with(|f| {
+        let off = (slot as usize).wrapping_sub(f.old_base.get());
+        if off < f.old_len.get() {
+            let card = f.cards.get() + (off >> CARD_SHIFT);
+            // SAFETY: `off` is inside the old generation, so `card` is inside the card table.
+            if unsafe { *(card as *const u8) } == 0 {
+                collector::remember_card(card);
+            }
+        }
+    })
+}
 
-/// Runs a full collection (provisional heap: counts only).
+/// Runs a full (major) collection: a minor collection, then mark-sweep of the old generation.
 pub fn collect() {
-    HEAP.with(|h| h.stats.borrow_mut().major_collections += 1);
+    collector::collect_major();
+}
+
+/// Runs a minor collection: empties the nursery, promoting or pinning its survivors.
+pub fn collect_minor() {
+    collector::collect_minor();
 }
 
 /// Current heap counters.
 pub fn stats() -> GcStats {
-    HEAP.with(|h| h.stats.borrow().clone())
+    collector::stats()
 }

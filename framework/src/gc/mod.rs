@@ -27,13 +27,21 @@
 //! # Implementation status
 //! This file fixes the API; the collector behind it lives in the sibling modules.
 
+mod collector;
 mod heap;
+pub mod jit;
+mod layout;
+mod oldgen;
 mod roots;
+mod stack;
 mod trace;
+mod weak;
 
-pub use heap::{alloc, alloc_array, alloc_array_from_slice, collect, stats, Array, GcStats};
+pub use heap::{alloc, alloc_array, alloc_array_from_slice, collect, collect_minor, stats, Array};
+pub use layout::GcStats;
 pub use roots::{Root, RootedVec};
 pub use trace::{Trace, Tracer};
+pub use weak::Weak;
 
 use std::cell::UnsafeCell;
 use std::fmt;

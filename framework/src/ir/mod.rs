@@ -56,3 +56,8 @@ pub use trace::{
     Value,
 };
 pub use verify::{verify, VerifierError, VerifierErrors};
+
+/// `docs/trace-ir.md`, included so its Rust examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/trace-ir.md")]
+pub struct TraceIrDocs;

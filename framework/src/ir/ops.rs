@@ -493,6 +493,18 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_op() {
+        let doc = include_str!("../../../docs/trace-ir.md");
+        for &op in Opcode::ALL {
+            assert!(
+                doc.contains(&format!("| `{}` |", op.name())),
+                "docs/trace-ir.md misses {}",
+                op.name()
+            );
+        }
+    }
+
+    #[test]
     fn table_facts_are_consistent() {
         for &op in Opcode::ALL {
             let f = op.flags();

@@ -795,6 +795,16 @@ impl TraceBuilder {
         self.op(Opcode::Finish, args)
     }
 
+    /// Leave the trace unconditionally through `snapshot` (for a trace that ends at a merge
+    /// point other than its own loop header): records `guard_true(0) [snapshot]` followed by
+    /// `finish()`. The guard always fails, so the exit reports the snapshot like any guard,
+    /// and a bridge can later be attached to it.
+    pub fn exit_via(&mut self, snapshot: SnapshotId) {
+        let zero = self.const_int(0);
+        self.guard(Opcode::GuardTrue, &[zero], snapshot);
+        self.finish(&[]);
+    }
+
     /// `debug_merge_point(key...)` with a description for logs.
     pub fn debug_merge_point(&mut self, key: &[OpRef], text: &str) -> OpRef {
         self.op_descr(Opcode::DebugMergePoint, key, Descr::Text(text.to_string()))

@@ -78,6 +78,38 @@ fn call_slot_off(k: usize) -> i32 {
     CALL_AREA - 8 * k as i32
 }
 
+/// An x86 condition code (after `cmp a, b`: L = a < b signed, B = a < b unsigned, ...).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+enum Cond {
+    L,
+    Le,
+    G,
+    Ge,
+    E,
+    Ne,
+    B,
+    Be,
+    A,
+    Ae,
+}
+
+impl Cond {
+    fn negate(self) -> Cond {
+        match self {
+            Cond::L => Cond::Ge,
+            Cond::Ge => Cond::L,
+            Cond::Le => Cond::G,
+            Cond::G => Cond::Le,
+            Cond::E => Cond::Ne,
+            Cond::Ne => Cond::E,
+            Cond::B => Cond::Ae,
+            Cond::Ae => Cond::B,
+            Cond::Be => Cond::A,
+            Cond::A => Cond::Be,
+        }
+    }
+}
+
 /// An operand source for moves.
 #[derive(Copy, Clone, PartialEq, Debug)]
 enum Src {
@@ -179,6 +211,8 @@ impl X64Backend {
             fail_all: self.fail_all_guards,
             max_words: t.num_inputs().max(1),
             new_labels: Vec::new(),
+            ends: regalloc::live_ends(t),
+            fused: None,
         };
         let entry = gen.ops.offset();
         gen.entry(is_bridge);
@@ -445,6 +479,10 @@ struct Gen<'a> {
     fail_all: bool,
     max_words: usize,
     new_labels: Vec<(TargetToken, AssemblyOffset, Vec<Loc>, Vec<Kind>)>,
+    /// Last use of each value (from the register allocator's liveness).
+    ends: Vec<usize>,
+    /// A compare whose condition is still in the flags for the next guard.
+    fused: Option<Cond>,
 }
 
 impl Gen<'_> {
@@ -548,6 +586,73 @@ impl Gen<'_> {
             .and_then(Value::as_int)
     }
 
+    /// A register holding int operand `s`: its own register, or r10 after loading it.
+    fn int_operand(&mut self, s: Src) -> u8 {
+        self.int_operand_in(s, R10)
+    }
+
+    /// A register holding int operand `s`: its own register, or `scratch` after loading it.
+    fn int_operand_in(&mut self, s: Src, scratch: u8) -> u8 {
+        match s {
+            Src::Loc(Loc::Gpr(r)) => r,
+            _ => {
+                self.load_gpr(scratch, s);
+                scratch
+            }
+        }
+    }
+
+    /// After a `cmp`/`test`: materialize condition `cc` as 0/1 in op `p`'s location, or,
+    /// when the only use of the result is the guard right after, leave it in the flags.
+    fn set_or_fuse(&mut self, p: usize, cc: Cond) {
+        let t = self.t;
+        let fusable = !self.fail_all
+            && p + 1 < t.len()
+            && matches!(t.op(p + 1).opcode, Opcode::GuardTrue | Opcode::GuardFalse)
+            && t.args(p + 1) == [OpRef::op(p)]
+            && self.ends[p] == p + 1
+            && !t
+                .op(p + 1)
+                .snapshot()
+                .is_some_and(|s| t.exit_refs(s).contains(&OpRef::op(p)));
+        if fusable {
+            self.fused = Some(cc);
+            return;
+        }
+        let ops = &mut *self.ops;
+        match cc {
+            Cond::L => x64!(ops ; setl al),
+            Cond::Le => x64!(ops ; setle al),
+            Cond::G => x64!(ops ; setg al),
+            Cond::Ge => x64!(ops ; setge al),
+            Cond::E => x64!(ops ; sete al),
+            Cond::Ne => x64!(ops ; setne al),
+            Cond::B => x64!(ops ; setb al),
+            Cond::Be => x64!(ops ; setbe al),
+            Cond::A => x64!(ops ; seta al),
+            Cond::Ae => x64!(ops ; setae al),
+        }
+        x64!(ops ; movzx eax, al);
+        self.store_gpr(self.locs[p], RAX);
+    }
+
+    /// Jump to `label` if `cc` holds.
+    fn jcc(&mut self, cc: Cond, label: DynamicLabel) {
+        let ops = &mut *self.ops;
+        match cc {
+            Cond::L => x64!(ops ; jl =>label),
+            Cond::Le => x64!(ops ; jle =>label),
+            Cond::G => x64!(ops ; jg =>label),
+            Cond::Ge => x64!(ops ; jge =>label),
+            Cond::E => x64!(ops ; je =>label),
+            Cond::Ne => x64!(ops ; jne =>label),
+            Cond::B => x64!(ops ; jb =>label),
+            Cond::Be => x64!(ops ; jbe =>label),
+            Cond::A => x64!(ops ; ja =>label),
+            Cond::Ae => x64!(ops ; jae =>label),
+        }
+    }
+
     fn entry(&mut self, is_bridge: bool) {
         let ops = &mut *self.ops;
         if is_bridge {
@@ -615,38 +720,44 @@ impl Gen<'_> {
             | O::IntOr
             | O::IntXor
             | O::IntAddOvf
-            | O::IntSubOvf => {
-                self.load_gpr(R11, self.arg(p, 0));
+            | O::IntSubOvf
+            | O::IntMul
+            | O::IntMulOvf => {
+                let b = self.arg(p, 1);
+                // compute in the destination register when that does not clobber `b`
+                let w = match dst {
+                    Loc::Gpr(d) if b != Src::Loc(Loc::Gpr(d)) => d,
+                    _ => R11,
+                };
+                self.load_gpr(w, self.arg(p, 0));
                 let imm = self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok());
-                let ops = &mut *self.ops;
+                let is_mul = matches!(opc, O::IntMul | O::IntMulOvf);
                 match imm {
-                    Some(i) => match opc {
-                        O::IntAdd | O::IntAddOvf => x64!(ops ; add r11, i),
-                        O::IntSub | O::IntSubOvf => x64!(ops ; sub r11, i),
-                        O::IntAnd => x64!(ops ; and r11, i),
-                        O::IntOr => x64!(ops ; or r11, i),
-                        _ => x64!(ops ; xor r11, i),
-                    },
-                    None => {
-                        self.load_gpr(R10, self.arg(p, 1));
+                    Some(i) => {
                         let ops = &mut *self.ops;
                         match opc {
-                            O::IntAdd | O::IntAddOvf => x64!(ops ; add r11, r10),
-                            O::IntSub | O::IntSubOvf => x64!(ops ; sub r11, r10),
-                            O::IntAnd => x64!(ops ; and r11, r10),
-                            O::IntOr => x64!(ops ; or r11, r10),
-                            _ => x64!(ops ; xor r11, r10),
+                            O::IntAdd | O::IntAddOvf => x64!(ops ; add Rq(w), i),
+                            O::IntSub | O::IntSubOvf => x64!(ops ; sub Rq(w), i),
+                            O::IntAnd => x64!(ops ; and Rq(w), i),
+                            O::IntOr => x64!(ops ; or Rq(w), i),
+                            _ if is_mul => x64!(ops ; imul Rq(w), Rq(w), i),
+                            _ => x64!(ops ; xor Rq(w), i),
+                        }
+                    }
+                    None => {
+                        let r = self.int_operand(b);
+                        let ops = &mut *self.ops;
+                        match opc {
+                            O::IntAdd | O::IntAddOvf => x64!(ops ; add Rq(w), Rq(r)),
+                            O::IntSub | O::IntSubOvf => x64!(ops ; sub Rq(w), Rq(r)),
+                            O::IntAnd => x64!(ops ; and Rq(w), Rq(r)),
+                            O::IntOr => x64!(ops ; or Rq(w), Rq(r)),
+                            _ if is_mul => x64!(ops ; imul Rq(w), Rq(r)),
+                            _ => x64!(ops ; xor Rq(w), Rq(r)),
                         }
                     }
                 }
-                self.store_gpr(dst, R11);
-            }
-            O::IntMul | O::IntMulOvf => {
-                self.load_gpr(R11, self.arg(p, 0));
-                self.load_gpr(R10, self.arg(p, 1));
-                let ops = &mut *self.ops;
-                x64!(ops ; imul r11, r10);
-                self.store_gpr(dst, R11);
+                self.store_gpr(dst, w);
             }
             O::IntDiv | O::IntMod => {
                 self.load_gpr(R11, self.arg(p, 1));
@@ -701,45 +812,44 @@ impl Gen<'_> {
             | O::UintGe
             | O::PtrEq
             | O::PtrNe => {
-                self.load_gpr(R11, self.arg(p, 0));
+                let a = self.int_operand_in(self.arg(p, 0), R11);
                 match self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok()) {
                     Some(i) => {
                         let ops = &mut *self.ops;
-                        x64!(ops ; cmp r11, i);
+                        x64!(ops ; cmp Rq(a), i);
                     }
                     None => {
-                        self.load_gpr(R10, self.arg(p, 1));
+                        let b = self.int_operand(self.arg(p, 1));
                         let ops = &mut *self.ops;
-                        x64!(ops ; cmp r11, r10);
+                        x64!(ops ; cmp Rq(a), Rq(b));
                     }
                 }
-                let ops = &mut *self.ops;
-                match opc {
-                    O::IntLt => x64!(ops ; setl al),
-                    O::IntLe => x64!(ops ; setle al),
-                    O::IntGt => x64!(ops ; setg al),
-                    O::IntGe => x64!(ops ; setge al),
-                    O::IntEq | O::PtrEq => x64!(ops ; sete al),
-                    O::IntNe | O::PtrNe => x64!(ops ; setne al),
-                    O::UintLt => x64!(ops ; setb al),
-                    O::UintLe => x64!(ops ; setbe al),
-                    O::UintGt => x64!(ops ; seta al),
-                    _ => x64!(ops ; setae al),
-                }
-                x64!(ops ; movzx eax, al);
-                self.store_gpr(dst, RAX);
+                let cc = match opc {
+                    O::IntLt => Cond::L,
+                    O::IntLe => Cond::Le,
+                    O::IntGt => Cond::G,
+                    O::IntGe => Cond::Ge,
+                    O::IntEq | O::PtrEq => Cond::E,
+                    O::IntNe | O::PtrNe => Cond::Ne,
+                    O::UintLt => Cond::B,
+                    O::UintLe => Cond::Be,
+                    O::UintGt => Cond::A,
+                    _ => Cond::Ae,
+                };
+                self.set_or_fuse(p, cc);
             }
             O::IntIsZero | O::IntIsTrue => {
-                self.load_gpr(R11, self.arg(p, 0));
+                let a = self.int_operand_in(self.arg(p, 0), R11);
                 let ops = &mut *self.ops;
-                x64!(ops ; test r11, r11);
-                if opc == O::IntIsZero {
-                    x64!(ops ; sete al);
-                } else {
-                    x64!(ops ; setne al);
-                }
-                x64!(ops ; movzx eax, al);
-                self.store_gpr(dst, RAX);
+                x64!(ops ; test Rq(a), Rq(a));
+                self.set_or_fuse(
+                    p,
+                    if opc == O::IntIsZero {
+                        Cond::E
+                    } else {
+                        Cond::Ne
+                    },
+                );
             }
             O::FloatAdd | O::FloatSub | O::FloatMul | O::FloatTrueDiv => {
                 self.load_xmm(XMM15, self.arg(p, 0));
@@ -832,13 +942,18 @@ impl Gen<'_> {
                         x64!(ops ; cmp r11, r10 ; jne =>label);
                     }
                     _ => {
-                        self.load_gpr(R11, self.arg(p, 0));
-                        let ops = &mut *self.ops;
-                        x64!(ops ; test r11, r11);
-                        if matches!(opc, O::GuardTrue | O::GuardNonnull) {
-                            x64!(ops ; jz =>label);
-                        } else {
-                            x64!(ops ; jnz =>label);
+                        let fails_if_zero = matches!(opc, O::GuardTrue | O::GuardNonnull);
+                        match self.fused.take() {
+                            // the preceding compare left its condition in the flags
+                            Some(cc) => {
+                                self.jcc(if fails_if_zero { cc.negate() } else { cc }, label)
+                            }
+                            None => {
+                                let a = self.int_operand_in(self.arg(p, 0), R11);
+                                let ops = &mut *self.ops;
+                                x64!(ops ; test Rq(a), Rq(a));
+                                self.jcc(if fails_if_zero { Cond::E } else { Cond::Ne }, label);
+                            }
                         }
                     }
                 }

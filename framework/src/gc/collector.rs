@@ -1,0 +1,788 @@
+//! The collector: nursery management, minor collections (copying with pinning), major
+//! collections (mark-sweep of the old generation), finalization and weak references.
+//!
+//! # Spaces
+//! * The **nursery** is one `mmap`ed region. Allocation bumps through its *segments*: the gaps
+//!   between pinned objects (usually one segment, the whole nursery). When the allocator leaves
+//!   a segment it fills the unused rest with a hole word, so the used part of the nursery can
+//!   always be walked object by object from its start to `FAST.free`.
+//! * The **old generation** ([`OldGen`]) never moves objects.
+//!
+//! # Minor collection
+//! 1. Conservative roots: every stack word (and spilled callee-saved register) that points
+//!    into the used nursery, at an object's payload, inside it, or one past its end, **pins**
+//!    that object: it gets the `PINNED` header flag and stays where it is. Pinned objects are
+//!    from then on logically old ("pinned-old"); they are kept in `pinned_old` and leave the
+//!    nursery only when a major collection finds them dead. The allocator skips over them.
+//! 2. Everything reachable from the pinned objects, from `pinned_old` (all of it: stores into
+//!    pinned-old objects have no barrier, since they are outside the card-marked range), from
+//!    the precise roots (`Root`, `RootedVec`) and from the objects on dirty cards is copied
+//!    to the old generation (Cheney-style with a gray stack); the nursery copy's header becomes
+//!    `FORWARDED | new address`, and every visited slot is updated.
+//! 3. Weak references to moved objects are updated, to dead ones cleared; nursery objects with
+//!    destructors that were neither moved nor pinned are dropped.
+//! 4. The nursery is reset (and, with `METATRACER_GC_STRESS=1`, the vacated bytes are poisoned
+//!    with `0xdeadbeef...` so stale references fail fast).
+//!
+//! # Major collection
+//! A minor collection first (so only old and pinned-old objects exist), then marking from the
+//! stack (conservatively, with object-start lookup in the old space and in `pinned_old`) and
+//! the precise roots, weak clearing, and a sweep that runs destructors and frees cells, blocks
+//! and pinned-old objects. The next major collection runs when the old generation exceeds
+//! `growth` times the live size (at least `min_major`).
+//!
+//! # Re-entrancy
+//! Destructors of dead objects run during collections; they must not allocate or touch GC
+//! objects (that ends the process with a clear message).
+
+use super::heap::{TypeInfo, FAST};
+use super::layout::*;
+use super::oldgen::{self, OldGen, PAGE, SMALL_MAX};
+use super::stack;
+use super::trace::Tracer;
+use super::{roots, weak};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+const POISON: usize = 0xdead_beef_dead_beef;
+const CHUNK_SHIFT: u32 = 12;
+const CHUNK: usize = 1 << CHUNK_SHIFT;
+
+pub(crate) struct Collector {
+    cfg: Config,
+    nursery_start: usize,
+    nursery_len: usize,
+    /// Per nursery chunk (`CHUNK` bytes): the address of a header (object or hole) at or
+    /// before the chunk's first object start from which a forward walk reaches the chunk's
+    /// objects; 0 = none recorded since the last minor collection. Lets the conservative scan
+    /// find the object containing an address by walking at most about one chunk.
+    chunk_entry: Vec<usize>,
+    /// Free gaps of the nursery (between pinned-old objects), ascending.
+    segments: Vec<(usize, usize)>,
+    /// Index of the segment being bumped through (`segments.len()` when none is left).
+    seg: usize,
+    /// Where bumping in the current segment started (for byte accounting).
+    seg_used_from: usize,
+    /// Pinned-old objects: payload address -> total size.
+    pinned_old: BTreeMap<usize, usize>,
+    pinned_bytes: usize,
+    /// `pinned_bytes` after the last major collection.
+    pinned_after_major: usize,
+    /// Nursery objects whose type needs `Drop`.
+    young_with_drop: Vec<usize>,
+    old: OldGen,
+    next_major: usize,
+    collections: u64,
+    /// Stack pointer at the entry into the collector (0 outside collector entry points).
+    stack_lo: usize,
+    stats: GcStats,
+}
+
+thread_local! {
+    static COLLECTOR: RefCell<Option<Box<Collector>>> = const { RefCell::new(None) };
+}
+
+/// Prints `fatal: out of memory (...)` and exits with status 1.
+#[cold]
+pub(crate) fn fatal_oom(what: &str) -> ! {
+    eprintln!("fatal: out of memory ({what}); raise METATRACER_GC_MAX_HEAP if the machine allows");
+    std::process::exit(1)
+}
+
+#[cold]
+fn fatal_reentrant() -> ! {
+    eprintln!(
+        "fatal: the GC heap was used during a collection (a Drop impl of a GC object \
+         allocated, collected or read GC data); destructors of GC objects must not touch the heap"
+    );
+    std::process::exit(1)
+}
+
+fn with_collector<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
+    let r = COLLECTOR.try_with(|cell| {
+        let Ok(mut g) = cell.try_borrow_mut() else {
+            fatal_reentrant()
+        };
+        let c = g.get_or_insert_with(|| Box::new(Collector::new()));
+        f(c)
+    });
+    match r {
+        Ok(r) => r,
+        Err(_) => {
+            eprintln!("fatal: GC heap used during thread teardown");
+            std::process::exit(1)
+        }
+    }
+}
+
+/// Like `with_collector`, for entry points that may collect: spills the registers and
+/// records the stack bound first, so that the scan covers exactly the mutator's frames.
+#[inline(always)]
+fn with_collector_gc<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
+    stack::with_spilled_registers(|lo| {
+        with_collector(|c| {
+            c.stack_lo = lo;
+            let r = f(c);
+            c.stack_lo = 0;
+            r
+        })
+    })
+}
+
+/// Slow path of allocation (nursery segment exhausted, stress mode, or large object).
+#[cold]
+#[inline(never)]
+pub(crate) fn alloc_slow(info: &'static TypeInfo, total: usize) -> *mut u8 {
+    with_collector_gc(|c| c.alloc_slow(info, total))
+}
+
+/// Records that the nursery object at `payload` needs its destructor run if it dies young.
+#[inline(never)]
+pub(crate) fn register_finalizer(payload: usize) {
+    with_collector(|c| {
+        if payload.wrapping_sub(c.nursery_start) < c.nursery_len {
+            c.young_with_drop.push(payload);
+        }
+    })
+}
+
+/// Slow path of the write barrier: the card byte at `card` was clean.
+#[cold]
+#[inline(never)]
+pub(crate) fn remember_card(card: usize) {
+    // SAFETY: the fast path computed `card` inside the card table.
+    unsafe { *(card as *mut u8) = 1 };
+    with_collector(|c| c.old.dirty.push(card));
+}
+
+pub(crate) fn collect_major() {
+    with_collector_gc(|c| c.major());
+}
+
+pub(crate) fn collect_minor() {
+    with_collector_gc(|c| {
+        c.minor();
+        c.after_minor();
+    });
+}
+
+pub(crate) fn stats() -> GcStats {
+    COLLECTOR
+        .try_with(|cell| match cell.try_borrow() {
+            Ok(g) => g.as_ref().map(|c| c.current_stats()).unwrap_or_default(),
+            Err(_) => GcStats::default(),
+        })
+        .unwrap_or_default()
+}
+
+/// Ensures this thread's heap exists (for `gc::jit`, which hands out its addresses).
+pub(crate) fn ensure_init() {
+    with_collector(|_| ());
+}
+
+/// The `TypeInfo` behind an object header word (flags masked).
+///
+/// # Safety
+/// `h` must be the header of an object (not a hole, not forwarded).
+#[inline]
+unsafe fn info_of(h: usize) -> &'static TypeInfo {
+    // SAFETY: per the contract, the address bits are a `&'static TypeInfo`.
+    unsafe { &*((h & ADDR_MASK) as *const TypeInfo) }
+}
+
+/// Runs the destructor of the (dead) object at `payload`, if its type has one.
+///
+/// # Safety
+/// `payload` must be an unforwarded object that is dead and not yet finalized.
+unsafe fn finalize(payload: usize, stats: &mut GcStats) {
+    // SAFETY: per the contract.
+    unsafe {
+        let info = info_of(*((payload - HEADER_SIZE) as *const usize));
+        if let Some(d) = info.drop {
+            d(payload as *mut u8);
+            stats.objects_finalized += 1;
+        }
+    }
+}
+
+/// Copies nursery objects to the old generation (the visitor of a minor collection).
+struct Promoter<'a> {
+    ns: usize,
+    nlen: usize,
+    old: &'a mut OldGen,
+    gray: Vec<usize>,
+    promoted: usize,
+}
+
+impl Promoter<'_> {
+    #[inline]
+    fn visit(&mut self, slot: *mut *mut u8) {
+        // SAFETY: the tracer hands out valid slots holding object addresses; nursery headers
+        // are valid (object, forwarded or pinned) during a minor collection.
+        unsafe {
+            let p = *slot as usize;
+            if p.wrapping_sub(self.ns) >= self.nlen {
+                return;
+            }
+            let hp = (p - HEADER_SIZE) as *mut usize;
+            let h = *hp;
+            if h & FORWARDED != 0 {
+                *slot = (h & ADDR_MASK) as *mut u8;
+                return;
+            }
+            if h & PINNED != 0 {
+                return;
+            }
+            let info = info_of(h);
+            let size = info.object_size(p);
+            let cell = match self.old.alloc(size) {
+                Ok(c) => c,
+                Err(_) => fatal_oom("old generation address range exhausted while promoting"),
+            };
+            std::ptr::copy_nonoverlapping(hp as *const u8, cell as *mut u8, size);
+            let np = cell + HEADER_SIZE;
+            *hp = FORWARDED | np;
+            *slot = np as *mut u8;
+            self.promoted += size;
+            if info.has_refs {
+                self.gray.push(np);
+            }
+        }
+    }
+
+    fn trace_object(&mut self, payload: usize, lo: usize, hi: usize) {
+        let mut f = |s: *mut *mut u8| self.visit(s);
+        let mut t = Tracer { visit_slot: &mut f };
+        // SAFETY: `payload` is a live, unforwarded object (pinned, pinned-old, old or a copy).
+        unsafe { oldgen::trace_object_range(payload, lo, hi, &mut t) };
+    }
+
+    fn drain(&mut self) {
+        while let Some(p) = self.gray.pop() {
+            self.trace_object(p, 0, usize::MAX);
+        }
+    }
+}
+
+impl Collector {
+    fn new() -> Collector {
+        let cfg = Config::from_env();
+        let nursery_start = oldgen::mmap_region(cfg.nursery) as usize;
+        let reserve = cfg.max_heap.saturating_mul(2).clamp(1 << 30, 1 << 44);
+        let old = OldGen::new(reserve);
+        FAST.with(|f| {
+            f.old_base.set(old.base);
+            f.old_len.set(old.len);
+            f.cards.set(old.cards as usize);
+        });
+        let next_major = cfg.min_major;
+        let mut c = Collector {
+            nursery_start,
+            nursery_len: cfg.nursery,
+            segments: vec![(nursery_start, nursery_start + cfg.nursery)],
+            chunk_entry: vec![0; cfg.nursery >> CHUNK_SHIFT],
+            seg: 0,
+            seg_used_from: nursery_start,
+            pinned_old: BTreeMap::new(),
+            pinned_bytes: 0,
+            pinned_after_major: 0,
+            young_with_drop: Vec::new(),
+            old,
+            next_major,
+            collections: 0,
+            stack_lo: 0,
+            stats: GcStats::default(),
+            cfg,
+        };
+        c.enter_segment(0);
+        c.note_heap_size();
+        c
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.nursery_len + self.old.pages_in_use * PAGE
+    }
+
+    fn note_heap_size(&mut self) {
+        let h = self.heap_bytes() as u64;
+        self.stats.heap_bytes = h;
+        self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(h);
+        self.stats.old_bytes = (self.old.bytes_in_use + self.pinned_bytes) as u64;
+    }
+
+    fn current_stats(&self) -> GcStats {
+        let mut s = self.stats.clone();
+        s.heap_bytes = self.heap_bytes() as u64;
+        s.peak_heap_bytes = s.peak_heap_bytes.max(s.heap_bytes);
+        s.old_bytes = (self.old.bytes_in_use + self.pinned_bytes) as u64;
+        s
+    }
+
+    /// Makes segment `i` the current bump region (or none if `i` is past the end).
+    fn enter_segment(&mut self, i: usize) {
+        self.seg = i;
+        let (free, end) = self.segments.get(i).copied().unwrap_or((0, 0));
+        self.seg_used_from = free;
+        if free < end {
+            // `free` becomes a valid header (an object, or the hole `retire_segment` writes).
+            self.note_start(free, free);
+        }
+        FAST.with(|f| f.free.set(free));
+        self.set_top(free, end);
+    }
+
+    /// Sets the fast path's limit: the end of the segment, or the next chunk boundary after
+    /// `free` if that comes first (so that the slow path sees every chunk where objects start
+    /// and can keep `chunk_entry` up to date); `free` itself in stress mode.
+    fn set_top(&self, free: usize, end: usize) {
+        let top = if self.cfg.stress || free == 0 {
+            free
+        } else {
+            let ns = self.nursery_start;
+            let boundary = ns + (((free - ns) >> CHUNK_SHIFT) + 1) * CHUNK;
+            boundary.min(end)
+        };
+        FAST.with(|f| f.top.set(top));
+    }
+
+    /// Records that `[header, last]` is covered by the object (or hole) whose header is at
+    /// `header`, for the chunks it touches that have no entry yet.
+    #[inline]
+    fn note_start(&mut self, header: usize, last: usize) {
+        let ns = self.nursery_start;
+        for j in (header - ns) >> CHUNK_SHIFT..=(last - ns) >> CHUNK_SHIFT {
+            if self.chunk_entry[j] == 0 {
+                self.chunk_entry[j] = header;
+            }
+        }
+    }
+
+    /// Leaves the current segment: counts its used bytes and fills the rest with a hole.
+    fn retire_segment(&mut self) {
+        let Some(&(_, end)) = self.segments.get(self.seg) else {
+            return;
+        };
+        let free = FAST.with(|f| f.free.get());
+        self.stats.bytes_allocated += (free - self.seg_used_from) as u64;
+        self.seg_used_from = free;
+        if free < end {
+            // SAFETY: `free..end` is unused nursery memory of this segment.
+            unsafe { *(free as *mut usize) = hole_word(end - free) };
+        }
+        FAST.with(|f| {
+            f.free.set(end);
+            f.top.set(end);
+        });
+    }
+
+    fn alloc_slow(&mut self, info: &'static TypeInfo, total: usize) -> *mut u8 {
+        self.stats.objects_allocated += 1;
+        if total > SMALL_MAX || total > self.nursery_len / 8 {
+            return self.alloc_old(info, total);
+        }
+        if self.cfg.stress {
+            self.collections += 1;
+            if self.collections.is_multiple_of(self.cfg.stress_major_every) {
+                self.major();
+            } else {
+                self.minor();
+                self.after_minor();
+            }
+        }
+        let mut collected = self.cfg.stress;
+        loop {
+            if let Some(&(_, end)) = self.segments.get(self.seg) {
+                let free = FAST.with(|f| f.free.get());
+                if end - free >= total {
+                    self.note_start(free, free + total - 1);
+                    FAST.with(|f| f.free.set(free + total));
+                    self.set_top(free + total, end);
+                    // SAFETY: `free..free+total` is unused memory of the current segment.
+                    unsafe { *(free as *mut usize) = info as *const TypeInfo as usize };
+                    return (free + HEADER_SIZE) as *mut u8;
+                }
+                self.retire_segment();
+                self.enter_segment(self.seg + 1);
+                continue;
+            }
+            if collected {
+                // The nursery is too fragmented by pinned objects for this request.
+                return self.alloc_old(info, total);
+            }
+            self.minor();
+            self.after_minor();
+            collected = true;
+        }
+    }
+
+    /// Allocates directly in the old generation (large objects; fragmented nursery). Cards
+    /// of objects with references are dirtied, since their initial contents may be young.
+    fn alloc_old(&mut self, info: &'static TypeInfo, total: usize) -> *mut u8 {
+        if self.old.bytes_in_use + self.pinned_bytes + total > self.next_major
+            || self.heap_bytes() + total > self.cfg.max_heap
+        {
+            self.major();
+        }
+        if self.heap_bytes() + total > self.cfg.max_heap {
+            fatal_oom(&format!(
+                "allocating {total} bytes with {} bytes in use, over METATRACER_GC_MAX_HEAP={}",
+                self.heap_bytes(),
+                self.cfg.max_heap
+            ));
+        }
+        let cell = match self.old.alloc(total) {
+            Ok(c) => c,
+            Err(_) => fatal_oom("old generation address range exhausted"),
+        };
+        // SAFETY: `cell` is a fresh cell of at least `total` bytes.
+        unsafe { *(cell as *mut usize) = info as *const TypeInfo as usize };
+        if info.has_refs {
+            self.old.dirty_range(cell, total);
+        }
+        self.stats.bytes_allocated += total as u64;
+        self.note_heap_size();
+        (cell + HEADER_SIZE) as *mut u8
+    }
+
+    /// Collects the stack words that may point into the used nursery, sorted.
+    fn nursery_candidates(&self, used_end: usize) -> Vec<usize> {
+        let ns = self.nursery_start;
+        let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
+            it.filter(|&w| w > ns && w <= used_end).collect::<Vec<_>>()
+        });
+        c.sort_unstable();
+        c.dedup();
+        c
+    }
+
+    /// The header of the nursery object or hole whose bytes `[header + 8, end]` contain `c`
+    /// (`c < used_end`), walking forward from the nearest recorded chunk entry.
+    fn nursery_object_containing(&self, c: usize, used_end: usize) -> Option<(usize, usize)> {
+        let ns = self.nursery_start;
+        let mut j = ((c - ns) >> CHUNK_SHIFT).min(self.chunk_entry.len() - 1);
+        let mut obj = loop {
+            let e = self.chunk_entry[j];
+            if e != 0 && e + HEADER_SIZE <= c {
+                break e;
+            }
+            if j == 0 {
+                break ns;
+            }
+            j -= 1;
+        };
+        while obj < used_end && obj + HEADER_SIZE <= c {
+            // SAFETY: the used nursery is a sequence of valid headers (objects or holes),
+            // and chunk entries are headers in it.
+            let h = unsafe { *(obj as *const usize) };
+            let size = if h & HOLE != 0 {
+                hole_size(h)
+            } else {
+                // SAFETY: `h` is an object header.
+                unsafe { info_of(h).object_size(obj + HEADER_SIZE) }
+            };
+            debug_assert!(size >= 8, "corrupt nursery at {obj:#x}");
+            if c <= obj + size {
+                return Some((obj, h));
+            }
+            obj += size;
+        }
+        None
+    }
+
+    /// Pins every young nursery object some candidate points into (payload..=end). Returns
+    /// the newly pinned payloads.
+    fn pin_candidates(&mut self, cands: &[usize], used_end: usize) -> Vec<usize> {
+        let mut pins = Vec::new();
+        for &c in cands {
+            if let Some((obj, h)) = self.nursery_object_containing(c, used_end) {
+                if h & (HOLE | PINNED) == 0 {
+                    // SAFETY: an object header in the nursery.
+                    unsafe { *(obj as *mut usize) = h | PINNED };
+                    pins.push(obj + HEADER_SIZE);
+                }
+            }
+        }
+        pins
+    }
+
+    /// A minor collection (see the module docs). Call `after_minor` afterwards unless a major
+    /// collection follows directly.
+    fn minor(&mut self) {
+        let t0 = Instant::now();
+        self.retire_segment();
+        // After retiring, FAST.free is the end of the retired segment; the used part of the
+        // nursery ends there (segments after it are untouched).
+        let used_end = match self.segments.get(self.seg) {
+            Some(&(_, end)) => end,
+            None => self.nursery_start + self.nursery_len,
+        };
+        let cands = self.nursery_candidates(used_end);
+        let pins = self.pin_candidates(&cands, used_end);
+
+        let dirty = std::mem::take(&mut self.old.dirty);
+        let mut card_objects = Vec::new();
+        for card in &dirty {
+            self.old
+                .for_each_in_card(*card, &mut |p, lo, hi| card_objects.push((p, lo, hi)));
+        }
+
+        let mut pr = Promoter {
+            ns: self.nursery_start,
+            nlen: self.nursery_len,
+            old: &mut self.old,
+            gray: Vec::new(),
+            promoted: 0,
+        };
+        for &p in &pins {
+            pr.trace_object(p, 0, usize::MAX);
+        }
+        for &p in self.pinned_old.keys() {
+            pr.trace_object(p, 0, usize::MAX);
+        }
+        for &(p, lo, hi) in &card_objects {
+            pr.trace_object(p, lo, hi);
+        }
+        {
+            let mut f = |s: *mut *mut u8| pr.visit(s);
+            roots::trace_roots(&mut Tracer { visit_slot: &mut f });
+        }
+        pr.drain();
+        let promoted = pr.promoted;
+        drop(pr);
+        self.old.dirty = dirty;
+        self.old.dirty.clear();
+
+        // Weak references into the nursery: follow moves, clear the dead.
+        let (ns, nlen) = (self.nursery_start, self.nursery_len);
+        let mut cleared = 0;
+        weak::for_each_weak(&mut |w| {
+            let p = w.get();
+            if p.wrapping_sub(ns) < nlen {
+                // SAFETY: a weak word holds the payload of an object that was live at the
+                // last collection; its nursery header is valid.
+                let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+                if h & FORWARDED != 0 {
+                    w.set(h & ADDR_MASK);
+                } else if h & PINNED == 0 {
+                    w.set(0);
+                    cleared += 1;
+                }
+            }
+        });
+        self.stats.weak_cleared += cleared;
+
+        // Destructors of young objects that died.
+        for p in std::mem::take(&mut self.young_with_drop) {
+            // SAFETY: registered objects are nursery objects allocated since the last minor
+            // collection; their headers are intact (object, forwarded or pinned).
+            let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+            if h & (FORWARDED | PINNED) == 0 {
+                // SAFETY: neither moved nor pinned: dead, and finalized only here.
+                unsafe { finalize(p, &mut self.stats) };
+            }
+        }
+
+        for &p in &pins {
+            // SAFETY: pinned objects are valid objects.
+            let size = unsafe { oldgen::size_of_object(p) };
+            self.pinned_old.insert(p, size);
+            self.pinned_bytes += size;
+        }
+        self.stats.objects_pinned += pins.len() as u64;
+        self.stats.bytes_promoted += promoted as u64;
+        self.rebuild_segments(used_end);
+        self.stats.minor_collections += 1;
+        self.stats.minor_time += t0.elapsed();
+    }
+
+    /// Recomputes the nursery segments around the pinned-old objects and restarts bumping at
+    /// the first; in stress mode, poisons the vacated bytes below `used_end`.
+    fn rebuild_segments(&mut self, used_end: usize) {
+        self.segments.clear();
+        let mut at = self.nursery_start;
+        for (&p, &size) in &self.pinned_old {
+            let hdr = p - HEADER_SIZE;
+            if hdr > at {
+                self.segments.push((at, hdr));
+            }
+            at = hdr + size;
+        }
+        let end = self.nursery_start + self.nursery_len;
+        if end > at {
+            self.segments.push((at, end));
+        }
+        if self.cfg.stress {
+            for &(s, e) in &self.segments {
+                let e = e.min(used_end);
+                if s < e {
+                    // SAFETY: vacated nursery memory, no live object in it.
+                    unsafe {
+                        std::slice::from_raw_parts_mut(s as *mut usize, (e - s) / 8).fill(POISON)
+                    };
+                }
+            }
+        }
+        self.chunk_entry.fill(0);
+        self.enter_segment(0);
+    }
+
+    /// Starts a major collection when the old generation grew enough, and enforces the
+    /// maximum heap size.
+    fn after_minor(&mut self) {
+        self.note_heap_size();
+        let old = self.old.bytes_in_use + self.pinned_bytes;
+        if old > self.next_major
+            || self.pinned_bytes > self.pinned_after_major + self.nursery_len / 4
+            || self.heap_bytes() > self.cfg.max_heap
+        {
+            self.major();
+        }
+    }
+
+    /// Finds the object (old or pinned-old) whose bytes contain `addr`.
+    fn find_old_object(&self, addr: usize) -> Option<usize> {
+        if self.old.contains(addr) {
+            return self.old.find_object(addr);
+        }
+        if addr.wrapping_sub(self.nursery_start) < self.nursery_len {
+            let (&p, &size) = self.pinned_old.range(..=addr + HEADER_SIZE).next_back()?;
+            if addr >= p - HEADER_SIZE && addr < p - HEADER_SIZE + size {
+                return Some(p);
+            }
+        }
+        None
+    }
+
+    fn major(&mut self) {
+        self.minor();
+        let t0 = Instant::now();
+        // Mark.
+        let (ob, ol, ns, nl) = (
+            self.old.base,
+            self.old.len,
+            self.nursery_start,
+            self.nursery_len,
+        );
+        let cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
+            it.filter(|&w| w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl)
+                .collect::<Vec<_>>()
+        });
+        let mut stack: Vec<usize> = Vec::new();
+        fn mark(p: usize, stack: &mut Vec<usize>) {
+            // SAFETY: `p` is a live object's payload (found by lookup or by tracing).
+            unsafe {
+                let hp = (p - HEADER_SIZE) as *mut usize;
+                let h = *hp;
+                if h & MARKED != 0 {
+                    return;
+                }
+                *hp = h | MARKED;
+                if info_of(h).has_refs {
+                    stack.push(p);
+                }
+            }
+        }
+        for &c in &cands {
+            if let Some(p) = self.find_old_object(c) {
+                mark(p, &mut stack);
+            }
+            if let Some(p) = self.find_old_object(c - 1) {
+                mark(p, &mut stack);
+            }
+        }
+        {
+            let mut f = |s: *mut *mut u8| {
+                // SAFETY: traced slots hold live object addresses.
+                mark(unsafe { *s } as usize, &mut stack)
+            };
+            roots::trace_roots(&mut Tracer { visit_slot: &mut f });
+        }
+        let mut next = Vec::new();
+        while let Some(p) = stack.pop() {
+            {
+                let mut f = |s: *mut *mut u8| {
+                    // SAFETY: traced slots hold live object addresses.
+                    mark(unsafe { *s } as usize, &mut next)
+                };
+                // SAFETY: `p` is a marked, live object.
+                unsafe {
+                    oldgen::trace_object_range(p, 0, usize::MAX, &mut Tracer { visit_slot: &mut f })
+                };
+            }
+            stack.append(&mut next);
+        }
+        // Weak references to unmarked objects.
+        let mut cleared = 0;
+        weak::for_each_weak(&mut |w| {
+            let p = w.get();
+            if p.wrapping_sub(ob) < ol || p.wrapping_sub(ns) < nl {
+                // SAFETY: the target was live at the previous collection: a valid header.
+                let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+                if h & MARKED == 0 {
+                    w.set(0);
+                    cleared += 1;
+                }
+            }
+        });
+        self.stats.weak_cleared += cleared;
+        // Sweep.
+        let stats = &mut self.stats;
+        let live_old = self.old.sweep(&mut |p| {
+            // SAFETY: unmarked after a complete mark: dead; the sweep frees it right after.
+            unsafe { finalize(p, stats) }
+        });
+        let mut dead_pinned = Vec::new();
+        for (&p, &size) in &self.pinned_old {
+            let hp = (p - HEADER_SIZE) as *mut usize;
+            // SAFETY: pinned-old objects have valid headers.
+            let h = unsafe { *hp };
+            if h & MARKED != 0 {
+                // SAFETY: as above.
+                unsafe { *hp = h & !MARKED };
+            } else {
+                dead_pinned.push((p, size));
+            }
+        }
+        for (p, size) in dead_pinned {
+            // SAFETY: unmarked: dead, finalized once, then forgotten.
+            unsafe { finalize(p, &mut self.stats) };
+            self.pinned_old.remove(&p);
+            self.pinned_bytes -= size;
+            let hdr = p - HEADER_SIZE;
+            if self.cfg.stress {
+                // SAFETY: the dead object's bytes are now free nursery memory.
+                unsafe { std::slice::from_raw_parts_mut(hdr as *mut usize, size / 8).fill(POISON) };
+            }
+        }
+        self.pinned_after_major = self.pinned_bytes;
+        // Nothing was allocated since the minor collection: only the pinned set changed, and
+        // the freed objects' bytes join the segments (nothing to poison below 0).
+        self.rebuild_segments(0);
+        let live = live_old + self.pinned_bytes;
+        self.next_major = ((live as f64 * self.cfg.growth) as usize).max(self.cfg.min_major);
+        self.stats.major_collections += 1;
+        self.stats.major_time += t0.elapsed();
+        self.note_heap_size();
+        if self.heap_bytes() > self.cfg.max_heap {
+            fatal_oom(&format!(
+                "{} bytes live after a full collection, over METATRACER_GC_MAX_HEAP={}",
+                self.heap_bytes(),
+                self.cfg.max_heap
+            ));
+        }
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        // Thread exit: the objects die with the heap (destructors are not run).
+        let _ = FAST.try_with(|f| {
+            f.free.set(0);
+            f.top.set(0);
+            f.old_len.set(0);
+        });
+        oldgen::munmap(self.nursery_start as *mut u8, self.nursery_len);
+        self.old.release_all();
+    }
+}
