@@ -7,9 +7,8 @@
 //! `(program, func, pc)`, all `#[green]`; `base` (the current frame's first slot) and the
 //! machine are red. Pairs are allocated with `metatracer::gc::alloc`.
 //!
-//! Rooting note: the value stack is a plain `Vec`, which the GC cannot see. That is correct
-//! with the current non-moving, never-freeing heap; when the collector lands the stack must
-//! become a `gc::Array` (or a `RootedVec`).
+//! Rooting: the value slots live in an array on the native stack (a local of `main`), which
+//! the collector scans conservatively, so pairs referenced from slots stay alive and pinned.
 
 mod compile;
 
@@ -128,11 +127,25 @@ pub struct FrameRec {
     pub base: usize,
 }
 
-/// The machine: value stack and frame stack, both preallocated.
+/// Number of value slots.
+pub const STACK: usize = 50_000;
+
+/// The value slots. Create them as a local (`let mut slots = tiny::new_slots();`) so they
+/// live on the native stack: the collector scans the native stack conservatively, so the
+/// pairs the slots reference stay alive and are not moved (see the rooting rule in
+/// `metatracer::gc`).
+pub type Slots = [Value; STACK];
+
+/// Fresh zeroed slots (to be kept in a local of the caller).
+pub fn new_slots() -> Slots {
+    [Value { tag: INT, i: 0, f: 0.0, o: None }; STACK]
+}
+
+/// The machine: value stack (borrowed from the native stack) and frame stack.
 #[derive(metatracer::Layout)]
-pub struct Machine {
+pub struct Machine<'a> {
     /// Value slots.
-    pub stack: Vec<Value>,
+    pub stack: &'a mut Slots,
     /// Next free slot.
     pub sp: usize,
     /// Saved frames.
@@ -141,27 +154,15 @@ pub struct Machine {
     pub fp: usize,
 }
 
-impl Machine {
-    /// A machine with room for 100000 values and 10000 nested calls.
-    pub fn new() -> Self {
-        let zero = Value {
-            tag: INT,
-            i: 0,
-            f: 0.0,
-            o: None,
-        };
+impl<'a> Machine<'a> {
+    /// A machine over `slots` with room for 10000 nested calls.
+    pub fn new(slots: &'a mut Slots) -> Self {
         Machine {
-            stack: vec![zero; 100_000],
+            stack: slots,
             sp: 0,
             frames: vec![FrameRec::default(); 10_000],
             fp: 0,
         }
-    }
-}
-
-impl Default for Machine {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

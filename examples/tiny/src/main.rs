@@ -41,7 +41,8 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut m = tiny::Machine::new();
+    let mut slots = tiny::new_slots();
+    let mut m = tiny::Machine::new(&mut slots);
     tiny::run(&program, &mut m);
     let _ = std::io::stdout().flush();
     ExitCode::SUCCESS
