@@ -10,7 +10,12 @@ fn run(prog: &Path, jit: &str) -> Vec<u8> {
         .arg(prog)
         .output()
         .expect("run brainfuck");
-    assert!(out.status.success(), "{} with --jit {jit} failed: {}", prog.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{} with --jit {jit} failed: {}",
+        prog.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -25,8 +30,18 @@ fn all_programs_agree() {
         }
         let reference = run(&p, "off");
         assert!(!reference.is_empty(), "{} prints nothing", p.display());
-        for jit in ["on", "threshold=3", "threshold=3,trace_eagerness=2", "threshold=1000,fail_guards=1"] {
-            assert_eq!(run(&p, jit), reference, "{} differs with --jit {jit}", p.display());
+        for jit in [
+            "on",
+            "threshold=3",
+            "threshold=3,trace_eagerness=2",
+            "threshold=1000,fail_guards=1",
+        ] {
+            assert_eq!(
+                run(&p, jit),
+                reference,
+                "{} differs with --jit {jit}",
+                p.display()
+            );
         }
         n += 1;
     }
@@ -43,7 +58,10 @@ fn bad_arguments_give_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown JIT parameter"));
     let dir = std::env::temp_dir().join("bf_unmatched.b");
     std::fs::write(&dir, "[[]").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_brainfuck")).arg(&dir).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unmatched `[`"));
 }

@@ -22,7 +22,10 @@ fn inner_loop_is_compiled_without_dispatch() {
     // The opcode dispatch (match on program.ops[pc]) folded away: the program and pc are
     // green, so no residual calls and no guard on an opcode value remain.
     assert!(!t.contains("call"), "no calls in the loop:\n{t}");
-    assert!(!t.contains("guard_value"), "no dispatch guard in the loop:\n{t}");
+    assert!(
+        !t.contains("guard_value"),
+        "no dispatch guard in the loop:\n{t}"
+    );
     // Exactly two guards: the tape bounds check and the `]` test (the heap cache removes the
     // repeated bounds checks of `-`).
     assert_eq!(stats.loop_guards[0], 2, "guards:\n{t}");
@@ -40,7 +43,10 @@ fn nested_loops_get_bridges_and_agree() {
     let (out, stats) = jit_run(src, "threshold=2,trace_eagerness=1");
     assert_eq!(out, reference);
     assert!(stats.loops >= 1, "{stats:?}");
-    assert!(stats.bridges >= 1, "a guard that fails often gets a bridge: {stats:?}");
+    assert!(
+        stats.bridges >= 1,
+        "a guard that fails often gets a bridge: {stats:?}"
+    );
 }
 
 #[test]

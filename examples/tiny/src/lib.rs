@@ -138,7 +138,12 @@ pub type Slots = [Value; STACK];
 
 /// Fresh zeroed slots (to be kept in a local of the caller).
 pub fn new_slots() -> Slots {
-    [Value { tag: INT, i: 0, f: 0.0, o: None }; STACK]
+    [Value {
+        tag: INT,
+        i: 0,
+        f: 0.0,
+        o: None,
+    }; STACK]
 }
 
 /// The machine: value stack (borrowed from the native stack) and frame stack.

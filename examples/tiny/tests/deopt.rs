@@ -60,7 +60,10 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     metatracer::jit::reset();
     metatracer::set_params(&format!("on,{params}")).unwrap();
     let code = Code { ops: vec![0, 1] };
-    let mut s = State { n: 100, ..Default::default() };
+    let mut s = State {
+        n: 100,
+        ..Default::default()
+    };
     run(&code, &mut s);
     (s, metatracer::jit::stats())
 }

@@ -10,7 +10,12 @@ fn run(prog: &Path, jit: &str) -> Vec<u8> {
         .arg(prog)
         .output()
         .expect("run tiny");
-    assert!(out.status.success(), "{} with --jit {jit} failed: {}", prog.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{} with --jit {jit} failed: {}",
+        prog.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -25,8 +30,18 @@ fn all_programs_agree() {
         }
         let reference = run(&p, "off");
         assert!(!reference.is_empty());
-        for jit in ["on", "threshold=3", "threshold=3,trace_eagerness=2", "threshold=1000,fail_guards=1"] {
-            assert_eq!(run(&p, jit), reference, "{} differs with --jit {jit}", p.display());
+        for jit in [
+            "on",
+            "threshold=3",
+            "threshold=3,trace_eagerness=2",
+            "threshold=1000,fail_guards=1",
+        ] {
+            assert_eq!(
+                run(&p, jit),
+                reference,
+                "{} differs with --jit {jit}",
+                p.display()
+            );
         }
         n += 1;
     }
@@ -38,12 +53,18 @@ fn errors_are_reported() {
     let dir = std::env::temp_dir();
     let p = dir.join("tiny_div0.tiny");
     std::fs::write(&p, "let x = 0;\nprint 1 / x;\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_tiny")).arg(&p).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tiny"))
+        .arg(&p)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("division by zero"));
     let p = dir.join("tiny_syntax.tiny");
     std::fs::write(&p, "let x = ;\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_tiny")).arg(&p).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tiny"))
+        .arg(&p)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1: expected an expression"));
 }

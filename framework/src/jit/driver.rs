@@ -148,6 +148,8 @@ fn wkind(k: Kind) -> WKind {
 }
 
 /// The hook at the top of the portal's dispatch loop (after a backward jump).
+#[cold]
+#[inline(never)]
 pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     if !JIT_ON.load(Ordering::Relaxed) {
         return HookResult::Continue;

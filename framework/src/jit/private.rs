@@ -19,6 +19,19 @@ use std::sync::Mutex;
 /// without the feature has no JIT code on the interpreter's path.
 pub const ENABLED: bool = cfg!(feature = "jit");
 
+/// Whether the JIT is switched on at run time (one relaxed atomic load, inlined into the hook
+/// so `--jit off` costs the interpreter no call).
+#[inline(always)]
+pub fn jit_on() -> bool {
+    super::params::JIT_ON.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Marks the JIT hook's body as unlikely, so the optimizer keeps it out of the interpreter's
+/// hot code.
+#[cold]
+#[inline(never)]
+pub fn cold_path() {}
+
 // ---------------------------------------------------------------- registry of annotated fns
 
 /// How calls of an annotated function are handled.

@@ -259,10 +259,13 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
             let hook = quote! {
                 if #m::ENABLED && __mt_jumped {
                     __mt_jumped = false;
-                    let mut __mt_state = [#(#m::word_of(&#vars)),*];
-                    match #m::loop_header(&__MT_PORTAL, &mut __mt_state) {
-                        #m::HookResult::Continue => { #(#restores)* }
-                        #m::HookResult::Return(__mt_w) => return #m::restore(__mt_w),
+                    if #m::jit_on() {
+                        #m::cold_path();
+                        let mut __mt_state = [#(#m::word_of(&#vars)),*];
+                        match #m::loop_header(&__MT_PORTAL, &mut __mt_state) {
+                            #m::HookResult::Continue => { #(#restores)* }
+                            #m::HookResult::Return(__mt_w) => return #m::restore(__mt_w),
+                        }
                     }
                 }
             };
