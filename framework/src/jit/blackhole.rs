@@ -68,6 +68,7 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
                 offset,
                 size,
                 src,
+                ..
             } => {
                 let addr = f.regs[*base as usize].wrapping_add(*offset as i64 as u64);
                 // SAFETY: as for loads, the interpreter performs this very store.

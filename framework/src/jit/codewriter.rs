@@ -51,6 +51,10 @@ pub struct Place<T> {
     /// Whether the location may change while the trace runs (reached through `&mut`, raw
     /// pointers). Loads of immutable locations from constant bases fold while tracing.
     pub mutable: bool,
+    /// Alias class: which declared field (struct type + field) or element type this place is,
+    /// 0 if unknown. Two places of different non-zero classes never overlap in safe Rust,
+    /// which lets the tracer keep cached loads across stores (type-based alias analysis).
+    pub class: u64,
     _ty: PhantomData<fn() -> T>,
 }
 impl<T> Clone for Place<T> {
@@ -66,12 +70,18 @@ impl<T> Place<T> {
             base,
             offset,
             mutable,
+            class: 0,
             _ty: PhantomData,
         }
     }
+    /// The same place with alias class `class`.
+    pub fn with_class(mut self, class: u64) -> Self {
+        self.class = class;
+        self
+    }
     /// The same location viewed as another type.
     pub fn cast<U>(self) -> Place<U> {
-        Place::new(self.base, self.offset, self.mutable)
+        Place::new(self.base, self.offset, self.mutable).with_class(self.class)
     }
 }
 

@@ -247,6 +247,8 @@ pub enum Insn {
         offset: i32,
         size: MemSize,
         immutable: bool,
+        /// Alias class (see `Place::class`); 0 if unknown.
+        class: u64,
     },
     /// `*(base + offset) = src`.
     Store {
@@ -254,6 +256,8 @@ pub enum Insn {
         offset: i32,
         size: MemSize,
         src: Reg,
+        /// Alias class (see `Place::class`); 0 if unknown.
+        class: u64,
     },
     /// `dst = call(args)` through a trampoline.
     Call {

@@ -223,6 +223,7 @@ where
     let p = base.to_place(cw);
     let off = <B::Out as HasField<H>>::OFFSET as i32;
     Place::new(p.base, p.offset + off, p.mutable)
+        .with_class(alias_class(std::any::type_name::<B::Out>(), H))
 }
 
 /// `*p` for a pointer value.
@@ -239,6 +240,7 @@ pub fn read<T: Mem>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
         offset: p.offset,
         size: T::MEM,
         immutable: !p.mutable,
+        class: p.class,
     });
     dst
 }
@@ -250,6 +252,7 @@ pub fn write<T: Mem>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>) {
         offset: p.offset,
         size: T::MEM,
         src: v.reg,
+        class: p.class,
     });
 }
 
@@ -351,16 +354,32 @@ fn elem_addr<T>(cw: &mut Codewriter, data: Reg, i: Sym<usize>, mutable: bool) ->
         a: data,
         b: off,
     });
-    Place::new(a, 0, mutable)
+    Place::new(a, 0, mutable).with_class(alias_class(std::any::type_name::<T>(), 1))
+}
+
+/// A nonzero alias class for a (type, field hash) pair.
+fn alias_class(ty: &str, field: u64) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325 ^ field;
+    for b in ty.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h | 1
 }
 
 impl<T> Indexable for Vec<T> {
     type Elem = T;
     fn elem(cw: &mut Codewriter, p: Place<Self>, i: Sym<usize>) -> Place<T> {
         let (ptr_off, len_off) = vec_layout::<T>();
-        let len = read::<usize>(cw, Place::new(p.base, p.offset + len_off, p.mutable));
+        let len = read::<usize>(
+            cw,
+            Place::new(p.base, p.offset + len_off, p.mutable).with_class(alias_class("Vec.len", 0)),
+        );
         bounds_check(cw, i, len.reg);
-        let data = read::<*const T>(cw, Place::new(p.base, p.offset + ptr_off, p.mutable));
+        let data = read::<*const T>(
+            cw,
+            Place::new(p.base, p.offset + ptr_off, p.mutable).with_class(alias_class("Vec.ptr", 0)),
+        );
         elem_addr(cw, data.reg, i, p.mutable)
     }
 }
@@ -831,7 +850,10 @@ pub trait HasLen {
 impl<T> HasLen for Vec<T> {
     fn len(cw: &mut Codewriter, p: Place<Self>) -> Sym<usize> {
         let (_, len_off) = vec_layout::<T>();
-        read::<usize>(cw, Place::new(p.base, p.offset + len_off, p.mutable))
+        read::<usize>(
+            cw,
+            Place::new(p.base, p.offset + len_off, p.mutable).with_class(alias_class("Vec.len", 0)),
+        )
     }
 }
 impl<T, const N: usize> HasLen for [T; N] {

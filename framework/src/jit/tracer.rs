@@ -58,7 +58,7 @@ pub enum TraceEnd {
 /// The tracer's state for one recording.
 pub struct Tracer<'a> {
     /// Known memory contents: (base, offset, size) -> value (the tracer's heap cache).
-    heap: HashMap<(Val, i32, MemSize), Val>,
+    heap: HashMap<(Val, i32, MemSize), (Val, u64)>,
     /// Pure ops already recorded: (op, args) -> result.
     cse: HashMap<(BinOp, Val, Val), Val>,
     /// Values already guarded, with the guarded condition.
@@ -263,6 +263,7 @@ impl<'a> Tracer<'a> {
                     offset,
                     size,
                     immutable,
+                    class,
                 } => {
                     let (cb, vb) = f.regs[*base as usize];
                     let addr = cb.wrapping_add(*offset as i64 as u64);
@@ -272,10 +273,11 @@ impl<'a> Tracer<'a> {
                     let v = match vb {
                         Val::Const(..) if *immutable => Val::Const(kind, c),
                         _ => match self.heap.get(&(vb, *offset, *size)) {
-                            Some(v) => *v,
+                            Some(v) => v.0,
                             None => {
+                                let cls = *class;
                                 let v = self.record(ROp::Load(vb, *offset, *size, kind));
-                                self.heap.insert((vb, *offset, *size), v);
+                                self.heap.insert((vb, *offset, *size), (v, cls));
                                 v
                             }
                         },
@@ -287,7 +289,9 @@ impl<'a> Tracer<'a> {
                     offset,
                     size,
                     src,
+                    class,
                 } => {
+                    let cls = *class;
                     let (cb, vb) = f.regs[*base as usize];
                     let (cs, vs) = f.regs[*src as usize];
                     let addr = cb.wrapping_add(*offset as i64 as u64);
@@ -304,9 +308,18 @@ impl<'a> Tracer<'a> {
                     };
                     let skind = kind_of(&vs, &self.trace.ops);
                     let ops = &self.trace.ops;
-                    self.heap
-                        .retain(|k, v| k.2 != size || kind_of(v, ops) != skind);
-                    self.heap.insert((vb, *offset, size), vs);
+                    // A store of a known class only disturbs entries of the same class and
+                    // entries of unknown class; a store of unknown class disturbs every
+                    // entry of the same size and kind.
+                    self.heap.retain(|k, v| {
+                        let same_type = k.2 == size && kind_of(&v.0, ops) == skind;
+                        if cls != 0 && v.1 != 0 {
+                            v.1 != cls
+                        } else {
+                            !same_type
+                        }
+                    });
+                    self.heap.insert((vb, *offset, size), (vs, cls));
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
