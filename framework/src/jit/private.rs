@@ -428,7 +428,7 @@ pub fn assign<T>(cw: &mut Codewriter, dst: Sym<T>, src: Sym<T>) {
     cw.mov(dst, src)
 }
 
-fn bin<T: Word, R: Word>(cw: &mut Codewriter, op: BinOp, a: Reg, b: Reg) -> Sym<R> {
+fn bin<R: Word>(cw: &mut Codewriter, op: BinOp, a: Reg, b: Reg) -> Sym<R> {
     let dst = cw.fresh::<R>();
     cw.emit(Insn::Bin {
         op,
@@ -459,9 +459,9 @@ macro_rules! arith {
         #[doc = concat!("`a ", stringify!($name), " b` (wrapping for integers).")]
         pub fn $name<T: Num>(cw: &mut Codewriter, a: Sym<T>, b: Sym<T>) -> Sym<T> {
             match T::NUM {
-                NumKind::Float => bin::<T, T>(cw, BinOp::$float, a.reg, b.reg),
+                NumKind::Float => bin::<T>(cw, BinOp::$float, a.reg, b.reg),
                 NumKind::Int { .. } => {
-                    let r = bin::<T, T>(cw, BinOp::$int, a.reg, b.reg);
+                    let r = bin::<T>(cw, BinOp::$int, a.reg, b.reg);
                     norm(cw, r)
                 }
             }
@@ -474,7 +474,7 @@ macro_rules! bitwise {
     ($($name:ident => $op:ident;)*) => {$(
         #[doc = concat!("`a ", stringify!($name), " b` on integers and bools.")]
         pub fn $name<T: Num>(cw: &mut Codewriter, a: Sym<T>, b: Sym<T>) -> Sym<T> {
-            bin::<T, T>(cw, BinOp::$op, a.reg, b.reg)
+            bin::<T>(cw, BinOp::$op, a.reg, b.reg)
         }
     )*};
 }
@@ -489,7 +489,7 @@ macro_rules! compare {
                 NumKind::Int { signed: true, .. } => BinOp::$int,
                 NumKind::Int { signed: false, .. } => BinOp::$uint,
             };
-            bin::<T, bool>(cw, op, a.reg, b.reg)
+            bin::<bool>(cw, op, a.reg, b.reg)
         }
     )*};
 }
@@ -507,7 +507,7 @@ pub fn div<T: Num + std::ops::Div<Output = T>>(
     b: Sym<T>,
 ) -> Sym<T> {
     match T::NUM {
-        NumKind::Float => bin::<T, T>(cw, BinOp::FloatDiv, a.reg, b.reg),
+        NumKind::Float => bin::<T>(cw, BinOp::FloatDiv, a.reg, b.reg),
         NumKind::Int { .. } => closure2(cw, a, b, |x: T, y: T| x / y),
     }
 }
@@ -622,6 +622,7 @@ pub fn cast<F: Num + AsNum<T>, T: Num>(cw: &mut Codewriter, a: Sym<F>) -> Sym<T>
 }
 
 /// The `as` conversion between numeric types, as a trait so the residual path can call it.
+#[allow(clippy::wrong_self_convention)]
 pub trait AsNum<T> {
     /// `self as T`.
     fn as_num(self) -> T;
@@ -726,6 +727,7 @@ macro_rules! calls {
             <R::Abi as AbiVal>::from_bits(r.to_word())
         }
 
+        #[allow(clippy::too_many_arguments)]
         /// Call of a function item: inlined, elidable or residual depending on its annotation.
         pub fn $call<F: Fn($($a),*) -> R + Copy + 'static, $($a: Word,)* R: Word>(
             cw: &mut Codewriter, f: F, $($s: Sym<$a>),*
@@ -750,6 +752,7 @@ macro_rules! calls {
             }
         }
 
+        #[allow(clippy::too_many_arguments)]
         /// Residual call of a non-capturing closure (the fallback for code outside the subset).
         pub fn $clos<$($a: Word,)* R: Word, F: Fn($($a),*) -> R + Copy>(
             cw: &mut Codewriter, $($s: Sym<$a>,)* f: F
@@ -759,6 +762,7 @@ macro_rules! calls {
                 Effect::Residual, std::any::type_name::<F>())
         }
 
+        #[allow(clippy::too_many_arguments)]
         /// Call of a pure generated closure (pattern tests); folded on constant arguments.
         pub fn $clos_pure<$($a: Word,)* R: Word, F: Fn($($a),*) -> R + Copy>(
             cw: &mut Codewriter, pure: bool, $($s: Sym<$a>,)* f: F

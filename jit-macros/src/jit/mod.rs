@@ -299,7 +299,7 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
         static __MT_PORTAL: #m::Portal = #m::Portal::new(#name, __mt_build);
         #(#old_stmts)*
     });
-    orig.block = Box::new(new_block);
+    *orig.block = new_block;
     quote!(#[allow(clippy::never_loop)] #orig)
 }
 
@@ -426,7 +426,7 @@ pub fn residual(attr: TokenStream, item: TokenStream, elidable: bool) -> TokenSt
 fn wrap_body(mut f: ItemFn, items: TokenStream) -> TokenStream {
     let stmts = &f.block.stmts;
     let new_block: syn::Block = syn::parse_quote!({ #items #(#stmts)* });
-    f.block = Box::new(new_block);
+    *f.block = new_block;
     quote!(#f)
 }
 
