@@ -70,7 +70,7 @@ fn main() {
         }
         s
     });
-    // 1 in 64 objects survives in a sliding window of 10 000, linked to its predecessor.
+    // 1 in 64 objects survives in a sliding window of 10 000 slots (promoted, dies old).
     time("gc::alloc, 1/64 survive a while", n, || {
         let window: RootedVec<Gc<Node>> = RootedVec::new();
         let mut at = 0;
@@ -85,7 +85,11 @@ fn main() {
                 if window.len() < 10_000 {
                     window.push(o);
                 } else {
-                    o.next.set(Some(window.get(at)));
+                    // The new node keeps the one it replaces (which drops its own link):
+                    // each window slot holds two nodes, as in the Box case below.
+                    let old = window.get(at);
+                    old.next.set(None);
+                    o.next.set(Some(old));
                     window.set(at, o);
                     at = (at + 1) % 10_000;
                 }
