@@ -8,7 +8,7 @@
 //! * [`gc`]: the garbage-collected heap guest objects live in (`Gc<T>`, `#[derive(Trace)]`).
 //! * [`backend`]: machine code for traces (x86-64 via dynasmrt), guard exits and bridges.
 //! * [`ir`]: the trace IR (op table, builder, text format, verifier, IR interpreter).
-//! * [`jitlog`]: the `METATRACER_LOG` log and JIT statistics.
+//! * [`jitlog`](mod@jitlog): the `METATRACER_LOG` log and JIT statistics.
 //! * [`opt`]: the trace optimizer pipeline (`enable_opts`).
 
 extern crate self as metatracer;
@@ -20,3 +20,35 @@ pub mod jitlog;
 pub mod opt;
 
 pub use metatracer_macros::Trace;
+
+pub mod jit;
+#[doc(hidden)]
+pub use jit::private as __private;
+pub use jit::{set_params, Params};
+
+/// `promote(x)`: in traced code, guard on the value seen while tracing and treat it as a
+/// constant afterwards. In the interpreter it returns `x` unchanged.
+#[inline(always)]
+pub fn promote<T>(x: T) -> T {
+    x
+}
+
+/// True inside jitcode (tracing and deoptimization), false in the plain interpreter.
+#[inline(always)]
+pub fn we_are_jitted() -> bool {
+    false
+}
+
+/// Marks a guest backward jump inside a `#[jit_merge_point]` function. The attribute rewrites
+/// it; used anywhere else it is a compile error.
+#[macro_export]
+macro_rules! can_enter_jit {
+    () => {
+        compile_error!(
+            "`can_enter_jit!()` must be used directly inside the body of a `#[jit_merge_point]` function"
+        )
+    };
+}
+pub use metatracer_macros::{
+    dont_look_inside, elidable, jit_merge_point, look_inside, unroll_safe, Layout,
+};

@@ -1151,3 +1151,91 @@ jump(i10, i8, p2, i3, descr=target109)
     be.compile_loop(&t, "dump").unwrap();
     metatracer::jitlog::configure("").unwrap();
 }
+
+/// Compares fused into the following guard (int signed/unsigned, float incl. NaN).
+#[test]
+fn fused_compare_guards() {
+    for cmp in [
+        "float_lt", "float_le", "float_gt", "float_ge", "float_eq", "float_ne",
+    ] {
+        for g in ["guard_true", "guard_false"] {
+            let text = format!("[f0, f1]\ni2 = {cmp}(f0, f1)\n{g}(i2) [0@0: f0]\nfinish(f1)\n");
+            for (a, b) in [
+                (1.0, 2.0),
+                (2.0, 1.0),
+                (1.0, 1.0),
+                (f64::NAN, 1.0),
+                (1.0, f64::NAN),
+                (-0.0, 0.0),
+            ] {
+                check(&text, &[Value::Float(a), Value::Float(b)]);
+            }
+        }
+    }
+    for cmp in [
+        "int_lt", "int_le", "int_gt", "int_ge", "int_eq", "int_ne", "uint_lt", "uint_le",
+        "uint_gt", "uint_ge",
+    ] {
+        for g in ["guard_true", "guard_false"] {
+            let text = format!("[i0, i1]\ni2 = {cmp}(i0, i1)\n{g}(i2) [0@0: i0]\ni4 = {cmp}(i0, 5)\n{g}(i4) [0@1: i1]\nfinish(i1)\n");
+            for (a, b) in [
+                (1, 2),
+                (2, 1),
+                (1, 1),
+                (-1, 1),
+                (1, -1),
+                (5, 5),
+                (i64::MIN, i64::MAX),
+            ] {
+                check(&text, &ints(&[a, b]));
+            }
+        }
+    }
+}
+
+/// Rough speed check (not run by default): `cargo test --test x64_backend speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn speed_array_sum() {
+    let data: Vec<i64> = (0..10_000_000).collect();
+    let t = parse(
+        "[i0, i1, p2, i3]
+label(i0, i1, p2, i3, descr=target110)
+i5 = uint_lt(i0, i3)
+guard_true(i5) [0@0: i0, i1]
+i7 = load_idx_i(p2, i0, 0, descr=i64x8)
+i8 = int_add_ovf(i1, i7)
+guard_no_overflow() [0@1: i0, i1]
+i10 = int_add(i0, 1)
+jump(i10, i8, p2, i3, descr=target110)
+",
+    )
+    .unwrap();
+    let inputs = [
+        Value::Int(0),
+        Value::Int(0),
+        Value::Ref(data.as_ptr() as usize),
+        Value::Int(data.len() as i64),
+    ];
+    let mut be = X64Backend::new();
+    let id = be.compile_loop(&t, "sum").unwrap();
+    let start = std::time::Instant::now();
+    // SAFETY: indices are guarded against the length.
+    let r = unsafe { be.execute(id, &bits(&inputs)) }.unwrap();
+    let jit = start.elapsed();
+    assert_eq!(r.values[1] as i64, data.iter().sum::<i64>());
+    let start = std::time::Instant::now();
+    // SAFETY: as above.
+    let o = unsafe { interp::run(&t, &inputs, usize::MAX) }.unwrap();
+    let ir = start.elapsed();
+    let Outcome::GuardFailed(g) = o else { panic!() };
+    assert_eq!(g.saved[1], Value::Int(data.iter().sum::<i64>()));
+    let n = data.len() as f64;
+    eprintln!(
+        "array sum of {} i64: machine code {:.2} ns/iter, IR interpreter {:.2} ns/iter ({:.0}x)",
+        data.len(),
+        jit.as_nanos() as f64 / n,
+        ir.as_nanos() as f64 / n,
+        ir.as_secs_f64() / jit.as_secs_f64()
+    );
+}

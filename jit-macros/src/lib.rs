@@ -25,3 +25,59 @@ pub fn derive_trace(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     trace::expand(input).into()
 }
+
+mod jit;
+
+/// Marks the interpreter's dispatch function; the first `loop`/`while` statement of its body is
+/// the dispatch loop (the merge point is its header).
+///
+/// Mark the variables that identify the guest position with `#[green]` (parameters or
+/// top-level `let`s before the loop), and put `metatracer::can_enter_jit!()` where the guest
+/// jumps backward. All other variables live at the loop header are red. The function's body
+/// must stay within the traced subset (see `docs/jit-subset.md`); calls of unannotated
+/// functions become residual calls.
+///
+/// ```ignore
+/// #[metatracer::jit_merge_point]
+/// fn run(#[green] prog: &Program, tape: &mut Tape) {
+///     #[green] let mut pc = 0usize;
+///     while pc < prog.ops.len() { /* ... */ metatracer::can_enter_jit!(); }
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn jit_merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::merge_point(attr.into(), item.into()).into()
+}
+
+/// The tracer inlines calls of this function (its body must be in the traced subset and
+/// contain no loop; use `#[unroll_safe]` for functions with loops).
+#[proc_macro_attribute]
+pub fn look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::look_inside(attr.into(), item.into(), false).into()
+}
+
+/// Like `#[look_inside]`, for functions whose loops are fine to unroll into the trace.
+#[proc_macro_attribute]
+pub fn unroll_safe(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::look_inside(attr.into(), item.into(), true).into()
+}
+
+/// A pure function: calls with constant arguments are folded while tracing.
+#[proc_macro_attribute]
+pub fn elidable(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::residual(attr.into(), item.into(), true).into()
+}
+
+/// Never traced into: calls are always residual (the default for unannotated functions;
+/// the attribute documents the intent).
+#[proc_macro_attribute]
+pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::residual(attr.into(), item.into(), false).into()
+}
+
+/// Declares a struct's fields to traced code (offsets from `offset_of!`, types from rustc).
+#[proc_macro_derive(Layout)]
+pub fn derive_layout(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    jit::derive_layout(input).into()
+}

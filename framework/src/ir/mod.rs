@@ -31,8 +31,11 @@
 //!   `mem_descr(i)`, `call_descr(i)`, `target(i)`, `guards()`, `snapshot_frames(s)`,
 //!   `frame_values(f)`, `exit_refs(s)` (the values a failing guard saves, in frame-buffer
 //!   order = the inputs of a bridge from that guard), `resume_frames(s, &saved_bits)` ->
-//!   [`ResumeFrame`]s (`jitcode`, `pc`, concrete [`Value`]s) for deopt.
-//! * Text: [`print`] / [`parse`] (round-trip; `Display` on `Trace` prints too); [`verify`]
+//!   [`ResumeFrame`]s (`jitcode`, `pc`, concrete [`Value`]s) for deopt, and
+//!   `resume_layout(s)` (per frame value: [`ResumeSlot::Saved`]`(k)` or `Const`) for
+//!   mapping a bridge's inputs onto frames. `TraceBuilder::exit_via(snap)` ends a trace
+//!   with an unconditional exit.
+//! * Text: [`print()`] / [`parse`] (round-trip; `Display` on `Trace` prints too); [`verify`]
 //!   returns every error with its op position.
 //! * Oracle: [`interp::run`] executes a trace on concrete inputs and reports the failing
 //!   guard with its resume frames.
@@ -52,8 +55,8 @@ pub use entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken, Tra
 pub use ops::{Arity, Kind, OpFlags, Opcode};
 pub use text::{op_to_string, operand, parse, print, write_value, ParseError};
 pub use trace::{
-    CallDescr, Descr, Frame, MemDescr, MemType, Op, ResumeFrame, Snapshot, Trace, TraceBuilder,
-    Value,
+    CallDescr, Descr, Frame, MemDescr, MemType, Op, ResumeFrame, ResumeSlot, Snapshot, Trace,
+    TraceBuilder, Value,
 };
 pub use verify::{verify, VerifierError, VerifierErrors};
 

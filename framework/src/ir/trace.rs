@@ -335,6 +335,16 @@ pub struct Trace {
     snapshots: Vec<Snapshot>,
 }
 
+/// Where one snapshot value comes from after a guard exit.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub enum ResumeSlot {
+    /// Saved value number `k` (index into `Trace::exit_refs`, the frame buffer, the inputs of
+    /// a bridge from this guard).
+    Saved(usize),
+    /// A constant recorded in the snapshot.
+    Const(Value),
+}
+
 /// One frame of a snapshot resolved to concrete values (what deopt needs).
 #[derive(Clone, PartialEq, Debug)]
 pub struct ResumeFrame {
@@ -509,6 +519,28 @@ impl Trace {
             }
         }
         out
+    }
+
+    /// The symbolic form of [`Trace::resume_frames`]: per frame (outermost first), its
+    /// jitcode, pc and, per live value, where the value comes from. A bridge tracer uses it
+    /// to map the bridge's inputs onto the interpreter frames it resumes from.
+    pub fn resume_layout(&self, s: SnapshotId) -> Vec<(u32, u32, Vec<ResumeSlot>)> {
+        let refs = self.exit_refs(s);
+        self.snapshot_frames(s)
+            .into_iter()
+            .map(|f| {
+                let fr = self.frame(f);
+                let slots = self
+                    .frame_values(f)
+                    .iter()
+                    .map(|&v| match self.const_value(v) {
+                        Some(c) => ResumeSlot::Const(c),
+                        None => ResumeSlot::Saved(refs.iter().position(|&r| r == v).unwrap_or(0)),
+                    })
+                    .collect();
+                (fr.jitcode, fr.pc, slots)
+            })
+            .collect()
     }
 
     /// Resolve a snapshot to concrete frames given the saved exit values (in
@@ -837,6 +869,13 @@ mod tests {
         assert_eq!(t.snapshot_frames(s1), vec![outer, inner1]);
         assert_eq!(t.snapshot_frames(s2), vec![outer, inner2]);
         assert_eq!(t.exit_refs(s2), vec![i0]);
+        assert_eq!(
+            t.resume_layout(s2),
+            vec![
+                (1, 10, vec![ResumeSlot::Saved(0)]),
+                (2, 4, vec![ResumeSlot::Saved(0)])
+            ]
+        );
         let rf = t.resume_frames(s2, &[42]);
         assert_eq!(rf[0].values, vec![Value::Int(42)]);
         assert_eq!(rf[1].pc, 4);

@@ -172,14 +172,22 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
 
 /// Run the passes named by `enable_opts` over `t`, returning the optimized trace.
 pub fn optimize(t: &Trace, enable_opts: &str) -> Result<Trace, OptError> {
+    let mut passes = parse_pipeline(enable_opts)?
+        .into_iter()
+        .map(make_pass)
+        .collect::<Result<Vec<_>, _>>()?;
+    run_passes(t, &mut passes)
+}
+
+/// Run the given passes in order, verifying after each one in debug builds.
+pub fn run_passes(t: &Trace, passes: &mut [Box<dyn Pass>]) -> Result<Trace, OptError> {
     let mut cur = t.clone();
-    for name in parse_pipeline(enable_opts)? {
-        let mut pass = make_pass(name)?;
+    for pass in passes.iter_mut() {
         cur = run_pass(&cur, pass.as_mut())?;
         if cfg!(debug_assertions) {
             if let Err(errors) = verify(&cur) {
                 return Err(OptError::Verifier {
-                    pass: name.to_string(),
+                    pass: pass.name().to_string(),
                     errors,
                     trace: crate::ir::print(&cur),
                 });
@@ -297,6 +305,38 @@ mod tests {
                 .contains("unknown optimization pass 'virtualize'"),
             "{e}"
         );
+    }
+
+    /// A buggy pass that rewrites `int_add` into `float_add` (keeping int operands).
+    struct Broken;
+    impl Pass for Broken {
+        fn name(&self) -> &'static str {
+            "broken"
+        }
+        fn feed(&mut self, _ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
+            if op.opcode == Opcode::IntAdd {
+                op.opcode = Opcode::FloatAdd;
+            }
+            Action::Emit
+        }
+    }
+
+    #[test]
+    fn verifier_runs_after_each_pass_in_debug_builds() {
+        let t = crate::ir::parse("[i0]\ni1 = int_add(i0, 1)\nfinish(i1)\n").unwrap();
+        let r = run_passes(&t, &mut [Box::new(Broken) as Box<dyn Pass>]);
+        if cfg!(debug_assertions) {
+            match r {
+                Err(OptError::Verifier { pass, errors, .. }) => {
+                    assert_eq!(pass, "broken");
+                    assert!(
+                        errors.to_string().contains("argument 0 must be Float"),
+                        "{errors}"
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -919,13 +919,18 @@ impl Gen<'_> {
                 let ops = &mut *self.ops;
                 x64!(ops ; ucomisd xmm15, xmm14);
                 match opc {
-                    O::FloatLt | O::FloatGt => x64!(ops ; seta al),
-                    O::FloatLe | O::FloatGe => x64!(ops ; setae al),
-                    O::FloatEq => x64!(ops ; sete al ; setnp cl ; and al, cl),
-                    _ => x64!(ops ; setne al ; setp cl ; or al, cl),
+                    // "above (or equal)" is false when unordered, and its negation true
+                    O::FloatLt | O::FloatGt => self.set_or_fuse(p, Cond::A),
+                    O::FloatLe | O::FloatGe => self.set_or_fuse(p, Cond::Ae),
+                    O::FloatEq => {
+                        x64!(ops ; sete al ; setnp cl ; and al, cl ; movzx eax, al);
+                        self.store_gpr(dst, RAX);
+                    }
+                    _ => {
+                        x64!(ops ; setne al ; setp cl ; or al, cl ; movzx eax, al);
+                        self.store_gpr(dst, RAX);
+                    }
                 }
-                x64!(ops ; movzx eax, al);
-                self.store_gpr(dst, RAX);
             }
             O::CastFloatToInt => {
                 self.load_xmm(XMM15, self.arg(p, 0));

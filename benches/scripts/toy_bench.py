@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Times the toy languages' `bench` programs: JIT on, `--jit off`, and the interpreter built
+without the JIT (`--no-default-features`), alternating runs, median of N (default 3).
+
+Build first:
+  cargo build --release -p brainfuck -p tiny
+  cargo build --release -p brainfuck -p tiny --no-default-features --target-dir target/nojit
+Run from the repository root: python3 benches/scripts/toy_bench.py [N]
+"""
+import statistics, subprocess, sys, time
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+CASES = [
+    ("brainfuck", "examples/brainfuck/programs/bench.b"),
+    ("tiny", "examples/tiny/programs/bench.tiny"),
+]
+
+def run(cmd):
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, check=True).stdout
+    return time.perf_counter() - t, out
+
+print("| language | JIT on (s) | --jit off (s) | JIT compiled out (s) | speedup on/off | off vs compiled out |")
+print("|---|---|---|---|---|---|")
+for name, prog in CASES:
+    configs = {
+        "on": [f"target/release/{name}", prog],
+        "off": [f"target/release/{name}", "--jit", "off", prog],
+        "nojit": [f"target/nojit/release/{name}", prog],
+    }
+    times = {k: [] for k in configs}
+    outs = {}
+    for _ in range(N):
+        for k, cmd in configs.items():
+            dt, out = run(cmd)
+            times[k].append(dt)
+            outs.setdefault(k, out)
+    assert outs["on"] == outs["off"] == outs["nojit"], f"{name}: outputs differ"
+    m = {k: statistics.median(v) for k, v in times.items()}
+    print(f"| {name} | {m['on']:.3f} | {m['off']:.3f} | {m['nojit']:.3f} | "
+          f"{m['off'] / m['on']:.2f}x | {100 * (m['off'] / m['nojit'] - 1):+.1f}% |")

@@ -1,0 +1,58 @@
+//! End-to-end tests that look at the traces the JIT produced for Brainfuck loops.
+
+use brainfuck::{parse, run, take_output, Tape};
+
+fn jit_run(src: &str, params: &str) -> (Vec<u8>, metatracer::jit::JitStats) {
+    metatracer::jit::reset();
+    metatracer::set_params(&format!("on,{params}")).unwrap();
+    let program = parse(src).unwrap();
+    let mut tape = Tape::new();
+    run(&program, &mut tape);
+    (take_output(), metatracer::jit::stats())
+}
+
+#[test]
+fn inner_loop_is_compiled_without_dispatch() {
+    // cell0 = 200, then `[-]` counts it down: one hot loop.
+    let src = format!("{}[-]+++++++++++++++++++++++++++++++++.", "+".repeat(200));
+    let (out, stats) = jit_run(&src, "threshold=5");
+    assert_eq!(out, b"!");
+    assert_eq!(stats.loops, 1, "one loop compiled: {stats:?}");
+    let t = &stats.loop_traces[0];
+    // The opcode dispatch (match on program.ops[pc]) folded away: the program and pc are
+    // green, so no residual calls and no guard on an opcode value remain.
+    assert!(!t.contains("call"), "no calls in the loop:\n{t}");
+    assert!(
+        !t.contains("guard_value"),
+        "no dispatch guard in the loop:\n{t}"
+    );
+    // Exactly two guards: the tape bounds check and the `]` test (the heap cache removes the
+    // repeated bounds checks of `-`).
+    assert_eq!(stats.loop_guards[0], 2, "guards:\n{t}");
+    assert!(t.contains("store_i"), "the `-` writes the cell:\n{t}");
+}
+
+#[test]
+fn nested_loops_get_bridges_and_agree() {
+    let src = "++++++++[>++++++++[>++++<-]<-]>>+.";
+    metatracer::set_params("off").unwrap();
+    let program = parse(src).unwrap();
+    let mut tape = Tape::new();
+    run(&program, &mut tape);
+    let reference = take_output();
+    let (out, stats) = jit_run(src, "threshold=2,trace_eagerness=1");
+    assert_eq!(out, reference);
+    assert!(stats.loops >= 1, "{stats:?}");
+    assert!(
+        stats.bridges >= 1,
+        "a guard that fails often gets a bridge: {stats:?}"
+    );
+}
+
+#[test]
+fn forced_guard_failures_still_agree() {
+    let src = format!("{}[>+++<-]>.", "+".repeat(30));
+    let (out, stats) = jit_run(&src, "threshold=2,fail_guards=1");
+    assert_eq!(out, vec![90u8]);
+    assert!(stats.guard_failures > 0, "{stats:?}");
+}

@@ -1,0 +1,450 @@
+//! Tiny: a small language with integers, floats, local variables, `while`, `if`, functions
+//! and heap-allocated pairs, interpreted by a plain bytecode loop annotated for metatracer.
+//!
+//! Values live on one stack of [`Value`]s (tag plus one field per representation); guest
+//! calls push a [`FrameRec`] in the dispatch loop itself, so a call does not recurse in Rust
+//! and the JIT traces through calls and returns. The position in the guest program is
+//! `(program, func, pc)`, all `#[green]`; `base` (the current frame's first slot) and the
+//! machine are red. Pairs are allocated with `metatracer::gc::alloc`.
+//!
+//! Rooting: the value slots live in an array on the native stack (a local of `main`), which
+//! the collector scans conservatively, so pairs referenced from slots stay alive and pinned.
+
+mod compile;
+
+pub use compile::compile;
+use metatracer::gc::Gc;
+use std::io::Write;
+
+/// Tags of [`Value`].
+pub const INT: i64 = 0;
+/// Float tag.
+pub const FLOAT: i64 = 1;
+/// Pair tag.
+pub const OBJ: i64 = 2;
+
+/// One bytecode instruction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    /// Push an integer.
+    PushInt(i64),
+    /// Push a float.
+    PushFloat(f64),
+    /// Push local `n`.
+    Load(usize),
+    /// Pop into local `n`.
+    Store(usize),
+    /// Drop the top value.
+    Pop,
+    /// Arithmetic on the two top values (ints, or floats if either is a float).
+    Add,
+    /// See [`Op::Add`].
+    Sub,
+    /// See [`Op::Add`].
+    Mul,
+    /// Division (truncating for ints).
+    Div,
+    /// Remainder (ints only).
+    Mod,
+    /// Comparisons push 1 or 0.
+    Lt,
+    /// See [`Op::Lt`].
+    Le,
+    /// See [`Op::Lt`].
+    Gt,
+    /// See [`Op::Lt`].
+    Ge,
+    /// See [`Op::Lt`].
+    Eq,
+    /// See [`Op::Lt`].
+    Ne,
+    /// Jump.
+    Jump(usize),
+    /// Pop; jump if zero.
+    JumpIfFalse(usize),
+    /// Call function `.0` with `.1` arguments on the stack.
+    Call(usize, usize),
+    /// Return the top value.
+    Return,
+    /// Pop and print.
+    Print,
+    /// Pop two values, push a new pair of them.
+    Pair,
+    /// Replace a pair by its field 0 or 1.
+    GetField(usize),
+}
+
+/// A compiled function.
+#[derive(Debug, metatracer::Layout)]
+pub struct Func {
+    /// Its name.
+    pub name: String,
+    /// Number of parameters (the first locals).
+    pub n_params: usize,
+    /// Number of locals including parameters.
+    pub n_locals: usize,
+    /// The bytecode.
+    pub ops: Vec<Op>,
+}
+
+/// A compiled program; function 0 is `main`.
+#[derive(Debug, metatracer::Layout)]
+pub struct Program {
+    /// The functions.
+    pub funcs: Vec<Func>,
+}
+
+/// A guest value: the tag says which field is meaningful.
+#[derive(Clone, Copy, Debug, metatracer::Layout, metatracer::Trace)]
+pub struct Value {
+    /// [`INT`], [`FLOAT`] or [`OBJ`].
+    pub tag: i64,
+    /// The integer.
+    pub i: i64,
+    /// The float.
+    pub f: f64,
+    /// The pair.
+    pub o: Option<Gc<PairObj>>,
+}
+
+/// A heap-allocated pair (immutable).
+#[derive(Debug, metatracer::Layout, metatracer::Trace)]
+pub struct PairObj {
+    /// Field 0.
+    pub a: Value,
+    /// Field 1.
+    pub b: Value,
+}
+
+/// A saved caller frame.
+#[derive(Clone, Copy, Debug, Default, metatracer::Layout)]
+pub struct FrameRec {
+    /// Caller function.
+    pub func: usize,
+    /// Where the caller continues.
+    pub pc: usize,
+    /// Caller's first slot.
+    pub base: usize,
+}
+
+/// Number of value slots.
+pub const STACK: usize = 50_000;
+
+/// The value slots. Create them as a local (`let mut slots = tiny::new_slots();`) so they
+/// live on the native stack: the collector scans the native stack conservatively, so the
+/// pairs the slots reference stay alive and are not moved (see the rooting rule in
+/// `metatracer::gc`).
+pub type Slots = [Value; STACK];
+
+/// Fresh zeroed slots (to be kept in a local of the caller).
+pub fn new_slots() -> Slots {
+    [Value {
+        tag: INT,
+        i: 0,
+        f: 0.0,
+        o: None,
+    }; STACK]
+}
+
+/// The machine: value stack (borrowed from the native stack) and frame stack.
+#[derive(metatracer::Layout)]
+pub struct Machine<'a> {
+    /// Value slots.
+    pub stack: &'a mut Slots,
+    /// Next free slot.
+    pub sp: usize,
+    /// Saved frames.
+    pub frames: Vec<FrameRec>,
+    /// Number of saved frames.
+    pub fp: usize,
+}
+
+impl<'a> Machine<'a> {
+    /// A machine over `slots` with room for 10000 nested calls.
+    pub fn new(slots: &'a mut Slots) -> Self {
+        Machine {
+            stack: slots,
+            sp: 0,
+            frames: vec![FrameRec::default(); 10_000],
+            fp: 0,
+        }
+    }
+}
+
+fn show(v: &Value, out: &mut String) {
+    match v.tag {
+        INT => out.push_str(&v.i.to_string()),
+        FLOAT => out.push_str(&format!("{:?}", v.f)),
+        _ => match v.o {
+            Some(p) => {
+                out.push('(');
+                show(&p.a, out);
+                out.push_str(", ");
+                show(&p.b, out);
+                out.push(')');
+            }
+            None => out.push_str("nil"),
+        },
+    }
+}
+
+/// Prints the value in slot `i`.
+#[metatracer::dont_look_inside]
+fn print_value(m: &mut Machine, i: usize) {
+    let mut s = String::new();
+    show(&m.stack[i], &mut s);
+    s.push('\n');
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+/// Reports a run-time error and exits with status 1.
+#[metatracer::dont_look_inside]
+fn fail(code: u32) {
+    let msg = match code {
+        0 => "arithmetic on a pair",
+        1 => "division by zero",
+        2 => "field access on a number",
+        _ => "`%` needs integers",
+    };
+    let _ = std::io::stdout().flush();
+    eprintln!("tiny: runtime error: {msg}");
+    std::process::exit(1);
+}
+
+/// Pops two values and pushes a new pair of them.
+#[metatracer::dont_look_inside]
+fn make_pair(m: &mut Machine) {
+    let a = m.stack[m.sp - 2];
+    let b = m.stack[m.sp - 1];
+    let p = metatracer::gc::alloc(PairObj { a, b });
+    m.sp -= 1;
+    let top = m.sp - 1;
+    m.stack[top] = Value {
+        tag: OBJ,
+        i: 0,
+        f: 0.0,
+        o: Some(p),
+    };
+}
+
+/// Copies slot `src` to slot `dst`.
+#[metatracer::look_inside]
+fn copy(m: &mut Machine, dst: usize, src: usize) {
+    m.stack[dst].tag = m.stack[src].tag;
+    m.stack[dst].i = m.stack[src].i;
+    m.stack[dst].f = m.stack[src].f;
+    m.stack[dst].o = m.stack[src].o;
+}
+
+/// The value in slot `i` as a float (an error for pairs).
+#[metatracer::look_inside]
+fn as_float(m: &mut Machine, i: usize) -> f64 {
+    if m.stack[i].tag == INT {
+        m.stack[i].i as f64
+    } else {
+        if m.stack[i].tag != FLOAT {
+            fail(0);
+        }
+        m.stack[i].f
+    }
+}
+
+/// Integer division that reports division by zero as a guest error.
+#[metatracer::dont_look_inside]
+fn int_div(a: i64, b: i64, rem: bool) -> i64 {
+    if b == 0 {
+        fail(1);
+        return 0;
+    }
+    if rem {
+        a.wrapping_rem(b)
+    } else {
+        a.wrapping_div(b)
+    }
+}
+
+/// Runs `main`: the interpreter, and the JIT's portal. Returns main's result as an integer.
+#[metatracer::jit_merge_point]
+pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
+    #[green]
+    let mut func: usize = 0;
+    #[green]
+    let mut pc: usize = 0;
+    let mut base: usize = 0;
+    m.sp = program.funcs[0].n_locals;
+    loop {
+        match program.funcs[func].ops[pc] {
+            Op::PushInt(v) => {
+                m.stack[m.sp].tag = INT;
+                m.stack[m.sp].i = v;
+                m.sp += 1;
+                pc += 1;
+            }
+            Op::PushFloat(v) => {
+                m.stack[m.sp].tag = FLOAT;
+                m.stack[m.sp].f = v;
+                m.sp += 1;
+                pc += 1;
+            }
+            Op::Load(slot) => {
+                copy(m, m.sp, base + slot);
+                m.sp += 1;
+                pc += 1;
+            }
+            Op::Store(slot) => {
+                m.sp -= 1;
+                copy(m, base + slot, m.sp);
+                pc += 1;
+            }
+            Op::Pop => {
+                m.sp -= 1;
+                pc += 1;
+            }
+            Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Mod => {
+                let op = &program.funcs[func].ops[pc];
+                let b = m.sp - 1;
+                let a = m.sp - 2;
+                if m.stack[a].tag == INT && m.stack[b].tag == INT {
+                    let x = m.stack[a].i;
+                    let y = m.stack[b].i;
+                    m.stack[a].i = match *op {
+                        Op::Add => x.wrapping_add(y),
+                        Op::Sub => x.wrapping_sub(y),
+                        Op::Mul => x.wrapping_mul(y),
+                        Op::Div => int_div(x, y, false),
+                        _ => int_div(x, y, true),
+                    };
+                } else {
+                    let x = as_float(m, a);
+                    let y = as_float(m, b);
+                    m.stack[a].tag = FLOAT;
+                    m.stack[a].f = match *op {
+                        Op::Add => x + y,
+                        Op::Sub => x - y,
+                        Op::Mul => x * y,
+                        Op::Div => x / y,
+                        _ => {
+                            fail(3);
+                            0.0
+                        }
+                    };
+                }
+                m.sp -= 1;
+                pc += 1;
+            }
+            Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::Eq | Op::Ne => {
+                let op = &program.funcs[func].ops[pc];
+                let b = m.sp - 1;
+                let a = m.sp - 2;
+                let r = if m.stack[a].tag == INT && m.stack[b].tag == INT {
+                    let x = m.stack[a].i;
+                    let y = m.stack[b].i;
+                    match *op {
+                        Op::Lt => x < y,
+                        Op::Le => x <= y,
+                        Op::Gt => x > y,
+                        Op::Ge => x >= y,
+                        Op::Eq => x == y,
+                        _ => x != y,
+                    }
+                } else {
+                    let x = as_float(m, a);
+                    let y = as_float(m, b);
+                    match *op {
+                        Op::Lt => x < y,
+                        Op::Le => x <= y,
+                        Op::Gt => x > y,
+                        Op::Ge => x >= y,
+                        Op::Eq => x == y,
+                        _ => x != y,
+                    }
+                };
+                m.stack[a].tag = INT;
+                m.stack[a].i = r as i64;
+                m.sp -= 1;
+                pc += 1;
+            }
+            Op::Jump(target) => {
+                if target <= pc {
+                    metatracer::can_enter_jit!();
+                }
+                pc = target;
+            }
+            Op::JumpIfFalse(target) => {
+                m.sp -= 1;
+                let t = m.sp;
+                let falsy = if m.stack[t].tag == INT {
+                    m.stack[t].i == 0
+                } else {
+                    m.stack[t].tag == FLOAT && m.stack[t].f == 0.0
+                };
+                if falsy {
+                    pc = target;
+                } else {
+                    pc += 1;
+                }
+            }
+            Op::Call(f, n) => {
+                m.frames[m.fp].func = func;
+                m.frames[m.fp].pc = pc + 1;
+                m.frames[m.fp].base = base;
+                m.fp += 1;
+                base = m.sp - n;
+                let nl = program.funcs[f].n_locals;
+                let mut k = n;
+                while k < nl {
+                    m.stack[base + k].tag = INT;
+                    m.stack[base + k].i = 0;
+                    k += 1;
+                }
+                m.sp = base + nl;
+                func = f;
+                pc = 0;
+            }
+            Op::Return => {
+                let r = m.sp - 1;
+                if m.fp == 0 {
+                    return m.stack[r].i;
+                }
+                copy(m, base, r);
+                m.sp = base + 1;
+                m.fp -= 1;
+                func = m.frames[m.fp].func;
+                pc = m.frames[m.fp].pc;
+                base = m.frames[m.fp].base;
+            }
+            Op::Print => {
+                m.sp -= 1;
+                print_value(m, m.sp);
+                pc += 1;
+            }
+            Op::Pair => {
+                make_pair(m);
+                pc += 1;
+            }
+            Op::GetField(k) => {
+                let top = m.sp - 1;
+                match m.stack[top].o {
+                    Some(p) => {
+                        if m.stack[top].tag != OBJ {
+                            fail(2);
+                        }
+                        if k == 0 {
+                            m.stack[top].tag = p.a.tag;
+                            m.stack[top].i = p.a.i;
+                            m.stack[top].f = p.a.f;
+                            m.stack[top].o = p.a.o;
+                        } else {
+                            m.stack[top].tag = p.b.tag;
+                            m.stack[top].i = p.b.i;
+                            m.stack[top].f = p.b.f;
+                            m.stack[top].o = p.b.o;
+                        }
+                    }
+                    None => fail(2),
+                }
+                pc += 1;
+            }
+        }
+    }
+}

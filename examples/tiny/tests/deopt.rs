@@ -1,0 +1,88 @@
+//! Mid-opcode deoptimization: a guard that fails *after* a store and *after* a residual call
+//! in the same opcode handler must resume exactly there (the store and the call are not
+//! repeated, the rest of the handler runs once).
+//!
+//! The interpreter here is written for the test, with the public annotations only.
+
+use metatracer::{dont_look_inside, jit_merge_point, Layout};
+
+#[derive(Layout)]
+struct Code {
+    ops: Vec<u8>,
+}
+
+#[derive(Layout, Default, Debug, PartialEq, Clone)]
+struct State {
+    acc: i64,
+    calls: i64,
+    big: i64,
+    n: i64,
+}
+
+#[dont_look_inside]
+fn bump(s: &mut State) -> i64 {
+    s.calls += 1;
+    s.calls
+}
+
+#[jit_merge_point]
+fn run(#[green] code: &Code, s: &mut State) {
+    #[green]
+    let mut pc: usize = 0;
+    while pc < code.ops.len() {
+        match code.ops[pc] {
+            0 => {
+                s.acc += 1; // a store ...
+                let c = bump(s); // ... a residual call ...
+                if c > 40 {
+                    // ... then a guard that starts failing at iteration 41
+                    s.big += c;
+                }
+                if s.acc > 60 {
+                    // a guard right after the store (and the call)
+                    s.big += 1000;
+                }
+            }
+            _ => {
+                s.n -= 1;
+                if s.n > 0 {
+                    pc = 0;
+                    metatracer::can_enter_jit!();
+                    continue;
+                }
+            }
+        }
+        pc += 1;
+    }
+}
+
+fn go(params: &str) -> (State, metatracer::jit::JitStats) {
+    metatracer::jit::reset();
+    metatracer::set_params(&format!("on,{params}")).unwrap();
+    let code = Code { ops: vec![0, 1] };
+    let mut s = State {
+        n: 100,
+        ..Default::default()
+    };
+    run(&code, &mut s);
+    (s, metatracer::jit::stats())
+}
+
+#[test]
+fn guard_after_store_and_call_resumes_exactly() {
+    let (reference, _) = go("off");
+    assert_eq!(reference.calls, 100);
+    assert_eq!(reference.acc, 100);
+    // Compile early; the guards on `c > 40` and `acc > 60` fail later, mid-opcode.
+    let (jit, stats) = go("threshold=3,trace_eagerness=1000");
+    assert_eq!(jit, reference, "stats: {stats:?}");
+    assert!(stats.loops >= 1, "{stats:?}");
+    assert!(stats.guard_failures >= 1, "{stats:?}");
+    // With bridges the result is the same too.
+    let (jit, stats) = go("threshold=3,trace_eagerness=2");
+    assert_eq!(jit, reference);
+    assert!(stats.bridges >= 1, "{stats:?}");
+    // And when every guard fails.
+    let (jit, _) = go("threshold=1,fail_guards=1");
+    assert_eq!(jit, reference);
+}

@@ -1,0 +1,436 @@
+//! The JIT driver: hot-loop counters, tracing, compiling, running machine code, guard
+//! failures, bridges, and the hand-over back to the plain interpreter.
+//!
+//! The `#[jit_merge_point]` macro puts one hook at the top of the interpreter's dispatch loop.
+//! It runs only when `can_enter_jit!()` was executed in the previous iteration (a guest backward
+//! jump), so the cost for the plain interpreter is one flag test. The hook calls
+//! [`loop_header`] with the state variables as words (in the merge point's order); the driver
+//! counts the green key, traces when the count reaches `threshold`, runs compiled code when
+//! there is some, and writes the state at the next merge point back into the array. The
+//! interpreter then simply continues its loop.
+//!
+//! Compiled code: every trace gets a label after its inputs (the red state variables), so a
+//! trace or bridge that reaches the merge point of a key with compiled code jumps straight to
+//! it. A guard exit either runs its bridge (inside the backend), or comes back here: after
+//! `trace_eagerness` failures a bridge is traced from it, otherwise the blackhole interpreter
+//! resumes from the guard's snapshot.
+//!
+//! Re-entrancy: residual calls made by compiled code must not re-enter the JIT of the same
+//! thread (the toy languages keep guest calls inside the dispatch loop).
+
+use super::blackhole::{self, Frame, Outcome};
+use super::codewriter::{Builder, Codewriter};
+use super::jitcode::CodeSet;
+use super::lower::{lower, LowerCtx};
+use super::params::{params, JIT_ON};
+use super::recorded::RTrace;
+use super::tracer::{BridgeVal, TraceEnd, Tracer};
+use super::word::Kind as WKind;
+use crate::backend::x64::X64Backend;
+use crate::backend::{Backend, ExitId, ExitKind};
+use crate::ir::{Kind, TargetToken, TraceId};
+use crate::jitlog::{self, stats as gstats, Phase, Section, Timer, TraceKind};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+
+/// The static descriptor of a portal (one per `#[jit_merge_point]` function).
+pub struct Portal {
+    /// The function's name.
+    pub name: &'static str,
+    /// Its builder.
+    pub builder: Builder,
+}
+
+impl Portal {
+    /// A descriptor; used by the macro in a `static`.
+    pub const fn new(name: &'static str, builder: Builder) -> Self {
+        Portal { name, builder }
+    }
+}
+
+/// What the hook tells the interpreter.
+pub enum HookResult {
+    /// Continue the dispatch loop with the (possibly updated) state.
+    Continue,
+    /// Return this word from the portal function.
+    Return(u64),
+}
+
+/// Counters for tests and logs (per thread; `jitlog` keeps the process-wide summary).
+#[derive(Clone, Debug, Default)]
+pub struct JitStats {
+    /// Loops (traces entered from the interpreter) compiled.
+    pub loops: usize,
+    /// Bridges compiled.
+    pub bridges: usize,
+    /// Aborted tracing attempts with their reasons.
+    pub aborts: Vec<String>,
+    /// Guard failures handled by the driver (blackhole or new bridge).
+    pub guard_failures: u64,
+    /// Times compiled code was entered from the interpreter.
+    pub entries: u64,
+    /// Text (trace IR, before optimization) of every compiled loop, in order.
+    pub loop_traces: Vec<String>,
+    /// Text of every compiled bridge, in order.
+    pub bridge_traces: Vec<String>,
+    /// Number of guards in every compiled loop (after optimization), in order.
+    pub loop_guards: Vec<usize>,
+}
+
+type Key = [u64; 4];
+
+#[derive(Default)]
+struct PortalState {
+    codes: Option<Rc<CodeSet>>,
+    counters: HashMap<Key, u32>,
+    loops: HashMap<Key, (TraceId, TargetToken)>,
+    /// Keys whose tracing aborted, with how often (the threshold is multiplied).
+    backoff: HashMap<Key, u32>,
+}
+
+#[derive(Default)]
+struct Jit {
+    portals: HashMap<usize, PortalState>,
+    backend: X64Backend,
+    no_bridge: HashSet<ExitId>,
+    stats: JitStats,
+}
+
+thread_local! {
+    static JIT: RefCell<Jit> = RefCell::new(Jit::default());
+}
+
+/// The counters so far (for tests).
+pub fn stats() -> JitStats {
+    JIT.with(|j| j.borrow().stats.clone())
+}
+
+/// Forgets all compiled code, counters and statistics (tests use it between runs).
+pub fn reset() {
+    JIT.with(|j| *j.borrow_mut() = Jit::default());
+}
+
+fn key_of(codes: &CodeSet, state: &[u64]) -> Key {
+    let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
+    let mut key = [0u64; 4];
+    for (i, (_, w)) in merge
+        .vars
+        .iter()
+        .zip(state)
+        .filter(|((_, g, _), _)| *g)
+        .enumerate()
+    {
+        key[i] = *w;
+    }
+    key
+}
+
+fn reds_of(codes: &CodeSet, state: &[u64]) -> Vec<u64> {
+    let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
+    merge
+        .vars
+        .iter()
+        .zip(state)
+        .filter(|((_, g, _), _)| !*g)
+        .map(|(_, w)| *w)
+        .collect()
+}
+
+fn wkind(k: Kind) -> WKind {
+    match k {
+        Kind::Int => WKind::Int,
+        Kind::Float => WKind::Float,
+        Kind::Ref => WKind::Ref,
+        Kind::Void => WKind::Void,
+    }
+}
+
+/// The hook at the top of the portal's dispatch loop (after a backward jump).
+#[cold]
+#[inline(never)]
+pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
+    if !JIT_ON.load(Ordering::Relaxed) {
+        return HookResult::Continue;
+    }
+    let id = portal as *const Portal as usize;
+    let codes = JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        let ps = j.portals.entry(id).or_default();
+        ps.codes
+            .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
+            .clone()
+    });
+    let key = key_of(&codes, state);
+    enum Action {
+        Run(TraceId),
+        Trace,
+        Nothing,
+    }
+    let p = params();
+    let action = JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        let ps = j.portals.get_mut(&id).expect("portal state");
+        if let Some((t, _)) = ps.loops.get(&key) {
+            if !p.fail_guards {
+                return Action::Run(*t);
+            }
+            // Every guard fails in this mode, so each entry deoptimizes at once: enter only on
+            // every `threshold`-th backward jump, or long programs would crawl.
+            let n = ps.counters.entry(key).or_insert(0);
+            *n += 1;
+            if *n >= p.threshold {
+                *n = 0;
+                return Action::Run(*t);
+            }
+            return Action::Nothing;
+        }
+        let limit = p
+            .threshold
+            .saturating_mul(1 + ps.backoff.get(&key).copied().unwrap_or(0));
+        let n = ps.counters.entry(key).or_insert(0);
+        *n += 1;
+        if *n >= limit {
+            *n = 0;
+            Action::Trace
+        } else {
+            Action::Nothing
+        }
+    });
+    let outcome = match action {
+        Action::Nothing => return HookResult::Continue,
+        Action::Run(t) => {
+            JIT.with(|j| j.borrow_mut().stats.entries += 1);
+            run_compiled(id, &codes, t, reds_of(&codes, state))
+        }
+        Action::Trace => trace_loop(id, portal.name, &codes, state, key),
+    };
+    match outcome {
+        Outcome::Returned(w) => HookResult::Return(w),
+        Outcome::Merge { state: s, .. } => {
+            state.copy_from_slice(&s);
+            HookResult::Continue
+        }
+    }
+}
+
+fn label_of(id: usize) -> impl Fn(&[u64]) -> Option<TargetToken> {
+    move |k: &[u64]| {
+        let mut key = [0u64; 4];
+        key[..k.len()].copy_from_slice(k);
+        JIT.with(|j| {
+            j.borrow()
+                .portals
+                .get(&id)
+                .and_then(|ps| ps.loops.get(&key).map(|l| l.1))
+        })
+    }
+}
+
+fn abort(reason: String, where_: &str) {
+    jitlog::log_abort(&reason, where_);
+    JIT.with(|j| j.borrow_mut().stats.aborts.push(reason));
+}
+
+/// Lowers, optimizes and compiles a recorded trace; `bridge` attaches it to a guard exit.
+fn compile(
+    rt: &RTrace,
+    own_label: Option<TargetToken>,
+    id: usize,
+    name: &str,
+    bridge: Option<ExitId>,
+) -> Result<TraceId, String> {
+    let p = params();
+    let lab = label_of(id);
+    let cx = LowerCtx {
+        own_label,
+        label_of: &lab,
+        name: name.to_string(),
+    };
+    let ir = lower(rt, &cx)?;
+    let kind = if bridge.is_some() {
+        TraceKind::Bridge
+    } else {
+        TraceKind::Loop
+    };
+    let n = JIT.with(|j| {
+        let j = j.borrow();
+        (j.stats.loops + j.stats.bridges) as u32
+    });
+    jitlog::log_trace(kind, false, n, name, &ir);
+    let opt = {
+        let _t = Timer::start(Phase::Optimizing);
+        crate::opt::optimize(&ir, &p.enable_opts).map_err(|e| format!("optimizer: {e}"))?
+    };
+    jitlog::log_trace(kind, true, n, name, &opt);
+    let _t = Timer::start(Phase::Compiling);
+    JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        j.backend.set_fail_all_guards(p.fail_guards);
+        let r = match bridge {
+            None => j.backend.compile_loop(&opt, name),
+            Some(e) => j.backend.compile_bridge(e, &opt, name),
+        };
+        let t = r.map_err(|e| format!("backend: {e}"))?;
+        let text = crate::ir::print(&ir);
+        let guards = opt.guards().len();
+        gstats::add(&gstats::GUARDS, guards as u64);
+        gstats::add(&gstats::OPS, opt.len() as u64);
+        if bridge.is_some() {
+            gstats::bump(&gstats::BRIDGES);
+            j.stats.bridges += 1;
+            j.stats.bridge_traces.push(text);
+        } else {
+            gstats::bump(&gstats::LOOPS);
+            j.stats.loops += 1;
+            j.stats.loop_traces.push(text);
+            j.stats.loop_guards.push(guards);
+        }
+        Ok(t)
+    })
+}
+
+fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Key) -> Outcome {
+    let p = params();
+    let where_ = format!("{name} key {key:?}");
+    let end = {
+        let _t = Timer::start(Phase::Tracing);
+        let tracer = Tracer::for_loop(codes, state, p.trace_limit);
+        let lab = label_of(id);
+        tracer.run(&|k| lab(k).is_some())
+    };
+    match end {
+        TraceEnd::Done { trace, outcome } => {
+            let token = TargetToken::fresh();
+            match compile(&trace, Some(token), id, &where_, None) {
+                Ok(t) => JIT.with(|j| {
+                    let mut j = j.borrow_mut();
+                    let ps = j.portals.get_mut(&id).expect("portal state");
+                    ps.loops.insert(key, (t, token));
+                }),
+                Err(e) => {
+                    abort(e, &where_);
+                    backoff(id, key);
+                }
+            }
+            outcome
+        }
+        TraceEnd::Aborted { reason, outcome } => {
+            abort(reason, &where_);
+            backoff(id, key);
+            outcome
+        }
+    }
+}
+
+fn backoff(id: usize, key: Key) {
+    JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        let ps = j.portals.get_mut(&id).expect("portal state");
+        *ps.backoff.entry(key).or_insert(0) += 1;
+    });
+}
+
+/// Runs compiled code until it exits to the driver, then resumes or builds a bridge.
+fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) -> Outcome {
+    let p = params();
+    let res = JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
+        // calls mirror the interpreter's; `inputs` are the red state words of kinds matching
+        // the trace's inputs (the same merge point layout every trace of this portal uses).
+        unsafe { j.backend.execute(t, &inputs) }
+    });
+    let res = match res {
+        Ok(r) => r,
+        Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
+    };
+    let (info, trace) = JIT.with(|j| {
+        let j = j.borrow();
+        let info = j.backend.exit(res.exit).cloned().expect("exit info");
+        let trace = j.backend.trace(info.trace).cloned().expect("exit trace");
+        (info, trace)
+    });
+    gstats::bump(&gstats::GUARD_EXITS);
+    JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
+    let ExitKind::Guard { snapshot, .. } = info.kind else {
+        panic!("metatracer: compiled traces end in jumps, not finish");
+    };
+    let eligible = !p.fail_guards
+        && info.failures > p.trace_eagerness as u64
+        && info.bridge.is_none()
+        && JIT.with(|j| !j.borrow().no_bridge.contains(&res.exit));
+    if eligible {
+        // Trace a bridge from this guard, starting from its snapshot.
+        let refs = trace.exit_refs(snapshot);
+        let inputs: Vec<(WKind, u64)> = refs
+            .iter()
+            .zip(&res.values)
+            .map(|(r, v)| (wkind(trace.kind(*r)), *v))
+            .collect();
+        let frames: Vec<_> = trace
+            .snapshot_frames(snapshot)
+            .into_iter()
+            .map(|f| {
+                let fr = trace.frame(f);
+                let vals = trace
+                    .frame_values(f)
+                    .iter()
+                    .map(|v| match trace.const_value(*v) {
+                        Some(c) => BridgeVal::Const(wkind(c.kind()), c.to_bits()),
+                        None => BridgeVal::Input(
+                            refs.iter().position(|r| r == v).expect("saved value") as u32,
+                        ),
+                    })
+                    .collect();
+                (fr.jitcode, fr.pc, vals)
+            })
+            .collect();
+        let where_ = format!("guard exit {}", res.exit.0);
+        let end = {
+            let _t = Timer::start(Phase::Tracing);
+            let tracer = Tracer::for_bridge(codes, &frames, &inputs, p.trace_limit);
+            let lab = label_of(id);
+            tracer.run(&|k| lab(k).is_some())
+        };
+        return match end {
+            TraceEnd::Done { trace: rt, outcome } => {
+                match compile(&rt, None, id, &where_, Some(res.exit)) {
+                    Ok(b) => jitlog::log_bridge(
+                        info.trace.index() as u32,
+                        0,
+                        b.index() as u32,
+                        info.failures,
+                    ),
+                    Err(e) => {
+                        abort(e, &where_);
+                        JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
+                    }
+                }
+                outcome
+            }
+            TraceEnd::Aborted { reason, outcome } => {
+                abort(reason, &where_);
+                JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
+                outcome
+            }
+        };
+    }
+    let _t = Timer::start(Phase::Deopt);
+    let frames = JIT.with(|j| j.borrow().backend.resume_frames(res.exit, &res.values));
+    let frames = frames
+        .into_iter()
+        .map(|f| Frame {
+            code: f.jitcode,
+            pc: f.pc,
+            regs: f.values.iter().map(|v| v.to_bits()).collect(),
+        })
+        .collect();
+    blackhole::run(codes, frames)
+}
+
+#[allow(dead_code)]
+fn log_on(s: Section) -> bool {
+    jitlog::enabled(s)
+}

@@ -1,0 +1,443 @@
+//! Jitcode: the register bytecode the codewriter produces from annotated interpreter functions.
+//!
+//! One [`JitCode`] per annotated function. The tracer executes it concretely while recording a
+//! trace; the blackhole interpreter executes the very same instructions, without recording, to
+//! finish an opcode after a guard fails. Registers are numbered per function and hold one
+//! canonical word each (see [`super::word`]); every register has one [`Kind`] for its life.
+//!
+//! Invariant: an instruction that can make the tracer emit a guard (`Branch`, `Switch`,
+//! `Promote`, a pure `Call` whose result is switched on) has no side effect before its guard,
+//! so resuming *at* that instruction is exact: the blackhole re-executes it with the concrete
+//! values from the snapshot and takes the other path.
+
+use super::word::Kind;
+use std::fmt;
+
+/// A register number inside one jitcode frame.
+pub type Reg = u16;
+/// An index into the instructions of a jitcode.
+pub type Pc = u32;
+/// An index into the [`CodeSet`] of a portal.
+pub type CodeId = u32;
+
+/// Binary operations on canonical words. Comparisons give 0 or 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    IntAdd,
+    IntSub,
+    IntMul,
+    IntAnd,
+    IntOr,
+    IntXor,
+    IntEq,
+    IntNe,
+    IntLt,
+    IntLe,
+    IntGt,
+    IntGe,
+    UintLt,
+    UintLe,
+    UintGt,
+    UintGe,
+    FloatAdd,
+    FloatSub,
+    FloatMul,
+    FloatDiv,
+    FloatEq,
+    FloatNe,
+    FloatLt,
+    FloatLe,
+    FloatGt,
+    FloatGe,
+}
+
+impl BinOp {
+    /// Evaluates the operation on concrete words.
+    pub fn eval(self, a: u64, b: u64) -> u64 {
+        let (fa, fb) = (f64::from_bits(a), f64::from_bits(b));
+        let (sa, sb) = (a as i64, b as i64);
+        match self {
+            BinOp::IntAdd => a.wrapping_add(b),
+            BinOp::IntSub => a.wrapping_sub(b),
+            BinOp::IntMul => a.wrapping_mul(b),
+            BinOp::IntAnd => a & b,
+            BinOp::IntOr => a | b,
+            BinOp::IntXor => a ^ b,
+            BinOp::IntEq => (a == b) as u64,
+            BinOp::IntNe => (a != b) as u64,
+            BinOp::IntLt => (sa < sb) as u64,
+            BinOp::IntLe => (sa <= sb) as u64,
+            BinOp::IntGt => (sa > sb) as u64,
+            BinOp::IntGe => (sa >= sb) as u64,
+            BinOp::UintLt => (a < b) as u64,
+            BinOp::UintLe => (a <= b) as u64,
+            BinOp::UintGt => (a > b) as u64,
+            BinOp::UintGe => (a >= b) as u64,
+            BinOp::FloatAdd => (fa + fb).to_bits(),
+            BinOp::FloatSub => (fa - fb).to_bits(),
+            BinOp::FloatMul => (fa * fb).to_bits(),
+            BinOp::FloatDiv => (fa / fb).to_bits(),
+            BinOp::FloatEq => (fa == fb) as u64,
+            BinOp::FloatNe => (fa != fb) as u64,
+            BinOp::FloatLt => (fa < fb) as u64,
+            BinOp::FloatLe => (fa <= fb) as u64,
+            BinOp::FloatGt => (fa > fb) as u64,
+            BinOp::FloatGe => (fa >= fb) as u64,
+        }
+    }
+    /// The kind of the result.
+    pub fn result_kind(self) -> Kind {
+        match self {
+            BinOp::FloatAdd | BinOp::FloatSub | BinOp::FloatMul | BinOp::FloatDiv => Kind::Float,
+            _ => Kind::Int,
+        }
+    }
+}
+
+/// Unary operations on canonical words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    IntNeg,
+    /// Bitwise not (`!x` on integers; the codewriter normalizes afterwards).
+    IntInvert,
+    FloatNeg,
+    /// Signed 64-bit integer to float.
+    IntToFloat,
+    /// Truncates to `bits` and re-extends (zero or sign) to canonical form.
+    Norm {
+        bits: u8,
+        signed: bool,
+    },
+}
+
+impl UnOp {
+    /// Evaluates the operation on a concrete word.
+    pub fn eval(self, a: u64) -> u64 {
+        match self {
+            UnOp::IntNeg => (a as i64).wrapping_neg() as u64,
+            UnOp::IntInvert => !a,
+            UnOp::FloatNeg => (-f64::from_bits(a)).to_bits(),
+            UnOp::IntToFloat => (a as i64 as f64).to_bits(),
+            UnOp::Norm { bits, signed } => super::word::normalize(a, bits, signed),
+        }
+    }
+    /// The kind of the result.
+    pub fn result_kind(self) -> Kind {
+        match self {
+            UnOp::FloatNeg | UnOp::IntToFloat => Kind::Float,
+            _ => Kind::Int,
+        }
+    }
+}
+
+/// Width and extension of a memory access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MemSize {
+    U8,
+    I8,
+    U16,
+    I16,
+    U32,
+    I32,
+    /// A full word: `u64`, `i64`, pointers.
+    W64,
+    /// An `f64` (loaded into a float register).
+    F64,
+}
+
+impl MemSize {
+    /// Size in bytes.
+    pub fn bytes(self) -> usize {
+        match self {
+            MemSize::U8 | MemSize::I8 => 1,
+            MemSize::U16 | MemSize::I16 => 2,
+            MemSize::U32 | MemSize::I32 => 4,
+            MemSize::W64 | MemSize::F64 => 8,
+        }
+    }
+    /// Reads a canonical word from `addr`.
+    ///
+    /// # Safety
+    /// `addr` must be valid for a read of [`MemSize::bytes`] bytes.
+    pub unsafe fn load(self, addr: usize) -> u64 {
+        // SAFETY: the caller guarantees `addr` is readable for this size; unaligned reads are
+        // used because the guest decides alignment.
+        unsafe {
+            match self {
+                MemSize::U8 => *(addr as *const u8) as u64,
+                MemSize::I8 => *(addr as *const i8) as i64 as u64,
+                MemSize::U16 => (addr as *const u16).read_unaligned() as u64,
+                MemSize::I16 => (addr as *const i16).read_unaligned() as i64 as u64,
+                MemSize::U32 => (addr as *const u32).read_unaligned() as u64,
+                MemSize::I32 => (addr as *const i32).read_unaligned() as i64 as u64,
+                MemSize::W64 | MemSize::F64 => (addr as *const u64).read_unaligned(),
+            }
+        }
+    }
+    /// Writes the low bytes of `w` to `addr`.
+    ///
+    /// # Safety
+    /// `addr` must be valid for a write of [`MemSize::bytes`] bytes.
+    pub unsafe fn store(self, addr: usize, w: u64) {
+        // SAFETY: the caller guarantees `addr` is writable for this size.
+        unsafe {
+            match self {
+                MemSize::U8 | MemSize::I8 => *(addr as *mut u8) = w as u8,
+                MemSize::U16 | MemSize::I16 => (addr as *mut u16).write_unaligned(w as u16),
+                MemSize::U32 | MemSize::I32 => (addr as *mut u32).write_unaligned(w as u32),
+                MemSize::W64 | MemSize::F64 => (addr as *mut u64).write_unaligned(w),
+            }
+        }
+    }
+    /// The kind of a loaded value.
+    pub fn kind(self) -> Kind {
+        if self == MemSize::F64 {
+            Kind::Float
+        } else {
+            Kind::Int
+        }
+    }
+}
+
+/// The uniform signature of every residual call: arguments as canonical words in an array,
+/// result as a word. Trampolines monomorphized from each callee's own signature convert.
+pub type Trampoline = unsafe extern "C" fn(args: *const u64) -> u64;
+
+/// What the tracer may assume about a residual call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// `#[elidable]`: no observable side effect; folded when every argument is a constant.
+    Elidable,
+    /// Any side effect; recorded as a call and kept.
+    Residual,
+}
+
+/// A residual call target.
+#[derive(Clone, Debug)]
+pub struct CallDesc {
+    /// The trampoline the tracer and the blackhole call (arguments in an array).
+    pub func: Trampoline,
+    /// The same callee with the native SysV signature (what machine code calls).
+    pub abi: usize,
+    /// Kinds of the arguments, in order.
+    pub arg_kinds: Box<[Kind]>,
+    /// Kind of the result.
+    pub ret_kind: Kind,
+    /// Effect class.
+    pub effect: Effect,
+    /// A readable name for logs (the callee's Rust type name).
+    pub name: &'static str,
+}
+
+/// One jitcode instruction.
+#[derive(Clone, Debug)]
+pub enum Insn {
+    /// `dst = val`.
+    Const { dst: Reg, val: u64 },
+    /// `dst = src`.
+    Move { dst: Reg, src: Reg },
+    /// `dst = op(a, b)`.
+    Bin { op: BinOp, dst: Reg, a: Reg, b: Reg },
+    /// `dst = op(a)`.
+    Un { op: UnOp, dst: Reg, a: Reg },
+    /// `dst = *(base + offset)`; `immutable` loads from a constant base fold while tracing.
+    Load {
+        dst: Reg,
+        base: Reg,
+        offset: i32,
+        size: MemSize,
+        immutable: bool,
+        /// Alias class (see `Place::class`); 0 if unknown.
+        class: u64,
+    },
+    /// `*(base + offset) = src`.
+    Store {
+        base: Reg,
+        offset: i32,
+        size: MemSize,
+        src: Reg,
+        /// Alias class (see `Place::class`); 0 if unknown.
+        class: u64,
+    },
+    /// `dst = call(args)` through a trampoline.
+    Call {
+        dst: Reg,
+        desc: Box<CallDesc>,
+        args: Box<[Reg]>,
+    },
+    /// Calls another jitcode of the same set (the tracer inlines it).
+    InlineCall {
+        dst: Reg,
+        code: CodeId,
+        args: Box<[Reg]>,
+    },
+    /// Unconditional jump.
+    Jump { target: Pc },
+    /// Falls through if `cond` is non-zero, else jumps to `target`.
+    Branch { cond: Reg, target: Pc },
+    /// Jumps to the target of the case equal to `reg`, or to `default`.
+    Switch {
+        reg: Reg,
+        cases: Box<[(u64, Pc)]>,
+        default: Pc,
+    },
+    /// `promote(reg)`: the tracer guards on the current value and makes it a constant.
+    Promote { reg: Reg },
+    /// Returns `src` to the caller frame (or out of the portal).
+    Return { src: Reg },
+    /// The portal's loop header (`#[jit_merge_point]`).
+    MergePoint,
+    /// `can_enter_jit!()`: a guest backward jump happened in this iteration.
+    CanEnterJit,
+    /// Control cannot reach here (after a diverging residual call).
+    Unreachable,
+}
+
+/// What the portal's merge point knows: the state variables live at the loop header.
+#[derive(Clone, Debug)]
+pub struct MergeInfo {
+    /// Pc of the `MergePoint` instruction.
+    pub pc: Pc,
+    /// State variables in order: register, green?, kind.
+    pub vars: Vec<(Reg, bool, Kind)>,
+}
+
+/// The jitcode of one function.
+#[derive(Clone, Debug)]
+pub struct JitCode {
+    /// The function's name.
+    pub name: String,
+    /// The instructions.
+    pub insns: Vec<Insn>,
+    /// The kind of every register.
+    pub reg_kinds: Vec<Kind>,
+    /// Parameter registers, in order.
+    pub params: Vec<Reg>,
+    /// Set for the portal (the `#[jit_merge_point]` function).
+    pub merge: Option<MergeInfo>,
+    /// `#[unroll_safe]`: loops inside are fine to unroll while tracing.
+    pub unroll_safe: bool,
+    /// Live registers before each instruction (see [`JitCode::compute_liveness`]).
+    pub live: Vec<Vec<u64>>,
+}
+
+/// All jitcodes reachable from one portal; index 0 is the portal.
+#[derive(Debug, Default)]
+pub struct CodeSet {
+    /// The codes, by [`CodeId`].
+    pub codes: Vec<JitCode>,
+}
+
+impl fmt::Display for JitCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "jitcode {} (params {:?})", self.name, self.params)?;
+        for (pc, insn) in self.insns.iter().enumerate() {
+            writeln!(f, "  {pc:4}: {insn:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Insn {
+    /// Registers the instruction reads.
+    pub fn uses(&self, out: &mut Vec<Reg>) {
+        match self {
+            Insn::Const { .. }
+            | Insn::Jump { .. }
+            | Insn::MergePoint
+            | Insn::CanEnterJit
+            | Insn::Unreachable => {}
+            Insn::Move { src, .. } => out.push(*src),
+            Insn::Bin { a, b, .. } => out.extend([*a, *b]),
+            Insn::Un { a, .. } => out.push(*a),
+            Insn::Load { base, .. } => out.push(*base),
+            Insn::Store { base, src, .. } => out.extend([*base, *src]),
+            Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
+            Insn::Branch { cond, .. } => out.push(*cond),
+            Insn::Switch { reg, .. } | Insn::Promote { reg } => out.push(*reg),
+            Insn::Return { src } => out.push(*src),
+        }
+    }
+    /// The register the instruction writes, if any.
+    pub fn def(&self) -> Option<Reg> {
+        match self {
+            Insn::Const { dst, .. }
+            | Insn::Move { dst, .. }
+            | Insn::Bin { dst, .. }
+            | Insn::Un { dst, .. }
+            | Insn::Load { dst, .. }
+            | Insn::Call { dst, .. }
+            | Insn::InlineCall { dst, .. } => Some(*dst),
+            _ => None,
+        }
+    }
+    /// Possible next instructions.
+    pub fn succs(&self, pc: Pc, out: &mut Vec<Pc>) {
+        match self {
+            Insn::Jump { target } => out.push(*target),
+            Insn::Branch { target, .. } => out.extend([pc + 1, *target]),
+            Insn::Switch { cases, default, .. } => {
+                out.extend(cases.iter().map(|c| c.1));
+                out.push(*default);
+            }
+            Insn::Return { .. } | Insn::Unreachable => {}
+            _ => out.push(pc + 1),
+        }
+    }
+}
+
+impl JitCode {
+    /// Computes which registers are live before each instruction (bitsets, 64 per word).
+    /// Snapshots keep only live registers, so dead values do not stay alive in traces.
+    pub fn compute_liveness(&mut self) {
+        let n = self.insns.len();
+        let words = self.reg_kinds.len().div_ceil(64).max(1);
+        let mut live = vec![vec![0u64; words]; n];
+        let merge_vars: Vec<Reg> = self
+            .merge
+            .as_ref()
+            .map(|m| m.vars.iter().map(|v| v.0).collect())
+            .unwrap_or_default();
+        let mut changed = true;
+        let mut uses = Vec::new();
+        let mut succs = Vec::new();
+        while changed {
+            changed = false;
+            for pc in (0..n).rev() {
+                let insn = &self.insns[pc];
+                let mut set = vec![0u64; words];
+                succs.clear();
+                insn.succs(pc as Pc, &mut succs);
+                for &s in &succs {
+                    if (s as usize) < n {
+                        for (a, b) in set.iter_mut().zip(&live[s as usize]) {
+                            *a |= *b;
+                        }
+                    }
+                }
+                if let Some(d) = insn.def() {
+                    set[d as usize / 64] &= !(1u64 << (d % 64));
+                }
+                uses.clear();
+                insn.uses(&mut uses);
+                if matches!(insn, Insn::MergePoint) {
+                    uses.extend(merge_vars.iter().copied());
+                }
+                for &u in &uses {
+                    set[u as usize / 64] |= 1u64 << (u % 64);
+                }
+                if set != live[pc] {
+                    live[pc] = set;
+                    changed = true;
+                }
+            }
+        }
+        self.live = live;
+    }
+    /// Whether register `r` is live before instruction `pc`.
+    pub fn is_live(&self, pc: Pc, r: Reg) -> bool {
+        self.live
+            .get(pc as usize)
+            .is_none_or(|s| s[r as usize / 64] & (1u64 << (r % 64)) != 0)
+    }
+}

@@ -1,0 +1,257 @@
+//! Lowering of a recorded trace ([`RTrace`]) to the shared trace IR ([`crate::ir::Trace`]).
+//!
+//! The recorded trace is untyped at the word level (a pointer can flow into `int_add` when the
+//! interpreter computes an element address); the IR is typed, so lowering inserts
+//! `cast_ptr_to_int` / `cast_int_to_ptr` where a value's kind differs from what its user
+//! expects, and turns constants into constants of the expected kind. Snapshots become IR frame
+//! chains (one frame per jitcode frame, every register in order, dead ones as constant 0), so
+//! a resumed frame's values are exactly its register file.
+
+use super::jitcode::{BinOp, Effect, MemSize, UnOp};
+use super::recorded::{GuardKind, ROp, RTrace, Snapshot, Val};
+use super::word::Kind as WKind;
+use crate::ir::{CallDescr, Kind, MemDescr, OpRef, Opcode, SnapshotId, TargetToken, TraceBuilder};
+
+fn kind(k: WKind) -> Kind {
+    match k {
+        WKind::Int => Kind::Int,
+        WKind::Float => Kind::Float,
+        WKind::Ref => Kind::Ref,
+        WKind::Void => Kind::Void,
+    }
+}
+
+/// Where a trace starts and where its final jump goes.
+pub struct LowerCtx<'a> {
+    /// The label this trace defines after its inputs (loops), if any.
+    pub own_label: Option<TargetToken>,
+    /// The label of compiled code for a green key (for `Exit`).
+    pub label_of: &'a dyn Fn(&[u64]) -> Option<TargetToken>,
+    /// Text for the trace's first `debug_merge_point`.
+    pub name: String,
+}
+
+struct L<'a> {
+    b: TraceBuilder,
+    map: Vec<OpRef>,
+    rt: &'a RTrace,
+}
+
+impl L<'_> {
+    fn val(&mut self, v: Val, want: Kind) -> OpRef {
+        match v {
+            Val::Const(_, w) => match want {
+                Kind::Float => self.b.const_float(f64::from_bits(w)),
+                Kind::Ref => self.b.const_ref(w as usize),
+                _ => self.b.const_int(w as i64),
+            },
+            Val::Op(i) => {
+                let r = self.map[i as usize];
+                let have = self.b.kind(r);
+                match (have, want) {
+                    (Kind::Ref, Kind::Int) => self.b.op(Opcode::CastPtrToInt, &[r]),
+                    (Kind::Int, Kind::Ref) => self.b.op(Opcode::CastIntToPtr, &[r]),
+                    _ => r,
+                }
+            }
+        }
+    }
+    /// A value as whatever kind it has (snapshots, jump arguments of matching kind).
+    fn natural(&mut self, v: Val) -> OpRef {
+        match v {
+            Val::Const(k, _) => {
+                let k = match kind(k) {
+                    Kind::Void => Kind::Int,
+                    k => k,
+                };
+                self.val(v, k)
+            }
+            Val::Op(i) => self.map[i as usize],
+        }
+    }
+    fn snapshot(&mut self, s: &Snapshot) -> SnapshotId {
+        let mut parent = None;
+        for f in &s.frames {
+            let vals: Vec<OpRef> = f.regs.iter().map(|v| self.natural(*v)).collect();
+            parent = Some(self.b.frame(parent, f.code, f.pc, &vals));
+        }
+        self.b.snapshot(parent.expect("a snapshot has frames"))
+    }
+}
+
+fn bin_opcode(op: BinOp) -> (Opcode, Kind) {
+    use BinOp::*;
+    match op {
+        IntAdd => (Opcode::IntAdd, Kind::Int),
+        IntSub => (Opcode::IntSub, Kind::Int),
+        IntMul => (Opcode::IntMul, Kind::Int),
+        IntAnd => (Opcode::IntAnd, Kind::Int),
+        IntOr => (Opcode::IntOr, Kind::Int),
+        IntXor => (Opcode::IntXor, Kind::Int),
+        IntEq => (Opcode::IntEq, Kind::Int),
+        IntNe => (Opcode::IntNe, Kind::Int),
+        IntLt => (Opcode::IntLt, Kind::Int),
+        IntLe => (Opcode::IntLe, Kind::Int),
+        IntGt => (Opcode::IntGt, Kind::Int),
+        IntGe => (Opcode::IntGe, Kind::Int),
+        UintLt => (Opcode::UintLt, Kind::Int),
+        UintLe => (Opcode::UintLe, Kind::Int),
+        UintGt => (Opcode::UintGt, Kind::Int),
+        UintGe => (Opcode::UintGe, Kind::Int),
+        FloatAdd => (Opcode::FloatAdd, Kind::Float),
+        FloatSub => (Opcode::FloatSub, Kind::Float),
+        FloatMul => (Opcode::FloatMul, Kind::Float),
+        FloatDiv => (Opcode::FloatTrueDiv, Kind::Float),
+        FloatEq => (Opcode::FloatEq, Kind::Float),
+        FloatNe => (Opcode::FloatNe, Kind::Float),
+        FloatLt => (Opcode::FloatLt, Kind::Float),
+        FloatLe => (Opcode::FloatLe, Kind::Float),
+        FloatGt => (Opcode::FloatGt, Kind::Float),
+        FloatGe => (Opcode::FloatGe, Kind::Float),
+    }
+}
+
+fn mem(size: MemSize, k: Kind) -> MemDescr {
+    match (size, k) {
+        (_, Kind::Ref) => MemDescr::REF,
+        (MemSize::F64, _) | (_, Kind::Float) => MemDescr::F64,
+        (MemSize::U8, _) => MemDescr::int(1, false),
+        (MemSize::I8, _) => MemDescr::int(1, true),
+        (MemSize::U16, _) => MemDescr::int(2, false),
+        (MemSize::I16, _) => MemDescr::int(2, true),
+        (MemSize::U32, _) => MemDescr::int(4, false),
+        (MemSize::I32, _) => MemDescr::int(4, true),
+        (MemSize::W64, _) => MemDescr::I64,
+    }
+}
+
+/// Lowers `rt`. Fails (with a reason for the abort log) if an `Exit` targets a key without
+/// compiled code.
+pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
+    let mut l = L {
+        b: TraceBuilder::new(),
+        map: Vec::with_capacity(rt.ops.len()),
+        rt,
+    };
+    let mut inputs = Vec::new();
+    for op in &rt.ops {
+        let r = match op {
+            ROp::Input(k, _) => {
+                let r = l.b.input(kind(*k));
+                inputs.push(r);
+                r
+            }
+            _ => break,
+        };
+        l.map.push(r);
+    }
+    if let Some(t) = cx.own_label {
+        l.b.label(&inputs, t);
+    }
+    let _ = l.rt;
+    for op in &rt.ops[inputs.len()..] {
+        let r = match op {
+            ROp::Input(..) => return Err("input after the start of the trace".into()),
+            ROp::Bin(op, a, b) => {
+                let (opc, k) = bin_opcode(*op);
+                let a = l.val(*a, k);
+                let b = l.val(*b, k);
+                l.b.op(opc, &[a, b])
+            }
+            ROp::Un(op, a) => match op {
+                UnOp::IntNeg => {
+                    let a = l.val(*a, Kind::Int);
+                    l.b.op(Opcode::IntNeg, &[a])
+                }
+                UnOp::IntInvert => {
+                    let a = l.val(*a, Kind::Int);
+                    l.b.op(Opcode::IntInvert, &[a])
+                }
+                UnOp::FloatNeg => {
+                    let a = l.val(*a, Kind::Float);
+                    l.b.op(Opcode::FloatNeg, &[a])
+                }
+                UnOp::IntToFloat => {
+                    let a = l.val(*a, Kind::Int);
+                    l.b.op(Opcode::CastIntToFloat, &[a])
+                }
+                UnOp::Norm { bits, signed } => {
+                    let a = l.val(*a, Kind::Int);
+                    if *signed {
+                        // (x << (64 - b)) >> (64 - b), arithmetic
+                        let sh = l.b.const_int(64 - *bits as i64);
+                        let t = l.b.op(Opcode::IntLshift, &[a, sh]);
+                        l.b.op(Opcode::IntRshift, &[t, sh])
+                    } else {
+                        let mask = l.b.const_int(((1u64 << *bits) - 1) as i64);
+                        l.b.op(Opcode::IntAnd, &[a, mask])
+                    }
+                }
+            },
+            ROp::Load(base, off, size, k) => {
+                let base = l.val(*base, Kind::Ref);
+                l.b.load(base, *off as i64, mem(*size, kind(*k)))
+            }
+            ROp::Store(base, off, size, v) => {
+                let base = l.val(*base, Kind::Ref);
+                let vk = match v {
+                    Val::Const(k, _) => kind(*k),
+                    Val::Op(i) => l.b.kind(l.map[*i as usize]),
+                };
+                let vk = if vk == Kind::Void { Kind::Int } else { vk };
+                let v = l.val(*v, vk);
+                l.b.store(base, *off as i64, v, mem(*size, vk))
+            }
+            ROp::Call(d, args) => {
+                let kinds: Vec<Kind> = d.arg_kinds.iter().map(|k| kind(*k)).collect();
+                let a: Vec<OpRef> = args
+                    .iter()
+                    .zip(&kinds)
+                    .map(|(v, k)| l.val(*v, *k))
+                    .collect();
+                let cd = CallDescr::new(&kinds, kind(d.ret_kind), d.name);
+                l.b.call(d.abi, &a, cd, d.effect == Effect::Elidable)
+            }
+            ROp::Guard(g, v, s) => {
+                let snap = l.snapshot(&rt.snapshots[*s as usize]);
+                match g {
+                    GuardKind::True => {
+                        let v = l.val(*v, Kind::Int);
+                        l.b.guard(Opcode::GuardTrue, &[v], snap)
+                    }
+                    GuardKind::False => {
+                        let v = l.val(*v, Kind::Int);
+                        l.b.guard(Opcode::GuardFalse, &[v], snap)
+                    }
+                    GuardKind::Value(c) => {
+                        let a = l.natural(*v);
+                        let k = l.b.kind(a);
+                        let c = l.val(Val::Const(WKind::Int, *c), k);
+                        l.b.guard(Opcode::GuardValue, &[a, c], snap)
+                    }
+                }
+            }
+            ROp::Jump(args) => {
+                let t = cx.own_label.ok_or("a loop trace without a label")?;
+                let a: Vec<OpRef> = args
+                    .iter()
+                    .zip(&inputs)
+                    .map(|(v, inp)| {
+                        let k = l.b.kind(*inp);
+                        l.val(*v, k)
+                    })
+                    .collect();
+                l.b.jump(&a, t)
+            }
+            ROp::Exit { key, args, .. } => {
+                let t = (cx.label_of)(key)
+                    .ok_or_else(|| format!("no compiled code for key {key:?}"))?;
+                let a: Vec<OpRef> = args.iter().map(|v| l.natural(*v)).collect();
+                l.b.jump(&a, t)
+            }
+        };
+        l.map.push(r);
+    }
+    let _ = &cx.name;
+    Ok(l.b.build())
+}

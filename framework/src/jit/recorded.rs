@@ -1,0 +1,273 @@
+//! The tracer's output format: a linear SSA list of operations with guard snapshots, and a
+//! direct evaluator for it.
+//!
+//! This is the front end's own, deliberately small record of a trace. It is lowered to the
+//! shared trace IR (`crate::ir`) for optimization and machine code; the evaluator here is the
+//! reference semantics the front-end tests use, and the fallback executor when the backend
+//! cannot compile a trace.
+//!
+//! Text form (one op per line): `v3 = int_add v1, 5`, `guard_true v4 @s0`, `jump v3, v2`.
+
+use super::blackhole::Frame;
+use super::jitcode::{BinOp, CallDesc, CodeId, Effect, MemSize, Pc, UnOp};
+use super::word::Kind;
+use std::fmt;
+use std::rc::Rc;
+
+/// An operand: a constant word or the result of an earlier op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Val {
+    /// A constant of the given kind.
+    Const(Kind, u64),
+    /// The result of op number `.0`.
+    Op(u32),
+}
+
+/// What a guard checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuardKind {
+    /// Fails when the operand is zero.
+    True,
+    /// Fails when the operand is non-zero.
+    False,
+    /// Fails when the operand differs from the constant.
+    Value(u64),
+}
+
+/// One recorded operation.
+#[derive(Clone, Debug)]
+pub enum ROp {
+    /// Input argument number `.1` of kind `.0`.
+    Input(Kind, u32),
+    /// Binary op.
+    Bin(BinOp, Val, Val),
+    /// Unary op.
+    Un(UnOp, Val),
+    /// Load from `base + offset`; the kind of the loaded value.
+    Load(Val, i32, MemSize, Kind),
+    /// Store `src` to `base + offset`.
+    Store(Val, i32, MemSize, Val),
+    /// Residual call.
+    Call(Rc<CallDesc>, Vec<Val>),
+    /// Guard with its snapshot index.
+    Guard(GuardKind, Val, u32),
+    /// Loop back to the start with new input values.
+    Jump(Vec<Val>),
+    /// The trace reached the merge point of green key `key`, which has compiled code: leave
+    /// through snapshot `snap` (for the evaluator) or jump to that code with the red `args`.
+    Exit {
+        /// Snapshot at the merge point.
+        snap: u32,
+        /// The green key reached.
+        key: Vec<u64>,
+        /// The red state values, in merge-point order.
+        args: Vec<Val>,
+    },
+}
+
+impl ROp {
+    /// The kind of the op's result.
+    pub fn kind(&self) -> Kind {
+        match self {
+            ROp::Input(k, _) => *k,
+            ROp::Bin(op, ..) => op.result_kind(),
+            ROp::Un(op, _) => op.result_kind(),
+            ROp::Load(.., k) => *k,
+            ROp::Call(d, _) => d.ret_kind,
+            _ => Kind::Void,
+        }
+    }
+}
+
+/// One frame of a snapshot: a jitcode position and the values of its registers.
+#[derive(Clone, Debug)]
+pub struct SnapFrame {
+    /// Which jitcode.
+    pub code: CodeId,
+    /// The instruction to resume at.
+    pub pc: Pc,
+    /// Every register of the frame (dead ones as constant 0).
+    pub regs: Vec<Val>,
+}
+
+/// What a guard needs to rebuild the interpreter: the frame chain, outermost first.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Frames, the portal first.
+    pub frames: Vec<SnapFrame>,
+}
+
+impl Snapshot {
+    /// Rebuilds concrete blackhole frames given the values of the trace's ops.
+    pub fn frames(&self, values: &dyn Fn(u32) -> u64) -> Vec<Frame> {
+        self.frames
+            .iter()
+            .map(|sf| Frame {
+                code: sf.code,
+                pc: sf.pc,
+                regs: sf
+                    .regs
+                    .iter()
+                    .map(|v| match v {
+                        Val::Const(_, w) => *w,
+                        Val::Op(i) => values(*i),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// A recorded trace: a loop (ends in `Jump`) or a path ending in `Exit`.
+#[derive(Clone, Debug, Default)]
+pub struct RTrace {
+    /// The ops; inputs first.
+    pub ops: Vec<ROp>,
+    /// Guard snapshots.
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl RTrace {
+    /// Number of guards.
+    pub fn guard_count(&self) -> usize {
+        self.ops
+            .iter()
+            .filter(|o| matches!(o, ROp::Guard(..)))
+            .count()
+    }
+}
+
+fn name_bin(op: BinOp) -> String {
+    let s = format!("{op:?}");
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl fmt::Display for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Val::Const(Kind::Float, w) => write!(f, "{:?}", f64::from_bits(*w)),
+            Val::Const(Kind::Ref, w) => write!(f, "ptr({w:#x})"),
+            Val::Const(_, w) => write!(f, "{}", *w as i64),
+            Val::Op(i) => write!(f, "v{i}"),
+        }
+    }
+}
+
+fn list(vals: &[Val]) -> String {
+    vals.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for RTrace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, op) in self.ops.iter().enumerate() {
+            let lhs = format!("v{i} = ");
+            match op {
+                ROp::Input(k, n) => writeln!(f, "{lhs}input {k:?} #{n}")?,
+                ROp::Bin(o, a, b) => writeln!(f, "{lhs}{} {a}, {b}", name_bin(*o))?,
+                ROp::Un(o, a) => writeln!(f, "{lhs}{} {a}", format!("{o:?}").to_lowercase())?,
+                ROp::Load(b, off, s, _) => writeln!(f, "{lhs}load_{s:?} {b}, {off}")?,
+                ROp::Store(b, off, s, v) => writeln!(f, "store_{s:?} {b}, {off}, {v}")?,
+                ROp::Call(d, args) => {
+                    let pure = if d.effect == Effect::Elidable {
+                        "_pure"
+                    } else {
+                        ""
+                    };
+                    writeln!(f, "{lhs}call{pure} {} ({})", d.name, list(args))?
+                }
+                ROp::Guard(GuardKind::True, v, s) => writeln!(f, "guard_true {v} @s{s}")?,
+                ROp::Guard(GuardKind::False, v, s) => writeln!(f, "guard_false {v} @s{s}")?,
+                ROp::Guard(GuardKind::Value(c), v, s) => {
+                    writeln!(f, "guard_value {v}, {} @s{s}", *c as i64)?
+                }
+                ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
+                ROp::Exit { snap, key, args } => {
+                    writeln!(f, "exit @s{snap} to {key:?} ({})", list(args))?
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a run of a trace ended.
+pub enum RunEnd {
+    /// A guard failed (or an `Exit` was reached): snapshot index and the op values.
+    Exit(u32, Vec<u64>),
+}
+
+/// Runs a trace directly (the reference evaluator). `fail_guards` makes every guard fail.
+pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
+    let mut vals = vec![0u64; trace.ops.len()];
+    let get = |vals: &Vec<u64>, v: &Val| match v {
+        Val::Const(_, w) => *w,
+        Val::Op(i) => vals[*i as usize],
+    };
+    let n_inputs = trace
+        .ops
+        .iter()
+        .take_while(|o| matches!(o, ROp::Input(..)))
+        .count();
+    vals[..n_inputs].copy_from_slice(&inputs[..n_inputs]);
+    loop {
+        let mut i = n_inputs;
+        while i < trace.ops.len() {
+            let r = match &trace.ops[i] {
+                ROp::Input(..) => unreachable!("inputs come first"),
+                ROp::Bin(op, a, b) => op.eval(get(&vals, a), get(&vals, b)),
+                ROp::Un(op, a) => op.eval(get(&vals, a)),
+                ROp::Load(b, off, s, _) => {
+                    let addr = get(&vals, b).wrapping_add(*off as i64 as u64);
+                    // SAFETY: the trace repeats loads the interpreter made at record time;
+                    // guards before it establish the same conditions (bounds, types).
+                    unsafe { s.load(addr as usize) }
+                }
+                ROp::Store(b, off, s, v) => {
+                    let addr = get(&vals, b).wrapping_add(*off as i64 as u64);
+                    // SAFETY: as for loads.
+                    unsafe { s.store(addr as usize, get(&vals, v)) };
+                    0
+                }
+                ROp::Call(d, args) => {
+                    let words: Vec<u64> = args.iter().map(|a| get(&vals, a)).collect();
+                    // SAFETY: the trampoline matches the recorded argument kinds.
+                    unsafe { (d.func)(words.as_ptr()) }
+                }
+                ROp::Guard(k, v, s) => {
+                    let x = get(&vals, v);
+                    let ok = match k {
+                        GuardKind::True => x != 0,
+                        GuardKind::False => x == 0,
+                        GuardKind::Value(c) => x == *c,
+                    };
+                    if !ok || fail_guards {
+                        return RunEnd::Exit(*s, vals);
+                    }
+                    0
+                }
+                ROp::Jump(args) => {
+                    let new: Vec<u64> = args.iter().map(|a| get(&vals, a)).collect();
+                    vals[..n_inputs].copy_from_slice(&new);
+                    break;
+                }
+                ROp::Exit { snap, .. } => return RunEnd::Exit(*snap, vals),
+            };
+            vals[i] = r;
+            i += 1;
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! The tracer (meta-interpreter): executes jitcode with concrete values *and* records what it
+//! does as a trace.
+//!
+//! Every register holds a concrete word plus a [`Val`]: either a constant (greens, literals,
+//! results folded because their inputs were constant) or a reference to a recorded op. Branches
+//! on non-constant values become guards whose snapshot is the current frame chain, positioned
+//! *on* the branching instruction, so resuming re-executes it (see `jitcode` for why that is
+//! exact). Calls of `#[look_inside]` functions push a frame (inlining); residual calls are
+//! performed and recorded; `#[elidable]` calls with constant arguments fold to their result.
+//!
+//! A loop trace starts at the portal's merge point with a green key and closes when the same
+//! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
+//! merge point whose key already has compiled code (`Exit` there, the driver continues into
+//! it), or aborts (trace too long, the portal returns, unreachable code) with a reason, after
+//! which the blackhole finishes the opcode concretely.
+
+use super::blackhole::{self, Frame, Outcome};
+use super::jitcode::{BinOp, MemSize};
+use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
+use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
+use super::word::Kind;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+struct TFrame {
+    code: CodeId,
+    pc: Pc,
+    regs: Vec<(u64, Val)>,
+}
+
+/// A register's value at the start of a bridge.
+#[derive(Clone, Copy, Debug)]
+pub enum BridgeVal {
+    /// A constant.
+    Const(Kind, u64),
+    /// Saved exit value number `.0` (a bridge input).
+    Input(u32),
+}
+
+/// How a tracing run ended. In every case the guest has really executed up to `outcome`.
+pub enum TraceEnd {
+    /// A closed loop (ends in `Jump`) or a path/bridge ending in `Exit`.
+    Done {
+        /// The recorded trace.
+        trace: RTrace,
+        /// Where the interpreter continues.
+        outcome: Outcome,
+    },
+    /// Tracing gave up; the blackhole finished the opcode.
+    Aborted {
+        /// Why (for the log and the summary).
+        reason: String,
+        /// Where the interpreter continues.
+        outcome: Outcome,
+    },
+}
+
+/// The tracer's state for one recording.
+pub struct Tracer<'a> {
+    /// Known memory contents: (base, offset, size) -> value (the tracer's heap cache).
+    heap: HashMap<(Val, i32, MemSize), (Val, u64)>,
+    /// Pure ops already recorded: (op, args) -> result.
+    cse: HashMap<(BinOp, Val, Val), Val>,
+    /// Values already guarded, with the guarded condition.
+    guarded: HashMap<Val, GuardKind>,
+    set: &'a CodeSet,
+    frames: Vec<TFrame>,
+    trace: RTrace,
+    limit: usize,
+    start_key: Option<Vec<u64>>,
+    jumped: bool,
+}
+
+impl<'a> Tracer<'a> {
+    /// A loop trace from the portal's merge point; `state` in merge-point order.
+    pub fn for_loop(set: &'a CodeSet, state: &[u64], limit: usize) -> Self {
+        let portal = &set.codes[0];
+        let merge = portal.merge.as_ref().expect("portal has a merge point");
+        let mut regs = vec![(0u64, Val::Const(Kind::Int, 0)); portal.reg_kinds.len()];
+        for (r, k) in regs.iter_mut().zip(&portal.reg_kinds) {
+            r.1 = Val::Const(*k, 0);
+        }
+        let mut trace = RTrace::default();
+        let mut key = Vec::new();
+        for ((reg, green, kind), &w) in merge.vars.iter().zip(state) {
+            if *green {
+                regs[*reg as usize] = (w, Val::Const(*kind, w));
+                key.push(w);
+            } else {
+                let n = trace.ops.len() as u32;
+                trace.ops.push(ROp::Input(*kind, n));
+                regs[*reg as usize] = (w, Val::Op(n));
+            }
+        }
+        Tracer {
+            heap: HashMap::new(),
+            cse: HashMap::new(),
+            guarded: HashMap::new(),
+            set,
+            frames: vec![TFrame {
+                code: 0,
+                pc: merge.pc + 1,
+                regs,
+            }],
+            trace,
+            limit,
+            start_key: Some(key),
+            jumped: false,
+        }
+    }
+
+    /// A bridge from a failed guard. `frames` (outermost first) give, per register, a
+    /// constant or the index of a saved exit value; `inputs` are the saved values with their
+    /// kinds, which become the bridge's inputs in order.
+    pub fn for_bridge(
+        set: &'a CodeSet,
+        frames: &[(CodeId, Pc, Vec<BridgeVal>)],
+        inputs: &[(Kind, u64)],
+        limit: usize,
+    ) -> Self {
+        let mut trace = RTrace::default();
+        for (i, (k, _)) in inputs.iter().enumerate() {
+            trace.ops.push(ROp::Input(*k, i as u32));
+        }
+        let frames = frames
+            .iter()
+            .map(|(code, pc, vals)| TFrame {
+                code: *code,
+                pc: *pc,
+                regs: vals
+                    .iter()
+                    .map(|v| match *v {
+                        BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
+                        BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Tracer {
+            heap: HashMap::new(),
+            cse: HashMap::new(),
+            guarded: HashMap::new(),
+            set,
+            frames,
+            trace,
+            limit,
+            start_key: None,
+            jumped: false,
+        }
+    }
+
+    fn record(&mut self, op: ROp) -> Val {
+        self.trace.ops.push(op);
+        Val::Op(self.trace.ops.len() as u32 - 1)
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            frames: self
+                .frames
+                .iter()
+                .map(|f| {
+                    let code = &self.set.codes[f.code as usize];
+                    SnapFrame {
+                        code: f.code,
+                        pc: f.pc,
+                        regs: f
+                            .regs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, r)| {
+                                if code.is_live(f.pc, i as u16) {
+                                    r.1
+                                } else {
+                                    Val::Const(code.reg_kinds[i], 0)
+                                }
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn guard(&mut self, kind: GuardKind, v: Val) {
+        if self.guarded.get(&v) == Some(&kind) {
+            return; // the same condition was checked earlier in this trace
+        }
+        self.guarded.insert(v, kind);
+        let snap = self.snapshot();
+        self.trace.snapshots.push(snap);
+        let s = self.trace.snapshots.len() as u32 - 1;
+        self.record(ROp::Guard(kind, v, s));
+    }
+
+    fn abort(self, reason: String) -> TraceEnd {
+        let frames = self
+            .frames
+            .into_iter()
+            .map(|f| Frame {
+                code: f.code,
+                pc: f.pc,
+                regs: f.regs.into_iter().map(|r| r.0).collect(),
+            })
+            .collect();
+        let outcome = blackhole::run(self.set, frames);
+        TraceEnd::Aborted { reason, outcome }
+    }
+
+    /// Runs until the trace closes, ends at compiled code, or aborts. `has_code(key)` says
+    /// whether a merge point key already has compiled code to continue into.
+    pub fn run(mut self, has_code: &dyn Fn(&[u64]) -> bool) -> TraceEnd {
+        let set = self.set;
+        loop {
+            if self.trace.ops.len() > self.limit {
+                return self.abort("trace too long".into());
+            }
+            let depth = self.frames.len() - 1;
+            let f = &mut self.frames[depth];
+            let code = &set.codes[f.code as usize];
+            let pc = f.pc;
+            let insn = &code.insns[pc as usize];
+            macro_rules! reg {
+                ($r:expr) => {
+                    self.frames[depth].regs[*$r as usize]
+                };
+            }
+            match insn {
+                Insn::Const { dst, val } => {
+                    let k = code.reg_kinds[*dst as usize];
+                    f.regs[*dst as usize] = (*val, Val::Const(k, *val));
+                }
+                Insn::Move { dst, src } => f.regs[*dst as usize] = f.regs[*src as usize],
+                Insn::Bin { op, dst, a, b } => {
+                    let (ca, va) = f.regs[*a as usize];
+                    let (cb, vb) = f.regs[*b as usize];
+                    let c = op.eval(ca, cb);
+                    let v = match (va, vb) {
+                        (Val::Const(..), Val::Const(..)) => Val::Const(op.result_kind(), c),
+                        _ => match self.cse.get(&(*op, va, vb)) {
+                            Some(v) => *v,
+                            None => {
+                                let v = self.record(ROp::Bin(*op, va, vb));
+                                self.cse.insert((*op, va, vb), v);
+                                v
+                            }
+                        },
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::Un { op, dst, a } => {
+                    let (ca, va) = f.regs[*a as usize];
+                    let c = op.eval(ca);
+                    let v = match va {
+                        Val::Const(..) => Val::Const(op.result_kind(), c),
+                        _ => self.record(ROp::Un(*op, va)),
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::Load {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    immutable,
+                    class,
+                } => {
+                    let (cb, vb) = f.regs[*base as usize];
+                    let addr = cb.wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the jitcode mirrors the interpreter's own load with the same values.
+                    let c = unsafe { size.load(addr as usize) };
+                    let kind = code.reg_kinds[*dst as usize];
+                    let v = match vb {
+                        Val::Const(..) if *immutable => Val::Const(kind, c),
+                        _ => match self.heap.get(&(vb, *offset, *size)) {
+                            Some(v) => v.0,
+                            None => {
+                                let cls = *class;
+                                let v = self.record(ROp::Load(vb, *offset, *size, kind));
+                                self.heap.insert((vb, *offset, *size), (v, cls));
+                                v
+                            }
+                        },
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::Store {
+                    base,
+                    offset,
+                    size,
+                    src,
+                    class,
+                } => {
+                    let cls = *class;
+                    let (cb, vb) = f.regs[*base as usize];
+                    let (cs, vs) = f.regs[*src as usize];
+                    let addr = cb.wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the interpreter performs this very store.
+                    unsafe { size.store(addr as usize, cs) };
+                    self.record(ROp::Store(vb, *offset, *size, vs));
+                    // Type-based aliasing: safe Rust never writes a location through a place
+                    // of another type, so only cached values of the same access size may be
+                    // this location.
+                    let size = *size;
+                    let kind_of = |v: &Val, ops: &[ROp]| match v {
+                        Val::Const(k, _) => *k,
+                        Val::Op(i) => ops[*i as usize].kind(),
+                    };
+                    let skind = kind_of(&vs, &self.trace.ops);
+                    let ops = &self.trace.ops;
+                    // A store of a known class only disturbs entries of the same class and
+                    // entries of unknown class; a store of unknown class disturbs every
+                    // entry of the same size and kind.
+                    self.heap.retain(|k, v| {
+                        let same_type = k.2 == size && kind_of(&v.0, ops) == skind;
+                        if cls != 0 && v.1 != 0 {
+                            v.1 != cls
+                        } else {
+                            !same_type
+                        }
+                    });
+                    self.heap.insert((vb, *offset, size), (vs, cls));
+                }
+                Insn::Call { dst, desc, args } => {
+                    let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
+                    let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
+                    // SAFETY: the trampoline matches the argument types (monomorphized).
+                    let c = unsafe { (desc.func)(words.as_ptr()) };
+                    let all_const = vals.iter().all(|v| matches!(v, Val::Const(..)));
+                    let v = if desc.effect == Effect::Elidable && all_const {
+                        Val::Const(desc.ret_kind, c)
+                    } else {
+                        if desc.effect != Effect::Elidable {
+                            // A residual call may write any memory.
+                            self.heap.clear();
+                        }
+                        self.record(ROp::Call(Rc::new((**desc).clone()), vals))
+                    };
+                    reg!(dst) = (c, v);
+                }
+                Insn::InlineCall {
+                    code: callee, args, ..
+                } => {
+                    let cc = &set.codes[*callee as usize];
+                    let mut regs: Vec<(u64, Val)> = cc
+                        .reg_kinds
+                        .iter()
+                        .map(|k| (0, Val::Const(*k, 0)))
+                        .collect();
+                    for (p, a) in cc.params.iter().zip(args.iter()) {
+                        regs[*p as usize] = f.regs[*a as usize];
+                    }
+                    if self.frames.len() > 64 {
+                        return self.abort("inlining too deep (recursion?)".into());
+                    }
+                    self.frames.push(TFrame {
+                        code: *callee,
+                        pc: 0,
+                        regs,
+                    });
+                    continue; // the caller stays on its InlineCall
+                }
+                Insn::Jump { target } => {
+                    f.pc = *target;
+                    continue;
+                }
+                Insn::Branch { cond, target } => {
+                    let (c, v) = f.regs[*cond as usize];
+                    let target = *target;
+                    if !matches!(v, Val::Const(..)) {
+                        let kind = if c != 0 {
+                            GuardKind::True
+                        } else {
+                            GuardKind::False
+                        };
+                        self.guard(kind, v);
+                    }
+                    let f = &mut self.frames[depth];
+                    f.pc = if c != 0 { pc + 1 } else { target };
+                    continue;
+                }
+                Insn::Switch {
+                    reg,
+                    cases,
+                    default,
+                } => {
+                    let (c, v) = f.regs[*reg as usize];
+                    let target = cases
+                        .iter()
+                        .find(|(x, _)| *x == c)
+                        .map_or(*default, |(_, t)| *t);
+                    if !matches!(v, Val::Const(..)) {
+                        self.guard(GuardKind::Value(c), v);
+                    }
+                    self.frames[depth].pc = target;
+                    continue;
+                }
+                Insn::Promote { reg } => {
+                    let (c, v) = f.regs[*reg as usize];
+                    let r = *reg;
+                    if !matches!(v, Val::Const(..)) {
+                        self.guard(GuardKind::Value(c), v);
+                        let k = set.codes[self.frames[depth].code as usize].reg_kinds[r as usize];
+                        self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
+                    }
+                }
+                Insn::Return { src } => {
+                    if depth == 0 {
+                        return self.abort("the portal function returned while tracing".into());
+                    }
+                    let rv = f.regs[*src as usize];
+                    self.frames.pop();
+                    let caller = self.frames.last_mut().expect("caller frame");
+                    let ccode = &set.codes[caller.code as usize];
+                    if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
+                        caller.regs[*dst as usize] = rv;
+                    }
+                    caller.pc += 1;
+                    continue;
+                }
+                Insn::MergePoint if depth == 0 => {
+                    let merge = code.merge.as_ref().expect("portal has merge info");
+                    // Greens must be constants in the trace: promote any that was computed
+                    // from red values (e.g. a return address loaded from a frame stack).
+                    for &(r, green, kind) in &merge.vars {
+                        let (c, v) = self.frames[depth].regs[r as usize];
+                        if green && !matches!(v, Val::Const(..)) {
+                            self.guard(GuardKind::Value(c), v);
+                            self.frames[depth].regs[r as usize] = (c, Val::Const(kind, c));
+                        }
+                    }
+                    let f = &mut self.frames[depth];
+                    let key: Vec<u64> = merge
+                        .vars
+                        .iter()
+                        .filter(|v| v.1)
+                        .map(|v| f.regs[v.0 as usize].0)
+                        .collect();
+                    let state: Vec<u64> =
+                        merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
+                    let closes = self.start_key.as_deref() == Some(&key[..]);
+                    if closes {
+                        let args = merge
+                            .vars
+                            .iter()
+                            .filter(|v| !v.1)
+                            .map(|v| f.regs[v.0 as usize].1)
+                            .collect();
+                        self.record(ROp::Jump(args));
+                    } else if has_code(&key) {
+                        let snap = self.snapshot();
+                        self.trace.snapshots.push(snap);
+                        let s = self.trace.snapshots.len() as u32 - 1;
+                        let args = merge
+                            .vars
+                            .iter()
+                            .filter(|v| !v.1)
+                            .map(|v| self.frames[depth].regs[v.0 as usize].1)
+                            .collect();
+                        self.record(ROp::Exit {
+                            snap: s,
+                            key: key.clone(),
+                            args,
+                        });
+                    } else {
+                        self.frames[depth].pc += 1;
+                        continue;
+                    }
+                    let outcome = Outcome::Merge {
+                        state,
+                        jumped: self.jumped,
+                    };
+                    return TraceEnd::Done {
+                        trace: self.trace,
+                        outcome,
+                    };
+                }
+                Insn::MergePoint => {}
+                Insn::CanEnterJit => self.jumped = true,
+                Insn::Unreachable => {
+                    return self.abort("reached code marked unreachable".into());
+                }
+            }
+            self.frames[depth].pc += 1;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+#[derive(metatracer::Layout)]
+struct Prog { ops: Vec<u8> }
+#[derive(metatracer::Layout)]
+struct St { acc: i64 }
+
+#[metatracer::jit_merge_point]
+fn run(#[green] p: &Prog, s: &mut St) {
+    #[green]
+    let mut pc: usize = 0;
+    while pc < p.ops.len() {
+        for i in 0..3 {
+            s.acc += i;
+        }
+        metatracer::can_enter_jit!();
+        pc += 1;
+    }
+}
+
+fn main() {}

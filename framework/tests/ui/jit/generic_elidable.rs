@@ -1,0 +1,6 @@
+#[metatracer::elidable]
+fn first<T: Copy>(xs: &[T]) -> T {
+    xs[0]
+}
+
+fn main() {}
