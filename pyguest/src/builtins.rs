@@ -1427,6 +1427,9 @@ fn new_int_from(a: Args) -> PyResult<Value> {
     let base = arg_or_kw(&a, 1, "base");
     if let Some(b) = base {
         let b = index_of(b)?;
+        if b != 0 && !(2..=36).contains(&b) {
+            return Err(value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
         let s = str_arg(
             v,
             "int() can't convert non-string with explicit base; argument",
@@ -4019,7 +4022,11 @@ fn install_misc_methods() {
         C::bool_,
     ] {
         let d = cls(c).dict;
+        let mutable = matches!(c, C::list | C::dict | C::set | C::bytearray);
         for &(name, f) in dunders {
+            if !mutable && (name == "__setitem__" || name == "__delitem__") {
+                continue;
+            }
             if d.get_str(name).is_none() {
                 let qual: &'static str =
                     Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str());

@@ -102,7 +102,7 @@ ops! {
     RERAISE = |_| -1, "Re-raises the exception on TOS.";
     PUSH_EXC_INFO = |_| 0, "Marks the exception on TOS as being handled.";
     POP_EXC_INFO = |_| 0, "Ends handling of the innermost handled exception.";
-    CHECK_EXC_MATCH = |_| 0, "Replaces TOS (a type or tuple) by whether TOS1 matches it.";
+    CHECK_EXC_MATCH = |_| -1, "Replaces [exc, type-or-tuple] by whether the exception matches.";
     BEFORE_WITH = |_| 1, "Replaces the context manager by its bound __exit__ and __enter__().";
     WITH_EXIT = |_| -1, "Calls the __exit__ on TOS with (None, None, None) and pops it.";
     WITH_EXCEPT_START = |_| 1, "With [exit, exc] on the stack, pushes exit(type, exc, tb).";

@@ -52,6 +52,7 @@ pub struct CodeDataLite {
     pub code: Vec<u32>,
     pub lines: Vec<u32>,
     pub firstline: u32,
+    pub doc: Option<String>,
     pub argcount: u32,
     pub posonly: u32,
     pub kwonly: u32,
@@ -73,6 +74,7 @@ impl CodeDataLite {
             code: self.code.clone(),
             lines: self.lines.clone(),
             firstline: self.firstline,
+            doc: self.doc.clone(),
             argcount: self.argcount,
             posonly: self.posonly,
             kwonly: self.kwonly,
@@ -311,6 +313,7 @@ impl<'a> Compiler<'a> {
                 code: u.code,
                 lines: u.lines,
                 firstline,
+                doc: None,
                 argcount,
                 posonly,
                 kwonly,
@@ -2065,6 +2068,7 @@ impl<'a> Compiler<'a> {
         self.emit(Op::RETURN_VALUE, 0);
         let firstline = self.line_of(start);
         let mut unit = self.pop_unit(name.to_string(), firstline, Some((1, 0, 0, 0)));
+        unit.data.doc = None;
         if matches!(kind, CompKind::Gen(_)) {
             unit.data.flags |= CO_GENERATOR;
         }
@@ -2077,6 +2081,7 @@ impl<'a> Compiler<'a> {
     }
 }
 
+#[derive(Clone, Copy)]
 enum FuncBody<'a> {
     Stmts(&'a [Stmt]),
     Expr(&'a Expr),

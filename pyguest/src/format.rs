@@ -107,10 +107,7 @@ pub fn float_hex(f: f64) -> String {
     } else {
         (1, exp - 1023)
     };
-    let mut m = format!("{mant:013x}");
-    while m.len() > 1 && m.ends_with('0') {
-        m.pop();
-    }
+    let m = format!("{mant:013x}");
     format!(
         "{}0x{}.{}p{}{}",
         if neg { "-" } else { "" },
@@ -178,6 +175,7 @@ pub fn round_half_even_div(b: &BigInt, p: &BigInt) -> BigInt {
 #[derive(Default, Debug)]
 struct Spec {
     fill: char,
+    fill_given: bool,
     align: Option<char>,
     sign: char,
     alt: bool,
@@ -198,6 +196,7 @@ fn parse_spec(s: &str) -> PyResult<Spec> {
     };
     if cs.len() >= 2 && "<>=^".contains(cs[1]) {
         sp.fill = cs[0];
+        sp.fill_given = true;
         sp.align = Some(cs[1]);
         i = 2;
     } else if !cs.is_empty() && "<>=^".contains(cs[0]) {
@@ -270,8 +269,8 @@ fn pad(sp: &Spec, sign: &str, body: &str, default_right: bool) -> String {
         return format!("{sign}{body}");
     }
     let n = sp.width - len;
-    let (align, fill) = if sp.zero && sp.align.is_none() {
-        ('=', '0')
+    let (align, fill) = if sp.zero && !sp.fill_given {
+        (sp.align.unwrap_or(if default_right { '=' } else { '<' }), '0')
     } else {
         (
             sp.align.unwrap_or(if default_right { '>' } else { '<' }),

@@ -989,7 +989,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         if t.flags.get() & CF_GETATTRIBUTE == 0 {
                             let shadow = match as_instance(obj) {
                                 Some(inst) => ops::instance_get(inst, name).is_some(),
-                                None => obj.is_kind(Kind::Class) || obj.is_kind(Kind::Module),
+                                None => obj.is_kind(Kind::Class) || obj.is_kind(Kind::Module) || obj.is_kind(Kind::Super),
                             };
                             if !shadow {
                                 if let Some(m) = ops::lookup_mro(t, name) {
@@ -1555,7 +1555,10 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             name: GcCell::new(vm::intern(&c.d.name)),
                             qualname: GcCell::new(new_str(&c.d.qualname)),
                             dict: GcCell::new(Value::NULL),
-                            doc: GcCell::new(Value::NONE),
+                            doc: GcCell::new(match &c.d.doc {
+                                Some(d) => new_str(d),
+                                None => Value::NONE,
+                            }),
                         });
                         push!(Value::obj(func));
                     }
@@ -1638,7 +1641,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                     }
                     Op::CHECK_EXC_MATCH => {
                         let t = pop!();
-                        let e = top!();
+                        let e = pop!();
                         let r = tri!(exc_match(e, t));
                         push!(Value::bool(r));
                     }

@@ -158,6 +158,8 @@ pub struct CodeData {
     /// Source line of each instruction.
     pub lines: Vec<u32>,
     pub firstline: u32,
+    /// Docstring of a function body, if any.
+    pub doc: Option<String>,
     pub argcount: u32,
     pub posonly: u32,
     pub kwonly: u32,

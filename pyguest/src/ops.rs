@@ -361,6 +361,14 @@ fn complex_binop(a: (f64, f64), b: (f64, f64), op: u32) -> PyResult<Value> {
 
 /// Numeric binary op on built-in numbers; NOT_IMPLEMENTED when not both numbers.
 pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
+    if (a == Value::TRUE || a == Value::FALSE) && (b == Value::TRUE || b == Value::FALSE) && matches!(op, binop::AND | binop::OR | binop::XOR) {
+        let (x, y) = (a == Value::TRUE, b == Value::TRUE);
+        return Ok(Value::bool(match op {
+            binop::AND => x & y,
+            binop::OR => x | y,
+            _ => x ^ y,
+        }));
+    }
     if let (Some(x), Some(y)) = (int_of(a), int_of(b)) {
         return int_binop(x, y, op);
     }
@@ -975,10 +983,14 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             };
         }
         if ak == Some(Kind::Float) || bk == Some(Kind::Float) {
-            if ak == Some(Kind::BigInt) {
+            let exact = |v: Value| int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
+            if exact(a) && exact(b) {
+                return Ok(ord_result(float_of(a).unwrap(), float_of(b).unwrap(), op));
+            }
+            if ak != Some(Kind::Float) {
                 return Ok(int_float_cmp(&big_of(a).unwrap(), float_of(b).unwrap(), op));
             }
-            if bk == Some(Kind::BigInt) {
+            if bk != Some(Kind::Float) {
                 return Ok(int_float_cmp(
                     &big_of(b).unwrap(),
                     float_of(a).unwrap(),
@@ -1959,6 +1971,12 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
         Some(Kind::Module) => {
             let m = as_module(obj).unwrap();
             if let Some(v) = m.dict.get(name)? {
+                return Ok(Some(v));
+            }
+            special_attr(obj, name)
+        }
+        Some(Kind::Super) => {
+            if let Some(v) = crate::builtins::super_getattr(as_super(obj).unwrap(), name)? {
                 return Ok(Some(v));
             }
             special_attr(obj, name)

@@ -31,6 +31,12 @@ classes! {
     staticmethod = "staticmethod"; super_ = "super"; none = "NoneType";
     notimpl = "NotImplementedType"; ellipsis = "ellipsis"; frame = "frame";
     dict_keys = "dict_keys"; dict_values = "dict_values"; dict_items = "dict_items";
+    range_iterator = "range_iterator"; list_iterator = "list_iterator"; tuple_iterator = "tuple_iterator";
+    str_iterator = "str_ascii_iterator"; dict_keyiterator = "dict_keyiterator";
+    dict_valueiterator = "dict_valueiterator"; dict_itemiterator = "dict_itemiterator";
+    set_iterator = "set_iterator"; enumerate = "enumerate"; zip = "zip"; map = "map"; filter = "filter";
+    reversed = "reversed"; list_reverseiterator = "list_reverseiterator";
+    callable_iterator = "callable_iterator"; bytes_iterator = "bytes_iterator";
     // exceptions
     BaseException = "BaseException"; Exception = "Exception"; ArithmeticError = "ArithmeticError";
     ZeroDivisionError = "ZeroDivisionError"; OverflowError = "OverflowError";
@@ -214,6 +220,8 @@ pub fn init() {
             .or(Some(object));
         let base = if c_id == C::bool_ {
             Some(vmm.classes[C::int as usize].get())
+        } else if (c_id as usize) >= C::range_iterator as usize && (c_id as usize) <= C::bytes_iterator as usize {
+            Some(vmm.classes[C::iterator as usize].get())
         } else {
             base
         };
@@ -294,12 +302,29 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
             Kind::Generator => cls(C::generator),
             Kind::Iter => {
                 let it = as_iter(v).unwrap();
-                match it.sub {
-                    IterKind::DictKeys if it.n.get() < 0 => cls(C::dict_keys),
-                    IterKind::DictValues if it.n.get() < 0 => cls(C::dict_values),
-                    IterKind::DictItems if it.n.get() < 0 => cls(C::dict_items),
-                    _ => cls(C::iterator),
-                }
+                let view = it.n.get() < 0;
+                cls(match it.sub {
+                    IterKind::DictKeys if view => C::dict_keys,
+                    IterKind::DictValues if view => C::dict_values,
+                    IterKind::DictItems if view => C::dict_items,
+                    IterKind::DictKeys => C::dict_keyiterator,
+                    IterKind::DictValues => C::dict_valueiterator,
+                    IterKind::DictItems => C::dict_itemiterator,
+                    IterKind::Seq if it.a.get().is_kind(Kind::Tuple) => C::tuple_iterator,
+                    IterKind::Seq => C::list_iterator,
+                    IterKind::Range => C::range_iterator,
+                    IterKind::Str => C::str_iterator,
+                    IterKind::Set => C::set_iterator,
+                    IterKind::Enumerate => C::enumerate,
+                    IterKind::Zip => C::zip,
+                    IterKind::Map => C::map,
+                    IterKind::Filter => C::filter,
+                    IterKind::Reversed if it.a.get().is_kind(Kind::List) => C::list_reverseiterator,
+                    IterKind::Reversed => C::reversed,
+                    IterKind::Callable => C::callable_iterator,
+                    IterKind::Bytes => C::bytes_iterator,
+                    IterKind::GetItem => C::iterator,
+                })
             }
             Kind::Property => cls(C::property),
             Kind::ClassMethod => cls(C::classmethod),
