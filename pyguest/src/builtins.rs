@@ -744,6 +744,7 @@ fn bi_chr(a: Args) -> PyResult<Value> {
 }
 
 fn int_base_str(v: Value, base: u32) -> PyResult<Value> {
+    let v = if as_instance(v).is_some() && ops::lookup_type(type_of(v), "__index__").is_some() { new_int(index_of(v)?) } else { v };
     let b = ops::big_of(v).ok_or_else(|| {
         type_error(format!(
             "'{}' object cannot be interpreted as an integer",
@@ -1772,6 +1773,35 @@ fn builtin_new(a: Args) -> PyResult<Value> {
                 return object_new(a);
             }
             Err(type_error(format!("cannot create '{name}' instances")))
+        }
+    }
+}
+
+fn parse_complex(s: &str) -> Option<(f64, f64)> {
+    let t = s.trim().trim_start_matches('(').trim_end_matches(')');
+    if !t.ends_with(['j', 'J']) {
+        return parse_float(t).map(|r| (r, 0.0));
+    }
+    let body = &t[..t.len() - 1];
+    // split at the last sign that is not part of an exponent
+    let bytes = body.as_bytes();
+    let mut split = None;
+    for i in (1..bytes.len()).rev() {
+        if (bytes[i] == b'+' || bytes[i] == b'-') && !matches!(bytes[i - 1], b'e' | b'E') {
+            split = Some(i);
+            break;
+        }
+    }
+    match split {
+        Some(i) => {
+            let re = parse_float(&body[..i])?;
+            let im_s = &body[i..];
+            let im = if im_s == "+" { 1.0 } else if im_s == "-" { -1.0 } else { parse_float(im_s)? };
+            Some((re, im))
+        }
+        None => {
+            let im = if body.is_empty() || body == "+" { 1.0 } else if body == "-" { -1.0 } else { parse_float(body)? };
+            Some((0.0, im))
         }
     }
 }
@@ -3492,6 +3522,15 @@ fn install_bytes_methods() {
             let p = (0..=b.len().saturating_sub(n.len()))
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
+        });
+        meth(c, "index", |a| {
+            let b = self_bytes(&a)?;
+            let n = match int_of(a.pos[1]) {
+                Some(i) => vec![i as u8],
+                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+            };
+            let p = (0..=b.len().saturating_sub(n.len())).find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+            p.map(|x| Value::small(x as i64)).ok_or_else(|| value_error("subsequence not found"))
         });
         meth(c, "startswith", |a| {
             let b = self_bytes(&a)?;
