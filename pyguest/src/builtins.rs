@@ -1636,11 +1636,9 @@ fn builtin_new(a: Args) -> PyResult<Value> {
             let re = rest.pos.first().copied().unwrap_or(Value::small(0));
             let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
             if let Some(s) = as_str(re) {
-                let t = s.s.trim().trim_end_matches(['j', 'J']);
-                return t
-                    .parse::<f64>()
-                    .map(|x| new_complex(0.0, x))
-                    .map_err(|_| value_error("complex() arg is a malformed string"));
+                return parse_complex(&s.s)
+                    .map(|(r, i)| new_complex(r, i))
+                    .ok_or_else(|| value_error("complex() arg is a malformed string"));
             }
             let (r1, i1) = match as_complex(re) {
                 Some(c) => (c.re, c.im),
@@ -3523,6 +3521,12 @@ fn install_bytes_methods() {
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
         });
+        meth(c, "isalpha", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()))) });
+        meth(c, "isdigit", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_digit()))) });
+        meth(c, "isalnum", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()))) });
+        meth(c, "isspace", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()))) });
+        meth(c, "isupper", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_uppercase()) && !b.iter().any(|x| x.is_ascii_lowercase()))) });
+        meth(c, "islower", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_lowercase()) && !b.iter().any(|x| x.is_ascii_uppercase()))) });
         meth(c, "index", |a| {
             let b = self_bytes(&a)?;
             let n = match int_of(a.pos[1]) {
@@ -4043,7 +4047,6 @@ fn install_misc_methods() {
             })
         }),
         ("__bool__", |a| Ok(Value::bool(truthy(payload(a.pos[0]))?))),
-        ("__str__", |a| ops::to_str(payload(a.pos[0]))),
     ];
     for c in [
         C::int,
