@@ -59,7 +59,15 @@ pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
     let consts = gc::alloc_array_from_slice(&consts);
     let names: Vec<Value> = unit.names.iter().map(|n| vm::intern(n)).collect();
     let names = gc::alloc_array_from_slice(&names);
-    let cache = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
+    let cache: Box<[Cell<u64>]> = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
+    let mut nsites = 0u64;
+    for (i, w) in unit.data.code.iter().enumerate() {
+        if crate::bytecode::decode(*w).0 == Op::LOAD_METHOD {
+            nsites += 1;
+            cache[i].set(nsites);
+        }
+    }
+    let icache = gc::alloc_array(3 * nsites as usize, Value::NULL);
     if std::env::var_os("PYGUEST_DIS").is_some() {
         eprintln!("{}", disassemble(unit));
     }
@@ -69,6 +77,7 @@ pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
         names,
         cache,
         free_frames: GcCell::new(Value::NULL),
+        icache,
         d: Box::new(unit.data.to_data()),
     })
 }
@@ -1064,6 +1073,19 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         let obj = top!();
                         let name = names.get(arg as usize);
                         let t = type_of(obj);
+                        let k = (code.cache[pc - 1].get() as usize - 1) * 3;
+                        let key = Value::small(
+                            (((vm().class_epoch.get() & 0xfff_ffff) << 33)
+                                | (as_instance(obj)
+                                    .map(|i| i.map.get() as u64 + 1)
+                                    .unwrap_or(0))) as i64,
+                        );
+                        let ic = code.icache;
+                        if ic.get(k) == Value::obj(t) && ic.get(k + 2) == key {
+                            regs.set(sp - 1, ic.get(k + 1));
+                            push!(obj);
+                            continue;
+                        }
                         let mut done = false;
                         if t.flags.get() & CF_GETATTRIBUTE == 0 {
                             let shadow = match as_instance(obj) {
@@ -1083,6 +1105,9 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                         regs.set(sp - 1, m);
                                         push!(obj);
                                         done = true;
+                                        ic.set(k, Value::obj(t));
+                                        ic.set(k + 1, m);
+                                        ic.set(k + 2, key);
                                     }
                                 }
                             }

@@ -188,6 +188,9 @@ pub struct CodeObj {
     pub cache: Box<[Cell<u64>]>,
     /// Recycled frames of this code (a list), or NULL.
     pub free_frames: GcCell<Value>,
+    /// Method caches of LOAD_METHOD sites: 3 slots each (class, method, epoch/map key);
+    /// `cache[pc]` of such a site holds its slot index + 1.
+    pub icache: Gc<Array<Value>>,
     #[gc(no_trace)]
     pub d: Box<CodeData>,
 }

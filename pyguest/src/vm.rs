@@ -119,6 +119,8 @@ pub struct Vm {
     /// Exceptions currently being handled (innermost last).
     pub handled: Root<ListObj>,
     pub recursion_limit: Cell<usize>,
+    /// Bumped whenever a class namespace changes (invalidates method caches).
+    pub class_epoch: Cell<u64>,
     pub depth: Cell<usize>,
     /// Nesting of the Rust-level interpreter loop (builtins calling back into Python).
     pub reentry: Cell<usize>,
@@ -190,6 +192,7 @@ pub fn init() {
         }]),
         handled: empty_list(),
         recursion_limit: Cell::new(1000),
+        class_epoch: Cell::new(0),
         depth: Cell::new(0),
         reentry: Cell::new(0),
         sys_path: empty_list(),
