@@ -272,6 +272,12 @@ pub fn install() {
         }
         Ok(new_string(s.trim_end_matches('\n').to_string()))
     });
+    def(b, "memoryview", |a| {
+        // minimal: a read-only byte view is modelled by a bytes copy
+        ops::bytes_like(a.pos[0])
+            .map(|v| new_bytes(v, false))
+            .ok_or_else(|| type_error("memoryview: a bytes-like object is required"))
+    });
     def(b, "open", |_| {
         Err(vm::exc(C::OSError, "open() is not supported by pyguest"))
     });
@@ -3544,6 +3550,34 @@ fn self_bytes(a: &Args) -> PyResult<Vec<u8>> {
         .ok_or_else(|| type_error("descriptor requires a bytes object"))
 }
 
+fn bytes_pad(a: Args, mode: u8) -> PyResult<Value> {
+    let b = self_bytes(&a)?;
+    let w = index_of(a.pos[1])? as usize;
+    let fill = a
+        .pos
+        .get(2)
+        .and_then(|&v| ops::bytes_like(v))
+        .and_then(|f| f.first().copied())
+        .unwrap_or(b' ');
+    let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+    if w <= b.len() {
+        return Ok(new_bytes(b, mutable));
+    }
+    let pad = w - b.len();
+    let (l, r) = match mode {
+        0 => (0, pad),
+        1 => (pad, 0),
+        _ => {
+            let l = pad / 2 + (pad & w & 1);
+            (l, pad - l)
+        }
+    };
+    let mut out = vec![fill; l];
+    out.extend_from_slice(&b);
+    out.extend(std::iter::repeat_n(fill, r));
+    Ok(new_bytes(out, mutable))
+}
+
 fn install_bytes_methods() {
     for c in [C::bytes, C::bytearray] {
         meth(c, "decode", |a| {
@@ -3638,6 +3672,35 @@ fn install_bytes_methods() {
             let p = (0..=b.len().saturating_sub(n.len()))
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
+        });
+        meth(c, "center", |a| bytes_pad(a, 2));
+        meth(c, "ljust", |a| bytes_pad(a, 0));
+        meth(c, "rjust", |a| bytes_pad(a, 1));
+        meth(c, "zfill", |a| {
+            let b = self_bytes(&a)?;
+            let w = index_of(a.pos[1])? as usize;
+            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+            if w <= b.len() {
+                return Ok(new_bytes(b, mutable));
+            }
+            let (sign, rest) = if b.first().is_some_and(|&c| c == b'+' || c == b'-') {
+                b.split_at(1)
+            } else {
+                (&b[..0], &b[..])
+            };
+            let mut out = sign.to_vec();
+            out.extend(std::iter::repeat_n(b'0', w - b.len()));
+            out.extend_from_slice(rest);
+            Ok(new_bytes(out, mutable))
+        });
+        meth(c, "title", |a| {
+            let b = self_bytes(&a)?;
+            let s: String = b.iter().map(|&c| c as char).collect();
+            let t = title_case(&s);
+            Ok(new_bytes(
+                t.chars().map(|c| c as u32 as u8).collect(),
+                payload(a.pos[0]).is_kind(Kind::ByteArray),
+            ))
         });
         meth(c, "isalpha", |a| {
             let b = self_bytes(&a)?;
@@ -3821,6 +3884,24 @@ fn install_bytes_methods() {
                 .collect(),
         };
         b.data().extend_from_slice(&extra);
+        Ok(Value::NONE)
+    });
+    meth(C::bytearray, "insert", |a| {
+        let b = as_bytearray(payload(a.pos[0])).unwrap();
+        let n = b.data().len() as i64;
+        let mut i = index_of(a.pos[1])?;
+        if i < 0 {
+            i = (i + n).max(0);
+        }
+        let x = index_of(a.pos[2])?;
+        if !(0..256).contains(&x) {
+            return Err(value_error("byte must be in range(0, 256)"));
+        }
+        b.data().insert(i.min(n) as usize, x as u8);
+        Ok(Value::NONE)
+    });
+    meth(C::bytearray, "reverse", |a| {
+        as_bytearray(payload(a.pos[0])).unwrap().data().reverse();
         Ok(Value::NONE)
     });
     meth(C::bytearray, "pop", |a| {

@@ -542,6 +542,18 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         (Some(Kind::Bytes), binop::MOD) => {
             let x = as_bytes(a).unwrap();
             let s: String = x.data().iter().map(|&c| c as char).collect();
+            // bytes arguments are inserted as latin-1 text, not as their repr
+            let conv = |v: Value| match bytes_like(v) {
+                Some(bv) => new_string(bv.iter().map(|&c| c as char).collect()),
+                None => v,
+            };
+            let b = match as_tuple_exact(b) {
+                Some(t) => {
+                    let items: ArgVec = t.as_slice().iter().map(|&v| conv(v)).collect();
+                    new_tuple(&items)
+                }
+                None => conv(b),
+            };
             let r = crate::format::percent_format(new_string(s), b)?;
             let rs = as_str(r).unwrap();
             return Ok(new_bytes(
