@@ -36,13 +36,6 @@ pub fn kwarg(a: &Args, name: &str) -> Option<Value> {
     None
 }
 
-fn no_kw(a: &Args, fname: &str) -> PyResult<()> {
-    if !a.kwnames.is_empty() {
-        return Err(type_error(format!("{fname}() takes no keyword arguments")));
-    }
-    Ok(())
-}
-
 fn nargs(a: &Args, min: usize, max: usize, fname: &str) -> PyResult<()> {
     let n = a.pos.len();
     if n < min || n > max {
@@ -518,7 +511,7 @@ pub fn sort_values(items: &mut ArgVec, key: Option<Value>, reverse: bool) -> PyR
     Ok(())
 }
 
-fn merge_sort(v: &mut Vec<usize>, lt: &mut dyn FnMut(usize, usize) -> bool) {
+fn merge_sort(v: &mut [usize], lt: &mut dyn FnMut(usize, usize) -> bool) {
     let n = v.len();
     if n < 2 {
         return;
@@ -2581,7 +2574,7 @@ fn install_str_methods() {
         str_pred(&a, |c| {
             c.is_ascii_digit()
                 || "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".contains(c)
-                || (c.is_numeric() && c.is_digit(10))
+                || (c.is_numeric() && c.is_ascii_digit())
                 || ('٠'..='٩').contains(&c)
         })
     });

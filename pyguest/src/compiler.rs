@@ -104,15 +104,12 @@ enum Block {
         brk: usize,
         cont: usize,
         is_for: bool,
-        depth: u32,
     },
     Finally {
         body: *const [Stmt],
         hlevel: usize,
     },
-    ExceptBody {
-        hlevel: usize,
-    },
+    ExceptBody,
     With {
         hlevel: usize,
     },
@@ -566,12 +563,10 @@ impl<'a> Compiler<'a> {
                 let brk = self.new_label();
                 self.bind(top);
                 self.cond_jump(&w.test, false, orelse)?;
-                let depth = self.u().depth;
                 self.u().blocks.push(Block::Loop {
                     brk,
                     cont: top,
                     is_for: false,
-                    depth,
                 });
                 self.stmts(&w.body)?;
                 self.u().blocks.pop();
@@ -593,12 +588,10 @@ impl<'a> Compiler<'a> {
                 self.jump(Op::FOR_ITER, end);
                 self.u().depth += 1;
                 self.store_target(&f.target)?;
-                let depth = self.u().depth;
                 self.u().blocks.push(Block::Loop {
                     brk,
                     cont: top,
                     is_for: true,
-                    depth,
                 });
                 self.stmts(&f.body)?;
                 self.u().blocks.pop();
@@ -755,9 +748,7 @@ impl<'a> Compiler<'a> {
     fn unwind_block(&mut self, b: Block, preserve_tos: bool, is_break_target: bool) -> CResult<()> {
         match b {
             Block::Loop { is_for, .. } => {
-                if is_for && is_break_target {
-                    self.emit(Op::POP_TOP, 0);
-                } else if is_for && !preserve_tos {
+                if is_for && (is_break_target || !preserve_tos) {
                     self.emit(Op::POP_TOP, 0);
                 }
             }
@@ -778,7 +769,7 @@ impl<'a> Compiler<'a> {
                 self.u().blocks = saved_blocks;
                 self.u().handlers = saved;
             }
-            Block::ExceptBody { .. } => {
+            Block::ExceptBody => {
                 self.emit(Op::POP_EXC_INFO, 0);
                 if preserve_tos {
                     self.emit(Op::ROT_TWO, 0);
@@ -870,7 +861,7 @@ impl<'a> Compiler<'a> {
         let cleanup = self.new_label();
         self.push_handler(cleanup);
         self.u().depth += 1;
-        self.u().blocks.push(Block::ExceptBody { hlevel });
+        self.u().blocks.push(Block::ExceptBody);
         self.stmts(&t.finalbody)?;
         self.u().blocks.pop();
         self.u().depth -= 1;
@@ -888,7 +879,6 @@ impl<'a> Compiler<'a> {
         let handler = self.new_label();
         let orelse = self.new_label();
         let end = self.new_label();
-        let hlevel = self.u().handlers.len();
         self.push_handler(handler);
         self.stmts(&t.body)?;
         self.u().handlers.pop();
@@ -912,7 +902,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::DUP_TOP, 0);
                 self.store_name(n.id.as_str());
             }
-            self.u().blocks.push(Block::ExceptBody { hlevel });
+            self.u().blocks.push(Block::ExceptBody);
             self.stmts(&h.body)?;
             self.u().blocks.pop();
             self.emit(Op::POP_EXC_INFO, 0);

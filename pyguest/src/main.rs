@@ -208,12 +208,7 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
     }
     let entries = interp::traceback_entries(e);
     let is_syntax = vm::isinstance_c(e, vm::C::SyntaxError);
-    if !entries.is_empty()
-        && !(is_syntax
-            && entries.iter().all(|x| x.2 == "<module>")
-            && depth == 0
-            && entries.is_empty())
-    {
+    if !entries.is_empty() {
         out.push_str("Traceback (most recent call last):\n");
         for (file, line, name) in &entries {
             out.push_str(&format!("  File \"{file}\", line {line}, in {name}\n"));

@@ -577,13 +577,6 @@ pub fn new_tuple(items: &[Value]) -> Value {
     }))
 }
 
-pub fn new_tuple_arr(arr: Gc<Array<Value>>) -> Value {
-    Value::obj(gc::alloc(TupleObj {
-        kind: Kind::Tuple,
-        items: arr,
-    }))
-}
-
 pub fn new_dict() -> Gc<DictObj> {
     gc::alloc(DictObj {
         kind: Kind::Dict,
@@ -654,13 +647,6 @@ pub fn new_iter(sub: IterKind, a: Value, b: Value, i: i64, n: i64, step: i64) ->
 }
 
 // ---------------------------------------------------------------- accessors
-
-impl StrObj {
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.s
-    }
-}
 
 impl ListObj {
     #[inline]
@@ -774,12 +760,6 @@ impl BytesObj {
     pub fn data(&self) -> &mut Vec<u8> {
         // SAFETY: single-threaded; callers never keep the reference across another access.
         unsafe { &mut *self.v.get() }
-    }
-}
-
-impl IterObj {
-    pub fn get_a(&self) -> Value {
-        self.a.get()
     }
 }
 

@@ -8,7 +8,7 @@ use crate::interp::{self, PyErr, PyResult};
 use crate::object::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
-use metatracer::gc::{self, Gc, GcCell};
+use metatracer::gc::{self, Gc};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -135,7 +135,7 @@ fn int_binop(a: i64, b: i64, op: u32) -> PyResult<Value> {
             if b == 0 {
                 return Err(vm::zero_div("integer division or modulo by zero"));
             }
-            a.checked_div_euclid(b).map(|_| a.div_floor(&b))
+            a.checked_div_euclid(b).map(|_| Integer::div_floor(&a, &b))
         }
         binop::MOD => {
             if b == 0 {
@@ -2493,10 +2493,6 @@ pub fn call(f: Value, args: &[Value]) -> PyResult<Value> {
     )
 }
 
-pub fn call_kw(f: Value, args: Args) -> PyResult<Value> {
-    interp::call_object(f, args)
-}
-
 /// Calls method `name` of `obj` with `args`.
 pub fn call_method(obj: Value, name: &str, args: &[Value]) -> PyResult<Value> {
     let m = getattr(obj, intern(name))?;
@@ -2768,7 +2764,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
             if c.flags.get() & CF_BUILTIN != 0 {
                 return Ok(o);
             }
-            Err(type_error("'type' object is not subscriptable".to_string()))
+            Err(type_error("'type' object is not subscriptable"))
         }
         _ => Err(type_error(format!(
             "'{}' object is not subscriptable",
@@ -3126,11 +3122,6 @@ pub fn next(it: Value) -> PyResult<Option<Value>> {
         "'{}' object is not an iterator",
         vm::type_name(it)
     )))
-}
-
-/// The class attribute cell type used by the interpreter for dict-backed values.
-pub fn new_gccell(v: Value) -> GcCell<Value> {
-    GcCell::new(v)
 }
 
 /// Keeps `vm` referenced for the docs of helpers above.

@@ -3,7 +3,7 @@
 //! Encoding (low bits decide):
 //! * `...1`   a small int, the value shifted left by one (63-bit signed range);
 //! * `..010`  an immediate constant: `None`, `False`, `True`, `NotImplemented`, `Ellipsis`,
-//!            and two interpreter-internal markers (`DUMMY` for deleted set slots);
+//!   and an interpreter-internal marker (`DUMMY` for deleted set slots);
 //! * `..000`  (non-zero) the plain address of a GC object whose first byte is its [`Kind`];
 //! * `0`      `NULL`: an unbound local, an empty slot, "no value" in internal protocols.
 //!
