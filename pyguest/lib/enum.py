@@ -136,8 +136,43 @@ def _find_new(classdict, member_type, bases):
     return member_type.__new__, False
 
 
+class _EnumDict(dict):
+    """Class-body namespace that resolves auto() as soon as it is assigned, so later lines of
+    the body (`ALL = A | B`) see plain values. Interpreters that ignore a custom
+    `__prepare__` mapping still work: EnumType.__new__ resolves leftover auto() objects."""
+
+    def __init__(self, bases):
+        super().__init__()
+        self._last_values = []
+        self._gen = None
+        for chain in bases:
+            for base in chain.__mro__:
+                if "_generate_next_value_" in base.__dict__:
+                    self._gen = base.__dict__["_generate_next_value_"]
+                    break
+            if self._gen is not None:
+                break
+
+    def __setitem__(self, key, value):
+        if key == "_generate_next_value_":
+            self._gen = value
+        elif not (_is_dunder(key) or _is_sunder(key) or _is_descriptor(value)):
+            if isinstance(value, auto):
+                if value.value is _AUTO_PENDING and self._gen is not None:
+                    gen = getattr(self._gen, "__func__", self._gen)
+                    value.value = gen(key, 1, len(self._last_values), self._last_values[:])
+                if value.value is not _AUTO_PENDING:
+                    value = value.value
+            self._last_values.append(value)
+        super().__setitem__(key, value)
+
+
 class EnumType(type):
     """Metaclass for Enum: turns the class body's plain attributes into members."""
+
+    @classmethod
+    def __prepare__(metacls, cls, bases, **kwds):
+        return _EnumDict(bases)
 
     def __new__(metacls, cls, bases, classdict, *, boundary=None, **kwds):
         if Enum is None:
