@@ -126,7 +126,11 @@ class ABCMeta(type):
         for reg in cls.__dict__.get("_abc_registry", ()):
             if subclass is reg or issubclass(subclass, reg):
                 return True
-        for sub in type.__subclasses__(cls):
+        try:
+            subs = type.__subclasses__(cls)
+        except (AttributeError, TypeError):
+            subs = ()
+        for sub in subs:
             if sub is not cls and issubclass(subclass, sub):
                 return True
         return False

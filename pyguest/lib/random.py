@@ -128,9 +128,13 @@ def _entropy_seed():
         import os
         return int.from_bytes(os.urandom(32), "big")
     except (ImportError, AttributeError, NotImplementedError, OSError):
+        pass
+    try:
         import time
         t = time.time()
         return int(t * 1000003) ^ id(t)
+    except (ImportError, AttributeError):
+        return id(object())
 
 
 # ----------------------------------------------------------------------------------------
