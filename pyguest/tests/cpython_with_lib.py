@@ -7,6 +7,7 @@ CPython's own modules that import the shadowed names (re, collections, ...) are 
 with the real stdlib, then the shadowed names are dropped from sys.modules, so only the test
 program sees pyguest's versions.
 """
+import importlib.machinery
 import os
 import runpy
 import sys
@@ -34,6 +35,20 @@ for name in list(sys.modules):
     if name.split(".")[0] in ours:
         del sys.modules[name]
 sys.path.insert(0, LIB)
+
+
+class _LibFirst:
+    """Meta-path finder placed before the frozen and built-in importers, so frozen stdlib
+    modules (abc, io, ...) are shadowed too."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.split(".")[0] not in ours:
+            return None
+        return importlib.machinery.PathFinder.find_spec(name, [LIB] if path is None else path)
+
+
+sys.meta_path.insert(0, _LibFirst)
 
 prog = sys.argv[1]
 sys.argv = sys.argv[1:]
