@@ -30,10 +30,11 @@ class IOBase:
     """Common stream behaviour: closing, context management, line iteration."""
 
     _closed = False
+    _closed_message = "I/O operation on closed file."
 
     def _check_open(self):
         if self._closed:
-            raise ValueError("I/O operation on closed file")
+            raise ValueError(self._closed_message)
 
     @property
     def closed(self):
@@ -197,6 +198,8 @@ class _Buffer:
 
 class StringIO(_Buffer, TextIOBase):
     """A text stream kept in memory."""
+
+    _closed_message = "I/O operation on closed file"
 
     def __init__(self, initial_value="", newline="\n"):
         if initial_value is not None and not isinstance(initial_value, str):

@@ -45,3 +45,9 @@ except TypeError as e:
 ba = bytearray(4)
 print(io.BytesIO(b"abcdef").readinto(ba), ba)
 print(isinstance(io.StringIO(), io.TextIOBase), isinstance(io.BytesIO(), io.BufferedIOBase), isinstance(io.StringIO(), io.IOBase), io.SEEK_SET, io.SEEK_CUR, io.SEEK_END)
+b = io.BytesIO(b"x")
+b.close()
+try:
+    b.read()
+except ValueError as e:
+    print("ValueError", e)
