@@ -59,7 +59,9 @@ impl<T: Trace> HasTypeInfo for T {
 #[repr(C)]
 pub struct Array<T> {
     len: usize,
-    _elems: [T; 0],
+    // `UnsafeCell`: elements are mutated through `&self` (`set`), so `&Array` must not be
+    // treated as read-only by the optimizer (without it, release builds reorder reads past writes).
+    _elems: [std::cell::UnsafeCell<T>; 0],
     _marker: PhantomData<T>,
 }
 
