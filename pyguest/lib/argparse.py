@@ -14,8 +14,12 @@ The help width is $COLUMNS - 2 (80 - 2 without it), as CPython computes it when 
 not a terminal. Needs `sys.argv`, `sys.exit`, `sys.stdout`/`sys.stderr`, `os.environ`.
 """
 
-import os as _os
 import sys as _sys
+
+try:
+    import os as _os
+except ImportError:
+    _os = None
 
 from textwrap import wrap as _wrap, fill as _fill
 
@@ -41,7 +45,7 @@ def _collapse_ws(text):
 def _terminal_width():
     try:
         return int(_os.environ["COLUMNS"])
-    except (KeyError, ValueError, AttributeError):
+    except (KeyError, ValueError, AttributeError, TypeError):
         return 80
 
 
@@ -1131,7 +1135,7 @@ class ArgumentParser(_AttributeHolder, _ActionsContainer):
                          argument_default=argument_default, conflict_handler=conflict_handler)
         if prog is None:
             argv = getattr(_sys, "argv", None) or [""]
-            prog = _os.path.basename(argv[0]) if hasattr(_os, "path") else argv[0]
+            prog = argv[0].rpartition("/")[2]
         self.prog = prog
         self.usage = usage
         self.epilog = epilog

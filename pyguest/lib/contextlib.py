@@ -35,11 +35,8 @@ class AbstractContextManager:
 
 
 class AbstractAsyncContextManager:
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, exc_type, exc_value, traceback):
-        return None
+    """Base class for asynchronous context managers (no async support in pyguest yet, so
+    only the name exists for isinstance checks and subclassing)."""
 
 
 class ContextDecorator:
@@ -135,14 +132,10 @@ class closing(AbstractContextManager):
 
 
 class aclosing(AbstractAsyncContextManager):
+    """Name only: needs async support."""
+
     def __init__(self, thing):
         self.thing = thing
-
-    async def __aenter__(self):
-        return self.thing
-
-    async def __aexit__(self, *exc_info):
-        await self.thing.aclose()
 
 
 class nullcontext(AbstractContextManager, AbstractAsyncContextManager):

@@ -90,10 +90,20 @@ def _set_state(y, state, custom):
     if isinstance(state, tuple) and len(state) == 2:
         state, slots = state
     if state:
-        y.__dict__.update(state)
+        _update_dict(y, state)
     if slots:
         for key, value in slots.items():
             setattr(y, key, value)
+
+
+def _update_dict(y, state):
+    """y.__dict__.update(state), also on interpreters whose __dict__ is a snapshot."""
+    d = y.__dict__
+    d.update(state)
+    live = y.__dict__
+    for key, value in state.items():
+        if key not in live:
+            object.__setattr__(y, key, value)
 
 
 def _reconstruct(x, memo, deep, rv):
@@ -119,7 +129,7 @@ def _reconstruct(x, memo, deep, rv):
             else:
                 slotstate = None
             if state is not None:
-                y.__dict__.update(state)
+                _update_dict(y, state)
             if slotstate is not None:
                 for key, value in slotstate.items():
                     setattr(y, key, value)

@@ -710,6 +710,8 @@ class IsoCalendarDate(tuple):
     def __repr__(self):
         return "datetime.IsoCalendarDate(year=%d, week=%d, weekday=%d)" % tuple(self)
 
+    __str__ = __repr__
+
 
 def _parse_isodate(s):
     """(year, month, day) from YYYY-MM-DD, YYYYMMDD, YYYY-Www-D or YYYYWwwD."""

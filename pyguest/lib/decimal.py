@@ -1377,6 +1377,8 @@ class DecimalTuple(tuple):
     def __repr__(self):
         return "DecimalTuple(sign=%r, digits=%r, exponent=%r)" % tuple(self)
 
+    __str__ = __repr__
+
 
 def _parse_into(self, text, context):
     """Fill self from a numeric string (the decimal spec's syntax, with underscores)."""

@@ -203,7 +203,7 @@ class Fraction:
         if isinstance(other, float):
             return inexact(float(self), other)
         if isinstance(other, complex):
-            return inexact(complex(self), other)
+            return inexact(complex(float(self)), other)
         if _is_rational(other):
             return exact(self, Fraction(other.numerator, other.denominator))
         return NotImplemented
@@ -214,7 +214,7 @@ class Fraction:
         if isinstance(other, float):
             return inexact(other, float(self))
         if isinstance(other, complex):
-            return inexact(other, complex(self))
+            return inexact(other, complex(float(self)))
         if _is_rational(other):
             return exact(Fraction(other.numerator, other.denominator), self)
         return NotImplemented

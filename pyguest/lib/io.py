@@ -166,8 +166,8 @@ class _Buffer:
     def readline(self, size=-1):
         self._check_open()
         nl = self._newline_char()
-        end = self._data.find(nl, self._pos)
-        end = len(self._data) if end < 0 else end + 1
+        end = self._data[self._pos:].find(nl)
+        end = len(self._data) if end < 0 else self._pos + end + 1
         if size is not None and size >= 0:
             end = min(end, self._pos + size)
         chunk = self._data[self._pos:end]
@@ -274,7 +274,8 @@ class BytesIO(_Buffer, BufferedIOBase):
 
     def readinto(self, buffer):
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        for k, byte in enumerate(data):
+            buffer[k] = byte
         return len(data)
 
     def __repr__(self):

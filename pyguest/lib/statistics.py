@@ -201,7 +201,7 @@ def _sqrt_of(ratio, T):
 def _fsum(values):
     f = getattr(math, "fsum", None)
     if f is not None:
-        return f(values)
+        return f(float(v) for v in values)
     T, total, count = _sum(float(v) for v in values)
     return float(total)
 
@@ -490,6 +490,8 @@ class LinearRegression(tuple):
 
     def __repr__(self):
         return "LinearRegression(slope=%r, intercept=%r)" % (self[0], self[1])
+
+    __str__ = __repr__
 
 
 def linear_regression(x, y, /, *, proportional=False):

@@ -135,8 +135,15 @@ def _bits_float(bits, exp_bits, man_bits):
     if expo == (1 << exp_bits) - 1:
         return sign * float("inf") if man == 0 else float("nan")
     if expo == 0:
-        return sign * _math.ldexp(man, 1 - bias - man_bits)
-    return sign * _math.ldexp(man + (1 << man_bits), expo - bias - man_bits)
+        return sign * _scaled_float(man, 1 - bias - man_bits)
+    return sign * _scaled_float(man + (1 << man_bits), expo - bias - man_bits)
+
+
+def _scaled_float(man, e):
+    """man * 2**e as a float, correctly rounded (exact int division, no ldexp)."""
+    if e >= 0:
+        return float(man << e)
+    return man / (1 << -e)
 
 
 _FLOAT_LAYOUT = {"e": (5, 10), "f": (8, 23), "d": (11, 52)}
@@ -204,20 +211,25 @@ class Struct:
         if len(values) != len(self._items):
             raise error("pack expected %d items for packing (got %d)"
                         % (len(self._items), len(values)))
-        out = bytearray(self.size)
+        chunks = []
+        pos = 0
         for (code, count, offset, size), value in zip(self._items, values):
+            if offset > pos:
+                chunks.append(b"\0" * (offset - pos))
             if code == "s":
                 data = _check_bytes_arg(code, value)[:count]
-                out[offset:offset + len(data)] = data
+                chunk = data + b"\0" * (count - len(data))
             elif code == "p":
                 data = _check_bytes_arg(code, value)[:max(count - 1, 0)]
-                if count:
-                    out[offset] = min(len(data), 255)
-                    out[offset + 1:offset + 1 + len(data)] = data
+                chunk = (bytes([min(len(data), 255)]) + data + b"\0" * (count - 1 - len(data))
+                         if count else b"")
             else:
-                out[offset:offset + size] = _pack_one(code, size, value, self._little,
-                                                      self._native)
-        return bytes(out)
+                chunk = _pack_one(code, size, value, self._little, self._native)
+            chunks.append(chunk)
+            pos = offset + len(chunk)
+        if self.size > pos:
+            chunks.append(b"\0" * (self.size - pos))
+        return b"".join(chunks)
 
     def pack_into(self, buffer, offset, *values):
         data = self.pack(*values)
@@ -227,7 +239,8 @@ class Struct:
             raise error("pack_into requires a buffer of at least %d bytes for packing %d "
                         "bytes at offset %d (actual buffer size is %d)"
                         % (len(data) + offset, len(data), offset, len(buffer)))
-        buffer[offset:offset + len(data)] = data
+        for k, byte in enumerate(data):
+            buffer[offset + k] = byte
 
     def unpack(self, buffer):
         data = bytes(buffer)

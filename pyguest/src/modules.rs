@@ -26,6 +26,25 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("string", include_str!("../lib/string.py")),
     ("heapq", include_str!("../lib/heapq.py")),
     ("bisect", include_str!("../lib/bisect.py")),
+    // Wider standard library (issue 5), plain Python, checked against CPython by
+    // pyguest/tests/check_lib_cpython.sh.
+    ("__future__", include_str!("../lib/__future__.py")),
+    ("abc", include_str!("../lib/abc.py")),
+    ("argparse", include_str!("../lib/argparse.py")),
+    ("contextlib", include_str!("../lib/contextlib.py")),
+    ("copy", include_str!("../lib/copy.py")),
+    ("dataclasses", include_str!("../lib/dataclasses.py")),
+    ("datetime", include_str!("../lib/datetime.py")),
+    ("decimal", include_str!("../lib/decimal.py")),
+    ("enum", include_str!("../lib/enum.py")),
+    ("fractions", include_str!("../lib/fractions.py")),
+    ("io", include_str!("../lib/io.py")),
+    ("json", include_str!("../lib/json.py")),
+    ("random", include_str!("../lib/random.py")),
+    ("statistics", include_str!("../lib/statistics.py")),
+    ("struct", include_str!("../lib/struct.py")),
+    ("textwrap", include_str!("../lib/textwrap.py")),
+    ("typing", include_str!("../lib/typing.py")),
 ];
 
 thread_local! {

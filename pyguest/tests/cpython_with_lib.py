@@ -25,12 +25,17 @@ for name in ("re", "collections", "functools", "itertools", "operator", "math", 
     except ImportError:
         pass
 
+# Core modules written for the interpreter itself (owned by the interpreter's code, checked by
+# its own tests) are not shadowed: CPython's runpy/pkgutil need the real ones.
+CORE = {"collections", "itertools", "functools", "operator", "string", "heapq", "bisect",
+        "__future__"}
 ours = set()
 for entry in os.listdir(LIB):
     if entry.endswith(".py"):
         ours.add(entry[:-3])
     elif os.path.isdir(os.path.join(LIB, entry)):
         ours.add(entry)
+ours -= CORE
 for name in list(sys.modules):
     if name.split(".")[0] in ours:
         del sys.modules[name]
