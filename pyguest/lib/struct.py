@@ -143,6 +143,10 @@ def _scaled_float(man, e):
     """man * 2**e as a float, correctly rounded (exact int division, no ldexp)."""
     if e >= 0:
         return float(man << e)
+    if e < -1000:
+        # Two power-of-two steps keep every operand inside the float range; the first is
+        # exact (man < 2**54), so only the last one rounds.
+        return (man / (1 << 1000)) / (1 << (-e - 1000))
     return man / (1 << -e)
 
 
