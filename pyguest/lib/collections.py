@@ -303,6 +303,20 @@ class Counter(dict):
                 result[elem] = count
         return result
 
+    def __pos__(self):
+        result = Counter()
+        for elem, count in self.items():
+            if count > 0:
+                result[elem] = count
+        return result
+
+    def __neg__(self):
+        result = Counter()
+        for elem, count in self.items():
+            if count < 0:
+                result[elem] = 0 - count
+        return result
+
     def __and__(self, other):
         result = Counter()
         for elem, count in self.items():

@@ -744,6 +744,7 @@ fn bi_chr(a: Args) -> PyResult<Value> {
 }
 
 fn int_base_str(v: Value, base: u32) -> PyResult<Value> {
+    let v = if as_instance(v).is_some() && ops::lookup_type(type_of(v), "__index__").is_some() { new_int(index_of(v)?) } else { v };
     let b = ops::big_of(v).ok_or_else(|| {
         type_error(format!(
             "'{}' object cannot be interpreted as an integer",
@@ -1635,11 +1636,9 @@ fn builtin_new(a: Args) -> PyResult<Value> {
             let re = rest.pos.first().copied().unwrap_or(Value::small(0));
             let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
             if let Some(s) = as_str(re) {
-                let t = s.s.trim().trim_end_matches(['j', 'J']);
-                return t
-                    .parse::<f64>()
-                    .map(|x| new_complex(0.0, x))
-                    .map_err(|_| value_error("complex() arg is a malformed string"));
+                return parse_complex(&s.s)
+                    .map(|(r, i)| new_complex(r, i))
+                    .ok_or_else(|| value_error("complex() arg is a malformed string"));
             }
             let (r1, i1) = match as_complex(re) {
                 Some(c) => (c.re, c.im),
@@ -1772,6 +1771,35 @@ fn builtin_new(a: Args) -> PyResult<Value> {
                 return object_new(a);
             }
             Err(type_error(format!("cannot create '{name}' instances")))
+        }
+    }
+}
+
+fn parse_complex(s: &str) -> Option<(f64, f64)> {
+    let t = s.trim().trim_start_matches('(').trim_end_matches(')');
+    if !t.ends_with(['j', 'J']) {
+        return parse_float(t).map(|r| (r, 0.0));
+    }
+    let body = &t[..t.len() - 1];
+    // split at the last sign that is not part of an exponent
+    let bytes = body.as_bytes();
+    let mut split = None;
+    for i in (1..bytes.len()).rev() {
+        if (bytes[i] == b'+' || bytes[i] == b'-') && !matches!(bytes[i - 1], b'e' | b'E') {
+            split = Some(i);
+            break;
+        }
+    }
+    match split {
+        Some(i) => {
+            let re = parse_float(&body[..i])?;
+            let im_s = &body[i..];
+            let im = if im_s == "+" { 1.0 } else if im_s == "-" { -1.0 } else { parse_float(im_s)? };
+            Some((re, im))
+        }
+        None => {
+            let im = if body.is_empty() || body == "+" { 1.0 } else if body == "-" { -1.0 } else { parse_float(body)? };
+            Some((0.0, im))
         }
     }
 }
@@ -3493,6 +3521,21 @@ fn install_bytes_methods() {
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
         });
+        meth(c, "isalpha", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()))) });
+        meth(c, "isdigit", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_digit()))) });
+        meth(c, "isalnum", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()))) });
+        meth(c, "isspace", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()))) });
+        meth(c, "isupper", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_uppercase()) && !b.iter().any(|x| x.is_ascii_lowercase()))) });
+        meth(c, "islower", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_lowercase()) && !b.iter().any(|x| x.is_ascii_uppercase()))) });
+        meth(c, "index", |a| {
+            let b = self_bytes(&a)?;
+            let n = match int_of(a.pos[1]) {
+                Some(i) => vec![i as u8],
+                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+            };
+            let p = (0..=b.len().saturating_sub(n.len())).find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+            p.map(|x| Value::small(x as i64)).ok_or_else(|| value_error("subsequence not found"))
+        });
         meth(c, "startswith", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(b.starts_with(
@@ -4004,7 +4047,6 @@ fn install_misc_methods() {
             })
         }),
         ("__bool__", |a| Ok(Value::bool(truthy(payload(a.pos[0]))?))),
-        ("__str__", |a| ops::to_str(payload(a.pos[0]))),
     ];
     for c in [
         C::int,

@@ -1294,7 +1294,7 @@ impl<'a> Compiler<'a> {
         }
         let argc = (params.posonlyargs.len() + params.args.len()) as u32;
         let firstline = self.line_of(start);
-        let unit = self.pop_unit(
+        let mut unit = self.pop_unit(
             name.to_string(),
             firstline,
             Some((
@@ -1304,6 +1304,13 @@ impl<'a> Compiler<'a> {
                 f,
             )),
         );
+        if let FuncBody::Stmts(b) = body {
+            if let Some(Stmt::Expr(e)) = b.first() {
+                if let Expr::StringLiteral(sl) = &*e.value {
+                    unit.data.doc = Some(sl.value.to_str().to_string());
+                }
+            }
+        }
         self.make_closure(unit, scope, flags)
     }
 

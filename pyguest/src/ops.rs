@@ -412,7 +412,17 @@ fn seq_repeat(items: &[Value], n: i64) -> Vec<Value> {
 /// Binary operation on built-in non-number types; NOT_IMPLEMENTED if unsupported.
 fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     let a = payload(a);
-    let b = payload(b);
+    let mut b = payload(b);
+    if op == binop::MUL && b.is_kind(Kind::Instance) && matches!(a.kind(), Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)) {
+        if lookup_type(type_of(b), "__index__").is_some() {
+            b = new_int(index_of(b)?);
+        }
+    }
+    if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR) && a.is_kind(Kind::Iter) {
+        if let Some(sa) = crate::builtins::view_to_set(a)? {
+            return crate::builtins::set_binop(sa, b, op);
+        }
+    }
     let r = num_binop(a, b, op)?;
     if r != Value::NOT_IMPLEMENTED {
         return Ok(r);
@@ -1361,13 +1371,30 @@ pub fn str_repr(s: &str) -> String {
 
 fn is_printable(c: char) -> bool {
     let n = c as u32;
-    !((0x80..0xa0).contains(&n)
-        || n == 0xad
-        || (0xd800..0xe000).contains(&n)
-        || n == 0x2028
-        || n == 0x2029
-        || n == 0xfeff
-        || (0xfff0..0xfffe).contains(&n))
+    const NON: &[(u32, u32)] = &[
+        (0x80, 0xa0),
+        (0xad, 0xad),
+        (0x600, 0x605),
+        (0x61c, 0x61c),
+        (0x6dd, 0x6dd),
+        (0x70f, 0x70f),
+        (0x1680, 0x1680),
+        (0x180e, 0x180e),
+        (0x2000, 0x200f),
+        (0x2028, 0x202f),
+        (0x205f, 0x2064),
+        (0x2066, 0x206f),
+        (0x3000, 0x3000),
+        (0xd800, 0xf8ff),
+        (0xfeff, 0xfeff),
+        (0xfff0, 0xfffb),
+        (0xfffe, 0xffff),
+        (0x110bd, 0x110bd),
+        (0x1d173, 0x1d17a),
+        (0xe0000, 0xe0fff),
+        (0xf0000, 0x10ffff),
+    ];
+    !NON.iter().any(|&(a, b)| n >= a && n <= b)
 }
 
 pub fn bytes_repr(b: &[u8], prefix: &str) -> String {
@@ -1959,10 +1986,10 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                     _ => d,
                 }));
             }
-            // metaclass attributes
+            // metaclass attributes (type's methods such as mro())
             let meta = type_of(obj);
-            if !Gc::ptr_eq(meta, cls(C::type_)) {
-                if let Some(d) = lookup_mro(meta, name) {
+            if let Some(d) = lookup_mro(meta, name) {
+                if !(Gc::ptr_eq(meta, cls(C::type_)) && as_str(name).is_some_and(|s| s.s.starts_with("__"))) {
                     return bind_descr(d, obj, meta).map(Some);
                 }
             }
