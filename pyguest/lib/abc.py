@@ -81,6 +81,12 @@ class ABCMeta(type):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        try:
+            cls.__bases__
+        except AttributeError:
+            # Degraded: the interpreter cannot create instances of a Python metaclass yet;
+            # make a plain class (no abstract-method checks, no virtual subclasses).
+            return type(name, bases, dict(namespace))
         cls.__abstractmethods__ = _compute_abstracts(cls)
         cls._abc_registry = []
         return cls

@@ -155,8 +155,14 @@ class _AnyMeta(type):
         return super().__repr__()
 
 
-class Any(metaclass=_AnyMeta):
-    """Special type compatible with every type."""
+try:
+    class Any(metaclass=_AnyMeta):
+        """Special type compatible with every type."""
+    Any.__name__
+except (TypeError, AttributeError):
+    # Degraded: the interpreter cannot create classes with a Python metaclass.
+    class Any:
+        """Special type compatible with every type."""
 
 
 def _no_params(self, parameters):
@@ -390,8 +396,36 @@ CT_co = TypeVar("CT_co", covariant=True, bound=type)
 # ----------------------------------------------------------------------------------------
 # Generic aliases
 
+def _looks_like_class_creation(args, kwargs):
+    return (len(args) == 3 and isinstance(args[0], str) and isinstance(args[1], tuple)
+            and isinstance(args[2], dict))
+
+
+def _create_class_without_pep560(name, bases, ns, kwargs):
+    """Used when an interpreter without __mro_entries__ support calls an alias's type as
+    the metaclass of `class Box(Generic[T])`: resolve the bases as PEP 560 would."""
+    resolved = []
+    for b in bases:
+        if not isinstance(b, type) and hasattr(b, "__mro_entries__"):
+            resolved.extend(b.__mro_entries__(bases))
+        else:
+            resolved.append(b)
+    ns = dict(ns)
+    ns["__orig_bases__"] = bases
+    meta = type
+    for b in resolved:
+        if isinstance(b, type) and issubclass(type(b), meta):
+            meta = type(b)
+    return meta(name, tuple(resolved), ns, **kwargs)
+
+
 class _GenericAlias:
     """A subscripted generic: List[int], Box[T], ClassVar[int], ..."""
+
+    def __new__(cls, *args, **kwargs):
+        if _looks_like_class_creation(args, kwargs):
+            return _create_class_without_pep560(args[0], args[1], args[2], kwargs)
+        return object.__new__(cls)
 
     def __init__(self, origin, args, *, name=None, inst=True):
         if not isinstance(args, tuple):
@@ -604,6 +638,11 @@ class _LazyOrigin:
 class _SpecialGenericAlias:
     """An unsubscripted alias such as typing.List: isinstance works, subscripting builds a
     _GenericAlias with the builtin/ABC origin."""
+
+    def __new__(cls, *args, **kwargs):
+        if _looks_like_class_creation(args, kwargs):
+            return _create_class_without_pep560(args[0], args[1], args[2], kwargs)
+        return object.__new__(cls)
 
     def __init__(self, origin, nparams, *, inst=True, name=None, defaults=()):
         self._lazy = _LazyOrigin(origin)
@@ -846,24 +885,33 @@ class _ProtocolMeta(_ABCMeta):
         return super().__subclasscheck__(other)
 
 
-class Protocol(Generic, metaclass=_ProtocolMeta):
-    """Base class for structural (duck-typed) protocol classes."""
+def _protocol_init_subclass(cls, *args, **kwargs):
+    super(Protocol, cls).__init_subclass__(*args, **kwargs)
+    if not cls.__dict__.get("_is_protocol", False):
+        cls._is_protocol = any(b is Protocol or
+                               (isinstance(b, _GenericAlias) and b.__origin__ is Protocol)
+                               for b in cls.__dict__.get("__orig_bases__", cls.__bases__))
 
-    __slots__ = ()
-    _is_protocol = True
-    _is_runtime_protocol = False
 
-    def __init_subclass__(cls, *args, **kwargs):
-        super().__init_subclass__(*args, **kwargs)
-        if not cls.__dict__.get("_is_protocol", False):
-            cls._is_protocol = any(b is Protocol or
-                                   (isinstance(b, _GenericAlias) and b.__origin__ is Protocol)
-                                   for b in cls.__dict__.get("__orig_bases__", cls.__bases__))
+def _protocol_new(cls, *args, **kwargs):
+    if getattr(cls, "_is_protocol", False):
+        raise TypeError("Protocols cannot be instantiated")
+    return object.__new__(cls)
 
-    def __new__(cls, *args, **kwargs):
-        if getattr(cls, "_is_protocol", False):
-            raise TypeError("Protocols cannot be instantiated")
-        return object.__new__(cls)
+
+_PROTOCOL_NS = {"__slots__": (), "_is_protocol": True, "_is_runtime_protocol": False,
+                "__init_subclass__": classmethod(_protocol_init_subclass),
+                "__new__": staticmethod(_protocol_new), "__module__": "typing",
+                "__doc__": "Base class for structural (duck-typed) protocol classes.",
+                "__qualname__": "Protocol"}
+
+try:
+    Protocol = _ProtocolMeta("Protocol", (Generic,), dict(_PROTOCOL_NS))
+    Protocol.__mro__
+except (TypeError, AttributeError):
+    # Degraded: no Python metaclasses; Protocol classes work as plain base classes and
+    # isinstance() against them is nominal.
+    Protocol = type("Protocol", (Generic,), dict(_PROTOCOL_NS))
 
 
 def runtime_checkable(cls):
@@ -876,8 +924,12 @@ def runtime_checkable(cls):
 
 
 def _make_supports(name, method):
-    cls = _ProtocolMeta(name, (Protocol,), {method: lambda self: None, "__module__": "typing",
-                                            "_is_protocol": True})
+    ns = {method: lambda self: None, "__module__": "typing", "_is_protocol": True}
+    try:
+        cls = _ProtocolMeta(name, (Protocol,), ns)
+        cls.__mro__
+    except (TypeError, AttributeError):
+        cls = type(name, (Protocol,), ns)
     cls._is_runtime_protocol = True
     return cls
 
