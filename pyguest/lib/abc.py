@@ -85,8 +85,11 @@ class ABCMeta(type):
             cls.__bases__
         except AttributeError:
             # Degraded: the interpreter cannot create instances of a Python metaclass yet;
-            # make a plain class (no abstract-method checks, no virtual subclasses).
-            return type(name, bases, dict(namespace))
+            # make a plain class (abstract methods are recorded but not enforced, no
+            # virtual subclasses).
+            plain = type(name, bases, dict(namespace))
+            plain.__abstractmethods__ = _compute_abstracts(plain)
+            return plain
         cls.__abstractmethods__ = _compute_abstracts(cls)
         cls._abc_registry = []
         return cls
