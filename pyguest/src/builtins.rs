@@ -2681,7 +2681,36 @@ fn install_str_methods() {
     meth(S, "partition", |a| partition(a, false));
     meth(S, "rpartition", |a| partition(a, true));
     meth(S, "encode", |a| {
-        Ok(new_bytes(self_str(&a)?.s.as_bytes().to_vec(), false))
+        let s = self_str(&a)?;
+        let enc = arg_or_kw(&a, 1, "encoding").map(str_of).transpose()?.unwrap_or_else(|| "utf-8".into()).to_lowercase().replace('_', "-");
+        let errors = arg_or_kw(&a, 2, "errors").map(str_of).transpose()?.unwrap_or_else(|| "strict".into());
+        let limit = match enc.as_str() {
+            "utf-8" | "utf8" => return Ok(new_bytes(s.s.as_bytes().to_vec(), false)),
+            "ascii" | "us-ascii" => 128u32,
+            "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => 256u32,
+            _ => return Err(vm::exc(C::LookupError, format!("unknown encoding: {enc}"))),
+        };
+        let mut out = Vec::new();
+        for (i, c) in s.s.chars().enumerate() {
+            if (c as u32) < limit {
+                out.push(c as u32 as u8);
+            } else {
+                match errors.as_str() {
+                    "replace" => out.push(b'?'),
+                    "ignore" => {}
+                    _ => {
+                        let e = vm::new_exception(cls(C::UnicodeEncodeError), &[new_string(enc.clone()), a.pos[0], Value::small(i as i64), Value::small(i as i64 + 1), new_str("ordinal not in range")]);
+                        if let Some(inst) = as_instance(e) {
+                            ops::instance_set(inst, intern("start"), Value::small(i as i64));
+                            ops::instance_set(inst, intern("end"), Value::small(i as i64 + 1));
+                            ops::instance_set(inst, intern("reason"), new_str("ordinal not in range"));
+                        }
+                        return Err(PyErr(e));
+                    }
+                }
+            }
+        }
+        Ok(new_bytes(out, false))
     });
     meth(S, "expandtabs", |a| {
         let s = self_str(&a)?;
@@ -3481,6 +3510,30 @@ fn install_bytes_methods() {
     for c in [C::bytes, C::bytearray] {
         meth(c, "decode", |a| {
             let b = self_bytes(&a)?;
+            let enc = arg_or_kw(&a, 1, "encoding").map(str_of).transpose()?.unwrap_or_else(|| "utf-8".into()).to_lowercase().replace('_', "-");
+            let errors = arg_or_kw(&a, 2, "errors").map(str_of).transpose()?.unwrap_or_else(|| "strict".into());
+            match enc.as_str() {
+                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => return Ok(new_string(b.iter().map(|&x| x as char).collect())),
+                "ascii" if b.iter().all(|x| x.is_ascii()) => return Ok(new_string(b.iter().map(|&x| x as char).collect())),
+                _ => {}
+            }
+            if errors == "replace" {
+                return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
+            }
+            if errors == "ignore" {
+                return Ok(new_string(String::from_utf8_lossy(&b).replace('\u{fffd}', "")));
+            }
+            if let Err(e) = std::str::from_utf8(&b) {
+                let start = e.valid_up_to();
+                let reason = if e.error_len().is_none() { "unexpected end of data" } else { "invalid start byte" };
+                let ex = vm::new_exception(cls(C::UnicodeDecodeError), &[new_str("utf-8"), new_bytes(b.clone(), false), Value::small(start as i64), Value::small(start as i64 + 1), new_str(reason)]);
+                if let Some(inst) = as_instance(ex) {
+                    ops::instance_set(inst, intern("start"), Value::small(start as i64));
+                    ops::instance_set(inst, intern("end"), Value::small(start as i64 + 1));
+                    ops::instance_set(inst, intern("reason"), new_str(reason));
+                }
+                return Err(PyErr(ex));
+            }
             match String::from_utf8(b) {
                 Ok(s) => Ok(new_string(s)),
                 Err(e) => Err(vm::exc(C::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte", e.as_bytes()[e.utf8_error().valid_up_to()], e.utf8_error().valid_up_to()))),
@@ -3802,6 +3855,27 @@ fn install_type_methods() {
         }))
     });
     meth(E, "with_traceback", |a| Ok(a.pos[0]));
+    meth(C::UnicodeDecodeError, "__str__", |a| {
+        let args = exc_args(a.pos[0]);
+        if args.len() < 5 {
+            return Ok(new_string(args.first().map(|&x| str_of(x)).transpose()?.unwrap_or_default()));
+        }
+        let b = ops::bytes_like(args[1]).unwrap_or_default();
+        let st = int_of(args[2]).unwrap_or(0) as usize;
+        Ok(new_string(format!("'{}' codec can't decode byte 0x{:02x} in position {}: {}", str_of(args[0])?, b.get(st).copied().unwrap_or(0), st, str_of(args[4])?)))
+    });
+    meth(C::UnicodeEncodeError, "__str__", |a| {
+        let args = exc_args(a.pos[0]);
+        if args.len() < 5 {
+            return Ok(new_string(args.first().map(|&x| str_of(x)).transpose()?.unwrap_or_default()));
+        }
+        let s = str_of(args[1])?;
+        let st = int_of(args[2]).unwrap_or(0) as usize;
+        let c = s.chars().nth(st).unwrap_or('?');
+        let lim = if str_of(args[0])?.contains("ascii") { 128 } else { 256 };
+        let cs = if (c as u32) < 0x100 { format!("\\x{:02x}", c as u32) } else { format!("\\u{:04x}", c as u32) };
+        Ok(new_string(format!("'{}' codec can't encode character '{}' in position {}: {}({})", str_of(args[0])?, cs, st, str_of(args[4])?, lim)))
+    });
     meth(E, "add_note", |a| {
         let inst = as_instance(a.pos[0]).unwrap();
         let key = intern("__notes__");

@@ -33,7 +33,14 @@ pub fn float_repr(f: f64) -> String {
         };
     }
     let neg = f < 0.0;
-    let (digits, exp) = sci_parts(&format!("{:e}", f.abs()));
+    let (short, _) = sci_parts(&format!("{:e}", f.abs()));
+    // same length, correctly rounded (ties to even like CPython's repr)
+    let cr = format!("{:.*e}", short.len() - 1, f.abs());
+    let (digits, exp) = if cr.parse::<f64>().ok() == Some(f.abs()) {
+        sci_parts(&cr)
+    } else {
+        sci_parts(&format!("{:e}", f.abs()))
+    };
     let mut out = String::new();
     if neg {
         out.push('-');

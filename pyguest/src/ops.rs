@@ -2740,6 +2740,24 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
         Some(Kind::Dict) => as_dict_exact(o).unwrap().set_item(k, v),
         Some(Kind::ByteArray) => {
             let b = as_bytearray(o).unwrap();
+            if let Some(s) = as_slice(k) {
+                let new = match bytes_like(v) {
+                    Some(x) => x,
+                    None => crate::builtins::seq_items(v)?.iter().map(|&x| int_of(x).unwrap_or(0) as u8).collect(),
+                };
+                let (start, stop, step, _) = slice_indices(s, b.data().len())?;
+                if step == 1 {
+                    let stop = stop.max(start) as usize;
+                    b.data().splice(start as usize..stop, new);
+                    return Ok(());
+                }
+                let mut i = start;
+                for x in new {
+                    b.data()[i as usize] = x;
+                    i += step;
+                }
+                return Ok(());
+            }
             let i = index_of(k)?;
             let j = norm_index(i, b.data().len(), "bytearray")?;
             let x = index_of(v)?;
@@ -2773,6 +2791,19 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
 /// `del o[k]`.
 pub fn delitem(o: Value, k: Value) -> PyResult<()> {
     match o.kind() {
+        Some(Kind::ByteArray) => {
+            let b = as_bytearray(o).unwrap();
+            let n = b.data().len();
+            let idx: Vec<usize> = if let Some(s) = as_slice(k) {
+                let (start, _, step, count) = slice_indices(s, n)?;
+                (0..count).map(|c| (start + c as i64 * step) as usize).collect()
+            } else {
+                vec![norm_index(index_of(k)?, n, "bytearray")?]
+            };
+            let data: Vec<u8> = b.data().iter().enumerate().filter(|(i, _)| !idx.contains(i)).map(|(_, &x)| x).collect();
+            *b.data() = data;
+            Ok(())
+        }
         Some(Kind::List) => {
             let l = as_list_exact(o).unwrap();
             if let Some(s) = as_slice(k) {
