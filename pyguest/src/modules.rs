@@ -31,6 +31,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("__future__", include_str!("../lib/__future__.py")),
     ("abc", include_str!("../lib/abc.py")),
     ("argparse", include_str!("../lib/argparse.py")),
+    ("array", include_str!("../lib/array.py")),
     ("contextlib", include_str!("../lib/contextlib.py")),
     ("copy", include_str!("../lib/copy.py")),
     ("dataclasses", include_str!("../lib/dataclasses.py")),
