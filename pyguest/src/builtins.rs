@@ -250,7 +250,7 @@ pub fn install() {
     def(b, "vars", bi_vars);
     def(b, "dir", bi_dir);
     def(b, "globals", |_| {
-        Ok(Value::obj(interp::current_frame().unwrap().globals))
+        Ok(Value::obj(interp::current_frame().unwrap().globals()))
     });
     def(b, "locals", bi_locals);
     def(b, "format", |a| {
@@ -744,7 +744,11 @@ fn bi_chr(a: Args) -> PyResult<Value> {
 }
 
 fn int_base_str(v: Value, base: u32) -> PyResult<Value> {
-    let v = if as_instance(v).is_some() && ops::lookup_type(type_of(v), "__index__").is_some() { new_int(index_of(v)?) } else { v };
+    let v = if as_instance(v).is_some() && ops::lookup_type(type_of(v), "__index__").is_some() {
+        new_int(index_of(v)?)
+    } else {
+        v
+    };
     let b = ops::big_of(v).ok_or_else(|| {
         type_error(format!(
             "'{}' object cannot be interpreted as an integer",
@@ -917,8 +921,8 @@ fn bi_vars(a: Args) -> PyResult<Value> {
 
 fn bi_locals(_a: Args) -> PyResult<Value> {
     let f = interp::current_frame().unwrap();
-    if !f.ns.is_null() && f.code.d.flags & CO_NAMESPACE != 0 {
-        return Ok(f.ns);
+    if !f.ns().is_null() && f.code.d.flags & CO_NAMESPACE != 0 {
+        return Ok(f.ns());
     }
     let d = new_dict();
     let code = f.code;
@@ -1794,11 +1798,23 @@ fn parse_complex(s: &str) -> Option<(f64, f64)> {
         Some(i) => {
             let re = parse_float(&body[..i])?;
             let im_s = &body[i..];
-            let im = if im_s == "+" { 1.0 } else if im_s == "-" { -1.0 } else { parse_float(im_s)? };
+            let im = if im_s == "+" {
+                1.0
+            } else if im_s == "-" {
+                -1.0
+            } else {
+                parse_float(im_s)?
+            };
             Some((re, im))
         }
         None => {
-            let im = if body.is_empty() || body == "+" { 1.0 } else if body == "-" { -1.0 } else { parse_float(body)? };
+            let im = if body.is_empty() || body == "+" {
+                1.0
+            } else if body == "-" {
+                -1.0
+            } else {
+                parse_float(body)?
+            };
             Some((0.0, im))
         }
     }
@@ -2682,8 +2698,16 @@ fn install_str_methods() {
     meth(S, "rpartition", |a| partition(a, true));
     meth(S, "encode", |a| {
         let s = self_str(&a)?;
-        let enc = arg_or_kw(&a, 1, "encoding").map(str_of).transpose()?.unwrap_or_else(|| "utf-8".into()).to_lowercase().replace('_', "-");
-        let errors = arg_or_kw(&a, 2, "errors").map(str_of).transpose()?.unwrap_or_else(|| "strict".into());
+        let enc = arg_or_kw(&a, 1, "encoding")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "utf-8".into())
+            .to_lowercase()
+            .replace('_', "-");
+        let errors = arg_or_kw(&a, 2, "errors")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "strict".into());
         let limit = match enc.as_str() {
             "utf-8" | "utf8" => return Ok(new_bytes(s.s.as_bytes().to_vec(), false)),
             "ascii" | "us-ascii" => 128u32,
@@ -2699,11 +2723,24 @@ fn install_str_methods() {
                     "replace" => out.push(b'?'),
                     "ignore" => {}
                     _ => {
-                        let e = vm::new_exception(cls(C::UnicodeEncodeError), &[new_string(enc.clone()), a.pos[0], Value::small(i as i64), Value::small(i as i64 + 1), new_str("ordinal not in range")]);
+                        let e = vm::new_exception(
+                            cls(C::UnicodeEncodeError),
+                            &[
+                                new_string(enc.clone()),
+                                a.pos[0],
+                                Value::small(i as i64),
+                                Value::small(i as i64 + 1),
+                                new_str("ordinal not in range"),
+                            ],
+                        );
                         if let Some(inst) = as_instance(e) {
                             ops::instance_set(inst, intern("start"), Value::small(i as i64));
                             ops::instance_set(inst, intern("end"), Value::small(i as i64 + 1));
-                            ops::instance_set(inst, intern("reason"), new_str("ordinal not in range"));
+                            ops::instance_set(
+                                inst,
+                                intern("reason"),
+                                new_str("ordinal not in range"),
+                            );
                         }
                         return Err(PyErr(e));
                     }
@@ -3510,23 +3547,50 @@ fn install_bytes_methods() {
     for c in [C::bytes, C::bytearray] {
         meth(c, "decode", |a| {
             let b = self_bytes(&a)?;
-            let enc = arg_or_kw(&a, 1, "encoding").map(str_of).transpose()?.unwrap_or_else(|| "utf-8".into()).to_lowercase().replace('_', "-");
-            let errors = arg_or_kw(&a, 2, "errors").map(str_of).transpose()?.unwrap_or_else(|| "strict".into());
+            let enc = arg_or_kw(&a, 1, "encoding")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "utf-8".into())
+                .to_lowercase()
+                .replace('_', "-");
+            let errors = arg_or_kw(&a, 2, "errors")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "strict".into());
             match enc.as_str() {
-                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => return Ok(new_string(b.iter().map(|&x| x as char).collect())),
-                "ascii" if b.iter().all(|x| x.is_ascii()) => return Ok(new_string(b.iter().map(|&x| x as char).collect())),
+                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => {
+                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
+                }
+                "ascii" if b.iter().all(|x| x.is_ascii()) => {
+                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
+                }
                 _ => {}
             }
             if errors == "replace" {
                 return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
             }
             if errors == "ignore" {
-                return Ok(new_string(String::from_utf8_lossy(&b).replace('\u{fffd}', "")));
+                return Ok(new_string(
+                    String::from_utf8_lossy(&b).replace('\u{fffd}', ""),
+                ));
             }
             if let Err(e) = std::str::from_utf8(&b) {
                 let start = e.valid_up_to();
-                let reason = if e.error_len().is_none() { "unexpected end of data" } else { "invalid start byte" };
-                let ex = vm::new_exception(cls(C::UnicodeDecodeError), &[new_str("utf-8"), new_bytes(b.clone(), false), Value::small(start as i64), Value::small(start as i64 + 1), new_str(reason)]);
+                let reason = if e.error_len().is_none() {
+                    "unexpected end of data"
+                } else {
+                    "invalid start byte"
+                };
+                let ex = vm::new_exception(
+                    cls(C::UnicodeDecodeError),
+                    &[
+                        new_str("utf-8"),
+                        new_bytes(b.clone(), false),
+                        Value::small(start as i64),
+                        Value::small(start as i64 + 1),
+                        new_str(reason),
+                    ],
+                );
                 if let Some(inst) = as_instance(ex) {
                     ops::instance_set(inst, intern("start"), Value::small(start as i64));
                     ops::instance_set(inst, intern("end"), Value::small(start as i64 + 1));
@@ -3574,20 +3638,54 @@ fn install_bytes_methods() {
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
         });
-        meth(c, "isalpha", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()))) });
-        meth(c, "isdigit", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_digit()))) });
-        meth(c, "isalnum", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()))) });
-        meth(c, "isspace", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()))) });
-        meth(c, "isupper", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_uppercase()) && !b.iter().any(|x| x.is_ascii_lowercase()))) });
-        meth(c, "islower", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_lowercase()) && !b.iter().any(|x| x.is_ascii_uppercase()))) });
+        meth(c, "isalpha", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()),
+            ))
+        });
+        meth(c, "isdigit", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_digit()),
+            ))
+        });
+        meth(c, "isalnum", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()),
+            ))
+        });
+        meth(c, "isspace", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()),
+            ))
+        });
+        meth(c, "isupper", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.iter().any(|x| x.is_ascii_uppercase())
+                    && !b.iter().any(|x| x.is_ascii_lowercase()),
+            ))
+        });
+        meth(c, "islower", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.iter().any(|x| x.is_ascii_lowercase())
+                    && !b.iter().any(|x| x.is_ascii_uppercase()),
+            ))
+        });
         meth(c, "index", |a| {
             let b = self_bytes(&a)?;
             let n = match int_of(a.pos[1]) {
                 Some(i) => vec![i as u8],
                 None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
             };
-            let p = (0..=b.len().saturating_sub(n.len())).find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
-            p.map(|x| Value::small(x as i64)).ok_or_else(|| value_error("subsequence not found"))
+            let p = (0..=b.len().saturating_sub(n.len()))
+                .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+            p.map(|x| Value::small(x as i64))
+                .ok_or_else(|| value_error("subsequence not found"))
         });
         meth(c, "startswith", |a| {
             let b = self_bytes(&a)?;
@@ -3858,23 +3956,54 @@ fn install_type_methods() {
     meth(C::UnicodeDecodeError, "__str__", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {
-            return Ok(new_string(args.first().map(|&x| str_of(x)).transpose()?.unwrap_or_default()));
+            return Ok(new_string(
+                args.first()
+                    .map(|&x| str_of(x))
+                    .transpose()?
+                    .unwrap_or_default(),
+            ));
         }
         let b = ops::bytes_like(args[1]).unwrap_or_default();
         let st = int_of(args[2]).unwrap_or(0) as usize;
-        Ok(new_string(format!("'{}' codec can't decode byte 0x{:02x} in position {}: {}", str_of(args[0])?, b.get(st).copied().unwrap_or(0), st, str_of(args[4])?)))
+        Ok(new_string(format!(
+            "'{}' codec can't decode byte 0x{:02x} in position {}: {}",
+            str_of(args[0])?,
+            b.get(st).copied().unwrap_or(0),
+            st,
+            str_of(args[4])?
+        )))
     });
     meth(C::UnicodeEncodeError, "__str__", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {
-            return Ok(new_string(args.first().map(|&x| str_of(x)).transpose()?.unwrap_or_default()));
+            return Ok(new_string(
+                args.first()
+                    .map(|&x| str_of(x))
+                    .transpose()?
+                    .unwrap_or_default(),
+            ));
         }
         let s = str_of(args[1])?;
         let st = int_of(args[2]).unwrap_or(0) as usize;
         let c = s.chars().nth(st).unwrap_or('?');
-        let lim = if str_of(args[0])?.contains("ascii") { 128 } else { 256 };
-        let cs = if (c as u32) < 0x100 { format!("\\x{:02x}", c as u32) } else { format!("\\u{:04x}", c as u32) };
-        Ok(new_string(format!("'{}' codec can't encode character '{}' in position {}: {}({})", str_of(args[0])?, cs, st, str_of(args[4])?, lim)))
+        let lim = if str_of(args[0])?.contains("ascii") {
+            128
+        } else {
+            256
+        };
+        let cs = if (c as u32) < 0x100 {
+            format!("\\x{:02x}", c as u32)
+        } else {
+            format!("\\u{:04x}", c as u32)
+        };
+        Ok(new_string(format!(
+            "'{}' codec can't encode character '{}' in position {}: {}({})",
+            str_of(args[0])?,
+            cs,
+            st,
+            str_of(args[4])?,
+            lim
+        )))
     });
     meth(E, "add_note", |a| {
         let inst = as_instance(a.pos[0]).unwrap();

@@ -277,7 +277,10 @@ fn pad(sp: &Spec, sign: &str, body: &str, default_right: bool) -> String {
     }
     let n = sp.width - len;
     let (align, fill) = if sp.zero && !sp.fill_given {
-        (sp.align.unwrap_or(if default_right { '=' } else { '<' }), '0')
+        (
+            sp.align.unwrap_or(if default_right { '=' } else { '<' }),
+            '0',
+        )
     } else {
         (
             sp.align.unwrap_or(if default_right { '>' } else { '<' }),

@@ -361,7 +361,10 @@ fn complex_binop(a: (f64, f64), b: (f64, f64), op: u32) -> PyResult<Value> {
 
 /// Numeric binary op on built-in numbers; NOT_IMPLEMENTED when not both numbers.
 pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
-    if (a == Value::TRUE || a == Value::FALSE) && (b == Value::TRUE || b == Value::FALSE) && matches!(op, binop::AND | binop::OR | binop::XOR) {
+    if (a == Value::TRUE || a == Value::FALSE)
+        && (b == Value::TRUE || b == Value::FALSE)
+        && matches!(op, binop::AND | binop::OR | binop::XOR)
+    {
         let (x, y) = (a == Value::TRUE, b == Value::TRUE);
         return Ok(Value::bool(match op {
             binop::AND => x & y,
@@ -413,12 +416,20 @@ fn seq_repeat(items: &[Value], n: i64) -> Vec<Value> {
 fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     let a = payload(a);
     let mut b = payload(b);
-    if op == binop::MUL && b.is_kind(Kind::Instance) && matches!(a.kind(), Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)) {
+    if op == binop::MUL
+        && b.is_kind(Kind::Instance)
+        && matches!(
+            a.kind(),
+            Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)
+        )
+    {
         if lookup_type(type_of(b), "__index__").is_some() {
             b = new_int(index_of(b)?);
         }
     }
-    if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR) && a.is_kind(Kind::Iter) {
+    if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR)
+        && a.is_kind(Kind::Iter)
+    {
         if let Some(sa) = crate::builtins::view_to_set(a)? {
             return crate::builtins::set_binop(sa, b, op);
         }
@@ -993,7 +1004,8 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             };
         }
         if ak == Some(Kind::Float) || bk == Some(Kind::Float) {
-            let exact = |v: Value| int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
+            let exact =
+                |v: Value| int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
             if exact(a) && exact(b) {
                 return Ok(ord_result(float_of(a).unwrap(), float_of(b).unwrap(), op));
             }
@@ -1989,7 +2001,9 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             // metaclass attributes (type's methods such as mro())
             let meta = type_of(obj);
             if let Some(d) = lookup_mro(meta, name) {
-                if !(Gc::ptr_eq(meta, cls(C::type_)) && as_str(name).is_some_and(|s| s.s.starts_with("__"))) {
+                if !(Gc::ptr_eq(meta, cls(C::type_))
+                    && as_str(name).is_some_and(|s| s.s.starts_with("__")))
+                {
                     return bind_descr(d, obj, meta).map(Some);
                 }
             }
@@ -2743,7 +2757,10 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
             if let Some(s) = as_slice(k) {
                 let new = match bytes_like(v) {
                     Some(x) => x,
-                    None => crate::builtins::seq_items(v)?.iter().map(|&x| int_of(x).unwrap_or(0) as u8).collect(),
+                    None => crate::builtins::seq_items(v)?
+                        .iter()
+                        .map(|&x| int_of(x).unwrap_or(0) as u8)
+                        .collect(),
                 };
                 let (start, stop, step, _) = slice_indices(s, b.data().len())?;
                 if step == 1 {
@@ -2796,11 +2813,19 @@ pub fn delitem(o: Value, k: Value) -> PyResult<()> {
             let n = b.data().len();
             let idx: Vec<usize> = if let Some(s) = as_slice(k) {
                 let (start, _, step, count) = slice_indices(s, n)?;
-                (0..count).map(|c| (start + c as i64 * step) as usize).collect()
+                (0..count)
+                    .map(|c| (start + c as i64 * step) as usize)
+                    .collect()
             } else {
                 vec![norm_index(index_of(k)?, n, "bytearray")?]
             };
-            let data: Vec<u8> = b.data().iter().enumerate().filter(|(i, _)| !idx.contains(i)).map(|(_, &x)| x).collect();
+            let data: Vec<u8> = b
+                .data()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !idx.contains(i))
+                .map(|(_, &x)| x)
+                .collect();
             *b.data() = data;
             Ok(())
         }

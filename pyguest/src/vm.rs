@@ -220,7 +220,9 @@ pub fn init() {
             .or(Some(object));
         let base = if c_id == C::bool_ {
             Some(vmm.classes[C::int as usize].get())
-        } else if (c_id as usize) >= C::range_iterator as usize && (c_id as usize) <= C::bytes_iterator as usize {
+        } else if (c_id as usize) >= C::range_iterator as usize
+            && (c_id as usize) <= C::bytes_iterator as usize
+        {
             Some(vmm.classes[C::iterator as usize].get())
         } else {
             base
