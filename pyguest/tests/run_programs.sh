@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Run every lib_*/app_* program in pyguest/tests/programs under a pyguest binary and compare
+# Run every lib_*/app_* program in pyguest/tests/programs/stdlib under a pyguest binary and compare
 # stdout with NAME.expected (produced by CPython 3.11). Programs listed in known_failures.txt
 # are reported as "xfail" (and "XPASS" if they unexpectedly pass); any other mismatch fails.
 # Usage: pyguest/tests/run_programs.sh [PYGUEST_BINARY] [NAME...]
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../../target/release/pyguest}"
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 shift || true
-cd "$here/programs"
+cd "$here/programs/stdlib"
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
     names=($(ls lib_*.py app_*.py | sed 's/\.py$//'))
