@@ -76,6 +76,22 @@ def update_abstractmethods(cls):
     return cls
 
 
+def _type_call(cls, args, kwargs):
+    """type.__call__(cls, *args, **kwargs); spelled out for interpreters whose `type` does
+    not expose __call__ to Python code."""
+    call = getattr(type, "__call__", None)
+    if call is not None:
+        return call(cls, *args, **kwargs)
+    new = cls.__new__
+    if new is object.__new__:
+        obj = new(cls)
+    else:
+        obj = new(cls, *args, **kwargs)
+    if isinstance(obj, cls):
+        obj.__init__(*args, **kwargs)
+    return obj
+
+
 class ABCMeta(type):
     """Metaclass for abstract base classes."""
 
@@ -100,7 +116,7 @@ class ABCMeta(type):
             names = sorted(abstracts)
             raise TypeError("Can't instantiate abstract class %s with abstract method%s %s"
                             % (cls.__name__, "s" if len(names) > 1 else "", ", ".join(names)))
-        return super().__call__(*args, **kwargs)
+        return _type_call(cls, args, kwargs)
 
     def register(cls, subclass):
         """Register a virtual subclass of an ABC; returns the subclass (usable as decorator)."""

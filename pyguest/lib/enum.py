@@ -47,8 +47,13 @@ def _is_private(cls_name, name):
 
 
 def _is_descriptor(obj):
+    if isinstance(obj, (_FunctionType, classmethod, staticmethod, property)):
+        return True
     t = type(obj)
     return hasattr(t, "__get__") or hasattr(t, "__set__") or hasattr(t, "__delete__")
+
+
+_FunctionType = type(_is_descriptor)
 
 
 def _high_bit(value):
@@ -307,8 +312,9 @@ class EnumType(type):
             for meth in ("__repr__", "__str__", "__format__", "__reduce_ex__"):
                 if meth in classdict:
                     continue
-                found = getattr(enum_class, meth)
-                if found == getattr(member_type, meth) or found == getattr(object, meth):
+                found = getattr(enum_class, meth, None)
+                if (found is None or found == getattr(member_type, meth, None)
+                        or found == getattr(object, meth, None)):
                     type.__setattr__(enum_class, meth, getattr(first_enum, meth))
 
         if is_flag:
@@ -555,7 +561,8 @@ class FlagBoundary(Enum):
     KEEP = "keep"
 
 
-STRICT, CONFORM, EJECT, KEEP = FlagBoundary
+STRICT, CONFORM, EJECT, KEEP = (FlagBoundary.STRICT, FlagBoundary.CONFORM,
+                                 FlagBoundary.EJECT, FlagBoundary.KEEP)
 
 
 class EnumCheck(Enum):
@@ -564,7 +571,8 @@ class EnumCheck(Enum):
     UNIQUE = "one name per value"
 
 
-CONTINUOUS, NAMED_FLAGS, UNIQUE = EnumCheck
+CONTINUOUS, NAMED_FLAGS, UNIQUE = (EnumCheck.CONTINUOUS, EnumCheck.NAMED_FLAGS,
+                                   EnumCheck.UNIQUE)
 
 
 class Flag(Enum, boundary=STRICT):
