@@ -949,7 +949,7 @@ fn bi_dir(a: Args) -> PyResult<Value> {
             }
         }
         Some(&v) => {
-            let mut add_dict = |d: Gc<DictObj>, names: &mut Vec<String>| {
+            let add_dict = |d: Gc<DictObj>, names: &mut Vec<String>| {
                 for i in 0..d.entry_count() {
                     let k = d.key_at(i);
                     if let Some(s) = as_str(k) {
@@ -1237,7 +1237,7 @@ pub fn fast_new(c: Gc<ClassObj>, _args: Args) -> PyResult<Option<(Value, Gc<Func
     let Some(new) = ops::lookup_type(c, "__new__") else {
         return Ok(None);
     };
-    if !as_builtin(new).is_some_and(|b| b.name == "object.__new__") {
+    if as_builtin(new).is_none_or(|b| b.name != "object.__new__") {
         return Ok(None);
     }
     let Some(init) = ops::lookup_type(c, "__init__").and_then(as_function) else {
@@ -1690,7 +1690,7 @@ fn builtin_new(a: Args) -> PyResult<Value> {
         }
         "frozenset" => new_frozenset(rest),
         "range" => {
-            let p: ArgVec = rest.pos.iter().map(|&x| x).collect();
+            let p: ArgVec = rest.pos.iter().copied().collect();
             let ints: Result<Vec<i64>, PyErr> = p.iter().map(|&x| index_of(x)).collect();
             let ints = ints?;
             let (start, stop, step) = match ints.len() {
@@ -2375,9 +2375,9 @@ fn str_pad(a: Args, mode: u8) -> PyResult<Value> {
         }
     };
     let mut out = String::new();
-    out.extend(std::iter::repeat(fill).take(l));
+    out.extend(std::iter::repeat_n(fill, l));
     out.push_str(&s.s);
-    out.extend(std::iter::repeat(fill).take(r));
+    out.extend(std::iter::repeat_n(fill, r));
     Ok(new_string(out))
 }
 
@@ -2574,7 +2574,7 @@ fn install_str_methods() {
         str_pred(&a, |c| {
             c.is_ascii_digit()
                 || "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".contains(c)
-                || (c.is_numeric() && c.to_digit(10).is_some())
+                || (c.is_numeric() && c.is_digit(10))
                 || ('٠'..='٩').contains(&c)
         })
     });
@@ -2762,7 +2762,7 @@ fn install_str_methods() {
                 '\t' => {
                     if ts > 0 {
                         let n = ts - col % ts;
-                        out.extend(std::iter::repeat(' ').take(n as usize));
+                        out.extend(std::iter::repeat_n(' ', n as usize));
                         col += n;
                     }
                 }
@@ -3789,7 +3789,7 @@ fn install_bytes_methods() {
     classmeth(C::bytes, "fromhex", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
         let clean: String = s.s.chars().filter(|c| !c.is_whitespace()).collect();
-        if clean.len() % 2 != 0 {
+        if !clean.len().is_multiple_of(2) {
             return Err(value_error("non-hexadecimal number found in fromhex() arg"));
         }
         let mut out = Vec::new();
@@ -3913,7 +3913,7 @@ fn install_type_methods() {
         ops::to_str(a.pos[0])
     });
     meth(O, "__init_subclass__", |_| Ok(Value::NONE));
-    meth(O, "__dir__", |a| bi_dir(a));
+    meth(O, "__dir__", bi_dir);
     meth(O, "__reduce__", |_| Ok(Value::NONE));
     // type
     meth(C::type_, "mro", |a| {

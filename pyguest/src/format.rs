@@ -261,7 +261,7 @@ fn group(digits: &str, sep: char, every: usize) -> String {
     let n = digits.len();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % every == 0 {
+        if i > 0 && (n - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(c);
@@ -287,7 +287,7 @@ fn pad(sp: &Spec, sign: &str, body: &str, default_right: bool) -> String {
             sp.fill,
         )
     };
-    let f = |k: usize| std::iter::repeat(fill).take(k).collect::<String>();
+    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
     match align {
         '<' => format!("{sign}{body}{}", f(n)),
         '>' => format!("{}{sign}{body}", f(n)),
@@ -420,7 +420,7 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
         }
         None => body,
     };
-    let neg = neg && !(x == 0.0 && ty.is_none() && false);
+
     Ok(pad(
         sp,
         sign_str(neg && (x != 0.0 || x.is_sign_negative()), sp),
@@ -506,15 +506,13 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
         };
         return Ok(new_string(pad(&sp, "", &body, false)));
     }
-    if v == Value::TRUE || v == Value::FALSE {
-        if sp.ty.is_none() {
-            return Ok(new_string(pad(
-                &sp,
-                "",
-                if v == Value::TRUE { "True" } else { "False" },
-                false,
-            )));
-        }
+    if (v == Value::TRUE || v == Value::FALSE) && sp.ty.is_none() {
+        return Ok(new_string(pad(
+            &sp,
+            "",
+            if v == Value::TRUE { "True" } else { "False" },
+            false,
+        )));
     }
     if let Some(b) = ops::big_of(v).filter(|_| !v.is_kind(Kind::Float)) {
         return Ok(new_string(format_int(&b, &sp)?));
@@ -563,7 +561,7 @@ pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
     let mut out = String::new();
     let mut ai = 0;
     let mut i = 0;
-    let mut next_arg = |ai: &mut usize| -> PyResult<Value> {
+    let next_arg = |ai: &mut usize| -> PyResult<Value> {
         if *ai >= items.len() {
             return Err(type_error("not enough arguments for format string"));
         }

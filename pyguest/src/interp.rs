@@ -122,6 +122,31 @@ pub fn disassemble(unit: &CodeUnit) -> String {
     out
 }
 
+/// Float arithmetic fast path for the dispatch loop (float op float, float op small int and
+/// small int op float); `None` sends the operation to the general path.
+#[inline(always)]
+fn float_fast(a: Value, b: Value, op: u32) -> Option<Value> {
+    use crate::bytecode::binop;
+    let x = match as_float_obj(a) {
+        Some(f) => f.v,
+        None if a.is_int() && b.is_kind(Kind::Float) => a.as_int_unchecked() as f64,
+        None => return None,
+    };
+    let y = match as_float_obj(b) {
+        Some(f) => f.v,
+        None if b.is_int() => b.as_int_unchecked() as f64,
+        None => return None,
+    };
+    let r = match op {
+        binop::ADD => x + y,
+        binop::SUB => x - y,
+        binop::MUL => x * y,
+        binop::TRUEDIV if y != 0.0 => x / y,
+        _ => return None,
+    };
+    Some(new_float(r))
+}
+
 fn trace_ops() -> bool {
     thread_local! { static T: bool = std::env::var_os("PYGUEST_TRACE").is_some(); }
     T.with(|t| *t)
@@ -1127,6 +1152,10 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                 }
                             }
                         }
+                        if let Some(r) = float_fast(a, b, arg) {
+                            regs.set(sp - 1, r);
+                            continue;
+                        }
                         let v = tri!(ops::binary_op(a, b, arg));
                         set_cur(f);
                         regs.set(sp - 1, v);
@@ -1147,6 +1176,10 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                     continue;
                                 }
                             }
+                        }
+                        if let Some(r) = float_fast(a, b, arg) {
+                            regs.set(sp - 1, r);
+                            continue;
                         }
                         let v = tri!(ops::inplace_op(a, b, arg));
                         set_cur(f);
@@ -1173,6 +1206,19 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         let a = top!();
                         if a.is_int() && b.is_int() {
                             let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+                            let r = match arg {
+                                0 => x < y,
+                                1 => x <= y,
+                                2 => x == y,
+                                3 => x != y,
+                                4 => x > y,
+                                _ => x >= y,
+                            };
+                            regs.set(sp - 1, Value::bool(r));
+                            continue;
+                        }
+                        if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
+                            let (x, y) = (x.v, y.v);
                             let r = match arg {
                                 0 => x < y,
                                 1 => x <= y,

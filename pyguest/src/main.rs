@@ -212,7 +212,7 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
         && !(is_syntax
             && entries.iter().all(|x| x.2 == "<module>")
             && depth == 0
-            && entries.len() == 0)
+            && entries.is_empty())
     {
         out.push_str("Traceback (most recent call last):\n");
         for (file, line, name) in &entries {

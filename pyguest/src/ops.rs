@@ -54,6 +54,25 @@ pub fn big_of(v: Value) -> Option<BigInt> {
     None
 }
 
+/// Borrowing view of an int value as a big int (no copy for big ints).
+fn big_ref<'a>(v: Value) -> Option<std::borrow::Cow<'a, BigInt>> {
+    if let Some(i) = int_of(v) {
+        return Some(std::borrow::Cow::Owned(BigInt::from(i)));
+    }
+    if let Some(b) = as_bigint(v) {
+        // SAFETY: big ints are immutable and the caller holds `v` (on its stack, so the object
+        // stays alive and pinned) for as long as it uses the reference.
+        return Some(std::borrow::Cow::Borrowed(unsafe {
+            &*(&b.v as *const BigInt)
+        }));
+    }
+    let p = payload(v);
+    if p != v {
+        return big_ref(p);
+    }
+    None
+}
+
 pub fn float_of(v: Value) -> Option<f64> {
     if let Some(i) = int_of(v) {
         return Some(i as f64);
@@ -395,7 +414,25 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         return Ok(Value::NOT_IMPLEMENTED);
     }
-    if let (Some(x), Some(y)) = (big_of(a), big_of(b)) {
+    // big op small: no conversion of the small side, no copy of the big side
+    if let (Some(x), Some(y)) = (as_bigint(a), int_of(b)) {
+        let x = &x.v;
+        match op {
+            binop::ADD => return Ok(new_bigint(x + y)),
+            binop::SUB => return Ok(new_bigint(x - y)),
+            binop::MUL => return Ok(new_bigint(x * y)),
+            _ => {}
+        }
+    }
+    if let (Some(x), Some(y)) = (int_of(a), as_bigint(b)) {
+        let y = &y.v;
+        match op {
+            binop::ADD => return Ok(new_bigint(y + x)),
+            binop::MUL => return Ok(new_bigint(y * x)),
+            _ => {}
+        }
+    }
+    if let (Some(x), Some(y)) = (big_ref(a), big_ref(b)) {
         return big_binop(&x, &y, op);
     }
     Ok(Value::NOT_IMPLEMENTED)
@@ -422,10 +459,9 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
             a.kind(),
             Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)
         )
+        && lookup_type(type_of(b), "__index__").is_some()
     {
-        if lookup_type(type_of(b), "__index__").is_some() {
-            b = new_int(index_of(b)?);
-        }
+        b = new_int(index_of(b)?);
     }
     if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR)
         && a.is_kind(Kind::Iter)
@@ -516,10 +552,8 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         (
             Some(Kind::Set) | Some(Kind::FrozenSet),
             binop::OR | binop::AND | binop::SUB | binop::XOR,
-        ) => {
-            if as_set(b).is_some() {
-                return crate::builtins::set_binop(a, b, op);
-            }
+        ) if as_set(b).is_some() => {
+            return crate::builtins::set_binop(a, b, op);
         }
         (Some(Kind::Dict), binop::OR) => {
             if let Some(y) = as_dict(b) {
@@ -535,17 +569,15 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         _ => {}
     }
-    if a.is_int() || a == Value::TRUE || a == Value::FALSE {
-        if op == binop::MUL {
-            if let Some(n) = int_of(a) {
-                match b.kind() {
-                    Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes) => {
-                        return builtin_binop(b, a, op);
-                    }
-                    _ => {}
+    if (a.is_int() || a == Value::TRUE || a == Value::FALSE) && op == binop::MUL {
+        if let Some(n) = int_of(a) {
+            match b.kind() {
+                Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes) => {
+                    return builtin_binop(b, a, op);
                 }
-                let _ = n;
+                _ => {}
             }
+            let _ = n;
         }
     }
     Ok(Value::NOT_IMPLEMENTED)
@@ -1313,7 +1345,7 @@ fn hash_slow(v: Value) -> PyResult<i64> {
                     "unhashable type: '{}'",
                     vm::type_name(v)
                 ))),
-                Some(m) if !as_builtin(m).is_some_and(|b| b.name == "object.__hash__") => {
+                Some(m) if as_builtin(m).is_none_or(|b| b.name != "object.__hash__") => {
                     let r = call(m, &[v])?;
                     let i = index_of(r)?;
                     Ok(if i == -1 { -2 } else { i })
@@ -2636,7 +2668,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         Some(Kind::Str) => {
             let s = as_str(o).unwrap();
             if let Some(sl) = as_slice(k) {
-                return Ok(crate::builtins::str_slice(s, sl)?);
+                return crate::builtins::str_slice(s, sl);
             }
             if !is_int_like(k) && as_instance(k).is_none() {
                 return Err(type_error(format!(
@@ -2724,7 +2756,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
             if c.flags.get() & CF_BUILTIN != 0 {
                 return Ok(o);
             }
-            Err(type_error(format!("'type' object is not subscriptable")))
+            Err(type_error("'type' object is not subscriptable".to_string()))
         }
         _ => Err(type_error(format!(
             "'{}' object is not subscriptable",

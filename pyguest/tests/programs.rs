@@ -14,9 +14,14 @@ fn programs_dir() -> PathBuf {
 }
 
 fn run_src(src: &str) -> Output {
-    let dir = std::env::temp_dir().join(format!("pyguest-test-{}-{}", std::process::id(), src.len()));
+    let dir =
+        std::env::temp_dir().join(format!("pyguest-test-{}-{}", std::process::id(), src.len()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("t{:x}.py", src.bytes().fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64))));
+    let file = dir.join(format!(
+        "t{:x}.py",
+        src.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64))
+    ));
     std::fs::write(&file, src).unwrap();
     pyguest().arg("run").arg(&file).output().unwrap()
 }
@@ -45,7 +50,10 @@ fn program_suite_matches_cpython_output() {
             ));
         }
     }
-    assert!(count >= 8, "expected the program suite, found {count} programs");
+    assert!(
+        count >= 8,
+        "expected the program suite, found {count} programs"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -66,10 +74,14 @@ fn uncaught_exception_prints_cpython_traceback() {
 
 #[test]
 fn chained_exceptions_print_both() {
-    let out = run_src("try:\n    1/0\nexcept ZeroDivisionError as e:\n    raise KeyError('k') from e\n");
+    let out =
+        run_src("try:\n    1/0\nexcept ZeroDivisionError as e:\n    raise KeyError('k') from e\n");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ZeroDivisionError: division by zero"), "{err}");
-    assert!(err.contains("The above exception was the direct cause"), "{err}");
+    assert!(
+        err.contains("The above exception was the direct cause"),
+        "{err}"
+    );
     assert!(err.trim_end().ends_with("KeyError: 'k'"), "{err}");
 }
 
@@ -79,7 +91,10 @@ fn syntax_error_shows_line_and_caret() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
-    assert!(lines[0].starts_with("  File \"") && lines[0].ends_with("\", line 2"), "{err}");
+    assert!(
+        lines[0].starts_with("  File \"") && lines[0].ends_with("\", line 2"),
+        "{err}"
+    );
     assert_eq!(lines[1], "    if x");
     assert!(lines[2].trim_start() == "^", "{err}");
     assert!(lines[3].starts_with("SyntaxError: "), "{err}");
@@ -90,7 +105,10 @@ fn deep_recursion_raises_recursion_error() {
     let out = run_src(
         "import sys\ndef f(n):\n    return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError as e:\n    print('caught', e)\nsys.setrecursionlimit(5000)\ndef g(n):\n    return 0 if n == 0 else 1 + g(n - 1)\nprint(g(4000), sys.getrecursionlimit())\n",
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "caught maximum recursion depth exceeded\n4000 5000\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "caught maximum recursion depth exceeded\n4000 5000\n"
+    );
     assert!(out.status.success());
 }
 
@@ -102,7 +120,11 @@ fn recursion_through_builtins_does_not_crash() {
 
 #[test]
 fn missing_file_is_a_one_line_error_with_status_2() {
-    let out = pyguest().arg("run").arg("/nonexistent/nope.py").output().unwrap();
+    let out = pyguest()
+        .arg("run")
+        .arg("/nonexistent/nope.py")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -111,12 +133,25 @@ fn missing_file_is_a_one_line_error_with_status_2() {
 
 #[test]
 fn command_line_forms() {
-    let out = pyguest().args(["-c", "import sys; print(sys.argv[1:], 6 * 7)", "a"]).output().unwrap();
+    let out = pyguest()
+        .args(["-c", "import sys; print(sys.argv[1:], 6 * 7)", "a"])
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "['a'] 42\n");
     let hello = programs_dir().join("hello.py");
-    let out = pyguest().arg("--jit").arg("threshold=100,trace_limit=5000").arg(&hello).output().unwrap();
+    let out = pyguest()
+        .arg("--jit")
+        .arg("threshold=100,trace_limit=5000")
+        .arg(&hello)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let out = pyguest().arg("--jit").arg("bogus=1").arg(&hello).output().unwrap();
+    let out = pyguest()
+        .arg("--jit")
+        .arg("bogus=1")
+        .arg(&hello)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown parameter 'bogus'"));
     let out = pyguest().arg("--version").output().unwrap();
