@@ -146,6 +146,9 @@ pub struct Compiler<'a> {
     line_starts: Vec<u32>,
     filename: Rc<str>,
     units: Vec<Unit>,
+    /// Source text, for `from __future__ import annotations` (annotations kept as strings).
+    source: Rc<str>,
+    future_annotations: bool,
 }
 
 const UNBOUND_LABEL: u32 = u32::MAX;
@@ -167,6 +170,12 @@ pub fn compile_module(
     let st = SymTable::build_module(body);
     let mut c = Compiler::new(&st, source, filename);
     c.push_unit(0, name.to_string(), String::new());
+    c.future_annotations = body.iter().any(|s| {
+        matches!(s, Stmt::ImportFrom(i)
+            if i.module.as_ref().is_some_and(|m| m.as_str() == "__future__")
+                && i.names.iter().any(|a| a.name.as_str() == "annotations"))
+    });
+    c.setup_annotations(body);
     c.stmts(body)?;
     c.emit_const(Const::None);
     c.emit(Op::RETURN_VALUE, 0);
@@ -183,7 +192,38 @@ pub fn compile_eval(e: &Expr, source: &str, filename: &str) -> CResult<Rc<CodeUn
     Ok(Rc::new(c.pop_unit("<module>".to_string(), 1, None)))
 }
 
+/// Whether a module or class body has an annotated simple name (`x: T`) outside nested scopes.
+fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::AnnAssign(a) => a.simple && matches!(&*a.target, Expr::Name(_)),
+        Stmt::If(i) => {
+            has_annotations(&i.body) || i.elif_else_clauses.iter().any(|c| has_annotations(&c.body))
+        }
+        Stmt::For(f) => has_annotations(&f.body) || has_annotations(&f.orelse),
+        Stmt::While(w) => has_annotations(&w.body) || has_annotations(&w.orelse),
+        Stmt::With(w) => has_annotations(&w.body),
+        Stmt::Try(t) => {
+            has_annotations(&t.body)
+                || has_annotations(&t.orelse)
+                || has_annotations(&t.finalbody)
+                || t.handlers.iter().any(|h| match h {
+                    ast::ExceptHandler::ExceptHandler(h) => has_annotations(&h.body),
+                })
+        }
+        _ => false,
+    })
+}
+
 impl<'a> Compiler<'a> {
+    /// Starts a module or class body that has annotations with `__annotations__ = {}`.
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        if has_annotations(body) {
+            self.emit(Op::BUILD_MAP, 0);
+            let n = self.name_index("__annotations__");
+            self.emit(Op::STORE_NAME, n);
+        }
+    }
+
     fn new(st: &'a SymTable, source: &str, filename: &str) -> Self {
         let mut line_starts = vec![0u32];
         for (i, b) in source.bytes().enumerate() {
@@ -196,6 +236,8 @@ impl<'a> Compiler<'a> {
             line_starts,
             filename: filename.into(),
             units: Vec::new(),
+            source: source.into(),
+            future_annotations: false,
         }
     }
 
@@ -527,6 +569,22 @@ impl<'a> Compiler<'a> {
                 if let Some(v) = &a.value {
                     self.expr(v)?;
                     self.store_target(&a.target)?;
+                }
+                // module and class bodies record `name: annotation` in __annotations__
+                if let (Expr::Name(n), true, ScopeKind::Module | ScopeKind::Class) =
+                    (&*a.target, a.simple, self.u().kind)
+                {
+                    if self.future_annotations {
+                        let r = a.annotation.range();
+                        let text =
+                            self.source[r.start().to_usize()..r.end().to_usize()].to_string();
+                        self.emit_const(Const::Str(text));
+                    } else {
+                        self.expr(&a.annotation)?;
+                    }
+                    self.load_name("__annotations__");
+                    self.emit_const(Const::Str(n.id.to_string()));
+                    self.emit(Op::STORE_SUBSCR, 0);
                 }
             }
             Stmt::Pass(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
@@ -1125,6 +1183,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::STORE_NAME, n);
             }
         }
+        self.setup_annotations(body);
         self.stmts(body)?;
         let cells = self.st.scopes[scope].cells.clone();
         if let Some(i) = cells.iter().position(|x| x == "__class__") {

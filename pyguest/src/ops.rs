@@ -1658,6 +1658,17 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
             ));
         }
         Kind::Class => {
+            if let Some(m) = meta_dunder(v, "__repr__") {
+                let r = call(m, &[v])?;
+                let Some(rs) = as_str(r) else {
+                    return Err(type_error(format!(
+                        "__repr__ returned non-string (type {})",
+                        vm::type_name(r)
+                    )));
+                };
+                out.push_str(&rs.s);
+                return Ok(());
+            }
             let c = as_class(v).unwrap();
             let module = c.dict.get_str("__module__");
             let qual = c.dict.get_str("__qualname__").unwrap_or(c.name.get());
@@ -1800,6 +1811,13 @@ pub fn lookup_mro(c: Gc<ClassObj>, name: Value) -> Option<Value> {
 
 pub fn lookup_type(c: Gc<ClassObj>, name: &str) -> Option<Value> {
     lookup_mro(c, intern(name))
+}
+
+/// A special method defined by the Python metaclass of class `v` (None for plain classes).
+fn meta_dunder(v: Value, name: &str) -> Option<Value> {
+    let c = as_class(v)?;
+    let m = as_class(c.metaclass.get())?;
+    lookup_type_user(m, name)
 }
 
 /// Like `lookup_type`, but ignores attributes provided by built-in classes.
@@ -2550,6 +2568,14 @@ pub fn len(v: Value) -> PyResult<usize> {
                 vm::type_name(v)
             )))
         }
+        Some(Kind::Class) if meta_dunder(v, "__len__").is_some() => {
+            let r = call(meta_dunder(v, "__len__").unwrap(), &[v])?;
+            let n = index_of(r)?;
+            if n < 0 {
+                return Err(vm::value_error("__len__() should return >= 0"));
+            }
+            Ok(n as usize)
+        }
         _ => Err(type_error(format!(
             "object of type '{}' has no len()",
             vm::type_name(v)
@@ -2744,6 +2770,9 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         }
         Some(Kind::Class) => {
             let c = as_class(o).unwrap();
+            if let Some(m) = meta_dunder(o, "__getitem__") {
+                return call(m, &[o, k]);
+            }
             if let Some(m) = lookup_type(c, "__class_getitem__") {
                 let f = if let Some(w) = as_classmethod(m) {
                     w.f
@@ -2995,6 +3024,10 @@ pub fn contains(o: Value, k: Value) -> PyResult<bool> {
             }
             generic_contains(o, k)
         }
+        Some(Kind::Class) if meta_dunder(o, "__contains__").is_some() => {
+            let r = call(meta_dunder(o, "__contains__").unwrap(), &[o, k])?;
+            truthy(r)
+        }
         _ => generic_contains(o, k),
     }
 }
@@ -3080,6 +3113,9 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
                 "'{}' object is not iterable",
                 vm::type_name(v)
             )))
+        }
+        Some(Kind::Class) if meta_dunder(v, "__iter__").is_some() => {
+            call(meta_dunder(v, "__iter__").unwrap(), &[v])
         }
         _ => Err(type_error(format!(
             "'{}' object is not iterable",
