@@ -705,6 +705,7 @@ impl<'a> Compiler<'a> {
                     FuncBody::Stmts(&f.body),
                     f.range().start(),
                 )?;
+                self.function_annotations(&f.parameters, f.returns.as_deref())?;
                 for _ in &f.decorator_list {
                     self.emit(Op::CALL, 1);
                 }
@@ -1268,6 +1269,50 @@ impl<'a> Compiler<'a> {
         let k = self.add_const(Const::Code(Rc::new(unit)));
         self.emit(Op::LOAD_CONST, k);
         self.emit(Op::MAKE_FUNCTION, flags);
+        Ok(())
+    }
+
+    /// With the new function on the stack, sets its `__annotations__` when it has any.
+    fn function_annotations(
+        &mut self,
+        params: &ast::Parameters,
+        returns: Option<&Expr>,
+    ) -> CResult<()> {
+        let mut anns: Vec<(&str, &Expr)> = Vec::new();
+        // CPython's order: positional, *args, keyword-only, **kwargs
+        let plain = params.posonlyargs.iter().chain(params.args.iter());
+        let kwonly = params.kwonlyargs.iter();
+        let seq = plain
+            .map(|p| &p.parameter)
+            .chain(params.vararg.as_deref())
+            .chain(kwonly.map(|p| &p.parameter))
+            .chain(params.kwarg.as_deref());
+        for p in seq {
+            if let Some(a) = p.annotation.as_deref() {
+                anns.push((p.name.id.as_str(), a));
+            }
+        }
+        if let Some(r) = returns {
+            anns.push(("return", r));
+        }
+        if anns.is_empty() {
+            return Ok(());
+        }
+        self.emit(Op::DUP_TOP, 0);
+        for (n, a) in &anns {
+            self.emit_const(Const::Str(n.to_string()));
+            if self.future_annotations {
+                let r = a.range();
+                let text = self.source[r.start().to_usize()..r.end().to_usize()].to_string();
+                self.emit_const(Const::Str(text));
+            } else {
+                self.expr(a)?;
+            }
+        }
+        self.emit(Op::BUILD_MAP, anns.len() as u32);
+        self.emit(Op::ROT_TWO, 0);
+        let n = self.name_index("__annotations__");
+        self.emit(Op::STORE_ATTR, n);
         Ok(())
     }
 

@@ -382,6 +382,9 @@ fn make_math() -> Gc<ModuleObj> {
         if ops::is_int_like(v) {
             return Ok(v);
         }
+        if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__trunc__") {
+            return ops::call(mm, &[v]);
+        }
         Ok(crate::builtins::float_to_int(f1(&a)?.trunc()))
     });
     def(m, "fabs", |a| Ok(new_float(f1(&a)?.abs())));

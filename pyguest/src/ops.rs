@@ -113,7 +113,10 @@ pub fn index_of(v: Value) -> PyResult<i64> {
     if as_instance(v).is_some() {
         if let Some(m) = lookup_type(type_of(v), "__index__") {
             let r = call(m, &[v])?;
-            return index_of(r);
+            // int.__index__ on an int subclass instance gives the instance back: use its payload
+            if r != v {
+                return index_of(r);
+            }
         }
         let p = payload(v);
         if p != v {
@@ -794,6 +797,15 @@ pub fn unary_invert(v: Value) -> PyResult<Value> {
 fn unary_dunder(v: Value, name: &str, sym: &str) -> PyResult<Value> {
     if let Some(m) = lookup_type_user(type_of(v), name) {
         return call(m, &[v]);
+    }
+    // subclasses of int/float/complex: the operation of the built-in value
+    let p = payload(v);
+    if p != v && (is_number(p) || as_complex(p).is_some()) {
+        return match sym {
+            "-" => unary_neg(p),
+            "+" => unary_pos(p),
+            _ => unary_invert(p),
+        };
     }
     Err(type_error(format!(
         "bad operand type for unary {}: '{}'",

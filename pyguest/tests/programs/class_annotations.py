@@ -32,3 +32,15 @@ class Pair(NamedTuple):
     left: int
     right: str = "r"
 print(Pair(1), Pair(2, "x")._fields)
+
+def func(a: int, b: "str" = "x", *args: float, key: bool = False, **kw: dict) -> list:
+    return [a, b]
+print(func.__annotations__, func(1))
+def plain(a, b):
+    return a
+print(getattr(plain, "__annotations__", {}))
+from typing import get_type_hints
+class Box:
+    def put(self, item: int) -> None:
+        pass
+print(get_type_hints(Box.put))
