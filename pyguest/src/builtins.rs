@@ -271,8 +271,11 @@ pub fn install() {
             .map(|v| new_bytes(v, false))
             .ok_or_else(|| type_error("memoryview: a bytes-like object is required"))
     });
-    def(b, "open", |_| {
-        Err(vm::exc(C::OSError, "open() is not supported by pyguest"))
+    def(b, "open", |a| {
+        // file objects are Python code (pyguest/lib/_file.py) over the native `_os`
+        let m = crate::import::load_module("_file")?;
+        let f = ops::getattr(m, intern("open"))?;
+        interp::call_object(f, a)
     });
     b.set_str("NotImplemented", Value::NOT_IMPLEMENTED);
     b.set_str("Ellipsis", Value::ELLIPSIS);
@@ -1084,6 +1087,20 @@ pub fn new_class(
     bases: Value,
     ns: Gc<DictObj>,
 ) -> PyResult<Value> {
+    let none: [Value; 0] = [];
+    new_class_kw(meta, name, bases, ns, &none, &none)
+}
+
+/// `new_class` passing the class statement's keyword arguments (`kwnames[i]=kwvals[i]`)
+/// on to the parent's `__init_subclass__`.
+fn new_class_kw(
+    meta: Gc<ClassObj>,
+    name: Value,
+    bases: Value,
+    ns: Gc<DictObj>,
+    kwnames: &[Value],
+    kwvals: &[Value],
+) -> PyResult<Value> {
     let mut bl: ArgVec = seq_items(bases)?;
     if bl.is_empty() {
         bl.push(cls_v(C::object));
@@ -1180,7 +1197,14 @@ pub fn new_class(
     if let Some(&parent) = mro.get(1) {
         if let Some(m) = ops::lookup_type_user(as_class(parent).unwrap(), "__init_subclass__") {
             let f = as_classmethod(m).map(|w| w.f).unwrap_or(m);
-            call(f, &[cv])?;
+            interp::call_object(
+                f,
+                Args {
+                    pos: &[cv],
+                    kwnames,
+                    kwvals,
+                },
+            )?;
         }
     }
     Ok(cv)
@@ -1201,13 +1225,51 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
             }
         }
     }
-    let ns = new_dict();
+    let mut ns = new_dict();
+    // metaclass __prepare__: used when it returns a plain dict (a dict subclass's own
+    // __setitem__ would not be seen by the class body, so such namespaces are not used)
+    if let Some(mc) = meta.and_then(as_class) {
+        if let Some(p) = ops::lookup_type_user(mc, "__prepare__") {
+            let f = as_classmethod(p).map_or(p, |w| new_bound(w.f, Value::obj(mc)));
+            let mut pa = ArgVec::new();
+            pa.push(name);
+            pa.push(bases);
+            let kw: Vec<usize> = (0..a.kwnames.len())
+                .filter(|&i| !crate::object::str_eq(a.kwnames[i], "metaclass"))
+                .collect();
+            let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
+            let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
+            let r = interp::call_object(
+                f,
+                Args {
+                    pos: &pa,
+                    kwnames: &kwn,
+                    kwvals: &kwv,
+                },
+            )?;
+            if let Some(d) = as_dict_exact(r) {
+                ns = d;
+            }
+        }
+    }
     let cell = interp::run_class_body(func, ns)?;
+    let kw: Vec<usize> = (0..a.kwnames.len())
+        .filter(|&i| !crate::object::str_eq(a.kwnames[i], "metaclass"))
+        .collect();
+    let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
+    let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
     let c = match meta {
         Some(m) if as_class(m).is_some_and(|mc| !Gc::ptr_eq(mc, cls(C::type_))) => {
-            call(m, &[name, bases, Value::obj(ns)])?
+            interp::call_object(
+                m,
+                Args {
+                    pos: &[name, bases, Value::obj(ns)],
+                    kwnames: &kwn,
+                    kwvals: &kwv,
+                },
+            )?
         }
-        _ => new_class(cls(C::type_), name, bases, ns)?,
+        _ => new_class_kw(cls(C::type_), name, bases, ns, &kwn, &kwv)?,
     };
     if let Some(cell) = as_cell(cell) {
         cell.v.set(c);
@@ -1261,6 +1323,12 @@ pub fn construct(c: Gc<ClassObj>, a: Args) -> PyResult<Value> {
             return call_kw(m, &v, a);
         }
     }
+    construct_plain(c, a)
+}
+
+/// `type.__call__(c, ...)`: `__new__` then `__init__`, without the metaclass's `__call__`.
+fn construct_plain(c: Gc<ClassObj>, a: Args) -> PyResult<Value> {
+    let cv = Value::obj(c);
     if Gc::ptr_eq(c, cls(C::type_)) && a.pos.len() == 1 && a.kwnames.is_empty() {
         return Ok(Value::obj(type_of(a.pos[0])));
     }
@@ -1625,10 +1693,16 @@ fn builtin_new(a: Args) -> PyResult<Value> {
         kwvals: a.kwvals,
     };
     let exact = c.flags.get() & CF_BUILTIN != 0;
+    let name = vm::CLASS_NAMES[id.unwrap_or(0)];
     if !exact {
+        // `type.__new__(M, name, bases, ns)` for a Python metaclass M builds a real class
+        if name == "type" && rest.pos.len() == 3 {
+            let ns = as_dict(rest.pos[2])
+                .ok_or_else(|| type_error("type.__new__() argument 3 must be dict"))?;
+            return new_class_kw(c, rest.pos[0], rest.pos[1], ns, rest.kwnames, rest.kwvals);
+        }
         return object_new(a);
     }
-    let name = vm::CLASS_NAMES[id.unwrap_or(0)];
     match name {
         "int" => new_int_from(rest),
         "bool" => Ok(Value::bool(match rest.pos.first() {
@@ -3996,6 +4070,17 @@ fn install_type_methods() {
         Ok(new_list_from(as_tuple(c.mro.get()).unwrap().as_slice()))
     });
     meth(C::type_, "__subclasses__", |_| Ok(new_list_from(&[])));
+    meth(C::type_, "__call__", |a| {
+        let c = as_class(a.pos[0]).ok_or_else(|| type_error("type.__call__ needs a class"))?;
+        construct_plain(
+            c,
+            Args {
+                pos: &a.pos[1..],
+                kwnames: a.kwnames,
+                kwvals: a.kwvals,
+            },
+        )
+    });
     // exceptions
     use C::BaseException as E;
     meth(E, "__init__", |a| {

@@ -143,6 +143,9 @@ pub struct Compiler<'a> {
     line_starts: Vec<u32>,
     filename: Rc<str>,
     units: Vec<Unit>,
+    /// Source text, for `from __future__ import annotations` (annotations kept as strings).
+    source: Rc<str>,
+    future_annotations: bool,
 }
 
 const UNBOUND_LABEL: u32 = u32::MAX;
@@ -164,6 +167,12 @@ pub fn compile_module(
     let st = SymTable::build_module(body);
     let mut c = Compiler::new(&st, source, filename);
     c.push_unit(0, name.to_string(), String::new());
+    c.future_annotations = body.iter().any(|s| {
+        matches!(s, Stmt::ImportFrom(i)
+            if i.module.as_ref().is_some_and(|m| m.as_str() == "__future__")
+                && i.names.iter().any(|a| a.name.as_str() == "annotations"))
+    });
+    c.setup_annotations(body);
     c.stmts(body)?;
     c.emit_const(Const::None);
     c.emit(Op::RETURN_VALUE, 0);
@@ -180,7 +189,38 @@ pub fn compile_eval(e: &Expr, source: &str, filename: &str) -> CResult<Rc<CodeUn
     Ok(Rc::new(c.pop_unit("<module>".to_string(), 1, None)))
 }
 
+/// Whether a module or class body has an annotated simple name (`x: T`) outside nested scopes.
+fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::AnnAssign(a) => a.simple && matches!(&*a.target, Expr::Name(_)),
+        Stmt::If(i) => {
+            has_annotations(&i.body) || i.elif_else_clauses.iter().any(|c| has_annotations(&c.body))
+        }
+        Stmt::For(f) => has_annotations(&f.body) || has_annotations(&f.orelse),
+        Stmt::While(w) => has_annotations(&w.body) || has_annotations(&w.orelse),
+        Stmt::With(w) => has_annotations(&w.body),
+        Stmt::Try(t) => {
+            has_annotations(&t.body)
+                || has_annotations(&t.orelse)
+                || has_annotations(&t.finalbody)
+                || t.handlers.iter().any(|h| match h {
+                    ast::ExceptHandler::ExceptHandler(h) => has_annotations(&h.body),
+                })
+        }
+        _ => false,
+    })
+}
+
 impl<'a> Compiler<'a> {
+    /// Starts a module or class body that has annotations with `__annotations__ = {}`.
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        if has_annotations(body) {
+            self.emit(Op::BUILD_MAP, 0);
+            let n = self.name_index("__annotations__");
+            self.emit(Op::STORE_NAME, n);
+        }
+    }
+
     fn new(st: &'a SymTable, source: &str, filename: &str) -> Self {
         let mut line_starts = vec![0u32];
         for (i, b) in source.bytes().enumerate() {
@@ -193,6 +233,8 @@ impl<'a> Compiler<'a> {
             line_starts,
             filename: filename.into(),
             units: Vec::new(),
+            source: source.into(),
+            future_annotations: false,
         }
     }
 
@@ -525,6 +567,22 @@ impl<'a> Compiler<'a> {
                     self.expr(v)?;
                     self.store_target(&a.target)?;
                 }
+                // module and class bodies record `name: annotation` in __annotations__
+                if let (Expr::Name(n), true, ScopeKind::Module | ScopeKind::Class) =
+                    (&*a.target, a.simple, self.u().kind)
+                {
+                    if self.future_annotations {
+                        let r = a.annotation.range();
+                        let text =
+                            self.source[r.start().to_usize()..r.end().to_usize()].to_string();
+                        self.emit_const(Const::Str(text));
+                    } else {
+                        self.expr(&a.annotation)?;
+                    }
+                    self.load_name("__annotations__");
+                    self.emit_const(Const::Str(n.id.to_string()));
+                    self.emit(Op::STORE_SUBSCR, 0);
+                }
             }
             Stmt::Pass(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
             Stmt::Return(r) => {
@@ -640,6 +698,7 @@ impl<'a> Compiler<'a> {
                     FuncBody::Stmts(&f.body),
                     f.range().start(),
                 )?;
+                self.function_annotations(&f.parameters, f.returns.as_deref())?;
                 for _ in &f.decorator_list {
                     self.emit(Op::CALL, 1);
                 }
@@ -1115,6 +1174,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::STORE_NAME, n);
             }
         }
+        self.setup_annotations(body);
         self.stmts(body)?;
         let cells = self.st.scopes[scope].cells.clone();
         if let Some(i) = cells.iter().position(|x| x == "__class__") {
@@ -1199,6 +1259,50 @@ impl<'a> Compiler<'a> {
         let k = self.add_const(Const::Code(Rc::new(unit)));
         self.emit(Op::LOAD_CONST, k);
         self.emit(Op::MAKE_FUNCTION, flags);
+        Ok(())
+    }
+
+    /// With the new function on the stack, sets its `__annotations__` when it has any.
+    fn function_annotations(
+        &mut self,
+        params: &ast::Parameters,
+        returns: Option<&Expr>,
+    ) -> CResult<()> {
+        let mut anns: Vec<(&str, &Expr)> = Vec::new();
+        // CPython's order: positional, *args, keyword-only, **kwargs
+        let plain = params.posonlyargs.iter().chain(params.args.iter());
+        let kwonly = params.kwonlyargs.iter();
+        let seq = plain
+            .map(|p| &p.parameter)
+            .chain(params.vararg.as_deref())
+            .chain(kwonly.map(|p| &p.parameter))
+            .chain(params.kwarg.as_deref());
+        for p in seq {
+            if let Some(a) = p.annotation.as_deref() {
+                anns.push((p.name.id.as_str(), a));
+            }
+        }
+        if let Some(r) = returns {
+            anns.push(("return", r));
+        }
+        if anns.is_empty() {
+            return Ok(());
+        }
+        self.emit(Op::DUP_TOP, 0);
+        for (n, a) in &anns {
+            self.emit_const(Const::Str(n.to_string()));
+            if self.future_annotations {
+                let r = a.range();
+                let text = self.source[r.start().to_usize()..r.end().to_usize()].to_string();
+                self.emit_const(Const::Str(text));
+            } else {
+                self.expr(a)?;
+            }
+        }
+        self.emit(Op::BUILD_MAP, anns.len() as u32);
+        self.emit(Op::ROT_TWO, 0);
+        let n = self.name_index("__annotations__");
+        self.emit(Op::STORE_ATTR, n);
         Ok(())
     }
 

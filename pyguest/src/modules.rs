@@ -26,6 +26,30 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("string", include_str!("../lib/string.py")),
     ("heapq", include_str!("../lib/heapq.py")),
     ("bisect", include_str!("../lib/bisect.py")),
+    // Wider standard library (issue 5), plain Python, checked against CPython by
+    // pyguest/tests/check_lib_cpython.sh.
+    ("__future__", include_str!("../lib/__future__.py")),
+    ("abc", include_str!("../lib/abc.py")),
+    ("argparse", include_str!("../lib/argparse.py")),
+    ("array", include_str!("../lib/array.py")),
+    ("contextlib", include_str!("../lib/contextlib.py")),
+    ("copy", include_str!("../lib/copy.py")),
+    ("dataclasses", include_str!("../lib/dataclasses.py")),
+    ("datetime", include_str!("../lib/datetime.py")),
+    ("decimal", include_str!("../lib/decimal.py")),
+    ("enum", include_str!("../lib/enum.py")),
+    ("fractions", include_str!("../lib/fractions.py")),
+    ("io", include_str!("../lib/io.py")),
+    ("json", include_str!("../lib/json.py")),
+    ("random", include_str!("../lib/random.py")),
+    ("statistics", include_str!("../lib/statistics.py")),
+    ("struct", include_str!("../lib/struct.py")),
+    ("textwrap", include_str!("../lib/textwrap.py")),
+    ("typing", include_str!("../lib/typing.py")),
+    // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
+    ("os", include_str!("../lib/os.py")),
+    ("tempfile", include_str!("../lib/tempfile.py")),
+    ("_file", include_str!("../lib/_file.py")),
 ];
 
 thread_local! {
@@ -42,6 +66,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "sys" => return Ok(Some(Value::obj(sys_module()))),
         "math" => make_math(),
         "time" => make_time(),
+        "_os" => make_os(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -357,6 +382,9 @@ fn make_math() -> Gc<ModuleObj> {
         if ops::is_int_like(v) {
             return Ok(v);
         }
+        if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__trunc__") {
+            return ops::call(mm, &[v]);
+        }
         Ok(crate::builtins::float_to_int(f1(&a)?.trunc()))
     });
     def(m, "fabs", |a| Ok(new_float(f1(&a)?.abs())));
@@ -654,6 +682,159 @@ fn make_time() -> Gc<ModuleObj> {
             std::thread::sleep(std::time::Duration::from_secs_f64(s));
         }
         Ok(Value::NONE)
+    });
+    m
+}
+
+// ---------------------------------------------------------------- _os
+
+/// The Python exception for a failed file-system call on `path`: `FileNotFoundError`,
+/// `PermissionError` or `OSError`, with CPython's `[Errno N] text: 'path'` message and the
+/// `errno`/`strerror`/`filename` attributes.
+pub fn os_error(e: &std::io::Error, path: &str) -> crate::interp::PyErr {
+    let code = e.raw_os_error().unwrap_or(0);
+    let text = e.to_string();
+    let text = match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    let c = match code {
+        2 => C::FileNotFoundError,
+        13 => C::PermissionError,
+        _ => C::OSError,
+    };
+    let msg = format!("[Errno {code}] {text}: {}", ops::str_repr(path));
+    let exc = vm::new_exception(vm::cls(c), &[new_string(msg)]);
+    if let Some(inst) = as_instance(exc) {
+        ops::instance_set(inst, new_str("errno"), new_int(code as i64));
+        ops::instance_set(inst, new_str("strerror"), new_string(text));
+        ops::instance_set(inst, new_str("filename"), new_str(path));
+    }
+    crate::interp::PyErr(exc)
+}
+
+fn path_arg(a: &Args, i: usize) -> PyResult<String> {
+    let v = a
+        .pos
+        .get(i)
+        .copied()
+        .ok_or_else(|| type_error("missing path argument"))?;
+    match as_str(v) {
+        Some(s) => Ok(s.s.to_string()),
+        None => Err(type_error(format!(
+            "expected str, bytes or os.PathLike object, not {}",
+            vm::type_name(v)
+        ))),
+    }
+}
+
+/// Native file-system primitives used by the Python `os`, `tempfile` and `_file` modules.
+fn make_os() -> Gc<ModuleObj> {
+    let m = new_module("_os", None);
+    def(m, "read", |a| {
+        let p = path_arg(&a, 0)?;
+        match std::fs::read(&p) {
+            Ok(b) => Ok(new_bytes(b, false)),
+            Err(e) => Err(os_error(&e, &p)),
+        }
+    });
+    // write(path, data, append): create/truncate (append=False) or append
+    def(m, "write", |a| {
+        use std::io::Write;
+        let p = path_arg(&a, 0)?;
+        let data = a
+            .pos
+            .get(1)
+            .and_then(|&v| ops::bytes_like(v))
+            .ok_or_else(|| type_error("_os.write: data must be bytes"))?;
+        let append = match a.pos.get(2) {
+            Some(&v) => ops::truthy(v)?,
+            None => false,
+        };
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .append(append)
+            .truncate(!append)
+            .open(&p);
+        f.and_then(|mut f| f.write_all(&data))
+            .map_err(|e| os_error(&e, &p))?;
+        Ok(Value::NONE)
+    });
+    def(m, "getcwd", |_| match std::env::current_dir() {
+        Ok(d) => Ok(new_string(d.to_string_lossy().into_owned())),
+        Err(e) => Err(os_error(&e, ".")),
+    });
+    def(m, "listdir", |a| {
+        let p = path_arg(&a, 0)?;
+        let rd = std::fs::read_dir(&p).map_err(|e| os_error(&e, &p))?;
+        let l = new_list_cap(0);
+        for ent in rd {
+            let ent = ent.map_err(|e| os_error(&e, &p))?;
+            l.push(new_string(ent.file_name().to_string_lossy().into_owned()));
+        }
+        Ok(Value::obj(l))
+    });
+    def(m, "remove", |a| {
+        let p = path_arg(&a, 0)?;
+        std::fs::remove_file(&p).map_err(|e| os_error(&e, &p))?;
+        Ok(Value::NONE)
+    });
+    def(m, "mkdir", |a| {
+        let p = path_arg(&a, 0)?;
+        std::fs::create_dir(&p).map_err(|e| os_error(&e, &p))?;
+        Ok(Value::NONE)
+    });
+    def(m, "rmdir", |a| {
+        let p = path_arg(&a, 0)?;
+        std::fs::remove_dir(&p).map_err(|e| os_error(&e, &p))?;
+        Ok(Value::NONE)
+    });
+    def(m, "rmtree", |a| {
+        let p = path_arg(&a, 0)?;
+        std::fs::remove_dir_all(&p).map_err(|e| os_error(&e, &p))?;
+        Ok(Value::NONE)
+    });
+    def(m, "rename", |a| {
+        let p = path_arg(&a, 0)?;
+        let q = path_arg(&a, 1)?;
+        std::fs::rename(&p, &q).map_err(|e| os_error(&e, &p))?;
+        Ok(Value::NONE)
+    });
+    // kind(path): 0 missing, 1 file, 2 directory, 3 other
+    def(m, "kind", |a| {
+        let p = path_arg(&a, 0)?;
+        Ok(new_int(match std::fs::metadata(&p) {
+            Err(_) => 0,
+            Ok(md) if md.is_file() => 1,
+            Ok(md) if md.is_dir() => 2,
+            Ok(_) => 3,
+        }))
+    });
+    def(m, "size", |a| {
+        let p = path_arg(&a, 0)?;
+        let md = std::fs::metadata(&p).map_err(|e| os_error(&e, &p))?;
+        Ok(new_int(md.len() as i64))
+    });
+    def(m, "environ", |_| {
+        let d = new_dict();
+        for (k, v) in std::env::vars_os() {
+            d.set_item(
+                new_string(k.to_string_lossy().into_owned()),
+                new_string(v.to_string_lossy().into_owned()),
+            )?;
+        }
+        Ok(Value::obj(d))
+    });
+    def(m, "getpid", |_| Ok(new_int(std::process::id() as i64)));
+    def(m, "urandom", |a| {
+        let n = index_of(a.pos.first().copied().unwrap_or(Value::small(0)))?.max(0) as usize;
+        let mut buf = vec![0u8; n];
+        use std::io::Read;
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut buf))
+            .map_err(|e| os_error(&e, "/dev/urandom"))?;
+        Ok(new_bytes(buf, false))
     });
     m
 }

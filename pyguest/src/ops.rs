@@ -113,7 +113,10 @@ pub fn index_of(v: Value) -> PyResult<i64> {
     if as_instance(v).is_some() {
         if let Some(m) = lookup_type(type_of(v), "__index__") {
             let r = call(m, &[v])?;
-            return index_of(r);
+            // int.__index__ on an int subclass instance gives the instance back: use its payload
+            if r != v {
+                return index_of(r);
+            }
         }
         let p = payload(v);
         if p != v {
@@ -806,6 +809,15 @@ pub fn unary_invert(v: Value) -> PyResult<Value> {
 fn unary_dunder(v: Value, name: &str, sym: &str) -> PyResult<Value> {
     if let Some(m) = lookup_type_user(type_of(v), name) {
         return call(m, &[v]);
+    }
+    // subclasses of int/float/complex: the operation of the built-in value
+    let p = payload(v);
+    if p != v && (is_number(p) || as_complex(p).is_some()) {
+        return match sym {
+            "-" => unary_neg(p),
+            "+" => unary_pos(p),
+            _ => unary_invert(p),
+        };
     }
     Err(type_error(format!(
         "bad operand type for unary {}: '{}'",
@@ -1670,6 +1682,17 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
             ));
         }
         Kind::Class => {
+            if let Some(m) = meta_dunder(v, "__repr__") {
+                let r = call(m, &[v])?;
+                let Some(rs) = as_str(r) else {
+                    return Err(type_error(format!(
+                        "__repr__ returned non-string (type {})",
+                        vm::type_name(r)
+                    )));
+                };
+                out.push_str(&rs.s);
+                return Ok(());
+            }
             let c = as_class(v).unwrap();
             let module = c.dict.get_str("__module__");
             let qual = c.dict.get_str("__qualname__").unwrap_or(c.name.get());
@@ -1812,6 +1835,13 @@ pub fn lookup_mro(c: Gc<ClassObj>, name: Value) -> Option<Value> {
 
 pub fn lookup_type(c: Gc<ClassObj>, name: &str) -> Option<Value> {
     lookup_mro(c, intern(name))
+}
+
+/// A special method defined by the Python metaclass of class `v` (None for plain classes).
+fn meta_dunder(v: Value, name: &str) -> Option<Value> {
+    let c = as_class(v)?;
+    let m = as_class(c.metaclass.get())?;
+    lookup_type_user(m, name)
 }
 
 /// Like `lookup_type`, but ignores attributes provided by built-in classes.
@@ -2558,6 +2588,14 @@ pub fn len(v: Value) -> PyResult<usize> {
                 vm::type_name(v)
             )))
         }
+        Some(Kind::Class) if meta_dunder(v, "__len__").is_some() => {
+            let r = call(meta_dunder(v, "__len__").unwrap(), &[v])?;
+            let n = index_of(r)?;
+            if n < 0 {
+                return Err(vm::value_error("__len__() should return >= 0"));
+            }
+            Ok(n as usize)
+        }
         _ => Err(type_error(format!(
             "object of type '{}' has no len()",
             vm::type_name(v)
@@ -2752,6 +2790,9 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         }
         Some(Kind::Class) => {
             let c = as_class(o).unwrap();
+            if let Some(m) = meta_dunder(o, "__getitem__") {
+                return call(m, &[o, k]);
+            }
             if let Some(m) = lookup_type(c, "__class_getitem__") {
                 let f = if let Some(w) = as_classmethod(m) {
                     w.f
@@ -3003,6 +3044,10 @@ pub fn contains(o: Value, k: Value) -> PyResult<bool> {
             }
             generic_contains(o, k)
         }
+        Some(Kind::Class) if meta_dunder(o, "__contains__").is_some() => {
+            let r = call(meta_dunder(o, "__contains__").unwrap(), &[o, k])?;
+            truthy(r)
+        }
         _ => generic_contains(o, k),
     }
 }
@@ -3088,6 +3133,9 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
                 "'{}' object is not iterable",
                 vm::type_name(v)
             )))
+        }
+        Some(Kind::Class) if meta_dunder(v, "__iter__").is_some() => {
+            call(meta_dunder(v, "__iter__").unwrap(), &[v])
         }
         _ => Err(type_error(format!(
             "'{}' object is not iterable",
