@@ -1,9 +1,293 @@
 //! `pyguest`: Python 3 on the metatracer framework. Command-line entry point.
 //!
-//! Placeholder until the interpreter lands: it parses the command line and reports that it
-//! cannot run programs yet.
+//! `pyguest run FILE.py [ARGS...]`, `pyguest FILE.py [ARGS...]`, `pyguest -c CODE`,
+//! `pyguest --version`, and `--jit off|on|NAME=VALUE,...` before the file (validated; the JIT
+//! is not wired in yet). The interpreter runs on a thread with a large stack so built-ins that
+//! call back into Python can nest deeply without overflowing the Rust stack.
+
+mod builtins;
+mod bytecode;
+mod compiler;
+mod format;
+mod import;
+mod interp;
+mod modules;
+mod object;
+mod ops;
+mod symtable;
+mod table;
+mod value;
+mod vm;
+
+use clap::Parser;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pyguest",
+    version,
+    about = "Python 3 on the metatracer framework"
+)]
+struct Cli {
+    /// JIT settings: `off`, `on`, or `NAME=VALUE,...` (accepted and validated; no JIT yet).
+    #[arg(long, value_name = "SETTINGS")]
+    jit: Option<String>,
+    /// Program passed in as a string.
+    #[arg(short = 'c', value_name = "CODE")]
+    command: Option<String>,
+    /// `[run] FILE.py [ARGS...]`
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    rest: Vec<String>,
+}
+
+const JIT_PARAMS: &[&str] = &[
+    "threshold",
+    "function_threshold",
+    "trace_eagerness",
+    "trace_limit",
+    "enable_opts",
+    "loop_longevity",
+    "retrace_limit",
+    "max_retrace_guards",
+    "decay",
+    "inlining",
+    "max_unroll_loops",
+];
+
+fn validate_jit(s: &str) -> Result<(), String> {
+    if s == "off" || s == "on" {
+        return Ok(());
+    }
+    for part in s.split(',') {
+        let Some((name, value)) = part.split_once('=') else {
+            return Err(format!(
+                "--jit: expected off, on or NAME=VALUE, got '{part}'"
+            ));
+        };
+        if !JIT_PARAMS.contains(&name) {
+            return Err(format!(
+                "--jit: unknown parameter '{name}' (known: {})",
+                JIT_PARAMS.join(", ")
+            ));
+        }
+        if name != "enable_opts" && value.parse::<i64>().is_err() {
+            return Err(format!(
+                "--jit: {name} needs an integer value, got '{value}'"
+            ));
+        }
+    }
+    Ok(())
+}
 
 fn main() {
-    eprintln!("pyguest: the interpreter is not built yet");
-    std::process::exit(2);
+    let cli = Cli::parse();
+    if let Some(j) = &cli.jit {
+        if let Err(e) = validate_jit(j) {
+            eprintln!("pyguest: {e}");
+            std::process::exit(2);
+        }
+    }
+    let mut rest = cli.rest.clone();
+    let (source, filename, argv, script_dir) = if let Some(code) = cli.command {
+        let mut argv = vec!["-c".to_string()];
+        argv.extend(rest);
+        (code, "<string>".to_string(), argv, None)
+    } else {
+        if rest.first().map(|s| s.as_str()) == Some("run") {
+            rest.remove(0);
+        }
+        let Some(file) = rest.first().cloned() else {
+            eprintln!(
+                "usage: pyguest [--jit SETTINGS] [run] FILE.py [ARGS...] | -c CODE | --version"
+            );
+            std::process::exit(2);
+        };
+        let src = match std::fs::read(&file) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(2);
+                eprintln!(
+                    "pyguest: can't open file '{file}': [Errno {errno}] {}",
+                    plain_io_error(&e)
+                );
+                std::process::exit(2);
+            }
+        };
+        let dir = std::path::Path::new(&file)
+            .parent()
+            .map(|p| p.to_string_lossy().to_string())
+            .unwrap_or_default();
+        (src, file, rest, Some(dir))
+    };
+    let handle = std::thread::Builder::new()
+        .name("pyguest".into())
+        .stack_size(1 << 31)
+        .spawn(move || run(&source, &filename, &argv, script_dir.as_deref()))
+        .expect("spawn interpreter thread");
+    let code = handle.join().unwrap_or(70);
+    std::process::exit(code);
+}
+
+fn plain_io_error(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(p) => s[..p].to_string(),
+        None => s,
+    }
+}
+
+/// Runs a program; returns the process exit status.
+fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) -> i32 {
+    vm::init();
+    builtins::install();
+    modules::init_sys(argv, script_dir);
+    let main = import::new_module(
+        "__main__",
+        if filename == "<string>" {
+            None
+        } else {
+            Some(filename)
+        },
+    );
+    let _ = vm::vm()
+        .modules
+        .get()
+        .set_item(object::new_str("__main__"), value::Value::obj(main));
+    let r = import::compile_module_src(source, filename, "<module>")
+        .and_then(|code| interp::run_module_code(code, main.dict));
+    vm::flush_stdout();
+    match r {
+        Ok(_) => 0,
+        Err(e) => report_uncaught(e.0),
+    }
+}
+
+/// Prints an uncaught exception CPython-style; returns the exit status.
+fn report_uncaught(e: value::Value) -> i32 {
+    use object::*;
+    if vm::isinstance_c(e, vm::C::SystemExit) {
+        let args = ops::getattr(e, vm::intern("args")).ok().and_then(as_tuple);
+        let code = args.and_then(|t| t.as_slice().first().copied());
+        return match code {
+            None => 0,
+            Some(c) if c.is_none() => 0,
+            Some(c) => match ops::int_of(c) {
+                Some(i) => i as i32,
+                None => {
+                    eprintln!("{}", ops::str_of(c).unwrap_or_default());
+                    1
+                }
+            },
+        };
+    }
+    let mut out = String::new();
+    format_exception(e, &mut out, 0);
+    eprint!("{out}");
+    1
+}
+
+fn format_exception(e: value::Value, out: &mut String, depth: usize) {
+    use object::*;
+    if depth < 20 {
+        if let Some(inst) = as_instance(e) {
+            let cause = ops::instance_get(inst, vm::intern("__cause__")).filter(|c| !c.is_none());
+            let ctx = ops::instance_get(inst, vm::intern("__context__")).filter(|c| !c.is_none());
+            let suppress = ops::instance_get(inst, vm::intern("__suppress_context__"))
+                == Some(value::Value::TRUE);
+            if let Some(c) = cause {
+                format_exception(c, out, depth + 1);
+                out.push_str(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
+            } else if let (Some(c), false) = (ctx, suppress) {
+                format_exception(c, out, depth + 1);
+                out.push_str(
+                    "\nDuring handling of the above exception, another exception occurred:\n\n",
+                );
+            }
+        }
+    }
+    let entries = interp::traceback_entries(e);
+    let is_syntax = vm::isinstance_c(e, vm::C::SyntaxError);
+    if !entries.is_empty()
+        && !(is_syntax
+            && entries.iter().all(|x| x.2 == "<module>")
+            && depth == 0
+            && entries.len() == 0)
+    {
+        out.push_str("Traceback (most recent call last):\n");
+        for (file, line, name) in &entries {
+            out.push_str(&format!("  File \"{file}\", line {line}, in {name}\n"));
+            if let Some(src) = import::source_line(file, *line) {
+                let t = src.trim();
+                if !t.is_empty() {
+                    out.push_str(&format!("    {t}\n"));
+                }
+            }
+        }
+    }
+    let t = vm::type_of(e);
+    let mut name = vm::class_name(t);
+    if let Some(m) = t.dict.get_str("__module__") {
+        let ms = ops::str_of(m).unwrap_or_default();
+        if ms != "builtins" && ms != "__main__" {
+            name = format!("{ms}.{name}");
+        }
+    }
+    if is_syntax {
+        if let Some(inst) = as_instance(e) {
+            let get = |k: &str| ops::instance_get(inst, vm::intern(k));
+            let file = get("filename")
+                .and_then(|v| ops::str_of(v).ok())
+                .unwrap_or_default();
+            let line = get("lineno").and_then(ops::int_of).unwrap_or(1);
+            let off = get("offset").and_then(ops::int_of).unwrap_or(1);
+            let text = get("text")
+                .and_then(|v| ops::str_of(v).ok())
+                .unwrap_or_default();
+            let msg = get("msg")
+                .and_then(|v| ops::str_of(v).ok())
+                .unwrap_or_default();
+            out.push_str(&format!("  File \"{file}\", line {line}\n"));
+            let trimmed = text.trim_start();
+            let removed = text.chars().count() - trimmed.chars().count();
+            out.push_str(&format!("    {}\n", trimmed.trim_end()));
+            let caret = (off as usize).saturating_sub(1).saturating_sub(removed);
+            out.push_str(&format!("    {}^\n", " ".repeat(caret)));
+            out.push_str(&format!("{name}: {msg}\n"));
+            return;
+        }
+    }
+    let msg = ops::str_of(e).unwrap_or_default();
+    if msg.is_empty() {
+        out.push_str(&format!("{name}\n"));
+    } else {
+        out.push_str(&format!("{name}: {msg}\n"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::object::*;
+    use crate::value::Value;
+    #[test]
+    fn arrays_roundtrip() {
+        crate::vm::init();
+        let s = new_str("abc");
+        assert!(as_str(s).is_some(), "{s:?}");
+        let arr = metatracer::gc::alloc_array_from_slice(&[s, Value::small(3)]);
+        let v = arr.get(0);
+        assert!(as_str(v).is_some(), "{v:?} vs {s:?}");
+        let t = new_tuple(&[s]);
+        assert_eq!(as_tuple(t).unwrap().as_slice()[0], s);
+        let i = crate::vm::intern("print");
+        assert!(as_str(i).is_some(), "{i:?}");
+    }
+}
+#[cfg(test)]
+mod tests2 {
+    #[test]
+    fn runs_def() {
+        let code = super::run("def f(): pass\nprint(f)\n", "<t>", &[], None);
+        assert_eq!(code, 0);
+    }
 }

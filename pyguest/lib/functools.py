@@ -1,0 +1,205 @@
+"""functools for pyguest (written for this project)."""
+
+WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__')
+
+
+def reduce(function, iterable, *initial):
+    it = iter(iterable)
+    if initial:
+        value = initial[0]
+    else:
+        try:
+            value = next(it)
+        except StopIteration:
+            raise TypeError("reduce() of empty iterable with no initial value") from None
+    for element in it:
+        value = function(value, element)
+    return value
+
+
+class partial:
+    def __init__(self, func, *args, **keywords):
+        if not callable(func):
+            raise TypeError("the first argument must be callable")
+        if isinstance(func, partial):
+            args = func.args + args
+            keywords = {**func.keywords, **keywords}
+            func = func.func
+        self.func = func
+        self.args = args
+        self.keywords = keywords
+
+    def __call__(self, *args, **keywords):
+        keywords = {**self.keywords, **keywords}
+        return self.func(*self.args, *args, **keywords)
+
+    def __repr__(self):
+        parts = [repr(self.func)]
+        parts.extend(repr(a) for a in self.args)
+        parts.extend(f"{k}={v!r}" for k, v in self.keywords.items())
+        return "functools.partial(" + ", ".join(parts) + ")"
+
+
+def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=('__dict__',)):
+    for attr in assigned:
+        try:
+            value = getattr(wrapped, attr)
+        except AttributeError:
+            pass
+        else:
+            try:
+                setattr(wrapper, attr, value)
+            except (AttributeError, TypeError):
+                pass
+    try:
+        wrapper.__wrapped__ = wrapped
+    except (AttributeError, TypeError):
+        pass
+    return wrapper
+
+
+def wraps(wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=('__dict__',)):
+    def decorator(wrapper):
+        return update_wrapper(wrapper, wrapped, assigned, updated)
+    return decorator
+
+
+class _CacheInfo(tuple):
+    def __new__(cls, hits, misses, maxsize, currsize):
+        return tuple.__new__(cls, (hits, misses, maxsize, currsize))
+
+    hits = property(lambda self: self[0])
+    misses = property(lambda self: self[1])
+    maxsize = property(lambda self: self[2])
+    currsize = property(lambda self: self[3])
+
+    def __repr__(self):
+        return "CacheInfo(hits=%r, misses=%r, maxsize=%r, currsize=%r)" % tuple(self)
+
+
+def _make_key(args, kwds, typed):
+    key = args
+    if kwds:
+        key += (object,)
+        for item in kwds.items():
+            key += item
+    if typed:
+        key += tuple(type(v) for v in args)
+        if kwds:
+            key += tuple(type(v) for v in kwds.values())
+    if len(key) == 1 and type(key[0]) in (int, str):
+        return key[0]
+    return key
+
+
+def lru_cache(maxsize=128, typed=False):
+    if callable(maxsize) and not isinstance(maxsize, int):
+        return lru_cache(128, False)(maxsize)
+
+    def decorating_function(user_function):
+        cache = {}
+        stats = [0, 0]
+
+        def wrapper(*args, **kwds):
+            key = _make_key(args, kwds, typed)
+            if key in cache:
+                stats[0] += 1
+                if maxsize is not None:
+                    value = cache.pop(key)
+                    cache[key] = value
+                    return value
+                return cache[key]
+            stats[1] += 1
+            result = user_function(*args, **kwds)
+            if maxsize is not None and maxsize <= 0:
+                return result
+            cache[key] = result
+            if maxsize is not None and len(cache) > maxsize:
+                del cache[next(iter(cache))]
+            return result
+
+        def cache_info():
+            return _CacheInfo(stats[0], stats[1], maxsize, len(cache))
+
+        def cache_clear():
+            cache.clear()
+            stats[0] = stats[1] = 0
+
+        wrapper.cache_info = cache_info
+        wrapper.cache_clear = cache_clear
+        update_wrapper(wrapper, user_function)
+        return wrapper
+
+    return decorating_function
+
+
+def cache(user_function):
+    return lru_cache(maxsize=None)(user_function)
+
+
+def cmp_to_key(mycmp):
+    class K:
+        __slots__ = ('obj',)
+
+        def __init__(self, obj):
+            self.obj = obj
+
+        def __lt__(self, other):
+            return mycmp(self.obj, other.obj) < 0
+
+        def __gt__(self, other):
+            return mycmp(self.obj, other.obj) > 0
+
+        def __eq__(self, other):
+            return mycmp(self.obj, other.obj) == 0
+
+        def __le__(self, other):
+            return mycmp(self.obj, other.obj) <= 0
+
+        def __ge__(self, other):
+            return mycmp(self.obj, other.obj) >= 0
+
+        __hash__ = None
+    return K
+
+
+def total_ordering(cls):
+    d = cls.__dict__
+    if '__lt__' in d:
+        if '__gt__' not in d:
+            cls.__gt__ = lambda self, other: other < self
+        if '__le__' not in d:
+            cls.__le__ = lambda self, other: not (other < self)
+        if '__ge__' not in d:
+            cls.__ge__ = lambda self, other: not (self < other)
+    elif '__le__' in d:
+        cls.__ge__ = lambda self, other: other <= self
+        cls.__lt__ = lambda self, other: self <= other and not self == other
+        cls.__gt__ = lambda self, other: not self <= other
+    elif '__gt__' in d:
+        cls.__lt__ = lambda self, other: other > self
+        cls.__ge__ = lambda self, other: self > other or self == other
+        cls.__le__ = lambda self, other: not self > other
+    elif '__ge__' in d:
+        cls.__le__ = lambda self, other: other >= self
+        cls.__gt__ = lambda self, other: self >= other and not self == other
+        cls.__lt__ = lambda self, other: not self >= other
+    else:
+        raise ValueError('must define at least one ordering operation: < > <= >=')
+    return cls
+
+
+class cached_property:
+    def __init__(self, func):
+        self.func = func
+        self.attrname = None
+
+    def __set_name__(self, owner, name):
+        self.attrname = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.attrname] = value
+        return value

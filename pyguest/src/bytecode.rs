@@ -1,0 +1,174 @@
+//! The bytecode: one op table (name, stack effect, one-line doc) and the instruction encoding.
+//!
+//! An instruction is one `u32`: opcode in the low 8 bits, argument in the high 24 bits.
+//! `docs/pyguest-bytecode.md` describes the stack conventions; the table below is the source of
+//! truth for names and stack effects (used to bound each code object's stack size).
+
+macro_rules! ops {
+    ($($name:ident = $eff:expr, $doc:literal;)*) => {
+        /// Opcodes.
+        #[repr(u8)]
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        pub enum Op { $(#[doc = $doc] $name,)* }
+        impl Op {
+            /// All opcodes in numbering order.
+            pub const ALL: &'static [Op] = &[$(Op::$name,)*];
+            /// Upper bound of the values this op pushes beyond what it pops (given its argument).
+            pub fn max_push(self, arg: u32) -> u32 {
+                let f: fn(u32) -> i64 = match self { $(Op::$name => $eff,)* };
+                f(arg).max(0) as u32
+            }
+            pub fn name(self) -> &'static str {
+                match self { $(Op::$name => stringify!($name),)* }
+            }
+        }
+    };
+}
+
+ops! {
+    NOP = |_| 0, "Does nothing.";
+    POP_TOP = |_| -1, "Discards TOS.";
+    ROT_TWO = |_| 0, "Swaps the two top values.";
+    ROT_THREE = |_| 0, "Lifts the second and third values one up, moves TOS down to third.";
+    ROT_FOUR = |_| 0, "Moves TOS down to fourth.";
+    DUP_TOP = |_| 1, "Pushes a copy of TOS.";
+    DUP_TOP_TWO = |_| 2, "Copies the two top values.";
+    LOAD_CONST = |_| 1, "Pushes consts[arg].";
+    LOAD_FAST = |_| 1, "Pushes local arg (UnboundLocalError if unset).";
+    STORE_FAST = |_| -1, "Pops into local arg.";
+    DELETE_FAST = |_| 0, "Unsets local arg.";
+    LOAD_DEREF = |_| 1, "Pushes the content of cell arg (cells, then free vars).";
+    STORE_DEREF = |_| -1, "Pops into cell arg.";
+    DELETE_DEREF = |_| 0, "Empties cell arg.";
+    LOAD_CLOSURE = |_| 1, "Pushes cell arg itself (for building closures).";
+    LOAD_CLASSDEREF = |_| 1, "Class body: the namespace's binding of the free variable arg, else its cell.";
+    LOAD_GLOBAL = |_| 1, "Pushes global names[arg], else the builtin.";
+    STORE_GLOBAL = |_| -1, "Pops into global names[arg].";
+    DELETE_GLOBAL = |_| 0, "Deletes global names[arg].";
+    LOAD_NAME = |_| 1, "Namespace, then globals, then builtins lookup of names[arg].";
+    STORE_NAME = |_| -1, "Pops into the namespace.";
+    DELETE_NAME = |_| 0, "Deletes from the namespace.";
+    LOAD_ATTR = |_| 0, "Replaces TOS by TOS.names[arg].";
+    STORE_ATTR = |_| -2, "TOS.names[arg] = TOS1.";
+    DELETE_ATTR = |_| -1, "del TOS.names[arg].";
+    LOAD_METHOD = |_| 1, "Replaces TOS by (function, self) for an unbound method, else (NULL, attribute).";
+    BINARY_SUBSCR = |_| -1, "TOS1[TOS].";
+    STORE_SUBSCR = |_| -3, "TOS1[TOS] = TOS2.";
+    DELETE_SUBSCR = |_| -2, "del TOS1[TOS].";
+    BINARY_OP = |_| -1, "TOS1 op TOS (arg: BinOp number).";
+    INPLACE_OP = |_| -1, "TOS1 op= TOS (arg: BinOp number).";
+    UNARY_NEG = |_| 0, "-TOS.";
+    UNARY_POS = |_| 0, "+TOS.";
+    UNARY_NOT = |_| 0, "not TOS.";
+    UNARY_INVERT = |_| 0, "~TOS.";
+    COMPARE_OP = |_| -1, "TOS1 cmp TOS (arg: 0 <, 1 <=, 2 ==, 3 !=, 4 >, 5 >=).";
+    IS_OP = |_| -1, "TOS1 is TOS (arg 1: is not).";
+    CONTAINS_OP = |_| -1, "TOS1 in TOS (arg 1: not in).";
+    JUMP = |_| 0, "Jumps to arg.";
+    POP_JUMP_IF_FALSE = |_| -1, "Pops; jumps to arg when false.";
+    POP_JUMP_IF_TRUE = |_| -1, "Pops; jumps to arg when true.";
+    JUMP_IF_FALSE_OR_POP = |_| 0, "Jumps to arg keeping TOS when false, else pops.";
+    JUMP_IF_TRUE_OR_POP = |_| 0, "Jumps to arg keeping TOS when true, else pops.";
+    GET_ITER = |_| 0, "Replaces TOS by iter(TOS).";
+    FOR_ITER = |_| 1, "Pushes next(TOS); when exhausted pops the iterator and jumps to arg.";
+    BUILD_TUPLE = |n| 1 - n as i64, "Pops arg values into a tuple.";
+    BUILD_LIST = |n| 1 - n as i64, "Pops arg values into a list.";
+    BUILD_SET = |n| 1 - n as i64, "Pops arg values into a set.";
+    BUILD_MAP = |n| 1 - 2 * n as i64, "Pops arg key/value pairs into a dict.";
+    BUILD_SLICE = |n| 1 - n as i64, "Pops 2 or 3 values into a slice.";
+    BUILD_STRING = |n| 1 - n as i64, "Concatenates arg strings.";
+    LIST_APPEND = |_| -1, "Appends TOS to the list arg deep (after popping).";
+    SET_ADD = |_| -1, "Adds TOS to the set arg deep.";
+    MAP_ADD = |_| -2, "Stores TOS1: TOS into the dict arg deep.";
+    LIST_EXTEND = |_| -1, "Extends the list arg deep by iterable TOS.";
+    SET_UPDATE = |_| -1, "Updates the set arg deep by iterable TOS.";
+    DICT_UPDATE = |_| -1, "Updates the dict arg deep by mapping TOS.";
+    DICT_MERGE = |_| -1, "Like DICT_UPDATE but duplicate keys are a TypeError (calls).";
+    LIST_TO_TUPLE = |_| 0, "Converts TOS list to a tuple.";
+    UNPACK_SEQUENCE = |n| n as i64 - 1, "Unpacks TOS into arg values (first on top).";
+    UNPACK_EX = |n| (n & 0xff) as i64 + (n >> 8) as i64, "Unpacks with a starred target: arg = before | after << 8.";
+    FORMAT_VALUE = |_| 0, "Formats TOS (arg & 3: conversion none/str/repr/ascii; arg & 4: spec below).";
+    PUSH_NULL = |_| 1, "Pushes NULL (marks a plain call).";
+    CALL = |_| 0, "Calls with arg positional values: [NULL|func, func|self, args...].";
+    CALL_KW = |_| 0, "Like CALL, TOS is a tuple naming the last keyword arguments.";
+    CALL_EX = |_| 0, "Calls [NULL, func, args tuple, (kwargs dict if arg & 1)].";
+    MAKE_FUNCTION = |_| 0, "Builds a function from the code on TOS (arg: 1 defaults, 2 kwdefaults, 8 closure).";
+    RETURN_VALUE = |_| -1, "Returns TOS.";
+    YIELD_VALUE = |_| 0, "Yields TOS; the sent value replaces it on resumption.";
+    YIELD_FROM = |_| 0, "Delegates to iterator TOS1 sending TOS; leaves the result.";
+    GEN_START = |_| 0, "First instruction of a generator body.";
+    RAISE_VARARGS = |_| -1, "raise (arg 0: re-raise, 1: TOS, 2: TOS1 from TOS).";
+    RERAISE = |_| -1, "Re-raises the exception on TOS.";
+    PUSH_EXC_INFO = |_| 0, "Marks the exception on TOS as being handled.";
+    POP_EXC_INFO = |_| 0, "Ends handling of the innermost handled exception.";
+    CHECK_EXC_MATCH = |_| -1, "Replaces [exc, type-or-tuple] by whether the exception matches.";
+    BEFORE_WITH = |_| 1, "Replaces the context manager by its bound __exit__ and __enter__().";
+    WITH_EXIT = |_| -1, "Calls the __exit__ on TOS with (None, None, None) and pops it.";
+    WITH_EXCEPT_START = |_| 1, "With [exit, exc] on the stack, pushes exit(type, exc, tb).";
+    IMPORT_NAME = |_| -1, "Imports names[arg] (TOS1: level, TOS: fromlist).";
+    IMPORT_FROM = |_| 1, "Pushes attribute names[arg] of the module on TOS.";
+    IMPORT_STAR = |_| -1, "Copies public names of the module on TOS into the namespace.";
+    LOAD_BUILD_CLASS = |_| 1, "Pushes __build_class__.";
+    LOAD_ASSERTION_ERROR = |_| 1, "Pushes AssertionError.";
+    MATCH_SEQUENCE = |_| 0, "Replaces TOS by whether it is a sequence for `match`.";
+    MATCH_MAPPING = |_| 0, "Replaces TOS by whether it is a mapping for `match`.";
+    GET_LEN = |_| 0, "Replaces TOS by len(TOS).";
+        MATCH_CLASS = |_| -2, "Replaces [subject, cls, kwnames] by the attribute tuple or None (arg: positional count).";
+    COPY = |_| 1, "Pushes a copy of the value arg deep (1 = TOS).";
+    SWAP = |_| 0, "Swaps TOS with the value arg deep.";
+    SETUP_ANNOTATIONS = |_| 0, "Creates __annotations__ in the namespace.";
+}
+
+impl Op {
+    #[inline(always)]
+    pub fn from_u8(b: u8) -> Op {
+        debug_assert!((b as usize) < Op::ALL.len());
+        // SAFETY: the compiler only emits valid opcodes (checked in debug builds above).
+        unsafe { std::mem::transmute::<u8, Op>(b) }
+    }
+}
+
+/// Binary operator numbers (argument of BINARY_OP / INPLACE_OP).
+pub mod binop {
+    pub const ADD: u32 = 0;
+    pub const SUB: u32 = 1;
+    pub const MUL: u32 = 2;
+    pub const TRUEDIV: u32 = 3;
+    pub const FLOORDIV: u32 = 4;
+    pub const MOD: u32 = 5;
+    pub const POW: u32 = 6;
+    pub const LSHIFT: u32 = 7;
+    pub const RSHIFT: u32 = 8;
+    pub const AND: u32 = 9;
+    pub const OR: u32 = 10;
+    pub const XOR: u32 = 11;
+    pub const MATMUL: u32 = 12;
+    /// Dunder names (normal, reflected, in-place) and symbol per operator.
+    pub const NAMES: [(&str, &str, &str, &str); 13] = [
+        ("__add__", "__radd__", "__iadd__", "+"),
+        ("__sub__", "__rsub__", "__isub__", "-"),
+        ("__mul__", "__rmul__", "__imul__", "*"),
+        ("__truediv__", "__rtruediv__", "__itruediv__", "/"),
+        ("__floordiv__", "__rfloordiv__", "__ifloordiv__", "//"),
+        ("__mod__", "__rmod__", "__imod__", "%"),
+        ("__pow__", "__rpow__", "__ipow__", "** or pow()"),
+        ("__lshift__", "__rlshift__", "__ilshift__", "<<"),
+        ("__rshift__", "__rrshift__", "__irshift__", ">>"),
+        ("__and__", "__rand__", "__iand__", "&"),
+        ("__or__", "__ror__", "__ior__", "|"),
+        ("__xor__", "__rxor__", "__ixor__", "^"),
+        ("__matmul__", "__rmatmul__", "__imatmul__", "@"),
+    ];
+}
+
+#[inline(always)]
+pub fn encode(op: Op, arg: u32) -> u32 {
+    debug_assert!(arg < (1 << 24));
+    (op as u32) | (arg << 8)
+}
+
+#[inline(always)]
+pub fn decode(word: u32) -> (Op, u32) {
+    (Op::from_u8(word as u8), word >> 8)
+}

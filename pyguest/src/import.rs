@@ -1,0 +1,458 @@
+//! Source loading, compilation entry points and the import system.
+//!
+//! Module search: `sys.modules`, then for each `sys.path` entry (the script's directory, then
+//! `PYTHONPATH` entries) `NAME.py` or `NAME/__init__.py` (submodules search the package's
+//! `__path__`), then the modules built into the binary (`modules.rs`). Sources of loaded files
+//! are remembered for tracebacks.
+
+use crate::interp::{self, PyErr, PyResult};
+use crate::object::*;
+use crate::ops;
+use crate::value::Value;
+use crate::vm::{self, cls, intern, type_error, vm, C};
+use metatracer::gc::{self, Gc};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+thread_local! {
+    static SOURCES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Line `n` (1-based) of a loaded source file.
+pub fn source_line(filename: &str, n: u32) -> Option<String> {
+    SOURCES.with(|s| {
+        s.borrow().get(filename).and_then(|src| {
+            src.lines()
+                .nth(n.saturating_sub(1) as usize)
+                .map(|l| l.to_string())
+        })
+    })
+}
+
+pub fn remember_source(filename: &str, src: &str) {
+    SOURCES.with(|s| s.borrow_mut().insert(filename.to_string(), src.to_string()));
+}
+
+fn line_col(src: &str, off: usize) -> (u32, u32) {
+    let off = off.min(src.len());
+    let before = &src[..off];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0) as u32
+        + 1;
+    (line, col)
+}
+
+/// A `SyntaxError` instance for a message at byte offset `off`.
+pub fn syntax_error(msg: &str, filename: &str, src: &str, off: usize) -> PyErr {
+    let (line, col) = line_col(src, off);
+    let text = src.lines().nth(line as usize - 1).unwrap_or("").to_string();
+    let details = new_tuple(&[
+        new_str(filename),
+        Value::small(line as i64),
+        Value::small(col as i64),
+        new_string(text.clone()),
+    ]);
+    let e = vm::new_exception(cls(C::SyntaxError), &[new_str(msg), details]);
+    if let Some(i) = as_instance(e) {
+        ops::instance_set(i, intern("msg"), new_str(msg));
+        ops::instance_set(i, intern("filename"), new_str(filename));
+        ops::instance_set(i, intern("lineno"), Value::small(line as i64));
+        ops::instance_set(i, intern("offset"), Value::small(col as i64));
+        ops::instance_set(i, intern("text"), new_string(text));
+    }
+    PyErr(e)
+}
+
+fn parse_msg(e: &ruff_python_parser::ParseError) -> String {
+    let s = e.error.to_string();
+    // CPython's wording for the most common case
+    if s.starts_with("Expected") || s.starts_with("Unexpected") || s.contains("invalid syntax") {
+        format!("invalid syntax ({})", s)
+    } else {
+        s
+    }
+}
+
+/// Compiles module source to a code object.
+pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<CodeObj>> {
+    remember_source(filename, src);
+    let parsed = ruff_python_parser::parse_module(src)
+        .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
+    let module = parsed.syntax();
+    let unit = crate::compiler::compile_module(&module.body, src, filename, name)
+        .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
+    Ok(interp::materialize(&unit))
+}
+
+pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
+    let trimmed = src.trim_start_matches([' ', '\t']);
+    let parsed = ruff_python_parser::parse_expression(trimmed).map_err(|e| {
+        syntax_error(
+            &parse_msg(&e),
+            filename,
+            trimmed,
+            e.location.start().to_usize(),
+        )
+    })?;
+    let unit = crate::compiler::compile_eval(&parsed.syntax().body, trimmed, filename)
+        .map_err(|e| syntax_error(&e.msg, filename, trimmed, e.offset as usize))?;
+    Ok(interp::materialize(&unit))
+}
+
+pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
+    let d = new_dict();
+    d.set_str("__name__", new_str(name));
+    d.set_str("__doc__", Value::NONE);
+    d.set_str("__builtins__", Value::obj(vm().builtins.get()));
+    if let Some(f) = file {
+        d.set_str("__file__", new_str(f));
+    }
+    gc::alloc(ModuleObj {
+        kind: crate::value::Kind::Module,
+        name: new_str(name),
+        dict: d,
+    })
+}
+
+fn module_not_found(name: &str) -> PyErr {
+    let e = vm::exc(C::ModuleNotFoundError, format!("No module named '{name}'"));
+    if let Some(i) = as_instance(e.0) {
+        ops::instance_set(i, intern("name"), new_str(name));
+    }
+    e
+}
+
+/// Finds a file for module `name` (last component `leaf`) in `dirs`.
+fn find_file(leaf: &str, dirs: &[String]) -> Option<(String, bool)> {
+    for d in dirs {
+        let base = if d.is_empty() {
+            ".".to_string()
+        } else {
+            d.clone()
+        };
+        let pkg = format!("{base}/{leaf}/__init__.py");
+        if std::path::Path::new(&pkg).is_file() {
+            return Some((pkg, true));
+        }
+        let f = format!("{base}/{leaf}.py");
+        if std::path::Path::new(&f).is_file() {
+            return Some((f, false));
+        }
+    }
+    None
+}
+
+fn str_list(v: Value) -> Vec<String> {
+    match as_list(v) {
+        Some(l) => l
+            .as_slice()
+            .iter()
+            .filter_map(|&x| as_str(x).map(|s| s.s.to_string()))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Runs a source file as module `name`, registering it in `sys.modules` first.
+pub fn exec_file_module(name: &str, path: &str, is_pkg: bool) -> PyResult<Value> {
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| vm::exc(C::ImportError, format!("cannot read {path}: {e}")))?;
+    let m = new_module(name, Some(path));
+    if is_pkg {
+        let dir = std::path::Path::new(path)
+            .parent()
+            .map(|p| p.to_string_lossy().to_string())
+            .unwrap_or_default();
+        m.dict
+            .set_str("__path__", new_list_from(&[new_string(dir)]));
+        m.dict.set_str("__package__", new_str(name));
+    } else {
+        let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+        m.dict.set_str("__package__", new_str(pkg));
+    }
+    let mv = Value::obj(m);
+    let modules = vm().modules.get();
+    modules.set_item(new_str(name), mv)?;
+    let r =
+        compile_module_src(&src, path, name).and_then(|code| interp::run_module_code(code, m.dict));
+    if let Err(e) = r {
+        let _ = modules.remove(new_str(name));
+        return Err(e);
+    }
+    // the module may have replaced itself in sys.modules
+    Ok(modules.get_str(name).unwrap_or(mv))
+}
+
+/// Imports the module with absolute dotted `name`, importing parents first.
+pub fn load_module(name: &str) -> PyResult<Value> {
+    let modules = vm().modules.get();
+    if let Some(m) = modules.get_str(name) {
+        return Ok(m);
+    }
+    let (parent, leaf) = match name.rsplit_once('.') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, name),
+    };
+    let dirs = match parent {
+        Some(p) => {
+            let pm = load_module(p)?;
+            if let Some(m) = modules.get_str(name) {
+                return Ok(m);
+            }
+            match ops::getattr_opt(pm, intern("__path__"))? {
+                Some(path) => str_list(path),
+                None => {
+                    return Err(vm::exc(
+                        C::ModuleNotFoundError,
+                        format!("No module named '{name}'; '{p}' is not a package"),
+                    ))
+                }
+            }
+        }
+        None => str_list(Value::obj(vm().sys_path.get())),
+    };
+    let m = if name == "sys" {
+        None
+    } else {
+        find_file(leaf, &dirs)
+    };
+    let m = match m {
+        Some((path, is_pkg)) => exec_file_module(name, &path, is_pkg)?,
+        None => match crate::modules::builtin_module(name)? {
+            Some(m) => m,
+            None => return Err(module_not_found(name)),
+        },
+    };
+    if let Some(p) = parent {
+        if let Some(pm) = modules.get_str(p) {
+            let _ = ops::setattr(pm, intern(leaf), m);
+        }
+    }
+    Ok(m)
+}
+
+fn resolve_relative(name: &str, level: i64, globals: Gc<DictObj>) -> PyResult<String> {
+    if level == 0 {
+        return Ok(name.to_string());
+    }
+    let pkg = match globals.get_str("__package__") {
+        Some(p) if as_str(p).is_some_and(|s| !s.s.is_empty()) => ops::str_of(p)?,
+        _ => {
+            let n = globals
+                .get_str("__name__")
+                .map(ops::str_of)
+                .transpose()?
+                .unwrap_or_default();
+            if globals.get_str("__path__").is_some() {
+                n
+            } else {
+                n.rsplit_once('.')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default()
+            }
+        }
+    };
+    if pkg.is_empty() || pkg == "__main__" {
+        return Err(vm::exc(
+            C::ImportError,
+            "attempted relative import with no known parent package",
+        ));
+    }
+    let mut base = pkg.as_str();
+    for _ in 1..level {
+        base = match base.rsplit_once('.') {
+            Some((p, _)) => p,
+            None => {
+                return Err(vm::exc(
+                    C::ImportError,
+                    "attempted relative import beyond top-level package",
+                ))
+            }
+        };
+    }
+    Ok(if name.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}.{name}")
+    })
+}
+
+/// IMPORT_NAME: returns the top package (`import a.b`) or the leaf module.
+pub fn import_name(
+    name: Value,
+    level: i64,
+    fromlist: Value,
+    globals: Gc<DictObj>,
+) -> PyResult<Value> {
+    let n = ops::str_of(name)?;
+    let full = resolve_relative(&n, level, globals)?;
+    let leaf = load_module(&full)?;
+    if fromlist.is_none() {
+        let top = full.split('.').next().unwrap();
+        return Ok(vm().modules.get().get_str(top).unwrap_or(leaf));
+    }
+    if let Some(t) = as_tuple(fromlist) {
+        let is_pkg = ops::getattr_opt(leaf, intern("__path__"))?.is_some();
+        if is_pkg {
+            for &x in t.as_slice() {
+                let xs = ops::str_of(x)?;
+                if xs != "*" && ops::getattr_opt(leaf, x)?.is_none() {
+                    let sub = format!("{full}.{xs}");
+                    match load_module(&sub) {
+                        Ok(_) => {}
+                        Err(e) if vm::exc_matches(&e, C::ModuleNotFoundError) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+    }
+    Ok(leaf)
+}
+
+pub fn import_from(m: Value, name: Value) -> PyResult<Value> {
+    if let Some(v) = ops::getattr_opt(m, name)? {
+        return Ok(v);
+    }
+    let mname = ops::getattr_opt(m, intern("__name__"))?
+        .map(ops::str_of)
+        .transpose()?
+        .unwrap_or_default();
+    let n = ops::str_of(name)?;
+    if let Ok(v) = load_module(&format!("{mname}.{n}")) {
+        return Ok(v);
+    }
+    let file = ops::getattr_opt(m, intern("__file__"))?
+        .map(ops::str_of)
+        .transpose()?;
+    Err(vm::exc(
+        C::ImportError,
+        match file {
+            Some(f) => format!("cannot import name '{n}' from '{mname}' ({f})"),
+            None => format!("cannot import name '{n}' from '{mname}' (unknown location)"),
+        },
+    ))
+}
+
+pub fn import_star(m: Value, ns: Gc<DictObj>) -> PyResult<()> {
+    let md = as_module(m)
+        .map(|x| x.dict)
+        .ok_or_else(|| type_error("import * from non-module"))?;
+    if let Some(all) = md.get_str("__all__") {
+        for n in crate::builtins::seq_items(all)? {
+            let v = ops::getattr(m, n)?;
+            ns.set_item(n, v)?;
+        }
+        return Ok(());
+    }
+    for i in 0..md.entry_count() {
+        let k = md.key_at(i);
+        if let Some(s) = as_str(k) {
+            if !s.s.starts_with('_') {
+                ns.set_item(k, md.val_at(i))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `exec(src, globals, locals)` / `eval(...)`.
+pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
+    let src = a.pos[0];
+    let cur = interp::current_frame();
+    let globals = match a.pos.get(1).copied().filter(|v| !v.is_none()) {
+        Some(g) => as_dict(g).ok_or_else(|| type_error("globals must be a dict"))?,
+        None => cur
+            .map(|f| f.globals)
+            .ok_or_else(|| type_error("no globals"))?,
+    };
+    if globals.get_str("__builtins__").is_none() {
+        globals.set_str("__builtins__", Value::obj(vm().builtins.get()));
+    }
+    let locals = match a.pos.get(2).copied().filter(|v| !v.is_none()) {
+        Some(l) => l,
+        None if a.pos.get(1).is_some_and(|v| !v.is_none()) => Value::obj(globals),
+        None => match cur {
+            Some(f) if !f.ns.is_null() => f.ns,
+            Some(f) if f.code.d.flags & CO_NAMESPACE == 0 => {
+                crate::builtins::seq_items(new_tuple(&[]))?;
+                // function frame: a snapshot of its locals
+                let d = new_dict();
+                for (i, n) in f.code.d.varnames.iter().enumerate() {
+                    let v = f.regs.get(i);
+                    if !v.is_null() {
+                        d.set_str(n, v);
+                    }
+                }
+                Value::obj(d)
+            }
+            _ => Value::obj(globals),
+        },
+    };
+    let code = if let Some(c) = as_code(src) {
+        c
+    } else {
+        let s = match as_str(src) {
+            Some(s) => s.s.to_string(),
+            None => match ops::bytes_like(src) {
+                Some(b) => String::from_utf8_lossy(&b).into_owned(),
+                None => {
+                    return Err(type_error(format!(
+                        "{}() arg 1 must be a string, bytes or code object",
+                        if is_eval { "eval" } else { "exec" }
+                    )))
+                }
+            },
+        };
+        if is_eval {
+            compile_eval_src(&s, "<string>")?
+        } else {
+            compile_module_src(&s, "<string>", "<string>")?
+        }
+    };
+    let r = interp::run_code_ns(code, globals, locals)?;
+    Ok(if is_eval { r } else { Value::NONE })
+}
+
+pub fn bi_compile(a: Args) -> PyResult<Value> {
+    let src = ops::str_of(a.pos[0])?;
+    let filename = a
+        .pos
+        .get(1)
+        .map(|&v| ops::str_of(v))
+        .transpose()?
+        .unwrap_or_else(|| "<string>".into());
+    let mode = a
+        .pos
+        .get(2)
+        .map(|&v| ops::str_of(v))
+        .transpose()?
+        .unwrap_or_else(|| "exec".into());
+    let code = match mode.as_str() {
+        "eval" => compile_eval_src(&src, &filename)?,
+        "exec" | "single" => compile_module_src(&src, &filename, "<module>")?,
+        _ => {
+            return Err(vm::value_error(
+                "compile() mode must be 'exec', 'eval' or 'single'",
+            ))
+        }
+    };
+    Ok(Value::obj(code))
+}
+
+pub fn bi_import(a: Args) -> PyResult<Value> {
+    let name = ops::str_of(a.pos[0])?;
+    let fromlist = crate::builtins::kwarg(&a, "fromlist")
+        .or(a.pos.get(3).copied())
+        .unwrap_or(Value::NONE);
+    let m = load_module(&name)?;
+    if fromlist.is_none() || !ops::truthy(fromlist)? {
+        let top = name.split('.').next().unwrap();
+        return Ok(vm().modules.get().get_str(top).unwrap_or(m));
+    }
+    Ok(m)
+}

@@ -1,0 +1,492 @@
+//! Hash tables over GC arrays: the insertion-ordered `dict` and CPython-layout `set`.
+//!
+//! Dict: keys and values live in two GC arrays in insertion order (deleted entries hold NULL
+//! keys); a Rust-side open-addressing index maps hashes to entry numbers. Set: one GC array of
+//! slots probed exactly like CPython 3.11's set (linear probes then perturbation, same resize
+//! rule), so iteration order of int sets matches CPython's.
+//!
+//! Key comparison may run guest `__eq__`, so lookups return `PyResult`; the index metadata is
+//! never borrowed across such a call.
+
+use crate::interp::PyResult;
+use crate::object::*;
+use crate::ops;
+use crate::value::Value;
+use metatracer::gc::{self, Gc};
+
+const EMPTY: u32 = u32::MAX;
+const DELETED: u32 = u32::MAX - 1;
+
+#[inline]
+fn keys_equal(a: Value, b: Value) -> PyResult<bool> {
+    if a == b {
+        return Ok(true);
+    }
+    // fast path: two strings
+    if let (Some(x), Some(y)) = (as_str(a), as_str(b)) {
+        return Ok(x.s == y.s);
+    }
+    if a.is_int() && b.is_int() {
+        return Ok(false);
+    }
+    ops::eq(a, b)
+}
+
+impl DictObj {
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    fn t(&self) -> &mut DictTable {
+        // SAFETY: single-threaded; every use is short and never spans a guest call.
+        unsafe { &mut *self.t.get() }
+    }
+    pub fn len(&self) -> usize {
+        self.t().live
+    }
+    pub fn is_empty(&self) -> bool {
+        self.t().live == 0
+    }
+    /// Entry index of `key`, if present.
+    pub fn find(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
+        let t = self.t();
+        if t.index.is_empty() {
+            return Ok(None);
+        }
+        let mask = t.index.len() - 1;
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            let e = self.t().index[i];
+            if e == EMPTY {
+                return Ok(None);
+            }
+            if e != DELETED {
+                let e = e as usize;
+                if self.t().hashes[e] == hash {
+                    let k = self.keys.get().get(e);
+                    if !k.is_null() && keys_equal(k, key)? {
+                        return Ok(Some(e));
+                    }
+                }
+            }
+            perturb >>= 5;
+            i = (i * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+    pub fn get(&self, key: Value) -> PyResult<Option<Value>> {
+        let h = ops::hash(key)?;
+        Ok(self.find(key, h)?.map(|e| self.vals.get().get(e)))
+    }
+    pub fn get_h(&self, key: Value, h: i64) -> PyResult<Option<Value>> {
+        Ok(self.find(key, h)?.map(|e| self.vals.get().get(e)))
+    }
+    /// Lookup by a Rust string (for names; never runs guest code).
+    pub fn get_str(&self, key: &str) -> Option<Value> {
+        let h = ops::str_hash(key);
+        let t = self.t();
+        if t.index.is_empty() {
+            return None;
+        }
+        let mask = t.index.len() - 1;
+        let mut i = (h as u64 as usize) & mask;
+        let mut perturb = h as u64;
+        loop {
+            let e = t.index[i];
+            if e == EMPTY {
+                return None;
+            }
+            if e != DELETED && t.hashes[e as usize] == h {
+                let k = self.keys.get().get(e as usize);
+                if let Some(s) = as_str(k) {
+                    if &*s.s == key {
+                        return Some(self.vals.get().get(e as usize));
+                    }
+                }
+            }
+            perturb >>= 5;
+            i = (i * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+    fn insert_index(&self, hash: i64, entry: u32) {
+        let t = self.t();
+        let mask = t.index.len() - 1;
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            if t.index[i] == EMPTY || t.index[i] == DELETED {
+                t.index[i] = entry;
+                return;
+            }
+            perturb >>= 5;
+            i = (i * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+    fn rebuild(&self) {
+        // compact entries and rebuild the index
+        let t = self.t();
+        let keys = self.keys.get();
+        let vals = self.vals.get();
+        let live = t.live;
+        let cap = (live * 2).max(8);
+        let nk = gc::alloc_array(cap, Value::NULL);
+        let nv = gc::alloc_array(cap, Value::NULL);
+        let t = self.t();
+        let mut hashes = Vec::with_capacity(cap);
+        let mut j = 0;
+        for i in 0..t.used {
+            let k = keys.get(i);
+            if !k.is_null() {
+                nk.set(j, k);
+                nv.set(j, vals.get(i));
+                hashes.push(t.hashes[i]);
+                j += 1;
+            }
+        }
+        let mut isize = 8;
+        while isize * 2 < cap * 3 {
+            isize *= 2;
+        }
+        isize *= 2;
+        t.hashes = hashes;
+        t.index = vec![EMPTY; isize];
+        t.used = j;
+        t.live = j;
+        self.keys.set(nk);
+        self.vals.set(nv);
+        for e in 0..j {
+            let h = self.t().hashes[e];
+            self.insert_index(h, e as u32);
+        }
+    }
+    pub fn set_item(&self, key: Value, val: Value) -> PyResult<()> {
+        let h = ops::hash(key)?;
+        self.set_item_h(key, h, val)
+    }
+    pub fn set_item_h(&self, key: Value, h: i64, val: Value) -> PyResult<()> {
+        if let Some(e) = self.find(key, h)? {
+            self.vals.get().set(e, val);
+            return Ok(());
+        }
+        let t = self.t();
+        if t.used >= self.keys.get().len()
+            || t.index.is_empty()
+            || (t.used + 1) * 3 >= t.index.len() * 2
+        {
+            self.rebuild();
+        }
+        let t = self.t();
+        let e = t.used;
+        if e >= self.keys.get().len() {
+            self.rebuild();
+        }
+        let t = self.t();
+        let e2 = t.used;
+        debug_assert_eq!(e, e2);
+        self.keys.get().set(e2, key);
+        self.vals.get().set(e2, val);
+        t.hashes.push(h);
+        t.used += 1;
+        t.live += 1;
+        self.insert_index(h, e2 as u32);
+        Ok(())
+    }
+    pub fn set_str(&self, key: &str, val: Value) {
+        let k = crate::vm::intern(key);
+        let _ = self.set_item(k, val);
+    }
+    /// Removes `key`, returning its value.
+    pub fn remove(&self, key: Value) -> PyResult<Option<Value>> {
+        let h = ops::hash(key)?;
+        let Some(e) = self.find(key, h)? else {
+            return Ok(None);
+        };
+        let v = self.vals.get().get(e);
+        self.keys.get().set(e, Value::NULL);
+        self.vals.get().set(e, Value::NULL);
+        let t = self.t();
+        t.live -= 1;
+        // mark the index slot deleted
+        for slot in t.index.iter_mut() {
+            if *slot == e as u32 {
+                *slot = DELETED;
+                break;
+            }
+        }
+        Ok(Some(v))
+    }
+    /// Live (key, value) pairs, in insertion order, collected into a fresh list of tuples.
+    pub fn entry_count(&self) -> usize {
+        self.t().used
+    }
+    /// Key at entry `i` (NULL if deleted).
+    pub fn key_at(&self, i: usize) -> Value {
+        self.keys.get().get(i)
+    }
+    pub fn val_at(&self, i: usize) -> Value {
+        self.vals.get().get(i)
+    }
+    pub fn hash_at(&self, i: usize) -> i64 {
+        self.t().hashes[i]
+    }
+    pub fn clear(&self) {
+        self.keys.set(empty_array());
+        self.vals.set(empty_array());
+        *self.t() = DictTable::default();
+    }
+    pub fn keys_list(&self) -> Value {
+        let l = new_list_cap(self.len());
+        for i in 0..self.entry_count() {
+            let k = self.key_at(i);
+            if !k.is_null() {
+                l.push(k);
+            }
+        }
+        Value::obj(l)
+    }
+    pub fn copy(&self) -> Gc<DictObj> {
+        let d = new_dict();
+        for i in 0..self.entry_count() {
+            let k = self.key_at(i);
+            if !k.is_null() {
+                let _ = d.set_item_h(k, self.hash_at(i), self.val_at(i));
+            }
+        }
+        d
+    }
+    /// Pops the last inserted item.
+    pub fn pop_last(&self) -> Option<(Value, Value)> {
+        let mut i = self.entry_count();
+        while i > 0 {
+            i -= 1;
+            let k = self.key_at(i);
+            if !k.is_null() {
+                let v = self.val_at(i);
+                let _ = self.remove(k);
+                return Some((k, v));
+            }
+        }
+        None
+    }
+}
+
+const LINEAR_PROBES: usize = 9;
+
+impl SetObj {
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    fn t(&self) -> &mut SetTable {
+        // SAFETY: single-threaded; never held across a guest call.
+        unsafe { &mut *self.t.get() }
+    }
+    pub fn len(&self) -> usize {
+        self.t().used
+    }
+    pub fn is_empty(&self) -> bool {
+        self.t().used == 0
+    }
+    pub fn capacity(&self) -> usize {
+        self.t().mask + 1
+    }
+    pub fn slot(&self, i: usize) -> Value {
+        let v = self.slots.get().get(i);
+        if v == Value::DUMMY {
+            Value::NULL
+        } else {
+            v
+        }
+    }
+    fn lookup(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
+        let mask = self.t().mask;
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            for j in 0..=probes {
+                let idx = i + j;
+                let k = self.slots.get().get(idx);
+                if k.is_null() {
+                    return Ok(None);
+                }
+                if k != Value::DUMMY && self.t().hashes[idx] == hash && keys_equal(k, key)? {
+                    return Ok(Some(idx));
+                }
+            }
+            perturb >>= 5;
+            i = ((i * 5) + 1 + perturb as usize) & mask;
+        }
+    }
+    pub fn contains(&self, key: Value) -> PyResult<bool> {
+        let h = ops::hash(key)?;
+        Ok(self.lookup(key, h)?.is_some())
+    }
+    pub fn add(&self, key: Value) -> PyResult<()> {
+        let h = ops::hash(key)?;
+        self.add_h(key, h)
+    }
+    pub fn add_h(&self, key: Value, hash: i64) -> PyResult<()> {
+        let mask = self.t().mask;
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        let mut freeslot: Option<usize> = None;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            for j in 0..=probes {
+                let idx = i + j;
+                let k = self.slots.get().get(idx);
+                if k.is_null() {
+                    let t = self.t();
+                    match freeslot {
+                        Some(f) => {
+                            self.slots.get().set(f, key);
+                            t.hashes[f] = hash;
+                            t.used += 1;
+                            return Ok(());
+                        }
+                        None => {
+                            self.slots.get().set(idx, key);
+                            t.hashes[idx] = hash;
+                            t.fill += 1;
+                            t.used += 1;
+                            if t.fill * 5 >= mask * 3 {
+                                let n = if t.used > 50000 {
+                                    t.used * 2
+                                } else {
+                                    t.used * 4
+                                };
+                                self.resize(n);
+                            }
+                            return Ok(());
+                        }
+                    }
+                }
+                if k == Value::DUMMY {
+                    if freeslot.is_none() {
+                        freeslot = Some(idx);
+                    }
+                    continue;
+                }
+                if self.t().hashes[idx] == hash && keys_equal(k, key)? {
+                    return Ok(());
+                }
+            }
+            perturb >>= 5;
+            i = ((i * 5) + 1 + perturb as usize) & mask;
+        }
+    }
+    fn resize(&self, minused: usize) {
+        let mut newsize = 8;
+        while newsize <= minused {
+            newsize <<= 1;
+        }
+        let old = self.slots.get();
+        let oldh = std::mem::take(&mut self.t().hashes);
+        let arr = gc::alloc_array(newsize, Value::NULL);
+        self.slots.set(arr);
+        let t = self.t();
+        t.hashes = vec![0; newsize];
+        t.mask = newsize - 1;
+        t.fill = t.used;
+        for (i, &h) in oldh.iter().enumerate() {
+            let k = old.get(i);
+            if !k.is_null() && k != Value::DUMMY {
+                self.insert_clean(k, h);
+            }
+        }
+    }
+    fn insert_clean(&self, key: Value, hash: i64) {
+        let t = self.t();
+        let mask = t.mask;
+        let arr = self.slots.get();
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            if arr.get(i).is_null() {
+                arr.set(i, key);
+                t.hashes[i] = hash;
+                return;
+            }
+            if i + LINEAR_PROBES <= mask {
+                for j in 1..=LINEAR_PROBES {
+                    if arr.get(i + j).is_null() {
+                        arr.set(i + j, key);
+                        t.hashes[i + j] = hash;
+                        return;
+                    }
+                }
+            }
+            perturb >>= 5;
+            i = ((i * 5) + 1 + perturb as usize) & mask;
+        }
+    }
+    pub fn discard(&self, key: Value) -> PyResult<bool> {
+        let h = ops::hash(key)?;
+        match self.lookup(key, h)? {
+            Some(i) => {
+                self.slots.get().set(i, Value::DUMMY);
+                self.t().used -= 1;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+    pub fn clear(&self) {
+        self.slots.set(gc::alloc_array(8, Value::NULL));
+        *self.t() = SetTable {
+            hashes: vec![0; 8],
+            fill: 0,
+            used: 0,
+            mask: 7,
+        };
+    }
+    /// Live elements in slot order.
+    pub fn items(&self) -> Value {
+        let l = new_list_cap(self.len());
+        for i in 0..self.capacity() {
+            let k = self.slot(i);
+            if !k.is_null() {
+                l.push(k);
+            }
+        }
+        Value::obj(l)
+    }
+    pub fn hash_at(&self, i: usize) -> i64 {
+        self.t().hashes[i]
+    }
+    /// A copy with the same layout rules as building from scratch.
+    pub fn copy(&self, frozen: bool) -> Gc<SetObj> {
+        let s = new_set(frozen);
+        if s.t().mask < self.t().mask && self.t().fill == self.t().used {
+            // same size: copy slots (CPython copies tables of equal size directly)
+        }
+        let need = self.len();
+        if need * 5 >= 7 * 3 {
+            s.resize(need * 2);
+        }
+        for i in 0..self.capacity() {
+            let k = self.slot(i);
+            if !k.is_null() {
+                let _ = s.add_h(k, self.hash_at(i));
+            }
+        }
+        s
+    }
+    /// Removes and returns an arbitrary element.
+    pub fn pop_any(&self) -> Option<Value> {
+        for i in 0..self.capacity() {
+            let k = self.slot(i);
+            if !k.is_null() {
+                self.slots.get().set(i, Value::DUMMY);
+                self.t().used -= 1;
+                return Some(k);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,176 @@
+//! The value representation: one 64-bit tagged word per Python value.
+//!
+//! Encoding (low bits decide):
+//! * `...1`   a small int, the value shifted left by one (63-bit signed range);
+//! * `..010`  an immediate constant: `None`, `False`, `True`, `NotImplemented`, `Ellipsis`,
+//!            and two interpreter-internal markers (`DUMMY` for deleted set slots);
+//! * `..000`  (non-zero) the plain address of a GC object whose first byte is its [`Kind`];
+//! * `0`      `NULL`: an unbound local, an empty slot, "no value" in internal protocols.
+//!
+//! Assumes every heap object is `#[repr(C)]` with a `kind: u8` first field (see `object.rs`),
+//! and that GC addresses are 8-byte aligned. The pointer case holds the plain object address,
+//! so [`Value`]'s `Trace` impl hands it to the collector with `Tracer::visit_word`.
+
+use metatracer::gc::{Gc, Trace, Tracer};
+
+/// A Python value (see the module docs for the encoding).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(transparent)]
+pub struct Value(pub u64);
+
+/// Object kinds: the first byte of every heap object.
+#[repr(u8)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Str = 1,
+    Float,
+    BigInt,
+    List,
+    Tuple,
+    Dict,
+    Set,
+    FrozenSet,
+    Bytes,
+    ByteArray,
+    Range,
+    Slice,
+    Function,
+    Builtin,
+    BoundMethod,
+    Code,
+    Class,
+    Instance,
+    Module,
+    Cell,
+    Generator,
+    Iter,
+    Property,
+    ClassMethod,
+    StaticMethod,
+    Super,
+    Frame,
+    Complex,
+}
+
+/// Small ints are 63-bit.
+pub const SMALL_MIN: i64 = -(1 << 62);
+pub const SMALL_MAX: i64 = (1 << 62) - 1;
+
+impl Value {
+    pub const NULL: Value = Value(0);
+    pub const NONE: Value = Value(0x02);
+    pub const FALSE: Value = Value(0x0A);
+    pub const TRUE: Value = Value(0x12);
+    pub const NOT_IMPLEMENTED: Value = Value(0x1A);
+    pub const ELLIPSIS: Value = Value(0x22);
+    /// Marks a deleted slot in set tables.
+    pub const DUMMY: Value = Value(0x2A);
+
+    #[inline(always)]
+    pub fn is_null(self) -> bool {
+        self.0 == 0
+    }
+    #[inline(always)]
+    pub fn is_int(self) -> bool {
+        self.0 & 1 == 1
+    }
+    /// The small int (caller checked `is_int`).
+    #[inline(always)]
+    pub fn as_int_unchecked(self) -> i64 {
+        (self.0 as i64) >> 1
+    }
+    #[inline(always)]
+    pub fn as_small(self) -> Option<i64> {
+        if self.is_int() {
+            Some(self.as_int_unchecked())
+        } else {
+            None
+        }
+    }
+    /// A small int value; the caller guarantees the range.
+    #[inline(always)]
+    pub fn small(i: i64) -> Value {
+        debug_assert!((SMALL_MIN..=SMALL_MAX).contains(&i));
+        Value(((i << 1) | 1) as u64)
+    }
+    #[inline(always)]
+    pub fn fits_small(i: i64) -> bool {
+        (SMALL_MIN..=SMALL_MAX).contains(&i)
+    }
+    #[inline(always)]
+    pub fn bool(b: bool) -> Value {
+        if b {
+            Value::TRUE
+        } else {
+            Value::FALSE
+        }
+    }
+    #[inline(always)]
+    pub fn is_ptr(self) -> bool {
+        self.0 & 7 == 0 && self.0 != 0
+    }
+    #[inline(always)]
+    pub fn is_none(self) -> bool {
+        self.0 == Value::NONE.0
+    }
+    /// The kind of a heap object, or `None` for immediates.
+    #[inline(always)]
+    pub fn kind(self) -> Option<Kind> {
+        if self.is_ptr() {
+            // SAFETY: pointer values address a live object whose first byte is a valid `Kind`.
+            Some(unsafe { *(self.0 as *const Kind) })
+        } else {
+            None
+        }
+    }
+    #[inline(always)]
+    pub fn is_kind(self, k: Kind) -> bool {
+        self.kind() == Some(k)
+    }
+    /// Wraps a GC object handle.
+    #[inline(always)]
+    pub fn obj<T>(g: Gc<T>) -> Value {
+        Value(g.addr() as u64)
+    }
+    /// Reinterprets as a handle to `T`.
+    ///
+    /// # Safety
+    /// The value must be a pointer to an object of type `T` (its kind was checked).
+    #[inline(always)]
+    pub unsafe fn as_gc<T>(self) -> Gc<T> {
+        // SAFETY: guaranteed by the caller.
+        unsafe { Gc::from_raw(self.0 as *const T) }
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(i) = self.as_small() {
+            write!(f, "Int({i})")
+        } else if let Some(k) = self.kind() {
+            write!(f, "{k:?}@{:x}", self.0)
+        } else {
+            write!(f, "Imm({:x})", self.0)
+        }
+    }
+}
+
+// SAFETY: the only reference a value can hold is the pointer case, visited as a word holding
+// the plain object address.
+unsafe impl Trace for Value {
+    const HAS_REFS: bool = true;
+    #[inline]
+    fn trace(&self, tracer: &mut Tracer) {
+        if self.is_ptr() {
+            // SAFETY: `self` is a slot inside a live object or root that holds an object address.
+            unsafe { tracer.visit_word(&self.0 as *const u64 as *mut usize) }
+        }
+    }
+}
+
+// SAFETY: a kind tag holds no references.
+unsafe impl Trace for Kind {
+    const HAS_REFS: bool = false;
+    #[inline(always)]
+    fn trace(&self, _: &mut Tracer) {}
+}
