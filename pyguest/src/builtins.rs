@@ -970,7 +970,7 @@ fn bi_dir(a: Args) -> PyResult<Value> {
     }
     names.sort();
     names.dedup();
-    let vals: Vec<Value> = names.iter().map(|s| new_str(s)).collect();
+    let vals: ArgVec = names.iter().map(|s| new_str(s)).collect();
     Ok(new_list_from(&vals))
 }
 
@@ -2326,7 +2326,7 @@ fn str_split_impl(a: Args, rev: bool) -> PyResult<Value> {
             }
         }
     }
-    let vals: Vec<Value> = parts.into_iter().map(new_string).collect();
+    let vals: ArgVec = parts.into_iter().map(new_string).collect();
     Ok(new_list_from(&vals))
 }
 
@@ -3576,7 +3576,7 @@ fn install_bytes_methods() {
         });
         meth(c, "split", |a| {
             let b = self_bytes(&a)?;
-            let mut out = Vec::new();
+            let mut out = ArgVec::new();
             match a.pos.get(1).and_then(|&v| ops::bytes_like(v)) {
                 Some(sep) if !sep.is_empty() => {
                     let mut start = 0;

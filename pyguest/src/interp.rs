@@ -55,9 +55,10 @@ fn set_cur(f: Gc<FrameObj>) {
 
 /// Turns a compiled unit into a GC code object (constants become values).
 pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
-    let consts: Vec<Value> = unit.consts.iter().map(const_value).collect();
+    // ArgVec, not Vec: `const_value` and `intern` allocate (rooting in docs/gc.md).
+    let consts: ArgVec = unit.consts.iter().map(const_value).collect();
+    let names: ArgVec = unit.names.iter().map(|n| vm::intern(n)).collect();
     let consts = gc::alloc_array_from_slice(&consts);
-    let names: Vec<Value> = unit.names.iter().map(|n| vm::intern(n)).collect();
     let names = gc::alloc_array_from_slice(&names);
     let cache = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
     if std::env::var_os("PYGUEST_DIS").is_some() {
@@ -144,7 +145,7 @@ fn const_value(c: &Const) -> Value {
         }
         Const::Bytes(b) => new_bytes(b.clone(), false),
         Const::Tuple(items) => {
-            let v: Vec<Value> = items.iter().map(const_value).collect();
+            let v: ArgVec = items.iter().map(const_value).collect();
             new_tuple(&v)
         }
         Const::Code(u) => Value::obj(materialize(u)),

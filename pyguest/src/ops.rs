@@ -12,10 +12,9 @@ use metatracer::gc::{self, Gc, GcCell};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
-use smallvec::SmallVec;
 use std::cell::Cell;
 
-pub type ArgVec = SmallVec<[Value; 16]>;
+pub use crate::argvec::ArgVec;
 
 // ---------------------------------------------------------------- numbers
 
@@ -2140,7 +2139,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
                 "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
                 "co_varnames" => {
-                    let v: Vec<Value> = c.d.varnames.iter().map(|s| new_str(s)).collect();
+                    let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
                     return Ok(Some(new_tuple(&v)));
                 }
                 _ => {}

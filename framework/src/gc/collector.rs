@@ -451,6 +451,11 @@ impl Collector {
         let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
             it.filter(|&w| w > ns && w <= used_end).collect::<Vec<_>>()
         });
+        roots::scan_pinned(&mut |w| {
+            if w > ns && w <= used_end {
+                c.push(w)
+            }
+        });
         c.sort_unstable();
         c.dedup();
         c
@@ -664,9 +669,14 @@ impl Collector {
             self.nursery_start,
             self.nursery_len,
         );
-        let cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
+        let mut cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
             it.filter(|&w| w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl)
                 .collect::<Vec<_>>()
+        });
+        roots::scan_pinned(&mut |w| {
+            if w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl {
+                cands.push(w)
+            }
         });
         let mut stack: Vec<usize> = Vec::new();
         fn mark(p: usize, stack: &mut Vec<usize>) {
