@@ -629,6 +629,18 @@ impl Collector {
             }
         }
         self.chunk_entry.fill(0);
+        // Pinned-old objects stay in the nursery: give the chunks they cover an entry, so a
+        // conservative lookup near them walks at most a chunk or two instead of from the
+        // nursery start (quadratic minor collections with many pins otherwise).
+        let ns = self.nursery_start;
+        for (&p, &size) in &self.pinned_old {
+            let hdr = p - HEADER_SIZE;
+            for j in (hdr - ns) >> CHUNK_SHIFT..=(hdr + size - 1 - ns) >> CHUNK_SHIFT {
+                if self.chunk_entry[j] == 0 {
+                    self.chunk_entry[j] = hdr;
+                }
+            }
+        }
         self.enter_segment(0);
     }
 
