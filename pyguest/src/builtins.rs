@@ -977,14 +977,15 @@ fn bi_dir(a: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------- classes
 
 /// C3 linearization.
-fn c3_mro(c: Value, bases: &[Value]) -> PyResult<Vec<Value>> {
+fn c3_mro(c: Value, bases: &[Value]) -> PyResult<ArgVec> {
     let mut seqs: Vec<Vec<Value>> = Vec::new();
     for &b in bases {
         let bc = as_class(b).ok_or_else(|| type_error("bases must be types"))?;
         seqs.push(as_tuple(bc.mro.get()).unwrap().as_slice().to_vec());
     }
     seqs.push(bases.to_vec());
-    let mut out = vec![c];
+    // `out` is returned to a caller that allocates (the mro tuple): pinned.
+    let mut out = ArgVec::from_slice(&[c]);
     loop {
         seqs.retain(|s| !s.is_empty());
         if seqs.is_empty() {
@@ -2624,7 +2625,7 @@ fn install_str_methods() {
             .map(truthy)
             .transpose()?
             .unwrap_or(false);
-        let mut out = Vec::new();
+        let mut out = ArgVec::new();
         let mut cur = String::new();
         let mut cs = s.s.chars().peekable();
         while let Some(c) = cs.next() {

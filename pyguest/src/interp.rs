@@ -32,6 +32,9 @@ pub type PyResult<T> = Result<T, PyErr>;
 const MAX_REENTRY: usize = 20_000;
 
 thread_local! {
+    /// Address of the executing frame. Not a root: it is always a frame that an active
+    /// `execute` holds in a local, or that a `run_frame` saved on the native stack (both
+    /// pinned by the conservative scan); see "Rooting in pyguest" in docs/gc.md.
     static CUR_FRAME: Cell<usize> = const { Cell::new(0) };
 }
 
@@ -458,6 +461,9 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
         ));
     }
     vm.reentry.set(re);
+    // CUR_FRAME is a raw address, not a root: restore the caller's frame on exit. `saved`
+    // stays live on the native stack for the whole run, so the collector pins that frame.
+    let saved = current_frame();
     entry.entry.set(true);
     entry.exc_depth.set(vm.handled.get().len() as u32);
     let mut f = entry;
@@ -519,6 +525,7 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
         }
     };
     vm.reentry.set(re - 1);
+    CUR_FRAME.with(|c| c.set(std::hint::black_box(saved).map_or(0, |g| g.addr())));
     result
 }
 

@@ -399,9 +399,9 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
 
 // ---------------------------------------------------------------- binary operators
 
-fn seq_repeat(items: &[Value], n: i64) -> Vec<Value> {
+fn seq_repeat(items: &[Value], n: i64) -> ArgVec {
     let n = n.max(0) as usize;
-    let mut out = Vec::with_capacity(items.len() * n);
+    let mut out = ArgVec::with_capacity(items.len() * n);
     for _ in 0..n {
         out.extend_from_slice(items);
     }
