@@ -890,3 +890,264 @@ fn random_loops_agree_with_interpreter() {
         unsafe { check_with(&mut be, &t, &inputs) };
     }
 }
+
+extern "C" fn r_iif(a: i64, b: i64, x: f64) -> f64 {
+    (a.wrapping_mul(3) ^ b) as f64 + x * 0.5
+}
+extern "C" fn r_fi(x: f64, a: i64) -> i64 {
+    (x as i64).wrapping_add(a.rotate_left(7))
+}
+extern "C" fn r_six(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64) -> i64 {
+    a.wrapping_sub(b).wrapping_mul(c | 1) ^ d.wrapping_add(e).wrapping_sub(f)
+}
+extern "C" fn r_floats(
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    e: f64,
+    f: f64,
+    g: f64,
+    h: f64,
+    i: i64,
+) -> f64 {
+    a - b + c * d - e / (f.abs() + 1.0) + g * h + i as f64
+}
+
+/// Random straight-line traces mixing arithmetic with loads/stores on a buffer and calls with
+/// int and float arguments; the interpreter and the machine code each get their own copy of
+/// the buffer, and the outcomes and final buffers must match.
+#[test]
+fn random_memory_and_call_traces_agree() {
+    let fns = [
+        (
+            r_iif as extern "C" fn(i64, i64, f64) -> f64 as usize,
+            "call(i i f)->f",
+            "iif",
+            'f',
+        ),
+        (
+            r_fi as extern "C" fn(f64, i64) -> i64 as usize,
+            "call(f i)->i",
+            "fi",
+            'i',
+        ),
+        (
+            r_six as extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64 as usize,
+            "call(i i i i i i)->i",
+            "iiiiii",
+            'i',
+        ),
+        (
+            r_floats as extern "C" fn(f64, f64, f64, f64, f64, f64, f64, f64, i64) -> f64 as usize,
+            "call(f f f f f f f f i)->f",
+            "ffffffffi",
+            'f',
+        ),
+    ];
+    let types = [
+        "i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f64", "ref",
+    ];
+    let mut rng = Rng(42);
+    let mut be = X64Backend::new();
+    for _ in 0..300 {
+        let mut text = String::from("[p0, i1, i2, f3]\n");
+        let mut iv = vec!["i1".to_string(), "i2".to_string()];
+        let mut fv = vec!["f3".to_string()];
+        let mut n = 4;
+        for _ in 0..5 + rng.below(40) {
+            match rng.below(6) {
+                0 | 1 => {
+                    let ty = types[rng.below(types.len())];
+                    let off = rng.below(31) * 8 + if ty.ends_with('8') { rng.below(8) } else { 0 };
+                    let (pfx, op) = match ty {
+                        "f64" => ('f', "load_f"),
+                        "ref" => ('p', "load_r"),
+                        _ => ('i', "load_i"),
+                    };
+                    if rng.below(2) == 0 {
+                        text.push_str(&format!("{pfx}{n} = {op}(p0, {off}, descr={ty})\n"));
+                    } else {
+                        // bounded dynamic index: (v & 15) * 8 + off - 128 stays inside the buffer
+                        let v = iv[rng.below(iv.len())].clone();
+                        text.push_str(&format!("i{n} = int_and({v}, 15)\n"));
+                        n += 1;
+                        let op = op.replace("load_", "load_idx_");
+                        text.push_str(&format!(
+                            "{pfx}{n} = {op}(p0, i{}, {}, descr={ty}x8)\n",
+                            n - 1,
+                            off / 2
+                        ));
+                        iv.push(format!("i{}", n - 1));
+                    }
+                    match pfx {
+                        'f' => fv.push(format!("f{n}")),
+                        'i' => iv.push(format!("i{n}")),
+                        _ => {
+                            // turn the loaded pointer back into an int so it is not dereferenced
+                            n += 1;
+                            text.push_str(&format!("i{n} = cast_ptr_to_int(p{})\n", n - 1));
+                            iv.push(format!("i{n}"));
+                        }
+                    }
+                }
+                2 => {
+                    let ty = types[rng.below(types.len() - 1)]; // no ref stores of random ints
+                    let off = rng.below(31) * 8;
+                    if ty == "f64" {
+                        let v = fv[rng.below(fv.len())].clone();
+                        text.push_str(&format!("store_f(p0, {off}, {v}, descr=f64)\n"));
+                    } else {
+                        let v = iv[rng.below(iv.len())].clone();
+                        text.push_str(&format!("store_i(p0, {off}, {v}, descr={ty})\n"));
+                    }
+                }
+                3 => {
+                    let (addr, descr, sig, ret) = fns[rng.below(fns.len())];
+                    let args: Vec<String> = sig
+                        .chars()
+                        .map(|c| {
+                            if c == 'f' {
+                                fv[rng.below(fv.len())].clone()
+                            } else {
+                                iv[rng.below(iv.len())].clone()
+                            }
+                        })
+                        .collect();
+                    text.push_str(&format!(
+                        "{ret}{n} = call_{ret}({addr}, {}, descr={descr})\n",
+                        args.join(", ")
+                    ));
+                    if ret == 'f' {
+                        fv.push(format!("f{n}"));
+                    } else {
+                        iv.push(format!("i{n}"));
+                    }
+                }
+                4 => {
+                    let (a, b) = (
+                        iv[rng.below(iv.len())].clone(),
+                        iv[rng.below(iv.len())].clone(),
+                    );
+                    let op =
+                        ["int_add", "int_mul", "int_sub", "int_xor", "uint_rshift"][rng.below(5)];
+                    text.push_str(&format!("i{n} = {op}({a}, {b})\n"));
+                    iv.push(format!("i{n}"));
+                }
+                _ => {
+                    let (a, b) = (
+                        fv[rng.below(fv.len())].clone(),
+                        fv[rng.below(fv.len())].clone(),
+                    );
+                    text.push_str(&format!("f{n} = float_add({a}, {b})\n"));
+                    fv.push(format!("f{n}"));
+                }
+            }
+            n += 1;
+        }
+        let outs: Vec<String> = iv
+            .iter()
+            .rev()
+            .take(6)
+            .chain(fv.iter().rev().take(6))
+            .cloned()
+            .collect();
+        text.push_str(&format!("finish({})\n", outs.join(", ")));
+        let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let init: Vec<u64> = (0..32).map(|_| rng.next()).collect();
+        let (mut a, mut b) = (init.clone(), init.clone());
+        let ia = vec![
+            Value::Ref(a.as_mut_ptr() as usize),
+            Value::Int(rng.next() as i64),
+            Value::Int(-3),
+            Value::Float(2.5),
+        ];
+        let mut ib = ia.clone();
+        ib[0] = Value::Ref(b.as_mut_ptr() as usize);
+        // SAFETY: all accesses stay inside the 256-byte buffer given as p0; loaded refs are
+        // only converted to ints; calls go to the functions above with their signatures.
+        let expected = unsafe { interp::run(&t, &ia, 10_000) }.unwrap();
+        if std::env::var("RND_DEBUG").is_ok() {
+            eprintln!("=====\n{text}");
+        }
+        let id = be
+            .compile_loop(&t, "rnd")
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        // SAFETY: as above.
+        let got = unsafe { be.execute(id, &bits(&ib)) }.unwrap();
+        match expected {
+            Outcome::Finish(v) => assert_eq!(got.values, bits(&v), "{text}"),
+            o => panic!("{o:?}"),
+        }
+        assert_eq!(a, b, "buffers differ\n{text}");
+    }
+}
+
+/// The allocator's core invariant on the random traces above: two values whose live
+/// intervals overlap never share a location (a value may take over the location of one
+/// whose last use is the op defining it).
+#[test]
+fn allocation_never_shares_a_live_location() {
+    use metatracer::backend::x64::regalloc::{allocate, live_ends, Loc};
+    let mut rng = Rng(7);
+    for _ in 0..300 {
+        let (text, _) = random_trace(&mut rng);
+        let t = parse(&text).unwrap();
+        let a = allocate(&t).unwrap();
+        let end = live_ends(&t);
+        for (x, &end_x) in end.iter().enumerate() {
+            for y in x + 1..=end_x.min(t.len() - 1) {
+                if a.locs[x] != Loc::None && a.locs[x] == a.locs[y] && end_x > y {
+                    panic!("v{x} and v{y} share {:?}\n{text}", a.locs[x]);
+                }
+            }
+        }
+    }
+}
+
+/// The borrow-free path a re-entrant driver uses: copy the entry point out, run it on its
+/// own buffer, then record the exit.
+#[test]
+fn raw_entry_point_and_record_exit() {
+    use metatracer::backend::MAX_FRAME_WORDS;
+    let t = parse("[i0, f1]\nlabel(i0, f1, descr=target108)\ni3 = int_add(i0, 2)\nf4 = float_mul(f1, 2.0)\ni5 = int_lt(i3, 20)\nguard_true(i5) [0@0: f4, i3]\njump(i3, f4, descr=target108)\n").unwrap();
+    let mut be = X64Backend::new();
+    let id = be.compile_loop(&t, "raw").unwrap();
+    let f = be.entry_point(id).unwrap();
+    let mut buf = vec![0u64; MAX_FRAME_WORDS];
+    buf[0] = 1;
+    buf[1] = 1.0f64.to_bits();
+    let raw = f(buf.as_mut_ptr());
+    let (exit, n) = be.record_exit(raw).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(f64::from_bits(buf[0]), 1024.0);
+    assert_eq!(buf[1], 21);
+    assert_eq!(be.exit(exit).unwrap().failures, 1);
+    assert!(be.record_exit(999_999).is_err());
+}
+
+/// Dump machine code of a typical loop for inspection: `DUMP_ASM=file cargo test dump_asm`.
+#[test]
+fn dump_asm() {
+    let Ok(path) = std::env::var("DUMP_ASM") else {
+        return;
+    };
+    let t = parse(
+        "[i0, i1, p2, i3]
+label(i0, i1, p2, i3, descr=target109)
+i5 = uint_lt(i0, i3)
+guard_true(i5) [0@0: i0, i1, p2]
+i7 = load_idx_i(p2, i0, 0, descr=i64x8)
+i8 = int_add_ovf(i1, i7)
+guard_no_overflow() [0@1: i0, i1, p2]
+i10 = int_add(i0, 1)
+jump(i10, i8, p2, i3, descr=target109)
+",
+    )
+    .unwrap();
+    metatracer::jitlog::configure(&format!("asm:{path}")).unwrap();
+    let mut be = X64Backend::new();
+    be.compile_loop(&t, "dump").unwrap();
+    metatracer::jitlog::configure("").unwrap();
+}

@@ -250,7 +250,7 @@ pub fn install() {
     def(b, "vars", bi_vars);
     def(b, "dir", bi_dir);
     def(b, "globals", |_| {
-        Ok(Value::obj(interp::current_frame().unwrap().globals))
+        Ok(Value::obj(interp::current_frame().unwrap().globals()))
     });
     def(b, "locals", bi_locals);
     def(b, "format", |a| {
@@ -744,7 +744,11 @@ fn bi_chr(a: Args) -> PyResult<Value> {
 }
 
 fn int_base_str(v: Value, base: u32) -> PyResult<Value> {
-    let v = if as_instance(v).is_some() && ops::lookup_type(type_of(v), "__index__").is_some() { new_int(index_of(v)?) } else { v };
+    let v = if as_instance(v).is_some() && ops::lookup_type(type_of(v), "__index__").is_some() {
+        new_int(index_of(v)?)
+    } else {
+        v
+    };
     let b = ops::big_of(v).ok_or_else(|| {
         type_error(format!(
             "'{}' object cannot be interpreted as an integer",
@@ -917,8 +921,8 @@ fn bi_vars(a: Args) -> PyResult<Value> {
 
 fn bi_locals(_a: Args) -> PyResult<Value> {
     let f = interp::current_frame().unwrap();
-    if !f.ns.is_null() && f.code.d.flags & CO_NAMESPACE != 0 {
-        return Ok(f.ns);
+    if !f.ns().is_null() && f.code.d.flags & CO_NAMESPACE != 0 {
+        return Ok(f.ns());
     }
     let d = new_dict();
     let code = f.code;
@@ -945,7 +949,7 @@ fn bi_dir(a: Args) -> PyResult<Value> {
             }
         }
         Some(&v) => {
-            let mut add_dict = |d: Gc<DictObj>, names: &mut Vec<String>| {
+            let add_dict = |d: Gc<DictObj>, names: &mut Vec<String>| {
                 for i in 0..d.entry_count() {
                     let k = d.key_at(i);
                     if let Some(s) = as_str(k) {
@@ -1072,6 +1076,7 @@ pub fn class_changed(c: Gc<ClassObj>, _name: Value) {
         compute_flags(c);
     }
     c.version.set(c.version.get() + 1);
+    vm().class_epoch.set(vm().class_epoch.get() + 1);
 }
 
 /// Creates a class object (the work of `type(name, bases, ns)`).
@@ -1234,7 +1239,7 @@ pub fn fast_new(c: Gc<ClassObj>, _args: Args) -> PyResult<Option<(Value, Gc<Func
     let Some(new) = ops::lookup_type(c, "__new__") else {
         return Ok(None);
     };
-    if !as_builtin(new).is_some_and(|b| b.name == "object.__new__") {
+    if as_builtin(new).is_none_or(|b| b.name != "object.__new__") {
         return Ok(None);
     }
     let Some(init) = ops::lookup_type(c, "__init__").and_then(as_function) else {
@@ -1687,7 +1692,7 @@ fn builtin_new(a: Args) -> PyResult<Value> {
         }
         "frozenset" => new_frozenset(rest),
         "range" => {
-            let p: ArgVec = rest.pos.iter().map(|&x| x).collect();
+            let p: ArgVec = rest.pos.iter().copied().collect();
             let ints: Result<Vec<i64>, PyErr> = p.iter().map(|&x| index_of(x)).collect();
             let ints = ints?;
             let (start, stop, step) = match ints.len() {
@@ -1795,11 +1800,23 @@ fn parse_complex(s: &str) -> Option<(f64, f64)> {
         Some(i) => {
             let re = parse_float(&body[..i])?;
             let im_s = &body[i..];
-            let im = if im_s == "+" { 1.0 } else if im_s == "-" { -1.0 } else { parse_float(im_s)? };
+            let im = if im_s == "+" {
+                1.0
+            } else if im_s == "-" {
+                -1.0
+            } else {
+                parse_float(im_s)?
+            };
             Some((re, im))
         }
         None => {
-            let im = if body.is_empty() || body == "+" { 1.0 } else if body == "-" { -1.0 } else { parse_float(body)? };
+            let im = if body.is_empty() || body == "+" {
+                1.0
+            } else if body == "-" {
+                -1.0
+            } else {
+                parse_float(body)?
+            };
             Some((0.0, im))
         }
     }
@@ -2360,9 +2377,9 @@ fn str_pad(a: Args, mode: u8) -> PyResult<Value> {
         }
     };
     let mut out = String::new();
-    out.extend(std::iter::repeat(fill).take(l));
+    out.extend(std::iter::repeat_n(fill, l));
     out.push_str(&s.s);
-    out.extend(std::iter::repeat(fill).take(r));
+    out.extend(std::iter::repeat_n(fill, r));
     Ok(new_string(out))
 }
 
@@ -2559,7 +2576,7 @@ fn install_str_methods() {
         str_pred(&a, |c| {
             c.is_ascii_digit()
                 || "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".contains(c)
-                || (c.is_numeric() && c.to_digit(10).is_some())
+                || (c.is_numeric() && c.is_digit(10))
                 || ('٠'..='٩').contains(&c)
         })
     });
@@ -2682,7 +2699,57 @@ fn install_str_methods() {
     meth(S, "partition", |a| partition(a, false));
     meth(S, "rpartition", |a| partition(a, true));
     meth(S, "encode", |a| {
-        Ok(new_bytes(self_str(&a)?.s.as_bytes().to_vec(), false))
+        let s = self_str(&a)?;
+        let enc = arg_or_kw(&a, 1, "encoding")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "utf-8".into())
+            .to_lowercase()
+            .replace('_', "-");
+        let errors = arg_or_kw(&a, 2, "errors")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "strict".into());
+        let limit = match enc.as_str() {
+            "utf-8" | "utf8" => return Ok(new_bytes(s.s.as_bytes().to_vec(), false)),
+            "ascii" | "us-ascii" => 128u32,
+            "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => 256u32,
+            _ => return Err(vm::exc(C::LookupError, format!("unknown encoding: {enc}"))),
+        };
+        let mut out = Vec::new();
+        for (i, c) in s.s.chars().enumerate() {
+            if (c as u32) < limit {
+                out.push(c as u32 as u8);
+            } else {
+                match errors.as_str() {
+                    "replace" => out.push(b'?'),
+                    "ignore" => {}
+                    _ => {
+                        let e = vm::new_exception(
+                            cls(C::UnicodeEncodeError),
+                            &[
+                                new_string(enc.clone()),
+                                a.pos[0],
+                                Value::small(i as i64),
+                                Value::small(i as i64 + 1),
+                                new_str("ordinal not in range"),
+                            ],
+                        );
+                        if let Some(inst) = as_instance(e) {
+                            ops::instance_set(inst, intern("start"), Value::small(i as i64));
+                            ops::instance_set(inst, intern("end"), Value::small(i as i64 + 1));
+                            ops::instance_set(
+                                inst,
+                                intern("reason"),
+                                new_str("ordinal not in range"),
+                            );
+                        }
+                        return Err(PyErr(e));
+                    }
+                }
+            }
+        }
+        Ok(new_bytes(out, false))
     });
     meth(S, "expandtabs", |a| {
         let s = self_str(&a)?;
@@ -2697,7 +2764,7 @@ fn install_str_methods() {
                 '\t' => {
                     if ts > 0 {
                         let n = ts - col % ts;
-                        out.extend(std::iter::repeat(' ').take(n as usize));
+                        out.extend(std::iter::repeat_n(' ', n as usize));
                         col += n;
                     }
                 }
@@ -3482,6 +3549,57 @@ fn install_bytes_methods() {
     for c in [C::bytes, C::bytearray] {
         meth(c, "decode", |a| {
             let b = self_bytes(&a)?;
+            let enc = arg_or_kw(&a, 1, "encoding")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "utf-8".into())
+                .to_lowercase()
+                .replace('_', "-");
+            let errors = arg_or_kw(&a, 2, "errors")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "strict".into());
+            match enc.as_str() {
+                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => {
+                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
+                }
+                "ascii" if b.iter().all(|x| x.is_ascii()) => {
+                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
+                }
+                _ => {}
+            }
+            if errors == "replace" {
+                return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
+            }
+            if errors == "ignore" {
+                return Ok(new_string(
+                    String::from_utf8_lossy(&b).replace('\u{fffd}', ""),
+                ));
+            }
+            if let Err(e) = std::str::from_utf8(&b) {
+                let start = e.valid_up_to();
+                let reason = if e.error_len().is_none() {
+                    "unexpected end of data"
+                } else {
+                    "invalid start byte"
+                };
+                let ex = vm::new_exception(
+                    cls(C::UnicodeDecodeError),
+                    &[
+                        new_str("utf-8"),
+                        new_bytes(b.clone(), false),
+                        Value::small(start as i64),
+                        Value::small(start as i64 + 1),
+                        new_str(reason),
+                    ],
+                );
+                if let Some(inst) = as_instance(ex) {
+                    ops::instance_set(inst, intern("start"), Value::small(start as i64));
+                    ops::instance_set(inst, intern("end"), Value::small(start as i64 + 1));
+                    ops::instance_set(inst, intern("reason"), new_str(reason));
+                }
+                return Err(PyErr(ex));
+            }
             match String::from_utf8(b) {
                 Ok(s) => Ok(new_string(s)),
                 Err(e) => Err(vm::exc(C::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte", e.as_bytes()[e.utf8_error().valid_up_to()], e.utf8_error().valid_up_to()))),
@@ -3522,20 +3640,54 @@ fn install_bytes_methods() {
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
         });
-        meth(c, "isalpha", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()))) });
-        meth(c, "isdigit", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_digit()))) });
-        meth(c, "isalnum", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()))) });
-        meth(c, "isspace", |a| { let b = self_bytes(&a)?; Ok(Value::bool(!b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()))) });
-        meth(c, "isupper", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_uppercase()) && !b.iter().any(|x| x.is_ascii_lowercase()))) });
-        meth(c, "islower", |a| { let b = self_bytes(&a)?; Ok(Value::bool(b.iter().any(|x| x.is_ascii_lowercase()) && !b.iter().any(|x| x.is_ascii_uppercase()))) });
+        meth(c, "isalpha", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()),
+            ))
+        });
+        meth(c, "isdigit", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_digit()),
+            ))
+        });
+        meth(c, "isalnum", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()),
+            ))
+        });
+        meth(c, "isspace", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()),
+            ))
+        });
+        meth(c, "isupper", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.iter().any(|x| x.is_ascii_uppercase())
+                    && !b.iter().any(|x| x.is_ascii_lowercase()),
+            ))
+        });
+        meth(c, "islower", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.iter().any(|x| x.is_ascii_lowercase())
+                    && !b.iter().any(|x| x.is_ascii_uppercase()),
+            ))
+        });
         meth(c, "index", |a| {
             let b = self_bytes(&a)?;
             let n = match int_of(a.pos[1]) {
                 Some(i) => vec![i as u8],
                 None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
             };
-            let p = (0..=b.len().saturating_sub(n.len())).find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
-            p.map(|x| Value::small(x as i64)).ok_or_else(|| value_error("subsequence not found"))
+            let p = (0..=b.len().saturating_sub(n.len()))
+                .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+            p.map(|x| Value::small(x as i64))
+                .ok_or_else(|| value_error("subsequence not found"))
         });
         meth(c, "startswith", |a| {
             let b = self_bytes(&a)?;
@@ -3639,7 +3791,7 @@ fn install_bytes_methods() {
     classmeth(C::bytes, "fromhex", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
         let clean: String = s.s.chars().filter(|c| !c.is_whitespace()).collect();
-        if clean.len() % 2 != 0 {
+        if !clean.len().is_multiple_of(2) {
             return Err(value_error("non-hexadecimal number found in fromhex() arg"));
         }
         let mut out = Vec::new();
@@ -3763,7 +3915,7 @@ fn install_type_methods() {
         ops::to_str(a.pos[0])
     });
     meth(O, "__init_subclass__", |_| Ok(Value::NONE));
-    meth(O, "__dir__", |a| bi_dir(a));
+    meth(O, "__dir__", bi_dir);
     meth(O, "__reduce__", |_| Ok(Value::NONE));
     // type
     meth(C::type_, "mro", |a| {
@@ -3803,6 +3955,58 @@ fn install_type_methods() {
         }))
     });
     meth(E, "with_traceback", |a| Ok(a.pos[0]));
+    meth(C::UnicodeDecodeError, "__str__", |a| {
+        let args = exc_args(a.pos[0]);
+        if args.len() < 5 {
+            return Ok(new_string(
+                args.first()
+                    .map(|&x| str_of(x))
+                    .transpose()?
+                    .unwrap_or_default(),
+            ));
+        }
+        let b = ops::bytes_like(args[1]).unwrap_or_default();
+        let st = int_of(args[2]).unwrap_or(0) as usize;
+        Ok(new_string(format!(
+            "'{}' codec can't decode byte 0x{:02x} in position {}: {}",
+            str_of(args[0])?,
+            b.get(st).copied().unwrap_or(0),
+            st,
+            str_of(args[4])?
+        )))
+    });
+    meth(C::UnicodeEncodeError, "__str__", |a| {
+        let args = exc_args(a.pos[0]);
+        if args.len() < 5 {
+            return Ok(new_string(
+                args.first()
+                    .map(|&x| str_of(x))
+                    .transpose()?
+                    .unwrap_or_default(),
+            ));
+        }
+        let s = str_of(args[1])?;
+        let st = int_of(args[2]).unwrap_or(0) as usize;
+        let c = s.chars().nth(st).unwrap_or('?');
+        let lim = if str_of(args[0])?.contains("ascii") {
+            128
+        } else {
+            256
+        };
+        let cs = if (c as u32) < 0x100 {
+            format!("\\x{:02x}", c as u32)
+        } else {
+            format!("\\u{:04x}", c as u32)
+        };
+        Ok(new_string(format!(
+            "'{}' codec can't encode character '{}' in position {}: {}({})",
+            str_of(args[0])?,
+            cs,
+            st,
+            str_of(args[4])?,
+            lim
+        )))
+    });
     meth(E, "add_note", |a| {
         let inst = as_instance(a.pos[0]).unwrap();
         let key = intern("__notes__");

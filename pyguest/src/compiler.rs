@@ -908,12 +908,9 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::CHECK_EXC_MATCH, 0);
                 self.jump(Op::POP_JUMP_IF_FALSE, next);
             }
-            match &h.name {
-                Some(n) => {
-                    self.emit(Op::DUP_TOP, 0);
-                    self.store_name(n.id.as_str());
-                }
-                None => {}
+            if let Some(n) = &h.name {
+                self.emit(Op::DUP_TOP, 0);
+                self.store_name(n.id.as_str());
             }
             self.u().blocks.push(Block::ExceptBody { hlevel });
             self.stmts(&h.body)?;

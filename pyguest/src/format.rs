@@ -33,7 +33,14 @@ pub fn float_repr(f: f64) -> String {
         };
     }
     let neg = f < 0.0;
-    let (digits, exp) = sci_parts(&format!("{:e}", f.abs()));
+    let (short, _) = sci_parts(&format!("{:e}", f.abs()));
+    // same length, correctly rounded (ties to even like CPython's repr)
+    let cr = format!("{:.*e}", short.len() - 1, f.abs());
+    let (digits, exp) = if cr.parse::<f64>().ok() == Some(f.abs()) {
+        sci_parts(&cr)
+    } else {
+        sci_parts(&format!("{:e}", f.abs()))
+    };
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -254,7 +261,7 @@ fn group(digits: &str, sep: char, every: usize) -> String {
     let n = digits.len();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % every == 0 {
+        if i > 0 && (n - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(c);
@@ -270,14 +277,17 @@ fn pad(sp: &Spec, sign: &str, body: &str, default_right: bool) -> String {
     }
     let n = sp.width - len;
     let (align, fill) = if sp.zero && !sp.fill_given {
-        (sp.align.unwrap_or(if default_right { '=' } else { '<' }), '0')
+        (
+            sp.align.unwrap_or(if default_right { '=' } else { '<' }),
+            '0',
+        )
     } else {
         (
             sp.align.unwrap_or(if default_right { '>' } else { '<' }),
             sp.fill,
         )
     };
-    let f = |k: usize| std::iter::repeat(fill).take(k).collect::<String>();
+    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
     match align {
         '<' => format!("{sign}{body}{}", f(n)),
         '>' => format!("{}{sign}{body}", f(n)),
@@ -410,7 +420,7 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
         }
         None => body,
     };
-    let neg = neg && !(x == 0.0 && ty.is_none() && false);
+
     Ok(pad(
         sp,
         sign_str(neg && (x != 0.0 || x.is_sign_negative()), sp),
@@ -496,15 +506,13 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
         };
         return Ok(new_string(pad(&sp, "", &body, false)));
     }
-    if v == Value::TRUE || v == Value::FALSE {
-        if sp.ty.is_none() {
-            return Ok(new_string(pad(
-                &sp,
-                "",
-                if v == Value::TRUE { "True" } else { "False" },
-                false,
-            )));
-        }
+    if (v == Value::TRUE || v == Value::FALSE) && sp.ty.is_none() {
+        return Ok(new_string(pad(
+            &sp,
+            "",
+            if v == Value::TRUE { "True" } else { "False" },
+            false,
+        )));
     }
     if let Some(b) = ops::big_of(v).filter(|_| !v.is_kind(Kind::Float)) {
         return Ok(new_string(format_int(&b, &sp)?));
@@ -554,7 +562,7 @@ pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
     let mut out = String::new();
     let mut ai = 0;
     let mut i = 0;
-    let mut next_arg = |ai: &mut usize| -> PyResult<Value> {
+    let next_arg = |ai: &mut usize| -> PyResult<Value> {
         if *ai >= items.len() {
             return Err(type_error("not enough arguments for format string"));
         }

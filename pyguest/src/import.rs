@@ -367,7 +367,7 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
     let globals = match a.pos.get(1).copied().filter(|v| !v.is_none()) {
         Some(g) => as_dict(g).ok_or_else(|| type_error("globals must be a dict"))?,
         None => cur
-            .map(|f| f.globals)
+            .map(|f| f.globals())
             .ok_or_else(|| type_error("no globals"))?,
     };
     if globals.get_str("__builtins__").is_none() {
@@ -377,7 +377,7 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
         Some(l) => l,
         None if a.pos.get(1).is_some_and(|v| !v.is_none()) => Value::obj(globals),
         None => match cur {
-            Some(f) if !f.ns.is_null() => f.ns,
+            Some(f) if !f.ns().is_null() => f.ns(),
             Some(f) if f.code.d.flags & CO_NAMESPACE == 0 => {
                 crate::builtins::seq_items(new_tuple(&[]))?;
                 // function frame: a snapshot of its locals

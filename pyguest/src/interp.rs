@@ -63,7 +63,15 @@ pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
     let names: ArgVec = unit.names.iter().map(|n| vm::intern(n)).collect();
     let consts = gc::alloc_array_from_slice(&consts);
     let names = gc::alloc_array_from_slice(&names);
-    let cache = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
+    let cache: Box<[Cell<u64>]> = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
+    let mut nsites = 0u64;
+    for (i, w) in unit.data.code.iter().enumerate() {
+        if crate::bytecode::decode(*w).0 == Op::LOAD_METHOD {
+            nsites += 1;
+            cache[i].set(nsites);
+        }
+    }
+    let icache = gc::alloc_array(3 * nsites as usize, Value::NULL);
     if std::env::var_os("PYGUEST_DIS").is_some() {
         eprintln!("{}", disassemble(unit));
     }
@@ -72,6 +80,8 @@ pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
         consts,
         names,
         cache,
+        free_frames: GcCell::new(Value::NULL),
+        icache,
         d: Box::new(unit.data.to_data()),
     })
 }
@@ -125,6 +135,31 @@ pub fn disassemble(unit: &CodeUnit) -> String {
     out
 }
 
+/// Float arithmetic fast path for the dispatch loop (float op float, float op small int and
+/// small int op float); `None` sends the operation to the general path.
+#[inline(always)]
+fn float_fast(a: Value, b: Value, op: u32) -> Option<Value> {
+    use crate::bytecode::binop;
+    let x = match as_float_obj(a) {
+        Some(f) => f.v,
+        None if a.is_int() && b.is_kind(Kind::Float) => a.as_int_unchecked() as f64,
+        None => return None,
+    };
+    let y = match as_float_obj(b) {
+        Some(f) => f.v,
+        None if b.is_int() => b.as_int_unchecked() as f64,
+        None => return None,
+    };
+    let r = match op {
+        binop::ADD => x + y,
+        binop::SUB => x - y,
+        binop::MUL => x * y,
+        binop::TRUEDIV if y != 0.0 => x / y,
+        _ => return None,
+    };
+    Some(new_float(r))
+}
+
 fn trace_ops() -> bool {
     thread_local! { static T: bool = std::env::var_os("PYGUEST_TRACE").is_some(); }
     T.with(|t| *t)
@@ -161,6 +196,21 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
     let d = &code.d;
     let nl = d.varnames.len();
     let nc = d.cellvars.len() + d.freevars.len();
+    if let Some(free) = as_list_exact(code.free_frames.get()) {
+        if let Some(fv) = free.pop() {
+            // SAFETY: only frames of this code are put on its free list.
+            let f: Gc<FrameObj> = unsafe { fv.as_gc() };
+            f.pc.set(0);
+            f.sp.set((nl + nc) as u32);
+            f.exc_depth.set(0);
+            f.globals_c.set(globals);
+            f.ns_c.set(ns);
+            f.func_c.set(func);
+            f.entry.set(false);
+            f.yielded.set(false);
+            return f;
+        }
+    }
     let regs = gc::alloc_array(nl + nc + d.stacksize as usize, Value::NULL);
     gc::alloc(FrameObj {
         kind: Kind::Frame,
@@ -168,14 +218,48 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
         sp: Cell::new((nl + nc) as u32),
         exc_depth: Cell::new(0),
         code,
-        globals,
-        ns,
+        globals_c: GcCell::new(globals),
+        ns_c: GcCell::new(ns),
         regs,
         back: GcCell::new(None),
-        func,
+        func_c: GcCell::new(func),
+        escaped: Cell::new(false),
         entry: Cell::new(false),
         yielded: Cell::new(false),
     })
+}
+
+/// Frames kept per code object for reuse (allocation is the main cost of a call).
+const FREE_FRAMES_PER_CODE: usize = 48;
+
+/// Returns a finished frame to its code's free list (unless something else may refer to it).
+#[inline]
+fn release_frame(f: Gc<FrameObj>) {
+    if f.escaped.get() {
+        return;
+    }
+    let code = f.code;
+    let free = match as_list_exact(code.free_frames.get()) {
+        Some(l) => l,
+        None => {
+            let l = new_list_cap(4);
+            code.free_frames.set(Value::obj(l));
+            l
+        }
+    };
+    if free.len() >= FREE_FRAMES_PER_CODE {
+        return;
+    }
+    let d = &code.d;
+    let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
+    let top = (f.sp.get() as usize).max(n);
+    for i in 0..top {
+        f.regs.set(i, Value::NULL);
+    }
+    f.back.set(None);
+    f.ns_c.set(Value::NULL);
+    f.func_c.set(Value::NULL);
+    free.push(Value::obj(f));
 }
 
 /// Source line the frame is at.
@@ -379,6 +463,7 @@ fn enter_depth() -> PyResult<()> {
 }
 
 fn make_generator(f: Gc<FrameObj>, func: Gc<FunctionObj>) -> Value {
+    f.escaped.set(true);
     Value::obj(gc::alloc(GeneratorObj {
         kind: Kind::Generator,
         state: Cell::new(GEN_CREATED),
@@ -478,12 +563,13 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
             Flow::Return(v) => {
                 vm.depth.set(vm.depth.get() - 1);
                 if Gc::ptr_eq(f, entry) {
+                    release_frame(f);
                     break Ok(v);
                 }
                 let back = f.back.get().unwrap();
                 f.back.set(None);
-                let v = if !f.ns.is_null()
-                    && f.func != Value::NULL
+                let v = if !f.ns().is_null()
+                    && f.func() != Value::NULL
                     && f.code.d.flags & CO_NAMESPACE == 0
                 {
                     // an __init__ frame started by a class call: the result is the instance
@@ -493,13 +579,14 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
                             vm::type_name(v)
                         )));
                     }
-                    f.ns
+                    f.ns()
                 } else {
                     v
                 };
                 let sp = back.sp.get() as usize;
                 back.regs.set(sp, v);
                 back.sp.set(sp as u32 + 1);
+                release_frame(f);
                 f = back;
             }
             Flow::Yield(v) => {
@@ -515,6 +602,7 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
                 }
                 vm.depth.set(vm.depth.get() - 1);
                 if Gc::ptr_eq(f, entry) {
+                    release_frame(f);
                     break Err(e);
                 }
                 let back = f.back.get().unwrap();
@@ -541,16 +629,17 @@ fn add_traceback(e: Value, f: Gc<FrameObj>) {
             l
         }
     };
-    let fid = Value::obj(f);
+    // entries hold the code and line, not the frame (frames are recycled)
+    let fid = Value::small((f.addr() >> 3) as i64 & ((1 << 60) - 1));
     if let Some(last) = tb.as_slice().last() {
         if let Some(t) = as_tuple_exact(*last) {
-            if t.as_slice()[0] == fid {
+            if t.as_slice()[2] == fid {
                 return;
             }
         }
     }
     let line = frame_line(f) as i64;
-    tb.push(new_tuple(&[fid, Value::small(line)]));
+    tb.push(new_tuple(&[Value::obj(f.code), Value::small(line), fid]));
 }
 
 /// Traceback entries (filename, line, function name), outermost first.
@@ -560,10 +649,9 @@ pub fn traceback_entries(e: Value) -> Vec<(String, u32, String)> {
         if let Some(tb) = ops::instance_get(inst, intern("__traceback__")).and_then(as_list_exact) {
             for &t in tb.as_slice().iter().rev() {
                 let t = as_tuple_exact(t).unwrap();
-                // SAFETY: entries are built by `add_traceback` from frames.
-                let f: Gc<FrameObj> = unsafe { t.as_slice()[0].as_gc() };
+                let code = as_code(t.as_slice()[0]).unwrap();
                 let line = t.as_slice()[1].as_int_unchecked() as u32;
-                out.push((f.code.d.filename.to_string(), line, f.code.d.name.clone()));
+                out.push((code.d.filename.to_string(), line, code.d.name.clone()));
             }
         }
     }
@@ -650,10 +738,10 @@ fn free_name(f: Gc<FrameObj>, i: usize) -> String {
 
 fn load_global(f: Gc<FrameObj>, name: Value) -> PyResult<Value> {
     let h = ops::hash(name)?;
-    if let Some(v) = f.globals.get_h(name, h)? {
+    if let Some(v) = f.globals().get_h(name, h)? {
         return Ok(v);
     }
-    let b = builtins_of(f.globals);
+    let b = builtins_of(f.globals());
     if let Some(v) = b.get_h(name, h)? {
         return Ok(v);
     }
@@ -869,7 +957,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                     Op::LOAD_CLOSURE => push!(regs.get(nlocals + arg as usize)),
                     Op::LOAD_CLASSDEREF => {
                         let n = free_name(f, arg as usize);
-                        let ns = as_dict(f.ns);
+                        let ns = as_dict(f.ns());
                         let from_ns = ns.and_then(|d| d.get_str(&n));
                         match from_ns {
                             Some(v) => push!(v),
@@ -889,17 +977,17 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                     }
                     Op::STORE_GLOBAL => {
                         let v = pop!();
-                        tri!(f.globals.set_item(names.get(arg as usize), v));
+                        tri!(f.globals().set_item(names.get(arg as usize), v));
                     }
                     Op::DELETE_GLOBAL => {
                         let name = names.get(arg as usize);
-                        if tri!(f.globals.remove(name)).is_none() {
+                        if tri!(f.globals().remove(name)).is_none() {
                             break 'dispatch vm::name_error(&ops::str_of(name).unwrap_or_default());
                         }
                     }
                     Op::LOAD_NAME => {
                         let name = names.get(arg as usize);
-                        let ns = as_dict(f.ns).unwrap_or(f.globals);
+                        let ns = as_dict(f.ns()).unwrap_or(f.globals());
                         let v = match tri!(ns.get(name)) {
                             Some(v) => v,
                             None => tri!(load_global(f, name)),
@@ -908,10 +996,10 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                     }
                     Op::STORE_NAME => {
                         let v = pop!();
-                        let ns = if f.ns.is_null() {
-                            Value::obj(f.globals)
+                        let ns = if f.ns().is_null() {
+                            Value::obj(f.globals())
                         } else {
-                            f.ns
+                            f.ns()
                         };
                         let name = names.get(arg as usize);
                         match as_dict_exact(ns) {
@@ -920,7 +1008,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         }
                     }
                     Op::DELETE_NAME => {
-                        let ns = as_dict(f.ns).unwrap_or(f.globals);
+                        let ns = as_dict(f.ns()).unwrap_or(f.globals());
                         let name = names.get(arg as usize);
                         if tri!(ns.remove(name)).is_none() {
                             break 'dispatch vm::name_error(&ops::str_of(name).unwrap_or_default());
@@ -993,11 +1081,28 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         let obj = top!();
                         let name = names.get(arg as usize);
                         let t = type_of(obj);
+                        let k = (code.cache[pc - 1].get() as usize - 1) * 3;
+                        let key = Value::small(
+                            (((vm().class_epoch.get() & 0xfff_ffff) << 33)
+                                | (as_instance(obj)
+                                    .map(|i| i.map.get() as u64 + 1)
+                                    .unwrap_or(0))) as i64,
+                        );
+                        let ic = code.icache;
+                        if ic.get(k) == Value::obj(t) && ic.get(k + 2) == key {
+                            regs.set(sp - 1, ic.get(k + 1));
+                            push!(obj);
+                            continue;
+                        }
                         let mut done = false;
                         if t.flags.get() & CF_GETATTRIBUTE == 0 {
                             let shadow = match as_instance(obj) {
                                 Some(inst) => ops::instance_get(inst, name).is_some(),
-                                None => obj.is_kind(Kind::Class) || obj.is_kind(Kind::Module) || obj.is_kind(Kind::Super),
+                                None => {
+                                    obj.is_kind(Kind::Class)
+                                        || obj.is_kind(Kind::Module)
+                                        || obj.is_kind(Kind::Super)
+                                }
                             };
                             if !shadow {
                                 if let Some(m) = ops::lookup_mro(t, name) {
@@ -1008,6 +1113,9 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                         regs.set(sp - 1, m);
                                         push!(obj);
                                         done = true;
+                                        ic.set(k, Value::obj(t));
+                                        ic.set(k + 1, m);
+                                        ic.set(k + 2, key);
                                     }
                                 }
                             }
@@ -1077,6 +1185,10 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                 }
                             }
                         }
+                        if let Some(r) = float_fast(a, b, arg) {
+                            regs.set(sp - 1, r);
+                            continue;
+                        }
                         let v = tri!(ops::binary_op(a, b, arg));
                         set_cur(f);
                         regs.set(sp - 1, v);
@@ -1097,6 +1209,10 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                     continue;
                                 }
                             }
+                        }
+                        if let Some(r) = float_fast(a, b, arg) {
+                            regs.set(sp - 1, r);
+                            continue;
                         }
                         let v = tri!(ops::inplace_op(a, b, arg));
                         set_cur(f);
@@ -1123,6 +1239,19 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         let a = top!();
                         if a.is_int() && b.is_int() {
                             let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+                            let r = match arg {
+                                0 => x < y,
+                                1 => x <= y,
+                                2 => x == y,
+                                3 => x != y,
+                                4 => x > y,
+                                _ => x >= y,
+                            };
+                            regs.set(sp - 1, Value::bool(r));
+                            continue;
+                        }
+                        if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
+                            let (x, y) = (x.v, y.v);
                             let r = match arg {
                                 0 => x < y,
                                 1 => x <= y,
@@ -1500,20 +1629,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                 v.push(inst);
                                 v.extend_from_slice(args.pos);
                                 let nf = tri!(setup_frame(init, Args { pos: &v, ..args }));
-                                let nf = gc::alloc(FrameObj {
-                                    kind: Kind::Frame,
-                                    pc: Cell::new(0),
-                                    sp: Cell::new(nf.sp.get()),
-                                    exc_depth: Cell::new(0),
-                                    code: nf.code,
-                                    globals: nf.globals,
-                                    ns: inst,
-                                    regs: nf.regs,
-                                    back: GcCell::new(None),
-                                    func: nf.func,
-                                    entry: Cell::new(false),
-                                    yielded: Cell::new(false),
-                                });
+                                nf.ns_c.set(inst);
                                 tri!(enter_depth());
                                 f.pc.set(pc as u32);
                                 f.sp.set(base as u32);
@@ -1556,7 +1672,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         let func = gc::alloc(FunctionObj {
                             kind: Kind::Function,
                             code: c,
-                            globals: f.globals,
+                            globals: f.globals(),
                             defaults: GcCell::new(defaults),
                             kwdefaults: GcCell::new(kwdefaults),
                             closure,
@@ -1695,7 +1811,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             name,
                             level.as_small().unwrap_or(0),
                             fromlist,
-                            f.globals
+                            f.globals()
                         ));
                         set_cur(f);
                         push!(m);
@@ -1709,7 +1825,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                     }
                     Op::IMPORT_STAR => {
                         let m = pop!();
-                        let ns = as_dict(f.ns).unwrap_or(f.globals);
+                        let ns = as_dict(f.ns()).unwrap_or(f.globals());
                         tri!(crate::import::import_star(m, ns));
                     }
                     Op::LOAD_BUILD_CLASS => {

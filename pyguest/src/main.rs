@@ -213,7 +213,7 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
         && !(is_syntax
             && entries.iter().all(|x| x.2 == "<module>")
             && depth == 0
-            && entries.len() == 0)
+            && entries.is_empty())
     {
         out.push_str("Traceback (most recent call last):\n");
         for (file, line, name) in &entries {
@@ -270,25 +270,24 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
 mod tests {
     use crate::object::*;
     use crate::value::Value;
+
     #[test]
-    fn arrays_roundtrip() {
+    fn tagged_values_and_arrays_roundtrip() {
         crate::vm::init();
         let s = new_str("abc");
-        assert!(as_str(s).is_some(), "{s:?}");
+        assert!(as_str(s).is_some());
         let arr = metatracer::gc::alloc_array_from_slice(&[s, Value::small(3)]);
-        let v = arr.get(0);
-        assert!(as_str(v).is_some(), "{v:?} vs {s:?}");
-        let t = new_tuple(&[s]);
-        assert_eq!(as_tuple(t).unwrap().as_slice()[0], s);
+        assert_eq!(arr.get(0), s);
+        assert_eq!(arr.get(1).as_small(), Some(3));
+        assert_eq!(Value::small(-5).as_small(), Some(-5));
+        assert!(!Value::NONE.is_ptr() && !Value::NONE.is_int());
         let i = crate::vm::intern("print");
-        assert!(as_str(i).is_some(), "{i:?}");
+        assert_eq!(crate::vm::intern("print"), i);
     }
-}
-#[cfg(test)]
-mod tests2 {
+
     #[test]
-    fn runs_def() {
-        let code = super::run("def f(): pass\nprint(f)\n", "<t>", &[], None);
-        assert_eq!(code, 0);
+    fn value_is_one_word() {
+        // the tagged representation must stay a single machine word (JIT and arrays rely on it)
+        assert_eq!(std::mem::size_of::<Value>(), 8);
     }
 }

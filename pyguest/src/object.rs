@@ -186,8 +186,28 @@ pub struct CodeObj {
     /// Per-instruction inline-cache words (attribute maps and slots), see `interp.rs`.
     #[gc(no_trace)]
     pub cache: Box<[Cell<u64>]>,
+    /// Recycled frames of this code (a list), or NULL.
+    pub free_frames: GcCell<Value>,
+    /// Method caches of LOAD_METHOD sites: 3 slots each (class, method, epoch/map key);
+    /// `cache[pc]` of such a site holds its slot index + 1.
+    pub icache: Gc<Array<Value>>,
     #[gc(no_trace)]
     pub d: Box<CodeData>,
+}
+
+impl FrameObj {
+    #[inline(always)]
+    pub fn globals(&self) -> Gc<DictObj> {
+        self.globals_c.get()
+    }
+    #[inline(always)]
+    pub fn ns(&self) -> Value {
+        self.ns_c.get()
+    }
+    #[inline(always)]
+    pub fn func(&self) -> Value {
+        self.func_c.get()
+    }
 }
 
 #[repr(C)]
@@ -369,14 +389,17 @@ pub struct FrameObj {
     /// Depth of the handled-exception stack when the frame started.
     pub exc_depth: Cell<u32>,
     pub code: Gc<CodeObj>,
-    pub globals: Gc<DictObj>,
-    /// Namespace dict for module/class bodies (NULL in functions).
-    pub ns: Value,
+    pub globals_c: GcCell<Gc<DictObj>>,
+    /// Namespace dict for module/class bodies (NULL in functions); for `__init__` frames
+    /// started by a class call, the new instance.
+    pub ns_c: GcCell<Value>,
     /// Locals, then cells, then the value stack.
     pub regs: Gc<Array<Value>>,
     pub back: GcCell<Option<Gc<FrameObj>>>,
-    /// The function being run (for `super()` and tracebacks), or NULL.
-    pub func: Value,
+    /// The function being run, or NULL.
+    pub func_c: GcCell<Value>,
+    /// Exposed to the program (`sys._getframe`) or owned by a generator: never recycled.
+    pub escaped: Cell<bool>,
     /// Non-zero when returning from this frame must leave the dispatch loop.
     pub entry: Cell<bool>,
     /// Set by YIELD_VALUE / YIELD_FROM when the frame suspended instead of returning.

@@ -53,6 +53,25 @@ pub fn big_of(v: Value) -> Option<BigInt> {
     None
 }
 
+/// Borrowing view of an int value as a big int (no copy for big ints).
+fn big_ref<'a>(v: Value) -> Option<std::borrow::Cow<'a, BigInt>> {
+    if let Some(i) = int_of(v) {
+        return Some(std::borrow::Cow::Owned(BigInt::from(i)));
+    }
+    if let Some(b) = as_bigint(v) {
+        // SAFETY: big ints are immutable and the caller holds `v` (on its stack, so the object
+        // stays alive and pinned) for as long as it uses the reference.
+        return Some(std::borrow::Cow::Borrowed(unsafe {
+            &*(&b.v as *const BigInt)
+        }));
+    }
+    let p = payload(v);
+    if p != v {
+        return big_ref(p);
+    }
+    None
+}
+
 pub fn float_of(v: Value) -> Option<f64> {
     if let Some(i) = int_of(v) {
         return Some(i as f64);
@@ -360,7 +379,10 @@ fn complex_binop(a: (f64, f64), b: (f64, f64), op: u32) -> PyResult<Value> {
 
 /// Numeric binary op on built-in numbers; NOT_IMPLEMENTED when not both numbers.
 pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
-    if (a == Value::TRUE || a == Value::FALSE) && (b == Value::TRUE || b == Value::FALSE) && matches!(op, binop::AND | binop::OR | binop::XOR) {
+    if (a == Value::TRUE || a == Value::FALSE)
+        && (b == Value::TRUE || b == Value::FALSE)
+        && matches!(op, binop::AND | binop::OR | binop::XOR)
+    {
         let (x, y) = (a == Value::TRUE, b == Value::TRUE);
         return Ok(Value::bool(match op {
             binop::AND => x & y,
@@ -391,7 +413,25 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         return Ok(Value::NOT_IMPLEMENTED);
     }
-    if let (Some(x), Some(y)) = (big_of(a), big_of(b)) {
+    // big op small: no conversion of the small side, no copy of the big side
+    if let (Some(x), Some(y)) = (as_bigint(a), int_of(b)) {
+        let x = &x.v;
+        match op {
+            binop::ADD => return Ok(new_bigint(x + y)),
+            binop::SUB => return Ok(new_bigint(x - y)),
+            binop::MUL => return Ok(new_bigint(x * y)),
+            _ => {}
+        }
+    }
+    if let (Some(x), Some(y)) = (int_of(a), as_bigint(b)) {
+        let y = &y.v;
+        match op {
+            binop::ADD => return Ok(new_bigint(y + x)),
+            binop::MUL => return Ok(new_bigint(y * x)),
+            _ => {}
+        }
+    }
+    if let (Some(x), Some(y)) = (big_ref(a), big_ref(b)) {
         return big_binop(&x, &y, op);
     }
     Ok(Value::NOT_IMPLEMENTED)
@@ -412,12 +452,19 @@ fn seq_repeat(items: &[Value], n: i64) -> ArgVec {
 fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     let a = payload(a);
     let mut b = payload(b);
-    if op == binop::MUL && b.is_kind(Kind::Instance) && matches!(a.kind(), Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)) {
-        if lookup_type(type_of(b), "__index__").is_some() {
-            b = new_int(index_of(b)?);
-        }
+    if op == binop::MUL
+        && b.is_kind(Kind::Instance)
+        && matches!(
+            a.kind(),
+            Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)
+        )
+        && lookup_type(type_of(b), "__index__").is_some()
+    {
+        b = new_int(index_of(b)?);
     }
-    if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR) && a.is_kind(Kind::Iter) {
+    if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR)
+        && a.is_kind(Kind::Iter)
+    {
         if let Some(sa) = crate::builtins::view_to_set(a)? {
             return crate::builtins::set_binop(sa, b, op);
         }
@@ -504,10 +551,8 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         (
             Some(Kind::Set) | Some(Kind::FrozenSet),
             binop::OR | binop::AND | binop::SUB | binop::XOR,
-        ) => {
-            if as_set(b).is_some() {
-                return crate::builtins::set_binop(a, b, op);
-            }
+        ) if as_set(b).is_some() => {
+            return crate::builtins::set_binop(a, b, op);
         }
         (Some(Kind::Dict), binop::OR) => {
             if let Some(y) = as_dict(b) {
@@ -523,17 +568,15 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         _ => {}
     }
-    if a.is_int() || a == Value::TRUE || a == Value::FALSE {
-        if op == binop::MUL {
-            if let Some(n) = int_of(a) {
-                match b.kind() {
-                    Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes) => {
-                        return builtin_binop(b, a, op);
-                    }
-                    _ => {}
+    if (a.is_int() || a == Value::TRUE || a == Value::FALSE) && op == binop::MUL {
+        if let Some(n) = int_of(a) {
+            match b.kind() {
+                Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes) => {
+                    return builtin_binop(b, a, op);
                 }
-                let _ = n;
+                _ => {}
             }
+            let _ = n;
         }
     }
     Ok(Value::NOT_IMPLEMENTED)
@@ -992,7 +1035,8 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             };
         }
         if ak == Some(Kind::Float) || bk == Some(Kind::Float) {
-            let exact = |v: Value| int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
+            let exact =
+                |v: Value| int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
             if exact(a) && exact(b) {
                 return Ok(ord_result(float_of(a).unwrap(), float_of(b).unwrap(), op));
             }
@@ -1300,7 +1344,7 @@ fn hash_slow(v: Value) -> PyResult<i64> {
                     "unhashable type: '{}'",
                     vm::type_name(v)
                 ))),
-                Some(m) if !as_builtin(m).is_some_and(|b| b.name == "object.__hash__") => {
+                Some(m) if as_builtin(m).is_none_or(|b| b.name != "object.__hash__") => {
                     let r = call(m, &[v])?;
                     let i = index_of(r)?;
                     Ok(if i == -1 { -2 } else { i })
@@ -1988,7 +2032,9 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             // metaclass attributes (type's methods such as mro())
             let meta = type_of(obj);
             if let Some(d) = lookup_mro(meta, name) {
-                if !(Gc::ptr_eq(meta, cls(C::type_)) && as_str(name).is_some_and(|s| s.s.starts_with("__"))) {
+                if !(Gc::ptr_eq(meta, cls(C::type_))
+                    && as_str(name).is_some_and(|s| s.s.starts_with("__")))
+                {
                     return bind_descr(d, obj, meta).map(Some);
                 }
             }
@@ -2621,7 +2667,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         Some(Kind::Str) => {
             let s = as_str(o).unwrap();
             if let Some(sl) = as_slice(k) {
-                return Ok(crate::builtins::str_slice(s, sl)?);
+                return crate::builtins::str_slice(s, sl);
             }
             if !is_int_like(k) && as_instance(k).is_none() {
                 return Err(type_error(format!(
@@ -2709,7 +2755,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
             if c.flags.get() & CF_BUILTIN != 0 {
                 return Ok(o);
             }
-            Err(type_error(format!("'type' object is not subscriptable")))
+            Err(type_error("'type' object is not subscriptable".to_string()))
         }
         _ => Err(type_error(format!(
             "'{}' object is not subscriptable",
@@ -2739,6 +2785,27 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
         Some(Kind::Dict) => as_dict_exact(o).unwrap().set_item(k, v),
         Some(Kind::ByteArray) => {
             let b = as_bytearray(o).unwrap();
+            if let Some(s) = as_slice(k) {
+                let new = match bytes_like(v) {
+                    Some(x) => x,
+                    None => crate::builtins::seq_items(v)?
+                        .iter()
+                        .map(|&x| int_of(x).unwrap_or(0) as u8)
+                        .collect(),
+                };
+                let (start, stop, step, _) = slice_indices(s, b.data().len())?;
+                if step == 1 {
+                    let stop = stop.max(start) as usize;
+                    b.data().splice(start as usize..stop, new);
+                    return Ok(());
+                }
+                let mut i = start;
+                for x in new {
+                    b.data()[i as usize] = x;
+                    i += step;
+                }
+                return Ok(());
+            }
             let i = index_of(k)?;
             let j = norm_index(i, b.data().len(), "bytearray")?;
             let x = index_of(v)?;
@@ -2772,6 +2839,27 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
 /// `del o[k]`.
 pub fn delitem(o: Value, k: Value) -> PyResult<()> {
     match o.kind() {
+        Some(Kind::ByteArray) => {
+            let b = as_bytearray(o).unwrap();
+            let n = b.data().len();
+            let idx: Vec<usize> = if let Some(s) = as_slice(k) {
+                let (start, _, step, count) = slice_indices(s, n)?;
+                (0..count)
+                    .map(|c| (start + c as i64 * step) as usize)
+                    .collect()
+            } else {
+                vec![norm_index(index_of(k)?, n, "bytearray")?]
+            };
+            let data: Vec<u8> = b
+                .data()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !idx.contains(i))
+                .map(|(_, &x)| x)
+                .collect();
+            *b.data() = data;
+            Ok(())
+        }
         Some(Kind::List) => {
             let l = as_list_exact(o).unwrap();
             if let Some(s) = as_slice(k) {

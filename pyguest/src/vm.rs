@@ -119,6 +119,8 @@ pub struct Vm {
     /// Exceptions currently being handled (innermost last).
     pub handled: Root<ListObj>,
     pub recursion_limit: Cell<usize>,
+    /// Bumped whenever a class namespace changes (invalidates method caches).
+    pub class_epoch: Cell<u64>,
     pub depth: Cell<usize>,
     /// Nesting of the Rust-level interpreter loop (builtins calling back into Python).
     pub reentry: Cell<usize>,
@@ -190,6 +192,7 @@ pub fn init() {
         }]),
         handled: empty_list(),
         recursion_limit: Cell::new(1000),
+        class_epoch: Cell::new(0),
         depth: Cell::new(0),
         reentry: Cell::new(0),
         sys_path: empty_list(),
@@ -220,7 +223,9 @@ pub fn init() {
             .or(Some(object));
         let base = if c_id == C::bool_ {
             Some(vmm.classes[C::int as usize].get())
-        } else if (c_id as usize) >= C::range_iterator as usize && (c_id as usize) <= C::bytes_iterator as usize {
+        } else if (c_id as usize) >= C::range_iterator as usize
+            && (c_id as usize) <= C::bytes_iterator as usize
+        {
             Some(vmm.classes[C::iterator as usize].get())
         } else {
             base

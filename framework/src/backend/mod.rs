@@ -22,6 +22,9 @@ use crate::ir::{ResumeFrame, SnapshotId, TargetToken, Trace, TraceId, VerifierEr
 use crate::jitlog::{self, Phase, Timer, TraceKind};
 use std::fmt;
 
+/// Words in a frame buffer: the limit on trace inputs and on values saved by one exit.
+pub const MAX_FRAME_WORDS: usize = 1024;
+
 /// A global exit number (unique within one backend instance).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub struct ExitId(pub u32);

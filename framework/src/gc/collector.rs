@@ -456,7 +456,7 @@ impl Collector {
     fn nursery_candidates(&self, used_end: usize) -> Vec<usize> {
         let ns = self.nursery_start;
         let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
-            it.filter(|&w| w > ns && w <= used_end).collect::<Vec<_>>()
+            it.filter(|&w| w >= ns && w <= used_end).collect::<Vec<_>>()
         });
         roots::scan_pinned(&mut |w| {
             if w > ns && w <= used_end {
@@ -468,14 +468,18 @@ impl Collector {
         c
     }
 
-    /// The header of the nursery object or hole whose bytes `[header + 8, end]` contain `c`
-    /// (`c < used_end`), walking forward from the nearest recorded chunk entry.
+    /// The header (and header word) of the nursery object or hole whose bytes
+    /// `[header, header + size)` contain `c` (`c < used_end`), walking forward from the
+    /// nearest recorded chunk entry.
     fn nursery_object_containing(&self, c: usize, used_end: usize) -> Option<(usize, usize)> {
         let ns = self.nursery_start;
+        if c < ns || c >= used_end {
+            return None;
+        }
         let mut j = ((c - ns) >> CHUNK_SHIFT).min(self.chunk_entry.len() - 1);
         let mut obj = loop {
             let e = self.chunk_entry[j];
-            if e != 0 && e + HEADER_SIZE <= c {
+            if e != 0 && e <= c {
                 break e;
             }
             if j == 0 {
@@ -483,7 +487,7 @@ impl Collector {
             }
             j -= 1;
         };
-        while obj < used_end && obj + HEADER_SIZE <= c {
+        while obj < used_end && obj <= c {
             // SAFETY: the used nursery is a sequence of valid headers (objects or holes),
             // and chunk entries are headers in it.
             let h = unsafe { *(obj as *const usize) };
@@ -494,7 +498,7 @@ impl Collector {
                 unsafe { info_of(h).object_size(obj + HEADER_SIZE) }
             };
             debug_assert!(size >= 8, "corrupt nursery at {obj:#x}");
-            if c <= obj + size {
+            if c < obj + size {
                 return Some((obj, h));
             }
             obj += size;
@@ -502,16 +506,18 @@ impl Collector {
         None
     }
 
-    /// Pins every young nursery object some candidate points into (payload..=end). Returns
-    /// the newly pinned payloads.
+    /// Pins every young nursery object that a candidate points into (header included) or
+    /// one past the end of. Returns the newly pinned payloads.
     fn pin_candidates(&mut self, cands: &[usize], used_end: usize) -> Vec<usize> {
         let mut pins = Vec::new();
         for &c in cands {
-            if let Some((obj, h)) = self.nursery_object_containing(c, used_end) {
-                if h & (HOLE | PINNED) == 0 {
-                    // SAFETY: an object header in the nursery.
-                    unsafe { *(obj as *mut usize) = h | PINNED };
-                    pins.push(obj + HEADER_SIZE);
+            for a in [c, c - 1] {
+                if let Some((obj, h)) = self.nursery_object_containing(a, used_end) {
+                    if h & (HOLE | PINNED) == 0 {
+                        // SAFETY: an object header in the nursery.
+                        unsafe { *(obj as *mut usize) = h | PINNED };
+                        pins.push(obj + HEADER_SIZE);
+                    }
                 }
             }
         }
@@ -757,10 +763,13 @@ impl Collector {
         self.stats.weak_cleared += cleared;
         // Sweep.
         let stats = &mut self.stats;
-        let live_old = self.old.sweep(&mut |p| {
-            // SAFETY: unmarked after a complete mark: dead; the sweep frees it right after.
-            unsafe { finalize(p, stats) }
-        });
+        let live_old = self.old.sweep(
+            &mut |p| {
+                // SAFETY: unmarked after a complete mark: dead; the sweep frees it right after.
+                unsafe { finalize(p, stats) }
+            },
+            self.cfg.stress,
+        );
         let mut dead_pinned = Vec::new();
         for (&p, &size) in &self.pinned_old {
             let hp = (p - HEADER_SIZE) as *mut usize;

@@ -220,7 +220,9 @@ pub(crate) fn type_info<T: Trace>() -> &'static TypeInfo {
 pub(crate) struct Fast {
     /// Next free nursery byte (the next object's header address).
     pub(crate) free: Cell<usize>,
-    /// End of the current nursery segment (or `free` itself in stress mode).
+    /// Bump limit: the end of the current nursery segment or the next 4 KiB chunk boundary,
+    /// whichever comes first (the slow path indexes object starts per chunk); `free` itself
+    /// in stress mode, so that every allocation takes the slow path.
     pub(crate) top: Cell<usize>,
     /// Start of the old generation's reserved range.
     pub(crate) old_base: Cell<usize>,

@@ -13,6 +13,9 @@
 //!   else: [free_addr] = p + size; [p] = header_word; payload = p + 8
 //!   ; initialize every payload word before the next call that may collect
 //! ```
+//! `free` and `top` may be kept in registers across consecutive inline allocations, but must be
+//! written back before, and reloaded after, any call (a slow path or a helper that may
+//! allocate changes both). `top` is a 4 KiB-chunk limit, not the end of the nursery.
 //! `header_word` is [`header_word::<T>()`] (or [`array_header_word::<T>()`]); arrays store
 //! their length at payload offset [`crate::gc::Array::LEN_OFFSET`] and elements from
 //! [`crate::gc::Array::ELEMS_OFFSET`]. Types with drop glue must use [`alloc_slow`] and then
@@ -28,7 +31,7 @@
 //!
 //! # Roots held by JIT code
 //! The collector scans the native stack of the thread conservatively, from the stack pointer
-//! at the moment of collection up to the stack top, plus the callee-saved registers (rbx, rbp,
+//! at its entry (inside the runtime function JIT code called) up to the stack top, plus the callee-saved registers (rbx, rbp,
 //! r12-r15). Every collection is entered through a call (`alloc_slow`, or a helper that may
 //! allocate). So JIT code keeps its references visible by this rule: **at each call that may
 //! allocate or collect, every live reference is either in a callee-saved register or in a

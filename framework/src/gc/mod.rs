@@ -21,11 +21,19 @@
 //! 3. `Gc` handles anywhere else on the Rust heap or in statics (a `Vec<Gc<T>>` local, a
 //!    `HashMap`, a `thread_local!`) are invisible to the collector. Keep such collections in a
 //!    [`RootedVec`] (scratch vectors) or hold a [`Root`] (long-lived handles).
+//! 4. An object's address kept as a plain integer does not keep it alive, and a young object's
+//!    address changes when it is promoted unless something on the stack pins it.
+//! 5. Destructors of data inside GC objects run during collections and must not touch the heap.
 //!
 //! The heap is per thread: `Gc<T>` is neither `Send` nor `Sync`.
 //!
-//! # Implementation status
-//! This file fixes the API; the collector behind it lives in the sibling modules.
+//! # Implementation
+//! A generational collector (see `docs/gc.md`): a bump-pointer nursery whose survivors are
+//! copied to a non-moving old generation, except objects a stack word points into, which are
+//! pinned in place; card marking over the old generation for old-to-young stores; mark-sweep
+//! major collections (which reclaim cycles) triggered by heap growth; weak references
+//! ([`Weak`]); finalization of `Drop` data. [`jit`] exposes the fast paths' layout for machine
+//! code. Tunables come from `METATRACER_GC_*` environment variables (see `docs/gc.md`).
 
 mod collector;
 mod heap;

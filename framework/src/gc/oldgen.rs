@@ -393,7 +393,9 @@ impl OldGen {
 
     /// Sweeps after marking: unmarks live objects; for dead ones calls `finalize(payload)`
     /// (which runs destructors) and frees their memory. Returns the bytes in use afterwards.
-    pub fn sweep(&mut self, finalize: &mut dyn FnMut(usize)) -> usize {
+    /// With `poison`, the payload of every freed cell is overwritten with a recognizable
+    /// pattern (stress mode) so that stale references fail fast.
+    pub fn sweep(&mut self, finalize: &mut dyn FnMut(usize), poison: bool) -> usize {
         for c in &mut self.classes {
             c.current = None;
             c.avail.clear();
@@ -419,6 +421,13 @@ impl OldGen {
                         finalize(cell + HEADER_SIZE);
                         // SAFETY: the cell is dead: turn it into a free cell at the list head.
                         unsafe {
+                            if poison {
+                                std::slice::from_raw_parts_mut(
+                                    (cell + 16) as *mut usize,
+                                    (b.cell - 16) / 8,
+                                )
+                                .fill(0xdead_beef_dead_beef);
+                            }
                             *hp = hole_word(b.cell);
                             *((cell + 8) as *mut usize) = b.free;
                         }

@@ -4,6 +4,8 @@
 //! callee-saved registers of the System V ABI (rbx, rbp, r12..r15) are spilled to a local
 //! array before the scan. Caller-saved registers need no spilling: any value live across the
 //! call into the collector has already been saved in some caller's frame, which is scanned.
+//! Collections must run on the thread's own stack: on a foreign stack (a `stacker` segment, a
+//! coroutine) the process stops with a clear message rather than scan the wrong memory.
 //!
 //! Every aligned word from the current stack pointer to the top of the stack is read with
 //! `read_volatile` (no Rust reference to possibly uninitialized stack memory is formed) and
@@ -12,20 +14,20 @@
 use std::cell::Cell;
 
 thread_local! {
-    static STACK_TOP: Cell<usize> = const { Cell::new(0) };
+    static STACK_BOUNDS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
 }
 
-/// The highest address of this thread's stack (exclusive), cached after the first call.
-fn stack_top() -> usize {
-    STACK_TOP.with(|t| {
-        if t.get() == 0 {
-            t.set(query_stack_top());
+/// This thread's stack as `(lowest address, highest address + 1)`, cached after the first call.
+fn stack_bounds() -> (usize, usize) {
+    STACK_BOUNDS.with(|t| {
+        if t.get().1 == 0 {
+            t.set(query_stack_bounds());
         }
         t.get()
     })
 }
 
-fn query_stack_top() -> usize {
+fn query_stack_bounds() -> (usize, usize) {
     // SAFETY: `attr` is initialized by pthread_getattr_np before use and destroyed after;
     // the out-pointers are valid locals.
     unsafe {
@@ -46,7 +48,7 @@ fn query_stack_top() -> usize {
             );
             std::process::exit(1);
         }
-        addr as usize + size
+        (addr as usize, addr as usize + size)
     }
 }
 
@@ -84,8 +86,17 @@ pub(crate) fn with_spilled_registers<R>(f: impl FnOnce(usize) -> R) -> R {
 /// from `lo` (a value from [`with_spilled_registers`] whose call is still active) up to the
 /// stack top.
 pub(crate) fn scan<R>(lo: usize, f: impl FnOnce(&mut dyn Iterator<Item = usize>) -> R) -> R {
-    let top = stack_top();
-    assert!(lo != 0 && lo < top, "GC stack scan without a stack bound");
+    let (bottom, top) = stack_bounds();
+    if lo < bottom || lo >= top {
+        // A collection on a stack other than the thread's own (a `stacker` segment, a
+        // coroutine): the frames between it and the thread stack cannot be found.
+        eprintln!(
+            "fatal: GC collection on a foreign stack (sp {lo:#x} outside the thread stack \
+             {bottom:#x}..{top:#x}); allocating GC objects on stacker/coroutine stacks is \
+             not supported"
+        );
+        std::process::exit(1);
+    }
     let mut it = (lo..top).step_by(8).map(|a| {
         // SAFETY: `a` is an aligned address inside this thread's mapped stack, between a
         // live frame's stack pointer and the stack top; a volatile read of a usize creates

@@ -5,8 +5,9 @@
 //! the bits of input `i` (ints as two's complement, floats as `f64::to_bits`, refs as
 //! addresses). It returns an exit number ([`ExitId`]); `frame[0..k]` then holds that exit's
 //! `k` saved values (guard: `Trace::exit_refs(snapshot)` order; finish: its arguments). The
-//! frame buffer must have room for the largest input or exit list of every trace reachable
-//! (see [`X64Backend::frame_words`]); [`X64Backend::execute`] allocates it.
+//! frame buffer must have [`MAX_FRAME_WORDS`] words: compilation rejects traces with more
+//! inputs or exit values, so that size is enough for any bridge attached later, even while
+//! the trace runs. [`X64Backend::execute`] supplies a pooled buffer.
 //!
 //! # Native frame (fixed for every trace, so bridges and loops can jump into each other)
 //! ```text
@@ -38,7 +39,7 @@
 
 pub mod regalloc;
 
-use super::{Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult};
+use super::{Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult, MAX_FRAME_WORDS};
 use crate::ir::{
     verify, Kind, OpFlags, OpRef, Opcode, ResumeFrame, TargetToken, Trace, TraceId, Value,
 };
@@ -148,6 +149,8 @@ pub struct X64Backend {
     labels: HashMap<TargetToken, LabelInfo>,
     frame_words: usize,
     fail_all_guards: bool,
+    /// Reusable frame buffers (one per nesting level of `execute`).
+    frame_pool: Vec<Box<[u64]>>,
 }
 
 impl Default for X64Backend {
@@ -166,6 +169,7 @@ impl X64Backend {
             labels: HashMap::new(),
             frame_words: 1,
             fail_all_guards: false,
+            frame_pool: Vec::new(),
         }
     }
 
@@ -184,6 +188,24 @@ impl X64Backend {
         // SAFETY: `addr` is the start of a committed prologue generated for exactly this ABI;
         // the code stays mapped while `self` (which owns the assembler) lives.
         Some(unsafe { std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(addr) })
+    }
+
+    /// Account for an exit returned by machine code called through [`Self::entry_point`]
+    /// (bumps its failure counter); returns the exit and how many values it saved.
+    ///
+    /// Together with `entry_point` this lets a driver run machine code without holding a
+    /// borrow of the backend, so residual calls may re-enter the driver (and even compile
+    /// bridges) while a trace is active: copy the entry point out, call it with a
+    /// [`MAX_FRAME_WORDS`]-word buffer, then call `record_exit`.
+    pub fn record_exit(&mut self, raw: u64) -> Result<(ExitId, usize), CompileError> {
+        let info = self.exits.get_mut(raw as usize).ok_or_else(|| {
+            CompileError::BadId(format!("machine code returned unknown exit {raw}"))
+        })?;
+        info.failures += 1;
+        if matches!(info.kind, ExitKind::Guard { .. }) {
+            stats::bump(&stats::GUARD_EXITS);
+        }
+        Ok((ExitId(raw as u32), info.num_values))
     }
 
     /// Size in bytes of a compiled trace's machine code.
@@ -225,6 +247,11 @@ impl X64Backend {
             max_words,
             ..
         } = gen;
+        if max_words > MAX_FRAME_WORDS {
+            return Err(CompileError::Unsupported(format!(
+                "an exit saves {max_words} values (limit {MAX_FRAME_WORDS})"
+            )));
+        }
         asm.commit()
             .map_err(|e| CompileError::Assembler(e.to_string()))?;
         let size = asm.offset().0;
@@ -420,24 +447,21 @@ impl Backend for X64Backend {
         let f = self
             .entry_point(trace)
             .ok_or_else(|| CompileError::BadId(format!("{trace} is a bridge")))?;
-        let mut frame = vec![0u64; self.frame_words.max(inputs.len())];
+        let mut frame = self
+            .frame_pool
+            .pop()
+            .unwrap_or_else(|| vec![0u64; MAX_FRAME_WORDS].into_boxed_slice());
         frame[..inputs.len()].copy_from_slice(inputs);
-        // SAFETY: `f` follows the documented entry ABI; `frame` is large enough for every
-        // input and exit list of every compiled trace; the caller guarantees the trace's
-        // memory accesses and calls are valid for these inputs.
-        let exit = f(frame.as_mut_ptr()) as u32;
-        let info = self.exits.get_mut(exit as usize).ok_or_else(|| {
-            CompileError::BadId(format!("machine code returned unknown exit {exit}"))
-        })?;
-        info.failures += 1;
-        if matches!(info.kind, ExitKind::Guard { .. }) {
-            stats::bump(&stats::GUARD_EXITS);
-        }
-        frame.truncate(info.num_values);
-        Ok(ExitResult {
-            exit: ExitId(exit),
-            values: frame,
-        })
+        // SAFETY: `f` follows the documented entry ABI; `frame` has MAX_FRAME_WORDS words,
+        // which bounds every input and exit list (checked at compile time); the caller
+        // guarantees the trace's memory accesses and calls are valid for these inputs.
+        let raw = f(frame.as_mut_ptr());
+        let result = self.record_exit(raw).map(|(exit, n)| ExitResult {
+            exit,
+            values: frame[..n].to_vec(),
+        });
+        self.frame_pool.push(frame);
+        result
     }
 
     fn exit(&self, exit: ExitId) -> Option<&ExitInfo> {
@@ -723,14 +747,24 @@ impl Gen<'_> {
             | O::IntSubOvf
             | O::IntMul
             | O::IntMulOvf => {
-                let b = self.arg(p, 1);
+                let (mut a, mut b) = (self.arg(p, 0), self.arg(p, 1));
+                // `x = y op x` with op commutative: compute `x op= y` in place
+                if flags.contains(OpFlags::COMMUTATIVE)
+                    && b == Src::Loc(dst)
+                    && matches!(a, Src::Loc(_))
+                {
+                    std::mem::swap(&mut a, &mut b);
+                }
                 // compute in the destination register when that does not clobber `b`
                 let w = match dst {
                     Loc::Gpr(d) if b != Src::Loc(Loc::Gpr(d)) => d,
                     _ => R11,
                 };
-                self.load_gpr(w, self.arg(p, 0));
-                let imm = self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok());
+                self.load_gpr(w, a);
+                let imm = match b {
+                    Src::Bits(v) => i32::try_from(v as i64).ok(),
+                    Src::Loc(_) => None,
+                };
                 let is_mul = matches!(opc, O::IntMul | O::IntMulOvf);
                 match imm {
                     Some(i) => {

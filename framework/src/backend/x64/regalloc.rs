@@ -2,8 +2,11 @@
 //! gets one location, a register or a spill slot, for its whole live interval).
 //!
 //! Intervals: a value lives from its defining op to its last use as an argument, as a
-//! snapshot value of a guard, or as a `jump` argument. Label arguments live to the end of the
-//! trace (the `jump` writes the next iteration's values into their locations). Values whose
+//! snapshot value of a guard, or as a `jump` argument. Label arguments need not live to the
+//! end: the `jump` performs a parallel move into their locations, which reads every source
+//! before writing, so their locations may be reused after their last use. A value that the
+//! closing `jump` passes to label argument `k` is preferably given `k`'s location (a hint),
+//! which turns most of the jump's moves into no-ops. Values whose
 //! interval strictly contains a call get a callee-saved register (ints) or a spill slot
 //! (floats: SysV has no callee-saved XMM registers), so calls need no save/restore code.
 //! When registers run out, the active interval ending last is moved to a spill slot.
@@ -63,11 +66,6 @@ pub fn live_ends(t: &Trace) -> Vec<usize> {
                 }
             }
         }
-        if t.op(p).opcode == Opcode::Label {
-            for &a in t.args(p) {
-                touch(&mut end, a, n);
-            }
-        }
     }
     end
 }
@@ -81,22 +79,32 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
         .collect();
     let crosses_call = |def: usize, e: usize| calls.iter().any(|&c| def < c && c < e);
     let mut locs = vec![Loc::None; n];
+    // value -> the label argument it is passed to by a jump back to a label of this trace
+    let mut hints: Vec<(usize, usize)> = Vec::new();
+    for j in 0..n {
+        if t.op(j).opcode != Opcode::Jump {
+            continue;
+        }
+        let Some(lp) = t.target(j).and_then(|tok| t.label_pos(tok)) else {
+            continue;
+        };
+        for (&a, &l) in t.args(j).iter().zip(t.args(lp)) {
+            if let (Some(a), Some(l)) = (a.as_op(), l.as_op()) {
+                if a > lp && !hints.iter().any(|&(v, _)| v == a) {
+                    hints.push((a, l));
+                }
+            }
+        }
+    }
+    let hint_of = |v: usize| hints.iter().find(|&&(x, _)| x == v).map(|&(_, l)| l);
     // active intervals: (end, value)
     let mut active: Vec<(usize, usize)> = Vec::new();
-    let mut free_slots: Vec<u32> = Vec::new();
-    let mut next_slot: u32 = 0;
-    let mut slot_active: Vec<(usize, u32)> = Vec::new();
+    // occupied intervals per spill slot: a value spilled late (as a victim) needs its slot
+    // free from its definition on, not just from the moment it is spilled
+    let mut slots: Vec<Vec<(usize, usize)>> = Vec::new();
     for p in 0..n {
         // expire intervals that ended before p (their last use is an earlier op)
         active.retain(|&(e, _)| e >= p);
-        slot_active.retain(|&(e, s)| {
-            if e < p {
-                free_slots.push(s);
-                false
-            } else {
-                true
-            }
-        });
         let kind = t.op(p).kind();
         if kind == Kind::Void {
             continue;
@@ -122,7 +130,11 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
         } else {
             ALLOC_GPRS.iter().map(|&r| Loc::Gpr(r)).collect()
         };
-        let mut chosen = candidates.iter().copied().find(|c| !in_use.contains(c));
+        let hinted = hint_of(p)
+            .map(|k| locs[k])
+            .filter(|h| candidates.contains(h) && !in_use.contains(h));
+        let mut chosen =
+            hinted.or_else(|| candidates.iter().copied().find(|c| !in_use.contains(c)));
         if chosen.is_none() && !candidates.is_empty() {
             // spill the active interval (in a candidate register) that ends last, if it ends after us
             let victim = active
@@ -133,9 +145,7 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
             if let Some((ve, v)) = victim {
                 if ve > e {
                     chosen = Some(locs[v]);
-                    let slot = take_slot(&mut free_slots, &mut next_slot)?;
-                    locs[v] = Loc::Stack(slot);
-                    slot_active.push((ve, slot));
+                    locs[v] = Loc::Stack(take_slot(&mut slots, v, ve)?);
                     active.retain(|&(_, x)| x != v);
                 }
             }
@@ -145,28 +155,36 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
                 locs[p] = r;
                 active.push((e, p));
             }
-            None => {
-                let slot = take_slot(&mut free_slots, &mut next_slot)?;
-                locs[p] = Loc::Stack(slot);
-                slot_active.push((e, slot));
-            }
+            None => locs[p] = Loc::Stack(take_slot(&mut slots, p, e)?),
         }
     }
     Ok(Allocation {
         locs,
-        spill_slots: next_slot,
+        spill_slots: slots.len() as u32,
     })
 }
 
-fn take_slot(free: &mut Vec<u32>, next: &mut u32) -> Result<u32, String> {
-    if let Some(s) = free.pop() {
-        return Ok(s);
-    }
-    if *next >= SPILL_SLOTS {
-        return Err(format!("more than {SPILL_SLOTS} values spilled at once"));
-    }
-    *next += 1;
-    Ok(*next - 1)
+/// A spill slot free during the whole interval `[start, end]`.
+fn take_slot(
+    slots: &mut Vec<Vec<(usize, usize)>>,
+    start: usize,
+    end: usize,
+) -> Result<u32, String> {
+    let free = slots
+        .iter()
+        .position(|occ| occ.iter().all(|&(s, e)| e < start || end < s));
+    let k = match free {
+        Some(k) => k,
+        None => {
+            if slots.len() >= SPILL_SLOTS as usize {
+                return Err(format!("more than {SPILL_SLOTS} values spilled at once"));
+            }
+            slots.push(Vec::new());
+            slots.len() - 1
+        }
+    };
+    slots[k].push((start, end));
+    Ok(k as u32)
 }
 
 #[cfg(test)]
