@@ -223,7 +223,10 @@ mod tests {
         assert_eq!(v[0], Value::small(-1));
         assert_eq!(v[40], Value::small(39));
         assert_eq!(v.remove(0), Value::small(-1));
-        let w: ArgVec = v.into_iter().filter(|x| x.as_small().unwrap() % 2 == 0).collect();
+        let w: ArgVec = v
+            .into_iter()
+            .filter(|x| x.as_small().unwrap() % 2 == 0)
+            .collect();
         assert_eq!(w.len(), 20);
         assert_eq!(w[19], Value::small(38));
     }

@@ -2344,8 +2344,13 @@ fn str_split_impl(a: Args, rev: bool) -> PyResult<Value> {
             }
         }
     }
-    let vals: ArgVec = parts.into_iter().map(new_string).collect();
-    Ok(new_list_from(&vals))
+    // Straight into the (precisely traced) list: pinning a million fresh strings in an
+    // ArgVec would fill the nursery with pinned objects.
+    let out = new_list_cap(parts.len());
+    for p in parts {
+        out.push(new_string(p));
+    }
+    Ok(Value::obj(out))
 }
 
 fn str_pad(a: Args, mode: u8) -> PyResult<Value> {
