@@ -277,7 +277,7 @@ impl<T: Copy + 'static> PinnedVec<T> {
     /// An empty vector with room for `n` elements.
     pub fn with_capacity(n: usize) -> Self {
         const {
-            assert!(std::mem::size_of::<T>() % 8 == 0 && std::mem::align_of::<T>() >= 8);
+            assert!(std::mem::size_of::<T>().is_multiple_of(8) && std::mem::align_of::<T>() >= 8);
         }
         let cell = Box::new(UnsafeCell::new(Vec::with_capacity(n)));
         let g: unsafe fn(*const (), &mut dyn FnMut(usize)) = scan_words::<T>;
