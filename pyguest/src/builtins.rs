@@ -976,21 +976,22 @@ fn bi_dir(a: Args) -> PyResult<Value> {
     }
     names.sort();
     names.dedup();
-    let vals: Vec<Value> = names.iter().map(|s| new_str(s)).collect();
+    let vals: ArgVec = names.iter().map(|s| new_str(s)).collect();
     Ok(new_list_from(&vals))
 }
 
 // ---------------------------------------------------------------- classes
 
 /// C3 linearization.
-fn c3_mro(c: Value, bases: &[Value]) -> PyResult<Vec<Value>> {
+fn c3_mro(c: Value, bases: &[Value]) -> PyResult<ArgVec> {
     let mut seqs: Vec<Vec<Value>> = Vec::new();
     for &b in bases {
         let bc = as_class(b).ok_or_else(|| type_error("bases must be types"))?;
         seqs.push(as_tuple(bc.mro.get()).unwrap().as_slice().to_vec());
     }
     seqs.push(bases.to_vec());
-    let mut out = vec![c];
+    // `out` is returned to a caller that allocates (the mro tuple): pinned.
+    let mut out = ArgVec::from_slice(&[c]);
     loop {
         seqs.retain(|s| !s.is_empty());
         if seqs.is_empty() {
@@ -2416,8 +2417,13 @@ fn str_split_impl(a: Args, rev: bool) -> PyResult<Value> {
             }
         }
     }
-    let vals: Vec<Value> = parts.into_iter().map(new_string).collect();
-    Ok(new_list_from(&vals))
+    // Straight into the (precisely traced) list: pinning a million fresh strings in an
+    // ArgVec would fill the nursery with pinned objects.
+    let out = new_list_cap(parts.len());
+    for p in parts {
+        out.push(new_string(p));
+    }
+    Ok(Value::obj(out))
 }
 
 fn str_pad(a: Args, mode: u8) -> PyResult<Value> {
@@ -2714,7 +2720,7 @@ fn install_str_methods() {
             .map(truthy)
             .transpose()?
             .unwrap_or(false);
-        let mut out = Vec::new();
+        let mut out = ArgVec::new();
         let mut cur = String::new();
         let mut cs = s.s.chars().peekable();
         while let Some(c) = cs.next() {
@@ -3858,7 +3864,7 @@ fn install_bytes_methods() {
         });
         meth(c, "split", |a| {
             let b = self_bytes(&a)?;
-            let mut out = Vec::new();
+            let mut out = ArgVec::new();
             match a.pos.get(1).and_then(|&v| ops::bytes_like(v)) {
                 Some(sep) if !sep.is_empty() => {
                     let mut start = 0;

@@ -548,9 +548,10 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
 /// `fmt % args`.
 pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
     let f = as_str(fmt).unwrap();
-    let items: Vec<Value> = match as_tuple_exact(args) {
-        Some(t) => t.as_slice().to_vec(),
-        None => vec![args],
+    // ArgVec (pinning): formatting allocates while the items are in use.
+    let items: crate::ops::ArgVec = match as_tuple_exact(args) {
+        Some(t) => crate::ops::ArgVec::from_slice(t.as_slice()),
+        None => crate::ops::ArgVec::from_slice(&[args]),
     };
     let mapping = if as_tuple_exact(args).is_none() && (as_dict(args).is_some()) {
         Some(args)

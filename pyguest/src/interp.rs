@@ -32,6 +32,9 @@ pub type PyResult<T> = Result<T, PyErr>;
 const MAX_REENTRY: usize = 20_000;
 
 thread_local! {
+    /// Address of the executing frame. Not a root: it is always a frame that an active
+    /// `execute` holds in a local, or that a `run_frame` saved on the native stack (both
+    /// pinned by the conservative scan); see "Rooting in pyguest" in docs/gc.md.
     static CUR_FRAME: Cell<usize> = const { Cell::new(0) };
 }
 
@@ -55,9 +58,10 @@ fn set_cur(f: Gc<FrameObj>) {
 
 /// Turns a compiled unit into a GC code object (constants become values).
 pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
-    let consts: Vec<Value> = unit.consts.iter().map(const_value).collect();
+    // ArgVec, not Vec: `const_value` and `intern` allocate (rooting in docs/gc.md).
+    let consts: ArgVec = unit.consts.iter().map(const_value).collect();
+    let names: ArgVec = unit.names.iter().map(|n| vm::intern(n)).collect();
     let consts = gc::alloc_array_from_slice(&consts);
-    let names: Vec<Value> = unit.names.iter().map(|n| vm::intern(n)).collect();
     let names = gc::alloc_array_from_slice(&names);
     let cache: Box<[Cell<u64>]> = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
     let mut nsites = 0u64;
@@ -179,7 +183,7 @@ fn const_value(c: &Const) -> Value {
         }
         Const::Bytes(b) => new_bytes(b.clone(), false),
         Const::Tuple(items) => {
-            let v: Vec<Value> = items.iter().map(const_value).collect();
+            let v: ArgVec = items.iter().map(const_value).collect();
             new_tuple(&v)
         }
         Const::Code(u) => Value::obj(materialize(u)),
@@ -542,6 +546,9 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
         ));
     }
     vm.reentry.set(re);
+    // CUR_FRAME is a raw address, not a root: restore the caller's frame on exit. `saved`
+    // stays live on the native stack for the whole run, so the collector pins that frame.
+    let saved = current_frame();
     entry.entry.set(true);
     entry.exc_depth.set(vm.handled.get().len() as u32);
     let mut f = entry;
@@ -606,6 +613,7 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
         }
     };
     vm.reentry.set(re - 1);
+    CUR_FRAME.with(|c| c.set(std::hint::black_box(saved).map_or(0, |g| g.addr())));
     result
 }
 

@@ -5,6 +5,7 @@
 //! is not wired in yet). The interpreter runs on a thread with a large stack so built-ins that
 //! call back into Python can nest deeply without overflowing the Rust stack.
 
+mod argvec;
 mod builtins;
 mod bytecode;
 mod compiler;

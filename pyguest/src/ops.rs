@@ -12,10 +12,9 @@ use metatracer::gc::{self, Gc};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
-use smallvec::SmallVec;
 use std::cell::Cell;
 
-pub type ArgVec = SmallVec<[Value; 16]>;
+pub use crate::argvec::ArgVec;
 
 // ---------------------------------------------------------------- numbers
 
@@ -443,9 +442,9 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
 
 // ---------------------------------------------------------------- binary operators
 
-fn seq_repeat(items: &[Value], n: i64) -> Vec<Value> {
+fn seq_repeat(items: &[Value], n: i64) -> ArgVec {
     let n = n.max(0) as usize;
-    let mut out = Vec::with_capacity(items.len() * n);
+    let mut out = ArgVec::with_capacity(items.len() * n);
     for _ in 0..n {
         out.extend_from_slice(items);
     }
@@ -2228,7 +2227,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
                 "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
                 "co_varnames" => {
-                    let v: Vec<Value> = c.d.varnames.iter().map(|s| new_str(s)).collect();
+                    let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
                     return Ok(Some(new_tuple(&v)));
                 }
                 _ => {}

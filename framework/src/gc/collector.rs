@@ -65,6 +65,8 @@ pub(crate) struct Collector {
     /// Where bumping in the current segment started (for byte accounting).
     seg_used_from: usize,
     /// Pinned-old objects: payload address -> total size.
+    /// Allocations seen by the slow path in stress mode (for `stress_every`).
+    stress_allocs: u64,
     pinned_old: BTreeMap<usize, usize>,
     pinned_bytes: usize,
     /// `pinned_bytes` after the last major collection.
@@ -284,6 +286,7 @@ impl Collector {
             chunk_entry: vec![0; cfg.nursery >> CHUNK_SHIFT],
             seg: 0,
             seg_used_from: nursery_start,
+            stress_allocs: 0,
             pinned_old: BTreeMap::new(),
             pinned_bytes: 0,
             pinned_after_major: 0,
@@ -381,7 +384,11 @@ impl Collector {
         if total > SMALL_MAX || total > self.nursery_len / 8 {
             return self.alloc_old(info, total);
         }
-        if self.cfg.stress {
+        let stress_now = self.cfg.stress && {
+            self.stress_allocs += 1;
+            self.stress_allocs.is_multiple_of(self.cfg.stress_every)
+        };
+        if stress_now {
             self.collections += 1;
             if self.collections.is_multiple_of(self.cfg.stress_major_every) {
                 self.major();
@@ -390,7 +397,7 @@ impl Collector {
                 self.after_minor();
             }
         }
-        let mut collected = self.cfg.stress;
+        let mut collected = stress_now;
         loop {
             if let Some(&(_, end)) = self.segments.get(self.seg) {
                 let free = FAST.with(|f| f.free.get());
@@ -450,6 +457,11 @@ impl Collector {
         let ns = self.nursery_start;
         let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
             it.filter(|&w| w >= ns && w <= used_end).collect::<Vec<_>>()
+        });
+        roots::scan_pinned(&mut |w| {
+            if w > ns && w <= used_end {
+                c.push(w)
+            }
         });
         c.sort_unstable();
         c.dedup();
@@ -630,6 +642,18 @@ impl Collector {
             }
         }
         self.chunk_entry.fill(0);
+        // Pinned-old objects stay in the nursery: give the chunks they cover an entry, so a
+        // conservative lookup near them walks at most a chunk or two instead of from the
+        // nursery start (quadratic minor collections with many pins otherwise).
+        let ns = self.nursery_start;
+        for (&p, &size) in &self.pinned_old {
+            let hdr = p - HEADER_SIZE;
+            for j in (hdr - ns) >> CHUNK_SHIFT..=(hdr + size - 1 - ns) >> CHUNK_SHIFT {
+                if self.chunk_entry[j] == 0 {
+                    self.chunk_entry[j] = hdr;
+                }
+            }
+        }
         self.enter_segment(0);
     }
 
@@ -670,9 +694,14 @@ impl Collector {
             self.nursery_start,
             self.nursery_len,
         );
-        let cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
+        let mut cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
             it.filter(|&w| w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl)
                 .collect::<Vec<_>>()
+        });
+        roots::scan_pinned(&mut |w| {
+            if w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl {
+                cands.push(w)
+            }
         });
         let mut stack: Vec<usize> = Vec::new();
         fn mark(p: usize, stack: &mut Vec<usize>) {

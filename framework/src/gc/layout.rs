@@ -85,6 +85,9 @@ pub(crate) struct Config {
     pub stress: bool,
     /// `METATRACER_GC_STRESS_MAJOR_EVERY`: in stress mode, every Nth collection is major.
     pub stress_major_every: u64,
+    /// `METATRACER_GC_STRESS_EVERY`: in stress mode, collect at every Nth allocation only
+    /// (default 1; a sampling stress mode for long programs).
+    pub stress_every: u64,
 }
 
 /// Prints `fatal: ...` and exits with status 2: used for bad configuration.
@@ -168,6 +171,15 @@ impl Config {
             },
             Err(_) => 64,
         };
+        let stress_every = match std::env::var("METATRACER_GC_STRESS_EVERY") {
+            Ok(v) => match v.trim().parse::<u64>() {
+                Ok(n) if n > 0 => n,
+                _ => fatal_config(&format!(
+                    "METATRACER_GC_STRESS_EVERY={v:?} must be a positive integer"
+                )),
+            },
+            Err(_) => 1,
+        };
         Config {
             nursery: (nursery + 4095) & !4095,
             growth,
@@ -175,6 +187,7 @@ impl Config {
             max_heap,
             stress,
             stress_major_every,
+            stress_every,
         }
     }
 }

@@ -47,7 +47,7 @@ mod weak;
 
 pub use heap::{alloc, alloc_array, alloc_array_from_slice, collect, collect_minor, stats, Array};
 pub use layout::GcStats;
-pub use roots::{Root, RootedVec};
+pub use roots::{PinnedVec, Root, RootedVec};
 pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 

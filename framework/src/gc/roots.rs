@@ -221,3 +221,114 @@ impl<T: Trace + Copy> Drop for RootedVec<T> {
         unregister(self.index);
     }
 }
+
+thread_local! {
+    static PINNED: RefCell<RootTable> = const { RefCell::new(RootTable { entries: Vec::new(), free: Vec::new() }) };
+}
+
+unsafe fn scan_words<T>(p: *const (), f: &mut dyn FnMut(usize)) {
+    // SAFETY: `p` is the `UnsafeCell<Vec<T>>` box registered by `PinnedVec::new`; `T` is a
+    // whole number of aligned words (checked in `PinnedVec::new`), so the buffer is readable
+    // as `len * size_of::<T>() / 8` words.
+    unsafe {
+        let v = &*(*(p as *const UnsafeCell<Vec<T>>)).get();
+        let words = v.as_ptr() as *const usize;
+        for i in 0..v.len() * std::mem::size_of::<T>() / 8 {
+            f(std::ptr::read(words.add(i)));
+        }
+    }
+}
+
+/// Hands every word of every live [`PinnedVec`] to `f` (used by the collector, which treats
+/// them like native stack words: conservative, pinning).
+pub(crate) fn scan_pinned(f: &mut dyn FnMut(usize)) {
+    PINNED.with(|r| {
+        let r = r.borrow();
+        for (ptr, g) in r.entries.iter().flatten() {
+            // SAFETY: `g` is the `scan_words::<T>` registered together with `ptr`. The
+            // `TraceFn` type is reused for storage only; transmute back to the real signature.
+            unsafe {
+                let g: unsafe fn(*const (), &mut dyn FnMut(usize)) = std::mem::transmute(*g);
+                g(*ptr, f)
+            }
+        }
+    })
+}
+
+/// A growable vector on the Rust heap whose elements the collector scans **conservatively**,
+/// exactly like native stack words: every object an element points to is kept alive and
+/// pinned (never moved) while it is in the vector.
+///
+/// Because nothing is ever rewritten, it derefs to a plain `Vec<T>` (slices, sorting, `&mut`
+/// access all work). Use it for scratch vectors that may grow beyond what fits on the stack
+/// (for example call arguments collected from an iterator). `T` must be a whole number of
+/// 8-byte words that hold plain addresses in the pointer case (e.g. `Gc<U>` or a tagged word
+/// whose pointer case has low bits 0).
+pub struct PinnedVec<T: Copy + 'static> {
+    cell: Box<UnsafeCell<Vec<T>>>,
+    index: usize,
+}
+
+impl<T: Copy + 'static> PinnedVec<T> {
+    /// An empty vector.
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+    /// An empty vector with room for `n` elements.
+    pub fn with_capacity(n: usize) -> Self {
+        const {
+            assert!(std::mem::size_of::<T>().is_multiple_of(8) && std::mem::align_of::<T>() >= 8);
+        }
+        let cell = Box::new(UnsafeCell::new(Vec::with_capacity(n)));
+        let g: unsafe fn(*const (), &mut dyn FnMut(usize)) = scan_words::<T>;
+        // SAFETY: only stored; `scan_pinned` transmutes it back before calling.
+        let g: TraceFn = unsafe { std::mem::transmute(g) };
+        let p = &*cell as *const UnsafeCell<Vec<T>> as *const ();
+        let index = PINNED.with(|r| {
+            let mut r = r.borrow_mut();
+            if let Some(i) = r.free.pop() {
+                r.entries[i] = Some((p, g));
+                i
+            } else {
+                r.entries.push(Some((p, g)));
+                r.entries.len() - 1
+            }
+        });
+        PinnedVec { cell, index }
+    }
+}
+
+impl<T: Copy + 'static> Default for PinnedVec<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Copy + 'static> std::ops::Deref for PinnedVec<T> {
+    type Target = Vec<T>;
+    #[inline]
+    fn deref(&self) -> &Vec<T> {
+        // SAFETY: the collector only reads the vector (it never moves what it points to), and
+        // runs only inside allocation calls, which cannot overlap a Rust write to it.
+        unsafe { &*self.cell.get() }
+    }
+}
+
+impl<T: Copy + 'static> std::ops::DerefMut for PinnedVec<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        // SAFETY: as in `deref`; `&mut self` makes this the only Rust access.
+        unsafe { &mut *self.cell.get() }
+    }
+}
+
+impl<T: Copy + 'static> Drop for PinnedVec<T> {
+    fn drop(&mut self) {
+        let i = self.index;
+        let _ = PINNED.try_with(|r| {
+            let mut r = r.borrow_mut();
+            r.entries[i] = None;
+            r.free.push(i);
+        });
+    }
+}
