@@ -29,6 +29,12 @@ import time
 
 def run_once(cmd, stdin=subprocess.DEVNULL, timeout=600):
     """Runs cmd; returns (seconds, max_rss_kib, exit_status, stdout_bytes)."""
+    # ru_maxrss of a forked child includes the parent's pages from before exec, so peak RSS is
+    # taken from /usr/bin/time (which reports the exec'd program alone) when it is available.
+    timefile = tempfile.NamedTemporaryFile(delete=False) if os.path.exists("/usr/bin/time") else None
+    if timefile:
+        timefile.close()
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", timefile.name] + list(cmd)
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=subprocess.DEVNULL)
@@ -45,7 +51,15 @@ def run_once(cmd, stdin=subprocess.DEVNULL, timeout=600):
         elapsed = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        return elapsed, rusage.ru_maxrss, proc.returncode, out.read()
+        maxrss = rusage.ru_maxrss
+        if timefile:
+            try:
+                with open(timefile.name) as f:
+                    maxrss = int(f.read().split()[-1])
+            except (OSError, ValueError, IndexError):
+                pass
+            os.unlink(timefile.name)
+        return elapsed, maxrss, proc.returncode, out.read()
 
 
 def machine_note():

@@ -530,10 +530,16 @@ pub fn new_int(i: i64) -> Value {
 }
 
 fn new_bigint_raw(v: BigInt) -> Value {
-    Value::obj(gc::alloc(BigIntObj {
+    // The digits live on the Rust heap: tell the collector how much memory this object owns.
+    let external = (v.bits() / 8) as usize;
+    let obj = Value::obj(gc::alloc(BigIntObj {
         kind: Kind::BigInt,
         v,
-    }))
+    }));
+    if external > 64 {
+        gc::add_memory_pressure(external);
+    }
+    obj
 }
 
 /// Normalizes a big int: small when it fits.

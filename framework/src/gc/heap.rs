@@ -355,6 +355,42 @@ pub fn collect_minor() {
     collector::collect_minor();
 }
 
+/// External bytes (owned by young objects) after which a minor collection runs.
+const PRESSURE_MINOR: usize = 4 << 20;
+/// Minimum external bytes since the last full collection before another one is forced.
+const PRESSURE_MAJOR_MIN: usize = 64 << 20;
+
+thread_local! {
+    /// (external bytes since the last minor collection, since the last major collection)
+    static PRESSURE: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// Declares that the object just allocated owns `bytes` of memory outside the GC heap (a big
+/// integer's digit vector, a buffer) that is freed only when the object dies.
+///
+/// The collector cannot see such memory, so without this a program whose small objects own
+/// large buffers could grow without bound between collections. Every 4 MiB of declared bytes
+/// runs a minor collection (freeing the young owners that died), and once the declared bytes
+/// since the last full collection exceed both 64 MiB and the old generation's size, a full
+/// collection runs. Like any allocation, this may collect: the rooting rule applies.
+pub fn add_memory_pressure(bytes: usize) {
+    let (young, since_major) = PRESSURE.with(|p| p.get());
+    let young = young + bytes;
+    if young < PRESSURE_MINOR {
+        PRESSURE.with(|p| p.set((young, since_major)));
+        return;
+    }
+    let since_major = since_major + young;
+    let old = collector::stats().old_bytes as usize;
+    if since_major >= PRESSURE_MAJOR_MIN.max(old) {
+        PRESSURE.with(|p| p.set((0, 0)));
+        collector::collect_major();
+    } else {
+        PRESSURE.with(|p| p.set((0, since_major)));
+        collector::collect_minor();
+    }
+}
+
 /// Current heap counters.
 pub fn stats() -> GcStats {
     collector::stats()

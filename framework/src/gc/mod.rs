@@ -45,7 +45,10 @@ mod stack;
 mod trace;
 mod weak;
 
-pub use heap::{alloc, alloc_array, alloc_array_from_slice, collect, collect_minor, stats, Array};
+pub use heap::{
+    add_memory_pressure, alloc, alloc_array, alloc_array_from_slice, collect, collect_minor, stats,
+    Array,
+};
 pub use layout::GcStats;
 pub use roots::{PinnedVec, Root, RootedVec};
 pub use trace::{Trace, Tracer};
