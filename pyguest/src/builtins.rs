@@ -4119,6 +4119,55 @@ fn install_type_methods() {
         }))
     });
     meth(E, "with_traceback", |a| Ok(a.pos[0]));
+    // OSError(errno, strerror[, filename[, winerror[, filename2]]]): the attributes and
+    // CPython's "[Errno N] text: 'file'" form; other argument counts behave as Exception.
+    for attr in ["errno", "strerror", "filename", "filename2"] {
+        cls(C::OSError).dict.set_str(attr, Value::NONE);
+    }
+    meth(C::OSError, "__init__", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            let args = &a.pos[1..];
+            if (2..=5).contains(&args.len()) {
+                ops::instance_set(inst, intern("errno"), args[0]);
+                ops::instance_set(inst, intern("strerror"), args[1]);
+                if let Some(&f) = args.get(2) {
+                    ops::instance_set(inst, intern("filename"), f);
+                    ops::instance_set(inst, intern("args"), new_tuple(&args[..2]));
+                } else {
+                    ops::instance_set(inst, intern("args"), new_tuple(args));
+                }
+                if let Some(&f2) = args.get(4) {
+                    ops::instance_set(inst, intern("filename2"), f2);
+                }
+            } else {
+                ops::instance_set(inst, intern("args"), new_tuple(args));
+            }
+        }
+        Ok(Value::NONE)
+    });
+    meth(C::OSError, "__str__", |a| {
+        let v = a.pos[0];
+        let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
+        let (errno, strerror) = (get("errno"), get("strerror"));
+        let args = exc_args(v);
+        if !errno.is_none() && !strerror.is_none() && args.len() != 1 {
+            let mut s = format!("[Errno {}] {}", str_of(errno)?, str_of(strerror)?);
+            let f = get("filename");
+            if !f.is_none() {
+                s.push_str(&format!(": {}", ops::repr(f)?));
+                let f2 = get("filename2");
+                if !f2.is_none() {
+                    s.push_str(&format!(" -> {}", ops::repr(f2)?));
+                }
+            }
+            return Ok(new_string(s));
+        }
+        Ok(match args.len() {
+            0 => new_str(""),
+            1 => ops::to_str(args[0])?,
+            _ => new_string(ops::repr(new_tuple(&args))?),
+        })
+    });
     meth(C::UnicodeDecodeError, "__str__", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {

@@ -250,10 +250,9 @@ fn release_frame(f: Gc<FrameObj>) {
     if free.len() >= FREE_FRAMES_PER_CODE {
         return;
     }
-    let d = &code.d;
-    let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
-    let top = (f.sp.get() as usize).max(n);
-    for i in 0..top {
+    // Clear every register, including stack slots above `sp` (the popped return value and
+    // other temporaries), so a frame waiting for reuse keeps no object alive.
+    for i in 0..f.regs.len() {
         f.regs.set(i, Value::NULL);
     }
     f.back.set(None);

@@ -13,6 +13,7 @@ mod format;
 mod import;
 mod interp;
 mod modules;
+mod native;
 mod object;
 mod ops;
 mod symtable;

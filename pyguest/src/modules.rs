@@ -50,6 +50,21 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
     ("_file", include_str!("../lib/_file.py")),
+    // batch B: files, hashing/encoding, ids, queues, weak refs, introspection, testing
+    ("stat", include_str!("../lib/stat.py")),
+    ("fnmatch", include_str!("../lib/fnmatch.py")),
+    ("glob", include_str!("../lib/glob.py")),
+    ("pathlib", include_str!("../lib/pathlib.py")),
+    ("shutil", include_str!("../lib/shutil.py")),
+    ("hashlib", include_str!("../lib/hashlib.py")),
+    ("binascii", include_str!("../lib/binascii.py")),
+    ("base64", include_str!("../lib/base64.py")),
+    ("zlib", include_str!("../lib/zlib.py")),
+    ("uuid", include_str!("../lib/uuid.py")),
+    ("secrets", include_str!("../lib/secrets.py")),
+    ("queue", include_str!("../lib/queue.py")),
+    ("weakref", include_str!("../lib/weakref.py")),
+    ("inspect", include_str!("../lib/inspect.py")),
 ];
 
 thread_local! {
@@ -67,6 +82,9 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "math" => make_math(),
         "time" => make_time(),
         "_os" => make_os(),
+        "_pghash" => crate::native::hash::make(),
+        "_pgweak" => crate::native::weak::make(),
+        "gc" => crate::native::gcmod::make(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -700,7 +718,13 @@ pub fn os_error(e: &std::io::Error, path: &str) -> crate::interp::PyErr {
     };
     let c = match code {
         2 => C::FileNotFoundError,
-        13 => C::PermissionError,
+        1 | 13 => C::PermissionError,
+        17 => C::FileExistsError,
+        20 => C::NotADirectoryError,
+        21 => C::IsADirectoryError,
+        4 => C::InterruptedError,
+        3 => C::ProcessLookupError,
+        32 => C::BrokenPipeError,
         _ => C::OSError,
     };
     let msg = format!("[Errno {code}] {text}: {}", ops::str_repr(path));
@@ -836,5 +860,6 @@ fn make_os() -> Gc<ModuleObj> {
             .map_err(|e| os_error(&e, "/dev/urandom"))?;
         Ok(new_bytes(buf, false))
     });
+    crate::native::fs::extend_os(m);
     m
 }

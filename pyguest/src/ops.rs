@@ -2226,6 +2226,25 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 "co_filename" => return Ok(Some(new_str(&c.d.filename))),
                 "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
                 "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
+                "co_posonlyargcount" => return Ok(Some(Value::small(c.d.posonly as i64))),
+                "co_kwonlyargcount" => return Ok(Some(Value::small(c.d.kwonly as i64))),
+                "co_nlocals" => return Ok(Some(Value::small(c.d.varnames.len() as i64))),
+                "co_flags" => {
+                    // CPython's bits: OPTIMIZED|NEWLOCALS for function bodies, VARARGS 0x04,
+                    // VARKEYWORDS 0x08, GENERATOR 0x20.
+                    let f = c.d.flags;
+                    let mut cf = if f & CO_NAMESPACE == 0 { 0x3 } else { 0 };
+                    if f & CO_VARARGS != 0 {
+                        cf |= 0x04;
+                    }
+                    if f & CO_VARKW != 0 {
+                        cf |= 0x08;
+                    }
+                    if f & CO_GENERATOR != 0 {
+                        cf |= 0x20;
+                    }
+                    return Ok(Some(Value::small(cf)));
+                }
                 "co_varnames" => {
                     let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
                     return Ok(Some(new_tuple(&v)));

@@ -55,6 +55,13 @@ classes! {
     Warning = "Warning"; UserWarning = "UserWarning"; DeprecationWarning = "DeprecationWarning";
     RuntimeWarning = "RuntimeWarning"; BufferError = "BufferError"; EnvironmentError = "EnvironmentError";
     PermissionError = "PermissionError"; TimeoutError = "TimeoutError";
+    FileExistsError = "FileExistsError"; IsADirectoryError = "IsADirectoryError";
+    NotADirectoryError = "NotADirectoryError"; InterruptedError = "InterruptedError";
+    BlockingIOError = "BlockingIOError"; ChildProcessError = "ChildProcessError";
+    ProcessLookupError = "ProcessLookupError"; ConnectionError = "ConnectionError";
+    BrokenPipeError = "BrokenPipeError"; ConnectionAbortedError = "ConnectionAbortedError";
+    ConnectionRefusedError = "ConnectionRefusedError"; ConnectionResetError = "ConnectionResetError";
+    ReferenceError = "ReferenceError";
 }
 
 /// (class, base) pairs of the exception hierarchy.
@@ -92,6 +99,19 @@ const EXC_BASES: &[(C, C)] = &[
     (C::FileNotFoundError, C::OSError),
     (C::PermissionError, C::OSError),
     (C::TimeoutError, C::OSError),
+    (C::FileExistsError, C::OSError),
+    (C::IsADirectoryError, C::OSError),
+    (C::NotADirectoryError, C::OSError),
+    (C::InterruptedError, C::OSError),
+    (C::BlockingIOError, C::OSError),
+    (C::ChildProcessError, C::OSError),
+    (C::ProcessLookupError, C::OSError),
+    (C::ConnectionError, C::OSError),
+    (C::BrokenPipeError, C::ConnectionError),
+    (C::ConnectionAbortedError, C::ConnectionError),
+    (C::ConnectionRefusedError, C::ConnectionError),
+    (C::ConnectionResetError, C::ConnectionError),
+    (C::ReferenceError, C::Exception),
     (C::EOFError, C::Exception),
     (C::MemoryError, C::Exception),
     (C::BufferError, C::Exception),
@@ -239,7 +259,10 @@ pub fn init() {
     }
     for (i, name) in CLASS_NAMES.iter().enumerate() {
         let c = vmm.classes[i].get();
-        c.dict.set_str("__module__", new_str("builtins"));
+        // a function's `__module__` is its own (from its globals), not the class's
+        if i != C::function as usize {
+            c.dict.set_str("__module__", new_str("builtins"));
+        }
         vm().builtins.get().set_str(name, Value::obj(c));
     }
     // base kinds

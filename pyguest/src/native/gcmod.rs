@@ -1,0 +1,149 @@
+//! The `gc` module, backed by the metatracer collector (`metatracer::gc`).
+//!
+//! `collect()` runs a full (major) collection, then calls the callbacks of weak references
+//! whose targets died (see `native::weak`), and returns the number of weakly referenced
+//! objects found dead plus the objects whose destructors ran (CPython returns the number of
+//! unreachable objects in cycles; with a tracing collector every dead object is "unreachable",
+//! and only those two kinds are counted). `enable`/`disable`/`isenabled` keep a flag only:
+//! collections cannot be switched off, since memory is managed by the collector alone.
+//! `get_count()` gives (minor collections, major collections, 0) modulo the thresholds;
+//! `get_stats()` one dict per "generation" with CPython's keys.
+
+use crate::interp::PyResult;
+use crate::object::*;
+use crate::ops::{self, index_of};
+use crate::value::Value;
+use crate::vm::{self, type_error};
+use metatracer::gc::{self as mgc, Gc};
+use std::cell::Cell;
+
+thread_local! {
+    static ENABLED: Cell<bool> = const { Cell::new(true) };
+    static THRESHOLDS: Cell<(i64, i64, i64)> = const { Cell::new((700, 10, 10)) };
+}
+
+fn def(m: Gc<ModuleObj>, name: &'static str, f: NativeFn) {
+    m.dict.set_str(name, new_builtin(name, f));
+}
+
+/// Full collection followed by weak-reference callbacks; the count described above.
+pub fn collect_and_notify() -> PyResult<i64> {
+    let before = mgc::stats();
+    mgc::collect();
+    let after = mgc::stats();
+    let mut n = (after.weak_cleared - before.weak_cleared) as i64
+        + (after.objects_finalized - before.objects_finalized) as i64;
+    let weak = crate::import::load_module("_pgweak")?;
+    let dead = ops::call(ops::getattr(weak, new_str("dead"))?, &[])?;
+    if let Some(l) = as_list(dead) {
+        let refs: Vec<Value> = l.as_slice().to_vec();
+        // `refs` is on the Rust heap, but every element stays reachable from the list `dead`,
+        // a local that conservative stack scanning keeps alive.
+        for r in refs {
+            let cb = ops::getattr_opt(r, new_str("__callback__"))?;
+            if let Some(cb) = cb.filter(|c| !c.is_none()) {
+                // CPython prints and ignores exceptions raised by callbacks.
+                if let Err(e) = ops::call(cb, &[r]) {
+                    let msg = ops::str_of(e.0).unwrap_or_default();
+                    crate::vm::flush_stdout();
+                    eprintln!(
+                        "Exception ignored in: weakref callback\n{}: {msg}",
+                        vm::type_name(e.0)
+                    );
+                }
+            }
+        }
+        n = n.max(l.len() as i64);
+    }
+    Ok(n)
+}
+
+/// The `gc` module.
+pub fn make() -> Gc<ModuleObj> {
+    let m = crate::import::new_module("gc", None);
+    def(m, "collect", |a| {
+        if let Some(&g) = a.pos.first() {
+            let g = index_of(g)?;
+            if !(0..=2).contains(&g) {
+                return Err(crate::vm::value_error("invalid generation"));
+            }
+        }
+        Ok(new_int(collect_and_notify()?))
+    });
+    def(m, "enable", |_| {
+        ENABLED.with(|e| e.set(true));
+        Ok(Value::NONE)
+    });
+    def(m, "disable", |_| {
+        ENABLED.with(|e| e.set(false));
+        Ok(Value::NONE)
+    });
+    def(m, "isenabled", |_| {
+        Ok(Value::bool(ENABLED.with(|e| e.get())))
+    });
+    def(m, "get_count", |_| {
+        let s = mgc::stats();
+        let (t0, t1, _) = THRESHOLDS.with(|t| t.get());
+        Ok(new_tuple(&[
+            new_int((s.minor_collections % t0.max(1) as u64) as i64),
+            new_int((s.major_collections % t1.max(1) as u64) as i64),
+            Value::small(0),
+        ]))
+    });
+    def(m, "get_threshold", |_| {
+        let (a, b, c) = THRESHOLDS.with(|t| t.get());
+        Ok(new_tuple(&[new_int(a), new_int(b), new_int(c)]))
+    });
+    def(m, "set_threshold", |a| {
+        let (_, mut t1, mut t2) = THRESHOLDS.with(|t| t.get());
+        if a.pos.is_empty() {
+            return Err(type_error(
+                "set_threshold() takes at least 1 argument (0 given)",
+            ));
+        }
+        let t0 = index_of(a.pos[0])?;
+        if let Some(&v) = a.pos.get(1) {
+            t1 = index_of(v)?;
+        }
+        if let Some(&v) = a.pos.get(2) {
+            t2 = index_of(v)?;
+        }
+        THRESHOLDS.with(|t| t.set((t0, t1, t2)));
+        Ok(Value::NONE)
+    });
+    def(m, "get_stats", |_| {
+        let s = mgc::stats();
+        let l = new_list_cap(3);
+        for (i, n) in [s.minor_collections, s.major_collections, 0]
+            .iter()
+            .enumerate()
+        {
+            let d = new_dict();
+            d.set_str("collections", new_int(*n as i64));
+            d.set_str(
+                "collected",
+                new_int(if i == 1 { s.weak_cleared as i64 } else { 0 }),
+            );
+            d.set_str("uncollectable", Value::small(0));
+            l.push(Value::obj(d));
+        }
+        Ok(Value::obj(l))
+    });
+    def(m, "is_tracked", |a| {
+        let v = a.pos.first().copied().unwrap_or(Value::NONE);
+        Ok(Value::bool(
+            v.is_ptr() && vm::type_name(v) != "str" && vm::type_name(v) != "float",
+        ))
+    });
+    def(m, "freeze", |_| Ok(Value::NONE));
+    def(m, "unfreeze", |_| Ok(Value::NONE));
+    def(m, "get_freeze_count", |_| Ok(Value::small(0)));
+    m.dict.set_str("garbage", Value::obj(new_list_cap(0)));
+    m.dict.set_str("callbacks", Value::obj(new_list_cap(0)));
+    m.dict.set_str("DEBUG_STATS", Value::small(1));
+    m.dict.set_str("DEBUG_COLLECTABLE", Value::small(2));
+    m.dict.set_str("DEBUG_UNCOLLECTABLE", Value::small(4));
+    m.dict.set_str("DEBUG_SAVEALL", Value::small(32));
+    m.dict.set_str("DEBUG_LEAK", Value::small(38));
+    m
+}
