@@ -65,6 +65,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("queue", include_str!("../lib/queue.py")),
     ("weakref", include_str!("../lib/weakref.py")),
     ("inspect", include_str!("../lib/inspect.py")),
+    ("unittest", include_str!("../lib/unittest.py")),
+    ("gc", include_str!("../lib/gc.py")),
 ];
 
 thread_local! {
@@ -84,7 +86,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_os" => make_os(),
         "_pghash" => crate::native::hash::make(),
         "_pgweak" => crate::native::weak::make(),
-        "gc" => crate::native::gcmod::make(),
+        "_pggc" => crate::native::gcmod::make(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);

@@ -2097,6 +2097,12 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
         }
         _ => {
             let t = type_of(obj);
+            // a function's `__module__` comes from its globals, not from `object.__module__`
+            if obj.kind() == Some(Kind::Function)
+                && as_str(name).is_some_and(|s| &*s.s == "__module__")
+            {
+                return special_attr(obj, name);
+            }
             if let Some(d) = lookup_mro(t, name) {
                 return bind_descr(d, obj, t).map(Some);
             }

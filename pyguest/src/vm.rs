@@ -259,10 +259,7 @@ pub fn init() {
     }
     for (i, name) in CLASS_NAMES.iter().enumerate() {
         let c = vmm.classes[i].get();
-        // a function's `__module__` is its own (from its globals), not the class's
-        if i != C::function as usize {
-            c.dict.set_str("__module__", new_str("builtins"));
-        }
+        c.dict.set_str("__module__", new_str("builtins"));
         vm().builtins.get().set_str(name, Value::obj(c));
     }
     // base kinds

@@ -30,7 +30,7 @@ for name in ("re", "collections", "functools", "itertools", "operator", "math", 
 CORE = {"collections", "itertools", "functools", "operator", "string", "heapq", "bisect",
         "__future__"}
 # The file-system layer over pyguest's native `_os` cannot run under CPython either.
-CORE |= {"os", "tempfile", "_file"}
+CORE |= {"os", "tempfile", "_file", "gc"}
 ours = set()
 for entry in os.listdir(LIB):
     if entry.endswith(".py"):

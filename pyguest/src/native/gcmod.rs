@@ -1,4 +1,5 @@
-//! The `gc` module, backed by the metatracer collector (`metatracer::gc`).
+//! `_pggc`: the native part of the `gc` module (`pyguest/lib/gc.py`), backed by the
+//! metatracer collector (`metatracer::gc`).
 //!
 //! `collect()` runs a full (major) collection, then calls the callbacks of weak references
 //! whose targets died (see `native::weak`), and returns the number of weakly referenced
@@ -15,6 +16,7 @@ use crate::ops::{self, index_of};
 use crate::value::Value;
 use crate::vm::{self, type_error};
 use metatracer::gc::{self as mgc, Gc};
+
 use std::cell::Cell;
 
 thread_local! {
@@ -26,9 +28,61 @@ fn def(m: Gc<ModuleObj>, name: &'static str, f: NativeFn) {
     m.dict.set_str(name, new_builtin(name, f));
 }
 
+/// Zeroes 32 KiB of the stack below the current frame, so the collector's own frames (which
+/// reuse that memory) do not carry stale object addresses left by earlier deep calls: the
+/// conservative stack scan would otherwise keep those objects alive.
+#[inline(never)]
+fn scrub_stack() {
+    let mut buf = [0usize; 4096];
+    std::hint::black_box(&mut buf);
+}
+
+/// Clears the dead value-stack slots (above the stack top) of the frames on the current
+/// call chain. Frame register arrays are traced whole, so a value popped long ago (the list
+/// a loop iterated, an argument of an earlier call) would otherwise stay reachable until its
+/// slot is reused, and `gc.collect()` could not free it.
+///
+/// The current frame's stack top is the end of this call's arguments when they are a slice of
+/// its registers (the interpreter's CALL passes them that way); if not, the frame is left
+/// alone. Frames further up the `back` chain made a Python-to-Python call, which stores their
+/// stack top in `sp`, so everything from `sp` on is dead.
+fn clear_dead_stack_slots(a: &Args) {
+    let Some(f) = crate::interp::current_frame() else {
+        return;
+    };
+    let word = std::mem::size_of::<Value>();
+    let regs = f.regs;
+    let (start, len) = (regs.as_slice().as_ptr() as usize, regs.len());
+    let end = |s: &[Value]| s.as_ptr() as usize + s.len() * word;
+    let args_end = end(a.pos).max(if a.kwvals.is_empty() {
+        0
+    } else {
+        end(a.kwvals)
+    });
+    let fixed = |f: Gc<FrameObj>| {
+        let d = &f.code.d;
+        d.varnames.len() + d.cellvars.len() + d.freevars.len()
+    };
+    if args_end >= start && args_end <= start + len * word && (args_end - start) % word == 0 {
+        let top = ((args_end - start) / word).max(fixed(f));
+        for i in top..len {
+            regs.set(i, Value::NULL);
+        }
+    }
+    let mut back = f.back.get();
+    while let Some(b) = back {
+        let top = (b.sp.get() as usize).max(fixed(b));
+        for i in top..b.regs.len() {
+            b.regs.set(i, Value::NULL);
+        }
+        back = b.back.get();
+    }
+}
+
 /// Full collection followed by weak-reference callbacks; the count described above.
 pub fn collect_and_notify() -> PyResult<i64> {
     let before = mgc::stats();
+    scrub_stack();
     mgc::collect();
     let after = mgc::stats();
     let mut n = (after.weak_cleared - before.weak_cleared) as i64
@@ -58,9 +112,9 @@ pub fn collect_and_notify() -> PyResult<i64> {
     Ok(n)
 }
 
-/// The `gc` module.
+/// The `_pggc` module.
 pub fn make() -> Gc<ModuleObj> {
-    let m = crate::import::new_module("gc", None);
+    let m = crate::import::new_module("_pggc", None);
     def(m, "collect", |a| {
         if let Some(&g) = a.pos.first() {
             let g = index_of(g)?;
@@ -68,6 +122,7 @@ pub fn make() -> Gc<ModuleObj> {
                 return Err(crate::vm::value_error("invalid generation"));
             }
         }
+        clear_dead_stack_slots(&a);
         Ok(new_int(collect_and_notify()?))
     });
     def(m, "enable", |_| {
