@@ -3,9 +3,9 @@
 
 The digests are computed natively (module `_pghash`, RustCrypto's `md-5`/`sha1`/`sha2`
 crates); hash objects support `update`, `digest`, `hexdigest`, `copy`, `name`,
-`digest_size`, `block_size`. Under another interpreter (the CPython check of this module) the
-same classes run over that interpreter's `_hashlib`. Not provided: blake2, sha3/shake,
-`pbkdf2_hmac`, `scrypt`.
+`digest_size`, `block_size`; `pbkdf2_hmac` (over our `hmac`). Under another interpreter (the
+CPython check of this module) the same classes run over that interpreter's `_hashlib`. Not
+provided: blake2, sha3/shake, `scrypt`.
 """
 
 try:
@@ -15,7 +15,7 @@ except ImportError:
     import _hashlib as _ossl
 
 __all__ = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "new",
-           "algorithms_guaranteed", "algorithms_available", "file_digest")
+           "algorithms_guaranteed", "algorithms_available", "file_digest", "pbkdf2_hmac")
 
 _NAMES = ("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
 algorithms_guaranteed = set(_NAMES)
@@ -127,3 +127,34 @@ def file_digest(fileobj, digest, /, *, _bufsize=2 ** 18):
             break
         h.update(chunk)
     return h
+
+
+def pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
+    """Password-based key derivation function 2 (PKCS #5 v2.0) with HMAC as the PRF."""
+    import hmac as _hmac
+    password = bytes(password)
+    salt = bytes(salt)
+    if iterations < 1:
+        raise ValueError("iteration value must be greater than 0.")
+    mac = _hmac.new(password, None, hash_name)
+    if dklen is None:
+        dklen = mac.digest_size
+    if dklen < 1:
+        raise ValueError("key length must be greater than 0.")
+
+    def prf(data):
+        m = mac.copy()
+        m.update(data)
+        return m.digest()
+
+    out = b""
+    loop = 1
+    while len(out) < dklen:
+        prev = prf(salt + loop.to_bytes(4, "big"))
+        acc = int.from_bytes(prev, "big")
+        for _ in range(iterations - 1):
+            prev = prf(prev)
+            acc ^= int.from_bytes(prev, "big")
+        loop += 1
+        out += acc.to_bytes(mac.digest_size, "big")
+    return out[:dklen]

@@ -67,6 +67,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("inspect", include_str!("../lib/inspect.py")),
     ("unittest", include_str!("../lib/unittest.py")),
     ("gc", include_str!("../lib/gc.py")),
+    ("hmac", include_str!("../lib/hmac.py")),
 ];
 
 thread_local! {

@@ -53,7 +53,7 @@ fn clear_dead_stack_slots(a: &Args) {
     let word = std::mem::size_of::<Value>();
     let regs = f.regs;
     let (start, len) = (regs.as_slice().as_ptr() as usize, regs.len());
-    let end = |s: &[Value]| s.as_ptr() as usize + s.len() * word;
+    let end = |s: &[Value]| s.as_ptr() as usize + std::mem::size_of_val(s);
     let args_end = end(a.pos).max(if a.kwvals.is_empty() {
         0
     } else {
