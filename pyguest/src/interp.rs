@@ -244,15 +244,18 @@ fn release_frame(f: Gc<FrameObj>) {
         None => {
             let l = new_list_cap(4);
             code.free_frames.set(Value::obj(l));
+            // so `gc.collect()` can clear the stale stack slots of waiting frames
+            crate::native::gcmod::register_free_list(l);
             l
         }
     };
     if free.len() >= FREE_FRAMES_PER_CODE {
         return;
     }
-    // Clear every register, including stack slots above `sp` (the popped return value and
-    // other temporaries), so a frame waiting for reuse keeps no object alive.
-    for i in 0..f.regs.len() {
+    let d = &code.d;
+    let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
+    let top = (f.sp.get() as usize).max(n);
+    for i in 0..top {
         f.regs.set(i, Value::NULL);
     }
     f.back.set(None);
