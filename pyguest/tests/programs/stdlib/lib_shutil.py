@@ -91,3 +91,18 @@ os.environ["COLUMNS"] = "100"
 os.environ["LINES"] = "40"
 print(shutil.get_terminal_size(), tuple(shutil.get_terminal_size((10, 5))))
 print(issubclass(shutil.Error, OSError), issubclass(shutil.SameFileError, shutil.Error))
+
+# named temporary files used with shutil
+with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+    f.write("hello\n")
+    name = f.name
+print(name.endswith(".txt"), os.path.exists(name))
+copied = shutil.copy(name, name + ".bak")
+print(open(copied).read(), end="")
+os.remove(name)
+os.remove(copied)
+with tempfile.NamedTemporaryFile() as g:
+    g.write(b"abc")
+    g.seek(0)
+    print(g.read(), os.path.exists(g.name))
+print(os.path.exists(g.name))
