@@ -146,12 +146,6 @@ wm = weak_method_demo()
 gc.collect()
 print(wm())
 
-print(gc.isenabled())
-gc.disable()
-print(gc.isenabled())
-gc.enable()
-print(gc.isenabled(), isinstance(gc.collect(), int), len(gc.get_count()), gc.get_threshold()[0] > 0)
-print(type(gc.get_stats()).__name__, sorted(gc.get_stats()[0]), gc.garbage)
 def many():
     garbage = [make(str(i)) for i in range(1000)]
     return [weakref.ref(n) for n in garbage]
