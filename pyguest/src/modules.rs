@@ -50,6 +50,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
     ("_file", include_str!("../lib/_file.py")),
+    // regular expressions: Python-level API over the native `_pyre` engine (src/re/)
+    ("re", include_str!("../lib/re.py")),
 ];
 
 thread_local! {
@@ -67,6 +69,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "math" => make_math(),
         "time" => make_time(),
         "_os" => make_os(),
+        "_pyre" => crate::re::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
