@@ -110,6 +110,19 @@ class error(Exception):
 PatternError = error
 
 
+class _MappingProxy(dict):
+    """Read-only dict shown as `mappingproxy({...})` (the type of `Pattern.groupindex`)."""
+
+    def __repr__(self):
+        return "mappingproxy(%s)" % dict.__repr__(self)
+
+    def _readonly(self, *args, **kwargs):
+        raise TypeError("'mappingproxy' object does not support item assignment")
+
+    __setitem__ = __delitem__ = _readonly
+    update = pop = popitem = clear = setdefault = _readonly
+
+
 def _flag_value(flags):
     if isinstance(flags, int):
         return int(flags)
@@ -132,17 +145,18 @@ class Pattern:
                 raise ValueError("ASCII and LOCALE flags are incompatible")
         r = _pyre.compile(pattern, flags)
         if r[0] is None:
-            raise error(r[1], pattern, r[2])
+            raise error(r[1], pattern, None if r[2] < 0 else r[2])
         self._id, self.groups, names, final = r
-        final |= flags & ~(ASCII | UNICODE | LOCALE)
+        # plain ints (not RegexFlag), as CPython's Pattern.flags
+        final = int(final) | (flags & 0x1DB)
         if is_str:
-            if final & ASCII and final & UNICODE:
+            if final & 256 and final & 32:
                 raise ValueError("ASCII and UNICODE flags are incompatible")
-            if not final & ASCII:
-                final |= UNICODE
+            if not final & 256:
+                final |= 32
         self.pattern = pattern
         self.flags = final
-        self.groupindex = dict(names)
+        self.groupindex = _MappingProxy(names)
         self._names = {}
         for name, idx in names:
             self._names[idx] = name

@@ -237,7 +237,11 @@ fn py_compile(a: Args) -> PyResult<Value> {
                 return Ok(new_tuple(&[
                     Value::NONE,
                     new_string(e.msg),
-                    new_int(e.pos as i64),
+                    new_int(if e.pos == parser::NO_POS {
+                        -1
+                    } else {
+                        e.pos as i64
+                    }),
                 ]))
             }
             Ok((prog, parsed)) => TABLE.with(|t| {

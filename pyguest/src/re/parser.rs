@@ -16,6 +16,9 @@ pub const F_UNICODE: u32 = 32;
 pub const F_VERBOSE: u32 = 64;
 pub const F_ASCII: u32 = 256;
 
+/// Position of errors CPython reports without one (Python sees -1).
+pub const NO_POS: usize = usize::MAX;
+
 /// Infinite upper bound of a repetition.
 pub const INF: u32 = u32::MAX;
 
@@ -127,6 +130,9 @@ struct Parser {
     depth: usize,
     /// Group nesting depth (a global flags group must be at depth 1, i.e. top level).
     nest: usize,
+    /// An error CPython finds only after parsing (in its compiler): reported if the parse
+    /// itself succeeds.
+    late: Option<ReError>,
 }
 
 /// Parses `pattern` (code points) with `flags`; `bytes` for a bytes pattern.
@@ -143,12 +149,16 @@ pub fn parse(pattern: &[u32], flags: u32, bytes: bool) -> Result<Parsed, ReError
             open: Vec::new(),
             depth: 0,
             nest: 0,
+            late: None,
         };
         match p.parse_alt() {
             Ok(node) => {
                 if p.p < p.s.len() {
                     // only a stray ')' stops the top-level alternation early
                     return err("unbalanced parenthesis", p.p);
+                }
+                if let Some(e) = p.late {
+                    return Err(e);
                 }
                 return Ok(Parsed {
                     node,
@@ -475,7 +485,7 @@ impl Parser {
                 let body = self.parse_alt()?;
                 self.flags = saved;
                 self.close(open_at)?;
-                body
+                wrap(body)
             }
             'P' => {
                 if self.eat('<') {
@@ -539,14 +549,19 @@ impl Parser {
                 self.depth -= 1;
                 self.close(open_at)?;
                 let (lo, hi) = width(&body);
-                if Some(lo) != hi {
-                    return err("look-behind requires fixed-width pattern", open_at);
+                if Some(lo) != hi && self.late.is_none() {
+                    // CPython reports this one without a position, after parsing
+                    self.late = Some(ReError {
+                        msg: "look-behind requires fixed-width pattern".into(),
+                        pos: NO_POS,
+                    });
                 }
-                if refs_from(&body, first_group) {
-                    return err(
-                        "cannot refer to group defined in the same lookbehind subpattern",
-                        open_at,
-                    );
+                if refs_from(&body, first_group) && self.late.is_none() {
+                    self.late = Some(ReError {
+                        msg: "cannot refer to group defined in the same lookbehind subpattern"
+                            .into(),
+                        pos: NO_POS,
+                    });
                 }
                 Node::Look {
                     behind: true,
@@ -655,14 +670,14 @@ impl Parser {
                 if b & (F_ASCII | F_UNICODE | F_LOCALE) != 0 {
                     return err(
                         "bad inline flags: cannot turn off flags 'a', 'u' and 'L'",
-                        self.p,
+                        self.p + 1,
                     );
                 }
                 del |= b;
                 self.p += 1;
             }
             if add & del != 0 {
-                return err("bad inline flags: flag turned on and off", self.p - 1);
+                return err("bad inline flags: flag turned on and off", self.p);
             }
             if !self.peek_is(':') {
                 return match self.peek() {
@@ -690,7 +705,7 @@ impl Parser {
                 let body = self.parse_alt()?;
                 self.flags = saved;
                 self.close(open_at)?;
-                Ok(Some(body))
+                Ok(Some(wrap(body)))
             }
             None => err("missing -, : or )", self.p),
             Some(c) if c < 128 && (c as u8).is_ascii_alphabetic() => err("unknown flag", self.p),
@@ -934,6 +949,20 @@ impl Parser {
             icase: self.icase(),
             ascii: self.ascii(),
         }))
+    }
+}
+
+/// A group's body as one item: a repeat or an anchor inside `(?:...)` stays quantifiable
+/// (CPython sees a subpattern there, not a repeat or an anchor).
+fn wrap(body: Node) -> Node {
+    match body {
+        Node::Repeat { .. }
+        | Node::Bol { .. }
+        | Node::Eol { .. }
+        | Node::StartText
+        | Node::EndText
+        | Node::WordB { .. } => Node::Concat(vec![body]),
+        b => b,
     }
 }
 
