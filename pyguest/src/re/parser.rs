@@ -126,13 +126,16 @@ struct Parser {
     groups: usize,
     names: Vec<(String, usize)>,
     open: Vec<usize>,
-    /// Lookbehind nesting depth.
-    depth: usize,
+    /// Number of groups defined before the innermost enclosing lookbehind, if inside one.
+    lb_groups: Option<usize>,
     /// Group nesting depth (a global flags group must be at depth 1, i.e. top level).
     nest: usize,
     /// An error CPython finds only after parsing (in its compiler): reported if the parse
     /// itself succeeds.
     late: Option<ReError>,
+    /// Group numbers used by conditionals `(?(N)...)`, with their positions: checked against
+    /// the final group count (forward references are allowed).
+    cond_refs: Vec<(usize, usize)>,
 }
 
 /// Parses `pattern` (code points) with `flags`; `bytes` for a bytes pattern.
@@ -147,15 +150,19 @@ pub fn parse(pattern: &[u32], flags: u32, bytes: bool) -> Result<Parsed, ReError
             groups: 0,
             names: Vec::new(),
             open: Vec::new(),
-            depth: 0,
+            lb_groups: None,
             nest: 0,
             late: None,
+            cond_refs: Vec::new(),
         };
         match p.parse_alt() {
             Ok(node) => {
                 if p.p < p.s.len() {
                     // only a stray ')' stops the top-level alternation early
                     return err("unbalanced parenthesis", p.p);
+                }
+                if let Some(&(g, at)) = p.cond_refs.iter().find(|&&(g, _)| g > p.groups) {
+                    return err(format!("invalid group reference {g}"), at);
                 }
                 if let Some(e) = p.late {
                     return Err(e);
@@ -501,6 +508,7 @@ impl Parser {
                     if self.open.contains(&g) {
                         return err("cannot refer to an open group", open_at);
                     }
+                    self.check_lookbehind_ref(g)?;
                     Node::Backref {
                         group: g,
                         icase: self.icase(),
@@ -543,23 +551,15 @@ impl Parser {
                     return err(format!("unknown extension ?<{}", ch(c2)), open_at + 1);
                 }
                 self.p += 1;
-                self.depth += 1;
-                let first_group = self.groups;
+                let saved_lb = self.lb_groups.replace(self.groups);
                 let body = self.parse_alt()?;
-                self.depth -= 1;
+                self.lb_groups = saved_lb;
                 self.close(open_at)?;
                 let (lo, hi) = width(&body);
                 if Some(lo) != hi && self.late.is_none() {
                     // CPython reports this one without a position, after parsing
                     self.late = Some(ReError {
                         msg: "look-behind requires fixed-width pattern".into(),
-                        pos: NO_POS,
-                    });
-                }
-                if refs_from(&body, first_group) && self.late.is_none() {
-                    self.late = Some(ReError {
-                        msg: "cannot refer to group defined in the same lookbehind subpattern"
-                            .into(),
                         pos: NO_POS,
                     });
                 }
@@ -604,6 +604,7 @@ impl Parser {
                 } else {
                     return err(format!("unknown group name '{name}'"), gpos);
                 };
+                self.check_lookbehind_ref(group)?;
                 let yes = self.parse_seq(false)?;
                 let no = if self.eat('|') {
                     let n = self.parse_seq(false)?;
@@ -615,9 +616,7 @@ impl Parser {
                     Node::Empty
                 };
                 self.close(open_at)?;
-                if group > self.groups {
-                    return err(format!("invalid group reference {group}"), gpos);
-                }
+                self.cond_refs.push((group, gpos));
                 Node::Cond {
                     group,
                     yes: Box::new(yes),
@@ -631,6 +630,22 @@ impl Parser {
             _ => return err(format!("unknown extension ?{cc}"), open_at + 1),
         };
         Ok(Some(node))
+    }
+
+    /// Inside a lookbehind, a reference must be to a closed group defined before it.
+    fn check_lookbehind_ref(&self, g: usize) -> Result<(), ReError> {
+        if let Some(before) = self.lb_groups {
+            if g > self.groups || self.open.contains(&g) {
+                return err("cannot refer to an open group", self.p);
+            }
+            if g > before {
+                return err(
+                    "cannot refer to group defined in the same lookbehind subpattern",
+                    self.p,
+                );
+            }
+        }
+        Ok(())
     }
 
     fn flag_bit(&self, c: u32) -> Option<u32> {
@@ -847,6 +862,7 @@ impl Parser {
                 if self.open.contains(&g) {
                     return err("cannot refer to an open group", start);
                 }
+                self.check_lookbehind_ref(g)?;
                 Node::Backref {
                     group: g,
                     icase: self.icase(),
@@ -963,18 +979,6 @@ fn wrap(body: Node) -> Node {
         | Node::EndText
         | Node::WordB { .. } => Node::Concat(vec![body]),
         b => b,
-    }
-}
-
-/// Whether `n` contains a backreference to a group numbered above `first` (defined inside).
-fn refs_from(n: &Node, first: usize) -> bool {
-    match n {
-        Node::Backref { group, .. } => *group > first,
-        Node::Group(_, b) | Node::Atomic(b) => refs_from(b, first),
-        Node::Look { node, .. } | Node::Repeat { node, .. } => refs_from(node, first),
-        Node::Concat(v) | Node::Alt(v) => v.iter().any(|x| refs_from(x, first)),
-        Node::Cond { yes, no, .. } => refs_from(yes, first) || refs_from(no, first),
-        _ => false,
     }
 }
 

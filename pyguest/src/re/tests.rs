@@ -116,7 +116,9 @@ fn atomic_and_possessive() {
     assert_eq!(whole("(?>a+)b", "aaab"), Some((0, 4)));
     assert_eq!(whole("(?>a+)a", "aaa"), None);
     assert_eq!(whole("a++a", "aaa"), None);
-    assert_eq!(whole("(?(1)x)(a)?(?(1)b|c)", "c"), Some((0, 1)));
+    assert_eq!(whole("(a)?(?(1)b|c)", "c"), Some((0, 1)));
+    assert_eq!(whole("(a)?(?(1)b|c)", "ab"), Some((0, 2)));
+    assert_eq!(whole("(a)?(?(1)b|c)", "ac"), Some((1, 2)));
 }
 
 #[test]
