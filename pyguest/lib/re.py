@@ -185,12 +185,6 @@ class Pattern:
     def __deepcopy__(self, memo):
         return self
 
-    def _run(self, string, pos, endpos, mode):
-        r = _pyre.match(self._id, string, pos, endpos, mode)
-        if r is None:
-            return None
-        return Match(self, string, pos, endpos, r)
-
     def _bounds(self, string, pos, endpos):
         n = len(string)
         if pos < 0:
@@ -204,16 +198,13 @@ class Pattern:
         return pos, endpos
 
     def match(self, string, pos=0, endpos=_MAXSIZE):
-        pos, endpos = self._bounds(string, pos, endpos)
-        return self._run(string, pos, endpos, 0)
+        return _pyre.match(self._id, string, pos, endpos, 0, self)
 
     def fullmatch(self, string, pos=0, endpos=_MAXSIZE):
-        pos, endpos = self._bounds(string, pos, endpos)
-        return self._run(string, pos, endpos, 1)
+        return _pyre.match(self._id, string, pos, endpos, 1, self)
 
     def search(self, string, pos=0, endpos=_MAXSIZE):
-        pos, endpos = self._bounds(string, pos, endpos)
-        return self._run(string, pos, endpos, 2)
+        return _pyre.match(self._id, string, pos, endpos, 2, self)
 
     def findall(self, string, pos=0, endpos=_MAXSIZE):
         pos, endpos = self._bounds(string, pos, endpos)
@@ -225,12 +216,14 @@ class Pattern:
 
     def _iter(self, string, pos, endpos):
         mode = 2
+        first = pos
         while pos <= endpos:
-            r = _pyre.match(self._id, string, pos, endpos, mode)
-            if r is None:
+            m = _pyre.match(self._id, string, pos, endpos, mode, self)
+            if m is None:
                 return
-            m = Match(self, string, pos, endpos, r)
+            m.pos = first
             yield m
+            r = m._spans
             s, e = r[1], r[2]
             mode = 6 if s == e else 2
             pos = e
@@ -288,16 +281,18 @@ class _Scanner:
         self.pattern = pattern
         self._string = string
         self._pos, self._endpos = pattern._bounds(string, pos, endpos)
+        self._first = self._pos
         self._adv = False
 
     def _next(self, mode):
         if self._pos > self._endpos:
             return None
-        r = _pyre.match(self.pattern._id, self._string, self._pos, self._endpos,
-                        mode | (4 if self._adv else 0))
-        if r is None:
+        m = _pyre.match(self.pattern._id, self._string, self._pos, self._endpos,
+                        mode | (4 if self._adv else 0), self.pattern)
+        if m is None:
             return None
-        m = Match(self.pattern, self._string, self._pos, self._endpos, r)
+        m.pos = self._first
+        r = m._spans
         self._adv = r[1] == r[2]
         self._pos = r[2]
         return m
@@ -310,15 +305,16 @@ class _Scanner:
 
 
 class Match:
-    """The result of a successful match."""
+    """The result of a successful match. Instances are made by `_pyre.match`, which sets
+    `re`, `string`, `pos`, `endpos`, `lastindex` and `_spans` (lastindex, start0, end0,
+    start1, ...: -1 for unmatched groups); the hot accessors are native."""
 
-    def __init__(self, pattern, string, pos, endpos, spans):
-        self.re = pattern
-        self.string = string
-        self.pos = pos
-        self.endpos = endpos
-        self.lastindex = spans[0]
-        self._spans = spans
+    group = _pyre.group
+    __getitem__ = _pyre.group
+    groups = _pyre.groups
+    span = _pyre.span
+    start = _pyre.start
+    end = _pyre.end
 
     def _index(self, g):
         if isinstance(g, int):
@@ -328,13 +324,6 @@ class Match:
             idx = self.re.groupindex.get(g)
             if idx is not None:
                 return idx
-        else:
-            try:
-                i = g.__index__()
-            except AttributeError:
-                raise IndexError("no such group")
-            if 0 <= i <= self.re.groups:
-                return i
         raise IndexError("no such group")
 
     def _group(self, i, default=None):
@@ -343,34 +332,11 @@ class Match:
             return default
         return self.string[s:self._spans[2 * i + 2]]
 
-    def group(self, *args):
-        if not args:
-            return self._group(0)
-        if len(args) == 1:
-            return self._group(self._index(args[0]))
-        return tuple([self._group(self._index(g)) for g in args])
-
-    def __getitem__(self, g):
-        return self._group(self._index(g))
-
-    def groups(self, default=None):
-        return tuple([self._group(i, default) for i in range(1, self.re.groups + 1)])
-
     def groupdict(self, default=None):
         d = {}
         for name, i in self.re.groupindex.items():
             d[name] = self._group(i, default)
         return d
-
-    def start(self, group=0):
-        return self._spans[2 * self._index(group) + 1]
-
-    def end(self, group=0):
-        return self._spans[2 * self._index(group) + 2]
-
-    def span(self, group=0):
-        i = self._index(group)
-        return (self._spans[2 * i + 1], self._spans[2 * i + 2])
 
     @property
     def regs(self):
@@ -406,6 +372,9 @@ class Match:
 
     def __deepcopy__(self, memo):
         return self
+
+
+_pyre.init(Match)
 
 
 def _parse_template(repl, pattern):

@@ -46,6 +46,12 @@ enum Bt {
     },
 }
 
+thread_local! {
+    /// Register and backtrack buffers reused by successive matchers (no allocation per call).
+    static SCRATCH: std::cell::RefCell<(Vec<isize>, Vec<Bt>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// The match state for one subject.
 pub struct Matcher<'a, T: Unit> {
     prog: &'a Prog,
@@ -58,14 +64,30 @@ pub struct Matcher<'a, T: Unit> {
     full: bool,
 }
 
+impl<T: Unit> Drop for Matcher<'_, T> {
+    fn drop(&mut self) {
+        let regs = std::mem::take(&mut self.regs);
+        let mut stack = std::mem::take(&mut self.stack);
+        if stack.capacity() > 1 << 16 {
+            // do not keep a huge buffer from one pathological match
+            stack = Vec::new();
+        }
+        SCRATCH.with(|s| *s.borrow_mut() = (regs, stack));
+    }
+}
+
 impl<'a, T: Unit> Matcher<'a, T> {
     /// A matcher over `text` (already cut at `endpos`).
     pub fn new(prog: &'a Prog, text: &'a [T]) -> Self {
+        let (mut regs, mut stack) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        regs.clear();
+        regs.resize(prog.nregs, -1);
+        stack.clear();
         Matcher {
             prog,
             text,
-            regs: vec![-1; prog.nregs],
-            stack: Vec::new(),
+            regs,
+            stack,
             start: 0,
             must_advance: false,
             full: false,

@@ -21,7 +21,7 @@ use crate::interp::PyResult;
 use crate::object::*;
 use crate::ops;
 use crate::value::Value;
-use crate::vm::{type_error, value_error};
+use crate::vm::{index_error, intern, type_error, value_error};
 use compile::Prog;
 use engine::{Matcher, Unit};
 use metatracer::gc::{Gc, Root};
@@ -51,6 +51,8 @@ struct Table {
 
 thread_local! {
     static TABLE: RefCell<Table> = RefCell::new(Table::default());
+    /// `re.Match`, registered by `re.py` through `_pyre.init`.
+    static MATCH_CLASS: RefCell<Option<Root<ClassObj>>> = const { RefCell::new(None) };
     /// The most recent non-ASCII str subject and its code points.
     static WIDE: RefCell<Option<(Root<StrObj>, Rc<Vec<u32>>)>> = const { RefCell::new(None) };
 }
@@ -305,22 +307,26 @@ fn spans<T: Unit>(m: &Matcher<T>, groups: usize) -> Value {
     new_tuple(&items)
 }
 
-/// `match(id, string, pos, endpos, mode)`: mode 0 match, 1 fullmatch, 2 search, +4 an
-/// empty match at `pos` is not accepted. Returns the span tuple or None.
+/// `match(id, string, pos, endpos, mode, pattern)`: mode 0 match, 1 fullmatch, 2 search,
+/// +4 an empty match at `pos` is not accepted. Returns a `re.Match` (attributes `re`,
+/// `string`, `pos`, `endpos`, `lastindex` and `_spans`, the span tuple) or None.
 fn py_match(a: Args) -> PyResult<Value> {
+    if a.pos.len() < 6 {
+        return Err(type_error("_pyre.match: expected 6 arguments"));
+    }
     let id = a.pos[0];
     let prog = prog(id)?;
-    let subj = Subject::of(a.pos[1])?;
+    let string = a.pos[1];
+    let subj = Subject::of(string)?;
     check_kind(is_bytes_prog(id), &subj)?;
     let n = subj.len();
-    let endpos = usize_arg(&a, 3, n)?.min(n);
-    let pos = usize_arg(&a, 2, 0)?;
-    let mode = usize_arg(&a, 4, 0)?;
-    if pos > endpos {
-        return Ok(Value::NONE);
-    }
+    let pos = clamp_arg(a.pos[2], n)?;
+    let endpos = clamp_arg(a.pos[3], n)?;
+    let mode = ops::index_of(a.pos[4])?;
+    // CPython matches an empty text at `pos` when `endpos < pos`
+    let cut = endpos.max(pos);
     let groups = prog.groups;
-    Ok(with_matcher!(subj, prog, endpos, |m| {
+    let spans = with_matcher!(subj, prog, cut, |m| {
         let ok = match mode & 3 {
             0 => m.match_at(pos, false),
             1 => m.match_at(pos, true),
@@ -331,7 +337,172 @@ fn py_match(a: Args) -> PyResult<Value> {
         } else {
             Value::NONE
         }
-    }))
+    });
+    if spans == Value::NONE {
+        return Ok(spans);
+    }
+    let cls = MATCH_CLASS
+        .with(|c| c.borrow().as_ref().map(|r| r.get()))
+        .ok_or_else(|| type_error("_pyre.match: re.Match is not registered"))?;
+    let inst = metatracer::gc::alloc(InstanceObj {
+        kind: crate::value::Kind::Instance,
+        map: std::cell::Cell::new(0),
+        cls: metatracer::gc::GcCell::new(cls),
+        slots: metatracer::gc::GcCell::new(empty_array()),
+        base: metatracer::gc::GcCell::new(Value::NULL),
+    });
+    let lastindex = as_tuple(spans).unwrap().as_slice()[0];
+    for (name, v) in [
+        ("re", a.pos[5]),
+        ("string", string),
+        ("pos", new_int(pos as i64)),
+        ("endpos", new_int(endpos as i64)),
+        ("lastindex", lastindex),
+        ("_spans", spans),
+    ] {
+        ops::instance_set(inst, intern(name), v);
+    }
+    Ok(Value::obj(inst))
+}
+
+/// A position argument clamped to `0..=n` like CPython's.
+fn clamp_arg(v: Value, n: usize) -> PyResult<usize> {
+    let i = ops::index_of(v)?;
+    Ok(if i < 0 {
+        0
+    } else {
+        (i as u64).min(n as u64) as usize
+    })
+}
+
+/// `init(match_class)`: registers the class `match` instantiates.
+fn py_init(a: Args) -> PyResult<Value> {
+    let c = a
+        .pos
+        .first()
+        .and_then(|&v| as_class(v))
+        .ok_or_else(|| type_error("_pyre.init: expected a class"))?;
+    MATCH_CLASS.with(|m| *m.borrow_mut() = Some(Root::new(c)));
+    Ok(Value::NONE)
+}
+
+/// The span tuple, group count and subject of a `re.Match`.
+fn match_parts(m: Value) -> PyResult<(Gc<TupleObj>, usize, Value)> {
+    let spans = ops::getattr(m, intern("_spans"))?;
+    let t = as_tuple(spans).ok_or_else(|| type_error("not a re.Match object"))?;
+    let groups = (t.len() - 1) / 2 - 1;
+    let string = ops::getattr(m, intern("string"))?;
+    Ok((t, groups, string))
+}
+
+/// Group number for a group argument (int or name).
+fn group_index(m: Value, g: Value, groups: usize) -> PyResult<usize> {
+    if let Some(i) = ops::int_of(g) {
+        if i >= 0 && i as usize <= groups {
+            return Ok(i as usize);
+        }
+        return Err(index_error("no such group"));
+    }
+    if as_str(payload(g)).is_some() {
+        let re = ops::getattr(m, intern("re"))?;
+        let gi = ops::getattr(re, intern("groupindex"))?;
+        if let Some(d) = as_dict(gi) {
+            if let Some(v) = d.get(g)? {
+                if let Some(i) = ops::int_of(v) {
+                    return Ok(i as usize);
+                }
+            }
+        }
+        return Err(index_error("no such group"));
+    }
+    match ops::index_of(g) {
+        Ok(i) if i >= 0 && i as usize <= groups => Ok(i as usize),
+        _ => Err(index_error("no such group")),
+    }
+}
+
+fn span_of(t: Gc<TupleObj>, g: usize) -> Option<(usize, usize)> {
+    let s = t.as_slice();
+    let a = ops::int_of(s[1 + 2 * g]).unwrap_or(-1);
+    let b = ops::int_of(s[2 + 2 * g]).unwrap_or(-1);
+    (a >= 0 && b >= 0).then_some((a as usize, b as usize))
+}
+
+fn group_or(subj: &Subject, span: Option<(usize, usize)>, default: Value) -> Value {
+    match span {
+        Some((a, b)) => subj.slice(a, b),
+        None => default,
+    }
+}
+
+/// `Match.group(*groups)`.
+fn m_group(a: Args) -> PyResult<Value> {
+    let m = a.pos[0];
+    let (t, groups, string) = match_parts(m)?;
+    let subj = Subject::of(string)?;
+    match a.pos.len() {
+        1 => Ok(group_or(&subj, span_of(t, 0), Value::NONE)),
+        2 => {
+            let g = group_index(m, a.pos[1], groups)?;
+            Ok(group_or(&subj, span_of(t, g), Value::NONE))
+        }
+        _ => {
+            let mut items: smallvec::SmallVec<[Value; 16]> = smallvec::SmallVec::new();
+            for &g in &a.pos[1..] {
+                let g = group_index(m, g, groups)?;
+                items.push(group_or(&subj, span_of(t, g), Value::NONE));
+            }
+            Ok(new_tuple(&items))
+        }
+    }
+}
+
+/// `Match.groups(default=None)`.
+fn m_groups(a: Args) -> PyResult<Value> {
+    let m = a.pos[0];
+    let (t, groups, string) = match_parts(m)?;
+    let subj = Subject::of(string)?;
+    let default = a
+        .pos
+        .get(1)
+        .copied()
+        .or_else(|| crate::builtins::kwarg(&a, "default"))
+        .unwrap_or(Value::NONE);
+    let mut items: smallvec::SmallVec<[Value; 16]> = smallvec::SmallVec::new();
+    for g in 1..=groups {
+        items.push(group_or(&subj, span_of(t, g), default));
+    }
+    Ok(new_tuple(&items))
+}
+
+fn span_parts(a: &Args) -> PyResult<(isize, isize)> {
+    let m = a.pos[0];
+    let (t, groups, _) = match_parts(m)?;
+    let g = match a.pos.get(1) {
+        Some(&g) => group_index(m, g, groups)?,
+        None => 0,
+    };
+    let s = t.as_slice();
+    Ok((
+        ops::int_of(s[1 + 2 * g]).unwrap_or(-1) as isize,
+        ops::int_of(s[2 + 2 * g]).unwrap_or(-1) as isize,
+    ))
+}
+
+/// `Match.span(group=0)`.
+fn m_span(a: Args) -> PyResult<Value> {
+    let (s, e) = span_parts(&a)?;
+    Ok(new_tuple(&[new_int(s as i64), new_int(e as i64)]))
+}
+
+/// `Match.start(group=0)`.
+fn m_start(a: Args) -> PyResult<Value> {
+    Ok(new_int(span_parts(&a)?.0 as i64))
+}
+
+/// `Match.end(group=0)`.
+fn m_end(a: Args) -> PyResult<Value> {
+    Ok(new_int(span_parts(&a)?.1 as i64))
 }
 
 fn group_value(subj: &Subject, span: Option<(usize, usize)>) -> Value {
@@ -494,6 +665,12 @@ pub fn make_module() -> Gc<ModuleObj> {
     let m = new_module("_pyre", None);
     let def = |name: &'static str, f: NativeFn| m.dict.set_str(name, new_builtin(name, f));
     def("compile", py_compile);
+    def("init", py_init);
+    def("group", m_group);
+    def("groups", m_groups);
+    def("span", m_span);
+    def("start", m_start);
+    def("end", m_end);
     def("match", py_match);
     def("findall", py_findall);
     def("sub", py_sub);
