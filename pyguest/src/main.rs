@@ -16,6 +16,7 @@ mod modules;
 mod native;
 mod object;
 mod ops;
+mod re;
 mod symtable;
 mod table;
 mod value;

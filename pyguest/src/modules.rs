@@ -68,6 +68,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("unittest", include_str!("../lib/unittest.py")),
     ("gc", include_str!("../lib/gc.py")),
     ("hmac", include_str!("../lib/hmac.py")),
+    // regular expressions: Python-level API over the native `_pyre` engine (src/re/)
+    ("re", include_str!("../lib/re.py")),
 ];
 
 thread_local! {
@@ -88,6 +90,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pghash" => crate::native::hash::make(),
         "_pgweak" => crate::native::weak::make(),
         "_pggc" => crate::native::gcmod::make(),
+        "_pyre" => crate::re::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
