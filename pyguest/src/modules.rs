@@ -20,6 +20,10 @@ use std::cell::RefCell;
 /// Python modules shipped inside the binary: (name, source).
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("collections", include_str!("../lib/collections.py")),
+    (
+        "collections.abc",
+        include_str!("../lib/_collections_abc.py"),
+    ),
     ("itertools", include_str!("../lib/itertools.py")),
     ("functools", include_str!("../lib/functools.py")),
     ("operator", include_str!("../lib/operator.py")),
@@ -81,6 +85,15 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
 
 fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
     let m = new_module(name, None);
+    // a module with embedded submodules (`collections` for `collections.abc`) is a package:
+    // an empty `__path__` makes the importer look the submodule up in EMBEDDED
+    let prefix = format!("{name}.");
+    if EMBEDDED.iter().any(|(n, _)| n.starts_with(&prefix)) {
+        m.dict.set_str("__path__", new_list_from(&[]));
+        m.dict.set_str("__package__", new_str(name));
+    } else if let Some((parent, _)) = name.rsplit_once('.') {
+        m.dict.set_str("__package__", new_str(parent));
+    }
     let v = Value::obj(m);
     vm().modules.get().set_str(name, v);
     let filename = format!("<pyguest>/{name}.py");
@@ -213,7 +226,13 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
     def(m, "exc_info", |_| {
         let h = vm().handled.get();
         Ok(match h.as_slice().last() {
-            Some(&e) => new_tuple(&[Value::obj(vm::type_of(e)), e, Value::NONE]),
+            Some(&e) => {
+                // the traceback is the exception's `__traceback__` entry list
+                let tb = as_instance(e)
+                    .and_then(|i| ops::instance_get(i, vm::intern("__traceback__")))
+                    .unwrap_or(Value::NONE);
+                new_tuple(&[Value::obj(vm::type_of(e)), e, tb])
+            }
             None => new_tuple(&[Value::NONE, Value::NONE, Value::NONE]),
         })
     });
