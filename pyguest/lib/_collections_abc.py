@@ -898,3 +898,9 @@ try:
 except ImportError:
     pass
 del _tp
+try:
+    from collections import deque as _deque
+    MutableSequence.register(_deque)
+    del _deque
+except ImportError:
+    pass

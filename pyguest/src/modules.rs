@@ -50,6 +50,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("struct", include_str!("../lib/struct.py")),
     ("textwrap", include_str!("../lib/textwrap.py")),
     ("typing", include_str!("../lib/typing.py")),
+    // batch A (mods1): collections.abc is registered next to collections above
+    ("types", include_str!("../lib/types.py")),
+    ("numbers", include_str!("../lib/numbers.py")),
+    ("keyword", include_str!("../lib/keyword.py")),
+    ("errno", include_str!("../lib/errno.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
