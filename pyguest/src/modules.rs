@@ -55,6 +55,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("numbers", include_str!("../lib/numbers.py")),
     ("keyword", include_str!("../lib/keyword.py")),
     ("errno", include_str!("../lib/errno.py")),
+    ("linecache", include_str!("../lib/linecache.py")),
+    ("traceback", include_str!("../lib/traceback.py")),
+    ("warnings", include_str!("../lib/warnings.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
@@ -250,10 +253,24 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             .copied()
             .unwrap_or(Value::NONE))
     });
-    def(m, "_getframe", |_| {
-        Ok(crate::interp::current_frame()
-            .map(Value::obj)
-            .unwrap_or(Value::NONE))
+    def(m, "_getframe", |a| {
+        // _getframe(depth=0): exposed frames are never recycled
+        let mut depth = match a.pos.first() {
+            Some(&d) => index_of(d)?,
+            None => 0,
+        };
+        let mut f = crate::interp::current_frame();
+        while depth > 0 {
+            f = f.and_then(|x| x.back.get());
+            depth -= 1;
+        }
+        match f {
+            Some(f) => {
+                f.escaped.set(true);
+                Ok(Value::obj(f))
+            }
+            None => Err(value_error("call stack is not deep enough")),
+        }
     });
     vmr.modules.get().set_str("sys", Value::obj(m));
     let bm = new_module("builtins", None);
