@@ -58,6 +58,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("linecache", include_str!("../lib/linecache.py")),
     ("traceback", include_str!("../lib/traceback.py")),
     ("warnings", include_str!("../lib/warnings.py")),
+    ("logging", include_str!("../lib/logging.py")),
+    ("pprint", include_str!("../lib/pprint.py")),
+    ("csv", include_str!("../lib/csv.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
