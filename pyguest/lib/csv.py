@@ -320,6 +320,30 @@ class _Reader:
         else:
             self._add_char(c)
 
+    def _simple_line(self, line):
+        """Fast path for a whole record without quotes, escapes or embedded newlines."""
+        p = self._p
+        if p.quoting == QUOTE_NONNUMERIC or p.skipinitialspace:
+            return False
+        body = line
+        if body.endswith("\r\n"):
+            body = body[:-2]
+        elif body.endswith("\n") or body.endswith("\r"):
+            body = body[:-1]
+        if ("\n" in body or "\r" in body or (p.quotechar is not None and p.quotechar in body)
+                or (p.escapechar is not None and p.escapechar in body)):
+            return False
+        if not body:
+            self._fields = []
+            return True
+        fields = body.split(p.delimiter)
+        limit = _field_limit[0]
+        for f in fields:
+            if len(f) > limit:
+                return False
+        self._fields = fields
+        return True
+
     def __next__(self):
         self._reset()
         while True:
@@ -336,6 +360,8 @@ class _Reader:
                 raise Error("iterator should return strings, not %.200s (the file should be "
                             "opened in text mode)" % type(line).__name__)
             self.line_num += 1
+            if self._state == START_RECORD and self._simple_line(line):
+                break
             for c in line:
                 self._process(c)
             self._process(_EOL)
