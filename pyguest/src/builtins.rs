@@ -1712,7 +1712,16 @@ fn builtin_new(a: Args) -> PyResult<Value> {
         })),
         "float" => new_float_from(rest),
         "complex" => {
-            let re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            // objects that are not numbers themselves convert through __complex__/__float__
+            if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
+                for m in ["__complex__", "__float__", "__index__"] {
+                    if let Some(f) = ops::lookup_type_user(type_of(re), m) {
+                        re = ops::call(f, &[re])?;
+                        break;
+                    }
+                }
+            }
             let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
             if let Some(s) = as_str(re) {
                 return parse_complex(&s.s)
@@ -1845,6 +1854,42 @@ fn builtin_new(a: Args) -> PyResult<Value> {
             f: rest.pos[0],
         }))),
         "super" => bi_super(rest),
+        // types.ModuleType(name, doc=None)
+        "module" => {
+            let Some(name) = arg_or_kw(&rest, 0, "name") else {
+                return Err(type_error(
+                    "module() missing required argument 'name' (pos 1)",
+                ));
+            };
+            let Some(n) = as_str(name) else {
+                return Err(type_error(format!(
+                    "module.__init__() argument 'name' must be str, not {}",
+                    vm::type_name(name)
+                )));
+            };
+            let m = crate::import::new_module(&n.s, None);
+            m.dict.remove(new_str("__builtins__"))?;
+            m.dict
+                .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
+            m.dict.set_str("__package__", Value::NONE);
+            m.dict.set_str("__loader__", Value::NONE);
+            m.dict.set_str("__spec__", Value::NONE);
+            Ok(Value::obj(m))
+        }
+        // types.MethodType(function, instance)
+        "method" => {
+            if rest.pos.len() != 2 {
+                return Err(type_error(format!(
+                    "method expected 2 arguments, got {}",
+                    rest.pos.len()
+                )));
+            }
+            if rest.pos[1].is_none() {
+                return Err(type_error("instance must not be None"));
+            }
+            Ok(new_bound(rest.pos[0], rest.pos[1]))
+        }
+        "NoneType" if rest.pos.is_empty() => Ok(Value::NONE),
         _ => {
             if vm::is_subclass(c, cls(C::BaseException)) {
                 return object_new(a);

@@ -1876,6 +1876,9 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
         }
         match find_handler(d, pc.saturating_sub(1)) {
             Some(h) => {
+                // the catching frame is part of the traceback (CPython's tb starts there)
+                f.pc.set(pc as u32);
+                add_traceback(e, f);
                 sp = stack_base + h.depth as usize;
                 push!(e);
                 pc = h.handler as usize;

@@ -2310,6 +2310,17 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             match n {
                 "f_lineno" => return Ok(Some(Value::small(interp::frame_line(f) as i64))),
                 "f_code" => return Ok(Some(Value::obj(f.code))),
+                "f_globals" => return Ok(Some(Value::obj(f.globals()))),
+                "f_back" => {
+                    // the caller's frame; exposed frames are never recycled
+                    return Ok(Some(match f.back.get() {
+                        Some(b) => {
+                            b.escaped.set(true);
+                            Value::obj(b)
+                        }
+                        None => Value::NONE,
+                    }));
+                }
                 _ => {}
             }
         }

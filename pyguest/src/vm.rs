@@ -62,6 +62,11 @@ classes! {
     BrokenPipeError = "BrokenPipeError"; ConnectionAbortedError = "ConnectionAbortedError";
     ConnectionRefusedError = "ConnectionRefusedError"; ConnectionResetError = "ConnectionResetError";
     ReferenceError = "ReferenceError";
+    // the rest of the warning categories (warnings module)
+    SyntaxWarning = "SyntaxWarning"; FutureWarning = "FutureWarning";
+    PendingDeprecationWarning = "PendingDeprecationWarning"; ImportWarning = "ImportWarning";
+    UnicodeWarning = "UnicodeWarning"; BytesWarning = "BytesWarning";
+    ResourceWarning = "ResourceWarning"; EncodingWarning = "EncodingWarning";
 }
 
 /// (class, base) pairs of the exception hierarchy.
@@ -121,6 +126,14 @@ const EXC_BASES: &[(C, C)] = &[
     (C::UserWarning, C::Warning),
     (C::DeprecationWarning, C::Warning),
     (C::RuntimeWarning, C::Warning),
+    (C::SyntaxWarning, C::Warning),
+    (C::FutureWarning, C::Warning),
+    (C::PendingDeprecationWarning, C::Warning),
+    (C::ImportWarning, C::Warning),
+    (C::UnicodeWarning, C::Warning),
+    (C::BytesWarning, C::Warning),
+    (C::ResourceWarning, C::Warning),
+    (C::EncodingWarning, C::Warning),
 ];
 
 /// One hidden class: attribute names (symbol ids) in slot order, plus transitions.
