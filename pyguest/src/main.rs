@@ -15,6 +15,7 @@ mod interp;
 mod modules;
 mod object;
 mod ops;
+mod rng;
 mod symtable;
 mod table;
 mod value;
