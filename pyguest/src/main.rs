@@ -17,6 +17,7 @@ mod native;
 mod object;
 mod ops;
 mod re;
+mod rng;
 mod symtable;
 mod table;
 mod value;

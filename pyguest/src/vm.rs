@@ -450,7 +450,8 @@ pub fn sym_str(sym: u32) -> Value {
 #[inline]
 pub fn map_lookup(m: u32, sym: u32) -> Option<usize> {
     let maps = vm().maps.borrow();
-    maps[m as usize].names.iter().position(|&n| n == sym)
+    // `ops::DICT_MAP` (an instance in dict mode) is no index: no slots
+    maps.get(m as usize)?.names.iter().position(|&n| n == sym)
 }
 
 /// The map reached from `m` by adding `sym`.
