@@ -66,6 +66,26 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
     ("_file", include_str!("../lib/_file.py")),
+    // batch B: files, hashing/encoding, ids, queues, weak refs, introspection, testing
+    ("stat", include_str!("../lib/stat.py")),
+    ("fnmatch", include_str!("../lib/fnmatch.py")),
+    ("glob", include_str!("../lib/glob.py")),
+    ("pathlib", include_str!("../lib/pathlib.py")),
+    ("shutil", include_str!("../lib/shutil.py")),
+    ("hashlib", include_str!("../lib/hashlib.py")),
+    ("binascii", include_str!("../lib/binascii.py")),
+    ("base64", include_str!("../lib/base64.py")),
+    ("zlib", include_str!("../lib/zlib.py")),
+    ("uuid", include_str!("../lib/uuid.py")),
+    ("secrets", include_str!("../lib/secrets.py")),
+    ("queue", include_str!("../lib/queue.py")),
+    ("weakref", include_str!("../lib/weakref.py")),
+    ("inspect", include_str!("../lib/inspect.py")),
+    ("unittest", include_str!("../lib/unittest.py")),
+    ("gc", include_str!("../lib/gc.py")),
+    ("hmac", include_str!("../lib/hmac.py")),
+    // regular expressions: Python-level API over the native `_pyre` engine (src/re/)
+    ("re", include_str!("../lib/re.py")),
 ];
 
 thread_local! {
@@ -83,6 +103,11 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "math" => make_math(),
         "time" => make_time(),
         "_os" => make_os(),
+        "_pghash" => crate::native::hash::make(),
+        "_pgweak" => crate::native::weak::make(),
+        "_pggc" => crate::native::gcmod::make(),
+        "_pyre" => crate::re::make_module(),
+        "_mt19937" => crate::rng::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -626,39 +651,29 @@ fn make_math() -> Gc<ModuleObj> {
         Ok(acc)
     });
     def(m, "erf", |a| Ok(new_float(erf(f1(&a)?))));
+    def(m, "erfc", |a| Ok(new_float(erfc(f1(&a)?))));
     def(m, "gamma", |a| Ok(new_float(gamma(f1(&a)?))));
     def(m, "lgamma", |a| Ok(new_float(gamma(f1(&a)?).abs().ln())));
     m
 }
 
+// CPython 3.11's `math.erf`/`math.erfc` are the C library's; calling the same functions
+// gives bit-identical results. Rust's std links the system libm on every supported target.
+extern "C" {
+    #[link_name = "erf"]
+    fn libm_erf(x: f64) -> f64;
+    #[link_name = "erfc"]
+    fn libm_erfc(x: f64) -> f64;
+}
+
 fn erf(x: f64) -> f64 {
-    // Abramowitz-Stegun 7.1.26 refined by a series for small x
-    if x.abs() < 2.0 {
-        let mut sum = x;
-        let mut term = x;
-        let x2 = x * x;
-        for n in 1..60 {
-            term *= -x2 / n as f64;
-            sum += term / (2 * n + 1) as f64;
-        }
-        return sum * 2.0 / std::f64::consts::PI.sqrt();
-    }
-    let t = 1.0 / (1.0 + 0.5 * x.abs());
-    let y = 1.0
-        - t * (-x * x - 1.26551223
-            + t * (1.00002368
-                + t * (0.37409196
-                    + t * (0.09678418
-                        + t * (-0.18628806
-                            + t * (0.27886807
-                                + t * (-1.13520398
-                                    + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
-            .exp();
-    if x >= 0.0 {
-        y
-    } else {
-        -y
-    }
+    // SAFETY: `erf` from libm is a pure function of a double, defined for every input.
+    unsafe { libm_erf(x) }
+}
+
+fn erfc(x: f64) -> f64 {
+    // SAFETY: `erfc` from libm is a pure function of a double, defined for every input.
+    unsafe { libm_erfc(x) }
 }
 
 fn gamma(x: f64) -> f64 {
@@ -745,7 +760,13 @@ pub fn os_error(e: &std::io::Error, path: &str) -> crate::interp::PyErr {
     };
     let c = match code {
         2 => C::FileNotFoundError,
-        13 => C::PermissionError,
+        1 | 13 => C::PermissionError,
+        17 => C::FileExistsError,
+        20 => C::NotADirectoryError,
+        21 => C::IsADirectoryError,
+        4 => C::InterruptedError,
+        3 => C::ProcessLookupError,
+        32 => C::BrokenPipeError,
         _ => C::OSError,
     };
     let msg = format!("[Errno {code}] {text}: {}", ops::str_repr(path));
@@ -881,5 +902,6 @@ fn make_os() -> Gc<ModuleObj> {
             .map_err(|e| os_error(&e, "/dev/urandom"))?;
         Ok(new_bytes(buf, false))
     });
+    crate::native::fs::extend_os(m);
     m
 }
