@@ -58,7 +58,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("linecache", include_str!("../lib/linecache.py")),
     ("traceback", include_str!("../lib/traceback.py")),
     ("warnings", include_str!("../lib/warnings.py")),
-    ("logging", include_str!("../lib/logging.py")),
+    ("logging", include_str!("../lib/logging/__init__.py")),
+    ("logging.handlers", include_str!("../lib/logging/handlers.py")),
     ("pprint", include_str!("../lib/pprint.py")),
     ("csv", include_str!("../lib/csv.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
