@@ -69,6 +69,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "time" => make_time(),
         "_os" => make_os(),
         "_mt19937" => crate::rng::make_module(),
+        "_pyjson" => crate::json::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);

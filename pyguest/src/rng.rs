@@ -167,22 +167,27 @@ fn getrandbits(d: &mut [u8], k: u64) -> Value {
     new_bigint(BigInt::from_biguint(Sign::Plus, BigUint::new(words)))
 }
 
+/// [`randbelow`] for `0 < n < 2**63`.
+fn randbelow_u64(d: &mut [u8], n: u64) -> u64 {
+    let k = 64 - n.leading_zeros() as u64;
+    loop {
+        let r = if k <= 32 {
+            (genrand32(d) >> (32 - k)) as u64
+        } else {
+            let lo = genrand32(d) as u64;
+            let hi = (genrand32(d) >> (64 - k)) as u64;
+            lo | (hi << 32)
+        };
+        if r < n {
+            return r;
+        }
+    }
+}
+
 /// A uniform integer in `[0, n)` for `n > 0`: draws `bit_length(n)` bits until below `n`.
 fn randbelow(d: &mut [u8], n: &BigInt) -> Value {
     if let Some(n) = n.to_u64() {
-        let k = 64 - n.leading_zeros() as u64;
-        loop {
-            let r = if k <= 32 {
-                (genrand32(d) >> (32 - k)) as u64
-            } else {
-                let lo = genrand32(d) as u64;
-                let hi = (genrand32(d) >> (64 - k)) as u64;
-                lo | (hi << 32)
-            };
-            if r < n {
-                return new_int(r as i64);
-            }
-        }
+        return new_int(randbelow_u64(d, n) as i64);
     }
     let k = n.bits();
     let n = n.magnitude();
@@ -249,6 +254,21 @@ fn f_getrandbits(a: Args) -> PyResult<Value> {
     Ok(getrandbits(st.data(), k))
 }
 
+fn f_randbelow(a: Args) -> PyResult<Value> {
+    nargs(&a, 2, "randbelow")?;
+    let st = state(a.pos[0])?;
+    if let Some(n) = int_of(a.pos[1]) {
+        if n > 0 {
+            return Ok(new_int(randbelow_u64(st.data(), n as u64) as i64));
+        }
+    }
+    let n = int_arg(a.pos[1], "n")?;
+    if !n.is_positive() {
+        return Err(value_error("empty range for randbelow"));
+    }
+    Ok(randbelow(st.data(), &n))
+}
+
 /// `_mt19937.make_module()`: the module object.
 pub fn make_module() -> Gc<ModuleObj> {
     let m = new_module("_mt19937", None);
@@ -272,24 +292,16 @@ pub fn make_module() -> Gc<ModuleObj> {
     });
     def(m, "random", f_random);
     def(m, "getrandbits", f_getrandbits);
-    def(m, "randbelow", |a| {
-        nargs(&a, 2, "randbelow")?;
-        let st = state(a.pos[0])?;
-        if let Some(n) = int_of(a.pos[1]) {
-            if n > 0 {
-                return Ok(randbelow(st.data(), &BigInt::from(n)));
-            }
-        }
-        let n = int_arg(a.pos[1], "n")?;
-        if !n.is_positive() {
-            return Err(value_error("empty range for randbelow"));
-        }
-        Ok(randbelow(st.data(), &n))
-    });
+    def(m, "randbelow", f_randbelow);
     def(m, "bound_random", |a| {
         nargs(&a, 1, "bound_random")?;
         state(a.pos[0])?;
         Ok(bound("random", f_random, a.pos[0]))
+    });
+    def(m, "bound_randbelow", |a| {
+        nargs(&a, 1, "bound_randbelow")?;
+        state(a.pos[0])?;
+        Ok(bound("_randbelow", f_randbelow, a.pos[0]))
     });
     def(m, "bound_getrandbits", |a| {
         nargs(&a, 1, "bound_getrandbits")?;
