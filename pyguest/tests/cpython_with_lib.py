@@ -28,7 +28,9 @@ for name in ("re", "collections", "functools", "itertools", "operator", "math", 
 # Core modules written for the interpreter itself (owned by the interpreter's code, checked by
 # its own tests) are not shadowed: CPython's runpy/pkgutil need the real ones.
 CORE = {"collections", "itertools", "functools", "operator", "string", "heapq", "bisect",
-        "__future__"}
+        "__future__", "collections_abc",
+        # over pyguest's native `_os` (CPython has no such module)
+        "os", "tempfile", "_file"}
 ours = set()
 for entry in os.listdir(LIB):
     if entry.endswith(".py"):
