@@ -2,9 +2,6 @@
 
 import sys as _sys
 
-# a package, so `import collections.abc` finds the embedded `collections.abc` module
-__path__ = []
-
 
 class deque:
     """Double-ended queue over a ring buffer list."""

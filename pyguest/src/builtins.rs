@@ -1757,7 +1757,16 @@ fn builtin_new(a: Args) -> PyResult<Value> {
         })),
         "float" => new_float_from(rest),
         "complex" => {
-            let re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            // objects that are not numbers themselves convert through __complex__/__float__
+            if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
+                for m in ["__complex__", "__float__", "__index__"] {
+                    if let Some(f) = ops::lookup_type_user(type_of(re), m) {
+                        re = ops::call(f, &[re])?;
+                        break;
+                    }
+                }
+            }
             let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
             if let Some(s) = as_str(re) {
                 return parse_complex(&s.s)
@@ -1890,6 +1899,42 @@ fn builtin_new(a: Args) -> PyResult<Value> {
             f: rest.pos[0],
         }))),
         "super" => bi_super(rest),
+        // types.ModuleType(name, doc=None)
+        "module" => {
+            let Some(name) = arg_or_kw(&rest, 0, "name") else {
+                return Err(type_error(
+                    "module() missing required argument 'name' (pos 1)",
+                ));
+            };
+            let Some(n) = as_str(name) else {
+                return Err(type_error(format!(
+                    "module.__init__() argument 'name' must be str, not {}",
+                    vm::type_name(name)
+                )));
+            };
+            let m = crate::import::new_module(&n.s, None);
+            m.dict.remove(new_str("__builtins__"))?;
+            m.dict
+                .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
+            m.dict.set_str("__package__", Value::NONE);
+            m.dict.set_str("__loader__", Value::NONE);
+            m.dict.set_str("__spec__", Value::NONE);
+            Ok(Value::obj(m))
+        }
+        // types.MethodType(function, instance)
+        "method" => {
+            if rest.pos.len() != 2 {
+                return Err(type_error(format!(
+                    "method expected 2 arguments, got {}",
+                    rest.pos.len()
+                )));
+            }
+            if rest.pos[1].is_none() {
+                return Err(type_error("instance must not be None"));
+            }
+            Ok(new_bound(rest.pos[0], rest.pos[1]))
+        }
+        "NoneType" if rest.pos.is_empty() => Ok(Value::NONE),
         _ => {
             if vm::is_subclass(c, cls(C::BaseException)) {
                 return object_new(a);
@@ -4184,6 +4229,55 @@ fn install_type_methods() {
         }))
     });
     meth(E, "with_traceback", |a| Ok(a.pos[0]));
+    // OSError(errno, strerror[, filename[, winerror[, filename2]]]): the attributes and
+    // CPython's "[Errno N] text: 'file'" form; other argument counts behave as Exception.
+    for attr in ["errno", "strerror", "filename", "filename2"] {
+        cls(C::OSError).dict.set_str(attr, Value::NONE);
+    }
+    meth(C::OSError, "__init__", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            let args = &a.pos[1..];
+            if (2..=5).contains(&args.len()) {
+                ops::instance_set(inst, intern("errno"), args[0]);
+                ops::instance_set(inst, intern("strerror"), args[1]);
+                if let Some(&f) = args.get(2) {
+                    ops::instance_set(inst, intern("filename"), f);
+                    ops::instance_set(inst, intern("args"), new_tuple(&args[..2]));
+                } else {
+                    ops::instance_set(inst, intern("args"), new_tuple(args));
+                }
+                if let Some(&f2) = args.get(4) {
+                    ops::instance_set(inst, intern("filename2"), f2);
+                }
+            } else {
+                ops::instance_set(inst, intern("args"), new_tuple(args));
+            }
+        }
+        Ok(Value::NONE)
+    });
+    meth(C::OSError, "__str__", |a| {
+        let v = a.pos[0];
+        let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
+        let (errno, strerror) = (get("errno"), get("strerror"));
+        let args = exc_args(v);
+        if !errno.is_none() && !strerror.is_none() && args.len() != 1 {
+            let mut s = format!("[Errno {}] {}", str_of(errno)?, str_of(strerror)?);
+            let f = get("filename");
+            if !f.is_none() {
+                s.push_str(&format!(": {}", ops::repr(f)?));
+                let f2 = get("filename2");
+                if !f2.is_none() {
+                    s.push_str(&format!(" -> {}", ops::repr(f2)?));
+                }
+            }
+            return Ok(new_string(s));
+        }
+        Ok(match args.len() {
+            0 => new_str(""),
+            1 => ops::to_str(args[0])?,
+            _ => new_string(ops::repr(new_tuple(&args))?),
+        })
+    });
     meth(C::UnicodeDecodeError, "__str__", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {

@@ -244,6 +244,8 @@ fn release_frame(f: Gc<FrameObj>) {
         None => {
             let l = new_list_cap(4);
             code.free_frames.set(Value::obj(l));
+            // so `gc.collect()` can clear the stale stack slots of waiting frames
+            crate::native::gcmod::register_free_list(l);
             l
         }
     };
@@ -1899,6 +1901,9 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
         }
         match find_handler(d, pc.saturating_sub(1)) {
             Some(h) => {
+                // the catching frame is part of the traceback (CPython's tb starts there)
+                f.pc.set(pc as u32);
+                add_traceback(e, f);
                 sp = stack_base + h.depth as usize;
                 push!(e);
                 pc = h.handler as usize;

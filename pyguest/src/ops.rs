@@ -2220,6 +2220,12 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
         }
         _ => {
             let t = type_of(obj);
+            // a function's `__module__` comes from its globals, not from `object.__module__`
+            if obj.kind() == Some(Kind::Function)
+                && as_str(name).is_some_and(|s| &*s.s == "__module__")
+            {
+                return special_attr(obj, name);
+            }
             if let Some(d) = lookup_mro(t, name) {
                 return bind_descr(d, obj, t).map(Some);
             }
@@ -2349,6 +2355,25 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 "co_filename" => return Ok(Some(new_str(&c.d.filename))),
                 "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
                 "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
+                "co_posonlyargcount" => return Ok(Some(Value::small(c.d.posonly as i64))),
+                "co_kwonlyargcount" => return Ok(Some(Value::small(c.d.kwonly as i64))),
+                "co_nlocals" => return Ok(Some(Value::small(c.d.varnames.len() as i64))),
+                "co_flags" => {
+                    // CPython's bits: OPTIMIZED|NEWLOCALS for function bodies, VARARGS 0x04,
+                    // VARKEYWORDS 0x08, GENERATOR 0x20.
+                    let f = c.d.flags;
+                    let mut cf = if f & CO_NAMESPACE == 0 { 0x3 } else { 0 };
+                    if f & CO_VARARGS != 0 {
+                        cf |= 0x04;
+                    }
+                    if f & CO_VARKW != 0 {
+                        cf |= 0x08;
+                    }
+                    if f & CO_GENERATOR != 0 {
+                        cf |= 0x20;
+                    }
+                    return Ok(Some(Value::small(cf)));
+                }
                 "co_varnames" => {
                     let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
                     return Ok(Some(new_tuple(&v)));
@@ -2408,6 +2433,17 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             match n {
                 "f_lineno" => return Ok(Some(Value::small(interp::frame_line(f) as i64))),
                 "f_code" => return Ok(Some(Value::obj(f.code))),
+                "f_globals" => return Ok(Some(Value::obj(f.globals()))),
+                "f_back" => {
+                    // the caller's frame; exposed frames are never recycled
+                    return Ok(Some(match f.back.get() {
+                        Some(b) => {
+                            b.escaped.set(true);
+                            Value::obj(b)
+                        }
+                        None => Value::NONE,
+                    }));
+                }
                 _ => {}
             }
         }

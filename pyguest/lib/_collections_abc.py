@@ -1,27 +1,116 @@
-"""`collections.abc` for pyguest: the container ABCs (`Iterable`, `Callable`, `Mapping`,
-`Sequence`, ...) with structural `__subclasshook__`s, their mixin methods, and the built-in
-types registered as CPython registers them.
+"""Abstract base classes for containers (`collections.abc`), written for pyguest.
 
-Assumes `abc.ABCMeta` (isinstance/issubclass through `__instancecheck__`/`__subclasscheck__`)
-and that `collections` is importable as a package (it sets `__path__`).
+The classes follow the documented CPython 3.11 hierarchy and mixin methods (Set operators,
+Mapping.get/keys/items/values, MutableMapping.update/pop/setdefault, Sequence.index/count,
+MutableSequence.append/extend/pop/remove, ...). Built-in types are attached as virtual
+subclasses through `register` (list is a MutableSequence, dict a MutableMapping, ...).
+
+Assumptions about the interpreter: `abc.ABCMeta` consults `__subclasshook__` and the
+registries of the ABC itself, but `type.__subclasses__` may be empty, so registering a class
+with an ABC here also registers it with that ABC's ABC ancestors (same answers as CPython's
+subclass walk). The method checks of the one-method ABCs (Iterable, Sized, Hashable, ...) use
+a table for built-in types instead of their `__dict__`, which may not be precise for them.
 """
 
 from abc import ABCMeta, abstractmethod
-import sys as _sys
+import sys
 
 __all__ = ["Awaitable", "Coroutine", "AsyncIterable", "AsyncIterator", "AsyncGenerator",
-           "Hashable", "Iterable", "Iterator", "Generator", "Reversible", "Sized", "Container",
-           "Callable", "Collection", "Set", "MutableSet", "Mapping", "MutableMapping",
-           "MappingView", "KeysView", "ItemsView", "ValuesView", "Sequence", "MutableSequence",
-           "ByteString"]
+           "Hashable", "Iterable", "Iterator", "Generator", "Reversible", "Sized",
+           "Container", "Callable", "Collection", "Set", "MutableSet", "Mapping",
+           "MutableMapping", "MappingView", "KeysView", "ItemsView", "ValuesView",
+           "Sequence", "MutableSequence", "ByteString"]
+
+
+
+def _t(make):
+    try:
+        return type(make())
+    except Exception:
+        return None
+
+
+def _gen():
+    yield 1
+
+
+_generator = _t(_gen)
+_function = type(_gen)
+_builtin = type(len)
+
+
+class _C:
+    def _m(self):
+        pass
+
+
+_method = type(_C()._m)
+del _C
+_dict_keys = type({}.keys())
+_dict_values = type({}.values())
+_dict_items = type({}.items())
+_iterators = set()
+for _mk in (lambda: iter(b""), lambda: iter(bytearray()), lambda: iter({}),
+            lambda: iter({}.values()), lambda: iter({}.items()), lambda: iter([]),
+            lambda: reversed([]), lambda: iter(range(0)), lambda: iter(set()),
+            lambda: iter(""), lambda: iter(()), lambda: zip(), lambda: map(len, []),
+            lambda: filter(None, []), lambda: enumerate([]), lambda: reversed(()),
+            lambda: reversed(range(0))):
+    _tp = _t(_mk)
+    if _tp is not None and _tp not in (list, tuple):
+        _iterators.add(_tp)
+
+# Which of the checked special methods each built-in type defines (None: explicitly unset).
+_ITER = {"__iter__": True}
+_SIZED = {"__len__": True, "__contains__": True}
+_BUILTIN_METHODS = {
+    object: {"__hash__": True},
+    list: dict(_ITER, __reversed__=True, __hash__=None, **_SIZED),
+    tuple: dict(_ITER, **_SIZED),
+    str: dict(_ITER, **_SIZED),
+    bytes: dict(_ITER, **_SIZED),
+    bytearray: dict(_ITER, __hash__=None, **_SIZED),
+    range: dict(_ITER, __reversed__=True, **_SIZED),
+    dict: dict(_ITER, __reversed__=True, __hash__=None, **_SIZED),
+    set: dict(_ITER, __hash__=None, **_SIZED),
+    frozenset: dict(_ITER, **_SIZED),
+    _dict_keys: dict(_ITER, __reversed__=True, __hash__=None, **_SIZED),
+    _dict_items: dict(_ITER, __reversed__=True, __hash__=None, **_SIZED),
+    _dict_values: dict(_ITER, __reversed__=True, __len__=True),
+    type: {"__call__": True},
+    _function: {"__call__": True},
+    _builtin: {"__call__": True},
+    slice: {"__hash__": None},
+}
+if _method is not None:
+    _BUILTIN_METHODS[_method] = {"__call__": True}
+if _generator is not None:
+    _BUILTIN_METHODS[_generator] = {"__iter__": True, "__next__": True, "send": True,
+                                    "throw": True, "close": True}
+for _tp in _iterators:
+    _BUILTIN_METHODS[_tp] = {"__iter__": True, "__next__": True}
+for _tp in (int, float, complex, bool, type(None)):
+    _BUILTIN_METHODS[_tp] = {}
+del _mk, _tp
+
+
+def _own_methods(B):
+    if B in _BUILTIN_METHODS:
+        return _BUILTIN_METHODS[B]
+    if getattr(B, "__module__", None) == "builtins" and B.__name__ not in ("object",):
+        return {}
+    return B.__dict__
 
 
 def _check_methods(C, *methods):
-    mro = C.__mro__
+    mro = getattr(C, "__mro__", None)
+    if mro is None:
+        return NotImplemented
     for method in methods:
         for B in mro:
-            if method in B.__dict__:
-                if B.__dict__[method] is None:
+            d = _own_methods(B)
+            if method in d:
+                if d[method] is None:
                     return NotImplemented
                 break
         else:
@@ -29,8 +118,29 @@ def _check_methods(C, *methods):
     return True
 
 
+def _register(cls, subclass):
+    """Register `subclass` as a virtual subclass of `cls` (and of cls's ABC ancestors)."""
+    ABCMeta.register(cls, subclass)
+    for base in cls.__mro__[1:]:
+        if isinstance(base, ABCMeta) and "_abc_registry" in base.__dict__:
+            if subclass not in base.__dict__["_abc_registry"] and not issubclass(subclass, base):
+                base.__dict__["_abc_registry"].append(subclass)
+    return subclass
+
+
+def _class_getitem(cls, params):
+    try:
+        from types import GenericAlias
+    except ImportError:
+        return cls
+    return GenericAlias(cls, params)
+
+
+### one-trick ponies ###
+
 class Hashable(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __hash__(self):
@@ -45,6 +155,7 @@ class Hashable(metaclass=ABCMeta):
 
 class Awaitable(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __await__(self):
@@ -56,6 +167,8 @@ class Awaitable(metaclass=ABCMeta):
             return _check_methods(C, "__await__")
         return NotImplemented
 
+    __class_getitem__ = classmethod(_class_getitem)
+
 
 class Coroutine(Awaitable):
     __slots__ = ()
@@ -66,7 +179,13 @@ class Coroutine(Awaitable):
 
     @abstractmethod
     def throw(self, typ, val=None, tb=None):
-        raise typ if val is None else val
+        if val is None:
+            if tb is None:
+                raise typ
+            val = typ()
+        if tb is not None:
+            val = val.with_traceback(tb)
+        raise val
 
     def close(self):
         try:
@@ -79,12 +198,13 @@ class Coroutine(Awaitable):
     @classmethod
     def __subclasshook__(cls, C):
         if cls is Coroutine:
-            return _check_methods(C, "__await__", "send", "throw", "close")
+            return _check_methods(C, '__await__', 'send', 'throw', 'close')
         return NotImplemented
 
 
 class AsyncIterable(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __aiter__(self):
@@ -95,6 +215,8 @@ class AsyncIterable(metaclass=ABCMeta):
         if cls is AsyncIterable:
             return _check_methods(C, "__aiter__")
         return NotImplemented
+
+    __class_getitem__ = classmethod(_class_getitem)
 
 
 class AsyncIterator(AsyncIterable):
@@ -117,23 +239,34 @@ class AsyncIterator(AsyncIterable):
 class AsyncGenerator(AsyncIterator):
     __slots__ = ()
 
+    def __anext__(self):
+        return self.asend(None)
+
     @abstractmethod
     def asend(self, value):
         raise StopAsyncIteration
 
     @abstractmethod
     def athrow(self, typ, val=None, tb=None):
-        raise typ if val is None else val
+        if val is None:
+            if tb is None:
+                raise typ
+            val = typ()
+        raise val
+
+    def aclose(self):
+        return self.athrow(GeneratorExit)
 
     @classmethod
     def __subclasshook__(cls, C):
         if cls is AsyncGenerator:
-            return _check_methods(C, "__aiter__", "__anext__", "asend", "athrow", "aclose")
+            return _check_methods(C, '__aiter__', '__anext__', 'asend', 'athrow', 'aclose')
         return NotImplemented
 
 
 class Iterable(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __iter__(self):
@@ -146,12 +279,15 @@ class Iterable(metaclass=ABCMeta):
             return _check_methods(C, "__iter__")
         return NotImplemented
 
+    __class_getitem__ = classmethod(_class_getitem)
+
 
 class Iterator(Iterable):
     __slots__ = ()
 
     @abstractmethod
     def __next__(self):
+        'Return the next item from the iterator. When exhausted, raise StopIteration'
         raise StopIteration
 
     def __iter__(self):
@@ -160,7 +296,7 @@ class Iterator(Iterable):
     @classmethod
     def __subclasshook__(cls, C):
         if cls is Iterator:
-            return _check_methods(C, "__iter__", "__next__")
+            return _check_methods(C, '__iter__', '__next__')
         return NotImplemented
 
 
@@ -191,7 +327,11 @@ class Generator(Iterator):
 
     @abstractmethod
     def throw(self, typ, val=None, tb=None):
-        raise typ if val is None else val
+        if val is None:
+            if tb is None:
+                raise typ
+            val = typ()
+        raise val
 
     def close(self):
         try:
@@ -204,12 +344,13 @@ class Generator(Iterator):
     @classmethod
     def __subclasshook__(cls, C):
         if cls is Generator:
-            return _check_methods(C, "__iter__", "__next__", "send", "throw", "close")
+            return _check_methods(C, '__iter__', '__next__', 'send', 'throw', 'close')
         return NotImplemented
 
 
 class Sized(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __len__(self):
@@ -224,6 +365,7 @@ class Sized(metaclass=ABCMeta):
 
 class Container(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __contains__(self, x):
@@ -234,6 +376,8 @@ class Container(metaclass=ABCMeta):
         if cls is Container:
             return _check_methods(C, "__contains__")
         return NotImplemented
+
+    __class_getitem__ = classmethod(_class_getitem)
 
 
 class Collection(Sized, Iterable, Container):
@@ -248,6 +392,7 @@ class Collection(Sized, Iterable, Container):
 
 class Callable(metaclass=ABCMeta):
     __slots__ = ()
+    register = classmethod(_register)
 
     @abstractmethod
     def __call__(self, *args, **kwds):
@@ -259,8 +404,14 @@ class Callable(metaclass=ABCMeta):
             return _check_methods(C, "__call__")
         return NotImplemented
 
+    __class_getitem__ = classmethod(_class_getitem)
+
+
+### SETS ###
 
 class Set(Collection):
+    """A set is a finite, iterable container (mixins: comparisons, & | - ^, isdisjoint)."""
+
     __slots__ = ()
 
     def __le__(self, other):
@@ -347,7 +498,7 @@ class Set(Collection):
     __rxor__ = __xor__
 
     def _hash(self):
-        MAX = _sys.maxsize
+        MAX = sys.maxsize
         MASK = 2 * MAX + 1
         n = len(self)
         h = 1927868237 * (n + 1)
@@ -365,8 +516,12 @@ class Set(Collection):
             h = 590923713
         return h
 
+    __hash__ = None
+
 
 class MutableSet(Set):
+    """A mutable set (abstract add/discard; mixins clear, pop, remove, |= &= ^= -=)."""
+
     __slots__ = ()
 
     @abstractmethod
@@ -430,7 +585,12 @@ class MutableSet(Set):
         return self
 
 
+### MAPPINGS ###
+
 class Mapping(Collection):
+    """A read-only mapping (abstract __getitem__/__iter__/__len__; mixins get, in, keys,
+    items, values, ==)."""
+
     __slots__ = ()
 
     @abstractmethod
@@ -466,10 +626,11 @@ class Mapping(Collection):
         return dict(self.items()) == dict(other.items())
 
     __reversed__ = None
+    __hash__ = None
 
 
 class MappingView(Sized):
-    __slots__ = ("_mapping",)
+    __slots__ = ('_mapping',)
 
     def __init__(self, mapping):
         self._mapping = mapping
@@ -478,7 +639,9 @@ class MappingView(Sized):
         return len(self._mapping)
 
     def __repr__(self):
-        return "{0.__class__.__name__}({0._mapping!r})".format(self)
+        return '{0.__class__.__name__}({0._mapping!r})'.format(self)
+
+    __class_getitem__ = classmethod(_class_getitem)
 
 
 class KeysView(MappingView, Set):
@@ -531,7 +694,13 @@ class ValuesView(MappingView, Collection):
             yield self._mapping[key]
 
 
+_marker = object()
+
+
 class MutableMapping(Mapping):
+    """A mutable mapping (abstract __setitem__/__delitem__; mixins pop, popitem, clear,
+    update, setdefault)."""
+
     __slots__ = ()
 
     @abstractmethod
@@ -542,13 +711,11 @@ class MutableMapping(Mapping):
     def __delitem__(self, key):
         raise KeyError
 
-    __marker = object()
-
-    def pop(self, key, default=__marker):
+    def pop(self, key, default=_marker):
         try:
             value = self[key]
         except KeyError:
-            if default is self.__marker:
+            if default is _marker:
                 raise
             return default
         else:
@@ -592,7 +759,12 @@ class MutableMapping(Mapping):
         return default
 
 
+### SEQUENCES ###
+
 class Sequence(Reversible, Collection):
+    """A read-only sequence (abstract __getitem__/__len__; mixins iteration, in, reversed,
+    index, count)."""
+
     __slots__ = ()
 
     @abstractmethod
@@ -644,6 +816,9 @@ class ByteString(Sequence):
 
 
 class MutableSequence(Sequence):
+    """A mutable sequence (abstract __setitem__/__delitem__/insert; mixins append, clear,
+    reverse, extend, pop, remove, +=)."""
+
     __slots__ = ()
 
     @abstractmethod
@@ -692,33 +867,40 @@ class MutableSequence(Sequence):
         return self
 
 
-# the built-in types, registered as CPython does
-for _t in (tuple, str, range, bytes):
-    Sequence.register(_t)
-for _t in (list, bytearray):
-    MutableSequence.register(_t)
-ByteString.register(bytes)
-ByteString.register(bytearray)
+# Built-in types as virtual subclasses.
 Set.register(frozenset)
 MutableSet.register(set)
 MutableMapping.register(dict)
-KeysView.register(type({}.keys()))
-ValuesView.register(type({}.values()))
-ItemsView.register(type({}.items()))
-Iterator.register(type(iter([])))
-Iterator.register(type(iter(())))
-Iterator.register(type(iter("")))
-Iterator.register(type(iter(range(0))))
-Iterator.register(type(iter({})))
-Callable.register(type(len))
-Callable.register(type(lambda: None))
-Callable.register(type([].append))
-Callable.register(type(Sized.__subclasshook__))
-
-
-def _g():
-    yield
-
-
-Generator.register(type(_g()))
-del _g, _t
+KeysView.register(_dict_keys)
+ItemsView.register(_dict_items)
+ValuesView.register(_dict_values)
+Sequence.register(tuple)
+Sequence.register(str)
+Sequence.register(range)
+if isinstance(memoryview, type):
+    Sequence.register(memoryview)
+ByteString.register(bytes)
+ByteString.register(bytearray)
+MutableSequence.register(list)
+MutableSequence.register(bytearray)
+if _generator is not None:
+    Generator.register(_generator)
+for _tp in _iterators:
+    Iterator.register(_tp)
+for _tp in (_function, _builtin, type):
+    Callable.register(_tp)
+if _method is not None:
+    Callable.register(_method)
+try:
+    from types import MappingProxyType as _mp
+    if _mp is not dict:
+        Mapping.register(_mp)
+except ImportError:
+    pass
+del _tp
+try:
+    from collections import deque as _deque
+    MutableSequence.register(_deque)
+    del _deque
+except ImportError:
+    pass
