@@ -199,8 +199,8 @@ fn randbelow(d: &mut [u8], n: &BigInt) -> Value {
     }
 }
 
-fn int_arg(v: Value, what: &str) -> PyResult<BigInt> {
-    let _ = what;
+/// An int argument (CPython's message for anything else).
+fn int_arg(v: Value) -> PyResult<BigInt> {
     ops::big_of(v).ok_or_else(|| {
         type_error(format!(
             "'{}' object cannot be interpreted as an integer",
@@ -243,7 +243,7 @@ fn f_random(a: Args) -> PyResult<Value> {
 fn f_getrandbits(a: Args) -> PyResult<Value> {
     nargs(&a, 2, "getrandbits")?;
     let st = state(a.pos[0])?;
-    let k = int_arg(a.pos[1], "number of bits")?;
+    let k = int_arg(a.pos[1])?;
     if k.is_negative() {
         return Err(value_error("number of bits must be non-negative"));
     }
@@ -262,7 +262,7 @@ fn f_randbelow(a: Args) -> PyResult<Value> {
             return Ok(new_int(randbelow_u64(st.data(), n as u64) as i64));
         }
     }
-    let n = int_arg(a.pos[1], "n")?;
+    let n = int_arg(a.pos[1])?;
     if !n.is_positive() {
         return Err(value_error("empty range for randbelow"));
     }
@@ -281,7 +281,7 @@ pub fn make_module() -> Gc<ModuleObj> {
     def(m, "seed", |a| {
         nargs(&a, 2, "seed")?;
         let st = state(a.pos[0])?;
-        let n = int_arg(a.pos[1], "seed")?;
+        let n = int_arg(a.pos[1])?;
         let mut key = n.magnitude().to_u32_digits();
         if key.is_empty() {
             key.push(0);
@@ -325,12 +325,12 @@ pub fn make_module() -> Gc<ModuleObj> {
         }
         let mut mt = [0u32; N];
         for (i, w) in mt.iter_mut().enumerate() {
-            let v = int_arg(items[i], "state word")?;
+            let v = int_arg(items[i])?;
             let m32 = (v % BigInt::from(1u64 << 32) + BigInt::from(1u64 << 32))
                 % BigInt::from(1u64 << 32);
             *w = m32.to_u32().unwrap_or(0);
         }
-        let idx = int_arg(items[N], "state index")?;
+        let idx = int_arg(items[N])?;
         let idx = idx
             .to_u32()
             .filter(|&i| i as usize <= N)
