@@ -108,6 +108,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pggc" => crate::native::gcmod::make(),
         "_pyre" => crate::re::make_module(),
         "_mt19937" => crate::rng::make_module(),
+        "_pyjson" => crate::json::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
