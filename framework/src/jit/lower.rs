@@ -212,6 +212,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 let v = l.val(*v, vk);
                 l.b.store(base, *off as i64, v, mem(*size, vk))
             }
+            ROp::Nop => l.b.const_int(0),
             ROp::Call(d, args) => {
                 let kinds: Vec<Kind> = d.arg_kinds.iter().map(|k| kind(*k)).collect();
                 let a: Vec<OpRef> = args

@@ -67,6 +67,14 @@ pub struct Tracer<'a> {
     /// Roots are never themselves `x + constant`, so two values with the same root differ by
     /// a known constant (see [`Tracer::linear`]).
     lin: HashMap<u32, (Val, i64)>,
+    /// Stores nothing has observed yet: place -> (op number, alias class). A second store to
+    /// the same place turns the first into `Nop`. Guards, calls and exits observe every
+    /// store; a load observes the stores it may alias.
+    unobserved: HashMap<(Val, i32, MemSize), (u32, u64)>,
+    /// Bounds already checked: `(root, n)` -> `[lo, hi]` such that `root + c <u n` held at a
+    /// guard for `c = lo` and `c = hi`, hence for every `c` in between (see
+    /// [`Tracer::bounds_known`]).
+    bounds: HashMap<(Val, u64), (i64, i64)>,
     /// Values already guarded, with the guarded condition.
     guarded: HashMap<Val, GuardKind>,
     set: &'a CodeSet,
@@ -103,6 +111,8 @@ impl<'a> Tracer<'a> {
             cse: HashMap::new(),
             cse_un: HashMap::new(),
             lin: HashMap::new(),
+            unobserved: HashMap::new(),
+            bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
             frames: vec![TFrame {
@@ -149,6 +159,8 @@ impl<'a> Tracer<'a> {
             cse: HashMap::new(),
             cse_un: HashMap::new(),
             lin: HashMap::new(),
+            unobserved: HashMap::new(),
+            bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
             frames,
@@ -271,6 +283,49 @@ impl<'a> Tracer<'a> {
         (base, offset)
     }
 
+    /// Whether `v` is a bounds check `root + c <u n` (constant `n`) implied by earlier
+    /// checks on the same root and bound; if not, records that the guard about to be emitted
+    /// checks it. Two passing checks at `c1 <= c2` imply every `c` between them: both
+    /// `root + c1` and `root + c2` lie in `[0, n)`, and as `n + (c2 - c1)` cannot wrap, the
+    /// values in between do too.
+    fn bounds_known(&mut self, v: Val) -> bool {
+        const SMALL: u64 = 1 << 40;
+        let Val::Op(i) = v else { return false };
+        let ROp::Bin(BinOp::UintLt, a, Val::Const(_, n)) = self.trace.ops[i as usize] else {
+            return false;
+        };
+        let (Some(r), c) = self.dec(a) else {
+            return false;
+        };
+        if n >= SMALL || c.unsigned_abs() >= SMALL {
+            return false;
+        }
+        match self.bounds.get_mut(&(r, n)) {
+            Some((lo, hi)) if *lo <= c && c <= *hi => true,
+            Some((lo, hi)) => {
+                *lo = (*lo).min(c);
+                *hi = (*hi).max(c);
+                false
+            }
+            None => {
+                self.bounds.insert((r, n), (c, c));
+                false
+            }
+        }
+    }
+
+    /// A load from `(base, offset, size)` of alias class `cls` reads memory: every
+    /// unobserved store it may alias becomes observed (kept).
+    fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
+        let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
+        self.unobserved.retain(|k, v| {
+            let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
+            let disjoint_same_base = k.0 == base && (khi <= lo || hi <= klo);
+            let other_class = cls != 0 && v.1 != 0 && cls != v.1;
+            disjoint_same_base || other_class
+        });
+    }
+
     fn snapshot(&self) -> Snapshot {
         Snapshot {
             frames: self
@@ -304,6 +359,7 @@ impl<'a> Tracer<'a> {
             return; // the same condition was checked earlier in this trace
         }
         self.guarded.insert(v, kind);
+        self.unobserved.clear();
         let snap = self.snapshot();
         self.trace.snapshots.push(snap);
         let s = self.trace.snapshots.len() as u32 - 1;
@@ -399,6 +455,7 @@ impl<'a> Tracer<'a> {
                             match self.heap.get(&(vb, offset, size)) {
                                 Some(v) => v.0,
                                 None => {
+                                    self.observe_load(vb, offset, size, cls);
                                     let v = self.record(ROp::Load(vb, offset, size, kind));
                                     self.heap.insert((vb, offset, size), (v, cls));
                                     v
@@ -422,7 +479,16 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the interpreter performs this very store.
                     unsafe { size.store(addr as usize, cs) };
                     let (vb, offset) = self.address(vb, *offset);
-                    self.record(ROp::Store(vb, offset, *size, vs));
+                    if let Some((j, _)) = self.unobserved.remove(&(vb, offset, *size)) {
+                        // overwritten before anything could read it
+                        self.trace.ops[j as usize] = ROp::Nop;
+                    }
+                    let Val::Op(n) = self.record(ROp::Store(vb, offset, *size, vs)) else {
+                        unreachable!("record returns an op")
+                    };
+                    // the new store may partly overlap an unobserved one at another place:
+                    // that one stays (only an exact match is replaced)
+                    self.unobserved.insert((vb, offset, *size), (n, cls));
                     // Type-based aliasing: safe Rust never writes a location through a place
                     // of another type, so only cached values of the same access size may be
                     // this location.
@@ -463,6 +529,7 @@ impl<'a> Tracer<'a> {
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
                     } else {
+                        self.unobserved.clear();
                         if desc.effect == Effect::Residual {
                             // A residual call may write any memory.
                             self.heap.clear();
@@ -500,7 +567,7 @@ impl<'a> Tracer<'a> {
                 Insn::Branch { cond, target } => {
                     let (c, v) = f.regs[*cond as usize];
                     let target = *target;
-                    if !matches!(v, Val::Const(..)) {
+                    if !matches!(v, Val::Const(..)) && !(c != 0 && self.bounds_known(v)) {
                         let kind = if c != 0 {
                             GuardKind::True
                         } else {
@@ -572,6 +639,7 @@ impl<'a> Tracer<'a> {
                     let state: Vec<u64> =
                         merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
                     let closes = self.start_key.as_deref() == Some(&key[..]);
+                    self.unobserved.clear();
                     if closes {
                         let args = merge
                             .vars
