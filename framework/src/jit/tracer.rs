@@ -567,7 +567,8 @@ impl<'a> Tracer<'a> {
                 Insn::Branch { cond, target } => {
                     let (c, v) = f.regs[*cond as usize];
                     let target = *target;
-                    if !matches!(v, Val::Const(..)) && !(c != 0 && self.bounds_known(v)) {
+                    let known = matches!(v, Val::Const(..)) || (c != 0 && self.bounds_known(v));
+                    if !known {
                         let kind = if c != 0 {
                             GuardKind::True
                         } else {
