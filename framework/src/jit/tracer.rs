@@ -640,7 +640,10 @@ impl<'a> Tracer<'a> {
                     let state: Vec<u64> =
                         merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
                     let closes = self.start_key.as_deref() == Some(&key[..]);
-                    self.unobserved.clear();
+                    if closes || has_code(&key) {
+                        // the trace ends here: whatever runs next reads memory
+                        self.unobserved.clear();
+                    }
                     if closes {
                         let args = merge
                             .vars
