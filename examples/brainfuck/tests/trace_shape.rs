@@ -30,6 +30,13 @@ fn inner_loop_is_compiled_without_dispatch() {
     // repeated bounds checks of `-`).
     assert_eq!(stats.loop_guards[0], 2, "guards:\n{t}");
     assert!(t.contains("store_i"), "the `-` writes the cell:\n{t}");
+    // The cell address is computed once per iteration (the tracer CSEs casts and address
+    // arithmetic), and the loop body stays short.
+    assert!(
+        t.lines().filter(|l| l.contains("cast_int_to_ptr")).count() <= 1,
+        "one cell address:\n{t}"
+    );
+    assert!(t.lines().count() <= 20, "short loop:\n{t}");
 }
 
 #[test]

@@ -210,6 +210,9 @@ pub enum Effect {
     Elidable,
     /// Any side effect; recorded as a call and kept.
     Residual,
+    /// Reads memory but writes none (the codewriter's pattern tests on a mutable place):
+    /// recorded as a call and kept, but the tracer's heap cache stays valid across it.
+    ReadOnly,
 }
 
 /// A residual call target.

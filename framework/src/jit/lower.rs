@@ -11,6 +11,7 @@ use super::jitcode::{BinOp, Effect, MemSize, UnOp};
 use super::recorded::{GuardKind, ROp, RTrace, Snapshot, Val};
 use super::word::Kind as WKind;
 use crate::ir::{CallDescr, Kind, MemDescr, OpRef, Opcode, SnapshotId, TargetToken, TraceBuilder};
+use std::collections::HashMap;
 
 fn kind(k: WKind) -> Kind {
     match k {
@@ -34,6 +35,8 @@ pub struct LowerCtx<'a> {
 struct L<'a> {
     b: TraceBuilder,
     map: Vec<OpRef>,
+    /// Casts already emitted: (value, wanted kind) -> cast (pure, so reused by later users).
+    casts: HashMap<(OpRef, Kind), OpRef>,
     rt: &'a RTrace,
 }
 
@@ -48,11 +51,17 @@ impl L<'_> {
             Val::Op(i) => {
                 let r = self.map[i as usize];
                 let have = self.b.kind(r);
-                match (have, want) {
-                    (Kind::Ref, Kind::Int) => self.b.op(Opcode::CastPtrToInt, &[r]),
-                    (Kind::Int, Kind::Ref) => self.b.op(Opcode::CastIntToPtr, &[r]),
-                    _ => r,
+                let opc = match (have, want) {
+                    (Kind::Ref, Kind::Int) => Opcode::CastPtrToInt,
+                    (Kind::Int, Kind::Ref) => Opcode::CastIntToPtr,
+                    _ => return r,
+                };
+                if let Some(&c) = self.casts.get(&(r, want)) {
+                    return c;
                 }
+                let c = self.b.op(opc, &[r]);
+                self.casts.insert((r, want), c);
+                c
             }
         }
     }
@@ -131,6 +140,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
     let mut l = L {
         b: TraceBuilder::new(),
         map: Vec::with_capacity(rt.ops.len()),
+        casts: HashMap::new(),
         rt,
     };
     let mut inputs = Vec::new();
@@ -202,6 +212,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 let v = l.val(*v, vk);
                 l.b.store(base, *off as i64, v, mem(*size, vk))
             }
+            ROp::Nop => l.b.const_int(0),
             ROp::Call(d, args) => {
                 let kinds: Vec<Kind> = d.arg_kinds.iter().map(|k| kind(*k)).collect();
                 let a: Vec<OpRef> = args

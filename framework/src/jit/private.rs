@@ -768,7 +768,7 @@ macro_rules! calls {
             cw: &mut Codewriter, pure: bool, $($s: Sym<$a>,)* f: F
         ) -> Sym<R> {
             let _ = f;
-            let effect = if pure { Effect::Elidable } else { Effect::Residual };
+            let effect = if pure { Effect::Elidable } else { Effect::ReadOnly };
             emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), &[$($s.reg),*], &[$($a::KIND),*],
                 effect, std::any::type_name::<F>())
         }

@@ -47,6 +47,9 @@ pub enum ROp {
     Load(Val, i32, MemSize, Kind),
     /// Store `src` to `base + offset`.
     Store(Val, i32, MemSize, Val),
+    /// A removed op (a store that a later store to the same place overwrote before anything
+    /// could observe it); lowering skips it.
+    Nop,
     /// Residual call.
     Call(Rc<CallDesc>, Vec<Val>),
     /// Guard with its snapshot index.
@@ -181,6 +184,7 @@ impl fmt::Display for RTrace {
                 ROp::Un(o, a) => writeln!(f, "{lhs}{} {a}", format!("{o:?}").to_lowercase())?,
                 ROp::Load(b, off, s, _) => writeln!(f, "{lhs}load_{s:?} {b}, {off}")?,
                 ROp::Store(b, off, s, v) => writeln!(f, "store_{s:?} {b}, {off}, {v}")?,
+                ROp::Nop => writeln!(f, "nop")?,
                 ROp::Call(d, args) => {
                     let pure = if d.effect == Effect::Elidable {
                         "_pure"
@@ -242,6 +246,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                     unsafe { s.store(addr as usize, get(&vals, v)) };
                     0
                 }
+                ROp::Nop => 0,
                 ROp::Call(d, args) => {
                     let words: Vec<u64> = args.iter().map(|a| get(&vals, a)).collect();
                     // SAFETY: the trampoline matches the recorded argument kinds.

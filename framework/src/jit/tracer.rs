@@ -15,7 +15,7 @@
 //! which the blackhole finishes the opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
-use super::jitcode::{BinOp, MemSize};
+use super::jitcode::{BinOp, MemSize, UnOp};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
 use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
 use super::word::Kind;
@@ -61,6 +61,20 @@ pub struct Tracer<'a> {
     heap: HashMap<(Val, i32, MemSize), (Val, u64)>,
     /// Pure ops already recorded: (op, args) -> result.
     cse: HashMap<(BinOp, Val, Val), Val>,
+    /// Unary ops already recorded: (op, arg) -> result.
+    cse_un: HashMap<(UnOp, Val), Val>,
+    /// Linear forms: op number -> `(root, c)` where the op's value is `root + c` (wrapping).
+    /// Roots are never themselves `x + constant`, so two values with the same root differ by
+    /// a known constant (see [`Tracer::linear`]).
+    lin: HashMap<u32, (Val, i64)>,
+    /// Stores nothing has observed yet: place -> (op number, alias class). A second store to
+    /// the same place turns the first into `Nop`. Guards, calls and exits observe every
+    /// store; a load observes the stores it may alias.
+    unobserved: HashMap<(Val, i32, MemSize), (u32, u64)>,
+    /// Bounds already checked: `(root, n)` -> `[lo, hi]` such that `root + c <u n` held at a
+    /// guard for `c = lo` and `c = hi`, hence for every `c` in between (see
+    /// [`Tracer::bounds_known`]).
+    bounds: HashMap<(Val, u64), (i64, i64)>,
     /// Values already guarded, with the guarded condition.
     guarded: HashMap<Val, GuardKind>,
     set: &'a CodeSet,
@@ -95,6 +109,10 @@ impl<'a> Tracer<'a> {
         Tracer {
             heap: HashMap::new(),
             cse: HashMap::new(),
+            cse_un: HashMap::new(),
+            lin: HashMap::new(),
+            unobserved: HashMap::new(),
+            bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
             frames: vec![TFrame {
@@ -139,6 +157,10 @@ impl<'a> Tracer<'a> {
         Tracer {
             heap: HashMap::new(),
             cse: HashMap::new(),
+            cse_un: HashMap::new(),
+            lin: HashMap::new(),
+            unobserved: HashMap::new(),
+            bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
             frames,
@@ -152,6 +174,156 @@ impl<'a> Tracer<'a> {
     fn record(&mut self, op: ROp) -> Val {
         self.trace.ops.push(op);
         Val::Op(self.trace.ops.len() as u32 - 1)
+    }
+
+    /// Records `op(a, b)` unless the same op on the same operands was recorded before.
+    fn bin(&mut self, op: BinOp, a: Val, b: Val) -> Val {
+        if let Some(v) = self.cse.get(&(op, a, b)) {
+            return *v;
+        }
+        let v = self.record(ROp::Bin(op, a, b));
+        self.cse.insert((op, a, b), v);
+        v
+    }
+
+    /// A value as `(root, c)` with value = root + c; `None` root for constants.
+    fn dec(&self, v: Val) -> (Option<Val>, i64) {
+        match v {
+            Val::Const(_, w) => (None, w as i64),
+            Val::Op(i) => match self.lin.get(&i) {
+                Some(&(r, c)) => (Some(r), c),
+                None => (Some(v), 0),
+            },
+        }
+    }
+
+    fn kind_of(&self, v: Val) -> Kind {
+        match v {
+            Val::Const(k, _) => k,
+            Val::Op(i) => self.trace.ops[i as usize].kind(),
+        }
+    }
+
+    /// The value `root + c`, recorded (once) as `int_add(root, c)`.
+    fn make_lin(&mut self, root: Val, c: i64) -> Val {
+        if c == 0 && self.kind_of(root) == Kind::Int {
+            return root;
+        }
+        let v = self.bin(BinOp::IntAdd, root, Val::Const(Kind::Int, c as u64));
+        if let Val::Op(i) = v {
+            self.lin.insert(i, (root, c));
+        }
+        v
+    }
+
+    /// Address arithmetic in canonical form: integer `+`, `-` and `* constant` are
+    /// reassociated so that constants collect in one trailing `int_add` (`(x + 1) + 2` is
+    /// recorded as `x + 3`, `(x + 1) * 32` as `x * 32 + 32`). Equal expressions then become
+    /// the same value (CSE, guard dedup), and loads and stores at `root + c` use `root` with
+    /// `c` folded into their offset, which lets the heap cache tell apart slots of one array.
+    /// `None`: not a linear op, record it normally.
+    fn linear(&mut self, op: BinOp, a: Val, b: Val) -> Option<Val> {
+        let (ra, ca) = self.dec(a);
+        let (rb, cb) = self.dec(b);
+        match op {
+            BinOp::IntAdd => {
+                let c = ca.wrapping_add(cb);
+                match (ra, rb) {
+                    (Some(r), None) | (None, Some(r)) => Some(self.make_lin(r, c)),
+                    (Some(x), Some(y)) => {
+                        let key = |v: Val| match v {
+                            Val::Op(i) => (1, i as u64),
+                            Val::Const(_, w) => (0, w),
+                        };
+                        let (x, y) = if key(x) <= key(y) { (x, y) } else { (y, x) };
+                        let atom = self.bin(BinOp::IntAdd, x, y);
+                        Some(self.make_lin(atom, c))
+                    }
+                    (None, None) => None,
+                }
+            }
+            BinOp::IntSub => {
+                let c = ca.wrapping_sub(cb);
+                match (ra, rb) {
+                    (Some(r), None) => Some(self.make_lin(r, c)),
+                    (Some(x), Some(y)) if x == y => Some(Val::Const(Kind::Int, c as u64)),
+                    (Some(x), Some(y)) => {
+                        let atom = self.bin(BinOp::IntSub, x, y);
+                        Some(self.make_lin(atom, c))
+                    }
+                    _ => None,
+                }
+            }
+            BinOp::IntMul => {
+                let (r, c, k) = match (ra, rb) {
+                    (Some(r), None) => (r, ca, cb),
+                    (None, Some(r)) => (r, cb, ca),
+                    _ => return None,
+                };
+                if k == 0 {
+                    return Some(Val::Const(Kind::Int, 0));
+                }
+                let atom = self.bin(BinOp::IntMul, r, Val::Const(Kind::Int, k as u64));
+                Some(self.make_lin(atom, c.wrapping_mul(k)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The base and offset a load or store records: `root` and `offset + c` when the base is
+    /// `root + c` (and the sum fits an `i32`).
+    fn address(&self, base: Val, offset: i32) -> (Val, i32) {
+        if let (Some(r), c) = self.dec(base) {
+            if let Ok(o) = i32::try_from(c.wrapping_add(offset as i64)) {
+                if c != 0 && i32::try_from(c).is_ok() {
+                    return (r, o);
+                }
+            }
+        }
+        (base, offset)
+    }
+
+    /// Whether `v` is a bounds check `root + c <u n` (constant `n`) implied by earlier
+    /// checks on the same root and bound; if not, records that the guard about to be emitted
+    /// checks it. Two passing checks at `c1 <= c2` imply every `c` between them: both
+    /// `root + c1` and `root + c2` lie in `[0, n)`, and as `n + (c2 - c1)` cannot wrap, the
+    /// values in between do too.
+    fn bounds_known(&mut self, v: Val) -> bool {
+        const SMALL: u64 = 1 << 40;
+        let Val::Op(i) = v else { return false };
+        let ROp::Bin(BinOp::UintLt, a, Val::Const(_, n)) = self.trace.ops[i as usize] else {
+            return false;
+        };
+        let (Some(r), c) = self.dec(a) else {
+            return false;
+        };
+        if n >= SMALL || c.unsigned_abs() >= SMALL {
+            return false;
+        }
+        match self.bounds.get_mut(&(r, n)) {
+            Some((lo, hi)) if *lo <= c && c <= *hi => true,
+            Some((lo, hi)) => {
+                *lo = (*lo).min(c);
+                *hi = (*hi).max(c);
+                false
+            }
+            None => {
+                self.bounds.insert((r, n), (c, c));
+                false
+            }
+        }
+    }
+
+    /// A load from `(base, offset, size)` of alias class `cls` reads memory: every
+    /// unobserved store it may alias becomes observed (kept).
+    fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
+        let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
+        self.unobserved.retain(|k, v| {
+            let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
+            let disjoint_same_base = k.0 == base && (khi <= lo || hi <= klo);
+            let other_class = cls != 0 && v.1 != 0 && cls != v.1;
+            disjoint_same_base || other_class
+        });
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -187,6 +359,7 @@ impl<'a> Tracer<'a> {
             return; // the same condition was checked earlier in this trace
         }
         self.guarded.insert(v, kind);
+        self.unobserved.clear();
         let snap = self.snapshot();
         self.trace.snapshots.push(snap);
         let s = self.trace.snapshots.len() as u32 - 1;
@@ -237,13 +410,9 @@ impl<'a> Tracer<'a> {
                     let c = op.eval(ca, cb);
                     let v = match (va, vb) {
                         (Val::Const(..), Val::Const(..)) => Val::Const(op.result_kind(), c),
-                        _ => match self.cse.get(&(*op, va, vb)) {
-                            Some(v) => *v,
-                            None => {
-                                let v = self.record(ROp::Bin(*op, va, vb));
-                                self.cse.insert((*op, va, vb), v);
-                                v
-                            }
+                        _ => match self.linear(*op, va, vb) {
+                            Some(v) => v,
+                            None => self.bin(*op, va, vb),
                         },
                     };
                     reg!(dst) = (c, v);
@@ -251,9 +420,17 @@ impl<'a> Tracer<'a> {
                 Insn::Un { op, dst, a } => {
                     let (ca, va) = f.regs[*a as usize];
                     let c = op.eval(ca);
+                    let op = *op;
                     let v = match va {
                         Val::Const(..) => Val::Const(op.result_kind(), c),
-                        _ => self.record(ROp::Un(*op, va)),
+                        _ => match self.cse_un.get(&(op, va)) {
+                            Some(v) => *v,
+                            None => {
+                                let v = self.record(ROp::Un(op, va));
+                                self.cse_un.insert((op, va), v);
+                                v
+                            }
+                        },
                     };
                     reg!(dst) = (c, v);
                 }
@@ -270,17 +447,21 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the jitcode mirrors the interpreter's own load with the same values.
                     let c = unsafe { size.load(addr as usize) };
                     let kind = code.reg_kinds[*dst as usize];
+                    let (size, cls) = (*size, *class);
                     let v = match vb {
                         Val::Const(..) if *immutable => Val::Const(kind, c),
-                        _ => match self.heap.get(&(vb, *offset, *size)) {
-                            Some(v) => v.0,
-                            None => {
-                                let cls = *class;
-                                let v = self.record(ROp::Load(vb, *offset, *size, kind));
-                                self.heap.insert((vb, *offset, *size), (v, cls));
-                                v
+                        _ => {
+                            let (vb, offset) = self.address(vb, *offset);
+                            match self.heap.get(&(vb, offset, size)) {
+                                Some(v) => v.0,
+                                None => {
+                                    self.observe_load(vb, offset, size, cls);
+                                    let v = self.record(ROp::Load(vb, offset, size, kind));
+                                    self.heap.insert((vb, offset, size), (v, cls));
+                                    v
+                                }
                             }
-                        },
+                        }
                     };
                     reg!(dst) = (c, v);
                 }
@@ -297,7 +478,17 @@ impl<'a> Tracer<'a> {
                     let addr = cb.wrapping_add(*offset as i64 as u64);
                     // SAFETY: the interpreter performs this very store.
                     unsafe { size.store(addr as usize, cs) };
-                    self.record(ROp::Store(vb, *offset, *size, vs));
+                    let (vb, offset) = self.address(vb, *offset);
+                    if let Some((j, _)) = self.unobserved.remove(&(vb, offset, *size)) {
+                        // overwritten before anything could read it
+                        self.trace.ops[j as usize] = ROp::Nop;
+                    }
+                    let Val::Op(n) = self.record(ROp::Store(vb, offset, *size, vs)) else {
+                        unreachable!("record returns an op")
+                    };
+                    // the new store may partly overlap an unobserved one at another place:
+                    // that one stays (only an exact match is replaced)
+                    self.unobserved.insert((vb, offset, *size), (n, cls));
                     // Type-based aliasing: safe Rust never writes a location through a place
                     // of another type, so only cached values of the same access size may be
                     // this location.
@@ -310,8 +501,16 @@ impl<'a> Tracer<'a> {
                     let ops = &self.trace.ops;
                     // A store of a known class only disturbs entries of the same class and
                     // entries of unknown class; a store of unknown class disturbs every
-                    // entry of the same size and kind.
+                    // entry of the same size and kind. Entries at the same base whose bytes do
+                    // not overlap the stored ones are untouched.
+                    let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
                     self.heap.retain(|k, v| {
+                        if k.0 == vb {
+                            let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
+                            if khi <= lo || hi <= klo {
+                                return true;
+                            }
+                        }
                         let same_type = k.2 == size && kind_of(&v.0, ops) == skind;
                         if cls != 0 && v.1 != 0 {
                             v.1 != cls
@@ -319,7 +518,7 @@ impl<'a> Tracer<'a> {
                             !same_type
                         }
                     });
-                    self.heap.insert((vb, *offset, size), (vs, cls));
+                    self.heap.insert((vb, offset, size), (vs, cls));
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
@@ -330,7 +529,8 @@ impl<'a> Tracer<'a> {
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
                     } else {
-                        if desc.effect != Effect::Elidable {
+                        self.unobserved.clear();
+                        if desc.effect == Effect::Residual {
                             // A residual call may write any memory.
                             self.heap.clear();
                         }
@@ -367,7 +567,8 @@ impl<'a> Tracer<'a> {
                 Insn::Branch { cond, target } => {
                     let (c, v) = f.regs[*cond as usize];
                     let target = *target;
-                    if !matches!(v, Val::Const(..)) {
+                    let known = matches!(v, Val::Const(..)) || (c != 0 && self.bounds_known(v));
+                    if !known {
                         let kind = if c != 0 {
                             GuardKind::True
                         } else {
@@ -439,6 +640,10 @@ impl<'a> Tracer<'a> {
                     let state: Vec<u64> =
                         merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
                     let closes = self.start_key.as_deref() == Some(&key[..]);
+                    if closes || has_code(&key) {
+                        // the trace ends here: whatever runs next reads memory
+                        self.unobserved.clear();
+                    }
                     if closes {
                         let args = merge
                             .vars

@@ -8,9 +8,12 @@
 //! remaps guard snapshots (sharing frames as the input did) and, in debug builds, runs the
 //! verifier after every pass.
 //!
-//! Passes: [`fold`] (constant folding and algebraic identities). The larger optimizer
+//! Passes: [`fold`] (constant folding and algebraic identities), [`dce`] (removes unused
+//! pure ops and loads; it needs the whole trace, which it sees in [`Pass::prepare`]). The
+//! larger optimizer
 //! (CSE, int bounds, virtuals, heap caching, unrolling) is a later issue and plugs in here.
 
+pub mod dce;
 pub mod fold;
 
 use crate::ir::{
@@ -21,10 +24,10 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// The pipeline used when `enable_opts` is `all` (and by default).
-pub const DEFAULT_PIPELINE: &str = "fold";
+pub const DEFAULT_PIPELINE: &str = "fold:dce";
 
 /// Every known pass name.
-pub const PASS_NAMES: &[&str] = &["fold"];
+pub const PASS_NAMES: &[&str] = &["fold", "dce"];
 
 /// An op on its way through a pass: operands already refer to the output trace.
 #[derive(Clone, Debug)]
@@ -46,7 +49,8 @@ pub enum Action {
     Emit,
     /// Do not emit; uses of the op's result become uses of this value.
     Replace(OpRef),
-    /// Do not emit (only for ops whose result is void).
+    /// Do not emit (for ops whose result is void or unused: a later use is an error,
+    /// [`OptError::RemovedValue`]).
     Remove,
 }
 
@@ -88,6 +92,9 @@ pub trait Pass {
     fn name(&self) -> &'static str;
     /// Look at (and possibly rewrite) one op.
     fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action;
+    /// Called with the whole input trace before the first [`Pass::feed`] (for passes that
+    /// need a backward analysis, like [`dce`]). Ops are then fed in order, inputs excluded.
+    fn prepare(&mut self, _t: &Trace) {}
 }
 
 /// Why optimization failed.
@@ -108,7 +115,7 @@ pub enum OptError {
     RemovedValue {
         /// The pass.
         pass: String,
-        /// The op position in that pass's input.
+        /// The position (in that pass's input) of the op that uses the removed value.
         pos: usize,
     },
 }
@@ -134,7 +141,7 @@ impl fmt::Display for OptError {
                 )
             }
             OptError::RemovedValue { pass, pos } => {
-                write!(f, "pass '{pass}' removed op {pos} whose result is used")
+                write!(f, "pass '{pass}' removed a value that op {pos} uses")
             }
         }
     }
@@ -166,6 +173,7 @@ pub fn parse_pipeline(spec: &str) -> Result<Vec<&'static str>, OptError> {
 fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
     match name {
         "fold" => Ok(Box::new(fold::Fold::default())),
+        "dce" => Ok(Box::new(dce::Dce::default())),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
 }
@@ -199,6 +207,7 @@ pub fn run_passes(t: &Trace, passes: &mut [Box<dyn Pass>]) -> Result<Trace, OptE
 
 /// Run one pass over a trace.
 pub fn run_pass(t: &Trace, pass: &mut dyn Pass) -> Result<Trace, OptError> {
+    pass.prepare(t);
     let mut b = TraceBuilder::new();
     // old op position -> new operand (None = removed void op)
     let mut map: Vec<Option<OpRef>> = Vec::with_capacity(t.len());
@@ -215,14 +224,22 @@ pub fn run_pass(t: &Trace, pass: &mut dyn Pass) -> Result<Trace, OptError> {
             map.push(Some(b.input(op.kind())));
             continue;
         }
+        // An argument removed earlier is an error unless the pass removes this op too
+        // (`dce` drops chains of dead ops); until then a zero constant stands in for it.
         let mut args = Vec::with_capacity(op.num_args());
+        let mut removed_arg = false;
         for &a in t.args(i) {
-            args.push(
-                remap(&mut b, &map, a).ok_or_else(|| OptError::RemovedValue {
-                    pass: pass.name().into(),
-                    pos: i,
-                })?,
-            );
+            args.push(match remap(&mut b, &map, a) {
+                Some(r) => r,
+                None => {
+                    removed_arg = true;
+                    b.constant(match t.kind(a) {
+                        Kind::Float => Value::Float(0.0),
+                        Kind::Ref => Value::Ref(0),
+                        _ => Value::Int(0),
+                    })
+                }
+            });
         }
         let snapshot = match op.snapshot() {
             Some(s) => {
@@ -259,6 +276,12 @@ pub fn run_pass(t: &Trace, pass: &mut dyn Pass) -> Result<Trace, OptError> {
             snapshot,
         };
         let action = pass.feed(&mut Ctx { b: &mut b }, &mut pending);
+        if removed_arg && action != Action::Remove {
+            return Err(OptError::RemovedValue {
+                pass: pass.name().into(),
+                pos: i,
+            });
+        }
         match action {
             Action::Emit => {
                 let d = pending.descr.map(|d| b.descr(d));
@@ -296,7 +319,7 @@ mod tests {
     #[test]
     fn pipeline_strings() {
         assert_eq!(parse_pipeline("fold").unwrap(), vec!["fold"]);
-        assert_eq!(parse_pipeline("all").unwrap(), vec!["fold"]);
+        assert_eq!(parse_pipeline("all").unwrap(), vec!["fold", "dce"]);
         assert!(parse_pipeline("none").unwrap().is_empty());
         assert!(parse_pipeline("").unwrap().is_empty());
         let e = parse_pipeline("fold:virtualize").unwrap_err();

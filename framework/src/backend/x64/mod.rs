@@ -139,6 +139,9 @@ struct PendingExit {
     pos: usize,
     exit: ExitId,
     patch_site: AssemblyOffset,
+    /// A snapshot value known at this exit without a register: the result of a compare
+    /// fused into the guard (0 when a `guard_true` fails, 1 when a `guard_false` fails).
+    known: Option<(OpRef, u64)>,
 }
 
 /// The x86-64 backend: code generator plus registry of compiled traces and exits.
@@ -634,11 +637,10 @@ impl Gen<'_> {
             && p + 1 < t.len()
             && matches!(t.op(p + 1).opcode, Opcode::GuardTrue | Opcode::GuardFalse)
             && t.args(p + 1) == [OpRef::op(p)]
-            && self.ends[p] == p + 1
-            && !t
-                .op(p + 1)
-                .snapshot()
-                .is_some_and(|s| t.exit_refs(s).contains(&OpRef::op(p)));
+            && self.ends[p] == p + 1;
+        // The guard's snapshot may list the compare's result (the interpreter resumes on the
+        // branch that reads it): its exit stub then stores the value the result must have
+        // when the guard fails, so the result needs no register.
         if fusable {
             self.fused = Some(cc);
             return;
@@ -718,6 +720,7 @@ impl Gen<'_> {
             pos,
             exit,
             patch_site: AssemblyOffset(0),
+            known: None,
         });
         (label, exit)
     }
@@ -944,10 +947,13 @@ impl Gen<'_> {
                 x64!(ops ; xorps xmm15, xmm15 ; cvtsi2sd xmm15, r11);
                 self.store_xmm(dst, XMM15);
             }
-            O::CastPtrToInt | O::CastIntToPtr | O::SameAsI | O::SameAsR => {
-                self.load_gpr(R11, self.arg(p, 0));
-                self.store_gpr(dst, R11);
-            }
+            O::CastPtrToInt | O::CastIntToPtr | O::SameAsI | O::SameAsR => match dst {
+                Loc::Gpr(d) => self.load_gpr(d, self.arg(p, 0)),
+                _ => {
+                    self.load_gpr(R11, self.arg(p, 0));
+                    self.store_gpr(dst, R11);
+                }
+            },
             O::SameAsF => {
                 self.load_xmm(XMM15, self.arg(p, 0));
                 self.store_xmm(dst, XMM15);
@@ -975,16 +981,28 @@ impl Gen<'_> {
                         x64!(ops ; jno =>label);
                     }
                     O::GuardValue => {
-                        self.load_gpr(R11, self.arg(p, 0));
-                        self.load_gpr(R10, self.arg(p, 1));
-                        let ops = &mut *self.ops;
-                        x64!(ops ; cmp r11, r10 ; jne =>label);
+                        let a = self.int_operand_in(self.arg(p, 0), R11);
+                        match self.const_arg(p, 1).and_then(|v| i32::try_from(v).ok()) {
+                            Some(i) => {
+                                let ops = &mut *self.ops;
+                                x64!(ops ; cmp Rq(a), i ; jne =>label);
+                            }
+                            None => {
+                                self.load_gpr(R10, self.arg(p, 1));
+                                let ops = &mut *self.ops;
+                                x64!(ops ; cmp Rq(a), r10 ; jne =>label);
+                            }
+                        }
                     }
                     _ => {
                         let fails_if_zero = matches!(opc, O::GuardTrue | O::GuardNonnull);
                         match self.fused.take() {
                             // the preceding compare left its condition in the flags
                             Some(cc) => {
+                                let cmp = t.args(p)[0];
+                                if let Some(e) = self.exits.last_mut() {
+                                    e.known = Some((cmp, u64::from(!fails_if_zero)));
+                                }
                                 self.jcc(if fails_if_zero { cc.negate() } else { cc }, label)
                             }
                             None => {
@@ -1001,42 +1019,51 @@ impl Gen<'_> {
                 let m = t
                     .mem_descr(p)
                     .ok_or_else(|| CompileError::Unsupported("load without descr".into()))?;
-                let off = self.address(p, flags.contains(OpFlags::INDEXED), m.scale)?;
+                let (b, off) = self.address(p, flags.contains(OpFlags::INDEXED), m.scale)?;
                 let ops = &mut *self.ops;
                 use crate::ir::MemType as M;
+                let r = match dst {
+                    Loc::Gpr(d) => d,
+                    _ => R11,
+                };
                 match m.ty {
                     M::F64 => {
-                        x64!(ops ; movsd xmm15, QWORD [r11 + off]);
-                        self.store_xmm(dst, XMM15);
+                        match dst {
+                            Loc::Xmm(x) => x64!(ops ; movsd Rx(x), QWORD [Rq(b) + off]),
+                            _ => {
+                                x64!(ops ; movsd xmm15, QWORD [Rq(b) + off]);
+                                self.store_xmm(dst, XMM15);
+                            }
+                        }
                         return Ok(());
                     }
                     M::Int {
                         size: 1,
                         signed: true,
-                    } => x64!(ops ; movsx r11, BYTE [r11 + off]),
+                    } => x64!(ops ; movsx Rq(r), BYTE [Rq(b) + off]),
                     M::Int {
                         size: 1,
                         signed: false,
-                    } => x64!(ops ; movzx r11, BYTE [r11 + off]),
+                    } => x64!(ops ; movzx Rq(r), BYTE [Rq(b) + off]),
                     M::Int {
                         size: 2,
                         signed: true,
-                    } => x64!(ops ; movsx r11, WORD [r11 + off]),
+                    } => x64!(ops ; movsx Rq(r), WORD [Rq(b) + off]),
                     M::Int {
                         size: 2,
                         signed: false,
-                    } => x64!(ops ; movzx r11, WORD [r11 + off]),
+                    } => x64!(ops ; movzx Rq(r), WORD [Rq(b) + off]),
                     M::Int {
                         size: 4,
                         signed: true,
-                    } => x64!(ops ; movsxd r11, DWORD [r11 + off]),
+                    } => x64!(ops ; movsxd Rq(r), DWORD [Rq(b) + off]),
                     M::Int {
                         size: 4,
                         signed: false,
-                    } => x64!(ops ; mov r11d, DWORD [r11 + off]),
-                    _ => x64!(ops ; mov r11, QWORD [r11 + off]),
+                    } => x64!(ops ; mov Rd(r), DWORD [Rq(b) + off]),
+                    _ => x64!(ops ; mov Rq(r), QWORD [Rq(b) + off]),
                 }
-                self.store_gpr(dst, R11);
+                self.store_gpr(dst, r);
             }
             O::StoreI | O::StoreF | O::StoreR | O::StoreIdxI | O::StoreIdxF | O::StoreIdxR => {
                 let m = t
@@ -1046,19 +1073,36 @@ impl Gen<'_> {
                 let vk = if indexed { 3 } else { 2 };
                 let value = self.arg(p, vk);
                 use crate::ir::MemType as M;
-                if m.ty == M::F64 {
-                    self.load_xmm(XMM15, value);
-                } else {
-                    self.load_gpr(RAX, value);
-                }
-                let off = self.address(p, indexed, m.scale)?;
+                // the value: an immediate, its own register, or rax/xmm15 after loading it
+                let imm = match value {
+                    Src::Bits(v) if m.ty != M::F64 => i32::try_from(v as i64).ok(),
+                    _ => None,
+                };
+                let vr = match (m.ty, value) {
+                    (M::F64, Src::Loc(Loc::Xmm(x))) => x,
+                    (M::F64, _) => {
+                        self.load_xmm(XMM15, value);
+                        XMM15
+                    }
+                    _ if imm.is_some() => RAX,
+                    (_, Src::Loc(Loc::Gpr(g))) => g,
+                    _ => {
+                        self.load_gpr(RAX, value);
+                        RAX
+                    }
+                };
+                let (b, off) = self.address(p, indexed, m.scale)?;
                 let ops = &mut *self.ops;
-                match m.ty.size() {
-                    _ if m.ty == M::F64 => x64!(ops ; movsd QWORD [r11 + off], xmm15),
-                    1 => x64!(ops ; mov BYTE [r11 + off], al),
-                    2 => x64!(ops ; mov WORD [r11 + off], ax),
-                    4 => x64!(ops ; mov DWORD [r11 + off], eax),
-                    _ => x64!(ops ; mov QWORD [r11 + off], rax),
+                match (m.ty.size(), imm) {
+                    _ if m.ty == M::F64 => x64!(ops ; movsd QWORD [Rq(b) + off], Rx(vr)),
+                    (1, Some(i)) => x64!(ops ; mov BYTE [Rq(b) + off], i as i8),
+                    (2, Some(i)) => x64!(ops ; mov WORD [Rq(b) + off], i as i16),
+                    (4, Some(i)) => x64!(ops ; mov DWORD [Rq(b) + off], i),
+                    (_, Some(i)) => x64!(ops ; mov QWORD [Rq(b) + off], i),
+                    (1, None) => x64!(ops ; mov BYTE [Rq(b) + off], Rb(vr)),
+                    (2, None) => x64!(ops ; mov WORD [Rq(b) + off], Rw(vr)),
+                    (4, None) => x64!(ops ; mov DWORD [Rq(b) + off], Rd(vr)),
+                    (_, None) => x64!(ops ; mov QWORD [Rq(b) + off], Rq(vr)),
                 }
             }
             O::CallI
@@ -1100,7 +1144,7 @@ impl Gen<'_> {
                 }
                 let args: Vec<OpRef> = t.args(p).to_vec();
                 self.max_words = self.max_words.max(args.len());
-                self.store_exit_values(&args);
+                self.store_exit_values(&args, None);
                 let epi = self.epilogue;
                 let ops = &mut *self.ops;
                 x64!(ops ; mov eax, exit.0 as i32 ; jmp =>epi);
@@ -1110,8 +1154,9 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// Put `base + index * scale` in r11 and return the constant displacement.
-    fn address(&mut self, p: usize, indexed: bool, scale: u32) -> Result<i32, CompileError> {
+    /// A register holding `base + index * scale` (the base's own register when there is no
+    /// dynamic index, else r11) and the constant displacement. Uses r10 and r11 only.
+    fn address(&mut self, p: usize, indexed: bool, scale: u32) -> Result<(u8, i32), CompileError> {
         let ofs_k = if indexed { 2 } else { 1 };
         let mut off = self
             .const_arg(p, ofs_k)
@@ -1128,6 +1173,9 @@ impl Gen<'_> {
         }
         let off32 = i32::try_from(off);
         let dynamic_index = indexed && self.const_arg(p, 1).is_none();
+        if let (false, Ok(o), Src::Loc(Loc::Gpr(b))) = (dynamic_index, off32, self.arg(p, 0)) {
+            return Ok((b, o));
+        }
         self.load_gpr(R11, self.arg(p, 0));
         let ops = &mut *self.ops;
         if dynamic_index {
@@ -1144,11 +1192,11 @@ impl Gen<'_> {
             }
         }
         match off32 {
-            Ok(o) => Ok(o),
+            Ok(o) => Ok((R11, o)),
             Err(_) => {
                 // displacement does not fit: add it to the base
                 x64!(ops ; mov r10, QWORD off ; add r11, r10);
-                Ok(0)
+                Ok((R11, 0))
             }
         }
     }
@@ -1331,14 +1379,17 @@ impl Gen<'_> {
     }
 
     /// Store operands into frame-buffer slots 0.. (r11 = frame buffer).
-    fn store_exit_values(&mut self, refs: &[OpRef]) {
+    fn store_exit_values(&mut self, refs: &[OpRef], known: Option<(OpRef, u64)>) {
         {
             let ops = &mut *self.ops;
             x64!(ops ; mov r11, QWORD [rbp + FBUF_OFF]);
         }
         for (k, &r) in refs.iter().enumerate() {
             let off = 8 * k as i32;
-            let s = self.src(r);
+            let s = match known {
+                Some((kr, v)) if kr == r => Src::Bits(v),
+                _ => self.src(r),
+            };
             match s {
                 Src::Loc(Loc::Gpr(g)) => {
                     let ops = &mut *self.ops;
@@ -1373,7 +1424,8 @@ impl Gen<'_> {
             }
             let refs = t.exit_refs(s);
             self.max_words = self.max_words.max(refs.len());
-            self.store_exit_values(&refs);
+            let known = self.exits[k].known;
+            self.store_exit_values(&refs, known);
             let ops = &mut *self.ops;
             x64!(ops ; mov eax, exit.0 as i32);
             let site = ops.offset();

@@ -9,7 +9,9 @@
 //! which turns most of the jump's moves into no-ops. Values whose
 //! interval strictly contains a call get a callee-saved register (ints) or a spill slot
 //! (floats: SysV has no callee-saved XMM registers), so calls need no save/restore code.
-//! When registers run out, the active interval ending last is moved to a spill slot.
+//! When registers run out, the value whose next use as an operand is farthest away is moved
+//! to a spill slot (values that only snapshots still need go first: exit stubs read spill
+//! slots as easily as registers); that may be the new value itself.
 
 use crate::ir::{Kind, OpFlags, Opcode, Trace};
 
@@ -97,6 +99,22 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
         }
     }
     let hint_of = |v: usize| hints.iter().find(|&&(x, _)| x == v).map(|&(_, l)| l);
+    // positions where each value is an operand (snapshot uses excluded), ascending
+    let mut uses: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for p in 0..n {
+        for &a in t.args(p) {
+            if let Some(i) = a.as_op() {
+                if i < n && uses[i].last() != Some(&p) {
+                    uses[i].push(p);
+                }
+            }
+        }
+    }
+    let next_use = |v: usize, p: usize| -> usize {
+        let u = &uses[v];
+        let k = u.partition_point(|&x| x <= p);
+        u.get(k).copied().unwrap_or(usize::MAX)
+    };
     // active intervals: (end, value)
     let mut active: Vec<(usize, usize)> = Vec::new();
     // occupied intervals per spill slot: a value spilled late (as a victim) needs its slot
@@ -136,14 +154,15 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
         let mut chosen =
             hinted.or_else(|| candidates.iter().copied().find(|c| !in_use.contains(c)));
         if chosen.is_none() && !candidates.is_empty() {
-            // spill the active interval (in a candidate register) that ends last, if it ends after us
+            // spill the active value (in a candidate register) used next farthest away, unless
+            // the new value's own next use is farther still
             let victim = active
                 .iter()
                 .filter(|&&(ve, v)| ve > p && candidates.contains(&locs[v]))
-                .max_by_key(|&&(ve, _)| ve)
+                .max_by_key(|&&(ve, v)| (next_use(v, p), ve))
                 .copied();
             if let Some((ve, v)) = victim {
-                if ve > e {
+                if (next_use(v, p), ve) > (next_use(p, p), e) {
                     chosen = Some(locs[v]);
                     locs[v] = Loc::Stack(take_slot(&mut slots, v, ve)?);
                     active.retain(|&(_, x)| x != v);
