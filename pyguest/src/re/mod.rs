@@ -32,6 +32,9 @@ use std::rc::Rc;
 #[cfg(test)]
 mod tests;
 
+/// A non-ASCII subject (kept alive) and its code points.
+type WideEntry = (Root<StrObj>, Rc<Vec<u32>>);
+
 /// Cache key: pattern code points, flags, bytes pattern?
 type Key = (Vec<u32>, u32, bool);
 
@@ -51,10 +54,12 @@ struct Table {
 
 thread_local! {
     static TABLE: RefCell<Table> = RefCell::new(Table::default());
+    /// Interned attribute names used on every match (see [`attr`]).
+    static ATTRS: RefCell<Vec<Root<StrObj>>> = const { RefCell::new(Vec::new()) };
     /// `re.Match`, registered by `re.py` through `_pyre.init`.
     static MATCH_CLASS: RefCell<Option<Root<ClassObj>>> = const { RefCell::new(None) };
     /// The most recent non-ASCII str subject and its code points.
-    static WIDE: RefCell<Option<(Root<StrObj>, Rc<Vec<u32>>)>> = const { RefCell::new(None) };
+    static WIDE: RefCell<Option<WideEntry>> = const { RefCell::new(None) };
 }
 
 /// Compiles `pattern` (code points) with `flags` into a program.
@@ -352,17 +357,47 @@ fn py_match(a: Args) -> PyResult<Value> {
         base: metatracer::gc::GcCell::new(Value::NULL),
     });
     let lastindex = as_tuple(spans).unwrap().as_slice()[0];
-    for (name, v) in [
-        ("re", a.pos[5]),
-        ("string", string),
-        ("pos", new_int(pos as i64)),
-        ("endpos", new_int(endpos as i64)),
-        ("lastindex", lastindex),
-        ("_spans", spans),
-    ] {
-        ops::instance_set(inst, intern(name), v);
+    let vals = [
+        a.pos[5],
+        string,
+        new_int(pos as i64),
+        new_int(endpos as i64),
+        lastindex,
+        spans,
+    ];
+    for (i, v) in vals.into_iter().enumerate() {
+        ops::instance_set(inst, attr(i), v);
     }
     Ok(Value::obj(inst))
+}
+
+const ATTR_NAMES: [&str; 7] = [
+    "re",
+    "string",
+    "pos",
+    "endpos",
+    "lastindex",
+    "_spans",
+    "groupindex",
+];
+const A_RE: usize = 0;
+const A_STRING: usize = 1;
+const A_SPANS: usize = 5;
+const A_GROUPINDEX: usize = 6;
+
+/// The interned attribute name `ATTR_NAMES[i]` (interned once, held by `Root`s: hashing
+/// the name on every call showed up in profiles).
+fn attr(i: usize) -> Value {
+    ATTRS.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.is_empty() {
+            for n in ATTR_NAMES {
+                let v = intern(n);
+                a.push(Root::new(as_str(v).expect("interned name is a str")));
+            }
+        }
+        Value::obj(a[i].get())
+    })
 }
 
 /// A position argument clamped to `0..=n` like CPython's.
@@ -388,10 +423,10 @@ fn py_init(a: Args) -> PyResult<Value> {
 
 /// The span tuple, group count and subject of a `re.Match`.
 fn match_parts(m: Value) -> PyResult<(Gc<TupleObj>, usize, Value)> {
-    let spans = ops::getattr(m, intern("_spans"))?;
+    let spans = ops::getattr(m, attr(A_SPANS))?;
     let t = as_tuple(spans).ok_or_else(|| type_error("not a re.Match object"))?;
     let groups = (t.len() - 1) / 2 - 1;
-    let string = ops::getattr(m, intern("string"))?;
+    let string = ops::getattr(m, attr(A_STRING))?;
     Ok((t, groups, string))
 }
 
@@ -404,8 +439,8 @@ fn group_index(m: Value, g: Value, groups: usize) -> PyResult<usize> {
         return Err(index_error("no such group"));
     }
     if as_str(payload(g)).is_some() {
-        let re = ops::getattr(m, intern("re"))?;
-        let gi = ops::getattr(re, intern("groupindex"))?;
+        let re = ops::getattr(m, attr(A_RE))?;
+        let gi = ops::getattr(re, attr(A_GROUPINDEX))?;
         if let Some(d) = as_dict(gi) {
             if let Some(v) = d.get(g)? {
                 if let Some(i) = ops::int_of(v) {
