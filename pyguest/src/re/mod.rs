@@ -136,6 +136,9 @@ impl Subject {
     }
 
     fn slice(&self, a: usize, b: usize) -> Value {
+        // spans normally come from the matcher; clamp anyway (`_spans` is a plain attribute)
+        let b = b.min(self.len());
+        let a = a.min(b);
         match self {
             Subject::Narrow(s) => new_str(&s.s[a..b]),
             Subject::Wide(_, c) => new_string(
@@ -150,6 +153,8 @@ impl Subject {
 
     /// Appends `text[a..b]` to a string/bytes builder.
     fn push_to(&self, out: &mut Builder, a: usize, b: usize) {
+        let b = b.min(self.len());
+        let a = a.min(b);
         match (self, out) {
             (Subject::Narrow(s), Builder::Str(o)) => o.push_str(&s.s[a..b]),
             (Subject::Wide(_, c), Builder::Str(o)) => o.extend(
@@ -202,6 +207,17 @@ fn check_kind(prog_bytes: bool, subj: &Subject) -> PyResult<()> {
         return Err(type_error(
             "cannot use a string pattern on a bytes-like object",
         ));
+    }
+    Ok(())
+}
+
+/// Checks that a `_pyre` function got at least `n` positional arguments.
+fn need(a: &Args, n: usize, name: &str) -> PyResult<()> {
+    if a.pos.len() < n {
+        return Err(type_error(format!(
+            "{name}() takes at least {n} arguments ({} given)",
+            a.pos.len()
+        )));
     }
     Ok(())
 }
@@ -424,7 +440,9 @@ fn py_init(a: Args) -> PyResult<Value> {
 /// The span tuple, group count and subject of a `re.Match`.
 fn match_parts(m: Value) -> PyResult<(Gc<TupleObj>, usize, Value)> {
     let spans = ops::getattr(m, attr(A_SPANS))?;
-    let t = as_tuple(spans).ok_or_else(|| type_error("not a re.Match object"))?;
+    let t = as_tuple(spans)
+        .filter(|t| t.len() >= 3 && t.len() % 2 == 1)
+        .ok_or_else(|| type_error("not a re.Match object"))?;
     let groups = (t.len() - 1) / 2 - 1;
     let string = ops::getattr(m, attr(A_STRING))?;
     Ok((t, groups, string))
@@ -472,6 +490,7 @@ fn group_or(subj: &Subject, span: Option<(usize, usize)>, default: Value) -> Val
 
 /// `Match.group(*groups)`.
 fn m_group(a: Args) -> PyResult<Value> {
+    need(&a, 1, "group")?;
     let m = a.pos[0];
     let (t, groups, string) = match_parts(m)?;
     let subj = Subject::of(string)?;
@@ -494,6 +513,7 @@ fn m_group(a: Args) -> PyResult<Value> {
 
 /// `Match.groups(default=None)`.
 fn m_groups(a: Args) -> PyResult<Value> {
+    need(&a, 1, "groups")?;
     let m = a.pos[0];
     let (t, groups, string) = match_parts(m)?;
     let subj = Subject::of(string)?;
@@ -511,6 +531,7 @@ fn m_groups(a: Args) -> PyResult<Value> {
 }
 
 fn span_parts(a: &Args) -> PyResult<(isize, isize)> {
+    need(a, 1, "span")?;
     let m = a.pos[0];
     let (t, groups, _) = match_parts(m)?;
     let g = match a.pos.get(1) {
@@ -555,6 +576,7 @@ fn group_value(subj: &Subject, span: Option<(usize, usize)>) -> Value {
 
 /// `findall(id, string, pos, endpos)`.
 fn py_findall(a: Args) -> PyResult<Value> {
+    need(&a, 2, "findall")?;
     let id = a.pos[0];
     let prog = prog(id)?;
     let subj = Subject::of(a.pos[1])?;
@@ -593,6 +615,7 @@ fn py_findall(a: Args) -> PyResult<Value> {
 /// `sub(id, template, string, count)`: `template` is a list of literal pieces (str/bytes)
 /// and group numbers (int). Returns `(result, number_of_substitutions)`.
 fn py_sub(a: Args) -> PyResult<Value> {
+    need(&a, 3, "sub")?;
     let id = a.pos[0];
     let prog = prog(id)?;
     let tmpl = a.pos[1];
@@ -663,6 +686,7 @@ fn py_sub(a: Args) -> PyResult<Value> {
 
 /// `split(id, string, maxsplit)`.
 fn py_split(a: Args) -> PyResult<Value> {
+    need(&a, 2, "split")?;
     let id = a.pos[0];
     let prog = prog(id)?;
     let subj = Subject::of(a.pos[1])?;
