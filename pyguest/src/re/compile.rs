@@ -126,19 +126,38 @@ impl SetM {
     fn slow(&self, c: u32) -> bool {
         let mut hit = self.contains(c);
         if !hit && self.class.icase {
-            let (lo, up) = if self.class.ascii {
-                (ascii_lower(c), ascii_upper(c))
+            hit = if self.class.ascii {
+                let (lo, up) = (ascii_lower(c), ascii_upper(c));
+                (lo != c && self.contains(lo)) || (up != c && self.contains(up))
             } else {
-                (lower(c), upper(c))
-            };
-            hit = (lo != c && self.contains(lo)) || (up != c && self.contains(up));
-            if !hit && !self.class.ascii {
+                // any character of c's case class in the set (CPython lowercases the set's
+                // members and adds its "ignorecase fixes"; the classes here are the same
+                // equivalence: characters with equal `fold`)
                 let f = fold(c);
-                hit = f != c && f != lo && self.contains(f);
-            }
+                (f != c && self.contains(f))
+                    || case_class(f).iter().any(|&x| x != c && self.contains(x))
+            };
         }
         hit != self.class.negated
     }
+}
+
+/// All characters whose [`fold`] is `f` (other than `f` itself), for `f` with any.
+pub fn case_class(f: u32) -> &'static [u32] {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<u32, Vec<u32>>> =
+        std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        let mut m: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+        // every cased character is below U+1F000
+        for cp in 0..0x1F000u32 {
+            let f = fold(cp);
+            if f != cp {
+                m.entry(f).or_default().push(cp);
+            }
+        }
+        m
+    });
+    t.get(&f).map(|v| v.as_slice()).unwrap_or(&[])
 }
 
 pub fn ascii_lower(c: u32) -> u32 {
@@ -160,6 +179,10 @@ pub fn ascii_upper(c: u32) -> u32 {
 pub fn lower(c: u32) -> u32 {
     if c < 128 {
         return ascii_lower(c);
+    }
+    if c == 0x130 {
+        // LATIN CAPITAL LETTER I WITH DOT ABOVE: the simple mapping (the full one is "i\u{307}")
+        return 'i' as u32;
     }
     let Some(ch) = char::from_u32(c) else {
         return c;
@@ -306,7 +329,7 @@ impl Compiler {
                     let has_case = if *ascii {
                         ascii_lower(*c) != ascii_upper(*c)
                     } else {
-                        lower(*c) != *c || upper(*c) != *c
+                        f != *c || !case_class(f).is_empty()
                     };
                     if has_case {
                         Single::CharI(f, *ascii)

@@ -9,7 +9,7 @@
 //!
 //! Positions are unit indices into the subject (`text`), which is already cut at `endpos`.
 
-use super::compile::{ascii_lower, fold, Inst, Prog, Single};
+use super::compile::{ascii_lower, fold, lower, Inst, Prog, Single};
 use super::parser::is_word;
 
 /// A subject unit: a byte (bytes and ASCII str subjects) or a code point.
@@ -427,7 +427,8 @@ impl<'a, T: Unit> Matcher<'a, T> {
                                         && if ascii {
                                             ascii_lower(x) == ascii_lower(y)
                                         } else {
-                                            fold(x) == fold(y)
+                                            // CPython compares simple lowercase here
+                                            lower(x) == lower(y)
                                         })
                             });
                             if eq {

@@ -32,6 +32,9 @@ use std::rc::Rc;
 #[cfg(test)]
 mod tests;
 
+/// A non-ASCII subject (kept alive) and its code points.
+type WideEntry = (Root<StrObj>, Rc<Vec<u32>>);
+
 /// Cache key: pattern code points, flags, bytes pattern?
 type Key = (Vec<u32>, u32, bool);
 
@@ -51,10 +54,12 @@ struct Table {
 
 thread_local! {
     static TABLE: RefCell<Table> = RefCell::new(Table::default());
+    /// Interned attribute names used on every match (see [`attr`]).
+    static ATTRS: RefCell<Vec<Root<StrObj>>> = const { RefCell::new(Vec::new()) };
     /// `re.Match`, registered by `re.py` through `_pyre.init`.
     static MATCH_CLASS: RefCell<Option<Root<ClassObj>>> = const { RefCell::new(None) };
     /// The most recent non-ASCII str subject and its code points.
-    static WIDE: RefCell<Option<(Root<StrObj>, Rc<Vec<u32>>)>> = const { RefCell::new(None) };
+    static WIDE: RefCell<Option<WideEntry>> = const { RefCell::new(None) };
 }
 
 /// Compiles `pattern` (code points) with `flags` into a program.
@@ -131,6 +136,9 @@ impl Subject {
     }
 
     fn slice(&self, a: usize, b: usize) -> Value {
+        // spans normally come from the matcher; clamp anyway (`_spans` is a plain attribute)
+        let b = b.min(self.len());
+        let a = a.min(b);
         match self {
             Subject::Narrow(s) => new_str(&s.s[a..b]),
             Subject::Wide(_, c) => new_string(
@@ -145,6 +153,8 @@ impl Subject {
 
     /// Appends `text[a..b]` to a string/bytes builder.
     fn push_to(&self, out: &mut Builder, a: usize, b: usize) {
+        let b = b.min(self.len());
+        let a = a.min(b);
         match (self, out) {
             (Subject::Narrow(s), Builder::Str(o)) => o.push_str(&s.s[a..b]),
             (Subject::Wide(_, c), Builder::Str(o)) => o.extend(
@@ -197,6 +207,17 @@ fn check_kind(prog_bytes: bool, subj: &Subject) -> PyResult<()> {
         return Err(type_error(
             "cannot use a string pattern on a bytes-like object",
         ));
+    }
+    Ok(())
+}
+
+/// Checks that a `_pyre` function got at least `n` positional arguments.
+fn need(a: &Args, n: usize, name: &str) -> PyResult<()> {
+    if a.pos.len() < n {
+        return Err(type_error(format!(
+            "{name}() takes at least {n} arguments ({} given)",
+            a.pos.len()
+        )));
     }
     Ok(())
 }
@@ -352,17 +373,47 @@ fn py_match(a: Args) -> PyResult<Value> {
         base: metatracer::gc::GcCell::new(Value::NULL),
     });
     let lastindex = as_tuple(spans).unwrap().as_slice()[0];
-    for (name, v) in [
-        ("re", a.pos[5]),
-        ("string", string),
-        ("pos", new_int(pos as i64)),
-        ("endpos", new_int(endpos as i64)),
-        ("lastindex", lastindex),
-        ("_spans", spans),
-    ] {
-        ops::instance_set(inst, intern(name), v);
+    let vals = [
+        a.pos[5],
+        string,
+        new_int(pos as i64),
+        new_int(endpos as i64),
+        lastindex,
+        spans,
+    ];
+    for (i, v) in vals.into_iter().enumerate() {
+        ops::instance_set(inst, attr(i), v);
     }
     Ok(Value::obj(inst))
+}
+
+const ATTR_NAMES: [&str; 7] = [
+    "re",
+    "string",
+    "pos",
+    "endpos",
+    "lastindex",
+    "_spans",
+    "groupindex",
+];
+const A_RE: usize = 0;
+const A_STRING: usize = 1;
+const A_SPANS: usize = 5;
+const A_GROUPINDEX: usize = 6;
+
+/// The interned attribute name `ATTR_NAMES[i]` (interned once, held by `Root`s: hashing
+/// the name on every call showed up in profiles).
+fn attr(i: usize) -> Value {
+    ATTRS.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.is_empty() {
+            for n in ATTR_NAMES {
+                let v = intern(n);
+                a.push(Root::new(as_str(v).expect("interned name is a str")));
+            }
+        }
+        Value::obj(a[i].get())
+    })
 }
 
 /// A position argument clamped to `0..=n` like CPython's.
@@ -388,10 +439,12 @@ fn py_init(a: Args) -> PyResult<Value> {
 
 /// The span tuple, group count and subject of a `re.Match`.
 fn match_parts(m: Value) -> PyResult<(Gc<TupleObj>, usize, Value)> {
-    let spans = ops::getattr(m, intern("_spans"))?;
-    let t = as_tuple(spans).ok_or_else(|| type_error("not a re.Match object"))?;
+    let spans = ops::getattr(m, attr(A_SPANS))?;
+    let t = as_tuple(spans)
+        .filter(|t| t.len() >= 3 && t.len() % 2 == 1)
+        .ok_or_else(|| type_error("not a re.Match object"))?;
     let groups = (t.len() - 1) / 2 - 1;
-    let string = ops::getattr(m, intern("string"))?;
+    let string = ops::getattr(m, attr(A_STRING))?;
     Ok((t, groups, string))
 }
 
@@ -404,8 +457,8 @@ fn group_index(m: Value, g: Value, groups: usize) -> PyResult<usize> {
         return Err(index_error("no such group"));
     }
     if as_str(payload(g)).is_some() {
-        let re = ops::getattr(m, intern("re"))?;
-        let gi = ops::getattr(re, intern("groupindex"))?;
+        let re = ops::getattr(m, attr(A_RE))?;
+        let gi = ops::getattr(re, attr(A_GROUPINDEX))?;
         if let Some(d) = as_dict(gi) {
             if let Some(v) = d.get(g)? {
                 if let Some(i) = ops::int_of(v) {
@@ -437,6 +490,7 @@ fn group_or(subj: &Subject, span: Option<(usize, usize)>, default: Value) -> Val
 
 /// `Match.group(*groups)`.
 fn m_group(a: Args) -> PyResult<Value> {
+    need(&a, 1, "group")?;
     let m = a.pos[0];
     let (t, groups, string) = match_parts(m)?;
     let subj = Subject::of(string)?;
@@ -459,6 +513,7 @@ fn m_group(a: Args) -> PyResult<Value> {
 
 /// `Match.groups(default=None)`.
 fn m_groups(a: Args) -> PyResult<Value> {
+    need(&a, 1, "groups")?;
     let m = a.pos[0];
     let (t, groups, string) = match_parts(m)?;
     let subj = Subject::of(string)?;
@@ -476,6 +531,7 @@ fn m_groups(a: Args) -> PyResult<Value> {
 }
 
 fn span_parts(a: &Args) -> PyResult<(isize, isize)> {
+    need(a, 1, "span")?;
     let m = a.pos[0];
     let (t, groups, _) = match_parts(m)?;
     let g = match a.pos.get(1) {
@@ -520,6 +576,7 @@ fn group_value(subj: &Subject, span: Option<(usize, usize)>) -> Value {
 
 /// `findall(id, string, pos, endpos)`.
 fn py_findall(a: Args) -> PyResult<Value> {
+    need(&a, 2, "findall")?;
     let id = a.pos[0];
     let prog = prog(id)?;
     let subj = Subject::of(a.pos[1])?;
@@ -558,6 +615,7 @@ fn py_findall(a: Args) -> PyResult<Value> {
 /// `sub(id, template, string, count)`: `template` is a list of literal pieces (str/bytes)
 /// and group numbers (int). Returns `(result, number_of_substitutions)`.
 fn py_sub(a: Args) -> PyResult<Value> {
+    need(&a, 3, "sub")?;
     let id = a.pos[0];
     let prog = prog(id)?;
     let tmpl = a.pos[1];
@@ -628,6 +686,7 @@ fn py_sub(a: Args) -> PyResult<Value> {
 
 /// `split(id, string, maxsplit)`.
 fn py_split(a: Args) -> PyResult<Value> {
+    need(&a, 2, "split")?;
     let id = a.pos[0];
     let prog = prog(id)?;
     let subj = Subject::of(a.pos[1])?;

@@ -207,6 +207,8 @@ show("long", len(re.findall(r"(?:ab)+", "ab" * 5000 + "x" + "ab" * 3)))
 show("deep", re.match(r"(?:a|b)*c", "ab" * 20000 + "c").end())
 show("unicode", (re.findall(r"[à-ÿ]+", "café résumé"), re.sub(r"é", "e", "résumé")))
 show("unicode icase", re.findall(r"é+", "ÉéE", re.I))
+show("titlecase class", re.findall(r"(?i)[ǅ]", "ǄǅǆX"))
+print("groupindex str", re.compile("(?P<a>a)").groupindex)
 show("search non-ascii pos", re.search(r"z", "ääzää").span())
 
 # ---- errors

@@ -55,3 +55,17 @@ for seed, atoms, subjects in SETS:
             res.append(c.sub(r'<\g<0>|\1>' if c.groups else r'[\g<0>]', s))
             res.append(c.split(s))
         print(i, repr(p), int(flags), res)
+
+# case-insensitive matching of characters with unusual case mappings (literals, sets,
+# negated sets, ranges, ASCII-only mode, backreferences)
+chars = 'aAbBsSſßẞkKKİıiIσςΣǄǅǆµΜμÅåÅæÆθϑΘϴ1_ -éÉ\u0130\u212a'
+for c in chars:
+    for pat in [re.escape(c), '[' + re.escape(c) + ']', '[^' + re.escape(c) + ']']:
+        for fl in (re.I, re.I | re.A, 0):
+            r = ''.join(ch for ch in chars if re.fullmatch(pat, ch, fl))
+            print(pat, int(fl), r)
+for a, b in [('a', 'z'), ('A', 'Z'), ('α', 'ω'), ('Α', 'Ω'), ('k', 'k'), ('r', 't'), ('à', 'ÿ')]:
+    pat = '[%s-%s]' % (a, b)
+    for fl in (re.I, re.I | re.A):
+        print(pat, int(fl), ''.join(ch for ch in chars if re.fullmatch(pat, ch, fl)))
+print(re.findall(r'(?i)\w+', 'ſtraße KELVIN'), re.findall(r'(?i)(\w)\1', 'sſ kK ßẞ'))
