@@ -109,10 +109,16 @@ ws.discard(s3)
 print(len(ws), s3 in ws)
 
 log = []
-obj = make("finalized")
-f = weakref.finalize(obj, log.append, "finalizer ran")
-print(f.alive, f.peek()[1] is log.append, log)
-del obj
+
+
+def finalize_demo():
+    obj = make("finalized")
+    f = weakref.finalize(obj, log.append, "finalizer ran")
+    print(f.alive, f.peek()[1] is log.append, log)
+    return f
+
+
+f = finalize_demo()
 gc.collect()
 print(f.alive, log, f())
 obj2 = make("explicit")
