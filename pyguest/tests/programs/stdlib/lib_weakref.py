@@ -114,7 +114,7 @@ log = []
 def finalize_demo():
     obj = make("finalized")
     f = weakref.finalize(obj, log.append, "finalizer ran")
-    print(f.alive, f.peek()[1] is log.append, log)
+    print(f.alive, log)
     return f
 
 
@@ -123,6 +123,7 @@ gc.collect()
 print(f.alive, log, f())
 obj2 = make("explicit")
 f2 = weakref.finalize(obj2, lambda: "returned")
+print(f2.peek()[0].name, f2.peek()[2:])
 print(f2(), f2.alive, f2(), f2.detach())
 obj3 = make("detached")
 f3 = weakref.finalize(obj3, log.append, "never")
