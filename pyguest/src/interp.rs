@@ -292,9 +292,14 @@ fn init_cells(f: Gc<FrameObj>, closure: Value) {
     }
 }
 
+/// The function's `__qualname__` (assignable, e.g. by `dataclasses`), for argument errors.
+fn func_qualname(func: Gc<FunctionObj>) -> String {
+    ops::str_of(func.qualname.get()).unwrap_or_else(|_| func.code.d.qualname.clone())
+}
+
 fn too_many_positional(func: Gc<FunctionObj>, given: usize) -> PyErr {
     let d = &func.code.d;
-    let name = &d.qualname;
+    let name = &func_qualname(func);
     let ndef = as_tuple_exact(func.defaults.get())
         .map(|t| t.len())
         .unwrap_or(0);
@@ -374,7 +379,8 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
                 if !regs.get(p).is_null() {
                     return Err(type_error(format!(
                         "{}() got multiple values for argument '{}'",
-                        d.qualname, ns
+                        func_qualname(func),
+                        ns
                     )));
                 }
                 regs.set(p, val);
@@ -384,7 +390,8 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
                 None => {
                     return Err(type_error(format!(
                         "{}() got an unexpected keyword argument '{}'",
-                        d.qualname, ns
+                        func_qualname(func),
+                        ns
                     )))
                 }
             },
@@ -406,7 +413,7 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
             }
         }
         if !missing.is_empty() {
-            return Err(missing_args(&d.qualname, &missing, "positional"));
+            return Err(missing_args(&func_qualname(func), &missing, "positional"));
         }
     }
     if kwonly > 0 {
@@ -421,7 +428,7 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
             }
         }
         if !missing.is_empty() {
-            return Err(missing_args(&d.qualname, &missing, "keyword-only"));
+            return Err(missing_args(&func_qualname(func), &missing, "keyword-only"));
         }
     }
     if !d.cellvars.is_empty() || !d.freevars.is_empty() {
@@ -989,8 +996,7 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                     }
                     Op::LOAD_NAME => {
                         let name = names.get(arg as usize);
-                        let ns = as_dict(f.ns()).unwrap_or(f.globals());
-                        let v = match tri!(ns.get(name)) {
+                        let v = match tri!(load_name_ns(f.ns(), f.globals(), name)) {
                             Some(v) => v,
                             None => tri!(load_global(f, name)),
                         };
@@ -1010,8 +1016,21 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         }
                     }
                     Op::DELETE_NAME => {
-                        let ns = as_dict(f.ns()).unwrap_or(f.globals());
                         let name = names.get(arg as usize);
+                        let nsv = f.ns();
+                        if !nsv.is_null() && as_dict_exact(nsv).is_none() {
+                            // a `__prepare__` mapping: its own `__delitem__`
+                            if let Err(e) = ops::delitem(nsv, name) {
+                                if vm::exc_matches(&e, vm::C::KeyError) {
+                                    break 'dispatch vm::name_error(
+                                        &ops::str_of(name).unwrap_or_default(),
+                                    );
+                                }
+                                break 'dispatch e;
+                            }
+                            continue;
+                        }
+                        let ns = as_dict(nsv).unwrap_or(f.globals());
                         if tri!(ns.remove(name)).is_none() {
                             break 'dispatch vm::name_error(&ops::str_of(name).unwrap_or_default());
                         }
@@ -1115,9 +1134,15 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                         regs.set(sp - 1, m);
                                         push!(obj);
                                         done = true;
-                                        ic.set(k, Value::obj(t));
-                                        ic.set(k + 1, m);
-                                        ic.set(k + 2, key);
+                                        // dict-mode instances change attributes without
+                                        // changing map: never cache for them
+                                        if as_instance(obj)
+                                            .is_none_or(|i| i.map.get() != ops::DICT_MAP)
+                                        {
+                                            ic.set(k, Value::obj(t));
+                                            ic.set(k + 1, m);
+                                            ic.set(k + 2, key);
+                                        }
                                     }
                                 }
                             }
@@ -1876,6 +1901,9 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
         }
         match find_handler(d, pc.saturating_sub(1)) {
             Some(h) => {
+                // the catching frame is part of the traceback (CPython's tb starts there)
+                f.pc.set(pc as u32);
+                add_traceback(e, f);
                 sp = stack_base + h.depth as usize;
                 push!(e);
                 pc = h.handler as usize;
@@ -2056,8 +2084,26 @@ pub fn run_code_ns(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value) -> PyResu
 }
 
 /// Runs a class body function with `ns` as namespace; returns the `__class__` cell or None.
-pub fn run_class_body(func: Gc<FunctionObj>, ns: Gc<DictObj>) -> PyResult<Value> {
-    let f = new_frame(func.code, func.globals, Value::obj(ns), Value::obj(func));
+/// `LOAD_NAME` in the local namespace: an exact dict is read directly, any other mapping
+/// (a metaclass `__prepare__` result such as a dict subclass) through its `__getitem__`,
+/// a `KeyError` meaning "not here" as in CPython. `None` when the name is not local.
+fn load_name_ns(nsv: Value, globals: Gc<DictObj>, name: Value) -> PyResult<Option<Value>> {
+    if nsv.is_null() {
+        return globals.get(name);
+    }
+    if let Some(d) = as_dict_exact(nsv) {
+        return d.get(name);
+    }
+    match ops::getitem(nsv, name) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if vm::exc_matches(&e, vm::C::KeyError) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs a class body with `ns` (a dict or a `__prepare__` mapping) as its local namespace.
+pub fn run_class_body(func: Gc<FunctionObj>, ns: Value) -> PyResult<Value> {
+    let f = new_frame(func.code, func.globals, ns, Value::obj(func));
     init_cells(f, func.closure);
     enter_depth()?;
     let saved = CUR_FRAME.with(|c| c.get());

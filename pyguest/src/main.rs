@@ -16,6 +16,8 @@ mod modules;
 mod native;
 mod object;
 mod ops;
+mod re;
+mod rng;
 mod symtable;
 mod table;
 mod value;

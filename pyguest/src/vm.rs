@@ -62,6 +62,11 @@ classes! {
     BrokenPipeError = "BrokenPipeError"; ConnectionAbortedError = "ConnectionAbortedError";
     ConnectionRefusedError = "ConnectionRefusedError"; ConnectionResetError = "ConnectionResetError";
     ReferenceError = "ReferenceError";
+    // the rest of the warning categories (warnings module)
+    SyntaxWarning = "SyntaxWarning"; FutureWarning = "FutureWarning";
+    PendingDeprecationWarning = "PendingDeprecationWarning"; ImportWarning = "ImportWarning";
+    UnicodeWarning = "UnicodeWarning"; BytesWarning = "BytesWarning";
+    ResourceWarning = "ResourceWarning"; EncodingWarning = "EncodingWarning";
 }
 
 /// (class, base) pairs of the exception hierarchy.
@@ -121,6 +126,14 @@ const EXC_BASES: &[(C, C)] = &[
     (C::UserWarning, C::Warning),
     (C::DeprecationWarning, C::Warning),
     (C::RuntimeWarning, C::Warning),
+    (C::SyntaxWarning, C::Warning),
+    (C::FutureWarning, C::Warning),
+    (C::PendingDeprecationWarning, C::Warning),
+    (C::ImportWarning, C::Warning),
+    (C::UnicodeWarning, C::Warning),
+    (C::BytesWarning, C::Warning),
+    (C::ResourceWarning, C::Warning),
+    (C::EncodingWarning, C::Warning),
 ];
 
 /// One hidden class: attribute names (symbol ids) in slot order, plus transitions.
@@ -437,7 +450,8 @@ pub fn sym_str(sym: u32) -> Value {
 #[inline]
 pub fn map_lookup(m: u32, sym: u32) -> Option<usize> {
     let maps = vm().maps.borrow();
-    maps[m as usize].names.iter().position(|&n| n == sym)
+    // `ops::DICT_MAP` (an instance in dict mode) is no index: no slots
+    maps.get(m as usize)?.names.iter().position(|&n| n == sym)
 }
 
 /// The map reached from `m` by adding `sym`.
