@@ -422,3 +422,11 @@ class ChainMap:
 
     def new_child(self, m=None):
         return ChainMap({} if m is None else m, *self.maps)
+
+
+def __getattr__(name):
+    # `collections.abc` without importing it first (CPython's start-up has imported it)
+    if name == "abc":
+        import collections.abc as abc_module
+        return abc_module
+    raise AttributeError("module 'collections' has no attribute %r" % (name,))

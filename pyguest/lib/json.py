@@ -15,6 +15,12 @@ __version__ = "2.0.9"
 
 _INF = float("inf")
 
+try:
+    # pyguest's native encoder/decoder (pyguest/src/json.rs); elsewhere the Python code below
+    import _pyjson as _native
+except ImportError:
+    _native = None
+
 
 class JSONDecodeError(ValueError):
     """Subclass of ValueError with msg, doc, pos, lineno and colno attributes."""
@@ -113,9 +119,21 @@ class JSONEncoder:
     def encode(self, o):
         if isinstance(o, str):
             return _encode_str_ascii(o) if self.ensure_ascii else _encode_str_unicode(o)
+        if _native is not None and type(self).iterencode is JSONEncoder.iterencode:
+            return self._native_encode(o)
         return "".join(self.iterencode(o, _one_shot=True))
 
+    def _native_encode(self, o):
+        indent = self.indent
+        if indent is not None and not isinstance(indent, str):
+            indent = " " * indent
+        return _native.encode(o, indent, self.item_separator, self.key_separator,
+                              self.sort_keys, self.skipkeys, self.ensure_ascii,
+                              self.check_circular, self.allow_nan, self.default)
+
     def iterencode(self, o, _one_shot=False):
+        if _native is not None:
+            return iter([self._native_encode(o)])
         out = []
         _Writer(self, out).value(o, 0)
         return iter(out)
@@ -297,6 +315,7 @@ _DIGITS = "0123456789"
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
             "t": "\t"}
 _CONSTANTS = {"NaN": float("nan"), "Infinity": _INF, "-Infinity": -_INF}
+_default_constant = _CONSTANTS.__getitem__
 
 
 class JSONDecoder:
@@ -307,7 +326,7 @@ class JSONDecoder:
         self.object_hook = object_hook
         self.parse_float = parse_float or float
         self.parse_int = parse_int or int
-        self.parse_constant = parse_constant or _CONSTANTS.__getitem__
+        self.parse_constant = parse_constant or _default_constant
         self.strict = strict
         self.object_pairs_hook = object_pairs_hook
 
@@ -321,6 +340,13 @@ class JSONDecoder:
         return obj
 
     def raw_decode(self, s, idx=0):
+        if _native is not None:
+            return _native.decode(
+                s, idx, self.strict, self.object_hook, self.object_pairs_hook,
+                None if self.parse_float is float else self.parse_float,
+                None if self.parse_int is int else self.parse_int,
+                None if self.parse_constant is _default_constant else self.parse_constant,
+                JSONDecodeError)
         try:
             return _Parser(self, s).value(idx)
         except RecursionError:

@@ -166,9 +166,11 @@ class Random:
                 break
             if "getrandbits" in c.__dict__:
                 cls._randbelow = cls._randbelow_with_getrandbits
+                cls._native_randbelow = False
                 break
             if "random" in c.__dict__:
                 cls._randbelow = cls._randbelow_without_getrandbits
+                cls._native_randbelow = False
                 break
 
     # -- core generator -----------------------------------------------------------------
@@ -345,8 +347,13 @@ class Random:
     if _mtn is not None:
         # The same generator in Rust: state in a bytearray, the draws native.
 
+        _native_randbelow = True
+
         def __init__(self, x=None):
             self._state = _mtn.state()
+            if type(self)._native_randbelow and "_randbelow" not in type(self).__dict__:
+                # a builtin bound to the state: choice/shuffle/sample skip a Python frame
+                self._randbelow = _mtn.bound_randbelow(self._state)
             self.gauss_next = None
             self.seed(x)
 
@@ -367,6 +374,11 @@ class Random:
             return _mtn.randbelow(self._state, n)
 
         _randbelow = _randbelow_native
+
+        def randint(self, a, b):
+            if type(a) is int and type(b) is int and a <= b and self._native_randbelow:
+                return a + self._randbelow(b - a + 1)
+            return self.randrange(a, b + 1)
 
         def getstate(self):
             return (self.VERSION, _mtn.getstate(self._state), self.gauss_next)

@@ -12,6 +12,7 @@ mod compiler;
 mod format;
 mod import;
 mod interp;
+mod json;
 mod modules;
 mod native;
 mod object;

@@ -58,7 +58,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("linecache", include_str!("../lib/linecache.py")),
     ("traceback", include_str!("../lib/traceback.py")),
     ("warnings", include_str!("../lib/warnings.py")),
-    ("logging", include_str!("../lib/logging.py")),
+    ("logging", include_str!("../lib/logging/__init__.py")),
+    ("logging.handlers", include_str!("../lib/logging/handlers.py")),
     ("pprint", include_str!("../lib/pprint.py")),
     ("csv", include_str!("../lib/csv.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
@@ -107,6 +108,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pggc" => crate::native::gcmod::make(),
         "_pyre" => crate::re::make_module(),
         "_mt19937" => crate::rng::make_module(),
+        "_pyjson" => crate::json::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);

@@ -2236,7 +2236,18 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             if let Some(v) = m.dict.get(name)? {
                 return Ok(Some(v));
             }
-            special_attr(obj, name)
+            if let Some(v) = special_attr(obj, name)? {
+                return Ok(Some(v));
+            }
+            // PEP 562: a module-level __getattr__ answers for missing names
+            match m.dict.get_str("__getattr__") {
+                Some(hook) => match call(hook, &[name]) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if vm::exc_matches(&e, C::AttributeError) => Ok(None),
+                    Err(e) => Err(e),
+                },
+                None => Ok(None),
+            }
         }
         Some(Kind::Super) => {
             if let Some(v) = crate::builtins::super_getattr(as_super(obj).unwrap(), name)? {

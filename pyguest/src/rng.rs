@@ -167,22 +167,27 @@ fn getrandbits(d: &mut [u8], k: u64) -> Value {
     new_bigint(BigInt::from_biguint(Sign::Plus, BigUint::new(words)))
 }
 
+/// [`randbelow`] for `0 < n < 2**63`.
+fn randbelow_u64(d: &mut [u8], n: u64) -> u64 {
+    let k = 64 - n.leading_zeros() as u64;
+    loop {
+        let r = if k <= 32 {
+            (genrand32(d) >> (32 - k)) as u64
+        } else {
+            let lo = genrand32(d) as u64;
+            let hi = (genrand32(d) >> (64 - k)) as u64;
+            lo | (hi << 32)
+        };
+        if r < n {
+            return r;
+        }
+    }
+}
+
 /// A uniform integer in `[0, n)` for `n > 0`: draws `bit_length(n)` bits until below `n`.
 fn randbelow(d: &mut [u8], n: &BigInt) -> Value {
     if let Some(n) = n.to_u64() {
-        let k = 64 - n.leading_zeros() as u64;
-        loop {
-            let r = if k <= 32 {
-                (genrand32(d) >> (32 - k)) as u64
-            } else {
-                let lo = genrand32(d) as u64;
-                let hi = (genrand32(d) >> (64 - k)) as u64;
-                lo | (hi << 32)
-            };
-            if r < n {
-                return new_int(r as i64);
-            }
-        }
+        return new_int(randbelow_u64(d, n) as i64);
     }
     let k = n.bits();
     let n = n.magnitude();
@@ -194,8 +199,8 @@ fn randbelow(d: &mut [u8], n: &BigInt) -> Value {
     }
 }
 
-fn int_arg(v: Value, what: &str) -> PyResult<BigInt> {
-    let _ = what;
+/// An int argument (CPython's message for anything else).
+fn int_arg(v: Value) -> PyResult<BigInt> {
     ops::big_of(v).ok_or_else(|| {
         type_error(format!(
             "'{}' object cannot be interpreted as an integer",
@@ -238,7 +243,7 @@ fn f_random(a: Args) -> PyResult<Value> {
 fn f_getrandbits(a: Args) -> PyResult<Value> {
     nargs(&a, 2, "getrandbits")?;
     let st = state(a.pos[0])?;
-    let k = int_arg(a.pos[1], "number of bits")?;
+    let k = int_arg(a.pos[1])?;
     if k.is_negative() {
         return Err(value_error("number of bits must be non-negative"));
     }
@@ -247,6 +252,21 @@ fn f_getrandbits(a: Args) -> PyResult<Value> {
         .filter(|&k| k <= 1 << 36)
         .ok_or_else(|| vm::overflow("Python int too large to convert to C int"))?;
     Ok(getrandbits(st.data(), k))
+}
+
+fn f_randbelow(a: Args) -> PyResult<Value> {
+    nargs(&a, 2, "randbelow")?;
+    let st = state(a.pos[0])?;
+    if let Some(n) = int_of(a.pos[1]) {
+        if n > 0 {
+            return Ok(new_int(randbelow_u64(st.data(), n as u64) as i64));
+        }
+    }
+    let n = int_arg(a.pos[1])?;
+    if !n.is_positive() {
+        return Err(value_error("empty range for randbelow"));
+    }
+    Ok(randbelow(st.data(), &n))
 }
 
 /// `_mt19937.make_module()`: the module object.
@@ -261,7 +281,7 @@ pub fn make_module() -> Gc<ModuleObj> {
     def(m, "seed", |a| {
         nargs(&a, 2, "seed")?;
         let st = state(a.pos[0])?;
-        let n = int_arg(a.pos[1], "seed")?;
+        let n = int_arg(a.pos[1])?;
         let mut key = n.magnitude().to_u32_digits();
         if key.is_empty() {
             key.push(0);
@@ -272,24 +292,16 @@ pub fn make_module() -> Gc<ModuleObj> {
     });
     def(m, "random", f_random);
     def(m, "getrandbits", f_getrandbits);
-    def(m, "randbelow", |a| {
-        nargs(&a, 2, "randbelow")?;
-        let st = state(a.pos[0])?;
-        if let Some(n) = int_of(a.pos[1]) {
-            if n > 0 {
-                return Ok(randbelow(st.data(), &BigInt::from(n)));
-            }
-        }
-        let n = int_arg(a.pos[1], "n")?;
-        if !n.is_positive() {
-            return Err(value_error("empty range for randbelow"));
-        }
-        Ok(randbelow(st.data(), &n))
-    });
+    def(m, "randbelow", f_randbelow);
     def(m, "bound_random", |a| {
         nargs(&a, 1, "bound_random")?;
         state(a.pos[0])?;
         Ok(bound("random", f_random, a.pos[0]))
+    });
+    def(m, "bound_randbelow", |a| {
+        nargs(&a, 1, "bound_randbelow")?;
+        state(a.pos[0])?;
+        Ok(bound("_randbelow", f_randbelow, a.pos[0]))
     });
     def(m, "bound_getrandbits", |a| {
         nargs(&a, 1, "bound_getrandbits")?;
@@ -313,12 +325,12 @@ pub fn make_module() -> Gc<ModuleObj> {
         }
         let mut mt = [0u32; N];
         for (i, w) in mt.iter_mut().enumerate() {
-            let v = int_arg(items[i], "state word")?;
+            let v = int_arg(items[i])?;
             let m32 = (v % BigInt::from(1u64 << 32) + BigInt::from(1u64 << 32))
                 % BigInt::from(1u64 << 32);
             *w = m32.to_u32().unwrap_or(0);
         }
-        let idx = int_arg(items[N], "state index")?;
+        let idx = int_arg(items[N])?;
         let idx = idx
             .to_u32()
             .filter(|&i| i as usize <= N)

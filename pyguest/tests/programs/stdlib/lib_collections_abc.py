@@ -136,3 +136,7 @@ print(collections.abc.Mapping is Mapping, Mapping.__module__, MutableMapping.__q
 print(isinstance(collections.OrderedDict(), MutableMapping), isinstance(collections.Counter(), Mapping))
 print(isinstance(collections.deque(), C.Sequence) or isinstance(collections.deque(), C.MutableSequence))
 print(isinstance(collections.defaultdict(int), MutableMapping), isinstance((1, 2), Sequence))
+
+# collections.abc reachable as an attribute (module __getattr__, PEP 562)
+import collections as coll
+print(coll.abc.Sized is C.Sized, hasattr(coll, "nothing"))
