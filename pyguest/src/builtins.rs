@@ -231,7 +231,11 @@ pub fn install() {
     def(b, "next", bi_next);
     def(b, "hash", |a| Ok(new_int(ops::hash(a.pos[0])?)));
     def(b, "id", |a| {
-        Ok(new_int((a.pos[0].0 >> 3) as i64 & ((1 << 60) - 1)))
+        let v = a.pos[0];
+        if as_instance(v).is_some() {
+            return Ok(new_int(ops::identity(v)));
+        }
+        Ok(new_int((v.0 >> 3) as i64 & ((1 << 60) - 1)))
     });
     def(b, "ord", bi_ord);
     def(b, "chr", bi_chr);
@@ -1330,6 +1334,7 @@ fn alloc_instance(c: Gc<ClassObj>) -> Gc<InstanceObj> {
         cls: GcCell::new(c),
         slots: GcCell::new(gc::alloc_array(4, Value::NULL)),
         base: GcCell::new(Value::NULL),
+        ident: Cell::new(0),
     })
 }
 
@@ -4128,7 +4133,7 @@ fn install_type_methods() {
         Ok(new_string(ops::default_repr(a.pos[0])?))
     });
     meth(O, "__str__", |a| Ok(new_string(ops::repr(a.pos[0])?)));
-    meth(O, "__hash__", |a| Ok(new_int((a.pos[0].0 >> 4) as i64)));
+    meth(O, "__hash__", |a| Ok(new_int(ops::identity(a.pos[0]))));
     meth(O, "__eq__", |a| {
         Ok(if a.pos[0] == a.pos[1] {
             Value::TRUE

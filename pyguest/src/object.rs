@@ -289,6 +289,9 @@ pub struct InstanceObj {
     pub slots: GcCell<Gc<Array<Value>>>,
     /// Payload of a built-in base (a list for `class L(list)`), or NULL.
     pub base: GcCell<Value>,
+    /// Identity number for `id()` and the default hash, given on first use (0: none yet).
+    /// The address cannot serve: a young object moves when it is promoted.
+    pub ident: Cell<u64>,
 }
 
 #[repr(C)]

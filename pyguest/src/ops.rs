@@ -1430,12 +1430,38 @@ fn hash_slow(v: Value) -> PyResult<i64> {
                     if p != v {
                         return hash(p);
                     }
-                    Ok((v.0 >> 4) as i64)
+                    Ok(identity(v))
                 }
             }
         }
         _ => Ok((v.0 >> 4) as i64),
     }
+}
+
+thread_local! {
+    static NEXT_IDENT: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A stable identity for `id()` and the default `__hash__`: instances get a number on first
+/// use, kept in the object (a young object's address changes when the collector promotes
+/// it, which would lose dict keys and change `id()`); other objects use their address.
+pub fn identity(v: Value) -> i64 {
+    if let Some(inst) = as_instance(v) {
+        let id = inst.ident.get();
+        if id != 0 {
+            return id as i64;
+        }
+        let n = NEXT_IDENT.with(|c| {
+            let n = c.get() + 1;
+            c.set(n);
+            n
+        });
+        // shaped like an address (a high base, 16-byte steps) so ids look familiar
+        let id = (1u64 << 44) + (n << 4);
+        inst.ident.set(id);
+        return id as i64;
+    }
+    (v.0 >> 4) as i64
 }
 
 // ---------------------------------------------------------------- repr / str

@@ -500,6 +500,7 @@ pub fn new_exception(c: Gc<ClassObj>, args: &[Value]) -> Value {
         cls: GcCell::new(c),
         slots: GcCell::new(empty_array()),
         base: GcCell::new(Value::NULL),
+        ident: Cell::new(0),
     });
     let v = Value::obj(inst);
     crate::ops::instance_set(inst, intern("args"), new_tuple(args));

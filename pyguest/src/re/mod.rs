@@ -371,6 +371,7 @@ fn py_match(a: Args) -> PyResult<Value> {
         cls: metatracer::gc::GcCell::new(cls),
         slots: metatracer::gc::GcCell::new(empty_array()),
         base: metatracer::gc::GcCell::new(Value::NULL),
+        ident: std::cell::Cell::new(0),
     });
     let lastindex = as_tuple(spans).unwrap().as_slice()[0];
     let vals = [

@@ -109,14 +109,21 @@ ws.discard(s3)
 print(len(ws), s3 in ws)
 
 log = []
-obj = make("finalized")
-f = weakref.finalize(obj, log.append, "finalizer ran")
-print(f.alive, f.peek()[1] is log.append, log)
-del obj
+
+
+def finalize_demo():
+    obj = make("finalized")
+    f = weakref.finalize(obj, log.append, "finalizer ran")
+    print(f.alive, log)
+    return f
+
+
+f = finalize_demo()
 gc.collect()
 print(f.alive, log, f())
 obj2 = make("explicit")
 f2 = weakref.finalize(obj2, lambda: "returned")
+print(f2.peek()[0].name, f2.peek()[2:])
 print(f2(), f2.alive, f2(), f2.detach())
 obj3 = make("detached")
 f3 = weakref.finalize(obj3, log.append, "never")
