@@ -230,13 +230,7 @@ pub fn install() {
     def(b, "iter", bi_iter);
     def(b, "next", bi_next);
     def(b, "hash", |a| Ok(new_int(ops::hash(a.pos[0])?)));
-    def(b, "id", |a| {
-        let v = a.pos[0];
-        if as_instance(v).is_some() {
-            return Ok(new_int(ops::identity(v)));
-        }
-        Ok(new_int((v.0 >> 3) as i64 & ((1 << 60) - 1)))
-    });
+    def(b, "id", |a| Ok(new_int(ops::id_of(a.pos[0]))));
     def(b, "ord", bi_ord);
     def(b, "chr", bi_chr);
     def(b, "hex", |a| int_base_str(a.pos[0], 16));

@@ -59,7 +59,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("traceback", include_str!("../lib/traceback.py")),
     ("warnings", include_str!("../lib/warnings.py")),
     ("logging", include_str!("../lib/logging/__init__.py")),
-    ("logging.handlers", include_str!("../lib/logging/handlers.py")),
+    (
+        "logging.handlers",
+        include_str!("../lib/logging/handlers.py"),
+    ),
     ("pprint", include_str!("../lib/pprint.py")),
     ("csv", include_str!("../lib/csv.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`

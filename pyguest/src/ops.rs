@@ -1434,7 +1434,7 @@ fn hash_slow(v: Value) -> PyResult<i64> {
                 }
             }
         }
-        _ => Ok((v.0 >> 4) as i64),
+        _ => Ok(identity(v)),
     }
 }
 
@@ -1444,7 +1444,9 @@ thread_local! {
 
 /// A stable identity for `id()` and the default `__hash__`: instances get a number on first
 /// use, kept in the object (a young object's address changes when the collector promotes
-/// it, which would lose dict keys and change `id()`); other objects use their address.
+/// it, which would lose dict keys and change `id()`); other heap objects use their address,
+/// which `Gc::stable_addr` keeps fixed from then on (the collector pins them in place instead
+/// of moving them); immediates use their bits.
 pub fn identity(v: Value) -> i64 {
     if let Some(inst) = as_instance(v) {
         let id = inst.ident.get();
@@ -1461,7 +1463,26 @@ pub fn identity(v: Value) -> i64 {
         inst.ident.set(id);
         return id as i64;
     }
-    (v.0 >> 4) as i64
+    (stable_bits(v) >> 4) as i64
+}
+
+/// `id(v)`: the identity above, shaped like CPython's (an address-like positive number).
+pub fn id_of(v: Value) -> i64 {
+    if as_instance(v).is_some() {
+        return identity(v);
+    }
+    (stable_bits(v) >> 3) as i64 & ((1 << 60) - 1)
+}
+
+/// The value's bits, with a heap object's address fixed for the rest of its life.
+fn stable_bits(v: Value) -> u64 {
+    if v.is_ptr() {
+        // SAFETY: a pointer value addresses a live GC object; `stable_addr` only reads its
+        // header and records the address.
+        unsafe { v.as_gc::<u8>() }.stable_addr() as u64
+    } else {
+        v.0
+    }
 }
 
 // ---------------------------------------------------------------- repr / str

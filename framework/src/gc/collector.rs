@@ -73,6 +73,9 @@ pub(crate) struct Collector {
     pinned_after_major: usize,
     /// Nursery objects whose type needs `Drop`.
     young_with_drop: Vec<usize>,
+    /// Nursery payloads whose address was taken as an identity (`pin_identity`): the next
+    /// minor collection pins them (they become pinned-old and never move again).
+    identity_pins: Vec<usize>,
     old: OldGen,
     next_major: usize,
     collections: u64,
@@ -156,6 +159,28 @@ pub(crate) fn remember_card(card: usize) {
     // SAFETY: the fast path computed `card` inside the card table.
     unsafe { *(card as *mut u8) = 1 };
     with_collector(|c| c.old.dirty.push(card));
+}
+
+/// Records that the object at `payload` must keep its address for the rest of its life (its
+/// address is being used as an identity). Old and pinned-old objects never move, so only a
+/// young, not yet pinned object is recorded; the next minor collection pins it.
+pub(crate) fn pin_identity(payload: usize) {
+    with_collector(|c| {
+        if payload.wrapping_sub(c.nursery_start) >= c.nursery_len {
+            return;
+        }
+        // SAFETY: `payload` is a live object in the nursery, so its header precedes it.
+        let h = unsafe { *((payload - HEADER_SIZE) as *const usize) };
+        if h & PINNED != 0 || c.identity_pins.last() == Some(&payload) {
+            return;
+        }
+        c.identity_pins.push(payload);
+        if c.identity_pins.len() >= 4096 && c.identity_pins.len().is_power_of_two() {
+            // a hot loop hashing the same few young objects: keep the list short
+            c.identity_pins.sort_unstable();
+            c.identity_pins.dedup();
+        }
+    })
 }
 
 pub(crate) fn collect_major() {
@@ -291,6 +316,7 @@ impl Collector {
             pinned_bytes: 0,
             pinned_after_major: 0,
             young_with_drop: Vec::new(),
+            identity_pins: Vec::new(),
             old,
             next_major,
             collections: 0,
@@ -463,6 +489,12 @@ impl Collector {
                 c.push(w)
             }
         });
+        c.extend(
+            self.identity_pins
+                .iter()
+                .copied()
+                .filter(|&w| w > ns && w <= used_end),
+        );
         c.sort_unstable();
         c.dedup();
         c
@@ -536,6 +568,7 @@ impl Collector {
             None => self.nursery_start + self.nursery_len,
         };
         let cands = self.nursery_candidates(used_end);
+        self.identity_pins.clear();
         let pins = self.pin_candidates(&cands, used_end);
 
         let dirty = std::mem::take(&mut self.old.dirty);

@@ -106,6 +106,19 @@ impl<T> Gc<T> {
     pub fn addr(self) -> usize {
         self.ptr.as_ptr() as usize
     }
+    /// The object's address, fixed for the rest of its life: use this (not [`Gc::addr`])
+    /// when the address serves as an identity, e.g. an identity hash or `id()`.
+    ///
+    /// Young objects normally move when a minor collection promotes them; after this call the
+    /// next minor collection pins the object instead (it becomes logically old where it is,
+    /// see docs/gc.md), so the returned value stays its address until it dies. Pinning
+    /// costs a little nursery space until the next major collection, so prefer an identity
+    /// number stored in the object for kinds of objects that are hashed by the million.
+    #[inline]
+    pub fn stable_addr(self) -> usize {
+        collector::pin_identity(self.addr());
+        self.addr()
+    }
     /// Rebuilds a handle from [`Gc::as_ptr`].
     ///
     /// # Safety

@@ -28,3 +28,22 @@ w = {WithEq(1): "one"}
 junk = [[i] * 10 for i in range(300000)]
 print(w[WithEq(1)], WithEq(2) in w)
 del junk
+
+# Functions, classes, modules and other built-in kinds hash by address: the address must not
+# change when the collector would promote them (a registry keyed by functions or classes).
+def make(i):
+    def f():
+        return i
+
+    return f
+
+
+fs = [make(i) for i in range(100)]
+classes = [type("C%d" % i, (), {}) for i in range(20)]
+reg = {f: i for i, f in enumerate(fs)}
+creg = set(classes)
+fids = [id(f) for f in fs] + [id(c) for c in classes]
+junk = [[i] * 10 for i in range(300000)]
+print(all(reg[f] == i for i, f in enumerate(fs)), all(c in creg for c in classes))
+print(fids == [id(f) for f in fs] + [id(c) for c in classes], len(set(fids)) == len(fids))
+del junk
