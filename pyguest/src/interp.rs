@@ -196,20 +196,22 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
     let d = &code.d;
     let nl = d.varnames.len();
     let nc = d.cellvars.len() + d.freevars.len();
-    if let Some(free) = as_list_exact(code.free_frames.get()) {
-        if let Some(fv) = free.pop() {
-            // SAFETY: only frames of this code are put on its free list.
-            let f: Gc<FrameObj> = unsafe { fv.as_gc() };
-            f.pc.set(0);
-            f.sp.set((nl + nc) as u32);
-            f.exc_depth.set(0);
-            f.globals_c.set(globals);
-            f.ns_c.set(ns);
-            f.func_c.set(func);
-            f.entry.set(false);
-            f.yielded.set(false);
-            return f;
-        }
+    let head = code.free_frames.get();
+    if !head.is_null() {
+        // SAFETY: only frames of this code are put on its free list.
+        let f: Gc<FrameObj> = unsafe { head.as_gc() };
+        code.free_frames
+            .set(f.back.get().map_or(Value::NULL, Value::obj));
+        f.back.set(None);
+        f.pc.set(0);
+        f.sp.set((nl + nc) as u32);
+        f.exc_depth.set(0);
+        f.globals_c.set(globals);
+        f.ns_c.set(ns);
+        f.func_c.set(func);
+        f.entry.set(false);
+        f.yielded.set(false);
+        return f;
     }
     let regs = gc::alloc_array(nl + nc + d.stacksize as usize, Value::NULL);
     gc::alloc(FrameObj {
@@ -233,21 +235,22 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
 const FREE_FRAMES_PER_CODE: usize = 48;
 
 /// Returns a finished frame to its code's free list (unless something else may refer to it).
+/// The free list is linked through `back`; the head's `exc_depth` holds the list's length.
 #[inline]
 fn release_frame(f: Gc<FrameObj>) {
     if f.escaped.get() {
         return;
     }
     let code = f.code;
-    let free = match as_list_exact(code.free_frames.get()) {
-        Some(l) => l,
-        None => {
-            let l = new_list_cap(4);
-            code.free_frames.set(Value::obj(l));
-            l
-        }
+    let head = code.free_frames.get();
+    let (next, count) = if head.is_null() {
+        (None, 0)
+    } else {
+        // SAFETY: the free list holds only frames.
+        let h: Gc<FrameObj> = unsafe { head.as_gc() };
+        (Some(h), h.exc_depth.get())
     };
-    if free.len() >= FREE_FRAMES_PER_CODE {
+    if count as usize >= FREE_FRAMES_PER_CODE {
         return;
     }
     let d = &code.d;
@@ -256,10 +259,11 @@ fn release_frame(f: Gc<FrameObj>) {
     // SAFETY: storing NULL creates no reference, so these stores need no write barrier; no
     // other reference into the frame's registers is live here (the frame has finished).
     unsafe { f.regs.as_mut_slice()[..top].fill(Value::NULL) };
-    f.back.set(None);
+    f.back.set(next);
+    f.exc_depth.set(count + 1);
     f.ns_c.set(Value::NULL);
     f.func_c.set(Value::NULL);
-    free.push(Value::obj(f));
+    code.free_frames.set(Value::obj(f));
 }
 
 /// Source line the frame is at.
