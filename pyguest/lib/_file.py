@@ -23,7 +23,7 @@ class _FileObject:
         self._plus = "+" in mode
         self._pos = 0
         if "x" in mode and _os.kind(path) != 0:
-            raise FileExistsError("[Errno 17] File exists: " + repr(path))
+            raise FileExistsError(17, "File exists", path)
         if "r" in mode:
             self._data = self._decode(_os.read(path))
         elif "a" in mode:

@@ -15,6 +15,12 @@ from math import log as _log, exp as _exp, pi as _pi, e as _e, ceil as _ceil
 from math import sqrt as _sqrt, cos as _cos, sin as _sin, floor as _floor
 from math import isfinite as _isfinite, acos as _acos
 
+try:
+    # pyguest's native generator core (pyguest/src/rng.rs); elsewhere the Python one below
+    import _mt19937 as _mtn
+except ImportError:
+    _mtn = None
+
 __all__ = ["Random", "SystemRandom", "seed", "random", "uniform", "randint", "choice",
            "sample", "randrange", "shuffle", "normalvariate", "lognormvariate",
            "expovariate", "vonmisesvariate", "gammavariate", "triangular", "gauss",
@@ -116,6 +122,8 @@ def _sha512(data):
 
 
 def _sha512_digest(data):
+    if _mtn is not None:
+        return _mtn.sha512(data)
     try:
         import hashlib
         return hashlib.sha512(data).digest()
@@ -333,6 +341,52 @@ class Random:
         return _floor(r * maxsize) % n
 
     _randbelow = _randbelow_with_getrandbits
+
+    if _mtn is not None:
+        # The same generator in Rust: state in a bytearray, the draws native.
+
+        def __init__(self, x=None):
+            self._state = _mtn.state()
+            self.gauss_next = None
+            self.seed(x)
+
+        def _seed_int(self, n):
+            _mtn.seed(self._state, n)
+
+        def _genrand32(self):
+            return _mtn.getrandbits(self._state, 32)
+
+        def random(self):
+            """Float in [0.0, 1.0) with 53 random bits."""
+            return _mtn.random(self._state)
+
+        def getrandbits(self, k):
+            return _mtn.getrandbits(self._state, k)
+
+        def _randbelow_native(self, n):
+            return _mtn.randbelow(self._state, n)
+
+        _randbelow = _randbelow_native
+
+        def getstate(self):
+            return (self.VERSION, _mtn.getstate(self._state), self.gauss_next)
+
+        def setstate(self, state):
+            version = state[0]
+            if version == 3:
+                _, internal, self.gauss_next = state
+            elif version == 2:
+                _, internal, self.gauss_next = state
+                internal = tuple(x % (2 ** 32) for x in internal)
+            else:
+                raise ValueError("state with version %s passed to Random.setstate() of "
+                                 "version %s" % (version, self.VERSION))
+            if len(internal) != _N + 1:
+                raise ValueError("state vector is the wrong size")
+            index = internal[-1]
+            if index < 0 or index > _N:
+                raise ValueError("invalid state")
+            _mtn.setstate(self._state, internal)
 
     # -- integer ranges and sequences -------------------------------------------------------
 
@@ -642,3 +696,7 @@ getstate = _inst.getstate
 setstate = _inst.setstate
 getrandbits = _inst.getrandbits
 randbytes = _inst.randbytes
+if _mtn is not None:
+    # the hottest module functions as builtins bound to the shared state (no Python frame)
+    random = _mtn.bound_random(_inst._state)
+    getrandbits = _mtn.bound_getrandbits(_inst._state)

@@ -148,6 +148,48 @@ fn def(d: Gc<DictObj>, name: &'static str, f: NativeFn) {
     d.set_str(name, new_builtin(name, f));
 }
 
+/// Whether CPython's built-in type `c` defines the generic dunder `name` (so `"__len__" in
+/// int.__dict__` and `hasattr(float, "__and__")` answer as in CPython; ABC subclass hooks
+/// and `typing` protocols probe them).
+fn builtin_has_dunder(c: C, name: &str) -> bool {
+    let number = matches!(c, C::int | C::float | C::complex | C::bool_);
+    let container = !number;
+    match name {
+        "__getitem__" | "__len__" | "__contains__" | "__iter__" => container,
+        "__setitem__" | "__delitem__" => matches!(c, C::list | C::dict | C::bytearray),
+        "__repr__" | "__eq__" | "__ne__" | "__lt__" | "__le__" | "__gt__" | "__ge__" => true,
+        "__hash__" => !matches!(c, C::list | C::dict | C::set | C::bytearray),
+        "__add__" | "__mul__" | "__rmul__" => {
+            number || matches!(c, C::str | C::list | C::tuple | C::bytes | C::bytearray)
+        }
+        "__mod__" => matches!(
+            c,
+            C::int | C::float | C::bool_ | C::str | C::bytes | C::bytearray
+        ),
+        "__sub__" | "__and__" | "__or__" | "__xor__" => {
+            matches!(c, C::int | C::bool_ | C::set | C::frozenset)
+                || (name == "__sub__" && matches!(c, C::float | C::complex))
+                || (name == "__or__" && c == C::dict)
+        }
+        "__lshift__" | "__rshift__" => matches!(c, C::int | C::bool_),
+        "__floordiv__" => matches!(c, C::int | C::float | C::bool_),
+        "__truediv__" | "__pow__" | "__radd__" | "__rsub__" | "__neg__" | "__abs__"
+        | "__bool__" => number,
+        _ => true,
+    }
+}
+
+thread_local! {
+    /// Every class created by a `class` statement or `type(...)`, in creation order, for
+    /// `type.__subclasses__` (which scans it for classes listing the receiver as a base).
+    /// Strong references: such classes live as long as the program (CPython's are weak).
+    static ALL_CLASSES: metatracer::gc::Root<ListObj> = metatracer::gc::Root::new(new_list_cap(64));
+}
+
+fn all_classes() -> Gc<ListObj> {
+    ALL_CLASSES.with(|r| r.get())
+}
+
 fn meth(c: C, name: &'static str, f: NativeFn) {
     let qual: &'static str =
         Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str());
@@ -349,12 +391,8 @@ fn class_or_tuple_check(v: Value, c: Value, sub: bool) -> PyResult<bool> {
         }
         return Ok(false);
     }
-    let Some(cc) = as_class(c) else {
-        return Err(type_error(format!(
-            "{}() arg 2 must be a type, a tuple of types, or a union",
-            if sub { "issubclass" } else { "isinstance" }
-        )));
-    };
+    // a metaclass's (or, for objects that are no classes, e.g. typing aliases, their
+    // class's) __instancecheck__/__subclasscheck__ decides
     if let Some(m) = ops::lookup_type_user(
         type_of(c),
         if sub {
@@ -365,6 +403,12 @@ fn class_or_tuple_check(v: Value, c: Value, sub: bool) -> PyResult<bool> {
     ) {
         return truthy(call(m, &[c, v])?);
     }
+    let Some(cc) = as_class(c) else {
+        return Err(type_error(format!(
+            "{}() arg 2 must be a type, a tuple of types, or a union",
+            if sub { "issubclass" } else { "isinstance" }
+        )));
+    };
     if sub {
         let Some(vc) = as_class(v) else {
             return Err(type_error("issubclass() arg 1 must be a class"));
@@ -963,8 +1007,8 @@ fn bi_dir(a: Args) -> PyResult<Value> {
                 add_dict(m.dict, &mut names);
             } else {
                 if let Some(inst) = as_instance(v) {
-                    for s in vm::map_names(inst.map.get()) {
-                        names.push(str_of(vm::sym_str(s))?);
+                    for s in ops::instance_attr_names(inst) {
+                        names.push(str_of(s)?);
                     }
                 }
                 let c = as_class(v).unwrap_or_else(|| type_of(v));
@@ -1184,6 +1228,7 @@ fn new_class_kw(
     }
     compute_flags(c);
     let cv = Value::obj(c);
+    all_classes().push(cv);
     // __set_name__
     for i in 0..dict.entry_count() {
         let k = dict.key_at(i);
@@ -1229,9 +1274,9 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
             }
         }
     }
-    let mut ns = new_dict();
-    // metaclass __prepare__: used when it returns a plain dict (a dict subclass's own
-    // __setitem__ would not be seen by the class body, so such namespaces are not used)
+    let mut ns = Value::obj(new_dict());
+    // metaclass __prepare__: its result (a dict or a dict subclass, whose own
+    // __getitem__/__setitem__ the class body then uses) is the class namespace
     if let Some(mc) = meta.and_then(as_class) {
         if let Some(p) = ops::lookup_type_user(mc, "__prepare__") {
             let f = as_classmethod(p).map_or(p, |w| new_bound(w.f, Value::obj(mc)));
@@ -1251,8 +1296,8 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
                     kwvals: &kwv,
                 },
             )?;
-            if let Some(d) = as_dict_exact(r) {
-                ns = d;
+            if as_dict(r).is_some() {
+                ns = r;
             }
         }
     }
@@ -1267,13 +1312,13 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
             interp::call_object(
                 m,
                 Args {
-                    pos: &[name, bases, Value::obj(ns)],
+                    pos: &[name, bases, ns],
                     kwnames: &kwn,
                     kwvals: &kwv,
                 },
             )?
         }
-        _ => new_class_kw(cls(C::type_), name, bases, ns, &kwn, &kwv)?,
+        _ => new_class_kw(cls(C::type_), name, bases, as_dict(ns).unwrap(), &kwn, &kwv)?,
     };
     if let Some(cell) = as_cell(cell) {
         cell.v.set(c);
@@ -1737,7 +1782,16 @@ fn builtin_new(a: Args) -> PyResult<Value> {
         })),
         "float" => new_float_from(rest),
         "complex" => {
-            let re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            // objects that are not numbers themselves convert through __complex__/__float__
+            if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
+                for m in ["__complex__", "__float__", "__index__"] {
+                    if let Some(f) = ops::lookup_type_user(type_of(re), m) {
+                        re = ops::call(f, &[re])?;
+                        break;
+                    }
+                }
+            }
             let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
             if let Some(s) = as_str(re) {
                 return parse_complex(&s.s)
@@ -1870,6 +1924,42 @@ fn builtin_new(a: Args) -> PyResult<Value> {
             f: rest.pos[0],
         }))),
         "super" => bi_super(rest),
+        // types.ModuleType(name, doc=None)
+        "module" => {
+            let Some(name) = arg_or_kw(&rest, 0, "name") else {
+                return Err(type_error(
+                    "module() missing required argument 'name' (pos 1)",
+                ));
+            };
+            let Some(n) = as_str(name) else {
+                return Err(type_error(format!(
+                    "module.__init__() argument 'name' must be str, not {}",
+                    vm::type_name(name)
+                )));
+            };
+            let m = crate::import::new_module(&n.s, None);
+            m.dict.remove(new_str("__builtins__"))?;
+            m.dict
+                .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
+            m.dict.set_str("__package__", Value::NONE);
+            m.dict.set_str("__loader__", Value::NONE);
+            m.dict.set_str("__spec__", Value::NONE);
+            Ok(Value::obj(m))
+        }
+        // types.MethodType(function, instance)
+        "method" => {
+            if rest.pos.len() != 2 {
+                return Err(type_error(format!(
+                    "method expected 2 arguments, got {}",
+                    rest.pos.len()
+                )));
+            }
+            if rest.pos[1].is_none() {
+                return Err(type_error("instance must not be None"));
+            }
+            Ok(new_bound(rest.pos[0], rest.pos[1]))
+        }
+        "NoneType" if rest.pos.is_empty() => Ok(Value::NONE),
         _ => {
             if vm::is_subclass(c, cls(C::BaseException)) {
                 return object_new(a);
@@ -2637,6 +2727,13 @@ fn install_str_methods() {
     }
     meth(S, "startswith", |a| starts_ends(a, false));
     meth(S, "endswith", |a| starts_ends(a, true));
+    meth(S, "__str__", |a| {
+        let v = a.pos[0];
+        if v.is_kind(Kind::Str) {
+            return Ok(v);
+        }
+        Ok(new_string(self_str(&a)?.s.to_string()))
+    });
     meth(S, "upper", |a| {
         Ok(new_string(self_str(&a)?.s.to_uppercase()))
     });
@@ -4098,7 +4195,20 @@ fn install_type_methods() {
         let c = as_class(a.pos[0]).unwrap();
         Ok(new_list_from(as_tuple(c.mro.get()).unwrap().as_slice()))
     });
-    meth(C::type_, "__subclasses__", |_| Ok(new_list_from(&[])));
+    meth(C::type_, "__subclasses__", |a| {
+        let c = a.pos[0];
+        let out = new_list_cap(4);
+        let all = all_classes();
+        for i in 0..all.len() {
+            let k = all.get(i);
+            if let Some(kc) = as_class(k) {
+                if as_tuple(kc.bases.get()).is_some_and(|b| b.as_slice().contains(&c)) {
+                    out.push(k);
+                }
+            }
+        }
+        Ok(Value::obj(out))
+    });
     meth(C::type_, "__call__", |a| {
         let c = as_class(a.pos[0]).ok_or_else(|| type_error("type.__call__ needs a class"))?;
         construct_plain(
@@ -4142,6 +4252,55 @@ fn install_type_methods() {
         }))
     });
     meth(E, "with_traceback", |a| Ok(a.pos[0]));
+    // OSError(errno, strerror[, filename[, winerror[, filename2]]]): the attributes and
+    // CPython's "[Errno N] text: 'file'" form; other argument counts behave as Exception.
+    for attr in ["errno", "strerror", "filename", "filename2"] {
+        cls(C::OSError).dict.set_str(attr, Value::NONE);
+    }
+    meth(C::OSError, "__init__", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            let args = &a.pos[1..];
+            if (2..=5).contains(&args.len()) {
+                ops::instance_set(inst, intern("errno"), args[0]);
+                ops::instance_set(inst, intern("strerror"), args[1]);
+                if let Some(&f) = args.get(2) {
+                    ops::instance_set(inst, intern("filename"), f);
+                    ops::instance_set(inst, intern("args"), new_tuple(&args[..2]));
+                } else {
+                    ops::instance_set(inst, intern("args"), new_tuple(args));
+                }
+                if let Some(&f2) = args.get(4) {
+                    ops::instance_set(inst, intern("filename2"), f2);
+                }
+            } else {
+                ops::instance_set(inst, intern("args"), new_tuple(args));
+            }
+        }
+        Ok(Value::NONE)
+    });
+    meth(C::OSError, "__str__", |a| {
+        let v = a.pos[0];
+        let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
+        let (errno, strerror) = (get("errno"), get("strerror"));
+        let args = exc_args(v);
+        if !errno.is_none() && !strerror.is_none() && args.len() != 1 {
+            let mut s = format!("[Errno {}] {}", str_of(errno)?, str_of(strerror)?);
+            let f = get("filename");
+            if !f.is_none() {
+                s.push_str(&format!(": {}", ops::repr(f)?));
+                let f2 = get("filename2");
+                if !f2.is_none() {
+                    s.push_str(&format!(" -> {}", ops::repr(f2)?));
+                }
+            }
+            return Ok(new_string(s));
+        }
+        Ok(match args.len() {
+            0 => new_str(""),
+            1 => ops::to_str(args[0])?,
+            _ => new_string(ops::repr(new_tuple(&args))?),
+        })
+    });
     meth(C::UnicodeDecodeError, "__str__", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {
@@ -4456,9 +4615,13 @@ fn install_misc_methods() {
         C::bool_,
     ] {
         let d = cls(c).dict;
-        let mutable = matches!(c, C::list | C::dict | C::set | C::bytearray);
+        let unhashable = matches!(c, C::list | C::dict | C::set | C::bytearray);
+        if unhashable && d.get_str("__hash__").is_none() {
+            // as CPython: `list.__hash__ is None` (abc/dataclasses test for it)
+            d.set_str("__hash__", Value::NONE);
+        }
         for &(name, f) in dunders {
-            if !mutable && (name == "__setitem__" || name == "__delitem__") {
+            if !builtin_has_dunder(c, name) {
                 continue;
             }
             if d.get_str(name).is_none() {

@@ -196,22 +196,20 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
     let d = &code.d;
     let nl = d.varnames.len();
     let nc = d.cellvars.len() + d.freevars.len();
-    let head = code.free_frames.get();
-    if !head.is_null() {
-        // SAFETY: only frames of this code are put on its free list.
-        let f: Gc<FrameObj> = unsafe { head.as_gc() };
-        code.free_frames
-            .set(f.back.get().map_or(Value::NULL, Value::obj));
-        f.back.set(None);
-        f.pc.set(0);
-        f.sp.set((nl + nc) as u32);
-        f.exc_depth.set(0);
-        f.globals_c.set(globals);
-        f.ns_c.set(ns);
-        f.func_c.set(func);
-        f.entry.set(false);
-        f.yielded.set(false);
-        return f;
+    if let Some(free) = as_list_exact(code.free_frames.get()) {
+        if let Some(fv) = free.pop() {
+            // SAFETY: only frames of this code are put on its free list.
+            let f: Gc<FrameObj> = unsafe { fv.as_gc() };
+            f.pc.set(0);
+            f.sp.set((nl + nc) as u32);
+            f.exc_depth.set(0);
+            f.globals_c.set(globals);
+            f.ns_c.set(ns);
+            f.func_c.set(func);
+            f.entry.set(false);
+            f.yielded.set(false);
+            return f;
+        }
     }
     let regs = gc::alloc_array(nl + nc + d.stacksize as usize, Value::NULL);
     gc::alloc(FrameObj {
@@ -235,22 +233,23 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
 const FREE_FRAMES_PER_CODE: usize = 48;
 
 /// Returns a finished frame to its code's free list (unless something else may refer to it).
-/// The free list is linked through `back`; the head's `exc_depth` holds the list's length.
 #[inline]
 fn release_frame(f: Gc<FrameObj>) {
     if f.escaped.get() {
         return;
     }
     let code = f.code;
-    let head = code.free_frames.get();
-    let (next, count) = if head.is_null() {
-        (None, 0)
-    } else {
-        // SAFETY: the free list holds only frames.
-        let h: Gc<FrameObj> = unsafe { head.as_gc() };
-        (Some(h), h.exc_depth.get())
+    let free = match as_list_exact(code.free_frames.get()) {
+        Some(l) => l,
+        None => {
+            let l = new_list_cap(4);
+            code.free_frames.set(Value::obj(l));
+            // so `gc.collect()` can clear the stale stack slots of waiting frames
+            crate::native::gcmod::register_free_list(l);
+            l
+        }
     };
-    if count as usize >= FREE_FRAMES_PER_CODE {
+    if free.len() >= FREE_FRAMES_PER_CODE {
         return;
     }
     let d = &code.d;
@@ -259,11 +258,10 @@ fn release_frame(f: Gc<FrameObj>) {
     // SAFETY: storing NULL creates no reference, so these stores need no write barrier; no
     // other reference into the frame's registers is live here (the frame has finished).
     unsafe { f.regs.as_mut_slice()[..top].fill(Value::NULL) };
-    f.back.set(next);
-    f.exc_depth.set(count + 1);
+    f.back.set(None);
     f.ns_c.set(Value::NULL);
     f.func_c.set(Value::NULL);
-    code.free_frames.set(Value::obj(f));
+    free.push(Value::obj(f));
 }
 
 /// Source line the frame is at.
@@ -294,9 +292,14 @@ fn init_cells(f: Gc<FrameObj>, closure: Value) {
     }
 }
 
+/// The function's `__qualname__` (assignable, e.g. by `dataclasses`), for argument errors.
+fn func_qualname(func: Gc<FunctionObj>) -> String {
+    ops::str_of(func.qualname.get()).unwrap_or_else(|_| func.code.d.qualname.clone())
+}
+
 fn too_many_positional(func: Gc<FunctionObj>, given: usize) -> PyErr {
     let d = &func.code.d;
-    let name = &d.qualname;
+    let name = &func_qualname(func);
     let ndef = as_tuple_exact(func.defaults.get())
         .map(|t| t.len())
         .unwrap_or(0);
@@ -376,7 +379,8 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
                 if !regs.get(p).is_null() {
                     return Err(type_error(format!(
                         "{}() got multiple values for argument '{}'",
-                        d.qualname, ns
+                        func_qualname(func),
+                        ns
                     )));
                 }
                 regs.set(p, val);
@@ -386,7 +390,8 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
                 None => {
                     return Err(type_error(format!(
                         "{}() got an unexpected keyword argument '{}'",
-                        d.qualname, ns
+                        func_qualname(func),
+                        ns
                     )))
                 }
             },
@@ -408,7 +413,7 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
             }
         }
         if !missing.is_empty() {
-            return Err(missing_args(&d.qualname, &missing, "positional"));
+            return Err(missing_args(&func_qualname(func), &missing, "positional"));
         }
     }
     if kwonly > 0 {
@@ -423,7 +428,7 @@ pub fn setup_frame(func: Gc<FunctionObj>, args: Args) -> PyResult<Gc<FrameObj>> 
             }
         }
         if !missing.is_empty() {
-            return Err(missing_args(&d.qualname, &missing, "keyword-only"));
+            return Err(missing_args(&func_qualname(func), &missing, "keyword-only"));
         }
     }
     if !d.cellvars.is_empty() || !d.freevars.is_empty() {
@@ -1043,8 +1048,7 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                         }
                         Op::LOAD_NAME => {
                             let name = names.get(arg as usize);
-                            let ns = as_dict(f.ns()).unwrap_or(f.globals());
-                            let v = match tri!(ns.get(name)) {
+                            let v = match tri!(load_name_ns(f.ns(), f.globals(), name)) {
                                 Some(v) => v,
                                 None => tri!(load_global(f, name)),
                             };
@@ -1064,8 +1068,21 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             }
                         }
                         Op::DELETE_NAME => {
-                            let ns = as_dict(f.ns()).unwrap_or(f.globals());
                             let name = names.get(arg as usize);
+                            let nsv = f.ns();
+                            if !nsv.is_null() && as_dict_exact(nsv).is_none() {
+                                // a `__prepare__` mapping: its own `__delitem__`
+                                if let Err(e) = ops::delitem(nsv, name) {
+                                    if vm::exc_matches(&e, vm::C::KeyError) {
+                                        break 'dispatch vm::name_error(
+                                            &ops::str_of(name).unwrap_or_default(),
+                                        );
+                                    }
+                                    break 'dispatch e;
+                                }
+                                continue;
+                            }
+                            let ns = as_dict(nsv).unwrap_or(f.globals());
                             if tri!(ns.remove(name)).is_none() {
                                 break 'dispatch vm::name_error(
                                     &ops::str_of(name).unwrap_or_default(),
@@ -1192,9 +1209,15 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                             regs.set(sp - 1, m);
                                             push!(obj);
                                             done = true;
-                                            ic.set(k, Value::obj(t));
-                                            ic.set(k + 1, m);
-                                            ic.set(k + 2, key);
+                                            // dict-mode instances change attributes without
+                                            // changing map: never cache for them
+                                            if as_instance(obj)
+                                                .is_none_or(|i| i.map.get() != ops::DICT_MAP)
+                                            {
+                                                ic.set(k, Value::obj(t));
+                                                ic.set(k + 1, m);
+                                                ic.set(k + 2, key);
+                                            }
                                         }
                                     }
                                 }
@@ -2031,6 +2054,9 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
             }
             match find_handler(d, pc.saturating_sub(1)) {
                 Some(h) => {
+                    // the catching frame is part of the traceback (CPython's tb starts there)
+                    f.pc.set(pc as u32);
+                    add_traceback(e, f);
                     sp = stack_base + h.depth as usize;
                     push!(e);
                     pc = h.handler as usize;
@@ -2212,8 +2238,26 @@ pub fn run_code_ns(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value) -> PyResu
 }
 
 /// Runs a class body function with `ns` as namespace; returns the `__class__` cell or None.
-pub fn run_class_body(func: Gc<FunctionObj>, ns: Gc<DictObj>) -> PyResult<Value> {
-    let f = new_frame(func.code, func.globals, Value::obj(ns), Value::obj(func));
+/// `LOAD_NAME` in the local namespace: an exact dict is read directly, any other mapping
+/// (a metaclass `__prepare__` result such as a dict subclass) through its `__getitem__`,
+/// a `KeyError` meaning "not here" as in CPython. `None` when the name is not local.
+fn load_name_ns(nsv: Value, globals: Gc<DictObj>, name: Value) -> PyResult<Option<Value>> {
+    if nsv.is_null() {
+        return globals.get(name);
+    }
+    if let Some(d) = as_dict_exact(nsv) {
+        return d.get(name);
+    }
+    match ops::getitem(nsv, name) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if vm::exc_matches(&e, vm::C::KeyError) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs a class body with `ns` (a dict or a `__prepare__` mapping) as its local namespace.
+pub fn run_class_body(func: Gc<FunctionObj>, ns: Value) -> PyResult<Value> {
+    let f = new_frame(func.code, func.globals, ns, Value::obj(func));
     init_cells(f, func.closure);
     enter_depth()?;
     let saved = CUR_FRAME.with(|c| c.get());

@@ -20,6 +20,10 @@ use std::cell::RefCell;
 /// Python modules shipped inside the binary: (name, source).
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("collections", include_str!("../lib/collections.py")),
+    (
+        "collections.abc",
+        include_str!("../lib/_collections_abc.py"),
+    ),
     ("itertools", include_str!("../lib/itertools.py")),
     ("functools", include_str!("../lib/functools.py")),
     ("operator", include_str!("../lib/operator.py")),
@@ -46,10 +50,41 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("struct", include_str!("../lib/struct.py")),
     ("textwrap", include_str!("../lib/textwrap.py")),
     ("typing", include_str!("../lib/typing.py")),
+    // batch A (mods1): collections.abc is registered next to collections above
+    ("types", include_str!("../lib/types.py")),
+    ("numbers", include_str!("../lib/numbers.py")),
+    ("keyword", include_str!("../lib/keyword.py")),
+    ("errno", include_str!("../lib/errno.py")),
+    ("linecache", include_str!("../lib/linecache.py")),
+    ("traceback", include_str!("../lib/traceback.py")),
+    ("warnings", include_str!("../lib/warnings.py")),
+    ("logging", include_str!("../lib/logging.py")),
+    ("pprint", include_str!("../lib/pprint.py")),
+    ("csv", include_str!("../lib/csv.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
     ("os", include_str!("../lib/os.py")),
     ("tempfile", include_str!("../lib/tempfile.py")),
     ("_file", include_str!("../lib/_file.py")),
+    // batch B: files, hashing/encoding, ids, queues, weak refs, introspection, testing
+    ("stat", include_str!("../lib/stat.py")),
+    ("fnmatch", include_str!("../lib/fnmatch.py")),
+    ("glob", include_str!("../lib/glob.py")),
+    ("pathlib", include_str!("../lib/pathlib.py")),
+    ("shutil", include_str!("../lib/shutil.py")),
+    ("hashlib", include_str!("../lib/hashlib.py")),
+    ("binascii", include_str!("../lib/binascii.py")),
+    ("base64", include_str!("../lib/base64.py")),
+    ("zlib", include_str!("../lib/zlib.py")),
+    ("uuid", include_str!("../lib/uuid.py")),
+    ("secrets", include_str!("../lib/secrets.py")),
+    ("queue", include_str!("../lib/queue.py")),
+    ("weakref", include_str!("../lib/weakref.py")),
+    ("inspect", include_str!("../lib/inspect.py")),
+    ("unittest", include_str!("../lib/unittest.py")),
+    ("gc", include_str!("../lib/gc.py")),
+    ("hmac", include_str!("../lib/hmac.py")),
+    // regular expressions: Python-level API over the native `_pyre` engine (src/re/)
+    ("re", include_str!("../lib/re.py")),
 ];
 
 thread_local! {
@@ -67,6 +102,11 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "math" => make_math(),
         "time" => make_time(),
         "_os" => make_os(),
+        "_pghash" => crate::native::hash::make(),
+        "_pgweak" => crate::native::weak::make(),
+        "_pggc" => crate::native::gcmod::make(),
+        "_pyre" => crate::re::make_module(),
+        "_mt19937" => crate::rng::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -81,6 +121,15 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
 
 fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
     let m = new_module(name, None);
+    // a module with embedded submodules (`collections` for `collections.abc`) is a package:
+    // an empty `__path__` makes the importer look the submodule up in EMBEDDED
+    let prefix = format!("{name}.");
+    if EMBEDDED.iter().any(|(n, _)| n.starts_with(&prefix)) {
+        m.dict.set_str("__path__", new_list_from(&[]));
+        m.dict.set_str("__package__", new_str(name));
+    } else if let Some((parent, _)) = name.rsplit_once('.') {
+        m.dict.set_str("__package__", new_str(parent));
+    }
     let v = Value::obj(m);
     vm().modules.get().set_str(name, v);
     let filename = format!("<pyguest>/{name}.py");
@@ -213,7 +262,13 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
     def(m, "exc_info", |_| {
         let h = vm().handled.get();
         Ok(match h.as_slice().last() {
-            Some(&e) => new_tuple(&[Value::obj(vm::type_of(e)), e, Value::NONE]),
+            Some(&e) => {
+                // the traceback is the exception's `__traceback__` entry list
+                let tb = as_instance(e)
+                    .and_then(|i| ops::instance_get(i, vm::intern("__traceback__")))
+                    .unwrap_or(Value::NONE);
+                new_tuple(&[Value::obj(vm::type_of(e)), e, tb])
+            }
             None => new_tuple(&[Value::NONE, Value::NONE, Value::NONE]),
         })
     });
@@ -226,10 +281,24 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             .copied()
             .unwrap_or(Value::NONE))
     });
-    def(m, "_getframe", |_| {
-        Ok(crate::interp::current_frame()
-            .map(Value::obj)
-            .unwrap_or(Value::NONE))
+    def(m, "_getframe", |a| {
+        // _getframe(depth=0): exposed frames are never recycled
+        let mut depth = match a.pos.first() {
+            Some(&d) => index_of(d)?,
+            None => 0,
+        };
+        let mut f = crate::interp::current_frame();
+        while depth > 0 {
+            f = f.and_then(|x| x.back.get());
+            depth -= 1;
+        }
+        match f {
+            Some(f) => {
+                f.escaped.set(true);
+                Ok(Value::obj(f))
+            }
+            None => Err(value_error("call stack is not deep enough")),
+        }
     });
     vmr.modules.get().set_str("sys", Value::obj(m));
     let bm = new_module("builtins", None);
@@ -581,39 +650,29 @@ fn make_math() -> Gc<ModuleObj> {
         Ok(acc)
     });
     def(m, "erf", |a| Ok(new_float(erf(f1(&a)?))));
+    def(m, "erfc", |a| Ok(new_float(erfc(f1(&a)?))));
     def(m, "gamma", |a| Ok(new_float(gamma(f1(&a)?))));
     def(m, "lgamma", |a| Ok(new_float(gamma(f1(&a)?).abs().ln())));
     m
 }
 
+// CPython 3.11's `math.erf`/`math.erfc` are the C library's; calling the same functions
+// gives bit-identical results. Rust's std links the system libm on every supported target.
+extern "C" {
+    #[link_name = "erf"]
+    fn libm_erf(x: f64) -> f64;
+    #[link_name = "erfc"]
+    fn libm_erfc(x: f64) -> f64;
+}
+
 fn erf(x: f64) -> f64 {
-    // Abramowitz-Stegun 7.1.26 refined by a series for small x
-    if x.abs() < 2.0 {
-        let mut sum = x;
-        let mut term = x;
-        let x2 = x * x;
-        for n in 1..60 {
-            term *= -x2 / n as f64;
-            sum += term / (2 * n + 1) as f64;
-        }
-        return sum * 2.0 / std::f64::consts::PI.sqrt();
-    }
-    let t = 1.0 / (1.0 + 0.5 * x.abs());
-    let y = 1.0
-        - t * (-x * x - 1.26551223
-            + t * (1.00002368
-                + t * (0.37409196
-                    + t * (0.09678418
-                        + t * (-0.18628806
-                            + t * (0.27886807
-                                + t * (-1.13520398
-                                    + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
-            .exp();
-    if x >= 0.0 {
-        y
-    } else {
-        -y
-    }
+    // SAFETY: `erf` from libm is a pure function of a double, defined for every input.
+    unsafe { libm_erf(x) }
+}
+
+fn erfc(x: f64) -> f64 {
+    // SAFETY: `erfc` from libm is a pure function of a double, defined for every input.
+    unsafe { libm_erfc(x) }
 }
 
 fn gamma(x: f64) -> f64 {
@@ -700,7 +759,13 @@ pub fn os_error(e: &std::io::Error, path: &str) -> crate::interp::PyErr {
     };
     let c = match code {
         2 => C::FileNotFoundError,
-        13 => C::PermissionError,
+        1 | 13 => C::PermissionError,
+        17 => C::FileExistsError,
+        20 => C::NotADirectoryError,
+        21 => C::IsADirectoryError,
+        4 => C::InterruptedError,
+        3 => C::ProcessLookupError,
+        32 => C::BrokenPipeError,
         _ => C::OSError,
     };
     let msg = format!("[Errno {code}] {text}: {}", ops::str_repr(path));
@@ -836,5 +901,6 @@ fn make_os() -> Gc<ModuleObj> {
             .map_err(|e| os_error(&e, "/dev/urandom"))?;
         Ok(new_bytes(buf, false))
     });
+    crate::native::fs::extend_os(m);
     m
 }

@@ -187,7 +187,7 @@ pub struct CodeObj {
     /// Per-instruction inline-cache words (attribute maps and slots), see `interp.rs`.
     #[gc(no_trace)]
     pub cache: Box<[Cell<u64>]>,
-    /// Recycled frames of this code (a frame linked to the next through `back`), or NULL.
+    /// Recycled frames of this code (a list), or NULL.
     pub free_frames: GcCell<Value>,
     /// Method caches of LOAD_METHOD sites: 3 slots each (class, method, epoch/map key);
     /// `cache[pc]` of such a site holds its slot index + 1.

@@ -149,7 +149,7 @@ fn int_binop(a: i64, b: i64, op: u32) -> PyResult<Value> {
             if b == 0 {
                 return Err(vm::zero_div("division by zero"));
             }
-            return Ok(new_float(int_truediv(a, b)));
+            return Ok(new_float(int_truediv(a, b)?));
         }
         binop::AND => Some(a & b),
         binop::OR => Some(a | b),
@@ -199,28 +199,80 @@ fn int_binop(a: i64, b: i64, op: u32) -> PyResult<Value> {
     }
 }
 
-fn int_truediv(a: i64, b: i64) -> f64 {
-    if a.abs() < (1 << 53) && b.abs() < (1 << 53) {
-        a as f64 / b as f64
+fn int_truediv(a: i64, b: i64) -> PyResult<f64> {
+    if a.unsigned_abs() <= (1 << 53) && b.unsigned_abs() <= (1 << 53) {
+        // both exact as floats: one IEEE division is correctly rounded
+        Ok(a as f64 / b as f64)
     } else {
         big_truediv(&BigInt::from(a), &BigInt::from(b))
     }
 }
 
-fn big_truediv(a: &BigInt, b: &BigInt) -> f64 {
-    match (a.to_f64(), b.to_f64()) {
-        (Some(x), Some(y))
-            if x.is_finite() && y.is_finite() && x.abs() < 9.0e15 && y.abs() < 9.0e15 =>
-        {
-            x / y
-        }
-        _ => {
-            // scale to keep precision
-            let (q, r) = a.div_rem(b);
-            q.to_f64().unwrap_or(f64::INFINITY)
-                + r.to_f64().unwrap_or(0.0) / b.to_f64().unwrap_or(f64::INFINITY)
-        }
+/// `2.0**e` for `-1022 <= e <= 1023` (a normal float, built from its bits).
+fn pow2(e: i64) -> f64 {
+    f64::from_bits(((e + 1023) as u64) << 52)
+}
+
+/// `q * 2**e` for `q <= 2**53` when the result is representable (exact, also subnormal).
+fn scale_exact(q: f64, e: i64) -> f64 {
+    if e > 1000 {
+        q * pow2(e - 1000) * pow2(1000)
+    } else if e < -1000 {
+        q * pow2(e + 1000) * pow2(-1000)
+    } else {
+        q * pow2(e)
     }
+}
+
+/// `a / b` for ints, correctly rounded (round-half-even) to a float as CPython does, also for
+/// huge operands and subnormal results. `b` is nonzero.
+fn big_truediv(a: &BigInt, b: &BigInt) -> PyResult<f64> {
+    let neg = a.is_negative() != b.is_negative();
+    let signed = |x: f64| if neg { -x } else { x };
+    let (a, b) = (a.magnitude(), b.magnitude());
+    if a.is_zero() {
+        return Ok(signed(0.0));
+    }
+    // a/b lies in [2**(diff-1), 2**(diff+1))
+    let diff = a.bits() as i64 - b.bits() as i64;
+    if diff > 1024 {
+        return Err(vm::overflow(
+            "integer division result too large for a float",
+        ));
+    }
+    if diff < -1076 {
+        // below half the smallest subnormal
+        return Ok(signed(0.0));
+    }
+    // scale so the integer quotient keeps at least 55 bits (53 + a rounding bit + a sticky
+    // bit); for tiny results the grid is the subnormal one
+    let shift = diff.max(-1021) - 55;
+    let (mut q, r) = if shift >= 0 {
+        let d = b << (shift as usize);
+        a.div_rem(&d)
+    } else {
+        let n = a << ((-shift) as usize);
+        n.div_rem(b)
+    };
+    if !r.is_zero() {
+        q |= num_bigint::BigUint::from(1u8);
+    }
+    let nbits = q.bits() as i64;
+    let k = (nbits - 53).max(-1074 - shift);
+    let half = num_bigint::BigUint::from(1u8) << ((k - 1) as usize);
+    let low = &q & ((&half << 1usize) - 1u8);
+    let mut top = (&q >> (k as usize)).to_u64().unwrap_or(u64::MAX);
+    if low > half || (low == half && top & 1 == 1) {
+        top += 1;
+    }
+    let e = shift + k;
+    // top <= 2**53: value = top * 2**e
+    if (63 - top.leading_zeros() as i64) + e >= 1024 {
+        return Err(vm::overflow(
+            "integer division result too large for a float",
+        ));
+    }
+    Ok(signed(scale_exact(top as f64, e)))
 }
 
 fn big_binop(a: &BigInt, b: &BigInt, op: u32) -> PyResult<Value> {
@@ -244,7 +296,7 @@ fn big_binop(a: &BigInt, b: &BigInt, op: u32) -> PyResult<Value> {
             if b.is_zero() {
                 return Err(vm::zero_div("division by zero"));
             }
-            new_float(big_truediv(a, b))
+            new_float(big_truediv(a, b)?)
         }
         binop::AND => new_bigint(a & b),
         binop::OR => new_bigint(a | b),
@@ -1784,8 +1836,13 @@ pub fn str_of(v: Value) -> PyResult<String> {
     if let Some(inst) = as_instance(v) {
         let t = inst.cls.get();
         if let Some(m) = lookup_type(t, "__str__") {
-            let is_obj_str = as_builtin(m).is_some_and(|b| b.name == "object.__str__");
-            if !is_obj_str {
+            let bname = as_builtin(m).map(|b| b.name);
+            if bname == Some("str.__str__") {
+                if let Some(s) = as_str(payload(v)) {
+                    return Ok(s.s.to_string());
+                }
+            }
+            if bname != Some("object.__str__") {
                 let r = call(m, &[v])?;
                 return match as_str(r) {
                     Some(s) => Ok(s.s.to_string()),
@@ -1860,7 +1917,26 @@ pub fn lookup_type_user(c: Gc<ClassObj>, name: &str) -> Option<Value> {
     None
 }
 
+/// Map id of an instance in *dict mode*: once Python code asks for `obj.__dict__`, the
+/// attributes move into a real dict kept in `slots[0]` (so the dict is live: writes through
+/// it are attribute writes and vice versa). Never a valid map index, so the map-keyed inline
+/// caches never hit for such instances and fall back to the functions below.
+pub const DICT_MAP: u32 = u32::MAX;
+
+/// The attribute dict of an instance in dict mode.
+#[inline]
+fn mode_dict(inst: Gc<InstanceObj>) -> Option<Gc<DictObj>> {
+    if inst.map.get() == DICT_MAP {
+        as_dict_exact(inst.slots.get().get(0))
+    } else {
+        None
+    }
+}
+
 pub fn instance_get(inst: Gc<InstanceObj>, name: Value) -> Option<Value> {
+    if let Some(d) = mode_dict(inst) {
+        return d.get(name).ok().flatten();
+    }
     let sym = vm::sym_of(name);
     let slot = vm::map_lookup(inst.map.get(), sym)?;
     let v = inst.slots.get().get(slot);
@@ -1872,11 +1948,27 @@ pub fn instance_get(inst: Gc<InstanceObj>, name: Value) -> Option<Value> {
 }
 
 pub fn instance_set(inst: Gc<InstanceObj>, name: Value, v: Value) {
+    if let Some(d) = mode_dict(inst) {
+        if !str_eq(name, "__dict__") || as_dict(v).is_none() {
+            // str keys hash without failing
+            let _ = d.set_item(name, v);
+            return;
+        }
+    }
     let sym = vm::sym_of(name);
     let m = inst.map.get();
     if let Some(slot) = vm::map_lookup(m, sym) {
         inst.slots.get().set(slot, v);
         return;
+    }
+
+    if str_eq(name, "__dict__") {
+        // `obj.__dict__ = d` reaching here through the STORE_ATTR fast path
+        if let Some(d) = as_dict(v) {
+            let own = if v.is_kind(Kind::Dict) { d } else { d.copy() };
+            set_instance_dict(inst, own);
+            return;
+        }
     }
     let nm = vm::map_add(m, sym);
     let slots = inst.slots.get();
@@ -1898,6 +1990,9 @@ pub fn instance_set(inst: Gc<InstanceObj>, name: Value, v: Value) {
 }
 
 pub fn instance_del(inst: Gc<InstanceObj>, name: Value) -> bool {
+    if let Some(d) = mode_dict(inst) {
+        return d.remove(name).ok().flatten().is_some();
+    }
     let sym = vm::sym_of(name);
     let m = inst.map.get();
     if vm::map_lookup(m, sym).is_none() {
@@ -1914,8 +2009,12 @@ pub fn instance_del(inst: Gc<InstanceObj>, name: Value) -> bool {
     true
 }
 
-/// The instance's attributes as a fresh dict.
+/// The instance's attribute dict (`obj.__dict__`): switches the instance to dict mode
+/// (see [`DICT_MAP`]) so the returned dict stays the instance's storage.
 pub fn instance_dict(inst: Gc<InstanceObj>) -> Value {
+    if let Some(d) = mode_dict(inst) {
+        return Value::obj(d);
+    }
     let d = new_dict();
     for (i, sym) in vm::map_names(inst.map.get()).into_iter().enumerate() {
         let v = inst.slots.get().get(i);
@@ -1923,7 +2022,30 @@ pub fn instance_dict(inst: Gc<InstanceObj>) -> Value {
             let _ = d.set_item(vm::sym_str(sym), v);
         }
     }
+    set_instance_dict(inst, d);
     Value::obj(d)
+}
+
+/// `obj.__dict__ = d`: the instance keeps its attributes in `d` from now on.
+pub fn set_instance_dict(inst: Gc<InstanceObj>, d: Gc<DictObj>) {
+    let arr = gc::alloc_array(1, Value::NULL);
+    arr.set(0, Value::obj(d));
+    inst.slots.set(arr);
+    inst.map.set(DICT_MAP);
+}
+
+/// Names of the instance's attributes (for `dir`).
+pub fn instance_attr_names(inst: Gc<InstanceObj>) -> Vec<Value> {
+    if let Some(d) = mode_dict(inst) {
+        return (0..d.entry_count())
+            .map(|i| d.key_at(i))
+            .filter(|k| !k.is_null() && k.is_kind(Kind::Str))
+            .collect();
+    }
+    vm::map_names(inst.map.get())
+        .into_iter()
+        .map(vm::sym_str)
+        .collect()
 }
 
 fn is_data_descriptor(d: Value) -> bool {
@@ -2079,7 +2201,8 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             let meta = type_of(obj);
             if let Some(d) = lookup_mro(meta, name) {
                 if !(Gc::ptr_eq(meta, cls(C::type_))
-                    && as_str(name).is_some_and(|s| s.s.starts_with("__")))
+                    && as_str(name)
+                        .is_some_and(|s| s.s.starts_with("__") && &*s.s != "__subclasses__"))
                 {
                     return bind_descr(d, obj, meta).map(Some);
                 }
@@ -2101,6 +2224,12 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
         }
         _ => {
             let t = type_of(obj);
+            // a function's `__module__` comes from its globals, not from `object.__module__`
+            if obj.kind() == Some(Kind::Function)
+                && as_str(name).is_some_and(|s| &*s.s == "__module__")
+            {
+                return special_attr(obj, name);
+            }
             if let Some(d) = lookup_mro(t, name) {
                 return bind_descr(d, obj, t).map(Some);
             }
@@ -2230,6 +2359,25 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 "co_filename" => return Ok(Some(new_str(&c.d.filename))),
                 "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
                 "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
+                "co_posonlyargcount" => return Ok(Some(Value::small(c.d.posonly as i64))),
+                "co_kwonlyargcount" => return Ok(Some(Value::small(c.d.kwonly as i64))),
+                "co_nlocals" => return Ok(Some(Value::small(c.d.varnames.len() as i64))),
+                "co_flags" => {
+                    // CPython's bits: OPTIMIZED|NEWLOCALS for function bodies, VARARGS 0x04,
+                    // VARKEYWORDS 0x08, GENERATOR 0x20.
+                    let f = c.d.flags;
+                    let mut cf = if f & CO_NAMESPACE == 0 { 0x3 } else { 0 };
+                    if f & CO_VARARGS != 0 {
+                        cf |= 0x04;
+                    }
+                    if f & CO_VARKW != 0 {
+                        cf |= 0x08;
+                    }
+                    if f & CO_GENERATOR != 0 {
+                        cf |= 0x20;
+                    }
+                    return Ok(Some(Value::small(cf)));
+                }
                 "co_varnames" => {
                     let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
                     return Ok(Some(new_tuple(&v)));
@@ -2289,6 +2437,17 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             match n {
                 "f_lineno" => return Ok(Some(Value::small(interp::frame_line(f) as i64))),
                 "f_code" => return Ok(Some(Value::obj(f.code))),
+                "f_globals" => return Ok(Some(Value::obj(f.globals()))),
+                "f_back" => {
+                    // the caller's frame; exposed frames are never recycled
+                    return Ok(Some(match f.back.get() {
+                        Some(b) => {
+                            b.escaped.set(true);
+                            Value::obj(b)
+                        }
+                        None => Value::NONE,
+                    }));
+                }
                 _ => {}
             }
         }
@@ -2392,6 +2551,17 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
                     vm::class_name(t),
                     str_of(name)?
                 )));
+            }
+            if str_eq(name, "__dict__") && t.flags.get() & CF_SLOTS == 0 {
+                let d = as_dict(v).ok_or_else(|| {
+                    type_error(format!(
+                        "__dict__ must be set to a dictionary, not a '{}'",
+                        vm::type_name(v)
+                    ))
+                })?;
+                let own = if v.is_kind(Kind::Dict) { d } else { d.copy() };
+                set_instance_dict(inst, own);
+                return Ok(());
             }
             instance_set(inst, name, v);
             Ok(())

@@ -54,6 +54,18 @@ classes! {
     Warning = "Warning"; UserWarning = "UserWarning"; DeprecationWarning = "DeprecationWarning";
     RuntimeWarning = "RuntimeWarning"; BufferError = "BufferError"; EnvironmentError = "EnvironmentError";
     PermissionError = "PermissionError"; TimeoutError = "TimeoutError";
+    FileExistsError = "FileExistsError"; IsADirectoryError = "IsADirectoryError";
+    NotADirectoryError = "NotADirectoryError"; InterruptedError = "InterruptedError";
+    BlockingIOError = "BlockingIOError"; ChildProcessError = "ChildProcessError";
+    ProcessLookupError = "ProcessLookupError"; ConnectionError = "ConnectionError";
+    BrokenPipeError = "BrokenPipeError"; ConnectionAbortedError = "ConnectionAbortedError";
+    ConnectionRefusedError = "ConnectionRefusedError"; ConnectionResetError = "ConnectionResetError";
+    ReferenceError = "ReferenceError";
+    // the rest of the warning categories (warnings module)
+    SyntaxWarning = "SyntaxWarning"; FutureWarning = "FutureWarning";
+    PendingDeprecationWarning = "PendingDeprecationWarning"; ImportWarning = "ImportWarning";
+    UnicodeWarning = "UnicodeWarning"; BytesWarning = "BytesWarning";
+    ResourceWarning = "ResourceWarning"; EncodingWarning = "EncodingWarning";
 }
 
 /// (class, base) pairs of the exception hierarchy.
@@ -91,6 +103,19 @@ const EXC_BASES: &[(C, C)] = &[
     (C::FileNotFoundError, C::OSError),
     (C::PermissionError, C::OSError),
     (C::TimeoutError, C::OSError),
+    (C::FileExistsError, C::OSError),
+    (C::IsADirectoryError, C::OSError),
+    (C::NotADirectoryError, C::OSError),
+    (C::InterruptedError, C::OSError),
+    (C::BlockingIOError, C::OSError),
+    (C::ChildProcessError, C::OSError),
+    (C::ProcessLookupError, C::OSError),
+    (C::ConnectionError, C::OSError),
+    (C::BrokenPipeError, C::ConnectionError),
+    (C::ConnectionAbortedError, C::ConnectionError),
+    (C::ConnectionRefusedError, C::ConnectionError),
+    (C::ConnectionResetError, C::ConnectionError),
+    (C::ReferenceError, C::Exception),
     (C::EOFError, C::Exception),
     (C::MemoryError, C::Exception),
     (C::BufferError, C::Exception),
@@ -100,6 +125,14 @@ const EXC_BASES: &[(C, C)] = &[
     (C::UserWarning, C::Warning),
     (C::DeprecationWarning, C::Warning),
     (C::RuntimeWarning, C::Warning),
+    (C::SyntaxWarning, C::Warning),
+    (C::FutureWarning, C::Warning),
+    (C::PendingDeprecationWarning, C::Warning),
+    (C::ImportWarning, C::Warning),
+    (C::UnicodeWarning, C::Warning),
+    (C::BytesWarning, C::Warning),
+    (C::ResourceWarning, C::Warning),
+    (C::EncodingWarning, C::Warning),
 ];
 
 /// One hidden class: attribute names (symbol ids) in slot order, plus transitions.
@@ -420,7 +453,8 @@ pub fn sym_str(sym: u32) -> Value {
 #[inline]
 pub fn map_lookup(m: u32, sym: u32) -> Option<usize> {
     let maps = vm().maps.borrow();
-    maps[m as usize].names.iter().position(|&n| n == sym)
+    // `ops::DICT_MAP` (an instance in dict mode) is no index: no slots
+    maps.get(m as usize)?.names.iter().position(|&n| n == sym)
 }
 
 /// The map reached from `m` by adding `sym`.

@@ -19,7 +19,8 @@ LIB = os.path.normpath(LIB)
 for name in ("re", "collections", "functools", "itertools", "operator", "math", "string",
              "heapq", "bisect", "tempfile", "os", "io", "inspect", "types", "weakref",
              "keyword", "reprlib", "linecache", "traceback", "warnings", "locale",
-             "struct", "hashlib", "shutil", "pathlib", "glob", "fnmatch", "csv"):
+             "struct", "hashlib", "shutil", "pathlib", "glob", "fnmatch", "csv",
+             "pkgutil", "runpy", "numbers", "errno", "pprint", "logging"):
     try:
         __import__(name)
     except ImportError:
@@ -28,7 +29,12 @@ for name in ("re", "collections", "functools", "itertools", "operator", "math", 
 # Core modules written for the interpreter itself (owned by the interpreter's code, checked by
 # its own tests) are not shadowed: CPython's runpy/pkgutil need the real ones.
 CORE = {"collections", "itertools", "functools", "operator", "string", "heapq", "bisect",
-        "__future__"}
+        "__future__",
+        # re.py is a front end for the interpreter's native engine (_pyre): checked by
+        # comparing pyguest's output with CPython's real re, not under CPython
+        "re",
+        # likewise front ends for the native _os module (CPython's runpy needs its real os)
+        "os", "tempfile", "_file", "gc"}
 ours = set()
 for entry in os.listdir(LIB):
     if entry.endswith(".py"):
@@ -36,6 +42,8 @@ for entry in os.listdir(LIB):
     elif os.path.isdir(os.path.join(LIB, entry)):
         ours.add(entry)
 ours -= CORE
+# modules over pyguest's native `_os` cannot run under CPython: keep CPython's
+ours -= {"os", "_file", "tempfile"}
 for name in list(sys.modules):
     if name.split(".")[0] in ours:
         del sys.modules[name]

@@ -1,0 +1,203 @@
+"""Base16, Base32, Base64 (and URL-safe Base64) encodings (`base64`) for pyguest, over our
+`binascii`. Functions and error messages as CPython 3.11: `b64encode`/`b64decode`
+(`altchars`, `validate`), `standard_b64*`, `urlsafe_b64*`, `b32encode`/`b32decode`
+(`casefold`, `map01`), `b32hexencode`/`b32hexdecode`, `b16encode`/`b16decode`,
+`encodebytes`/`decodebytes`, `encode`/`decode` on file objects. Not provided: Base85/Ascii85.
+"""
+
+import binascii
+
+__all__ = ["encode", "decode", "encodebytes", "decodebytes", "b64encode", "b64decode",
+           "b32encode", "b32decode", "b32hexencode", "b32hexdecode", "b16encode", "b16decode",
+           "standard_b64encode", "standard_b64decode", "urlsafe_b64encode",
+           "urlsafe_b64decode"]
+
+bytes_types = (bytes, bytearray)
+
+
+def _bytes_from_decode_data(s):
+    if isinstance(s, str):
+        try:
+            return s.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("string argument should contain only ASCII characters")
+    if isinstance(s, bytes_types):
+        return bytes(s)
+    try:
+        return bytes(memoryview(s))
+    except TypeError:
+        raise TypeError("argument should be a bytes-like object or ASCII "
+                        "string, not %r" % s.__class__.__name__) from None
+
+
+def _translate(s, frm, to):
+    table = {a: b for a, b in zip(frm, to)}
+    return bytes(table.get(c, c) for c in s)
+
+
+def b64encode(s, altchars=None):
+    """Encode bytes with Base64; `altchars` replaces '+' and '/'."""
+    encoded = binascii.b2a_base64(s, newline=False)
+    if altchars is not None:
+        assert len(altchars) == 2, repr(altchars)
+        return _translate(encoded, b"+/", altchars)
+    return encoded
+
+
+def b64decode(s, altchars=None, validate=False):
+    """Decode Base64; non-alphabet characters are discarded unless `validate`."""
+    s = _bytes_from_decode_data(s)
+    if altchars is not None:
+        altchars = _bytes_from_decode_data(altchars)
+        assert len(altchars) == 2, repr(altchars)
+        s = _translate(s, altchars, b"+/")
+    return binascii.a2b_base64(s, strict_mode=validate)
+
+
+def standard_b64encode(s):
+    return b64encode(s)
+
+
+def standard_b64decode(s):
+    return b64decode(s)
+
+
+def urlsafe_b64encode(s):
+    return _translate(b64encode(s), b"+/", b"-_")
+
+
+def urlsafe_b64decode(s):
+    s = _bytes_from_decode_data(s)
+    s = _translate(s, b"-_", b"+/")
+    return b64decode(s)
+
+
+_B32 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_B32HEX = b"0123456789ABCDEFGHIJKLMNOPQRSTUV"
+
+
+def _b32encode(alphabet, s):
+    if not isinstance(s, bytes_types):
+        s = memoryview(s).tobytes()
+    leftover = len(s) % 5
+    if leftover:
+        s = s + b"\0" * (5 - leftover)
+    encoded = bytearray()
+    for i in range(0, len(s), 5):
+        c = int.from_bytes(s[i:i + 5], "big")
+        for shift in (35, 30, 25, 20, 15, 10, 5, 0):
+            encoded.append(alphabet[(c >> shift) & 31])
+    if leftover == 1:
+        encoded[-6:] = b"======"
+    elif leftover == 2:
+        encoded[-4:] = b"===="
+    elif leftover == 3:
+        encoded[-3:] = b"==="
+    elif leftover == 4:
+        encoded[-1:] = b"="
+    return bytes(encoded)
+
+
+def _b32decode(alphabet, s, casefold=False, map01=None):
+    s = _bytes_from_decode_data(s)
+    if len(s) % 8:
+        raise binascii.Error("Incorrect padding")
+    if map01 is not None:
+        map01 = _bytes_from_decode_data(map01)
+        assert len(map01) == 1, repr(map01)
+        s = _translate(s, b"01", b"O" + map01)
+    if casefold:
+        s = s.upper()
+    l = len(s)
+    end = len(s)
+    while end and s[end - 1] == 61:  # strip the '=' padding
+        end -= 1
+    s = s[:end]
+    padchars = l - len(s)
+    rev = {c: i for i, c in enumerate(alphabet)}
+    decoded = bytearray()
+    for i in range(0, len(s), 8):
+        quanta = s[i:i + 8]
+        acc = 0
+        try:
+            for c in quanta:
+                acc = (acc << 5) + rev[c]
+        except KeyError:
+            raise binascii.Error("Non-base32 digit found") from None
+        decoded += (acc << 5 * (8 - len(quanta))).to_bytes(5, "big")
+    if l % 8 or padchars not in {0, 1, 3, 4, 6}:
+        raise binascii.Error("Incorrect padding")
+    if padchars and decoded:
+        acc <<= 5 * padchars
+        last = acc.to_bytes(5, "big")
+        leftover = (43 - 5 * padchars) // 8
+        decoded[-5:] = last[:leftover]
+    return bytes(decoded)
+
+
+def b32encode(s):
+    return _b32encode(_B32, s)
+
+
+def b32decode(s, casefold=False, map01=None):
+    return _b32decode(_B32, s, casefold, map01)
+
+
+def b32hexencode(s):
+    return _b32encode(_B32HEX, s)
+
+
+def b32hexdecode(s, casefold=False):
+    return _b32decode(_B32HEX, s, casefold)
+
+
+def b16encode(s):
+    return binascii.hexlify(s).upper()
+
+
+def b16decode(s, casefold=False):
+    s = _bytes_from_decode_data(s)
+    if casefold:
+        s = s.upper()
+    for c in s:
+        if c not in b"0123456789ABCDEF":
+            raise binascii.Error("Non-base16 digit found")
+    return binascii.unhexlify(s)
+
+
+MAXLINESIZE = 76
+MAXBINSIZE = (MAXLINESIZE // 4) * 3
+
+
+def encodebytes(s):
+    """Base64 in lines of at most 76 characters, each ending with a newline."""
+    pieces = []
+    for i in range(0, len(s), MAXBINSIZE):
+        chunk = s[i:i + MAXBINSIZE]
+        pieces.append(binascii.b2a_base64(chunk))
+    return b"".join(pieces)
+
+
+def decodebytes(s):
+    return binascii.a2b_base64(s)
+
+
+def encode(input, output):
+    while True:
+        s = input.read(MAXBINSIZE)
+        if not s:
+            break
+        while len(s) < MAXBINSIZE:
+            ns = input.read(MAXBINSIZE - len(s))
+            if not ns:
+                break
+            s += ns
+        output.write(binascii.b2a_base64(s))
+
+
+def decode(input, output):
+    while True:
+        line = input.readline()
+        if not line:
+            break
+        output.write(binascii.a2b_base64(line))

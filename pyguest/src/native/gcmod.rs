@@ -1,0 +1,243 @@
+//! `_pggc`: the native part of the `gc` module (`pyguest/lib/gc.py`), backed by the
+//! metatracer collector (`metatracer::gc`).
+//!
+//! `collect()` runs a full (major) collection, then calls the callbacks of weak references
+//! whose targets died (see `native::weak`), and returns the number of weakly referenced
+//! objects found dead plus the objects whose destructors ran (CPython returns the number of
+//! unreachable objects in cycles; with a tracing collector every dead object is "unreachable",
+//! and only those two kinds are counted). `enable`/`disable`/`isenabled` keep a flag only:
+//! collections cannot be switched off, since memory is managed by the collector alone.
+//! `get_count()` gives (minor collections, major collections, 0) modulo the thresholds;
+//! `get_stats()` one dict per "generation" with CPython's keys.
+
+use crate::interp::PyResult;
+use crate::object::*;
+use crate::ops::{self, index_of};
+use crate::value::{Kind, Value};
+use crate::vm::{self, type_error};
+use metatracer::gc::{self as mgc, Gc};
+
+use std::cell::Cell;
+
+thread_local! {
+    static ENABLED: Cell<bool> = const { Cell::new(true) };
+    static THRESHOLDS: Cell<(i64, i64, i64)> = const { Cell::new((700, 10, 10)) };
+}
+
+fn def(m: Gc<ModuleObj>, name: &'static str, f: NativeFn) {
+    m.dict.set_str(name, new_builtin(name, f));
+}
+
+/// Zeroes 32 KiB of the stack below the current frame, so the collector's own frames (which
+/// reuse that memory) do not carry stale object addresses left by earlier deep calls: the
+/// conservative stack scan would otherwise keep those objects alive.
+#[inline(never)]
+fn scrub_stack() {
+    let mut buf = [0usize; 4096];
+    std::hint::black_box(&mut buf);
+}
+
+/// Clears the dead value-stack slots (above the stack top) of the frames on the current
+/// call chain. Frame register arrays are traced whole, so a value popped long ago (the list
+/// a loop iterated, an argument of an earlier call) would otherwise stay reachable until its
+/// slot is reused, and `gc.collect()` could not free it.
+///
+/// The current frame's stack top is the end of this call's arguments when they are a slice of
+/// its registers (the interpreter's CALL passes them that way); if not, the frame is left
+/// alone. Frames further up the `back` chain made a Python-to-Python call, which stores their
+/// stack top in `sp`, so everything from `sp` on is dead.
+fn clear_dead_stack_slots(a: &Args) {
+    let Some(f) = crate::interp::current_frame() else {
+        return;
+    };
+    let word = std::mem::size_of::<Value>();
+    let regs = f.regs;
+    let (start, len) = (regs.as_slice().as_ptr() as usize, regs.len());
+    let end = |s: &[Value]| s.as_ptr() as usize + std::mem::size_of_val(s);
+    let args_end = end(a.pos).max(if a.kwvals.is_empty() {
+        0
+    } else {
+        end(a.kwvals)
+    });
+    let fixed = |f: Gc<FrameObj>| {
+        let d = &f.code.d;
+        d.varnames.len() + d.cellvars.len() + d.freevars.len()
+    };
+    if args_end >= start && args_end <= start + len * word && (args_end - start) % word == 0 {
+        let top = ((args_end - start) / word).max(fixed(f));
+        for i in top..len {
+            regs.set(i, Value::NULL);
+        }
+    }
+    let mut back = f.back.get();
+    while let Some(b) = back {
+        let top = (b.sp.get() as usize).max(fixed(b));
+        for i in top..b.regs.len() {
+            b.regs.set(i, Value::NULL);
+        }
+        back = b.back.get();
+    }
+}
+
+thread_local! {
+    /// The per-code free lists of recycled frames (weakly: a list dies with its code object).
+    static FREE_LISTS: std::cell::RefCell<Vec<mgc::Weak<ListObj>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a code object's new frame free list (called by the interpreter once per code
+/// object that recycles frames).
+pub fn register_free_list(l: Gc<ListObj>) {
+    FREE_LISTS.with(|f| f.borrow_mut().push(mgc::Weak::new(l)));
+}
+
+/// Clears every register of the frames waiting in free lists. A finished frame keeps its
+/// locals cleared but not the stack slots above its last stack top (clearing them on every
+/// return would cost too much per call), so popped temporaries (a call's arguments, a loop's
+/// iterator) would otherwise stay reachable until the frame is reused.
+fn clear_free_frames() {
+    // Collect the lists first: clearing does not allocate, but keep the borrow short.
+    let lists: Vec<Gc<ListObj>> = FREE_LISTS.with(|f| {
+        let mut f = f.borrow_mut();
+        f.retain(|w| !w.is_cleared());
+        f.iter().filter_map(|w| w.upgrade()).collect()
+    });
+    // The lists are only read and NULLs stored below; nothing allocates, so no collection
+    // can run while `lists` (a Rust-heap vector) holds them.
+    for l in lists {
+        for &fv in l.as_slice() {
+            if fv.kind() == Some(Kind::Frame) {
+                // SAFETY: the kind was checked: `fv` addresses a live frame object.
+                let fr: Gc<FrameObj> = unsafe { fv.as_gc() };
+                for i in 0..fr.regs.len() {
+                    fr.regs.set(i, Value::NULL);
+                }
+            }
+        }
+    }
+}
+
+/// Full collection followed by weak-reference callbacks; the count described above.
+pub fn collect_and_notify() -> PyResult<i64> {
+    let before = mgc::stats();
+    scrub_stack();
+    mgc::collect();
+    let after = mgc::stats();
+    let mut n = (after.weak_cleared - before.weak_cleared) as i64
+        + (after.objects_finalized - before.objects_finalized) as i64;
+    let weak = crate::import::load_module("_pgweak")?;
+    let dead = ops::call(ops::getattr(weak, new_str("dead"))?, &[])?;
+    if let Some(l) = as_list(dead) {
+        let refs: Vec<Value> = l.as_slice().to_vec();
+        // `refs` is on the Rust heap, but every element stays reachable from the list `dead`,
+        // a local that conservative stack scanning keeps alive.
+        for r in refs {
+            let cb = ops::getattr_opt(r, new_str("__callback__"))?;
+            if let Some(cb) = cb.filter(|c| !c.is_none()) {
+                // CPython prints and ignores exceptions raised by callbacks.
+                if let Err(e) = ops::call(cb, &[r]) {
+                    let msg = ops::str_of(e.0).unwrap_or_default();
+                    crate::vm::flush_stdout();
+                    eprintln!(
+                        "Exception ignored in: weakref callback\n{}: {msg}",
+                        vm::type_name(e.0)
+                    );
+                }
+            }
+        }
+        n = n.max(l.len() as i64);
+    }
+    Ok(n)
+}
+
+/// The `_pggc` module.
+pub fn make() -> Gc<ModuleObj> {
+    let m = crate::import::new_module("_pggc", None);
+    def(m, "collect", |a| {
+        if let Some(&g) = a.pos.first() {
+            let g = index_of(g)?;
+            if !(0..=2).contains(&g) {
+                return Err(crate::vm::value_error("invalid generation"));
+            }
+        }
+        clear_dead_stack_slots(&a);
+        clear_free_frames();
+        Ok(new_int(collect_and_notify()?))
+    });
+    def(m, "enable", |_| {
+        ENABLED.with(|e| e.set(true));
+        Ok(Value::NONE)
+    });
+    def(m, "disable", |_| {
+        ENABLED.with(|e| e.set(false));
+        Ok(Value::NONE)
+    });
+    def(m, "isenabled", |_| {
+        Ok(Value::bool(ENABLED.with(|e| e.get())))
+    });
+    def(m, "get_count", |_| {
+        let s = mgc::stats();
+        let (t0, t1, _) = THRESHOLDS.with(|t| t.get());
+        Ok(new_tuple(&[
+            new_int((s.minor_collections % t0.max(1) as u64) as i64),
+            new_int((s.major_collections % t1.max(1) as u64) as i64),
+            Value::small(0),
+        ]))
+    });
+    def(m, "get_threshold", |_| {
+        let (a, b, c) = THRESHOLDS.with(|t| t.get());
+        Ok(new_tuple(&[new_int(a), new_int(b), new_int(c)]))
+    });
+    def(m, "set_threshold", |a| {
+        let (_, mut t1, mut t2) = THRESHOLDS.with(|t| t.get());
+        if a.pos.is_empty() {
+            return Err(type_error(
+                "set_threshold() takes at least 1 argument (0 given)",
+            ));
+        }
+        let t0 = index_of(a.pos[0])?;
+        if let Some(&v) = a.pos.get(1) {
+            t1 = index_of(v)?;
+        }
+        if let Some(&v) = a.pos.get(2) {
+            t2 = index_of(v)?;
+        }
+        THRESHOLDS.with(|t| t.set((t0, t1, t2)));
+        Ok(Value::NONE)
+    });
+    def(m, "get_stats", |_| {
+        let s = mgc::stats();
+        let l = new_list_cap(3);
+        for (i, n) in [s.minor_collections, s.major_collections, 0]
+            .iter()
+            .enumerate()
+        {
+            let d = new_dict();
+            d.set_str("collections", new_int(*n as i64));
+            d.set_str(
+                "collected",
+                new_int(if i == 1 { s.weak_cleared as i64 } else { 0 }),
+            );
+            d.set_str("uncollectable", Value::small(0));
+            l.push(Value::obj(d));
+        }
+        Ok(Value::obj(l))
+    });
+    def(m, "is_tracked", |a| {
+        let v = a.pos.first().copied().unwrap_or(Value::NONE);
+        Ok(Value::bool(
+            v.is_ptr() && vm::type_name(v) != "str" && vm::type_name(v) != "float",
+        ))
+    });
+    def(m, "freeze", |_| Ok(Value::NONE));
+    def(m, "unfreeze", |_| Ok(Value::NONE));
+    def(m, "get_freeze_count", |_| Ok(Value::small(0)));
+    m.dict.set_str("garbage", Value::obj(new_list_cap(0)));
+    m.dict.set_str("callbacks", Value::obj(new_list_cap(0)));
+    m.dict.set_str("DEBUG_STATS", Value::small(1));
+    m.dict.set_str("DEBUG_COLLECTABLE", Value::small(2));
+    m.dict.set_str("DEBUG_UNCOLLECTABLE", Value::small(4));
+    m.dict.set_str("DEBUG_SAVEALL", Value::small(32));
+    m.dict.set_str("DEBUG_LEAK", Value::small(38));
+    m
+}
