@@ -1211,6 +1211,9 @@ fn new_class_kw(
             Value::obj(meta)
         }),
         version: Cell::new(0),
+        init_cache: GcCell::new(Value::NULL),
+        init_epoch: Cell::new(0),
+        nslots_hint: Cell::new(0),
     });
     let mro = c3_mro(Value::obj(c), &bl)?;
     c.mro.set(new_tuple(&mro));
@@ -1321,39 +1324,61 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
     Ok(c)
 }
 
-fn alloc_instance(c: Gc<ClassObj>) -> Gc<InstanceObj> {
+pub fn alloc_instance(c: Gc<ClassObj>) -> Gc<InstanceObj> {
+    // room for as many attributes as earlier instances ended up with (4 before the first)
+    let n = match c.nslots_hint.get() {
+        0 => 4,
+        n => n as usize,
+    };
+    let slots = gc::alloc_array(n, Value::NULL);
     gc::alloc(InstanceObj {
         kind: Kind::Instance,
         map: Cell::new(0),
         cls: GcCell::new(c),
-        slots: GcCell::new(gc::alloc_array(4, Value::NULL)),
+        slots: GcCell::new(slots),
         base: GcCell::new(Value::NULL),
         ident: Cell::new(0),
     })
 }
 
-/// Fast instance creation for `C(...)` when `C` has no custom `__new__` and a Python
-/// `__init__`: returns the fresh instance and the `__init__` function to run.
-pub fn fast_new(c: Gc<ClassObj>, _args: Args) -> PyResult<Option<(Value, Gc<FunctionObj>)>> {
+/// The Python `__init__` that `C(...)` runs on a fresh plain instance, when `C` qualifies for
+/// the interpreter's fast path (what [`fast_new`] checks), cached in the class until any class
+/// attribute changes (`class_epoch`).
+#[inline]
+pub fn cached_init(c: Gc<ClassObj>) -> Option<Gc<FunctionObj>> {
+    let epoch = vm().class_epoch.get() + 1;
+    if c.init_epoch.get() != epoch {
+        let init = fast_init(c);
+        c.init_cache.set(init.map_or(Value::NONE, Value::obj));
+        c.init_epoch.set(epoch);
+    }
+    as_function(c.init_cache.get())
+}
+
+/// The conditions of the `C(...)` fast path: a plain Python class with `object.__new__` and a
+/// Python (non-generator) `__init__`.
+fn fast_init(c: Gc<ClassObj>) -> Option<Gc<FunctionObj>> {
     if c.flags.get() & (CF_BUILTIN | CF_EXCEPTION) != 0
         || c.base_kind.get() != 0
         || !c.metaclass.get().is_null()
     {
-        return Ok(None);
+        return None;
     }
-    let Some(new) = ops::lookup_type(c, "__new__") else {
-        return Ok(None);
-    };
+    let new = ops::lookup_type(c, "__new__")?;
     if as_builtin(new).is_none_or(|b| b.name != "object.__new__") {
-        return Ok(None);
+        return None;
     }
-    let Some(init) = ops::lookup_type(c, "__init__").and_then(as_function) else {
-        return Ok(None);
-    };
+    let init = ops::lookup_type(c, "__init__").and_then(as_function)?;
     if init.code.d.flags & CO_GENERATOR != 0 {
-        return Ok(None);
+        return None;
     }
-    Ok(Some((Value::obj(alloc_instance(c)), init)))
+    Some(init)
+}
+
+/// Fast instance creation for `C(...)` when `C` has no custom `__new__` and a Python
+/// `__init__`: returns the fresh instance and the `__init__` function to run.
+pub fn fast_new(c: Gc<ClassObj>, _args: Args) -> PyResult<Option<(Value, Gc<FunctionObj>)>> {
+    Ok(cached_init(c).map(|init| (Value::obj(alloc_instance(c)), init)))
 }
 
 /// `C(*args, **kw)` for any class.
@@ -2452,7 +2477,10 @@ fn str_split_impl(a: Args, rev: bool) -> PyResult<Value> {
         Some(m) => index_of(m)?,
         None => -1,
     };
-    let mut parts: Vec<String> = Vec::new();
+    // Pieces borrow the text of `s` (kept alive and pinned: it is used after the loop);
+    // a `Vec<String>` here cost a malloc per piece, which for a million words left tens of
+    // megabytes of fragmented Rust heap behind.
+    let mut parts: Vec<&str> = Vec::new();
     match sep {
         None => {
             if rev {
@@ -2465,21 +2493,21 @@ fn str_split_impl(a: Args, rev: bool) -> PyResult<Value> {
                     for w in tail.iter().rev() {
                         rest = rest[..rest.len() - w.len()].trim_end();
                     }
-                    parts.push(rest.to_string());
-                    parts.extend(tail.iter().map(|w| w.to_string()));
+                    parts.push(rest);
+                    parts.extend(tail.iter().copied());
                 } else {
-                    parts = words.iter().map(|w| w.to_string()).collect();
+                    parts = words;
                 }
             } else {
                 let mut rest = s.s.trim_start();
                 let mut count = 0;
                 while !rest.is_empty() {
                     if maxsplit >= 0 && count >= maxsplit {
-                        parts.push(rest.to_string());
+                        parts.push(rest);
                         break;
                     }
                     let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                    parts.push(rest[..end].to_string());
+                    parts.push(&rest[..end]);
                     rest = rest[end..].trim_start();
                     count += 1;
                 }
@@ -2491,27 +2519,22 @@ fn str_split_impl(a: Args, rev: bool) -> PyResult<Value> {
                 return Err(value_error("empty separator"));
             }
             if maxsplit < 0 {
-                parts = s.s.split(&*sep.s).map(|x| x.to_string()).collect();
+                parts = s.s.split(&*sep.s).collect();
             } else if rev {
-                parts =
-                    s.s.rsplitn(maxsplit as usize + 1, &*sep.s)
-                        .map(|x| x.to_string())
-                        .collect();
+                parts = s.s.rsplitn(maxsplit as usize + 1, &*sep.s).collect();
                 parts.reverse();
             } else {
-                parts =
-                    s.s.splitn(maxsplit as usize + 1, &*sep.s)
-                        .map(|x| x.to_string())
-                        .collect();
+                parts = s.s.splitn(maxsplit as usize + 1, &*sep.s).collect();
             }
         }
     }
     // Straight into the (precisely traced) list: pinning a million fresh strings in an
     // ArgVec would fill the nursery with pinned objects.
     let out = new_list_cap(parts.len());
-    for p in parts {
-        out.push(new_string(p));
+    for p in parts.iter() {
+        out.push(new_str(p));
     }
+    std::hint::black_box(s);
     Ok(Value::obj(out))
 }
 

@@ -255,9 +255,9 @@ fn release_frame(f: Gc<FrameObj>) {
     let d = &code.d;
     let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
     let top = (f.sp.get() as usize).max(n);
-    for i in 0..top {
-        f.regs.set(i, Value::NULL);
-    }
+    // SAFETY: storing NULL creates no reference, so these stores need no write barrier; no
+    // other reference into the frame's registers is live here (the frame has finished).
+    unsafe { f.regs.as_mut_slice()[..top].fill(Value::NULL) };
     f.back.set(None);
     f.ns_c.set(Value::NULL);
     f.func_c.set(Value::NULL);
@@ -537,7 +537,6 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------- the driver
 
 enum Flow {
-    Call(Gc<FrameObj>),
     Return(Value),
     Yield(Value),
     Err(PyErr),
@@ -563,12 +562,7 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
     let mut f = entry;
     let mut pending = pending;
     let result = loop {
-        match execute(f, pending.take()) {
-            Flow::Call(nf) => {
-                nf.back.set(Some(f));
-                nf.exc_depth.set(vm.handled.get().len() as u32);
-                f = nf;
-            }
+        match execute(&mut f, pending.take()) {
             Flow::Return(v) => {
                 vm.depth.set(vm.depth.get() - 1);
                 if Gc::ptr_eq(f, entry) {
@@ -757,6 +751,29 @@ fn load_global(f: Gc<FrameObj>, name: Value) -> PyResult<Value> {
     Err(vm::name_error(&ops::str_of(name)?))
 }
 
+#[inline(always)]
+fn kwt_of(kwnames: Value) -> Option<Gc<TupleObj>> {
+    as_tuple_exact(kwnames)
+}
+
+/// `load_global` that also fills the LOAD_GLOBAL site's cache when the name is found in
+/// the globals dict.
+fn load_global_cached(f: Gc<FrameObj>, name: Value, cache: &Cell<u64>) -> PyResult<Value> {
+    let h = ops::hash(name)?;
+    let g = f.globals();
+    if let Some(e) = g.find(name, h)? {
+        if g.keys.get().get(e) == name {
+            cache.set(e as u64 + 1);
+        }
+        return Ok(g.vals.get().get(e));
+    }
+    let b = builtins_of(g);
+    if let Some(v) = b.get_h(name, h)? {
+        return Ok(v);
+    }
+    Err(vm::name_error(&ops::str_of(name)?))
+}
+
 fn builtins_of(_g: Gc<DictObj>) -> Gc<DictObj> {
     vm().builtins.get()
 }
@@ -822,853 +839,930 @@ fn ex_args(args: Value, kwargs: Value) -> PyResult<(ArgVec, ArgVec, ArgVec)> {
 
 /// Executes frame `f` until it calls, returns, yields or fails.
 #[allow(clippy::cognitive_complexity)]
-fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
-    set_cur(f);
-    let code = f.code;
-    let d: &CodeData = &code.d;
-    let instrs: &[u32] = &d.code;
-    let consts = code.consts;
-    let names = code.names;
-    let regs = f.regs;
-    let nlocals = d.varnames.len();
-    let stack_base = nlocals + d.cellvars.len() + d.freevars.len();
-    let mut pc = f.pc.get() as usize;
-    let mut sp = f.sp.get() as usize;
+/// STORE_ATTR cache word flag: the entry is a map transition (`old map << 40 | new map << 16
+/// | slot`) for stores that add an attribute; without it, `map << 32 | slot + 1` for stores
+/// into an existing attribute (map ids below 2^31 there, so the flag bit is free).
+const ATTR_ADD: u64 = 1 << 63;
+
+/// Runs frames starting with `*fr`. Calls of Python functions and returns to a caller that
+/// is not an entry frame switch frames here, without leaving this function; `*fr` is always
+/// the frame being run, so when a [`Flow`] comes back to [`run_frame`], it names the frame
+/// the flow is about.
+fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
     let mut pending = pending;
+    'frames: loop {
+        let f = *fr;
+        set_cur(f);
+        let code = f.code;
+        let d: &CodeData = &code.d;
+        let instrs: &[u32] = &d.code;
+        let consts = code.consts;
+        let names = code.names;
+        let regs = f.regs;
+        let nlocals = d.varnames.len();
+        let stack_base = nlocals + d.cellvars.len() + d.freevars.len();
+        let mut pc = f.pc.get() as usize;
+        let mut sp = f.sp.get() as usize;
 
-    macro_rules! push {
-        ($v:expr) => {{
-            let v = $v;
-            regs.set(sp, v);
-            sp += 1;
-        }};
-    }
-    macro_rules! pop {
-        () => {{
-            sp -= 1;
-            regs.get(sp)
-        }};
-    }
-    macro_rules! top {
-        () => {
-            regs.get(sp - 1)
-        };
-    }
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                regs.set(sp, v);
+                sp += 1;
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                sp -= 1;
+                regs.get(sp)
+            }};
+        }
+        macro_rules! top {
+            () => {
+                regs.get(sp - 1)
+            };
+        }
+        // switch to the new frame `nf` called from `f` (the caller saved its pc and sp)
+        macro_rules! switch_call {
+            ($nf:expr) => {{
+                let nf = $nf;
+                nf.back.set(Some(f));
+                nf.exc_depth.set(vm().handled.get().len() as u32);
+                *fr = nf;
+                continue 'frames;
+            }};
+        }
 
-    loop {
-        let err: PyErr = match pending.take() {
-            Some(e) => e,
-            None => 'dispatch: loop {
-                macro_rules! tri {
-                    ($e:expr) => {
-                        match $e {
-                            Ok(v) => v,
-                            Err(e) => break 'dispatch e,
+        loop {
+            let err: PyErr = match pending.take() {
+                Some(e) => e,
+                None => 'dispatch: loop {
+                    macro_rules! tri {
+                        ($e:expr) => {
+                            match $e {
+                                Ok(v) => v,
+                                Err(e) => break 'dispatch e,
+                            }
+                        };
+                    }
+                    let w = instrs[pc];
+                    pc += 1;
+                    let arg = w >> 8;
+                    if cfg!(debug_assertions) && trace_ops() {
+                        eprintln!(
+                            "  {:>4} {:<20} {:<5} sp={}",
+                            pc - 1,
+                            Op::from_u8(w as u8).name(),
+                            arg,
+                            sp
+                        );
+                    }
+                    match Op::from_u8(w as u8) {
+                        Op::NOP | Op::GEN_START | Op::SETUP_ANNOTATIONS => {}
+                        Op::POP_TOP => {
+                            sp -= 1;
                         }
-                    };
-                }
-                let w = instrs[pc];
-                pc += 1;
-                let arg = w >> 8;
-                if cfg!(debug_assertions) && trace_ops() {
-                    eprintln!(
-                        "  {:>4} {:<20} {:<5} sp={}",
-                        pc - 1,
-                        Op::from_u8(w as u8).name(),
-                        arg,
-                        sp
-                    );
-                }
-                match Op::from_u8(w as u8) {
-                    Op::NOP | Op::GEN_START | Op::SETUP_ANNOTATIONS => {}
-                    Op::POP_TOP => {
-                        sp -= 1;
-                    }
-                    Op::ROT_TWO => {
-                        let a = regs.get(sp - 1);
-                        regs.set(sp - 1, regs.get(sp - 2));
-                        regs.set(sp - 2, a);
-                    }
-                    Op::ROT_THREE => {
-                        let a = regs.get(sp - 1);
-                        regs.set(sp - 1, regs.get(sp - 2));
-                        regs.set(sp - 2, regs.get(sp - 3));
-                        regs.set(sp - 3, a);
-                    }
-                    Op::ROT_FOUR => {
-                        let a = regs.get(sp - 1);
-                        regs.set(sp - 1, regs.get(sp - 2));
-                        regs.set(sp - 2, regs.get(sp - 3));
-                        regs.set(sp - 3, regs.get(sp - 4));
-                        regs.set(sp - 4, a);
-                    }
-                    Op::DUP_TOP => {
-                        let a = top!();
-                        push!(a);
-                    }
-                    Op::DUP_TOP_TWO => {
-                        let a = regs.get(sp - 2);
-                        let b = regs.get(sp - 1);
-                        push!(a);
-                        push!(b);
-                    }
-                    Op::COPY => {
-                        let a = regs.get(sp - arg as usize);
-                        push!(a);
-                    }
-                    Op::SWAP => {
-                        let i = sp - arg as usize;
-                        let a = regs.get(sp - 1);
-                        regs.set(sp - 1, regs.get(i));
-                        regs.set(i, a);
-                    }
-                    Op::LOAD_CONST => push!(consts.get(arg as usize)),
-                    Op::LOAD_FAST => {
-                        let v = regs.get(arg as usize);
-                        if v.is_null() {
-                            break 'dispatch unbound_local(f, arg as usize);
+                        Op::ROT_TWO => {
+                            let a = regs.get(sp - 1);
+                            regs.set(sp - 1, regs.get(sp - 2));
+                            regs.set(sp - 2, a);
                         }
-                        push!(v);
-                    }
-                    Op::STORE_FAST => {
-                        let v = pop!();
-                        regs.set(arg as usize, v);
-                    }
-                    Op::DELETE_FAST => {
-                        if regs.get(arg as usize).is_null() {
-                            break 'dispatch unbound_local(f, arg as usize);
+                        Op::ROT_THREE => {
+                            let a = regs.get(sp - 1);
+                            regs.set(sp - 1, regs.get(sp - 2));
+                            regs.set(sp - 2, regs.get(sp - 3));
+                            regs.set(sp - 3, a);
                         }
-                        regs.set(arg as usize, Value::NULL);
-                    }
-                    Op::LOAD_DEREF => {
-                        let c = as_cell(regs.get(nlocals + arg as usize)).unwrap();
-                        let v = c.v.get();
-                        if v.is_null() {
+                        Op::ROT_FOUR => {
+                            let a = regs.get(sp - 1);
+                            regs.set(sp - 1, regs.get(sp - 2));
+                            regs.set(sp - 2, regs.get(sp - 3));
+                            regs.set(sp - 3, regs.get(sp - 4));
+                            regs.set(sp - 4, a);
+                        }
+                        Op::DUP_TOP => {
+                            let a = top!();
+                            push!(a);
+                        }
+                        Op::DUP_TOP_TWO => {
+                            let a = regs.get(sp - 2);
+                            let b = regs.get(sp - 1);
+                            push!(a);
+                            push!(b);
+                        }
+                        Op::COPY => {
+                            let a = regs.get(sp - arg as usize);
+                            push!(a);
+                        }
+                        Op::SWAP => {
+                            let i = sp - arg as usize;
+                            let a = regs.get(sp - 1);
+                            regs.set(sp - 1, regs.get(i));
+                            regs.set(i, a);
+                        }
+                        Op::LOAD_CONST => push!(consts.get(arg as usize)),
+                        Op::LOAD_FAST => {
+                            let v = regs.get(arg as usize);
+                            if v.is_null() {
+                                break 'dispatch unbound_local(f, arg as usize);
+                            }
+                            push!(v);
+                        }
+                        Op::STORE_FAST => {
+                            let v = pop!();
+                            regs.set(arg as usize, v);
+                        }
+                        Op::DELETE_FAST => {
+                            if regs.get(arg as usize).is_null() {
+                                break 'dispatch unbound_local(f, arg as usize);
+                            }
+                            regs.set(arg as usize, Value::NULL);
+                        }
+                        Op::LOAD_DEREF => {
+                            let c = as_cell(regs.get(nlocals + arg as usize)).unwrap();
+                            let v = c.v.get();
+                            if v.is_null() {
+                                let n = free_name(f, arg as usize);
+                                break 'dispatch if (arg as usize) < d.cellvars.len() {
+                                    vm::exc(C::UnboundLocalError, format!("cannot access local variable '{n}' where it is not associated with a value"))
+                                } else {
+                                    vm::exc(C::NameError, format!("cannot access free variable '{n}' where it is not associated with a value in enclosing scope"))
+                                };
+                            }
+                            push!(v);
+                        }
+                        Op::STORE_DEREF => {
+                            let v = pop!();
+                            as_cell(regs.get(nlocals + arg as usize)).unwrap().v.set(v);
+                        }
+                        Op::DELETE_DEREF => {
+                            as_cell(regs.get(nlocals + arg as usize))
+                                .unwrap()
+                                .v
+                                .set(Value::NULL);
+                        }
+                        Op::LOAD_CLOSURE => push!(regs.get(nlocals + arg as usize)),
+                        Op::LOAD_CLASSDEREF => {
                             let n = free_name(f, arg as usize);
-                            break 'dispatch if (arg as usize) < d.cellvars.len() {
-                                vm::exc(C::UnboundLocalError, format!("cannot access local variable '{n}' where it is not associated with a value"))
-                            } else {
-                                vm::exc(C::NameError, format!("cannot access free variable '{n}' where it is not associated with a value in enclosing scope"))
-                            };
-                        }
-                        push!(v);
-                    }
-                    Op::STORE_DEREF => {
-                        let v = pop!();
-                        as_cell(regs.get(nlocals + arg as usize)).unwrap().v.set(v);
-                    }
-                    Op::DELETE_DEREF => {
-                        as_cell(regs.get(nlocals + arg as usize))
-                            .unwrap()
-                            .v
-                            .set(Value::NULL);
-                    }
-                    Op::LOAD_CLOSURE => push!(regs.get(nlocals + arg as usize)),
-                    Op::LOAD_CLASSDEREF => {
-                        let n = free_name(f, arg as usize);
-                        let ns = as_dict(f.ns());
-                        let from_ns = ns.and_then(|d| d.get_str(&n));
-                        match from_ns {
-                            Some(v) => push!(v),
-                            None => {
-                                let v = as_cell(regs.get(nlocals + arg as usize)).unwrap().v.get();
-                                if v.is_null() {
-                                    break 'dispatch vm::name_error(&n);
+                            let ns = as_dict(f.ns());
+                            let from_ns = ns.and_then(|d| d.get_str(&n));
+                            match from_ns {
+                                Some(v) => push!(v),
+                                None => {
+                                    let v =
+                                        as_cell(regs.get(nlocals + arg as usize)).unwrap().v.get();
+                                    if v.is_null() {
+                                        break 'dispatch vm::name_error(&n);
+                                    }
+                                    push!(v);
                                 }
-                                push!(v);
                             }
                         }
-                    }
-                    Op::LOAD_GLOBAL => {
-                        let name = names.get(arg as usize);
-                        let v = tri!(load_global(f, name));
-                        push!(v);
-                    }
-                    Op::STORE_GLOBAL => {
-                        let v = pop!();
-                        tri!(f.globals().set_item(names.get(arg as usize), v));
-                    }
-                    Op::DELETE_GLOBAL => {
-                        let name = names.get(arg as usize);
-                        if tri!(f.globals().remove(name)).is_none() {
-                            break 'dispatch vm::name_error(&ops::str_of(name).unwrap_or_default());
-                        }
-                    }
-                    Op::LOAD_NAME => {
-                        let name = names.get(arg as usize);
-                        let v = match tri!(load_name_ns(f.ns(), f.globals(), name)) {
-                            Some(v) => v,
-                            None => tri!(load_global(f, name)),
-                        };
-                        push!(v);
-                    }
-                    Op::STORE_NAME => {
-                        let v = pop!();
-                        let ns = if f.ns().is_null() {
-                            Value::obj(f.globals())
-                        } else {
-                            f.ns()
-                        };
-                        let name = names.get(arg as usize);
-                        match as_dict_exact(ns) {
-                            Some(dd) => tri!(dd.set_item(name, v)),
-                            None => tri!(ops::setitem(ns, name, v)),
-                        }
-                    }
-                    Op::DELETE_NAME => {
-                        let name = names.get(arg as usize);
-                        let nsv = f.ns();
-                        if !nsv.is_null() && as_dict_exact(nsv).is_none() {
-                            // a `__prepare__` mapping: its own `__delitem__`
-                            if let Err(e) = ops::delitem(nsv, name) {
-                                if vm::exc_matches(&e, vm::C::KeyError) {
-                                    break 'dispatch vm::name_error(
-                                        &ops::str_of(name).unwrap_or_default(),
-                                    );
-                                }
-                                break 'dispatch e;
-                            }
-                            continue;
-                        }
-                        let ns = as_dict(nsv).unwrap_or(f.globals());
-                        if tri!(ns.remove(name)).is_none() {
-                            break 'dispatch vm::name_error(&ops::str_of(name).unwrap_or_default());
-                        }
-                    }
-                    Op::LOAD_ATTR => {
-                        let obj = top!();
-                        let name = names.get(arg as usize);
-                        // inline cache: instance slot by map
-                        if let Some(inst) = as_instance(obj) {
-                            let c = code.cache[pc - 1].get();
-                            if c != 0
-                                && (c >> 32) as u32 == inst.map.get()
-                                && inst.cls.get().flags.get() & CF_GETATTRIBUTE == 0
-                            {
-                                let v = inst.slots.get().get((c & 0xffff_ffff) as usize - 1);
-                                if !v.is_null() {
-                                    regs.set(sp - 1, v);
+                        Op::LOAD_GLOBAL => {
+                            let name = names.get(arg as usize);
+                            // inline cache: entry index + 1 of the name in the globals dict;
+                            // valid while that entry still holds this (interned) key object
+                            let c = code.cache[pc - 1].get() as usize;
+                            if c != 0 {
+                                let g = f.globals();
+                                let keys = g.keys.get();
+                                if c - 1 < keys.len() && keys.get(c - 1) == name {
+                                    push!(g.vals.get().get(c - 1));
                                     continue;
                                 }
                             }
-                            let t = inst.cls.get();
-                            if t.flags.get() & (CF_GETATTRIBUTE | CF_HAS_DESCRIPTORS) == 0 {
-                                if let Some(slot) = vm::map_lookup(inst.map.get(), vm::sym_of(name))
-                                {
-                                    let v = inst.slots.get().get(slot);
-                                    if !v.is_null() {
-                                        code.cache[pc - 1].set(
-                                            ((inst.map.get() as u64) << 32) | (slot as u64 + 1),
+                            let v = tri!(load_global_cached(f, name, &code.cache[pc - 1]));
+                            push!(v);
+                        }
+                        Op::STORE_GLOBAL => {
+                            let v = pop!();
+                            tri!(f.globals().set_item(names.get(arg as usize), v));
+                        }
+                        Op::DELETE_GLOBAL => {
+                            let name = names.get(arg as usize);
+                            if tri!(f.globals().remove(name)).is_none() {
+                                break 'dispatch vm::name_error(
+                                    &ops::str_of(name).unwrap_or_default(),
+                                );
+                            }
+                        }
+                        Op::LOAD_NAME => {
+                            let name = names.get(arg as usize);
+                            let v = match tri!(load_name_ns(f.ns(), f.globals(), name)) {
+                                Some(v) => v,
+                                None => tri!(load_global(f, name)),
+                            };
+                            push!(v);
+                        }
+                        Op::STORE_NAME => {
+                            let v = pop!();
+                            let ns = if f.ns().is_null() {
+                                Value::obj(f.globals())
+                            } else {
+                                f.ns()
+                            };
+                            let name = names.get(arg as usize);
+                            match as_dict_exact(ns) {
+                                Some(dd) => tri!(dd.set_item(name, v)),
+                                None => tri!(ops::setitem(ns, name, v)),
+                            }
+                        }
+                        Op::DELETE_NAME => {
+                            let name = names.get(arg as usize);
+                            let nsv = f.ns();
+                            if !nsv.is_null() && as_dict_exact(nsv).is_none() {
+                                // a `__prepare__` mapping: its own `__delitem__`
+                                if let Err(e) = ops::delitem(nsv, name) {
+                                    if vm::exc_matches(&e, vm::C::KeyError) {
+                                        break 'dispatch vm::name_error(
+                                            &ops::str_of(name).unwrap_or_default(),
                                         );
+                                    }
+                                    break 'dispatch e;
+                                }
+                                continue;
+                            }
+                            let ns = as_dict(nsv).unwrap_or(f.globals());
+                            if tri!(ns.remove(name)).is_none() {
+                                break 'dispatch vm::name_error(
+                                    &ops::str_of(name).unwrap_or_default(),
+                                );
+                            }
+                        }
+                        Op::LOAD_ATTR => {
+                            let obj = top!();
+                            let name = names.get(arg as usize);
+                            // inline cache: instance slot by map
+                            if let Some(inst) = as_instance(obj) {
+                                let c = code.cache[pc - 1].get();
+                                if c != 0
+                                    && (c >> 32) as u32 == inst.map.get()
+                                    && inst.cls.get().flags.get() & CF_GETATTRIBUTE == 0
+                                {
+                                    let v = inst.slots.get().get((c & 0xffff_ffff) as usize - 1);
+                                    if !v.is_null() {
                                         regs.set(sp - 1, v);
                                         continue;
                                     }
                                 }
-                            }
-                        }
-                        let v = tri!(ops::getattr(obj, name));
-                        set_cur(f);
-                        regs.set(sp - 1, v);
-                    }
-                    Op::STORE_ATTR => {
-                        let obj = pop!();
-                        let v = pop!();
-                        let name = names.get(arg as usize);
-                        if let Some(inst) = as_instance(obj) {
-                            let t = inst.cls.get();
-                            if t.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
-                                let c = code.cache[pc - 1].get();
-                                if c != 0 && (c >> 32) as u32 == inst.map.get() {
-                                    inst.slots.get().set((c & 0xffff_ffff) as usize - 1, v);
-                                    continue;
-                                }
-                                ops::instance_set(inst, name, v);
-                                if let Some(slot) = vm::map_lookup(inst.map.get(), vm::sym_of(name))
-                                {
-                                    code.cache[pc - 1]
-                                        .set(((inst.map.get() as u64) << 32) | (slot as u64 + 1));
-                                }
-                                continue;
-                            }
-                        }
-                        tri!(ops::setattr(obj, name, v));
-                        set_cur(f);
-                    }
-                    Op::DELETE_ATTR => {
-                        let obj = pop!();
-                        tri!(ops::delattr(obj, names.get(arg as usize)));
-                    }
-                    Op::LOAD_METHOD => {
-                        let obj = top!();
-                        let name = names.get(arg as usize);
-                        let t = type_of(obj);
-                        let k = (code.cache[pc - 1].get() as usize - 1) * 3;
-                        let key = Value::small(
-                            (((vm().class_epoch.get() & 0xfff_ffff) << 33)
-                                | (as_instance(obj)
-                                    .map(|i| i.map.get() as u64 + 1)
-                                    .unwrap_or(0))) as i64,
-                        );
-                        let ic = code.icache;
-                        if ic.get(k) == Value::obj(t) && ic.get(k + 2) == key {
-                            regs.set(sp - 1, ic.get(k + 1));
-                            push!(obj);
-                            continue;
-                        }
-                        let mut done = false;
-                        if t.flags.get() & CF_GETATTRIBUTE == 0 {
-                            let shadow = match as_instance(obj) {
-                                Some(inst) => ops::instance_get(inst, name).is_some(),
-                                None => {
-                                    obj.is_kind(Kind::Class)
-                                        || obj.is_kind(Kind::Module)
-                                        || obj.is_kind(Kind::Super)
-                                }
-                            };
-                            if !shadow {
-                                if let Some(m) = ops::lookup_mro(t, name) {
-                                    if matches!(
-                                        m.kind(),
-                                        Some(Kind::Function) | Some(Kind::Builtin)
-                                    ) {
-                                        regs.set(sp - 1, m);
-                                        push!(obj);
-                                        done = true;
-                                        // dict-mode instances change attributes without
-                                        // changing map: never cache for them
-                                        if as_instance(obj)
-                                            .is_none_or(|i| i.map.get() != ops::DICT_MAP)
-                                        {
-                                            ic.set(k, Value::obj(t));
-                                            ic.set(k + 1, m);
-                                            ic.set(k + 2, key);
+                                let t = inst.cls.get();
+                                if t.flags.get() & (CF_GETATTRIBUTE | CF_HAS_DESCRIPTORS) == 0 {
+                                    if let Some(slot) =
+                                        vm::map_lookup(inst.map.get(), vm::sym_of(name))
+                                    {
+                                        let v = inst.slots.get().get(slot);
+                                        if !v.is_null() {
+                                            code.cache[pc - 1].set(
+                                                ((inst.map.get() as u64) << 32) | (slot as u64 + 1),
+                                            );
+                                            regs.set(sp - 1, v);
+                                            continue;
                                         }
                                     }
                                 }
                             }
-                        }
-                        if !done {
                             let v = tri!(ops::getattr(obj, name));
                             set_cur(f);
-                            regs.set(sp - 1, Value::NULL);
-                            push!(v);
+                            regs.set(sp - 1, v);
                         }
-                    }
-                    Op::BINARY_SUBSCR => {
-                        let k = pop!();
-                        let o = top!();
-                        if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
-                            let n = l.len() as i64;
-                            let j = if i < 0 { i + n } else { i };
-                            if j >= 0 && j < n {
-                                regs.set(sp - 1, l.get(j as usize));
-                                continue;
-                            }
-                        }
-                        let v = tri!(ops::getitem(o, k));
-                        set_cur(f);
-                        regs.set(sp - 1, v);
-                    }
-                    Op::STORE_SUBSCR => {
-                        let k = pop!();
-                        let o = pop!();
-                        let v = pop!();
-                        if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
-                            let n = l.len() as i64;
-                            let j = if i < 0 { i + n } else { i };
-                            if j >= 0 && j < n {
-                                l.set(j as usize, v);
-                                continue;
-                            }
-                        }
-                        tri!(ops::setitem(o, k, v));
-                        set_cur(f);
-                    }
-                    Op::DELETE_SUBSCR => {
-                        let k = pop!();
-                        let o = pop!();
-                        tri!(ops::delitem(o, k));
-                    }
-                    Op::BINARY_OP => {
-                        let b = pop!();
-                        let a = top!();
-                        if a.is_int() && b.is_int() {
-                            let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
-                            let r = match arg {
-                                crate::bytecode::binop::ADD => Some(x + y),
-                                crate::bytecode::binop::SUB => Some(x - y),
-                                crate::bytecode::binop::MUL => x.checked_mul(y),
-                                crate::bytecode::binop::AND => Some(x & y),
-                                crate::bytecode::binop::OR => Some(x | y),
-                                crate::bytecode::binop::XOR => Some(x ^ y),
-                                crate::bytecode::binop::MOD if y > 0 => Some(x.rem_euclid(y)),
-                                crate::bytecode::binop::FLOORDIV if y > 0 => Some(x.div_euclid(y)),
-                                _ => None,
-                            };
-                            if let Some(r) = r {
-                                if Value::fits_small(r) {
-                                    regs.set(sp - 1, Value::small(r));
-                                    continue;
-                                }
-                            }
-                        }
-                        if let Some(r) = float_fast(a, b, arg) {
-                            regs.set(sp - 1, r);
-                            continue;
-                        }
-                        let v = tri!(ops::binary_op(a, b, arg));
-                        set_cur(f);
-                        regs.set(sp - 1, v);
-                    }
-                    Op::INPLACE_OP => {
-                        let b = pop!();
-                        let a = top!();
-                        if a.is_int() && b.is_int() {
-                            let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
-                            let r = match arg {
-                                crate::bytecode::binop::ADD => Some(x + y),
-                                crate::bytecode::binop::SUB => Some(x - y),
-                                _ => None,
-                            };
-                            if let Some(r) = r {
-                                if Value::fits_small(r) {
-                                    regs.set(sp - 1, Value::small(r));
-                                    continue;
-                                }
-                            }
-                        }
-                        if let Some(r) = float_fast(a, b, arg) {
-                            regs.set(sp - 1, r);
-                            continue;
-                        }
-                        let v = tri!(ops::inplace_op(a, b, arg));
-                        set_cur(f);
-                        regs.set(sp - 1, v);
-                    }
-                    Op::UNARY_NEG => {
-                        let v = tri!(ops::unary_neg(top!()));
-                        regs.set(sp - 1, v);
-                    }
-                    Op::UNARY_POS => {
-                        let v = tri!(ops::unary_pos(top!()));
-                        regs.set(sp - 1, v);
-                    }
-                    Op::UNARY_INVERT => {
-                        let v = tri!(ops::unary_invert(top!()));
-                        regs.set(sp - 1, v);
-                    }
-                    Op::UNARY_NOT => {
-                        let b = tri!(ops::truthy(top!()));
-                        regs.set(sp - 1, Value::bool(!b));
-                    }
-                    Op::COMPARE_OP => {
-                        let b = pop!();
-                        let a = top!();
-                        if a.is_int() && b.is_int() {
-                            let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
-                            let r = match arg {
-                                0 => x < y,
-                                1 => x <= y,
-                                2 => x == y,
-                                3 => x != y,
-                                4 => x > y,
-                                _ => x >= y,
-                            };
-                            regs.set(sp - 1, Value::bool(r));
-                            continue;
-                        }
-                        if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
-                            let (x, y) = (x.v, y.v);
-                            let r = match arg {
-                                0 => x < y,
-                                1 => x <= y,
-                                2 => x == y,
-                                3 => x != y,
-                                4 => x > y,
-                                _ => x >= y,
-                            };
-                            regs.set(sp - 1, Value::bool(r));
-                            continue;
-                        }
-                        let v = tri!(ops::compare(a, b, arg));
-                        set_cur(f);
-                        regs.set(sp - 1, v);
-                    }
-                    Op::IS_OP => {
-                        let b = pop!();
-                        let a = top!();
-                        regs.set(sp - 1, Value::bool((a == b) != (arg == 1)));
-                    }
-                    Op::CONTAINS_OP => {
-                        let b = pop!();
-                        let a = top!();
-                        let r = tri!(ops::contains(b, a));
-                        set_cur(f);
-                        regs.set(sp - 1, Value::bool(r != (arg == 1)));
-                    }
-                    Op::JUMP => pc = arg as usize,
-                    Op::POP_JUMP_IF_FALSE => {
-                        let v = pop!();
-                        let t = if v == Value::TRUE {
-                            true
-                        } else if v == Value::FALSE {
-                            false
-                        } else {
-                            tri!(ops::truthy(v))
-                        };
-                        if !t {
-                            pc = arg as usize;
-                        }
-                    }
-                    Op::POP_JUMP_IF_TRUE => {
-                        let v = pop!();
-                        let t = if v == Value::TRUE {
-                            true
-                        } else if v == Value::FALSE {
-                            false
-                        } else {
-                            tri!(ops::truthy(v))
-                        };
-                        if t {
-                            pc = arg as usize;
-                        }
-                    }
-                    Op::JUMP_IF_FALSE_OR_POP => {
-                        if !tri!(ops::truthy(top!())) {
-                            pc = arg as usize;
-                        } else {
-                            sp -= 1;
-                        }
-                    }
-                    Op::JUMP_IF_TRUE_OR_POP => {
-                        if tri!(ops::truthy(top!())) {
-                            pc = arg as usize;
-                        } else {
-                            sp -= 1;
-                        }
-                    }
-                    Op::GET_ITER => {
-                        let v = tri!(ops::get_iter(top!()));
-                        set_cur(f);
-                        regs.set(sp - 1, v);
-                    }
-                    Op::FOR_ITER => {
-                        let it = top!();
-                        if let Some(io) = as_iter(it) {
-                            match io.sub {
-                                IterKind::Range => {
-                                    let n = io.n.get();
-                                    if n > 0 {
-                                        let i = io.i.get();
-                                        io.n.set(n - 1);
-                                        io.i.set(i + io.step.get());
-                                        push!(new_int(i));
-                                    } else {
-                                        sp -= 1;
-                                        pc = arg as usize;
+                        Op::STORE_ATTR => {
+                            let obj = pop!();
+                            let v = pop!();
+                            let name = names.get(arg as usize);
+                            if let Some(inst) = as_instance(obj) {
+                                let t = inst.cls.get();
+                                if t.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0
+                                {
+                                    let c = code.cache[pc - 1].get();
+                                    let m = inst.map.get();
+                                    if c & ATTR_ADD != 0 {
+                                        // cached transition: adds the attribute as slot `s`
+                                        let s = (c & 0xffff) as usize;
+                                        let slots = inst.slots.get();
+                                        if (c >> 40) as u32 & 0x7f_ffff == m && s < slots.len() {
+                                            slots.set(s, v);
+                                            inst.map.set((c >> 16) as u32 & 0xff_ffff);
+                                            continue;
+                                        }
+                                    } else if c != 0 && (c >> 32) as u32 == m {
+                                        inst.slots.get().set((c & 0xffff_ffff) as usize - 1, v);
+                                        continue;
                                     }
-                                    continue;
-                                }
-                                IterKind::Seq => {
-                                    let s = io.a.get();
-                                    let i = io.i.get() as usize;
-                                    let item = if let Some(l) = as_list_exact(s) {
-                                        if i < l.len() {
-                                            Some(l.get(i))
-                                        } else {
-                                            None
-                                        }
-                                    } else {
-                                        let t = as_tuple_exact(s).unwrap();
-                                        t.as_slice().get(i).copied()
-                                    };
-                                    match item {
-                                        Some(v) => {
-                                            io.i.set(i as i64 + 1);
-                                            push!(v);
-                                        }
-                                        None => {
-                                            sp -= 1;
-                                            pc = arg as usize;
+                                    ops::instance_set(inst, name, v);
+                                    let nm = inst.map.get();
+                                    if let Some(slot) = vm::map_lookup(nm, vm::sym_of(name)) {
+                                        if nm == m && m < 1 << 31 {
+                                            code.cache[pc - 1]
+                                                .set(((m as u64) << 32) | (slot as u64 + 1));
+                                        } else if m < 1 << 23 && nm < 1 << 24 && slot < 1 << 16 {
+                                            code.cache[pc - 1].set(
+                                                ATTR_ADD
+                                                    | (m as u64) << 40
+                                                    | (nm as u64) << 16
+                                                    | slot as u64,
+                                            );
                                         }
                                     }
                                     continue;
                                 }
-                                _ => {}
+                            }
+                            tri!(ops::setattr(obj, name, v));
+                            set_cur(f);
+                        }
+                        Op::DELETE_ATTR => {
+                            let obj = pop!();
+                            tri!(ops::delattr(obj, names.get(arg as usize)));
+                        }
+                        Op::LOAD_METHOD => {
+                            let obj = top!();
+                            let name = names.get(arg as usize);
+                            let t = type_of(obj);
+                            let k = (code.cache[pc - 1].get() as usize - 1) * 3;
+                            let key = Value::small(
+                                (((vm().class_epoch.get() & 0xfff_ffff) << 33)
+                                    | (as_instance(obj)
+                                        .map(|i| i.map.get() as u64 + 1)
+                                        .unwrap_or(0))) as i64,
+                            );
+                            let ic = code.icache;
+                            if ic.get(k) == Value::obj(t) && ic.get(k + 2) == key {
+                                regs.set(sp - 1, ic.get(k + 1));
+                                push!(obj);
+                                continue;
+                            }
+                            let mut done = false;
+                            if t.flags.get() & CF_GETATTRIBUTE == 0 {
+                                let shadow = match as_instance(obj) {
+                                    Some(inst) => ops::instance_get(inst, name).is_some(),
+                                    None => {
+                                        obj.is_kind(Kind::Class)
+                                            || obj.is_kind(Kind::Module)
+                                            || obj.is_kind(Kind::Super)
+                                    }
+                                };
+                                if !shadow {
+                                    if let Some(m) = ops::lookup_mro(t, name) {
+                                        if matches!(
+                                            m.kind(),
+                                            Some(Kind::Function) | Some(Kind::Builtin)
+                                        ) {
+                                            regs.set(sp - 1, m);
+                                            push!(obj);
+                                            done = true;
+                                            // dict-mode instances change attributes without
+                                            // changing map: never cache for them
+                                            if as_instance(obj)
+                                                .is_none_or(|i| i.map.get() != ops::DICT_MAP)
+                                            {
+                                                ic.set(k, Value::obj(t));
+                                                ic.set(k + 1, m);
+                                                ic.set(k + 2, key);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            if !done {
+                                let v = tri!(ops::getattr(obj, name));
+                                set_cur(f);
+                                regs.set(sp - 1, Value::NULL);
+                                push!(v);
                             }
                         }
-                        match tri!(ops::next(it)) {
-                            Some(v) => {
-                                set_cur(f);
-                                push!(v)
+                        Op::BINARY_SUBSCR => {
+                            let k = pop!();
+                            let o = top!();
+                            if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
+                                let n = l.len() as i64;
+                                let j = if i < 0 { i + n } else { i };
+                                if j >= 0 && j < n {
+                                    regs.set(sp - 1, l.get(j as usize));
+                                    continue;
+                                }
                             }
-                            None => {
-                                set_cur(f);
-                                sp -= 1;
+                            let v = tri!(ops::getitem(o, k));
+                            set_cur(f);
+                            regs.set(sp - 1, v);
+                        }
+                        Op::STORE_SUBSCR => {
+                            let k = pop!();
+                            let o = pop!();
+                            let v = pop!();
+                            if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
+                                let n = l.len() as i64;
+                                let j = if i < 0 { i + n } else { i };
+                                if j >= 0 && j < n {
+                                    l.set(j as usize, v);
+                                    continue;
+                                }
+                            }
+                            tri!(ops::setitem(o, k, v));
+                            set_cur(f);
+                        }
+                        Op::DELETE_SUBSCR => {
+                            let k = pop!();
+                            let o = pop!();
+                            tri!(ops::delitem(o, k));
+                        }
+                        Op::BINARY_OP => {
+                            let b = pop!();
+                            let a = top!();
+                            if a.is_int() && b.is_int() {
+                                let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+                                let r = match arg {
+                                    crate::bytecode::binop::ADD => Some(x + y),
+                                    crate::bytecode::binop::SUB => Some(x - y),
+                                    crate::bytecode::binop::MUL => x.checked_mul(y),
+                                    crate::bytecode::binop::AND => Some(x & y),
+                                    crate::bytecode::binop::OR => Some(x | y),
+                                    crate::bytecode::binop::XOR => Some(x ^ y),
+                                    crate::bytecode::binop::MOD if y > 0 => Some(x.rem_euclid(y)),
+                                    crate::bytecode::binop::FLOORDIV if y > 0 => {
+                                        Some(x.div_euclid(y))
+                                    }
+                                    _ => None,
+                                };
+                                if let Some(r) = r {
+                                    if Value::fits_small(r) {
+                                        regs.set(sp - 1, Value::small(r));
+                                        continue;
+                                    }
+                                }
+                            }
+                            if let Some(r) = float_fast(a, b, arg) {
+                                regs.set(sp - 1, r);
+                                continue;
+                            }
+                            let v = tri!(ops::binary_op(a, b, arg));
+                            set_cur(f);
+                            regs.set(sp - 1, v);
+                        }
+                        Op::INPLACE_OP => {
+                            let b = pop!();
+                            let a = top!();
+                            if a.is_int() && b.is_int() {
+                                let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+                                let r = match arg {
+                                    crate::bytecode::binop::ADD => Some(x + y),
+                                    crate::bytecode::binop::SUB => Some(x - y),
+                                    _ => None,
+                                };
+                                if let Some(r) = r {
+                                    if Value::fits_small(r) {
+                                        regs.set(sp - 1, Value::small(r));
+                                        continue;
+                                    }
+                                }
+                            }
+                            if let Some(r) = float_fast(a, b, arg) {
+                                regs.set(sp - 1, r);
+                                continue;
+                            }
+                            let v = tri!(ops::inplace_op(a, b, arg));
+                            set_cur(f);
+                            regs.set(sp - 1, v);
+                        }
+                        Op::UNARY_NEG => {
+                            let v = tri!(ops::unary_neg(top!()));
+                            regs.set(sp - 1, v);
+                        }
+                        Op::UNARY_POS => {
+                            let v = tri!(ops::unary_pos(top!()));
+                            regs.set(sp - 1, v);
+                        }
+                        Op::UNARY_INVERT => {
+                            let v = tri!(ops::unary_invert(top!()));
+                            regs.set(sp - 1, v);
+                        }
+                        Op::UNARY_NOT => {
+                            let b = tri!(ops::truthy(top!()));
+                            regs.set(sp - 1, Value::bool(!b));
+                        }
+                        Op::COMPARE_OP => {
+                            let b = pop!();
+                            let a = top!();
+                            if a.is_int() && b.is_int() {
+                                let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+                                let r = match arg {
+                                    0 => x < y,
+                                    1 => x <= y,
+                                    2 => x == y,
+                                    3 => x != y,
+                                    4 => x > y,
+                                    _ => x >= y,
+                                };
+                                regs.set(sp - 1, Value::bool(r));
+                                continue;
+                            }
+                            if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
+                                let (x, y) = (x.v, y.v);
+                                let r = match arg {
+                                    0 => x < y,
+                                    1 => x <= y,
+                                    2 => x == y,
+                                    3 => x != y,
+                                    4 => x > y,
+                                    _ => x >= y,
+                                };
+                                regs.set(sp - 1, Value::bool(r));
+                                continue;
+                            }
+                            let v = tri!(ops::compare(a, b, arg));
+                            set_cur(f);
+                            regs.set(sp - 1, v);
+                        }
+                        Op::IS_OP => {
+                            let b = pop!();
+                            let a = top!();
+                            regs.set(sp - 1, Value::bool((a == b) != (arg == 1)));
+                        }
+                        Op::CONTAINS_OP => {
+                            let b = pop!();
+                            let a = top!();
+                            let r = tri!(ops::contains(b, a));
+                            set_cur(f);
+                            regs.set(sp - 1, Value::bool(r != (arg == 1)));
+                        }
+                        Op::JUMP => pc = arg as usize,
+                        Op::POP_JUMP_IF_FALSE => {
+                            let v = pop!();
+                            let t = if v == Value::TRUE {
+                                true
+                            } else if v == Value::FALSE {
+                                false
+                            } else {
+                                tri!(ops::truthy(v))
+                            };
+                            if !t {
                                 pc = arg as usize;
                             }
                         }
-                    }
-                    Op::BUILD_TUPLE => {
-                        let n = arg as usize;
-                        let v = new_tuple(&regs.as_slice()[sp - n..sp]);
-                        sp -= n;
-                        push!(v);
-                    }
-                    Op::BUILD_LIST => {
-                        let n = arg as usize;
-                        let v = new_list_from(&regs.as_slice()[sp - n..sp]);
-                        sp -= n;
-                        push!(v);
-                    }
-                    Op::BUILD_SET => {
-                        let n = arg as usize;
-                        let s = new_set(false);
-                        for i in sp - n..sp {
-                            tri!(s.add(regs.get(i)));
-                        }
-                        sp -= n;
-                        push!(Value::obj(s));
-                    }
-                    Op::BUILD_MAP => {
-                        let n = arg as usize;
-                        let dd = new_dict();
-                        let base = sp - 2 * n;
-                        for i in 0..n {
-                            tri!(dd.set_item(regs.get(base + 2 * i), regs.get(base + 2 * i + 1)));
-                        }
-                        sp = base;
-                        push!(Value::obj(dd));
-                    }
-                    Op::BUILD_SLICE => {
-                        let (start, stop, step) = if arg == 3 {
-                            let st = pop!();
-                            let b = pop!();
-                            let a = pop!();
-                            (a, b, st)
-                        } else {
-                            let b = pop!();
-                            let a = pop!();
-                            (a, b, Value::NONE)
-                        };
-                        push!(Value::obj(gc::alloc(SliceObj {
-                            kind: Kind::Slice,
-                            start,
-                            stop,
-                            step
-                        })));
-                    }
-                    Op::BUILD_STRING => {
-                        let n = arg as usize;
-                        let mut s = String::new();
-                        for i in sp - n..sp {
-                            s.push_str(&as_str(regs.get(i)).unwrap().s);
-                        }
-                        sp -= n;
-                        push!(new_string(s));
-                    }
-                    Op::LIST_APPEND => {
-                        let v = pop!();
-                        as_list_exact(regs.get(sp - arg as usize)).unwrap().push(v);
-                    }
-                    Op::SET_ADD => {
-                        let v = pop!();
-                        tri!(as_set(regs.get(sp - arg as usize)).unwrap().add(v));
-                    }
-                    Op::MAP_ADD => {
-                        let v = pop!();
-                        let k = pop!();
-                        tri!(as_dict_exact(regs.get(sp - arg as usize))
-                            .unwrap()
-                            .set_item(k, v));
-                    }
-                    Op::LIST_EXTEND => {
-                        let v = pop!();
-                        let l = as_list_exact(regs.get(sp - arg as usize)).unwrap();
-                        tri!(ops::list_extend(l, v).map_err(|e| {
-                            if vm::exc_matches(&e, C::TypeError) && ops::get_iter(v).is_err() {
-                                type_error(format!(
-                                    "Value after * must be an iterable, not {}",
-                                    vm::type_name(v)
-                                ))
+                        Op::POP_JUMP_IF_TRUE => {
+                            let v = pop!();
+                            let t = if v == Value::TRUE {
+                                true
+                            } else if v == Value::FALSE {
+                                false
                             } else {
-                                e
+                                tri!(ops::truthy(v))
+                            };
+                            if t {
+                                pc = arg as usize;
                             }
-                        }));
-                        set_cur(f);
-                    }
-                    Op::SET_UPDATE => {
-                        let v = pop!();
-                        let s = as_set(regs.get(sp - arg as usize)).unwrap();
-                        let it = tri!(ops::get_iter(v));
-                        while let Some(x) = tri!(ops::next(it)) {
-                            tri!(s.add(x));
                         }
-                        set_cur(f);
-                    }
-                    Op::DICT_UPDATE | Op::DICT_MERGE => {
-                        let v = pop!();
-                        let dd = as_dict_exact(regs.get(sp - arg as usize)).unwrap();
-                        if Op::from_u8(w as u8) == Op::DICT_MERGE {
-                            if let Some(src) = as_dict(v) {
-                                for i in 0..src.entry_count() {
-                                    let k = src.key_at(i);
-                                    if !k.is_null() && tri!(dd.get(k)).is_some() {
-                                        break 'dispatch type_error(format!(
-                                            "got multiple values for keyword argument '{}'",
-                                            ops::str_of(k).unwrap_or_default()
-                                        ));
+                        Op::JUMP_IF_FALSE_OR_POP => {
+                            if !tri!(ops::truthy(top!())) {
+                                pc = arg as usize;
+                            } else {
+                                sp -= 1;
+                            }
+                        }
+                        Op::JUMP_IF_TRUE_OR_POP => {
+                            if tri!(ops::truthy(top!())) {
+                                pc = arg as usize;
+                            } else {
+                                sp -= 1;
+                            }
+                        }
+                        Op::GET_ITER => {
+                            let v = tri!(ops::get_iter(top!()));
+                            set_cur(f);
+                            regs.set(sp - 1, v);
+                        }
+                        Op::FOR_ITER => {
+                            let it = top!();
+                            if let Some(io) = as_iter(it) {
+                                match io.sub {
+                                    IterKind::Range => {
+                                        let n = io.n.get();
+                                        if n > 0 {
+                                            let i = io.i.get();
+                                            io.n.set(n - 1);
+                                            io.i.set(i + io.step.get());
+                                            push!(new_int(i));
+                                        } else {
+                                            sp -= 1;
+                                            pc = arg as usize;
+                                        }
+                                        continue;
                                     }
+                                    IterKind::Seq => {
+                                        let s = io.a.get();
+                                        let i = io.i.get() as usize;
+                                        let item = if let Some(l) = as_list_exact(s) {
+                                            if i < l.len() {
+                                                Some(l.get(i))
+                                            } else {
+                                                None
+                                            }
+                                        } else {
+                                            let t = as_tuple_exact(s).unwrap();
+                                            t.as_slice().get(i).copied()
+                                        };
+                                        match item {
+                                            Some(v) => {
+                                                io.i.set(i as i64 + 1);
+                                                push!(v);
+                                            }
+                                            None => {
+                                                sp -= 1;
+                                                pc = arg as usize;
+                                            }
+                                        }
+                                        continue;
+                                    }
+                                    _ => {}
                                 }
-                            } else if ops::lookup_type(type_of(v), "keys").is_none() {
-                                break 'dispatch type_error(format!(
-                                    "argument after ** must be a mapping, not {}",
-                                    vm::type_name(v)
+                            }
+                            match tri!(ops::next(it)) {
+                                Some(v) => {
+                                    set_cur(f);
+                                    push!(v)
+                                }
+                                None => {
+                                    set_cur(f);
+                                    sp -= 1;
+                                    pc = arg as usize;
+                                }
+                            }
+                        }
+                        Op::BUILD_TUPLE => {
+                            let n = arg as usize;
+                            let v = new_tuple(&regs.as_slice()[sp - n..sp]);
+                            sp -= n;
+                            push!(v);
+                        }
+                        Op::BUILD_LIST => {
+                            let n = arg as usize;
+                            let v = new_list_from(&regs.as_slice()[sp - n..sp]);
+                            sp -= n;
+                            push!(v);
+                        }
+                        Op::BUILD_SET => {
+                            let n = arg as usize;
+                            let s = new_set(false);
+                            for i in sp - n..sp {
+                                tri!(s.add(regs.get(i)));
+                            }
+                            sp -= n;
+                            push!(Value::obj(s));
+                        }
+                        Op::BUILD_MAP => {
+                            let n = arg as usize;
+                            let dd = new_dict();
+                            let base = sp - 2 * n;
+                            for i in 0..n {
+                                tri!(
+                                    dd.set_item(regs.get(base + 2 * i), regs.get(base + 2 * i + 1))
+                                );
+                            }
+                            sp = base;
+                            push!(Value::obj(dd));
+                        }
+                        Op::BUILD_SLICE => {
+                            let (start, stop, step) = if arg == 3 {
+                                let st = pop!();
+                                let b = pop!();
+                                let a = pop!();
+                                (a, b, st)
+                            } else {
+                                let b = pop!();
+                                let a = pop!();
+                                (a, b, Value::NONE)
+                            };
+                            push!(Value::obj(gc::alloc(SliceObj {
+                                kind: Kind::Slice,
+                                start,
+                                stop,
+                                step
+                            })));
+                        }
+                        Op::BUILD_STRING => {
+                            let n = arg as usize;
+                            let mut s = String::new();
+                            for i in sp - n..sp {
+                                s.push_str(&as_str(regs.get(i)).unwrap().s);
+                            }
+                            sp -= n;
+                            push!(new_string(s));
+                        }
+                        Op::LIST_APPEND => {
+                            let v = pop!();
+                            as_list_exact(regs.get(sp - arg as usize)).unwrap().push(v);
+                        }
+                        Op::SET_ADD => {
+                            let v = pop!();
+                            tri!(as_set(regs.get(sp - arg as usize)).unwrap().add(v));
+                        }
+                        Op::MAP_ADD => {
+                            let v = pop!();
+                            let k = pop!();
+                            tri!(as_dict_exact(regs.get(sp - arg as usize))
+                                .unwrap()
+                                .set_item(k, v));
+                        }
+                        Op::LIST_EXTEND => {
+                            let v = pop!();
+                            let l = as_list_exact(regs.get(sp - arg as usize)).unwrap();
+                            tri!(ops::list_extend(l, v).map_err(|e| {
+                                if vm::exc_matches(&e, C::TypeError) && ops::get_iter(v).is_err() {
+                                    type_error(format!(
+                                        "Value after * must be an iterable, not {}",
+                                        vm::type_name(v)
+                                    ))
+                                } else {
+                                    e
+                                }
+                            }));
+                            set_cur(f);
+                        }
+                        Op::SET_UPDATE => {
+                            let v = pop!();
+                            let s = as_set(regs.get(sp - arg as usize)).unwrap();
+                            let it = tri!(ops::get_iter(v));
+                            while let Some(x) = tri!(ops::next(it)) {
+                                tri!(s.add(x));
+                            }
+                            set_cur(f);
+                        }
+                        Op::DICT_UPDATE | Op::DICT_MERGE => {
+                            let v = pop!();
+                            let dd = as_dict_exact(regs.get(sp - arg as usize)).unwrap();
+                            if Op::from_u8(w as u8) == Op::DICT_MERGE {
+                                if let Some(src) = as_dict(v) {
+                                    for i in 0..src.entry_count() {
+                                        let k = src.key_at(i);
+                                        if !k.is_null() && tri!(dd.get(k)).is_some() {
+                                            break 'dispatch type_error(format!(
+                                                "got multiple values for keyword argument '{}'",
+                                                ops::str_of(k).unwrap_or_default()
+                                            ));
+                                        }
+                                    }
+                                } else if ops::lookup_type(type_of(v), "keys").is_none() {
+                                    break 'dispatch type_error(format!(
+                                        "argument after ** must be a mapping, not {}",
+                                        vm::type_name(v)
+                                    ));
+                                }
+                            }
+                            tri!(crate::builtins::dict_update(dd, v));
+                            set_cur(f);
+                        }
+                        Op::LIST_TO_TUPLE => {
+                            let l = as_list_exact(top!()).unwrap();
+                            let t = new_tuple(l.as_slice());
+                            regs.set(sp - 1, t);
+                        }
+                        Op::UNPACK_SEQUENCE => {
+                            let v = pop!();
+                            let n = arg as usize;
+                            let items = tri!(unpack(v, n));
+                            for i in (0..n).rev() {
+                                push!(items[i]);
+                            }
+                        }
+                        Op::UNPACK_EX => {
+                            let v = pop!();
+                            let before = (arg & 0xff) as usize;
+                            let after = (arg >> 8) as usize;
+                            let items = tri!(crate::builtins::seq_items(v));
+                            if items.len() < before + after {
+                                break 'dispatch vm::value_error(format!(
+                                    "not enough values to unpack (expected at least {}, got {})",
+                                    before + after,
+                                    items.len()
                                 ));
                             }
+                            let n = items.len();
+                            for i in (n - after..n).rev() {
+                                push!(items[i]);
+                            }
+                            push!(new_list_from(&items[before..n - after]));
+                            for i in (0..before).rev() {
+                                push!(items[i]);
+                            }
                         }
-                        tri!(crate::builtins::dict_update(dd, v));
-                        set_cur(f);
-                    }
-                    Op::LIST_TO_TUPLE => {
-                        let l = as_list_exact(top!()).unwrap();
-                        let t = new_tuple(l.as_slice());
-                        regs.set(sp - 1, t);
-                    }
-                    Op::UNPACK_SEQUENCE => {
-                        let v = pop!();
-                        let n = arg as usize;
-                        let items = tri!(unpack(v, n));
-                        for i in (0..n).rev() {
-                            push!(items[i]);
-                        }
-                    }
-                    Op::UNPACK_EX => {
-                        let v = pop!();
-                        let before = (arg & 0xff) as usize;
-                        let after = (arg >> 8) as usize;
-                        let items = tri!(crate::builtins::seq_items(v));
-                        if items.len() < before + after {
-                            break 'dispatch vm::value_error(format!(
-                                "not enough values to unpack (expected at least {}, got {})",
-                                before + after,
-                                items.len()
-                            ));
-                        }
-                        let n = items.len();
-                        for i in (n - after..n).rev() {
-                            push!(items[i]);
-                        }
-                        push!(new_list_from(&items[before..n - after]));
-                        for i in (0..before).rev() {
-                            push!(items[i]);
-                        }
-                    }
-                    Op::FORMAT_VALUE => {
-                        let spec = if arg & 4 != 0 { pop!() } else { Value::NULL };
-                        let v = pop!();
-                        let v = match arg & 3 {
-                            1 => tri!(ops::to_str(v)),
-                            2 => new_string(tri!(ops::repr(v))),
-                            3 => new_string(crate::builtins::ascii_of(&tri!(ops::repr(v)))),
-                            _ => v,
-                        };
-                        let r = if spec.is_null() && v.is_kind(Kind::Str) {
-                            v
-                        } else {
-                            let spec_s = as_str(spec);
-                            let spec_str: &str = match &spec_s {
-                                Some(s) => &s.s,
-                                None => "",
+                        Op::FORMAT_VALUE => {
+                            let spec = if arg & 4 != 0 { pop!() } else { Value::NULL };
+                            let v = pop!();
+                            let v = match arg & 3 {
+                                1 => tri!(ops::to_str(v)),
+                                2 => new_string(tri!(ops::repr(v))),
+                                3 => new_string(crate::builtins::ascii_of(&tri!(ops::repr(v)))),
+                                _ => v,
                             };
-                            tri!(crate::format::format_value(v, spec_str))
-                        };
-                        set_cur(f);
-                        push!(r);
-                    }
-                    Op::PUSH_NULL => push!(Value::NULL),
-                    Op::CALL | Op::CALL_KW | Op::CALL_EX => {
-                        let op = Op::from_u8(w as u8);
-                        let (kwnames, kwcount) = if op == Op::CALL_KW {
-                            let t = pop!();
-                            let n = as_tuple_exact(t).unwrap().len();
-                            (t, n)
-                        } else {
-                            (Value::NULL, 0)
-                        };
-                        let (base, callable, args_start) = if op == Op::CALL_EX {
-                            let nextra = if arg & 1 != 0 { 2 } else { 1 };
-                            let base = sp - nextra - 2;
-                            (base, regs.get(base + 1), base + 2)
-                        } else {
-                            let argc = arg as usize;
-                            let base = sp - argc - 2;
-                            let a = regs.get(base);
-                            if a.is_null() {
+                            let r = if spec.is_null() && v.is_kind(Kind::Str) {
+                                v
+                            } else {
+                                let spec_s = as_str(spec);
+                                let spec_str: &str = match &spec_s {
+                                    Some(s) => &s.s,
+                                    None => "",
+                                };
+                                tri!(crate::format::format_value(v, spec_str))
+                            };
+                            set_cur(f);
+                            push!(r);
+                        }
+                        Op::PUSH_NULL => push!(Value::NULL),
+                        Op::CALL | Op::CALL_KW | Op::CALL_EX => {
+                            let op = Op::from_u8(w as u8);
+                            let (kwnames, kwcount) = if op == Op::CALL_KW {
+                                let t = pop!();
+                                let n = as_tuple_exact(t).unwrap().len();
+                                (t, n)
+                            } else {
+                                (Value::NULL, 0)
+                            };
+                            let (base, callable, args_start) = if op == Op::CALL_EX {
+                                let nextra = if arg & 1 != 0 { 2 } else { 1 };
+                                let base = sp - nextra - 2;
                                 (base, regs.get(base + 1), base + 2)
                             } else {
-                                (base, a, base + 1)
-                            }
-                        };
-                        // owned argument storage for CALL_EX
-                        let ex;
-                        let kwt = as_tuple_exact(kwnames);
-                        let args = if op == Op::CALL_EX {
-                            let kw = if arg & 1 != 0 {
-                                regs.get(sp - 1)
-                            } else {
-                                Value::NULL
+                                let argc = arg as usize;
+                                let base = sp - argc - 2;
+                                let a = regs.get(base);
+                                if a.is_null() {
+                                    (base, regs.get(base + 1), base + 2)
+                                } else {
+                                    (base, a, base + 1)
+                                }
                             };
-                            ex = tri!(ex_args(regs.get(args_start), kw));
-                            Args {
-                                pos: &ex.0,
-                                kwnames: &ex.1,
-                                kwvals: &ex.2,
+                            // `C(args)` and `obj.method(args)` through a bound method: the
+                            // callable's stack slot takes the instance / self, so the arguments
+                            // are passed in place (no copy).
+                            if op != Op::CALL_EX && args_start == base + 2 {
+                                let mut init_of = None;
+                                let mut slf = Value::NULL;
+                                let mut target = None;
+                                if let Some(c) = as_class(callable) {
+                                    if let Some(init) = crate::builtins::cached_init(c) {
+                                        slf = Value::obj(crate::builtins::alloc_instance(c));
+                                        init_of = Some(slf);
+                                        target = Some(init);
+                                    }
+                                } else if let Some(bm) = as_bound(callable) {
+                                    if let Some(func) = as_function(bm.func) {
+                                        if func.code.d.flags & CO_GENERATOR == 0 {
+                                            slf = bm.slf;
+                                            target = Some(func);
+                                        }
+                                    }
+                                }
+                                if let Some(func) = target {
+                                    regs.set(base + 1, slf);
+                                    let kwt = kwt_of(kwnames);
+                                    let all = &regs.as_slice()[base + 1..sp];
+                                    let npos = all.len() - kwcount;
+                                    let args = Args {
+                                        pos: &all[..npos],
+                                        kwnames: match &kwt {
+                                            Some(t) => t.as_slice(),
+                                            None => &[],
+                                        },
+                                        kwvals: &all[npos..],
+                                    };
+                                    let nf = tri!(setup_frame(func, args));
+                                    if let Some(inst) = init_of {
+                                        nf.ns_c.set(inst);
+                                    }
+                                    tri!(enter_depth());
+                                    f.pc.set(pc as u32);
+                                    f.sp.set(base as u32);
+                                    switch_call!(nf);
+                                }
                             }
-                        } else {
-                            let all = &regs.as_slice()[args_start..sp];
-                            let npos = all.len() - kwcount;
-                            Args {
-                                pos: &all[..npos],
-                                kwnames: match &kwt {
-                                    Some(t) => t.as_slice(),
-                                    None => &[],
-                                },
-                                kwvals: &all[npos..],
-                            }
-                        };
-                        // Python functions: switch frames without recursing
-                        if let Some(func) = as_function(callable) {
-                            let nf = tri!(setup_frame(func, args));
-                            if func.code.d.flags & CO_GENERATOR != 0 {
-                                sp = base;
-                                push!(make_generator(nf, func));
-                                continue;
-                            }
-                            tri!(enter_depth());
-                            f.pc.set(pc as u32);
-                            f.sp.set(base as u32);
-                            return Flow::Call(nf);
-                        }
-                        if let Some(c) = as_class(callable) {
-                            if let Some((inst, init)) = tri!(crate::builtins::fast_new(c, args)) {
-                                let mut v = ArgVec::with_capacity(args.pos.len() + 1);
-                                v.push(inst);
-                                v.extend_from_slice(args.pos);
-                                let nf = tri!(setup_frame(init, Args { pos: &v, ..args }));
-                                nf.ns_c.set(inst);
-                                tri!(enter_depth());
-                                f.pc.set(pc as u32);
-                                f.sp.set(base as u32);
-                                return Flow::Call(nf);
-                            }
-                        }
-                        if let Some(bm) = as_bound(callable) {
-                            if let Some(func) = as_function(bm.func) {
-                                let mut v = ArgVec::with_capacity(args.pos.len() + 1);
-                                v.push(bm.slf);
-                                v.extend_from_slice(args.pos);
-                                let nf = tri!(setup_frame(func, Args { pos: &v, ..args }));
+                            // owned argument storage for CALL_EX
+                            let ex;
+                            let kwt = as_tuple_exact(kwnames);
+                            let args = if op == Op::CALL_EX {
+                                let kw = if arg & 1 != 0 {
+                                    regs.get(sp - 1)
+                                } else {
+                                    Value::NULL
+                                };
+                                ex = tri!(ex_args(regs.get(args_start), kw));
+                                Args {
+                                    pos: &ex.0,
+                                    kwnames: &ex.1,
+                                    kwvals: &ex.2,
+                                }
+                            } else {
+                                let all = &regs.as_slice()[args_start..sp];
+                                let npos = all.len() - kwcount;
+                                Args {
+                                    pos: &all[..npos],
+                                    kwnames: match &kwt {
+                                        Some(t) => t.as_slice(),
+                                        None => &[],
+                                    },
+                                    kwvals: &all[npos..],
+                                }
+                            };
+                            // Python functions: switch frames without recursing
+                            if let Some(func) = as_function(callable) {
+                                let nf = tri!(setup_frame(func, args));
                                 if func.code.d.flags & CO_GENERATOR != 0 {
                                     sp = base;
                                     push!(make_generator(nf, func));
@@ -1677,241 +1771,301 @@ fn execute(f: Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                 tri!(enter_depth());
                                 f.pc.set(pc as u32);
                                 f.sp.set(base as u32);
-                                return Flow::Call(nf);
+                                switch_call!(nf);
                             }
-                        }
-                        f.pc.set(pc as u32);
-                        let r = call_object(callable, args);
-                        set_cur(f);
-                        let r = tri!(r);
-                        sp = base;
-                        push!(r);
-                    }
-                    Op::MAKE_FUNCTION => {
-                        let cv = pop!();
-                        if as_code(cv).is_none() {
-                            eprintln!("MAKE_FUNCTION got {cv:?}; consts {:?} sp {sp} stack_base {stack_base}", consts.as_slice());
-                        }
-                        let c = as_code(cv).unwrap();
-                        let closure = if arg & 8 != 0 { pop!() } else { Value::NULL };
-                        let kwdefaults = if arg & 2 != 0 { pop!() } else { Value::NULL };
-                        let defaults = if arg & 1 != 0 { pop!() } else { Value::NULL };
-                        let func = gc::alloc(FunctionObj {
-                            kind: Kind::Function,
-                            code: c,
-                            globals: f.globals(),
-                            defaults: GcCell::new(defaults),
-                            kwdefaults: GcCell::new(kwdefaults),
-                            closure,
-                            name: GcCell::new(vm::intern(&c.d.name)),
-                            qualname: GcCell::new(new_str(&c.d.qualname)),
-                            dict: GcCell::new(Value::NULL),
-                            doc: GcCell::new(match &c.d.doc {
-                                Some(d) => new_str(d),
-                                None => Value::NONE,
-                            }),
-                        });
-                        push!(Value::obj(func));
-                    }
-                    Op::RETURN_VALUE => {
-                        let v = pop!();
-                        f.pc.set(pc as u32);
-                        f.sp.set(sp as u32);
-                        return Flow::Return(v);
-                    }
-                    Op::YIELD_VALUE => {
-                        let v = pop!();
-                        f.pc.set(pc as u32);
-                        f.sp.set(sp as u32);
-                        return Flow::Yield(v);
-                    }
-                    Op::YIELD_FROM => {
-                        let v = pop!();
-                        let sub = top!();
-                        f.pc.set(pc as u32);
-                        f.sp.set(sp as u32);
-                        match tri!(send_to(sub, v)) {
-                            GenResult::Yield(y) => {
-                                set_cur(f);
-                                return Flow::Yield(y);
+                            if let Some(c) = as_class(callable) {
+                                if let Some((inst, init)) = tri!(crate::builtins::fast_new(c, args))
+                                {
+                                    let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+                                    v.push(inst);
+                                    v.extend_from_slice(args.pos);
+                                    let nf = tri!(setup_frame(init, Args { pos: &v, ..args }));
+                                    nf.ns_c.set(inst);
+                                    tri!(enter_depth());
+                                    f.pc.set(pc as u32);
+                                    f.sp.set(base as u32);
+                                    switch_call!(nf);
+                                }
                             }
-                            GenResult::Return(r) => {
-                                set_cur(f);
-                                regs.set(sp - 1, r);
+                            if let Some(bm) = as_bound(callable) {
+                                if let Some(func) = as_function(bm.func) {
+                                    let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+                                    v.push(bm.slf);
+                                    v.extend_from_slice(args.pos);
+                                    let nf = tri!(setup_frame(func, Args { pos: &v, ..args }));
+                                    if func.code.d.flags & CO_GENERATOR != 0 {
+                                        sp = base;
+                                        push!(make_generator(nf, func));
+                                        continue;
+                                    }
+                                    tri!(enter_depth());
+                                    f.pc.set(pc as u32);
+                                    f.sp.set(base as u32);
+                                    switch_call!(nf);
+                                }
                             }
+                            f.pc.set(pc as u32);
+                            let r = call_object(callable, args);
+                            set_cur(f);
+                            let r = tri!(r);
+                            sp = base;
+                            push!(r);
                         }
-                    }
-                    Op::RAISE_VARARGS => match arg {
-                        0 => {
-                            let h = vm().handled.get();
-                            match h.as_slice().last() {
-                                Some(&e) => break 'dispatch PyErr(e),
-                                None => {
-                                    break 'dispatch vm::runtime_error(
-                                        "No active exception to reraise",
-                                    )
+                        Op::MAKE_FUNCTION => {
+                            let cv = pop!();
+                            if as_code(cv).is_none() {
+                                eprintln!("MAKE_FUNCTION got {cv:?}; consts {:?} sp {sp} stack_base {stack_base}", consts.as_slice());
+                            }
+                            let c = as_code(cv).unwrap();
+                            let closure = if arg & 8 != 0 { pop!() } else { Value::NULL };
+                            let kwdefaults = if arg & 2 != 0 { pop!() } else { Value::NULL };
+                            let defaults = if arg & 1 != 0 { pop!() } else { Value::NULL };
+                            let func = gc::alloc(FunctionObj {
+                                kind: Kind::Function,
+                                code: c,
+                                globals: f.globals(),
+                                defaults: GcCell::new(defaults),
+                                kwdefaults: GcCell::new(kwdefaults),
+                                closure,
+                                name: GcCell::new(vm::intern(&c.d.name)),
+                                qualname: GcCell::new(new_str(&c.d.qualname)),
+                                dict: GcCell::new(Value::NULL),
+                                doc: GcCell::new(match &c.d.doc {
+                                    Some(d) => new_str(d),
+                                    None => Value::NONE,
+                                }),
+                            });
+                            push!(Value::obj(func));
+                        }
+                        Op::RETURN_VALUE => {
+                            let v = pop!();
+                            f.pc.set(pc as u32);
+                            f.sp.set(sp as u32);
+                            if f.entry.get() {
+                                return Flow::Return(v);
+                            }
+                            // return to the calling frame without leaving this loop
+                            let vm = vm();
+                            vm.depth.set(vm.depth.get() - 1);
+                            let back = f.back.get().unwrap();
+                            f.back.set(None);
+                            let v = if !f.ns().is_null()
+                                && f.func() != Value::NULL
+                                && d.flags & CO_NAMESPACE == 0
+                            {
+                                // an __init__ frame started by a class call: the result is the
+                                // instance
+                                if !v.is_none() {
+                                    pending = Some(type_error(format!(
+                                        "__init__() should return None, not '{}'",
+                                        vm::type_name(v)
+                                    )));
+                                }
+                                f.ns()
+                            } else {
+                                v
+                            };
+                            let bsp = back.sp.get() as usize;
+                            back.regs.set(bsp, v);
+                            back.sp.set(bsp as u32 + 1);
+                            release_frame(f);
+                            *fr = back;
+                            continue 'frames;
+                        }
+                        Op::YIELD_VALUE => {
+                            let v = pop!();
+                            f.pc.set(pc as u32);
+                            f.sp.set(sp as u32);
+                            return Flow::Yield(v);
+                        }
+                        Op::YIELD_FROM => {
+                            let v = pop!();
+                            let sub = top!();
+                            f.pc.set(pc as u32);
+                            f.sp.set(sp as u32);
+                            match tri!(send_to(sub, v)) {
+                                GenResult::Yield(y) => {
+                                    set_cur(f);
+                                    return Flow::Yield(y);
+                                }
+                                GenResult::Return(r) => {
+                                    set_cur(f);
+                                    regs.set(sp - 1, r);
                                 }
                             }
                         }
-                        1 => {
-                            let v = pop!();
-                            let e = tri!(make_exception(v));
-                            set_context(e);
-                            break 'dispatch PyErr(e);
-                        }
-                        _ => {
-                            let cause = pop!();
-                            let v = pop!();
-                            let e = tri!(make_exception(v));
-                            let cause = if cause.is_none() {
-                                cause
-                            } else {
-                                tri!(make_exception(cause))
-                            };
-                            if let Some(inst) = as_instance(e) {
-                                ops::instance_set(inst, intern("__cause__"), cause);
-                                ops::instance_set(
-                                    inst,
-                                    intern("__suppress_context__"),
-                                    Value::TRUE,
-                                );
+                        Op::RAISE_VARARGS => match arg {
+                            0 => {
+                                let h = vm().handled.get();
+                                match h.as_slice().last() {
+                                    Some(&e) => break 'dispatch PyErr(e),
+                                    None => {
+                                        break 'dispatch vm::runtime_error(
+                                            "No active exception to reraise",
+                                        )
+                                    }
+                                }
                             }
-                            set_context(e);
+                            1 => {
+                                let v = pop!();
+                                let e = tri!(make_exception(v));
+                                set_context(e);
+                                break 'dispatch PyErr(e);
+                            }
+                            _ => {
+                                let cause = pop!();
+                                let v = pop!();
+                                let e = tri!(make_exception(v));
+                                let cause = if cause.is_none() {
+                                    cause
+                                } else {
+                                    tri!(make_exception(cause))
+                                };
+                                if let Some(inst) = as_instance(e) {
+                                    ops::instance_set(inst, intern("__cause__"), cause);
+                                    ops::instance_set(
+                                        inst,
+                                        intern("__suppress_context__"),
+                                        Value::TRUE,
+                                    );
+                                }
+                                set_context(e);
+                                break 'dispatch PyErr(e);
+                            }
+                        },
+                        Op::RERAISE => {
+                            let e = pop!();
                             break 'dispatch PyErr(e);
                         }
-                    },
-                    Op::RERAISE => {
-                        let e = pop!();
-                        break 'dispatch PyErr(e);
-                    }
-                    Op::PUSH_EXC_INFO => {
-                        vm().handled.get().push(top!());
-                    }
-                    Op::POP_EXC_INFO => {
-                        vm().handled.get().pop();
-                    }
-                    Op::CHECK_EXC_MATCH => {
-                        let t = pop!();
-                        let e = pop!();
-                        let r = tri!(exc_match(e, t));
-                        push!(Value::bool(r));
-                    }
-                    Op::LOAD_ASSERTION_ERROR => push!(vm::cls_v(C::AssertionError)),
-                    Op::BEFORE_WITH => {
-                        let mgr = pop!();
-                        let t = type_of(mgr);
-                        let (Some(enter), Some(exit)) = (
-                            ops::lookup_type(t, "__enter__"),
-                            ops::lookup_type(t, "__exit__"),
-                        ) else {
-                            break 'dispatch type_error(format!(
-                                "'{}' object does not support the context manager protocol",
-                                vm::type_name(mgr)
+                        Op::PUSH_EXC_INFO => {
+                            vm().handled.get().push(top!());
+                        }
+                        Op::POP_EXC_INFO => {
+                            vm().handled.get().pop();
+                        }
+                        Op::CHECK_EXC_MATCH => {
+                            let t = pop!();
+                            let e = pop!();
+                            let r = tri!(exc_match(e, t));
+                            push!(Value::bool(r));
+                        }
+                        Op::LOAD_ASSERTION_ERROR => push!(vm::cls_v(C::AssertionError)),
+                        Op::BEFORE_WITH => {
+                            let mgr = pop!();
+                            let t = type_of(mgr);
+                            let (Some(enter), Some(exit)) = (
+                                ops::lookup_type(t, "__enter__"),
+                                ops::lookup_type(t, "__exit__"),
+                            ) else {
+                                break 'dispatch type_error(format!(
+                                    "'{}' object does not support the context manager protocol",
+                                    vm::type_name(mgr)
+                                ));
+                            };
+                            let exit_b = tri!(ops::bind_descr(exit, mgr, t));
+                            push!(exit_b);
+                            let r = tri!(ops::call(enter, &[mgr]));
+                            set_cur(f);
+                            push!(r);
+                        }
+                        Op::WITH_EXIT => {
+                            let exit = pop!();
+                            tri!(ops::call(exit, &[Value::NONE, Value::NONE, Value::NONE]));
+                            set_cur(f);
+                        }
+                        Op::WITH_EXCEPT_START => {
+                            let e = regs.get(sp - 1);
+                            let exit = regs.get(sp - 2);
+                            let tb = as_instance(e)
+                                .and_then(|i| ops::instance_get(i, intern("__traceback__")))
+                                .unwrap_or(Value::NONE);
+                            let r = tri!(ops::call(exit, &[Value::obj(type_of(e)), e, tb]));
+                            set_cur(f);
+                            push!(r);
+                        }
+                        Op::IMPORT_NAME => {
+                            let fromlist = pop!();
+                            let level = pop!();
+                            let name = names.get(arg as usize);
+                            let m = tri!(crate::import::import_name(
+                                name,
+                                level.as_small().unwrap_or(0),
+                                fromlist,
+                                f.globals()
                             ));
-                        };
-                        let exit_b = tri!(ops::bind_descr(exit, mgr, t));
-                        push!(exit_b);
-                        let r = tri!(ops::call(enter, &[mgr]));
-                        set_cur(f);
-                        push!(r);
+                            set_cur(f);
+                            push!(m);
+                        }
+                        Op::IMPORT_FROM => {
+                            let m = top!();
+                            let name = names.get(arg as usize);
+                            let v = tri!(crate::import::import_from(m, name));
+                            set_cur(f);
+                            push!(v);
+                        }
+                        Op::IMPORT_STAR => {
+                            let m = pop!();
+                            let ns = as_dict(f.ns()).unwrap_or(f.globals());
+                            tri!(crate::import::import_star(m, ns));
+                        }
+                        Op::LOAD_BUILD_CLASS => {
+                            let b = vm().builtins.get().get_str("__build_class__").unwrap();
+                            push!(b);
+                        }
+                        Op::MATCH_SEQUENCE => {
+                            let v = top!();
+                            let p = payload(v);
+                            let r = matches!(
+                                p.kind(),
+                                Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Range)
+                            ) || (v.is_kind(Kind::Instance)
+                                && p == v
+                                && ops::lookup_type_user(type_of(v), "__getitem__").is_some()
+                                && ops::lookup_type_user(type_of(v), "__len__").is_some());
+                            regs.set(sp - 1, Value::bool(r));
+                        }
+                        Op::MATCH_MAPPING => {
+                            let v = top!();
+                            regs.set(sp - 1, Value::bool(as_dict(v).is_some()));
+                        }
+                        Op::GET_LEN => {
+                            let n = tri!(ops::len(top!()));
+                            regs.set(sp - 1, Value::small(n as i64));
+                        }
+                        Op::MATCH_CLASS => {
+                            let kw = pop!();
+                            let c = pop!();
+                            let subj = top!();
+                            let r = tri!(crate::builtins::match_class(subj, c, kw, arg as usize));
+                            set_cur(f);
+                            regs.set(sp - 1, r);
+                        }
                     }
-                    Op::WITH_EXIT => {
-                        let exit = pop!();
-                        tri!(ops::call(exit, &[Value::NONE, Value::NONE, Value::NONE]));
-                        set_cur(f);
-                    }
-                    Op::WITH_EXCEPT_START => {
-                        let e = regs.get(sp - 1);
-                        let exit = regs.get(sp - 2);
-                        let tb = as_instance(e)
-                            .and_then(|i| ops::instance_get(i, intern("__traceback__")))
-                            .unwrap_or(Value::NONE);
-                        let r = tri!(ops::call(exit, &[Value::obj(type_of(e)), e, tb]));
-                        set_cur(f);
-                        push!(r);
-                    }
-                    Op::IMPORT_NAME => {
-                        let fromlist = pop!();
-                        let level = pop!();
-                        let name = names.get(arg as usize);
-                        let m = tri!(crate::import::import_name(
-                            name,
-                            level.as_small().unwrap_or(0),
-                            fromlist,
-                            f.globals()
-                        ));
-                        set_cur(f);
-                        push!(m);
-                    }
-                    Op::IMPORT_FROM => {
-                        let m = top!();
-                        let name = names.get(arg as usize);
-                        let v = tri!(crate::import::import_from(m, name));
-                        set_cur(f);
-                        push!(v);
-                    }
-                    Op::IMPORT_STAR => {
-                        let m = pop!();
-                        let ns = as_dict(f.ns()).unwrap_or(f.globals());
-                        tri!(crate::import::import_star(m, ns));
-                    }
-                    Op::LOAD_BUILD_CLASS => {
-                        let b = vm().builtins.get().get_str("__build_class__").unwrap();
-                        push!(b);
-                    }
-                    Op::MATCH_SEQUENCE => {
-                        let v = top!();
-                        let p = payload(v);
-                        let r = matches!(
-                            p.kind(),
-                            Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Range)
-                        ) || (v.is_kind(Kind::Instance)
-                            && p == v
-                            && ops::lookup_type_user(type_of(v), "__getitem__").is_some()
-                            && ops::lookup_type_user(type_of(v), "__len__").is_some());
-                        regs.set(sp - 1, Value::bool(r));
-                    }
-                    Op::MATCH_MAPPING => {
-                        let v = top!();
-                        regs.set(sp - 1, Value::bool(as_dict(v).is_some()));
-                    }
-                    Op::GET_LEN => {
-                        let n = tri!(ops::len(top!()));
-                        regs.set(sp - 1, Value::small(n as i64));
-                    }
-                    Op::MATCH_CLASS => {
-                        let kw = pop!();
-                        let c = pop!();
-                        let subj = top!();
-                        let r = tri!(crate::builtins::match_class(subj, c, kw, arg as usize));
-                        set_cur(f);
-                        regs.set(sp - 1, r);
-                    }
-                }
-            },
-        };
-        // exception handling
-        let e = err.0;
-        if is_fresh(e) {
-            set_context(e);
-            add_traceback(e, {
-                f.pc.set(pc as u32);
-                f
-            });
-        }
-        match find_handler(d, pc.saturating_sub(1)) {
-            Some(h) => {
-                // the catching frame is part of the traceback (CPython's tb starts there)
-                f.pc.set(pc as u32);
-                add_traceback(e, f);
-                sp = stack_base + h.depth as usize;
-                push!(e);
-                pc = h.handler as usize;
+                },
+            };
+            // exception handling
+            let e = err.0;
+            if is_fresh(e) {
+                set_context(e);
+                add_traceback(e, {
+                    f.pc.set(pc as u32);
+                    f
+                });
             }
-            None => {
-                f.pc.set(pc as u32);
-                f.sp.set(sp as u32);
-                return Flow::Err(err);
+            match find_handler(d, pc.saturating_sub(1)) {
+                Some(h) => {
+                    // the catching frame is part of the traceback (CPython's tb starts there)
+                    f.pc.set(pc as u32);
+                    add_traceback(e, f);
+                    sp = stack_base + h.depth as usize;
+                    push!(e);
+                    pc = h.handler as usize;
+                }
+                None => {
+                    f.pc.set(pc as u32);
+                    f.sp.set(sp as u32);
+                    return Flow::Err(err);
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ mod object;
 mod ops;
 mod re;
 mod rng;
+mod sstr;
 mod symtable;
 mod table;
 mod value;
@@ -160,6 +161,10 @@ fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) 
     let r = import::compile_module_src(source, filename, "<module>")
         .and_then(|code| interp::run_module_code(code, main.dict));
     vm::flush_stdout();
+    if std::env::var_os("PYGUEST_GC_STATS").is_some() {
+        // diagnostics for memory tuning: the collector's counters at exit
+        eprintln!("{:#?}", metatracer::gc::stats());
+    }
     match r {
         Ok(_) => 0,
         Err(e) => report_uncaught(e.0),

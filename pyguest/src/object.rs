@@ -24,7 +24,8 @@ pub struct StrObj {
     pub sym: Cell<u32>,
     pub hash: Cell<i64>,
     pub nchars: usize,
-    pub s: Box<str>,
+    #[gc(no_trace)]
+    pub s: crate::sstr::SmallStr,
 }
 
 #[repr(C)]
@@ -278,6 +279,13 @@ pub struct ClassObj {
     pub metaclass: GcCell<Value>,
     /// Attribute version: bumped when the dict of this class (or a base) changes.
     pub version: Cell<u64>,
+    /// `C(...)` fast path (see `builtins::cached_init`): the Python `__init__` to run on a
+    /// fresh instance, or None when the class needs the general protocol; valid while
+    /// `init_epoch == vm().class_epoch + 1` (0: never computed).
+    pub init_cache: GcCell<Value>,
+    pub init_epoch: Cell<u64>,
+    /// Attribute count of the class's most recent instances (sizes new instances' slots).
+    pub nslots_hint: Cell<u32>,
 }
 
 #[repr(C)]
@@ -490,7 +498,7 @@ pub fn new_str(s: &str) -> Value {
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
-        s: s.into(),
+        s: crate::sstr::SmallStr::new(s),
     }))
 }
 
@@ -503,7 +511,7 @@ pub fn new_string(s: String) -> Value {
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
-        s: s.into_boxed_str(),
+        s: crate::sstr::SmallStr::from_string(s),
     }))
 }
 

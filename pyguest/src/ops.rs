@@ -2020,7 +2020,11 @@ pub fn instance_set(inst: Gc<InstanceObj>, name: Value, v: Value) {
     let nm = vm::map_add(m, sym);
     let slots = inst.slots.get();
     let n = slots.len();
-    let need = vm::map_names(nm).len();
+    let need = vm::map_len(nm);
+    let c = inst.cls.get();
+    if need as u32 > c.nslots_hint.get() && need <= 64 {
+        c.nslots_hint.set(need as u32);
+    }
     if need > n {
         let arr = gc::alloc_array((n * 2).max(need).max(4), Value::NULL);
         for i in 0..n {

@@ -9,7 +9,6 @@ use crate::object::*;
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Gc, GcCell, Root};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 macro_rules! classes {
     ($($id:ident = $name:literal;)*) => {
@@ -146,7 +145,8 @@ pub struct Vm {
     pub classes: Vec<Root<ClassObj>>,
     pub builtins: Root<DictObj>,
     pub modules: Root<DictObj>,
-    interned: RefCell<HashMap<Box<str>, u32>>,
+    /// Name -> symbol id (FxHash: interning is on the path of every dunder lookup by name).
+    interned: RefCell<rustc_hash::FxHashMap<Box<str>, u32>>,
     syms: Root<ListObj>,
     pub maps: RefCell<Vec<MapData>>,
     /// Exceptions currently being handled (innermost last).
@@ -200,6 +200,9 @@ fn make_class(name: &str, base: Option<Gc<ClassObj>>, flags: u32) -> Gc<ClassObj
         dict: new_dict(),
         metaclass: GcCell::new(Value::NULL),
         version: Cell::new(0),
+        init_cache: GcCell::new(Value::NULL),
+        init_epoch: Cell::new(0),
+        nslots_hint: Cell::new(0),
     });
     let mut mro = vec![Value::obj(c)];
     if let Some(b) = base {
@@ -217,7 +220,7 @@ pub fn init() {
         classes: Vec::new(),
         builtins: Root::new(new_dict()),
         modules: Root::new(new_dict()),
-        interned: RefCell::new(HashMap::new()),
+        interned: RefCell::new(rustc_hash::FxHashMap::default()),
         syms: empty_list(),
         maps: RefCell::new(vec![MapData {
             names: Vec::new(),
@@ -424,7 +427,7 @@ pub fn intern_value(v: Value) -> Value {
     let id = vm.syms.get().len() as u32;
     vm.syms.get().push(v);
     so.sym.set(id);
-    vm.interned.borrow_mut().insert(so.s.clone(), id);
+    vm.interned.borrow_mut().insert(Box::from(&*so.s), id);
     v
 }
 
@@ -469,6 +472,12 @@ pub fn map_add(m: u32, sym: u32) -> u32 {
     });
     maps[m as usize].transitions.push((sym, id));
     id
+}
+
+/// Number of attributes of map `m`.
+#[inline]
+pub fn map_len(m: u32) -> usize {
+    vm().maps.borrow()[m as usize].names.len()
 }
 
 /// Attribute names of map `m`, in slot order.

@@ -355,10 +355,13 @@ pub fn collect_minor() {
     collector::collect_minor();
 }
 
-/// External bytes (owned by young objects) after which a minor collection runs.
-const PRESSURE_MINOR: usize = 4 << 20;
+/// External bytes (owned by young objects) after which a minor collection runs: a quarter
+/// of the old generation's size, clamped to this range (a small heap keeps little dead
+/// external memory around; a large one collects less often).
+const PRESSURE_MINOR_MIN: usize = 1 << 20;
+const PRESSURE_MINOR_MAX: usize = 4 << 20;
 /// Minimum external bytes since the last full collection before another one is forced.
-const PRESSURE_MAJOR_MIN: usize = 64 << 20;
+const PRESSURE_MAJOR_MIN: usize = 16 << 20;
 
 thread_local! {
     /// (external bytes since the last minor collection, since the last major collection)
@@ -369,19 +372,23 @@ thread_local! {
 /// integer's digit vector, a buffer) that is freed only when the object dies.
 ///
 /// The collector cannot see such memory, so without this a program whose small objects own
-/// large buffers could grow without bound between collections. Every 4 MiB of declared bytes
-/// runs a minor collection (freeing the young owners that died), and once the declared bytes
+/// large buffers could grow without bound between collections. Every 1-4 MiB of declared
+/// bytes (a quarter of the old generation's size, clamped) runs a minor collection (freeing the young owners that died), and once the declared bytes
 /// since the last full collection exceed both 64 MiB and the old generation's size, a full
 /// collection runs. Like any allocation, this may collect: the rooting rule applies.
 pub fn add_memory_pressure(bytes: usize) {
     let (young, since_major) = PRESSURE.with(|p| p.get());
     let young = young + bytes;
-    if young < PRESSURE_MINOR {
+    if young < PRESSURE_MINOR_MIN {
+        PRESSURE.with(|p| p.set((young, since_major)));
+        return;
+    }
+    let old = collector::stats().old_bytes as usize;
+    if young < (old / 4).clamp(PRESSURE_MINOR_MIN, PRESSURE_MINOR_MAX) {
         PRESSURE.with(|p| p.set((young, since_major)));
         return;
     }
     let since_major = since_major + young;
-    let old = collector::stats().old_bytes as usize;
     if since_major >= PRESSURE_MAJOR_MIN.max(old) {
         PRESSURE.with(|p| p.set((0, 0)));
         collector::collect_major();
