@@ -1,6 +1,7 @@
 """functools for pyguest (written for this project)."""
 
-WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__')
+WRAPPER_ASSIGNMENTS = ('__module__', '__name__', '__qualname__', '__doc__', '__annotations__')
+WRAPPER_UPDATES = ('__dict__',)
 
 
 def reduce(function, iterable, *initial):
@@ -51,6 +52,11 @@ def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=('__d
                 setattr(wrapper, attr, value)
             except (AttributeError, TypeError):
                 pass
+    for attr in updated:
+        try:
+            getattr(wrapper, attr).update(getattr(wrapped, attr, {}))
+        except (AttributeError, TypeError):
+            pass
     try:
         wrapper.__wrapped__ = wrapped
     except (AttributeError, TypeError):
@@ -203,3 +209,140 @@ class cached_property:
         value = self.func(instance)
         instance.__dict__[self.attrname] = value
         return value
+
+
+class partialmethod:
+    """A `partial` for methods: binds the instance first, then the stored arguments."""
+
+    def __init__(self, func, /, *args, **keywords):
+        if not callable(func) and not hasattr(func, "__get__"):
+            raise TypeError(f"{func!r} is not callable or a descriptor")
+        if isinstance(func, partialmethod):
+            args = func.args + args
+            keywords = {**func.keywords, **keywords}
+            func = func.func
+        self.func = func
+        self.args = args
+        self.keywords = keywords
+
+    def __repr__(self):
+        parts = [repr(self.func)]
+        parts.extend(repr(a) for a in self.args)
+        parts.extend(f"{k}={v!r}" for k, v in self.keywords.items())
+        return "functools.partialmethod(" + ", ".join(parts) + ")"
+
+    def __get__(self, obj, cls=None):
+        func = self.func
+        if isinstance(func, (staticmethod, classmethod)) or (
+                not callable(func) and hasattr(func, "__get__")):
+            bound = func.__get__(obj, cls)
+            return partial(bound, *self.args, **self.keywords)
+        if obj is None:
+            return self
+        return partial(func, obj, *self.args, **self.keywords)
+
+    @property
+    def __isabstractmethod__(self):
+        return getattr(self.func, "__isabstractmethod__", False)
+
+
+def _first_annotation(func):
+    ann = getattr(func, "__annotations__", None) or {}
+    for name, tp in ann.items():
+        if name != "return":
+            return name, tp
+    return None
+
+
+def singledispatch(func):
+    """Single-dispatch generic function on the class of the first argument."""
+    registry = {object: func}
+    dispatch_cache = {}
+
+    def dispatch(cls):
+        try:
+            return dispatch_cache[cls]
+        except KeyError:
+            pass
+        impl = None
+        mro = getattr(cls, "__mro__", (cls, object))
+        for base in mro:
+            if base in registry:
+                impl = registry[base]
+                break
+        if impl is None or impl is registry[object]:
+            # virtual subclasses (ABCs) registered without being in the MRO
+            for tp, f in registry.items():
+                if tp is not object and tp not in mro:
+                    try:
+                        if issubclass(cls, tp):
+                            impl = f
+                            break
+                    except TypeError:
+                        pass
+        if impl is None:
+            impl = registry[object]
+        dispatch_cache[cls] = impl
+        return impl
+
+    def register(cls, func=None):
+        if func is None:
+            if isinstance(cls, type):
+                return lambda f: register(cls, f)
+            ann = _first_annotation(cls)
+            if ann is None:
+                raise TypeError(
+                    f"Invalid first argument to `register()`: {cls!r}. Use either "
+                    "`@register(some_class)` or plain `@register` on an annotated function.")
+            func = cls
+            argname, cls = ann
+            if not isinstance(cls, type):
+                raise TypeError(
+                    f"Invalid annotation for {argname!r}. {cls!r} is not a class.")
+        registry[cls] = func
+        dispatch_cache.clear()
+        return func
+
+    funcname = getattr(func, "__name__", "singledispatch function")
+
+    def wrapper(*args, **kw):
+        if not args:
+            raise TypeError(f"{funcname} requires at least 1 positional argument")
+        return dispatch(args[0].__class__)(*args, **kw)
+
+    wrapper.register = register
+    wrapper.dispatch = dispatch
+    wrapper.registry = registry
+    wrapper._clear_cache = dispatch_cache.clear
+    update_wrapper(wrapper, func)
+    return wrapper
+
+
+class singledispatchmethod:
+    """Single dispatch on the first argument after `self` (or `cls`)."""
+
+    def __init__(self, func):
+        if not callable(func) and not hasattr(func, "__get__"):
+            raise TypeError(f"{func!r} is not callable or a descriptor")
+        self.dispatcher = singledispatch(func)
+        self.func = func
+
+    def register(self, cls, method=None):
+        return self.dispatcher.register(cls, func=method)
+
+    def __get__(self, obj, cls=None):
+        dispatcher = self.dispatcher
+
+        def _method(*args, **kwargs):
+            method = dispatcher.dispatch(args[0].__class__)
+            if hasattr(method, "__get__"):
+                return method.__get__(obj, cls)(*args, **kwargs)
+            return method(obj, *args, **kwargs)
+
+        _method.register = self.register
+        update_wrapper(_method, self.func)
+        return _method
+
+    @property
+    def __isabstractmethod__(self):
+        return getattr(self.func, "__isabstractmethod__", False)

@@ -123,12 +123,39 @@ class groupby:
             self.currkey = self.keyfunc(self.currvalue)
 
 
+def _islice_index(v, what):
+    if v is None:
+        return None
+    try:
+        i = v.__index__()
+    except AttributeError:
+        i = -1
+    if i < 0:
+        raise ValueError(what + " for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    return i
+
+
 def islice(iterable, *args):
-    s = slice(*args)
-    start, stop, step = s.start or 0, s.stop, s.step or 1
-    if start < 0 or (stop is not None and stop < 0) or step <= 0:
-        raise ValueError("Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
-    it = iter(iterable)
+    if not 1 <= len(args) <= 3:
+        raise TypeError(f"islice expected at most 4 arguments, got {len(args) + 1}"
+                        if args else "islice expected at least 2 arguments, got 1")
+    if len(args) == 1:
+        start, stop, step = 0, _islice_index(args[0], "Stop argument"), 1
+    else:
+        start = _islice_index(args[0], "Indices") or 0
+        stop = _islice_index(args[1], "Indices")
+        step = 1
+        if len(args) == 3 and args[2] is not None:
+            try:
+                step = args[2].__index__()
+            except AttributeError:
+                step = 0
+            if step <= 0:
+                raise ValueError("Step for islice() must be a positive integer or None.")
+    return _islice_gen(iter(iterable), start, stop, step)
+
+
+def _islice_gen(it, start, stop, step):
     i = 0
     nexti = start
     if stop is not None and start >= stop:

@@ -320,4 +320,11 @@ class DynamicClassAttribute(property):
         return super().__get__(instance, ownerclass)
 
 
+try:
+    UnionType = type(int | str)
+except TypeError:
+    class UnionType:
+        """The type of `X | Y` unions (pyguest has no `type.__or__` yet, so none exist)."""
+
+
 __all__ = [n for n in globals() if n[:1] != "_" and n not in ("sys",)]
