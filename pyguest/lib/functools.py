@@ -18,6 +18,14 @@ def reduce(function, iterable, *initial):
     return value
 
 
+def _bound_args_repr(name, p):
+    """`name(func, *args, k=v...)` for partial and partialmethod."""
+    parts = [repr(p.func)]
+    parts.extend(repr(a) for a in p.args)
+    parts.extend(f"{k}={v!r}" for k, v in p.keywords.items())
+    return name + "(" + ", ".join(parts) + ")"
+
+
 class partial:
     def __init__(self, func, *args, **keywords):
         if not callable(func):
@@ -35,10 +43,7 @@ class partial:
         return self.func(*self.args, *args, **keywords)
 
     def __repr__(self):
-        parts = [repr(self.func)]
-        parts.extend(repr(a) for a in self.args)
-        parts.extend(f"{k}={v!r}" for k, v in self.keywords.items())
-        return "functools.partial(" + ", ".join(parts) + ")"
+        return _bound_args_repr("functools.partial", self)
 
 
 def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=('__dict__',)):
@@ -226,10 +231,7 @@ class partialmethod:
         self.keywords = keywords
 
     def __repr__(self):
-        parts = [repr(self.func)]
-        parts.extend(repr(a) for a in self.args)
-        parts.extend(f"{k}={v!r}" for k, v in self.keywords.items())
-        return "functools.partialmethod(" + ", ".join(parts) + ")"
+        return _bound_args_repr("functools.partialmethod", self)
 
     def __get__(self, obj, cls=None):
         func = self.func

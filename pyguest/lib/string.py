@@ -16,6 +16,7 @@ def capwords(s, sep=None):
 
 
 import re as _re
+from collections import ChainMap as _ChainMap
 
 
 class _TemplateMeta(type):
@@ -60,7 +61,7 @@ class Template(metaclass=_TemplateMeta):
         if mapping is None:
             return kws
         if kws:
-            return _Chain(kws, mapping)
+            return _ChainMap(kws, mapping)
         return mapping
 
     def substitute(self, mapping=None, /, **kws):
@@ -115,19 +116,6 @@ class Template(metaclass=_TemplateMeta):
                     and mo.group("escaped") is None):
                 raise ValueError("Unrecognized named group in pattern", self.pattern)
         return ids
-
-
-class _Chain:
-    """Keyword arguments first, then the mapping (what substitute(mapping, **kws) reads)."""
-
-    def __init__(self, first, second):
-        self.first = first
-        self.second = second
-
-    def __getitem__(self, key):
-        if key in self.first:
-            return self.first[key]
-        return self.second[key]
 
 
 def _parse_format(s):
