@@ -345,6 +345,12 @@ pub(crate) fn write_barrier(slot: *const u8) {
     })
 }
 
+/// Whether `addr` lies in the old generation's reserved range (such objects never move).
+#[inline(always)]
+pub(crate) fn in_old_range(addr: usize) -> bool {
+    FAST.with(|f| addr.wrapping_sub(f.old_base.get()) < f.old_len.get())
+}
+
 /// Runs a full (major) collection: a minor collection, then mark-sweep of the old generation.
 pub fn collect() {
     collector::collect_major();

@@ -116,8 +116,11 @@ impl<T> Gc<T> {
     /// number stored in the object for kinds of objects that are hashed by the million.
     #[inline]
     pub fn stable_addr(self) -> usize {
-        collector::pin_identity(self.addr());
-        self.addr()
+        let a = self.addr();
+        if !heap::in_old_range(a) {
+            collector::pin_identity(a);
+        }
+        a
     }
     /// Rebuilds a handle from [`Gc::as_ptr`].
     ///
