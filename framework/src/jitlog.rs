@@ -305,6 +305,9 @@ pub mod stats {
     pub static ENTRIES: AtomicU64 = AtomicU64::new(0);
     /// Guards compiled (in loops and bridges).
     pub static GUARDS: AtomicU64 = AtomicU64::new(0);
+    /// The most guards in one compiled trace (loop or bridge): how many `fail_guard=N` runs
+    /// a sweep needs to make every guard fail once.
+    pub static MAX_GUARDS: AtomicU64 = AtomicU64::new(0);
     /// Ops compiled (after optimization).
     pub static OPS: AtomicU64 = AtomicU64::new(0);
     /// Bytes of machine code emitted.
@@ -403,6 +406,7 @@ pub fn summary() -> String {
     let _ = writeln!(s, "  bridges compiled    {:>10}", ld(&BRIDGES));
     let _ = writeln!(s, "  entry traces        {:>10}", ld(&ENTRIES));
     let _ = writeln!(s, "  guards compiled     {:>10}", ld(&GUARDS));
+    let _ = writeln!(s, "  most guards in a trace {:>7}", ld(&MAX_GUARDS));
     let _ = writeln!(s, "  ops compiled        {:>10}", ld(&OPS));
     let _ = writeln!(s, "  machine code bytes  {:>10}", ld(&CODE_BYTES));
     let _ = writeln!(s, "  guard exits taken   {:>10}", ld(&GUARD_EXITS));

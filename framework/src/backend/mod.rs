@@ -145,8 +145,70 @@ pub trait Backend {
     fn trace(&self, trace: TraceId) -> Option<&crate::ir::Trace>;
 
     /// Make every guard compiled from now on fail unconditionally (the "all guards fail"
-    /// testing switch).
-    fn set_fail_all_guards(&mut self, on: bool);
+    /// testing switch); `false` turns forced failures off.
+    fn set_fail_all_guards(&mut self, on: bool) {
+        self.set_forced_failures(if on {
+            ForcedFailures::All
+        } else {
+            ForcedFailures::None
+        });
+    }
+
+    /// Choose which guards of the traces compiled from now on fail unconditionally
+    /// (differential testing of deoptimization, see [`ForcedFailures`]).
+    fn set_forced_failures(&mut self, which: ForcedFailures);
+}
+
+/// Which compiled guards fail whatever their condition (a testing switch; the JIT parameters
+/// `fail_guards`, `fail_guard` and `fail_guards_random` choose it).
+///
+/// A forced failure is always safe: the guard's exit resumes the interpreter from the guard's
+/// snapshot, which re-executes the guarded instruction with the real values and so takes the
+/// same path the trace would have taken. In a trace, only the *first* forced guard on the path
+/// matters (the code after it does not run), so the useful single-guard modes force exactly one
+/// guard per trace; a sweep over `Index(0..n)` makes every guard of every trace with at most `n`
+/// guards fail in turn, mid-opcode ones included.
+///
+/// The choice applies to loops and to bridges attached to a loop's guard, not to bridges of
+/// bridges: a bridge starts by re-executing its guard's instruction, so its first guard is
+/// often the same test again, and forcing it in every generation would grow an endless chain
+/// of bridges. Bridges are still made (after `trace_eagerness` failures) and run in every mode
+/// but `All`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ForcedFailures {
+    /// Guards fail only when their condition does (normal operation).
+    #[default]
+    None,
+    /// Every guard fails.
+    All,
+    /// In every trace, the guard with this index in [`Trace::guards`] order (of the optimized
+    /// trace) fails; traces with fewer guards are unaffected.
+    Index(usize),
+    /// In every trace, one guard chosen pseudo-randomly from this seed and the trace's number
+    /// (compile order) fails.
+    Random(u64),
+}
+
+impl ForcedFailures {
+    /// Whether guard `index` (of `num_guards`) of the `trace_no`-th compiled trace fails.
+    pub fn forces(self, trace_no: usize, index: usize, num_guards: usize) -> bool {
+        match self {
+            ForcedFailures::None => false,
+            ForcedFailures::All => true,
+            ForcedFailures::Index(i) => i == index,
+            ForcedFailures::Random(seed) => {
+                num_guards > 0 && mix(seed, trace_no as u64) % num_guards as u64 == index as u64
+            }
+        }
+    }
+}
+
+/// A 64-bit mixing function (splitmix64's finalizer over `seed + k * golden`).
+fn mix(seed: u64, k: u64) -> u64 {
+    let mut z = seed.wrapping_add(k.wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// The driver's one-call path from a recorded trace to machine code: log it (`trace`

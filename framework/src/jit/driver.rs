@@ -29,7 +29,7 @@ use super::word::Kind as WKind;
 use crate::backend::x64::X64Backend;
 use crate::backend::{Backend, ExitId, ExitKind};
 use crate::ir::{Kind, TargetToken, TraceId};
-use crate::jitlog::{self, stats as gstats, Phase, Section, Timer, TraceKind};
+use crate::jitlog::{self, Phase, Section, Timer, TraceKind};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -77,6 +77,8 @@ pub struct JitStats {
     pub bridge_traces: Vec<String>,
     /// Number of guards in every compiled loop (after optimization), in order.
     pub loop_guards: Vec<usize>,
+    /// Number of guards in every compiled bridge (after optimization), in order.
+    pub bridge_guards: Vec<usize>,
 }
 
 type Key = [u64; 4];
@@ -267,7 +269,7 @@ fn compile(
     let _t = Timer::start(Phase::Compiling);
     JIT.with(|j| {
         let mut j = j.borrow_mut();
-        j.backend.set_fail_all_guards(p.fail_guards);
+        j.backend.set_forced_failures(p.forced_failures());
         let r = match bridge {
             None => j.backend.compile_loop(&opt, name),
             Some(e) => j.backend.compile_bridge(e, &opt, name),
@@ -275,14 +277,11 @@ fn compile(
         let t = r.map_err(|e| format!("backend: {e}"))?;
         let text = crate::ir::print(&ir);
         let guards = opt.guards().len();
-        gstats::add(&gstats::GUARDS, guards as u64);
-        gstats::add(&gstats::OPS, opt.len() as u64);
         if bridge.is_some() {
-            gstats::bump(&gstats::BRIDGES);
             j.stats.bridges += 1;
             j.stats.bridge_traces.push(text);
+            j.stats.bridge_guards.push(guards);
         } else {
-            gstats::bump(&gstats::LOOPS);
             j.stats.loops += 1;
             j.stats.loop_traces.push(text);
             j.stats.loop_guards.push(guards);
@@ -352,7 +351,6 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         let trace = j.backend.trace(info.trace).cloned().expect("exit trace");
         (info, trace)
     });
-    gstats::bump(&gstats::GUARD_EXITS);
     JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
     let ExitKind::Guard { snapshot, .. } = info.kind else {
         panic!("metatracer: compiled traces end in jumps, not finish");
@@ -396,17 +394,10 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         };
         return match end {
             TraceEnd::Done { trace: rt, outcome } => {
-                match compile(&rt, None, id, &where_, Some(res.exit)) {
-                    Ok(b) => jitlog::log_bridge(
-                        info.trace.index() as u32,
-                        0,
-                        b.index() as u32,
-                        info.failures,
-                    ),
-                    Err(e) => {
-                        abort(e, &where_);
-                        JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
-                    }
+                // (the backend logs the attached bridge)
+                if let Err(e) = compile(&rt, None, id, &where_, Some(res.exit)) {
+                    abort(e, &where_);
+                    JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
                 }
                 outcome
             }

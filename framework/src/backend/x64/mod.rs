@@ -39,7 +39,9 @@
 
 pub mod regalloc;
 
-use super::{Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult, MAX_FRAME_WORDS};
+use super::{
+    Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult, ForcedFailures, MAX_FRAME_WORDS,
+};
 use crate::ir::{
     verify, Kind, OpFlags, OpRef, Opcode, ResumeFrame, TargetToken, Trace, TraceId, Value,
 };
@@ -151,7 +153,7 @@ pub struct X64Backend {
     patch_sites: Vec<Option<AssemblyOffset>>,
     labels: HashMap<TargetToken, LabelInfo>,
     frame_words: usize,
-    fail_all_guards: bool,
+    forced: ForcedFailures,
     /// Reusable frame buffers (one per nesting level of `execute`).
     frame_pool: Vec<Box<[u64]>>,
 }
@@ -171,7 +173,7 @@ impl X64Backend {
             patch_sites: Vec::new(),
             labels: HashMap::new(),
             frame_words: 1,
-            fail_all_guards: false,
+            forced: ForcedFailures::None,
             frame_pool: Vec::new(),
         }
     }
@@ -216,7 +218,14 @@ impl X64Backend {
         self.traces.get(trace.index()).map(|c| c.size)
     }
 
-    fn compile(&mut self, t: &Trace, name: &str, is_bridge: bool) -> Result<TraceId, CompileError> {
+    /// Compiles `t`; `forced` chooses its guards that fail unconditionally.
+    fn compile(
+        &mut self,
+        t: &Trace,
+        name: &str,
+        is_bridge: bool,
+        forced: ForcedFailures,
+    ) -> Result<TraceId, CompileError> {
         let _timer = Timer::start(Phase::Compiling);
         verify(t).map_err(CompileError::Verifier)?;
         let id = TraceId::new(self.traces.len());
@@ -233,7 +242,7 @@ impl X64Backend {
             local_labels: HashMap::new(),
             ext_labels: &self.labels,
             next_exit: first_exit as u32,
-            fail_all: self.fail_all_guards,
+            forced: forced_positions(t, forced, id.index()),
             max_words: t.num_inputs().max(1),
             new_labels: Vec::new(),
             ends: regalloc::live_ends(t),
@@ -306,6 +315,7 @@ impl X64Backend {
             &stats::LOOPS
         });
         stats::add(&stats::GUARDS, nguards);
+        stats::MAX_GUARDS.fetch_max(nguards, std::sync::atomic::Ordering::Relaxed);
         stats::add(&stats::OPS, t.len() as u64);
         stats::add(&stats::CODE_BYTES, size as u64);
         if jitlog::enabled(Section::Asm) {
@@ -343,6 +353,17 @@ impl X64Backend {
     }
 }
 
+/// Which op positions of `t` (the `trace_no`-th compiled trace) hold a guard that `which`
+/// forces to fail.
+fn forced_positions(t: &Trace, which: ForcedFailures, trace_no: usize) -> Vec<bool> {
+    let mut forced = vec![false; t.len()];
+    let guards = t.guards();
+    for (i, &pos) in guards.iter().enumerate() {
+        forced[pos] = which.forces(trace_no, i, guards.len());
+    }
+    forced
+}
+
 fn loc_name(l: Loc) -> String {
     const NAMES: [&str; 16] = [
         "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12",
@@ -358,7 +379,7 @@ fn loc_name(l: Loc) -> String {
 
 impl Backend for X64Backend {
     fn compile_loop(&mut self, trace: &Trace, name: &str) -> Result<TraceId, CompileError> {
-        self.compile(trace, name, false)
+        self.compile(trace, name, false, self.forced)
     }
 
     fn compile_bridge(
@@ -394,7 +415,15 @@ impl Backend for X64Backend {
             )));
         }
         let parent_id = info.trace;
-        let id = self.compile(bridge, name, true)?;
+        // Forced failures apply to loops and their bridges, not to bridges of bridges: a
+        // bridge re-executes its guard's instruction first, so its own guard 0 is often the
+        // same test again, and forcing it in every generation would grow bridges forever.
+        let forced = if self.traces[parent_id.index()].is_bridge {
+            ForcedFailures::None
+        } else {
+            self.forced
+        };
+        let id = self.compile(bridge, name, true, forced)?;
         let addr = {
             let c = &self.traces[id.index()];
             c.asm.reader().lock().ptr(c.entry) as usize
@@ -488,8 +517,8 @@ impl Backend for X64Backend {
         self.traces.get(trace.index()).map(|c| &c.trace)
     }
 
-    fn set_fail_all_guards(&mut self, on: bool) {
-        self.fail_all_guards = on;
+    fn set_forced_failures(&mut self, which: ForcedFailures) {
+        self.forced = which;
     }
 }
 
@@ -503,7 +532,8 @@ struct Gen<'a> {
     local_labels: HashMap<TargetToken, (DynamicLabel, usize)>,
     ext_labels: &'a HashMap<TargetToken, LabelInfo>,
     next_exit: u32,
-    fail_all: bool,
+    /// Per op position: a guard that fails unconditionally (`ForcedFailures`).
+    forced: Vec<bool>,
     max_words: usize,
     new_labels: Vec<(TargetToken, AssemblyOffset, Vec<Loc>, Vec<Kind>)>,
     /// Last use of each value (from the register allocator's liveness).
@@ -633,8 +663,8 @@ impl Gen<'_> {
     /// when the only use of the result is the guard right after, leave it in the flags.
     fn set_or_fuse(&mut self, p: usize, cc: Cond) {
         let t = self.t;
-        let fusable = !self.fail_all
-            && p + 1 < t.len()
+        let fusable = p + 1 < t.len()
+            && !self.forced[p + 1]
             && matches!(t.op(p + 1).opcode, Opcode::GuardTrue | Opcode::GuardFalse)
             && t.args(p + 1) == [OpRef::op(p)]
             && self.ends[p] == p + 1;
@@ -966,7 +996,7 @@ impl Gen<'_> {
             | O::GuardNoOverflow
             | O::GuardOverflow => {
                 let (label, _) = self.new_exit(p);
-                if self.fail_all {
+                if self.forced[p] {
                     let ops = &mut *self.ops;
                     x64!(ops ; jmp =>label);
                     return Ok(());
