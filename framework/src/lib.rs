@@ -10,14 +10,18 @@
 //! * [`ir`]: the trace IR (op table, builder, text format, verifier, IR interpreter).
 //! * [`jitlog`](mod@jitlog): the `METATRACER_LOG` log and JIT statistics.
 //! * [`opt`]: the trace optimizer pipeline (`enable_opts`).
+//! * [`cli`]: the `[--jit SPEC] PROGRAM` command line guest binaries share.
+//! * [`testing`]: differential tests of a guest binary (JIT off / on / guards failing).
 
 extern crate self as metatracer;
 
 pub mod backend;
+pub mod cli;
 pub mod gc;
 pub mod ir;
 pub mod jitlog;
 pub mod opt;
+pub mod testing;
 
 pub use metatracer_macros::Trace;
 

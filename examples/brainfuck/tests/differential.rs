@@ -1,51 +1,27 @@
 //! Differential test: every program in `programs/` prints the same with the JIT off, on
-//! (default and eager settings), and with every guard forced to fail.
+//! (default and eager settings), with every guard forced to fail, and with each guard index
+//! failing in turn (`fail_guard=N` swept over every guard of every compiled trace, with bridges;
+//! see `metatracer::testing`).
 
-use std::path::Path;
+use metatracer::testing::{programs, Differential};
 use std::process::Command;
-
-fn run(prog: &Path, jit: &str) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
-        .args(["--jit", jit])
-        .arg(prog)
-        .output()
-        .expect("run brainfuck");
-    assert!(
-        out.status.success(),
-        "{} with --jit {jit} failed: {}",
-        prog.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 #[test]
 fn all_programs_agree() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs");
-    let mut n = 0;
-    for e in std::fs::read_dir(&dir).expect("programs dir") {
-        let p = e.expect("entry").path();
-        if p.extension().is_none_or(|x| x != "b") {
-            continue;
-        }
-        let reference = run(&p, "off");
-        assert!(!reference.is_empty(), "{} prints nothing", p.display());
-        for jit in [
-            "on",
-            "threshold=3",
-            "threshold=3,trace_eagerness=2",
-            "threshold=1000,fail_guards=1",
-        ] {
-            assert_eq!(
-                run(&p, jit),
-                reference,
-                "{} differs with --jit {jit}",
-                p.display()
-            );
-        }
-        n += 1;
-    }
-    assert!(n >= 3, "expected the example programs");
+    let progs = programs(concat!(env!("CARGO_MANIFEST_DIR"), "/programs"), "b");
+    assert!(
+        progs.len() >= 4,
+        "expected the example programs, got {progs:?}"
+    );
+    let report = Differential::new(env!("CARGO_BIN_EXE_brainfuck"))
+        .check_all(&progs)
+        .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{report:?}");
+    assert_eq!(report.programs, progs.len());
+    // The sweep reached guards beyond the first in the compiled loops, and bridges were made
+    // from forced failures.
+    assert!(report.swept.iter().any(|(_, n)| *n > 10), "{report:?}");
+    assert!(report.sweep_bridges > 0, "{report:?}");
 }
 
 #[test]
