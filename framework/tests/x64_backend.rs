@@ -547,6 +547,43 @@ fn fail_all_guards_switch() {
 }
 
 #[test]
+fn forced_failure_of_one_guard_index() {
+    use metatracer::backend::ForcedFailures;
+    // The compare results are in the snapshots, so the backend would normally fuse each
+    // compare into its guard and let the exit stub store the failing value; a forced failure
+    // must save the real result (1) instead.
+    let text = "[i0]\nlabel(i0, descr=target121)\ni1 = int_add(i0, 1)\ni2 = int_lt(i1, 100)\nguard_true(i2) [0@0: i1, i2]\ni3 = int_lt(i1, 1000)\nguard_true(i3) [0@1: i1, i3]\njump(i1, descr=target121)\n";
+    let t = parse(text).unwrap();
+    let run = |which: ForcedFailures| {
+        let mut be = X64Backend::new();
+        be.set_forced_failures(which);
+        let id = be.compile_loop(&t, "x").unwrap();
+        // SAFETY: no memory access.
+        let r = unsafe { be.execute(id, &[5]) }.unwrap();
+        let ExitKind::Guard { index, .. } = be.exit(r.exit).unwrap().kind else {
+            panic!("guard exit expected")
+        };
+        let frames = be.resume_frames(r.exit, &r.values);
+        (index, frames[0].pc, r.values)
+    };
+    assert_eq!(run(ForcedFailures::Index(0)), (0, 0, vec![6, 1]));
+    assert_eq!(run(ForcedFailures::Index(1)), (1, 1, vec![6, 1]));
+    // no third guard: the loop runs until the first guard fails for real
+    assert_eq!(run(ForcedFailures::Index(2)), (0, 0, vec![100, 0]));
+    assert_eq!(run(ForcedFailures::None), (0, 0, vec![100, 0]));
+    assert_eq!(run(ForcedFailures::All), (0, 0, vec![6, 1]));
+    // the random mode picks one of the two guards, the same one for the same seed
+    let picks: Vec<usize> = (0..8).map(|s| run(ForcedFailures::Random(s)).0).collect();
+    assert!(picks.iter().all(|&i| i < 2), "{picks:?}");
+    assert_eq!(
+        picks,
+        (0..8)
+            .map(|s| run(ForcedFailures::Random(s)).0)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn compile_errors_are_reported_not_panics() {
     let mut be = X64Backend::new();
     let bad = parse("[i0]\ni1 = int_add(i0, 1)\n").unwrap();

@@ -85,4 +85,38 @@ fn guard_after_store_and_call_resumes_exactly() {
     // And when every guard fails.
     let (jit, _) = go("threshold=1,fail_guards=1");
     assert_eq!(jit, reference);
+    // And when each guard fails in turn (kept in this test: the JIT on/off switch is global).
+    every_guard_failing_in_turn(&reference);
+}
+
+/// Sweeps `fail_guard=N` over every guard index of every trace compiled (loops and bridges,
+/// counted by `jit::stats`), with bridges (eagerness 2) and without (blackhole every time).
+fn every_guard_failing_in_turn(reference: &State) {
+    let most = |s: &metatracer::jit::JitStats| {
+        s.loop_guards
+            .iter()
+            .chain(&s.bridge_guards)
+            .copied()
+            .max()
+            .unwrap_or(0)
+    };
+    // (parameters persist between runs: turn `fail_guards` off again)
+    let mut guards = most(&go("fail_guards=0,threshold=3,trace_eagerness=2").1);
+    assert!(
+        guards >= 3,
+        "the loop has guards after the store and the call"
+    );
+    let (mut n, mut bridges) = (0, 0);
+    while n < guards {
+        for eagerness in [2, 100_000] {
+            let spec = format!("threshold=3,trace_eagerness={eagerness},fail_guard={n}");
+            let (jit, stats) = go(&spec);
+            assert_eq!(&jit, reference, "with {spec}: {stats:?}");
+            assert!(stats.guard_failures >= 1, "with {spec}: {stats:?}");
+            guards = guards.max(most(&stats));
+            bridges += stats.bridges;
+        }
+        n += 1;
+    }
+    assert!(bridges > 0, "forced failures made bridges");
 }
