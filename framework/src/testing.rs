@@ -12,16 +12,16 @@
 //! A language's `tests/differential.rs` is then a few lines:
 //!
 //! ```no_run
-//! use metatracer::testing::{programs, Differential};
-//!
 //! #[test]
 //! fn all_programs_agree() {
-//!     let progs = programs(concat!(env!("CARGO_MANIFEST_DIR"), "/programs"), "mylang");
 //!     // (in the real test: env!("CARGO_BIN_EXE_mylang"))
-//!     let report = Differential::new("target/debug/mylang").check_all(&progs).unwrap();
-//!     assert!(report.sweep_runs > 0);
+//!     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/programs");
+//!     let report = metatracer::testing::assert_programs_agree("target/debug/mylang", dir, "ml");
+//!     assert!(report.programs >= 3);
 //! }
 //! ```
+//!
+//! or, for another plan, [`Differential`] with [`programs`] and [`Differential::check_all`].
 //!
 //! Assumes the binary writes the program's output to stdout, exits with status 0 for the
 //! programs under test, reads no stdin (it gets an empty one), and is deterministic.
@@ -347,6 +347,21 @@ impl Differential {
         report.swept.sort();
         Ok(report)
     }
+}
+
+/// The usual test body: checks every `*.EXT` program in `dir` with [`Differential::new`]'s
+/// plan and panics with the first difference. Also panics when there are no programs, or when
+/// no sweep run happened (no loop was compiled in any program: the test would prove nothing).
+pub fn assert_programs_agree(bin: &str, dir: &str, ext: &str) -> Report {
+    let progs = programs(dir, ext);
+    let report = Differential::new(bin)
+        .check_all(&progs)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.sweep_runs > 0,
+        "no guard was swept (no compiled loops?): {report:?}"
+    );
+    report
 }
 
 fn merge(into: &mut Report, r: Report) {

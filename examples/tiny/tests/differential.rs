@@ -3,24 +3,21 @@
 //! failing in turn (`fail_guard=N` swept over every guard of every compiled trace, with bridges;
 //! see `metatracer::testing`).
 
-use metatracer::testing::{programs, Differential};
+use metatracer::testing::assert_programs_agree;
 use std::process::Command;
 
 #[test]
 fn all_programs_agree() {
-    let progs = programs(concat!(env!("CARGO_MANIFEST_DIR"), "/programs"), "tiny");
-    assert!(
-        progs.len() >= 4,
-        "expected the example programs, got {progs:?}"
-    );
-    let report = Differential::new(env!("CARGO_BIN_EXE_tiny"))
-        .check_all(&progs)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/programs");
+    let report = assert_programs_agree(env!("CARGO_BIN_EXE_tiny"), dir, "tiny");
     eprintln!("{report:?}");
-    assert_eq!(report.programs, progs.len());
-    // The sweep reached guards beyond the first in the compiled loops, and bridges were made
-    // from forced failures.
-    assert!(report.swept.iter().any(|(_, n)| *n > 10), "{report:?}");
+    assert!(report.programs >= 4, "{report:?}");
+    // `phases.tiny` compiles traces with many guards, and forced failures made bridges.
+    let swept = report
+        .swept
+        .iter()
+        .find(|(p, _)| p.ends_with("phases.tiny"));
+    assert!(swept.is_some_and(|(_, n)| *n >= 20), "{report:?}");
     assert!(report.sweep_bridges > 0, "{report:?}");
 }
 
