@@ -22,7 +22,7 @@ use super::blackhole::{self, Frame, Outcome};
 use super::codewriter::{Builder, Codewriter};
 use super::jitcode::CodeSet;
 use super::lower::{lower, LowerCtx};
-use super::params::{params, JIT_ON};
+use super::params::{params, with_params, JIT_ON};
 use super::recorded::RTrace;
 use super::tracer::{BridgeVal, TraceEnd, Tracer};
 use super::word::Kind as WKind;
@@ -31,7 +31,9 @@ use crate::backend::{Backend, ExitId, ExitKind};
 use crate::ir::{Kind, TargetToken, TraceId};
 use crate::jitlog::{self, Phase, Section, Timer, TraceKind};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+// FxHash: the hook hashes the green key on every backward jump that reaches it (all of them
+// before a loop is compiled, and under `fail_guards=1`); SipHash made that the hot spot.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
@@ -83,13 +85,20 @@ pub struct JitStats {
 
 type Key = [u64; 4];
 
+/// The hot counter of one green key.
+#[derive(Default)]
+struct Counter {
+    /// Backward jumps since the last tracing attempt (or, under `fail_guards=1`, entry).
+    hits: u32,
+    /// Aborted tracing attempts: the threshold is multiplied by one more than this.
+    backoff: u32,
+}
+
 #[derive(Default)]
 struct PortalState {
     codes: Option<Rc<CodeSet>>,
-    counters: HashMap<Key, u32>,
+    counters: HashMap<Key, Counter>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
-    /// Keys whose tracing aborted, with how often (the threshold is multiplied).
-    backoff: HashMap<Key, u32>,
 }
 
 #[derive(Default)]
@@ -157,48 +166,45 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
         return HookResult::Continue;
     }
     let id = portal as *const Portal as usize;
-    let codes = JIT.with(|j| {
-        let mut j = j.borrow_mut();
-        let ps = j.portals.entry(id).or_default();
-        ps.codes
-            .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
-            .clone()
-    });
-    let key = key_of(&codes, state);
     enum Action {
         Run(TraceId),
         Trace,
         Nothing,
     }
-    let p = params();
-    let action = JIT.with(|j| {
+    // (the two numbers only: `params()` clones the whole struct, strings included)
+    let (threshold, fail_all) = with_params(|p| (p.threshold, p.fail_guards));
+    // One borrow and one portal lookup: this runs on every backward jump until the loop is
+    // compiled (and on all of them under `fail_guards=1`).
+    let (codes, key, action) = JIT.with(|j| {
         let mut j = j.borrow_mut();
-        let ps = j.portals.get_mut(&id).expect("portal state");
-        if let Some((t, _)) = ps.loops.get(&key) {
-            if !p.fail_guards {
-                return Action::Run(*t);
+        let ps = j.portals.entry(id).or_default();
+        let codes = ps
+            .codes
+            .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
+            .clone();
+        let key = key_of(&codes, state);
+        let compiled = ps.loops.get(&key).map(|l| l.0);
+        let action = match compiled {
+            Some(t) if !fail_all => Action::Run(t),
+            _ => {
+                let c = ps.counters.entry(key).or_default();
+                c.hits += 1;
+                match compiled {
+                    // Every guard fails in this mode, so each entry deoptimizes at once: enter
+                    // only on every `threshold`-th backward jump, or long programs would crawl.
+                    Some(t) if c.hits >= threshold => {
+                        c.hits = 0;
+                        Action::Run(t)
+                    }
+                    None if c.hits >= threshold.saturating_mul(1 + c.backoff) => {
+                        c.hits = 0;
+                        Action::Trace
+                    }
+                    _ => Action::Nothing,
+                }
             }
-            // Every guard fails in this mode, so each entry deoptimizes at once: enter only on
-            // every `threshold`-th backward jump, or long programs would crawl.
-            let n = ps.counters.entry(key).or_insert(0);
-            *n += 1;
-            if *n >= p.threshold {
-                *n = 0;
-                return Action::Run(*t);
-            }
-            return Action::Nothing;
-        }
-        let limit = p
-            .threshold
-            .saturating_mul(1 + ps.backoff.get(&key).copied().unwrap_or(0));
-        let n = ps.counters.entry(key).or_insert(0);
-        *n += 1;
-        if *n >= limit {
-            *n = 0;
-            Action::Trace
-        } else {
-            Action::Nothing
-        }
+        };
+        (codes, key, action)
     });
     let outcome = match action {
         Action::Nothing => return HookResult::Continue,
@@ -327,7 +333,7 @@ fn backoff(id: usize, key: Key) {
     JIT.with(|j| {
         let mut j = j.borrow_mut();
         let ps = j.portals.get_mut(&id).expect("portal state");
-        *ps.backoff.entry(key).or_insert(0) += 1;
+        ps.counters.entry(key).or_default().backoff += 1;
     });
 }
 

@@ -141,6 +141,11 @@ pub fn set_params(spec: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads the current parameters without copying them.
+pub(crate) fn with_params<R>(f: impl FnOnce(&Params) -> R) -> R {
+    PARAMS.with(|c| f(&c.borrow()))
+}
+
 /// The current parameters.
 pub fn params() -> Params {
     PARAMS.with(|c| c.borrow().clone())
