@@ -26,6 +26,33 @@ fn bad_arguments_give_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown JIT parameter"));
+    // the shared command line (metatracer::cli): usage errors exit with 2, --help with 0
+    for (args, code, text) in [
+        (&["--jit"][..], 2, "`--jit` needs a value"),
+        (
+            &["--jit", "fail_guard=x", "p.b"][..],
+            2,
+            "a number or `none`",
+        ),
+        (&["--fast", "p.b"][..], 2, "unknown option `--fast`"),
+        (&["a.b", "b.b"][..], 2, "unexpected argument `b.b`"),
+        (&[][..], 2, "no PROGRAM given"),
+        (&["/nonexistent/p.b"][..], 1, "cannot read /nonexistent/p.b"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.contains(text), "{args:?}: {err}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("usage: brainfuck [--jit"));
     let dir = std::env::temp_dir().join("bf_unmatched.b");
     std::fs::write(&dir, "[[]").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
