@@ -874,3 +874,13 @@ where
     let p = base.to_place(cw);
     <B::Out as HasLen>::len(cw, p)
 }
+
+/// How the interpreter half of a `#[jit_merge_point]` function hands control back to its
+/// wrapper (generated code only).
+pub enum PortalExit<R, const N: usize> {
+    /// The function returned this value.
+    Done(R),
+    /// A guest backward jump with the JIT on: the state variables as words (parameters that
+    /// are not `mut` are left 0 for the wrapper to fill in).
+    Enter([u64; N]),
+}
