@@ -29,8 +29,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The numbers of a run's JIT summary (`METATRACER_LOG=summary`) the tests use.
@@ -194,6 +194,36 @@ pub struct Report {
     pub sweep_guard_exits: u64,
 }
 
+/// A counting semaphore: at most `threads` child processes run at once, however the work is
+/// split over threads (programs in parallel, and each program's sweep in parallel).
+#[derive(Debug)]
+struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Slots {
+    fn new(n: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            free: Mutex::new(n),
+            freed: Condvar::new(),
+        })
+    }
+
+    fn with<R>(&self, f: impl FnOnce() -> R) -> R {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        drop(free);
+        let r = f();
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.freed.notify_one();
+        r
+    }
+}
+
 /// The differential test plan for one guest binary.
 #[derive(Clone, Debug)]
 pub struct Differential {
@@ -202,6 +232,7 @@ pub struct Differential {
     sweeps: Vec<String>,
     limit: Duration,
     threads: usize,
+    slots: Arc<Slots>,
 }
 
 impl Differential {
@@ -210,6 +241,7 @@ impl Differential {
     /// `threshold=1000,fail_guards=1` (every guard fails), and a guard sweep on
     /// `threshold=3,trace_eagerness=2` (each guard index fails in turn, bridges included).
     pub fn new(bin: impl Into<PathBuf>) -> Differential {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         Differential {
             bin: bin.into(),
             configs: [
@@ -222,7 +254,8 @@ impl Differential {
             .to_vec(),
             sweeps: vec!["threshold=3,trace_eagerness=2".into()],
             limit: Duration::from_secs(120),
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads,
+            slots: Slots::new(threads),
         }
     }
 
@@ -244,14 +277,15 @@ impl Differential {
         self
     }
 
-    /// How many programs run at once (default: the machine's parallelism).
+    /// How many runs happen at once (default: the machine's parallelism).
     pub fn threads(mut self, n: usize) -> Differential {
         self.threads = n.max(1);
+        self.slots = Slots::new(self.threads);
         self
     }
 
     fn run_ok(&self, jit: &str, prog: &Path) -> Result<Run, String> {
-        let r = run(&self.bin, jit, prog, self.limit)?;
+        let r = self.slots.with(|| run(&self.bin, jit, prog, self.limit))?;
         if r.code != Some(0) {
             return Err(format!(
                 "{} with --jit {jit} exited with {:?}: {}",
@@ -277,23 +311,58 @@ impl Differential {
 
     /// Sweeps `base,fail_guard=N` for N = 0, 1, ... until N reaches the most guards of any
     /// trace seen in the sweep's runs (and in the run of `base` itself); every output must
-    /// equal `reference`. Returns the number of indices and the sweep's runs' summaries.
+    /// equal `reference`. The indices run on up to `threads` threads. Returns the number of
+    /// indices and the sweep's runs' summaries.
     pub fn sweep(
         &self,
         base: &str,
         prog: &Path,
         reference: &[u8],
     ) -> Result<(u64, Vec<Summary>), String> {
-        let mut most = self.compare(base, prog, reference)?.summary.most_guards;
-        let mut seen = Vec::new();
-        let mut n = 0;
-        while n < most {
-            let r = self.compare(&format!("{base},fail_guard={n}"), prog, reference)?;
-            most = most.max(r.summary.most_guards);
-            seen.push(r.summary);
-            n += 1;
+        let most = AtomicU64::new(self.compare(base, prog, reference)?.summary.most_guards);
+        let next = AtomicU64::new(0);
+        let failed = AtomicBool::new(false);
+        let out = Mutex::new((Vec::new(), Vec::new()));
+        // Take the next index only while it is below the current bound, so a worker that
+        // stops never loses an index a later run's larger bound would have needed (the worker
+        // whose run raised the bound goes on).
+        let take = || loop {
+            let n = next.load(Ordering::Acquire);
+            if n >= most.load(Ordering::Acquire) || failed.load(Ordering::Relaxed) {
+                return None;
+            }
+            if next
+                .compare_exchange(n, n + 1, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
+                return Some(n);
+            }
+        };
+        std::thread::scope(|s| {
+            for _ in 0..self.threads {
+                s.spawn(|| {
+                    while let Some(n) = take() {
+                        let r = self.compare(&format!("{base},fail_guard={n}"), prog, reference);
+                        let mut g = out.lock().unwrap_or_else(|e| e.into_inner());
+                        match r {
+                            Ok(r) => {
+                                most.fetch_max(r.summary.most_guards, Ordering::AcqRel);
+                                g.0.push(r.summary);
+                            }
+                            Err(e) => {
+                                failed.store(true, Ordering::Relaxed);
+                                g.1.push(e);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        let (seen, errors) = out.into_inner().unwrap_or_else(|e| e.into_inner());
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok((most.into_inner(), seen)),
         }
-        Ok((most, seen))
     }
 
     /// Checks one program against its `--jit off` output; adds to `report`.
@@ -318,7 +387,8 @@ impl Differential {
         Ok(())
     }
 
-    /// Checks every program (on up to `threads` threads); the first failure is the error.
+    /// Checks every program (all at once, each in its own thread; the runs share `threads`
+    /// slots); every failure is reported.
     pub fn check_all(&self, progs: &[PathBuf]) -> Result<Report, String> {
         if progs.is_empty() {
             return Err("no programs to check".into());
@@ -326,7 +396,7 @@ impl Differential {
         let next = AtomicUsize::new(0);
         let results = Mutex::new((Report::default(), Vec::<String>::new()));
         std::thread::scope(|s| {
-            for _ in 0..self.threads.min(progs.len()) {
+            for _ in 0..progs.len() {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(p) = progs.get(i) else { break };
