@@ -238,7 +238,9 @@ pub struct Differential {
 impl Differential {
     /// The default plan for `bin`: the reference is `--jit off`; compared with it are `on`,
     /// `threshold=3`, `threshold=3,trace_eagerness=2` (bridges early),
-    /// `threshold=1000,fail_guards=1` (every guard fails), and a guard sweep on
+    /// `threshold=1000,fail_guards=1` (every guard fails),
+    /// `threshold=3,trace_eagerness=2,fail_guards_random=1` (one pseudo-random guard per loop
+    /// and per bridge of a loop), and a guard sweep on
     /// `threshold=3,trace_eagerness=2` (each guard index fails in turn, bridges included).
     pub fn new(bin: impl Into<PathBuf>) -> Differential {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -249,6 +251,7 @@ impl Differential {
                 "threshold=3",
                 "threshold=3,trace_eagerness=2",
                 "threshold=1000,fail_guards=1",
+                "threshold=3,trace_eagerness=2,fail_guards_random=1",
             ]
             .map(String::from)
             .to_vec(),

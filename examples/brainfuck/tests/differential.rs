@@ -62,3 +62,21 @@ fn bad_arguments_give_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unmatched `[`"));
 }
+
+/// Regression: with `fail_guard=0` a bridge's first guard (the same test as its parent guard,
+/// re-executed) used to be forced too, so every bridge grew another bridge: `bench.b` made
+/// 10,000 bridges in five seconds. Bridges of bridges are now compiled without forced
+/// failures, so the count stays small.
+#[test]
+fn forced_failures_do_not_grow_bridges_forever() {
+    let prog = concat!(env!("CARGO_MANIFEST_DIR"), "/programs/bench.b");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_brainfuck"));
+    let limit = std::time::Duration::from_secs(60);
+    let run = |jit: &str| {
+        metatracer::testing::run(bin, jit, prog.as_ref(), limit).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let reference = run("off").stdout;
+    let r = run("threshold=3,trace_eagerness=2,fail_guard=0");
+    assert_eq!(r.stdout, reference);
+    assert!((1..50).contains(&r.summary.bridges), "{:?}", r.summary);
+}
