@@ -9,16 +9,19 @@
 //! * `fail_guards=0|1`: make every guard fail (differential testing of deoptimization;
 //!   compiled code is then entered only on every `threshold`-th backward jump, and no bridges
 //!   are made, since every exit would need one);
-//! * `fail_guard=N`: in every trace compiled (loops and bridges), only the guard with index
-//!   `N` (in the optimized trace's guard order) fails; the others behave normally and bridges
-//!   are made as usual. Running a program with `N` = 0, 1, ... up to the largest guard count
+//! * `fail_guard=N`: in every loop compiled and every bridge of a loop, only the guard with
+//!   index `N` (in the optimized trace's guard order) fails; the others behave normally and
+//!   bridges are made as usual (bridges of bridges force nothing, see
+//!   [`ForcedFailures`]). Running a program with `N` = 0, 1, ... up to the largest guard count
 //!   of any trace (the `most guards in a trace` line of the `summary` log) makes every guard
 //!   fail in turn, including guards after stores and residual calls in the middle of an
 //!   opcode; `fail_guard=none` turns it off;
-//! * `fail_guards_random=SEED`: in every trace, one guard picked pseudo-randomly from `SEED`
-//!   and the trace's compile number fails (cheap sampling when a full sweep is too slow);
+//! * `fail_guards_random=SEED`: in the same traces, one guard picked pseudo-randomly from
+//!   `SEED` and the trace's compile number fails (cheap sampling when a full sweep is too slow);
 //!   `fail_guards_random=none` turns it off;
 //! * `jit=0|1`: same as `off` / `on`.
+//!
+//! `fail_guards` wins over `fail_guard`, which wins over `fail_guards_random`.
 
 use crate::backend::ForcedFailures;
 use std::cell::RefCell;
