@@ -5,11 +5,17 @@ without the JIT (`--no-default-features`), alternating runs, median of N (defaul
 Build first:
   cargo build --release -p brainfuck -p tiny
   cargo build --release -p brainfuck -p tiny --no-default-features --target-dir target/nojit
-Run from the repository root: python3 benches/scripts/toy_bench.py [N]
-"""
-import statistics, subprocess, sys, time
+Run from the repository root: python3 benches/scripts/toy_bench.py [N] [--ir]
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+With --ir it also counts the instructions of `--jit off` and of the compiled-out build under
+`valgrind --tool=cachegrind` (deterministic, unlike wall time on a shared machine), as a
+second measure of what the annotations cost the plain interpreter.
+"""
+import re, shutil, statistics, subprocess, sys, time
+
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+N = int(args[0]) if args else 3
+IR = "--ir" in sys.argv
 CASES = [
     ("brainfuck", "examples/brainfuck/programs/bench.b"),
     ("tiny", "examples/tiny/programs/bench.tiny"),
@@ -39,3 +45,20 @@ for name, prog in CASES:
     m = {k: statistics.median(v) for k, v in times.items()}
     print(f"| {name} | {m['on']:.3f} | {m['off']:.3f} | {m['nojit']:.3f} | "
           f"{m['off'] / m['on']:.2f}x | {100 * (m['off'] / m['nojit'] - 1):+.1f}% |")
+
+if IR:
+    if shutil.which("valgrind") is None:
+        sys.exit("--ir needs valgrind (apt-get install valgrind)")
+    print()
+    print("| language | instructions --jit off | instructions compiled out | off vs compiled out |")
+    print("|---|---|---|---|")
+    for name, prog in CASES:
+        ir = {}
+        for k, cmd in (("off", [f"target/release/{name}", "--jit", "off", prog]),
+                       ("nojit", [f"target/nojit/release/{name}", prog])):
+            err = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                                  "--cachegrind-out-file=/dev/null"] + cmd,
+                                 capture_output=True, text=True, check=True).stderr
+            ir[k] = int(re.search(r"I\s+refs:\s+([\d,]+)", err).group(1).replace(",", ""))
+        print(f"| {name} | {ir['off'] / 1e9:.3f}G | {ir['nojit'] / 1e9:.3f}G | "
+              f"{100 * (ir['off'] / ir['nojit'] - 1):+.1f}% |")
