@@ -15,9 +15,9 @@
 //! }
 //! ```
 //!
-//! Accepted syntax: `--jit SPEC` or `--jit=SPEC` (repeatable, applied in order, each checked
-//! with [`crate::jit::Params::apply`] before anything runs), `-h`/`--help`, `--` to end the
-//! options, then the program file, then (only with [`Cli::with_program_args`]) arguments for
+//! The parsing is clap's. Accepted syntax: `--jit SPEC` or `--jit=SPEC` (repeatable, applied
+//! in order, each checked with [`crate::jit::Params::apply`] before anything runs),
+//! `-h`/`--help`, `--` to end the options, then the program file, then (only with [`Cli::with_program_args`]) arguments for
 //! the program. Bad input gives a message and exit status 2, never a panic; a file that cannot
 //! be read, or an `Err` from the closure, gives exit status 1.
 
@@ -96,6 +96,37 @@ impl Cli {
         )
     }
 
+    /// The clap description of this command line.
+    fn command(&self) -> clap::Command {
+        use clap::{Arg, ArgAction, Command};
+        let cmd = Command::new(self.tool.clone())
+            .override_usage(self.usage().trim_start_matches("usage: ").to_string())
+            .disable_version_flag(true)
+            .arg(
+                Arg::new("jit")
+                    .long("jit")
+                    .value_name("off|on|NAME=VALUE,...")
+                    .help("JIT parameters (repeatable, applied in order)")
+                    .action(ArgAction::Append)
+                    .allow_hyphen_values(true)
+                    .value_parser(check_spec),
+            )
+            // PROGRAM and everything after it: options end at the program file.
+            .arg(
+                Arg::new("program")
+                    .value_name(if self.program_args {
+                        "PROGRAM [ARGS...]"
+                    } else {
+                        "PROGRAM"
+                    })
+                    .help("the program file (then, if the tool takes them, its arguments)")
+                    .required(true)
+                    .num_args(1..)
+                    .trailing_var_arg(true),
+            );
+        cmd
+    }
+
     /// Parses the arguments (without the binary's own name) and checks every `--jit` spec
     /// against the current parameters; changes nothing.
     pub fn parse<I, S>(&self, args: I) -> Result<Args, CliError>
@@ -103,41 +134,37 @@ impl Cli {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mut out = Args::default();
-        let mut program = None;
-        let mut options = true;
-        let mut it = args.into_iter().map(Into::into);
-        while let Some(a) = it.next() {
-            if program.is_some() {
-                if !self.program_args {
-                    return Err(CliError::Usage(format!("unexpected argument `{a}`")));
-                }
-                out.program_args.push(a);
-                continue;
+        let argv = std::iter::once(self.tool.clone()).chain(args.into_iter().map(Into::into));
+        let mut m = self
+            .command()
+            .try_get_matches_from(argv)
+            .map_err(|e| match e.kind() {
+                clap::error::ErrorKind::DisplayHelp => CliError::Help,
+                _ => CliError::Usage(clap_message(&e)),
+            })?;
+        let jit = m
+            .remove_many::<String>("jit")
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        let mut rest = m
+            .remove_many::<String>("program")
+            .map(Iterator::collect::<Vec<_>>)
+            .unwrap_or_default()
+            .into_iter();
+        let program = rest
+            .next()
+            .ok_or_else(|| CliError::Usage("no PROGRAM given".into()))?;
+        let program_args: Vec<String> = rest.collect();
+        if !self.program_args {
+            if let Some(extra) = program_args.first() {
+                return Err(CliError::Usage(format!("unexpected argument `{extra}`")));
             }
-            if options && a.starts_with('-') && a != "-" {
-                match a.as_str() {
-                    "--" => options = false,
-                    "-h" | "--help" => return Err(CliError::Help),
-                    "--jit" => {
-                        let spec = it.next().ok_or_else(|| {
-                            CliError::Usage(
-                                "`--jit` needs a value (off, on, or name=value,...)".into(),
-                            )
-                        })?;
-                        out.jit.push(check_spec(&spec)?);
-                    }
-                    _ => match a.strip_prefix("--jit=") {
-                        Some(spec) => out.jit.push(check_spec(spec)?),
-                        None => return Err(CliError::Usage(format!("unknown option `{a}`"))),
-                    },
-                }
-                continue;
-            }
-            program = Some(a);
         }
-        out.program = program.ok_or_else(|| CliError::Usage("no PROGRAM given".into()))?;
-        Ok(out)
+        Ok(Args {
+            jit,
+            program,
+            program_args,
+        })
     }
 
     /// The whole `main` of a guest binary: parses `std::env::args`, applies `--jit`, reads
@@ -148,7 +175,7 @@ impl Cli {
         let args = match self.parse(std::env::args().skip(1)) {
             Ok(a) => a,
             Err(CliError::Help) => {
-                println!("{}", self.usage());
+                println!("{}", self.command().render_help());
                 return ExitCode::SUCCESS;
             }
             Err(CliError::Usage(m)) => {
@@ -178,15 +205,28 @@ impl Cli {
     }
 }
 
-/// Checks one `--jit` spec against a copy of the current parameters.
-fn check_spec(spec: &str) -> Result<String, CliError> {
+/// Checks one `--jit` spec against a copy of the current parameters (clap value parser).
+fn check_spec(spec: &str) -> Result<String, String> {
     if spec.trim().is_empty() {
-        return Err(CliError::Usage(
-            "`--jit` needs a value (off, on, or name=value,...)".into(),
-        ));
+        return Err("needs a value (off, on, or name=value,...)".into());
     }
-    crate::jit::params().apply(spec).map_err(CliError::Usage)?;
+    crate::jit::params().apply(spec)?;
     Ok(spec.to_string())
+}
+
+/// clap's message for a rejected command line, without its `error: ` prefix and usage
+/// footer (the caller prints the usage line itself).
+fn clap_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let para: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    match para.join(" ").trim_start_matches("error: ") {
+        "" => "bad arguments".to_string(),
+        m => m.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -217,11 +257,11 @@ mod tests {
         };
         assert!(msg(&["--jit", "bogus=1", "p"]).contains("unknown JIT parameter `bogus`"));
         assert!(msg(&["--jit", "threshold=x", "p"]).contains("needs a number"));
-        assert!(msg(&["p", "--jit"]).contains("unexpected argument"));
-        assert!(msg(&["--jit"]).contains("needs a value"));
+        assert!(msg(&["p", "--jit"]).contains("unexpected argument `--jit`"));
+        assert!(msg(&["--jit"]).contains("a value is required for '--jit"));
         assert!(msg(&["--jit="]).contains("needs a value"));
-        assert!(msg(&[]).contains("no PROGRAM"));
-        assert!(msg(&["--fast", "p"]).contains("unknown option `--fast`"));
+        assert!(msg(&[]).contains("required arguments were not provided: <PROGRAM>"));
+        assert!(msg(&["--fast", "p"]).contains("unexpected argument '--fast'"));
         assert!(msg(&["a", "b"]).contains("unexpected argument `b`"));
     }
 

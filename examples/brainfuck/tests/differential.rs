@@ -28,15 +28,15 @@ fn bad_arguments_give_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown JIT parameter"));
     // the shared command line (metatracer::cli): usage errors exit with 2, --help with 0
     for (args, code, text) in [
-        (&["--jit"][..], 2, "`--jit` needs a value"),
+        (&["--jit"][..], 2, "a value is required for '--jit"),
         (
             &["--jit", "fail_guard=x", "p.b"][..],
             2,
             "a number or `none`",
         ),
-        (&["--fast", "p.b"][..], 2, "unknown option `--fast`"),
+        (&["--fast", "p.b"][..], 2, "unexpected argument '--fast'"),
         (&["a.b", "b.b"][..], 2, "unexpected argument `b.b`"),
-        (&[][..], 2, "no PROGRAM given"),
+        (&[][..], 2, "required arguments were not provided"),
         (&["/nonexistent/p.b"][..], 1, "cannot read /nonexistent/p.b"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
@@ -52,7 +52,7 @@ fn bad_arguments_give_errors() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("usage: brainfuck [--jit"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Usage: brainfuck [--jit"));
     let dir = std::env::temp_dir().join("bf_unmatched.b");
     std::fs::write(&dir, "[[]").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_brainfuck"))
