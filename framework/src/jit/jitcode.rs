@@ -210,7 +210,8 @@ pub enum Effect {
     Elidable,
     /// Any side effect; recorded as a call and kept.
     Residual,
-    /// Reads memory but writes none (the codewriter's pattern tests on a mutable place):
+    /// Reads memory but writes none that existed before the call (the codewriter's pattern
+    /// tests on a mutable place; `#[dont_look_inside(read_only)]`, which may also allocate):
     /// recorded as a call and kept, but the tracer's heap cache stays valid across it.
     ReadOnly,
 }

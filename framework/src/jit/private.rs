@@ -41,6 +41,8 @@ pub enum FnKind {
     Elidable,
     /// `#[dont_look_inside]`.
     DontLookInside,
+    /// `#[dont_look_inside(read_only)]`: writes no memory that existed before the call.
+    ReadOnly,
     /// `#[look_inside]` / `#[unroll_safe]`: inlined through its builder.
     Inline {
         /// The builder of its jitcode.
@@ -746,6 +748,9 @@ macro_rules! calls {
                 }
                 Some((name, FnKind::DontLookInside)) => {
                     emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual, name)
+                }
+                Some((name, FnKind::ReadOnly)) => {
+                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::ReadOnly, name)
                 }
                 None => emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual,
                     std::any::type_name::<F>()),

@@ -22,6 +22,10 @@ use super::word::Kind;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// Bound on the constants and lengths bounds-check implication reasons about, so that sums
+/// of two of them cannot wrap.
+const SMALL_OFFSET: u64 = 1 << 40;
+
 struct TFrame {
     code: CodeId,
     pc: Pc,
@@ -289,7 +293,7 @@ impl<'a> Tracer<'a> {
     /// `root + c1` and `root + c2` lie in `[0, n)`, and as `n + (c2 - c1)` cannot wrap, the
     /// values in between do too.
     fn bounds_known(&mut self, v: Val) -> bool {
-        const SMALL: u64 = 1 << 40;
+        const SMALL: u64 = SMALL_OFFSET;
         let Val::Op(i) = v else { return false };
         let ROp::Bin(BinOp::UintLt, a, Val::Const(_, n)) = self.trace.ops[i as usize] else {
             return false;
@@ -311,6 +315,52 @@ impl<'a> Tracer<'a> {
                 self.bounds.insert((r, n), (c, c));
                 false
             }
+        }
+    }
+
+    /// After a guard established `v == k`: if `v` is `x - y + c` for two roots `x` and `y`,
+    /// then `x` is `y + (k - c)` from here on. `x` stops being a root: values recorded later
+    /// as `x + d` become `y + (k - c + d)`, so addresses computed from either root share one
+    /// root and the heap cache and the bounds checks can tell their slots apart (an
+    /// interpreter promotes `sp - base` to make its stack top and its locals one root).
+    /// Entries of the heap cache keyed by values derived from `x` earlier stay as they are,
+    /// which is conservative: different roots are assumed to alias.
+    fn learn_difference(&mut self, v: Val, k: i64) {
+        let (Some(Val::Op(atom)), c) = self.dec(v) else {
+            return;
+        };
+        let ROp::Bin(BinOp::IntSub, x @ Val::Op(xi), y @ Val::Op(_)) =
+            self.trace.ops[atom as usize]
+        else {
+            return;
+        };
+        if self.lin.contains_key(&xi) || self.dec(y).0 != Some(y) || x == y {
+            return;
+        }
+        let d = k.wrapping_sub(c);
+        for e in self.lin.values_mut() {
+            if e.0 == x {
+                *e = (y, e.1.wrapping_add(d));
+            }
+        }
+        self.lin.insert(xi, (y, d));
+        // Known bounds on `x + c'` are known bounds on `y + (c' + d)`: keep the widest range
+        // whose two ends were both checked.
+        let moved: Vec<(u64, (i64, i64))> = self
+            .bounds
+            .iter()
+            .filter(|(key, _)| key.0 == x)
+            .map(|(key, r)| (key.1, *r))
+            .collect();
+        for (n, (lo, hi)) in moved {
+            self.bounds.remove(&(x, n));
+            let (lo, hi) = (lo.wrapping_add(d), hi.wrapping_add(d));
+            if lo.unsigned_abs() >= SMALL_OFFSET || hi.unsigned_abs() >= SMALL_OFFSET {
+                continue; // outside the range `bounds_known` reasons about
+            }
+            let e = self.bounds.entry((y, n)).or_insert((lo, hi));
+            e.0 = e.0.min(lo);
+            e.1 = e.1.max(hi);
         }
     }
 
@@ -529,7 +579,11 @@ impl<'a> Tracer<'a> {
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
                     } else {
-                        self.unobserved.clear();
+                        if desc.effect != Effect::Elidable {
+                            // it may read memory (an elidable function reads only its
+                            // arguments)
+                            self.unobserved.clear();
+                        }
                         if desc.effect == Effect::Residual {
                             // A residual call may write any memory.
                             self.heap.clear();
@@ -601,6 +655,7 @@ impl<'a> Tracer<'a> {
                     let r = *reg;
                     if !matches!(v, Val::Const(..)) {
                         self.guard(GuardKind::Value(c), v);
+                        self.learn_difference(v, c as i64);
                         let k = set.codes[self.frames[depth].code as usize].reg_kinds[r as usize];
                         self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
                     }

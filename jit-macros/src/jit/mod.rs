@@ -404,11 +404,19 @@ pub fn residual(attr: TokenStream, item: TokenStream, elidable: bool) -> TokenSt
         }
     };
     let mut errors = check_fn(&f, what);
+    let mut read_only = false;
     if !attr.is_empty() {
-        errors.push(syn::Error::new_spanned(
-            &attr,
-            format!("{what} takes no arguments"),
-        ));
+        match syn::parse2::<syn::Ident>(attr.clone()) {
+            Ok(id) if id == "read_only" && !elidable => read_only = true,
+            _ if elidable => errors.push(syn::Error::new_spanned(
+                &attr,
+                format!("{what} takes no arguments"),
+            )),
+            _ => errors.push(syn::Error::new_spanned(
+                &attr,
+                "`#[dont_look_inside]` takes no arguments or `read_only` (the function writes no memory that existed before the call: it may read memory and allocate new objects)",
+            )),
+        }
     }
     if !errors.is_empty() {
         return emit_with_errors(f, errors);
@@ -416,6 +424,8 @@ pub fn residual(attr: TokenStream, item: TokenStream, elidable: bool) -> TokenSt
     let m = quote!(::metatracer::__private);
     let kind = if elidable {
         quote!(#m::FnKind::Elidable)
+    } else if read_only {
+        quote!(#m::FnKind::ReadOnly)
     } else {
         quote!(#m::FnKind::DontLookInside)
     };
