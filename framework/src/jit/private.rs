@@ -10,7 +10,8 @@
 pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
-use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Reg, Trampoline, UnOp};
+pub use super::jitcode::Reg;
+use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};
 pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
 use std::sync::Mutex;
@@ -794,6 +795,98 @@ calls! {
 pub fn match_place<T>(cw: &mut Codewriter, p: Place<T>) -> (Sym<&'static T>, bool) {
     let a = addr::<&'static T>(cw, p);
     (a, !p.mutable)
+}
+
+/// `match_place`, or (when `emit` is false, because the match was lowered without pattern-test
+/// calls) a typed placeholder that emits nothing.
+pub fn match_place_if<T>(cw: &mut Codewriter, p: Place<T>, emit: bool) -> (Sym<&'static T>, bool) {
+    if emit {
+        match_place(cw, p)
+    } else {
+        (Sym::new(p.base), false)
+    }
+}
+
+/// Options whose `None` is the null word and whose `Some(x)` is the word of `x` itself, so a
+/// `match` with `Some(..)`/`None` arms is a null test (no pattern-test call).
+///
+/// # Safety
+/// `Some(x).to_word() == x.to_word() != 0` and `None.to_word() == 0` for every value.
+pub unsafe trait NullableWord: Mem {}
+// SAFETY: a `Gc` is a non-null pointer; `Option<Gc<T>>` uses the null niche (see its `Word`).
+unsafe impl<T> NullableWord for Option<crate::gc::Gc<T>> {}
+
+/// Type probe choosing how a `match` on `Some(..)`/`None` patterns is lowered: [`OptionFast`]
+/// applies to [`NullableWord`] scrutinees, [`OptionSlow`] (through auto-ref) to the rest.
+pub struct OptProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> OptProbe<T> {
+    /// The probe for a place scrutinee.
+    pub fn of_place(_: &Place<T>) -> Self {
+        OptProbe(std::marker::PhantomData)
+    }
+    /// The probe for a value scrutinee.
+    pub fn of_value(_: &Sym<T>) -> Self {
+        OptProbe(std::marker::PhantomData)
+    }
+}
+
+/// The null-test lowering of `Some(..)`/`None` matches (see [`OptProbe`]).
+pub trait OptionFast {
+    /// The scrutinee type.
+    type Scrut;
+    /// Loads the scrutinee's word: `Some(reg)`.
+    fn option_place(&self, cw: &mut Codewriter, p: Place<Self::Scrut>) -> Option<Reg>;
+    /// The scrutinee's word: `Some(reg)`.
+    fn option_value(&self, cw: &mut Codewriter, v: Sym<Self::Scrut>) -> Option<Reg>;
+}
+impl<T: NullableWord> OptionFast for OptProbe<T> {
+    type Scrut = T;
+    fn option_place(&self, cw: &mut Codewriter, p: Place<T>) -> Option<Reg> {
+        Some(read::<T>(cw, p).reg)
+    }
+    fn option_value(&self, _: &mut Codewriter, v: Sym<T>) -> Option<Reg> {
+        Some(v.reg)
+    }
+}
+
+/// The fallback of [`OptionFast`]: `None`, the match uses pattern-test calls.
+pub trait OptionSlow {
+    /// The scrutinee type.
+    type Scrut;
+    /// `None`.
+    fn option_place(&self, cw: &mut Codewriter, p: Place<Self::Scrut>) -> Option<Reg>;
+    /// `None`.
+    fn option_value(&self, cw: &mut Codewriter, v: Sym<Self::Scrut>) -> Option<Reg>;
+}
+impl<T> OptionSlow for &OptProbe<T> {
+    type Scrut = T;
+    fn option_place(&self, _: &mut Codewriter, _: Place<T>) -> Option<Reg> {
+        None
+    }
+    fn option_value(&self, _: &mut Codewriter, _: Sym<T>) -> Option<Reg> {
+        None
+    }
+}
+
+/// The binding of `Some(x)` for a [`NullableWord`] scrutinee whose word is in `w`: the same
+/// word, typed by the binding closure (which is never called).
+pub fn payload_of<A, R: Word, F: Fn(A) -> R>(_: Sym<A>, w: Reg, _: F) -> Sym<R> {
+    Sym::new(w)
+}
+
+/// Dispatch of a `match` on a [`NullableWord`] in `w`: `arms[i]` says what arm `i` matches
+/// (1 `Some(..)`, 0 `None`, 2 anything); the first arm that matches each case gets it.
+pub fn option_switch(cw: &mut Codewriter, w: Reg, labels: &[Label], arms: &[u8]) {
+    let pick = |not: u8| {
+        arms.iter()
+            .position(|a| *a != not)
+            .map_or(labels[0], |i| labels[i])
+    };
+    let (some, none) = (pick(0), pick(1));
+    let zero = cw.const_word(Kind::Int, 0);
+    let c = bin::<bool>(cw, BinOp::IntNe, w, zero);
+    cw.branch_if_false(c, none);
+    cw.jump(some);
 }
 
 /// Multi-way jump on the arm index a pattern-test closure returned.
