@@ -119,6 +119,8 @@ pub trait Pointer: Word {
     type Target;
     /// Whether the pointee may be written through this pointer (and so may change).
     const MUTABLE: bool;
+    /// Whether the pointee's plain fields never change after allocation (`Gc<T>`).
+    const FROZEN: bool = false;
 }
 impl<T> Pointer for &T {
     type Target = T;
@@ -140,6 +142,7 @@ impl<T> Pointer for crate::gc::Gc<T> {
     type Target = T;
     // Plain fields of GC objects are immutable once allocated (mutation goes through GcCell).
     const MUTABLE: bool = false;
+    const FROZEN: bool = true;
 }
 
 /// A field of a struct declared with `#[derive(metatracer::Layout)]`; `H` hashes the name.
@@ -188,7 +191,7 @@ macro_rules! deref_ptr {
             type Out = T;
             fn step(cw: &mut Codewriter, p: Place<Self>) -> Place<T> {
                 let v = read(cw, p);
-                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE)
+                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE).with_frozen(<$p as Pointer>::FROZEN)
             }
         }
     )*};
@@ -211,7 +214,7 @@ impl<T: AutoDeref> ToPlace for Place<T> {
 impl<P: Pointer> ToPlace for Sym<P> {
     type Out = P::Target;
     fn to_place(self, _: &mut Codewriter) -> Place<P::Target> {
-        Place::new(self.reg, 0, P::MUTABLE)
+        Place::new(self.reg, 0, P::MUTABLE).with_frozen(P::FROZEN)
     }
 }
 
@@ -227,11 +230,12 @@ where
     let off = <B::Out as HasField<H>>::OFFSET as i32;
     Place::new(p.base, p.offset + off, p.mutable)
         .with_class(alias_class(std::any::type_name::<B::Out>(), H))
+        .with_frozen(p.frozen)
 }
 
 /// `*p` for a pointer value.
 pub fn deref<P: Pointer>(_: &mut Codewriter, p: Sym<P>) -> Place<P::Target> {
-    Place::new(p.reg, 0, P::MUTABLE)
+    Place::new(p.reg, 0, P::MUTABLE).with_frozen(P::FROZEN)
 }
 
 /// Loads the value at a place.
@@ -244,6 +248,7 @@ pub fn read<T: Mem>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
         size: T::MEM,
         immutable: !p.mutable,
         class: p.class,
+        frozen: p.frozen,
     });
     dst
 }

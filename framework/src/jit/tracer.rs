@@ -17,7 +17,9 @@
 use super::blackhole::{self, Frame, Outcome};
 use super::jitcode::{BinOp, MemSize, UnOp};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
-use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
+use super::recorded::{
+    GuardKind, PendingStore, ROp, RTrace, SnapFrame, Snapshot, Val, PENDING_STORES,
+};
 use super::word::Kind;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -71,10 +73,12 @@ pub struct Tracer<'a> {
     /// Roots are never themselves `x + constant`, so two values with the same root differ by
     /// a known constant (see [`Tracer::linear`]).
     lin: HashMap<u32, (Val, i64)>,
-    /// Stores nothing has observed yet: place -> (op number, alias class). A second store to
-    /// the same place turns the first into `Nop`. Guards, calls and exits observe every
-    /// store; a load observes the stores it may alias.
-    unobserved: HashMap<(Val, i32, MemSize), (u32, u64)>,
+    /// Stores not recorded yet, oldest first, with their alias classes (lazy stores). The
+    /// heap cache already reflects them; guards carry them in their snapshots (deopt performs
+    /// them), and they are recorded, in order, when something may read the memory: a load
+    /// the heap cache cannot answer that may alias one of them, a call that may read memory,
+    /// the end of the trace. A store to the same place replaces the pending one.
+    pending: Vec<(PendingStore, u64)>,
     /// Bounds already checked: `(root, n)` -> `[lo, hi]` such that `root + c <u n` held at a
     /// guard for `c = lo` and `c = hi`, hence for every `c` in between (see
     /// [`Tracer::bounds_known`]).
@@ -115,7 +119,7 @@ impl<'a> Tracer<'a> {
             cse: HashMap::new(),
             cse_un: HashMap::new(),
             lin: HashMap::new(),
-            unobserved: HashMap::new(),
+            pending: Vec::new(),
             bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
@@ -144,18 +148,41 @@ impl<'a> Tracer<'a> {
         for (i, (k, _)) in inputs.iter().enumerate() {
             trace.ops.push(ROp::Input(*k, i as u32));
         }
+        let val = |v: &BridgeVal| match *v {
+            BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
+            BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
+        };
+        // The guard's pending stores: performed now (the tracer runs on real memory) and kept
+        // pending in the bridge, which records them when something may read them.
+        let mut pending = Vec::new();
+        let frames = match frames.first() {
+            Some((PENDING_STORES, _, vals)) => {
+                for st in vals.chunks_exact(4) {
+                    let (base, vb) = val(&st[0]);
+                    let (off, _) = val(&st[1]);
+                    let size = MemSize::from_code(val(&st[2]).0).expect("pending store size");
+                    let (w, vs) = val(&st[3]);
+                    // SAFETY: the interpreter's own store, which the trace delayed past the
+                    // guard this bridge starts from.
+                    unsafe { size.store(base.wrapping_add(off) as usize, w) };
+                    let st = PendingStore {
+                        base: vb,
+                        offset: off as i64 as i32,
+                        size,
+                        value: vs,
+                    };
+                    pending.push((st, 0));
+                }
+                &frames[1..]
+            }
+            _ => frames,
+        };
         let frames = frames
             .iter()
             .map(|(code, pc, vals)| TFrame {
                 code: *code,
                 pc: *pc,
-                regs: vals
-                    .iter()
-                    .map(|v| match *v {
-                        BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
-                        BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
-                    })
-                    .collect(),
+                regs: vals.iter().map(val).collect(),
             })
             .collect();
         Tracer {
@@ -163,7 +190,7 @@ impl<'a> Tracer<'a> {
             cse: HashMap::new(),
             cse_un: HashMap::new(),
             lin: HashMap::new(),
-            unobserved: HashMap::new(),
+            pending,
             bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
@@ -364,16 +391,29 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// A load from `(base, offset, size)` of alias class `cls` reads memory: every
-    /// unobserved store it may alias becomes observed (kept).
+    /// A load from `(base, offset, size)` of alias class `cls` reads memory: if a pending
+    /// store may alias it, all pending stores are recorded (in order, so stores that may
+    /// alias each other keep their order).
     fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
         let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
-        self.unobserved.retain(|k, v| {
-            let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
-            let disjoint_same_base = k.0 == base && (khi <= lo || hi <= klo);
-            let other_class = cls != 0 && v.1 != 0 && cls != v.1;
-            disjoint_same_base || other_class
+        let aliased = self.pending.iter().any(|(p, pcls)| {
+            let (plo, phi) = (p.offset as i64, p.offset as i64 + p.size.bytes() as i64);
+            let disjoint_same_base = p.base == base && (phi <= lo || hi <= plo);
+            let other_class = cls != 0 && *pcls != 0 && cls != *pcls;
+            !(disjoint_same_base || other_class)
         });
+        if aliased {
+            self.flush_stores();
+        }
+    }
+
+    /// Records every pending store, oldest first.
+    fn flush_stores(&mut self) {
+        for (p, _) in std::mem::take(&mut self.pending) {
+            self.trace
+                .ops
+                .push(ROp::Store(p.base, p.offset, p.size, p.value));
+        }
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -401,6 +441,7 @@ impl<'a> Tracer<'a> {
                     }
                 })
                 .collect(),
+            stores: self.pending.iter().map(|(p, _)| *p).collect(),
         }
     }
 
@@ -409,7 +450,6 @@ impl<'a> Tracer<'a> {
             return; // the same condition was checked earlier in this trace
         }
         self.guarded.insert(v, kind);
-        self.unobserved.clear();
         let snap = self.snapshot();
         self.trace.snapshots.push(snap);
         let s = self.trace.snapshots.len() as u32 - 1;
@@ -491,6 +531,7 @@ impl<'a> Tracer<'a> {
                     size,
                     immutable,
                     class,
+                    frozen,
                 } => {
                     let (cb, vb) = f.regs[*base as usize];
                     let addr = cb.wrapping_add(*offset as i64 as u64);
@@ -505,7 +546,9 @@ impl<'a> Tracer<'a> {
                             match self.heap.get(&(vb, offset, size)) {
                                 Some(v) => v.0,
                                 None => {
-                                    self.observe_load(vb, offset, size, cls);
+                                    if !*frozen {
+                                        self.observe_load(vb, offset, size, cls);
+                                    }
                                     let v = self.record(ROp::Load(vb, offset, size, kind));
                                     self.heap.insert((vb, offset, size), (v, cls));
                                     v
@@ -529,16 +572,19 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the interpreter performs this very store.
                     unsafe { size.store(addr as usize, cs) };
                     let (vb, offset) = self.address(vb, *offset);
-                    if let Some((j, _)) = self.unobserved.remove(&(vb, offset, *size)) {
-                        // overwritten before anything could read it
-                        self.trace.ops[j as usize] = ROp::Nop;
-                    }
-                    let Val::Op(n) = self.record(ROp::Store(vb, offset, *size, vs)) else {
-                        unreachable!("record returns an op")
+                    let st = PendingStore {
+                        base: vb,
+                        offset,
+                        size: *size,
+                        value: vs,
                     };
-                    // the new store may partly overlap an unobserved one at another place:
-                    // that one stays (only an exact match is replaced)
-                    self.unobserved.insert((vb, offset, *size), (n, cls));
+                    // An earlier pending store to the same place is dead: nothing read it
+                    // (snapshots taken since keep their copy). One that merely overlaps stays,
+                    // before this one.
+                    self.pending.retain(|(p, _)| {
+                        (p.base, p.offset, p.size) != (st.base, st.offset, st.size)
+                    });
+                    self.pending.push((st, cls));
                     // Type-based aliasing: safe Rust never writes a location through a place
                     // of another type, so only cached values of the same access size may be
                     // this location.
@@ -582,7 +628,7 @@ impl<'a> Tracer<'a> {
                         if desc.effect != Effect::Elidable {
                             // it may read memory (an elidable function reads only its
                             // arguments)
-                            self.unobserved.clear();
+                            self.flush_stores();
                         }
                         if desc.effect == Effect::Residual {
                             // A residual call may write any memory.
@@ -697,14 +743,14 @@ impl<'a> Tracer<'a> {
                     let closes = self.start_key.as_deref() == Some(&key[..]);
                     if closes || has_code(&key) {
                         // the trace ends here: whatever runs next reads memory
-                        self.unobserved.clear();
+                        self.flush_stores();
                     }
                     if closes {
                         let args = merge
                             .vars
                             .iter()
                             .filter(|v| !v.1)
-                            .map(|v| f.regs[v.0 as usize].1)
+                            .map(|v| self.frames[depth].regs[v.0 as usize].1)
                             .collect();
                         self.record(ROp::Jump(args));
                     } else if has_code(&key) {
