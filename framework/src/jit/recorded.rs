@@ -136,7 +136,8 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Rebuilds concrete blackhole frames given the values of the trace's ops.
+    /// Rebuilds concrete blackhole frames given the values of the trace's ops (the caller
+    /// performs [`Snapshot::stores`] first).
     pub fn frames(&self, values: &dyn Fn(u32) -> u64) -> Vec<Frame> {
         self.frames
             .iter()

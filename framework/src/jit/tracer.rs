@@ -8,6 +8,11 @@
 //! exact). Calls of `#[look_inside]` functions push a frame (inlining); residual calls are
 //! performed and recorded; `#[elidable]` calls with constant arguments fold to their result.
 //!
+//! Memory: a heap cache forwards loads from earlier loads and stores; stores are *lazy*
+//! (held back, carried by guard snapshots, recorded once when something may read them; see
+//! `docs/deopt.md`); addresses are kept as a root plus a constant, and a promoted difference
+//! of two roots merges them (`learn_difference`).
+//!
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
 //! merge point whose key already has compiled code (`Exit` there, the driver continues into
