@@ -218,6 +218,28 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     let builder = builder_fn(&f, params, body);
 
+    // A copy of the function without the hook, run when the JIT is switched off at run time
+    // (`--jit off`): the plain interpreter then pays nothing per dispatch for the flag the
+    // hook tests (see `docs/performance.md`).
+    let mut plain = f.clone();
+    strip_greens(&mut plain);
+    DropCanEnter.visit_block_mut(&mut plain.block);
+    plain.sig.ident = syn::Ident::new("__mt_plain", f.sig.ident.span());
+    plain.vis = syn::Visibility::Inherited;
+    plain.attrs = vec![syn::parse_quote!(#[allow(warnings, clippy::all, clippy::pedantic)])];
+    let plain_args: Vec<&syn::Ident> = f
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(pt) => match &*pt.pat {
+                Pat::Ident(pi) => Some(&pi.ident),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+
     // The original function with the hook.
     let mut orig = f.clone();
     // Which state variables are `mut` (written back after the JIT ran).
@@ -297,6 +319,10 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
         #builder
         #[doc(hidden)]
         static __MT_PORTAL: #m::Portal = #m::Portal::new(#name, __mt_build);
+        #plain
+        if #m::ENABLED && !#m::jit_on() {
+            return __mt_plain(#(#plain_args),*);
+        }
         #(#old_stmts)*
     });
     *orig.block = new_block;
@@ -310,41 +336,43 @@ fn strip_ty(p: &Pat) -> &Pat {
     }
 }
 
+/// Replaces `can_enter_jit!()` by `{}`.
+struct DropCanEnter;
+impl VisitMut for DropCanEnter {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Macro(m) = e {
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "can_enter_jit")
+            {
+                *e = syn::parse_quote!({});
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        if let Stmt::Macro(m) = s {
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "can_enter_jit")
+            {
+                *s = syn::parse_quote!({});
+                return;
+            }
+        }
+        syn::visit_mut::visit_stmt_mut(self, s);
+    }
+}
+
 fn emit_with_errors(mut f: ItemFn, errors: Vec<syn::Error>) -> TokenStream {
     strip_greens(&mut f);
     // Keep the function type-checking: `can_enter_jit!()` would itself be an error.
-    struct Drop1;
-    impl VisitMut for Drop1 {
-        fn visit_expr_mut(&mut self, e: &mut Expr) {
-            if let Expr::Macro(m) = e {
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "can_enter_jit")
-                {
-                    *e = syn::parse_quote!({});
-                    return;
-                }
-            }
-            syn::visit_mut::visit_expr_mut(self, e);
-        }
-        fn visit_stmt_mut(&mut self, s: &mut Stmt) {
-            if let Stmt::Macro(m) = s {
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "can_enter_jit")
-                {
-                    *s = syn::parse_quote!({});
-                    return;
-                }
-            }
-            syn::visit_mut::visit_stmt_mut(self, s);
-        }
-    }
-    Drop1.visit_block_mut(&mut f.block);
+    DropCanEnter.visit_block_mut(&mut f.block);
     let errs = errors_to_tokens(errors);
     quote!(#errs #f)
 }
