@@ -68,8 +68,10 @@ pub enum TraceEnd {
 
 /// The tracer's state for one recording.
 pub struct Tracer<'a> {
-    /// Known memory contents: (base, offset, size) -> value (the tracer's heap cache).
-    heap: HashMap<(Val, i32, MemSize), (Val, u64)>,
+    /// Known memory contents: (base, offset, size) -> (value, alias class, frozen) (the
+    /// tracer's heap cache). Frozen entries (plain fields of GC objects, which nothing
+    /// writes after allocation) survive every store and call.
+    heap: HashMap<(Val, i32, MemSize), (Val, u64, bool)>,
     /// Pure ops already recorded: (op, args) -> result.
     cse: HashMap<(BinOp, Val, Val), Val>,
     /// Unary ops already recorded: (op, arg) -> result.
@@ -555,7 +557,7 @@ impl<'a> Tracer<'a> {
                                         self.observe_load(vb, offset, size, cls);
                                     }
                                     let v = self.record(ROp::Load(vb, offset, size, kind));
-                                    self.heap.insert((vb, offset, size), (v, cls));
+                                    self.heap.insert((vb, offset, size), (v, cls, *frozen));
                                     v
                                 }
                             }
@@ -606,6 +608,9 @@ impl<'a> Tracer<'a> {
                     // not overlap the stored ones are untouched.
                     let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
                     self.heap.retain(|k, v| {
+                        if v.2 {
+                            return true;
+                        }
                         if k.0 == vb {
                             let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
                             if khi <= lo || hi <= klo {
@@ -619,7 +624,7 @@ impl<'a> Tracer<'a> {
                             !same_type
                         }
                     });
-                    self.heap.insert((vb, offset, size), (vs, cls));
+                    self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
@@ -636,8 +641,8 @@ impl<'a> Tracer<'a> {
                             self.flush_stores();
                         }
                         if desc.effect == Effect::Residual {
-                            // A residual call may write any memory.
-                            self.heap.clear();
+                            // A residual call may write any memory but frozen fields.
+                            self.heap.retain(|_, v| v.2);
                         }
                         self.record(ROp::Call(Rc::new((**desc).clone()), vals))
                     };
