@@ -82,6 +82,13 @@ fn bench_like_loop_keeps_its_size() {
     // is the allocation (`new_pair`); `%` is an elidable `int_div` (a pure call).
     assert_eq!(count(t, "call_r("), 1, "{t}");
     assert_eq!(count(t, "call_i(") + count(t, "call_n("), 0, "{t}");
+    // No place is loaded twice: slots through the heap cache, the pair's fields because
+    // plain fields of a `Gc` object are frozen (stores to slots do not disturb them).
+    let mut seen = std::collections::HashSet::new();
+    for l in t.lines().filter(|l| l.contains("= load_")) {
+        let place = l.split_once('=').unwrap().1.trim().to_string();
+        assert!(seen.insert(place.clone()), "{place} loaded twice:\n{t}");
+    }
     // `new_pair` is `read_only`: the stack slots and `m.sp` are not reloaded after it.
     let after_call = t
         .lines()
