@@ -68,7 +68,11 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     go_ops(params, vec![0, 1])
 }
 
+/// The JIT's parameters are process-wide: tests that set them run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn go_ops(params: &str, ops: Vec<u8>) -> (State, metatracer::jit::JitStats) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(&format!("on,{params}")).unwrap();
     let code = Code { ops };

@@ -4,7 +4,11 @@
 //! `read_only` allocation call and the null-test lowering of `Option` matches must keep the
 //! loop short.
 
+/// The JIT's parameters are process-wide: tests that set them run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn jit_loop(src: &str) -> (metatracer::jit::JitStats, i64) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params("on,threshold=5").unwrap();
     let program = tiny::compile(src).unwrap();
