@@ -635,9 +635,12 @@ impl<'a> Tracer<'a> {
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
                     } else {
-                        if desc.effect != Effect::Elidable {
-                            // it may read memory (an elidable function reads only its
-                            // arguments)
+                        // It may read memory: any call but an elidable one, and an elidable
+                        // one given a pointer (it may read the pointee, which the trace may
+                        // just have written).
+                        if desc.effect != Effect::Elidable
+                            || desc.arg_kinds.iter().any(|k| *k == Kind::Ref)
+                        {
                             self.flush_stores();
                         }
                         if desc.effect == Effect::Residual {
