@@ -638,9 +638,7 @@ impl<'a> Tracer<'a> {
                         // It may read memory: any call but an elidable one, and an elidable
                         // one given a pointer (it may read the pointee, which the trace may
                         // just have written).
-                        if desc.effect != Effect::Elidable
-                            || desc.arg_kinds.iter().any(|k| *k == Kind::Ref)
-                        {
+                        if desc.effect != Effect::Elidable || desc.arg_kinds.contains(&Kind::Ref) {
                             self.flush_stores();
                         }
                         if desc.effect == Effect::Residual {
