@@ -70,6 +70,11 @@ pub fn elidable(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Never traced into: calls are always residual (the default for unannotated functions;
 /// the attribute documents the intent).
+///
+/// `#[dont_look_inside(read_only)]` promises that the function writes no memory that existed
+/// before the call: it may read anything and allocate (and initialize) new GC objects. The
+/// tracer then keeps what it knows about memory across the call instead of forgetting it.
+/// Breaking the promise makes traces read stale values.
 #[proc_macro_attribute]
 pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::residual(attr.into(), item.into(), false).into()

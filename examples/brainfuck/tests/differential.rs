@@ -12,9 +12,10 @@ fn all_programs_agree() {
     let report = assert_programs_agree(env!("CARGO_BIN_EXE_brainfuck"), dir, "b");
     eprintln!("{report:?}");
     assert!(report.programs >= 4, "{report:?}");
-    // `squares.b` compiles traces with many guards, and forced failures made bridges.
+    // `squares.b` compiles traces with many guards (22 in its largest trace since the
+    // optimizer merged the tape's roots; over 100 before), and forced failures made bridges.
     let swept = report.swept.iter().find(|(p, _)| p.ends_with("squares.b"));
-    assert!(swept.is_some_and(|(_, n)| *n >= 100), "{report:?}");
+    assert!(swept.is_some_and(|(_, n)| *n >= 15), "{report:?}");
     assert!(report.sweep_bridges > 0, "{report:?}");
 }
 

@@ -211,20 +211,30 @@ fn fail(code: u32) {
     std::process::exit(1);
 }
 
-/// Pops two values and pushes a new pair of them.
-#[metatracer::dont_look_inside]
-fn make_pair(m: &mut Machine) {
-    let a = m.stack[m.sp - 2];
-    let b = m.stack[m.sp - 1];
-    let p = metatracer::gc::alloc(PairObj { a, b });
-    m.sp -= 1;
-    let top = m.sp - 1;
-    m.stack[top] = Value {
-        tag: OBJ,
-        i: 0,
-        f: 0.0,
-        o: Some(p),
-    };
+/// Reads a slot field by field: traced code writes slots one 8-byte field at a time, and a
+/// wider load of freshly stored fields stalls the CPU (store forwarding fails).
+#[inline(always)]
+fn read_slot(v: &Value) -> Value {
+    // SAFETY: each field is a valid, aligned, initialized value of `v`.
+    unsafe {
+        Value {
+            tag: std::ptr::read_volatile(&v.tag),
+            i: std::ptr::read_volatile(&v.i),
+            f: std::ptr::read_volatile(&v.f),
+            o: std::ptr::read_volatile(&v.o),
+        }
+    }
+}
+
+/// A new pair of the values in slots `a` and `a + 1`.
+///
+/// `read_only`: it reads the slots and allocates, but writes no existing memory, so traces
+/// keep what they know about the slots across the call.
+#[metatracer::dont_look_inside(read_only)]
+fn new_pair(m: &mut Machine, a: usize) -> Option<Gc<PairObj>> {
+    let pa = read_slot(&m.stack[a]);
+    let pb = read_slot(&m.stack[a + 1]);
+    Some(metatracer::gc::alloc(PairObj { a: pa, b: pb }))
 }
 
 /// Copies slot `src` to slot `dst`.
@@ -277,6 +287,10 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
     let mut base: usize = 0;
     m.sp = program.funcs[0].n_locals;
     loop {
+        // The stack depth is the same whenever the guest is at this `pc`: promoting it lets
+        // traces address the stack top and the locals from one root (`base`). No cost in the
+        // interpreter (`promote` is the identity there).
+        metatracer::promote(m.sp - base);
         match program.funcs[func].ops[pc] {
             Op::PushInt(v) => {
                 m.stack[m.sp].tag = INT;
@@ -423,7 +437,11 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                 pc += 1;
             }
             Op::Pair => {
-                make_pair(m);
+                let a = m.sp - 2;
+                let p = new_pair(m, a);
+                m.stack[a].tag = OBJ;
+                m.stack[a].o = p;
+                m.sp -= 1;
                 pc += 1;
             }
             Op::GetField(k) => {

@@ -43,6 +43,14 @@ fn run(#[green] code: &Code, s: &mut State) {
                     s.big += 1000;
                 }
             }
+            2 => {
+                s.acc += 1; // two stores the trace holds back past the guard below ...
+                s.big += 2;
+                if s.acc > 60 {
+                    // ... which fails from iteration 61: deopt performs them first
+                    s.big += 1000;
+                }
+            }
             _ => {
                 s.n -= 1;
                 if s.n > 0 {
@@ -57,9 +65,17 @@ fn run(#[green] code: &Code, s: &mut State) {
 }
 
 fn go(params: &str) -> (State, metatracer::jit::JitStats) {
+    go_ops(params, vec![0, 1])
+}
+
+/// The JIT's parameters are process-wide: tests that set them run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn go_ops(params: &str, ops: Vec<u8>) -> (State, metatracer::jit::JitStats) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(&format!("on,{params}")).unwrap();
-    let code = Code { ops: vec![0, 1] };
+    let code = Code { ops };
     let mut s = State {
         n: 100,
         ..Default::default()
@@ -119,4 +135,31 @@ fn every_guard_failing_in_turn(reference: &State) {
         n += 1;
     }
     assert!(bridges > 0, "forced failures made bridges");
+}
+
+#[test]
+fn stores_held_back_past_a_guard_are_performed_on_deopt() {
+    let ops = vec![2, 1];
+    let (reference, _) = go_ops("off", ops.clone());
+    assert_eq!(reference.acc, 100);
+    let (jit, stats) = go_ops("threshold=3,trace_eagerness=1000", ops.clone());
+    assert_eq!(jit, reference, "stats: {stats:?}");
+    assert!(stats.guard_failures >= 1, "{stats:?}");
+    // The loop stores `acc` and `big` once, at its end, after every guard: the guards carry
+    // the pending stores in their snapshots (the PENDING_STORES frame, jitcode 4294967295).
+    let t = &stats.loop_traces[0];
+    let lines: Vec<&str> = t.lines().collect();
+    let last_guard = lines.iter().rposition(|l| l.starts_with("guard_")).unwrap();
+    let first_store = t.lines().position(|l| l.starts_with("store_")).unwrap();
+    assert!(first_store > last_guard, "stores before a guard:\n{t}");
+    assert!(
+        t.contains("4294967295@0:"),
+        "no pending stores in snapshots:\n{t}"
+    );
+    // Bridges start from such a snapshot: they perform the stores too.
+    let (jit, stats) = go_ops("threshold=3,trace_eagerness=2", ops.clone());
+    assert_eq!(jit, reference);
+    assert!(stats.bridges >= 1, "{stats:?}");
+    let (jit, _) = go_ops("threshold=1,fail_guards=1", ops);
+    assert_eq!(jit, reference);
 }

@@ -55,6 +55,10 @@ pub struct Place<T> {
     /// 0 if unknown. Two places of different non-zero classes never overlap in safe Rust,
     /// which lets the tracer keep cached loads across stores (type-based alias analysis).
     pub class: u64,
+    /// Whether the location is a plain field of a GC object (reached through `Gc<T>`): set
+    /// once at allocation, inside a residual call, and never written by traced code, so a
+    /// load from it cannot read a store the tracer is still holding back.
+    pub frozen: bool,
     _ty: PhantomData<fn() -> T>,
 }
 impl<T> Clone for Place<T> {
@@ -71,6 +75,7 @@ impl<T> Place<T> {
             offset,
             mutable,
             class: 0,
+            frozen: false,
             _ty: PhantomData,
         }
     }
@@ -79,9 +84,16 @@ impl<T> Place<T> {
         self.class = class;
         self
     }
+    /// The same place, frozen or not (see [`Place::frozen`]).
+    pub fn with_frozen(mut self, frozen: bool) -> Self {
+        self.frozen = frozen;
+        self
+    }
     /// The same location viewed as another type.
     pub fn cast<U>(self) -> Place<U> {
-        Place::new(self.base, self.offset, self.mutable).with_class(self.class)
+        Place::new(self.base, self.offset, self.mutable)
+            .with_class(self.class)
+            .with_frozen(self.frozen)
     }
 }
 

@@ -23,7 +23,7 @@ use super::codewriter::{Builder, Codewriter};
 use super::jitcode::CodeSet;
 use super::lower::{lower, LowerCtx};
 use super::params::{params, with_params, JIT_ON};
-use super::recorded::RTrace;
+use super::recorded::{perform_pending, RTrace, PENDING_STORES};
 use super::tracer::{BridgeVal, TraceEnd, Tracer};
 use super::word::Kind as WKind;
 use crate::backend::x64::X64Backend;
@@ -415,7 +415,15 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         };
     }
     let _t = Timer::start(Phase::Deopt);
-    let frames = JIT.with(|j| j.borrow().backend.resume_frames(res.exit, &res.values));
+    let mut frames = JIT.with(|j| j.borrow().backend.resume_frames(res.exit, &res.values));
+    if frames.first().is_some_and(|f| f.jitcode == PENDING_STORES) {
+        let words: Vec<u64> = frames[0].values.iter().map(|v| v.to_bits()).collect();
+        // SAFETY: the stores are the interpreter's own, delayed by the trace past this guard
+        // (same addresses, same values); performing them now restores the memory the
+        // interpreter expects at the snapshot.
+        unsafe { perform_pending(&words) };
+        frames.remove(0);
+    }
     let frames = frames
         .into_iter()
         .map(|f| Frame {

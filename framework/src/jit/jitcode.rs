@@ -189,6 +189,17 @@ impl MemSize {
             }
         }
     }
+    /// A small number naming the size (how snapshots record pending stores).
+    pub fn code(self) -> u64 {
+        self as u64
+    }
+    /// The size [`MemSize::code`] gave `c`, if any.
+    pub fn from_code(c: u64) -> Option<MemSize> {
+        use MemSize::*;
+        [U8, I8, U16, I16, U32, I32, W64, F64]
+            .get(usize::try_from(c).ok()?)
+            .copied()
+    }
     /// The kind of a loaded value.
     pub fn kind(self) -> Kind {
         if self == MemSize::F64 {
@@ -210,7 +221,8 @@ pub enum Effect {
     Elidable,
     /// Any side effect; recorded as a call and kept.
     Residual,
-    /// Reads memory but writes none (the codewriter's pattern tests on a mutable place):
+    /// Reads memory but writes none that existed before the call (the codewriter's pattern
+    /// tests on a mutable place; `#[dont_look_inside(read_only)]`, which may also allocate):
     /// recorded as a call and kept, but the tracer's heap cache stays valid across it.
     ReadOnly,
 }
@@ -252,6 +264,8 @@ pub enum Insn {
         immutable: bool,
         /// Alias class (see `Place::class`); 0 if unknown.
         class: u64,
+        /// A plain field of a GC object (see `Place::frozen`).
+        frozen: bool,
     },
     /// `*(base + offset) = src`.
     Store {

@@ -8,7 +8,7 @@
 //! a resumed frame's values are exactly its register file.
 
 use super::jitcode::{BinOp, Effect, MemSize, UnOp};
-use super::recorded::{GuardKind, ROp, RTrace, Snapshot, Val};
+use super::recorded::{GuardKind, ROp, RTrace, Snapshot, Val, PENDING_STORES};
 use super::word::Kind as WKind;
 use crate::ir::{CallDescr, Kind, MemDescr, OpRef, Opcode, SnapshotId, TargetToken, TraceBuilder};
 use std::collections::HashMap;
@@ -80,6 +80,18 @@ impl L<'_> {
     }
     fn snapshot(&mut self, s: &Snapshot) -> SnapshotId {
         let mut parent = None;
+        if !s.stores.is_empty() {
+            // pending stores ride in an extra outermost frame (see `PENDING_STORES`)
+            let mut vals = Vec::with_capacity(4 * s.stores.len());
+            for st in &s.stores {
+                let base = self.natural(st.base);
+                let off = self.b.const_int(st.offset as i64);
+                let size = self.b.const_int(st.size.code() as i64);
+                let v = self.natural(st.value);
+                vals.extend([base, off, size, v]);
+            }
+            parent = Some(self.b.frame(None, PENDING_STORES, 0, &vals));
+        }
         for f in &s.frames {
             let vals: Vec<OpRef> = f.regs.iter().map(|v| self.natural(*v)).collect();
             parent = Some(self.b.frame(parent, f.code, f.pc, &vals));

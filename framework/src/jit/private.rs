@@ -10,7 +10,8 @@
 pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
-use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Reg, Trampoline, UnOp};
+pub use super::jitcode::Reg;
+use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};
 pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
 use std::sync::Mutex;
@@ -41,6 +42,8 @@ pub enum FnKind {
     Elidable,
     /// `#[dont_look_inside]`.
     DontLookInside,
+    /// `#[dont_look_inside(read_only)]`: writes no memory that existed before the call.
+    ReadOnly,
     /// `#[look_inside]` / `#[unroll_safe]`: inlined through its builder.
     Inline {
         /// The builder of its jitcode.
@@ -116,6 +119,8 @@ pub trait Pointer: Word {
     type Target;
     /// Whether the pointee may be written through this pointer (and so may change).
     const MUTABLE: bool;
+    /// Whether the pointee's plain fields never change after allocation (`Gc<T>`).
+    const FROZEN: bool = false;
 }
 impl<T> Pointer for &T {
     type Target = T;
@@ -137,6 +142,7 @@ impl<T> Pointer for crate::gc::Gc<T> {
     type Target = T;
     // Plain fields of GC objects are immutable once allocated (mutation goes through GcCell).
     const MUTABLE: bool = false;
+    const FROZEN: bool = true;
 }
 
 /// A field of a struct declared with `#[derive(metatracer::Layout)]`; `H` hashes the name.
@@ -185,7 +191,7 @@ macro_rules! deref_ptr {
             type Out = T;
             fn step(cw: &mut Codewriter, p: Place<Self>) -> Place<T> {
                 let v = read(cw, p);
-                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE)
+                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE).with_frozen(<$p as Pointer>::FROZEN)
             }
         }
     )*};
@@ -208,7 +214,7 @@ impl<T: AutoDeref> ToPlace for Place<T> {
 impl<P: Pointer> ToPlace for Sym<P> {
     type Out = P::Target;
     fn to_place(self, _: &mut Codewriter) -> Place<P::Target> {
-        Place::new(self.reg, 0, P::MUTABLE)
+        Place::new(self.reg, 0, P::MUTABLE).with_frozen(P::FROZEN)
     }
 }
 
@@ -224,11 +230,12 @@ where
     let off = <B::Out as HasField<H>>::OFFSET as i32;
     Place::new(p.base, p.offset + off, p.mutable)
         .with_class(alias_class(std::any::type_name::<B::Out>(), H))
+        .with_frozen(p.frozen)
 }
 
 /// `*p` for a pointer value.
 pub fn deref<P: Pointer>(_: &mut Codewriter, p: Sym<P>) -> Place<P::Target> {
-    Place::new(p.reg, 0, P::MUTABLE)
+    Place::new(p.reg, 0, P::MUTABLE).with_frozen(P::FROZEN)
 }
 
 /// Loads the value at a place.
@@ -241,6 +248,7 @@ pub fn read<T: Mem>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
         size: T::MEM,
         immutable: !p.mutable,
         class: p.class,
+        frozen: p.frozen,
     });
     dst
 }
@@ -747,6 +755,9 @@ macro_rules! calls {
                 Some((name, FnKind::DontLookInside)) => {
                     emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual, name)
                 }
+                Some((name, FnKind::ReadOnly)) => {
+                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::ReadOnly, name)
+                }
                 None => emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual,
                     std::any::type_name::<F>()),
             }
@@ -789,6 +800,98 @@ calls! {
 pub fn match_place<T>(cw: &mut Codewriter, p: Place<T>) -> (Sym<&'static T>, bool) {
     let a = addr::<&'static T>(cw, p);
     (a, !p.mutable)
+}
+
+/// `match_place`, or (when `emit` is false, because the match was lowered without pattern-test
+/// calls) a typed placeholder that emits nothing.
+pub fn match_place_if<T>(cw: &mut Codewriter, p: Place<T>, emit: bool) -> (Sym<&'static T>, bool) {
+    if emit {
+        match_place(cw, p)
+    } else {
+        (Sym::new(p.base), false)
+    }
+}
+
+/// Options whose `None` is the null word and whose `Some(x)` is the word of `x` itself, so a
+/// `match` with `Some(..)`/`None` arms is a null test (no pattern-test call).
+///
+/// # Safety
+/// `Some(x).to_word() == x.to_word() != 0` and `None.to_word() == 0` for every value.
+pub unsafe trait NullableWord: Mem {}
+// SAFETY: a `Gc` is a non-null pointer; `Option<Gc<T>>` uses the null niche (see its `Word`).
+unsafe impl<T> NullableWord for Option<crate::gc::Gc<T>> {}
+
+/// Type probe choosing how a `match` on `Some(..)`/`None` patterns is lowered: [`OptionFast`]
+/// applies to [`NullableWord`] scrutinees, [`OptionSlow`] (through auto-ref) to the rest.
+pub struct OptProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> OptProbe<T> {
+    /// The probe for a place scrutinee.
+    pub fn of_place(_: &Place<T>) -> Self {
+        OptProbe(std::marker::PhantomData)
+    }
+    /// The probe for a value scrutinee.
+    pub fn of_value(_: &Sym<T>) -> Self {
+        OptProbe(std::marker::PhantomData)
+    }
+}
+
+/// The null-test lowering of `Some(..)`/`None` matches (see [`OptProbe`]).
+pub trait OptionFast {
+    /// The scrutinee type.
+    type Scrut;
+    /// Loads the scrutinee's word: `Some(reg)`.
+    fn option_place(&self, cw: &mut Codewriter, p: Place<Self::Scrut>) -> Option<Reg>;
+    /// The scrutinee's word: `Some(reg)`.
+    fn option_value(&self, cw: &mut Codewriter, v: Sym<Self::Scrut>) -> Option<Reg>;
+}
+impl<T: NullableWord> OptionFast for OptProbe<T> {
+    type Scrut = T;
+    fn option_place(&self, cw: &mut Codewriter, p: Place<T>) -> Option<Reg> {
+        Some(read::<T>(cw, p).reg)
+    }
+    fn option_value(&self, _: &mut Codewriter, v: Sym<T>) -> Option<Reg> {
+        Some(v.reg)
+    }
+}
+
+/// The fallback of [`OptionFast`]: `None`, the match uses pattern-test calls.
+pub trait OptionSlow {
+    /// The scrutinee type.
+    type Scrut;
+    /// `None`.
+    fn option_place(&self, cw: &mut Codewriter, p: Place<Self::Scrut>) -> Option<Reg>;
+    /// `None`.
+    fn option_value(&self, cw: &mut Codewriter, v: Sym<Self::Scrut>) -> Option<Reg>;
+}
+impl<T> OptionSlow for &OptProbe<T> {
+    type Scrut = T;
+    fn option_place(&self, _: &mut Codewriter, _: Place<T>) -> Option<Reg> {
+        None
+    }
+    fn option_value(&self, _: &mut Codewriter, _: Sym<T>) -> Option<Reg> {
+        None
+    }
+}
+
+/// The binding of `Some(x)` for a [`NullableWord`] scrutinee whose word is in `w`: the same
+/// word, typed by the binding closure (which is never called).
+pub fn payload_of<A, R: Word, F: Fn(A) -> R>(_: Sym<A>, w: Reg, _: F) -> Sym<R> {
+    Sym::new(w)
+}
+
+/// Dispatch of a `match` on a [`NullableWord`] in `w`: `arms[i]` says what arm `i` matches
+/// (1 `Some(..)`, 0 `None`, 2 anything); the first arm that matches each case gets it.
+pub fn option_switch(cw: &mut Codewriter, w: Reg, labels: &[Label], arms: &[u8]) {
+    let pick = |not: u8| {
+        arms.iter()
+            .position(|a| *a != not)
+            .map_or(labels[0], |i| labels[i])
+    };
+    let (some, none) = (pick(0), pick(1));
+    let zero = cw.const_word(Kind::Int, 0);
+    let c = bin::<bool>(cw, BinOp::IntNe, w, zero);
+    cw.branch_if_false(c, none);
+    cw.jump(some);
 }
 
 /// Multi-way jump on the arm index a pattern-test closure returned.

@@ -93,15 +93,51 @@ pub struct SnapFrame {
     pub regs: Vec<Val>,
 }
 
-/// What a guard needs to rebuild the interpreter: the frame chain, outermost first.
+/// The pseudo jitcode id of the extra outermost frame by which a lowered snapshot carries its
+/// pending stores: its values are `base, offset, size code, value` per store, in order.
+pub const PENDING_STORES: CodeId = CodeId::MAX;
+
+/// A store the trace has not performed yet (see `tracer`): `value` to `base + offset`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PendingStore {
+    /// Base address.
+    pub base: Val,
+    /// Constant byte offset.
+    pub offset: i32,
+    /// Access size.
+    pub size: MemSize,
+    /// The stored value.
+    pub value: Val,
+}
+
+/// Performs the pending stores a lowered snapshot's [`PENDING_STORES`] frame lists (concrete
+/// `base, offset, size code, value` words), in order.
+///
+/// # Safety
+/// The words must come from such a frame of a trace recorded from the interpreter's own
+/// stores (valid addresses for the sizes).
+pub unsafe fn perform_pending(words: &[u64]) {
+    for w in words.chunks_exact(4) {
+        let size = MemSize::from_code(w[2]).expect("pending store size code");
+        let addr = w[0].wrapping_add(w[1]) as usize;
+        // SAFETY: the caller guarantees the address was a store target of the interpreter.
+        unsafe { size.store(addr, w[3]) };
+    }
+}
+
+/// What a guard needs to rebuild the interpreter: the frame chain, outermost first, and the
+/// stores the trace delayed past the guard (performed, in order, before resuming).
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     /// Frames, the portal first.
     pub frames: Vec<SnapFrame>,
+    /// Pending stores, oldest first.
+    pub stores: Vec<PendingStore>,
 }
 
 impl Snapshot {
-    /// Rebuilds concrete blackhole frames given the values of the trace's ops.
+    /// Rebuilds concrete blackhole frames given the values of the trace's ops (the caller
+    /// performs [`Snapshot::stores`] first).
     pub fn frames(&self, values: &dyn Fn(u32) -> u64) -> Vec<Frame> {
         self.frames
             .iter()

@@ -8,6 +8,11 @@
 //! exact). Calls of `#[look_inside]` functions push a frame (inlining); residual calls are
 //! performed and recorded; `#[elidable]` calls with constant arguments fold to their result.
 //!
+//! Memory: a heap cache forwards loads from earlier loads and stores; stores are *lazy*
+//! (held back, carried by guard snapshots, recorded once when something may read them; see
+//! `docs/deopt.md`); addresses are kept as a root plus a constant, and a promoted difference
+//! of two roots merges them (`learn_difference`).
+//!
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
 //! merge point whose key already has compiled code (`Exit` there, the driver continues into
@@ -17,10 +22,16 @@
 use super::blackhole::{self, Frame, Outcome};
 use super::jitcode::{BinOp, MemSize, UnOp};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
-use super::recorded::{GuardKind, ROp, RTrace, SnapFrame, Snapshot, Val};
+use super::recorded::{
+    GuardKind, PendingStore, ROp, RTrace, SnapFrame, Snapshot, Val, PENDING_STORES,
+};
 use super::word::Kind;
 use std::collections::HashMap;
 use std::rc::Rc;
+
+/// Bound on the constants and lengths bounds-check implication reasons about, so that sums
+/// of two of them cannot wrap.
+const SMALL_OFFSET: u64 = 1 << 40;
 
 struct TFrame {
     code: CodeId,
@@ -57,8 +68,10 @@ pub enum TraceEnd {
 
 /// The tracer's state for one recording.
 pub struct Tracer<'a> {
-    /// Known memory contents: (base, offset, size) -> value (the tracer's heap cache).
-    heap: HashMap<(Val, i32, MemSize), (Val, u64)>,
+    /// Known memory contents: (base, offset, size) -> (value, alias class, frozen) (the
+    /// tracer's heap cache). Frozen entries (plain fields of GC objects, which nothing
+    /// writes after allocation) survive every store and call.
+    heap: HashMap<(Val, i32, MemSize), (Val, u64, bool)>,
     /// Pure ops already recorded: (op, args) -> result.
     cse: HashMap<(BinOp, Val, Val), Val>,
     /// Unary ops already recorded: (op, arg) -> result.
@@ -67,10 +80,12 @@ pub struct Tracer<'a> {
     /// Roots are never themselves `x + constant`, so two values with the same root differ by
     /// a known constant (see [`Tracer::linear`]).
     lin: HashMap<u32, (Val, i64)>,
-    /// Stores nothing has observed yet: place -> (op number, alias class). A second store to
-    /// the same place turns the first into `Nop`. Guards, calls and exits observe every
-    /// store; a load observes the stores it may alias.
-    unobserved: HashMap<(Val, i32, MemSize), (u32, u64)>,
+    /// Stores not recorded yet, oldest first, with their alias classes (lazy stores). The
+    /// heap cache already reflects them; guards carry them in their snapshots (deopt performs
+    /// them), and they are recorded, in order, when something may read the memory: a load
+    /// the heap cache cannot answer that may alias one of them, a call that may read memory,
+    /// the end of the trace. A store to the same place replaces the pending one.
+    pending: Vec<(PendingStore, u64)>,
     /// Bounds already checked: `(root, n)` -> `[lo, hi]` such that `root + c <u n` held at a
     /// guard for `c = lo` and `c = hi`, hence for every `c` in between (see
     /// [`Tracer::bounds_known`]).
@@ -111,7 +126,7 @@ impl<'a> Tracer<'a> {
             cse: HashMap::new(),
             cse_un: HashMap::new(),
             lin: HashMap::new(),
-            unobserved: HashMap::new(),
+            pending: Vec::new(),
             bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
@@ -140,18 +155,41 @@ impl<'a> Tracer<'a> {
         for (i, (k, _)) in inputs.iter().enumerate() {
             trace.ops.push(ROp::Input(*k, i as u32));
         }
+        let val = |v: &BridgeVal| match *v {
+            BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
+            BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
+        };
+        // The guard's pending stores: performed now (the tracer runs on real memory) and kept
+        // pending in the bridge, which records them when something may read them.
+        let mut pending = Vec::new();
+        let frames = match frames.first() {
+            Some((PENDING_STORES, _, vals)) => {
+                for st in vals.chunks_exact(4) {
+                    let (base, vb) = val(&st[0]);
+                    let (off, _) = val(&st[1]);
+                    let size = MemSize::from_code(val(&st[2]).0).expect("pending store size");
+                    let (w, vs) = val(&st[3]);
+                    // SAFETY: the interpreter's own store, which the trace delayed past the
+                    // guard this bridge starts from.
+                    unsafe { size.store(base.wrapping_add(off) as usize, w) };
+                    let st = PendingStore {
+                        base: vb,
+                        offset: off as i64 as i32,
+                        size,
+                        value: vs,
+                    };
+                    pending.push((st, 0));
+                }
+                &frames[1..]
+            }
+            _ => frames,
+        };
         let frames = frames
             .iter()
             .map(|(code, pc, vals)| TFrame {
                 code: *code,
                 pc: *pc,
-                regs: vals
-                    .iter()
-                    .map(|v| match *v {
-                        BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
-                        BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
-                    })
-                    .collect(),
+                regs: vals.iter().map(val).collect(),
             })
             .collect();
         Tracer {
@@ -159,7 +197,7 @@ impl<'a> Tracer<'a> {
             cse: HashMap::new(),
             cse_un: HashMap::new(),
             lin: HashMap::new(),
-            unobserved: HashMap::new(),
+            pending,
             bounds: HashMap::new(),
             guarded: HashMap::new(),
             set,
@@ -289,7 +327,7 @@ impl<'a> Tracer<'a> {
     /// `root + c1` and `root + c2` lie in `[0, n)`, and as `n + (c2 - c1)` cannot wrap, the
     /// values in between do too.
     fn bounds_known(&mut self, v: Val) -> bool {
-        const SMALL: u64 = 1 << 40;
+        const SMALL: u64 = SMALL_OFFSET;
         let Val::Op(i) = v else { return false };
         let ROp::Bin(BinOp::UintLt, a, Val::Const(_, n)) = self.trace.ops[i as usize] else {
             return false;
@@ -314,16 +352,75 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// A load from `(base, offset, size)` of alias class `cls` reads memory: every
-    /// unobserved store it may alias becomes observed (kept).
+    /// After a guard established `v == k`: if `v` is `x - y + c` for two roots `x` and `y`,
+    /// then `x` is `y + (k - c)` from here on. `x` stops being a root: values recorded later
+    /// as `x + d` become `y + (k - c + d)`, so addresses computed from either root share one
+    /// root and the heap cache and the bounds checks can tell their slots apart (an
+    /// interpreter promotes `sp - base` to make its stack top and its locals one root).
+    /// Entries of the heap cache keyed by values derived from `x` earlier stay as they are,
+    /// which is conservative: different roots are assumed to alias.
+    fn learn_difference(&mut self, v: Val, k: i64) {
+        let (Some(Val::Op(atom)), c) = self.dec(v) else {
+            return;
+        };
+        let ROp::Bin(BinOp::IntSub, x @ Val::Op(xi), y @ Val::Op(_)) =
+            self.trace.ops[atom as usize]
+        else {
+            return;
+        };
+        if self.lin.contains_key(&xi) || self.dec(y).0 != Some(y) || x == y {
+            return;
+        }
+        let d = k.wrapping_sub(c);
+        for e in self.lin.values_mut() {
+            if e.0 == x {
+                *e = (y, e.1.wrapping_add(d));
+            }
+        }
+        self.lin.insert(xi, (y, d));
+        // Known bounds on `x + c'` are known bounds on `y + (c' + d)`: keep the widest range
+        // whose two ends were both checked.
+        let moved: Vec<(u64, (i64, i64))> = self
+            .bounds
+            .iter()
+            .filter(|(key, _)| key.0 == x)
+            .map(|(key, r)| (key.1, *r))
+            .collect();
+        for (n, (lo, hi)) in moved {
+            self.bounds.remove(&(x, n));
+            let (lo, hi) = (lo.wrapping_add(d), hi.wrapping_add(d));
+            if lo.unsigned_abs() >= SMALL_OFFSET || hi.unsigned_abs() >= SMALL_OFFSET {
+                continue; // outside the range `bounds_known` reasons about
+            }
+            let e = self.bounds.entry((y, n)).or_insert((lo, hi));
+            e.0 = e.0.min(lo);
+            e.1 = e.1.max(hi);
+        }
+    }
+
+    /// A load from `(base, offset, size)` of alias class `cls` reads memory: if a pending
+    /// store may alias it, all pending stores are recorded (in order, so stores that may
+    /// alias each other keep their order).
     fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
         let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
-        self.unobserved.retain(|k, v| {
-            let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
-            let disjoint_same_base = k.0 == base && (khi <= lo || hi <= klo);
-            let other_class = cls != 0 && v.1 != 0 && cls != v.1;
-            disjoint_same_base || other_class
+        let aliased = self.pending.iter().any(|(p, pcls)| {
+            let (plo, phi) = (p.offset as i64, p.offset as i64 + p.size.bytes() as i64);
+            let disjoint_same_base = p.base == base && (phi <= lo || hi <= plo);
+            let other_class = cls != 0 && *pcls != 0 && cls != *pcls;
+            !(disjoint_same_base || other_class)
         });
+        if aliased {
+            self.flush_stores();
+        }
+    }
+
+    /// Records every pending store, oldest first.
+    fn flush_stores(&mut self) {
+        for (p, _) in std::mem::take(&mut self.pending) {
+            self.trace
+                .ops
+                .push(ROp::Store(p.base, p.offset, p.size, p.value));
+        }
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -351,6 +448,7 @@ impl<'a> Tracer<'a> {
                     }
                 })
                 .collect(),
+            stores: self.pending.iter().map(|(p, _)| *p).collect(),
         }
     }
 
@@ -359,7 +457,6 @@ impl<'a> Tracer<'a> {
             return; // the same condition was checked earlier in this trace
         }
         self.guarded.insert(v, kind);
-        self.unobserved.clear();
         let snap = self.snapshot();
         self.trace.snapshots.push(snap);
         let s = self.trace.snapshots.len() as u32 - 1;
@@ -441,6 +538,7 @@ impl<'a> Tracer<'a> {
                     size,
                     immutable,
                     class,
+                    frozen,
                 } => {
                     let (cb, vb) = f.regs[*base as usize];
                     let addr = cb.wrapping_add(*offset as i64 as u64);
@@ -455,9 +553,11 @@ impl<'a> Tracer<'a> {
                             match self.heap.get(&(vb, offset, size)) {
                                 Some(v) => v.0,
                                 None => {
-                                    self.observe_load(vb, offset, size, cls);
+                                    if !*frozen {
+                                        self.observe_load(vb, offset, size, cls);
+                                    }
                                     let v = self.record(ROp::Load(vb, offset, size, kind));
-                                    self.heap.insert((vb, offset, size), (v, cls));
+                                    self.heap.insert((vb, offset, size), (v, cls, *frozen));
                                     v
                                 }
                             }
@@ -479,16 +579,19 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the interpreter performs this very store.
                     unsafe { size.store(addr as usize, cs) };
                     let (vb, offset) = self.address(vb, *offset);
-                    if let Some((j, _)) = self.unobserved.remove(&(vb, offset, *size)) {
-                        // overwritten before anything could read it
-                        self.trace.ops[j as usize] = ROp::Nop;
-                    }
-                    let Val::Op(n) = self.record(ROp::Store(vb, offset, *size, vs)) else {
-                        unreachable!("record returns an op")
+                    let st = PendingStore {
+                        base: vb,
+                        offset,
+                        size: *size,
+                        value: vs,
                     };
-                    // the new store may partly overlap an unobserved one at another place:
-                    // that one stays (only an exact match is replaced)
-                    self.unobserved.insert((vb, offset, *size), (n, cls));
+                    // An earlier pending store to the same place is dead: nothing read it
+                    // (snapshots taken since keep their copy). One that merely overlaps stays,
+                    // before this one.
+                    self.pending.retain(|(p, _)| {
+                        (p.base, p.offset, p.size) != (st.base, st.offset, st.size)
+                    });
+                    self.pending.push((st, cls));
                     // Type-based aliasing: safe Rust never writes a location through a place
                     // of another type, so only cached values of the same access size may be
                     // this location.
@@ -505,6 +608,9 @@ impl<'a> Tracer<'a> {
                     // not overlap the stored ones are untouched.
                     let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
                     self.heap.retain(|k, v| {
+                        if v.2 {
+                            return true;
+                        }
                         if k.0 == vb {
                             let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
                             if khi <= lo || hi <= klo {
@@ -518,7 +624,7 @@ impl<'a> Tracer<'a> {
                             !same_type
                         }
                     });
-                    self.heap.insert((vb, offset, size), (vs, cls));
+                    self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
@@ -529,10 +635,15 @@ impl<'a> Tracer<'a> {
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
                     } else {
-                        self.unobserved.clear();
+                        // It may read memory: any call but an elidable one, and an elidable
+                        // one given a pointer (it may read the pointee, which the trace may
+                        // just have written).
+                        if desc.effect != Effect::Elidable || desc.arg_kinds.contains(&Kind::Ref) {
+                            self.flush_stores();
+                        }
                         if desc.effect == Effect::Residual {
-                            // A residual call may write any memory.
-                            self.heap.clear();
+                            // A residual call may write any memory but frozen fields.
+                            self.heap.retain(|_, v| v.2);
                         }
                         self.record(ROp::Call(Rc::new((**desc).clone()), vals))
                     };
@@ -601,6 +712,7 @@ impl<'a> Tracer<'a> {
                     let r = *reg;
                     if !matches!(v, Val::Const(..)) {
                         self.guard(GuardKind::Value(c), v);
+                        self.learn_difference(v, c as i64);
                         let k = set.codes[self.frames[depth].code as usize].reg_kinds[r as usize];
                         self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
                     }
@@ -642,14 +754,14 @@ impl<'a> Tracer<'a> {
                     let closes = self.start_key.as_deref() == Some(&key[..]);
                     if closes || has_code(&key) {
                         // the trace ends here: whatever runs next reads memory
-                        self.unobserved.clear();
+                        self.flush_stores();
                     }
                     if closes {
                         let args = merge
                             .vars
                             .iter()
                             .filter(|v| !v.1)
-                            .map(|v| f.regs[v.0 as usize].1)
+                            .map(|v| self.frames[depth].regs[v.0 as usize].1)
                             .collect();
                         self.record(ROp::Jump(args));
                     } else if has_code(&key) {

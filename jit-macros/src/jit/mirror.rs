@@ -101,6 +101,26 @@ fn lower_first(s: &str) -> bool {
 }
 
 /// Collects binding names of a pattern.
+/// What an arm of an `Option`-shaped match matches: 1 `Some(x)`/`Some(_)`, 0 `None`,
+/// 2 `_`; `None` for any other pattern.
+fn option_arm(p: &Pat) -> Option<u8> {
+    let last_is =
+        |path: &syn::Path, name: &str| path.segments.last().is_some_and(|s| s.ident == name);
+    match p {
+        Pat::TupleStruct(ts) if last_is(&ts.path, "Some") && ts.elems.len() == 1 => {
+            match &ts.elems[0] {
+                Pat::Ident(i) if i.by_ref.is_none() && i.subpat.is_none() => Some(1),
+                Pat::Wild(_) => Some(1),
+                _ => None,
+            }
+        }
+        Pat::Ident(i) if i.ident == "None" && i.subpat.is_none() => Some(0),
+        Pat::Path(pp) if last_is(&pp.path, "None") => Some(0),
+        Pat::Wild(_) => Some(2),
+        _ => None,
+    }
+}
+
 fn pat_bindings(p: &Pat, out: &mut Vec<Ident>) {
     struct V<'a>(&'a mut Vec<Ident>);
     impl<'ast> Visit<'ast> for V<'_> {
@@ -706,12 +726,32 @@ impl Mirror {
         } else {
             quote!(&__mt_x)
         };
+        // `Some(x)` / `None` / `_` arms: if the scrutinee is a nullable word (`Option<Gc<T>>`),
+        // the match is a null test and `x` the same word; otherwise pattern-test calls. The
+        // choice is made by rustc (auto-ref on `OptProbe`), so other types still compile.
+        let option_arms: Option<Vec<u8>> = mt.arms.iter().map(|a| option_arm(&a.pat)).collect();
+        let option_arms = option_arms.filter(|a| a.contains(&1));
+        let fast = if option_arms.is_some() {
+            if place_scrut {
+                quote!(let __mt_fast = {
+                    use #m::{OptionFast as _, OptionSlow as _};
+                    (&#m::OptProbe::of_place(&__mt_p)).option_place(__cw, __mt_p)
+                };)
+            } else {
+                quote!(let __mt_fast = {
+                    use #m::{OptionFast as _, OptionSlow as _};
+                    (&#m::OptProbe::of_value(&__mt_v)).option_value(__cw, __mt_v)
+                };)
+            }
+        } else {
+            quote!(let __mt_fast: ::core::option::Option<#m::Reg> = ::core::option::Option::None;)
+        };
         let scrut = if place_scrut {
             let p = self.place(&mt.expr);
-            quote!(let __mt_p = #p; let (__mt_s, __mt_pure) = #m::match_place(__cw, __mt_p);)
+            quote!(let __mt_p = #p; #fast let (__mt_s, __mt_pure) = #m::match_place_if(__cw, __mt_p, __mt_fast.is_none());)
         } else {
             let v = self.value(&mt.expr);
-            quote!(let __mt_v = #v; let (__mt_s, __mt_pure) = #m::match_value(__cw, __mt_v);)
+            quote!(let __mt_v = #v; #fast let (__mt_s, __mt_pure) = #m::match_value(__cw, __mt_v);)
         };
         let pats: Vec<&Pat> = mt.arms.iter().map(|a| &a.pat).collect();
         let idx: Vec<u32> = (0..pats.len() as u32).collect();
@@ -729,11 +769,18 @@ impl Mirror {
                 self.declare(b);
                 let pat = &arm.pat;
                 bind_code.push(quote!(
-                    let #b = #m::pure1(__cw, __mt_pure, __mt_s, |__mt_x| match #sx {
-                        #pat => *#b,
-                        #[allow(unreachable_patterns)]
-                        _ => unreachable!(),
-                    });
+                    let #b = match __mt_fast {
+                        ::core::option::Option::Some(__mt_w) => #m::payload_of(__mt_s, __mt_w, |__mt_x| match #sx {
+                            #pat => *#b,
+                            #[allow(unreachable_patterns)]
+                            _ => unreachable!(),
+                        }),
+                        ::core::option::Option::None => #m::pure1(__cw, __mt_pure, __mt_s, |__mt_x| match #sx {
+                            #pat => *#b,
+                            #[allow(unreachable_patterns)]
+                            _ => unreachable!(),
+                        }),
+                    };
                     let #b = #m::bind(__cw, #b);
                 ));
             }
@@ -751,14 +798,22 @@ impl Mirror {
             };
             arms_code.push(quote!({ __cw.bind(#l); #(#bind_code)* #tail }));
         }
+        let arm_kinds = option_arms.unwrap_or_default();
         let head = quote!(
             #scrut
-            let __mt_idx: #m::Sym<u32> = #m::pure1(__cw, __mt_pure, __mt_s, |__mt_x| match #sx {
-                #(#pats => #idx,)*
-            });
             #(let #labels = __cw.label();)*
             let #end = __cw.label();
-            #m::switch(__cw, __mt_idx, &[#(#labels),*]);
+            match __mt_fast {
+                ::core::option::Option::Some(__mt_w) => {
+                    #m::option_switch(__cw, __mt_w, &[#(#labels),*], &[#(#arm_kinds),*]);
+                }
+                ::core::option::Option::None => {
+                    let __mt_idx: #m::Sym<u32> = #m::pure1(__cw, __mt_pure, __mt_s, |__mt_x| match #sx {
+                        #(#pats => #idx,)*
+                    });
+                    #m::switch(__cw, __mt_idx, &[#(#labels),*]);
+                }
+            }
         );
         if any_value {
             Self::ok(quote!({ #head let #r; #(#arms_code)* __cw.bind(#end); #r }))

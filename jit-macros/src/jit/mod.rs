@@ -452,41 +452,43 @@ fn strip_ty(p: &Pat) -> &Pat {
     }
 }
 
+/// Replaces `can_enter_jit!()` by `{}`.
+struct DropCanEnter;
+impl VisitMut for DropCanEnter {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Expr::Macro(m) = e {
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "can_enter_jit")
+            {
+                *e = syn::parse_quote!({});
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
+        if let Stmt::Macro(m) = s {
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "can_enter_jit")
+            {
+                *s = syn::parse_quote!({});
+                return;
+            }
+        }
+        syn::visit_mut::visit_stmt_mut(self, s);
+    }
+}
+
 fn emit_with_errors(mut f: ItemFn, errors: Vec<syn::Error>) -> TokenStream {
     strip_greens(&mut f);
     // Keep the function type-checking: `can_enter_jit!()` would itself be an error.
-    struct Drop1;
-    impl VisitMut for Drop1 {
-        fn visit_expr_mut(&mut self, e: &mut Expr) {
-            if let Expr::Macro(m) = e {
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "can_enter_jit")
-                {
-                    *e = syn::parse_quote!({});
-                    return;
-                }
-            }
-            syn::visit_mut::visit_expr_mut(self, e);
-        }
-        fn visit_stmt_mut(&mut self, s: &mut Stmt) {
-            if let Stmt::Macro(m) = s {
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "can_enter_jit")
-                {
-                    *s = syn::parse_quote!({});
-                    return;
-                }
-            }
-            syn::visit_mut::visit_stmt_mut(self, s);
-        }
-    }
-    Drop1.visit_block_mut(&mut f.block);
+    DropCanEnter.visit_block_mut(&mut f.block);
     let errs = errors_to_tokens(errors);
     quote!(#errs #f)
 }
@@ -554,11 +556,19 @@ pub fn residual(attr: TokenStream, item: TokenStream, elidable: bool) -> TokenSt
         }
     };
     let mut errors = check_fn(&f, what);
+    let mut read_only = false;
     if !attr.is_empty() {
-        errors.push(syn::Error::new_spanned(
-            &attr,
-            format!("{what} takes no arguments"),
-        ));
+        match syn::parse2::<syn::Ident>(attr.clone()) {
+            Ok(id) if id == "read_only" && !elidable => read_only = true,
+            _ if elidable => errors.push(syn::Error::new_spanned(
+                &attr,
+                format!("{what} takes no arguments"),
+            )),
+            _ => errors.push(syn::Error::new_spanned(
+                &attr,
+                "`#[dont_look_inside]` takes no arguments or `read_only` (the function writes no memory that existed before the call: it may read memory and allocate new objects)",
+            )),
+        }
     }
     if !errors.is_empty() {
         return emit_with_errors(f, errors);
@@ -566,6 +576,8 @@ pub fn residual(attr: TokenStream, item: TokenStream, elidable: bool) -> TokenSt
     let m = quote!(::metatracer::__private);
     let kind = if elidable {
         quote!(#m::FnKind::Elidable)
+    } else if read_only {
+        quote!(#m::FnKind::ReadOnly)
     } else {
         quote!(#m::FnKind::DontLookInside)
     };
