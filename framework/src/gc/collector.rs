@@ -560,13 +560,14 @@ impl Collector {
     /// collection follows directly.
     fn minor(&mut self) {
         let t0 = Instant::now();
-        self.retire_segment();
-        // After retiring, FAST.free is the end of the retired segment; the used part of the
-        // nursery ends there (segments after it are untouched).
+        // The used part of the nursery ends at the bump pointer of the current segment (the
+        // rest of it is filled with a hole by `retire_segment`; segments after it are
+        // untouched); with no segment left, everything was used.
         let used_end = match self.segments.get(self.seg) {
-            Some(&(_, end)) => end,
+            Some(_) => FAST.with(|f| f.free.get()),
             None => self.nursery_start + self.nursery_len,
         };
+        self.retire_segment();
         let cands = self.nursery_candidates(used_end);
         self.identity_pins.clear();
         let pins = self.pin_candidates(&cands, used_end);
@@ -648,7 +649,10 @@ impl Collector {
     }
 
     /// Recomputes the nursery segments around the pinned-old objects and restarts bumping at
-    /// the first; in stress mode, poisons the vacated bytes below `used_end`.
+    /// the first; in stress mode, poisons the vacated bytes below `used_end` (the bump
+    /// pointer at the start of the collection: nothing above it was written since the last
+    /// poisoning). Chunk entries are cleared below `used_end` only (above it, they only
+    /// describe pinned-old objects, which stay).
     fn rebuild_segments(&mut self, used_end: usize) {
         self.segments.clear();
         let mut at = self.nursery_start;
@@ -674,12 +678,18 @@ impl Collector {
                 }
             }
         }
-        self.chunk_entry.fill(0);
+        let ns = self.nursery_start;
+        let touched = if used_end == 0 {
+            self.chunk_entry.len()
+        } else {
+            (((used_end.max(ns) - ns) >> CHUNK_SHIFT) + 1).min(self.chunk_entry.len())
+        };
+        self.chunk_entry[..touched].fill(0);
+        let cleared_end = ns + (touched << CHUNK_SHIFT);
         // Pinned-old objects stay in the nursery: give the chunks they cover an entry, so a
         // conservative lookup near them walks at most a chunk or two instead of from the
         // nursery start (quadratic minor collections with many pins otherwise).
-        let ns = self.nursery_start;
-        for (&p, &size) in &self.pinned_old {
+        for (&p, &size) in self.pinned_old.range(..cleared_end + HEADER_SIZE) {
             let hdr = p - HEADER_SIZE;
             for j in (hdr - ns) >> CHUNK_SHIFT..=(hdr + size - 1 - ns) >> CHUNK_SHIFT {
                 if self.chunk_entry[j] == 0 {
