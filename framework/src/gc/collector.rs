@@ -37,7 +37,7 @@
 
 use super::heap::{TypeInfo, FAST};
 use super::layout::*;
-use super::oldgen::{self, OldGen, PAGE, SMALL_MAX};
+use super::oldgen::{self, OldGen, CARD_SHIFT, CARD_SIZE, PAGE, SMALL_MAX};
 use super::stack;
 use super::trace::Tracer;
 use super::{roots, weak};
@@ -295,13 +295,19 @@ impl Promoter<'_> {
 impl Collector {
     fn new() -> Collector {
         let cfg = Config::from_env();
-        let nursery_start = oldgen::mmap_region(cfg.nursery) as usize;
         let reserve = cfg.max_heap.saturating_mul(2).clamp(1 << 30, 1 << 44);
-        let old = OldGen::new(reserve);
+        let old = OldGen::new(reserve, cfg.nursery);
+        let nursery_start = old.base - cfg.nursery;
+        let ncards = cfg.nursery >> CARD_SHIFT;
+        // SAFETY: the card table has `ncards` bytes for the nursery before `old.cards`. Nursery
+        // cards start at 1: no pinned-old object yet, so stores into the nursery need no call.
+        unsafe { std::ptr::write_bytes(old.cards.sub(ncards), 1, ncards) };
         FAST.with(|f| {
             f.old_base.set(old.base);
             f.old_len.set(old.len);
-            f.cards.set(old.cards as usize);
+            f.cards.set(old.cards as usize - ncards);
+            f.barrier_base.set(nursery_start);
+            f.barrier_len.set(cfg.nursery + old.len);
         });
         let next_major = cfg.min_major;
         let mut c = Collector {
@@ -481,8 +487,11 @@ impl Collector {
     /// Collects the stack words that may point into the used nursery, sorted.
     fn nursery_candidates(&self, used_end: usize) -> Vec<usize> {
         let ns = self.nursery_start;
-        let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
-            it.filter(|&w| w >= ns && w <= used_end).collect::<Vec<_>>()
+        let mut c: Vec<usize> = Vec::new();
+        stack::scan(self.stack_lo, |w| {
+            if w >= ns && w <= used_end {
+                c.push(w)
+            }
         });
         roots::scan_pinned(&mut |w| {
             if w > ns && w <= used_end {
@@ -570,13 +579,33 @@ impl Collector {
         self.retire_segment();
         let cands = self.nursery_candidates(used_end);
         self.identity_pins.clear();
-        let pins = self.pin_candidates(&cands, used_end);
+        let mut pins = self.pin_candidates(&cands, used_end);
+        pins.sort_unstable();
 
         let dirty = std::mem::take(&mut self.old.dirty);
         let mut card_objects = Vec::new();
-        for card in &dirty {
-            self.old
-                .for_each_in_card(*card, &mut |p, lo, hi| card_objects.push((p, lo, hi)));
+        let old_cards = self.old.cards as usize;
+        for &card in &dirty {
+            if card >= old_cards {
+                self.old
+                    .for_each_in_card(card, &mut |p, lo, hi| card_objects.push((p, lo, hi)));
+                continue;
+            }
+            // A nursery card: a store hit a card with a pinned-old object on it. Rescan the
+            // pinned-old objects overlapping the card (young objects there are traced, or
+            // die, like any young object).
+            let lo = self.nursery_start + ((card - (old_cards - self.ncards())) << CARD_SHIFT);
+            let hi = lo + CARD_SIZE;
+            let mut any = false;
+            for (&p, &size) in self.pinned_old.range(..hi + HEADER_SIZE).rev() {
+                if p - HEADER_SIZE + size <= lo {
+                    break;
+                }
+                card_objects.push((p, lo, hi));
+                any = true;
+            }
+            // SAFETY: `card` is a nursery card byte recorded by the barrier.
+            unsafe { *(card as *mut u8) = u8::from(!any) };
         }
 
         let mut pr = Promoter {
@@ -587,9 +616,6 @@ impl Collector {
             promoted: 0,
         };
         for &p in &pins {
-            pr.trace_object(p, 0, usize::MAX);
-        }
-        for &p in self.pinned_old.keys() {
             pr.trace_object(p, 0, usize::MAX);
         }
         for &(p, lo, hi) in &card_objects {
@@ -640,20 +666,112 @@ impl Collector {
             let size = unsafe { oldgen::size_of_object(p) };
             self.pinned_old.insert(p, size);
             self.pinned_bytes += size;
+            // From now on stores into it must be recorded: its cards become 0.
+            self.set_nursery_cards(p - HEADER_SIZE, size, 0);
         }
         self.stats.objects_pinned += pins.len() as u64;
         self.stats.bytes_promoted += promoted as u64;
-        self.rebuild_segments(used_end);
+        self.reset_used_segments(used_end, &pins);
         self.stats.minor_collections += 1;
         self.stats.minor_time += t0.elapsed();
     }
 
-    /// Recomputes the nursery segments around the pinned-old objects and restarts bumping at
-    /// the first; in stress mode, poisons the vacated bytes below `used_end` (the bump
-    /// pointer at the start of the collection: nothing above it was written since the last
-    /// poisoning). Chunk entries are cleared below `used_end` only (above it, they only
-    /// describe pinned-old objects, which stay).
-    fn rebuild_segments(&mut self, used_end: usize) {
+    /// Number of card bytes covering the nursery (they precede `old.cards`).
+    fn ncards(&self) -> usize {
+        self.nursery_len >> CARD_SHIFT
+    }
+
+    /// Sets the nursery card bytes overlapping `[start, start + len)` to `v`.
+    fn set_nursery_cards(&mut self, start: usize, len: usize, v: u8) {
+        let first = (start - self.nursery_start) >> CARD_SHIFT;
+        let last = (start + len - 1 - self.nursery_start) >> CARD_SHIFT;
+        // SAFETY: the range lies in the nursery, whose `ncards` card bytes precede `old.cards`.
+        unsafe {
+            let base = self.old.cards.sub(self.ncards());
+            std::ptr::write_bytes(base.add(first), v, last - first + 1);
+        }
+    }
+
+    /// After a minor collection: cuts the segments that were used (those below `used_end`,
+    /// the bump pointer at the start of the collection) around the newly pinned objects
+    /// `pins` (sorted), poisons their vacated bytes in stress mode, clears their chunk entries
+    /// (re-entering those of pinned-old objects on the same chunks), and restarts bumping at
+    /// the first segment. Costs O(used segments + new pins), not O(all pinned-old objects).
+    fn reset_used_segments(&mut self, used_end: usize, pins: &[usize]) {
+        let ns = self.nursery_start;
+        let old_segments = std::mem::take(&mut self.segments);
+        let mut out = Vec::with_capacity(old_segments.len() + pins.len());
+        let mut pi = 0;
+        for &(s, e) in &old_segments {
+            if s >= used_end {
+                out.push((s, e));
+                continue;
+            }
+            let first_new = out.len();
+            let mut at = s;
+            while pi < pins.len() && pins[pi] - HEADER_SIZE < e {
+                let hdr = pins[pi] - HEADER_SIZE;
+                debug_assert!(hdr >= s, "a new pin outside the used segments");
+                if hdr > at {
+                    out.push((at, hdr));
+                }
+                at = hdr + self.pinned_old[&pins[pi]];
+                pi += 1;
+            }
+            if e > at {
+                out.push((at, e));
+            }
+            let ue = e.min(used_end);
+            if self.cfg.stress {
+                for &(a, b) in &out[first_new..] {
+                    let b = b.min(ue);
+                    if a < b {
+                        // SAFETY: vacated nursery memory, no live object in it.
+                        unsafe {
+                            std::slice::from_raw_parts_mut(a as *mut usize, (b - a) / 8)
+                                .fill(POISON)
+                        };
+                    }
+                }
+            }
+            // Chunk entries over the used part; then those of pinned-old objects that
+            // overlap these chunks (the one just before, the new pins, any just after).
+            let js = (s - ns) >> CHUNK_SHIFT;
+            let je = (ue - 1 - ns) >> CHUNK_SHIFT;
+            self.chunk_entry[js..=je].fill(0);
+            let clo = ns + (js << CHUNK_SHIFT);
+            let chi = ns + ((je + 1) << CHUNK_SHIFT);
+            let before = self
+                .pinned_old
+                .range(..clo + HEADER_SIZE)
+                .next_back()
+                .map(|(&p, &z)| (p, z));
+            let inside = self
+                .pinned_old
+                .range(clo + HEADER_SIZE..chi + HEADER_SIZE)
+                .map(|(&p, &z)| (p, z));
+            for (p, size) in before.into_iter().chain(inside) {
+                let hdr = p - HEADER_SIZE;
+                let (a, b) = (hdr.max(clo), (hdr + size).min(chi));
+                if a >= b {
+                    continue;
+                }
+                for j in (a - ns) >> CHUNK_SHIFT..=(b - 1 - ns) >> CHUNK_SHIFT {
+                    if self.chunk_entry[j] == 0 {
+                        self.chunk_entry[j] = hdr;
+                    }
+                }
+            }
+        }
+        debug_assert_eq!(pi, pins.len(), "a new pin outside the used segments");
+        self.segments = out;
+        self.enter_segment(0);
+    }
+
+    /// Recomputes the nursery segments, chunk entries and nursery cards from the whole set of
+    /// pinned-old objects and restarts bumping at the first segment (after a major collection
+    /// freed some of them; nothing was allocated since the minor collection before it).
+    fn rebuild_segments(&mut self) {
         self.segments.clear();
         let mut at = self.nursery_start;
         for (&p, &size) in &self.pinned_old {
@@ -667,35 +785,22 @@ impl Collector {
         if end > at {
             self.segments.push((at, end));
         }
-        if self.cfg.stress {
-            for &(s, e) in &self.segments {
-                let e = e.min(used_end);
-                if s < e {
-                    // SAFETY: vacated nursery memory, no live object in it.
-                    unsafe {
-                        std::slice::from_raw_parts_mut(s as *mut usize, (e - s) / 8).fill(POISON)
-                    };
-                }
-            }
-        }
-        let ns = self.nursery_start;
-        let touched = if used_end == 0 {
-            self.chunk_entry.len()
-        } else {
-            (((used_end.max(ns) - ns) >> CHUNK_SHIFT) + 1).min(self.chunk_entry.len())
-        };
-        self.chunk_entry[..touched].fill(0);
-        let cleared_end = ns + (touched << CHUNK_SHIFT);
+        self.chunk_entry.fill(0);
+        let (ns, len) = (self.nursery_start, self.nursery_len);
+        self.set_nursery_cards(ns, len, 1);
         // Pinned-old objects stay in the nursery: give the chunks they cover an entry, so a
         // conservative lookup near them walks at most a chunk or two instead of from the
-        // nursery start (quadratic minor collections with many pins otherwise).
-        for (&p, &size) in self.pinned_old.range(..cleared_end + HEADER_SIZE) {
+        // nursery start (quadratic minor collections with many pins otherwise); and make
+        // their cards record stores.
+        let pinned: Vec<(usize, usize)> = self.pinned_old.iter().map(|(&p, &z)| (p, z)).collect();
+        for (p, size) in pinned {
             let hdr = p - HEADER_SIZE;
             for j in (hdr - ns) >> CHUNK_SHIFT..=(hdr + size - 1 - ns) >> CHUNK_SHIFT {
                 if self.chunk_entry[j] == 0 {
                     self.chunk_entry[j] = hdr;
                 }
             }
+            self.set_nursery_cards(hdr, size, 0);
         }
         self.enter_segment(0);
     }
@@ -737,9 +842,11 @@ impl Collector {
             self.nursery_start,
             self.nursery_len,
         );
-        let mut cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
-            it.filter(|&w| w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl)
-                .collect::<Vec<_>>()
+        let mut cands: Vec<usize> = Vec::new();
+        stack::scan(self.stack_lo, |w| {
+            if w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl {
+                cands.push(w)
+            }
         });
         roots::scan_pinned(&mut |w| {
             if w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl {
@@ -838,8 +945,8 @@ impl Collector {
         }
         self.pinned_after_major = self.pinned_bytes;
         // Nothing was allocated since the minor collection: only the pinned set changed, and
-        // the freed objects' bytes join the segments (nothing to poison below 0).
-        self.rebuild_segments(0);
+        // the freed objects' bytes join the segments.
+        self.rebuild_segments();
         let live = live_old + self.pinned_bytes;
         self.next_major = ((live as f64 * self.cfg.growth) as usize).max(self.cfg.min_major);
         self.stats.major_collections += 1;
@@ -863,7 +970,7 @@ impl Drop for Collector {
             f.top.set(0);
             f.old_len.set(0);
         });
-        oldgen::munmap(self.nursery_start as *mut u8, self.nursery_len);
+        // The nursery is part of the old generation's reservation.
         self.old.release_all();
     }
 }
