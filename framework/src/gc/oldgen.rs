@@ -519,7 +519,7 @@ mod tests {
 
     #[test]
     fn classes_cover_all_small_sizes() {
-        let g = OldGen::new(1 << 24);
+        let g = OldGen::new(1 << 24, 0);
         for size in (16..=SMALL_MAX).step_by(8) {
             let c = g.class_of[size / 8] as usize;
             assert!(CLASS_SIZES[c] >= size);
@@ -530,7 +530,7 @@ mod tests {
 
     #[test]
     fn pages_coalesce_and_reuse() {
-        let mut g = OldGen::new(1 << 24);
+        let mut g = OldGen::new(1 << 24, 0);
         let a = g.alloc_pages(3).unwrap();
         let b = g.alloc_pages(5).unwrap();
         let c = g.alloc_pages(2).unwrap();
