@@ -58,6 +58,9 @@ pub(crate) struct Collector {
     /// objects; 0 = none recorded since the last minor collection. Lets the conservative scan
     /// find the object containing an address by walking at most about one chunk.
     chunk_entry: Vec<usize>,
+    /// Chunks whose entry was set by allocation since the last minor collection (entries of
+    /// pinned-old objects are not listed: they stay valid until a major collection).
+    touched_chunks: Vec<usize>,
     /// Free gaps of the nursery (between pinned-old objects), ascending.
     segments: Vec<(usize, usize)>,
     /// Index of the segment being bumped through (`segments.len()` when none is left).
@@ -315,6 +318,7 @@ impl Collector {
             nursery_len: cfg.nursery,
             segments: vec![(nursery_start, nursery_start + cfg.nursery)],
             chunk_entry: vec![0; cfg.nursery >> CHUNK_SHIFT],
+            touched_chunks: Vec::new(),
             seg: 0,
             seg_used_from: nursery_start,
             stress_allocs: 0,
@@ -389,6 +393,7 @@ impl Collector {
         for j in (header - ns) >> CHUNK_SHIFT..=(last - ns) >> CHUNK_SHIFT {
             if self.chunk_entry[j] == 0 {
                 self.chunk_entry[j] = header;
+                self.touched_chunks.push(j);
             }
         }
     }
@@ -506,6 +511,18 @@ impl Collector {
         );
         c.sort_unstable();
         c.dedup();
+        // Only objects allocated since the last collection can be pinned now, and they lie
+        // in the segments (gaps between pinned-old objects) bumped through since then. Words
+        // into pinned-old objects need no lookup: with many pins (stress mode, a big
+        // `PinnedVec`) that lookup would make every minor collection O(pinned objects).
+        let segs = &self.segments;
+        let mut k = 0;
+        c.retain(|&w| {
+            while k < segs.len() && segs[k].1 < w {
+                k += 1;
+            }
+            k < segs.len() && segs[k].0 <= w && w <= used_end
+        });
         c
     }
 
@@ -734,35 +751,33 @@ impl Collector {
                     }
                 }
             }
-            // Chunk entries over the used part; then those of pinned-old objects that
-            // overlap these chunks (the one just before, the new pins, any just after).
-            let js = (s - ns) >> CHUNK_SHIFT;
-            let je = (ue - 1 - ns) >> CHUNK_SHIFT;
-            self.chunk_entry[js..=je].fill(0);
-            let clo = ns + (js << CHUNK_SHIFT);
-            let chi = ns + ((je + 1) << CHUNK_SHIFT);
+        }
+        // Chunk entries set by allocation point into memory that is free now: clear them and
+        // give each such chunk the first pinned-old object overlapping it, if any (a lookup
+        // then walks at most about a chunk). Entries of older pinned objects stay valid.
+        let mut touched = std::mem::take(&mut self.touched_chunks);
+        for &j in &touched {
+            self.chunk_entry[j] = 0;
+        }
+        for &j in &touched {
+            let clo = ns + (j << CHUNK_SHIFT);
+            let chi = clo + CHUNK;
             let before = self
                 .pinned_old
-                .range(..clo + HEADER_SIZE)
+                .range(..=clo + HEADER_SIZE)
                 .next_back()
-                .map(|(&p, &z)| (p, z));
-            let inside = self
-                .pinned_old
-                .range(clo + HEADER_SIZE..chi + HEADER_SIZE)
-                .map(|(&p, &z)| (p, z));
-            for (p, size) in before.into_iter().chain(inside) {
-                let hdr = p - HEADER_SIZE;
-                let (a, b) = (hdr.max(clo), (hdr + size).min(chi));
-                if a >= b {
-                    continue;
-                }
-                for j in (a - ns) >> CHUNK_SHIFT..=(b - 1 - ns) >> CHUNK_SHIFT {
-                    if self.chunk_entry[j] == 0 {
-                        self.chunk_entry[j] = hdr;
-                    }
-                }
+                .filter(|(&p, &z)| p - HEADER_SIZE + z > clo);
+            let first = before.or_else(|| {
+                self.pinned_old
+                    .range(clo + HEADER_SIZE..chi + HEADER_SIZE)
+                    .next()
+            });
+            if let Some((&p, _)) = first {
+                self.chunk_entry[j] = p - HEADER_SIZE;
             }
         }
+        touched.clear();
+        self.touched_chunks = touched;
         debug_assert_eq!(pi, pins.len(), "a new pin outside the used segments");
         self.segments = out;
         self.enter_segment(0);
@@ -786,6 +801,7 @@ impl Collector {
             self.segments.push((at, end));
         }
         self.chunk_entry.fill(0);
+        self.touched_chunks.clear();
         let (ns, len) = (self.nursery_start, self.nursery_len);
         self.set_nursery_cards(ns, len, 1);
         // Pinned-old objects stay in the nursery: give the chunks they cover an entry, so a
