@@ -48,6 +48,27 @@ use std::time::Instant;
 const POISON: usize = 0xdead_beef_dead_beef;
 const CHUNK_SHIFT: u32 = 12;
 const CHUNK: usize = 1 << CHUNK_SHIFT;
+/// Gaps between pinned-old objects smaller than this are not made segments: they become
+/// holes until a major collection (otherwise, with many pins, allocation would enter and
+/// leave hundreds of too-small segments after every collection).
+const MIN_SEGMENT: usize = 256;
+
+/// Adds the free gap `[a, b)` to `out` as a segment, or fills it with a hole if it is too
+/// small to be worth one (poisoned first in stress mode).
+fn add_gap(out: &mut Vec<(usize, usize)>, a: usize, b: usize, stress: bool) {
+    if b - a >= MIN_SEGMENT {
+        out.push((a, b));
+        return;
+    }
+    // SAFETY: `[a, b)` is free nursery memory between pinned-old objects (a multiple of 8
+    // bytes, at least one word).
+    unsafe {
+        if stress {
+            std::slice::from_raw_parts_mut(a as *mut usize, (b - a) / 8).fill(POISON);
+        }
+        *(a as *mut usize) = hole_word(b - a);
+    }
+}
 
 pub(crate) struct Collector {
     cfg: Config,
@@ -491,7 +512,11 @@ impl Collector {
 
     /// Collects the stack words that may point into the used nursery, sorted.
     fn nursery_candidates(&self, used_end: usize) -> Vec<usize> {
-        let ns = self.nursery_start;
+        // Objects allocated since the last collection start at the first segment (pinned-old
+        // objects below it are skipped before the sort: they can be thousands in stress mode).
+        let Some(&(ns, _)) = self.segments.first() else {
+            return Vec::new();
+        };
         let mut c: Vec<usize> = Vec::new();
         stack::scan(self.stack_lo, |w| {
             if w >= ns && w <= used_end {
@@ -499,7 +524,7 @@ impl Collector {
             }
         });
         roots::scan_pinned(&mut |w| {
-            if w > ns && w <= used_end {
+            if w >= ns && w <= used_end {
                 c.push(w)
             }
         });
@@ -507,7 +532,7 @@ impl Collector {
             self.identity_pins
                 .iter()
                 .copied()
-                .filter(|&w| w > ns && w <= used_end),
+                .filter(|&w| w >= ns && w <= used_end),
         );
         c.sort_unstable();
         c.dedup();
@@ -730,13 +755,13 @@ impl Collector {
                 let hdr = pins[pi] - HEADER_SIZE;
                 debug_assert!(hdr >= s, "a new pin outside the used segments");
                 if hdr > at {
-                    out.push((at, hdr));
+                    add_gap(&mut out, at, hdr, self.cfg.stress);
                 }
                 at = hdr + self.pinned_old[&pins[pi]];
                 pi += 1;
             }
             if e > at {
-                out.push((at, e));
+                add_gap(&mut out, at, e, self.cfg.stress);
             }
             let ue = e.min(used_end);
             if self.cfg.stress {
@@ -787,19 +812,21 @@ impl Collector {
     /// pinned-old objects and restarts bumping at the first segment (after a major collection
     /// freed some of them; nothing was allocated since the minor collection before it).
     fn rebuild_segments(&mut self) {
-        self.segments.clear();
+        let mut segments = std::mem::take(&mut self.segments);
+        segments.clear();
         let mut at = self.nursery_start;
         for (&p, &size) in &self.pinned_old {
             let hdr = p - HEADER_SIZE;
             if hdr > at {
-                self.segments.push((at, hdr));
+                add_gap(&mut segments, at, hdr, self.cfg.stress);
             }
             at = hdr + size;
         }
         let end = self.nursery_start + self.nursery_len;
         if end > at {
-            self.segments.push((at, end));
+            add_gap(&mut segments, at, end, self.cfg.stress);
         }
+        self.segments = segments;
         self.chunk_entry.fill(0);
         self.touched_chunks.clear();
         let (ns, len) = (self.nursery_start, self.nursery_len);
