@@ -14,15 +14,24 @@
 //!    that object: it gets the `PINNED` header flag and stays where it is. Pinned objects are
 //!    from then on logically old ("pinned-old"); they are kept in `pinned_old` and leave the
 //!    nursery only when a major collection finds them dead. The allocator skips over them.
-//! 2. Everything reachable from the pinned objects, from `pinned_old` (all of it: stores into
-//!    pinned-old objects have no barrier, since they are outside the card-marked range), from
-//!    the precise roots (`Root`, `RootedVec`) and from the objects on dirty cards is copied
-//!    to the old generation (Cheney-style with a gray stack); the nursery copy's header becomes
-//!    `FORWARDED | new address`, and every visited slot is updated.
+//! 2. Everything reachable from the newly pinned objects, from the precise roots (`Root`,
+//!    `RootedVec`) and from the objects on dirty cards is copied to the old generation
+//!    (Cheney-style with a gray stack); the nursery copy's header becomes
+//!    `FORWARDED | new address`, and every visited slot is updated. The card table covers the
+//!    nursery too (it sits directly below the old range, so the barrier's one range check
+//!    covers both): nursery card bytes are 1 ("no call") except under pinned-old objects,
+//!    where they are 0, so a store into a pinned-old object dirties its card like a store
+//!    into an old object, and only the pinned-old objects on dirty cards are rescanned.
+//!    Stack words are only looked up if they point into the segments bumped through since
+//!    the last collection; chunk entries are reset only where allocation set them. So a
+//!    minor collection costs O(stack + precise roots + survivors + dirty cards), whatever the
+//!    number of pinned-old objects (which matters in stress mode, where every object the
+//!    stack holds at an allocation gets pinned).
 //! 3. Weak references to moved objects are updated, to dead ones cleared; nursery objects with
 //!    destructors that were neither moved nor pinned are dropped.
-//! 4. The nursery is reset (and, with `METATRACER_GC_STRESS=1`, the vacated bytes are poisoned
-//!    with `0xdeadbeef...` so stale references fail fast).
+//! 4. The segments bumped through are reset (and, with `METATRACER_GC_STRESS=1`, the bytes
+//!    vacated below the bump pointer are poisoned with `0xdeadbeef...` so stale references
+//!    fail fast). Gaps between pinned-old objects under `MIN_SEGMENT` bytes become holes.
 //!
 //! # Major collection
 //! A minor collection first (so only old and pinned-old objects exist), then marking from the
