@@ -57,12 +57,18 @@ fn scan_region_keeps_live_slots_in_place_and_ignores_the_rest() {
         gc::collect();
     }
     for (i, (_, w)) in weaks.iter().enumerate().take(4) {
-        assert_eq!(w.upgrade().expect("below the live length").id, i as i64 + 100);
+        assert_eq!(
+            w.upgrade().expect("below the live length").id,
+            i as i64 + 100
+        );
     }
     let dead = weaks[4..].iter().filter(|(_, w)| w.is_cleared()).count();
     // Conservative scanning may keep an odd object alive through a stale native-stack word;
     // most must go.
-    assert!(dead >= 3, "only {dead} of 6 slots above the live length were collected");
+    assert!(
+        dead >= 3,
+        "only {dead} of 6 slots above the live length were collected"
+    );
 }
 
 /// Returns the address of a pinned-old node (pinned by a `PinnedVec` during one minor
@@ -99,7 +105,11 @@ fn stores_into_pinned_old_objects_are_remembered() {
         let n = keep.get();
         assert_eq!(n.addr(), addr, "a pinned-old object moved");
         let next = n.next.get().expect("the stored reference was lost");
-        assert_eq!(next.id, 1000 + round, "the young object was not kept intact");
+        assert_eq!(
+            next.id,
+            1000 + round,
+            "the young object was not kept intact"
+        );
         assert_eq!(next.next.get().map(|x| x.id), None);
         if round % 10 == 9 {
             gc::collect();
