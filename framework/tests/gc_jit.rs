@@ -45,8 +45,8 @@ fn jit_store(cell: &GcCell<Option<Gc<Cons>>>, v: Option<Gc<Cons>>) {
     // barrier (card address computed only for slots inside the old range).
     unsafe {
         *slot = v;
-        let off = (slot as usize).wrapping_sub(l.old_base);
-        if off < l.old_len {
+        let off = (slot as usize).wrapping_sub(l.barrier_base);
+        if off < l.barrier_len {
             let card = l.cards.add(off >> l.card_shift);
             if *card == 0 {
                 jit::remember_card(card);

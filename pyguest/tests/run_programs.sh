@@ -3,6 +3,7 @@
 # stdout with NAME.expected (produced by CPython 3.11). Programs listed in known_failures.txt
 # are reported as "xfail" (and "XPASS" if they unexpectedly pass); any other mismatch fails.
 # Usage: pyguest/tests/run_programs.sh [PYGUEST_BINARY] [NAME...]
+# PYGUEST_TIMEOUT: seconds per program (default 120; raise it under METATRACER_GC_STRESS=1).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../../target/release/pyguest}"
@@ -16,7 +17,7 @@ fi
 fail=0; pass=0; xfail=0
 for n in "${names[@]}"; do
     known=$(grep -E "^$n( |$)" known_failures.txt 2>/dev/null)
-    if COLUMNS= timeout 120 "$bin" "$n.py" 2>/dev/null | diff -q "$n.expected" - >/dev/null; then
+    if COLUMNS= timeout "${PYGUEST_TIMEOUT:-120}" "$bin" "$n.py" 2>/dev/null | diff -q "$n.expected" - >/dev/null; then
         if [ -n "$known" ]; then echo "XPASS $n (remove it from known_failures.txt)"; else echo "ok    $n"; fi
         pass=$((pass + 1))
     elif [ -n "$known" ]; then

@@ -7,8 +7,12 @@
 //! `(program, func, pc)`, all `#[green]`; `base` (the current frame's first slot) and the
 //! machine are red. Pairs are allocated with `metatracer::gc::alloc`.
 //!
-//! Rooting: the value slots live in an array on the native stack (a local of `main`), which
-//! the collector scans conservatively, so pairs referenced from slots stay alive and pinned.
+//! Rooting: the value slots are a [`metatracer::gc::ScanRegion`] (an array on the Rust heap
+//! that the collector scans conservatively up to a live length), so pairs referenced from
+//! slots below `sp` stay alive and pinned. The only allocation site, `new_pair`, publishes
+//! `sp` as the live length first; slots at or above `sp` are dead, and a slot's `o` is only
+//! meaningful when its tag is [`OBJ`] (pushing an integer leaves a stale `o`), so [`Value`]
+//! traces `o` only for `OBJ` values.
 
 mod compile;
 
@@ -95,7 +99,7 @@ pub struct Program {
 }
 
 /// A guest value: the tag says which field is meaningful.
-#[derive(Clone, Copy, Debug, metatracer::Layout, metatracer::Trace)]
+#[derive(Clone, Copy, Debug, metatracer::Layout)]
 pub struct Value {
     /// [`INT`], [`FLOAT`] or [`OBJ`].
     pub tag: i64,
@@ -105,6 +109,21 @@ pub struct Value {
     pub f: f64,
     /// The pair.
     pub o: Option<Gc<PairObj>>,
+}
+
+// SAFETY: the only reference is `o`, and it is visited whenever it is meaningful (tag `OBJ`).
+// A non-`OBJ` value's `o` may be stale (a dead object's address left by an earlier `OBJ` in the
+// same slot) and is never dereferenced, so it must not be traced.
+unsafe impl metatracer::gc::Trace for Value {
+    const HAS_REFS: bool = true;
+    #[inline]
+    fn trace(&self, tracer: &mut metatracer::gc::Tracer) {
+        if self.tag == OBJ {
+            if let Some(p) = &self.o {
+                tracer.visit(p);
+            }
+        }
+    }
 }
 
 /// A heap-allocated pair (immutable).
@@ -130,23 +149,25 @@ pub struct FrameRec {
 /// Number of value slots.
 pub const STACK: usize = 50_000;
 
-/// The value slots. Create them as a local (`let mut slots = tiny::new_slots();`) so they
-/// live on the native stack: the collector scans the native stack conservatively, so the
-/// pairs the slots reference stay alive and are not moved (see the rooting rule in
-/// `metatracer::gc`).
+/// The value slots as the interpreter (and the JIT) sees them: a plain array.
 pub type Slots = [Value; STACK];
 
-/// Fresh zeroed slots (to be kept in a local of the caller).
-pub fn new_slots() -> Slots {
-    [Value {
+/// The value slots with their registration as a root: the collector scans them
+/// conservatively up to the live length `new_pair` sets (so the pairs they reference stay
+/// alive and are not moved; see the rooting rule in `metatracer::gc`).
+pub type SlotRegion = metatracer::gc::ScanRegion<Value, STACK>;
+
+/// Fresh zeroed slots on the Rust heap (keep them alive as long as the machine).
+pub fn new_slots() -> SlotRegion {
+    SlotRegion::new(Value {
         tag: INT,
         i: 0,
         f: 0.0,
         o: None,
-    }; STACK]
+    })
 }
 
-/// The machine: value stack (borrowed from the native stack) and frame stack.
+/// The machine: value stack and frame stack.
 #[derive(metatracer::Layout)]
 pub struct Machine<'a> {
     /// Value slots.
@@ -157,16 +178,20 @@ pub struct Machine<'a> {
     pub frames: Vec<FrameRec>,
     /// Number of saved frames.
     pub fp: usize,
+    /// How many slots the collector scans (set to `sp` before allocating).
+    pub live: &'a std::cell::Cell<usize>,
 }
 
 impl<'a> Machine<'a> {
     /// A machine over `slots` with room for 10000 nested calls.
-    pub fn new(slots: &'a mut Slots) -> Self {
+    pub fn new(slots: &'a mut SlotRegion) -> Self {
+        let (stack, live) = slots.split();
         Machine {
-            stack: slots,
+            stack,
             sp: 0,
             frames: vec![FrameRec::default(); 10_000],
             fp: 0,
+            live,
         }
     }
 }
@@ -228,12 +253,16 @@ fn read_slot(v: &Value) -> Value {
 
 /// A new pair of the values in slots `a` and `a + 1`.
 ///
-/// `read_only`: it reads the slots and allocates, but writes no existing memory, so traces
+/// `read_only`: it reads the slots and allocates, but writes no memory traced code reads (its
+/// one write is the collector's live length, which only the collector looks at), so traces
 /// keep what they know about the slots across the call.
 #[metatracer::dont_look_inside(read_only)]
 fn new_pair(m: &mut Machine, a: usize) -> Option<Gc<PairObj>> {
     let pa = read_slot(&m.stack[a]);
     let pb = read_slot(&m.stack[a + 1]);
+    // The two operands are the top of the stack: everything above them is dead, so the
+    // collector need not scan it.
+    m.live.set(a + 2);
     Some(metatracer::gc::alloc(PairObj { a: pa, b: pb }))
 }
 

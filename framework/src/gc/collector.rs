@@ -14,15 +14,24 @@
 //!    that object: it gets the `PINNED` header flag and stays where it is. Pinned objects are
 //!    from then on logically old ("pinned-old"); they are kept in `pinned_old` and leave the
 //!    nursery only when a major collection finds them dead. The allocator skips over them.
-//! 2. Everything reachable from the pinned objects, from `pinned_old` (all of it: stores into
-//!    pinned-old objects have no barrier, since they are outside the card-marked range), from
-//!    the precise roots (`Root`, `RootedVec`) and from the objects on dirty cards is copied
-//!    to the old generation (Cheney-style with a gray stack); the nursery copy's header becomes
-//!    `FORWARDED | new address`, and every visited slot is updated.
+//! 2. Everything reachable from the newly pinned objects, from the precise roots (`Root`,
+//!    `RootedVec`) and from the objects on dirty cards is copied to the old generation
+//!    (Cheney-style with a gray stack); the nursery copy's header becomes
+//!    `FORWARDED | new address`, and every visited slot is updated. The card table covers the
+//!    nursery too (it sits directly below the old range, so the barrier's one range check
+//!    covers both): nursery card bytes are 1 ("no call") except under pinned-old objects,
+//!    where they are 0, so a store into a pinned-old object dirties its card like a store
+//!    into an old object, and only the pinned-old objects on dirty cards are rescanned.
+//!    Stack words are only looked up if they point into the segments bumped through since
+//!    the last collection; chunk entries are reset only where allocation set them. So a
+//!    minor collection costs O(stack + precise roots + survivors + dirty cards), whatever the
+//!    number of pinned-old objects (which matters in stress mode, where every object the
+//!    stack holds at an allocation gets pinned).
 //! 3. Weak references to moved objects are updated, to dead ones cleared; nursery objects with
 //!    destructors that were neither moved nor pinned are dropped.
-//! 4. The nursery is reset (and, with `METATRACER_GC_STRESS=1`, the vacated bytes are poisoned
-//!    with `0xdeadbeef...` so stale references fail fast).
+//! 4. The segments bumped through are reset (and, with `METATRACER_GC_STRESS=1`, the bytes
+//!    vacated below the bump pointer are poisoned with `0xdeadbeef...` so stale references
+//!    fail fast). Gaps between pinned-old objects under `MIN_SEGMENT` bytes become holes.
 //!
 //! # Major collection
 //! A minor collection first (so only old and pinned-old objects exist), then marking from the
@@ -37,7 +46,7 @@
 
 use super::heap::{TypeInfo, FAST};
 use super::layout::*;
-use super::oldgen::{self, OldGen, PAGE, SMALL_MAX};
+use super::oldgen::{self, OldGen, CARD_SHIFT, CARD_SIZE, PAGE, SMALL_MAX};
 use super::stack;
 use super::trace::Tracer;
 use super::{roots, weak};
@@ -48,6 +57,27 @@ use std::time::Instant;
 const POISON: usize = 0xdead_beef_dead_beef;
 const CHUNK_SHIFT: u32 = 12;
 const CHUNK: usize = 1 << CHUNK_SHIFT;
+/// Gaps between pinned-old objects smaller than this are not made segments: they become
+/// holes until a major collection (otherwise, with many pins, allocation would enter and
+/// leave hundreds of too-small segments after every collection).
+const MIN_SEGMENT: usize = 256;
+
+/// Adds the free gap `[a, b)` to `out` as a segment, or fills it with a hole if it is too
+/// small to be worth one (poisoned first in stress mode).
+fn add_gap(out: &mut Vec<(usize, usize)>, a: usize, b: usize, stress: bool) {
+    if b - a >= MIN_SEGMENT {
+        out.push((a, b));
+        return;
+    }
+    // SAFETY: `[a, b)` is free nursery memory between pinned-old objects (a multiple of 8
+    // bytes, at least one word).
+    unsafe {
+        if stress {
+            std::slice::from_raw_parts_mut(a as *mut usize, (b - a) / 8).fill(POISON);
+        }
+        *(a as *mut usize) = hole_word(b - a);
+    }
+}
 
 pub(crate) struct Collector {
     cfg: Config,
@@ -58,6 +88,9 @@ pub(crate) struct Collector {
     /// objects; 0 = none recorded since the last minor collection. Lets the conservative scan
     /// find the object containing an address by walking at most about one chunk.
     chunk_entry: Vec<usize>,
+    /// Chunks whose entry was set by allocation since the last minor collection (entries of
+    /// pinned-old objects are not listed: they stay valid until a major collection).
+    touched_chunks: Vec<usize>,
     /// Free gaps of the nursery (between pinned-old objects), ascending.
     segments: Vec<(usize, usize)>,
     /// Index of the segment being bumped through (`segments.len()` when none is left).
@@ -295,13 +328,19 @@ impl Promoter<'_> {
 impl Collector {
     fn new() -> Collector {
         let cfg = Config::from_env();
-        let nursery_start = oldgen::mmap_region(cfg.nursery) as usize;
         let reserve = cfg.max_heap.saturating_mul(2).clamp(1 << 30, 1 << 44);
-        let old = OldGen::new(reserve);
+        let old = OldGen::new(reserve, cfg.nursery);
+        let nursery_start = old.base - cfg.nursery;
+        let ncards = cfg.nursery >> CARD_SHIFT;
+        // SAFETY: the card table has `ncards` bytes for the nursery before `old.cards`. Nursery
+        // cards start at 1: no pinned-old object yet, so stores into the nursery need no call.
+        unsafe { std::ptr::write_bytes(old.cards.sub(ncards), 1, ncards) };
         FAST.with(|f| {
             f.old_base.set(old.base);
             f.old_len.set(old.len);
-            f.cards.set(old.cards as usize);
+            f.cards.set(old.cards as usize - ncards);
+            f.barrier_base.set(nursery_start);
+            f.barrier_len.set(cfg.nursery + old.len);
         });
         let next_major = cfg.min_major;
         let mut c = Collector {
@@ -309,6 +348,7 @@ impl Collector {
             nursery_len: cfg.nursery,
             segments: vec![(nursery_start, nursery_start + cfg.nursery)],
             chunk_entry: vec![0; cfg.nursery >> CHUNK_SHIFT],
+            touched_chunks: Vec::new(),
             seg: 0,
             seg_used_from: nursery_start,
             stress_allocs: 0,
@@ -383,6 +423,7 @@ impl Collector {
         for j in (header - ns) >> CHUNK_SHIFT..=(last - ns) >> CHUNK_SHIFT {
             if self.chunk_entry[j] == 0 {
                 self.chunk_entry[j] = header;
+                self.touched_chunks.push(j);
             }
         }
     }
@@ -480,12 +521,19 @@ impl Collector {
 
     /// Collects the stack words that may point into the used nursery, sorted.
     fn nursery_candidates(&self, used_end: usize) -> Vec<usize> {
-        let ns = self.nursery_start;
-        let mut c: Vec<usize> = stack::scan(self.stack_lo, |it| {
-            it.filter(|&w| w >= ns && w <= used_end).collect::<Vec<_>>()
+        // Objects allocated since the last collection start at the first segment (pinned-old
+        // objects below it are skipped before the sort: they can be thousands in stress mode).
+        let Some(&(ns, _)) = self.segments.first() else {
+            return Vec::new();
+        };
+        let mut c: Vec<usize> = Vec::new();
+        stack::scan(self.stack_lo, |w| {
+            if w >= ns && w <= used_end {
+                c.push(w)
+            }
         });
         roots::scan_pinned(&mut |w| {
-            if w > ns && w <= used_end {
+            if w >= ns && w <= used_end {
                 c.push(w)
             }
         });
@@ -493,10 +541,22 @@ impl Collector {
             self.identity_pins
                 .iter()
                 .copied()
-                .filter(|&w| w > ns && w <= used_end),
+                .filter(|&w| w >= ns && w <= used_end),
         );
         c.sort_unstable();
         c.dedup();
+        // Only objects allocated since the last collection can be pinned now, and they lie
+        // in the segments (gaps between pinned-old objects) bumped through since then. Words
+        // into pinned-old objects need no lookup: with many pins (stress mode, a big
+        // `PinnedVec`) that lookup would make every minor collection O(pinned objects).
+        let segs = &self.segments;
+        let mut k = 0;
+        c.retain(|&w| {
+            while k < segs.len() && segs[k].1 < w {
+                k += 1;
+            }
+            k < segs.len() && segs[k].0 <= w && w <= used_end
+        });
         c
     }
 
@@ -560,22 +620,43 @@ impl Collector {
     /// collection follows directly.
     fn minor(&mut self) {
         let t0 = Instant::now();
-        self.retire_segment();
-        // After retiring, FAST.free is the end of the retired segment; the used part of the
-        // nursery ends there (segments after it are untouched).
+        // The used part of the nursery ends at the bump pointer of the current segment (the
+        // rest of it is filled with a hole by `retire_segment`; segments after it are
+        // untouched); with no segment left, everything was used.
         let used_end = match self.segments.get(self.seg) {
-            Some(&(_, end)) => end,
+            Some(_) => FAST.with(|f| f.free.get()),
             None => self.nursery_start + self.nursery_len,
         };
+        self.retire_segment();
         let cands = self.nursery_candidates(used_end);
         self.identity_pins.clear();
-        let pins = self.pin_candidates(&cands, used_end);
+        let mut pins = self.pin_candidates(&cands, used_end);
+        pins.sort_unstable();
 
         let dirty = std::mem::take(&mut self.old.dirty);
         let mut card_objects = Vec::new();
-        for card in &dirty {
-            self.old
-                .for_each_in_card(*card, &mut |p, lo, hi| card_objects.push((p, lo, hi)));
+        let old_cards = self.old.cards as usize;
+        for &card in &dirty {
+            if card >= old_cards {
+                self.old
+                    .for_each_in_card(card, &mut |p, lo, hi| card_objects.push((p, lo, hi)));
+                continue;
+            }
+            // A nursery card: a store hit a card with a pinned-old object on it. Rescan the
+            // pinned-old objects overlapping the card (young objects there are traced, or
+            // die, like any young object).
+            let lo = self.nursery_start + ((card - (old_cards - self.ncards())) << CARD_SHIFT);
+            let hi = lo + CARD_SIZE;
+            let mut any = false;
+            for (&p, &size) in self.pinned_old.range(..hi + HEADER_SIZE).rev() {
+                if p - HEADER_SIZE + size <= lo {
+                    break;
+                }
+                card_objects.push((p, lo, hi));
+                any = true;
+            }
+            // SAFETY: `card` is a nursery card byte recorded by the barrier.
+            unsafe { *(card as *mut u8) = u8::from(!any) };
         }
 
         let mut pr = Promoter {
@@ -586,9 +667,6 @@ impl Collector {
             promoted: 0,
         };
         for &p in &pins {
-            pr.trace_object(p, 0, usize::MAX);
-        }
-        for &p in self.pinned_old.keys() {
             pr.trace_object(p, 0, usize::MAX);
         }
         for &(p, lo, hi) in &card_objects {
@@ -639,53 +717,142 @@ impl Collector {
             let size = unsafe { oldgen::size_of_object(p) };
             self.pinned_old.insert(p, size);
             self.pinned_bytes += size;
+            // From now on stores into it must be recorded: its cards become 0.
+            self.set_nursery_cards(p - HEADER_SIZE, size, 0);
         }
         self.stats.objects_pinned += pins.len() as u64;
         self.stats.bytes_promoted += promoted as u64;
-        self.rebuild_segments(used_end);
+        self.reset_used_segments(used_end, &pins);
         self.stats.minor_collections += 1;
         self.stats.minor_time += t0.elapsed();
     }
 
-    /// Recomputes the nursery segments around the pinned-old objects and restarts bumping at
-    /// the first; in stress mode, poisons the vacated bytes below `used_end`.
-    fn rebuild_segments(&mut self, used_end: usize) {
-        self.segments.clear();
+    /// Number of card bytes covering the nursery (they precede `old.cards`).
+    fn ncards(&self) -> usize {
+        self.nursery_len >> CARD_SHIFT
+    }
+
+    /// Sets the nursery card bytes overlapping `[start, start + len)` to `v`.
+    fn set_nursery_cards(&mut self, start: usize, len: usize, v: u8) {
+        let first = (start - self.nursery_start) >> CARD_SHIFT;
+        let last = (start + len - 1 - self.nursery_start) >> CARD_SHIFT;
+        // SAFETY: the range lies in the nursery, whose `ncards` card bytes precede `old.cards`.
+        unsafe {
+            let base = self.old.cards.sub(self.ncards());
+            std::ptr::write_bytes(base.add(first), v, last - first + 1);
+        }
+    }
+
+    /// After a minor collection: cuts the segments that were used (those below `used_end`,
+    /// the bump pointer at the start of the collection) around the newly pinned objects
+    /// `pins` (sorted), poisons their vacated bytes in stress mode, clears their chunk entries
+    /// (re-entering those of pinned-old objects on the same chunks), and restarts bumping at
+    /// the first segment. Costs O(used segments + new pins), not O(all pinned-old objects).
+    fn reset_used_segments(&mut self, used_end: usize, pins: &[usize]) {
+        let ns = self.nursery_start;
+        let old_segments = std::mem::take(&mut self.segments);
+        let mut out = Vec::with_capacity(old_segments.len() + pins.len());
+        let mut pi = 0;
+        for &(s, e) in &old_segments {
+            if s >= used_end {
+                out.push((s, e));
+                continue;
+            }
+            let first_new = out.len();
+            let mut at = s;
+            while pi < pins.len() && pins[pi] - HEADER_SIZE < e {
+                let hdr = pins[pi] - HEADER_SIZE;
+                debug_assert!(hdr >= s, "a new pin outside the used segments");
+                if hdr > at {
+                    add_gap(&mut out, at, hdr, self.cfg.stress);
+                }
+                at = hdr + self.pinned_old[&pins[pi]];
+                pi += 1;
+            }
+            if e > at {
+                add_gap(&mut out, at, e, self.cfg.stress);
+            }
+            let ue = e.min(used_end);
+            if self.cfg.stress {
+                for &(a, b) in &out[first_new..] {
+                    let b = b.min(ue);
+                    if a < b {
+                        // SAFETY: vacated nursery memory, no live object in it.
+                        unsafe {
+                            std::slice::from_raw_parts_mut(a as *mut usize, (b - a) / 8)
+                                .fill(POISON)
+                        };
+                    }
+                }
+            }
+        }
+        // Chunk entries set by allocation point into memory that is free now: clear them and
+        // give each such chunk the first pinned-old object overlapping it, if any (a lookup
+        // then walks at most about a chunk). Entries of older pinned objects stay valid.
+        let mut touched = std::mem::take(&mut self.touched_chunks);
+        for &j in &touched {
+            self.chunk_entry[j] = 0;
+        }
+        for &j in &touched {
+            let clo = ns + (j << CHUNK_SHIFT);
+            let chi = clo + CHUNK;
+            let before = self
+                .pinned_old
+                .range(..=clo + HEADER_SIZE)
+                .next_back()
+                .filter(|(&p, &z)| p - HEADER_SIZE + z > clo);
+            let first = before.or_else(|| {
+                self.pinned_old
+                    .range(clo + HEADER_SIZE..chi + HEADER_SIZE)
+                    .next()
+            });
+            if let Some((&p, _)) = first {
+                self.chunk_entry[j] = p - HEADER_SIZE;
+            }
+        }
+        touched.clear();
+        self.touched_chunks = touched;
+        debug_assert_eq!(pi, pins.len(), "a new pin outside the used segments");
+        self.segments = out;
+        self.enter_segment(0);
+    }
+
+    /// Recomputes the nursery segments, chunk entries and nursery cards from the whole set of
+    /// pinned-old objects and restarts bumping at the first segment (after a major collection
+    /// freed some of them; nothing was allocated since the minor collection before it).
+    fn rebuild_segments(&mut self) {
+        let mut segments = std::mem::take(&mut self.segments);
+        segments.clear();
         let mut at = self.nursery_start;
         for (&p, &size) in &self.pinned_old {
             let hdr = p - HEADER_SIZE;
             if hdr > at {
-                self.segments.push((at, hdr));
+                add_gap(&mut segments, at, hdr, self.cfg.stress);
             }
             at = hdr + size;
         }
         let end = self.nursery_start + self.nursery_len;
         if end > at {
-            self.segments.push((at, end));
+            add_gap(&mut segments, at, end, self.cfg.stress);
         }
-        if self.cfg.stress {
-            for &(s, e) in &self.segments {
-                let e = e.min(used_end);
-                if s < e {
-                    // SAFETY: vacated nursery memory, no live object in it.
-                    unsafe {
-                        std::slice::from_raw_parts_mut(s as *mut usize, (e - s) / 8).fill(POISON)
-                    };
-                }
-            }
-        }
+        self.segments = segments;
         self.chunk_entry.fill(0);
+        self.touched_chunks.clear();
+        let (ns, len) = (self.nursery_start, self.nursery_len);
+        self.set_nursery_cards(ns, len, 1);
         // Pinned-old objects stay in the nursery: give the chunks they cover an entry, so a
         // conservative lookup near them walks at most a chunk or two instead of from the
-        // nursery start (quadratic minor collections with many pins otherwise).
-        let ns = self.nursery_start;
-        for (&p, &size) in &self.pinned_old {
+        // nursery start (quadratic minor collections with many pins otherwise); and make
+        // their cards record stores.
+        let pinned: Vec<(usize, usize)> = self.pinned_old.iter().map(|(&p, &z)| (p, z)).collect();
+        for (p, size) in pinned {
             let hdr = p - HEADER_SIZE;
             for j in (hdr - ns) >> CHUNK_SHIFT..=(hdr + size - 1 - ns) >> CHUNK_SHIFT {
                 if self.chunk_entry[j] == 0 {
                     self.chunk_entry[j] = hdr;
                 }
             }
+            self.set_nursery_cards(hdr, size, 0);
         }
         self.enter_segment(0);
     }
@@ -727,9 +894,11 @@ impl Collector {
             self.nursery_start,
             self.nursery_len,
         );
-        let mut cands: Vec<usize> = stack::scan(self.stack_lo, |it| {
-            it.filter(|&w| w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl)
-                .collect::<Vec<_>>()
+        let mut cands: Vec<usize> = Vec::new();
+        stack::scan(self.stack_lo, |w| {
+            if w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl {
+                cands.push(w)
+            }
         });
         roots::scan_pinned(&mut |w| {
             if w.wrapping_sub(ob) < ol || w.wrapping_sub(ns) < nl {
@@ -828,8 +997,8 @@ impl Collector {
         }
         self.pinned_after_major = self.pinned_bytes;
         // Nothing was allocated since the minor collection: only the pinned set changed, and
-        // the freed objects' bytes join the segments (nothing to poison below 0).
-        self.rebuild_segments(0);
+        // the freed objects' bytes join the segments.
+        self.rebuild_segments();
         let live = live_old + self.pinned_bytes;
         self.next_major = ((live as f64 * self.cfg.growth) as usize).max(self.cfg.min_major);
         self.stats.major_collections += 1;
@@ -853,7 +1022,7 @@ impl Drop for Collector {
             f.top.set(0);
             f.old_len.set(0);
         });
-        oldgen::munmap(self.nursery_start as *mut u8, self.nursery_len);
+        // The nursery is part of the old generation's reservation.
         self.old.release_all();
     }
 }

@@ -6,12 +6,16 @@
 //! * allocation bumps `FAST.free` by the object size if it stays within `FAST.top`, writes the
 //!   header word (the `TypeInfo` address, see `layout.rs`) and returns the payload address;
 //!   otherwise it calls the `#[cold]` slow path.
-//! * the barrier computes `off = slot - FAST.old_base`; if `off < FAST.old_len` (the slot is in
-//!   the old generation) and the card byte `cards[off >> CARD_SHIFT]` is 0, it calls the cold
-//!   path that sets the card and records it. Stores into nursery objects cost one compare.
+//! * the barrier computes `off = slot - FAST.barrier_base`; if `off < FAST.barrier_len` (the
+//!   slot is in the nursery or the old generation, which follows it directly) and the card
+//!   byte `cards[off >> CARD_SHIFT]` is 0, it calls the cold path that sets the card and
+//!   records it. Nursery cards are kept at 1 except where pinned-old objects lie, so a store
+//!   into a young object costs one compare and one card-byte load, and a store into a
+//!   pinned-old object is recorded (a minor collection then rescans only the pinned-old
+//!   objects on dirty cards, not all of them).
 //!
 //! Before the heap is initialized (first slow-path allocation) `free == top == 0` and
-//! `old_len == 0`, so both fast paths fall through correctly.
+//! `barrier_len == 0`, so both fast paths fall through correctly.
 
 use super::collector;
 use super::layout::{object_size, GcStats, HEADER_SIZE};
@@ -226,16 +230,23 @@ pub(crate) struct Fast {
     pub(crate) top: Cell<usize>,
     /// Start of the old generation's reserved range.
     pub(crate) old_base: Cell<usize>,
-    /// Length of that range (0 before the heap is initialized: the barrier does nothing).
+    /// Length of that range (0 before the heap is initialized).
     pub(crate) old_len: Cell<usize>,
-    /// Card table base: the card byte of old address `a` is `cards + ((a - old_base) >> 9)`.
+    /// Card table base: the card byte of address `a` is `cards + ((a - barrier_base) >> 9)`.
     pub(crate) cards: Cell<usize>,
+    /// Start of the range the write barrier checks: the nursery, directly followed by the old
+    /// generation. Nursery cards are 1 (clean for the barrier's purpose: no call) except where
+    /// a pinned-old object lies, so stores into pinned-old objects are recorded like stores
+    /// into old ones.
+    pub(crate) barrier_base: Cell<usize>,
+    /// Length of that range (0 before the heap is initialized: the barrier does nothing).
+    pub(crate) barrier_len: Cell<usize>,
 }
 
 thread_local! {
     pub(crate) static FAST: Fast = const { Fast {
         free: Cell::new(0), top: Cell::new(0), old_base: Cell::new(0), old_len: Cell::new(0),
-        cards: Cell::new(0),
+        cards: Cell::new(0), barrier_base: Cell::new(0), barrier_len: Cell::new(0),
     } };
 }
 
@@ -334,10 +345,11 @@ pub fn alloc_array_from_slice<T: Trace + Copy>(items: &[T]) -> Gc<Array<T>> {
 #[inline(always)]
 pub(crate) fn write_barrier(slot: *const u8) {
     FAST.with(|f| {
-        let off = (slot as usize).wrapping_sub(f.old_base.get());
-        if off < f.old_len.get() {
+        let off = (slot as usize).wrapping_sub(f.barrier_base.get());
+        if off < f.barrier_len.get() {
             let card = f.cards.get() + (off >> CARD_SHIFT);
-            // SAFETY: `off` is inside the old generation, so `card` is inside the card table.
+            // SAFETY: `off` is inside the nursery or the old generation, so `card` is inside
+            // the card table.
             if unsafe { *(card as *const u8) } == 0 {
                 collector::remember_card(card);
             }

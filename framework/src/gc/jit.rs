@@ -23,8 +23,8 @@
 //!
 //! # Inline write barrier (after storing a reference at address `slot`)
 //! ```text
-//!   off = slot - old_base
-//!   if off <u old_len:                       ; unsigned compare
+//!   off = slot - barrier_base                ; the nursery, then the old generation
+//!   if off <u barrier_len:                   ; unsigned compare
 //!       card = cards + (off >> card_shift)
 //!       if byte [card] == 0: call remember_card(card)   ; cold
 //! ```
@@ -62,11 +62,16 @@ pub struct HeapLayout {
     pub free_addr: *mut usize,
     /// Address of the nursery limit word (`usize`).
     pub top_addr: *mut usize,
-    /// Start of the old generation's address range.
+    /// Start of the old generation's address range (objects there never move).
     pub old_base: usize,
     /// Length of the old generation's address range.
     pub old_len: usize,
-    /// Base of the card table (one byte per `1 << card_shift` bytes from `old_base`).
+    /// Start of the range the write barrier checks (the nursery, followed directly by the
+    /// old generation).
+    pub barrier_base: usize,
+    /// Length of that range.
+    pub barrier_len: usize,
+    /// Base of the card table (one byte per `1 << card_shift` bytes from `barrier_base`).
     pub cards: *mut u8,
     /// log2 of the bytes per card.
     pub card_shift: u32,
@@ -80,6 +85,8 @@ pub fn layout() -> HeapLayout {
         top_addr: f.top.as_ptr(),
         old_base: f.old_base.get(),
         old_len: f.old_len.get(),
+        barrier_base: f.barrier_base.get(),
+        barrier_len: f.barrier_len.get(),
         cards: f.cards.get() as *mut u8,
         card_shift: CARD_SHIFT,
     })
@@ -128,7 +135,8 @@ pub unsafe extern "C" fn register_finalizer(payload: *mut u8) {
 /// was 0.
 ///
 /// # Safety
-/// `card` must be `cards + ((slot - old_base) >> card_shift)` for a slot in the old range.
+/// `card` must be `cards + ((slot - barrier_base) >> card_shift)` for a slot in the barrier's
+/// range.
 pub unsafe extern "C" fn remember_card(card: *mut u8) {
     collector::remember_card(card as usize);
 }

@@ -50,7 +50,7 @@ pub use heap::{
     Array,
 };
 pub use layout::GcStats;
-pub use roots::{PinnedVec, Root, RootedVec};
+pub use roots::{PinnedVec, Root, RootedVec, ScanRegion};
 pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 

@@ -76,7 +76,11 @@ pub(crate) struct OutOfMemory;
 pub(crate) struct OldGen {
     pub base: usize,
     pub len: usize,
+    /// The card byte of old address `a` is `cards + ((a - base) >> CARD_SHIFT)`.
     pub cards: *mut u8,
+    /// Bytes reserved directly below `base` for the nursery (`OldGen::new`'s `front`); the
+    /// card table starts `front >> CARD_SHIFT` bytes before `cards` and covers them too.
+    pub front: usize,
     page_map: *mut u32,
     blocks: Vec<Option<Block>>,
     free_block_ids: Vec<u32>,
@@ -119,16 +123,18 @@ pub(crate) fn munmap(p: *mut u8, len: usize) {
     unsafe { libc::munmap(p as *mut libc::c_void, len) };
 }
 
-pub(crate) fn mmap_region(len: usize) -> *mut u8 {
-    mmap_noreserve(len)
-}
-
 impl OldGen {
-    /// Reserves `len` bytes (rounded to blocks) of address space.
-    pub fn new(len: usize) -> OldGen {
+    /// Reserves `len` bytes (rounded to blocks) of address space for the old generation,
+    /// preceded directly by `front` bytes (a multiple of [`PAGE`]) for the nursery, with one
+    /// card table over both (so one range check covers every slot the barrier may care
+    /// about). The nursery is `[base - front, base)`.
+    pub fn new(len: usize, front: usize) -> OldGen {
+        debug_assert!(front.is_multiple_of(PAGE));
         let len = len.div_ceil(BLOCK) * BLOCK;
-        let base = mmap_noreserve(len) as usize;
-        let cards = mmap_noreserve(len >> CARD_SHIFT);
+        let base = mmap_noreserve(front + len) as usize + front;
+        let cards = mmap_noreserve((front + len) >> CARD_SHIFT);
+        // SAFETY: the table has `(front + len) >> CARD_SHIFT` bytes.
+        let cards = unsafe { cards.add(front >> CARD_SHIFT) };
         let page_map = mmap_noreserve((len / PAGE) * 4) as *mut u32;
         let mut class_of = vec![0u8; SMALL_MAX / 8 + 1];
         let mut c = 0;
@@ -143,6 +149,7 @@ impl OldGen {
             base,
             len,
             cards,
+            front,
             page_map,
             blocks: Vec::new(),
             free_block_ids: Vec::new(),
@@ -164,8 +171,11 @@ impl OldGen {
 
     /// Unmaps everything (thread exit).
     pub fn release_all(&mut self) {
-        munmap(self.base as *mut u8, self.len);
-        munmap(self.cards, self.len >> CARD_SHIFT);
+        munmap((self.base - self.front) as *mut u8, self.front + self.len);
+        munmap(
+            self.cards.wrapping_sub(self.front >> CARD_SHIFT),
+            (self.front + self.len) >> CARD_SHIFT,
+        );
         munmap(self.page_map as *mut u8, (self.len / PAGE) * 4);
     }
 
@@ -509,7 +519,7 @@ mod tests {
 
     #[test]
     fn classes_cover_all_small_sizes() {
-        let g = OldGen::new(1 << 24);
+        let g = OldGen::new(1 << 24, 0);
         for size in (16..=SMALL_MAX).step_by(8) {
             let c = g.class_of[size / 8] as usize;
             assert!(CLASS_SIZES[c] >= size);
@@ -520,7 +530,7 @@ mod tests {
 
     #[test]
     fn pages_coalesce_and_reuse() {
-        let mut g = OldGen::new(1 << 24);
+        let mut g = OldGen::new(1 << 24, 0);
         let a = g.alloc_pages(3).unwrap();
         let b = g.alloc_pages(5).unwrap();
         let c = g.alloc_pages(2).unwrap();

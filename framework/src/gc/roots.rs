@@ -3,7 +3,9 @@
 //! references, e.g. the arguments a builtin collects before calling back into the guest).
 //!
 //! Both register themselves in a per-thread table the collector traces precisely (and updates
-//! when it moves objects); dropping them unregisters.
+//! when it moves objects); dropping them unregisters. [`PinnedVec`] (scratch vector) and
+//! [`ScanRegion`] (an interpreter's value stack, scanned up to its live length) are in a second
+//! table whose words the collector scans conservatively, like native stack words.
 
 use super::trace::{Trace, Tracer};
 use super::Gc;
@@ -323,6 +325,130 @@ impl<T: Copy + 'static> std::ops::DerefMut for PinnedVec<T> {
 }
 
 impl<T: Copy + 'static> Drop for PinnedVec<T> {
+    fn drop(&mut self) {
+        let i = self.index;
+        let _ = PINNED.try_with(|r| {
+            let mut r = r.borrow_mut();
+            r.entries[i] = None;
+            r.free.push(i);
+        });
+    }
+}
+
+/// What the collector reads of a [`ScanRegion`]: where its words start, how many there are
+/// per element, the capacity, and the live element count the owner maintains.
+struct RegionHeader {
+    base: *const usize,
+    words_per_elem: usize,
+    cap: usize,
+    live: std::cell::Cell<usize>,
+}
+
+unsafe fn scan_region(p: *const (), f: &mut dyn FnMut(usize)) {
+    // SAFETY: `p` is the boxed `RegionHeader` registered by `ScanRegion::new`; its `base` points
+    // at `cap * words_per_elem` initialized words owned by the same `ScanRegion`, which
+    // unregisters before freeing them.
+    unsafe {
+        let h = &*(p as *const RegionHeader);
+        let n = h.live.get().min(h.cap) * h.words_per_elem;
+        for i in 0..n {
+            f(std::ptr::read(h.base.add(i)));
+        }
+    }
+}
+
+/// A fixed-size array of `N` word-sized slots on the Rust heap (for an interpreter's value
+/// stack) that the collector scans **conservatively**, like native stack words, but only its
+/// first `live` elements: a collection costs O(live), not O(N).
+///
+/// The owner keeps the live count current with the [`Cell`](std::cell::Cell) returned by
+/// [`ScanRegion::split`] (or [`ScanRegion::set_live`]): at every call that may allocate
+/// (and so collect), every element from index `live` on must be dead (never read again
+/// before being overwritten). Elements below `live` keep what they point to alive and pinned
+/// (never moved), so the array can be read and written freely through plain pointers (a JIT
+/// sees a plain `[T; N]`). Stale words below `live` are harmless (conservative scanning
+/// tolerates any bit pattern); stale references at or above `live` may dangle, so the
+/// interpreter must not trust a slot's reference part unless its value says it is one.
+///
+/// `T` must be a whole number of aligned 8-byte words whose pointer case holds a plain object
+/// address (e.g. `Gc<U>`, a tagged word with low tag bits 0, or a struct of such words).
+pub struct ScanRegion<T: Copy + 'static, const N: usize> {
+    data: Box<UnsafeCell<[T; N]>>,
+    header: Box<RegionHeader>,
+    index: usize,
+}
+
+impl<T: Copy + 'static, const N: usize> ScanRegion<T, N> {
+    /// `N` copies of `fill`, registered with the collector with a live count of 0.
+    pub fn new(fill: T) -> Self {
+        const {
+            assert!(std::mem::size_of::<T>().is_multiple_of(8) && std::mem::align_of::<T>() >= 8);
+        }
+        let boxed: Box<[T]> = vec![fill; N].into_boxed_slice();
+        let Ok(arr) = <Box<[T; N]>>::try_from(boxed) else {
+            unreachable!("a vector of N elements converts to [T; N]")
+        };
+        // SAFETY: `UnsafeCell<[T; N]>` has the same layout as `[T; N]`.
+        let data: Box<UnsafeCell<[T; N]>> =
+            unsafe { Box::from_raw(Box::into_raw(arr) as *mut UnsafeCell<[T; N]>) };
+        let header = Box::new(RegionHeader {
+            base: data.get() as *const usize,
+            words_per_elem: std::mem::size_of::<T>() / 8,
+            cap: N,
+            live: std::cell::Cell::new(0),
+        });
+        let g: unsafe fn(*const (), &mut dyn FnMut(usize)) = scan_region;
+        // SAFETY: only stored; `scan_pinned` transmutes it back before calling.
+        let g: TraceFn = unsafe { std::mem::transmute(g) };
+        let p = &*header as *const RegionHeader as *const ();
+        let index = PINNED.with(|r| {
+            let mut r = r.borrow_mut();
+            if let Some(i) = r.free.pop() {
+                r.entries[i] = Some((p, g));
+                i
+            } else {
+                r.entries.push(Some((p, g)));
+                r.entries.len() - 1
+            }
+        });
+        ScanRegion {
+            data,
+            header,
+            index,
+        }
+    }
+
+    /// Sets the number of leading elements the collector scans (clamped to `N`).
+    #[inline]
+    pub fn set_live(&self, n: usize) {
+        self.header.live.set(n)
+    }
+
+    /// The elements and the live count, borrowed separately (an interpreter keeps both).
+    pub fn split(&mut self) -> (&mut [T; N], &std::cell::Cell<usize>) {
+        // SAFETY: `&mut self` makes this the only Rust access to the data; the collector only
+        // reads it, during allocation calls, which cannot overlap a Rust access.
+        (unsafe { &mut *self.data.get() }, &self.header.live)
+    }
+}
+
+impl<T: Copy + 'static, const N: usize> std::ops::Deref for ScanRegion<T, N> {
+    type Target = [T; N];
+    #[inline]
+    fn deref(&self) -> &[T; N] {
+        // SAFETY: as in `split`.
+        unsafe { &*self.data.get() }
+    }
+}
+
+impl<T: Copy + 'static, const N: usize> std::ops::DerefMut for ScanRegion<T, N> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [T; N] {
+        self.split().0
+    }
+}
+
+impl<T: Copy + 'static, const N: usize> Drop for ScanRegion<T, N> {
     fn drop(&mut self) {
         let i = self.index;
         let _ = PINNED.try_with(|r| {

@@ -82,10 +82,12 @@ pub(crate) fn with_spilled_registers<R>(f: impl FnOnce(usize) -> R) -> R {
     r
 }
 
-/// Calls `f(words)` where `words` iterates (by volatile reads) over every aligned stack word
-/// from `lo` (a value from [`with_spilled_registers`] whose call is still active) up to the
-/// stack top.
-pub(crate) fn scan<R>(lo: usize, f: impl FnOnce(&mut dyn Iterator<Item = usize>) -> R) -> R {
+/// Calls `f(word)` for every aligned stack word (read with `read_volatile`) from `lo` (a value
+/// from [`with_spilled_registers`] whose call is still active) up to the stack top. A plain
+/// loop, monomorphized for `f`: the scan runs at every collection, so it must cost a fraction
+/// of a nanosecond per word.
+#[inline]
+pub(crate) fn scan(lo: usize, mut f: impl FnMut(usize)) {
     let (bottom, top) = stack_bounds();
     if lo < bottom || lo >= top {
         // A collection on a stack other than the thread's own (a `stacker` segment, a
@@ -97,11 +99,12 @@ pub(crate) fn scan<R>(lo: usize, f: impl FnOnce(&mut dyn Iterator<Item = usize>)
         );
         std::process::exit(1);
     }
-    let mut it = (lo..top).step_by(8).map(|a| {
+    let mut a = lo;
+    while a < top {
         // SAFETY: `a` is an aligned address inside this thread's mapped stack, between a
         // live frame's stack pointer and the stack top; a volatile read of a usize creates
         // no reference and tolerates any bit pattern.
-        unsafe { std::ptr::read_volatile(a as *const usize) }
-    });
-    f(&mut it)
+        f(unsafe { std::ptr::read_volatile(a as *const usize) });
+        a += 8;
+    }
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# GC stress run of the examples and pyguest program suites on the release binaries: every
+# program runs with METATRACER_GC_STRESS=1 (a collection at every allocation, which moves every
+# unpinned young object; every 64th collection is major; vacated memory is poisoned) and must
+# print exactly what it prints without stress (toy languages, in every JIT mode of their
+# differential tests) or what CPython printed (pyguest's .expected files).
+# Needs `cargo build --release --workspace --bins` first. Runs two programs at a time.
+# Usage: .ci/stress.sh [JOBS]   (about 4 minutes on a 2-core machine)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+jobs="${1:-2}"
+list=$(mktemp)
+trap 'rm -f "$list"' EXIT
+
+# One line per run: KIND PROGRAM [JIT-SPEC]
+for p in examples/tiny/programs/*.tiny; do
+  for jit in off on threshold=3 threshold=3,trace_eagerness=2 threshold=1000,fail_guards=1; do
+    echo "tiny $p $jit"
+  done
+done >> "$list"
+for p in examples/brainfuck/programs/*.b; do
+  for jit in off on threshold=3 threshold=3,trace_eagerness=2 threshold=1000,fail_guards=1; do
+    echo "brainfuck $p $jit"
+  done
+done >> "$list"
+for p in pyguest/tests/programs/*.py pyguest/tests/stress/*.py; do
+  echo "py $p"
+done >> "$list"
+for p in pyguest/tests/programs/stdlib/lib_*.py pyguest/tests/programs/stdlib/app_*.py; do
+  n=$(basename "$p" .py)
+  grep -qE "^$n( |$)" pyguest/tests/programs/stdlib/known_failures.txt 2>/dev/null && continue
+  echo "py $p"
+done >> "$list"
+
+run_one() {
+  kind=$1 prog=$2 jit=${3:-}
+  start=$(date +%s)
+  case $kind in
+    tiny|brainfuck)
+      want=$("$root/target/release/$kind" --jit "$jit" "$prog" | md5sum)
+      got=$(METATRACER_GC_STRESS=1 timeout 600 "$root/target/release/$kind" --jit "$jit" "$prog" | md5sum)
+      ;;
+    py)
+      dir=$(dirname "$prog"); n=$(basename "$prog" .py)
+      want=$(md5sum < "$dir/$n.expected")
+      got=$(cd "$dir" && COLUMNS= METATRACER_GC_STRESS=1 timeout 600 "$root/target/release/pyguest" "$n.py" 2>/dev/null | md5sum)
+      ;;
+  esac
+  if [ "$want" = "$got" ]; then r=ok; else r=FAIL; fi
+  echo "$r $kind $prog $jit ($(( $(date +%s) - start )) s)"
+}
+export -f run_one
+export root
+
+start=$(date +%s)
+out=$(xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ < "$list")
+echo "$out" | grep -v '^ok ' || true
+total=$(echo "$out" | wc -l)
+bad=$(echo "$out" | grep -c '^FAIL ' || true)
+echo "GC stress: $((total - bad)) of $total runs match, $(( $(date +%s) - start )) s"
+[ "$bad" -eq 0 ]
