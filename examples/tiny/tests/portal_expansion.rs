@@ -53,7 +53,11 @@ fn run(#[green] p: &Prog, e: &mut Env, mut budget: i64, stop: i64) -> i64 {
     acc - budget
 }
 
+/// The JIT parameters are process-wide: the tests of this file run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn go(params: &str, budget: i64, stop: i64) -> (i64, Env, metatracer::jit::JitStats) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
     let p = Prog {

@@ -144,20 +144,35 @@ fn strip_greens(f: &mut ItemFn) {
     }
 }
 
-struct RewriteCanEnter;
-impl VisitMut for RewriteCanEnter {
+/// Replaces every `can_enter_jit!()` (as an expression or a statement) by a block.
+struct ReplaceCanEnter(syn::Block);
+
+impl ReplaceCanEnter {
+    /// `can_enter_jit!()` in the interpreter half of a portal: note whether the JIT is on.
+    fn flag() -> Self {
+        ReplaceCanEnter(syn::parse_quote!({
+            __mt_jumped = ::metatracer::__private::ENABLED && ::metatracer::__private::jit_on();
+        }))
+    }
+    /// `can_enter_jit!()` where nothing may happen (the hook-free copy, error output).
+    fn drop() -> Self {
+        ReplaceCanEnter(syn::parse_quote!({}))
+    }
+}
+
+fn is_can_enter(m: &syn::Macro) -> bool {
+    m.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "can_enter_jit")
+}
+
+impl VisitMut for ReplaceCanEnter {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if let Expr::Macro(m) = e {
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "can_enter_jit")
-            {
-                *e = syn::parse_quote!({
-                    __mt_jumped =
-                        ::metatracer::__private::ENABLED && ::metatracer::__private::jit_on();
-                });
+            if is_can_enter(&m.mac) {
+                let b = &self.0;
+                *e = syn::parse_quote!(#b);
                 return;
             }
         }
@@ -165,16 +180,9 @@ impl VisitMut for RewriteCanEnter {
     }
     fn visit_stmt_mut(&mut self, s: &mut Stmt) {
         if let Stmt::Macro(m) = s {
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "can_enter_jit")
-            {
-                *s = syn::parse_quote!({
-                    __mt_jumped =
-                        ::metatracer::__private::ENABLED && ::metatracer::__private::jit_on();
-                });
+            if is_can_enter(&m.mac) {
+                let b = &self.0;
+                *s = syn::parse_quote!(#b);
                 return;
             }
         }
@@ -238,7 +246,7 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     // instructions.) Switching the JIT on takes effect at the portal's next call.
     let mut plain = f.clone();
     strip_greens(&mut plain);
-    DropCanEnter.visit_block_mut(&mut plain.block);
+    ReplaceCanEnter::drop().visit_block_mut(&mut plain.block);
     plain.sig.ident = syn::Ident::new("__mt_plain", f.sig.ident.span());
     plain.vis = syn::Visibility::Inherited;
     plain.attrs = vec![
@@ -247,7 +255,7 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     ];
     let mut orig = f.clone();
     strip_greens(&mut orig);
-    RewriteCanEnter.visit_block_mut(&mut orig.block);
+    ReplaceCanEnter::flag().visit_block_mut(&mut orig.block);
     RewriteReturn.visit_block_mut(&mut orig.block);
     let nvars = portal.vars.len();
     // Parameters: which are state variables, which are `mut` (restored on re-entry).
@@ -329,10 +337,7 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
             return #m::PortalExit::Enter([#(#out_words),*]);
         }
     };
-    let the_loop_semi = match &the_loop {
-        Stmt::Expr(_, semi) => *semi,
-        _ => None,
-    };
+    let loop_had_semi = matches!(&the_loop, Stmt::Expr(_, Some(_)));
     let new_loop: Expr = match the_loop {
         Stmt::Expr(Expr::While(w), _) => {
             let label = &w.label;
@@ -358,7 +363,6 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     } else {
         quote!()
     };
-    let loop_had_semi = the_loop_semi.is_some();
     let mut inner_stmts = rest;
     let (loop_stmt, tail) = if inner_stmts.is_empty() {
         if loop_had_semi {
@@ -470,43 +474,10 @@ fn strip_ty(p: &Pat) -> &Pat {
     }
 }
 
-/// Replaces `can_enter_jit!()` by `{}`.
-struct DropCanEnter;
-impl VisitMut for DropCanEnter {
-    fn visit_expr_mut(&mut self, e: &mut Expr) {
-        if let Expr::Macro(m) = e {
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "can_enter_jit")
-            {
-                *e = syn::parse_quote!({});
-                return;
-            }
-        }
-        syn::visit_mut::visit_expr_mut(self, e);
-    }
-    fn visit_stmt_mut(&mut self, s: &mut Stmt) {
-        if let Stmt::Macro(m) = s {
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "can_enter_jit")
-            {
-                *s = syn::parse_quote!({});
-                return;
-            }
-        }
-        syn::visit_mut::visit_stmt_mut(self, s);
-    }
-}
-
 fn emit_with_errors(mut f: ItemFn, errors: Vec<syn::Error>) -> TokenStream {
     strip_greens(&mut f);
     // Keep the function type-checking: `can_enter_jit!()` would itself be an error.
-    DropCanEnter.visit_block_mut(&mut f.block);
+    ReplaceCanEnter::drop().visit_block_mut(&mut f.block);
     let errs = errors_to_tokens(errors);
     quote!(#errs #f)
 }
