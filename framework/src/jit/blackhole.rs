@@ -113,16 +113,18 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
                     .map_or(*default, |(_, t)| *t);
             }
             Insn::Promote { .. } => {}
-            Insn::Return { src } => {
-                let v = f.regs[*src as usize];
+            Insn::Return { src, n } => {
+                let (src, n) = (*src as usize, *n as usize);
                 if depth == 0 {
-                    return Outcome::Returned(v);
+                    return Outcome::Returned(f.regs[src]);
                 }
+                let v: Vec<u64> = f.regs[src..src + n].to_vec();
                 frames.pop();
                 let caller = frames.last_mut().expect("caller frame");
                 let ccode = &set.codes[caller.code as usize];
                 if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
-                    caller.regs[*dst as usize] = v;
+                    let dst = *dst as usize;
+                    caller.regs[dst..dst + n].copy_from_slice(&v);
                 }
                 caller.pc += 1;
             }

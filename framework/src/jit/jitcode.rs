@@ -282,9 +282,11 @@ pub enum Insn {
         desc: Box<CallDesc>,
         args: Box<[Reg]>,
     },
-    /// Calls another jitcode of the same set (the tracer inlines it).
+    /// Calls another jitcode of the same set (the tracer inlines it); the result is a
+    /// register value of `n` consecutive registers starting at `dst` (`regs.rs`).
     InlineCall {
         dst: Reg,
+        n: u16,
         code: CodeId,
         args: Box<[Reg]>,
     },
@@ -300,8 +302,8 @@ pub enum Insn {
     },
     /// `promote(reg)`: the tracer guards on the current value and makes it a constant.
     Promote { reg: Reg },
-    /// Returns `src` to the caller frame (or out of the portal).
-    Return { src: Reg },
+    /// Returns registers `src..src + n` to the caller frame (or, `n` = 1, out of the portal).
+    Return { src: Reg, n: u16 },
     /// The portal's loop header (`#[jit_merge_point]`).
     MergePoint,
     /// `can_enter_jit!()`: a guest backward jump happened in this iteration.
@@ -372,20 +374,20 @@ impl Insn {
             Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
             Insn::Branch { cond, .. } => out.push(*cond),
             Insn::Switch { reg, .. } | Insn::Promote { reg } => out.push(*reg),
-            Insn::Return { src } => out.push(*src),
+            Insn::Return { src, n } => out.extend(*src..*src + *n),
         }
     }
-    /// The register the instruction writes, if any.
-    pub fn def(&self) -> Option<Reg> {
+    /// The registers the instruction writes (an empty range if none).
+    pub fn defs(&self) -> std::ops::Range<Reg> {
         match self {
             Insn::Const { dst, .. }
             | Insn::Move { dst, .. }
             | Insn::Bin { dst, .. }
             | Insn::Un { dst, .. }
             | Insn::Load { dst, .. }
-            | Insn::Call { dst, .. }
-            | Insn::InlineCall { dst, .. } => Some(*dst),
-            _ => None,
+            | Insn::Call { dst, .. } => *dst..*dst + 1,
+            Insn::InlineCall { dst, n, .. } => *dst..*dst + *n,
+            _ => 0..0,
         }
     }
     /// Possible next instructions.
@@ -432,7 +434,7 @@ impl JitCode {
                         }
                     }
                 }
-                if let Some(d) = insn.def() {
+                for d in insn.defs() {
                     set[d as usize / 64] &= !(1u64 << (d % 64));
                 }
                 uses.clear();

@@ -21,6 +21,7 @@ pub mod lower;
 pub mod params;
 pub mod private;
 pub mod recorded;
+pub mod regs;
 pub mod tracer;
 pub mod word;
 

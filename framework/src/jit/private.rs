@@ -11,6 +11,7 @@ pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
+pub use super::regs::{Regs, TupleElem};
 use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};
 pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
@@ -422,17 +423,17 @@ pub fn lit<T: Word>(cw: &mut Codewriter, v: T) -> Sym<T> {
 }
 
 /// The value of a diverging expression (never used at run time).
-pub fn dead<T>(cw: &mut Codewriter) -> Sym<T> {
-    Sym::new(cw.new_reg(Kind::Void))
+pub fn dead<T: Regs>(cw: &mut Codewriter) -> Sym<T> {
+    cw.fresh_regs::<T>()
 }
 
-/// A `let` binding: a register of its own.
-pub fn bind<T>(cw: &mut Codewriter, v: Sym<T>) -> Sym<T> {
+/// A `let` binding: registers of its own.
+pub fn bind<T: Regs>(cw: &mut Codewriter, v: Sym<T>) -> Sym<T> {
     cw.bind_local(v)
 }
 
 /// `dst = src` (assignment to a local).
-pub fn assign<T>(cw: &mut Codewriter, dst: Sym<T>, src: Sym<T>) {
+pub fn assign<T: Regs>(cw: &mut Codewriter, dst: Sym<T>, src: Sym<T>) {
     cw.mov(dst, src)
 }
 
@@ -528,7 +529,7 @@ pub fn rem<T: Num + std::ops::Rem<Output = T>>(
     closure2(cw, a, b, |x: T, y: T| x % y)
 }
 /// `a << b` (a residual call, keeping Rust's shift semantics).
-pub fn shl<T: Word + std::ops::Shl<U, Output = T>, U: Word>(
+pub fn shl<T: Regs + std::ops::Shl<U, Output = T>, U: Regs>(
     cw: &mut Codewriter,
     a: Sym<T>,
     b: Sym<U>,
@@ -536,7 +537,7 @@ pub fn shl<T: Word + std::ops::Shl<U, Output = T>, U: Word>(
     closure2(cw, a, b, |x: T, y: U| x << y)
 }
 /// `a >> b` (a residual call).
-pub fn shr<T: Word + std::ops::Shr<U, Output = T>, U: Word>(
+pub fn shr<T: Regs + std::ops::Shr<U, Output = T>, U: Regs>(
     cw: &mut Codewriter,
     a: Sym<T>,
     b: Sym<U>,
@@ -684,7 +685,83 @@ fn conjure<F>() -> F {
     unsafe { std::ptr::NonNull::<F>::dangling().read() }
 }
 
-fn emit_call<R: Word>(
+/// Largest register value a residual call may return (words).
+pub const MAX_RET_WORDS: usize = 16;
+
+thread_local! {
+    /// Words 1.. of the last multi-word result a residual call returned (word 0 is the call's
+    /// own result); read right after the call by [`take_word`] calls.
+    static RET_WORDS: std::cell::Cell<[u64; MAX_RET_WORDS]> =
+        const { std::cell::Cell::new([0; MAX_RET_WORDS]) };
+}
+
+/// A residual call's result as its first word; the other words of a multi-word value go to
+/// the thread's return buffer.
+#[inline(always)]
+fn stash<R: Regs>(r: R) -> u64 {
+    const { assert!(R::WIDTH <= MAX_RET_WORDS, "residual call result too wide") };
+    if R::WIDTH == 1 {
+        let mut w = [0u64; 1];
+        r.write_words(&mut w);
+        w[0]
+    } else {
+        let mut w = [0u64; MAX_RET_WORDS];
+        r.write_words(&mut w[..R::WIDTH]);
+        RET_WORDS.with(|c| c.set(w));
+        w[0]
+    }
+}
+
+/// Word `K` of the last multi-word result (see [`stash`]).
+fn take_word<const K: usize>() -> u64 {
+    RET_WORDS.with(|c| c.get()[K])
+}
+unsafe extern "C" fn take_tramp<const K: usize>(_: *const u64) -> u64 {
+    take_word::<K>()
+}
+extern "sysv64" fn take_abi_int<const K: usize>() -> u64 {
+    take_word::<K>()
+}
+extern "sysv64" fn take_abi_float<const K: usize>() -> f64 {
+    f64::from_bits(take_word::<K>())
+}
+macro_rules! take_table {
+    ($($k:literal)*) => {
+        /// `(array trampoline, native int-result fn, native float-result fn)` reading word `k`.
+        fn take_fns(k: usize) -> (Trampoline, usize, usize) {
+            match k {
+                $($k => (take_tramp::<$k>, take_abi_int::<$k> as extern "sysv64" fn() -> u64 as usize,
+                    take_abi_float::<$k> as extern "sysv64" fn() -> f64 as usize),)*
+                _ => unreachable!("results are at most MAX_RET_WORDS words"),
+            }
+        }
+    };
+}
+take_table!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+
+/// The kinds of the words of a call's arguments, in order.
+fn arg_kinds(each: &[fn(&mut Vec<Kind>)]) -> Vec<Kind> {
+    let mut v = Vec::new();
+    for k in each {
+        k(&mut v);
+    }
+    v
+}
+
+/// Checks that every argument of a residual call is one word (machine code passes one
+/// register per parameter); `widths` per parameter.
+fn residual_args_ok(widths: &[usize], types: &[&'static str], callee: &str) {
+    for (w, t) in widths.iter().zip(types) {
+        assert!(
+            *w == 1,
+            "traced code passes `{t}` (several words) to `{callee}`, which it calls as a \
+             residual call; residual calls take one-word arguments: pass the parts, or mark \
+             the callee `#[look_inside]`"
+        );
+    }
+}
+
+fn emit_call<R: Regs>(
     cw: &mut Codewriter,
     (func, abi): (Trampoline, usize),
     args: &[Reg],
@@ -692,107 +769,142 @@ fn emit_call<R: Word>(
     effect: Effect,
     name: &'static str,
 ) -> Sym<R> {
-    let dst = cw.fresh::<R>();
+    let dst = cw.fresh_regs::<R>();
+    let kinds = super::regs::kinds_of::<R>();
+    // A multi-word result is read back by calls after this one: the call itself must stay.
+    let effect = if R::WIDTH > 1 && effect == Effect::Elidable {
+        Effect::ReadOnly
+    } else {
+        effect
+    };
     cw.emit(Insn::Call {
         dst: dst.reg,
         desc: Box::new(CallDesc {
             func,
             abi,
             arg_kinds: arg_kinds.into(),
-            ret_kind: R::KIND,
+            ret_kind: kinds[0],
             effect,
             name,
         }),
         args: args.into(),
     });
+    for (k, kind) in kinds.iter().enumerate().skip(1) {
+        let (tramp, int_abi, float_abi) = take_fns(k);
+        cw.emit(Insn::Call {
+            dst: dst.reg + k as Reg,
+            desc: Box::new(CallDesc {
+                func: tramp,
+                abi: if *kind == Kind::Float { float_abi } else { int_abi },
+                arg_kinds: Box::new([]),
+                ret_kind: *kind,
+                effect: Effect::ReadOnly,
+                name: "metatracer::result_word",
+            }),
+            args: Box::new([]),
+        });
+    }
     dst
 }
 
 macro_rules! calls {
-    ($($n:literal: $tramp:ident, $abi:ident, $call:ident, $clos:ident, $clos_pure:ident ($($a:ident $s:ident $i:tt),*);)*) => {$(
+    ($($n:literal: $tramp:ident, $abi:ident, $call:ident, $clos:ident, $clos_pure:ident ($($a:ident $s:ident),*);)*) => {$(
         /// Trampoline for a zero-sized callee of this arity.
         ///
         /// # Safety
-        /// `args` must point to one canonical word per parameter, each valid for its type.
-        pub unsafe extern "C" fn $tramp<F: Fn($($a),*) -> R, $($a: Word,)* R: Word>(args: *const u64) -> u64 {
-            let _ = args;
+        /// `args` must point to the words of each parameter in order, valid for its type.
+        #[allow(unused_mut, unused_variables, unused_assignments)]
+        pub unsafe extern "C" fn $tramp<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs>(args: *const u64) -> u64 {
             let f: F = conjure();
-            // SAFETY: the caller passes one valid word per parameter.
-            #[allow(unused_unsafe)]
-            let r = unsafe { f($($a::from_word(*args.add($i))),*) };
-            r.to_word()
+            let mut at = 0usize;
+            // SAFETY: the caller passes the words of each parameter (`$a::WIDTH` each).
+            $( let $s = unsafe { $a::read_words(std::slice::from_raw_parts(args.add(at), $a::WIDTH)) }; at += $a::WIDTH; )*
+            stash(f($($s),*))
         }
 
         /// Native-ABI trampoline for a zero-sized callee of this arity (called by machine code).
         ///
         /// # Safety
-        /// Each argument must be a canonical word of its parameter type.
-        pub unsafe extern "sysv64" fn $abi<F: Fn($($a),*) -> R, $($a: Word,)* R: Word>($($s: $a::Abi),*) -> R::Abi {
+        /// Each argument must be the (only) canonical word of its parameter type.
+        pub unsafe extern "sysv64" fn $abi<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs>($($s: $a::Abi0),*) -> R::Abi0 {
             let f: F = conjure();
-            // SAFETY: the caller passes one valid word per parameter.
+            // SAFETY: the caller passes one valid word per parameter (the codewriter emits
+            // residual calls with one-word arguments only).
             #[allow(unused_unsafe)]
-            let r = unsafe { f($($a::from_word(AbiVal::to_bits($s))),*) };
-            <R::Abi as AbiVal>::from_bits(r.to_word())
+            let r = unsafe { f($($a::read_words(&[AbiVal::to_bits($s)])),*) };
+            <R::Abi0 as AbiVal>::from_bits(stash(r))
         }
 
         #[allow(clippy::too_many_arguments)]
         /// Call of a function item: inlined, elidable or residual depending on its annotation.
-        pub fn $call<F: Fn($($a),*) -> R + Copy + 'static, $($a: Word,)* R: Word>(
+        pub fn $call<F: Fn($($a),*) -> R + Copy + 'static, $($a: Regs,)* R: Regs>(
             cw: &mut Codewriter, f: F, $($s: Sym<$a>),*
         ) -> Sym<R> {
-            let args: &[Reg] = &[$($s.reg),*];
-            let kinds: &[Kind] = &[$($a::KIND),*];
+            #[allow(unused_mut)]
+            let mut args: Vec<Reg> = Vec::new();
+            $( args.extend($s.reg..$s.reg + $a::WIDTH as Reg); )*
+            let kinds = arg_kinds(&[$($a::kinds),*]);
+            let abi: (Trampoline, usize) = ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize);
+            let widths: &[usize] = &[$($a::WIDTH),*];
+            let types: &[&'static str] = &[$(std::any::type_name::<$a>()),*];
             match lookup(type_id_of_val(&f)) {
                 Some((name, FnKind::Inline { builder, unroll_safe })) => {
                     let code = cw.code_for(builder, name, unroll_safe);
-                    let dst = cw.fresh::<R>();
-                    cw.emit(Insn::InlineCall { dst: dst.reg, code, args: args.into() });
+                    let dst = cw.fresh_regs::<R>();
+                    cw.emit(Insn::InlineCall { dst: dst.reg, n: R::WIDTH as u16, code, args: args.into() });
                     dst
                 }
-                Some((name, FnKind::Elidable)) => {
-                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Elidable, name)
+                Some((name, kind)) => {
+                    residual_args_ok(widths, types, name);
+                    let effect = match kind {
+                        FnKind::Elidable => Effect::Elidable,
+                        FnKind::ReadOnly => Effect::ReadOnly,
+                        _ => Effect::Residual,
+                    };
+                    emit_call(cw, abi, &args, &kinds, effect, name)
                 }
-                Some((name, FnKind::DontLookInside)) => {
-                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual, name)
+                None => {
+                    let name = std::any::type_name::<F>();
+                    residual_args_ok(widths, types, name);
+                    emit_call(cw, abi, &args, &kinds, Effect::Residual, name)
                 }
-                Some((name, FnKind::ReadOnly)) => {
-                    emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::ReadOnly, name)
-                }
-                None => emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), args, kinds, Effect::Residual,
-                    std::any::type_name::<F>()),
             }
         }
 
         #[allow(clippy::too_many_arguments)]
         /// Residual call of a non-capturing closure (the fallback for code outside the subset).
-        pub fn $clos<$($a: Word,)* R: Word, F: Fn($($a),*) -> R + Copy>(
+        pub fn $clos<$($a: Regs,)* R: Regs, F: Fn($($a),*) -> R + Copy>(
             cw: &mut Codewriter, $($s: Sym<$a>,)* f: F
         ) -> Sym<R> {
             let _ = f;
-            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), &[$($s.reg),*], &[$($a::KIND),*],
-                Effect::Residual, std::any::type_name::<F>())
+            let name = std::any::type_name::<F>();
+            residual_args_ok(&[$($a::WIDTH),*], &[$(std::any::type_name::<$a>()),*], name);
+            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize), &[$($s.reg),*], &arg_kinds(&[$($a::kinds),*]),
+                Effect::Residual, name)
         }
 
         #[allow(clippy::too_many_arguments)]
         /// Call of a pure generated closure (pattern tests); folded on constant arguments.
-        pub fn $clos_pure<$($a: Word,)* R: Word, F: Fn($($a),*) -> R + Copy>(
+        pub fn $clos_pure<$($a: Regs,)* R: Regs, F: Fn($($a),*) -> R + Copy>(
             cw: &mut Codewriter, pure: bool, $($s: Sym<$a>,)* f: F
         ) -> Sym<R> {
             let _ = f;
+            let name = std::any::type_name::<F>();
+            residual_args_ok(&[$($a::WIDTH),*], &[$(std::any::type_name::<$a>()),*], name);
             let effect = if pure { Effect::Elidable } else { Effect::ReadOnly };
-            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi),*) -> R::Abi as usize), &[$($s.reg),*], &[$($a::KIND),*],
-                effect, std::any::type_name::<F>())
+            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize), &[$($s.reg),*], &arg_kinds(&[$($a::kinds),*]),
+                effect, name)
         }
     )*};
 }
 calls! {
     0: tramp0, abi0, call0, closure0, pure0 ();
-    1: tramp1, abi1, call1, closure1, pure1 (A a 0);
-    2: tramp2, abi2, call2, closure2, pure2 (A a 0, B b 1);
-    3: tramp3, abi3, call3, closure3, pure3 (A a 0, B b 1, C c 2);
-    4: tramp4, abi4, call4, closure4, pure4 (A a 0, B b 1, C c 2, D d 3);
-    5: tramp5, abi5, call5, closure5, pure5 (A a 0, B b 1, C c 2, D d 3, E e 4);
-    6: tramp6, abi6, call6, closure6, pure6 (A a 0, B b 1, C c 2, D d 3, E e 4, G g 5);
+    1: tramp1, abi1, call1, closure1, pure1 (A a);
+    2: tramp2, abi2, call2, closure2, pure2 (A a, B b);
+    3: tramp3, abi3, call3, closure3, pure3 (A a, B b, C c);
+    4: tramp4, abi4, call4, closure4, pure4 (A a, B b, C c, D d);
+    5: tramp5, abi5, call5, closure5, pure5 (A a, B b, C c, D d, E e);
+    6: tramp6, abi6, call6, closure6, pure6 (A a, B b, C c, D d, E e, G g);
 }
 
 /// The scrutinee of a `match` on a place: its address, and whether pattern tests on it may be
@@ -986,4 +1098,202 @@ pub enum PortalExit<R, const N: usize> {
     /// A guest backward jump with the JIT on: the state variables as words (parameters that
     /// are not `mut` are left 0 for the wrapper to fill in).
     Enter([u64; N]),
+}
+
+// ---------------------------------------------------------------- register values
+
+/// Zero words of the right kinds in `n` registers from `first` (the absent variant of a
+/// multi-word value, see `regs.rs`).
+fn zero_regs(cw: &mut Codewriter, first: Reg, n: usize) {
+    for k in 0..n as Reg {
+        let r = first + k;
+        cw.emit(Insn::Const { dst: r, val: 0 });
+    }
+}
+
+fn move_regs(cw: &mut Codewriter, dst: Reg, src: Reg, n: usize) {
+    for k in 0..n as Reg {
+        cw.emit(Insn::Move {
+            dst: dst + k,
+            src: src + k,
+        });
+    }
+}
+
+/// `Some(v)`.
+pub fn make_some<T: Regs>(cw: &mut Codewriter, v: Sym<T>) -> Sym<Option<T>> {
+    let dst = cw.fresh_regs::<Option<T>>();
+    if T::NICHE {
+        move_regs(cw, dst.reg, v.reg, T::WIDTH);
+    } else {
+        cw.emit(Insn::Const {
+            dst: dst.reg,
+            val: 1,
+        });
+        move_regs(cw, dst.reg + 1, v.reg, T::WIDTH);
+    }
+    dst
+}
+
+/// `None`.
+pub fn make_none<T: Regs>(cw: &mut Codewriter) -> Sym<Option<T>> {
+    let dst = cw.fresh_regs::<Option<T>>();
+    zero_regs(cw, dst.reg, Option::<T>::WIDTH);
+    dst
+}
+
+/// `Ok(v)`.
+pub fn make_ok<T: Regs, E: Regs>(cw: &mut Codewriter, v: Sym<T>) -> Sym<Result<T, E>> {
+    let dst = cw.fresh_regs::<Result<T, E>>();
+    cw.emit(Insn::Const {
+        dst: dst.reg,
+        val: 0,
+    });
+    move_regs(cw, dst.reg + 1, v.reg, T::WIDTH);
+    zero_regs(cw, dst.reg + 1 + T::WIDTH as Reg, E::WIDTH);
+    dst
+}
+
+/// `Err(e)`.
+pub fn make_err<T: Regs, E: Regs>(cw: &mut Codewriter, e: Sym<E>) -> Sym<Result<T, E>> {
+    let dst = cw.fresh_regs::<Result<T, E>>();
+    cw.emit(Insn::Const {
+        dst: dst.reg,
+        val: 1,
+    });
+    zero_regs(cw, dst.reg + 1, T::WIDTH);
+    move_regs(cw, dst.reg + 1 + T::WIDTH as Reg, e.reg, E::WIDTH);
+    dst
+}
+
+macro_rules! make_tuples {
+    ($($name:ident ($($t:ident $v:ident),*);)*) => {$(
+        /// A tuple of register values.
+        pub fn $name<$($t: Regs),*>(cw: &mut Codewriter, $($v: Sym<$t>),*) -> Sym<($($t),*)> {
+            let dst = cw.fresh_regs::<($($t),*)>();
+            let mut at = dst.reg;
+            $( move_regs(cw, at, $v.reg, $t::WIDTH); at += $t::WIDTH as Reg; )*
+            let _ = at;
+            dst
+        }
+    )*};
+}
+make_tuples! { tuple2(A a, B b); tuple3(A a, B b, C c); tuple4(A a, B b, C c, D d); }
+
+/// Element `K` of a tuple held in registers (no code: the element's registers).
+pub fn tuple_elem<const K: usize, T: TupleElem<K>>(_: &mut Codewriter, t: Sym<T>) -> Sym<T::Elem> {
+    Sym::new(t.reg + <T as TupleElem<K>>::OFFSET as Reg)
+}
+
+/// Whether an `Option` in registers is `Some`.
+pub fn opt_is_some<T: Regs>(cw: &mut Codewriter, o: Sym<Option<T>>) -> Sym<bool> {
+    if T::NICHE {
+        let zero = cw.const_word(Kind::Int, 0);
+        bin::<bool>(cw, BinOp::IntNe, o.reg, zero)
+    } else {
+        Sym::new(o.reg)
+    }
+}
+
+/// Whether an `Option` in registers is `None`.
+pub fn opt_is_none<T: Regs>(cw: &mut Codewriter, o: Sym<Option<T>>) -> Sym<bool> {
+    let zero = cw.const_word(Kind::Int, 0);
+    bin::<bool>(cw, BinOp::IntEq, o.reg, zero)
+}
+
+/// The payload registers of an `Option` (meaningful when it is `Some`).
+pub fn opt_payload<T: Regs>(_: &mut Codewriter, o: Sym<Option<T>>) -> Sym<T> {
+    Sym::new(if T::NICHE { o.reg } else { o.reg + 1 })
+}
+
+/// Whether a `Result` in registers is `Ok`.
+pub fn res_is_ok<T: Regs, E: Regs>(cw: &mut Codewriter, r: Sym<Result<T, E>>) -> Sym<bool> {
+    let zero = cw.const_word(Kind::Int, 0);
+    bin::<bool>(cw, BinOp::IntEq, r.reg, zero)
+}
+
+/// Whether a `Result` in registers is `Err` (its tag).
+pub fn res_is_err<T: Regs, E: Regs>(_: &mut Codewriter, r: Sym<Result<T, E>>) -> Sym<bool> {
+    Sym::new(r.reg)
+}
+
+/// The `Ok` registers of a `Result`.
+pub fn res_ok<T: Regs, E: Regs>(_: &mut Codewriter, r: Sym<Result<T, E>>) -> Sym<T> {
+    Sym::new(r.reg + 1)
+}
+
+/// The `Err` registers of a `Result`.
+pub fn res_err<T: Regs, E: Regs>(_: &mut Codewriter, r: Sym<Result<T, E>>) -> Sym<E> {
+    Sym::new(r.reg + 1 + T::WIDTH as Reg)
+}
+
+/// A value `?` applies to in traced code: `Result<T, E>` and `Option<T>` in registers.
+#[diagnostic::on_unimplemented(
+    message = "traced code applies `?` only to `Result` and `Option` values held in registers",
+    note = "move this code into a function without `#[look_inside]` (a residual call)"
+)]
+pub trait TryRegs: Regs {
+    /// The value `e?` has when it continues.
+    type Output: Regs;
+    /// What it returns early with (`E`, or `()` for `Option`).
+    type Residual: Regs;
+    /// Emits the test: (returns early?, output registers, residual registers).
+    fn branch(cw: &mut Codewriter, v: Sym<Self>) -> (Sym<bool>, Sym<Self::Output>, Sym<Self::Residual>);
+}
+impl<T: Regs, E: Regs> TryRegs for Result<T, E> {
+    type Output = T;
+    type Residual = E;
+    fn branch(cw: &mut Codewriter, v: Sym<Self>) -> (Sym<bool>, Sym<T>, Sym<E>) {
+        (res_is_err(cw, v), res_ok(cw, v), res_err(cw, v))
+    }
+}
+impl<T: Regs> TryRegs for Option<T> {
+    type Output = T;
+    type Residual = ();
+    fn branch(cw: &mut Codewriter, v: Sym<Self>) -> (Sym<bool>, Sym<T>, Sym<()>) {
+        let none = opt_is_none(cw, v);
+        let unit = lit(cw, ());
+        (none, opt_payload(cw, v), unit)
+    }
+}
+
+/// The return value `?` builds from a residual: `Err(e)` for `Result<_, E>` (the same `E`:
+/// the traced `?` does not call `From::from`), `None` for `Option`.
+#[diagnostic::on_unimplemented(
+    message = "the traced `?` cannot turn `{R}` into the return type `{Self}`",
+    note = "in traced code `?` returns the error unchanged: the function must return \
+            `Result<_, E>` with the same `E` (or `Option<_>` for `?` on an `Option`); convert \
+            the error explicitly (`.map_err(..)` in a residual call) or use `match`"
+)]
+pub trait FromResidualRegs<R>: Regs {
+    /// Emits the construction.
+    fn from_residual(cw: &mut Codewriter, r: Sym<R>) -> Sym<Self>;
+}
+impl<T: Regs, E: Regs> FromResidualRegs<E> for Result<T, E> {
+    fn from_residual(cw: &mut Codewriter, r: Sym<E>) -> Sym<Self> {
+        make_err(cw, r)
+    }
+}
+impl<T: Regs> FromResidualRegs<()> for Option<T> {
+    fn from_residual(cw: &mut Codewriter, _: Sym<()>) -> Sym<Self> {
+        make_none(cw)
+    }
+}
+
+/// `e?`: the test, and (returns early?, output, residual).
+pub fn try_branch<V: TryRegs>(
+    cw: &mut Codewriter,
+    v: Sym<V>,
+) -> (Sym<bool>, Sym<V::Output>, Sym<V::Residual>) {
+    V::branch(cw, v)
+}
+
+/// The early return of `e?`: the function's return value built from the residual.
+pub fn from_residual<Ret: FromResidualRegs<R>, R: Regs>(cw: &mut Codewriter, r: Sym<R>) -> Sym<Ret> {
+    Ret::from_residual(cw, r)
+}
+
+/// A value the function returns, typed as its return type.
+pub fn ret_value<Ret: Regs>(cw: &mut Codewriter, v: Sym<Ret>) {
+    cw.ret(v)
 }

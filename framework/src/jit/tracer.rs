@@ -717,16 +717,18 @@ impl<'a> Tracer<'a> {
                         self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
                     }
                 }
-                Insn::Return { src } => {
+                Insn::Return { src, n } => {
                     if depth == 0 {
                         return self.abort("the portal function returned while tracing".into());
                     }
-                    let rv = f.regs[*src as usize];
+                    let (src, n) = (*src as usize, *n as usize);
+                    let rv: Vec<(u64, Val)> = f.regs[src..src + n].to_vec();
                     self.frames.pop();
                     let caller = self.frames.last_mut().expect("caller frame");
                     let ccode = &set.codes[caller.code as usize];
                     if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
-                        caller.regs[*dst as usize] = rv;
+                        let dst = *dst as usize;
+                        caller.regs[dst..dst + n].copy_from_slice(&rv);
                     }
                     caller.pc += 1;
                     continue;

@@ -65,7 +65,7 @@ pub unsafe trait Word: Sized {
 }
 
 /// A numeric type usable with arithmetic operators in traced code.
-pub trait Num: Word + Copy {
+pub trait Num: Word + Copy + super::regs::Regs {
     /// Width/signedness or float.
     const NUM: NumKind;
 }

@@ -33,6 +33,13 @@ struct LoopCtx {
     label: Option<String>,
     brk: Ident,
     cont: Ident,
+    /// Whether `break value` may leave it (a `loop`, not a `while`).
+    is_loop: bool,
+    /// The register the loop's value goes to, and whether a `break value` assigned it yet.
+    result: Ident,
+    has_value: bool,
+    /// Whether any `break` leaves it (a `loop` that none leaves diverges).
+    broke: bool,
 }
 
 /// What the portal's dispatch loop needs.
@@ -54,6 +61,8 @@ pub struct Mirror {
     pub saw_can_enter: bool,
     /// Names marked `#[green]` (parameters and top-level `let`s of the portal).
     pub greens: Vec<Ident>,
+    /// The function's return type (for `return` and `?`), if it can be named.
+    pub ret_ty: Option<TokenStream>,
 }
 
 fn hash_name(s: &str) -> u64 {
@@ -121,6 +130,55 @@ fn option_arm(p: &Pat) -> Option<u8> {
     }
 }
 
+/// Whether `path` names the variant `variant` of the prelude enum `en` (`Some`,
+/// `Option::Some`, `std::option::Option::Some`, ...).
+fn is_variant_path(path: &syn::Path, en: &str, variant: &str) -> bool {
+    let segs: Vec<&syn::PathSegment> = path.segments.iter().collect();
+    let Some(last) = segs.last() else {
+        return false;
+    };
+    if last.ident != variant || !last.arguments.is_none() {
+        return false;
+    }
+    segs.len() == 1 || segs[segs.len() - 2].ident == en
+}
+
+/// Whether a pattern can be tested on a register value without a pattern-test call: `_`,
+/// bindings, `Some`/`None`/`Ok`/`Err`, tuples, integer and `bool` literals, and or-patterns
+/// of those without bindings.
+fn pat_structural(p: &Pat) -> bool {
+    match p {
+        Pat::Wild(_) => true,
+        Pat::Ident(i) => {
+            i.by_ref.is_none()
+                && i.subpat.is_none()
+                && (lower_first(&i.ident.to_string()) || i.ident == "None")
+        }
+        Pat::Path(pp) => pp.qself.is_none() && is_variant_path(&pp.path, "Option", "None"),
+        Pat::TupleStruct(ts) => {
+            ts.qself.is_none()
+                && ts.elems.len() == 1
+                && ["Some", "Ok", "Err"].iter().any(|v| {
+                    let en = if *v == "Some" { "Option" } else { "Result" };
+                    is_variant_path(&ts.path, en, v)
+                })
+                && pat_structural(&ts.elems[0])
+        }
+        Pat::Tuple(t) => {
+            (2..=4).contains(&t.elems.len())
+                && t.elems.iter().all(|e| !matches!(e, Pat::Rest(_)) && pat_structural(e))
+        }
+        Pat::Lit(l) => matches!(l.lit, Lit::Int(_) | Lit::Bool(_)),
+        Pat::Paren(p) => pat_structural(&p.pat),
+        Pat::Or(o) => {
+            let mut b = Vec::new();
+            pat_bindings(p, &mut b);
+            b.is_empty() && o.cases.iter().all(pat_structural)
+        }
+        _ => false,
+    }
+}
+
 fn pat_bindings(p: &Pat, out: &mut Vec<Ident>) {
     struct V<'a>(&'a mut Vec<Ident>);
     impl<'ast> Visit<'ast> for V<'_> {
@@ -147,6 +205,7 @@ impl Mirror {
             unroll_safe,
             saw_can_enter: false,
             greens: Vec::new(),
+            ret_ty: None,
         }
     }
 
@@ -241,6 +300,8 @@ impl Mirror {
             Expr::Path(p) => {
                 if let Some(id) = self.local_of(e) {
                     Self::ok(quote!(#id))
+                } else if p.qself.is_none() && is_variant_path(&p.path, "Option", "None") {
+                    Self::ok(quote_spanned!(p.span()=> #m::make_none(__cw)))
                 } else {
                     // Constants, statics and unit values: evaluated when the builder runs.
                     Self::ok(quote_spanned!(p.span()=> #m::lit(__cw, #p)))
@@ -295,8 +356,12 @@ impl Mirror {
             Expr::If(i) => self.if_expr(i),
             Expr::Match(mt) => self.match_expr(mt),
             Expr::While(w) => {
-                if matches!(&*w.cond, Expr::Let(_)) {
-                    return self.err(&w.cond, "`while let` is not supported in traced code; use `loop` with a `match` that `break`s");
+                if let Expr::Let(l) = &*w.cond {
+                    // `while let P = e { body }` is `loop { match e { P => body, _ => break } }`.
+                    let (pat, scrut, body, label) = (&l.pat, &l.expr, &w.body, &w.label);
+                    let desugared: Expr = syn::parse_quote_spanned!(w.span()=>
+                        #label loop { match #scrut { #pat => #body, _ => break } });
+                    return self.expr(&desugared);
                 }
                 let label = w.label.as_ref().map(|l| l.name.ident.to_string());
                 self.loop_expr(label, Some(&w.cond), &w.body, w)
@@ -305,20 +370,44 @@ impl Mirror {
                 let label = l.label.as_ref().map(|l| l.name.ident.to_string());
                 self.loop_expr(label, None, &l.body, l)
             }
-            Expr::ForLoop(f) => self.err(&f.for_token, "`for` loops are not supported in traced code; write a `while` loop with an index"),
-            Expr::Let(l) => self.err(l, "`if let` is not supported in traced code; use `match`"),
-            Expr::Try(t) => self.err(t, "`?` is not supported in traced code; use `match`, or move the code into a `#[dont_look_inside]` function"),
+            Expr::ForLoop(f) => self.for_loop(f),
+            Expr::Let(l) => self.err(l, "`let` patterns in traced code go in `if let`, `while let` or `let ... else` (no `&&` chains); write a nested `if`"),
+            Expr::Try(t) => self.try_expr(t),
+            Expr::Tuple(t) => {
+                let n = t.elems.len();
+                if n == 0 {
+                    return Self::ok(self.unit());
+                }
+                if !(2..=4).contains(&n) {
+                    return self.fallback(e);
+                }
+                let vals: Vec<TokenStream> = t.elems.iter().map(|x| self.value(x)).collect();
+                let names: Vec<Ident> = (0..n).map(|i| format_ident!("__mt_t{}", i)).collect();
+                let f = format_ident!("tuple{}", n);
+                Self::ok(quote_spanned!(t.span()=> { #(let #names = #vals;)* #m::#f(__cw, #(#names),*) }))
+            }
             Expr::Break(b) => {
-                if b.expr.is_some() {
-                    return self.err(b, "`break` with a value is not supported in traced code; assign to a variable before `break`");
+                let Some(l) = self.find_loop(b.label.as_ref()) else {
+                    return self.err(b, "`break` outside a loop of this function");
+                };
+                self.loops[l].broke = true;
+                let Some(x) = &b.expr else {
+                    let t = &self.loops[l].brk;
+                    return Out { code: quote!({ __cw.jump(#t); }), div: true };
+                };
+                if !self.loops[l].is_loop {
+                    return self.err(b, "`break` with a value leaves only a `loop`");
                 }
-                match self.find_loop(b.label.as_ref()) {
-                    Some(l) => {
-                        let t = &self.loops[l].brk;
-                        Out { code: quote!({ __cw.jump(#t); }), div: true }
-                    }
-                    None => self.err(b, "`break` outside a loop of this function"),
-                }
+                let v = self.value(x);
+                let ctx = &mut self.loops[l];
+                let (r, t) = (&ctx.result, &ctx.brk);
+                let set = if ctx.has_value {
+                    quote!(#m::assign(__cw, #r, __mt_b);)
+                } else {
+                    quote!(#r = #m::bind(__cw, __mt_b);)
+                };
+                ctx.has_value = true;
+                Out { code: quote!({ let __mt_b = #v; #set __cw.jump(#t); }), div: true }
             }
             Expr::Continue(c) => match self.find_loop(c.label.as_ref()) {
                 Some(l) => {
@@ -332,7 +421,8 @@ impl Mirror {
                     Some(x) => self.value(x),
                     None => self.unit(),
                 };
-                Out { code: quote!({ let __mt_r = #v; __cw.ret(__mt_r); }), div: true }
+                let ret = self.ret_code(quote!(__mt_r));
+                Out { code: quote!({ let __mt_r = #v; #ret }), div: true }
             }
             Expr::Call(c) => self.call(c),
             Expr::MethodCall(mc) => {
@@ -637,6 +727,21 @@ impl Mirror {
         let Expr::Path(func) = &*c.func else {
             return self.fallback(&Expr::Call(c.clone()));
         };
+        if func.qself.is_none() && c.args.len() == 1 {
+            let make = if is_variant_path(&func.path, "Option", "Some") {
+                Some(quote!(make_some))
+            } else if is_variant_path(&func.path, "Result", "Ok") {
+                Some(quote!(make_ok))
+            } else if is_variant_path(&func.path, "Result", "Err") {
+                Some(quote!(make_err))
+            } else {
+                None
+            };
+            if let Some(make) = make {
+                let v = self.value(&c.args[0]);
+                return Self::ok(quote_spanned!(c.span()=> { let __mt_v = #v; #m::#make(__cw, __mt_v) }));
+            }
+        }
         if self.local_of(&c.func).is_some() {
             return self.err(&c.func, "calling a function held in a local variable is not supported in traced code; call a named function");
         }
@@ -660,11 +765,16 @@ impl Mirror {
 
     fn if_expr(&mut self, i: &syn::ExprIf) -> Out {
         let m = m();
-        if matches!(&*i.cond, Expr::Let(_)) {
-            return self.err(
-                &i.cond,
-                "`if let` is not supported in traced code; use `match`",
-            );
+        if let Expr::Let(l) = &*i.cond {
+            // `if let P = e { a } else { b }` is `match e { P => a, _ => b }`.
+            let (pat, scrut, then) = (&l.pat, &l.expr, &i.then_branch);
+            let els: Expr = match &i.else_branch {
+                Some((_, e)) => (**e).clone(),
+                None => syn::parse_quote!({}),
+            };
+            let desugared: syn::ExprMatch = syn::parse_quote_spanned!(i.span()=>
+                match #scrut { #pat => #then, _ => #els });
+            return self.match_expr(&desugared);
         }
         let c = self.value(&i.cond);
         let then = self.block(&i.then_branch);
@@ -712,15 +822,10 @@ impl Mirror {
 
     fn match_expr(&mut self, mt: &syn::ExprMatch) -> Out {
         let m = m();
-        for arm in &mt.arms {
-            if let Some((_, g)) = &arm.guard {
-                return self.err(
-                    g,
-                    "match guards are not supported in traced code; put an `if` inside the arm",
-                );
-            }
-        }
         let place_scrut = is_place(&mt.expr);
+        if !place_scrut && mt.arms.iter().all(|a| pat_structural(&a.pat)) {
+            return self.match_structural(mt);
+        }
         let sx = if place_scrut {
             quote!(__mt_x)
         } else {
@@ -759,6 +864,7 @@ impl Mirror {
         let end = self.tmp("mend");
         let r = self.tmp("mr");
         let mut arms_code = Vec::new();
+        let mut rest_blocks = Vec::new();
         let mut any_value = false;
         for (k, arm) in mt.arms.iter().enumerate() {
             let mut binds = Vec::new();
@@ -784,6 +890,27 @@ impl Mirror {
                     let #b = #m::bind(__cw, #b);
                 ));
             }
+            let guard = match &arm.guard {
+                Some((_, g)) => {
+                    // A failed guard dispatches again among the arms after this one.
+                    let gv = self.value(g);
+                    let rest = self.tmp("rest");
+                    let later: Vec<&Pat> = pats[k + 1..].to_vec();
+                    let later_idx: Vec<u32> = (k as u32 + 1..pats.len() as u32).collect();
+                    let none = pats.len() as u32;
+                    let redispatch = quote!({
+                        let __mt_idx: #m::Sym<u32> = #m::pure1(__cw, __mt_pure, __mt_s, |__mt_x| match #sx {
+                            #(#later => #later_idx,)*
+                            #[allow(unreachable_patterns)]
+                            _ => #none,
+                        });
+                        #m::switch(__cw, __mt_idx, &[#(#labels),*]);
+                    });
+                    rest_blocks.push(quote!({ __cw.bind(#rest); #redispatch }));
+                    quote!(let __mt_g: #m::Sym<bool> = #gv; __cw.branch_if_false(__mt_g, #rest);)
+                }
+                None => quote!(),
+            };
             let body = self.expr(&arm.body);
             self.scopes.pop();
             let l = &labels[k];
@@ -796,7 +923,7 @@ impl Mirror {
             } else {
                 quote!(let __mt_v = #bc; #m::assign(__cw, #r, __mt_v); __cw.jump(#end);)
             };
-            arms_code.push(quote!({ __cw.bind(#l); #(#bind_code)* #tail }));
+            arms_code.push(quote!({ __cw.bind(#l); #(#bind_code)* #guard #tail }));
         }
         let arm_kinds = option_arms.unwrap_or_default();
         let head = quote!(
@@ -816,13 +943,273 @@ impl Mirror {
             }
         );
         if any_value {
-            Self::ok(quote!({ #head let #r; #(#arms_code)* __cw.bind(#end); #r }))
+            Self::ok(quote!({ #head let #r; #(#arms_code)* #(#rest_blocks)* __cw.bind(#end); #r }))
         } else {
             Out {
-                code: quote!({ #head #(#arms_code)* __cw.bind(#end); }),
+                code: quote!({ #head #(#arms_code)* #(#rest_blocks)* __cw.bind(#end); }),
                 div: true,
             }
         }
+    }
+
+    /// A `match` on a register value whose patterns are all structural ([`pat_structural`]):
+    /// the arms are tried in order, each a chain of tests on the value's registers that
+    /// jumps to the next arm when it fails (guards included); bindings name registers.
+    fn match_structural(&mut self, mt: &syn::ExprMatch) -> Out {
+        let m = m();
+        let v = self.value(&mt.expr);
+        let end = self.tmp("mend");
+        let r = self.tmp("mr");
+        let mut arms_code = Vec::new();
+        let mut any_value = false;
+        for arm in &mt.arms {
+            let next = self.tmp("next");
+            self.scopes.push(Vec::new());
+            let (test, _) = self.pat_code(&arm.pat, &quote!(__mt_s), &next);
+            let guard = match &arm.guard {
+                Some((_, g)) => {
+                    let gv = self.value(g);
+                    quote!(let __mt_g: #m::Sym<bool> = #gv; __cw.branch_if_false(__mt_g, #next);)
+                }
+                None => quote!(),
+            };
+            let body = self.expr(&arm.body);
+            self.scopes.pop();
+            let bc = &body.code;
+            let tail = if body.div {
+                quote!(let _ = #bc;)
+            } else if !any_value {
+                any_value = true;
+                quote!(let __mt_v = #bc; #r = #m::bind(__cw, __mt_v); __cw.jump(#end);)
+            } else {
+                quote!(let __mt_v = #bc; #m::assign(__cw, #r, __mt_v); __cw.jump(#end);)
+            };
+            arms_code.push(quote!({ let #next = __cw.label(); { #test #guard #tail } __cw.bind(#next); }));
+        }
+        let head = quote!(let __mt_s = #v; let #end = __cw.label(););
+        // No arm matched: impossible for an exhaustive match.
+        let fell = quote!(#m::unreachable(__cw););
+        if any_value {
+            Self::ok(quote!({ #head let #r; #(#arms_code)* #fell __cw.bind(#end); #r }))
+        } else {
+            Out {
+                code: quote!({ #head #(#arms_code)* #fell __cw.bind(#end); }),
+                div: true,
+            }
+        }
+    }
+
+    /// Tests of a structural pattern on the register value `s` (an identifier of type
+    /// `Sym<T>`): jumps to label `fail` when it does not match, and binds (and declares in
+    /// the current scope) the pattern's names. Also says whether any test was emitted.
+    fn pat_code(&mut self, p: &Pat, s: &TokenStream, fail: &Ident) -> (TokenStream, bool) {
+        let m = m();
+        match p {
+            Pat::Wild(_) => (quote!(), false),
+            Pat::Paren(pp) => self.pat_code(&pp.pat, s, fail),
+            Pat::Type(pt) => self.pat_code(&pt.pat, s, fail),
+            Pat::Ident(i) if i.ident != "None" => {
+                let id = &i.ident;
+                self.declare(id);
+                (quote!(let #id = #m::bind(__cw, #s);), false)
+            }
+            Pat::Ident(_) | Pat::Path(_) => (
+                quote!({ let __mt_c = #m::opt_is_none(__cw, #s); __cw.branch_if_false(__mt_c, #fail); }),
+                true,
+            ),
+            Pat::TupleStruct(ts) => {
+                let variant = ts.path.segments.last().map(|x| x.ident.to_string());
+                let (test, part) = match variant.as_deref() {
+                    Some("Some") => (quote!(opt_is_some), quote!(opt_payload)),
+                    Some("Ok") => (quote!(res_is_ok), quote!(res_ok)),
+                    _ => (quote!(res_is_err), quote!(res_err)),
+                };
+                let inner = self.tmp("p");
+                let (sub, _) = self.pat_code(&ts.elems[0], &quote!(#inner), fail);
+                (
+                    quote!(
+                        { let __mt_c = #m::#test(__cw, #s); __cw.branch_if_false(__mt_c, #fail); }
+                        let #inner = #m::#part(__cw, #s);
+                        #sub
+                    ),
+                    true,
+                )
+            }
+            Pat::Tuple(t) => {
+                let mut code = Vec::new();
+                let mut tests = false;
+                for (k, e) in t.elems.iter().enumerate() {
+                    let inner = self.tmp("p");
+                    let (sub, t) = self.pat_code(e, &quote!(#inner), fail);
+                    tests |= t;
+                    code.push(quote!(let #inner = #m::tuple_elem::<#k, _>(__cw, #s); #sub));
+                }
+                (quote!(#(#code)*), tests)
+            }
+            Pat::Lit(l) => (
+                quote_spanned!(l.span()=> {
+                    let __mt_k = #m::lit(__cw, #l);
+                    let __mt_c = #m::eq(__cw, #s, __mt_k);
+                    __cw.branch_if_false(__mt_c, #fail);
+                }),
+                true,
+            ),
+            Pat::Or(o) => {
+                let ok = self.tmp("orok");
+                let mut code = Vec::new();
+                let n = o.cases.len();
+                for (k, c) in o.cases.iter().enumerate() {
+                    if k + 1 == n {
+                        let (t, _) = self.pat_code(c, s, fail);
+                        code.push(t);
+                    } else {
+                        let next = self.tmp("ornext");
+                        let (t, _) = self.pat_code(c, s, &next);
+                        code.push(quote!(let #next = __cw.label(); #t __cw.jump(#ok); __cw.bind(#next);));
+                    }
+                }
+                (quote!(let #ok = __cw.label(); #(#code)* __cw.bind(#ok);), true)
+            }
+            _ => {
+                self.errors.push(syn::Error::new_spanned(p, "this pattern is not supported here in traced code; use `match`"));
+                (quote!(), false)
+            }
+        }
+    }
+
+    /// `let PAT = e;` with a structural pattern (tuples, ...): the value's registers, named.
+    /// The code's bindings stay in the current scope (the caller's block).
+    fn let_pattern(&mut self, pat: &Pat, init: &Expr) -> Out {
+        let m = m();
+        let v = self.expr(init);
+        let vc = if v.div {
+            let c = v.code;
+            quote!({ let _ = #c; #m::dead(__cw) })
+        } else {
+            v.code
+        };
+        let ty = match pat {
+            Pat::Type(pt) => {
+                let t = &pt.ty;
+                quote!(: #m::Sym<#t>)
+            }
+            _ => quote!(),
+        };
+        let fail = self.tmp("lfail");
+        let (test, tests) = self.pat_code(strip_type(pat), &quote!(__mt_s), &fail);
+        let fail_code = if tests {
+            // A refutable pattern in a plain `let` is a rustc error; keep the jitcode closed.
+            let ok = self.tmp("lok");
+            quote!(let #ok = __cw.label(); __cw.jump(#ok); __cw.bind(#fail); #m::unreachable(__cw); __cw.bind(#ok);)
+        } else {
+            quote!()
+        };
+        Out {
+            code: quote!(let __mt_s #ty = #vc; let #fail = __cw.label(); #test #fail_code),
+            div: v.div,
+        }
+    }
+
+    /// `let PAT = e else { diverge };`: `let (names..) = match e { PAT => (names..), _ => diverge };`.
+    fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> Out {
+        let mut names = Vec::new();
+        pat_bindings(pat, &mut names);
+        let span = pat.span();
+        let stmt: Stmt = match names.len() {
+            0 => syn::parse_quote_spanned!(span=> match #init { #pat => {}, _ => #els };),
+            1 => {
+                let n = &names[0];
+                syn::parse_quote_spanned!(span=> let #n = match #init { #pat => #n, _ => #els };)
+            }
+            2..=4 => syn::parse_quote_spanned!(span=>
+                let (#(#names),*) = match #init { #pat => (#(#names),*), _ => #els };),
+            _ => {
+                return self.err(pat, "a `let ... else` in traced code binds at most 4 names; use `match`");
+            }
+        };
+        // Translate the statement in the current scope (its names stay visible).
+        let block = syn::Block {
+            brace_token: Default::default(),
+            stmts: vec![stmt],
+        };
+        let o = self.block_in_scope(&block);
+        Out {
+            code: o.code,
+            div: o.div,
+        }
+    }
+
+    /// The code returning `v` (an identifier) from the function, typed as its return type.
+    fn ret_code(&self, v: TokenStream) -> TokenStream {
+        let m = m();
+        match &self.ret_ty {
+            Some(t) => quote!(#m::ret_value::<#t>(__cw, #v);),
+            None => quote!(__cw.ret(#v);),
+        }
+    }
+
+    /// `e?` on a `Result` or `Option` in registers: a test of the tag (a guard while tracing);
+    /// the early path returns `Err(e)` (`None`) from this function's jitcode, so an error raised
+    /// in an inlined helper propagates frame by frame exactly as in the interpreter.
+    fn try_expr(&mut self, t: &syn::ExprTry) -> Out {
+        let m = m();
+        let Some(ty) = self.ret_ty.clone() else {
+            return self.err(t, "`?` in traced code needs a return type that can be named (not `impl Trait`)");
+        };
+        let v = self.value(&t.expr);
+        let qs = t.question_token.span();
+        let build = quote_spanned!(qs=> #m::from_residual::<#ty, _>(__cw, __mt_res));
+        Self::ok(quote!({
+            let __mt_v = #v;
+            let (__mt_brk, __mt_out, __mt_res) = #m::try_branch(__cw, __mt_v);
+            let __mt_go = __cw.label();
+            __cw.branch_if_false(__mt_brk, __mt_go);
+            let __mt_rv = #build;
+            __cw.ret(__mt_rv);
+            __cw.bind(__mt_go);
+            __mt_out
+        }))
+    }
+
+    /// `for PAT in a..b` / `a..=b`: a `while` loop over a counter (other iterables are
+    /// rejected).
+    fn for_loop(&mut self, f: &syn::ExprForLoop) -> Out {
+        let Expr::Range(r) = strip_paren(&f.expr) else {
+            return self.err(&f.expr, "traced code runs `for` only over integer ranges `a..b` and `a..=b`; iterate over an index range (`for i in 0..v.len()`), or move the loop into a `#[dont_look_inside]` function");
+        };
+        let (Some(start), Some(stop)) = (&r.start, &r.end) else {
+            return self.err(r, "traced code runs `for` only over bounded ranges `a..b` and `a..=b`");
+        };
+        if !matches!(&*f.pat, Pat::Ident(_) | Pat::Wild(_)) {
+            return self.err(&f.pat, "the `for` variable in traced code is a plain name or `_`");
+        }
+        if !self.in_portal_fn && !self.unroll_safe {
+            return self.err(&f.for_token, "a loop in a `#[look_inside]` function would be unrolled into the trace; mark the function `#[unroll_safe]` if that is intended, or `#[dont_look_inside]` to call it instead");
+        }
+        let (i, end, go) = (self.tmp("for_i"), self.tmp("for_end"), self.tmp("for_go"));
+        let (pat, body, label) = (&f.pat, &f.body, &f.label);
+        let desugared: Expr = match r.limits {
+            syn::RangeLimits::HalfOpen(_) => syn::parse_quote_spanned!(f.span()=> {
+                let mut #i = #start;
+                let #end = #stop;
+                #label while #i < #end {
+                    let #pat = #i;
+                    #i += 1;
+                    #body
+                }
+            }),
+            syn::RangeLimits::Closed(_) => syn::parse_quote_spanned!(f.span()=> {
+                let mut #i = #start;
+                let #end = #stop;
+                let mut #go = #i <= #end;
+                #label while #go {
+                    let #pat = #i;
+                    if #i == #end { #go = false; } else { #i += 1; }
+                    #body
+                }
+            }),
+        };
+        self.expr(&desugared)
     }
 
     fn loop_expr(
@@ -854,15 +1241,39 @@ impl Mirror {
             let v = self.value(c);
             quote!(let __mt_c: #m::Sym<bool> = #v; __cw.branch_if_false(__mt_c, #brk);)
         });
+        let result = self.tmp("lv");
         self.loops.push(LoopCtx {
             label,
             brk: brk.clone(),
             cont: top.clone(),
+            is_loop: cond.is_none(),
+            result: result.clone(),
+            has_value: false,
+            broke: false,
         });
         let b = self.block(body);
-        self.loops.pop();
+        let ctx = self.loops.pop().expect("loop context");
         let bc = b.code;
+        let (decl, value) = if ctx.has_value {
+            (quote!(let #result;), quote!(#result))
+        } else {
+            (quote!(), quote!(#m::lit(__cw, ())))
+        };
+        if cond.is_none() && !ctx.broke {
+            // `loop` without a `break`: leaves only by `return` (or `?`).
+            return Out {
+                code: quote!({
+                    let #top = __cw.label();
+                    __cw.bind(#top);
+                    #merge
+                    let _ = #bc;
+                    __cw.jump(#top);
+                }),
+                div: true,
+            };
+        }
         Self::ok(quote!({
+            #decl
             let #top = __cw.label(); let #brk = __cw.label();
             __cw.bind(#top);
             #merge
@@ -870,7 +1281,7 @@ impl Mirror {
             let _ = #bc;
             __cw.jump(#top);
             __cw.bind(#brk);
-            #m::lit(__cw, ())
+            #value
         }))
     }
 
@@ -890,6 +1301,18 @@ impl Mirror {
 
     pub fn block(&mut self, b: &syn::Block) -> Out {
         self.scopes.push(Vec::new());
+        let o = self.block_in_scope(b);
+        self.scopes.pop();
+        let c = o.code;
+        Out {
+            code: quote!({ #c }),
+            div: o.div,
+        }
+    }
+
+    /// The statements of `b` in the current scope, as a statement list (no braces; the last
+    /// statement yields the block's value).
+    fn block_in_scope(&mut self, b: &syn::Block) -> Out {
         let mut code = Vec::new();
         let mut div = false;
         let n = b.stmts.len();
@@ -897,8 +1320,32 @@ impl Mirror {
         for (i, s) in b.stmts.iter().enumerate() {
             match s {
                 Stmt::Local(l) => {
+                    if let Some(init) = &l.init {
+                        if let Some((_, d)) = &init.diverge {
+                            let o = self.let_else(&l.pat, &init.expr, d);
+                            if o.div {
+                                div = true;
+                            }
+                            let c = o.code;
+                            code.push(quote!(#c;));
+                            continue;
+                        }
+                    }
+                    let simple = matches!(strip_type(&l.pat), Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() && pi.ident != "None");
+                    if !simple && pat_structural(strip_type(&l.pat)) {
+                        let Some(init) = &l.init else {
+                            self.err(l, "a `let` in traced code needs an initial value");
+                            continue;
+                        };
+                        let o = self.let_pattern(&l.pat, &init.expr);
+                        if o.div {
+                            div = true;
+                        }
+                        code.push(o.code);
+                        continue;
+                    }
                     let Pat::Ident(pi) = strip_type(&l.pat) else {
-                        self.err(&l.pat, "only `let name = ...` is supported in traced code; bind one value per `let`");
+                        self.err(&l.pat, "traced code destructures register values in `let` with `_`, names, tuples, `Some`, `Ok` and `Err` only; bind the value to a name and use `match`");
                         continue;
                     };
                     if pi.by_ref.is_some() || pi.subpat.is_some() {
@@ -969,7 +1416,6 @@ impl Mirror {
                 }
             }
         }
-        self.scopes.pop();
         let tail_code = match tail {
             Some(t) if !t.div && !div => t.code,
             Some(t) => {
@@ -980,9 +1426,16 @@ impl Mirror {
             None => self.unit(),
         };
         Out {
-            code: quote!({ #(#code)* #tail_code }),
+            code: quote!(#(#code)* #tail_code),
             div,
         }
+    }
+}
+
+fn strip_paren(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip_paren(&p.expr),
+        _ => e,
     }
 }
 

@@ -111,12 +111,33 @@ fn builder_params(
     (out, errs)
 }
 
+/// The function's return type as the mirror writes it (`None` for `-> impl Trait`, which
+/// cannot be named inside the body).
+pub(crate) fn ret_ty(f: &ItemFn) -> Option<TokenStream> {
+    match &f.sig.output {
+        syn::ReturnType::Default => Some(quote!(())),
+        syn::ReturnType::Type(_, t) => {
+            let mut has_impl = false;
+            struct V<'a>(&'a mut bool);
+            impl<'ast> syn::visit::Visit<'ast> for V<'_> {
+                fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+                    *self.0 = true;
+                }
+            }
+            syn::visit::Visit::visit_type(&mut V(&mut has_impl), t);
+            (!has_impl).then(|| quote!(#t))
+        }
+    }
+}
+
 fn builder_fn(f: &ItemFn, params: Vec<TokenStream>, body: mirror::Out) -> TokenStream {
     let m = quote!(::metatracer::__private);
     let generics = &f.sig.generics;
     let code = body.code;
     let tail = if body.div {
         quote!(let _ = #code;)
+    } else if let Some(t) = ret_ty(f) {
+        quote!(let __mt_ret = #code; #m::ret_value::<#t>(__cw, __mt_ret);)
     } else {
         quote!(let __mt_ret = #code; __cw.ret(__mt_ret);)
     };
@@ -206,6 +227,7 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     // Mirror.
     let mut mirror = Mirror::new(true, false);
+    mirror.ret_ty = ret_ty(&f);
     let (params, perrs) = builder_params(&f, &mut mirror, true);
     errors.extend(perrs);
     let body = mirror.block(&f.block);
@@ -505,6 +527,7 @@ pub fn look_inside(attr: TokenStream, item: TokenStream, unroll_safe: bool) -> T
         ));
     }
     let mut mirror = Mirror::new(false, unroll_safe);
+    mirror.ret_ty = ret_ty(&f);
     let (params, perrs) = builder_params(&f, &mut mirror, false);
     errors.extend(perrs);
     let body = mirror.block(&f.block);
