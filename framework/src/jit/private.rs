@@ -11,8 +11,8 @@ pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
-pub use super::regs::{Regs, TupleElem};
 use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};
+pub use super::regs::{Regs, TupleElem};
 pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
 use std::sync::Mutex;
@@ -795,7 +795,11 @@ fn emit_call<R: Regs>(
             dst: dst.reg + k as Reg,
             desc: Box::new(CallDesc {
                 func: tramp,
-                abi: if *kind == Kind::Float { float_abi } else { int_abi },
+                abi: if *kind == Kind::Float {
+                    float_abi
+                } else {
+                    int_abi
+                },
                 arg_kinds: Box::new([]),
                 ret_kind: *kind,
                 effect: Effect::ReadOnly,
@@ -1238,7 +1242,10 @@ pub trait TryRegs: Regs {
     /// What it returns early with (`E`, or `()` for `Option`).
     type Residual: Regs;
     /// Emits the test: (returns early?, output registers, residual registers).
-    fn branch(cw: &mut Codewriter, v: Sym<Self>) -> (Sym<bool>, Sym<Self::Output>, Sym<Self::Residual>);
+    fn branch(
+        cw: &mut Codewriter,
+        v: Sym<Self>,
+    ) -> (Sym<bool>, Sym<Self::Output>, Sym<Self::Residual>);
 }
 impl<T: Regs, E: Regs> TryRegs for Result<T, E> {
     type Output = T;
@@ -1288,9 +1295,14 @@ pub fn try_branch<V: TryRegs>(
     V::branch(cw, v)
 }
 
-/// The early return of `e?`: the function's return value built from the residual.
-pub fn from_residual<Ret: FromResidualRegs<R>, R: Regs>(cw: &mut Codewriter, r: Sym<R>) -> Sym<Ret> {
-    Ret::from_residual(cw, r)
+/// The residual of `e?` (what the function returns early with), before conversion.
+pub struct Residual<R>(pub Sym<R>);
+impl<R: Regs> Residual<R> {
+    /// The function's return value built from the residual. (A method, so that rustc knows
+    /// `R` before it looks for the conversion and reports a missing one as such.)
+    pub fn into_ret<Ret: FromResidualRegs<R>>(self, cw: &mut Codewriter) -> Sym<Ret> {
+        Ret::from_residual(cw, self.0)
+    }
 }
 
 /// A value the function returns, typed as its return type.

@@ -166,7 +166,9 @@ fn pat_structural(p: &Pat) -> bool {
         }
         Pat::Tuple(t) => {
             (2..=4).contains(&t.elems.len())
-                && t.elems.iter().all(|e| !matches!(e, Pat::Rest(_)) && pat_structural(e))
+                && t.elems
+                    .iter()
+                    .all(|e| !matches!(e, Pat::Rest(_)) && pat_structural(e))
         }
         Pat::Lit(l) => matches!(l.lit, Lit::Int(_) | Lit::Bool(_)),
         Pat::Paren(p) => pat_structural(&p.pat),
@@ -739,7 +741,9 @@ impl Mirror {
             };
             if let Some(make) = make {
                 let v = self.value(&c.args[0]);
-                return Self::ok(quote_spanned!(c.span()=> { let __mt_v = #v; #m::#make(__cw, __mt_v) }));
+                return Self::ok(
+                    quote_spanned!(c.span()=> { let __mt_v = #v; #m::#make(__cw, __mt_v) }),
+                );
             }
         }
         if self.local_of(&c.func).is_some() {
@@ -865,6 +869,7 @@ impl Mirror {
         let r = self.tmp("mr");
         let mut arms_code = Vec::new();
         let mut rest_blocks = Vec::new();
+        let mut rest_labels: Vec<Ident> = Vec::new();
         let mut any_value = false;
         for (k, arm) in mt.arms.iter().enumerate() {
             let mut binds = Vec::new();
@@ -907,6 +912,7 @@ impl Mirror {
                         #m::switch(__cw, __mt_idx, &[#(#labels),*]);
                     });
                     rest_blocks.push(quote!({ __cw.bind(#rest); #redispatch }));
+                    rest_labels.push(rest.clone());
                     quote!(let __mt_g: #m::Sym<bool> = #gv; __cw.branch_if_false(__mt_g, #rest);)
                 }
                 None => quote!(),
@@ -929,6 +935,7 @@ impl Mirror {
         let head = quote!(
             #scrut
             #(let #labels = __cw.label();)*
+            #(let #rest_labels = __cw.label();)*
             let #end = __cw.label();
             match __mt_fast {
                 ::core::option::Option::Some(__mt_w) => {
@@ -984,7 +991,9 @@ impl Mirror {
             } else {
                 quote!(let __mt_v = #bc; #m::assign(__cw, #r, __mt_v); __cw.jump(#end);)
             };
-            arms_code.push(quote!({ let #next = __cw.label(); { #test #guard #tail } __cw.bind(#next); }));
+            arms_code.push(
+                quote!({ let #next = __cw.label(); { #test #guard #tail } __cw.bind(#next); }),
+            );
         }
         let head = quote!(let __mt_s = #v; let #end = __cw.label(););
         // No arm matched: impossible for an exhaustive match.
@@ -1065,13 +1074,21 @@ impl Mirror {
                     } else {
                         let next = self.tmp("ornext");
                         let (t, _) = self.pat_code(c, s, &next);
-                        code.push(quote!(let #next = __cw.label(); #t __cw.jump(#ok); __cw.bind(#next);));
+                        code.push(
+                            quote!(let #next = __cw.label(); #t __cw.jump(#ok); __cw.bind(#next);),
+                        );
                     }
                 }
-                (quote!(let #ok = __cw.label(); #(#code)* __cw.bind(#ok);), true)
+                (
+                    quote!(let #ok = __cw.label(); #(#code)* __cw.bind(#ok);),
+                    true,
+                )
             }
             _ => {
-                self.errors.push(syn::Error::new_spanned(p, "this pattern is not supported here in traced code; use `match`"));
+                self.errors.push(syn::Error::new_spanned(
+                    p,
+                    "this pattern is not supported here in traced code; use `match`",
+                ));
                 (quote!(), false)
             }
         }
@@ -1124,7 +1141,10 @@ impl Mirror {
             2..=4 => syn::parse_quote_spanned!(span=>
                 let (#(#names),*) = match #init { #pat => (#(#names),*), _ => #els };),
             _ => {
-                return self.err(pat, "a `let ... else` in traced code binds at most 4 names; use `match`");
+                return self.err(
+                    pat,
+                    "a `let ... else` in traced code binds at most 4 names; use `match`",
+                );
             }
         };
         // Translate the statement in the current scope (its names stay visible).
@@ -1154,11 +1174,14 @@ impl Mirror {
     fn try_expr(&mut self, t: &syn::ExprTry) -> Out {
         let m = m();
         let Some(ty) = self.ret_ty.clone() else {
-            return self.err(t, "`?` in traced code needs a return type that can be named (not `impl Trait`)");
+            return self.err(
+                t,
+                "`?` in traced code needs a return type that can be named (not `impl Trait`)",
+            );
         };
         let v = self.value(&t.expr);
         let qs = t.question_token.span();
-        let build = quote_spanned!(qs=> #m::from_residual::<#ty, _>(__cw, __mt_res));
+        let build = quote_spanned!(qs=> #m::Residual(__mt_res).into_ret::<#ty>(__cw));
         Self::ok(quote!({
             let __mt_v = #v;
             let (__mt_brk, __mt_out, __mt_res) = #m::try_branch(__cw, __mt_v);
@@ -1178,10 +1201,16 @@ impl Mirror {
             return self.err(&f.expr, "traced code runs `for` only over integer ranges `a..b` and `a..=b`; iterate over an index range (`for i in 0..v.len()`), or move the loop into a `#[dont_look_inside]` function");
         };
         let (Some(start), Some(stop)) = (&r.start, &r.end) else {
-            return self.err(r, "traced code runs `for` only over bounded ranges `a..b` and `a..=b`");
+            return self.err(
+                r,
+                "traced code runs `for` only over bounded ranges `a..b` and `a..=b`",
+            );
         };
         if !matches!(&*f.pat, Pat::Ident(_) | Pat::Wild(_)) {
-            return self.err(&f.pat, "the `for` variable in traced code is a plain name or `_`");
+            return self.err(
+                &f.pat,
+                "the `for` variable in traced code is a plain name or `_`",
+            );
         }
         if !self.in_portal_fn && !self.unroll_safe {
             return self.err(&f.for_token, "a loop in a `#[look_inside]` function would be unrolled into the trace; mark the function `#[unroll_safe]` if that is intended, or `#[dont_look_inside]` to call it instead");

@@ -8,9 +8,8 @@ fn run(#[green] p: &Prog, s: &mut St) {
     #[green]
     let mut pc: usize = 0;
     while pc < p.ops.len() {
-        match p.ops[pc] {
-            x if x > 3 => s.acc += 1,
-            _ => s.acc -= 1,
+        for x in p.ops.iter() {
+            s.acc += *x as i64;
         }
         metatracer::can_enter_jit!();
         pc += 1;

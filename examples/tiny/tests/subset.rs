@@ -1,0 +1,253 @@
+//! (An interpreter written for the test, with the public annotations only.)
+//!
+//! The grown traced subset: `?` and `return Err(..)` on `Result`s held in registers
+//! (propagated through two inlined helpers, with a store between the two `?`s so a deopt in
+//! the middle of the propagation is visible), helpers returning `Option<i64>` and
+//! `(i64, bool)`, `if let`, `while let`, `let ... else`, `for` over `a..b` and `a..=b`,
+//! `break value`, match guards (on a register value and on a place), destructuring `let`,
+//! and `?` on a multi-word result of a residual call. Each must give the interpreter's
+//! result with the JIT on, with bridges, with every guard failing, and with each guard
+//! failing in turn; the helpers must be inlined (no call of them in the loop).
+
+use metatracer::{dont_look_inside, jit_merge_point, look_inside, unroll_safe, Layout};
+
+#[derive(Layout)]
+struct Code {
+    ops: Vec<u8>,
+}
+
+#[derive(Layout, Default, Debug, PartialEq, Clone)]
+struct State {
+    acc: i64,
+    errs: i64,
+    log: i64,
+    n: i64,
+    mode: u8,
+}
+
+#[look_inside]
+fn checked_step(x: i64) -> Result<i64, u32> {
+    if (x & 7) == 3 {
+        return Err(7);
+    }
+    Ok(x + 1)
+}
+
+#[look_inside]
+fn two_steps(s: &mut State, x: i64) -> Result<i64, u32> {
+    let a = checked_step(x)?;
+    s.log += 1; // done once even if the next `?` deopts
+    let b = checked_step(a + 1)?;
+    Ok(a + b)
+}
+
+#[look_inside]
+fn maybe(x: i64) -> Option<i64> {
+    if (x & 1) == 0 {
+        Some(x + 100)
+    } else {
+        None
+    }
+}
+
+#[look_inside]
+fn split(x: i64) -> (i64, bool) {
+    (x & 15, (x & 16) != 0)
+}
+
+#[look_inside]
+fn dec(k: i64) -> Option<i64> {
+    if k > 0 {
+        Some(k - 1)
+    } else {
+        None
+    }
+}
+
+#[unroll_safe]
+fn sums(n: i64) -> i64 {
+    let mut t = 0;
+    for i in 0..n {
+        t += i;
+    }
+    for j in 1..=3 {
+        t += j;
+    }
+    t
+}
+
+#[unroll_safe]
+fn first_square_above(x: i64) -> i64 {
+    let mut k = 0;
+    loop {
+        k += 1;
+        if k * k > x {
+            break k;
+        }
+    }
+}
+
+#[look_inside]
+fn classify(x: Option<i64>) -> i64 {
+    match x {
+        Some(v) if v > 140 => 1,
+        Some(100) => 2,
+        Some(_) => 3,
+        None => 4,
+    }
+}
+
+/// Not traced: a residual call returning a multi-word value.
+#[dont_look_inside]
+fn odd_half(x: i64) -> Option<i64> {
+    if x % 3 == 0 {
+        None
+    } else {
+        Some(x / 2)
+    }
+}
+
+#[look_inside]
+fn via_residual(x: i64) -> Option<i64> {
+    let h = odd_half(x)?;
+    Some(h + 1)
+}
+
+#[jit_merge_point]
+fn run(#[green] code: &Code, s: &mut State) {
+    #[green]
+    let mut pc: usize = 0;
+    while pc < code.ops.len() {
+        match code.ops[pc] {
+            0 => match two_steps(s, s.n) {
+                Ok(v) => s.acc += v,
+                Err(e) => s.errs += e as i64,
+            },
+            1 => {
+                if let Some(h) = maybe(s.n) {
+                    s.acc += h;
+                } else {
+                    s.acc -= 1;
+                }
+            }
+            2 => {
+                let (lo, hi) = split(s.n);
+                if hi {
+                    s.acc += lo;
+                }
+            }
+            3 => {
+                let Some(h) = maybe(s.n + 1) else {
+                    s.errs += 1;
+                    pc += 1;
+                    continue;
+                };
+                s.acc += h * 2;
+            }
+            4 => s.acc += sums(s.n & 3) + first_square_above(s.n & 63),
+            5 => {
+                s.acc += classify(maybe(s.n & 63));
+                let mut k = s.n & 3;
+                while let Some(v) = dec(k) {
+                    k = v;
+                    s.acc += 1;
+                }
+            }
+            6 => match s.mode {
+                0 if s.n > 50 => s.acc += 1000,
+                0 => s.mode = 1,
+                _ => s.acc += 1,
+            },
+            7 => match via_residual(s.n) {
+                Some(v) => s.acc += v,
+                None => s.errs += 1,
+            },
+            _ => {
+                s.n -= 1;
+                if s.n > 0 {
+                    pc = 0;
+                    metatracer::can_enter_jit!();
+                    continue;
+                }
+            }
+        }
+        pc += 1;
+    }
+}
+
+/// The JIT's parameters are process-wide: tests that set them run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn go(params: &str) -> (State, metatracer::jit::JitStats) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    metatracer::jit::reset();
+    metatracer::set_params(params).unwrap();
+    let code = Code {
+        ops: vec![0, 1, 2, 3, 4, 5, 6, 7, 8],
+    };
+    let mut s = State {
+        n: 120,
+        ..Default::default()
+    };
+    run(&code, &mut s);
+    (s, metatracer::jit::stats())
+}
+
+#[test]
+fn grown_subset_traces_and_deopts_exactly() {
+    let (reference, _) = go("off");
+    assert!(reference.errs > 0 && reference.log > 0, "{reference:?}");
+    let (jit, stats) = go("on,threshold=3,trace_eagerness=1000");
+    assert_eq!(jit, reference, "{stats:?}");
+    assert!(stats.loops >= 1, "{stats:?}");
+    let t = &stats.loop_traces[0];
+    // The helpers are inlined: no call of them is left in the loop.
+    for helper in [
+        "two_steps",
+        "checked_step",
+        "maybe",
+        "split",
+        "dec",
+        "sums",
+        "first_square_above",
+        "classify",
+        "via_residual",
+    ] {
+        assert!(
+            !t.lines()
+                .any(|l| l.contains("call_") && l.contains(&format!("::{helper}\""))),
+            "{helper} was called, not inlined:\n{t}"
+        );
+    }
+    // The residual `odd_half` returns `Option<i64>`: its call, then its second word.
+    assert!(t.contains("odd_half"), "{t}");
+    assert!(t.contains("metatracer::result_word"), "{t}");
+    // With bridges, and with every guard failing.
+    let (jit, stats) = go("on,threshold=3,trace_eagerness=2");
+    assert_eq!(jit, reference, "{stats:?}");
+    assert!(stats.bridges >= 1, "{stats:?}");
+    let (jit, _) = go("on,threshold=1,fail_guards=1");
+    assert_eq!(jit, reference);
+    // Each guard failing in turn (a failure between the two `?`s of `two_steps` resumes
+    // inside its inlined frame: `log` is bumped once).
+    let most = |s: &metatracer::jit::JitStats| {
+        s.loop_guards
+            .iter()
+            .chain(&s.bridge_guards)
+            .copied()
+            .max()
+            .unwrap_or(0)
+    };
+    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").1);
+    assert!(guards >= 10, "{guards}");
+    let mut n = 0;
+    while n < guards {
+        for eagerness in [2, 100_000] {
+            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
+            let (jit, stats) = go(&spec);
+            assert_eq!(jit, reference, "with {spec}: {stats:?}");
+            guards = guards.max(most(&stats));
+        }
+        n += 1;
+    }
+}
