@@ -23,6 +23,9 @@ struct State {
     log: i64,
     n: i64,
     mode: u8,
+    big: i64,
+    small: i32,
+    div: i64,
 }
 
 #[look_inside]
@@ -162,6 +165,27 @@ fn run(#[green] code: &Code, s: &mut State) {
                 Some(v) => s.acc += v,
                 None => s.errs += 1,
             },
+            8 => {
+                // overflows every 40 iterations or so: the overflow guard fails
+                match s.big.checked_mul(3) {
+                    Some(v) => s.big = v,
+                    None => {
+                        s.big = 1;
+                        s.errs += 1;
+                    }
+                }
+                let (w, o) = s.small.overflowing_add(1_000_000_000);
+                s.small = w;
+                if o {
+                    s.errs += 1;
+                }
+                if let Some(v) = (s.n as u8).checked_sub(100) {
+                    s.acc += v as i64;
+                }
+                // Rust's sign rules: truncation toward zero, remainder with the dividend's sign
+                let d = s.n - 60;
+                s.div += d / 7 + d % 7 + (d as i32 / -3) as i64 + (d as i8 % 5) as i64;
+            }
             _ => {
                 s.n -= 1;
                 if s.n > 0 {
@@ -183,10 +207,11 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
     let code = Code {
-        ops: vec![0, 1, 2, 3, 4, 5, 6, 7, 8],
+        ops: vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     };
     let mut s = State {
         n: 120,
+        big: 1,
         ..Default::default()
     };
     run(&code, &mut s);
@@ -219,6 +244,10 @@ fn grown_subset_traces_and_deopts_exactly() {
             "{helper} was called, not inlined:\n{t}"
         );
     }
+    // `checked_mul` on i64 is an overflow-checked op with its guard; `/` and `%` are inline.
+    for op in ["int_mul_ovf", "guard_no_overflow", "int_div", "int_mod"] {
+        assert!(t.contains(op), "no {op}:\n{t}");
+    }
     // The residual `odd_half` returns `Option<i64>`: its call, then its second word.
     assert!(t.contains("odd_half"), "{t}");
     assert!(t.contains("metatracer::result_word"), "{t}");
@@ -250,4 +279,62 @@ fn grown_subset_traces_and_deopts_exactly() {
         }
         n += 1;
     }
+}
+
+#[jit_merge_point]
+fn divide(#[green] code: &Code, s: &mut State) {
+    #[green]
+    let mut pc: usize = 0;
+    while pc < code.ops.len() {
+        if code.ops[pc] == 0 {
+            s.acc += 1000 / (s.n - 5);
+        } else {
+            s.n -= 1;
+            if s.n > 0 {
+                pc = 0;
+                metatracer::can_enter_jit!();
+                continue;
+            }
+        }
+        pc += 1;
+    }
+}
+
+/// Division by zero in traced code panics as Rust does: the check's guard fails and the
+/// division is redone by a residual call, which panics with Rust's own message.
+#[test]
+fn division_by_zero_panics_as_in_the_interpreter() {
+    let panic_of = |params: &str| {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        metatracer::jit::reset();
+        metatracer::set_params(params).unwrap();
+        let code = Code { ops: vec![0, 1] };
+        let mut s = State {
+            n: 40,
+            ..Default::default()
+        };
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| divide(&code, &mut s)));
+        let stats = metatracer::jit::stats();
+        metatracer::set_params("off").unwrap();
+        let msg = match r {
+            Err(e) => e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default(),
+            Ok(()) => "no panic".to_string(),
+        };
+        (msg, s.acc, stats)
+    };
+    let (reference, acc, _) = panic_of("off");
+    assert_eq!(reference, "attempt to divide by zero");
+    let (msg, jit_acc, stats) = panic_of("on,threshold=3");
+    assert_eq!(msg, reference, "{stats:?}");
+    assert_eq!(jit_acc, acc);
+    assert!(stats.loops >= 1, "{stats:?}");
+    assert!(
+        stats.loop_traces[0].contains("int_div"),
+        "{}",
+        stats.loop_traces[0]
+    );
 }

@@ -51,6 +51,12 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
                 f.regs[*dst as usize] = op.eval(f.regs[*a as usize], f.regs[*b as usize])
             }
             Insn::Un { op, dst, a } => f.regs[*dst as usize] = op.eval(f.regs[*a as usize]),
+            Insn::Ovf { op, dst, a, b } => {
+                let (r, o) =
+                    super::jitcode::eval_ovf(*op, f.regs[*a as usize], f.regs[*b as usize]);
+                f.regs[*dst as usize] = r;
+                f.regs[*dst as usize + 1] = o as u64;
+            }
             Insn::Load {
                 dst,
                 base,

@@ -39,6 +39,11 @@ pub enum BinOp {
     UintLe,
     UintGt,
     UintGe,
+    /// Signed division truncating toward zero; the codewriter emits it only after checking
+    /// that the divisor is not 0 and the division cannot overflow (Rust's panics).
+    IntDiv,
+    /// Signed remainder with the sign of the dividend; same preconditions as `IntDiv`.
+    IntMod,
     FloatAdd,
     FloatSub,
     FloatMul,
@@ -49,6 +54,18 @@ pub enum BinOp {
     FloatLe,
     FloatGt,
     FloatGe,
+}
+
+/// `a op b` on signed 64-bit words, wrapping, and whether it overflowed (`op` is `IntAdd`,
+/// `IntSub` or `IntMul`; see [`Insn::Ovf`]).
+pub fn eval_ovf(op: BinOp, a: u64, b: u64) -> (u64, bool) {
+    let (a, b) = (a as i64, b as i64);
+    let (r, o) = match op {
+        BinOp::IntAdd => a.overflowing_add(b),
+        BinOp::IntSub => a.overflowing_sub(b),
+        _ => a.overflowing_mul(b),
+    };
+    (r as u64, o)
 }
 
 impl BinOp {
@@ -73,6 +90,8 @@ impl BinOp {
             BinOp::UintLe => (a <= b) as u64,
             BinOp::UintGt => (a > b) as u64,
             BinOp::UintGe => (a >= b) as u64,
+            BinOp::IntDiv => sa.checked_div(sb).unwrap_or(0) as u64,
+            BinOp::IntMod => sa.checked_rem(sb).unwrap_or(0) as u64,
             BinOp::FloatAdd => (fa + fb).to_bits(),
             BinOp::FloatSub => (fa - fb).to_bits(),
             BinOp::FloatMul => (fa * fb).to_bits(),
@@ -212,7 +231,9 @@ impl MemSize {
 
 /// The uniform signature of every residual call: arguments as canonical words in an array,
 /// result as a word. Trampolines monomorphized from each callee's own signature convert.
-pub type Trampoline = unsafe extern "C" fn(args: *const u64) -> u64;
+/// `C-unwind`: a callee's panic (Rust's own division by zero, `panic!`) unwinds through the
+/// tracer or the blackhole to the interpreter's caller, as it would without the JIT.
+pub type Trampoline = unsafe extern "C-unwind" fn(args: *const u64) -> u64;
 
 /// What the tracer may assume about a residual call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -255,6 +276,11 @@ pub enum Insn {
     Bin { op: BinOp, dst: Reg, a: Reg, b: Reg },
     /// `dst = op(a)`.
     Un { op: UnOp, dst: Reg, a: Reg },
+    /// `dst = a op b` wrapping, `dst + 1 = 1` if the signed 64-bit operation overflowed, else
+    /// 0 (`op` is `IntAdd`, `IntSub` or `IntMul`). The tracer records an `*_ovf` op and its
+    /// overflow guard, after which the flag is a constant; resuming at this instruction
+    /// recomputes both (it has no other effect).
+    Ovf { op: BinOp, dst: Reg, a: Reg, b: Reg },
     /// `dst = *(base + offset)`; `immutable` loads from a constant base fold while tracing.
     Load {
         dst: Reg,
@@ -367,7 +393,7 @@ impl Insn {
             | Insn::CanEnterJit
             | Insn::Unreachable => {}
             Insn::Move { src, .. } => out.push(*src),
-            Insn::Bin { a, b, .. } => out.extend([*a, *b]),
+            Insn::Bin { a, b, .. } | Insn::Ovf { a, b, .. } => out.extend([*a, *b]),
             Insn::Un { a, .. } => out.push(*a),
             Insn::Load { base, .. } => out.push(*base),
             Insn::Store { base, src, .. } => out.extend([*base, *src]),
@@ -387,6 +413,7 @@ impl Insn {
             | Insn::Load { dst, .. }
             | Insn::Call { dst, .. } => *dst..*dst + 1,
             Insn::InlineCall { dst, n, .. } => *dst..*dst + *n,
+            Insn::Ovf { dst, .. } => *dst..*dst + 2,
             _ => 0..0,
         }
     }

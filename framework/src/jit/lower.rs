@@ -119,6 +119,8 @@ fn bin_opcode(op: BinOp) -> (Opcode, Kind) {
         UintLe => (Opcode::UintLe, Kind::Int),
         UintGt => (Opcode::UintGt, Kind::Int),
         UintGe => (Opcode::UintGe, Kind::Int),
+        IntDiv => (Opcode::IntDiv, Kind::Int),
+        IntMod => (Opcode::IntMod, Kind::Int),
         FloatAdd => (Opcode::FloatAdd, Kind::Float),
         FloatSub => (Opcode::FloatSub, Kind::Float),
         FloatMul => (Opcode::FloatMul, Kind::Float),
@@ -178,6 +180,16 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 let (opc, k) = bin_opcode(*op);
                 let a = l.val(*a, k);
                 let b = l.val(*b, k);
+                l.b.op(opc, &[a, b])
+            }
+            ROp::Ovf(op, a, b) => {
+                let opc = match op {
+                    BinOp::IntAdd => Opcode::IntAddOvf,
+                    BinOp::IntSub => Opcode::IntSubOvf,
+                    _ => Opcode::IntMulOvf,
+                };
+                let a = l.val(*a, Kind::Int);
+                let b = l.val(*b, Kind::Int);
                 l.b.op(opc, &[a, b])
             }
             ROp::Un(op, a) => match op {
@@ -246,6 +258,8 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                         let v = l.val(*v, Kind::Int);
                         l.b.guard(Opcode::GuardFalse, &[v], snap)
                     }
+                    GuardKind::NoOverflow => l.b.guard(Opcode::GuardNoOverflow, &[], snap),
+                    GuardKind::Overflow => l.b.guard(Opcode::GuardOverflow, &[], snap),
                     GuardKind::Value(c) => {
                         let a = l.natural(*v);
                         let k = l.b.kind(a);

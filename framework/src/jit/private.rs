@@ -508,8 +508,158 @@ compare! {
     gt => IntGt, UintGt, FloatGt; ge => IntGe, UintGe, FloatGe;
 }
 
-/// `a / b`: a float op, or a residual call for integers (so division by zero panics exactly
-/// as in the interpreter).
+/// Integer operations whose Rust semantics the residual fallbacks need (`checked_*`,
+/// `overflowing_*`).
+#[diagnostic::on_unimplemented(
+    message = "traced code lowers `checked_*` and `overflowing_*` only on primitive integers",
+    note = "move this call into a function without `#[look_inside]` (a residual call)"
+)]
+pub trait IntOps: Num {
+    /// `self.checked_add(o)`.
+    fn c_add(self, o: Self) -> Option<Self>;
+    /// `self.checked_sub(o)`.
+    fn c_sub(self, o: Self) -> Option<Self>;
+    /// `self.checked_mul(o)`.
+    fn c_mul(self, o: Self) -> Option<Self>;
+    /// `self.overflowing_add(o)`.
+    fn o_add(self, o: Self) -> (Self, bool);
+    /// `self.overflowing_sub(o)`.
+    fn o_sub(self, o: Self) -> (Self, bool);
+    /// `self.overflowing_mul(o)`.
+    fn o_mul(self, o: Self) -> (Self, bool);
+}
+macro_rules! int_ops {
+    ($($t:ty),*) => {$( impl IntOps for $t {
+        fn c_add(self, o: Self) -> Option<Self> { self.checked_add(o) }
+        fn c_sub(self, o: Self) -> Option<Self> { self.checked_sub(o) }
+        fn c_mul(self, o: Self) -> Option<Self> { self.checked_mul(o) }
+        fn o_add(self, o: Self) -> (Self, bool) { self.overflowing_add(o) }
+        fn o_sub(self, o: Self) -> (Self, bool) { self.overflowing_sub(o) }
+        fn o_mul(self, o: Self) -> (Self, bool) { self.overflowing_mul(o) }
+    } )*};
+}
+int_ops!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+/// The wrapped result of `a op b` (`IntAdd`, `IntSub` or `IntMul`) for `T` in `dst` and its
+/// overflow flag in `dst + 1`, inline; `false` (nothing emitted) when only a call can do it
+/// (64-bit unsigned multiplication).
+fn ovf_into<T: Num>(cw: &mut Codewriter, op: BinOp, a: Sym<T>, b: Sym<T>, dst: Reg) -> bool {
+    let NumKind::Int { bits, signed } = T::NUM else {
+        return false;
+    };
+    if bits == 64 && signed {
+        // `int_*_ovf` and its overflow guard
+        cw.emit(Insn::Ovf {
+            op,
+            dst,
+            a: a.reg,
+            b: b.reg,
+        });
+    } else if bits < 64 {
+        // exact in 64 bits: it overflowed iff the result does not survive normalization
+        let wide = bin::<i64>(cw, op, a.reg, b.reg);
+        cw.emit(Insn::Un {
+            op: UnOp::Norm { bits, signed },
+            dst,
+            a: wide.reg,
+        });
+        cw.emit(Insn::Bin {
+            op: BinOp::IntNe,
+            dst: dst + 1,
+            a: wide.reg,
+            b: dst,
+        });
+    } else {
+        // u64/usize: a carry out of `+` leaves the sum below `a`; `-` borrows when `a < b`
+        let (x, y) = match op {
+            BinOp::IntAdd => (dst, a.reg),
+            BinOp::IntSub => (a.reg, b.reg),
+            _ => return false,
+        };
+        cw.emit(Insn::Bin {
+            op,
+            dst,
+            a: a.reg,
+            b: b.reg,
+        });
+        cw.emit(Insn::Bin {
+            op: BinOp::UintLt,
+            dst: dst + 1,
+            a: x,
+            b: y,
+        });
+    }
+    true
+}
+
+macro_rules! checked {
+    ($($checked:ident, $overflowing:ident => $op:ident, $c:ident, $o:ident;)*) => {$(
+        #[doc = concat!("`a.", stringify!($checked), "(b)`: inline with an overflow check.")]
+        pub fn $checked<T: IntOps>(cw: &mut Codewriter, a: Sym<T>, b: Sym<T>) -> Sym<Option<T>> {
+            let parts = cw.fresh_regs::<(T, bool)>();
+            if !ovf_into(cw, BinOp::$op, a, b, parts.reg) {
+                return closure2(cw, a, b, |x: T, y: T| x.$c(y));
+            }
+            // Some(r) unless it overflowed
+            let dst = cw.fresh_regs::<Option<T>>();
+            let zero = cw.const_word(Kind::Int, 0);
+            cw.emit(Insn::Bin { op: BinOp::IntEq, dst: dst.reg, a: parts.reg + 1, b: zero });
+            cw.emit(Insn::Move { dst: dst.reg + 1, src: parts.reg });
+            dst
+        }
+        #[doc = concat!("`a.", stringify!($overflowing), "(b)`: inline.")]
+        pub fn $overflowing<T: IntOps>(cw: &mut Codewriter, a: Sym<T>, b: Sym<T>) -> Sym<(T, bool)> {
+            let parts = cw.fresh_regs::<(T, bool)>();
+            if !ovf_into(cw, BinOp::$op, a, b, parts.reg) {
+                return closure2(cw, a, b, |x: T, y: T| x.$o(y));
+            }
+            parts
+        }
+    )*};
+}
+checked! {
+    checked_add, overflowing_add => IntAdd, c_add, o_add;
+    checked_sub, overflowing_sub => IntSub, c_sub, o_sub;
+    checked_mul, overflowing_mul => IntMul, c_mul, o_mul;
+}
+
+/// The checks before an inline integer `/` or `%`: the divisor is not 0 and (signed) the
+/// division is not `MIN / -1`; otherwise `panic_call` (the operation itself, as a residual
+/// call that panics exactly as in the interpreter) and an unreachable end.
+fn div_checks<T: Num>(
+    cw: &mut Codewriter,
+    a: Sym<T>,
+    b: Sym<T>,
+    panic_call: impl FnOnce(&mut Codewriter, Sym<T>, Sym<T>),
+) {
+    let NumKind::Int { bits, signed } = T::NUM else {
+        return;
+    };
+    let (bad, ok) = (cw.label(), cw.label());
+    let zero = cw.const_word(Kind::Int, 0);
+    let nz = bin::<bool>(cw, BinOp::IntNe, b.reg, zero);
+    cw.branch_if_false(nz, bad);
+    if signed {
+        let minus_one = cw.const_word(Kind::Int, u64::MAX);
+        let not_m1 = bin::<bool>(cw, BinOp::IntNe, b.reg, minus_one);
+        let maybe = cw.label();
+        cw.branch_if_false(not_m1, maybe);
+        cw.jump(ok);
+        cw.bind(maybe);
+        let min = cw.const_word(Kind::Int, (i64::MIN >> (64 - bits as u32)) as u64);
+        let not_min = bin::<bool>(cw, BinOp::IntNe, a.reg, min);
+        cw.branch_if_false(not_min, bad);
+    }
+    cw.jump(ok);
+    cw.bind(bad);
+    panic_call(cw, a, b);
+    cw.emit(Insn::Unreachable);
+    cw.bind(ok);
+}
+
+/// `a / b`: a float op; for integers an inline division after the checks that make Rust
+/// panic (a guard each while tracing; a failing one resumes in the interpreter's jitcode,
+/// which panics exactly as Rust does). 64-bit unsigned division stays a residual call.
 pub fn div<T: Num + std::ops::Div<Output = T>>(
     cw: &mut Codewriter,
     a: Sym<T>,
@@ -517,16 +667,37 @@ pub fn div<T: Num + std::ops::Div<Output = T>>(
 ) -> Sym<T> {
     match T::NUM {
         NumKind::Float => bin::<T>(cw, BinOp::FloatDiv, a.reg, b.reg),
-        NumKind::Int { .. } => closure2(cw, a, b, |x: T, y: T| x / y),
+        NumKind::Int {
+            bits: 64,
+            signed: false,
+        } => closure2(cw, a, b, |x: T, y: T| x / y),
+        NumKind::Int { .. } => {
+            div_checks(cw, a, b, |cw, a, b| {
+                let _: Sym<T> = closure2(cw, a, b, |x: T, y: T| x / y);
+            });
+            bin::<T>(cw, BinOp::IntDiv, a.reg, b.reg)
+        }
     }
 }
-/// `a % b` (a residual call).
+/// `a % b`: like `/` (Rust's sign rule: the remainder has the sign of `a`).
 pub fn rem<T: Num + std::ops::Rem<Output = T>>(
     cw: &mut Codewriter,
     a: Sym<T>,
     b: Sym<T>,
 ) -> Sym<T> {
-    closure2(cw, a, b, |x: T, y: T| x % y)
+    match T::NUM {
+        NumKind::Int {
+            bits: 64,
+            signed: false,
+        }
+        | NumKind::Float => closure2(cw, a, b, |x: T, y: T| x % y),
+        NumKind::Int { .. } => {
+            div_checks(cw, a, b, |cw, a, b| {
+                let _: Sym<T> = closure2(cw, a, b, |x: T, y: T| x % y);
+            });
+            bin::<T>(cw, BinOp::IntMod, a.reg, b.reg)
+        }
+    }
 }
 /// `a << b` (a residual call, keeping Rust's shift semantics).
 pub fn shl<T: Regs + std::ops::Shl<U, Output = T>, U: Regs>(
@@ -716,7 +887,7 @@ fn stash<R: Regs>(r: R) -> u64 {
 fn take_word<const K: usize>() -> u64 {
     RET_WORDS.with(|c| c.get()[K])
 }
-unsafe extern "C" fn take_tramp<const K: usize>(_: *const u64) -> u64 {
+unsafe extern "C-unwind" fn take_tramp<const K: usize>(_: *const u64) -> u64 {
     take_word::<K>()
 }
 extern "sysv64" fn take_abi_int<const K: usize>() -> u64 {
@@ -818,7 +989,7 @@ macro_rules! calls {
         /// # Safety
         /// `args` must point to the words of each parameter in order, valid for its type.
         #[allow(unused_mut, unused_variables, unused_assignments)]
-        pub unsafe extern "C" fn $tramp<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs>(args: *const u64) -> u64 {
+        pub unsafe extern "C-unwind" fn $tramp<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs>(args: *const u64) -> u64 {
             let f: F = conjure();
             let mut at = 0usize;
             // SAFETY: the caller passes the words of each parameter (`$a::WIDTH` each).

@@ -32,6 +32,10 @@ pub enum GuardKind {
     False,
     /// Fails when the operand differs from the constant.
     Value(u64),
+    /// Directly after an [`ROp::Ovf`] (its operand): fails when it overflowed.
+    NoOverflow,
+    /// Directly after an [`ROp::Ovf`] (its operand): fails when it did not overflow.
+    Overflow,
 }
 
 /// One recorded operation.
@@ -43,6 +47,9 @@ pub enum ROp {
     Bin(BinOp, Val, Val),
     /// Unary op.
     Un(UnOp, Val),
+    /// Overflow-checked signed `IntAdd`/`IntSub`/`IntMul` (wrapping result); the next op is
+    /// its `NoOverflow`/`Overflow` guard.
+    Ovf(BinOp, Val, Val),
     /// Load from `base + offset`; the kind of the loaded value.
     Load(Val, i32, MemSize, Kind),
     /// Store `src` to `base + offset`.
@@ -74,6 +81,7 @@ impl ROp {
         match self {
             ROp::Input(k, _) => *k,
             ROp::Bin(op, ..) => op.result_kind(),
+            ROp::Ovf(..) => Kind::Int,
             ROp::Un(op, _) => op.result_kind(),
             ROp::Load(.., k) => *k,
             ROp::Call(d, _) => d.ret_kind,
@@ -218,6 +226,7 @@ impl fmt::Display for RTrace {
                 ROp::Input(k, n) => writeln!(f, "{lhs}input {k:?} #{n}")?,
                 ROp::Bin(o, a, b) => writeln!(f, "{lhs}{} {a}, {b}", name_bin(*o))?,
                 ROp::Un(o, a) => writeln!(f, "{lhs}{} {a}", format!("{o:?}").to_lowercase())?,
+                ROp::Ovf(o, a, b) => writeln!(f, "{lhs}{}_ovf {a}, {b}", name_bin(*o))?,
                 ROp::Load(b, off, s, _) => writeln!(f, "{lhs}load_{s:?} {b}, {off}")?,
                 ROp::Store(b, off, s, v) => writeln!(f, "store_{s:?} {b}, {off}, {v}")?,
                 ROp::Nop => writeln!(f, "nop")?,
@@ -234,6 +243,10 @@ impl fmt::Display for RTrace {
                 ROp::Guard(GuardKind::Value(c), v, s) => {
                     writeln!(f, "guard_value {v}, {} @s{s}", *c as i64)?
                 }
+                ROp::Guard(GuardKind::NoOverflow, v, s) => {
+                    writeln!(f, "guard_no_overflow {v} @s{s}")?
+                }
+                ROp::Guard(GuardKind::Overflow, v, s) => writeln!(f, "guard_overflow {v} @s{s}")?,
                 ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
                 ROp::Exit { snap, key, args } => {
                     writeln!(f, "exit @s{snap} to {key:?} ({})", list(args))?
@@ -253,6 +266,8 @@ pub enum RunEnd {
 /// Runs a trace directly (the reference evaluator). `fail_guards` makes every guard fail.
 pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
     let mut vals = vec![0u64; trace.ops.len()];
+    // Whether the last `Ovf` op overflowed (read by its guard, the next op).
+    let mut overflowed = false;
     let get = |vals: &Vec<u64>, v: &Val| match v {
         Val::Const(_, w) => *w,
         Val::Op(i) => vals[*i as usize],
@@ -270,6 +285,11 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                 ROp::Input(..) => unreachable!("inputs come first"),
                 ROp::Bin(op, a, b) => op.eval(get(&vals, a), get(&vals, b)),
                 ROp::Un(op, a) => op.eval(get(&vals, a)),
+                ROp::Ovf(op, a, b) => {
+                    let (r, o) = super::jitcode::eval_ovf(*op, get(&vals, a), get(&vals, b));
+                    overflowed = o;
+                    r
+                }
                 ROp::Load(b, off, s, _) => {
                     let addr = get(&vals, b).wrapping_add(*off as i64 as u64);
                     // SAFETY: the trace repeats loads the interpreter made at record time;
@@ -294,6 +314,8 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                         GuardKind::True => x != 0,
                         GuardKind::False => x == 0,
                         GuardKind::Value(c) => x == *c,
+                        GuardKind::NoOverflow => !overflowed,
+                        GuardKind::Overflow => overflowed,
                     };
                     if !ok || fail_guards {
                         return RunEnd::Exit(*s, vals);

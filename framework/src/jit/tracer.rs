@@ -514,6 +514,33 @@ impl<'a> Tracer<'a> {
                     };
                     reg!(dst) = (c, v);
                 }
+                Insn::Ovf { op, dst, a, b } => {
+                    let (ca, va) = f.regs[*a as usize];
+                    let (cb, vb) = f.regs[*b as usize];
+                    let (op, dst) = (*op, *dst as usize);
+                    let (c, o) = super::jitcode::eval_ovf(op, ca, cb);
+                    let v = match (va, vb) {
+                        (Val::Const(..), Val::Const(..)) => Val::Const(Kind::Int, c),
+                        _ => {
+                            // The op, then its guard (snapshot on this instruction, which
+                            // resuming recomputes); the flag is then known.
+                            let v = self.record(ROp::Ovf(op, va, vb));
+                            let kind = if o {
+                                GuardKind::Overflow
+                            } else {
+                                GuardKind::NoOverflow
+                            };
+                            let snap = self.snapshot();
+                            self.trace.snapshots.push(snap);
+                            let s = self.trace.snapshots.len() as u32 - 1;
+                            self.record(ROp::Guard(kind, v, s));
+                            v
+                        }
+                    };
+                    let f = &mut self.frames[depth];
+                    f.regs[dst] = (c, v);
+                    f.regs[dst + 1] = (o as u64, Val::Const(Kind::Int, o as u64));
+                }
                 Insn::Un { op, dst, a } => {
                     let (ca, va) = f.regs[*a as usize];
                     let c = op.eval(ca);

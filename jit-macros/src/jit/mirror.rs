@@ -437,6 +437,12 @@ impl Mirror {
                     "wrapping_add" => Some(quote!(add)),
                     "wrapping_sub" => Some(quote!(sub)),
                     "wrapping_mul" => Some(quote!(mul)),
+                    "checked_add" => Some(quote!(checked_add)),
+                    "checked_sub" => Some(quote!(checked_sub)),
+                    "checked_mul" => Some(quote!(checked_mul)),
+                    "overflowing_add" => Some(quote!(overflowing_add)),
+                    "overflowing_sub" => Some(quote!(overflowing_sub)),
+                    "overflowing_mul" => Some(quote!(overflowing_mul)),
                     _ => None,
                 };
                 match op {
