@@ -657,9 +657,41 @@ fn div_checks<T: Num>(
     cw.bind(ok);
 }
 
+/// 64-bit unsigned `/` or `%`: inline (signed `op`) when both operands are below 2^63 and the
+/// divisor is not 0, where signed and unsigned division agree (a guard each while tracing,
+/// folded for a constant divisor); otherwise the residual call `slow`, which also panics on
+/// division by zero as Rust does.
+fn udiv64<T: Num>(
+    cw: &mut Codewriter,
+    op: BinOp,
+    a: Sym<T>,
+    b: Sym<T>,
+    slow: impl FnOnce(&mut Codewriter, Sym<T>, Sym<T>) -> Sym<T>,
+) -> Sym<T> {
+    let res = cw.fresh::<T>();
+    let (slow_path, end) = (cw.label(), cw.label());
+    let zero = cw.const_word(Kind::Int, 0);
+    let a_small = bin::<bool>(cw, BinOp::IntGe, a.reg, zero);
+    cw.branch_if_false(a_small, slow_path);
+    let b_ok = bin::<bool>(cw, BinOp::IntGt, b.reg, zero);
+    cw.branch_if_false(b_ok, slow_path);
+    cw.emit(Insn::Bin {
+        op,
+        dst: res.reg,
+        a: a.reg,
+        b: b.reg,
+    });
+    cw.jump(end);
+    cw.bind(slow_path);
+    let r = slow(cw, a, b);
+    cw.mov(res, r);
+    cw.bind(end);
+    res
+}
+
 /// `a / b`: a float op; for integers an inline division after the checks that make Rust
 /// panic (a guard each while tracing; a failing one resumes in the interpreter's jitcode,
-/// which panics exactly as Rust does). 64-bit unsigned division stays a residual call.
+/// which panics exactly as Rust does). 64-bit unsigned division: see [`udiv64`].
 pub fn div<T: Num + std::ops::Div<Output = T>>(
     cw: &mut Codewriter,
     a: Sym<T>,
@@ -670,7 +702,9 @@ pub fn div<T: Num + std::ops::Div<Output = T>>(
         NumKind::Int {
             bits: 64,
             signed: false,
-        } => closure2(cw, a, b, |x: T, y: T| x / y),
+        } => udiv64(cw, BinOp::IntDiv, a, b, |cw, a, b| {
+            closure2(cw, a, b, |x: T, y: T| x / y)
+        }),
         NumKind::Int { .. } => {
             div_checks(cw, a, b, |cw, a, b| {
                 let _: Sym<T> = closure2(cw, a, b, |x: T, y: T| x / y);
@@ -686,11 +720,13 @@ pub fn rem<T: Num + std::ops::Rem<Output = T>>(
     b: Sym<T>,
 ) -> Sym<T> {
     match T::NUM {
+        NumKind::Float => closure2(cw, a, b, |x: T, y: T| x % y),
         NumKind::Int {
             bits: 64,
             signed: false,
-        }
-        | NumKind::Float => closure2(cw, a, b, |x: T, y: T| x % y),
+        } => udiv64(cw, BinOp::IntMod, a, b, |cw, a, b| {
+            closure2(cw, a, b, |x: T, y: T| x % y)
+        }),
         NumKind::Int { .. } => {
             div_checks(cw, a, b, |cw, a, b| {
                 let _: Sym<T> = closure2(cw, a, b, |x: T, y: T| x % y);
@@ -1479,4 +1515,304 @@ impl<R: Regs> Residual<R> {
 /// A value the function returns, typed as its return type.
 pub fn ret_value<Ret: Regs>(cw: &mut Codewriter, v: Sym<Ret>) {
     cw.ret(v)
+}
+
+// ---------------------------------------------------------------- cells and GC arrays
+
+/// Type probe choosing how `place.get()`, `place.set(v)`, `place.get(i)` and
+/// `place.set(i, v)` are lowered: loads and stores for `Cell`, `GcCell` and `gc::Array`
+/// (the `*Fast` traits), a residual call of the method for any other receiver (the `*Slow`
+/// traits, reached through auto-ref, return `None`).
+pub struct MProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> MProbe<T> {
+    /// The probe for a place receiver.
+    pub fn of(_: &Place<T>) -> Self {
+        MProbe(std::marker::PhantomData)
+    }
+}
+
+/// The place of the value inside a `Cell`/`GcCell` at `p`: mutable through any pointer
+/// (interior mutability), so never folded and never frozen.
+fn cell_inner<C, T>(p: Place<C>) -> Place<T> {
+    Place::new(p.base, p.offset, true).with_class(p.class)
+}
+
+/// The write barrier for the slot at `slot`, which holds a `T` (a residual call).
+fn write_barrier_of<T: crate::gc::Trace + Copy>(slot: *const T) {
+    // SAFETY: `slot` is a live slot of a GC object (the traced store just wrote it) and
+    // `GcCell<T>` is `repr(transparent)` over the value; storing the value back runs the
+    // barrier without changing it.
+    let cell = unsafe { &*(slot as *const crate::gc::GcCell<T>) };
+    cell.set(cell.get());
+}
+
+/// The trampolines of a zero-sized one-argument callee.
+fn residual1<F: Fn(A) -> R + Copy, A: Regs, R: Regs>(_: F) -> (Trampoline, usize) {
+    (
+        tramp1::<F, A, R>,
+        abi1::<F, A, R> as unsafe extern "sysv64" fn(A::Abi0) -> R::Abi0 as usize,
+    )
+}
+
+/// The write barrier after a store of a value holding GC references to `p`.
+fn barrier_after<T: crate::gc::Trace + Copy + 'static>(cw: &mut Codewriter, p: Place<T>) {
+    if T::HAS_REFS {
+        let a = addr::<*const T>(cw, p);
+        // The barrier writes only the collector's card table, which traced code never reads.
+        let _: Sym<()> = emit_call(
+            cw,
+            residual1(write_barrier_of::<T>),
+            &[a.reg],
+            &[Kind::Ref],
+            Effect::ReadOnly,
+            "metatracer::gc::write_barrier",
+        );
+    }
+}
+
+/// `cell.get()` on a `Cell`/`GcCell` place: a load.
+pub trait FastGet0 {
+    /// The receiver type.
+    type Recv;
+    /// The value type.
+    type Out;
+    /// Emits the load.
+    fn m_get0(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<Self::Out>>;
+}
+impl<T: Mem + Copy> FastGet0 for MProbe<std::cell::Cell<T>> {
+    type Recv = std::cell::Cell<T>;
+    type Out = T;
+    fn m_get0(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<T>> {
+        Some(read(cw, cell_inner(p)))
+    }
+}
+impl<T: Mem + Copy> FastGet0 for MProbe<crate::gc::GcCell<T>> {
+    type Recv = crate::gc::GcCell<T>;
+    type Out = T;
+    fn m_get0(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<T>> {
+        Some(read(cw, cell_inner(p)))
+    }
+}
+/// The fallback of [`FastGet0`]: a residual call.
+pub trait SlowGet0 {
+    /// The receiver type.
+    type Recv;
+    /// `None`.
+    fn m_get0<R>(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<R>>;
+}
+impl<T> SlowGet0 for &MProbe<T> {
+    type Recv = T;
+    fn m_get0<R>(&self, _: &mut Codewriter, _: Place<T>) -> Option<Sym<R>> {
+        None
+    }
+}
+
+/// `cell.set(v)` on a `Cell`/`GcCell` place: a store (with the write barrier for a `GcCell`
+/// value holding references).
+pub trait FastSet1<V> {
+    /// The receiver type.
+    type Recv;
+    /// Emits the store.
+    fn m_set1(&self, cw: &mut Codewriter, p: Place<Self::Recv>, v: Sym<V>) -> Option<Sym<()>>;
+}
+impl<T: Mem + Copy> FastSet1<T> for MProbe<std::cell::Cell<T>> {
+    type Recv = std::cell::Cell<T>;
+    fn m_set1(&self, cw: &mut Codewriter, p: Place<Self::Recv>, v: Sym<T>) -> Option<Sym<()>> {
+        write(cw, cell_inner(p), v);
+        Some(lit(cw, ()))
+    }
+}
+impl<T: Mem + Copy + crate::gc::Trace> FastSet1<T> for MProbe<crate::gc::GcCell<T>> {
+    type Recv = crate::gc::GcCell<T>;
+    fn m_set1(&self, cw: &mut Codewriter, p: Place<Self::Recv>, v: Sym<T>) -> Option<Sym<()>> {
+        let inner = cell_inner::<_, T>(p);
+        write(cw, inner, v);
+        barrier_after(cw, inner);
+        Some(lit(cw, ()))
+    }
+}
+/// The fallback of [`FastSet1`]: a residual call.
+pub trait SlowSet1<V> {
+    /// The receiver type.
+    type Recv;
+    /// `None`.
+    fn m_set1<R>(&self, cw: &mut Codewriter, p: Place<Self::Recv>, v: Sym<V>) -> Option<Sym<R>>;
+}
+impl<T, V> SlowSet1<V> for &MProbe<T> {
+    type Recv = T;
+    fn m_set1<R>(&self, _: &mut Codewriter, _: Place<T>, _: Sym<V>) -> Option<Sym<R>> {
+        None
+    }
+}
+
+/// The place of a `gc::Array` object from a place holding the array or a `Gc` of it.
+pub trait ArrayPlace {
+    /// Element type.
+    type Elem;
+    /// Emits the step (a load of the `Gc` pointer, or nothing).
+    fn array(cw: &mut Codewriter, p: Place<Self>) -> Place<crate::gc::Array<Self::Elem>>
+    where
+        Self: Sized;
+}
+impl<T> ArrayPlace for crate::gc::Array<T> {
+    type Elem = T;
+    fn array(_: &mut Codewriter, p: Place<Self>) -> Place<Self> {
+        p
+    }
+}
+impl<T> ArrayPlace for crate::gc::Gc<crate::gc::Array<T>> {
+    type Elem = T;
+    fn array(cw: &mut Codewriter, p: Place<Self>) -> Place<crate::gc::Array<T>> {
+        let g = read(cw, p);
+        Place::new(g.reg, 0, false).with_frozen(true)
+    }
+}
+
+fn array_out_of_bounds(i: usize, len: usize) {
+    panic!("Array index {i} out of bounds (len {len})");
+}
+
+/// Element `i` of the array at `p` (after the bounds check, which panics as `Array::get`).
+fn array_elem<T: Copy>(
+    cw: &mut Codewriter,
+    p: Place<crate::gc::Array<T>>,
+    i: Sym<usize>,
+) -> Place<T> {
+    // The length never changes after allocation.
+    let len = read::<usize>(
+        cw,
+        Place::new(
+            p.base,
+            p.offset + crate::gc::Array::<T>::LEN_OFFSET as i32,
+            false,
+        )
+        .with_frozen(p.frozen)
+        .with_class(alias_class("gc::Array.len", 0)),
+    );
+    let ok = bin::<bool>(cw, BinOp::UintLt, i.reg, len.reg);
+    let (bad, good) = (cw.label(), cw.label());
+    cw.branch_if_false(ok, bad);
+    cw.jump(good);
+    cw.bind(bad);
+    let _: Sym<()> = call2(cw, array_out_of_bounds, i, len);
+    cw.emit(Insn::Unreachable);
+    cw.bind(good);
+    let start = Place::<T>::new(
+        p.base,
+        p.offset + crate::gc::Array::<T>::ELEMS_OFFSET as i32,
+        true,
+    );
+    let data = addr::<*const T>(cw, start);
+    // Elements change through `set` (`&Array`): mutable, never frozen.
+    elem_addr(cw, data.reg, i, true)
+}
+
+/// `array.get(i)` on a `gc::Array` (or `Gc<Array>`) place: bounds check and load.
+pub trait FastGet1<I> {
+    /// The receiver type.
+    type Recv;
+    /// The element type.
+    type Out;
+    /// Emits the load.
+    fn m_get1(
+        &self,
+        cw: &mut Codewriter,
+        p: Place<Self::Recv>,
+        i: Sym<I>,
+    ) -> Option<Sym<Self::Out>>;
+}
+impl<A: ArrayPlace> FastGet1<usize> for MProbe<A>
+where
+    A::Elem: Mem + Copy,
+{
+    type Recv = A;
+    type Out = A::Elem;
+    fn m_get1(&self, cw: &mut Codewriter, p: Place<A>, i: Sym<usize>) -> Option<Sym<A::Elem>> {
+        let arr = A::array(cw, p);
+        let e = array_elem(cw, arr, i);
+        Some(read(cw, e))
+    }
+}
+/// The fallback of [`FastGet1`]: a residual call.
+pub trait SlowGet1<I> {
+    /// The receiver type.
+    type Recv;
+    /// `None`.
+    fn m_get1<R>(&self, cw: &mut Codewriter, p: Place<Self::Recv>, i: Sym<I>) -> Option<Sym<R>>;
+}
+impl<T, I> SlowGet1<I> for &MProbe<T> {
+    type Recv = T;
+    fn m_get1<R>(&self, _: &mut Codewriter, _: Place<T>, _: Sym<I>) -> Option<Sym<R>> {
+        None
+    }
+}
+
+/// `array.set(i, v)` on a `gc::Array` (or `Gc<Array>`) place: bounds check, store, and the
+/// write barrier when the element holds references.
+pub trait FastSet2<I, V> {
+    /// The receiver type.
+    type Recv;
+    /// Emits the store.
+    fn m_set2(
+        &self,
+        cw: &mut Codewriter,
+        p: Place<Self::Recv>,
+        i: Sym<I>,
+        v: Sym<V>,
+    ) -> Option<Sym<()>>;
+}
+impl<A: ArrayPlace> FastSet2<usize, A::Elem> for MProbe<A>
+where
+    A::Elem: Mem + Copy + crate::gc::Trace,
+{
+    type Recv = A;
+    fn m_set2(
+        &self,
+        cw: &mut Codewriter,
+        p: Place<A>,
+        i: Sym<usize>,
+        v: Sym<A::Elem>,
+    ) -> Option<Sym<()>> {
+        let arr = A::array(cw, p);
+        let e = array_elem(cw, arr, i);
+        write(cw, e, v);
+        barrier_after(cw, e);
+        Some(lit(cw, ()))
+    }
+}
+/// The fallback of [`FastSet2`]: a residual call.
+pub trait SlowSet2<I, V> {
+    /// The receiver type.
+    type Recv;
+    /// `None`.
+    fn m_set2<R>(
+        &self,
+        cw: &mut Codewriter,
+        p: Place<Self::Recv>,
+        i: Sym<I>,
+        v: Sym<V>,
+    ) -> Option<Sym<R>>;
+}
+impl<T, I, V> SlowSet2<I, V> for &MProbe<T> {
+    type Recv = T;
+    fn m_set2<R>(&self, _: &mut Codewriter, _: Place<T>, _: Sym<I>, _: Sym<V>) -> Option<Sym<R>> {
+        None
+    }
+}
+
+impl<T: Copy> HasLen for crate::gc::Array<T> {
+    fn len(cw: &mut Codewriter, p: Place<Self>) -> Sym<usize> {
+        read::<usize>(
+            cw,
+            Place::new(p.base, p.offset + Self::LEN_OFFSET as i32, false)
+                .with_frozen(p.frozen)
+                .with_class(alias_class("gc::Array.len", 0)),
+        )
+    }
+}
+impl<T> AutoDeref for crate::gc::Array<T> {
+    type Out = crate::gc::Array<T>;
+    fn step(_: &mut Codewriter, p: Place<Self>) -> Place<Self> {
+        p
+    }
 }

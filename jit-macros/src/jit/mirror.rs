@@ -433,6 +433,13 @@ impl Mirror {
                     let p = self.place(&mc.receiver);
                     return Self::ok(quote_spanned!(mc.span()=> { let __mt_p = #p; #m::len(__cw, __mt_p) }));
                 }
+                let nargs = mc.args.len();
+                if mc.turbofish.is_none()
+                    && is_place(&mc.receiver)
+                    && ((name == "get" && nargs <= 1) || (name == "set" && (1..=2).contains(&nargs)))
+                {
+                    return self.cell_or_array_method(mc);
+                }
                 let op = match name.as_str() {
                     "wrapping_add" => Some(quote!(add)),
                     "wrapping_sub" => Some(quote!(sub)),
@@ -502,6 +509,46 @@ impl Mirror {
             }
             _ => self.fallback(e),
         }
+    }
+
+    /// `place.get()`, `place.set(v)`, `place.get(i)`, `place.set(i, v)`: a load or store
+    /// when the place is a `Cell`, `GcCell` or `gc::Array` (chosen by rustc through
+    /// `MProbe`), else a residual call of the method (the arguments are evaluated once).
+    fn cell_or_array_method(&mut self, mc: &syn::ExprMethodCall) -> Out {
+        let m = m();
+        let n = mc.args.len();
+        let recv = &mc.receiver;
+        let method = &mc.method;
+        let p = self.place(recv);
+        let args: Vec<TokenStream> = mc.args.iter().map(|a| self.value(a)).collect();
+        let names: Vec<Ident> = (0..n).map(|i| format_ident!("__mt_ma{}", i)).collect();
+        let mut free = BTreeSet::new();
+        self.free_locals(recv, &mut free);
+        let free: Vec<Ident> = free
+            .into_iter()
+            .map(|s| Ident::new(&s, recv.span()))
+            .collect();
+        if free.len() + n > 6 {
+            return self.err(mc, "this call uses more than 6 values; move it into a `#[dont_look_inside]` function taking them as arguments");
+        }
+        let clos = format_ident!("closure{}", free.len() + n);
+        let (fast, slow, f) = match (method.to_string().as_str(), n) {
+            ("get", 0) => (quote!(FastGet0), quote!(SlowGet0), quote!(m_get0)),
+            ("get", _) => (quote!(FastGet1), quote!(SlowGet1), quote!(m_get1)),
+            ("set", 1) => (quote!(FastSet1), quote!(SlowSet1), quote!(m_set1)),
+            _ => (quote!(FastSet2), quote!(SlowSet2), quote!(m_set2)),
+        };
+        Self::ok(quote_spanned!(mc.span()=> {
+            let __mt_p = #p;
+            #(let #names = #args;)*
+            #[allow(unused_imports)]
+            use #m::{#fast as _, #slow as _};
+            match (&#m::MProbe::of(&__mt_p)).#f(__cw, __mt_p, #(#names),*) {
+                ::core::option::Option::Some(__mt_r) => __mt_r,
+                ::core::option::Option::None => #m::#clos(__cw, #(#free,)* #(#names,)*
+                    |#(#free,)* #(#names),*| (#recv).#method(#(#names),*)),
+            }
+        }))
     }
 
     /// Residual call of a closure over the locals the expression mentions.
