@@ -100,6 +100,18 @@ fn classify(x: Option<i64>) -> i64 {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
+#[look_inside]
+fn eight(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64, h: i64) -> i64 {
+    a - b + c - d + e - f + g - h * 2
+}
+
+/// Takes `&State`: called with the portal's `&mut State` (reborrowed, as rustc does).
+#[look_inside]
+fn peek(s: &State) -> i64 {
+    s.n + s.acc % 3
+}
+
 /// Not traced: a residual call returning a multi-word value.
 #[dont_look_inside]
 fn odd_half(x: i64) -> Option<i64> {
@@ -186,6 +198,10 @@ fn run(#[green] code: &Code, s: &mut State) {
                 let d = s.n - 60;
                 s.div += d / 7 + d % 7 + (d as i32 / -3) as i64 + (d as i8 % 5) as i64;
             }
+            9 => {
+                let p = peek(s);
+                s.acc += eight(p, 1, 2, 3, 4, 5, 6, s.n);
+            }
             _ => {
                 s.n -= 1;
                 if s.n > 0 {
@@ -207,7 +223,7 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
     let code = Code {
-        ops: vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        ops: vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     };
     let mut s = State {
         n: 120,
@@ -237,6 +253,8 @@ fn grown_subset_traces_and_deopts_exactly() {
         "first_square_above",
         "classify",
         "via_residual",
+        "eight",
+        "peek",
     ] {
         assert!(
             !t.lines()

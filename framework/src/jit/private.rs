@@ -1049,8 +1049,9 @@ macro_rules! calls {
         #[allow(clippy::too_many_arguments)]
         /// Call of a function item: inlined, elidable or residual depending on its annotation.
         pub fn $call<F: Fn($($a),*) -> R + Copy + 'static, $($a: Regs,)* R: Regs>(
-            cw: &mut Codewriter, f: F, $($s: Sym<$a>),*
+            cw: &mut Codewriter, f: F, $($s: impl IntoArg<$a>),*
         ) -> Sym<R> {
+            $( let $s: Sym<$a> = $s.into_arg(); )*
             #[allow(unused_mut)]
             let mut args: Vec<Reg> = Vec::new();
             $( args.extend($s.reg..$s.reg + $a::WIDTH as Reg); )*
@@ -1116,6 +1117,29 @@ calls! {
     4: tramp4, abi4, call4, closure4, pure4 (A a, B b, C c, D d);
     5: tramp5, abi5, call5, closure5, pure5 (A a, B b, C c, D d, E e);
     6: tramp6, abi6, call6, closure6, pure6 (A a, B b, C c, D d, E e, G g);
+    7: tramp7, abi7, call7, closure7, pure7 (A a, B b, C c, D d, E e, G g, H h);
+    8: tramp8, abi8, call8, closure8, pure8 (A a, B b, C c, D d, E e, G g, H h, I i);
+    9: tramp9, abi9, call9, closure9, pure9 (A a, B b, C c, D d, E e, G g, H h, I i, J j);
+    10: tramp10, abi10, call10, closure10, pure10 (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k);
+}
+
+/// An argument of a traced call: the value itself, or (as rustc does implicitly) a `&mut T`
+/// reborrowed as `&T` when the callee takes `&T`.
+pub trait IntoArg<A> {
+    /// The argument's registers.
+    fn into_arg(self) -> Sym<A>;
+}
+impl<A> IntoArg<A> for Sym<A> {
+    #[inline(always)]
+    fn into_arg(self) -> Sym<A> {
+        self
+    }
+}
+impl<'a, T> IntoArg<&'a T> for Sym<&'a mut T> {
+    #[inline(always)]
+    fn into_arg(self) -> Sym<&'a T> {
+        Sym::new(self.reg)
+    }
 }
 
 /// The scrutinee of a `match` on a place: its address, and whether pattern tests on it may be

@@ -802,10 +802,10 @@ impl Mirror {
         if self.local_of(&c.func).is_some() {
             return self.err(&c.func, "calling a function held in a local variable is not supported in traced code; call a named function");
         }
-        if c.args.len() > 6 {
+        if c.args.len() > 10 {
             return self.err(
                 c,
-                "traced calls take at most 6 arguments; group them in a struct behind a reference",
+                "traced calls take at most 10 arguments; group them in a struct behind a reference",
             );
         }
         let mut lets = Vec::new();
