@@ -26,6 +26,7 @@ struct State {
     big: i64,
     small: i32,
     div: i64,
+    items: Vec<i64>,
 }
 
 #[look_inside]
@@ -110,6 +111,22 @@ fn eight(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64, h: i64) -> i64 
 #[look_inside]
 fn peek(s: &State) -> i64 {
     s.n + s.acc % 3
+}
+
+/// A slice (two registers: data pointer and length), indexed and measured inline.
+#[unroll_safe]
+fn total(xs: &[i64]) -> i64 {
+    let mut t = 0;
+    for i in 0..xs.len() {
+        t += xs[i];
+    }
+    t
+}
+
+#[look_inside]
+fn bump_last(xs: &mut [i64], by: i64) {
+    let n = xs.len();
+    xs[n - 1] += by;
 }
 
 /// Not traced: a residual call returning a multi-word value.
@@ -201,6 +218,9 @@ fn run(#[green] code: &Code, s: &mut State) {
             9 => {
                 let p = peek(s);
                 s.acc += eight(p, 1, 2, 3, 4, 5, 6, s.n);
+                // `&Vec<i64>` and `&mut Vec<i64>` passed as slices (deref coercion)
+                s.acc += total(&s.items);
+                bump_last(&mut s.items, s.n & 3);
             }
             _ => {
                 s.n -= 1;
@@ -228,6 +248,7 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     let mut s = State {
         n: 120,
         big: 1,
+        items: vec![3, 1, 4],
         ..Default::default()
     };
     run(&code, &mut s);
@@ -255,11 +276,24 @@ fn grown_subset_traces_and_deopts_exactly() {
         "via_residual",
         "eight",
         "peek",
+        "total",
+        "bump_last",
     ] {
         assert!(
             !t.lines()
                 .any(|l| l.contains("call_") && l.contains(&format!("::{helper}\""))),
             "{helper} was called, not inlined:\n{t}"
+        );
+    }
+    // The only pattern-test calls left are those of the `match` on the place `s.mode` (with
+    // a guard); no helper left a residual call of a closure (`len()`, a pattern, a cast).
+    for l in t
+        .lines()
+        .filter(|l| l.contains("call_") && l.contains("{{closure}}"))
+    {
+        assert!(
+            l.contains("subset::run::__mt_build::{{closure}}"),
+            "{l}\n{t}"
         );
     }
     // `checked_mul` on i64 is an overflow-checked op with its guard; `/` and `%` are inline.

@@ -1051,7 +1051,7 @@ macro_rules! calls {
         pub fn $call<F: Fn($($a),*) -> R + Copy + 'static, $($a: Regs,)* R: Regs>(
             cw: &mut Codewriter, f: F, $($s: impl IntoArg<$a>),*
         ) -> Sym<R> {
-            $( let $s: Sym<$a> = $s.into_arg(); )*
+            $( let $s: Sym<$a> = $s.into_arg(cw); )*
             #[allow(unused_mut)]
             let mut args: Vec<Reg> = Vec::new();
             $( args.extend($s.reg..$s.reg + $a::WIDTH as Reg); )*
@@ -1127,18 +1127,162 @@ calls! {
 /// reborrowed as `&T` when the callee takes `&T`.
 pub trait IntoArg<A> {
     /// The argument's registers.
-    fn into_arg(self) -> Sym<A>;
+    fn into_arg(self, cw: &mut Codewriter) -> Sym<A>;
 }
 impl<A> IntoArg<A> for Sym<A> {
     #[inline(always)]
-    fn into_arg(self) -> Sym<A> {
+    fn into_arg(self, _: &mut Codewriter) -> Sym<A> {
         self
     }
 }
 impl<'a, T> IntoArg<&'a T> for Sym<&'a mut T> {
     #[inline(always)]
-    fn into_arg(self) -> Sym<&'a T> {
+    fn into_arg(self, _: &mut Codewriter) -> Sym<&'a T> {
         Sym::new(self.reg)
+    }
+}
+impl<'a, T> IntoArg<&'a [T]> for Sym<&'a mut [T]> {
+    #[inline(always)]
+    fn into_arg(self, _: &mut Codewriter) -> Sym<&'a [T]> {
+        Sym::new(self.reg)
+    }
+}
+impl<'a, T> IntoArg<&'a [T]> for Sym<&'a Vec<T>> {
+    /// Deref coercion `&Vec<T>` to `&[T]`: the vector's data pointer and length.
+    fn into_arg(self, cw: &mut Codewriter) -> Sym<&'a [T]> {
+        vec_as_slice(cw, Place::<Vec<T>>::new(self.reg, 0, false))
+    }
+}
+impl<'a, T> IntoArg<&'a mut [T]> for Sym<&'a mut Vec<T>> {
+    /// Deref coercion `&mut Vec<T>` to `&mut [T]`.
+    fn into_arg(self, cw: &mut Codewriter) -> Sym<&'a mut [T]> {
+        vec_as_slice(cw, Place::<Vec<T>>::new(self.reg, 0, true))
+    }
+}
+impl<'a, T> IntoArg<&'a [T]> for Sym<&'a mut Vec<T>> {
+    /// Deref coercion `&mut Vec<T>` to `&[T]`.
+    fn into_arg(self, cw: &mut Codewriter) -> Sym<&'a [T]> {
+        vec_as_slice(cw, Place::<Vec<T>>::new(self.reg, 0, true))
+    }
+}
+
+/// The slice of a `Vec` at `p`: its data pointer and length in two registers.
+fn vec_as_slice<T, S: Regs>(cw: &mut Codewriter, p: Place<Vec<T>>) -> Sym<S> {
+    let (ptr_off, len_off) = vec_layout::<T>();
+    let dst = cw.fresh_regs::<S>();
+    cw.emit(Insn::Load {
+        dst: dst.reg,
+        base: p.base,
+        offset: p.offset + ptr_off,
+        size: MemSize::W64,
+        immutable: !p.mutable,
+        class: alias_class("Vec.ptr", 0),
+        frozen: p.frozen,
+    });
+    cw.emit(Insn::Load {
+        dst: dst.reg + 1,
+        base: p.base,
+        offset: p.offset + len_off,
+        size: MemSize::W64,
+        immutable: !p.mutable,
+        class: alias_class("Vec.len", 0),
+        frozen: p.frozen,
+    });
+    dst
+}
+
+/// The elements of a slice held in registers: a place whose `base` is the first of the
+/// slice's two registers (data pointer, then length).
+pub struct SliceOf<T>(std::marker::PhantomData<T>);
+
+macro_rules! slice_places {
+    ($($r:ty, $mutable:expr;)*) => {$(
+        impl<'a, T> ToPlace for Sym<$r> {
+            type Out = SliceOf<T>;
+            fn to_place(self, _: &mut Codewriter) -> Place<SliceOf<T>> {
+                Place::new(self.reg, 0, $mutable)
+            }
+        }
+        impl<'a, T> AutoDeref for $r {
+            type Out = SliceOf<T>;
+            /// A slice reference stored in memory: both words into two registers.
+            fn step(cw: &mut Codewriter, p: Place<Self>) -> Place<SliceOf<T>> {
+                let (ptr_at, len_at) = super::regs::slice_layout();
+                let dst = cw.fresh_regs::<$r>();
+                for (k, at) in [(0, ptr_at), (1, len_at)] {
+                    cw.emit(Insn::Load {
+                        dst: dst.reg + k,
+                        base: p.base,
+                        offset: p.offset + 8 * at as i32,
+                        size: MemSize::W64,
+                        immutable: !p.mutable,
+                        class: p.class,
+                        frozen: p.frozen,
+                    });
+                }
+                Place::new(dst.reg, 0, $mutable)
+            }
+        }
+    )*};
+}
+slice_places! { &'a [T], false; &'a mut [T], true; }
+
+impl<T> Indexable for SliceOf<T> {
+    type Elem = T;
+    fn elem(cw: &mut Codewriter, p: Place<Self>, i: Sym<usize>) -> Place<T> {
+        bounds_check(cw, i, p.base + 1);
+        elem_addr(cw, p.base, i, p.mutable)
+    }
+}
+impl<T> HasLen for SliceOf<T> {
+    fn len(_: &mut Codewriter, p: Place<Self>) -> Sym<usize> {
+        Sym::new(p.base + 1)
+    }
+}
+impl<T> AutoDeref for SliceOf<T> {
+    type Out = SliceOf<T>;
+    fn step(_: &mut Codewriter, p: Place<Self>) -> Place<Self> {
+        p
+    }
+}
+
+/// Type probe for `x.len()` on a local: inline when `x` is a slice or a reference to a
+/// container with [`HasLen`], else a residual call.
+pub struct LProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> LProbe<T> {
+    /// The probe for a local.
+    pub fn of(_: &Sym<T>) -> Self {
+        LProbe(std::marker::PhantomData)
+    }
+}
+/// Inline `len()` (see [`LProbe`]).
+pub trait FastLen {
+    /// The local's type.
+    type V;
+    /// Emits the length read.
+    fn m_len(&self, cw: &mut Codewriter, v: Sym<Self::V>) -> Option<Sym<usize>>;
+}
+impl<V> FastLen for LProbe<V>
+where
+    Sym<V>: ToPlace,
+    <Sym<V> as ToPlace>::Out: HasLen,
+{
+    type V = V;
+    fn m_len(&self, cw: &mut Codewriter, v: Sym<V>) -> Option<Sym<usize>> {
+        Some(len(cw, v))
+    }
+}
+/// The fallback of [`FastLen`]: a residual call.
+pub trait SlowLen {
+    /// The local's type.
+    type V;
+    /// `None`.
+    fn m_len<R>(&self, cw: &mut Codewriter, v: Sym<Self::V>) -> Option<Sym<R>>;
+}
+impl<V> SlowLen for &LProbe<V> {
+    type V = V;
+    fn m_len<R>(&self, _: &mut Codewriter, _: Sym<V>) -> Option<Sym<R>> {
+        None
     }
 }
 

@@ -9,10 +9,11 @@
 //! | type | registers |
 //! |---|---|
 //! | a `Word` (integers, `bool`, `char`, `f64`, `()`, pointers, `Gc<T>`) | its word |
-//! | `Option<T>`, `T` a non-null pointer (`&T`, `&mut T`, `Gc<T>`) | one word, 0 for `None` |
+//! | `Option<T>`, `T` a non-null pointer (`&T`, `&mut T`, `Gc<T>`, slices) | `T`'s words, 0 for `None` |
 //! | other `Option<T>` | tag (1 `Some`, 0 `None`), then `T`'s registers |
 //! | `Result<T, E>` | tag (0 `Ok`, 1 `Err`), then `T`'s registers, then `E`'s |
 //! | tuples `(A, B)` .. `(A, B, C, D)` | the registers of each element, in order |
+//! | slices `&[T]`, `&mut [T]` | data pointer, then length |
 //!
 //! The registers of the variant that is not present hold zero words of their kind (a null
 //! pointer for `Ref` registers, so the GC never sees a stale reference there). A
@@ -84,6 +85,47 @@ word_regs! {
     [T] *const T; [T] *mut T;
     #[niche] [T] crate::gc::Gc<T>;
 }
+
+/// The word order of a slice reference: `(data pointer offset, length offset)` in bytes,
+/// found by inspecting one (Rust does not promise an order).
+pub fn slice_layout() -> (usize, usize) {
+    let xs = [0u8; 3];
+    let s: &[u8] = &xs;
+    // SAFETY: a slice reference is two initialized words; reading them as integers observes
+    // the representation without creating a second reference.
+    let w: [usize; 2] = unsafe { std::mem::transmute::<&[u8], [usize; 2]>(s) };
+    if w[0] == xs.as_ptr() as usize {
+        (0, 1)
+    } else {
+        (1, 0)
+    }
+}
+
+macro_rules! slice_regs {
+    ($($r:ty, $from:ident;)*) => {$(
+        // SAFETY: two words, data pointer (never null) then length; rebuilt by
+        // `from_raw_parts` from the values `write_words` took apart.
+        unsafe impl<'a, T> Regs for $r {
+            const WIDTH: usize = 2;
+            const NICHE: bool = true;
+            type Abi0 = u64;
+            fn kinds(out: &mut Vec<Kind>) {
+                out.extend([Kind::Ref, Kind::Int]);
+            }
+            #[inline(always)]
+            fn write_words(self, out: &mut [u64]) {
+                out[0] = self.as_ptr() as u64;
+                out[1] = self.len() as u64;
+            }
+            #[inline(always)]
+            unsafe fn read_words(w: &[u64]) -> Self {
+                // SAFETY: the words came from a live slice of this type (caller contract).
+                unsafe { std::slice::$from(w[0] as *mut T, w[1] as usize) }
+            }
+        }
+    )*};
+}
+slice_regs! { &'a [T], from_raw_parts; &'a mut [T], from_raw_parts_mut; }
 
 // SAFETY: the tag is 0 or 1; the payload words are `T`'s (zero words for `None`); with a
 // niche, `T` is one non-null pointer word and `None` is 0.

@@ -433,6 +433,19 @@ impl Mirror {
                     let p = self.place(&mc.receiver);
                     return Self::ok(quote_spanned!(mc.span()=> { let __mt_p = #p; #m::len(__cw, __mt_p) }));
                 }
+                if name == "len" && mc.args.is_empty() {
+                    if let Some(id) = self.local_of(&mc.receiver) {
+                        // a slice or a reference to a container: inline; else a residual call
+                        return Self::ok(quote_spanned!(mc.span()=> {
+                            #[allow(unused_imports)]
+                            use #m::{FastLen as _, SlowLen as _};
+                            match (&#m::LProbe::of(&#id)).m_len(__cw, #id) {
+                                ::core::option::Option::Some(__mt_r) => __mt_r,
+                                ::core::option::Option::None => #m::closure1(__cw, #id, |#id| #id.len()),
+                            }
+                        }));
+                    }
+                }
                 let nargs = mc.args.len();
                 if mc.turbofish.is_none()
                     && is_place(&mc.receiver)
