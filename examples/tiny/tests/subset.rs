@@ -114,6 +114,7 @@ fn peek(s: &State) -> i64 {
 }
 
 /// A slice (two registers: data pointer and length), indexed and measured inline.
+#[allow(clippy::needless_range_loop)]
 #[unroll_safe]
 fn total(xs: &[i64]) -> i64 {
     let mut t = 0;
