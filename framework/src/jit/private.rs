@@ -62,6 +62,19 @@ pub struct FnEntry {
     pub name: &'static str,
     /// The annotation.
     pub kind: FnKind,
+    /// For a method (`&self`/`&mut self`): the type name of `Self`, the method's name and the
+    /// type names of its other parameters (calls `x.m(..)` are matched by these).
+    pub method: Option<MethodKey>,
+}
+
+/// How a method call finds its [`FnEntry`].
+pub struct MethodKey {
+    /// `std::any::type_name` of `Self`.
+    pub self_ty: fn() -> &'static str,
+    /// The method's name.
+    pub name: &'static str,
+    /// `std::any::type_name` of each parameter after `self`.
+    pub params: fn() -> Vec<&'static str>,
 }
 
 static REGISTRY: Mutex<Vec<&'static FnEntry>> = Mutex::new(Vec::new());
@@ -81,6 +94,132 @@ fn lookup(id: TypeId) -> Option<(&'static str, FnKind)> {
     reg.iter()
         .find(|e| (e.type_id)() == id)
         .map(|e| (e.name, e.kind))
+}
+
+/// The builder of the `#[look_inside]` method `name` of the type named `self_ty` whose other
+/// parameters have the type names `params`: `(name for logs, builder, unroll_safe)`.
+fn lookup_method(
+    self_ty: &str,
+    name: &str,
+    params: &[&'static str],
+) -> Option<(&'static str, Builder, bool)> {
+    let reg = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+    reg.iter().find_map(|e| {
+        let m = e.method.as_ref()?;
+        // `&mut T` passed for `&T` is the same register (rustc reborrows implicitly).
+        let same = |a: &str, b: &str| a.replace("&mut ", "&") == b.replace("&mut ", "&");
+        let want = (m.params)();
+        if m.name != name
+            || (m.self_ty)() != self_ty
+            || want.len() != params.len()
+            || !want.iter().zip(params).all(|(a, b)| same(a, b))
+        {
+            return None;
+        }
+        match e.kind {
+            FnKind::Inline {
+                builder,
+                unroll_safe,
+            } => Some((e.name, builder, unroll_safe)),
+            _ => None,
+        }
+    })
+}
+
+/// Type probe for the receiver of `recv.method(..)`: a pointer value or a place whose target
+/// may have `#[look_inside]` methods ([`FastRecv`]); anything else ([`SlowRecv`]) is a
+/// residual call of the method.
+pub struct RProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> RProbe<T> {
+    /// The probe for a receiver.
+    pub fn of(_: &T) -> Self {
+        RProbe(std::marker::PhantomData)
+    }
+}
+/// A receiver whose target type is known (see [`RProbe`]).
+pub trait FastRecv {
+    /// The receiver (a `Sym` or a `Place`).
+    type V;
+    /// `type_name` of the target (`Self` of the method).
+    fn recv_type(&self) -> Option<&'static str>;
+    /// Emits the receiver's address (the method's `self`).
+    fn recv_ptr(&self, cw: &mut Codewriter, v: Self::V) -> Reg;
+}
+impl<P: Pointer> FastRecv for RProbe<Sym<P>> {
+    type V = Sym<P>;
+    fn recv_type(&self) -> Option<&'static str> {
+        Some(std::any::type_name::<P::Target>())
+    }
+    fn recv_ptr(&self, _: &mut Codewriter, v: Sym<P>) -> Reg {
+        v.reg
+    }
+}
+impl<X: AutoDeref> FastRecv for RProbe<Place<X>> {
+    type V = Place<X>;
+    fn recv_type(&self) -> Option<&'static str> {
+        Some(std::any::type_name::<X::Out>())
+    }
+    fn recv_ptr(&self, cw: &mut Codewriter, v: Place<X>) -> Reg {
+        let p = X::step(cw, v);
+        addr::<*const X::Out>(cw, p).reg
+    }
+}
+/// The fallback of [`FastRecv`].
+pub trait SlowRecv {
+    /// The receiver.
+    type V;
+    /// `None`.
+    fn recv_type(&self) -> Option<&'static str>;
+    /// Never called.
+    fn recv_ptr(&self, cw: &mut Codewriter, v: Self::V) -> Reg;
+}
+impl<T> SlowRecv for &RProbe<T> {
+    type V = T;
+    fn recv_type(&self) -> Option<&'static str> {
+        None
+    }
+    fn recv_ptr(&self, _: &mut Codewriter, _: T) -> Reg {
+        unreachable!("recv_type was None")
+    }
+}
+
+/// The arguments of a method call: registers and type names.
+#[derive(Default)]
+pub struct MethodArgs {
+    regs: Vec<Reg>,
+    types: Vec<&'static str>,
+}
+impl MethodArgs {
+    /// Appends an argument.
+    pub fn push<A: Regs>(&mut self, a: Sym<A>) {
+        self.regs.extend(a.reg..a.reg + A::WIDTH as Reg);
+        self.types.push(std::any::type_name::<A>());
+    }
+}
+
+/// `recv.name(args)` when the receiver's type has a registered `#[look_inside]` method of
+/// that name taking exactly these argument types: the inlined call (`None` otherwise, and
+/// nothing is emitted). `ptr` emits the receiver's address.
+pub fn inline_method<R: Regs>(
+    cw: &mut Codewriter,
+    self_ty: Option<&'static str>,
+    name: &'static str,
+    args: &MethodArgs,
+    ptr: impl FnOnce(&mut Codewriter) -> Reg,
+) -> Option<Sym<R>> {
+    let (log_name, builder, unroll_safe) = lookup_method(self_ty?, name, &args.types)?;
+    let recv = ptr(cw);
+    let code = cw.code_for(builder, log_name, unroll_safe);
+    let dst = cw.fresh_regs::<R>();
+    let mut regs = vec![recv];
+    regs.extend(&args.regs);
+    cw.emit(Insn::InlineCall {
+        dst: dst.reg,
+        n: R::WIDTH as u16,
+        code,
+        args: regs.into(),
+    });
+    Some(dst)
 }
 
 // ---------------------------------------------------------------- memory traits

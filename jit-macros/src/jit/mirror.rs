@@ -63,6 +63,9 @@ pub struct Mirror {
     pub greens: Vec<Ident>,
     /// The function's return type (for `return` and `?`), if it can be named.
     pub ret_ty: Option<TokenStream>,
+    /// A method's mirror: `self` is the local `__mt_self` (builders are associated functions
+    /// without a receiver).
+    pub has_self: bool,
 }
 
 fn hash_name(s: &str) -> u64 {
@@ -165,7 +168,7 @@ fn pat_structural(p: &Pat) -> bool {
                 && pat_structural(&ts.elems[0])
         }
         Pat::Tuple(t) => {
-            (2..=4).contains(&t.elems.len())
+            (t.elems.is_empty() || (2..=4).contains(&t.elems.len()))
                 && t.elems
                     .iter()
                     .all(|e| !matches!(e, Pat::Rest(_)) && pat_structural(e))
@@ -208,6 +211,7 @@ impl Mirror {
             saw_can_enter: false,
             greens: Vec::new(),
             ret_ty: None,
+            has_self: false,
         }
     }
 
@@ -236,6 +240,9 @@ impl Mirror {
         if let Expr::Path(p) = e {
             if p.qself.is_none() && p.path.segments.len() == 1 && p.path.leading_colon.is_none() {
                 let id = &p.path.segments[0].ident;
+                if self.has_self && id == "self" {
+                    return Some(Ident::new("__mt_self", id.span()));
+                }
                 if self.is_local(id) {
                     return Some(id.clone());
                 }
@@ -471,7 +478,10 @@ impl Mirror {
                         let b = self.value(&mc.args[0]);
                         Self::ok(quote_spanned!(mc.span()=> { let __mt_a = #a; let __mt_b = #b; #m::#op(__cw, __mt_a, __mt_b) }))
                     }
-                    _ => self.fallback(e),
+                    _ => match self.method_call(mc) {
+                        Some(o) => o,
+                        None => self.fallback(e),
+                    },
                 }
             }
             Expr::Macro(mac) => self.macro_expr(&mac.mac, e),
@@ -545,6 +555,7 @@ impl Mirror {
             return self.err(mc, "this call uses more than 6 values; move it into a `#[dont_look_inside]` function taking them as arguments");
         }
         let clos = format_ident!("closure{}", free.len() + n);
+        let recv_body = self.renamed(recv);
         let (fast, slow, f) = match (method.to_string().as_str(), n) {
             ("get", 0) => (quote!(FastGet0), quote!(SlowGet0), quote!(m_get0)),
             ("get", _) => (quote!(FastGet1), quote!(SlowGet1), quote!(m_get1)),
@@ -559,7 +570,7 @@ impl Mirror {
             match (&#m::MProbe::of(&__mt_p)).#f(__cw, __mt_p, #(#names),*) {
                 ::core::option::Option::Some(__mt_r) => __mt_r,
                 ::core::option::Option::None => #m::#clos(__cw, #(#free,)* #(#names,)*
-                    |#(#free,)* #(#names),*| (#recv).#method(#(#names),*)),
+                    |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*)),
             }
         }))
     }
@@ -600,7 +611,102 @@ impl Mirror {
             return self.err(e, "this expression uses more than 6 local variables; move it into a `#[dont_look_inside]` function taking them as arguments");
         }
         let f = format_ident!("closure{}", free.len());
-        Self::ok(quote_spanned!(e.span()=> #m::#f(__cw, #(#free,)* |#(#free),*| #e)))
+        let body = self.renamed(e);
+        Self::ok(quote_spanned!(e.span()=> #m::#f(__cw, #(#free,)* |#(#free),*| #body)))
+    }
+
+    /// Tokens of `e` for a closure body: in a method, `self` becomes the closure's
+    /// parameter `__mt_self`.
+    fn renamed(&self, e: &dyn quote::ToTokens) -> TokenStream {
+        fn go(ts: TokenStream) -> TokenStream {
+            ts.into_iter()
+                .map(|tt| match tt {
+                    TokenTree::Ident(id) if id == "self" => {
+                        TokenTree::Ident(Ident::new("__mt_self", id.span()))
+                    }
+                    TokenTree::Group(g) => {
+                        let mut n = proc_macro2::Group::new(g.delimiter(), go(g.stream()));
+                        n.set_span(g.span());
+                        TokenTree::Group(n)
+                    }
+                    other => other,
+                })
+                .collect()
+        }
+        let ts = quote!(#e);
+        if self.has_self {
+            go(ts)
+        } else {
+            ts
+        }
+    }
+
+    /// Whether the mirror translates `e` without an error and without a residual call of
+    /// its own (so it can be evaluated as a method argument).
+    fn simple_arg(e: &Expr) -> bool {
+        match e {
+            Expr::Lit(l) => !matches!(l.lit, Lit::Str(_) | Lit::ByteStr(_) | Lit::CStr(_)),
+            Expr::Path(_) => true,
+            Expr::Field(f) => Self::simple_arg(&f.base),
+            Expr::Index(i) => Self::simple_arg(&i.expr) && Self::simple_arg(&i.index),
+            Expr::Unary(u) => Self::simple_arg(&u.expr),
+            Expr::Binary(b) => Self::simple_arg(&b.left) && Self::simple_arg(&b.right),
+            Expr::Cast(c) => Self::simple_arg(&c.expr),
+            Expr::Paren(p) => Self::simple_arg(&p.expr),
+            Expr::Reference(r) => is_place(&r.expr) && Self::simple_arg(&r.expr),
+            _ => false,
+        }
+    }
+
+    /// `recv.m(args)` on a local or place receiver with simple arguments: inlined when the
+    /// receiver's type has a `#[look_inside]` method `m` taking these argument types (chosen
+    /// when the builder runs), else a residual call of the method.
+    fn method_call(&mut self, mc: &syn::ExprMethodCall) -> Option<Out> {
+        let m = m();
+        let recv = &*mc.receiver;
+        let is_local = self.local_of(recv).is_some();
+        if mc.turbofish.is_some()
+            || !(is_local || is_place(recv))
+            || !mc.args.iter().all(Self::simple_arg)
+        {
+            return None;
+        }
+        let mut free = BTreeSet::new();
+        self.free_locals(recv, &mut free);
+        let n = mc.args.len();
+        if free.len() + n > 6 {
+            return None;
+        }
+        let recv_code = if is_local {
+            self.value(recv)
+        } else {
+            self.place(recv)
+        };
+        let args: Vec<TokenStream> = mc.args.iter().map(|a| self.value(a)).collect();
+        let names: Vec<Ident> = (0..n).map(|i| format_ident!("__mt_ma{}", i)).collect();
+        let free: Vec<Ident> = free
+            .into_iter()
+            .map(|s| Ident::new(&s, recv.span()))
+            .collect();
+        let clos = format_ident!("closure{}", free.len() + n);
+        let method = &mc.method;
+        let name = method.to_string();
+        let recv_body = self.renamed(recv);
+        Some(Self::ok(quote_spanned!(mc.span()=> {
+            let __mt_p = #recv_code;
+            #(let #names = #args;)*
+            #[allow(unused_imports)]
+            use #m::{FastRecv as _, SlowRecv as _};
+            let __mt_probe = #m::RProbe::of(&__mt_p);
+            let mut __mt_args = #m::MethodArgs::default();
+            #(__mt_args.push(#names);)*
+            let __mt_ty = (&__mt_probe).recv_type();
+            match #m::inline_method(__cw, __mt_ty, #name, &__mt_args, |__cw| (&__mt_probe).recv_ptr(__cw, __mt_p)) {
+                ::core::option::Option::Some(__mt_r) => __mt_r,
+                ::core::option::Option::None => #m::#clos(__cw, #(#free,)* #(#names,)*
+                    |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*)),
+            }
+        })))
     }
 
     fn free_locals(&self, e: &Expr, out: &mut BTreeSet<String>) {
@@ -613,7 +719,9 @@ impl Mirror {
                 for tt in ts {
                     match tt {
                         TokenTree::Ident(id) => {
-                            if self.me.is_local(&id) {
+                            if self.me.has_self && id == "self" {
+                                self.out.insert("__mt_self".to_string());
+                            } else if self.me.is_local(&id) {
                                 self.out.insert(id.to_string());
                             }
                         }
@@ -649,7 +757,9 @@ impl Mirror {
             fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
                 if p.qself.is_none() && p.path.segments.len() == 1 {
                     let id = &p.path.segments[0].ident;
-                    if self.me.is_local(id) {
+                    if self.me.has_self && id == "self" {
+                        self.out.insert("__mt_self".to_string());
+                    } else if self.me.is_local(id) {
                         self.out.insert(id.to_string());
                     }
                 }

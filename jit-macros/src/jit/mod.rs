@@ -45,11 +45,202 @@ fn check_fn(f: &ItemFn, what: &str) -> Vec<syn::Error> {
         if let FnArg::Receiver(r) = arg {
             errs.push(syn::Error::new_spanned(
                 r,
-                format!("{what} must be a free function, not a method; write `fn name(this: &Type, ...)` at module level"),
+                format!("{what} on a method goes on its `impl` block (the JIT needs the type's name): `{what} impl Type {{ .. }}` traces its `&self`/`&mut self` methods"),
             ));
         }
     }
     errs
+}
+
+/// `ty` with every named lifetime replaced by `'static` and `Self` by `self_ty` (types named
+/// in registration statics, outside the `impl`).
+fn static_type(ty: &syn::Type, self_ty: &syn::Type) -> syn::Type {
+    struct V<'a>(&'a syn::Type);
+    impl VisitMut for V<'_> {
+        fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
+            *l = syn::Lifetime::new("'static", l.span());
+        }
+        fn visit_type_mut(&mut self, t: &mut syn::Type) {
+            if let syn::Type::Path(p) = t {
+                if p.qself.is_none() && p.path.is_ident("Self") {
+                    *t = self.0.clone();
+                    return;
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, t);
+        }
+    }
+    let mut out = ty.clone();
+    V(self_ty).visit_type_mut(&mut out);
+    out
+}
+
+fn has_attr(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// `#[look_inside]` / `#[unroll_safe]` on an inherent `impl` block: each `&self`/`&mut self`
+/// method gets a builder (an associated function next to it, where `Self` is known) and a
+/// registration keyed by the type's name, the method's name and its parameter types.
+fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool) -> TokenStream {
+    let m = quote!(::metatracer::__private);
+    let mut errors = Vec::new();
+    if !attr.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &attr,
+            "`#[look_inside]` takes no arguments",
+        ));
+    }
+    if let Some((_, path, _)) = &imp.trait_ {
+        errors.push(syn::Error::new_spanned(path, "`#[look_inside]` goes on an inherent `impl` block (trait methods are called through the trait; write inherent methods)"));
+    }
+    if let Some(tp) = imp.generics.type_params().next() {
+        errors.push(syn::Error::new_spanned(tp, "`#[look_inside]` impl blocks cannot have type parameters (one jitcode per method); annotate a non-generic impl"));
+    }
+    let self_ty = (*imp.self_ty).clone();
+    let static_self = static_type(&self_ty, &self_ty);
+    let mut new_items = Vec::new();
+    let mut regs = Vec::new();
+    for item in std::mem::take(&mut imp.items) {
+        let syn::ImplItem::Fn(mut f) = item else {
+            new_items.push(item);
+            continue;
+        };
+        if has_attr(&f.attrs, "dont_look_inside") || has_attr(&f.attrs, "elidable") {
+            // left as an ordinary method: calls of it are residual calls
+            f.attrs.retain(|a| {
+                !a.path()
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "dont_look_inside" || s.ident == "elidable")
+            });
+            new_items.push(syn::ImplItem::Fn(f));
+            continue;
+        }
+        let unroll = unroll_all || has_attr(&f.attrs, "unroll_safe");
+        f.attrs.retain(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_none_or(|s| s.ident != "unroll_safe")
+        });
+        let recv_mut = match f.sig.inputs.first() {
+            Some(FnArg::Receiver(r)) if r.reference.is_some() => r.mutability.is_some(),
+            _ => {
+                // associated functions and `self` by value stay ordinary (residual calls)
+                new_items.push(syn::ImplItem::Fn(f));
+                continue;
+            }
+        };
+        let as_fn = ItemFn {
+            attrs: f.attrs.clone(),
+            vis: f.vis.clone(),
+            sig: f.sig.clone(),
+            block: Box::new(f.block.clone()),
+        };
+        let mut errs = Vec::new();
+        if let Some(tp) = f.sig.generics.type_params().next() {
+            errs.push(syn::Error::new_spanned(
+                tp,
+                "traced methods cannot have type parameters (one jitcode per method)",
+            ));
+        }
+        if let Some(a) = &f.sig.asyncness {
+            errs.push(syn::Error::new_spanned(
+                a,
+                "traced methods cannot be `async`",
+            ));
+        }
+        let mut mirror = Mirror::new(false, unroll);
+        mirror.ret_ty = ret_ty(&as_fn);
+        mirror.has_self = true;
+        let self_param = if recv_mut {
+            quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();)
+        } else {
+            quote!(let __mt_self: #m::Sym<&Self> = __cw.param();)
+        };
+        mirror.declare(&syn::Ident::new(
+            "__mt_self",
+            proc_macro2::Span::call_site(),
+        ));
+        let (params, perrs) = builder_params(&as_fn, &mut mirror, false);
+        errs.extend(perrs);
+        let body = mirror.block(&f.block);
+        errs.append(&mut mirror.errors);
+        if !errs.is_empty() {
+            errors.extend(errs);
+            new_items.push(syn::ImplItem::Fn(f));
+            continue;
+        }
+        let name = &f.sig.ident;
+        let build_name = quote::format_ident!("__mt_build_{}", name);
+        let generics = &f.sig.generics;
+        let code = body.code;
+        let tail = if body.div {
+            quote!(let _ = #code;)
+        } else if let Some(t) = ret_ty(&as_fn) {
+            quote!(let __mt_ret = #code; #m::ret_value::<#t>(__cw, __mt_ret);)
+        } else {
+            quote!(let __mt_ret = #code; __cw.ret(__mt_ret);)
+        };
+        new_items.push(syn::parse_quote! {
+            #[doc(hidden)]
+            #[allow(unused, unreachable_code, unreachable_patterns, clippy::all, clippy::pedantic, non_snake_case)]
+            fn #build_name #generics (__cw: &mut #m::Codewriter) {
+                #self_param
+                #(#params)*
+                #tail
+            }
+        });
+        if !f.attrs.iter().any(|a| a.path().is_ident("inline")) {
+            f.attrs.push(syn::parse_quote!(#[inline]));
+        }
+        new_items.push(syn::ImplItem::Fn(f.clone()));
+        let param_tys: Vec<syn::Type> = f
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                FnArg::Typed(pt) => Some(static_type(&pt.ty, &self_ty)),
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let name_str = name.to_string();
+        let log_name = format!(
+            "{}::{}",
+            quote!(#self_ty).to_string().replace(' ', ""),
+            name
+        );
+        regs.push(quote! {
+            const _: () = {
+                #[doc(hidden)]
+                static __MT_ENTRY: #m::FnEntry = #m::FnEntry {
+                    type_id: || #m::type_id_of_val(&<#static_self>::#name),
+                    name: #log_name,
+                    kind: #m::FnKind::Inline { builder: <#static_self>::#build_name, unroll_safe: #unroll },
+                    method: ::core::option::Option::Some(#m::MethodKey {
+                        self_ty: || ::core::any::type_name::<#static_self>(),
+                        name: #name_str,
+                        params: || ::std::vec![#(::core::any::type_name::<#param_tys>()),*],
+                    }),
+                };
+                #[doc(hidden)]
+                #[used]
+                #[unsafe(link_section = ".init_array")]
+                static __MT_INIT: extern "C" fn() = {
+                    extern "C" fn __mt_init() {
+                        #m::register(&__MT_ENTRY)
+                    }
+                    __mt_init
+                };
+            };
+        });
+    }
+    imp.items = new_items;
+    let errs = errors_to_tokens(errors);
+    quote!(#errs #imp #(#regs)*)
 }
 
 fn registration(name: &syn::Ident, kind: TokenStream) -> TokenStream {
@@ -61,6 +252,7 @@ fn registration(name: &syn::Ident, kind: TokenStream) -> TokenStream {
             type_id: || #m::type_id_of_val(&#name),
             name: #name_str,
             kind: #kind,
+            method: ::core::option::Option::None,
         };
         #[doc(hidden)]
         #[used]
@@ -511,11 +703,17 @@ pub fn look_inside(attr: TokenStream, item: TokenStream, unroll_safe: bool) -> T
     } else {
         "`#[look_inside]`"
     };
+    if let Ok(imp) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+        return look_inside_impl(attr, imp, unroll_safe);
+    }
     let f: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(e) => {
-            let ce =
-                syn::Error::new(e.span(), format!("{what} goes on a function")).to_compile_error();
+            let ce = syn::Error::new(
+                e.span(),
+                format!("{what} goes on a function or an `impl` block"),
+            )
+            .to_compile_error();
             return quote!(#ce #item);
         }
     };
