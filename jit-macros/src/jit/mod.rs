@@ -45,7 +45,7 @@ fn check_fn(f: &ItemFn, what: &str) -> Vec<syn::Error> {
         if let FnArg::Receiver(r) = arg {
             errs.push(syn::Error::new_spanned(
                 r,
-                format!("{what} on a method goes on its `impl` block (the JIT needs the type's name): `{what} impl Type {{ .. }}` traces its `&self`/`&mut self` methods"),
+                format!("{what} on a method goes on its `impl` block (the JIT needs the type's name): put it on `impl Type {{ .. }}` to trace the `&self`/`&mut self` methods"),
             ));
         }
     }
