@@ -162,3 +162,98 @@ fn methods_are_inlined_and_deopt_exactly() {
         n += 1;
     }
 }
+
+/// The example of `docs/tutorial.md` (section 3), kept compiling and checked here.
+mod tutorial {
+    use metatracer::{jit_merge_point, look_inside, Layout};
+
+    const OVERFLOW: u32 = 1;
+
+    #[derive(Layout)]
+    pub struct Vm {
+        stack: Vec<i64>,
+        sp: usize,
+        errs: i64,
+        n: i64,
+    }
+
+    #[look_inside]
+    impl Vm {
+        fn pop(&mut self) -> i64 {
+            self.sp -= 1;
+            self.stack[self.sp]
+        }
+        fn add(&mut self) -> Result<(), u32> {
+            let (b, a) = (self.pop(), self.pop());
+            let Some(c) = a.checked_add(b) else {
+                return Err(OVERFLOW); // an error code: a register value
+            };
+            self.stack[self.sp] = c;
+            self.sp += 1;
+            Ok(())
+        }
+        #[dont_look_inside] // stays a call
+        fn print(&self) {
+            println!("{}", self.stack[self.sp - 1])
+        }
+    }
+
+    #[jit_merge_point]
+    pub fn run(#[green] ops: &Vec<u8>, vm: &mut Vm) {
+        #[green]
+        let mut pc: usize = 0;
+        while pc < ops.len() {
+            match ops[pc] {
+                0 => {
+                    vm.stack[0] = i64::MAX - vm.n;
+                    vm.stack[1] = 4;
+                    vm.sp = 2;
+                    if let Err(e) = vm.add() {
+                        vm.errs += e as i64;
+                    } else if vm.n == 4 {
+                        vm.print();
+                    }
+                }
+                _ => {
+                    vm.n -= 1;
+                    if vm.n > 0 {
+                        pc = 0;
+                        metatracer::can_enter_jit!();
+                        continue;
+                    }
+                }
+            }
+            pc += 1;
+        }
+    }
+
+    pub fn go(params: &str) -> (i64, i64, metatracer::jit::JitStats) {
+        let _serial = super::SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        metatracer::jit::reset();
+        metatracer::set_params(params).unwrap();
+        let mut vm = Vm {
+            stack: vec![0; 4],
+            sp: 0,
+            errs: 0,
+            n: 50,
+        };
+        run(&vec![0, 1], &mut vm);
+        (vm.errs, vm.stack[0], metatracer::jit::stats())
+    }
+}
+
+#[test]
+fn tutorial_example_traces_the_overflow_check() {
+    let (errs, top, _) = tutorial::go("off");
+    assert_eq!(errs, 3, "i64::MAX - n + 4 overflows for n < 4");
+    let (e, t, stats) = tutorial::go("on,threshold=3");
+    assert_eq!((e, t), (errs, top), "{stats:?}");
+    assert!(stats.loops >= 1, "{stats:?}");
+    assert!(
+        stats.loop_traces[0].contains("int_add_ovf"),
+        "{}",
+        stats.loop_traces[0]
+    );
+    let (e, t, _) = tutorial::go("on,threshold=1,fail_guards=1");
+    assert_eq!((e, t), (errs, top));
+}

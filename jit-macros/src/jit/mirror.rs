@@ -1,20 +1,29 @@
 //! The mirror: translates a function body into builder code over symbolic values.
 //!
 //! Every expression of the supported subset becomes code that, when the builder runs, emits
-//! jitcode and yields a `Sym<T>` (a value) or a `Place<T>` (a memory location). Types are never
-//! guessed here: the emitted calls are generic and rustc infers them from the mirror, so a
-//! type error in the mirror is a type error rustc reports on the user's own tokens (spans are
-//! preserved).
+//! jitcode and yields a `Sym<T>` (a value in one or more registers) or a `Place<T>` (a memory
+//! location). Types are never guessed here: the emitted calls are generic and rustc infers
+//! them from the mirror, so a type error in the mirror is a type error rustc reports on the
+//! user's own tokens (spans are preserved). Where the lowering depends on a type (a `Cell`
+//! vs any other `.get()`, a traced method vs a residual one), the mirror emits both and an
+//! auto-ref probe lets rustc pick, or the builder picks when it runs.
 //!
-//! Subset (see `docs/jit-subset.md`): literals, locals, arithmetic/comparison/logic operators,
-//! `as` casts between numbers, field access and indexing on declared structs / `Vec` /
-//! arrays, assignment and compound assignment, `let` with a plain name, blocks, `if`,
-//! `match` (no guards), `while`, `loop`, `break`, `continue`, `return`, calls, and the hints
-//! `promote`, `we_are_jitted`, `can_enter_jit!`. Anything else that computes a value without
-//! leaving the expression (method calls, macros such as `println!`, struct literals) becomes a
-//! residual call of a closure over the locals it mentions. Constructs that cannot be handled
-//! either way (`for`, `if let`, `?`, destructuring `let`, references to locals) are rejected
-//! with an error that says what to write instead.
+//! Subset (see `docs/jit-subset.md`): literals, locals, arithmetic/comparison/logic operators
+//! (integer `/`, `%`, `checked_*`, `overflowing_*` inline), `as` casts between numbers, field
+//! access and indexing on declared structs / `Vec` / arrays / slices / `gc::Array`, `Cell`
+//! and `GcCell`, assignment and compound assignment, `let` with a name or a tuple /
+//! `Some` / `Ok` / `Err` pattern, `let else`, `Some`/`None`/`Ok`/`Err`/tuple values, blocks,
+//! `if`, `if let`, `match` (with guards), `while`, `while let`, `for` over ranges, `loop`,
+//! `break` (with a value), `continue`, `return`, `?`, calls and method calls, and the hints
+//! `promote`, `we_are_jitted`, `can_enter_jit!`. Desugared constructs (`if let`, `while let`,
+//! `let else`, `for`) are rewritten into the others before translation. Anything else that
+//! computes a value without leaving the expression (method calls, macros such as `println!`,
+//! struct literals) becomes a residual call of a closure over the locals it mentions.
+//! Constructs that cannot be handled either way (`for` over iterators, struct patterns in
+//! `let`, references to locals) are rejected with an error that says what to write instead.
+//!
+//! In a method's mirror (`has_self`), `self` is the local `__mt_self`: builders are associated
+//! functions without a receiver.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
