@@ -130,6 +130,12 @@ fn bump_last(xs: &mut [i64], by: i64) {
     xs[n - 1] += by;
 }
 
+/// Not traced: multi-word arguments (words interleaving ints and a float) to a residual call.
+#[dont_look_inside]
+fn weigh(o: Option<i64>, p: (f64, i64)) -> i64 {
+    o.unwrap_or(-1) + p.1 + p.0 as i64
+}
+
 /// Not traced: a residual call returning a multi-word value.
 #[dont_look_inside]
 fn odd_half(x: i64) -> Option<i64> {
@@ -222,6 +228,7 @@ fn run(#[green] code: &Code, s: &mut State) {
                 // `&Vec<i64>` and `&mut Vec<i64>` passed as slices (deref coercion)
                 s.acc += total(&s.items);
                 bump_last(&mut s.items, s.n & 3);
+                s.acc += weigh(maybe(s.n), (2.5, s.n & 7));
             }
             _ => {
                 s.n -= 1;
@@ -303,6 +310,7 @@ fn grown_subset_traces_and_deopts_exactly() {
     }
     // The residual `odd_half` returns `Option<i64>`: its call, then its second word.
     assert!(t.contains("odd_half"), "{t}");
+    assert!(t.contains("\"weigh\""), "{t}");
     assert!(t.contains("metatracer::result_word"), "{t}");
     // With bridges, and with every guard failing.
     let (jit, stats) = go("on,threshold=3,trace_eagerness=2");

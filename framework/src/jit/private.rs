@@ -1094,16 +1094,85 @@ fn arg_kinds(each: &[fn(&mut Vec<Kind>)]) -> Vec<Kind> {
     v
 }
 
-/// Checks that every argument of a residual call is one word (machine code passes one
-/// register per parameter); `widths` per parameter.
-fn residual_args_ok(widths: &[usize], types: &[&'static str], callee: &str) {
-    for (w, t) in widths.iter().zip(types) {
-        assert!(
-            *w == 1,
-            "traced code passes `{t}` (several words) to `{callee}`, which it calls as a \
-             residual call; residual calls take one-word arguments: pass the parts, or mark \
-             the callee `#[look_inside]`"
-        );
+/// A residual callee with its parameter types: the array trampoline and the parameters'
+/// word kinds (see [`abi_flat`]).
+pub trait HasTramp {
+    /// The array trampoline.
+    const TRAMP: Trampoline;
+    /// The kind of every word of every parameter, in order.
+    fn arg_kinds() -> Vec<Kind>;
+}
+/// `F` called with the parameter types of the tuple `Args` (a [`HasTramp`]).
+pub struct Tr<F, Args, R>(std::marker::PhantomData<(F, Args, R)>);
+
+/// Native-ABI trampoline for residual calls whose arguments are register values of several
+/// words (called by machine code): the words are passed as separate native arguments, so
+/// under SysV the integer-class ones arrive in order in the integer parameters and the
+/// floats in order in the float parameters whatever their interleaving; it rebuilds the word
+/// array and calls the array trampoline. Up to 6 integer and 8 float words (the backend
+/// refuses to compile calls with more).
+///
+/// # Safety
+/// The words must be the canonical words of `H`'s parameters, in order.
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "sysv64" fn abi_flat<H: HasTramp, R: Regs>(
+    i0: u64,
+    i1: u64,
+    i2: u64,
+    i3: u64,
+    i4: u64,
+    i5: u64,
+    x0: f64,
+    x1: f64,
+    x2: f64,
+    x3: f64,
+    x4: f64,
+    x5: f64,
+    x6: f64,
+    x7: f64,
+) -> R::Abi0 {
+    let ints = [i0, i1, i2, i3, i4, i5];
+    let floats = [x0, x1, x2, x3, x4, x5, x6, x7];
+    let (mut ni, mut nf) = (0, 0);
+    let words: Vec<u64> = H::arg_kinds()
+        .iter()
+        .map(|k| {
+            if *k == Kind::Float {
+                nf += 1;
+                floats[nf - 1].to_bits()
+            } else {
+                ni += 1;
+                ints[ni - 1]
+            }
+        })
+        .collect();
+    // SAFETY: the words of `H`'s parameters, in order (caller contract).
+    <R::Abi0 as AbiVal>::from_bits(unsafe { (H::TRAMP)(words.as_ptr()) })
+}
+
+/// The native-ABI entry of a residual call: the per-parameter trampoline `narrow` when every
+/// parameter is one word, else [`abi_flat`].
+fn pick_abi<H: HasTramp, R: Regs>(widths: &[usize], narrow: usize) -> (Trampoline, usize) {
+    if widths.iter().all(|w| *w == 1) {
+        (H::TRAMP, narrow)
+    } else {
+        let f: unsafe extern "sysv64" fn(
+            u64,
+            u64,
+            u64,
+            u64,
+            u64,
+            u64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+        ) -> R::Abi0 = abi_flat::<H, R>;
+        (H::TRAMP, f as usize)
     }
 }
 
@@ -1172,17 +1241,25 @@ macro_rules! calls {
             stash(f($($s),*))
         }
 
-        /// Native-ABI trampoline for a zero-sized callee of this arity (called by machine code).
+        /// Native-ABI trampoline for a zero-sized callee of this arity (called by machine code)
+        /// whose parameters are one word each (others go through [`abi_flat`]).
         ///
         /// # Safety
         /// Each argument must be the (only) canonical word of its parameter type.
         pub unsafe extern "sysv64" fn $abi<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs>($($s: $a::Abi0),*) -> R::Abi0 {
             let f: F = conjure();
-            // SAFETY: the caller passes one valid word per parameter (the codewriter emits
-            // residual calls with one-word arguments only).
+            // SAFETY: the caller passes one valid word per parameter (`pick_abi` uses this
+            // trampoline only for one-word parameters).
             #[allow(unused_unsafe)]
             let r = unsafe { f($($a::read_words(&[AbiVal::to_bits($s)])),*) };
             <R::Abi0 as AbiVal>::from_bits(stash(r))
+        }
+
+        impl<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs> HasTramp for Tr<F, ($($a,)*), R> {
+            const TRAMP: Trampoline = $tramp::<F, $($a,)* R>;
+            fn arg_kinds() -> Vec<Kind> {
+                arg_kinds(&[$($a::kinds),*])
+            }
         }
 
         #[allow(clippy::too_many_arguments)]
@@ -1195,9 +1272,8 @@ macro_rules! calls {
             let mut args: Vec<Reg> = Vec::new();
             $( args.extend($s.reg..$s.reg + $a::WIDTH as Reg); )*
             let kinds = arg_kinds(&[$($a::kinds),*]);
-            let abi: (Trampoline, usize) = ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize);
             let widths: &[usize] = &[$($a::WIDTH),*];
-            let types: &[&'static str] = &[$(std::any::type_name::<$a>()),*];
+            let abi = pick_abi::<Tr<F, ($($a,)*), R>, R>(widths, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize);
             match lookup(type_id_of_val(&f)) {
                 Some((name, FnKind::Inline { builder, unroll_safe })) => {
                     let code = cw.code_for(builder, name, unroll_safe);
@@ -1206,7 +1282,6 @@ macro_rules! calls {
                     dst
                 }
                 Some((name, kind)) => {
-                    residual_args_ok(widths, types, name);
                     let effect = match kind {
                         FnKind::Elidable => Effect::Elidable,
                         FnKind::ReadOnly => Effect::ReadOnly,
@@ -1216,7 +1291,6 @@ macro_rules! calls {
                 }
                 None => {
                     let name = std::any::type_name::<F>();
-                    residual_args_ok(widths, types, name);
                     emit_call(cw, abi, &args, &kinds, Effect::Residual, name)
                 }
             }
@@ -1229,9 +1303,11 @@ macro_rules! calls {
         ) -> Sym<R> {
             let _ = f;
             let name = std::any::type_name::<F>();
-            residual_args_ok(&[$($a::WIDTH),*], &[$(std::any::type_name::<$a>()),*], name);
-            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize), &[$($s.reg),*], &arg_kinds(&[$($a::kinds),*]),
-                Effect::Residual, name)
+            #[allow(unused_mut)]
+            let mut args: Vec<Reg> = Vec::new();
+            $( args.extend($s.reg..$s.reg + $a::WIDTH as Reg); )*
+            let abi = pick_abi::<Tr<F, ($($a,)*), R>, R>(&[$($a::WIDTH),*], $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize);
+            emit_call(cw, abi, &args, &arg_kinds(&[$($a::kinds),*]), Effect::Residual, name)
         }
 
         #[allow(clippy::too_many_arguments)]
@@ -1241,10 +1317,12 @@ macro_rules! calls {
         ) -> Sym<R> {
             let _ = f;
             let name = std::any::type_name::<F>();
-            residual_args_ok(&[$($a::WIDTH),*], &[$(std::any::type_name::<$a>()),*], name);
             let effect = if pure { Effect::Elidable } else { Effect::ReadOnly };
-            emit_call(cw, ($tramp::<F, $($a,)* R>, $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize), &[$($s.reg),*], &arg_kinds(&[$($a::kinds),*]),
-                effect, name)
+            #[allow(unused_mut)]
+            let mut args: Vec<Reg> = Vec::new();
+            $( args.extend($s.reg..$s.reg + $a::WIDTH as Reg); )*
+            let abi = pick_abi::<Tr<F, ($($a,)*), R>, R>(&[$($a::WIDTH),*], $abi::<F, $($a,)* R> as unsafe extern "sysv64" fn($($a::Abi0),*) -> R::Abi0 as usize);
+            emit_call(cw, abi, &args, &arg_kinds(&[$($a::kinds),*]), effect, name)
         }
     )*};
 }
