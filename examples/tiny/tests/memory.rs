@@ -141,4 +141,30 @@ fn cells_and_gc_arrays_are_loads_and_stores() {
     assert_eq!((a, c, h, &ar), (acc, count, hits, &arr), "{stats:?}");
     let (a, c, h, ar, _) = go("on,threshold=1,fail_guards=1");
     assert_eq!((a, c, h, &ar), (acc, count, hits, &arr));
+    // Each guard failing in turn (bounds checks, the null tests of the array's and the
+    // cell's references), with and without bridges.
+    let most = |s: &metatracer::jit::JitStats| {
+        s.loop_guards
+            .iter()
+            .chain(&s.bridge_guards)
+            .copied()
+            .max()
+            .unwrap_or(0)
+    };
+    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").4);
+    assert!(guards >= 3, "{guards}");
+    let mut n = 0;
+    while n < guards {
+        for eagerness in [2, 100_000] {
+            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
+            let (a, c, h, ar, stats) = go(&spec);
+            assert_eq!(
+                (a, c, h, &ar),
+                (acc, count, hits, &arr),
+                "with {spec}: {stats:?}"
+            );
+            guards = guards.max(most(&stats));
+        }
+        n += 1;
+    }
 }
