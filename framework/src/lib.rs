@@ -54,5 +54,5 @@ macro_rules! can_enter_jit {
     };
 }
 pub use metatracer_macros::{
-    dont_look_inside, elidable, jit_merge_point, look_inside, unroll_safe, Layout,
+    dont_look_inside, elidable, jit_merge_point, look_inside, unroll_safe, Layout, RegValue,
 };

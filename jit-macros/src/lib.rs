@@ -91,3 +91,13 @@ pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     jit::derive_layout(input).into()
 }
+
+/// Makes a small `Copy` struct of register values a register value itself: traced code keeps
+/// it in consecutive registers (its fields in order), so helpers can take and return it and
+/// `v.field` on a local reads a register. The struct must be `Copy` and its fields register
+/// values (integers, `bool`, `f64`, references, `Gc<T>`, `Option`s and tuples of those).
+#[proc_macro_derive(RegValue)]
+pub fn derive_reg_value(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    jit::derive_reg_value(input).into()
+}

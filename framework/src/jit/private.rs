@@ -2201,3 +2201,86 @@ impl<T> AutoDeref for crate::gc::Array<T> {
         p
     }
 }
+
+// ---------------------------------------------------------------- register structs
+
+/// A field of a struct with `#[derive(metatracer::RegValue)]` (held in registers); `H`
+/// hashes the field's name.
+pub trait RegField<const H: u64>: Regs {
+    /// The field's type.
+    type Ty: Regs;
+    /// Its first register, relative to the struct's.
+    const OFFSET: usize;
+}
+
+/// Type probe for `local.field` in value position: a register of a `RegValue` struct
+/// ([`FastField`]) or a load through a pointer ([`SlowField`], which carries the usual
+/// layout requirements and their messages).
+pub struct FProbe<const H: u64, X>(std::marker::PhantomData<fn() -> X>);
+impl<const H: u64, X> FProbe<H, X> {
+    /// The probe for a local.
+    pub fn of(_: &Sym<X>) -> Self {
+        FProbe(std::marker::PhantomData)
+    }
+}
+/// A field of a register struct: its registers (no code).
+pub trait FastField {
+    /// The struct.
+    type X;
+    /// The field's type.
+    type Ty;
+    /// The field's registers.
+    fn field_value(&self, cw: &mut Codewriter, v: Sym<Self::X>) -> Sym<Self::Ty>;
+}
+impl<const H: u64, X: RegField<H>> FastField for FProbe<H, X> {
+    type X = X;
+    type Ty = X::Ty;
+    fn field_value(&self, _: &mut Codewriter, v: Sym<X>) -> Sym<X::Ty> {
+        Sym::new(v.reg + X::OFFSET as Reg)
+    }
+}
+/// A field through a pointer: a load.
+pub trait SlowField<const H: u64, X> {
+    /// Emits the load.
+    fn field_value<T: Mem>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
+    where
+        X: Pointer,
+        X::Target: HasField<H, Ty = T>;
+}
+impl<const H: u64, X> SlowField<H, X> for &FProbe<H, X> {
+    fn field_value<T: Mem>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
+    where
+        X: Pointer,
+        X::Target: HasField<H, Ty = T>,
+    {
+        let p = field::<H, _>(cw, v);
+        read(cw, p)
+    }
+}
+
+/// FNV-1a of a field name (the hash the macros use for `HasField` / `RegField`).
+const fn field_name_hash(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut i = 0;
+    while i < b.len() {
+        h ^= b[i] as u64;
+        h = h.wrapping_mul(0x100000001b3);
+        i += 1;
+    }
+    h
+}
+
+macro_rules! tuple_fields {
+    ($($k:literal $name:literal in ($($all:ident),*);)*) => {$(
+        impl<$($all: Regs),*> RegField<{ field_name_hash($name) }> for ($($all),*) {
+            type Ty = <Self as TupleElem<$k>>::Elem;
+            const OFFSET: usize = <Self as TupleElem<$k>>::OFFSET;
+        }
+    )*};
+}
+tuple_fields! {
+    0 "0" in (A, B); 1 "1" in (A, B);
+    0 "0" in (A, B, C); 1 "1" in (A, B, C); 2 "2" in (A, B, C);
+    0 "0" in (A, B, C, D); 1 "1" in (A, B, C, D); 2 "2" in (A, B, C, D); 3 "3" in (A, B, C, D);
+}

@@ -350,6 +350,16 @@ impl Mirror {
                 }
                 _ => self.err(u, "this operator is not supported in traced code"),
             },
+            Expr::Field(f) if self.local_of(&f.base).is_some() => {
+                // a register of a `RegValue` struct or tuple, or a load through a pointer
+                let id = self.local_of(&f.base).expect("checked");
+                let h = field_hash(&f.member);
+                Self::ok(quote_spanned!(f.member.span()=> {
+                    #[allow(unused_imports)]
+                    use #m::{FastField as _, SlowField as _};
+                    (&#m::FProbe::<#h, _>::of(&#id)).field_value(__cw, #id)
+                }))
+            }
             Expr::Field(_) | Expr::Index(_) => {
                 let p = self.place(e);
                 Self::ok(quote_spanned!(e.span()=> { let __mt_p = #p; #m::read(__cw, __mt_p) }))

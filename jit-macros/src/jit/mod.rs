@@ -833,3 +833,83 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
         }
     }
 }
+
+/// `#[derive(RegValue)]`: the struct's fields, in order, in consecutive registers.
+pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
+    let m = quote!(::metatracer::__private);
+    let name = &input.ident;
+    let syn::Data::Struct(data) = &input.data else {
+        return syn::Error::new_spanned(&input.ident, "`#[derive(RegValue)]` is for structs of register values; represent an enum as a struct (a tag and payload fields)").to_compile_error();
+    };
+    if let Some(tp) = input.generics.type_params().next() {
+        return syn::Error::new_spanned(
+            tp,
+            "`#[derive(RegValue)]` structs cannot have type parameters",
+        )
+        .to_compile_error();
+    }
+    if data.fields.is_empty() {
+        return syn::Error::new_spanned(
+            &input.ident,
+            "`#[derive(RegValue)]` needs at least one field",
+        )
+        .to_compile_error();
+    }
+    let (ig, tg, wc) = input.generics.split_for_impl();
+    let members: Vec<syn::Member> = data
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match &f.ident {
+            Some(id) => syn::Member::Named(id.clone()),
+            None => syn::Member::Unnamed(syn::Index::from(i)),
+        })
+        .collect();
+    let tys: Vec<&syn::Type> = data.fields.iter().map(|f| &f.ty).collect();
+    let first = tys[0];
+    let tmps: Vec<syn::Ident> = (0..tys.len())
+        .map(|i| quote::format_ident!("__mt_f{}", i))
+        .collect();
+    let mut field_impls = Vec::new();
+    for (k, (mem, ty)) in members.iter().zip(&tys).enumerate() {
+        let h = mirror::field_hash(mem);
+        let before = &tys[..k];
+        field_impls.push(quote_spanned! {ty.span()=>
+            impl #ig #m::RegField<#h> for #name #tg #wc {
+                type Ty = #ty;
+                const OFFSET: usize = 0 #(+ <#before as #m::Regs>::WIDTH)*;
+            }
+        });
+    }
+    quote! {
+        const _: fn() = || {
+            fn copy<T: ::core::marker::Copy>() {}
+            copy::<#name>();
+        };
+        // SAFETY: the fields' words, concatenated; the struct is `Copy` (checked above), so
+        // copying its words duplicates no owned resource.
+        unsafe impl #ig #m::Regs for #name #tg #wc {
+            const WIDTH: usize = 0 #(+ <#tys as #m::Regs>::WIDTH)*;
+            type Abi0 = <#first as #m::Regs>::Abi0;
+            fn kinds(out: &mut ::std::vec::Vec<#m::Kind>) {
+                #(<#tys as #m::Regs>::kinds(out);)*
+            }
+            #[allow(unused_assignments)]
+            fn write_words(self, out: &mut [u64]) {
+                let mut at = 0;
+                #( <#tys as #m::Regs>::write_words(self.#members, &mut out[at..]); at += <#tys as #m::Regs>::WIDTH; )*
+            }
+            #[allow(unused_assignments)]
+            unsafe fn read_words(w: &[u64]) -> Self {
+                let mut at = 0;
+                #(
+                    // SAFETY: the words of this field came from its `write_words`.
+                    let #tmps = unsafe { <#tys as #m::Regs>::read_words(&w[at..]) };
+                    at += <#tys as #m::Regs>::WIDTH;
+                )*
+                #name { #(#members: #tmps),* }
+            }
+        }
+        #(#field_impls)*
+    }
+}
