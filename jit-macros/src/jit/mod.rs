@@ -875,6 +875,8 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
         let h = mirror::field_hash(mem);
         let before = &tys[..k];
         field_impls.push(quote_spanned! {ty.span()=>
+            #[automatically_derived]
+            #[allow(clippy::identity_op)]
             impl #ig #m::RegField<#h> for #name #tg #wc {
                 type Ty = #ty;
                 const OFFSET: usize = 0 #(+ <#before as #m::Regs>::WIDTH)*;
@@ -888,6 +890,8 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
         };
         // SAFETY: the fields' words, concatenated; the struct is `Copy` (checked above), so
         // copying its words duplicates no owned resource.
+        #[automatically_derived]
+        #[allow(clippy::identity_op)]
         unsafe impl #ig #m::Regs for #name #tg #wc {
             const WIDTH: usize = 0 #(+ <#tys as #m::Regs>::WIDTH)*;
             type Abi0 = <#first as #m::Regs>::Abi0;
