@@ -2284,3 +2284,93 @@ tuple_fields! {
     0 "0" in (A, B, C); 1 "1" in (A, B, C); 2 "2" in (A, B, C);
     0 "0" in (A, B, C, D); 1 "1" in (A, B, C, D); 2 "2" in (A, B, C, D); 3 "3" in (A, B, C, D);
 }
+
+/// The return type of a closure (of any arity up to 6), for [`SProbe::of`].
+pub trait FnRet<Args> {
+    /// The return type.
+    type R;
+}
+macro_rules! fn_ret {
+    ($(($($a:ident),*);)*) => {$(
+        impl<F: Fn($($a),*) -> R, $($a,)* R> FnRet<($($a,)*)> for F {
+            type R = R;
+        }
+    )*};
+}
+fn_ret! { (); (A); (A, B); (A, B, C); (A, B, C, D); (A, B, C, D, E); (A, B, C, D, E, G); }
+
+/// Type probe for a struct literal `S { .. }`: registers for a `RegValue` struct
+/// ([`FastLit`]), else ([`SlowLit`]) the literal is built by a residual call.
+pub struct SProbe<S>(std::marker::PhantomData<fn() -> S>);
+impl<S> SProbe<S> {
+    /// The probe for the struct a closure returns.
+    pub fn of<Args, F: FnRet<Args, R = S>>(_: &F) -> Self {
+        SProbe(std::marker::PhantomData)
+    }
+}
+/// Fresh registers for a `RegValue` struct literal.
+pub trait FastLit {
+    /// The struct.
+    type S;
+    /// The registers.
+    fn lit_dst(&self, cw: &mut Codewriter) -> Option<Sym<Self::S>>;
+}
+impl<S: Regs> FastLit for SProbe<S> {
+    type S = S;
+    fn lit_dst(&self, cw: &mut Codewriter) -> Option<Sym<S>> {
+        Some(cw.fresh_regs::<S>())
+    }
+}
+/// The fallback of [`FastLit`].
+pub trait SlowLit {
+    /// The struct.
+    type S;
+    /// `None`.
+    fn lit_dst(&self, cw: &mut Codewriter) -> Option<Sym<Self::S>>;
+}
+impl<S> SlowLit for &SProbe<S> {
+    type S = S;
+    fn lit_dst(&self, _: &mut Codewriter) -> Option<Sym<S>> {
+        None
+    }
+}
+/// Sets a field of a `RegValue` struct in registers.
+pub trait FastSetField {
+    /// The struct.
+    type X;
+    /// The field's type.
+    type Ty;
+    /// Emits the moves.
+    fn set_field(&self, cw: &mut Codewriter, d: Sym<Self::X>, v: Sym<Self::Ty>);
+}
+impl<const H: u64, X: RegField<H>> FastSetField for FProbe<H, X> {
+    type X = X;
+    type Ty = X::Ty;
+    fn set_field(&self, cw: &mut Codewriter, d: Sym<X>, v: Sym<X::Ty>) {
+        cw.mov(Sym::<X::Ty>::new(d.reg + X::OFFSET as Reg), v);
+    }
+}
+/// The fallback of [`FastSetField`] (never reached: the literal is a residual call then).
+pub trait SlowSetField<X> {
+    /// Nothing.
+    fn set_field<V>(&self, cw: &mut Codewriter, d: Sym<X>, v: Sym<V>);
+}
+impl<const H: u64, X> SlowSetField<X> for &FProbe<H, X> {
+    fn set_field<V>(&self, _: &mut Codewriter, _: Sym<X>, _: Sym<V>) {}
+}
+
+macro_rules! typed_closures {
+    ($($name:ident ($($a:ident $s:ident),*);)*) => {$(
+        /// A closure over register values, its parameter types taken from the `Sym`s (so its
+        /// body type-checks before it is called).
+        #[allow(clippy::too_many_arguments)]
+        pub fn $name<$($a,)* R, F: Fn($($a),*) -> R>($(_: &Sym<$a>,)* f: F) -> F {
+            f
+        }
+    )*};
+}
+typed_closures! {
+    typed0 (); typed1 (A a); typed2 (A a, B b); typed3 (A a, B b, C c);
+    typed4 (A a, B b, C c, D d); typed5 (A a, B b, C c, D d, E e);
+    typed6 (A a, B b, C c, D d, E e, G g);
+}

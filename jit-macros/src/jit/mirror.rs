@@ -503,6 +503,7 @@ impl Mirror {
                     },
                 }
             }
+            Expr::Struct(st) => self.struct_lit(st),
             Expr::Macro(mac) => self.macro_expr(&mac.mac, e),
             Expr::Closure(c) => self.err(c, "closures are not supported in traced code; call a named function instead"),
             Expr::Async(a) => self.err(a, "async code is not supported in traced code"),
@@ -590,6 +591,50 @@ impl Mirror {
                 ::core::option::Option::Some(__mt_r) => __mt_r,
                 ::core::option::Option::None => #m::#clos(__cw, #(#free,)* #(#names,)*
                     |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*)),
+            }
+        }))
+    }
+
+    /// `S { a: x, b: y }`: for a `RegValue` struct, its fields moved into fresh registers
+    /// (chosen by type through `SProbe`); for any other struct, or fields that are not simple
+    /// expressions, a residual call building it.
+    fn struct_lit(&mut self, st: &syn::ExprStruct) -> Out {
+        let m = m();
+        let whole = Expr::Struct(st.clone());
+        if st.rest.is_some()
+            || st.qself.is_some()
+            || !st.fields.iter().all(|f| Self::simple_arg(&f.expr))
+        {
+            return self.fallback(&whole);
+        }
+        let mut free = BTreeSet::new();
+        self.free_locals(&whole, &mut free);
+        if free.len() > 6 {
+            return self.fallback(&whole);
+        }
+        let free: Vec<Ident> = free
+            .into_iter()
+            .map(|s| Ident::new(&s, st.span()))
+            .collect();
+        let vals: Vec<TokenStream> = st.fields.iter().map(|f| self.value(&f.expr)).collect();
+        let names: Vec<Ident> = (0..vals.len())
+            .map(|i| format_ident!("__mt_sf{}", i))
+            .collect();
+        let hashes: Vec<u64> = st.fields.iter().map(|f| field_hash(&f.member)).collect();
+        let clos = format_ident!("closure{}", free.len());
+        let typed = format_ident!("typed{}", free.len());
+        let body = self.renamed(&whole);
+        Self::ok(quote_spanned!(st.span()=> {
+            #(let #names = #vals;)*
+            #[allow(unused_imports)]
+            use #m::{FastLit as _, SlowLit as _, FastSetField as _, SlowSetField as _};
+            let __mt_fb = #m::#typed(#(&#free,)* |#(#free),*| #body);
+            match (&#m::SProbe::of(&__mt_fb)).lit_dst(__cw) {
+                ::core::option::Option::Some(__mt_d) => {
+                    #( (&#m::FProbe::<#hashes, _>::of(&__mt_d)).set_field(__cw, __mt_d, #names); )*
+                    __mt_d
+                }
+                ::core::option::Option::None => #m::#clos(__cw, #(#free,)* __mt_fb),
             }
         }))
     }
