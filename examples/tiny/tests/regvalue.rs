@@ -5,9 +5,10 @@
 //! travels inside `Option`/`Result`/tuples. Same results as the interpreter with the JIT on,
 //! with bridges and with every guard failing; the helpers are inlined.
 
-use metatracer::{jit_merge_point, look_inside, Layout, RegValue};
+use metatracer::gc::{self, Array, Gc};
+use metatracer::{jit_merge_point, look_inside, Layout, RegValue, Trace};
 
-#[derive(Clone, Copy, Debug, PartialEq, RegValue)]
+#[derive(Clone, Copy, Debug, PartialEq, RegValue, Trace)]
 struct Value {
     tag: u8,
     i: i64,
@@ -22,12 +23,24 @@ struct Code {
     ops: Vec<u8>,
 }
 
-#[derive(Layout, Default, Debug, PartialEq)]
+#[derive(Layout, Debug)]
 struct State {
     n: i64,
     ints: i64,
     floats: f64,
     errs: i64,
+    /// A register struct in memory: loaded and stored field by field.
+    last: Value,
+    /// And in a GC array.
+    arr: Gc<Array<Value>>,
+}
+
+impl PartialEq for State {
+    fn eq(&self, o: &State) -> bool {
+        (self.n, self.ints, self.floats, self.errs, self.last)
+            == (o.n, o.ints, o.floats, o.errs, o.last)
+            && self.arr.as_slice() == o.arr.as_slice()
+    }
 }
 
 #[metatracer::dont_look_inside]
@@ -86,6 +99,15 @@ fn run(#[green] code: &Code, s: &mut State) {
                     }
                     Err(e) => s.errs += e as i64,
                 }
+                let prev = s.last;
+                s.ints += prev.i;
+                s.last = v;
+                let k = (s.n as usize) % 3;
+                let old = s.arr.get(k);
+                s.arr.set(k, w);
+                if old.tag == FLOAT {
+                    s.floats += old.f;
+                }
                 let p = (v, s.n);
                 let first = p.0;
                 if first.tag == INT {
@@ -112,9 +134,18 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
     let code = Code { ops: vec![0, 1] };
+    let zero = Value {
+        tag: INT,
+        i: 0,
+        f: 0.0,
+    };
     let mut s = State {
         n: 100,
-        ..Default::default()
+        ints: 0,
+        floats: 0.0,
+        errs: 0,
+        last: zero,
+        arr: gc::alloc_array(3, zero),
     };
     run(&code, &mut s);
     (s, metatracer::jit::stats())
@@ -132,7 +163,7 @@ fn register_structs_behave_and_stay_in_registers() {
     assert!(stats.loops >= 1, "{stats:?}");
     let t = &stats.loop_traces[0];
     // Only `make` (residual, twice) is called; `add` and `weight` are inlined and read the
-    // fields from registers.
+    // fields from registers; `s.last` and the array elements are loaded and stored inline.
     let calls: Vec<&str> = t
         .lines()
         .filter(|l| l.contains("call_") && !l.contains("metatracer::result_word"))

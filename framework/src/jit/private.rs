@@ -2108,14 +2108,14 @@ pub trait FastGet1<I> {
 }
 impl<A: ArrayPlace> FastGet1<usize> for MProbe<A>
 where
-    A::Elem: Mem + Copy,
+    A::Elem: Load + Copy,
 {
     type Recv = A;
     type Out = A::Elem;
     fn m_get1(&self, cw: &mut Codewriter, p: Place<A>, i: Sym<usize>) -> Option<Sym<A::Elem>> {
         let arr = A::array(cw, p);
         let e = array_elem(cw, arr, i);
-        Some(read(cw, e))
+        Some(load(cw, e))
     }
 }
 /// The fallback of [`FastGet1`]: a residual call.
@@ -2148,7 +2148,7 @@ pub trait FastSet2<I, V> {
 }
 impl<A: ArrayPlace> FastSet2<usize, A::Elem> for MProbe<A>
 where
-    A::Elem: Mem + Copy + crate::gc::Trace,
+    A::Elem: Load + Copy + crate::gc::Trace + 'static,
 {
     type Recv = A;
     fn m_set2(
@@ -2160,7 +2160,7 @@ where
     ) -> Option<Sym<()>> {
         let arr = A::array(cw, p);
         let e = array_elem(cw, arr, i);
-        write(cw, e, v);
+        store(cw, e, v);
         barrier_after(cw, e);
         Some(lit(cw, ()))
     }
@@ -2242,19 +2242,19 @@ impl<const H: u64, X: RegField<H>> FastField for FProbe<H, X> {
 /// A field through a pointer: a load.
 pub trait SlowField<const H: u64, X> {
     /// Emits the load.
-    fn field_value<T: Mem>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
+    fn field_value<T: Load>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
     where
         X: Pointer,
         X::Target: HasField<H, Ty = T>;
 }
 impl<const H: u64, X> SlowField<H, X> for &FProbe<H, X> {
-    fn field_value<T: Mem>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
+    fn field_value<T: Load>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
     where
         X: Pointer,
         X::Target: HasField<H, Ty = T>,
     {
         let p = field::<H, _>(cw, v);
-        read(cw, p)
+        load(cw, p)
     }
 }
 
@@ -2373,4 +2373,51 @@ typed_closures! {
     typed0 (); typed1 (A a); typed2 (A a, B b); typed3 (A a, B b, C c);
     typed4 (A a, B b, C c, D d); typed5 (A a, B b, C c, D d, E e);
     typed6 (A a, B b, C c, D d, E e, G g);
+}
+
+// ---------------------------------------------------------------- loads of register values
+
+/// A register value traced code loads from and stores to memory: one-word values (a single
+/// load/store) and `RegValue` structs of them (one per field, at `offset_of!` offsets).
+#[diagnostic::on_unimplemented(
+    message = "traced code cannot load or store a `{Self}` in memory",
+    note = "traced code reads and writes integers, bool, char, f64, pointers, `Gc<T>`, \
+            `Option<Gc<T>>` and `#[derive(RegValue)]` structs of those; do this inside a \
+            function without `#[look_inside]` (a residual call)"
+)]
+pub trait Load: Regs {
+    /// Emits the load.
+    fn load(cw: &mut Codewriter, p: Place<Self>) -> Sym<Self>;
+    /// Emits the store.
+    fn store(cw: &mut Codewriter, p: Place<Self>, v: Sym<Self>);
+}
+macro_rules! load_words {
+    ($([$($g:tt)*] $t:ty),*) => {$(
+        impl<$($g)*> Load for $t {
+            fn load(cw: &mut Codewriter, p: Place<Self>) -> Sym<Self> {
+                read(cw, p)
+            }
+            fn store(cw: &mut Codewriter, p: Place<Self>, v: Sym<Self>) {
+                write(cw, p, v)
+            }
+        }
+    )*};
+}
+load_words!([] u8, [] u16, [] u32, [] u64, [] usize, [] i8, [] i16, [] i32, [] i64, [] isize,
+    [] bool, [] char, [] f64, ['a, T] &'a T, ['a, T] &'a mut T, [T] *const T, [T] *mut T,
+    [T] crate::gc::Gc<T>, [T] Option<crate::gc::Gc<T>>);
+
+/// Loads the register value at a place (what the mirror emits for a place in value position).
+pub fn load<T: Load>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
+    T::load(cw, p)
+}
+
+/// Stores a register value to a place.
+pub fn store<T: Load>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>) {
+    T::store(cw, p, v)
+}
+
+/// The place of a field of a `RegValue` struct in memory (for the derive).
+pub fn field_place<S, T>(p: Place<S>, offset: usize) -> Place<T> {
+    Place::new(p.base, p.offset + offset as i32, p.mutable).with_frozen(p.frozen)
 }

@@ -338,7 +338,7 @@ impl Mirror {
             Expr::Unary(u) => match u.op {
                 UnOp::Deref(_) => {
                     let p = self.place(e);
-                    Self::ok(quote!({ let __mt_p = #p; #m::read(__cw, __mt_p) }))
+                    Self::ok(quote!({ let __mt_p = #p; #m::load(__cw, __mt_p) }))
                 }
                 UnOp::Neg(_) => {
                     let v = self.value(&u.expr);
@@ -362,7 +362,7 @@ impl Mirror {
             }
             Expr::Field(_) | Expr::Index(_) => {
                 let p = self.place(e);
-                Self::ok(quote_spanned!(e.span()=> { let __mt_p = #p; #m::read(__cw, __mt_p) }))
+                Self::ok(quote_spanned!(e.span()=> { let __mt_p = #p; #m::load(__cw, __mt_p) }))
             }
             Expr::Reference(r) => {
                 if self.local_of(&r.expr).is_some() {
@@ -938,7 +938,7 @@ impl Mirror {
         let p = self.place(left);
         let new = match &op {
             Some(f) => {
-                quote!({ let __mt_old = #m::read(__cw, __mt_p); #m::#f(__cw, __mt_old, __mt_v) })
+                quote!({ let __mt_old = #m::load(__cw, __mt_p); #m::#f(__cw, __mt_old, __mt_v) })
             }
             None => quote!(__mt_v),
         };
@@ -946,7 +946,7 @@ impl Mirror {
             let __mt_v = #v;
             let __mt_p = #p;
             let __mt_n = #new;
-            #m::write(__cw, __mt_p, __mt_n);
+            #m::store(__cw, __mt_p, __mt_n);
             #m::lit(__cw, ())
         }))
     }

@@ -883,7 +883,71 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
             }
         });
     }
+    // Loads and stores in memory, field by field, when every field is syntactically a
+    // one-word type (a type alias or an `Option<i64>` field leaves them out: traced code then
+    // says it cannot load the struct).
+    fn one_word(t: &syn::Type) -> bool {
+        match t {
+            syn::Type::Reference(_) | syn::Type::Ptr(_) => true,
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else {
+                    return false;
+                };
+                let id = last.ident.to_string();
+                let words = [
+                    "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "bool",
+                    "char", "f64", "Gc",
+                ];
+                if words.contains(&id.as_str()) {
+                    return true;
+                }
+                // Option<Gc<T>>
+                if id == "Option" {
+                    if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                        if let Some(syn::GenericArgument::Type(syn::Type::Path(inner))) =
+                            a.args.first()
+                        {
+                            return inner.path.segments.last().is_some_and(|s| s.ident == "Gc");
+                        }
+                    }
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+    let load_impl = if tys.iter().all(|t| one_word(t)) {
+        let offs: Vec<TokenStream> = (0..tys.len())
+            .map(|k| {
+                let before = &tys[..k];
+                quote!(0 #(+ <#before as #m::Regs>::WIDTH)*)
+            })
+            .collect();
+        quote! {
+            #[automatically_derived]
+            #[allow(clippy::identity_op)]
+            impl #ig #m::Load for #name #tg #wc {
+                fn load(cw: &mut #m::Codewriter, p: #m::Place<Self>) -> #m::Sym<Self> {
+                    let dst = cw.fresh_regs::<Self>();
+                    #({
+                        let v = <#tys as #m::Load>::load(cw, #m::field_place(p, ::core::mem::offset_of!(Self, #members)));
+                        cw.mov(#m::Sym::<#tys>::new(dst.reg + (#offs) as #m::Reg), v);
+                    })*
+                    dst
+                }
+                fn store(cw: &mut #m::Codewriter, p: #m::Place<Self>, v: #m::Sym<Self>) {
+                    #(
+                        <#tys as #m::Load>::store(cw, #m::field_place(p, ::core::mem::offset_of!(Self, #members)),
+                            #m::Sym::<#tys>::new(v.reg + (#offs) as #m::Reg));
+                    )*
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
+        #load_impl
         const _: fn() = || {
             fn copy<T: ::core::marker::Copy>() {}
             copy::<#name>();
