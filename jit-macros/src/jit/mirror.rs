@@ -603,7 +603,7 @@ impl Mirror {
         let whole = Expr::Struct(st.clone());
         if st.rest.is_some()
             || st.qself.is_some()
-            || !st.fields.iter().all(|f| Self::simple_arg(&f.expr))
+            || !st.fields.iter().all(|f| self.simple_arg(&f.expr))
         {
             return self.fallback(&whole);
         }
@@ -706,18 +706,20 @@ impl Mirror {
     }
 
     /// Whether the mirror translates `e` without an error and without a residual call of
-    /// its own (so it can be evaluated as a method argument).
-    fn simple_arg(e: &Expr) -> bool {
+    /// its own (so it can be evaluated as a method argument or struct field): numeric, `bool`
+    /// and `char` literals, locals, places, and operators, casts and references on those
+    /// (not constants or statics, which may not be register values).
+    fn simple_arg(&self, e: &Expr) -> bool {
         match e {
             Expr::Lit(l) => !matches!(l.lit, Lit::Str(_) | Lit::ByteStr(_) | Lit::CStr(_)),
-            Expr::Path(_) => true,
-            Expr::Field(f) => Self::simple_arg(&f.base),
-            Expr::Index(i) => Self::simple_arg(&i.expr) && Self::simple_arg(&i.index),
-            Expr::Unary(u) => Self::simple_arg(&u.expr),
-            Expr::Binary(b) => Self::simple_arg(&b.left) && Self::simple_arg(&b.right),
-            Expr::Cast(c) => Self::simple_arg(&c.expr),
-            Expr::Paren(p) => Self::simple_arg(&p.expr),
-            Expr::Reference(r) => is_place(&r.expr) && Self::simple_arg(&r.expr),
+            Expr::Path(_) => self.local_of(e).is_some(),
+            Expr::Field(f) => self.simple_arg(&f.base),
+            Expr::Index(i) => self.simple_arg(&i.expr) && self.simple_arg(&i.index),
+            Expr::Unary(u) => self.simple_arg(&u.expr),
+            Expr::Binary(b) => self.simple_arg(&b.left) && self.simple_arg(&b.right),
+            Expr::Cast(c) => self.simple_arg(&c.expr),
+            Expr::Paren(p) => self.simple_arg(&p.expr),
+            Expr::Reference(r) => is_place(&r.expr) && self.simple_arg(&r.expr),
             _ => false,
         }
     }
@@ -731,7 +733,7 @@ impl Mirror {
         let is_local = self.local_of(recv).is_some();
         if mc.turbofish.is_some()
             || !(is_local || is_place(recv))
-            || !mc.args.iter().all(Self::simple_arg)
+            || !mc.args.iter().all(|a| self.simple_arg(a))
         {
             return None;
         }
