@@ -6,7 +6,7 @@
 //! canonical word each (see [`super::word`]); every register has one [`Kind`] for its life.
 //!
 //! Invariant: an instruction that can make the tracer emit a guard (`Branch`, `Switch`,
-//! `Promote`, a pure `Call` whose result is switched on) has no side effect before its guard,
+//! `Promote`, `Ovf`, a pure `Call` whose result is switched on) has no side effect before its guard,
 //! so resuming *at* that instruction is exact: the blackhole re-executes it with the concrete
 //! values from the snapshot and takes the other path.
 
@@ -485,5 +485,25 @@ impl JitCode {
         self.live
             .get(pc as usize)
             .is_none_or(|s| s[r as usize / 64] & (1u64 << (r % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overflow_and_division_follow_rust() {
+        let w = |x: i64| x as u64;
+        assert_eq!(eval_ovf(BinOp::IntAdd, w(i64::MAX), 1), (w(i64::MIN), true));
+        assert_eq!(eval_ovf(BinOp::IntSub, w(-5), w(3)), (w(-8), false));
+        assert_eq!(eval_ovf(BinOp::IntMul, w(1 << 40), w(1 << 30)).1, true);
+        // truncation toward zero, remainder with the sign of the dividend
+        assert_eq!(BinOp::IntDiv.eval(w(-7), w(2)), w(-3));
+        assert_eq!(BinOp::IntMod.eval(w(-7), w(2)), w(-1));
+        assert_eq!(BinOp::IntMod.eval(w(7), w(-2)), w(1));
+        // never reached by checked jitcode, but evaluating it must not panic
+        assert_eq!(BinOp::IntDiv.eval(w(1), 0), 0);
+        assert_eq!(BinOp::IntDiv.eval(w(i64::MIN), w(-1)), 0);
     }
 }
