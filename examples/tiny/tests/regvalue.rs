@@ -174,4 +174,25 @@ fn register_structs_behave_and_stay_in_registers() {
     assert_eq!(jit, reference);
     let (jit, _) = go("on,threshold=1,fail_guards=1");
     assert_eq!(jit, reference);
+    // Each guard failing in turn, with and without bridges.
+    let most = |s: &metatracer::jit::JitStats| {
+        s.loop_guards
+            .iter()
+            .chain(&s.bridge_guards)
+            .copied()
+            .max()
+            .unwrap_or(0)
+    };
+    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").1);
+    assert!(guards >= 3, "{guards}");
+    let mut n = 0;
+    while n < guards {
+        for eagerness in [2, 100_000] {
+            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
+            let (jit, stats) = go(&spec);
+            assert_eq!(jit, reference, "with {spec}: {stats:?}");
+            guards = guards.max(most(&stats));
+        }
+        n += 1;
+    }
 }
