@@ -26,10 +26,22 @@ pub enum Op {
 }
 
 /// A parsed program.
+///
+/// It is the green `program` of [`run`], so traces specialise on its instructions: its
+/// [`JitIdentity`](metatracer::JitIdentity) ties them to this object (they are freed when it
+/// is dropped, and a program parsed later at the same address does not run them).
 #[derive(metatracer::Layout)]
 pub struct Program {
     /// The instructions.
     pub ops: Vec<Op>,
+    /// The program's identity for the JIT.
+    pub jit_id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Program {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.jit_id
+    }
 }
 
 /// The machine state.
@@ -98,7 +110,10 @@ pub fn parse(src: &str) -> Result<Program, String> {
     if let Some((_, at)) = stack.pop() {
         return Err(format!("unmatched `[` at byte {at}"));
     }
-    Ok(Program { ops })
+    Ok(Program {
+        ops,
+        jit_id: metatracer::JitIdentity::new(),
+    })
 }
 
 thread_local! {

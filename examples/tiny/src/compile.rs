@@ -416,5 +416,8 @@ pub fn compile(src: &str) -> Result<Program, String> {
         }
         p.funcs[f].ops[at] = Op::Call(target, n);
     }
-    Ok(Program { funcs: p.funcs })
+    Ok(Program {
+        funcs: p.funcs,
+        jit_id: metatracer::JitIdentity::new(),
+    })
 }

@@ -92,10 +92,22 @@ pub struct Func {
 }
 
 /// A compiled program; function 0 is `main`.
+///
+/// It is the green `program` of [`run`]: traces specialise on its bytecode, and its
+/// [`JitIdentity`](metatracer::JitIdentity) ties them to this object (they are freed when it
+/// is dropped, and a program compiled later at the same address does not run them).
 #[derive(Debug, metatracer::Layout)]
 pub struct Program {
     /// The functions.
     pub funcs: Vec<Func>,
+    /// The program's identity for the JIT.
+    pub jit_id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Program {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.jit_id
+    }
 }
 
 /// A guest value: the tag says which field is meaningful.

@@ -11,6 +11,7 @@
 //! not execute the guest code.
 
 use super::jitcode::{CodeId, CodeSet, Insn, JitCode, MergeInfo, Pc, Reg};
+use super::validity::GreenKind;
 use super::word::{Kind, Word};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -287,8 +288,9 @@ impl Codewriter {
     pub fn ret<T>(&mut self, v: Sym<T>) {
         self.emit(Insn::Return { src: v.reg });
     }
-    /// The portal's loop header; `vars` are the state variables (register, green?).
-    pub fn merge_point(&mut self, vars: &[(Reg, bool)]) {
+    /// The portal's loop header; `vars` are the state variables (register, and for greens
+    /// how their words become key words).
+    pub fn merge_point(&mut self, vars: &[(Reg, Option<GreenKind>)]) {
         assert!(!self.merge_seen, "one merge point per portal");
         self.merge_seen = true;
         let pc = self.code.insns.len() as Pc;
@@ -296,7 +298,11 @@ impl Codewriter {
             pc,
             vars: vars
                 .iter()
-                .map(|&(r, g)| (r, g, self.code.reg_kinds[r as usize]))
+                .map(|&(r, g)| (r, g.is_some(), self.code.reg_kinds[r as usize]))
+                .collect(),
+            green: vars
+                .iter()
+                .map(|&(_, g)| g.unwrap_or(GreenKind::Plain))
                 .collect(),
         });
         self.emit(Insn::MergePoint);

@@ -22,6 +22,7 @@ pub mod params;
 pub mod private;
 pub mod recorded;
 pub mod tracer;
+pub mod validity;
 pub mod word;
 
 pub use driver::{reset, stats, JitStats};

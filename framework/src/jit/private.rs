@@ -12,6 +12,7 @@ pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
 use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};
+pub use super::validity::{GreenKind, GreenValue};
 pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
 use std::sync::Mutex;
@@ -925,6 +926,18 @@ pub fn addr_mut<T>(cw: &mut Codewriter, p: Place<T>) -> Sym<&'static mut T> {
 /// The scrutinee of a `match` on a value: pattern tests on it are pure.
 pub fn match_value<T: Word>(_: &mut Codewriter, v: Sym<T>) -> (Sym<T>, bool) {
     (v, true)
+}
+
+/// A `#[green]` state variable at the portal's merge point: its register and how its word
+/// becomes a loop key word (`T: GreenValue`, so a green that names memory the trace cannot be
+/// tied to is a compile error).
+pub fn green_var<T: GreenValue>(s: &Sym<T>) -> (Reg, Option<GreenKind>) {
+    (s.reg, Some(T::GREEN))
+}
+
+/// A red state variable at the portal's merge point.
+pub fn red_var<T>(s: &Sym<T>) -> (Reg, Option<GreenKind>) {
+    (s.reg, None)
 }
 
 /// Reads a state variable as a word (the hook at the merge point).

@@ -164,6 +164,9 @@ pub struct RTrace {
     pub ops: Vec<ROp>,
     /// Guard snapshots.
     pub snapshots: Vec<Snapshot>,
+    /// Identity numbers of the `JitGreen` objects seen at merge points while recording: the
+    /// trace is valid only while they live (`jit::validity`).
+    pub deps: Vec<u64>,
 }
 
 impl RTrace {

@@ -21,10 +21,11 @@
 
 use super::blackhole::{self, Frame, Outcome};
 use super::jitcode::{BinOp, MemSize, UnOp};
-use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
+use super::jitcode::{CodeId, CodeSet, Effect, Insn, MergeInfo, Pc};
 use super::recorded::{
     GuardKind, PendingStore, ROp, RTrace, SnapFrame, Snapshot, Val, PENDING_STORES,
 };
+use super::validity::GreenKind;
 use super::word::Kind;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -64,6 +65,17 @@ pub enum TraceEnd {
         /// Where the interpreter continues.
         outcome: Outcome,
     },
+}
+
+/// Adds the identity numbers among `key`'s words (greens that are `&T` with `T: JitGreen`) to
+/// `deps`: the trace specialised on those objects and dies with them.
+fn note_deps(deps: &mut Vec<u64>, merge: &MergeInfo, key: &[u64]) {
+    let greens = merge.vars.iter().zip(&merge.green).filter(|(v, _)| v.1);
+    for ((_, g), &k) in greens.zip(key) {
+        if matches!(g, GreenKind::Identity(_)) && !deps.contains(&k) {
+            deps.push(k);
+        }
+    }
 }
 
 /// The tracer's state for one recording.
@@ -110,11 +122,12 @@ impl<'a> Tracer<'a> {
             r.1 = Val::Const(*k, 0);
         }
         let mut trace = RTrace::default();
-        let mut key = Vec::new();
+        // SAFETY: `state` is the interpreter's live state at the merge point.
+        let key = unsafe { merge.key(state) };
+        note_deps(&mut trace.deps, merge, &key);
         for ((reg, green, kind), &w) in merge.vars.iter().zip(state) {
             if *green {
                 regs[*reg as usize] = (w, Val::Const(*kind, w));
-                key.push(w);
             } else {
                 let n = trace.ops.len() as u32;
                 trace.ops.push(ROp::Input(*kind, n));
@@ -743,14 +756,11 @@ impl<'a> Tracer<'a> {
                         }
                     }
                     let f = &mut self.frames[depth];
-                    let key: Vec<u64> = merge
-                        .vars
-                        .iter()
-                        .filter(|v| v.1)
-                        .map(|v| f.regs[v.0 as usize].0)
-                        .collect();
                     let state: Vec<u64> =
                         merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
+                    // SAFETY: the registers hold the interpreter's concrete state here.
+                    let key = unsafe { merge.key(&state) };
+                    note_deps(&mut self.trace.deps, merge, &key);
                     let closes = self.start_key.as_deref() == Some(&key[..]);
                     if closes || has_code(&key) {
                         // the trace ends here: whatever runs next reads memory
