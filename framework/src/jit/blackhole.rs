@@ -7,7 +7,9 @@
 //! an opcode: stores and residual calls done before the guard are not repeated, everything
 //! after it is done exactly once.
 
+use super::gcroots::JitRoots;
 use super::jitcode::{CodeId, CodeSet, Insn, Pc};
+use super::word::Kind;
 
 /// One jitcode activation.
 #[derive(Clone, Debug)]
@@ -35,9 +37,26 @@ pub enum Outcome {
     Returned(u64),
 }
 
+/// The reference words in the registers of `frames` (what a collection must see).
+fn held_refs<'a>(set: &'a CodeSet, frames: &'a [Frame]) -> impl Iterator<Item = u64> + 'a {
+    frames.iter().flat_map(move |f| {
+        let kinds = &set.codes[f.code as usize].reg_kinds;
+        f.regs
+            .iter()
+            .zip(kinds)
+            .filter(|(_, k)| **k == Kind::Ref)
+            .map(|(w, _)| *w)
+    })
+}
+
 /// Runs `frames` (outermost first, frame 0 is the portal) until the portal's merge point.
+///
+/// GC roots: the registers live on the Rust heap, so before every residual call (the only
+/// place a collection can happen) the references they hold are published in a
+/// [`JitRoots`], which keeps those objects alive and in place (`jit::gcroots`).
 pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
     let mut jumped = false;
+    let mut roots = JitRoots::default();
     loop {
         let depth = frames.len() - 1;
         let f = &mut frames[depth];
@@ -76,9 +95,11 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
             }
             Insn::Call { dst, desc, args } => {
                 let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize]).collect();
+                roots.set(held_refs(set, &frames));
                 // SAFETY: the trampoline was monomorphized for these argument types and the
                 // words are canonical values of them.
-                f.regs[*dst as usize] = unsafe { (desc.func)(words.as_ptr()) };
+                let r = unsafe { (desc.func)(words.as_ptr()) };
+                frames[depth].regs[*dst as usize] = r;
             }
             Insn::InlineCall {
                 code: callee, args, ..

@@ -16,6 +16,7 @@
 pub mod blackhole;
 pub mod codewriter;
 pub mod driver;
+pub mod gcroots;
 pub mod jitcode;
 pub mod lower;
 pub mod params;

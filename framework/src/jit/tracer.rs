@@ -126,6 +126,7 @@ impl<'a> Tracer<'a> {
         let key = unsafe { merge.key(state) };
         note_deps(&mut trace.deps, merge, &key);
         for ((reg, green, kind), &w) in merge.vars.iter().zip(state) {
+            trace.roots.keep(*kind, w);
             if *green {
                 regs[*reg as usize] = (w, Val::Const(*kind, w));
             } else {
@@ -165,8 +166,16 @@ impl<'a> Tracer<'a> {
         limit: usize,
     ) -> Self {
         let mut trace = RTrace::default();
-        for (i, (k, _)) in inputs.iter().enumerate() {
+        for (i, (k, w)) in inputs.iter().enumerate() {
             trace.ops.push(ROp::Input(*k, i as u32));
+            trace.roots.keep(*k, *w);
+        }
+        for (_, _, vals) in frames {
+            for v in vals {
+                if let BridgeVal::Const(k, w) = v {
+                    trace.roots.keep(*k, *w);
+                }
+            }
         }
         let val = |v: &BridgeVal| match *v {
             BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
@@ -512,6 +521,7 @@ impl<'a> Tracer<'a> {
                 Insn::Const { dst, val } => {
                     let k = code.reg_kinds[*dst as usize];
                     f.regs[*dst as usize] = (*val, Val::Const(k, *val));
+                    self.trace.roots.keep(k, *val);
                 }
                 Insn::Move { dst, src } => f.regs[*dst as usize] = f.regs[*src as usize],
                 Insn::Bin { op, dst, a, b } => {
@@ -525,6 +535,7 @@ impl<'a> Tracer<'a> {
                             None => self.bin(*op, va, vb),
                         },
                     };
+                    self.trace.roots.keep(op.result_kind(), c);
                     reg!(dst) = (c, v);
                 }
                 Insn::Un { op, dst, a } => {
@@ -542,6 +553,7 @@ impl<'a> Tracer<'a> {
                             }
                         },
                     };
+                    self.trace.roots.keep(op.result_kind(), c);
                     reg!(dst) = (c, v);
                 }
                 Insn::Load {
@@ -576,6 +588,8 @@ impl<'a> Tracer<'a> {
                             }
                         }
                     };
+                    // (before anything else can allocate: the word may be the only reference)
+                    self.trace.roots.keep(kind, c);
                     reg!(dst) = (c, v);
                 }
                 Insn::Store {
@@ -644,6 +658,8 @@ impl<'a> Tracer<'a> {
                     let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
                     // SAFETY: the trampoline matches the argument types (monomorphized).
                     let c = unsafe { (desc.func)(words.as_ptr()) };
+                    // The result may be a fresh object referenced from nowhere else.
+                    self.trace.roots.keep(desc.ret_kind, c);
                     let all_const = vals.iter().all(|v| matches!(v, Val::Const(..)));
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
