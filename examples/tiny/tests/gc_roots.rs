@@ -148,6 +148,37 @@ fn guest(params: &str, k: i64) -> (String, metatracer::jit::JitStats) {
     (out, st)
 }
 
+/// Several code objects of the same shape, one after another, each dropped and collected
+/// before the next is allocated: a loop keyed by a dead object's address must not run for a
+/// new object at that address (its `k` is folded into the trace). Compiled loops keep the GC
+/// objects of their keys alive and pinned, so the address is never reused while they exist.
+fn reuse_guest(params: &str) -> (String, metatracer::jit::JitStats) {
+    metatracer::jit::reset();
+    metatracer::set_params(params).unwrap();
+    let mut out = String::new();
+    /// One code object, run and forgotten (its frame is gone before the collection).
+    #[inline(never)]
+    fn one(k: i64) -> String {
+        let code = gc::alloc(Code {
+            k,
+            slot: GcCell::new(None),
+        });
+        let mut s = State {
+            n: 40,
+            ..Default::default()
+        };
+        run(code, &mut s);
+        format!("acc {} list {}\n", s.acc, s.list.map_or(0, |c| c.v))
+    }
+    for k in [7, 9, 7, 11, 2, 9] {
+        out.push_str(&one(k));
+        gc::collect();
+    }
+    let st = metatracer::jit::stats();
+    metatracer::set_params("off").unwrap();
+    (out, st)
+}
+
 /// The child: runs `GUEST_PARAMS` and prints the result and the JIT's counters.
 #[test]
 fn child_guest() {
@@ -155,8 +186,13 @@ fn child_guest() {
         return; // only meaningful as a child process
     };
     let k = std::env::var("GUEST_K").map_or(7, |k| k.parse().unwrap());
-    let (out, st) = guest(&params, k);
-    print!("{out}");
+    let (out, st) = if k < 0 {
+        reuse_guest(&params)
+    } else {
+        guest(&params, k)
+    };
+    // (on a line of its own: the test harness has printed "test child_guest ... ")
+    print!("\n{out}");
     println!(
         "jit loops={} bridges={} failures={} aborts={:?}",
         st.loops, st.bridges, st.guard_failures, st.aborts
@@ -206,7 +242,10 @@ fn field(jit: &str, name: &str) -> u64 {
 /// Runs every configuration of guest `k` under stress and compares with the interpreter.
 fn check(k: i64) {
     let (expected, _) = run_child("off", k, false);
-    assert!(expected.contains("list "), "{expected}");
+    assert!(
+        expected.starts_with("acc ") && expected.contains("\nlist "),
+        "{expected}"
+    );
     let (stressed_off, _) = run_child("off", k, true);
     assert_eq!(stressed_off, expected, "the interpreter alone under stress");
     for params in [
@@ -228,6 +267,21 @@ fn check(k: i64) {
             field(&jit, "failures") >= 1,
             "{params}: no guard failed ({jit})"
         );
+    }
+}
+
+/// GC objects as greens: a new code object never runs the traces of a dead one.
+#[test]
+fn gc_greens_keep_their_objects() {
+    let (expected, _) = run_child("off", -1, false);
+    assert_eq!(expected.lines().count(), 6, "{expected}");
+    for stress in [false, true] {
+        for params in ["on,threshold=3", "on,threshold=3,fail_guards_random=3"] {
+            let (got, jit) = run_child(params, -1, stress);
+            assert_eq!(got, expected, "{params} (stress {stress}): {jit}");
+            // one loop per code object: none reused another one's
+            assert!(field(&jit, "loops") >= 6, "{params}: {jit}");
+        }
     }
 }
 

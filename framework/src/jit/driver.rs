@@ -15,6 +15,12 @@
 //! `trace_eagerness` failures a bridge is traced from it, otherwise the blackhole interpreter
 //! resumes from the guard's snapshot.
 //!
+//! Keys and validity (`jit::validity`, `docs/ARCHITECTURE.md`): a loop key is the green words
+//! made key words by their `GreenKind` (a `JitGreen` object's identity number, not its
+//! address). Compiled loops pin the `Gc` greens of their keys; the traces that saw a
+//! `JitIdentity` are freed (with their bridges and the traces jumping into them) when it is
+//! dropped, as soon as no compiled code runs on the thread.
+//!
 //! Re-entrancy: residual calls made by compiled code must not re-enter the JIT of the same
 //! thread (the toy languages keep guest calls inside the dispatch loop).
 

@@ -299,8 +299,9 @@ pub enum Insn {
         cases: Box<[(u64, Pc)]>,
         default: Pc,
     },
-    /// `promote(reg)`: the tracer guards on the current value and makes it a constant.
-    Promote { reg: Reg },
+    /// `promote(reg)`: the tracer guards on the current value and makes it a constant;
+    /// `green` says what the constant ties the trace to (`jit::validity`).
+    Promote { reg: Reg, green: GreenKind },
     /// Returns `src` to the caller frame (or out of the portal).
     Return { src: Reg },
     /// The portal's loop header (`#[jit_merge_point]`).
@@ -394,7 +395,7 @@ impl Insn {
             Insn::Store { base, src, .. } => out.extend([*base, *src]),
             Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
             Insn::Branch { cond, .. } => out.push(*cond),
-            Insn::Switch { reg, .. } | Insn::Promote { reg } => out.push(*reg),
+            Insn::Switch { reg, .. } | Insn::Promote { reg, .. } => out.push(*reg),
             Insn::Return { src } => out.push(*src),
         }
     }

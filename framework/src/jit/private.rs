@@ -658,9 +658,14 @@ impl Num for bool {
     };
 }
 
-/// `promote(x)`: the tracer guards on the current value, then treats it as a constant.
-pub fn promote<T: Word>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
-    cw.emit(Insn::Promote { reg: a.reg });
+/// `promote(x)`: the tracer guards on the current value, then treats it as a constant. Like a
+/// green, the value must say how the trace stays valid (`T: GreenValue`): a promoted `&T`
+/// needs `T: JitGreen`, and the trace dies with that object.
+pub fn promote<T: GreenValue>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
+    cw.emit(Insn::Promote {
+        reg: a.reg,
+        green: T::GREEN,
+    });
     a
 }
 

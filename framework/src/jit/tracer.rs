@@ -736,9 +736,17 @@ impl<'a> Tracer<'a> {
                     self.frames[depth].pc = target;
                     continue;
                 }
-                Insn::Promote { reg } => {
+                Insn::Promote { reg, green } => {
                     let (c, v) = f.regs[*reg as usize];
                     let r = *reg;
+                    if let GreenKind::Identity(_) = green {
+                        // SAFETY: `c` is the concrete value of a `&T` with `T: JitGreen` that
+                        // the interpreter holds here.
+                        let id = unsafe { green.key_word(c) };
+                        if !self.trace.deps.contains(&id) {
+                            self.trace.deps.push(id);
+                        }
+                    }
                     if !matches!(v, Val::Const(..)) {
                         self.guard(GuardKind::Value(c), v);
                         self.learn_difference(v, c as i64);

@@ -60,9 +60,11 @@ impl GreenKind {
     }
 }
 
-/// A type that can be a `#[green]` variable of a `#[jit_merge_point]` function.
+/// A type that can be a `#[green]` variable of a `#[jit_merge_point]` function, or the
+/// argument of `metatracer::promote` in traced code (a promoted value is a constant of the
+/// trace exactly like a green: a promoted `&T` ties the trace to that object's identity).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a `#[green]` variable",
+    message = "`{Self}` cannot be a `#[green]` variable or promoted",
     note = "greens are integers, `bool`, `char`, `f64`, `Gc<T>`, or `&T` where `T` implements \
             `metatracer::JitGreen` (embed a `metatracer::JitIdentity` in it): a trace \
             specialises on what a green points to and must die with it"
@@ -150,8 +152,7 @@ impl JitIdentity {
     /// Gives the object a new identity after its contents changed: traces of the old one are
     /// invalidated (and freed) as if the object had been dropped.
     pub fn renew(&mut self) {
-        let old = std::mem::replace(self, JitIdentity::new());
-        drop(old);
+        drop(std::mem::take(self));
     }
 }
 
