@@ -135,6 +135,31 @@ thread_local! {
     static RUNNING: Cell<u32> = const { Cell::new(0) };
 }
 
+/// Counts one active run of compiled code on this thread for as long as it lives (also when
+/// the run unwinds), so that dead traces are never freed under running code.
+struct Running;
+
+impl Running {
+    fn enter() -> Running {
+        RUNNING.with(|r| r.set(r.get() + 1));
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let outermost = RUNNING
+            .try_with(|r| {
+                r.set(r.get() - 1);
+                r.get() == 0
+            })
+            .unwrap_or(false);
+        if outermost && DEAD.try_with(|d| !d.borrow().is_empty()).unwrap_or(false) {
+            free_dead();
+        }
+    }
+}
+
 /// Called when a `JitIdentity` the JIT has seen is dropped: its traces must never run again
 /// and their code is freed. The traces are freed at once when no compiled code is running
 /// (the usual case: the guest drops a program after its portal call returned), otherwise
@@ -465,7 +490,7 @@ fn backoff(id: usize, key: Key) {
 /// Runs compiled code until it exits to the driver, then resumes or builds a bridge.
 fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) -> Outcome {
     let p = params();
-    RUNNING.with(|r| r.set(r.get() + 1));
+    let running = Running::enter();
     let res = JIT.with(|j| {
         let mut j = j.borrow_mut();
         // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
@@ -473,7 +498,7 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         // the trace's inputs (the same merge point layout every trace of this portal uses).
         unsafe { j.backend.execute(t, &inputs) }
     });
-    RUNNING.with(|r| r.set(r.get() - 1));
+    drop(running);
     let res = match res {
         Ok(r) => r,
         Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
