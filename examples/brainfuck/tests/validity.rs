@@ -4,7 +4,10 @@
 //! addresses would let program B run program A's trace. Each program must print what the
 //! interpreter prints, and the traces of a dropped program must be freed.
 
-use brainfuck::{parse, run, take_output, Tape};
+use brainfuck::{parse, run, take_output, Op, Tape};
+
+/// The JIT's parameters are process-wide: tests that set them run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `8 * k + extra` printed as a byte, all through the same loop shape.
 fn prog(k: usize, extra: usize) -> String {
@@ -21,6 +24,7 @@ fn interpret(src: &str) -> Vec<u8> {
 
 #[test]
 fn same_shape_programs_do_not_share_traces() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let sources: Vec<String> = [(5, 1), (6, 0), (5, 1), (7, 3), (6, 2)]
         .iter()
         .map(|&(k, e)| prog(k, e))
@@ -48,4 +52,30 @@ fn same_shape_programs_do_not_share_traces() {
     // the test is only meaningful if the green (the program's address) was really reused
     assert!(addrs.windows(2).any(|w| w[0].0 == w[1].0), "{addrs:?}");
     metatracer::set_params("off").unwrap();
+}
+
+/// A program changed in place through `&mut` keeps its address; `JitIdentity::renew` is how
+/// its owner says the old traces are stale.
+#[test]
+fn a_renewed_identity_drops_the_old_traces() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let (a, b) = (prog(5, 1), prog(6, 2));
+    let want_b = interpret(&b);
+    metatracer::jit::reset();
+    metatracer::set_params("on,threshold=2").unwrap();
+    let mut p = parse(&a).unwrap();
+    run(&p, &mut Tape::new());
+    assert_eq!(take_output(), vec![41]);
+    // Same shape: only the constants differ, so the old trace would still "fit".
+    let new_ops: Vec<Op> = parse(&b).unwrap().ops;
+    assert_eq!(new_ops.len(), p.ops.len());
+    p.ops.copy_from_slice(&new_ops);
+    p.jit_id.renew();
+    run(&p, &mut Tape::new());
+    assert_eq!(take_output(), want_b);
+    let st = metatracer::jit::stats();
+    metatracer::set_params("off").unwrap();
+    assert_eq!(st.loops, 2, "{st:?}");
+    assert_eq!(st.identities_died, 1, "{st:?}");
+    assert!(st.traces_freed >= 1, "{st:?}");
 }

@@ -28,8 +28,7 @@
 
 use super::word::Word;
 use crate::gc::Gc;
-use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// How a green variable's word becomes part of a loop key (see the module docs).
 #[derive(Clone, Copy, Debug)]
@@ -102,7 +101,7 @@ impl<T: JitGreen> GreenValue for &T {
 unsafe fn identity_of<T: JitGreen>(w: u64) -> u64 {
     // SAFETY: the caller guarantees `w` is a live `T` (a green's concrete value).
     let id = unsafe { &*(w as usize as *const T) }.jit_identity();
-    id.seen.set(true);
+    id.seen.store(true, Ordering::Relaxed);
     id.id
 }
 
@@ -128,11 +127,16 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A number that identifies one object for the JIT, never reused in the process. Dropping it
 /// (with the object that embeds it) invalidates every trace that saw it and frees their code.
+///
+/// Traces are per thread: dropping the object on another thread than the one that traced it
+/// leaves those traces allocated (they can never run again, since no object gets the number
+/// again) until that thread calls `jit::reset` or exits.
 #[derive(Debug)]
 pub struct JitIdentity {
     id: u64,
     /// Whether a loop key was ever made from it (only then is there anything to invalidate).
-    seen: Cell<bool>,
+    /// Atomic only so that objects embedding it stay `Sync`; the JIT is per thread.
+    seen: AtomicBool,
 }
 
 impl JitIdentity {
@@ -140,7 +144,7 @@ impl JitIdentity {
     pub fn new() -> Self {
         JitIdentity {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            seen: Cell::new(false),
+            seen: AtomicBool::new(false),
         }
     }
 
@@ -171,7 +175,7 @@ impl Clone for JitIdentity {
 
 impl Drop for JitIdentity {
     fn drop(&mut self) {
-        if self.seen.get() {
+        if self.seen.load(Ordering::Relaxed) {
             super::driver::identity_died(self.id);
         }
     }
