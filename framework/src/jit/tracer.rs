@@ -13,6 +13,12 @@
 //! `docs/deopt.md`); addresses are kept as a root plus a constant, and a promoted difference
 //! of two roots merges them (`learn_difference`).
 //!
+//! Validity and roots: the identity numbers of `JitGreen` objects seen at merge points and in
+//! promotions are collected in `RTrace::deps` (the trace dies with them, `jit::validity`);
+//! every reference word written into a register is appended to `RTrace::roots`, a pinning GC
+//! root, so objects held only by the tracer survive residual calls that allocate, and every
+//! constant the trace records stays where it is (`jit::gcroots`).
+//!
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
 //! merge point whose key already has compiled code (`Exit` there, the driver continues into
