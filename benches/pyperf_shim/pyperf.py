@@ -4,8 +4,10 @@ under interpreters that cannot install pyperf (pyguest) and under CPython and Py
 It implements what the scripts use: `Runner` (`bench_func`, `bench_time_func`,
 `bench_async_func`, `bench_command`, `timeit`, `parse_args`, `argparser`, `metadata`, `args`),
 `perf_counter` and `python_implementation`. It does not spawn worker processes, calibrate or
-compute statistics: each benchmark runs `WARMUPS` warm-up values and `VALUES` timed values in
-this process (environment variables `PYPERF_SHIM_WARMUPS`, `PYPERF_SHIM_VALUES`, `PYPERF_SHIM_LOOPS`),
+compute statistics: each benchmark calibrates its loop count (doubling it until one value takes
+`PYPERF_SHIM_MIN_TIME` seconds, 0.1 by default, unless `PYPERF_SHIM_LOOPS` fixes it), then runs
+`WARMUPS` warm-up values and `VALUES` timed values in this process (environment variables
+`PYPERF_SHIM_WARMUPS`, `PYPERF_SHIM_VALUES`),
 and the seconds per loop of every timed value are appended as one JSON line to the file named
 by `PYPERF_SHIM_OUT` (or printed). `benches/scripts/pyperformance_run.py` drives it.
 """
@@ -38,7 +40,8 @@ class Runner:
                  _argparser=None, **kwargs):
         self.values = _env_int("PYPERF_SHIM_VALUES", 3)
         self.warmups = _env_int("PYPERF_SHIM_WARMUPS", 1)
-        self.loops = _env_int("PYPERF_SHIM_LOOPS", 1)
+        self.loops = _env_int("PYPERF_SHIM_LOOPS", 0)
+        self.min_time = float(os.environ.get("PYPERF_SHIM_MIN_TIME", "0.1"))
         self.metadata = dict(metadata or {})
         self.argparser = _argparser or argparse.ArgumentParser()
         self.args = None
@@ -46,12 +49,12 @@ class Runner:
 
     def parse_args(self, args=None):
         if self.args is None:
-            self.args, _ = self.argparser.parse_known_args([] if args is None else args)
+            self.args, _ = self.argparser.parse_known_args(sys.argv[1:] if args is None else args)
         return self.args
 
-    def _record(self, name, per_loop):
+    def _record(self, name, per_loop, loops):
         line = json.dumps({"name": name, "values": per_loop,
-                           "warmups": self.warmups, "loops": self.loops})
+                           "warmups": self.warmups, "loops": loops})
         out = os.environ.get("PYPERF_SHIM_OUT")
         if out:
             with open(out, "a") as f:
@@ -64,12 +67,19 @@ class Runner:
         if self._only and self._only != name:
             return None
         inner = inner_loops or 1
+        loops = self.loops
+        if loops <= 0:
+            # Calibrate as pyperf does: double the loop count until one value takes at least
+            # `MIN_TIME` seconds (these runs count as warm-up).
+            loops = 1
+            while one_value(loops) < self.min_time and loops < 2**20:
+                loops *= 2
         for _ in range(self.warmups):
-            one_value(self.loops)
+            one_value(loops)
         per_loop = []
         for _ in range(self.values):
-            per_loop.append(one_value(self.loops) / (self.loops * inner))
-        self._record(name, per_loop)
+            per_loop.append(one_value(loops) / (loops * inner))
+        self._record(name, per_loop, loops)
         return per_loop
 
     def bench_time_func(self, name, time_func, *args, inner_loops=None, **kwargs):

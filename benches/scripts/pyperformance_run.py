@@ -10,7 +10,8 @@ stand-in reports seconds per loop of each timed value; a benchmark's time is the
 (warm-up values are not counted: `--warmups`, `--values`).
 
 By default the benchmarks that need no third-party package are run (those without a
-`requirements.txt`); `--only a,b` picks some. Prints a Markdown table: time per benchmark and
+`requirements.txt`), each variant a directory's TOML files name (`extra_opts`) as its own
+row; `--only a,b` picks directories, `--first-variant` one variant per directory. Prints a Markdown table: time per benchmark and
 interpreter, pyguest/CPython, PyPy/CPython and pyguest/PyPy, the geometric means over the
 benchmarks every interpreter ran, and why a benchmark failed where it did (the last line of
 stderr). `--json FILE` writes the raw results, `--out FILE` the table.
@@ -60,7 +61,25 @@ def fetch(cache, version):
     return bench
 
 
-def run_bench(interp, bench_dir, args):
+def variants(bench_dir):
+    """[(name, extra command-line options)] of a benchmark directory: its pyproject.toml and
+    every bm_*.toml beside it name one benchmark each (pyperformance's `extra_opts`)."""
+    import tomllib
+    out = []
+    for f in ["pyproject.toml"] + sorted(os.listdir(bench_dir)):
+        if f != "pyproject.toml" and not (f.startswith("bm_") and f.endswith(".toml")):
+            continue
+        path = os.path.join(bench_dir, f)
+        if not os.path.exists(path):
+            continue
+        with open(path, "rb") as fh:
+            meta = tomllib.load(fh).get("tool", {}).get("pyperformance", {})
+        name = meta.get("name") or os.path.basename(bench_dir).removeprefix("bm_")
+        out.append((name, list(meta.get("extra_opts", []))))
+    return out or [(os.path.basename(bench_dir).removeprefix("bm_"), [])]
+
+
+def run_bench(interp, bench_dir, extra, args):
     """(median seconds per loop or None, error text) of one benchmark under one interpreter."""
     with tempfile.TemporaryDirectory() as scratch:
         work = os.path.join(scratch, os.path.basename(bench_dir))
@@ -71,7 +90,7 @@ def run_bench(interp, bench_dir, args):
                    PYPERF_SHIM_WARMUPS=str(args.warmups), PYTHONHASHSEED="0")
         env.pop("PYTHONPATH", None)
         try:
-            p = subprocess.run(interp + ["run_benchmark.py"], cwd=work, env=env,
+            p = subprocess.run(interp + ["run_benchmark.py"] + extra, cwd=work, env=env,
                                capture_output=True, timeout=args.timeout)
         except subprocess.TimeoutExpired:
             return None, f"timeout ({args.timeout:.0f} s)"
@@ -105,6 +124,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/pyguest-pyperformance"))
     ap.add_argument("--version", default="1.14.0", help="pyperformance version ('' = latest)")
+    ap.add_argument("--first-variant", action="store_true",
+                    help="one variant per benchmark directory (e.g. async_tree has 15)")
     ap.add_argument("--json")
     ap.add_argument("--out")
     args = ap.parse_args()
@@ -128,17 +149,24 @@ def main():
     elif args.pypy:
         print(f"note: {args.pypy} not found; PyPy left out", file=sys.stderr)
 
+    runs = [(name, d, extra) for d in dirs for name, extra in variants(d)]
+    if args.first_variant:
+        seen, firsts = set(), []
+        for r in runs:
+            if r[1] not in seen:
+                seen.add(r[1])
+                firsts.append(r)
+        runs = firsts
     results = {}
     start = time.time()
-    for i, d in enumerate(dirs):
-        name = os.path.basename(d).removeprefix("bm_")
+    for i, (name, d, extra) in enumerate(runs):
         results[name] = {}
         for label, cmd in interps.items():
-            t, err = run_bench(cmd, d, args)
+            t, err = run_bench(cmd, d, extra, args)
             results[name][label] = {"seconds": t, "error": err}
         row = "  ".join(f"{k}={v['seconds']:.4g}s" if v["seconds"] else f"{k}=FAIL"
                         for k, v in results[name].items())
-        print(f"[{i + 1}/{len(dirs)}] {name}: {row}", file=sys.stderr, flush=True)
+        print(f"[{i + 1}/{len(runs)}] {name}: {row}", file=sys.stderr, flush=True)
 
     labels = list(interps)
     lines = ["| benchmark | " + " | ".join(f"{l} (s)" for l in labels)
