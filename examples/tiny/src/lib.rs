@@ -87,6 +87,9 @@ pub struct Func {
     pub n_params: usize,
     /// Number of locals including parameters.
     pub n_locals: usize,
+    /// Slots a call of it may use: its locals plus its deepest operand stack (the interpreter
+    /// checks that they fit before entering it, so deep recursion is an error, not a panic).
+    pub frame_size: usize,
     /// The bytecode.
     pub ops: Vec<Op>,
 }
@@ -241,7 +244,8 @@ fn fail(code: u32) {
         0 => "arithmetic on a pair",
         1 => "division by zero",
         2 => "field access on a number",
-        _ => "`%` needs integers",
+        3 => "`%` needs integers",
+        _ => "stack overflow (recursion too deep)",
     };
     let _ = std::io::stdout().flush();
     eprintln!("tiny: runtime error: {msg}");
@@ -444,6 +448,10 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                 }
             }
             Op::Call(f, n) => {
+                // Guest recursion that does not fit the frame or value stack is a guest error.
+                if m.fp + 1 >= m.frames.len() || m.sp - n + program.funcs[f].frame_size > STACK {
+                    fail(4);
+                }
                 m.frames[m.fp].func = func;
                 m.frames[m.fp].pc = pc + 1;
                 m.frames[m.fp].base = base;
