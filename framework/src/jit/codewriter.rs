@@ -59,6 +59,13 @@ pub struct Place<T> {
     /// once at allocation, inside a residual call, and never written by traced code, so a
     /// load from it cannot read a store the tracer is still holding back.
     pub frozen: bool,
+    /// Whether the bytes at this place may lie inside an `UnsafeCell` (`Cell`, `GcCell`,
+    /// atomics, ...): then they may change behind a shared reference or a `Gc<T>`, so loads
+    /// from them never fold and are never frozen, whatever `mutable` and `frozen` say about
+    /// the path that reached them. Set by `__private::field` from the field's type (for
+    /// that field only: a field of a struct-typed field gets its own flag) and by
+    /// [`Place::in_cell`].
+    pub interior: bool,
     _ty: PhantomData<fn() -> T>,
 }
 impl<T> Clone for Place<T> {
@@ -76,6 +83,7 @@ impl<T> Place<T> {
             mutable,
             class: 0,
             frozen: false,
+            interior: false,
             _ty: PhantomData,
         }
     }
@@ -89,11 +97,34 @@ impl<T> Place<T> {
         self.frozen = frozen;
         self
     }
+    /// The same place, its bytes inside an `UnsafeCell` (see [`Place::interior`]) or not.
+    pub fn with_interior(mut self, interior: bool) -> Self {
+        self.interior = interior;
+        self
+    }
+    /// The contents of a cell at this place, viewed as a `U` (what an accessor such as
+    /// `Cell::get` reads or writes): interior, and everything reached from it is mutable and
+    /// not frozen, so nothing inside a cell is ever folded or frozen.
+    pub fn in_cell<U>(self) -> Place<U> {
+        let mut p = self.cast::<U>().with_interior(true).with_frozen(false);
+        p.mutable = true;
+        p
+    }
+    /// Whether the value at this place may change while a trace runs: reached through a
+    /// mutable path, or inside a cell.
+    pub fn may_change(&self) -> bool {
+        self.mutable || self.interior
+    }
+    /// Whether loads from this place may be treated as frozen (see [`Place::frozen`]).
+    pub fn is_frozen(&self) -> bool {
+        self.frozen && !self.interior
+    }
     /// The same location viewed as another type.
     pub fn cast<U>(self) -> Place<U> {
         Place::new(self.base, self.offset, self.mutable)
             .with_class(self.class)
             .with_frozen(self.frozen)
+            .with_interior(self.interior)
     }
 }
 

@@ -21,6 +21,8 @@ pub mod lower;
 pub mod params;
 pub mod private;
 pub mod recorded;
+#[cfg(test)]
+mod testutil;
 pub mod tracer;
 pub mod word;
 
