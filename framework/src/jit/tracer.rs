@@ -11,7 +11,10 @@
 //! Memory: a heap cache forwards loads from earlier loads and stores; stores are *lazy*
 //! (held back, carried by guard snapshots, recorded once when something may read them; see
 //! `docs/deopt.md`); addresses are kept as a root plus a constant, and a promoted difference
-//! of two roots merges them (`learn_difference`).
+//! of two roots merges them (`learn_difference`). A store invalidates what it may overwrite
+//! ([`store_may_clobber`]: overlapping bytes at the same root, whatever the size, kind or
+//! alias class; elsewhere, entries of the same alias class, or of the same size and kind when
+//! a class is unknown).
 //!
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
@@ -69,8 +72,9 @@ pub enum TraceEnd {
 /// The tracer's state for one recording.
 pub struct Tracer<'a> {
     /// Known memory contents: (base, offset, size) -> (value, alias class, frozen) (the
-    /// tracer's heap cache). Frozen entries (plain fields of GC objects, which nothing
-    /// writes after allocation) survive every store and call.
+    /// tracer's heap cache). Frozen entries (plain fields of GC objects without interior
+    /// mutability, which nothing writes after allocation) survive every call and every store
+    /// except one to their own bytes.
     heap: HashMap<(Val, i32, MemSize), (Val, u64, bool)>,
     /// Pure ops already recorded: (op, args) -> result.
     cse: HashMap<(BinOp, Val, Val), Val>,
