@@ -12,9 +12,9 @@
 //! (held back, carried by guard snapshots, recorded once when something may read them; see
 //! `docs/deopt.md`); addresses are kept as a root plus a constant, and a promoted difference
 //! of two roots merges them (`learn_difference`). A store invalidates what it may overwrite
-//! ([`store_may_clobber`]: overlapping bytes at the same root, whatever the size, kind or
-//! alias class; elsewhere, entries of the same alias class, or of the same size and kind when
-//! a class is unknown).
+//! ([`store_may_clobber`]: overlapping bytes at the same root, whatever the size or alias
+//! class; elsewhere, entries of the same alias class, or of the same size when a class is
+//! unknown).
 //!
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
@@ -104,22 +104,22 @@ pub struct Tracer<'a> {
     jumped: bool,
 }
 
-/// Whether a store to `(base, offset, size)` of a value of kind `kind` with alias class
-/// `class` may change the bytes a cached load `(base, offset, size, kind, class)` read
-/// (the alias rules of the heap cache; bases are canonical roots, see [`Tracer::address`]):
-/// * the same base: exactly when the byte ranges overlap, whatever the sizes, kinds and
-///   classes (a `u8` store into the low byte of a cached `u64` changes it);
+/// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
+/// cached load `(base, offset, size, class)` read (the alias rules of the heap cache; bases
+/// are canonical roots, see [`Tracer::address`]):
+/// * the same base: exactly when the byte ranges overlap, whatever the sizes and classes (a
+///   `u8` store into the low byte of a cached `u64` changes it);
 /// * different bases, both classes known: only when the classes are equal (safe Rust never
 ///   reaches one location through two different declared fields or element types);
-/// * different bases, a class unknown: when size and kind are equal (type-based: safe Rust
-///   never writes a location through a place of another type; memory reinterpreted through
-///   raw pointers at another type and another root is outside what the tracer models).
-fn store_may_clobber(
-    store: (Val, i32, MemSize, Kind, u64),
-    entry: (Val, i32, MemSize, Kind, u64),
-) -> bool {
-    let (sb, so, ss, sk, sc) = store;
-    let (eb, eo, es, ek, ec) = entry;
+/// * different bases, a class unknown: when the access sizes are equal (type-based: safe Rust
+///   never writes a location through a place of another type, and a `MemSize` is a type's
+///   width, signedness and int/float-ness; memory reinterpreted through raw pointers at another
+///   type and another root is outside what the tracer models). The kinds of the values are
+///   not compared: a pointer computed by address arithmetic is an `Int` in the trace, so an
+///   `Int` store can overwrite a cached `Ref`.
+fn store_may_clobber(store: (Val, i32, MemSize, u64), entry: (Val, i32, MemSize, u64)) -> bool {
+    let (sb, so, ss, sc) = store;
+    let (eb, eo, es, ec) = entry;
     if sb == eb {
         let (lo, hi) = (so as i64, so as i64 + ss.bytes() as i64);
         let (elo, ehi) = (eo as i64, eo as i64 + es.bytes() as i64);
@@ -128,7 +128,7 @@ fn store_may_clobber(
     if sc != 0 && ec != 0 {
         return sc == ec;
     }
-    ss == es && sk == ek
+    ss == es
 }
 
 impl<'a> Tracer<'a> {
@@ -624,21 +624,12 @@ impl<'a> Tracer<'a> {
                     });
                     self.pending.push((st, cls));
                     let size = *size;
-                    let skind = self.kind_of(vs);
-                    let ops = &self.trace.ops;
-                    let kind_of = |v: &Val| match v {
-                        Val::Const(k, _) => *k,
-                        Val::Op(i) => ops[*i as usize].kind(),
-                    };
                     // Which cached entries this store may overwrite (see
                     // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
                     // this store overlaps at the same base was not frozen after all.
                     self.heap.retain(|k, v| {
                         (v.2 && k.0 != vb)
-                            || !store_may_clobber(
-                                (vb, offset, size, skind, cls),
-                                (k.0, k.1, k.2, kind_of(&v.0), v.1),
-                            )
+                            || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
@@ -929,39 +920,92 @@ mod tests {
         let c = Val::Op(1);
         // different known classes never alias; equal ones may
         assert!(!store_may_clobber(
-            (b, 0, MemSize::W64, I, 3),
-            (c, 0, MemSize::W64, I, 5)
+            (b, 0, MemSize::W64, 3),
+            (c, 0, MemSize::W64, 5)
         ));
         assert!(store_may_clobber(
-            (b, 0, MemSize::W64, I, 3),
-            (c, 8, MemSize::W64, I, 3)
+            (b, 0, MemSize::W64, 3),
+            (c, 8, MemSize::W64, 3)
         ));
-        // an unknown class: type-based (same size and kind)
+        // an unknown class: type-based (same access size)
         assert!(store_may_clobber(
-            (b, 0, MemSize::W64, I, 0),
-            (c, 0, MemSize::W64, I, 5)
+            (b, 0, MemSize::W64, 0),
+            (c, 0, MemSize::W64, 5)
         ));
         assert!(!store_may_clobber(
-            (b, 0, MemSize::U8, I, 0),
-            (c, 0, MemSize::W64, I, 5)
+            (b, 0, MemSize::U8, 0),
+            (c, 0, MemSize::W64, 5)
+        ));
+        assert!(store_may_clobber(
+            (b, 0, MemSize::W64, 0),
+            (c, 0, MemSize::W64, 0)
         ));
         assert!(!store_may_clobber(
-            (b, 0, MemSize::W64, R, 0),
-            (c, 0, MemSize::W64, I, 0)
+            (b, 0, MemSize::F64, 0),
+            (c, 0, MemSize::W64, 0)
         ));
         // one base: bytes decide
         assert!(store_may_clobber(
-            (b, 7, MemSize::U8, I, 1),
-            (b, 0, MemSize::W64, R, 2)
+            (b, 7, MemSize::U8, 1),
+            (b, 0, MemSize::W64, 2)
         ));
         assert!(!store_may_clobber(
-            (b, 8, MemSize::U8, I, 0),
-            (b, 0, MemSize::W64, I, 0)
+            (b, 8, MemSize::U8, 0),
+            (b, 0, MemSize::W64, 0)
         ));
         assert!(!store_may_clobber(
-            (b, -1, MemSize::U8, I, 0),
-            (b, 0, MemSize::W64, I, 0)
+            (b, -1, MemSize::U8, 0),
+            (b, 0, MemSize::W64, 0)
         ));
+    }
+
+    #[test]
+    fn a_store_of_an_int_may_overwrite_a_cached_pointer_elsewhere() {
+        // (failed before: the store's value was an `Int` (address arithmetic), the cached
+        // load a `Ref`, so the type-based rule kept it although both are pointer-sized
+        // values of the same Rust type)
+        let mut b = Box::new([0u64; 2]);
+        let c = Box::new([0x1000u64]);
+        let (pb, pc) = (b.as_mut_ptr() as u64, c.as_ptr() as u64);
+        let body = vec![
+            Insn::Load {
+                dst: 3,
+                base: 2,
+                offset: 0,
+                size: MemSize::W64,
+                immutable: false,
+                class: 7,
+                frozen: false,
+            },
+            Insn::Const { dst: 6, val: 8 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 4,
+                a: 0,
+                b: 6,
+            },
+            store(0, 0, MemSize::W64, 4), // unknown class: may be `c[0]` for all we know
+            Insn::Load {
+                dst: 5,
+                base: 2,
+                offset: 0,
+                size: MemSize::W64,
+                immutable: false,
+                class: 7,
+                frozen: false,
+            },
+            store(0, 8, MemSize::W64, 5),
+        ];
+        let t = record(
+            &[R, I, R, R, I, R, I],
+            &[(1, true), (0, false), (2, false)],
+            body,
+            &[0, pb, pc],
+        );
+        let l = loads(&t);
+        assert_eq!(l.len(), 2, "reloaded after the store:\n{t}");
+        assert_eq!(stored_at(&t, 8), Val::Op(l[1] as u32), "{t}");
+        assert_eq!(b[1], 0x1000);
     }
 
     #[test]
