@@ -1,14 +1,17 @@
 //! Randomised differential test of the JIT: random programs of a small register machine
 //! (written here with the public annotations only, like `deopt.rs`) must end in the same
-//! machine state with the JIT off, on, tracing at the first backward jump (`threshold=1`), and
-//! with one pseudo-random guard per trace forced to fail (`fail_guards_random=SEED`).
+//! machine state with the JIT off, on, tracing at the first backward jump (`threshold=1`),
+//! with one pseudo-random guard per trace forced to fail (`fail_guards_random=SEED`), and with
+//! every guard failing (`fail_guards=1`).
 //!
 //! The generator is deterministic (a seeded xorshift) and builds structured programs that end
 //! quickly: counted loops nested at most two deep (their counters live in registers no other
 //! instruction writes), forward branches whose conditions compare a register with a loop
 //! counter (so they flip in the middle of a loop), calls of an inlined helper with a branch
-//! inside, residual calls (one writes memory the trace reads), narrowing casts, float conversion, a dynamically indexed memory
-//! array, and GC objects (allocation in a residual call, frozen fields, a `GcCell` counter).
+//! inside, residual calls (one writes memory the trace reads), narrowing casts, float
+//! conversion, a dynamically indexed memory array (with load/store/load triples whose indices
+//! may be equal at run time, for the heap cache's alias rules), and GC objects (allocation in
+//! a residual call, frozen fields, a `GcCell` counter).
 //!
 //! Bounded run: `cargo test -p tiny --test random_programs` (300 programs). Long mode: set
 //! `RANDOM_PROGRAMS=N` (and optionally `RANDOM_SEED=S`, the first program's seed), or run
@@ -406,7 +409,15 @@ impl Gen {
                 let body = 1 + self.rng.below(6) as usize;
                 self.block(depth + 1, body);
                 self.emit(op::LOOP, ctr, head as i64, 0);
-            } else if roll < 30 {
+            } else if roll < 20 {
+                // load, store, load through indices that may be equal at run time (different
+                // roots for the tracer: the alias rules must not forward the first load)
+                let (i, j) = (self.any(), self.any());
+                let (d1, d2, src) = (self.data(), self.data(), self.any() as usize);
+                self.emit(op::MEM_LD, d1, j, 0);
+                self.emit(op::MEM_ST, src, i, 0);
+                self.emit(op::MEM_LD, d2, j, 0);
+            } else if roll < 36 {
                 // a forward branch; inside a loop, on `x < counter`, which flips mid-loop
                 let x = self.any();
                 let other = if depth > 0 {
@@ -538,6 +549,7 @@ fn random_programs_agree_with_the_jit_off_on_and_failing_guards() {
             "threshold=7,trace_eagerness=5".to_string(),
             "threshold=1,trace_eagerness=2".to_string(),
             format!("threshold=3,trace_eagerness=3,fail_guards_random={seed}"),
+            "threshold=2,fail_guards=1".to_string(),
         ];
         for spec in &modes {
             let (seen, stats) = run_with(&code, spec, seed);
