@@ -234,14 +234,15 @@ impl<T: KnownPlain> KnownPlain for Option<T> {}
 impl<T: KnownPlain, const N: usize> KnownPlain for [T; N] {}
 
 /// Decides [`HasField::INTERIOR`] for a field of type `T` (the `Layout` derive evaluates
-/// `FieldProbe::<T>::INTERIOR` with the fallback traits in scope, where `T` is the field's
-/// type). Stable Rust has no `Freeze` trait, so three questions are asked, each an inherent
+/// `FieldProbe::<T>::interior(KNOWN_CELL, KNOWN_PLAIN, UNWIND_SAFE)` with the fallback traits
+/// in scope, where `T` is the field's type). Stable Rust has no `Freeze` trait, so three questions are asked, each an inherent
 /// constant that exists only when its bound holds, with a trait constant as the fallback
 /// (resolution prefers the inherent one):
 /// * `KNOWN_CELL`: `T: KnownInteriorMut` (cells, atomics, locks);
 /// * `KNOWN_PLAIN`: `T: KnownPlain` (pointers and headers, whose own bytes do not change);
 /// * `UNWIND_SAFE`: `T: RefUnwindSafe`, the auto trait that `UnsafeCell` opts out of, so
-///   structs and enums holding no cell have it.
+///   structs and enums holding no cell have it (one holding a reference or `Gc` to something
+///   with a cell does not: conservative, its fields are decided by their own types anyway).
 ///
 /// A field is interior unless it is not a known cell and is plain or `RefUnwindSafe`. Where
 /// the type is not known at the derive (a type parameter), the bounds cannot be proven and
