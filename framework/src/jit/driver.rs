@@ -594,3 +594,133 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
 fn log_on(s: Section) -> bool {
     jitlog::enabled(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::codewriter::Sym;
+    use crate::jit::private as p;
+
+    /// The jitcode of `countdown` below, written against the codewriter directly (what the
+    /// macros would emit for it).
+    fn countdown_builder(cw: &mut Codewriter) {
+        let pc = cw.param::<u64>();
+        let n = cw.param::<i64>();
+        let top = cw.label();
+        cw.bind(top);
+        cw.merge_point(&[(pc.reg, true), (n.reg, false)]);
+        let one = p::lit(cw, 1i64);
+        let n1 = p::sub(cw, n, one);
+        cw.mov(n, n1);
+        let zero = p::lit(cw, 0i64);
+        let more: Sym<bool> = p::gt(cw, n, zero);
+        let done = cw.label();
+        cw.branch_if_false(more, done);
+        cw.can_enter_jit();
+        cw.jump(top);
+        cw.bind(done);
+        cw.ret(n);
+    }
+    static COUNTDOWN: Portal = Portal::new("countdown", countdown_builder);
+
+    /// The interpreter `countdown_builder` mirrors, with the hook where the macros put it (at
+    /// the top of the loop after a backward jump). Returns the result and the hook calls.
+    fn countdown(n0: i64) -> (i64, usize) {
+        let (mut n, mut jumped, mut hooks) = (n0, false, 0);
+        loop {
+            if jumped {
+                hooks += 1;
+                let mut state = [0, n as u64];
+                match loop_header(&COUNTDOWN, &mut state) {
+                    HookResult::Continue => n = state[1] as i64,
+                    HookResult::Return(w) => return (w as i64, hooks),
+                }
+            }
+            n -= 1;
+            if n > 0 {
+                jumped = true;
+                continue;
+            }
+            return (n, hooks);
+        }
+    }
+
+    #[test]
+    fn a_loop_is_traced_at_the_threshold_and_then_runs_compiled() {
+        reset();
+        crate::set_params("on,threshold=5,trace_limit=6000,fail_guards=0").unwrap();
+        // 4 backward jumps: below the threshold
+        assert_eq!(countdown(5), (0, 4));
+        let s = stats();
+        assert_eq!((s.loops, s.entries, s.aborts.len()), (0, 0, 0), "{s:?}");
+        // the 5th backward jump of the key traces (counts persist across calls)
+        let (r, hooks) = countdown(100);
+        assert_eq!(r, 0);
+        let s = stats();
+        assert_eq!(s.loops, 1, "{s:?}");
+        // one entry ran the rest of the loop in machine code: it left at the end
+        assert_eq!(s.entries, 1, "{s:?}");
+        assert_eq!(s.guard_failures, 1, "{s:?}");
+        assert_eq!(
+            hooks, 2,
+            "hook 1 (the key's 5th) traced, hook 2 entered and finished"
+        );
+        assert!(
+            s.loop_traces[0].contains("int_add(i0, -1)"),
+            "{}",
+            s.loop_traces[0]
+        );
+        assert_eq!(s.loop_guards, [1]);
+    }
+
+    #[test]
+    fn aborted_traces_back_off_linearly() {
+        reset();
+        // every attempt aborts: the trace limit is below one iteration
+        crate::set_params("on,threshold=3,trace_limit=1,fail_guards=0").unwrap();
+        let (r, hooks) = countdown(100);
+        // (each abort finishes its iteration in the blackhole: 99 jumps, 7 of them aborted)
+        assert_eq!((r, hooks), (0, 92));
+        let s = stats();
+        // attempt k waits 3k hooks: at hooks 3, 9, 18, 30, 45, 63, 84 (the next at 108)
+        assert_eq!(s.aborts.len(), 7, "{s:?}");
+        assert!(s.aborts.iter().all(|a| a == "trace too long"), "{s:?}");
+        assert_eq!(s.loops, 0);
+        crate::set_params("trace_limit=6000").unwrap();
+    }
+
+    #[test]
+    fn with_every_guard_failing_compiled_code_is_entered_every_threshold_jumps() {
+        reset();
+        crate::set_params("on,threshold=4,trace_limit=6000,fail_guards=1").unwrap();
+        // (the JIT runs the iteration after a hook it acts on: fewer hooks than iterations)
+        let (r, hooks) = countdown(40);
+        assert_eq!((r, hooks), (0, 32));
+        let s = stats();
+        assert_eq!(s.loops, 1, "{s:?}");
+        assert_eq!(s.bridges, 0, "no bridges when every guard fails");
+        // traced at hook 4; then entered at every 4th hook: 8, 12, ..., 32
+        assert_eq!(s.entries, 7, "{s:?}");
+        assert_eq!(s.guard_failures, s.entries);
+        crate::set_params("fail_guards=0").unwrap();
+    }
+
+    #[test]
+    fn green_keys_have_separate_counters() {
+        reset();
+        crate::set_params("on,threshold=3,fail_guards=0").unwrap();
+        let codes = Codewriter::build_set("countdown", countdown_builder);
+        assert_eq!(key_of(&codes, &[7, 99]), [7, 0, 0, 0]);
+        assert_eq!(reds_of(&codes, &[7, 99]), [99]);
+        // two hits on key 1 and two on key 2: nothing traced
+        for pc in [1, 2, 1, 2] {
+            let mut st = [pc, 50];
+            assert!(matches!(
+                loop_header(&COUNTDOWN, &mut st),
+                HookResult::Continue
+            ));
+            assert_eq!(st, [pc, 50], "no state change without compiled code");
+        }
+        assert_eq!(stats().loops, 0);
+    }
+}

@@ -22,6 +22,8 @@ pub mod lower;
 pub mod params;
 pub mod private;
 pub mod recorded;
+#[cfg(test)]
+mod testutil;
 pub mod tracer;
 pub mod validity;
 pub mod word;
