@@ -25,6 +25,13 @@ struct Obj {
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout)]
@@ -96,7 +103,10 @@ fn go(params: &str) -> (i64, i64, i64, Vec<i64>, metatracer::jit::JitStats) {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
-    let code = Code { ops: vec![0, 1, 2] };
+    let code = Code {
+        ops: vec![0, 1, 2],
+        id: metatracer::JitIdentity::new(),
+    };
     let mut s = State {
         count: Cell::new(0),
         arr: gc::alloc_array(5, 1i64),

@@ -11,6 +11,13 @@ use metatracer::{jit_merge_point, look_inside, Layout};
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout, Default, Debug, PartialEq, Clone)]
@@ -112,6 +119,7 @@ fn go(params: &str) -> (Vm, metatracer::jit::JitStats) {
     metatracer::set_params(params).unwrap();
     let code = Code {
         ops: vec![0, 1, 2, 3],
+        id: metatracer::JitIdentity::new(),
     };
     let mut vm = Vm {
         n: 150,
@@ -198,14 +206,12 @@ mod tutorial {
         }
     }
 
-    // (`&Vec`, not a slice: state variables of the portal are one word each)
-    #[allow(clippy::ptr_arg)]
     #[jit_merge_point]
-    pub fn run(#[green] ops: &Vec<u8>, vm: &mut Vm) {
+    pub fn run(#[green] code: &super::Code, vm: &mut Vm) {
         #[green]
         let mut pc: usize = 0;
-        while pc < ops.len() {
-            match ops[pc] {
+        while pc < code.ops.len() {
+            match code.ops[pc] {
                 0 => {
                     vm.stack[0] = i64::MAX - vm.n;
                     vm.stack[1] = 4;
@@ -239,7 +245,11 @@ mod tutorial {
             errs: 0,
             n: 50,
         };
-        run(&vec![0, 1], &mut vm);
+        let code = super::Code {
+            ops: vec![0, 1],
+            id: metatracer::JitIdentity::new(),
+        };
+        run(&code, &mut vm);
         (vm.errs, vm.stack[0], metatracer::jit::stats())
     }
 }

@@ -21,6 +21,13 @@ const FLOAT: u8 = 1;
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout, Debug)]
@@ -133,7 +140,10 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
-    let code = Code { ops: vec![0, 1] };
+    let code = Code {
+        ops: vec![0, 1],
+        id: metatracer::JitIdentity::new(),
+    };
     let zero = Value {
         tag: INT,
         i: 0,

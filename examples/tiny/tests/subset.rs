@@ -14,6 +14,13 @@ use metatracer::{dont_look_inside, jit_merge_point, look_inside, unroll_safe, La
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout, Default, Debug, PartialEq, Clone)]
@@ -252,6 +259,7 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
     metatracer::set_params(params).unwrap();
     let code = Code {
         ops: vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        id: metatracer::JitIdentity::new(),
     };
     let mut s = State {
         n: 120,
@@ -369,7 +377,10 @@ fn division_by_zero_panics_as_in_the_interpreter() {
         let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         metatracer::jit::reset();
         metatracer::set_params(params).unwrap();
-        let code = Code { ops: vec![0, 1] };
+        let code = Code {
+            ops: vec![0, 1],
+            id: metatracer::JitIdentity::new(),
+        };
         let mut s = State {
             n: 40,
             ..Default::default()

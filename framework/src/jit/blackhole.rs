@@ -7,7 +7,9 @@
 //! an opcode: stores and residual calls done before the guard are not repeated, everything
 //! after it is done exactly once.
 
+use super::gcroots::JitRoots;
 use super::jitcode::{CodeId, CodeSet, Insn, Pc};
+use super::word::Kind;
 
 /// One jitcode activation.
 #[derive(Clone, Debug)]
@@ -35,9 +37,26 @@ pub enum Outcome {
     Returned(u64),
 }
 
+/// The reference words in the registers of `frames` (what a collection must see).
+fn held_refs<'a>(set: &'a CodeSet, frames: &'a [Frame]) -> impl Iterator<Item = u64> + 'a {
+    frames.iter().flat_map(move |f| {
+        let kinds = &set.codes[f.code as usize].reg_kinds;
+        f.regs
+            .iter()
+            .zip(kinds)
+            .filter(|(_, k)| **k == Kind::Ref)
+            .map(|(w, _)| *w)
+    })
+}
+
 /// Runs `frames` (outermost first, frame 0 is the portal) until the portal's merge point.
+///
+/// GC roots: the registers live on the Rust heap, so before every residual call (the only
+/// place a collection can happen) the references they hold are published in a
+/// [`JitRoots`], which keeps those objects alive and in place (`jit::gcroots`).
 pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
     let mut jumped = false;
+    let mut roots = JitRoots::default();
     loop {
         let depth = frames.len() - 1;
         let f = &mut frames[depth];
@@ -82,9 +101,11 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
             }
             Insn::Call { dst, desc, args } => {
                 let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize]).collect();
+                roots.set(held_refs(set, &frames));
                 // SAFETY: the trampoline was monomorphized for these argument types and the
                 // words are canonical values of them.
-                f.regs[*dst as usize] = unsafe { (desc.func)(words.as_ptr()) };
+                let r = unsafe { (desc.func)(words.as_ptr()) };
+                frames[depth].regs[*dst as usize] = r;
             }
             Insn::InlineCall {
                 code: callee, args, ..
@@ -148,5 +169,171 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
             Insn::CanEnterJit => jumped = true,
             Insn::Unreachable => unreachable!("jitcode reached an unreachable point"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::jitcode::{BinOp, Effect, MemSize};
+    use super::super::testutil::{call_desc, function, portal, set, store};
+    use super::super::word::Kind;
+    use super::*;
+
+    const I: Kind = Kind::Int;
+
+    /// callee(x) = x * 3 (params r0, temps r1, r2)
+    fn triple() -> super::super::jitcode::JitCode {
+        function(
+            "triple",
+            &[I, I, I],
+            &[0],
+            vec![
+                Insn::Const { dst: 1, val: 3 },
+                Insn::Bin {
+                    op: BinOp::IntMul,
+                    dst: 2,
+                    a: 0,
+                    b: 1,
+                },
+                Insn::Return { src: 2, n: 1 },
+            ],
+            None,
+        )
+    }
+
+    /// portal: r2 = triple(r0); r0 = r2 + 1; if r0 < 100 { can_enter_jit } else return r0
+    fn program() -> CodeSet {
+        let body = vec![
+            Insn::InlineCall {
+                dst: 2,
+                n: 1,
+                code: 1,
+                args: Box::new([0]),
+            }, // pc 1
+            Insn::Const { dst: 3, val: 1 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 0,
+                a: 2,
+                b: 3,
+            },
+            Insn::Const { dst: 4, val: 100 },
+            Insn::Bin {
+                op: BinOp::IntLt,
+                dst: 5,
+                a: 0,
+                b: 4,
+            },
+            Insn::Branch { cond: 5, target: 9 }, // pc 6
+            Insn::CanEnterJit,
+            Insn::Jump { target: 0 },
+            Insn::Return { src: 0, n: 1 }, // pc 9
+        ];
+        let p = portal(&[I, I, I, I, I, I], &[(1, true), (0, false)], body);
+        set(vec![p, triple()])
+    }
+
+    #[test]
+    fn resumes_inside_an_inlined_callee_and_finishes_the_opcode() {
+        let set = program();
+        // the portal waits on its call (pc 1); the callee is about to multiply (pc 1), with
+        // its argument 5 and the constant 3 already loaded
+        let frames = vec![
+            Frame {
+                code: 0,
+                pc: 1,
+                regs: vec![5, 0, 0, 0, 0, 0],
+            },
+            Frame {
+                code: 1,
+                pc: 1,
+                regs: vec![5, 3, 0],
+            },
+        ];
+        assert_eq!(
+            run(&set, frames),
+            Outcome::Merge {
+                state: vec![0, 16],
+                jumped: true
+            }
+        );
+        // resuming at the callee's multiply with another constant in r1 uses it (the frame's
+        // registers are the truth, nothing is recomputed before the resume point)
+        let frames = vec![
+            Frame {
+                code: 0,
+                pc: 1,
+                regs: vec![5, 0, 0, 0, 0, 0],
+            },
+            Frame {
+                code: 1,
+                pc: 1,
+                regs: vec![5, 10, 0],
+            },
+        ];
+        assert_eq!(
+            run(&set, frames),
+            Outcome::Merge {
+                state: vec![0, 51],
+                jumped: true
+            }
+        );
+    }
+
+    #[test]
+    fn returns_from_the_portal_when_the_guest_loop_ends() {
+        let set = program();
+        let frames = vec![Frame {
+            code: 0,
+            pc: 1,
+            regs: vec![40, 0, 0, 0, 0, 0],
+        }];
+        assert_eq!(run(&set, frames), Outcome::Returned(121));
+    }
+
+    #[test]
+    fn stores_and_calls_after_the_resume_point_happen_once() {
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        unsafe extern "C-unwind" fn count(args: *const u64) -> u64 {
+            CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // SAFETY: one argument word.
+            unsafe { *args + 1 }
+        }
+        let mut mem = Box::new([0u64; 2]);
+        let addr = mem.as_mut_ptr() as u64;
+        // store [r0] = r2; r3 = count(r2); store [r0+8] = r3
+        let body = vec![
+            store(0, 0, MemSize::W64, 2),
+            Insn::Call {
+                dst: 3,
+                desc: call_desc(count, &[I], I, Effect::Residual),
+                args: Box::new([2]),
+            },
+            store(0, 8, MemSize::W64, 3),
+        ];
+        let set = set(vec![portal(
+            &[Kind::Ref, I, I, I],
+            &[(1, true), (0, false), (2, false)],
+            body,
+        )]);
+        // resume after the first store (pc 2): it is not redone, the call runs once
+        mem[0] = 99;
+        let out = run(
+            &set,
+            vec![Frame {
+                code: 0,
+                pc: 2,
+                regs: vec![addr, 0, 41, 0],
+            }],
+        );
+        assert_eq!(
+            out,
+            Outcome::Merge {
+                state: vec![0, addr, 41],
+                jumped: false
+            }
+        );
+        assert_eq!(*mem, [99, 42]);
+        assert_eq!(CALLS.load(std::sync::atomic::Ordering::Relaxed), 1);
     }
 }
