@@ -43,12 +43,25 @@ pub struct Portal {
     pub name: &'static str,
     /// Its builder.
     pub builder: Builder,
+    /// The implementer's printable location: green key words (merge-point order) to text
+    /// (`#[jit_merge_point(get_printable_location = f)]`).
+    pub location: Option<fn(&[u64]) -> String>,
 }
 
 impl Portal {
     /// A descriptor; used by the macro in a `static`.
     pub const fn new(name: &'static str, builder: Builder) -> Self {
-        Portal { name, builder }
+        Portal {
+            name,
+            builder,
+            location: None,
+        }
+    }
+
+    /// The same descriptor with a printable-location function.
+    pub const fn with_location(mut self, location: fn(&[u64]) -> String) -> Self {
+        self.location = Some(location);
+        self
     }
 }
 
@@ -97,6 +110,8 @@ struct Counter {
 #[derive(Default)]
 struct PortalState {
     codes: Option<Rc<CodeSet>>,
+    /// The portal's name and printable-location function (for logs).
+    describe: Option<(&'static str, Option<fn(&[u64]) -> String>)>,
     counters: HashMap<Key, Counter>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
 }
@@ -178,6 +193,7 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     let (codes, key, action) = JIT.with(|j| {
         let mut j = j.borrow_mut();
         let ps = j.portals.entry(id).or_default();
+        ps.describe.get_or_insert((portal.name, portal.location));
         let codes = ps
             .codes
             .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
@@ -236,6 +252,17 @@ fn label_of(id: usize) -> impl Fn(&[u64]) -> Option<TargetToken> {
     }
 }
 
+/// The printable guest position of green key `key` of portal `id`: the implementer's
+/// `get_printable_location` text, or the portal's name and the key's words.
+fn location(id: usize, key: &[u64]) -> String {
+    let describe = JIT.with(|j| j.borrow().portals.get(&id).and_then(|ps| ps.describe));
+    match describe {
+        Some((_, Some(f))) => f(key),
+        Some((name, None)) => format!("{name} {key:?}"),
+        None => format!("{key:?}"),
+    }
+}
+
 fn abort(reason: String, where_: &str) {
     jitlog::log_abort(&reason, where_);
     JIT.with(|j| j.borrow_mut().stats.aborts.push(reason));
@@ -251,10 +278,12 @@ fn compile(
 ) -> Result<TraceId, String> {
     let p = params();
     let lab = label_of(id);
+    let loc = |k: &[u64]| location(id, k);
     let cx = LowerCtx {
         own_label,
         label_of: &lab,
         name: name.to_string(),
+        location: &loc,
     };
     let ir = lower(rt, &cx)?;
     let kind = if bridge.is_some() {
@@ -298,7 +327,11 @@ fn compile(
 
 fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Key) -> Outcome {
     let p = params();
-    let where_ = format!("{name} key {key:?}");
+    let ngreens = codes.codes[0]
+        .merge
+        .as_ref()
+        .map_or(0, |m| m.vars.iter().filter(|v| v.1).count());
+    let where_ = format!("{name} at {}", location(id, &key[..ngreens.min(4)]));
     let end = {
         let _t = Timer::start(Phase::Tracing);
         let tracer = Tracer::for_loop(codes, state, p.trace_limit);

@@ -121,6 +121,7 @@ impl<'a> Tracer<'a> {
                 regs[*reg as usize] = (w, Val::Op(n));
             }
         }
+        trace.ops.push(ROp::MergePoint(key.clone()));
         Tracer {
             heap: HashMap::new(),
             cse: HashMap::new(),
@@ -780,6 +781,8 @@ impl<'a> Tracer<'a> {
                             args,
                         });
                     } else {
+                        // a guest position inside the trace: a marker for the logs
+                        self.record(ROp::MergePoint(key));
                         self.frames[depth].pc += 1;
                         continue;
                     }
