@@ -37,6 +37,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
+/// A portal's printable-location function: green key words to the text logs show.
+pub type LocationFn = fn(&[u64]) -> String;
+
 /// The static descriptor of a portal (one per `#[jit_merge_point]` function).
 pub struct Portal {
     /// The function's name.
@@ -45,7 +48,7 @@ pub struct Portal {
     pub builder: Builder,
     /// The implementer's printable location: green key words (merge-point order) to text
     /// (`#[jit_merge_point(get_printable_location = f)]`).
-    pub location: Option<fn(&[u64]) -> String>,
+    pub location: Option<LocationFn>,
 }
 
 impl Portal {
@@ -59,7 +62,7 @@ impl Portal {
     }
 
     /// The same descriptor with a printable-location function.
-    pub const fn with_location(mut self, location: fn(&[u64]) -> String) -> Self {
+    pub const fn with_location(mut self, location: LocationFn) -> Self {
         self.location = Some(location);
         self
     }
@@ -111,7 +114,7 @@ struct Counter {
 struct PortalState {
     codes: Option<Rc<CodeSet>>,
     /// The portal's name and printable-location function (for logs).
-    describe: Option<(&'static str, Option<fn(&[u64]) -> String>)>,
+    describe: Option<(&'static str, Option<LocationFn>)>,
     counters: HashMap<Key, Counter>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
 }
@@ -373,6 +376,7 @@ fn backoff(id: usize, key: Key) {
 /// Runs compiled code until it exits to the driver, then resumes or builds a bridge.
 fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) -> Outcome {
     let p = params();
+    let started = jitlog::json().then(std::time::Instant::now);
     let res = JIT.with(|j| {
         let mut j = j.borrow_mut();
         // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
@@ -380,6 +384,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         // the trace's inputs (the same merge point layout every trace of this portal uses).
         unsafe { j.backend.execute(t, &inputs) }
     });
+    if let Some(t0) = started {
+        jitlog::count_entry(t.as_u32(), t0.elapsed().as_nanos() as u64);
+    }
     let res = match res {
         Ok(r) => r,
         Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
@@ -391,6 +398,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         (info, trace)
     });
     JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
+    if let ExitKind::Guard { index, .. } = info.kind {
+        jitlog::count_guard_failure(info.trace.as_u32(), index);
+    }
     let ExitKind::Guard { snapshot, .. } = info.kind else {
         panic!("metatracer: compiled traces end in jumps, not finish");
     };
