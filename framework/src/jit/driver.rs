@@ -434,7 +434,12 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
                 (fr.jitcode, fr.pc, vals)
             })
             .collect();
-        let where_ = format!("guard exit {}", res.exit.0);
+        let where_ = match info.kind {
+            ExitKind::Guard { index, .. } => {
+                format!("guard {index} of trace {}", info.trace.as_u32())
+            }
+            ExitKind::Finish { .. } => format!("guard exit {}", res.exit.0),
+        };
         let end = {
             let _t = Timer::start(Phase::Tracing);
             let tracer = Tracer::for_bridge(codes, &frames, &inputs, p.trace_limit);
