@@ -807,6 +807,10 @@ mod tests {
             parse_config("all:/tmp/x.log").unwrap(),
             (63, Some("/tmp/x.log".into()))
         );
+        assert_eq!(
+            parse_config("json:/tmp/x.jsonl").unwrap(),
+            (127, Some("/tmp/x.jsonl".into()))
+        );
         assert!(parse_config("trace,bogus")
             .unwrap_err()
             .contains("unknown section 'bogus'"));
@@ -827,6 +831,67 @@ mod tests {
             "{opt loop 7 \"bf pc=3\"\n[i0]\ni1 = int_add(i0, 1)\nfinish(i1)\nopt}\n[abort] trace too long at pc 5\n"
         );
         assert!(summary().contains("trace too long"));
+
+        // JSON lines: one object per entry, structured where the viewer needs it
+        capture_json();
+        let t = crate::ir::parse(
+            "[i0]\ndebug_merge_point(3, descr=\"pc 3: add\")\ni1 = int_add(i0, 1)\nguard_true(i1) [0@3/9: r2=i1]\nguard_false(i0) [0@4: i0]\njump(i1, descr=target0)\n",
+        )
+        .unwrap();
+        log_trace(TraceKind::Loop, true, 4, "run at pc 3", &t);
+        log_bridge(4, 1, 5, 9);
+        log_abort("trace too long", "pc 5");
+        count_entry(4, 2_000_000);
+        count_entry(4, 1_000_000);
+        count_guard_failure(4, 1);
+        crate::jitlog!(Section::Asm, "patched {}", 1);
+        write_exit_records();
+        let out = take_captured();
+        let recs: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        let evs: Vec<&str> = recs.iter().map(|r| r["ev"].as_str().unwrap()).collect();
+        assert_eq!(
+            evs,
+            ["start", "trace", "bridge", "abort", "line", "counts", "summary"]
+        );
+        assert_eq!(recs[0]["format"], JSON_FORMAT);
+        let tr = &recs[1];
+        assert_eq!(
+            (tr["id"].as_u64(), tr["optimized"].as_bool()),
+            (Some(4), Some(true))
+        );
+        assert_eq!(tr["inputs"], "[i0]");
+        let ops = tr["ops"].as_array().unwrap();
+        assert_eq!(ops[0]["loc"], "pc 3: add");
+        assert_eq!(ops[1]["text"], "i2 = int_add(i0, 1)");
+        assert!(ops[1].get("guard").is_none());
+        assert_eq!(ops[2]["guard"], 0);
+        assert_eq!(ops[2]["text"], "guard_true(i2) [0@3/9: r2=i2]");
+        assert_eq!(ops[3]["guard"], 1);
+        assert_eq!(
+            (
+                &recs[2]["trace"],
+                &recs[2]["guard"],
+                &recs[2]["id"],
+                &recs[2]["failures"]
+            ),
+            (&4.into(), &1.into(), &5.into(), &9.into())
+        );
+        assert_eq!(recs[3]["reason"], "trace too long");
+        assert_eq!(recs[4]["text"], "patched 1");
+        let c = &recs[5]["traces"][0];
+        assert_eq!(
+            (c["id"].as_u64(), c["entries"].as_u64()),
+            (Some(4), Some(2))
+        );
+        assert_eq!(c["run_ms"].as_f64(), Some(3.0));
+        assert_eq!(c["guards"], serde_json::json!([[1, 1]]));
+        assert!(recs[6]["aborts"].as_array().is_some());
         capture(&[]);
+        // off: counting costs nothing and records nothing
+        count_entry(4, 1);
+        assert!(COUNTS.lock().unwrap().get(&4).unwrap().entries == 2);
     }
 }

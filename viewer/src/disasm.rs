@@ -9,7 +9,7 @@ use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter};
 /// Parses the log's hex string into bytes.
 pub fn hex_bytes(hex: &str) -> Result<Vec<u8>, String> {
     let hex = hex.trim();
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(format!("odd number of hex digits ({})", hex.len()));
     }
     (0..hex.len())

@@ -270,9 +270,9 @@ fn trace_section(h: &mut String, run: &Run, t: &TraceInfo) {
         "entry" => "Entry trace",
         _ => "Loop",
     };
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<section class=\"trace kind-{}\" id=\"trace-{}\"><h2>{title} {}: {}</h2>\n",
+        "<section class=\"trace kind-{}\" id=\"trace-{}\"><h2>{title} {}: {}</h2>",
         esc(&t.kind),
         t.id,
         t.id,
