@@ -235,11 +235,7 @@ fn asks_jit_help(args: &[String]) -> bool {
                 i += 2;
                 continue;
             }
-            a if a.starts_with("--jit=") => {
-                if a["--jit=".len()..].trim() == "help" {
-                    return true;
-                }
-            }
+            a if a.strip_prefix("--jit=").map(str::trim) == Some("help") => return true,
             a if !a.starts_with('-') => return false,
             _ => {}
         }
