@@ -10,7 +10,8 @@
 //! * `abort`   aborted tracing attempts with their reason,
 //! * `summary` a one-screen summary at process exit (loops, bridges, guards, aborts by
 //!   reason, time tracing/optimizing/compiling),
-//! * `all`     everything.
+//! * `all`     everything,
+//! * `json`    everything, as JSON lines (below).
 //!
 //! Output goes to stderr, or to `FILE` when given (`METATRACER_LOG=trace,opt,summary:jit.log`).
 //! Each entry is a block `{section header` ... `section}` so tools can cut the log apart:
