@@ -54,6 +54,16 @@ def pyplot():
     return plt
 
 
+def log_axis(ax, values):
+    """A log x axis with room for the bar labels, ticks as plain numbers."""
+    from matplotlib.ticker import FuncFormatter
+    vals = [v for v in values if v]
+    ax.set_xscale("log")
+    ax.set_xlim(min(vals + [1]) / 1.5, max(vals + [1]) * 2.5)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: ""))
+
+
 def save(fig, path):
     fig.savefig(path, format="svg", metadata={"Date": None}, bbox_inches="tight")
     print(f"wrote {path}")
@@ -93,13 +103,13 @@ def plot_pyguest(plt, configs, out):
     ax.set_yticks([i + height * (len(series) - 1) / 2 for i in range(len(names))])
     ax.set_yticklabels(names)
     ax.invert_yaxis()
-    ax.set_xscale("log")
+    log_axis(ax, [v for _, vals in series for v in vals])
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xlabel("pyguest time / reference time (log scale; 1 = as fast, higher = slower)")
     machine = configs[0][1].get("machine", "")
     runs = configs[0][1].get("runs", "?")
     ax.set_title(f"pyguest vs CPython and PyPy (median of {runs})\n{machine}", fontsize=9)
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7)
     ax.grid(axis="x", which="both", alpha=0.3)
     save(fig, out)
     plt.close(fig)
@@ -113,9 +123,11 @@ def plot_toys(plt, d, out):
     height = 0.35
     fig, ax = plt.subplots(figsize=(7, 0.9 * len(langs) + 1.4))
     colors = ["#3b6fd8", "#9aa5b8"]
+    all_vals = []
     for k, (key, label) in enumerate(configs):
         ys = [i + k * height for i in range(len(langs))]
         vals = [l["seconds"][key] / l["seconds"]["nojit"] for l in langs]
+        all_vals += vals
         bars = ax.barh(ys, vals, height=height, label=label, color=colors[k])
         for b, v in zip(bars, vals):
             ax.text(b.get_width() * 1.04, b.get_y() + b.get_height() / 2,
@@ -123,11 +135,11 @@ def plot_toys(plt, d, out):
     ax.set_yticks([i + height / 2 for i in range(len(langs))])
     ax.set_yticklabels([l["name"] for l in langs])
     ax.invert_yaxis()
-    ax.set_xscale("log")
+    log_axis(ax, all_vals)
     ax.axvline(1, color="black", linewidth=0.8)
     ax.set_xlabel("time / interpreter built without the JIT (log scale; below 1 = faster)")
     ax.set_title(f"Toy languages' bench programs (median of {d.get('runs', '?')})\n{d.get('machine', '')}", fontsize=9)
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7)
     ax.grid(axis="x", which="both", alpha=0.3)
     save(fig, out)
     plt.close(fig)
