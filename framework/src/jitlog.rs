@@ -239,6 +239,7 @@ pub fn configure(spec: &str) -> Result<(), String> {
     };
     *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     MASK.store(mask | INIT, Ordering::Release);
+    START.get_or_init(Instant::now);
     if mask & JSON != 0 {
         write_start();
     }
