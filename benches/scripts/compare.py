@@ -7,8 +7,9 @@ script records wall time (perf_counter around the child) and peak RSS (ru_maxrss
 only that child is measured), and checks stdout against NAME.expected when it exists.
 
 Prints a Markdown table (median wall time, time ratio pyguest/python3, peak RSS, RSS ratio) and
-the geometric mean of the time ratios; `--out FILE` also writes it there. A start-up row times
-`-c pass` for each interpreter.
+the geometric mean of the time ratios; `--out FILE` also writes it there, `--json FILE` writes
+the medians as JSON (which benches/scripts/plot.py draws). A start-up row times `-c pass` for
+each interpreter.
 
 Example:
   python3 benches/scripts/compare.py --pyguest target/release/pyguest \
@@ -16,6 +17,7 @@ Example:
 """
 
 import argparse
+import json
 import math
 import os
 import platform
@@ -94,6 +96,7 @@ def main():
     ap.add_argument("--no-pypy", action="store_true", help="skip pypy3 even if installed")
     ap.add_argument("--no-startup", action="store_true")
     ap.add_argument("--out", help="also write the Markdown table to this file")
+    ap.add_argument("--json", help="also write the results (medians per program and interpreter) as JSON")
     args = ap.parse_args()
 
     interps = [("pyguest", [args.pyguest] + args.pyguest_args.split()), ("python3", ["python3"])]
@@ -167,6 +170,23 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)
+    if args.json:
+        data = {
+            "kind": "compare",
+            "machine": machine_note(),
+            "runs": args.runs,
+            "pyguest": args.pyguest,
+            "pyguest_args": args.pyguest_args,
+            "interpreters": keys,
+            "programs": [
+                {"name": name, "seconds": {k: med[k] for k in keys},
+                 "peak_rss_kib": {k: mrss[k] for k in keys}, "ok": ok}
+                for name, med, mrss, ratio, rss_ratio, ok in rows
+            ],
+            "startup_seconds": startup,
+        }
+        with open(args.json, "w") as f:
+            json.dump(data, f, indent=1)
 
 
 if __name__ == "__main__":

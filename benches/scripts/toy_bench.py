@@ -5,17 +5,29 @@ without the JIT (`--no-default-features`), alternating runs, median of N (defaul
 Build first:
   cargo build --release -p brainfuck -p tiny
   cargo build --release -p brainfuck -p tiny --no-default-features --target-dir target/nojit
-Run from the repository root: python3 benches/scripts/toy_bench.py [N] [--ir]
+Run from the repository root: python3 benches/scripts/toy_bench.py [N] [--ir] [--json FILE]
+
+With --json FILE it also writes the medians (seconds per configuration and language, the
+machine, N) as JSON, which benches/scripts/plot.py draws.
 
 With --ir it also counts the instructions of `--jit off` and of the compiled-out build under
 `valgrind --tool=cachegrind` (deterministic, unlike wall time on a shared machine), as a
 second measure of what the annotations cost the plain interpreter.
 """
-import re, shutil, statistics, subprocess, sys, time
+import json, os, platform, re, shutil, statistics, subprocess, sys, time
 
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
+argv = sys.argv[1:]
+JSON_OUT = None
+if "--json" in argv:
+    i = argv.index("--json")
+    if i + 1 >= len(argv):
+        sys.exit("toy_bench.py: --json needs a file name")
+    JSON_OUT = argv[i + 1]
+    del argv[i:i + 2]
+args = [a for a in argv if not a.startswith("--")]
 N = int(args[0]) if args else 3
-IR = "--ir" in sys.argv
+IR = "--ir" in argv
+results = []
 CASES = [
     ("brainfuck", "examples/brainfuck/programs/bench.b"),
     ("tiny", "examples/tiny/programs/bench.tiny"),
@@ -45,6 +57,15 @@ for name, prog in CASES:
     m = {k: statistics.median(v) for k, v in times.items()}
     print(f"| {name} | {m['on']:.3f} | {m['off']:.3f} | {m['nojit']:.3f} | "
           f"{m['off'] / m['on']:.2f}x | {100 * (m['off'] / m['nojit'] - 1):+.1f}% |")
+    results.append({"name": name, "program": prog, "seconds": m})
+
+if JSON_OUT:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+    with open(JSON_OUT, "w") as f:
+        json.dump({"kind": "toy_bench", "runs": N,
+                   "machine": f"{platform.node()}: {os.cpu_count()} cores, {cpu}",
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "languages": results}, f, indent=1)
 
 if IR:
     if shutil.which("valgrind") is None:

@@ -50,6 +50,9 @@ impl Args {
 pub enum CliError {
     /// `-h` or `--help`: print the usage and exit successfully.
     Help,
+    /// `--jit help`: print the JIT parameters ([`crate::jit::params_help`]) and exit
+    /// successfully.
+    JitHelp,
     /// Bad arguments, with the message to print.
     Usage(String),
 }
@@ -58,6 +61,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Help => write!(f, "help requested"),
+            CliError::JitHelp => write!(f, "JIT parameter help requested"),
             CliError::Usage(m) => write!(f, "{m}"),
         }
     }
@@ -106,7 +110,7 @@ impl Cli {
                 Arg::new("jit")
                     .long("jit")
                     .value_name("off|on|NAME=VALUE,...")
-                    .help("JIT parameters (repeatable, applied in order)")
+                    .help("JIT parameters (repeatable, applied in order; `--jit help` lists them)")
                     .action(ArgAction::Append)
                     .allow_hyphen_values(true)
                     .value_parser(check_spec),
@@ -123,7 +127,8 @@ impl Cli {
                     .required(true)
                     .num_args(1..)
                     .trailing_var_arg(true),
-            );
+            )
+            .after_help(crate::jit::params_help());
         cmd
     }
 
@@ -134,7 +139,11 @@ impl Cli {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let argv = std::iter::once(self.tool.clone()).chain(args.into_iter().map(Into::into));
+        let args: Vec<String> = args.into_iter().map(Into::into).collect();
+        if asks_jit_help(&args) {
+            return Err(CliError::JitHelp);
+        }
+        let argv = std::iter::once(self.tool.clone()).chain(args);
         let mut m = self
             .command()
             .try_get_matches_from(argv)
@@ -142,10 +151,13 @@ impl Cli {
                 clap::error::ErrorKind::DisplayHelp => CliError::Help,
                 _ => CliError::Usage(clap_message(&e)),
             })?;
-        let jit = m
+        let jit: Vec<String> = m
             .remove_many::<String>("jit")
             .map(Iterator::collect)
             .unwrap_or_default();
+        if jit.iter().any(|s| s.trim() == "help") {
+            return Err(CliError::JitHelp);
+        }
         let mut rest = m
             .remove_many::<String>("program")
             .map(Iterator::collect::<Vec<_>>)
@@ -178,6 +190,10 @@ impl Cli {
                 println!("{}", self.command().render_help());
                 return ExitCode::SUCCESS;
             }
+            Err(CliError::JitHelp) => {
+                print!("{}", crate::jit::params_help());
+                return ExitCode::SUCCESS;
+            }
             Err(CliError::Usage(m)) => {
                 eprintln!("{}: {m}\n{}", self.tool, self.usage());
                 return ExitCode::from(2);
@@ -205,10 +221,36 @@ impl Cli {
     }
 }
 
+/// Whether the options (before the program file or `--`) hold `--jit help`, which needs no
+/// program file.
+fn asks_jit_help(args: &[String]) -> bool {
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--" => return false,
+            "--jit" => {
+                if args.get(i + 1).map(|s| s.trim()) == Some("help") {
+                    return true;
+                }
+                i += 2;
+                continue;
+            }
+            a if a.strip_prefix("--jit=").map(str::trim) == Some("help") => return true,
+            a if !a.starts_with('-') => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Checks one `--jit` spec against a copy of the current parameters (clap value parser).
 fn check_spec(spec: &str) -> Result<String, String> {
     if spec.trim().is_empty() {
-        return Err("needs a value (off, on, or name=value,...)".into());
+        return Err("needs a value (off, on, help, or name=value,...)".into());
+    }
+    if spec.trim() == "help" {
+        return Ok(spec.to_string());
     }
     crate::jit::params().apply(spec)?;
     Ok(spec.to_string())
@@ -247,6 +289,19 @@ mod tests {
         assert_eq!(a.program, "-odd-name");
         assert_eq!(parse(&["p"]).unwrap().jit, Vec::<String>::new());
         assert_eq!(parse(&["--help"]), Err(CliError::Help));
+        assert_eq!(parse(&["--jit", "help"]), Err(CliError::JitHelp));
+        // `--jit help` needs no program
+        assert_eq!(parse(&["--jit=help"]), Err(CliError::JitHelp));
+        // --help lists the JIT parameters from the one table, with defaults
+        let help = Cli::new("t").command().render_help().to_string();
+        for p in crate::jit::PARAMS {
+            assert!(
+                help.contains(&format!("{}=", p.name)),
+                "{} in {help}",
+                p.name
+            );
+        }
+        assert!(help.contains("default 1000"), "{help}");
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! * `abort`   aborted tracing attempts with their reason,
 //! * `summary` a one-screen summary at process exit (loops, bridges, guards, aborts by
 //!   reason, time tracing/optimizing/compiling),
-//! * `all`     everything.
+//! * `all`     everything,
+//! * `json`    everything, as JSON lines (below).
 //!
 //! Output goes to stderr, or to `FILE` when given (`METATRACER_LOG=trace,opt,summary:jit.log`).
 //! Each entry is a block `{section header` ... `section}` so tools can cut the log apart:
@@ -23,6 +24,28 @@
 //! opt}
 //! ```
 //!
+//! # JSON lines (`METATRACER_LOG=json:FILE`)
+//! The section `json` turns on every section and writes each entry as one JSON object per line
+//! instead of text, for tools (`metatracer-view FILE -o report.html` makes a web page of it).
+//! Every object has an `ev` field:
+//! * `start`: `argv`, `format` (the version of this layout, [`JSON_FORMAT`]);
+//! * `trace`: a trace before (`optimized: false`) or after optimization: `id` (shared by both
+//!   and by the compiled code), `kind` (`loop`/`bridge`/`entry`), `name`, `inputs` (the input
+//!   line), `ops` (each `{text}` in the trace text format, plus `loc` with the guest position
+//!   on `debug_merge_point`, and `guard` with the guard's number, in [`Trace::guards`] order, on
+//!   guards), and `ms` (time spent recording, or optimizing, this trace);
+//! * `code`: machine code of trace `id`: `addr`, `size`, `guards`, `spill_slots`, `locs`
+//!   (`[value, register or stack slot]` pairs), `bytes` (hex), `ms` (time in the backend);
+//! * `bridge`: bridge `id` attached to guard `guard` of trace `trace` after `failures` exits;
+//! * `abort`: `reason`, `where`;
+//! * `line` / `text`: any other one-line or block entry, as text (`section`, `text` or
+//!   `header` + `body`);
+//! * at exit, `counts`: per compiled trace, `entries` from the interpreter, `run_ms` (time
+//!   from entering its machine code until control came back to the interpreter, bridges and
+//!   other loops jumped to included) and `guards` (`[guard number, exits taken]` for guards
+//!   whose failures came back to the driver; a guard with a bridge counts its failures before
+//!   the bridge was attached); then `summary` with the counters of the text summary.
+//!
 //! # API
 //! [`enabled`] is one relaxed atomic load, and [`jitlog!`](crate::jitlog!) formats nothing when
 //! the section is off. The tracer and driver call [`log_trace`], [`log_abort`],
@@ -30,6 +53,7 @@
 //! Tests can capture the log in memory with [`capture`].
 
 use crate::ir::Trace;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -77,6 +101,12 @@ impl Section {
     ];
 }
 
+/// Bit of the configuration word for the `json` format (not a [`Section`]).
+const JSON: u32 = 64;
+
+/// The version of the JSON-lines layout (the `format` field of the `start` record).
+pub const JSON_FORMAT: u32 = 1;
+
 /// Bit 31 = "initialized from the environment".
 const INIT: u32 = 1 << 31;
 static MASK: AtomicU32 = AtomicU32::new(0);
@@ -102,11 +132,15 @@ pub fn parse_config(s: &str) -> Result<(u32, Option<String>), String> {
             mask |= 63;
             continue;
         }
+        if name == "json" {
+            mask |= 63 | JSON;
+            continue;
+        }
         match Section::ALL.iter().find(|s| s.name() == name) {
             Some(s) => mask |= *s as u32,
             None => {
                 return Err(format!(
-                    "METATRACER_LOG: unknown section '{name}' (known: trace, opt, asm, bridge, abort, summary, all)"
+                    "METATRACER_LOG: unknown section '{name}' (known: trace, opt, asm, bridge, abort, summary, all, json)"
                 ))
             }
         }
@@ -116,6 +150,7 @@ pub fn parse_config(s: &str) -> Result<(u32, Option<String>), String> {
 
 #[cold]
 fn init_from_env() -> u32 {
+    START.get_or_init(Instant::now);
     let mut mask = 0;
     let mut sink = Sink::Stderr;
     if let Ok(v) = std::env::var("METATRACER_LOG") {
@@ -139,12 +174,48 @@ fn init_from_env() -> u32 {
         *g = Some(sink);
     }
     drop(g);
-    let _ = MASK.compare_exchange(0, mask | INIT, Ordering::AcqRel, Ordering::Acquire);
+    let won = MASK
+        .compare_exchange(0, mask | INIT, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok();
     let m = MASK.load(Ordering::Acquire);
+    if won && m & JSON != 0 {
+        write_start();
+    }
     if m & Section::Summary as u32 != 0 {
         register_atexit();
     }
     m
+}
+
+/// Reads `METATRACER_LOG` now if nothing did yet (a guest without JIT annotations calls this
+/// at start-up so that its log still has a `start` record and an exit summary).
+pub fn init() {
+    let _ = enabled(Section::Summary);
+}
+
+fn write_start() {
+    emit(serde_json::json!({
+        "ev": "start",
+        "format": JSON_FORMAT,
+        "argv": std::env::args().collect::<Vec<_>>(),
+    }));
+}
+
+/// Whether the log is written as JSON lines (`METATRACER_LOG=json:FILE`).
+#[inline]
+pub fn json() -> bool {
+    let mut m = MASK.load(Ordering::Relaxed);
+    if m & INIT == 0 {
+        m = init_from_env();
+    }
+    m & JSON != 0
+}
+
+/// Write one JSON object as a line (no format check; callers test [`json`]).
+pub fn emit(v: serde_json::Value) {
+    let mut line = v.to_string();
+    line.push('\n');
+    write_raw(&line);
 }
 
 /// Whether a section is being logged. Costs one relaxed atomic load once initialized.
@@ -168,6 +239,10 @@ pub fn configure(spec: &str) -> Result<(), String> {
     };
     *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     MASK.store(mask | INIT, Ordering::Release);
+    START.get_or_init(Instant::now);
+    if mask & JSON != 0 {
+        write_start();
+    }
     if mask & Section::Summary as u32 != 0 {
         register_atexit();
     }
@@ -180,6 +255,16 @@ pub fn capture(sections: &[Section]) {
     let mask = sections.iter().fold(0, |m, s| m | *s as u32);
     *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(Sink::Buffer(String::new()));
     MASK.store(mask | INIT, Ordering::Release);
+}
+
+/// Like [`capture`], with every section on in the JSON format; also forgets the per-trace
+/// counters, so a test sees only its own run. Read it with [`take_captured`].
+pub fn capture_json() {
+    *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(Sink::Buffer(String::new()));
+    *COUNTS.lock().unwrap_or_else(|p| p.into_inner()) = BTreeMap::new();
+    MASK.store(63 | JSON | INIT, Ordering::Release);
+    START.get_or_init(Instant::now);
+    write_start();
 }
 
 /// Return and clear what [`capture`] collected so far.
@@ -209,6 +294,12 @@ pub fn block(s: Section, header: &str, body: &str) {
     if !enabled(s) {
         return;
     }
+    if json() {
+        emit(
+            serde_json::json!({"ev": "text", "section": s.name(), "header": header, "body": body}),
+        );
+        return;
+    }
     let mut out = String::with_capacity(body.len() + 64);
     let _ = writeln!(out, "{{{} {}", s.name(), header);
     out.push_str(body);
@@ -232,6 +323,10 @@ macro_rules! jitlog {
 
 /// Write `[section] msg` (used by [`jitlog!`](crate::jitlog!)).
 pub fn line(s: Section, msg: &str) {
+    if json() {
+        emit(serde_json::json!({"ev": "line", "section": s.name(), "text": msg}));
+        return;
+    }
     write_raw(&format!("[{}] {}\n", s.name(), msg));
 }
 
@@ -270,23 +365,232 @@ pub fn log_trace(kind: TraceKind, optimized: bool, id: u32, name: &str, t: &Trac
     } else {
         Section::Trace
     };
-    if enabled(s) {
-        block(
-            s,
-            &format!("{} {} {:?}", kind.name(), id, name),
-            &crate::ir::print(t),
-        );
+    if !enabled(s) {
+        return;
     }
+    if json() {
+        let phase = if optimized {
+            Phase::Optimizing
+        } else {
+            Phase::Tracing
+        };
+        emit(trace_json(
+            kind,
+            optimized,
+            id,
+            name,
+            t,
+            take_pending(phase),
+        ));
+        return;
+    }
+    block(
+        s,
+        &format!("{} {} {:?}", kind.name(), id, name),
+        &crate::ir::print(t),
+    );
+}
+
+/// The `trace` record of the JSON log (see the module doc).
+fn trace_json(
+    kind: TraceKind,
+    optimized: bool,
+    id: u32,
+    name: &str,
+    t: &Trace,
+    ns: u64,
+) -> serde_json::Value {
+    use crate::ir::{Descr, Opcode};
+    let text = crate::ir::print(t);
+    let mut lines = text.lines();
+    let inputs = lines.next().unwrap_or("[]");
+    let n = t.num_inputs();
+    let mut guard = 0usize;
+    let ops: Vec<serde_json::Value> = lines
+        .enumerate()
+        .map(|(k, line)| {
+            let i = n + k;
+            let mut o = serde_json::Map::new();
+            o.insert("text".into(), line.into());
+            let op = t.op(i);
+            if op.opcode == Opcode::DebugMergePoint {
+                if let Some(Descr::Text(loc)) = op.descr().map(|d| t.descr(d)) {
+                    o.insert("loc".into(), loc.as_str().into());
+                }
+            }
+            if op.opcode.is_guard() {
+                o.insert("guard".into(), guard.into());
+                guard += 1;
+            }
+            serde_json::Value::Object(o)
+        })
+        .collect();
+    serde_json::json!({
+        "ev": "trace",
+        "id": id,
+        "kind": kind.name(),
+        "optimized": optimized,
+        "name": name,
+        "inputs": inputs,
+        "ops": ops,
+        "ms": ns as f64 / 1e6,
+    })
+}
+
+/// The machine code of one compiled trace, for [`log_code`].
+pub struct CodeInfo<'a> {
+    /// The compiled trace's id.
+    pub id: u32,
+    /// A bridge (or else a loop).
+    pub is_bridge: bool,
+    /// The trace's name.
+    pub name: &'a str,
+    /// Address of the first byte.
+    pub addr: usize,
+    /// The code.
+    pub bytes: &'a [u8],
+    /// Guards in the trace.
+    pub guards: usize,
+    /// Spill slots of the frame.
+    pub spill_slots: usize,
+    /// Where each value lives: (value name, register or stack slot).
+    pub locs: Vec<(String, String)>,
+}
+
+/// Log the machine code of a compiled trace (`asm` section; a `code` record in JSON).
+pub fn log_code(c: &CodeInfo) {
+    if !enabled(Section::Asm) {
+        return;
+    }
+    let size = c.bytes.len();
+    if json() {
+        let hex: String = c.bytes.iter().map(|b| format!("{b:02x}")).collect();
+        emit(serde_json::json!({
+            "ev": "code",
+            "id": c.id,
+            "kind": if c.is_bridge { "bridge" } else { "loop" },
+            "name": c.name,
+            "addr": c.addr,
+            "size": size,
+            "guards": c.guards,
+            "spill_slots": c.spill_slots,
+            "locs": c.locs,
+            "bytes": hex,
+            "ms": phase_elapsed_ns(Phase::Compiling) as f64 / 1e6,
+        }));
+        return;
+    }
+    let mut body = format!(
+        "{} trace{} {:?}: {size} bytes at {:#x}, {} guards, {} spill slots\n",
+        if c.is_bridge { "bridge" } else { "loop" },
+        c.id,
+        c.name,
+        c.addr,
+        c.guards,
+        c.spill_slots
+    );
+    for (v, l) in &c.locs {
+        let _ = writeln!(body, "  {v} -> {l}");
+    }
+    for (k, chunk) in c.bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let _ = writeln!(body, "  {:06x}: {}", k * 16, hex.join(" "));
+    }
+    block(Section::Asm, &format!("trace{}", c.id), &body);
+}
+
+/// Per-trace run counters for the JSON log's `counts` record.
+#[derive(Default)]
+struct TraceCounts {
+    entries: u64,
+    run_ns: u64,
+    guards: BTreeMap<usize, u64>,
+}
+
+static COUNTS: Mutex<BTreeMap<u32, TraceCounts>> = Mutex::new(BTreeMap::new());
+
+/// Count one entry of compiled trace `trace` from the interpreter that ran `ns` nanoseconds
+/// until control came back (JSON log only; free otherwise).
+pub fn count_entry(trace: u32, ns: u64) {
+    if json() {
+        let mut c = COUNTS.lock().unwrap_or_else(|p| p.into_inner());
+        let t = c.entry(trace).or_default();
+        t.entries += 1;
+        t.run_ns += ns;
+    }
+}
+
+/// Count one failure of guard `guard` (in [`Trace::guards`] order) of compiled trace `trace`
+/// that came back to the driver (JSON log only).
+pub fn count_guard_failure(trace: u32, guard: usize) {
+    if json() {
+        let mut c = COUNTS.lock().unwrap_or_else(|p| p.into_inner());
+        *c.entry(trace).or_default().guards.entry(guard).or_default() += 1;
+    }
+}
+
+fn counts_json() -> serde_json::Value {
+    let c = COUNTS.lock().unwrap_or_else(|p| p.into_inner());
+    let traces: Vec<serde_json::Value> = c
+        .iter()
+        .map(|(id, t)| {
+            serde_json::json!({
+                "id": id,
+                "entries": t.entries,
+                "run_ms": t.run_ns as f64 / 1e6,
+                "guards": t.guards.iter().map(|(g, n)| [*g as u64, *n]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({"ev": "counts", "traces": traces})
+}
+
+fn summary_json() -> serde_json::Value {
+    use stats::*;
+    let ld = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    let ms = |c: &AtomicU64| ld(c) as f64 / 1e6;
+    serde_json::json!({
+        "ev": "summary",
+        "loops": ld(&LOOPS),
+        "bridges": ld(&BRIDGES),
+        "entries": ld(&ENTRIES),
+        "guards": ld(&GUARDS),
+        "max_guards": ld(&MAX_GUARDS),
+        "ops": ld(&OPS),
+        "code_bytes": ld(&CODE_BYTES),
+        "guard_exits": ld(&GUARD_EXITS),
+        "aborts": stats::aborts(),
+        "tracing_ms": ms(&TRACING_NS),
+        "optimizing_ms": ms(&OPTIMIZING_NS),
+        "compiling_ms": ms(&COMPILING_NS),
+        "deopt_ms": ms(&DEOPT_NS),
+        "run_ms": START.get().map_or(0.0, |s| s.elapsed().as_secs_f64() * 1e3),
+    })
 }
 
 /// Record an aborted tracing attempt (counted in the summary; logged under `abort`).
 pub fn log_abort(reason: &str, where_: &str) {
     stats::record_abort(reason);
+    let _ = take_pending(Phase::Tracing);
+    if enabled(Section::Abort) && json() {
+        emit(serde_json::json!({"ev": "abort", "reason": reason, "where": where_}));
+        return;
+    }
     jitlog!(Section::Abort, "{reason} at {where_}");
 }
 
 /// Log a bridge attachment: bridge `bridge_id` on guard `guard_index` of trace `trace_id`.
 pub fn log_bridge(trace_id: u32, guard_index: usize, bridge_id: u32, failures: u64) {
+    if enabled(Section::Bridge) && json() {
+        emit(serde_json::json!({
+            "ev": "bridge",
+            "id": bridge_id,
+            "trace": trace_id,
+            "guard": guard_index,
+            "failures": failures,
+        }));
+        return;
+    }
     jitlog!(
         Section::Bridge,
         "bridge {bridge_id} attached to guard {guard_index} of trace {trace_id} after {failures} failures"
@@ -356,7 +660,7 @@ pub mod stats {
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Phase {
     /// Recording a trace.
-    Tracing,
+    Tracing = 0,
     /// Running the optimizer.
     Optimizing,
     /// Running the backend.
@@ -374,12 +678,45 @@ pub struct Timer {
 impl Timer {
     /// Start timing `phase`.
     pub fn start(phase: Phase) -> Timer {
-        Timer {
-            phase,
-            start: Instant::now(),
-        }
+        let start = Instant::now();
+        PHASE_START.with(|p| {
+            let mut a = p.get();
+            a[phase as usize] = Some(start);
+            p.set(a);
+        });
+        Timer { phase, start }
     }
 }
+
+thread_local! {
+    /// When the innermost running [`Timer`] of each phase started (for per-trace times).
+    static PHASE_START: std::cell::Cell<[Option<Instant>; 4]> =
+        const { std::cell::Cell::new([None; 4]) };
+}
+
+/// Time since the last [`Timer`] of `phase` started on this thread (0 if none).
+fn phase_elapsed_ns(phase: Phase) -> u64 {
+    PHASE_START
+        .with(|p| p.get()[phase as usize])
+        .map_or(0, |s| s.elapsed().as_nanos().min(u64::MAX as u128) as u64)
+}
+
+/// Time per phase not yet attributed to a trace in the JSON log.
+static PENDING_NS: [AtomicU64; 4] = [
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+    AtomicU64::new(0),
+];
+
+/// Takes the time of `phase` accumulated since the last call (a trace's recording or
+/// optimizing time, attributed when the trace is logged).
+fn take_pending(phase: Phase) -> u64 {
+    PENDING_NS[phase as usize].swap(0, Ordering::Relaxed)
+}
+
+/// When logging started (for the run time in the JSON summary).
+static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
 impl Drop for Timer {
     fn drop(&mut self) {
@@ -395,7 +732,9 @@ pub fn add_time(phase: Phase, d: Duration) {
         Phase::Compiling => &stats::COMPILING_NS,
         Phase::Deopt => &stats::DEOPT_NS,
     };
-    stats::add(c, d.as_nanos().min(u64::MAX as u128) as u64);
+    let ns = d.as_nanos().min(u64::MAX as u128) as u64;
+    stats::add(c, ns);
+    PENDING_NS[phase as usize].fetch_add(ns, Ordering::Relaxed);
 }
 
 /// The summary text (one screen).
@@ -431,7 +770,20 @@ pub fn summary() -> String {
 pub fn print_summary() {
     static DONE: AtomicBool = AtomicBool::new(false);
     if enabled(Section::Summary) && !DONE.swap(true, Ordering::AcqRel) {
+        if json() {
+            write_exit_records();
+            return;
+        }
         block(Section::Summary, "", &summary());
+    }
+}
+
+/// Write the JSON log's `counts` and `summary` records now (at exit, or at the end of a
+/// test's [`capture_json`] run).
+pub fn write_exit_records() {
+    if json() {
+        emit(counts_json());
+        emit(summary_json());
     }
 }
 
@@ -461,6 +813,10 @@ mod tests {
             parse_config("all:/tmp/x.log").unwrap(),
             (63, Some("/tmp/x.log".into()))
         );
+        assert_eq!(
+            parse_config("json:/tmp/x.jsonl").unwrap(),
+            (127, Some("/tmp/x.jsonl".into()))
+        );
         assert!(parse_config("trace,bogus")
             .unwrap_err()
             .contains("unknown section 'bogus'"));
@@ -481,6 +837,67 @@ mod tests {
             "{opt loop 7 \"bf pc=3\"\n[i0]\ni1 = int_add(i0, 1)\nfinish(i1)\nopt}\n[abort] trace too long at pc 5\n"
         );
         assert!(summary().contains("trace too long"));
+
+        // JSON lines: one object per entry, structured where the viewer needs it
+        capture_json();
+        let t = crate::ir::parse(
+            "[i0]\ndebug_merge_point(3, descr=\"pc 3: add\")\ni1 = int_add(i0, 1)\nguard_true(i1) [0@3/9: r2=i1]\nguard_false(i0) [0@4: i0]\njump(i1, descr=target0)\n",
+        )
+        .unwrap();
+        log_trace(TraceKind::Loop, true, 4, "run at pc 3", &t);
+        log_bridge(4, 1, 5, 9);
+        log_abort("trace too long", "pc 5");
+        count_entry(4, 2_000_000);
+        count_entry(4, 1_000_000);
+        count_guard_failure(4, 1);
+        crate::jitlog!(Section::Asm, "patched {}", 1);
+        write_exit_records();
+        let out = take_captured();
+        let recs: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        let evs: Vec<&str> = recs.iter().map(|r| r["ev"].as_str().unwrap()).collect();
+        assert_eq!(
+            evs,
+            ["start", "trace", "bridge", "abort", "line", "counts", "summary"]
+        );
+        assert_eq!(recs[0]["format"], JSON_FORMAT);
+        let tr = &recs[1];
+        assert_eq!(
+            (tr["id"].as_u64(), tr["optimized"].as_bool()),
+            (Some(4), Some(true))
+        );
+        assert_eq!(tr["inputs"], "[i0]");
+        let ops = tr["ops"].as_array().unwrap();
+        assert_eq!(ops[0]["loc"], "pc 3: add");
+        assert_eq!(ops[1]["text"], "i2 = int_add(i0, 1)");
+        assert!(ops[1].get("guard").is_none());
+        assert_eq!(ops[2]["guard"], 0);
+        assert_eq!(ops[2]["text"], "guard_true(i2) [0@3/9: r2=i2]");
+        assert_eq!(ops[3]["guard"], 1);
+        assert_eq!(
+            (
+                &recs[2]["trace"],
+                &recs[2]["guard"],
+                &recs[2]["id"],
+                &recs[2]["failures"]
+            ),
+            (&4.into(), &1.into(), &5.into(), &9.into())
+        );
+        assert_eq!(recs[3]["reason"], "trace too long");
+        assert_eq!(recs[4]["text"], "patched 1");
+        let c = &recs[5]["traces"][0];
+        assert_eq!(
+            (c["id"].as_u64(), c["entries"].as_u64()),
+            (Some(4), Some(2))
+        );
+        assert_eq!(c["run_ms"].as_f64(), Some(3.0));
+        assert_eq!(c["guards"], serde_json::json!([[1, 1]]));
+        assert!(recs[6]["aborts"].as_array().is_some());
         capture(&[]);
+        // off: counting costs nothing and records nothing
+        count_entry(4, 1);
+        assert!(COUNTS.lock().unwrap().get(&4).unwrap().entries == 2);
     }
 }

@@ -44,6 +44,19 @@ mod jit;
 ///     while pc < prog.ops.len() { /* ... */ metatracer::can_enter_jit!(); }
 /// }
 /// ```
+///
+/// Optional argument, as RPython's `get_printable_location`: a function that takes the
+/// greens (in the order they are declared, by value as the interpreter holds them) and
+/// returns the text that logs and the trace viewer show for that guest position (for
+/// example the opcode, or a file, line and source text). It is called while the JIT traces,
+/// when the greens are the live values of the running interpreter.
+///
+/// ```ignore
+/// fn location(prog: &Program, pc: usize) -> String { format!("pc {pc}: {:?}", prog.ops[pc]) }
+///
+/// #[metatracer::jit_merge_point(get_printable_location = location)]
+/// fn run(#[green] prog: &Program, tape: &mut Tape) { /* ... */ }
+/// ```
 #[proc_macro_attribute]
 pub fn jit_merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::merge_point(attr.into(), item.into()).into()

@@ -86,6 +86,13 @@ fn validate_jit(s: &str) -> Result<(), String> {
 
 fn main() {
     let cli = Cli::parse();
+    // METATRACER_LOG: start the log now (a JSON log then has its start and exit records)
+    metatracer::jitlog::init();
+    if cli.jit.as_deref().map(str::trim) == Some("help") {
+        print!("{}", metatracer::jit::params_help());
+        println!("(pyguest has no JIT annotations yet: --jit is validated, not used)");
+        std::process::exit(0);
+    }
     if let Some(j) = &cli.jit {
         if let Err(e) = validate_jit(j) {
             eprintln!("pyguest: {e}");

@@ -161,8 +161,16 @@ pub fn take_output() -> Vec<u8> {
     OUT.with(|o| std::mem::take(&mut *o.borrow_mut()))
 }
 
+/// The guest position `(program, pc)` as logs and the trace viewer show it (`pc 12: Add(1)`).
+pub fn location(program: &Program, pc: usize) -> String {
+    match program.ops.get(pc) {
+        Some(op) => format!("pc {pc}: {op:?}"),
+        None => format!("pc {pc}: (end)"),
+    }
+}
+
 /// Runs a program on a tape: the interpreter, and the JIT's portal.
-#[metatracer::jit_merge_point]
+#[metatracer::jit_merge_point(get_printable_location = location)]
 pub fn run(#[green] program: &Program, tape: &mut Tape) {
     #[green]
     let mut pc: usize = 0;

@@ -322,8 +322,20 @@ fn int_div(a: i64, b: i64, rem: bool) -> i64 {
     }
 }
 
+/// The guest position `(program, func, pc)` as logs and the trace viewer show it: the
+/// function's name, the pc and the instruction (`main pc 6: LoadLocal(0)`).
+pub fn location(program: &Program, func: usize, pc: usize) -> String {
+    match program.funcs.get(func) {
+        Some(f) => match f.ops.get(pc) {
+            Some(op) => format!("{} pc {pc}: {op:?}", f.name),
+            None => format!("{} pc {pc}: (end)", f.name),
+        },
+        None => format!("function {func} pc {pc}"),
+    }
+}
+
 /// Runs `main`: the interpreter, and the JIT's portal. Returns main's result as an integer.
-#[metatracer::jit_merge_point]
+#[metatracer::jit_merge_point(get_printable_location = location)]
 pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
     #[green]
     let mut func: usize = 0;

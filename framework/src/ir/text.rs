@@ -13,6 +13,12 @@
 //! jump(i4, p1, descr=target3)
 //! ```
 //!
+//! A snapshot frame that holds many zero constants (the tracer zeroes every dead register of
+//! a frame) prints in a sparse form that lists only the other values by register number:
+//! `[0@23/130: r0=ptr(0x7f00), r1=p0, r7=i1]` is a frame of 130 values, all 0 but r0, r1 and
+//! r7. Omitted values parse back as the integer `0` (resuming uses their bits, which are 0
+//! whatever the kind).
+//!
 //! Values are named by kind letter (`i` int, `f` float, `p` ref) and op position; the printer
 //! always uses positions, the parser accepts any numbering (so printed text is canonical).
 //! Constants: decimal or `0x` hex ints, floats as Rust prints them (`1.5`, `-0.0`, `inf`, `NaN`,
@@ -133,15 +139,45 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
                 w.write_str("; ")?;
             }
             let fr = t.frame(f);
-            write!(w, "{}@{}:", fr.jitcode, fr.pc)?;
-            for (j, &v) in t.frame_values(f).iter().enumerate() {
-                w.write_str(if j == 0 { " " } else { ", " })?;
-                write_operand(w, t, v)?;
+            let vals = t.frame_values(f);
+            let zeros = vals.iter().filter(|&&v| is_zero(t, v)).count();
+            if zeros >= SPARSE_MIN_ZEROS {
+                // sparse: `j@pc/len: r3=i7, r9=5`, every value not listed is 0
+                write!(w, "{}@{}/{}:", fr.jitcode, fr.pc, vals.len())?;
+                let mut first = true;
+                for (j, &v) in vals.iter().enumerate() {
+                    if is_zero(t, v) {
+                        continue;
+                    }
+                    w.write_str(if first { " " } else { ", " })?;
+                    first = false;
+                    write!(w, "r{j}=")?;
+                    write_operand(w, t, v)?;
+                }
+            } else {
+                write!(w, "{}@{}:", fr.jitcode, fr.pc)?;
+                for (j, &v) in vals.iter().enumerate() {
+                    w.write_str(if j == 0 { " " } else { ", " })?;
+                    write_operand(w, t, v)?;
+                }
             }
         }
         w.write_str("]")?;
     }
     Ok(())
+}
+
+/// The largest sparse frame the parser accepts (a bound on what one line can allocate).
+const MAX_SPARSE_FRAME: usize = 1 << 16;
+
+/// A snapshot frame with at least this many zero constants prints in the sparse form.
+const SPARSE_MIN_ZEROS: usize = 8;
+
+/// Whether `v` is a constant whose bits are all zero (`0`, `0.0`, `ptr(0x0)`): the value of
+/// every dead register in a snapshot (the tracer zeroes them), and what the sparse frame form
+/// leaves out.
+fn is_zero(t: &Trace, v: OpRef) -> bool {
+    t.const_value(v).is_some_and(|c| c.to_bits() == 0)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -263,7 +299,7 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
                 }
             }
             out.push(Tok::Str(s));
-        } else if "()[],=:;@".contains(c) {
+        } else if "()[],=:;@/".contains(c) {
             out.push(Tok::Punct(c));
             i += 1;
         } else {
@@ -419,18 +455,49 @@ impl LineParser<'_> {
         }
     }
 
-    /// `[j@pc: v, v; j@pc: v]`; the opening bracket is already eaten.
+    /// `[j@pc: v, v; j@pc/len: r1=v; j@pc: v]`; the opening bracket is already eaten. A
+    /// sparse frame (`/len`) lists `rN=value` for some of its `len` values; the others are 0.
     fn snapshot(&mut self) -> Result<FrameId, String> {
         let mut parent: Option<FrameId> = None;
         loop {
             let jitcode = self.u32_num()?;
             self.expect('@')?;
             let pc = self.u32_num()?;
+            let sparse_len = if self.eat('/') {
+                Some(self.u32_num()? as usize)
+            } else {
+                None
+            };
             self.expect(':')?;
             let mut values = Vec::new();
+            if let Some(len) = sparse_len {
+                if len > MAX_SPARSE_FRAME {
+                    return Err(format!(
+                        "frame of {len} values (at most {MAX_SPARSE_FRAME})"
+                    ));
+                }
+                let zero = self.b.const_int(0);
+                values = vec![zero; len];
+            }
             if !matches!(self.peek(), Some(Tok::Punct(';')) | Some(Tok::Punct(']'))) {
                 loop {
-                    values.push(self.operand()?);
+                    match sparse_len {
+                        None => values.push(self.operand()?),
+                        Some(len) => {
+                            let reg = match self.next() {
+                                Some(Tok::Ident(r)) => r
+                                    .strip_prefix('r')
+                                    .and_then(|n| n.parse::<usize>().ok())
+                                    .ok_or(format!("expected `rN=value`, found '{r}'"))?,
+                                _ => return Err("expected `rN=value` in a sparse frame".into()),
+                            };
+                            if reg >= len {
+                                return Err(format!("r{reg} is outside a frame of {len} values"));
+                            }
+                            self.expect('=')?;
+                            values[reg] = self.operand()?;
+                        }
+                    }
                     if !self.eat(',') {
                         break;
                     }
@@ -697,6 +764,44 @@ jump(i19, p1, f18, descr=target3)
         );
         // the outer frame is stored once
         assert_eq!(t.frames().len(), 3);
+    }
+
+    #[test]
+    fn sparse_frames_list_only_non_zero_values() {
+        // a frame with many zeros (dead registers) prints sparse and parses back
+        let dense = "[i0, p1]\ni2 = int_add(i0, 1)\nguard_true(i2) [0@5: 0, p1, 0, 0, 0.0, 7, 0, ptr(0x0), 0, 0, 0, i2, 0; 1@2: i0]\nfinish(i2)\n";
+        let t = parse(dense).unwrap();
+        let printed = print(&t);
+        assert!(
+            printed.contains("[0@5/13: r1=p1, r5=7, r11=i2; 1@2: i0]"),
+            "{printed}"
+        );
+        let t2 = parse(&printed).unwrap();
+        assert_eq!(print(&t2), printed);
+        // same resume values (bits), constants and ops alike
+        let g = t.guards()[0];
+        let g2 = t2.guards()[0];
+        let s = t.op(g).snapshot().unwrap();
+        let s2 = t2.op(g2).snapshot().unwrap();
+        let saved: Vec<u64> = vec![11, 0x1000, 12];
+        let bits = |t: &Trace, s| {
+            t.resume_frames(s, &saved[..t.exit_refs(s).len()])
+                .into_iter()
+                .map(|f| f.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&t, s), bits(&t2, s2));
+        assert_eq!(t.exit_refs(s).len(), t2.exit_refs(s2).len());
+        // errors
+        assert!(parse("[i0]\nguard_true(i0) [0@1/2: r2=i0]\n")
+            .unwrap_err()
+            .msg
+            .contains("outside a frame of 2"));
+        assert!(parse("[i0]\nguard_true(i0) [0@1/2: i0]\n")
+            .unwrap_err()
+            .msg
+            .contains("rN=value"));
+        assert!(parse("[i0]\nguard_true(i0) [0@1/99999999: r0=i0]\n").is_err());
     }
 
     #[test]

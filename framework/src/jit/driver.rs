@@ -45,18 +45,34 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
+/// A portal's printable-location function: the green variables' words (addresses of references, not key words) to the text logs show.
+pub type LocationFn = fn(&[u64]) -> String;
+
 /// The static descriptor of a portal (one per `#[jit_merge_point]` function).
 pub struct Portal {
     /// The function's name.
     pub name: &'static str,
     /// Its builder.
     pub builder: Builder,
+    /// The implementer's printable location: the green variables' words (merge-point order) to text
+    /// (`#[jit_merge_point(get_printable_location = f)]`).
+    pub location: Option<LocationFn>,
 }
 
 impl Portal {
     /// A descriptor; used by the macro in a `static`.
     pub const fn new(name: &'static str, builder: Builder) -> Self {
-        Portal { name, builder }
+        Portal {
+            name,
+            builder,
+            location: None,
+        }
+    }
+
+    /// The same descriptor with a printable-location function.
+    pub const fn with_location(mut self, location: LocationFn) -> Self {
+        self.location = Some(location);
+        self
     }
 }
 
@@ -110,6 +126,8 @@ struct Counter {
 #[derive(Default)]
 struct PortalState {
     codes: Option<Rc<CodeSet>>,
+    /// The portal's name and printable-location function (for logs).
+    describe: Option<(&'static str, Option<LocationFn>)>,
     counters: HashMap<Key, Counter>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
     /// Per compiled loop: the GC objects among its key's greens, kept alive and pinned so
@@ -323,6 +341,7 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     let (codes, key, action) = JIT.with(|j| {
         let mut j = j.borrow_mut();
         let ps = j.portals.entry(id).or_default();
+        ps.describe.get_or_insert((portal.name, portal.location));
         let codes = ps
             .codes
             .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
@@ -381,6 +400,18 @@ fn label_of(id: usize) -> impl Fn(&[u64]) -> Option<TargetToken> {
     }
 }
 
+/// The printable guest position of the green words `key` (the green variables' own words, in
+/// merge-point order, of live objects: see `tracer::green_words`) of portal `id`: the
+/// implementer's `get_printable_location` text, or the portal's name and the words.
+fn location(id: usize, key: &[u64]) -> String {
+    let describe = JIT.with(|j| j.borrow().portals.get(&id).and_then(|ps| ps.describe));
+    match describe {
+        Some((_, Some(f))) => f(key),
+        Some((name, None)) => format!("{name} {key:?}"),
+        None => format!("{key:?}"),
+    }
+}
+
 fn abort(reason: String, where_: &str) {
     jitlog::log_abort(&reason, where_);
     JIT.with(|j| j.borrow_mut().stats.aborts.push(reason));
@@ -396,10 +427,12 @@ fn compile(
 ) -> Result<TraceId, String> {
     let p = params();
     let lab = label_of(id);
+    let loc = |k: &[u64]| location(id, k);
     let cx = LowerCtx {
         own_label,
         label_of: &lab,
         name: name.to_string(),
+        location: &loc,
     };
     let ir = lower(rt, &cx)?;
     let kind = if bridge.is_some() {
@@ -443,7 +476,11 @@ fn compile(
 
 fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Key) -> Outcome {
     let p = params();
-    let where_ = format!("{name} key {key:?}");
+    let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
+    let where_ = format!(
+        "{name} at {}",
+        location(id, &super::tracer::green_words(merge, state))
+    );
     let end = {
         let _t = Timer::start(Phase::Tracing);
         let tracer = Tracer::for_loop(codes, state, p.trace_limit);
@@ -491,6 +528,7 @@ fn backoff(id: usize, key: Key) {
 fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) -> Outcome {
     let p = params();
     let running = Running::enter();
+    let started = jitlog::json().then(std::time::Instant::now);
     let res = JIT.with(|j| {
         let mut j = j.borrow_mut();
         // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
@@ -499,6 +537,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         unsafe { j.backend.execute(t, &inputs) }
     });
     drop(running);
+    if let Some(t0) = started {
+        jitlog::count_entry(t.as_u32(), t0.elapsed().as_nanos() as u64);
+    }
     let res = match res {
         Ok(r) => r,
         Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
@@ -510,6 +551,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
         (info, trace)
     });
     JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
+    if let ExitKind::Guard { index, .. } = info.kind {
+        jitlog::count_guard_failure(info.trace.as_u32(), index);
+    }
     let ExitKind::Guard { snapshot, .. } = info.kind else {
         panic!("metatracer: compiled traces end in jumps, not finish");
     };
@@ -543,7 +587,12 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) ->
                 (fr.jitcode, fr.pc, vals)
             })
             .collect();
-        let where_ = format!("guard exit {}", res.exit.0);
+        let where_ = match info.kind {
+            ExitKind::Guard { index, .. } => {
+                format!("guard {index} of trace {}", info.trace.as_u32())
+            }
+            ExitKind::Finish { .. } => format!("guard exit {}", res.exit.0),
+        };
         let end = {
             let _t = Timer::start(Phase::Tracing);
             let tracer = Tracer::for_bridge(codes, &frames, &inputs, p.trace_limit);

@@ -28,8 +28,10 @@ pub struct LowerCtx<'a> {
     pub own_label: Option<TargetToken>,
     /// The label of compiled code for a green key (for `Exit`).
     pub label_of: &'a dyn Fn(&[u64]) -> Option<TargetToken>,
-    /// Text for the trace's first `debug_merge_point`.
+    /// The trace's name (for messages).
     pub name: String,
+    /// The printable guest position of a green key (the text of `debug_merge_point`).
+    pub location: &'a dyn Fn(&[u64]) -> String,
 }
 
 struct L<'a> {
@@ -280,6 +282,11 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     .collect();
                 l.b.jump(&a, t)
             }
+            ROp::MergePoint(key) => {
+                let consts: Vec<OpRef> = key.iter().map(|w| l.b.const_int(*w as i64)).collect();
+                let text = (cx.location)(key);
+                l.b.debug_merge_point(&consts, &text)
+            }
             ROp::Exit { key, args, .. } => {
                 let t = (cx.label_of)(key)
                     .ok_or_else(|| format!("no compiled code for key {key:?}"))?;
@@ -307,6 +314,7 @@ mod tests {
             own_label: own.then(TargetToken::fresh),
             label_of,
             name: "test".into(),
+            location: &|_| String::new(),
         };
         let t = lower(rt, &cx).expect("lowers");
         crate::ir::verify(&t).expect("the lowered trace verifies");
@@ -408,6 +416,7 @@ mod tests {
             own_label: Some(TargetToken::fresh()),
             label_of: &no_code,
             name: "t".into(),
+            location: &|_| String::new(),
         };
         let t = lower(&rt, &cx).unwrap();
         let g = t.guards()[0];
@@ -457,6 +466,7 @@ mod tests {
             own_label: None,
             label_of: &no_code,
             name: "t".into(),
+            location: &|_| String::new(),
         };
         let err = lower(&rt, &cx).unwrap_err();
         assert!(err.contains("no compiled code for key [7]"), "{err}");

@@ -30,4 +30,4 @@ pub mod validity;
 pub mod word;
 
 pub use driver::{reset, stats, JitStats};
-pub use params::{params, set_params, Params};
+pub use params::{help as params_help, params, set_params, ParamSpec, Params, PARAMS};

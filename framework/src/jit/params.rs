@@ -1,25 +1,9 @@
 //! JIT parameters, settable at run time from a string (`--jit` on the guests' command lines).
 //!
-//! Syntax: `off`, `on`, or a comma-separated list of `name=value`:
-//! * `threshold=N`: backward jumps to one loop header before it is traced (default 1000);
-//! * `trace_eagerness=N`: failures of one guard before a bridge is traced from it (200);
-//! * `trace_limit=N`: recorded operations before tracing gives up (6000);
-//! * `enable_opts=a:b:...`: optimization passes to run (`all` or `none`; passed to the
-//!   optimizer as given);
-//! * `fail_guards=0|1`: make every guard fail (differential testing of deoptimization;
-//!   compiled code is then entered only on every `threshold`-th backward jump, and no bridges
-//!   are made, since every exit would need one);
-//! * `fail_guard=N`: in every loop compiled and every bridge of a loop, only the guard with
-//!   index `N` (in the optimized trace's guard order) fails; the others behave normally and
-//!   bridges are made as usual (bridges of bridges force nothing, see
-//!   [`ForcedFailures`]). Running a program with `N` = 0, 1, ... up to the largest guard count
-//!   of any trace (the `most guards in a trace` line of the `summary` log) makes every guard
-//!   fail in turn, including guards after stores and residual calls in the middle of an
-//!   opcode; `fail_guard=none` turns it off;
-//! * `fail_guards_random=SEED`: in the same traces, one guard picked pseudo-randomly from
-//!   `SEED` and the trace's compile number fails (cheap sampling when a full sweep is too slow);
-//!   `fail_guards_random=none` turns it off;
-//! * `jit=0|1`: same as `off` / `on`.
+//! Syntax: `off`, `on`, or a comma-separated list of `name=value`. Every parameter, with its
+//! meaning, is one entry of [`PARAMS`]; parsing ([`Params::apply`]), the error for an unknown
+//! name and the help text ([`help`], printed by `--jit help` and `--help` of the guest
+//! binaries) all come from that table.
 //!
 //! `fail_guards` wins over `fail_guard`, which wins over `fail_guards_random`.
 
@@ -67,7 +51,134 @@ impl Default for Params {
 pub(crate) static JIT_ON: AtomicBool = AtomicBool::new(true);
 
 thread_local! {
-    static PARAMS: RefCell<Params> = RefCell::new(Params::default());
+    static CURRENT: RefCell<Params> = RefCell::new(Params::default());
+}
+
+/// One JIT parameter: its name, its meaning, and how to read and set it.
+pub struct ParamSpec {
+    /// The name in `name=value`.
+    pub name: &'static str,
+    /// The accepted values, for the help text (`N`, `0|1`, ...).
+    pub values: &'static str,
+    /// What it does.
+    pub help: &'static str,
+    /// The current value, as text.
+    pub get: fn(&Params) -> String,
+    /// Sets it from the text after `=`.
+    pub set: fn(&mut Params, &str) -> Result<(), String>,
+}
+
+fn show_opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or("none".into(), T::to_string)
+}
+
+/// Every JIT parameter (the one table the parser, the error messages and the help use).
+pub const PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "threshold",
+        values: "N",
+        help: "backward jumps to one loop header before it is traced",
+        get: |p| p.threshold.to_string(),
+        set: |p, v| {
+            p.threshold = num("threshold", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "trace_eagerness",
+        values: "N",
+        help: "failures of one guard before a bridge is traced from it",
+        get: |p| p.trace_eagerness.to_string(),
+        set: |p, v| {
+            p.trace_eagerness = num("trace_eagerness", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "trace_limit",
+        values: "N",
+        help: "recorded operations before tracing gives up (abort `trace too long`)",
+        get: |p| p.trace_limit.to_string(),
+        set: |p, v| {
+            p.trace_limit = num("trace_limit", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "enable_opts",
+        values: "a:b:...|all|none",
+        help: "optimization passes to run, colon-separated, in the optimizer's order",
+        get: |p| p.enable_opts.clone(),
+        set: |p, v| {
+            p.enable_opts = v.to_string();
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "fail_guards",
+        values: "0|1",
+        help: "make every guard fail (differential testing of deoptimization); compiled code \
+               is then entered only on every `threshold`-th backward jump, and no bridges are \
+               made",
+        get: |p| u8::from(p.fail_guards).to_string(),
+        set: |p, v| {
+            p.fail_guards = num::<u8>("fail_guards", v)? != 0;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "fail_guard",
+        values: "N|none",
+        help: "in every loop and every bridge of a loop only guard number N (optimized trace \
+               order) fails, others behave normally and bridges are made; running N = 0, 1, \
+               ... up to the `most guards in a trace` of the summary log makes every guard \
+               fail in turn",
+        get: |p| show_opt(&p.fail_guard),
+        set: |p, v| {
+            p.fail_guard = opt_num("fail_guard", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "fail_guards_random",
+        values: "SEED|none",
+        help: "in the same traces, one guard picked pseudo-randomly from SEED and the trace's \
+               compile number fails (cheap sampling when a full fail_guard sweep is too slow)",
+        get: |p| show_opt(&p.fail_guards_random),
+        set: |p, v| {
+            p.fail_guards_random = opt_num("fail_guards_random", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "jit",
+        values: "0|1",
+        help: "the JIT on or off (the same as `on` / `off`)",
+        get: |p| u8::from(p.enabled).to_string(),
+        set: |p, v| {
+            p.enabled = num::<u8>("jit", v)? != 0;
+            Ok(())
+        },
+    },
+];
+
+/// The help text of the JIT parameters: syntax, then one line per parameter with its
+/// accepted values, default and meaning (from [`PARAMS`]).
+pub fn help() -> String {
+    let d = Params::default();
+    let mut s = String::from(
+        "JIT parameters: --jit off | on | help | NAME=VALUE,...  (repeatable, applied in order)\n",
+    );
+    for p in PARAMS {
+        let head = format!("{}={}", p.name, p.values);
+        s.push_str(&format!(
+            "  {head:<32} default {:<6} {}\n",
+            (p.get)(&d),
+            p.help
+        ));
+    }
+    s.push_str("Also METATRACER_LOG=SECTIONS[:FILE] (trace,opt,asm,bridge,abort,summary,all,json) for logs.\n");
+    s
 }
 
 /// `none` or a number.
@@ -97,21 +208,15 @@ impl Params {
                     let (name, v) = item.split_once('=').ok_or_else(|| {
                         format!("bad JIT parameter `{item}`: expected `off`, `on` or `name=value`")
                     })?;
-                    match name.trim() {
-                        "threshold" => self.threshold = num(name, v)?,
-                        "trace_eagerness" => self.trace_eagerness = num(name, v)?,
-                        "trace_limit" => self.trace_limit = num(name, v)?,
-                        "enable_opts" => self.enable_opts = v.to_string(),
-                        "fail_guards" => self.fail_guards = num::<u8>(name, v)? != 0,
-                        "fail_guard" => self.fail_guard = opt_num(name, v)?,
-                        "fail_guards_random" => self.fail_guards_random = opt_num(name, v)?,
-                        "jit" => self.enabled = num::<u8>(name, v)? != 0,
-                        other => {
+                    let name = name.trim();
+                    match PARAMS.iter().find(|p| p.name == name) {
+                        Some(p) => (p.set)(self, v)?,
+                        None => {
+                            let known: Vec<&str> = PARAMS.iter().map(|p| p.name).collect();
                             return Err(format!(
-                                "unknown JIT parameter `{other}` (known: threshold, \
-                                 trace_eagerness, trace_limit, enable_opts, fail_guards, \
-                                 fail_guard, fail_guards_random, jit)"
-                            ))
+                                "unknown JIT parameter `{name}` (known: {}; `--jit help` lists them)",
+                                known.join(", ")
+                            ));
                         }
                     }
                 }
@@ -140,18 +245,18 @@ pub fn set_params(spec: &str) -> Result<(), String> {
     let mut p = params();
     p.apply(spec)?;
     JIT_ON.store(p.enabled, Ordering::Relaxed);
-    PARAMS.with(|c| *c.borrow_mut() = p);
+    CURRENT.with(|c| *c.borrow_mut() = p);
     Ok(())
 }
 
 /// Reads the current parameters without copying them.
 pub(crate) fn with_params<R>(f: impl FnOnce(&Params) -> R) -> R {
-    PARAMS.with(|c| f(&c.borrow()))
+    CURRENT.with(|c| f(&c.borrow()))
 }
 
 /// The current parameters.
 pub fn params() -> Params {
-    PARAMS.with(|c| c.borrow().clone())
+    CURRENT.with(|c| c.borrow().clone())
 }
 
 #[cfg(test)]
@@ -178,6 +283,33 @@ mod tests {
             .unwrap_err()
             .contains("needs a number"));
         assert!(p.apply("threshold").is_err());
+    }
+
+    #[test]
+    fn help_lists_every_parameter_with_its_default() {
+        let h = help();
+        let d = Params::default();
+        for p in PARAMS {
+            let line = h
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{}=", p.name)))
+                .unwrap_or_else(|| panic!("no help line for {}", p.name));
+            assert!(line.contains(&format!("default {}", (p.get)(&d))), "{line}");
+            assert!(line.contains(p.help.split(' ').next().unwrap()), "{line}");
+            // every parameter accepts its own default back
+            let mut q = Params::default();
+            q.apply(&format!("{}={}", p.name, (p.get)(&d))).unwrap();
+            assert_eq!(q, d, "{}", p.name);
+        }
+        assert!(
+            h.contains("threshold=N") && h.contains("default 1000"),
+            "{h}"
+        );
+        let e = Params::default().apply("nope=1").unwrap_err();
+        assert!(
+            e.contains("fail_guards_random") && e.contains("--jit help"),
+            "{e}"
+        );
     }
 
     #[test]

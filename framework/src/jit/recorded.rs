@@ -64,6 +64,9 @@ pub enum ROp {
     Guard(GuardKind, Val, u32),
     /// Loop back to the start with new input values.
     Jump(Vec<Val>),
+    /// The trace passed the portal's merge point with these green words (no effect; lowered to
+    /// `debug_merge_point` so logs can show the guest position of the ops that follow).
+    MergePoint(Vec<u64>),
     /// The trace reached the merge point of green key `key`, which has compiled code: leave
     /// through snapshot `snap` (for the evaluator) or jump to that code with the red `args`.
     Exit {
@@ -255,6 +258,7 @@ impl fmt::Display for RTrace {
                 }
                 ROp::Guard(GuardKind::Overflow, v, s) => writeln!(f, "guard_overflow {v} @s{s}")?,
                 ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
+                ROp::MergePoint(key) => writeln!(f, "merge_point {key:?}")?,
                 ROp::Exit { snap, key, args } => {
                     writeln!(f, "exit @s{snap} to {key:?} ({})", list(args))?
                 }
@@ -309,7 +313,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                     unsafe { s.store(addr as usize, get(&vals, v)) };
                     0
                 }
-                ROp::Nop => 0,
+                ROp::Nop | ROp::MergePoint(_) => 0,
                 ROp::Call(d, args) => {
                     let words: Vec<u64> = args.iter().map(|a| get(&vals, a)).collect();
                     // SAFETY: the trampoline matches the recorded argument kinds.

@@ -149,6 +149,18 @@ fn store_may_clobber(store: (Val, i32, MemSize, u64), entry: (Val, i32, MemSize,
     ss == es
 }
 
+/// The green variables' own words (addresses for references, not key words) of the
+/// merge-point state `state`: what the implementer's printable-location function takes.
+pub(crate) fn green_words(merge: &MergeInfo, state: &[u64]) -> Vec<u64> {
+    merge
+        .vars
+        .iter()
+        .zip(state)
+        .filter(|(v, _)| v.1)
+        .map(|(_, w)| *w)
+        .collect()
+}
+
 impl<'a> Tracer<'a> {
     /// A loop trace from the portal's merge point; `state` in merge-point order.
     pub fn for_loop(set: &'a CodeSet, state: &[u64], limit: usize) -> Self {
@@ -172,6 +184,7 @@ impl<'a> Tracer<'a> {
                 regs[*reg as usize] = (w, Val::Op(n));
             }
         }
+        trace.ops.push(ROp::MergePoint(green_words(merge, state)));
         Tracer {
             heap: HashMap::new(),
             cse: HashMap::new(),
@@ -860,6 +873,8 @@ impl<'a> Tracer<'a> {
                             args,
                         });
                     } else {
+                        // a guest position inside the trace: a marker for the logs
+                        self.record(ROp::MergePoint(green_words(merge, &state)));
                         self.frames[depth].pc += 1;
                         continue;
                     }

@@ -403,6 +403,25 @@ impl VisitMut for ReplaceCanEnter {
     }
 }
 
+/// The arguments of `#[jit_merge_point(...)]`: nothing, or
+/// `get_printable_location = path::to::function`.
+fn parse_merge_point_args(attr: TokenStream) -> syn::Result<Option<syn::Path>> {
+    if attr.is_empty() {
+        return Ok(None);
+    }
+    let bad = |t: &dyn quote::ToTokens| {
+        syn::Error::new_spanned(t, "`#[jit_merge_point]` takes only `get_printable_location = function` (a function from the greens to the text logs show); mark position variables with `#[green]`")
+    };
+    let nv: syn::MetaNameValue = syn::parse2(attr.clone()).map_err(|_| bad(&attr))?;
+    if !nv.path.is_ident("get_printable_location") {
+        return Err(bad(&nv.path));
+    }
+    match nv.value {
+        syn::Expr::Path(p) if p.qself.is_none() => Ok(Some(p.path)),
+        other => Err(bad(&other)),
+    }
+}
+
 /// `#[jit_merge_point]`.
 pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
     let f: ItemFn = match syn::parse2(item.clone()) {
@@ -414,9 +433,13 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let mut errors = check_fn(&f, "`#[jit_merge_point]`");
-    if !attr.is_empty() {
-        errors.push(syn::Error::new_spanned(&attr, "`#[jit_merge_point]` takes no arguments; mark position variables with `#[green]` instead"));
-    }
+    let location = match parse_merge_point_args(attr) {
+        Ok(l) => l,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     // Mirror.
     let mut mirror = Mirror::new(true, false);
     mirror.ret_ty = ret_ty(&f);
@@ -625,10 +648,28 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
             }
         }
     }
+    // `get_printable_location = f`: a function over the green words that rebuilds each green
+    // with `Word::from_word` (rustc infers the types from `f`'s signature) and calls `f`.
+    let portal_expr = match &location {
+        None => quote!(#m::Portal::new(#name, __mt_build)),
+        Some(path) => {
+            let words = (0..ngreens).map(|i| quote!(#m::Word::from_word(__mt_w[#i])));
+            quote!({
+                #[doc(hidden)]
+                fn __mt_location(__mt_w: &[u64]) -> ::std::string::String {
+                    // SAFETY: the driver passes the words of the greens at a merge point the
+                    // interpreter is executing (while tracing), made by `Word::to_word` of
+                    // values of the greens' types that are still alive.
+                    unsafe { #path(#(#words),*) }
+                }
+                #m::Portal::new(#name, __mt_build).with_location(__mt_location)
+            })
+        }
+    };
     let new_block: syn::Block = syn::parse_quote!({
         #builder
         #[doc(hidden)]
-        static __MT_PORTAL: #m::Portal = #m::Portal::new(#name, __mt_build);
+        static __MT_PORTAL: #m::Portal = #portal_expr;
         #plain
         if #m::ENABLED && !#m::jit_on() {
             return __mt_plain(#(#arg_names),*);

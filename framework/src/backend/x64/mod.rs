@@ -347,28 +347,25 @@ impl X64Backend {
         stats::add(&stats::OPS, t.len() as u64);
         stats::add(&stats::CODE_BYTES, size as u64);
         if jitlog::enabled(Section::Asm) {
-            let mut body = format!(
-                "{} {id} {name:?}: {size} bytes at {base:#x}, {nguards} guards, {} spill slots\n",
-                if is_bridge { "bridge" } else { "loop" },
-                alloc.spill_slots
-            );
-            for (i, l) in alloc.locs.iter().enumerate() {
-                if *l != Loc::None {
-                    body.push_str(&format!(
-                        "  {} -> {}\n",
-                        crate::ir::operand(t, OpRef::op(i)),
-                        loc_name(*l)
-                    ));
-                }
-            }
+            let locs = alloc
+                .locs
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| **l != Loc::None)
+                .map(|(i, l)| (crate::ir::operand(t, OpRef::op(i)), loc_name(*l)))
+                .collect();
             let reader = asm.reader();
             let code = reader.lock();
-            for (k, chunk) in code[..size].chunks(16).enumerate() {
-                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-                body.push_str(&format!("  {:06x}: {}\n", k * 16, hex.join(" ")));
-            }
-            drop(code);
-            jitlog::block(Section::Asm, &format!("{id}"), &body);
+            jitlog::log_code(&jitlog::CodeInfo {
+                id: id.as_u32(),
+                is_bridge,
+                name,
+                addr: base,
+                bytes: &code[..size],
+                guards: nguards as usize,
+                spill_slots: alloc.spill_slots as usize,
+                locs,
+            });
         }
         let mut pins = PinnedVec::with_capacity(t.consts().len());
         pins.extend(

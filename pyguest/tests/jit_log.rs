@@ -1,0 +1,58 @@
+//! The framework's JIT command-line help and JSON log reach pyguest: `--jit help` prints the
+//! parameter table of `metatracer::jit::PARAMS`, and `METATRACER_LOG=json:FILE` gives a log
+//! with its `start` and exit `summary` records (no loops: pyguest has no JIT annotations yet).
+
+use std::process::Command;
+
+#[test]
+fn jit_help_lists_the_framework_parameters() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args(["--jit", "help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for p in metatracer::jit::PARAMS {
+        assert!(
+            text.contains(&format!("{}=", p.name)),
+            "{} missing:\n{text}",
+            p.name
+        );
+    }
+    assert!(text.contains("default 1000"), "{text}");
+}
+
+#[test]
+fn json_log_of_a_run_without_loops() {
+    let dir = std::env::temp_dir().join(format!("pyguest-jitlog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("run.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args(["-c", "s = 0\nfor i in range(5000):\n    s += i\nprint(s)"])
+        .env("METATRACER_LOG", format!("json:{}", log.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "12497500\n");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines.iter().all(|l| l.starts_with('{') && l.ends_with('}')),
+        "{text}"
+    );
+    assert!(lines.iter().all(|l| l.contains("\"ev\":\"")), "{text}");
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.contains("\"ev\":\"start\"")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.contains("\"ev\":\"summary\"")),
+        "{text}"
+    );
+    assert!(lines.iter().any(|l| l.contains("\"loops\":0")), "{text}");
+    assert!(!text.contains("\"ev\":\"trace\""), "{text}");
+}
