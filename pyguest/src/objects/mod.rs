@@ -9,6 +9,11 @@
 //! (hidden class, see `maps.rs`): `InstanceObj::map` names the layout, so a future trace can
 //! promote the map and read a fixed slot.
 
+pub mod format;
+pub mod ops;
+pub mod sstr;
+pub mod table;
+
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Array, Gc, GcCell};
 use metatracer::Trace;
@@ -25,7 +30,7 @@ pub struct StrObj {
     pub hash: Cell<i64>,
     pub nchars: usize,
     #[gc(no_trace)]
-    pub s: crate::sstr::SmallStr,
+    pub s: crate::objects::sstr::SmallStr,
 }
 
 #[repr(C)]
@@ -234,7 +239,7 @@ pub struct Args<'a> {
     pub kwvals: &'a [Value],
 }
 
-pub type NativeFn = fn(Args) -> crate::interp::PyResult<Value>;
+pub type NativeFn = fn(Args) -> crate::interpreter::PyResult<Value>;
 
 #[repr(C)]
 #[derive(Trace)]
@@ -498,7 +503,7 @@ pub fn new_str(s: &str) -> Value {
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
-        s: crate::sstr::SmallStr::new(s),
+        s: crate::objects::sstr::SmallStr::new(s),
     }))
 }
 
@@ -511,7 +516,7 @@ pub fn new_string(s: String) -> Value {
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
-        s: crate::sstr::SmallStr::from_string(s),
+        s: crate::objects::sstr::SmallStr::from_string(s),
     }))
 }
 

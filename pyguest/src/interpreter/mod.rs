@@ -13,10 +13,10 @@
 //! innermost entry covering it, cuts the stack to the entry's depth, pushes the exception and
 //! jumps to the handler. Unhandled errors leave the frame and record a traceback entry.
 
-use crate::bytecode::Op;
-use crate::compiler::{CodeUnit, Const};
-use crate::object::*;
-use crate::ops::{self, ArgVec};
+use crate::compiler::bytecode::Op;
+use crate::compiler::codegen::{CodeUnit, Const};
+use crate::objects::ops::{self, ArgVec};
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc, GcCell};
@@ -66,7 +66,7 @@ pub fn materialize(unit: &CodeUnit) -> Gc<CodeObj> {
     let cache: Box<[Cell<u64>]> = (0..unit.data.code.len()).map(|_| Cell::new(0u64)).collect();
     let mut nsites = 0u64;
     for (i, w) in unit.data.code.iter().enumerate() {
-        if crate::bytecode::decode(*w).0 == Op::LOAD_METHOD {
+        if crate::compiler::bytecode::decode(*w).0 == Op::LOAD_METHOD {
             nsites += 1;
             cache[i].set(nsites);
         }
@@ -94,7 +94,7 @@ pub fn disassemble(unit: &CodeUnit) -> String {
         d.qualname, d.filename, d.firstline, d.varnames, d.cellvars, d.freevars
     );
     for (i, w) in d.code.iter().enumerate() {
-        let (op, arg) = crate::bytecode::decode(*w);
+        let (op, arg) = crate::compiler::bytecode::decode(*w);
         let extra = match op {
             Op::LOAD_CONST => format!(
                 "{:?}",
@@ -139,7 +139,7 @@ pub fn disassemble(unit: &CodeUnit) -> String {
 /// small int op float); `None` sends the operation to the general path.
 #[inline(always)]
 fn float_fast(a: Value, b: Value, op: u32) -> Option<Value> {
-    use crate::bytecode::binop;
+    use crate::compiler::bytecode::binop;
     let x = match as_float_obj(a) {
         Some(f) => f.v,
         None if a.is_int() && b.is_kind(Kind::Float) => a.as_int_unchecked() as f64,
@@ -171,7 +171,9 @@ fn const_value(c: &Const) -> Value {
         Const::Bool(b) => Value::bool(*b),
         Const::Ellipsis => Value::ELLIPSIS,
         Const::Int(i) => new_int(*i),
-        Const::BigInt(s) => crate::builtins::parse_int_literal(s).unwrap_or(Value::small(0)),
+        Const::BigInt(s) => {
+            crate::modules::builtins::parse_int_literal(s).unwrap_or(Value::small(0))
+        }
         Const::Float(f) => new_float(*f),
         Const::Complex(r, i) => new_complex(*r, *i),
         Const::Str(s) => {
@@ -245,7 +247,7 @@ fn release_frame(f: Gc<FrameObj>) {
             let l = new_list_cap(4);
             code.free_frames.set(Value::obj(l));
             // so `gc.collect()` can clear the stale stack slots of waiting frames
-            crate::native::gcmod::register_free_list(l);
+            crate::modules::gcmod::register_free_list(l);
             l
         }
     };
@@ -516,7 +518,7 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
             v.extend_from_slice(args.pos);
             call_object(m.func, Args { pos: &v, ..args })
         }
-        Some(Kind::Class) => crate::builtins::construct(as_class(callable).unwrap(), args),
+        Some(Kind::Class) => crate::modules::builtins::construct(as_class(callable).unwrap(), args),
         Some(Kind::StaticMethod) => call_object(as_staticmethod(callable).unwrap().f, args),
         _ => {
             let t = type_of(callable);
@@ -818,7 +820,9 @@ fn unpack(v: Value, n: usize) -> PyResult<ArgVec> {
 fn ex_args(args: Value, kwargs: Value) -> PyResult<(ArgVec, ArgVec, ArgVec)> {
     let pos: ArgVec = match as_tuple_exact(args) {
         Some(t) => t.as_slice().iter().copied().collect(),
-        None => crate::builtins::seq_items(args)?.into_iter().collect(),
+        None => crate::modules::builtins::seq_items(args)?
+            .into_iter()
+            .collect(),
     };
     let mut kn = ArgVec::new();
     let mut kv = ArgVec::new();
@@ -1270,14 +1274,16 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             if a.is_int() && b.is_int() {
                                 let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
                                 let r = match arg {
-                                    crate::bytecode::binop::ADD => Some(x + y),
-                                    crate::bytecode::binop::SUB => Some(x - y),
-                                    crate::bytecode::binop::MUL => x.checked_mul(y),
-                                    crate::bytecode::binop::AND => Some(x & y),
-                                    crate::bytecode::binop::OR => Some(x | y),
-                                    crate::bytecode::binop::XOR => Some(x ^ y),
-                                    crate::bytecode::binop::MOD if y > 0 => Some(x.rem_euclid(y)),
-                                    crate::bytecode::binop::FLOORDIV if y > 0 => {
+                                    crate::compiler::bytecode::binop::ADD => Some(x + y),
+                                    crate::compiler::bytecode::binop::SUB => Some(x - y),
+                                    crate::compiler::bytecode::binop::MUL => x.checked_mul(y),
+                                    crate::compiler::bytecode::binop::AND => Some(x & y),
+                                    crate::compiler::bytecode::binop::OR => Some(x | y),
+                                    crate::compiler::bytecode::binop::XOR => Some(x ^ y),
+                                    crate::compiler::bytecode::binop::MOD if y > 0 => {
+                                        Some(x.rem_euclid(y))
+                                    }
+                                    crate::compiler::bytecode::binop::FLOORDIV if y > 0 => {
                                         Some(x.div_euclid(y))
                                     }
                                     _ => None,
@@ -1303,8 +1309,8 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             if a.is_int() && b.is_int() {
                                 let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
                                 let r = match arg {
-                                    crate::bytecode::binop::ADD => Some(x + y),
-                                    crate::bytecode::binop::SUB => Some(x - y),
+                                    crate::compiler::bytecode::binop::ADD => Some(x + y),
+                                    crate::compiler::bytecode::binop::SUB => Some(x - y),
                                     _ => None,
                                 };
                                 if let Some(r) = r {
@@ -1606,7 +1612,7 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                     ));
                                 }
                             }
-                            tri!(crate::builtins::dict_update(dd, v));
+                            tri!(crate::modules::builtins::dict_update(dd, v));
                             set_cur(f);
                         }
                         Op::LIST_TO_TUPLE => {
@@ -1626,7 +1632,7 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             let v = pop!();
                             let before = (arg & 0xff) as usize;
                             let after = (arg >> 8) as usize;
-                            let items = tri!(crate::builtins::seq_items(v));
+                            let items = tri!(crate::modules::builtins::seq_items(v));
                             if items.len() < before + after {
                                 break 'dispatch vm::value_error(format!(
                                     "not enough values to unpack (expected at least {}, got {})",
@@ -1649,7 +1655,9 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             let v = match arg & 3 {
                                 1 => tri!(ops::to_str(v)),
                                 2 => new_string(tri!(ops::repr(v))),
-                                3 => new_string(crate::builtins::ascii_of(&tri!(ops::repr(v)))),
+                                3 => new_string(crate::modules::builtins::ascii_of(&tri!(
+                                    ops::repr(v)
+                                ))),
                                 _ => v,
                             };
                             let r = if spec.is_null() && v.is_kind(Kind::Str) {
@@ -1660,7 +1668,7 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                     Some(s) => &s.s,
                                     None => "",
                                 };
-                                tri!(crate::format::format_value(v, spec_str))
+                                tri!(crate::objects::format::format_value(v, spec_str))
                             };
                             set_cur(f);
                             push!(r);
@@ -1697,8 +1705,9 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                 let mut slf = Value::NULL;
                                 let mut target = None;
                                 if let Some(c) = as_class(callable) {
-                                    if let Some(init) = crate::builtins::cached_init(c) {
-                                        slf = Value::obj(crate::builtins::alloc_instance(c));
+                                    if let Some(init) = crate::modules::builtins::cached_init(c) {
+                                        slf =
+                                            Value::obj(crate::modules::builtins::alloc_instance(c));
                                         init_of = Some(slf);
                                         target = Some(init);
                                     }
@@ -1774,7 +1783,8 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                                 switch_call!(nf);
                             }
                             if let Some(c) = as_class(callable) {
-                                if let Some((inst, init)) = tri!(crate::builtins::fast_new(c, args))
+                                if let Some((inst, init)) =
+                                    tri!(crate::modules::builtins::fast_new(c, args))
                                 {
                                     let mut v = ArgVec::with_capacity(args.pos.len() + 1);
                                     v.push(inst);
@@ -2036,7 +2046,12 @@ fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
                             let kw = pop!();
                             let c = pop!();
                             let subj = top!();
-                            let r = tri!(crate::builtins::match_class(subj, c, kw, arg as usize));
+                            let r = tri!(crate::modules::builtins::match_class(
+                                subj,
+                                c,
+                                kw,
+                                arg as usize
+                            ));
                             set_cur(f);
                             regs.set(sp - 1, r);
                         }
@@ -2134,7 +2149,7 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
     if g.state.get() == GEN_SUSPENDED {
         let pc = f.pc.get() as usize;
         let at_yield_from =
-            pc > 0 && crate::bytecode::decode(f.code.d.code[pc - 1]).0 == Op::YIELD_FROM;
+            pc > 0 && crate::compiler::bytecode::decode(f.code.d.code[pc - 1]).0 == Op::YIELD_FROM;
         if at_yield_from {
             if let Some(e) = pending.take() {
                 // forward the exception to the delegate

@@ -9,11 +9,11 @@
 //! * `return`/`break`/`continue` inside `try`/`with`/`except` run the pending cleanups inline
 //!   (finally bodies are compiled once per exit path), covered by the outer handlers only.
 //!
-//! The result is reference-free Rust data; `interp::materialize` turns it into GC objects.
+//! The result is reference-free Rust data; `interpreter::materialize` turns it into GC objects.
 
-use crate::bytecode::{binop, encode, Op};
-use crate::object::{CodeData, ExcEntry, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS, CO_VARKW};
-use crate::symtable::{NameLoc, ScopeKind, SymTable};
+use crate::compiler::bytecode::{binop, encode, Op};
+use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
+use crate::objects::{CodeData, ExcEntry, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS, CO_VARKW};
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;
@@ -322,7 +322,7 @@ impl<'a> Compiler<'a> {
         }
         let mut stacksize = 4u32;
         for w in &u.code {
-            let (op, arg) = crate::bytecode::decode(*w);
+            let (op, arg) = crate::compiler::bytecode::decode(*w);
             stacksize += op.max_push(arg);
         }
         let sc = &self.st.scopes[u.scope];

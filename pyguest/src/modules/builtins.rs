@@ -14,10 +14,10 @@
 //! Values collected into Rust vectors while guest code may run use `ArgVec` (inline storage on
 //! the Rust stack, scanned conservatively) or GC lists.
 
-use crate::bytecode::binop;
-use crate::interp::{self, PyErr, PyResult};
-use crate::object::*;
-use crate::ops::{self, call, getattr, index_of, int_of, str_of, truthy, ArgVec};
+use crate::compiler::bytecode::binop;
+use crate::interpreter::{self, PyErr, PyResult};
+use crate::objects::ops::{self, call, getattr, index_of, int_of, str_of, truthy, ArgVec};
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, cls_v, intern, type_error, type_of, value_error, vm, C};
 use metatracer::gc::{self, Gc, GcCell};
@@ -283,7 +283,7 @@ pub fn install() {
     def(b, "vars", bi_vars);
     def(b, "dir", bi_dir);
     def(b, "globals", |_| {
-        Ok(Value::obj(interp::current_frame().unwrap().globals()))
+        Ok(Value::obj(interpreter::current_frame().unwrap().globals()))
     });
     def(b, "locals", bi_locals);
     def(b, "format", |a| {
@@ -291,7 +291,7 @@ pub fn install() {
             Some(&s) => str_arg(s, "format spec")?.s.to_string(),
             None => String::new(),
         };
-        crate::format::format_value(a.pos[0], &spec)
+        crate::objects::format::format_value(a.pos[0], &spec)
     });
     def(b, "exec", |a| crate::import::exec_eval(a, false));
     def(b, "eval", |a| crate::import::exec_eval(a, true));
@@ -315,7 +315,7 @@ pub fn install() {
         // file objects are Python code (pyguest/lib/_file.py) over the native `_os`
         let m = crate::import::load_module("_file")?;
         let f = ops::getattr(m, intern("open"))?;
-        interp::call_object(f, a)
+        interpreter::call_object(f, a)
     });
     b.set_str("NotImplemented", Value::NOT_IMPLEMENTED);
     b.set_str("Ellipsis", Value::ELLIPSIS);
@@ -739,9 +739,9 @@ fn bi_next(a: Args) -> PyResult<Value> {
         )));
     }
     if let Some(g) = as_generator(it) {
-        return match interp::gen_resume(g, Value::NONE, None)? {
-            interp::GenResult::Yield(v) => Ok(v),
-            interp::GenResult::Return(r) => match a.pos.get(1) {
+        return match interpreter::gen_resume(g, Value::NONE, None)? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => match a.pos.get(1) {
                 Some(&d) => Ok(d),
                 None => Err(vm::stop_iteration(r)),
             },
@@ -825,7 +825,7 @@ fn bi_round(a: Args) -> PyResult<Value> {
                 }
                 let b = ops::big_of(v).unwrap();
                 let p = num_traits::pow(BigInt::from(10), (-n) as usize);
-                let q = crate::format::round_half_even_div(&b, &p);
+                let q = crate::objects::format::round_half_even_div(&b, &p);
                 Ok(new_bigint(q * p))
             }
         };
@@ -843,7 +843,7 @@ fn bi_round(a: Args) -> PyResult<Value> {
                 }
                 Ok(float_to_int(r))
             }
-            Some(n) => Ok(new_float(crate::format::round_float(
+            Some(n) => Ok(new_float(crate::objects::format::round_float(
                 f.v,
                 index_of(n)? as i32,
             ))),
@@ -964,7 +964,7 @@ fn bi_vars(a: Args) -> PyResult<Value> {
 }
 
 fn bi_locals(_a: Args) -> PyResult<Value> {
-    let f = interp::current_frame().unwrap();
+    let f = interpreter::current_frame().unwrap();
     if !f.ns().is_null() && f.code.d.flags & CO_NAMESPACE != 0 {
         return Ok(f.ns());
     }
@@ -1244,7 +1244,7 @@ fn new_class_kw(
     if let Some(&parent) = mro.get(1) {
         if let Some(m) = ops::lookup_type_user(as_class(parent).unwrap(), "__init_subclass__") {
             let f = as_classmethod(m).map(|w| w.f).unwrap_or(m);
-            interp::call_object(
+            interpreter::call_object(
                 f,
                 Args {
                     pos: &[cv],
@@ -1282,11 +1282,11 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
             pa.push(name);
             pa.push(bases);
             let kw: Vec<usize> = (0..a.kwnames.len())
-                .filter(|&i| !crate::object::str_eq(a.kwnames[i], "metaclass"))
+                .filter(|&i| !crate::objects::str_eq(a.kwnames[i], "metaclass"))
                 .collect();
             let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
             let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
-            let r = interp::call_object(
+            let r = interpreter::call_object(
                 f,
                 Args {
                     pos: &pa,
@@ -1299,15 +1299,15 @@ fn bi_build_class(a: Args) -> PyResult<Value> {
             }
         }
     }
-    let cell = interp::run_class_body(func, ns)?;
+    let cell = interpreter::run_class_body(func, ns)?;
     let kw: Vec<usize> = (0..a.kwnames.len())
-        .filter(|&i| !crate::object::str_eq(a.kwnames[i], "metaclass"))
+        .filter(|&i| !crate::objects::str_eq(a.kwnames[i], "metaclass"))
         .collect();
     let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
     let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
     let c = match meta {
         Some(m) if as_class(m).is_some_and(|mc| !Gc::ptr_eq(mc, cls(C::type_))) => {
-            interp::call_object(
+            interpreter::call_object(
                 m,
                 Args {
                     pos: &[name, bases, ns],
@@ -1444,7 +1444,7 @@ fn construct_plain(c: Gc<ClassObj>, a: Args) -> PyResult<Value> {
 }
 
 fn call_kw(f: Value, pos: &[Value], a: Args) -> PyResult<Value> {
-    interp::call_object(
+    interpreter::call_object(
         f,
         Args {
             pos,
@@ -2013,7 +2013,7 @@ fn bi_super(a: Args) -> PyResult<Value> {
     let (tcls, obj) = if a.pos.len() >= 2 {
         (a.pos[0], a.pos[1])
     } else {
-        let f = interp::current_frame()
+        let f = interpreter::current_frame()
             .ok_or_else(|| vm::runtime_error("super(): no current frame"))?;
         let d = &f.code.d;
         let nl = d.varnames.len();
@@ -2995,11 +2995,11 @@ fn install_str_methods() {
     });
     meth(S, "format", |a| {
         let s = self_str(&a)?;
-        crate::format::str_format(&s.s, &a.pos[1..], &a)
+        crate::objects::format::str_format(&s.s, &a.pos[1..], &a)
     });
     meth(S, "format_map", |a| {
         let s = self_str(&a)?;
-        crate::format::str_format_map(&s.s, a.pos[1])
+        crate::objects::format::str_format_map(&s.s, a.pos[1])
     });
     meth(S, "translate", |a| {
         let s = self_str(&a)?;
@@ -3071,7 +3071,7 @@ fn install_str_methods() {
         })),
     );
     meth(S, "__format__", |a| {
-        crate::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
+        crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
     });
 }
 
@@ -3698,13 +3698,13 @@ fn install_number_methods() {
         Ok(new_tuple(&[new_bigint(&num / &g), new_bigint(&den / &g)]))
     });
     meth(C::float, "hex", |a| {
-        Ok(new_string(crate::format::float_hex(
+        Ok(new_string(crate::objects::format::float_hex(
             ops::float_of(a.pos[0]).unwrap(),
         )))
     });
     classmeth(C::float, "fromhex", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
-        crate::format::float_fromhex(&s.s)
+        crate::objects::format::float_fromhex(&s.s)
             .map(new_float)
             .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))
     });
@@ -3714,7 +3714,7 @@ fn install_number_methods() {
     });
     for c in [C::int, C::float, C::str, C::complex] {
         meth(c, "__format__", |a| {
-            crate::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
+            crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
         });
     }
     meth(C::float, "__round__", |a| {
@@ -4402,9 +4402,9 @@ fn install_misc_methods() {
     use C::generator as G;
     meth(G, "send", |a| {
         let g = as_generator(a.pos[0]).unwrap();
-        match interp::gen_resume(g, a.pos.get(1).copied().unwrap_or(Value::NONE), None)? {
-            interp::GenResult::Yield(v) => Ok(v),
-            interp::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+        match interpreter::gen_resume(g, a.pos.get(1).copied().unwrap_or(Value::NONE), None)? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
         }
     });
     meth(G, "throw", |a| {
@@ -4413,10 +4413,10 @@ fn install_misc_methods() {
         if let (Some(_), Some(&v)) = (as_class(e), a.pos.get(2)) {
             e = call(e, &[v])?;
         }
-        let e = interp::make_exception(e)?;
-        match interp::gen_resume(g, Value::NONE, Some(PyErr(e)))? {
-            interp::GenResult::Yield(v) => Ok(v),
-            interp::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+        let e = interpreter::make_exception(e)?;
+        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e)))? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
         }
     });
     meth(G, "close", |a| {
@@ -4426,11 +4426,11 @@ fn install_misc_methods() {
             return Ok(Value::NONE);
         }
         let e = vm::new_exception(cls(C::GeneratorExit), &[]);
-        match interp::gen_resume(g, Value::NONE, Some(PyErr(e))) {
-            Ok(interp::GenResult::Yield(_)) => {
+        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e))) {
+            Ok(interpreter::GenResult::Yield(_)) => {
                 Err(vm::runtime_error("generator ignored GeneratorExit"))
             }
-            Ok(interp::GenResult::Return(_)) => Ok(Value::NONE),
+            Ok(interpreter::GenResult::Return(_)) => Ok(Value::NONE),
             Err(e)
                 if vm::exc_matches(&e, C::GeneratorExit)
                     || vm::exc_matches(&e, C::StopIteration) =>

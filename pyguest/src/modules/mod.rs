@@ -5,11 +5,20 @@
 //! `new_builtin` functions, and add it to [`builtin_module`]. To add a Python module: drop
 //! `NAME.py` in `pyguest/lib/` and add a line to [`EMBEDDED`].
 
-use crate::builtins::kwarg;
+pub mod builtins;
+pub mod fs;
+pub mod gcmod;
+pub mod hash;
+pub mod json;
+pub mod random;
+pub mod re;
+pub mod weak;
+
 use crate::import::new_module;
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops::{self, float_of, index_of};
+use crate::interpreter::PyResult;
+use crate::modules::builtins::kwarg;
+use crate::objects::ops::{self, float_of, index_of};
+use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, type_error, value_error, vm, C};
 use metatracer::gc::{Gc, Root};
@@ -19,76 +28,76 @@ use std::cell::RefCell;
 
 /// Python modules shipped inside the binary: (name, source).
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("collections", include_str!("../lib/collections.py")),
+    ("collections", include_str!("../../lib/collections.py")),
     (
         "collections.abc",
-        include_str!("../lib/_collections_abc.py"),
+        include_str!("../../lib/_collections_abc.py"),
     ),
-    ("itertools", include_str!("../lib/itertools.py")),
-    ("functools", include_str!("../lib/functools.py")),
-    ("operator", include_str!("../lib/operator.py")),
-    ("string", include_str!("../lib/string.py")),
-    ("heapq", include_str!("../lib/heapq.py")),
-    ("bisect", include_str!("../lib/bisect.py")),
+    ("itertools", include_str!("../../lib/itertools.py")),
+    ("functools", include_str!("../../lib/functools.py")),
+    ("operator", include_str!("../../lib/operator.py")),
+    ("string", include_str!("../../lib/string.py")),
+    ("heapq", include_str!("../../lib/heapq.py")),
+    ("bisect", include_str!("../../lib/bisect.py")),
     // Wider standard library (issue 5), plain Python, checked against CPython by
     // pyguest/tests/check_lib_cpython.sh.
-    ("__future__", include_str!("../lib/__future__.py")),
-    ("abc", include_str!("../lib/abc.py")),
-    ("argparse", include_str!("../lib/argparse.py")),
-    ("array", include_str!("../lib/array.py")),
-    ("contextlib", include_str!("../lib/contextlib.py")),
-    ("copy", include_str!("../lib/copy.py")),
-    ("dataclasses", include_str!("../lib/dataclasses.py")),
-    ("datetime", include_str!("../lib/datetime.py")),
-    ("decimal", include_str!("../lib/decimal.py")),
-    ("enum", include_str!("../lib/enum.py")),
-    ("fractions", include_str!("../lib/fractions.py")),
-    ("io", include_str!("../lib/io.py")),
-    ("json", include_str!("../lib/json.py")),
-    ("random", include_str!("../lib/random.py")),
-    ("statistics", include_str!("../lib/statistics.py")),
-    ("struct", include_str!("../lib/struct.py")),
-    ("textwrap", include_str!("../lib/textwrap.py")),
-    ("typing", include_str!("../lib/typing.py")),
+    ("__future__", include_str!("../../lib/__future__.py")),
+    ("abc", include_str!("../../lib/abc.py")),
+    ("argparse", include_str!("../../lib/argparse.py")),
+    ("array", include_str!("../../lib/array.py")),
+    ("contextlib", include_str!("../../lib/contextlib.py")),
+    ("copy", include_str!("../../lib/copy.py")),
+    ("dataclasses", include_str!("../../lib/dataclasses.py")),
+    ("datetime", include_str!("../../lib/datetime.py")),
+    ("decimal", include_str!("../../lib/decimal.py")),
+    ("enum", include_str!("../../lib/enum.py")),
+    ("fractions", include_str!("../../lib/fractions.py")),
+    ("io", include_str!("../../lib/io.py")),
+    ("json", include_str!("../../lib/json.py")),
+    ("random", include_str!("../../lib/random.py")),
+    ("statistics", include_str!("../../lib/statistics.py")),
+    ("struct", include_str!("../../lib/struct.py")),
+    ("textwrap", include_str!("../../lib/textwrap.py")),
+    ("typing", include_str!("../../lib/typing.py")),
     // batch A (mods1): collections.abc is registered next to collections above
-    ("types", include_str!("../lib/types.py")),
-    ("numbers", include_str!("../lib/numbers.py")),
-    ("keyword", include_str!("../lib/keyword.py")),
-    ("errno", include_str!("../lib/errno.py")),
-    ("linecache", include_str!("../lib/linecache.py")),
-    ("traceback", include_str!("../lib/traceback.py")),
-    ("warnings", include_str!("../lib/warnings.py")),
-    ("logging", include_str!("../lib/logging/__init__.py")),
+    ("types", include_str!("../../lib/types.py")),
+    ("numbers", include_str!("../../lib/numbers.py")),
+    ("keyword", include_str!("../../lib/keyword.py")),
+    ("errno", include_str!("../../lib/errno.py")),
+    ("linecache", include_str!("../../lib/linecache.py")),
+    ("traceback", include_str!("../../lib/traceback.py")),
+    ("warnings", include_str!("../../lib/warnings.py")),
+    ("logging", include_str!("../../lib/logging/__init__.py")),
     (
         "logging.handlers",
-        include_str!("../lib/logging/handlers.py"),
+        include_str!("../../lib/logging/handlers.py"),
     ),
-    ("pprint", include_str!("../lib/pprint.py")),
-    ("csv", include_str!("../lib/csv.py")),
+    ("pprint", include_str!("../../lib/pprint.py")),
+    ("csv", include_str!("../../lib/csv.py")),
     // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
-    ("os", include_str!("../lib/os.py")),
-    ("tempfile", include_str!("../lib/tempfile.py")),
-    ("_file", include_str!("../lib/_file.py")),
+    ("os", include_str!("../../lib/os.py")),
+    ("tempfile", include_str!("../../lib/tempfile.py")),
+    ("_file", include_str!("../../lib/_file.py")),
     // batch B: files, hashing/encoding, ids, queues, weak refs, introspection, testing
-    ("stat", include_str!("../lib/stat.py")),
-    ("fnmatch", include_str!("../lib/fnmatch.py")),
-    ("glob", include_str!("../lib/glob.py")),
-    ("pathlib", include_str!("../lib/pathlib.py")),
-    ("shutil", include_str!("../lib/shutil.py")),
-    ("hashlib", include_str!("../lib/hashlib.py")),
-    ("binascii", include_str!("../lib/binascii.py")),
-    ("base64", include_str!("../lib/base64.py")),
-    ("zlib", include_str!("../lib/zlib.py")),
-    ("uuid", include_str!("../lib/uuid.py")),
-    ("secrets", include_str!("../lib/secrets.py")),
-    ("queue", include_str!("../lib/queue.py")),
-    ("weakref", include_str!("../lib/weakref.py")),
-    ("inspect", include_str!("../lib/inspect.py")),
-    ("unittest", include_str!("../lib/unittest.py")),
-    ("gc", include_str!("../lib/gc.py")),
-    ("hmac", include_str!("../lib/hmac.py")),
+    ("stat", include_str!("../../lib/stat.py")),
+    ("fnmatch", include_str!("../../lib/fnmatch.py")),
+    ("glob", include_str!("../../lib/glob.py")),
+    ("pathlib", include_str!("../../lib/pathlib.py")),
+    ("shutil", include_str!("../../lib/shutil.py")),
+    ("hashlib", include_str!("../../lib/hashlib.py")),
+    ("binascii", include_str!("../../lib/binascii.py")),
+    ("base64", include_str!("../../lib/base64.py")),
+    ("zlib", include_str!("../../lib/zlib.py")),
+    ("uuid", include_str!("../../lib/uuid.py")),
+    ("secrets", include_str!("../../lib/secrets.py")),
+    ("queue", include_str!("../../lib/queue.py")),
+    ("weakref", include_str!("../../lib/weakref.py")),
+    ("inspect", include_str!("../../lib/inspect.py")),
+    ("unittest", include_str!("../../lib/unittest.py")),
+    ("gc", include_str!("../../lib/gc.py")),
+    ("hmac", include_str!("../../lib/hmac.py")),
     // regular expressions: Python-level API over the native `_pyre` engine (src/re/)
-    ("re", include_str!("../lib/re.py")),
+    ("re", include_str!("../../lib/re.py")),
 ];
 
 thread_local! {
@@ -106,12 +115,12 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "math" => make_math(),
         "time" => make_time(),
         "_os" => make_os(),
-        "_pghash" => crate::native::hash::make(),
-        "_pgweak" => crate::native::weak::make(),
-        "_pggc" => crate::native::gcmod::make(),
-        "_pyre" => crate::re::make_module(),
-        "_mt19937" => crate::rng::make_module(),
-        "_pyjson" => crate::json::make_module(),
+        "_pghash" => crate::modules::hash::make(),
+        "_pgweak" => crate::modules::weak::make(),
+        "_pggc" => crate::modules::gcmod::make(),
+        "_pyre" => crate::modules::re::make_module(),
+        "_mt19937" => crate::modules::random::make_module(),
+        "_pyjson" => crate::modules::json::make_module(),
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -139,7 +148,7 @@ fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
     vm().modules.get().set_str(name, v);
     let filename = format!("<pyguest>/{name}.py");
     let code = crate::import::compile_module_src(src, &filename, name)?;
-    if let Err(e) = crate::interp::run_module_code(code, m.dict) {
+    if let Err(e) = crate::interpreter::run_module_code(code, m.dict) {
         let _ = vm().modules.get().remove(new_str(name));
         return Err(e);
     }
@@ -243,7 +252,7 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
         } else {
             vm::new_exception(vm::cls(C::SystemExit), &[code])
         };
-        Err(crate::interp::PyErr(e))
+        Err(crate::interpreter::PyErr(e))
     });
     def(m, "getrecursionlimit", |_| {
         Ok(Value::small(vm().recursion_limit.get() as i64))
@@ -292,7 +301,7 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             Some(&d) => index_of(d)?,
             None => 0,
         };
-        let mut f = crate::interp::current_frame();
+        let mut f = crate::interpreter::current_frame();
         while depth > 0 {
             f = f.and_then(|x| x.back.get());
             depth -= 1;
@@ -439,7 +448,7 @@ fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__floor__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::builtins::float_to_int(f1(&a)?.floor()))
+        Ok(crate::modules::builtins::float_to_int(f1(&a)?.floor()))
     });
     def(m, "ceil", |a| {
         let v = a.pos[0];
@@ -449,7 +458,7 @@ fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__ceil__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::builtins::float_to_int(f1(&a)?.ceil()))
+        Ok(crate::modules::builtins::float_to_int(f1(&a)?.ceil()))
     });
     def(m, "trunc", |a| {
         let v = a.pos[0];
@@ -459,7 +468,7 @@ fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__trunc__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::builtins::float_to_int(f1(&a)?.trunc()))
+        Ok(crate::modules::builtins::float_to_int(f1(&a)?.trunc()))
     });
     def(m, "fabs", |a| Ok(new_float(f1(&a)?.abs())));
     def(m, "isnan", |a| Ok(Value::bool(f1(&a)?.is_nan())));
@@ -499,8 +508,8 @@ fn make_math() -> Gc<ModuleObj> {
         Ok(new_float(s))
     });
     def(m, "dist", |a| {
-        let p = crate::builtins::seq_items(a.pos[0])?;
-        let q = crate::builtins::seq_items(a.pos[1])?;
+        let p = crate::modules::builtins::seq_items(a.pos[0])?;
+        let q = crate::modules::builtins::seq_items(a.pos[1])?;
         let mut s = 0.0f64;
         for (x, y) in p.iter().zip(q.iter()) {
             s = s.hypot(float_of(*x).unwrap_or(0.0) - float_of(*y).unwrap_or(0.0));
@@ -525,7 +534,7 @@ fn make_math() -> Gc<ModuleObj> {
     def(m, "fsum", |a| {
         // Neumaier summation, then exact correction via partials (Shewchuk)
         let mut partials: Vec<f64> = Vec::new();
-        for v in crate::builtins::seq_items(a.pos[0])? {
+        for v in crate::modules::builtins::seq_items(a.pos[0])? {
             let mut x = float_of(v).ok_or_else(|| type_error("must be real number"))?;
             let mut i = 0;
             for j in 0..partials.len() {
@@ -649,8 +658,8 @@ fn make_math() -> Gc<ModuleObj> {
     });
     def(m, "prod", |a| {
         let mut acc = kwarg(&a, "start").unwrap_or(Value::small(1));
-        for v in crate::builtins::seq_items(a.pos[0])? {
-            acc = ops::binary_op(acc, v, crate::bytecode::binop::MUL)?;
+        for v in crate::modules::builtins::seq_items(a.pos[0])? {
+            acc = ops::binary_op(acc, v, crate::compiler::bytecode::binop::MUL)?;
         }
         Ok(acc)
     });
@@ -755,7 +764,7 @@ fn make_time() -> Gc<ModuleObj> {
 /// The Python exception for a failed file-system call on `path`: `FileNotFoundError`,
 /// `PermissionError` or `OSError`, with CPython's `[Errno N] text: 'path'` message and the
 /// `errno`/`strerror`/`filename` attributes.
-pub fn os_error(e: &std::io::Error, path: &str) -> crate::interp::PyErr {
+pub fn os_error(e: &std::io::Error, path: &str) -> crate::interpreter::PyErr {
     let code = e.raw_os_error().unwrap_or(0);
     let text = e.to_string();
     let text = match text.find(" (os error") {
@@ -780,7 +789,7 @@ pub fn os_error(e: &std::io::Error, path: &str) -> crate::interp::PyErr {
         ops::instance_set(inst, new_str("strerror"), new_string(text));
         ops::instance_set(inst, new_str("filename"), new_str(path));
     }
-    crate::interp::PyErr(exc)
+    crate::interpreter::PyErr(exc)
 }
 
 fn path_arg(a: &Args, i: usize) -> PyResult<String> {
@@ -906,6 +915,6 @@ fn make_os() -> Gc<ModuleObj> {
             .map_err(|e| os_error(&e, "/dev/urandom"))?;
         Ok(new_bytes(buf, false))
     });
-    crate::native::fs::extend_os(m);
+    crate::modules::fs::extend_os(m);
     m
 }

@@ -3,9 +3,9 @@
 //! `len`/`in`, and calling. Fast paths for built-in types come first; instances of Python
 //! classes go through their dunder methods.
 
-use crate::bytecode::binop;
-use crate::interp::{self, PyErr, PyResult};
-use crate::object::*;
+use crate::compiler::bytecode::binop;
+use crate::interpreter::{self, PyErr, PyResult};
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc};
@@ -520,8 +520,8 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR)
         && a.is_kind(Kind::Iter)
     {
-        if let Some(sa) = crate::builtins::view_to_set(a)? {
-            return crate::builtins::set_binop(sa, b, op);
+        if let Some(sa) = crate::modules::builtins::view_to_set(a)? {
+            return crate::modules::builtins::set_binop(sa, b, op);
         }
     }
     let r = num_binop(a, b, op)?;
@@ -543,7 +543,7 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 return Ok(new_string(as_str(a).unwrap().s.repeat(n.max(0) as usize)));
             }
         }
-        (Some(Kind::Str), binop::MOD) => return crate::format::percent_format(a, b),
+        (Some(Kind::Str), binop::MOD) => return crate::objects::format::percent_format(a, b),
         (Some(Kind::List), binop::ADD) => {
             if let Some(y) = as_list_exact(b) {
                 let x = as_list_exact(a).unwrap();
@@ -608,7 +608,7 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 }
                 None => conv(b),
             };
-            let r = crate::format::percent_format(new_string(s), b)?;
+            let r = crate::objects::format::percent_format(new_string(s), b)?;
             let rs = as_str(r).unwrap();
             return Ok(new_bytes(
                 rs.s.chars().map(|c| c as u32 as u8).collect(),
@@ -619,7 +619,7 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
             Some(Kind::Set) | Some(Kind::FrozenSet),
             binop::OR | binop::AND | binop::SUB | binop::XOR,
         ) if as_set(b).is_some() => {
-            return crate::builtins::set_binop(a, b, op);
+            return crate::modules::builtins::set_binop(a, b, op);
         }
         (Some(Kind::Dict), binop::OR) => {
             if let Some(y) = as_dict(b) {
@@ -743,7 +743,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
     }
     if let Some(s) = as_set(a) {
         if a.is_kind(Kind::Set) && as_set(b).is_some() {
-            let r = crate::builtins::set_binop(a, b, op)?;
+            let r = crate::modules::builtins::set_binop(a, b, op)?;
             if let Some(rs) = as_set(r) {
                 s.clear();
                 for i in 0..rs.capacity() {
@@ -758,7 +758,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
     }
     if let Some(d) = as_dict_exact(a) {
         if op == binop::OR {
-            crate::builtins::dict_update(d, b)?;
+            crate::modules::builtins::dict_update(d, b)?;
             return Ok(a);
         }
     }
@@ -1230,14 +1230,14 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         (Some(Kind::Iter), Some(Kind::Iter)) if op == 2 || op == 3 => {
             // dict views
-            let x = crate::builtins::view_to_set(a)?;
-            let y = crate::builtins::view_to_set(b)?;
+            let x = crate::modules::builtins::view_to_set(a)?;
+            let y = crate::modules::builtins::view_to_set(b)?;
             if let (Some(x), Some(y)) = (x, y) {
                 return builtin_compare(x, y, op);
             }
         }
         (Some(Kind::Iter), Some(Kind::Set) | Some(Kind::FrozenSet)) => {
-            if let Some(x) = crate::builtins::view_to_set(a)? {
+            if let Some(x) = crate::modules::builtins::view_to_set(a)? {
                 return builtin_compare(x, b, op);
             }
         }
@@ -1666,11 +1666,13 @@ fn repr_guard(
 fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
     match v.kind().unwrap() {
         Kind::Str => out.push_str(&str_repr(&as_str(v).unwrap().s)),
-        Kind::Float => out.push_str(&crate::format::float_repr(as_float_obj(v).unwrap().v)),
+        Kind::Float => out.push_str(&crate::objects::format::float_repr(
+            as_float_obj(v).unwrap().v,
+        )),
         Kind::BigInt => out.push_str(&as_bigint(v).unwrap().v.to_string()),
         Kind::Complex => {
             let c = as_complex(v).unwrap();
-            out.push_str(&crate::format::complex_repr(c.re, c.im))
+            out.push_str(&crate::objects::format::complex_repr(c.re, c.im))
         }
         Kind::List => {
             let l = as_list_exact(v).unwrap();
@@ -1795,7 +1797,7 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
             let module = c.dict.get_str("__module__");
             let qual = c.dict.get_str("__qualname__").unwrap_or(c.name.get());
             match module {
-                Some(m) if !crate::object::str_eq(m, "builtins") => {
+                Some(m) if !crate::objects::str_eq(m, "builtins") => {
                     out.push_str(&format!("<class '{}.{}'>", str_of(m)?, str_of(qual)?))
                 }
                 _ => out.push_str(&format!("<class '{}'>", str_of(c.name.get())?)),
@@ -1834,7 +1836,7 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
             let it = as_iter(v).unwrap();
             if it.n.get() < 0 {
                 let name = vm::type_name(v);
-                let l = crate::builtins::list_of(v)?;
+                let l = crate::modules::builtins::list_of(v)?;
                 out.push_str(&name);
                 out.push('(');
                 repr_into(l, out)?;
@@ -1861,7 +1863,7 @@ pub fn default_repr(v: Value) -> PyResult<String> {
     let module = t.dict.get_str("__module__");
     let qual = t.dict.get_str("__qualname__").unwrap_or(t.name.get());
     Ok(match module {
-        Some(m) if !crate::object::str_eq(m, "builtins") => {
+        Some(m) if !crate::objects::str_eq(m, "builtins") => {
             format!("<{}.{} object at 0x{:x}>", str_of(m)?, str_of(qual)?, v.0)
         }
         _ => format!("<{} object at 0x{:x}>", str_of(qual)?, v.0),
@@ -2275,7 +2277,8 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             }
         }
         Some(Kind::Super) => {
-            if let Some(v) = crate::builtins::super_getattr(as_super(obj).unwrap(), name)? {
+            if let Some(v) = crate::modules::builtins::super_getattr(as_super(obj).unwrap(), name)?
+            {
                 return Ok(Some(v));
             }
             special_attr(obj, name)
@@ -2493,7 +2496,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 unsafe { obj.as_gc() }
             };
             match n {
-                "f_lineno" => return Ok(Some(Value::small(interp::frame_line(f) as i64))),
+                "f_lineno" => return Ok(Some(Value::small(interpreter::frame_line(f) as i64))),
                 "f_code" => return Ok(Some(Value::obj(f.code))),
                 "f_globals" => return Ok(Some(Value::obj(f.globals()))),
                 "f_back" => {
@@ -2627,7 +2630,7 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
         Some(Kind::Class) => {
             let c = as_class(obj).unwrap();
             c.dict.set_item(name, v)?;
-            crate::builtins::class_changed(c, name);
+            crate::modules::builtins::class_changed(c, name);
             Ok(())
         }
         Some(Kind::Module) => as_module(obj).unwrap().dict.set_item(name, v),
@@ -2665,7 +2668,7 @@ fn slot_allowed(t: Gc<ClassObj>, name: Value) -> bool {
         }
         match kc.dict.get_str("__slots__") {
             Some(s) => {
-                if let Ok(items) = crate::builtins::seq_items(s) {
+                if let Ok(items) = crate::modules::builtins::seq_items(s) {
                     if items.iter().any(|&x| eq(x, name).unwrap_or(false)) {
                         return true;
                     }
@@ -2720,7 +2723,7 @@ pub fn generic_delattr(obj: Value, name: Value) -> PyResult<()> {
             if c.dict.remove(name)?.is_none() {
                 return Err(attr_missing(obj, name));
             }
-            crate::builtins::class_changed(c, name);
+            crate::modules::builtins::class_changed(c, name);
             Ok(())
         }
         Some(Kind::Module) => {
@@ -2744,7 +2747,7 @@ pub fn generic_delattr(obj: Value, name: Value) -> PyResult<()> {
 
 #[inline]
 pub fn call(f: Value, args: &[Value]) -> PyResult<Value> {
-    interp::call_object(
+    interpreter::call_object(
         f,
         Args {
             pos: args,
@@ -2945,7 +2948,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         Some(Kind::Str) => {
             let s = as_str(o).unwrap();
             if let Some(sl) = as_slice(k) {
-                return crate::builtins::str_slice(s, sl);
+                return crate::modules::builtins::str_slice(s, sl);
             }
             if !is_int_like(k) && as_instance(k).is_none() {
                 return Err(type_error(format!(
@@ -2956,9 +2959,13 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
             let i = index_of(k)?;
             let j = norm_index(i, s.nchars, "string")?;
             if s.ascii {
-                return Ok(crate::builtins::char_str(s.s.as_bytes()[j] as char));
+                return Ok(crate::modules::builtins::char_str(
+                    s.s.as_bytes()[j] as char,
+                ));
             }
-            Ok(crate::builtins::char_str(s.s.chars().nth(j).unwrap()))
+            Ok(crate::modules::builtins::char_str(
+                s.s.chars().nth(j).unwrap(),
+            ))
         }
         Some(Kind::Range) => {
             let r = as_range(o).unwrap();
@@ -3056,7 +3063,7 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
                 return Ok(());
             }
             if let Some(s) = as_slice(k) {
-                return crate::builtins::list_set_slice(l, s, v);
+                return crate::modules::builtins::list_set_slice(l, s, v);
             }
             let i = index_of(k)?;
             let j = norm_index(i, l.len(), "list assignment")?;
@@ -3069,7 +3076,7 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
             if let Some(s) = as_slice(k) {
                 let new = match bytes_like(v) {
                     Some(x) => x,
-                    None => crate::builtins::seq_items(v)?
+                    None => crate::modules::builtins::seq_items(v)?
                         .iter()
                         .map(|&x| int_of(x).unwrap_or(0) as u8)
                         .collect(),
@@ -3379,10 +3386,10 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
 #[inline]
 pub fn next(it: Value) -> PyResult<Option<Value>> {
     if let Some(i) = as_iter(it) {
-        return crate::builtins::iter_next(i);
+        return crate::modules::builtins::iter_next(i);
     }
     if let Some(g) = as_generator(it) {
-        return interp::gen_next(g);
+        return interpreter::gen_next(g);
     }
     if as_instance(it).is_some() {
         let Some(m) = lookup_type(type_of(it), "__next__") else {
