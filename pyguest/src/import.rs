@@ -343,7 +343,7 @@ pub fn import_star(m: Value, ns: Gc<DictObj>) -> PyResult<()> {
         .map(|x| x.dict)
         .ok_or_else(|| type_error("import * from non-module"))?;
     if let Some(all) = md.get_str("__all__") {
-        for n in crate::modules::builtins::seq_items(all)? {
+        for n in crate::objects::native::seq_items(all)? {
             let v = ops::getattr(m, n)?;
             ns.set_item(n, v)?;
         }
@@ -379,7 +379,7 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
         None => match cur {
             Some(f) if !f.ns().is_null() => f.ns(),
             Some(f) if f.code.d.flags & CO_NAMESPACE == 0 => {
-                crate::modules::builtins::seq_items(new_tuple(&[]))?;
+                crate::objects::native::seq_items(new_tuple(&[]))?;
                 // function frame: a snapshot of its locals
                 let d = new_dict();
                 for (i, n) in f.code.d.varnames.iter().enumerate() {
@@ -446,7 +446,7 @@ pub fn bi_compile(a: Args) -> PyResult<Value> {
 
 pub fn bi_import(a: Args) -> PyResult<Value> {
     let name = ops::str_of(a.pos[0])?;
-    let fromlist = crate::modules::builtins::kwarg(&a, "fromlist")
+    let fromlist = crate::objects::native::kwarg(&a, "fromlist")
         .or(a.pos.get(3).copied())
         .unwrap_or(Value::NONE);
     let m = load_module(&name)?;

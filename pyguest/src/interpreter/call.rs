@@ -225,7 +225,7 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
             v.extend_from_slice(args.pos);
             call_object(m.func, Args { pos: &v, ..args })
         }
-        Some(Kind::Class) => crate::modules::builtins::construct(as_class(callable).unwrap(), args),
+        Some(Kind::Class) => crate::objects::class::construct(as_class(callable).unwrap(), args),
         Some(Kind::StaticMethod) => call_object(as_staticmethod(callable).unwrap().f, args),
         _ => {
             let t = type_of(callable);
@@ -247,7 +247,7 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
 pub(super) fn ex_args(args: Value, kwargs: Value) -> PyResult<(ArgVec, ArgVec, ArgVec)> {
     let pos: ArgVec = match as_tuple_exact(args) {
         Some(t) => t.as_slice().iter().copied().collect(),
-        None => crate::modules::builtins::seq_items(args)?
+        None => crate::objects::native::seq_items(args)?
             .into_iter()
             .collect(),
     };

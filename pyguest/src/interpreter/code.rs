@@ -99,9 +99,7 @@ fn const_value(c: &Const) -> Value {
         Const::Bool(b) => Value::bool(*b),
         Const::Ellipsis => Value::ELLIPSIS,
         Const::Int(i) => new_int(*i),
-        Const::BigInt(s) => {
-            crate::modules::builtins::parse_int_literal(s).unwrap_or(Value::small(0))
-        }
+        Const::BigInt(s) => crate::objects::native::parse_int_literal(s).unwrap_or(Value::small(0)),
         Const::Float(f) => new_float(*f),
         Const::Complex(r, i) => new_complex(*r, *i),
         Const::Str(s) => {

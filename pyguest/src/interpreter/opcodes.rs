@@ -951,7 +951,7 @@ pub(super) fn dict_update(cx: &mut Ctx, arg: u32, op: Op) -> Step {
             ))));
         }
     }
-    crate::modules::builtins::dict_update(dd, v)?;
+    crate::objects::dict::dict_update(dd, v)?;
     set_cur(cx.f);
     Ok(())
 }
@@ -983,7 +983,7 @@ pub(super) fn unpack_ex(cx: &mut Ctx, arg: u32) -> Step {
     let v = cx.pop();
     let before = (arg & 0xff) as usize;
     let after = (arg >> 8) as usize;
-    let items = crate::modules::builtins::seq_items(v)?;
+    let items = crate::objects::native::seq_items(v)?;
     if items.len() < before + after {
         return Err(Stop::Raise(vm::value_error(format!(
             "not enough values to unpack (expected at least {}, got {})",
@@ -1010,7 +1010,7 @@ pub(super) fn format_value(cx: &mut Ctx, arg: u32) -> Step {
     let v = match arg & 3 {
         1 => ops::to_str(v)?,
         2 => new_string(ops::repr(v)?),
-        3 => new_string(crate::modules::builtins::ascii_of(&ops::repr(v)?)),
+        3 => new_string(crate::objects::native::ascii_of(&ops::repr(v)?)),
         _ => v,
     };
     let r = if spec.is_null() && v.is_kind(Kind::Str) {
@@ -1067,8 +1067,8 @@ pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
         let mut slf = Value::NULL;
         let mut target = None;
         if let Some(c) = as_class(callable) {
-            if let Some(init) = crate::modules::builtins::cached_init(c) {
-                slf = Value::obj(crate::modules::builtins::alloc_instance(c));
+            if let Some(init) = crate::objects::class::cached_init(c) {
+                slf = Value::obj(crate::objects::class::alloc_instance(c));
                 init_of = Some(slf);
                 target = Some(init);
             }
@@ -1144,7 +1144,7 @@ pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
         return cx.switch_call(nf);
     }
     if let Some(c) = as_class(callable) {
-        if let Some((inst, init)) = crate::modules::builtins::fast_new(c, args)? {
+        if let Some((inst, init)) = crate::objects::class::fast_new(c, args)? {
             let mut v = ArgVec::with_capacity(args.pos.len() + 1);
             v.push(inst);
             v.extend_from_slice(args.pos);
@@ -1489,7 +1489,7 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
     let kw = cx.pop();
     let c = cx.pop();
     let subj = cx.top();
-    let r = crate::modules::builtins::match_class(subj, c, kw, arg as usize)?;
+    let r = crate::objects::class::match_class(subj, c, kw, arg as usize)?;
     set_cur(cx.f);
     cx.regs.set(cx.sp - 1, r);
     Ok(())

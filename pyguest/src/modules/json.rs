@@ -15,7 +15,7 @@
 
 use crate::import::new_module;
 use crate::interpreter::{PyErr, PyResult};
-use crate::modules::builtins::sort_values;
+use crate::objects::list::sort_values;
 use crate::objects::ops;
 use crate::objects::ops::call;
 use crate::objects::*;

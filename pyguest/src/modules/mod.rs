@@ -16,7 +16,7 @@ pub mod weak;
 
 use crate::import::new_module;
 use crate::interpreter::PyResult;
-use crate::modules::builtins::kwarg;
+use crate::objects::native::kwarg;
 use crate::objects::ops::{self, float_of, index_of};
 use crate::objects::*;
 use crate::value::Value;
@@ -448,7 +448,7 @@ fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__floor__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::modules::builtins::float_to_int(f1(&a)?.floor()))
+        Ok(crate::objects::number::float_to_int(f1(&a)?.floor()))
     });
     def(m, "ceil", |a| {
         let v = a.pos[0];
@@ -458,7 +458,7 @@ fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__ceil__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::modules::builtins::float_to_int(f1(&a)?.ceil()))
+        Ok(crate::objects::number::float_to_int(f1(&a)?.ceil()))
     });
     def(m, "trunc", |a| {
         let v = a.pos[0];
@@ -468,7 +468,7 @@ fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__trunc__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::modules::builtins::float_to_int(f1(&a)?.trunc()))
+        Ok(crate::objects::number::float_to_int(f1(&a)?.trunc()))
     });
     def(m, "fabs", |a| Ok(new_float(f1(&a)?.abs())));
     def(m, "isnan", |a| Ok(Value::bool(f1(&a)?.is_nan())));
@@ -508,8 +508,8 @@ fn make_math() -> Gc<ModuleObj> {
         Ok(new_float(s))
     });
     def(m, "dist", |a| {
-        let p = crate::modules::builtins::seq_items(a.pos[0])?;
-        let q = crate::modules::builtins::seq_items(a.pos[1])?;
+        let p = crate::objects::native::seq_items(a.pos[0])?;
+        let q = crate::objects::native::seq_items(a.pos[1])?;
         let mut s = 0.0f64;
         for (x, y) in p.iter().zip(q.iter()) {
             s = s.hypot(float_of(*x).unwrap_or(0.0) - float_of(*y).unwrap_or(0.0));
@@ -534,7 +534,7 @@ fn make_math() -> Gc<ModuleObj> {
     def(m, "fsum", |a| {
         // Neumaier summation, then exact correction via partials (Shewchuk)
         let mut partials: Vec<f64> = Vec::new();
-        for v in crate::modules::builtins::seq_items(a.pos[0])? {
+        for v in crate::objects::native::seq_items(a.pos[0])? {
             let mut x = float_of(v).ok_or_else(|| type_error("must be real number"))?;
             let mut i = 0;
             for j in 0..partials.len() {
@@ -658,7 +658,7 @@ fn make_math() -> Gc<ModuleObj> {
     });
     def(m, "prod", |a| {
         let mut acc = kwarg(&a, "start").unwrap_or(Value::small(1));
-        for v in crate::modules::builtins::seq_items(a.pos[0])? {
+        for v in crate::objects::native::seq_items(a.pos[0])? {
             acc = ops::binary_op(acc, v, crate::compiler::bytecode::binop::MUL)?;
         }
         Ok(acc)

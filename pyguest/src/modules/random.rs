@@ -319,7 +319,7 @@ pub fn make_module() -> Gc<ModuleObj> {
     def(m, "setstate", |a| {
         nargs(&a, 2, "setstate")?;
         let st = state(a.pos[0])?;
-        let items = crate::modules::builtins::seq_items(a.pos[1])?;
+        let items = crate::objects::native::seq_items(a.pos[1])?;
         if items.len() != N + 1 {
             return Err(value_error("state vector is the wrong size"));
         }

@@ -9,9 +9,20 @@
 //! (hidden class, see `maps.rs`): `InstanceObj::map` names the layout, so a future trace can
 //! promote the map and read a fixed slot.
 
+pub mod bytes;
+pub mod class;
+pub mod dict;
 pub mod format;
+pub mod iter;
+pub mod list;
+pub mod misc;
+pub mod native;
+pub mod number;
+pub mod object;
 pub mod ops;
+pub mod set;
 pub mod sstr;
+pub mod string;
 pub mod table;
 
 use crate::value::{Kind, Value};

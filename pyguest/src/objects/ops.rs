@@ -520,8 +520,8 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR)
         && a.is_kind(Kind::Iter)
     {
-        if let Some(sa) = crate::modules::builtins::view_to_set(a)? {
-            return crate::modules::builtins::set_binop(sa, b, op);
+        if let Some(sa) = crate::objects::iter::view_to_set(a)? {
+            return crate::objects::set::set_binop(sa, b, op);
         }
     }
     let r = num_binop(a, b, op)?;
@@ -619,7 +619,7 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
             Some(Kind::Set) | Some(Kind::FrozenSet),
             binop::OR | binop::AND | binop::SUB | binop::XOR,
         ) if as_set(b).is_some() => {
-            return crate::modules::builtins::set_binop(a, b, op);
+            return crate::objects::set::set_binop(a, b, op);
         }
         (Some(Kind::Dict), binop::OR) => {
             if let Some(y) = as_dict(b) {
@@ -743,7 +743,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
     }
     if let Some(s) = as_set(a) {
         if a.is_kind(Kind::Set) && as_set(b).is_some() {
-            let r = crate::modules::builtins::set_binop(a, b, op)?;
+            let r = crate::objects::set::set_binop(a, b, op)?;
             if let Some(rs) = as_set(r) {
                 s.clear();
                 for i in 0..rs.capacity() {
@@ -758,7 +758,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
     }
     if let Some(d) = as_dict_exact(a) {
         if op == binop::OR {
-            crate::modules::builtins::dict_update(d, b)?;
+            crate::objects::dict::dict_update(d, b)?;
             return Ok(a);
         }
     }
@@ -1230,14 +1230,14 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         (Some(Kind::Iter), Some(Kind::Iter)) if op == 2 || op == 3 => {
             // dict views
-            let x = crate::modules::builtins::view_to_set(a)?;
-            let y = crate::modules::builtins::view_to_set(b)?;
+            let x = crate::objects::iter::view_to_set(a)?;
+            let y = crate::objects::iter::view_to_set(b)?;
             if let (Some(x), Some(y)) = (x, y) {
                 return builtin_compare(x, y, op);
             }
         }
         (Some(Kind::Iter), Some(Kind::Set) | Some(Kind::FrozenSet)) => {
-            if let Some(x) = crate::modules::builtins::view_to_set(a)? {
+            if let Some(x) = crate::objects::iter::view_to_set(a)? {
                 return builtin_compare(x, b, op);
             }
         }
@@ -1836,7 +1836,7 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
             let it = as_iter(v).unwrap();
             if it.n.get() < 0 {
                 let name = vm::type_name(v);
-                let l = crate::modules::builtins::list_of(v)?;
+                let l = crate::objects::native::list_of(v)?;
                 out.push_str(&name);
                 out.push('(');
                 repr_into(l, out)?;
@@ -2277,8 +2277,7 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             }
         }
         Some(Kind::Super) => {
-            if let Some(v) = crate::modules::builtins::super_getattr(as_super(obj).unwrap(), name)?
-            {
+            if let Some(v) = crate::objects::class::super_getattr(as_super(obj).unwrap(), name)? {
                 return Ok(Some(v));
             }
             special_attr(obj, name)
@@ -2630,7 +2629,7 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
         Some(Kind::Class) => {
             let c = as_class(obj).unwrap();
             c.dict.set_item(name, v)?;
-            crate::modules::builtins::class_changed(c, name);
+            crate::objects::class::class_changed(c, name);
             Ok(())
         }
         Some(Kind::Module) => as_module(obj).unwrap().dict.set_item(name, v),
@@ -2668,7 +2667,7 @@ fn slot_allowed(t: Gc<ClassObj>, name: Value) -> bool {
         }
         match kc.dict.get_str("__slots__") {
             Some(s) => {
-                if let Ok(items) = crate::modules::builtins::seq_items(s) {
+                if let Ok(items) = crate::objects::native::seq_items(s) {
                     if items.iter().any(|&x| eq(x, name).unwrap_or(false)) {
                         return true;
                     }
@@ -2723,7 +2722,7 @@ pub fn generic_delattr(obj: Value, name: Value) -> PyResult<()> {
             if c.dict.remove(name)?.is_none() {
                 return Err(attr_missing(obj, name));
             }
-            crate::modules::builtins::class_changed(c, name);
+            crate::objects::class::class_changed(c, name);
             Ok(())
         }
         Some(Kind::Module) => {
@@ -2948,7 +2947,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         Some(Kind::Str) => {
             let s = as_str(o).unwrap();
             if let Some(sl) = as_slice(k) {
-                return crate::modules::builtins::str_slice(s, sl);
+                return crate::objects::string::str_slice(s, sl);
             }
             if !is_int_like(k) && as_instance(k).is_none() {
                 return Err(type_error(format!(
@@ -2959,11 +2958,9 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
             let i = index_of(k)?;
             let j = norm_index(i, s.nchars, "string")?;
             if s.ascii {
-                return Ok(crate::modules::builtins::char_str(
-                    s.s.as_bytes()[j] as char,
-                ));
+                return Ok(crate::objects::native::char_str(s.s.as_bytes()[j] as char));
             }
-            Ok(crate::modules::builtins::char_str(
+            Ok(crate::objects::native::char_str(
                 s.s.chars().nth(j).unwrap(),
             ))
         }
@@ -3063,7 +3060,7 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
                 return Ok(());
             }
             if let Some(s) = as_slice(k) {
-                return crate::modules::builtins::list_set_slice(l, s, v);
+                return crate::objects::list::list_set_slice(l, s, v);
             }
             let i = index_of(k)?;
             let j = norm_index(i, l.len(), "list assignment")?;
@@ -3076,7 +3073,7 @@ pub fn setitem(o: Value, k: Value, v: Value) -> PyResult<()> {
             if let Some(s) = as_slice(k) {
                 let new = match bytes_like(v) {
                     Some(x) => x,
-                    None => crate::modules::builtins::seq_items(v)?
+                    None => crate::objects::native::seq_items(v)?
                         .iter()
                         .map(|&x| int_of(x).unwrap_or(0) as u8)
                         .collect(),
@@ -3386,7 +3383,7 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
 #[inline]
 pub fn next(it: Value) -> PyResult<Option<Value>> {
     if let Some(i) = as_iter(it) {
-        return crate::modules::builtins::iter_next(i);
+        return crate::objects::iter::iter_next(i);
     }
     if let Some(g) = as_generator(it) {
         return interpreter::gen_next(g);

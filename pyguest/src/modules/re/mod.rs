@@ -522,7 +522,7 @@ fn m_groups(a: Args) -> PyResult<Value> {
         .pos
         .get(1)
         .copied()
-        .or_else(|| crate::modules::builtins::kwarg(&a, "default"))
+        .or_else(|| crate::objects::native::kwarg(&a, "default"))
         .unwrap_or(Value::NONE);
     let mut items: smallvec::SmallVec<[Value; 16]> = smallvec::SmallVec::new();
     for g in 1..=groups {
