@@ -2,7 +2,7 @@
 //!
 //! Module search: `sys.modules`, then for each `sys.path` entry (the script's directory, then
 //! `PYTHONPATH` entries) `NAME.py` or `NAME/__init__.py` (submodules search the package's
-//! `__path__`), then the modules built into the binary (`modules.rs`). Sources of loaded files
+//! `__path__`), then the modules built into the binary (`modules/mod.rs`). Sources of loaded files
 //! are remembered for tracebacks.
 
 use crate::interpreter::{self, PyErr, PyResult};

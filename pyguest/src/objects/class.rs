@@ -4,7 +4,7 @@
 //! `CALL`), `object.__new__`, the constructors of the built-in types that dispatch to the type
 //! modules, `super()`, and class patterns of `match`.
 //!
-//! Attribute lookup through the MRO and descriptors lives in `objects/ops.rs`; the methods of
+//! Attribute lookup through the MRO and descriptors lives in `objects/ops/attr.rs`; the methods of
 //! `object` and `type` in `objects/object.rs`.
 
 use crate::interpreter::{self, PyErr, PyResult};

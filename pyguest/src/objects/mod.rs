@@ -6,7 +6,7 @@
 //! marked `#[gc(no_trace)]` when its type has no `Trace` impl.
 //!
 //! Instances of Python classes keep their attributes in a slot array laid out by a *map*
-//! (hidden class, see `maps.rs`): `InstanceObj::map` names the layout, so a future trace can
+//! (hidden class, see `vm.rs`): `InstanceObj::map` names the layout, so a future trace can
 //! promote the map and read a fixed slot.
 
 pub mod bytes;
@@ -170,7 +170,7 @@ pub struct CodeData {
     pub name: String,
     pub qualname: String,
     pub filename: std::rc::Rc<str>,
-    /// Instructions: opcode in the low 8 bits, argument in the high 24 (see `bytecode.rs`).
+    /// Instructions: opcode in the low 8 bits, argument in the high 24 (see `compiler/bytecode.rs`).
     pub code: Vec<u32>,
     /// Source line of each instruction.
     pub lines: Vec<u32>,
@@ -200,7 +200,7 @@ pub struct CodeObj {
     pub consts: Gc<Array<Value>>,
     /// Interned name strings used by name/attribute opcodes.
     pub names: Gc<Array<Value>>,
-    /// Per-instruction inline-cache words (attribute maps and slots), see `interp.rs`.
+    /// Per-instruction inline-cache words (attribute maps and slots), see `interpreter/opcodes.rs`.
     #[gc(no_trace)]
     pub cache: Box<[Cell<u64>]>,
     /// Recycled frames of this code (a list), or NULL.

@@ -1,5 +1,5 @@
 //! Numbers: `int`, `float` and `complex` constructors (string parsing with CPython's rules)
-//! and the methods of the three types. The arithmetic operator slots are in `objects/ops.rs`
+//! and the methods of the three types. The arithmetic operator slots are in `objects/ops/arith.rs`
 //! (`binary_op`), float repr and format specs in `objects/format.rs`.
 
 use crate::interpreter::PyResult;
