@@ -495,7 +495,7 @@ pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
 }
 
 /// `DELETE_SUBSCR`.
-#[inline(never)]
+#[inline(always)]
 pub(super) fn delete_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.pop();
