@@ -1,5 +1,5 @@
 """The `gc` module for pyguest: a thin Python layer over the native `_pggc`
-(`pyguest/src/native/gcmod.rs`, backed by the metatracer collector).
+(`pyguest/src/modules/gcmod.rs`, backed by the metatracer collector).
 
 `collect` is a Python function on purpose: calling it switches interpreter frames, so the
 native collection starts from a freshly entered dispatch loop whose native stack slots no

@@ -16,7 +16,7 @@ __version__ = "2.0.9"
 _INF = float("inf")
 
 try:
-    # pyguest's native encoder/decoder (pyguest/src/json.rs); elsewhere the Python code below
+    # pyguest's native encoder/decoder (pyguest/src/modules/json.rs); elsewhere the Python code below
     import _pyjson as _native
 except ImportError:
     _native = None

@@ -16,7 +16,7 @@ from math import sqrt as _sqrt, cos as _cos, sin as _sin, floor as _floor
 from math import isfinite as _isfinite, acos as _acos
 
 try:
-    # pyguest's native generator core (pyguest/src/rng.rs); elsewhere the Python one below
+    # pyguest's native generator core (pyguest/src/modules/random.rs); elsewhere the Python one below
     import _mt19937 as _mtn
 except ImportError:
     _mtn = None

@@ -3,7 +3,7 @@
 `WeakValueDictionary`, `WeakKeyDictionary`, `WeakSet`, `finalize`.
 
 Built on the native `_pgweak` (a table of the collector's weak references, see
-`pyguest/src/native/weak.rs`); under another interpreter the primitives come from its own
+`pyguest/src/modules/weak.rs`); under another interpreter the primitives come from its own
 `_weakref` and only the containers and `finalize` below are ours.
 
 pyguest has a tracing collector, not reference counting: an object dies when a collection

@@ -2,12 +2,12 @@
 //!
 //! Module search: `sys.modules`, then for each `sys.path` entry (the script's directory, then
 //! `PYTHONPATH` entries) `NAME.py` or `NAME/__init__.py` (submodules search the package's
-//! `__path__`), then the modules built into the binary (`modules.rs`). Sources of loaded files
+//! `__path__`), then the modules built into the binary (`modules/mod.rs`). Sources of loaded files
 //! are remembered for tracebacks.
 
-use crate::interp::{self, PyErr, PyResult};
-use crate::object::*;
-use crate::ops;
+use crate::interpreter::{self, PyErr, PyResult};
+use crate::objects::ops;
+use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, cls, intern, type_error, vm, C};
 use metatracer::gc::{self, Gc};
@@ -83,9 +83,9 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
     let parsed = ruff_python_parser::parse_module(src)
         .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
     let module = parsed.syntax();
-    let unit = crate::compiler::compile_module(&module.body, src, filename, name)
+    let unit = crate::compiler::codegen::compile_module(&module.body, src, filename, name)
         .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
-    Ok(interp::materialize(&unit))
+    Ok(interpreter::materialize(&unit))
 }
 
 pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
@@ -98,9 +98,9 @@ pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
             e.location.start().to_usize(),
         )
     })?;
-    let unit = crate::compiler::compile_eval(&parsed.syntax().body, trimmed, filename)
+    let unit = crate::compiler::codegen::compile_eval(&parsed.syntax().body, trimmed, filename)
         .map_err(|e| syntax_error(&e.msg, filename, trimmed, e.offset as usize))?;
-    Ok(interp::materialize(&unit))
+    Ok(interpreter::materialize(&unit))
 }
 
 pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
@@ -177,8 +177,8 @@ pub fn exec_file_module(name: &str, path: &str, is_pkg: bool) -> PyResult<Value>
     let mv = Value::obj(m);
     let modules = vm().modules.get();
     modules.set_item(new_str(name), mv)?;
-    let r =
-        compile_module_src(&src, path, name).and_then(|code| interp::run_module_code(code, m.dict));
+    let r = compile_module_src(&src, path, name)
+        .and_then(|code| interpreter::run_module_code(code, m.dict));
     if let Err(e) = r {
         let _ = modules.remove(new_str(name));
         return Err(e);
@@ -343,7 +343,7 @@ pub fn import_star(m: Value, ns: Gc<DictObj>) -> PyResult<()> {
         .map(|x| x.dict)
         .ok_or_else(|| type_error("import * from non-module"))?;
     if let Some(all) = md.get_str("__all__") {
-        for n in crate::builtins::seq_items(all)? {
+        for n in crate::objects::native::seq_items(all)? {
             let v = ops::getattr(m, n)?;
             ns.set_item(n, v)?;
         }
@@ -363,7 +363,7 @@ pub fn import_star(m: Value, ns: Gc<DictObj>) -> PyResult<()> {
 /// `exec(src, globals, locals)` / `eval(...)`.
 pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
     let src = a.pos[0];
-    let cur = interp::current_frame();
+    let cur = interpreter::current_frame();
     let globals = match a.pos.get(1).copied().filter(|v| !v.is_none()) {
         Some(g) => as_dict(g).ok_or_else(|| type_error("globals must be a dict"))?,
         None => cur
@@ -379,7 +379,7 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
         None => match cur {
             Some(f) if !f.ns().is_null() => f.ns(),
             Some(f) if f.code.d.flags & CO_NAMESPACE == 0 => {
-                crate::builtins::seq_items(new_tuple(&[]))?;
+                crate::objects::native::seq_items(new_tuple(&[]))?;
                 // function frame: a snapshot of its locals
                 let d = new_dict();
                 for (i, n) in f.code.d.varnames.iter().enumerate() {
@@ -414,7 +414,7 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
             compile_module_src(&s, "<string>", "<string>")?
         }
     };
-    let r = interp::run_code_ns(code, globals, locals)?;
+    let r = interpreter::run_code_ns(code, globals, locals)?;
     Ok(if is_eval { r } else { Value::NONE })
 }
 
@@ -446,7 +446,7 @@ pub fn bi_compile(a: Args) -> PyResult<Value> {
 
 pub fn bi_import(a: Args) -> PyResult<Value> {
     let name = ops::str_of(a.pos[0])?;
-    let fromlist = crate::builtins::kwarg(&a, "fromlist")
+    let fromlist = crate::objects::native::kwarg(&a, "fromlist")
         .or(a.pos.get(3).copied())
         .unwrap_or(Value::NONE);
     let m = load_module(&name)?;

@@ -6,22 +6,11 @@
 //! call back into Python can nest deeply without overflowing the Rust stack.
 
 mod argvec;
-mod builtins;
-mod bytecode;
 mod compiler;
-mod format;
 mod import;
-mod interp;
-mod json;
+mod interpreter;
 mod modules;
-mod native;
-mod object;
-mod ops;
-mod re;
-mod rng;
-mod sstr;
-mod symtable;
-mod table;
+mod objects;
 mod value;
 mod vm;
 
@@ -151,7 +140,7 @@ fn plain_io_error(e: &std::io::Error) -> String {
 /// Runs a program; returns the process exit status.
 fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) -> i32 {
     vm::init();
-    builtins::install();
+    modules::builtins::install();
     modules::init_sys(argv, script_dir);
     let main = import::new_module(
         "__main__",
@@ -164,9 +153,9 @@ fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) 
     let _ = vm::vm()
         .modules
         .get()
-        .set_item(object::new_str("__main__"), value::Value::obj(main));
+        .set_item(objects::new_str("__main__"), value::Value::obj(main));
     let r = import::compile_module_src(source, filename, "<module>")
-        .and_then(|code| interp::run_module_code(code, main.dict));
+        .and_then(|code| interpreter::run_module_code(code, main.dict));
     vm::flush_stdout();
     if std::env::var_os("PYGUEST_GC_STATS").is_some() {
         // diagnostics for memory tuning: the collector's counters at exit
@@ -180,7 +169,8 @@ fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) 
 
 /// Prints an uncaught exception CPython-style; returns the exit status.
 fn report_uncaught(e: value::Value) -> i32 {
-    use object::*;
+    use objects::ops;
+    use objects::*;
     if vm::isinstance_c(e, vm::C::SystemExit) {
         let args = ops::getattr(e, vm::intern("args")).ok().and_then(as_tuple);
         let code = args.and_then(|t| t.as_slice().first().copied());
@@ -203,7 +193,8 @@ fn report_uncaught(e: value::Value) -> i32 {
 }
 
 fn format_exception(e: value::Value, out: &mut String, depth: usize) {
-    use object::*;
+    use objects::ops;
+    use objects::*;
     if depth < 20 {
         if let Some(inst) = as_instance(e) {
             let cause = ops::instance_get(inst, vm::intern("__cause__")).filter(|c| !c.is_none());
@@ -223,7 +214,7 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
             }
         }
     }
-    let entries = interp::traceback_entries(e);
+    let entries = interpreter::traceback_entries(e);
     let is_syntax = vm::isinstance_c(e, vm::C::SyntaxError);
     if !entries.is_empty() {
         out.push_str("Traceback (most recent call last):\n");
@@ -279,7 +270,7 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
 
 #[cfg(test)]
 mod tests {
-    use crate::object::*;
+    use crate::objects::*;
     use crate::value::Value;
 
     #[test]

@@ -7,7 +7,7 @@
 //! * `..000`  (non-zero) the plain address of a GC object whose first byte is its [`Kind`];
 //! * `0`      `NULL`: an unbound local, an empty slot, "no value" in internal protocols.
 //!
-//! Assumes every heap object is `#[repr(C)]` with a `kind: u8` first field (see `object.rs`),
+//! Assumes every heap object is `#[repr(C)]` with a `kind: u8` first field (see `objects/mod.rs`),
 //! and that GC addresses are 8-byte aligned. The pointer case holds the plain object address,
 //! so [`Value`]'s `Trace` impl hands it to the collector with `Tracer::visit_word`.
 

@@ -4,8 +4,8 @@
 //! The state lives in a per-thread leaked [`Vm`] (the interpreter runs on one thread). Every GC
 //! reference it holds is a [`Root`], so the collector sees them (rooting rule 3).
 
-use crate::interp::{PyErr, PyResult};
-use crate::object::*;
+use crate::interpreter::{PyErr, PyResult};
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Gc, GcCell, Root};
 use std::cell::{Cell, RefCell};
@@ -512,7 +512,7 @@ pub fn new_exception(c: Gc<ClassObj>, args: &[Value]) -> Value {
         ident: Cell::new(0),
     });
     let v = Value::obj(inst);
-    crate::ops::instance_set(inst, intern("args"), new_tuple(args));
+    crate::objects::ops::instance_set(inst, intern("args"), new_tuple(args));
     v
 }
 
@@ -563,8 +563,8 @@ pub fn exc_matches(e: &PyErr, c: C) -> bool {
 /// Writes to the program's stdout (through `sys.stdout` when replaced).
 pub fn write_stdout(s: &str) -> PyResult<()> {
     if let Some(repl) = crate::modules::stdout_target() {
-        let m = crate::ops::getattr(repl, intern("write"))?;
-        crate::ops::call(m, &[new_str(s)])?;
+        let m = crate::objects::ops::getattr(repl, intern("write"))?;
+        crate::objects::ops::call(m, &[new_str(s)])?;
         return Ok(());
     }
     use std::io::Write;

@@ -8,9 +8,9 @@
 //! Key comparison may run guest `__eq__`, so lookups return `PyResult`; the index metadata is
 //! never borrowed across such a call.
 
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops;
+use crate::interpreter::PyResult;
+use crate::objects::ops;
+use crate::objects::*;
 use crate::value::Value;
 use metatracer::gc::{self, Gc};
 

@@ -3,10 +3,10 @@
 //! `chmod`, `utime`, `realpath` and `copyfile`. Paths are `str` (POSIX, UTF-8); failures
 //! raise the same `OSError` subclasses as the rest of `_os` (see `modules::os_error`).
 
-use crate::interp::PyResult;
+use crate::interpreter::PyResult;
 use crate::modules::os_error;
-use crate::object::*;
-use crate::ops::{self, float_of, index_of};
+use crate::objects::ops::{self, float_of, index_of};
+use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, type_error};
 use metatracer::gc::Gc;

@@ -6,8 +6,24 @@
 //! marked `#[gc(no_trace)]` when its type has no `Trace` impl.
 //!
 //! Instances of Python classes keep their attributes in a slot array laid out by a *map*
-//! (hidden class, see `maps.rs`): `InstanceObj::map` names the layout, so a future trace can
+//! (hidden class, see `vm.rs`): `InstanceObj::map` names the layout, so a future trace can
 //! promote the map and read a fixed slot.
+
+pub mod bytes;
+pub mod class;
+pub mod dict;
+pub mod format;
+pub mod iter;
+pub mod list;
+pub mod misc;
+pub mod native;
+pub mod number;
+pub mod object;
+pub mod ops;
+pub mod set;
+pub mod sstr;
+pub mod string;
+pub mod table;
 
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Array, Gc, GcCell};
@@ -25,7 +41,7 @@ pub struct StrObj {
     pub hash: Cell<i64>,
     pub nchars: usize,
     #[gc(no_trace)]
-    pub s: crate::sstr::SmallStr,
+    pub s: crate::objects::sstr::SmallStr,
 }
 
 #[repr(C)]
@@ -154,7 +170,7 @@ pub struct CodeData {
     pub name: String,
     pub qualname: String,
     pub filename: std::rc::Rc<str>,
-    /// Instructions: opcode in the low 8 bits, argument in the high 24 (see `bytecode.rs`).
+    /// Instructions: opcode in the low 8 bits, argument in the high 24 (see `compiler/bytecode.rs`).
     pub code: Vec<u32>,
     /// Source line of each instruction.
     pub lines: Vec<u32>,
@@ -184,7 +200,7 @@ pub struct CodeObj {
     pub consts: Gc<Array<Value>>,
     /// Interned name strings used by name/attribute opcodes.
     pub names: Gc<Array<Value>>,
-    /// Per-instruction inline-cache words (attribute maps and slots), see `interp.rs`.
+    /// Per-instruction inline-cache words (attribute maps and slots), see `interpreter/opcodes.rs`.
     #[gc(no_trace)]
     pub cache: Box<[Cell<u64>]>,
     /// Recycled frames of this code (a list), or NULL.
@@ -234,7 +250,7 @@ pub struct Args<'a> {
     pub kwvals: &'a [Value],
 }
 
-pub type NativeFn = fn(Args) -> crate::interp::PyResult<Value>;
+pub type NativeFn = fn(Args) -> crate::interpreter::PyResult<Value>;
 
 #[repr(C)]
 #[derive(Trace)]
@@ -498,7 +514,7 @@ pub fn new_str(s: &str) -> Value {
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
-        s: crate::sstr::SmallStr::new(s),
+        s: crate::objects::sstr::SmallStr::new(s),
     }))
 }
 
@@ -511,7 +527,7 @@ pub fn new_string(s: String) -> Value {
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
-        s: crate::sstr::SmallStr::from_string(s),
+        s: crate::objects::sstr::SmallStr::from_string(s),
     }))
 }
 

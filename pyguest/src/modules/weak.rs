@@ -16,9 +16,9 @@
 //! referenced, as CPython), `get(handle) -> target or None`, `count(target)`, `refs(target)`,
 //! `dead() -> [ref objects whose target died since the last call]`.
 
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops::index_of;
+use crate::interpreter::PyResult;
+use crate::objects::ops::index_of;
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error};
 use metatracer::gc::{Gc, Weak};

@@ -13,12 +13,12 @@
 //! Assumes str values hold valid UTF-8 (so lone surrogates from `\ud800` escapes become
 //! U+FFFD, as everywhere in pyguest).
 
-use crate::builtins::sort_values;
 use crate::import::new_module;
-use crate::interp::{PyErr, PyResult};
-use crate::object::*;
-use crate::ops;
-use crate::ops::call;
+use crate::interpreter::{PyErr, PyResult};
+use crate::objects::list::sort_values;
+use crate::objects::ops;
+use crate::objects::ops::call;
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, value_error, C};
 use metatracer::gc::{Gc, RootedVec};
@@ -80,7 +80,7 @@ impl Enc {
         } else if f == f64::NEG_INFINITY {
             "-Infinity"
         } else {
-            return Ok(crate::format::float_repr(f));
+            return Ok(crate::objects::format::float_repr(f));
         };
         if !self.allow_nan {
             return Err(value_error(

@@ -11,9 +11,9 @@
 //! that it got such a state and raises `TypeError` otherwise.
 
 use crate::import::new_module;
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops::{self, int_of};
+use crate::interpreter::PyResult;
+use crate::objects::ops::{self, int_of};
+use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, type_error, value_error};
 use metatracer::gc::Gc;
@@ -319,7 +319,7 @@ pub fn make_module() -> Gc<ModuleObj> {
     def(m, "setstate", |a| {
         nargs(&a, 2, "setstate")?;
         let st = state(a.pos[0])?;
-        let items = crate::builtins::seq_items(a.pos[1])?;
+        let items = crate::objects::native::seq_items(a.pos[1])?;
         if items.len() != N + 1 {
             return Err(value_error("state vector is the wrong size"));
         }

@@ -17,9 +17,9 @@ pub mod parser;
 pub mod unicode;
 
 use crate::import::new_module;
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops;
+use crate::interpreter::PyResult;
+use crate::objects::ops;
+use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{index_error, intern, type_error, value_error};
 use compile::Prog;
@@ -522,7 +522,7 @@ fn m_groups(a: Args) -> PyResult<Value> {
         .pos
         .get(1)
         .copied()
-        .or_else(|| crate::builtins::kwarg(&a, "default"))
+        .or_else(|| crate::objects::native::kwarg(&a, "default"))
         .unwrap_or(Value::NONE);
     let mut items: smallvec::SmallVec<[Value; 16]> = smallvec::SmallVec::new();
     for g in 1..=groups {

@@ -13,9 +13,9 @@
 //! handle`, `sizes(name) -> (digest_size, block_size)`, `crc32(data, value)`,
 //! `adler32(data, value)`.
 
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops::{self, index_of};
+use crate::interpreter::PyResult;
+use crate::objects::ops::{self, index_of};
+use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, type_error, value_error};
 use metatracer::gc::{Gc, Weak};

@@ -2,9 +2,9 @@
 //! `str.format`) and `%`-formatting. Float digits come from Rust's correctly rounded
 //! formatting, so results match CPython's (both round the exact binary value half-even).
 
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops::{self, index_of, str_of};
+use crate::interpreter::PyResult;
+use crate::objects::ops::{self, index_of, str_of};
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, intern, type_error, value_error, C};
 use num_bigint::BigInt;
@@ -164,7 +164,7 @@ pub fn round_float(x: f64, n: i32) -> f64 {
     }
     let p = 10f64.powi(-n);
     let y = x / p;
-    crate::builtins::round_half_even(y) * p
+    crate::objects::number::round_half_even(y) * p
 }
 
 /// `round(b / p)` with ties to even, for ints.
@@ -549,9 +549,9 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
 pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
     let f = as_str(fmt).unwrap();
     // ArgVec (pinning): formatting allocates while the items are in use.
-    let items: crate::ops::ArgVec = match as_tuple_exact(args) {
-        Some(t) => crate::ops::ArgVec::from_slice(t.as_slice()),
-        None => crate::ops::ArgVec::from_slice(&[args]),
+    let items: crate::objects::ops::ArgVec = match as_tuple_exact(args) {
+        Some(t) => crate::objects::ops::ArgVec::from_slice(t.as_slice()),
+        None => crate::objects::ops::ArgVec::from_slice(&[args]),
     };
     let mapping = if as_tuple_exact(args).is_none() && (as_dict(args).is_some()) {
         Some(args)
@@ -663,7 +663,7 @@ pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
             's' | 'r' | 'a' => {
                 let mut s = if ty == 's' { str_of(v)? } else { ops::repr(v)? };
                 if ty == 'a' {
-                    s = crate::builtins::ascii_of(&s);
+                    s = crate::objects::native::ascii_of(&s);
                 }
                 if let Some(p) = sp.precision {
                     s = s.chars().take(p).collect();
@@ -786,7 +786,7 @@ fn lookup_field(
     } else if let Some(m) = map {
         ops::getitem(m, new_str(first))?
     } else {
-        a.and_then(|a| crate::builtins::kwarg(a, first))
+        a.and_then(|a| crate::objects::native::kwarg(a, first))
             .ok_or_else(|| vm::key_error(new_str(first)))?
     };
     let mut rest = &field[end..];
@@ -861,7 +861,7 @@ fn format_impl(
             match conv {
                 Some("r") => v = new_string(ops::repr(v)?),
                 Some("s") => v = ops::to_str(v)?,
-                Some("a") => v = new_string(crate::builtins::ascii_of(&ops::repr(v)?)),
+                Some("a") => v = new_string(crate::objects::native::ascii_of(&ops::repr(v)?)),
                 Some(c) => return Err(value_error(format!("Unknown conversion specifier {c}"))),
                 None => {}
             }

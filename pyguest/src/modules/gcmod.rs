@@ -10,9 +10,9 @@
 //! `get_count()` gives (minor collections, major collections, 0) modulo the thresholds;
 //! `get_stats()` one dict per "generation" with CPython's keys.
 
-use crate::interp::PyResult;
-use crate::object::*;
-use crate::ops::{self, index_of};
+use crate::interpreter::PyResult;
+use crate::objects::ops::{self, index_of};
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error};
 use metatracer::gc::{self as mgc, Gc};
@@ -47,7 +47,7 @@ fn scrub_stack() {
 /// alone. Frames further up the `back` chain made a Python-to-Python call, which stores their
 /// stack top in `sp`, so everything from `sp` on is dead.
 fn clear_dead_stack_slots(a: &Args) {
-    let Some(f) = crate::interp::current_frame() else {
+    let Some(f) = crate::interpreter::current_frame() else {
         return;
     };
     let word = std::mem::size_of::<Value>();

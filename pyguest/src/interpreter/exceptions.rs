@@ -1,0 +1,140 @@
+//! Exceptions: traceback entries (code object and line per frame, outermost first),
+//! `__context__` chaining, exception-table lookup, `raise` normalisation, `except` matching,
+//! and [`unwind`], which moves a frame to the handler of the instruction that failed.
+//!
+//! Traceback entries are kept as a list in the exception's `__traceback__` attribute (frames
+//! are recycled, so entries hold the code object and line, never the frame).
+
+use super::frame::frame_line;
+use super::{PyErr, PyResult};
+use crate::objects::ops;
+use crate::objects::*;
+use crate::value::Value;
+use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
+use metatracer::gc::Gc;
+
+/// Appends a traceback entry for frame `f` to exception `e`.
+pub(super) fn add_traceback(e: Value, f: Gc<FrameObj>) {
+    let Some(inst) = as_instance(e) else { return };
+    let key = intern("__traceback__");
+    let tb = match ops::instance_get(inst, key) {
+        Some(t) if as_list_exact(t).is_some() => as_list_exact(t).unwrap(),
+        _ => {
+            let l = new_list_cap(4);
+            ops::instance_set(inst, key, Value::obj(l));
+            l
+        }
+    };
+    // entries hold the code and line, not the frame (frames are recycled)
+    let fid = Value::small((f.addr() >> 3) as i64 & ((1 << 60) - 1));
+    if let Some(last) = tb.as_slice().last() {
+        if let Some(t) = as_tuple_exact(*last) {
+            if t.as_slice()[2] == fid {
+                return;
+            }
+        }
+    }
+    let line = frame_line(f) as i64;
+    tb.push(new_tuple(&[Value::obj(f.code), Value::small(line), fid]));
+}
+
+/// Traceback entries (filename, line, function name), outermost first.
+pub fn traceback_entries(e: Value) -> Vec<(String, u32, String)> {
+    let mut out = Vec::new();
+    if let Some(inst) = as_instance(e) {
+        if let Some(tb) = ops::instance_get(inst, intern("__traceback__")).and_then(as_list_exact) {
+            for &t in tb.as_slice().iter().rev() {
+                let t = as_tuple_exact(t).unwrap();
+                let code = as_code(t.as_slice()[0]).unwrap();
+                let line = t.as_slice()[1].as_int_unchecked() as u32;
+                out.push((code.d.filename.to_string(), line, code.d.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn find_handler(d: &CodeData, pc: usize) -> Option<ExcEntry> {
+    let pc = pc as u32;
+    d.exc_table
+        .iter()
+        .find(|e| e.start <= pc && pc < e.end)
+        .copied()
+}
+
+pub(super) fn set_context(e: Value) {
+    let h = vm().handled.get();
+    if let Some(&top) = h.as_slice().last() {
+        if top != e {
+            if let Some(inst) = as_instance(e) {
+                let key = intern("__context__");
+                if ops::instance_get(inst, key).is_none() {
+                    ops::instance_set(inst, key, top);
+                }
+            }
+        }
+    }
+}
+
+fn is_fresh(e: Value) -> bool {
+    match as_instance(e) {
+        Some(i) => ops::instance_get(i, intern("__traceback__")).is_none(),
+        None => false,
+    }
+}
+
+/// Normalizes `raise X`: a class is instantiated; anything else must be an exception.
+pub fn make_exception(v: Value) -> PyResult<Value> {
+    if let Some(c) = as_class(v) {
+        if vm::is_subclass(c, cls(C::BaseException)) {
+            return ops::call(v, &[]);
+        }
+    }
+    if vm::isinstance_c(v, C::BaseException) {
+        return Ok(v);
+    }
+    Err(type_error("exceptions must derive from BaseException"))
+}
+
+pub(super) fn exc_match(e: Value, t: Value) -> PyResult<bool> {
+    if let Some(tu) = as_tuple_exact(t) {
+        for &x in tu.as_slice() {
+            if exc_match(e, x)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    match as_class(t) {
+        Some(c) if vm::is_subclass(c, cls(C::BaseException)) => Ok(vm::is_subclass(type_of(e), c)),
+        _ => Err(type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
+    }
+}
+
+/// Handles error `err` raised by the instruction before `f.pc` of frame `f` (whose `f.sp` is
+/// up to date): records the traceback entry, then either moves the frame to the innermost
+/// handler covering the instruction (stack cut to the handler's depth, the exception pushed,
+/// `f.pc` at the handler; returns `Ok`) or returns the error to leave the frame.
+pub(super) fn unwind(f: Gc<FrameObj>, err: PyErr) -> Result<(), PyErr> {
+    let e = err.0;
+    let pc = f.pc.get() as usize;
+    if is_fresh(e) {
+        set_context(e);
+        add_traceback(e, f);
+    }
+    let d = &f.code.d;
+    match find_handler(d, pc.saturating_sub(1)) {
+        Some(h) => {
+            // the catching frame is part of the traceback (CPython's tb starts there)
+            add_traceback(e, f);
+            let sp = d.varnames.len() + d.cellvars.len() + d.freevars.len() + h.depth as usize;
+            f.regs.set(sp, e);
+            f.sp.set(sp as u32 + 1);
+            f.pc.set(h.handler);
+            Ok(())
+        }
+        None => Err(err),
+    }
+}

@@ -1,0 +1,134 @@
+//! Frames: allocation and recycling (a per-code free list), the thread's current frame
+//! (`CUR_FRAME`, for `super()`, `globals()` and `sys._getframe`), line numbers and cells.
+//!
+//! A frame's `regs` array holds the locals, then the cells (own cell variables, then the
+//! closure's free variables), then the value stack. A recycled frame has NULL in every
+//! register below its old stack top.
+
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use metatracer::gc::{self, Gc, GcCell};
+use std::cell::Cell;
+
+thread_local! {
+    /// Address of the executing frame. Not a root: it is always a frame that an active
+    /// `execute` holds in a local, or that a `run_frame` saved on the native stack (both
+    /// pinned by the conservative scan); see "Rooting in pyguest" in docs/gc.md.
+    pub(super) static CUR_FRAME: Cell<usize> = const { Cell::new(0) };
+}
+
+/// The frame currently executing (for `super()`, `globals()`, `sys._getframe`).
+pub fn current_frame() -> Option<Gc<FrameObj>> {
+    let p = CUR_FRAME.with(|c| c.get());
+    if p == 0 {
+        None
+    } else {
+        // SAFETY: set by `execute` to a frame that is live on the frame chain.
+        Some(unsafe { Gc::from_raw(p as *const FrameObj) })
+    }
+}
+
+#[inline(always)]
+pub(super) fn set_cur(f: Gc<FrameObj>) {
+    CUR_FRAME.with(|c| c.set(f.addr()));
+}
+
+pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value) -> Gc<FrameObj> {
+    let d = &code.d;
+    let nl = d.varnames.len();
+    let nc = d.cellvars.len() + d.freevars.len();
+    if let Some(free) = as_list_exact(code.free_frames.get()) {
+        if let Some(fv) = free.pop() {
+            // SAFETY: only frames of this code are put on its free list.
+            let f: Gc<FrameObj> = unsafe { fv.as_gc() };
+            f.pc.set(0);
+            f.sp.set((nl + nc) as u32);
+            f.exc_depth.set(0);
+            f.globals_c.set(globals);
+            f.ns_c.set(ns);
+            f.func_c.set(func);
+            f.entry.set(false);
+            f.yielded.set(false);
+            return f;
+        }
+    }
+    let regs = gc::alloc_array(nl + nc + d.stacksize as usize, Value::NULL);
+    gc::alloc(FrameObj {
+        kind: Kind::Frame,
+        pc: Cell::new(0),
+        sp: Cell::new((nl + nc) as u32),
+        exc_depth: Cell::new(0),
+        code,
+        globals_c: GcCell::new(globals),
+        ns_c: GcCell::new(ns),
+        regs,
+        back: GcCell::new(None),
+        func_c: GcCell::new(func),
+        escaped: Cell::new(false),
+        entry: Cell::new(false),
+        yielded: Cell::new(false),
+    })
+}
+
+/// Frames kept per code object for reuse (allocation is the main cost of a call).
+const FREE_FRAMES_PER_CODE: usize = 48;
+
+/// Returns a finished frame to its code's free list (unless something else may refer to it).
+#[inline]
+pub(super) fn release_frame(f: Gc<FrameObj>) {
+    if f.escaped.get() {
+        return;
+    }
+    let code = f.code;
+    let free = match as_list_exact(code.free_frames.get()) {
+        Some(l) => l,
+        None => {
+            let l = new_list_cap(4);
+            code.free_frames.set(Value::obj(l));
+            // so `gc.collect()` can clear the stale stack slots of waiting frames
+            crate::modules::gcmod::register_free_list(l);
+            l
+        }
+    };
+    if free.len() >= FREE_FRAMES_PER_CODE {
+        return;
+    }
+    let d = &code.d;
+    let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
+    let top = (f.sp.get() as usize).max(n);
+    // SAFETY: storing NULL creates no reference, so these stores need no write barrier; no
+    // other reference into the frame's registers is live here (the frame has finished).
+    unsafe { f.regs.as_mut_slice()[..top].fill(Value::NULL) };
+    f.back.set(None);
+    f.ns_c.set(Value::NULL);
+    f.func_c.set(Value::NULL);
+    free.push(Value::obj(f));
+}
+
+/// Source line the frame is at.
+pub fn frame_line(f: Gc<FrameObj>) -> u32 {
+    let pc = f.pc.get() as usize;
+    let lines = &f.code.d.lines;
+    if lines.is_empty() {
+        return f.code.d.firstline;
+    }
+    lines[pc.saturating_sub(1).min(lines.len() - 1)]
+}
+
+pub(super) fn init_cells(f: Gc<FrameObj>, closure: Value) {
+    let d = &f.code.d;
+    let nl = d.varnames.len();
+    for (i, ca) in d.cell_args.iter().enumerate() {
+        let init = match ca {
+            Some(a) => f.regs.get(*a as usize),
+            None => Value::NULL,
+        };
+        f.regs.set(nl + i, new_cell(init));
+    }
+    if let Some(t) = as_tuple_exact(closure) {
+        let base = nl + d.cellvars.len();
+        for (j, &c) in t.as_slice().iter().enumerate() {
+            f.regs.set(base + j, c);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Generators: creating one from a frame, resuming it with a value or a thrown exception
+//! (forwarding to a `yield from` delegate), `next`, and the sub-iterator protocol of
+//! `YIELD_FROM`.
+//!
+//! A generator owns its frame (marked escaped, so it is never recycled); resuming re-enters
+//! the driver on that frame, which returns when the frame yields or finishes.
+
+use super::call::enter_depth;
+use super::dispatch::run_frame;
+use super::frame::CUR_FRAME;
+use super::{PyErr, PyResult};
+use crate::compiler::bytecode::Op;
+use crate::objects::ops;
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, intern, type_error, C};
+use metatracer::gc::{self, Gc};
+use std::cell::Cell;
+
+pub(super) fn make_generator(f: Gc<FrameObj>, func: Gc<FunctionObj>) -> Value {
+    f.escaped.set(true);
+    Value::obj(gc::alloc(GeneratorObj {
+        kind: Kind::Generator,
+        state: Cell::new(GEN_CREATED),
+        frame: f,
+        name: func.name.get(),
+    }))
+}
+
+pub enum GenResult {
+    Yield(Value),
+    Return(Value),
+}
+
+fn stop_value(e: &PyErr) -> Value {
+    let args = ops::getattr(e.0, intern("args")).ok();
+    args.and_then(as_tuple_exact)
+        .and_then(|t| t.as_slice().first().copied())
+        .unwrap_or(Value::NONE)
+}
+
+/// Sends `v` into a sub-iterator (for `yield from`).
+pub(super) fn send_to(sub: Value, v: Value) -> PyResult<GenResult> {
+    if let Some(g) = as_generator(sub) {
+        return gen_resume(g, v, None);
+    }
+    let r = if v.is_none() {
+        match ops::next(sub) {
+            Ok(Some(x)) => return Ok(GenResult::Yield(x)),
+            Ok(None) => return Ok(GenResult::Return(Value::NONE)),
+            Err(e) => Err(e),
+        }
+    } else {
+        ops::call_method(sub, "send", &[v])
+    };
+    match r {
+        Ok(x) => Ok(GenResult::Yield(x)),
+        Err(e) if vm::exc_matches(&e, C::StopIteration) => Ok(GenResult::Return(stop_value(&e))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Resumes a generator with a sent value or a thrown exception.
+pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResult<GenResult> {
+    match g.state.get() {
+        GEN_RUNNING => return Err(vm::value_error("generator already executing")),
+        GEN_DONE => {
+            return match throw {
+                Some(e) => Err(e),
+                None => Ok(GenResult::Return(Value::NONE)),
+            }
+        }
+        GEN_CREATED => {
+            if let Some(e) = throw {
+                g.state.set(GEN_DONE);
+                return Err(e);
+            }
+            if !v.is_none() {
+                return Err(type_error(
+                    "can't send non-None value to a just-started generator",
+                ));
+            }
+        }
+        _ => {}
+    }
+    let f = g.frame;
+    let mut pending = throw;
+    if g.state.get() == GEN_SUSPENDED {
+        let pc = f.pc.get() as usize;
+        let at_yield_from =
+            pc > 0 && crate::compiler::bytecode::decode(f.code.d.code[pc - 1]).0 == Op::YIELD_FROM;
+        if at_yield_from {
+            if let Some(e) = pending.take() {
+                // forward the exception to the delegate
+                let sp = f.sp.get() as usize;
+                let sub = f.regs.get(sp - 1);
+                let r = if let Some(sg) = as_generator(sub) {
+                    g.state.set(GEN_RUNNING);
+                    let r = gen_resume(sg, Value::NONE, Some(e));
+                    g.state.set(GEN_SUSPENDED);
+                    r
+                } else if vm::exc_matches(&e, C::GeneratorExit) {
+                    if let Ok(Some(c)) = ops::getattr_opt(sub, intern("close")) {
+                        ops::call(c, &[])?;
+                    }
+                    Err(e)
+                } else {
+                    match ops::getattr_opt(sub, intern("throw"))? {
+                        Some(t) => match ops::call(t, &[e.0]) {
+                            Ok(x) => Ok(GenResult::Yield(x)),
+                            Err(e2) if vm::exc_matches(&e2, C::StopIteration) => {
+                                Ok(GenResult::Return(stop_value(&e2)))
+                            }
+                            Err(e2) => Err(e2),
+                        },
+                        None => Err(e),
+                    }
+                };
+                match r {
+                    Ok(GenResult::Yield(y)) => return Ok(GenResult::Yield(y)),
+                    Ok(GenResult::Return(r)) => {
+                        f.regs.set(sp - 1, r);
+                    }
+                    Err(e2) => {
+                        f.sp.set(sp as u32 - 1);
+                        pending = Some(e2);
+                    }
+                }
+            } else {
+                // re-run YIELD_FROM with the sent value
+                let sp = f.sp.get() as usize;
+                f.regs.set(sp, v);
+                f.sp.set(sp as u32 + 1);
+                f.pc.set(pc as u32 - 1);
+            }
+        } else if pending.is_none() {
+            let sp = f.sp.get() as usize;
+            f.regs.set(sp, v);
+            f.sp.set(sp as u32 + 1);
+        }
+    }
+    enter_depth()?;
+    g.state.set(GEN_RUNNING);
+    f.yielded.set(false);
+    let saved = CUR_FRAME.with(|c| c.get());
+    let r = run_frame(f, pending);
+    CUR_FRAME.with(|c| c.set(saved));
+    if f.yielded.get() {
+        g.state.set(GEN_SUSPENDED);
+    } else {
+        g.state.set(GEN_DONE);
+    }
+    match r {
+        Ok(v) if f.yielded.get() => Ok(GenResult::Yield(v)),
+        Ok(v) => Ok(GenResult::Return(v)),
+        Err(e) => {
+            if vm::exc_matches(&e, C::StopIteration) {
+                let re = vm::runtime_error("generator raised StopIteration");
+                if let Some(inst) = as_instance(re.0) {
+                    ops::instance_set(inst, intern("__cause__"), e.0);
+                }
+                return Err(re);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `next(gen)`: `None` when the generator finished.
+pub fn gen_next(g: Gc<GeneratorObj>) -> PyResult<Option<Value>> {
+    match gen_resume(g, Value::NONE, None)? {
+        GenResult::Yield(v) => Ok(Some(v)),
+        GenResult::Return(_) => Ok(None),
+    }
+}

@@ -1,0 +1,1637 @@
+//! The opcode handlers: one function per opcode (a few share one: `CALL`/`CALL_KW`/`CALL_EX`,
+//! `DICT_UPDATE`/`DICT_MERGE`), called from the arms of [`dispatch::execute`](super::dispatch).
+//!
+//! A handler gets the running state [`Ctx`] (frame, registers, stack pointer), the instruction's
+//! argument and, when it needs it, `pc` (the index of the *next* instruction; inline-cache
+//! words of the instruction are at `pc - 1`). It returns `Ok(())` to go on with the next
+//! instruction, `Err(Stop::Raise(e))` for a Python exception (the loop unwinds), or
+//! `Err(Stop::Switch)` after it moved `Ctx` to another frame (a call or a return; the loop
+//! reloads `pc` from the new frame). Jump handlers return the next `pc` instead.
+//!
+//! Handlers of the opcodes that run in loops (stack and local-variable ops, constants,
+//! globals, attributes, subscripts, arithmetic, comparisons, jumps, iteration, calls, returns,
+//! building tuples and lists) are `#[inline(always)]`, so the loop runs them without a call.
+//! The rarely executed ones (imports, `with`, `raise`, `match`, deletes, name-dict ops,
+//! building sets, maps, strings and functions, f-string formatting) are `#[inline(never)]`:
+//! a smaller loop function measured about 4% faster than inlining every handler
+//! (docs/performance.md, "pyguest source layout").
+
+use super::call::{enter_depth, ex_args, setup_frame};
+use super::dispatch::{Ctx, Flow, Step, Stop};
+use super::exceptions::{exc_match, make_exception, set_context};
+use super::frame::{release_frame, set_cur};
+use super::generators::{make_generator, send_to, GenResult};
+use super::{PyErr, PyResult};
+use crate::compiler::bytecode::Op;
+use crate::objects::ops::{self, ArgVec};
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, intern, type_error, type_of, vm, C};
+use metatracer::gc::{self, Gc, GcCell};
+use std::cell::Cell;
+
+/// STORE_ATTR cache word flag: the entry is a map transition (`old map << 40 | new map << 16
+/// | slot`) for stores that add an attribute; without it, `map << 32 | slot + 1` for stores
+/// into an existing attribute (map ids below 2^31 there, so the flag bit is free).
+const ATTR_ADD: u64 = 1 << 63;
+
+/// `NOP`, `GEN_START`, `SETUP_ANNOTATIONS`.
+#[inline(always)]
+pub(super) fn nop() -> Step {
+    Ok(())
+}
+
+/// `POP_TOP`.
+#[inline(always)]
+pub(super) fn pop_top(cx: &mut Ctx) -> Step {
+    cx.sp -= 1;
+    Ok(())
+}
+
+/// `ROT_TWO`.
+#[inline(always)]
+pub(super) fn rot_two(cx: &mut Ctx) -> Step {
+    let a = cx.regs.get(cx.sp - 1);
+    cx.regs.set(cx.sp - 1, cx.regs.get(cx.sp - 2));
+    cx.regs.set(cx.sp - 2, a);
+    Ok(())
+}
+
+/// `ROT_THREE`.
+#[inline(always)]
+pub(super) fn rot_three(cx: &mut Ctx) -> Step {
+    let a = cx.regs.get(cx.sp - 1);
+    cx.regs.set(cx.sp - 1, cx.regs.get(cx.sp - 2));
+    cx.regs.set(cx.sp - 2, cx.regs.get(cx.sp - 3));
+    cx.regs.set(cx.sp - 3, a);
+    Ok(())
+}
+
+/// `ROT_FOUR`.
+#[inline(always)]
+pub(super) fn rot_four(cx: &mut Ctx) -> Step {
+    let a = cx.regs.get(cx.sp - 1);
+    cx.regs.set(cx.sp - 1, cx.regs.get(cx.sp - 2));
+    cx.regs.set(cx.sp - 2, cx.regs.get(cx.sp - 3));
+    cx.regs.set(cx.sp - 3, cx.regs.get(cx.sp - 4));
+    cx.regs.set(cx.sp - 4, a);
+    Ok(())
+}
+
+/// `DUP_TOP`.
+#[inline(always)]
+pub(super) fn dup_top(cx: &mut Ctx) -> Step {
+    let a = cx.top();
+    cx.push(a);
+    Ok(())
+}
+
+/// `DUP_TOP_TWO`.
+#[inline(always)]
+pub(super) fn dup_top_two(cx: &mut Ctx) -> Step {
+    let a = cx.regs.get(cx.sp - 2);
+    let b = cx.regs.get(cx.sp - 1);
+    cx.push(a);
+    cx.push(b);
+    Ok(())
+}
+
+/// `COPY`.
+#[inline(always)]
+pub(super) fn copy(cx: &mut Ctx, arg: u32) -> Step {
+    let a = cx.regs.get(cx.sp - arg as usize);
+    cx.push(a);
+    Ok(())
+}
+
+/// `SWAP`.
+#[inline(always)]
+pub(super) fn swap(cx: &mut Ctx, arg: u32) -> Step {
+    let i = cx.sp - arg as usize;
+    let a = cx.regs.get(cx.sp - 1);
+    cx.regs.set(cx.sp - 1, cx.regs.get(i));
+    cx.regs.set(i, a);
+    Ok(())
+}
+
+/// `LOAD_CONST`.
+#[inline(always)]
+pub(super) fn load_const(cx: &mut Ctx, arg: u32) -> Step {
+    cx.push(cx.consts.get(arg as usize));
+    Ok(())
+}
+
+/// `LOAD_FAST`.
+#[inline(always)]
+pub(super) fn load_fast(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.regs.get(arg as usize);
+    if v.is_null() {
+        return Err(Stop::Raise(unbound_local(cx.f, arg as usize)));
+    }
+    cx.push(v);
+    Ok(())
+}
+
+/// `STORE_FAST`.
+#[inline(always)]
+pub(super) fn store_fast(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    cx.regs.set(arg as usize, v);
+    Ok(())
+}
+
+/// `DELETE_FAST`.
+#[inline(never)]
+pub(super) fn delete_fast(cx: &mut Ctx, arg: u32) -> Step {
+    if cx.regs.get(arg as usize).is_null() {
+        return Err(Stop::Raise(unbound_local(cx.f, arg as usize)));
+    }
+    cx.regs.set(arg as usize, Value::NULL);
+    Ok(())
+}
+
+/// `LOAD_DEREF`.
+#[inline(always)]
+pub(super) fn load_deref(cx: &mut Ctx, arg: u32) -> Step {
+    let c = as_cell(cx.regs.get(cx.nlocals + arg as usize)).unwrap();
+    let v = c.v.get();
+    if v.is_null() {
+        let n = free_name(cx.f, arg as usize);
+        return Err(Stop::Raise(if (arg as usize) < cx.code.d.cellvars.len() {
+            vm::exc(
+                C::UnboundLocalError,
+                format!(
+                    "cannot access local variable '{n}' where it is not associated with a value"
+                ),
+            )
+        } else {
+            vm::exc(C::NameError, format!("cannot access free variable '{n}' where it is not associated with a value in enclosing scope"))
+        }));
+    }
+    cx.push(v);
+    Ok(())
+}
+
+/// `STORE_DEREF`.
+#[inline(always)]
+pub(super) fn store_deref(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    as_cell(cx.regs.get(cx.nlocals + arg as usize))
+        .unwrap()
+        .v
+        .set(v);
+    Ok(())
+}
+
+/// `DELETE_DEREF`.
+#[inline(never)]
+pub(super) fn delete_deref(cx: &mut Ctx, arg: u32) -> Step {
+    as_cell(cx.regs.get(cx.nlocals + arg as usize))
+        .unwrap()
+        .v
+        .set(Value::NULL);
+    Ok(())
+}
+
+/// `LOAD_CLOSURE`.
+#[inline(always)]
+pub(super) fn load_closure(cx: &mut Ctx, arg: u32) -> Step {
+    cx.push(cx.regs.get(cx.nlocals + arg as usize));
+    Ok(())
+}
+
+/// `LOAD_CLASSDEREF`.
+#[inline(never)]
+pub(super) fn load_classderef(cx: &mut Ctx, arg: u32) -> Step {
+    let n = free_name(cx.f, arg as usize);
+    let ns = as_dict(cx.f.ns());
+    let from_ns = ns.and_then(|d| d.get_str(&n));
+    match from_ns {
+        Some(v) => cx.push(v),
+        None => {
+            let v = as_cell(cx.regs.get(cx.nlocals + arg as usize))
+                .unwrap()
+                .v
+                .get();
+            if v.is_null() {
+                return Err(Stop::Raise(vm::name_error(&n)));
+            }
+            cx.push(v);
+        }
+    }
+    Ok(())
+}
+
+/// `LOAD_GLOBAL`.
+#[inline(always)]
+pub(super) fn load_global(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+    let name = cx.names.get(arg as usize);
+    // inline cache: entry index + 1 of the name in the globals dict;
+    // valid while that entry still holds this (interned) key object
+    let c = cx.code.cache[pc - 1].get() as usize;
+    if c != 0 {
+        let g = cx.f.globals();
+        let keys = g.keys.get();
+        if c - 1 < keys.len() && keys.get(c - 1) == name {
+            cx.push(g.vals.get().get(c - 1));
+            return Ok(());
+        }
+    }
+    let v = load_global_cached(cx.f, name, &cx.code.cache[pc - 1])?;
+    cx.push(v);
+    Ok(())
+}
+
+/// `STORE_GLOBAL`.
+#[inline(always)]
+pub(super) fn store_global(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    cx.f.globals().set_item(cx.names.get(arg as usize), v)?;
+    Ok(())
+}
+
+/// `DELETE_GLOBAL`.
+#[inline(never)]
+pub(super) fn delete_global(cx: &mut Ctx, arg: u32) -> Step {
+    let name = cx.names.get(arg as usize);
+    if cx.f.globals().remove(name)?.is_none() {
+        return Err(Stop::Raise(vm::name_error(
+            &ops::str_of(name).unwrap_or_default(),
+        )));
+    }
+    Ok(())
+}
+
+/// `LOAD_NAME`.
+#[inline(never)]
+pub(super) fn load_name(cx: &mut Ctx, arg: u32) -> Step {
+    let name = cx.names.get(arg as usize);
+    let v = match load_name_ns(cx.f.ns(), cx.f.globals(), name)? {
+        Some(v) => v,
+        None => global_lookup(cx.f, name)?,
+    };
+    cx.push(v);
+    Ok(())
+}
+
+/// `STORE_NAME`.
+#[inline(never)]
+pub(super) fn store_name(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    let ns = if cx.f.ns().is_null() {
+        Value::obj(cx.f.globals())
+    } else {
+        cx.f.ns()
+    };
+    let name = cx.names.get(arg as usize);
+    match as_dict_exact(ns) {
+        Some(dd) => dd.set_item(name, v)?,
+        None => ops::setitem(ns, name, v)?,
+    }
+    Ok(())
+}
+
+/// `DELETE_NAME`.
+#[inline(never)]
+pub(super) fn delete_name(cx: &mut Ctx, arg: u32) -> Step {
+    let name = cx.names.get(arg as usize);
+    let nsv = cx.f.ns();
+    if !nsv.is_null() && as_dict_exact(nsv).is_none() {
+        // a `__prepare__` mapping: its own `__delitem__`
+        if let Err(e) = ops::delitem(nsv, name) {
+            if vm::exc_matches(&e, vm::C::KeyError) {
+                return Err(Stop::Raise(vm::name_error(
+                    &ops::str_of(name).unwrap_or_default(),
+                )));
+            }
+            return Err(Stop::Raise(e));
+        }
+        return Ok(());
+    }
+    let ns = as_dict(nsv).unwrap_or(cx.f.globals());
+    if ns.remove(name)?.is_none() {
+        return Err(Stop::Raise(vm::name_error(
+            &ops::str_of(name).unwrap_or_default(),
+        )));
+    }
+    Ok(())
+}
+
+/// `LOAD_ATTR`.
+#[inline(always)]
+pub(super) fn load_attr(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+    let obj = cx.top();
+    let name = cx.names.get(arg as usize);
+    // inline cache: instance slot by map
+    if let Some(inst) = as_instance(obj) {
+        let c = cx.code.cache[pc - 1].get();
+        if c != 0
+            && (c >> 32) as u32 == inst.map.get()
+            && inst.cls.get().flags.get() & CF_GETATTRIBUTE == 0
+        {
+            let v = inst.slots.get().get((c & 0xffff_ffff) as usize - 1);
+            if !v.is_null() {
+                cx.regs.set(cx.sp - 1, v);
+                return Ok(());
+            }
+        }
+        let t = inst.cls.get();
+        if t.flags.get() & (CF_GETATTRIBUTE | CF_HAS_DESCRIPTORS) == 0 {
+            if let Some(slot) = vm::map_lookup(inst.map.get(), vm::sym_of(name)) {
+                let v = inst.slots.get().get(slot);
+                if !v.is_null() {
+                    cx.code.cache[pc - 1].set(((inst.map.get() as u64) << 32) | (slot as u64 + 1));
+                    cx.regs.set(cx.sp - 1, v);
+                    return Ok(());
+                }
+            }
+        }
+    }
+    let v = ops::getattr(obj, name)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `STORE_ATTR`.
+#[inline(always)]
+pub(super) fn store_attr(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+    let obj = cx.pop();
+    let v = cx.pop();
+    let name = cx.names.get(arg as usize);
+    if let Some(inst) = as_instance(obj) {
+        let t = inst.cls.get();
+        if t.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
+            let c = cx.code.cache[pc - 1].get();
+            let m = inst.map.get();
+            if c & ATTR_ADD != 0 {
+                // cached transition: adds the attribute as slot `s`
+                let s = (c & 0xffff) as usize;
+                let slots = inst.slots.get();
+                if (c >> 40) as u32 & 0x7f_ffff == m && s < slots.len() {
+                    slots.set(s, v);
+                    inst.map.set((c >> 16) as u32 & 0xff_ffff);
+                    return Ok(());
+                }
+            } else if c != 0 && (c >> 32) as u32 == m {
+                inst.slots.get().set((c & 0xffff_ffff) as usize - 1, v);
+                return Ok(());
+            }
+            ops::instance_set(inst, name, v);
+            let nm = inst.map.get();
+            if let Some(slot) = vm::map_lookup(nm, vm::sym_of(name)) {
+                if nm == m && m < 1 << 31 {
+                    cx.code.cache[pc - 1].set(((m as u64) << 32) | (slot as u64 + 1));
+                } else if m < 1 << 23 && nm < 1 << 24 && slot < 1 << 16 {
+                    cx.code.cache[pc - 1]
+                        .set(ATTR_ADD | (m as u64) << 40 | (nm as u64) << 16 | slot as u64);
+                }
+            }
+            return Ok(());
+        }
+    }
+    ops::setattr(obj, name, v)?;
+    set_cur(cx.f);
+    Ok(())
+}
+
+/// `DELETE_ATTR`.
+#[inline(never)]
+pub(super) fn delete_attr(cx: &mut Ctx, arg: u32) -> Step {
+    let obj = cx.pop();
+    ops::delattr(obj, cx.names.get(arg as usize))?;
+    Ok(())
+}
+
+/// `LOAD_METHOD`.
+#[inline(always)]
+pub(super) fn load_method(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+    let obj = cx.top();
+    let name = cx.names.get(arg as usize);
+    let t = type_of(obj);
+    let k = (cx.code.cache[pc - 1].get() as usize - 1) * 3;
+    let key = Value::small(
+        (((vm().class_epoch.get() & 0xfff_ffff) << 33)
+            | (as_instance(obj)
+                .map(|i| i.map.get() as u64 + 1)
+                .unwrap_or(0))) as i64,
+    );
+    let ic = cx.code.icache;
+    if ic.get(k) == Value::obj(t) && ic.get(k + 2) == key {
+        cx.regs.set(cx.sp - 1, ic.get(k + 1));
+        cx.push(obj);
+        return Ok(());
+    }
+    let mut done = false;
+    if t.flags.get() & CF_GETATTRIBUTE == 0 {
+        let shadow = match as_instance(obj) {
+            Some(inst) => ops::instance_get(inst, name).is_some(),
+            None => {
+                obj.is_kind(Kind::Class) || obj.is_kind(Kind::Module) || obj.is_kind(Kind::Super)
+            }
+        };
+        if !shadow {
+            if let Some(m) = ops::lookup_mro(t, name) {
+                if matches!(m.kind(), Some(Kind::Function) | Some(Kind::Builtin)) {
+                    cx.regs.set(cx.sp - 1, m);
+                    cx.push(obj);
+                    done = true;
+                    // dict-mode instances change attributes without
+                    // changing map: never cache for them
+                    if as_instance(obj).is_none_or(|i| i.map.get() != ops::DICT_MAP) {
+                        ic.set(k, Value::obj(t));
+                        ic.set(k + 1, m);
+                        ic.set(k + 2, key);
+                    }
+                }
+            }
+        }
+    }
+    if !done {
+        let v = ops::getattr(obj, name)?;
+        set_cur(cx.f);
+        cx.regs.set(cx.sp - 1, Value::NULL);
+        cx.push(v);
+    }
+    Ok(())
+}
+
+/// `BINARY_SUBSCR`.
+#[inline(always)]
+pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
+    let k = cx.pop();
+    let o = cx.top();
+    if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
+        let n = l.len() as i64;
+        let j = if i < 0 { i + n } else { i };
+        if j >= 0 && j < n {
+            cx.regs.set(cx.sp - 1, l.get(j as usize));
+            return Ok(());
+        }
+    }
+    let v = ops::getitem(o, k)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `STORE_SUBSCR`.
+#[inline(always)]
+pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
+    let k = cx.pop();
+    let o = cx.pop();
+    let v = cx.pop();
+    if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
+        let n = l.len() as i64;
+        let j = if i < 0 { i + n } else { i };
+        if j >= 0 && j < n {
+            l.set(j as usize, v);
+            return Ok(());
+        }
+    }
+    ops::setitem(o, k, v)?;
+    set_cur(cx.f);
+    Ok(())
+}
+
+/// `DELETE_SUBSCR`.
+#[inline(always)]
+pub(super) fn delete_subscr(cx: &mut Ctx) -> Step {
+    let k = cx.pop();
+    let o = cx.pop();
+    ops::delitem(o, k)?;
+    Ok(())
+}
+
+/// `BINARY_OP`.
+#[inline(always)]
+pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
+    let b = cx.pop();
+    let a = cx.top();
+    if a.is_int() && b.is_int() {
+        let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+        let r = match arg {
+            crate::compiler::bytecode::binop::ADD => Some(x + y),
+            crate::compiler::bytecode::binop::SUB => Some(x - y),
+            crate::compiler::bytecode::binop::MUL => x.checked_mul(y),
+            crate::compiler::bytecode::binop::AND => Some(x & y),
+            crate::compiler::bytecode::binop::OR => Some(x | y),
+            crate::compiler::bytecode::binop::XOR => Some(x ^ y),
+            crate::compiler::bytecode::binop::MOD if y > 0 => Some(x.rem_euclid(y)),
+            crate::compiler::bytecode::binop::FLOORDIV if y > 0 => Some(x.div_euclid(y)),
+            _ => None,
+        };
+        if let Some(r) = r {
+            if Value::fits_small(r) {
+                cx.regs.set(cx.sp - 1, Value::small(r));
+                return Ok(());
+            }
+        }
+    }
+    if let Some(r) = float_fast(a, b, arg) {
+        cx.regs.set(cx.sp - 1, r);
+        return Ok(());
+    }
+    let v = ops::binary_op(a, b, arg)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `INPLACE_OP`.
+#[inline(always)]
+pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
+    let b = cx.pop();
+    let a = cx.top();
+    if a.is_int() && b.is_int() {
+        let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+        let r = match arg {
+            crate::compiler::bytecode::binop::ADD => Some(x + y),
+            crate::compiler::bytecode::binop::SUB => Some(x - y),
+            _ => None,
+        };
+        if let Some(r) = r {
+            if Value::fits_small(r) {
+                cx.regs.set(cx.sp - 1, Value::small(r));
+                return Ok(());
+            }
+        }
+    }
+    if let Some(r) = float_fast(a, b, arg) {
+        cx.regs.set(cx.sp - 1, r);
+        return Ok(());
+    }
+    let v = ops::inplace_op(a, b, arg)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `UNARY_NEG`.
+#[inline(always)]
+pub(super) fn unary_neg(cx: &mut Ctx) -> Step {
+    let v = ops::unary_neg(cx.top())?;
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `UNARY_POS`.
+#[inline(never)]
+pub(super) fn unary_pos(cx: &mut Ctx) -> Step {
+    let v = ops::unary_pos(cx.top())?;
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `UNARY_INVERT`.
+#[inline(never)]
+pub(super) fn unary_invert(cx: &mut Ctx) -> Step {
+    let v = ops::unary_invert(cx.top())?;
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `UNARY_NOT`.
+#[inline(always)]
+pub(super) fn unary_not(cx: &mut Ctx) -> Step {
+    let b = ops::truthy(cx.top())?;
+    cx.regs.set(cx.sp - 1, Value::bool(!b));
+    Ok(())
+}
+
+/// `COMPARE_OP`.
+#[inline(always)]
+pub(super) fn compare_op(cx: &mut Ctx, arg: u32) -> Step {
+    let b = cx.pop();
+    let a = cx.top();
+    if a.is_int() && b.is_int() {
+        let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+        let r = match arg {
+            0 => x < y,
+            1 => x <= y,
+            2 => x == y,
+            3 => x != y,
+            4 => x > y,
+            _ => x >= y,
+        };
+        cx.regs.set(cx.sp - 1, Value::bool(r));
+        return Ok(());
+    }
+    if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
+        let (x, y) = (x.v, y.v);
+        let r = match arg {
+            0 => x < y,
+            1 => x <= y,
+            2 => x == y,
+            3 => x != y,
+            4 => x > y,
+            _ => x >= y,
+        };
+        cx.regs.set(cx.sp - 1, Value::bool(r));
+        return Ok(());
+    }
+    let v = ops::compare(a, b, arg)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `IS_OP`.
+#[inline(always)]
+pub(super) fn is_op(cx: &mut Ctx, arg: u32) -> Step {
+    let b = cx.pop();
+    let a = cx.top();
+    cx.regs.set(cx.sp - 1, Value::bool((a == b) != (arg == 1)));
+    Ok(())
+}
+
+/// `CONTAINS_OP`.
+#[inline(always)]
+pub(super) fn contains_op(cx: &mut Ctx, arg: u32) -> Step {
+    let b = cx.pop();
+    let a = cx.top();
+    let r = ops::contains(b, a)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, Value::bool(r != (arg == 1)));
+    Ok(())
+}
+
+/// `JUMP`: the next `pc`.
+#[inline(always)]
+pub(super) fn jump(arg: u32) -> usize {
+    arg as usize
+}
+
+/// `POP_JUMP_IF_FALSE`.
+#[inline(always)]
+pub(super) fn pop_jump_if_false(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+    let v = cx.pop();
+    let t = if v == Value::TRUE {
+        true
+    } else if v == Value::FALSE {
+        false
+    } else {
+        ops::truthy(v)?
+    };
+    if !t {
+        pc = arg as usize;
+    }
+    Ok(pc)
+}
+
+/// `POP_JUMP_IF_TRUE`.
+#[inline(always)]
+pub(super) fn pop_jump_if_true(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+    let v = cx.pop();
+    let t = if v == Value::TRUE {
+        true
+    } else if v == Value::FALSE {
+        false
+    } else {
+        ops::truthy(v)?
+    };
+    if t {
+        pc = arg as usize;
+    }
+    Ok(pc)
+}
+
+/// `JUMP_IF_FALSE_OR_POP`.
+#[inline(always)]
+pub(super) fn jump_if_false_or_pop(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+    if !ops::truthy(cx.top())? {
+        pc = arg as usize;
+    } else {
+        cx.sp -= 1;
+    }
+    Ok(pc)
+}
+
+/// `JUMP_IF_TRUE_OR_POP`.
+#[inline(always)]
+pub(super) fn jump_if_true_or_pop(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+    if ops::truthy(cx.top())? {
+        pc = arg as usize;
+    } else {
+        cx.sp -= 1;
+    }
+    Ok(pc)
+}
+
+/// `GET_ITER`.
+#[inline(always)]
+pub(super) fn get_iter(cx: &mut Ctx) -> Step {
+    let v = ops::get_iter(cx.top())?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `FOR_ITER`.
+#[inline(always)]
+pub(super) fn for_iter(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+    let it = cx.top();
+    if let Some(io) = as_iter(it) {
+        match io.sub {
+            IterKind::Range => {
+                let n = io.n.get();
+                if n > 0 {
+                    let i = io.i.get();
+                    io.n.set(n - 1);
+                    io.i.set(i + io.step.get());
+                    cx.push(new_int(i));
+                } else {
+                    cx.sp -= 1;
+                    pc = arg as usize;
+                }
+                return Ok(pc);
+            }
+            IterKind::Seq => {
+                let s = io.a.get();
+                let i = io.i.get() as usize;
+                let item = if let Some(l) = as_list_exact(s) {
+                    if i < l.len() {
+                        Some(l.get(i))
+                    } else {
+                        None
+                    }
+                } else {
+                    let t = as_tuple_exact(s).unwrap();
+                    t.as_slice().get(i).copied()
+                };
+                match item {
+                    Some(v) => {
+                        io.i.set(i as i64 + 1);
+                        cx.push(v);
+                    }
+                    None => {
+                        cx.sp -= 1;
+                        pc = arg as usize;
+                    }
+                }
+                return Ok(pc);
+            }
+            _ => {}
+        }
+    }
+    match ops::next(it)? {
+        Some(v) => {
+            set_cur(cx.f);
+            cx.push(v)
+        }
+        None => {
+            set_cur(cx.f);
+            cx.sp -= 1;
+            pc = arg as usize;
+        }
+    }
+    Ok(pc)
+}
+
+/// `BUILD_TUPLE`.
+#[inline(always)]
+pub(super) fn build_tuple(cx: &mut Ctx, arg: u32) -> Step {
+    let n = arg as usize;
+    let v = new_tuple(&cx.regs.as_slice()[cx.sp - n..cx.sp]);
+    cx.sp -= n;
+    cx.push(v);
+    Ok(())
+}
+
+/// `BUILD_LIST`.
+#[inline(always)]
+pub(super) fn build_list(cx: &mut Ctx, arg: u32) -> Step {
+    let n = arg as usize;
+    let v = new_list_from(&cx.regs.as_slice()[cx.sp - n..cx.sp]);
+    cx.sp -= n;
+    cx.push(v);
+    Ok(())
+}
+
+/// `BUILD_SET`.
+#[inline(never)]
+pub(super) fn build_set(cx: &mut Ctx, arg: u32) -> Step {
+    let n = arg as usize;
+    let s = new_set(false);
+    for i in cx.sp - n..cx.sp {
+        s.add(cx.regs.get(i))?;
+    }
+    cx.sp -= n;
+    cx.push(Value::obj(s));
+    Ok(())
+}
+
+/// `BUILD_MAP`.
+#[inline(never)]
+pub(super) fn build_map(cx: &mut Ctx, arg: u32) -> Step {
+    let n = arg as usize;
+    let dd = new_dict();
+    let base = cx.sp - 2 * n;
+    for i in 0..n {
+        dd.set_item(cx.regs.get(base + 2 * i), cx.regs.get(base + 2 * i + 1))?;
+    }
+    cx.sp = base;
+    cx.push(Value::obj(dd));
+    Ok(())
+}
+
+/// `BUILD_SLICE`.
+#[inline(never)]
+pub(super) fn build_slice(cx: &mut Ctx, arg: u32) -> Step {
+    let (start, stop, step) = if arg == 3 {
+        let st = cx.pop();
+        let b = cx.pop();
+        let a = cx.pop();
+        (a, b, st)
+    } else {
+        let b = cx.pop();
+        let a = cx.pop();
+        (a, b, Value::NONE)
+    };
+    cx.push(Value::obj(gc::alloc(SliceObj {
+        kind: Kind::Slice,
+        start,
+        stop,
+        step,
+    })));
+    Ok(())
+}
+
+/// `BUILD_STRING`.
+#[inline(never)]
+pub(super) fn build_string(cx: &mut Ctx, arg: u32) -> Step {
+    let n = arg as usize;
+    let mut s = String::new();
+    for i in cx.sp - n..cx.sp {
+        s.push_str(&as_str(cx.regs.get(i)).unwrap().s);
+    }
+    cx.sp -= n;
+    cx.push(new_string(s));
+    Ok(())
+}
+
+/// `LIST_APPEND`.
+#[inline(always)]
+pub(super) fn list_append(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    as_list_exact(cx.regs.get(cx.sp - arg as usize))
+        .unwrap()
+        .push(v);
+    Ok(())
+}
+
+/// `SET_ADD`.
+#[inline(never)]
+pub(super) fn set_add(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    as_set(cx.regs.get(cx.sp - arg as usize)).unwrap().add(v)?;
+    Ok(())
+}
+
+/// `MAP_ADD`.
+#[inline(never)]
+pub(super) fn map_add(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    let k = cx.pop();
+    as_dict_exact(cx.regs.get(cx.sp - arg as usize))
+        .unwrap()
+        .set_item(k, v)?;
+    Ok(())
+}
+
+/// `LIST_EXTEND`.
+#[inline(never)]
+pub(super) fn list_extend(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    let l = as_list_exact(cx.regs.get(cx.sp - arg as usize)).unwrap();
+    ops::list_extend(l, v).map_err(|e| {
+        if vm::exc_matches(&e, C::TypeError) && ops::get_iter(v).is_err() {
+            type_error(format!(
+                "Value after * must be an iterable, not {}",
+                vm::type_name(v)
+            ))
+        } else {
+            e
+        }
+    })?;
+    set_cur(cx.f);
+    Ok(())
+}
+
+/// `SET_UPDATE`.
+#[inline(never)]
+pub(super) fn set_update(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    let s = as_set(cx.regs.get(cx.sp - arg as usize)).unwrap();
+    let it = ops::get_iter(v)?;
+    while let Some(x) = ops::next(it)? {
+        s.add(x)?;
+    }
+    set_cur(cx.f);
+    Ok(())
+}
+
+/// `DICT_UPDATE`, `DICT_MERGE`.
+#[inline(never)]
+pub(super) fn dict_update(cx: &mut Ctx, arg: u32, op: Op) -> Step {
+    let v = cx.pop();
+    let dd = as_dict_exact(cx.regs.get(cx.sp - arg as usize)).unwrap();
+    if op == Op::DICT_MERGE {
+        if let Some(src) = as_dict(v) {
+            for i in 0..src.entry_count() {
+                let k = src.key_at(i);
+                if !k.is_null() && dd.get(k)?.is_some() {
+                    return Err(Stop::Raise(type_error(format!(
+                        "got multiple values for keyword argument '{}'",
+                        ops::str_of(k).unwrap_or_default()
+                    ))));
+                }
+            }
+        } else if ops::lookup_type(type_of(v), "keys").is_none() {
+            return Err(Stop::Raise(type_error(format!(
+                "argument after ** must be a mapping, not {}",
+                vm::type_name(v)
+            ))));
+        }
+    }
+    crate::objects::dict::dict_update(dd, v)?;
+    set_cur(cx.f);
+    Ok(())
+}
+
+/// `LIST_TO_TUPLE`.
+#[inline(never)]
+pub(super) fn list_to_tuple(cx: &mut Ctx) -> Step {
+    let l = as_list_exact(cx.top()).unwrap();
+    let t = new_tuple(l.as_slice());
+    cx.regs.set(cx.sp - 1, t);
+    Ok(())
+}
+
+/// `UNPACK_SEQUENCE`.
+#[inline(always)]
+pub(super) fn unpack_sequence(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    let n = arg as usize;
+    let items = unpack(v, n)?;
+    for i in (0..n).rev() {
+        cx.push(items[i]);
+    }
+    Ok(())
+}
+
+/// `UNPACK_EX`.
+#[inline(never)]
+pub(super) fn unpack_ex(cx: &mut Ctx, arg: u32) -> Step {
+    let v = cx.pop();
+    let before = (arg & 0xff) as usize;
+    let after = (arg >> 8) as usize;
+    let items = crate::objects::native::seq_items(v)?;
+    if items.len() < before + after {
+        return Err(Stop::Raise(vm::value_error(format!(
+            "not enough values to unpack (expected at least {}, got {})",
+            before + after,
+            items.len()
+        ))));
+    }
+    let n = items.len();
+    for i in (n - after..n).rev() {
+        cx.push(items[i]);
+    }
+    cx.push(new_list_from(&items[before..n - after]));
+    for i in (0..before).rev() {
+        cx.push(items[i]);
+    }
+    Ok(())
+}
+
+/// `FORMAT_VALUE`.
+#[inline(never)]
+pub(super) fn format_value(cx: &mut Ctx, arg: u32) -> Step {
+    let spec = if arg & 4 != 0 { cx.pop() } else { Value::NULL };
+    let v = cx.pop();
+    let v = match arg & 3 {
+        1 => ops::to_str(v)?,
+        2 => new_string(ops::repr(v)?),
+        3 => new_string(crate::objects::native::ascii_of(&ops::repr(v)?)),
+        _ => v,
+    };
+    let r = if spec.is_null() && v.is_kind(Kind::Str) {
+        v
+    } else {
+        let spec_s = as_str(spec);
+        let spec_str: &str = match &spec_s {
+            Some(s) => &s.s,
+            None => "",
+        };
+        crate::objects::format::format_value(v, spec_str)?
+    };
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `PUSH_NULL`.
+#[inline(always)]
+pub(super) fn push_null(cx: &mut Ctx) -> Step {
+    cx.push(Value::NULL);
+    Ok(())
+}
+
+/// `CALL`, `CALL_KW`, `CALL_EX`.
+#[inline(always)]
+pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
+    let (kwnames, kwcount) = if op == Op::CALL_KW {
+        let t = cx.pop();
+        let n = as_tuple_exact(t).unwrap().len();
+        (t, n)
+    } else {
+        (Value::NULL, 0)
+    };
+    let (base, callable, args_start) = if op == Op::CALL_EX {
+        let nextra = if arg & 1 != 0 { 2 } else { 1 };
+        let base = cx.sp - nextra - 2;
+        (base, cx.regs.get(base + 1), base + 2)
+    } else {
+        let argc = arg as usize;
+        let base = cx.sp - argc - 2;
+        let a = cx.regs.get(base);
+        if a.is_null() {
+            (base, cx.regs.get(base + 1), base + 2)
+        } else {
+            (base, a, base + 1)
+        }
+    };
+    // `C(args)` and `obj.method(args)` through a bound method: the
+    // callable's stack slot takes the instance / self, so the arguments
+    // are passed in place (no copy).
+    if op != Op::CALL_EX && args_start == base + 2 {
+        let mut init_of = None;
+        let mut slf = Value::NULL;
+        let mut target = None;
+        if let Some(c) = as_class(callable) {
+            if let Some(init) = crate::objects::class::cached_init(c) {
+                slf = Value::obj(crate::objects::class::alloc_instance(c));
+                init_of = Some(slf);
+                target = Some(init);
+            }
+        } else if let Some(bm) = as_bound(callable) {
+            if let Some(func) = as_function(bm.func) {
+                if func.code.d.flags & CO_GENERATOR == 0 {
+                    slf = bm.slf;
+                    target = Some(func);
+                }
+            }
+        }
+        if let Some(func) = target {
+            cx.regs.set(base + 1, slf);
+            let kwt = kwt_of(kwnames);
+            let all = &cx.regs.as_slice()[base + 1..cx.sp];
+            let npos = all.len() - kwcount;
+            let args = Args {
+                pos: &all[..npos],
+                kwnames: match &kwt {
+                    Some(t) => t.as_slice(),
+                    None => &[],
+                },
+                kwvals: &all[npos..],
+            };
+            let nf = setup_frame(func, args)?;
+            if let Some(inst) = init_of {
+                nf.ns_c.set(inst);
+            }
+            enter_depth()?;
+            cx.f.pc.set(pc as u32);
+            cx.f.sp.set(base as u32);
+            return cx.switch_call(nf);
+        }
+    }
+    // owned argument storage for CALL_EX
+    let ex;
+    let kwt = as_tuple_exact(kwnames);
+    let args = if op == Op::CALL_EX {
+        let kw = if arg & 1 != 0 {
+            cx.regs.get(cx.sp - 1)
+        } else {
+            Value::NULL
+        };
+        ex = ex_args(cx.regs.get(args_start), kw)?;
+        Args {
+            pos: &ex.0,
+            kwnames: &ex.1,
+            kwvals: &ex.2,
+        }
+    } else {
+        let all = &cx.regs.as_slice()[args_start..cx.sp];
+        let npos = all.len() - kwcount;
+        Args {
+            pos: &all[..npos],
+            kwnames: match &kwt {
+                Some(t) => t.as_slice(),
+                None => &[],
+            },
+            kwvals: &all[npos..],
+        }
+    };
+    // Python functions: switch frames without recursing
+    if let Some(func) = as_function(callable) {
+        let nf = setup_frame(func, args)?;
+        if func.code.d.flags & CO_GENERATOR != 0 {
+            cx.sp = base;
+            cx.push(make_generator(nf, func));
+            return Ok(());
+        }
+        enter_depth()?;
+        cx.f.pc.set(pc as u32);
+        cx.f.sp.set(base as u32);
+        return cx.switch_call(nf);
+    }
+    if let Some(c) = as_class(callable) {
+        if let Some((inst, init)) = crate::objects::class::fast_new(c, args)? {
+            let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+            v.push(inst);
+            v.extend_from_slice(args.pos);
+            let nf = setup_frame(init, Args { pos: &v, ..args })?;
+            nf.ns_c.set(inst);
+            enter_depth()?;
+            cx.f.pc.set(pc as u32);
+            cx.f.sp.set(base as u32);
+            return cx.switch_call(nf);
+        }
+    }
+    if let Some(bm) = as_bound(callable) {
+        if let Some(func) = as_function(bm.func) {
+            let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+            v.push(bm.slf);
+            v.extend_from_slice(args.pos);
+            let nf = setup_frame(func, Args { pos: &v, ..args })?;
+            if func.code.d.flags & CO_GENERATOR != 0 {
+                cx.sp = base;
+                cx.push(make_generator(nf, func));
+                return Ok(());
+            }
+            enter_depth()?;
+            cx.f.pc.set(pc as u32);
+            cx.f.sp.set(base as u32);
+            return cx.switch_call(nf);
+        }
+    }
+    cx.f.pc.set(pc as u32);
+    let r = super::call::call_object(callable, args);
+    set_cur(cx.f);
+    let r = r?;
+    cx.sp = base;
+    cx.push(r);
+    Ok(())
+}
+
+/// `MAKE_FUNCTION`.
+#[inline(never)]
+pub(super) fn make_function(cx: &mut Ctx, arg: u32) -> Step {
+    let cv = cx.pop();
+    if as_code(cv).is_none() {
+        eprintln!(
+            "MAKE_FUNCTION got {cv:?}; consts {:?} sp {} stack_base {}",
+            cx.consts.as_slice(),
+            cx.sp,
+            cx.stack_base
+        );
+    }
+    let c = as_code(cv).unwrap();
+    let closure = if arg & 8 != 0 { cx.pop() } else { Value::NULL };
+    let kwdefaults = if arg & 2 != 0 { cx.pop() } else { Value::NULL };
+    let defaults = if arg & 1 != 0 { cx.pop() } else { Value::NULL };
+    let func = gc::alloc(FunctionObj {
+        kind: Kind::Function,
+        code: c,
+        globals: cx.f.globals(),
+        defaults: GcCell::new(defaults),
+        kwdefaults: GcCell::new(kwdefaults),
+        closure,
+        name: GcCell::new(vm::intern(&c.d.name)),
+        qualname: GcCell::new(new_str(&c.d.qualname)),
+        dict: GcCell::new(Value::NULL),
+        doc: GcCell::new(match &c.d.doc {
+            Some(d) => new_str(d),
+            None => Value::NONE,
+        }),
+    });
+    cx.push(Value::obj(func));
+    Ok(())
+}
+
+/// `RETURN_VALUE`.
+#[inline(always)]
+pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
+    let v = cx.pop();
+    let f = cx.f;
+    f.pc.set(pc as u32);
+    f.sp.set(cx.sp as u32);
+    if f.entry.get() {
+        return Err(Stop::Leave(Flow::Return(v)));
+    }
+    // return to the calling frame without leaving the loop
+    let vm = vm();
+    vm.depth.set(vm.depth.get() - 1);
+    let back = f.back.get().unwrap();
+    f.back.set(None);
+    let mut err = None;
+    let v = if !f.ns().is_null() && f.func() != Value::NULL && cx.code.d.flags & CO_NAMESPACE == 0 {
+        // an __init__ frame started by a class call: the result is the instance
+        if !v.is_none() {
+            err = Some(type_error(format!(
+                "__init__() should return None, not '{}'",
+                vm::type_name(v)
+            )));
+        }
+        f.ns()
+    } else {
+        v
+    };
+    let bsp = back.sp.get() as usize;
+    back.regs.set(bsp, v);
+    back.sp.set(bsp as u32 + 1);
+    release_frame(f);
+    cx.switch_to(back);
+    match err {
+        Some(e) => Err(Stop::SwitchRaise(e)),
+        None => Err(Stop::Switch),
+    }
+}
+
+/// `YIELD_VALUE`.
+#[inline(always)]
+pub(super) fn yield_value(cx: &mut Ctx, pc: usize) -> Step {
+    let v = cx.pop();
+    cx.f.pc.set(pc as u32);
+    cx.f.sp.set(cx.sp as u32);
+    Err(Stop::Leave(Flow::Yield(v)))
+}
+
+/// `YIELD_FROM`.
+#[inline(never)]
+pub(super) fn yield_from(cx: &mut Ctx, pc: usize) -> Step {
+    let v = cx.pop();
+    let sub = cx.top();
+    cx.f.pc.set(pc as u32);
+    cx.f.sp.set(cx.sp as u32);
+    match send_to(sub, v)? {
+        GenResult::Yield(y) => {
+            set_cur(cx.f);
+            return Err(Stop::Leave(Flow::Yield(y)));
+        }
+        GenResult::Return(r) => {
+            set_cur(cx.f);
+            cx.regs.set(cx.sp - 1, r);
+        }
+    }
+    Ok(())
+}
+
+/// `RAISE_VARARGS`.
+#[inline(never)]
+pub(super) fn raise_varargs(cx: &mut Ctx, arg: u32) -> Step {
+    match arg {
+        0 => {
+            let h = vm().handled.get();
+            match h.as_slice().last() {
+                Some(&e) => Err(Stop::Raise(PyErr(e))),
+                None => Err(Stop::Raise(vm::runtime_error(
+                    "No active exception to reraise",
+                ))),
+            }
+        }
+        1 => {
+            let v = cx.pop();
+            let e = make_exception(v)?;
+            set_context(e);
+            Err(Stop::Raise(PyErr(e)))
+        }
+        _ => {
+            let cause = cx.pop();
+            let v = cx.pop();
+            let e = make_exception(v)?;
+            let cause = if cause.is_none() {
+                cause
+            } else {
+                make_exception(cause)?
+            };
+            if let Some(inst) = as_instance(e) {
+                ops::instance_set(inst, intern("__cause__"), cause);
+                ops::instance_set(inst, intern("__suppress_context__"), Value::TRUE);
+            }
+            set_context(e);
+            Err(Stop::Raise(PyErr(e)))
+        }
+    }
+}
+
+/// `RERAISE`.
+#[inline(never)]
+pub(super) fn reraise(cx: &mut Ctx) -> Step {
+    let e = cx.pop();
+    Err(Stop::Raise(PyErr(e)))
+}
+
+/// `PUSH_EXC_INFO`.
+#[inline(never)]
+pub(super) fn push_exc_info(cx: &mut Ctx) -> Step {
+    vm().handled.get().push(cx.top());
+    Ok(())
+}
+
+/// `POP_EXC_INFO`.
+#[inline(always)]
+pub(super) fn pop_exc_info() -> Step {
+    vm().handled.get().pop();
+    Ok(())
+}
+
+/// `CHECK_EXC_MATCH`.
+#[inline(never)]
+pub(super) fn check_exc_match(cx: &mut Ctx) -> Step {
+    let t = cx.pop();
+    let e = cx.pop();
+    let r = exc_match(e, t)?;
+    cx.push(Value::bool(r));
+    Ok(())
+}
+
+/// `LOAD_ASSERTION_ERROR`.
+#[inline(never)]
+pub(super) fn load_assertion_error(cx: &mut Ctx) -> Step {
+    cx.push(vm::cls_v(C::AssertionError));
+    Ok(())
+}
+
+/// `BEFORE_WITH`.
+#[inline(never)]
+pub(super) fn before_with(cx: &mut Ctx) -> Step {
+    let mgr = cx.pop();
+    let t = type_of(mgr);
+    let (Some(enter), Some(exit)) = (
+        ops::lookup_type(t, "__enter__"),
+        ops::lookup_type(t, "__exit__"),
+    ) else {
+        return Err(Stop::Raise(type_error(format!(
+            "'{}' object does not support the context manager protocol",
+            vm::type_name(mgr)
+        ))));
+    };
+    let exit_b = ops::bind_descr(exit, mgr, t)?;
+    cx.push(exit_b);
+    let r = ops::call(enter, &[mgr])?;
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `WITH_EXIT`.
+#[inline(never)]
+pub(super) fn with_exit(cx: &mut Ctx) -> Step {
+    let exit = cx.pop();
+    ops::call(exit, &[Value::NONE, Value::NONE, Value::NONE])?;
+    set_cur(cx.f);
+    Ok(())
+}
+
+/// `WITH_EXCEPT_START`.
+#[inline(never)]
+pub(super) fn with_except_start(cx: &mut Ctx) -> Step {
+    let e = cx.regs.get(cx.sp - 1);
+    let exit = cx.regs.get(cx.sp - 2);
+    let tb = as_instance(e)
+        .and_then(|i| ops::instance_get(i, intern("__traceback__")))
+        .unwrap_or(Value::NONE);
+    let r = ops::call(exit, &[Value::obj(type_of(e)), e, tb])?;
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `IMPORT_NAME`.
+#[inline(never)]
+pub(super) fn import_name(cx: &mut Ctx, arg: u32) -> Step {
+    let fromlist = cx.pop();
+    let level = cx.pop();
+    let name = cx.names.get(arg as usize);
+    let m = crate::import::import_name(
+        name,
+        level.as_small().unwrap_or(0),
+        fromlist,
+        cx.f.globals(),
+    )?;
+    set_cur(cx.f);
+    cx.push(m);
+    Ok(())
+}
+
+/// `IMPORT_FROM`.
+#[inline(never)]
+pub(super) fn import_from(cx: &mut Ctx, arg: u32) -> Step {
+    let m = cx.top();
+    let name = cx.names.get(arg as usize);
+    let v = crate::import::import_from(m, name)?;
+    set_cur(cx.f);
+    cx.push(v);
+    Ok(())
+}
+
+/// `IMPORT_STAR`.
+#[inline(never)]
+pub(super) fn import_star(cx: &mut Ctx) -> Step {
+    let m = cx.pop();
+    let ns = as_dict(cx.f.ns()).unwrap_or(cx.f.globals());
+    crate::import::import_star(m, ns)?;
+    Ok(())
+}
+
+/// `LOAD_BUILD_CLASS`.
+#[inline(never)]
+pub(super) fn load_build_class(cx: &mut Ctx) -> Step {
+    let b = vm().builtins.get().get_str("__build_class__").unwrap();
+    cx.push(b);
+    Ok(())
+}
+
+/// `MATCH_SEQUENCE`.
+#[inline(never)]
+pub(super) fn match_sequence(cx: &mut Ctx) -> Step {
+    let v = cx.top();
+    let p = payload(v);
+    let r = matches!(
+        p.kind(),
+        Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Range)
+    ) || (v.is_kind(Kind::Instance)
+        && p == v
+        && ops::lookup_type_user(type_of(v), "__getitem__").is_some()
+        && ops::lookup_type_user(type_of(v), "__len__").is_some());
+    cx.regs.set(cx.sp - 1, Value::bool(r));
+    Ok(())
+}
+
+/// `MATCH_MAPPING`.
+#[inline(never)]
+pub(super) fn match_mapping(cx: &mut Ctx) -> Step {
+    let v = cx.top();
+    cx.regs.set(cx.sp - 1, Value::bool(as_dict(v).is_some()));
+    Ok(())
+}
+
+/// `GET_LEN`.
+#[inline(never)]
+pub(super) fn get_len(cx: &mut Ctx) -> Step {
+    let n = ops::len(cx.top())?;
+    cx.regs.set(cx.sp - 1, Value::small(n as i64));
+    Ok(())
+}
+
+/// `MATCH_CLASS`.
+#[inline(never)]
+pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
+    let kw = cx.pop();
+    let c = cx.pop();
+    let subj = cx.top();
+    let r = crate::objects::class::match_class(subj, c, kw, arg as usize)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, r);
+    Ok(())
+}
+
+// ---------------------------------------------------------------- helpers
+
+/// Float arithmetic fast path for the dispatch loop (float op float, float op small int and
+/// small int op float); `None` sends the operation to the general path.
+#[inline(always)]
+fn float_fast(a: Value, b: Value, op: u32) -> Option<Value> {
+    use crate::compiler::bytecode::binop;
+    let x = match as_float_obj(a) {
+        Some(f) => f.v,
+        None if a.is_int() && b.is_kind(Kind::Float) => a.as_int_unchecked() as f64,
+        None => return None,
+    };
+    let y = match as_float_obj(b) {
+        Some(f) => f.v,
+        None if b.is_int() => b.as_int_unchecked() as f64,
+        None => return None,
+    };
+    let r = match op {
+        binop::ADD => x + y,
+        binop::SUB => x - y,
+        binop::MUL => x * y,
+        binop::TRUEDIV if y != 0.0 => x / y,
+        _ => return None,
+    };
+    Some(new_float(r))
+}
+
+fn unbound_local(f: Gc<FrameObj>, i: usize) -> PyErr {
+    vm::exc(
+        C::UnboundLocalError,
+        format!(
+            "cannot access local variable '{}' where it is not associated with a value",
+            f.code.d.varnames[i]
+        ),
+    )
+}
+
+fn free_name(f: Gc<FrameObj>, i: usize) -> String {
+    let d = &f.code.d;
+    if i < d.cellvars.len() {
+        d.cellvars[i].clone()
+    } else {
+        d.freevars[i - d.cellvars.len()].clone()
+    }
+}
+
+fn global_lookup(f: Gc<FrameObj>, name: Value) -> PyResult<Value> {
+    let h = ops::hash(name)?;
+    if let Some(v) = f.globals().get_h(name, h)? {
+        return Ok(v);
+    }
+    let b = builtins_of(f.globals());
+    if let Some(v) = b.get_h(name, h)? {
+        return Ok(v);
+    }
+    Err(vm::name_error(&ops::str_of(name)?))
+}
+
+#[inline(always)]
+fn kwt_of(kwnames: Value) -> Option<Gc<TupleObj>> {
+    as_tuple_exact(kwnames)
+}
+
+/// `global_lookup` that also fills the LOAD_GLOBAL site's cache when the name is found in
+/// the globals dict.
+fn load_global_cached(f: Gc<FrameObj>, name: Value, cache: &Cell<u64>) -> PyResult<Value> {
+    let h = ops::hash(name)?;
+    let g = f.globals();
+    if let Some(e) = g.find(name, h)? {
+        if g.keys.get().get(e) == name {
+            cache.set(e as u64 + 1);
+        }
+        return Ok(g.vals.get().get(e));
+    }
+    let b = builtins_of(g);
+    if let Some(v) = b.get_h(name, h)? {
+        return Ok(v);
+    }
+    Err(vm::name_error(&ops::str_of(name)?))
+}
+
+fn builtins_of(_g: Gc<DictObj>) -> Gc<DictObj> {
+    vm().builtins.get()
+}
+
+fn unpack(v: Value, n: usize) -> PyResult<ArgVec> {
+    let items: ArgVec = if let Some(t) = as_tuple_exact(v) {
+        t.as_slice().iter().copied().collect()
+    } else if let Some(l) = as_list_exact(v) {
+        l.as_slice().iter().copied().collect()
+    } else {
+        let it = ops::get_iter(v).map_err(|_| {
+            type_error(format!(
+                "cannot unpack non-iterable {} object",
+                vm::type_name(v)
+            ))
+        })?;
+        let mut out = ArgVec::new();
+        while let Some(x) = ops::next(it)? {
+            out.push(x);
+            if out.len() > n {
+                break;
+            }
+        }
+        out
+    };
+    if items.len() < n {
+        return Err(vm::value_error(format!(
+            "not enough values to unpack (expected {}, got {})",
+            n,
+            items.len()
+        )));
+    }
+    if items.len() > n {
+        return Err(vm::value_error(format!(
+            "too many values to unpack (expected {n})"
+        )));
+    }
+    Ok(items)
+}
+
+/// `LOAD_NAME` in the local namespace: an exact dict is read directly, any other mapping
+/// (a metaclass `__prepare__` result such as a dict subclass) through its `__getitem__`,
+/// a `KeyError` meaning "not here" as in CPython. `None` when the name is not local.
+fn load_name_ns(nsv: Value, globals: Gc<DictObj>, name: Value) -> PyResult<Option<Value>> {
+    if nsv.is_null() {
+        return globals.get(name);
+    }
+    if let Some(d) = as_dict_exact(nsv) {
+        return d.get(name);
+    }
+    match ops::getitem(nsv, name) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if vm::exc_matches(&e, vm::C::KeyError) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

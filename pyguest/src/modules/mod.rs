@@ -1,0 +1,174 @@
+//! The modules built into the binary: the table of native modules ([`builtin_module`]) and
+//! of Python modules shipped as source (`pyguest/lib/*.py`, see [`EMBEDDED`]).
+//!
+//! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
+//! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
+//! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
+//! `gc`). Modules use the object model (`objects/`) and the interpreter; neither of those uses
+//! a module, except that frames register their free lists with `gcmod` (so `gc.collect()` can
+//! clear them).
+//!
+//! To add a native module: write `fn make_NAME() -> Gc<ModuleObj>` filling a module dict with
+//! `new_builtin` functions, and add it to [`builtin_module`]. To add a Python module: drop
+//! `NAME.py` in `pyguest/lib/` and add a line to [`EMBEDDED`].
+
+pub mod builtins;
+pub mod fs;
+pub mod gcmod;
+pub mod hash;
+pub mod json;
+pub mod math;
+pub mod os;
+pub mod random;
+pub mod re;
+pub mod sys;
+pub mod time;
+pub mod weak;
+
+use crate::import::new_module;
+use crate::interpreter::PyResult;
+use crate::objects::native::kwarg;
+use crate::objects::ops::{self, float_of, index_of};
+use crate::objects::*;
+use crate::value::Value;
+use crate::vm::{self, type_error, value_error, vm, C};
+use metatracer::gc::{Gc, Root};
+use num_bigint::BigInt;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::cell::RefCell;
+
+use math::make_math;
+use os::make_os;
+pub use os::os_error;
+use sys::sys_module;
+pub use sys::{init_sys, stdout_target};
+use time::make_time;
+
+/// Python modules shipped inside the binary: (name, source).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("collections", include_str!("../../lib/collections.py")),
+    (
+        "collections.abc",
+        include_str!("../../lib/_collections_abc.py"),
+    ),
+    ("itertools", include_str!("../../lib/itertools.py")),
+    ("functools", include_str!("../../lib/functools.py")),
+    ("operator", include_str!("../../lib/operator.py")),
+    ("string", include_str!("../../lib/string.py")),
+    ("heapq", include_str!("../../lib/heapq.py")),
+    ("bisect", include_str!("../../lib/bisect.py")),
+    // Wider standard library (issue 5), plain Python, checked against CPython by
+    // pyguest/tests/check_lib_cpython.sh.
+    ("__future__", include_str!("../../lib/__future__.py")),
+    ("abc", include_str!("../../lib/abc.py")),
+    ("argparse", include_str!("../../lib/argparse.py")),
+    ("array", include_str!("../../lib/array.py")),
+    ("contextlib", include_str!("../../lib/contextlib.py")),
+    ("copy", include_str!("../../lib/copy.py")),
+    ("dataclasses", include_str!("../../lib/dataclasses.py")),
+    ("datetime", include_str!("../../lib/datetime.py")),
+    ("decimal", include_str!("../../lib/decimal.py")),
+    ("enum", include_str!("../../lib/enum.py")),
+    ("fractions", include_str!("../../lib/fractions.py")),
+    ("io", include_str!("../../lib/io.py")),
+    ("json", include_str!("../../lib/json.py")),
+    ("random", include_str!("../../lib/random.py")),
+    ("statistics", include_str!("../../lib/statistics.py")),
+    ("struct", include_str!("../../lib/struct.py")),
+    ("textwrap", include_str!("../../lib/textwrap.py")),
+    ("typing", include_str!("../../lib/typing.py")),
+    // batch A (mods1): collections.abc is registered next to collections above
+    ("types", include_str!("../../lib/types.py")),
+    ("numbers", include_str!("../../lib/numbers.py")),
+    ("keyword", include_str!("../../lib/keyword.py")),
+    ("errno", include_str!("../../lib/errno.py")),
+    ("linecache", include_str!("../../lib/linecache.py")),
+    ("traceback", include_str!("../../lib/traceback.py")),
+    ("warnings", include_str!("../../lib/warnings.py")),
+    ("logging", include_str!("../../lib/logging/__init__.py")),
+    (
+        "logging.handlers",
+        include_str!("../../lib/logging/handlers.py"),
+    ),
+    ("pprint", include_str!("../../lib/pprint.py")),
+    ("csv", include_str!("../../lib/csv.py")),
+    // file system: `os`/`os.path`/`tempfile` over the native `_os`; `open` lives in `_file`
+    ("os", include_str!("../../lib/os.py")),
+    ("tempfile", include_str!("../../lib/tempfile.py")),
+    ("_file", include_str!("../../lib/_file.py")),
+    // batch B: files, hashing/encoding, ids, queues, weak refs, introspection, testing
+    ("stat", include_str!("../../lib/stat.py")),
+    ("fnmatch", include_str!("../../lib/fnmatch.py")),
+    ("glob", include_str!("../../lib/glob.py")),
+    ("pathlib", include_str!("../../lib/pathlib.py")),
+    ("shutil", include_str!("../../lib/shutil.py")),
+    ("hashlib", include_str!("../../lib/hashlib.py")),
+    ("binascii", include_str!("../../lib/binascii.py")),
+    ("base64", include_str!("../../lib/base64.py")),
+    ("zlib", include_str!("../../lib/zlib.py")),
+    ("uuid", include_str!("../../lib/uuid.py")),
+    ("secrets", include_str!("../../lib/secrets.py")),
+    ("queue", include_str!("../../lib/queue.py")),
+    ("weakref", include_str!("../../lib/weakref.py")),
+    ("inspect", include_str!("../../lib/inspect.py")),
+    ("unittest", include_str!("../../lib/unittest.py")),
+    ("gc", include_str!("../../lib/gc.py")),
+    ("hmac", include_str!("../../lib/hmac.py")),
+    // regular expressions: Python-level API over the native `_pyre` engine (modules/re/)
+    ("re", include_str!("../../lib/re.py")),
+];
+
+thread_local! {
+    static SYS: RefCell<Option<Root<ModuleObj>>> = const { RefCell::new(None) };
+}
+
+fn def(m: Gc<ModuleObj>, name: &'static str, f: NativeFn) {
+    m.dict.set_str(name, new_builtin(name, f));
+}
+
+/// The module object for a built-in module name, created on first import.
+pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
+    let m = match name {
+        "sys" => return Ok(Some(Value::obj(sys_module()))),
+        "math" => make_math(),
+        "time" => make_time(),
+        "_os" => make_os(),
+        "_pghash" => crate::modules::hash::make(),
+        "_pgweak" => crate::modules::weak::make(),
+        "_pggc" => crate::modules::gcmod::make(),
+        "_pyre" => crate::modules::re::make_module(),
+        "_mt19937" => crate::modules::random::make_module(),
+        "_pyjson" => crate::modules::json::make_module(),
+        _ => {
+            if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
+                return run_embedded(name, src).map(Some);
+            }
+            return Ok(None);
+        }
+    };
+    let v = Value::obj(m);
+    vm().modules.get().set_str(name, v);
+    Ok(Some(v))
+}
+
+fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
+    let m = new_module(name, None);
+    // a module with embedded submodules (`collections` for `collections.abc`) is a package:
+    // an empty `__path__` makes the importer look the submodule up in EMBEDDED
+    let prefix = format!("{name}.");
+    if EMBEDDED.iter().any(|(n, _)| n.starts_with(&prefix)) {
+        m.dict.set_str("__path__", new_list_from(&[]));
+        m.dict.set_str("__package__", new_str(name));
+    } else if let Some((parent, _)) = name.rsplit_once('.') {
+        m.dict.set_str("__package__", new_str(parent));
+    }
+    let v = Value::obj(m);
+    vm().modules.get().set_str(name, v);
+    let filename = format!("<pyguest>/{name}.py");
+    let code = crate::import::compile_module_src(src, &filename, name)?;
+    if let Err(e) = crate::interpreter::run_module_code(code, m.dict) {
+        let _ = vm().modules.get().remove(new_str(name));
+        return Err(e);
+    }
+    Ok(v)
+}

@@ -1,0 +1,184 @@
+//! The native `sys` module: `argv`, `path`, `modules`, `stdout`/`stderr`, recursion limit,
+//! `_getframe`, `exc_info`, `exit`, version information and the other attributes programs read.
+
+use super::*;
+
+/// The `sys` module (created by `init_sys`).
+pub fn sys_module() -> Gc<ModuleObj> {
+    SYS.with(|s| s.borrow().as_ref().unwrap().get())
+}
+
+/// Where `print` writes: `None` for the real stdout, else the replacement object.
+pub fn stdout_target() -> Option<Value> {
+    let cur = sys_module().dict.get_str("stdout")?;
+    let orig = vm().stdout.get().v.get();
+    if cur == orig {
+        None
+    } else {
+        Some(cur)
+    }
+}
+
+/// Creates `sys` with `argv` and `path` filled in.
+pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
+    let m = new_module("sys", None);
+    SYS.with(|s| *s.borrow_mut() = Some(Root::new(m)));
+    let vmr = vm();
+    for a in argv {
+        vmr.argv.get().push(new_str(a));
+    }
+    let path = vmr.sys_path.get();
+    path.push(new_str(script_dir.unwrap_or("")));
+    if let Ok(pp) = std::env::var("PYTHONPATH") {
+        for p in pp.split(':').filter(|p| !p.is_empty()) {
+            path.push(new_str(p));
+        }
+    }
+    let d = m.dict;
+    d.set_str("argv", Value::obj(vmr.argv.get()));
+    d.set_str("path", Value::obj(path));
+    d.set_str("modules", Value::obj(vmr.modules.get()));
+    d.set_str("maxsize", Value::small(i64::MAX >> 1).max_i64());
+    d.set_str("version", new_str("3.11.7 (pyguest)"));
+    d.set_str(
+        "version_info",
+        new_tuple(&[
+            Value::small(3),
+            Value::small(11),
+            Value::small(7),
+            new_str("final"),
+            Value::small(0),
+        ]),
+    );
+    d.set_str("platform", new_str("linux"));
+    d.set_str("byteorder", new_str("little"));
+    d.set_str("executable", new_str("pyguest"));
+    d.set_str("implementation", new_str("pyguest"));
+    d.set_str(
+        "float_info",
+        new_tuple(&[
+            new_float(f64::MAX),
+            Value::small(1024),
+            Value::small(308),
+            new_float(f64::MIN_POSITIVE),
+            Value::small(-1021),
+            Value::small(-307),
+            Value::small(15),
+            Value::small(53),
+            new_float(f64::EPSILON),
+            Value::small(2),
+            Value::small(1),
+        ]),
+    );
+    let out = new_module("stdout", None);
+    def(out, "write", |a| {
+        let s = ops::str_of(a.pos[0])?;
+        use std::io::Write;
+        let _ = vm().out.borrow_mut().write_all(s.as_bytes());
+        Ok(Value::small(s.chars().count() as i64))
+    });
+    def(out, "flush", |_| {
+        vm::flush_stdout();
+        Ok(Value::NONE)
+    });
+    vmr.stdout.get().v.set(Value::obj(out));
+    d.set_str("stdout", Value::obj(out));
+    d.set_str("__stdout__", Value::obj(out));
+    let err = new_module("stderr", None);
+    def(err, "write", |a| {
+        vm::flush_stdout();
+        let s = ops::str_of(a.pos[0])?;
+        eprint!("{s}");
+        Ok(Value::small(s.chars().count() as i64))
+    });
+    def(err, "flush", |_| Ok(Value::NONE));
+    d.set_str("stderr", Value::obj(err));
+    def(m, "exit", |a| {
+        let code = a.pos.first().copied().unwrap_or(Value::NONE);
+        let e = if code.is_none() {
+            vm::new_exception(vm::cls(C::SystemExit), &[])
+        } else {
+            vm::new_exception(vm::cls(C::SystemExit), &[code])
+        };
+        Err(crate::interpreter::PyErr(e))
+    });
+    def(m, "getrecursionlimit", |_| {
+        Ok(Value::small(vm().recursion_limit.get() as i64))
+    });
+    def(m, "setrecursionlimit", |a| {
+        let n = index_of(a.pos[0])?;
+        if n < 1 {
+            return Err(value_error(
+                "recursion limit must be greater or equal than 1",
+            ));
+        }
+        vm().recursion_limit.set(n as usize);
+        Ok(Value::NONE)
+    });
+    def(m, "intern", |a| Ok(vm::intern_value(a.pos[0])));
+    def(m, "getsizeof", |a| {
+        Ok(Value::small(
+            16 + 8 * ops::len(a.pos[0]).unwrap_or(1) as i64,
+        ))
+    });
+    def(m, "exc_info", |_| {
+        let h = vm().handled.get();
+        Ok(match h.as_slice().last() {
+            Some(&e) => {
+                // the traceback is the exception's `__traceback__` entry list
+                let tb = as_instance(e)
+                    .and_then(|i| ops::instance_get(i, vm::intern("__traceback__")))
+                    .unwrap_or(Value::NONE);
+                new_tuple(&[Value::obj(vm::type_of(e)), e, tb])
+            }
+            None => new_tuple(&[Value::NONE, Value::NONE, Value::NONE]),
+        })
+    });
+    def(m, "exception", |_| {
+        Ok(vm()
+            .handled
+            .get()
+            .as_slice()
+            .last()
+            .copied()
+            .unwrap_or(Value::NONE))
+    });
+    def(m, "_getframe", |a| {
+        // _getframe(depth=0): exposed frames are never recycled
+        let mut depth = match a.pos.first() {
+            Some(&d) => index_of(d)?,
+            None => 0,
+        };
+        let mut f = crate::interpreter::current_frame();
+        while depth > 0 {
+            f = f.and_then(|x| x.back.get());
+            depth -= 1;
+        }
+        match f {
+            Some(f) => {
+                f.escaped.set(true);
+                Ok(Value::obj(f))
+            }
+            None => Err(value_error("call stack is not deep enough")),
+        }
+    });
+    vmr.modules.get().set_str("sys", Value::obj(m));
+    let bm = new_module("builtins", None);
+    let b = vmr.builtins.get();
+    for i in 0..b.entry_count() {
+        let k = b.key_at(i);
+        if !k.is_null() {
+            let _ = bm.dict.set_item(k, b.val_at(i));
+        }
+    }
+    vmr.modules.get().set_str("builtins", Value::obj(bm));
+}
+
+trait MaxI64 {
+    fn max_i64(self) -> Value;
+}
+impl MaxI64 for Value {
+    fn max_i64(self) -> Value {
+        new_int(i64::MAX)
+    }
+}

@@ -1,0 +1,41 @@
+//! The native `time` module: `time`, `time_ns`, `perf_counter`, `perf_counter_ns`,
+//! `monotonic`, `process_time` and `sleep`.
+
+use super::*;
+
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+thread_local! {
+    static START: std::time::Instant = std::time::Instant::now();
+}
+
+pub(crate) fn make_time() -> Gc<ModuleObj> {
+    let m = new_module("time", None);
+    def(m, "time", |_| Ok(new_float(now())));
+    def(m, "time_ns", |_| Ok(new_int((now() * 1e9) as i64)));
+    def(m, "perf_counter", |_| {
+        Ok(new_float(START.with(|s| s.elapsed().as_secs_f64())))
+    });
+    def(m, "perf_counter_ns", |_| {
+        Ok(new_int(START.with(|s| s.elapsed().as_nanos() as i64)))
+    });
+    def(m, "monotonic", |_| {
+        Ok(new_float(START.with(|s| s.elapsed().as_secs_f64())))
+    });
+    def(m, "process_time", |_| {
+        Ok(new_float(START.with(|s| s.elapsed().as_secs_f64())))
+    });
+    def(m, "sleep", |a| {
+        let s = float_of(a.pos[0]).unwrap_or(0.0);
+        if s > 0.0 {
+            std::thread::sleep(std::time::Duration::from_secs_f64(s));
+        }
+        Ok(Value::NONE)
+    });
+    m
+}

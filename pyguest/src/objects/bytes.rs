@@ -1,0 +1,415 @@
+//! `bytes` and `bytearray`: constructors and the methods of both types (search, split, strip,
+//! pad, case, hex, decode, and the mutating methods of `bytearray`).
+
+use crate::interpreter::{PyErr, PyResult};
+use crate::objects::native::{arg_or_kw, classmeth, kwarg, meth, seq_items, str_arg};
+use crate::objects::ops::{self, index_of, int_of, str_of, ArgVec};
+use crate::objects::string::title_case;
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, cls, intern, type_error, value_error, C};
+
+pub(crate) fn new_bytes_from(a: Args, mutable: bool) -> PyResult<Value> {
+    let Some(&v) = a.pos.first() else {
+        return Ok(new_bytes(Vec::new(), mutable));
+    };
+    if let Some(s) = as_str(v) {
+        let _enc = a
+            .pos
+            .get(1)
+            .copied()
+            .or_else(|| kwarg(&a, "encoding"))
+            .ok_or_else(|| type_error("string argument without an encoding"))?;
+        return Ok(new_bytes(s.s.as_bytes().to_vec(), mutable));
+    }
+    if let Some(n) = v.as_small() {
+        if n < 0 {
+            return Err(value_error("negative count"));
+        }
+        return Ok(new_bytes(vec![0; n as usize], mutable));
+    }
+    if let Some(b) = ops::bytes_like(v) {
+        return Ok(new_bytes(b, mutable));
+    }
+    let mut out = Vec::new();
+    for x in seq_items(v)? {
+        let i = index_of(x)?;
+        if !(0..256).contains(&i) {
+            return Err(value_error("bytes must be in range(0, 256)"));
+        }
+        out.push(i as u8);
+    }
+    Ok(new_bytes(out, mutable))
+}
+
+// ---------------------------------------------------------------- bytes
+
+fn self_bytes(a: &Args) -> PyResult<Vec<u8>> {
+    a.pos
+        .first()
+        .and_then(|&v| ops::bytes_like(payload(v)))
+        .ok_or_else(|| type_error("descriptor requires a bytes object"))
+}
+
+fn bytes_pad(a: Args, mode: u8) -> PyResult<Value> {
+    let b = self_bytes(&a)?;
+    let w = index_of(a.pos[1])? as usize;
+    let fill = a
+        .pos
+        .get(2)
+        .and_then(|&v| ops::bytes_like(v))
+        .and_then(|f| f.first().copied())
+        .unwrap_or(b' ');
+    let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+    if w <= b.len() {
+        return Ok(new_bytes(b, mutable));
+    }
+    let pad = w - b.len();
+    let (l, r) = match mode {
+        0 => (0, pad),
+        1 => (pad, 0),
+        _ => {
+            let l = pad / 2 + (pad & w & 1);
+            (l, pad - l)
+        }
+    };
+    let mut out = vec![fill; l];
+    out.extend_from_slice(&b);
+    out.extend(std::iter::repeat_n(fill, r));
+    Ok(new_bytes(out, mutable))
+}
+
+pub(crate) fn install_bytes_methods() {
+    for c in [C::bytes, C::bytearray] {
+        meth(c, "decode", |a| {
+            let b = self_bytes(&a)?;
+            let enc = arg_or_kw(&a, 1, "encoding")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "utf-8".into())
+                .to_lowercase()
+                .replace('_', "-");
+            let errors = arg_or_kw(&a, 2, "errors")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "strict".into());
+            match enc.as_str() {
+                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => {
+                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
+                }
+                "ascii" if b.iter().all(|x| x.is_ascii()) => {
+                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
+                }
+                _ => {}
+            }
+            if errors == "replace" {
+                return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
+            }
+            if errors == "ignore" {
+                return Ok(new_string(
+                    String::from_utf8_lossy(&b).replace('\u{fffd}', ""),
+                ));
+            }
+            if let Err(e) = std::str::from_utf8(&b) {
+                let start = e.valid_up_to();
+                let reason = if e.error_len().is_none() {
+                    "unexpected end of data"
+                } else {
+                    "invalid start byte"
+                };
+                let ex = vm::new_exception(
+                    cls(C::UnicodeDecodeError),
+                    &[
+                        new_str("utf-8"),
+                        new_bytes(b.clone(), false),
+                        Value::small(start as i64),
+                        Value::small(start as i64 + 1),
+                        new_str(reason),
+                    ],
+                );
+                if let Some(inst) = as_instance(ex) {
+                    ops::instance_set(inst, intern("start"), Value::small(start as i64));
+                    ops::instance_set(inst, intern("end"), Value::small(start as i64 + 1));
+                    ops::instance_set(inst, intern("reason"), new_str(reason));
+                }
+                return Err(PyErr(ex));
+            }
+            match String::from_utf8(b) {
+                Ok(s) => Ok(new_string(s)),
+                Err(e) => Err(vm::exc(C::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte", e.as_bytes()[e.utf8_error().valid_up_to()], e.utf8_error().valid_up_to()))),
+            }
+        });
+        meth(c, "hex", |a| {
+            let b = self_bytes(&a)?;
+            Ok(new_string(b.iter().map(|x| format!("{x:02x}")).collect()))
+        });
+        meth(c, "count", |a| {
+            let b = self_bytes(&a)?;
+            let n = match int_of(a.pos[1]) {
+                Some(i) => vec![i as u8],
+                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+            };
+            if n.is_empty() {
+                return Ok(Value::small(b.len() as i64 + 1));
+            }
+            let mut c = 0;
+            let mut i = 0;
+            while i + n.len() <= b.len() {
+                if b[i..i + n.len()] == n[..] {
+                    c += 1;
+                    i += n.len();
+                } else {
+                    i += 1;
+                }
+            }
+            Ok(Value::small(c))
+        });
+        meth(c, "find", |a| {
+            let b = self_bytes(&a)?;
+            let n = match int_of(a.pos[1]) {
+                Some(i) => vec![i as u8],
+                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+            };
+            let p = (0..=b.len().saturating_sub(n.len()))
+                .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+            Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
+        });
+        meth(c, "center", |a| bytes_pad(a, 2));
+        meth(c, "ljust", |a| bytes_pad(a, 0));
+        meth(c, "rjust", |a| bytes_pad(a, 1));
+        meth(c, "zfill", |a| {
+            let b = self_bytes(&a)?;
+            let w = index_of(a.pos[1])? as usize;
+            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+            if w <= b.len() {
+                return Ok(new_bytes(b, mutable));
+            }
+            let (sign, rest) = if b.first().is_some_and(|&c| c == b'+' || c == b'-') {
+                b.split_at(1)
+            } else {
+                (&b[..0], &b[..])
+            };
+            let mut out = sign.to_vec();
+            out.extend(std::iter::repeat_n(b'0', w - b.len()));
+            out.extend_from_slice(rest);
+            Ok(new_bytes(out, mutable))
+        });
+        meth(c, "title", |a| {
+            let b = self_bytes(&a)?;
+            let s: String = b.iter().map(|&c| c as char).collect();
+            let t = title_case(&s);
+            Ok(new_bytes(
+                t.chars().map(|c| c as u32 as u8).collect(),
+                payload(a.pos[0]).is_kind(Kind::ByteArray),
+            ))
+        });
+        meth(c, "isalpha", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()),
+            ))
+        });
+        meth(c, "isdigit", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_digit()),
+            ))
+        });
+        meth(c, "isalnum", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()),
+            ))
+        });
+        meth(c, "isspace", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                !b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()),
+            ))
+        });
+        meth(c, "isupper", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.iter().any(|x| x.is_ascii_uppercase())
+                    && !b.iter().any(|x| x.is_ascii_lowercase()),
+            ))
+        });
+        meth(c, "islower", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.iter().any(|x| x.is_ascii_lowercase())
+                    && !b.iter().any(|x| x.is_ascii_uppercase()),
+            ))
+        });
+        meth(c, "index", |a| {
+            let b = self_bytes(&a)?;
+            let n = match int_of(a.pos[1]) {
+                Some(i) => vec![i as u8],
+                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+            };
+            let p = (0..=b.len().saturating_sub(n.len()))
+                .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+            p.map(|x| Value::small(x as i64))
+                .ok_or_else(|| value_error("subsequence not found"))
+        });
+        meth(c, "startswith", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(b.starts_with(
+                &ops::bytes_like(a.pos[1]).unwrap_or_default(),
+            )))
+        });
+        meth(c, "endswith", |a| {
+            let b = self_bytes(&a)?;
+            Ok(Value::bool(
+                b.ends_with(&ops::bytes_like(a.pos[1]).unwrap_or_default()),
+            ))
+        });
+        meth(c, "upper", |a| {
+            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+            Ok(new_bytes(self_bytes(&a)?.to_ascii_uppercase(), mutable))
+        });
+        meth(c, "lower", |a| {
+            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+            Ok(new_bytes(self_bytes(&a)?.to_ascii_lowercase(), mutable))
+        });
+        meth(c, "strip", |a| {
+            let b = self_bytes(&a)?;
+            let chars = a
+                .pos
+                .get(1)
+                .and_then(|&v| ops::bytes_like(v))
+                .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
+            let s = b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len());
+            let e = b
+                .iter()
+                .rposition(|x| !chars.contains(x))
+                .map(|p| p + 1)
+                .unwrap_or(s);
+            Ok(new_bytes(
+                b[s..e.max(s)].to_vec(),
+                payload(a.pos[0]).is_kind(Kind::ByteArray),
+            ))
+        });
+        meth(c, "split", |a| {
+            let b = self_bytes(&a)?;
+            let mut out = ArgVec::new();
+            match a.pos.get(1).and_then(|&v| ops::bytes_like(v)) {
+                Some(sep) if !sep.is_empty() => {
+                    let mut start = 0;
+                    let mut i = 0;
+                    while i + sep.len() <= b.len() {
+                        if b[i..i + sep.len()] == sep[..] {
+                            out.push(new_bytes(b[start..i].to_vec(), false));
+                            i += sep.len();
+                            start = i;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    out.push(new_bytes(b[start..].to_vec(), false));
+                }
+                _ => {
+                    for w in b
+                        .split(|x| x.is_ascii_whitespace())
+                        .filter(|w| !w.is_empty())
+                    {
+                        out.push(new_bytes(w.to_vec(), false));
+                    }
+                }
+            }
+            Ok(new_list_from(&out))
+        });
+        meth(c, "join", |a| {
+            let sep = self_bytes(&a)?;
+            let mut out = Vec::new();
+            for (i, x) in seq_items(a.pos[1])?.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(&sep);
+                }
+                out.extend_from_slice(
+                    &ops::bytes_like(*x)
+                        .ok_or_else(|| type_error("sequence item: expected a bytes-like object"))?,
+                );
+            }
+            Ok(new_bytes(out, false))
+        });
+        meth(c, "replace", |a| {
+            let b = self_bytes(&a)?;
+            let old = ops::bytes_like(a.pos[1]).unwrap_or_default();
+            let new = ops::bytes_like(a.pos[2]).unwrap_or_default();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                if !old.is_empty() && b[i..].starts_with(&old) {
+                    out.extend_from_slice(&new);
+                    i += old.len();
+                } else {
+                    out.push(b[i]);
+                    i += 1;
+                }
+            }
+            Ok(new_bytes(out, false))
+        });
+    }
+    classmeth(C::bytes, "fromhex", |a| {
+        let s = str_arg(a.pos[1], "fromhex arg")?;
+        let clean: String = s.s.chars().filter(|c| !c.is_whitespace()).collect();
+        if !clean.len().is_multiple_of(2) {
+            return Err(value_error("non-hexadecimal number found in fromhex() arg"));
+        }
+        let mut out = Vec::new();
+        for i in (0..clean.len()).step_by(2) {
+            out.push(
+                u8::from_str_radix(&clean[i..i + 2], 16)
+                    .map_err(|_| value_error("non-hexadecimal number found in fromhex() arg"))?,
+            );
+        }
+        Ok(new_bytes(out, false))
+    });
+    meth(C::bytearray, "append", |a| {
+        let b = as_bytearray(payload(a.pos[0])).unwrap();
+        let i = index_of(a.pos[1])?;
+        if !(0..256).contains(&i) {
+            return Err(value_error("byte must be in range(0, 256)"));
+        }
+        b.data().push(i as u8);
+        Ok(Value::NONE)
+    });
+    meth(C::bytearray, "extend", |a| {
+        let b = as_bytearray(payload(a.pos[0])).unwrap();
+        let extra = match ops::bytes_like(a.pos[1]) {
+            Some(x) => x,
+            None => seq_items(a.pos[1])?
+                .iter()
+                .map(|&x| int_of(x).unwrap_or(0) as u8)
+                .collect(),
+        };
+        b.data().extend_from_slice(&extra);
+        Ok(Value::NONE)
+    });
+    meth(C::bytearray, "insert", |a| {
+        let b = as_bytearray(payload(a.pos[0])).unwrap();
+        let n = b.data().len() as i64;
+        let mut i = index_of(a.pos[1])?;
+        if i < 0 {
+            i = (i + n).max(0);
+        }
+        let x = index_of(a.pos[2])?;
+        if !(0..256).contains(&x) {
+            return Err(value_error("byte must be in range(0, 256)"));
+        }
+        b.data().insert(i.min(n) as usize, x as u8);
+        Ok(Value::NONE)
+    });
+    meth(C::bytearray, "reverse", |a| {
+        as_bytearray(payload(a.pos[0])).unwrap().data().reverse();
+        Ok(Value::NONE)
+    });
+    meth(C::bytearray, "pop", |a| {
+        let b = as_bytearray(payload(a.pos[0])).unwrap();
+        b.data()
+            .pop()
+            .map(|x| Value::small(x as i64))
+            .ok_or_else(|| vm::index_error("pop from empty bytearray"))
+    });
+}

@@ -1,0 +1,868 @@
+//! Classes (`type` objects): creation by a `class` statement or `type(...)` (C3 MRO, class
+//! flags that gate the interpreter's fast paths, `__init_subclass__`, `__set_name__`),
+//! construction of instances (`__new__`/`__init__`, the cached-`__init__` fast path used by
+//! `CALL`), `object.__new__`, the constructors of the built-in types that dispatch to the type
+//! modules, `super()`, and class patterns of `match`.
+//!
+//! Attribute lookup through the MRO and descriptors lives in `objects/ops/attr.rs`; the methods of
+//! `object` and `type` in `objects/object.rs`.
+
+use crate::interpreter::{self, PyErr, PyResult};
+use crate::objects::bytes::new_bytes_from;
+use crate::objects::dict::dict_update;
+use crate::objects::list::new_tuple_from;
+use crate::objects::native::{arg_or_kw, kwarg, list_of, seq_items};
+use crate::objects::number::{new_float_from, new_int_from, parse_complex};
+use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
+use crate::objects::set::{new_frozenset, set_update};
+use crate::objects::string::new_str_from;
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, cls, cls_v, intern, type_error, type_of, value_error, vm, C};
+use metatracer::gc::{self, Gc, GcCell};
+use std::cell::Cell;
+
+thread_local! {
+    /// Every class created by a `class` statement or `type(...)`, in creation order, for
+    /// `type.__subclasses__` (which scans it for classes listing the receiver as a base).
+    /// Strong references: such classes live as long as the program (CPython's are weak).
+    static ALL_CLASSES: metatracer::gc::Root<ListObj> = metatracer::gc::Root::new(new_list_cap(64));
+}
+
+pub(crate) fn all_classes() -> Gc<ListObj> {
+    ALL_CLASSES.with(|r| r.get())
+}
+
+// ---------------------------------------------------------------- classes
+
+/// C3 linearization.
+fn c3_mro(c: Value, bases: &[Value]) -> PyResult<ArgVec> {
+    let mut seqs: Vec<Vec<Value>> = Vec::new();
+    for &b in bases {
+        let bc = as_class(b).ok_or_else(|| type_error("bases must be types"))?;
+        seqs.push(as_tuple(bc.mro.get()).unwrap().as_slice().to_vec());
+    }
+    seqs.push(bases.to_vec());
+    // `out` is returned to a caller that allocates (the mro tuple): pinned.
+    let mut out = ArgVec::from_slice(&[c]);
+    loop {
+        seqs.retain(|s| !s.is_empty());
+        if seqs.is_empty() {
+            return Ok(out);
+        }
+        let mut found = None;
+        for s in &seqs {
+            let cand = s[0];
+            if !seqs.iter().any(|t| t[1..].contains(&cand)) {
+                found = Some(cand);
+                break;
+            }
+        }
+        let Some(cand) = found else {
+            let names: Vec<String> = bases
+                .iter()
+                .map(|&b| vm::class_name(as_class(b).unwrap()))
+                .collect();
+            return Err(type_error(format!(
+                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                names.join(", ")
+            )));
+        };
+        out.push(cand);
+        for s in seqs.iter_mut() {
+            if s[0] == cand {
+                s.remove(0);
+            }
+        }
+    }
+}
+
+/// Recomputes a class's cached flags (after creation or a class attribute change).
+pub(crate) fn compute_flags(c: Gc<ClassObj>) {
+    let mut flags = c.flags.get() & (CF_BUILTIN | CF_EXCEPTION);
+    let mro = as_tuple(c.mro.get()).unwrap();
+    let mut all_slots = true;
+    for &k in mro.as_slice() {
+        let kc = as_class(k).unwrap();
+        if kc.flags.get() & CF_BUILTIN != 0 {
+            if Gc::ptr_eq(kc, cls(C::BaseException)) {
+                flags |= CF_EXCEPTION;
+            }
+            continue;
+        }
+        let d = kc.dict;
+        if d.get_str("__getattribute__").is_some() {
+            flags |= CF_GETATTRIBUTE;
+        }
+        if d.get_str("__getattr__").is_some() {
+            flags |= CF_GETATTR;
+        }
+        if d.get_str("__setattr__").is_some() {
+            flags |= CF_SETATTR;
+        }
+        if d.get_str("__delattr__").is_some() {
+            flags |= CF_DELATTR;
+        }
+        if d.get_str("__slots__").is_none() {
+            all_slots = false;
+        }
+        for i in 0..d.entry_count() {
+            let v = d.val_at(i);
+            if d.key_at(i).is_null() {
+                continue;
+            }
+            if v.is_kind(Kind::Property)
+                || (v.is_kind(Kind::Instance)
+                    && (ops::lookup_type(type_of(v), "__set__").is_some()
+                        || ops::lookup_type(type_of(v), "__get__").is_some()))
+            {
+                flags |= CF_HAS_DESCRIPTORS;
+            }
+        }
+    }
+    if all_slots && mro.len() > 1 {
+        flags |= CF_SLOTS;
+    }
+    c.flags.set(flags);
+}
+
+pub fn class_changed(c: Gc<ClassObj>, _name: Value) {
+    if c.flags.get() & CF_BUILTIN == 0 {
+        compute_flags(c);
+    }
+    c.version.set(c.version.get() + 1);
+    vm().class_epoch.set(vm().class_epoch.get() + 1);
+}
+
+/// Creates a class object (the work of `type(name, bases, ns)`).
+pub fn new_class(
+    meta: Gc<ClassObj>,
+    name: Value,
+    bases: Value,
+    ns: Gc<DictObj>,
+) -> PyResult<Value> {
+    let none: [Value; 0] = [];
+    new_class_kw(meta, name, bases, ns, &none, &none)
+}
+
+/// `new_class` passing the class statement's keyword arguments (`kwnames[i]=kwvals[i]`)
+/// on to the parent's `__init_subclass__`.
+fn new_class_kw(
+    meta: Gc<ClassObj>,
+    name: Value,
+    bases: Value,
+    ns: Gc<DictObj>,
+    kwnames: &[Value],
+    kwvals: &[Value],
+) -> PyResult<Value> {
+    let mut bl: ArgVec = seq_items(bases)?;
+    if bl.is_empty() {
+        bl.push(cls_v(C::object));
+    }
+    for &b in &bl {
+        let Some(bc) = as_class(b) else {
+            return Err(type_error(format!(
+                "bases must be types, not {}",
+                vm::type_name(b)
+            )));
+        };
+        if Gc::ptr_eq(bc, cls(C::bool_))
+            || Gc::ptr_eq(bc, cls(C::function))
+            || Gc::ptr_eq(bc, cls(C::generator))
+        {
+            return Err(type_error(format!(
+                "type '{}' is not an acceptable base type",
+                vm::class_name(bc)
+            )));
+        }
+    }
+    let dict = ns.copy();
+    // implicit conversions
+    if let Some(f) = dict.get_str("__new__") {
+        if f.is_kind(Kind::Function) {
+            dict.set_str(
+                "__new__",
+                Value::obj(gc::alloc(WrapperObj {
+                    kind: Kind::StaticMethod,
+                    f,
+                })),
+            );
+        }
+    }
+    for n in ["__init_subclass__", "__class_getitem__"] {
+        if let Some(f) = dict.get_str(n) {
+            if f.is_kind(Kind::Function) {
+                dict.set_str(
+                    n,
+                    Value::obj(gc::alloc(WrapperObj {
+                        kind: Kind::ClassMethod,
+                        f,
+                    })),
+                );
+            }
+        }
+    }
+    if dict.get_str("__eq__").is_some() && dict.get_str("__hash__").is_none() {
+        dict.set_str("__hash__", Value::NONE);
+    }
+    if dict.get_str("__qualname__").is_none() {
+        dict.set_str("__qualname__", name);
+    }
+    let c = gc::alloc(ClassObj {
+        kind: Kind::Class,
+        base_kind: Cell::new(0),
+        flags: Cell::new(0),
+        name: GcCell::new(name),
+        bases: GcCell::new(new_tuple(&bl)),
+        mro: GcCell::new(Value::NONE),
+        dict,
+        metaclass: GcCell::new(if Gc::ptr_eq(meta, cls(C::type_)) {
+            Value::NULL
+        } else {
+            Value::obj(meta)
+        }),
+        version: Cell::new(0),
+        init_cache: GcCell::new(Value::NULL),
+        init_epoch: Cell::new(0),
+        nslots_hint: Cell::new(0),
+    });
+    let mro = c3_mro(Value::obj(c), &bl)?;
+    c.mro.set(new_tuple(&mro));
+    for &m in &mro[1..] {
+        let k = as_class(m).unwrap().base_kind.get();
+        if k != 0 {
+            c.base_kind.set(k);
+            break;
+        }
+    }
+    compute_flags(c);
+    let cv = Value::obj(c);
+    all_classes().push(cv);
+    // __set_name__
+    for i in 0..dict.entry_count() {
+        let k = dict.key_at(i);
+        if k.is_null() {
+            continue;
+        }
+        let v = dict.val_at(i);
+        if v.is_kind(Kind::Instance) {
+            if let Some(m) = ops::lookup_type_user(type_of(v), "__set_name__") {
+                call(m, &[v, cv, k])?;
+            }
+        }
+    }
+    // __init_subclass__ of the parent
+    if let Some(&parent) = mro.get(1) {
+        if let Some(m) = ops::lookup_type_user(as_class(parent).unwrap(), "__init_subclass__") {
+            let f = as_classmethod(m).map(|w| w.f).unwrap_or(m);
+            interpreter::call_object(
+                f,
+                Args {
+                    pos: &[cv],
+                    kwnames,
+                    kwvals,
+                },
+            )?;
+        }
+    }
+    Ok(cv)
+}
+
+pub(crate) fn bi_build_class(a: Args) -> PyResult<Value> {
+    let func = as_function(a.pos[0])
+        .ok_or_else(|| type_error("__build_class__: func must be a function"))?;
+    let name = a.pos[1];
+    let bases = new_tuple(&a.pos[2..]);
+    let mut meta: Option<Value> = kwarg(&a, "metaclass");
+    if meta.is_none() {
+        for &b in &a.pos[2..] {
+            let t = type_of(b);
+            if !Gc::ptr_eq(t, cls(C::type_)) {
+                meta = Some(Value::obj(t));
+                break;
+            }
+        }
+    }
+    let mut ns = Value::obj(new_dict());
+    // metaclass __prepare__: its result (a dict or a dict subclass, whose own
+    // __getitem__/__setitem__ the class body then uses) is the class namespace
+    if let Some(mc) = meta.and_then(as_class) {
+        if let Some(p) = ops::lookup_type_user(mc, "__prepare__") {
+            let f = as_classmethod(p).map_or(p, |w| new_bound(w.f, Value::obj(mc)));
+            let mut pa = ArgVec::new();
+            pa.push(name);
+            pa.push(bases);
+            let kw: Vec<usize> = (0..a.kwnames.len())
+                .filter(|&i| !crate::objects::str_eq(a.kwnames[i], "metaclass"))
+                .collect();
+            let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
+            let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
+            let r = interpreter::call_object(
+                f,
+                Args {
+                    pos: &pa,
+                    kwnames: &kwn,
+                    kwvals: &kwv,
+                },
+            )?;
+            if as_dict(r).is_some() {
+                ns = r;
+            }
+        }
+    }
+    let cell = interpreter::run_class_body(func, ns)?;
+    let kw: Vec<usize> = (0..a.kwnames.len())
+        .filter(|&i| !crate::objects::str_eq(a.kwnames[i], "metaclass"))
+        .collect();
+    let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
+    let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
+    let c = match meta {
+        Some(m) if as_class(m).is_some_and(|mc| !Gc::ptr_eq(mc, cls(C::type_))) => {
+            interpreter::call_object(
+                m,
+                Args {
+                    pos: &[name, bases, ns],
+                    kwnames: &kwn,
+                    kwvals: &kwv,
+                },
+            )?
+        }
+        _ => new_class_kw(cls(C::type_), name, bases, as_dict(ns).unwrap(), &kwn, &kwv)?,
+    };
+    if let Some(cell) = as_cell(cell) {
+        cell.v.set(c);
+    }
+    Ok(c)
+}
+
+pub fn alloc_instance(c: Gc<ClassObj>) -> Gc<InstanceObj> {
+    // room for as many attributes as earlier instances ended up with (4 before the first)
+    let n = match c.nslots_hint.get() {
+        0 => 4,
+        n => n as usize,
+    };
+    let slots = gc::alloc_array(n, Value::NULL);
+    gc::alloc(InstanceObj {
+        kind: Kind::Instance,
+        map: Cell::new(0),
+        cls: GcCell::new(c),
+        slots: GcCell::new(slots),
+        base: GcCell::new(Value::NULL),
+        ident: Cell::new(0),
+    })
+}
+
+/// The Python `__init__` that `C(...)` runs on a fresh plain instance, when `C` qualifies for
+/// the interpreter's fast path (what [`fast_new`] checks), cached in the class until any class
+/// attribute changes (`class_epoch`).
+#[inline]
+pub fn cached_init(c: Gc<ClassObj>) -> Option<Gc<FunctionObj>> {
+    let epoch = vm().class_epoch.get() + 1;
+    if c.init_epoch.get() != epoch {
+        let init = fast_init(c);
+        c.init_cache.set(init.map_or(Value::NONE, Value::obj));
+        c.init_epoch.set(epoch);
+    }
+    as_function(c.init_cache.get())
+}
+
+/// The conditions of the `C(...)` fast path: a plain Python class with `object.__new__` and a
+/// Python (non-generator) `__init__`.
+fn fast_init(c: Gc<ClassObj>) -> Option<Gc<FunctionObj>> {
+    if c.flags.get() & (CF_BUILTIN | CF_EXCEPTION) != 0
+        || c.base_kind.get() != 0
+        || !c.metaclass.get().is_null()
+    {
+        return None;
+    }
+    let new = ops::lookup_type(c, "__new__")?;
+    if as_builtin(new).is_none_or(|b| b.name != "object.__new__") {
+        return None;
+    }
+    let init = ops::lookup_type(c, "__init__").and_then(as_function)?;
+    if init.code.d.flags & CO_GENERATOR != 0 {
+        return None;
+    }
+    Some(init)
+}
+
+/// Fast instance creation for `C(...)` when `C` has no custom `__new__` and a Python
+/// `__init__`: returns the fresh instance and the `__init__` function to run.
+pub fn fast_new(c: Gc<ClassObj>, _args: Args) -> PyResult<Option<(Value, Gc<FunctionObj>)>> {
+    Ok(cached_init(c).map(|init| (Value::obj(alloc_instance(c)), init)))
+}
+
+/// `C(*args, **kw)` for any class.
+pub fn construct(c: Gc<ClassObj>, a: Args) -> PyResult<Value> {
+    let cv = Value::obj(c);
+    // metaclass __call__
+    if let Some(meta) = as_class(c.metaclass.get()) {
+        if let Some(m) = ops::lookup_type_user(meta, "__call__") {
+            let mut v = ArgVec::new();
+            v.push(cv);
+            v.extend_from_slice(a.pos);
+            return call_kw(m, &v, a);
+        }
+    }
+    construct_plain(c, a)
+}
+
+/// `type.__call__(c, ...)`: `__new__` then `__init__`, without the metaclass's `__call__`.
+pub(crate) fn construct_plain(c: Gc<ClassObj>, a: Args) -> PyResult<Value> {
+    let cv = Value::obj(c);
+    if Gc::ptr_eq(c, cls(C::type_)) && a.pos.len() == 1 && a.kwnames.is_empty() {
+        return Ok(Value::obj(type_of(a.pos[0])));
+    }
+    let new = ops::lookup_type(c, "__new__").unwrap();
+    let mut v = ArgVec::new();
+    v.push(cv);
+    v.extend_from_slice(a.pos);
+    let newf = if let Some(w) = as_staticmethod(new) {
+        w.f
+    } else {
+        new
+    };
+    let obj = call_kw(newf, &v, a)?;
+    if !vm::is_subclass(type_of(obj), c) {
+        return Ok(obj);
+    }
+    // exact built-in types are fully built by __new__
+    if c.flags.get() & CF_BUILTIN != 0 && !vm::isinstance_c(obj, C::BaseException) {
+        return Ok(obj);
+    }
+    if let Some(init) = ops::lookup_type(c, "__init__") {
+        let is_obj_init = as_builtin(init).is_some_and(|b| b.name == "object.__init__");
+        if is_obj_init {
+            let new_is_obj = as_builtin(newf).is_some_and(|b| b.name == "object.__new__");
+            if new_is_obj && (!a.pos.is_empty() || !a.kwnames.is_empty()) {
+                return Err(type_error(format!(
+                    "{}() takes no arguments",
+                    vm::class_name(c)
+                )));
+            }
+        } else {
+            v[0] = obj;
+            let r = call_kw(init, &v, a)?;
+            if !r.is_none() {
+                return Err(type_error(format!(
+                    "__init__() should return None, not '{}'",
+                    vm::type_name(r)
+                )));
+            }
+        }
+    }
+    Ok(obj)
+}
+
+fn call_kw(f: Value, pos: &[Value], a: Args) -> PyResult<Value> {
+    interpreter::call_object(
+        f,
+        Args {
+            pos,
+            kwnames: a.kwnames,
+            kwvals: a.kwvals,
+        },
+    )
+}
+
+pub(crate) fn object_new(a: Args) -> PyResult<Value> {
+    let c = as_class(a.pos[0])
+        .ok_or_else(|| type_error("object.__new__(X): X is not a type object"))?;
+    let inst = alloc_instance(c);
+    let k = c.base_kind.get();
+    if k != 0 {
+        // subclass of a built-in: create the payload
+        let base = builtin_payload(c, k, &a.pos[1..], a)?;
+        inst.base.set(base);
+    }
+    if vm::is_subclass(c, cls(C::BaseException)) {
+        ops::instance_set(inst, intern("args"), new_tuple(&a.pos[1..]));
+    }
+    Ok(Value::obj(inst))
+}
+
+fn builtin_payload(_c: Gc<ClassObj>, k: u8, args: &[Value], a: Args) -> PyResult<Value> {
+    let kind: Kind = {
+        // SAFETY: base_kind values are only ever set from valid `Kind`s in vm.rs.
+        unsafe { std::mem::transmute::<u8, Kind>(k) }
+    };
+    let a2 = Args {
+        pos: args,
+        kwnames: a.kwnames,
+        kwvals: a.kwvals,
+    };
+    Ok(match kind {
+        Kind::List => Value::obj(new_list_cap(0)),
+        Kind::Dict => Value::obj(new_dict()),
+        Kind::Set => Value::obj(new_set(false)),
+        Kind::FrozenSet => new_frozenset(a2)?,
+        Kind::Tuple => new_tuple_from(a2)?,
+        Kind::Str => new_str_from(a2)?,
+        Kind::BigInt => new_int_from(a2)?,
+        Kind::Float => new_float_from(a2)?,
+        Kind::Bytes => new_bytes_from(a2, false)?,
+        Kind::ByteArray => new_bytes_from(a2, true)?,
+        _ => Value::NULL,
+    })
+}
+
+pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
+    let c = as_class(a.pos[0]).unwrap();
+    // find the built-in class this constructor belongs to
+    let mut id = None;
+    for &m in as_tuple(c.mro.get()).unwrap().as_slice() {
+        let mc = as_class(m).unwrap();
+        if mc.flags.get() & CF_BUILTIN != 0 {
+            for (i, _) in vm::CLASS_NAMES.iter().enumerate() {
+                if Gc::ptr_eq(vm().classes[i].get(), mc) {
+                    id = Some(i);
+                    break;
+                }
+            }
+            break;
+        }
+    }
+    let rest = Args {
+        pos: &a.pos[1..],
+        kwnames: a.kwnames,
+        kwvals: a.kwvals,
+    };
+    let exact = c.flags.get() & CF_BUILTIN != 0;
+    let name = vm::CLASS_NAMES[id.unwrap_or(0)];
+    if !exact {
+        // `type.__new__(M, name, bases, ns)` for a Python metaclass M builds a real class
+        if name == "type" && rest.pos.len() == 3 {
+            let ns = as_dict(rest.pos[2])
+                .ok_or_else(|| type_error("type.__new__() argument 3 must be dict"))?;
+            return new_class_kw(c, rest.pos[0], rest.pos[1], ns, rest.kwnames, rest.kwvals);
+        }
+        return object_new(a);
+    }
+    match name {
+        "int" => new_int_from(rest),
+        "bool" => Ok(Value::bool(match rest.pos.first() {
+            Some(&v) => truthy(v)?,
+            None => false,
+        })),
+        "float" => new_float_from(rest),
+        "complex" => {
+            let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
+            // objects that are not numbers themselves convert through __complex__/__float__
+            if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
+                for m in ["__complex__", "__float__", "__index__"] {
+                    if let Some(f) = ops::lookup_type_user(type_of(re), m) {
+                        re = ops::call(f, &[re])?;
+                        break;
+                    }
+                }
+            }
+            let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
+            if let Some(s) = as_str(re) {
+                return parse_complex(&s.s)
+                    .map(|(r, i)| new_complex(r, i))
+                    .ok_or_else(|| value_error("complex() arg is a malformed string"));
+            }
+            let (r1, i1) = match as_complex(re) {
+                Some(c) => (c.re, c.im),
+                None => (
+                    ops::float_of(re).ok_or_else(|| {
+                        type_error("complex() first argument must be a string or a number")
+                    })?,
+                    0.0,
+                ),
+            };
+            let (r2, i2) = match as_complex(im) {
+                Some(c) => (c.re, c.im),
+                None => (
+                    ops::float_of(im)
+                        .ok_or_else(|| type_error("complex() second argument must be a number"))?,
+                    0.0,
+                ),
+            };
+            Ok(new_complex(r1 - i2, i1 + r2))
+        }
+        "str" => new_str_from(rest),
+        "bytes" => new_bytes_from(rest, false),
+        "bytearray" => new_bytes_from(rest, true),
+        "list" => match rest.pos.first() {
+            Some(&v) => list_of(v),
+            None => Ok(Value::obj(new_list_cap(0))),
+        },
+        "tuple" => new_tuple_from(rest),
+        "dict" => {
+            let d = new_dict();
+            if let Some(&v) = rest.pos.first() {
+                dict_update(d, v)?;
+            }
+            for (i, &k) in rest.kwnames.iter().enumerate() {
+                d.set_item(k, rest.kwvals[i])?;
+            }
+            Ok(Value::obj(d))
+        }
+        "set" => {
+            let s = new_set(false);
+            if let Some(&v) = rest.pos.first() {
+                set_update(s, v)?;
+            }
+            Ok(Value::obj(s))
+        }
+        "frozenset" => new_frozenset(rest),
+        "range" => {
+            let p: ArgVec = rest.pos.iter().copied().collect();
+            let ints: Result<Vec<i64>, PyErr> = p.iter().map(|&x| index_of(x)).collect();
+            let ints = ints?;
+            let (start, stop, step) = match ints.len() {
+                1 => (0, ints[0], 1),
+                2 => (ints[0], ints[1], 1),
+                3 => (ints[0], ints[1], ints[2]),
+                n => {
+                    return Err(type_error(format!(
+                        "range expected at most 3 arguments, got {n}"
+                    )))
+                }
+            };
+            if step == 0 {
+                return Err(value_error("range() arg 3 must not be zero"));
+            }
+            Ok(Value::obj(gc::alloc(RangeObj {
+                kind: Kind::Range,
+                start,
+                stop,
+                step,
+            })))
+        }
+        "slice" => {
+            let p = rest.pos;
+            let (a0, b0, c0) = match p.len() {
+                1 => (Value::NONE, p[0], Value::NONE),
+                2 => (p[0], p[1], Value::NONE),
+                _ => (p[0], p[1], p[2]),
+            };
+            Ok(Value::obj(gc::alloc(SliceObj {
+                kind: Kind::Slice,
+                start: a0,
+                stop: b0,
+                step: c0,
+            })))
+        }
+        "object" => object_new(a),
+        "type" => {
+            if rest.pos.len() == 1 {
+                return Ok(Value::obj(type_of(rest.pos[0])));
+            }
+            if rest.pos.len() != 3 {
+                return Err(type_error("type() takes 1 or 3 arguments"));
+            }
+            let ns = as_dict(rest.pos[2])
+                .ok_or_else(|| type_error("type.__new__() argument 3 must be dict"))?;
+            new_class(c, rest.pos[0], rest.pos[1], ns)
+        }
+        "property" => {
+            let g = |i: usize, n: &str| arg_or_kw(&rest, i, n).unwrap_or(Value::NULL);
+            let doc = g(3, "doc");
+            let fget = g(0, "fget");
+            let doc = if doc.is_null() && !fget.is_null() && !fget.is_none() {
+                ops::getattr_opt(fget, intern("__doc__"))
+                    .ok()
+                    .flatten()
+                    .unwrap_or(Value::NONE)
+            } else if doc.is_null() {
+                Value::NONE
+            } else {
+                doc
+            };
+            Ok(Value::obj(gc::alloc(PropertyObj {
+                kind: Kind::Property,
+                fget,
+                fset: g(1, "fset"),
+                fdel: g(2, "fdel"),
+                doc,
+            })))
+        }
+        "classmethod" => Ok(Value::obj(gc::alloc(WrapperObj {
+            kind: Kind::ClassMethod,
+            f: rest.pos[0],
+        }))),
+        "staticmethod" => Ok(Value::obj(gc::alloc(WrapperObj {
+            kind: Kind::StaticMethod,
+            f: rest.pos[0],
+        }))),
+        "super" => bi_super(rest),
+        // types.ModuleType(name, doc=None)
+        "module" => {
+            let Some(name) = arg_or_kw(&rest, 0, "name") else {
+                return Err(type_error(
+                    "module() missing required argument 'name' (pos 1)",
+                ));
+            };
+            let Some(n) = as_str(name) else {
+                return Err(type_error(format!(
+                    "module.__init__() argument 'name' must be str, not {}",
+                    vm::type_name(name)
+                )));
+            };
+            let m = crate::import::new_module(&n.s, None);
+            m.dict.remove(new_str("__builtins__"))?;
+            m.dict
+                .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
+            m.dict.set_str("__package__", Value::NONE);
+            m.dict.set_str("__loader__", Value::NONE);
+            m.dict.set_str("__spec__", Value::NONE);
+            Ok(Value::obj(m))
+        }
+        // types.MethodType(function, instance)
+        "method" => {
+            if rest.pos.len() != 2 {
+                return Err(type_error(format!(
+                    "method expected 2 arguments, got {}",
+                    rest.pos.len()
+                )));
+            }
+            if rest.pos[1].is_none() {
+                return Err(type_error("instance must not be None"));
+            }
+            Ok(new_bound(rest.pos[0], rest.pos[1]))
+        }
+        "NoneType" if rest.pos.is_empty() => Ok(Value::NONE),
+        _ => {
+            if vm::is_subclass(c, cls(C::BaseException)) {
+                return object_new(a);
+            }
+            Err(type_error(format!("cannot create '{name}' instances")))
+        }
+    }
+}
+
+fn bi_super(a: Args) -> PyResult<Value> {
+    let (tcls, obj) = if a.pos.len() >= 2 {
+        (a.pos[0], a.pos[1])
+    } else {
+        let f = interpreter::current_frame()
+            .ok_or_else(|| vm::runtime_error("super(): no current frame"))?;
+        let d = &f.code.d;
+        let nl = d.varnames.len();
+        let idx = d
+            .cellvars
+            .iter()
+            .position(|c| c == "__class__")
+            .or_else(|| {
+                d.freevars
+                    .iter()
+                    .position(|c| c == "__class__")
+                    .map(|i| i + d.cellvars.len())
+            });
+        let Some(idx) = idx else {
+            return Err(vm::runtime_error("super(): __class__ cell not found"));
+        };
+        let c = as_cell(f.regs.get(nl + idx)).unwrap().v.get();
+        if d.argcount == 0 && d.flags & CO_VARARGS == 0 {
+            return Err(vm::runtime_error("super(): no arguments"));
+        }
+        let mut first = f.regs.get(0);
+        if let Some(ci) = d.cell_args.iter().position(|x| *x == Some(0)) {
+            first = as_cell(f.regs.get(nl + ci)).unwrap().v.get();
+        }
+        if first.is_null() && d.flags & CO_VARARGS != 0 {
+            first = as_tuple(f.regs.get(d.argcount as usize + d.kwonly as usize))
+                .and_then(|t| t.as_slice().first().copied())
+                .unwrap_or(Value::NULL);
+        }
+        (c, first)
+    };
+    Ok(Value::obj(gc::alloc(SuperObj {
+        kind: Kind::Super,
+        cls: tcls,
+        obj,
+    })))
+}
+
+/// Attribute lookup through a `super` object.
+pub fn super_getattr(s: Gc<SuperObj>, name: Value) -> PyResult<Option<Value>> {
+    let start = as_class(s.cls).ok_or_else(|| type_error("super() argument 1 must be a type"))?;
+    let obj = s.obj;
+    let (owner, is_class) = match as_class(obj) {
+        Some(c) if vm::is_subclass(c, start) => (c, true),
+        _ => (type_of(obj), false),
+    };
+    let mro = as_tuple(owner.mro.get()).unwrap();
+    let mut found = false;
+    for &k in mro.as_slice() {
+        if found {
+            let kc = as_class(k).unwrap();
+            if let Some(d) = kc.dict.get(name)? {
+                return Ok(Some(match d.kind() {
+                    Some(Kind::Function) | Some(Kind::Builtin) => {
+                        if is_class {
+                            d
+                        } else {
+                            new_bound(d, obj)
+                        }
+                    }
+                    Some(Kind::ClassMethod) => {
+                        new_bound(as_classmethod(d).unwrap().f, Value::obj(owner))
+                    }
+                    Some(Kind::StaticMethod) => as_staticmethod(d).unwrap().f,
+                    Some(Kind::Property) if !is_class => {
+                        let p = as_property(d).unwrap();
+                        call(p.fget, &[obj])?
+                    }
+                    _ => d,
+                }));
+            }
+        } else if k == Value::obj(start) {
+            found = true;
+        }
+    }
+    Ok(None)
+}
+
+// ---------------------------------------------------------------- match support
+
+pub fn match_class(subj: Value, c: Value, kw: Value, npos: usize) -> PyResult<Value> {
+    let Some(cc) = as_class(c) else {
+        return Err(type_error("called match pattern must be a class"));
+    };
+    if !vm::is_subclass(type_of(subj), cc) {
+        return Ok(Value::NONE);
+    }
+    let mut out = ArgVec::new();
+    if npos > 0 {
+        match ops::lookup_type(cc, "__match_args__") {
+            Some(ma) => {
+                let names = seq_items(ma)?;
+                if npos > names.len() {
+                    return Err(type_error(format!(
+                        "{}() accepts {} positional sub-patterns ({} given)",
+                        vm::class_name(cc),
+                        names.len(),
+                        npos
+                    )));
+                }
+                for &n in &names[..npos] {
+                    match ops::getattr_opt(subj, n)? {
+                        Some(v) => out.push(v),
+                        None => return Ok(Value::NONE),
+                    }
+                }
+            }
+            None => {
+                if cc.flags.get() & CF_BUILTIN != 0 && npos == 1 {
+                    out.push(subj);
+                } else {
+                    return Err(type_error(format!(
+                        "{}() accepts 0 positional sub-patterns ({} given)",
+                        vm::class_name(cc),
+                        npos
+                    )));
+                }
+            }
+        }
+    }
+    for &k in as_tuple(kw).unwrap().as_slice() {
+        match ops::getattr_opt(subj, k)? {
+            Some(v) => out.push(v),
+            None => return Ok(Value::NONE),
+        }
+    }
+    Ok(new_tuple(&out))
+}

@@ -1,0 +1,242 @@
+//! Iterators: `next` for every built-in iterator kind ([`IterKind`]: range, sequence, dict
+//! keys/values/items, enumerate, zip, map, filter, reversed, ...), and the dict views.
+//! `FOR_ITER` inlines the range and list/tuple cases and calls [`iter_next`] for the rest.
+
+use crate::interpreter::PyResult;
+use crate::objects::native::char_str;
+use crate::objects::ops::{self, call, truthy, ArgVec};
+use crate::objects::*;
+use crate::value::Value;
+use crate::vm::{self, value_error, C};
+use metatracer::gc::Gc;
+
+// ---------------------------------------------------------------- iterators
+
+pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
+    match it.sub {
+        IterKind::Seq => {
+            let s = it.a.get();
+            let i = it.i.get() as usize;
+            let v = if let Some(l) = as_list_exact(s) {
+                if i < l.len() {
+                    Some(l.get(i))
+                } else {
+                    None
+                }
+            } else {
+                as_tuple_exact(s).and_then(|t| t.as_slice().get(i).copied())
+            };
+            if v.is_some() {
+                it.i.set(i as i64 + 1);
+            }
+            Ok(v)
+        }
+        IterKind::Range => {
+            let n = it.n.get();
+            if n <= 0 {
+                return Ok(None);
+            }
+            let i = it.i.get();
+            it.n.set(n - 1);
+            it.i.set(i + it.step.get());
+            Ok(Some(new_int(i)))
+        }
+        IterKind::Str => {
+            let s = as_str(it.a.get()).unwrap();
+            let i = it.i.get() as usize;
+            if i >= s.s.len() {
+                return Ok(None);
+            }
+            let c = s.s[i..].chars().next().unwrap();
+            it.i.set((i + c.len_utf8()) as i64);
+            Ok(Some(char_str(c)))
+        }
+        IterKind::Bytes => {
+            let b = ops::bytes_like(it.a.get()).unwrap();
+            let i = it.i.get() as usize;
+            if i >= b.len() {
+                return Ok(None);
+            }
+            it.i.set(i as i64 + 1);
+            Ok(Some(Value::small(b[i] as i64)))
+        }
+        IterKind::DictKeys | IterKind::DictValues | IterKind::DictItems => {
+            let d = as_dict(it.a.get()).unwrap();
+            if it.step.get() == 1 && it.i.get() == 0 {
+                it.step.set(d.len() as i64 + 2);
+            } else if it.step.get() != d.len() as i64 + 2 {
+                return Err(vm::runtime_error(
+                    "dictionary changed size during iteration",
+                ));
+            }
+            let mut i = it.i.get() as usize;
+            while i < d.entry_count() {
+                let k = d.key_at(i);
+                i += 1;
+                if !k.is_null() {
+                    it.i.set(i as i64);
+                    return Ok(Some(match it.sub {
+                        IterKind::DictKeys => k,
+                        IterKind::DictValues => d.val_at(i - 1),
+                        _ => new_tuple(&[k, d.val_at(i - 1)]),
+                    }));
+                }
+            }
+            it.i.set(i as i64);
+            Ok(None)
+        }
+        IterKind::Set => {
+            let s = as_set(it.a.get()).unwrap();
+            if s.len() as i64 != it.n.get() {
+                return Err(vm::runtime_error("Set changed size during iteration"));
+            }
+            let mut i = it.i.get() as usize;
+            while i < s.capacity() {
+                let k = s.slot(i);
+                i += 1;
+                if !k.is_null() {
+                    it.i.set(i as i64);
+                    return Ok(Some(k));
+                }
+            }
+            it.i.set(i as i64);
+            Ok(None)
+        }
+        IterKind::Enumerate => match ops::next(it.a.get())? {
+            Some(v) => {
+                let i = it.i.get();
+                it.i.set(i + 1);
+                Ok(Some(new_tuple(&[new_int(i), v])))
+            }
+            None => Ok(None),
+        },
+        IterKind::Zip => {
+            let its = as_tuple_exact(it.a.get()).unwrap();
+            if its.is_empty() {
+                return Ok(None);
+            }
+            let mut out = ArgVec::new();
+            for (k, &x) in its.as_slice().iter().enumerate() {
+                match ops::next(x)? {
+                    Some(v) => out.push(v),
+                    None => {
+                        if it.n.get() == 1 {
+                            if k > 0 {
+                                return Err(value_error(format!(
+                                    "zip() argument {} is shorter than argument{} 1",
+                                    k + 1,
+                                    if k > 1 { "s" } else { "" }
+                                )));
+                            }
+                            for (j, &y) in its.as_slice().iter().enumerate().skip(1) {
+                                if ops::next(y)?.is_some() {
+                                    return Err(value_error(format!(
+                                        "zip() argument {} is longer than argument{} 1",
+                                        j + 1,
+                                        if j > 1 { "s" } else { "" }
+                                    )));
+                                }
+                            }
+                        }
+                        return Ok(None);
+                    }
+                }
+            }
+            Ok(Some(new_tuple(&out)))
+        }
+        IterKind::Map => {
+            let its = as_tuple_exact(it.a.get()).unwrap();
+            let mut args = ArgVec::new();
+            for &x in its.as_slice() {
+                match ops::next(x)? {
+                    Some(v) => args.push(v),
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(call(it.b.get(), &args)?))
+        }
+        IterKind::Filter => {
+            let f = it.b.get();
+            loop {
+                match ops::next(it.a.get())? {
+                    Some(v) => {
+                        let keep = if f.is_none() {
+                            truthy(v)?
+                        } else {
+                            truthy(call(f, &[v])?)?
+                        };
+                        if keep {
+                            return Ok(Some(v));
+                        }
+                    }
+                    None => return Ok(None),
+                }
+            }
+        }
+        IterKind::Reversed => {
+            let i = it.i.get();
+            if i < 0 {
+                return Ok(None);
+            }
+            let s = it.a.get();
+            let n = ops::len(s)? as i64;
+            if i >= n {
+                it.i.set(-1);
+                return Ok(None);
+            }
+            it.i.set(i - 1);
+            Ok(Some(ops::getitem(s, Value::small(i))?))
+        }
+        IterKind::Callable => {
+            if it.i.get() < 0 {
+                return Ok(None);
+            }
+            let v = call(it.a.get(), &[])?;
+            if ops::eq(v, it.b.get())? {
+                it.i.set(-1);
+                return Ok(None);
+            }
+            Ok(Some(v))
+        }
+        IterKind::GetItem => {
+            let i = it.i.get();
+            if i < 0 {
+                return Ok(None);
+            }
+            match ops::getitem(it.a.get(), Value::small(i)) {
+                Ok(v) => {
+                    it.i.set(i + 1);
+                    Ok(Some(v))
+                }
+                Err(e)
+                    if vm::exc_matches(&e, C::IndexError)
+                        || vm::exc_matches(&e, C::StopIteration) =>
+                {
+                    it.i.set(-1);
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// A dict view converted to a set (for comparisons), or None if not a keys/items view.
+pub fn view_to_set(v: Value) -> PyResult<Option<Value>> {
+    let Some(it) = as_iter(v) else {
+        return Ok(None);
+    };
+    if it.n.get() >= 0 || it.sub == IterKind::DictValues {
+        return Ok(None);
+    }
+    let s = new_set(false);
+    let i = ops::get_iter(v)?;
+    while let Some(x) = ops::next(i)? {
+        s.add(x)?;
+    }
+    Ok(Some(Value::obj(s)))
+}
+
+pub(crate) fn dict_view(d: Value, sub: IterKind) -> Value {
+    new_iter(sub, d, Value::NULL, 0, -1, 1)
+}

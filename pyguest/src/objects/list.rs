@@ -1,0 +1,291 @@
+//! `list` and `tuple`: `list.sort` (a stable merge sort over indices, with `key=` and
+//! `reverse=`, also behind `sorted`), slice assignment, the `tuple` constructor and the
+//! methods of both types. Storage is a GC array with a length (`ListObj`).
+
+use crate::interpreter::{PyErr, PyResult};
+use crate::objects::native::{kwarg, meth, seq_items};
+use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, type_error, value_error, C};
+use metatracer::gc::Gc;
+
+pub fn sort_values(items: &mut ArgVec, key: Option<Value>, reverse: bool) -> PyResult<()> {
+    let keys: ArgVec = match key {
+        Some(k) => {
+            let mut ks = ArgVec::with_capacity(items.len());
+            for &x in items.iter() {
+                ks.push(call(k, &[x])?);
+            }
+            ks
+        }
+        None => items.clone(),
+    };
+    let n = items.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    // merge sort on indices with fallible comparison
+    let mut err: Option<PyErr> = None;
+    let lt = |a: usize, b: usize, err: &mut Option<PyErr>| -> bool {
+        if err.is_some() {
+            return false;
+        }
+        let (x, y) = (keys[a], keys[b]);
+        if x.is_int() && y.is_int() {
+            return x.as_int_unchecked() < y.as_int_unchecked();
+        }
+        match ops::compare(x, y, 0).and_then(truthy) {
+            Ok(r) => r,
+            Err(e) => {
+                *err = Some(e);
+                false
+            }
+        }
+    };
+    merge_sort(&mut idx, &mut |a, b| {
+        if reverse {
+            lt(b, a, &mut err)
+        } else {
+            lt(a, b, &mut err)
+        }
+    });
+    if let Some(e) = err {
+        return Err(e);
+    }
+    let sorted: ArgVec = idx.iter().map(|&i| items[i]).collect();
+    *items = sorted;
+    Ok(())
+}
+
+fn merge_sort(v: &mut [usize], lt: &mut dyn FnMut(usize, usize) -> bool) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    // insertion sort for small runs, then bottom-up merge (stable)
+    const RUN: usize = 16;
+    let mut i = 0;
+    while i < n {
+        let end = (i + RUN).min(n);
+        for j in i + 1..end {
+            let x = v[j];
+            let mut k = j;
+            while k > i && lt(x, v[k - 1]) {
+                v[k] = v[k - 1];
+                k -= 1;
+            }
+            v[k] = x;
+        }
+        i = end;
+    }
+    let mut width = RUN;
+    let mut buf = vec![0usize; n];
+    while width < n {
+        let mut lo = 0;
+        while lo < n {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut a, mut b, mut k) = (lo, mid, lo);
+            while a < mid && b < hi {
+                if lt(v[b], v[a]) {
+                    buf[k] = v[b];
+                    b += 1;
+                } else {
+                    buf[k] = v[a];
+                    a += 1;
+                }
+                k += 1;
+            }
+            while a < mid {
+                buf[k] = v[a];
+                a += 1;
+                k += 1;
+            }
+            while b < hi {
+                buf[k] = v[b];
+                b += 1;
+                k += 1;
+            }
+            lo = hi;
+        }
+        v.copy_from_slice(&buf);
+        width *= 2;
+    }
+}
+
+pub(crate) fn new_tuple_from(a: Args) -> PyResult<Value> {
+    match a.pos.first() {
+        None => Ok(new_tuple(&[])),
+        Some(&v) if v.is_kind(Kind::Tuple) => Ok(v),
+        Some(&v) => Ok(new_tuple(&seq_items(v)?)),
+    }
+}
+
+// ---------------------------------------------------------------- list methods
+
+pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()> {
+    let items = seq_items(v)?;
+    let (start, stop, step, count) = ops::slice_indices(s, l.len())?;
+    if step == 1 {
+        let cur: ArgVec = l.as_slice().iter().copied().collect();
+        let stop = stop.max(start) as usize;
+        let start = start as usize;
+        let mut out = ArgVec::new();
+        out.extend_from_slice(&cur[..start]);
+        out.extend_from_slice(&items);
+        out.extend_from_slice(&cur[stop..]);
+        l.set_all(&out);
+        return Ok(());
+    }
+    if items.len() != count {
+        return Err(value_error(format!(
+            "attempt to assign sequence of size {} to extended slice of size {}",
+            items.len(),
+            count
+        )));
+    }
+    let mut i = start;
+    for &x in &items {
+        l.set(i as usize, x);
+        i += step;
+    }
+    Ok(())
+}
+
+fn self_list(a: &Args) -> PyResult<Gc<ListObj>> {
+    a.pos
+        .first()
+        .and_then(|&v| as_list(v))
+        .ok_or_else(|| type_error("descriptor requires a 'list' object"))
+}
+
+pub(crate) fn install_list_methods() {
+    use C::list as L;
+    meth(L, "append", |a| {
+        self_list(&a)?.push(a.pos[1]);
+        Ok(Value::NONE)
+    });
+    meth(L, "extend", |a| {
+        ops::list_extend(self_list(&a)?, a.pos[1])?;
+        Ok(Value::NONE)
+    });
+    meth(L, "pop", |a| {
+        let l = self_list(&a)?;
+        if l.is_empty() {
+            return Err(vm::index_error("pop from empty list"));
+        }
+        match a.pos.get(1) {
+            None => Ok(l.pop().unwrap()),
+            Some(&i) => {
+                let j = ops::norm_index(index_of(i)?, l.len(), "pop")?;
+                Ok(l.remove_at(j))
+            }
+        }
+    });
+    meth(L, "insert", |a| {
+        let l = self_list(&a)?;
+        let n = l.len() as i64;
+        let mut i = index_of(a.pos[1])?;
+        if i < 0 {
+            i = (i + n).max(0);
+        }
+        l.insert(i.min(n) as usize, a.pos[2]);
+        Ok(Value::NONE)
+    });
+    meth(L, "remove", |a| {
+        let l = self_list(&a)?;
+        for i in 0..l.len() {
+            if ops::eq(l.get(i), a.pos[1])? {
+                l.remove_at(i);
+                return Ok(Value::NONE);
+            }
+        }
+        Err(value_error("list.remove(x): x not in list"))
+    });
+    meth(L, "index", |a| {
+        let l = self_list(&a)?;
+        let n = l.len() as i64;
+        let norm = |v: Option<&Value>, d: i64| -> PyResult<i64> {
+            match v {
+                Some(&x) => {
+                    let k = index_of(x)?;
+                    Ok(if k < 0 { (k + n).max(0) } else { k.min(n) })
+                }
+                None => Ok(d),
+            }
+        };
+        let st = norm(a.pos.get(2), 0)?;
+        let en = norm(a.pos.get(3), n)?;
+        let mut i = st;
+        while i < en && (i as usize) < l.len() {
+            if ops::eq(l.get(i as usize), a.pos[1])? {
+                return Ok(Value::small(i));
+            }
+            i += 1;
+        }
+        Err(value_error(format!(
+            "{} is not in list",
+            ops::repr(a.pos[1])?
+        )))
+    });
+    meth(L, "count", |a| {
+        let l = self_list(&a)?;
+        let mut c = 0;
+        for i in 0..l.len() {
+            if ops::eq(l.get(i), a.pos[1])? {
+                c += 1;
+            }
+        }
+        Ok(Value::small(c))
+    });
+    meth(L, "sort", |a| {
+        let l = self_list(&a)?;
+        let mut items: ArgVec = l.as_slice().iter().copied().collect();
+        let key = kwarg(&a, "key").filter(|k| !k.is_none());
+        let rev = kwarg(&a, "reverse")
+            .map(truthy)
+            .transpose()?
+            .unwrap_or(false);
+        sort_values(&mut items, key, rev)?;
+        l.set_all(&items);
+        Ok(Value::NONE)
+    });
+    meth(L, "reverse", |a| {
+        let l = self_list(&a)?;
+        let mut items: ArgVec = l.as_slice().iter().copied().collect();
+        items.reverse();
+        l.set_all(&items);
+        Ok(Value::NONE)
+    });
+    meth(L, "copy", |a| Ok(new_list_from(self_list(&a)?.as_slice())));
+    meth(L, "clear", |a| {
+        self_list(&a)?.clear();
+        Ok(Value::NONE)
+    });
+    meth(L, "__init__", |a| {
+        let l = self_list(&a)?;
+        l.clear();
+        if let Some(&v) = a.pos.get(1) {
+            ops::list_extend(l, v)?;
+        }
+        Ok(Value::NONE)
+    });
+    meth(C::tuple, "index", |a| {
+        let t = as_tuple(a.pos[0]).unwrap();
+        for (i, &x) in t.as_slice().iter().enumerate() {
+            if ops::eq(x, a.pos[1])? {
+                return Ok(Value::small(i as i64));
+            }
+        }
+        Err(value_error("tuple.index(x): x not in tuple"))
+    });
+    meth(C::tuple, "count", |a| {
+        let t = as_tuple(a.pos[0]).unwrap();
+        let mut c = 0;
+        for &x in t.as_slice() {
+            if ops::eq(x, a.pos[1])? {
+                c += 1;
+            }
+        }
+        Ok(Value::small(c))
+    });
+}

@@ -1,0 +1,252 @@
+//! The methods of the smaller built-in types: generators (`send`, `throw`, `close`),
+//! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`), `range`, `slice`, dict
+//! views, and the other helper types.
+
+use crate::compiler::bytecode::binop;
+use crate::interpreter::{self, PyErr, PyResult};
+use crate::objects::iter::view_to_set;
+use crate::objects::native::builtin_has_dunder;
+use crate::objects::native::meth;
+use crate::objects::number::bi_abs;
+use crate::objects::ops::{self, call, index_of, int_of, truthy};
+use crate::objects::set::to_set;
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, cls, value_error, C};
+use metatracer::gc::{self};
+
+pub(crate) fn install_misc_methods() {
+    use C::generator as G;
+    meth(G, "send", |a| {
+        let g = as_generator(a.pos[0]).unwrap();
+        match interpreter::gen_resume(g, a.pos.get(1).copied().unwrap_or(Value::NONE), None)? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+        }
+    });
+    meth(G, "throw", |a| {
+        let g = as_generator(a.pos[0]).unwrap();
+        let mut e = a.pos[1];
+        if let (Some(_), Some(&v)) = (as_class(e), a.pos.get(2)) {
+            e = call(e, &[v])?;
+        }
+        let e = interpreter::make_exception(e)?;
+        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e)))? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+        }
+    });
+    meth(G, "close", |a| {
+        let g = as_generator(a.pos[0]).unwrap();
+        if g.state.get() == GEN_CREATED || g.state.get() == GEN_DONE {
+            g.state.set(GEN_DONE);
+            return Ok(Value::NONE);
+        }
+        let e = vm::new_exception(cls(C::GeneratorExit), &[]);
+        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e))) {
+            Ok(interpreter::GenResult::Yield(_)) => {
+                Err(vm::runtime_error("generator ignored GeneratorExit"))
+            }
+            Ok(interpreter::GenResult::Return(_)) => Ok(Value::NONE),
+            Err(e)
+                if vm::exc_matches(&e, C::GeneratorExit)
+                    || vm::exc_matches(&e, C::StopIteration) =>
+            {
+                Ok(Value::NONE)
+            }
+            Err(e) => Err(e),
+        }
+    });
+    for c in [C::generator, C::iterator] {
+        meth(c, "__iter__", |a| Ok(a.pos[0]));
+        meth(c, "__next__", |a| match ops::next(a.pos[0])? {
+            Some(v) => Ok(v),
+            None => Err(vm::stop_iteration(Value::NONE)),
+        });
+    }
+    // property helpers
+    fn prop_with(a: &Args, which: usize) -> PyResult<Value> {
+        let p = as_property(a.pos[0]).unwrap();
+        let mut f = [p.fget, p.fset, p.fdel];
+        f[which] = a.pos[1];
+        Ok(Value::obj(gc::alloc(PropertyObj {
+            kind: Kind::Property,
+            fget: f[0],
+            fset: f[1],
+            fdel: f[2],
+            doc: p.doc,
+        })))
+    }
+    meth(C::property, "getter", |a| prop_with(&a, 0));
+    meth(C::property, "setter", |a| prop_with(&a, 1));
+    meth(C::property, "deleter", |a| prop_with(&a, 2));
+    meth(C::property, "__get__", |a| {
+        let p = as_property(a.pos[0]).unwrap();
+        if a.pos.get(1).is_none_or(|v| v.is_none()) {
+            return Ok(a.pos[0]);
+        }
+        call(p.fget, &[a.pos[1]])
+    });
+    meth(C::property, "__set__", |a| {
+        let p = as_property(a.pos[0]).unwrap();
+        call(p.fset, &[a.pos[1], a.pos[2]])?;
+        Ok(Value::NONE)
+    });
+    meth(C::range, "index", |a| {
+        let r = as_range(a.pos[0]).unwrap();
+        if !ops::contains(a.pos[0], a.pos[1])? {
+            return Err(value_error(format!(
+                "{} is not in range",
+                ops::repr(a.pos[1])?
+            )));
+        }
+        Ok(new_int((int_of(a.pos[1]).unwrap() - r.start) / r.step))
+    });
+    meth(C::range, "count", |a| {
+        Ok(Value::small(ops::contains(a.pos[0], a.pos[1])? as i64))
+    });
+    meth(C::slice, "indices", |a| {
+        let s = as_slice(a.pos[0]).unwrap();
+        let (st, sp, step, _) = ops::slice_indices(s, index_of(a.pos[1])? as usize)?;
+        Ok(new_tuple(&[new_int(st), new_int(sp), new_int(step)]))
+    });
+    meth(C::dict_keys, "isdisjoint", |a| {
+        let s = view_to_set(a.pos[0])?.unwrap();
+        let o = to_set(a.pos[1])?;
+        let s = as_set(s).unwrap();
+        for i in 0..s.capacity() {
+            let k = s.slot(i);
+            if !k.is_null() && o.contains(k)? {
+                return Ok(Value::FALSE);
+            }
+        }
+        Ok(Value::TRUE)
+    });
+    // generic dunders on built-in types so `super().__getitem__` etc. work in subclasses
+    let dunders: &[(&'static str, NativeFn)] = &[
+        ("__getitem__", |a| ops::getitem(payload(a.pos[0]), a.pos[1])),
+        ("__setitem__", |a| {
+            ops::setitem(payload(a.pos[0]), a.pos[1], a.pos[2]).map(|_| Value::NONE)
+        }),
+        ("__delitem__", |a| {
+            ops::delitem(payload(a.pos[0]), a.pos[1]).map(|_| Value::NONE)
+        }),
+        ("__len__", |a| {
+            Ok(Value::small(ops::len(payload(a.pos[0]))? as i64))
+        }),
+        ("__contains__", |a| {
+            Ok(Value::bool(ops::contains(payload(a.pos[0]), a.pos[1])?))
+        }),
+        ("__iter__", |a| ops::get_iter(payload(a.pos[0]))),
+        ("__repr__", |a| {
+            Ok(new_string(ops::repr(payload(a.pos[0]))?))
+        }),
+        ("__eq__", |a| {
+            ops::compare(payload(a.pos[0]), payload(a.pos[1]), 2)
+        }),
+        ("__ne__", |a| {
+            ops::compare(payload(a.pos[0]), payload(a.pos[1]), 3)
+        }),
+        ("__lt__", |a| {
+            ops::compare(payload(a.pos[0]), payload(a.pos[1]), 0)
+        }),
+        ("__le__", |a| {
+            ops::compare(payload(a.pos[0]), payload(a.pos[1]), 1)
+        }),
+        ("__gt__", |a| {
+            ops::compare(payload(a.pos[0]), payload(a.pos[1]), 4)
+        }),
+        ("__ge__", |a| {
+            ops::compare(payload(a.pos[0]), payload(a.pos[1]), 5)
+        }),
+        ("__hash__", |a| Ok(new_int(ops::hash(payload(a.pos[0]))?))),
+        ("__add__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::ADD)
+        }),
+        ("__sub__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::SUB)
+        }),
+        ("__mul__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::MUL)
+        }),
+        ("__truediv__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::TRUEDIV)
+        }),
+        ("__floordiv__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::FLOORDIV)
+        }),
+        ("__mod__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::MOD)
+        }),
+        ("__pow__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::POW)
+        }),
+        ("__and__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::AND)
+        }),
+        ("__or__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::OR)
+        }),
+        ("__xor__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::XOR)
+        }),
+        ("__lshift__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::LSHIFT)
+        }),
+        ("__rshift__", |a| {
+            ops::binary_op(payload(a.pos[0]), a.pos[1], binop::RSHIFT)
+        }),
+        ("__radd__", |a| {
+            ops::binary_op(a.pos[1], payload(a.pos[0]), binop::ADD)
+        }),
+        ("__rsub__", |a| {
+            ops::binary_op(a.pos[1], payload(a.pos[0]), binop::SUB)
+        }),
+        ("__rmul__", |a| {
+            ops::binary_op(a.pos[1], payload(a.pos[0]), binop::MUL)
+        }),
+        ("__neg__", |a| ops::unary_neg(payload(a.pos[0]))),
+        ("__abs__", |a| {
+            bi_abs(Args {
+                pos: &[payload(a.pos[0])],
+                kwnames: &[],
+                kwvals: &[],
+            })
+        }),
+        ("__bool__", |a| Ok(Value::bool(truthy(payload(a.pos[0]))?))),
+    ];
+    for c in [
+        C::int,
+        C::float,
+        C::str,
+        C::list,
+        C::tuple,
+        C::dict,
+        C::set,
+        C::frozenset,
+        C::bytes,
+        C::bytearray,
+        C::range,
+        C::complex,
+        C::bool_,
+    ] {
+        let d = cls(c).dict;
+        let unhashable = matches!(c, C::list | C::dict | C::set | C::bytearray);
+        if unhashable && d.get_str("__hash__").is_none() {
+            // as CPython: `list.__hash__ is None` (abc/dataclasses test for it)
+            d.set_str("__hash__", Value::NONE);
+        }
+        for &(name, f) in dunders {
+            if !builtin_has_dunder(c, name) {
+                continue;
+            }
+            if d.get_str(name).is_none() {
+                let qual: &'static str =
+                    Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str());
+                d.set_str(name, new_builtin(qual, f));
+            }
+        }
+    }
+    // dict subclass support: __missing__ handled in ops::getitem
+    let _ = (C::frame, Value::obj(cls(C::cell)));
+}
