@@ -535,6 +535,13 @@ fn bi_divmod(a: Args) -> PyResult<Value> {
             return call(m, &[x, y]);
         }
     }
+    // CPython names the float case after the function (both operands numbers, one a float).
+    if (x.kind() == Some(Kind::Float) || y.kind() == Some(Kind::Float))
+        && ops::float_of(y) == Some(0.0)
+        && ops::float_of(x).is_some()
+    {
+        return Err(crate::vm::zero_div("float divmod()"));
+    }
     let q = ops::binary_op(x, y, binop::FLOORDIV)?;
     let r = ops::binary_op(x, y, binop::MOD)?;
     Ok(new_tuple(&[q, r]))

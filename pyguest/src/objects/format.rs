@@ -383,6 +383,8 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
         let s = if x.is_nan() { "nan" } else { "inf" };
         if matches!(ty, Some('E') | Some('F') | Some('G')) {
             s.to_uppercase()
+        } else if ty == Some('%') {
+            format!("{s}%")
         } else {
             s.to_string()
         }

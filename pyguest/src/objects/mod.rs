@@ -24,6 +24,7 @@ pub mod set;
 pub mod sstr;
 pub mod string;
 pub mod table;
+pub mod unicode_case;
 
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Array, Gc, GcCell};

@@ -254,7 +254,7 @@ pub(crate) fn title_case(s: &str) -> String {
         if prev_cased {
             out.extend(c.to_lowercase());
         } else {
-            out.extend(c.to_uppercase());
+            crate::objects::unicode_case::push_title(&mut out, c);
         }
         prev_cased = c.is_alphabetic();
     }
@@ -391,9 +391,9 @@ pub(crate) fn install_str_methods() {
         Ok(new_string(self_str(&a)?.s.to_lowercase()))
     });
     meth(S, "casefold", |a| {
-        Ok(new_string(
-            self_str(&a)?.s.to_lowercase().replace('ß', "ss"),
-        ))
+        Ok(new_string(crate::objects::unicode_case::casefold(
+            &self_str(&a)?.s,
+        )))
     });
     meth(S, "swapcase", |a| {
         let s = self_str(&a)?;
@@ -415,7 +415,7 @@ pub(crate) fn install_str_methods() {
         let mut cs = s.s.chars();
         let mut out = String::new();
         if let Some(c) = cs.next() {
-            out.extend(c.to_uppercase());
+            crate::objects::unicode_case::push_title(&mut out, c);
             out.push_str(&cs.as_str().to_lowercase());
         }
         Ok(new_string(out))

@@ -297,7 +297,9 @@ class Gen:
                f"print({name}[{self.r.randint(-3, 3)}:{self.r.randint(-3, 5)}])",
                f"print(sum({name}), min({name}), max({name}))"]
         self.guarded([self.choice(ops) for _ in range(self.r.randint(1, 4))] + [f"print({name})"])
-        self.vars[name] = "list"
+        if self.indent == 0:
+            # Defined inside a loop body that may run no time: not safe to use later.
+            self.vars[name] = "list"
 
     def class_stmt(self):
         cname = self.fresh("C")

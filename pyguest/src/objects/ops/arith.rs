@@ -131,7 +131,7 @@ fn int_binop(a: i64, b: i64, op: u32) -> PyResult<Value> {
         }
         binop::MOD => {
             if b == 0 {
-                return Err(vm::zero_div("integer division or modulo by zero"));
+                return Err(vm::zero_div("integer modulo by zero"));
             }
             a.checked_rem(b).map(|_| a.mod_floor(&b))
         }
@@ -278,7 +278,7 @@ fn big_binop(a: &BigInt, b: &BigInt, op: u32) -> PyResult<Value> {
         }
         binop::MOD => {
             if b.is_zero() {
-                return Err(vm::zero_div("integer division or modulo by zero"));
+                return Err(vm::zero_div("integer modulo by zero"));
             }
             new_bigint(a.mod_floor(b))
         }
@@ -336,6 +336,28 @@ pub fn float_mod(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `a // b` for floats (`b != 0`), computed as CPython's `float_divmod` does: from the exact
+/// remainder `fmod(a, b)`, so `0.5 // 0.1` is `4.0` (not `floor(0.5 / 0.1)`, which is 5.0) and
+/// `inf // 1.0` is `nan`.
+pub fn float_floordiv(a: f64, b: f64) -> f64 {
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    if div != 0.0 {
+        let f = div.floor();
+        // (a - m) / b is exact up to rounding: snap to the nearest integer
+        if div - f > 0.5 {
+            f + 1.0
+        } else {
+            f
+        }
+    } else {
+        0.0f64.copysign(a / b)
+    }
+}
+
 fn float_binop(a: f64, b: f64, op: u32) -> PyResult<Value> {
     Ok(new_float(match op {
         binop::ADD => a + b,
@@ -351,9 +373,7 @@ fn float_binop(a: f64, b: f64, op: u32) -> PyResult<Value> {
             if b == 0.0 {
                 return Err(vm::zero_div("float floor division by zero"));
             }
-            (a / b)
-                .floor()
-                .max(((a - float_mod(a, b)) / b).round().min((a / b).floor()))
+            float_floordiv(a, b)
         }
         binop::MOD => {
             if b == 0.0 {
@@ -362,10 +382,12 @@ fn float_binop(a: f64, b: f64, op: u32) -> PyResult<Value> {
             float_mod(a, b)
         }
         binop::POW => {
-            if a == 0.0 && b < 0.0 {
+            if a == 0.0 && b < 0.0 && b.is_finite() {
                 return Err(vm::zero_div("0.0 cannot be raised to a negative power"));
             }
-            if a < 0.0 && b.fract() != 0.0 {
+            // A negative finite base with a finite non-integer exponent gives a complex
+            // result; infinities follow C's pow ((-inf) ** 0.5 is inf, (-2.0) ** inf is inf).
+            if a < 0.0 && a.is_finite() && b.is_finite() && b.fract() != 0.0 {
                 let (re, im) = complex_pow(a, 0.0, b, 0.0);
                 return Ok(new_complex(re, im));
             }
@@ -453,6 +475,12 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 binop::AND | binop::OR | binop::XOR | binop::LSHIFT | binop::RSHIFT
             ) {
                 return Ok(Value::NOT_IMPLEMENTED);
+            }
+            // An int operand too large for a float is an error, not infinity.
+            if (x.is_infinite() && as_bigint(a).is_some())
+                || (y.is_infinite() && as_bigint(b).is_some())
+            {
+                return Err(vm::overflow("int too large to convert to float"));
             }
             return float_binop(x, y, op);
         }
@@ -640,6 +668,37 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
 }
 
 fn binop_error(a: Value, b: Value, op: u32, inplace: bool) -> PyErr {
+    // CPython's sequence messages: the left operand's concatenation or repetition said no.
+    let seq = matches!(
+        a.kind(),
+        Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)
+    );
+    if op == binop::ADD && seq {
+        let (ta, tb) = (vm::type_name(a), vm::type_name(b));
+        return type_error(if a.kind() == Some(Kind::Bytes) {
+            format!("can't concat {tb} to {ta}")
+        } else {
+            format!("can only concatenate {ta} (not \"{tb}\") to {ta}")
+        });
+    }
+    if op == binop::MUL {
+        let other = if seq {
+            Some(b)
+        } else if matches!(
+            b.kind(),
+            Some(Kind::Str) | Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Bytes)
+        ) {
+            Some(a)
+        } else {
+            None
+        };
+        if let Some(o) = other {
+            return type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                vm::type_name(o)
+            ));
+        }
+    }
     let sym = binop::NAMES[op as usize].3;
     let sym = if inplace && op != binop::POW {
         format!("{sym}=")
