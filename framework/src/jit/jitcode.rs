@@ -211,8 +211,11 @@ impl MemSize {
 }
 
 /// The uniform signature of every residual call: arguments as canonical words in an array,
-/// result as a word. Trampolines monomorphized from each callee's own signature convert.
-pub type Trampoline = unsafe extern "C" fn(args: *const u64) -> u64;
+/// result as a word. Trampolines monomorphized from each callee's own signature convert. The
+/// tracer and the blackhole call them from Rust, so a panic of the callee unwinds through
+/// them (`C-unwind`); machine code calls the native-ABI twin ([`CallDesc::abi`]), which
+/// catches it instead.
+pub type Trampoline = unsafe extern "C-unwind" fn(args: *const u64) -> u64;
 
 /// What the tracer may assume about a residual call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -710,11 +710,12 @@ fn emit_call<R: Word>(
 
 macro_rules! calls {
     ($($n:literal: $tramp:ident, $abi:ident, $call:ident, $clos:ident, $clos_pure:ident ($($a:ident $s:ident $i:tt),*);)*) => {$(
-        /// Trampoline for a zero-sized callee of this arity.
+        /// Trampoline for a zero-sized callee of this arity (called by the tracer and the
+        /// blackhole: a panic of the callee unwinds through it into them).
         ///
         /// # Safety
         /// `args` must point to one canonical word per parameter, each valid for its type.
-        pub unsafe extern "C" fn $tramp<F: Fn($($a),*) -> R, $($a: Word,)* R: Word>(args: *const u64) -> u64 {
+        pub unsafe extern "C-unwind" fn $tramp<F: Fn($($a),*) -> R, $($a: Word,)* R: Word>(args: *const u64) -> u64 {
             let _ = args;
             let f: F = conjure();
             // SAFETY: the caller passes one valid word per parameter.
@@ -724,6 +725,8 @@ macro_rules! calls {
         }
 
         /// Native-ABI trampoline for a zero-sized callee of this arity (called by machine code).
+        /// A panic of the callee must not unwind into machine code: it is caught and parked
+        /// (`backend::unwind`), the result is a dummy 0 and the code leaves at its flag test.
         ///
         /// # Safety
         /// Each argument must be a canonical word of its parameter type.
@@ -731,8 +734,8 @@ macro_rules! calls {
             let f: F = conjure();
             // SAFETY: the caller passes one valid word per parameter.
             #[allow(unused_unsafe)]
-            let r = unsafe { f($($a::from_word(AbiVal::to_bits($s))),*) };
-            <R::Abi as AbiVal>::from_bits(r.to_word())
+            let r = crate::backend::unwind::catch(|| unsafe { f($($a::from_word(AbiVal::to_bits($s))),*) });
+            <R::Abi as AbiVal>::from_bits(r.map_or(0, Word::to_word))
         }
 
         #[allow(clippy::too_many_arguments)]
