@@ -36,109 +36,127 @@ pub enum Outcome {
 }
 
 /// Runs `frames` (outermost first, frame 0 is the portal) until the portal's merge point.
+///
+/// The inner loop runs one frame's instructions with its code and registers held as plain
+/// slices; it is left only to push an inlined callee or pop on `Return` (the blackhole is
+/// what every guard exit that has no bridge costs, so its per-instruction overhead matters,
+/// e.g. under `fail_guards=1`).
 pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
+    run_in(set, &mut frames)
+}
+
+/// [`run`] on frames the caller keeps: when it returns, `frames` holds the frames still
+/// active (the portal's), whose register vectors the caller may reuse.
+pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>) -> Outcome {
     let mut jumped = false;
-    loop {
+    'frames: loop {
         let depth = frames.len() - 1;
-        let f = &mut frames[depth];
+        let f = frames.last_mut().expect("a frame");
         let code = &set.codes[f.code as usize];
-        let insn = &code.insns[f.pc as usize];
-        f.pc += 1;
-        match insn {
-            Insn::Const { dst, val } => f.regs[*dst as usize] = *val,
-            Insn::Move { dst, src } => f.regs[*dst as usize] = f.regs[*src as usize],
-            Insn::Bin { op, dst, a, b } => {
-                f.regs[*dst as usize] = op.eval(f.regs[*a as usize], f.regs[*b as usize])
-            }
-            Insn::Un { op, dst, a } => f.regs[*dst as usize] = op.eval(f.regs[*a as usize]),
-            Insn::Load {
-                dst,
-                base,
-                offset,
-                size,
-                ..
-            } => {
-                let addr = f.regs[*base as usize].wrapping_add(*offset as i64 as u64);
-                // SAFETY: the jitcode mirrors a load the interpreter itself performs at this
-                // point with the same values, so the address is valid.
-                f.regs[*dst as usize] = unsafe { size.load(addr as usize) };
-            }
-            Insn::Store {
-                base,
-                offset,
-                size,
-                src,
-                ..
-            } => {
-                let addr = f.regs[*base as usize].wrapping_add(*offset as i64 as u64);
-                // SAFETY: as for loads, the interpreter performs this very store.
-                unsafe { size.store(addr as usize, f.regs[*src as usize]) };
-            }
-            Insn::Call { dst, desc, args } => {
-                let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize]).collect();
-                // SAFETY: the trampoline was monomorphized for these argument types and the
-                // words are canonical values of them.
-                f.regs[*dst as usize] = unsafe { (desc.func)(words.as_ptr()) };
-            }
-            Insn::InlineCall {
-                code: callee, args, ..
-            } => {
-                let callee_code = &set.codes[*callee as usize];
-                let mut regs = vec![0u64; callee_code.reg_kinds.len()];
-                for (p, a) in callee_code.params.iter().zip(args.iter()) {
-                    regs[*p as usize] = f.regs[*a as usize];
+        let insns = &code.insns[..];
+        let regs = &mut f.regs[..];
+        let mut pc = f.pc as usize;
+        loop {
+            let insn = &insns[pc];
+            pc += 1;
+            match insn {
+                Insn::Const { dst, val } => regs[*dst as usize] = *val,
+                Insn::Move { dst, src } => regs[*dst as usize] = regs[*src as usize],
+                Insn::Bin { op, dst, a, b } => {
+                    regs[*dst as usize] = op.eval(regs[*a as usize], regs[*b as usize])
                 }
-                f.pc -= 1; // stays on the call until the callee returns
-                frames.push(Frame {
-                    code: *callee,
-                    pc: 0,
-                    regs,
-                });
-            }
-            Insn::Jump { target } => f.pc = *target,
-            Insn::Branch { cond, target } => {
-                if f.regs[*cond as usize] == 0 {
-                    f.pc = *target;
+                Insn::Un { op, dst, a } => regs[*dst as usize] = op.eval(regs[*a as usize]),
+                Insn::Load {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    ..
+                } => {
+                    let addr = regs[*base as usize].wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the jitcode mirrors a load the interpreter itself performs at
+                    // this point with the same values, so the address is valid.
+                    regs[*dst as usize] = unsafe { size.load(addr as usize) };
                 }
-            }
-            Insn::Switch {
-                reg,
-                cases,
-                default,
-            } => {
-                let v = f.regs[*reg as usize];
-                f.pc = cases
-                    .iter()
-                    .find(|(c, _)| *c == v)
-                    .map_or(*default, |(_, t)| *t);
-            }
-            Insn::Promote { .. } => {}
-            Insn::Return { src } => {
-                let v = f.regs[*src as usize];
-                if depth == 0 {
-                    return Outcome::Returned(v);
+                Insn::Store {
+                    base,
+                    offset,
+                    size,
+                    src,
+                    ..
+                } => {
+                    let addr = regs[*base as usize].wrapping_add(*offset as i64 as u64);
+                    // SAFETY: as for loads, the interpreter performs this very store.
+                    unsafe { size.store(addr as usize, regs[*src as usize]) };
                 }
-                frames.pop();
-                let caller = frames.last_mut().expect("caller frame");
-                let ccode = &set.codes[caller.code as usize];
-                if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
-                    caller.regs[*dst as usize] = v;
+                Insn::Call { dst, desc, args } => {
+                    // (residual calls take at most 6 arguments, `docs/jit-subset.md`)
+                    let mut words = [0u64; 8];
+                    for (w, r) in words.iter_mut().zip(args.iter()) {
+                        *w = regs[*r as usize];
+                    }
+                    // SAFETY: the trampoline was monomorphized for these argument types and
+                    // the words are canonical values of them.
+                    regs[*dst as usize] = unsafe { (desc.func)(words.as_ptr()) };
                 }
-                caller.pc += 1;
-            }
-            Insn::MergePoint => {
-                if depth == 0 {
-                    let merge = code.merge.as_ref().expect("portal has merge info");
-                    let state = merge
-                        .vars
+                Insn::InlineCall {
+                    code: callee, args, ..
+                } => {
+                    let callee_code = &set.codes[*callee as usize];
+                    let mut cregs = vec![0u64; callee_code.reg_kinds.len()];
+                    for (p, a) in callee_code.params.iter().zip(args.iter()) {
+                        cregs[*p as usize] = regs[*a as usize];
+                    }
+                    f.pc = (pc - 1) as u32; // stays on the call until the callee returns
+                    frames.push(Frame {
+                        code: *callee,
+                        pc: 0,
+                        regs: cregs,
+                    });
+                    continue 'frames;
+                }
+                Insn::Jump { target } => pc = *target as usize,
+                Insn::Branch { cond, target } => {
+                    if regs[*cond as usize] == 0 {
+                        pc = *target as usize;
+                    }
+                }
+                Insn::Switch {
+                    reg,
+                    cases,
+                    default,
+                } => {
+                    let v = regs[*reg as usize];
+                    pc = cases
                         .iter()
-                        .map(|(r, ..)| f.regs[*r as usize])
-                        .collect();
-                    return Outcome::Merge { state, jumped };
+                        .find(|(c, _)| *c == v)
+                        .map_or(*default, |(_, t)| *t) as usize;
                 }
+                Insn::Promote { .. } => {}
+                Insn::Return { src } => {
+                    let v = regs[*src as usize];
+                    if depth == 0 {
+                        return Outcome::Returned(v);
+                    }
+                    frames.pop();
+                    let caller = frames.last_mut().expect("caller frame");
+                    let ccode = &set.codes[caller.code as usize];
+                    if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
+                        caller.regs[*dst as usize] = v;
+                    }
+                    caller.pc += 1;
+                    continue 'frames;
+                }
+                Insn::MergePoint => {
+                    if depth == 0 {
+                        let merge = code.merge.as_ref().expect("portal has merge info");
+                        let state = merge.vars.iter().map(|(r, ..)| regs[*r as usize]).collect();
+                        return Outcome::Merge { state, jumped };
+                    }
+                }
+                Insn::CanEnterJit => jumped = true,
+                Insn::Unreachable => unreachable!("jitcode reached an unreachable point"),
             }
-            Insn::CanEnterJit => jumped = true,
-            Insn::Unreachable => unreachable!("jitcode reached an unreachable point"),
         }
     }
 }

@@ -137,7 +137,9 @@ struct LabelInfo {
 struct Compiled {
     trace: Trace,
     asm: Assembler,
-    entry: AssemblyOffset,
+    /// The address of the trace's entry (the code is committed once and never moves; patching a guard
+    /// rewrites bytes in place), so entering needs no lock of the assembler's buffer.
+    entry_addr: usize,
     is_bridge: bool,
     size: usize,
 }
@@ -195,11 +197,10 @@ impl X64Backend {
         if c.is_bridge {
             return None;
         }
-        let addr = c.asm.reader().lock().ptr(c.entry) as usize;
-        // SAFETY: `addr` is the start of a committed prologue generated for exactly this ABI;
-        // the code stays mapped while `self` (which owns the assembler) lives.
+        // SAFETY: `entry_addr` is the start of a committed prologue generated for exactly
+        // this ABI; the code stays mapped while `self` (which owns the assembler) lives.
         Some(EntryPoint(unsafe {
-            std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(addr)
+            std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(c.entry_addr)
         }))
     }
 
@@ -355,7 +356,7 @@ impl X64Backend {
         self.traces.push(Compiled {
             trace: t.clone(),
             asm,
-            entry,
+            entry_addr: base + entry.0,
             is_bridge,
             size,
         });
@@ -434,10 +435,7 @@ impl Backend for X64Backend {
             self.forced
         };
         let id = self.compile(bridge, name, true, forced)?;
-        let addr = {
-            let c = &self.traces[id.index()];
-            c.asm.reader().lock().ptr(c.entry) as usize
-        };
+        let addr = self.traces[id.index()].entry_addr;
         let site = self.patch_sites[exit.0 as usize]
             .ok_or_else(|| CompileError::BridgeMismatch("guard has no patch site".into()))?;
         let owner = &mut self.traces[parent_id.index()].asm;
