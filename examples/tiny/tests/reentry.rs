@@ -47,6 +47,8 @@ struct State {
     /// Iteration and level at which `BOOM` panics (-1: never).
     boom: i64,
     boom_level: i64,
+    /// At `boom`, call `jit::reset()` first (which must refuse while the JIT is active).
+    reset: bool,
     /// Portal calls made by `CALL` on this level and below.
     calls: i64,
 }
@@ -88,6 +90,7 @@ fn nested(s: &mut State) -> i64 {
         inner_flip: s.inner_flip,
         boom: s.boom,
         boom_level: s.boom_level,
+        reset: s.reset,
         calls: 0,
     };
     run(&programs()[s.sub as usize], &mut inner);
@@ -98,6 +101,10 @@ fn nested(s: &mut State) -> i64 {
 #[dont_look_inside]
 fn check(s: &mut State) -> i64 {
     if s.i == s.boom && s.level == s.boom_level {
+        if s.reset {
+            // Not allowed while an outer level's compiled code or recording is active.
+            metatracer::jit::reset();
+        }
         panic!("boom at level {} iteration {}", s.level, s.i);
     }
     0
@@ -160,6 +167,7 @@ fn start(n: i64, levels: i64, flip: i64, sub: i64) -> State {
         inner_flip: 2,
         boom: -1,
         boom_level: -1,
+        reset: false,
         calls: 0,
     }
 }
@@ -313,6 +321,8 @@ fn panic_then_run(
     let st2 = metatracer::jit::stats();
     assert_eq!(got, want, "{spec}: {st2:?}");
     assert!(st2.entries > st.entries, "{spec}: {st2:?}");
+    // No activity is left counted (`reset` refuses while one is).
+    metatracer::jit::reset();
     (st, st2)
 }
 
@@ -370,4 +380,56 @@ fn a_panic_in_a_nested_portal_call_unwinds_through_every_level() {
             assert!(st2.nested_entries > st.nested_entries, "{spec}: {st2:?}");
         }
     }
+}
+
+#[test]
+fn a_panic_during_an_outer_recording_leaves_the_jit_usable() {
+    let _g = serial();
+    for spec in ["threshold=2", "threshold=2,trace_eagerness=1"] {
+        // The top level records its iteration 2, whose `CALL` (performed by the tracer) runs
+        // level 0, which panics at its iteration 5: the panic unwinds through the tracer.
+        let mut s = start(40, 1, 30, 1);
+        s.arm = 2;
+        s.inner_n = 30;
+        s.boom = 5;
+        s.boom_level = 0;
+        let mut after = start(40, 1, 30, 1);
+        after.arm = 2;
+        after.inner_n = 30;
+        let (st, st2) = panic_then_run(spec, 0, s, "boom at level 0 iteration 5", after);
+        // (level 0's loop was compiled before the panic, inside the recording)
+        assert!(st.nested_traces >= 1, "{spec}: {st:?}");
+        // The top level's key was released: it is traced and compiled on the second run.
+        assert!(st2.loops > st.loops, "{spec}: {st2:?}");
+    }
+}
+
+#[test]
+fn reset_from_a_residual_call_is_refused() {
+    let _g = serial();
+    let reference = reference(0, &start(60, 1, 50, 0));
+    metatracer::jit::reset();
+    params("threshold=3");
+    // Level 0 calls `jit::reset()` at its iteration 3, from a call of the top level's compiled
+    // code: it panics instead of freeing that code.
+    let mut s = start(60, 1, 50, 0);
+    s.arm = 10;
+    s.inner_flip = 100;
+    s.boom = 3;
+    s.boom_level = 0;
+    s.reset = true;
+    let msg = panic_message(|| run(&programs()[0], &mut s));
+    assert!(
+        msg.contains("jit::reset() called while compiled code or the tracer is running"),
+        "{msg}"
+    );
+    let st = metatracer::jit::stats();
+    assert_eq!(st.residual_panics, 2, "{st:?}");
+    // The compiled code survived and runs again.
+    let mut got = start(60, 1, 50, 0);
+    run(&programs()[0], &mut got);
+    assert_eq!(got, reference);
+    let st2 = metatracer::jit::stats();
+    assert!(st2.entries > st.entries && st2.loops == st.loops, "{st2:?}");
+    metatracer::jit::reset();
 }
