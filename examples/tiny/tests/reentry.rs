@@ -38,8 +38,11 @@ struct State {
     flip: i64,
     /// Which program `CALL` runs one level down (index into [`programs`]).
     sub: i64,
-    /// The first iteration whose `CALL` runs the portal (levels below get 0).
+    /// The first iteration whose `CALL` runs the portal (levels below get 0, or the same
+    /// with `once`).
     arm: i64,
+    /// Only iteration `arm` runs the portal, on every level (a deep chain, not a tree).
+    once: bool,
     /// The trip count of the levels below is `inner_n + i % 9` (`i`: the caller's iteration).
     inner_n: i64,
     /// Their flip point is `inner_flip + i % 5`.
@@ -75,7 +78,7 @@ fn programs() -> &'static [Code] {
 /// The residual call: runs the portal on program `s.sub` one level down, with a trip count
 /// and flip point derived from the caller's iteration.
 fn nested(s: &mut State) -> i64 {
-    if s.level <= 0 || s.i < s.arm {
+    if s.level <= 0 || s.i < s.arm || (s.once && s.i != s.arm) {
         return 0;
     }
     let mut inner = State {
@@ -85,7 +88,8 @@ fn nested(s: &mut State) -> i64 {
         level: s.level - 1,
         flip: s.inner_flip + s.i % 5,
         sub: s.sub,
-        arm: 0,
+        arm: if s.once { s.arm } else { 0 },
+        once: s.once,
         inner_n: s.inner_n,
         inner_flip: s.inner_flip,
         boom: s.boom,
@@ -163,6 +167,7 @@ fn start(n: i64, levels: i64, flip: i64, sub: i64) -> State {
         flip,
         sub,
         arm: 0,
+        once: false,
         inner_n: 4,
         inner_flip: 2,
         boom: -1,
@@ -432,4 +437,41 @@ fn reset_from_a_residual_call_is_refused() {
     let st2 = metatracer::jit::stats();
     assert!(st2.entries > st.entries && st2.loops == st.loops, "{st2:?}");
     metatracer::jit::reset();
+}
+
+#[test]
+fn a_chain_of_sixteen_levels_runs_compiled_code_on_each() {
+    let _g = serial();
+    // Every level runs 30+ iterations and calls the next level once, at iteration 5, from
+    // its compiled loop (all levels run the same program: the same loop, re-entered 16
+    // times); the deepest one panics in the second case.
+    let chain = || {
+        let mut s = start(40, 15, 100, 0);
+        s.arm = 5;
+        s.once = true;
+        s.inner_n = 30;
+        s.inner_flip = 100;
+        s
+    };
+    let want = reference(0, &chain());
+    assert_eq!(want.calls, 15);
+    for spec in [
+        "threshold=3",
+        "threshold=2,trace_eagerness=1,fail_guards_random=3",
+    ] {
+        let (got, st) = go(spec, 0, chain());
+        assert_eq!(got, want, "{spec}: {st:?}");
+        assert!(st.nested_entries >= 15, "{spec}: {st:?}");
+    }
+    let mut boom = chain();
+    boom.boom = 7;
+    boom.boom_level = 0;
+    let (st, _) = panic_then_run(
+        "threshold=3",
+        0,
+        boom,
+        "boom at level 0 iteration 7",
+        chain(),
+    );
+    assert_eq!(st.residual_panics, 16, "{st:?}");
 }
