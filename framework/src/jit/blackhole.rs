@@ -42,12 +42,13 @@ pub enum Outcome {
 /// what every guard exit that has no bridge costs, so its per-instruction overhead matters,
 /// e.g. under `fail_guards=1`).
 pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
-    run_in(set, &mut frames)
+    run_in(set, &mut frames, &mut Vec::new())
 }
 
 /// [`run`] on frames the caller keeps: when it returns, `frames` holds the frames still
-/// active (the portal's), whose register vectors the caller may reuse.
-pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>) -> Outcome {
+/// active (the portal's), whose register vectors the caller may reuse. Inlined callees take
+/// their register vectors from `spare` and give them back there when they return.
+pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>) -> Outcome {
     let mut jumped = false;
     'frames: loop {
         let depth = frames.len() - 1;
@@ -103,7 +104,9 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>) -> Outcome {
                     code: callee, args, ..
                 } => {
                     let callee_code = &set.codes[*callee as usize];
-                    let mut cregs = vec![0u64; callee_code.reg_kinds.len()];
+                    let mut cregs = spare.pop().unwrap_or_default();
+                    cregs.clear();
+                    cregs.resize(callee_code.reg_kinds.len(), 0);
                     for (p, a) in callee_code.params.iter().zip(args.iter()) {
                         cregs[*p as usize] = regs[*a as usize];
                     }
@@ -138,7 +141,9 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>) -> Outcome {
                     if depth == 0 {
                         return Outcome::Returned(v);
                     }
-                    frames.pop();
+                    if let Some(done) = frames.pop() {
+                        spare.push(done.regs);
+                    }
                     let caller = frames.last_mut().expect("caller frame");
                     let ccode = &set.codes[caller.code as usize];
                     if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {

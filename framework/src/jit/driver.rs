@@ -636,24 +636,25 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
     // exit's cost)
     let _t = jitlog::enabled(Section::Summary).then(|| Timer::start(Phase::Deopt));
     let mut spare = JIT.with(|j| std::mem::take(&mut j.borrow_mut().spare_regs));
-    let mut frames: Vec<Frame> = plan
-        .frames
-        .iter()
-        .zip(&plan.templates)
-        .map(|((code, pc, _), t)| {
-            let mut regs = spare.pop().unwrap_or_default();
-            regs.clear();
-            regs.extend_from_slice(&t.regs);
-            for &(r, k) in &t.patches {
-                regs[r as usize] = values[k as usize];
-            }
-            Frame {
-                code: *code,
-                pc: *pc,
-                regs,
-            }
-        })
-        .collect();
+    let mut frames: Vec<Frame> = Vec::with_capacity(plan.frames.len() + 4);
+    frames.extend(
+        plan.frames
+            .iter()
+            .zip(&plan.templates)
+            .map(|((code, pc, _), t)| {
+                let mut regs = spare.pop().unwrap_or_default();
+                regs.clear();
+                regs.extend_from_slice(&t.regs);
+                for &(r, k) in &t.patches {
+                    regs[r as usize] = values[k as usize];
+                }
+                Frame {
+                    code: *code,
+                    pc: *pc,
+                    regs,
+                }
+            }),
+    );
     JIT.with(|j| j.borrow_mut().frames.push(frame));
     if frames.first().is_some_and(|f| f.code == PENDING_STORES) {
         let pending = frames.remove(0);
@@ -661,10 +662,11 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
         // (same addresses, same values); performing them now restores the memory the
         // interpreter expects at the snapshot.
         unsafe { perform_pending(&pending.regs) };
+        spare.push(pending.regs);
     }
     let outcome = {
         let _active = Activity::enter(|a| &mut a.blackhole);
-        blackhole::run_in(codes, &mut frames)
+        blackhole::run_in(codes, &mut frames, &mut spare)
     };
     spare.extend(frames.into_iter().map(|f| f.regs));
     JIT.with(|j| {
