@@ -92,6 +92,11 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                 }
                 Insn::Call { dst, desc, args } => {
                     // (residual calls take at most 6 arguments, `docs/jit-subset.md`)
+                    debug_assert!(
+                        args.len() <= 8,
+                        "a residual call with {} arguments",
+                        args.len()
+                    );
                     let mut words = [0u64; 8];
                     for (w, r) in words.iter_mut().zip(args.iter()) {
                         *w = regs[*r as usize];
