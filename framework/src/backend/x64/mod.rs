@@ -554,7 +554,7 @@ impl EntryPoint {
     pub unsafe fn call(self, frame: &mut [u64]) -> Result<u64, Payload> {
         assert!(
             frame.len() >= MAX_FRAME_WORDS,
-            "frame buffer of {} words",
+            "EntryPoint::call needs a frame buffer of {MAX_FRAME_WORDS} words, got {}",
             frame.len()
         );
         frame[PANIC_FLAG_WORD] = unwind::flag_address();
