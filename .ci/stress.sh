@@ -3,7 +3,8 @@
 # program runs with METATRACER_GC_STRESS=1 (a collection at every allocation, which moves every
 # unpinned young object; every 64th collection is major; vacated memory is poisoned) and must
 # print exactly what it prints without stress (toy languages, in every JIT mode of their
-# differential tests) or what CPython printed (pyguest's .expected files).
+# differential tests, plus forced random guard failures: the JIT's own references must be roots)
+# or what CPython printed (pyguest's .expected files).
 # Needs `cargo build --release --workspace --bins` first. Runs two programs at a time.
 # Usage: .ci/stress.sh [JOBS]   (about 4 minutes on a 2-core machine)
 set -uo pipefail
@@ -15,12 +16,12 @@ trap 'rm -f "$list"' EXIT
 
 # One line per run: KIND PROGRAM [JIT-SPEC]
 for p in examples/tiny/programs/*.tiny; do
-  for jit in off on threshold=3 threshold=3,trace_eagerness=2 threshold=1000,fail_guards=1; do
+  for jit in off on threshold=3 threshold=3,trace_eagerness=2 threshold=1000,fail_guards=1 threshold=3,fail_guards_random=5; do
     echo "tiny $p $jit"
   done
 done >> "$list"
 for p in examples/brainfuck/programs/*.b; do
-  for jit in off on threshold=3 threshold=3,trace_eagerness=2 threshold=1000,fail_guards=1; do
+  for jit in off on threshold=3 threshold=3,trace_eagerness=2 threshold=1000,fail_guards=1 threshold=3,fail_guards_random=5; do
     echo "brainfuck $p $jit"
   done
 done >> "$list"

@@ -312,6 +312,9 @@ pub mod stats {
     pub static OPS: AtomicU64 = AtomicU64::new(0);
     /// Bytes of machine code emitted.
     pub static CODE_BYTES: AtomicU64 = AtomicU64::new(0);
+    /// Traces (loops and bridges) whose machine code was freed: they specialised on an object
+    /// that died, or jumped into / were attached to such a trace.
+    pub static FREED: AtomicU64 = AtomicU64::new(0);
     /// Guard exits taken (counted when the driver handles an exit).
     pub static GUARD_EXITS: AtomicU64 = AtomicU64::new(0);
     /// Nanoseconds spent tracing.
@@ -409,6 +412,7 @@ pub fn summary() -> String {
     let _ = writeln!(s, "  most guards in a trace {:>7}", ld(&MAX_GUARDS));
     let _ = writeln!(s, "  ops compiled        {:>10}", ld(&OPS));
     let _ = writeln!(s, "  machine code bytes  {:>10}", ld(&CODE_BYTES));
+    let _ = writeln!(s, "  traces freed        {:>10}", ld(&FREED));
     let _ = writeln!(s, "  guard exits taken   {:>10}", ld(&GUARD_EXITS));
     let aborts = stats::aborts();
     let total: u64 = aborts.iter().map(|(_, n)| n).sum();

@@ -28,6 +28,7 @@ pub use metatracer_macros::Trace;
 pub mod jit;
 #[doc(hidden)]
 pub use jit::private as __private;
+pub use jit::validity::{JitGreen, JitIdentity};
 pub use jit::{set_params, Params};
 
 /// `promote(x)`: in traced code, guard on the value seen while tracing and treat it as a

@@ -474,6 +474,28 @@ fn weak_to_garbage() -> Weak<Obj> {
     Weak::new(new_obj(77, 0))
 }
 
+/// A new object held only by a root (no copy of the pointer stays in the caller's frame).
+#[inline(never)]
+fn rooted_obj(id: u64) -> Root<Obj> {
+    Root::new(new_obj(id, 0))
+}
+
+/// A weak reference to a rooted object, made in a frame of its own (see [`rooted_obj`]).
+#[inline(never)]
+fn weak_of(r: &Root<Obj>) -> Weak<Obj> {
+    Weak::new(r.get())
+}
+
+/// Overwrites the stack below the caller's frame with zeros. The collector scans its own
+/// frames conservatively too, and they reuse the memory where the frames of
+/// [`weak_to_old_garbage`] left a copy of the pointer; without this, a release build keeps
+/// that object alive by chance.
+#[inline(never)]
+fn scrub_stack() {
+    let zeros = [0u64; 4096];
+    std::hint::black_box(&zeros);
+}
+
 #[test]
 fn weak_references_follow_moves_and_clear() {
     let live = Root::new(new_obj(9, 0));
@@ -486,10 +508,17 @@ fn weak_references_follow_moves_and_clear() {
         "young target died in the minor collection"
     );
     // An old target that dies in a major collection.
-    let r = Root::new(new_obj(10, 0));
+    // The pointer is kept out of this frame (and stale stack words scrubbed) so that in a
+    // release build the conservative scan neither pins it in the minor collection (it must
+    // be promoted) nor keeps it alive in the major one.
+    let r = rooted_obj(10);
+    scrub_stack();
+    let promoted = gc::stats().bytes_promoted;
     gc::collect_minor();
-    let w_old = Weak::new(r.get());
+    assert!(stress() || gc::stats().bytes_promoted > promoted);
+    let w_old = weak_of(&r);
     drop(r);
+    scrub_stack();
     gc::collect();
     assert!(stress() || w_old.is_cleared());
     assert_eq!(w_live.upgrade().unwrap().id, 9);

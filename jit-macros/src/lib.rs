@@ -81,6 +81,12 @@ pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Declares a struct's fields to traced code (offsets from `offset_of!`, types from rustc).
+///
+/// A field whose type may hold an `UnsafeCell` (`Cell`, `RefCell`, `GcCell`, atomics, locks,
+/// or a struct or enum containing one, and any field whose type depends on a type parameter)
+/// is *interior*: traced code never folds or freezes loads from it, even through `&T` or
+/// `Gc<T>` (`HasField::INTERIOR` in `metatracer::__private`, decided by rustc through
+/// `FieldProbe`).
 #[proc_macro_derive(Layout)]
 pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -26,10 +26,22 @@ pub enum Op {
 }
 
 /// A parsed program.
+///
+/// It is the green `program` of [`run`], so traces specialise on its instructions: its
+/// [`JitIdentity`](metatracer::JitIdentity) ties them to this object (they are freed when it
+/// is dropped, and a program parsed later at the same address does not run them).
 #[derive(metatracer::Layout)]
 pub struct Program {
     /// The instructions.
     pub ops: Vec<Op>,
+    /// The program's identity for the JIT.
+    pub jit_id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Program {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.jit_id
+    }
 }
 
 /// The machine state.
@@ -39,6 +51,9 @@ pub struct Tape {
     pub cells: Vec<u8>,
     /// The head position.
     pub pos: usize,
+    /// Set when the program moved the head off the tape: the instruction index of the move,
+    /// plus one (0 while the head is on the tape). [`run`] stops there.
+    pub fault: usize,
 }
 
 impl Tape {
@@ -47,6 +62,7 @@ impl Tape {
         Tape {
             cells: vec![0; 30000],
             pos: 0,
+            fault: 0,
         }
     }
 }
@@ -98,7 +114,10 @@ pub fn parse(src: &str) -> Result<Program, String> {
     if let Some((_, at)) = stack.pop() {
         return Err(format!("unmatched `[` at byte {at}"));
     }
-    Ok(Program { ops })
+    Ok(Program {
+        ops,
+        jit_id: metatracer::JitIdentity::new(),
+    })
 }
 
 thread_local! {
@@ -150,7 +169,15 @@ pub fn run(#[green] program: &Program, tape: &mut Tape) {
     while pc < program.ops.len() {
         match program.ops[pc] {
             Op::Add(n) => tape.cells[tape.pos] = tape.cells[tape.pos].wrapping_add(n),
-            Op::Move(n) => tape.pos = (tape.pos as isize + n) as usize,
+            Op::Move(n) => {
+                let to = tape.pos as isize + n;
+                if to < 0 || to >= tape.cells.len() as isize {
+                    // Off the tape: a guest error the caller reports (`Tape::fault`).
+                    tape.fault = pc + 1;
+                    return;
+                }
+                tape.pos = to as usize;
+            }
             Op::Out => out(tape.cells[tape.pos]),
             Op::In => tape.cells[tape.pos] = input(),
             Op::JumpIfZero(target) => {

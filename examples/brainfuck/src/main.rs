@@ -8,6 +8,14 @@ fn main() -> ExitCode {
         let mut tape = brainfuck::Tape::new();
         brainfuck::run(&program, &mut tape);
         brainfuck::flush();
-        Ok(())
+        match tape.fault {
+            0 => Ok(()),
+            at => Err(format!(
+                "{}: instruction {} moved the head off the tape (cells 0..{})",
+                args.program,
+                at - 1,
+                tape.cells.len()
+            )),
+        }
     })
 }

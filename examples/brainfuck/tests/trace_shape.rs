@@ -1,6 +1,18 @@
 //! End-to-end tests that look at the traces the JIT produced for Brainfuck loops.
+//!
+//! The JIT parameters (`set_params`) are process-wide and the tests of one file run on
+//! parallel threads, so every test holds `SERIAL` while it sets parameters and runs: one test
+//! switching the JIT off under another made `inner_loop_is_compiled_without_dispatch` fail now
+//! and then on a loaded machine.
 
 use brainfuck::{parse, run, take_output, Tape};
+
+/// Serializes the tests of this file (see the module comment).
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 fn jit_run(src: &str, params: &str) -> (Vec<u8>, metatracer::jit::JitStats) {
     metatracer::jit::reset();
@@ -13,6 +25,7 @@ fn jit_run(src: &str, params: &str) -> (Vec<u8>, metatracer::jit::JitStats) {
 
 #[test]
 fn inner_loop_is_compiled_without_dispatch() {
+    let _serial = serial();
     // cell0 = 200, then `[-]` counts it down: one hot loop.
     let src = format!("{}[-]+++++++++++++++++++++++++++++++++.", "+".repeat(200));
     let (out, stats) = jit_run(&src, "threshold=5");
@@ -41,6 +54,7 @@ fn inner_loop_is_compiled_without_dispatch() {
 
 #[test]
 fn nested_loops_get_bridges_and_agree() {
+    let _serial = serial();
     let src = "++++++++[>++++++++[>++++<-]<-]>>+.";
     metatracer::set_params("off").unwrap();
     let program = parse(src).unwrap();
@@ -58,6 +72,7 @@ fn nested_loops_get_bridges_and_agree() {
 
 #[test]
 fn forced_guard_failures_still_agree() {
+    let _serial = serial();
     let src = format!("{}[>+++<-]>.", "+".repeat(30));
     let (out, stats) = jit_run(&src, "threshold=2,fail_guards=1");
     assert_eq!(out, vec![90u8]);

@@ -48,7 +48,9 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, String> {
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+            // After a `.` the digits are a field index (`p.0.1` is `(p.0).1`), never a float.
+            let after_dot = matches!(out.last(), Some((Tok::Sym("."), _)));
+            if !after_dot && i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
                 i += 1;
                 while i < b.len() && b[i].is_ascii_digit() {
                     i += 1;
@@ -81,9 +83,31 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, String> {
     Ok(out)
 }
 
+/// How deeply expressions and blocks may nest: the parser recurses once per level, and a
+/// program nested deeper would overflow the Rust stack instead of getting an error.
+const MAX_NESTING: usize = 500;
+
+/// The deepest operand stack `ops` reach. Statements leave the stack empty and every jump
+/// target is a statement boundary, so one pass in program order sees every depth.
+fn max_operand_depth(ops: &[Op]) -> usize {
+    let (mut depth, mut max) = (0i64, 0i64);
+    for op in ops {
+        depth += match *op {
+            Op::PushInt(_) | Op::PushFloat(_) | Op::Load(_) => 1,
+            Op::Call(_, n) => 1 - n as i64,
+            Op::GetField(_) | Op::Jump(_) => 0,
+            _ => -1,
+        };
+        max = max.max(depth);
+    }
+    max as usize
+}
+
 struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
+    /// Current nesting of expressions and blocks (bounded by [`MAX_NESTING`]).
+    depth: usize,
     funcs: Vec<Func>,
     names: HashMap<String, usize>,
     /// Calls to functions not yet defined: (function, op index, name, line).
@@ -145,7 +169,23 @@ impl Parser {
             .ok_or_else(|| format!("line {}: unknown variable `{n}`", self.line()))
     }
 
+    /// Enters one level of nesting; errors when the program nests too deeply.
+    fn nest(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return self.err(&format!("nested more than {MAX_NESTING} levels deep"));
+        }
+        Ok(())
+    }
+
     fn block(&mut self, cx: &mut FnCx, f: usize) -> Result<(), String> {
+        self.nest()?;
+        let r = self.block_body(cx, f);
+        self.depth -= 1;
+        r
+    }
+
+    fn block_body(&mut self, cx: &mut FnCx, f: usize) -> Result<(), String> {
         self.expect("{")?;
         while !self.eat("}") {
             if self.peek().is_none() {
@@ -219,6 +259,13 @@ impl Parser {
     }
 
     fn expr(&mut self, cx: &mut FnCx, f: usize) -> Result<(), String> {
+        self.nest()?;
+        let r = self.comparison(cx, f);
+        self.depth -= 1;
+        r
+    }
+
+    fn comparison(&mut self, cx: &mut FnCx, f: usize) -> Result<(), String> {
         self.sum(cx, f)?;
         for (s, op) in [
             ("<=", Op::Le),
@@ -269,7 +316,10 @@ impl Parser {
     fn unary(&mut self, cx: &mut FnCx, f: usize) -> Result<(), String> {
         if self.eat("-") {
             cx.ops.push(Op::PushInt(0));
-            self.unary(cx, f)?;
+            self.nest()?;
+            let r = self.unary(cx, f);
+            self.depth -= 1;
+            r?;
             cx.ops.push(Op::Sub);
             return Ok(());
         }
@@ -355,6 +405,7 @@ impl Parser {
             name,
             n_params: params.len(),
             n_locals: 0,
+            frame_size: 0,
             ops: Vec::new(),
         });
         let mut cx = FnCx {
@@ -365,6 +416,7 @@ impl Parser {
         cx.ops.push(Op::PushInt(0));
         cx.ops.push(Op::Return);
         self.funcs[f].n_locals = cx.locals.len();
+        self.funcs[f].frame_size = cx.locals.len() + max_operand_depth(&cx.ops);
         self.funcs[f].ops = cx.ops;
         Ok(())
     }
@@ -376,10 +428,12 @@ pub fn compile(src: &str) -> Result<Program, String> {
     let mut p = Parser {
         toks,
         pos: 0,
+        depth: 0,
         funcs: vec![Func {
             name: "main".into(),
             n_params: 0,
             n_locals: 0,
+            frame_size: 0,
             ops: Vec::new(),
         }],
         names: HashMap::new(),
@@ -399,7 +453,16 @@ pub fn compile(src: &str) -> Result<Program, String> {
     main.ops.push(Op::PushInt(0));
     main.ops.push(Op::Return);
     p.funcs[0].n_locals = main.locals.len();
+    p.funcs[0].frame_size = main.locals.len() + max_operand_depth(&main.ops);
     p.funcs[0].ops = main.ops;
+    if let Some(big) = p.funcs.iter().find(|f| f.frame_size > crate::STACK) {
+        return Err(format!(
+            "function `{}` needs {} value slots; the machine has {}",
+            big.name,
+            big.frame_size,
+            crate::STACK
+        ));
+    }
     for (f, at, name, line) in std::mem::take(&mut p.fixups) {
         let target = *p
             .names
@@ -416,5 +479,8 @@ pub fn compile(src: &str) -> Result<Program, String> {
         }
         p.funcs[f].ops[at] = Op::Call(target, n);
     }
-    Ok(Program { funcs: p.funcs })
+    Ok(Program {
+        funcs: p.funcs,
+        jit_id: metatracer::JitIdentity::new(),
+    })
 }

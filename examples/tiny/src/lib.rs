@@ -87,15 +87,30 @@ pub struct Func {
     pub n_params: usize,
     /// Number of locals including parameters.
     pub n_locals: usize,
+    /// Slots a call of it may use: its locals plus its deepest operand stack (the interpreter
+    /// checks that they fit before entering it, so deep recursion is an error, not a panic).
+    pub frame_size: usize,
     /// The bytecode.
     pub ops: Vec<Op>,
 }
 
 /// A compiled program; function 0 is `main`.
+///
+/// It is the green `program` of [`run`]: traces specialise on its bytecode, and its
+/// [`JitIdentity`](metatracer::JitIdentity) ties them to this object (they are freed when it
+/// is dropped, and a program compiled later at the same address does not run them).
 #[derive(Debug, metatracer::Layout)]
 pub struct Program {
     /// The functions.
     pub funcs: Vec<Func>,
+    /// The program's identity for the JIT.
+    pub jit_id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Program {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.jit_id
+    }
 }
 
 /// A guest value: the tag says which field is meaningful.
@@ -229,7 +244,8 @@ fn fail(code: u32) {
         0 => "arithmetic on a pair",
         1 => "division by zero",
         2 => "field access on a number",
-        _ => "`%` needs integers",
+        3 => "`%` needs integers",
+        _ => "stack overflow (recursion too deep)",
     };
     let _ = std::io::stdout().flush();
     eprintln!("tiny: runtime error: {msg}");
@@ -432,6 +448,10 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                 }
             }
             Op::Call(f, n) => {
+                // Guest recursion that does not fit the frame or value stack is a guest error.
+                if m.fp + 1 >= m.frames.len() || m.sp - n + program.funcs[f].frame_size > STACK {
+                    fail(4);
+                }
                 m.frames[m.fp].func = func;
                 m.frames[m.fp].pc = pc + 1;
                 m.frames[m.fp].base = base;

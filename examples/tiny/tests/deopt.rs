@@ -9,6 +9,13 @@ use metatracer::{dont_look_inside, jit_merge_point, Layout};
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout, Default, Debug, PartialEq, Clone)]
@@ -75,7 +82,10 @@ fn go_ops(params: &str, ops: Vec<u8>) -> (State, metatracer::jit::JitStats) {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(&format!("on,{params}")).unwrap();
-    let code = Code { ops };
+    let code = Code {
+        ops,
+        id: metatracer::JitIdentity::new(),
+    };
     let mut s = State {
         n: 100,
         ..Default::default()

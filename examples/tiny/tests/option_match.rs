@@ -17,6 +17,13 @@ struct Node {
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout, Default)]
@@ -85,6 +92,7 @@ fn go(params: &str) -> (i64, metatracer::jit::JitStats) {
     metatracer::set_params(params).unwrap();
     let code = Code {
         ops: vec![0, 1, 2, 3],
+        id: metatracer::JitIdentity::new(),
     };
     let mut s = State {
         n: 300,

@@ -12,6 +12,13 @@ use metatracer::{jit_merge_point, Layout};
 #[derive(Layout)]
 struct Prog {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Prog {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 #[derive(Layout, Default, Debug, PartialEq, Clone)]
@@ -62,6 +69,7 @@ fn go(params: &str, budget: i64, stop: i64) -> (i64, Env, metatracer::jit::JitSt
     metatracer::set_params(params).unwrap();
     let p = Prog {
         ops: vec![0, 1, 0, 2],
+        id: metatracer::JitIdentity::new(),
     };
     let mut e = Env::default();
     let r = run(&p, &mut e, budget, stop);

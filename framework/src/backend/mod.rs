@@ -14,7 +14,8 @@
 //!   are the guard's saved values (same order and kinds); it ends with a `jump` to any
 //!   compiled label (normally its loop's) or a `finish`. Afterwards the guard's exit runs the
 //!   bridge instead of returning.
-//! * Compiled code stays alive in the backend's registry for the backend's lifetime.
+//! * Compiled code stays alive in the backend's registry until [`Backend::free_trace`] frees
+//!   it (with its bridges and the traces that jump into it) or the backend is dropped.
 //! * A panic in a residual call made by machine code never unwinds through it: the call's
 //!   trampoline catches it, the code leaves through a panic exit, and `execute` resumes the
 //!   panic after the machine code has returned (see [`unwind`]).
@@ -154,6 +155,18 @@ pub trait Backend {
 
     /// The (optimized) trace compiled as `trace`.
     fn trace(&self, trace: TraceId) -> Option<&crate::ir::Trace>;
+
+    /// Frees the machine code of `trace`, of every bridge attached to a freed trace, and of
+    /// every trace that jumps to a label of a freed trace (transitively); a freed bridge whose
+    /// parent stays has its guard exit restored (it returns to the driver again). The pins on
+    /// the freed traces' constants are released. Returns every freed trace; their ids stay
+    /// unused (`trace`, `execute` and `compile_bridge` on them report an error).
+    ///
+    /// # Safety
+    /// None of the freed code may be running or be returned to: no `execute` of a trace that
+    /// can reach it may be active on any stack (the driver frees only when no compiled code
+    /// runs).
+    unsafe fn free_trace(&mut self, trace: TraceId) -> Vec<TraceId>;
 
     /// Make every guard compiled from now on fail unconditionally (the "all guards fail"
     /// testing switch); `false` turns forced failures off.

@@ -7,7 +7,9 @@
 //! an opcode: stores and residual calls done before the guard are not repeated, everything
 //! after it is done exactly once.
 
+use super::gcroots::JitRoots;
 use super::jitcode::{CodeId, CodeSet, Insn, Pc};
+use super::word::Kind;
 
 /// One jitcode activation.
 #[derive(Clone, Debug)]
@@ -35,12 +37,29 @@ pub enum Outcome {
     Returned(u64),
 }
 
+/// The reference words in the registers of `frames` (what a collection must see).
+fn held_refs<'a>(set: &'a CodeSet, frames: &'a [Frame]) -> impl Iterator<Item = u64> + 'a {
+    frames.iter().flat_map(move |f| {
+        let kinds = &set.codes[f.code as usize].reg_kinds;
+        f.regs
+            .iter()
+            .zip(kinds)
+            .filter(|(_, k)| **k == Kind::Ref)
+            .map(|(w, _)| *w)
+    })
+}
+
 /// Runs `frames` (outermost first, frame 0 is the portal) until the portal's merge point.
 ///
+/// GC roots: the registers live on the Rust heap, so before every residual call (the only
+/// place a collection can happen) the references they hold are published in a
+/// [`JitRoots`], which keeps those objects alive and in place (`jit::gcroots`).
+///
 /// The inner loop runs one frame's instructions with its code and registers held as plain
-/// slices; it is left only to push an inlined callee or pop on `Return` (the blackhole is
-/// what every guard exit that has no bridge costs, so its per-instruction overhead matters,
-/// e.g. under `fail_guards=1`).
+/// slices; it is left to push an inlined callee, to pop on `Return` and to make a residual
+/// call (which needs every frame, for the roots). The blackhole is what every guard exit
+/// that has no bridge costs, so its per-instruction overhead matters (e.g. under
+/// `fail_guards=1`).
 pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
     run_in(set, &mut frames, &mut Vec::new())
 }
@@ -50,14 +69,17 @@ pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
 /// their register vectors from `spare` and give them back there when they return.
 pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>) -> Outcome {
     let mut jumped = false;
-    'frames: loop {
+    let mut roots = JitRoots::default();
+    loop {
         let depth = frames.len() - 1;
         let f = frames.last_mut().expect("a frame");
         let code = &set.codes[f.code as usize];
         let insns = &code.insns[..];
         let regs = &mut f.regs[..];
         let mut pc = f.pc as usize;
-        loop {
+        // Runs this frame until it calls, inlines or returns; a residual call comes out as
+        // (trampoline, argument words, destination register).
+        let (func, words, dst) = loop {
             let insn = &insns[pc];
             pc += 1;
             match insn {
@@ -101,9 +123,8 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                     for (w, r) in words.iter_mut().zip(args.iter()) {
                         *w = regs[*r as usize];
                     }
-                    // SAFETY: the trampoline was monomorphized for these argument types and
-                    // the words are canonical values of them.
-                    regs[*dst as usize] = unsafe { (desc.func)(words.as_ptr()) };
+                    f.pc = pc as u32;
+                    break (Some(desc.func), words, *dst);
                 }
                 Insn::InlineCall {
                     code: callee, args, ..
@@ -121,7 +142,7 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                         pc: 0,
                         regs: cregs,
                     });
-                    continue 'frames;
+                    break (None, [0; 8], 0);
                 }
                 Insn::Jump { target } => pc = *target as usize,
                 Insn::Branch { cond, target } => {
@@ -155,7 +176,7 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                         caller.regs[*dst as usize] = v;
                     }
                     caller.pc += 1;
-                    continue 'frames;
+                    break (None, [0; 8], 0);
                 }
                 Insn::MergePoint => {
                     if depth == 0 {
@@ -167,6 +188,178 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                 Insn::CanEnterJit => jumped = true,
                 Insn::Unreachable => unreachable!("jitcode reached an unreachable point"),
             }
+        };
+        if let Some(func) = func {
+            roots.set(held_refs(set, frames));
+            // SAFETY: the trampoline was monomorphized for these argument types and the words
+            // are canonical values of them.
+            let r = unsafe { func(words.as_ptr()) };
+            frames[depth].regs[dst as usize] = r;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::jitcode::{BinOp, Effect, MemSize};
+    use super::super::testutil::{call_desc, function, portal, set, store};
+    use super::super::word::Kind;
+    use super::*;
+
+    const I: Kind = Kind::Int;
+
+    /// callee(x) = x * 3 (params r0, temps r1, r2)
+    fn triple() -> super::super::jitcode::JitCode {
+        function(
+            "triple",
+            &[I, I, I],
+            &[0],
+            vec![
+                Insn::Const { dst: 1, val: 3 },
+                Insn::Bin {
+                    op: BinOp::IntMul,
+                    dst: 2,
+                    a: 0,
+                    b: 1,
+                },
+                Insn::Return { src: 2 },
+            ],
+            None,
+        )
+    }
+
+    /// portal: r2 = triple(r0); r0 = r2 + 1; if r0 < 100 { can_enter_jit } else return r0
+    fn program() -> CodeSet {
+        let body = vec![
+            Insn::InlineCall {
+                dst: 2,
+                code: 1,
+                args: Box::new([0]),
+            }, // pc 1
+            Insn::Const { dst: 3, val: 1 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 0,
+                a: 2,
+                b: 3,
+            },
+            Insn::Const { dst: 4, val: 100 },
+            Insn::Bin {
+                op: BinOp::IntLt,
+                dst: 5,
+                a: 0,
+                b: 4,
+            },
+            Insn::Branch { cond: 5, target: 9 }, // pc 6
+            Insn::CanEnterJit,
+            Insn::Jump { target: 0 },
+            Insn::Return { src: 0 }, // pc 9
+        ];
+        let p = portal(&[I, I, I, I, I, I], &[(1, true), (0, false)], body);
+        set(vec![p, triple()])
+    }
+
+    #[test]
+    fn resumes_inside_an_inlined_callee_and_finishes_the_opcode() {
+        let set = program();
+        // the portal waits on its call (pc 1); the callee is about to multiply (pc 1), with
+        // its argument 5 and the constant 3 already loaded
+        let frames = vec![
+            Frame {
+                code: 0,
+                pc: 1,
+                regs: vec![5, 0, 0, 0, 0, 0],
+            },
+            Frame {
+                code: 1,
+                pc: 1,
+                regs: vec![5, 3, 0],
+            },
+        ];
+        assert_eq!(
+            run(&set, frames),
+            Outcome::Merge {
+                state: vec![0, 16],
+                jumped: true
+            }
+        );
+        // resuming at the callee's multiply with another constant in r1 uses it (the frame's
+        // registers are the truth, nothing is recomputed before the resume point)
+        let frames = vec![
+            Frame {
+                code: 0,
+                pc: 1,
+                regs: vec![5, 0, 0, 0, 0, 0],
+            },
+            Frame {
+                code: 1,
+                pc: 1,
+                regs: vec![5, 10, 0],
+            },
+        ];
+        assert_eq!(
+            run(&set, frames),
+            Outcome::Merge {
+                state: vec![0, 51],
+                jumped: true
+            }
+        );
+    }
+
+    #[test]
+    fn returns_from_the_portal_when_the_guest_loop_ends() {
+        let set = program();
+        let frames = vec![Frame {
+            code: 0,
+            pc: 1,
+            regs: vec![40, 0, 0, 0, 0, 0],
+        }];
+        assert_eq!(run(&set, frames), Outcome::Returned(121));
+    }
+
+    #[test]
+    fn stores_and_calls_after_the_resume_point_happen_once() {
+        static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        unsafe extern "C" fn count(args: *const u64) -> u64 {
+            CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // SAFETY: one argument word.
+            unsafe { *args + 1 }
+        }
+        let mut mem = Box::new([0u64; 2]);
+        let addr = mem.as_mut_ptr() as u64;
+        // store [r0] = r2; r3 = count(r2); store [r0+8] = r3
+        let body = vec![
+            store(0, 0, MemSize::W64, 2),
+            Insn::Call {
+                dst: 3,
+                desc: call_desc(count, &[I], I, Effect::Residual),
+                args: Box::new([2]),
+            },
+            store(0, 8, MemSize::W64, 3),
+        ];
+        let set = set(vec![portal(
+            &[Kind::Ref, I, I, I],
+            &[(1, true), (0, false), (2, false)],
+            body,
+        )]);
+        // resume after the first store (pc 2): it is not redone, the call runs once
+        mem[0] = 99;
+        let out = run(
+            &set,
+            vec![Frame {
+                code: 0,
+                pc: 2,
+                regs: vec![addr, 0, 41, 0],
+            }],
+        );
+        assert_eq!(
+            out,
+            Outcome::Merge {
+                state: vec![0, addr, 41],
+                jumped: false
+            }
+        );
+        assert_eq!(*mem, [99, 42]);
+        assert_eq!(CALLS.load(std::sync::atomic::Ordering::Relaxed), 1);
     }
 }

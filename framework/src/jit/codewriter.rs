@@ -11,6 +11,7 @@
 //! not execute the guest code.
 
 use super::jitcode::{CodeId, CodeSet, Insn, JitCode, MergeInfo, Pc, Reg};
+use super::validity::GreenKind;
 use super::word::{Kind, Word};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -59,6 +60,13 @@ pub struct Place<T> {
     /// once at allocation, inside a residual call, and never written by traced code, so a
     /// load from it cannot read a store the tracer is still holding back.
     pub frozen: bool,
+    /// Whether the bytes at this place may lie inside an `UnsafeCell` (`Cell`, `GcCell`,
+    /// atomics, ...): then they may change behind a shared reference or a `Gc<T>`, so loads
+    /// from them never fold and are never frozen, whatever `mutable` and `frozen` say about
+    /// the path that reached them. Set by `__private::field` from the field's type (for
+    /// that field only: a field of a struct-typed field gets its own flag) and by
+    /// [`Place::in_cell`].
+    pub interior: bool,
     _ty: PhantomData<fn() -> T>,
 }
 impl<T> Clone for Place<T> {
@@ -76,6 +84,7 @@ impl<T> Place<T> {
             mutable,
             class: 0,
             frozen: false,
+            interior: false,
             _ty: PhantomData,
         }
     }
@@ -89,11 +98,34 @@ impl<T> Place<T> {
         self.frozen = frozen;
         self
     }
+    /// The same place, its bytes inside an `UnsafeCell` (see [`Place::interior`]) or not.
+    pub fn with_interior(mut self, interior: bool) -> Self {
+        self.interior = interior;
+        self
+    }
+    /// The contents of a cell at this place, viewed as a `U` (what an accessor such as
+    /// `Cell::get` reads or writes): interior, and everything reached from it is mutable and
+    /// not frozen, so nothing inside a cell is ever folded or frozen.
+    pub fn in_cell<U>(self) -> Place<U> {
+        let mut p = self.cast::<U>().with_interior(true).with_frozen(false);
+        p.mutable = true;
+        p
+    }
+    /// Whether the value at this place may change while a trace runs: reached through a
+    /// mutable path, or inside a cell.
+    pub fn may_change(&self) -> bool {
+        self.mutable || self.interior
+    }
+    /// Whether loads from this place may be treated as frozen (see [`Place::frozen`]).
+    pub fn is_frozen(&self) -> bool {
+        self.frozen && !self.interior
+    }
     /// The same location viewed as another type.
     pub fn cast<U>(self) -> Place<U> {
         Place::new(self.base, self.offset, self.mutable)
             .with_class(self.class)
             .with_frozen(self.frozen)
+            .with_interior(self.interior)
     }
 }
 
@@ -287,8 +319,9 @@ impl Codewriter {
     pub fn ret<T>(&mut self, v: Sym<T>) {
         self.emit(Insn::Return { src: v.reg });
     }
-    /// The portal's loop header; `vars` are the state variables (register, green?).
-    pub fn merge_point(&mut self, vars: &[(Reg, bool)]) {
+    /// The portal's loop header; `vars` are the state variables (register, and for greens
+    /// how their words become key words).
+    pub fn merge_point(&mut self, vars: &[(Reg, Option<GreenKind>)]) {
         assert!(!self.merge_seen, "one merge point per portal");
         self.merge_seen = true;
         let pc = self.code.insns.len() as Pc;
@@ -296,7 +329,11 @@ impl Codewriter {
             pc,
             vars: vars
                 .iter()
-                .map(|&(r, g)| (r, g, self.code.reg_kinds[r as usize]))
+                .map(|&(r, g)| (r, g.is_some(), self.code.reg_kinds[r as usize]))
+                .collect(),
+            green: vars
+                .iter()
+                .map(|&(_, g)| g.unwrap_or(GreenKind::Plain))
                 .collect(),
         });
         self.emit(Insn::MergePoint);
@@ -304,5 +341,97 @@ impl Codewriter {
     /// `can_enter_jit!()`.
     pub fn can_enter_jit(&mut self) {
         self.emit(Insn::CanEnterJit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn callee(cw: &mut Codewriter) {
+        let x = cw.param::<i64>();
+        cw.ret(x);
+    }
+
+    fn caller(cw: &mut Codewriter) {
+        let a = cw.param::<i64>();
+        let start = cw.label();
+        let end = cw.label();
+        cw.bind(start); // a backward target
+        let c = cw.fresh::<bool>();
+        cw.emit(Insn::Bin {
+            op: super::super::jitcode::BinOp::IntEq,
+            dst: c.reg,
+            a: a.reg,
+            b: a.reg,
+        });
+        cw.branch_if_false(c, end); // a forward target
+        let id1 = cw.code_for(callee, "callee", false);
+        let id2 = cw.code_for(callee, "callee", false);
+        assert_eq!(id1, id2, "one jitcode per builder");
+        cw.emit(Insn::InlineCall {
+            dst: a.reg,
+            code: id1,
+            args: Box::new([a.reg]),
+        });
+        cw.jump(start);
+        cw.bind(end);
+        // no `ret`: falling off the end returns unit
+    }
+
+    #[test]
+    fn labels_resolve_to_pcs_and_builders_get_one_code_each() {
+        let set = Codewriter::build_set("caller", caller);
+        assert_eq!(set.codes.len(), 2);
+        let c = &set.codes[0];
+        assert_eq!(c.name, "caller");
+        assert_eq!(set.codes[1].name, "callee");
+        assert!(matches!(c.insns[1], Insn::Branch { target: 4, .. }), "{c}");
+        assert!(matches!(c.insns[3], Insn::Jump { target: 0 }), "{c}");
+        assert!(
+            matches!(c.insns[4], Insn::Return { .. }),
+            "implicit return:\n{c}"
+        );
+        assert_eq!(c.reg_kinds[c.params[0] as usize], Kind::Int);
+        let Insn::Return { src } = c.insns[4] else {
+            unreachable!()
+        };
+        assert_eq!(c.reg_kinds[src as usize], Kind::Void);
+        // liveness: the parameter is live at the loop top, the comparison result is not
+        assert!(c.is_live(0, c.params[0]));
+        assert!(!c.is_live(0, 1));
+        assert!(c.is_live(1, 1), "the branch reads it");
+    }
+
+    #[test]
+    fn the_merge_point_records_state_variables_with_kinds() {
+        fn portal(cw: &mut Codewriter) {
+            let pc = cw.param::<usize>();
+            let x = cw.param::<f64>();
+            cw.merge_point(&[(pc.reg, true), (x.reg, false)]);
+            cw.can_enter_jit();
+        }
+        let set = Codewriter::build_set("p", portal);
+        let m = set.codes[0].merge.as_ref().unwrap();
+        assert_eq!(m.pc, 0);
+        assert_eq!(m.vars, [(0, true, Kind::Int), (1, false, Kind::Float)]);
+        assert!(matches!(set.codes[0].insns[1], Insn::CanEnterJit));
+        // the state variables are live at the merge point (snapshots keep them)
+        assert!(set.codes[0].is_live(0, 0) && set.codes[0].is_live(0, 1));
+    }
+
+    #[test]
+    fn places_keep_their_flags_through_casts_and_cells() {
+        let p: Place<u64> = Place::new(3, 16, false).with_class(9).with_frozen(true);
+        let q: Place<i32> = p.cast();
+        assert_eq!(
+            (q.base, q.offset, q.mutable, q.class, q.frozen),
+            (3, 16, false, 9, true)
+        );
+        assert!(!q.may_change() && q.is_frozen());
+        let c: Place<i64> = p.in_cell();
+        assert!(c.interior && c.mutable && c.may_change() && !c.is_frozen());
+        let i = p.with_interior(true);
+        assert!(i.may_change() && !i.is_frozen());
     }
 }

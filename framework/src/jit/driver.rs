@@ -15,6 +15,12 @@
 //! `trace_eagerness` failures a bridge is traced from it, otherwise the blackhole interpreter
 //! resumes from the guard's snapshot.
 //!
+//! Keys and validity (`jit::validity`, `docs/ARCHITECTURE.md`): a loop key is the green words
+//! made key words by their `GreenKind` (a `JitGreen` object's identity number, not its
+//! address). Compiled loops pin the `Gc` greens of their keys; the traces that saw a
+//! `JitIdentity` are freed (with their bridges and the traces jumping into them) when it is
+//! dropped, as soon as no compiled code runs on the thread.
+//!
 //! Re-entrancy: a residual call (made by compiled code, by the tracer or by the blackhole) may
 //! call the portal again, to any depth: that inner portal call counts, traces, runs compiled
 //! code, fails guards and makes bridges like an outer one. This works because the driver
@@ -41,9 +47,11 @@ use super::lower::{lower, LowerCtx};
 use super::params::{params, with_params, JIT_ON};
 use super::recorded::{perform_pending, RTrace, PENDING_STORES};
 use super::tracer::{BridgeVal, TraceEnd, Tracer};
+use super::validity::GreenKind;
 use super::word::Kind as WKind;
 use crate::backend::x64::X64Backend;
 use crate::backend::{Backend, ExitId, ExitKind, MAX_FRAME_WORDS};
+use crate::gc::PinnedVec;
 use crate::ir::{Kind, ResumeSlot, TargetToken, TraceId};
 use crate::jitlog::{self, Phase, Section, Timer, TraceKind};
 use std::cell::{Cell, RefCell};
@@ -108,6 +116,11 @@ pub struct JitStats {
     /// resumed; a panic passing through several nested levels of compiled code counts once
     /// per level.
     pub residual_panics: u64,
+    /// Traces (loops and bridges) whose machine code was freed because an object they
+    /// specialised on died (`jit::validity`), including the traces that jumped into them.
+    pub traces_freed: usize,
+    /// `JitIdentity` objects seen by the JIT whose death was processed.
+    pub identities_died: usize,
 }
 
 type Key = [u64; 4];
@@ -128,6 +141,9 @@ struct PortalState {
     codes: Option<Rc<CodeSet>>,
     counters: HashMap<Key, Counter>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
+    /// Per compiled loop: the GC objects among its key's greens, kept alive and pinned so
+    /// that their addresses (the key) cannot be reused while the loop exists.
+    key_pins: HashMap<Key, PinnedVec<u64>>,
 }
 
 #[derive(Default)]
@@ -142,6 +158,8 @@ struct Jit {
     /// Register vectors for the blackhole's frames, kept between exits.
     spare_regs: Vec<Vec<u64>>,
     stats: JitStats,
+    /// Identity number of a `JitGreen` object -> the traces that specialised on it.
+    deps: HashMap<u64, Vec<TraceId>>,
 }
 
 thread_local! {
@@ -150,6 +168,10 @@ thread_local! {
     /// (outer portal calls suspended in residual calls included); kept outside `JIT` so that
     /// no borrow is needed to maintain it.
     static ACTIVE: Cell<Active> = const { Cell::new(Active { machine: 0, recording: 0, blackhole: 0 }) };
+    /// Identities dropped whose traces are not freed yet (see [`identity_died`]).
+    static DEAD: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    /// How many `execute`s of compiled code are active on this thread's stack.
+    static RUNNING: Cell<u32> = const { Cell::new(0) };
 }
 
 #[derive(Clone, Copy)]
@@ -228,6 +250,105 @@ impl Drop for Recording {
     }
 }
 
+/// Counts one active run of compiled code on this thread for as long as it lives (also when
+/// the run unwinds), so that dead traces are never freed under running code.
+struct Running;
+
+impl Running {
+    fn enter() -> Running {
+        RUNNING.with(|r| r.set(r.get() + 1));
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let outermost = RUNNING
+            .try_with(|r| {
+                r.set(r.get() - 1);
+                r.get() == 0
+            })
+            .unwrap_or(false);
+        if outermost && DEAD.try_with(|d| !d.borrow().is_empty()).unwrap_or(false) {
+            free_dead();
+        }
+    }
+}
+
+/// Called when a `JitIdentity` the JIT has seen is dropped: its traces must never run again
+/// and their code is freed. The traces are freed at once when no compiled code is running
+/// (the usual case: the guest drops a program after its portal call returned), otherwise
+/// at the next safe point (a merge-point hook, or the end of the outermost compiled-code run).
+/// Until then nothing can enter them: their keys hold the dead identity's number, which no
+/// other object will ever have.
+pub(crate) fn identity_died(id: u64) {
+    let queued = DEAD.try_with(|d| d.borrow_mut().push(id)).is_ok();
+    if queued {
+        free_dead();
+    }
+}
+
+/// Frees the traces of dead identities, if nothing runs compiled code now.
+fn free_dead() {
+    if RUNNING.try_with(|r| r.get()).unwrap_or(1) != 0 {
+        return;
+    }
+    let Ok(dead) = DEAD.try_with(|d| std::mem::take(&mut *d.borrow_mut())) else {
+        return;
+    };
+    if dead.is_empty() {
+        return;
+    }
+    let done = JIT.try_with(|j| {
+        let Ok(mut j) = j.try_borrow_mut() else {
+            return false;
+        };
+        let j = &mut *j;
+        for id in &dead {
+            j.stats.identities_died += 1;
+            let mut freed = Vec::new();
+            for t in j.deps.remove(id).unwrap_or_default() {
+                // SAFETY: `RUNNING` is 0, so no compiled code is on this thread's stack.
+                freed.extend(unsafe { j.backend.free_trace(t) });
+            }
+            j.stats.traces_freed += freed.len();
+            // (their exits are never taken again: drop their resume plans)
+            let backend = &j.backend;
+            j.plans
+                .retain(|e, _| backend.exit(*e).is_some_and(|i| !freed.contains(&i.trace)));
+            for ps in j.portals.values_mut() {
+                let gone: Vec<Key> = ps
+                    .loops
+                    .iter()
+                    .filter(|(_, l)| freed.contains(&l.0))
+                    .map(|(k, _)| *k)
+                    .collect();
+                for k in gone {
+                    ps.loops.remove(&k);
+                    ps.key_pins.remove(&k);
+                }
+                // Counters keyed on the dead identity can never be hit again.
+                if let Some(merge) = ps.codes.as_ref().and_then(|c| c.codes[0].merge.clone()) {
+                    let ident: Vec<bool> = merge
+                        .vars
+                        .iter()
+                        .zip(&merge.green)
+                        .filter(|(v, _)| v.1)
+                        .map(|(_, g)| matches!(g, GreenKind::Identity(_)))
+                        .collect();
+                    ps.counters
+                        .retain(|k, _| !k.iter().zip(&ident).any(|(w, is_id)| *is_id && w == id));
+                }
+            }
+        }
+        true
+    });
+    if done != Ok(true) {
+        // The JIT is busy (a hook further up this stack): retry at the next safe point.
+        let _ = DEAD.try_with(|d| d.borrow_mut().extend(dead));
+    }
+}
+
 /// The counters so far (for tests).
 pub fn stats() -> JitStats {
     JIT.with(|j| j.borrow().stats.clone())
@@ -246,21 +367,46 @@ pub fn reset() {
          thread (from a residual call); call it between portal calls"
     );
     JIT.with(|j| *j.borrow_mut() = Jit::default());
+    DEAD.with(|d| d.borrow_mut().clear());
 }
 
+/// The loop key of the interpreter's state `state` (greens made key words by their
+/// `GreenKind`; `jit::validity`).
 fn key_of(codes: &CodeSet, state: &[u64]) -> Key {
     let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
     let mut key = [0u64; 4];
-    for (i, (_, w)) in merge
-        .vars
-        .iter()
-        .zip(state)
-        .filter(|((_, g, _), _)| *g)
-        .enumerate()
-    {
-        key[i] = *w;
+    let mut i = 0;
+    for (((_, green, _), g), w) in merge.vars.iter().zip(&merge.green).zip(state) {
+        if *green {
+            // SAFETY: `state` is the interpreter's live state at its merge point.
+            key[i] = unsafe { g.key_word(*w) };
+            i += 1;
+        }
     }
     key
+}
+
+/// The GC references among the greens of `key`, for the loop to keep alive and pinned.
+fn gc_key_pins(codes: &CodeSet, key: &Key) -> PinnedVec<u64> {
+    let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
+    let mut pins = PinnedVec::new();
+    let greens = merge.vars.iter().zip(&merge.green).filter(|(v, _)| v.1);
+    for ((_, g), w) in greens.zip(key) {
+        if matches!(g, GreenKind::Gc) {
+            pins.push(*w);
+        }
+    }
+    pins
+}
+
+/// Records that `t` specialised on the identities `deps`.
+fn add_deps(t: TraceId, deps: &[u64]) {
+    JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        for d in deps {
+            j.deps.entry(*d).or_default().push(t);
+        }
+    });
 }
 
 fn reds_of(codes: &CodeSet, state: &[u64]) -> Vec<u64> {
@@ -289,6 +435,9 @@ fn wkind(k: Kind) -> WKind {
 pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     if !JIT_ON.load(Ordering::Relaxed) {
         return HookResult::Continue;
+    }
+    if DEAD.with(|d| !d.borrow().is_empty()) {
+        free_dead();
     }
     let id = portal as *const Portal as usize;
     enum Action {
@@ -432,11 +581,16 @@ fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Ke
         TraceEnd::Done { trace, outcome } => {
             let token = TargetToken::fresh();
             match compile(&trace, Some(token), id, &where_, None) {
-                Ok(t) => JIT.with(|j| {
-                    let mut j = j.borrow_mut();
-                    let ps = j.portals.get_mut(&id).expect("portal state");
-                    ps.loops.insert(key, (t, token));
-                }),
+                Ok(t) => {
+                    add_deps(t, &trace.deps);
+                    let pins = gc_key_pins(codes, &key);
+                    JIT.with(|j| {
+                        let mut j = j.borrow_mut();
+                        let ps = j.portals.get_mut(&id).expect("portal state");
+                        ps.loops.insert(key, (t, token));
+                        ps.key_pins.insert(key, pins);
+                    })
+                }
                 Err(e) => {
                     abort(e, &where_);
                     backoff(id, key);
@@ -555,6 +709,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
     });
     frame[..inputs.len()].copy_from_slice(inputs);
     let raw = {
+        // (`Running` defers freeing dead traces to the end of the outermost run; `Activity`
+        // makes `reset` refuse and counts nested entries)
+        let _running = Running::enter();
         let _active = Activity::enter(|a| &mut a.machine);
         // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
         // calls mirror the interpreter's; `inputs` are the red state words of kinds matching
@@ -619,9 +776,12 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
         return match end {
             TraceEnd::Done { trace: rt, outcome } => {
                 // (the backend logs the attached bridge)
-                if let Err(e) = compile(&rt, None, id, &where_, Some(exit)) {
-                    abort(e, &where_);
-                    JIT.with(|j| j.borrow_mut().no_bridge.insert(exit));
+                match compile(&rt, None, id, &where_, Some(exit)) {
+                    Ok(t) => add_deps(t, &rt.deps),
+                    Err(e) => {
+                        abort(e, &where_);
+                        JIT.with(|j| j.borrow_mut().no_bridge.insert(exit));
+                    }
                 }
                 outcome
             }
@@ -681,4 +841,134 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
 #[allow(dead_code)]
 fn log_on(s: Section) -> bool {
     jitlog::enabled(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::codewriter::Sym;
+    use crate::jit::private as p;
+
+    /// The jitcode of `countdown` below, written against the codewriter directly (what the
+    /// macros would emit for it).
+    fn countdown_builder(cw: &mut Codewriter) {
+        let pc = cw.param::<u64>();
+        let n = cw.param::<i64>();
+        let top = cw.label();
+        cw.bind(top);
+        cw.merge_point(&[(pc.reg, true), (n.reg, false)]);
+        let one = p::lit(cw, 1i64);
+        let n1 = p::sub(cw, n, one);
+        cw.mov(n, n1);
+        let zero = p::lit(cw, 0i64);
+        let more: Sym<bool> = p::gt(cw, n, zero);
+        let done = cw.label();
+        cw.branch_if_false(more, done);
+        cw.can_enter_jit();
+        cw.jump(top);
+        cw.bind(done);
+        cw.ret(n);
+    }
+    static COUNTDOWN: Portal = Portal::new("countdown", countdown_builder);
+
+    /// The interpreter `countdown_builder` mirrors, with the hook where the macros put it (at
+    /// the top of the loop after a backward jump). Returns the result and the hook calls.
+    fn countdown(n0: i64) -> (i64, usize) {
+        let (mut n, mut jumped, mut hooks) = (n0, false, 0);
+        loop {
+            if jumped {
+                hooks += 1;
+                let mut state = [0, n as u64];
+                match loop_header(&COUNTDOWN, &mut state) {
+                    HookResult::Continue => n = state[1] as i64,
+                    HookResult::Return(w) => return (w as i64, hooks),
+                }
+            }
+            n -= 1;
+            if n > 0 {
+                jumped = true;
+                continue;
+            }
+            return (n, hooks);
+        }
+    }
+
+    #[test]
+    fn a_loop_is_traced_at_the_threshold_and_then_runs_compiled() {
+        reset();
+        crate::set_params("on,threshold=5,trace_limit=6000,fail_guards=0").unwrap();
+        // 4 backward jumps: below the threshold
+        assert_eq!(countdown(5), (0, 4));
+        let s = stats();
+        assert_eq!((s.loops, s.entries, s.aborts.len()), (0, 0, 0), "{s:?}");
+        // the 5th backward jump of the key traces (counts persist across calls)
+        let (r, hooks) = countdown(100);
+        assert_eq!(r, 0);
+        let s = stats();
+        assert_eq!(s.loops, 1, "{s:?}");
+        // one entry ran the rest of the loop in machine code: it left at the end
+        assert_eq!(s.entries, 1, "{s:?}");
+        assert_eq!(s.guard_failures, 1, "{s:?}");
+        assert_eq!(
+            hooks, 2,
+            "hook 1 (the key's 5th) traced, hook 2 entered and finished"
+        );
+        assert!(
+            s.loop_traces[0].contains("int_add(i0, -1)"),
+            "{}",
+            s.loop_traces[0]
+        );
+        assert_eq!(s.loop_guards, [1]);
+    }
+
+    #[test]
+    fn aborted_traces_back_off_linearly() {
+        reset();
+        // every attempt aborts: the trace limit is below one iteration
+        crate::set_params("on,threshold=3,trace_limit=1,fail_guards=0").unwrap();
+        let (r, hooks) = countdown(100);
+        // (each abort finishes its iteration in the blackhole: 99 jumps, 7 of them aborted)
+        assert_eq!((r, hooks), (0, 92));
+        let s = stats();
+        // attempt k waits 3k hooks: at hooks 3, 9, 18, 30, 45, 63, 84 (the next at 108)
+        assert_eq!(s.aborts.len(), 7, "{s:?}");
+        assert!(s.aborts.iter().all(|a| a == "trace too long"), "{s:?}");
+        assert_eq!(s.loops, 0);
+        crate::set_params("trace_limit=6000").unwrap();
+    }
+
+    #[test]
+    fn with_every_guard_failing_compiled_code_is_entered_every_threshold_jumps() {
+        reset();
+        crate::set_params("on,threshold=4,trace_limit=6000,fail_guards=1").unwrap();
+        // (the JIT runs the iteration after a hook it acts on: fewer hooks than iterations)
+        let (r, hooks) = countdown(40);
+        assert_eq!((r, hooks), (0, 32));
+        let s = stats();
+        assert_eq!(s.loops, 1, "{s:?}");
+        assert_eq!(s.bridges, 0, "no bridges when every guard fails");
+        // traced at hook 4; then entered at every 4th hook: 8, 12, ..., 32
+        assert_eq!(s.entries, 7, "{s:?}");
+        assert_eq!(s.guard_failures, s.entries);
+        crate::set_params("fail_guards=0").unwrap();
+    }
+
+    #[test]
+    fn green_keys_have_separate_counters() {
+        reset();
+        crate::set_params("on,threshold=3,fail_guards=0").unwrap();
+        let codes = Codewriter::build_set("countdown", countdown_builder);
+        assert_eq!(key_of(&codes, &[7, 99]), [7, 0, 0, 0]);
+        assert_eq!(reds_of(&codes, &[7, 99]), [99]);
+        // two hits on key 1 and two on key 2: nothing traced
+        for pc in [1, 2, 1, 2] {
+            let mut st = [pc, 50];
+            assert!(matches!(
+                loop_header(&COUNTDOWN, &mut st),
+                HookResult::Continue
+            ));
+            assert_eq!(st, [pc, 50], "no state change without compiled code");
+        }
+        assert_eq!(stats().loops, 0);
+    }
 }

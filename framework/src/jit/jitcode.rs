@@ -10,6 +10,7 @@
 //! so resuming *at* that instruction is exact: the blackhole re-executes it with the concrete
 //! values from the snapshot and takes the other path.
 
+use super::validity::GreenKind;
 use super::word::Kind;
 use std::fmt;
 
@@ -301,8 +302,9 @@ pub enum Insn {
         cases: Box<[(u64, Pc)]>,
         default: Pc,
     },
-    /// `promote(reg)`: the tracer guards on the current value and makes it a constant.
-    Promote { reg: Reg },
+    /// `promote(reg)`: the tracer guards on the current value and makes it a constant;
+    /// `green` says what the constant ties the trace to (`jit::validity`).
+    Promote { reg: Reg, green: GreenKind },
     /// Returns `src` to the caller frame (or out of the portal).
     Return { src: Reg },
     /// The portal's loop header (`#[jit_merge_point]`).
@@ -320,6 +322,28 @@ pub struct MergeInfo {
     pub pc: Pc,
     /// State variables in order: register, green?, kind.
     pub vars: Vec<(Reg, bool, Kind)>,
+    /// Per state variable (same order): how a green's word becomes a key word
+    /// ([`GreenKind::Plain`] for reds; `docs/ARCHITECTURE.md`, "Trace validity").
+    pub green: Vec<GreenKind>,
+}
+
+impl MergeInfo {
+    /// The loop key of the state words `state` (merge-point order): the green words, each
+    /// made a key word by its [`GreenKind`].
+    ///
+    /// # Safety
+    /// `state` must be the concrete state of the interpreter at this merge point (so that a
+    /// green `&T` word is the address of a live `T`).
+    pub unsafe fn key(&self, state: &[u64]) -> Vec<u64> {
+        let mut key = Vec::with_capacity(4);
+        for ((v, g), w) in self.vars.iter().zip(&self.green).zip(state) {
+            if v.1 {
+                // SAFETY: the caller passes the interpreter's live state.
+                key.push(unsafe { g.key_word(*w) });
+            }
+        }
+        key
+    }
 }
 
 /// The jitcode of one function.
@@ -374,7 +398,7 @@ impl Insn {
             Insn::Store { base, src, .. } => out.extend([*base, *src]),
             Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
             Insn::Branch { cond, .. } => out.push(*cond),
-            Insn::Switch { reg, .. } | Insn::Promote { reg } => out.push(*reg),
+            Insn::Switch { reg, .. } | Insn::Promote { reg, .. } => out.push(*reg),
             Insn::Return { src } => out.push(*src),
         }
     }

@@ -278,3 +278,175 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
     let _ = &cx.name;
     Ok(l.b.build())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::recorded::{PendingStore, SnapFrame};
+    use super::*;
+
+    fn no_code(_: &[u64]) -> Option<TargetToken> {
+        None
+    }
+
+    fn lowered(rt: &RTrace, own: bool, label_of: &dyn Fn(&[u64]) -> Option<TargetToken>) -> String {
+        let cx = LowerCtx {
+            own_label: own.then(TargetToken::fresh),
+            label_of,
+            name: "test".into(),
+        };
+        let t = lower(rt, &cx).expect("lowers");
+        crate::ir::verify(&t).expect("the lowered trace verifies");
+        crate::ir::print(&t)
+    }
+
+    #[test]
+    fn kinds_are_bridged_with_casts_that_are_shared() {
+        // v0: a pointer; v1 = v0 + 8 (address arithmetic on a pointer), twice used as a base
+        let rt = RTrace {
+            ops: vec![
+                ROp::Input(WKind::Ref, 0),
+                ROp::Bin(BinOp::IntAdd, Val::Op(0), Val::Const(WKind::Int, 8)),
+                ROp::Bin(BinOp::IntAdd, Val::Op(0), Val::Const(WKind::Int, 16)),
+                ROp::Load(Val::Op(1), 0, MemSize::W64, WKind::Int),
+                ROp::Load(Val::Op(1), 8, MemSize::U8, WKind::Int),
+                ROp::Jump(vec![Val::Op(0)]),
+            ],
+            snapshots: vec![],
+        };
+        let text = lowered(&rt, true, &no_code);
+        assert_eq!(text.matches("cast_ptr_to_int(p0)").count(), 1, "{text}");
+        assert_eq!(text.matches("cast_int_to_ptr(").count(), 1, "{text}");
+        assert!(text.contains("descr=u8"), "{text}");
+        assert!(text.contains("jump(p0"), "{text}");
+    }
+
+    #[test]
+    fn narrow_integers_are_renormalized() {
+        let rt = RTrace {
+            ops: vec![
+                ROp::Input(WKind::Int, 0),
+                ROp::Un(
+                    UnOp::Norm {
+                        bits: 8,
+                        signed: true,
+                    },
+                    Val::Op(0),
+                ),
+                ROp::Un(
+                    UnOp::Norm {
+                        bits: 16,
+                        signed: false,
+                    },
+                    Val::Op(1),
+                ),
+                ROp::Jump(vec![Val::Op(2)]),
+            ],
+            snapshots: vec![],
+        };
+        let text = lowered(&rt, true, &no_code);
+        assert!(text.contains("int_lshift(i0, 56)"), "{text}");
+        assert!(text.contains("int_rshift("), "{text}");
+        assert!(
+            text.contains("int_and(") && text.contains("65535"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn snapshots_become_frame_chains_with_pending_stores_outermost() {
+        let rt = RTrace {
+            ops: vec![
+                ROp::Input(WKind::Ref, 0),
+                ROp::Input(WKind::Int, 1),
+                ROp::Bin(BinOp::IntLt, Val::Op(1), Val::Const(WKind::Int, 10)),
+                ROp::Guard(GuardKind::True, Val::Op(2), 0),
+                ROp::Store(Val::Op(0), 8, MemSize::W64, Val::Op(1)),
+                ROp::Jump(vec![Val::Op(0), Val::Op(1)]),
+            ],
+            snapshots: vec![Snapshot {
+                frames: vec![
+                    SnapFrame {
+                        code: 0,
+                        pc: 5,
+                        regs: vec![Val::Op(0), Val::Const(WKind::Int, 0)],
+                    },
+                    SnapFrame {
+                        code: 3,
+                        pc: 2,
+                        regs: vec![Val::Op(1)],
+                    },
+                ],
+                stores: vec![PendingStore {
+                    base: Val::Op(0),
+                    offset: 8,
+                    size: MemSize::W64,
+                    value: Val::Op(1),
+                }],
+            }],
+        };
+        let cx = LowerCtx {
+            own_label: Some(TargetToken::fresh()),
+            label_of: &no_code,
+            name: "t".into(),
+        };
+        let t = lower(&rt, &cx).unwrap();
+        let g = t.guards()[0];
+        let s = t.op(g).snapshot().expect("guard snapshot");
+        let frames: Vec<(u32, u32, usize)> = t
+            .snapshot_frames(s)
+            .into_iter()
+            .map(|f| (t.frame(f).jitcode, t.frame(f).pc, t.frame_values(f).len()))
+            .collect();
+        assert_eq!(frames, [(PENDING_STORES, 0, 4), (0, 5, 2), (3, 2, 1)]);
+        let pending = t.snapshot_frames(s)[0];
+        let vals: Vec<Option<i64>> = t
+            .frame_values(pending)
+            .iter()
+            .map(|v| t.const_value(*v).and_then(|c| c.as_int()))
+            .collect();
+        // base (an op), offset 8, size code of W64, value (an op)
+        assert_eq!(
+            vals,
+            [None, Some(8), Some(MemSize::W64.code() as i64), None]
+        );
+    }
+
+    #[test]
+    fn exits_jump_to_compiled_keys_and_fail_without_one() {
+        let rt = RTrace {
+            ops: vec![
+                ROp::Input(WKind::Int, 0),
+                ROp::Exit {
+                    snap: 0,
+                    key: vec![7],
+                    args: vec![Val::Op(0)],
+                },
+            ],
+            snapshots: vec![Snapshot {
+                frames: vec![SnapFrame {
+                    code: 0,
+                    pc: 0,
+                    regs: vec![Val::Op(0)],
+                }],
+                stores: vec![],
+            }],
+        };
+        let cx = LowerCtx {
+            own_label: None,
+            label_of: &no_code,
+            name: "t".into(),
+        };
+        let err = lower(&rt, &cx).unwrap_err();
+        assert!(err.contains("no compiled code for key [7]"), "{err}");
+        let tok = TargetToken::fresh();
+        let known = move |k: &[u64]| (k == [7]).then_some(tok);
+        let text = lowered(&rt, false, &known);
+        assert!(text.contains("jump(i0"), "{text}");
+        // a loop trace needs its own label
+        let rt = RTrace {
+            ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
+            snapshots: vec![],
+        };
+        assert!(lower(&rt, &cx).unwrap_err().contains("without a label"));
+    }
+}

@@ -16,12 +16,16 @@
 pub mod blackhole;
 pub mod codewriter;
 pub mod driver;
+pub mod gcroots;
 pub mod jitcode;
 pub mod lower;
 pub mod params;
 pub mod private;
 pub mod recorded;
+#[cfg(test)]
+mod testutil;
 pub mod tracer;
+pub mod validity;
 pub mod word;
 
 pub use driver::{reset, stats, JitStats};

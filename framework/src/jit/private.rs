@@ -12,6 +12,7 @@ pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
 use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};
+pub use super::validity::{GreenKind, GreenValue};
 pub use super::word::{AbiVal, Kind, Num, NumKind, Word};
 use std::any::TypeId;
 use std::sync::Mutex;
@@ -156,7 +157,135 @@ pub trait HasField<const H: u64> {
     type Ty;
     /// `offset_of!` the field.
     const OFFSET: usize;
+    /// Whether the field's bytes may lie inside an `UnsafeCell` (`Cell`, `RefCell`,
+    /// `GcCell`, atomics, locks, or a type containing one): such a field may change behind
+    /// `&T` or `Gc<T>`, so its loads never fold and are never frozen. The derive computes it
+    /// with [`FieldProbe`]; when in doubt it is `true`.
+    const INTERIOR: bool;
 }
+
+// ---------------------------------------------------------------- interior mutability
+
+/// Types whose bytes may change behind a shared reference although the auto trait
+/// [`std::panic::RefUnwindSafe`] holds for them (locks and atomics opt into it), plus the
+/// cells themselves. See [`FieldProbe`].
+pub trait KnownInteriorMut {}
+macro_rules! interior_impls {
+    ($($t:ty),* $(,)?) => {$( impl KnownInteriorMut for $t {} )*};
+}
+interior_impls!(
+    std::sync::atomic::AtomicBool,
+    std::sync::atomic::AtomicU8,
+    std::sync::atomic::AtomicI8,
+    std::sync::atomic::AtomicU16,
+    std::sync::atomic::AtomicI16,
+    std::sync::atomic::AtomicU32,
+    std::sync::atomic::AtomicI32,
+    std::sync::atomic::AtomicU64,
+    std::sync::atomic::AtomicI64,
+    std::sync::atomic::AtomicUsize,
+    std::sync::atomic::AtomicIsize,
+);
+impl<T> KnownInteriorMut for std::sync::atomic::AtomicPtr<T> {}
+impl<T: ?Sized> KnownInteriorMut for std::cell::Cell<T> {}
+impl<T: ?Sized> KnownInteriorMut for std::cell::RefCell<T> {}
+impl<T: ?Sized> KnownInteriorMut for std::cell::UnsafeCell<T> {}
+impl<T> KnownInteriorMut for std::cell::OnceCell<T> {}
+impl<T: Copy> KnownInteriorMut for crate::gc::GcCell<T> {}
+impl<T: ?Sized> KnownInteriorMut for std::sync::Mutex<T> {}
+impl<T: ?Sized> KnownInteriorMut for std::sync::RwLock<T> {}
+impl<T> KnownInteriorMut for std::sync::OnceLock<T> {}
+impl<T: KnownInteriorMut, const N: usize> KnownInteriorMut for [T; N] {}
+
+/// Types whose own bytes never change behind a shared reference, whatever they point to
+/// (pointers, `Vec`/`String`/`Box` headers, numbers). See [`FieldProbe`].
+pub trait KnownPlain {}
+macro_rules! plain_impls {
+    ($($t:ty),* $(,)?) => {$( impl KnownPlain for $t {} )*};
+}
+plain_impls!(
+    u8,
+    i8,
+    u16,
+    i16,
+    u32,
+    i32,
+    u64,
+    i64,
+    u128,
+    i128,
+    usize,
+    isize,
+    bool,
+    char,
+    f32,
+    f64,
+    (),
+    String
+);
+impl<T: ?Sized> KnownPlain for &T {}
+impl<T: ?Sized> KnownPlain for &mut T {}
+impl<T: ?Sized> KnownPlain for *const T {}
+impl<T: ?Sized> KnownPlain for *mut T {}
+impl<T: ?Sized> KnownPlain for std::ptr::NonNull<T> {}
+impl<T: ?Sized> KnownPlain for crate::gc::Gc<T> {}
+impl<T> KnownPlain for Vec<T> {}
+impl<T: ?Sized> KnownPlain for Box<T> {}
+impl<T: KnownPlain> KnownPlain for Option<T> {}
+impl<T: KnownPlain, const N: usize> KnownPlain for [T; N] {}
+
+/// Decides [`HasField::INTERIOR`] for a field of type `T` (the `Layout` derive evaluates
+/// `FieldProbe::<T>::interior(KNOWN_CELL, KNOWN_PLAIN, UNWIND_SAFE)` with the fallback traits
+/// in scope, where `T` is the field's type). Stable Rust has no `Freeze` trait, so three questions are asked, each an inherent
+/// constant that exists only when its bound holds, with a trait constant as the fallback
+/// (resolution prefers the inherent one):
+/// * `KNOWN_CELL`: `T: KnownInteriorMut` (cells, atomics, locks);
+/// * `KNOWN_PLAIN`: `T: KnownPlain` (pointers and headers, whose own bytes do not change);
+/// * `UNWIND_SAFE`: `T: RefUnwindSafe`, the auto trait that `UnsafeCell` opts out of, so
+///   structs and enums holding no cell have it (one holding a reference or `Gc` to something
+///   with a cell does not: conservative, its fields are decided by their own types anyway).
+///
+/// A field is interior unless it is not a known cell and is plain or `RefUnwindSafe`. Where
+/// the type is not known at the derive (a type parameter), the bounds cannot be proven and
+/// the answer is `true`: the safe default.
+pub struct FieldProbe<T: ?Sized>(std::marker::PhantomData<fn() -> *const T>);
+impl<T: ?Sized + KnownInteriorMut> FieldProbe<T> {
+    /// `T` is a known cell type.
+    pub const KNOWN_CELL: bool = true;
+}
+impl<T: ?Sized + KnownPlain> FieldProbe<T> {
+    /// `T`'s own bytes never change.
+    pub const KNOWN_PLAIN: bool = true;
+}
+impl<T: ?Sized + std::panic::RefUnwindSafe> FieldProbe<T> {
+    /// `T` holds no `UnsafeCell` (or is a lock or atomic, see `KNOWN_CELL`).
+    pub const UNWIND_SAFE: bool = true;
+}
+impl<T: ?Sized> FieldProbe<T> {
+    /// The answer for a field of type `T`, given the three probes (evaluated where `T` is
+    /// concrete).
+    pub const fn interior(known_cell: bool, known_plain: bool, unwind_safe: bool) -> bool {
+        known_cell || !(known_plain || unwind_safe)
+    }
+}
+/// Fallback of [`FieldProbe::KNOWN_CELL`].
+pub trait ProbeCellFallback {
+    /// Not a known cell.
+    const KNOWN_CELL: bool = false;
+}
+impl<T: ?Sized> ProbeCellFallback for FieldProbe<T> {}
+/// Fallback of [`FieldProbe::KNOWN_PLAIN`].
+pub trait ProbePlainFallback {
+    /// Not known to be plain.
+    const KNOWN_PLAIN: bool = false;
+}
+impl<T: ?Sized> ProbePlainFallback for FieldProbe<T> {}
+/// Fallback of [`FieldProbe::UNWIND_SAFE`].
+pub trait ProbeUnwindFallback {
+    /// Not known to hold no cell.
+    const UNWIND_SAFE: bool = false;
+}
+impl<T: ?Sized> ProbeUnwindFallback for FieldProbe<T> {}
 
 /// One step of auto-deref for a place: the place itself for declared structs and containers,
 /// the pointee for pointer-typed places.
@@ -228,9 +357,15 @@ where
 {
     let p = base.to_place(cw);
     let off = <B::Out as HasField<H>>::OFFSET as i32;
+    let interior = <B::Out as HasField<H>>::INTERIOR;
+    // The path decides `mutable` and `frozen` (through `&T`, `Gc<T>`, ...); the field's own
+    // type decides `interior` (a cell field changes behind any path). A field of this field
+    // is decided by its own type again: the path cannot pass through a cell (cells declare
+    // no fields; `Place::in_cell` makes everything below a cell mutable).
     Place::new(p.base, p.offset + off, p.mutable)
         .with_class(alias_class(std::any::type_name::<B::Out>(), H))
         .with_frozen(p.frozen)
+        .with_interior(interior)
 }
 
 /// `*p` for a pointer value.
@@ -246,9 +381,9 @@ pub fn read<T: Mem>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
         base: p.base,
         offset: p.offset,
         size: T::MEM,
-        immutable: !p.mutable,
+        immutable: !p.may_change(),
         class: p.class,
-        frozen: p.frozen,
+        frozen: p.is_frozen(),
     });
     dst
 }
@@ -381,14 +516,16 @@ impl<T> Indexable for Vec<T> {
         let (ptr_off, len_off) = vec_layout::<T>();
         let len = read::<usize>(
             cw,
-            Place::new(p.base, p.offset + len_off, p.mutable).with_class(alias_class("Vec.len", 0)),
+            Place::new(p.base, p.offset + len_off, p.may_change())
+                .with_class(alias_class("Vec.len", 0)),
         );
         bounds_check(cw, i, len.reg);
         let data = read::<*const T>(
             cw,
-            Place::new(p.base, p.offset + ptr_off, p.mutable).with_class(alias_class("Vec.ptr", 0)),
+            Place::new(p.base, p.offset + ptr_off, p.may_change())
+                .with_class(alias_class("Vec.ptr", 0)),
         );
-        elem_addr(cw, data.reg, i, p.mutable)
+        elem_addr(cw, data.reg, i, p.may_change())
     }
 }
 impl<T, const N: usize> Indexable for [T; N] {
@@ -397,7 +534,7 @@ impl<T, const N: usize> Indexable for [T; N] {
         let len = cw.const_word(Kind::Int, N as u64);
         bounds_check(cw, i, len);
         let base = addr::<*const [T; N]>(cw, p);
-        elem_addr(cw, base.reg, i, p.mutable)
+        elem_addr(cw, base.reg, i, p.may_change())
     }
 }
 
@@ -657,9 +794,14 @@ impl Num for bool {
     };
 }
 
-/// `promote(x)`: the tracer guards on the current value, then treats it as a constant.
-pub fn promote<T: Word>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
-    cw.emit(Insn::Promote { reg: a.reg });
+/// `promote(x)`: the tracer guards on the current value, then treats it as a constant. Like a
+/// green, the value must say how the trace stays valid (`T: GreenValue`): a promoted `&T`
+/// needs `T: JitGreen`, and the trace dies with that object.
+pub fn promote<T: GreenValue>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
+    cw.emit(Insn::Promote {
+        reg: a.reg,
+        green: T::GREEN,
+    });
     a
 }
 
@@ -802,7 +944,7 @@ calls! {
 /// folded (the place cannot change while the trace runs).
 pub fn match_place<T>(cw: &mut Codewriter, p: Place<T>) -> (Sym<&'static T>, bool) {
     let a = addr::<&'static T>(cw, p);
-    (a, !p.mutable)
+    (a, !p.may_change())
 }
 
 /// `match_place`, or (when `emit` is false, because the match was lowered without pattern-test
@@ -930,6 +1072,18 @@ pub fn match_value<T: Word>(_: &mut Codewriter, v: Sym<T>) -> (Sym<T>, bool) {
     (v, true)
 }
 
+/// A `#[green]` state variable at the portal's merge point: its register and how its word
+/// becomes a loop key word (`T: GreenValue`, so a green that names memory the trace cannot be
+/// tied to is a compile error).
+pub fn green_var<T: GreenValue>(s: &Sym<T>) -> (Reg, Option<GreenKind>) {
+    (s.reg, Some(T::GREEN))
+}
+
+/// A red state variable at the portal's merge point.
+pub fn red_var<T>(s: &Sym<T>) -> (Reg, Option<GreenKind>) {
+    (s.reg, None)
+}
+
 /// Reads a state variable as a word (the hook at the merge point).
 #[inline(always)]
 pub fn word_of<W: Word>(w: &W) -> u64 {
@@ -962,7 +1116,8 @@ impl<T> HasLen for Vec<T> {
         let (_, len_off) = vec_layout::<T>();
         read::<usize>(
             cw,
-            Place::new(p.base, p.offset + len_off, p.mutable).with_class(alias_class("Vec.len", 0)),
+            Place::new(p.base, p.offset + len_off, p.may_change())
+                .with_class(alias_class("Vec.len", 0)),
         )
     }
 }
@@ -989,4 +1144,284 @@ pub enum PortalExit<R, const N: usize> {
     /// A guest backward jump with the JIT on: the state variables as words (parameters that
     /// are not `mut` are left 0 for the wrapper to fill in).
     Enter([u64; N]),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gc::{Gc, GcCell};
+    use std::cell::{Cell, RefCell, UnsafeCell};
+    use std::sync::atomic::AtomicU64;
+
+    /// The field-name hash the macros use (FNV-1a of the name).
+    const fn fnv(s: &str) -> u64 {
+        let b = s.as_bytes();
+        let mut h: u64 = 0xcbf29ce484222325;
+        let mut i = 0;
+        while i < b.len() {
+            h ^= b[i] as u64;
+            h = h.wrapping_mul(0x100000001b3);
+            i += 1;
+        }
+        h
+    }
+
+    #[allow(dead_code)]
+    enum Op {
+        Add(i64),
+        Halt,
+    }
+
+    #[allow(dead_code)]
+    #[derive(crate::Layout)]
+    struct Inner {
+        x: i64,
+        y: i64,
+    }
+
+    #[allow(dead_code)]
+    #[derive(crate::Layout)]
+    struct InnerWithCell {
+        x: i64,
+        c: Cell<i64>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(crate::Layout)]
+    struct Obj {
+        a: i64,
+        c: Cell<i64>,
+        g: GcCell<i64>,
+        u: UnsafeCell<u32>,
+        rc: RefCell<Vec<u8>>,
+        at: AtomicU64,
+        r: &'static Cell<i64>,
+        o: Option<Gc<Obj>>,
+        v: Vec<Cell<u8>>,
+        op: Op,
+        inner: Inner,
+        inner_c: InnerWithCell,
+        cells: [Cell<u8>; 4],
+    }
+
+    #[allow(dead_code)]
+    #[derive(crate::Layout)]
+    struct Generic<T> {
+        t: T,
+        v: Vec<T>,
+        n: i64,
+    }
+
+    macro_rules! interior {
+        ($t:ty, $f:literal) => {
+            <$t as HasField<{ fnv($f) }>>::INTERIOR
+        };
+    }
+
+    #[test]
+    fn the_layout_derive_marks_fields_with_interior_mutability() {
+        assert_eq!(
+            <Obj as HasField<{ fnv("u") }>>::OFFSET,
+            std::mem::offset_of!(Obj, u),
+            "the test's hash is the macros' hash"
+        );
+        for (f, i) in [
+            ("c", interior!(Obj, "c")),
+            ("g", interior!(Obj, "g")),
+            ("u", interior!(Obj, "u")),
+            ("rc", interior!(Obj, "rc")),
+            ("at", interior!(Obj, "at")),
+            ("inner_c", interior!(Obj, "inner_c")),
+            ("cells", interior!(Obj, "cells")),
+            ("Generic.t", interior!(Generic<i64>, "t")),
+        ] {
+            assert!(i, "field {f} has interior mutability");
+        }
+        for (f, i) in [
+            ("a", interior!(Obj, "a")),
+            ("r", interior!(Obj, "r")),
+            ("o", interior!(Obj, "o")),
+            ("v", interior!(Obj, "v")),
+            ("op", interior!(Obj, "op")),
+            ("inner", interior!(Obj, "inner")),
+            ("Generic.v", interior!(Generic<i64>, "v")),
+            ("Generic.n", interior!(Generic<i64>, "n")),
+            ("InnerWithCell.x", interior!(InnerWithCell, "x")),
+        ] {
+            assert!(!i, "field {f} has no interior mutability");
+        }
+    }
+
+    /// The instructions a builder emits.
+    fn emitted(b: Builder) -> Vec<Insn> {
+        Codewriter::build_set("test", b).codes[0].insns.clone()
+    }
+
+    /// `(immutable, frozen)` of every load.
+    fn load_flags(insns: &[Insn]) -> Vec<(bool, bool)> {
+        insns
+            .iter()
+            .filter_map(|i| match i {
+                Insn::Load {
+                    immutable, frozen, ..
+                } => Some((*immutable, *frozen)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cell_fields_are_never_immutable_or_frozen() {
+        // (failed before: through `Gc<T>` and `&T` every field was frozen / immutable)
+        fn through_gc(cw: &mut Codewriter) {
+            let obj = cw.param::<Gc<Obj>>();
+            let a = field::<{ fnv("a") }, _>(cw, obj);
+            let _ = read(cw, a);
+            let c = field::<{ fnv("c") }, _>(cw, obj);
+            let _ = read::<i64>(cw, c.cast());
+            let g = field::<{ fnv("g") }, _>(cw, obj);
+            let _ = read::<i64>(cw, g.cast());
+            // a plain field of a struct-typed field holding a cell elsewhere
+            let ic = field::<{ fnv("inner_c") }, _>(cw, obj);
+            let x = field::<{ fnv("x") }, _>(cw, ic);
+            let _ = read(cw, x);
+            let ic2 = field::<{ fnv("inner_c") }, _>(cw, obj);
+            let c2 = field::<{ fnv("c") }, _>(cw, ic2);
+            let _ = read::<i64>(cw, c2.cast());
+        }
+        assert_eq!(
+            load_flags(&emitted(through_gc)),
+            [
+                (true, true),
+                (false, false),
+                (false, false),
+                (true, true),
+                (false, false)
+            ]
+        );
+        fn through_ref(cw: &mut Codewriter) {
+            let obj = cw.param::<&'static Obj>();
+            let a = field::<{ fnv("a") }, _>(cw, obj);
+            let _ = read(cw, a);
+            let u = field::<{ fnv("u") }, _>(cw, obj);
+            let _ = read::<u32>(cw, u.cast());
+            let at = field::<{ fnv("at") }, _>(cw, obj);
+            let _ = read::<u64>(cw, at.cast());
+            // `Place::in_cell`: what an accessor like `Cell::get` reads
+            let r = field::<{ fnv("r") }, _>(cw, obj);
+            let cell = r.to_place(cw);
+            let _ = read::<i64>(cw, cell.in_cell());
+        }
+        assert_eq!(
+            load_flags(&emitted(through_ref)),
+            [
+                (true, false),
+                (false, false),
+                (false, false),
+                (true, false), // the `&Cell` pointer itself
+                (false, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn matches_on_cell_fields_do_not_fold_their_pattern_tests() {
+        fn b(cw: &mut Codewriter) {
+            let obj = cw.param::<&'static Obj>();
+            let op = field::<{ fnv("op") }, _>(cw, obj);
+            let (_, pure) = match_place(cw, op);
+            assert!(pure, "an enum field behind `&` folds");
+            let c = field::<{ fnv("c") }, _>(cw, obj);
+            let (_, pure) = match_place(cw, c);
+            assert!(!pure, "a cell field behind `&` does not");
+        }
+        emitted(b);
+    }
+
+    #[test]
+    fn arithmetic_is_picked_from_the_types() {
+        fn b(cw: &mut Codewriter) {
+            let (i, f) = (cw.param::<i64>(), cw.param::<f64>());
+            let (u8_, s8) = (cw.param::<u8>(), cw.param::<i8>());
+            let u32_ = cw.param::<u32>();
+            let _ = add(cw, i, i);
+            let _ = add(cw, f, f);
+            let _ = mul(cw, u8_, u8_);
+            let _ = lt(cw, u32_, u32_);
+            let _ = lt(cw, i, i);
+            let _ = ge(cw, f, f);
+            let _ = neg(cw, s8);
+            let _ = cast::<i64, f64>(cw, i);
+            let _ = cast::<i64, u8>(cw, i);
+            let _ = cast::<u8, i64>(cw, u8_);
+            let _ = div(cw, i, i);
+            let _ = div(cw, f, f);
+        }
+        let ops: Vec<String> = emitted(b)
+            .iter()
+            .filter_map(|i| match i {
+                Insn::Bin { op, .. } => Some(format!("{op:?}")),
+                Insn::Un { op, .. } => Some(format!("{op:?}")),
+                Insn::Call { desc, .. } => Some(format!("call {:?}", desc.effect)),
+                Insn::Return { .. } => None,
+                other => Some(format!("{other:?}")),
+            })
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                "IntAdd",
+                "FloatAdd",
+                "IntMul",
+                "Norm { bits: 8, signed: false }",
+                "UintLt",
+                "IntLt",
+                "FloatGe",
+                "IntNeg",
+                "Norm { bits: 8, signed: true }",
+                "IntToFloat",
+                "Norm { bits: 8, signed: false }",
+                // u8 -> i64 is already canonical: nothing
+                "call Residual",
+                "FloatDiv",
+            ]
+        );
+    }
+
+    #[test]
+    fn vec_indexing_checks_bounds_and_loads_with_an_element_class() {
+        fn b(cw: &mut Codewriter) {
+            let v = cw.param::<&'static Vec<u32>>();
+            let i = cw.param::<usize>();
+            let p = index(cw, v, i);
+            let _ = read(cw, p);
+        }
+        let insns = emitted(b);
+        let loads: Vec<(MemSize, bool, u64)> = insns
+            .iter()
+            .filter_map(|i| match i {
+                Insn::Load {
+                    size,
+                    immutable,
+                    class,
+                    ..
+                } => Some((*size, *immutable, *class)),
+                _ => None,
+            })
+            .collect();
+        // its length, its data pointer, the element
+        assert_eq!(loads.len(), 3, "{insns:?}");
+        assert_eq!(loads[2].0, MemSize::U32);
+        assert!(loads.iter().all(|l| l.1), "all behind `&`: {loads:?}");
+        assert_ne!(loads[2].2, 0, "elements have an alias class");
+        assert_ne!(loads[0].2, loads[2].2);
+        assert!(insns.iter().any(|i| matches!(
+            i,
+            Insn::Bin {
+                op: BinOp::UintLt,
+                ..
+            }
+        )));
+        assert!(insns.iter().any(|i| matches!(i, Insn::Unreachable)));
+    }
 }

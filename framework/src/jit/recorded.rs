@@ -9,6 +9,7 @@
 //! Text form (one op per line): `v3 = int_add v1, 5`, `guard_true v4 @s0`, `jump v3, v2`.
 
 use super::blackhole::Frame;
+use super::gcroots::JitRoots;
 use super::jitcode::{BinOp, CallDesc, CodeId, Effect, MemSize, Pc, UnOp};
 use super::word::Kind;
 use std::fmt;
@@ -164,6 +165,12 @@ pub struct RTrace {
     pub ops: Vec<ROp>,
     /// Guard snapshots.
     pub snapshots: Vec<Snapshot>,
+    /// Identity numbers of the `JitGreen` objects seen at merge points while recording: the
+    /// trace is valid only while they live (`jit::validity`).
+    pub deps: Vec<u64>,
+    /// Every reference the tracer held while recording (registers, hence every constant of
+    /// the trace): kept alive and pinned until the compiled trace pins its own constants.
+    pub roots: JitRoots,
 }
 
 impl RTrace {

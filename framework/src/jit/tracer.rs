@@ -11,7 +11,16 @@
 //! Memory: a heap cache forwards loads from earlier loads and stores; stores are *lazy*
 //! (held back, carried by guard snapshots, recorded once when something may read them; see
 //! `docs/deopt.md`); addresses are kept as a root plus a constant, and a promoted difference
-//! of two roots merges them (`learn_difference`).
+//! of two roots merges them (`learn_difference`). A store invalidates what it may overwrite
+//! ([`store_may_clobber`]: overlapping bytes at the same root, whatever the size or alias
+//! class; elsewhere, entries of the same alias class, or of the same size when a class is
+//! unknown).
+//!
+//! Validity and roots: the identity numbers of `JitGreen` objects seen at merge points and in
+//! promotions are collected in `RTrace::deps` (the trace dies with them, `jit::validity`);
+//! every reference word written into a register is appended to `RTrace::roots`, a pinning GC
+//! root, so objects held only by the tracer survive residual calls that allocate, and every
+//! constant the trace records stays where it is (`jit::gcroots`).
 //!
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
@@ -21,10 +30,11 @@
 
 use super::blackhole::{self, Frame, Outcome};
 use super::jitcode::{BinOp, MemSize, UnOp};
-use super::jitcode::{CodeId, CodeSet, Effect, Insn, Pc};
+use super::jitcode::{CodeId, CodeSet, Effect, Insn, MergeInfo, Pc};
 use super::recorded::{
     GuardKind, PendingStore, ROp, RTrace, SnapFrame, Snapshot, Val, PENDING_STORES,
 };
+use super::validity::GreenKind;
 use super::word::Kind;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -66,11 +76,23 @@ pub enum TraceEnd {
     },
 }
 
+/// Adds the identity numbers among `key`'s words (greens that are `&T` with `T: JitGreen`) to
+/// `deps`: the trace specialised on those objects and dies with them.
+fn note_deps(deps: &mut Vec<u64>, merge: &MergeInfo, key: &[u64]) {
+    let greens = merge.vars.iter().zip(&merge.green).filter(|(v, _)| v.1);
+    for ((_, g), &k) in greens.zip(key) {
+        if matches!(g, GreenKind::Identity(_)) && !deps.contains(&k) {
+            deps.push(k);
+        }
+    }
+}
+
 /// The tracer's state for one recording.
 pub struct Tracer<'a> {
     /// Known memory contents: (base, offset, size) -> (value, alias class, frozen) (the
-    /// tracer's heap cache). Frozen entries (plain fields of GC objects, which nothing
-    /// writes after allocation) survive every store and call.
+    /// tracer's heap cache). Frozen entries (plain fields of GC objects without interior
+    /// mutability, which nothing writes after allocation) survive every call and every store
+    /// except one to their own bytes.
     heap: HashMap<(Val, i32, MemSize), (Val, u64, bool)>,
     /// Pure ops already recorded: (op, args) -> result.
     cse: HashMap<(BinOp, Val, Val), Val>,
@@ -100,6 +122,33 @@ pub struct Tracer<'a> {
     jumped: bool,
 }
 
+/// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
+/// cached load `(base, offset, size, class)` read (the alias rules of the heap cache; bases
+/// are canonical roots, see [`Tracer::address`]):
+/// * the same base: exactly when the byte ranges overlap, whatever the sizes and classes (a
+///   `u8` store into the low byte of a cached `u64` changes it);
+/// * different bases, both classes known: only when the classes are equal (safe Rust never
+///   reaches one location through two different declared fields or element types);
+/// * different bases, a class unknown: when the access sizes are equal (type-based: safe Rust
+///   never writes a location through a place of another type, and a `MemSize` is a type's
+///   width, signedness and int/float-ness; memory reinterpreted through raw pointers at another
+///   type and another root is outside what the tracer models). The kinds of the values are
+///   not compared: a pointer computed by address arithmetic is an `Int` in the trace, so an
+///   `Int` store can overwrite a cached `Ref`.
+fn store_may_clobber(store: (Val, i32, MemSize, u64), entry: (Val, i32, MemSize, u64)) -> bool {
+    let (sb, so, ss, sc) = store;
+    let (eb, eo, es, ec) = entry;
+    if sb == eb {
+        let (lo, hi) = (so as i64, so as i64 + ss.bytes() as i64);
+        let (elo, ehi) = (eo as i64, eo as i64 + es.bytes() as i64);
+        return lo < ehi && elo < hi;
+    }
+    if sc != 0 && ec != 0 {
+        return sc == ec;
+    }
+    ss == es
+}
+
 impl<'a> Tracer<'a> {
     /// A loop trace from the portal's merge point; `state` in merge-point order.
     pub fn for_loop(set: &'a CodeSet, state: &[u64], limit: usize) -> Self {
@@ -110,11 +159,13 @@ impl<'a> Tracer<'a> {
             r.1 = Val::Const(*k, 0);
         }
         let mut trace = RTrace::default();
-        let mut key = Vec::new();
+        // SAFETY: `state` is the interpreter's live state at the merge point.
+        let key = unsafe { merge.key(state) };
+        note_deps(&mut trace.deps, merge, &key);
         for ((reg, green, kind), &w) in merge.vars.iter().zip(state) {
+            trace.roots.keep(*kind, w);
             if *green {
                 regs[*reg as usize] = (w, Val::Const(*kind, w));
-                key.push(w);
             } else {
                 let n = trace.ops.len() as u32;
                 trace.ops.push(ROp::Input(*kind, n));
@@ -152,8 +203,16 @@ impl<'a> Tracer<'a> {
         limit: usize,
     ) -> Self {
         let mut trace = RTrace::default();
-        for (i, (k, _)) in inputs.iter().enumerate() {
+        for (i, (k, w)) in inputs.iter().enumerate() {
             trace.ops.push(ROp::Input(*k, i as u32));
+            trace.roots.keep(*k, *w);
+        }
+        for (_, _, vals) in frames {
+            for v in vals {
+                if let BridgeVal::Const(k, w) = v {
+                    trace.roots.keep(*k, *w);
+                }
+            }
         }
         let val = |v: &BridgeVal| match *v {
             BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
@@ -403,11 +462,15 @@ impl<'a> Tracer<'a> {
     /// alias each other keep their order).
     fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
         let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
+        // At the same base the bytes decide (whatever the classes); elsewhere only two known,
+        // different alias classes rule out aliasing (no type-based rule here: a pending store
+        // is cheap to record, a load moved above its store is wrong).
         let aliased = self.pending.iter().any(|(p, pcls)| {
             let (plo, phi) = (p.offset as i64, p.offset as i64 + p.size.bytes() as i64);
-            let disjoint_same_base = p.base == base && (phi <= lo || hi <= plo);
-            let other_class = cls != 0 && *pcls != 0 && cls != *pcls;
-            !(disjoint_same_base || other_class)
+            if p.base == base {
+                return plo < hi && lo < phi;
+            }
+            !(cls != 0 && *pcls != 0 && cls != *pcls)
         });
         if aliased {
             self.flush_stores();
@@ -499,6 +562,7 @@ impl<'a> Tracer<'a> {
                 Insn::Const { dst, val } => {
                     let k = code.reg_kinds[*dst as usize];
                     f.regs[*dst as usize] = (*val, Val::Const(k, *val));
+                    self.trace.roots.keep(k, *val);
                 }
                 Insn::Move { dst, src } => f.regs[*dst as usize] = f.regs[*src as usize],
                 Insn::Bin { op, dst, a, b } => {
@@ -512,6 +576,7 @@ impl<'a> Tracer<'a> {
                             None => self.bin(*op, va, vb),
                         },
                     };
+                    self.trace.roots.keep(op.result_kind(), c);
                     reg!(dst) = (c, v);
                 }
                 Insn::Un { op, dst, a } => {
@@ -529,6 +594,7 @@ impl<'a> Tracer<'a> {
                             }
                         },
                     };
+                    self.trace.roots.keep(op.result_kind(), c);
                     reg!(dst) = (c, v);
                 }
                 Insn::Load {
@@ -563,6 +629,8 @@ impl<'a> Tracer<'a> {
                             }
                         }
                     };
+                    // (before anything else can allocate: the word may be the only reference)
+                    self.trace.roots.keep(kind, c);
                     reg!(dst) = (c, v);
                 }
                 Insn::Store {
@@ -592,37 +660,13 @@ impl<'a> Tracer<'a> {
                         (p.base, p.offset, p.size) != (st.base, st.offset, st.size)
                     });
                     self.pending.push((st, cls));
-                    // Type-based aliasing: safe Rust never writes a location through a place
-                    // of another type, so only cached values of the same access size may be
-                    // this location.
                     let size = *size;
-                    let kind_of = |v: &Val, ops: &[ROp]| match v {
-                        Val::Const(k, _) => *k,
-                        Val::Op(i) => ops[*i as usize].kind(),
-                    };
-                    let skind = kind_of(&vs, &self.trace.ops);
-                    let ops = &self.trace.ops;
-                    // A store of a known class only disturbs entries of the same class and
-                    // entries of unknown class; a store of unknown class disturbs every
-                    // entry of the same size and kind. Entries at the same base whose bytes do
-                    // not overlap the stored ones are untouched.
-                    let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
+                    // Which cached entries this store may overwrite (see
+                    // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
+                    // this store overlaps at the same base was not frozen after all.
                     self.heap.retain(|k, v| {
-                        if v.2 {
-                            return true;
-                        }
-                        if k.0 == vb {
-                            let (klo, khi) = (k.1 as i64, k.1 as i64 + k.2.bytes() as i64);
-                            if khi <= lo || hi <= klo {
-                                return true;
-                            }
-                        }
-                        let same_type = k.2 == size && kind_of(&v.0, ops) == skind;
-                        if cls != 0 && v.1 != 0 {
-                            v.1 != cls
-                        } else {
-                            !same_type
-                        }
+                        (v.2 && k.0 != vb)
+                            || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
@@ -631,6 +675,8 @@ impl<'a> Tracer<'a> {
                     let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
                     // SAFETY: the trampoline matches the argument types (monomorphized).
                     let c = unsafe { (desc.func)(words.as_ptr()) };
+                    // The result may be a fresh object referenced from nowhere else.
+                    self.trace.roots.keep(desc.ret_kind, c);
                     let all_const = vals.iter().all(|v| matches!(v, Val::Const(..)));
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
@@ -707,9 +753,17 @@ impl<'a> Tracer<'a> {
                     self.frames[depth].pc = target;
                     continue;
                 }
-                Insn::Promote { reg } => {
+                Insn::Promote { reg, green } => {
                     let (c, v) = f.regs[*reg as usize];
                     let r = *reg;
+                    if let GreenKind::Identity(_) = green {
+                        // SAFETY: `c` is the concrete value of a `&T` with `T: JitGreen` that
+                        // the interpreter holds here.
+                        let id = unsafe { green.key_word(c) };
+                        if !self.trace.deps.contains(&id) {
+                            self.trace.deps.push(id);
+                        }
+                    }
                     if !matches!(v, Val::Const(..)) {
                         self.guard(GuardKind::Value(c), v);
                         self.learn_difference(v, c as i64);
@@ -743,14 +797,11 @@ impl<'a> Tracer<'a> {
                         }
                     }
                     let f = &mut self.frames[depth];
-                    let key: Vec<u64> = merge
-                        .vars
-                        .iter()
-                        .filter(|v| v.1)
-                        .map(|v| f.regs[v.0 as usize].0)
-                        .collect();
                     let state: Vec<u64> =
                         merge.vars.iter().map(|v| f.regs[v.0 as usize].0).collect();
+                    // SAFETY: the registers hold the interpreter's concrete state here.
+                    let key = unsafe { merge.key(&state) };
+                    note_deps(&mut self.trace.deps, merge, &key);
                     let closes = self.start_key.as_deref() == Some(&key[..]);
                     if closes || has_code(&key) {
                         // the trace ends here: whatever runs next reads memory
@@ -800,5 +851,619 @@ impl<'a> Tracer<'a> {
             }
             self.frames[depth].pc += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::jitcode::{Effect, MemSize};
+    use super::super::testutil::{call_desc, load, portal, set, store};
+    use super::*;
+
+    const I: Kind = Kind::Int;
+    const R: Kind = Kind::Ref;
+
+    /// Records one loop of `body` (state `vars` with words `state`) and returns the trace.
+    fn record(kinds: &[Kind], vars: &[(u16, bool)], body: Vec<Insn>, state: &[u64]) -> RTrace {
+        let set = set(vec![portal(kinds, vars, body)]);
+        match Tracer::for_loop(&set, state, 1000).run(&|_| false) {
+            TraceEnd::Done { trace, .. } => trace,
+            TraceEnd::Aborted { reason, .. } => panic!("aborted: {reason}"),
+        }
+    }
+
+    fn loads(t: &RTrace) -> Vec<usize> {
+        (0..t.ops.len())
+            .filter(|&i| matches!(t.ops[i], ROp::Load(..)))
+            .collect()
+    }
+
+    /// The value the (flushed) store to `offset` wrote.
+    fn stored_at(t: &RTrace, offset: i32) -> Val {
+        t.ops
+            .iter()
+            .rev()
+            .find_map(|o| match o {
+                ROp::Store(_, off, _, v) if *off == offset => Some(*v),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no store to offset {offset}:\n{t}"))
+    }
+
+    /// `r2 = load SIZE1 [r0]; store SIZE2 [r0 + soff] = 0x80; r4 = load SIZE1 [r0];
+    /// [r0 + 16] = r4`: whether the second load was forwarded from the first.
+    fn reload_after_store(first: MemSize, soff: i32, ssize: MemSize, classes: (u64, u64)) -> bool {
+        let mut mem = Box::new([0x0102_0304_0506_0708u64, 0, 0]);
+        let body = vec![
+            Insn::Load {
+                dst: 2,
+                base: 0,
+                offset: 0,
+                size: first,
+                immutable: false,
+                class: classes.0,
+                frozen: false,
+            },
+            Insn::Const { dst: 3, val: 0x80 },
+            Insn::Store {
+                base: 0,
+                offset: soff,
+                size: ssize,
+                src: 3,
+                class: classes.1,
+            },
+            Insn::Load {
+                dst: 4,
+                base: 0,
+                offset: 0,
+                size: first,
+                immutable: false,
+                class: classes.0,
+                frozen: false,
+            },
+            store(0, 16, MemSize::W64, 4),
+        ];
+        let addr = mem.as_mut_ptr() as u64;
+        let t = record(&[R, I, I, I, I], &[(1, true), (0, false)], body, &[0, addr]);
+        let first_load = Val::Op(loads(&t)[0] as u32);
+        let forwarded = stored_at(&t, 16) == first_load;
+        // the tracer ran on real memory: the second load saw the store
+        let expect = match (soff, ssize) {
+            (0, MemSize::U8) => 0x0102_0304_0506_0780,
+            (3, MemSize::U8) => 0x0102_0304_8006_0708,
+            _ => mem[0],
+        };
+        assert_eq!(mem[0], expect);
+        forwarded
+    }
+
+    #[test]
+    fn a_store_of_another_size_invalidates_an_overlapping_cached_load() {
+        // (failed before: the cached `i8`/`u64` entry survived a `u8` store to its bytes)
+        assert!(!reload_after_store(MemSize::I8, 0, MemSize::U8, (0, 0)));
+        assert!(!reload_after_store(MemSize::W64, 3, MemSize::U8, (0, 0)));
+        assert!(!reload_after_store(MemSize::W64, 0, MemSize::U32, (0, 0)));
+    }
+
+    #[test]
+    fn overlap_at_one_base_invalidates_whatever_the_alias_classes() {
+        // (failed before: entries of another known class were kept)
+        assert!(!reload_after_store(MemSize::W64, 0, MemSize::W64, (3, 5)));
+        assert!(!reload_after_store(MemSize::W64, 4, MemSize::U32, (3, 5)));
+    }
+
+    #[test]
+    fn a_store_to_disjoint_bytes_keeps_the_cached_load() {
+        assert!(reload_after_store(MemSize::W64, 8, MemSize::U8, (0, 0)));
+        assert!(reload_after_store(MemSize::U8, 1, MemSize::U8, (3, 3)));
+    }
+
+    #[test]
+    fn alias_rules_between_different_bases() {
+        let b = Val::Op(0);
+        let c = Val::Op(1);
+        // different known classes never alias; equal ones may
+        assert!(!store_may_clobber(
+            (b, 0, MemSize::W64, 3),
+            (c, 0, MemSize::W64, 5)
+        ));
+        assert!(store_may_clobber(
+            (b, 0, MemSize::W64, 3),
+            (c, 8, MemSize::W64, 3)
+        ));
+        // an unknown class: type-based (same access size)
+        assert!(store_may_clobber(
+            (b, 0, MemSize::W64, 0),
+            (c, 0, MemSize::W64, 5)
+        ));
+        assert!(!store_may_clobber(
+            (b, 0, MemSize::U8, 0),
+            (c, 0, MemSize::W64, 5)
+        ));
+        assert!(store_may_clobber(
+            (b, 0, MemSize::W64, 0),
+            (c, 0, MemSize::W64, 0)
+        ));
+        assert!(!store_may_clobber(
+            (b, 0, MemSize::F64, 0),
+            (c, 0, MemSize::W64, 0)
+        ));
+        // one base: bytes decide
+        assert!(store_may_clobber(
+            (b, 7, MemSize::U8, 1),
+            (b, 0, MemSize::W64, 2)
+        ));
+        assert!(!store_may_clobber(
+            (b, 8, MemSize::U8, 0),
+            (b, 0, MemSize::W64, 0)
+        ));
+        assert!(!store_may_clobber(
+            (b, -1, MemSize::U8, 0),
+            (b, 0, MemSize::W64, 0)
+        ));
+    }
+
+    #[test]
+    fn a_load_overlapping_a_pending_store_of_another_class_records_the_store_first() {
+        // (failed before: a different alias class at the same base counted as no alias, so
+        // the trace loaded the byte before performing the held-back store to its word)
+        let mut mem = Box::new([0u64; 2]);
+        let addr = mem.as_mut_ptr() as u64;
+        let body = vec![
+            Insn::Const { dst: 2, val: 0x1ff },
+            Insn::Store {
+                base: 0,
+                offset: 0,
+                size: MemSize::W64,
+                src: 2,
+                class: 3,
+            },
+            Insn::Load {
+                dst: 3,
+                base: 0,
+                offset: 0,
+                size: MemSize::U8,
+                immutable: false,
+                class: 5,
+                frozen: false,
+            },
+            store(0, 8, MemSize::W64, 3),
+        ];
+        let t = record(&[R, I, I, I], &[(1, true), (0, false)], body, &[0, addr]);
+        let st = t
+            .ops
+            .iter()
+            .position(|o| matches!(o, ROp::Store(_, 0, MemSize::W64, _)))
+            .expect("the store is recorded");
+        let ld = loads(&t)[0];
+        assert!(st < ld, "the store comes before the load:\n{t}");
+        assert_eq!(*mem, [0x1ff, 0xff]);
+    }
+
+    #[test]
+    fn a_store_of_an_int_may_overwrite_a_cached_pointer_elsewhere() {
+        // (failed before: the store's value was an `Int` (address arithmetic), the cached
+        // load a `Ref`, so the type-based rule kept it although both are pointer-sized
+        // values of the same Rust type)
+        let mut b = Box::new([0u64; 2]);
+        let c = Box::new([0x1000u64]);
+        let (pb, pc) = (b.as_mut_ptr() as u64, c.as_ptr() as u64);
+        let body = vec![
+            Insn::Load {
+                dst: 3,
+                base: 2,
+                offset: 0,
+                size: MemSize::W64,
+                immutable: false,
+                class: 7,
+                frozen: false,
+            },
+            Insn::Const { dst: 6, val: 8 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 4,
+                a: 0,
+                b: 6,
+            },
+            store(0, 0, MemSize::W64, 4), // unknown class: may be `c[0]` for all we know
+            Insn::Load {
+                dst: 5,
+                base: 2,
+                offset: 0,
+                size: MemSize::W64,
+                immutable: false,
+                class: 7,
+                frozen: false,
+            },
+            store(0, 8, MemSize::W64, 5),
+        ];
+        let t = record(
+            &[R, I, R, R, I, R, I],
+            &[(1, true), (0, false), (2, false)],
+            body,
+            &[0, pb, pc],
+        );
+        let l = loads(&t);
+        assert_eq!(l.len(), 2, "reloaded after the store:\n{t}");
+        assert_eq!(stored_at(&t, 8), Val::Op(l[1] as u32), "{t}");
+        assert_eq!(b[1], 0x1000);
+    }
+
+    #[test]
+    fn frozen_entries_survive_calls_and_stores_elsewhere_but_not_overlapping_stores() {
+        unsafe extern "C" fn nothing(_: *const u64) -> u64 {
+            0
+        }
+        let mut mem = Box::new([7u64, 9, 0]);
+        let addr = mem.as_mut_ptr() as u64;
+        let frozen = |dst, off| Insn::Load {
+            dst,
+            base: 0,
+            offset: off,
+            size: MemSize::W64,
+            immutable: false,
+            class: 0,
+            frozen: true,
+        };
+        let body = vec![
+            frozen(2, 0),
+            frozen(3, 8),
+            Insn::Call {
+                dst: 4,
+                desc: call_desc(nothing, &[], I, Effect::Residual),
+                args: Box::new([]),
+            },
+            frozen(5, 0),                // forwarded: frozen survives the call
+            store(0, 8, MemSize::U8, 5), // overlaps the frozen word at 8: it goes
+            frozen(6, 8),
+            store(0, 16, MemSize::W64, 6),
+        ];
+        let t = record(
+            &[R, I, I, I, I, I, I],
+            &[(1, true), (0, false)],
+            body,
+            &[0, addr],
+        );
+        let l = loads(&t);
+        assert_eq!(l.len(), 3, "{t}");
+        assert_eq!(stored_at(&t, 16), Val::Op(l[2] as u32), "{t}");
+        assert_eq!(stored_at(&t, 8), Val::Op(l[0] as u32), "{t}");
+        assert_eq!(mem[1] & 0xff, 7);
+    }
+
+    #[test]
+    fn pure_ops_are_shared_and_address_arithmetic_is_canonical() {
+        // r2 = r0 + r0; r3 = r0 + r0 (CSE); r4 = (r0 + 1) + 2 => r0 + 3; r5 = (r0 + 3) * 8
+        let body = vec![
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 2,
+                a: 0,
+                b: 0,
+            },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 3,
+                a: 0,
+                b: 0,
+            },
+            Insn::Const { dst: 6, val: 1 },
+            Insn::Const { dst: 7, val: 2 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 4,
+                a: 0,
+                b: 6,
+            },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 4,
+                a: 4,
+                b: 7,
+            },
+            Insn::Const { dst: 8, val: 8 },
+            Insn::Bin {
+                op: BinOp::IntMul,
+                dst: 5,
+                a: 4,
+                b: 8,
+            },
+            // r9 = r5 - r5 folds to 0
+            Insn::Bin {
+                op: BinOp::IntSub,
+                dst: 9,
+                a: 5,
+                b: 5,
+            },
+        ];
+        let kinds = [I; 10];
+        let set = set(vec![portal(
+            &kinds,
+            &[
+                (1, true),
+                (0, false),
+                (2, false),
+                (3, false),
+                (4, false),
+                (5, false),
+                (9, false),
+            ],
+            body,
+        )]);
+        let t = match Tracer::for_loop(&set, &[0, 5, 0, 0, 0, 0, 0], 1000).run(&|_| false) {
+            TraceEnd::Done { trace, .. } => trace,
+            TraceEnd::Aborted { reason, .. } => panic!("{reason}"),
+        };
+        let text = t.to_string();
+        let ROp::Jump(args) = t.ops.last().unwrap() else {
+            panic!("{text}")
+        };
+        // jump args in merge order of the reds: r0, r2, r3, r4, r5, r9
+        assert_eq!(args[1], args[2], "CSE:\n{text}");
+        assert!(
+            text.contains("int_add v0, 3"),
+            "(x + 1) + 2 should be x + 3:\n{text}"
+        );
+        // (x + 3) * 8 => x * 8 + 24
+        assert!(text.contains("int_mul v0, 8"), "{text}");
+        assert!(text.contains(", 24"), "{text}");
+        assert_eq!(args[5], Val::Const(Kind::Int, 0), "{text}");
+    }
+
+    #[test]
+    fn immutable_loads_from_constant_bases_fold_and_mutable_ones_do_not() {
+        let data = Box::new([41u64, 42]);
+        let addr = data.as_ptr() as u64;
+        let body = vec![
+            Insn::Load {
+                dst: 2,
+                base: 1,
+                offset: 0,
+                size: MemSize::W64,
+                immutable: true,
+                class: 0,
+                frozen: false,
+            },
+            load(3, 1, 8, MemSize::W64),
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 0,
+                a: 0,
+                b: 2,
+            },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 0,
+                a: 0,
+                b: 3,
+            },
+        ];
+        // r1 (green) holds the address: a constant in the trace
+        let t = record(&[I, R, I, I], &[(1, true), (0, false)], body, &[addr, 0]);
+        let text = t.to_string();
+        assert_eq!(loads(&t).len(), 1, "{text}");
+        assert!(text.contains("int_add v0, 41"), "{text}");
+    }
+
+    #[test]
+    fn a_guard_is_emitted_once_per_condition_and_carries_pending_stores() {
+        let mut mem = Box::new([0u64; 2]);
+        let addr = mem.as_mut_ptr() as u64;
+        // r3 = r2 != 0; store [r0] = r2; branch r3; branch r3 (dedup)
+        let body = vec![
+            Insn::Const { dst: 4, val: 0 },
+            Insn::Bin {
+                op: BinOp::IntNe,
+                dst: 3,
+                a: 2,
+                b: 4,
+            },
+            store(0, 0, MemSize::W64, 2),
+            Insn::Branch { cond: 3, target: 7 },
+            Insn::Branch { cond: 3, target: 7 },
+            Insn::Jump { target: 9 },
+            Insn::Unreachable,
+            Insn::Unreachable,
+        ];
+        let t = record(
+            &[R, I, I, I, I],
+            &[(1, true), (0, false), (2, false)],
+            body,
+            &[0, addr, 5],
+        );
+        let text = t.to_string();
+        assert_eq!(t.guard_count(), 1, "{text}");
+        let g = t
+            .ops
+            .iter()
+            .position(|o| matches!(o, ROp::Guard(..)))
+            .unwrap();
+        let s = t
+            .ops
+            .iter()
+            .position(|o| matches!(o, ROp::Store(..)))
+            .unwrap();
+        assert!(s > g, "the store is held back past the guard:\n{text}");
+        let snap = &t.snapshots[0];
+        assert_eq!(snap.stores.len(), 1);
+        assert_eq!(snap.stores[0].value, Val::Op(1), "r2 is input 1");
+        assert_eq!(snap.frames.len(), 1);
+        assert_eq!(snap.frames[0].pc, 4, "resumes on the branch");
+        assert_eq!(mem[0], 5, "the tracer performed the store");
+    }
+
+    #[test]
+    fn elidable_calls_fold_on_constants_and_residual_calls_forget_memory() {
+        unsafe extern "C" fn double(args: *const u64) -> u64 {
+            // SAFETY: called with one argument word.
+            unsafe { *args * 2 }
+        }
+        let mut mem = Box::new([3u64]);
+        let addr = mem.as_mut_ptr() as u64;
+        let body = vec![
+            Insn::Const { dst: 2, val: 21 },
+            Insn::Call {
+                dst: 3,
+                desc: call_desc(double, &[I], I, Effect::Elidable),
+                args: Box::new([2]),
+            },
+            load(4, 0, 0, MemSize::W64),
+            Insn::Call {
+                dst: 5,
+                desc: call_desc(double, &[I], I, Effect::Residual),
+                args: Box::new([4]),
+            },
+            load(6, 0, 0, MemSize::W64), // reloaded after the residual call
+            Insn::Call {
+                dst: 7,
+                desc: call_desc(double, &[I], I, Effect::ReadOnly),
+                args: Box::new([6]),
+            },
+            load(8, 0, 0, MemSize::W64), // forwarded across the read-only call
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 9,
+                a: 3,
+                b: 8,
+            },
+            store(0, 8, MemSize::W64, 9),
+        ];
+        let mut kinds = vec![I; 10];
+        kinds[0] = R;
+        mem[0] = 3;
+        let mut big = vec![0u64; 2];
+        big[0] = 3;
+        let addr2 = big.as_mut_ptr() as u64;
+        let _ = addr;
+        let t = record(&kinds, &[(1, true), (0, false)], body, &[0, addr2]);
+        let text = t.to_string();
+        assert_eq!(loads(&t).len(), 2, "{text}");
+        let calls = t.ops.iter().filter(|o| matches!(o, ROp::Call(..))).count();
+        assert_eq!(calls, 2, "the elidable call folded:\n{text}");
+        assert!(text.contains(", 42"), "{text}");
+        assert_eq!(big[1], 45);
+    }
+
+    #[test]
+    fn inlined_callees_appear_as_frames_in_snapshots() {
+        // callee(x): if x != 0 { return x } else unreachable
+        let callee = super::super::testutil::function(
+            "callee",
+            &[I, I, I],
+            &[0],
+            vec![
+                Insn::Const { dst: 1, val: 0 },
+                Insn::Bin {
+                    op: BinOp::IntNe,
+                    dst: 2,
+                    a: 0,
+                    b: 1,
+                },
+                Insn::Branch { cond: 2, target: 4 },
+                Insn::Return { src: 0 },
+                Insn::Unreachable,
+            ],
+            None,
+        );
+        let body = vec![Insn::InlineCall {
+            dst: 2,
+            code: 1,
+            args: Box::new([0]),
+        }];
+        let set = set(vec![
+            portal(&[I, I, I], &[(1, true), (0, false), (2, false)], body),
+            callee,
+        ]);
+        let TraceEnd::Done { trace: t, .. } =
+            Tracer::for_loop(&set, &[0, 7, 0], 1000).run(&|_| false)
+        else {
+            panic!("aborted")
+        };
+        assert_eq!(t.guard_count(), 1, "{t}");
+        let s = &t.snapshots[0];
+        let frames: Vec<(u32, u32)> = s.frames.iter().map(|f| (f.code, f.pc)).collect();
+        assert_eq!(
+            frames,
+            vec![(0, 1), (1, 2)],
+            "portal on its call, callee on its branch"
+        );
+        let ROp::Jump(args) = t.ops.last().unwrap() else {
+            panic!("{t}")
+        };
+        assert_eq!(
+            args[1],
+            Val::Op(0),
+            "the callee returned its argument:\n{t}"
+        );
+    }
+
+    #[test]
+    fn tracing_aborts_when_the_trace_gets_too_long_and_finishes_the_opcode() {
+        let body = vec![
+            Insn::Bin {
+                op: BinOp::IntMul,
+                dst: 0,
+                a: 0,
+                b: 0,
+            },
+            Insn::Bin {
+                op: BinOp::IntMul,
+                dst: 0,
+                a: 0,
+                b: 0,
+            },
+            Insn::Bin {
+                op: BinOp::IntMul,
+                dst: 0,
+                a: 0,
+                b: 0,
+            },
+        ];
+        let set = set(vec![portal(&[I, I], &[(1, true), (0, false)], body)]);
+        match Tracer::for_loop(&set, &[0, 3], 2).run(&|_| false) {
+            TraceEnd::Aborted { reason, outcome } => {
+                assert_eq!(reason, "trace too long");
+                // the blackhole finished the iteration: 3^8
+                assert_eq!(
+                    outcome,
+                    Outcome::Merge {
+                        state: vec![0, 6561],
+                        jumped: false
+                    }
+                );
+            }
+            TraceEnd::Done { trace, .. } => panic!("not aborted:\n{trace}"),
+        }
+    }
+
+    #[test]
+    fn a_trace_ends_at_a_key_with_compiled_code() {
+        // the green r1 goes 0 -> 1: key [1] has code, so the trace exits there
+        let body = vec![
+            Insn::Const { dst: 2, val: 1 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 1,
+                a: 1,
+                b: 2,
+            },
+        ];
+        let set = set(vec![portal(&[I, I, I], &[(1, true), (0, false)], body)]);
+        let TraceEnd::Done { trace: t, outcome } =
+            Tracer::for_loop(&set, &[0, 4], 1000).run(&|k| k == [1])
+        else {
+            panic!("aborted")
+        };
+        assert!(
+            matches!(t.ops.last(), Some(ROp::Exit { key, .. }) if key == &vec![1]),
+            "{t}"
+        );
+        assert_eq!(
+            outcome,
+            Outcome::Merge {
+                state: vec![1, 4],
+                jumped: false
+            }
+        );
     }
 }

@@ -846,7 +846,15 @@ impl Mirror {
         if is_portal {
             self.portal_pending = false;
             let vars: Vec<(Ident, bool)> = self.portal_vars();
-            let regs = vars.iter().map(|(id, g)| quote!((#id.reg, #g)));
+            // A green's type must say how its trace stays valid (`GreenValue`); the bound is
+            // checked here, spanned on the variable.
+            let regs = vars.iter().map(|(id, g)| {
+                if *g {
+                    quote_spanned!(id.span()=> #m::green_var(&#id))
+                } else {
+                    quote!(#m::red_var(&#id))
+                }
+            });
             merge = quote!(__cw.merge_point(&[#(#regs),*]););
             self.portal = Some(PortalInfo { vars });
         }

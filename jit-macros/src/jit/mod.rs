@@ -601,6 +601,15 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
             impl #ig #m::HasField<#h> for #name #tg #wc {
                 type Ty = #ty;
                 const OFFSET: usize = ::core::mem::offset_of!(Self, #member);
+                const INTERIOR: bool = {
+                    #[allow(unused_imports)]
+                    use #m::{ProbeCellFallback as _, ProbePlainFallback as _, ProbeUnwindFallback as _};
+                    #m::FieldProbe::<#ty>::interior(
+                        #m::FieldProbe::<#ty>::KNOWN_CELL,
+                        #m::FieldProbe::<#ty>::KNOWN_PLAIN,
+                        #m::FieldProbe::<#ty>::UNWIND_SAFE,
+                    )
+                };
             }
         });
     }

@@ -48,6 +48,7 @@ use super::{
     Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult, ForcedFailures, MAX_FRAME_WORDS,
     MAX_SAVED_WORDS,
 };
+use crate::gc::PinnedVec;
 use crate::ir::{
     verify, Kind, OpFlags, OpRef, Opcode, ResumeFrame, TargetToken, Trace, TraceId, Value,
 };
@@ -136,12 +137,24 @@ struct LabelInfo {
 
 struct Compiled {
     trace: Trace,
-    asm: Assembler,
-    /// The address of the trace's entry (the code is committed once and never moves; patching a guard
+    /// The machine code; `None` once freed ([`Backend::free_trace`]).
+    asm: Option<Assembler>,
+    entry: AssemblyOffset,
+    /// The address of `entry` (the code is committed once and never moves; patching a guard
     /// rewrites bytes in place), so entering needs no lock of the assembler's buffer.
     entry_addr: usize,
     is_bridge: bool,
     size: usize,
+    /// Labels this trace defines (other traces may jump to them).
+    labels: Vec<TargetToken>,
+    /// Labels of other traces this trace jumps to.
+    jumps_to: Vec<TargetToken>,
+    /// For a bridge: the guard exit it is attached to.
+    parent_exit: Option<ExitId>,
+    /// The trace's integer and reference constants, which its machine code embeds: a
+    /// conservatively scanned root, so GC objects they point into stay alive and never move
+    /// while the code exists (`docs/gc.md`, "Roots held by the JIT").
+    _pins: PinnedVec<u64>,
 }
 
 struct PendingExit {
@@ -159,6 +172,8 @@ pub struct X64Backend {
     traces: Vec<Compiled>,
     exits: Vec<ExitInfo>,
     patch_sites: Vec<Option<AssemblyOffset>>,
+    /// The original bytes of patch sites rewritten for a bridge (restored when it is freed).
+    patched: HashMap<ExitId, Vec<u8>>,
     labels: HashMap<TargetToken, LabelInfo>,
     frame_words: usize,
     forced: ForcedFailures,
@@ -179,6 +194,7 @@ impl X64Backend {
             traces: Vec::new(),
             exits: Vec::new(),
             patch_sites: Vec::new(),
+            patched: HashMap::new(),
             labels: HashMap::new(),
             frame_words: 1,
             forced: ForcedFailures::None,
@@ -197,8 +213,10 @@ impl X64Backend {
         if c.is_bridge {
             return None;
         }
+        c.asm.as_ref()?;
         // SAFETY: `entry_addr` is the start of a committed prologue generated for exactly
-        // this ABI; the code stays mapped while `self` (which owns the assembler) lives.
+        // this ABI; the code stays mapped while `self` owns the assembler (not freed, checked
+        // above).
         Some(EntryPoint(unsafe {
             std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(c.entry_addr)
         }))
@@ -225,7 +243,17 @@ impl X64Backend {
 
     /// Size in bytes of a compiled trace's machine code.
     pub fn code_size(&self, trace: TraceId) -> Option<usize> {
-        self.traces.get(trace.index()).map(|c| c.size)
+        self.traces
+            .get(trace.index())
+            .filter(|c| c.asm.is_some())
+            .map(|c| c.size)
+    }
+
+    /// Whether `trace` was compiled and not freed.
+    pub fn is_live(&self, trace: TraceId) -> bool {
+        self.traces
+            .get(trace.index())
+            .is_some_and(|c| c.asm.is_some())
     }
 
     /// Compiles `t`; `forced` chooses its guards that fail unconditionally.
@@ -255,6 +283,7 @@ impl X64Backend {
             forced: forced_positions(t, forced, id.index()),
             max_words: t.num_inputs().max(1),
             new_labels: Vec::new(),
+            ext_targets: Vec::new(),
             ends: regalloc::live_ends(t),
             fused: None,
             panic_exit: None,
@@ -268,6 +297,7 @@ impl X64Backend {
             exits,
             new_labels,
             max_words,
+            ext_targets,
             ..
         } = gen;
         if max_words > MAX_SAVED_WORDS {
@@ -308,6 +338,7 @@ impl X64Backend {
                 None
             });
         }
+        let labels = new_labels.iter().map(|l| l.0).collect();
         for (tok, off, locs, kinds) in new_labels {
             self.labels.insert(
                 tok,
@@ -353,12 +384,24 @@ impl X64Backend {
             drop(code);
             jitlog::block(Section::Asm, &format!("{id}"), &body);
         }
+        let mut pins = PinnedVec::with_capacity(t.consts().len());
+        pins.extend(
+            t.consts()
+                .iter()
+                .filter(|c| c.kind() != Kind::Float)
+                .map(|c| c.to_bits()),
+        );
         self.traces.push(Compiled {
             trace: t.clone(),
-            asm,
+            asm: Some(asm),
+            entry,
             entry_addr: base + entry.0,
             is_bridge,
             size,
+            labels,
+            jumps_to: ext_targets,
+            parent_exit: None,
+            _pins: pins,
         });
         Ok(id)
     }
@@ -413,6 +456,12 @@ impl Backend for X64Backend {
                 "guard already has a bridge".into(),
             ));
         }
+        if !self.is_live(info.trace) {
+            return Err(CompileError::BadId(format!(
+                "exit {} of a freed trace",
+                exit.0
+            )));
+        }
         let parent = &self.traces[info.trace.index()].trace;
         let want: Vec<Kind> = parent
             .exit_refs(snapshot)
@@ -434,11 +483,21 @@ impl Backend for X64Backend {
         } else {
             self.forced
         };
-        let id = self.compile(bridge, name, true, forced)?;
-        let addr = self.traces[id.index()].entry_addr;
         let site = self.patch_sites[exit.0 as usize]
             .ok_or_else(|| CompileError::BridgeMismatch("guard has no patch site".into()))?;
-        let owner = &mut self.traces[parent_id.index()].asm;
+        let id = self.compile(bridge, name, true, forced)?;
+        self.traces[id.index()].parent_exit = Some(exit);
+        let addr = {
+            let c = &self.traces[id.index()];
+            let asm = c.asm.as_ref().expect("just compiled");
+            asm.reader().lock().ptr(c.entry) as usize
+        };
+        let owner = self.traces[parent_id.index()]
+            .asm
+            .as_mut()
+            .expect("live parent");
+        let original = owner.reader().lock()[site.0..site.0 + PATCH_SITE_LEN].to_vec();
+        self.patched.insert(exit, original);
         let res = owner
             .alter(|m| {
                 m.goto(site);
@@ -528,7 +587,83 @@ impl Backend for X64Backend {
     }
 
     fn trace(&self, trace: TraceId) -> Option<&Trace> {
-        self.traces.get(trace.index()).map(|c| &c.trace)
+        self.traces
+            .get(trace.index())
+            .filter(|c| c.asm.is_some())
+            .map(|c| &c.trace)
+    }
+
+    unsafe fn free_trace(&mut self, trace: TraceId) -> Vec<TraceId> {
+        // What dies: the trace, every bridge attached to a dying trace, every trace that
+        // jumps to a label of a dying trace (its jump would land in freed memory).
+        let mut dying: Vec<TraceId> = Vec::new();
+        let mut work = vec![trace];
+        while let Some(t) = work.pop() {
+            if !self.is_live(t) || dying.contains(&t) {
+                continue;
+            }
+            dying.push(t);
+            for e in self.exits.iter().filter(|e| e.trace == t) {
+                if let Some(b) = e.bridge {
+                    work.push(b);
+                }
+            }
+            let labels = &self.traces[t.index()].labels;
+            for (i, c) in self.traces.iter().enumerate() {
+                if c.asm.is_some() && c.jumps_to.iter().any(|l| labels.contains(l)) {
+                    work.push(TraceId::new(i));
+                }
+            }
+        }
+        // A dying bridge whose parent lives: its guard exits to the driver again.
+        for &t in &dying {
+            let Some(exit) = self.traces[t.index()].parent_exit else {
+                continue;
+            };
+            let parent = self.exits[exit.0 as usize].trace;
+            if dying.contains(&parent) {
+                continue;
+            }
+            let site = self.patch_sites[exit.0 as usize].expect("patched guard has a site");
+            let original = self
+                .patched
+                .remove(&exit)
+                .expect("original patch-site bytes");
+            let owner = self.traces[parent.index()]
+                .asm
+                .as_mut()
+                .expect("live parent");
+            let res = owner.alter(|m| {
+                m.goto(site);
+                m.extend(original.iter().copied());
+            });
+            // `alter` only fails if the buffer cannot be made writable again, after which
+            // the process cannot continue safely either.
+            res.expect("metatracer: could not restore a guard's exit after freeing its bridge");
+            self.exits[exit.0 as usize].bridge = None;
+        }
+        for &t in &dying {
+            for i in 0..self.exits.len() {
+                if self.exits[i].trace == t {
+                    self.patch_sites[i] = None;
+                    self.patched.remove(&ExitId(i as u32));
+                }
+            }
+            let c = &mut self.traces[t.index()];
+            for l in &c.labels {
+                self.labels.remove(l);
+            }
+            // Dropping the assembler unmaps the code; dropping the constants' pins lets the
+            // collector reclaim or move what only this trace kept.
+            c.asm = None;
+            c.trace = Trace::default();
+            c.labels.clear();
+            c.jumps_to.clear();
+            c._pins.clear();
+            stats::bump(&stats::FREED);
+            crate::jitlog!(Section::Asm, "freed trace {}", t);
+        }
+        dying
     }
 
     fn set_forced_failures(&mut self, which: ForcedFailures) {
@@ -582,6 +717,8 @@ struct Gen<'a> {
     forced: Vec<bool>,
     max_words: usize,
     new_labels: Vec<(TargetToken, AssemblyOffset, Vec<Loc>, Vec<Kind>)>,
+    /// Labels of other traces this trace jumps to.
+    ext_targets: Vec<TargetToken>,
     /// Last use of each value (from the register allocator's liveness).
     ends: Vec<usize>,
     /// A compare whose condition is still in the flags for the next guard.
@@ -1370,6 +1507,9 @@ impl Gen<'_> {
                     .ext_labels
                     .get(&tok)
                     .ok_or(CompileError::UnknownTarget(tok))?;
+                if !self.ext_targets.contains(&tok) {
+                    self.ext_targets.push(tok);
+                }
                 (info.locs.clone(), info.kinds.clone(), Ok(info.addr))
             }
         };

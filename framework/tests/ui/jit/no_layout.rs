@@ -1,5 +1,8 @@
 #[derive(metatracer::Layout)]
-struct Prog { ops: Vec<u8> }
+struct Prog { ops: Vec<u8>, id: metatracer::JitIdentity }
+impl metatracer::JitGreen for Prog {
+    fn jit_identity(&self) -> &metatracer::JitIdentity { &self.id }
+}
 struct St { acc: i64 }
 
 #[metatracer::jit_merge_point]
