@@ -50,6 +50,14 @@ struct Code {
     c: Vec<i64>,
     /// Sub-programs the callback instruction runs.
     subs: Vec<Code>,
+    /// The program's identity for the JIT (its traces die with it).
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
 }
 
 const NREGS: usize = 8;

@@ -408,7 +408,10 @@ mod tests {
         fn portal(cw: &mut Codewriter) {
             let pc = cw.param::<usize>();
             let x = cw.param::<f64>();
-            cw.merge_point(&[(pc.reg, true), (x.reg, false)]);
+            cw.merge_point(&[
+                (pc.reg, Some(crate::jit::validity::GreenKind::Plain)),
+                (x.reg, None),
+            ]);
             cw.can_enter_jit();
         }
         let set = Codewriter::build_set("p", portal);

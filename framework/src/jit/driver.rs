@@ -856,7 +856,10 @@ mod tests {
         let n = cw.param::<i64>();
         let top = cw.label();
         cw.bind(top);
-        cw.merge_point(&[(pc.reg, true), (n.reg, false)]);
+        cw.merge_point(&[
+            (pc.reg, Some(crate::jit::validity::GreenKind::Plain)),
+            (n.reg, None),
+        ]);
         let one = p::lit(cw, 1i64);
         let n1 = p::sub(cw, n, one);
         cw.mov(n, n1);

@@ -303,6 +303,8 @@ mod tests {
     fn kinds_are_bridged_with_casts_that_are_shared() {
         // v0: a pointer; v1 = v0 + 8 (address arithmetic on a pointer), twice used as a base
         let rt = RTrace {
+            deps: Vec::new(),
+            roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Bin(BinOp::IntAdd, Val::Op(0), Val::Const(WKind::Int, 8)),
@@ -323,6 +325,8 @@ mod tests {
     #[test]
     fn narrow_integers_are_renormalized() {
         let rt = RTrace {
+            deps: Vec::new(),
+            roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Un(
@@ -355,6 +359,8 @@ mod tests {
     #[test]
     fn snapshots_become_frame_chains_with_pending_stores_outermost() {
         let rt = RTrace {
+            deps: Vec::new(),
+            roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Input(WKind::Int, 1),
@@ -414,6 +420,8 @@ mod tests {
     #[test]
     fn exits_jump_to_compiled_keys_and_fail_without_one() {
         let rt = RTrace {
+            deps: Vec::new(),
+            roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Exit {
@@ -444,6 +452,8 @@ mod tests {
         assert!(text.contains("jump(i0"), "{text}");
         // a loop trace needs its own label
         let rt = RTrace {
+            deps: Vec::new(),
+            roots: Default::default(),
             ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
             snapshots: vec![],
         };

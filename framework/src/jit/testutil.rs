@@ -36,6 +36,10 @@ pub fn function(
                 .iter()
                 .map(|&(r, g)| (r, g, kinds[r as usize]))
                 .collect(),
+            green: vars
+                .iter()
+                .map(|_| crate::jit::validity::GreenKind::Plain)
+                .collect(),
         }),
         unroll_safe: false,
         live: Vec::new(),
