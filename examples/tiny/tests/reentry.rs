@@ -24,6 +24,20 @@ const END: u8 = 4;
 #[derive(Layout)]
 struct Code {
     ops: Vec<u8>,
+    id: metatracer::JitIdentity,
+}
+
+impl metatracer::JitGreen for Code {
+    fn jit_identity(&self) -> &metatracer::JitIdentity {
+        &self.id
+    }
+}
+
+fn code(ops: Vec<u8>) -> Code {
+    Code {
+        ops,
+        id: metatracer::JitIdentity::new(),
+    }
 }
 
 #[derive(Layout, Default, Debug, PartialEq, Clone)]
@@ -56,21 +70,14 @@ struct State {
     calls: i64,
 }
 
-/// The programs, built once: the green key of a loop is the program's address, so programs
-/// must outlive the process's traces (they are never freed).
+/// The programs, built once and never freed (their traces stay valid for the whole process).
 fn programs() -> &'static [Code] {
     static P: OnceLock<Vec<Code>> = OnceLock::new();
     P.get_or_init(|| {
         vec![
-            Code {
-                ops: vec![ADD, FLIP, CALL, BOOM, END],
-            },
-            Code {
-                ops: vec![FLIP, CALL, ADD, BOOM, ADD, END],
-            },
-            Code {
-                ops: vec![CALL, BOOM, FLIP, END],
-            },
+            code(vec![ADD, FLIP, CALL, BOOM, END]),
+            code(vec![FLIP, CALL, ADD, BOOM, ADD, END]),
+            code(vec![CALL, BOOM, FLIP, END]),
         ]
     })
 }

@@ -320,7 +320,7 @@ mod tests {
     #[test]
     fn stores_and_calls_after_the_resume_point_happen_once() {
         static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        unsafe extern "C" fn count(args: *const u64) -> u64 {
+        unsafe extern "C-unwind" fn count(args: *const u64) -> u64 {
             CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             // SAFETY: one argument word.
             unsafe { *args + 1 }

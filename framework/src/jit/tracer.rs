@@ -1091,7 +1091,7 @@ mod tests {
 
     #[test]
     fn frozen_entries_survive_calls_and_stores_elsewhere_but_not_overlapping_stores() {
-        unsafe extern "C" fn nothing(_: *const u64) -> u64 {
+        unsafe extern "C-unwind" fn nothing(_: *const u64) -> u64 {
             0
         }
         let mut mem = Box::new([7u64, 9, 0]);
@@ -1294,7 +1294,7 @@ mod tests {
 
     #[test]
     fn elidable_calls_fold_on_constants_and_residual_calls_forget_memory() {
-        unsafe extern "C" fn double(args: *const u64) -> u64 {
+        unsafe extern "C-unwind" fn double(args: *const u64) -> u64 {
             // SAFETY: called with one argument word.
             unsafe { *args * 2 }
         }
