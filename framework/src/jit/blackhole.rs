@@ -9,7 +9,6 @@
 
 use super::gcroots::JitRoots;
 use super::jitcode::{CodeId, CodeSet, Insn, Pc};
-use super::word::Kind;
 
 /// One jitcode activation.
 #[derive(Clone, Debug)]
@@ -39,13 +38,13 @@ pub enum Outcome {
 
 /// The reference words in the registers of `frames` (what a collection must see).
 fn held_refs<'a>(set: &'a CodeSet, frames: &'a [Frame]) -> impl Iterator<Item = u64> + 'a {
+    // (through the precomputed list of `Ref` registers: the portal of an interpreter has
+    // hundreds of registers, and this runs before every residual call)
     frames.iter().flat_map(move |f| {
-        let kinds = &set.codes[f.code as usize].reg_kinds;
-        f.regs
+        set.codes[f.code as usize]
+            .ref_regs
             .iter()
-            .zip(kinds)
-            .filter(|(_, k)| **k == Kind::Ref)
-            .map(|(w, _)| *w)
+            .map(|r| f.regs[*r as usize])
     })
 }
 

@@ -160,6 +160,7 @@ impl Codewriter {
                 merge: None,
                 unroll_safe,
                 live: Vec::new(),
+                ref_regs: Vec::new(),
             },
             labels: Vec::new(),
             set,
@@ -234,6 +235,7 @@ impl Codewriter {
             self.code.insns.push(Insn::Return { src: r });
         }
         self.code.compute_liveness();
+        self.code.compute_ref_regs();
         self.code
     }
 

@@ -363,6 +363,9 @@ pub struct JitCode {
     pub unroll_safe: bool,
     /// Live registers before each instruction (see [`JitCode::compute_liveness`]).
     pub live: Vec<Vec<u64>>,
+    /// The registers of kind `Ref`, in order (what the blackhole publishes as GC roots
+    /// before a residual call; see [`JitCode::compute_ref_regs`]).
+    pub ref_regs: Vec<Reg>,
 }
 
 /// All jitcodes reachable from one portal; index 0 is the portal.
@@ -431,6 +434,14 @@ impl Insn {
 }
 
 impl JitCode {
+    /// Fills [`JitCode::ref_regs`] from the register kinds.
+    pub fn compute_ref_regs(&mut self) {
+        self.ref_regs = (0..self.reg_kinds.len())
+            .filter(|&r| self.reg_kinds[r] == Kind::Ref)
+            .map(|r| r as Reg)
+            .collect();
+    }
+
     /// Computes which registers are live before each instruction (bitsets, 64 per word).
     /// Snapshots keep only live registers, so dead values do not stay alive in traces.
     pub fn compute_liveness(&mut self) {
