@@ -2,7 +2,8 @@
 # Long mode of the randomised differential test (examples/tiny/tests/random_programs.rs):
 # N random programs (default 10000) with the JIT off, on, threshold=1 and
 # fail_guards_random=SEED, in release. Usage: .ci/random-programs.sh [N] [FIRST_SEED]
-# Set RANDOM_PROGRAMS_CALLBACKS=1 to include callbacks into the interpreter.
+# Programs include callbacks into the interpreter (re-entrant JIT); RANDOM_PROGRAMS_CALLBACKS=0
+# leaves them out.
 set -eu
 cd "$(dirname "$0")/.."
 N="${1:-10000}"

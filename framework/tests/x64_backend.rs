@@ -1155,7 +1155,9 @@ fn raw_entry_point_and_record_exit() {
     let mut buf = vec![0u64; MAX_FRAME_WORDS];
     buf[0] = 1;
     buf[1] = 1.0f64.to_bits();
-    let raw = f(buf.as_mut_ptr());
+    // SAFETY: `be` is alive, the buffer has MAX_FRAME_WORDS words and holds an int and a
+    // float, the trace's input kinds; the trace touches no memory.
+    let raw = unsafe { f.call(&mut buf) }.unwrap();
     let (exit, n) = be.record_exit(raw).unwrap();
     assert_eq!(n, 2);
     assert_eq!(f64::from_bits(buf[0]), 1024.0);
@@ -1275,4 +1277,75 @@ jump(i10, i8, p2, i3, descr=target110)
         ir.as_nanos() as f64 / n,
         ir.as_secs_f64() / jit.as_secs_f64()
     );
+}
+
+/// A residual callee written like the JIT's native-ABI trampolines: it runs the real work
+/// under `unwind::catch`, so a panic is parked instead of unwinding into machine code.
+extern "sysv64" fn checked_div(a: i64, b: i64) -> i64 {
+    metatracer::backend::unwind::catch(|| {
+        if b == 0 {
+            panic!("checked_div by zero at {a}");
+        }
+        a / b
+    })
+    .unwrap_or(0)
+}
+
+/// A panic in a residual call leaves the machine code through the panic exit (no exit is
+/// counted, nothing after the call runs) and `execute` resumes it as an ordinary panic; the
+/// backend and the same code keep working afterwards.
+#[test]
+fn residual_panic_unwinds_out_of_execute() {
+    let f = checked_div as extern "sysv64" fn(i64, i64) -> i64 as usize;
+    // a loop dividing 1000 by a counter that counts down to zero: the call panics when it
+    // reaches 0, inside the loop, after several iterations of machine code
+    let text = format!(
+        "[i0, i1]
+label(i0, i1, descr=target120)
+i3 = call_i({f}, 1000, i0, descr=call(i i)->i \"checked_div\")
+i4 = int_add(i1, i3)
+i5 = int_sub(i0, 1)
+i6 = int_gt(i4, 100000)
+guard_false(i6) [0@0: i5, i4]
+jump(i5, i4, descr=target120)
+"
+    );
+    let t = parse(&text).unwrap();
+    let mut be = X64Backend::new();
+    let id = be.compile_loop(&t, "div").unwrap();
+    let counted = |be: &X64Backend| -> u64 {
+        (0..4)
+            .filter_map(|e| be.exit(metatracer::backend::ExitId(e)))
+            .map(|i| i.failures)
+            .sum()
+    };
+    for round in 0..3 {
+        let before = counted(&be);
+        // SAFETY: the trace calls `checked_div` with its signature and touches no memory.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+            be.execute(id, &[5, 0])
+        }));
+        let p = r.expect_err("the residual call panicked");
+        assert_eq!(
+            p.downcast_ref::<String>().map(String::as_str),
+            Some("checked_div by zero at 1000"),
+            "round {round}"
+        );
+        assert!(!metatracer::backend::unwind::pending());
+        // No exit was counted.
+        assert_eq!(counted(&be), before);
+        // The same code still runs to its guard when nothing panics.
+        // SAFETY: as above.
+        let ok = unsafe { be.execute(id, &[1_000_000, 99_990]) }.unwrap();
+        assert!(matches!(
+            be.exit(ok.exit).unwrap().kind,
+            ExitKind::Guard { .. }
+        ));
+        // (it left when the sum passed 100000, long before the counter reached zero)
+        assert!(
+            ok.values[1] > 100_000 && ok.values[0] > 0,
+            "{:?}",
+            ok.values
+        );
+    }
 }

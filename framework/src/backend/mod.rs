@@ -16,15 +16,22 @@
 //!   bridge instead of returning.
 //! * Compiled code stays alive in the backend's registry until [`Backend::free_trace`] frees
 //!   it (with its bridges and the traces that jump into it) or the backend is dropped.
+//! * A panic in a residual call made by machine code never unwinds through it: the call's
+//!   trampoline catches it, the code leaves through a panic exit, and `execute` resumes the
+//!   panic after the machine code has returned (see [`unwind`]).
 
+pub mod unwind;
 pub mod x64;
 
 use crate::ir::{ResumeFrame, SnapshotId, TargetToken, Trace, TraceId, VerifierErrors};
 use crate::jitlog::{self, Phase, Timer, TraceKind};
 use std::fmt;
 
-/// Words in a frame buffer: the limit on trace inputs and on values saved by one exit.
+/// Words in a frame buffer (the last one is reserved, [`unwind::PANIC_FLAG_WORD`]).
 pub const MAX_FRAME_WORDS: usize = 1024;
+
+/// The limit on trace inputs and on values saved by one exit.
+pub const MAX_SAVED_WORDS: usize = MAX_FRAME_WORDS - 1;
 
 /// A global exit number (unique within one backend instance).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -126,6 +133,10 @@ pub trait Backend {
     ) -> Result<TraceId, CompileError>;
 
     /// Run compiled trace `trace` with `inputs` (raw bits, one per trace input).
+    ///
+    /// A panic in a residual call the code makes is resumed from here (with
+    /// `std::panic::resume_unwind`) once the machine code has returned; the backend is left
+    /// consistent (the exit counts nothing).
     ///
     /// # Safety
     /// The trace's loads, stores and calls must be valid for these inputs (as for

@@ -529,7 +529,7 @@ pub unsafe fn call_native(f: usize, ret: Kind, ints: &[u64; 6], floats: &[f64; 8
     ) -> f64;
     let [i0, i1, i2, i3, i4, i5] = *ints;
     let [f0, f1, f2, f3, f4, f5, f6, f7] = *floats;
-    if ret == Kind::Float {
+    let r = if ret == Kind::Float {
         // SAFETY: see the function's contract; the register assignment matches the callee's.
         let g: FnF = unsafe { std::mem::transmute::<usize, FnF>(f) };
         g(i0, i1, i2, i3, i4, i5, f0, f1, f2, f3, f4, f5, f6, f7).to_bits()
@@ -537,7 +537,13 @@ pub unsafe fn call_native(f: usize, ret: Kind, ints: &[u64; 6], floats: &[f64; 8
         // SAFETY: as above; a void callee leaves rax unspecified and the result is ignored.
         let g: FnI = unsafe { std::mem::transmute::<usize, FnI>(f) };
         g(i0, i1, i2, i3, i4, i5, f0, f1, f2, f3, f4, f5, f6, f7)
+    };
+    // The JIT's native-ABI trampolines catch a callee's panic (machine code cannot unwind)
+    // and park it; here, in Rust, it simply continues unwinding.
+    if let Some(p) = crate::backend::unwind::take() {
+        std::panic::resume_unwind(p);
     }
+    r
 }
 
 #[cfg(test)]

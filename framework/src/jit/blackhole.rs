@@ -9,7 +9,6 @@
 
 use super::gcroots::JitRoots;
 use super::jitcode::{CodeId, CodeSet, Insn, Pc};
-use super::word::Kind;
 
 /// One jitcode activation.
 #[derive(Clone, Debug)]
@@ -39,13 +38,13 @@ pub enum Outcome {
 
 /// The reference words in the registers of `frames` (what a collection must see).
 fn held_refs<'a>(set: &'a CodeSet, frames: &'a [Frame]) -> impl Iterator<Item = u64> + 'a {
+    // (through the precomputed list of `Ref` registers: the portal of an interpreter has
+    // hundreds of registers, and this runs before every residual call)
     frames.iter().flat_map(move |f| {
-        let kinds = &set.codes[f.code as usize].reg_kinds;
-        f.regs
+        set.codes[f.code as usize]
+            .ref_regs
             .iter()
-            .zip(kinds)
-            .filter(|(_, k)| **k == Kind::Ref)
-            .map(|(w, _)| *w)
+            .map(|r| f.regs[*r as usize])
     })
 }
 
@@ -54,120 +53,161 @@ fn held_refs<'a>(set: &'a CodeSet, frames: &'a [Frame]) -> impl Iterator<Item = 
 /// GC roots: the registers live on the Rust heap, so before every residual call (the only
 /// place a collection can happen) the references they hold are published in a
 /// [`JitRoots`], which keeps those objects alive and in place (`jit::gcroots`).
+///
+/// The inner loop runs one frame's instructions with its code and registers held as plain
+/// slices; it is left to push an inlined callee, to pop on `Return` and to make a residual
+/// call (which needs every frame, for the roots). The blackhole is what every guard exit
+/// that has no bridge costs, so its per-instruction overhead matters (e.g. under
+/// `fail_guards=1`).
 pub fn run(set: &CodeSet, mut frames: Vec<Frame>) -> Outcome {
+    run_in(set, &mut frames, &mut Vec::new())
+}
+
+/// The most argument words a residual call passes (10 arguments of up to 4 words).
+const MAX_CALL_WORDS: usize = 40;
+
+/// [`run`] on frames the caller keeps: when it returns, `frames` holds the frames still
+/// active (the portal's), whose register vectors the caller may reuse. Inlined callees take
+/// their register vectors from `spare` and give them back there when they return.
+pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>) -> Outcome {
     let mut jumped = false;
     let mut roots = JitRoots::default();
     loop {
         let depth = frames.len() - 1;
-        let f = &mut frames[depth];
+        let f = frames.last_mut().expect("a frame");
         let code = &set.codes[f.code as usize];
-        let insn = &code.insns[f.pc as usize];
-        f.pc += 1;
-        match insn {
-            Insn::Const { dst, val } => f.regs[*dst as usize] = *val,
-            Insn::Move { dst, src } => f.regs[*dst as usize] = f.regs[*src as usize],
-            Insn::Bin { op, dst, a, b } => {
-                f.regs[*dst as usize] = op.eval(f.regs[*a as usize], f.regs[*b as usize])
-            }
-            Insn::Un { op, dst, a } => f.regs[*dst as usize] = op.eval(f.regs[*a as usize]),
-            Insn::Ovf { op, dst, a, b } => {
-                let (r, o) =
-                    super::jitcode::eval_ovf(*op, f.regs[*a as usize], f.regs[*b as usize]);
-                f.regs[*dst as usize] = r;
-                f.regs[*dst as usize + 1] = o as u64;
-            }
-            Insn::Load {
-                dst,
-                base,
-                offset,
-                size,
-                ..
-            } => {
-                let addr = f.regs[*base as usize].wrapping_add(*offset as i64 as u64);
-                // SAFETY: the jitcode mirrors a load the interpreter itself performs at this
-                // point with the same values, so the address is valid.
-                f.regs[*dst as usize] = unsafe { size.load(addr as usize) };
-            }
-            Insn::Store {
-                base,
-                offset,
-                size,
-                src,
-                ..
-            } => {
-                let addr = f.regs[*base as usize].wrapping_add(*offset as i64 as u64);
-                // SAFETY: as for loads, the interpreter performs this very store.
-                unsafe { size.store(addr as usize, f.regs[*src as usize]) };
-            }
-            Insn::Call { dst, desc, args } => {
-                let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize]).collect();
-                roots.set(held_refs(set, &frames));
-                // SAFETY: the trampoline was monomorphized for these argument types and the
-                // words are canonical values of them.
-                let r = unsafe { (desc.func)(words.as_ptr()) };
-                frames[depth].regs[*dst as usize] = r;
-            }
-            Insn::InlineCall {
-                code: callee, args, ..
-            } => {
-                let callee_code = &set.codes[*callee as usize];
-                let mut regs = vec![0u64; callee_code.reg_kinds.len()];
-                for (p, a) in callee_code.params.iter().zip(args.iter()) {
-                    regs[*p as usize] = f.regs[*a as usize];
+        let insns = &code.insns[..];
+        let regs = &mut f.regs[..];
+        let mut pc = f.pc as usize;
+        // Runs this frame until it calls, inlines or returns; a residual call comes out as
+        // (trampoline, argument words, destination register).
+        let (func, words, dst) = loop {
+            let insn = &insns[pc];
+            pc += 1;
+            match insn {
+                Insn::Const { dst, val } => regs[*dst as usize] = *val,
+                Insn::Move { dst, src } => regs[*dst as usize] = regs[*src as usize],
+                Insn::Bin { op, dst, a, b } => {
+                    regs[*dst as usize] = op.eval(regs[*a as usize], regs[*b as usize])
                 }
-                f.pc -= 1; // stays on the call until the callee returns
-                frames.push(Frame {
-                    code: *callee,
-                    pc: 0,
-                    regs,
-                });
-            }
-            Insn::Jump { target } => f.pc = *target,
-            Insn::Branch { cond, target } => {
-                if f.regs[*cond as usize] == 0 {
-                    f.pc = *target;
+                Insn::Un { op, dst, a } => regs[*dst as usize] = op.eval(regs[*a as usize]),
+                Insn::Ovf { op, dst, a, b } => {
+                    let (r, o) =
+                        super::jitcode::eval_ovf(*op, regs[*a as usize], regs[*b as usize]);
+                    regs[*dst as usize] = r;
+                    regs[*dst as usize + 1] = o as u64;
                 }
-            }
-            Insn::Switch {
-                reg,
-                cases,
-                default,
-            } => {
-                let v = f.regs[*reg as usize];
-                f.pc = cases
-                    .iter()
-                    .find(|(c, _)| *c == v)
-                    .map_or(*default, |(_, t)| *t);
-            }
-            Insn::Promote { .. } => {}
-            Insn::Return { src, n } => {
-                let (src, n) = (*src as usize, *n as usize);
-                if depth == 0 {
-                    return Outcome::Returned(f.regs[src]);
+                Insn::Load {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    ..
+                } => {
+                    let addr = regs[*base as usize].wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the jitcode mirrors a load the interpreter itself performs at
+                    // this point with the same values, so the address is valid.
+                    regs[*dst as usize] = unsafe { size.load(addr as usize) };
                 }
-                let v: Vec<u64> = f.regs[src..src + n].to_vec();
-                frames.pop();
-                let caller = frames.last_mut().expect("caller frame");
-                let ccode = &set.codes[caller.code as usize];
-                if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
-                    let dst = *dst as usize;
-                    caller.regs[dst..dst + n].copy_from_slice(&v);
+                Insn::Store {
+                    base,
+                    offset,
+                    size,
+                    src,
+                    ..
+                } => {
+                    let addr = regs[*base as usize].wrapping_add(*offset as i64 as u64);
+                    // SAFETY: as for loads, the interpreter performs this very store.
+                    unsafe { size.store(addr as usize, regs[*src as usize]) };
                 }
-                caller.pc += 1;
-            }
-            Insn::MergePoint => {
-                if depth == 0 {
-                    let merge = code.merge.as_ref().expect("portal has merge info");
-                    let state = merge
-                        .vars
+                Insn::Call { dst, desc, args } => {
+                    // (the words of the arguments: at most 10 arguments of a few words each,
+                    // `docs/jit-subset.md`)
+                    assert!(
+                        args.len() <= MAX_CALL_WORDS,
+                        "a residual call with {} argument words",
+                        args.len()
+                    );
+                    let mut words = [0u64; MAX_CALL_WORDS];
+                    for (w, r) in words.iter_mut().zip(args.iter()) {
+                        *w = regs[*r as usize];
+                    }
+                    f.pc = pc as u32;
+                    break (Some(desc.func), words, *dst);
+                }
+                Insn::InlineCall {
+                    code: callee, args, ..
+                } => {
+                    let callee_code = &set.codes[*callee as usize];
+                    let mut cregs = spare.pop().unwrap_or_default();
+                    cregs.clear();
+                    cregs.resize(callee_code.reg_kinds.len(), 0);
+                    for (p, a) in callee_code.params.iter().zip(args.iter()) {
+                        cregs[*p as usize] = regs[*a as usize];
+                    }
+                    f.pc = (pc - 1) as u32; // stays on the call until the callee returns
+                    frames.push(Frame {
+                        code: *callee,
+                        pc: 0,
+                        regs: cregs,
+                    });
+                    break (None, [0; MAX_CALL_WORDS], 0);
+                }
+                Insn::Jump { target } => pc = *target as usize,
+                Insn::Branch { cond, target } => {
+                    if regs[*cond as usize] == 0 {
+                        pc = *target as usize;
+                    }
+                }
+                Insn::Switch {
+                    reg,
+                    cases,
+                    default,
+                } => {
+                    let v = regs[*reg as usize];
+                    pc = cases
                         .iter()
-                        .map(|(r, ..)| f.regs[*r as usize])
-                        .collect();
-                    return Outcome::Merge { state, jumped };
+                        .find(|(c, _)| *c == v)
+                        .map_or(*default, |(_, t)| *t) as usize;
                 }
+                Insn::Promote { .. } => {}
+                Insn::Return { src, n } => {
+                    let (src, n) = (*src as usize, *n as usize);
+                    if depth == 0 {
+                        return Outcome::Returned(regs[src]);
+                    }
+                    // a multi-word value (`docs/jit-subset.md`) is at most a few words
+                    let mut v = [0u64; 16];
+                    v[..n].copy_from_slice(&regs[src..src + n]);
+                    if let Some(done) = frames.pop() {
+                        spare.push(done.regs);
+                    }
+                    let caller = frames.last_mut().expect("caller frame");
+                    let ccode = &set.codes[caller.code as usize];
+                    if let Insn::InlineCall { dst, .. } = &ccode.insns[caller.pc as usize] {
+                        let dst = *dst as usize;
+                        caller.regs[dst..dst + n].copy_from_slice(&v[..n]);
+                    }
+                    caller.pc += 1;
+                    break (None, [0; MAX_CALL_WORDS], 0);
+                }
+                Insn::MergePoint => {
+                    if depth == 0 {
+                        let merge = code.merge.as_ref().expect("portal has merge info");
+                        let state = merge.vars.iter().map(|(r, ..)| regs[*r as usize]).collect();
+                        return Outcome::Merge { state, jumped };
+                    }
+                }
+                Insn::CanEnterJit => jumped = true,
+                Insn::Unreachable => unreachable!("jitcode reached an unreachable point"),
             }
-            Insn::CanEnterJit => jumped = true,
-            Insn::Unreachable => unreachable!("jitcode reached an unreachable point"),
+        };
+        if let Some(func) = func {
+            roots.set(held_refs(set, frames));
+            // SAFETY: the trampoline was monomorphized for these argument types and the words
+            // are canonical values of them.
+            let r = unsafe { func(words.as_ptr()) };
+            frames[depth].regs[dst as usize] = r;
         }
     }
 }

@@ -163,6 +163,7 @@ impl Codewriter {
                 merge: None,
                 unroll_safe,
                 live: Vec::new(),
+                ref_regs: Vec::new(),
             },
             labels: Vec::new(),
             set,
@@ -237,6 +238,7 @@ impl Codewriter {
             self.code.insns.push(Insn::Return { src: r, n: 1 });
         }
         self.code.compute_liveness();
+        self.code.compute_ref_regs();
         self.code
     }
 

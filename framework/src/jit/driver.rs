@@ -21,8 +21,24 @@
 //! `JitIdentity` are freed (with their bridges and the traces jumping into them) when it is
 //! dropped, as soon as no compiled code runs on the thread.
 //!
-//! Re-entrancy: residual calls made by compiled code must not re-enter the JIT of the same
-//! thread (the toy languages keep guest calls inside the dispatch loop).
+//! Re-entrancy: a residual call (made by compiled code, by the tracer or by the blackhole) may
+//! call the portal again, to any depth: that inner portal call counts, traces, runs compiled
+//! code, fails guards and makes bridges like an outer one. This works because the driver
+//! never holds a borrow of its thread-local state across machine code, tracing or
+//! blackholing: it copies the entry point and a frame buffer out, runs the code, then borrows
+//! again to account for the exit; the tracer and the blackhole get an `Rc` of the jitcode.
+//! Machine code itself is re-entrant (its state is its native frame and its own frame
+//! buffer), and attaching a bridge to a trace suspended in a call only patches a jump in
+//! place. A recording in progress does not stop inner levels from tracing (a nested
+//! recording is an independent `Tracer`; the outer one records the residual call as a call),
+//! except that a green key already being recorded is not traced again until that recording
+//! ends. [`reset`] refuses to run while compiled code or a recording is active on the thread.
+//!
+//! Panics: a panic in a residual call made by machine code is caught by the call's trampoline,
+//! the code leaves through its panic exit (`backend::unwind`) and [`loop_header`] resumes the
+//! panic, so it reaches the portal's caller as an ordinary Rust panic; panics during tracing or
+//! blackholing unwind through Rust frames. Drop guards restore the driver's own bookkeeping
+//! (activity depths, the key being recorded), so later portal calls work as before.
 
 use super::blackhole::{self, Frame, Outcome};
 use super::codewriter::{Builder, Codewriter};
@@ -34,9 +50,9 @@ use super::tracer::{BridgeVal, TraceEnd, Tracer};
 use super::validity::GreenKind;
 use super::word::Kind as WKind;
 use crate::backend::x64::X64Backend;
-use crate::backend::{Backend, ExitId, ExitKind};
+use crate::backend::{Backend, ExitId, ExitKind, MAX_FRAME_WORDS};
 use crate::gc::PinnedVec;
-use crate::ir::{Kind, TargetToken, TraceId};
+use crate::ir::{Kind, ResumeSlot, TargetToken, TraceId};
 use crate::jitlog::{self, Phase, Section, Timer, TraceKind};
 use std::cell::{Cell, RefCell};
 // FxHash: the hook hashes the green key on every backward jump that reaches it (all of them
@@ -105,6 +121,17 @@ pub struct JitStats {
     pub loop_guards: Vec<usize>,
     /// Number of guards in every compiled bridge (after optimization), in order.
     pub bridge_guards: Vec<usize>,
+    /// Entries into compiled code made by a portal call nested in an outer one's JIT
+    /// activity on this thread: a residual call of its compiled code, tracer or blackhole
+    /// re-entered the portal.
+    pub nested_entries: u64,
+    /// Recordings (loops or bridges) started while another recording was in progress on
+    /// this thread (a residual call performed by the tracer re-entered the portal).
+    pub nested_traces: u64,
+    /// Panics of residual calls that left compiled code (through its panic exit) and were
+    /// resumed; a panic passing through several nested levels of compiled code counts once
+    /// per level.
+    pub residual_panics: u64,
     /// Traces (loops and bridges) whose machine code was freed because an object they
     /// specialised on died (`jit::validity`), including the traces that jumped into them.
     pub traces_freed: usize,
@@ -121,6 +148,8 @@ struct Counter {
     hits: u32,
     /// Aborted tracing attempts: the threshold is multiplied by one more than this.
     backoff: u32,
+    /// A recording of this key is in progress (an inner portal call does not start another).
+    tracing: bool,
 }
 
 #[derive(Default)]
@@ -140,6 +169,12 @@ struct Jit {
     portals: HashMap<usize, PortalState>,
     backend: X64Backend,
     no_bridge: HashSet<ExitId>,
+    /// Resume plans of the guard exits taken so far.
+    plans: HashMap<ExitId, Rc<ExitPlan>>,
+    /// Frame buffers not in use (one is taken per activation of machine code).
+    frames: Vec<Box<[u64]>>,
+    /// Register vectors for the blackhole's frames, kept between exits.
+    spare_regs: Vec<Vec<u64>>,
     stats: JitStats,
     /// Identity number of a `JitGreen` object -> the traces that specialised on it.
     deps: HashMap<u64, Vec<TraceId>>,
@@ -147,10 +182,90 @@ struct Jit {
 
 thread_local! {
     static JIT: RefCell<Jit> = RefCell::new(Jit::default());
+    /// How many activations of machine code and of the tracer are live on this thread
+    /// (outer portal calls suspended in residual calls included); kept outside `JIT` so that
+    /// no borrow is needed to maintain it.
+    static ACTIVE: Cell<Active> = const { Cell::new(Active { machine: 0, recording: 0, blackhole: 0 }) };
     /// Identities dropped whose traces are not freed yet (see [`identity_died`]).
     static DEAD: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     /// How many `execute`s of compiled code are active on this thread's stack.
     static RUNNING: Cell<u32> = const { Cell::new(0) };
+}
+
+#[derive(Clone, Copy)]
+struct Active {
+    machine: u32,
+    recording: u32,
+    blackhole: u32,
+}
+
+/// One live activation counted in [`ACTIVE`]; the count drops with the guard, also when a
+/// panic unwinds through it.
+struct Activity(fn(&mut Active) -> &mut u32);
+
+impl Activity {
+    fn enter(which: fn(&mut Active) -> &mut u32) -> Activity {
+        ACTIVE.with(|a| {
+            let mut v = a.get();
+            *which(&mut v) += 1;
+            a.set(v);
+        });
+        Activity(which)
+    }
+}
+
+impl Drop for Activity {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| {
+            let mut v = a.get();
+            *(self.0)(&mut v) -= 1;
+            a.set(v);
+        });
+    }
+}
+
+/// A recording in progress (loop or bridge): counts as an activity, counts nested
+/// recordings, and for a loop marks its key as being traced until the guard drops.
+struct Recording {
+    _active: Activity,
+    key: Option<(usize, Key)>,
+}
+
+impl Recording {
+    fn start(id: usize, key: Option<Key>) -> Recording {
+        let nested = ACTIVE.with(|a| a.get().recording > 0);
+        JIT.with(|j| {
+            let mut j = j.borrow_mut();
+            j.stats.nested_traces += u64::from(nested);
+            if let Some(key) = key {
+                let ps = j.portals.entry(id).or_default();
+                ps.counters.entry(key).or_default().tracing = true;
+            }
+        });
+        Recording {
+            _active: Activity::enter(|a| &mut a.recording),
+            key: key.map(|k| (id, k)),
+        }
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        if let Some((id, key)) = self.key {
+            JIT.with(|j| {
+                // (`try_`: never a second panic while unwinding)
+                if let Ok(mut j) = j.try_borrow_mut() {
+                    if let Some(c) = j
+                        .portals
+                        .get_mut(&id)
+                        .and_then(|p| p.counters.get_mut(&key))
+                    {
+                        c.tracing = false;
+                    }
+                }
+            });
+        }
+    }
 }
 
 /// Counts one active run of compiled code on this thread for as long as it lives (also when
@@ -215,6 +330,10 @@ fn free_dead() {
                 freed.extend(unsafe { j.backend.free_trace(t) });
             }
             j.stats.traces_freed += freed.len();
+            // (their exits are never taken again: drop their resume plans)
+            let backend = &j.backend;
+            j.plans
+                .retain(|e, _| backend.exit(*e).is_some_and(|i| !freed.contains(&i.trace)));
             for ps in j.portals.values_mut() {
                 let gone: Vec<Key> = ps
                     .loops
@@ -254,7 +373,17 @@ pub fn stats() -> JitStats {
 }
 
 /// Forgets all compiled code, counters and statistics (tests use it between runs).
+///
+/// # Panics
+/// When called while compiled code or a recording is active on this thread (from a residual
+/// call of a portal call): the code of the outer call would be freed under it.
 pub fn reset() {
+    let a = ACTIVE.with(Cell::get);
+    assert!(
+        a.machine == 0 && a.recording == 0,
+        "metatracer: jit::reset() called while compiled code or the tracer is running on this \
+         thread (from a residual call); call it between portal calls"
+    );
     JIT.with(|j| *j.borrow_mut() = Jit::default());
     DEAD.with(|d| d.borrow_mut().clear());
 }
@@ -360,7 +489,7 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
                         c.hits = 0;
                         Action::Run(t)
                     }
-                    None if c.hits >= threshold.saturating_mul(1 + c.backoff) => {
+                    None if !c.tracing && c.hits >= threshold.saturating_mul(1 + c.backoff) => {
                         c.hits = 0;
                         Action::Trace
                     }
@@ -372,10 +501,7 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     });
     let outcome = match action {
         Action::Nothing => return HookResult::Continue,
-        Action::Run(t) => {
-            JIT.with(|j| j.borrow_mut().stats.entries += 1);
-            run_compiled(id, &codes, t, reds_of(&codes, state))
-        }
+        Action::Run(t) => run_compiled(id, &codes, t, &reds_of(&codes, state)),
         Action::Trace => trace_loop(id, portal.name, &codes, state, key),
     };
     match outcome {
@@ -481,6 +607,7 @@ fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Ke
         "{name} at {}",
         location(id, &super::tracer::green_words(merge, state))
     );
+    let _rec = Recording::start(id, Some(key));
     let end = {
         let _t = Timer::start(Phase::Tracing);
         let tracer = Tracer::for_loop(codes, state, p.trace_limit);
@@ -524,119 +651,242 @@ fn backoff(id: usize, key: Key) {
     });
 }
 
+/// How to resume from one guard exit, computed from its trace once (at its first failure)
+/// and kept: an exit then costs copying a register template and patching the saved values
+/// in, not a walk over the trace's snapshot (a portal's frame has hundreds of registers,
+/// nearly all constant at any one guard).
+struct ExitPlan {
+    /// Kinds of the saved values (a bridge's inputs).
+    saved: Vec<WKind>,
+    /// The snapshot's frames, outermost first: jitcode, pc, and where each register's value
+    /// comes from (a constant or saved value number `k`); what a bridge tracer starts from.
+    frames: Vec<(u32, u32, Vec<BridgeVal>)>,
+    /// Per frame: its registers as the blackhole gets them.
+    templates: Vec<RegTemplate>,
+}
+
+/// A frame's registers with every constant filled in, and the (register, saved value
+/// number) pairs to patch in at an exit.
+struct RegTemplate {
+    regs: Vec<u64>,
+    patches: Vec<(u32, u32)>,
+}
+
+impl ExitPlan {
+    fn of(be: &X64Backend, exit: ExitId) -> ExitPlan {
+        let info = be.exit(exit).expect("exit info");
+        let ExitKind::Guard { snapshot, .. } = info.kind else {
+            panic!("metatracer: compiled traces end in jumps, not finish");
+        };
+        let trace = be.trace(info.trace).expect("exit trace");
+        let saved = trace
+            .exit_refs(snapshot)
+            .iter()
+            .map(|r| wkind(trace.kind(*r)))
+            .collect();
+        let frames = trace
+            .resume_layout(snapshot)
+            .into_iter()
+            .map(|(code, pc, slots)| {
+                let vals: Vec<BridgeVal> = slots
+                    .into_iter()
+                    .map(|s| match s {
+                        ResumeSlot::Const(c) => BridgeVal::Const(wkind(c.kind()), c.to_bits()),
+                        ResumeSlot::Saved(k) => BridgeVal::Input(k as u32),
+                    })
+                    .collect();
+                (code, pc, vals)
+            })
+            .collect::<Vec<_>>();
+        let templates = frames
+            .iter()
+            .map(|(_, _, vals)| {
+                let mut regs = Vec::with_capacity(vals.len());
+                let mut patches = Vec::new();
+                for (r, v) in vals.iter().enumerate() {
+                    match *v {
+                        BridgeVal::Const(_, w) => regs.push(w),
+                        BridgeVal::Input(k) => {
+                            regs.push(0);
+                            patches.push((r as u32, k));
+                        }
+                    }
+                }
+                RegTemplate { regs, patches }
+            })
+            .collect();
+        ExitPlan {
+            saved,
+            frames,
+            templates,
+        }
+    }
+}
+
+/// A frame buffer for machine code (see the backend's entry ABI).
+fn new_frame() -> Box<[u64]> {
+    vec![0u64; MAX_FRAME_WORDS].into_boxed_slice()
+}
+
 /// Runs compiled code until it exits to the driver, then resumes or builds a bridge.
-fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: Vec<u64>) -> Outcome {
-    let p = params();
-    let running = Running::enter();
-    let started = jitlog::json().then(std::time::Instant::now);
-    let res = JIT.with(|j| {
+fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> Outcome {
+    // Copy the entry point and a frame buffer out: no borrow of the JIT is held while machine
+    // code runs, so its residual calls may re-enter the portal (and this driver).
+    let nested = ACTIVE.with(|a| {
+        let a = a.get();
+        a.machine + a.recording + a.blackhole > 0
+    });
+    let (entry, mut frame) = JIT.with(|j| {
         let mut j = j.borrow_mut();
+        j.stats.entries += 1;
+        j.stats.nested_entries += u64::from(nested);
+        let entry = j.backend.entry_point(t).expect("a compiled loop");
+        let frame = j.frames.pop().unwrap_or_else(new_frame);
+        (entry, frame)
+    });
+    frame[..inputs.len()].copy_from_slice(inputs);
+    let started = jitlog::json().then(std::time::Instant::now);
+    let raw = {
+        // (`Running` defers freeing dead traces to the end of the outermost run; `Activity`
+        // makes `reset` refuse and counts nested entries)
+        let _running = Running::enter();
+        let _active = Activity::enter(|a| &mut a.machine);
         // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
         // calls mirror the interpreter's; `inputs` are the red state words of kinds matching
-        // the trace's inputs (the same merge point layout every trace of this portal uses).
-        unsafe { j.backend.execute(t, &inputs) }
-    });
-    drop(running);
+        // the trace's inputs (the same merge point layout every trace of this portal uses);
+        // the backend lives in this thread's JIT, which `reset` refuses to drop while code
+        // runs; `frame` has MAX_FRAME_WORDS words.
+        unsafe { entry.call(&mut frame) }
+    };
     if let Some(t0) = started {
         jitlog::count_entry(t.as_u32(), t0.elapsed().as_nanos() as u64);
     }
-    let res = match res {
-        Ok(r) => r,
-        Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
+    let raw = match raw {
+        Ok(raw) => raw,
+        Err(payload) => {
+            // A residual call panicked: the machine code has returned, nothing of the JIT is
+            // borrowed or half-done; let the panic continue to the portal's caller.
+            JIT.with(|j| {
+                let mut j = j.borrow_mut();
+                j.frames.push(frame);
+                j.stats.residual_panics += 1;
+            });
+            std::panic::resume_unwind(payload);
+        }
     };
-    let (info, trace) = JIT.with(|j| {
-        let j = j.borrow();
-        let info = j.backend.exit(res.exit).cloned().expect("exit info");
-        let trace = j.backend.trace(info.trace).cloned().expect("exit trace");
-        (info, trace)
+    let (fail_all, eagerness) = with_params(|p| (p.fail_guards, p.trace_eagerness));
+    let (exit, n, plan, eligible) = JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        let j = &mut *j;
+        let (exit, n) = match j.backend.record_exit(raw) {
+            Ok(e) => e,
+            Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
+        };
+        j.stats.guard_failures += 1;
+        let backend = &j.backend;
+        let plan = j
+            .plans
+            .entry(exit)
+            .or_insert_with(|| Rc::new(ExitPlan::of(backend, exit)))
+            .clone();
+        let info = backend.exit(exit).expect("exit info");
+        if let ExitKind::Guard { index, .. } = info.kind {
+            jitlog::count_guard_failure(info.trace.as_u32(), index);
+        }
+        let eligible = !fail_all
+            && info.failures > eagerness as u64
+            && info.bridge.is_none()
+            && !j.no_bridge.contains(&exit);
+        (exit, n, plan, eligible)
     });
-    JIT.with(|j| j.borrow_mut().stats.guard_failures += 1);
-    if let ExitKind::Guard { index, .. } = info.kind {
-        jitlog::count_guard_failure(info.trace.as_u32(), index);
-    }
-    let ExitKind::Guard { snapshot, .. } = info.kind else {
-        panic!("metatracer: compiled traces end in jumps, not finish");
-    };
-    let eligible = !p.fail_guards
-        && info.failures > p.trace_eagerness as u64
-        && info.bridge.is_none()
-        && JIT.with(|j| !j.borrow().no_bridge.contains(&res.exit));
+    let values = &frame[..n];
     if eligible {
         // Trace a bridge from this guard, starting from its snapshot.
-        let refs = trace.exit_refs(snapshot);
-        let inputs: Vec<(WKind, u64)> = refs
+        let inputs: Vec<(WKind, u64)> = plan
+            .saved
             .iter()
-            .zip(&res.values)
-            .map(|(r, v)| (wkind(trace.kind(*r)), *v))
+            .copied()
+            .zip(values.iter().copied())
             .collect();
-        let frames: Vec<_> = trace
-            .snapshot_frames(snapshot)
-            .into_iter()
-            .map(|f| {
-                let fr = trace.frame(f);
-                let vals = trace
-                    .frame_values(f)
-                    .iter()
-                    .map(|v| match trace.const_value(*v) {
-                        Some(c) => BridgeVal::Const(wkind(c.kind()), c.to_bits()),
-                        None => BridgeVal::Input(
-                            refs.iter().position(|r| r == v).expect("saved value") as u32,
-                        ),
-                    })
-                    .collect();
-                (fr.jitcode, fr.pc, vals)
-            })
-            .collect();
-        let where_ = match info.kind {
-            ExitKind::Guard { index, .. } => {
-                format!("guard {index} of trace {}", info.trace.as_u32())
-            }
-            ExitKind::Finish { .. } => format!("guard exit {}", res.exit.0),
-        };
+        JIT.with(|j| j.borrow_mut().frames.push(frame));
+        let where_ = JIT.with(
+            |j| match j.borrow().backend.exit(exit).map(|i| (i.kind, i.trace)) {
+                Some((ExitKind::Guard { index, .. }, trace)) => {
+                    format!("guard {index} of trace {}", trace.as_u32())
+                }
+                _ => format!("guard exit {}", exit.0),
+            },
+        );
         let end = {
+            let _rec = Recording::start(id, None);
             let _t = Timer::start(Phase::Tracing);
-            let tracer = Tracer::for_bridge(codes, &frames, &inputs, p.trace_limit);
+            let tracer = Tracer::for_bridge(codes, &plan.frames, &inputs, params().trace_limit);
             let lab = label_of(id);
             tracer.run(&|k| lab(k).is_some())
         };
         return match end {
             TraceEnd::Done { trace: rt, outcome } => {
                 // (the backend logs the attached bridge)
-                match compile(&rt, None, id, &where_, Some(res.exit)) {
+                match compile(&rt, None, id, &where_, Some(exit)) {
                     Ok(t) => add_deps(t, &rt.deps),
                     Err(e) => {
                         abort(e, &where_);
-                        JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
+                        JIT.with(|j| j.borrow_mut().no_bridge.insert(exit));
                     }
                 }
                 outcome
             }
             TraceEnd::Aborted { reason, outcome } => {
                 abort(reason, &where_);
-                JIT.with(|j| j.borrow_mut().no_bridge.insert(res.exit));
+                JIT.with(|j| j.borrow_mut().no_bridge.insert(exit));
                 outcome
             }
         };
     }
-    let _t = Timer::start(Phase::Deopt);
-    let mut frames = JIT.with(|j| j.borrow().backend.resume_frames(res.exit, &res.values));
-    if frames.first().is_some_and(|f| f.jitcode == PENDING_STORES) {
-        let words: Vec<u64> = frames[0].values.iter().map(|v| v.to_bits()).collect();
+    // (timed only when the summary that reports it is on: two clock reads were a tenth of an
+    // exit's cost)
+    let _t = jitlog::enabled(Section::Summary).then(|| Timer::start(Phase::Deopt));
+    let mut spare = JIT.with(|j| std::mem::take(&mut j.borrow_mut().spare_regs));
+    let mut frames: Vec<Frame> = Vec::with_capacity(plan.frames.len() + 4);
+    frames.extend(
+        plan.frames
+            .iter()
+            .zip(&plan.templates)
+            .map(|((code, pc, _), t)| {
+                let mut regs = spare.pop().unwrap_or_default();
+                regs.clear();
+                regs.extend_from_slice(&t.regs);
+                for &(r, k) in &t.patches {
+                    regs[r as usize] = values[k as usize];
+                }
+                Frame {
+                    code: *code,
+                    pc: *pc,
+                    regs,
+                }
+            }),
+    );
+    JIT.with(|j| j.borrow_mut().frames.push(frame));
+    if frames.first().is_some_and(|f| f.code == PENDING_STORES) {
+        let pending = frames.remove(0);
         // SAFETY: the stores are the interpreter's own, delayed by the trace past this guard
         // (same addresses, same values); performing them now restores the memory the
         // interpreter expects at the snapshot.
-        unsafe { perform_pending(&words) };
-        frames.remove(0);
+        unsafe { perform_pending(&pending.regs) };
+        spare.push(pending.regs);
     }
-    let frames = frames
-        .into_iter()
-        .map(|f| Frame {
-            code: f.jitcode,
-            pc: f.pc,
-            regs: f.values.iter().map(|v| v.to_bits()).collect(),
-        })
-        .collect();
-    blackhole::run(codes, frames)
+    let outcome = {
+        let _active = Activity::enter(|a| &mut a.blackhole);
+        blackhole::run_in(codes, &mut frames, &mut spare)
+    };
+    spare.extend(frames.into_iter().map(|f| f.regs));
+    JIT.with(|j| {
+        let mut j = j.borrow_mut();
+        if j.spare_regs.len() < spare.len() {
+            j.spare_regs = spare;
+        }
+    });
+    outcome
 }
 
 #[allow(dead_code)]

@@ -231,9 +231,10 @@ impl MemSize {
 }
 
 /// The uniform signature of every residual call: arguments as canonical words in an array,
-/// result as a word. Trampolines monomorphized from each callee's own signature convert.
-/// `C-unwind`: a callee's panic (Rust's own division by zero, `panic!`) unwinds through the
-/// tracer or the blackhole to the interpreter's caller, as it would without the JIT.
+/// result as a word. Trampolines monomorphized from each callee's own signature convert. The
+/// tracer and the blackhole call them from Rust, so a panic of the callee unwinds through
+/// them (`C-unwind`); machine code calls the native-ABI twin ([`CallDesc::abi`]), which
+/// catches it instead.
 pub type Trampoline = unsafe extern "C-unwind" fn(args: *const u64) -> u64;
 
 /// What the tracer may assume about a residual call.
@@ -388,6 +389,9 @@ pub struct JitCode {
     pub unroll_safe: bool,
     /// Live registers before each instruction (see [`JitCode::compute_liveness`]).
     pub live: Vec<Vec<u64>>,
+    /// The registers of kind `Ref`, in order (what the blackhole publishes as GC roots
+    /// before a residual call; see [`JitCode::compute_ref_regs`]).
+    pub ref_regs: Vec<Reg>,
 }
 
 /// All jitcodes reachable from one portal; index 0 is the portal.
@@ -457,6 +461,14 @@ impl Insn {
 }
 
 impl JitCode {
+    /// Fills [`JitCode::ref_regs`] from the register kinds.
+    pub fn compute_ref_regs(&mut self) {
+        self.ref_regs = (0..self.reg_kinds.len())
+            .filter(|&r| self.reg_kinds[r] == Kind::Ref)
+            .map(|r| r as Reg)
+            .collect();
+    }
+
     /// Computes which registers are live before each instruction (bitsets, 64 per word).
     /// Snapshots keep only live registers, so dead values do not stay alive in traces.
     pub fn compute_liveness(&mut self) {

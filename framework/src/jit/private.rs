@@ -1288,8 +1288,11 @@ pub unsafe extern "sysv64" fn abi_flat<H: HasTramp, R: Regs>(
             }
         })
         .collect();
+    // A panic of the callee must not unwind into machine code: caught and parked as in the
+    // per-arity native trampolines (`backend::unwind`).
     // SAFETY: the words of `H`'s parameters, in order (caller contract).
-    <R::Abi0 as AbiVal>::from_bits(unsafe { (H::TRAMP)(words.as_ptr()) })
+    let r = crate::backend::unwind::catch(|| unsafe { (H::TRAMP)(words.as_ptr()) });
+    <R::Abi0 as AbiVal>::from_bits(r.unwrap_or(0))
 }
 
 /// The native-ABI entry of a residual call: the per-parameter trampoline `narrow` when every
@@ -1370,7 +1373,8 @@ fn emit_call<R: Regs>(
 
 macro_rules! calls {
     ($($n:literal: $tramp:ident, $abi:ident, $call:ident, $clos:ident, $clos_pure:ident ($($a:ident $s:ident),*);)*) => {$(
-        /// Trampoline for a zero-sized callee of this arity.
+        /// Trampoline for a zero-sized callee of this arity (called by the tracer and the
+        /// blackhole: a panic of the callee unwinds through it into them).
         ///
         /// # Safety
         /// `args` must point to the words of each parameter in order, valid for its type.
@@ -1385,6 +1389,8 @@ macro_rules! calls {
 
         /// Native-ABI trampoline for a zero-sized callee of this arity (called by machine code)
         /// whose parameters are one word each (others go through [`abi_flat`]).
+        /// A panic of the callee must not unwind into machine code: it is caught and parked
+        /// (`backend::unwind`), the result is a dummy 0 and the code leaves at its flag test.
         ///
         /// # Safety
         /// Each argument must be the (only) canonical word of its parameter type.
@@ -1393,8 +1399,8 @@ macro_rules! calls {
             // SAFETY: the caller passes one valid word per parameter (`pick_abi` uses this
             // trampoline only for one-word parameters).
             #[allow(unused_unsafe)]
-            let r = unsafe { f($($a::read_words(&[AbiVal::to_bits($s)])),*) };
-            <R::Abi0 as AbiVal>::from_bits(stash(r))
+            let r = crate::backend::unwind::catch(|| unsafe { f($($a::read_words(&[AbiVal::to_bits($s)])),*) });
+            <R::Abi0 as AbiVal>::from_bits(r.map_or(0, stash))
         }
 
         impl<F: Fn($($a),*) -> R, $($a: Regs,)* R: Regs> HasTramp for Tr<F, ($($a,)*), R> {

@@ -43,8 +43,10 @@ pub fn function(
         }),
         unroll_safe: false,
         live: Vec::new(),
+        ref_regs: Vec::new(),
     };
     code.compute_liveness();
+    code.compute_ref_regs();
     code
 }
 

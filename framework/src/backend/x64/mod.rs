@@ -6,8 +6,12 @@
 //! addresses). It returns an exit number ([`ExitId`]); `frame[0..k]` then holds that exit's
 //! `k` saved values (guard: `Trace::exit_refs(snapshot)` order; finish: its arguments). The
 //! frame buffer must have [`MAX_FRAME_WORDS`] words: compilation rejects traces with more
-//! inputs or exit values, so that size is enough for any bridge attached later, even while
-//! the trace runs. [`X64Backend::execute`] supplies a pooled buffer.
+//! than [`MAX_SAVED_WORDS`] inputs or exit values, so that size is enough for any bridge
+//! attached later, even while the trace runs. Its last word, [`PANIC_FLAG_WORD`], holds the
+//! address of the entering thread's residual-panic flag ([`super::unwind`]): after every call
+//! the code tests that flag and, when a residual callee panicked, returns [`PANIC_EXIT`]
+//! without saving anything. [`EntryPoint::call`] fills that word in; [`X64Backend::execute`]
+//! supplies a pooled buffer and resumes such a panic after the code has returned.
 //!
 //! # Native frame (fixed for every trace, so bridges and loops can jump into each other)
 //! ```text
@@ -39,8 +43,10 @@
 
 pub mod regalloc;
 
+use super::unwind::{self, Payload, PANIC_EXIT, PANIC_FLAG_WORD};
 use super::{
     Backend, CompileError, ExitId, ExitInfo, ExitKind, ExitResult, ForcedFailures, MAX_FRAME_WORDS,
+    MAX_SAVED_WORDS,
 };
 use crate::gc::PinnedVec;
 use crate::ir::{
@@ -134,6 +140,9 @@ struct Compiled {
     /// The machine code; `None` once freed ([`Backend::free_trace`]).
     asm: Option<Assembler>,
     entry: AssemblyOffset,
+    /// The address of `entry` (the code is committed once and never moves; patching a guard
+    /// rewrites bytes in place), so entering needs no lock of the assembler's buffer.
+    entry_addr: usize,
     is_bridge: bool,
     size: usize,
     /// Labels this trace defines (other traces may jump to them).
@@ -199,15 +208,18 @@ impl X64Backend {
     }
 
     /// The entry point of a compiled loop (see the module docs for the ABI).
-    pub fn entry_point(&self, trace: TraceId) -> Option<extern "sysv64" fn(*mut u64) -> u64> {
+    pub fn entry_point(&self, trace: TraceId) -> Option<EntryPoint> {
         let c = self.traces.get(trace.index())?;
         if c.is_bridge {
             return None;
         }
-        let addr = c.asm.as_ref()?.reader().lock().ptr(c.entry) as usize;
-        // SAFETY: `addr` is the start of a committed prologue generated for exactly this ABI;
-        // the code stays mapped while `self` (which owns the assembler) lives.
-        Some(unsafe { std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(addr) })
+        c.asm.as_ref()?;
+        // SAFETY: `entry_addr` is the start of a committed prologue generated for exactly
+        // this ABI; the code stays mapped while `self` owns the assembler (not freed, checked
+        // above).
+        Some(EntryPoint(unsafe {
+            std::mem::transmute::<usize, extern "sysv64" fn(*mut u64) -> u64>(c.entry_addr)
+        }))
     }
 
     /// Account for an exit returned by machine code called through [`Self::entry_point`]
@@ -216,7 +228,8 @@ impl X64Backend {
     /// Together with `entry_point` this lets a driver run machine code without holding a
     /// borrow of the backend, so residual calls may re-enter the driver (and even compile
     /// bridges) while a trace is active: copy the entry point out, call it with a
-    /// [`MAX_FRAME_WORDS`]-word buffer, then call `record_exit`.
+    /// [`MAX_FRAME_WORDS`]-word buffer, then call `record_exit`. (A residual panic is not an
+    /// exit: [`EntryPoint::call`] returns it as an error instead.)
     pub fn record_exit(&mut self, raw: u64) -> Result<(ExitId, usize), CompileError> {
         let info = self.exits.get_mut(raw as usize).ok_or_else(|| {
             CompileError::BadId(format!("machine code returned unknown exit {raw}"))
@@ -273,6 +286,7 @@ impl X64Backend {
             ext_targets: Vec::new(),
             ends: regalloc::live_ends(t),
             fused: None,
+            panic_exit: None,
         };
         let entry = gen.ops.offset();
         gen.entry(is_bridge);
@@ -286,9 +300,9 @@ impl X64Backend {
             ext_targets,
             ..
         } = gen;
-        if max_words > MAX_FRAME_WORDS {
+        if max_words > MAX_SAVED_WORDS {
             return Err(CompileError::Unsupported(format!(
-                "an exit saves {max_words} values (limit {MAX_FRAME_WORDS})"
+                "an exit saves {max_words} values (limit {MAX_SAVED_WORDS})"
             )));
         }
         asm.commit()
@@ -378,6 +392,7 @@ impl X64Backend {
             trace: t.clone(),
             asm: Some(asm),
             entry,
+            entry_addr: base + entry.0,
             is_bridge,
             size,
             labels,
@@ -533,14 +548,20 @@ impl Backend for X64Backend {
             .pop()
             .unwrap_or_else(|| vec![0u64; MAX_FRAME_WORDS].into_boxed_slice());
         frame[..inputs.len()].copy_from_slice(inputs);
-        // SAFETY: `f` follows the documented entry ABI; `frame` has MAX_FRAME_WORDS words,
-        // which bounds every input and exit list (checked at compile time); the caller
-        // guarantees the trace's memory accesses and calls are valid for these inputs.
-        let raw = f(frame.as_mut_ptr());
-        let result = self.record_exit(raw).map(|(exit, n)| ExitResult {
-            exit,
-            values: frame[..n].to_vec(),
-        });
+        // SAFETY: `f` is a compiled loop of this backend and `frame` has MAX_FRAME_WORDS
+        // words; the caller guarantees the trace's memory accesses and calls are valid for
+        // these inputs.
+        let raw = unsafe { f.call(&mut frame) };
+        let result = match raw {
+            Ok(raw) => self.record_exit(raw).map(|(exit, n)| ExitResult {
+                exit,
+                values: frame[..n].to_vec(),
+            }),
+            Err(p) => {
+                self.frame_pool.push(frame);
+                std::panic::resume_unwind(p)
+            }
+        };
         self.frame_pool.push(frame);
         result
     }
@@ -647,6 +668,38 @@ impl Backend for X64Backend {
     }
 }
 
+/// The entry point of a compiled loop: `extern "sysv64" fn(frame: *mut u64) -> u64` (see
+/// the module docs). Copying it out of the backend lets a driver run machine code without
+/// holding a borrow of the backend.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryPoint(extern "sysv64" fn(*mut u64) -> u64);
+
+impl EntryPoint {
+    /// Runs the code on `frame` (inputs in its first words) and returns the raw exit number,
+    /// or the payload of a panic raised by a residual call the code made (the code has
+    /// returned by then; resume it with `std::panic::resume_unwind`).
+    ///
+    /// # Safety
+    /// The code's backend must still be alive. `frame` must have [`MAX_FRAME_WORDS`] words
+    /// (checked) and hold inputs of the kinds the trace takes, for which its loads, stores and
+    /// calls are valid.
+    pub unsafe fn call(self, frame: &mut [u64]) -> Result<u64, Payload> {
+        assert!(
+            frame.len() >= MAX_FRAME_WORDS,
+            "EntryPoint::call needs a frame buffer of {MAX_FRAME_WORDS} words, got {}",
+            frame.len()
+        );
+        frame[PANIC_FLAG_WORD] = unwind::flag_address();
+        let raw = (self.0)(frame.as_mut_ptr());
+        if raw == PANIC_EXIT {
+            if let Some(p) = unwind::take() {
+                return Err(p);
+            }
+        }
+        Ok(raw)
+    }
+}
+
 /// Code generation state for one trace.
 struct Gen<'a> {
     t: &'a Trace,
@@ -667,6 +720,8 @@ struct Gen<'a> {
     ends: Vec<usize>,
     /// A compare whose condition is still in the flags for the next guard.
     fused: Option<Cond>,
+    /// Where code goes when a residual call panicked (bound after the stubs if used).
+    panic_exit: Option<DynamicLabel>,
 }
 
 impl Gen<'_> {
@@ -1408,6 +1463,16 @@ impl Gen<'_> {
             .unwrap_or(0);
         let ops = &mut *self.ops;
         x64!(ops ; mov rax, nf as i32 ; mov r11, QWORD func ; call r11);
+        // A residual callee that panicked set this thread's flag (`super::unwind`): leave.
+        let panic_exit = *self
+            .panic_exit
+            .get_or_insert_with(|| ops.new_dynamic_label());
+        x64!(ops
+            ; mov r11, QWORD [rbp + FBUF_OFF]
+            ; mov r11, QWORD [r11 + 8 * PANIC_FLAG_WORD as i32]
+            ; cmp BYTE [r11], 0
+            ; jne =>panic_exit
+        );
         let dst = self.locs[p];
         match cd.ret {
             Kind::Float => self.store_xmm(dst, 0),
@@ -1595,6 +1660,10 @@ impl Gen<'_> {
                 x64!(ops ; nop);
             }
             self.exits[k].patch_site = site;
+        }
+        if let Some(l) = self.panic_exit {
+            let ops = &mut *self.ops;
+            x64!(ops ; =>l ; mov eax, PANIC_EXIT as u32 as i32 ; jmp =>epi);
         }
     }
 
