@@ -15,9 +15,10 @@
 
 pub mod dce;
 pub mod fold;
+pub mod intbounds;
 
 use crate::ir::{
-    verify, Descr, FrameId, Kind, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
+    verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
     VerifierErrors,
 };
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ use std::fmt;
 pub const DEFAULT_PIPELINE: &str = "fold:dce";
 
 /// Every known pass name.
-pub const PASS_NAMES: &[&str] = &["fold", "dce"];
+pub const PASS_NAMES: &[&str] = &["fold", "intbounds", "dce"];
 
 /// An op on its way through a pass: operands already refer to the output trace.
 #[derive(Clone, Debug)]
@@ -83,6 +84,25 @@ impl Ctx<'_> {
     /// The opcode that produced an output operand (None for constants).
     pub fn producer(&self, r: OpRef) -> Option<Opcode> {
         r.as_op().map(|i| self.b.trace().op(i).opcode)
+    }
+
+    /// The arguments of the output op that produced `r` (empty for constants).
+    pub fn producer_args(&self, r: OpRef) -> &[OpRef] {
+        match r.as_op() {
+            Some(i) => self.b.trace().args(i),
+            None => &[],
+        }
+    }
+
+    /// The memory descriptor of the output op that produced `r` (a load), if any.
+    pub fn producer_mem_descr(&self, r: OpRef) -> Option<MemDescr> {
+        r.as_op().and_then(|i| self.b.trace().mem_descr(i))
+    }
+
+    /// The ref the op being fed gets if the pass answers [`Action::Emit`] (passes that
+    /// remember facts about the op's result key them by this).
+    pub fn next_ref(&self) -> OpRef {
+        OpRef::op(self.b.len())
     }
 }
 
@@ -174,6 +194,7 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
     match name {
         "fold" => Ok(Box::new(fold::Fold::default())),
         "dce" => Ok(Box::new(dce::Dce::default())),
+        "intbounds" => Ok(Box::new(intbounds::IntBounds::default())),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
 }
