@@ -13,8 +13,10 @@
 //! larger optimizer
 //! (CSE, int bounds, virtuals, heap caching, unrolling) is a later issue and plugs in here.
 
+pub mod cse;
 pub mod dce;
 pub mod fold;
+pub mod heap;
 pub mod intbounds;
 
 use crate::ir::{
@@ -28,7 +30,7 @@ use std::fmt;
 pub const DEFAULT_PIPELINE: &str = "fold:dce";
 
 /// Every known pass name.
-pub const PASS_NAMES: &[&str] = &["fold", "intbounds", "dce"];
+pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce"];
 
 /// An op on its way through a pass: operands already refer to the output trace.
 #[derive(Clone, Debug)]
@@ -194,6 +196,8 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
     match name {
         "fold" => Ok(Box::new(fold::Fold::default())),
         "dce" => Ok(Box::new(dce::Dce::default())),
+        "cse" => Ok(Box::new(cse::Cse::default())),
+        "heap" => Ok(Box::new(heap::Heap::default())),
         "intbounds" => Ok(Box::new(intbounds::IntBounds::default())),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
