@@ -8,10 +8,13 @@
 //! remaps guard snapshots (sharing frames as the input did) and, in debug builds, runs the
 //! verifier after every pass.
 //!
-//! Passes: [`fold`] (constant folding and algebraic identities), [`dce`] (removes unused
-//! pure ops and loads; it needs the whole trace, which it sees in [`Pass::prepare`]). The
-//! larger optimizer
-//! (CSE, int bounds, virtuals, heap caching, unrolling) is a later issue and plugs in here.
+//! Passes: [`fold`] (constant folding and algebraic identities), [`cse`] (pure ops and
+//! elidable calls computed once, guard dedup and implication), [`heap`] (load forwarding
+//! with store/call invalidation), [`intbounds`] (integer ranges: removes decided
+//! comparisons, bounds checks and overflow checks), [`dce`] (removes unused pure ops and
+//! loads; it needs the whole trace, which it sees in [`Pass::prepare`]). A name may appear
+//! more than once in a pipeline. Allocation removal (virtuals) and loop peeling (unroll) are
+//! not written yet and would plug in here.
 
 pub mod cse;
 pub mod dce;
@@ -27,7 +30,12 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// The pipeline used when `enable_opts` is `all` (and by default).
-pub const DEFAULT_PIPELINE: &str = "fold:dce";
+///
+/// Order: `fold` first (constants and canonical operand order for everyone), `cse` (one
+/// value per computation, so equal addresses have equal bases), `heap` (loads become known
+/// values), `intbounds` (ranges over the values the first passes exposed; it folds what it
+/// decides), `dce` last (removes what the others left unused).
+pub const DEFAULT_PIPELINE: &str = "fold:cse:heap:intbounds:dce";
 
 /// Every known pass name.
 pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce"];
@@ -344,7 +352,11 @@ mod tests {
     #[test]
     fn pipeline_strings() {
         assert_eq!(parse_pipeline("fold").unwrap(), vec!["fold"]);
-        assert_eq!(parse_pipeline("all").unwrap(), vec!["fold", "dce"]);
+        assert_eq!(
+            parse_pipeline("all").unwrap(),
+            vec!["fold", "cse", "heap", "intbounds", "dce"]
+        );
+        assert_eq!(parse_pipeline("cse:cse").unwrap(), vec!["cse", "cse"]);
         assert!(parse_pipeline("none").unwrap().is_empty());
         assert!(parse_pipeline("").unwrap().is_empty());
         let e = parse_pipeline("fold:virtualize").unwrap_err();
