@@ -8,7 +8,7 @@
 //!   only while no store and no residual call happened in between; calls with int/float
 //!   arguments only are reused anywhere.
 //! * Guards: what a passed guard established is remembered per value: `guard_value(x, c)`
-//!   makes `x` the constant `c` for the rest of the trace (later operands of pure ops,
+//!   makes an int or ref `x` the constant `c` for the rest of the trace (later operands of pure ops,
 //!   guards, loads, stores and calls are rewritten, which is what `promote` promises), and
 //!   so do `guard_true(int_eq(x, c))`, `guard_false(int_ne(x, c))`, `guard_false(x)`
 //!   (`x == 0`) and `guard_isnull(p)`; `guard_true(x)` and `guard_nonnull(p)` make `x` known
@@ -72,9 +72,11 @@ impl Cse {
         self.known(ctx, r).is_some_and(|v| v.to_bits() == 0)
     }
 
-    /// Remember `x == c` (c a constant operand).
+    /// Remember `x == c` (c a constant operand). Not for floats: a float guard that passed
+    /// may have compared numerically (`-0.0 == 0.0`), so `x` need not have `c`'s bits.
     fn fix(&mut self, ctx: &Ctx<'_>, x: OpRef, c: OpRef) {
-        if !x.is_const() && c.is_const() && ctx.kind(x) == ctx.kind(c) {
+        if !x.is_const() && c.is_const() && ctx.kind(x) == ctx.kind(c) && ctx.kind(x) != Kind::Float
+        {
             self.consts.insert(x, c);
         }
     }
