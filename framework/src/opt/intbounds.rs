@@ -35,6 +35,11 @@
 //! i9 = int_eq(i8, 0)
 //! guard_false(i9) [...]          =>  guard_true(i8) [...]
 //! ```
+//!
+//! The last rewrite (a guard through negations and tests against zero) is only made when the
+//! guard's snapshot does not list the old condition (which would keep it computed, and the
+//! backend fuses a compare with its guard only when the guard is its one use); the pass
+//! reasons with the normalised condition either way.
 
 use super::{Action, Ctx, Pass, PendingOp};
 use crate::ir::interp::eval_pure;
@@ -757,9 +762,16 @@ impl Pass for IntBounds {
                 };
             }
             GuardTrue | GuardFalse => {
-                let (x, want) = self.normalize_guard(ctx, op.args[0], opc == GuardTrue);
-                op.opcode = if want { GuardTrue } else { GuardFalse };
-                op.args[0] = x;
+                let x0 = op.args[0];
+                let (x, want) = self.normalize_guard(ctx, x0, opc == GuardTrue);
+                // Rewrite the guard to test `x` only if its snapshot does not keep the old
+                // condition alive anyway: otherwise the old compare stays computed and the
+                // backend could no longer fuse the new one with its jump.
+                let keeps_old = op.snapshot.is_some_and(|s| ctx.snapshot_mentions(s, x0));
+                if !keeps_old {
+                    op.opcode = if want { GuardTrue } else { GuardFalse };
+                    op.args[0] = x;
+                }
                 let b = self.bound(ctx, x, DEPTH);
                 let decided = if want && !b.contains(0) || !want && b == Bound::exact(0) {
                     Some(true)

@@ -109,6 +109,14 @@ impl Ctx<'_> {
         r.as_op().and_then(|i| self.b.trace().mem_descr(i))
     }
 
+    /// Whether snapshot `s` (of the output trace) lists `r` among its values.
+    pub fn snapshot_mentions(&self, s: SnapshotId, r: OpRef) -> bool {
+        let t = self.b.trace();
+        t.snapshot_frames(s)
+            .into_iter()
+            .any(|f| t.frame_values(f).contains(&r))
+    }
+
     /// The ref the op being fed gets if the pass answers [`Action::Emit`] (passes that
     /// remember facts about the op's result key them by this).
     pub fn next_ref(&self) -> OpRef {
