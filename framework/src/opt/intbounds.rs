@@ -44,6 +44,7 @@
 use super::{Action, Ctx, Pass, PendingOp};
 use crate::ir::interp::eval_pure;
 use crate::ir::{Kind, MemType, OpFlags, OpRef, Opcode, Value};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 /// How many producer levels a range query or a backward narrowing looks through.
@@ -245,6 +246,9 @@ pub struct IntBounds {
     facts: HashSet<(Opcode, OpRef, OpRef)>,
     /// State between an `*_ovf` op and its guard.
     ovf: Option<Ovf>,
+    /// Memo of [`IntBounds::bound`]: `(value, depth)` -> range. Cleared whenever `bounds`
+    /// changes (a narrowing can change the derived range of any later value).
+    memo: RefCell<HashMap<(OpRef, u32), Bound>>,
 }
 
 impl IntBounds {
@@ -259,6 +263,16 @@ impl IntBounds {
         if ctx.kind(r) != Kind::Int {
             return Bound::FULL;
         }
+        if let Some(&b) = self.memo.borrow().get(&(r, depth)) {
+            return b;
+        }
+        let b = self.compute_bound(ctx, r, depth);
+        self.memo.borrow_mut().insert((r, depth), b);
+        b
+    }
+
+    /// [`IntBounds::bound`] without the memo.
+    fn compute_bound(&self, ctx: &Ctx<'_>, r: OpRef, depth: u32) -> Bound {
         let stored = self.bounds.get(&r).copied().unwrap_or(Bound::FULL);
         let Some(opc) = ctx.producer(r) else {
             return stored;
@@ -451,6 +465,7 @@ impl IntBounds {
             return;
         }
         self.bounds.insert(r, new);
+        self.memo.borrow_mut().clear();
         if depth == 0 {
             return;
         }
@@ -707,6 +722,7 @@ impl Pass for IntBounds {
         match opc {
             Label => {
                 self.bounds.clear();
+                self.memo.borrow_mut().clear();
                 self.facts.clear();
                 return Action::Emit;
             }
@@ -755,6 +771,7 @@ impl Pass for IntBounds {
                             .meet(exact)
                         {
                             self.bounds.insert(result, m);
+                            self.memo.borrow_mut().clear();
                         }
                         Action::Emit
                     }
