@@ -31,9 +31,8 @@
 //! guard_true(i2) [...]          =>  (removed)
 //! ```
 
-use super::{Action, Ctx, Pass, PendingOp};
+use super::{Action, Ctx, FxMap, Pass, PendingOp};
 use crate::ir::{Descr, Kind, OpFlags, OpRef, Opcode, Value};
-use std::collections::HashMap;
 
 /// The key of a pure op: opcode, operands (sorted for commutative ops), descriptor.
 type Key = (Opcode, Vec<OpRef>, Option<Descr>);
@@ -42,11 +41,11 @@ type Key = (Opcode, Vec<OpRef>, Option<Descr>);
 #[derive(Default)]
 pub struct Cse {
     /// Pure ops and elidable calls seen: key -> (result, memory epoch when computed).
-    seen: HashMap<Key, (OpRef, u64)>,
+    seen: FxMap<Key, (OpRef, u64)>,
     /// Values a guard fixed to a constant.
-    consts: HashMap<OpRef, OpRef>,
+    consts: FxMap<OpRef, OpRef>,
     /// Values a guard showed to be non-zero (non-null).
-    nonzero: HashMap<OpRef, ()>,
+    nonzero: FxMap<OpRef, ()>,
     /// Bumped by every store and residual call (for elidable calls given refs).
     epoch: u64,
 }

@@ -31,9 +31,8 @@
 //! call_n(4096, descr=call()->n "f")  # forgets everything
 //! ```
 
-use super::{Action, Ctx, Pass, PendingOp};
+use super::{Action, Ctx, FxMap, Pass, PendingOp};
 use crate::ir::{Descr, Kind, MemType, OpFlags, OpRef, Opcode, Value};
-use std::collections::HashMap;
 
 /// Where an access goes, relative to its base.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -69,7 +68,7 @@ struct Entry {
 /// The pass.
 #[derive(Default)]
 pub struct Heap {
-    cache: HashMap<(OpRef, Addr), Entry>,
+    cache: FxMap<(OpRef, Addr), Entry>,
 }
 
 /// The place and memory type of a load or store, if its offset (and index) are as expected.

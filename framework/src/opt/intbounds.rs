@@ -41,11 +41,10 @@
 //! backend fuses a compare with its guard only when the guard is its one use); the pass
 //! reasons with the normalised condition either way.
 
-use super::{Action, Ctx, Pass, PendingOp};
+use super::{Action, Ctx, FxMap, FxSet, Pass, PendingOp};
 use crate::ir::interp::eval_pure;
 use crate::ir::{Kind, MemType, OpFlags, OpRef, Opcode, Value};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 /// How many producer levels a range query or a backward narrowing looks through.
 const DEPTH: u32 = 4;
@@ -241,14 +240,14 @@ enum Ovf {
 #[derive(Default)]
 pub struct IntBounds {
     /// Ranges narrowed by guards (and the ranges of `*_ovf` results after their guard).
-    bounds: HashMap<OpRef, Bound>,
+    bounds: FxMap<OpRef, Bound>,
     /// Comparisons `(opc, a, b)` known to hold (from guards), in both orientations.
-    facts: HashSet<(Opcode, OpRef, OpRef)>,
+    facts: FxSet<(Opcode, OpRef, OpRef)>,
     /// State between an `*_ovf` op and its guard.
     ovf: Option<Ovf>,
     /// Memo of [`IntBounds::bound`]: `(value, depth)` -> range. Cleared whenever `bounds`
     /// changes (a narrowing can change the derived range of any later value).
-    memo: RefCell<HashMap<(OpRef, u32), Bound>>,
+    memo: RefCell<FxMap<(OpRef, u32), Bound>>,
 }
 
 impl IntBounds {
