@@ -8,26 +8,82 @@
 //! remaps guard snapshots (sharing frames as the input did) and, in debug builds, runs the
 //! verifier after every pass.
 //!
-//! Passes: [`fold`] (constant folding and algebraic identities), [`dce`] (removes unused
-//! pure ops and loads; it needs the whole trace, which it sees in [`Pass::prepare`]). The
-//! larger optimizer
-//! (CSE, int bounds, virtuals, heap caching, unrolling) is a later issue and plugs in here.
+//! Passes: [`fold`] (constant folding and algebraic identities), [`cse`] (pure ops and
+//! elidable calls computed once, guard dedup and implication), [`heap`] (load forwarding
+//! with store/call invalidation), [`intbounds`] (integer ranges: removes decided
+//! comparisons, bounds checks and overflow checks), [`dce`] (removes unused pure ops and
+//! loads; it needs the whole trace, which it sees in [`Pass::prepare`]). A name may appear
+//! more than once in a pipeline. Allocation removal (virtuals) and loop peeling (unroll) are
+//! not written yet and would plug in here.
 
+pub mod cse;
 pub mod dce;
 pub mod fold;
+pub mod heap;
+pub mod intbounds;
 
 use crate::ir::{
-    verify, Descr, FrameId, Kind, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
+    verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
     VerifierErrors,
 };
 use std::collections::HashMap;
 use std::fmt;
 
+/// A fast non-cryptographic hasher for the passes' side tables, whose keys are small
+/// integers (op refs, opcodes): SipHash was most of `intbounds`' time. Trace contents are not
+/// adversarial, so hash flooding is no concern.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.add(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+/// A `HashSet` with [`FxHasher`].
+pub type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
+
 /// The pipeline used when `enable_opts` is `all` (and by default).
-pub const DEFAULT_PIPELINE: &str = "fold:dce";
+///
+/// Order: `fold` first (constants and canonical operand order for everyone), `cse` (one
+/// value per computation, so equal addresses have equal bases), `heap` (loads become known
+/// values), `intbounds` (ranges over the values the first passes exposed; it folds what it
+/// decides), `dce` last (removes what the others left unused).
+pub const DEFAULT_PIPELINE: &str = "fold:cse:heap:intbounds:dce";
 
 /// Every known pass name.
-pub const PASS_NAMES: &[&str] = &["fold", "dce"];
+pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce"];
 
 /// An op on its way through a pass: operands already refer to the output trace.
 #[derive(Clone, Debug)]
@@ -83,6 +139,33 @@ impl Ctx<'_> {
     /// The opcode that produced an output operand (None for constants).
     pub fn producer(&self, r: OpRef) -> Option<Opcode> {
         r.as_op().map(|i| self.b.trace().op(i).opcode)
+    }
+
+    /// The arguments of the output op that produced `r` (empty for constants).
+    pub fn producer_args(&self, r: OpRef) -> &[OpRef] {
+        match r.as_op() {
+            Some(i) => self.b.trace().args(i),
+            None => &[],
+        }
+    }
+
+    /// The memory descriptor of the output op that produced `r` (a load), if any.
+    pub fn producer_mem_descr(&self, r: OpRef) -> Option<MemDescr> {
+        r.as_op().and_then(|i| self.b.trace().mem_descr(i))
+    }
+
+    /// Whether snapshot `s` (of the output trace) lists `r` among its values.
+    pub fn snapshot_mentions(&self, s: SnapshotId, r: OpRef) -> bool {
+        let t = self.b.trace();
+        t.snapshot_frames(s)
+            .into_iter()
+            .any(|f| t.frame_values(f).contains(&r))
+    }
+
+    /// The ref the op being fed gets if the pass answers [`Action::Emit`] (passes that
+    /// remember facts about the op's result key them by this).
+    pub fn next_ref(&self) -> OpRef {
+        OpRef::op(self.b.len())
     }
 }
 
@@ -174,6 +257,9 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
     match name {
         "fold" => Ok(Box::new(fold::Fold::default())),
         "dce" => Ok(Box::new(dce::Dce::default())),
+        "cse" => Ok(Box::new(cse::Cse::default())),
+        "heap" => Ok(Box::new(heap::Heap::default())),
+        "intbounds" => Ok(Box::new(intbounds::IntBounds::default())),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
 }
@@ -319,7 +405,11 @@ mod tests {
     #[test]
     fn pipeline_strings() {
         assert_eq!(parse_pipeline("fold").unwrap(), vec!["fold"]);
-        assert_eq!(parse_pipeline("all").unwrap(), vec!["fold", "dce"]);
+        assert_eq!(
+            parse_pipeline("all").unwrap(),
+            vec!["fold", "cse", "heap", "intbounds", "dce"]
+        );
+        assert_eq!(parse_pipeline("cse:cse").unwrap(), vec!["cse", "cse"]);
         assert!(parse_pipeline("none").unwrap().is_empty());
         assert!(parse_pipeline("").unwrap().is_empty());
         let e = parse_pipeline("fold:virtualize").unwrap_err();

@@ -1,0 +1,246 @@
+//! `heap`: heap caching over the IR. A load from a place the trace already loaded from or
+//! stored to is replaced by the known value; stores and residual calls invalidate what they
+//! may overwrite.
+//!
+//! The tracer does the same while recording (`jit/tracer.rs`), with alias classes from the
+//! interpreter's types. This pass runs on any trace (bridges, traces other passes rewrote)
+//! and knows only what the IR says, so its rules are the tracer's rules without classes:
+//!
+//! * A place is `(base, offset)` or `(base, index, offset, stride)` plus the memory type of
+//!   the access. Two places with the same base (and the same index and stride, for indexed
+//!   ones) overlap exactly when their byte ranges `[offset, offset + size)` do.
+//! * A store to a place invalidates cached places with the same base whose bytes overlap it,
+//!   and every cached place it may alias otherwise: a place with another base, or the same base
+//!   with an address the pass cannot compare, whose access has the same size and value kind
+//!   (type-based aliasing, as in the tracer: a location is always accessed with one type).
+//! * A residual call (`call_*`) forgets everything; an elidable call (`call_pure_*`) writes
+//!   nothing. Guards do not touch memory. A `label` forgets everything (nothing crosses it).
+//! * A load after a load of the same place and type gets the earlier value. A load after a
+//!   store gets the stored value when the store wrote all 8 bytes of the same kind; a narrow
+//!   unsigned load after a narrow store of the same size gets `int_and(value, 2^bits - 1)`
+//!   (what the load would zero-extend); narrow signed loads after stores stay loads.
+//!
+//! ```text
+//! i2 = load_i(p0, 8, descr=i64)
+//! store_i(p0, 16, i1, descr=i64)     # other bytes of p0: i2 stays cached
+//! i4 = load_i(p0, 8, descr=i64)      =>  (uses of i4 become i2)
+//! i5 = load_i(p0, 16, descr=i64)     =>  (uses of i5 become i1)
+//! store_i(p3, 0, i1, descr=i64)      # another base, same type: forgets (p0, 8) and (p0, 16)
+//! store_i(p0, 32, i9, descr=u8)
+//! i8 = load_i(p0, 32, descr=u8)      =>  i8 = int_and(i9, 255)
+//! call_n(4096, descr=call()->n "f")  # forgets everything
+//! ```
+
+use super::{Action, Ctx, FxMap, Pass, PendingOp};
+use crate::ir::{Descr, Kind, MemType, OpFlags, OpRef, Opcode, Value};
+
+/// Where an access goes, relative to its base.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+enum Addr {
+    /// `base + offset`.
+    Plain(i64),
+    /// `base + index * stride + offset`.
+    Indexed(OpRef, u32, i64),
+}
+
+impl Addr {
+    /// Whether two accesses at the same base can be compared byte by byte, and if so whether
+    /// `[self, self + n)` and `[o, o + m)` are disjoint.
+    fn disjoint(self, n: u8, o: Addr, m: u8) -> Option<bool> {
+        let (a, b) = match (self, o) {
+            (Addr::Plain(a), Addr::Plain(b)) => (a, b),
+            (Addr::Indexed(i, s, a), Addr::Indexed(j, t, b)) if i == j && s == t => (a, b),
+            _ => return None,
+        };
+        Some(a.saturating_add(n as i64) <= b || b.saturating_add(m as i64) <= a)
+    }
+}
+
+/// A cached place's content.
+#[derive(Copy, Clone, Debug)]
+struct Entry {
+    value: OpRef,
+    ty: MemType,
+    /// Written by a store (the value is the stored operand, not yet truncated).
+    stored: bool,
+}
+
+/// The pass.
+#[derive(Default)]
+pub struct Heap {
+    cache: FxMap<(OpRef, Addr), Entry>,
+}
+
+/// The place and memory type of a load or store, if its offset (and index) are as expected.
+fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType)> {
+    let Some(Descr::Mem(m)) = &op.descr else {
+        return None;
+    };
+    let indexed = op.opcode.flags().contains(OpFlags::INDEXED);
+    let base = op.args[0];
+    let addr = if indexed {
+        let off = ctx.const_int(op.args[2])?;
+        match ctx.const_int(op.args[1]) {
+            // a constant index is a plain offset
+            Some(i) => Addr::Plain(i.checked_mul(m.scale as i64)?.checked_add(off)?),
+            None => Addr::Indexed(op.args[1], m.scale, off),
+        }
+    } else {
+        Addr::Plain(ctx.const_int(op.args[1])?)
+    };
+    Some((base, addr, m.ty))
+}
+
+impl Heap {
+    /// A store of type `ty` to `(base, addr)`: drop every entry it may overwrite.
+    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType) {
+        self.cache.retain(|&(b, a), e| {
+            if b == base {
+                if let Some(disjoint) = a.disjoint(e.ty.size(), addr, ty.size()) {
+                    return disjoint;
+                }
+            }
+            // may alias: only an access of another size or kind survives
+            e.ty.size() != ty.size() || e.ty.kind() != ty.kind()
+        });
+    }
+}
+
+impl Pass for Heap {
+    fn name(&self) -> &'static str {
+        "heap"
+    }
+
+    fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
+        let opc = op.opcode;
+        let flags = opc.flags();
+        if opc == Opcode::Label || (flags.contains(OpFlags::CALL) && !opc.is_pure()) {
+            self.cache.clear();
+            return Action::Emit;
+        }
+        if flags.contains(OpFlags::LOAD) {
+            let Some((base, addr, ty)) = place(ctx, op) else {
+                return Action::Emit;
+            };
+            if let Some(e) = self.cache.get(&(base, addr)).copied() {
+                let same_kind = e.ty.kind() == ty.kind() && e.ty.size() == ty.size();
+                if !e.stored && e.ty == ty {
+                    // load after a load of the same place and type => the earlier value
+                    return Action::Replace(e.value);
+                }
+                if e.stored && same_kind && ty.size() == 8 {
+                    // load after a full-width store of the same kind => the stored value
+                    return Action::Replace(e.value);
+                }
+                if let (
+                    true,
+                    MemType::Int {
+                        size,
+                        signed: false,
+                    },
+                ) = (e.stored && same_kind, ty)
+                {
+                    // narrow unsigned load after a store of that size => value & (2^bits - 1)
+                    let mask = ctx.constant(Value::Int((1i64 << (8 * size as u32)) - 1));
+                    op.opcode = Opcode::IntAnd;
+                    op.args = vec![e.value, mask];
+                    op.descr = None;
+                    self.cache.insert(
+                        (base, addr),
+                        Entry {
+                            value: ctx.next_ref(),
+                            ty,
+                            stored: false,
+                        },
+                    );
+                    return Action::Emit;
+                }
+            }
+            self.cache.insert(
+                (base, addr),
+                Entry {
+                    value: ctx.next_ref(),
+                    ty,
+                    stored: false,
+                },
+            );
+            return Action::Emit;
+        }
+        if flags.contains(OpFlags::STORE) {
+            let Some((base, addr, ty)) = place(ctx, op) else {
+                // an address the pass cannot describe: forget everything
+                self.cache.clear();
+                return Action::Emit;
+            };
+            self.invalidate(base, addr, ty);
+            let value = *op.args.last().expect("stores have a value");
+            if ctx.kind(value) != Kind::Void {
+                self.cache.insert(
+                    (base, addr),
+                    Entry {
+                        value,
+                        ty,
+                        stored: true,
+                    },
+                );
+            }
+        }
+        Action::Emit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::opt::check_opt;
+
+    fn check(input: &str, expected: &str) {
+        if let Err(e) = check_opt(input, "heap", expected) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn loads_after_loads_and_stores() {
+        check(
+            "[p0, i1, p2]\ni3 = load_i(p0, 8, descr=i64)\nstore_i(p0, 16, i1, descr=i64)\n\
+             i5 = load_i(p0, 8, descr=i64)\ni6 = load_i(p0, 16, descr=i64)\nf7 = load_f(p2, 0, descr=f64)\n\
+             store_i(p2, 8, i1, descr=i64)\ni9 = load_i(p0, 8, descr=i64)\nf10 = load_f(p2, 0, descr=f64)\n\
+             finish(i3, i5, i6, i9, f7, f10)\n",
+            "[p0, i1, p2]\ni3 = load_i(p0, 8, descr=i64)\nstore_i(p0, 16, i1, descr=i64)\n\
+             f7 = load_f(p2, 0, descr=f64)\nstore_i(p2, 8, i1, descr=i64)\ni9 = load_i(p0, 8, descr=i64)\n\
+             finish(i3, i3, i1, i9, f7, f7)\n",
+        );
+    }
+
+    #[test]
+    fn overlapping_bytes_and_narrow_stores() {
+        check(
+            "[p0, i1]\ni2 = load_i(p0, 8, descr=i64)\nstore_i(p0, 12, i1, descr=u8)\ni4 = load_i(p0, 8, descr=i64)\n\
+             i5 = load_i(p0, 12, descr=u8)\ni6 = load_i(p0, 12, descr=i8)\nstore_i(p0, 0, i1, descr=u8)\n\
+             i8 = load_i(p0, 12, descr=u8)\nfinish(i2, i4, i5, i6, i8)\n",
+            "[p0, i1]\ni2 = load_i(p0, 8, descr=i64)\nstore_i(p0, 12, i1, descr=u8)\ni4 = load_i(p0, 8, descr=i64)\n\
+             i5 = int_and(i1, 255)\ni6 = load_i(p0, 12, descr=i8)\nstore_i(p0, 0, i1, descr=u8)\n\
+             i8 = load_i(p0, 12, descr=u8)\nfinish(i2, i4, i5, i6, i8)\n",
+        );
+    }
+
+    #[test]
+    fn indexed_places_calls_and_labels() {
+        check(
+            "[p0, i1, i2]\ni3 = load_idx_i(p0, i1, 16, descr=u8x1)\ni4 = load_idx_i(p0, i1, 16, descr=u8x1)\n\
+             store_idx_i(p0, i1, 17, i2, descr=u8x1)\ni6 = load_idx_i(p0, i1, 16, descr=u8x1)\n\
+             store_idx_i(p0, i2, 16, i2, descr=u8x1)\ni8 = load_idx_i(p0, i1, 16, descr=u8x1)\n\
+             i9 = load_i(p0, 0, descr=i64)\ncall_n(4096, descr=call()->n \"f\")\ni11 = load_i(p0, 0, descr=i64)\n\
+             i12 = call_pure_i(8192, i11, descr=call(i)->i \"g\")\ni13 = load_i(p0, 0, descr=i64)\n\
+             label(p0, i1, descr=target1)\ni15 = load_i(p0, 0, descr=i64)\n\
+             jump(p0, i15, descr=target1)\n",
+            "[p0, i1, i2]\ni3 = load_idx_i(p0, i1, 16, descr=u8x1)\n\
+             store_idx_i(p0, i1, 17, i2, descr=u8x1)\n\
+             store_idx_i(p0, i2, 16, i2, descr=u8x1)\ni8 = load_idx_i(p0, i1, 16, descr=u8x1)\n\
+             i9 = load_i(p0, 0, descr=i64)\ncall_n(4096, descr=call()->n \"f\")\ni11 = load_i(p0, 0, descr=i64)\n\
+             i12 = call_pure_i(8192, i11, descr=call(i)->i \"g\")\n\
+             label(p0, i1, descr=target1)\ni15 = load_i(p0, 0, descr=i64)\n\
+             jump(p0, i15, descr=target1)\n",
+        );
+    }
+}
