@@ -1,8 +1,8 @@
 //! `pyguest`: Python 3 on the metatracer framework. Command-line entry point.
 //!
 //! `pyguest run FILE.py [ARGS...]`, `pyguest FILE.py [ARGS...]`, `pyguest -c CODE`,
-//! `pyguest --version`, and `--jit off|on|NAME=VALUE,...` before the file (validated; the JIT
-//! is not wired in yet). The interpreter runs on a thread with a large stack so built-ins that
+//! `pyguest --version`, and `--jit off|on|help|NAME=VALUE,...` before the file (the framework's
+//! parameters, validated by its parser; the JIT is not wired in yet). The interpreter runs on a thread with a large stack so built-ins that
 //! call back into Python can nest deeply without overflowing the Rust stack.
 
 mod argvec;
@@ -20,10 +20,12 @@ use clap::Parser;
 #[command(
     name = "pyguest",
     version,
-    about = "Python 3 on the metatracer framework"
+    about = "Python 3 on the metatracer framework",
+    after_help = metatracer::jit::params_help()
 )]
 struct Cli {
-    /// JIT settings: `off`, `on`, or `NAME=VALUE,...` (accepted and validated; no JIT yet).
+    /// JIT settings: `off`, `on`, `help`, or `NAME=VALUE,...` (the framework's parameters,
+    /// listed below; validated and set, but pyguest has no JIT annotations yet).
     #[arg(long, value_name = "SETTINGS")]
     jit: Option<String>,
     /// Program passed in as a string.
@@ -32,45 +34,6 @@ struct Cli {
     /// `[run] FILE.py [ARGS...]`
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     rest: Vec<String>,
-}
-
-const JIT_PARAMS: &[&str] = &[
-    "threshold",
-    "function_threshold",
-    "trace_eagerness",
-    "trace_limit",
-    "enable_opts",
-    "loop_longevity",
-    "retrace_limit",
-    "max_retrace_guards",
-    "decay",
-    "inlining",
-    "max_unroll_loops",
-];
-
-fn validate_jit(s: &str) -> Result<(), String> {
-    if s == "off" || s == "on" {
-        return Ok(());
-    }
-    for part in s.split(',') {
-        let Some((name, value)) = part.split_once('=') else {
-            return Err(format!(
-                "--jit: expected off, on or NAME=VALUE, got '{part}'"
-            ));
-        };
-        if !JIT_PARAMS.contains(&name) {
-            return Err(format!(
-                "--jit: unknown parameter '{name}' (known: {})",
-                JIT_PARAMS.join(", ")
-            ));
-        }
-        if name != "enable_opts" && value.parse::<i64>().is_err() {
-            return Err(format!(
-                "--jit: {name} needs an integer value, got '{value}'"
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn main() {
@@ -83,8 +46,9 @@ fn main() {
         std::process::exit(0);
     }
     if let Some(j) = &cli.jit {
-        if let Err(e) = validate_jit(j) {
-            eprintln!("pyguest: {e}");
+        // The framework's own parser: the same parameters and messages as every guest.
+        if let Err(e) = metatracer::set_params(j) {
+            eprintln!("pyguest: --jit: {e}");
             std::process::exit(2);
         }
     }

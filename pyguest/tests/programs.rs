@@ -153,7 +153,14 @@ fn command_line_forms() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown parameter 'bogus'"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown JIT parameter `bogus`"));
+    // `--help` lists the framework's JIT parameters (one table, `metatracer::jit::PARAMS`)
+    let out = pyguest().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for p in metatracer::jit::PARAMS {
+        assert!(help.contains(p.name), "--help lacks {}:\n{help}", p.name);
+    }
     let out = pyguest().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("pyguest"));
 }
