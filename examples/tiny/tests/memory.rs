@@ -7,6 +7,8 @@
 //! bridges and with every guard failing, and the GC must stay sound (a collection forced
 //! while the trace runs, with references stored by traced code into old objects).
 
+mod common;
+
 use metatracer::gc::{self, Array, Gc, GcCell};
 use metatracer::{dont_look_inside, jit_merge_point, Layout, Trace};
 use std::cell::Cell;
@@ -153,28 +155,12 @@ fn cells_and_gc_arrays_are_loads_and_stores() {
     assert_eq!((a, c, h, &ar), (acc, count, hits, &arr));
     // Each guard failing in turn (bounds checks, the null tests of the array's and the
     // cell's references), with and without bridges.
-    let most = |s: &metatracer::jit::JitStats| {
-        s.loop_guards
-            .iter()
-            .chain(&s.bridge_guards)
-            .copied()
-            .max()
-            .unwrap_or(0)
-    };
-    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").4);
-    assert!(guards >= 3, "{guards}");
-    let mut n = 0;
-    while n < guards {
-        for eagerness in [2, 100_000] {
-            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
-            let (a, c, h, ar, stats) = go(&spec);
-            assert_eq!(
-                (a, c, h, &ar),
-                (acc, count, hits, &arr),
-                "with {spec}: {stats:?}"
-            );
-            guards = guards.max(most(&stats));
-        }
-        n += 1;
-    }
+    common::sweep_fail_guard(
+        |p| {
+            let (a, c, h, ar, stats) = go(p);
+            ((a, c, h, ar), stats)
+        },
+        &(acc, count, hits, arr),
+        3,
+    );
 }

@@ -6,6 +6,8 @@
 //! residual call, an `#[unroll_safe]` method may loop. Same results as the interpreter with
 //! the JIT on, with bridges, with every guard failing and with each guard failing in turn.
 
+mod common;
+
 use metatracer::{jit_merge_point, look_inside, Layout};
 
 #[derive(Layout)]
@@ -149,26 +151,7 @@ fn methods_are_inlined_and_deopt_exactly() {
     assert_eq!(jit, reference, "{stats:?}");
     let (jit, _) = go("on,threshold=1,fail_guards=1");
     assert_eq!(jit, reference);
-    let most = |s: &metatracer::jit::JitStats| {
-        s.loop_guards
-            .iter()
-            .chain(&s.bridge_guards)
-            .copied()
-            .max()
-            .unwrap_or(0)
-    };
-    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").1);
-    assert!(guards >= 3, "{guards}");
-    let mut n = 0;
-    while n < guards {
-        for eagerness in [2, 100_000] {
-            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
-            let (jit, stats) = go(&spec);
-            assert_eq!(jit, reference, "with {spec}: {stats:?}");
-            guards = guards.max(most(&stats));
-        }
-        n += 1;
-    }
+    common::sweep_fail_guard(go, &reference, 3);
 }
 
 /// The example of `docs/tutorial.md` (section 3), kept compiling and checked here.

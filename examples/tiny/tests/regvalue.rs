@@ -5,6 +5,8 @@
 //! travels inside `Option`/`Result`/tuples. Same results as the interpreter with the JIT on,
 //! with bridges and with every guard failing; the helpers are inlined.
 
+mod common;
+
 use metatracer::gc::{self, Array, Gc};
 use metatracer::{jit_merge_point, look_inside, Layout, RegValue, Trace};
 
@@ -185,24 +187,5 @@ fn register_structs_behave_and_stay_in_registers() {
     let (jit, _) = go("on,threshold=1,fail_guards=1");
     assert_eq!(jit, reference);
     // Each guard failing in turn, with and without bridges.
-    let most = |s: &metatracer::jit::JitStats| {
-        s.loop_guards
-            .iter()
-            .chain(&s.bridge_guards)
-            .copied()
-            .max()
-            .unwrap_or(0)
-    };
-    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").1);
-    assert!(guards >= 3, "{guards}");
-    let mut n = 0;
-    while n < guards {
-        for eagerness in [2, 100_000] {
-            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
-            let (jit, stats) = go(&spec);
-            assert_eq!(jit, reference, "with {spec}: {stats:?}");
-            guards = guards.max(most(&stats));
-        }
-        n += 1;
-    }
+    common::sweep_fail_guard(go, &reference, 3);
 }

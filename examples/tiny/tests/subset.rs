@@ -9,6 +9,8 @@
 //! result with the JIT on, with bridges, with every guard failing, and with each guard
 //! failing in turn; the helpers must be inlined (no call of them in the loop).
 
+mod common;
+
 use metatracer::{dont_look_inside, jit_merge_point, look_inside, unroll_safe, Layout};
 
 #[derive(Layout)]
@@ -328,26 +330,7 @@ fn grown_subset_traces_and_deopts_exactly() {
     assert_eq!(jit, reference);
     // Each guard failing in turn (a failure between the two `?`s of `two_steps` resumes
     // inside its inlined frame: `log` is bumped once).
-    let most = |s: &metatracer::jit::JitStats| {
-        s.loop_guards
-            .iter()
-            .chain(&s.bridge_guards)
-            .copied()
-            .max()
-            .unwrap_or(0)
-    };
-    let mut guards = most(&go("on,fail_guards=0,threshold=3,trace_eagerness=2").1);
-    assert!(guards >= 10, "{guards}");
-    let mut n = 0;
-    while n < guards {
-        for eagerness in [2, 100_000] {
-            let spec = format!("on,threshold=3,trace_eagerness={eagerness},fail_guard={n}");
-            let (jit, stats) = go(&spec);
-            assert_eq!(jit, reference, "with {spec}: {stats:?}");
-            guards = guards.max(most(&stats));
-        }
-        n += 1;
-    }
+    common::sweep_fail_guard(go, &reference, 10);
 }
 
 #[jit_merge_point]
