@@ -72,6 +72,8 @@ const MAX_CALL_WORDS: usize = 40;
 pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>) -> Outcome {
     let mut jumped = false;
     let mut roots = JitRoots::default();
+    // the argument words of the residual call the inner loop stops at (filled there)
+    let mut words = [0u64; MAX_CALL_WORDS];
     loop {
         let depth = frames.len() - 1;
         let f = frames.last_mut().expect("a frame");
@@ -80,8 +82,8 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
         let regs = &mut f.regs[..];
         let mut pc = f.pc as usize;
         // Runs this frame until it calls, inlines or returns; a residual call comes out as
-        // (trampoline, argument words, destination register).
-        let (func, words, dst) = loop {
+        // (trampoline, destination register), its argument words in `words`.
+        let (func, dst) = loop {
             let insn = &insns[pc];
             pc += 1;
             match insn {
@@ -128,12 +130,11 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                         "a residual call with {} argument words",
                         args.len()
                     );
-                    let mut words = [0u64; MAX_CALL_WORDS];
                     for (w, r) in words.iter_mut().zip(args.iter()) {
                         *w = regs[*r as usize];
                     }
                     f.pc = pc as u32;
-                    break (Some(desc.func), words, *dst);
+                    break (Some(desc.func), *dst);
                 }
                 Insn::InlineCall {
                     code: callee, args, ..
@@ -151,7 +152,7 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                         pc: 0,
                         regs: cregs,
                     });
-                    break (None, [0; MAX_CALL_WORDS], 0);
+                    break (None, 0);
                 }
                 Insn::Jump { target } => pc = *target as usize,
                 Insn::Branch { cond, target } => {
@@ -189,7 +190,7 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                         caller.regs[dst..dst + n].copy_from_slice(&v[..n]);
                     }
                     caller.pc += 1;
-                    break (None, [0; MAX_CALL_WORDS], 0);
+                    break (None, 0);
                 }
                 Insn::MergePoint => {
                     if depth == 0 {
