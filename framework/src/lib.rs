@@ -38,6 +38,52 @@ pub fn promote<T>(x: T) -> T {
     x
 }
 
+/// Types for which every 64-bit word is a valid value, so [`from_word_bits`] may build one
+/// from any integer: integers, and an interpreter's tagged value word (a type whose `Word`
+/// impl keeps either a small integer or an object address in one word).
+///
+/// # Safety
+/// `Word::from_word` must accept any `u64` and return a valid value (for a tagged word that
+/// holds object addresses: the collector must treat the word conservatively, as it does for
+/// `Kind::Ref` registers and the native stack).
+pub unsafe trait AnyBits: jit::word::Word + Copy {}
+// SAFETY: every bit pattern is an integer.
+unsafe impl AnyBits for u64 {}
+// SAFETY: as above.
+unsafe impl AnyBits for i64 {}
+// SAFETY: as above.
+unsafe impl AnyBits for usize {}
+// SAFETY: a raw pointer has no validity invariant (dereferencing it is the unsafe part).
+unsafe impl<T> AnyBits for *const T {}
+// SAFETY: as above.
+unsafe impl<T> AnyBits for *mut T {}
+
+/// `word_bits(x)`: the one word of a register value as an integer (for a `Kind::Ref` word, a
+/// `cast_ptr_to_int` in traces). Lets traced code test the tag bits of a tagged value word.
+#[inline(always)]
+pub fn word_bits<T: jit::word::Word>(x: T) -> u64 {
+    x.to_word()
+}
+
+/// `from_word_bits(w)`: the inverse of [`word_bits`] for types where any word is valid.
+#[inline(always)]
+pub fn from_word_bits<T: AnyBits>(w: u64) -> T {
+    // SAFETY: `AnyBits` promises that every word is a valid `T`.
+    unsafe { T::from_word(w) }
+}
+
+/// `word_to_value(w)`: any one-word register value from its word (the inverse of
+/// [`word_bits`]), e.g. a `Gc<T>` from the address a tagged value word holds. In traced code
+/// it is a register move (a cast when the kinds differ).
+///
+/// # Safety
+/// `w` must be the word of a valid `T` (for a `Gc<T>`: the address of a live `T`).
+#[inline(always)]
+pub unsafe fn word_to_value<T: jit::word::Word>(w: u64) -> T {
+    // SAFETY: guaranteed by the caller.
+    unsafe { T::from_word(w) }
+}
+
 /// True inside jitcode (tracing and deoptimization), false in the plain interpreter.
 #[inline(always)]
 pub fn we_are_jitted() -> bool {

@@ -42,7 +42,6 @@ fn main() {
     metatracer::jitlog::init();
     if cli.jit.as_deref().map(str::trim) == Some("help") {
         print!("{}", metatracer::jit::params_help());
-        println!("(pyguest has no JIT annotations yet: --jit is validated, not used)");
         std::process::exit(0);
     }
     if let Some(j) = &cli.jit {

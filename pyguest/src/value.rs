@@ -168,6 +168,131 @@ unsafe impl Trace for Value {
     }
 }
 
+// ---------------------------------------------------------------- the value in traced code
+
+// SAFETY: a value is one word; `from_word` accepts any word (every word is a valid `Value`,
+// see `AnyBits` below). It is a `Ref` word for the JIT: the tracer and the blackhole publish
+// their `Ref` registers to the collector, which scans them conservatively (an immediate or a
+// small int never matches an object), and constants of this kind are pinned, so a value that
+// holds an object address stays valid in traces and machine code.
+unsafe impl metatracer::jit::word::Word for Value {
+    const KIND: metatracer::jit::word::Kind = metatracer::jit::word::Kind::Ref;
+    type Abi = u64;
+    #[inline(always)]
+    fn to_word(self) -> u64 {
+        self.0
+    }
+    #[inline(always)]
+    unsafe fn from_word(w: u64) -> Self {
+        Value(w)
+    }
+}
+
+// SAFETY: one `Ref` word, converted by the `Word` impl above.
+unsafe impl metatracer::jit::regs::Regs for Value {
+    const WIDTH: usize = 1;
+    type Abi0 = u64;
+    fn kinds(out: &mut Vec<metatracer::jit::word::Kind>) {
+        out.push(metatracer::jit::word::Kind::Ref);
+    }
+    #[inline(always)]
+    fn write_words(self, out: &mut [u64]) {
+        out[0] = self.0;
+    }
+    #[inline(always)]
+    unsafe fn read_words(w: &[u64]) -> Self {
+        Value(w[0])
+    }
+}
+
+// Loads and stores of values in traced code: one 64-bit word.
+impl metatracer::__private::Mem for Value {
+    const MEM: metatracer::jit::jitcode::MemSize = metatracer::jit::jitcode::MemSize::W64;
+}
+impl metatracer::__private::Load for Value {
+    fn load(
+        cw: &mut metatracer::jit::codewriter::Codewriter,
+        p: metatracer::__private::Place<Self>,
+    ) -> metatracer::jit::codewriter::Sym<Self> {
+        metatracer::__private::read(cw, p)
+    }
+    fn store(
+        cw: &mut metatracer::jit::codewriter::Codewriter,
+        p: metatracer::__private::Place<Self>,
+        v: metatracer::jit::codewriter::Sym<Self>,
+    ) {
+        metatracer::__private::write(cw, p, v)
+    }
+}
+
+// SAFETY: every word is a valid value (an int, an immediate, NULL or, for words made by the
+// interpreter, an object address); the collector treats `Ref` words conservatively.
+unsafe impl metatracer::AnyBits for Value {}
+
+// A promoted value (a class, a map, a constant) is pinned for as long as the trace lives, like
+// a `Gc` green.
+impl metatracer::jit::validity::GreenValue for Value {
+    const GREEN: metatracer::jit::validity::GreenKind = metatracer::jit::validity::GreenKind::Gc;
+}
+
+/// `v.is_int()` for traced code (methods taking `self` by value are residual calls there).
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn is_int(v: Value) -> bool {
+    metatracer::word_bits(v) & 1 == 1
+}
+
+/// `v.as_int_unchecked()` for traced code.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn int_of(v: Value) -> i64 {
+    (metatracer::word_bits(v) as i64) >> 1
+}
+
+/// A small int `Value` for traced code; `i` must be in the small range.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn small(i: i64) -> Value {
+    metatracer::from_word_bits(((i << 1) | 1) as u64)
+}
+
+/// Whether `i` fits a small int, for traced code.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn fits_small(i: i64) -> bool {
+    i >= SMALL_MIN && i <= SMALL_MAX
+}
+
+/// `Value::bool(b)` for traced code.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn bool_value(b: bool) -> Value {
+    if b {
+        Value::TRUE
+    } else {
+        Value::FALSE
+    }
+}
+
+/// Whether `v` is an object address, for traced code.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn is_ptr(v: Value) -> bool {
+    let w = metatracer::word_bits(v);
+    w & 7 == 0 && w != 0
+}
+
+/// The words of `True` and `False`.
+pub const TRUE_BITS: u64 = Value::TRUE.0;
+pub const FALSE_BITS: u64 = Value::FALSE.0;
+
+/// Whether `v` is `NULL`, for traced code.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn is_null(v: Value) -> bool {
+    metatracer::word_bits(v) == 0
+}
+
 // SAFETY: a kind tag holds no references.
 unsafe impl Trace for Kind {
     const HAS_REFS: bool = false;

@@ -1,6 +1,7 @@
 //! The framework's JIT command-line help and JSON log reach pyguest: `--jit help` prints the
 //! parameter table of `metatracer::jit::PARAMS`, and `METATRACER_LOG=json:FILE` gives a log
-//! with its `start` and exit `summary` records (no loops: pyguest has no JIT annotations yet).
+//! with its `start`, `trace` and exit `summary` records; the trace of the program's loop is
+//! named by its Python position (file, line, function, opcode).
 
 use std::process::Command;
 
@@ -23,7 +24,7 @@ fn jit_help_lists_the_framework_parameters() {
 }
 
 #[test]
-fn json_log_of_a_run_without_loops() {
+fn json_log_of_a_run_with_a_python_loop() {
     let dir = std::env::temp_dir().join(format!("pyguest-jitlog-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("run.jsonl");
@@ -53,6 +54,10 @@ fn json_log_of_a_run_without_loops() {
             .is_some_and(|l| l.contains("\"ev\":\"summary\"")),
         "{text}"
     );
-    assert!(lines.iter().any(|l| l.contains("\"loops\":0")), "{text}");
-    assert!(!text.contains("\"ev\":\"trace\""), "{text}");
+    assert!(lines.iter().any(|l| l.contains("\"loops\":1")), "{text}");
+    assert!(text.contains("\"ev\":\"trace\""), "{text}");
+    assert!(
+        text.contains("run_loop at <string>:2 <module> #7 FOR_ITER"),
+        "{text}"
+    );
 }

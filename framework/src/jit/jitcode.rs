@@ -45,6 +45,12 @@ pub enum BinOp {
     IntDiv,
     /// Signed remainder with the sign of the dividend; same preconditions as `IntDiv`.
     IntMod,
+    /// `a << b` for `0 <= b < 64` (the codewriter checks the amount first).
+    IntLshift,
+    /// Arithmetic `a >> b`, same precondition.
+    IntRshift,
+    /// Logical `a >> b`, same precondition.
+    UintRshift,
     FloatAdd,
     FloatSub,
     FloatMul,
@@ -93,6 +99,9 @@ impl BinOp {
             BinOp::UintGe => (a >= b) as u64,
             BinOp::IntDiv => sa.checked_div(sb).unwrap_or(0) as u64,
             BinOp::IntMod => sa.checked_rem(sb).unwrap_or(0) as u64,
+            BinOp::IntLshift => a.wrapping_shl(b as u32),
+            BinOp::IntRshift => sa.wrapping_shr(b as u32) as u64,
+            BinOp::UintRshift => a.wrapping_shr(b as u32),
             BinOp::FloatAdd => (fa + fb).to_bits(),
             BinOp::FloatSub => (fa - fb).to_bits(),
             BinOp::FloatMul => (fa * fb).to_bits(),

@@ -1011,21 +1011,112 @@ pub fn rem<T: Num + std::ops::Rem<Output = T>>(
         }
     }
 }
-/// `a << b` (a residual call, keeping Rust's shift semantics).
-pub fn shl<T: Regs + std::ops::Shl<U, Output = T>, U: Regs>(
+/// An inline shift of an integer `a` by `b`: a guard that `0 <= b < bits` (folded for a
+/// constant amount), then `op` (normalized for narrow types); an amount out of range takes
+/// the residual path `slow`, which has Rust's exact semantics (a panic in debug builds, a
+/// masked amount in release builds). Other operand types: the residual call only.
+fn shift<T: Word + Regs, U: Regs>(
     cw: &mut Codewriter,
+    op: BinOp,
     a: Sym<T>,
     b: Sym<U>,
+    int: Option<(u8, bool)>,
+    signed_amount: Option<bool>,
+    slow: impl FnOnce(&mut Codewriter, Sym<T>, Sym<U>) -> Sym<T>,
 ) -> Sym<T> {
-    closure2(cw, a, b, |x: T, y: U| x << y)
+    let (Some((bits, signed)), Some(amount_signed)) = (int, signed_amount) else {
+        return slow(cw, a, b);
+    };
+    let op = match (op, signed) {
+        (BinOp::IntRshift, false) => BinOp::UintRshift,
+        (op, _) => op,
+    };
+    let res = cw.fresh::<T>();
+    let (slow_path, end) = (cw.label(), cw.label());
+    if amount_signed {
+        let zero = cw.const_word(Kind::Int, 0);
+        let nonneg = bin::<bool>(cw, BinOp::IntGe, b.reg, zero);
+        cw.branch_if_false(nonneg, slow_path);
+    }
+    let limit = cw.const_word(Kind::Int, bits as u64);
+    let in_range = bin::<bool>(cw, BinOp::UintLt, b.reg, limit);
+    cw.branch_if_false(in_range, slow_path);
+    cw.emit(Insn::Bin {
+        op,
+        dst: res.reg,
+        a: a.reg,
+        b: b.reg,
+    });
+    if bits < 64 {
+        cw.emit(Insn::Un {
+            op: UnOp::Norm { bits, signed },
+            dst: res.reg,
+            a: res.reg,
+        });
+    }
+    cw.jump(end);
+    cw.bind(slow_path);
+    let r = slow(cw, a, b);
+    cw.mov(res, r);
+    cw.bind(end);
+    res
 }
-/// `a >> b` (a residual call).
-pub fn shr<T: Regs + std::ops::Shr<U, Output = T>, U: Regs>(
+
+/// Width and signedness of an integer register type, if it is one.
+fn int_shape<T: Regs + 'static>() -> Option<(u8, bool)> {
+    use std::any::TypeId;
+    let id = TypeId::of::<T>();
+    let table: [(TypeId, u8, bool); 10] = [
+        (TypeId::of::<u8>(), 8, false),
+        (TypeId::of::<u16>(), 16, false),
+        (TypeId::of::<u32>(), 32, false),
+        (TypeId::of::<u64>(), 64, false),
+        (TypeId::of::<usize>(), 64, false),
+        (TypeId::of::<i8>(), 8, true),
+        (TypeId::of::<i16>(), 16, true),
+        (TypeId::of::<i32>(), 32, true),
+        (TypeId::of::<i64>(), 64, true),
+        (TypeId::of::<isize>(), 64, true),
+    ];
+    table
+        .iter()
+        .find(|(t, ..)| *t == id)
+        .map(|&(_, bits, signed)| (bits, signed))
+}
+
+/// `a << b`: inline for integers (see [`shift`]), else a residual call.
+pub fn shl<T: Word + Regs + 'static + std::ops::Shl<U, Output = T>, U: Regs + 'static>(
     cw: &mut Codewriter,
     a: Sym<T>,
     b: Sym<U>,
 ) -> Sym<T> {
-    closure2(cw, a, b, |x: T, y: U| x >> y)
+    let amount = int_shape::<U>().map(|(_, s)| s);
+    shift(
+        cw,
+        BinOp::IntLshift,
+        a,
+        b,
+        int_shape::<T>(),
+        amount,
+        |cw, a, b| closure2(cw, a, b, |x: T, y: U| x << y),
+    )
+}
+/// `a >> b`: inline for integers (arithmetic for signed `T`), else a residual call.
+pub fn shr<T: Word + Regs + 'static + std::ops::Shr<U, Output = T>, U: Regs + 'static>(
+    cw: &mut Codewriter,
+    a: Sym<T>,
+    b: Sym<U>,
+) -> Sym<T> {
+    let amount = int_shape::<U>().map(|(_, s)| s);
+    shift(
+        cw,
+        BinOp::IntRshift,
+        a,
+        b,
+        int_shape::<T>(),
+        amount,
+        |cw, a, b| closure2(cw, a, b, |x: T, y: U| x >> y),
+    )
 }
 
 /// `-a`.
@@ -1150,6 +1241,36 @@ pub fn promote<T: GreenValue>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
         green: T::GREEN,
     });
     a
+}
+
+/// `word_bits(x)`: the word of `x` as a `u64` register (no code; lowering casts a `Ref`).
+pub fn word_bits<T: Word + Regs>(cw: &mut Codewriter, a: Sym<T>) -> Sym<u64> {
+    let d = cw.fresh::<u64>();
+    cw.emit(Insn::Move {
+        dst: d.reg,
+        src: a.reg,
+    });
+    d
+}
+
+/// `from_word_bits(w)`: the word `w` as a `T` register.
+pub fn from_word_bits<T: crate::AnyBits + Regs>(cw: &mut Codewriter, a: Sym<u64>) -> Sym<T> {
+    let d = cw.fresh::<T>();
+    cw.emit(Insn::Move {
+        dst: d.reg,
+        src: a.reg,
+    });
+    d
+}
+
+/// `word_to_value(w)`: the word `w` as a `T` register (the caller vouched for its validity).
+pub fn word_to_value<T: Word + Regs>(cw: &mut Codewriter, a: Sym<u64>) -> Sym<T> {
+    let d = cw.fresh::<T>();
+    cw.emit(Insn::Move {
+        dst: d.reg,
+        src: a.reg,
+    });
+    d
 }
 
 /// `we_are_jitted()`: true in jitcode (the tracer and the blackhole), false in the interpreter.

@@ -963,6 +963,13 @@ impl Mirror {
                     quote_spanned!(c.span()=> { let __mt_v = #v; #m::promote(__cw, __mt_v) }),
                 );
             }
+            Some(f @ ("word_bits" | "from_word_bits" | "word_to_value")) if c.args.len() == 1 => {
+                let v = self.value(&c.args[0]);
+                let f = syn::Ident::new(f, c.span());
+                return Self::ok(
+                    quote_spanned!(c.span()=> { let __mt_v = #v; #m::#f(__cw, __mt_v) }),
+                );
+            }
             Some("we_are_jitted") if c.args.is_empty() => {
                 return Self::ok(quote!(#m::we_are_jitted(__cw)));
             }

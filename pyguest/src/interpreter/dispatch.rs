@@ -23,7 +23,11 @@ const MAX_REENTRY: usize = 20_000;
 
 /// The state of the frame being run: the frame, the parts of it every handler reads, and the
 /// stack pointer (the frame's own `sp` field is only written when the frame stops running:
-/// before a call, a return, a yield or an exception).
+/// before a call, a return, a yield or an exception). It lives on the native stack of
+/// [`execute`]; the portal [`run_loop`] and the handlers reach it through `&mut Ctx`, so traced
+/// code reads and writes its fields as memory (the heap cache keeps them in registers within
+/// a trace).
+#[derive(metatracer::Layout)]
 pub(super) struct Ctx {
     pub f: Gc<FrameObj>,
     pub code: Gc<CodeObj>,
@@ -36,30 +40,129 @@ pub(super) struct Ctx {
     pub stack_base: usize,
     /// Next free register of the value stack.
     pub sp: usize,
+    /// The value [`run_loop`] leaves with (returned or yielded value, or the exception).
+    pub out: Value,
 }
 
-/// Why a handler did not simply go on with the next instruction.
-pub(super) enum Stop {
-    /// A Python exception at the current instruction.
-    Raise(PyErr),
-    /// `Ctx` now runs another frame (a call or a return); its `pc` is in the frame.
-    Switch,
-    /// `Ctx` switched frames and the new frame raises at its saved `pc` (a class call's
-    /// `__init__` returned something other than None).
-    SwitchRaise(PyErr),
-    /// Leave [`execute`] (a return from an entry frame, or a yield).
-    Leave(Flow),
+/// Why a handler did not simply go on with the next instruction: `kind` is one of the
+/// `STOP_*` constants and `v` its value (the exception, or the value returned or yielded).
+/// A plain two-word struct, so traced code keeps it in registers.
+#[derive(Clone, Copy, metatracer::RegValue)]
+pub(super) struct Stop {
+    pub kind: u32,
+    pub v: Value,
+}
+
+/// A Python exception (`v`) at the current instruction.
+pub(super) const STOP_RAISE: u32 = 0;
+/// `Ctx` now runs another frame (a call or a return); its `pc` is in the frame.
+pub(super) const STOP_SWITCH: u32 = 1;
+/// `Ctx` switched frames and the new frame raises `v` at its saved `pc` (a class call's
+/// `__init__` returned something other than None).
+pub(super) const STOP_SWITCH_RAISE: u32 = 2;
+/// Leave [`execute`]: a return from an entry frame.
+pub(super) const STOP_RETURN: u32 = 3;
+/// Leave [`execute`]: a yield.
+pub(super) const STOP_YIELD: u32 = 4;
+/// Leave [`execute`]: an exception no handler of the frame catches (from [`run_loop`] only).
+const STOP_ERROR: u32 = 5;
+
+impl Stop {
+    pub const SWITCH: Stop = Stop {
+        kind: STOP_SWITCH,
+        v: Value::NULL,
+    };
+    #[inline(always)]
+    pub fn raise(e: PyErr) -> Stop {
+        Stop {
+            kind: STOP_RAISE,
+            v: e.0,
+        }
+    }
+    #[inline(always)]
+    pub fn switch_raise(e: PyErr) -> Stop {
+        Stop {
+            kind: STOP_SWITCH_RAISE,
+            v: e.0,
+        }
+    }
+    #[inline(always)]
+    pub fn ret(v: Value) -> Stop {
+        Stop {
+            kind: STOP_RETURN,
+            v,
+        }
+    }
+    #[inline(always)]
+    pub fn yielded(v: Value) -> Stop {
+        Stop {
+            kind: STOP_YIELD,
+            v,
+        }
+    }
 }
 
 impl From<PyErr> for Stop {
     #[inline(always)]
     fn from(e: PyErr) -> Stop {
-        Stop::Raise(e)
+        Stop::raise(e)
     }
 }
 
 /// What a handler returns.
 pub(super) type Step = Result<(), Stop>;
+
+// SAFETY: an opcode is one byte; `to_word` gives its number, which `from_word` turns back
+// into the same opcode (only words made by `to_word` are passed to it).
+unsafe impl metatracer::jit::word::Word for Op {
+    const KIND: metatracer::jit::word::Kind = metatracer::jit::word::Kind::Int;
+    type Abi = u64;
+    #[inline(always)]
+    fn to_word(self) -> u64 {
+        self as u8 as u64
+    }
+    #[inline(always)]
+    unsafe fn from_word(w: u64) -> Self {
+        Op::from_u8(w as u8)
+    }
+}
+
+// SAFETY: one `Int` word, converted by the `Word` impl above.
+unsafe impl metatracer::jit::regs::Regs for Op {
+    const WIDTH: usize = 1;
+    type Abi0 = u64;
+    fn kinds(out: &mut Vec<metatracer::jit::word::Kind>) {
+        out.push(metatracer::jit::word::Kind::Int);
+    }
+    #[inline(always)]
+    fn write_words(self, out: &mut [u64]) {
+        out[0] = self as u8 as u64;
+    }
+    #[inline(always)]
+    unsafe fn read_words(w: &[u64]) -> Self {
+        Op::from_u8(w[0] as u8)
+    }
+}
+
+#[metatracer::look_inside]
+impl Ctx {
+    #[inline(always)]
+    pub fn push(&mut self, v: Value) {
+        self.regs.set(self.sp, v);
+        self.sp += 1;
+    }
+
+    #[inline(always)]
+    pub fn pop(&mut self) -> Value {
+        self.sp -= 1;
+        self.regs.get(self.sp)
+    }
+
+    #[inline(always)]
+    pub fn top(&self) -> Value {
+        self.regs.get(self.sp - 1)
+    }
+}
 
 impl Ctx {
     /// The state for running frame `f` from its saved `sp` (and makes it the current frame).
@@ -78,24 +181,8 @@ impl Ctx {
             nlocals,
             stack_base: nlocals + d.cellvars.len() + d.freevars.len(),
             sp: f.sp.get() as usize,
+            out: Value::NULL,
         }
-    }
-
-    #[inline(always)]
-    pub fn push(&mut self, v: Value) {
-        self.regs.set(self.sp, v);
-        self.sp += 1;
-    }
-
-    #[inline(always)]
-    pub fn pop(&mut self) -> Value {
-        self.sp -= 1;
-        self.regs.get(self.sp)
-    }
-
-    #[inline(always)]
-    pub fn top(&self) -> Value {
-        self.regs.get(self.sp - 1)
     }
 
     /// Switches to the new frame `nf` called from the running frame (which has saved its `pc`
@@ -105,7 +192,7 @@ impl Ctx {
         nf.back.set(Some(self.f));
         nf.exc_depth.set(vm().handled.get().len() as u32);
         *self = Ctx::load(nf);
-        Err(Stop::Switch)
+        Err(Stop::SWITCH)
     }
 
     /// Switches to frame `f` (a caller being returned to; its `pc` and `sp` are saved).
@@ -115,15 +202,19 @@ impl Ctx {
     }
 }
 
-/// The instructions of `code`, as a slice that does not borrow the `Gc` handle.
+/// The instruction word at `pc` of `code`. Elidable: code objects never change their
+/// instructions, so with the code object and `pc` green (constants in a trace) it folds away.
+#[metatracer::elidable]
 #[inline(always)]
-fn instrs_of<'a>(code: Gc<CodeObj>) -> &'a [u32] {
-    let v = &code.d.code;
-    // SAFETY: the instruction vector is Rust-heap data in the code object's boxed `CodeData`
-    // and is never changed after `materialize`; the code object is kept alive by the frame
-    // that runs it, which `execute` holds in `cx.f` for as long as it uses this slice (the
-    // slice is taken again after every frame switch).
-    unsafe { std::slice::from_raw_parts(v.as_ptr(), v.len()) }
+fn instr(code: Gc<CodeObj>, pc: usize) -> u32 {
+    code.d.code[pc]
+}
+
+/// The opcode of an instruction word (elidable: folds with the word).
+#[metatracer::elidable]
+#[inline(always)]
+fn decode(w: u32) -> Op {
+    Op::from_u8(w as u8)
 }
 
 fn trace_ops() -> bool {
@@ -131,10 +222,59 @@ fn trace_ops() -> bool {
     T.with(|t| *t)
 }
 
+/// Whether this build can print each instruction (`PYGUEST_TRACE`, debug builds only).
+const DEBUG_TRACE: bool = cfg!(debug_assertions);
+
+/// Prints one instruction for `PYGUEST_TRACE`.
+#[metatracer::dont_look_inside]
+fn print_op(pc: usize, w: u32, sp: usize) {
+    if trace_ops() {
+        eprintln!(
+            "  {:>4} {:<20} {:<5} sp={}",
+            pc,
+            Op::from_u8(w as u8).name(),
+            w >> 8,
+            sp
+        );
+    }
+}
+
+/// The guest position of a trace: `file:line function opcode` (the JIT's logs and viewer).
+fn location(code: Gc<CodeObj>, pc: usize) -> String {
+    let d = &code.d;
+    match d.code.get(pc) {
+        Some(&w) => format!(
+            "{}:{} {} #{} {}",
+            d.filename,
+            d.lines.get(pc).copied().unwrap_or(d.firstline),
+            d.name,
+            pc,
+            Op::from_u8(w as u8).name()
+        ),
+        None => format!("{} #{pc}", d.name),
+    }
+}
+
+/// Unwinds an exception raised in the running frame at its saved `pc`: to a handler of the
+/// frame (true; `Ctx` goes on there) or out of it (false; the exception is in `cx.out`).
+#[metatracer::dont_look_inside]
+fn raise_here(cx: &mut Ctx, e: Value) -> bool {
+    match unwind(cx.f, PyErr(e)) {
+        Ok(()) => {
+            cx.sp = cx.f.sp.get() as usize;
+            true
+        }
+        Err(e) => {
+            cx.out = e.0;
+            false
+        }
+    }
+}
+
 /// Runs frames starting with `*fr`, raising `pending` in it first if given. Calls of Python
-/// functions and returns to a caller that is not an entry frame switch frames here, without
-/// leaving this function; `*fr` is always the frame being run, so when a [`Flow`] comes back
-/// to [`run_frame`], it names the frame the flow is about.
+/// functions and returns to a caller that is not an entry frame switch frames inside
+/// [`run_loop`], without leaving it; `*fr` is always the frame being run, so when a [`Flow`]
+/// comes back to [`run_frame`], it names the frame the flow is about.
 pub(super) fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
     let mut cx = Ctx::load(*fr);
     if let Some(e) = pending {
@@ -143,151 +283,174 @@ pub(super) fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
         }
         cx.sp = cx.f.sp.get() as usize;
     }
-    let mut pc = cx.f.pc.get() as usize;
-    let mut instrs = instrs_of(cx.code);
+    let kind = run_loop(&mut cx);
+    *fr = cx.f;
+    match kind {
+        STOP_RETURN => Flow::Return(cx.out),
+        STOP_YIELD => Flow::Yield(cx.out),
+        _ => Flow::Err(PyErr(cx.out)),
+    }
+}
+
+/// The dispatch loop, and the JIT's portal: fetch the instruction at `pc` of `code` (both
+/// green: the guest position), call its handler, act on the [`Stop`] it may return. Returns
+/// why it left (`STOP_RETURN`, `STOP_YIELD` or `STOP_ERROR`) with the value in `cx.out`.
+#[metatracer::jit_merge_point(get_printable_location = location)]
+fn run_loop(cx: &mut Ctx) -> u32 {
+    #[green]
+    let mut code: Gc<CodeObj> = cx.code;
+    #[green]
+    let mut pc: usize = cx.f.pc.get() as usize;
     loop {
-        let w = instrs[pc];
+        let w = instr(code, pc);
+        if DEBUG_TRACE {
+            print_op(pc, w, cx.sp);
+        }
         pc += 1;
         let arg = w >> 8;
-        if cfg!(debug_assertions) && trace_ops() {
-            eprintln!(
-                "  {:>4} {:<20} {:<5} sp={}",
-                pc - 1,
-                Op::from_u8(w as u8).name(),
-                arg,
-                cx.sp
-            );
-        }
-        let step = match Op::from_u8(w as u8) {
+        let step = match decode(w) {
             Op::NOP | Op::GEN_START | Op::SETUP_ANNOTATIONS => opcodes::nop(),
-            Op::POP_TOP => opcodes::pop_top(&mut cx),
-            Op::ROT_TWO => opcodes::rot_two(&mut cx),
-            Op::ROT_THREE => opcodes::rot_three(&mut cx),
-            Op::ROT_FOUR => opcodes::rot_four(&mut cx),
-            Op::DUP_TOP => opcodes::dup_top(&mut cx),
-            Op::DUP_TOP_TWO => opcodes::dup_top_two(&mut cx),
-            Op::COPY => opcodes::copy(&mut cx, arg),
-            Op::SWAP => opcodes::swap(&mut cx, arg),
-            Op::LOAD_CONST => opcodes::load_const(&mut cx, arg),
-            Op::LOAD_FAST => opcodes::load_fast(&mut cx, arg),
-            Op::STORE_FAST => opcodes::store_fast(&mut cx, arg),
-            Op::DELETE_FAST => opcodes::delete_fast(&mut cx, arg),
-            Op::LOAD_DEREF => opcodes::load_deref(&mut cx, arg),
-            Op::STORE_DEREF => opcodes::store_deref(&mut cx, arg),
-            Op::DELETE_DEREF => opcodes::delete_deref(&mut cx, arg),
-            Op::LOAD_CLOSURE => opcodes::load_closure(&mut cx, arg),
-            Op::LOAD_CLASSDEREF => opcodes::load_classderef(&mut cx, arg),
-            Op::LOAD_GLOBAL => opcodes::load_global(&mut cx, pc, arg),
-            Op::STORE_GLOBAL => opcodes::store_global(&mut cx, arg),
-            Op::DELETE_GLOBAL => opcodes::delete_global(&mut cx, arg),
-            Op::LOAD_NAME => opcodes::load_name(&mut cx, arg),
-            Op::STORE_NAME => opcodes::store_name(&mut cx, arg),
-            Op::DELETE_NAME => opcodes::delete_name(&mut cx, arg),
-            Op::LOAD_ATTR => opcodes::load_attr(&mut cx, pc, arg),
-            Op::STORE_ATTR => opcodes::store_attr(&mut cx, pc, arg),
-            Op::DELETE_ATTR => opcodes::delete_attr(&mut cx, arg),
-            Op::LOAD_METHOD => opcodes::load_method(&mut cx, pc, arg),
-            Op::BINARY_SUBSCR => opcodes::binary_subscr(&mut cx),
-            Op::STORE_SUBSCR => opcodes::store_subscr(&mut cx),
-            Op::DELETE_SUBSCR => opcodes::delete_subscr(&mut cx),
-            Op::BINARY_OP => opcodes::binary_op(&mut cx, arg),
-            Op::INPLACE_OP => opcodes::inplace_op(&mut cx, arg),
-            Op::UNARY_NEG => opcodes::unary_neg(&mut cx),
-            Op::UNARY_POS => opcodes::unary_pos(&mut cx),
-            Op::UNARY_INVERT => opcodes::unary_invert(&mut cx),
-            Op::UNARY_NOT => opcodes::unary_not(&mut cx),
-            Op::COMPARE_OP => opcodes::compare_op(&mut cx, arg),
-            Op::IS_OP => opcodes::is_op(&mut cx, arg),
-            Op::CONTAINS_OP => opcodes::contains_op(&mut cx, arg),
+            Op::POP_TOP => opcodes::pop_top(cx),
+            Op::ROT_TWO => opcodes::rot_two(cx),
+            Op::ROT_THREE => opcodes::rot_three(cx),
+            Op::ROT_FOUR => opcodes::rot_four(cx),
+            Op::DUP_TOP => opcodes::dup_top(cx),
+            Op::DUP_TOP_TWO => opcodes::dup_top_two(cx),
+            Op::COPY => opcodes::copy(cx, arg),
+            Op::SWAP => opcodes::swap(cx, arg),
+            Op::LOAD_CONST => opcodes::load_const(cx, code, arg),
+            Op::LOAD_FAST => opcodes::load_fast(cx, arg),
+            Op::STORE_FAST => opcodes::store_fast(cx, arg),
+            Op::DELETE_FAST => opcodes::delete_fast(cx, arg),
+            Op::LOAD_DEREF => opcodes::load_deref(cx, arg),
+            Op::STORE_DEREF => opcodes::store_deref(cx, arg),
+            Op::DELETE_DEREF => opcodes::delete_deref(cx, arg),
+            Op::LOAD_CLOSURE => opcodes::load_closure(cx, arg),
+            Op::LOAD_CLASSDEREF => opcodes::load_classderef(cx, arg),
+            Op::LOAD_GLOBAL => opcodes::load_global(cx, pc, arg),
+            Op::STORE_GLOBAL => opcodes::store_global(cx, arg),
+            Op::DELETE_GLOBAL => opcodes::delete_global(cx, arg),
+            Op::LOAD_NAME => opcodes::load_name(cx, arg),
+            Op::STORE_NAME => opcodes::store_name(cx, arg),
+            Op::DELETE_NAME => opcodes::delete_name(cx, arg),
+            Op::LOAD_ATTR => opcodes::load_attr(cx, pc, arg),
+            Op::STORE_ATTR => opcodes::store_attr(cx, pc, arg),
+            Op::DELETE_ATTR => opcodes::delete_attr(cx, arg),
+            Op::LOAD_METHOD => opcodes::load_method(cx, pc, arg),
+            Op::BINARY_SUBSCR => opcodes::binary_subscr(cx),
+            Op::STORE_SUBSCR => opcodes::store_subscr(cx),
+            Op::DELETE_SUBSCR => opcodes::delete_subscr(cx),
+            Op::BINARY_OP => opcodes::binary_op(cx, arg),
+            Op::INPLACE_OP => opcodes::inplace_op(cx, arg),
+            Op::UNARY_NEG => opcodes::unary_neg(cx),
+            Op::UNARY_POS => opcodes::unary_pos(cx),
+            Op::UNARY_INVERT => opcodes::unary_invert(cx),
+            Op::UNARY_NOT => opcodes::unary_not(cx),
+            Op::COMPARE_OP => opcodes::compare_op(cx, arg),
+            Op::IS_OP => opcodes::is_op(cx, arg),
+            Op::CONTAINS_OP => opcodes::contains_op(cx, arg),
             Op::JUMP => {
-                pc = opcodes::jump(arg);
+                let target = opcodes::jump(arg);
+                if target < pc {
+                    metatracer::can_enter_jit!();
+                }
+                pc = target;
                 Ok(())
             }
-            Op::POP_JUMP_IF_FALSE => {
-                opcodes::pop_jump_if_false(&mut cx, pc, arg).map(|next| pc = next)
-            }
-            Op::POP_JUMP_IF_TRUE => {
-                opcodes::pop_jump_if_true(&mut cx, pc, arg).map(|next| pc = next)
-            }
-            Op::JUMP_IF_FALSE_OR_POP => {
-                opcodes::jump_if_false_or_pop(&mut cx, pc, arg).map(|next| pc = next)
-            }
-            Op::JUMP_IF_TRUE_OR_POP => {
-                opcodes::jump_if_true_or_pop(&mut cx, pc, arg).map(|next| pc = next)
-            }
-            Op::GET_ITER => opcodes::get_iter(&mut cx),
-            Op::FOR_ITER => opcodes::for_iter(&mut cx, pc, arg).map(|next| pc = next),
-            Op::BUILD_TUPLE => opcodes::build_tuple(&mut cx, arg),
-            Op::BUILD_LIST => opcodes::build_list(&mut cx, arg),
-            Op::BUILD_SET => opcodes::build_set(&mut cx, arg),
-            Op::BUILD_MAP => opcodes::build_map(&mut cx, arg),
-            Op::BUILD_SLICE => opcodes::build_slice(&mut cx, arg),
-            Op::BUILD_STRING => opcodes::build_string(&mut cx, arg),
-            Op::LIST_APPEND => opcodes::list_append(&mut cx, arg),
-            Op::SET_ADD => opcodes::set_add(&mut cx, arg),
-            Op::MAP_ADD => opcodes::map_add(&mut cx, arg),
-            Op::LIST_EXTEND => opcodes::list_extend(&mut cx, arg),
-            Op::SET_UPDATE => opcodes::set_update(&mut cx, arg),
-            Op::DICT_UPDATE | Op::DICT_MERGE => {
-                opcodes::dict_update(&mut cx, arg, Op::from_u8(w as u8))
-            }
-            Op::LIST_TO_TUPLE => opcodes::list_to_tuple(&mut cx),
-            Op::UNPACK_SEQUENCE => opcodes::unpack_sequence(&mut cx, arg),
-            Op::UNPACK_EX => opcodes::unpack_ex(&mut cx, arg),
-            Op::FORMAT_VALUE => opcodes::format_value(&mut cx, arg),
-            Op::PUSH_NULL => opcodes::push_null(&mut cx),
-            Op::CALL | Op::CALL_KW | Op::CALL_EX => {
-                opcodes::call(&mut cx, pc, arg, Op::from_u8(w as u8))
-            }
-            Op::MAKE_FUNCTION => opcodes::make_function(&mut cx, arg),
-            Op::RETURN_VALUE => opcodes::return_value(&mut cx, pc),
-            Op::YIELD_VALUE => opcodes::yield_value(&mut cx, pc),
-            Op::YIELD_FROM => opcodes::yield_from(&mut cx, pc),
-            Op::RAISE_VARARGS => opcodes::raise_varargs(&mut cx, arg),
-            Op::RERAISE => opcodes::reraise(&mut cx),
-            Op::PUSH_EXC_INFO => opcodes::push_exc_info(&mut cx),
+            Op::POP_JUMP_IF_FALSE => match opcodes::pop_jump_if_false(cx, pc, arg) {
+                Ok(next) => {
+                    pc = next;
+                    Ok(())
+                }
+                Err(stop) => Err(stop),
+            },
+            Op::POP_JUMP_IF_TRUE => match opcodes::pop_jump_if_true(cx, pc, arg) {
+                Ok(next) => {
+                    pc = next;
+                    Ok(())
+                }
+                Err(stop) => Err(stop),
+            },
+            Op::JUMP_IF_FALSE_OR_POP => match opcodes::jump_if_false_or_pop(cx, pc, arg) {
+                Ok(next) => {
+                    pc = next;
+                    Ok(())
+                }
+                Err(stop) => Err(stop),
+            },
+            Op::JUMP_IF_TRUE_OR_POP => match opcodes::jump_if_true_or_pop(cx, pc, arg) {
+                Ok(next) => {
+                    pc = next;
+                    Ok(())
+                }
+                Err(stop) => Err(stop),
+            },
+            Op::GET_ITER => opcodes::get_iter(cx),
+            Op::FOR_ITER => match opcodes::for_iter(cx, pc, arg) {
+                Ok(next) => {
+                    pc = next;
+                    Ok(())
+                }
+                Err(stop) => Err(stop),
+            },
+            Op::BUILD_TUPLE => opcodes::build_tuple(cx, arg),
+            Op::BUILD_LIST => opcodes::build_list(cx, arg),
+            Op::BUILD_SET => opcodes::build_set(cx, arg),
+            Op::BUILD_MAP => opcodes::build_map(cx, arg),
+            Op::BUILD_SLICE => opcodes::build_slice(cx, arg),
+            Op::BUILD_STRING => opcodes::build_string(cx, arg),
+            Op::LIST_APPEND => opcodes::list_append(cx, arg),
+            Op::SET_ADD => opcodes::set_add(cx, arg),
+            Op::MAP_ADD => opcodes::map_add(cx, arg),
+            Op::LIST_EXTEND => opcodes::list_extend(cx, arg),
+            Op::SET_UPDATE => opcodes::set_update(cx, arg),
+            Op::DICT_UPDATE | Op::DICT_MERGE => opcodes::dict_update(cx, arg, decode(w)),
+            Op::LIST_TO_TUPLE => opcodes::list_to_tuple(cx),
+            Op::UNPACK_SEQUENCE => opcodes::unpack_sequence(cx, arg),
+            Op::UNPACK_EX => opcodes::unpack_ex(cx, arg),
+            Op::FORMAT_VALUE => opcodes::format_value(cx, arg),
+            Op::PUSH_NULL => opcodes::push_null(cx),
+            Op::CALL | Op::CALL_KW | Op::CALL_EX => opcodes::call(cx, pc, arg, decode(w)),
+            Op::MAKE_FUNCTION => opcodes::make_function(cx, arg),
+            Op::RETURN_VALUE => opcodes::return_value(cx, pc),
+            Op::YIELD_VALUE => opcodes::yield_value(cx, pc),
+            Op::YIELD_FROM => opcodes::yield_from(cx, pc),
+            Op::RAISE_VARARGS => opcodes::raise_varargs(cx, arg),
+            Op::RERAISE => opcodes::reraise(cx),
+            Op::PUSH_EXC_INFO => opcodes::push_exc_info(cx),
             Op::POP_EXC_INFO => opcodes::pop_exc_info(),
-            Op::CHECK_EXC_MATCH => opcodes::check_exc_match(&mut cx),
-            Op::LOAD_ASSERTION_ERROR => opcodes::load_assertion_error(&mut cx),
-            Op::BEFORE_WITH => opcodes::before_with(&mut cx),
-            Op::WITH_EXIT => opcodes::with_exit(&mut cx),
-            Op::WITH_EXCEPT_START => opcodes::with_except_start(&mut cx),
-            Op::IMPORT_NAME => opcodes::import_name(&mut cx, arg),
-            Op::IMPORT_FROM => opcodes::import_from(&mut cx, arg),
-            Op::IMPORT_STAR => opcodes::import_star(&mut cx),
-            Op::LOAD_BUILD_CLASS => opcodes::load_build_class(&mut cx),
-            Op::MATCH_SEQUENCE => opcodes::match_sequence(&mut cx),
-            Op::MATCH_MAPPING => opcodes::match_mapping(&mut cx),
-            Op::GET_LEN => opcodes::get_len(&mut cx),
-            Op::MATCH_CLASS => opcodes::match_class(&mut cx, arg),
+            Op::CHECK_EXC_MATCH => opcodes::check_exc_match(cx),
+            Op::LOAD_ASSERTION_ERROR => opcodes::load_assertion_error(cx),
+            Op::BEFORE_WITH => opcodes::before_with(cx),
+            Op::WITH_EXIT => opcodes::with_exit(cx),
+            Op::WITH_EXCEPT_START => opcodes::with_except_start(cx),
+            Op::IMPORT_NAME => opcodes::import_name(cx, arg),
+            Op::IMPORT_FROM => opcodes::import_from(cx, arg),
+            Op::IMPORT_STAR => opcodes::import_star(cx),
+            Op::LOAD_BUILD_CLASS => opcodes::load_build_class(cx),
+            Op::MATCH_SEQUENCE => opcodes::match_sequence(cx),
+            Op::MATCH_MAPPING => opcodes::match_mapping(cx),
+            Op::GET_LEN => opcodes::get_len(cx),
+            Op::MATCH_CLASS => opcodes::match_class(cx, arg),
         };
         if let Err(stop) = step {
-            match stop {
-                Stop::Switch => {}
-                Stop::Raise(e) => {
-                    cx.f.pc.set(pc as u32);
-                    cx.f.sp.set(cx.sp as u32);
-                    if let Err(e) = unwind(cx.f, e) {
-                        *fr = cx.f;
-                        return Flow::Err(e);
-                    }
-                    cx.sp = cx.f.sp.get() as usize;
+            let kind = stop.kind;
+            if kind == STOP_RAISE {
+                cx.f.pc.set(pc as u32);
+                cx.f.sp.set(cx.sp as u32);
+                if !raise_here(cx, stop.v) {
+                    return STOP_ERROR;
                 }
-                Stop::SwitchRaise(e) => {
-                    if let Err(e) = unwind(cx.f, e) {
-                        *fr = cx.f;
-                        return Flow::Err(e);
-                    }
-                    cx.sp = cx.f.sp.get() as usize;
+            } else if kind == STOP_SWITCH_RAISE {
+                if !raise_here(cx, stop.v) {
+                    return STOP_ERROR;
                 }
-                Stop::Leave(flow) => {
-                    *fr = cx.f;
-                    return flow;
-                }
+            } else if kind != STOP_SWITCH {
+                cx.out = stop.v;
+                return kind;
             }
-            *fr = cx.f;
+            code = cx.code;
             pc = cx.f.pc.get() as usize;
-            instrs = instrs_of(cx.code);
         }
     }
 }

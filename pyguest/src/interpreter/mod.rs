@@ -44,7 +44,7 @@ use frame::{init_cells, new_frame, CUR_FRAME};
 use metatracer::gc::Gc;
 
 /// A raised Python exception (the exception instance).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, metatracer::RegValue)]
 pub struct PyErr(pub Value);
 
 pub type PyResult<T> = Result<T, PyErr>;

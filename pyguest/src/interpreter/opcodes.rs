@@ -4,8 +4,8 @@
 //! A handler gets the running state [`Ctx`] (frame, registers, stack pointer), the instruction's
 //! argument and, when it needs it, `pc` (the index of the *next* instruction; inline-cache
 //! words of the instruction are at `pc - 1`). It returns `Ok(())` to go on with the next
-//! instruction, `Err(Stop::Raise(e))` for a Python exception (the loop unwinds), or
-//! `Err(Stop::Switch)` after it moved `Ctx` to another frame (a call or a return; the loop
+//! instruction, `Err(Stop::raise(e))` for a Python exception (the loop unwinds), or
+//! `Err(Stop::SWITCH)` after it moved `Ctx` to another frame (a call or a return; the loop
 //! reloads `pc` from the new frame). Jump handlers return the next `pc` instead.
 //!
 //! Handlers of the opcodes that run in loops (stack and local-variable ops, constants,
@@ -17,15 +17,18 @@
 //! (docs/performance.md, "pyguest source layout").
 
 use super::call::{enter_depth, ex_args, setup_frame};
-use super::dispatch::{Ctx, Flow, Step, Stop};
+use super::dispatch::{Ctx, Step, Stop};
 use super::exceptions::{exc_match, make_exception, set_context};
 use super::frame::{release_frame, set_cur};
 use super::generators::{make_generator, send_to, GenResult};
 use super::{PyErr, PyResult};
-use crate::compiler::bytecode::Op;
+use crate::compiler::bytecode::{binop, Op};
 use crate::objects::ops::{self, ArgVec};
 use crate::objects::*;
-use crate::value::{Kind, Value};
+use crate::value::{
+    bool_value, fits_small, int_of, is_int, is_null, is_ptr, small, Kind, Value, FALSE_BITS,
+    TRUE_BITS,
+};
 use crate::vm::{self, intern, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc, GcCell};
 use std::cell::Cell;
@@ -42,6 +45,7 @@ pub(super) fn nop() -> Step {
 }
 
 /// `POP_TOP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn pop_top(cx: &mut Ctx) -> Step {
     cx.sp -= 1;
@@ -49,6 +53,7 @@ pub(super) fn pop_top(cx: &mut Ctx) -> Step {
 }
 
 /// `ROT_TWO`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn rot_two(cx: &mut Ctx) -> Step {
     let a = cx.regs.get(cx.sp - 1);
@@ -58,6 +63,7 @@ pub(super) fn rot_two(cx: &mut Ctx) -> Step {
 }
 
 /// `ROT_THREE`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn rot_three(cx: &mut Ctx) -> Step {
     let a = cx.regs.get(cx.sp - 1);
@@ -68,6 +74,7 @@ pub(super) fn rot_three(cx: &mut Ctx) -> Step {
 }
 
 /// `ROT_FOUR`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn rot_four(cx: &mut Ctx) -> Step {
     let a = cx.regs.get(cx.sp - 1);
@@ -79,6 +86,7 @@ pub(super) fn rot_four(cx: &mut Ctx) -> Step {
 }
 
 /// `DUP_TOP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn dup_top(cx: &mut Ctx) -> Step {
     let a = cx.top();
@@ -87,6 +95,7 @@ pub(super) fn dup_top(cx: &mut Ctx) -> Step {
 }
 
 /// `DUP_TOP_TWO`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn dup_top_two(cx: &mut Ctx) -> Step {
     let a = cx.regs.get(cx.sp - 2);
@@ -97,6 +106,7 @@ pub(super) fn dup_top_two(cx: &mut Ctx) -> Step {
 }
 
 /// `COPY`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn copy(cx: &mut Ctx, arg: u32) -> Step {
     let a = cx.regs.get(cx.sp - arg as usize);
@@ -105,6 +115,7 @@ pub(super) fn copy(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `SWAP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn swap(cx: &mut Ctx, arg: u32) -> Step {
     let i = cx.sp - arg as usize;
@@ -115,24 +126,36 @@ pub(super) fn swap(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `LOAD_CONST`.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn load_const(cx: &mut Ctx, arg: u32) -> Step {
-    cx.push(cx.consts.get(arg as usize));
+pub(super) fn load_const(cx: &mut Ctx, code: Gc<CodeObj>, arg: u32) -> Step {
+    let v = const_at(code, arg as usize);
+    cx.push(v);
     Ok(())
 }
 
+/// Constant `i` of `code` (elidable: a code object's constants never change, so with a green
+/// code object it is a constant in traces).
+#[metatracer::elidable]
+#[inline(always)]
+fn const_at(code: Gc<CodeObj>, i: usize) -> Value {
+    code.consts.get(i)
+}
+
 /// `LOAD_FAST`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn load_fast(cx: &mut Ctx, arg: u32) -> Step {
     let v = cx.regs.get(arg as usize);
-    if v.is_null() {
-        return Err(Stop::Raise(unbound_local(cx.f, arg as usize)));
+    if is_null(v) {
+        return Err(Stop::raise(unbound_local(cx.f, arg as usize)));
     }
     cx.push(v);
     Ok(())
 }
 
 /// `STORE_FAST`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn store_fast(cx: &mut Ctx, arg: u32) -> Step {
     let v = cx.pop();
@@ -144,7 +167,7 @@ pub(super) fn store_fast(cx: &mut Ctx, arg: u32) -> Step {
 #[inline(never)]
 pub(super) fn delete_fast(cx: &mut Ctx, arg: u32) -> Step {
     if cx.regs.get(arg as usize).is_null() {
-        return Err(Stop::Raise(unbound_local(cx.f, arg as usize)));
+        return Err(Stop::raise(unbound_local(cx.f, arg as usize)));
     }
     cx.regs.set(arg as usize, Value::NULL);
     Ok(())
@@ -157,7 +180,7 @@ pub(super) fn load_deref(cx: &mut Ctx, arg: u32) -> Step {
     let v = c.v.get();
     if v.is_null() {
         let n = free_name(cx.f, arg as usize);
-        return Err(Stop::Raise(if (arg as usize) < cx.code.d.cellvars.len() {
+        return Err(Stop::raise(if (arg as usize) < cx.code.d.cellvars.len() {
             vm::exc(
                 C::UnboundLocalError,
                 format!(
@@ -214,7 +237,7 @@ pub(super) fn load_classderef(cx: &mut Ctx, arg: u32) -> Step {
                 .v
                 .get();
             if v.is_null() {
-                return Err(Stop::Raise(vm::name_error(&n)));
+                return Err(Stop::raise(vm::name_error(&n)));
             }
             cx.push(v);
         }
@@ -255,7 +278,7 @@ pub(super) fn store_global(cx: &mut Ctx, arg: u32) -> Step {
 pub(super) fn delete_global(cx: &mut Ctx, arg: u32) -> Step {
     let name = cx.names.get(arg as usize);
     if cx.f.globals().remove(name)?.is_none() {
-        return Err(Stop::Raise(vm::name_error(
+        return Err(Stop::raise(vm::name_error(
             &ops::str_of(name).unwrap_or_default(),
         )));
     }
@@ -300,17 +323,17 @@ pub(super) fn delete_name(cx: &mut Ctx, arg: u32) -> Step {
         // a `__prepare__` mapping: its own `__delitem__`
         if let Err(e) = ops::delitem(nsv, name) {
             if vm::exc_matches(&e, vm::C::KeyError) {
-                return Err(Stop::Raise(vm::name_error(
+                return Err(Stop::raise(vm::name_error(
                     &ops::str_of(name).unwrap_or_default(),
                 )));
             }
-            return Err(Stop::Raise(e));
+            return Err(Stop::raise(e));
         }
         return Ok(());
     }
     let ns = as_dict(nsv).unwrap_or(cx.f.globals());
     if ns.remove(name)?.is_none() {
-        return Err(Stop::Raise(vm::name_error(
+        return Err(Stop::raise(vm::name_error(
             &ops::str_of(name).unwrap_or_default(),
         )));
     }
@@ -503,31 +526,55 @@ pub(super) fn delete_subscr(cx: &mut Ctx) -> Step {
     Ok(())
 }
 
+/// `x op y` on small ints when the result is a plain machine operation (`None`: let the
+/// general path decide, e.g. division by a negative number, shifts, overflow of `*`).
+#[metatracer::look_inside]
+#[inline(always)]
+fn int_binop(x: i64, y: i64, op: u32) -> Option<i64> {
+    // (small ints have 63 bits, so `+` and `-` cannot overflow an i64)
+    if op == binop::ADD {
+        Some(x + y)
+    } else if op == binop::SUB {
+        Some(x - y)
+    } else if op == binop::MUL {
+        x.checked_mul(y)
+    } else if op == binop::AND {
+        Some(x & y)
+    } else if op == binop::OR {
+        Some(x | y)
+    } else if op == binop::XOR {
+        Some(x ^ y)
+    } else if op == binop::MOD && y > 0 {
+        let r = x % y;
+        Some(if r < 0 { r + y } else { r })
+    } else if op == binop::FLOORDIV && y > 0 {
+        let q = x / y;
+        Some(if x % y < 0 { q - 1 } else { q })
+    } else {
+        None
+    }
+}
+
 /// `BINARY_OP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
     let b = cx.pop();
     let a = cx.top();
-    if a.is_int() && b.is_int() {
-        let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
-        let r = match arg {
-            crate::compiler::bytecode::binop::ADD => Some(x + y),
-            crate::compiler::bytecode::binop::SUB => Some(x - y),
-            crate::compiler::bytecode::binop::MUL => x.checked_mul(y),
-            crate::compiler::bytecode::binop::AND => Some(x & y),
-            crate::compiler::bytecode::binop::OR => Some(x | y),
-            crate::compiler::bytecode::binop::XOR => Some(x ^ y),
-            crate::compiler::bytecode::binop::MOD if y > 0 => Some(x.rem_euclid(y)),
-            crate::compiler::bytecode::binop::FLOORDIV if y > 0 => Some(x.div_euclid(y)),
-            _ => None,
-        };
-        if let Some(r) = r {
-            if Value::fits_small(r) {
-                cx.regs.set(cx.sp - 1, Value::small(r));
+    if is_int(a) && is_int(b) {
+        if let Some(r) = int_binop(int_of(a), int_of(b), arg) {
+            if fits_small(r) {
+                cx.regs.set(cx.sp - 1, small(r));
                 return Ok(());
             }
         }
     }
+    binary_op_slow(cx, a, b, arg)
+}
+
+/// `BINARY_OP` on anything but small ints with a simple result.
+#[inline(never)]
+fn binary_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
     if let Some(r) = float_fast(a, b, arg) {
         cx.regs.set(cx.sp - 1, r);
         return Ok(());
@@ -539,24 +586,25 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `INPLACE_OP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
     let b = cx.pop();
     let a = cx.top();
-    if a.is_int() && b.is_int() {
-        let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
-        let r = match arg {
-            crate::compiler::bytecode::binop::ADD => Some(x + y),
-            crate::compiler::bytecode::binop::SUB => Some(x - y),
-            _ => None,
-        };
-        if let Some(r) = r {
-            if Value::fits_small(r) {
-                cx.regs.set(cx.sp - 1, Value::small(r));
+    if is_int(a) && is_int(b) && (arg == binop::ADD || arg == binop::SUB) {
+        if let Some(r) = int_binop(int_of(a), int_of(b), arg) {
+            if fits_small(r) {
+                cx.regs.set(cx.sp - 1, small(r));
                 return Ok(());
             }
         }
     }
+    inplace_op_slow(cx, a, b, arg)
+}
+
+/// `INPLACE_OP`, the general case.
+#[inline(never)]
+fn inplace_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
     if let Some(r) = float_fast(a, b, arg) {
         cx.regs.set(cx.sp - 1, r);
         return Ok(());
@@ -600,12 +648,14 @@ pub(super) fn unary_not(cx: &mut Ctx) -> Step {
 }
 
 /// `COMPARE_OP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn compare_op(cx: &mut Ctx, arg: u32) -> Step {
     let b = cx.pop();
     let a = cx.top();
-    if a.is_int() && b.is_int() {
-        let (x, y) = (a.as_int_unchecked(), b.as_int_unchecked());
+    if is_int(a) && is_int(b) {
+        let x = int_of(a);
+        let y = int_of(b);
         let r = match arg {
             0 => x < y,
             1 => x <= y,
@@ -614,9 +664,15 @@ pub(super) fn compare_op(cx: &mut Ctx, arg: u32) -> Step {
             4 => x > y,
             _ => x >= y,
         };
-        cx.regs.set(cx.sp - 1, Value::bool(r));
+        cx.regs.set(cx.sp - 1, bool_value(r));
         return Ok(());
     }
+    compare_op_slow(cx, a, b, arg)
+}
+
+/// `COMPARE_OP` on anything but two small ints.
+#[inline(never)]
+fn compare_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
     if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
         let (x, y) = (x.v, y.v);
         let r = match arg {
@@ -637,11 +693,13 @@ pub(super) fn compare_op(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `IS_OP`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn is_op(cx: &mut Ctx, arg: u32) -> Step {
     let b = cx.pop();
     let a = cx.top();
-    cx.regs.set(cx.sp - 1, Value::bool((a == b) != (arg == 1)));
+    let same = metatracer::word_bits(a) == metatracer::word_bits(b);
+    cx.regs.set(cx.sp - 1, bool_value(same != (arg == 1)));
     Ok(())
 }
 
@@ -657,41 +715,52 @@ pub(super) fn contains_op(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `JUMP`: the next `pc`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn jump(arg: u32) -> usize {
     arg as usize
 }
 
 /// `POP_JUMP_IF_FALSE`.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn pop_jump_if_false(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+pub(super) fn pop_jump_if_false(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
     let v = cx.pop();
-    let t = if v == Value::TRUE {
+    let bits = metatracer::word_bits(v);
+    let t = if bits == TRUE_BITS {
         true
-    } else if v == Value::FALSE {
+    } else if bits == FALSE_BITS {
         false
     } else {
-        ops::truthy(v)?
+        match ops::truthy(v) {
+            Ok(t) => t,
+            Err(e) => return Err(Stop::raise(e)),
+        }
     };
     if !t {
-        pc = arg as usize;
+        return Ok(arg as usize);
     }
     Ok(pc)
 }
 
 /// `POP_JUMP_IF_TRUE`.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn pop_jump_if_true(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+pub(super) fn pop_jump_if_true(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
     let v = cx.pop();
-    let t = if v == Value::TRUE {
+    let bits = metatracer::word_bits(v);
+    let t = if bits == TRUE_BITS {
         true
-    } else if v == Value::FALSE {
+    } else if bits == FALSE_BITS {
         false
     } else {
-        ops::truthy(v)?
+        match ops::truthy(v) {
+            Ok(t) => t,
+            Err(e) => return Err(Stop::raise(e)),
+        }
     };
     if t {
-        pc = arg as usize;
+        return Ok(arg as usize);
     }
     Ok(pc)
 }
@@ -727,9 +796,58 @@ pub(super) fn get_iter(cx: &mut Ctx) -> Step {
     Ok(())
 }
 
-/// `FOR_ITER`.
+/// `FOR_ITER`: a range iterator is stepped by traced code (its fields are loads and stores);
+/// every other iterator goes through [`for_iter_slow`].
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn for_iter(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
+pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
+    let it = cx.top();
+    if is_range_iter(it) {
+        // SAFETY: `it` is a live range iterator (checked above), kept alive by the value stack.
+        let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
+        let n = io.n.get();
+        if n > 0 {
+            let i = io.i.get();
+            io.n.set(n - 1);
+            io.i.set(i + io.step.get());
+            if fits_small(i) {
+                cx.push(small(i));
+            } else {
+                cx.push(new_int(i));
+            }
+            return Ok(pc);
+        }
+        cx.sp -= 1;
+        return Ok(arg as usize);
+    }
+    for_iter_slow(cx, pc, arg)
+}
+
+/// Whether `v` is a built-in range iterator (traced: two byte loads).
+#[metatracer::look_inside]
+#[inline(always)]
+fn is_range_iter(v: Value) -> bool {
+    if !is_ptr(v) {
+        return false;
+    }
+    let p: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v));
+    // SAFETY: a pointer value addresses a live object whose first byte is its kind; an
+    // iterator's second byte is its sub-kind (`repr(C)`, checked below).
+    let kind = unsafe { *p };
+    if kind != ITER_KIND {
+        return false;
+    }
+    let sub: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v) + 1);
+    unsafe { *sub == RANGE_SUB }
+}
+
+const ITER_KIND: u8 = Kind::Iter as u8;
+const RANGE_SUB: u8 = IterKind::Range as u8;
+const _: () = assert!(std::mem::offset_of!(IterObj, sub) == 1);
+
+/// `FOR_ITER` on any iterator.
+#[inline(never)]
+fn for_iter_slow(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
     let it = cx.top();
     if let Some(io) = as_iter(it) {
         match io.sub {
@@ -941,14 +1059,14 @@ pub(super) fn dict_update(cx: &mut Ctx, arg: u32, op: Op) -> Step {
             for i in 0..src.entry_count() {
                 let k = src.key_at(i);
                 if !k.is_null() && dd.get(k)?.is_some() {
-                    return Err(Stop::Raise(type_error(format!(
+                    return Err(Stop::raise(type_error(format!(
                         "got multiple values for keyword argument '{}'",
                         ops::str_of(k).unwrap_or_default()
                     ))));
                 }
             }
         } else if ops::lookup_type(type_of(v), "keys").is_none() {
-            return Err(Stop::Raise(type_error(format!(
+            return Err(Stop::raise(type_error(format!(
                 "argument after ** must be a mapping, not {}",
                 vm::type_name(v)
             ))));
@@ -988,7 +1106,7 @@ pub(super) fn unpack_ex(cx: &mut Ctx, arg: u32) -> Step {
     let after = (arg >> 8) as usize;
     let items = crate::objects::native::seq_items(v)?;
     if items.len() < before + after {
-        return Err(Stop::Raise(vm::value_error(format!(
+        return Err(Stop::raise(vm::value_error(format!(
             "not enough values to unpack (expected at least {}, got {})",
             before + after,
             items.len()
@@ -1228,7 +1346,7 @@ pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
     f.pc.set(pc as u32);
     f.sp.set(cx.sp as u32);
     if f.entry.get() {
-        return Err(Stop::Leave(Flow::Return(v)));
+        return Err(Stop::ret(v));
     }
     // return to the calling frame without leaving the loop
     let vm = vm();
@@ -1254,8 +1372,8 @@ pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
     release_frame(f);
     cx.switch_to(back);
     match err {
-        Some(e) => Err(Stop::SwitchRaise(e)),
-        None => Err(Stop::Switch),
+        Some(e) => Err(Stop::switch_raise(e)),
+        None => Err(Stop::SWITCH),
     }
 }
 
@@ -1265,7 +1383,7 @@ pub(super) fn yield_value(cx: &mut Ctx, pc: usize) -> Step {
     let v = cx.pop();
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
-    Err(Stop::Leave(Flow::Yield(v)))
+    Err(Stop::yielded(v))
 }
 
 /// `YIELD_FROM`.
@@ -1278,7 +1396,7 @@ pub(super) fn yield_from(cx: &mut Ctx, pc: usize) -> Step {
     match send_to(sub, v)? {
         GenResult::Yield(y) => {
             set_cur(cx.f);
-            return Err(Stop::Leave(Flow::Yield(y)));
+            return Err(Stop::yielded(y));
         }
         GenResult::Return(r) => {
             set_cur(cx.f);
@@ -1295,8 +1413,8 @@ pub(super) fn raise_varargs(cx: &mut Ctx, arg: u32) -> Step {
         0 => {
             let h = vm().handled.get();
             match h.as_slice().last() {
-                Some(&e) => Err(Stop::Raise(PyErr(e))),
-                None => Err(Stop::Raise(vm::runtime_error(
+                Some(&e) => Err(Stop::raise(PyErr(e))),
+                None => Err(Stop::raise(vm::runtime_error(
                     "No active exception to reraise",
                 ))),
             }
@@ -1305,7 +1423,7 @@ pub(super) fn raise_varargs(cx: &mut Ctx, arg: u32) -> Step {
             let v = cx.pop();
             let e = make_exception(v)?;
             set_context(e);
-            Err(Stop::Raise(PyErr(e)))
+            Err(Stop::raise(PyErr(e)))
         }
         _ => {
             let cause = cx.pop();
@@ -1321,7 +1439,7 @@ pub(super) fn raise_varargs(cx: &mut Ctx, arg: u32) -> Step {
                 ops::instance_set(inst, intern("__suppress_context__"), Value::TRUE);
             }
             set_context(e);
-            Err(Stop::Raise(PyErr(e)))
+            Err(Stop::raise(PyErr(e)))
         }
     }
 }
@@ -1330,7 +1448,7 @@ pub(super) fn raise_varargs(cx: &mut Ctx, arg: u32) -> Step {
 #[inline(never)]
 pub(super) fn reraise(cx: &mut Ctx) -> Step {
     let e = cx.pop();
-    Err(Stop::Raise(PyErr(e)))
+    Err(Stop::raise(PyErr(e)))
 }
 
 /// `PUSH_EXC_INFO`.
@@ -1373,7 +1491,7 @@ pub(super) fn before_with(cx: &mut Ctx) -> Step {
         ops::lookup_type(t, "__enter__"),
         ops::lookup_type(t, "__exit__"),
     ) else {
-        return Err(Stop::Raise(type_error(format!(
+        return Err(Stop::raise(type_error(format!(
             "'{}' object does not support the context manager protocol",
             vm::type_name(mgr)
         ))));
@@ -1504,7 +1622,6 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 /// small int op float); `None` sends the operation to the general path.
 #[inline(always)]
 fn float_fast(a: Value, b: Value, op: u32) -> Option<Value> {
-    use crate::compiler::bytecode::binop;
     let x = match as_float_obj(a) {
         Some(f) => f.v,
         None if a.is_int() && b.is_kind(Kind::Float) => a.as_int_unchecked() as f64,

@@ -195,7 +195,7 @@ pub struct CodeData {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct CodeObj {
     pub kind: Kind,
     pub consts: Gc<Array<Value>>,
@@ -371,7 +371,7 @@ pub enum IterKind {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct IterObj {
     pub kind: Kind,
     #[gc(no_trace)]
@@ -409,7 +409,7 @@ pub struct SuperObj {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct FrameObj {
     pub kind: Kind,
     pub pc: Cell<u32>,
