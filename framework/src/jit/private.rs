@@ -1471,6 +1471,10 @@ fn emit_call<R: Regs>(
         args: args.into(),
     });
     for (k, kind) in kinds.iter().enumerate().skip(1) {
+        if *kind == Kind::Void {
+            // (a `()` word: nothing to read back; the register keeps its zero)
+            continue;
+        }
         let (tramp, int_abi, float_abi) = take_fns(k);
         cw.emit(Insn::Call {
             dst: dst.reg + k as Reg,

@@ -731,7 +731,13 @@ impl<'a> Tracer<'a> {
                             // A residual call may write any memory but frozen fields.
                             self.heap.retain(|_, v| v.2);
                         }
-                        self.record(ROp::Call(Rc::new((**desc).clone()), vals))
+                        let v = self.record(ROp::Call(Rc::new((**desc).clone()), vals));
+                        if desc.ret_kind == Kind::Void {
+                            // no value: snapshots and later ops must not name the call
+                            Val::Const(Kind::Void, 0)
+                        } else {
+                            v
+                        }
                     };
                     reg!(dst) = (c, v);
                 }

@@ -292,6 +292,39 @@ pub(super) fn execute(fr: &mut Gc<FrameObj>, pending: Option<PyErr>) -> Flow {
     }
 }
 
+/// What an arm of [`run_loop`] gives: `GO_ON` (next instruction) or a `STOP_*` kind plus one,
+/// with the stop's value in `cx.out` (one word, so a handler left as a residual call in
+/// traces returns it in one register).
+const GO_ON: u32 = 0;
+
+/// A handler's [`Stop`] as an arm's result.
+#[metatracer::look_inside]
+#[inline(always)]
+fn stop_code(cx: &mut Ctx, s: Stop) -> u32 {
+    cx.out = s.v;
+    s.kind + 1
+}
+
+/// A handler's [`Step`] as an arm's result.
+#[metatracer::look_inside]
+#[inline(always)]
+fn pack(cx: &mut Ctx, r: Step) -> u32 {
+    match r {
+        Ok(_) => GO_ON,
+        Err(s) => stop_code(cx, s),
+    }
+}
+
+/// Runs a handler the JIT does not trace: in traces the whole expression is one residual
+/// call (the mirror turns a macro into a call of a closure over the locals it names) whose
+/// result is one word.
+macro_rules! native {
+    ($cx:ident, $e:expr) => {{
+        let r = $e;
+        pack($cx, r)
+    }};
+}
+
 /// The dispatch loop, and the JIT's portal: fetch the instruction at `pc` of `code` (both
 /// green: the guest position), call its handler, act on the [`Stop`] it may return. Returns
 /// why it left (`STOP_RETURN`, `STOP_YIELD` or `STOP_ERROR`) with the value in `cx.out`.
@@ -309,144 +342,192 @@ fn run_loop(cx: &mut Ctx) -> u32 {
         pc += 1;
         let arg = w >> 8;
         let step = match decode(w) {
-            Op::NOP | Op::GEN_START | Op::SETUP_ANNOTATIONS => opcodes::nop(),
-            Op::POP_TOP => opcodes::pop_top(cx),
-            Op::ROT_TWO => opcodes::rot_two(cx),
-            Op::ROT_THREE => opcodes::rot_three(cx),
-            Op::ROT_FOUR => opcodes::rot_four(cx),
-            Op::DUP_TOP => opcodes::dup_top(cx),
-            Op::DUP_TOP_TWO => opcodes::dup_top_two(cx),
-            Op::COPY => opcodes::copy(cx, arg),
-            Op::SWAP => opcodes::swap(cx, arg),
-            Op::LOAD_CONST => opcodes::load_const(cx, code, arg),
-            Op::LOAD_FAST => opcodes::load_fast(cx, arg),
-            Op::STORE_FAST => opcodes::store_fast(cx, arg),
-            Op::DELETE_FAST => opcodes::delete_fast(cx, arg),
-            Op::LOAD_DEREF => opcodes::load_deref(cx, arg),
-            Op::STORE_DEREF => opcodes::store_deref(cx, arg),
-            Op::DELETE_DEREF => opcodes::delete_deref(cx, arg),
-            Op::LOAD_CLOSURE => opcodes::load_closure(cx, arg),
-            Op::LOAD_CLASSDEREF => opcodes::load_classderef(cx, arg),
-            Op::LOAD_GLOBAL => opcodes::load_global(cx, pc, arg),
-            Op::STORE_GLOBAL => opcodes::store_global(cx, arg),
-            Op::DELETE_GLOBAL => opcodes::delete_global(cx, arg),
-            Op::LOAD_NAME => opcodes::load_name(cx, arg),
-            Op::STORE_NAME => opcodes::store_name(cx, arg),
-            Op::DELETE_NAME => opcodes::delete_name(cx, arg),
-            Op::LOAD_ATTR => opcodes::load_attr(cx, pc, arg),
-            Op::STORE_ATTR => opcodes::store_attr(cx, pc, arg),
-            Op::DELETE_ATTR => opcodes::delete_attr(cx, arg),
-            Op::LOAD_METHOD => opcodes::load_method(cx, pc, arg),
-            Op::BINARY_SUBSCR => opcodes::binary_subscr(cx),
-            Op::STORE_SUBSCR => opcodes::store_subscr(cx),
-            Op::DELETE_SUBSCR => opcodes::delete_subscr(cx),
-            Op::BINARY_OP => opcodes::binary_op(cx, arg),
-            Op::INPLACE_OP => opcodes::inplace_op(cx, arg),
-            Op::UNARY_NEG => opcodes::unary_neg(cx),
-            Op::UNARY_POS => opcodes::unary_pos(cx),
-            Op::UNARY_INVERT => opcodes::unary_invert(cx),
-            Op::UNARY_NOT => opcodes::unary_not(cx),
-            Op::COMPARE_OP => opcodes::compare_op(cx, arg),
-            Op::IS_OP => opcodes::is_op(cx, arg),
-            Op::CONTAINS_OP => opcodes::contains_op(cx, arg),
+            Op::NOP | Op::GEN_START | Op::SETUP_ANNOTATIONS => GO_ON,
+            Op::POP_TOP => {
+                let s = opcodes::pop_top(cx);
+                pack(cx, s)
+            }
+            Op::ROT_TWO => {
+                let s = opcodes::rot_two(cx);
+                pack(cx, s)
+            }
+            Op::ROT_THREE => {
+                let s = opcodes::rot_three(cx);
+                pack(cx, s)
+            }
+            Op::ROT_FOUR => {
+                let s = opcodes::rot_four(cx);
+                pack(cx, s)
+            }
+            Op::DUP_TOP => {
+                let s = opcodes::dup_top(cx);
+                pack(cx, s)
+            }
+            Op::DUP_TOP_TWO => {
+                let s = opcodes::dup_top_two(cx);
+                pack(cx, s)
+            }
+            Op::COPY => {
+                let s = opcodes::copy(cx, arg);
+                pack(cx, s)
+            }
+            Op::SWAP => {
+                let s = opcodes::swap(cx, arg);
+                pack(cx, s)
+            }
+            Op::LOAD_CONST => {
+                let s = opcodes::load_const(cx, code, arg);
+                pack(cx, s)
+            }
+            Op::LOAD_FAST => {
+                let s = opcodes::load_fast(cx, arg);
+                pack(cx, s)
+            }
+            Op::STORE_FAST => {
+                let s = opcodes::store_fast(cx, arg);
+                pack(cx, s)
+            }
+            Op::DELETE_FAST => native!(cx, opcodes::delete_fast(cx, arg)),
+            Op::LOAD_DEREF => native!(cx, opcodes::load_deref(cx, arg)),
+            Op::STORE_DEREF => native!(cx, opcodes::store_deref(cx, arg)),
+            Op::DELETE_DEREF => native!(cx, opcodes::delete_deref(cx, arg)),
+            Op::LOAD_CLOSURE => native!(cx, opcodes::load_closure(cx, arg)),
+            Op::LOAD_CLASSDEREF => native!(cx, opcodes::load_classderef(cx, arg)),
+            Op::LOAD_GLOBAL => native!(cx, opcodes::load_global(cx, pc, arg)),
+            Op::STORE_GLOBAL => native!(cx, opcodes::store_global(cx, arg)),
+            Op::DELETE_GLOBAL => native!(cx, opcodes::delete_global(cx, arg)),
+            Op::LOAD_NAME => native!(cx, opcodes::load_name(cx, arg)),
+            Op::STORE_NAME => native!(cx, opcodes::store_name(cx, arg)),
+            Op::DELETE_NAME => native!(cx, opcodes::delete_name(cx, arg)),
+            Op::LOAD_ATTR => native!(cx, opcodes::load_attr(cx, pc, arg)),
+            Op::STORE_ATTR => native!(cx, opcodes::store_attr(cx, pc, arg)),
+            Op::DELETE_ATTR => native!(cx, opcodes::delete_attr(cx, arg)),
+            Op::LOAD_METHOD => native!(cx, opcodes::load_method(cx, pc, arg)),
+            Op::BINARY_SUBSCR => native!(cx, opcodes::binary_subscr(cx)),
+            Op::STORE_SUBSCR => native!(cx, opcodes::store_subscr(cx)),
+            Op::DELETE_SUBSCR => native!(cx, opcodes::delete_subscr(cx)),
+            Op::BINARY_OP => {
+                let s = opcodes::binary_op(cx, arg);
+                pack(cx, s)
+            }
+            Op::INPLACE_OP => {
+                let s = opcodes::inplace_op(cx, arg);
+                pack(cx, s)
+            }
+            Op::UNARY_NEG => native!(cx, opcodes::unary_neg(cx)),
+            Op::UNARY_POS => native!(cx, opcodes::unary_pos(cx)),
+            Op::UNARY_INVERT => native!(cx, opcodes::unary_invert(cx)),
+            Op::UNARY_NOT => native!(cx, opcodes::unary_not(cx)),
+            Op::COMPARE_OP => {
+                let s = opcodes::compare_op(cx, arg);
+                pack(cx, s)
+            }
+            Op::IS_OP => {
+                let s = opcodes::is_op(cx, arg);
+                pack(cx, s)
+            }
+            Op::CONTAINS_OP => native!(cx, opcodes::contains_op(cx, arg)),
             Op::JUMP => {
                 let target = opcodes::jump(arg);
                 if target < pc {
                     metatracer::can_enter_jit!();
                 }
                 pc = target;
-                Ok(())
+                GO_ON
             }
             Op::POP_JUMP_IF_FALSE => match opcodes::pop_jump_if_false(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;
-                    Ok(())
+                    GO_ON
                 }
-                Err(stop) => Err(stop),
+                Err(stop) => stop_code(cx, stop),
             },
             Op::POP_JUMP_IF_TRUE => match opcodes::pop_jump_if_true(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;
-                    Ok(())
+                    GO_ON
                 }
-                Err(stop) => Err(stop),
+                Err(stop) => stop_code(cx, stop),
             },
             Op::JUMP_IF_FALSE_OR_POP => match opcodes::jump_if_false_or_pop(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;
-                    Ok(())
+                    GO_ON
                 }
-                Err(stop) => Err(stop),
+                Err(stop) => stop_code(cx, stop),
             },
             Op::JUMP_IF_TRUE_OR_POP => match opcodes::jump_if_true_or_pop(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;
-                    Ok(())
+                    GO_ON
                 }
-                Err(stop) => Err(stop),
+                Err(stop) => stop_code(cx, stop),
             },
-            Op::GET_ITER => opcodes::get_iter(cx),
+            Op::GET_ITER => native!(cx, opcodes::get_iter(cx)),
             Op::FOR_ITER => match opcodes::for_iter(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;
-                    Ok(())
+                    GO_ON
                 }
-                Err(stop) => Err(stop),
+                Err(stop) => stop_code(cx, stop),
             },
-            Op::BUILD_TUPLE => opcodes::build_tuple(cx, arg),
-            Op::BUILD_LIST => opcodes::build_list(cx, arg),
-            Op::BUILD_SET => opcodes::build_set(cx, arg),
-            Op::BUILD_MAP => opcodes::build_map(cx, arg),
-            Op::BUILD_SLICE => opcodes::build_slice(cx, arg),
-            Op::BUILD_STRING => opcodes::build_string(cx, arg),
-            Op::LIST_APPEND => opcodes::list_append(cx, arg),
-            Op::SET_ADD => opcodes::set_add(cx, arg),
-            Op::MAP_ADD => opcodes::map_add(cx, arg),
-            Op::LIST_EXTEND => opcodes::list_extend(cx, arg),
-            Op::SET_UPDATE => opcodes::set_update(cx, arg),
-            Op::DICT_UPDATE | Op::DICT_MERGE => opcodes::dict_update(cx, arg, decode(w)),
-            Op::LIST_TO_TUPLE => opcodes::list_to_tuple(cx),
-            Op::UNPACK_SEQUENCE => opcodes::unpack_sequence(cx, arg),
-            Op::UNPACK_EX => opcodes::unpack_ex(cx, arg),
-            Op::FORMAT_VALUE => opcodes::format_value(cx, arg),
-            Op::PUSH_NULL => opcodes::push_null(cx),
-            Op::CALL | Op::CALL_KW | Op::CALL_EX => opcodes::call(cx, pc, arg, decode(w)),
-            Op::MAKE_FUNCTION => opcodes::make_function(cx, arg),
-            Op::RETURN_VALUE => opcodes::return_value(cx, pc),
-            Op::YIELD_VALUE => opcodes::yield_value(cx, pc),
-            Op::YIELD_FROM => opcodes::yield_from(cx, pc),
-            Op::RAISE_VARARGS => opcodes::raise_varargs(cx, arg),
-            Op::RERAISE => opcodes::reraise(cx),
-            Op::PUSH_EXC_INFO => opcodes::push_exc_info(cx),
-            Op::POP_EXC_INFO => opcodes::pop_exc_info(),
-            Op::CHECK_EXC_MATCH => opcodes::check_exc_match(cx),
-            Op::LOAD_ASSERTION_ERROR => opcodes::load_assertion_error(cx),
-            Op::BEFORE_WITH => opcodes::before_with(cx),
-            Op::WITH_EXIT => opcodes::with_exit(cx),
-            Op::WITH_EXCEPT_START => opcodes::with_except_start(cx),
-            Op::IMPORT_NAME => opcodes::import_name(cx, arg),
-            Op::IMPORT_FROM => opcodes::import_from(cx, arg),
-            Op::IMPORT_STAR => opcodes::import_star(cx),
-            Op::LOAD_BUILD_CLASS => opcodes::load_build_class(cx),
-            Op::MATCH_SEQUENCE => opcodes::match_sequence(cx),
-            Op::MATCH_MAPPING => opcodes::match_mapping(cx),
-            Op::GET_LEN => opcodes::get_len(cx),
-            Op::MATCH_CLASS => opcodes::match_class(cx, arg),
+            Op::BUILD_TUPLE => native!(cx, opcodes::build_tuple(cx, arg)),
+            Op::BUILD_LIST => native!(cx, opcodes::build_list(cx, arg)),
+            Op::BUILD_SET => native!(cx, opcodes::build_set(cx, arg)),
+            Op::BUILD_MAP => native!(cx, opcodes::build_map(cx, arg)),
+            Op::BUILD_SLICE => native!(cx, opcodes::build_slice(cx, arg)),
+            Op::BUILD_STRING => native!(cx, opcodes::build_string(cx, arg)),
+            Op::LIST_APPEND => native!(cx, opcodes::list_append(cx, arg)),
+            Op::SET_ADD => native!(cx, opcodes::set_add(cx, arg)),
+            Op::MAP_ADD => native!(cx, opcodes::map_add(cx, arg)),
+            Op::LIST_EXTEND => native!(cx, opcodes::list_extend(cx, arg)),
+            Op::SET_UPDATE => native!(cx, opcodes::set_update(cx, arg)),
+            Op::DICT_UPDATE | Op::DICT_MERGE => {
+                native!(cx, opcodes::dict_update(cx, arg, decode(w)))
+            }
+            Op::LIST_TO_TUPLE => native!(cx, opcodes::list_to_tuple(cx)),
+            Op::UNPACK_SEQUENCE => native!(cx, opcodes::unpack_sequence(cx, arg)),
+            Op::UNPACK_EX => native!(cx, opcodes::unpack_ex(cx, arg)),
+            Op::FORMAT_VALUE => native!(cx, opcodes::format_value(cx, arg)),
+            Op::PUSH_NULL => native!(cx, opcodes::push_null(cx)),
+            Op::CALL | Op::CALL_KW | Op::CALL_EX => {
+                native!(cx, opcodes::call(cx, pc, arg, decode(w)))
+            }
+            Op::MAKE_FUNCTION => native!(cx, opcodes::make_function(cx, arg)),
+            Op::RETURN_VALUE => native!(cx, opcodes::return_value(cx, pc)),
+            Op::YIELD_VALUE => native!(cx, opcodes::yield_value(cx, pc)),
+            Op::YIELD_FROM => native!(cx, opcodes::yield_from(cx, pc)),
+            Op::RAISE_VARARGS => native!(cx, opcodes::raise_varargs(cx, arg)),
+            Op::RERAISE => native!(cx, opcodes::reraise(cx)),
+            Op::PUSH_EXC_INFO => native!(cx, opcodes::push_exc_info(cx)),
+            Op::POP_EXC_INFO => native!(cx, opcodes::pop_exc_info()),
+            Op::CHECK_EXC_MATCH => native!(cx, opcodes::check_exc_match(cx)),
+            Op::LOAD_ASSERTION_ERROR => native!(cx, opcodes::load_assertion_error(cx)),
+            Op::BEFORE_WITH => native!(cx, opcodes::before_with(cx)),
+            Op::WITH_EXIT => native!(cx, opcodes::with_exit(cx)),
+            Op::WITH_EXCEPT_START => native!(cx, opcodes::with_except_start(cx)),
+            Op::IMPORT_NAME => native!(cx, opcodes::import_name(cx, arg)),
+            Op::IMPORT_FROM => native!(cx, opcodes::import_from(cx, arg)),
+            Op::IMPORT_STAR => native!(cx, opcodes::import_star(cx)),
+            Op::LOAD_BUILD_CLASS => native!(cx, opcodes::load_build_class(cx)),
+            Op::MATCH_SEQUENCE => native!(cx, opcodes::match_sequence(cx)),
+            Op::MATCH_MAPPING => native!(cx, opcodes::match_mapping(cx)),
+            Op::GET_LEN => native!(cx, opcodes::get_len(cx)),
+            Op::MATCH_CLASS => native!(cx, opcodes::match_class(cx, arg)),
         };
-        if let Err(stop) = step {
-            let kind = stop.kind;
+        if step != GO_ON {
+            let kind = step - 1;
             if kind == STOP_RAISE {
                 cx.f.pc.set(pc as u32);
                 cx.f.sp.set(cx.sp as u32);
-                if !raise_here(cx, stop.v) {
+                if !raise_here(cx, cx.out) {
                     return STOP_ERROR;
                 }
             } else if kind == STOP_SWITCH_RAISE {
-                if !raise_here(cx, stop.v) {
+                if !raise_here(cx, cx.out) {
                     return STOP_ERROR;
                 }
             } else if kind != STOP_SWITCH {
-                cx.out = stop.v;
                 return kind;
             }
             code = cx.code;

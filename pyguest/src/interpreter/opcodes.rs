@@ -38,12 +38,6 @@ use std::cell::Cell;
 /// into an existing attribute (map ids below 2^31 there, so the flag bit is free).
 const ATTR_ADD: u64 = 1 << 63;
 
-/// `NOP`, `GEN_START`, `SETUP_ANNOTATIONS`.
-#[inline(always)]
-pub(super) fn nop() -> Step {
-    Ok(())
-}
-
 /// `POP_TOP`.
 #[metatracer::look_inside]
 #[inline(always)]
