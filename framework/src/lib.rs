@@ -28,6 +28,7 @@ pub use metatracer_macros::Trace;
 pub mod jit;
 #[doc(hidden)]
 pub use jit::private as __private;
+pub use jit::quasi::QuasiImmut;
 pub use jit::validity::{JitGreen, JitIdentity};
 pub use jit::{set_params, Params};
 

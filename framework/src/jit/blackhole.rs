@@ -105,6 +105,13 @@ pub fn run_in(set: &CodeSet, frames: &mut Vec<Frame>, spare: &mut Vec<Vec<u64>>)
                     offset,
                     size,
                     ..
+                }
+                | Insn::QuasiLoad {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    ..
                 } => {
                     let addr = regs[*base as usize].wrapping_add(*offset as i64 as u64);
                     // SAFETY: the jitcode mirrors a load the interpreter itself performs at

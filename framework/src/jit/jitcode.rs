@@ -6,7 +6,7 @@
 //! canonical word each (see [`super::word`]); every register has one [`Kind`] for its life.
 //!
 //! Invariant: an instruction that can make the tracer emit a guard (`Branch`, `Switch`,
-//! `Promote`, `Ovf`, a pure `Call` whose result is switched on) has no side effect before its guard,
+//! `Promote`, `Ovf`, `QuasiLoad`, a pure `Call` whose result is switched on) has no side effect before its guard,
 //! so resuming *at* that instruction is exact: the blackhole re-executes it with the concrete
 //! values from the snapshot and takes the other path.
 
@@ -295,6 +295,18 @@ pub enum Insn {
         /// A plain field of a GC object (see `Place::frozen`).
         frozen: bool,
     },
+    /// `dst = *(base + offset)`, the value of a `QuasiImmut` whose watch word is at
+    /// `base + watch` (`jit::quasi`): from a constant base the tracer folds it to the value
+    /// read and makes the trace depend on the cell (after a `guard_not_invalidated` when a
+    /// residual call or the trace's start came since the last one); otherwise a plain load
+    /// of a mutable place. Resuming at it re-reads the value (it has no other effect).
+    QuasiLoad {
+        dst: Reg,
+        base: Reg,
+        offset: i32,
+        size: MemSize,
+        watch: i32,
+    },
     /// `*(base + offset) = src`.
     Store {
         base: Reg,
@@ -423,7 +435,7 @@ impl Insn {
             Insn::Move { src, .. } => out.push(*src),
             Insn::Bin { a, b, .. } | Insn::Ovf { a, b, .. } => out.extend([*a, *b]),
             Insn::Un { a, .. } => out.push(*a),
-            Insn::Load { base, .. } => out.push(*base),
+            Insn::Load { base, .. } | Insn::QuasiLoad { base, .. } => out.push(*base),
             Insn::Store { base, src, .. } => out.extend([*base, *src]),
             Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
             Insn::Branch { cond, .. } => out.push(*cond),
@@ -439,6 +451,7 @@ impl Insn {
             | Insn::Bin { dst, .. }
             | Insn::Un { dst, .. }
             | Insn::Load { dst, .. }
+            | Insn::QuasiLoad { dst, .. }
             | Insn::Call { dst, .. } => *dst..*dst + 1,
             Insn::InlineCall { dst, n, .. } => *dst..*dst + *n,
             Insn::Ovf { dst, .. } => *dst..*dst + 2,

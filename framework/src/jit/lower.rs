@@ -262,6 +262,9 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     }
                     GuardKind::NoOverflow => l.b.guard(Opcode::GuardNoOverflow, &[], snap),
                     GuardKind::Overflow => l.b.guard(Opcode::GuardOverflow, &[], snap),
+                    GuardKind::NotInvalidated => {
+                        l.b.guard(Opcode::GuardNotInvalidated, &[], snap)
+                    }
                     GuardKind::Value(c) => {
                         let a = l.natural(*v);
                         let k = l.b.kind(a);
@@ -326,6 +329,7 @@ mod tests {
         // v0: a pointer; v1 = v0 + 8 (address arithmetic on a pointer), twice used as a base
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
@@ -348,6 +352,7 @@ mod tests {
     fn narrow_integers_are_renormalized() {
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
@@ -382,6 +387,7 @@ mod tests {
     fn snapshots_become_frame_chains_with_pending_stores_outermost() {
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
@@ -444,6 +450,7 @@ mod tests {
     fn exits_jump_to_compiled_keys_and_fail_without_one() {
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
@@ -477,6 +484,7 @@ mod tests {
         // a loop trace needs its own label
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
             snapshots: vec![],

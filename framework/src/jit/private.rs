@@ -332,6 +332,7 @@ impl<T: ?Sized> KnownInteriorMut for std::cell::RefCell<T> {}
 impl<T: ?Sized> KnownInteriorMut for std::cell::UnsafeCell<T> {}
 impl<T> KnownInteriorMut for std::cell::OnceCell<T> {}
 impl<T: Copy> KnownInteriorMut for crate::gc::GcCell<T> {}
+impl<T: Copy> KnownInteriorMut for crate::jit::quasi::QuasiImmut<T> {}
 impl<T: ?Sized> KnownInteriorMut for std::sync::Mutex<T> {}
 impl<T: ?Sized> KnownInteriorMut for std::sync::RwLock<T> {}
 impl<T> KnownInteriorMut for std::sync::OnceLock<T> {}
@@ -2139,6 +2140,22 @@ impl<T: Mem + Copy> FastGet0 for MProbe<crate::gc::GcCell<T>> {
         Some(read(cw, cell_inner(p)))
     }
 }
+impl<T: Mem + Copy> FastGet0 for MProbe<crate::jit::quasi::QuasiImmut<T>> {
+    type Recv = crate::jit::quasi::QuasiImmut<T>;
+    type Out = T;
+    /// A quasi-immutable read (`jit::quasi`): folded when the cell's address is a constant.
+    fn m_get0(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<T>> {
+        let dst = cw.fresh::<T>();
+        cw.emit(Insn::QuasiLoad {
+            dst: dst.reg,
+            base: p.base,
+            offset: p.offset,
+            size: T::MEM,
+            watch: p.offset + crate::jit::quasi::watch_offset::<T>(),
+        });
+        Some(dst)
+    }
+}
 /// The fallback of [`FastGet0`]: a residual call.
 pub trait SlowGet0 {
     /// The receiver type.
@@ -2175,6 +2192,21 @@ impl<T: Mem + Copy + crate::gc::Trace> FastSet1<T> for MProbe<crate::gc::GcCell<
         write(cw, inner, v);
         barrier_after(cw, inner);
         Some(lit(cw, ()))
+    }
+}
+impl<T: Mem + Regs + Copy + crate::gc::Trace + 'static> FastSet1<T>
+    for MProbe<crate::jit::quasi::QuasiImmut<T>>
+{
+    type Recv = crate::jit::quasi::QuasiImmut<T>;
+    /// A residual call of `QuasiImmut::set` (it may invalidate traces, this one included).
+    fn m_set1(&self, cw: &mut Codewriter, p: Place<Self::Recv>, v: Sym<T>) -> Option<Sym<()>> {
+        let cell = addr_ref(cw, p);
+        Some(closure2(
+            cw,
+            cell,
+            v,
+            crate::jit::quasi::set_from_trace::<T>,
+        ))
     }
 }
 /// The fallback of [`FastSet1`]: a residual call.

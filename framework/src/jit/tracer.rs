@@ -120,6 +120,10 @@ pub struct Tracer<'a> {
     limit: usize,
     start_key: Option<Vec<u64>>,
     jumped: bool,
+    /// The next folded read of a quasi-immutable cell needs a `guard_not_invalidated` first:
+    /// true at the start of the trace and after every residual call (which may have written
+    /// a cell, `jit::quasi`).
+    need_not_invalidated: bool,
 }
 
 /// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
@@ -203,6 +207,7 @@ impl<'a> Tracer<'a> {
             limit,
             start_key: Some(key),
             jumped: false,
+            need_not_invalidated: true,
         }
     }
 
@@ -278,6 +283,7 @@ impl<'a> Tracer<'a> {
             limit,
             start_key: None,
             jumped: false,
+            need_not_invalidated: true,
         }
     }
 
@@ -490,6 +496,31 @@ impl<'a> Tracer<'a> {
         }
     }
 
+    /// A load from `vb + offset` that does not fold: answered by the heap cache, or recorded
+    /// (after the pending stores it may read) and cached.
+    fn load(
+        &mut self,
+        vb: Val,
+        offset: i32,
+        size: MemSize,
+        kind: Kind,
+        cls: u64,
+        frozen: bool,
+    ) -> Val {
+        let (vb, offset) = self.address(vb, offset);
+        match self.heap.get(&(vb, offset, size)) {
+            Some(v) => v.0,
+            None => {
+                if !frozen {
+                    self.observe_load(vb, offset, size, cls);
+                }
+                let v = self.record(ROp::Load(vb, offset, size, kind));
+                self.heap.insert((vb, offset, size), (v, cls, frozen));
+                v
+            }
+        }
+    }
+
     /// Records every pending store, oldest first.
     fn flush_stores(&mut self) {
         for (p, _) in std::mem::take(&mut self.pending) {
@@ -654,22 +685,55 @@ impl<'a> Tracer<'a> {
                     let (size, cls) = (*size, *class);
                     let v = match vb {
                         Val::Const(..) if *immutable => Val::Const(kind, c),
-                        _ => {
-                            let (vb, offset) = self.address(vb, *offset);
-                            match self.heap.get(&(vb, offset, size)) {
-                                Some(v) => v.0,
-                                None => {
-                                    if !*frozen {
-                                        self.observe_load(vb, offset, size, cls);
-                                    }
-                                    let v = self.record(ROp::Load(vb, offset, size, kind));
-                                    self.heap.insert((vb, offset, size), (v, cls, *frozen));
-                                    v
-                                }
-                            }
-                        }
+                        _ => self.load(vb, *offset, size, kind, cls, *frozen),
                     };
                     // (before anything else can allocate: the word may be the only reference)
+                    self.trace.roots.keep(kind, c);
+                    reg!(dst) = (c, v);
+                }
+                Insn::QuasiLoad {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    watch,
+                } => {
+                    let (cb, vb) = f.regs[*base as usize];
+                    let addr = cb.wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the jitcode mirrors the interpreter's own read of the cell.
+                    let c = unsafe { size.load(addr as usize) };
+                    let kind = code.reg_kinds[*dst as usize];
+                    let (size, offset, watch) = (*size, *offset, *watch);
+                    let v = match vb {
+                        Val::Const(..) => {
+                            // A quasi-immutable read from a constant cell: the value is a
+                            // constant of the trace, which depends on the cell. Before the
+                            // first such read (and the first after a residual call, which
+                            // may have written a cell) the trace checks it was not
+                            // invalidated; resuming there re-reads the cell.
+                            if self.need_not_invalidated {
+                                self.need_not_invalidated = false;
+                                let snap = self.snapshot();
+                                self.trace.snapshots.push(snap);
+                                let s = self.trace.snapshots.len() as u32 - 1;
+                                self.record(ROp::Guard(
+                                    GuardKind::NotInvalidated,
+                                    Val::Const(Kind::Int, 0),
+                                    s,
+                                ));
+                            }
+                            let waddr = cb.wrapping_add(watch as i64 as u64) as usize;
+                            // SAFETY: `waddr` is the watch word of the live cell the
+                            // interpreter reads here (the codewriter computed `watch` from
+                            // the cell's layout).
+                            let n = unsafe { super::quasi::watch(waddr) };
+                            if !self.trace.quasi.contains(&n) {
+                                self.trace.quasi.push(n);
+                            }
+                            Val::Const(kind, c)
+                        }
+                        _ => self.load(vb, offset, size, kind, 0, false),
+                    };
                     self.trace.roots.keep(kind, c);
                     reg!(dst) = (c, v);
                 }
@@ -728,8 +792,10 @@ impl<'a> Tracer<'a> {
                             self.flush_stores();
                         }
                         if desc.effect == Effect::Residual {
-                            // A residual call may write any memory but frozen fields.
+                            // A residual call may write any memory but frozen fields, and
+                            // quasi-immutable cells (invalidating this trace).
                             self.heap.retain(|_, v| v.2);
+                            self.need_not_invalidated = true;
                         }
                         self.record(ROp::Call(Rc::new((**desc).clone()), vals))
                     };
