@@ -86,6 +86,15 @@ pub fn elidable(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::residual(attr.into(), item.into(), true).into()
 }
 
+/// A function of no arguments whose result is the same throughout a loop (RPython's
+/// `@loop_invariant`): a trace makes the first call (a residual call) and reuses its result
+/// for the later calls instead of making them. The function must take no arguments and
+/// return a value; it may have effects, but only the first call in a trace is made.
+#[proc_macro_attribute]
+pub fn loop_invariant(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::loop_invariant(attr.into(), item.into()).into()
+}
+
 /// Never traced into: calls are always residual (the default for unannotated functions;
 /// the attribute documents the intent).
 ///

@@ -248,6 +248,9 @@ pub enum Effect {
     /// tests on a mutable place; `#[dont_look_inside(read_only)]`, which may also allocate):
     /// recorded as a call and kept, but the tracer's heap cache stays valid across it.
     ReadOnly,
+    /// `#[loop_invariant]`: a residual call whose result is the same for the whole loop; the
+    /// tracer performs and records it once per trace and reuses the result afterwards.
+    LoopInvariant,
 }
 
 /// A residual call target.
@@ -306,6 +309,14 @@ pub enum Insn {
         offset: i32,
         size: MemSize,
         watch: i32,
+    },
+    /// `metatracer::record_known_result`: the `#[elidable]` call `desc(args)` returns the
+    /// value in `result`; the tracer replaces a later call of it with the same arguments by
+    /// that value. No effect when executed (the interpreter does not call the function).
+    KnownResult {
+        result: Reg,
+        desc: Box<CallDesc>,
+        args: Box<[Reg]>,
     },
     /// `*(base + offset) = src`.
     Store {
@@ -438,6 +449,10 @@ impl Insn {
             Insn::Load { base, .. } | Insn::QuasiLoad { base, .. } => out.push(*base),
             Insn::Store { base, src, .. } => out.extend([*base, *src]),
             Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
+            Insn::KnownResult { result, args, .. } => {
+                out.push(*result);
+                out.extend(args.iter())
+            }
             Insn::Branch { cond, .. } => out.push(*cond),
             Insn::Switch { reg, .. } | Insn::Promote { reg, .. } => out.push(*reg),
             Insn::Return { src, n } => out.extend(*src..*src + *n),

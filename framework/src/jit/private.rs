@@ -46,6 +46,8 @@ pub enum FnKind {
     DontLookInside,
     /// `#[dont_look_inside(read_only)]`: writes no memory that existed before the call.
     ReadOnly,
+    /// `#[loop_invariant]`: called once per trace, its result reused.
+    LoopInvariant,
     /// `#[look_inside]` / `#[unroll_safe]`: inlined through its builder.
     Inline {
         /// The builder of its jitcode.
@@ -1434,6 +1436,7 @@ macro_rules! calls {
                     let effect = match kind {
                         FnKind::Elidable => Effect::Elidable,
                         FnKind::ReadOnly => Effect::ReadOnly,
+                        FnKind::LoopInvariant => Effect::LoopInvariant,
                         _ => Effect::Residual,
                     };
                     emit_call(cw, abi, &args, &kinds, effect, name)
@@ -1487,6 +1490,39 @@ calls! {
     8: tramp8, abi8, call8, closure8, pure8 (A a, B b, C c, D d, E e, G g, H h, I i);
     9: tramp9, abi9, call9, closure9, pure9 (A a, B b, C c, D d, E e, G g, H h, I i, J j);
     10: tramp10, abi10, call10, closure10, pure10 (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k);
+}
+
+/// `metatracer::record_known_result(result, f, args)` in traced code: the builder emitted the
+/// call `f(args)` (its instructions start at `from`, its result is `call`); that call is
+/// replaced by a [`Insn::KnownResult`] hint when `f` is `#[elidable]` with a one-word
+/// result, and by nothing otherwise (the interpreter never calls `f` here).
+pub fn known_result<R: Regs>(cw: &mut Codewriter, result: Sym<R>, call: Sym<R>, from: usize) -> Sym<()> {
+    cw.known_result(from, call.reg, R::WIDTH, result.reg);
+    lit(cw, ())
+}
+
+/// The argument tuple of `record_known_result` for a function `F` taking those arguments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the tuple of the arguments `{F}` takes",
+    label = "write the call's arguments as a tuple: `(a, b)`, or `(a,)` for one",
+    note = "`metatracer::record_known_result(result, f, (a, b))` says that `f(a, b)` returns `result` (up to 6 arguments)"
+)]
+pub trait KnownArgs<F> {
+    /// `F`'s result type.
+    type Out;
+}
+macro_rules! known_args {
+    ($(($($a:ident),*))*) => {$(
+        impl<F: Fn($($a),*) -> R, $($a,)* R> KnownArgs<F> for ($($a,)*) {
+            type Out = R;
+        }
+    )*};
+}
+known_args!((A) (A, B) (A, B, C) (A, B, C, D) (A, B, C, D, E) (A, B, C, D, E, G));
+
+/// The number of instructions emitted so far (where a `record_known_result` call starts).
+pub fn insn_count(cw: &Codewriter) -> usize {
+    cw.insn_count()
 }
 
 /// An argument of a traced call: the value itself, or (as rustc does implicitly) a `&mut T`

@@ -124,6 +124,11 @@ pub struct Tracer<'a> {
     /// true at the start of the trace and after every residual call (which may have written
     /// a cell, `jit::quasi`).
     need_not_invalidated: bool,
+    /// Results of `#[elidable]` calls told by `record_known_result`: (trampoline, arguments)
+    /// -> result.
+    known: HashMap<(usize, Vec<Val>), Val>,
+    /// Results of the `#[loop_invariant]` calls made so far in this trace, by trampoline.
+    loop_inv: HashMap<usize, (u64, Val)>,
 }
 
 /// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
@@ -208,6 +213,8 @@ impl<'a> Tracer<'a> {
             start_key: Some(key),
             jumped: false,
             need_not_invalidated: true,
+            known: HashMap::new(),
+            loop_inv: HashMap::new(),
         }
     }
 
@@ -284,6 +291,8 @@ impl<'a> Tracer<'a> {
             start_key: None,
             jumped: false,
             need_not_invalidated: true,
+            known: HashMap::new(),
+            loop_inv: HashMap::new(),
         }
     }
 
@@ -774,6 +783,20 @@ impl<'a> Tracer<'a> {
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
+                Insn::KnownResult { result, desc, args } => {
+                    if desc.effect == Effect::Elidable {
+                        let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
+                        let v = f.regs[*result as usize].1;
+                        self.known.insert((desc.func as usize, vals), v);
+                    }
+                }
+                Insn::Call { dst, desc, .. }
+                    if desc.effect == Effect::LoopInvariant
+                        && self.loop_inv.contains_key(&(desc.func as usize)) =>
+                {
+                    // called once already in this trace: the same result, no call
+                    reg!(dst) = self.loop_inv[&(desc.func as usize)];
+                }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
                     let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
@@ -782,8 +805,17 @@ impl<'a> Tracer<'a> {
                     // The result may be a fresh object referenced from nowhere else.
                     self.trace.roots.keep(desc.ret_kind, c);
                     let all_const = vals.iter().all(|v| matches!(v, Val::Const(..)));
+                    let known = match desc.effect {
+                        Effect::Elidable if !all_const => {
+                            self.known.get(&(desc.func as usize, vals.clone())).copied()
+                        }
+                        _ => None,
+                    };
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
+                    } else if let Some(v) = known {
+                        // `record_known_result` told the result of this call
+                        v
                     } else {
                         // It may read memory: any call but an elidable one, and an elidable
                         // one given a pointer (it may read the pointee, which the trace may
@@ -791,7 +823,7 @@ impl<'a> Tracer<'a> {
                         if desc.effect != Effect::Elidable || desc.arg_kinds.contains(&Kind::Ref) {
                             self.flush_stores();
                         }
-                        if desc.effect == Effect::Residual {
+                        if matches!(desc.effect, Effect::Residual | Effect::LoopInvariant) {
                             // A residual call may write any memory but frozen fields, and
                             // quasi-immutable cells (invalidating this trace).
                             self.heap.retain(|_, v| v.2);
@@ -799,6 +831,9 @@ impl<'a> Tracer<'a> {
                         }
                         self.record(ROp::Call(Rc::new((**desc).clone()), vals))
                     };
+                    if desc.effect == Effect::LoopInvariant {
+                        self.loop_inv.insert(desc.func as usize, (c, v));
+                    }
                     reg!(dst) = (c, v);
                 }
                 Insn::InlineCall {
