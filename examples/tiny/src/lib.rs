@@ -382,15 +382,22 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                 if m.stack[a].tag == INT && m.stack[b].tag == INT {
                     let x = m.stack[a].i;
                     let y = m.stack[b].i;
-                    if y == 0 && matches!(*op, Op::Div | Op::Mod) {
-                        fail(1);
-                    }
                     m.stack[a].i = match *op {
                         Op::Add => x.wrapping_add(y),
                         Op::Sub => x.wrapping_sub(y),
                         Op::Mul => x.wrapping_mul(y),
-                        Op::Div => int_div(x, y, false),
-                        _ => int_div(x, y, true),
+                        Op::Div => {
+                            if y == 0 {
+                                fail(1);
+                            }
+                            int_div(x, y, false)
+                        }
+                        _ => {
+                            if y == 0 {
+                                fail(1);
+                            }
+                            int_div(x, y, true)
+                        }
                     };
                 } else {
                     let x = as_float(m, a);

@@ -6,7 +6,9 @@
 //! on non-constant values become guards whose snapshot is the current frame chain, positioned
 //! *on* the branching instruction, so resuming re-executes it (see `jitcode` for why that is
 //! exact). Calls of `#[look_inside]` functions push a frame (inlining); residual calls are
-//! performed and recorded; `#[elidable]` calls with constant arguments fold to their result.
+//! performed and recorded; `#[elidable]` calls with constant arguments fold to their result,
+//! and those whose result `record_known_result` told are replaced by it; a
+//! `#[loop_invariant]` call is made once per trace and its result reused.
 //!
 //! Memory: a heap cache forwards loads from earlier loads and stores; stores are *lazy*
 //! (held back, carried by guard snapshots, recorded once when something may read them; see
@@ -17,7 +19,10 @@
 //! unknown).
 //!
 //! Validity and roots: the identity numbers of `JitGreen` objects seen at merge points and in
-//! promotions are collected in `RTrace::deps` (the trace dies with them, `jit::validity`);
+//! promotions are collected in `RTrace::deps` (the trace dies with them, `jit::validity`), the
+//! dependency numbers of the quasi-immutable cells whose reads from constant objects it folded
+//! in `RTrace::quasi` (a write invalidates it; `guard_not_invalidated` before the first such
+//! read and the first after each residual call, `jit::quasi`);
 //! every reference word written into a register is appended to `RTrace::roots`, a pinning GC
 //! root, so objects held only by the tracer survive residual calls that allocate, and every
 //! constant the trace records stays where it is (`jit::gcroots`).
