@@ -119,12 +119,7 @@ fn go(params: &str) -> (i64, [u64; 3], JitStats, String) {
     let mut s = State { n: 300, acc: 0 };
     run(&code, &mut s);
     let log = jitlog::take_captured();
-    (
-        s.acc,
-        CALLS.with(Cell::get),
-        metatracer::jit::stats(),
-        log,
-    )
+    (s.acc, CALLS.with(Cell::get), metatracer::jit::stats(), log)
 }
 
 #[test]
@@ -138,7 +133,10 @@ fn elidable_known_result_and_loop_invariant_calls_in_the_loop() {
     // before optimization: every hash call is there (recorded as pure calls); the known
     // result took `third`'s place; `context` is called once
     assert_eq!(t.matches("\"hash\"").count(), 3, "{t}");
-    assert!(!t.contains("third"), "record_known_result: no call of `third`:\n{t}");
+    assert!(
+        !t.contains("third"),
+        "record_known_result: no call of `third`:\n{t}"
+    );
     assert_eq!(t.matches("\"context\"").count(), 1, "{t}");
     // after optimization: one hash call (CSE and dead-code removal)
     let opt = log
@@ -149,7 +147,10 @@ fn elidable_known_result_and_loop_invariant_calls_in_the_loop() {
     assert_eq!(opt.matches("\"context\"").count(), 1, "{log}");
     // the compiled loop makes one call of `hash` and `context` per iteration, none of `third`
     // (the interpreter made three, one and three; the first iterations are interpreted)
-    assert!(calls[0] <= 320 && calls[1] <= 20 && calls[2] <= 320, "{calls:?}");
+    assert!(
+        calls[0] <= 320 && calls[1] <= 20 && calls[2] <= 320,
+        "{calls:?}"
+    );
 }
 
 #[test]

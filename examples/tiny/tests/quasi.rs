@@ -13,7 +13,14 @@ mod common;
 
 use metatracer::gc::{self, Gc};
 use metatracer::jit::JitStats;
-use metatracer::{dont_look_inside, jit_merge_point, Layout, QuasiImmut, Trace};
+use metatracer::{dont_look_inside, jit_merge_point, Layout, QuasiImmut, RegValue, Trace};
+
+/// A value of two words (a tagged value, say) in a quasi-immutable cell.
+#[derive(Clone, Copy, RegValue, Trace)]
+struct Pair {
+    tag: u64,
+    val: i64,
+}
 
 #[derive(Layout, Trace)]
 struct Class {
@@ -24,6 +31,7 @@ struct Class {
 struct Code {
     ops: Vec<u8>,
     scale: QuasiImmut<i64>,
+    global: QuasiImmut<Pair>,
     id: metatracer::JitIdentity,
 }
 
@@ -66,6 +74,10 @@ fn run(#[green] code: &Code, s: &mut State) {
                 .factor
                 .set(cls.factor.get() + (s.n == s.set_at) as i64 * 5),
             3 => s.acc += cls.factor.get(),
+            5 => {
+                let g = code.global.get();
+                s.acc += g.val - g.tag as i64;
+            }
             _ => {
                 s.n -= 1;
                 if s.n > 0 {
@@ -86,13 +98,20 @@ type Out = Vec<(i64, i64, i64)>;
 
 /// Runs `ops` twice (200 iterations each); between the two calls the interpreter sets the
 /// scale to `rescale` (if any).
-fn go(params: &str, ops: &[u8], bump_at: i64, set_at: i64, rescale: Option<i64>) -> (Out, JitStats) {
+fn go(
+    params: &str,
+    ops: &[u8],
+    bump_at: i64,
+    set_at: i64,
+    rescale: Option<i64>,
+) -> (Out, JitStats) {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
     metatracer::set_params(params).unwrap();
     let code = Code {
         ops: ops.to_vec(),
         scale: QuasiImmut::new(3),
+        global: QuasiImmut::new(Pair { tag: 1, val: 1001 }),
         id: metatracer::JitIdentity::new(),
     };
     let cls = gc::alloc(Class {
@@ -124,22 +143,28 @@ fn count(t: &str, what: &str) -> usize {
 
 #[test]
 fn reads_from_constant_objects_fold_with_one_guard_per_trace() {
-    let ops = [0, 3, 4];
+    let ops = [0, 3, 5, 4];
     let (reference, _) = go("off", &ops, -1, -1, None);
-    assert_eq!(reference[0], (200 * (21 + 7), 7, 3));
+    assert_eq!(reference[0], (200 * (21 + 7 + 1000), 7, 3));
     let (out, stats) = go("on,threshold=3,trace_eagerness=1000", &ops, -1, -1, None);
     assert_eq!(out, reference, "{stats:?}");
     assert_eq!(stats.loops, 1, "{stats:?}");
     let t = &stats.loop_traces[0];
-    // three reads of two cells: one guard, no load from a constant object, the values folded
+    // four reads (one of two words) of three cells: one guard, no load from a constant
+    // object, the values folded
     assert_eq!(count(t, "guard_not_invalidated"), 1, "{t}");
     let const_loads: Vec<&str> = t
         .lines()
         .filter(|l| l.contains("= load_") && l.contains("(ptr("))
         .collect();
     assert!(const_loads.is_empty(), "{const_loads:?}\n{t}");
-    // acc + factor * scale + factor: the tracer's linear forms make it acc + 21 + 7
-    assert!(t.contains(", 21)") && t.contains(", 28)"), "reads folded:\n{t}");
+    // acc + factor * scale + factor + (val - tag): the tracer's linear forms make it
+    // acc + 21 + 7 + 1000
+    assert!(
+        t.contains(", 21)") && t.contains(", 28)"),
+        "reads folded:\n{t}"
+    );
+    assert!(t.contains(", 1028)"), "the two-word value folded:\n{t}");
     assert_eq!(stats.quasi_invalidations, 0);
 }
 
@@ -152,9 +177,16 @@ fn a_write_from_the_interpreter_between_runs_invalidates_and_retraces() {
     assert_eq!(out, reference, "{stats:?}");
     assert_eq!(stats.quasi_invalidations, 1, "{stats:?}");
     assert_eq!(stats.traces_invalidated, 1, "{stats:?}");
-    assert_eq!(stats.traces_freed, 1, "freed at once (nothing was running): {stats:?}");
+    assert_eq!(
+        stats.traces_freed, 1,
+        "freed at once (nothing was running): {stats:?}"
+    );
     assert_eq!(stats.loops, 2, "a new trace for the new scale: {stats:?}");
-    assert!(stats.loop_traces[1].contains(", 35)"), "{}", stats.loop_traces[1]);
+    assert!(
+        stats.loop_traces[1].contains(", 35)"),
+        "{}",
+        stats.loop_traces[1]
+    );
 }
 
 #[test]
@@ -172,10 +204,26 @@ fn a_write_from_a_residual_call_stops_the_running_trace() {
     assert_eq!(stats.traces_freed, 2, "{stats:?}");
     assert_eq!(stats.loops, 3, "{stats:?}");
     // the first trace checks before its first read and again after the call
-    assert_eq!(count(&stats.loop_traces[0], "guard_not_invalidated"), 2, "{}", stats.loop_traces[0]);
-    assert!(stats.loop_traces[1].contains(", 51)"), "17 * 3:\n{}", stats.loop_traces[1]);
-    assert!(stats.loop_traces[2].contains(", 81)"), "27 * 3:\n{}", stats.loop_traces[2]);
-    assert_eq!(stats.bridges, 0, "no bridge from guard_not_invalidated: {stats:?}");
+    assert_eq!(
+        count(&stats.loop_traces[0], "guard_not_invalidated"),
+        2,
+        "{}",
+        stats.loop_traces[0]
+    );
+    assert!(
+        stats.loop_traces[1].contains(", 51)"),
+        "17 * 3:\n{}",
+        stats.loop_traces[1]
+    );
+    assert!(
+        stats.loop_traces[2].contains(", 81)"),
+        "27 * 3:\n{}",
+        stats.loop_traces[2]
+    );
+    assert_eq!(
+        stats.bridges, 0,
+        "no bridge from guard_not_invalidated: {stats:?}"
+    );
 }
 
 #[test]
@@ -188,18 +236,25 @@ fn a_write_from_compiled_code_invalidates_its_own_trace() {
     let (out, stats) = go("on,threshold=3,trace_eagerness=1000", &ops, -1, 120, None);
     assert_eq!(out, reference, "{stats:?}");
     let t = &stats.loop_traces[0];
-    assert!(t.contains("set_from_trace"), "the traced set is a call:\n{t}");
+    assert!(
+        t.contains("set_from_trace"),
+        "the traced set is a call:\n{t}"
+    );
     // (once per portal call: the trace writes new bits at n == 120 and stops itself)
     assert_eq!(stats.quasi_invalidations, 2, "{stats:?}");
     assert_eq!(stats.traces_invalidated, 2, "{stats:?}");
     assert_eq!(stats.loops, 3, "{stats:?}");
-    assert!(stats.loop_traces[1].contains(", 36)"), "12 * 3:\n{}", stats.loop_traces[1]);
+    assert!(
+        stats.loop_traces[1].contains(", 36)"),
+        "12 * 3:\n{}",
+        stats.loop_traces[1]
+    );
 }
 
 #[test]
 fn every_guard_failing_and_each_in_turn() {
     for (ops, bump_at, set_at, rescale) in [
-        (&[0u8, 3, 4][..], -1, -1, Some(5)),
+        (&[0u8, 3, 5, 4][..], -1, -1, Some(5)),
         (&[0, 1, 3, 4][..], 100, -1, None),
         (&[0, 2, 3, 4][..], -1, 120, Some(2)),
     ] {
@@ -212,10 +267,6 @@ fn every_guard_failing_and_each_in_turn() {
             let (out, stats) = go(p, ops, bump_at, set_at, rescale);
             assert_eq!(out, reference, "{ops:?} with {p}: {stats:?}");
         }
-        common::sweep_fail_guard(
-            |p| go(p, ops, bump_at, set_at, rescale),
-            &reference,
-            2,
-        );
+        common::sweep_fail_guard(|p| go(p, ops, bump_at, set_at, rescale), &reference, 2);
     }
 }

@@ -361,6 +361,31 @@ impl Codewriter {
     pub fn can_enter_jit(&mut self) {
         self.emit(Insn::CanEnterJit);
     }
+    /// The loads from `base` emitted at or after instruction `from` (the words of a
+    /// `QuasiImmut`'s value) become quasi-immutable reads of the cell whose watch word is at
+    /// `base + watch` (`jit::quasi`).
+    pub fn quasi_loads(&mut self, from: usize, base: Reg, watch: i32) {
+        for insn in &mut self.code.insns[from..] {
+            if let Insn::Load {
+                dst,
+                base: b,
+                offset,
+                size,
+                ..
+            } = *insn
+            {
+                if b == base {
+                    *insn = Insn::QuasiLoad {
+                        dst,
+                        base,
+                        offset,
+                        size,
+                        watch,
+                    };
+                }
+            }
+        }
+    }
     /// The number of instructions emitted so far.
     pub fn insn_count(&self) -> usize {
         self.code.insns.len()

@@ -940,7 +940,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
     let eligible = eligible
         && JIT.with(|j| {
             let j = j.borrow();
-            j.backend.exit(exit).is_some_and(|i| j.backend.is_live(i.trace))
+            j.backend
+                .exit(exit)
+                .is_some_and(|i| j.backend.is_live(i.trace))
         });
     let values = &frame[..n];
     if eligible {

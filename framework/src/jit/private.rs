@@ -1496,7 +1496,12 @@ calls! {
 /// call `f(args)` (its instructions start at `from`, its result is `call`); that call is
 /// replaced by a [`Insn::KnownResult`] hint when `f` is `#[elidable]` with a one-word
 /// result, and by nothing otherwise (the interpreter never calls `f` here).
-pub fn known_result<R: Regs>(cw: &mut Codewriter, result: Sym<R>, call: Sym<R>, from: usize) -> Sym<()> {
+pub fn known_result<R: Regs>(
+    cw: &mut Codewriter,
+    result: Sym<R>,
+    call: Sym<R>,
+    from: usize,
+) -> Sym<()> {
     cw.known_result(from, call.reg, R::WIDTH, result.reg);
     lit(cw, ())
 }
@@ -1518,7 +1523,9 @@ macro_rules! known_args {
         }
     )*};
 }
-known_args!((A) (A, B) (A, B, C) (A, B, C, D) (A, B, C, D, E) (A, B, C, D, E, G));
+known_args!((A)(A, B)(A, B, C)(A, B, C, D)(A, B, C, D, E)(
+    A, B, C, D, E, G
+));
 
 /// The number of instructions emitted so far (where a `record_known_result` call starts).
 pub fn insn_count(cw: &Codewriter) -> usize {
@@ -2176,20 +2183,21 @@ impl<T: Mem + Copy> FastGet0 for MProbe<crate::gc::GcCell<T>> {
         Some(read(cw, cell_inner(p)))
     }
 }
-impl<T: Mem + Copy> FastGet0 for MProbe<crate::jit::quasi::QuasiImmut<T>> {
+impl<T: Load + Copy> FastGet0 for MProbe<crate::jit::quasi::QuasiImmut<T>> {
     type Recv = crate::jit::quasi::QuasiImmut<T>;
     type Out = T;
     /// A quasi-immutable read (`jit::quasi`): folded when the cell's address is a constant.
+    /// The value's loads (one per word: a `RegValue` struct has several) become
+    /// `QuasiLoad`s of the one cell.
     fn m_get0(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<T>> {
-        let dst = cw.fresh::<T>();
-        cw.emit(Insn::QuasiLoad {
-            dst: dst.reg,
-            base: p.base,
-            offset: p.offset,
-            size: T::MEM,
-            watch: p.offset + crate::jit::quasi::watch_offset::<T>(),
-        });
-        Some(dst)
+        let from = cw.insn_count();
+        let v = T::load(cw, p.in_cell::<T>());
+        cw.quasi_loads(
+            from,
+            p.base,
+            p.offset + crate::jit::quasi::watch_offset::<T>(),
+        );
+        Some(v)
     }
 }
 /// The fallback of [`FastGet0`]: a residual call.
