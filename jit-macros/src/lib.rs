@@ -80,7 +80,10 @@ pub fn unroll_safe(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::look_inside(attr.into(), item.into(), true).into()
 }
 
-/// A pure function: calls with constant arguments are folded while tracing.
+/// A pure function: calls with constant arguments are folded while tracing, equal calls in a
+/// trace are made once, and a call whose result is unused is removed. The function must
+/// therefore have no effect at all (not even a panic or an error exit on some arguments).
+/// `metatracer::record_known_result(r, f, (a, b))` tells a trace that `f(a, b)` is `r`.
 #[proc_macro_attribute]
 pub fn elidable(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::residual(attr.into(), item.into(), true).into()

@@ -270,3 +270,22 @@ fn every_guard_failing_and_each_in_turn() {
         common::sweep_fail_guard(|p| go(p, ops, bump_at, set_at, rescale), &reference, 2);
     }
 }
+
+#[test]
+fn a_write_while_the_loop_is_being_traced_keeps_the_trace_from_being_compiled() {
+    // The residual call bumps the factor in one of the first iterations: for some `bump_at`,
+    // in the very iteration the tracer records (after the trace folded the factor).
+    let ops = [0, 1, 3, 4];
+    let mut refused = 0;
+    for bump_at in 190..=200 {
+        let (reference, _) = go("off", &ops, bump_at, -1, None);
+        let (out, stats) = go("on,threshold=3,trace_eagerness=1000", &ops, bump_at, -1, None);
+        assert_eq!(out, reference, "bump at {bump_at}: {stats:?}");
+        refused += stats
+            .aborts
+            .iter()
+            .filter(|a| a.contains("quasi-immutable value the trace folded was written"))
+            .count();
+    }
+    assert!(refused >= 1, "no recording saw its cell written");
+}
