@@ -279,7 +279,13 @@ fn a_write_while_the_loop_is_being_traced_keeps_the_trace_from_being_compiled() 
     let mut refused = 0;
     for bump_at in 190..=200 {
         let (reference, _) = go("off", &ops, bump_at, -1, None);
-        let (out, stats) = go("on,threshold=3,trace_eagerness=1000", &ops, bump_at, -1, None);
+        let (out, stats) = go(
+            "on,threshold=3,trace_eagerness=1000",
+            &ops,
+            bump_at,
+            -1,
+            None,
+        );
         assert_eq!(out, reference, "bump at {bump_at}: {stats:?}");
         refused += stats
             .aborts

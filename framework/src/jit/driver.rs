@@ -347,8 +347,9 @@ pub(crate) fn identity_died(id: u64) {
 /// its loop entry is removed as soon as the driver's state is free (now, unless a hook further
 /// up this stack holds it), and its code is freed like a dead identity's (at once when no
 /// compiled code runs, else at the next safe point). A recording in progress that folded the
-/// cell is not compiled (`QUASI_RECENT`).
-pub(crate) fn quasi_invalidated(id: u64) {
+/// cell is not compiled (`QUASI_RECENT`). `free_now: false` (a cell being dropped, maybe by
+/// the collector finalizing its object) leaves the freeing to the next safe point.
+pub(crate) fn quasi_invalidated(id: u64, free_now: bool) {
     let flags = QUASI
         .try_with(|q| q.borrow_mut().remove(&id))
         .ok()
@@ -370,8 +371,10 @@ pub(crate) fn quasi_invalidated(id: u64) {
         unhooked: false,
     };
     let queued = DEAD.try_with(|d| d.borrow_mut().push(dead)).is_ok();
-    if queued {
+    if queued && free_now {
         free_dead();
+    } else if queued {
+        unhook_dead();
     }
 }
 

@@ -20,7 +20,8 @@
 //! snapshot is on the read itself, so a failure resumes by reading the new value; its exit
 //! never gets a bridge.
 //!
-//! Assumptions: the cell changes only through `set` (the value field is private). Dropping a
+//! Assumptions: the cell changes only through `set` (the value field is private), on the
+//! thread that traced it (`QuasiImmut` is neither `Send` nor `Sync`). Dropping a
 //! watched cell invalidates its dependants too (the memory may be reused). Moving a watched
 //! cell without dropping it (`std::mem::swap` through `&mut`) is not detected: traces keep
 //! reading the old address's value as constant; don't swap cells traces may depend on.
@@ -32,6 +33,7 @@ use super::validity;
 use crate::gc::{GcCell, Trace, Tracer};
 use std::cell::Cell;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A quasi-immutable cell: read as a constant by traces, invalidating them when written.
 ///
@@ -55,6 +57,9 @@ pub struct QuasiImmut<T: Copy> {
     /// 0 while no trace depends on the value; else the dependency number traces registered
     /// under (drawn from the same never-reused counter as `JitIdentity` numbers).
     watch: Cell<u64>,
+    /// Not `Send` (nor `Sync`, through `Cell`): compiled traces and their dependencies are per
+    /// thread, so a write on another thread would not find the traces to invalidate.
+    _thread: PhantomData<*const ()>,
 }
 
 impl<T: Copy> QuasiImmut<T> {
@@ -64,6 +69,7 @@ impl<T: Copy> QuasiImmut<T> {
         QuasiImmut {
             value: GcCell::new(value),
             watch: Cell::new(0),
+            _thread: PhantomData,
         }
     }
 
@@ -84,7 +90,7 @@ impl<T: Copy> QuasiImmut<T> {
         if w != 0 && !same_bits(&self.value.get(), &value) {
             self.watch.set(0);
             self.value.set(value);
-            super::driver::quasi_invalidated(w);
+            super::driver::quasi_invalidated(w, true);
         } else {
             self.value.set(value);
         }
@@ -110,12 +116,14 @@ fn same_bits<T: Copy>(a: &T, b: &T) -> bool {
     }
 }
 
-/// Dropping a watched cell invalidates its dependants (its address may be reused).
+/// Dropping a watched cell invalidates its dependants (its address may be reused). Their code
+/// is freed at the driver's next safe point, not here: the collector may be finalizing the
+/// object that holds the cell.
 impl<T: Copy> Drop for QuasiImmut<T> {
     fn drop(&mut self) {
         let w = self.watch.get();
         if w != 0 {
-            super::driver::quasi_invalidated(w);
+            super::driver::quasi_invalidated(w, false);
         }
     }
 }
@@ -203,5 +211,25 @@ mod tests {
         assert_eq!(c.get(), 8);
         let d = c.clone();
         assert!(!d.is_watched());
+    }
+
+    #[test]
+    fn writing_or_dropping_a_watched_cell_counts_as_an_invalidation() {
+        let before = crate::jit::stats().quasi_invalidations;
+        let c = Box::new(QuasiImmut::new(1i64));
+        let addr = &*c as *const QuasiImmut<i64> as usize;
+        // SAFETY: the watch word of a live cell.
+        unsafe { watch(addr + watch_offset::<i64>() as usize) };
+        c.set(2);
+        assert_eq!(crate::jit::stats().quasi_invalidations, before + 1);
+        c.set(3); // no longer watched
+        assert_eq!(crate::jit::stats().quasi_invalidations, before + 1);
+        // SAFETY: as above.
+        unsafe { watch(addr + watch_offset::<i64>() as usize) };
+        drop(c);
+        assert_eq!(crate::jit::stats().quasi_invalidations, before + 2);
+        let unwatched = QuasiImmut::new(0u8);
+        drop(unwatched);
+        assert_eq!(crate::jit::stats().quasi_invalidations, before + 2);
     }
 }
