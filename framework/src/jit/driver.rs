@@ -400,7 +400,17 @@ fn unhook_dead() {
                     continue;
                 };
                 for ps in j.portals.values_mut() {
-                    ps.loops.retain(|_, l| !ts.contains(&l.0));
+                    let gone: Vec<Key> = ps
+                        .loops
+                        .iter()
+                        .filter(|(_, l)| ts.contains(&l.0))
+                        .map(|(k, _)| *k)
+                        .collect();
+                    for k in gone {
+                        // (the key's objects need no pin once nothing can enter the loop)
+                        ps.loops.remove(&k);
+                        ps.key_pins.remove(&k);
+                    }
                 }
             }
         });
