@@ -60,6 +60,31 @@ fn bump(s: &mut State) {
     }
 }
 
+/// A residual call that runs the interpreter again (at `n == bump_at`) on another program,
+/// which reads the same class's factor in a hot loop and bumps it from its own residual call
+/// half-way: the outer loop's compiled code is suspended in this call meanwhile.
+#[dont_look_inside]
+fn nested(s: &mut State) {
+    if s.n != s.bump_at {
+        return;
+    }
+    let code = Code {
+        ops: vec![0, 1, 3, 4],
+        scale: QuasiImmut::new(2),
+        global: QuasiImmut::new(Pair { tag: 0, val: 0 }),
+        id: metatracer::JitIdentity::new(),
+    };
+    let mut inner = State {
+        cls: s.cls,
+        n: 50,
+        acc: 0,
+        bump_at: 25,
+        set_at: -1,
+    };
+    run(&code, &mut inner);
+    s.acc += inner.acc;
+}
+
 #[jit_merge_point]
 fn run(#[green] code: &Code, s: &mut State) {
     #[green]
@@ -74,6 +99,7 @@ fn run(#[green] code: &Code, s: &mut State) {
                 .factor
                 .set(cls.factor.get() + (s.n == s.set_at) as i64 * 5),
             3 => s.acc += cls.factor.get(),
+            6 => nested(s),
             5 => {
                 let g = code.global.get();
                 s.acc += g.val - g.tag as i64;
@@ -294,4 +320,26 @@ fn a_write_while_the_loop_is_being_traced_keeps_the_trace_from_being_compiled() 
             .count();
     }
     assert!(refused >= 1, "no recording saw its cell written");
+}
+
+#[test]
+fn a_nested_portal_call_writes_the_cell_under_suspended_compiled_code() {
+    let ops = [0, 6, 3, 4];
+    let (reference, _) = go("off", &ops, 100, -1, None);
+    for p in [
+        "on,threshold=3,trace_eagerness=1000",
+        "on,threshold=3,trace_eagerness=2",
+        "on,threshold=1,fail_guards=1",
+    ] {
+        let (out, stats) = go(p, &ops, 100, -1, None);
+        assert_eq!(out, reference, "with {p}: {stats:?}");
+        if p.contains("1000") {
+            assert!(stats.nested_entries >= 1, "{stats:?}");
+            // per outer portal call: the inner bump, and the inner program's `scale` cell
+            // (read by the inner traces) dropped at the end of the nested call
+            assert_eq!(stats.quasi_invalidations, 4, "{stats:?}");
+            // the outer loop and the inner one, each round
+            assert!(stats.traces_invalidated >= 3, "{stats:?}");
+        }
+    }
 }
