@@ -28,6 +28,7 @@ pub use metatracer_macros::Trace;
 pub mod jit;
 #[doc(hidden)]
 pub use jit::private as __private;
+pub use jit::quasi::QuasiImmut;
 pub use jit::validity::{JitGreen, JitIdentity};
 pub use jit::{set_params, Params};
 
@@ -84,6 +85,23 @@ pub unsafe fn word_to_value<T: jit::word::Word>(w: u64) -> T {
     unsafe { T::from_word(w) }
 }
 
+/// `record_known_result(result, f, (a, b, ..))`: tells the JIT that the `#[elidable]` function
+/// `f` returns `result` for these arguments (RPython's `record_known_result`), so a later call
+/// `f(a, b, ..)` in the same trace is replaced by `result` instead of being made. In the
+/// interpreter, and when `f` is not `#[elidable]` or returns more than one word, it does
+/// nothing (`f` is never called here). The arguments are a tuple (`(s,)` for one).
+///
+/// ```
+/// #[metatracer::elidable]
+/// fn str_len(s: &'static str) -> usize { s.len() }
+/// let s = "four";
+/// metatracer::record_known_result(4, str_len, (s,));
+/// ```
+#[inline(always)]
+pub fn record_known_result<F, A: jit::private::KnownArgs<F>>(result: A::Out, f: F, args: A) {
+    let _ = (result, f, args);
+}
+
 /// True inside jitcode (tracing and deoptimization), false in the plain interpreter.
 #[inline(always)]
 pub fn we_are_jitted() -> bool {
@@ -101,5 +119,6 @@ macro_rules! can_enter_jit {
     };
 }
 pub use metatracer_macros::{
-    dont_look_inside, elidable, jit_merge_point, look_inside, unroll_safe, Layout, RegValue,
+    dont_look_inside, elidable, jit_merge_point, look_inside, loop_invariant, unroll_safe, Layout,
+    RegValue,
 };

@@ -80,10 +80,22 @@ pub fn unroll_safe(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::look_inside(attr.into(), item.into(), true).into()
 }
 
-/// A pure function: calls with constant arguments are folded while tracing.
+/// A pure function: calls with constant arguments are folded while tracing, equal calls in a
+/// trace are made once, and a call whose result is unused is removed. The function must
+/// therefore have no effect at all (not even a panic or an error exit on some arguments).
+/// `metatracer::record_known_result(r, f, (a, b))` tells a trace that `f(a, b)` is `r`.
 #[proc_macro_attribute]
 pub fn elidable(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::residual(attr.into(), item.into(), true).into()
+}
+
+/// A function of no arguments whose result is the same throughout a loop (RPython's
+/// `@loop_invariant`): a trace makes the first call (a residual call) and reuses its result
+/// for the later calls instead of making them. The function must take no arguments and
+/// return a value; it may have effects, but only the first call in a trace is made.
+#[proc_macro_attribute]
+pub fn loop_invariant(attr: TokenStream, item: TokenStream) -> TokenStream {
+    jit::loop_invariant(attr.into(), item.into()).into()
 }
 
 /// Never traced into: calls are always residual (the default for unannotated functions;

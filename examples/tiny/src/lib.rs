@@ -304,15 +304,15 @@ fn as_float(m: &mut Machine, i: usize) -> f64 {
     }
 }
 
-/// Integer division that reports division by zero as a guest error.
+/// Integer division (`rem`: the remainder) with Rust's wrapping rules; 0 for a zero divisor,
+/// which the caller reports as a guest error first.
 ///
-/// `#[elidable]`: the result depends only on the arguments and it writes no memory the
-/// interpreter reads (a zero divisor ends the process the same way wherever it is called),
+/// `#[elidable]`: the result depends only on the arguments and the function has no effect at
+/// all (not even an error exit: a call whose result ends up unused is removed from traces),
 /// so the trace keeps its knowledge of the value stack across the call.
 #[metatracer::elidable]
 fn int_div(a: i64, b: i64, rem: bool) -> i64 {
     if b == 0 {
-        fail(1);
         return 0;
     }
     if rem {
@@ -386,8 +386,18 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                         Op::Add => x.wrapping_add(y),
                         Op::Sub => x.wrapping_sub(y),
                         Op::Mul => x.wrapping_mul(y),
-                        Op::Div => int_div(x, y, false),
-                        _ => int_div(x, y, true),
+                        Op::Div => {
+                            if y == 0 {
+                                fail(1);
+                            }
+                            int_div(x, y, false)
+                        }
+                        _ => {
+                            if y == 0 {
+                                fail(1);
+                            }
+                            int_div(x, y, true)
+                        }
                     };
                 } else {
                     let x = as_float(m, a);

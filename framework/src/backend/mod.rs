@@ -181,6 +181,14 @@ pub trait Backend {
     /// Choose which guards of the traces compiled from now on fail unconditionally
     /// (differential testing of deoptimization, see [`ForcedFailures`]).
     fn set_forced_failures(&mut self, which: ForcedFailures);
+
+    /// The invalidation flag of a live compiled trace: its `guard_not_invalidated`s fail once
+    /// the flag is non-zero. Setting it needs no access to the backend, so it can be done
+    /// while the trace runs (from a residual call). `None` for unknown or freed traces.
+    fn invalidation_flag(
+        &self,
+        trace: TraceId,
+    ) -> Option<std::sync::Arc<std::sync::atomic::AtomicU64>>;
 }
 
 /// Which compiled guards fail whatever their condition (a testing switch; the JIT parameters

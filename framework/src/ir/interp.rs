@@ -209,6 +209,11 @@ unsafe fn exec(
                 guard_ok = Some(ovf);
                 0
             }
+            // (the IR interpreter runs no compiled trace that could be invalidated)
+            Opcode::GuardNotInvalidated => {
+                guard_ok = Some(true);
+                0
+            }
             Opcode::LoadI
             | Opcode::LoadF
             | Opcode::LoadR

@@ -323,6 +323,8 @@ op_table! {
     GuardNoOverflow "guard_no_overflow" "" -> Void [G];
     /// Exit unless the preceding *_ovf op overflowed.
     GuardOverflow "guard_overflow" "" -> Void [G];
+    /// Exit if the trace was invalidated (a quasi-immutable value it folded was written).
+    GuardNotInvalidated "guard_not_invalidated" "" -> Void [G];
 
     // ---- raw memory: base + offset (+ index * scale); descr=<mem descr> --------------------
     /// Load an integer of the descr's size/signedness from base + offset (offset constant).

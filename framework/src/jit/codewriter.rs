@@ -361,6 +361,69 @@ impl Codewriter {
     pub fn can_enter_jit(&mut self) {
         self.emit(Insn::CanEnterJit);
     }
+    /// The loads from `base` emitted at or after instruction `from` (the words of a
+    /// `QuasiImmut`'s value) become quasi-immutable reads of the cell whose watch word is at
+    /// `base + watch` (`jit::quasi`).
+    pub fn quasi_loads(&mut self, from: usize, base: Reg, watch: i32) {
+        for insn in &mut self.code.insns[from..] {
+            if let Insn::Load {
+                dst,
+                base: b,
+                offset,
+                size,
+                ..
+            } = *insn
+            {
+                if b == base {
+                    *insn = Insn::QuasiLoad {
+                        dst,
+                        base,
+                        offset,
+                        size,
+                        watch,
+                    };
+                }
+            }
+        }
+    }
+    /// The number of instructions emitted so far.
+    pub fn insn_count(&self) -> usize {
+        self.code.insns.len()
+    }
+    /// `record_known_result`: the call emitted at or after instruction `from` whose result is
+    /// in `dst` (`width` registers) is not made. A call of an `#[elidable]` function with a
+    /// one-word result becomes a [`Insn::KnownResult`] hint that its result is `result`; any
+    /// other call is replaced by a constant (the hint does nothing). Instructions are replaced
+    /// in place, so labels bound meanwhile stay valid.
+    pub fn known_result(&mut self, from: usize, dst: Reg, width: usize, result: Reg) {
+        let insns = &mut self.code.insns;
+        let Some(at) = (from..insns.len()).rev().find(|&i| {
+            matches!(&insns[i], Insn::Call { dst: d, .. } | Insn::InlineCall { dst: d, .. } if *d == dst)
+        }) else {
+            return;
+        };
+        let hint = match &insns[at] {
+            Insn::Call { desc, args, .. }
+                if desc.effect == super::jitcode::Effect::Elidable && width == 1 =>
+            {
+                Some(Insn::KnownResult {
+                    result,
+                    desc: desc.clone(),
+                    args: args.clone(),
+                })
+            }
+            _ => None,
+        };
+        insns[at] = hint.unwrap_or(Insn::Const { dst, val: 0 });
+        // the reads of the other words of a multi-word result
+        for insn in insns[at + 1..].iter_mut() {
+            if let Insn::Call { dst: d, .. } = insn {
+                if *d > dst && ((*d - dst) as usize) < width {
+                    *insn = Insn::Const { dst: *d, val: 0 };
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -52,14 +52,15 @@ use super::word::Kind as WKind;
 use crate::backend::x64::X64Backend;
 use crate::backend::{Backend, ExitId, ExitKind, MAX_FRAME_WORDS};
 use crate::gc::PinnedVec;
-use crate::ir::{Kind, ResumeSlot, TargetToken, TraceId};
+use crate::ir::{Kind, Opcode, ResumeSlot, TargetToken, TraceId};
 use crate::jitlog::{self, Phase, Section, Timer, TraceKind};
 use std::cell::{Cell, RefCell};
 // FxHash: the hook hashes the green key on every backward jump that reaches it (all of them
 // before a loop is compiled, and under `fail_guards=1`); SipHash made that the hot spot.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// A portal's printable-location function: the green variables' words (addresses of references, not key words) to the text logs show.
 pub type LocationFn = fn(&[u64]) -> String;
@@ -137,6 +138,12 @@ pub struct JitStats {
     pub traces_freed: usize,
     /// `JitIdentity` objects seen by the JIT whose death was processed.
     pub identities_died: usize,
+    /// Writes (or drops) of watched quasi-immutable cells: each invalidated the traces that
+    /// folded a read of the cell (`jit::quasi`).
+    pub quasi_invalidations: u64,
+    /// Compiled traces whose invalidation flag such a write set (counted once per trace and
+    /// write; the traces are freed later, counted in `traces_freed`).
+    pub traces_invalidated: u64,
 }
 
 type Key = [u64; 4];
@@ -186,10 +193,30 @@ thread_local! {
     /// (outer portal calls suspended in residual calls included); kept outside `JIT` so that
     /// no borrow is needed to maintain it.
     static ACTIVE: Cell<Active> = const { Cell::new(Active { machine: 0, recording: 0, blackhole: 0 }) };
-    /// Identities dropped whose traces are not freed yet (see [`identity_died`]).
-    static DEAD: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    /// Identities dropped (and quasi-immutable cells written) whose traces are not freed yet
+    /// (see [`identity_died`], [`quasi_invalidated`]): the number, whether it is a
+    /// quasi-immutable cell's, and whether the traces' loop entries were removed already.
+    static DEAD: RefCell<Vec<Dead>> = const { RefCell::new(Vec::new()) };
+    /// Quasi-immutable dependency number -> the invalidation flags of the compiled traces
+    /// that folded a read of the cell. Kept outside `JIT` so that a write of the cell sets
+    /// them without borrowing anything, whatever runs on the thread.
+    static QUASI: RefCell<HashMap<u64, Vec<Arc<AtomicU64>>>> = RefCell::new(HashMap::default());
+    /// Dependency numbers invalidated while a recording was active (since the outermost
+    /// active recording started): a trace that folded one of them is not compiled.
+    static QUASI_RECENT: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    /// Counters kept outside `JIT` (merged into [`stats`]): quasi-immutable invalidations and
+    /// the flags they set.
+    static QUASI_COUNTS: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
     /// How many `execute`s of compiled code are active on this thread's stack.
     static RUNNING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A pending death or invalidation (see `DEAD`).
+#[derive(Clone, Copy)]
+struct Dead {
+    id: u64,
+    quasi: bool,
+    unhooked: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -234,6 +261,9 @@ struct Recording {
 impl Recording {
     fn start(id: usize, key: Option<Key>) -> Recording {
         let nested = ACTIVE.with(|a| a.get().recording > 0);
+        if !nested {
+            QUASI_RECENT.with(|r| r.borrow_mut().clear());
+        }
         JIT.with(|j| {
             let mut j = j.borrow_mut();
             j.stats.nested_traces += u64::from(nested);
@@ -300,15 +330,97 @@ impl Drop for Running {
 /// Until then nothing can enter them: their keys hold the dead identity's number, which no
 /// other object will ever have.
 pub(crate) fn identity_died(id: u64) {
-    let queued = DEAD.try_with(|d| d.borrow_mut().push(id)).is_ok();
+    let dead = Dead {
+        id,
+        quasi: false,
+        unhooked: false,
+    };
+    let queued = DEAD.try_with(|d| d.borrow_mut().push(dead)).is_ok();
     if queued {
         free_dead();
     }
 }
 
+/// Called when a watched quasi-immutable cell with dependency number `id` is written or
+/// dropped (`jit::quasi`): every compiled trace that folded a read of it gets its
+/// invalidation flag set at once (a running one leaves at its next `guard_not_invalidated`),
+/// its loop entry is removed as soon as the driver's state is free (now, unless a hook further
+/// up this stack holds it), and its code is freed like a dead identity's (at once when no
+/// compiled code runs, else at the next safe point). A recording in progress that folded the
+/// cell is not compiled (`QUASI_RECENT`). `free_now: false` (a cell being dropped, maybe by
+/// the collector finalizing its object) leaves the freeing to the next safe point.
+pub(crate) fn quasi_invalidated(id: u64, free_now: bool) {
+    let flags = QUASI
+        .try_with(|q| q.borrow_mut().remove(&id))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    for f in &flags {
+        f.store(1, Ordering::Relaxed);
+    }
+    let _ = QUASI_COUNTS.try_with(|c| {
+        let (w, t) = c.get();
+        c.set((w + 1, t + flags.len() as u64));
+    });
+    if ACTIVE.try_with(|a| a.get().recording > 0).unwrap_or(false) {
+        let _ = QUASI_RECENT.try_with(|r| r.borrow_mut().push(id));
+    }
+    let dead = Dead {
+        id,
+        quasi: true,
+        unhooked: false,
+    };
+    let queued = DEAD.try_with(|d| d.borrow_mut().push(dead)).is_ok();
+    if queued && free_now {
+        free_dead();
+    } else if queued {
+        unhook_dead();
+    }
+}
+
+/// While compiled code runs (so nothing can be freed): removes the loop entries of the traces
+/// of dead identities and invalidated cells, so that neither the interpreter nor a new trace
+/// or bridge enters or jumps into them again.
+fn unhook_dead() {
+    let _ = DEAD.try_with(|d| {
+        let Ok(mut d) = d.try_borrow_mut() else {
+            return;
+        };
+        if d.iter().all(|x| x.unhooked) {
+            return;
+        }
+        let _ = JIT.try_with(|j| {
+            let Ok(mut j) = j.try_borrow_mut() else {
+                return;
+            };
+            let j = &mut *j;
+            for x in d.iter_mut().filter(|x| !x.unhooked) {
+                x.unhooked = true;
+                let Some(ts) = j.deps.get(&x.id) else {
+                    continue;
+                };
+                for ps in j.portals.values_mut() {
+                    let gone: Vec<Key> = ps
+                        .loops
+                        .iter()
+                        .filter(|(_, l)| ts.contains(&l.0))
+                        .map(|(k, _)| *k)
+                        .collect();
+                    for k in gone {
+                        // (the key's objects need no pin once nothing can enter the loop)
+                        ps.loops.remove(&k);
+                        ps.key_pins.remove(&k);
+                    }
+                }
+            }
+        });
+    });
+}
+
 /// Frees the traces of dead identities, if nothing runs compiled code now.
 fn free_dead() {
     if RUNNING.try_with(|r| r.get()).unwrap_or(1) != 0 {
+        unhook_dead();
         return;
     }
     let Ok(dead) = DEAD.try_with(|d| std::mem::take(&mut *d.borrow_mut())) else {
@@ -322,8 +434,11 @@ fn free_dead() {
             return false;
         };
         let j = &mut *j;
-        for id in &dead {
-            j.stats.identities_died += 1;
+        for &Dead { id, quasi, .. } in &dead {
+            let id = &id;
+            if !quasi {
+                j.stats.identities_died += 1;
+            }
             let mut freed = Vec::new();
             for t in j.deps.remove(id).unwrap_or_default() {
                 // SAFETY: `RUNNING` is 0, so no compiled code is on this thread's stack.
@@ -369,7 +484,9 @@ fn free_dead() {
 
 /// The counters so far (for tests).
 pub fn stats() -> JitStats {
-    JIT.with(|j| j.borrow().stats.clone())
+    let mut s = JIT.with(|j| j.borrow().stats.clone());
+    (s.quasi_invalidations, s.traces_invalidated) = QUASI_COUNTS.with(Cell::get);
+    s
 }
 
 /// Forgets all compiled code, counters and statistics (tests use it between runs).
@@ -386,6 +503,9 @@ pub fn reset() {
     );
     JIT.with(|j| *j.borrow_mut() = Jit::default());
     DEAD.with(|d| d.borrow_mut().clear());
+    QUASI.with(|q| q.borrow_mut().clear());
+    QUASI_RECENT.with(|q| q.borrow_mut().clear());
+    QUASI_COUNTS.with(|c| c.set((0, 0)));
 }
 
 /// The loop key of the interpreter's state `state` (greens made key words by their
@@ -417,14 +537,30 @@ fn gc_key_pins(codes: &CodeSet, key: &Key) -> PinnedVec<u64> {
     pins
 }
 
-/// Records that `t` specialised on the identities `deps`.
-fn add_deps(t: TraceId, deps: &[u64]) {
-    JIT.with(|j| {
+/// Records that `t` specialised on the identities and quasi-immutable cells of `rt`: their
+/// death or a write frees it; a write sets its invalidation flag first.
+fn add_deps(t: TraceId, rt: &RTrace) {
+    let flag = JIT.with(|j| {
         let mut j = j.borrow_mut();
-        for d in deps {
+        for d in rt.deps.iter().chain(&rt.quasi) {
             j.deps.entry(*d).or_default().push(t);
         }
+        j.backend.invalidation_flag(t)
     });
+    if let Some(flag) = flag.filter(|_| !rt.quasi.is_empty()) {
+        QUASI.with(|q| {
+            let mut q = q.borrow_mut();
+            for n in &rt.quasi {
+                q.entry(*n).or_default().push(flag.clone());
+            }
+        });
+    }
+}
+
+/// Whether a quasi-immutable cell `rt` folded was written while it was being recorded (the
+/// trace would be invalid from the start).
+fn invalidated_while_recording(rt: &RTrace) -> bool {
+    !rt.quasi.is_empty() && QUASI_RECENT.with(|r| r.borrow().iter().any(|n| rt.quasi.contains(n)))
 }
 
 fn reds_of(codes: &CodeSet, state: &[u64]) -> Vec<u64> {
@@ -551,6 +687,9 @@ fn compile(
     name: &str,
     bridge: Option<ExitId>,
 ) -> Result<TraceId, String> {
+    if invalidated_while_recording(rt) {
+        return Err("a quasi-immutable value the trace folded was written while tracing".into());
+    }
     let p = params();
     let lab = label_of(id);
     let loc = |k: &[u64]| location(id, k);
@@ -619,7 +758,7 @@ fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Ke
             let token = TargetToken::fresh();
             match compile(&trace, Some(token), id, &where_, None) {
                 Ok(t) => {
-                    add_deps(t, &trace.deps);
+                    add_deps(t, &trace);
                     let pins = gc_key_pins(codes, &key);
                     JIT.with(|j| {
                         let mut j = j.borrow_mut();
@@ -663,6 +802,9 @@ struct ExitPlan {
     frames: Vec<(u32, u32, Vec<BridgeVal>)>,
     /// Per frame: its registers as the blackhole gets them.
     templates: Vec<RegTemplate>,
+    /// The exit is a `guard_not_invalidated`: it fails because the trace is invalid, so it
+    /// never gets a bridge (the blackhole resumes; the trace is freed soon).
+    invalidation: bool,
 }
 
 /// A frame's registers with every constant filled in, and the (register, saved value
@@ -679,6 +821,10 @@ impl ExitPlan {
             panic!("metatracer: compiled traces end in jumps, not finish");
         };
         let trace = be.trace(info.trace).expect("exit trace");
+        let invalidation = match info.kind {
+            ExitKind::Guard { pos, .. } => trace.op(pos).opcode == Opcode::GuardNotInvalidated,
+            ExitKind::Finish { .. } => false,
+        };
         let saved = trace
             .exit_refs(snapshot)
             .iter()
@@ -719,6 +865,7 @@ impl ExitPlan {
             saved,
             frames,
             templates,
+            invalidation,
         }
     }
 }
@@ -746,10 +893,11 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
     });
     frame[..inputs.len()].copy_from_slice(inputs);
     let started = jitlog::json().then(std::time::Instant::now);
+    // (`Running` defers freeing dead traces to the end of the outermost run, here after the
+    // exit's resume plan is made: the trace that exited may be one of them, invalidated by
+    // its own residual call; `Activity` makes `reset` refuse and counts nested entries)
+    let running = Running::enter();
     let raw = {
-        // (`Running` defers freeing dead traces to the end of the outermost run; `Activity`
-        // makes `reset` refuse and counts nested entries)
-        let _running = Running::enter();
         let _active = Activity::enter(|a| &mut a.machine);
         // SAFETY: the trace was recorded from this portal's jitcode, whose loads, stores and
         // calls mirror the interpreter's; `inputs` are the red state words of kinds matching
@@ -794,11 +942,21 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
             jitlog::count_guard_failure(info.trace.as_u32(), index);
         }
         let eligible = !fail_all
+            && !plan.invalidation
             && info.failures > eagerness as u64
             && info.bridge.is_none()
             && !j.no_bridge.contains(&exit);
         (exit, n, plan, eligible)
     });
+    drop(running);
+    // (no bridge for a trace freed just now)
+    let eligible = eligible
+        && JIT.with(|j| {
+            let j = j.borrow();
+            j.backend
+                .exit(exit)
+                .is_some_and(|i| j.backend.is_live(i.trace))
+        });
     let values = &frame[..n];
     if eligible {
         // Trace a bridge from this guard, starting from its snapshot.
@@ -828,7 +986,7 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
             TraceEnd::Done { trace: rt, outcome } => {
                 // (the backend logs the attached bridge)
                 match compile(&rt, None, id, &where_, Some(exit)) {
-                    Ok(t) => add_deps(t, &rt.deps),
+                    Ok(t) => add_deps(t, &rt),
                     Err(e) => {
                         abort(e, &where_);
                         JIT.with(|j| j.borrow_mut().no_bridge.insert(exit));

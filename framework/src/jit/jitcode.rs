@@ -6,7 +6,7 @@
 //! canonical word each (see [`super::word`]); every register has one [`Kind`] for its life.
 //!
 //! Invariant: an instruction that can make the tracer emit a guard (`Branch`, `Switch`,
-//! `Promote`, `Ovf`, a pure `Call` whose result is switched on) has no side effect before its guard,
+//! `Promote`, `Ovf`, `QuasiLoad`, a pure `Call` whose result is switched on) has no side effect before its guard,
 //! so resuming *at* that instruction is exact: the blackhole re-executes it with the concrete
 //! values from the snapshot and takes the other path.
 
@@ -257,6 +257,9 @@ pub enum Effect {
     /// tests on a mutable place; `#[dont_look_inside(read_only)]`, which may also allocate):
     /// recorded as a call and kept, but the tracer's heap cache stays valid across it.
     ReadOnly,
+    /// `#[loop_invariant]`: a residual call whose result is the same for the whole loop; the
+    /// tracer performs and records it once per trace and reuses the result afterwards.
+    LoopInvariant,
 }
 
 /// A residual call target.
@@ -303,6 +306,26 @@ pub enum Insn {
         class: u64,
         /// A plain field of a GC object (see `Place::frozen`).
         frozen: bool,
+    },
+    /// `dst = *(base + offset)`, the value of a `QuasiImmut` whose watch word is at
+    /// `base + watch` (`jit::quasi`): from a constant base the tracer folds it to the value
+    /// read and makes the trace depend on the cell (after a `guard_not_invalidated` when a
+    /// residual call or the trace's start came since the last one); otherwise a plain load
+    /// of a mutable place. Resuming at it re-reads the value (it has no other effect).
+    QuasiLoad {
+        dst: Reg,
+        base: Reg,
+        offset: i32,
+        size: MemSize,
+        watch: i32,
+    },
+    /// `metatracer::record_known_result`: the `#[elidable]` call `desc(args)` returns the
+    /// value in `result`; the tracer replaces a later call of it with the same arguments by
+    /// that value. No effect when executed (the interpreter does not call the function).
+    KnownResult {
+        result: Reg,
+        desc: Box<CallDesc>,
+        args: Box<[Reg]>,
     },
     /// `*(base + offset) = src`.
     Store {
@@ -432,9 +455,13 @@ impl Insn {
             Insn::Move { src, .. } => out.push(*src),
             Insn::Bin { a, b, .. } | Insn::Ovf { a, b, .. } => out.extend([*a, *b]),
             Insn::Un { a, .. } => out.push(*a),
-            Insn::Load { base, .. } => out.push(*base),
+            Insn::Load { base, .. } | Insn::QuasiLoad { base, .. } => out.push(*base),
             Insn::Store { base, src, .. } => out.extend([*base, *src]),
             Insn::Call { args, .. } | Insn::InlineCall { args, .. } => out.extend(args.iter()),
+            Insn::KnownResult { result, args, .. } => {
+                out.push(*result);
+                out.extend(args.iter())
+            }
             Insn::Branch { cond, .. } => out.push(*cond),
             Insn::Switch { reg, .. } | Insn::Promote { reg, .. } => out.push(*reg),
             Insn::Return { src, n } => out.extend(*src..*src + *n),
@@ -448,6 +475,7 @@ impl Insn {
             | Insn::Bin { dst, .. }
             | Insn::Un { dst, .. }
             | Insn::Load { dst, .. }
+            | Insn::QuasiLoad { dst, .. }
             | Insn::Call { dst, .. } => *dst..*dst + 1,
             Insn::InlineCall { dst, n, .. } => *dst..*dst + *n,
             Insn::Ovf { dst, .. } => *dst..*dst + 2,

@@ -265,6 +265,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     }
                     GuardKind::NoOverflow => l.b.guard(Opcode::GuardNoOverflow, &[], snap),
                     GuardKind::Overflow => l.b.guard(Opcode::GuardOverflow, &[], snap),
+                    GuardKind::NotInvalidated => l.b.guard(Opcode::GuardNotInvalidated, &[], snap),
                     GuardKind::Value(c) => {
                         let a = l.natural(*v);
                         let k = l.b.kind(a);
@@ -329,6 +330,7 @@ mod tests {
         // v0: a pointer; v1 = v0 + 8 (address arithmetic on a pointer), twice used as a base
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
@@ -351,6 +353,7 @@ mod tests {
     fn narrow_integers_are_renormalized() {
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
@@ -385,6 +388,7 @@ mod tests {
     fn snapshots_become_frame_chains_with_pending_stores_outermost() {
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
@@ -447,6 +451,7 @@ mod tests {
     fn exits_jump_to_compiled_keys_and_fail_without_one() {
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
@@ -480,6 +485,7 @@ mod tests {
         // a loop trace needs its own label
         let rt = RTrace {
             deps: Vec::new(),
+            quasi: Vec::new(),
             roots: Default::default(),
             ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
             snapshots: vec![],

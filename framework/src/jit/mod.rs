@@ -21,6 +21,7 @@ pub mod jitcode;
 pub mod lower;
 pub mod params;
 pub mod private;
+pub mod quasi;
 pub mod recorded;
 pub mod regs;
 #[cfg(test)]

@@ -46,6 +46,8 @@ pub enum FnKind {
     DontLookInside,
     /// `#[dont_look_inside(read_only)]`: writes no memory that existed before the call.
     ReadOnly,
+    /// `#[loop_invariant]`: called once per trace, its result reused.
+    LoopInvariant,
     /// `#[look_inside]` / `#[unroll_safe]`: inlined through its builder.
     Inline {
         /// The builder of its jitcode.
@@ -332,6 +334,7 @@ impl<T: ?Sized> KnownInteriorMut for std::cell::RefCell<T> {}
 impl<T: ?Sized> KnownInteriorMut for std::cell::UnsafeCell<T> {}
 impl<T> KnownInteriorMut for std::cell::OnceCell<T> {}
 impl<T: Copy> KnownInteriorMut for crate::gc::GcCell<T> {}
+impl<T: Copy> KnownInteriorMut for crate::jit::quasi::QuasiImmut<T> {}
 impl<T: ?Sized> KnownInteriorMut for std::sync::Mutex<T> {}
 impl<T: ?Sized> KnownInteriorMut for std::sync::RwLock<T> {}
 impl<T> KnownInteriorMut for std::sync::OnceLock<T> {}
@@ -1558,6 +1561,7 @@ macro_rules! calls {
                     let effect = match kind {
                         FnKind::Elidable => Effect::Elidable,
                         FnKind::ReadOnly => Effect::ReadOnly,
+                        FnKind::LoopInvariant => Effect::LoopInvariant,
                         _ => Effect::Residual,
                     };
                     emit_call(cw, abi, &args, &kinds, effect, name)
@@ -1611,6 +1615,46 @@ calls! {
     8: tramp8, abi8, call8, closure8, pure8 (A a, B b, C c, D d, E e, G g, H h, I i);
     9: tramp9, abi9, call9, closure9, pure9 (A a, B b, C c, D d, E e, G g, H h, I i, J j);
     10: tramp10, abi10, call10, closure10, pure10 (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k);
+}
+
+/// `metatracer::record_known_result(result, f, args)` in traced code: the builder emitted the
+/// call `f(args)` (its instructions start at `from`, its result is `call`); that call is
+/// replaced by a [`Insn::KnownResult`] hint when `f` is `#[elidable]` with a one-word
+/// result, and by nothing otherwise (the interpreter never calls `f` here).
+pub fn known_result<R: Regs>(
+    cw: &mut Codewriter,
+    result: Sym<R>,
+    call: Sym<R>,
+    from: usize,
+) -> Sym<()> {
+    cw.known_result(from, call.reg, R::WIDTH, result.reg);
+    lit(cw, ())
+}
+
+/// The argument tuple of `record_known_result` for a function `F` taking those arguments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the tuple of the arguments `{F}` takes",
+    label = "write the call's arguments as a tuple: `(a, b)`, or `(a,)` for one",
+    note = "`metatracer::record_known_result(result, f, (a, b))` says that `f(a, b)` returns `result` (up to 6 arguments)"
+)]
+pub trait KnownArgs<F> {
+    /// `F`'s result type.
+    type Out;
+}
+macro_rules! known_args {
+    ($(($($a:ident),*))*) => {$(
+        impl<F: Fn($($a),*) -> R, $($a,)* R> KnownArgs<F> for ($($a,)*) {
+            type Out = R;
+        }
+    )*};
+}
+known_args!((A)(A, B)(A, B, C)(A, B, C, D)(A, B, C, D, E)(
+    A, B, C, D, E, G
+));
+
+/// The number of instructions emitted so far (where a `record_known_result` call starts).
+pub fn insn_count(cw: &Codewriter) -> usize {
+    cw.insn_count()
 }
 
 /// An argument of a traced call: the value itself, or (as rustc does implicitly) a `&mut T`
@@ -2264,6 +2308,23 @@ impl<T: Mem + Copy> FastGet0 for MProbe<crate::gc::GcCell<T>> {
         Some(read(cw, cell_inner(p)))
     }
 }
+impl<T: Load + Copy> FastGet0 for MProbe<crate::jit::quasi::QuasiImmut<T>> {
+    type Recv = crate::jit::quasi::QuasiImmut<T>;
+    type Out = T;
+    /// A quasi-immutable read (`jit::quasi`): folded when the cell's address is a constant.
+    /// The value's loads (one per word: a `RegValue` struct has several) become
+    /// `QuasiLoad`s of the one cell.
+    fn m_get0(&self, cw: &mut Codewriter, p: Place<Self::Recv>) -> Option<Sym<T>> {
+        let from = cw.insn_count();
+        let v = T::load(cw, p.in_cell::<T>());
+        cw.quasi_loads(
+            from,
+            p.base,
+            p.offset + crate::jit::quasi::watch_offset::<T>(),
+        );
+        Some(v)
+    }
+}
 /// The fallback of [`FastGet0`]: a residual call.
 pub trait SlowGet0 {
     /// The receiver type.
@@ -2300,6 +2361,21 @@ impl<T: Mem + Copy + crate::gc::Trace> FastSet1<T> for MProbe<crate::gc::GcCell<
         write(cw, inner, v);
         barrier_after(cw, inner);
         Some(lit(cw, ()))
+    }
+}
+impl<T: Mem + Regs + Copy + crate::gc::Trace + 'static> FastSet1<T>
+    for MProbe<crate::jit::quasi::QuasiImmut<T>>
+{
+    type Recv = crate::jit::quasi::QuasiImmut<T>;
+    /// A residual call of `QuasiImmut::set` (it may invalidate traces, this one included).
+    fn m_set1(&self, cw: &mut Codewriter, p: Place<Self::Recv>, v: Sym<T>) -> Option<Sym<()>> {
+        let cell = addr_ref(cw, p);
+        Some(closure2(
+            cw,
+            cell,
+            v,
+            crate::jit::quasi::set_from_trace::<T>,
+        ))
     }
 }
 /// The fallback of [`FastSet1`]: a residual call.

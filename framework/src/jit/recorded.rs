@@ -37,6 +37,8 @@ pub enum GuardKind {
     NoOverflow,
     /// Directly after an [`ROp::Ovf`] (its operand): fails when it did not overflow.
     Overflow,
+    /// Fails when the compiled trace was invalidated (`jit::quasi`); the operand is unused.
+    NotInvalidated,
 }
 
 /// One recorded operation.
@@ -179,6 +181,9 @@ pub struct RTrace {
     /// Identity numbers of the `JitGreen` objects seen at merge points while recording: the
     /// trace is valid only while they live (`jit::validity`).
     pub deps: Vec<u64>,
+    /// Dependency numbers of the quasi-immutable cells whose reads the trace folded
+    /// (`jit::quasi`): a write to one invalidates the trace.
+    pub quasi: Vec<u64>,
     /// Every reference the tracer held while recording (registers, hence every constant of
     /// the trace): kept alive and pinned until the compiled trace pins its own constants.
     pub roots: JitRoots,
@@ -257,6 +262,9 @@ impl fmt::Display for RTrace {
                     writeln!(f, "guard_no_overflow {v} @s{s}")?
                 }
                 ROp::Guard(GuardKind::Overflow, v, s) => writeln!(f, "guard_overflow {v} @s{s}")?,
+                ROp::Guard(GuardKind::NotInvalidated, _, s) => {
+                    writeln!(f, "guard_not_invalidated @s{s}")?
+                }
                 ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
                 ROp::MergePoint(key) => writeln!(f, "merge_point {key:?}")?,
                 ROp::Exit { snap, key, args } => {
@@ -327,6 +335,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                         GuardKind::Value(c) => x == *c,
                         GuardKind::NoOverflow => !overflowed,
                         GuardKind::Overflow => overflowed,
+                        GuardKind::NotInvalidated => true,
                     };
                     if !ok || fail_guards {
                         return RunEnd::Exit(*s, vals);

@@ -6,7 +6,9 @@
 //! on non-constant values become guards whose snapshot is the current frame chain, positioned
 //! *on* the branching instruction, so resuming re-executes it (see `jitcode` for why that is
 //! exact). Calls of `#[look_inside]` functions push a frame (inlining); residual calls are
-//! performed and recorded; `#[elidable]` calls with constant arguments fold to their result.
+//! performed and recorded; `#[elidable]` calls with constant arguments fold to their result,
+//! and those whose result `record_known_result` told are replaced by it; a
+//! `#[loop_invariant]` call is made once per trace and its result reused.
 //!
 //! Memory: a heap cache forwards loads from earlier loads and stores; stores are *lazy*
 //! (held back, carried by guard snapshots, recorded once when something may read them; see
@@ -17,7 +19,10 @@
 //! unknown).
 //!
 //! Validity and roots: the identity numbers of `JitGreen` objects seen at merge points and in
-//! promotions are collected in `RTrace::deps` (the trace dies with them, `jit::validity`);
+//! promotions are collected in `RTrace::deps` (the trace dies with them, `jit::validity`), the
+//! dependency numbers of the quasi-immutable cells whose reads from constant objects it folded
+//! in `RTrace::quasi` (a write invalidates it; `guard_not_invalidated` before the first such
+//! read and the first after each residual call, `jit::quasi`);
 //! every reference word written into a register is appended to `RTrace::roots`, a pinning GC
 //! root, so objects held only by the tracer survive residual calls that allocate, and every
 //! constant the trace records stays where it is (`jit::gcroots`).
@@ -120,6 +125,15 @@ pub struct Tracer<'a> {
     limit: usize,
     start_key: Option<Vec<u64>>,
     jumped: bool,
+    /// The next folded read of a quasi-immutable cell needs a `guard_not_invalidated` first:
+    /// true at the start of the trace and after every residual call (which may have written
+    /// a cell, `jit::quasi`).
+    need_not_invalidated: bool,
+    /// Results of `#[elidable]` calls told by `record_known_result`: (trampoline, arguments)
+    /// -> result.
+    known: HashMap<(usize, Vec<Val>), Val>,
+    /// Results of the `#[loop_invariant]` calls made so far in this trace, by trampoline.
+    loop_inv: HashMap<usize, (u64, Val)>,
 }
 
 /// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
@@ -203,6 +217,9 @@ impl<'a> Tracer<'a> {
             limit,
             start_key: Some(key),
             jumped: false,
+            need_not_invalidated: true,
+            known: HashMap::new(),
+            loop_inv: HashMap::new(),
         }
     }
 
@@ -278,6 +295,9 @@ impl<'a> Tracer<'a> {
             limit,
             start_key: None,
             jumped: false,
+            need_not_invalidated: true,
+            known: HashMap::new(),
+            loop_inv: HashMap::new(),
         }
     }
 
@@ -490,6 +510,31 @@ impl<'a> Tracer<'a> {
         }
     }
 
+    /// A load from `vb + offset` that does not fold: answered by the heap cache, or recorded
+    /// (after the pending stores it may read) and cached.
+    fn load(
+        &mut self,
+        vb: Val,
+        offset: i32,
+        size: MemSize,
+        kind: Kind,
+        cls: u64,
+        frozen: bool,
+    ) -> Val {
+        let (vb, offset) = self.address(vb, offset);
+        match self.heap.get(&(vb, offset, size)) {
+            Some(v) => v.0,
+            None => {
+                if !frozen {
+                    self.observe_load(vb, offset, size, cls);
+                }
+                let v = self.record(ROp::Load(vb, offset, size, kind));
+                self.heap.insert((vb, offset, size), (v, cls, frozen));
+                v
+            }
+        }
+    }
+
     /// Records every pending store, oldest first.
     fn flush_stores(&mut self) {
         for (p, _) in std::mem::take(&mut self.pending) {
@@ -654,22 +699,55 @@ impl<'a> Tracer<'a> {
                     let (size, cls) = (*size, *class);
                     let v = match vb {
                         Val::Const(..) if *immutable => Val::Const(kind, c),
-                        _ => {
-                            let (vb, offset) = self.address(vb, *offset);
-                            match self.heap.get(&(vb, offset, size)) {
-                                Some(v) => v.0,
-                                None => {
-                                    if !*frozen {
-                                        self.observe_load(vb, offset, size, cls);
-                                    }
-                                    let v = self.record(ROp::Load(vb, offset, size, kind));
-                                    self.heap.insert((vb, offset, size), (v, cls, *frozen));
-                                    v
-                                }
-                            }
-                        }
+                        _ => self.load(vb, *offset, size, kind, cls, *frozen),
                     };
                     // (before anything else can allocate: the word may be the only reference)
+                    self.trace.roots.keep(kind, c);
+                    reg!(dst) = (c, v);
+                }
+                Insn::QuasiLoad {
+                    dst,
+                    base,
+                    offset,
+                    size,
+                    watch,
+                } => {
+                    let (cb, vb) = f.regs[*base as usize];
+                    let addr = cb.wrapping_add(*offset as i64 as u64);
+                    // SAFETY: the jitcode mirrors the interpreter's own read of the cell.
+                    let c = unsafe { size.load(addr as usize) };
+                    let kind = code.reg_kinds[*dst as usize];
+                    let (size, offset, watch) = (*size, *offset, *watch);
+                    let v = match vb {
+                        Val::Const(..) => {
+                            // A quasi-immutable read from a constant cell: the value is a
+                            // constant of the trace, which depends on the cell. Before the
+                            // first such read (and the first after a residual call, which
+                            // may have written a cell) the trace checks it was not
+                            // invalidated; resuming there re-reads the cell.
+                            if self.need_not_invalidated {
+                                self.need_not_invalidated = false;
+                                let snap = self.snapshot();
+                                self.trace.snapshots.push(snap);
+                                let s = self.trace.snapshots.len() as u32 - 1;
+                                self.record(ROp::Guard(
+                                    GuardKind::NotInvalidated,
+                                    Val::Const(Kind::Int, 0),
+                                    s,
+                                ));
+                            }
+                            let waddr = cb.wrapping_add(watch as i64 as u64) as usize;
+                            // SAFETY: `waddr` is the watch word of the live cell the
+                            // interpreter reads here (the codewriter computed `watch` from
+                            // the cell's layout).
+                            let n = unsafe { super::quasi::watch(waddr) };
+                            if !self.trace.quasi.contains(&n) {
+                                self.trace.quasi.push(n);
+                            }
+                            Val::Const(kind, c)
+                        }
+                        _ => self.load(vb, offset, size, kind, 0, false),
+                    };
                     self.trace.roots.keep(kind, c);
                     reg!(dst) = (c, v);
                 }
@@ -710,6 +788,20 @@ impl<'a> Tracer<'a> {
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
+                Insn::KnownResult { result, desc, args } => {
+                    if desc.effect == Effect::Elidable {
+                        let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
+                        let v = f.regs[*result as usize].1;
+                        self.known.insert((desc.func as usize, vals), v);
+                    }
+                }
+                Insn::Call { dst, desc, .. }
+                    if desc.effect == Effect::LoopInvariant
+                        && self.loop_inv.contains_key(&(desc.func as usize)) =>
+                {
+                    // called once already in this trace: the same result, no call
+                    reg!(dst) = self.loop_inv[&(desc.func as usize)];
+                }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
                     let vals: Vec<Val> = args.iter().map(|r| f.regs[*r as usize].1).collect();
@@ -718,8 +810,17 @@ impl<'a> Tracer<'a> {
                     // The result may be a fresh object referenced from nowhere else.
                     self.trace.roots.keep(desc.ret_kind, c);
                     let all_const = vals.iter().all(|v| matches!(v, Val::Const(..)));
+                    let known = match desc.effect {
+                        Effect::Elidable if !all_const => {
+                            self.known.get(&(desc.func as usize, vals.clone())).copied()
+                        }
+                        _ => None,
+                    };
                     let v = if desc.effect == Effect::Elidable && all_const {
                         Val::Const(desc.ret_kind, c)
+                    } else if let Some(v) = known {
+                        // `record_known_result` told the result of this call
+                        v
                     } else {
                         // It may read memory: any call but an elidable one, and an elidable
                         // one given a pointer (it may read the pointee, which the trace may
@@ -727,9 +828,11 @@ impl<'a> Tracer<'a> {
                         if desc.effect != Effect::Elidable || desc.arg_kinds.contains(&Kind::Ref) {
                             self.flush_stores();
                         }
-                        if desc.effect == Effect::Residual {
-                            // A residual call may write any memory but frozen fields.
+                        if matches!(desc.effect, Effect::Residual | Effect::LoopInvariant) {
+                            // A residual call may write any memory but frozen fields, and
+                            // quasi-immutable cells (invalidating this trace).
                             self.heap.retain(|_, v| v.2);
+                            self.need_not_invalidated = true;
                         }
                         let v = self.record(ROp::Call(Rc::new((**desc).clone()), vals));
                         if desc.ret_kind == Kind::Void {
@@ -739,6 +842,9 @@ impl<'a> Tracer<'a> {
                             v
                         }
                     };
+                    if desc.effect == Effect::LoopInvariant {
+                        self.loop_inv.insert(desc.func as usize, (c, v));
+                    }
                     reg!(dst) = (c, v);
                 }
                 Insn::InlineCall {

@@ -125,6 +125,12 @@ pub trait JitGreen {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+/// A number never handed out before in this process (identities and the dependency numbers
+/// of quasi-immutable cells share the counter, so they never collide).
+pub(crate) fn fresh_number() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
 /// A number that identifies one object for the JIT, never reused in the process. Dropping it
 /// (with the object that embeds it) invalidates every trace that saw it and frees their code.
 ///
@@ -143,7 +149,7 @@ impl JitIdentity {
     /// A fresh identity.
     pub fn new() -> Self {
         JitIdentity {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: fresh_number(),
             seen: AtomicBool::new(false),
         }
     }

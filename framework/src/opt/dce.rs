@@ -2,15 +2,17 @@
 //!
 //! A value is used when an op that stays reads it, when a guard that stays lists it in its
 //! snapshot, or when it is a `label`/`jump`/`finish` argument. Ops with effects (stores,
-//! residual calls, guards), `call_pure_*` (an elidable callee may still end the program on
-//! bad input, so a call the interpreter made is kept) and markers always stay. Loads are
-//! removable: a trace only loads from addresses its guards made valid, and a load has no
-//! effect. Liveness is computed once, backwards, in [`Pass::prepare`]; the streaming part
+//! residual calls, guards) and markers always stay. `call_pure_*` (calls of `#[elidable]`
+//! functions) are removable like pure ops: `#[elidable]` promises that the function has no
+//! effect at all, not even a panic or an error exit on some arguments (RPython's
+//! "elidable, cannot raise"). Loads are removable: a trace only loads from addresses its
+//! guards made valid, and a load has no effect. Liveness is computed once, backwards, in [`Pass::prepare`]; the streaming part
 //! then drops the dead ops.
 //!
 //! ```text
 //! i2 = int_add(i0, 32)     =>  (removed: unused)
 //! i3 = load_i(p1, 8)       =>  (removed: unused)
+//! i4 = call_pure_i(...)    =>  (removed: unused)
 //! store_i(p1, 0, i0)       =>  store_i(p1, 0, i0)
 //! ```
 
@@ -24,10 +26,10 @@ pub struct Dce {
     pos: usize,
 }
 
-/// Whether an op may be dropped when its result is unused.
+/// Whether an op may be dropped when its result is unused: pure ops (elidable calls
+/// included) and loads.
 fn removable(flags: OpFlags) -> bool {
-    (flags.contains(OpFlags::PURE) && !flags.contains(OpFlags::CALL))
-        || flags.contains(OpFlags::LOAD)
+    flags.contains(OpFlags::PURE) || flags.contains(OpFlags::LOAD)
 }
 
 impl Pass for Dce {

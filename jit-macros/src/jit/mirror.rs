@@ -973,6 +973,27 @@ impl Mirror {
             Some("we_are_jitted") if c.args.is_empty() => {
                 return Self::ok(quote!(#m::we_are_jitted(__cw)));
             }
+            Some("record_known_result") if c.args.len() == 3 => {
+                // `record_known_result(r, f, (a, b))`: the call `f(a, b)` is emitted as usual
+                // (rustc checks it), then turned into a hint that its result is `r`.
+                let Expr::Tuple(t) = &c.args[2] else {
+                    return self.err(&c.args[2], "the arguments of `record_known_result` are a tuple of the call's arguments, written out: `(a, b)` (or `(a,)`)");
+                };
+                let r = self.value(&c.args[0]);
+                let call = syn::ExprCall {
+                    attrs: Vec::new(),
+                    func: Box::new(c.args[1].clone()),
+                    paren_token: syn::token::Paren::default(),
+                    args: t.elems.clone(),
+                };
+                let call = self.call(&call).code;
+                return Self::ok(quote_spanned!(c.span()=> {
+                    let __mt_r = #r;
+                    let __mt_from = #m::insn_count(__cw);
+                    let __mt_c = #call;
+                    #m::known_result(__cw, __mt_r, __mt_c, __mt_from)
+                }));
+            }
             _ => {}
         }
         let Expr::Path(func) = &*c.func else {

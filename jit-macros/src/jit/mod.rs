@@ -836,6 +836,44 @@ pub fn residual(attr: TokenStream, item: TokenStream, elidable: bool) -> TokenSt
     wrap_body(f, reg)
 }
 
+/// `#[loop_invariant]`: a residual call whose result the tracer computes once per trace.
+pub fn loop_invariant(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let what = "`#[loop_invariant]`";
+    let f: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let ce =
+                syn::Error::new(e.span(), format!("{what} goes on a function")).to_compile_error();
+            return quote!(#ce #item);
+        }
+    };
+    let mut errors = check_fn(&f, what);
+    if !attr.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &attr,
+            format!("{what} takes no arguments"),
+        ));
+    }
+    if !f.sig.inputs.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &f.sig.inputs,
+            "`#[loop_invariant]` functions take no arguments: a trace calls one once and reuses its result, so it must not depend on arguments (read what it needs from memory or a thread-local; for a pure function of its arguments use `#[elidable]`)",
+        ));
+    }
+    if matches!(f.sig.output, syn::ReturnType::Default) {
+        errors.push(syn::Error::new_spanned(
+            &f.sig.ident,
+            "a `#[loop_invariant]` function returns the value traces reuse; this one returns nothing (for a call made for its effect, use `#[dont_look_inside]`)",
+        ));
+    }
+    if !errors.is_empty() {
+        return emit_with_errors(f, errors);
+    }
+    let m = quote!(::metatracer::__private);
+    let reg = registration(&f.sig.ident, quote!(#m::FnKind::LoopInvariant));
+    wrap_body(f, reg)
+}
+
 fn wrap_body(mut f: ItemFn, items: TokenStream) -> TokenStream {
     let stmts = &f.block.stmts;
     let new_block: syn::Block = syn::parse_quote!({ #items #(#stmts)* });

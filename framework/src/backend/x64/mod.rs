@@ -57,6 +57,8 @@ use dynasmrt::x64::Assembler;
 use dynasmrt::{dynasm, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
 use regalloc::{Loc, SPILL_SLOTS};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 /// Every dynasm use goes through this macro, which fixes the architecture.
 macro_rules! x64 {
@@ -155,6 +157,9 @@ struct Compiled {
     /// conservatively scanned root, so GC objects they point into stay alive and never move
     /// while the code exists (`docs/gc.md`, "Roots held by the JIT").
     _pins: PinnedVec<u64>,
+    /// The trace's invalidation flag, tested by its `guard_not_invalidated`s (non-zero:
+    /// invalidated); shared with the driver, which sets it ([`Backend::invalidation_flag`]).
+    invalid: Arc<AtomicU64>,
 }
 
 struct PendingExit {
@@ -271,7 +276,9 @@ impl X64Backend {
         let mut asm = Assembler::new().map_err(|e| CompileError::Assembler(e.to_string()))?;
         let epilogue = asm.new_dynamic_label();
         let first_exit = self.exits.len();
+        let invalid = Arc::new(AtomicU64::new(0));
         let mut gen = Gen {
+            invalid_addr: Arc::as_ptr(&invalid) as usize,
             t,
             locs: &alloc.locs,
             ops: &mut asm,
@@ -399,6 +406,7 @@ impl X64Backend {
             jumps_to: ext_targets,
             parent_exit: None,
             _pins: pins,
+            invalid,
         });
         Ok(id)
     }
@@ -666,6 +674,13 @@ impl Backend for X64Backend {
     fn set_forced_failures(&mut self, which: ForcedFailures) {
         self.forced = which;
     }
+
+    fn invalidation_flag(&self, trace: TraceId) -> Option<Arc<AtomicU64>> {
+        self.traces
+            .get(trace.index())
+            .filter(|c| c.asm.is_some())
+            .map(|c| c.invalid.clone())
+    }
 }
 
 /// The entry point of a compiled loop: `extern "sysv64" fn(frame: *mut u64) -> u64` (see
@@ -703,6 +718,8 @@ impl EntryPoint {
 /// Code generation state for one trace.
 struct Gen<'a> {
     t: &'a Trace,
+    /// Address of the trace's invalidation flag (an `AtomicU64` the compiled trace owns).
+    invalid_addr: usize,
     locs: &'a [Loc],
     ops: &'a mut Assembler,
     epilogue: DynamicLabel,
@@ -1176,7 +1193,8 @@ impl Gen<'_> {
             | O::GuardIsnull
             | O::GuardValue
             | O::GuardNoOverflow
-            | O::GuardOverflow => {
+            | O::GuardOverflow
+            | O::GuardNotInvalidated => {
                 let (label, _) = self.new_exit(p);
                 if self.forced[p] {
                     let ops = &mut *self.ops;
@@ -1184,6 +1202,15 @@ impl Gen<'_> {
                     return Ok(());
                 }
                 match opc {
+                    O::GuardNotInvalidated => {
+                        let flag = self.invalid_addr as i64;
+                        let ops = &mut *self.ops;
+                        x64!(ops
+                            ; mov r11, QWORD flag
+                            ; cmp QWORD [r11], 0
+                            ; jne =>label
+                        );
+                    }
                     O::GuardNoOverflow => {
                         let ops = &mut *self.ops;
                         x64!(ops ; jo =>label);
