@@ -44,7 +44,13 @@
 //!   from entering its machine code until control came back to the interpreter, bridges and
 //!   other loops jumped to included) and `guards` (`[guard number, exits taken]` for guards
 //!   whose failures came back to the driver; a guard with a bridge counts its failures before
-//!   the bridge was attached); then `summary` with the counters of the text summary.
+//!   the bridge was attached), and the counters the machine code kept itself ([`code_counters`]:
+//!   code is generated with them only in a JSON-logged run): `runs` (times its code started:
+//!   entries from the interpreter for a loop, entries from its guard for a bridge),
+//!   `guard_fails` (`[guard number, failures]` for every guard that failed, counting failures
+//!   that ran a bridge or happened inside machine code called from other traces) and `labels`
+//!   (per label of the trace, in op order, how often control reached it: a loop's iterations
+//!   plus jumps into it from bridges); then `summary` with the counters of the text summary.
 //!
 //! # API
 //! [`enabled`] is one relaxed atomic load, and [`jitlog!`](crate::jitlog!) formats nothing when
@@ -262,6 +268,7 @@ pub fn capture(sections: &[Section]) {
 pub fn capture_json() {
     *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(Sink::Buffer(String::new()));
     *COUNTS.lock().unwrap_or_else(|p| p.into_inner()) = BTreeMap::new();
+    *CODE_COUNTERS.lock().unwrap_or_else(|p| p.into_inner()) = BTreeMap::new();
     MASK.store(63 | JSON | INIT, Ordering::Release);
     START.get_or_init(Instant::now);
     write_start();
@@ -529,17 +536,75 @@ pub fn count_guard_failure(trace: u32, guard: usize) {
     }
 }
 
+/// Counters that a compiled trace's machine code increments itself (JSON log only): how often
+/// its code starts, each guard fails (whether the exit then runs a bridge or returns to the
+/// driver) and each of its labels is reached (a loop's iterations, and jumps into it from
+/// bridges and other traces). Layout of `words`: `[runs, guard 0 .. guard g-1, label 0 ..]`.
+struct CodeCounters {
+    guards: usize,
+    words: &'static [AtomicU64],
+}
+
+static CODE_COUNTERS: Mutex<BTreeMap<u32, CodeCounters>> = Mutex::new(BTreeMap::new());
+
+/// For the backend, while it compiles trace `trace` with `guards` guards and `labels` labels:
+/// the address of the counter words its machine code should increment (layout in
+/// [`CodeCounters`]: `runs`, one word per guard in [`Trace::guards`] order, one per label in op
+/// order), or `None` when the log is not JSON (then the code counts nothing and costs
+/// nothing). The words are leaked on purpose: machine code may outlive any registry entry (a
+/// test's [`capture_json`] forgets the entries of earlier runs), so they must never be freed;
+/// that is a few words per compiled trace, only in logged runs.
+pub fn code_counters(trace: u32, guards: usize, labels: usize) -> Option<usize> {
+    if !json() {
+        return None;
+    }
+    let words: &'static [AtomicU64] = Box::leak(
+        (0..1 + guards + labels)
+            .map(|_| AtomicU64::new(0))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let addr = words.as_ptr() as usize;
+    CODE_COUNTERS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(trace, CodeCounters { guards, words });
+    Some(addr)
+}
+
 fn counts_json() -> serde_json::Value {
     let c = COUNTS.lock().unwrap_or_else(|p| p.into_inner());
-    let traces: Vec<serde_json::Value> = c
+    let code = CODE_COUNTERS.lock().unwrap_or_else(|p| p.into_inner());
+    let ids: std::collections::BTreeSet<u32> = c.keys().chain(code.keys()).copied().collect();
+    let empty = TraceCounts::default();
+    let traces: Vec<serde_json::Value> = ids
         .iter()
-        .map(|(id, t)| {
-            serde_json::json!({
+        .map(|id| {
+            let t = c.get(id).unwrap_or(&empty);
+            let mut rec = serde_json::json!({
                 "id": id,
                 "entries": t.entries,
                 "run_ms": t.run_ns as f64 / 1e6,
                 "guards": t.guards.iter().map(|(g, n)| [*g as u64, *n]).collect::<Vec<_>>(),
-            })
+            });
+            if let Some(k) = code.get(id) {
+                let ld = |w: &AtomicU64| w.load(Ordering::Relaxed);
+                let words = k.words;
+                rec["runs"] = ld(&words[0]).into();
+                rec["guard_fails"] = words[1..1 + k.guards]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| ld(w) > 0)
+                    .map(|(g, w)| [g as u64, ld(w)])
+                    .collect::<Vec<_>>()
+                    .into();
+                rec["labels"] = words[1 + k.guards..]
+                    .iter()
+                    .map(ld)
+                    .collect::<Vec<_>>()
+                    .into();
+            }
+            rec
         })
         .collect();
     serde_json::json!({"ev": "counts", "traces": traces})
