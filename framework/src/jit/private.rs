@@ -1329,6 +1329,7 @@ fn emit_call<R: Regs>(
     effect: Effect,
     name: &'static str,
 ) -> Sym<R> {
+    let name = cw.take_call_name().unwrap_or(name);
     let dst = cw.fresh_regs::<R>();
     let kinds = super::regs::kinds_of::<R>();
     // A multi-word result is read back by calls after this one: the call itself must stay.
@@ -2542,9 +2543,12 @@ typed_closures! {
 /// load/store) and `RegValue` structs of them (one per field, at `offset_of!` offsets).
 #[diagnostic::on_unimplemented(
     message = "traced code cannot load or store a `{Self}` in memory",
+    label = "a `{Self}` is not a register value",
     note = "traced code reads and writes integers, bool, char, f64, pointers, `Gc<T>`, \
-            `Option<Gc<T>>` and `#[derive(RegValue)]` structs of those; do this inside a \
-            function without `#[look_inside]` (a residual call)"
+            `Option<Gc<T>>` and `#[derive(metatracer::RegValue)]` structs of those; copy a \
+            whole struct place to place (`a[i] = a[j]`, a residual copy), read its fields one \
+            by one, derive `RegValue` for it, or do this inside a function without \
+            `#[look_inside]` (a residual call)"
 )]
 pub trait Load: Regs {
     /// Emits the load.
@@ -2576,6 +2580,60 @@ pub fn load<T: Load>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
 /// Stores a register value to a place.
 pub fn store<T: Load>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>) {
     T::store(cw, p, v)
+}
+
+/// Type probe choosing how `dst = src` between two places is lowered (`copy_place`): a load
+/// and a store for a register value (`Load`, the [`FastCopy`] impl), a residual call that
+/// copies the bytes for any other `Copy` type, such as a whole struct slot copied to another
+/// slot (the [`SlowCopy`] impl, reached through auto-ref). The residual copy does what the
+/// interpreter's assignment does, so deoptimization stays exact; the trace forgets what it
+/// knew about memory after it, as after any residual call.
+pub struct CProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> CProbe<T> {
+    /// The probe for the destination place.
+    pub fn of(_: &Place<T>) -> Self {
+        CProbe(std::marker::PhantomData)
+    }
+}
+
+/// `dst = src` for a register value: a load and a store.
+pub trait FastCopy {
+    /// The place's type.
+    type T;
+    /// Emits the copy.
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<Self::T>, src: Place<Self::T>);
+}
+impl<T: Load> FastCopy for CProbe<T> {
+    type T = T;
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<T>, src: Place<T>) {
+        let v = T::load(cw, src);
+        T::store(cw, dst, v);
+    }
+}
+
+/// `dst = src` for any other `Copy` type: a residual call copying the value.
+pub trait SlowCopy {
+    /// The place's type.
+    type T;
+    /// Emits the copy.
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<Self::T>, src: Place<Self::T>);
+}
+impl<T: Copy + 'static> SlowCopy for &CProbe<T> {
+    type T = T;
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<T>, src: Place<T>) {
+        let s = addr::<*const T>(cw, src);
+        let d = addr::<*mut T>(cw, dst);
+        // (builders run once per process: one small name per copied type and call site)
+        let name: &'static str =
+            Box::leak(format!("copy {}", std::any::type_name::<T>()).into_boxed_str());
+        cw.name_next_call(name);
+        let _: Sym<()> = closure2(cw, d, s, |d: *mut T, s: *const T| {
+            // SAFETY: both are addresses of places of type `T` that the interpreter's own
+            // `dst = src` reads and writes at this point (the trace computed them the same
+            // way); `T: Copy`, and `copy` allows the places to be the same.
+            unsafe { std::ptr::copy(s, d, 1) }
+        });
+    }
 }
 
 /// The place of a field of a `RegValue` struct in memory (for the derive).
