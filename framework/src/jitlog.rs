@@ -686,6 +686,10 @@ pub mod stats {
     pub static FREED: AtomicU64 = AtomicU64::new(0);
     /// Guard exits taken (counted when the driver handles an exit).
     pub static GUARD_EXITS: AtomicU64 = AtomicU64::new(0);
+    /// Loops compiled that closed without passing a `can_enter_jit!()` (a guest backward
+    /// jump): the greens did not change between two dispatches, the sign of a program counter
+    /// that is not `#[green]`.
+    pub static LOOPS_WITHOUT_JUMP: AtomicU64 = AtomicU64::new(0);
     /// Nanoseconds spent tracing.
     pub static TRACING_NS: AtomicU64 = AtomicU64::new(0);
     /// Nanoseconds spent optimizing.
@@ -828,7 +832,81 @@ pub fn summary() -> String {
     let _ = writeln!(s, "  time optimizing     {:>10.3} ms", ms(&OPTIMIZING_NS));
     let _ = writeln!(s, "  time compiling      {:>10.3} ms", ms(&COMPILING_NS));
     let _ = writeln!(s, "  time in deopt       {:>10.3} ms", ms(&DEOPT_NS));
+    let nj = ld(&LOOPS_WITHOUT_JUMP);
+    if nj > 0 {
+        let _ = writeln!(
+            s,
+            "  warning: {nj} loops closed without a guest backward jump (is the program counter `#[green]`?)"
+        );
+    }
+    residual_summary(&mut s);
     s
+}
+
+/// Residual calls left in compiled traces, by name: call sites and the traces they are in.
+static RESIDUAL_CALLS: Mutex<BTreeMap<String, (u64, Vec<u32>)>> = Mutex::new(BTreeMap::new());
+
+/// Notes the residual calls (calls that are not pure) of compiled trace `id` for the summary,
+/// and logs them under `opt` (`trace 3 calls: s.note(s.n), log("x", y)`): an unannotated
+/// helper called from the loop shows up here by name. The framework's own helpers
+/// (`metatracer::...`) are left out.
+pub fn note_residual_calls(id: u32, t: &Trace) {
+    let mut names: Vec<&str> = Vec::new();
+    for i in 0..t.len() {
+        let op = t.op(i).opcode;
+        if !op.is_call() || op.flags().contains(crate::ir::OpFlags::PURE) {
+            continue;
+        }
+        if let Some(d) = t.call_descr(i) {
+            if !d.name.starts_with("metatracer::") {
+                names.push(&d.name);
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    {
+        let mut m = RESIDUAL_CALLS.lock().unwrap_or_else(|p| p.into_inner());
+        for n in &names {
+            let e = m.entry(n.to_string()).or_default();
+            e.0 += 1;
+            if e.1.last() != Some(&id) {
+                e.1.push(id);
+            }
+        }
+    }
+    if enabled(Section::Opt) && !json() {
+        line(
+            Section::Opt,
+            &format!("trace {id} residual calls: {}", names.join(", ")),
+        );
+    }
+}
+
+fn residual_summary(s: &mut String) {
+    let m = RESIDUAL_CALLS.lock().unwrap_or_else(|p| p.into_inner());
+    if m.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "  residual calls in compiled traces (mark a helper #[look_inside] to inline it):"
+    );
+    let mut v: Vec<(&String, &(u64, Vec<u32>))> = m.iter().collect();
+    v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    for (name, (sites, traces)) in v.iter().take(20) {
+        let ts: Vec<String> = traces.iter().take(8).map(|t| t.to_string()).collect();
+        let more = if traces.len() > 8 { ", ..." } else { "" };
+        let _ = writeln!(
+            s,
+            "    {name:<40} {sites:>4} sites in traces {}{more}",
+            ts.join(", ")
+        );
+    }
+    if v.len() > 20 {
+        let _ = writeln!(s, "    ... and {} more", v.len() - 20);
+    }
 }
 
 /// Write the summary block now if the `summary` section is on (also runs at exit).

@@ -479,10 +479,17 @@ mod tests {
 "#;
         let page = render(&parse(log).unwrap());
         // the guard: all 40 failures, 3 of them before the bridge came back to the driver
-        assert!(page.contains("guard 0 · 40 failures (3 to the interpreter) · <a"), "{page}");
+        assert!(
+            page.contains("guard 0 · 40 failures (3 to the interpreter) · <a"),
+            "{page}"
+        );
         // the loop row: 4 entries, 900 iterations; the bridge row: 37 runs
-        assert!(page.contains("<td class=\"num entries\">4</td><td class=\"num iterations\">900</td>"));
-        assert!(page.contains("<td class=\"num entries\">37</td><td class=\"num iterations\"></td>"));
+        assert!(
+            page.contains("<td class=\"num entries\">4</td><td class=\"num iterations\">900</td>")
+        );
+        assert!(
+            page.contains("<td class=\"num entries\">37</td><td class=\"num iterations\"></td>")
+        );
         assert!(page.contains("run 37 times"));
         assert!(page.contains("label reached 900 times"));
     }

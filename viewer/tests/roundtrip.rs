@@ -74,15 +74,27 @@ fn logs_of_tiny_runs_round_trip_into_the_report() {
         // guard ran the bridge inside machine code (the driver never saw them)
         let runs = b.runs.expect("the machine code counts bridge runs");
         assert!(runs > 100, "bridge {} ran {runs} times", b.id);
-        assert_eq!(p.failures(guard), failures + runs, "guard {guard} of {parent}");
+        assert_eq!(
+            p.failures(guard),
+            failures + runs,
+            "guard {guard} of {parent}"
+        );
     }
     for t in &loops {
         // a loop's code starts once per entry from the interpreter
         assert_eq!(t.runs, Some(t.entries), "trace {}", t.id);
         // the loop label is reached on every iteration, and the bridges jump back to it
         let iterations = t.iterations().expect("label counters");
-        let bridge_runs: u64 = t.bridges.values().map(|b| run.traces[b].runs.unwrap()).sum();
-        assert!(iterations > bridge_runs, "trace {}: {iterations} vs {bridge_runs}", t.id);
+        let bridge_runs: u64 = t
+            .bridges
+            .values()
+            .map(|b| run.traces[b].runs.unwrap())
+            .sum();
+        assert!(
+            iterations > bridge_runs,
+            "trace {}: {iterations} vs {bridge_runs}",
+            t.id
+        );
     }
     // the program's loop runs 3000 times; nearly all of it in machine code
     let main_loop = loops.iter().map(|t| t.iterations().unwrap()).max().unwrap();

@@ -85,6 +85,27 @@ fn run(#[green] code: &Code, s: &mut State) {
     }
 }
 
+/// The same loop with the program counter left red (the `#[green]` forgotten): only `code`
+/// is green, so the greens repeat at every dispatch.
+#[jit_merge_point]
+fn run_red_pc(#[green] code: &Code, s: &mut State) {
+    let mut pc: usize = 0;
+    while pc < code.ops.len() {
+        match code.ops[pc] {
+            0 => s.acc += s.n,
+            _ => {
+                s.n -= 1;
+                if s.n > 0 {
+                    pc = 0;
+                    metatracer::can_enter_jit!();
+                    continue;
+                }
+            }
+        }
+        pc += 1;
+    }
+}
+
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn go(params: &str) -> (State, metatracer::jit::JitStats) {
@@ -113,7 +134,10 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
 #[test]
 fn struct_copies_literals_and_methods_behave_and_are_named() {
     let (reference, _) = go("off");
-    assert!(!reference.seen.is_empty() && reference.acc != 0, "{reference:?}");
+    assert!(
+        !reference.seen.is_empty() && reference.acc != 0,
+        "{reference:?}"
+    );
     let (jit, stats) = go("on,threshold=3,trace_eagerness=1000");
     assert_eq!(jit, reference, "{stats:?}");
     assert!(stats.loops >= 1, "{stats:?}");
@@ -129,4 +153,59 @@ fn struct_copies_literals_and_methods_behave_and_are_named() {
     let (jit, _) = go("on,threshold=1,fail_guards=1");
     assert_eq!(jit, reference);
     common::sweep_fail_guard(go, &reference, 2);
+
+    // The log names the residual calls of each trace, and the summary lists them.
+    use metatracer::jitlog::{self, Section};
+    jitlog::capture(&[Section::Opt, Section::Summary, Section::Abort]);
+    let (jit, _) = go("on,threshold=3,trace_eagerness=1000");
+    assert_eq!(jit, reference);
+    let log = jitlog::take_captured();
+    let line = log
+        .lines()
+        .find(|l| l.contains("residual calls: "))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(
+        line.contains("s.note(s.n)") && line.contains("copy newcomer::Slot"),
+        "{line}"
+    );
+    let summary = jitlog::summary();
+    assert!(
+        summary.contains("residual calls in compiled traces"),
+        "{summary}"
+    );
+    assert!(summary.contains("s.note(s.n)"), "{summary}");
+    assert!(
+        !summary.contains("without a guest backward jump"),
+        "{summary}"
+    );
+
+    // A forgotten `#[green]` on the program counter: the loops close after one instruction,
+    // and the log and the summary say so.
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    metatracer::jit::reset();
+    metatracer::set_params("on,threshold=3,trace_eagerness=1000,fail_guards=0").unwrap();
+    let code = Code {
+        ops: vec![0, 1],
+        id: metatracer::JitIdentity::new(),
+    };
+    let mut s = State {
+        n: 200,
+        ..State::default()
+    };
+    run_red_pc(&code, &mut s);
+    assert_eq!(s.acc, (1..=200).sum::<i64>());
+    assert!(metatracer::jit::stats().loops >= 1);
+    let log = jitlog::take_captured();
+    assert!(
+        log.contains("closed without a guest backward jump"),
+        "{log}"
+    );
+    assert!(log.contains("mark the program counter `#[green]`"), "{log}");
+    let summary = jitlog::summary();
+    assert!(summary.contains("warning: "), "{summary}");
+    assert!(
+        summary.contains("loops closed without a guest backward jump"),
+        "{summary}"
+    );
+    jitlog::capture(&[]);
 }
