@@ -46,6 +46,9 @@ impl Args {
         if let Some(note) = compiled_out_note(&self.jit, crate::jit::private::ENABLED) {
             eprintln!("{note}");
         }
+        // (so `METATRACER_LOG=summary` has its summary even when no loop gets hot, or the JIT
+        // is compiled out)
+        crate::jitlog::init();
         Ok(())
     }
 }

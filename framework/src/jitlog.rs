@@ -813,6 +813,12 @@ pub fn summary() -> String {
     let ms = |c: &AtomicU64| ld(c) as f64 / 1e6;
     let mut s = String::new();
     let _ = writeln!(s, "metatracer JIT summary");
+    if !crate::jit::private::ENABLED {
+        let _ = writeln!(
+            s,
+            "  the JIT is compiled out (built without the `jit` feature): nothing was compiled"
+        );
+    }
     let _ = writeln!(s, "  loops compiled      {:>10}", ld(&LOOPS));
     let _ = writeln!(s, "  bridges compiled    {:>10}", ld(&BRIDGES));
     let _ = writeln!(s, "  entry traces        {:>10}", ld(&ENTRIES));
