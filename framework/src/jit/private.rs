@@ -255,6 +255,12 @@ impl<T> Mem for Option<crate::gc::Gc<T>> {
 }
 
 /// A pointer type whose target traced code may access.
+#[diagnostic::on_unimplemented(
+    message = "traced code cannot read a field of `{Self}` held in a local variable",
+    label = "`{Self}` is neither a `RegValue` struct nor a pointer",
+    note = "a local holds a field's value in a register only for `#[derive(metatracer::RegValue)]` \
+            structs; read the field from memory directly (`v[i].field`), or derive `RegValue`"
+)]
 pub trait Pointer: Word {
     /// The pointee.
     type Target;
@@ -2572,14 +2578,47 @@ load_words!([] u8, [] u16, [] u32, [] u64, [] usize, [] i8, [] i16, [] i32, [] i
     [] bool, [] char, [] f64, ['a, T] &'a T, ['a, T] &'a mut T, [T] *const T, [T] *mut T,
     [T] crate::gc::Gc<T>, [T] Option<crate::gc::Gc<T>>);
 
+/// The bound of [`load`] and [`store`], on the place rather than on the value type: rustc
+/// then reports a missing impl with this message and note (a bound `T: Load` is reported as
+/// "consider borrowing", because `&T` is loadable, and loses them).
+#[diagnostic::on_unimplemented(
+    message = "traced code cannot load or store a `{T}` in memory",
+    label = "a `{T}` is not a register value",
+    note = "traced code reads and writes integers, bool, char, f64, pointers, `Gc<T>`, \
+            `Option<Gc<T>>` and `#[derive(metatracer::RegValue)]` structs of those; copy a \
+            whole struct place to place (`a[i] = a[j]`, a residual copy), read its fields one \
+            by one, derive `RegValue` for it, or do this inside a function without \
+            `#[look_inside]` (a residual call)"
+)]
+pub trait LoadPlace<T> {
+    /// Emits the load.
+    fn load_place(self, cw: &mut Codewriter) -> Sym<T>;
+    /// Emits the store.
+    fn store_place(self, cw: &mut Codewriter, v: Sym<T>);
+}
+impl<T: Load> LoadPlace<T> for Place<T> {
+    fn load_place(self, cw: &mut Codewriter) -> Sym<T> {
+        T::load(cw, self)
+    }
+    fn store_place(self, cw: &mut Codewriter, v: Sym<T>) {
+        T::store(cw, self, v)
+    }
+}
+
 /// Loads the register value at a place (what the mirror emits for a place in value position).
-pub fn load<T: Load>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
-    T::load(cw, p)
+pub fn load<T>(cw: &mut Codewriter, p: Place<T>) -> Sym<T>
+where
+    Place<T>: LoadPlace<T>,
+{
+    p.load_place(cw)
 }
 
 /// Stores a register value to a place.
-pub fn store<T: Load>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>) {
-    T::store(cw, p, v)
+pub fn store<T>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>)
+where
+    Place<T>: LoadPlace<T>,
+{
+    p.store_place(cw, v)
 }
 
 /// Type probe choosing how `dst = src` between two places is lowered (`copy_place`): a load
