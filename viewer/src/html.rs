@@ -302,7 +302,8 @@ fn trace_section(h: &mut String, run: &Run, t: &TraceInfo) {
     }
     facts.push(format!("{} guard failures", t.total_failures()));
     if !t.bridges.is_empty() {
-        facts.push(format!("{} bridges", t.bridges.len()));
+        let n = t.bridges.len();
+        facts.push(format!("{n} bridge{}", if n == 1 { "" } else { "s" }));
     }
     if !t.compiled() {
         facts.push("not compiled (see the aborts)".into());
