@@ -104,6 +104,18 @@ fn m_at(span: Span) -> TokenStream {
     quote_spanned!(span=> ::metatracer::__private)
 }
 
+/// `ts` with every token at `span` (a generated function name in a call spanned on the user's
+/// expression, so that rustc's labels on the call land there too).
+fn respan(ts: &TokenStream, span: Span) -> TokenStream {
+    ts.clone()
+        .into_iter()
+        .map(|mut tt| {
+            tt.set_span(span);
+            tt
+        })
+        .collect()
+}
+
 /// The span of the tokens that name a place to the user: the field name of `a.b`, the
 /// brackets of `a[i]`, the `*` of `*p`.
 fn place_span(e: &Expr) -> Span {
@@ -342,7 +354,7 @@ impl Mirror {
             Expr::Index(ix) => {
                 let base = self.place(&ix.expr);
                 let i = self.value(&ix.index);
-                let span = ix.span();
+                let span = ix.bracket_token.span.join();
                 {
                     let ms = m_at(span);
                     quote_spanned!(span=> { let __mt_b = #base; let __mt_i = #i; #ms::index(__cw, __mt_b, __mt_i) })
@@ -472,7 +484,7 @@ impl Mirror {
                 let vals: Vec<TokenStream> = t.elems.iter().map(|x| self.value(x)).collect();
                 let names: Vec<Ident> = (0..n).map(|i| format_ident!("__mt_t{}", i)).collect();
                 let f = format_ident!("tuple{}", n);
-                Self::ok({ let ms = m_at(t.span()); quote_spanned!(t.span()=> { #(let #names = #vals;)* #ms::#f(__cw, #(#names),*) }) })
+                Self::ok({ let ms = m_at(t.span()); { let __fname = respan(&quote!(#f), t.span()); quote_spanned!(t.span()=> { #(let #names = #vals;)* #ms::#__fname(__cw, #(#names),*) }) } })
             }
             Expr::Break(b) => {
                 let Some(l) = self.find_loop(b.label.as_ref()) else {
@@ -555,7 +567,7 @@ impl Mirror {
                     Some(op) if mc.args.len() == 1 && mc.turbofish.is_none() => {
                         let a = self.value(&mc.receiver);
                         let b = self.value(&mc.args[0]);
-                        Self::ok({ let ms = m_at(mc.span()); quote_spanned!(mc.span()=> { let __mt_a = #a; let __mt_b = #b; #ms::#op(__cw, __mt_a, __mt_b) }) })
+                        Self::ok({ let ms = m_at(mc.span()); { let __fname = respan(&quote!(#op), mc.span()); quote_spanned!(mc.span()=> { let __mt_a = #a; let __mt_b = #b; #ms::#__fname(__cw, __mt_a, __mt_b) }) } })
                     }
                     _ => match self.method_call(mc) {
                         Some(o) => o,
@@ -743,7 +755,10 @@ impl Mirror {
         let text = call_text(e);
         Self::ok({
             let ms = m_at(e.span());
-            quote_spanned!(e.span()=> { __cw.name_next_call(#text); #ms::#f(__cw, #(#free,)* |#(#free),*| #body) })
+            {
+                let __fname = respan(&quote!(#f), e.span());
+                quote_spanned!(e.span()=> { __cw.name_next_call(#text); #ms::#__fname(__cw, #(#free,)* |#(#free),*| #body) })
+            }
         })
     }
 
@@ -983,7 +998,10 @@ impl Mirror {
                 let r = self.value(&b.right);
                 Self::ok({
                     let ms = m_at(b.op.span());
-                    quote_spanned!(b.op.span()=> { let __mt_l = #l; let __mt_r = #r; #ms::#f(__cw, __mt_l, __mt_r) })
+                    {
+                        let __fname = respan(&quote!(#f), b.op.span());
+                        quote_spanned!(b.op.span()=> { let __mt_l = #l; let __mt_r = #r; #ms::#__fname(__cw, __mt_l, __mt_r) })
+                    }
                 })
             }
         }
@@ -1029,7 +1047,8 @@ impl Mirror {
         let ms = m_at(place_span(left));
         let new = match &op {
             Some(f) => {
-                quote!({ let __mt_old = #ms::load(__cw, __mt_p); #ms::#f(__cw, __mt_old, __mt_v) })
+                let fs = respan(f, place_span(left));
+                quote!({ let __mt_old = #ms::load(__cw, __mt_p); #ms::#fs(__cw, __mt_old, __mt_v) })
             }
             None => quote!(__mt_v),
         };
@@ -1075,7 +1094,10 @@ impl Mirror {
                 let v = self.value(&c.args[0]);
                 return Self::ok({
                     let ms = m_at(c.span());
-                    quote_spanned!(c.span()=> { let __mt_v = #v; #ms::#make(__cw, __mt_v) })
+                    {
+                        let __fname = respan(&quote!(#make), c.span());
+                        quote_spanned!(c.span()=> { let __mt_v = #v; #ms::#__fname(__cw, __mt_v) })
+                    }
                 });
             }
         }
@@ -1104,7 +1126,10 @@ impl Mirror {
         let f = format_ident!("call{}", c.args.len());
         Self::ok({
             let ms = m_at(c.span());
-            quote_spanned!(c.span()=> { #(#lets)* #ms::#f(__cw, #func, #(#names),*) })
+            {
+                let __fname = respan(&quote!(#f), c.span());
+                quote_spanned!(c.span()=> { #(#lets)* #ms::#__fname(__cw, #func, #(#names),*) })
+            }
         })
     }
 
