@@ -709,9 +709,33 @@ pub fn dead<T: Regs>(cw: &mut Codewriter) -> Sym<T> {
     cw.fresh_regs::<T>()
 }
 
+/// The bound of [`bind`], on the symbolic value rather than on its type, so that rustc reports
+/// a local of a non-register type with this message and note (a bound `T: Regs` is reported as
+/// "consider borrowing", because `&T` is a register value, and loses them).
+#[diagnostic::on_unimplemented(
+    message = "a local of type `{T}` cannot be held in JIT registers",
+    label = "traced code keeps locals in registers",
+    note = "locals of traced code are integers, bool, char, f64, references, raw pointers, \
+            `Gc<T>`, `#[derive(metatracer::RegValue)]` structs, and `Option`, `Result` and \
+            tuples of those; keep other values in memory (read their fields where they are) \
+            or move this code into a function without `#[look_inside]` (a residual call)"
+)]
+pub trait BindLocal<T> {
+    /// Copies the value into fresh registers.
+    fn bind_local(self, cw: &mut Codewriter) -> Sym<T>;
+}
+impl<T: Regs> BindLocal<T> for Sym<T> {
+    fn bind_local(self, cw: &mut Codewriter) -> Sym<T> {
+        cw.bind_local(self)
+    }
+}
+
 /// A `let` binding: registers of its own.
-pub fn bind<T: Regs>(cw: &mut Codewriter, v: Sym<T>) -> Sym<T> {
-    cw.bind_local(v)
+pub fn bind<T>(cw: &mut Codewriter, v: Sym<T>) -> Sym<T>
+where
+    Sym<T>: BindLocal<T>,
+{
+    v.bind_local(cw)
 }
 
 /// `dst = src` (assignment to a local).

@@ -1793,7 +1793,9 @@ impl Mirror {
                         }
                         _ => quote!(),
                     };
-                    code.push(quote!(let #id = #vc; let #id #ty = ::metatracer::__private::bind(__cw, #id);));
+                    let ms = m_at(id.span());
+                    let bind = respan(&quote!(bind), id.span());
+                    code.push(quote!(let #id = #vc; let #id #ty = #ms::#bind(__cw, #id);));
                     self.declare(id);
                 }
                 Stmt::Item(it) => {
