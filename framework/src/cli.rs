@@ -36,13 +36,39 @@ pub struct Args {
 }
 
 impl Args {
-    /// Applies the `--jit` specs to the JIT parameters (see [`crate::set_params`]).
+    /// Applies the `--jit` specs to the JIT parameters (see [`crate::set_params`]). In a build
+    /// without the `jit` feature, a spec other than `off` prints a line saying it has no
+    /// effect (instead of being accepted silently).
     pub fn apply_jit(&self) -> Result<(), String> {
         for spec in &self.jit {
             crate::set_params(spec)?;
         }
+        if let Some(note) = compiled_out_note(&self.jit, crate::jit::private::ENABLED) {
+            eprintln!("{note}");
+        }
+        // (so `METATRACER_LOG=summary` has its summary even when no loop gets hot, or the JIT
+        // is compiled out)
+        crate::jitlog::init();
         Ok(())
     }
+}
+
+/// The line a build without the JIT prints for `--jit` specs that ask for it (`None` when the
+/// JIT is compiled in, or every spec is `off`).
+pub fn compiled_out_note(specs: &[String], jit_compiled_in: bool) -> Option<String> {
+    let asked: Vec<&str> = specs
+        .iter()
+        .map(String::as_str)
+        .filter(|s| *s != "off")
+        .collect();
+    if jit_compiled_in || asked.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "metatracer: this binary was built without the `jit` feature, so `--jit {}` has no \
+         effect (the interpreter runs without a JIT; build with the guest's default features)",
+        asked.join(",")
+    ))
 }
 
 /// Why the command line was not accepted.
@@ -277,6 +303,20 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Args, CliError> {
         Cli::new("t").parse(args.iter().copied())
+    }
+
+    #[test]
+    fn a_build_without_the_jit_says_that_jit_specs_do_nothing() {
+        let specs = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let note = compiled_out_note(&specs(&["on", "threshold=3"]), false).unwrap();
+        assert!(note.contains("without the `jit` feature"), "{note}");
+        assert!(
+            note.contains("`--jit on,threshold=3` has no effect"),
+            "{note}"
+        );
+        assert_eq!(compiled_out_note(&specs(&["off"]), false), None);
+        assert_eq!(compiled_out_note(&specs(&[]), false), None);
+        assert_eq!(compiled_out_note(&specs(&["on"]), true), None);
     }
 
     #[test]

@@ -44,7 +44,13 @@
 //!   from entering its machine code until control came back to the interpreter, bridges and
 //!   other loops jumped to included) and `guards` (`[guard number, exits taken]` for guards
 //!   whose failures came back to the driver; a guard with a bridge counts its failures before
-//!   the bridge was attached); then `summary` with the counters of the text summary.
+//!   the bridge was attached), and the counters the machine code kept itself ([`code_counters`]:
+//!   code is generated with them only in a JSON-logged run): `runs` (times its code started:
+//!   entries from the interpreter for a loop, entries from its guard for a bridge),
+//!   `guard_fails` (`[guard number, failures]` for every guard that failed, counting failures
+//!   that ran a bridge or happened inside machine code called from other traces) and `labels`
+//!   (per label of the trace, in op order, how often control reached it: a loop's iterations
+//!   plus jumps into it from bridges); then `summary` with the counters of the text summary.
 //!
 //! # API
 //! [`enabled`] is one relaxed atomic load, and [`jitlog!`](crate::jitlog!) formats nothing when
@@ -262,6 +268,7 @@ pub fn capture(sections: &[Section]) {
 pub fn capture_json() {
     *SINK.lock().unwrap_or_else(|p| p.into_inner()) = Some(Sink::Buffer(String::new()));
     *COUNTS.lock().unwrap_or_else(|p| p.into_inner()) = BTreeMap::new();
+    *CODE_COUNTERS.lock().unwrap_or_else(|p| p.into_inner()) = BTreeMap::new();
     MASK.store(63 | JSON | INIT, Ordering::Release);
     START.get_or_init(Instant::now);
     write_start();
@@ -529,17 +536,75 @@ pub fn count_guard_failure(trace: u32, guard: usize) {
     }
 }
 
+/// Counters that a compiled trace's machine code increments itself (JSON log only): how often
+/// its code starts, each guard fails (whether the exit then runs a bridge or returns to the
+/// driver) and each of its labels is reached (a loop's iterations, and jumps into it from
+/// bridges and other traces). Layout of `words`: `[runs, guard 0 .. guard g-1, label 0 ..]`.
+struct CodeCounters {
+    guards: usize,
+    words: &'static [AtomicU64],
+}
+
+static CODE_COUNTERS: Mutex<BTreeMap<u32, CodeCounters>> = Mutex::new(BTreeMap::new());
+
+/// For the backend, while it compiles trace `trace` with `guards` guards and `labels` labels:
+/// the address of the counter words its machine code should increment (layout in
+/// [`CodeCounters`]: `runs`, one word per guard in [`Trace::guards`] order, one per label in op
+/// order), or `None` when the log is not JSON (then the code counts nothing and costs
+/// nothing). The words are leaked on purpose: machine code may outlive any registry entry (a
+/// test's [`capture_json`] forgets the entries of earlier runs), so they must never be freed;
+/// that is a few words per compiled trace, only in logged runs.
+pub fn code_counters(trace: u32, guards: usize, labels: usize) -> Option<usize> {
+    if !json() {
+        return None;
+    }
+    let words: &'static [AtomicU64] = Box::leak(
+        (0..1 + guards + labels)
+            .map(|_| AtomicU64::new(0))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let addr = words.as_ptr() as usize;
+    CODE_COUNTERS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(trace, CodeCounters { guards, words });
+    Some(addr)
+}
+
 fn counts_json() -> serde_json::Value {
     let c = COUNTS.lock().unwrap_or_else(|p| p.into_inner());
-    let traces: Vec<serde_json::Value> = c
+    let code = CODE_COUNTERS.lock().unwrap_or_else(|p| p.into_inner());
+    let ids: std::collections::BTreeSet<u32> = c.keys().chain(code.keys()).copied().collect();
+    let empty = TraceCounts::default();
+    let traces: Vec<serde_json::Value> = ids
         .iter()
-        .map(|(id, t)| {
-            serde_json::json!({
+        .map(|id| {
+            let t = c.get(id).unwrap_or(&empty);
+            let mut rec = serde_json::json!({
                 "id": id,
                 "entries": t.entries,
                 "run_ms": t.run_ns as f64 / 1e6,
                 "guards": t.guards.iter().map(|(g, n)| [*g as u64, *n]).collect::<Vec<_>>(),
-            })
+            });
+            if let Some(k) = code.get(id) {
+                let ld = |w: &AtomicU64| w.load(Ordering::Relaxed);
+                let words = k.words;
+                rec["runs"] = ld(&words[0]).into();
+                rec["guard_fails"] = words[1..1 + k.guards]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| ld(w) > 0)
+                    .map(|(g, w)| [g as u64, ld(w)])
+                    .collect::<Vec<_>>()
+                    .into();
+                rec["labels"] = words[1 + k.guards..]
+                    .iter()
+                    .map(ld)
+                    .collect::<Vec<_>>()
+                    .into();
+            }
+            rec
         })
         .collect();
     serde_json::json!({"ev": "counts", "traces": traces})
@@ -621,6 +686,10 @@ pub mod stats {
     pub static FREED: AtomicU64 = AtomicU64::new(0);
     /// Guard exits taken (counted when the driver handles an exit).
     pub static GUARD_EXITS: AtomicU64 = AtomicU64::new(0);
+    /// Loops compiled that closed without passing a `can_enter_jit!()` (a guest backward
+    /// jump): the greens did not change between two dispatches, the sign of a program counter
+    /// that is not `#[green]`.
+    pub static LOOPS_WITHOUT_JUMP: AtomicU64 = AtomicU64::new(0);
     /// Nanoseconds spent tracing.
     pub static TRACING_NS: AtomicU64 = AtomicU64::new(0);
     /// Nanoseconds spent optimizing.
@@ -744,6 +813,12 @@ pub fn summary() -> String {
     let ms = |c: &AtomicU64| ld(c) as f64 / 1e6;
     let mut s = String::new();
     let _ = writeln!(s, "metatracer JIT summary");
+    if !crate::jit::private::ENABLED {
+        let _ = writeln!(
+            s,
+            "  the JIT is compiled out (built without the `jit` feature): nothing was compiled"
+        );
+    }
     let _ = writeln!(s, "  loops compiled      {:>10}", ld(&LOOPS));
     let _ = writeln!(s, "  bridges compiled    {:>10}", ld(&BRIDGES));
     let _ = writeln!(s, "  entry traces        {:>10}", ld(&ENTRIES));
@@ -763,7 +838,81 @@ pub fn summary() -> String {
     let _ = writeln!(s, "  time optimizing     {:>10.3} ms", ms(&OPTIMIZING_NS));
     let _ = writeln!(s, "  time compiling      {:>10.3} ms", ms(&COMPILING_NS));
     let _ = writeln!(s, "  time in deopt       {:>10.3} ms", ms(&DEOPT_NS));
+    let nj = ld(&LOOPS_WITHOUT_JUMP);
+    if nj > 0 {
+        let _ = writeln!(
+            s,
+            "  warning: {nj} loops closed without a guest backward jump (is the program counter `#[green]`?)"
+        );
+    }
+    residual_summary(&mut s);
     s
+}
+
+/// Residual calls left in compiled traces, by name: call sites and the traces they are in.
+static RESIDUAL_CALLS: Mutex<BTreeMap<String, (u64, Vec<u32>)>> = Mutex::new(BTreeMap::new());
+
+/// Notes the residual calls (calls that are not pure) of compiled trace `id` for the summary,
+/// and logs them under `opt` (`trace 3 calls: s.note(s.n), log("x", y)`): an unannotated
+/// helper called from the loop shows up here by name. The framework's own helpers
+/// (`metatracer::...`) are left out.
+pub fn note_residual_calls(id: u32, t: &Trace) {
+    let mut names: Vec<&str> = Vec::new();
+    for i in 0..t.len() {
+        let op = t.op(i).opcode;
+        if !op.is_call() || op.flags().contains(crate::ir::OpFlags::PURE) {
+            continue;
+        }
+        if let Some(d) = t.call_descr(i) {
+            if !d.name.starts_with("metatracer::") {
+                names.push(&d.name);
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    {
+        let mut m = RESIDUAL_CALLS.lock().unwrap_or_else(|p| p.into_inner());
+        for n in &names {
+            let e = m.entry(n.to_string()).or_default();
+            e.0 += 1;
+            if e.1.last() != Some(&id) {
+                e.1.push(id);
+            }
+        }
+    }
+    if enabled(Section::Opt) && !json() {
+        line(
+            Section::Opt,
+            &format!("trace {id} residual calls: {}", names.join(", ")),
+        );
+    }
+}
+
+fn residual_summary(s: &mut String) {
+    let m = RESIDUAL_CALLS.lock().unwrap_or_else(|p| p.into_inner());
+    if m.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "  residual calls in compiled traces (mark a helper #[look_inside] to inline it):"
+    );
+    let mut v: Vec<(&String, &(u64, Vec<u32>))> = m.iter().collect();
+    v.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    for (name, (sites, traces)) in v.iter().take(20) {
+        let ts: Vec<String> = traces.iter().take(8).map(|t| t.to_string()).collect();
+        let more = if traces.len() > 8 { ", ..." } else { "" };
+        let _ = writeln!(
+            s,
+            "    {name:<40} {sites:>4} sites in traces {}{more}",
+            ts.join(", ")
+        );
+    }
+    if v.len() > 20 {
+        let _ = writeln!(s, "    ... and {} more", v.len() - 20);
+    }
 }
 
 /// Write the summary block now if the `summary` section is on (also runs at exit).

@@ -2,7 +2,8 @@
 //! network) made from a [`Run`].
 //!
 //! What it shows: the run's summary; a table of the loops and bridges with their entry
-//! counts, time in machine code, guard exits and bridges; per trace, its ops after and (folded)
+//! counts (and, when the machine code counted them, bridge runs and loop iterations), time in
+//! machine code, guard failures and bridges; per trace, its ops after and (folded)
 //! before optimization, grouped under the guest position each group came from; each guard
 //! with its exit count and a link to its bridge (and each bridge with a link back to its
 //! guard); the machine code, disassembled, folded until opened; aborts and other log entries.
@@ -189,7 +190,7 @@ fn loop_list(h: &mut String, run: &Run) {
     }
     h.push_str(
         "<table id=\"loop-list\"><thead><tr><th>trace</th><th>kind</th><th>guest position</th>\
-         <th>entries</th><th>time in code (ms)</th><th>guard exits</th><th>bridges</th>\
+         <th>entries</th><th>iterations</th><th>time in code (ms)</th><th>guard failures</th><th>bridges</th>\
          <th>ops recorded → optimized</th><th>trace / opt / compile (ms)</th><th>code bytes</th>\
          </tr></thead><tbody>\n",
     );
@@ -210,11 +211,12 @@ fn loop_list(h: &mut String, run: &Run) {
             t.optimized.as_ref().map_or(0.0, |r| r.ms),
             t.code.as_ref().map_or(0.0, |c| c.ms)
         );
-        let entries = if t.kind == "bridge" {
-            format!("(from guard: {})", t.parent.map_or(0, |p| p.2))
-        } else {
-            t.entries.to_string()
+        let entries = match (t.kind.as_str(), t.runs) {
+            ("bridge", Some(n)) => n.to_string(),
+            ("bridge", None) => format!("(from guard: {})", t.parent.map_or(0, |p| p.2)),
+            _ => t.entries.to_string(),
         };
+        let iterations = t.iterations().map_or(String::new(), |n| n.to_string());
         let bridges: Vec<String> = t
             .bridges
             .values()
@@ -224,7 +226,7 @@ fn loop_list(h: &mut String, run: &Run) {
             h,
             "<tr class=\"trace-row kind-{k}\" data-trace=\"{id}\" data-kind=\"{k}\">\
              <td><a href=\"#trace-{id}\">trace {id}</a></td><td>{kind}</td><td class=\"where\">{pos}</td>\
-             <td class=\"num\">{entries}</td><td class=\"num\">{run:.2}</td><td class=\"num\">{fails}</td>\
+             <td class=\"num entries\">{entries}</td><td class=\"num iterations\">{iterations}</td><td class=\"num\">{run:.2}</td><td class=\"num fails\">{fails}</td>\
              <td>{bridges}</td><td class=\"num\">{ops}</td><td class=\"num\">{times}</td><td class=\"num\">{size}</td></tr>",
             k = esc(&t.kind),
             id = t.id,
@@ -241,11 +243,14 @@ fn loop_list(h: &mut String, run: &Run) {
     }
     h.push_str("</tbody></table>\n");
     h.push_str(
-        "<p class=\"meta\">Entries: times the interpreter entered the loop's machine code (a \
-         bridge is entered from its guard; the number is that guard's exits before the bridge \
-         was attached). Time in code: from entering until control came back to the \
-         interpreter, including bridges and other loops jumped to. Guard exits: failures that \
-         came back to the interpreter.</p></section>\n",
+        "<p class=\"meta\">Entries: times the interpreter entered a loop's machine code; for a \
+         bridge, times its guard ran it (in a log without the machine code's counters, that \
+         guard's failures before the bridge was attached, in parentheses). Iterations: times \
+         control reached the loop's label, including jumps into it from bridges. Time in code: \
+         from entering until control came back to the interpreter, including bridges and \
+         other loops jumped to. Guard failures: all failures of the trace's guards, counted by \
+         the machine code, whether they ran a bridge or returned to the interpreter (older \
+         logs: only the latter).</p></section>\n",
     );
 }
 
@@ -289,10 +294,16 @@ fn trace_section(h: &mut String, run: &Run, t: &TraceInfo) {
     if t.kind != "bridge" {
         facts.push(format!("entered {} times", t.entries));
         facts.push(format!("{:.2} ms in its code", t.run_ms));
+    } else if let Some(n) = t.runs {
+        facts.push(format!("run {n} times"));
     }
-    facts.push(format!("{} guard exits", t.total_failures()));
+    if let Some(n) = t.iterations() {
+        facts.push(format!("label reached {n} times"));
+    }
+    facts.push(format!("{} guard failures", t.total_failures()));
     if !t.bridges.is_empty() {
-        facts.push(format!("{} bridges", t.bridges.len()));
+        let n = t.bridges.len();
+        facts.push(format!("{n} bridge{}", if n == 1 { "" } else { "s" }));
     }
     if !t.compiled() {
         facts.push("not compiled (see the aborts)".into());
@@ -395,16 +406,21 @@ fn op_line(h: &mut String, t: &TraceInfo, op: &Op, optimized: bool) {
         );
         return;
     }
-    let fails = t.guard_failures.get(&g).copied().unwrap_or(0);
+    let fails = t.failures(g);
     let bridge = t.bridges.get(&g);
     let _ = write!(
         h,
-        "<span class=\"op guard\" id=\"t{}-g{g}\">{}<span class=\"snap\">{}</span><span class=\"ginfo{}\">guard {g} · {fails} exits",
+        "<span class=\"op guard\" id=\"t{}-g{g}\">{}<span class=\"snap\">{}</span><span class=\"ginfo{}\">guard {g} · {fails} failures",
         t.id,
         esc(head),
         esc(snap),
         if fails > 0 { " failed" } else { "" }
     );
+    // with the machine code's counters, say how many of them came back to the interpreter
+    let back = t.guard_failures.get(&g).copied().unwrap_or(0);
+    if t.code_guard_failures.is_some() && back != fails {
+        let _ = write!(h, " ({back} to the interpreter)");
+    }
     if let Some(b) = bridge {
         let _ = write!(
             h,
@@ -442,7 +458,7 @@ mod tests {
         assert!(page.contains("<div class=\"loc\">pc 6: &lt;Add&gt;</div>"));
         assert!(page.contains("id=\"t0-g0\">guard_true(i1)<span class=\"snap\"> [0@1: i1]</span>"));
         assert!(page.contains(
-            "guard 0 · 2 exits · <a class=\"bridge-link\" href=\"#trace-1\">bridge 1</a>"
+            "guard 0 · 2 failures · <a class=\"bridge-link\" href=\"#trace-1\">bridge 1</a>"
         ));
         assert!(page.contains("<a href=\"#t0-g0\">guard 0 of trace 0</a> after 2 failures"));
         assert!(page.contains("<section class=\"trace kind-bridge\" id=\"trace-1\">"));
@@ -452,6 +468,31 @@ mod tests {
         assert!(page.contains("The log has no exit summary"));
         // self-contained: no external resources
         assert!(!page.contains("http://") && !page.contains("https://") && !page.contains(" src="));
+    }
+
+    #[test]
+    fn shows_the_machine_code_counters() {
+        let log = r#"{"ev":"start","format":1,"argv":["toy"]}
+{"ev":"trace","id":0,"kind":"loop","optimized":true,"name":"n","inputs":"[i0]","ops":[{"text":"label(i0, descr=target0)"},{"text":"guard_true(i0) [0@1: i0]","guard":0},{"text":"jump(i0, descr=target0)"}]}
+{"ev":"trace","id":1,"kind":"bridge","optimized":true,"name":"b","inputs":"[i0]","ops":[{"text":"jump(i0, descr=target0)"}]}
+{"ev":"bridge","id":1,"trace":0,"guard":0,"failures":3}
+{"ev":"counts","traces":[{"id":0,"entries":4,"run_ms":1.0,"guards":[[0,3]],"runs":4,"guard_fails":[[0,40]],"labels":[900]},{"id":1,"entries":0,"guards":[],"runs":37,"guard_fails":[],"labels":[]}]}
+"#;
+        let page = render(&parse(log).unwrap());
+        // the guard: all 40 failures, 3 of them before the bridge came back to the driver
+        assert!(
+            page.contains("guard 0 · 40 failures (3 to the interpreter) · <a"),
+            "{page}"
+        );
+        // the loop row: 4 entries, 900 iterations; the bridge row: 37 runs
+        assert!(
+            page.contains("<td class=\"num entries\">4</td><td class=\"num iterations\">900</td>")
+        );
+        assert!(
+            page.contains("<td class=\"num entries\">37</td><td class=\"num iterations\"></td>")
+        );
+        assert!(page.contains("run 37 times"));
+        assert!(page.contains("label reached 900 times"));
     }
 
     #[test]

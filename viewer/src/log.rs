@@ -123,6 +123,12 @@ struct CountRec {
     run_ms: f64,
     #[serde(default)]
     guards: Vec<(usize, u64)>,
+    #[serde(default)]
+    runs: Option<u64>,
+    #[serde(default)]
+    guard_fails: Option<Vec<(usize, u64)>>,
+    #[serde(default)]
+    labels: Vec<u64>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +205,15 @@ pub struct TraceInfo {
     pub run_ms: f64,
     /// Guard exits that came back to the driver, by guard number.
     pub guard_failures: BTreeMap<usize, u64>,
+    /// Counted by the machine code itself (logs that have them): times its code started (a
+    /// bridge's entries from its guard; a loop's entries from the interpreter).
+    pub runs: Option<u64>,
+    /// Counted by the machine code: every failure of each guard, by guard number, including
+    /// failures that ran a bridge.
+    pub code_guard_failures: Option<BTreeMap<usize, u64>>,
+    /// Counted by the machine code: per label of the trace (op order), how often control
+    /// reached it (a loop's iterations plus jumps into it from bridges and other traces).
+    pub label_hits: Vec<u64>,
 }
 
 impl TraceInfo {
@@ -207,9 +222,26 @@ impl TraceInfo {
         self.code.is_some()
     }
 
-    /// Exits taken through all of its guards.
+    /// Failures of guard `g`: every failure when the machine code counted them, else the
+    /// exits that came back to the driver.
+    pub fn failures(&self, g: usize) -> u64 {
+        match &self.code_guard_failures {
+            Some(m) => m.get(&g).copied().unwrap_or(0),
+            None => self.guard_failures.get(&g).copied().unwrap_or(0),
+        }
+    }
+
+    /// Failures of all of its guards (see [`TraceInfo::failures`]).
     pub fn total_failures(&self) -> u64 {
-        self.guard_failures.values().sum()
+        match &self.code_guard_failures {
+            Some(m) => m.values().sum(),
+            None => self.guard_failures.values().sum(),
+        }
+    }
+
+    /// Times its loop label was reached (the last label: a peeled loop's), if counted.
+    pub fn iterations(&self) -> Option<u64> {
+        self.label_hits.last().copied()
     }
 }
 
@@ -326,6 +358,9 @@ pub fn parse(text: &str) -> Result<Run, LogError> {
                     t.entries = c.entries;
                     t.run_ms = c.run_ms;
                     t.guard_failures = c.guards.into_iter().collect();
+                    t.runs = c.runs;
+                    t.code_guard_failures = c.guard_fails.map(|g| g.into_iter().collect());
+                    t.label_hits = c.labels;
                 }
             }
             Record::Summary(s) => run.summary = Some(s),
@@ -379,7 +414,7 @@ mod tests {
 {"ev":"abort","reason":"trace too long","where":"run at main pc 9"}
 {"ev":"line","section":"asm","text":"patched exit 0"}
 {"ev":"future_record","x":1}
-{"ev":"counts","traces":[{"id":0,"entries":5,"run_ms":2.5,"guards":[[0,3]]}]}
+{"ev":"counts","traces":[{"id":0,"entries":5,"run_ms":2.5,"guards":[[0,3]]},{"id":1,"entries":0,"guards":[],"runs":7,"guard_fails":[],"labels":[]}]}
 {"ev":"summary","loops":1,"bridges":1,"guards":1,"aborts":[["trace too long",1]],"run_ms":10.0}
 "#;
 
@@ -398,6 +433,10 @@ mod tests {
         let t1 = &run.traces[&1];
         assert_eq!(t1.parent, Some((0, 0, 3)));
         assert!(!t1.compiled());
+        // machine-code counters, where the log has them
+        assert_eq!((t0.runs, t1.runs), (None, Some(7)));
+        assert_eq!(t1.iterations(), None);
+        assert_eq!(t1.total_failures(), 0);
         assert_eq!(
             run.aborts,
             [("trace too long".into(), "run at main pc 9".into())]

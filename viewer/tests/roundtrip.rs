@@ -70,7 +70,35 @@ fn logs_of_tiny_runs_round_trip_into_the_report() {
             failures, 3,
             "trace_eagerness=2: the third failure makes the bridge"
         );
+        // counted by the machine code: after the bridge was attached, every failure of the
+        // guard ran the bridge inside machine code (the driver never saw them)
+        let runs = b.runs.expect("the machine code counts bridge runs");
+        assert!(runs > 100, "bridge {} ran {runs} times", b.id);
+        assert_eq!(
+            p.failures(guard),
+            failures + runs,
+            "guard {guard} of {parent}"
+        );
     }
+    for t in &loops {
+        // a loop's code starts once per entry from the interpreter
+        assert_eq!(t.runs, Some(t.entries), "trace {}", t.id);
+        // the loop label is reached on every iteration, and the bridges jump back to it
+        let iterations = t.iterations().expect("label counters");
+        let bridge_runs: u64 = t
+            .bridges
+            .values()
+            .map(|b| run.traces[b].runs.unwrap())
+            .sum();
+        assert!(
+            iterations > bridge_runs,
+            "trace {}: {iterations} vs {bridge_runs}",
+            t.id
+        );
+    }
+    // the program's loop runs 3000 times; nearly all of it in machine code
+    let main_loop = loops.iter().map(|t| t.iterations().unwrap()).max().unwrap();
+    assert!(main_loop > 2500, "{main_loop}");
     assert!(loops.iter().any(|t| t.entries > 0));
     let page = html::render(&run);
     assert!(page.contains("id=\"loop-list\""));
@@ -87,6 +115,13 @@ fn logs_of_tiny_runs_round_trip_into_the_report() {
         )));
     }
     assert!(page.contains("<div class=\"loc\">main pc "));
+    for b in &bridges {
+        let (parent, guard, failures) = b.parent.unwrap();
+        let total = run.traces[&parent].failures(guard);
+        assert!(page.contains(&format!(
+            "guard {guard} · {total} failures ({failures} to the interpreter)"
+        )));
+    }
     assert!(page.contains("<details class=\"asm\">"));
 
     // --- every guard fails: no bridges, and each entry leaves through exactly one guard
@@ -98,8 +133,11 @@ fn logs_of_tiny_runs_round_trip_into_the_report() {
     for t in &loops {
         assert!(t.entries > 0);
         assert_eq!(t.total_failures(), t.entries, "trace {}", t.id);
-        // the first guard on the path fails; here that is guard 0
+        // the first guard on the path fails; here that is guard 0, and the machine code's
+        // count of it agrees with the driver's
         assert_eq!(t.guard_failures.keys().copied().collect::<Vec<_>>(), [0]);
+        assert_eq!(t.failures(0), t.guard_failures[&0]);
+        assert_eq!(t.runs, Some(t.entries));
     }
     let page = html::render(&run);
     assert!(page.contains("class=\"ginfo failed\">guard 0 · "));

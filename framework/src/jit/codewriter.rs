@@ -150,6 +150,9 @@ pub struct Codewriter {
     labels: Vec<Option<Pc>>,
     set: Rc<RefCell<SetState>>,
     merge_seen: bool,
+    /// The name the next residual call gets in traces and logs (the mirror's text of an
+    /// expression it turned into a closure call), instead of the callee's type name.
+    next_call_name: Option<&'static str>,
 }
 
 impl Codewriter {
@@ -168,6 +171,7 @@ impl Codewriter {
             labels: Vec::new(),
             set,
             merge_seen: false,
+            next_call_name: None,
         }
     }
 
@@ -356,6 +360,14 @@ impl Codewriter {
                 .collect(),
         });
         self.emit(Insn::MergePoint);
+    }
+    /// Names the next residual call (see `next_call_name`).
+    pub fn name_next_call(&mut self, name: &'static str) {
+        self.next_call_name = Some(name);
+    }
+    /// The name set by [`Self::name_next_call`], once.
+    pub(crate) fn take_call_name(&mut self) -> Option<&'static str> {
+        self.next_call_name.take()
     }
     /// `can_enter_jit!()`.
     pub fn can_enter_jit(&mut self) {

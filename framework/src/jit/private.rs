@@ -257,6 +257,12 @@ impl<T> Mem for Option<crate::gc::Gc<T>> {
 }
 
 /// A pointer type whose target traced code may access.
+#[diagnostic::on_unimplemented(
+    message = "traced code cannot read a field of `{Self}` held in a local variable",
+    label = "`{Self}` is neither a `RegValue` struct nor a pointer",
+    note = "a local holds a field's value in a register only for `#[derive(metatracer::RegValue)]` \
+            structs; read the field from memory directly (`v[i].field`), or derive `RegValue`"
+)]
 pub trait Pointer: Word {
     /// The pointee.
     type Target;
@@ -706,9 +712,33 @@ pub fn dead<T: Regs>(cw: &mut Codewriter) -> Sym<T> {
     cw.fresh_regs::<T>()
 }
 
+/// The bound of [`bind`], on the symbolic value rather than on its type, so that rustc reports
+/// a local of a non-register type with this message and note (a bound `T: Regs` is reported as
+/// "consider borrowing", because `&T` is a register value, and loses them).
+#[diagnostic::on_unimplemented(
+    message = "a local of type `{T}` cannot be held in JIT registers",
+    label = "traced code keeps locals in registers",
+    note = "locals of traced code are integers, bool, char, f64, references, raw pointers, \
+            `Gc<T>`, `#[derive(metatracer::RegValue)]` structs, and `Option`, `Result` and \
+            tuples of those; keep other values in memory (read their fields where they are) \
+            or move this code into a function without `#[look_inside]` (a residual call)"
+)]
+pub trait BindLocal<T> {
+    /// Copies the value into fresh registers.
+    fn bind_local(self, cw: &mut Codewriter) -> Sym<T>;
+}
+impl<T: Regs> BindLocal<T> for Sym<T> {
+    fn bind_local(self, cw: &mut Codewriter) -> Sym<T> {
+        cw.bind_local(self)
+    }
+}
+
 /// A `let` binding: registers of its own.
-pub fn bind<T: Regs>(cw: &mut Codewriter, v: Sym<T>) -> Sym<T> {
-    cw.bind_local(v)
+pub fn bind<T>(cw: &mut Codewriter, v: Sym<T>) -> Sym<T>
+where
+    Sym<T>: BindLocal<T>,
+{
+    v.bind_local(cw)
 }
 
 /// `dst = src` (assignment to a local).
@@ -1453,6 +1483,7 @@ fn emit_call<R: Regs>(
     effect: Effect,
     name: &'static str,
 ) -> Sym<R> {
+    let name = cw.take_call_name().unwrap_or(name);
     let dst = cw.fresh_regs::<R>();
     let kinds = super::regs::kinds_of::<R>();
     // A multi-word result is read back by calls after this one: the call itself must stay.
@@ -2743,9 +2774,12 @@ typed_closures! {
 /// load/store) and `RegValue` structs of them (one per field, at `offset_of!` offsets).
 #[diagnostic::on_unimplemented(
     message = "traced code cannot load or store a `{Self}` in memory",
+    label = "a `{Self}` is not a register value",
     note = "traced code reads and writes integers, bool, char, f64, pointers, `Gc<T>`, \
-            `Option<Gc<T>>` and `#[derive(RegValue)]` structs of those; do this inside a \
-            function without `#[look_inside]` (a residual call)"
+            `Option<Gc<T>>` and `#[derive(metatracer::RegValue)]` structs of those; copy a \
+            whole struct place to place (`a[i] = a[j]`, a residual copy), read its fields one \
+            by one, derive `RegValue` for it, or do this inside a function without \
+            `#[look_inside]` (a residual call)"
 )]
 pub trait Load: Regs {
     /// Emits the load.
@@ -2769,14 +2803,101 @@ load_words!([] u8, [] u16, [] u32, [] u64, [] usize, [] i8, [] i16, [] i32, [] i
     [] bool, [] char, [] f64, ['a, T] &'a T, ['a, T] &'a mut T, [T] *const T, [T] *mut T,
     [T] crate::gc::Gc<T>, [T] Option<crate::gc::Gc<T>>);
 
+/// The bound of [`load`] and [`store`], on the place rather than on the value type: rustc
+/// then reports a missing impl with this message and note (a bound `T: Load` is reported as
+/// "consider borrowing", because `&T` is loadable, and loses them).
+#[diagnostic::on_unimplemented(
+    message = "traced code cannot load or store a `{T}` in memory",
+    label = "a `{T}` is not a register value",
+    note = "traced code reads and writes integers, bool, char, f64, pointers, `Gc<T>`, \
+            `Option<Gc<T>>` and `#[derive(metatracer::RegValue)]` structs of those; copy a \
+            whole struct place to place (`a[i] = a[j]`, a residual copy), read its fields one \
+            by one, derive `RegValue` for it, or do this inside a function without \
+            `#[look_inside]` (a residual call)"
+)]
+pub trait LoadPlace<T> {
+    /// Emits the load.
+    fn load_place(self, cw: &mut Codewriter) -> Sym<T>;
+    /// Emits the store.
+    fn store_place(self, cw: &mut Codewriter, v: Sym<T>);
+}
+impl<T: Load> LoadPlace<T> for Place<T> {
+    fn load_place(self, cw: &mut Codewriter) -> Sym<T> {
+        T::load(cw, self)
+    }
+    fn store_place(self, cw: &mut Codewriter, v: Sym<T>) {
+        T::store(cw, self, v)
+    }
+}
+
 /// Loads the register value at a place (what the mirror emits for a place in value position).
-pub fn load<T: Load>(cw: &mut Codewriter, p: Place<T>) -> Sym<T> {
-    T::load(cw, p)
+pub fn load<T>(cw: &mut Codewriter, p: Place<T>) -> Sym<T>
+where
+    Place<T>: LoadPlace<T>,
+{
+    p.load_place(cw)
 }
 
 /// Stores a register value to a place.
-pub fn store<T: Load>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>) {
-    T::store(cw, p, v)
+pub fn store<T>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>)
+where
+    Place<T>: LoadPlace<T>,
+{
+    p.store_place(cw, v)
+}
+
+/// Type probe choosing how `dst = src` between two places is lowered (`copy_place`): a load
+/// and a store for a register value (`Load`, the [`FastCopy`] impl), a residual call that
+/// copies the bytes for any other `Copy` type, such as a whole struct slot copied to another
+/// slot (the [`SlowCopy`] impl, reached through auto-ref). The residual copy does what the
+/// interpreter's assignment does, so deoptimization stays exact; the trace forgets what it
+/// knew about memory after it, as after any residual call.
+pub struct CProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> CProbe<T> {
+    /// The probe for the destination place.
+    pub fn of(_: &Place<T>) -> Self {
+        CProbe(std::marker::PhantomData)
+    }
+}
+
+/// `dst = src` for a register value: a load and a store.
+pub trait FastCopy {
+    /// The place's type.
+    type T;
+    /// Emits the copy.
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<Self::T>, src: Place<Self::T>);
+}
+impl<T: Load> FastCopy for CProbe<T> {
+    type T = T;
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<T>, src: Place<T>) {
+        let v = T::load(cw, src);
+        T::store(cw, dst, v);
+    }
+}
+
+/// `dst = src` for any other `Copy` type: a residual call copying the value.
+pub trait SlowCopy {
+    /// The place's type.
+    type T;
+    /// Emits the copy.
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<Self::T>, src: Place<Self::T>);
+}
+impl<T: Copy + 'static> SlowCopy for &CProbe<T> {
+    type T = T;
+    fn copy_place(&self, cw: &mut Codewriter, dst: Place<T>, src: Place<T>) {
+        let s = addr::<*const T>(cw, src);
+        let d = addr::<*mut T>(cw, dst);
+        // (builders run once per process: one small name per copied type and call site)
+        let name: &'static str =
+            Box::leak(format!("copy {}", std::any::type_name::<T>()).into_boxed_str());
+        cw.name_next_call(name);
+        let _: Sym<()> = closure2(cw, d, s, |d: *mut T, s: *const T| {
+            // SAFETY: both are addresses of places of type `T` that the interpreter's own
+            // `dst = src` reads and writes at this point (the trace computed them the same
+            // way); `T: Copy`, and `copy` allows the places to be the same.
+            unsafe { std::ptr::copy(s, d, 1) }
+        });
+    }
 }
 
 /// The place of a field of a `RegValue` struct in memory (for the derive).

@@ -31,9 +31,11 @@ use super::word::{AbiVal, Kind, Word};
 /// `kinds` must describe each word (a `Ref` word must be a pointer or 0).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be held in JIT registers",
+    label = "`{Self}` is not a register value",
     note = "traced code handles integers, bool, char, f64, references, raw pointers, `Gc<T>`, \
-            and `Option`, `Result` and tuples of those; move code that handles other values \
-            into a function without `#[look_inside]` so it becomes a residual call"
+            `#[derive(metatracer::RegValue)]` structs, and `Option`, `Result` and tuples of \
+            those; move code that handles other values into a function without \
+            `#[look_inside]` so it becomes a residual call"
 )]
 pub unsafe trait Regs: Sized {
     /// How many registers.

@@ -98,6 +98,71 @@ fn m() -> TokenStream {
     quote!(::metatracer::__private)
 }
 
+/// The path of the hidden module with `span`: a generic call through it whose bound fails is
+/// reported by rustc at `span` (the user's expression), not at the attribute.
+fn m_at(span: Span) -> TokenStream {
+    quote_spanned!(span=> ::metatracer::__private)
+}
+
+/// `ts` with every token at `span` (a generated function name in a call spanned on the user's
+/// expression, so that rustc's labels on the call land there too).
+fn respan(ts: &TokenStream, span: Span) -> TokenStream {
+    ts.clone()
+        .into_iter()
+        .map(|mut tt| {
+            tt.set_span(span);
+            tt
+        })
+        .collect()
+}
+
+/// The span of the tokens that name a place to the user: the field name of `a.b`, the
+/// brackets of `a[i]`, the `*` of `*p`.
+fn place_span(e: &Expr) -> Span {
+    match e {
+        Expr::Field(f) => f.member.span(),
+        Expr::Index(ix) => ix.bracket_token.span.join(),
+        Expr::Unary(u) => u.op.span(),
+        Expr::Paren(p) => place_span(&p.expr),
+        _ => e.span(),
+    }
+}
+
+/// A short text for an expression that becomes a residual call (`s.print()`, `log("hi", x)`),
+/// for trace text and logs: the tokens without the spaces `to_string` puts between them,
+/// cut at 60 characters.
+fn call_text(e: &Expr) -> String {
+    let raw = quote!(#e).to_string();
+    let glue = |x: Option<char>| matches!(x, Some('.' | '(' | ')' | '[' | ']' | ':' | '!'));
+    let mut out = String::new();
+    let mut prev: Option<char> = None;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let next = chars.peek().copied();
+            if glue(prev) || glue(next) || next == Some(',') {
+                continue;
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    if out.chars().count() > 60 {
+        out = out.chars().take(57).collect::<String>() + "...";
+    }
+    out
+}
+
+/// Whether `e` is a literal that is no register value (a string, byte string or C string).
+fn is_text_literal(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(l) => matches!(l.lit, Lit::Str(_) | Lit::ByteStr(_) | Lit::CStr(_)),
+        Expr::Paren(p) => is_text_literal(&p.expr),
+        Expr::Reference(r) => is_text_literal(&r.expr),
+        _ => false,
+    }
+}
+
 fn is_place(e: &Expr) -> bool {
     match e {
         Expr::Field(_) | Expr::Index(_) => true,
@@ -281,13 +346,19 @@ impl Mirror {
                 let base = self.place(&f.base);
                 let h = field_hash(&f.member);
                 let span = f.member.span();
-                quote_spanned!(span=> { let __mt_b = #base; #m::field::<#h, _>(__cw, __mt_b) })
+                {
+                    let ms = m_at(span);
+                    quote_spanned!(span=> { let __mt_b = #base; #ms::field::<#h, _>(__cw, __mt_b) })
+                }
             }
             Expr::Index(ix) => {
                 let base = self.place(&ix.expr);
                 let i = self.value(&ix.index);
-                let span = ix.span();
-                quote_spanned!(span=> { let __mt_b = #base; let __mt_i = #i; #m::index(__cw, __mt_b, __mt_i) })
+                let span = ix.bracket_token.span.join();
+                {
+                    let ms = m_at(span);
+                    quote_spanned!(span=> { let __mt_b = #base; let __mt_i = #i; #ms::index(__cw, __mt_b, __mt_i) })
+                }
             }
             Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => {
                 let v = self.value(&u.expr);
@@ -311,18 +382,18 @@ impl Mirror {
         match e {
             Expr::Lit(l) => match &l.lit {
                 Lit::Int(_) | Lit::Float(_) | Lit::Bool(_) | Lit::Char(_) | Lit::Byte(_) => {
-                    Self::ok(quote_spanned!(l.span()=> #m::lit(__cw, #l)))
+                    Self::ok({ let ms = m_at(l.span()); quote_spanned!(l.span()=> #ms::lit(__cw, #l)) })
                 }
-                _ => self.err(l, "this literal cannot live in a JIT register; use it inside a call of a function without `#[look_inside]` (a residual call)"),
+                _ => self.err(l, "a string literal is not a register value in traced code (registers hold integers, floats, `bool`, `char` and pointers); pass it directly as an argument of a function call (`log(\"..\", x)` becomes a residual call of that function), or move the code that uses it into a function without `#[look_inside]`"),
             },
             Expr::Path(p) => {
                 if let Some(id) = self.local_of(e) {
                     Self::ok(quote!(#id))
                 } else if p.qself.is_none() && is_variant_path(&p.path, "Option", "None") {
-                    Self::ok(quote_spanned!(p.span()=> #m::make_none(__cw)))
+                    Self::ok({ let ms = m_at(p.span()); quote_spanned!(p.span()=> #ms::make_none(__cw)) })
                 } else {
                     // Constants, statics and unit values: evaluated when the builder runs.
-                    Self::ok(quote_spanned!(p.span()=> #m::lit(__cw, #p)))
+                    Self::ok({ let ms = m_at(p.span()); quote_spanned!(p.span()=> #ms::lit(__cw, #p)) })
                 }
             }
             Expr::Paren(p) => self.expr(&p.expr),
@@ -338,15 +409,16 @@ impl Mirror {
             Expr::Unary(u) => match u.op {
                 UnOp::Deref(_) => {
                     let p = self.place(e);
-                    Self::ok(quote!({ let __mt_p = #p; #m::load(__cw, __mt_p) }))
+                    let ms = m_at(u.op.span());
+                    Self::ok(quote!({ let __mt_p = #p; #ms::load(__cw, __mt_p) }))
                 }
                 UnOp::Neg(_) => {
                     let v = self.value(&u.expr);
-                    Self::ok(quote_spanned!(u.span()=> { let __mt_v = #v; #m::neg(__cw, __mt_v) }))
+                    Self::ok({ let ms = m_at(u.span()); quote_spanned!(u.span()=> { let __mt_v = #v; #ms::neg(__cw, __mt_v) }) })
                 }
                 UnOp::Not(_) => {
                     let v = self.value(&u.expr);
-                    Self::ok(quote_spanned!(u.span()=> { let __mt_v = #v; #m::not(__cw, __mt_v) }))
+                    Self::ok({ let ms = m_at(u.span()); quote_spanned!(u.span()=> { let __mt_v = #v; #ms::not(__cw, __mt_v) }) })
                 }
                 _ => self.err(u, "this operator is not supported in traced code"),
             },
@@ -362,7 +434,7 @@ impl Mirror {
             }
             Expr::Field(_) | Expr::Index(_) => {
                 let p = self.place(e);
-                Self::ok(quote_spanned!(e.span()=> { let __mt_p = #p; #m::load(__cw, __mt_p) }))
+                Self::ok({ let ms = m_at(place_span(e)); quote_spanned!(place_span(e)=> { let __mt_p = #p; #ms::load(__cw, __mt_p) }) })
             }
             Expr::Reference(r) => {
                 if self.local_of(&r.expr).is_some() {
@@ -378,7 +450,7 @@ impl Mirror {
             Expr::Cast(c) => {
                 let v = self.value(&c.expr);
                 let ty = &c.ty;
-                Self::ok(quote_spanned!(c.span()=> { let __mt_v = #v; #m::cast::<_, #ty>(__cw, __mt_v) }))
+                Self::ok({ let ms = m_at(c.span()); quote_spanned!(c.span()=> { let __mt_v = #v; #ms::cast::<_, #ty>(__cw, __mt_v) }) })
             }
             Expr::Assign(a) => self.assign(&a.left, None, &a.right, a),
             Expr::If(i) => self.if_expr(i),
@@ -412,7 +484,7 @@ impl Mirror {
                 let vals: Vec<TokenStream> = t.elems.iter().map(|x| self.value(x)).collect();
                 let names: Vec<Ident> = (0..n).map(|i| format_ident!("__mt_t{}", i)).collect();
                 let f = format_ident!("tuple{}", n);
-                Self::ok(quote_spanned!(t.span()=> { #(let #names = #vals;)* #m::#f(__cw, #(#names),*) }))
+                Self::ok({ let ms = m_at(t.span()); { let __fname = respan(&quote!(#f), t.span()); quote_spanned!(t.span()=> { #(let #names = #vals;)* #ms::#__fname(__cw, #(#names),*) }) } })
             }
             Expr::Break(b) => {
                 let Some(l) = self.find_loop(b.label.as_ref()) else {
@@ -457,7 +529,7 @@ impl Mirror {
                 let name = mc.method.to_string();
                 if name == "len" && mc.args.is_empty() && is_place(&mc.receiver) {
                     let p = self.place(&mc.receiver);
-                    return Self::ok(quote_spanned!(mc.span()=> { let __mt_p = #p; #m::len(__cw, __mt_p) }));
+                    return Self::ok({ let ms = m_at(mc.span()); quote_spanned!(mc.span()=> { let __mt_p = #p; #ms::len(__cw, __mt_p) }) });
                 }
                 if name == "len" && mc.args.is_empty() {
                     if let Some(id) = self.local_of(&mc.receiver) {
@@ -495,7 +567,7 @@ impl Mirror {
                     Some(op) if mc.args.len() == 1 && mc.turbofish.is_none() => {
                         let a = self.value(&mc.receiver);
                         let b = self.value(&mc.args[0]);
-                        Self::ok(quote_spanned!(mc.span()=> { let __mt_a = #a; let __mt_b = #b; #m::#op(__cw, __mt_a, __mt_b) }))
+                        Self::ok({ let ms = m_at(mc.span()); { let __fname = respan(&quote!(#op), mc.span()); quote_spanned!(mc.span()=> { let __mt_a = #a; let __mt_b = #b; #ms::#__fname(__cw, __mt_a, __mt_b) }) } })
                     }
                     _ => match self.method_call(mc) {
                         Some(o) => o,
@@ -582,6 +654,7 @@ impl Mirror {
             ("set", 1) => (quote!(FastSet1), quote!(SlowSet1), quote!(m_set1)),
             _ => (quote!(FastSet2), quote!(SlowSet2), quote!(m_set2)),
         };
+        let text = call_text(&Expr::MethodCall(mc.clone()));
         Self::ok(quote_spanned!(mc.span()=> {
             let __mt_p = #p;
             #(let #names = #args;)*
@@ -589,8 +662,11 @@ impl Mirror {
             use #m::{#fast as _, #slow as _};
             match (&#m::MProbe::of(&__mt_p)).#f(__cw, __mt_p, #(#names),*) {
                 ::core::option::Option::Some(__mt_r) => __mt_r,
-                ::core::option::Option::None => #m::#clos(__cw, #(#free,)* #(#names,)*
-                    |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*)),
+                ::core::option::Option::None => {
+                    __cw.name_next_call(#text);
+                    #m::#clos(__cw, #(#free,)* #(#names,)*
+                        |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*))
+                }
             }
         }))
     }
@@ -639,9 +715,9 @@ impl Mirror {
         }))
     }
 
-    /// Residual call of a closure over the locals the expression mentions.
+    /// Residual call of a closure over the locals the expression mentions (named in traces and
+    /// logs by the expression's text, not by the closure's type).
     fn fallback(&mut self, e: &Expr) -> Out {
-        let m = m();
         // Control flow cannot leave a closure.
         struct Cf(Option<Span>);
         impl<'ast> Visit<'ast> for Cf {
@@ -676,7 +752,14 @@ impl Mirror {
         }
         let f = format_ident!("closure{}", free.len());
         let body = self.renamed(e);
-        Self::ok(quote_spanned!(e.span()=> #m::#f(__cw, #(#free,)* |#(#free),*| #body)))
+        let text = call_text(e);
+        Self::ok({
+            let ms = m_at(e.span());
+            {
+                let __fname = respan(&quote!(#f), e.span());
+                quote_spanned!(e.span()=> { __cw.name_next_call(#text); #ms::#__fname(__cw, #(#free,)* |#(#free),*| #body) })
+            }
+        })
     }
 
     /// Tokens of `e` for a closure body: in a method, `self` becomes the closure's
@@ -758,6 +841,7 @@ impl Mirror {
         let method = &mc.method;
         let name = method.to_string();
         let recv_body = self.renamed(recv);
+        let text = call_text(&Expr::MethodCall(mc.clone()));
         Some(Self::ok(quote_spanned!(mc.span()=> {
             let __mt_p = #recv_code;
             #(let #names = #args;)*
@@ -769,8 +853,11 @@ impl Mirror {
             let __mt_ty = (&__mt_probe).recv_type();
             match #m::inline_method(__cw, __mt_ty, #name, &__mt_args, |__cw| (&__mt_probe).recv_ptr(__cw, __mt_p)) {
                 ::core::option::Option::Some(__mt_r) => __mt_r,
-                ::core::option::Option::None => #m::#clos(__cw, #(#free,)* #(#names,)*
-                    |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*)),
+                ::core::option::Option::None => {
+                    __cw.name_next_call(#text);
+                    #m::#clos(__cw, #(#free,)* #(#names,)*
+                        |#(#free,)* #(#names),*| (#recv_body).#method(#(#names),*))
+                }
             }
         })))
     }
@@ -909,9 +996,13 @@ impl Mirror {
                 }
                 let l = self.value(&b.left);
                 let r = self.value(&b.right);
-                Self::ok(
-                    quote_spanned!(b.op.span()=> { let __mt_l = #l; let __mt_r = #r; #m::#f(__cw, __mt_l, __mt_r) }),
-                )
+                Self::ok({
+                    let ms = m_at(b.op.span());
+                    {
+                        let __fname = respan(&quote!(#f), b.op.span());
+                        quote_spanned!(b.op.span()=> { let __mt_l = #l; let __mt_r = #r; #ms::#__fname(__cw, __mt_l, __mt_r) })
+                    }
+                })
             }
         }
     }
@@ -937,18 +1028,35 @@ impl Mirror {
         if !is_place(left) {
             return self.err(whole, "traced code can assign only to local variables, struct fields, and elements of `Vec`s and arrays");
         }
+        if op.is_none() && is_place(strip_paren(right)) {
+            // place to place: a load and a store for a register value, a residual copy for any
+            // other `Copy` type (a whole struct slot), chosen by rustc through `CProbe`
+            let src = self.place(right);
+            let dst = self.place(left);
+            let ma = m_at(place_span(left));
+            return Self::ok(quote!({
+                let __mt_s = #src;
+                let __mt_d = #dst;
+                #[allow(unused_imports)]
+                use #m::{FastCopy as _, SlowCopy as _};
+                (&#ma::CProbe::of(&__mt_d)).copy_place(__cw, __mt_d, __mt_s);
+                #m::lit(__cw, ())
+            }));
+        }
         let p = self.place(left);
+        let ms = m_at(place_span(left));
         let new = match &op {
             Some(f) => {
-                quote!({ let __mt_old = #m::load(__cw, __mt_p); #m::#f(__cw, __mt_old, __mt_v) })
+                let fs = respan(f, place_span(left));
+                quote!({ let __mt_old = #ms::load(__cw, __mt_p); #ms::#fs(__cw, __mt_old, __mt_v) })
             }
             None => quote!(__mt_v),
         };
-        Self::ok(quote_spanned!(left.span()=> {
+        Self::ok(quote!({
             let __mt_v = #v;
             let __mt_p = #p;
             let __mt_n = #new;
-            #m::store(__cw, __mt_p, __mt_n);
+            #ms::store(__cw, __mt_p, __mt_n);
             #m::lit(__cw, ())
         }))
     }
@@ -959,9 +1067,10 @@ impl Mirror {
         match name.as_deref() {
             Some("promote") if c.args.len() == 1 => {
                 let v = self.value(&c.args[0]);
-                return Self::ok(
-                    quote_spanned!(c.span()=> { let __mt_v = #v; #m::promote(__cw, __mt_v) }),
-                );
+                return Self::ok({
+                    let ms = m_at(c.span());
+                    quote_spanned!(c.span()=> { let __mt_v = #v; #ms::promote(__cw, __mt_v) })
+                });
             }
             Some(f @ ("word_bits" | "from_word_bits" | "word_to_value")) if c.args.len() == 1 => {
                 let v = self.value(&c.args[0]);
@@ -1011,13 +1120,22 @@ impl Mirror {
             };
             if let Some(make) = make {
                 let v = self.value(&c.args[0]);
-                return Self::ok(
-                    quote_spanned!(c.span()=> { let __mt_v = #v; #m::#make(__cw, __mt_v) }),
-                );
+                return Self::ok({
+                    let ms = m_at(c.span());
+                    {
+                        let __fname = respan(&quote!(#make), c.span());
+                        quote_spanned!(c.span()=> { let __mt_v = #v; #ms::#__fname(__cw, __mt_v) })
+                    }
+                });
             }
         }
         if self.local_of(&c.func).is_some() {
             return self.err(&c.func, "calling a function held in a local variable is not supported in traced code; call a named function");
+        }
+        if c.args.iter().any(is_text_literal) {
+            // A string literal is no register value, so the call cannot be traced into: it is
+            // a residual call of the whole expression (the callee gets its literal).
+            return self.fallback(&Expr::Call(c.clone()));
         }
         if c.args.len() > 10 {
             return self.err(
@@ -1034,7 +1152,13 @@ impl Mirror {
             names.push(n);
         }
         let f = format_ident!("call{}", c.args.len());
-        Self::ok(quote_spanned!(c.span()=> { #(#lets)* #m::#f(__cw, #func, #(#names),*) }))
+        Self::ok({
+            let ms = m_at(c.span());
+            {
+                let __fname = respan(&quote!(#f), c.span());
+                quote_spanned!(c.span()=> { #(#lets)* #ms::#__fname(__cw, #func, #(#names),*) })
+            }
+        })
     }
 
     fn if_expr(&mut self, i: &syn::ExprIf) -> Out {
@@ -1451,7 +1575,10 @@ impl Mirror {
         };
         let v = self.value(&t.expr);
         let qs = t.question_token.span();
-        let build = quote_spanned!(qs=> #m::Residual(__mt_res).into_ret::<#ty>(__cw));
+        let build = {
+            let ms = m_at(qs);
+            quote_spanned!(qs=> #ms::Residual(__mt_res).into_ret::<#ty>(__cw))
+        };
         Self::ok(quote!({
             let __mt_v = #v;
             let (__mt_brk, __mt_out, __mt_res) = #m::try_branch(__cw, __mt_v);
@@ -1536,7 +1663,10 @@ impl Mirror {
             // checked here, spanned on the variable.
             let regs = vars.iter().map(|(id, g)| {
                 if *g {
-                    quote_spanned!(id.span()=> #m::green_var(&#id))
+                    {
+                        let ms = m_at(id.span());
+                        quote_spanned!(id.span()=> #ms::green_var(&#id))
+                    }
                 } else {
                     quote!(#m::red_var(&#id))
                 }
@@ -1691,7 +1821,9 @@ impl Mirror {
                         }
                         _ => quote!(),
                     };
-                    code.push(quote!(let #id = #vc; let #id #ty = ::metatracer::__private::bind(__cw, #id);));
+                    let ms = m_at(id.span());
+                    let bind = respan(&quote!(bind), id.span());
+                    code.push(quote!(let #id = #vc; let #id #ty = #ms::#bind(__cw, #id);));
                     self.declare(id);
                 }
                 Stmt::Item(it) => {

@@ -357,6 +357,16 @@ fn strip_greens(f: &mut ItemFn) {
     }
 }
 
+/// Finds a `can_enter_jit!()` anywhere in a function body.
+struct FindCanEnter(bool);
+impl<'ast> syn::visit::Visit<'ast> for FindCanEnter {
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        if is_can_enter(m) || m.tokens.to_string().contains("can_enter_jit") {
+            self.0 = true;
+        }
+    }
+}
+
 /// Replaces every `can_enter_jit!()` (as an expression or a statement) by a block.
 struct ReplaceCanEnter(syn::Block);
 
@@ -452,7 +462,15 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
         return emit_with_errors(f, errors);
     };
     if !mirror.saw_can_enter {
-        errors.push(syn::Error::new_spanned(&f.sig.ident, "the JIT never learns where guest loops are: add `metatracer::can_enter_jit!()` where the guest jumps backward"));
+        // Decided on the syntax, not on what the mirror reached: code the mirror rejected
+        // (reported above) may hold the `can_enter_jit!()`, and then the hint would be false.
+        let mut v = FindCanEnter(false);
+        syn::visit::Visit::visit_block(&mut v, &f.block);
+        if !v.0 {
+            errors.push(syn::Error::new_spanned(&f.sig.ident, "the JIT never learns where guest loops are: add `metatracer::can_enter_jit!()` where the guest jumps backward"));
+        } else if errors.is_empty() {
+            errors.push(syn::Error::new_spanned(&f.sig.ident, "`metatracer::can_enter_jit!()` is inside code the JIT turns into a residual call (a macro argument or a closure); make it a statement of the traced code, at the guest's backward jump"));
+        }
     }
     let ngreens = portal.vars.iter().filter(|v| v.1).count();
     if ngreens == 0 {

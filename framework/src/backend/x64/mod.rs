@@ -36,6 +36,13 @@
 //! rewrites the site (with `Assembler::alter`) to `mov r11, bridge; jmp r11`. A bridge starts
 //! by loading its inputs from the frame buffer, so it runs in the same native frame; it ends
 //! with a `jump` that moves values into the target label's locations and jumps there.
+//!
+//! # Counters (JSON log only)
+//! When `METATRACER_LOG=json` is on at compile time, the code increments counter words owned by
+//! the log (`jitlog::code_counters`; never freed) with `mov rax, imm64; inc qword [rax]` at the
+//! trace's start, at each `label` (after the address other traces jump to) and at the start of
+//! each guard's exit stub. Those are points where rax and the flags are dead. Without the JSON
+//! log nothing is emitted.
 
 // dynasm's expansion converts dynamic register numbers with `.into()`, which clippy flags on
 // every `Rq(r)`; the conversion is the macro's, not ours.
@@ -277,6 +284,16 @@ impl X64Backend {
         let epilogue = asm.new_dynamic_label();
         let first_exit = self.exits.len();
         let invalid = Arc::new(AtomicU64::new(0));
+
+        let guards = t.guards();
+        let mut guard_no = vec![usize::MAX; t.len()];
+        for (i, &g) in guards.iter().enumerate() {
+            guard_no[g] = i;
+        }
+        let nlabels = (0..t.len())
+            .filter(|&p| t.op(p).opcode == Opcode::Label)
+            .count();
+        let counters = jitlog::code_counters(id.as_u32(), guards.len(), nlabels);
         let mut gen = Gen {
             invalid_addr: Arc::as_ptr(&invalid) as usize,
             t,
@@ -294,6 +311,10 @@ impl X64Backend {
             ends: regalloc::live_ends(t),
             fused: None,
             panic_exit: None,
+            counters,
+            guard_no,
+            nguards: guards.len(),
+            labels_seen: 0,
         };
         let entry = gen.ops.offset();
         gen.entry(is_bridge);
@@ -317,7 +338,6 @@ impl X64Backend {
         let size = asm.offset().0;
         let base = asm.reader().lock().ptr(AssemblyOffset(0)) as usize;
         // register exits
-        let guards = t.guards();
         for e in &exits {
             let op = t.op(e.pos);
             let (kind, num_values) = match op.snapshot() {
@@ -739,6 +759,15 @@ struct Gen<'a> {
     fused: Option<Cond>,
     /// Where code goes when a residual call panicked (bound after the stubs if used).
     panic_exit: Option<DynamicLabel>,
+    /// The address of this trace's counter words when the JSON log is on
+    /// (`jitlog::code_counters`: runs, one per guard, one per label); `None` emits no counting.
+    counters: Option<usize>,
+    /// Per op position: its guard number (`Trace::guards` order), `usize::MAX` for non-guards.
+    guard_no: Vec<usize>,
+    /// Guards in the trace (label counters follow the guards' in the counter words).
+    nguards: usize,
+    /// Labels emitted so far (the next label's counter).
+    labels_seen: usize,
 }
 
 impl Gen<'_> {
@@ -908,7 +937,20 @@ impl Gen<'_> {
         }
     }
 
+    /// `inc` of counter word `k` (JSON log only; nothing is emitted otherwise). Clobbers rax
+    /// and the flags, so it goes where neither is live: a trace's start, a label, an exit stub.
+    fn count(&mut self, k: usize) {
+        if let Some(base) = self.counters {
+            let addr = (base + 8 * k) as i64;
+            let ops = &mut *self.ops;
+            x64!(ops ; mov rax, QWORD addr ; inc QWORD [rax]);
+        }
+    }
+
     fn entry(&mut self, is_bridge: bool) {
+        if is_bridge {
+            self.count(0);
+        }
         let ops = &mut *self.ops;
         if is_bridge {
             x64!(ops ; mov r11, QWORD [rbp + FBUF_OFF]);
@@ -923,9 +965,12 @@ impl Gen<'_> {
                 ; push r15
                 ; sub rsp, FRAME_BYTES
                 ; mov [rbp + FBUF_OFF], rdi
-                ; mov r11, rdi
             );
+            self.count(0);
+            let ops = &mut *self.ops;
+            x64!(ops ; mov r11, rdi);
         }
+        let ops = &mut *self.ops;
         for i in 0..self.t.num_inputs() {
             let off = 8 * i as i32;
             match self.locs[i] {
@@ -1360,6 +1405,9 @@ impl Gen<'_> {
                 let ops = &mut *self.ops;
                 x64!(ops ; =>label);
                 let off = self.ops.offset();
+                // (after `off`: jumps from other traces count too)
+                self.count(1 + self.nguards + self.labels_seen);
+                self.labels_seen += 1;
                 self.local_labels.insert(tok, (label, p));
                 let args = t.args(p);
                 let locs: Vec<Loc> = args
@@ -1673,6 +1721,10 @@ impl Gen<'_> {
             {
                 let ops = &mut *self.ops;
                 x64!(ops ; =>label);
+            }
+            let g = self.guard_no[pos];
+            if g != usize::MAX {
+                self.count(1 + g);
             }
             let refs = t.exit_refs(s);
             self.max_words = self.max_words.max(refs.len());
