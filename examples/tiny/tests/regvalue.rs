@@ -42,6 +42,8 @@ struct State {
     last: Value,
     /// And in a GC array.
     arr: Gc<Array<Value>>,
+    /// A field of a register struct local stored straight into memory (`s.x = v.f`).
+    last_f: f64,
 }
 
 impl PartialEq for State {
@@ -110,6 +112,7 @@ fn run(#[green] code: &Code, s: &mut State) {
                 }
                 let prev = s.last;
                 s.ints += prev.i;
+                s.last_f = prev.f;
                 s.last = v;
                 let k = (s.n as usize) % 3;
                 let old = s.arr.get(k);
@@ -158,6 +161,7 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
         errs: 0,
         last: zero,
         arr: gc::alloc_array(3, zero),
+        last_f: -1.0,
     };
     run(&code, &mut s);
     (s, metatracer::jit::stats())

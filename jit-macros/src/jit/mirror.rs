@@ -1028,7 +1028,11 @@ impl Mirror {
         if !is_place(left) {
             return self.err(whole, "traced code can assign only to local variables, struct fields, and elements of `Vec`s and arrays");
         }
-        if op.is_none() && is_place(strip_paren(right)) {
+        // (a field of a local is read by `value`: a register of a `RegValue` struct, or a load
+        // through a local pointer)
+        let local_field =
+            matches!(strip_paren(right), Expr::Field(f) if self.local_of(&f.base).is_some());
+        if op.is_none() && is_place(strip_paren(right)) && !local_field {
             // place to place: a load and a store for a register value, a residual copy for any
             // other `Copy` type (a whole struct slot), chosen by rustc through `CProbe`
             let src = self.place(right);
