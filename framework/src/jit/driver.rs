@@ -972,7 +972,8 @@ mod tests {
             "{}",
             s.loop_traces[0]
         );
-        assert_eq!(s.loop_guards, [1]);
+        // the loop is peeled (default pipeline): one guard in the preamble, one in the loop
+        assert_eq!(s.loop_guards, [2]);
     }
 
     #[test]

@@ -22,7 +22,8 @@
 //! `label(Y..., t1)`, where `Y...` are the preamble values the optimized `B2` still uses (in an
 //! op or a guard's snapshot), and the final jump goes to `t1` passing, for each `Y`, the value
 //! the *next* iteration has for it: `Y` was computed by some op `X` of `B1` (or is label
-//! argument `L[k]`), and its next value is what `X`'s copy in `B2` became (or `J2[k]`). When
+//! argument `L[k]`), and its next value is what `X`'s copy in `B2` became (or what `J[k]`,
+//! the value `B2` starts with for `L[k]`, became). When
 //! that is itself a preamble value it joins the label too (repeated until closed); a value
 //! whose next value is itself is loop-invariant and the jump passes it unchanged, costing
 //! nothing. Inside the loop a preamble value `Y` therefore always means "`Y` as of the
@@ -94,10 +95,11 @@ enum Val {
 /// Where the next iteration's value of a preamble value comes from.
 #[derive(Copy, Clone, Debug)]
 enum Next {
-    /// The same op's copy in the loop body (a position of the peeled trace).
+    /// This position of the peeled trace: the same op's copy in the second body, or for label
+    /// argument `k` the value the first body jumps back with for it.
     Copy(usize),
-    /// Argument `k` of the final jump (for label arguments).
-    JumpArg(usize),
+    /// A constant (label argument `k` when the first body jumps back with a constant).
+    Const(Value),
 }
 
 /// The straight-line trace: preamble, marker, second copy of the body.
@@ -208,7 +210,12 @@ fn peel(t: &Trace) -> Option<Peeled> {
     b.jump(&jump2, token);
     let mut next = vec![None; marker];
     for (k, &l) in t.args(lp).iter().enumerate() {
-        next[map1[l.as_op()?].as_op()?] = Some(Next::JumpArg(k));
+        let j = jump1[k];
+        let nx = match b.trace().const_value(j) {
+            Some(c) => Next::Const(c),
+            None => Next::Copy(j.as_op()?),
+        };
+        next[map1[l.as_op()?].as_op()?] = Some(nx);
     }
     for i in lp + 1..end {
         if let (Some(p1), Some(p2)) = (map1[i].as_op(), map2[i].as_op()) {
@@ -306,16 +313,11 @@ fn close(
             }
         }
     }
-    let jump_args = t.args(end);
-    let val_of = |r: OpRef| match t.const_value(r) {
-        Some(c) => Val::Const(c),
-        None => r.as_op().map_or(Val::Gone, Val::Op),
-    };
     let next_of = |y: usize| -> Option<Val> {
         let o = *origin.get(y)?;
         let v = match next.get(o).copied().flatten()? {
             Next::Copy(d) => comp[d],
-            Next::JumpArg(k) => val_of(*jump_args.get(k)?),
+            Next::Const(c) => Val::Const(c),
         };
         (v != Val::Gone).then_some(v)
     };
