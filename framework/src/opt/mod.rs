@@ -84,7 +84,7 @@ pub type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<F
 /// everyone), `cse` (one value per computation, so equal addresses have equal bases), `heap`
 /// (loads become known values), `intbounds` (ranges over the values the first passes exposed;
 /// it folds what it decides), `dce` last (removes what the others left unused).
-pub const DEFAULT_PIPELINE: &str = "unroll:fold:cse:heap:intbounds:dce";
+pub const DEFAULT_PIPELINE: &str = "unroll:fold:cse:heap:cse:heap:intbounds:dce";
 
 /// Every known pass name.
 pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce", "unroll"];

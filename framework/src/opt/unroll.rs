@@ -269,6 +269,7 @@ pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptErro
         cur = nt;
     }
     let Some(mut closed) = close(&cur, &comp, p.marker, &p.next, p.token) else {
+        eprintln!("NOT CLOSED\n{cur}");
         return Ok(None);
     };
     check(&closed, "unroll")?;
@@ -347,7 +348,7 @@ fn close(
     // ... and, closing over the back edge, the preamble values their next values are
     let mut nexts: HashMap<usize, Val> = HashMap::new();
     while let Some(y) = work.pop() {
-        let v = next_of(y)?;
+        let Some(v) = next_of(y) else { eprintln!("no next for {y} origin {:?}", origin.get(y)); return None };
         let kind_ok = match v {
             Val::Op(q) => t.kind(OpRef::op(q)) == t.kind(OpRef::op(y)),
             Val::Const(c) => c.kind() == t.kind(OpRef::op(y)),
@@ -505,8 +506,8 @@ mod tests {
 
     #[test]
     fn show() {
-        let t = std::fs::read_to_string("/tmp/peel/a.trace").unwrap();
-        eprintln!("{}", opt(&t, "unroll"));
+        let t = std::fs::read_to_string("/tmp/peel/b.trace").unwrap();
+        eprintln!("{}", opt(&t, "unroll:fold"));
         eprintln!("{}", opt(&t, "all"));
     }
 }
