@@ -269,7 +269,6 @@ pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptErro
         cur = nt;
     }
     let Some(mut closed) = close(&cur, &comp, p.marker, &p.next, p.token) else {
-        eprintln!("NOT CLOSED\n{cur}");
         return Ok(None);
     };
     check(&closed, "unroll")?;
@@ -348,7 +347,7 @@ fn close(
     // ... and, closing over the back edge, the preamble values their next values are
     let mut nexts: HashMap<usize, Val> = HashMap::new();
     while let Some(y) = work.pop() {
-        let Some(v) = next_of(y) else { eprintln!("no next for {y} origin {:?}", origin.get(y)); return None };
+        let v = next_of(y)?;
         let kind_ok = match v {
             Val::Op(q) => t.kind(OpRef::op(q)) == t.kind(OpRef::op(y)),
             Val::Const(c) => c.kind() == t.kind(OpRef::op(y)),
@@ -495,19 +494,3 @@ pub fn is_peeled(t: &Trace) -> bool {
         && t.op(t.len() - 1).opcode == Opcode::Jump
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::ir::{parse, print};
-
-    fn opt(text: &str, passes: &str) -> String {
-        let t = parse(text).unwrap();
-        print(&crate::opt::optimize(&t, passes).unwrap())
-    }
-
-    #[test]
-    fn show() {
-        let t = std::fs::read_to_string("/tmp/peel/b.trace").unwrap();
-        eprintln!("{}", opt(&t, "unroll:fold"));
-        eprintln!("{}", opt(&t, "all"));
-    }
-}
