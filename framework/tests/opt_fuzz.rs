@@ -73,7 +73,16 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
     let mut n = ninputs + 1;
     let mut guards = 0;
     let len = 20 + rng.below(40);
-    gen_ops(rng, &mut text, &mut vals, &mut mem, &mut n, &mut guards, len, false);
+    gen_ops(
+        rng,
+        &mut text,
+        &mut vals,
+        &mut mem,
+        &mut n,
+        &mut guards,
+        len,
+        false,
+    );
     let outs: Vec<String> = vals.iter().rev().take(6).map(|v| v.0.clone()).collect();
     text.push_str(&format!("finish({})\n", outs.join(", ")));
     (text, inputs)
@@ -137,7 +146,8 @@ fn gen_ops(
                 let (a, av) = pick(rng, vals);
                 let (mut b, mut bv) = pick(rng, vals);
                 // (in a loop a value divisor may be 0 in a later iteration: constants only)
-                if opc == Opcode::IntMod && (bv == 0 || bv == -1 || (in_loop && b.starts_with('i'))) {
+                if opc == Opcode::IntMod && (bv == 0 || bv == -1 || (in_loop && b.starts_with('i')))
+                {
                     (b, bv) = ("7".into(), 7);
                 }
                 let r = eval_pure(opc, &[av as u64, bv as u64]).unwrap() as i64;
@@ -235,11 +245,22 @@ fn random_loop(rng: &mut Rng) -> (String, Vec<i64>) {
     ];
     let (mut n, mut guards) = (8, 1);
     let len = 5 + rng.below(30);
-    gen_ops(rng, &mut text, &mut vals, &mut mem, &mut n, &mut guards, len, true);
+    gen_ops(
+        rng,
+        &mut text,
+        &mut vals,
+        &mut mem,
+        &mut n,
+        &mut guards,
+        len,
+        true,
+    );
     let back = |rng: &mut Rng, k: usize| match rng.below(4) {
         0 => format!("i{k}"),
         1 => ["0", "1", "7"][rng.below(3)].to_string(),
-        _ => vals[vals.len() - 1 - rng.below(vals.len().min(10))].0.clone(),
+        _ => vals[vals.len() - 1 - rng.below(vals.len().min(10))]
+            .0
+            .clone(),
     };
     let (a, b) = (back(rng, 2), back(rng, 3));
     text.push_str(&format!("jump(p0, i5, {a}, {b}, descr=target1)\n"));
@@ -253,8 +274,8 @@ fn run(t: &metatracer::ir::Trace, inputs: &[i64]) -> (Outcome, Vec<u8>) {
     vals.extend(inputs.iter().map(|&i| Value::Int(i)));
     // SAFETY: every load and store of the generated traces stays inside the BUF-byte buffer
     // passed as p0, which outlives the run; the traces make no calls.
-    let out = unsafe { interp::run(t, &vals, 100_000) }
-        .unwrap_or_else(|e| panic!("interp: {e}\n{t}"));
+    let out =
+        unsafe { interp::run(t, &vals, 100_000) }.unwrap_or_else(|e| panic!("interp: {e}\n{t}"));
     (out, buf)
 }
 
@@ -372,6 +393,12 @@ fn peeled_random_loops_agree_with_the_original() {
     // every loop is peeled by every pipeline; many run until the counter guard; the
     // peeled loop often keeps a value in a register instead of reloading it
     assert_eq!(peeled, cases * pipelines.len());
-    assert!(iterations > cases / 10, "{iterations} of {cases} ran to the end");
-    assert!(fewer_loads > cases / 10, "{fewer_loads} of {cases} lost loads");
+    assert!(
+        iterations > cases / 10,
+        "{iterations} of {cases} ran to the end"
+    );
+    assert!(
+        fewer_loads > cases / 10,
+        "{fewer_loads} of {cases} lost loads"
+    );
 }

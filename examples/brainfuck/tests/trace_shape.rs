@@ -81,7 +81,10 @@ fn peeled_loops_carry_cells_in_registers() {
     // the loop loads nothing at all: the tape's pointer, position and length are loop
     // invariants too. Every iteration still stores (memory stays exact at every guard).
     for (src, out) in [
-        (format!("{}[-]+++++++++++++++++++++++++++++++++.", "+".repeat(200)), b"!"),
+        (
+            format!("{}[-]+++++++++++++++++++++++++++++++++.", "+".repeat(200)),
+            b"!",
+        ),
         (format!("{}[->+<]>.", "+".repeat(65)), b"A"),
     ] {
         let (got, stats) = jit_run(&src, "threshold=5,enable_opts=all");

@@ -475,7 +475,16 @@ mod tests {
         assert_eq!(parse_pipeline("fold").unwrap(), vec!["fold"]);
         assert_eq!(
             parse_pipeline("all").unwrap(),
-            vec!["unroll", "fold", "cse", "heap", "cse", "heap", "intbounds", "dce"]
+            vec![
+                "unroll",
+                "fold",
+                "cse",
+                "heap",
+                "cse",
+                "heap",
+                "intbounds",
+                "dce"
+            ]
         );
         assert_eq!(parse_pipeline("cse:cse").unwrap(), vec!["cse", "cse"]);
         assert!(parse_pipeline("none").unwrap().is_empty());
@@ -494,10 +503,13 @@ mod tests {
             parse_pipeline("unroll:fold").unwrap(),
             vec!["unroll", "fold"]
         );
-        let t = crate::ir::parse("[i0]\nlabel(i0, descr=target1)\njump(i0, descr=target1)\n")
-            .unwrap();
+        let t =
+            crate::ir::parse("[i0]\nlabel(i0, descr=target1)\njump(i0, descr=target1)\n").unwrap();
         let e = optimize(&t, "unroll:fold:unroll").unwrap_err();
-        assert!(e.to_string().contains("`unroll` may appear only once"), "{e}");
+        assert!(
+            e.to_string().contains("`unroll` may appear only once"),
+            "{e}"
+        );
         // an empty loop peels into a preamble and a loop that passes its argument around
         let o = optimize(&t, "unroll").unwrap();
         assert!(unroll::is_peeled(&o), "{o}");

@@ -65,8 +65,8 @@
 
 use super::{make_pass, run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
 use crate::ir::{
-    print, verify, Descr, FrameId, OpRef, Opcode, SnapshotId, TargetToken, Trace,
-    TraceBuilder, Value,
+    print, verify, Descr, FrameId, OpRef, Opcode, SnapshotId, TargetToken, Trace, TraceBuilder,
+    Value,
 };
 use std::collections::HashMap;
 
@@ -167,7 +167,7 @@ fn copy_snapshot(
 /// Write a peelable loop out as preamble + marker + second body copy (see the module doc).
 fn peel(t: &Trace) -> Option<Peeled> {
     let n = t.len();
-    if n < 2 || n > MAX_PEEL_OPS {
+    if !(2..=MAX_PEEL_OPS).contains(&n) {
         return None;
     }
     let labels: Vec<usize> = (0..n)
@@ -493,4 +493,3 @@ pub fn is_peeled(t: &Trace) -> bool {
         && t.target(t.len() - 1) == t.target(labels[1])
         && t.op(t.len() - 1).opcode == Opcode::Jump
 }
-
