@@ -3,7 +3,8 @@
 //! while generating), overflow checks, bounds-check shapes and loads/stores on a buffer.
 //! Each trace runs unoptimized and optimized by every pass alone and by the default pipeline;
 //! the outcome (finish values, or which guard failed with which resume frames) and the
-//! buffer's final bytes must agree. A one-second smoke run inside `cargo test`.
+//! buffer's final bytes must agree. A one-second smoke run inside `cargo test`
+//! (`OPT_FUZZ_SECS=60 cargo test --test opt_fuzz` hunts longer).
 //!
 //! Random *loops* test `unroll` (loop peeling) the same way: a label, a counter that ends the
 //! loop through a guard after a few iterations, a random body (values, guards, loads and
@@ -28,7 +29,10 @@ impl Rng {
     }
 }
 
-const BUF: usize = 64;
+/// Bytes of the buffer that plain (constant-offset) loads and stores use.
+const PLAIN: usize = 64;
+/// The whole buffer: after the plain part, the region of indexed accesses (random loops).
+const BUF: usize = 128;
 
 /// A random trace and its int inputs (input 0 is the buffer).
 fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
@@ -81,7 +85,7 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
         &mut n,
         &mut guards,
         len,
-        false,
+        None,
     );
     let outs: Vec<String> = vals.iter().rev().take(6).map(|v| v.0.clone()).collect();
     text.push_str(&format!("finish({})\n", outs.join(", ")));
@@ -90,8 +94,8 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
 
 /// Append `len` random ops to `text`; `vals` are the values so far with their concrete values
 /// (updated), `mem` the buffer's contents (updated), `n` the next value number, `guards` the
-/// number of guards so far (used as their resume pc); `in_loop`: the ops run repeatedly, so
-/// divisors must be nonzero constants.
+/// number of guards so far (used as their resume pc); `indexed` (loops only: divisors are then
+/// nonzero constants) the type of indexed accesses.
 #[allow(clippy::too_many_arguments)]
 fn gen_ops(
     rng: &mut Rng,
@@ -101,8 +105,9 @@ fn gen_ops(
     n: &mut usize,
     guards: &mut usize,
     len: usize,
-    in_loop: bool,
+    indexed: Option<(&str, usize)>,
 ) {
+    let in_loop = indexed.is_some();
     let pick = |rng: &mut Rng, vals: &[(String, i64)]| -> (String, i64) {
         if rng.below(5) == 0 {
             let c = [0i64, 1, -1, 2, 5, 8, 255, 50_000][rng.below(8)];
@@ -140,7 +145,37 @@ fn gen_ops(
         Opcode::IntMod,
     ];
     for _ in 0..len {
-        match rng.below(12) {
+        // in loops also indexed accesses (`p0 + (v & 31) + off`), whose places move, all of one
+        // type (`indexed`) in a region of their own: the heap pass's type-based alias rule
+        // (Rust code never writes one place through two types) holds
+        match rng.below(if in_loop { 14 } else { 12 }) {
+            12 | 13 => {
+                let (ty, size) = indexed.unwrap_or(("i64x1", 8));
+                let (v, vv) = pick(rng, vals);
+                let off = PLAIN + rng.below(BUF - PLAIN - 32 - size + 1);
+                let idx = (vv & 31) as usize;
+                text.push_str(&format!("i{n} = int_and({v}, 31)\n"));
+                let ix = format!("i{n}");
+                vals.push((ix.clone(), idx as i64));
+                *n += 1;
+                let at = idx + off;
+                if rng.below(2) == 0 {
+                    let mut raw = [0u8; 8];
+                    raw[..size].copy_from_slice(&mem[at..at + size]);
+                    let lv = if size == 8 {
+                        i64::from_le_bytes(raw)
+                    } else {
+                        raw[0] as i64
+                    };
+                    text.push_str(&format!("i{n} = load_idx_i(p0, {ix}, {off}, descr={ty})\n"));
+                    vals.push((format!("i{n}"), lv));
+                } else {
+                    let (a, av) = pick(rng, vals);
+                    mem[at..at + size].copy_from_slice(&av.to_le_bytes()[..size]);
+                    text.push_str(&format!("store_idx_i(p0, {ix}, {off}, {a}, descr={ty})\n"));
+                }
+                *n += 1;
+            }
             0..=4 => {
                 let opc = BIN[rng.below(BIN.len())];
                 let (a, av) = pick(rng, vals);
@@ -201,7 +236,7 @@ fn gen_ops(
                 // load
                 let (ty, size, signed) =
                     [("i64", 8, true), ("u8", 1, false), ("i8", 1, true)][rng.below(3)];
-                let off = rng.below(BUF - size + 1);
+                let off = rng.below(PLAIN - size + 1);
                 let off = if rng.below(2) == 0 { off & !7 } else { off };
                 let mut raw = [0u8; 8];
                 raw[..size].copy_from_slice(&mem[off..off + size]);
@@ -217,7 +252,7 @@ fn gen_ops(
             _ => {
                 // store
                 let (ty, size) = [("i64", 8), ("u8", 1)][rng.below(2)];
-                let off = rng.below(BUF - size + 1);
+                let off = rng.below(PLAIN - size + 1);
                 let off = if rng.below(2) == 0 { off & !7 } else { off };
                 let (a, av) = pick(rng, vals);
                 mem[off..off + size].copy_from_slice(&av.to_le_bytes()[..size]);
@@ -245,6 +280,7 @@ fn random_loop(rng: &mut Rng) -> (String, Vec<i64>) {
     ];
     let (mut n, mut guards) = (8, 1);
     let len = 5 + rng.below(30);
+    let indexed = [("u8x1", 1), ("i64x1", 8)][rng.below(2)];
     gen_ops(
         rng,
         &mut text,
@@ -253,7 +289,7 @@ fn random_loop(rng: &mut Rng) -> (String, Vec<i64>) {
         &mut n,
         &mut guards,
         len,
-        true,
+        Some(indexed),
     );
     let back = |rng: &mut Rng, k: usize| match rng.below(4) {
         0 => format!("i{k}"),
@@ -265,6 +301,14 @@ fn random_loop(rng: &mut Rng) -> (String, Vec<i64>) {
     let (a, b) = (back(rng, 2), back(rng, 3));
     text.push_str(&format!("jump(p0, i5, {a}, {b}, descr=target1)\n"));
     (text, inputs)
+}
+
+/// Seconds each fuzz test runs: 1, or `OPT_FUZZ_SECS` for a longer hunt.
+fn fuzz_secs() -> f64 {
+    std::env::var("OPT_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0)
 }
 
 /// Run `text` optimized with `passes` on a fresh zeroed buffer: outcome and final bytes.
@@ -299,7 +343,7 @@ fn optimized_random_traces_agree_with_the_original() {
         "all",
     ];
     let (mut cases, mut finished, mut removed_guards) = (0, 0, 0usize);
-    while start.elapsed().as_secs_f64() < 1.0 || cases < 200 {
+    while start.elapsed().as_secs_f64() < fuzz_secs() || cases < 200 {
         let (text, inputs) = random_trace(&mut rng);
         let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         metatracer::ir::verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -356,7 +400,7 @@ fn peeled_random_loops_agree_with_the_original() {
         "all",
     ];
     let (mut cases, mut peeled, mut fewer_loads, mut iterations) = (0, 0, 0, 0usize);
-    while start.elapsed().as_secs_f64() < 1.0 || cases < 200 {
+    while start.elapsed().as_secs_f64() < fuzz_secs() || cases < 200 {
         let (text, inputs) = random_loop(&mut rng);
         let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         metatracer::ir::verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
