@@ -59,6 +59,11 @@
 //! * Nothing virtual is carried across the back edge: the loop label receives only real
 //!   values, and the heap state the passes derive never crosses it (they forget at labels);
 //!   what crosses is only what the straight line proved equal.
+//! * Soundness rests on the passes after `unroll` deriving facts only from the trace's own
+//!   ops (nothing about the values entering at the label): every pass today forgets at a
+//!   label. Their assumptions now span two iterations, e.g. the heap pass's type-based alias
+//!   rule (a place is never written through two types) is relied on from one iteration's
+//!   store to the next one's load.
 //! * `dce` named after `unroll` runs once the loop is closed; then loop arguments that
 //!   nothing in the loop needs (only passed around the back edge) are dropped and `dce` runs
 //!   again, so a peeled value the loop no longer uses costs nothing.
