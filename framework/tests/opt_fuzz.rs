@@ -3,10 +3,18 @@
 //! while generating), overflow checks, bounds-check shapes and loads/stores on a buffer.
 //! Each trace runs unoptimized and optimized by every pass alone and by the default pipeline;
 //! the outcome (finish values, or which guard failed with which resume frames) and the
-//! buffer's final bytes must agree. A one-second smoke run inside `cargo test`.
+//! buffer's final bytes must agree. A one-second smoke run inside `cargo test`
+//! (`OPT_FUZZ_SECS=60 cargo test --test opt_fuzz` hunts longer).
+//!
+//! Random *loops* test `unroll` (loop peeling) the same way: a label, a counter that ends the
+//! loop through a guard after a few iterations, a random body (values, guards, loads and
+//! stores, so values flow through memory from one iteration to the next) and a jump passing
+//! the buffer, the counter and random values back (sometimes the label's own argument, so
+//! some are loop-invariant, sometimes constants). Every such trace leaves through a guard: the
+//! failing guard, its resume frames and the buffer must match the unoptimized loop's.
 
 use metatracer::ir::interp::{self, eval_ovf, eval_pure, Outcome};
-use metatracer::ir::{parse, Opcode, Value};
+use metatracer::ir::{parse, OpFlags, Opcode, Value};
 
 struct Rng(u64);
 impl Rng {
@@ -21,7 +29,10 @@ impl Rng {
     }
 }
 
-const BUF: usize = 64;
+/// Bytes of the buffer that plain (constant-offset) loads and stores use.
+const PLAIN: usize = 64;
+/// The whole buffer: after the plain part, the region of indexed accesses (random loops).
+const BUF: usize = 128;
 
 /// A random trace and its int inputs (input 0 is the buffer).
 fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
@@ -66,6 +77,37 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
     let mut n = ninputs + 1;
     let mut guards = 0;
     let len = 20 + rng.below(40);
+    gen_ops(
+        rng,
+        &mut text,
+        &mut vals,
+        &mut mem,
+        &mut n,
+        &mut guards,
+        len,
+        None,
+    );
+    let outs: Vec<String> = vals.iter().rev().take(6).map(|v| v.0.clone()).collect();
+    text.push_str(&format!("finish({})\n", outs.join(", ")));
+    (text, inputs)
+}
+
+/// Append `len` random ops to `text`; `vals` are the values so far with their concrete values
+/// (updated), `mem` the buffer's contents (updated), `n` the next value number, `guards` the
+/// number of guards so far (used as their resume pc); `indexed` (loops only: divisors are then
+/// nonzero constants) the type of indexed accesses.
+#[allow(clippy::too_many_arguments)]
+fn gen_ops(
+    rng: &mut Rng,
+    text: &mut String,
+    vals: &mut Vec<(String, i64)>,
+    mem: &mut [u8; BUF],
+    n: &mut usize,
+    guards: &mut usize,
+    len: usize,
+    indexed: Option<(&str, usize)>,
+) {
+    let in_loop = indexed.is_some();
     let pick = |rng: &mut Rng, vals: &[(String, i64)]| -> (String, i64) {
         if rng.below(5) == 0 {
             let c = [0i64, 1, -1, 2, 5, 8, 255, 50_000][rng.below(8)];
@@ -103,47 +145,79 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
         Opcode::IntMod,
     ];
     for _ in 0..len {
-        match rng.below(12) {
+        // in loops also indexed accesses (`p0 + (v & 31) + off`), whose places move, all of one
+        // type (`indexed`) in a region of their own: the heap pass's type-based alias rule
+        // (Rust code never writes one place through two types) holds
+        match rng.below(if in_loop { 14 } else { 12 }) {
+            12 | 13 => {
+                let (ty, size) = indexed.unwrap_or(("i64x1", 8));
+                let (v, vv) = pick(rng, vals);
+                let off = PLAIN + rng.below(BUF - PLAIN - 32 - size + 1);
+                let idx = (vv & 31) as usize;
+                text.push_str(&format!("i{n} = int_and({v}, 31)\n"));
+                let ix = format!("i{n}");
+                vals.push((ix.clone(), idx as i64));
+                *n += 1;
+                let at = idx + off;
+                if rng.below(2) == 0 {
+                    let mut raw = [0u8; 8];
+                    raw[..size].copy_from_slice(&mem[at..at + size]);
+                    let lv = if size == 8 {
+                        i64::from_le_bytes(raw)
+                    } else {
+                        raw[0] as i64
+                    };
+                    text.push_str(&format!("i{n} = load_idx_i(p0, {ix}, {off}, descr={ty})\n"));
+                    vals.push((format!("i{n}"), lv));
+                } else {
+                    let (a, av) = pick(rng, vals);
+                    mem[at..at + size].copy_from_slice(&av.to_le_bytes()[..size]);
+                    text.push_str(&format!("store_idx_i(p0, {ix}, {off}, {a}, descr={ty})\n"));
+                }
+                *n += 1;
+            }
             0..=4 => {
                 let opc = BIN[rng.below(BIN.len())];
-                let (a, av) = pick(rng, &vals);
-                let (mut b, mut bv) = pick(rng, &vals);
-                if opc == Opcode::IntMod && (bv == 0 || bv == -1) {
+                let (a, av) = pick(rng, vals);
+                let (mut b, mut bv) = pick(rng, vals);
+                // (in a loop a value divisor may be 0 in a later iteration: constants only)
+                if opc == Opcode::IntMod && (bv == 0 || bv == -1 || (in_loop && b.starts_with('i')))
+                {
                     (b, bv) = ("7".into(), 7);
                 }
                 let r = eval_pure(opc, &[av as u64, bv as u64]).unwrap() as i64;
                 text.push_str(&format!("i{n} = {}({a}, {b})\n", opc.name()));
                 vals.push((format!("i{n}"), r));
-                n += 1;
+                *n += 1;
             }
             5 => {
                 let opc = [Opcode::IntIsZero, Opcode::IntInvert, Opcode::IntNeg][rng.below(3)];
-                let (a, av) = pick(rng, &vals);
+                let (a, av) = pick(rng, vals);
                 let r = eval_pure(opc, &[av as u64]).unwrap() as i64;
                 text.push_str(&format!("i{n} = {}({a})\n", opc.name()));
                 vals.push((format!("i{n}"), r));
-                n += 1;
+                *n += 1;
             }
             6 => {
                 let opc = [Opcode::IntAddOvf, Opcode::IntSubOvf, Opcode::IntMulOvf][rng.below(3)];
-                let (a, av) = pick(rng, &vals);
-                let (b, bv) = pick(rng, &vals);
+                let (a, av) = pick(rng, vals);
+                let (b, bv) = pick(rng, vals);
                 let (r, o) = eval_ovf(opc, av, bv);
-                guards += 1;
+                *guards += 1;
                 let g = if o == (rng.below(10) != 0) {
                     "guard_overflow"
                 } else {
                     "guard_no_overflow"
                 };
-                let s = snap(rng, &vals, guards);
+                let s = snap(rng, vals, *guards);
                 text.push_str(&format!("i{n} = {}({a}, {b})\n{g}() {s}\n", opc.name()));
                 vals.push((format!("i{n}"), r));
-                n += 2;
+                *n += 2;
             }
             7 | 8 => {
-                guards += 1;
+                *guards += 1;
                 let (a, av) = vals[vals.len() - 1 - rng.below(vals.len().min(4))].clone();
-                let s = snap(rng, &vals, guards);
+                let s = snap(rng, vals, *guards);
                 let holds = rng.below(12) != 0;
                 if rng.below(6) == 0 {
                     let c = if holds { av } else { av.wrapping_add(1) };
@@ -156,13 +230,13 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
                     };
                     text.push_str(&format!("{g}({a}) {s}\n"));
                 }
-                n += 1;
+                *n += 1;
             }
             9 => {
                 // load
                 let (ty, size, signed) =
                     [("i64", 8, true), ("u8", 1, false), ("i8", 1, true)][rng.below(3)];
-                let off = rng.below(BUF - size + 1);
+                let off = rng.below(PLAIN - size + 1);
                 let off = if rng.below(2) == 0 { off & !7 } else { off };
                 let mut raw = [0u8; 8];
                 raw[..size].copy_from_slice(&mem[off..off + size]);
@@ -173,23 +247,68 @@ fn random_trace(rng: &mut Rng) -> (String, Vec<i64>) {
                 };
                 text.push_str(&format!("i{n} = load_i(p0, {off}, descr={ty})\n"));
                 vals.push((format!("i{n}"), v));
-                n += 1;
+                *n += 1;
             }
             _ => {
                 // store
                 let (ty, size) = [("i64", 8), ("u8", 1)][rng.below(2)];
-                let off = rng.below(BUF - size + 1);
+                let off = rng.below(PLAIN - size + 1);
                 let off = if rng.below(2) == 0 { off & !7 } else { off };
-                let (a, av) = pick(rng, &vals);
+                let (a, av) = pick(rng, vals);
                 mem[off..off + size].copy_from_slice(&av.to_le_bytes()[..size]);
                 text.push_str(&format!("store_i(p0, {off}, {a}, descr={ty})\n"));
-                n += 1;
+                *n += 1;
             }
         }
     }
-    let outs: Vec<String> = vals.iter().rev().take(6).map(|v| v.0.clone()).collect();
-    text.push_str(&format!("finish({})\n", outs.join(", ")));
+}
+
+/// A random loop trace and its int inputs (input 0 is the buffer).
+fn random_loop(rng: &mut Rng) -> (String, Vec<i64>) {
+    let inputs: Vec<i64> = (0..3).map(|_| rng.below(40) as i64 - 10).collect();
+    let mut mem = [0u8; BUF];
+    let mut text = String::from("[p0, i1, i2, i3]\nlabel(p0, i1, i2, i3, descr=target1)\n");
+    let limit = 1 + rng.below(12);
+    text.push_str(&format!(
+        "i5 = int_add(i1, 1)\ni6 = int_lt(i5, {limit})\nguard_true(i6) [1@0: i5, i2, i3]\n"
+    ));
+    let mut vals: Vec<(String, i64)> = vec![
+        ("i1".into(), inputs[0]),
+        ("i2".into(), inputs[1]),
+        ("i3".into(), inputs[2]),
+        ("i5".into(), inputs[0].wrapping_add(1)),
+    ];
+    let (mut n, mut guards) = (8, 1);
+    let len = 5 + rng.below(30);
+    let indexed = [("u8x1", 1), ("i64x1", 8)][rng.below(2)];
+    gen_ops(
+        rng,
+        &mut text,
+        &mut vals,
+        &mut mem,
+        &mut n,
+        &mut guards,
+        len,
+        Some(indexed),
+    );
+    let back = |rng: &mut Rng, k: usize| match rng.below(4) {
+        0 => format!("i{k}"),
+        1 => ["0", "1", "7"][rng.below(3)].to_string(),
+        _ => vals[vals.len() - 1 - rng.below(vals.len().min(10))]
+            .0
+            .clone(),
+    };
+    let (a, b) = (back(rng, 2), back(rng, 3));
+    text.push_str(&format!("jump(p0, i5, {a}, {b}, descr=target1)\n"));
     (text, inputs)
+}
+
+/// Seconds each fuzz test runs: 1, or `OPT_FUZZ_SECS` for a longer hunt.
+fn fuzz_secs() -> f64 {
+    std::env::var("OPT_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0)
 }
 
 /// Run `text` optimized with `passes` on a fresh zeroed buffer: outcome and final bytes.
@@ -199,7 +318,8 @@ fn run(t: &metatracer::ir::Trace, inputs: &[i64]) -> (Outcome, Vec<u8>) {
     vals.extend(inputs.iter().map(|&i| Value::Int(i)));
     // SAFETY: every load and store of the generated traces stays inside the BUF-byte buffer
     // passed as p0, which outlives the run; the traces make no calls.
-    let out = unsafe { interp::run(t, &vals, 100_000) }.expect("interp");
+    let out =
+        unsafe { interp::run(t, &vals, 100_000) }.unwrap_or_else(|e| panic!("interp: {e}\n{t}"));
     (out, buf)
 }
 
@@ -223,7 +343,7 @@ fn optimized_random_traces_agree_with_the_original() {
         "all",
     ];
     let (mut cases, mut finished, mut removed_guards) = (0, 0, 0usize);
-    while start.elapsed().as_secs_f64() < 1.0 || cases < 200 {
+    while start.elapsed().as_secs_f64() < fuzz_secs() || cases < 200 {
         let (text, inputs) = random_trace(&mut rng);
         let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         metatracer::ir::verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -249,5 +369,80 @@ fn optimized_random_traces_agree_with_the_original() {
     assert!(
         removed_guards > cases,
         "only {removed_guards} guards removed"
+    );
+}
+
+/// Loads left in the peeled loop (after its label) of an `unroll`ed trace.
+fn loop_loads(t: &metatracer::ir::Trace) -> Option<usize> {
+    let labels: Vec<usize> = (0..t.len())
+        .filter(|&i| t.op(i).opcode == Opcode::Label)
+        .collect();
+    let &[_, lp] = &labels[..] else { return None };
+    Some(
+        (lp..t.len())
+            .filter(|&i| t.op(i).opcode.flags().contains(OpFlags::LOAD))
+            .count(),
+    )
+}
+
+#[test]
+fn peeled_random_loops_agree_with_the_original() {
+    let start = std::time::Instant::now();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let pipelines = [
+        "unroll",
+        "unroll:fold",
+        "unroll:cse",
+        "unroll:heap",
+        "unroll:intbounds",
+        "unroll:dce",
+        "fold:cse:unroll:heap:intbounds:dce",
+        "all",
+    ];
+    let (mut cases, mut peeled, mut fewer_loads, mut iterations) = (0, 0, 0, 0usize);
+    while start.elapsed().as_secs_f64() < fuzz_secs() || cases < 200 {
+        let (text, inputs) = random_loop(&mut rng);
+        let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        metatracer::ir::verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let (want, want_mem) = run(&t, &inputs);
+        let Outcome::GuardFailed(g) = &want else {
+            panic!("a loop leaves through a guard: {want:?}\n{text}")
+        };
+        if g.guard_index == 0 {
+            iterations += 1;
+        }
+        let body_loads = t
+            .ops()
+            .iter()
+            .filter(|o| o.opcode.flags().contains(OpFlags::LOAD))
+            .count();
+        for p in pipelines {
+            let opt =
+                metatracer::opt::optimize(&t, p).unwrap_or_else(|e| panic!("{p}: {e}\n{text}"));
+            if let Some(l) = loop_loads(&opt) {
+                peeled += 1;
+                if p == "all" && l < body_loads {
+                    fewer_loads += 1;
+                }
+            }
+            let (got, got_mem) = run(&opt, &inputs);
+            assert!(
+                same(&want, &got) && want_mem == got_mem,
+                "{p} changed the outcome for inputs {inputs:?}\n{text}\n--- optimized\n{opt}\n\
+                 want {want:?}\ngot {got:?}"
+            );
+        }
+        cases += 1;
+    }
+    // every loop is peeled by every pipeline; many run until the counter guard; the
+    // peeled loop often keeps a value in a register instead of reloading it
+    assert_eq!(peeled, cases * pipelines.len());
+    assert!(
+        iterations > cases / 10,
+        "{iterations} of {cases} ran to the end"
+    );
+    assert!(
+        fewer_loads > cases / 10,
+        "{fewer_loads} of {cases} lost loads"
     );
 }

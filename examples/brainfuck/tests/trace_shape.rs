@@ -28,7 +28,7 @@ fn inner_loop_is_compiled_without_dispatch() {
     let _serial = serial();
     // cell0 = 200, then `[-]` counts it down: one hot loop.
     let src = format!("{}[-]+++++++++++++++++++++++++++++++++.", "+".repeat(200));
-    let (out, stats) = jit_run(&src, "threshold=5");
+    let (out, stats) = jit_run(&src, "threshold=5,enable_opts=all");
     assert_eq!(out, b"!");
     assert_eq!(stats.loops, 1, "one loop compiled: {stats:?}");
     let t = &stats.loop_traces[0];
@@ -39,9 +39,13 @@ fn inner_loop_is_compiled_without_dispatch() {
         !t.contains("guard_value"),
         "no dispatch guard in the loop:\n{t}"
     );
-    // Exactly two guards: the tape bounds check and the `]` test (the heap cache removes the
-    // repeated bounds checks of `-`).
-    assert_eq!(stats.loop_guards[0], 2, "guards:\n{t}");
+    // The recording has exactly two guards: the tape bounds check and the `]` test (the heap
+    // cache removes the repeated bounds checks of `-`). Peeled, the preamble keeps both and the
+    // loop only the `]` test (the bounds check is on loop-invariant values).
+    let (pre, lp) = peeled(&stats.loop_opt_traces[0]);
+    assert_eq!(guards(&pre), 2, "preamble guards:\n{pre}");
+    assert_eq!(guards(&lp), 1, "loop guards:\n{lp}");
+    assert_eq!(stats.loop_guards[0], 3);
     assert!(t.contains("store_i"), "the `-` writes the cell:\n{t}");
     // The cell address is computed once per iteration (the tracer CSEs casts and address
     // arithmetic), and the loop body stays short.
@@ -56,6 +60,52 @@ fn inner_loop_is_compiled_without_dispatch() {
     assert!(ops <= 20, "short loop:\n{t}");
     // the guest positions of the loop, from `get_printable_location`
     assert!(t.contains("descr=\"pc "), "positions:\n{t}");
+}
+
+/// The preamble and the peeled loop of an optimized loop trace (split at its second label).
+fn peeled(t: &str) -> (String, String) {
+    let labels: Vec<usize> = t.match_indices("\nlabel(").map(|(i, _)| i + 1).collect();
+    assert_eq!(labels.len(), 2, "a preamble and a peeled loop:\n{t}");
+    (t[..labels[1]].to_string(), t[labels[1]..].to_string())
+}
+
+fn guards(t: &str) -> usize {
+    t.lines().filter(|l| l.starts_with("guard_")).count()
+}
+
+#[test]
+fn peeled_loops_carry_cells_in_registers() {
+    let _serial = serial();
+    // `[-]` and `[->+<]` store cells that the next iteration loads again: peeled, the loop
+    // keeps them in registers (the values ride the back edge as extra label arguments), so
+    // the loop loads nothing at all: the tape's pointer, position and length are loop
+    // invariants too. Every iteration still stores (memory stays exact at every guard).
+    for (src, out) in [
+        (
+            format!("{}[-]+++++++++++++++++++++++++++++++++.", "+".repeat(200)),
+            b"!",
+        ),
+        (format!("{}[->+<]>.", "+".repeat(65)), b"A"),
+    ] {
+        let (got, stats) = jit_run(&src, "threshold=5,enable_opts=all");
+        assert_eq!(&got, out, "{src}");
+        assert_eq!(stats.loops, 1, "{stats:?}");
+        let (pre, lp) = peeled(&stats.loop_opt_traces[0]);
+        assert!(pre.contains("load_i"), "the preamble loads:\n{pre}");
+        assert!(!lp.contains("load_"), "no load in the peeled loop:\n{lp}");
+        assert!(lp.contains("store_i"), "the loop stores:\n{lp}");
+        // the loop label takes more values than the trace's inputs: the carried cells
+        let label_args = |t: &str| {
+            let l = t.lines().find(|l| l.starts_with("label(")).unwrap();
+            l.matches(", ").count()
+        };
+        assert!(label_args(&lp) > label_args(&pre), "{pre}{lp}");
+        // without unroll the loop loads its cells every iteration
+        let (again, plain) = jit_run(&src, "threshold=5,enable_opts=fold:cse:heap:intbounds:dce");
+        assert_eq!(again, got);
+        assert_eq!(plain.loop_opt_traces[0].matches("label(").count(), 1);
+        assert!(plain.loop_opt_traces[0].contains("load_i"));
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 fn jit_loop(src: &str) -> (metatracer::jit::JitStats, i64) {
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
-    metatracer::set_params("on,threshold=5").unwrap();
+    metatracer::set_params("on,threshold=5,enable_opts=all").unwrap();
     let program = tiny::compile(src).unwrap();
     let mut slots = tiny::new_slots();
     let mut m = tiny::Machine::new(&mut slots);
@@ -107,5 +107,37 @@ fn bench_like_loop_keeps_its_size() {
     assert!(
         reloads.is_empty(),
         "machine fields reloaded after new_pair: {reloads:?}\n{t}"
+    );
+}
+
+#[test]
+fn peeled_loop_checks_invariant_bounds_once() {
+    // The default pipeline peels the loop: the value-stack bounds checks on the frame base
+    // (`base <u 50000`, `base + k <u 50000`, the same every iteration) stay in the preamble;
+    // the loop keeps its own guards (the depth check, the `while` test, the type checks of
+    // the loaded slots). The loads stay too: the IR heap pass has no alias classes, so the
+    // stores to the frame's i64 slots may, for all it knows, overwrite the machine's i64
+    // fields. The JIT'd result equals the interpreter's.
+    let src = "let i = 0;\nlet s = 0;\nwhile i < 1000 {\n    s = s + i * 3;\n    i = i + 1;\n}\nreturn s;\n";
+    let (stats, r) = jit_loop(src);
+    assert_eq!(r, (0..1000).map(|i| i * 3).sum::<i64>());
+    assert_eq!(stats.loops, 1, "{stats:?}");
+    assert!(stats.entries > 0, "{stats:?}");
+    let t = &stats.loop_opt_traces[0];
+    let labels: Vec<usize> = t.match_indices("\nlabel(").map(|(i, _)| i + 1).collect();
+    assert_eq!(labels.len(), 2, "preamble and peeled loop:\n{t}");
+    let (pre, lp) = t.split_at(labels[1]);
+    let guards = |s: &str| count(s, "guard_");
+    assert!(
+        guards(lp) < guards(pre),
+        "{} guards in the loop, {} in the preamble:\n{t}",
+        guards(lp),
+        guards(pre)
+    );
+    assert!(count(pre, "uint_lt") >= 2, "preamble bounds checks:\n{pre}");
+    assert_eq!(
+        count(lp, "uint_lt"),
+        0,
+        "no bounds check in the loop:\n{lp}"
     );
 }

@@ -118,6 +118,9 @@ pub struct JitStats {
     pub loop_traces: Vec<String>,
     /// Text of every compiled bridge, in order.
     pub bridge_traces: Vec<String>,
+    /// Text (trace IR, after optimization: what the backend compiled) of every compiled loop,
+    /// in order. With `unroll` a loop is a preamble and a peeled loop after a second `label`.
+    pub loop_opt_traces: Vec<String>,
     /// Number of guards in every compiled loop (after optimization), in order.
     pub loop_guards: Vec<usize>,
     /// Number of guards in every compiled bridge (after optimization), in order.
@@ -736,6 +739,7 @@ fn compile(
         } else {
             j.stats.loops += 1;
             j.stats.loop_traces.push(text);
+            j.stats.loop_opt_traces.push(crate::ir::print(&opt));
             j.stats.loop_guards.push(guards);
         }
         Ok(t)
@@ -1156,7 +1160,8 @@ mod tests {
             "{}",
             s.loop_traces[0]
         );
-        assert_eq!(s.loop_guards, [1]);
+        // the loop is peeled (default pipeline): one guard in the preamble, one in the loop
+        assert_eq!(s.loop_guards, [2]);
     }
 
     #[test]

@@ -13,14 +13,17 @@
 //! with store/call invalidation), [`intbounds`] (integer ranges: removes decided
 //! comparisons, bounds checks and overflow checks), [`dce`] (removes unused pure ops and
 //! loads; it needs the whole trace, which it sees in [`Pass::prepare`]). A name may appear
-//! more than once in a pipeline. Allocation removal (virtuals) and loop peeling (unroll) are
-//! not written yet and would plug in here.
+//! more than once in a pipeline. [`unroll`] (loop peeling) is a stage rather than a streaming
+//! pass: the passes named after it run over a loop written out as two iterations, and the
+//! second one then becomes the loop (see its module doc). Allocation removal (virtuals) is not
+//! written yet and would plug in here.
 
 pub mod cse;
 pub mod dce;
 pub mod fold;
 pub mod heap;
 pub mod intbounds;
+pub mod unroll;
 
 use crate::ir::{
     verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
@@ -76,14 +79,15 @@ pub type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<F
 
 /// The pipeline used when `enable_opts` is `all` (and by default).
 ///
-/// Order: `fold` first (constants and canonical operand order for everyone), `cse` (one
-/// value per computation, so equal addresses have equal bases), `heap` (loads become known
-/// values), `intbounds` (ranges over the values the first passes exposed; it folds what it
-/// decides), `dce` last (removes what the others left unused).
-pub const DEFAULT_PIPELINE: &str = "fold:cse:heap:intbounds:dce";
+/// Order: `unroll` first (a loop is peeled, so every later pass sees the preamble and the
+/// loop body as one straight line), `fold` (constants and canonical operand order for
+/// everyone), `cse` (one value per computation, so equal addresses have equal bases), `heap`
+/// (loads become known values), `intbounds` (ranges over the values the first passes exposed;
+/// it folds what it decides), `dce` last (removes what the others left unused).
+pub const DEFAULT_PIPELINE: &str = "unroll:fold:cse:heap:cse:heap:intbounds:dce";
 
 /// Every known pass name.
-pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce"];
+pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce", "unroll"];
 
 /// An op on its way through a pass: operands already refer to the output trace.
 #[derive(Clone, Debug)]
@@ -194,6 +198,8 @@ pub enum OptError {
         /// The invalid trace's text.
         trace: String,
     },
+    /// `enable_opts` is malformed (e.g. names `unroll` twice).
+    Pipeline(String),
     /// A pass removed an op whose result is used.
     RemovedValue {
         /// The pass.
@@ -223,6 +229,7 @@ impl fmt::Display for OptError {
                     "pass '{pass}' produced an invalid trace:\n{errors}{trace}"
                 )
             }
+            OptError::Pipeline(m) => write!(f, "bad optimization pipeline: {m}"),
             OptError::RemovedValue { pass, pos } => {
                 write!(f, "pass '{pass}' removed a value that op {pos} uses")
             }
@@ -254,6 +261,11 @@ pub fn parse_pipeline(spec: &str) -> Result<Vec<&'static str>, OptError> {
 }
 
 fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
+    if name == "unroll" {
+        return Err(OptError::Pipeline(
+            "`unroll` is a stage of `optimize`, not a streaming pass".into(),
+        ));
+    }
     match name {
         "fold" => Ok(Box::new(fold::Fold::default())),
         "dce" => Ok(Box::new(dce::Dce::default())),
@@ -265,10 +277,30 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
 }
 
 /// Run the passes named by `enable_opts` over `t`, returning the optimized trace.
+///
+/// With `unroll` in the list, the passes before it run first; then a loop trace is peeled
+/// and the passes after it run over the peeled form ([`unroll::unroll`]); a trace that is not
+/// a peelable loop just goes through the passes after it.
 pub fn optimize(t: &Trace, enable_opts: &str) -> Result<Trace, OptError> {
-    let mut passes = parse_pipeline(enable_opts)?
-        .into_iter()
-        .map(make_pass)
+    let names = parse_pipeline(enable_opts)?;
+    let Some(u) = names.iter().position(|&n| n == "unroll") else {
+        return run_named(t, &names);
+    };
+    let (pre, post) = (&names[..u], &names[u + 1..]);
+    if post.contains(&"unroll") {
+        return Err(OptError::Pipeline("`unroll` may appear only once".into()));
+    }
+    let t = run_named(t, pre)?;
+    match unroll::unroll(&t, post)? {
+        Some(peeled) => Ok(peeled),
+        None => run_named(&t, post),
+    }
+}
+
+fn run_named(t: &Trace, names: &[&'static str]) -> Result<Trace, OptError> {
+    let mut passes = names
+        .iter()
+        .map(|n| make_pass(n))
         .collect::<Result<Vec<_>, _>>()?;
     run_passes(t, &mut passes)
 }
@@ -293,6 +325,14 @@ pub fn run_passes(t: &Trace, passes: &mut [Box<dyn Pass>]) -> Result<Trace, OptE
 
 /// Run one pass over a trace.
 pub fn run_pass(t: &Trace, pass: &mut dyn Pass) -> Result<Trace, OptError> {
+    run_pass_mapped(t, pass).map(|(t, _)| t)
+}
+
+/// Run one pass over a trace; also returns where each input op went (`None`: removed).
+pub fn run_pass_mapped(
+    t: &Trace,
+    pass: &mut dyn Pass,
+) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
     pass.prepare(t);
     let mut b = TraceBuilder::new();
     // old op position -> new operand (None = removed void op)
@@ -378,7 +418,7 @@ pub fn run_pass(t: &Trace, pass: &mut dyn Pass) -> Result<Trace, OptError> {
             Action::Remove => map.push(None),
         }
     }
-    Ok(b.build())
+    Ok((b.build(), map))
 }
 
 /// Test helper: optimize `input` with `passes` and compare with `expected` (both trace text;
@@ -388,7 +428,10 @@ pub fn check_opt(input: &str, passes: &str, expected: &str) -> Result<(), String
     verify(&t).map_err(|e| format!("input does not verify:\n{e}"))?;
     let out = optimize(&t, passes).map_err(|e| e.to_string())?;
     let exp = crate::ir::parse(expected).map_err(|e| format!("expected: {e}"))?;
-    let (got, want) = (crate::ir::print(&out), crate::ir::print(&exp));
+    let (got, want) = (
+        canonical_targets(&crate::ir::print(&out)),
+        canonical_targets(&crate::ir::print(&exp)),
+    );
     if got == want {
         Ok(())
     } else {
@@ -396,6 +439,31 @@ pub fn check_opt(input: &str, passes: &str, expected: &str) -> Result<(), String
             "optimized trace differs\n--- expected\n{want}--- got\n{got}"
         ))
     }
+}
+
+/// Trace text with `targetN` renumbered by first appearance (fresh tokens are process-wide,
+/// so `check_opt` compares loop structure, not token numbers).
+fn canonical_targets(text: &str) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("descr=target") {
+        let (head, tail) = rest.split_at(i + "descr=target".len());
+        out.push_str(head);
+        let digits = tail.chars().take_while(char::is_ascii_digit).count();
+        let num = &tail[..digits];
+        let k = match seen.iter().position(|s| s == num) {
+            Some(k) => k,
+            None => {
+                seen.push(num.to_string());
+                seen.len() - 1
+            }
+        };
+        out.push_str(&k.to_string());
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -407,7 +475,16 @@ mod tests {
         assert_eq!(parse_pipeline("fold").unwrap(), vec!["fold"]);
         assert_eq!(
             parse_pipeline("all").unwrap(),
-            vec!["fold", "cse", "heap", "intbounds", "dce"]
+            vec![
+                "unroll",
+                "fold",
+                "cse",
+                "heap",
+                "cse",
+                "heap",
+                "intbounds",
+                "dce"
+            ]
         );
         assert_eq!(parse_pipeline("cse:cse").unwrap(), vec!["cse", "cse"]);
         assert!(parse_pipeline("none").unwrap().is_empty());
@@ -418,6 +495,24 @@ mod tests {
                 .contains("unknown optimization pass 'virtualize'"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn unroll_is_a_stage_named_once() {
+        assert_eq!(
+            parse_pipeline("unroll:fold").unwrap(),
+            vec!["unroll", "fold"]
+        );
+        let t =
+            crate::ir::parse("[i0]\nlabel(i0, descr=target1)\njump(i0, descr=target1)\n").unwrap();
+        let e = optimize(&t, "unroll:fold:unroll").unwrap_err();
+        assert!(
+            e.to_string().contains("`unroll` may appear only once"),
+            "{e}"
+        );
+        // an empty loop peels into a preamble and a loop that passes its argument around
+        let o = optimize(&t, "unroll").unwrap();
+        assert!(unroll::is_peeled(&o), "{o}");
     }
 
     /// A buggy pass that rewrites `int_add` into `float_add` (keeping int operands).

@@ -1,0 +1,500 @@
+//! `unroll`: loop peeling. A loop trace becomes a *preamble* (the first iteration, run once)
+//! followed by the *peeled loop*, which is optimized knowing everything the preamble
+//! established; values cross the back edge in registers (as extra loop arguments).
+//!
+//! # How
+//!
+//! The trace `[I] label(L, t0) B jump(J, t0)` is first written out twice, straight-line:
+//!
+//! ```text
+//! [I] label(L, t0)  B1  debug_merge_point("unroll: ...")  B2  jump(J2, t0)
+//! ```
+//!
+//! `B1` is the body as recorded, `B2` the body again with every label argument `L[k]`
+//! replaced by the value `B1` jumps back with (`J[k]`). The passes named after `unroll` in
+//! `enable_opts` (all but `dce`) then run over this straight line as usual: to them `B2` is
+//! just code after `B1`, so a load in `B2` of a place `B1` stored becomes the stored value, a
+//! pure op or guard `B2` repeats on the same operands disappears, and so on. Every such
+//! rewrite holds for *any* state entering `B1` (the passes forget everything at the label), so
+//! it holds for every pair of consecutive iterations, not only the first two.
+//!
+//! The loop is then closed (LuaJIT's copy-substitution with PHIs): the marker becomes
+//! `label(Y..., t1)`, where `Y...` are the preamble values the optimized `B2` still uses (in an
+//! op or a guard's snapshot), and the final jump goes to `t1` passing, for each `Y`, the value
+//! the *next* iteration has for it: `Y` was computed by some op `X` of `B1` (or is label
+//! argument `L[k]`), and its next value is what `X`'s copy in `B2` became (or what `J[k]`,
+//! the value `B2` starts with for `L[k]`, became). When
+//! that is itself a preamble value it joins the label too (repeated until closed); a value
+//! whose next value is itself is loop-invariant and the jump passes it unchanged, costing
+//! nothing. Inside the loop a preamble value `Y` therefore always means "`Y` as of the
+//! previous iteration", which is exactly what the straight-line rewrites assumed, so guards in
+//! the loop keep exact snapshots: a snapshot value that is a preamble value is a label
+//! argument holding the right value at every iteration.
+//!
+//! ```text
+//! # brainfuck [-]: before                     # after unroll:fold:cse:heap:intbounds:dce
+//! [i0, p1]                                    [i0, p1]
+//! label(i0, p1, descr=target0)                label(i0, p1, descr=target0)
+//! i3 = load_idx_i(p1, i0, 16, descr=u8x1)     i3 = load_idx_i(p1, i0, 16, descr=u8x1)
+//! i4 = int_sub(i3, 1)                         i4 = int_sub(i3, 1)
+//! i5 = int_and(i4, 255)                       i5 = int_and(i4, 255)
+//! store_idx_i(p1, i0, 16, i5, descr=u8x1)     store_idx_i(p1, i0, 16, i5, descr=u8x1)
+//! guard_true(i5) [0@3: i0, p1]                guard_true(i5) [0@3: i0, p1]
+//! jump(i0, p1, descr=target0)                 label(i0, p1, i5, descr=target1)
+//!                                             i9 = int_sub(i5, 1)   # no load: i5 is carried
+//!                                             ...
+//!                                             jump(i0, p1, i11, descr=target1)
+//! ```
+//!
+//! # Invariants and limits
+//!
+//! * Only a trace with exactly one label, ending in a jump to it, is peeled; anything else
+//!   (bridges, traces ending in `finish`) goes through the later passes unchanged, as does a
+//!   loop longer than [`MAX_PEEL_OPS`] ops or one needing more than [`MAX_LOOP_ARGS`] loop
+//!   arguments (register pressure), or one whose loop cannot be closed (a value the loop needs
+//!   was removed): then the original trace is optimized without peeling.
+//! * Bridges enter through the preamble: the trace's own label `t0` stays at the top, and a
+//!   bridge jumping to it runs one peeled iteration before reaching the loop. No bridge ever
+//!   jumps to `t1` (its token is fresh), so no short preamble is needed.
+//! * Nothing virtual is carried across the back edge: the loop label receives only real
+//!   values, and the heap state the passes derive never crosses it (they forget at labels);
+//!   what crosses is only what the straight line proved equal.
+//! * Soundness rests on the passes after `unroll` deriving facts only from the trace's own
+//!   ops (nothing about the values entering at the label): every pass today forgets at a
+//!   label. Their assumptions now span two iterations, e.g. the heap pass's type-based alias
+//!   rule (a place is never written through two types) is relied on from one iteration's
+//!   store to the next one's load.
+//! * `dce` named after `unroll` runs once the loop is closed; then loop arguments that
+//!   nothing in the loop needs (only passed around the back edge) are dropped and `dce` runs
+//!   again, so a peeled value the loop no longer uses costs nothing.
+
+use super::{make_pass, run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
+use crate::ir::{
+    print, verify, Descr, FrameId, OpRef, Opcode, SnapshotId, TargetToken, Trace, TraceBuilder,
+    Value,
+};
+use std::collections::HashMap;
+
+/// The text of the `debug_merge_point` marking where the second copy of the body starts.
+pub const MARKER: &str = "unroll: peeled loop";
+
+/// Longest loop trace (in ops) that is peeled; longer ones are optimized without peeling
+/// (peeling doubles the optimizer's and the backend's work).
+pub const MAX_PEEL_OPS: usize = 6000;
+
+/// Most values the peeled loop may take as arguments (each needs a register or spill slot
+/// for the whole loop); a loop that needs more is not peeled.
+pub const MAX_LOOP_ARGS: usize = 96;
+
+/// A value of the peeled trace after some passes.
+#[derive(Copy, Clone, PartialEq, Debug)]
+enum Val {
+    /// Op at this position of the current trace.
+    Op(usize),
+    /// A constant.
+    Const(Value),
+    /// Removed.
+    Gone,
+}
+
+/// Where the next iteration's value of a preamble value comes from.
+#[derive(Copy, Clone, Debug)]
+enum Next {
+    /// This position of the peeled trace: the same op's copy in the second body, or for label
+    /// argument `k` the value the first body jumps back with for it.
+    Copy(usize),
+    /// A constant (label argument `k` when the first body jumps back with a constant).
+    Const(Value),
+}
+
+/// The straight-line trace: preamble, marker, second copy of the body.
+struct Peeled {
+    trace: Trace,
+    /// Position of the marker.
+    marker: usize,
+    /// Per position of the preamble: how to find its next-iteration value.
+    next: Vec<Option<Next>>,
+    /// The loop's own target (stays the preamble's label).
+    token: TargetToken,
+}
+
+/// Copy op `i` of `t` into `b`, operands through `map`, snapshot frames through `frames`
+/// (shared frames stay shared within one copy).
+fn copy_op(
+    b: &mut TraceBuilder,
+    t: &Trace,
+    i: usize,
+    map: &[OpRef],
+    frames: &mut HashMap<FrameId, FrameId>,
+) -> OpRef {
+    let op = t.op(i);
+    let args: Vec<OpRef> = t.args(i).iter().map(|&a| operand(b, t, map, a)).collect();
+    let snap = op.snapshot().map(|s| copy_snapshot(b, t, s, map, frames));
+    let descr = op.descr().map(|d| b.descr(t.descr(d).clone()));
+    b.push(op.opcode, &args, descr, snap)
+}
+
+fn operand(b: &mut TraceBuilder, t: &Trace, map: &[OpRef], a: OpRef) -> OpRef {
+    match t.const_value(a) {
+        Some(v) => b.constant(v),
+        None => map[a.as_op().expect("an operand is an op or a constant")],
+    }
+}
+
+fn copy_snapshot(
+    b: &mut TraceBuilder,
+    t: &Trace,
+    s: SnapshotId,
+    map: &[OpRef],
+    frames: &mut HashMap<FrameId, FrameId>,
+) -> SnapshotId {
+    let mut parent = None;
+    for f in t.snapshot_frames(s) {
+        let nf = match frames.get(&f) {
+            Some(&nf) => nf,
+            None => {
+                let vals: Vec<OpRef> = t
+                    .frame_values(f)
+                    .iter()
+                    .map(|&v| operand(b, t, map, v))
+                    .collect();
+                let fr = t.frame(f);
+                let nf = b.frame(parent, fr.jitcode, fr.pc, &vals);
+                frames.insert(f, nf);
+                nf
+            }
+        };
+        parent = Some(nf);
+    }
+    b.snapshot(parent.expect("a snapshot has frames"))
+}
+
+/// Write a peelable loop out as preamble + marker + second body copy (see the module doc).
+fn peel(t: &Trace) -> Option<Peeled> {
+    let n = t.len();
+    if !(2..=MAX_PEEL_OPS).contains(&n) {
+        return None;
+    }
+    let labels: Vec<usize> = (0..n)
+        .filter(|&i| t.op(i).opcode == Opcode::Label)
+        .collect();
+    let [lp] = labels[..] else { return None };
+    let token = t.target(lp)?;
+    let end = n - 1;
+    if t.op(end).opcode != Opcode::Jump || t.target(end) != Some(token) {
+        return None;
+    }
+    let mut b = TraceBuilder::new();
+    let mut map1 = vec![OpRef::op(0); n];
+    let mut frames1 = HashMap::new();
+    for i in 0..end {
+        let r = copy_op(&mut b, t, i, &map1, &mut frames1);
+        map1[i] = r;
+    }
+    let marker = b.debug_merge_point(&[], MARKER).as_op()?;
+    // second copy: label argument k is what the first copy jumps back with
+    let mut map2 = map1.clone();
+    let jump1: Vec<OpRef> = t
+        .args(end)
+        .iter()
+        .map(|&a| operand(&mut b, t, &map1, a))
+        .collect();
+    for (k, &l) in t.args(lp).iter().enumerate() {
+        map2[l.as_op()?] = jump1[k];
+    }
+    let mut frames2 = HashMap::new();
+    for i in lp + 1..end {
+        let r = copy_op(&mut b, t, i, &map2, &mut frames2);
+        map2[i] = r;
+    }
+    let jump2: Vec<OpRef> = t
+        .args(end)
+        .iter()
+        .map(|&a| operand(&mut b, t, &map2, a))
+        .collect();
+    b.jump(&jump2, token);
+    let mut next = vec![None; marker];
+    for (k, &l) in t.args(lp).iter().enumerate() {
+        let j = jump1[k];
+        let nx = match b.trace().const_value(j) {
+            Some(c) => Next::Const(c),
+            None => Next::Copy(j.as_op()?),
+        };
+        next[map1[l.as_op()?].as_op()?] = Some(nx);
+    }
+    for i in lp + 1..end {
+        if let (Some(p1), Some(p2)) = (map1[i].as_op(), map2[i].as_op()) {
+            next[p1] = Some(Next::Copy(p2));
+        }
+    }
+    Some(Peeled {
+        trace: b.build(),
+        marker,
+        next,
+        token,
+    })
+}
+
+fn check(t: &Trace, pass: &str) -> Result<(), OptError> {
+    if cfg!(debug_assertions) {
+        if let Err(errors) = verify(t) {
+            return Err(OptError::Verifier {
+                pass: pass.to_string(),
+                errors,
+                trace: print(t),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Peel `t` and run the passes `post` (the ones named after `unroll`) on it. `Ok(None)` when
+/// the trace is not a loop that can be peeled (the caller then runs `post` on `t` as usual).
+pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptError> {
+    let Some(p) = peel(t) else { return Ok(None) };
+    check(&p.trace, "unroll")?;
+    // where each position of the peeled trace ended up
+    let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
+    let mut cur = p.trace;
+    for &name in post.iter().filter(|&&n| n != "dce") {
+        let mut pass = make_pass(name)?;
+        let (nt, map) = run_pass_mapped(&cur, pass.as_mut())?;
+        check(&nt, name)?;
+        for v in comp.iter_mut() {
+            if let Val::Op(q) = *v {
+                *v = match map[q] {
+                    None => Val::Gone,
+                    Some(r) => match nt.const_value(r) {
+                        Some(c) => Val::Const(c),
+                        None => r.as_op().map_or(Val::Gone, Val::Op),
+                    },
+                };
+            }
+        }
+        cur = nt;
+    }
+    let Some(mut closed) = close(&cur, &comp, p.marker, &p.next, p.token) else {
+        return Ok(None);
+    };
+    check(&closed, "unroll")?;
+    if post.contains(&"dce") {
+        for _ in 0..2 {
+            closed = prune_loop_args(&closed);
+            check(&closed, "unroll")?;
+            let mut dce = make_pass("dce")?;
+            closed = run_pass_mapped(&closed, dce.as_mut())?.0;
+            check(&closed, "dce")?;
+        }
+    }
+    Ok(Some(closed))
+}
+
+/// Turn the optimized straight line into preamble + loop (see the module doc); `None` when a
+/// value the loop needs has no next-iteration value.
+fn close(
+    t: &Trace,
+    comp: &[Val],
+    marker: usize,
+    next: &[Option<Next>],
+    token: TargetToken,
+) -> Option<Trace> {
+    let Val::Op(m) = comp[marker] else {
+        return None;
+    };
+    let end = t.len() - 1;
+    if t.op(m).opcode != Opcode::DebugMergePoint
+        || t.op(end).opcode != Opcode::Jump
+        || t.target(end) != Some(token)
+    {
+        return None;
+    }
+    // the position of the peeled trace each preamble op came from (the first one mapped to
+    // it: an op replaced by an earlier value maps to that value's op)
+    let mut origin = vec![usize::MAX; m];
+    for (d, v) in comp.iter().enumerate() {
+        if let Val::Op(q) = *v {
+            if q < m && origin[q] == usize::MAX {
+                origin[q] = d;
+            }
+        }
+    }
+    let next_of = |y: usize| -> Option<Val> {
+        let o = *origin.get(y)?;
+        let v = match next.get(o).copied().flatten()? {
+            Next::Copy(d) => comp[d],
+            Next::Const(c) => Val::Const(c),
+        };
+        (v != Val::Gone).then_some(v)
+    };
+    // preamble values the loop uses
+    let mut used = vec![false; m];
+    let mut work = Vec::new();
+    let note = |r: OpRef, used: &mut Vec<bool>, work: &mut Vec<usize>| {
+        if let Some(q) = r.as_op() {
+            if q < m && !used[q] {
+                used[q] = true;
+                work.push(q);
+            }
+        }
+    };
+    for i in m + 1..end {
+        for &a in t.args(i) {
+            note(a, &mut used, &mut work);
+        }
+        if let Some(s) = t.op(i).snapshot() {
+            for f in t.snapshot_frames(s) {
+                for &v in t.frame_values(f) {
+                    note(v, &mut used, &mut work);
+                }
+            }
+        }
+    }
+    // ... and, closing over the back edge, the preamble values their next values are
+    let mut nexts: HashMap<usize, Val> = HashMap::new();
+    while let Some(y) = work.pop() {
+        let v = next_of(y)?;
+        let kind_ok = match v {
+            Val::Op(q) => t.kind(OpRef::op(q)) == t.kind(OpRef::op(y)),
+            Val::Const(c) => c.kind() == t.kind(OpRef::op(y)),
+            Val::Gone => false,
+        };
+        if !kind_ok {
+            return None;
+        }
+        if let Val::Op(q) = v {
+            note(OpRef::op(q), &mut used, &mut work);
+        }
+        nexts.insert(y, v);
+    }
+    let args: Vec<usize> = (0..m).filter(|&q| used[q]).collect();
+    if args.len() > MAX_LOOP_ARGS {
+        return None;
+    }
+    let jump: Vec<Val> = args.iter().map(|y| nexts[y]).collect();
+    Some(rewrite_loop(t, m, &args, &jump, TargetToken::fresh()))
+}
+
+/// Copy `t` op for op, turning op `at` into `label(args, token)` and the final op into
+/// `jump(jump, token)`. Positions do not change.
+fn rewrite_loop(t: &Trace, at: usize, args: &[usize], jump: &[Val], token: TargetToken) -> Trace {
+    struct Rewrite<'a> {
+        pos: usize,
+        at: usize,
+        end: usize,
+        args: &'a [usize],
+        jump: &'a [Val],
+        token: TargetToken,
+    }
+    impl Pass for Rewrite<'_> {
+        fn name(&self) -> &'static str {
+            "unroll"
+        }
+        fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
+            let pos = self.pos;
+            self.pos += 1;
+            if pos == self.at {
+                op.opcode = Opcode::Label;
+                op.args = self.args.iter().map(|&q| OpRef::op(q)).collect();
+                op.descr = Some(Descr::Target(self.token));
+            } else if pos == self.end {
+                op.args = self
+                    .jump
+                    .iter()
+                    .map(|v| match *v {
+                        Val::Op(q) => OpRef::op(q),
+                        Val::Const(c) => ctx.constant(c),
+                        Val::Gone => unreachable!("closed loops pass no removed values"),
+                    })
+                    .collect();
+                op.descr = Some(Descr::Target(self.token));
+            }
+            Action::Emit
+        }
+    }
+    let mut pass = Rewrite {
+        pos: t.num_inputs(),
+        at,
+        end: t.len() - 1,
+        args,
+        jump,
+        token,
+    };
+    // every op is emitted, so no value goes missing
+    run_pass_mapped(t, &mut pass)
+        .expect("a rewrite that emits every op")
+        .0
+}
+
+/// Drop loop arguments of the peeled loop (the trace's last label) that nothing in the loop
+/// reads except the back edge passing them on to other such arguments.
+fn prune_loop_args(t: &Trace) -> Trace {
+    let end = t.len() - 1;
+    let Some(lp) = (0..end).rev().find(|&i| t.op(i).opcode == Opcode::Label) else {
+        return t.clone();
+    };
+    let (params, jargs) = (t.args(lp), t.args(end));
+    if t.target(end) != t.target(lp) || params.len() != jargs.len() {
+        return t.clone();
+    }
+    let index: HashMap<OpRef, usize> = params.iter().enumerate().map(|(k, &r)| (r, k)).collect();
+    let mut needed = vec![false; params.len()];
+    let mark = |r: OpRef, needed: &mut Vec<bool>| {
+        if let Some(&k) = index.get(&r) {
+            needed[k] = true;
+        }
+    };
+    for i in lp + 1..end {
+        for &a in t.args(i) {
+            mark(a, &mut needed);
+        }
+        if let Some(s) = t.op(i).snapshot() {
+            for f in t.snapshot_frames(s) {
+                for &v in t.frame_values(f) {
+                    mark(v, &mut needed);
+                }
+            }
+        }
+    }
+    // a needed argument needs what the back edge passes to it
+    loop {
+        let mut changed = false;
+        for k in 0..params.len() {
+            if needed[k] {
+                if let Some(&j) = index.get(&jargs[k]) {
+                    if !needed[j] {
+                        needed[j] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    if needed.iter().all(|&x| x) {
+        return t.clone();
+    }
+    let keep: Vec<usize> = (0..params.len()).filter(|&k| needed[k]).collect();
+    let args: Vec<usize> = keep.iter().filter_map(|&k| params[k].as_op()).collect();
+    let jump: Vec<Val> = keep
+        .iter()
+        .map(|&k| match t.const_value(jargs[k]) {
+            Some(c) => Val::Const(c),
+            None => jargs[k].as_op().map_or(Val::Gone, Val::Op),
+        })
+        .collect();
+    let token = t.target(lp).expect("a label has a target");
+    rewrite_loop(t, lp, &args, &jump, token)
+}
+
+/// Whether `t` has the shape [`unroll`] produces: two labels, the loop jumping to the second.
+pub fn is_peeled(t: &Trace) -> bool {
+    let labels: Vec<usize> = (0..t.len())
+        .filter(|&i| t.op(i).opcode == Opcode::Label)
+        .collect();
+    labels.len() == 2
+        && t.len() > 1
+        && t.target(t.len() - 1) == t.target(labels[1])
+        && t.op(t.len() - 1).opcode == Opcode::Jump
+}
