@@ -239,9 +239,15 @@ impl TraceInfo {
         }
     }
 
-    /// Times its loop label was reached (the last label: a peeled loop's), if counted.
+    /// Iterations of its loop, if counted: arrivals at any of its labels (a peeled loop runs
+    /// its first iteration after each entry from its first label, every later one from the
+    /// peeled loop's label).
     pub fn iterations(&self) -> Option<u64> {
-        self.label_hits.last().copied()
+        if self.label_hits.is_empty() {
+            None
+        } else {
+            Some(self.label_hits.iter().sum())
+        }
     }
 }
 
