@@ -37,6 +37,13 @@
 
 mod collector;
 mod heap;
+
+/// The write barrier for a reference just stored (or about to be stored) at `slot`: marks its
+/// card (for the JIT's traced stores; `GcCell::set` runs it itself).
+#[inline]
+pub fn write_barrier_slot(slot: *const u8) {
+    heap::write_barrier(slot);
+}
 pub mod jit;
 mod layout;
 mod oldgen;

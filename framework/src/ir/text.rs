@@ -440,7 +440,16 @@ impl LineParser<'_> {
                     }
                     _ => String::new(),
                 };
-                Ok(Descr::Call(CallDescr { args, ret, name }))
+                let readonly = matches!(self.peek(), Some(Tok::Ident(s)) if s == "readonly");
+                if readonly {
+                    self.pos += 1;
+                }
+                Ok(Descr::Call(CallDescr {
+                    args,
+                    ret,
+                    name,
+                    readonly,
+                }))
             }
             Some(Tok::Ident(s)) => {
                 if let Some(t) = TargetToken::parse(&s) {

@@ -207,6 +207,10 @@ pub struct CallDescr {
     pub ret: Kind,
     /// A name for logs (may be empty).
     pub name: String,
+    /// The callee writes no memory that existed before the call (it may read memory and
+    /// allocate): what the trace knows about memory stays true across it. Text: `readonly`
+    /// after the name.
+    pub readonly: bool,
 }
 
 impl CallDescr {
@@ -221,7 +225,14 @@ impl CallDescr {
             args: args.to_vec(),
             ret,
             name: name.to_string(),
+            readonly: false,
         }
+    }
+
+    /// The same descriptor for a callee that writes no existing memory.
+    pub fn readonly(mut self) -> CallDescr {
+        self.readonly = true;
+        self
     }
 }
 
@@ -237,6 +248,9 @@ impl fmt::Display for CallDescr {
         write!(f, ")->{}", self.ret.letter())?;
         if !self.name.is_empty() {
             write!(f, " {:?}", self.name)?;
+        }
+        if self.readonly {
+            f.write_str(" readonly")?;
         }
         Ok(())
     }

@@ -953,13 +953,17 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
         }
     };
     let (fail_all, eagerness) = with_params(|p| (p.fail_guards, p.trace_eagerness));
-    let (exit, n, plan, eligible) = JIT.with(|j| {
+    let exited = JIT.with(|j| {
         let mut j = j.borrow_mut();
         let j = &mut *j;
         let (exit, n) = match j.backend.record_exit(raw) {
             Ok(e) => e,
             Err(e) => panic!("metatracer: executing compiled trace failed: {e}"),
         };
+        if let Some(ExitKind::Finish { .. }) = j.backend.exit(exit).map(|i| i.kind) {
+            // a bridge that left the portal: its return value is the frame's first word
+            return None;
+        }
         j.stats.guard_failures += 1;
         let backend = &j.backend;
         let plan = j
@@ -976,9 +980,14 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
             && info.failures > eagerness as u64
             && info.bridge.is_none()
             && !j.no_bridge.contains(&exit);
-        (exit, n, plan, eligible)
+        Some((exit, n, plan, eligible))
     });
     drop(running);
+    let Some((exit, n, plan, eligible)) = exited else {
+        let w = frame[0];
+        JIT.with(|j| j.borrow_mut().frames.push(frame));
+        return Outcome::Returned(w);
+    };
     // (no bridge for a trace freed just now)
     let eligible = eligible
         && JIT.with(|j| {

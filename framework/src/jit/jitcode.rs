@@ -260,6 +260,9 @@ pub enum Effect {
     /// `#[loop_invariant]`: a residual call whose result is the same for the whole loop; the
     /// tracer performs and records it once per trace and reuses the result afterwards.
     LoopInvariant,
+    /// Touches no memory traced code reads or writes (the GC write barrier, which marks a
+    /// card): the tracer neither performs its pending stores first nor forgets what it knows.
+    NoMemory,
 }
 
 /// A residual call target.

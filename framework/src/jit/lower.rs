@@ -249,7 +249,8 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     .zip(&kinds)
                     .map(|(v, k)| l.val(*v, *k))
                     .collect();
-                let cd = CallDescr::new(&kinds, kind(d.ret_kind), d.name);
+                let mut cd = CallDescr::new(&kinds, kind(d.ret_kind), d.name);
+                cd.readonly = matches!(d.effect, Effect::ReadOnly | Effect::NoMemory);
                 l.b.call(d.abi, &a, cd, d.effect == Effect::Elidable)
             }
             ROp::Guard(g, v, s) => {
@@ -285,6 +286,10 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     })
                     .collect();
                 l.b.jump(&a, t)
+            }
+            ROp::Finish(v) => {
+                let a: Vec<OpRef> = v.iter().map(|v| l.natural(*v)).collect();
+                l.b.finish(&a)
             }
             ROp::MergePoint(key) => {
                 let consts: Vec<OpRef> = key.iter().map(|w| l.b.const_int(*w as i64)).collect();

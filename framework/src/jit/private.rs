@@ -2283,13 +2283,12 @@ fn cell_inner<C, T>(p: Place<C>) -> Place<T> {
     Place::new(p.base, p.offset, true).with_class(p.class)
 }
 
-/// The write barrier for the slot at `slot`, which holds a `T` (a residual call).
+/// The write barrier for the slot at `slot`, which holds a `T` (a residual call): marks the
+/// slot's card, reading and writing no memory of the program (so it may run before the store
+/// it is for has been performed, as long as no collection comes between them, and none can:
+/// collections happen inside residual calls, before which the tracer performs its stores).
 fn write_barrier_of<T: crate::gc::Trace + Copy>(slot: *const T) {
-    // SAFETY: `slot` is a live slot of a GC object (the traced store just wrote it) and
-    // `GcCell<T>` is `repr(transparent)` over the value; storing the value back runs the
-    // barrier without changing it.
-    let cell = unsafe { &*(slot as *const crate::gc::GcCell<T>) };
-    cell.set(cell.get());
+    crate::gc::write_barrier_slot(slot as *const u8);
 }
 
 /// The trampolines of a zero-sized one-argument callee.
@@ -2310,7 +2309,7 @@ fn barrier_after<T: crate::gc::Trace + Copy + 'static>(cw: &mut Codewriter, p: P
             residual1(write_barrier_of::<T>),
             &[a.reg],
             &[Kind::Ref],
-            Effect::ReadOnly,
+            Effect::NoMemory,
             "metatracer::gc::write_barrier",
         );
     }

@@ -66,6 +66,9 @@ pub enum ROp {
     Guard(GuardKind, Val, u32),
     /// Loop back to the start with new input values.
     Jump(Vec<Val>),
+    /// The portal function returns this value (a bridge that leaves the portal: machine code
+    /// hands the word to the driver, which returns it to the portal's caller); `None` for `()`.
+    Finish(Option<Val>),
     /// The trace passed the portal's merge point with these green words (no effect; lowered to
     /// `debug_merge_point` so logs can show the guest position of the ops that follow).
     MergePoint(Vec<u64>),
@@ -266,6 +269,10 @@ impl fmt::Display for RTrace {
                     writeln!(f, "guard_not_invalidated @s{s}")?
                 }
                 ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
+                ROp::Finish(v) => match v {
+                    Some(v) => writeln!(f, "finish {v}")?,
+                    None => writeln!(f, "finish")?,
+                },
                 ROp::MergePoint(key) => writeln!(f, "merge_point {key:?}")?,
                 ROp::Exit { snap, key, args } => {
                     writeln!(f, "exit @s{snap} to {key:?} ({})", list(args))?
@@ -280,6 +287,8 @@ impl fmt::Display for RTrace {
 pub enum RunEnd {
     /// A guard failed (or an `Exit` was reached): snapshot index and the op values.
     Exit(u32, Vec<u64>),
+    /// A `Finish` was reached with this word (0 for `()`).
+    Finish(u64),
 }
 
 /// Runs a trace directly (the reference evaluator). `fail_guards` makes every guard fail.
@@ -348,6 +357,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                     break;
                 }
                 ROp::Exit { snap, .. } => return RunEnd::Exit(*snap, vals),
+                ROp::Finish(v) => return RunEnd::Finish(v.map_or(0, |v| get(&vals, &v))),
             };
             vals[i] = r;
             i += 1;

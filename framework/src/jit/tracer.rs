@@ -825,7 +825,12 @@ impl<'a> Tracer<'a> {
                         // It may read memory: any call but an elidable one, and an elidable
                         // one given a pointer (it may read the pointee, which the trace may
                         // just have written).
-                        if desc.effect != Effect::Elidable || desc.arg_kinds.contains(&Kind::Ref) {
+                        let reads = match desc.effect {
+                            Effect::NoMemory => false,
+                            Effect::Elidable => desc.arg_kinds.contains(&Kind::Ref),
+                            _ => true,
+                        };
+                        if reads {
                             self.flush_stores();
                         }
                         if matches!(desc.effect, Effect::Residual | Effect::LoopInvariant) {
@@ -925,7 +930,19 @@ impl<'a> Tracer<'a> {
                 }
                 Insn::Return { src, n } => {
                     if depth == 0 {
-                        return self.abort("the portal function returned while tracing".into());
+                        if self.start_key.is_some() || *n > 1 {
+                            // (a loop trace must close; a bridge may leave the portal)
+                            return self.abort("the portal function returned while tracing".into());
+                        }
+                        // A bridge that leaves the portal: it ends by handing the return
+                        // value to the driver (`finish`), with the trace's stores performed.
+                        let rv = (*n == 1).then(|| self.frames[0].regs[*src as usize]);
+                        self.flush_stores();
+                        self.record(ROp::Finish(rv.map(|r| r.1)));
+                        return TraceEnd::Done {
+                            trace: self.trace,
+                            outcome: Outcome::Returned(rv.map_or(0, |r| r.0)),
+                        };
                     }
                     let (src, n) = (*src as usize, *n as usize);
                     let rv: Vec<(u64, Val)> = f.regs[src..src + n].to_vec();

@@ -13,7 +13,8 @@
 //!   and every cached place it may alias otherwise: a place with another base, or the same base
 //!   with an address the pass cannot compare, whose access has the same size and value kind
 //!   (type-based aliasing, as in the tracer: a location is always accessed with one type).
-//! * A residual call (`call_*`) forgets everything; an elidable call (`call_pure_*`) writes
+//! * A residual call (`call_*`) forgets everything, unless its descriptor says `readonly` (the
+//!   callee writes no memory that existed before it); an elidable call (`call_pure_*`) writes
 //!   nothing. Guards do not touch memory. A `label` forgets everything (nothing crosses it).
 //! * A load after a load of the same place and type gets the earlier value. A load after a
 //!   store gets the stored value when the store wrote all 8 bytes of the same kind; a narrow
@@ -114,7 +115,10 @@ impl Pass for Heap {
     fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
         let opc = op.opcode;
         let flags = opc.flags();
-        if opc == Opcode::Label || (flags.contains(OpFlags::CALL) && !opc.is_pure()) {
+        let readonly_call = matches!(&op.descr, Some(Descr::Call(d)) if d.readonly);
+        if opc == Opcode::Label
+            || (flags.contains(OpFlags::CALL) && !opc.is_pure() && !readonly_call)
+        {
             self.cache.clear();
             return Action::Emit;
         }
@@ -209,6 +213,22 @@ mod tests {
             "[p0, i1, p2]\ni3 = load_i(p0, 8, descr=i64)\nstore_i(p0, 16, i1, descr=i64)\n\
              f7 = load_f(p2, 0, descr=f64)\nstore_i(p2, 8, i1, descr=i64)\ni9 = load_i(p0, 8, descr=i64)\n\
              finish(i3, i3, i1, i9, f7, f7)\n",
+        );
+    }
+
+    #[test]
+    fn a_readonly_call_keeps_what_is_known() {
+        // (the GC write barrier is such a call: the store's value is still known after it)
+        check(
+            "[p0, i1]\nstore_i(p0, 8, i1, descr=i64)\ni3 = load_i(p0, 16, descr=i64)\n\
+             call_n(4096, p0, descr=call(r)->n \"barrier\" readonly)\n\
+             i5 = load_i(p0, 8, descr=i64)\ni6 = load_i(p0, 16, descr=i64)\n\
+             call_n(4096, p0, descr=call(r)->n \"f\")\ni8 = load_i(p0, 16, descr=i64)\n\
+             finish(i5, i6, i8)\n",
+            "[p0, i1]\nstore_i(p0, 8, i1, descr=i64)\ni3 = load_i(p0, 16, descr=i64)\n\
+             call_n(4096, p0, descr=call(r)->n \"barrier\" readonly)\n\
+             call_n(4096, p0, descr=call(r)->n \"f\")\ni8 = load_i(p0, 16, descr=i64)\n\
+             finish(i1, i3, i8)\n",
         );
     }
 
