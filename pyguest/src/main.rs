@@ -11,6 +11,7 @@ mod import;
 mod interpreter;
 mod modules;
 mod objects;
+mod stdlib_dir;
 mod value;
 mod vm;
 

@@ -18,10 +18,12 @@ pub mod gcmod;
 pub mod hash;
 pub mod json;
 pub mod math;
+pub mod native_class;
 pub mod os;
 pub mod random;
 pub mod re;
 pub mod sys;
+pub mod sysattrs;
 pub mod time;
 pub mod weak;
 
