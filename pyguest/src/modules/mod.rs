@@ -24,8 +24,10 @@ pub mod random;
 pub mod re;
 pub mod sys;
 pub mod sysattrs;
+pub mod thread;
 pub mod time;
 pub mod weak;
+pub mod weakref;
 
 use crate::import::new_module;
 use crate::interpreter::PyResult;
@@ -141,6 +143,8 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pyre" => crate::modules::re::make_module(),
         "_mt19937" => crate::modules::random::make_module(),
         "_pyjson" => crate::modules::json::make_module(),
+        "_thread" => crate::modules::thread::make(),
+        "_weakref" => crate::modules::weakref::make()?,
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -153,7 +157,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
     Ok(Some(v))
 }
 
-fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
+pub(crate) fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
     let m = new_module(name, None);
     // a module with embedded submodules (`collections` for `collections.abc`) is a package:
     // an empty `__path__` makes the importer look the submodule up in EMBEDDED
