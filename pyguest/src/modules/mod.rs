@@ -12,6 +12,7 @@
 //! `new_builtin` functions, and add it to [`builtin_module`]. To add a Python module: drop
 //! `NAME.py` in `pyguest/lib/` and add a line to [`EMBEDDED`].
 
+pub mod atexit;
 pub mod builtins;
 pub mod fs;
 pub mod gcmod;
@@ -22,6 +23,7 @@ pub mod native_class;
 pub mod os;
 pub mod random;
 pub mod re;
+pub mod string;
 pub mod sys;
 pub mod sysattrs;
 pub mod thread;
@@ -144,6 +146,8 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_mt19937" => crate::modules::random::make_module(),
         "_pyjson" => crate::modules::json::make_module(),
         "_thread" => crate::modules::thread::make(),
+        "atexit" => crate::modules::atexit::make(),
+        "_string" => crate::modules::string::make(),
         "_weakref" => crate::modules::weakref::make()?,
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
