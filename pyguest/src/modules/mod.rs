@@ -23,6 +23,7 @@ pub mod native_class;
 pub mod os;
 pub mod random;
 pub mod re;
+pub mod signal;
 pub mod string;
 pub mod sys;
 pub mod sysattrs;
@@ -148,6 +149,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_thread" => crate::modules::thread::make(),
         "atexit" => crate::modules::atexit::make(),
         "_string" => crate::modules::string::make(),
+        "_signal" => crate::modules::signal::make(),
         "_weakref" => crate::modules::weakref::make()?,
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
