@@ -63,18 +63,6 @@ pub fn opt_arg(a: &Args, i: usize, name: &str) -> Option<Value> {
     a.pos.get(i).copied().or_else(|| kwarg(a, name))
 }
 
-/// Rejects more than `max` positional arguments with CPython's wording.
-pub fn at_most(a: &Args, max: usize, func: &str) -> PyResult<()> {
-    if a.pos.len() > max {
-        return Err(type_error(format!(
-            "{func}() takes at most {max} argument{} ({} given)",
-            if max == 1 { "" } else { "s" },
-            a.pos.len()
-        )));
-    }
-    Ok(())
-}
-
 /// Writes "`intro`: `repr(obj)`" and the exception's traceback to stderr (through the
 /// `traceback` module when it imports, else just "Type: message").
 pub fn report_exception(intro: &str, obj: Value, exc: Value) {

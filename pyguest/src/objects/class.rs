@@ -676,7 +676,7 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
                 fget,
                 fset: g(1, "fset"),
                 fdel: g(2, "fdel"),
-                doc,
+                doc: GcCell::new(doc),
             })))
         }
         "classmethod" => Ok(Value::obj(gc::alloc(WrapperObj {

@@ -287,7 +287,7 @@ pub(crate) fn install_type_methods() {
             }),
             fset: Value::NULL,
             fdel: Value::NULL,
-            doc: Value::NONE,
+            doc: GcCell::new(Value::NONE),
         })),
     );
     cls(C::SystemExit).dict.set_str(
@@ -299,7 +299,7 @@ pub(crate) fn install_type_methods() {
             }),
             fset: Value::NULL,
             fdel: Value::NULL,
-            doc: Value::NONE,
+            doc: GcCell::new(Value::NONE),
         })),
     );
     compute_flags(cls(C::StopIteration));

@@ -547,7 +547,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                         p.fdel
                     }))
                 }
-                "__doc__" => return Ok(Some(p.doc)),
+                "__doc__" => return Ok(Some(p.doc.get())),
                 _ => {}
             }
         }
@@ -717,6 +717,10 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
             Ok(())
         }
         Some(Kind::Module) => as_module(obj).unwrap().dict.set_item(name, v),
+        Some(Kind::Property) if str_eq(name, "__doc__") => {
+            as_property(obj).unwrap().doc.set(v);
+            Ok(())
+        }
         Some(Kind::Function) => {
             let f = as_function(obj).unwrap();
             let n = &*as_str(name).unwrap().s;
