@@ -14,6 +14,7 @@
 
 pub mod atexit;
 pub mod builtins;
+pub mod codecs;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;
@@ -150,6 +151,13 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "atexit" => crate::modules::atexit::make(),
         "_string" => crate::modules::string::make(),
         "_signal" => crate::modules::signal::make(),
+        "_codecs" => crate::modules::codecs::make(),
+        // CPython's name for the module pyguest ships as `collections.abc`
+        "_collections_abc" => {
+            let abc = crate::import::load_module("collections.abc")?;
+            vm().modules.get().set_str(name, abc);
+            return Ok(Some(abc));
+        }
         "_weakref" => crate::modules::weakref::make()?,
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {

@@ -6,8 +6,8 @@
 //! "Exception ignored in ..." message with the traceback, for callbacks whose errors nobody
 //! can catch: `atexit` functions, threads).
 //!
-//! A builtin stored in a class dict binds to the instance like a function does (pyguest's
-//! attribute lookup treats both alike), so each method receives `self` as `pos[0]`. State
+//! The methods are builtins with qualified names (`lock.acquire`), which pyguest binds to the
+//! instance like functions (`ops::binds_as_method`), so each receives `self` as `pos[0]`. State
 //! lives in ordinary instance attributes, which the collector traces.
 
 use crate::interpreter::PyResult;
@@ -28,7 +28,9 @@ pub fn native_class(
     ns.set_str("__module__", new_str(module));
     ns.set_str("__qualname__", new_str(name));
     for &(n, f) in methods {
-        ns.set_str(n, new_builtin(n, f));
+        // a qualified name makes the builtin bind to instances like a method
+        let qual: &'static str = Box::leak(format!("{name}.{n}").into_boxed_str());
+        ns.set_str(n, new_builtin(qual, f));
     }
     for &(n, v) in attrs {
         ns.set_str(n, v);

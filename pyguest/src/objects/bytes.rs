@@ -100,7 +100,9 @@ pub(crate) fn install_bytes_methods() {
                 "ascii" if b.iter().all(|x| x.is_ascii()) => {
                     return Ok(new_string(b.iter().map(|&x| x as char).collect()))
                 }
-                _ => {}
+                "utf-8" | "utf8" | "ascii" | "us-ascii" => {}
+                // other codecs: through the registry (`_codecs`, the `encodings` package)
+                _ => return crate::modules::codecs::decode_bytes(a.pos[0], &enc, &errors),
             }
             if errors == "replace" {
                 return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
