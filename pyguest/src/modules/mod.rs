@@ -30,6 +30,7 @@ pub mod sys;
 pub mod sysattrs;
 pub mod thread;
 pub mod time;
+pub mod union;
 pub mod weak;
 pub mod weakref;
 
