@@ -93,7 +93,7 @@ fn acquire_args(a: &Args) -> PyResult<(bool, f64)> {
         ));
     }
     if timeout < 0.0 && timeout != -1.0 {
-        return Err(value_error("timeout value must be a non-negative number"));
+        return Err(value_error("timeout value must be positive"));
     }
     if timeout > TIMEOUT_MAX {
         return Err(vm::exc(C::OverflowError, "timeout value is too large"));
