@@ -15,6 +15,7 @@
 pub mod atexit;
 pub mod builtins;
 pub mod codecs;
+pub mod contextvars;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;
@@ -153,6 +154,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_string" => crate::modules::string::make(),
         "_signal" => crate::modules::signal::make(),
         "_codecs" => crate::modules::codecs::make(),
+        "_contextvars" => crate::modules::contextvars::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;
