@@ -12,6 +12,7 @@
 
 use super::native_class::{arg, report_exception};
 use super::*;
+use crate::argvec::ArgVec;
 use metatracer::gc::Root;
 
 thread_local! {
@@ -67,9 +68,9 @@ pub fn run_exitfuncs() {
         let Some(t) = as_tuple(entry) else { continue };
         let (f, args, kw) = (t.as_slice()[0], t.as_slice()[1], t.as_slice()[2]);
         let pos = as_tuple(args)
-            .map(|t| t.as_slice().to_vec())
+            .map(|t| ArgVec::from_slice(t.as_slice()))
             .unwrap_or_default();
-        let (mut names, mut vals) = (Vec::new(), Vec::new());
+        let (mut names, mut vals) = (ArgVec::new(), ArgVec::new());
         if let Some(d) = as_dict(kw) {
             for i in 0..d.entry_count() {
                 let k = d.key_at(i);

@@ -21,6 +21,7 @@
 
 use super::native_class::{arg, opt_arg};
 use super::*;
+use crate::argvec::ArgVec;
 use crate::vm::cls;
 use metatracer::gc::Root;
 
@@ -747,7 +748,7 @@ pub fn lookup(name: &str) -> PyResult<Value> {
     if search_list()?.len() == 0 {
         crate::import::load_module("encodings")?;
     }
-    let funcs = search_list()?.as_slice().to_vec();
+    let funcs = ArgVec::from_slice(search_list()?.as_slice());
     for f in funcs {
         let r = ops::call(f, &[new_str(&key)])?;
         if r.is_none() {

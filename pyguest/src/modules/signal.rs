@@ -23,6 +23,7 @@
 
 use super::native_class::{arg, opt_arg};
 use super::*;
+use crate::argvec::ArgVec;
 use crate::vm::cls;
 use metatracer::gc::Root;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -194,7 +195,7 @@ fn sigset_of(v: Value) -> PyResult<libc::sigset_t> {
 }
 
 fn set_of(set: &libc::sigset_t) -> PyResult<Value> {
-    let mut members = Vec::new();
+    let mut members = ArgVec::new();
     for n in 1..NSIG as libc::c_int {
         // SAFETY: `set` is an initialised signal set and `n` in range.
         if unsafe { libc::sigismember(set, n) } == 1 {

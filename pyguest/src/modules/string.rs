@@ -13,6 +13,7 @@
 
 use super::native_class::arg;
 use super::*;
+use crate::argvec::ArgVec;
 
 /// One piece: literal text and, for a replacement field, (name, spec, conversion).
 type Piece = (String, Option<(String, String, Option<char>)>);
@@ -145,11 +146,12 @@ fn key_value(k: &str) -> PyResult<Value> {
 }
 
 /// `(first, [(is_attribute, key), ...])` of a field name like `a.b[0]`.
-fn split_field_name(name: &str) -> PyResult<(Value, Vec<(bool, Value)>)> {
+fn split_field_name(name: &str) -> PyResult<(Value, ArgVec)> {
     let s: Vec<char> = name.chars().collect();
     let first_end = s.iter().position(|&c| c == '.' || c == '[').unwrap_or(s.len());
     let first = key_value(&s[..first_end].iter().collect::<String>())?;
-    let mut rest = Vec::new();
+    // (is_attribute, key) tuples, built as they are found (an ArgVec keeps them rooted)
+    let mut rest = ArgVec::new();
     let mut pos = first_end;
     while pos < s.len() {
         let c = s[pos];
@@ -163,7 +165,8 @@ fn split_field_name(name: &str) -> PyResult<(Value, Vec<(bool, Value)>)> {
                 if pos == start {
                     return Err(err("Empty attribute in format string"));
                 }
-                rest.push((true, new_string(s[start..pos].iter().collect())));
+                let key = new_string(s[start..pos].iter().collect());
+                rest.push(new_tuple(&[Value::TRUE, key]));
             }
             '[' => {
                 let start = pos;
@@ -183,7 +186,8 @@ fn split_field_name(name: &str) -> PyResult<(Value, Vec<(bool, Value)>)> {
                         "Only '.' or '[' may follow ']' in format field specifier",
                     ));
                 }
-                rest.push((false, key_value(&key)?));
+                let key = key_value(&key)?;
+                rest.push(new_tuple(&[Value::FALSE, key]));
             }
             _ => {
                 return Err(err(
@@ -215,7 +219,7 @@ pub fn make() -> Gc<ModuleObj> {
     let m = new_module("_string", None);
     def(m, "formatter_parser", |a| {
         let text = str_arg(&a, "formatter_parser")?;
-        let mut items = Vec::new();
+        let mut items = ArgVec::new();
         for (literal, field) in parse_template(&text)? {
             let t = match field {
                 None => new_tuple(&[new_string(literal), Value::NONE, Value::NONE, Value::NONE]),
@@ -233,11 +237,8 @@ pub fn make() -> Gc<ModuleObj> {
     def(m, "formatter_field_name_split", |a| {
         let name = str_arg(&a, "formatter_field_name_split")?;
         let (first, rest) = split_field_name(&name)?;
-        let items: Vec<Value> = rest
-            .into_iter()
-            .map(|(is_attr, k)| new_tuple(&[Value::bool(is_attr), k]))
-            .collect();
-        Ok(new_tuple(&[first, iter_of(&items)?]))
+        let it = iter_of(&rest)?;
+        Ok(new_tuple(&[first, it]))
     });
     m
 }

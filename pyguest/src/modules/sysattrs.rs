@@ -14,6 +14,7 @@
 
 use super::native_class::{arg, namespace, report_exception};
 use super::*;
+use crate::argvec::ArgVec;
 
 /// Sets the extra attributes on `sys` (called by `init_sys`).
 pub fn install(m: Gc<ModuleObj>) {
@@ -51,10 +52,10 @@ pub fn install(m: Gc<ModuleObj>) {
     d.set_str("meta_path", new_list_from(&[]));
     d.set_str("path_hooks", new_list_from(&[]));
     d.set_str("path_importer_cache", Value::obj(new_dict()));
-    let names: Vec<Value> = BUILTIN_MODULE_NAMES.iter().map(|n| new_str(n)).collect();
+    let names: ArgVec = BUILTIN_MODULE_NAMES.iter().map(|n| new_str(n)).collect();
     d.set_str("builtin_module_names", new_tuple(&names));
     let argv = vm().argv.get();
-    let mut orig = vec![new_str(exe.as_deref().unwrap_or("pyguest"))];
+    let mut orig = ArgVec::from_slice(&[new_str(exe.as_deref().unwrap_or("pyguest"))]);
     orig.extend_from_slice(argv.as_slice());
     d.set_str("orig_argv", new_list_from(&orig));
     let small = |v: i64| Value::small(v);

@@ -24,6 +24,7 @@
 
 use super::native_class::{arg, native_class, opt_arg, report_exception};
 use super::*;
+use crate::argvec::ArgVec;
 use crate::objects::ops::{instance_get, instance_set};
 use crate::vm::cls;
 use metatracer::gc::Root;
@@ -300,7 +301,7 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
     STACK.with(|s| s.borrow_mut().push(ident));
     let r = (|| {
         let pos = crate::objects::native::seq_items(args)?;
-        let (mut names, mut vals) = (Vec::new(), Vec::new());
+        let (mut names, mut vals) = (ArgVec::new(), ArgVec::new());
         if let Some(d) = kwargs.and_then(as_dict) {
             for i in 0..d.entry_count() {
                 let key = d.key_at(i);
@@ -321,18 +322,20 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
     })();
     // the thread state dies: release its sentinel locks
     let sent = sentinels();
-    let mut keep = Vec::new();
-    for &pair in sent.as_slice() {
-        let items = as_tuple(pair).map(|t| t.as_slice().to_vec()).unwrap_or_default();
-        if items.len() == 2 && ops::int_of(items[0]) == Some(ident) {
-            let _ = set_attr(items[1], "_locked", Value::FALSE);
+    let mut i = 0;
+    while i < sent.len() {
+        let pair = sent.get(i);
+        let mine = as_tuple(pair).is_some_and(|t| {
+            t.as_slice().len() == 2 && ops::int_of(t.as_slice()[0]) == Some(ident)
+        });
+        if mine {
+            if let Some(t) = as_tuple(pair) {
+                let _ = set_attr(t.as_slice()[1], "_locked", Value::FALSE);
+            }
+            sent.remove_at(i);
         } else {
-            keep.push(pair);
+            i += 1;
         }
-    }
-    sent.clear();
-    for v in keep {
-        sent.push(v);
     }
     STACK.with(|s| s.borrow_mut().pop());
     if let Err(e) = r {

@@ -13,6 +13,7 @@
 
 use super::native_class::{arg, native_class};
 use super::*;
+use crate::argvec::ArgVec;
 use metatracer::gc::Root;
 
 thread_local! {
@@ -50,27 +51,27 @@ fn is_union(v: Value) -> bool {
     as_instance(v).is_some_and(|i| Gc::ptr_eq(i.cls.get(), union_class()))
 }
 
-fn args_of(u: Value) -> Vec<Value> {
+fn args_of(u: Value) -> ArgVec {
     as_instance(u)
         .and_then(|i| ops::instance_get(i, vm::intern("__args__")))
         .and_then(as_tuple)
-        .map(|t| t.as_slice().to_vec())
+        .map(|t| ArgVec::from_slice(t.as_slice()))
         .unwrap_or_default()
 }
 
 /// Whether `v` can be a member of a union, and its members (a union gives several).
-fn members(v: Value) -> PyResult<Option<Vec<Value>>> {
+fn members(v: Value) -> PyResult<Option<ArgVec>> {
     if v.is_none() {
-        return Ok(Some(vec![Value::obj(vm::type_of(Value::NONE))]));
+        return Ok(Some(ArgVec::from_slice(&[Value::obj(vm::type_of(Value::NONE))])));
     }
     if as_class(v).is_some() {
-        return Ok(Some(vec![v]));
+        return Ok(Some(ArgVec::from_slice(&[v])));
     }
     if is_union(v) {
         return Ok(Some(args_of(v)));
     }
     if ops::getattr_opt(v, vm::intern("__origin__"))?.is_some() {
-        return Ok(Some(vec![v]));
+        return Ok(Some(ArgVec::from_slice(&[v])));
     }
     Ok(None)
 }
@@ -85,7 +86,7 @@ pub fn type_or(a: Value, b: Value) -> Option<PyResult<Value>> {
         (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
         _ => return None,
     };
-    let mut all: Vec<Value> = Vec::new();
+    let mut all = ArgVec::new();
     for v in ma.into_iter().chain(mb) {
         let mut dup = false;
         for &w in &all {
