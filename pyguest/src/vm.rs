@@ -285,9 +285,10 @@ pub fn init() {
         vm().builtins.get().set_str(name, Value::obj(c));
     }
     // `IOError` is another name of `OSError` (as in CPython)
-    vm().builtins
-        .get()
-        .set_str("IOError", Value::obj(vmm.classes[C::OSError as usize].get()));
+    vm().builtins.get().set_str(
+        "IOError",
+        Value::obj(vmm.classes[C::OSError as usize].get()),
+    );
     // base kinds
     let set_kind = |c: C, k: Kind| cls(c).base_kind.set(k as u8);
     set_kind(C::list, Kind::List);

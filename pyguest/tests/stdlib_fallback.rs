@@ -41,12 +41,21 @@ fn fake_lib() -> PathBuf {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, src).unwrap();
     };
-    write("os.py", "raise ImportError('the fake os.py must not be imported')\n");
+    write(
+        "os.py",
+        "raise ImportError('the fake os.py must not be imported')\n",
+    );
     write("fakemod.py", "VALUE = 41 + 1\n");
     write("fakepkg/__init__.py", "from .inner import twice\n");
     write("fakepkg/inner.py", "def twice(x):\n    return 2 * x\n");
-    write("json.py", "raise ImportError('the fake json.py must not be imported')\n");
-    write("logging/fakesub.py", "import logging\nLEVEL = logging.INFO\n");
+    write(
+        "json.py",
+        "raise ImportError('the fake json.py must not be imported')\n",
+    );
+    write(
+        "logging/fakesub.py",
+        "import logging\nLEVEL = logging.INFO\n",
+    );
     dir
 }
 

@@ -48,7 +48,9 @@ fn unregister(a: Args) -> PyResult<Value> {
     let mut i = 0;
     while i < l.len() {
         let entry = l.get(i);
-        let g = as_tuple(entry).map(|t| t.as_slice()[0]).unwrap_or(Value::NONE);
+        let g = as_tuple(entry)
+            .map(|t| t.as_slice()[0])
+            .unwrap_or(Value::NONE);
         if ops::eq(g, f)? {
             l.remove_at(i);
         } else {
@@ -63,7 +65,7 @@ pub fn run_exitfuncs() {
     let Some(l) = callbacks() else {
         return;
     };
-    while l.len() > 0 {
+    while !l.is_empty() {
         let entry = l.remove_at(l.len() - 1);
         let Some(t) = as_tuple(entry) else { continue };
         let (f, args, kw) = (t.as_slice()[0], t.as_slice()[1], t.as_slice()[2]);

@@ -211,7 +211,7 @@ fn encode_with(
         match errors {
             Errors::Strict => return Err(encode_error(enc, &chars, i, end, reason)),
             Errors::Ignore => {}
-            Errors::Replace => out.extend(std::iter::repeat(replacement).take(end - i)),
+            Errors::Replace => out.extend(std::iter::repeat_n(replacement, end - i)),
             Errors::BackslashReplace => {
                 for &c in &chars[i..end] {
                     out.extend(char_escape(c).bytes());
@@ -400,7 +400,15 @@ fn utf_wide_decode(
                 if !final_ {
                     break;
                 }
-                decode_failure(enc, data, i, data.len(), "unexpected end of data", errors, &mut out)?;
+                decode_failure(
+                    enc,
+                    data,
+                    i,
+                    data.len(),
+                    "unexpected end of data",
+                    errors,
+                    &mut out,
+                )?;
                 i = data.len();
                 break;
             }
@@ -410,7 +418,15 @@ fn utf_wide_decode(
                 out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
                 i += 4;
             } else {
-                decode_failure(enc, data, i, i + 2, "illegal UTF-16 surrogate", errors, &mut out)?;
+                decode_failure(
+                    enc,
+                    data,
+                    i,
+                    i + 2,
+                    "illegal UTF-16 surrogate",
+                    errors,
+                    &mut out,
+                )?;
                 i += 2;
             }
         } else if (0xdc00..0xe000).contains(&u) {
@@ -488,7 +504,15 @@ fn unescape(
             if b == b'\\' && !raw {
                 if unicode {
                     let mut s = String::new();
-                    decode_failure(enc, data, i, data.len(), "\\ at end of string", errors, &mut s)?;
+                    decode_failure(
+                        enc,
+                        data,
+                        i,
+                        data.len(),
+                        "\\ at end of string",
+                        errors,
+                        &mut s,
+                    )?;
                     chars.extend(s.chars());
                     break;
                 }
@@ -559,9 +583,7 @@ fn unescape(
                         .take_while(|d| d.is_ascii_hexdigit())
                         .count();
                     if !unicode {
-                        return Err(value_error(format!(
-                            "invalid \\x escape at position {i}"
-                        )));
+                        return Err(value_error(format!("invalid \\x escape at position {i}")));
                     }
                     let reason = match (c, v) {
                         (b'x', _) => "truncated \\xXX escape",
@@ -569,7 +591,11 @@ fn unescape(
                         (_, Some(_)) => "illegal Unicode character",
                         _ => "truncated \\UXXXXXXXX escape",
                     };
-                    let end = if v.is_some() { i + 2 + digits } else { i + 2 + avail };
+                    let end = if v.is_some() {
+                        i + 2 + digits
+                    } else {
+                        i + 2 + avail
+                    };
                     let mut s = String::new();
                     decode_failure(enc, data, i, end, reason, errors, &mut s)?;
                     chars.extend(s.chars());
@@ -680,12 +706,19 @@ fn charmap_encode(a: Args) -> PyResult<Value> {
     let errors = errors_arg(&a, 1)?;
     let mapping = opt_arg(&a, 2, "mapping").filter(|m| !m.is_none());
     let Some(mapping) = mapping else {
-        return encode_with("latin-1", &s, errors, "ordinal not in range(256)", b'?', |c, o| {
-            (c as u32) < 256 && {
-                o.push(c as u8);
-                true
-            }
-        });
+        return encode_with(
+            "latin-1",
+            &s,
+            errors,
+            "ordinal not in range(256)",
+            b'?',
+            |c, o| {
+                (c as u32) < 256 && {
+                    o.push(c as u8);
+                    true
+                }
+            },
+        );
     };
     let mut failure = None;
     let r = encode_with(
@@ -735,7 +768,13 @@ fn check_codec_tuple(v: Value, what: &str) -> PyResult<Value> {
 
 fn normalize(name: &str) -> String {
     name.chars()
-        .map(|c| if c == ' ' { '_' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == ' ' {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 
@@ -745,7 +784,7 @@ pub fn lookup(name: &str) -> PyResult<Value> {
     if let Some(v) = cache()?.get_str(&key) {
         return Ok(v);
     }
-    if search_list()?.len() == 0 {
+    if search_list()?.is_empty() {
         crate::import::load_module("encodings")?;
     }
     let funcs = ArgVec::from_slice(search_list()?.as_slice());
@@ -754,7 +793,7 @@ pub fn lookup(name: &str) -> PyResult<Value> {
         if r.is_none() {
             continue;
         }
-        if as_tuple(r).map_or(true, |t| t.as_slice().len() != 4) {
+        if as_tuple(r).is_none_or(|t| t.as_slice().len() != 4) {
             return Err(type_error("codec search functions must return 4-tuples"));
         }
         cache()?.set_str(&key, r);
@@ -768,14 +807,20 @@ fn text_codec(enc: &str, which: usize) -> PyResult<Value> {
     let info = lookup(enc)?;
     if let Some(t) = ops::getattr_opt(info, vm::intern("_is_text_encoding"))? {
         if !ops::truthy(t)? {
-            let how = if which == 0 { "codecs.encode()" } else { "codecs.decode()" };
+            let how = if which == 0 {
+                "codecs.encode()"
+            } else {
+                "codecs.decode()"
+            };
             return Err(vm::exc(
                 C::LookupError,
                 format!("'{enc}' is not a text encoding; use {how} to handle arbitrary codecs"),
             ));
         }
     }
-    Ok(as_tuple(info).map(|t| t.as_slice()[which]).unwrap_or(Value::NONE))
+    Ok(as_tuple(info)
+        .map(|t| t.as_slice()[which])
+        .unwrap_or(Value::NONE))
 }
 
 /// `str.encode(enc, errors)` for codecs pyguest's `str` does not know itself.
@@ -812,7 +857,9 @@ fn codec_call(a: &Args, which: usize, func: &str) -> PyResult<Value> {
     };
     let errors = opt_arg(a, 2, "errors").unwrap_or_else(|| new_str("strict"));
     let info = lookup(&enc)?;
-    let f = as_tuple(info).map(|t| t.as_slice()[which]).unwrap_or(Value::NONE);
+    let f = as_tuple(info)
+        .map(|t| t.as_slice()[which])
+        .unwrap_or(Value::NONE);
     let r = ops::call(f, &[obj, errors])?;
     check_codec_tuple(r, if which == 0 { "encoder" } else { "decoder" })
 }
@@ -869,7 +916,9 @@ pub fn make() -> Gc<ModuleObj> {
         ("ignore", |a| error_handler(a, "ignore")),
         ("replace", |a| error_handler(a, "replace")),
         ("backslashreplace", |a| error_handler(a, "backslashreplace")),
-        ("xmlcharrefreplace", |a| error_handler(a, "xmlcharrefreplace")),
+        ("xmlcharrefreplace", |a| {
+            error_handler(a, "xmlcharrefreplace")
+        }),
         ("namereplace", |a| error_handler(a, "backslashreplace")),
         ("surrogateescape", |a| error_handler(a, "surrogateescape")),
         ("surrogatepass", |a| error_handler(a, "surrogatepass")),
@@ -934,7 +983,10 @@ pub fn make() -> Gc<ModuleObj> {
     def(m, "utf_8_encode", |a| {
         let s = str_input(&a, "utf_8_encode")?;
         let n = s.chars().count();
-        Ok(new_tuple(&[new_bytes(s.into_bytes(), false), new_int(n as i64)]))
+        Ok(new_tuple(&[
+            new_bytes(s.into_bytes(), false),
+            new_int(n as i64),
+        ]))
     });
     def(m, "utf_8_decode", |a| {
         let data = bytes_input(&a, "utf_8_decode")?;
@@ -942,12 +994,19 @@ pub fn make() -> Gc<ModuleObj> {
     });
     def(m, "ascii_encode", |a| {
         let s = str_input(&a, "ascii_encode")?;
-        encode_with("ascii", &s, errors_arg(&a, 1)?, "ordinal not in range(128)", b'?', |c, o| {
-            c.is_ascii() && {
-                o.push(c as u8);
-                true
-            }
-        })
+        encode_with(
+            "ascii",
+            &s,
+            errors_arg(&a, 1)?,
+            "ordinal not in range(128)",
+            b'?',
+            |c, o| {
+                c.is_ascii() && {
+                    o.push(c as u8);
+                    true
+                }
+            },
+        )
     });
     def(m, "ascii_decode", |a| {
         let data = bytes_input(&a, "ascii_decode")?;
@@ -955,12 +1014,19 @@ pub fn make() -> Gc<ModuleObj> {
     });
     def(m, "latin_1_encode", |a| {
         let s = str_input(&a, "latin_1_encode")?;
-        encode_with("latin-1", &s, errors_arg(&a, 1)?, "ordinal not in range(256)", b'?', |c, o| {
-            (c as u32) < 256 && {
-                o.push(c as u8);
-                true
-            }
-        })
+        encode_with(
+            "latin-1",
+            &s,
+            errors_arg(&a, 1)?,
+            "ordinal not in range(256)",
+            b'?',
+            |c, o| {
+                (c as u32) < 256 && {
+                    o.push(c as u8);
+                    true
+                }
+            },
+        )
     });
     def(m, "latin_1_decode", |a| {
         let data = bytes_input(&a, "latin_1_decode")?;
@@ -971,7 +1037,10 @@ pub fn make() -> Gc<ModuleObj> {
         errors_arg(a, 1)?;
         let order = match fixed {
             Some(o) => o,
-            None => opt_arg(a, 2, "byteorder").map(index_of).transpose()?.unwrap_or(0),
+            None => opt_arg(a, 2, "byteorder")
+                .map(index_of)
+                .transpose()?
+                .unwrap_or(0),
         };
         Ok(utf_wide_encode(width, &s, order.signum()))
     }
@@ -982,7 +1051,10 @@ pub fn make() -> Gc<ModuleObj> {
     }
     fn wide_ex_decode(a: &Args, width: usize) -> PyResult<Value> {
         let data = bytes_input(a, "utf_ex_decode")?;
-        let order = opt_arg(a, 2, "byteorder").map(index_of).transpose()?.unwrap_or(0);
+        let order = opt_arg(a, 2, "byteorder")
+            .map(index_of)
+            .transpose()?
+            .unwrap_or(0);
         let final_ = final_arg(a, 3)?;
         let (s, n, o) = utf_wide_decode(width, &data, errors_arg(a, 1)?, order, final_)?;
         Ok(new_tuple(&[new_string(s), new_int(n as i64), new_int(o)]))
@@ -1014,7 +1086,10 @@ pub fn make() -> Gc<ModuleObj> {
     def(m, "escape_encode", |a| {
         let data = bytes_input(&a, "escape_encode")?;
         let n = data.len();
-        Ok(new_tuple(&[new_bytes(escape_bytes(&data), false), new_int(n as i64)]))
+        Ok(new_tuple(&[
+            new_bytes(escape_bytes(&data), false),
+            new_int(n as i64),
+        ]))
     });
     def(m, "escape_decode", |a| {
         let v = arg(&a, 0, "data", "escape_decode")?;
@@ -1023,7 +1098,10 @@ pub fn make() -> Gc<ModuleObj> {
             None => bytes_input(&a, "escape_decode")?,
         };
         let (_, bytes) = unescape("escape", &data, errors_arg(&a, 1)?, false, false)?;
-        Ok(new_tuple(&[new_bytes(bytes, false), new_int(data.len() as i64)]))
+        Ok(new_tuple(&[
+            new_bytes(bytes, false),
+            new_int(data.len() as i64),
+        ]))
     });
     for (name, raw) in [("unicode_escape", false), ("raw_unicode_escape", true)] {
         let (enc, dec): (NativeFn, NativeFn) = if raw {
@@ -1031,7 +1109,10 @@ pub fn make() -> Gc<ModuleObj> {
                 |a| {
                     let s = str_input(&a, "raw_unicode_escape_encode")?;
                     let n = s.chars().count();
-                    Ok(new_tuple(&[new_bytes(escape_text(&s, true), false), new_int(n as i64)]))
+                    Ok(new_tuple(&[
+                        new_bytes(escape_text(&s, true), false),
+                        new_int(n as i64),
+                    ]))
                 },
                 |a| {
                     let data = bytes_input(&a, "raw_unicode_escape_decode")?;
@@ -1045,7 +1126,10 @@ pub fn make() -> Gc<ModuleObj> {
                 |a| {
                     let s = str_input(&a, "unicode_escape_encode")?;
                     let n = s.chars().count();
-                    Ok(new_tuple(&[new_bytes(escape_text(&s, false), false), new_int(n as i64)]))
+                    Ok(new_tuple(&[
+                        new_bytes(escape_text(&s, false), false),
+                        new_int(n as i64),
+                    ]))
                 },
                 |a| {
                     let data = bytes_input(&a, "unicode_escape_decode")?;
@@ -1055,8 +1139,16 @@ pub fn make() -> Gc<ModuleObj> {
                 },
             )
         };
-        let en: &'static str = if raw { "raw_unicode_escape_encode" } else { "unicode_escape_encode" };
-        let de: &'static str = if raw { "raw_unicode_escape_decode" } else { "unicode_escape_decode" };
+        let en: &'static str = if raw {
+            "raw_unicode_escape_encode"
+        } else {
+            "unicode_escape_encode"
+        };
+        let de: &'static str = if raw {
+            "raw_unicode_escape_decode"
+        } else {
+            "unicode_escape_decode"
+        };
         let _ = name;
         def(m, en, enc);
         def(m, de, dec);

@@ -68,7 +68,7 @@ fn new_context(data: Gc<DictObj>) -> PyResult<Value> {
 /// The current context (the base one is made on first use).
 fn current() -> PyResult<Value> {
     let stack = with_state(|s| s.stack.get())?;
-    if stack.len() == 0 {
+    if stack.is_empty() {
         let base = new_context(new_dict())?;
         put(base, "_entered", Value::TRUE);
         stack.push(base);
@@ -242,9 +242,9 @@ fn ctx_getitem(a: Args) -> PyResult<Value> {
     let ctx = arg(&a, 0, "self", "__getitem__")?;
     let var = arg(&a, 1, "var", "__getitem__")?;
     check_var(var)?;
-    data_of(ctx)?.get(var)?.ok_or_else(|| {
-        crate::interpreter::PyErr(vm::new_exception(vm::cls(C::KeyError), &[var]))
-    })
+    data_of(ctx)?
+        .get(var)?
+        .ok_or_else(|| crate::interpreter::PyErr(vm::new_exception(vm::cls(C::KeyError), &[var])))
 }
 
 fn check_var(var: Value) -> PyResult<()> {
@@ -305,10 +305,9 @@ pub fn make() -> Gc<ModuleObj> {
         ("__class_getitem__", crate::value::Kind::ClassMethod),
     ] {
         if let Some(f) = var_cls.dict.get_str(n) {
-            var_cls.dict.set_str(
-                n,
-                Value::obj(metatracer::gc::alloc(WrapperObj { kind, f })),
-            );
+            var_cls
+                .dict
+                .set_str(n, Value::obj(metatracer::gc::alloc(WrapperObj { kind, f })));
         }
     }
     let missing = native_class("_contextvars", "Token.MISSING", &[], &[]);
@@ -350,6 +349,8 @@ pub fn make() -> Gc<ModuleObj> {
             missing: Root::new(missing),
         })
     });
-    def(m, "copy_context", |_| new_context(data_of(current()?)?.copy()));
+    def(m, "copy_context", |_| {
+        new_context(data_of(current()?)?.copy())
+    });
     m
 }

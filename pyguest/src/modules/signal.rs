@@ -154,7 +154,9 @@ fn bi_signal(a: Args) -> PyResult<Value> {
         Some(1) => libc::SIG_IGN,
         _ => {
             let callable = vm().builtins.get().get_str("callable");
-            let ok = callable.map_or(Ok(false), |c| ops::call(c, &[handler]).and_then(ops::truthy))?;
+            let ok = callable.map_or(Ok(false), |c| {
+                ops::call(c, &[handler]).and_then(ops::truthy)
+            })?;
             if !ok || ops::int_of(handler).is_some() {
                 return Err(type_error(
                     "signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object",
@@ -179,6 +181,7 @@ fn bi_signal(a: Args) -> PyResult<Value> {
 fn sigset_of(v: Value) -> PyResult<libc::sigset_t> {
     // SAFETY: sigemptyset initialises the zeroed set; sigaddset gets numbers checked below.
     let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` was zero-initialised above; sigemptyset only writes into it.
     unsafe { libc::sigemptyset(&mut set) };
     for s in crate::objects::native::seq_items(v)? {
         let n = index_of(s)?;
@@ -261,6 +264,7 @@ pub fn make() -> Gc<ModuleObj> {
         } else {
             // SAFETY: a query only (null new action) into a zeroed, caller-owned struct.
             let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+            // SAFETY: a query (null new action) for a signal number in range into `old`.
             let r = unsafe { libc::sigaction(sig as libc::c_int, std::ptr::null(), &mut old) };
             Value::small(i64::from(r == 0 && old.sa_sigaction == libc::SIG_IGN))
         };
@@ -303,12 +307,16 @@ pub fn make() -> Gc<ModuleObj> {
         if p.is_null() {
             return Ok(Value::NONE);
         }
-        let s = unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        // SAFETY: `p` is a non-null NUL-terminated string from strsignal, copied at once.
+        let s = unsafe { std::ffi::CStr::from_ptr(p) }
+            .to_string_lossy()
+            .into_owned();
         Ok(new_string(s))
     });
     def(m, "valid_signals", |_| {
         // SAFETY: sigfillset initialises the set: every signal the C library accepts.
         let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `set` is caller-owned; sigfillset only writes into it.
         unsafe { libc::sigfillset(&mut set) };
         set_of(&set)
     });
@@ -330,6 +338,7 @@ pub fn make() -> Gc<ModuleObj> {
         let set = sigset_of(arg(&a, 1, "mask", "pthread_sigmask")?)?;
         // SAFETY: both sets are initialised/owned here; `how` is checked by the call.
         let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+        // SAFETY: `set` and `old` are initialised, caller-owned sets; a bad `how` gives EINVAL.
         let r = unsafe { libc::pthread_sigmask(how as libc::c_int, &set, &mut old) };
         if r != 0 {
             return Err(os_error_code(r));
@@ -340,6 +349,7 @@ pub fn make() -> Gc<ModuleObj> {
     def(m, "sigpending", |_| {
         // SAFETY: sigpending fills the caller-owned set.
         let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+        // SAFETY: sigpending only writes into the caller-owned `set`.
         if unsafe { libc::sigpending(&mut set) } != 0 {
             return Err(os_error_now());
         }
@@ -372,6 +382,7 @@ pub fn make() -> Gc<ModuleObj> {
         };
         // SAFETY: both structs are caller-owned and initialised.
         let mut old: libc::itimerval = unsafe { std::mem::zeroed() };
+        // SAFETY: `new` and `old` are caller-owned; a bad `which` gives EINVAL.
         if unsafe { libc::setitimer(which as libc::c_int, &new, &mut old) } != 0 {
             return Err(os_error_now());
         }
@@ -381,6 +392,7 @@ pub fn make() -> Gc<ModuleObj> {
         let which = index_of(arg(&a, 0, "which", "getitimer")?)?;
         // SAFETY: getitimer fills the caller-owned struct.
         let mut cur: libc::itimerval = unsafe { std::mem::zeroed() };
+        // SAFETY: getitimer only writes into the caller-owned `cur`; a bad `which` gives EINVAL.
         if unsafe { libc::getitimer(which as libc::c_int, &mut cur) } != 0 {
             return Err(os_error_now());
         }
@@ -392,6 +404,7 @@ pub fn make() -> Gc<ModuleObj> {
         // SAFETY: reads the current action of a valid signal into a caller-owned struct and
         // writes it back with only SA_RESTART changed (what siginterrupt(3) does).
         let mut act: libc::sigaction = unsafe { std::mem::zeroed() };
+        // SAFETY: `act` holds the action just read; only SA_RESTART changed.
         if unsafe { libc::sigaction(sig as libc::c_int, std::ptr::null(), &mut act) } != 0 {
             return Err(os_error_now());
         }
@@ -400,6 +413,7 @@ pub fn make() -> Gc<ModuleObj> {
         } else {
             act.sa_flags |= libc::SA_RESTART;
         }
+        // SAFETY: writes the action read above back with only SA_RESTART changed.
         if unsafe { libc::sigaction(sig as libc::c_int, &act, std::ptr::null_mut()) } != 0 {
             return Err(os_error_now());
         }

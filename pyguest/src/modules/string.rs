@@ -148,7 +148,10 @@ fn key_value(k: &str) -> PyResult<Value> {
 /// `(first, [(is_attribute, key), ...])` of a field name like `a.b[0]`.
 fn split_field_name(name: &str) -> PyResult<(Value, ArgVec)> {
     let s: Vec<char> = name.chars().collect();
-    let first_end = s.iter().position(|&c| c == '.' || c == '[').unwrap_or(s.len());
+    let first_end = s
+        .iter()
+        .position(|&c| c == '.' || c == '[')
+        .unwrap_or(s.len());
     let first = key_value(&s[..first_end].iter().collect::<String>())?;
     // (is_attribute, key) tuples, built as they are found (an ArgVec keeps them rooted)
     let mut rest = ArgVec::new();

@@ -231,8 +231,24 @@ pub fn install(m: Gc<ModuleObj>) {
 
 /// The native modules (`sys.builtin_module_names`), as `builtin_module` knows them.
 pub const BUILTIN_MODULE_NAMES: &[&str] = &[
-    "_codecs", "_contextvars", "_mt19937", "_os", "_pggc", "_pghash", "_pgweak", "_pyjson", "_pyre", "_signal", "_string",
-    "_thread", "_weakref", "atexit", "builtins", "math", "sys", "time",
+    "_codecs",
+    "_contextvars",
+    "_mt19937",
+    "_os",
+    "_pggc",
+    "_pghash",
+    "_pgweak",
+    "_pyjson",
+    "_pyre",
+    "_signal",
+    "_string",
+    "_thread",
+    "_weakref",
+    "atexit",
+    "builtins",
+    "math",
+    "sys",
+    "time",
 ];
 
 struct Hooks {

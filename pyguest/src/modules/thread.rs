@@ -59,11 +59,23 @@ pub fn current_ident() -> i64 {
 }
 
 fn lock_class() -> Gc<ClassObj> {
-    STATE.with(|s| s.borrow().lock_cls.as_ref().expect("_thread initialised").get())
+    STATE.with(|s| {
+        s.borrow()
+            .lock_cls
+            .as_ref()
+            .expect("_thread initialised")
+            .get()
+    })
 }
 
 fn sentinels() -> Gc<ListObj> {
-    STATE.with(|s| s.borrow().sentinels.as_ref().expect("_thread initialised").get())
+    STATE.with(|s| {
+        s.borrow()
+            .sentinels
+            .as_ref()
+            .expect("_thread initialised")
+            .get()
+    })
 }
 
 fn attr(slf: Value, name: &str) -> Value {
@@ -246,7 +258,9 @@ fn rlock_acquire_restore(a: Args) -> PyResult<Value> {
     let slf = arg(&a, 0, "self", "_acquire_restore")?;
     let state = crate::objects::native::seq_items(arg(&a, 1, "state", "_acquire_restore")?)?;
     if state.len() != 2 {
-        return Err(type_error("_acquire_restore() argument must be (count, owner)"));
+        return Err(type_error(
+            "_acquire_restore() argument must be (count, owner)",
+        ));
     }
     if count_of(slf) > 0 {
         wait_held(true, -1.0, "RLock")?;
@@ -293,11 +307,12 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
     if !callable.map_or(Ok(true), |c| ops::call(c, &[f]).and_then(ops::truthy))? {
         return Err(type_error("first arg must be callable"));
     }
-    let ident = main_ident() + NEXT.with(|n| {
-        let v = n.get();
-        n.set(v + 1);
-        v
-    });
+    let ident = main_ident()
+        + NEXT.with(|n| {
+            let v = n.get();
+            n.set(v + 1);
+            v
+        });
     STACK.with(|s| s.borrow_mut().push(ident));
     let r = (|| {
         let pos = crate::objects::native::seq_items(args)?;

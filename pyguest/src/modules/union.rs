@@ -30,11 +30,17 @@ fn union_class() -> Gc<ClassObj> {
         }),
         ("__repr__", union_repr),
         ("__or__", |a| {
-            let (x, y) = (arg(&a, 0, "self", "__or__")?, arg(&a, 1, "other", "__or__")?);
+            let (x, y) = (
+                arg(&a, 0, "self", "__or__")?,
+                arg(&a, 1, "other", "__or__")?,
+            );
             type_or(x, y).unwrap_or(Ok(Value::NOT_IMPLEMENTED))
         }),
         ("__ror__", |a| {
-            let (x, y) = (arg(&a, 0, "self", "__ror__")?, arg(&a, 1, "other", "__ror__")?);
+            let (x, y) = (
+                arg(&a, 0, "self", "__ror__")?,
+                arg(&a, 1, "other", "__ror__")?,
+            );
             type_or(y, x).unwrap_or(Ok(Value::NOT_IMPLEMENTED))
         }),
         ("__eq__", union_eq),
@@ -62,7 +68,9 @@ fn args_of(u: Value) -> ArgVec {
 /// Whether `v` can be a member of a union, and its members (a union gives several).
 fn members(v: Value) -> PyResult<Option<ArgVec>> {
     if v.is_none() {
-        return Ok(Some(ArgVec::from_slice(&[Value::obj(vm::type_of(Value::NONE))])));
+        return Ok(Some(ArgVec::from_slice(&[Value::obj(vm::type_of(
+            Value::NONE,
+        ))])));
     }
     if as_class(v).is_some() {
         return Ok(Some(ArgVec::from_slice(&[v])));
@@ -145,7 +153,10 @@ fn union_repr(a: Args) -> PyResult<Value> {
 }
 
 fn union_eq(a: Args) -> PyResult<Value> {
-    let (x, y) = (arg(&a, 0, "self", "__eq__")?, arg(&a, 1, "other", "__eq__")?);
+    let (x, y) = (
+        arg(&a, 0, "self", "__eq__")?,
+        arg(&a, 1, "other", "__eq__")?,
+    );
     if !is_union(y) {
         return Ok(Value::NOT_IMPLEMENTED);
     }

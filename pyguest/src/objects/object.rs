@@ -219,7 +219,10 @@ pub(crate) fn install_type_methods() {
                 let args = &a.pos[1..];
                 ops::instance_set(inst, intern("args"), new_tuple(args));
                 if args.len() == 5 {
-                    for (i, n) in ["encoding", "object", "start", "end", "reason"].iter().enumerate() {
+                    for (i, n) in ["encoding", "object", "start", "end", "reason"]
+                        .iter()
+                        .enumerate()
+                    {
                         ops::instance_set(inst, intern(n), args[i]);
                     }
                 }

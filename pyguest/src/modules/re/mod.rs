@@ -728,7 +728,8 @@ pub fn make_module() -> Gc<ModuleObj> {
     def("init", py_init);
     // methods of `re.Match` (class attributes there): qualified names make them bind
     m.dict.set_str("group", new_builtin("Match.group", m_group));
-    m.dict.set_str("groups", new_builtin("Match.groups", m_groups));
+    m.dict
+        .set_str("groups", new_builtin("Match.groups", m_groups));
     m.dict.set_str("span", new_builtin("Match.span", m_span));
     m.dict.set_str("start", new_builtin("Match.start", m_start));
     m.dict.set_str("end", new_builtin("Match.end", m_end));
