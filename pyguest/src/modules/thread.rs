@@ -17,6 +17,10 @@
 //! released when it ends (CPython releases them when the thread state dies), which is what
 //! `Thread.join()` waits for.
 //!
+//! `_local` (`threading.local`) keeps one attribute dict per pseudo-thread ident, made on
+//! that thread's first access (running `__init__` again with the construction arguments, as
+//! CPython's does); its bookkeeping lives in `_pyguest_local_*` instance attributes.
+//!
 //! `LockType` (`lock`) and `RLock` are classes with their state in instance attributes
 //! (`_locked`; `_owner`/`_count`), so `threading`'s `Condition` and `RLock` logic runs
 //! unchanged. `interrupt_main()` raises `KeyboardInterrupt` in the caller when called from a
@@ -361,6 +365,138 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
     Ok(new_int(ident))
 }
 
+// ---------------------------------------------------------------- _local
+
+/// The attribute dict of `slf` for the running (pseudo-)thread, made (and `__init__` run
+/// with the construction arguments) the first time that thread touches it.
+fn local_dict(slf: Value) -> PyResult<Gc<DictObj>> {
+    let dicts = as_dict(attr(slf, "_pyguest_local_dicts"))
+        .ok_or_else(|| type_error("_thread._local object is not initialised"))?;
+    let key = new_int(current_ident());
+    if let Some(d) = dicts.get(key)?.and_then(as_dict) {
+        return Ok(d);
+    }
+    let d = new_dict();
+    dicts.set_item(key, Value::obj(d))?;
+    // a thread other than the creator sees a fresh dict: run __init__ for it, as CPython does
+    if attr(slf, "_pyguest_local_creator") != key {
+        let init = ops::lookup_type(vm::type_of(slf), "__init__");
+        let object_init = ops::lookup_type(cls(C::object), "__init__");
+        if let (Some(f), false) = (init, init == object_init) {
+            let saved = attr(slf, "_pyguest_local_args");
+            let parts = as_tuple(saved).map(|t| ArgVec::from_slice(t.as_slice()));
+            if let Some(parts) = parts.filter(|p| p.len() == 2) {
+                let mut pos = ArgVec::from_slice(&[slf]);
+                if let Some(t) = as_tuple(parts[0]) {
+                    pos.extend_from_slice(t.as_slice());
+                }
+                let (mut names, mut vals) = (ArgVec::new(), ArgVec::new());
+                if let Some(kw) = as_dict(parts[1]) {
+                    for i in 0..kw.entry_count() {
+                        let k = kw.key_at(i);
+                        if !k.is_null() {
+                            names.push(k);
+                            vals.push(kw.val_at(i));
+                        }
+                    }
+                }
+                crate::interpreter::call_object(
+                    f,
+                    Args {
+                        pos: &pos,
+                        kwnames: &names,
+                        kwvals: &vals,
+                    },
+                )?;
+            }
+        }
+    }
+    Ok(d)
+}
+
+fn local_new(a: Args) -> PyResult<Value> {
+    let c = arg(&a, 0, "cls", "_local")?;
+    let c = as_class(c).ok_or_else(|| type_error("_local.__new__(X): X is not a type"))?;
+    let has_args = a.pos.len() > 1 || !a.kwnames.is_empty();
+    let init = ops::lookup_type(c, "__init__");
+    if has_args && init == ops::lookup_type(cls(C::object), "__init__") {
+        return Err(type_error("Initialization arguments are not supported"));
+    }
+    let inst = crate::objects::class::alloc_instance(c);
+    let slf = Value::obj(inst);
+    let kw = new_dict();
+    for (i, &k) in a.kwnames.iter().enumerate() {
+        kw.set_item(k, a.kwvals[i])?;
+    }
+    let saved = new_tuple(&[new_tuple(&a.pos[1..]), Value::obj(kw)]);
+    instance_set(inst, vm::intern("_pyguest_local_args"), saved);
+    let dicts = new_dict();
+    instance_set(inst, vm::intern("_pyguest_local_dicts"), Value::obj(dicts));
+    let creator = new_int(current_ident());
+    instance_set(inst, vm::intern("_pyguest_local_creator"), creator);
+    dicts.set_item(creator, Value::obj(new_dict()))?;
+    Ok(slf)
+}
+
+/// The type name CPython prints for `_local` objects (`_thread._local` for the base class).
+fn local_type_name(slf: Value) -> String {
+    let n = vm::class_name(vm::type_of(slf));
+    if n == "_local" {
+        "_thread._local".into()
+    } else {
+        n
+    }
+}
+
+fn local_getattribute(a: Args) -> PyResult<Value> {
+    let slf = arg(&a, 0, "self", "__getattribute__")?;
+    let name = arg(&a, 1, "name", "__getattribute__")?;
+    let d = local_dict(slf)?;
+    if as_str(name).is_some_and(|s| &*s.s == "__dict__") {
+        return Ok(Value::obj(d));
+    }
+    if let Some(v) = d.get(name)? {
+        return Ok(v);
+    }
+    match ops::generic_getattr(slf, name)? {
+        Some(v) => Ok(v),
+        None => Err(vm::attr_error(format!(
+            "'{}' object has no attribute '{}'",
+            local_type_name(slf),
+            ops::str_of(name)?
+        ))),
+    }
+}
+
+fn local_setattr(a: Args) -> PyResult<Value> {
+    let slf = arg(&a, 0, "self", "__setattr__")?;
+    let name = arg(&a, 1, "name", "__setattr__")?;
+    let v = arg(&a, 2, "value", "__setattr__")?;
+    if as_str(name).is_some_and(|s| &*s.s == "__dict__") {
+        return Err(vm::attr_error(format!(
+            "'{}' object attribute '__dict__' is read-only",
+            local_type_name(slf)
+        )));
+    }
+    local_dict(slf)?.set_item(name, v)?;
+    Ok(Value::NONE)
+}
+
+fn local_delattr(a: Args) -> PyResult<Value> {
+    let slf = arg(&a, 0, "self", "__delattr__")?;
+    let name = arg(&a, 1, "name", "__delattr__")?;
+    let d = local_dict(slf)?;
+    if d.get(name)?.is_none() {
+        return Err(vm::attr_error(format!(
+            "'{}' object has no attribute '{}'",
+            local_type_name(slf),
+            ops::str_of(name)?
+        )));
+    }
+    d.remove(name)?;
+    Ok(Value::NONE)
+}
+
 /// The `_thread` module.
 pub fn make() -> Gc<ModuleObj> {
     let m = crate::import::new_module("_thread", None);
@@ -391,6 +527,27 @@ pub fn make() -> Gc<ModuleObj> {
         ("__repr__", rlock_repr),
     ];
     let rlock = native_class("_thread", "RLock", rlock_methods, &[]);
+    let local = native_class(
+        "_thread",
+        "_local",
+        &[
+            ("__new__", local_new),
+            ("__getattribute__", local_getattribute),
+            ("__setattr__", local_setattr),
+            ("__delattr__", local_delattr),
+        ],
+        &[],
+    );
+    if let Some(f) = local.dict.get_str("__new__") {
+        let w = WrapperObj {
+            kind: crate::value::Kind::StaticMethod,
+            f,
+        };
+        local
+            .dict
+            .set_str("__new__", Value::obj(metatracer::gc::alloc(w)));
+    }
+    m.dict.set_str("_local", Value::obj(local));
     let sent = new_list_cap(4);
     m.dict.set_str("_sentinels", Value::obj(sent));
     STATE.with(|s| {

@@ -56,3 +56,39 @@ for bad in [(1, ()), (worker, [1]), (worker, (1,), 5)]:
 
 print(_thread.TIMEOUT_MAX, _thread.error is RuntimeError, _thread.get_ident() == main)
 print(_thread.stack_size(), isinstance(_thread.get_native_id(), int))
+
+# _local: one attribute dict per thread; __init__ runs again in each new thread
+class Counter(_thread._local):
+    def __init__(self, start):
+        self.n = start
+
+    def bump(self):
+        self.n += 1
+        return self.n
+
+c = Counter(10)
+print(c.bump(), c.bump(), c.__dict__)
+seen = []
+# `done` is still held from the first thread's round trip
+def in_thread():
+    seen.append((c.n, c.bump(), hasattr(c, "extra")))
+    done.release()
+c.extra = True
+_thread.start_new_thread(in_thread, ())
+done.acquire()
+print(seen, c.n, c.extra)
+del c.extra
+print(hasattr(c, "extra"))
+plain = _thread._local()
+try:
+    _thread._local(1)
+except TypeError as e:
+    print("TypeError:", e)
+try:
+    plain.__dict__ = {}
+except AttributeError as e:
+    print("AttributeError:", e)
+try:
+    plain.missing
+except AttributeError as e:
+    print("AttributeError:", e)

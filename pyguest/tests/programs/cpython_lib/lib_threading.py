@@ -43,3 +43,12 @@ timer = threading.Timer(0.0, lambda: barrier_hits.append("timer"))
 timer.start()
 timer.join()
 print(barrier_hits)
+local = threading.local()
+local.x = 1
+def set_local():
+    out.append(("local in thread", hasattr(local, "x")))
+    local.x = 2
+t = threading.Thread(target=set_local)
+t.start()
+t.join()
+print(local.x, out[-1])
