@@ -25,6 +25,7 @@ pub mod native_class;
 pub mod os;
 pub mod random;
 pub mod re;
+pub mod select;
 pub mod signal;
 pub mod string;
 pub mod sys;
@@ -155,6 +156,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_signal" => crate::modules::signal::make(),
         "_codecs" => crate::modules::codecs::make(),
         "_contextvars" => crate::modules::contextvars::make(),
+        "select" => crate::modules::select::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;

@@ -247,6 +247,7 @@ pub const BUILTIN_MODULE_NAMES: &[&str] = &[
     "atexit",
     "builtins",
     "math",
+    "select",
     "sys",
     "time",
 ];

@@ -44,3 +44,4 @@ p = property(lambda self: 1, doc="first")
 p.__doc__ = "second"
 print(p.__doc__)
 print(b"abc".startswith((b"x", b"a")), b"abc".endswith(b"b", 0, 2), b"abc".startswith((b"\xff",)))
+print(all(__import__(n) for n in sys.builtin_module_names))
