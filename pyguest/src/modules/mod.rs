@@ -4,7 +4,12 @@
 //! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
 //! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
-//! `gc`). Modules use the object model (`objects/`) and the interpreter; neither of those uses
+//! `gc`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
+//! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
+//! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
+//! (`_contextvars`), [`select`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
+//! classes); [`native_class`] has their shared helpers. `_collections_abc` is an alias of the
+//! embedded `collections.abc`. Modules use the object model (`objects/`) and the interpreter; neither of those uses
 //! a module, except that frames register their free lists with `gcmod` (so `gc.collect()` can
 //! clear them).
 //!
