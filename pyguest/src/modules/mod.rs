@@ -7,7 +7,7 @@
 //! `gc`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
 //! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
-//! (`_contextvars`), [`select`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
+//! (`_contextvars`), [`select`], [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
 //! classes); [`native_class`] has their shared helpers. `_collections_abc` is an alias of the
 //! embedded `collections.abc`. Modules use the object model (`objects/`) and the interpreter; neither of those uses
 //! a module, except that frames register their free lists with `gcmod` (so `gc.collect()` can
@@ -25,6 +25,7 @@ pub mod fs;
 pub mod gcmod;
 pub mod hash;
 pub mod json;
+pub mod marshal;
 pub mod math;
 pub mod native_class;
 pub mod os;
@@ -162,6 +163,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_codecs" => crate::modules::codecs::make(),
         "_contextvars" => crate::modules::contextvars::make(),
         "select" => crate::modules::select::make(),
+        "marshal" => crate::modules::marshal::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;

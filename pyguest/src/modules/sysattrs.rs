@@ -246,6 +246,7 @@ pub const BUILTIN_MODULE_NAMES: &[&str] = &[
     "_weakref",
     "atexit",
     "builtins",
+    "marshal",
     "math",
     "select",
     "sys",
