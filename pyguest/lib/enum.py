@@ -364,6 +364,27 @@ class EnumType(type):
             return metacls.__new__(metacls, class_name, bases, classdict, boundary=boundary)
         return metacls.__new__(metacls, class_name, bases, classdict)
 
+    def _convert_(cls, name, module, filter, source=None, *, boundary=None, as_global=False):
+        """Make enum `name` of this type from the constants of module `module` (or of the
+        object `source`) whose names pass `filter`, and replace those constants in the module
+        by the members (how CPython's `signal`, `socket`, ... build their enums)."""
+        import sys
+        module_globals = sys.modules[module].__dict__
+        namespace = source.__dict__ if source else module_globals
+        pairs = [(key, value) for key, value in namespace.items() if filter(key)]
+        try:
+            pairs.sort(key=lambda kv: (kv[1], kv[0]))
+        except TypeError:
+            pairs.sort(key=lambda kv: kv[0])
+        enum_class = cls._create_(name, pairs, module=module,
+                                  boundary=boundary or (KEEP if Flag is not None else None))
+        if as_global:
+            global_enum(enum_class)
+        else:
+            module_globals.update(enum_class.__members__)
+        module_globals[name] = enum_class
+        return enum_class
+
     def __iter__(cls):
         return (cls._member_map_[name] for name in cls._member_names_)
 
@@ -732,6 +753,21 @@ def unique(enumeration):
         text = ", ".join("%s -> %s" % pair for pair in dups)
         raise ValueError("duplicate values found in %r: %s" % (enumeration, text))
     return enumeration
+
+
+def _simple_enum(etype=None, *, boundary=None, use_args=None):
+    """Class decorator turning a plain class into an enum of type `etype` (default Enum): its
+    plain attributes become members, its methods stay methods (CPython uses it for
+    `http.HTTPStatus` and other enums defined in the standard library)."""
+    def convert(cls):
+        body = {key: value for key, value in cls.__dict__.items()
+                if key not in ("__dict__", "__weakref__")}
+        base = Enum if etype is None else etype
+        metacls = type(base)
+        if boundary is not None:
+            return metacls.__new__(metacls, cls.__name__, (base,), body, boundary=boundary)
+        return metacls.__new__(metacls, cls.__name__, (base,), body)
+    return convert
 
 
 def global_enum(cls):

@@ -364,3 +364,16 @@ for _arg in getattr(sys, "warnoptions", ()):
     _parts = (_arg.split(":") + [""] * 5)[:5]
     if _parts[0] in _ACTIONS or not _parts[0]:
         simplefilter(_parts[0] or "default")
+
+
+_DEPRECATED_MSG = "{name!r} is deprecated and slated for removal in Python {remove}"
+
+
+def _deprecated(name, message=_DEPRECATED_MSG, *, remove, _version=sys.version_info):
+    """Warn that module `name` goes away in version `remove` (a (major, minor) pair); raise
+    RuntimeError once that version's alpha is past (CPython's helper, used by its modules)."""
+    where = "%d.%d" % (remove[0], remove[1])
+    current = tuple(_version[:2])
+    if current > tuple(remove) or (current == tuple(remove) and _version[3] != "alpha"):
+        raise RuntimeError("%r was slated for removal after Python %s alpha" % (name, where))
+    warn(message.format(name=name, remove=where), DeprecationWarning, stacklevel=3)

@@ -2,7 +2,8 @@
 //!
 //! Module search: `sys.modules`, then for each `sys.path` entry (the script's directory, then
 //! `PYTHONPATH` entries) `NAME.py` or `NAME/__init__.py` (submodules search the package's
-//! `__path__`), then the modules built into the binary (`modules/mod.rs`). Sources of loaded files
+//! `__path__`), then the modules built into the binary (`modules/mod.rs`), then the pure-Python
+//! module of an installed CPython's standard library (`stdlib_dir.rs`). Sources of loaded files
 //! are remembered for tracebacks.
 
 use crate::interpreter::{self, PyErr, PyResult};
@@ -224,7 +225,11 @@ pub fn load_module(name: &str) -> PyResult<Value> {
         Some((path, is_pkg)) => exec_file_module(name, &path, is_pkg)?,
         None => match crate::modules::builtin_module(name)? {
             Some(m) => m,
-            None => return Err(module_not_found(name)),
+            // neither on sys.path nor built in: an installed CPython's pure-Python module
+            None => match crate::stdlib_dir::fallback_file(name, dirs.is_empty()) {
+                Some((path, is_pkg)) => exec_file_module(name, &path, is_pkg)?,
+                None => return Err(module_not_found(name)),
+            },
         },
     };
     if let Some(p) = parent {

@@ -11,6 +11,7 @@ mod import;
 mod interpreter;
 mod modules;
 mod objects;
+mod stdlib_dir;
 mod value;
 mod vm;
 
@@ -124,10 +125,12 @@ fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) 
         // diagnostics for memory tuning: the collector's counters at exit
         eprintln!("{:#?}", metatracer::gc::stats());
     }
-    match r {
+    let status = match r {
         Ok(_) => 0,
         Err(e) => report_uncaught(e.0),
-    }
+    };
+    modules::atexit::run_exitfuncs();
+    status
 }
 
 /// Prints an uncaught exception CPython-style; returns the exit status.

@@ -66,6 +66,9 @@ classes! {
     PendingDeprecationWarning = "PendingDeprecationWarning"; ImportWarning = "ImportWarning";
     UnicodeWarning = "UnicodeWarning"; BytesWarning = "BytesWarning";
     ResourceWarning = "ResourceWarning"; EncodingWarning = "EncodingWarning";
+    // needed by CPython's pure-Python modules (stdlib fallback)
+    SystemError = "SystemError"; TabError = "TabError";
+    UnicodeTranslateError = "UnicodeTranslateError";
 }
 
 /// (class, base) pairs of the exception hierarchy.
@@ -133,6 +136,9 @@ const EXC_BASES: &[(C, C)] = &[
     (C::BytesWarning, C::Warning),
     (C::ResourceWarning, C::Warning),
     (C::EncodingWarning, C::Warning),
+    (C::SystemError, C::Exception),
+    (C::TabError, C::IndentationError),
+    (C::UnicodeTranslateError, C::UnicodeError),
 ];
 
 /// One hidden class: attribute names (symbol ids) in slot order, plus transitions.
@@ -278,6 +284,11 @@ pub fn init() {
         c.dict.set_str("__module__", new_str("builtins"));
         vm().builtins.get().set_str(name, Value::obj(c));
     }
+    // `IOError` is another name of `OSError` (as in CPython)
+    vm().builtins.get().set_str(
+        "IOError",
+        Value::obj(vmm.classes[C::OSError as usize].get()),
+    );
     // base kinds
     let set_kind = |c: C, k: Kind| cls(c).base_kind.set(k as u8);
     set_kind(C::list, Kind::List);

@@ -449,7 +449,7 @@ pub(super) fn load_method(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
         };
         if !shadow {
             if let Some(m) = ops::lookup_mro(t, name) {
-                if matches!(m.kind(), Some(Kind::Function) | Some(Kind::Builtin)) {
+                if ops::binds_as_method(m) {
                     cx.regs.set(cx.sp - 1, m);
                     cx.push(obj);
                     done = true;

@@ -4,7 +4,12 @@
 //! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
 //! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
-//! `gc`). Modules use the object model (`objects/`) and the interpreter; neither of those uses
+//! `gc`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
+//! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
+//! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
+//! (`_contextvars`), [`select`], [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
+//! classes); [`native_class`] has their shared helpers. `_collections_abc` is an alias of the
+//! embedded `collections.abc`. Modules use the object model (`objects/`) and the interpreter; neither of those uses
 //! a module, except that frames register their free lists with `gcmod` (so `gc.collect()` can
 //! clear them).
 //!
@@ -12,18 +17,30 @@
 //! `new_builtin` functions, and add it to [`builtin_module`]. To add a Python module: drop
 //! `NAME.py` in `pyguest/lib/` and add a line to [`EMBEDDED`].
 
+pub mod atexit;
 pub mod builtins;
+pub mod codecs;
+pub mod contextvars;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;
 pub mod json;
+pub mod marshal;
 pub mod math;
+pub mod native_class;
 pub mod os;
 pub mod random;
 pub mod re;
+pub mod select;
+pub mod signal;
+pub mod string;
 pub mod sys;
+pub mod sysattrs;
+pub mod thread;
 pub mod time;
+pub mod union;
 pub mod weak;
+pub mod weakref;
 
 use crate::import::new_module;
 use crate::interpreter::PyResult;
@@ -139,6 +156,21 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pyre" => crate::modules::re::make_module(),
         "_mt19937" => crate::modules::random::make_module(),
         "_pyjson" => crate::modules::json::make_module(),
+        "_thread" => crate::modules::thread::make(),
+        "atexit" => crate::modules::atexit::make(),
+        "_string" => crate::modules::string::make(),
+        "_signal" => crate::modules::signal::make(),
+        "_codecs" => crate::modules::codecs::make(),
+        "_contextvars" => crate::modules::contextvars::make(),
+        "select" => crate::modules::select::make(),
+        "marshal" => crate::modules::marshal::make(),
+        // CPython's name for the module pyguest ships as `collections.abc`
+        "_collections_abc" => {
+            let abc = crate::import::load_module("collections.abc")?;
+            vm().modules.get().set_str(name, abc);
+            return Ok(Some(abc));
+        }
+        "_weakref" => crate::modules::weakref::make()?,
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);
@@ -151,7 +183,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
     Ok(Some(v))
 }
 
-fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
+pub(crate) fn run_embedded(name: &str, src: &str) -> PyResult<Value> {
     let m = new_module(name, None);
     // a module with embedded submodules (`collections` for `collections.abc`) is a package:
     // an empty `__path__` makes the importer look the submodule up in EMBEDDED

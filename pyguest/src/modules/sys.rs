@@ -162,6 +162,7 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             None => Err(value_error("call stack is not deep enough")),
         }
     });
+    super::sysattrs::install(m);
     vmr.modules.get().set_str("sys", Value::obj(m));
     let bm = new_module("builtins", None);
     let b = vmr.builtins.get();

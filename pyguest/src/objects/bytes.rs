@@ -79,6 +79,56 @@ fn bytes_pad(a: Args, mode: u8) -> PyResult<Value> {
     Ok(new_bytes(out, mutable))
 }
 
+/// `bytes.startswith`/`endswith(prefix_or_tuple[, start[, end]])`.
+fn affix_match(a: &Args, which: &str) -> PyResult<Value> {
+    let b = self_bytes(a)?;
+    let Some(&pat) = a.pos.get(1) else {
+        return Err(type_error(format!(
+            "{which}() takes at least 1 argument (0 given)"
+        )));
+    };
+    let bad = |v: Value| {
+        type_error(format!(
+            "{which} first arg must be bytes or a tuple of bytes, not {}",
+            vm::type_name(v)
+        ))
+    };
+    let pats: Vec<Vec<u8>> = match as_tuple(pat) {
+        Some(t) => t
+            .as_slice()
+            .iter()
+            .map(|&x| ops::bytes_like(x).ok_or_else(|| bad(x)))
+            .collect::<PyResult<_>>()?,
+        None => vec![ops::bytes_like(pat).ok_or_else(|| bad(pat))?],
+    };
+    let n = b.len() as i64;
+    let bound = |i: usize, default: i64| -> PyResult<i64> {
+        match a.pos.get(i) {
+            Some(&v) if !v.is_none() => {
+                let x = ops::index_of(v)?;
+                Ok(if x < 0 { (x + n).max(0) } else { x.min(n) })
+            }
+            _ => Ok(default),
+        }
+    };
+    let (start, end) = (bound(2, 0)?, bound(3, n)?);
+    let past_end = match a.pos.get(2) {
+        Some(&v) if !v.is_none() => ops::index_of(v)? > n,
+        _ => false,
+    };
+    if start > end || past_end {
+        return Ok(Value::FALSE);
+    }
+    let part = &b[start as usize..end as usize];
+    Ok(Value::bool(pats.iter().any(|p| {
+        if which == "startswith" {
+            part.starts_with(p)
+        } else {
+            part.ends_with(p)
+        }
+    })))
+}
+
 pub(crate) fn install_bytes_methods() {
     for c in [C::bytes, C::bytearray] {
         meth(c, "decode", |a| {
@@ -100,7 +150,9 @@ pub(crate) fn install_bytes_methods() {
                 "ascii" if b.iter().all(|x| x.is_ascii()) => {
                     return Ok(new_string(b.iter().map(|&x| x as char).collect()))
                 }
-                _ => {}
+                "utf-8" | "utf8" | "ascii" | "us-ascii" => {}
+                // other codecs: through the registry (`_codecs`, the `encodings` package)
+                _ => return crate::modules::codecs::decode_bytes(a.pos[0], &enc, &errors),
             }
             if errors == "replace" {
                 return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
@@ -252,18 +304,8 @@ pub(crate) fn install_bytes_methods() {
             p.map(|x| Value::small(x as i64))
                 .ok_or_else(|| value_error("subsequence not found"))
         });
-        meth(c, "startswith", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(b.starts_with(
-                &ops::bytes_like(a.pos[1]).unwrap_or_default(),
-            )))
-        });
-        meth(c, "endswith", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                b.ends_with(&ops::bytes_like(a.pos[1]).unwrap_or_default()),
-            ))
-        });
+        meth(c, "startswith", |a| affix_match(&a, "startswith"));
+        meth(c, "endswith", |a| affix_match(&a, "endswith"));
         meth(c, "upper", |a| {
             let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
             Ok(new_bytes(self_bytes(&a)?.to_ascii_uppercase(), mutable))

@@ -676,7 +676,7 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
                 fget,
                 fset: g(1, "fset"),
                 fdel: g(2, "fdel"),
-                doc,
+                doc: GcCell::new(doc),
             })))
         }
         "classmethod" => Ok(Value::obj(gc::alloc(WrapperObj {
@@ -791,7 +791,7 @@ pub fn super_getattr(s: Gc<SuperObj>, name: Value) -> PyResult<Option<Value>> {
             let kc = as_class(k).unwrap();
             if let Some(d) = kc.dict.get(name)? {
                 return Ok(Some(match d.kind() {
-                    Some(Kind::Function) | Some(Kind::Builtin) => {
+                    Some(Kind::Function) | Some(Kind::Builtin) if ops::binds_as_method(d) => {
                         if is_class {
                             d
                         } else {

@@ -74,7 +74,7 @@ pub(crate) fn install_misc_methods() {
             fget: f[0],
             fset: f[1],
             fdel: f[2],
-            doc: p.doc,
+            doc: GcCell::new(p.doc.get()),
         })))
     }
     meth(C::property, "getter", |a| prop_with(&a, 0));

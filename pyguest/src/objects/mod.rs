@@ -390,7 +390,8 @@ pub struct PropertyObj {
     pub fget: Value,
     pub fset: Value,
     pub fdel: Value,
-    pub doc: Value,
+    /// Writable, as CPython's (`namedtuple` field docs are assigned after creation).
+    pub doc: GcCell<Value>,
 }
 
 #[repr(C)]

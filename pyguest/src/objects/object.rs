@@ -212,6 +212,24 @@ pub(crate) fn install_type_methods() {
             _ => new_string(ops::repr(new_tuple(&args))?),
         })
     });
+    // UnicodeEncodeError/UnicodeDecodeError(encoding, object, start, end, reason): attributes
+    for c in [C::UnicodeEncodeError, C::UnicodeDecodeError] {
+        meth(c, "__init__", |a| {
+            if let Some(inst) = as_instance(a.pos[0]) {
+                let args = &a.pos[1..];
+                ops::instance_set(inst, intern("args"), new_tuple(args));
+                if args.len() == 5 {
+                    for (i, n) in ["encoding", "object", "start", "end", "reason"]
+                        .iter()
+                        .enumerate()
+                    {
+                        ops::instance_set(inst, intern(n), args[i]);
+                    }
+                }
+            }
+            Ok(Value::NONE)
+        });
+    }
     meth(C::UnicodeDecodeError, "__str__", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {
@@ -287,7 +305,7 @@ pub(crate) fn install_type_methods() {
             }),
             fset: Value::NULL,
             fdel: Value::NULL,
-            doc: Value::NONE,
+            doc: GcCell::new(Value::NONE),
         })),
     );
     cls(C::SystemExit).dict.set_str(
@@ -299,7 +317,7 @@ pub(crate) fn install_type_methods() {
             }),
             fset: Value::NULL,
             fdel: Value::NULL,
-            doc: Value::NONE,
+            doc: GcCell::new(Value::NONE),
         })),
     );
     compute_flags(cls(C::StopIteration));

@@ -562,7 +562,8 @@ pub(crate) fn install_str_methods() {
             "utf-8" | "utf8" => return Ok(new_bytes(s.s.as_bytes().to_vec(), false)),
             "ascii" | "us-ascii" => 128u32,
             "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => 256u32,
-            _ => return Err(vm::exc(C::LookupError, format!("unknown encoding: {enc}"))),
+            // other codecs: through the registry (`_codecs`, the `encodings` package)
+            _ => return crate::modules::codecs::encode_text(a.pos[0], &enc, &errors),
         };
         let mut out = Vec::new();
         for (i, c) in s.s.chars().enumerate() {

@@ -726,11 +726,13 @@ pub fn make_module() -> Gc<ModuleObj> {
     let def = |name: &'static str, f: NativeFn| m.dict.set_str(name, new_builtin(name, f));
     def("compile", py_compile);
     def("init", py_init);
-    def("group", m_group);
-    def("groups", m_groups);
-    def("span", m_span);
-    def("start", m_start);
-    def("end", m_end);
+    // methods of `re.Match` (class attributes there): qualified names make them bind
+    m.dict.set_str("group", new_builtin("Match.group", m_group));
+    m.dict
+        .set_str("groups", new_builtin("Match.groups", m_groups));
+    m.dict.set_str("span", new_builtin("Match.span", m_span));
+    m.dict.set_str("start", new_builtin("Match.start", m_start));
+    m.dict.set_str("end", new_builtin("Match.end", m_end));
     def("match", py_match);
     def("findall", py_findall);
     def("sub", py_sub);

@@ -765,6 +765,12 @@ fn binary_op_slow(a: Value, b: Value, op: u32) -> PyResult<Value> {
             }
         }
     }
+    if op == binop::OR {
+        // `int | str`: a types.UnionType (PEP 604)
+        if let Some(r) = crate::modules::union::type_or(a, b) {
+            return r;
+        }
+    }
     let r = builtin_binop(a, b, op)?;
     if r != Value::NOT_IMPLEMENTED {
         return Ok(r);

@@ -192,11 +192,24 @@ fn is_data_descriptor(d: Value) -> bool {
     }
 }
 
+/// Whether `d` becomes a bound method when found on a class: Python functions and the
+/// methods of built-in types (builtins with a qualified name, `list.append`). A module-level
+/// builtin stored as a class attribute (`_buffer_decode = codecs.utf_8_decode`) stays a plain
+/// function, as in CPython, where `builtin_function_or_method` is not a descriptor.
+#[inline]
+pub fn binds_as_method(d: Value) -> bool {
+    match d.kind() {
+        Some(Kind::Function) => true,
+        Some(Kind::Builtin) => as_builtin(d).is_some_and(|b| b.name.contains('.')),
+        _ => false,
+    }
+}
+
 /// Binds a class attribute found for instance `obj` (functions become bound methods).
 #[inline]
 pub fn bind_descr(d: Value, obj: Value, owner: Gc<ClassObj>) -> PyResult<Value> {
     match d.kind() {
-        Some(Kind::Function) | Some(Kind::Builtin) => Ok(new_bound(d, obj)),
+        Some(Kind::Function) | Some(Kind::Builtin) if binds_as_method(d) => Ok(new_bound(d, obj)),
         Some(Kind::ClassMethod) => Ok(new_bound(as_classmethod(d).unwrap().f, Value::obj(owner))),
         Some(Kind::StaticMethod) => Ok(as_staticmethod(d).unwrap().f),
         Some(Kind::Property) => {
@@ -547,7 +560,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                         p.fdel
                     }))
                 }
-                "__doc__" => return Ok(Some(p.doc)),
+                "__doc__" => return Ok(Some(p.doc.get())),
                 _ => {}
             }
         }
@@ -717,6 +730,10 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
             Ok(())
         }
         Some(Kind::Module) => as_module(obj).unwrap().dict.set_item(name, v),
+        Some(Kind::Property) if str_eq(name, "__doc__") => {
+            as_property(obj).unwrap().doc.set(v);
+            Ok(())
+        }
         Some(Kind::Function) => {
             let f = as_function(obj).unwrap();
             let n = &*as_str(name).unwrap().s;
