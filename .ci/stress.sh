@@ -4,7 +4,8 @@
 # unpinned young object; every 64th collection is major; vacated memory is poisoned) and must
 # print exactly what it prints without stress (toy languages, in every JIT mode of their
 # differential tests, plus forced random guard failures: the JIT's own references must be roots)
-# or what CPython printed (pyguest's .expected files).
+# or what CPython printed (pyguest's .expected files; with the JIT on, and its test programs also
+# with every loop traced at once and random guard failures).
 # Needs `cargo build --release --workspace --bins` first. Runs two programs at a time.
 # Usage: .ci/stress.sh [JOBS]   (about 4 minutes on a 2-core machine)
 set -uo pipefail
@@ -26,7 +27,11 @@ for p in examples/brainfuck/programs/*.b; do
   done
 done >> "$list"
 for p in pyguest/tests/programs/*.py pyguest/tests/stress/*.py; do
-  echo "py $p"
+  echo "py $p on"
+done >> "$list"
+# (with every loop traced at once and random guard failures: the JIT's references under stress)
+for p in pyguest/tests/programs/*.py; do
+  echo "py $p threshold=1,fail_guards_random=5"
 done >> "$list"
 for p in pyguest/tests/programs/stdlib/lib_*.py pyguest/tests/programs/stdlib/app_*.py; do
   n=$(basename "$p" .py)
@@ -45,7 +50,7 @@ run_one() {
     py)
       dir=$(dirname "$prog"); n=$(basename "$prog" .py)
       want=$(md5sum < "$dir/$n.expected")
-      got=$(cd "$dir" && COLUMNS= METATRACER_GC_STRESS=1 timeout 600 "$root/target/release/pyguest" "$n.py" 2>/dev/null | md5sum)
+      got=$(cd "$dir" && COLUMNS= METATRACER_GC_STRESS=1 timeout 600 "$root/target/release/pyguest" --jit "${jit:-on}" "$n.py" 2>/dev/null | md5sum)
       ;;
   esac
   if [ "$want" = "$got" ]; then r=ok; else r=FAIL; fi

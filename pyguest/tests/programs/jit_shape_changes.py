@@ -1,0 +1,112 @@
+# Loops whose values change type or shape while they run: compiled code must notice (guards)
+# and go on exactly as the interpreter does. Used by .ci/pyguest-jit.sh with several JIT
+# settings; the expected output comes from CPython.
+
+def int_to_bigint(n):
+    x = 1
+    out = []
+    for i in range(n):
+        x = x * 3 + i          # leaves the small-int range around i = 39
+        if i % 10 == 0:
+            out.append(x % 1000003)
+    return x, out
+
+print(int_to_bigint(120))
+
+def int_to_float(n):
+    s = 0
+    for i in range(n):
+        if i == n // 2:
+            s = s + 0.5        # from here on s is a float
+        s = s + i
+    return s
+
+print(int_to_float(3000))
+
+class P:
+    def __init__(self, x):
+        self.x = x
+
+def attrs_added(n):
+    ps = [P(i) for i in range(n)]
+    t = 0
+    for i in range(n):
+        p = ps[i]
+        if i == n // 3:
+            for q in ps:
+                q.y = 7        # every instance gets a new attribute mid-loop
+        t += p.x + getattr(p, "y", 0)
+    return t
+
+print(attrs_added(3000))
+
+class A:
+    def f(self):
+        return 1
+
+def method_replaced(n):
+    a = A()
+    t = 0
+    for i in range(n):
+        if i == 1500:
+            A.f = lambda self: 100   # the class changes under the loop
+        t += a.f()
+    return t
+
+print(method_replaced(3000))
+
+G = 1
+
+def global_rebound(n):
+    global G
+    t = 0
+    for i in range(n):
+        if i == 2000:
+            G = "x"            # from int to str
+        if isinstance(G, int):
+            t += G
+        else:
+            t += len(G) * 10
+    return t
+
+print(global_rebound(3000))
+
+def shrinking_list(n):
+    xs = list(range(n))
+    t = 0
+    i = 0
+    while i < len(xs):
+        t += xs[i]
+        if i == 100:
+            del xs[200:]       # the list shrinks mid-loop
+        i += 1
+    return t, len(xs)
+
+print(shrinking_list(3000))
+
+def exceptions_in_loop(n):
+    caught = 0
+    for i in range(n):
+        try:
+            if i % 7 == 0:
+                raise ValueError(i)
+            caught += 0
+        except ValueError as e:
+            caught += e.args[0] % 3
+    return caught
+
+print(exceptions_in_loop(3000))
+
+def gen(n):
+    for i in range(n):
+        yield i * i
+
+def consume(n):
+    t = 0
+    for v in gen(n):
+        t += v
+    return t
+
+print(consume(5000))
+print(sum(x % 5 for x in range(5000)))
+print(sorted(range(2000), key=lambda v: (v * 7919) % 2003)[:5])
