@@ -53,7 +53,7 @@ fn self_bytes(a: &Args) -> PyResult<Vec<u8>> {
 
 fn bytes_pad(a: Args, mode: u8) -> PyResult<Value> {
     let b = self_bytes(&a)?;
-    let w = index_of(a.pos[1])? as usize;
+    let w = index_of(a.pos[1])?.max(0) as usize;
     let fill = a
         .pos
         .get(2)
@@ -179,7 +179,7 @@ pub(crate) fn install_bytes_methods() {
         meth(c, "rjust(width, fillchar=b' ', /)", |a| bytes_pad(a, 1));
         meth(c, "zfill(width, /)", |a| {
             let b = self_bytes(&a)?;
-            let w = index_of(a.pos[1])? as usize;
+            let w = index_of(a.pos[1])?.max(0) as usize;
             let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
             if w <= b.len() {
                 return Ok(new_bytes(b, mutable));

@@ -108,7 +108,9 @@ pub(crate) fn install_misc_methods() {
     });
     meth(C::slice, "indices(x, /)", |a| {
         let s = as_slice(a.pos[0]).unwrap();
-        let (st, sp, step, _) = ops::slice_indices(s, index_of(a.pos[1])? as usize)?;
+        let len = usize::try_from(index_of(a.pos[1])?)
+            .map_err(|_| value_error("length should not be negative"))?;
+        let (st, sp, step, _) = ops::slice_indices(s, len)?;
         Ok(new_tuple(&[new_int(st), new_int(sp), new_int(step)]))
     });
     meth(C::dict_keys, "isdisjoint(x, /)", |a| {

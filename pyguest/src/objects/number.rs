@@ -257,7 +257,8 @@ pub(crate) fn install_number_methods() {
     meth(C::int, "to_bytes(length=1, byteorder='big', *, signed=False)", |a| {
         let b = ops::big_of(a.pos[0]).unwrap();
         let len = match arg_or_kw(&a, 1, "length") {
-            Some(l) => index_of(l)? as usize,
+            Some(l) => usize::try_from(index_of(l)?)
+                .map_err(|_| value_error("length argument must be non-negative"))?,
             None => 1,
         };
         let order = arg_or_kw(&a, 2, "byteorder")

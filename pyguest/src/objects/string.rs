@@ -468,7 +468,7 @@ pub(crate) fn install_str_methods() {
     meth(S, "rjust(width, fillchar=' ', /)", |a| str_pad(a, 1));
     meth(S, "zfill(width, /)", |a| {
         let s = self_str(&a)?;
-        let w = index_of(a.pos[1])? as usize;
+        let w = index_of(a.pos[1])?.max(0) as usize;
         if w <= s.nchars {
             return Ok(a.pos[0]);
         }
@@ -674,7 +674,7 @@ pub(crate) fn install_str_methods() {
     });
     let mt: NativeFn = |a| {
         // static: str.maketrans(x[, y[, z]])
-        let args = if a.pos.first().is_some_and(|v| v.is_kind(Kind::Class)) {
+        let args = if a.pos.len() > 1 && a.pos[0].is_kind(Kind::Class) {
             &a.pos[1..]
         } else {
             a.pos
@@ -690,7 +690,12 @@ pub(crate) fn install_str_methods() {
                     continue;
                 }
                 let key = match as_str(k) {
-                    Some(s) => Value::small(s.s.chars().next().unwrap() as i64),
+                    Some(s) if s.nchars == 1 => Value::small(s.s.chars().next().unwrap() as i64),
+                    Some(_) => {
+                        return Err(value_error(
+                            "string keys in translate table must be of length 1",
+                        ))
+                    }
                     None => k,
                 };
                 d.set_item(key, src.val_at(i))?;
