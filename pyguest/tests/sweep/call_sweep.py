@@ -53,6 +53,16 @@ def arg_combos():
     return out
 
 
+# Keyword arguments: names that built-in signatures use (so a required parameter may arrive
+# by keyword) and names nothing takes, each with positional arguments in front.
+KW_NAMES = ["x", "key", "default", "start", "sep", "iterable", "object", "base", "number",
+            "name", "source", "length", "signed", "encoding", "errors", "reverse", "strict"]
+KW_COMBOS = []
+for _i, _k in enumerate(KW_NAMES):
+    KW_COMBOS.append(((), {_k: VALUES[_i % len(VALUES)]}))
+    KW_COMBOS.append(((1,), {_k: "abc"}))
+    KW_COMBOS.append((("abc", 2), {_k: None, "key": None} if _k != "key" else {_k: len}))
+
 COMBOS = arg_combos()
 
 
@@ -69,6 +79,7 @@ def describe(args):
 
 
 DESCRIPTIONS = [describe(c) for c in COMBOS]
+KW_DESCRIPTIONS = [describe(a)[:-1] + ", **" + repr(k) + ")" for a, k in KW_COMBOS]
 
 
 # Receivers: a fresh instance per call, so mutating methods never see earlier calls' damage.
@@ -194,6 +205,19 @@ def sweep():
                 r = f(*args)
                 repr(r)
             except BaseException as e:  # SystemExit from gen.throw(SystemExit) too
+                repr(e)
+                str(e)
+        for k in range(len(KW_COMBOS)):
+            args, kwargs = KW_COMBOS[k]
+            if base in EXPONENTIAL:
+                continue
+            err.write("@@ %s\n" % KW_DESCRIPTIONS[k])
+            err.flush()
+            try:
+                f = make()
+                r = f(*args, **kwargs)
+                repr(r)
+            except BaseException as e:
                 repr(e)
                 str(e)
     err.write("@@done %d\n" % len(cs))
