@@ -232,8 +232,9 @@ impl Sig {
     }
 
     /// Checks a call's arguments (`qual` is the callable's qualified name, `list.append`).
-    /// `Ok(Some(moved))` when required parameters were passed by keyword: `moved` holds the
-    /// arguments with those values moved to their positions, to call the handler with.
+    /// `Ok(Some(moved))` when parameters that follow the positional arguments were passed by
+    /// keyword: `moved` holds the arguments with those values moved to their positions, to
+    /// call the handler with (so a handler never finds a required parameter missing).
     #[inline]
     pub fn check(&self, qual: &str, a: &Args) -> PyResult<Option<Moved>> {
         let n = a.pos.len();
@@ -318,7 +319,12 @@ impl Sig {
                 return Err(self.too_few(qual, i, n));
             }
         }
-        let moved = n < required;
+        // parameters given by keyword right after the positional ones move to their positions
+        // (handlers read positional-or-keyword parameters by position first)
+        let mut fill = n;
+        while fill < npos && fill >= posonly && self.kw_index(a, self.params[fill]).is_some() {
+            fill += 1;
+        }
         for &k in a.kwnames.iter() {
             match self.param_of_kw(k) {
                 Some(i) if i < npos && i < n => {
@@ -350,7 +356,7 @@ impl Sig {
                 )));
             }
         }
-        if !moved {
+        if fill == n {
             return Ok(None);
         }
         // handlers index required parameters by position: move them out of the keywords
@@ -359,12 +365,12 @@ impl Sig {
             kwnames: ArgVec::new(),
             kwvals: ArgVec::new(),
         };
-        for i in n..required {
+        for i in n..fill {
             let j = self.kw_index(a, self.params[i]).unwrap();
             m.pos.push(a.kwvals[j]);
         }
         for (j, &k) in a.kwnames.iter().enumerate() {
-            if !self.params[n..required].iter().any(|p| str_eq(k, p)) {
+            if !self.params[n..fill].iter().any(|p| str_eq(k, p)) {
                 m.kwnames.push(k);
                 m.kwvals.push(a.kwvals[j]);
             }
