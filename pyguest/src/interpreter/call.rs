@@ -210,19 +210,12 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
         Some(Kind::Builtin) => {
             let b = as_builtin(callable).unwrap();
             if b.bound.is_null() {
-                match b.sig.check(b.name, &args)? {
-                    None => (b.f)(args),
-                    Some(m) => (b.f)(m.args()),
-                }
+                b.sig.call(b.name, b.f, args)
             } else {
                 let mut v = ArgVec::with_capacity(args.pos.len() + 1);
                 v.push(b.bound);
                 v.extend_from_slice(args.pos);
-                let args = Args { pos: &v, ..args };
-                match b.sig.check(b.name, &args)? {
-                    None => (b.f)(args),
-                    Some(m) => (b.f)(m.args()),
-                }
+                b.sig.call(b.name, b.f, Args { pos: &v, ..args })
             }
         }
         Some(Kind::BoundMethod) => {

@@ -548,6 +548,29 @@ pub(crate) fn ctor_sig(id: usize) -> Option<&'static Sig> {
     CTORS.with(|v| v[id])
 }
 
+/// The full constructor check: `Some(instance)` when arguments came by keyword and were
+/// rearranged (the instance is built from those), `None` to go on with `a`. Out of line for
+/// the reason given at [`Sig::call_slow`].
+#[inline(never)]
+fn ctor_check_slow(sig: &Sig, name: &str, a: Args) -> PyResult<Option<Value>> {
+    let rest = Args {
+        pos: &a.pos[1..],
+        kwnames: a.kwnames,
+        kwvals: a.kwvals,
+    };
+    let Some(m) = sig.check_slow(name, &rest)? else {
+        return Ok(None);
+    };
+    let mut pos = ArgVec::from_slice(&a.pos[..1]);
+    pos.extend_from_slice(&m.pos);
+    builtin_new(Args {
+        pos: &pos,
+        kwnames: &m.kwnames,
+        kwvals: &m.kwvals,
+    })
+    .map(Some)
+}
+
 pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
     let c = as_class(a.pos[0]).unwrap();
     // find the built-in class this constructor belongs to
@@ -573,15 +596,10 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
     let name = vm::CLASS_NAMES[id.unwrap_or(0)];
     // subclasses may take other arguments (their own `__init__`): only exact classes check
     if let Some(sig) = ctor_sig(id.unwrap_or(0)).filter(|_| exact) {
-        if let Some(m) = sig.check(name, &rest)? {
-            // a required argument came by keyword: build from the rearranged arguments
-            let mut pos = ArgVec::from_slice(&a.pos[..1]);
-            pos.extend_from_slice(&m.pos);
-            return builtin_new(Args {
-                pos: &pos,
-                kwnames: &m.kwnames,
-                kwvals: &m.kwvals,
-            });
+        if !sig.fits_fast(&rest) {
+            if let Some(v) = ctor_check_slow(sig, name, a)? {
+                return Ok(v);
+            }
         }
     }
     if !exact {

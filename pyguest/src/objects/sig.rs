@@ -18,7 +18,7 @@
 //! parameter optional. An optional prefix `X:` picks the family of CPython's `TypeError`
 //! messages when the shape alone does not say which one CPython uses (see [`Style`]).
 //!
-//! The check ([`Sig::check`]) has a fast path (argument count within bounds, no keywords,
+//! The check ([`Sig::call`]) has a fast path (argument count within bounds, no keywords,
 //! receiver of the exact class) that costs two compares and, for methods, one class load;
 //! everything else (keywords, subclasses, errors) goes to [`Sig::check_slow`]. What the
 //! check guarantees to handlers: at least `required` positional values (counting the
@@ -28,8 +28,8 @@
 
 use crate::argvec::ArgVec;
 use crate::interpreter::{PyErr, PyResult};
-use crate::objects::{as_class, str_eq, Args};
-use crate::value::Value;
+use crate::objects::{as_class, str_eq, Args, NativeFn};
+use crate::value::{Kind, Value};
 use crate::vm::{self, cls, type_error, type_of, C};
 use metatracer::gc::Gc;
 
@@ -231,27 +231,50 @@ impl Sig {
         Box::leak(Box::new(Sig::parse(text, recv)))
     }
 
-    /// Checks a call's arguments (`qual` is the callable's qualified name, `list.append`).
-    /// `Ok(Some(moved))` when parameters that follow the positional arguments were passed by
-    /// keyword: `moved` holds the arguments with those values moved to their positions, to
-    /// call the handler with (so a handler never finds a required parameter missing).
+    /// Whether `a` certainly fits: the argument count is within bounds, there are no
+    /// keywords, and a receiver is of the exact class. Two compares and, for methods, one
+    /// class load; anything else needs [`Sig::check_slow`].
     #[inline]
-    pub fn check(&self, qual: &str, a: &Args) -> PyResult<Option<Moved>> {
+    pub fn fits_fast(&self, a: &Args) -> bool {
         let n = a.pos.len();
-        if n >= self.min as usize && n <= self.max as usize && a.kwnames.is_empty() {
-            match self.recv {
-                Recv::None => return Ok(None),
-                Recv::Inst(c) if c == C::object || Gc::ptr_eq(type_of(a.pos[0]), cls(c)) => {
-                    return Ok(None)
-                }
-                Recv::Class(c) if a.pos[0] == Value::obj(cls(c)) => return Ok(None),
-                _ => {}
-            }
+        if n < self.min as usize || n > self.max as usize || !a.kwnames.is_empty() {
+            return false;
         }
-        self.check_slow(qual, a)
+        match self.recv {
+            Recv::None => true,
+            Recv::Inst(c) => c == C::object || Gc::ptr_eq(type_of(a.pos[0]), cls(c)),
+            // `object.__new__(cls)` for every user class: any class is a subclass of object
+            Recv::Class(C::object) => a.pos[0].is_kind(Kind::Class),
+            Recv::Class(c) => a.pos[0] == Value::obj(cls(c)),
+        }
     }
 
-    /// The full check: receiver, counts, keywords; the error CPython gives, or `Ok`.
+    /// Calls handler `f` with `a` once `a` is checked (`qual` is the callable's qualified
+    /// name, `list.append`, for messages).
+    #[inline]
+    pub fn call(&self, qual: &str, f: NativeFn, a: Args) -> PyResult<Value> {
+        if self.fits_fast(&a) {
+            f(a)
+        } else {
+            self.call_slow(qual, f, a)
+        }
+    }
+
+    /// [`Sig::call`] past the fast path. Never inlined: the rearranged-arguments buffer
+    /// ([`Moved`], three inline [`ArgVec`]s) must not sit, uninitialised, in the frames of
+    /// hot callers, where the conservative stack scan would read stale values in it as roots.
+    #[inline(never)]
+    pub fn call_slow(&self, qual: &str, f: NativeFn, a: Args) -> PyResult<Value> {
+        match self.check_slow(qual, &a)? {
+            None => f(a),
+            Some(m) => f(m.args()),
+        }
+    }
+
+    /// The full check: receiver, counts, keywords; the error CPython gives, or `Ok` with
+    /// (`Some`) the arguments rearranged when parameters that follow the positional ones
+    /// were passed by keyword (handlers read those by position, so a required parameter is
+    /// never missing).
     #[cold]
     pub fn check_slow(&self, qual: &str, a: &Args) -> PyResult<Option<Moved>> {
         let mut pos = a.pos;
