@@ -56,8 +56,14 @@ fn def(d: Gc<DictObj>, sig: &'static str, f: NativeFn) {
 /// Installs every builtin into the builtins dict and the built-in classes.
 pub fn install() {
     let b = vm().builtins.get();
-    def(b, "print(*args, sep=' ', end='\\n', file=None, flush=False)", bi_print);
-    def(b, "len(obj, /)", |a| Ok(Value::small(ops::len(a.pos[0])? as i64)));
+    def(
+        b,
+        "print(*args, sep=' ', end='\\n', file=None, flush=False)",
+        bi_print,
+    );
+    def(b, "len(obj, /)", |a| {
+        Ok(Value::small(ops::len(a.pos[0])? as i64))
+    });
     def(b, "repr(obj, /)", |a| Ok(new_string(ops::repr(a.pos[0])?)));
     def(b, "ascii(obj, /)", |a| {
         Ok(new_string(ascii_of(&ops::repr(a.pos[0])?)))
@@ -65,10 +71,18 @@ pub fn install() {
     def(b, "isinstance(obj, class_or_tuple, /)", bi_isinstance);
     def(b, "issubclass(cls, class_or_tuple, /)", bi_issubclass);
     def(b, "abs(x, /)", bi_abs);
-    def(b, "E:min(x, /, *args, key=None, default=None)", |a| min_max(a, 0));
-    def(b, "E:max(x, /, *args, key=None, default=None)", |a| min_max(a, 4));
+    def(b, "E:min(x, /, *args, key=None, default=None)", |a| {
+        min_max(a, 0)
+    });
+    def(b, "E:max(x, /, *args, key=None, default=None)", |a| {
+        min_max(a, 4)
+    });
     def(b, "sum(iterable, /, start=0)", bi_sum);
-    def(b, "E:sorted(iterable, /, *, key=None, reverse=False)", bi_sorted);
+    def(
+        b,
+        "E:sorted(iterable, /, *, key=None, reverse=False)",
+        bi_sorted,
+    );
     def(b, "E:reversed(sequence, /)", bi_reversed);
     def(b, "enumerate(iterable, start=0)", bi_enumerate);
     def(b, "zip(*iterables, strict=False)", bi_zip);
@@ -126,7 +140,9 @@ pub fn install() {
             Err(e) => Err(e),
         }
     });
-    def(b, "callable(obj, /)", |a| Ok(Value::bool(is_callable(a.pos[0]))));
+    def(b, "callable(obj, /)", |a| {
+        Ok(Value::bool(is_callable(a.pos[0])))
+    });
     def(b, "vars(object=None, /)", bi_vars);
     def(b, "dir(object=None, /)", bi_dir);
     def(b, "globals()", |_| {
@@ -140,11 +156,25 @@ pub fn install() {
         };
         crate::objects::format::format_value(a.pos[0], &spec)
     });
-    def(b, "exec(source, globals=None, locals=None, /, *, closure=None)", |a| crate::import::exec_eval(a, false));
-    def(b, "eval(source, globals=None, locals=None, /)", |a| crate::import::exec_eval(a, true));
+    def(
+        b,
+        "exec(source, globals=None, locals=None, /, *, closure=None)",
+        |a| crate::import::exec_eval(a, false),
+    );
+    def(b, "eval(source, globals=None, locals=None, /)", |a| {
+        crate::import::exec_eval(a, true)
+    });
     def(b, "compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1, *, _feature_version=-1)", crate::import::bi_compile);
-    def(b, "__import__(name, globals=None, locals=None, fromlist=(), level=0)", crate::import::bi_import);
-    def(b, "__build_class__(func, name, /, *bases, **kwds)", bi_build_class);
+    def(
+        b,
+        "__import__(name, globals=None, locals=None, fromlist=(), level=0)",
+        crate::import::bi_import,
+    );
+    def(
+        b,
+        "__build_class__(func, name, /, *bases, **kwds)",
+        bi_build_class,
+    );
     def(b, "input(prompt='', /)", |_| {
         let mut s = String::new();
         if std::io::stdin().read_line(&mut s).unwrap_or(0) == 0 {

@@ -256,7 +256,9 @@ pub(crate) fn install_list_methods() {
         l.set_all(&items);
         Ok(Value::NONE)
     });
-    meth(L, "copy()", |a| Ok(new_list_from(self_list(&a)?.as_slice())));
+    meth(L, "copy()", |a| {
+        Ok(new_list_from(self_list(&a)?.as_slice()))
+    });
     meth(L, "clear()", |a| {
         self_list(&a)?.clear();
         Ok(Value::NONE)
@@ -269,15 +271,19 @@ pub(crate) fn install_list_methods() {
         }
         Ok(Value::NONE)
     });
-    meth(C::tuple, "index(value, start=0, stop=sys.maxsize, /)", |a| {
-        let t = as_tuple(a.pos[0]).unwrap();
-        for (i, &x) in t.as_slice().iter().enumerate() {
-            if ops::eq(x, a.pos[1])? {
-                return Ok(Value::small(i as i64));
+    meth(
+        C::tuple,
+        "index(value, start=0, stop=sys.maxsize, /)",
+        |a| {
+            let t = as_tuple(a.pos[0]).unwrap();
+            for (i, &x) in t.as_slice().iter().enumerate() {
+                if ops::eq(x, a.pos[1])? {
+                    return Ok(Value::small(i as i64));
+                }
             }
-        }
-        Err(value_error("tuple.index(x): x not in tuple"))
-    });
+            Err(value_error("tuple.index(x): x not in tuple"))
+        },
+    );
     meth(C::tuple, "count(value, /)", |a| {
         let t = as_tuple(a.pos[0]).unwrap();
         let mut c = 0;

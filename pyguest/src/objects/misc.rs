@@ -7,10 +7,10 @@ use crate::interpreter::{self, PyErr, PyResult};
 use crate::objects::iter::view_to_set;
 use crate::objects::native::builtin_has_dunder;
 use crate::objects::native::{meth, qualify};
-use crate::objects::sig::{Recv, Sig};
 use crate::objects::number::bi_abs;
 use crate::objects::ops::{self, call, index_of, int_of, truthy};
 use crate::objects::set::to_set;
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, value_error, C};
@@ -127,7 +127,9 @@ pub(crate) fn install_misc_methods() {
     });
     // generic dunders on built-in types so `super().__getitem__` etc. work in subclasses
     let dunders: &[(&'static str, NativeFn)] = &[
-        ("__getitem__(x, /)", |a| ops::getitem(payload(a.pos[0]), a.pos[1])),
+        ("__getitem__(x, /)", |a| {
+            ops::getitem(payload(a.pos[0]), a.pos[1])
+        }),
         ("W:__setitem__(key, value, /)", |a| {
             ops::setitem(payload(a.pos[0]), a.pos[1], a.pos[2]).map(|_| Value::NONE)
         }),
@@ -162,7 +164,9 @@ pub(crate) fn install_misc_methods() {
         ("W:__ge__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 5)
         }),
-        ("W:__hash__()", |a| Ok(new_int(ops::hash(payload(a.pos[0]))?))),
+        ("W:__hash__()", |a| {
+            Ok(new_int(ops::hash(payload(a.pos[0]))?))
+        }),
         ("W:__add__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::ADD)
         }),
@@ -216,7 +220,9 @@ pub(crate) fn install_misc_methods() {
                 kwvals: &[],
             })
         }),
-        ("W:__bool__()", |a| Ok(Value::bool(truthy(payload(a.pos[0]))?))),
+        ("W:__bool__()", |a| {
+            Ok(Value::bool(truthy(payload(a.pos[0]))?))
+        }),
     ];
     for c in [
         C::int,

@@ -138,7 +138,9 @@ pub fn parse_int_literal(s: &str) -> Option<Value> {
 /// machinery checks every call against it, receiver included, before `f` runs.
 pub(crate) fn meth(c: C, sig: &'static str, f: NativeFn) {
     let s = Sig::leak(sig, Recv::Inst(c));
-    cls(c).dict.set_str(s.name, new_builtin_sig(qualify(c, s.name), s, f));
+    cls(c)
+        .dict
+        .set_str(s.name, new_builtin_sig(qualify(c, s.name), s, f));
 }
 
 /// Registers a class method (`dict.fromkeys`): like [`meth`], the receiver is the class.

@@ -254,62 +254,71 @@ pub(crate) fn install_number_methods() {
     meth(C::int, "as_integer_ratio()", |a| {
         Ok(new_tuple(&[a.pos[0], Value::small(1)]))
     });
-    meth(C::int, "to_bytes(length=1, byteorder='big', *, signed=False)", |a| {
-        let b = ops::big_of(a.pos[0]).unwrap();
-        let len = match arg_or_kw(&a, 1, "length") {
-            Some(l) => usize::try_from(index_of(l)?)
-                .map_err(|_| value_error("length argument must be non-negative"))?,
-            None => 1,
-        };
-        let order = arg_or_kw(&a, 2, "byteorder")
-            .map(str_of)
-            .transpose()?
-            .unwrap_or_else(|| "big".into());
-        let signed = kwarg(&a, "signed")
-            .map(truthy)
-            .transpose()?
-            .unwrap_or(false);
-        if b.is_negative() && !signed {
-            return Err(vm::overflow("can't convert negative int to unsigned"));
-        }
-        let mut bytes = if signed {
-            b.to_signed_bytes_le()
-        } else {
-            b.to_bytes_le().1
-        };
-        if bytes.len() > len && !(bytes.len() == len + 1 && bytes[len] == 0 && !signed) {
-            return Err(vm::overflow("int too big to convert"));
-        }
-        let fill = if b.is_negative() { 0xff } else { 0 };
-        bytes.resize(len, fill);
-        if order == "big" {
-            bytes.reverse();
-        }
-        Ok(new_bytes(bytes, false))
-    });
-    classmeth(C::int, "from_bytes(bytes, byteorder='big', *, signed=False)", |a| {
-        let bytes = ops::bytes_like(a.pos[1]).map(Ok).unwrap_or_else(|| {
-            seq_items(a.pos[1]).map(|v| v.iter().map(|x| int_of(*x).unwrap_or(0) as u8).collect())
-        })?;
-        let order = arg_or_kw(&a, 2, "byteorder")
-            .map(str_of)
-            .transpose()?
-            .unwrap_or_else(|| "big".into());
-        let signed = kwarg(&a, "signed")
-            .map(truthy)
-            .transpose()?
-            .unwrap_or(false);
-        let mut b = bytes.clone();
-        if order == "big" {
-            b.reverse();
-        }
-        let v = if signed {
-            BigInt::from_signed_bytes_le(&b)
-        } else {
-            BigInt::from_bytes_le(num_bigint::Sign::Plus, &b)
-        };
-        Ok(new_bigint(v))
-    });
+    meth(
+        C::int,
+        "to_bytes(length=1, byteorder='big', *, signed=False)",
+        |a| {
+            let b = ops::big_of(a.pos[0]).unwrap();
+            let len = match arg_or_kw(&a, 1, "length") {
+                Some(l) => usize::try_from(index_of(l)?)
+                    .map_err(|_| value_error("length argument must be non-negative"))?,
+                None => 1,
+            };
+            let order = arg_or_kw(&a, 2, "byteorder")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "big".into());
+            let signed = kwarg(&a, "signed")
+                .map(truthy)
+                .transpose()?
+                .unwrap_or(false);
+            if b.is_negative() && !signed {
+                return Err(vm::overflow("can't convert negative int to unsigned"));
+            }
+            let mut bytes = if signed {
+                b.to_signed_bytes_le()
+            } else {
+                b.to_bytes_le().1
+            };
+            if bytes.len() > len && !(bytes.len() == len + 1 && bytes[len] == 0 && !signed) {
+                return Err(vm::overflow("int too big to convert"));
+            }
+            let fill = if b.is_negative() { 0xff } else { 0 };
+            bytes.resize(len, fill);
+            if order == "big" {
+                bytes.reverse();
+            }
+            Ok(new_bytes(bytes, false))
+        },
+    );
+    classmeth(
+        C::int,
+        "from_bytes(bytes, byteorder='big', *, signed=False)",
+        |a| {
+            let bytes = ops::bytes_like(a.pos[1]).map(Ok).unwrap_or_else(|| {
+                seq_items(a.pos[1])
+                    .map(|v| v.iter().map(|x| int_of(*x).unwrap_or(0) as u8).collect())
+            })?;
+            let order = arg_or_kw(&a, 2, "byteorder")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "big".into());
+            let signed = kwarg(&a, "signed")
+                .map(truthy)
+                .transpose()?
+                .unwrap_or(false);
+            let mut b = bytes.clone();
+            if order == "big" {
+                b.reverse();
+            }
+            let v = if signed {
+                BigInt::from_signed_bytes_le(&b)
+            } else {
+                BigInt::from_bytes_le(num_bigint::Sign::Plus, &b)
+            };
+            Ok(new_bigint(v))
+        },
+    );
     meth(C::float, "is_integer()", |a| {
         Ok(Value::bool(ops::float_of(a.pos[0]).unwrap().fract() == 0.0))
     });

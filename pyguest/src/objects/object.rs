@@ -5,8 +5,8 @@
 use crate::interpreter::PyResult;
 use crate::objects::class::{all_classes, builtin_new, compute_flags, construct_plain, object_new};
 use crate::objects::native::{meth, qualify, str_arg};
-use crate::objects::sig::{Recv, Sig};
 use crate::objects::ops::{self, int_of, str_of, truthy, ArgVec};
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::type_of;
@@ -43,7 +43,10 @@ pub(crate) fn install_type_methods() {
             })),
         );
     }
-    for (c, f) in [(C::object, object_new as NativeFn), (C::BaseException, object_new)] {
+    for (c, f) in [
+        (C::object, object_new as NativeFn),
+        (C::BaseException, object_new),
+    ] {
         cls(c).dict.set_str(
             "__new__",
             Value::obj(gc::alloc(WrapperObj {
@@ -78,12 +81,14 @@ pub(crate) fn install_type_methods() {
         ops::generic_delattr(a.pos[0], a.pos[1])?;
         Ok(Value::NONE)
     });
-    meth(O, "W:__getattribute__(name, /)", |a| {
-        match ops::generic_getattr(a.pos[0], a.pos[1])? {
+    meth(
+        O,
+        "W:__getattribute__(name, /)",
+        |a| match ops::generic_getattr(a.pos[0], a.pos[1])? {
             Some(v) => Ok(v),
             None => Err(ops::attr_missing(a.pos[0], a.pos[1])),
-        }
-    });
+        },
+    );
     meth(O, "__format__(format_spec, /)", |a| {
         let spec = str_arg(a.pos[1], "format spec")?;
         if !spec.s.is_empty() {

@@ -146,7 +146,9 @@ pub(crate) fn install_set_methods() {
         meth(c, "union(*others)", |a| multi_setop(a, binop::OR));
         meth(c, "intersection(*others)", |a| multi_setop(a, binop::AND));
         meth(c, "difference(*others)", |a| multi_setop(a, binop::SUB));
-        meth(c, "symmetric_difference(x, /)", |a| multi_setop(a, binop::XOR));
+        meth(c, "symmetric_difference(x, /)", |a| {
+            multi_setop(a, binop::XOR)
+        });
         meth(c, "issubset(x, /)", |a| {
             let o = to_set(a.pos[1])?;
             ops::compare(payload(a.pos[0]), Value::obj(o), 1)
@@ -204,8 +206,12 @@ pub(crate) fn install_set_methods() {
         }
         Ok(Value::NONE)
     });
-    meth(S, "intersection_update(*others)", |a| inplace_setop(a, binop::AND));
-    meth(S, "difference_update(*others)", |a| inplace_setop(a, binop::SUB));
+    meth(S, "intersection_update(*others)", |a| {
+        inplace_setop(a, binop::AND)
+    });
+    meth(S, "difference_update(*others)", |a| {
+        inplace_setop(a, binop::SUB)
+    });
     meth(S, "symmetric_difference_update(x, /)", |a| {
         inplace_setop(a, binop::XOR)
     });

@@ -148,7 +148,9 @@ impl Sig {
             ),
             _ => (None, text),
         };
-        let open = text.find('(').unwrap_or_else(|| panic!("signature {text:?} lacks '('"));
+        let open = text
+            .find('(')
+            .unwrap_or_else(|| panic!("signature {text:?} lacks '('"));
         assert!(text.ends_with(')'), "signature {text:?} lacks ')'");
         let name = &text[..open];
         let inner = &text[open + 1..text.len() - 1];
@@ -209,7 +211,11 @@ impl Sig {
             Style::Expected
         });
         let slf = usize::from(recv != Recv::None);
-        let fast_max = if varargs { u16::MAX as usize } else { npos + slf };
+        let fast_max = if varargs {
+            u16::MAX as usize
+        } else {
+            npos + slf
+        };
         Sig {
             name,
             params: Box::leak(params.into_boxed_slice()),
@@ -232,8 +238,9 @@ impl Sig {
     }
 
     /// Whether `a` certainly fits: the argument count is within bounds, there are no
-    /// keywords, and a receiver is of the exact class. Two compares and, for methods, one
-    /// class load; anything else needs [`Sig::check_slow`].
+    /// keywords, and a receiver is an instance of the class. Two compares and, for methods,
+    /// one class load (an MRO walk for subclass instances); anything else (keywords, errors)
+    /// needs [`Sig::check_slow`].
     #[inline]
     pub fn fits_fast(&self, a: &Args) -> bool {
         let n = a.pos.len();
@@ -242,10 +249,16 @@ impl Sig {
         }
         match self.recv {
             Recv::None => true,
-            Recv::Inst(c) => c == C::object || Gc::ptr_eq(type_of(a.pos[0]), cls(c)),
+            Recv::Inst(c) => {
+                let t = type_of(a.pos[0]);
+                c == C::object || Gc::ptr_eq(t, cls(c)) || vm::is_subclass(t, cls(c))
+            }
             // `object.__new__(cls)` for every user class: any class is a subclass of object
             Recv::Class(C::object) => a.pos[0].is_kind(Kind::Class),
-            Recv::Class(c) => a.pos[0] == Value::obj(cls(c)),
+            Recv::Class(c) => {
+                a.pos[0] == Value::obj(cls(c))
+                    || as_class(a.pos[0]).is_some_and(|k| vm::is_subclass(k, cls(c)))
+            }
         }
     }
 
@@ -534,10 +547,19 @@ mod tests {
         assert_eq!((s.style, s.min, s.max), (Style::Expected, 2, 3));
         let s = Sig::parse("copy()", Recv::Inst(C::list));
         assert_eq!((s.style, s.min, s.max), (Style::NoArgs, 1, 1));
-        let s = Sig::parse("sorted(iterable, /, *, key=None, reverse=False)", Recv::None);
-        assert_eq!((s.style, s.npos, s.required, s.posonly), (Style::Keywords, 1, 1, 1));
+        let s = Sig::parse(
+            "sorted(iterable, /, *, key=None, reverse=False)",
+            Recv::None,
+        );
+        assert_eq!(
+            (s.style, s.npos, s.required, s.posonly),
+            (Style::Keywords, 1, 1, 1)
+        );
         assert_eq!(s.params, &["iterable", "key", "reverse"]);
-        let s = Sig::parse("print(*args, sep=' ', end='\\n', file=None, flush=False)", Recv::None);
+        let s = Sig::parse(
+            "print(*args, sep=' ', end='\\n', file=None, flush=False)",
+            Recv::None,
+        );
         assert!(s.varargs && s.max == u16::MAX && s.npos == 0);
         let s = Sig::parse("T:count(sub, start=None, end=None, /)", Recv::Inst(C::str));
         assert_eq!((s.style, s.min, s.max), (Style::Tuple, 2, 4));

@@ -289,8 +289,12 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(out))
     });
-    meth(S, "split(sep=None, maxsplit=-1)", |a| str_split_impl(a, false));
-    meth(S, "rsplit(sep=None, maxsplit=-1)", |a| str_split_impl(a, true));
+    meth(S, "split(sep=None, maxsplit=-1)", |a| {
+        str_split_impl(a, false)
+    });
+    meth(S, "rsplit(sep=None, maxsplit=-1)", |a| {
+        str_split_impl(a, true)
+    });
     meth(S, "strip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
@@ -333,10 +337,18 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(s.s.replacen(&*old.s, &new.s, count as usize)))
     });
-    meth(S, "T:find(a0, a1=None, a2=None, /)", |a| str_find_impl(a, false, false));
-    meth(S, "T:rfind(a0, a1=None, a2=None, /)", |a| str_find_impl(a, true, false));
-    meth(S, "T:index(a0, a1=None, a2=None, /)", |a| str_find_impl(a, false, true));
-    meth(S, "T:rindex(a0, a1=None, a2=None, /)", |a| str_find_impl(a, true, true));
+    meth(S, "T:find(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, false, false)
+    });
+    meth(S, "T:rfind(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, true, false)
+    });
+    meth(S, "T:index(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, false, true)
+    });
+    meth(S, "T:rindex(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, true, true)
+    });
     meth(S, "T:count(a0, a1=None, a2=None, /)", |a| {
         let s = self_str(&a)?;
         let sub = str_arg(a.pos[1], "substring")?;
@@ -375,8 +387,12 @@ pub(crate) fn install_str_methods() {
         })?;
         Ok(Value::bool(check(&p.s)))
     }
-    meth(S, "T:startswith(a0, a1=None, a2=None, /)", |a| starts_ends(a, false));
-    meth(S, "T:endswith(a0, a1=None, a2=None, /)", |a| starts_ends(a, true));
+    meth(S, "T:startswith(a0, a1=None, a2=None, /)", |a| {
+        starts_ends(a, false)
+    });
+    meth(S, "T:endswith(a0, a1=None, a2=None, /)", |a| {
+        starts_ends(a, true)
+    });
     meth(S, "W:__str__()", |a| {
         let v = a.pos[0];
         if v.is_kind(Kind::Str) {
@@ -409,7 +425,9 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(out))
     });
-    meth(S, "title()", |a| Ok(new_string(title_case(&self_str(&a)?.s))));
+    meth(S, "title()", |a| {
+        Ok(new_string(title_case(&self_str(&a)?.s)))
+    });
     meth(S, "capitalize()", |a| {
         let s = self_str(&a)?;
         let mut cs = s.s.chars();
