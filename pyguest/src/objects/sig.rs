@@ -103,6 +103,30 @@ pub struct Sig {
     /// Fast path bounds on `pos.len()`, counting the receiver.
     min: u16,
     max: u16,
+    /// For a method of a class whose exact instances have their own object kind (`list`:
+    /// `Kind::List`): that kind, so the receiver check reads one byte.
+    recv_kind: Option<Kind>,
+}
+
+/// The object kind every exact instance of built-in class `c` has, if there is one.
+fn exact_kind(c: C) -> Option<Kind> {
+    Some(match c {
+        C::list => Kind::List,
+        C::tuple => Kind::Tuple,
+        C::dict => Kind::Dict,
+        C::set => Kind::Set,
+        C::frozenset => Kind::FrozenSet,
+        C::str => Kind::Str,
+        C::bytes => Kind::Bytes,
+        C::bytearray => Kind::ByteArray,
+        C::float => Kind::Float,
+        C::complex => Kind::Complex,
+        C::range => Kind::Range,
+        C::slice => Kind::Slice,
+        C::generator => Kind::Generator,
+        C::property => Kind::Property,
+        _ => return None,
+    })
 }
 
 /// The signature of callables registered without one (`new_builtin`): anything goes, the
@@ -120,6 +144,7 @@ pub static UNCHECKED: Sig = Sig {
     recv: Recv::None,
     min: 0,
     max: u16::MAX,
+    recv_kind: None,
 };
 
 fn plural(n: usize) -> &'static str {
@@ -229,6 +254,10 @@ impl Sig {
             recv,
             min: (required + slf) as u16,
             max: fast_max as u16,
+            recv_kind: match recv {
+                Recv::Inst(c) => exact_kind(c),
+                _ => None,
+            },
         }
     }
 
@@ -241,7 +270,7 @@ impl Sig {
     /// keywords, and a receiver is an instance of the class. Two compares and, for methods,
     /// one class load (an MRO walk for subclass instances); anything else (keywords, errors)
     /// needs [`Sig::check_slow`].
-    #[inline]
+    #[inline(always)]
     pub fn fits_fast(&self, a: &Args) -> bool {
         let n = a.pos.len();
         if n < self.min as usize || n > self.max as usize || !a.kwnames.is_empty() {
@@ -250,8 +279,12 @@ impl Sig {
         match self.recv {
             Recv::None => true,
             Recv::Inst(c) => {
-                let t = type_of(a.pos[0]);
-                c == C::object || Gc::ptr_eq(t, cls(c)) || vm::is_subclass(t, cls(c))
+                let slf = a.pos[0];
+                if c == C::object || (self.recv_kind.is_some() && slf.kind() == self.recv_kind) {
+                    return true;
+                }
+                let t = type_of(slf);
+                Gc::ptr_eq(t, cls(c)) || vm::is_subclass(t, cls(c))
             }
             // `object.__new__(cls)` for every user class: any class is a subclass of object
             Recv::Class(C::object) => a.pos[0].is_kind(Kind::Class),
@@ -264,7 +297,7 @@ impl Sig {
 
     /// Calls handler `f` with `a` once `a` is checked (`qual` is the callable's qualified
     /// name, `list.append`, for messages).
-    #[inline]
+    #[inline(always)]
     pub fn call(&self, qual: &str, f: NativeFn, a: Args) -> PyResult<Value> {
         if self.fits_fast(&a) {
             f(a)
