@@ -59,12 +59,18 @@ except ReferenceError as e:
 
 cache = weakref.WeakValueDictionary()
 keep = [make("k%d" % i) for i in range(5)]
-for n in keep:
-    cache[n.name] = n
-temp = make("temp")
-cache["temp"] = temp
-print(len(cache), sorted(cache.keys()), cache["k1"], cache.get("k9", "missing"), "temp" in cache)
-del temp
+
+
+def fill_cache():
+    for n in keep:
+        cache[n.name] = n
+    temp = make("temp")
+    cache["temp"] = temp
+    print(len(cache), sorted(cache.keys()), cache["k1"], cache.get("k9", "missing"),
+          "temp" in cache)
+
+
+fill_cache()
 gc.collect()
 print(len(cache), "temp" in cache, sorted(cache), cache.get("temp"))
 try:
