@@ -303,7 +303,7 @@ pub fn init() {
     set_kind(C::bytearray, Kind::ByteArray);
 }
 
-fn class_id(i: usize) -> C {
+pub(crate) fn class_id(i: usize) -> C {
     assert!(i < CLASS_NAMES.len());
     // SAFETY: `C` is a fieldless enum numbered 0..CLASS_NAMES.len(), checked above.
     unsafe { std::mem::transmute::<u8, C>(i as u8) }

@@ -209,13 +209,10 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
         }
         Some(Kind::Builtin) => {
             let b = as_builtin(callable).unwrap();
-            if b.bound.is_null() {
+            if b.bound.is_null() && b.sig.fits_fast(&args) {
                 (b.f)(args)
             } else {
-                let mut v = ArgVec::with_capacity(args.pos.len() + 1);
-                v.push(b.bound);
-                v.extend_from_slice(args.pos);
-                (b.f)(Args { pos: &v, ..args })
+                call_builtin_slow(b, args)
             }
         }
         Some(Kind::BoundMethod) => {
@@ -241,6 +238,20 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
             )))
         }
     }
+}
+
+/// A built-in call past the fast path: a bound receiver to prepend, or arguments the
+/// signature's quick test did not accept (`Sig::call_slow` checks them fully). Out of line,
+/// so `call_object`'s frame stays as small as the common case needs.
+#[inline(never)]
+fn call_builtin_slow(b: Gc<BuiltinObj>, args: Args) -> PyResult<Value> {
+    if b.bound.is_null() {
+        return b.sig.call_slow(b.name, b.f, args);
+    }
+    let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+    v.push(b.bound);
+    v.extend_from_slice(args.pos);
+    b.sig.call(b.name, b.f, Args { pos: &v, ..args })
 }
 
 /// Builds positional + keyword args from the CALL_EX operands.

@@ -5,10 +5,12 @@
 //!
 //! # How to add a builtin function / method / module
 //! * **Function**: write `fn my_fn(a: Args) -> PyResult<Value>` (positional values in `a.pos`,
-//!   keywords via [`kwarg`]), then register it in [`install`] with
-//!   `def(b, "name", my_fn)`. Raise errors with the helpers in `vm.rs` (`type_error`, ...).
+//!   keywords via [`kwarg`]), then register it in [`install`] with its signature,
+//!   `def(b, "name(x, y=None, /)", my_fn)` (syntax in `objects/sig.rs`): every call is
+//!   checked against it first, so `my_fn` may index the required arguments directly.
+//!   Raise errors with the helpers in `vm.rs` (`type_error`, ...).
 //! * **Method of a built-in type**: same signature, `a.pos[0]` is `self`; register it with
-//!   `meth(C::list, "name", my_fn)` in the type module's install function (for `list`,
+//!   `meth(C::list, "name(x, /)", my_fn)` in the type module's install function (for `list`,
 //!   `install_list_methods` in `objects/list.rs`; use `payload(self)` / `as_list(self)` so
 //!   subclasses of the built-in work too).
 //! * **Module**: native modules are built in `modules/mod.rs` (`fn make_math() ->
@@ -34,6 +36,7 @@ use crate::objects::object::install_type_methods;
 use crate::objects::object::{dir_of, sorted_names};
 use crate::objects::ops::{self, call, getattr, index_of, str_of, truthy, ArgVec};
 use crate::objects::set::install_set_methods;
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::string::install_str_methods;
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -43,44 +46,61 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 // ---------------------------------------------------------------- registration
 
-fn def(d: Gc<DictObj>, name: &'static str, f: NativeFn) {
-    d.set_str(name, new_builtin(name, f));
+/// Registers built-in function `f` under its signature (`objects/sig.rs`: `"divmod(x, y, /)"`),
+/// which every call is checked against before `f` runs.
+fn def(d: Gc<DictObj>, sig: &'static str, f: NativeFn) {
+    let s = Sig::leak(sig, Recv::None);
+    d.set_str(s.name, new_builtin_sig(s.name, s, f));
 }
 
 /// Installs every builtin into the builtins dict and the built-in classes.
 pub fn install() {
     let b = vm().builtins.get();
-    def(b, "print", bi_print);
-    def(b, "len", |a| Ok(Value::small(ops::len(a.pos[0])? as i64)));
-    def(b, "repr", |a| Ok(new_string(ops::repr(a.pos[0])?)));
-    def(b, "ascii", |a| {
+    def(
+        b,
+        "print(*args, sep=' ', end='\\n', file=None, flush=False)",
+        bi_print,
+    );
+    def(b, "len(obj, /)", |a| {
+        Ok(Value::small(ops::len(a.pos[0])? as i64))
+    });
+    def(b, "repr(obj, /)", |a| Ok(new_string(ops::repr(a.pos[0])?)));
+    def(b, "ascii(obj, /)", |a| {
         Ok(new_string(ascii_of(&ops::repr(a.pos[0])?)))
     });
-    def(b, "isinstance", bi_isinstance);
-    def(b, "issubclass", bi_issubclass);
-    def(b, "abs", bi_abs);
-    def(b, "min", |a| min_max(a, 0));
-    def(b, "max", |a| min_max(a, 4));
-    def(b, "sum", bi_sum);
-    def(b, "sorted", bi_sorted);
-    def(b, "reversed", bi_reversed);
-    def(b, "enumerate", bi_enumerate);
-    def(b, "zip", bi_zip);
-    def(b, "map", bi_map);
-    def(b, "filter", bi_filter);
-    def(b, "iter", bi_iter);
-    def(b, "next", bi_next);
-    def(b, "hash", |a| Ok(new_int(ops::hash(a.pos[0])?)));
-    def(b, "id", |a| Ok(new_int(ops::id_of(a.pos[0]))));
-    def(b, "ord", bi_ord);
-    def(b, "chr", bi_chr);
-    def(b, "hex", |a| int_base_str(a.pos[0], 16));
-    def(b, "oct", |a| int_base_str(a.pos[0], 8));
-    def(b, "bin", |a| int_base_str(a.pos[0], 2));
-    def(b, "round", bi_round);
-    def(b, "divmod", bi_divmod);
-    def(b, "pow", bi_pow);
-    def(b, "any", |a| {
+    def(b, "isinstance(obj, class_or_tuple, /)", bi_isinstance);
+    def(b, "issubclass(cls, class_or_tuple, /)", bi_issubclass);
+    def(b, "abs(x, /)", bi_abs);
+    def(b, "E:min(x, /, *args, key=None, default=None)", |a| {
+        min_max(a, 0)
+    });
+    def(b, "E:max(x, /, *args, key=None, default=None)", |a| {
+        min_max(a, 4)
+    });
+    def(b, "sum(iterable, /, start=0)", bi_sum);
+    def(
+        b,
+        "E:sorted(iterable, /, *, key=None, reverse=False)",
+        bi_sorted,
+    );
+    def(b, "E:reversed(sequence, /)", bi_reversed);
+    def(b, "enumerate(iterable, start=0)", bi_enumerate);
+    def(b, "zip(*iterables, strict=False)", bi_zip);
+    def(b, "map(function, iterable, /, *iterables)", bi_map);
+    def(b, "filter(function, iterable, /)", bi_filter);
+    def(b, "iter(object, sentinel=None, /)", bi_iter);
+    def(b, "next(iterator, default=None, /)", bi_next);
+    def(b, "hash(obj, /)", |a| Ok(new_int(ops::hash(a.pos[0])?)));
+    def(b, "id(obj, /)", |a| Ok(new_int(ops::id_of(a.pos[0]))));
+    def(b, "ord(c, /)", bi_ord);
+    def(b, "chr(i, /)", bi_chr);
+    def(b, "hex(number, /)", |a| int_base_str(a.pos[0], 16));
+    def(b, "oct(number, /)", |a| int_base_str(a.pos[0], 8));
+    def(b, "bin(number, /)", |a| int_base_str(a.pos[0], 2));
+    def(b, "round(number, ndigits=None)", bi_round);
+    def(b, "divmod(x, y, /)", bi_divmod);
+    def(b, "pow(base, exp, mod=None)", bi_pow);
+    def(b, "any(iterable, /)", |a| {
         let it = ops::get_iter(a.pos[0])?;
         while let Some(x) = ops::next(it)? {
             if truthy(x)? {
@@ -89,7 +109,7 @@ pub fn install() {
         }
         Ok(Value::FALSE)
     });
-    def(b, "all", |a| {
+    def(b, "all(iterable, /)", |a| {
         let it = ops::get_iter(a.pos[0])?;
         while let Some(x) = ops::next(it)? {
             if !truthy(x)? {
@@ -98,8 +118,8 @@ pub fn install() {
         }
         Ok(Value::TRUE)
     });
-    def(b, "getattr", bi_getattr);
-    def(b, "setattr", |a| {
+    def(b, "getattr(object, name, default=None, /)", bi_getattr);
+    def(b, "setattr(obj, name, value, /)", |a| {
         ops::setattr(
             a.pos[0],
             str_arg(a.pos[1], "attribute name").map(Value::obj)?,
@@ -107,11 +127,11 @@ pub fn install() {
         )?;
         Ok(Value::NONE)
     });
-    def(b, "delattr", |a| {
+    def(b, "delattr(obj, name, /)", |a| {
         ops::delattr(a.pos[0], a.pos[1])?;
         Ok(Value::NONE)
     });
-    def(b, "hasattr", |a| {
+    def(b, "hasattr(obj, name, /)", |a| {
         let n = str_arg(a.pos[1], "attribute name")?;
         match ops::getattr_opt(a.pos[0], Value::obj(n)) {
             Ok(Some(_)) => Ok(Value::TRUE),
@@ -120,39 +140,55 @@ pub fn install() {
             Err(e) => Err(e),
         }
     });
-    def(b, "callable", |a| Ok(Value::bool(is_callable(a.pos[0]))));
-    def(b, "vars", bi_vars);
-    def(b, "dir", bi_dir);
-    def(b, "globals", |_| {
+    def(b, "callable(obj, /)", |a| {
+        Ok(Value::bool(is_callable(a.pos[0])))
+    });
+    def(b, "vars(object=None, /)", bi_vars);
+    def(b, "dir(object=None, /)", bi_dir);
+    def(b, "globals()", |_| {
         Ok(Value::obj(interpreter::current_frame().unwrap().globals()))
     });
-    def(b, "locals", bi_locals);
-    def(b, "format", |a| {
+    def(b, "locals()", bi_locals);
+    def(b, "format(value, format_spec='', /)", |a| {
         let spec = match a.pos.get(1) {
             Some(&s) => str_arg(s, "format spec")?.s.to_string(),
             None => String::new(),
         };
         crate::objects::format::format_value(a.pos[0], &spec)
     });
-    def(b, "exec", |a| crate::import::exec_eval(a, false));
-    def(b, "eval", |a| crate::import::exec_eval(a, true));
-    def(b, "compile", crate::import::bi_compile);
-    def(b, "__import__", crate::import::bi_import);
-    def(b, "__build_class__", bi_build_class);
-    def(b, "input", |_| {
+    def(
+        b,
+        "exec(source, globals=None, locals=None, /, *, closure=None)",
+        |a| crate::import::exec_eval(a, false),
+    );
+    def(b, "eval(source, globals=None, locals=None, /)", |a| {
+        crate::import::exec_eval(a, true)
+    });
+    def(b, "compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1, *, _feature_version=-1)", crate::import::bi_compile);
+    def(
+        b,
+        "__import__(name, globals=None, locals=None, fromlist=(), level=0)",
+        crate::import::bi_import,
+    );
+    def(
+        b,
+        "__build_class__(func, name, /, *bases, **kwds)",
+        bi_build_class,
+    );
+    def(b, "input(prompt='', /)", |_| {
         let mut s = String::new();
         if std::io::stdin().read_line(&mut s).unwrap_or(0) == 0 {
             return Err(vm::exc(C::EOFError, "EOF when reading a line"));
         }
         Ok(new_string(s.trim_end_matches('\n').to_string()))
     });
-    def(b, "memoryview", |a| {
+    def(b, "memoryview(object)", |a| {
         // minimal: a read-only byte view is modelled by a bytes copy
         ops::bytes_like(a.pos[0])
             .map(|v| new_bytes(v, false))
             .ok_or_else(|| type_error("memoryview: a bytes-like object is required"))
     });
-    def(b, "open", |a| {
+    def(b, "open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None, closefd=True, opener=None)", |a| {
         // file objects are Python code (pyguest/lib/_file.py) over the native `_os`
         let m = crate::import::load_module("_file")?;
         let f = ops::getattr(m, intern("open"))?;

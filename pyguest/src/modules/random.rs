@@ -231,6 +231,7 @@ fn bound(name: &'static str, f: NativeFn, st: Value) -> Value {
         name,
         f,
         bound: st,
+        sig: &crate::objects::sig::UNCHECKED,
     }))
 }
 

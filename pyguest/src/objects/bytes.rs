@@ -53,7 +53,7 @@ fn self_bytes(a: &Args) -> PyResult<Vec<u8>> {
 
 fn bytes_pad(a: Args, mode: u8) -> PyResult<Value> {
     let b = self_bytes(&a)?;
-    let w = index_of(a.pos[1])? as usize;
+    let w = index_of(a.pos[1])?.max(0) as usize;
     let fill = a
         .pos
         .get(2)
@@ -131,7 +131,7 @@ fn affix_match(a: &Args, which: &str) -> PyResult<Value> {
 
 pub(crate) fn install_bytes_methods() {
     for c in [C::bytes, C::bytearray] {
-        meth(c, "decode", |a| {
+        meth(c, "decode(encoding='utf-8', errors='strict')", |a| {
             let b = self_bytes(&a)?;
             let enc = arg_or_kw(&a, 1, "encoding")
                 .map(str_of)
@@ -191,11 +191,11 @@ pub(crate) fn install_bytes_methods() {
                 Err(e) => Err(vm::exc(C::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte", e.as_bytes()[e.utf8_error().valid_up_to()], e.utf8_error().valid_up_to()))),
             }
         });
-        meth(c, "hex", |a| {
+        meth(c, "hex(sep=<unrepresentable>, bytes_per_sep=1)", |a| {
             let b = self_bytes(&a)?;
             Ok(new_string(b.iter().map(|x| format!("{x:02x}")).collect()))
         });
-        meth(c, "count", |a| {
+        meth(c, "T:count(a0, a1=None, a2=None, /)", |a| {
             let b = self_bytes(&a)?;
             let n = match int_of(a.pos[1]) {
                 Some(i) => vec![i as u8],
@@ -216,7 +216,7 @@ pub(crate) fn install_bytes_methods() {
             }
             Ok(Value::small(c))
         });
-        meth(c, "find", |a| {
+        meth(c, "T:find(a0, a1=None, a2=None, /)", |a| {
             let b = self_bytes(&a)?;
             let n = match int_of(a.pos[1]) {
                 Some(i) => vec![i as u8],
@@ -226,12 +226,12 @@ pub(crate) fn install_bytes_methods() {
                 .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
             Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
         });
-        meth(c, "center", |a| bytes_pad(a, 2));
-        meth(c, "ljust", |a| bytes_pad(a, 0));
-        meth(c, "rjust", |a| bytes_pad(a, 1));
-        meth(c, "zfill", |a| {
+        meth(c, "center(width, fillchar=b' ', /)", |a| bytes_pad(a, 2));
+        meth(c, "ljust(width, fillchar=b' ', /)", |a| bytes_pad(a, 0));
+        meth(c, "rjust(width, fillchar=b' ', /)", |a| bytes_pad(a, 1));
+        meth(c, "zfill(width, /)", |a| {
             let b = self_bytes(&a)?;
-            let w = index_of(a.pos[1])? as usize;
+            let w = index_of(a.pos[1])?.max(0) as usize;
             let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
             if w <= b.len() {
                 return Ok(new_bytes(b, mutable));
@@ -246,7 +246,7 @@ pub(crate) fn install_bytes_methods() {
             out.extend_from_slice(rest);
             Ok(new_bytes(out, mutable))
         });
-        meth(c, "title", |a| {
+        meth(c, "title()", |a| {
             let b = self_bytes(&a)?;
             let s: String = b.iter().map(|&c| c as char).collect();
             let t = title_case(&s);
@@ -255,45 +255,45 @@ pub(crate) fn install_bytes_methods() {
                 payload(a.pos[0]).is_kind(Kind::ByteArray),
             ))
         });
-        meth(c, "isalpha", |a| {
+        meth(c, "isalpha()", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(
                 !b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()),
             ))
         });
-        meth(c, "isdigit", |a| {
+        meth(c, "isdigit()", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(
                 !b.is_empty() && b.iter().all(|x| x.is_ascii_digit()),
             ))
         });
-        meth(c, "isalnum", |a| {
+        meth(c, "isalnum()", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(
                 !b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()),
             ))
         });
-        meth(c, "isspace", |a| {
+        meth(c, "isspace()", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(
                 !b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()),
             ))
         });
-        meth(c, "isupper", |a| {
+        meth(c, "isupper()", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(
                 b.iter().any(|x| x.is_ascii_uppercase())
                     && !b.iter().any(|x| x.is_ascii_lowercase()),
             ))
         });
-        meth(c, "islower", |a| {
+        meth(c, "islower()", |a| {
             let b = self_bytes(&a)?;
             Ok(Value::bool(
                 b.iter().any(|x| x.is_ascii_lowercase())
                     && !b.iter().any(|x| x.is_ascii_uppercase()),
             ))
         });
-        meth(c, "index", |a| {
+        meth(c, "T:index(a0, a1=None, a2=None, /)", |a| {
             let b = self_bytes(&a)?;
             let n = match int_of(a.pos[1]) {
                 Some(i) => vec![i as u8],
@@ -304,17 +304,21 @@ pub(crate) fn install_bytes_methods() {
             p.map(|x| Value::small(x as i64))
                 .ok_or_else(|| value_error("subsequence not found"))
         });
-        meth(c, "startswith", |a| affix_match(&a, "startswith"));
-        meth(c, "endswith", |a| affix_match(&a, "endswith"));
-        meth(c, "upper", |a| {
+        meth(c, "T:startswith(a0, a1=None, a2=None, /)", |a| {
+            affix_match(&a, "startswith")
+        });
+        meth(c, "T:endswith(a0, a1=None, a2=None, /)", |a| {
+            affix_match(&a, "endswith")
+        });
+        meth(c, "upper()", |a| {
             let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
             Ok(new_bytes(self_bytes(&a)?.to_ascii_uppercase(), mutable))
         });
-        meth(c, "lower", |a| {
+        meth(c, "lower()", |a| {
             let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
             Ok(new_bytes(self_bytes(&a)?.to_ascii_lowercase(), mutable))
         });
-        meth(c, "strip", |a| {
+        meth(c, "strip(bytes=None, /)", |a| {
             let b = self_bytes(&a)?;
             let chars = a
                 .pos
@@ -332,7 +336,7 @@ pub(crate) fn install_bytes_methods() {
                 payload(a.pos[0]).is_kind(Kind::ByteArray),
             ))
         });
-        meth(c, "split", |a| {
+        meth(c, "split(sep=None, maxsplit=-1)", |a| {
             let b = self_bytes(&a)?;
             let mut out = ArgVec::new();
             match a.pos.get(1).and_then(|&v| ops::bytes_like(v)) {
@@ -361,7 +365,7 @@ pub(crate) fn install_bytes_methods() {
             }
             Ok(new_list_from(&out))
         });
-        meth(c, "join", |a| {
+        meth(c, "join(iterable_of_bytes, /)", |a| {
             let sep = self_bytes(&a)?;
             let mut out = Vec::new();
             for (i, x) in seq_items(a.pos[1])?.iter().enumerate() {
@@ -375,7 +379,7 @@ pub(crate) fn install_bytes_methods() {
             }
             Ok(new_bytes(out, false))
         });
-        meth(c, "replace", |a| {
+        meth(c, "replace(old, new, count=-1, /)", |a| {
             let b = self_bytes(&a)?;
             let old = ops::bytes_like(a.pos[1]).unwrap_or_default();
             let new = ops::bytes_like(a.pos[2]).unwrap_or_default();
@@ -393,7 +397,7 @@ pub(crate) fn install_bytes_methods() {
             Ok(new_bytes(out, false))
         });
     }
-    classmeth(C::bytes, "fromhex", |a| {
+    classmeth(C::bytes, "fromhex(string, /)", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
         let clean: String = s.s.chars().filter(|c| !c.is_whitespace()).collect();
         if !clean.len().is_multiple_of(2) {
@@ -408,7 +412,7 @@ pub(crate) fn install_bytes_methods() {
         }
         Ok(new_bytes(out, false))
     });
-    meth(C::bytearray, "append", |a| {
+    meth(C::bytearray, "append(item, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         let i = index_of(a.pos[1])?;
         if !(0..256).contains(&i) {
@@ -417,7 +421,7 @@ pub(crate) fn install_bytes_methods() {
         b.data().push(i as u8);
         Ok(Value::NONE)
     });
-    meth(C::bytearray, "extend", |a| {
+    meth(C::bytearray, "extend(iterable_of_ints, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         let extra = match ops::bytes_like(a.pos[1]) {
             Some(x) => x,
@@ -429,7 +433,7 @@ pub(crate) fn install_bytes_methods() {
         b.data().extend_from_slice(&extra);
         Ok(Value::NONE)
     });
-    meth(C::bytearray, "insert", |a| {
+    meth(C::bytearray, "insert(index, item, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         let n = b.data().len() as i64;
         let mut i = index_of(a.pos[1])?;
@@ -443,11 +447,11 @@ pub(crate) fn install_bytes_methods() {
         b.data().insert(i.min(n) as usize, x as u8);
         Ok(Value::NONE)
     });
-    meth(C::bytearray, "reverse", |a| {
+    meth(C::bytearray, "reverse()", |a| {
         as_bytearray(payload(a.pos[0])).unwrap().data().reverse();
         Ok(Value::NONE)
     });
-    meth(C::bytearray, "pop", |a| {
+    meth(C::bytearray, "pop(index=-1, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         b.data()
             .pop()

@@ -15,6 +15,7 @@ use crate::objects::native::{arg_or_kw, kwarg, list_of, seq_items};
 use crate::objects::number::{new_float_from, new_int_from, parse_complex};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::set::{new_frozenset, set_update};
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::string::new_str_from;
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -506,6 +507,70 @@ fn builtin_payload(_c: Gc<ClassObj>, k: u8, args: &[Value], a: Args) -> PyResult
     })
 }
 
+/// The signatures of the built-in constructors (`objects/sig.rs`), checked before
+/// [`builtin_new`] builds an instance; classes not listed check their own arguments.
+const CTOR_SIGS: &[&str] = &[
+    "int(x=0, /, base=10)",
+    "bool(x=False, /)",
+    "float(x=0, /)",
+    "complex(real=0, imag=0)",
+    "str(object='', encoding='utf-8', errors='strict')",
+    "bytes(source=b'', encoding='utf-8', errors='strict')",
+    "bytearray(source=b'', encoding='utf-8', errors='strict')",
+    "list(iterable=(), /)",
+    "tuple(iterable=(), /)",
+    "E:dict(iterable=(), /, **kwargs)",
+    "set(iterable=(), /)",
+    "frozenset(iterable=(), /)",
+    "range(start_or_stop, stop=None, step=None, /)",
+    "slice(start_or_stop, stop=None, step=None, /)",
+    "property(fget=None, fset=None, fdel=None, doc=None)",
+    "E:classmethod(function, /)",
+    "E:staticmethod(function, /)",
+    "E:super(type=None, object_or_type=None, /)",
+];
+
+thread_local! {
+    /// [`CTOR_SIGS`] parsed, indexed by class id.
+    static CTORS: Vec<Option<&'static Sig>> = {
+        let mut v = vec![None; vm::CLASS_NAMES.len()];
+        for text in CTOR_SIGS {
+            let sig = Sig::leak(text, Recv::None);
+            let i = vm::CLASS_NAMES.iter().position(|&n| n == sig.name).unwrap();
+            v[i] = Some(sig);
+        }
+        v
+    };
+}
+
+/// The constructor signature of built-in class number `id`, if it has one.
+pub(crate) fn ctor_sig(id: usize) -> Option<&'static Sig> {
+    CTORS.with(|v| v[id])
+}
+
+/// The full constructor check: `Some(instance)` when arguments came by keyword and were
+/// rearranged (the instance is built from those), `None` to go on with `a`. Out of line for
+/// the reason given at [`Sig::call_slow`].
+#[inline(never)]
+fn ctor_check_slow(sig: &Sig, name: &str, a: Args) -> PyResult<Option<Value>> {
+    let rest = Args {
+        pos: &a.pos[1..],
+        kwnames: a.kwnames,
+        kwvals: a.kwvals,
+    };
+    let Some(m) = sig.check_slow(name, &rest)? else {
+        return Ok(None);
+    };
+    let mut pos = ArgVec::from_slice(&a.pos[..1]);
+    pos.extend_from_slice(&m.pos);
+    builtin_new(Args {
+        pos: &pos,
+        kwnames: &m.kwnames,
+        kwvals: &m.kwvals,
+    })
+    .map(Some)
+}
+
 pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
     let c = as_class(a.pos[0]).unwrap();
     // find the built-in class this constructor belongs to
@@ -529,6 +594,14 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
     };
     let exact = c.flags.get() & CF_BUILTIN != 0;
     let name = vm::CLASS_NAMES[id.unwrap_or(0)];
+    // subclasses may take other arguments (their own `__init__`): only exact classes check
+    if let Some(sig) = ctor_sig(id.unwrap_or(0)).filter(|_| exact) {
+        if !sig.fits_fast(&rest) {
+            if let Some(v) = ctor_check_slow(sig, name, a)? {
+                return Ok(v);
+            }
+        }
+    }
     if !exact {
         // `type.__new__(M, name, bases, ns)` for a Python metaclass M builds a real class
         if name == "type" && rest.pos.len() == 3 {

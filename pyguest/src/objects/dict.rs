@@ -63,21 +63,21 @@ fn self_dict(a: &Args) -> PyResult<Gc<DictObj>> {
 
 pub(crate) fn install_dict_methods() {
     use C::dict as D;
-    meth(D, "keys", |a| {
+    meth(D, "keys()", |a| {
         Ok(dict_view(payload(a.pos[0]), IterKind::DictKeys))
     });
-    meth(D, "values", |a| {
+    meth(D, "values()", |a| {
         Ok(dict_view(payload(a.pos[0]), IterKind::DictValues))
     });
-    meth(D, "items", |a| {
+    meth(D, "items()", |a| {
         Ok(dict_view(payload(a.pos[0]), IterKind::DictItems))
     });
-    meth(D, "get", |a| {
+    meth(D, "get(key, default=None, /)", |a| {
         let d = self_dict(&a)?;
         Ok(d.get(a.pos[1])?
             .unwrap_or(a.pos.get(2).copied().unwrap_or(Value::NONE)))
     });
-    meth(D, "pop", |a| {
+    meth(D, "pop(key, default=<unrepresentable>, /)", |a| {
         let d = self_dict(&a)?;
         match d.remove(a.pos[1])? {
             Some(v) => Ok(v),
@@ -87,14 +87,14 @@ pub(crate) fn install_dict_methods() {
             },
         }
     });
-    meth(D, "popitem", |a| {
+    meth(D, "popitem()", |a| {
         let d = self_dict(&a)?;
         match d.pop_last() {
             Some((k, v)) => Ok(new_tuple(&[k, v])),
             None => Err(vm::exc(C::KeyError, "popitem(): dictionary is empty")),
         }
     });
-    meth(D, "setdefault", |a| {
+    meth(D, "setdefault(key, default=None, /)", |a| {
         let d = self_dict(&a)?;
         if let Some(v) = d.get(a.pos[1])? {
             return Ok(v);
@@ -103,7 +103,7 @@ pub(crate) fn install_dict_methods() {
         d.set_item(a.pos[1], dv)?;
         Ok(dv)
     });
-    meth(D, "update", |a| {
+    meth(D, "E:update(other=None, /, **kwargs)", |a| {
         let d = self_dict(&a)?;
         if let Some(&src) = a.pos.get(1) {
             dict_update(d, src)?;
@@ -113,12 +113,12 @@ pub(crate) fn install_dict_methods() {
         }
         Ok(Value::NONE)
     });
-    meth(D, "copy", |a| Ok(Value::obj(self_dict(&a)?.copy())));
-    meth(D, "clear", |a| {
+    meth(D, "copy()", |a| Ok(Value::obj(self_dict(&a)?.copy())));
+    meth(D, "clear()", |a| {
         self_dict(&a)?.clear();
         Ok(Value::NONE)
     });
-    meth(D, "__init__", |a| {
+    meth(D, "E:__init__(iterable=None, /, **kwargs)", |a| {
         let d = self_dict(&a)?;
         if let Some(&src) = a.pos.get(1) {
             dict_update(d, src)?;
@@ -128,7 +128,7 @@ pub(crate) fn install_dict_methods() {
         }
         Ok(Value::NONE)
     });
-    classmeth(D, "fromkeys", |a| {
+    classmeth(D, "fromkeys(iterable, value=None, /)", |a| {
         let c = as_class(a.pos[0]).unwrap();
         let v = a.pos.get(2).copied().unwrap_or(Value::NONE);
         let obj = construct(

@@ -160,15 +160,15 @@ fn self_list(a: &Args) -> PyResult<Gc<ListObj>> {
 
 pub(crate) fn install_list_methods() {
     use C::list as L;
-    meth(L, "append", |a| {
+    meth(L, "append(object, /)", |a| {
         self_list(&a)?.push(a.pos[1]);
         Ok(Value::NONE)
     });
-    meth(L, "extend", |a| {
+    meth(L, "extend(iterable, /)", |a| {
         ops::list_extend(self_list(&a)?, a.pos[1])?;
         Ok(Value::NONE)
     });
-    meth(L, "pop", |a| {
+    meth(L, "pop(index=-1, /)", |a| {
         let l = self_list(&a)?;
         if l.is_empty() {
             return Err(vm::index_error("pop from empty list"));
@@ -181,7 +181,7 @@ pub(crate) fn install_list_methods() {
             }
         }
     });
-    meth(L, "insert", |a| {
+    meth(L, "insert(index, object, /)", |a| {
         let l = self_list(&a)?;
         let n = l.len() as i64;
         let mut i = index_of(a.pos[1])?;
@@ -191,7 +191,7 @@ pub(crate) fn install_list_methods() {
         l.insert(i.min(n) as usize, a.pos[2]);
         Ok(Value::NONE)
     });
-    meth(L, "remove", |a| {
+    meth(L, "remove(value, /)", |a| {
         let l = self_list(&a)?;
         for i in 0..l.len() {
             if ops::eq(l.get(i), a.pos[1])? {
@@ -201,7 +201,7 @@ pub(crate) fn install_list_methods() {
         }
         Err(value_error("list.remove(x): x not in list"))
     });
-    meth(L, "index", |a| {
+    meth(L, "index(value, start=0, stop=sys.maxsize, /)", |a| {
         let l = self_list(&a)?;
         let n = l.len() as i64;
         let norm = |v: Option<&Value>, d: i64| -> PyResult<i64> {
@@ -227,7 +227,7 @@ pub(crate) fn install_list_methods() {
             ops::repr(a.pos[1])?
         )))
     });
-    meth(L, "count", |a| {
+    meth(L, "count(value, /)", |a| {
         let l = self_list(&a)?;
         let mut c = 0;
         for i in 0..l.len() {
@@ -237,7 +237,7 @@ pub(crate) fn install_list_methods() {
         }
         Ok(Value::small(c))
     });
-    meth(L, "sort", |a| {
+    meth(L, "sort(*, key=None, reverse=False)", |a| {
         let l = self_list(&a)?;
         let mut items: ArgVec = l.as_slice().iter().copied().collect();
         let key = kwarg(&a, "key").filter(|k| !k.is_none());
@@ -249,19 +249,21 @@ pub(crate) fn install_list_methods() {
         l.set_all(&items);
         Ok(Value::NONE)
     });
-    meth(L, "reverse", |a| {
+    meth(L, "reverse()", |a| {
         let l = self_list(&a)?;
         let mut items: ArgVec = l.as_slice().iter().copied().collect();
         items.reverse();
         l.set_all(&items);
         Ok(Value::NONE)
     });
-    meth(L, "copy", |a| Ok(new_list_from(self_list(&a)?.as_slice())));
-    meth(L, "clear", |a| {
+    meth(L, "copy()", |a| {
+        Ok(new_list_from(self_list(&a)?.as_slice()))
+    });
+    meth(L, "clear()", |a| {
         self_list(&a)?.clear();
         Ok(Value::NONE)
     });
-    meth(L, "__init__", |a| {
+    meth(L, "E:__init__(iterable=None, /)", |a| {
         let l = self_list(&a)?;
         l.clear();
         if let Some(&v) = a.pos.get(1) {
@@ -269,16 +271,20 @@ pub(crate) fn install_list_methods() {
         }
         Ok(Value::NONE)
     });
-    meth(C::tuple, "index", |a| {
-        let t = as_tuple(a.pos[0]).unwrap();
-        for (i, &x) in t.as_slice().iter().enumerate() {
-            if ops::eq(x, a.pos[1])? {
-                return Ok(Value::small(i as i64));
+    meth(
+        C::tuple,
+        "index(value, start=0, stop=sys.maxsize, /)",
+        |a| {
+            let t = as_tuple(a.pos[0]).unwrap();
+            for (i, &x) in t.as_slice().iter().enumerate() {
+                if ops::eq(x, a.pos[1])? {
+                    return Ok(Value::small(i as i64));
+                }
             }
-        }
-        Err(value_error("tuple.index(x): x not in tuple"))
-    });
-    meth(C::tuple, "count", |a| {
+            Err(value_error("tuple.index(x): x not in tuple"))
+        },
+    );
+    meth(C::tuple, "count(value, /)", |a| {
         let t = as_tuple(a.pos[0]).unwrap();
         let mut c = 0;
         for &x in t.as_slice() {

@@ -6,10 +6,11 @@ use crate::compiler::bytecode::binop;
 use crate::interpreter::{self, PyErr, PyResult};
 use crate::objects::iter::view_to_set;
 use crate::objects::native::builtin_has_dunder;
-use crate::objects::native::meth;
+use crate::objects::native::{meth, qualify};
 use crate::objects::number::bi_abs;
 use crate::objects::ops::{self, call, index_of, int_of, truthy};
 use crate::objects::set::to_set;
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, value_error, C};
@@ -17,14 +18,14 @@ use metatracer::gc::{self};
 
 pub(crate) fn install_misc_methods() {
     use C::generator as G;
-    meth(G, "send", |a| {
+    meth(G, "send(value, /)", |a| {
         let g = as_generator(a.pos[0]).unwrap();
         match interpreter::gen_resume(g, a.pos.get(1).copied().unwrap_or(Value::NONE), None)? {
             interpreter::GenResult::Yield(v) => Ok(v),
             interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
         }
     });
-    meth(G, "throw", |a| {
+    meth(G, "throw(typ, val=None, tb=None, /)", |a| {
         let g = as_generator(a.pos[0]).unwrap();
         let mut e = a.pos[1];
         if let (Some(_), Some(&v)) = (as_class(e), a.pos.get(2)) {
@@ -36,7 +37,7 @@ pub(crate) fn install_misc_methods() {
             interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
         }
     });
-    meth(G, "close", |a| {
+    meth(G, "close()", |a| {
         let g = as_generator(a.pos[0]).unwrap();
         if g.state.get() == GEN_CREATED || g.state.get() == GEN_DONE {
             g.state.set(GEN_DONE);
@@ -58,8 +59,8 @@ pub(crate) fn install_misc_methods() {
         }
     });
     for c in [C::generator, C::iterator] {
-        meth(c, "__iter__", |a| Ok(a.pos[0]));
-        meth(c, "__next__", |a| match ops::next(a.pos[0])? {
+        meth(c, "W:__iter__()", |a| Ok(a.pos[0]));
+        meth(c, "W:__next__()", |a| match ops::next(a.pos[0])? {
             Some(v) => Ok(v),
             None => Err(vm::stop_iteration(Value::NONE)),
         });
@@ -77,22 +78,22 @@ pub(crate) fn install_misc_methods() {
             doc: GcCell::new(p.doc.get()),
         })))
     }
-    meth(C::property, "getter", |a| prop_with(&a, 0));
-    meth(C::property, "setter", |a| prop_with(&a, 1));
-    meth(C::property, "deleter", |a| prop_with(&a, 2));
-    meth(C::property, "__get__", |a| {
+    meth(C::property, "getter(x, /)", |a| prop_with(&a, 0));
+    meth(C::property, "setter(x, /)", |a| prop_with(&a, 1));
+    meth(C::property, "deleter(x, /)", |a| prop_with(&a, 2));
+    meth(C::property, "W:__get__(instance, owner=None, /)", |a| {
         let p = as_property(a.pos[0]).unwrap();
         if a.pos.get(1).is_none_or(|v| v.is_none()) {
             return Ok(a.pos[0]);
         }
         call(p.fget, &[a.pos[1]])
     });
-    meth(C::property, "__set__", |a| {
+    meth(C::property, "W:__set__(instance, value, /)", |a| {
         let p = as_property(a.pos[0]).unwrap();
         call(p.fset, &[a.pos[1], a.pos[2]])?;
         Ok(Value::NONE)
     });
-    meth(C::range, "index", |a| {
+    meth(C::range, "index(x, /)", |a| {
         let r = as_range(a.pos[0]).unwrap();
         if !ops::contains(a.pos[0], a.pos[1])? {
             return Err(value_error(format!(
@@ -102,15 +103,17 @@ pub(crate) fn install_misc_methods() {
         }
         Ok(new_int((int_of(a.pos[1]).unwrap() - r.start) / r.step))
     });
-    meth(C::range, "count", |a| {
+    meth(C::range, "count(x, /)", |a| {
         Ok(Value::small(ops::contains(a.pos[0], a.pos[1])? as i64))
     });
-    meth(C::slice, "indices", |a| {
+    meth(C::slice, "indices(x, /)", |a| {
         let s = as_slice(a.pos[0]).unwrap();
-        let (st, sp, step, _) = ops::slice_indices(s, index_of(a.pos[1])? as usize)?;
+        let len = usize::try_from(index_of(a.pos[1])?)
+            .map_err(|_| value_error("length should not be negative"))?;
+        let (st, sp, step, _) = ops::slice_indices(s, len)?;
         Ok(new_tuple(&[new_int(st), new_int(sp), new_int(step)]))
     });
-    meth(C::dict_keys, "isdisjoint", |a| {
+    meth(C::dict_keys, "isdisjoint(x, /)", |a| {
         let s = view_to_set(a.pos[0])?.unwrap();
         let o = to_set(a.pos[1])?;
         let s = as_set(s).unwrap();
@@ -124,96 +127,102 @@ pub(crate) fn install_misc_methods() {
     });
     // generic dunders on built-in types so `super().__getitem__` etc. work in subclasses
     let dunders: &[(&'static str, NativeFn)] = &[
-        ("__getitem__", |a| ops::getitem(payload(a.pos[0]), a.pos[1])),
-        ("__setitem__", |a| {
+        ("__getitem__(x, /)", |a| {
+            ops::getitem(payload(a.pos[0]), a.pos[1])
+        }),
+        ("W:__setitem__(key, value, /)", |a| {
             ops::setitem(payload(a.pos[0]), a.pos[1], a.pos[2]).map(|_| Value::NONE)
         }),
-        ("__delitem__", |a| {
+        ("W:__delitem__(key, /)", |a| {
             ops::delitem(payload(a.pos[0]), a.pos[1]).map(|_| Value::NONE)
         }),
-        ("__len__", |a| {
+        ("W:__len__()", |a| {
             Ok(Value::small(ops::len(payload(a.pos[0]))? as i64))
         }),
-        ("__contains__", |a| {
+        ("W:__contains__(key, /)", |a| {
             Ok(Value::bool(ops::contains(payload(a.pos[0]), a.pos[1])?))
         }),
-        ("__iter__", |a| ops::get_iter(payload(a.pos[0]))),
-        ("__repr__", |a| {
+        ("W:__iter__()", |a| ops::get_iter(payload(a.pos[0]))),
+        ("W:__repr__()", |a| {
             Ok(new_string(ops::repr(payload(a.pos[0]))?))
         }),
-        ("__eq__", |a| {
+        ("W:__eq__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 2)
         }),
-        ("__ne__", |a| {
+        ("W:__ne__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 3)
         }),
-        ("__lt__", |a| {
+        ("W:__lt__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 0)
         }),
-        ("__le__", |a| {
+        ("W:__le__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 1)
         }),
-        ("__gt__", |a| {
+        ("W:__gt__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 4)
         }),
-        ("__ge__", |a| {
+        ("W:__ge__(value, /)", |a| {
             ops::compare(payload(a.pos[0]), payload(a.pos[1]), 5)
         }),
-        ("__hash__", |a| Ok(new_int(ops::hash(payload(a.pos[0]))?))),
-        ("__add__", |a| {
+        ("W:__hash__()", |a| {
+            Ok(new_int(ops::hash(payload(a.pos[0]))?))
+        }),
+        ("W:__add__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::ADD)
         }),
-        ("__sub__", |a| {
+        ("W:__sub__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::SUB)
         }),
-        ("__mul__", |a| {
+        ("W:__mul__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::MUL)
         }),
-        ("__truediv__", |a| {
+        ("W:__truediv__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::TRUEDIV)
         }),
-        ("__floordiv__", |a| {
+        ("W:__floordiv__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::FLOORDIV)
         }),
-        ("__mod__", |a| {
+        ("W:__mod__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::MOD)
         }),
-        ("__pow__", |a| {
+        ("W:__pow__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::POW)
         }),
-        ("__and__", |a| {
+        ("W:__and__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::AND)
         }),
-        ("__or__", |a| {
+        ("W:__or__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::OR)
         }),
-        ("__xor__", |a| {
+        ("W:__xor__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::XOR)
         }),
-        ("__lshift__", |a| {
+        ("W:__lshift__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::LSHIFT)
         }),
-        ("__rshift__", |a| {
+        ("W:__rshift__(value, /)", |a| {
             ops::binary_op(payload(a.pos[0]), a.pos[1], binop::RSHIFT)
         }),
-        ("__radd__", |a| {
+        ("W:__radd__(value, /)", |a| {
             ops::binary_op(a.pos[1], payload(a.pos[0]), binop::ADD)
         }),
-        ("__rsub__", |a| {
+        ("W:__rsub__(value, /)", |a| {
             ops::binary_op(a.pos[1], payload(a.pos[0]), binop::SUB)
         }),
-        ("__rmul__", |a| {
+        ("W:__rmul__(value, /)", |a| {
             ops::binary_op(a.pos[1], payload(a.pos[0]), binop::MUL)
         }),
-        ("__neg__", |a| ops::unary_neg(payload(a.pos[0]))),
-        ("__abs__", |a| {
+        ("W:__neg__()", |a| ops::unary_neg(payload(a.pos[0]))),
+        ("W:__abs__()", |a| {
             bi_abs(Args {
                 pos: &[payload(a.pos[0])],
                 kwnames: &[],
                 kwvals: &[],
             })
         }),
-        ("__bool__", |a| Ok(Value::bool(truthy(payload(a.pos[0]))?))),
+        ("W:__bool__()", |a| {
+            Ok(Value::bool(truthy(payload(a.pos[0]))?))
+        }),
     ];
     for c in [
         C::int,
@@ -236,14 +245,14 @@ pub(crate) fn install_misc_methods() {
             // as CPython: `list.__hash__ is None` (abc/dataclasses test for it)
             d.set_str("__hash__", Value::NONE);
         }
-        for &(name, f) in dunders {
+        for &(text, f) in dunders {
+            let sig = Sig::leak(text, Recv::Inst(c));
+            let name = sig.name;
             if !builtin_has_dunder(c, name) {
                 continue;
             }
             if d.get_str(name).is_none() {
-                let qual: &'static str =
-                    Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str());
-                d.set_str(name, new_builtin(qual, f));
+                d.set_str(name, new_builtin_sig(qualify(c, name), sig, f));
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod number;
 pub mod object;
 pub mod ops;
 pub mod set;
+pub mod sig;
 pub mod sstr;
 pub mod string;
 pub mod table;
@@ -262,6 +263,10 @@ pub struct BuiltinObj {
     pub f: NativeFn,
     /// Bound receiver (module functions carry NULL).
     pub bound: Value,
+    /// The arguments `f` accepts, checked before every call (`sig::UNCHECKED` for
+    /// functions that check for themselves).
+    #[gc(no_trace)]
+    pub sig: &'static sig::Sig,
 }
 
 #[repr(C)]
@@ -652,12 +657,20 @@ pub fn new_cell(v: Value) -> Value {
     }))
 }
 
+/// A native function that checks its own arguments (see [`new_builtin_sig`]).
 pub fn new_builtin(name: &'static str, f: NativeFn) -> Value {
+    new_builtin_sig(name, &sig::UNCHECKED, f)
+}
+
+/// A native function named `name` (qualified: `list.append`) whose arguments the call
+/// machinery checks against `sig` before running `f`.
+pub fn new_builtin_sig(name: &'static str, sig: &'static sig::Sig, f: NativeFn) -> Value {
     Value::obj(gc::alloc(BuiltinObj {
         kind: Kind::Builtin,
         name,
         f,
         bound: Value::NULL,
+        sig,
     }))
 }
 

@@ -2,11 +2,14 @@
 //! arguments ([`kwarg`], [`opt`], [`arg_or_kw`], ...), common conversions, and registering a
 //! native method on a built-in class ([`meth`], [`classmeth`]).
 //!
-//! Every type module's `install` function is a list of `meth(C::TYPE, "name", f)` lines: the
-//! table of the methods that type exposes. A native method receives `self` in `a.pos[0]`.
+//! Every type module's `install` function is a list of `meth(C::TYPE, "name(params)", f)`
+//! lines: the table of the methods that type exposes, each with its signature
+//! (`objects/sig.rs`), which the call machinery checks before `f` runs. A native method
+//! receives `self` in `a.pos[0]`.
 
 use crate::interpreter::PyResult;
 use crate::objects::ops::{self, ArgVec};
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, type_error, C};
@@ -130,20 +133,29 @@ pub fn parse_int_literal(s: &str) -> Option<Value> {
     BigInt::parse_bytes(digits.as_bytes(), radix).map(new_bigint)
 }
 
-pub(crate) fn meth(c: C, name: &'static str, f: NativeFn) {
-    let qual: &'static str =
-        Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str());
-    cls(c).dict.set_str(name, new_builtin(qual, f));
+/// Registers native method `f` of built-in class `c` under the signature `sig` (written as
+/// in `objects/sig.rs`, without the receiver: `"get(key, default=None, /)"`). The call
+/// machinery checks every call against it, receiver included, before `f` runs.
+pub(crate) fn meth(c: C, sig: &'static str, f: NativeFn) {
+    let s = Sig::leak(sig, Recv::Inst(c));
+    cls(c)
+        .dict
+        .set_str(s.name, new_builtin_sig(qualify(c, s.name), s, f));
 }
 
-pub(crate) fn classmeth(c: C, name: &'static str, f: NativeFn) {
-    let qual: &'static str =
-        Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str());
+/// Registers a class method (`dict.fromkeys`): like [`meth`], the receiver is the class.
+pub(crate) fn classmeth(c: C, sig: &'static str, f: NativeFn) {
+    let s = Sig::leak(sig, Recv::Class(c));
     let w = Value::obj(gc::alloc(WrapperObj {
         kind: Kind::ClassMethod,
-        f: new_builtin(qual, f),
+        f: new_builtin_sig(qualify(c, s.name), s, f),
     }));
-    cls(c).dict.set_str(name, w);
+    cls(c).dict.set_str(s.name, w);
+}
+
+/// `list.append` for class `c` and method `name`, leaked (built-in names live forever).
+pub(crate) fn qualify(c: C, name: &str) -> &'static str {
+    Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str())
 }
 
 /// Whether CPython's built-in type `c` defines the generic dunder `name` (so `"__len__" in

@@ -237,91 +237,101 @@ pub(crate) fn parse_complex(s: &str) -> Option<(f64, f64)> {
 // ---------------------------------------------------------------- numbers
 
 pub(crate) fn install_number_methods() {
-    meth(C::int, "bit_length", |a| {
+    meth(C::int, "bit_length()", |a| {
         let b = ops::big_of(a.pos[0]).unwrap();
         Ok(Value::small(b.bits() as i64))
     });
-    meth(C::int, "bit_count", |a| {
+    meth(C::int, "bit_count()", |a| {
         let b = ops::big_of(a.pos[0]).unwrap();
         Ok(Value::small(b.magnitude().count_ones() as i64))
     });
-    meth(C::int, "conjugate", |a| Ok(a.pos[0]));
-    meth(C::int, "__index__", |a| Ok(a.pos[0]));
-    meth(C::int, "__int__", |a| Ok(payload(a.pos[0])));
-    meth(C::int, "__float__", |a| {
+    meth(C::int, "conjugate()", |a| Ok(a.pos[0]));
+    meth(C::int, "W:__index__()", |a| Ok(a.pos[0]));
+    meth(C::int, "W:__int__()", |a| Ok(payload(a.pos[0])));
+    meth(C::int, "W:__float__()", |a| {
         Ok(new_float(ops::float_of(a.pos[0]).unwrap_or(0.0)))
     });
-    meth(C::int, "as_integer_ratio", |a| {
+    meth(C::int, "as_integer_ratio()", |a| {
         Ok(new_tuple(&[a.pos[0], Value::small(1)]))
     });
-    meth(C::int, "to_bytes", |a| {
-        let b = ops::big_of(a.pos[0]).unwrap();
-        let len = match arg_or_kw(&a, 1, "length") {
-            Some(l) => index_of(l)? as usize,
-            None => 1,
-        };
-        let order = arg_or_kw(&a, 2, "byteorder")
-            .map(str_of)
-            .transpose()?
-            .unwrap_or_else(|| "big".into());
-        let signed = kwarg(&a, "signed")
-            .map(truthy)
-            .transpose()?
-            .unwrap_or(false);
-        if b.is_negative() && !signed {
-            return Err(vm::overflow("can't convert negative int to unsigned"));
-        }
-        let mut bytes = if signed {
-            b.to_signed_bytes_le()
-        } else {
-            b.to_bytes_le().1
-        };
-        if bytes.len() > len && !(bytes.len() == len + 1 && bytes[len] == 0 && !signed) {
-            return Err(vm::overflow("int too big to convert"));
-        }
-        let fill = if b.is_negative() { 0xff } else { 0 };
-        bytes.resize(len, fill);
-        if order == "big" {
-            bytes.reverse();
-        }
-        Ok(new_bytes(bytes, false))
-    });
-    classmeth(C::int, "from_bytes", |a| {
-        let bytes = ops::bytes_like(a.pos[1]).map(Ok).unwrap_or_else(|| {
-            seq_items(a.pos[1]).map(|v| v.iter().map(|x| int_of(*x).unwrap_or(0) as u8).collect())
-        })?;
-        let order = arg_or_kw(&a, 2, "byteorder")
-            .map(str_of)
-            .transpose()?
-            .unwrap_or_else(|| "big".into());
-        let signed = kwarg(&a, "signed")
-            .map(truthy)
-            .transpose()?
-            .unwrap_or(false);
-        let mut b = bytes.clone();
-        if order == "big" {
-            b.reverse();
-        }
-        let v = if signed {
-            BigInt::from_signed_bytes_le(&b)
-        } else {
-            BigInt::from_bytes_le(num_bigint::Sign::Plus, &b)
-        };
-        Ok(new_bigint(v))
-    });
-    meth(C::float, "is_integer", |a| {
+    meth(
+        C::int,
+        "to_bytes(length=1, byteorder='big', *, signed=False)",
+        |a| {
+            let b = ops::big_of(a.pos[0]).unwrap();
+            let len = match arg_or_kw(&a, 1, "length") {
+                Some(l) => usize::try_from(index_of(l)?)
+                    .map_err(|_| value_error("length argument must be non-negative"))?,
+                None => 1,
+            };
+            let order = arg_or_kw(&a, 2, "byteorder")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "big".into());
+            let signed = kwarg(&a, "signed")
+                .map(truthy)
+                .transpose()?
+                .unwrap_or(false);
+            if b.is_negative() && !signed {
+                return Err(vm::overflow("can't convert negative int to unsigned"));
+            }
+            let mut bytes = if signed {
+                b.to_signed_bytes_le()
+            } else {
+                b.to_bytes_le().1
+            };
+            if bytes.len() > len && !(bytes.len() == len + 1 && bytes[len] == 0 && !signed) {
+                return Err(vm::overflow("int too big to convert"));
+            }
+            let fill = if b.is_negative() { 0xff } else { 0 };
+            bytes.resize(len, fill);
+            if order == "big" {
+                bytes.reverse();
+            }
+            Ok(new_bytes(bytes, false))
+        },
+    );
+    classmeth(
+        C::int,
+        "from_bytes(bytes, byteorder='big', *, signed=False)",
+        |a| {
+            let bytes = ops::bytes_like(a.pos[1]).map(Ok).unwrap_or_else(|| {
+                seq_items(a.pos[1])
+                    .map(|v| v.iter().map(|x| int_of(*x).unwrap_or(0) as u8).collect())
+            })?;
+            let order = arg_or_kw(&a, 2, "byteorder")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "big".into());
+            let signed = kwarg(&a, "signed")
+                .map(truthy)
+                .transpose()?
+                .unwrap_or(false);
+            let mut b = bytes.clone();
+            if order == "big" {
+                b.reverse();
+            }
+            let v = if signed {
+                BigInt::from_signed_bytes_le(&b)
+            } else {
+                BigInt::from_bytes_le(num_bigint::Sign::Plus, &b)
+            };
+            Ok(new_bigint(v))
+        },
+    );
+    meth(C::float, "is_integer()", |a| {
         Ok(Value::bool(ops::float_of(a.pos[0]).unwrap().fract() == 0.0))
     });
-    meth(C::float, "conjugate", |a| Ok(a.pos[0]));
-    meth(C::float, "__float__", |a| Ok(a.pos[0]));
-    meth(C::float, "__int__", |a| {
+    meth(C::float, "conjugate()", |a| Ok(a.pos[0]));
+    meth(C::float, "W:__float__()", |a| Ok(a.pos[0]));
+    meth(C::float, "W:__int__()", |a| {
         new_int_from(Args {
             pos: &[payload(a.pos[0])],
             kwnames: &[],
             kwvals: &[],
         })
     });
-    meth(C::float, "as_integer_ratio", |a| {
+    meth(C::float, "as_integer_ratio()", |a| {
         let f = ops::float_of(a.pos[0]).unwrap();
         if !f.is_finite() {
             return Err(if f.is_nan() {
@@ -350,34 +360,34 @@ pub(crate) fn install_number_methods() {
         let g = num_integer::Integer::gcd(&num, &den);
         Ok(new_tuple(&[new_bigint(&num / &g), new_bigint(&den / &g)]))
     });
-    meth(C::float, "hex", |a| {
+    meth(C::float, "hex()", |a| {
         Ok(new_string(crate::objects::format::float_hex(
             ops::float_of(a.pos[0]).unwrap(),
         )))
     });
-    classmeth(C::float, "fromhex", |a| {
+    classmeth(C::float, "fromhex(string, /)", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
         crate::objects::format::float_fromhex(&s.s)
             .map(new_float)
             .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))
     });
-    meth(C::complex, "conjugate", |a| {
+    meth(C::complex, "conjugate()", |a| {
         let c = as_complex(a.pos[0]).unwrap();
         Ok(new_complex(c.re, -c.im))
     });
     for c in [C::int, C::float, C::str, C::complex] {
-        meth(c, "__format__", |a| {
+        meth(c, "__format__(format_spec, /)", |a| {
             crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
         });
     }
-    meth(C::float, "__round__", |a| {
+    meth(C::float, "__round__(ndigits=None, /)", |a| {
         bi_round(Args {
             pos: a.pos,
             kwnames: &[],
             kwvals: &[],
         })
     });
-    meth(C::int, "__round__", |a| {
+    meth(C::int, "__round__(ndigits=<unrepresentable>, /)", |a| {
         bi_round(Args {
             pos: a.pos,
             kwnames: &[],

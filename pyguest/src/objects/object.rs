@@ -4,8 +4,9 @@
 
 use crate::interpreter::PyResult;
 use crate::objects::class::{all_classes, builtin_new, compute_flags, construct_plain, object_new};
-use crate::objects::native::{meth, str_arg};
+use crate::objects::native::{meth, qualify, str_arg};
 use crate::objects::ops::{self, int_of, str_of, truthy, ArgVec};
+use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::type_of;
@@ -22,68 +23,73 @@ fn exc_args(v: Value) -> ArgVec {
         .unwrap_or_default()
 }
 
+/// Every `__new__`: the receiver is the class to build (a subclass of the registering one);
+/// the rest is checked by the constructor's own signature (`class::ctor_sig`).
+const NEW_SIG: &str = "__new__(*args, **kwargs)";
+
 pub(crate) fn install_type_methods() {
     for (i, _) in vm::CLASS_NAMES.iter().enumerate() {
         let c = vm().classes[i].get();
+        let id = vm::class_id(i);
         c.dict.set_str(
             "__new__",
             Value::obj(gc::alloc(WrapperObj {
                 kind: Kind::StaticMethod,
-                f: new_builtin(
-                    Box::leak(format!("{}.__new__", vm::CLASS_NAMES[i]).into_boxed_str()),
+                f: new_builtin_sig(
+                    qualify(id, "__new__"),
+                    Sig::leak(NEW_SIG, Recv::Class(id)),
                     builtin_new,
                 ),
             })),
         );
     }
-    cls(C::object).dict.set_str(
-        "__new__",
-        Value::obj(gc::alloc(WrapperObj {
-            kind: Kind::StaticMethod,
-            f: new_builtin("object.__new__", object_new),
-        })),
-    );
-    let ex = cls(C::BaseException);
-    ex.dict.set_str(
-        "__new__",
-        Value::obj(gc::alloc(WrapperObj {
-            kind: Kind::StaticMethod,
-            f: new_builtin("BaseException.__new__", object_new),
-        })),
-    );
+    for (c, f) in [
+        (C::object, object_new as NativeFn),
+        (C::BaseException, object_new),
+    ] {
+        cls(c).dict.set_str(
+            "__new__",
+            Value::obj(gc::alloc(WrapperObj {
+                kind: Kind::StaticMethod,
+                f: new_builtin_sig(qualify(c, "__new__"), Sig::leak(NEW_SIG, Recv::Class(c)), f),
+            })),
+        );
+    }
     use C::object as O;
-    meth(O, "__init__", |_| Ok(Value::NONE));
-    meth(O, "__repr__", |a| {
+    meth(O, "__init__(*args, **kwargs)", |_| Ok(Value::NONE));
+    meth(O, "W:__repr__()", |a| {
         Ok(new_string(ops::default_repr(a.pos[0])?))
     });
-    meth(O, "__str__", |a| Ok(new_string(ops::repr(a.pos[0])?)));
-    meth(O, "__hash__", |a| Ok(new_int(ops::identity(a.pos[0]))));
-    meth(O, "__eq__", |a| {
+    meth(O, "W:__str__()", |a| Ok(new_string(ops::repr(a.pos[0])?)));
+    meth(O, "W:__hash__()", |a| Ok(new_int(ops::identity(a.pos[0]))));
+    meth(O, "W:__eq__(value, /)", |a| {
         Ok(if a.pos[0] == a.pos[1] {
             Value::TRUE
         } else {
             Value::NOT_IMPLEMENTED
         })
     });
-    meth(O, "__ne__", |a| {
+    meth(O, "W:__ne__(value, /)", |a| {
         let r = ops::compare(a.pos[0], a.pos[1], 2)?;
         Ok(Value::bool(!truthy(r)?))
     });
-    meth(O, "__setattr__", |a| {
+    meth(O, "W:__setattr__(name, value, /)", |a| {
         ops::generic_setattr(a.pos[0], a.pos[1], a.pos[2])?;
         Ok(Value::NONE)
     });
-    meth(O, "__delattr__", |a| {
+    meth(O, "W:__delattr__(name, /)", |a| {
         ops::generic_delattr(a.pos[0], a.pos[1])?;
         Ok(Value::NONE)
     });
-    meth(O, "__getattribute__", |a| {
-        match ops::generic_getattr(a.pos[0], a.pos[1])? {
+    meth(
+        O,
+        "W:__getattribute__(name, /)",
+        |a| match ops::generic_getattr(a.pos[0], a.pos[1])? {
             Some(v) => Ok(v),
             None => Err(ops::attr_missing(a.pos[0], a.pos[1])),
-        }
-    });
-    meth(O, "__format__", |a| {
+        },
+    );
+    meth(O, "__format__(format_spec, /)", |a| {
         let spec = str_arg(a.pos[1], "format spec")?;
         if !spec.s.is_empty() {
             return Err(type_error(format!(
@@ -93,20 +99,26 @@ pub(crate) fn install_type_methods() {
         }
         ops::to_str(a.pos[0])
     });
-    meth(O, "__init_subclass__", |_| Ok(Value::NONE));
-    meth(O, "__dir__", |a| match a.pos.first() {
+    // reached through `super().__init_subclass__(**kw)` with no receiver: no receiver check;
+    // as CPython, the end of the chain takes no keywords
+    let s = Sig::leak("__init_subclass__(*args)", Recv::None);
+    cls(O).dict.set_str(
+        s.name,
+        new_builtin_sig(qualify(O, s.name), s, |_| Ok(Value::NONE)),
+    );
+    meth(O, "__dir__()", |a| match a.pos.first() {
         Some(&v) => dir_of(v),
         None => Err(type_error(
             "descriptor '__dir__' of 'object' object needs an argument",
         )),
     });
-    meth(O, "__reduce__", |_| Ok(Value::NONE));
+    meth(O, "__reduce__()", |_| Ok(Value::NONE));
     // type
-    meth(C::type_, "mro", |a| {
+    meth(C::type_, "mro()", |a| {
         let c = as_class(a.pos[0]).unwrap();
         Ok(new_list_from(as_tuple(c.mro.get()).unwrap().as_slice()))
     });
-    meth(C::type_, "__subclasses__", |a| {
+    meth(C::type_, "__subclasses__()", |a| {
         let c = a.pos[0];
         let out = new_list_cap(4);
         let all = all_classes();
@@ -120,7 +132,7 @@ pub(crate) fn install_type_methods() {
         }
         Ok(Value::obj(out))
     });
-    meth(C::type_, "__call__", |a| {
+    meth(C::type_, "__call__(*args, **kwargs)", |a| {
         let c = as_class(a.pos[0]).ok_or_else(|| type_error("type.__call__ needs a class"))?;
         construct_plain(
             c,
@@ -133,13 +145,13 @@ pub(crate) fn install_type_methods() {
     });
     // exceptions
     use C::BaseException as E;
-    meth(E, "__init__", |a| {
+    meth(E, "__init__(*args, **kwargs)", |a| {
         if let Some(inst) = as_instance(a.pos[0]) {
             ops::instance_set(inst, intern("args"), new_tuple(&a.pos[1..]));
         }
         Ok(Value::NONE)
     });
-    meth(E, "__str__", |a| {
+    meth(E, "W:__str__()", |a| {
         let args = exc_args(a.pos[0]);
         Ok(match args.len() {
             0 => new_str(""),
@@ -153,7 +165,7 @@ pub(crate) fn install_type_methods() {
             _ => new_string(ops::repr(new_tuple(&args))?),
         })
     });
-    meth(E, "__repr__", |a| {
+    meth(E, "W:__repr__()", |a| {
         let args = exc_args(a.pos[0]);
         let name = vm::type_name(a.pos[0]);
         Ok(new_string(if args.len() == 1 {
@@ -162,13 +174,13 @@ pub(crate) fn install_type_methods() {
             format!("{}{}", name, ops::repr(new_tuple(&args))?)
         }))
     });
-    meth(E, "with_traceback", |a| Ok(a.pos[0]));
+    meth(E, "with_traceback(x, /)", |a| Ok(a.pos[0]));
     // OSError(errno, strerror[, filename[, winerror[, filename2]]]): the attributes and
     // CPython's "[Errno N] text: 'file'" form; other argument counts behave as Exception.
     for attr in ["errno", "strerror", "filename", "filename2"] {
         cls(C::OSError).dict.set_str(attr, Value::NONE);
     }
-    meth(C::OSError, "__init__", |a| {
+    meth(C::OSError, "__init__(*args, **kwargs)", |a| {
         if let Some(inst) = as_instance(a.pos[0]) {
             let args = &a.pos[1..];
             if (2..=5).contains(&args.len()) {
@@ -189,7 +201,7 @@ pub(crate) fn install_type_methods() {
         }
         Ok(Value::NONE)
     });
-    meth(C::OSError, "__str__", |a| {
+    meth(C::OSError, "W:__str__()", |a| {
         let v = a.pos[0];
         let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
         let (errno, strerror) = (get("errno"), get("strerror"));
@@ -214,7 +226,7 @@ pub(crate) fn install_type_methods() {
     });
     // UnicodeEncodeError/UnicodeDecodeError(encoding, object, start, end, reason): attributes
     for c in [C::UnicodeEncodeError, C::UnicodeDecodeError] {
-        meth(c, "__init__", |a| {
+        meth(c, "__init__(*args, **kwargs)", |a| {
             if let Some(inst) = as_instance(a.pos[0]) {
                 let args = &a.pos[1..];
                 ops::instance_set(inst, intern("args"), new_tuple(args));
@@ -230,7 +242,7 @@ pub(crate) fn install_type_methods() {
             Ok(Value::NONE)
         });
     }
-    meth(C::UnicodeDecodeError, "__str__", |a| {
+    meth(C::UnicodeDecodeError, "W:__str__()", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {
             return Ok(new_string(
@@ -250,7 +262,7 @@ pub(crate) fn install_type_methods() {
             str_of(args[4])?
         )))
     });
-    meth(C::UnicodeEncodeError, "__str__", |a| {
+    meth(C::UnicodeEncodeError, "W:__str__()", |a| {
         let args = exc_args(a.pos[0]);
         if args.len() < 5 {
             return Ok(new_string(
@@ -282,7 +294,7 @@ pub(crate) fn install_type_methods() {
             lim
         )))
     });
-    meth(E, "add_note", |a| {
+    meth(E, "add_note(x, /)", |a| {
         let inst = as_instance(a.pos[0]).unwrap();
         let key = intern("__notes__");
         let l = match ops::instance_get(inst, key) {

@@ -143,19 +143,21 @@ fn inplace_setop(a: Args, op: u32) -> PyResult<Value> {
 
 pub(crate) fn install_set_methods() {
     for c in [C::set, C::frozenset] {
-        meth(c, "union", |a| multi_setop(a, binop::OR));
-        meth(c, "intersection", |a| multi_setop(a, binop::AND));
-        meth(c, "difference", |a| multi_setop(a, binop::SUB));
-        meth(c, "symmetric_difference", |a| multi_setop(a, binop::XOR));
-        meth(c, "issubset", |a| {
+        meth(c, "union(*others)", |a| multi_setop(a, binop::OR));
+        meth(c, "intersection(*others)", |a| multi_setop(a, binop::AND));
+        meth(c, "difference(*others)", |a| multi_setop(a, binop::SUB));
+        meth(c, "symmetric_difference(x, /)", |a| {
+            multi_setop(a, binop::XOR)
+        });
+        meth(c, "issubset(x, /)", |a| {
             let o = to_set(a.pos[1])?;
             ops::compare(payload(a.pos[0]), Value::obj(o), 1)
         });
-        meth(c, "issuperset", |a| {
+        meth(c, "issuperset(x, /)", |a| {
             let o = to_set(a.pos[1])?;
             ops::compare(payload(a.pos[0]), Value::obj(o), 5)
         });
-        meth(c, "isdisjoint", |a| {
+        meth(c, "isdisjoint(x, /)", |a| {
             let s = self_set(&a)?;
             let o = to_set(a.pos[1])?;
             for i in 0..s.capacity() {
@@ -166,7 +168,7 @@ pub(crate) fn install_set_methods() {
             }
             Ok(Value::TRUE)
         });
-        meth(c, "copy", |a| {
+        meth(c, "copy()", |a| {
             let p = payload(a.pos[0]);
             Ok(Value::obj(
                 as_set(p).unwrap().copy(p.is_kind(Kind::FrozenSet)),
@@ -174,42 +176,46 @@ pub(crate) fn install_set_methods() {
         });
     }
     use C::set as S;
-    meth(S, "add", |a| {
+    meth(S, "add(x, /)", |a| {
         self_set(&a)?.add(a.pos[1])?;
         Ok(Value::NONE)
     });
-    meth(S, "discard", |a| {
+    meth(S, "discard(x, /)", |a| {
         self_set(&a)?.discard(a.pos[1])?;
         Ok(Value::NONE)
     });
-    meth(S, "remove", |a| {
+    meth(S, "remove(x, /)", |a| {
         if !self_set(&a)?.discard(a.pos[1])? {
             return Err(vm::key_error(a.pos[1]));
         }
         Ok(Value::NONE)
     });
-    meth(S, "pop", |a| {
+    meth(S, "pop()", |a| {
         self_set(&a)?
             .pop_any()
             .ok_or_else(|| vm::exc(C::KeyError, "pop from an empty set"))
     });
-    meth(S, "clear", |a| {
+    meth(S, "clear()", |a| {
         self_set(&a)?.clear();
         Ok(Value::NONE)
     });
-    meth(S, "update", |a| {
+    meth(S, "update(*others)", |a| {
         let s = self_set(&a)?;
         for &o in &a.pos[1..] {
             set_update(s, o)?;
         }
         Ok(Value::NONE)
     });
-    meth(S, "intersection_update", |a| inplace_setop(a, binop::AND));
-    meth(S, "difference_update", |a| inplace_setop(a, binop::SUB));
-    meth(S, "symmetric_difference_update", |a| {
+    meth(S, "intersection_update(*others)", |a| {
+        inplace_setop(a, binop::AND)
+    });
+    meth(S, "difference_update(*others)", |a| {
+        inplace_setop(a, binop::SUB)
+    });
+    meth(S, "symmetric_difference_update(x, /)", |a| {
         inplace_setop(a, binop::XOR)
     });
-    meth(S, "__init__", |a| {
+    meth(S, "E:__init__(iterable=None, /)", |a| {
         let s = self_set(&a)?;
         s.clear();
         if let Some(&v) = a.pos.get(1) {

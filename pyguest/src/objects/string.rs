@@ -268,7 +268,7 @@ fn str_pred(a: &Args, f: fn(char) -> bool) -> PyResult<Value> {
 
 pub(crate) fn install_str_methods() {
     use C::str as S;
-    meth(S, "join", |a| {
+    meth(S, "join(iterable, /)", |a| {
         let s = self_str(&a)?;
         let items = seq_items(a.pos[1])?;
         let mut out = String::new();
@@ -289,30 +289,34 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(out))
     });
-    meth(S, "split", |a| str_split_impl(a, false));
-    meth(S, "rsplit", |a| str_split_impl(a, true));
-    meth(S, "strip", |a| {
+    meth(S, "split(sep=None, maxsplit=-1)", |a| {
+        str_split_impl(a, false)
+    });
+    meth(S, "rsplit(sep=None, maxsplit=-1)", |a| {
+        str_split_impl(a, true)
+    });
+    meth(S, "strip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
             Some(cs) => s.s.trim_matches(|c| cs.contains(&c)),
             None => s.s.trim(),
         }))
     });
-    meth(S, "lstrip", |a| {
+    meth(S, "lstrip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
             Some(cs) => s.s.trim_start_matches(|c| cs.contains(&c)),
             None => s.s.trim_start(),
         }))
     });
-    meth(S, "rstrip", |a| {
+    meth(S, "rstrip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
             Some(cs) => s.s.trim_end_matches(|c| cs.contains(&c)),
             None => s.s.trim_end(),
         }))
     });
-    meth(S, "replace", |a| {
+    meth(S, "replace(old, new, count=-1, /)", |a| {
         let s = self_str(&a)?;
         let old = str_arg(a.pos[1], "replace() argument 1")?;
         let new = str_arg(a.pos[2], "replace() argument 2")?;
@@ -333,11 +337,19 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(s.s.replacen(&*old.s, &new.s, count as usize)))
     });
-    meth(S, "find", |a| str_find_impl(a, false, false));
-    meth(S, "rfind", |a| str_find_impl(a, true, false));
-    meth(S, "index", |a| str_find_impl(a, false, true));
-    meth(S, "rindex", |a| str_find_impl(a, true, true));
-    meth(S, "count", |a| {
+    meth(S, "T:find(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, false, false)
+    });
+    meth(S, "T:rfind(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, true, false)
+    });
+    meth(S, "T:index(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, false, true)
+    });
+    meth(S, "T:rindex(a0, a1=None, a2=None, /)", |a| {
+        str_find_impl(a, true, true)
+    });
+    meth(S, "T:count(a0, a1=None, a2=None, /)", |a| {
         let s = self_str(&a)?;
         let sub = str_arg(a.pos[1], "substring")?;
         let (b0, b1) = str_range(&s, &a, 2)?;
@@ -375,27 +387,31 @@ pub(crate) fn install_str_methods() {
         })?;
         Ok(Value::bool(check(&p.s)))
     }
-    meth(S, "startswith", |a| starts_ends(a, false));
-    meth(S, "endswith", |a| starts_ends(a, true));
-    meth(S, "__str__", |a| {
+    meth(S, "T:startswith(a0, a1=None, a2=None, /)", |a| {
+        starts_ends(a, false)
+    });
+    meth(S, "T:endswith(a0, a1=None, a2=None, /)", |a| {
+        starts_ends(a, true)
+    });
+    meth(S, "W:__str__()", |a| {
         let v = a.pos[0];
         if v.is_kind(Kind::Str) {
             return Ok(v);
         }
         Ok(new_string(self_str(&a)?.s.to_string()))
     });
-    meth(S, "upper", |a| {
+    meth(S, "upper()", |a| {
         Ok(new_string(self_str(&a)?.s.to_uppercase()))
     });
-    meth(S, "lower", |a| {
+    meth(S, "lower()", |a| {
         Ok(new_string(self_str(&a)?.s.to_lowercase()))
     });
-    meth(S, "casefold", |a| {
+    meth(S, "casefold()", |a| {
         Ok(new_string(crate::objects::unicode_case::casefold(
             &self_str(&a)?.s,
         )))
     });
-    meth(S, "swapcase", |a| {
+    meth(S, "swapcase()", |a| {
         let s = self_str(&a)?;
         let mut out = String::new();
         for c in s.s.chars() {
@@ -409,8 +425,10 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(out))
     });
-    meth(S, "title", |a| Ok(new_string(title_case(&self_str(&a)?.s))));
-    meth(S, "capitalize", |a| {
+    meth(S, "title()", |a| {
+        Ok(new_string(title_case(&self_str(&a)?.s)))
+    });
+    meth(S, "capitalize()", |a| {
         let s = self_str(&a)?;
         let mut cs = s.s.chars();
         let mut out = String::new();
@@ -420,7 +438,7 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(out))
     });
-    meth(S, "isdigit", |a| {
+    meth(S, "isdigit()", |a| {
         str_pred(&a, |c| {
             c.is_ascii_digit()
                 || "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".contains(c)
@@ -428,32 +446,32 @@ pub(crate) fn install_str_methods() {
                 || ('٠'..='٩').contains(&c)
         })
     });
-    meth(S, "isdecimal", |a| {
+    meth(S, "isdecimal()", |a| {
         str_pred(&a, |c| {
             c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('०'..='९').contains(&c)
         })
     });
-    meth(S, "isnumeric", |a| str_pred(&a, |c| c.is_numeric()));
-    meth(S, "isalpha", |a| str_pred(&a, |c| c.is_alphabetic()));
-    meth(S, "isalnum", |a| str_pred(&a, |c| c.is_alphanumeric()));
-    meth(S, "isspace", |a| str_pred(&a, |c| c.is_whitespace()));
-    meth(S, "isascii", |a| Ok(Value::bool(self_str(&a)?.ascii)));
-    meth(S, "isupper", |a| {
+    meth(S, "isnumeric()", |a| str_pred(&a, |c| c.is_numeric()));
+    meth(S, "isalpha()", |a| str_pred(&a, |c| c.is_alphabetic()));
+    meth(S, "isalnum()", |a| str_pred(&a, |c| c.is_alphanumeric()));
+    meth(S, "isspace()", |a| str_pred(&a, |c| c.is_whitespace()));
+    meth(S, "isascii()", |a| Ok(Value::bool(self_str(&a)?.ascii)));
+    meth(S, "isupper()", |a| {
         let s = self_str(&a)?;
         Ok(Value::bool(
             s.s.chars().any(|c| c.is_uppercase()) && !s.s.chars().any(|c| c.is_lowercase()),
         ))
     });
-    meth(S, "islower", |a| {
+    meth(S, "islower()", |a| {
         let s = self_str(&a)?;
         Ok(Value::bool(
             s.s.chars().any(|c| c.is_lowercase()) && !s.s.chars().any(|c| c.is_uppercase()),
         ))
     });
-    meth(S, "istitle", |a| {
+    meth(S, "istitle()", |a| {
         Ok(Value::bool(is_title(&self_str(&a)?.s)))
     });
-    meth(S, "isidentifier", |a| {
+    meth(S, "isidentifier()", |a| {
         let s = self_str(&a)?;
         let mut cs = s.s.chars();
         Ok(Value::bool(match cs.next() {
@@ -463,12 +481,12 @@ pub(crate) fn install_str_methods() {
             None => false,
         }))
     });
-    meth(S, "center", |a| str_pad(a, 2));
-    meth(S, "ljust", |a| str_pad(a, 0));
-    meth(S, "rjust", |a| str_pad(a, 1));
-    meth(S, "zfill", |a| {
+    meth(S, "center(width, fillchar=' ', /)", |a| str_pad(a, 2));
+    meth(S, "ljust(width, fillchar=' ', /)", |a| str_pad(a, 0));
+    meth(S, "rjust(width, fillchar=' ', /)", |a| str_pad(a, 1));
+    meth(S, "zfill(width, /)", |a| {
         let s = self_str(&a)?;
-        let w = index_of(a.pos[1])? as usize;
+        let w = index_of(a.pos[1])?.max(0) as usize;
         if w <= s.nchars {
             return Ok(a.pos[0]);
         }
@@ -484,7 +502,7 @@ pub(crate) fn install_str_methods() {
             rest
         )))
     });
-    meth(S, "splitlines", |a| {
+    meth(S, "splitlines(keepends=False)", |a| {
         let s = self_str(&a)?;
         let keep = arg_or_kw(&a, 1, "keepends")
             .map(truthy)
@@ -544,9 +562,9 @@ pub(crate) fn install_str_methods() {
             None => new_tuple(&[a.pos[0], new_str(""), new_str("")]),
         })
     }
-    meth(S, "partition", |a| partition(a, false));
-    meth(S, "rpartition", |a| partition(a, true));
-    meth(S, "encode", |a| {
+    meth(S, "partition(sep, /)", |a| partition(a, false));
+    meth(S, "rpartition(sep, /)", |a| partition(a, true));
+    meth(S, "encode(encoding='utf-8', errors='strict')", |a| {
         let s = self_str(&a)?;
         let enc = arg_or_kw(&a, 1, "encoding")
             .map(str_of)
@@ -600,7 +618,7 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_bytes(out, false))
     });
-    meth(S, "expandtabs", |a| {
+    meth(S, "expandtabs(tabsize=8)", |a| {
         let s = self_str(&a)?;
         let ts = match arg_or_kw(&a, 1, "tabsize") {
             Some(t) => index_of(t)?,
@@ -629,7 +647,7 @@ pub(crate) fn install_str_methods() {
         }
         Ok(new_string(out))
     });
-    meth(S, "removeprefix", |a| {
+    meth(S, "removeprefix(prefix, /)", |a| {
         let s = self_str(&a)?;
         let p = str_arg(a.pos[1], "prefix")?;
         Ok(match s.s.strip_prefix(&*p.s) {
@@ -637,7 +655,7 @@ pub(crate) fn install_str_methods() {
             None => a.pos[0],
         })
     });
-    meth(S, "removesuffix", |a| {
+    meth(S, "removesuffix(suffix, /)", |a| {
         let s = self_str(&a)?;
         let p = str_arg(a.pos[1], "suffix")?;
         Ok(match s.s.strip_suffix(&*p.s) {
@@ -645,15 +663,15 @@ pub(crate) fn install_str_methods() {
             _ => a.pos[0],
         })
     });
-    meth(S, "format", |a| {
+    meth(S, "format(*args, **kwargs)", |a| {
         let s = self_str(&a)?;
         crate::objects::format::str_format(&s.s, &a.pos[1..], &a)
     });
-    meth(S, "format_map", |a| {
+    meth(S, "format_map(x, /)", |a| {
         let s = self_str(&a)?;
         crate::objects::format::str_format_map(&s.s, a.pos[1])
     });
-    meth(S, "translate", |a| {
+    meth(S, "translate(table, /)", |a| {
         let s = self_str(&a)?;
         let table = a.pos[1];
         let mut out = String::new();
@@ -675,7 +693,7 @@ pub(crate) fn install_str_methods() {
     });
     let mt: NativeFn = |a| {
         // static: str.maketrans(x[, y[, z]])
-        let args = if a.pos.first().is_some_and(|v| v.is_kind(Kind::Class)) {
+        let args = if a.pos.len() > 1 && a.pos[0].is_kind(Kind::Class) {
             &a.pos[1..]
         } else {
             a.pos
@@ -691,7 +709,12 @@ pub(crate) fn install_str_methods() {
                     continue;
                 }
                 let key = match as_str(k) {
-                    Some(s) => Value::small(s.s.chars().next().unwrap() as i64),
+                    Some(s) if s.nchars == 1 => Value::small(s.s.chars().next().unwrap() as i64),
+                    Some(_) => {
+                        return Err(value_error(
+                            "string keys in translate table must be of length 1",
+                        ))
+                    }
                     None => k,
                 };
                 d.set_item(key, src.val_at(i))?;
@@ -719,10 +742,14 @@ pub(crate) fn install_str_methods() {
         "maketrans",
         Value::obj(gc::alloc(WrapperObj {
             kind: Kind::StaticMethod,
-            f: new_builtin("str.maketrans", mt),
+            f: new_builtin_sig(
+                "str.maketrans",
+                sig::Sig::leak("maketrans(x, y=None, z=None, /)", sig::Recv::None),
+                mt,
+            ),
         })),
     );
-    meth(S, "__format__", |a| {
+    meth(S, "__format__(format_spec, /)", |a| {
         crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
     });
 }

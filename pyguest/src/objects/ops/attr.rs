@@ -294,10 +294,10 @@ pub fn getattr_opt(obj: Value, name: Value) -> PyResult<Option<Value>> {
 
 /// `object.__getattribute__` semantics (no `__getattr__` fallback).
 pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
-    let name = if as_str(name).is_some_and(|s| s.sym.get() == 0) {
-        vm::intern_value(name)
-    } else {
-        name
+    let name = match as_str(name) {
+        Some(s) if s.sym.get() == 0 => vm::intern_value(name),
+        Some(_) => name,
+        None => return Err(attr_name_error(name)),
     };
     match obj.kind() {
         Some(Kind::Instance) => {
@@ -675,7 +675,18 @@ pub fn setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
     generic_setattr(obj, name, v)
 }
 
+/// `TypeError` for an attribute name that is not a string (`object.__setattr__(x, 1, 2)`).
+fn attr_name_error(name: Value) -> PyErr {
+    type_error(format!(
+        "attribute name must be string, not '{}'",
+        vm::type_name(name)
+    ))
+}
+
 pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
+    if as_str(name).is_none() {
+        return Err(attr_name_error(name));
+    }
     let name = vm::intern_value(name);
     match obj.kind() {
         Some(Kind::Instance) => {
@@ -794,6 +805,9 @@ pub fn delattr(obj: Value, name: Value) -> PyResult<()> {
 }
 
 pub fn generic_delattr(obj: Value, name: Value) -> PyResult<()> {
+    if as_str(name).is_none() {
+        return Err(attr_name_error(name));
+    }
     let name = vm::intern_value(name);
     match obj.kind() {
         Some(Kind::Instance) => {

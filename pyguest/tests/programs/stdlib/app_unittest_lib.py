@@ -125,6 +125,10 @@ class WarehouseTests(unittest.TestCase):
         self.assertIs(cache.get("x", Report), r1)
         self.assertEqual(cache.misses, 1)
         del r1
+        # twice: pyguest's collector scans the native stack conservatively, and a stale copy
+        # of r1 left there by the calls above may keep it for one collection
+        # (see docs/compatibility.md)
+        gc.collect()
         gc.collect()
         cache.get("x", Report)
         self.assertEqual(cache.misses, 2)

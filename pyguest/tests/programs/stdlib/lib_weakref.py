@@ -65,6 +65,9 @@ temp = make("temp")
 cache["temp"] = temp
 print(len(cache), sorted(cache.keys()), cache["k1"], cache.get("k9", "missing"), "temp" in cache)
 del temp
+# twice here and below: `temp` and the `keep` items were handled by module-level code, and a
+# stale copy on the conservatively scanned native stack may keep one for one collection
+gc.collect()
 gc.collect()
 print(len(cache), "temp" in cache, sorted(cache), cache.get("temp"))
 try:
@@ -72,6 +75,7 @@ try:
 except KeyError as e:
     print("KeyError:", e)
 del keep[3:]
+gc.collect()
 gc.collect()
 print(sorted(cache.keys()), sorted(n.name for n in cache.values()), sorted(k for k, v in cache.items()))
 print(cache.pop("k0").name, len(cache), cache.setdefault("k1", None).name)
