@@ -282,6 +282,18 @@ pub fn is_ptr(v: Value) -> bool {
     w & 7 == 0 && w != 0
 }
 
+/// The kind byte of a heap object, or 0 for an immediate or a small int (traced: one load).
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn kind_byte(v: Value) -> u8 {
+    if !is_ptr(v) {
+        return 0;
+    }
+    let p: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v));
+    // SAFETY: a pointer value addresses a live object whose first byte is its kind.
+    unsafe { *p }
+}
+
 /// The words of `True` and `False`.
 pub const TRUE_BITS: u64 = Value::TRUE.0;
 pub const FALSE_BITS: u64 = Value::FALSE.0;

@@ -399,12 +399,21 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::LOAD_NAME => native!(cx, opcodes::load_name(cx, arg)),
             Op::STORE_NAME => native!(cx, opcodes::store_name(cx, arg)),
             Op::DELETE_NAME => native!(cx, opcodes::delete_name(cx, arg)),
-            Op::LOAD_ATTR => native!(cx, opcodes::load_attr(cx, pc, arg)),
+            Op::LOAD_ATTR => {
+                let s = opcodes::load_attr(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::STORE_ATTR => native!(cx, opcodes::store_attr(cx, pc, arg)),
             Op::DELETE_ATTR => native!(cx, opcodes::delete_attr(cx, arg)),
             Op::LOAD_METHOD => native!(cx, opcodes::load_method(cx, pc, arg)),
-            Op::BINARY_SUBSCR => native!(cx, opcodes::binary_subscr(cx)),
-            Op::STORE_SUBSCR => native!(cx, opcodes::store_subscr(cx)),
+            Op::BINARY_SUBSCR => {
+                let s = opcodes::binary_subscr(cx);
+                pack(cx, s)
+            }
+            Op::STORE_SUBSCR => {
+                let s = opcodes::store_subscr(cx);
+                pack(cx, s)
+            }
             Op::DELETE_SUBSCR => native!(cx, opcodes::delete_subscr(cx)),
             Op::BINARY_OP => {
                 let s = opcodes::binary_op(cx, arg);

@@ -26,8 +26,8 @@ use crate::compiler::bytecode::{binop, Op};
 use crate::objects::ops::{self, ArgVec};
 use crate::objects::*;
 use crate::value::{
-    bool_value, fits_small, int_of, is_int, is_null, is_ptr, small, Kind, Value, FALSE_BITS,
-    TRUE_BITS,
+    bool_value, fits_small, int_of, is_int, is_null, is_ptr, kind_byte, small, Kind, Value,
+    FALSE_BITS, TRUE_BITS,
 };
 use crate::vm::{self, intern, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc, GcCell};
@@ -334,9 +334,48 @@ pub(super) fn delete_name(cx: &mut Ctx, arg: u32) -> Step {
     Ok(())
 }
 
-/// `LOAD_ATTR`.
+/// `LOAD_ATTR`: an instance attribute is found through the instance's map, which traced code
+/// promotes (a guard), so the slot number is a constant of the trace ([`map_slot`]).
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn load_attr(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+pub(super) fn load_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -> Step {
+    let obj = cx.top();
+    if metatracer::we_are_jitted() && kind_byte(obj) == INSTANCE_KIND {
+        // SAFETY: `obj` is a live instance (its kind byte says so), kept alive by the stack.
+        let inst: Gc<InstanceObj> =
+            unsafe { metatracer::word_to_value(metatracer::word_bits(obj)) };
+        let cls = inst.cls.get();
+        if cls.flags.get() & (CF_GETATTRIBUTE | CF_HAS_DESCRIPTORS) == 0 {
+            let map = metatracer::promote(inst.map.get());
+            let slot = map_slot(map, code, arg);
+            if slot != 0 {
+                let slots = inst.slots.get();
+                let v = (*slots).get(slot - 1);
+                if !is_null(v) {
+                    cx.regs.set(cx.sp - 1, v);
+                    return Ok(());
+                }
+            }
+        }
+    }
+    load_attr_slow(cx, pc, arg)
+}
+
+const INSTANCE_KIND: u8 = Kind::Instance as u8;
+const FLOAT_KIND: u8 = Kind::Float as u8;
+const LIST_KIND: u8 = Kind::List as u8;
+
+/// The slot (plus one; 0: none) of attribute `names[arg]` of `code` in instances of map
+/// `map`. Elidable: a map's attribute names never change (adding one makes another map).
+#[metatracer::elidable]
+fn map_slot(map: u32, code: Gc<CodeObj>, arg: u32) -> usize {
+    let name = code.names.get(arg as usize);
+    vm::map_lookup(map, vm::sym_of(name)).map_or(0, |s| s + 1)
+}
+
+/// `LOAD_ATTR` in general.
+#[inline(never)]
+fn load_attr_slow(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let obj = cx.top();
     let name = cx.names.get(arg as usize);
     // inline cache: instance slot by map
@@ -473,39 +512,62 @@ pub(super) fn load_method(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     Ok(())
 }
 
-/// `BINARY_SUBSCR`.
+/// `BINARY_SUBSCR`: `list[int]` is traced (loads and a bounds check), the rest is general.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.top();
-    if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
-        let n = l.len() as i64;
+    if is_int(k) && kind_byte(o) == LIST_KIND {
+        // SAFETY: `o` is a live list (its kind byte says so), kept alive by the stack.
+        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(o)) };
+        let n = l.len.get() as i64;
+        let i = int_of(k);
         let j = if i < 0 { i + n } else { i };
         if j >= 0 && j < n {
-            cx.regs.set(cx.sp - 1, l.get(j as usize));
+            let items = l.items.get();
+            let v = (*items).get(j as usize);
+            cx.regs.set(cx.sp - 1, v);
             return Ok(());
         }
     }
+    binary_subscr_slow(cx, o, k)
+}
+
+/// `BINARY_SUBSCR` in general.
+#[inline(never)]
+fn binary_subscr_slow(cx: &mut Ctx, o: Value, k: Value) -> Step {
     let v = ops::getitem(o, k)?;
     set_cur(cx.f);
     cx.regs.set(cx.sp - 1, v);
     Ok(())
 }
 
-/// `STORE_SUBSCR`.
+/// `STORE_SUBSCR`: `list[int] = v` is traced, the rest is general.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.pop();
     let v = cx.pop();
-    if let (Some(l), Some(i)) = (as_list_exact(o), k.as_small()) {
-        let n = l.len() as i64;
+    if is_int(k) && kind_byte(o) == LIST_KIND {
+        // SAFETY: as in `binary_subscr`.
+        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(o)) };
+        let n = l.len.get() as i64;
+        let i = int_of(k);
         let j = if i < 0 { i + n } else { i };
         if j >= 0 && j < n {
-            l.set(j as usize, v);
+            let items = l.items.get();
+            (*items).set(j as usize, v);
             return Ok(());
         }
     }
+    store_subscr_slow(cx, o, k, v)
+}
+
+/// `STORE_SUBSCR` in general.
+#[inline(never)]
+fn store_subscr_slow(cx: &mut Ctx, o: Value, k: Value, v: Value) -> Step {
     ops::setitem(o, k, v)?;
     set_cur(cx.f);
     Ok(())
@@ -563,7 +625,56 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
+    if metatracer::we_are_jitted() {
+        if let Some(r) = float_op(a, b, arg) {
+            let v = new_float(r);
+            cx.regs.set(cx.sp - 1, v);
+            return Ok(());
+        }
+    }
     binary_op_slow(cx, a, b, arg)
+}
+
+/// The float of a float object or a small int (traced: a kind test and a load).
+#[metatracer::look_inside]
+#[inline(always)]
+fn float_of(v: Value) -> Option<f64> {
+    if is_int(v) {
+        return Some(int_of(v) as f64);
+    }
+    if kind_byte(v) == FLOAT_KIND {
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        return Some(f.v);
+    }
+    None
+}
+
+/// `a op b` when one is a float and the other a float or a small int, for `+ - *` and `/`
+/// by a non-zero number (what `float_fast` does, traced).
+#[metatracer::look_inside]
+#[inline(always)]
+fn float_op(a: Value, b: Value, op: u32) -> Option<f64> {
+    if is_int(a) && is_int(b) {
+        return None;
+    }
+    let Some(x) = float_of(a) else {
+        return None;
+    };
+    let Some(y) = float_of(b) else {
+        return None;
+    };
+    if op == binop::ADD {
+        Some(x + y)
+    } else if op == binop::SUB {
+        Some(x - y)
+    } else if op == binop::MUL {
+        Some(x * y)
+    } else if op == binop::TRUEDIV && y != 0.0 {
+        Some(x / y)
+    } else {
+        None
+    }
 }
 
 /// `BINARY_OP` on anything but small ints with a simple result.
@@ -591,6 +702,13 @@ pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
                 cx.regs.set(cx.sp - 1, small(r));
                 return Ok(());
             }
+        }
+    }
+    if metatracer::we_are_jitted() {
+        if let Some(r) = float_op(a, b, arg) {
+            let v = new_float(r);
+            cx.regs.set(cx.sp - 1, v);
+            return Ok(());
         }
     }
     inplace_op_slow(cx, a, b, arg)
@@ -804,11 +922,8 @@ pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop>
             let i = io.i.get();
             io.n.set(n - 1);
             io.i.set(i + io.step.get());
-            if fits_small(i) {
-                cx.push(small(i));
-            } else {
-                cx.push(new_int(i));
-            }
+            let v = if fits_small(i) { small(i) } else { new_int(i) };
+            cx.push(v);
             return Ok(pc);
         }
         cx.sp -= 1;

@@ -47,7 +47,7 @@ pub struct StrObj {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct FloatObj {
     pub kind: Kind,
     pub v: f64,
@@ -70,7 +70,7 @@ pub struct BigIntObj {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct ListObj {
     pub kind: Kind,
     pub len: Cell<usize>,
@@ -288,7 +288,7 @@ pub const CF_BUILTIN: u32 = 64;
 pub const CF_HAS_DESCRIPTORS: u32 = 128;
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct ClassObj {
     pub kind: Kind,
     /// Kind of the built-in base's payload (for `class L(list)`), or `None`.
@@ -311,7 +311,7 @@ pub struct ClassObj {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct InstanceObj {
     pub kind: Kind,
     pub map: Cell<u32>,
