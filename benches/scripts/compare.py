@@ -94,12 +94,17 @@ def main():
     ap.add_argument("--extra", nargs="*", default=[], help="extra program paths (e.g. benches/programs/gc_churn.py)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-pypy", action="store_true", help="skip pypy3 even if installed")
+    ap.add_argument("--with-jit-off", action="store_true",
+                    help="also run pyguest with --jit off (a column 'pyguest-off', side by side)")
     ap.add_argument("--no-startup", action="store_true")
     ap.add_argument("--out", help="also write the Markdown table to this file")
     ap.add_argument("--json", help="also write the results (medians per program and interpreter) as JSON")
     args = ap.parse_args()
 
-    interps = [("pyguest", [args.pyguest] + args.pyguest_args.split()), ("python3", ["python3"])]
+    interps = [("pyguest", [args.pyguest] + args.pyguest_args.split())]
+    if args.with_jit_off:
+        interps.append(("pyguest-off", [args.pyguest, "--jit", "off"]))
+    interps.append(("python3", ["python3"]))
     if not args.no_pypy and shutil.which("pypy3"):
         interps.append(("pypy3", ["pypy3"]))
     if not os.path.exists(args.pyguest):
@@ -160,6 +165,14 @@ def main():
         gm = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         lines.append("")
         lines.append(f"Geometric mean of time ratios pyguest/python3 over {len(ratios)} programs: **{gm:.2f}**")
+    def gmean_of(a, b):
+        rs = [med[a] / med[b] for _, med, _, _, _, ok in rows if ok.get(a) and ok.get(b) and med[a] and med[b]]
+        return (math.exp(sum(math.log(r) for r in rs) / len(rs)), len(rs)) if rs else None
+    for a, b in [("pyguest", "pypy3"), ("pyguest-off", "python3"), ("pyguest", "pyguest-off"), ("pypy3", "python3")]:
+        if a in keys and b in keys:
+            g = gmean_of(a, b)
+            if g:
+                lines.append(f"Geometric mean of time ratios {a}/{b} over {g[1]} programs: **{g[0]:.2f}**")
     if rss_ratios:
         lines.append(f"Largest peak-RSS ratio pyguest/python3: **{max(rss_ratios):.2f}**")
     if startup:

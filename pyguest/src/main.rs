@@ -25,8 +25,8 @@ use clap::Parser;
     after_help = metatracer::jit::params_help()
 )]
 struct Cli {
-    /// JIT settings: `off`, `on`, `help`, or `NAME=VALUE,...` (the framework's parameters,
-    /// listed below; validated and set, but pyguest has no JIT annotations yet).
+    /// JIT settings: `off`, `on` (the default), `help`, or `NAME=VALUE,...` (the framework's
+    /// parameters, listed below).
     #[arg(long, value_name = "SETTINGS")]
     jit: Option<String>,
     /// Program passed in as a string.

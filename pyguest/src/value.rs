@@ -259,6 +259,8 @@ pub fn small(i: i64) -> Value {
 /// Whether `i` fits a small int, for traced code.
 #[metatracer::look_inside]
 #[inline(always)]
+// (two compares: traced code does not look inside `RangeInclusive::contains`)
+#[allow(clippy::manual_range_contains)]
 pub fn fits_small(i: i64) -> bool {
     i >= SMALL_MIN && i <= SMALL_MAX
 }

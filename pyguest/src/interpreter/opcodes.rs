@@ -658,12 +658,8 @@ fn float_op(a: Value, b: Value, op: u32) -> Option<f64> {
     if is_int(a) && is_int(b) {
         return None;
     }
-    let Some(x) = float_of(a) else {
-        return None;
-    };
-    let Some(y) = float_of(b) else {
-        return None;
-    };
+    let x = float_of(a)?;
+    let y = float_of(b)?;
     if op == binop::ADD {
         Some(x + y)
     } else if op == binop::SUB {
@@ -947,6 +943,7 @@ fn is_range_iter(v: Value) -> bool {
         return false;
     }
     let sub: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v) + 1);
+    // SAFETY: as above: the second byte of a live iterator object.
     unsafe { *sub == RANGE_SUB }
 }
 
