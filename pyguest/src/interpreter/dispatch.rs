@@ -239,18 +239,26 @@ fn print_op(pc: usize, w: u32, sp: usize) {
     }
 }
 
-/// The guest position of a trace: `file:line function opcode` (the JIT's logs and viewer).
+/// The guest position of a trace: `file:line function #pc OPCODE  | source text` (the JIT's
+/// logs and the trace viewer).
 fn location(code: Gc<CodeObj>, pc: usize) -> String {
     let d = &code.d;
     match d.code.get(pc) {
-        Some(&w) => format!(
-            "{}:{} {} #{} {}",
-            d.filename,
-            d.lines.get(pc).copied().unwrap_or(d.firstline),
-            d.name,
-            pc,
-            Op::from_u8(w as u8).name()
-        ),
+        Some(&w) => {
+            let line = d.lines.get(pc).copied().unwrap_or(d.firstline);
+            let text = crate::import::source_line(&d.filename, line)
+                .map(|t| format!("  | {}", t.trim()))
+                .unwrap_or_default();
+            format!(
+                "{}:{} {} #{} {}{}",
+                d.filename,
+                line,
+                d.name,
+                pc,
+                Op::from_u8(w as u8).name(),
+                text
+            )
+        }
         None => format!("{} #{pc}", d.name),
     }
 }
