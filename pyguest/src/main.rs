@@ -52,6 +52,7 @@ fn main() {
             std::process::exit(2);
         }
     }
+    let jit_spec = cli.jit.clone();
     let mut rest = cli.rest.clone();
     let (source, filename, argv, script_dir) = if let Some(code) = cli.command {
         let mut argv = vec!["-c".to_string()];
@@ -87,7 +88,14 @@ fn main() {
     let handle = std::thread::Builder::new()
         .name("pyguest".into())
         .stack_size(1 << 31)
-        .spawn(move || run(&source, &filename, &argv, script_dir.as_deref()))
+        .spawn(move || {
+            // The JIT's parameters are per thread: set them again on the interpreter's own
+            // thread (checked above on the main thread, so this cannot fail).
+            if let Some(j) = &jit_spec {
+                let _ = metatracer::set_params(j);
+            }
+            run(&source, &filename, &argv, script_dir.as_deref())
+        })
         .expect("spawn interpreter thread");
     let code = handle.join().unwrap_or(70);
     std::process::exit(code);

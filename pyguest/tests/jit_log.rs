@@ -61,3 +61,38 @@ fn json_log_of_a_run_with_a_python_loop() {
         "{text}"
     );
 }
+
+/// `--jit NAME=VALUE` reaches the interpreter's thread (the JIT's parameters are per thread;
+/// pyguest runs Python on a thread of its own): a threshold above the loop's trip count
+/// compiles nothing, a threshold of 1 compiles the loop.
+#[test]
+fn jit_parameters_apply_to_the_interpreter_thread() {
+    let loops = |spec: &str| {
+        let dir = std::env::temp_dir().join(format!("pyguest-jitparams-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join(format!("{}.jsonl", spec.replace([',', '='], "_")));
+        let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+            .args([
+                "--jit",
+                spec,
+                "-c",
+                "s = 0\nfor i in range(3000):\n    s += i\nprint(s)",
+            ])
+            .env("METATRACER_LOG", format!("json:{}", log.display()))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "4498500\n");
+        let text = std::fs::read_to_string(&log).unwrap();
+        let summary = text.lines().last().unwrap().to_string();
+        summary
+            .split("\"loops\":")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("no loop count in {summary}"))
+    };
+    assert_eq!(loops("threshold=100000"), 0);
+    assert_eq!(loops("threshold=1"), 1);
+    assert_eq!(loops("off"), 0);
+}
