@@ -101,6 +101,9 @@ pub enum HookResult {
     Return(u64),
 }
 
+/// How much trace text [`JitStats`] keeps (tests read it; big programs would pile it up).
+pub const TRACE_TEXT_BUDGET: usize = 4 << 20;
+
 /// Counters for tests and logs (per thread; `jitlog` keeps the process-wide summary).
 #[derive(Clone, Debug, Default)]
 pub struct JitStats {
@@ -114,10 +117,13 @@ pub struct JitStats {
     pub guard_failures: u64,
     /// Times compiled code was entered from the interpreter.
     pub entries: u64,
-    /// Text (trace IR, before optimization) of every compiled loop, in order.
+    /// Text (trace IR, before optimization) of every compiled loop, in order (while the texts
+    /// kept total less than [`TRACE_TEXT_BUDGET`] bytes; empty after that).
     pub loop_traces: Vec<String>,
-    /// Text of every compiled bridge, in order.
+    /// Text of every compiled bridge, in order (same budget).
     pub bridge_traces: Vec<String>,
+    /// Bytes of trace text kept in this struct.
+    pub trace_text_bytes: usize,
     /// Text (trace IR, after optimization: what the backend compiled) of every compiled loop,
     /// in order. With `unroll` a loop is a preamble and a peeled loop after a second `label`.
     pub loop_opt_traces: Vec<String>,
@@ -730,16 +736,29 @@ fn compile(
         if jitlog::enabled(Section::Opt) || jitlog::enabled(Section::Summary) {
             jitlog::note_residual_calls(t.as_u32(), &opt);
         }
-        let text = crate::ir::print(&ir);
+        // (the texts are for tests and tools; a long-running program with large traces would
+        // otherwise keep megabytes of them: past the budget, empty strings keep the indices)
+        let keep = j.stats.trace_text_bytes < TRACE_TEXT_BUDGET;
+        let print = |t: &crate::ir::Trace| {
+            if keep {
+                crate::ir::print(t)
+            } else {
+                String::new()
+            }
+        };
+        let text = print(&ir);
         let guards = opt.guards().len();
         if bridge.is_some() {
             j.stats.bridges += 1;
+            j.stats.trace_text_bytes += text.len();
             j.stats.bridge_traces.push(text);
             j.stats.bridge_guards.push(guards);
         } else {
+            let opt_text = print(&opt);
             j.stats.loops += 1;
+            j.stats.trace_text_bytes += text.len() + opt_text.len();
             j.stats.loop_traces.push(text);
-            j.stats.loop_opt_traces.push(crate::ir::print(&opt));
+            j.stats.loop_opt_traces.push(opt_text);
             j.stats.loop_guards.push(guards);
         }
         Ok(t)
