@@ -96,3 +96,28 @@ fn jit_parameters_apply_to_the_interpreter_thread() {
     assert_eq!(loops("threshold=1"), 1);
     assert_eq!(loops("off"), 0);
 }
+
+/// A comprehension's filter jumps back to its `FOR_ITER` with `POP_JUMP_IF_FALSE`: that jump is
+/// a loop's back edge too (`can_enter_jit!()`), so the loop is counted and traced from there
+/// and the JIT does not warn that it closed a loop without a guest backward jump.
+#[test]
+fn a_filtered_comprehension_is_a_loop() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args([
+            "--jit",
+            "threshold=20",
+            "-c",
+            "xs = list(range(300))\nt = 0\nfor k in range(50):\n    t += len([x for x in xs if x % 7 == 3])\nprint(t)",
+        ])
+        .env("METATRACER_LOG", "summary")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2150\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("loops compiled"), "{err}");
+    assert!(
+        !err.contains("closed without a guest backward jump"),
+        "{err}"
+    );
+}

@@ -454,6 +454,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             }
             Op::POP_JUMP_IF_FALSE => match opcodes::pop_jump_if_false(cx, pc, arg) {
                 Ok(next) => {
+                    if next < pc {
+                        // (a comprehension's filter jumps back to its `FOR_ITER`)
+                        metatracer::can_enter_jit!();
+                    }
                     pc = next;
                     GO_ON
                 }
@@ -461,6 +465,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             },
             Op::POP_JUMP_IF_TRUE => match opcodes::pop_jump_if_true(cx, pc, arg) {
                 Ok(next) => {
+                    if next < pc {
+                        // (a comprehension's filter jumps back to its `FOR_ITER`)
+                        metatracer::can_enter_jit!();
+                    }
                     pc = next;
                     GO_ON
                 }
