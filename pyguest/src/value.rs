@@ -68,16 +68,16 @@ impl Value {
 
     #[inline(always)]
     pub fn is_null(self) -> bool {
-        self.0 == 0
+        is_null(self)
     }
     #[inline(always)]
     pub fn is_int(self) -> bool {
-        self.0 & 1 == 1
+        is_int(self)
     }
     /// The small int (caller checked `is_int`).
     #[inline(always)]
     pub fn as_int_unchecked(self) -> i64 {
-        (self.0 as i64) >> 1
+        int_of(self)
     }
     #[inline(always)]
     pub fn as_small(self) -> Option<i64> {
@@ -95,19 +95,15 @@ impl Value {
     }
     #[inline(always)]
     pub fn fits_small(i: i64) -> bool {
-        (SMALL_MIN..=SMALL_MAX).contains(&i)
+        fits_small(i)
     }
     #[inline(always)]
     pub fn bool(b: bool) -> Value {
-        if b {
-            Value::TRUE
-        } else {
-            Value::FALSE
-        }
+        bool_value(b)
     }
     #[inline(always)]
     pub fn is_ptr(self) -> bool {
-        self.0 & 7 == 0 && self.0 != 0
+        is_ptr(self)
     }
     #[inline(always)]
     pub fn is_none(self) -> bool {
@@ -235,7 +231,10 @@ impl metatracer::jit::validity::GreenValue for Value {
     const GREEN: metatracer::jit::validity::GreenKind = metatracer::jit::validity::GreenKind::Gc;
 }
 
-/// `v.is_int()` for traced code (methods taking `self` by value are residual calls there).
+// The tests on values, as free functions: traced code inlines these (methods taking `self`
+// by value are residual calls there); `Value`'s methods above call them.
+
+/// `v.is_int()` for traced code.
 #[metatracer::look_inside]
 #[inline(always)]
 pub fn is_int(v: Value) -> bool {

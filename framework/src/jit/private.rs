@@ -1276,34 +1276,30 @@ pub fn promote<T: GreenValue>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
     a
 }
 
-/// `word_bits(x)`: the word of `x` as a `u64` register (no code; lowering casts a `Ref`).
-pub fn word_bits<T: Word + Regs>(cw: &mut Codewriter, a: Sym<T>) -> Sym<u64> {
-    let d = cw.fresh::<u64>();
+/// The register of `a` reinterpreted as a `U` (no code in the trace: the tracer keeps the same
+/// value, and lowering inserts a cast where the kinds differ).
+fn reinterpret<T: Regs, U: Word + Regs>(cw: &mut Codewriter, a: Sym<T>) -> Sym<U> {
+    let d = cw.fresh::<U>();
     cw.emit(Insn::Move {
         dst: d.reg,
         src: a.reg,
     });
     d
+}
+
+/// `word_bits(x)`: the word of `x` as a `u64` register.
+pub fn word_bits<T: Word + Regs>(cw: &mut Codewriter, a: Sym<T>) -> Sym<u64> {
+    reinterpret(cw, a)
 }
 
 /// `from_word_bits(w)`: the word `w` as a `T` register.
 pub fn from_word_bits<T: crate::AnyBits + Regs>(cw: &mut Codewriter, a: Sym<u64>) -> Sym<T> {
-    let d = cw.fresh::<T>();
-    cw.emit(Insn::Move {
-        dst: d.reg,
-        src: a.reg,
-    });
-    d
+    reinterpret(cw, a)
 }
 
 /// `word_to_value(w)`: the word `w` as a `T` register (the caller vouched for its validity).
 pub fn word_to_value<T: Word + Regs>(cw: &mut Codewriter, a: Sym<u64>) -> Sym<T> {
-    let d = cw.fresh::<T>();
-    cw.emit(Insn::Move {
-        dst: d.reg,
-        src: a.reg,
-    });
-    d
+    reinterpret(cw, a)
 }
 
 /// `we_are_jitted()`: true in jitcode (the tracer and the blackhole), false in the interpreter.

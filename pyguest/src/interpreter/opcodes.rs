@@ -518,20 +518,32 @@ pub(super) fn load_method(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
 pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.top();
-    if is_int(k) && kind_byte(o) == LIST_KIND {
-        // SAFETY: `o` is a live list (its kind byte says so), kept alive by the stack.
-        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(o)) };
-        let n = l.len.get() as i64;
-        let i = int_of(k);
-        let j = if i < 0 { i + n } else { i };
-        if j >= 0 && j < n {
-            let items = l.items.get();
-            let v = (*items).get(j as usize);
-            cx.regs.set(cx.sp - 1, v);
-            return Ok(());
-        }
+    if let Some((items, j)) = list_slot(o, k) {
+        let v = (*items).get(j);
+        cx.regs.set(cx.sp - 1, v);
+        return Ok(());
     }
     binary_subscr_slow(cx, o, k)
+}
+
+/// For `o[k]` with `o` an exact list and `k` a small int in range (negative from the end):
+/// the list's item array and the index (traced: a kind test, two loads, bounds tests).
+#[metatracer::look_inside]
+#[inline(always)]
+fn list_slot(o: Value, k: Value) -> Option<(Gc<gc::Array<Value>>, usize)> {
+    if !is_int(k) || kind_byte(o) != LIST_KIND {
+        return None;
+    }
+    // SAFETY: `o` is a live list (its kind byte says so), kept alive by the caller's stack.
+    let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(o)) };
+    let n = l.len.get() as i64;
+    let i = int_of(k);
+    let j = if i < 0 { i + n } else { i };
+    if j >= 0 && j < n {
+        Some((l.items.get(), j as usize))
+    } else {
+        None
+    }
 }
 
 /// `BINARY_SUBSCR` in general.
@@ -550,17 +562,9 @@ pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.pop();
     let v = cx.pop();
-    if is_int(k) && kind_byte(o) == LIST_KIND {
-        // SAFETY: as in `binary_subscr`.
-        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(o)) };
-        let n = l.len.get() as i64;
-        let i = int_of(k);
-        let j = if i < 0 { i + n } else { i };
-        if j >= 0 && j < n {
-            let items = l.items.get();
-            (*items).set(j as usize, v);
-            return Ok(());
-        }
+    if let Some((items, j)) = list_slot(o, k) {
+        (*items).set(j, v);
+        return Ok(());
     }
     store_subscr_slow(cx, o, k, v)
 }
@@ -625,14 +629,23 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() {
-        if let Some(r) = float_op(a, b, arg) {
-            let v = new_float(r);
-            cx.regs.set(cx.sp - 1, v);
-            return Ok(());
-        }
+    if metatracer::we_are_jitted() && float_result(cx, a, b, arg) {
+        return Ok(());
     }
     binary_op_slow(cx, a, b, arg)
+}
+
+/// Traced code's float path of `BINARY_OP`/`INPLACE_OP`: stores `a op b` (a new float object)
+/// over the left operand and says whether it did ([`float_op`]).
+#[metatracer::look_inside]
+#[inline(always)]
+fn float_result(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> bool {
+    if let Some(r) = float_op(a, b, arg) {
+        let v = new_float(r);
+        cx.regs.set(cx.sp - 1, v);
+        return true;
+    }
+    false
 }
 
 /// The float of a float object or a small int (traced: a kind test and a load).
@@ -700,12 +713,8 @@ pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() {
-        if let Some(r) = float_op(a, b, arg) {
-            let v = new_float(r);
-            cx.regs.set(cx.sp - 1, v);
-            return Ok(());
-        }
+    if metatracer::we_are_jitted() && float_result(cx, a, b, arg) {
+        return Ok(());
     }
     inplace_op_slow(cx, a, b, arg)
 }
