@@ -8,6 +8,41 @@ use crate::objects::string::title_case;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, value_error, C};
+use metatracer::Trace;
+use std::cell::UnsafeCell;
+
+// ---------------------------------------------------------------- layout
+
+#[repr(C)]
+#[derive(Trace)]
+pub struct BytesObj {
+    pub kind: Kind,
+    #[gc(no_trace)]
+    pub v: UnsafeCell<Vec<u8>>,
+}
+
+downcast!(as_bytes, BytesObj, Bytes);
+downcast!(as_bytearray, BytesObj, ByteArray);
+
+pub fn new_bytes(v: Vec<u8>, mutable: bool) -> Value {
+    Value::obj(gc::alloc(BytesObj {
+        kind: if mutable {
+            Kind::ByteArray
+        } else {
+            Kind::Bytes
+        },
+        v: UnsafeCell::new(v),
+    }))
+}
+
+impl BytesObj {
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn data(&self) -> &mut Vec<u8> {
+        // SAFETY: single-threaded; callers never keep the reference across another access.
+        unsafe { &mut *self.v.get() }
+    }
+}
 
 pub(crate) fn new_bytes_from(a: Args, mutable: bool) -> PyResult<Value> {
     let Some(&v) = a.pos.first() else {

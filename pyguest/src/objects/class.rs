@@ -21,7 +21,55 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, cls_v, intern, type_error, type_of, value_error, vm, C};
 use metatracer::gc::{self, Gc, GcCell};
+use metatracer::Trace;
 use std::cell::Cell;
+
+// ---------------------------------------------------------------- layout
+
+pub const CF_GETATTRIBUTE: u32 = 1;
+pub const CF_GETATTR: u32 = 2;
+pub const CF_SETATTR: u32 = 4;
+pub const CF_DELATTR: u32 = 8;
+pub const CF_SLOTS: u32 = 16;
+pub const CF_EXCEPTION: u32 = 32;
+/// Class is a builtin type (its dict is not meant to be changed by programs).
+pub const CF_BUILTIN: u32 = 64;
+pub const CF_HAS_DESCRIPTORS: u32 = 128;
+
+#[repr(C)]
+#[derive(Trace, metatracer::Layout)]
+pub struct ClassObj {
+    pub kind: Kind,
+    /// Kind of the built-in base's payload (for `class L(list)`), or `None`.
+    pub base_kind: Cell<u8>,
+    pub flags: Cell<u32>,
+    pub name: GcCell<Value>,
+    pub bases: GcCell<Value>,
+    pub mro: GcCell<Value>,
+    pub dict: Gc<DictObj>,
+    pub metaclass: GcCell<Value>,
+    /// Attribute version: bumped when the dict of this class (or a base) changes.
+    pub version: Cell<u64>,
+    /// `C(...)` fast path (see `builtins::cached_init`): the Python `__init__` to run on a
+    /// fresh instance, or None when the class needs the general protocol; valid while
+    /// `init_epoch == vm().class_epoch + 1` (0: never computed).
+    pub init_cache: GcCell<Value>,
+    pub init_epoch: Cell<u64>,
+    /// Attribute count of the class's most recent instances (sizes new instances' slots).
+    pub nslots_hint: Cell<u32>,
+}
+
+downcast!(as_class, ClassObj, Class);
+
+#[repr(C)]
+#[derive(Trace)]
+pub struct SuperObj {
+    pub kind: Kind,
+    pub cls: Value,
+    pub obj: Value,
+}
+
+downcast!(as_super, SuperObj, Super);
 
 thread_local! {
     /// Every class created by a `class` statement or `type(...)`, in creation order, for

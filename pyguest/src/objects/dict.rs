@@ -10,6 +10,49 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, intern, type_error, type_of, value_error, C};
 use metatracer::gc::Gc;
+use metatracer::gc::{Array, GcCell};
+use metatracer::Trace;
+use std::cell::UnsafeCell;
+
+// ---------------------------------------------------------------- layout
+
+/// Index metadata of an insertion-ordered dict (no references: keys/values are GC arrays).
+#[derive(Default)]
+pub struct DictTable {
+    /// Hash of each entry (same order as the key/value arrays).
+    pub hashes: Vec<i64>,
+    /// Open-addressing index: entry number, or `EMPTY` / `DELETED`.
+    pub index: Vec<u32>,
+    /// Entries used in the arrays (live + deleted).
+    pub used: usize,
+    /// Live entries.
+    pub live: usize,
+}
+
+#[repr(C)]
+#[derive(Trace)]
+pub struct DictObj {
+    pub kind: Kind,
+    pub keys: GcCell<Gc<Array<Value>>>,
+    pub vals: GcCell<Gc<Array<Value>>>,
+    #[gc(no_trace)]
+    pub t: UnsafeCell<DictTable>,
+}
+
+downcast!(as_dict_exact, DictObj, Dict);
+
+pub fn as_dict(v: Value) -> Option<Gc<DictObj>> {
+    as_dict_exact(payload(v))
+}
+
+pub fn new_dict() -> Gc<DictObj> {
+    gc::alloc(DictObj {
+        kind: Kind::Dict,
+        keys: GcCell::new(empty_array()),
+        vals: GcCell::new(empty_array()),
+        t: UnsafeCell::new(DictTable::default()),
+    })
+}
 
 // ---------------------------------------------------------------- dict methods
 

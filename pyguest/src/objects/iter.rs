@@ -9,6 +9,60 @@ use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, value_error, C};
 use metatracer::gc::Gc;
+use metatracer::gc::GcCell;
+use metatracer::Trace;
+use std::cell::Cell;
+
+// ---------------------------------------------------------------- layout
+
+/// Sub-kinds of the generic built-in iterator object.
+#[repr(u8)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum IterKind {
+    Seq,
+    Range,
+    Str,
+    DictKeys,
+    DictValues,
+    DictItems,
+    Set,
+    Enumerate,
+    Zip,
+    Map,
+    Filter,
+    Reversed,
+    Callable,
+    Bytes,
+    /// An iterator wrapper over a Python-level `__getitem__` sequence.
+    GetItem,
+}
+
+#[repr(C)]
+#[derive(Trace, metatracer::Layout)]
+pub struct IterObj {
+    pub kind: Kind,
+    #[gc(no_trace)]
+    pub sub: IterKind,
+    pub a: GcCell<Value>,
+    pub b: GcCell<Value>,
+    pub i: Cell<i64>,
+    pub n: Cell<i64>,
+    pub step: Cell<i64>,
+}
+
+downcast!(as_iter, IterObj, Iter);
+
+pub fn new_iter(sub: IterKind, a: Value, b: Value, i: i64, n: i64, step: i64) -> Value {
+    Value::obj(gc::alloc(IterObj {
+        kind: Kind::Iter,
+        sub,
+        a: GcCell::new(a),
+        b: GcCell::new(b),
+        i: Cell::new(i),
+        n: Cell::new(n),
+        step: Cell::new(step),
+    }))
+}
 
 // ---------------------------------------------------------------- iterators
 

@@ -9,6 +9,134 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, value_error, C};
 use metatracer::gc::Gc;
+use metatracer::gc::{Array, GcCell};
+use metatracer::Trace;
+use std::cell::Cell;
+
+// ---------------------------------------------------------------- layout
+
+#[repr(C)]
+#[derive(Trace, metatracer::Layout)]
+pub struct ListObj {
+    pub kind: Kind,
+    pub len: Cell<usize>,
+    pub items: GcCell<Gc<Array<Value>>>,
+}
+
+downcast!(as_list_exact, ListObj, List);
+
+pub fn as_list(v: Value) -> Option<Gc<ListObj>> {
+    as_list_exact(payload(v))
+}
+
+pub fn new_list_from(items: &[Value]) -> Value {
+    let arr = gc::alloc_array_from_slice(items);
+    Value::obj(gc::alloc(ListObj {
+        kind: Kind::List,
+        len: Cell::new(items.len()),
+        items: GcCell::new(arr),
+    }))
+}
+
+pub fn new_list_cap(cap: usize) -> Gc<ListObj> {
+    let arr = gc::alloc_array(cap, Value::NULL);
+    gc::alloc(ListObj {
+        kind: Kind::List,
+        len: Cell::new(0),
+        items: GcCell::new(arr),
+    })
+}
+
+impl ListObj {
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len.get()
+    }
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len.get() == 0
+    }
+    /// The live elements (do not hold across calls that may change the list).
+    #[inline]
+    pub fn as_slice(&self) -> &[Value] {
+        let arr = self.items.get();
+        let s: &[Value] = &arr.as_slice()[..self.len.get()];
+        // SAFETY: the array is owned by this list, which the caller keeps alive; the slice is
+        // only used until the list is next modified (documented on this method).
+        unsafe { &*(s as *const [Value]) }
+    }
+    #[inline]
+    pub fn get(&self, i: usize) -> Value {
+        self.items.get().get(i)
+    }
+    #[inline]
+    pub fn set(&self, i: usize, v: Value) {
+        self.items.get().set(i, v)
+    }
+    fn grow(&self, need: usize) {
+        let old = self.items.get();
+        let cap = (old.len() * 2).max(need).max(4);
+        let arr = gc::alloc_array(cap, Value::NULL);
+        for (i, v) in old.as_slice()[..self.len.get()].iter().enumerate() {
+            arr.set(i, *v);
+        }
+        self.items.set(arr);
+    }
+    #[inline]
+    pub fn push(&self, v: Value) {
+        let n = self.len.get();
+        if n >= self.items.get().len() {
+            self.grow(n + 1);
+        }
+        self.items.get().set(n, v);
+        self.len.set(n + 1);
+    }
+    pub fn pop(&self) -> Option<Value> {
+        let n = self.len.get();
+        if n == 0 {
+            return None;
+        }
+        let v = self.get(n - 1);
+        self.items.get().set(n - 1, Value::NULL);
+        self.len.set(n - 1);
+        Some(v)
+    }
+    pub fn insert(&self, i: usize, v: Value) {
+        let n = self.len.get();
+        if n >= self.items.get().len() {
+            self.grow(n + 1);
+        }
+        let arr = self.items.get();
+        let mut j = n;
+        while j > i {
+            arr.set(j, arr.get(j - 1));
+            j -= 1;
+        }
+        arr.set(i, v);
+        self.len.set(n + 1);
+    }
+    pub fn remove_at(&self, i: usize) -> Value {
+        let n = self.len.get();
+        let arr = self.items.get();
+        let v = arr.get(i);
+        for j in i..n - 1 {
+            arr.set(j, arr.get(j + 1));
+        }
+        arr.set(n - 1, Value::NULL);
+        self.len.set(n - 1);
+        v
+    }
+    /// Replaces the whole content.
+    pub fn set_all(&self, items: &[Value]) {
+        let arr = gc::alloc_array_from_slice(items);
+        self.items.set(arr);
+        self.len.set(items.len());
+    }
+    pub fn clear(&self) {
+        self.items.set(empty_array());
+        self.len.set(0);
+    }
+}
 
 pub fn sort_values(items: &mut ArgVec, key: Option<Value>, reverse: bool) -> PyResult<()> {
     let keys: ArgVec = match key {

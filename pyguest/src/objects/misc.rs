@@ -14,7 +14,7 @@ use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, value_error, C};
-use metatracer::gc::{self};
+use metatracer::gc::{self, GcCell};
 
 pub(crate) fn install_misc_methods() {
     use C::generator as G;

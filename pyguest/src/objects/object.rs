@@ -11,7 +11,7 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::type_of;
 use crate::vm::{self, cls, intern, type_error, vm, C};
-use metatracer::gc::{self, Gc};
+use metatracer::gc::{self, Gc, GcCell};
 
 // ---------------------------------------------------------------- object, type, exceptions, misc
 

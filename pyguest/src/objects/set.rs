@@ -9,6 +9,51 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, C};
 use metatracer::gc::Gc;
+use metatracer::gc::{Array, GcCell};
+use metatracer::Trace;
+use std::cell::UnsafeCell;
+
+// ---------------------------------------------------------------- layout
+
+/// Slot metadata of a set table, laid out like CPython's so iteration order matches.
+#[derive(Default)]
+pub struct SetTable {
+    pub hashes: Vec<i64>,
+    pub fill: usize,
+    pub used: usize,
+    pub mask: usize,
+}
+
+#[repr(C)]
+#[derive(Trace)]
+pub struct SetObj {
+    pub kind: Kind,
+    pub slots: GcCell<Gc<Array<Value>>>,
+    #[gc(no_trace)]
+    pub t: UnsafeCell<SetTable>,
+}
+
+pub fn as_set(v: Value) -> Option<Gc<SetObj>> {
+    let p = payload(v);
+    match p.kind() {
+        // SAFETY: both kinds use the `SetObj` layout.
+        Some(Kind::Set) | Some(Kind::FrozenSet) => Some(unsafe { p.as_gc::<SetObj>() }),
+        _ => None,
+    }
+}
+
+pub fn new_set(frozen: bool) -> Gc<SetObj> {
+    gc::alloc(SetObj {
+        kind: if frozen { Kind::FrozenSet } else { Kind::Set },
+        slots: GcCell::new(gc::alloc_array(8, Value::NULL)),
+        t: UnsafeCell::new(SetTable {
+            hashes: vec![0; 8],
+            fill: 0,
+            used: 0,
+            mask: 7,
+        }),
+    })
+}
 
 pub(crate) fn new_frozenset(a: Args) -> PyResult<Value> {
     let s = new_set(true);

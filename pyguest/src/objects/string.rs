@@ -9,6 +9,56 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, value_error, C};
 use metatracer::gc::{self, Gc};
+use metatracer::Trace;
+use std::cell::Cell;
+
+// ---------------------------------------------------------------- layout
+
+#[repr(C)]
+#[derive(Trace)]
+pub struct StrObj {
+    pub kind: Kind,
+    pub ascii: bool,
+    /// Interned symbol id (0: not interned).
+    pub sym: Cell<u32>,
+    pub hash: Cell<i64>,
+    pub nchars: usize,
+    #[gc(no_trace)]
+    pub s: crate::objects::sstr::SmallStr,
+}
+
+downcast!(as_str, StrObj, Str);
+
+pub fn new_str(s: &str) -> Value {
+    let ascii = s.is_ascii();
+    let nchars = if ascii { s.len() } else { s.chars().count() };
+    Value::obj(gc::alloc(StrObj {
+        kind: Kind::Str,
+        ascii,
+        sym: Cell::new(0),
+        hash: Cell::new(0),
+        nchars,
+        s: crate::objects::sstr::SmallStr::new(s),
+    }))
+}
+
+pub fn new_string(s: String) -> Value {
+    let ascii = s.is_ascii();
+    let nchars = if ascii { s.len() } else { s.chars().count() };
+    Value::obj(gc::alloc(StrObj {
+        kind: Kind::Str,
+        ascii,
+        sym: Cell::new(0),
+        hash: Cell::new(0),
+        nchars,
+        s: crate::objects::sstr::SmallStr::from_string(s),
+    }))
+}
+
+/// Equality of an interned name string with a Rust string.
+pub fn str_eq(v: Value, s: &str) -> bool {
+    as_str(v).is_some_and(|o| &*o.s == s)
+}
 
 pub(crate) fn new_str_from(a: Args) -> PyResult<Value> {
     match a.pos.first() {
