@@ -22,22 +22,16 @@
 
 use crate::compiler::bytecode::binop;
 use crate::interpreter::{self, PyResult};
-use crate::objects::bytes::install_bytes_methods;
 use crate::objects::class::bi_build_class;
-use crate::objects::dict::install_dict_methods;
-use crate::objects::list::{install_list_methods, sort_values};
-use crate::objects::misc::install_misc_methods;
+use crate::objects::list::sort_values;
 use crate::objects::native::{
     arg_or_kw, ascii_of, char_str, kwarg, nargs, opt, seq_items, str_arg,
 };
-use crate::objects::number::install_number_methods;
-use crate::objects::number::{bi_abs, bi_round};
-use crate::objects::object::install_type_methods;
 use crate::objects::object::{dir_of, sorted_names};
-use crate::objects::ops::{self, call, getattr, index_of, str_of, truthy, ArgVec};
-use crate::objects::set::install_set_methods;
+use crate::objects::ops::{
+    self, bi_abs, bi_round, call, getattr, index_of, str_of, truthy, ArgVec,
+};
 use crate::objects::sig::{Recv, Sig};
-use crate::objects::string::install_str_methods;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, intern, type_error, type_of, value_error, vm, C};
@@ -201,14 +195,7 @@ pub fn install() {
     b.set_str("False", Value::FALSE);
     b.set_str("__debug__", Value::TRUE);
 
-    install_type_methods();
-    install_str_methods();
-    install_list_methods();
-    install_dict_methods();
-    install_set_methods();
-    install_number_methods();
-    install_bytes_methods();
-    install_misc_methods();
+    crate::objects::install_methods();
 }
 
 fn is_callable(v: Value) -> bool {

@@ -116,7 +116,7 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__floor__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::objects::number::float_to_int(f1(&a)?.floor()))
+        Ok(crate::objects::float::float_to_int(f1(&a)?.floor()))
     });
     def(m, "ceil", |a| {
         let v = a.pos[0];
@@ -126,7 +126,7 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__ceil__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::objects::number::float_to_int(f1(&a)?.ceil()))
+        Ok(crate::objects::float::float_to_int(f1(&a)?.ceil()))
     });
     def(m, "trunc", |a| {
         let v = a.pos[0];
@@ -136,7 +136,7 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         if let Some(mm) = ops::lookup_type_user(vm::type_of(v), "__trunc__") {
             return ops::call(mm, &[v]);
         }
-        Ok(crate::objects::number::float_to_int(f1(&a)?.trunc()))
+        Ok(crate::objects::float::float_to_int(f1(&a)?.trunc()))
     });
     def(m, "fabs", |a| Ok(new_float(f1(&a)?.abs())));
     def(m, "isnan", |a| Ok(Value::bool(f1(&a)?.is_nan())));

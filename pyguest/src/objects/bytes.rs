@@ -2,7 +2,7 @@
 //! pad, case, hex, decode, and the mutating methods of `bytearray`).
 
 use crate::interpreter::{PyErr, PyResult};
-use crate::objects::native::{arg_or_kw, classmeth, kwarg, meth, seq_items, str_arg};
+use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, ArgVec};
 use crate::objects::string::title_case;
 use crate::objects::*;
@@ -164,290 +164,300 @@ fn affix_match(a: &Args, which: &str) -> PyResult<Value> {
     })))
 }
 
-pub(crate) fn install_bytes_methods() {
-    for c in [C::bytes, C::bytearray] {
-        meth(c, "decode(encoding='utf-8', errors='strict')", |a| {
-            let b = self_bytes(&a)?;
-            let enc = arg_or_kw(&a, 1, "encoding")
-                .map(str_of)
-                .transpose()?
-                .unwrap_or_else(|| "utf-8".into())
-                .to_lowercase()
-                .replace('_', "-");
-            let errors = arg_or_kw(&a, 2, "errors")
-                .map(str_of)
-                .transpose()?
-                .unwrap_or_else(|| "strict".into());
-            match enc.as_str() {
-                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => {
-                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
-                }
-                "ascii" if b.iter().all(|x| x.is_ascii()) => {
-                    return Ok(new_string(b.iter().map(|&x| x as char).collect()))
-                }
-                "utf-8" | "utf8" | "ascii" | "us-ascii" => {}
-                // other codecs: through the registry (`_codecs`, the `encodings` package)
-                _ => return crate::modules::codecs::decode_bytes(a.pos[0], &enc, &errors),
+/// The methods `bytes` and `bytearray` share.
+pub(crate) static SHARED_METHODS: &[Method] = &[
+    m("decode(encoding='utf-8', errors='strict')", |a| {
+        let b = self_bytes(&a)?;
+        let enc = arg_or_kw(&a, 1, "encoding")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "utf-8".into())
+            .to_lowercase()
+            .replace('_', "-");
+        let errors = arg_or_kw(&a, 2, "errors")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "strict".into());
+        match enc.as_str() {
+            "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => {
+                return Ok(new_string(b.iter().map(|&x| x as char).collect()))
             }
-            if errors == "replace" {
-                return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
+            "ascii" if b.iter().all(|x| x.is_ascii()) => {
+                return Ok(new_string(b.iter().map(|&x| x as char).collect()))
             }
-            if errors == "ignore" {
-                return Ok(new_string(
-                    String::from_utf8_lossy(&b).replace('\u{fffd}', ""),
-                ));
-            }
-            if let Err(e) = std::str::from_utf8(&b) {
-                let start = e.valid_up_to();
-                let reason = if e.error_len().is_none() {
-                    "unexpected end of data"
-                } else {
-                    "invalid start byte"
-                };
-                let ex = vm::new_exception(
-                    cls(C::UnicodeDecodeError),
-                    &[
-                        new_str("utf-8"),
-                        new_bytes(b.clone(), false),
-                        Value::small(start as i64),
-                        Value::small(start as i64 + 1),
-                        new_str(reason),
-                    ],
-                );
-                if let Some(inst) = as_instance(ex) {
-                    ops::instance_set(inst, intern("start"), Value::small(start as i64));
-                    ops::instance_set(inst, intern("end"), Value::small(start as i64 + 1));
-                    ops::instance_set(inst, intern("reason"), new_str(reason));
-                }
-                return Err(PyErr(ex));
-            }
-            match String::from_utf8(b) {
-                Ok(s) => Ok(new_string(s)),
-                Err(e) => Err(vm::exc(C::UnicodeDecodeError, format!("'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte", e.as_bytes()[e.utf8_error().valid_up_to()], e.utf8_error().valid_up_to()))),
-            }
-        });
-        meth(c, "hex(sep=<unrepresentable>, bytes_per_sep=1)", |a| {
-            let b = self_bytes(&a)?;
-            Ok(new_string(b.iter().map(|x| format!("{x:02x}")).collect()))
-        });
-        meth(c, "T:count(a0, a1=None, a2=None, /)", |a| {
-            let b = self_bytes(&a)?;
-            let n = match int_of(a.pos[1]) {
-                Some(i) => vec![i as u8],
-                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
-            };
-            if n.is_empty() {
-                return Ok(Value::small(b.len() as i64 + 1));
-            }
-            let mut c = 0;
-            let mut i = 0;
-            while i + n.len() <= b.len() {
-                if b[i..i + n.len()] == n[..] {
-                    c += 1;
-                    i += n.len();
-                } else {
-                    i += 1;
-                }
-            }
-            Ok(Value::small(c))
-        });
-        meth(c, "T:find(a0, a1=None, a2=None, /)", |a| {
-            let b = self_bytes(&a)?;
-            let n = match int_of(a.pos[1]) {
-                Some(i) => vec![i as u8],
-                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
-            };
-            let p = (0..=b.len().saturating_sub(n.len()))
-                .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
-            Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
-        });
-        meth(c, "center(width, fillchar=b' ', /)", |a| bytes_pad(a, 2));
-        meth(c, "ljust(width, fillchar=b' ', /)", |a| bytes_pad(a, 0));
-        meth(c, "rjust(width, fillchar=b' ', /)", |a| bytes_pad(a, 1));
-        meth(c, "zfill(width, /)", |a| {
-            let b = self_bytes(&a)?;
-            let w = index_of(a.pos[1])?.max(0) as usize;
-            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
-            if w <= b.len() {
-                return Ok(new_bytes(b, mutable));
-            }
-            let (sign, rest) = if b.first().is_some_and(|&c| c == b'+' || c == b'-') {
-                b.split_at(1)
-            } else {
-                (&b[..0], &b[..])
-            };
-            let mut out = sign.to_vec();
-            out.extend(std::iter::repeat_n(b'0', w - b.len()));
-            out.extend_from_slice(rest);
-            Ok(new_bytes(out, mutable))
-        });
-        meth(c, "title()", |a| {
-            let b = self_bytes(&a)?;
-            let s: String = b.iter().map(|&c| c as char).collect();
-            let t = title_case(&s);
-            Ok(new_bytes(
-                t.chars().map(|c| c as u32 as u8).collect(),
-                payload(a.pos[0]).is_kind(Kind::ByteArray),
-            ))
-        });
-        meth(c, "isalpha()", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()),
-            ))
-        });
-        meth(c, "isdigit()", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                !b.is_empty() && b.iter().all(|x| x.is_ascii_digit()),
-            ))
-        });
-        meth(c, "isalnum()", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                !b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()),
-            ))
-        });
-        meth(c, "isspace()", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                !b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()),
-            ))
-        });
-        meth(c, "isupper()", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                b.iter().any(|x| x.is_ascii_uppercase())
-                    && !b.iter().any(|x| x.is_ascii_lowercase()),
-            ))
-        });
-        meth(c, "islower()", |a| {
-            let b = self_bytes(&a)?;
-            Ok(Value::bool(
-                b.iter().any(|x| x.is_ascii_lowercase())
-                    && !b.iter().any(|x| x.is_ascii_uppercase()),
-            ))
-        });
-        meth(c, "T:index(a0, a1=None, a2=None, /)", |a| {
-            let b = self_bytes(&a)?;
-            let n = match int_of(a.pos[1]) {
-                Some(i) => vec![i as u8],
-                None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
-            };
-            let p = (0..=b.len().saturating_sub(n.len()))
-                .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
-            p.map(|x| Value::small(x as i64))
-                .ok_or_else(|| value_error("subsequence not found"))
-        });
-        meth(c, "T:startswith(a0, a1=None, a2=None, /)", |a| {
-            affix_match(&a, "startswith")
-        });
-        meth(c, "T:endswith(a0, a1=None, a2=None, /)", |a| {
-            affix_match(&a, "endswith")
-        });
-        meth(c, "upper()", |a| {
-            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
-            Ok(new_bytes(self_bytes(&a)?.to_ascii_uppercase(), mutable))
-        });
-        meth(c, "lower()", |a| {
-            let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
-            Ok(new_bytes(self_bytes(&a)?.to_ascii_lowercase(), mutable))
-        });
-        meth(c, "strip(bytes=None, /)", |a| {
-            let b = self_bytes(&a)?;
-            let chars = a
-                .pos
-                .get(1)
-                .and_then(|&v| ops::bytes_like(v))
-                .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
-            let s = b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len());
-            let e = b
-                .iter()
-                .rposition(|x| !chars.contains(x))
-                .map(|p| p + 1)
-                .unwrap_or(s);
-            Ok(new_bytes(
-                b[s..e.max(s)].to_vec(),
-                payload(a.pos[0]).is_kind(Kind::ByteArray),
-            ))
-        });
-        meth(c, "split(sep=None, maxsplit=-1)", |a| {
-            let b = self_bytes(&a)?;
-            let mut out = ArgVec::new();
-            match a.pos.get(1).and_then(|&v| ops::bytes_like(v)) {
-                Some(sep) if !sep.is_empty() => {
-                    let mut start = 0;
-                    let mut i = 0;
-                    while i + sep.len() <= b.len() {
-                        if b[i..i + sep.len()] == sep[..] {
-                            out.push(new_bytes(b[start..i].to_vec(), false));
-                            i += sep.len();
-                            start = i;
-                        } else {
-                            i += 1;
-                        }
-                    }
-                    out.push(new_bytes(b[start..].to_vec(), false));
-                }
-                _ => {
-                    for w in b
-                        .split(|x| x.is_ascii_whitespace())
-                        .filter(|w| !w.is_empty())
-                    {
-                        out.push(new_bytes(w.to_vec(), false));
-                    }
-                }
-            }
-            Ok(new_list_from(&out))
-        });
-        meth(c, "join(iterable_of_bytes, /)", |a| {
-            let sep = self_bytes(&a)?;
-            let mut out = Vec::new();
-            for (i, x) in seq_items(a.pos[1])?.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(&sep);
-                }
-                out.extend_from_slice(
-                    &ops::bytes_like(*x)
-                        .ok_or_else(|| type_error("sequence item: expected a bytes-like object"))?,
-                );
-            }
-            Ok(new_bytes(out, false))
-        });
-        meth(c, "replace(old, new, count=-1, /)", |a| {
-            let b = self_bytes(&a)?;
-            let old = ops::bytes_like(a.pos[1]).unwrap_or_default();
-            let new = ops::bytes_like(a.pos[2]).unwrap_or_default();
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < b.len() {
-                if !old.is_empty() && b[i..].starts_with(&old) {
-                    out.extend_from_slice(&new);
-                    i += old.len();
-                } else {
-                    out.push(b[i]);
-                    i += 1;
-                }
-            }
-            Ok(new_bytes(out, false))
-        });
-    }
-    classmeth(C::bytes, "fromhex(string, /)", |a| {
-        let s = str_arg(a.pos[1], "fromhex arg")?;
-        let clean: String = s.s.chars().filter(|c| !c.is_whitespace()).collect();
-        if !clean.len().is_multiple_of(2) {
-            return Err(value_error("non-hexadecimal number found in fromhex() arg"));
+            "utf-8" | "utf8" | "ascii" | "us-ascii" => {}
+            // other codecs: through the registry (`_codecs`, the `encodings` package)
+            _ => return crate::modules::codecs::decode_bytes(a.pos[0], &enc, &errors),
         }
+        if errors == "replace" {
+            return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
+        }
+        if errors == "ignore" {
+            return Ok(new_string(
+                String::from_utf8_lossy(&b).replace('\u{fffd}', ""),
+            ));
+        }
+        if let Err(e) = std::str::from_utf8(&b) {
+            let start = e.valid_up_to();
+            let reason = if e.error_len().is_none() {
+                "unexpected end of data"
+            } else {
+                "invalid start byte"
+            };
+            let ex = vm::new_exception(
+                cls(C::UnicodeDecodeError),
+                &[
+                    new_str("utf-8"),
+                    new_bytes(b.clone(), false),
+                    Value::small(start as i64),
+                    Value::small(start as i64 + 1),
+                    new_str(reason),
+                ],
+            );
+            if let Some(inst) = as_instance(ex) {
+                ops::instance_set(inst, intern("start"), Value::small(start as i64));
+                ops::instance_set(inst, intern("end"), Value::small(start as i64 + 1));
+                ops::instance_set(inst, intern("reason"), new_str(reason));
+            }
+            return Err(PyErr(ex));
+        }
+        match String::from_utf8(b) {
+            Ok(s) => Ok(new_string(s)),
+            Err(e) => Err(vm::exc(
+                C::UnicodeDecodeError,
+                format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte",
+                    e.as_bytes()[e.utf8_error().valid_up_to()],
+                    e.utf8_error().valid_up_to()
+                ),
+            )),
+        }
+    }),
+    m("hex(sep=<unrepresentable>, bytes_per_sep=1)", |a| {
+        let b = self_bytes(&a)?;
+        Ok(new_string(b.iter().map(|x| format!("{x:02x}")).collect()))
+    }),
+    m("T:count(a0, a1=None, a2=None, /)", |a| {
+        let b = self_bytes(&a)?;
+        let n = match int_of(a.pos[1]) {
+            Some(i) => vec![i as u8],
+            None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+        };
+        if n.is_empty() {
+            return Ok(Value::small(b.len() as i64 + 1));
+        }
+        let mut c = 0;
+        let mut i = 0;
+        while i + n.len() <= b.len() {
+            if b[i..i + n.len()] == n[..] {
+                c += 1;
+                i += n.len();
+            } else {
+                i += 1;
+            }
+        }
+        Ok(Value::small(c))
+    }),
+    m("T:find(a0, a1=None, a2=None, /)", |a| {
+        let b = self_bytes(&a)?;
+        let n = match int_of(a.pos[1]) {
+            Some(i) => vec![i as u8],
+            None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+        };
+        let p = (0..=b.len().saturating_sub(n.len()))
+            .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+        Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
+    }),
+    m("center(width, fillchar=b' ', /)", |a| bytes_pad(a, 2)),
+    m("ljust(width, fillchar=b' ', /)", |a| bytes_pad(a, 0)),
+    m("rjust(width, fillchar=b' ', /)", |a| bytes_pad(a, 1)),
+    m("zfill(width, /)", |a| {
+        let b = self_bytes(&a)?;
+        let w = index_of(a.pos[1])?.max(0) as usize;
+        let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+        if w <= b.len() {
+            return Ok(new_bytes(b, mutable));
+        }
+        let (sign, rest) = if b.first().is_some_and(|&c| c == b'+' || c == b'-') {
+            b.split_at(1)
+        } else {
+            (&b[..0], &b[..])
+        };
+        let mut out = sign.to_vec();
+        out.extend(std::iter::repeat_n(b'0', w - b.len()));
+        out.extend_from_slice(rest);
+        Ok(new_bytes(out, mutable))
+    }),
+    m("title()", |a| {
+        let b = self_bytes(&a)?;
+        let s: String = b.iter().map(|&c| c as char).collect();
+        let t = title_case(&s);
+        Ok(new_bytes(
+            t.chars().map(|c| c as u32 as u8).collect(),
+            payload(a.pos[0]).is_kind(Kind::ByteArray),
+        ))
+    }),
+    m("isalpha()", |a| {
+        let b = self_bytes(&a)?;
+        Ok(Value::bool(
+            !b.is_empty() && b.iter().all(|x| x.is_ascii_alphabetic()),
+        ))
+    }),
+    m("isdigit()", |a| {
+        let b = self_bytes(&a)?;
+        Ok(Value::bool(
+            !b.is_empty() && b.iter().all(|x| x.is_ascii_digit()),
+        ))
+    }),
+    m("isalnum()", |a| {
+        let b = self_bytes(&a)?;
+        Ok(Value::bool(
+            !b.is_empty() && b.iter().all(|x| x.is_ascii_alphanumeric()),
+        ))
+    }),
+    m("isspace()", |a| {
+        let b = self_bytes(&a)?;
+        Ok(Value::bool(
+            !b.is_empty() && b.iter().all(|x| x.is_ascii_whitespace()),
+        ))
+    }),
+    m("isupper()", |a| {
+        let b = self_bytes(&a)?;
+        Ok(Value::bool(
+            b.iter().any(|x| x.is_ascii_uppercase()) && !b.iter().any(|x| x.is_ascii_lowercase()),
+        ))
+    }),
+    m("islower()", |a| {
+        let b = self_bytes(&a)?;
+        Ok(Value::bool(
+            b.iter().any(|x| x.is_ascii_lowercase()) && !b.iter().any(|x| x.is_ascii_uppercase()),
+        ))
+    }),
+    m("T:index(a0, a1=None, a2=None, /)", |a| {
+        let b = self_bytes(&a)?;
+        let n = match int_of(a.pos[1]) {
+            Some(i) => vec![i as u8],
+            None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
+        };
+        let p = (0..=b.len().saturating_sub(n.len()))
+            .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
+        p.map(|x| Value::small(x as i64))
+            .ok_or_else(|| value_error("subsequence not found"))
+    }),
+    m("T:startswith(a0, a1=None, a2=None, /)", |a| {
+        affix_match(&a, "startswith")
+    }),
+    m("T:endswith(a0, a1=None, a2=None, /)", |a| {
+        affix_match(&a, "endswith")
+    }),
+    m("upper()", |a| {
+        let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+        Ok(new_bytes(self_bytes(&a)?.to_ascii_uppercase(), mutable))
+    }),
+    m("lower()", |a| {
+        let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
+        Ok(new_bytes(self_bytes(&a)?.to_ascii_lowercase(), mutable))
+    }),
+    m("strip(bytes=None, /)", |a| {
+        let b = self_bytes(&a)?;
+        let chars = a
+            .pos
+            .get(1)
+            .and_then(|&v| ops::bytes_like(v))
+            .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
+        let s = b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len());
+        let e = b
+            .iter()
+            .rposition(|x| !chars.contains(x))
+            .map(|p| p + 1)
+            .unwrap_or(s);
+        Ok(new_bytes(
+            b[s..e.max(s)].to_vec(),
+            payload(a.pos[0]).is_kind(Kind::ByteArray),
+        ))
+    }),
+    m("split(sep=None, maxsplit=-1)", |a| {
+        let b = self_bytes(&a)?;
+        let mut out = ArgVec::new();
+        match a.pos.get(1).and_then(|&v| ops::bytes_like(v)) {
+            Some(sep) if !sep.is_empty() => {
+                let mut start = 0;
+                let mut i = 0;
+                while i + sep.len() <= b.len() {
+                    if b[i..i + sep.len()] == sep[..] {
+                        out.push(new_bytes(b[start..i].to_vec(), false));
+                        i += sep.len();
+                        start = i;
+                    } else {
+                        i += 1;
+                    }
+                }
+                out.push(new_bytes(b[start..].to_vec(), false));
+            }
+            _ => {
+                for w in b
+                    .split(|x| x.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                {
+                    out.push(new_bytes(w.to_vec(), false));
+                }
+            }
+        }
+        Ok(new_list_from(&out))
+    }),
+    m("join(iterable_of_bytes, /)", |a| {
+        let sep = self_bytes(&a)?;
         let mut out = Vec::new();
-        for i in (0..clean.len()).step_by(2) {
-            out.push(
-                u8::from_str_radix(&clean[i..i + 2], 16)
-                    .map_err(|_| value_error("non-hexadecimal number found in fromhex() arg"))?,
+        for (i, x) in seq_items(a.pos[1])?.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(&sep);
+            }
+            out.extend_from_slice(
+                &ops::bytes_like(*x)
+                    .ok_or_else(|| type_error("sequence item: expected a bytes-like object"))?,
             );
         }
         Ok(new_bytes(out, false))
-    });
-    meth(C::bytearray, "append(item, /)", |a| {
+    }),
+    m("replace(old, new, count=-1, /)", |a| {
+        let b = self_bytes(&a)?;
+        let old = ops::bytes_like(a.pos[1]).unwrap_or_default();
+        let new = ops::bytes_like(a.pos[2]).unwrap_or_default();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !old.is_empty() && b[i..].starts_with(&old) {
+                out.extend_from_slice(&new);
+                i += old.len();
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        Ok(new_bytes(out, false))
+    }),
+];
+
+/// The methods of `bytes` only.
+pub(crate) static BYTES_METHODS: &[Method] = &[cm("fromhex(string, /)", |a| {
+    let s = str_arg(a.pos[1], "fromhex arg")?;
+    let clean: String = s.s.chars().filter(|c| !c.is_whitespace()).collect();
+    if !clean.len().is_multiple_of(2) {
+        return Err(value_error("non-hexadecimal number found in fromhex() arg"));
+    }
+    let mut out = Vec::new();
+    for i in (0..clean.len()).step_by(2) {
+        out.push(
+            u8::from_str_radix(&clean[i..i + 2], 16)
+                .map_err(|_| value_error("non-hexadecimal number found in fromhex() arg"))?,
+        );
+    }
+    Ok(new_bytes(out, false))
+})];
+
+/// The mutating methods of `bytearray`.
+pub(crate) static BYTEARRAY_METHODS: &[Method] = &[
+    m("append(item, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         let i = index_of(a.pos[1])?;
         if !(0..256).contains(&i) {
@@ -455,8 +465,8 @@ pub(crate) fn install_bytes_methods() {
         }
         b.data().push(i as u8);
         Ok(Value::NONE)
-    });
-    meth(C::bytearray, "extend(iterable_of_ints, /)", |a| {
+    }),
+    m("extend(iterable_of_ints, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         let extra = match ops::bytes_like(a.pos[1]) {
             Some(x) => x,
@@ -467,8 +477,8 @@ pub(crate) fn install_bytes_methods() {
         };
         b.data().extend_from_slice(&extra);
         Ok(Value::NONE)
-    });
-    meth(C::bytearray, "insert(index, item, /)", |a| {
+    }),
+    m("insert(index, item, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         let n = b.data().len() as i64;
         let mut i = index_of(a.pos[1])?;
@@ -481,16 +491,16 @@ pub(crate) fn install_bytes_methods() {
         }
         b.data().insert(i.min(n) as usize, x as u8);
         Ok(Value::NONE)
-    });
-    meth(C::bytearray, "reverse()", |a| {
+    }),
+    m("reverse()", |a| {
         as_bytearray(payload(a.pos[0])).unwrap().data().reverse();
         Ok(Value::NONE)
-    });
-    meth(C::bytearray, "pop(index=-1, /)", |a| {
+    }),
+    m("pop(index=-1, /)", |a| {
         let b = as_bytearray(payload(a.pos[0])).unwrap();
         b.data()
             .pop()
             .map(|x| Value::small(x as i64))
             .ok_or_else(|| vm::index_error("pop from empty bytearray"))
-    });
-}
+    }),
+];

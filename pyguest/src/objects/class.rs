@@ -9,14 +9,16 @@
 
 use crate::interpreter::{self, PyErr, PyResult};
 use crate::objects::bytes::new_bytes_from;
+use crate::objects::complex::parse_complex;
 use crate::objects::dict::dict_update;
-use crate::objects::list::new_tuple_from;
+use crate::objects::float::new_float_from;
+use crate::objects::int::new_int_from;
 use crate::objects::native::{arg_or_kw, kwarg, list_of, seq_items};
-use crate::objects::number::{new_float_from, new_int_from, parse_complex};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::set::{new_frozenset, set_update};
 use crate::objects::sig::{Recv, Sig};
 use crate::objects::string::new_str_from;
+use crate::objects::tuple::new_tuple_from;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, cls_v, intern, type_error, type_of, value_error, vm, C};

@@ -4,7 +4,7 @@
 use crate::interpreter::PyResult;
 use crate::objects::class::construct;
 use crate::objects::iter::dict_view;
-use crate::objects::native::{classmeth, meth, seq_items};
+use crate::objects::native::{cm, m, seq_items, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -104,23 +104,23 @@ fn self_dict(a: &Args) -> PyResult<Gc<DictObj>> {
         .ok_or_else(|| type_error("descriptor requires a 'dict' object"))
 }
 
-pub(crate) fn install_dict_methods() {
-    use C::dict as D;
-    meth(D, "keys()", |a| {
+/// The methods of `dict`.
+pub(crate) static METHODS: &[Method] = &[
+    m("keys()", |a| {
         Ok(dict_view(payload(a.pos[0]), IterKind::DictKeys))
-    });
-    meth(D, "values()", |a| {
+    }),
+    m("values()", |a| {
         Ok(dict_view(payload(a.pos[0]), IterKind::DictValues))
-    });
-    meth(D, "items()", |a| {
+    }),
+    m("items()", |a| {
         Ok(dict_view(payload(a.pos[0]), IterKind::DictItems))
-    });
-    meth(D, "get(key, default=None, /)", |a| {
+    }),
+    m("get(key, default=None, /)", |a| {
         let d = self_dict(&a)?;
         Ok(d.get(a.pos[1])?
             .unwrap_or(a.pos.get(2).copied().unwrap_or(Value::NONE)))
-    });
-    meth(D, "pop(key, default=<unrepresentable>, /)", |a| {
+    }),
+    m("pop(key, default=<unrepresentable>, /)", |a| {
         let d = self_dict(&a)?;
         match d.remove(a.pos[1])? {
             Some(v) => Ok(v),
@@ -129,15 +129,15 @@ pub(crate) fn install_dict_methods() {
                 None => Err(vm::key_error(a.pos[1])),
             },
         }
-    });
-    meth(D, "popitem()", |a| {
+    }),
+    m("popitem()", |a| {
         let d = self_dict(&a)?;
         match d.pop_last() {
             Some((k, v)) => Ok(new_tuple(&[k, v])),
             None => Err(vm::exc(C::KeyError, "popitem(): dictionary is empty")),
         }
-    });
-    meth(D, "setdefault(key, default=None, /)", |a| {
+    }),
+    m("setdefault(key, default=None, /)", |a| {
         let d = self_dict(&a)?;
         if let Some(v) = d.get(a.pos[1])? {
             return Ok(v);
@@ -145,8 +145,8 @@ pub(crate) fn install_dict_methods() {
         let dv = a.pos.get(2).copied().unwrap_or(Value::NONE);
         d.set_item(a.pos[1], dv)?;
         Ok(dv)
-    });
-    meth(D, "E:update(other=None, /, **kwargs)", |a| {
+    }),
+    m("E:update(other=None, /, **kwargs)", |a| {
         let d = self_dict(&a)?;
         if let Some(&src) = a.pos.get(1) {
             dict_update(d, src)?;
@@ -155,13 +155,13 @@ pub(crate) fn install_dict_methods() {
             d.set_item(k, a.kwvals[i])?;
         }
         Ok(Value::NONE)
-    });
-    meth(D, "copy()", |a| Ok(Value::obj(self_dict(&a)?.copy())));
-    meth(D, "clear()", |a| {
+    }),
+    m("copy()", |a| Ok(Value::obj(self_dict(&a)?.copy()))),
+    m("clear()", |a| {
         self_dict(&a)?.clear();
         Ok(Value::NONE)
-    });
-    meth(D, "E:__init__(iterable=None, /, **kwargs)", |a| {
+    }),
+    m("E:__init__(iterable=None, /, **kwargs)", |a| {
         let d = self_dict(&a)?;
         if let Some(&src) = a.pos.get(1) {
             dict_update(d, src)?;
@@ -170,8 +170,8 @@ pub(crate) fn install_dict_methods() {
             d.set_item(k, a.kwvals[i])?;
         }
         Ok(Value::NONE)
-    });
-    classmeth(D, "fromkeys(iterable, value=None, /)", |a| {
+    }),
+    cm("fromkeys(iterable, value=None, /)", |a| {
         let c = as_class(a.pos[0]).unwrap();
         let v = a.pos.get(2).copied().unwrap_or(Value::NONE);
         let obj = construct(
@@ -186,5 +186,5 @@ pub(crate) fn install_dict_methods() {
             ops::setitem(obj, k, v)?;
         }
         Ok(obj)
-    });
-}
+    }),
+];

@@ -2,9 +2,17 @@
 //! methods of the type, and float-to-int rounding helpers. Operators are in
 //! `objects/ops/arith.rs`, repr and format specs in `objects/format.rs`.
 
+use crate::interpreter::PyResult;
+use crate::objects::int::{format_method, new_int_from};
+use crate::objects::native::{cm, m, str_arg, Method};
+use crate::objects::ops::{self, call};
+use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
 
 #[repr(C)]
 #[derive(Trace, metatracer::Layout)]
@@ -21,3 +29,155 @@ pub fn new_float(v: f64) -> Value {
         v,
     }))
 }
+
+pub fn parse_float(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let body = lower.trim_start_matches(['+', '-']);
+    let neg = lower.starts_with('-');
+    let special = match body {
+        "inf" | "infinity" => Some(f64::INFINITY),
+        "nan" => Some(f64::NAN),
+        _ => None,
+    };
+    if let Some(x) = special {
+        return Some(if neg { -x } else { x });
+    }
+    if t.is_empty() || t.contains("__") || t.starts_with('_') || t.ends_with('_') {
+        return None;
+    }
+    let clean: String = t.chars().filter(|&c| c != '_').collect();
+    if !clean
+        .chars()
+        .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+    {
+        return None;
+    }
+    clean.parse::<f64>().ok()
+}
+
+pub(crate) fn new_float_from(a: Args) -> PyResult<Value> {
+    let Some(&v) = a.pos.first() else {
+        return Ok(new_float(0.0));
+    };
+    if v.is_kind(Kind::Float) {
+        return Ok(v);
+    }
+    if let Some(s) = as_str(v) {
+        return parse_float(&s.s).map(new_float).ok_or_else(|| {
+            value_error(format!(
+                "could not convert string to float: {}",
+                ops::str_repr(&s.s)
+            ))
+        });
+    }
+    if let Some(m) = ops::lookup_type_user(type_of(v), "__float__") {
+        return call(m, &[v]);
+    }
+    if let Some(b) = as_bigint(v) {
+        return b
+            .v
+            .to_f64()
+            .filter(|f| f.is_finite())
+            .map(new_float)
+            .ok_or_else(|| vm::overflow("int too large to convert to float"));
+    }
+    match ops::float_of(v) {
+        Some(f) => Ok(new_float(f)),
+        None => {
+            if let Some(m) = ops::lookup_type_user(type_of(v), "__index__") {
+                let i = call(m, &[v])?;
+                return new_float_from(Args {
+                    pos: &[i],
+                    kwnames: &[],
+                    kwvals: &[],
+                });
+            }
+            Err(type_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm::type_name(v)
+            )))
+        }
+    }
+}
+
+pub fn round_half_even(x: f64) -> f64 {
+    let r = x.round();
+    if (x - x.trunc()).abs() == 0.5 {
+        2.0 * (x / 2.0).round()
+    } else {
+        r
+    }
+}
+
+pub fn float_to_int(f: f64) -> Value {
+    if f.abs() < 9.0e18 {
+        new_int(f as i64)
+    } else {
+        new_bigint(num_traits::FromPrimitive::from_f64(f).unwrap_or_default())
+    }
+}
+
+/// The methods of `float`.
+pub(crate) static METHODS: &[Method] = &[
+    m("is_integer()", |a| {
+        Ok(Value::bool(ops::float_of(a.pos[0]).unwrap().fract() == 0.0))
+    }),
+    m("conjugate()", |a| Ok(a.pos[0])),
+    m("W:__float__()", |a| Ok(a.pos[0])),
+    m("W:__int__()", |a| {
+        new_int_from(Args {
+            pos: &[payload(a.pos[0])],
+            kwnames: &[],
+            kwvals: &[],
+        })
+    }),
+    m("as_integer_ratio()", |a| {
+        let f = ops::float_of(a.pos[0]).unwrap();
+        if !f.is_finite() {
+            return Err(if f.is_nan() {
+                value_error("cannot convert NaN to integer ratio")
+            } else {
+                vm::overflow("cannot convert Infinity to integer ratio")
+            });
+        }
+        let (m, e) = ops::frexp(f);
+        let mut mant = m;
+        let mut exp = e;
+        for _ in 0..300 {
+            if mant.fract() == 0.0 {
+                break;
+            }
+            mant *= 2.0;
+            exp -= 1;
+        }
+        let mut num = BigInt::from(mant as i64);
+        let mut den = BigInt::from(1);
+        if exp > 0 {
+            num <<= exp as usize;
+        } else {
+            den <<= (-exp) as usize;
+        }
+        let g = num_integer::Integer::gcd(&num, &den);
+        Ok(new_tuple(&[new_bigint(&num / &g), new_bigint(&den / &g)]))
+    }),
+    m("hex()", |a| {
+        Ok(new_string(crate::objects::format::float_hex(
+            ops::float_of(a.pos[0]).unwrap(),
+        )))
+    }),
+    cm("fromhex(string, /)", |a| {
+        let s = str_arg(a.pos[1], "fromhex arg")?;
+        crate::objects::format::float_fromhex(&s.s)
+            .map(new_float)
+            .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))
+    }),
+    m("__format__(format_spec, /)", format_method),
+    m("__round__(ndigits=None, /)", |a| {
+        ops::bi_round(Args {
+            pos: a.pos,
+            kwnames: &[],
+            kwvals: &[],
+        })
+    }),
+];

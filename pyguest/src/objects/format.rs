@@ -164,7 +164,7 @@ pub fn round_float(x: f64, n: i32) -> f64 {
     }
     let p = 10f64.powi(-n);
     let y = x / p;
-    crate::objects::number::round_half_even(y) * p
+    crate::objects::float::round_half_even(y) * p
 }
 
 /// `round(b / p)` with ties to even, for ints.

@@ -3,10 +3,17 @@
 //! to the small form when a value fits, `int(...)` parsing and the methods of the type.
 //! Operators are in `objects/ops/arith.rs`.
 
+use crate::interpreter::PyResult;
+use crate::objects::float::float_to_int;
+use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
+use crate::objects::ops::{self, call, index_of, int_of, str_of, truthy};
+use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive};
 
 #[repr(C)]
 #[derive(Trace)]
@@ -50,4 +57,209 @@ pub fn new_bigint(v: BigInt) -> Value {
         }
     }
     new_bigint_raw(v)
+}
+
+/// `int(x, base)` parsing of a string.
+pub fn parse_int(s: &str, base: u32) -> Option<Value> {
+    let t = s.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (base, t) = if base == 0 || base == 16 || base == 8 || base == 2 {
+        let lower = t.to_ascii_lowercase();
+        if (base == 0 || base == 16) && lower.starts_with("0x") {
+            (16, &t[2..])
+        } else if (base == 0 || base == 8) && lower.starts_with("0o") {
+            (8, &t[2..])
+        } else if (base == 0 || base == 2) && lower.starts_with("0b") {
+            (2, &t[2..])
+        } else if base == 0 {
+            if t.len() > 1 && t.starts_with('0') && t.chars().any(|c| c != '0' && c != '_') {
+                return None;
+            }
+            (10, t)
+        } else {
+            (base, t)
+        }
+    } else {
+        (base, t)
+    };
+    if t.is_empty() || t.starts_with('_') || t.ends_with('_') || t.contains("__") {
+        return None;
+    }
+    let digits: String = t.chars().filter(|&c| c != '_').collect();
+    if !digits.chars().all(|c| c.is_digit(base)) {
+        return None;
+    }
+    let v = BigInt::parse_bytes(digits.as_bytes(), base)?;
+    Some(new_bigint(if neg { -v } else { v }))
+}
+
+pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
+    let Some(&v) = a.pos.first() else {
+        return Ok(Value::small(0));
+    };
+    let base = arg_or_kw(&a, 1, "base");
+    if let Some(b) = base {
+        let b = index_of(b)?;
+        if b != 0 && !(2..=36).contains(&b) {
+            return Err(value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        let s = str_arg(
+            v,
+            "int() can't convert non-string with explicit base; argument",
+        )?;
+        return parse_int(&s.s, b as u32).ok_or_else(|| {
+            value_error(format!(
+                "invalid literal for int() with base {}: {}",
+                b,
+                ops::str_repr(&s.s)
+            ))
+        });
+    }
+    if v.is_int() || v.is_kind(Kind::BigInt) {
+        return Ok(v);
+    }
+    if let Some(i) = int_of(v) {
+        return Ok(Value::small(i));
+    }
+    if let Some(f) = as_float_obj(v) {
+        if f.v.is_nan() {
+            return Err(value_error("cannot convert float NaN to integer"));
+        }
+        if f.v.is_infinite() {
+            return Err(vm::overflow("cannot convert float infinity to integer"));
+        }
+        return Ok(float_to_int(f.v.trunc()));
+    }
+    if let Some(s) = as_str(v) {
+        return parse_int(&s.s, 10).ok_or_else(|| {
+            value_error(format!(
+                "invalid literal for int() with base 10: {}",
+                ops::str_repr(&s.s)
+            ))
+        });
+    }
+    if let Some(b) = ops::bytes_like(v) {
+        let s = String::from_utf8_lossy(&b).into_owned();
+        return parse_int(&s, 10).ok_or_else(|| {
+            value_error(format!(
+                "invalid literal for int() with base 10: {}",
+                ops::bytes_repr(&b, "b")
+            ))
+        });
+    }
+    let t = type_of(v);
+    for n in ["__int__", "__index__", "__trunc__"] {
+        if let Some(m) = ops::lookup_type_user(t, n) {
+            return call(m, &[v]);
+        }
+    }
+    let p = payload(v);
+    if p != v {
+        return new_int_from(Args {
+            pos: &[p],
+            kwnames: &[],
+            kwvals: &[],
+        });
+    }
+    Err(type_error(format!(
+        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+        vm::type_name(v)
+    )))
+}
+
+/// The methods of `int` (and of `bool`, its subclass).
+pub(crate) static METHODS: &[Method] = &[
+    m("bit_length()", |a| {
+        let b = ops::big_of(a.pos[0]).unwrap();
+        Ok(Value::small(b.bits() as i64))
+    }),
+    m("bit_count()", |a| {
+        let b = ops::big_of(a.pos[0]).unwrap();
+        Ok(Value::small(b.magnitude().count_ones() as i64))
+    }),
+    m("conjugate()", |a| Ok(a.pos[0])),
+    m("W:__index__()", |a| Ok(a.pos[0])),
+    m("W:__int__()", |a| Ok(payload(a.pos[0]))),
+    m("W:__float__()", |a| {
+        Ok(new_float(ops::float_of(a.pos[0]).unwrap_or(0.0)))
+    }),
+    m("as_integer_ratio()", |a| {
+        Ok(new_tuple(&[a.pos[0], Value::small(1)]))
+    }),
+    m(
+        "to_bytes(length=1, byteorder='big', *, signed=False)",
+        |a| {
+            let b = ops::big_of(a.pos[0]).unwrap();
+            let len = match arg_or_kw(&a, 1, "length") {
+                Some(l) => usize::try_from(index_of(l)?)
+                    .map_err(|_| value_error("length argument must be non-negative"))?,
+                None => 1,
+            };
+            let order = arg_or_kw(&a, 2, "byteorder")
+                .map(str_of)
+                .transpose()?
+                .unwrap_or_else(|| "big".into());
+            let signed = kwarg(&a, "signed")
+                .map(truthy)
+                .transpose()?
+                .unwrap_or(false);
+            if b.is_negative() && !signed {
+                return Err(vm::overflow("can't convert negative int to unsigned"));
+            }
+            let mut bytes = if signed {
+                b.to_signed_bytes_le()
+            } else {
+                b.to_bytes_le().1
+            };
+            if bytes.len() > len && !(bytes.len() == len + 1 && bytes[len] == 0 && !signed) {
+                return Err(vm::overflow("int too big to convert"));
+            }
+            let fill = if b.is_negative() { 0xff } else { 0 };
+            bytes.resize(len, fill);
+            if order == "big" {
+                bytes.reverse();
+            }
+            Ok(new_bytes(bytes, false))
+        },
+    ),
+    cm("from_bytes(bytes, byteorder='big', *, signed=False)", |a| {
+        let bytes = ops::bytes_like(a.pos[1]).map(Ok).unwrap_or_else(|| {
+            seq_items(a.pos[1]).map(|v| v.iter().map(|x| int_of(*x).unwrap_or(0) as u8).collect())
+        })?;
+        let order = arg_or_kw(&a, 2, "byteorder")
+            .map(str_of)
+            .transpose()?
+            .unwrap_or_else(|| "big".into());
+        let signed = kwarg(&a, "signed")
+            .map(truthy)
+            .transpose()?
+            .unwrap_or(false);
+        let mut b = bytes.clone();
+        if order == "big" {
+            b.reverse();
+        }
+        let v = if signed {
+            BigInt::from_signed_bytes_le(&b)
+        } else {
+            BigInt::from_bytes_le(num_bigint::Sign::Plus, &b)
+        };
+        Ok(new_bigint(v))
+    }),
+    m("__format__(format_spec, /)", format_method),
+    m("__round__(ndigits=<unrepresentable>, /)", |a| {
+        ops::bi_round(Args {
+            pos: a.pos,
+            kwnames: &[],
+            kwvals: &[],
+        })
+    }),
+];
+
+/// `__format__` of `int`, `float` and `complex` (and `str`): the format-spec mini-language
+/// in `objects/format.rs`.
+pub(crate) fn format_method(a: Args) -> PyResult<Value> {
+    crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
 }

@@ -1,13 +1,13 @@
-//! `list` and `tuple`: `list.sort` (a stable merge sort over indices, with `key=` and
-//! `reverse=`, also behind `sorted`), slice assignment, the `tuple` constructor and the
-//! methods of both types. Storage is a GC array with a length (`ListObj`).
+//! `list`: the object layout (a GC array with a length), constructors and accessors,
+//! `list.sort` (a stable merge sort over indices, with `key=` and `reverse=`, also behind
+//! `sorted`), slice assignment, and the table of the methods of the type.
 
 use crate::interpreter::{PyErr, PyResult};
-use crate::objects::native::{kwarg, meth, seq_items};
+use crate::objects::native::{kwarg, m, seq_items, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use crate::vm::{self, type_error, value_error, C};
+use crate::vm::{self, type_error, value_error};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};
 use metatracer::Trace;
@@ -240,14 +240,6 @@ fn merge_sort(v: &mut [usize], lt: &mut dyn FnMut(usize, usize) -> bool) {
     }
 }
 
-pub(crate) fn new_tuple_from(a: Args) -> PyResult<Value> {
-    match a.pos.first() {
-        None => Ok(new_tuple(&[])),
-        Some(&v) if v.is_kind(Kind::Tuple) => Ok(v),
-        Some(&v) => Ok(new_tuple(&seq_items(v)?)),
-    }
-}
-
 // ---------------------------------------------------------------- list methods
 
 pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()> {
@@ -286,17 +278,17 @@ fn self_list(a: &Args) -> PyResult<Gc<ListObj>> {
         .ok_or_else(|| type_error("descriptor requires a 'list' object"))
 }
 
-pub(crate) fn install_list_methods() {
-    use C::list as L;
-    meth(L, "append(object, /)", |a| {
+/// The methods of `list`.
+pub(crate) static METHODS: &[Method] = &[
+    m("append(object, /)", |a| {
         self_list(&a)?.push(a.pos[1]);
         Ok(Value::NONE)
-    });
-    meth(L, "extend(iterable, /)", |a| {
+    }),
+    m("extend(iterable, /)", |a| {
         ops::list_extend(self_list(&a)?, a.pos[1])?;
         Ok(Value::NONE)
-    });
-    meth(L, "pop(index=-1, /)", |a| {
+    }),
+    m("pop(index=-1, /)", |a| {
         let l = self_list(&a)?;
         if l.is_empty() {
             return Err(vm::index_error("pop from empty list"));
@@ -308,8 +300,8 @@ pub(crate) fn install_list_methods() {
                 Ok(l.remove_at(j))
             }
         }
-    });
-    meth(L, "insert(index, object, /)", |a| {
+    }),
+    m("insert(index, object, /)", |a| {
         let l = self_list(&a)?;
         let n = l.len() as i64;
         let mut i = index_of(a.pos[1])?;
@@ -318,8 +310,8 @@ pub(crate) fn install_list_methods() {
         }
         l.insert(i.min(n) as usize, a.pos[2]);
         Ok(Value::NONE)
-    });
-    meth(L, "remove(value, /)", |a| {
+    }),
+    m("remove(value, /)", |a| {
         let l = self_list(&a)?;
         for i in 0..l.len() {
             if ops::eq(l.get(i), a.pos[1])? {
@@ -328,8 +320,8 @@ pub(crate) fn install_list_methods() {
             }
         }
         Err(value_error("list.remove(x): x not in list"))
-    });
-    meth(L, "index(value, start=0, stop=sys.maxsize, /)", |a| {
+    }),
+    m("index(value, start=0, stop=sys.maxsize, /)", |a| {
         let l = self_list(&a)?;
         let n = l.len() as i64;
         let norm = |v: Option<&Value>, d: i64| -> PyResult<i64> {
@@ -354,8 +346,8 @@ pub(crate) fn install_list_methods() {
             "{} is not in list",
             ops::repr(a.pos[1])?
         )))
-    });
-    meth(L, "count(value, /)", |a| {
+    }),
+    m("count(value, /)", |a| {
         let l = self_list(&a)?;
         let mut c = 0;
         for i in 0..l.len() {
@@ -364,8 +356,8 @@ pub(crate) fn install_list_methods() {
             }
         }
         Ok(Value::small(c))
-    });
-    meth(L, "sort(*, key=None, reverse=False)", |a| {
+    }),
+    m("sort(*, key=None, reverse=False)", |a| {
         let l = self_list(&a)?;
         let mut items: ArgVec = l.as_slice().iter().copied().collect();
         let key = kwarg(&a, "key").filter(|k| !k.is_none());
@@ -376,50 +368,25 @@ pub(crate) fn install_list_methods() {
         sort_values(&mut items, key, rev)?;
         l.set_all(&items);
         Ok(Value::NONE)
-    });
-    meth(L, "reverse()", |a| {
+    }),
+    m("reverse()", |a| {
         let l = self_list(&a)?;
         let mut items: ArgVec = l.as_slice().iter().copied().collect();
         items.reverse();
         l.set_all(&items);
         Ok(Value::NONE)
-    });
-    meth(L, "copy()", |a| {
-        Ok(new_list_from(self_list(&a)?.as_slice()))
-    });
-    meth(L, "clear()", |a| {
+    }),
+    m("copy()", |a| Ok(new_list_from(self_list(&a)?.as_slice()))),
+    m("clear()", |a| {
         self_list(&a)?.clear();
         Ok(Value::NONE)
-    });
-    meth(L, "E:__init__(iterable=None, /)", |a| {
+    }),
+    m("E:__init__(iterable=None, /)", |a| {
         let l = self_list(&a)?;
         l.clear();
         if let Some(&v) = a.pos.get(1) {
             ops::list_extend(l, v)?;
         }
         Ok(Value::NONE)
-    });
-    meth(
-        C::tuple,
-        "index(value, start=0, stop=sys.maxsize, /)",
-        |a| {
-            let t = as_tuple(a.pos[0]).unwrap();
-            for (i, &x) in t.as_slice().iter().enumerate() {
-                if ops::eq(x, a.pos[1])? {
-                    return Ok(Value::small(i as i64));
-                }
-            }
-            Err(value_error("tuple.index(x): x not in tuple"))
-        },
-    );
-    meth(C::tuple, "count(value, /)", |a| {
-        let t = as_tuple(a.pos[0]).unwrap();
-        let mut c = 0;
-        for &x in t.as_slice() {
-            if ops::eq(x, a.pos[1])? {
-                c += 1;
-            }
-        }
-        Ok(Value::small(c))
-    });
-}
+    }),
+];

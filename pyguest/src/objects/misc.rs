@@ -7,7 +7,7 @@ use crate::interpreter::{self, PyErr, PyResult};
 use crate::objects::iter::view_to_set;
 use crate::objects::native::builtin_has_dunder;
 use crate::objects::native::{meth, qualify};
-use crate::objects::number::bi_abs;
+use crate::objects::ops::bi_abs;
 use crate::objects::ops::{self, call, index_of, int_of, truthy};
 use crate::objects::set::to_set;
 use crate::objects::sig::{Recv, Sig};

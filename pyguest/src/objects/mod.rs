@@ -49,7 +49,6 @@ pub mod method;
 pub mod misc;
 pub mod module;
 pub mod native;
-pub mod number;
 pub mod object;
 pub mod ops;
 pub mod property;
@@ -96,9 +95,33 @@ pub use string::{as_str, new_str, new_string, str_eq, StrObj};
 pub use tuple::{as_tuple, as_tuple_exact, new_tuple, TupleObj};
 
 use crate::value::{Kind, Value};
+use crate::vm::C;
 use metatracer::gc::{self, Array, Gc};
+use native::install_table;
 
 /// An empty GC array (the storage of an empty list or dict).
 pub fn empty_array() -> Gc<Array<Value>> {
     gc::alloc_array(0, Value::NULL)
+}
+
+/// Fills the dicts of the built-in classes from the type modules' method tables (called once
+/// by `modules::builtins::install`). The order is the registration order the class dicts
+/// keep; the generic slot wrappers come last, as they only fill names a type left unset.
+pub(crate) fn install_methods() {
+    object::install_type_methods();
+    install_table(C::str, string::METHODS);
+    install_table(C::list, list::METHODS);
+    install_table(C::tuple, tuple::METHODS);
+    install_table(C::dict, dict::METHODS);
+    install_table(C::set, set::SHARED_METHODS);
+    install_table(C::frozenset, set::SHARED_METHODS);
+    install_table(C::set, set::METHODS);
+    install_table(C::int, int::METHODS);
+    install_table(C::float, float::METHODS);
+    install_table(C::complex, complex::METHODS);
+    install_table(C::bytes, bytes::SHARED_METHODS);
+    install_table(C::bytearray, bytes::SHARED_METHODS);
+    install_table(C::bytes, bytes::BYTES_METHODS);
+    install_table(C::bytearray, bytes::BYTEARRAY_METHODS);
+    misc::install_misc_methods();
 }

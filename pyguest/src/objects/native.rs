@@ -1,11 +1,14 @@
 //! Helpers for native (Rust) functions and methods: reading positional and keyword
-//! arguments ([`kwarg`], [`opt`], [`arg_or_kw`], ...), common conversions, and registering a
-//! native method on a built-in class ([`meth`], [`classmeth`]).
+//! arguments ([`kwarg`], [`opt`], [`arg_or_kw`], ...), common conversions, and the method
+//! tables of the built-in types ([`Method`], [`install_table`]).
 //!
-//! Every type module's `install` function is a list of `meth(C::TYPE, "name(params)", f)`
-//! lines: the table of the methods that type exposes, each with its signature
-//! (`objects/sig.rs`), which the call machinery checks before `f` runs. A native method
-//! receives `self` in `a.pos[0]`.
+//! Each type module declares the methods its type exposes as a `static` table,
+//! `pub(crate) static METHODS: &[Method] = &[m("append(object, /)", list_append), ...]`: one
+//! entry per method with its signature (`objects/sig.rs`), which the call machinery checks
+//! before the handler runs. A native method receives `self` in `a.pos[0]`. The tables are
+//! read once, at start-up ([`crate::objects::install_methods`]), into ordinary built-in
+//! function objects in the class dicts, so a call costs the same as with hand-written
+//! registration code.
 
 use crate::interpreter::PyResult;
 use crate::objects::ops::{self, ArgVec};
@@ -131,6 +134,85 @@ pub fn parse_int_literal(s: &str) -> Option<Value> {
         (10, t)
     };
     BigInt::parse_bytes(digits.as_bytes(), radix).map(new_bigint)
+}
+
+/// How a table entry is bound in its class's dict.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Bind {
+    /// An instance method: the receiver must be an instance of the class.
+    Inst,
+    /// A class method (`dict.fromkeys`): the receiver is the class or a subclass.
+    Class,
+    /// A static method (`str.maketrans`): no receiver.
+    Static,
+    /// A plain function in the class dict whose receiver is not checked
+    /// (`object.__init_subclass__`, reached through `super()` without one).
+    Free,
+}
+
+/// One entry of a built-in type's method table: the signature text (`objects/sig.rs`, without
+/// the receiver), the handler, and how it is bound.
+pub(crate) struct Method {
+    pub sig: &'static str,
+    pub f: NativeFn,
+    pub bind: Bind,
+}
+
+/// An instance method entry.
+pub(crate) const fn m(sig: &'static str, f: NativeFn) -> Method {
+    Method {
+        sig,
+        f,
+        bind: Bind::Inst,
+    }
+}
+
+/// A class method entry.
+pub(crate) const fn cm(sig: &'static str, f: NativeFn) -> Method {
+    Method {
+        sig,
+        f,
+        bind: Bind::Class,
+    }
+}
+
+/// A static method entry.
+pub(crate) const fn sm(sig: &'static str, f: NativeFn) -> Method {
+    Method {
+        sig,
+        f,
+        bind: Bind::Static,
+    }
+}
+
+/// An entry whose receiver is not checked (see [`Bind::Free`]).
+pub(crate) const fn free(sig: &'static str, f: NativeFn) -> Method {
+    Method {
+        sig,
+        f,
+        bind: Bind::Free,
+    }
+}
+
+/// Registers every entry of `table` in the dict of built-in class `c`, in table order, as a
+/// built-in function named `TYPE.NAME` carrying its parsed signature.
+pub(crate) fn install_table(c: C, table: &[Method]) {
+    for e in table {
+        let recv = match e.bind {
+            Bind::Inst => Recv::Inst(c),
+            Bind::Class => Recv::Class(c),
+            Bind::Static | Bind::Free => Recv::None,
+        };
+        let s = Sig::leak(e.sig, recv);
+        let f = new_builtin_sig(qualify(c, s.name), s, e.f);
+        let wrapped = |kind| Value::obj(gc::alloc(WrapperObj { kind, f }));
+        let v = match e.bind {
+            Bind::Inst | Bind::Free => f,
+            Bind::Class => wrapped(Kind::ClassMethod),
+            Bind::Static => wrapped(Kind::StaticMethod),
+        };
+        cls(c).dict.set_str(s.name, v);
+    }
 }
 
 /// Registers native method `f` of built-in class `c` under the signature `sig` (written as

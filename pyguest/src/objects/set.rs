@@ -3,7 +3,7 @@
 
 use crate::compiler::bytecode::binop;
 use crate::interpreter::PyResult;
-use crate::objects::native::meth;
+use crate::objects::native::{m, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -186,86 +186,86 @@ fn inplace_setop(a: Args, op: u32) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
-pub(crate) fn install_set_methods() {
-    for c in [C::set, C::frozenset] {
-        meth(c, "union(*others)", |a| multi_setop(a, binop::OR));
-        meth(c, "intersection(*others)", |a| multi_setop(a, binop::AND));
-        meth(c, "difference(*others)", |a| multi_setop(a, binop::SUB));
-        meth(c, "symmetric_difference(x, /)", |a| {
-            multi_setop(a, binop::XOR)
-        });
-        meth(c, "issubset(x, /)", |a| {
-            let o = to_set(a.pos[1])?;
-            ops::compare(payload(a.pos[0]), Value::obj(o), 1)
-        });
-        meth(c, "issuperset(x, /)", |a| {
-            let o = to_set(a.pos[1])?;
-            ops::compare(payload(a.pos[0]), Value::obj(o), 5)
-        });
-        meth(c, "isdisjoint(x, /)", |a| {
-            let s = self_set(&a)?;
-            let o = to_set(a.pos[1])?;
-            for i in 0..s.capacity() {
-                let k = s.slot(i);
-                if !k.is_null() && o.contains(k)? {
-                    return Ok(Value::FALSE);
-                }
+/// The methods `set` and `frozenset` share.
+pub(crate) static SHARED_METHODS: &[Method] = &[
+    m("union(*others)", |a| multi_setop(a, binop::OR)),
+    m("intersection(*others)", |a| multi_setop(a, binop::AND)),
+    m("difference(*others)", |a| multi_setop(a, binop::SUB)),
+    m("symmetric_difference(x, /)", |a| multi_setop(a, binop::XOR)),
+    m("issubset(x, /)", |a| {
+        let o = to_set(a.pos[1])?;
+        ops::compare(payload(a.pos[0]), Value::obj(o), 1)
+    }),
+    m("issuperset(x, /)", |a| {
+        let o = to_set(a.pos[1])?;
+        ops::compare(payload(a.pos[0]), Value::obj(o), 5)
+    }),
+    m("isdisjoint(x, /)", |a| {
+        let s = self_set(&a)?;
+        let o = to_set(a.pos[1])?;
+        for i in 0..s.capacity() {
+            let k = s.slot(i);
+            if !k.is_null() && o.contains(k)? {
+                return Ok(Value::FALSE);
             }
-            Ok(Value::TRUE)
-        });
-        meth(c, "copy()", |a| {
-            let p = payload(a.pos[0]);
-            Ok(Value::obj(
-                as_set(p).unwrap().copy(p.is_kind(Kind::FrozenSet)),
-            ))
-        });
-    }
-    use C::set as S;
-    meth(S, "add(x, /)", |a| {
+        }
+        Ok(Value::TRUE)
+    }),
+    m("copy()", |a| {
+        let p = payload(a.pos[0]);
+        Ok(Value::obj(
+            as_set(p).unwrap().copy(p.is_kind(Kind::FrozenSet)),
+        ))
+    }),
+];
+
+/// The mutating methods of `set`.
+pub(crate) static METHODS: &[Method] = &[
+    m("add(x, /)", |a| {
         self_set(&a)?.add(a.pos[1])?;
         Ok(Value::NONE)
-    });
-    meth(S, "discard(x, /)", |a| {
+    }),
+    m("discard(x, /)", |a| {
         self_set(&a)?.discard(a.pos[1])?;
         Ok(Value::NONE)
-    });
-    meth(S, "remove(x, /)", |a| {
+    }),
+    m("remove(x, /)", |a| {
         if !self_set(&a)?.discard(a.pos[1])? {
             return Err(vm::key_error(a.pos[1]));
         }
         Ok(Value::NONE)
-    });
-    meth(S, "pop()", |a| {
+    }),
+    m("pop()", |a| {
         self_set(&a)?
             .pop_any()
             .ok_or_else(|| vm::exc(C::KeyError, "pop from an empty set"))
-    });
-    meth(S, "clear()", |a| {
+    }),
+    m("clear()", |a| {
         self_set(&a)?.clear();
         Ok(Value::NONE)
-    });
-    meth(S, "update(*others)", |a| {
+    }),
+    m("update(*others)", |a| {
         let s = self_set(&a)?;
         for &o in &a.pos[1..] {
             set_update(s, o)?;
         }
         Ok(Value::NONE)
-    });
-    meth(S, "intersection_update(*others)", |a| {
+    }),
+    m("intersection_update(*others)", |a| {
         inplace_setop(a, binop::AND)
-    });
-    meth(S, "difference_update(*others)", |a| {
+    }),
+    m("difference_update(*others)", |a| {
         inplace_setop(a, binop::SUB)
-    });
-    meth(S, "symmetric_difference_update(x, /)", |a| {
+    }),
+    m("symmetric_difference_update(x, /)", |a| {
         inplace_setop(a, binop::XOR)
-    });
-    meth(S, "E:__init__(iterable=None, /)", |a| {
+    }),
+    m("E:__init__(iterable=None, /)", |a| {
         let s = self_set(&a)?;
         s.clear();
         if let Some(&v) = a.pos.get(1) {
             set_update(s, v)?;
         }
         Ok(Value::NONE)
-    });
-}
+    }),
+];

@@ -3,7 +3,7 @@
 //! UTF-8 with a fast path for ASCII; indices are code points.
 
 use crate::interpreter::{PyErr, PyResult};
-use crate::objects::native::{arg_or_kw, kwarg, meth, self_str, seq_items, str_arg};
+use crate::objects::native::{arg_or_kw, kwarg, m, self_str, seq_items, sm, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -316,9 +316,108 @@ fn str_pred(a: &Args, f: fn(char) -> bool) -> PyResult<Value> {
     Ok(Value::bool(!s.s.is_empty() && s.s.chars().all(f)))
 }
 
-pub(crate) fn install_str_methods() {
-    use C::str as S;
-    meth(S, "join(iterable, /)", |a| {
+fn starts_ends(a: Args, ends: bool) -> PyResult<Value> {
+    let s = self_str(&a)?;
+    let (b0, b1) = str_range(&s, &a, 2)?;
+    let hay = if b1 >= b0 { &s.s[b0..b1] } else { "" };
+    let check = |p: &str| {
+        if ends {
+            hay.ends_with(p)
+        } else {
+            hay.starts_with(p)
+        }
+    };
+    if let Some(t) = as_tuple(a.pos[1]) {
+        for &x in t.as_slice() {
+            if check(&str_arg(x, "prefix")?.s) {
+                return Ok(Value::TRUE);
+            }
+        }
+        return Ok(Value::FALSE);
+    }
+    let p = as_str(a.pos[1]).ok_or_else(|| {
+        type_error(format!(
+            "{} first arg must be str or a tuple of str, not {}",
+            if ends { "endswith" } else { "startswith" },
+            vm::type_name(a.pos[1])
+        ))
+    })?;
+    Ok(Value::bool(check(&p.s)))
+}
+
+fn partition(a: Args, rev: bool) -> PyResult<Value> {
+    let s = self_str(&a)?;
+    let sep = str_arg(a.pos[1], "sep")?;
+    if sep.s.is_empty() {
+        return Err(value_error("empty separator"));
+    }
+    let r = if rev {
+        s.s.rfind(&*sep.s)
+    } else {
+        s.s.find(&*sep.s)
+    };
+    Ok(match r {
+        Some(p) => new_tuple(&[
+            new_str(&s.s[..p]),
+            Value::obj(sep),
+            new_str(&s.s[p + sep.s.len()..]),
+        ]),
+        None if rev => new_tuple(&[new_str(""), new_str(""), a.pos[0]]),
+        None => new_tuple(&[a.pos[0], new_str(""), new_str("")]),
+    })
+}
+
+/// `str.maketrans(x[, y[, z]])`, a static method.
+fn str_maketrans(a: Args) -> PyResult<Value> {
+    let args = if a.pos.len() > 1 && a.pos[0].is_kind(Kind::Class) {
+        &a.pos[1..]
+    } else {
+        a.pos
+    };
+    let d = new_dict();
+    if args.len() == 1 {
+        let src = as_dict(args[0]).ok_or_else(|| {
+            type_error("if you give only one argument to maketrans it must be a dict")
+        })?;
+        for i in 0..src.entry_count() {
+            let k = src.key_at(i);
+            if k.is_null() {
+                continue;
+            }
+            let key = match as_str(k) {
+                Some(s) if s.nchars == 1 => Value::small(s.s.chars().next().unwrap() as i64),
+                Some(_) => {
+                    return Err(value_error(
+                        "string keys in translate table must be of length 1",
+                    ))
+                }
+                None => k,
+            };
+            d.set_item(key, src.val_at(i))?;
+        }
+    } else {
+        let x = str_arg(args[0], "maketrans arg")?;
+        let y = str_arg(args[1], "maketrans arg")?;
+        if x.nchars != y.nchars {
+            return Err(value_error(
+                "the first two maketrans arguments must have equal length",
+            ));
+        }
+        for (c1, c2) in x.s.chars().zip(y.s.chars()) {
+            d.set_item(Value::small(c1 as i64), Value::small(c2 as i64))?;
+        }
+        if let Some(&z) = args.get(2) {
+            for c in str_arg(z, "maketrans arg")?.s.chars() {
+                d.set_item(Value::small(c as i64), Value::NONE)?;
+            }
+        }
+    }
+    Ok(Value::obj(d))
+}
+
+/// The methods of `str`.
+pub(crate) static METHODS: &[Method] = &[
+    m("join(iterable, /)", |a| {
         let s = self_str(&a)?;
         let items = seq_items(a.pos[1])?;
         let mut out = String::new();
@@ -338,35 +437,31 @@ pub(crate) fn install_str_methods() {
             }
         }
         Ok(new_string(out))
-    });
-    meth(S, "split(sep=None, maxsplit=-1)", |a| {
-        str_split_impl(a, false)
-    });
-    meth(S, "rsplit(sep=None, maxsplit=-1)", |a| {
-        str_split_impl(a, true)
-    });
-    meth(S, "strip(chars=None, /)", |a| {
+    }),
+    m("split(sep=None, maxsplit=-1)", |a| str_split_impl(a, false)),
+    m("rsplit(sep=None, maxsplit=-1)", |a| str_split_impl(a, true)),
+    m("strip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
             Some(cs) => s.s.trim_matches(|c| cs.contains(&c)),
             None => s.s.trim(),
         }))
-    });
-    meth(S, "lstrip(chars=None, /)", |a| {
+    }),
+    m("lstrip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
             Some(cs) => s.s.trim_start_matches(|c| cs.contains(&c)),
             None => s.s.trim_start(),
         }))
-    });
-    meth(S, "rstrip(chars=None, /)", |a| {
+    }),
+    m("rstrip(chars=None, /)", |a| {
         let s = self_str(&a)?;
         Ok(new_str(match strip_chars(&a)? {
             Some(cs) => s.s.trim_end_matches(|c| cs.contains(&c)),
             None => s.s.trim_end(),
         }))
-    });
-    meth(S, "replace(old, new, count=-1, /)", |a| {
+    }),
+    m("replace(old, new, count=-1, /)", |a| {
         let s = self_str(&a)?;
         let old = str_arg(a.pos[1], "replace() argument 1")?;
         let new = str_arg(a.pos[2], "replace() argument 2")?;
@@ -386,20 +481,20 @@ pub(crate) fn install_str_methods() {
             return Ok(new_string(s.s.replace(&*old.s, &new.s)));
         }
         Ok(new_string(s.s.replacen(&*old.s, &new.s, count as usize)))
-    });
-    meth(S, "T:find(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:find(a0, a1=None, a2=None, /)", |a| {
         str_find_impl(a, false, false)
-    });
-    meth(S, "T:rfind(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:rfind(a0, a1=None, a2=None, /)", |a| {
         str_find_impl(a, true, false)
-    });
-    meth(S, "T:index(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:index(a0, a1=None, a2=None, /)", |a| {
         str_find_impl(a, false, true)
-    });
-    meth(S, "T:rindex(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:rindex(a0, a1=None, a2=None, /)", |a| {
         str_find_impl(a, true, true)
-    });
-    meth(S, "T:count(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:count(a0, a1=None, a2=None, /)", |a| {
         let s = self_str(&a)?;
         let sub = str_arg(a.pos[1], "substring")?;
         let (b0, b1) = str_range(&s, &a, 2)?;
@@ -408,60 +503,32 @@ pub(crate) fn install_str_methods() {
             return Ok(Value::small(hay.chars().count() as i64 + 1));
         }
         Ok(Value::small(hay.matches(&*sub.s).count() as i64))
-    });
-    fn starts_ends(a: Args, ends: bool) -> PyResult<Value> {
-        let s = self_str(&a)?;
-        let (b0, b1) = str_range(&s, &a, 2)?;
-        let hay = if b1 >= b0 { &s.s[b0..b1] } else { "" };
-        let check = |p: &str| {
-            if ends {
-                hay.ends_with(p)
-            } else {
-                hay.starts_with(p)
-            }
-        };
-        if let Some(t) = as_tuple(a.pos[1]) {
-            for &x in t.as_slice() {
-                if check(&str_arg(x, "prefix")?.s) {
-                    return Ok(Value::TRUE);
-                }
-            }
-            return Ok(Value::FALSE);
-        }
-        let p = as_str(a.pos[1]).ok_or_else(|| {
-            type_error(format!(
-                "{} first arg must be str or a tuple of str, not {}",
-                if ends { "endswith" } else { "startswith" },
-                vm::type_name(a.pos[1])
-            ))
-        })?;
-        Ok(Value::bool(check(&p.s)))
-    }
-    meth(S, "T:startswith(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:startswith(a0, a1=None, a2=None, /)", |a| {
         starts_ends(a, false)
-    });
-    meth(S, "T:endswith(a0, a1=None, a2=None, /)", |a| {
+    }),
+    m("T:endswith(a0, a1=None, a2=None, /)", |a| {
         starts_ends(a, true)
-    });
-    meth(S, "W:__str__()", |a| {
+    }),
+    m("W:__str__()", |a| {
         let v = a.pos[0];
         if v.is_kind(Kind::Str) {
             return Ok(v);
         }
         Ok(new_string(self_str(&a)?.s.to_string()))
-    });
-    meth(S, "upper()", |a| {
+    }),
+    m("upper()", |a| {
         Ok(new_string(self_str(&a)?.s.to_uppercase()))
-    });
-    meth(S, "lower()", |a| {
+    }),
+    m("lower()", |a| {
         Ok(new_string(self_str(&a)?.s.to_lowercase()))
-    });
-    meth(S, "casefold()", |a| {
+    }),
+    m("casefold()", |a| {
         Ok(new_string(crate::objects::unicode_case::casefold(
             &self_str(&a)?.s,
         )))
-    });
-    meth(S, "swapcase()", |a| {
+    }),
+    m("swapcase()", |a| {
         let s = self_str(&a)?;
         let mut out = String::new();
         for c in s.s.chars() {
@@ -474,11 +541,9 @@ pub(crate) fn install_str_methods() {
             }
         }
         Ok(new_string(out))
-    });
-    meth(S, "title()", |a| {
-        Ok(new_string(title_case(&self_str(&a)?.s)))
-    });
-    meth(S, "capitalize()", |a| {
+    }),
+    m("title()", |a| Ok(new_string(title_case(&self_str(&a)?.s)))),
+    m("capitalize()", |a| {
         let s = self_str(&a)?;
         let mut cs = s.s.chars();
         let mut out = String::new();
@@ -487,41 +552,39 @@ pub(crate) fn install_str_methods() {
             out.push_str(&cs.as_str().to_lowercase());
         }
         Ok(new_string(out))
-    });
-    meth(S, "isdigit()", |a| {
+    }),
+    m("isdigit()", |a| {
         str_pred(&a, |c| {
             c.is_ascii_digit()
                 || "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".contains(c)
                 || (c.is_numeric() && c.is_ascii_digit())
                 || ('٠'..='٩').contains(&c)
         })
-    });
-    meth(S, "isdecimal()", |a| {
+    }),
+    m("isdecimal()", |a| {
         str_pred(&a, |c| {
             c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('०'..='९').contains(&c)
         })
-    });
-    meth(S, "isnumeric()", |a| str_pred(&a, |c| c.is_numeric()));
-    meth(S, "isalpha()", |a| str_pred(&a, |c| c.is_alphabetic()));
-    meth(S, "isalnum()", |a| str_pred(&a, |c| c.is_alphanumeric()));
-    meth(S, "isspace()", |a| str_pred(&a, |c| c.is_whitespace()));
-    meth(S, "isascii()", |a| Ok(Value::bool(self_str(&a)?.ascii)));
-    meth(S, "isupper()", |a| {
+    }),
+    m("isnumeric()", |a| str_pred(&a, |c| c.is_numeric())),
+    m("isalpha()", |a| str_pred(&a, |c| c.is_alphabetic())),
+    m("isalnum()", |a| str_pred(&a, |c| c.is_alphanumeric())),
+    m("isspace()", |a| str_pred(&a, |c| c.is_whitespace())),
+    m("isascii()", |a| Ok(Value::bool(self_str(&a)?.ascii))),
+    m("isupper()", |a| {
         let s = self_str(&a)?;
         Ok(Value::bool(
             s.s.chars().any(|c| c.is_uppercase()) && !s.s.chars().any(|c| c.is_lowercase()),
         ))
-    });
-    meth(S, "islower()", |a| {
+    }),
+    m("islower()", |a| {
         let s = self_str(&a)?;
         Ok(Value::bool(
             s.s.chars().any(|c| c.is_lowercase()) && !s.s.chars().any(|c| c.is_uppercase()),
         ))
-    });
-    meth(S, "istitle()", |a| {
-        Ok(Value::bool(is_title(&self_str(&a)?.s)))
-    });
-    meth(S, "isidentifier()", |a| {
+    }),
+    m("istitle()", |a| Ok(Value::bool(is_title(&self_str(&a)?.s)))),
+    m("isidentifier()", |a| {
         let s = self_str(&a)?;
         let mut cs = s.s.chars();
         Ok(Value::bool(match cs.next() {
@@ -530,11 +593,11 @@ pub(crate) fn install_str_methods() {
             }
             None => false,
         }))
-    });
-    meth(S, "center(width, fillchar=' ', /)", |a| str_pad(a, 2));
-    meth(S, "ljust(width, fillchar=' ', /)", |a| str_pad(a, 0));
-    meth(S, "rjust(width, fillchar=' ', /)", |a| str_pad(a, 1));
-    meth(S, "zfill(width, /)", |a| {
+    }),
+    m("center(width, fillchar=' ', /)", |a| str_pad(a, 2)),
+    m("ljust(width, fillchar=' ', /)", |a| str_pad(a, 0)),
+    m("rjust(width, fillchar=' ', /)", |a| str_pad(a, 1)),
+    m("zfill(width, /)", |a| {
         let s = self_str(&a)?;
         let w = index_of(a.pos[1])?.max(0) as usize;
         if w <= s.nchars {
@@ -551,8 +614,8 @@ pub(crate) fn install_str_methods() {
             "0".repeat(w - s.nchars),
             rest
         )))
-    });
-    meth(S, "splitlines(keepends=False)", |a| {
+    }),
+    m("splitlines(keepends=False)", |a| {
         let s = self_str(&a)?;
         let keep = arg_or_kw(&a, 1, "keepends")
             .map(truthy)
@@ -590,31 +653,10 @@ pub(crate) fn install_str_methods() {
             out.push(new_string(cur));
         }
         Ok(new_list_from(&out))
-    });
-    fn partition(a: Args, rev: bool) -> PyResult<Value> {
-        let s = self_str(&a)?;
-        let sep = str_arg(a.pos[1], "sep")?;
-        if sep.s.is_empty() {
-            return Err(value_error("empty separator"));
-        }
-        let r = if rev {
-            s.s.rfind(&*sep.s)
-        } else {
-            s.s.find(&*sep.s)
-        };
-        Ok(match r {
-            Some(p) => new_tuple(&[
-                new_str(&s.s[..p]),
-                Value::obj(sep),
-                new_str(&s.s[p + sep.s.len()..]),
-            ]),
-            None if rev => new_tuple(&[new_str(""), new_str(""), a.pos[0]]),
-            None => new_tuple(&[a.pos[0], new_str(""), new_str("")]),
-        })
-    }
-    meth(S, "partition(sep, /)", |a| partition(a, false));
-    meth(S, "rpartition(sep, /)", |a| partition(a, true));
-    meth(S, "encode(encoding='utf-8', errors='strict')", |a| {
+    }),
+    m("partition(sep, /)", |a| partition(a, false)),
+    m("rpartition(sep, /)", |a| partition(a, true)),
+    m("encode(encoding='utf-8', errors='strict')", |a| {
         let s = self_str(&a)?;
         let enc = arg_or_kw(&a, 1, "encoding")
             .map(str_of)
@@ -667,8 +709,8 @@ pub(crate) fn install_str_methods() {
             }
         }
         Ok(new_bytes(out, false))
-    });
-    meth(S, "expandtabs(tabsize=8)", |a| {
+    }),
+    m("expandtabs(tabsize=8)", |a| {
         let s = self_str(&a)?;
         let ts = match arg_or_kw(&a, 1, "tabsize") {
             Some(t) => index_of(t)?,
@@ -696,32 +738,32 @@ pub(crate) fn install_str_methods() {
             }
         }
         Ok(new_string(out))
-    });
-    meth(S, "removeprefix(prefix, /)", |a| {
+    }),
+    m("removeprefix(prefix, /)", |a| {
         let s = self_str(&a)?;
         let p = str_arg(a.pos[1], "prefix")?;
         Ok(match s.s.strip_prefix(&*p.s) {
             Some(r) => new_str(r),
             None => a.pos[0],
         })
-    });
-    meth(S, "removesuffix(suffix, /)", |a| {
+    }),
+    m("removesuffix(suffix, /)", |a| {
         let s = self_str(&a)?;
         let p = str_arg(a.pos[1], "suffix")?;
         Ok(match s.s.strip_suffix(&*p.s) {
             Some(r) if !p.s.is_empty() => new_str(r),
             _ => a.pos[0],
         })
-    });
-    meth(S, "format(*args, **kwargs)", |a| {
+    }),
+    m("format(*args, **kwargs)", |a| {
         let s = self_str(&a)?;
         crate::objects::format::str_format(&s.s, &a.pos[1..], &a)
-    });
-    meth(S, "format_map(x, /)", |a| {
+    }),
+    m("format_map(x, /)", |a| {
         let s = self_str(&a)?;
         crate::objects::format::str_format_map(&s.s, a.pos[1])
-    });
-    meth(S, "translate(table, /)", |a| {
+    }),
+    m("translate(table, /)", |a| {
         let s = self_str(&a)?;
         let table = a.pos[1];
         let mut out = String::new();
@@ -740,66 +782,9 @@ pub(crate) fn install_str_methods() {
             }
         }
         Ok(new_string(out))
-    });
-    let mt: NativeFn = |a| {
-        // static: str.maketrans(x[, y[, z]])
-        let args = if a.pos.len() > 1 && a.pos[0].is_kind(Kind::Class) {
-            &a.pos[1..]
-        } else {
-            a.pos
-        };
-        let d = new_dict();
-        if args.len() == 1 {
-            let src = as_dict(args[0]).ok_or_else(|| {
-                type_error("if you give only one argument to maketrans it must be a dict")
-            })?;
-            for i in 0..src.entry_count() {
-                let k = src.key_at(i);
-                if k.is_null() {
-                    continue;
-                }
-                let key = match as_str(k) {
-                    Some(s) if s.nchars == 1 => Value::small(s.s.chars().next().unwrap() as i64),
-                    Some(_) => {
-                        return Err(value_error(
-                            "string keys in translate table must be of length 1",
-                        ))
-                    }
-                    None => k,
-                };
-                d.set_item(key, src.val_at(i))?;
-            }
-        } else {
-            let x = str_arg(args[0], "maketrans arg")?;
-            let y = str_arg(args[1], "maketrans arg")?;
-            if x.nchars != y.nchars {
-                return Err(value_error(
-                    "the first two maketrans arguments must have equal length",
-                ));
-            }
-            for (c1, c2) in x.s.chars().zip(y.s.chars()) {
-                d.set_item(Value::small(c1 as i64), Value::small(c2 as i64))?;
-            }
-            if let Some(&z) = args.get(2) {
-                for c in str_arg(z, "maketrans arg")?.s.chars() {
-                    d.set_item(Value::small(c as i64), Value::NONE)?;
-                }
-            }
-        }
-        Ok(Value::obj(d))
-    };
-    cls(S).dict.set_str(
-        "maketrans",
-        Value::obj(gc::alloc(WrapperObj {
-            kind: Kind::StaticMethod,
-            f: new_builtin_sig(
-                "str.maketrans",
-                sig::Sig::leak("maketrans(x, y=None, z=None, /)", sig::Recv::None),
-                mt,
-            ),
-        })),
-    );
-    meth(S, "__format__(format_spec, /)", |a| {
+    }),
+    sm("maketrans(x, y=None, z=None, /)", str_maketrans),
+    m("__format__(format_spec, /)", |a| {
         crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
-    });
-}
+    }),
+];

@@ -5,6 +5,9 @@
 //! sequence operators use.
 
 use super::*;
+use crate::objects::float::{float_to_int, round_half_even};
+use crate::objects::native::{kwarg, opt};
+use crate::vm::value_error;
 
 // ---------------------------------------------------------------- numbers
 
@@ -930,4 +933,95 @@ fn unary_dunder(v: Value, name: &str, sym: &str) -> PyResult<Value> {
         sym,
         vm::type_name(v)
     )))
+}
+
+// ---------------------------------------------------------------- abs, round
+
+/// `abs(x)`: the numeric types directly, else the type's `__abs__`.
+pub(crate) fn bi_abs(a: Args) -> PyResult<Value> {
+    let v = a.pos[0];
+    if let Some(i) = int_of(v) {
+        return Ok(new_int(i.abs()));
+    }
+    if let Some(f) = as_float_obj(v) {
+        return Ok(new_float(f.v.abs()));
+    }
+    if let Some(b) = as_bigint(v) {
+        return Ok(new_bigint(b.v.abs()));
+    }
+    if let Some(c) = as_complex(v) {
+        return Ok(new_float(c.re.hypot(c.im)));
+    }
+    if let Some(m) = ops::lookup_type_user(type_of(v), "__abs__") {
+        return call(m, &[v]);
+    }
+    Err(type_error(format!(
+        "bad operand type for abs(): '{}'",
+        vm::type_name(v)
+    )))
+}
+
+/// `round(number, ndigits=None)`: ints and floats directly (round half to even), else the
+/// type's `__round__`.
+pub(crate) fn bi_round(a: Args) -> PyResult<Value> {
+    let v = a.pos[0];
+    let nd = opt(&a, 1).or_else(|| kwarg(&a, "ndigits").filter(|x| !x.is_none()));
+    if ops::is_int_like(v) && !v.is_kind(Kind::Instance) {
+        return match nd {
+            None => Ok(new_int(int_of(v).unwrap_or(0)).max_or(v)),
+            Some(n) => {
+                let n = index_of(n)?;
+                if n >= 0 {
+                    return Ok(v);
+                }
+                let b = ops::big_of(v).unwrap();
+                let p = num_traits::pow(BigInt::from(10), (-n) as usize);
+                let q = crate::objects::format::round_half_even_div(&b, &p);
+                Ok(new_bigint(q * p))
+            }
+        };
+    }
+    if let Some(f) = as_float_obj(v) {
+        return match nd {
+            None => {
+                let r = round_half_even(f.v);
+                if !r.is_finite() {
+                    return Err(if r.is_nan() {
+                        value_error("cannot convert float NaN to integer")
+                    } else {
+                        vm::overflow("cannot convert float infinity to integer")
+                    });
+                }
+                Ok(float_to_int(r))
+            }
+            Some(n) => Ok(new_float(crate::objects::format::round_float(
+                f.v,
+                index_of(n)? as i32,
+            ))),
+        };
+    }
+    if let Some(m) = ops::lookup_type_user(type_of(v), "__round__") {
+        return match nd {
+            Some(n) => call(m, &[v, n]),
+            None => call(m, &[v]),
+        };
+    }
+    Err(type_error(format!(
+        "type {} doesn't define __round__ method",
+        vm::type_name(v)
+    )))
+}
+
+trait MaxOr {
+    fn max_or(self, v: Value) -> Value;
+}
+
+impl MaxOr for Value {
+    fn max_or(self, v: Value) -> Value {
+        if v.is_kind(Kind::BigInt) {
+            v
+        } else {
+            self
+        }
+    }
 }
