@@ -13,7 +13,7 @@ use crate::objects::complex::parse_complex;
 use crate::objects::dict::dict_update;
 use crate::objects::float::new_float_from;
 use crate::objects::int::new_int_from;
-use crate::objects::native::{arg_or_kw, kwarg, list_of, seq_items};
+use crate::objects::native::{arg_or_kw, kwarg, list_of, m, qualify, seq_items, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::set::{new_frozenset, set_update};
 use crate::objects::sig::{Recv, Sig};
@@ -989,3 +989,72 @@ pub fn match_class(subj: Value, c: Value, kw: Value, npos: usize) -> PyResult<Va
     }
     Ok(new_tuple(&out))
 }
+
+/// Every `__new__`: the receiver is the class to build (a subclass of the registering one);
+/// the rest is checked by the constructor's own signature ([`ctor_sig`]).
+const NEW_SIG: &str = "__new__(*args, **kwargs)";
+
+/// Puts `__new__` (a static method over [`builtin_new`], or [`object_new`] for `object` and
+/// `BaseException`) in the dict of every built-in class.
+pub(crate) fn install_constructors() {
+    for (i, _) in vm::CLASS_NAMES.iter().enumerate() {
+        let c = vm().classes[i].get();
+        let id = vm::class_id(i);
+        c.dict.set_str(
+            "__new__",
+            Value::obj(gc::alloc(WrapperObj {
+                kind: Kind::StaticMethod,
+                f: new_builtin_sig(
+                    qualify(id, "__new__"),
+                    Sig::leak(NEW_SIG, Recv::Class(id)),
+                    builtin_new,
+                ),
+            })),
+        );
+    }
+    for (c, f) in [
+        (C::object, object_new as NativeFn),
+        (C::BaseException, object_new),
+    ] {
+        cls(c).dict.set_str(
+            "__new__",
+            Value::obj(gc::alloc(WrapperObj {
+                kind: Kind::StaticMethod,
+                f: new_builtin_sig(qualify(c, "__new__"), Sig::leak(NEW_SIG, Recv::Class(c)), f),
+            })),
+        );
+    }
+}
+
+/// The methods of `type`.
+pub(crate) static TYPE_METHODS: &[Method] = &[
+    m("mro()", |a| {
+        let c = as_class(a.pos[0]).unwrap();
+        Ok(new_list_from(as_tuple(c.mro.get()).unwrap().as_slice()))
+    }),
+    m("__subclasses__()", |a| {
+        let c = a.pos[0];
+        let out = new_list_cap(4);
+        let all = all_classes();
+        for i in 0..all.len() {
+            let k = all.get(i);
+            if let Some(kc) = as_class(k) {
+                if as_tuple(kc.bases.get()).is_some_and(|b| b.as_slice().contains(&c)) {
+                    out.push(k);
+                }
+            }
+        }
+        Ok(Value::obj(out))
+    }),
+    m("__call__(*args, **kwargs)", |a| {
+        let c = as_class(a.pos[0]).ok_or_else(|| type_error("type.__call__ needs a class"))?;
+        construct_plain(
+            c,
+            Args {
+                pos: &a.pos[1..],
+                kwnames: a.kwnames,
+                kwvals: a.kwvals,
+            },
+        )
+    }),
+];

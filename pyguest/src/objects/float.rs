@@ -12,7 +12,7 @@ use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::ToPrimitive;
 
 #[repr(C)]
 #[derive(Trace, metatracer::Layout)]

@@ -2,8 +2,13 @@
 //! `send`, `throw`, `close`, `__iter__` and `__next__`. Resuming a frame is
 //! `interpreter/generators.rs`.
 
+use crate::interpreter::{self, PyErr};
+use crate::objects::iter::{iter_next_method, iter_self};
+use crate::objects::native::{m, Method};
+use crate::objects::ops::call;
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::{self, cls, C};
 use metatracer::gc::Gc;
 use metatracer::Trace;
 use std::cell::Cell;
@@ -23,3 +28,49 @@ pub struct GeneratorObj {
 }
 
 downcast!(as_generator, GeneratorObj, Generator);
+
+/// The methods of generators.
+pub(crate) static METHODS: &[Method] = &[
+    m("send(value, /)", |a| {
+        let g = as_generator(a.pos[0]).unwrap();
+        match interpreter::gen_resume(g, a.pos.get(1).copied().unwrap_or(Value::NONE), None)? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+        }
+    }),
+    m("throw(typ, val=None, tb=None, /)", |a| {
+        let g = as_generator(a.pos[0]).unwrap();
+        let mut e = a.pos[1];
+        if let (Some(_), Some(&v)) = (as_class(e), a.pos.get(2)) {
+            e = call(e, &[v])?;
+        }
+        let e = interpreter::make_exception(e)?;
+        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e)))? {
+            interpreter::GenResult::Yield(v) => Ok(v),
+            interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+        }
+    }),
+    m("close()", |a| {
+        let g = as_generator(a.pos[0]).unwrap();
+        if g.state.get() == GEN_CREATED || g.state.get() == GEN_DONE {
+            g.state.set(GEN_DONE);
+            return Ok(Value::NONE);
+        }
+        let e = vm::new_exception(cls(C::GeneratorExit), &[]);
+        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e))) {
+            Ok(interpreter::GenResult::Yield(_)) => {
+                Err(vm::runtime_error("generator ignored GeneratorExit"))
+            }
+            Ok(interpreter::GenResult::Return(_)) => Ok(Value::NONE),
+            Err(e)
+                if vm::exc_matches(&e, C::GeneratorExit)
+                    || vm::exc_matches(&e, C::StopIteration) =>
+            {
+                Ok(Value::NONE)
+            }
+            Err(e) => Err(e),
+        }
+    }),
+    m("W:__iter__()", iter_self),
+    m("W:__next__()", iter_next_method),
+];

@@ -4,7 +4,9 @@
 
 use crate::interpreter::PyResult;
 use crate::objects::native::char_str;
+use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, call, truthy, ArgVec};
+use crate::objects::set::to_set;
 use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, value_error, C};
@@ -294,3 +296,36 @@ pub fn view_to_set(v: Value) -> PyResult<Option<Value>> {
 pub(crate) fn dict_view(d: Value, sub: IterKind) -> Value {
     new_iter(sub, d, Value::NULL, 0, -1, 1)
 }
+
+/// `__iter__` of iterators: the iterator itself.
+pub(crate) fn iter_self(a: Args) -> PyResult<Value> {
+    Ok(a.pos[0])
+}
+
+/// `__next__` of iterators: the next value, or `StopIteration`.
+pub(crate) fn iter_next_method(a: Args) -> PyResult<Value> {
+    match ops::next(a.pos[0])? {
+        Some(v) => Ok(v),
+        None => Err(vm::stop_iteration(Value::NONE)),
+    }
+}
+
+/// The methods of the built-in iterator type.
+pub(crate) static ITERATOR_METHODS: &[Method] = &[
+    m("W:__iter__()", iter_self),
+    m("W:__next__()", iter_next_method),
+];
+
+/// The methods of `dict_keys` views (set operations are operators, `objects/ops/`).
+pub(crate) static DICT_KEYS_METHODS: &[Method] = &[m("isdisjoint(x, /)", |a| {
+    let s = view_to_set(a.pos[0])?.unwrap();
+    let o = to_set(a.pos[1])?;
+    let s = as_set(s).unwrap();
+    for i in 0..s.capacity() {
+        let k = s.slot(i);
+        if !k.is_null() && o.contains(k)? {
+            return Ok(Value::FALSE);
+        }
+    }
+    Ok(Value::TRUE)
+})];

@@ -36,6 +36,7 @@ pub mod class;
 pub mod code;
 pub mod complex;
 pub mod dict;
+pub mod exceptions;
 pub mod float;
 pub mod format;
 pub mod frame;
@@ -46,7 +47,6 @@ pub mod int;
 pub mod iter;
 pub mod list;
 pub mod method;
-pub mod misc;
 pub mod module;
 pub mod native;
 pub mod object;
@@ -56,6 +56,7 @@ pub mod range;
 pub mod set;
 pub mod sig;
 pub mod slice;
+pub mod slots;
 pub mod sstr;
 pub mod string;
 pub mod table;
@@ -108,7 +109,10 @@ pub fn empty_array() -> Gc<Array<Value>> {
 /// by `modules::builtins::install`). The order is the registration order the class dicts
 /// keep; the generic slot wrappers come last, as they only fill names a type left unset.
 pub(crate) fn install_methods() {
-    object::install_type_methods();
+    class::install_constructors();
+    install_table(C::object, object::METHODS);
+    install_table(C::type_, class::TYPE_METHODS);
+    exceptions::install_exception_methods();
     install_table(C::str, string::METHODS);
     install_table(C::list, list::METHODS);
     install_table(C::tuple, tuple::METHODS);
@@ -123,5 +127,11 @@ pub(crate) fn install_methods() {
     install_table(C::bytearray, bytes::SHARED_METHODS);
     install_table(C::bytes, bytes::BYTES_METHODS);
     install_table(C::bytearray, bytes::BYTEARRAY_METHODS);
-    misc::install_misc_methods();
+    install_table(C::generator, generator::METHODS);
+    install_table(C::iterator, iter::ITERATOR_METHODS);
+    install_table(C::property, property::METHODS);
+    install_table(C::range, range::METHODS);
+    install_table(C::slice, slice::METHODS);
+    install_table(C::dict_keys, iter::DICT_KEYS_METHODS);
+    slots::install_slot_wrappers();
 }

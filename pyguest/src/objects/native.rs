@@ -215,58 +215,7 @@ pub(crate) fn install_table(c: C, table: &[Method]) {
     }
 }
 
-/// Registers native method `f` of built-in class `c` under the signature `sig` (written as
-/// in `objects/sig.rs`, without the receiver: `"get(key, default=None, /)"`). The call
-/// machinery checks every call against it, receiver included, before `f` runs.
-pub(crate) fn meth(c: C, sig: &'static str, f: NativeFn) {
-    let s = Sig::leak(sig, Recv::Inst(c));
-    cls(c)
-        .dict
-        .set_str(s.name, new_builtin_sig(qualify(c, s.name), s, f));
-}
-
-/// Registers a class method (`dict.fromkeys`): like [`meth`], the receiver is the class.
-pub(crate) fn classmeth(c: C, sig: &'static str, f: NativeFn) {
-    let s = Sig::leak(sig, Recv::Class(c));
-    let w = Value::obj(gc::alloc(WrapperObj {
-        kind: Kind::ClassMethod,
-        f: new_builtin_sig(qualify(c, s.name), s, f),
-    }));
-    cls(c).dict.set_str(s.name, w);
-}
-
 /// `list.append` for class `c` and method `name`, leaked (built-in names live forever).
 pub(crate) fn qualify(c: C, name: &str) -> &'static str {
     Box::leak(format!("{}.{}", vm::CLASS_NAMES[c as usize], name).into_boxed_str())
-}
-
-/// Whether CPython's built-in type `c` defines the generic dunder `name` (so `"__len__" in
-/// int.__dict__` and `hasattr(float, "__and__")` answer as in CPython; ABC subclass hooks
-/// and `typing` protocols probe them).
-pub(crate) fn builtin_has_dunder(c: C, name: &str) -> bool {
-    let number = matches!(c, C::int | C::float | C::complex | C::bool_);
-    let container = !number;
-    match name {
-        "__getitem__" | "__len__" | "__contains__" | "__iter__" => container,
-        "__setitem__" | "__delitem__" => matches!(c, C::list | C::dict | C::bytearray),
-        "__repr__" | "__eq__" | "__ne__" | "__lt__" | "__le__" | "__gt__" | "__ge__" => true,
-        "__hash__" => !matches!(c, C::list | C::dict | C::set | C::bytearray),
-        "__add__" | "__mul__" | "__rmul__" => {
-            number || matches!(c, C::str | C::list | C::tuple | C::bytes | C::bytearray)
-        }
-        "__mod__" => matches!(
-            c,
-            C::int | C::float | C::bool_ | C::str | C::bytes | C::bytearray
-        ),
-        "__sub__" | "__and__" | "__or__" | "__xor__" => {
-            matches!(c, C::int | C::bool_ | C::set | C::frozenset)
-                || (name == "__sub__" && matches!(c, C::float | C::complex))
-                || (name == "__or__" && c == C::dict)
-        }
-        "__lshift__" | "__rshift__" => matches!(c, C::int | C::bool_),
-        "__floordiv__" => matches!(c, C::int | C::float | C::bool_),
-        "__truediv__" | "__pow__" | "__radd__" | "__rsub__" | "__neg__" | "__abs__"
-        | "__bool__" => number,
-        _ => true,
-    }
 }

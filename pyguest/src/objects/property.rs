@@ -2,6 +2,10 @@
 //! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`). How descriptors are
 //! applied on attribute access is `objects/ops/attr.rs`.
 
+use crate::interpreter::PyResult;
+use crate::objects::native::{m, Method};
+use crate::objects::ops::call;
+use crate::objects::*;
 use crate::value::{Kind, Value};
 use metatracer::gc::{Gc, GcCell};
 use metatracer::Trace;
@@ -27,3 +31,36 @@ pub struct WrapperObj {
 downcast!(as_property, PropertyObj, Property);
 downcast!(as_classmethod, WrapperObj, ClassMethod);
 downcast!(as_staticmethod, WrapperObj, StaticMethod);
+
+/// A copy of property `a.pos[0]` with accessor `which` (0 get, 1 set, 2 delete) replaced.
+fn prop_with(a: &Args, which: usize) -> PyResult<Value> {
+    let p = as_property(a.pos[0]).unwrap();
+    let mut f = [p.fget, p.fset, p.fdel];
+    f[which] = a.pos[1];
+    Ok(Value::obj(gc::alloc(PropertyObj {
+        kind: Kind::Property,
+        fget: f[0],
+        fset: f[1],
+        fdel: f[2],
+        doc: GcCell::new(p.doc.get()),
+    })))
+}
+
+/// The methods of `property`.
+pub(crate) static METHODS: &[Method] = &[
+    m("getter(x, /)", |a| prop_with(&a, 0)),
+    m("setter(x, /)", |a| prop_with(&a, 1)),
+    m("deleter(x, /)", |a| prop_with(&a, 2)),
+    m("W:__get__(instance, owner=None, /)", |a| {
+        let p = as_property(a.pos[0]).unwrap();
+        if a.pos.get(1).is_none_or(|v| v.is_none()) {
+            return Ok(a.pos[0]);
+        }
+        call(p.fget, &[a.pos[1]])
+    }),
+    m("W:__set__(instance, value, /)", |a| {
+        let p = as_property(a.pos[0]).unwrap();
+        call(p.fset, &[a.pos[1], a.pos[2]])?;
+        Ok(Value::NONE)
+    }),
+];

@@ -1,7 +1,11 @@
 //! `slice`: the object layout and the methods of the type. Resolving a slice against a
 //! length is `ops::slice_indices` (`objects/ops/container.rs`), shared by every sequence.
 
+use crate::objects::native::{m, Method};
+use crate::objects::ops::{self, index_of};
+use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::value_error;
 use metatracer::gc::Gc;
 use metatracer::Trace;
 
@@ -15,3 +19,12 @@ pub struct SliceObj {
 }
 
 downcast!(as_slice, SliceObj, Slice);
+
+/// The methods of `slice`.
+pub(crate) static METHODS: &[Method] = &[m("indices(x, /)", |a| {
+    let s = as_slice(a.pos[0]).unwrap();
+    let len = usize::try_from(index_of(a.pos[1])?)
+        .map_err(|_| value_error("length should not be negative"))?;
+    let (st, sp, step, _) = ops::slice_indices(s, len)?;
+    Ok(new_tuple(&[new_int(st), new_int(sp), new_int(step)]))
+})];

@@ -1,0 +1,244 @@
+//! The methods of the built-in exception classes: `BaseException` (`args`, `__str__`,
+//! `__repr__`, `with_traceback`, `add_note`), `OSError` (`errno`, `strerror`, `filename`
+//! and CPython's "[Errno N] text: 'file'" form), the Unicode errors' attributes and messages,
+//! and `StopIteration.value` / `SystemExit.code`. The classes themselves are created in
+//! `vm.rs`; raising, handler lookup and tracebacks are `interpreter/exceptions.rs`.
+
+use crate::interpreter::PyResult;
+use crate::objects::class::compute_flags;
+use crate::objects::native::{install_table, m, Method};
+use crate::objects::ops::{self, int_of, str_of, ArgVec};
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm;
+use crate::vm::{cls, intern, C};
+use metatracer::gc::{self, GcCell};
+
+fn exc_args(v: Value) -> ArgVec {
+    ops::getattr(v, intern("args"))
+        .ok()
+        .and_then(as_tuple)
+        .map(|t| t.as_slice().iter().copied().collect())
+        .unwrap_or_default()
+}
+
+/// `__init__` of `UnicodeEncodeError`/`UnicodeDecodeError(encoding, object, start, end,
+/// reason)`: `args`, and the five attributes when all are given.
+fn unicode_error_init(a: Args) -> PyResult<Value> {
+    if let Some(inst) = as_instance(a.pos[0]) {
+        let args = &a.pos[1..];
+        ops::instance_set(inst, intern("args"), new_tuple(args));
+        if args.len() == 5 {
+            for (i, n) in ["encoding", "object", "start", "end", "reason"]
+                .iter()
+                .enumerate()
+            {
+                ops::instance_set(inst, intern(n), args[i]);
+            }
+        }
+    }
+    Ok(Value::NONE)
+}
+
+/// The methods of `BaseException`, inherited by every exception class.
+pub(crate) static BASE_EXCEPTION_METHODS: &[Method] = &[
+    m("__init__(*args, **kwargs)", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            ops::instance_set(inst, intern("args"), new_tuple(&a.pos[1..]));
+        }
+        Ok(Value::NONE)
+    }),
+    m("W:__str__()", |a| {
+        let args = exc_args(a.pos[0]);
+        Ok(match args.len() {
+            0 => new_str(""),
+            1 => {
+                if vm::isinstance_c(a.pos[0], C::KeyError) {
+                    new_string(ops::repr(args[0])?)
+                } else {
+                    ops::to_str(args[0])?
+                }
+            }
+            _ => new_string(ops::repr(new_tuple(&args))?),
+        })
+    }),
+    m("W:__repr__()", |a| {
+        let args = exc_args(a.pos[0]);
+        let name = vm::type_name(a.pos[0]);
+        Ok(new_string(if args.len() == 1 {
+            format!("{}({})", name, ops::repr(args[0])?)
+        } else {
+            format!("{}{}", name, ops::repr(new_tuple(&args))?)
+        }))
+    }),
+    m("with_traceback(x, /)", |a| Ok(a.pos[0])),
+    m("add_note(x, /)", |a| {
+        let inst = as_instance(a.pos[0]).unwrap();
+        let key = intern("__notes__");
+        let l = match ops::instance_get(inst, key) {
+            Some(l) => l,
+            None => {
+                let l = Value::obj(new_list_cap(1));
+                ops::instance_set(inst, key, l);
+                l
+            }
+        };
+        as_list(l).unwrap().push(a.pos[1]);
+        Ok(Value::NONE)
+    }),
+];
+
+/// `OSError(errno, strerror[, filename[, winerror[, filename2]]])`: the attributes and
+/// CPython's "[Errno N] text: 'file'" form; other argument counts behave as `Exception`.
+pub(crate) static OS_ERROR_METHODS: &[Method] = &[
+    m("__init__(*args, **kwargs)", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            let args = &a.pos[1..];
+            if (2..=5).contains(&args.len()) {
+                ops::instance_set(inst, intern("errno"), args[0]);
+                ops::instance_set(inst, intern("strerror"), args[1]);
+                if let Some(&f) = args.get(2) {
+                    ops::instance_set(inst, intern("filename"), f);
+                    ops::instance_set(inst, intern("args"), new_tuple(&args[..2]));
+                } else {
+                    ops::instance_set(inst, intern("args"), new_tuple(args));
+                }
+                if let Some(&f2) = args.get(4) {
+                    ops::instance_set(inst, intern("filename2"), f2);
+                }
+            } else {
+                ops::instance_set(inst, intern("args"), new_tuple(args));
+            }
+        }
+        Ok(Value::NONE)
+    }),
+    m("W:__str__()", |a| {
+        let v = a.pos[0];
+        let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
+        let (errno, strerror) = (get("errno"), get("strerror"));
+        let args = exc_args(v);
+        if !errno.is_none() && !strerror.is_none() && args.len() != 1 {
+            let mut s = format!("[Errno {}] {}", str_of(errno)?, str_of(strerror)?);
+            let f = get("filename");
+            if !f.is_none() {
+                s.push_str(&format!(": {}", ops::repr(f)?));
+                let f2 = get("filename2");
+                if !f2.is_none() {
+                    s.push_str(&format!(" -> {}", ops::repr(f2)?));
+                }
+            }
+            return Ok(new_string(s));
+        }
+        Ok(match args.len() {
+            0 => new_str(""),
+            1 => ops::to_str(args[0])?,
+            _ => new_string(ops::repr(new_tuple(&args))?),
+        })
+    }),
+];
+
+/// The methods of `UnicodeDecodeError`.
+pub(crate) static UNICODE_DECODE_ERROR_METHODS: &[Method] = &[
+    m("__init__(*args, **kwargs)", unicode_error_init),
+    m("W:__str__()", |a| {
+        let args = exc_args(a.pos[0]);
+        if args.len() < 5 {
+            return Ok(new_string(
+                args.first()
+                    .map(|&x| str_of(x))
+                    .transpose()?
+                    .unwrap_or_default(),
+            ));
+        }
+        let b = ops::bytes_like(args[1]).unwrap_or_default();
+        let st = int_of(args[2]).unwrap_or(0) as usize;
+        Ok(new_string(format!(
+            "'{}' codec can't decode byte 0x{:02x} in position {}: {}",
+            str_of(args[0])?,
+            b.get(st).copied().unwrap_or(0),
+            st,
+            str_of(args[4])?
+        )))
+    }),
+];
+
+/// The methods of `UnicodeEncodeError`.
+pub(crate) static UNICODE_ENCODE_ERROR_METHODS: &[Method] = &[
+    m("__init__(*args, **kwargs)", unicode_error_init),
+    m("W:__str__()", |a| {
+        let args = exc_args(a.pos[0]);
+        if args.len() < 5 {
+            return Ok(new_string(
+                args.first()
+                    .map(|&x| str_of(x))
+                    .transpose()?
+                    .unwrap_or_default(),
+            ));
+        }
+        let s = str_of(args[1])?;
+        let st = int_of(args[2]).unwrap_or(0) as usize;
+        let c = s.chars().nth(st).unwrap_or('?');
+        let lim = if str_of(args[0])?.contains("ascii") {
+            128
+        } else {
+            256
+        };
+        let cs = if (c as u32) < 0x100 {
+            format!("\\x{:02x}", c as u32)
+        } else {
+            format!("\\u{:04x}", c as u32)
+        };
+        Ok(new_string(format!(
+            "'{}' codec can't encode character '{}' in position {}: {}({})",
+            str_of(args[0])?,
+            cs,
+            st,
+            str_of(args[4])?,
+            lim
+        )))
+    }),
+];
+
+/// Fills the exception classes' dicts: the tables above, `OSError`'s attribute defaults and
+/// the `StopIteration.value` / `SystemExit.code` properties.
+pub(crate) fn install_exception_methods() {
+    install_table(C::BaseException, BASE_EXCEPTION_METHODS);
+    // OSError(errno, strerror[, filename[, winerror[, filename2]]]): the attributes and
+    // CPython's "[Errno N] text: 'file'" form; other argument counts behave as Exception.
+    for attr in ["errno", "strerror", "filename", "filename2"] {
+        cls(C::OSError).dict.set_str(attr, Value::NONE);
+    }
+    install_table(C::OSError, OS_ERROR_METHODS);
+    install_table(C::UnicodeEncodeError, UNICODE_ENCODE_ERROR_METHODS);
+    install_table(C::UnicodeDecodeError, UNICODE_DECODE_ERROR_METHODS);
+    cls(C::StopIteration).dict.set_str(
+        "value",
+        Value::obj(gc::alloc(PropertyObj {
+            kind: Kind::Property,
+            fget: new_builtin("StopIteration.value", |a| {
+                Ok(exc_args(a.pos[0]).first().copied().unwrap_or(Value::NONE))
+            }),
+            fset: Value::NULL,
+            fdel: Value::NULL,
+            doc: GcCell::new(Value::NONE),
+        })),
+    );
+    cls(C::SystemExit).dict.set_str(
+        "code",
+        Value::obj(gc::alloc(PropertyObj {
+            kind: Kind::Property,
+            fget: new_builtin("SystemExit.code", |a| {
+                Ok(exc_args(a.pos[0]).first().copied().unwrap_or(Value::NONE))
+            }),
+            fset: Value::NULL,
+            fdel: Value::NULL,
+            doc: GcCell::new(Value::NONE),
+        })),
+    );
+    compute_flags(cls(C::StopIteration));
+    compute_flags(cls(C::SystemExit));
+    for c in [C::StopIteration, C::SystemExit] {
+        cls(c).flags.set(cls(c).flags.get() | CF_HAS_DESCRIPTORS);
+    }
+    // propagate descriptor flag to subclasses created later via compute_flags (mro walk)
+}
