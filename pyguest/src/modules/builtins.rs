@@ -1,7 +1,6 @@
 //! The `builtins` module: the built-in functions (`print`, `len`, `sorted`, `isinstance`,
 //! `getattr`, `dir`, `__build_class__`, ...) and [`install`], which fills the builtins dict
-//! and calls each type module's `install` (in `objects/`) to register the methods of the
-//! built-in types.
+//! and has `objects::install_methods` fill the built-in classes from the types' method tables.
 //!
 //! # How to add a builtin function / method / module
 //! * **Function**: write `fn my_fn(a: Args) -> PyResult<Value>` (positional values in `a.pos`,
@@ -9,10 +8,11 @@
 //!   `def(b, "name(x, y=None, /)", my_fn)` (syntax in `objects/sig.rs`): every call is
 //!   checked against it first, so `my_fn` may index the required arguments directly.
 //!   Raise errors with the helpers in `vm.rs` (`type_error`, ...).
-//! * **Method of a built-in type**: same signature, `a.pos[0]` is `self`; register it with
-//!   `meth(C::list, "name(x, /)", my_fn)` in the type module's install function (for `list`,
-//!   `install_list_methods` in `objects/list.rs`; use `payload(self)` / `as_list(self)` so
-//!   subclasses of the built-in work too).
+//! * **Method of a built-in type**: same signature, `a.pos[0]` is `self`; add an entry
+//!   `m("name(x, /)", my_fn)` (`cm` for a class method) to the type module's method table
+//!   (for `list`, `METHODS` in `objects/list.rs`; tables are installed by
+//!   `objects::install_methods`); use `payload(self)` / `as_list(self)` so subclasses of the
+//!   built-in work too.
 //! * **Module**: native modules are built in `modules/mod.rs` (`fn make_math() ->
 //!   Gc<ModuleObj>` registered in `modules::builtin_module`); modules written in Python go to
 //!   `pyguest/lib/NAME.py` and are listed in `modules::EMBEDDED`.

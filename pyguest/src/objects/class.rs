@@ -1,11 +1,12 @@
-//! Classes (`type` objects): creation by a `class` statement or `type(...)` (C3 MRO, class
-//! flags that gate the interpreter's fast paths, `__init_subclass__`, `__set_name__`),
-//! construction of instances (`__new__`/`__init__`, the cached-`__init__` fast path used by
-//! `CALL`), `object.__new__`, the constructors of the built-in types that dispatch to the type
-//! modules, `super()`, and class patterns of `match`.
+//! Classes (`type` objects): the layout (`ClassObj`, with the class flags `CF_*` that gate the
+//! interpreter's fast paths), creation by a `class` statement or `type(...)` (C3 MRO,
+//! `__init_subclass__`, `__set_name__`), construction of instances (`__new__`/`__init__`, the
+//! cached-`__init__` fast path used by `CALL`), `object.__new__`, the constructors of the
+//! built-in types that dispatch to the type modules (and the `__new__` every built-in class
+//! exposes), the methods of `type`, `super()` (`SuperObj`), and class patterns of `match`.
 //!
 //! Attribute lookup through the MRO and descriptors lives in `objects/ops/attr.rs`; the methods of
-//! `object` and `type` in `objects/object.rs`.
+//! `object` in `objects/object.rs`; the instance layout in `objects/instance.rs`.
 
 use crate::interpreter::{self, PyErr, PyResult};
 use crate::objects::bytes::new_bytes_from;
