@@ -6,7 +6,7 @@
 
 use crate::interpreter::PyResult;
 use crate::objects::class::compute_flags;
-use crate::objects::native::{install_table, m, Method};
+use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, int_of, str_of, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -199,18 +199,16 @@ pub(crate) static UNICODE_ENCODE_ERROR_METHODS: &[Method] = &[
     }),
 ];
 
-/// Fills the exception classes' dicts: the tables above, `OSError`'s attribute defaults and
-/// the `StopIteration.value` / `SystemExit.code` properties.
-pub(crate) fn install_exception_methods() {
-    install_table(C::BaseException, BASE_EXCEPTION_METHODS);
-    // OSError(errno, strerror[, filename[, winerror[, filename2]]]): the attributes and
-    // CPython's "[Errno N] text: 'file'" form; other argument counts behave as Exception.
+/// `OSError`'s attribute defaults (`errno`, `strerror`, `filename`, `filename2`: None), set
+/// before its methods so its dict keeps that order.
+pub(crate) fn install_os_error_attributes() {
     for attr in ["errno", "strerror", "filename", "filename2"] {
         cls(C::OSError).dict.set_str(attr, Value::NONE);
     }
-    install_table(C::OSError, OS_ERROR_METHODS);
-    install_table(C::UnicodeEncodeError, UNICODE_ENCODE_ERROR_METHODS);
-    install_table(C::UnicodeDecodeError, UNICODE_DECODE_ERROR_METHODS);
+}
+
+/// The `StopIteration.value` and `SystemExit.code` properties (the first argument).
+pub(crate) fn install_exception_properties() {
     cls(C::StopIteration).dict.set_str(
         "value",
         Value::obj(gc::alloc(PropertyObj {

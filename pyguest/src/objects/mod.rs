@@ -105,33 +105,82 @@ pub fn empty_array() -> Gc<Array<Value>> {
     gc::alloc_array(0, Value::NULL)
 }
 
-/// Fills the dicts of the built-in classes from the type modules' method tables (called once
-/// by `modules::builtins::install`). The order is the registration order the class dicts
-/// keep; the generic slot wrappers come last, as they only fill names a type left unset.
+/// The method tables of the built-in types, in installation order (the order the class
+/// dicts keep). A class may have several: `set` gets the methods it shares with
+/// `frozenset`, then its own.
+pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
+    (C::object, object::METHODS),
+    (C::type_, class::TYPE_METHODS),
+    (C::BaseException, exceptions::BASE_EXCEPTION_METHODS),
+    (C::OSError, exceptions::OS_ERROR_METHODS),
+    (
+        C::UnicodeEncodeError,
+        exceptions::UNICODE_ENCODE_ERROR_METHODS,
+    ),
+    (
+        C::UnicodeDecodeError,
+        exceptions::UNICODE_DECODE_ERROR_METHODS,
+    ),
+    (C::str, string::METHODS),
+    (C::list, list::METHODS),
+    (C::tuple, tuple::METHODS),
+    (C::dict, dict::METHODS),
+    (C::set, set::SHARED_METHODS),
+    (C::frozenset, set::SHARED_METHODS),
+    (C::set, set::METHODS),
+    (C::int, int::METHODS),
+    (C::float, float::METHODS),
+    (C::complex, complex::METHODS),
+    (C::bytes, bytes::SHARED_METHODS),
+    (C::bytearray, bytes::SHARED_METHODS),
+    (C::bytes, bytes::BYTES_METHODS),
+    (C::bytearray, bytes::BYTEARRAY_METHODS),
+    (C::generator, generator::METHODS),
+    (C::iterator, iter::ITERATOR_METHODS),
+    (C::property, property::METHODS),
+    (C::range, range::METHODS),
+    (C::slice, slice::METHODS),
+    (C::dict_keys, iter::DICT_KEYS_METHODS),
+];
+
+/// Fills the dicts of the built-in classes (called once by `modules::builtins::install`):
+/// every class's `__new__`, the method tables ([`TYPE_TABLES`]), the exception classes'
+/// attributes, and last the generic slot wrappers, which only fill names a type left unset.
 pub(crate) fn install_methods() {
     class::install_constructors();
-    install_table(C::object, object::METHODS);
-    install_table(C::type_, class::TYPE_METHODS);
-    exceptions::install_exception_methods();
-    install_table(C::str, string::METHODS);
-    install_table(C::list, list::METHODS);
-    install_table(C::tuple, tuple::METHODS);
-    install_table(C::dict, dict::METHODS);
-    install_table(C::set, set::SHARED_METHODS);
-    install_table(C::frozenset, set::SHARED_METHODS);
-    install_table(C::set, set::METHODS);
-    install_table(C::int, int::METHODS);
-    install_table(C::float, float::METHODS);
-    install_table(C::complex, complex::METHODS);
-    install_table(C::bytes, bytes::SHARED_METHODS);
-    install_table(C::bytearray, bytes::SHARED_METHODS);
-    install_table(C::bytes, bytes::BYTES_METHODS);
-    install_table(C::bytearray, bytes::BYTEARRAY_METHODS);
-    install_table(C::generator, generator::METHODS);
-    install_table(C::iterator, iter::ITERATOR_METHODS);
-    install_table(C::property, property::METHODS);
-    install_table(C::range, range::METHODS);
-    install_table(C::slice, slice::METHODS);
-    install_table(C::dict_keys, iter::DICT_KEYS_METHODS);
+    exceptions::install_os_error_attributes();
+    for &(c, table) in TYPE_TABLES {
+        install_table(c, table);
+    }
+    exceptions::install_exception_properties();
     slots::install_slot_wrappers();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::sig::{Recv, Sig};
+    use std::collections::HashSet;
+
+    /// Every signature in the tables parses, and no class gets the same name twice (a second
+    /// entry would silently replace the first).
+    #[test]
+    fn method_tables_parse_and_names_are_unique_per_class() {
+        let mut seen = HashSet::new();
+        let mut count = 0;
+        for &(c, table) in TYPE_TABLES {
+            assert!(!table.is_empty());
+            for e in table {
+                let s = Sig::parse(e.sig, Recv::Inst(c));
+                assert!(
+                    seen.insert((c as usize, s.name)),
+                    "{}.{} is in the tables twice",
+                    crate::vm::CLASS_NAMES[c as usize],
+                    s.name
+                );
+                count += 1;
+            }
+        }
+        assert!(count > 150, "only {count} methods in the tables");
+    }
 }
