@@ -1,5 +1,7 @@
-//! `bytes` and `bytearray`: constructors and the methods of both types (search, split, strip,
-//! pad, case, hex, decode, and the mutating methods of `bytearray`).
+//! `bytes` and `bytearray`: the shared object layout (`BytesObj`, a Rust byte vector; the
+//! kind tells the two apart), constructors, and the method tables: the methods both types
+//! share (search, split, strip, pad, case, hex, decode), `bytes.fromhex`, and the mutating
+//! methods of `bytearray`.
 
 use crate::interpreter::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};

@@ -1,5 +1,7 @@
-//! `dict`: `dict.update` (also behind `DICT_UPDATE` and `dict(...)`) and the methods of the
-//! type. The table itself (insertion-ordered, CPython's layout) is `objects/table.rs`.
+//! `dict`: the object layout (`DictObj`: key and value GC arrays plus the reference-free index
+//! `DictTable`), `dict.update` (also behind `DICT_UPDATE` and `dict(...)`) and the table of
+//! the methods of the type. The hashing and probing (insertion-ordered, CPython's layout)
+//! are `objects/table.rs`.
 
 use crate::interpreter::PyResult;
 use crate::objects::class::construct;

@@ -13,9 +13,13 @@ use metatracer::gc::Gc;
 use metatracer::Trace;
 use std::cell::Cell;
 
+/// Generator states: not started yet.
 pub const GEN_CREATED: u8 = 0;
+/// Stopped at a `yield`.
 pub const GEN_SUSPENDED: u8 = 1;
+/// Running (re-entering it raises `ValueError`).
 pub const GEN_RUNNING: u8 = 2;
+/// Returned or raised: every further `next` raises `StopIteration`.
 pub const GEN_DONE: u8 = 3;
 
 #[repr(C)]

@@ -1,6 +1,8 @@
-//! Iterators: `next` for every built-in iterator kind ([`IterKind`]: range, sequence, dict
-//! keys/values/items, enumerate, zip, map, filter, reversed, ...), and the dict views.
-//! `FOR_ITER` inlines the range and list/tuple cases and calls [`iter_next`] for the rest.
+//! Iterators: one object layout for every built-in iterator kind (`IterObj`, its
+//! [`IterKind`] says which: range, sequence, dict keys/values/items, enumerate, zip, map,
+//! filter, reversed, ...), `next` for each kind, the dict views, and the method tables of
+//! the iterator type and of `dict_keys`. `FOR_ITER` inlines the range and list/tuple cases
+//! and calls [`iter_next`] for the rest.
 
 use crate::interpreter::PyResult;
 use crate::objects::native::char_str;

@@ -1,5 +1,7 @@
-//! `set` and `frozenset`: the constructor of `frozenset`, set algebra shared by the operators
-//! and the methods (`set_binop`), in-place updates, and the methods of both types.
+//! `set` and `frozenset`: the shared object layout (`SetObj`, slots laid out like CPython's so
+//! iteration order matches; the kind tells the two apart), the constructor of `frozenset`,
+//! set algebra shared by the operators and the methods (`set_binop`), in-place updates, and
+//! the method tables (shared, then `set`'s mutating ones). Probing is `objects/table.rs`.
 
 use crate::compiler::bytecode::binop;
 use crate::interpreter::PyResult;

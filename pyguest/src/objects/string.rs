@@ -1,6 +1,8 @@
-//! `str`: the constructor, slicing by code point, and the methods of the type (find, split,
-//! strip, pad, case, predicates, join, replace, encode, format, ...). Strings are stored as
-//! UTF-8 with a fast path for ASCII; indices are code points.
+//! `str`: the object layout (`StrObj`: UTF-8 text inline up to 15 bytes, see `sstr.rs`, with
+//! its cached hash, interned-symbol id and code-point count), constructors, slicing by code
+//! point, and the table of the methods of the type (find, split, strip, pad, case,
+//! predicates, join, replace, encode, format, ...). ASCII strings take fast paths; indices
+//! are code points.
 
 use crate::interpreter::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, kwarg, m, self_str, seq_items, sm, str_arg, Method};
