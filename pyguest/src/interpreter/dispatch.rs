@@ -416,7 +416,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             }
             Op::STORE_ATTR => native!(cx, opcodes::store_attr(cx, pc, arg)),
             Op::DELETE_ATTR => native!(cx, opcodes::delete_attr(cx, arg)),
-            Op::LOAD_METHOD => native!(cx, opcodes::load_method(cx, pc, arg)),
+            Op::LOAD_METHOD => {
+                let s = opcodes::load_method(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::BINARY_SUBSCR => {
                 let s = opcodes::binary_subscr(cx);
                 pack(cx, s)

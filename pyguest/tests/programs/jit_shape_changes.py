@@ -154,3 +154,53 @@ def consume(n):
 print(consume(5000))
 print(sum(x % 5 for x in range(5000)))
 print(sorted(range(2000), key=lambda v: (v * 7919) % 2003)[:5])
+
+# methods found while tracing are constants of the trace (class epoch, quasi-immutable):
+# an instance attribute that shadows the method, a subclass instance mixed in, and a class
+# attribute written on every iteration (the epoch turns unstable, methods are looked up)
+
+class Shape:
+    def area(self):
+        return 1
+    def name(self):
+        return "shape"
+
+class Square(Shape):
+    def area(self):
+        return 4
+
+def method_shadowed(n):
+    s = Shape()
+    t = 0
+    for i in range(n):
+        if i == 1500:
+            s.area = lambda: 10        # an instance attribute now shadows the method
+        t += s.area()
+    return t
+
+print(method_shadowed(3000))
+
+def mixed_receivers(n):
+    objs = [Shape(), Square()]
+    t = 0
+    for i in range(n):
+        o = objs[(i // 700) % 2]
+        t += o.area() + len(o.name())
+    return t
+
+print(mixed_receivers(3000))
+
+class Counter:
+    hits = 0
+    def bump(self, k):
+        return k + 1
+
+def class_attr_written(n):
+    c = Counter()
+    t = 0
+    for i in range(n):
+        Counter.hits = i               # changes the class (the epoch) every iteration
+        t += c.bump(i)
+    return t + Counter.hits
+
+print(class_attr_written(3000))
