@@ -466,9 +466,36 @@ fn load_attr_slow(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     Ok(())
 }
 
-/// `STORE_ATTR`.
+/// `STORE_ATTR`: in traces, a store to an attribute an instance already has is a store at a
+/// constant slot (the map is promoted, [`map_slot`] gives the slot), as `LOAD_ATTR` reads it.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn store_attr(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+pub(super) fn store_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -> Step {
+    if metatracer::we_are_jitted() {
+        let obj = cx.regs.get(cx.sp - 1);
+        if kind_byte(obj) == INSTANCE_KIND {
+            // SAFETY: `obj` is a live instance (its kind byte says so), kept alive by the stack.
+            let inst: Gc<InstanceObj> =
+                unsafe { metatracer::word_to_value(metatracer::word_bits(obj)) };
+            let cls = inst.cls.get();
+            if cls.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
+                let map = metatracer::promote(inst.map.get());
+                let slot = map_slot(map, code, arg);
+                let slots = inst.slots.get();
+                if slot != 0 && slot <= (*slots).len() {
+                    (*slots).set(slot - 1, cx.regs.get(cx.sp - 2));
+                    cx.sp -= 2;
+                    return Ok(());
+                }
+            }
+        }
+    }
+    store_attr_plain(cx, pc, arg)
+}
+
+/// `STORE_ATTR` in the interpreter.
+#[inline(always)]
+fn store_attr_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let obj = cx.pop();
     let v = cx.pop();
     let name = cx.names.get(arg as usize);

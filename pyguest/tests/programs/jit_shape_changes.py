@@ -204,3 +204,37 @@ def class_attr_written(n):
     return t + Counter.hits
 
 print(class_attr_written(3000))
+
+# attribute stores at a constant slot: the class gains __setattr__, then a data descriptor
+# (property) of the same name, mid-loop; and a store that adds an attribute
+
+class Box:
+    def __init__(self):
+        self.v = 0
+
+def stores_then_setattr(n):
+    b = Box()
+    log = []
+    for i in range(n):
+        if i == 1000:
+            Box.__setattr__ = lambda self, k, x: log.append((k, x))
+        if i == 2000:
+            del Box.__setattr__
+            Box.v = property(lambda self: -1, lambda self, x: log.append(x))
+        b.v = i
+    del Box.v
+    return len(log), log[0], log[-1], b.v
+
+print(stores_then_setattr(3000))
+
+def stores_add(n):
+    out = 0
+    for i in range(n):
+        b = Box()
+        if i % 3 == 0:
+            b.w = i              # a new attribute: a map transition
+        b.v = i
+        out += b.v + getattr(b, "w", 0)
+    return out
+
+print(stores_add(3000))
