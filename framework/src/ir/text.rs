@@ -554,6 +554,10 @@ fn parse_int(s: &str) -> Option<i64> {
 }
 
 fn parse_mem_descr(s: &str) -> Option<MemDescr> {
+    let (s, vable) = match s.strip_prefix("vable_") {
+        Some(rest) => (rest, true),
+        None => (s, false),
+    };
     let (ty, scale) = match s.find('x') {
         Some(k) => (&s[..k], s[k + 1..].parse::<u32>().ok()?),
         None => (s, 0),
@@ -577,7 +581,7 @@ fn parse_mem_descr(s: &str) -> Option<MemDescr> {
             MemType::Int { size, signed }
         }
     };
-    Some(MemDescr { ty, scale })
+    Some(MemDescr { ty, scale, vable })
 }
 
 /// Parse a trace from text. The result is not verified; call [`super::verify`].

@@ -46,6 +46,13 @@ impl<T> Sym<T> {
     }
 }
 
+/// The bit of an alias class ([`Place::class`], `Insn::Load`/`Insn::Store`'s `class`) that marks
+/// a place inside a virtualizable frame (`#[virtualizable]` on a `Layout` struct): one of its
+/// fields, or an element of its one array. It does not take part in alias decisions (the
+/// tracer compares classes without it); it tells the optimizer which stores it may sink out
+/// of a loop into the loop's exits (`opt::unroll`, `docs/jit-subset.md`).
+pub const VABLE_CLASS: u64 = 1 << 63;
+
 /// A memory location holding a `T`: the address in register `base` plus `offset` bytes.
 pub struct Place<T> {
     /// Register holding the base address.
@@ -95,6 +102,15 @@ impl<T> Place<T> {
     pub fn with_class(mut self, class: u64) -> Self {
         self.class = class;
         self
+    }
+    /// Whether the place lies inside a virtualizable frame (see [`VABLE_CLASS`]).
+    pub fn is_vable(&self) -> bool {
+        self.class & VABLE_CLASS != 0
+    }
+    /// The [`VABLE_CLASS`] bit of this place (0 when it is not in a virtualizable frame), to
+    /// pass on to places derived from it (its fields, a `Vec` field's header and elements).
+    pub fn vable_bit(&self) -> u64 {
+        self.class & VABLE_CLASS
     }
     /// The same place, frozen or not (see [`Place::frozen`]).
     pub fn with_frozen(mut self, frozen: bool) -> Self {

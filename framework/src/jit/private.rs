@@ -7,7 +7,7 @@
 //! callee's own type ([`tramp1`] and friends); the callee must be zero-sized (a fn item or a
 //! non-capturing closure), which a `const` assertion checks.
 
-pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
+pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym, VABLE_CLASS};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
@@ -310,6 +310,9 @@ pub trait HasField<const H: u64> {
     /// `&T` or `Gc<T>`, so its loads never fold and are never frozen. The derive computes it
     /// with [`FieldProbe`]; when in doubt it is `true`.
     const INTERIOR: bool;
+    /// Whether the struct is a virtualizable frame (`#[virtualizable]`): its fields, and the
+    /// elements of its one array, are marked with [`VABLE_CLASS`].
+    const VABLE: bool = false;
 }
 
 // ---------------------------------------------------------------- interior mutability
@@ -507,12 +510,18 @@ where
     let p = base.to_place(cw);
     let off = <B::Out as HasField<H>>::OFFSET as i32;
     let interior = <B::Out as HasField<H>>::INTERIOR;
+    // Inside a virtualizable frame: a field of the frame, or a field of an inline struct in it.
+    let vable = if <B::Out as HasField<H>>::VABLE {
+        VABLE_CLASS
+    } else {
+        p.vable_bit()
+    };
     // The path decides `mutable` and `frozen` (through `&T`, `Gc<T>`, ...); the field's own
     // type decides `interior` (a cell field changes behind any path). A field of this field
     // is decided by its own type again: the path cannot pass through a cell (cells declare
     // no fields; `Place::in_cell` makes everything below a cell mutable).
     Place::new(p.base, p.offset + off, p.mutable)
-        .with_class(alias_class(std::any::type_name::<B::Out>(), H))
+        .with_class(alias_class(std::any::type_name::<B::Out>(), H) | vable)
         .with_frozen(p.frozen)
         .with_interior(interior)
 }
@@ -630,7 +639,13 @@ fn index_out_of_bounds(i: usize, len: usize) {
     panic!("index out of bounds: the len is {len} but the index is {i}");
 }
 
-fn elem_addr<T>(cw: &mut Codewriter, data: Reg, i: Sym<usize>, mutable: bool) -> Place<T> {
+fn elem_addr<T>(
+    cw: &mut Codewriter,
+    data: Reg,
+    i: Sym<usize>,
+    mutable: bool,
+    vable: u64,
+) -> Place<T> {
     let size = cw.const_word(Kind::Int, std::mem::size_of::<T>() as u64);
     let off = cw.new_reg(Kind::Int);
     cw.emit(Insn::Bin {
@@ -646,7 +661,7 @@ fn elem_addr<T>(cw: &mut Codewriter, data: Reg, i: Sym<usize>, mutable: bool) ->
         a: data,
         b: off,
     });
-    Place::new(a, 0, mutable).with_class(alias_class(std::any::type_name::<T>(), 1))
+    Place::new(a, 0, mutable).with_class(alias_class(std::any::type_name::<T>(), 1) | vable)
 }
 
 /// A nonzero alias class for a (type, field hash) pair.
@@ -656,7 +671,7 @@ fn alias_class(ty: &str, field: u64) -> u64 {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
-    h | 1
+    (h | 1) & !VABLE_CLASS
 }
 
 impl<T> Indexable for Vec<T> {
@@ -666,15 +681,15 @@ impl<T> Indexable for Vec<T> {
         let len = read::<usize>(
             cw,
             Place::new(p.base, p.offset + len_off, p.may_change())
-                .with_class(alias_class("Vec.len", 0)),
+                .with_class(alias_class("Vec.len", 0) | p.vable_bit()),
         );
         bounds_check(cw, i, len.reg);
         let data = read::<*const T>(
             cw,
             Place::new(p.base, p.offset + ptr_off, p.may_change())
-                .with_class(alias_class("Vec.ptr", 0)),
+                .with_class(alias_class("Vec.ptr", 0) | p.vable_bit()),
         );
-        elem_addr(cw, data.reg, i, p.may_change())
+        elem_addr(cw, data.reg, i, p.may_change(), p.vable_bit())
     }
 }
 impl<T, const N: usize> Indexable for [T; N] {
@@ -683,7 +698,7 @@ impl<T, const N: usize> Indexable for [T; N] {
         let len = cw.const_word(Kind::Int, N as u64);
         bounds_check(cw, i, len);
         let base = addr::<*const [T; N]>(cw, p);
-        elem_addr(cw, base.reg, i, p.may_change())
+        elem_addr(cw, base.reg, i, p.may_change(), p.vable_bit())
     }
 }
 
@@ -1792,7 +1807,7 @@ impl<T> Indexable for SliceOf<T> {
     type Elem = T;
     fn elem(cw: &mut Codewriter, p: Place<Self>, i: Sym<usize>) -> Place<T> {
         bounds_check(cw, i, p.base + 1);
-        elem_addr(cw, p.base, i, p.mutable)
+        elem_addr(cw, p.base, i, p.mutable, 0)
     }
 }
 impl<T> HasLen for SliceOf<T> {
@@ -2024,7 +2039,7 @@ impl<T> HasLen for Vec<T> {
         read::<usize>(
             cw,
             Place::new(p.base, p.offset + len_off, p.may_change())
-                .with_class(alias_class("Vec.len", 0)),
+                .with_class(alias_class("Vec.len", 0) | p.vable_bit()),
         )
     }
 }
@@ -2477,7 +2492,7 @@ fn array_elem<T: Copy>(
     );
     let data = addr::<*const T>(cw, start);
     // Elements change through `set` (`&Array`): mutable, never frozen.
-    elem_addr(cw, data.reg, i, true)
+    elem_addr(cw, data.reg, i, true, 0)
 }
 
 /// `array.get(i)` on a `gc::Array` (or `Gc<Array>`) place: bounds check and load.

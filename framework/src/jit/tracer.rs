@@ -34,6 +34,7 @@
 //! which the blackhole finishes the opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
+use super::codewriter::VABLE_CLASS;
 use super::jitcode::{BinOp, MemSize, UnOp};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, MergeInfo, Pc};
 use super::recorded::{
@@ -503,7 +504,8 @@ impl<'a> Tracer<'a> {
             if p.base == base {
                 return plo < hi && lo < phi;
             }
-            !(cls != 0 && *pcls != 0 && cls != *pcls)
+            let pcls = *pcls & !VABLE_CLASS;
+            !(cls != 0 && pcls != 0 && cls != pcls)
         });
         if aliased {
             self.flush_stores();
@@ -511,7 +513,8 @@ impl<'a> Tracer<'a> {
     }
 
     /// A load from `vb + offset` that does not fold: answered by the heap cache, or recorded
-    /// (after the pending stores it may read) and cached.
+    /// (after the pending stores it may read) and cached. `cls` may carry [`VABLE_CLASS`]
+    /// (the load is marked in `RTrace::vable`; aliasing ignores the bit).
     fn load(
         &mut self,
         vb: Val,
@@ -521,6 +524,8 @@ impl<'a> Tracer<'a> {
         cls: u64,
         frozen: bool,
     ) -> Val {
+        let vable = cls & VABLE_CLASS != 0;
+        let cls = cls & !VABLE_CLASS;
         let (vb, offset) = self.address(vb, offset);
         match self.heap.get(&(vb, offset, size)) {
             Some(v) => v.0,
@@ -529,6 +534,9 @@ impl<'a> Tracer<'a> {
                     self.observe_load(vb, offset, size, cls);
                 }
                 let v = self.record(ROp::Load(vb, offset, size, kind));
+                if vable {
+                    self.trace.vable.push(self.trace.ops.len() as u32 - 1);
+                }
                 self.heap.insert((vb, offset, size), (v, cls, frozen));
                 v
             }
@@ -537,11 +545,26 @@ impl<'a> Tracer<'a> {
 
     /// Records every pending store, oldest first.
     fn flush_stores(&mut self) {
-        for (p, _) in std::mem::take(&mut self.pending) {
+        self.flush_stores_where(|_| true);
+    }
+
+    /// Records the pending stores whose alias class satisfies `which`, oldest first; the
+    /// others stay pending.
+    fn flush_stores_where(&mut self, which: impl Fn(u64) -> bool) {
+        let mut keep = Vec::new();
+        for (p, cls) in std::mem::take(&mut self.pending) {
+            if !which(cls) {
+                keep.push((p, cls));
+                continue;
+            }
+            if cls & VABLE_CLASS != 0 {
+                self.trace.vable.push(self.trace.ops.len() as u32);
+            }
             self.trace
                 .ops
                 .push(ROp::Store(p.base, p.offset, p.size, p.value));
         }
+        self.pending = keep;
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -782,6 +805,7 @@ impl<'a> Tracer<'a> {
                     // Which cached entries this store may overwrite (see
                     // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
                     // this store overlaps at the same base was not frozen after all.
+                    let cls = cls & !VABLE_CLASS;
                     self.heap.retain(|k, v| {
                         (v.2 && k.0 != vb)
                             || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
@@ -830,8 +854,14 @@ impl<'a> Tracer<'a> {
                             Effect::Elidable => desc.arg_kinds.contains(&Kind::Ref),
                             _ => true,
                         };
-                        if reads {
+                        // A call that writes nothing and takes no pointer cannot see a
+                        // virtualizable frame: its fields stay in registers (pending).
+                        let sees_frame = desc.effect != Effect::ReadOnly
+                            || desc.arg_kinds.contains(&Kind::Ref);
+                        if reads && sees_frame {
                             self.flush_stores();
+                        } else if reads {
+                            self.flush_stores_where(|cls| cls & VABLE_CLASS == 0);
                         }
                         if matches!(desc.effect, Effect::Residual | Effect::LoopInvariant) {
                             // A residual call may write any memory but frozen fields, and

@@ -24,6 +24,7 @@ pub mod fold;
 pub mod heap;
 pub mod intbounds;
 pub mod unroll;
+pub mod vable;
 
 use crate::ir::{
     verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
@@ -164,6 +165,46 @@ impl Ctx<'_> {
         t.snapshot_frames(s)
             .into_iter()
             .any(|f| t.frame_values(f).contains(&r))
+    }
+
+    /// The values of the outermost frame of snapshot `s` (of the output trace) when its
+    /// jitcode is `outer`, else nothing.
+    pub fn outer_frame_values(&self, s: SnapshotId, outer: u32) -> Vec<OpRef> {
+        let t = self.b.trace();
+        match t.snapshot_frames(s).first() {
+            Some(&f) if t.frame(f).jitcode == outer => t.frame_values(f).to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Snapshot `s` (of the output trace) with `vals` put in front of the values of its
+    /// outermost frame when that frame's jitcode is `outer`, or else with a new outermost
+    /// frame `outer` (pc 0) holding `vals`. The frames are copied, not shared.
+    pub fn snapshot_with_outer(
+        &mut self,
+        s: SnapshotId,
+        outer: u32,
+        vals: &[OpRef],
+    ) -> SnapshotId {
+        let t = self.b.trace();
+        let frames: Vec<(u32, u32, Vec<OpRef>)> = t
+            .snapshot_frames(s)
+            .into_iter()
+            .map(|f| (t.frame(f).jitcode, t.frame(f).pc, t.frame_values(f).to_vec()))
+            .collect();
+        let mut rest = &frames[..];
+        let mut first = vals.to_vec();
+        if let Some((code, _, v)) = frames.first() {
+            if *code == outer {
+                first.extend_from_slice(v);
+                rest = &frames[1..];
+            }
+        }
+        let mut parent = Some(self.b.frame(None, outer, 0, &first));
+        for (code, pc, v) in rest {
+            parent = Some(self.b.frame(parent, *code, *pc, v));
+        }
+        self.b.snapshot(parent.expect("a frame"))
     }
 
     /// The ref the op being fed gets if the pass answers [`Action::Emit`] (passes that
