@@ -117,7 +117,22 @@ pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// is *interior*: traced code never folds or freezes loads from it, even through `&T` or
 /// `Gc<T>` (`HasField::INTERIOR` in `metatracer::__private`, decided by rustc through
 /// `FieldProbe`).
-#[proc_macro_derive(Layout)]
+///
+/// `#[virtualizable]` next to the derive names the struct as the interpreter's *frame*
+/// (RPython's `virtualizables=`): its scalar fields and the elements of its one array
+/// (`Vec<T>` or `[T; N]`: locals and value stack) stay in registers while a compiled loop
+/// runs. Each guard exit, trace exit and residual call writes them back first (calls that
+/// promise `read_only` and take no pointer do not), and they are read again after a call.
+/// The struct must have no type parameters, at most one array field, and no cell or
+/// container fields; it must be reached only through the frame (no reference into its array
+/// handed to traced code as a slice). See `docs/tutorial.md`, "Virtualizable frames".
+///
+/// ```ignore
+/// #[derive(metatracer::Layout)]
+/// #[virtualizable]
+/// struct Frame { sp: usize, stack: Vec<Value> }
+/// ```
+#[proc_macro_derive(Layout, attributes(virtualizable))]
 pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     jit::derive_layout(input).into()

@@ -904,8 +904,22 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
     let m = quote!(::metatracer::__private);
     let name = &input.ident;
     let (ig, tg, wc) = input.generics.split_for_impl();
+    let vable_attr = input
+        .attrs
+        .iter()
+        .find(|a| a.path().is_ident("virtualizable"));
     let syn::Data::Struct(data) = &input.data else {
+        if let Some(a) = vable_attr {
+            return syn::Error::new_spanned(a, "`#[virtualizable]` names the interpreter's frame struct (scalar fields and at most one array); an enum cannot be one").to_compile_error();
+        }
         return syn::Error::new_spanned(&input.ident, "`#[derive(Layout)]` declares struct fields for traced code; enums are matched through `match` and need no layout").to_compile_error();
+    };
+    let vable = match vable_attr {
+        Some(a) => match check_virtualizable(a, &input.generics, data) {
+            Ok(()) => true,
+            Err(e) => return e.to_compile_error(),
+        },
+        None => false,
     };
     let mut impls = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
@@ -928,6 +942,7 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
                         #m::FieldProbe::<#ty>::UNWIND_SAFE,
                     )
                 };
+                const VABLE: bool = #vable;
             }
         });
     }
@@ -938,6 +953,72 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
             fn step(_: &mut #m::Codewriter, p: #m::Place<Self>) -> #m::Place<Self> { p }
         }
     }
+}
+
+/// The last path segment's name of a type (`Vec` for `std::vec::Vec<T>`), if it is a path.
+fn type_head(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Checks the shape `#[virtualizable]` needs: a struct without type parameters whose fields
+/// are scalars (words, register structs, pointers) plus at most one array (`Vec<T>` or
+/// `[T; N]`), and no arguments. Errors point at the offending attribute argument or field.
+fn check_virtualizable(
+    attr: &syn::Attribute,
+    generics: &syn::Generics,
+    data: &syn::DataStruct,
+) -> syn::Result<()> {
+    if !matches!(attr.meta, syn::Meta::Path(_)) {
+        return Err(syn::Error::new_spanned(
+            &attr.meta,
+            "`#[virtualizable]` takes no arguments: the frame's array is its one `Vec<T>` or `[T; N]` field",
+        ));
+    }
+    if let Some(tp) = generics.type_params().next() {
+        return Err(syn::Error::new_spanned(
+            tp,
+            "a `#[virtualizable]` frame cannot have type parameters",
+        ));
+    }
+    let mut array: Option<&syn::Field> = None;
+    for f in &data.fields {
+        let head = type_head(&f.ty);
+        let is_array = matches!(f.ty, syn::Type::Array(_)) || head.as_deref() == Some("Vec");
+        if is_array {
+            if let Some(first) = array {
+                let name = |f: &syn::Field| {
+                    f.ident
+                        .as_ref()
+                        .map_or_else(|| "a tuple field".to_string(), |i| format!("`{i}`"))
+                };
+                return Err(syn::Error::new_spanned(
+                    &f.ty,
+                    format!(
+                        "a `#[virtualizable]` frame keeps one array in registers, and {} is already it: put the locals and the value stack in one array, or move this one behind a pointer (e.g. a `&mut` or `Gc` to a struct holding it)",
+                        name(first)
+                    ),
+                ));
+            }
+            array = Some(f);
+            continue;
+        }
+        const NOT_SCALAR: &[&str] = &[
+            "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "Cell",
+            "RefCell", "GcCell", "Mutex", "RwLock", "OnceCell", "QuasiImmut",
+        ];
+        if let Some(h) = head.filter(|h| NOT_SCALAR.contains(&h.as_str())) {
+            return Err(syn::Error::new_spanned(
+                &f.ty,
+                format!(
+                    "a field of a `#[virtualizable]` frame must be a scalar (an integer, `f64`, `bool`, a pointer, a `RegValue` struct) or its one array, not a `{h}`: move it behind a pointer, or out of the frame"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `#[derive(RegValue)]`: the struct's fields, in order, in consecutive registers.
