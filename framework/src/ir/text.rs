@@ -554,9 +554,12 @@ fn parse_int(s: &str) -> Option<i64> {
 }
 
 fn parse_mem_descr(s: &str) -> Option<MemDescr> {
-    let (s, vable) = match s.strip_prefix("vable_") {
-        Some(rest) => (rest, true),
-        None => (s, false),
+    let (s, vable, item) = if let Some(rest) = s.strip_prefix("vitem_") {
+        (rest, true, true)
+    } else if let Some(rest) = s.strip_prefix("vable_") {
+        (rest, true, false)
+    } else {
+        (s, false, false)
     };
     let (ty, scale) = match s.find('x') {
         Some(k) => (&s[..k], s[k + 1..].parse::<u32>().ok()?),
@@ -581,7 +584,12 @@ fn parse_mem_descr(s: &str) -> Option<MemDescr> {
             MemType::Int { size, signed }
         }
     };
-    Some(MemDescr { ty, scale, vable })
+    Some(MemDescr {
+        ty,
+        scale,
+        vable,
+        item,
+    })
 }
 
 /// Parse a trace from text. The result is not verified; call [`super::verify`].

@@ -178,9 +178,9 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
         l.b.label(&inputs, t);
     }
     let _ = l.rt;
-    let vable: std::collections::HashSet<u32> = rt.vable.iter().copied().collect();
+    let vable: HashMap<u32, bool> = rt.vable.iter().copied().collect();
     for (pos, op) in rt.ops.iter().enumerate().skip(inputs.len()) {
-        let in_vable = vable.contains(&(pos as u32));
+        let item = vable.get(&(pos as u32)).copied();
         let r = match op {
             ROp::Input(..) => return Err("input after the start of the trace".into()),
             ROp::Bin(op, a, b) => {
@@ -231,7 +231,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
             },
             ROp::Load(base, off, size, k) => {
                 let base = l.val(*base, Kind::Ref);
-                l.b.load(base, *off as i64, mem(*size, kind(*k)).in_vable(in_vable))
+                l.b.load(base, *off as i64, mem(*size, kind(*k)).in_vable(item.is_some(), item == Some(true)))
             }
             ROp::Store(base, off, size, v) => {
                 let base = l.val(*base, Kind::Ref);
@@ -241,7 +241,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 };
                 let vk = if vk == Kind::Void { Kind::Int } else { vk };
                 let v = l.val(*v, vk);
-                l.b.store(base, *off as i64, v, mem(*size, vk).in_vable(in_vable))
+                l.b.store(base, *off as i64, v, mem(*size, vk).in_vable(item.is_some(), item == Some(true)))
             }
             ROp::Nop => l.b.const_int(0),
             ROp::Call(d, args) => {

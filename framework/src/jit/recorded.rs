@@ -192,8 +192,9 @@ pub struct RTrace {
     pub roots: JitRoots,
     /// Positions (in `ops`) of the loads and stores of places inside a virtualizable frame
     /// (`#[virtualizable]`): lowering marks their memory descriptors, so the optimizer may
-    /// keep those places in registers across loop iterations (`opt::unroll`).
-    pub vable: Vec<u32>,
+    /// keep those places in registers across loop iterations (`opt::unroll`). With `true` for
+    /// elements of the frame's array (`VABLE_ITEM`).
+    pub vable: Vec<(u32, bool)>,
 }
 
 impl RTrace {

@@ -34,7 +34,13 @@
 //! which the blackhole finishes the opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
-use super::codewriter::VABLE_CLASS;
+use super::codewriter::{VABLE_CLASS, VABLE_ITEM};
+
+/// The alias class without the virtualizable-frame bits (which do not take part in alias
+/// decisions).
+fn plain_class(cls: u64) -> u64 {
+    cls & !(VABLE_CLASS | VABLE_ITEM)
+}
 use super::jitcode::{BinOp, MemSize, UnOp};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, MergeInfo, Pc};
 use super::recorded::{
@@ -337,7 +343,8 @@ impl<'a> Tracer<'a> {
 
     /// The value `root + c`, recorded (once) as `int_add(root, c)`.
     fn make_lin(&mut self, root: Val, c: i64) -> Val {
-        if c == 0 && self.kind_of(root) == Kind::Int {
+        // (a pointer plus 0 is the pointer: `slots[0]` is at the root `slots[k]` uses)
+        if c == 0 && matches!(self.kind_of(root), Kind::Int | Kind::Ref) {
             return root;
         }
         let v = self.bin(BinOp::IntAdd, root, Val::Const(Kind::Int, c as u64));
@@ -504,7 +511,7 @@ impl<'a> Tracer<'a> {
             if p.base == base {
                 return plo < hi && lo < phi;
             }
-            let pcls = *pcls & !VABLE_CLASS;
+            let pcls = plain_class(*pcls);
             !(cls != 0 && pcls != 0 && cls != pcls)
         });
         if aliased {
@@ -524,8 +531,8 @@ impl<'a> Tracer<'a> {
         cls: u64,
         frozen: bool,
     ) -> Val {
-        let vable = cls & VABLE_CLASS != 0;
-        let cls = cls & !VABLE_CLASS;
+        let vable = cls & (VABLE_CLASS | VABLE_ITEM);
+        let cls = plain_class(cls);
         let (vb, offset) = self.address(vb, offset);
         match self.heap.get(&(vb, offset, size)) {
             Some(v) => v.0,
@@ -534,8 +541,9 @@ impl<'a> Tracer<'a> {
                     self.observe_load(vb, offset, size, cls);
                 }
                 let v = self.record(ROp::Load(vb, offset, size, kind));
-                if vable {
-                    self.trace.vable.push(self.trace.ops.len() as u32 - 1);
+                if vable != 0 {
+                    let at = self.trace.ops.len() as u32 - 1;
+                    self.trace.vable.push((at, vable & VABLE_ITEM != 0));
                 }
                 self.heap.insert((vb, offset, size), (v, cls, frozen));
                 v
@@ -558,7 +566,8 @@ impl<'a> Tracer<'a> {
                 continue;
             }
             if cls & VABLE_CLASS != 0 {
-                self.trace.vable.push(self.trace.ops.len() as u32);
+                let at = self.trace.ops.len() as u32;
+                self.trace.vable.push((at, cls & VABLE_ITEM != 0));
             }
             self.trace
                 .ops
@@ -805,7 +814,7 @@ impl<'a> Tracer<'a> {
                     // Which cached entries this store may overwrite (see
                     // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
                     // this store overlaps at the same base was not frozen after all.
-                    let cls = cls & !VABLE_CLASS;
+                    let cls = plain_class(cls);
                     self.heap.retain(|k, v| {
                         (v.2 && k.0 != vb)
                             || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
@@ -956,6 +965,14 @@ impl<'a> Tracer<'a> {
                         self.learn_difference(v, c as i64);
                         let k = set.codes[self.frames[depth].code as usize].reg_kinds[r as usize];
                         self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
+                        // Memory known to hold the promoted value holds the constant: a later
+                        // read of the same field (`promote(frame.sp)`, then `self.sp` in a
+                        // helper) is the constant too.
+                        for e in self.heap.values_mut() {
+                            if e.0 == v {
+                                e.0 = Val::Const(k, c);
+                            }
+                        }
                     }
                 }
                 Insn::Return { src, n } => {

@@ -133,7 +133,9 @@ pub fn sink(
             continue;
         }
         let read = loads.iter().any(|l| {
-            if l.0 == p.0 {
+            if l.2.vable_disjoint(p.2) {
+                false // a frame field and an element of the frame's array
+            } else if l.0 == p.0 {
                 overlaps(l, &p)
             } else {
                 l.2.ty == p.2.ty

@@ -180,6 +180,28 @@ fn last_segment(e: &Expr) -> Option<String> {
     }
 }
 
+/// Whether a name is a constant's by Rust's convention (`INT`, `CMP_LT`): letters all
+/// uppercase. In a pattern such a name is a constant to compare with, not a binding.
+fn screaming(s: &str) -> bool {
+    s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())
+}
+
+/// A pattern that is a named constant (`INT`, `Tag::FLOAT`, `Self::VEC`), compared with `==`.
+fn const_pat(p: &Pat) -> bool {
+    match p {
+        Pat::Ident(i) => i.by_ref.is_none() && i.subpat.is_none() && screaming(&i.ident.to_string()),
+        Pat::Path(pp) => {
+            pp.qself.is_none()
+                && pp
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.arguments.is_none() && screaming(&s.ident.to_string()))
+        }
+        _ => false,
+    }
+}
+
 fn lower_first(s: &str) -> bool {
     s.chars()
         .next()
@@ -221,9 +243,12 @@ fn is_variant_path(path: &syn::Path, en: &str, variant: &str) -> bool {
 }
 
 /// Whether a pattern can be tested on a register value without a pattern-test call: `_`,
-/// bindings, `Some`/`None`/`Ok`/`Err`, tuples, integer and `bool` literals, and or-patterns
-/// of those without bindings.
+/// bindings, `Some`/`None`/`Ok`/`Err`, tuples, integer and `bool` literals, named constants
+/// ([`const_pat`]), and or-patterns of those without bindings.
 fn pat_structural(p: &Pat) -> bool {
+    if const_pat(p) {
+        return true;
+    }
     match p {
         Pat::Wild(_) => true,
         Pat::Ident(i) => {
@@ -795,7 +820,14 @@ impl Mirror {
     fn simple_arg(&self, e: &Expr) -> bool {
         match e {
             Expr::Lit(l) => !matches!(l.lit, Lit::Str(_) | Lit::ByteStr(_) | Lit::CStr(_)),
-            Expr::Path(_) => self.local_of(e).is_some(),
+            // a local, or a named constant (`INT`, `Fault::TYPE`: a literal when the builder runs)
+            Expr::Path(p) => {
+                self.local_of(e).is_some()
+                    || (p.qself.is_none()
+                        && p.path.segments.last().is_some_and(|s| {
+                            s.arguments.is_none() && screaming(&s.ident.to_string())
+                        }))
+            }
             Expr::Field(f) => self.simple_arg(&f.base),
             Expr::Index(i) => self.simple_arg(&i.expr) && self.simple_arg(&i.index),
             Expr::Unary(u) => self.simple_arg(&u.expr),
@@ -813,7 +845,9 @@ impl Mirror {
     fn method_call(&mut self, mc: &syn::ExprMethodCall) -> Option<Out> {
         let m = m();
         let recv = &*mc.receiver;
-        let is_local = self.local_of(recv).is_some();
+        // `v.field` on a local is a value too (see `match_expr`)
+        let is_local = self.local_of(recv).is_some()
+            || matches!(strip_paren(recv), Expr::Field(f) if self.local_of(&f.base).is_some());
         if mc.turbofish.is_some()
             || !(is_local || is_place(recv))
             || !mc.args.iter().all(|a| self.simple_arg(a))
@@ -846,12 +880,13 @@ impl Mirror {
             let __mt_p = #recv_code;
             #(let #names = #args;)*
             #[allow(unused_imports)]
-            use #m::{FastRecv as _, SlowRecv as _};
+            use #m::{FastRecv as _, SlowRecv as _, ValueRecv as _, NotValueRecv as _};
             let __mt_probe = #m::RProbe::of(&__mt_p);
             let mut __mt_args = #m::MethodArgs::default();
             #(__mt_args.push(#names);)*
             let __mt_ty = (&__mt_probe).recv_type();
-            match #m::inline_method(__cw, __mt_ty, #name, &__mt_args, |__cw| (&__mt_probe).recv_ptr(__cw, __mt_p)) {
+            let __mt_byval = (&__mt_probe).recv_value(__mt_p);
+            match #m::inline_method(__cw, __mt_ty, __mt_byval, #name, &__mt_args, |__cw| (&__mt_probe).recv_ptr(__cw, __mt_p)) {
                 ::core::option::Option::Some(__mt_r) => __mt_r,
                 ::core::option::Option::None => {
                     __cw.name_next_call(#text);
@@ -1224,7 +1259,11 @@ impl Mirror {
 
     fn match_expr(&mut self, mt: &syn::ExprMatch) -> Out {
         let m = m();
-        let place_scrut = is_place(&mt.expr);
+        // `v.field` on a local is a value (a register of a `RegValue` struct, or a load
+        // through a pointer local), not a place to match in memory
+        let local_field =
+            matches!(strip_paren(&mt.expr), Expr::Field(f) if self.local_of(&f.base).is_some());
+        let place_scrut = is_place(&mt.expr) && !local_field;
         if !place_scrut && mt.arms.iter().all(|a| pat_structural(&a.pat)) {
             return self.match_structural(mt);
         }
@@ -1415,6 +1454,14 @@ impl Mirror {
             Pat::Wild(_) => (quote!(), false),
             Pat::Paren(pp) => self.pat_code(&pp.pat, s, fail),
             Pat::Type(pt) => self.pat_code(&pt.pat, s, fail),
+            p if const_pat(p) => (
+                quote_spanned!(p.span()=> {
+                    let __mt_k = #m::lit(__cw, #p);
+                    let __mt_c = #m::eq(__cw, #s, __mt_k);
+                    __cw.branch_if_false(__mt_c, #fail);
+                }),
+                true,
+            ),
             Pat::Ident(i) if i.ident != "None" => {
                 let id = &i.ident;
                 self.declare(id);

@@ -126,13 +126,13 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
                 .last()
                 .is_none_or(|s| s.ident != "unroll_safe")
         });
-        let recv_mut = match f.sig.inputs.first() {
-            Some(FnArg::Receiver(r)) if r.reference.is_some() => r.mutability.is_some(),
-            _ => {
-                // associated functions and `self` by value stay ordinary (residual calls)
-                new_items.push(syn::ImplItem::Fn(f));
-                continue;
-            }
+        // `Some(Some(mut))`: `&self` / `&mut self`; `Some(None)`: `self` by value (the
+        // receiver's words, for `RegValue` structs); `None`: an associated function, traced
+        // like a free function (`Self::new(..)` / `T::new(..)` calls are inlined).
+        let recv: Option<Option<bool>> = match f.sig.inputs.first() {
+            Some(FnArg::Receiver(r)) if r.reference.is_some() => Some(Some(r.mutability.is_some())),
+            Some(FnArg::Receiver(_)) => Some(None),
+            _ => None,
         };
         let as_fn = ItemFn {
             attrs: f.attrs.clone(),
@@ -155,16 +155,22 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
         }
         let mut mirror = Mirror::new(false, unroll);
         mirror.ret_ty = ret_ty(&as_fn);
-        mirror.has_self = true;
-        let self_param = if recv_mut {
-            quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();)
-        } else {
-            quote!(let __mt_self: #m::Sym<&Self> = __cw.param();)
+        mirror.has_self = recv.is_some();
+        let self_param = match recv {
+            Some(Some(true)) => quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();),
+            Some(Some(false)) => quote!(let __mt_self: #m::Sym<&Self> = __cw.param();),
+            Some(None) => {
+                let span = f.sig.inputs.first().map_or_else(proc_macro2::Span::call_site, |r| r.span());
+                quote_spanned!(span=> let __mt_self: #m::Sym<Self> = #m::self_by_value(__cw);)
+            }
+            None => quote!(),
         };
-        mirror.declare(&syn::Ident::new(
-            "__mt_self",
-            proc_macro2::Span::call_site(),
-        ));
+        if recv.is_some() {
+            mirror.declare(&syn::Ident::new(
+                "__mt_self",
+                proc_macro2::Span::call_site(),
+            ));
+        }
         let (params, perrs) = builder_params(&as_fn, &mut mirror, false);
         errs.extend(perrs);
         let body = mirror.block(&f.block);
@@ -213,6 +219,18 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
             quote!(#self_ty).to_string().replace(' ', ""),
             name
         );
+        let by_value = recv == Some(None);
+        let method = if recv.is_some() {
+            quote!(::core::option::Option::Some(#m::MethodKey {
+                self_ty: || ::core::any::type_name::<#static_self>(),
+                name: #name_str,
+                params: || ::std::vec![#(::core::any::type_name::<#param_tys>()),*],
+                by_value: #by_value,
+            }))
+        } else {
+            // an associated function: found by its fn item's type, as a free function
+            quote!(::core::option::Option::None)
+        };
         regs.push(quote! {
             const _: () = {
                 #[doc(hidden)]
@@ -220,11 +238,7 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
                     type_id: || #m::type_id_of_val(&<#static_self>::#name),
                     name: #log_name,
                     kind: #m::FnKind::Inline { builder: <#static_self>::#build_name, unroll_safe: #unroll },
-                    method: ::core::option::Option::Some(#m::MethodKey {
-                        self_ty: || ::core::any::type_name::<#static_self>(),
-                        name: #name_str,
-                        params: || ::std::vec![#(::core::any::type_name::<#param_tys>()),*],
-                    }),
+                    method: #method,
                 };
                 #[doc(hidden)]
                 #[used]
@@ -1103,6 +1117,7 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
             _ => false,
         }
     }
+    let hashes: Vec<u64> = members.iter().map(mirror::field_hash).collect();
     let load_impl = if tys.iter().all(|t| one_word(t)) {
         let offs: Vec<TokenStream> = (0..tys.len())
             .map(|k| {
@@ -1117,14 +1132,14 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
                 fn load(cw: &mut #m::Codewriter, p: #m::Place<Self>) -> #m::Sym<Self> {
                     let dst = cw.fresh_regs::<Self>();
                     #({
-                        let v = <#tys as #m::Load>::load(cw, #m::field_place(p, ::core::mem::offset_of!(Self, #members)));
+                        let v = <#tys as #m::Load>::load(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)));
                         cw.mov(#m::Sym::<#tys>::new(dst.reg + (#offs) as #m::Reg), v);
                     })*
                     dst
                 }
                 fn store(cw: &mut #m::Codewriter, p: #m::Place<Self>, v: #m::Sym<Self>) {
                     #(
-                        <#tys as #m::Load>::store(cw, #m::field_place(p, ::core::mem::offset_of!(Self, #members)),
+                        <#tys as #m::Load>::store(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)),
                             #m::Sym::<#tys>::new(v.reg + (#offs) as #m::Reg));
                     )*
                 }
@@ -1135,6 +1150,8 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
     };
     quote! {
         #load_impl
+        #[automatically_derived]
+        impl #ig #m::RegStruct for #name #tg #wc {}
         const _: fn() = || {
             fn copy<T: ::core::marker::Copy>() {}
             copy::<#name>();
