@@ -339,6 +339,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Bin(BinOp::IntAdd, Val::Op(0), Val::Const(WKind::Int, 8)),
@@ -362,6 +363,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Un(
@@ -397,6 +399,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Input(WKind::Int, 1),
@@ -460,6 +463,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Exit {
@@ -494,6 +498,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
             snapshots: vec![],
         };
