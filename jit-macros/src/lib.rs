@@ -66,9 +66,11 @@ pub fn jit_merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// contain no loop; use `#[unroll_safe]` for functions with loops).
 ///
 /// On an inherent `impl` block, it applies to every method taking `&self` or `&mut self`
-/// (calls `x.method(..)` are inlined when `x`'s type is the block's type), except methods
-/// marked `#[dont_look_inside]` (left as residual calls); a method marked `#[unroll_safe]`
-/// may contain loops.
+/// (calls `x.method(..)` are inlined when `x`'s type is the block's type), to methods taking
+/// `self` by value when the type is a `#[derive(RegValue)]` struct (calls on a local are
+/// inlined with its registers), and to associated functions (`T::new(..)` calls are inlined
+/// like free functions), except those marked `#[dont_look_inside]` (left as residual calls);
+/// a method marked `#[unroll_safe]` may contain loops.
 #[proc_macro_attribute]
 pub fn look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::look_inside(attr.into(), item.into(), false).into()

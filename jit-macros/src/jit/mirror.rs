@@ -75,6 +75,8 @@ pub struct Mirror {
     /// A method's mirror: `self` is the local `__mt_self` (builders are associated functions
     /// without a receiver).
     pub has_self: bool,
+    /// A method taking `self` by value (a `RegValue` struct): `self.field` is a register.
+    pub self_by_value: bool,
 }
 
 fn hash_name(s: &str) -> u64 {
@@ -311,6 +313,7 @@ impl Mirror {
             greens: Vec::new(),
             ret_ty: None,
             has_self: false,
+            self_by_value: false,
         }
     }
 
@@ -333,6 +336,14 @@ impl Mirror {
 
     fn is_local(&self, id: &Ident) -> bool {
         self.scopes.iter().rev().any(|s| s.iter().any(|x| x == id))
+    }
+
+    /// Whether `e` is `self.field` in a method taking `self` by value (a `RegValue` struct in
+    /// registers), where the field is a value rather than a place.
+    fn field_of_value_self(&self, e: &Expr) -> bool {
+        self.self_by_value
+            && matches!(strip_paren(e), Expr::Field(f)
+                if matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")))
     }
 
     fn local_of(&self, e: &Expr) -> Option<Ident> {
@@ -845,9 +856,8 @@ impl Mirror {
     fn method_call(&mut self, mc: &syn::ExprMethodCall) -> Option<Out> {
         let m = m();
         let recv = &*mc.receiver;
-        // `v.field` on a local is a value too (see `match_expr`)
-        let is_local = self.local_of(recv).is_some()
-            || matches!(strip_paren(recv), Expr::Field(f) if self.local_of(&f.base).is_some());
+        // `self.field` of a `self` taken by value is a value too (see `match_expr`)
+        let is_local = self.local_of(recv).is_some() || self.field_of_value_self(recv);
         if mc.turbofish.is_some()
             || !(is_local || is_place(recv))
             || !mc.args.iter().all(|a| self.simple_arg(a))
@@ -1259,11 +1269,9 @@ impl Mirror {
 
     fn match_expr(&mut self, mt: &syn::ExprMatch) -> Out {
         let m = m();
-        // `v.field` on a local is a value (a register of a `RegValue` struct, or a load
-        // through a pointer local), not a place to match in memory
-        let local_field =
-            matches!(strip_paren(&mt.expr), Expr::Field(f) if self.local_of(&f.base).is_some());
-        let place_scrut = is_place(&mt.expr) && !local_field;
+        // `self.field` in a method taking `self` by value is a register of the `RegValue`
+        // struct, not a place to match in memory
+        let place_scrut = is_place(&mt.expr) && !self.field_of_value_self(&mt.expr);
         if !place_scrut && mt.arms.iter().all(|a| pat_structural(&a.pat)) {
             return self.match_structural(mt);
         }

@@ -156,6 +156,7 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
         let mut mirror = Mirror::new(false, unroll);
         mirror.ret_ty = ret_ty(&as_fn);
         mirror.has_self = recv.is_some();
+        mirror.self_by_value = recv == Some(None);
         let self_param = match recv {
             Some(Some(true)) => quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();),
             Some(Some(false)) => quote!(let __mt_self: #m::Sym<&Self> = __cw.param();),
