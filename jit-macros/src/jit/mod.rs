@@ -162,7 +162,10 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
             Some(Some(false)) => quote!(let __mt_self: #m::Sym<&Self> = __cw.param();),
             Some(None) => {
                 let span = f.sig.inputs.first().map_or_else(proc_macro2::Span::call_site, |r| r.span());
-                quote_spanned!(span=> let __mt_self: #m::Sym<Self> = #m::self_by_value(__cw);)
+                // (the path written out here, so the error for a non-`RegValue` `Self`
+                // points at the receiver)
+                quote_spanned!(span=> let __mt_self: ::metatracer::__private::Sym<Self> =
+                    ::metatracer::__private::self_by_value(__cw);)
             }
             None => quote!(),
         };
