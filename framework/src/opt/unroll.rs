@@ -158,8 +158,7 @@ fn copy_snapshot(
                     .iter()
                     .map(|&v| operand(b, t, map, v))
                     .collect();
-                let fr = t.frame(f);
-                let nf = b.frame(parent, fr.jitcode, fr.pc, &vals);
+                let nf = b.copy_frame(parent, t, f, &vals);
                 frames.insert(f, nf);
                 nf
             }

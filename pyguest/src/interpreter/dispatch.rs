@@ -401,7 +401,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::DELETE_DEREF => native!(cx, opcodes::delete_deref(cx, arg)),
             Op::LOAD_CLOSURE => native!(cx, opcodes::load_closure(cx, arg)),
             Op::LOAD_CLASSDEREF => native!(cx, opcodes::load_classderef(cx, arg)),
-            Op::LOAD_GLOBAL => native!(cx, opcodes::load_global(cx, pc, arg)),
+            Op::LOAD_GLOBAL => {
+                let s = opcodes::load_global(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::STORE_GLOBAL => native!(cx, opcodes::store_global(cx, arg)),
             Op::DELETE_GLOBAL => native!(cx, opcodes::delete_global(cx, arg)),
             Op::LOAD_NAME => native!(cx, opcodes::load_name(cx, arg)),
@@ -514,7 +517,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::UNPACK_SEQUENCE => native!(cx, opcodes::unpack_sequence(cx, arg)),
             Op::UNPACK_EX => native!(cx, opcodes::unpack_ex(cx, arg)),
             Op::FORMAT_VALUE => native!(cx, opcodes::format_value(cx, arg)),
-            Op::PUSH_NULL => native!(cx, opcodes::push_null(cx)),
+            Op::PUSH_NULL => {
+                let s = opcodes::push_null(cx);
+                pack(cx, s)
+            }
             Op::CALL | Op::CALL_KW | Op::CALL_EX => {
                 native!(cx, opcodes::call(cx, pc, arg, decode(w)))
             }

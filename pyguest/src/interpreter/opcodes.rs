@@ -239,9 +239,66 @@ pub(super) fn load_classderef(cx: &mut Ctx, arg: u32) -> Step {
     Ok(())
 }
 
-/// `LOAD_GLOBAL`.
+/// `LOAD_GLOBAL`. In traces the frame's globals dict is promoted and the entry holding the
+/// name is a constant while the dict's (and the builtins') keys keep their places
+/// ([`DictObj::shape`], quasi-immutable): the read is two loads, with no lookup and no guard
+/// beyond the promotion. Rebinding a global changes only the value read; adding or removing
+/// a key of either dict invalidates the trace.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn load_global(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+pub(super) fn load_global(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -> Step {
+    if metatracer::we_are_jitted() {
+        let g = metatracer::promote(cx.f.globals_c.get());
+        let b = builtins_dict();
+        let slot = global_slot(g, g.shape.get(), b, b.shape.get(), code, arg);
+        if slot > 0 {
+            let vals = g.vals.get();
+            cx.regs.set(cx.sp, (*vals).get(slot as usize - 1));
+            cx.sp += 1;
+            return Ok(());
+        }
+        if slot < 0 {
+            let vals = b.vals.get();
+            cx.regs.set(cx.sp, (*vals).get((-slot) as usize - 1));
+            cx.sp += 1;
+            return Ok(());
+        }
+    }
+    load_global_plain(cx, pc, arg)
+}
+
+/// The builtins dict (one per interpreter; elidable, so a constant in traces).
+#[metatracer::elidable]
+fn builtins_dict() -> Gc<DictObj> {
+    vm().builtins.get()
+}
+
+/// Where `LOAD_GLOBAL names[arg]` of `code` finds its value while `g` has shape `shape` and
+/// the builtins `b` shape `bshape`: entry index + 1 in `g`, minus (entry index + 1) in `b`,
+/// or 0 (not found by identity of the interned name: the general path decides). Elidable:
+/// an entry's key does not change while its dict's shape holds.
+#[metatracer::elidable]
+fn global_slot(
+    g: Gc<DictObj>,
+    _shape: u64,
+    b: Gc<DictObj>,
+    _bshape: u64,
+    code: Gc<CodeObj>,
+    arg: u32,
+) -> i64 {
+    let name = code.names.get(arg as usize);
+    let find = |d: Gc<DictObj>| (0..d.entry_count()).find(|&i| d.key_at(i) == name);
+    match find(g) {
+        Some(i) => i as i64 + 1,
+        // a key equal to the name but not identical to it would shadow the builtin
+        None if g.get_str(&ops::str_of(name).unwrap_or_default()).is_some() => 0,
+        None => find(b).map_or(0, |i| -(i as i64) - 1),
+    }
+}
+
+/// `LOAD_GLOBAL` in the interpreter.
+#[inline(always)]
+fn load_global_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let name = cx.names.get(arg as usize);
     // inline cache: entry index + 1 of the name in the globals dict;
     // valid while that entry still holds this (interned) key object
@@ -1265,9 +1322,11 @@ pub(super) fn format_value(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `PUSH_NULL`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn push_null(cx: &mut Ctx) -> Step {
-    cx.push(Value::NULL);
+    cx.regs.set(cx.sp, metatracer::from_word_bits::<Value>(0));
+    cx.sp += 1;
     Ok(())
 }
 

@@ -71,6 +71,50 @@ def global_rebound(n):
 
 print(global_rebound(3000))
 
+# globals read through a constant entry index in traces (the dict's keys keep their
+# places): a builtin shadowed by a new global, then the global deleted again; new globals
+# added (the entry arrays grow and move); a global rebound to another type
+
+def shadowed_builtin(n):
+    global len
+    t = 0
+    for i in range(n):
+        if i == 1500:
+            len = lambda x: 100        # a new key in globals shadows the builtin
+        if i == 2500:
+            del len                    # and removing it uncovers the builtin again
+        t += len("abc")
+    return t
+
+print(shadowed_builtin(3000))
+
+def globals_grow(n):
+    t = 0
+    for i in range(n):
+        if i % 500 == 0:
+            globals()["extra_%d" % i] = i    # rehashes move every entry
+        t += G2 + K2
+    return t
+
+G2 = 5
+K2 = 7
+print(globals_grow(3000))
+
+def global_deleted(n):
+    global G3
+    t = 0
+    for i in range(n):
+        if i == 2000:
+            del G3
+        try:
+            t += G3
+        except NameError:
+            t -= 1
+    return t
+
+G3 = 2
+print(global_deleted(3000))
+
 def shrinking_list(n):
     xs = list(range(n))
     t = 0
