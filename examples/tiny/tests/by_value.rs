@@ -36,11 +36,19 @@ impl Num {
     const HALF: f64 = 0.5;
 
     fn int(i: i64) -> Num {
-        Num { tag: INT, i, f: 0.0 }
+        Num {
+            tag: INT,
+            i,
+            f: 0.0,
+        }
     }
 
     fn float(f: f64) -> Num {
-        Num { tag: FLOAT, i: 0, f }
+        Num {
+            tag: FLOAT,
+            i: 0,
+            f,
+        }
     }
 
     fn to_float(self) -> f64 {
@@ -100,7 +108,11 @@ fn run(#[green] code: &Code, s: &mut State) {
                 // an int most of the time, a float every 8th step, an "error" every 16th
                 let k = s.n & 15;
                 let x = if k == 0 {
-                    Num { tag: 9, i: 0, f: 0.0 }
+                    Num {
+                        tag: 9,
+                        i: 0,
+                        f: 0.0,
+                    }
                 } else if k == 8 {
                     Num::float(1.25)
                 } else {
@@ -153,12 +165,18 @@ fn go(params: &str) -> (State, metatracer::jit::JitStats) {
 #[test]
 fn by_value_methods_associated_functions_and_constant_patterns_are_inlined() {
     let (reference, _) = go("off");
-    assert!(reference.errs > 0 && reference.acc.tag == FLOAT, "{reference:?}");
+    assert!(
+        reference.errs > 0 && reference.acc.tag == FLOAT,
+        "{reference:?}"
+    );
     let (jit, stats) = go("on,threshold=3,trace_eagerness=1000");
     assert_eq!(jit, reference, "{stats:?}");
     assert!(stats.loops >= 1, "{stats:?}");
     let t = &stats.loop_traces[0];
-    assert!(!t.contains("call_"), "a helper stayed a residual call:\n{t}");
+    assert!(
+        !t.contains("call_"),
+        "a helper stayed a residual call:\n{t}"
+    );
     let (jit, stats) = go("on,threshold=3,trace_eagerness=2");
     assert_eq!(jit, reference, "{stats:?}");
     assert!(stats.bridges >= 1, "{stats:?}");

@@ -112,7 +112,12 @@ impl Value {
 
     /// A vector.
     pub fn vec(x: f64, y: f64) -> Value {
-        Value { tag: VEC, i: 0, x, y }
+        Value {
+            tag: VEC,
+            i: 0,
+            x,
+            y,
+        }
     }
 
     /// The number as a float (integers convert); an error for vectors.

@@ -65,12 +65,21 @@ fn a_loop_over_the_frame_keeps_it_in_registers() {
         );
     }
     // The arithmetic is there, on registers: the loop is the guest's float math.
-    assert!(body.iter().filter(|l| l.contains("float_mul")).count() >= 6, "{t}");
+    assert!(
+        body.iter().filter(|l| l.contains("float_mul")).count() >= 6,
+        "{t}"
+    );
     // The preamble read the frame (its fields and slots are `vable_`/`vitem_` accesses).
-    assert!(t.contains("descr=vable_i64") && t.contains("descr=vitem_f64"), "{t}");
+    assert!(
+        t.contains("descr=vable_i64") && t.contains("descr=vitem_f64"),
+        "{t}"
+    );
     // Each guard of the loop lists the slots it changed as pending stores, so a failing guard
     // writes them into the frame first.
-    let guard = body.iter().find(|l| l.starts_with("guard_")).expect("a guard");
+    let guard = body
+        .iter()
+        .find(|l| l.starts_with("guard_"))
+        .expect("a guard");
     assert!(guard.contains("4294967295@0"), "{guard}");
 }
 
@@ -102,14 +111,13 @@ while i < 300 {
     assert!(all.2.guard_failures > 10, "{:?}", all.2);
     assert_eq!((&all.0, all.1), (&reference.0, reference.1));
     // each guard of each trace failing in turn, with and without bridges
-    let most = on
-        .2
-        .loop_guards
-        .iter()
-        .chain(&on.2.bridge_guards)
-        .copied()
-        .max()
-        .unwrap_or(0);
+    let most =
+        on.2.loop_guards
+            .iter()
+            .chain(&on.2.bridge_guards)
+            .copied()
+            .max()
+            .unwrap_or(0);
     assert!(most >= 3, "{:?}", on.2);
     for n in 0..most {
         for eagerness in [2, 100_000] {
@@ -150,13 +158,23 @@ fn sinking_can_be_seen_in_the_trace_text() {
     let src = "let i = 0\nwhile i < 500 {\n    i = i + 1\n}\n";
     let (slots, _, stats) = run(src, "on,threshold=5,enable_opts=all");
     assert_eq!(slots[0], Value::int(500));
-    assert!(stats.loop_traces[0].contains("store_"), "{}", stats.loop_traces[0]);
+    assert!(
+        stats.loop_traces[0].contains("store_"),
+        "{}",
+        stats.loop_traces[0]
+    );
     let t = &stats.loop_opt_traces[0];
     assert!(
-        !peeled_loop(t).iter().any(|l| l.contains("store_") || l.contains("load_")),
+        !peeled_loop(t)
+            .iter()
+            .any(|l| l.contains("store_") || l.contains("load_")),
         "{t}"
     );
     // without `unroll`, the stores stay (written back once per iteration, at the end)
     let (_, _, stats) = run(src, "on,threshold=5,enable_opts=fold:cse:heap:dce");
-    assert!(stats.loop_opt_traces[0].contains("store_"), "{}", stats.loop_opt_traces[0]);
+    assert!(
+        stats.loop_opt_traces[0].contains("store_"),
+        "{}",
+        stats.loop_opt_traces[0]
+    );
 }

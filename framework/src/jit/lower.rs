@@ -235,7 +235,11 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
             },
             ROp::Load(base, off, size, k) => {
                 let base = l.val(*base, Kind::Ref);
-                l.b.load(base, *off as i64, mem(*size, kind(*k)).in_vable(item.is_some(), item == Some(true)))
+                l.b.load(
+                    base,
+                    *off as i64,
+                    mem(*size, kind(*k)).in_vable(item.is_some(), item == Some(true)),
+                )
             }
             ROp::Store(base, off, size, v) => {
                 let base = l.val(*base, Kind::Ref);
@@ -245,7 +249,12 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 };
                 let vk = if vk == Kind::Void { Kind::Int } else { vk };
                 let v = l.val(*v, vk);
-                l.b.store(base, *off as i64, v, mem(*size, vk).in_vable(item.is_some(), item == Some(true)))
+                l.b.store(
+                    base,
+                    *off as i64,
+                    v,
+                    mem(*size, vk).in_vable(item.is_some(), item == Some(true)),
+                )
             }
             ROp::Nop => l.b.const_int(0),
             ROp::Call(d, args) => {

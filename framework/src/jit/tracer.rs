@@ -863,8 +863,8 @@ impl<'a> Tracer<'a> {
                         };
                         // A call that writes nothing and takes no pointer cannot see a
                         // virtualizable frame: its fields stay in registers (pending).
-                        let sees_frame = desc.effect != Effect::ReadOnly
-                            || desc.arg_kinds.contains(&Kind::Ref);
+                        let sees_frame =
+                            desc.effect != Effect::ReadOnly || desc.arg_kinds.contains(&Kind::Ref);
                         if reads && sees_frame {
                             self.flush_stores();
                         } else if reads {

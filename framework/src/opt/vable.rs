@@ -128,7 +128,8 @@ pub fn sink(
         if !seen.insert(p) {
             continue;
         }
-        let inv = t.const_value(p.0).is_some() || (p.0.as_op().is_some_and(|q| q < marker) && invariant(p.0));
+        let inv = t.const_value(p.0).is_some()
+            || (p.0.as_op().is_some_and(|q| q < marker) && invariant(p.0));
         if !inv {
             continue;
         }

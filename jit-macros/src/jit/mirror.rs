@@ -191,7 +191,9 @@ fn screaming(s: &str) -> bool {
 /// A pattern that is a named constant (`INT`, `Tag::FLOAT`, `Self::VEC`), compared with `==`.
 fn const_pat(p: &Pat) -> bool {
     match p {
-        Pat::Ident(i) => i.by_ref.is_none() && i.subpat.is_none() && screaming(&i.ident.to_string()),
+        Pat::Ident(i) => {
+            i.by_ref.is_none() && i.subpat.is_none() && screaming(&i.ident.to_string())
+        }
         Pat::Path(pp) => {
             pp.qself.is_none()
                 && pp

@@ -161,7 +161,11 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
             Some(Some(true)) => quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();),
             Some(Some(false)) => quote!(let __mt_self: #m::Sym<&Self> = __cw.param();),
             Some(None) => {
-                let span = f.sig.inputs.first().map_or_else(proc_macro2::Span::call_site, |r| r.span());
+                let span = f
+                    .sig
+                    .inputs
+                    .first()
+                    .map_or_else(proc_macro2::Span::call_site, |r| r.span());
                 // (the path written out here, so the error for a non-`RegValue` `Self`
                 // points at the receiver)
                 quote_spanned!(span=> let __mt_self: ::metatracer::__private::Sym<Self> =
@@ -1024,8 +1028,19 @@ fn check_virtualizable(
             continue;
         }
         const NOT_SCALAR: &[&str] = &[
-            "String", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "Cell",
-            "RefCell", "GcCell", "Mutex", "RwLock", "OnceCell", "QuasiImmut",
+            "String",
+            "HashMap",
+            "HashSet",
+            "BTreeMap",
+            "BTreeSet",
+            "VecDeque",
+            "Cell",
+            "RefCell",
+            "GcCell",
+            "Mutex",
+            "RwLock",
+            "OnceCell",
+            "QuasiImmut",
         ];
         if let Some(h) = head.filter(|h| NOT_SCALAR.contains(&h.as_str())) {
             return Err(syn::Error::new_spanned(
