@@ -2,8 +2,8 @@
 //!
 //! Idiomatic helpers on a small `Copy` value type: `#[look_inside] impl` methods taking `self`
 //! by value (on a `RegValue` struct), associated functions (`Num::int(3)`, `Self::float(x)`),
-//! `match self.tag { INT => .., FLOAT => .. }` with named constants as patterns (also
-//! `Num::VEC`-style paths), an associated constant of a `RegValue` struct as an error value
+//! `match self.tag { INT => .., FLOAT => .. }` with named constants as patterns, an
+//! associated constant of a `RegValue` struct as an error value
 //! (`Err(Fault::TYPE)`), and a constant as a method argument. All of it is inlined: the loop
 //! trace has no residual call, and the results equal the interpreter's with bridges, with
 //! every guard failing and with each guard failing in turn.

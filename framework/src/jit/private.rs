@@ -906,6 +906,18 @@ compare! {
     gt => IntGt, UintGt, FloatGt; ge => IntGe, UintGe, FloatGe;
 }
 
+/// The test of a constant pattern (`INT`, `Op::NOP`) on a one-word value: the words are
+/// equal. For the types traced code holds in one word (integers, `bool`, `char`, pointers,
+/// an implementer's `Word` enum) equal words are equal values; floats compare as floats.
+pub fn pat_eq<T: Word>(cw: &mut Codewriter, a: Sym<T>, b: Sym<T>) -> Sym<bool> {
+    let op = if T::KIND == Kind::Float {
+        BinOp::FloatEq
+    } else {
+        BinOp::IntEq
+    };
+    bin::<bool>(cw, op, a.reg, b.reg)
+}
+
 /// Integer operations whose Rust semantics the residual fallbacks need (`checked_*`,
 /// `overflowing_*`).
 #[diagnostic::on_unimplemented(

@@ -45,7 +45,7 @@ use super::{run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
 use crate::ir::{MemDescr, MemType, OpFlags, OpRef, Trace, Value};
 use crate::jit::jitcode::MemSize;
 use crate::jit::recorded::PENDING_STORES;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A plain store's or load's place: base, offset, access type.
 type PlaceKey = (OpRef, i64, MemDescr);
@@ -161,10 +161,10 @@ pub fn sink(
     if sunk.is_empty() {
         return Ok(None);
     }
-    let removed: HashSet<usize> = stores
+    // the removed stores, each with the index of its place in `sunk`
+    let removed: HashMap<usize, usize> = stores
         .iter()
-        .filter(|(_, p)| sunk.iter().any(|(q, _)| q == p))
-        .map(|(i, _)| *i)
+        .filter_map(|(i, p)| sunk.iter().position(|(q, _)| q == p).map(|k| (*i, k)))
         .collect();
     // the pending-store words per sunk place: base, offset, size code, value
     let word = |r: OpRef| match t.const_value(r) {
@@ -202,10 +202,28 @@ enum Word {
 struct Sink {
     pos: usize,
     marker: usize,
-    removed: HashSet<usize>,
+    /// Removed store position -> index of its place.
+    removed: HashMap<usize, usize>,
     words: Vec<Word>,
-    /// The pending-store values added to every guard of `B2`, in the output trace.
+    /// The pending-store words (4 per sunk place) in the output trace, each place's value
+    /// being its current one: the previous iteration's at the start of `B2`, then the value
+    /// of the last removed store to it (a guard after a store the tracer had already
+    /// recorded, for instance before a load it could not rule out, does not list the place).
     entries: Option<Vec<OpRef>>,
+}
+
+impl Sink {
+    fn entries(&mut self, ctx: &mut Ctx<'_>) -> &mut Vec<OpRef> {
+        self.entries.get_or_insert_with(|| {
+            self.words
+                .iter()
+                .map(|w| match *w {
+                    Word::Const(c) => ctx.constant(c),
+                    Word::Op(r) => r,
+                })
+                .collect()
+        })
+    }
 }
 
 impl Pass for Sink {
@@ -218,27 +236,15 @@ impl Pass for Sink {
         if pos <= self.marker {
             return Action::Emit; // the preamble is copied position for position
         }
-        if self.removed.contains(&pos) {
+        if let Some(&k) = self.removed.get(&pos) {
+            let value = *op.args.last().expect("a store has a value");
+            self.entries(ctx)[4 * k + 3] = value;
             return Action::Remove;
         }
         if let Some(s) = op.snapshot {
-            let entries = match &self.entries {
-                Some(e) => e.clone(),
-                None => {
-                    let e: Vec<OpRef> = self
-                        .words
-                        .iter()
-                        .map(|w| match *w {
-                            Word::Const(c) => ctx.constant(c),
-                            Word::Op(r) => r,
-                        })
-                        .collect();
-                    self.entries = Some(e.clone());
-                    e
-                }
-            };
-            // a place the guard already lists (the interpreter stored it before the guard)
-            // needs no older value
+            let entries = self.entries(ctx).clone();
+            // a place the guard already lists (the interpreter stored it before the guard,
+            // after any removed store) needs no older value
             let listed = ctx.outer_frame_values(s, PENDING_STORES);
             let fresh: Vec<OpRef> = entries
                 .chunks_exact(4)

@@ -188,19 +188,13 @@ fn screaming(s: &str) -> bool {
     s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())
 }
 
-/// A pattern that is a named constant (`INT`, `Tag::FLOAT`, `Self::VEC`), compared with `==`.
+/// A pattern that is a named constant in scope (`INT`, `CMP_LT`), compared with `==` (as
+/// words, `pat_eq`). Paths (`Op::NOP`, `Tag::FLOAT`) are left to the general `match`: opcode
+/// enums often spell their variants this way, and their dispatch is one pattern-test call.
 fn const_pat(p: &Pat) -> bool {
     match p {
         Pat::Ident(i) => {
             i.by_ref.is_none() && i.subpat.is_none() && screaming(&i.ident.to_string())
-        }
-        Pat::Path(pp) => {
-            pp.qself.is_none()
-                && pp
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.arguments.is_none() && screaming(&s.ident.to_string()))
         }
         _ => false,
     }
@@ -1467,7 +1461,7 @@ impl Mirror {
             p if const_pat(p) => (
                 quote_spanned!(p.span()=> {
                     let __mt_k = #m::lit(__cw, #p);
-                    let __mt_c = #m::eq(__cw, #s, __mt_k);
+                    let __mt_c = #m::pat_eq(__cw, #s, __mt_k);
                     __cw.branch_if_false(__mt_c, #fail);
                 }),
                 true,
