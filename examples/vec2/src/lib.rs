@@ -160,7 +160,7 @@ impl Value {
 
     /// `self * other`: numbers multiply, a vector scales by a number (either side), two
     /// vectors give their dot product.
-    pub fn mul(self, other: Value) -> Result<Value, Fault> {
+    pub fn times(self, other: Value) -> Result<Value, Fault> {
         if self.tag == INT && other.tag == INT {
             return Ok(Value::int(self.i.wrapping_mul(other.i)));
         }
@@ -180,7 +180,7 @@ impl Value {
 
     /// `self / other`: truncating for integers (an error for 0), float division otherwise;
     /// a vector divides by a number.
-    pub fn div(self, other: Value) -> Result<Value, Fault> {
+    pub fn quotient(self, other: Value) -> Result<Value, Fault> {
         if self.tag == INT && other.tag == INT {
             if other.i == 0 {
                 return Err(Fault::DIV_ZERO);
@@ -238,7 +238,7 @@ impl Value {
     }
 
     /// `-self`.
-    pub fn neg(self) -> Result<Value, Fault> {
+    pub fn negated(self) -> Result<Value, Fault> {
         match self.tag {
             INT => Ok(Value::int(self.i.wrapping_neg())),
             FLOAT => Ok(Value::float(-self.x)),
@@ -446,18 +446,18 @@ pub fn run(#[green] code: &Code, frame: &mut Frame) -> u32 {
             Op::Mul => {
                 let b = frame.pop();
                 let a = frame.pop();
-                let r = a.mul(b);
+                let r = a.times(b);
                 frame.binary(r)
             }
             Op::Div => {
                 let b = frame.pop();
                 let a = frame.pop();
-                let r = a.div(b);
+                let r = a.quotient(b);
                 frame.binary(r)
             }
             Op::Neg => {
                 let a = frame.pop();
-                let r = a.neg();
+                let r = a.negated();
                 frame.binary(r)
             }
             Op::Compare(op) => {

@@ -47,6 +47,9 @@ use crate::jit::jitcode::MemSize;
 use crate::jit::recorded::PENDING_STORES;
 use std::collections::{HashMap, HashSet};
 
+/// The rewritten trace and where each op of the input went (`None`: removed).
+type Sunk = (Trace, Vec<Option<OpRef>>);
+
 /// A plain store's or load's place: base, offset, access type.
 type PlaceKey = (OpRef, i64, MemDescr);
 
@@ -95,7 +98,7 @@ pub fn sink(
     t: &Trace,
     marker: usize,
     invariant: &dyn Fn(OpRef) -> bool,
-) -> Result<Option<(Trace, Vec<Option<OpRef>>)>, OptError> {
+) -> Result<Option<Sunk>, OptError> {
     let end = t.len() - 1;
     let body = marker + 1..end;
     let mut stores: Vec<(usize, PlaceKey)> = Vec::new();
