@@ -1685,4 +1685,76 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn frame_stores_stay_pending_across_a_read_only_call_without_pointers() {
+        unsafe extern "C-unwind" fn double(args: *const u64) -> u64 {
+            // SAFETY: called with one argument word.
+            unsafe { *args * 2 }
+        }
+        // r0: a frame; one store to a frame field (`VABLE_CLASS`), one to ordinary memory,
+        // then read-only calls: one taking an int, one taking the frame pointer.
+        let mut frame = Box::new([0u64; 2]);
+        let addr = frame.as_mut_ptr() as u64;
+        let vable_store = |off: i32, src| Insn::Store {
+            base: 0,
+            offset: off,
+            size: MemSize::W64,
+            src,
+            class: 5 | VABLE_CLASS,
+        };
+        let body = vec![
+            Insn::Const { dst: 2, val: 7 },
+            vable_store(0, 2),
+            store(0, 8, MemSize::W64, 2),
+            Insn::Call {
+                dst: 3,
+                desc: call_desc(double, &[I], I, Effect::ReadOnly),
+                args: Box::new([2]),
+            },
+            vable_store(0, 3),
+            Insn::Call {
+                dst: 4,
+                desc: call_desc(double, &[R], I, Effect::ReadOnly),
+                args: Box::new([0]),
+            },
+        ];
+        let t = record(&[R, I, I, I, I], &[(1, true), (0, false)], body, &[0, addr]);
+        let text = t.to_string();
+        let pos = |f: &dyn Fn(&ROp) -> bool| t.ops.iter().position(f).unwrap();
+        let first_call = pos(&|o| matches!(o, ROp::Call(..)));
+        let plain = pos(&|o| matches!(o, ROp::Store(_, 8, ..)));
+        let frame_store = pos(&|o| matches!(o, ROp::Store(_, 0, ..)));
+        let second_call = t
+            .ops
+            .iter()
+            .rposition(|o| matches!(o, ROp::Call(..)))
+            .unwrap();
+        // the ordinary store is recorded before the first call; the frame store waits (the
+        // call cannot see the frame), and its first value was overwritten before anything
+        // read it: one frame store, recorded before the call that takes the frame
+        assert!(plain < first_call, "{text}");
+        assert!(
+            first_call < frame_store && frame_store < second_call,
+            "{text}"
+        );
+        let frame_stores = t
+            .ops
+            .iter()
+            .filter(|o| matches!(o, ROp::Store(_, 0, ..)))
+            .count();
+        assert_eq!(frame_stores, 1, "{text}");
+        // the frame store is marked for lowering; the ordinary one is not
+        assert!(
+            t.vable.contains(&(frame_store as u32, false)),
+            "{:?}",
+            t.vable
+        );
+        assert!(
+            !t.vable.iter().any(|&(p, _)| p as usize == plain),
+            "{:?}",
+            t.vable
+        );
+        assert_eq!(frame[0], 14, "the tracer performed the stores");
+    }
 }
