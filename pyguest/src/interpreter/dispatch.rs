@@ -414,9 +414,15 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = opcodes::load_attr(cx, code, pc, arg);
                 pack(cx, s)
             }
-            Op::STORE_ATTR => native!(cx, opcodes::store_attr(cx, pc, arg)),
+            Op::STORE_ATTR => {
+                let s = opcodes::store_attr(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::DELETE_ATTR => native!(cx, opcodes::delete_attr(cx, arg)),
-            Op::LOAD_METHOD => native!(cx, opcodes::load_method(cx, pc, arg)),
+            Op::LOAD_METHOD => {
+                let s = opcodes::load_method(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::BINARY_SUBSCR => {
                 let s = opcodes::binary_subscr(cx);
                 pack(cx, s)
