@@ -9,6 +9,7 @@ mod argvec;
 mod compiler;
 mod import;
 mod interpreter;
+mod memlimit;
 mod modules;
 mod objects;
 mod stdlib_dir;

@@ -385,6 +385,7 @@ impl Collector {
         s.heap_bytes = self.heap_bytes() as u64;
         s.peak_heap_bytes = s.peak_heap_bytes.max(s.heap_bytes);
         s.old_bytes = (self.old.bytes_in_use + self.pinned_bytes) as u64;
+        s.max_heap = self.cfg.max_heap as u64;
         s
     }
 

@@ -187,7 +187,12 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         Kind::Float => out.push_str(&crate::objects::format::float_repr(
             as_float_obj(v).unwrap().v,
         )),
-        Kind::BigInt => out.push_str(&as_bigint(v).unwrap().v.to_string()),
+        Kind::BigInt => {
+            let b = as_bigint(v).unwrap();
+            // about 0.3 decimal digits per bit
+            crate::memlimit::check_bytes((b.v.bits() / 3) as usize)?;
+            out.push_str(&b.v.to_string())
+        }
         Kind::Complex => {
             let c = as_complex(v).unwrap();
             out.push_str(&crate::objects::format::complex_repr(c.re, c.im))
