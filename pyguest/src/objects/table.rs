@@ -6,7 +6,10 @@
 //! rule), so iteration order of int sets matches CPython's.
 //!
 //! Key comparison may run guest `__eq__`, so lookups return `PyResult`; the index metadata is
-//! never borrowed across such a call.
+//! never borrowed across such a call. That `__eq__` may also change the table (clear it,
+//! resize it, delete the entry being compared): after each guest comparison a lookup checks
+//! that the table's array and the compared entry are unchanged and otherwise starts over, as
+//! CPython's `lookdict`/`set_lookkey` do, so it never indexes a stale layout.
 
 use crate::interpreter::PyResult;
 use crate::objects::ops;
@@ -47,29 +50,39 @@ impl DictObj {
     }
     /// Entry index of `key`, if present.
     pub fn find(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        let t = self.t();
-        if t.index.is_empty() {
-            return Ok(None);
-        }
-        let mask = t.index.len() - 1;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        loop {
-            let e = self.t().index[i];
-            if e == EMPTY {
+        'restart: loop {
+            let t = self.t();
+            if t.index.is_empty() {
                 return Ok(None);
             }
-            if e != DELETED {
-                let e = e as usize;
-                if self.t().hashes[e] == hash {
-                    let k = self.keys.get().get(e);
-                    if !k.is_null() && keys_equal(k, key)? {
-                        return Ok(Some(e));
+            let mask = t.index.len() - 1;
+            let keys = self.keys.get();
+            let mut i = (hash as u64 as usize) & mask;
+            let mut perturb = hash as u64;
+            loop {
+                let e = self.t().index[i];
+                if e == EMPTY {
+                    return Ok(None);
+                }
+                if e != DELETED {
+                    let e = e as usize;
+                    if self.t().hashes[e] == hash {
+                        let k = keys.get(e);
+                        if !k.is_null() {
+                            let same = keys_equal(k, key)?;
+                            // a guest __eq__ may have rebuilt the table or removed this entry
+                            if !Gc::ptr_eq(keys, self.keys.get()) || keys.get(e) != k {
+                                continue 'restart;
+                            }
+                            if same {
+                                return Ok(Some(e));
+                            }
+                        }
                     }
                 }
+                perturb >>= 5;
+                i = (i * 5 + 1 + perturb as usize) & mask;
             }
-            perturb >>= 5;
-            i = (i * 5 + 1 + perturb as usize) & mask;
         }
     }
     pub fn get(&self, key: Value) -> PyResult<Option<Value>> {
@@ -217,15 +230,28 @@ impl DictObj {
     pub fn entry_count(&self) -> usize {
         self.t().used
     }
-    /// Key at entry `i` (NULL if deleted).
+    /// Key at entry `i` (NULL if deleted, or past the entries: a loop over the entries that
+    /// calls guest code may find the dict cleared or compacted under it).
     pub fn key_at(&self, i: usize) -> Value {
-        self.keys.get().get(i)
+        let keys = self.keys.get();
+        if i < keys.len() {
+            keys.get(i)
+        } else {
+            Value::NULL
+        }
     }
+    /// Value at entry `i` (NULL past the entries, like [`DictObj::key_at`]).
     pub fn val_at(&self, i: usize) -> Value {
-        self.vals.get().get(i)
+        let vals = self.vals.get();
+        if i < vals.len() {
+            vals.get(i)
+        } else {
+            Value::NULL
+        }
     }
+    /// Hash of entry `i` (0 past the entries).
     pub fn hash_at(&self, i: usize) -> i64 {
-        self.t().hashes[i]
+        self.t().hashes.get(i).copied().unwrap_or(0)
     }
     pub fn clear(&self) {
         self.keys.set(empty_array());
@@ -286,8 +312,14 @@ impl SetObj {
     pub fn capacity(&self) -> usize {
         self.t().mask + 1
     }
+    /// The element in slot `i`: NULL if free, deleted, or past the table (a loop over the
+    /// slots that calls guest code may find the set cleared or resized under it).
     pub fn slot(&self, i: usize) -> Value {
-        let v = self.slots.get().get(i);
+        let slots = self.slots.get();
+        if i >= slots.len() {
+            return Value::NULL;
+        }
+        let v = slots.get(i);
         if v == Value::DUMMY {
             Value::NULL
         } else {
@@ -295,27 +327,37 @@ impl SetObj {
         }
     }
     fn lookup(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        let mask = self.t().mask;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        loop {
-            let probes = if i + LINEAR_PROBES <= mask {
-                LINEAR_PROBES
-            } else {
-                0
-            };
-            for j in 0..=probes {
-                let idx = i + j;
-                let k = self.slots.get().get(idx);
-                if k.is_null() {
-                    return Ok(None);
+        'restart: loop {
+            let mask = self.t().mask;
+            let slots = self.slots.get();
+            let mut i = (hash as u64 as usize) & mask;
+            let mut perturb = hash as u64;
+            loop {
+                let probes = if i + LINEAR_PROBES <= mask {
+                    LINEAR_PROBES
+                } else {
+                    0
+                };
+                for j in 0..=probes {
+                    let idx = i + j;
+                    let k = slots.get(idx);
+                    if k.is_null() {
+                        return Ok(None);
+                    }
+                    if k != Value::DUMMY && self.t().hashes[idx] == hash {
+                        let same = keys_equal(k, key)?;
+                        // a guest __eq__ may have resized the table or removed this slot's key
+                        if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
+                            continue 'restart;
+                        }
+                        if same {
+                            return Ok(Some(idx));
+                        }
+                    }
                 }
-                if k != Value::DUMMY && self.t().hashes[idx] == hash && keys_equal(k, key)? {
-                    return Ok(Some(idx));
-                }
+                perturb >>= 5;
+                i = ((i * 5) + 1 + perturb as usize) & mask;
             }
-            perturb >>= 5;
-            i = ((i * 5) + 1 + perturb as usize) & mask;
         }
     }
     pub fn contains(&self, key: Value) -> PyResult<bool> {
@@ -327,7 +369,9 @@ impl SetObj {
         self.add_h(key, h)
     }
     pub fn add_h(&self, key: Value, hash: i64) -> PyResult<()> {
+        'restart: loop {
         let mask = self.t().mask;
+        let slots = self.slots.get();
         let mut i = (hash as u64 as usize) & mask;
         let mut perturb = hash as u64;
         let mut freeslot: Option<usize> = None;
@@ -372,12 +416,20 @@ impl SetObj {
                     }
                     continue;
                 }
-                if self.t().hashes[idx] == hash && keys_equal(k, key)? {
-                    return Ok(());
+                if self.t().hashes[idx] == hash {
+                    let same = keys_equal(k, key)?;
+                    // a guest __eq__ may have resized the table or removed this slot's key
+                    if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
+                        continue 'restart;
+                    }
+                    if same {
+                        return Ok(());
+                    }
                 }
             }
             perturb >>= 5;
             i = ((i * 5) + 1 + perturb as usize) & mask;
+        }
         }
     }
     fn resize(&self, minused: usize) {
@@ -456,8 +508,9 @@ impl SetObj {
         }
         Value::obj(l)
     }
+    /// Hash of slot `i` (0 past the table).
     pub fn hash_at(&self, i: usize) -> i64 {
-        self.t().hashes[i]
+        self.t().hashes.get(i).copied().unwrap_or(0)
     }
     /// A copy with the same layout rules as building from scratch.
     pub fn copy(&self, frozen: bool) -> Gc<SetObj> {

@@ -682,14 +682,9 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
             return crate::objects::set::set_binop(a, b, op);
         }
         (Some(Kind::Dict), binop::OR) => {
-            if let Some(y) = as_dict(b) {
+            if as_dict(b).is_some() {
                 let d = as_dict(a).unwrap().copy();
-                for i in 0..y.entry_count() {
-                    let k = y.key_at(i);
-                    if !k.is_null() {
-                        d.set_item_h(k, y.hash_at(i), y.val_at(i))?;
-                    }
-                }
+                crate::objects::dict::dict_update(d, b)?;
                 return Ok(Value::obj(d));
             }
         }

@@ -298,14 +298,18 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             let y = as_dict_exact(b).unwrap();
             let mut e = x.len() == y.len();
             if e {
-                for i in 0..x.entry_count() {
-                    let k = x.key_at(i);
+                // entries are read before each lookup and the count re-read after it: the
+                // lookup's __eq__ may change either dict
+                let mut i = 0;
+                while i < x.entry_count() {
+                    let (k, h, xv) = (x.key_at(i), x.hash_at(i), x.val_at(i));
+                    i += 1;
                     if k.is_null() {
                         continue;
                     }
-                    match y.get_h(k, x.hash_at(i))? {
+                    match y.get_h(k, h)? {
                         Some(v) => {
-                            if !eq(x.val_at(i), v)? {
+                            if !eq(xv, v)? {
                                 e = false;
                                 break;
                             }
@@ -323,11 +327,13 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             let x = as_set(a).unwrap();
             let y = as_set(b).unwrap();
             let sub = |p: Gc<SetObj>, q: Gc<SetObj>| -> PyResult<bool> {
-                for i in 0..p.capacity() {
+                let mut i = 0;
+                while i < p.capacity() {
                     let k = p.slot(i);
                     if !k.is_null() && !q.contains(k)? {
                         return Ok(false);
                     }
+                    i += 1;
                 }
                 Ok(true)
             };

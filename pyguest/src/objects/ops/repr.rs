@@ -200,8 +200,18 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         Kind::List => {
             let l = as_list_exact(v).unwrap();
             repr_guard(v, out, "[...]", |out| {
-                let items: ArgVec = l.as_slice().iter().copied().collect();
-                seq_repr(&items, "[", "]", out)
+                // the length is re-read after each item: an item's __repr__ may change the list
+                out.push('[');
+                let mut i = 0;
+                while i < l.len() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    repr_into(l.get(i), out)?;
+                    i += 1;
+                }
+                out.push(']');
+                Ok(())
             })?
         }
         Kind::Tuple => {
