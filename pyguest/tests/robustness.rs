@@ -58,3 +58,85 @@ fn memory_errors_under_a_small_heap_are_catchable() {
     }
     assert_eq!(lines[19], "done");
 }
+
+/// Runs `file` with the interpreter stack `stack` (and a 2 GiB heap) and returns stdout.
+fn run_with_stack(file: &str, stack: &str) -> String {
+    let out = run_with(
+        &format!(
+            "ulimit -v 16000000; export PYGUEST_STACK_SIZE={stack} METATRACER_GC_MAX_HEAP=2G;"
+        ),
+        &robust_dir().join(file),
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stack {stack}: {stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.ends_with("done\n"), "stack {stack}: {stdout}");
+    stdout
+}
+
+/// Every path on which Rust calls back into Python (`__call__`, `__getattr__`,
+/// `__getattribute__`, descriptors, metaclass `__call__`, `__instancecheck__`, `__index__`,
+/// `__len__`, `__bool__`, `__iter__`, `__repr__`, `__hash__`, `__eq__`, ...), made to recurse
+/// without a Python frame, and repr/compare/hash/isinstance/json of data nested 200,000 deep,
+/// end in `RecursionError`, with the default 2 GiB stack and with a 4 MiB one (where the
+/// stack-pointer check, not the 20,000-level counter, must stop them).
+#[test]
+fn native_recursion_raises_recursion_error_on_any_stack() {
+    for stack in ["2G", "4M"] {
+        let stdout = run_with_stack("recursion_native_all.py", stack);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert!(lines.len() >= 30, "stack {stack}: {stdout}");
+        for l in &lines[..lines.len() - 1] {
+            assert!(l.ends_with(" RecursionError"), "stack {stack}: {l}");
+        }
+    }
+}
+
+/// With `sys.setrecursionlimit(10**6)`, recursion through Rust re-entry (a Python `__eq__`
+/// using `==`, a `sorted` key calling back, `__repr__` using `repr`) is stopped by the native
+/// stack check before the stack overflows, while plain Python recursion (no native stack)
+/// still goes 200,000 deep.
+#[test]
+fn high_recursion_limit_cannot_overflow_the_native_stack() {
+    for stack in ["2G", "4M"] {
+        let stdout = run_with_stack("recursion_high_limit.py", stack);
+        assert_eq!(
+            stdout,
+            "python __eq__ recursion RecursionError\nsorted key recursion RecursionError\n\
+             python __repr__ recursion RecursionError\n\
+             plain python recursion 200000 no error 200000\ndone\n",
+            "stack {stack}"
+        );
+    }
+}
+
+/// Under an address-space limit far below the default reservations (2 GiB of stack, twice
+/// the machine's memory of GC heap), `print(1)` still runs: both reservations fall back to
+/// smaller sizes. A bad `PYGUEST_STACK_SIZE` or `METATRACER_GC_MAX_HEAP` is a one-line error
+/// with exit status 2, not a panic.
+#[test]
+fn small_address_space_and_bad_settings() {
+    let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/hello.py");
+    let expected = std::fs::read_to_string(hello.with_extension("expected")).unwrap();
+    for limit in ["4000000", "1000000"] {
+        let out = run_with(&format!("ulimit -v {limit};"), &hello);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), expected);
+    }
+    for (var, val, msg) in [
+        ("METATRACER_GC_MAX_HEAP", "", "METATRACER_GC_MAX_HEAP=\"\" is not a size"),
+        ("METATRACER_GC_MAX_HEAP", "lots", "is not a size"),
+        ("PYGUEST_STACK_SIZE", "1k", "PYGUEST_STACK_SIZE=\"1k\" must be a size"),
+        ("PYGUEST_STACK_SIZE", "big", "must be a size"),
+    ] {
+        let out = run_with(&format!("export {var}='{val}';"), &hello);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}={val}: {err}");
+        assert!(err.contains(msg) && !err.contains("panicked"), "{var}={val}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}

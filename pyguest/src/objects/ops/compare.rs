@@ -266,6 +266,7 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             ))
         }
         (Some(Kind::List), Some(Kind::List)) => {
+            let _g = crate::interpreter::enter_native(" in comparison")?;
             let x: ArgVec = as_list_exact(a)
                 .unwrap()
                 .as_slice()
@@ -285,6 +286,7 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             return seq_cmp(&x, &y, op);
         }
         (Some(Kind::Tuple), Some(Kind::Tuple)) => {
+            let _g = crate::interpreter::enter_native(" in comparison")?;
             let x = as_tuple_exact(a).unwrap();
             let y = as_tuple_exact(b).unwrap();
             if op == 2 || op == 3 {
@@ -294,6 +296,7 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             return seq_cmp(x.as_slice(), y.as_slice(), op);
         }
         (Some(Kind::Dict), Some(Kind::Dict)) if op == 2 || op == 3 => {
+            let _g = crate::interpreter::enter_native(" in comparison")?;
             let x = as_dict_exact(a).unwrap();
             let y = as_dict_exact(b).unwrap();
             let mut e = x.len() == y.len();
@@ -478,6 +481,7 @@ pub fn str_hash(s: &str) -> i64 {
 }
 
 fn tuple_hash(items: &[Value]) -> PyResult<i64> {
+    let _g = crate::interpreter::enter_native(" while hashing a tuple")?;
     const P1: u64 = 11400714785074694791;
     const P2: u64 = 14029467366897019727;
     const P5: u64 = 2870177450012600261;
