@@ -337,6 +337,20 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
     }
 }
 
+/// [`call_object`] from the bytecode's `CALL`: a built-in called there is not a Rust-level
+/// re-entry (the dispatch loop is not nested by it), so it skips [`enter_native`]; whatever
+/// it calls back into is counted where it re-enters (`call_object`, `run_frame`).
+#[inline]
+pub(super) fn call_object_from_bytecode(callable: Value, args: Args) -> PyResult<Value> {
+    if let Some(b) = as_builtin(callable) {
+        if b.bound.is_null() && b.sig.fits_fast(&args) {
+            return (b.f)(args);
+        }
+        return call_builtin_slow(b, args);
+    }
+    call_object(callable, args)
+}
+
 /// A built-in call past the fast path: a bound receiver to prepend, or arguments the
 /// signature's quick test did not accept (`Sig::call_slow` checks them fully). Out of line,
 /// so `call_object`'s frame stays as small as the common case needs.

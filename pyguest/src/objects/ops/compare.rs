@@ -81,12 +81,48 @@ pub fn eq(a: Value, b: Value) -> PyResult<bool> {
     truthy(r)
 }
 
+/// Whether `v` is a built-in container whose comparison or hash recurses into its items in
+/// Rust: going into one is a level of Rust-level re-entry (`interpreter::enter_native`), so
+/// data nested 100,000 deep ends in `RecursionError` rather than a stack overflow. Flat
+/// containers of scalars never pay for the count.
+#[inline(always)]
+fn nests(v: Value) -> bool {
+    matches!(
+        v.kind(),
+        Some(Kind::List | Kind::Tuple | Kind::Dict | Kind::Set | Kind::FrozenSet)
+    )
+}
+
+/// `eq` of two items of containers being compared (counted when it nests).
+#[inline(always)]
+fn item_eq(a: Value, b: Value) -> PyResult<bool> {
+    if nests(a) {
+        return nested_eq(a, b);
+    }
+    eq(a, b)
+}
+
+#[inline(never)]
+fn nested_eq(a: Value, b: Value) -> PyResult<bool> {
+    let _g = crate::interpreter::enter_native(" in comparison")?;
+    eq(a, b)
+}
+
+/// `compare` of two items of containers being compared (counted when it nests).
+fn item_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
+    if nests(a) {
+        let _g = crate::interpreter::enter_native(" in comparison")?;
+        return compare(a, b, op);
+    }
+    compare(a, b, op)
+}
+
 fn seq_eq(x: &[Value], y: &[Value]) -> PyResult<bool> {
     if x.len() != y.len() {
         return Ok(false);
     }
     for i in 0..x.len() {
-        if !eq(x[i], y[i])? {
+        if !item_eq(x[i], y[i])? {
             return Ok(false);
         }
     }
@@ -97,14 +133,14 @@ fn seq_eq(x: &[Value], y: &[Value]) -> PyResult<bool> {
 fn seq_cmp(x: &[Value], y: &[Value], op: u32) -> PyResult<Value> {
     let n = x.len().min(y.len());
     for i in 0..n {
-        if !eq(x[i], y[i])? {
+        if !item_eq(x[i], y[i])? {
             if op == 2 {
                 return Ok(Value::FALSE);
             }
             if op == 3 {
                 return Ok(Value::TRUE);
             }
-            return compare(x[i], y[i], op);
+            return item_compare(x[i], y[i], op);
         }
     }
     let (a, b) = (x.len(), y.len());
@@ -266,7 +302,6 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             ))
         }
         (Some(Kind::List), Some(Kind::List)) => {
-            let _g = crate::interpreter::enter_native(" in comparison")?;
             let x: ArgVec = as_list_exact(a)
                 .unwrap()
                 .as_slice()
@@ -286,7 +321,6 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             return seq_cmp(&x, &y, op);
         }
         (Some(Kind::Tuple), Some(Kind::Tuple)) => {
-            let _g = crate::interpreter::enter_native(" in comparison")?;
             let x = as_tuple_exact(a).unwrap();
             let y = as_tuple_exact(b).unwrap();
             if op == 2 || op == 3 {
@@ -296,7 +330,6 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             return seq_cmp(x.as_slice(), y.as_slice(), op);
         }
         (Some(Kind::Dict), Some(Kind::Dict)) if op == 2 || op == 3 => {
-            let _g = crate::interpreter::enter_native(" in comparison")?;
             let x = as_dict_exact(a).unwrap();
             let y = as_dict_exact(b).unwrap();
             let mut e = x.len() == y.len();
@@ -312,7 +345,7 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
                     }
                     match y.get_h(k, h)? {
                         Some(v) => {
-                            if !eq(xv, v)? {
+                            if !item_eq(xv, v)? {
                                 e = false;
                                 break;
                             }
@@ -481,13 +514,18 @@ pub fn str_hash(s: &str) -> i64 {
 }
 
 fn tuple_hash(items: &[Value]) -> PyResult<i64> {
-    let _g = crate::interpreter::enter_native(" while hashing a tuple")?;
     const P1: u64 = 11400714785074694791;
     const P2: u64 = 14029467366897019727;
     const P5: u64 = 2870177450012600261;
     let mut acc: u64 = P5;
     for &v in items {
-        let lane = hash(v)? as u64;
+        let lane = if v.is_kind(Kind::Tuple) {
+            // a nested tuple is a level of Rust-level re-entry (see `nests`)
+            let _g = crate::interpreter::enter_native(" while hashing a tuple")?;
+            hash(v)?
+        } else {
+            hash(v)?
+        } as u64;
         acc = acc.wrapping_add(lane.wrapping_mul(P2));
         acc = acc.rotate_left(31);
         acc = acc.wrapping_mul(P1);
