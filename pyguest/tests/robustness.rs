@@ -140,3 +140,39 @@ fn small_address_space_and_bad_settings() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// A lambda nested 20,000 deep and 100,000 nested parentheses fail in well under a second
+/// with CPython's errors, within a 4 GB address space (they used to take gigabytes).
+#[test]
+fn deep_source_nesting_fails_fast() {
+    let dir = std::env::temp_dir().join(format!("pyguest-robust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            "lambdas.py",
+            format!("f = {}1\nprint(1)\n", "lambda: ".repeat(20_000)),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+        (
+            "parens.py",
+            format!("x = {}1{}\nprint(1)\n", "(".repeat(100_000), ")".repeat(100_000)),
+            "SyntaxError: too many nested parentheses",
+        ),
+        (
+            "nots.py",
+            format!("x = {}1\nprint(1)\n", "not ".repeat(100_000)),
+            "RecursionError: maximum recursion depth exceeded during compilation",
+        ),
+    ];
+    for (name, src, last) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, src).unwrap();
+        let start = std::time::Instant::now();
+        let out = run_with("ulimit -v 4000000;", &file);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert_eq!(err.lines().last(), Some(last), "{name}: {err}");
+        assert!(out.stdout.is_empty(), "{name}");
+        assert!(start.elapsed().as_secs() < 10, "{name}: {:?}", start.elapsed());
+    }
+}

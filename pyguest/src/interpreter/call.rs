@@ -247,6 +247,15 @@ pub fn stack_exhausted() -> bool {
     sp < floor
 }
 
+/// Native stack bytes left above this thread's floor (see [`stack_exhausted`]).
+pub fn stack_left() -> usize {
+    let probe = 0u8;
+    let sp = std::ptr::addr_of!(probe) as usize;
+    let floor = STACK_FLOOR.with(|f| f.get());
+    let floor = if floor == 0 { stack_floor_slow() } else { floor };
+    sp.saturating_sub(floor)
+}
+
 /// One level of Rust-level re-entry, released when dropped (see [`enter_native`]).
 pub struct NativeGuard(());
 
