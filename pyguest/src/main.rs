@@ -111,7 +111,9 @@ fn main() {
             // the address space (a `ulimit -v`) cannot hold this stack: try half of it
             Err(_) if stack / 2 >= MIN_STACK => stack /= 2,
             Err(e) => {
-                eprintln!("pyguest: cannot start the interpreter thread ({stack} bytes of stack): {e}");
+                eprintln!(
+                    "pyguest: cannot start the interpreter thread ({stack} bytes of stack): {e}"
+                );
                 std::process::exit(1);
             }
         }
@@ -141,7 +143,12 @@ fn stack_size_from_env() -> usize {
         b'g' | b'G' => (&t[..t.len() - 1], 1 << 30),
         _ => (t, 1),
     };
-    match num.trim().parse::<usize>().ok().and_then(|n| n.checked_mul(mult)) {
+    match num
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+    {
         Some(n) if (MIN_STACK..=1 << 40).contains(&n) => n,
         _ => {
             eprintln!(

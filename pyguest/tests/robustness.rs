@@ -16,9 +16,7 @@ fn robust_dir() -> PathBuf {
 fn run_with(prefix: &str, file: &Path) -> Output {
     Command::new("sh")
         .arg("-c")
-        .arg(format!(
-            "{prefix} exec \"$0\" run \"$1\"",
-        ))
+        .arg(format!("{prefix} exec \"$0\" run \"$1\"",))
         .arg(env!("CARGO_BIN_EXE_pyguest"))
         .arg(file)
         .output()
@@ -39,7 +37,12 @@ fn memory_errors_under_a_small_heap_are_catchable() {
         &robust_dir().join("memory_low_heap.py"),
     );
     let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 20, "{stdout}");
     // the doubling loops: (steps, final length) before MemoryError, within the 256M budget
@@ -128,15 +131,26 @@ fn small_address_space_and_bad_settings() {
         assert_eq!(text(&out.stdout), expected);
     }
     for (var, val, msg) in [
-        ("METATRACER_GC_MAX_HEAP", "", "METATRACER_GC_MAX_HEAP=\"\" is not a size"),
+        (
+            "METATRACER_GC_MAX_HEAP",
+            "",
+            "METATRACER_GC_MAX_HEAP=\"\" is not a size",
+        ),
         ("METATRACER_GC_MAX_HEAP", "lots", "is not a size"),
-        ("PYGUEST_STACK_SIZE", "1k", "PYGUEST_STACK_SIZE=\"1k\" must be a size"),
+        (
+            "PYGUEST_STACK_SIZE",
+            "1k",
+            "PYGUEST_STACK_SIZE=\"1k\" must be a size",
+        ),
         ("PYGUEST_STACK_SIZE", "big", "must be a size"),
     ] {
         let out = run_with(&format!("export {var}='{val}';"), &hello);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{var}={val}: {err}");
-        assert!(err.contains(msg) && !err.contains("panicked"), "{var}={val}: {err}");
+        assert!(
+            err.contains(msg) && !err.contains("panicked"),
+            "{var}={val}: {err}"
+        );
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
@@ -155,7 +169,11 @@ fn deep_source_nesting_fails_fast() {
         ),
         (
             "parens.py",
-            format!("x = {}1{}\nprint(1)\n", "(".repeat(100_000), ")".repeat(100_000)),
+            format!(
+                "x = {}1{}\nprint(1)\n",
+                "(".repeat(100_000),
+                ")".repeat(100_000)
+            ),
             "SyntaxError: too many nested parentheses",
         ),
         (
@@ -173,6 +191,10 @@ fn deep_source_nesting_fails_fast() {
         assert_eq!(out.status.code(), Some(1), "{name}: {err}");
         assert_eq!(err.lines().last(), Some(last), "{name}: {err}");
         assert!(out.stdout.is_empty(), "{name}");
-        assert!(start.elapsed().as_secs() < 10, "{name}: {:?}", start.elapsed());
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "{name}: {:?}",
+            start.elapsed()
+        );
     }
 }

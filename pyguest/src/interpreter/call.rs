@@ -243,7 +243,11 @@ pub fn stack_exhausted() -> bool {
     let probe = 0u8;
     let sp = std::ptr::addr_of!(probe) as usize;
     let floor = STACK_FLOOR.with(|f| f.get());
-    let floor = if floor == 0 { stack_floor_slow() } else { floor };
+    let floor = if floor == 0 {
+        stack_floor_slow()
+    } else {
+        floor
+    };
     sp < floor
 }
 
@@ -252,7 +256,11 @@ pub fn stack_left() -> usize {
     let probe = 0u8;
     let sp = std::ptr::addr_of!(probe) as usize;
     let floor = STACK_FLOOR.with(|f| f.get());
-    let floor = if floor == 0 { stack_floor_slow() } else { floor };
+    let floor = if floor == 0 {
+        stack_floor_slow()
+    } else {
+        floor
+    };
     sp.saturating_sub(floor)
 }
 

@@ -90,12 +90,7 @@ pub fn set_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
 
 /// Adds to `r` each element of `from` that is (`keep_in`) or is not in `other`. The slot
 /// count is re-read after every membership test: a guest `__eq__` may resize or clear `from`.
-fn add_filtered(
-    r: Gc<SetObj>,
-    from: Gc<SetObj>,
-    other: Gc<SetObj>,
-    keep_in: bool,
-) -> PyResult<()> {
+fn add_filtered(r: Gc<SetObj>, from: Gc<SetObj>, other: Gc<SetObj>, keep_in: bool) -> PyResult<()> {
     let mut i = 0;
     while i < from.capacity() {
         let k = from.slot(i);

@@ -336,7 +336,11 @@ pub(crate) fn install_str_methods() {
             } else {
                 s.s.matches(&*old.s).count()
             };
-            let n = if count < 0 { found } else { found.min(count as usize) };
+            let n = if count < 0 {
+                found
+            } else {
+                found.min(count as usize)
+            };
             let grow = n.saturating_mul(new.s.len() - old.s.len());
             crate::memlimit::check_bytes(s.s.len().saturating_add(grow))?;
         }

@@ -538,73 +538,73 @@ impl SetObj {
     #[inline(never)]
     fn add_h_guest(&self, key: Value, hash: i64) -> PyResult<()> {
         'restart: loop {
-        let mask = self.t().mask;
-        let slots = self.slots.get();
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        let mut freeslot: Option<usize> = None;
-        loop {
-            let probes = if i + LINEAR_PROBES <= mask {
-                LINEAR_PROBES
-            } else {
-                0
-            };
-            for j in 0..=probes {
-                let idx = i + j;
-                let k = self.slots.get().get(idx);
-                if k.is_null() {
-                    let t = self.t();
-                    match freeslot {
-                        Some(f) => {
-                            self.slots.get().set(f, key);
-                            t.hashes[f] = hash;
-                            t.used += 1;
+            let mask = self.t().mask;
+            let slots = self.slots.get();
+            let mut i = (hash as u64 as usize) & mask;
+            let mut perturb = hash as u64;
+            let mut freeslot: Option<usize> = None;
+            loop {
+                let probes = if i + LINEAR_PROBES <= mask {
+                    LINEAR_PROBES
+                } else {
+                    0
+                };
+                for j in 0..=probes {
+                    let idx = i + j;
+                    let k = self.slots.get().get(idx);
+                    if k.is_null() {
+                        let t = self.t();
+                        match freeslot {
+                            Some(f) => {
+                                self.slots.get().set(f, key);
+                                t.hashes[f] = hash;
+                                t.used += 1;
+                                return Ok(());
+                            }
+                            None => {
+                                self.slots.get().set(idx, key);
+                                t.hashes[idx] = hash;
+                                t.fill += 1;
+                                t.used += 1;
+                                if t.fill * 5 >= mask * 3 {
+                                    let n = if t.used > 50000 {
+                                        t.used * 2
+                                    } else {
+                                        t.used * 4
+                                    };
+                                    self.resize(n);
+                                }
+                                return Ok(());
+                            }
+                        }
+                    }
+                    if k == Value::DUMMY {
+                        if freeslot.is_none() {
+                            freeslot = Some(idx);
+                        }
+                        continue;
+                    }
+                    if self.t().hashes[idx] == hash {
+                        let same = match keys_equal_fast(k, key) {
+                            Some(r) => r,
+                            None => {
+                                let r = ops::eq(k, key)?;
+                                // the guest __eq__ may have resized the table or removed this
+                                // slot's key
+                                if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
+                                    continue 'restart;
+                                }
+                                r
+                            }
+                        };
+                        if same {
                             return Ok(());
                         }
-                        None => {
-                            self.slots.get().set(idx, key);
-                            t.hashes[idx] = hash;
-                            t.fill += 1;
-                            t.used += 1;
-                            if t.fill * 5 >= mask * 3 {
-                                let n = if t.used > 50000 {
-                                    t.used * 2
-                                } else {
-                                    t.used * 4
-                                };
-                                self.resize(n);
-                            }
-                            return Ok(());
-                        }
                     }
                 }
-                if k == Value::DUMMY {
-                    if freeslot.is_none() {
-                        freeslot = Some(idx);
-                    }
-                    continue;
-                }
-                if self.t().hashes[idx] == hash {
-                    let same = match keys_equal_fast(k, key) {
-                        Some(r) => r,
-                        None => {
-                            let r = ops::eq(k, key)?;
-                            // the guest __eq__ may have resized the table or removed this
-                            // slot's key
-                            if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
-                                continue 'restart;
-                            }
-                            r
-                        }
-                    };
-                    if same {
-                        return Ok(());
-                    }
-                }
+                perturb >>= 5;
+                i = ((i * 5) + 1 + perturb as usize) & mask;
             }
-            perturb >>= 5;
-            i = ((i * 5) + 1 + perturb as usize) & mask;
-        }
         }
     }
     fn resize(&self, minused: usize) {

@@ -4,8 +4,8 @@
 //! `NotImplemented`) and the unary ones; also `list_extend` and `bytes_like`, which the
 //! sequence operators use.
 
-use crate::memlimit::{check_bytes, check_items, memory_error};
 use super::*;
+use crate::memlimit::{check_bytes, check_items, memory_error};
 
 // ---------------------------------------------------------------- numbers
 
@@ -520,7 +520,11 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
 // ---------------------------------------------------------------- binary operators
 
 fn seq_repeat(items: &[Value], n: i64) -> PyResult<ArgVec> {
-    let n = if items.is_empty() { 0 } else { n.max(0) as usize };
+    let n = if items.is_empty() {
+        0
+    } else {
+        n.max(0) as usize
+    };
     let total = items.len().checked_mul(n).ok_or_else(memory_error)?;
     // the items are copied twice (here, then into the GC array)
     check_items(total, 2 * std::mem::size_of::<Value>())?;
@@ -535,9 +539,11 @@ fn seq_repeat(items: &[Value], n: i64) -> PyResult<ArgVec> {
 /// index conversion); one that fits is more than memory can hold unless the sequence is empty
 /// or `n` negative, which give an empty result (returned as the count 0).
 fn big_repeat_count(seq: Value, n: Value) -> PyResult<Value> {
-    let n = as_bigint(n).unwrap().v.to_i64().ok_or_else(|| {
-        vm::overflow("cannot fit 'int' into an index-sized integer")
-    })?;
+    let n = as_bigint(n)
+        .unwrap()
+        .v
+        .to_i64()
+        .ok_or_else(|| vm::overflow("cannot fit 'int' into an index-sized integer"))?;
     if n > 0 && len(seq)? > 0 {
         return Err(memory_error());
     }
