@@ -687,12 +687,10 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         ) if as_set(b).is_some() => {
             return crate::objects::set::set_binop(a, b, op);
         }
-        (Some(Kind::Dict), binop::OR) => {
-            if as_dict(b).is_some() {
-                let d = as_dict(a).unwrap().copy();
-                crate::objects::dict::dict_update(d, b)?;
-                return Ok(Value::obj(d));
-            }
+        (Some(Kind::Dict), binop::OR) if as_dict(b).is_some() => {
+            let d = as_dict(a).unwrap().copy();
+            crate::objects::dict::dict_update(d, b)?;
+            return Ok(Value::obj(d));
         }
         _ => {}
     }
