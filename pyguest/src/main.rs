@@ -2,8 +2,10 @@
 //!
 //! `pyguest run FILE.py [ARGS...]`, `pyguest FILE.py [ARGS...]`, `pyguest -c CODE`,
 //! `pyguest --version`, and `--jit off|on|help|NAME=VALUE,...` before the file (the framework's
-//! parameters, validated by its parser; the JIT is not wired in yet). The interpreter runs on a thread with a large stack so built-ins that
-//! call back into Python can nest deeply without overflowing the Rust stack.
+//! parameters, validated by its parser; the JIT is not wired in yet). The interpreter runs on
+//! a thread with a large stack (`PYGUEST_STACK_SIZE`, default 2 GiB, halved while the address
+//! space refuses it) so built-ins that call back into Python can nest deeply; the re-entry
+//! count and stack check of `interpreter::call::enter_native` keep them from overflowing it.
 
 mod argvec;
 mod compiler;
