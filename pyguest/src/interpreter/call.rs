@@ -357,7 +357,7 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
 /// [`call_object`] from the bytecode's `CALL`: a built-in called there is not a Rust-level
 /// re-entry (the dispatch loop is not nested by it), so it skips [`enter_native`]; whatever
 /// it calls back into is counted where it re-enters (`call_object`, `run_frame`).
-#[inline]
+#[inline(never)]
 pub(super) fn call_object_from_bytecode(callable: Value, args: Args) -> PyResult<Value> {
     if let Some(b) = as_builtin(callable) {
         if b.bound.is_null() && b.sig.fits_fast(&args) {
