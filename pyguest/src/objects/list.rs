@@ -133,6 +133,11 @@ impl ListObj {
         self.len.set(items.len());
     }
     pub fn clear(&self) {
+        // an empty list keeps its array (`list.sort` relies on it to see a key's `clear()`
+        // as no change)
+        if self.len.get() == 0 {
+            return;
+        }
         self.items.set(empty_array());
         self.len.set(0);
     }
@@ -313,11 +318,16 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     m("remove(value, /)", |a| {
         let l = self_list(&a)?;
-        for i in 0..l.len() {
+        // the length is re-read after every comparison: a guest __eq__ may change the list
+        let mut i = 0;
+        while i < l.len() {
             if ops::eq(l.get(i), a.pos[1])? {
-                l.remove_at(i);
+                if i < l.len() {
+                    l.remove_at(i);
+                }
                 return Ok(Value::NONE);
             }
+            i += 1;
         }
         Err(value_error("list.remove(x): x not in list"))
     }),
@@ -350,10 +360,12 @@ pub(crate) static METHODS: &[Method] = &[
     m("count(value, /)", |a| {
         let l = self_list(&a)?;
         let mut c = 0;
-        for i in 0..l.len() {
+        let mut i = 0;
+        while i < l.len() {
             if ops::eq(l.get(i), a.pos[1])? {
                 c += 1;
             }
+            i += 1;
         }
         Ok(Value::small(c))
     }),
@@ -365,8 +377,18 @@ pub(crate) static METHODS: &[Method] = &[
             .map(truthy)
             .transpose()?
             .unwrap_or(false);
-        sort_values(&mut items, key, rev)?;
+        // As in CPython, the list is empty while it sorts (a key or comparison sees `[]`);
+        // a change made meanwhile is dropped and reported once the sorted items are back.
+        let during = empty_array();
+        l.items.set(during);
+        l.len.set(0);
+        let r = sort_values(&mut items, key, rev);
+        let modified = !Gc::ptr_eq(l.items.get(), during) || !l.is_empty();
         l.set_all(&items);
+        r?;
+        if modified {
+            return Err(value_error("list modified during sort"));
+        }
         Ok(Value::NONE)
     }),
     m("reverse()", |a| {
