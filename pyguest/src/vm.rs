@@ -36,6 +36,9 @@ classes! {
     set_iterator = "set_iterator"; enumerate = "enumerate"; zip = "zip"; map = "map"; filter = "filter";
     reversed = "reversed"; list_reverseiterator = "list_reverseiterator";
     callable_iterator = "callable_iterator"; bytes_iterator = "bytes_iterator";
+    coroutine = "coroutine"; async_generator = "async_generator";
+    coroutine_wrapper = "coroutine_wrapper"; async_generator_asend = "async_generator_asend";
+    async_generator_athrow = "async_generator_athrow";
     // exceptions
     BaseException = "BaseException"; Exception = "Exception"; ArithmeticError = "ArithmeticError";
     ZeroDivisionError = "ZeroDivisionError"; OverflowError = "OverflowError";
@@ -351,7 +354,7 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
             }
             Kind::Module => cls(C::module),
             Kind::Cell => cls(C::cell),
-            Kind::Generator => cls(C::generator),
+            Kind::Generator => cls(crate::objects::coroutine::flavor(as_generator(v).unwrap()).class()),
             Kind::Iter => {
                 let it = as_iter(v).unwrap();
                 let view = it.n.get() < 0;
@@ -376,6 +379,9 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
                     IterKind::Callable => C::callable_iterator,
                     IterKind::Bytes => C::bytes_iterator,
                     IterKind::GetItem => C::iterator,
+                    IterKind::CoroWait | IterKind::ASend | IterKind::AThrow => {
+                        crate::objects::coroutine::await_iter_class(it.sub)
+                    }
                 })
             }
             Kind::Property => cls(C::property),

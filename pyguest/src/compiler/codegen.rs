@@ -16,14 +16,20 @@
 
 use crate::compiler::bytecode::{binop, encode, Op};
 use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
-use crate::objects::{CodeData, ExcEntry, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS, CO_VARKW};
+use crate::objects::{
+    CodeData, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS,
+    CO_VARKW,
+};
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod coro;
 mod expr;
 mod stmt;
+
+use coro::{AWAIT_AENTER, AWAIT_AEXIT, AWAIT_PLAIN};
 
 /// A compile-time constant.
 #[derive(Debug, Clone)]
@@ -118,6 +124,7 @@ enum Block {
     ExceptBody,
     With {
         hlevel: usize,
+        is_async: bool,
     },
 }
 
@@ -337,6 +344,14 @@ impl<'a> Compiler<'a> {
         flags |= f;
         if sc.has_yield {
             flags |= CO_GENERATOR;
+        }
+        if sc.is_async {
+            flags |= CO_GENERATOR;
+            flags |= if sc.has_yield {
+                CO_ASYNC_GENERATOR
+            } else {
+                CO_COROUTINE
+            };
         }
         if matches!(sc.kind, ScopeKind::Module | ScopeKind::Class) {
             flags |= CO_NAMESPACE;

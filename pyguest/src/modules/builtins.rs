@@ -209,6 +209,7 @@ pub fn install() {
     install_number_methods();
     install_bytes_methods();
     install_misc_methods();
+    crate::objects::coroutine::install_coroutine_methods();
 }
 
 fn is_callable(v: Value) -> bool {
@@ -482,8 +483,9 @@ fn bi_iter(a: Args) -> PyResult<Value> {
 
 fn bi_next(a: Args) -> PyResult<Value> {
     let it = a.pos[0];
-    if !matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator))
-        && ops::lookup_type(type_of(it), "__next__").is_none()
+    if (!matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator))
+        && ops::lookup_type(type_of(it), "__next__").is_none())
+        || crate::objects::coroutine::not_iterable_gen(it).is_some()
     {
         return Err(type_error(format!(
             "'{}' object is not an iterator",

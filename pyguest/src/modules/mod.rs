@@ -21,6 +21,7 @@ pub mod atexit;
 pub mod builtins;
 pub mod codecs;
 pub mod contextvars;
+pub mod coro;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;
@@ -164,6 +165,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_contextvars" => crate::modules::contextvars::make(),
         "select" => crate::modules::select::make(),
         "marshal" => crate::modules::marshal::make(),
+        "_pgcoro" => crate::modules::coro::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;

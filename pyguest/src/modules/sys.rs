@@ -163,6 +163,7 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
         }
     });
     super::sysattrs::install(m);
+    super::coro::install_sys(m);
     vmr.modules.get().set_str("sys", Value::obj(m));
     let bm = new_module("builtins", None);
     let b = vmr.builtins.get();
