@@ -21,7 +21,7 @@
 //! an async generator is first iterated (the finalizer hook is kept but never called: pyguest
 //! has no finalization of unreachable objects).
 
-use super::exceptions::make_exception;
+use super::make_exception;
 use super::generators::{delegate, gen_resume, suspended_at, GenResult};
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::Op;
@@ -360,8 +360,13 @@ pub fn close(g: Gc<GeneratorObj>) -> PyResult<()> {
 /// class instantiated with `val`.
 pub fn throw_arg(typ: Value, val: Option<Value>) -> PyResult<PyErr> {
     let mut e = typ;
-    if let (Some(_), Some(v)) = (as_class(e), val.filter(|v| !v.is_none())) {
-        e = ops::call(e, &[v])?;
+    if let (Some(c), Some(v)) = (as_class(e), val.filter(|v| !v.is_none())) {
+        // an instance of the class is thrown as it is, anything else is its argument
+        if !vm::is_subclass(type_of(v), c) {
+            e = ops::call(e, &[v])?;
+        } else {
+            e = v;
+        }
     }
     Ok(PyErr(make_exception(e)?))
 }
