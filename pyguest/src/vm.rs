@@ -354,7 +354,9 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
             }
             Kind::Module => cls(C::module),
             Kind::Cell => cls(C::cell),
-            Kind::Generator => cls(crate::objects::coroutine::flavor(as_generator(v).unwrap()).class()),
+            Kind::Generator => {
+                cls(crate::objects::coroutine::flavor(as_generator(v).unwrap()).class())
+            }
             Kind::Iter => {
                 let it = as_iter(v).unwrap();
                 let view = it.n.get() < 0;

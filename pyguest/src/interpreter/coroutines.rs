@@ -21,8 +21,8 @@
 //! an async generator is first iterated (the finalizer hook is kept but never called: pyguest
 //! has no finalization of unreachable objects).
 
-use super::make_exception;
 use super::generators::{delegate, gen_resume, suspended_at, GenResult};
+use super::make_exception;
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::Op;
 use crate::objects::coroutine::{flavor, Flavor, AG_CLOSED, AG_HOOKED, AG_RUNNING};
@@ -51,9 +51,7 @@ pub fn get_awaitable(v: Value, place: u32) -> PyResult<Value> {
                 }
                 return Ok(v);
             }
-            Flavor::Generator if g.frame.code.d.flags & CO_ITERABLE_COROUTINE != 0 => {
-                return Ok(v)
-            }
+            Flavor::Generator if g.frame.code.d.flags & CO_ITERABLE_COROUTINE != 0 => return Ok(v),
             _ => {}
         }
     }
@@ -147,7 +145,12 @@ pub fn get_anext(aiter: Value) -> PyResult<Value> {
 
 /// The awaitable iterator object behind `v` (`coroutine_wrapper`, `asend`, `athrow`).
 pub fn is_await_iter(v: Value) -> Option<Gc<IterObj>> {
-    as_iter(v).filter(|it| matches!(it.sub, IterKind::CoroWait | IterKind::ASend | IterKind::AThrow))
+    as_iter(v).filter(|it| {
+        matches!(
+            it.sub,
+            IterKind::CoroWait | IterKind::ASend | IterKind::AThrow
+        )
+    })
 }
 
 /// `coroutine.__await__()`.
@@ -164,7 +167,14 @@ pub fn new_asend(g: Gc<GeneratorObj>, v: Value) -> PyResult<Value> {
 /// `agen.athrow(exc)`, or `agen.aclose()` when `exc` is NULL.
 pub fn new_athrow(g: Gc<GeneratorObj>, exc: Value) -> PyResult<Value> {
     first_iter_hook(g)?;
-    Ok(new_iter(IterKind::AThrow, Value::obj(g), exc, AW_INIT, 0, 0))
+    Ok(new_iter(
+        IterKind::AThrow,
+        Value::obj(g),
+        exc,
+        AW_INIT,
+        0,
+        0,
+    ))
 }
 
 /// One step of an awaitable: send `v` (or throw `throw`) into it. `Yield` is a value for the
@@ -208,8 +218,7 @@ fn unwrap_agen(g: Gc<GeneratorObj>, r: PyResult<GenResult>) -> PyResult<GenResul
             Err(PyErr(vm::new_exception(cls(C::StopAsyncIteration), &[])))
         }
         Err(e) => {
-            if vm::exc_matches(&e, C::StopAsyncIteration) || vm::exc_matches(&e, C::GeneratorExit)
-            {
+            if vm::exc_matches(&e, C::StopAsyncIteration) || vm::exc_matches(&e, C::GeneratorExit) {
                 set_flag(g, AG_CLOSED, true);
             }
             set_flag(g, AG_RUNNING, false);
@@ -322,8 +331,7 @@ fn athrow_step(
         Err(e) => {
             set_flag(g, AG_RUNNING, false);
             it.i.set(AW_CLOSED);
-            if vm::exc_matches(&e, C::StopAsyncIteration) || vm::exc_matches(&e, C::GeneratorExit)
-            {
+            if vm::exc_matches(&e, C::StopAsyncIteration) || vm::exc_matches(&e, C::GeneratorExit) {
                 Ok(GenResult::Return(Value::NONE))
             } else {
                 Err(e)
@@ -456,9 +464,10 @@ pub fn set_asyncgen_hooks(a: Args) -> PyResult<Value> {
 
 fn is_callable(v: Value) -> bool {
     match v.kind() {
-        Some(Kind::Function) | Some(Kind::Builtin) | Some(Kind::BoundMethod) | Some(Kind::Class) => {
-            true
-        }
+        Some(Kind::Function)
+        | Some(Kind::Builtin)
+        | Some(Kind::BoundMethod)
+        | Some(Kind::Class) => true,
         _ => ops::lookup_type(type_of(v), "__call__").is_some(),
     }
 }

@@ -75,12 +75,7 @@ pub(super) fn send_to(sub: Value, v: Value) -> PyResult<GenResult> {
 pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResult<GenResult> {
     let fl = flavor(g);
     match g.state.get() {
-        GEN_RUNNING => {
-            return Err(vm::value_error(format!(
-                "{} already executing",
-                fl.noun()
-            )))
-        }
+        GEN_RUNNING => return Err(vm::value_error(format!("{} already executing", fl.noun()))),
         GEN_DONE => {
             if fl == Flavor::Coroutine {
                 return Err(vm::runtime_error("cannot reuse already awaited coroutine"));

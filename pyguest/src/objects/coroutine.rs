@@ -98,7 +98,11 @@ pub(crate) fn install_coroutine_methods() {
     });
     meth(CO, "throw(typ, val=None, tb=None, /)", |a| {
         let e = throw_of(&a)?;
-        step(crate::interpreter::gen_resume(gen_of(&a), Value::NONE, Some(e))?)
+        step(crate::interpreter::gen_resume(
+            gen_of(&a),
+            Value::NONE,
+            Some(e),
+        )?)
     });
     meth(CO, "close()", |a| {
         co::close(gen_of(&a))?;

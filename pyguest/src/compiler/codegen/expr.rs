@@ -546,7 +546,14 @@ impl Compiler<'_> {
                 self.emit(Op::LOAD_FAST, v);
             } else {
                 self.expr(&g.iter)?;
-                self.emit(if g.is_async { Op::GET_AITER } else { Op::GET_ITER }, 0);
+                self.emit(
+                    if g.is_async {
+                        Op::GET_AITER
+                    } else {
+                        Op::GET_ITER
+                    },
+                    0,
+                );
             }
             let top = self.new_label();
             let end = self.new_label();
