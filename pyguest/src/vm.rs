@@ -38,7 +38,7 @@ classes! {
     callable_iterator = "callable_iterator"; bytes_iterator = "bytes_iterator";
     coroutine = "coroutine"; async_generator = "async_generator";
     coroutine_wrapper = "coroutine_wrapper"; async_generator_asend = "async_generator_asend";
-    async_generator_athrow = "async_generator_athrow";
+    async_generator_athrow = "async_generator_athrow"; anext_awaitable = "anext_awaitable";
     // exceptions
     BaseException = "BaseException"; Exception = "Exception"; ArithmeticError = "ArithmeticError";
     ZeroDivisionError = "ZeroDivisionError"; OverflowError = "OverflowError";
@@ -381,7 +381,10 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
                     IterKind::Callable => C::callable_iterator,
                     IterKind::Bytes => C::bytes_iterator,
                     IterKind::GetItem => C::iterator,
-                    IterKind::CoroWait | IterKind::ASend | IterKind::AThrow => {
+                    IterKind::CoroWait
+                    | IterKind::ASend
+                    | IterKind::AThrow
+                    | IterKind::ANextDefault => {
                         crate::objects::coroutine::await_iter_class(it.sub)
                     }
                 })

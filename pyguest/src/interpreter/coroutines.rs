@@ -143,14 +143,102 @@ pub fn get_anext(aiter: Value) -> PyResult<Value> {
     })
 }
 
-/// The awaitable iterator object behind `v` (`coroutine_wrapper`, `asend`, `athrow`).
+/// The awaitable iterator object behind `v` (`coroutine_wrapper`, `asend`, `athrow`,
+/// `anext_awaitable`).
 pub fn is_await_iter(v: Value) -> Option<Gc<IterObj>> {
     as_iter(v).filter(|it| {
         matches!(
             it.sub,
-            IterKind::CoroWait | IterKind::ASend | IterKind::AThrow
+            IterKind::CoroWait | IterKind::ASend | IterKind::AThrow | IterKind::ANextDefault
         )
     })
+}
+
+/// `aiter(obj)`.
+pub fn bi_aiter(a: Args) -> PyResult<Value> {
+    let v = a.pos[0];
+    if as_generator(v).is_some_and(|g| flavor(g) == Flavor::AsyncGenerator) {
+        return Ok(v);
+    }
+    let Some(m) = ops::lookup_type(type_of(v), "__aiter__") else {
+        return Err(type_error(format!(
+            "'{}' object is not an async iterable",
+            vm::type_name(v)
+        )));
+    };
+    let r = ops::call(m, &[v])?;
+    let native_agen = as_generator(r).is_some_and(|g| flavor(g) == Flavor::AsyncGenerator);
+    if !native_agen && ops::lookup_type(type_of(r), "__anext__").is_none() {
+        return Err(type_error(format!(
+            "aiter() returned not an async iterator of type '{}'",
+            vm::type_name(r)
+        )));
+    }
+    Ok(r)
+}
+
+/// `anext(aiterator[, default])`: the awaitable of `__anext__()`; with a default, an
+/// `anext_awaitable` whose `StopAsyncIteration` becomes the default.
+pub fn bi_anext(a: Args) -> PyResult<Value> {
+    let it = a.pos[0];
+    let aw = if let Some(g) = as_generator(it).filter(|&g| flavor(g) == Flavor::AsyncGenerator)
+    {
+        new_asend(g, Value::NONE)?
+    } else {
+        let Some(m) = ops::lookup_type(type_of(it), "__anext__") else {
+            return Err(type_error(format!(
+                "'{}' object is not an async iterator",
+                vm::type_name(it)
+            )));
+        };
+        ops::call(m, &[it])?
+    };
+    match a.pos.get(1) {
+        None => Ok(aw),
+        Some(&default) => Ok(new_iter(IterKind::ANextDefault, aw, default, 0, 0, 0)),
+    }
+}
+
+/// One step of an `anext_awaitable`.
+fn anext_default_step(it: Gc<IterObj>, v: Value, throw: Option<PyErr>) -> PyResult<GenResult> {
+    if it.i.get() == 0 {
+        let inner = get_awaitable(it.a.get(), 0)?;
+        it.a.set(inner);
+        it.i.set(1);
+    }
+    let inner = it.a.get();
+    let r = match throw {
+        None => super::generators::send_to(inner, v),
+        Some(e) => throw_into(inner, e),
+    };
+    match r {
+        Err(e) if vm::exc_matches(&e, C::StopAsyncIteration) => {
+            Ok(GenResult::Return(it.b.get()))
+        }
+        r => r,
+    }
+}
+
+/// Throws `e` into an awaitable iterator (a generator object, one of ours, or any object
+/// with a `throw` method; without one, `e` is raised here).
+fn throw_into(sub: Value, e: PyErr) -> PyResult<GenResult> {
+    if let Some(g) = as_generator(sub) {
+        return gen_resume(g, Value::NONE, Some(e));
+    }
+    if let Some(it) = is_await_iter(sub) {
+        return awaitable_send(it, Value::NONE, Some(e));
+    }
+    let Some(t) = ops::getattr_opt(sub, vm::intern("throw"))? else {
+        return Err(e);
+    };
+    match ops::call(t, &[e.0]) {
+        Ok(y) => Ok(GenResult::Yield(y)),
+        Err(e2) if vm::exc_matches(&e2, C::StopIteration) => {
+            let v = ops::getattr(e2.0, vm::intern("value")).unwrap_or(Value::NONE);
+            Ok(GenResult::Return(v))
+        }
+        Err(e2) => Err(e2),
+    }
 }
 
 /// `coroutine.__await__()`.
@@ -180,11 +268,12 @@ pub fn new_athrow(g: Gc<GeneratorObj>, exc: Value) -> PyResult<Value> {
 /// One step of an awaitable: send `v` (or throw `throw`) into it. `Yield` is a value for the
 /// event loop; `Return` ends the `await` with that result.
 pub fn awaitable_send(it: Gc<IterObj>, v: Value, throw: Option<PyErr>) -> PyResult<GenResult> {
-    let g = as_generator(it.a.get()).expect("awaitable of a generator");
+    let g = || as_generator(it.a.get()).expect("awaitable of a generator");
     match it.sub {
-        IterKind::CoroWait => gen_resume(g, v, throw),
-        IterKind::ASend => asend_step(it, g, v, throw),
-        _ => athrow_step(it, g, v, throw),
+        IterKind::ASend => asend_step(it, g(), v, throw),
+        IterKind::AThrow => athrow_step(it, g(), v, throw),
+        IterKind::ANextDefault => anext_default_step(it, v, throw),
+        _ => gen_resume(g(), v, throw),
     }
 }
 
@@ -193,6 +282,20 @@ pub fn awaitable_send(it: Gc<IterObj>, v: Value, throw: Option<PyErr>) -> PyResu
 pub fn awaitable_close(it: Gc<IterObj>) -> PyResult<()> {
     if it.sub == IterKind::CoroWait {
         return close(as_generator(it.a.get()).expect("coroutine"));
+    }
+    if it.sub == IterKind::ANextDefault {
+        // an `anext_awaitable` closes what it awaits
+        let inner = it.a.get();
+        if let Some(g) = as_generator(inner) {
+            return close(g);
+        }
+        if let Some(sub) = is_await_iter(inner) {
+            return awaitable_close(sub);
+        }
+        if let Some(c) = ops::getattr_opt(inner, vm::intern("close"))? {
+            ops::call(c, &[])?;
+        }
+        return Ok(());
     }
     it.i.set(AW_CLOSED);
     Ok(())

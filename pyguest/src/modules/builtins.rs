@@ -90,6 +90,16 @@ pub fn install() {
     def(b, "filter(function, iterable, /)", bi_filter);
     def(b, "iter(object, sentinel=None, /)", bi_iter);
     def(b, "next(iterator, default=None, /)", bi_next);
+    def(
+        b,
+        "aiter(async_iterable, /)",
+        crate::interpreter::coroutines::bi_aiter,
+    );
+    def(
+        b,
+        "anext(aiterator, default=None, /)",
+        crate::interpreter::coroutines::bi_anext,
+    );
     def(b, "hash(obj, /)", |a| Ok(new_int(ops::hash(a.pos[0])?)));
     def(b, "id(obj, /)", |a| Ok(new_int(ops::id_of(a.pos[0]))));
     def(b, "ord(c, /)", bi_ord);

@@ -124,6 +124,7 @@ pub(crate) fn install_coroutine_methods() {
         C::coroutine_wrapper,
         C::async_generator_asend,
         C::async_generator_athrow,
+        C::anext_awaitable,
     ] {
         meth(c, "send(value, /)", |a| {
             step(awaitable_send(await_of(&a), a.pos[1], None)?)
@@ -192,6 +193,7 @@ pub fn await_iter_class(sub: IterKind) -> C {
     match sub {
         IterKind::ASend => C::async_generator_asend,
         IterKind::AThrow => C::async_generator_athrow,
+        IterKind::ANextDefault => C::anext_awaitable,
         _ => C::coroutine_wrapper,
     }
 }

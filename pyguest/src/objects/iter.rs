@@ -198,7 +198,7 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
             }
             Ok(Some(v))
         }
-        IterKind::CoroWait | IterKind::ASend | IterKind::AThrow => {
+        IterKind::CoroWait | IterKind::ASend | IterKind::AThrow | IterKind::ANextDefault => {
             // next() of an awaitable sends None; its result ends the iteration
             match crate::interpreter::coroutines::awaitable_send(it, Value::NONE, None)? {
                 crate::interpreter::GenResult::Yield(v) => Ok(Some(v)),

@@ -393,6 +393,9 @@ pub enum IterKind {
     /// `agen.athrow(...)` / `agen.aclose()`: `a` the async generator, `b` the exception to
     /// throw (NULL for `aclose`), `i` the state.
     AThrow,
+    /// `anext(aiter, default)`: `a` the awaitable of `__anext__()` (its iterator once `i` is
+    /// 1), `b` the default its `StopAsyncIteration` turns into.
+    ANextDefault,
 }
 
 #[repr(C)]
