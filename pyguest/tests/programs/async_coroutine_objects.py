@@ -223,3 +223,23 @@ try:
     c.send(None)
 except StopIteration as e:
     print(e.value)
+
+# generator and coroutine states
+def gen():
+    yield 1
+
+
+g = gen()
+states = [inspect.getgeneratorstate(g)]
+next(g)
+states.append(inspect.getgeneratorstate(g))
+g.close()
+states.append(inspect.getgeneratorstate(g))
+c = echo(1)
+states.append(inspect.getcoroutinestate(c))
+c.send(None)
+states.append(inspect.getcoroutinestate(c))
+c.close()
+states.append(inspect.getcoroutinestate(c))
+print(states)
+print(inspect.isawaitable(pause(1)), inspect.isawaitable(gen()))
