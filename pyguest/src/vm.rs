@@ -582,6 +582,9 @@ pub fn exc_matches(e: &PyErr, c: C) -> bool {
     isinstance_c(e.0, c)
 }
 
+/// `-u`: flush the program's stdout after every write.
+pub static UNBUFFERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Writes to the program's stdout (through `sys.stdout` when replaced).
 pub fn write_stdout(s: &str) -> PyResult<()> {
     if let Some(repl) = crate::modules::stdout_target() {
@@ -592,6 +595,9 @@ pub fn write_stdout(s: &str) -> PyResult<()> {
     use std::io::Write;
     let mut o = vm().out.borrow_mut();
     let _ = o.write_all(s.as_bytes());
+    if UNBUFFERED.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = o.flush();
+    }
     Ok(())
 }
 

@@ -159,6 +159,9 @@ pub struct Compiler<'a> {
     /// Source text, for `from __future__ import annotations` (annotations kept as strings).
     source: Rc<str>,
     future_annotations: bool,
+    /// `compile(..., 'single')` and the REPL: module-level expression statements pass their
+    /// value to `sys.displayhook`.
+    interactive: bool,
 }
 
 const UNBOUND_LABEL: u32 = u32::MAX;
@@ -190,6 +193,24 @@ pub fn compile_module(
     c.emit_const(Const::None);
     c.emit(Op::RETURN_VALUE, 0);
     Ok(Rc::new(c.pop_unit(name.to_string(), 1, None)))
+}
+
+/// Compiles interactive input (`compile(..., 'single')`, a REPL entry): a module body whose
+/// top-level expression statements are shown with `sys.displayhook`.
+pub fn compile_interactive(
+    body: &[Stmt],
+    source: &str,
+    filename: &str,
+) -> CResult<Rc<CodeUnit>> {
+    let st = SymTable::build_module(body);
+    let mut c = Compiler::new(&st, source, filename);
+    c.interactive = true;
+    c.push_unit(0, "<module>".to_string(), String::new());
+    c.setup_annotations(body);
+    c.stmts(body)?;
+    c.emit_const(Const::None);
+    c.emit(Op::RETURN_VALUE, 0);
+    Ok(Rc::new(c.pop_unit("<module>".to_string(), 1, None)))
 }
 
 /// Compiles an expression for `eval` (the code returns its value).
@@ -248,6 +269,7 @@ impl<'a> Compiler<'a> {
             units: Vec::new(),
             source: source.into(),
             future_annotations: false,
+            interactive: false,
         }
     }
 

@@ -16,6 +16,20 @@ impl Compiler<'_> {
     pub(super) fn stmt(&mut self, s: &Stmt) -> CResult<()> {
         self.set_line(s.range().start());
         match s {
+            Stmt::Expr(e) if self.interactive && self.u().kind == ScopeKind::Module => {
+                // sys.displayhook(value)
+                self.emit_const(Const::Int(0));
+                self.emit_const(Const::None);
+                let sys = self.name_index("sys");
+                self.emit(Op::IMPORT_NAME, sys);
+                let hook = self.name_index("displayhook");
+                self.emit(Op::LOAD_ATTR, hook);
+                self.emit(Op::PUSH_NULL, 0);
+                self.emit(Op::ROT_TWO, 0);
+                self.expr(&e.value)?;
+                self.emit(Op::CALL, 1);
+                self.emit(Op::POP_TOP, 0);
+            }
             Stmt::Expr(e) => {
                 self.expr(&e.value)?;
                 self.emit(Op::POP_TOP, 0);
