@@ -220,7 +220,15 @@ mod tests {
 
     #[test]
     fn jit_settings_before_or_after_run() {
-        let o = opts(&["--jit", "off", "run", "--jit", "threshold=3", "f.py", "--jit"]);
+        let o = opts(&[
+            "--jit",
+            "off",
+            "run",
+            "--jit",
+            "threshold=3",
+            "f.py",
+            "--jit",
+        ]);
         assert_eq!(o.jit, ["off", "threshold=3"]);
         assert_eq!(o.program, Program::File("f.py".into()));
         assert_eq!(o.args, ["--jit"]);
@@ -232,9 +240,15 @@ mod tests {
         assert_eq!(p(&["--help"]), Parsed::Help);
         assert_eq!(p(&["-V"]), Parsed::Version);
         let err = |a: &[&str]| parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(err(&["-c"]), Err("Argument expected for the -c option".into()));
+        assert_eq!(
+            err(&["-c"]),
+            Err("Argument expected for the -c option".into())
+        );
         assert_eq!(err(&["-Z"]), Err("Unknown option: -Z".into()));
         assert_eq!(err(&["--frob"]), Err("Unknown option: --frob".into()));
-        assert_eq!(err(&["--jit"]), Err("Argument expected for the --jit option".into()));
+        assert_eq!(
+            err(&["--jit"]),
+            Err("Argument expected for the --jit option".into())
+        );
     }
 }

@@ -231,7 +231,11 @@ pub fn find_module_source(name: &str) -> PyResult<Option<(String, String, Option
         return read(&path, is_pkg);
     }
     if let Some((_, src)) = crate::modules::EMBEDDED.iter().find(|(n, _)| *n == name) {
-        return Ok(Some((src.to_string(), format!("<pyguest>/{name}.py"), None)));
+        return Ok(Some((
+            src.to_string(),
+            format!("<pyguest>/{name}.py"),
+            None,
+        )));
     }
     match crate::stdlib_dir::fallback_file(name, dirs.is_empty()) {
         Some((path, is_pkg)) => read(&path, is_pkg),

@@ -65,15 +65,29 @@ fn main() {
         program = Program::Stdin;
     }
     let plan = match &program {
-        Program::Command(code) => Some((code.clone(), "<string>".to_string(), "-c".to_string(), Some(String::new()))),
+        Program::Command(code) => Some((
+            code.clone(),
+            "<string>".to_string(),
+            "-c".to_string(),
+            Some(String::new()),
+        )),
         Program::Stdin => {
             let mut src = Vec::new();
             if let Err(e) = std::io::stdin().read_to_end(&mut src) {
                 eprintln!("pyguest: can't read standard input: {e}");
                 std::process::exit(2);
             }
-            let argv0 = if opts.program == Program::Stdin { "-" } else { "" };
-            Some((String::from_utf8_lossy(&src).into_owned(), "<stdin>".to_string(), argv0.to_string(), Some(String::new())))
+            let argv0 = if opts.program == Program::Stdin {
+                "-"
+            } else {
+                ""
+            };
+            Some((
+                String::from_utf8_lossy(&src).into_owned(),
+                "<stdin>".to_string(),
+                argv0.to_string(),
+                Some(String::new()),
+            ))
         }
         Program::File(file) => {
             let src = match std::fs::read(file) {
@@ -234,25 +248,30 @@ fn run_module_as_main(
             let sub = format!("{name}.__main__");
             match import::find_module_source(&sub)? {
                 Some((s, f, _)) => (s, f, Some(dir)),
-                None => {
-                    return Err(no_module(format!(
-                        "No module named {sub}; '{name}' is a package and cannot be directly executed"
-                    )))
-                }
+                None => return Err(no_module(format!(
+                    "No module named {sub}; '{name}' is a package and cannot be directly executed"
+                ))),
             }
         }
         None => (source, file, None),
     };
     let package = match &pkg {
         Some(_) => name.to_string(),
-        None => name.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default(),
+        None => name
+            .rsplit_once('.')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default(),
     };
     if let Some((parent, _)) = name.rsplit_once('.') {
         import::load_module(parent)?;
     }
     main.dict.set_str("__file__", new_str(&file));
     main.dict.set_str("__package__", new_str(&package));
-    if let Some(argv) = modules::sys::sys_module().dict.get_str("argv").and_then(as_list) {
+    if let Some(argv) = modules::sys::sys_module()
+        .dict
+        .get_str("argv")
+        .and_then(as_list)
+    {
         if argv.len() > 0 {
             argv.set(0, new_str(&file));
         }

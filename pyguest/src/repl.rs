@@ -74,7 +74,8 @@ fn lexically_open(src: &str) -> bool {
                         // an unterminated one-line string: a syntax error, not more input
                         break;
                     }
-                    if b[i] == c && (!triple || (b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c)))
+                    if b[i] == c
+                        && (!triple || (b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c)))
                     {
                         i += q;
                         break;
@@ -226,8 +227,7 @@ fn run_entry(src: &str, main: Gc<ModuleObj>) -> Option<i32> {
             // the traceback; the REPL goes on
             let sys = modules::sys::sys_module();
             sys.dict.set_str("last_value", e.0);
-            sys.dict
-                .set_str("last_type", Value::obj(vm::type_of(e.0)));
+            sys.dict.set_str("last_type", Value::obj(vm::type_of(e.0)));
             crate::report_uncaught(e.0);
             None
         }

@@ -384,9 +384,7 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
                     IterKind::CoroWait
                     | IterKind::ASend
                     | IterKind::AThrow
-                    | IterKind::ANextDefault => {
-                        crate::objects::coroutine::await_iter_class(it.sub)
-                    }
+                    | IterKind::ANextDefault => crate::objects::coroutine::await_iter_class(it.sub),
                 })
             }
             Kind::Property => cls(C::property),

@@ -74,7 +74,12 @@ fn dash_m_runs_modules_and_package_mains() {
         .args(["-m", "pkg", "x"])
         .output()
         .unwrap();
-    assert_eq!(out(&o), "pkg init\npkg main __main__ pkg ['x']\n", "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "pkg init\npkg main __main__ pkg ['x']\n",
+        "{}",
+        err(&o)
+    );
     let o = pyguest()
         .current_dir(&d)
         .args(["-mpkg.sub"])

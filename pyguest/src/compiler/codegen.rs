@@ -197,11 +197,7 @@ pub fn compile_module(
 
 /// Compiles interactive input (`compile(..., 'single')`, a REPL entry): a module body whose
 /// top-level expression statements are shown with `sys.displayhook`.
-pub fn compile_interactive(
-    body: &[Stmt],
-    source: &str,
-    filename: &str,
-) -> CResult<Rc<CodeUnit>> {
+pub fn compile_interactive(body: &[Stmt], source: &str, filename: &str) -> CResult<Rc<CodeUnit>> {
     let st = SymTable::build_module(body);
     let mut c = Compiler::new(&st, source, filename);
     c.interactive = true;

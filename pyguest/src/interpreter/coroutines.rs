@@ -181,8 +181,7 @@ pub fn bi_aiter(a: Args) -> PyResult<Value> {
 /// `anext_awaitable` whose `StopAsyncIteration` becomes the default.
 pub fn bi_anext(a: Args) -> PyResult<Value> {
     let it = a.pos[0];
-    let aw = if let Some(g) = as_generator(it).filter(|&g| flavor(g) == Flavor::AsyncGenerator)
-    {
+    let aw = if let Some(g) = as_generator(it).filter(|&g| flavor(g) == Flavor::AsyncGenerator) {
         new_asend(g, Value::NONE)?
     } else {
         let Some(m) = ops::lookup_type(type_of(it), "__anext__") else {
@@ -212,9 +211,7 @@ fn anext_default_step(it: Gc<IterObj>, v: Value, throw: Option<PyErr>) -> PyResu
         Some(e) => throw_into(inner, e),
     };
     match r {
-        Err(e) if vm::exc_matches(&e, C::StopAsyncIteration) => {
-            Ok(GenResult::Return(it.b.get()))
-        }
+        Err(e) if vm::exc_matches(&e, C::StopAsyncIteration) => Ok(GenResult::Return(it.b.get())),
         r => r,
     }
 }

@@ -170,9 +170,7 @@ pub fn gen_attr(g: Gc<GeneratorObj>, name: &str) -> Option<Value> {
             }
         }
         "code" => Value::obj(g.frame.code),
-        "suspended" if fl != Flavor::AsyncGenerator => {
-            Value::bool(g.state.get() == GEN_SUSPENDED)
-        }
+        "suspended" if fl != Flavor::AsyncGenerator => Value::bool(g.state.get() == GEN_SUSPENDED),
         "yieldfrom" if fl == Flavor::Generator => delegate(g).unwrap_or(Value::NONE),
         "await" if fl != Flavor::Generator => delegate(g).unwrap_or(Value::NONE),
         "origin" if fl == Flavor::Coroutine => Value::NONE,
