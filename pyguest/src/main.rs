@@ -248,9 +248,11 @@ fn run_module_as_main(
             let sub = format!("{name}.__main__");
             match import::find_module_source(&sub)? {
                 Some((s, f, _)) => (s, f, Some(dir)),
-                None => return Err(no_module(format!(
+                None => {
+                    return Err(no_module(format!(
                     "No module named {sub}; '{name}' is a package and cannot be directly executed"
-                ))),
+                )))
+                }
             }
         }
         None => (source, file, None),
@@ -272,7 +274,7 @@ fn run_module_as_main(
         .get_str("argv")
         .and_then(as_list)
     {
-        if argv.len() > 0 {
+        if !argv.is_empty() {
             argv.set(0, new_str(&file));
         }
     }

@@ -51,12 +51,10 @@ fn lexically_open(src: &str) -> bool {
             }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,
-            b'\\' => {
-                if b.get(i + 1) == Some(&b'\n') {
-                    line_continues = true;
-                    i += 2;
-                    continue;
-                }
+            b'\\' if b.get(i + 1) == Some(&b'\n') => {
+                line_continues = true;
+                i += 2;
+                continue;
             }
             b'\'' | b'"' => {
                 let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
