@@ -243,3 +243,20 @@ c.close()
 states.append(inspect.getcoroutinestate(c))
 print(states)
 print(inspect.isawaitable(pause(1)), inspect.isawaitable(gen()))
+
+# the collections.abc ABCs see the built-in coroutine types
+from collections import abc
+
+
+async def agen2():
+    yield 1
+
+
+c = echo(0)
+ag = agen2()
+print(isinstance(c, abc.Coroutine), isinstance(c, abc.Awaitable), isinstance(c, abc.Generator))
+print(isinstance(ag, abc.AsyncGenerator), isinstance(ag, abc.AsyncIterator),
+      isinstance(ag, abc.AsyncIterable), isinstance(ag, abc.Iterable))
+print(isinstance(c.__await__(), abc.Iterator), isinstance(ag.asend(None), abc.Iterator),
+      issubclass(types.CoroutineType, abc.Coroutine))
+c.close()
