@@ -208,6 +208,14 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
             }
             Ok(Some(v))
         }
+        IterKind::CoroWait | IterKind::ASend | IterKind::AThrow | IterKind::ANextDefault => {
+            // next() of an awaitable sends None; its result ends the iteration
+            match crate::interpreter::coroutines::awaitable_send(it, Value::NONE, None)? {
+                crate::interpreter::GenResult::Yield(v) => Ok(Some(v)),
+                crate::interpreter::GenResult::Return(r) if r.is_none() => Ok(None),
+                crate::interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+            }
+        }
         IterKind::GetItem => {
             let i = it.i.get();
             if i < 0 {

@@ -27,12 +27,8 @@ pub(crate) fn install_misc_methods() {
     });
     meth(G, "throw(typ, val=None, tb=None, /)", |a| {
         let g = as_generator(a.pos[0]).unwrap();
-        let mut e = a.pos[1];
-        if let (Some(_), Some(&v)) = (as_class(e), a.pos.get(2)) {
-            e = call(e, &[v])?;
-        }
-        let e = interpreter::make_exception(e)?;
-        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e)))? {
+        let e = interpreter::coroutines::throw_arg(a.pos[1], a.pos.get(2).copied())?;
+        match interpreter::gen_resume(g, Value::NONE, Some(e))? {
             interpreter::GenResult::Yield(v) => Ok(v),
             interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
         }

@@ -11,6 +11,7 @@
 
 pub mod bytes;
 pub mod class;
+pub mod coroutine;
 pub mod dict;
 pub mod format;
 pub mod iter;
@@ -171,6 +172,14 @@ pub const CO_VARKW: u32 = 2;
 pub const CO_GENERATOR: u32 = 4;
 /// Names are resolved through a namespace dict (module and class bodies).
 pub const CO_NAMESPACE: u32 = 8;
+/// An `async def` body or an async comprehension: a call makes a coroutine (the code also
+/// has `CO_GENERATOR`, the resumable-frame bit).
+pub const CO_COROUTINE: u32 = 16;
+/// An async generator function or expression (also `CO_GENERATOR`).
+pub const CO_ASYNC_GENERATOR: u32 = 32;
+/// A generator function made awaitable by `types.coroutine` (CPython's
+/// `CO_ITERABLE_COROUTINE`): `await` accepts its generators.
+pub const CO_ITERABLE_COROUTINE: u32 = 64;
 
 /// The compiled, reference-free part of a code object.
 pub struct CodeData {
@@ -354,6 +363,9 @@ pub const GEN_DONE: u8 = 3;
 pub struct GeneratorObj {
     pub kind: Kind,
     pub state: Cell<u8>,
+    /// Async generators only: `coroutine::AG_*` bits (an `asend`/`athrow` is in progress,
+    /// the generator was closed, the first-iteration hook ran).
+    pub aflags: Cell<u8>,
     pub frame: Gc<FrameObj>,
     pub name: Value,
 }
@@ -378,6 +390,17 @@ pub enum IterKind {
     Bytes,
     /// An iterator wrapper over a Python-level `__getitem__` sequence.
     GetItem,
+    /// `coroutine.__await__()` (CPython's `coroutine_wrapper`): `a` is the coroutine.
+    CoroWait,
+    /// `agen.asend(v)` / `agen.__anext__()`: `a` the async generator, `b` the value to send,
+    /// `i` the state (`coroutine::AW_*`).
+    ASend,
+    /// `agen.athrow(...)` / `agen.aclose()`: `a` the async generator, `b` the exception to
+    /// throw (NULL for `aclose`), `i` the state.
+    AThrow,
+    /// `anext(aiter, default)`: `a` the awaitable of `__anext__()` (its iterator once `i` is
+    /// 1), `b` the default its `StopAsyncIteration` turns into.
+    ANextDefault,
 }
 
 #[repr(C)]
