@@ -35,6 +35,24 @@ def _gen():
 
 
 _generator = _t(_gen)
+
+
+async def _coro():
+    pass
+
+
+async def _agen():
+    yield 1
+
+
+def _closed_coro():
+    c = _coro()
+    c.close()  # never awaited on purpose
+    return c
+
+
+_coroutine = _t(_closed_coro)
+_async_generator = _t(_agen)
 _function = type(_gen)
 _builtin = type(len)
 
@@ -58,6 +76,12 @@ for _mk in (lambda: iter(b""), lambda: iter(bytearray()), lambda: iter({}),
             lambda: reversed(range(0))):
     _tp = _t(_mk)
     if _tp is not None and _tp not in (list, tuple):
+        _iterators.add(_tp)
+# the awaitables of coroutines and async generators are iterators too
+for _mk in (lambda: _closed_coro().__await__(), lambda: _agen().asend(None),
+            lambda: _agen().athrow(GeneratorExit)):
+    _tp = _t(_mk)
+    if _tp is not None:
         _iterators.add(_tp)
 
 # Which of the checked special methods each built-in type defines (None: explicitly unset).
@@ -87,6 +111,12 @@ if _method is not None:
 if _generator is not None:
     _BUILTIN_METHODS[_generator] = {"__iter__": True, "__next__": True, "send": True,
                                     "throw": True, "close": True}
+if _coroutine is not None:
+    _BUILTIN_METHODS[_coroutine] = {"__await__": True, "send": True, "throw": True,
+                                    "close": True}
+if _async_generator is not None:
+    _BUILTIN_METHODS[_async_generator] = {"__aiter__": True, "__anext__": True,
+                                          "asend": True, "athrow": True, "aclose": True}
 for _tp in _iterators:
     _BUILTIN_METHODS[_tp] = {"__iter__": True, "__next__": True}
 for _tp in (int, float, complex, bool, type(None)):
@@ -885,6 +915,10 @@ MutableSequence.register(list)
 MutableSequence.register(bytearray)
 if _generator is not None:
     Generator.register(_generator)
+if _coroutine is not None:
+    Coroutine.register(_coroutine)
+if _async_generator is not None:
+    AsyncGenerator.register(_async_generator)
 for _tp in _iterators:
     Iterator.register(_tp)
 for _tp in (_function, _builtin, type):

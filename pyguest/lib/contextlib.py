@@ -1,11 +1,14 @@
 """Context-manager utilities: contextmanager, suppress, ExitStack, closing, nullcontext,
-redirect_stdout/redirect_stderr, chdir, ContextDecorator, AbstractContextManager.
+redirect_stdout/redirect_stderr, chdir, ContextDecorator, AbstractContextManager, and their
+async forms: asynccontextmanager, AsyncExitStack, aclosing, AsyncContextDecorator,
+AbstractAsyncContextManager.
 
 pyguest's own implementation in plain Python. Exception semantics follow CPython 3.11:
 a @contextmanager generator sees the with-block's exception raised at its yield; ExitStack
 runs callbacks last-in first-out, passes each the exception still pending, and chains a
 callback's own exception to the one it replaced (`__context__`).
-Needs generators with `throw`, and `sys.stdout`/`sys.stderr` assignment for the redirectors.
+Needs generators with `throw`, and `sys.stdout`/`sys.stderr` assignment for the redirectors;
+the async forms need async generators with `athrow` and the `anext` builtin.
 """
 
 import sys
@@ -13,7 +16,8 @@ from functools import wraps
 
 __all__ = ["asynccontextmanager", "contextmanager", "closing", "nullcontext",
            "AbstractContextManager", "AbstractAsyncContextManager", "ContextDecorator",
-           "ExitStack", "redirect_stdout", "redirect_stderr", "suppress", "aclosing", "chdir"]
+           "ExitStack", "redirect_stdout", "redirect_stderr", "suppress", "aclosing", "chdir",
+           "AsyncExitStack", "AsyncContextDecorator"]
 
 
 class AbstractContextManager:
@@ -35,8 +39,35 @@ class AbstractContextManager:
 
 
 class AbstractAsyncContextManager:
-    """Base class for asynchronous context managers (no async support in pyguest yet, so
-    only the name exists for isinstance checks and subclassing)."""
+    """Base class with a default __aenter__ returning self."""
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc_value, traceback):
+        return None
+
+    @classmethod
+    def __subclasshook__(cls, C):
+        if cls is AbstractAsyncContextManager:
+            if any("__aenter__" in B.__dict__ for B in C.__mro__) and \
+                    any("__aexit__" in B.__dict__ for B in C.__mro__):
+                return True
+        return NotImplemented
+
+
+class AsyncContextDecorator:
+    """Lets an async context manager class also decorate coroutine functions."""
+
+    def _recreate_cm(self):
+        return self
+
+    def __call__(self, func):
+        @wraps(func)
+        async def inner(*args, **kwds):
+            async with self._recreate_cm():
+                return await func(*args, **kwds)
+        return inner
 
 
 class ContextDecorator:
@@ -114,8 +145,63 @@ def contextmanager(func):
     return helper
 
 
+class _AsyncGeneratorContextManager(AsyncContextDecorator, AbstractAsyncContextManager):
+    """The async context manager made by @asynccontextmanager from one async generator."""
+
+    def __init__(self, func, args, kwds):
+        self.gen = func(*args, **kwds)
+        self.func, self.args, self.kwds = func, args, kwds
+        doc = getattr(func, "__doc__", None)
+        if doc is None:
+            doc = type(self).__doc__
+        self.__doc__ = doc
+
+    def _recreate_cm(self):
+        return self.__class__(self.func, self.args, self.kwds)
+
+    async def __aenter__(self):
+        del self.args, self.kwds, self.func
+        try:
+            return await anext(self.gen)
+        except StopAsyncIteration:
+            raise RuntimeError("generator didn't yield") from None
+
+    async def __aexit__(self, typ, value, traceback):
+        gen = self.gen
+        if typ is None:
+            try:
+                await anext(gen)
+            except StopAsyncIteration:
+                return False
+            raise RuntimeError("generator didn't stop")
+        if value is None:
+            value = typ()
+        try:
+            await gen.athrow(typ, value, traceback)
+        except StopAsyncIteration as stop:
+            # finished: the exception was swallowed unless it was this StopAsyncIteration
+            return stop is not value
+        except BaseException as err:
+            same = err is value
+            # a StopIteration/StopAsyncIteration thrown in comes back as RuntimeError
+            wrapped = (isinstance(err, RuntimeError)
+                       and isinstance(value, (StopIteration, StopAsyncIteration))
+                       and err.__cause__ is value)
+            if same or wrapped:
+                value.__traceback__ = traceback
+                return False
+            raise
+        raise RuntimeError("generator didn't stop after athrow()")
+
+
 def asynccontextmanager(func):
-    raise NotImplementedError("asynccontextmanager is not supported by pyguest yet")
+    """Decorator: an async generator function that yields once becomes an async context
+    manager factory."""
+
+    @wraps(func)
+    def helper(*args, **kwds):
+        return _AsyncGeneratorContextManager(func, args, kwds)
+    return helper
 
 
 class closing(AbstractContextManager):
@@ -132,10 +218,16 @@ class closing(AbstractContextManager):
 
 
 class aclosing(AbstractAsyncContextManager):
-    """Name only: needs async support."""
+    """Awaits thing.aclose() on exit."""
 
     def __init__(self, thing):
         self.thing = thing
+
+    async def __aenter__(self):
+        return self.thing
+
+    async def __aexit__(self, *exc_info):
+        await self.thing.aclose()
 
 
 class nullcontext(AbstractContextManager, AbstractAsyncContextManager):
@@ -148,6 +240,12 @@ class nullcontext(AbstractContextManager, AbstractAsyncContextManager):
         return self.enter_result
 
     def __exit__(self, *excinfo):
+        pass
+
+    async def __aenter__(self):
+        return self.enter_result
+
+    async def __aexit__(self, *excinfo):
         pass
 
 
@@ -311,3 +409,90 @@ def _link_context(err, prior, outer):
             break
         node = ctx
     node.__context__ = prior
+
+
+class AsyncExitStack(ExitStack, AbstractAsyncContextManager):
+    """ExitStack for async code: also takes async context managers and coroutine-function
+    callbacks; `aclose()` / `async with` run everything last-in first-out."""
+
+    async def enter_async_context(self, cm):
+        """Await cm.__aenter__(), push its __aexit__; returns what __aenter__ gave."""
+        cls = type(cm)
+        try:
+            _enter = cls.__aenter__
+            _exit = cls.__aexit__
+        except AttributeError:
+            raise TypeError("'%s.%s' object does not support the asynchronous context "
+                            "manager protocol" % (cls.__module__, cls.__qualname__)) from None
+        result = await _enter(cm)
+        self._push_async_cm_exit(cm, _exit)
+        return result
+
+    def push_async_exit(self, exit):
+        """Register a coroutine function with __aexit__'s signature, or an object with
+        __aexit__; returns it unchanged."""
+        _cb_type = type(exit)
+        try:
+            exit_method = _cb_type.__aexit__
+        except AttributeError:
+            self._exit_callbacks.append((False, exit))
+        else:
+            self._push_async_cm_exit(exit, exit_method)
+        return exit
+
+    def push_async_callback(self, callback, /, *args, **kwds):
+        """Register a coroutine function callback(*args, **kwds) to await on exit."""
+        async def _exit_wrapper(exc_type, exc, tb):
+            await callback(*args, **kwds)
+        _exit_wrapper.__wrapped__ = callback
+        self._exit_callbacks.append((False, _exit_wrapper))
+        return callback
+
+    def _push_async_cm_exit(self, cm, cm_exit):
+        async def _exit_wrapper(exc_type, exc, tb):
+            return await cm_exit(cm, exc_type, exc, tb)
+        _exit_wrapper.__self__ = cm
+        self._exit_callbacks.append((False, _exit_wrapper))
+
+    async def aclose(self):
+        """Run all callbacks now."""
+        await self.__aexit__(None, None, None)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc_value, exc_tb):
+        outer = sys.exc_info()[1]
+        pending = exc_value if exc_type is not None else None
+        if exc_type is not None and pending is None:
+            pending = exc_type()
+        swallowed = False
+        reraise = False
+        while self._exit_callbacks:
+            is_sync, callback = self._exit_callbacks.pop()
+            if pending is None:
+                args = (None, None, None)
+            else:
+                args = (type(pending), pending, pending.__traceback__)
+            try:
+                if is_sync:
+                    handled = callback(*args)
+                else:
+                    handled = await callback(*args)
+            except BaseException as err:
+                if pending is not None:
+                    _link_context(err, pending, outer)
+                pending = err
+                reraise = True
+            else:
+                if handled:
+                    swallowed = True
+                    reraise = False
+                    pending = None
+        if reraise:
+            keep = pending.__context__
+            try:
+                raise pending
+            finally:
+                pending.__context__ = keep
+        return exc_type is not None and swallowed

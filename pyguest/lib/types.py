@@ -41,6 +41,23 @@ def _g():
 GeneratorType = type(_g())
 
 
+async def _c():
+    pass
+
+
+_co = _c()
+CoroutineType = type(_co)
+_co.close()
+del _co
+
+
+async def _ag():
+    yield
+
+
+AsyncGeneratorType = type(_ag())
+
+
 class _C:
     def _m(self):
         pass
@@ -67,7 +84,7 @@ NotImplementedType = type(NotImplemented)
 GetSetDescriptorType = type(FunctionType.__dict__.get("__code__")) \
     if "__code__" in getattr(FunctionType, "__dict__", {}) else None
 MemberDescriptorType = None
-del _C, _f, _g
+del _C, _f, _g, _c, _ag
 
 
 class SimpleNamespace:
@@ -303,10 +320,87 @@ def new_class(name, bases=(), kwds=None, exec_body=None):
 
 
 def coroutine(func):
-    """Mark a generator function as a coroutine (accepted and returned unchanged here)."""
+    """Make a generator function's generators awaitable (`await` accepts them).
+
+    A plain generator function comes back as a copy whose code carries CPython's
+    CO_ITERABLE_COROUTINE flag (pyguest cannot change a function's code in place, so the
+    result is a new function object); coroutine functions come back unchanged; any other
+    callable is wrapped so that a generator it returns is awaitable through
+    `_GeneratorWrapper`.
+    """
     if not callable(func):
         raise TypeError("types.coroutine() expects a callable")
-    return func
+    if type(func) is FunctionType:
+        flags = func.__code__.co_flags
+        if flags & 0x180:  # CO_COROUTINE | CO_ITERABLE_COROUTINE
+            return func
+        if flags & 0x20:  # CO_GENERATOR
+            import _pgcoro
+            return _pgcoro.iterable_coroutine(func)
+
+    import functools
+    import _collections_abc
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        res = func(*args, **kwargs)
+        if type(res) is CoroutineType or (
+                type(res) is GeneratorType and res.gi_code.co_flags & 0x100):
+            return res
+        if (isinstance(res, _collections_abc.Generator)
+                and not isinstance(res, _collections_abc.Coroutine)):
+            return _GeneratorWrapper(res)
+        return res
+
+    return wrapped
+
+
+class _GeneratorWrapper:
+    """An awaitable view of a generator (or generator-like object) for `types.coroutine`."""
+
+    def __init__(self, gen):
+        self.__wrapped = gen
+        self.__isgen = type(gen) is GeneratorType
+        self.__name__ = getattr(gen, "__name__", None)
+        self.__qualname__ = getattr(gen, "__qualname__", None)
+
+    def send(self, val):
+        return self.__wrapped.send(val)
+
+    def throw(self, tp, *rest):
+        return self.__wrapped.throw(tp, *rest)
+
+    def close(self):
+        return self.__wrapped.close()
+
+    @property
+    def gi_code(self):
+        return self.__wrapped.gi_code
+
+    @property
+    def gi_frame(self):
+        return self.__wrapped.gi_frame
+
+    @property
+    def gi_running(self):
+        return self.__wrapped.gi_running
+
+    @property
+    def gi_yieldfrom(self):
+        return self.__wrapped.gi_yieldfrom
+
+    cr_code = gi_code
+    cr_frame = gi_frame
+    cr_running = gi_running
+    cr_await = gi_yieldfrom
+
+    def __next__(self):
+        return next(self.__wrapped)
+
+    def __iter__(self):
+        return self.__wrapped if self.__isgen else self
+
+    __await__ = __iter__
 
 
 class DynamicClassAttribute(property):

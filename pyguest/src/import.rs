@@ -106,6 +106,18 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
     Ok(interpreter::materialize(&unit))
 }
 
+/// Compiles interactive input (`compile(..., 'single')`, the REPL): expression statements
+/// at the top level are shown with `sys.displayhook`.
+pub fn compile_interactive_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
+    remember_source(filename, src);
+    let parsed = ruff_python_parser::parse_module(src)
+        .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
+    let module = parsed.syntax();
+    let unit = crate::compiler::codegen::compile_interactive(&module.body, src, filename)
+        .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
+    Ok(interpreter::materialize(&unit))
+}
+
 pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     let trimmed = src.trim_start_matches([' ', '\t']);
     use crate::compiler::nesting;
@@ -207,6 +219,49 @@ pub fn exec_file_module(name: &str, path: &str, is_pkg: bool) -> PyResult<Value>
     }
     // the module may have replaced itself in sys.modules
     Ok(modules.get_str(name).unwrap_or(mv))
+}
+
+/// For `-m`: the source, file name and (for a package) directory of module `name`, found
+/// where [`load_module`] would find it (`sys.path` or the parent's `__path__`, then
+/// pyguest's embedded modules, then the CPython library fallback) without running it; the
+/// parent packages are imported. None when no module has source by that name.
+pub fn find_module_source(name: &str) -> PyResult<Option<(String, String, Option<String>)>> {
+    let (parent, leaf) = match name.rsplit_once('.') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, name),
+    };
+    let dirs = match parent {
+        Some(p) => match ops::getattr_opt(load_module(p)?, intern("__path__"))? {
+            Some(path) => str_list(path),
+            None => return Ok(None),
+        },
+        None => str_list(Value::obj(vm().sys_path.get())),
+    };
+    let read = |path: &str, is_pkg: bool| -> PyResult<Option<(String, String, Option<String>)>> {
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| vm::exc(C::ImportError, format!("cannot read {path}: {e}")))?;
+        let dir = is_pkg.then(|| {
+            std::path::Path::new(path)
+                .parent()
+                .map(|p| p.to_string_lossy().to_string())
+                .unwrap_or_default()
+        });
+        Ok(Some((src, path.to_string(), dir)))
+    };
+    if let Some((path, is_pkg)) = find_file(leaf, &dirs) {
+        return read(&path, is_pkg);
+    }
+    if let Some((_, src)) = crate::modules::EMBEDDED.iter().find(|(n, _)| *n == name) {
+        return Ok(Some((
+            src.to_string(),
+            format!("<pyguest>/{name}.py"),
+            None,
+        )));
+    }
+    match crate::stdlib_dir::fallback_file(name, dirs.is_empty()) {
+        Some((path, is_pkg)) => read(&path, is_pkg),
+        None => Ok(None),
+    }
 }
 
 /// Imports the module with absolute dotted `name`, importing parents first.
@@ -460,7 +515,8 @@ pub fn bi_compile(a: Args) -> PyResult<Value> {
         .unwrap_or_else(|| "exec".into());
     let code = match mode.as_str() {
         "eval" => compile_eval_src(&src, &filename)?,
-        "exec" | "single" => compile_module_src(&src, &filename, "<module>")?,
+        "exec" => compile_module_src(&src, &filename, "<module>")?,
+        "single" => compile_interactive_src(&src, &filename)?,
         _ => {
             return Err(vm::value_error(
                 "compile() mode must be 'exec', 'eval' or 'single'",

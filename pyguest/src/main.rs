@@ -1,112 +1,131 @@
 //! `pyguest`: Python 3 on the metatracer framework. Command-line entry point.
 //!
-//! `pyguest run FILE.py [ARGS...]`, `pyguest FILE.py [ARGS...]`, `pyguest -c CODE`,
-//! `pyguest --version`, and `--jit off|on|help|NAME=VALUE,...` before the file (the framework's
-//! parameters, validated by its parser; the JIT is not wired in yet). The interpreter runs on
-//! a thread with a large stack (`PYGUEST_STACK_SIZE`, default 2 GiB, halved while the address
-//! space refuses it) so built-ins that call back into Python can nest deeply; the re-entry
-//! count and stack check of `interpreter::call::enter_native` keep them from overflowing it.
+//! The command line is CPython's (`cli.rs`): `pyguest [options] FILE.py [ARGS...]`,
+//! `-c CODE`, `-m MODULE`, `-` (program on standard input), no program for the REPL
+//! (`repl.rs`), plus pyguest's `run` word (`pyguest run [--jit SETTINGS] FILE.py`),
+//! `--jit off|on|help|NAME=VALUE,...` (the framework's parameters, validated by its
+//! parser) and `--version`. The interpreter runs on a thread with a large stack
+//! (`PYGUEST_STACK_SIZE`, default 2 GiB, halved while the address space refuses it) so
+//! built-ins that call back into Python can nest deeply; the re-entry count and stack check
+//! of `interpreter::call::enter_native` keep them from overflowing it.
 
 mod argvec;
+mod cli;
 mod compiler;
 mod import;
 mod interpreter;
 mod memlimit;
 mod modules;
 mod objects;
+mod repl;
 mod stdlib_dir;
 mod value;
 mod vm;
 
-use clap::Parser;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "pyguest",
-    version,
-    about = "Python 3 on the metatracer framework",
-    after_help = metatracer::jit::params_help()
-)]
-struct Cli {
-    /// JIT settings: `off`, `on` (the default), `help`, or `NAME=VALUE,...` (the framework's
-    /// parameters, listed below).
-    #[arg(long, value_name = "SETTINGS")]
-    jit: Option<String>,
-    /// Program passed in as a string.
-    #[arg(short = 'c', value_name = "CODE")]
-    command: Option<String>,
-    /// `[run] FILE.py [ARGS...]`
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    rest: Vec<String>,
-}
+use cli::{Options, Parsed, Program};
+use std::io::{IsTerminal, Read};
 
 fn main() {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let opts = match cli::parse(&args) {
+        Ok(Parsed::Run(o)) => o,
+        Ok(Parsed::Help) => {
+            print!("{}\n{}", cli::USAGE, metatracer::jit::params_help());
+            std::process::exit(0);
+        }
+        Ok(Parsed::Version) => {
+            println!("pyguest {} (Python 3.11.7)", env!("CARGO_PKG_VERSION"));
+            std::process::exit(0);
+        }
+        Err(msg) => {
+            eprintln!("pyguest: {msg}\nusage: pyguest [option] ... [-c cmd | -m mod | file | -] [arg] ...\nTry `pyguest -h' for more information.");
+            std::process::exit(2);
+        }
+    };
     // METATRACER_LOG: start the log now (a JSON log then has its start and exit records)
     metatracer::jitlog::init();
-    if cli.jit.as_deref().map(str::trim) == Some("help") {
+    if opts.jit.iter().any(|j| j.trim() == "help") {
         print!("{}", metatracer::jit::params_help());
         std::process::exit(0);
     }
-    if let Some(j) = &cli.jit {
+    for j in &opts.jit {
         // The framework's own parser: the same parameters and messages as every guest.
         if let Err(e) = metatracer::set_params(j) {
             eprintln!("pyguest: --jit: {e}");
             std::process::exit(2);
         }
     }
-    let jit_spec = cli.jit.clone();
-    let mut rest = cli.rest.clone();
-    let (source, filename, argv, script_dir) = if let Some(code) = cli.command {
-        let mut argv = vec!["-c".to_string()];
-        argv.extend(rest);
-        (code, "<string>".to_string(), argv, None)
-    } else {
-        if rest.first().map(|s| s.as_str()) == Some("run") {
-            rest.remove(0);
-        }
-        let Some(file) = rest.first().cloned() else {
-            eprintln!(
-                "usage: pyguest [--jit SETTINGS] [run] FILE.py [ARGS...] | -c CODE | --version"
-            );
-            std::process::exit(2);
-        };
-        let src = match std::fs::read(&file) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => {
-                let errno = e.raw_os_error().unwrap_or(2);
-                eprintln!(
-                    "pyguest: can't open file '{file}': [Errno {errno}] {}",
-                    plain_io_error(&e)
-                );
+    if opts.unbuffered {
+        vm::UNBUFFERED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    if opts.ignore_env {
+        modules::sys::IGNORE_ENV.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    // the program's source, file name, sys.argv and sys.path[0] (None: no program, the REPL)
+    let mut program = opts.program.clone();
+    if program == Program::Repl && !opts.inspect && !std::io::stdin().is_terminal() {
+        // like CPython: with no program and input from a pipe or file, run that input
+        program = Program::Stdin;
+    }
+    let plan = match &program {
+        Program::Command(code) => Some((
+            code.clone(),
+            "<string>".to_string(),
+            "-c".to_string(),
+            Some(String::new()),
+        )),
+        Program::Stdin => {
+            let mut src = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut src) {
+                eprintln!("pyguest: can't read standard input: {e}");
                 std::process::exit(2);
             }
-        };
-        let dir = std::path::Path::new(&file)
-            .parent()
-            .map(|p| p.to_string_lossy().to_string())
-            .unwrap_or_default();
-        (src, file, rest, Some(dir))
+            let argv0 = if opts.program == Program::Stdin {
+                "-"
+            } else {
+                ""
+            };
+            Some((
+                String::from_utf8_lossy(&src).into_owned(),
+                "<stdin>".to_string(),
+                argv0.to_string(),
+                Some(String::new()),
+            ))
+        }
+        Program::File(file) => {
+            let src = match std::fs::read(file) {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(2);
+                    eprintln!(
+                        "pyguest: can't open file '{file}': [Errno {errno}] {}",
+                        plain_io_error(&e)
+                    );
+                    std::process::exit(2);
+                }
+            };
+            let dir = std::path::Path::new(file)
+                .parent()
+                .map(|p| p.to_string_lossy().to_string())
+                .unwrap_or_default();
+            Some((src, file.clone(), file.clone(), Some(dir)))
+        }
+        // found on the interpreter thread (the import system runs there)
+        Program::Module(_) | Program::Repl => None,
     };
     let mut stack = stack_size_from_env();
     let handle = loop {
-        let (source, filename, argv, script_dir, jit_spec) = (
-            source.clone(),
-            filename.clone(),
-            argv.clone(),
-            script_dir.clone(),
-            jit_spec.clone(),
-        );
+        let (opts, program, plan) = (opts.clone(), program.clone(), plan.clone());
         let spawned = std::thread::Builder::new()
             .name("pyguest".into())
             .stack_size(stack)
             .spawn(move || {
                 // The JIT's parameters are per thread: set them again on the interpreter's own
                 // thread (checked above on the main thread, so this cannot fail).
-                if let Some(j) = &jit_spec {
+                for j in &opts.jit {
                     let _ = metatracer::set_params(j);
                 }
-                run(&source, &filename, &argv, script_dir.as_deref())
+                run(&opts, &program, plan)
             });
         match spawned {
             Ok(h) => break h,
@@ -161,6 +180,12 @@ fn stack_size_from_env() -> usize {
     }
 }
 
+fn is_m_error(e: value::Value) -> bool {
+    objects::as_instance(e)
+        .and_then(|i| objects::ops::instance_get(i, vm::intern("_pyguest_m")))
+        .is_some()
+}
+
 fn plain_io_error(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
@@ -169,40 +194,149 @@ fn plain_io_error(e: &std::io::Error) -> String {
     }
 }
 
-/// Runs a program; returns the process exit status.
-fn run(source: &str, filename: &str, argv: &[String], script_dir: Option<&str>) -> i32 {
+/// Sets up the interpreter and runs what the command line asked for; returns the process
+/// exit status. `plan` is the program's (source, file name, `sys.argv[0]`, `sys.path[0]`),
+/// or None for `-m` (found here) and the REPL.
+fn run(
+    opts: &Options,
+    program: &Program,
+    plan: Option<(String, String, String, Option<String>)>,
+) -> i32 {
     vm::init();
     modules::builtins::install();
-    modules::init_sys(argv, script_dir);
-    let main = import::new_module(
-        "__main__",
-        if filename == "<string>" {
-            None
-        } else {
-            Some(filename)
-        },
-    );
+    let cwd = std::env::current_dir()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (argv0, path0) = match (&plan, program) {
+        (Some((_, _, a, p)), _) => (a.clone(), p.clone()),
+        (None, Program::Module(_)) => (String::new(), Some(cwd.clone())),
+        _ => (String::new(), Some(String::new())),
+    };
+    let mut argv = vec![argv0];
+    argv.extend(opts.args.iter().cloned());
+    modules::init_sys(&argv, path0.as_deref());
+    set_sys_options(opts);
+    let main_file = match &plan {
+        Some((_, f, _, _)) if f != "<string>" && f != "<stdin>" => Some(f.as_str()),
+        _ => None,
+    };
+    let main = import::new_module("__main__", main_file);
     let _ = vm::vm()
         .modules
         .get()
         .set_item(objects::new_str("__main__"), value::Value::obj(main));
-    let r = import::compile_module_src(source, filename, "<module>")
-        .and_then(|code| interpreter::run_module_code(code, main.dict));
+    let r = match (&plan, program) {
+        (Some((source, filename, _, _)), _) => Some(
+            import::compile_module_src(source, filename, "<module>")
+                .and_then(|code| interpreter::run_module_code(code, main.dict)),
+        ),
+        (None, Program::Module(name)) => Some(run_module_as_main(name, main)),
+        _ => None,
+    };
     vm::flush_stdout();
     if std::env::var_os("PYGUEST_GC_STATS").is_some() {
         // diagnostics for memory tuning: the collector's counters at exit
         eprintln!("{:#?}", metatracer::gc::stats());
     }
-    let status = match r {
-        Ok(_) => 0,
-        Err(e) => report_uncaught(e.0),
+    let mut status = match r {
+        Some(Ok(_)) | None => 0,
+        Some(Err(e)) if is_m_error(e.0) => {
+            eprintln!("pyguest: {}", objects::ops::str_of(e.0).unwrap_or_default());
+            1
+        }
+        Some(Err(e)) => report_uncaught(e.0),
     };
+    let exited = matches!(&r, Some(Err(e)) if vm::isinstance_c(e.0, vm::C::SystemExit));
+    if r.is_none() || (opts.inspect && !exited) {
+        status = repl::run_repl(main, !opts.quiet && r.is_none());
+    }
     modules::atexit::run_exitfuncs();
     status
 }
 
+/// The error of `-m` for a module that is not there: reported as one line (CPython's
+/// `python3: No module named x`), marked by the `_pyguest_m` attribute.
+fn no_module(msg: String) -> interpreter::PyErr {
+    let e = vm::exc(vm::C::ImportError, msg);
+    if let Some(i) = objects::as_instance(e.0) {
+        objects::ops::instance_set(i, vm::intern("_pyguest_m"), value::Value::TRUE);
+    }
+    e
+}
+
+/// `-W` and `-X` into `sys.warnoptions` and `sys._xoptions` (`-X name=value`, or `True`).
+fn set_sys_options(opts: &Options) {
+    use objects::*;
+    let sys = modules::sys::sys_module();
+    if let Some(w) = sys.dict.get_str("warnoptions").and_then(as_list) {
+        for o in &opts.warnoptions {
+            w.push(new_str(o));
+        }
+    }
+    if let Some(x) = sys.dict.get_str("_xoptions").and_then(as_dict) {
+        for o in &opts.xoptions {
+            match o.split_once('=') {
+                Some((k, v)) => x.set_str(k, new_str(v)),
+                None => x.set_str(o, value::Value::TRUE),
+            }
+        }
+    }
+}
+
+/// `-m NAME`: runs module `NAME` (for a package, `NAME.__main__`) as `__main__`, from its
+/// file on `sys.path` (or pyguest's embedded source, or the CPython library fallback);
+/// parent packages are imported first, as CPython's `runpy` does.
+fn run_module_as_main(
+    name: &str,
+    main: metatracer::gc::Gc<objects::ModuleObj>,
+) -> interpreter::PyResult<value::Value> {
+    use objects::*;
+    let Some((source, file, pkg)) = import::find_module_source(name)? else {
+        return Err(no_module(format!("No module named {name}")));
+    };
+    let (source, file, pkg) = match pkg {
+        // a package: run its __main__
+        Some(dir) => {
+            import::load_module(name)?;
+            let sub = format!("{name}.__main__");
+            match import::find_module_source(&sub)? {
+                Some((s, f, _)) => (s, f, Some(dir)),
+                None => {
+                    return Err(no_module(format!(
+                    "No module named {sub}; '{name}' is a package and cannot be directly executed"
+                )))
+                }
+            }
+        }
+        None => (source, file, None),
+    };
+    let package = match &pkg {
+        Some(_) => name.to_string(),
+        None => name
+            .rsplit_once('.')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default(),
+    };
+    if let Some((parent, _)) = name.rsplit_once('.') {
+        import::load_module(parent)?;
+    }
+    main.dict.set_str("__file__", new_str(&file));
+    main.dict.set_str("__package__", new_str(&package));
+    if let Some(argv) = modules::sys::sys_module()
+        .dict
+        .get_str("argv")
+        .and_then(as_list)
+    {
+        if !argv.is_empty() {
+            argv.set(0, new_str(&file));
+        }
+    }
+    let code = import::compile_module_src(&source, &file, "<module>")?;
+    interpreter::run_module_code(code, main.dict)
+}
+
 /// Prints an uncaught exception CPython-style; returns the exit status.
-fn report_uncaught(e: value::Value) -> i32 {
+pub(crate) fn report_uncaught(e: value::Value) -> i32 {
     use objects::ops;
     use objects::*;
     if vm::isinstance_c(e, vm::C::SystemExit) {

@@ -36,6 +36,9 @@ classes! {
     set_iterator = "set_iterator"; enumerate = "enumerate"; zip = "zip"; map = "map"; filter = "filter";
     reversed = "reversed"; list_reverseiterator = "list_reverseiterator";
     callable_iterator = "callable_iterator"; bytes_iterator = "bytes_iterator";
+    coroutine = "coroutine"; async_generator = "async_generator";
+    coroutine_wrapper = "coroutine_wrapper"; async_generator_asend = "async_generator_asend";
+    async_generator_athrow = "async_generator_athrow"; anext_awaitable = "anext_awaitable";
     // exceptions
     BaseException = "BaseException"; Exception = "Exception"; ArithmeticError = "ArithmeticError";
     ZeroDivisionError = "ZeroDivisionError"; OverflowError = "OverflowError";
@@ -393,7 +396,9 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
             }
             Kind::Module => cls(C::module),
             Kind::Cell => cls(C::cell),
-            Kind::Generator => cls(C::generator),
+            Kind::Generator => {
+                cls(crate::objects::coroutine::flavor(as_generator(v).unwrap()).class())
+            }
             Kind::Iter => {
                 let it = as_iter(v).unwrap();
                 let view = it.n.get() < 0;
@@ -418,6 +423,10 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
                     IterKind::Callable => C::callable_iterator,
                     IterKind::Bytes => C::bytes_iterator,
                     IterKind::GetItem => C::iterator,
+                    IterKind::CoroWait
+                    | IterKind::ASend
+                    | IterKind::AThrow
+                    | IterKind::ANextDefault => crate::objects::coroutine::await_iter_class(it.sub),
                 })
             }
             Kind::Property => cls(C::property),
@@ -613,6 +622,9 @@ pub fn exc_matches(e: &PyErr, c: C) -> bool {
     isinstance_c(e.0, c)
 }
 
+/// `-u`: flush the program's stdout after every write.
+pub static UNBUFFERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Writes to the program's stdout (through `sys.stdout` when replaced).
 pub fn write_stdout(s: &str) -> PyResult<()> {
     if let Some(repl) = crate::modules::stdout_target() {
@@ -623,6 +635,9 @@ pub fn write_stdout(s: &str) -> PyResult<()> {
     use std::io::Write;
     let mut o = vm().out.borrow_mut();
     let _ = o.write_all(s.as_bytes());
+    if UNBUFFERED.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = o.flush();
+    }
     Ok(())
 }
 

@@ -104,7 +104,7 @@ ops! {
     POP_EXC_INFO = |_| 0, "Ends handling of the innermost handled exception.";
     CHECK_EXC_MATCH = |_| -1, "Replaces [exc, type-or-tuple] by whether the exception matches.";
     BEFORE_WITH = |_| 1, "Replaces the context manager by its bound __exit__ and __enter__().";
-    WITH_EXIT = |_| -1, "Calls the __exit__ on TOS with (None, None, None) and pops it.";
+    WITH_EXIT = |a| if a == 1 { 0 } else { -1 }, "Calls the __exit__ on TOS with (None, None, None) and pops it (arg 1: pushes the result, for async with).";
     WITH_EXCEPT_START = |_| 1, "With [exit, exc] on the stack, pushes exit(type, exc, tb).";
     IMPORT_NAME = |_| -1, "Imports names[arg] (TOS1: level, TOS: fromlist).";
     IMPORT_FROM = |_| 1, "Pushes attribute names[arg] of the module on TOS.";
@@ -118,6 +118,11 @@ ops! {
     COPY = |_| 1, "Pushes a copy of the value arg deep (1 = TOS).";
     SWAP = |_| 0, "Swaps TOS with the value arg deep.";
     SETUP_ANNOTATIONS = |_| 0, "Creates __annotations__ in the namespace.";
+    GET_AWAITABLE = |_| 0, "Replaces TOS by its awaitable iterator (arg: 0 await, 1 __aenter__, 2 __aexit__ result, for the error message).";
+    GET_AITER = |_| 0, "Replaces TOS by TOS.__aiter__() (async for).";
+    GET_ANEXT = |_| 1, "Pushes the awaitable of TOS.__anext__(), keeping the async iterator.";
+    END_ASYNC_FOR = |_| -2, "Handler of async for: pops [aiter, exc] if exc is StopAsyncIteration, else re-raises it.";
+    BEFORE_ASYNC_WITH = |_| 1, "Replaces the async context manager by its bound __aexit__ and __aenter__() (not yet awaited).";
 }
 
 impl Op {

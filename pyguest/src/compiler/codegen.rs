@@ -16,14 +16,20 @@
 
 use crate::compiler::bytecode::{binop, encode, Op};
 use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
-use crate::objects::{CodeData, ExcEntry, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS, CO_VARKW};
+use crate::objects::{
+    CodeData, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS,
+    CO_VARKW,
+};
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod coro;
 mod expr;
 mod stmt;
+
+use coro::{AWAIT_AENTER, AWAIT_AEXIT, AWAIT_PLAIN};
 
 /// A compile-time constant.
 #[derive(Debug, Clone)]
@@ -118,6 +124,7 @@ enum Block {
     ExceptBody,
     With {
         hlevel: usize,
+        is_async: bool,
     },
 }
 
@@ -152,6 +159,9 @@ pub struct Compiler<'a> {
     /// Source text, for `from __future__ import annotations` (annotations kept as strings).
     source: Rc<str>,
     future_annotations: bool,
+    /// `compile(..., 'single')` and the REPL: module-level expression statements pass their
+    /// value to `sys.displayhook`.
+    interactive: bool,
 }
 
 const UNBOUND_LABEL: u32 = u32::MAX;
@@ -183,6 +193,20 @@ pub fn compile_module(
     c.emit_const(Const::None);
     c.emit(Op::RETURN_VALUE, 0);
     Ok(Rc::new(c.pop_unit(name.to_string(), 1, None)))
+}
+
+/// Compiles interactive input (`compile(..., 'single')`, a REPL entry): a module body whose
+/// top-level expression statements are shown with `sys.displayhook`.
+pub fn compile_interactive(body: &[Stmt], source: &str, filename: &str) -> CResult<Rc<CodeUnit>> {
+    let st = SymTable::build_module(body);
+    let mut c = Compiler::new(&st, source, filename);
+    c.interactive = true;
+    c.push_unit(0, "<module>".to_string(), String::new());
+    c.setup_annotations(body);
+    c.stmts(body)?;
+    c.emit_const(Const::None);
+    c.emit(Op::RETURN_VALUE, 0);
+    Ok(Rc::new(c.pop_unit("<module>".to_string(), 1, None)))
 }
 
 /// Compiles an expression for `eval` (the code returns its value).
@@ -241,6 +265,7 @@ impl<'a> Compiler<'a> {
             units: Vec::new(),
             source: source.into(),
             future_annotations: false,
+            interactive: false,
         }
     }
 
@@ -337,6 +362,14 @@ impl<'a> Compiler<'a> {
         flags |= f;
         if sc.has_yield {
             flags |= CO_GENERATOR;
+        }
+        if sc.is_async {
+            flags |= CO_GENERATOR;
+            flags |= if sc.has_yield {
+                CO_ASYNC_GENERATOR
+            } else {
+                CO_COROUTINE
+            };
         }
         if matches!(sc.kind, ScopeKind::Module | ScopeKind::Class) {
             flags |= CO_NAMESPACE;

@@ -36,6 +36,13 @@ pub struct Scope {
     /// Uses `super` or `__class__` (methods need the `__class__` cell).
     pub uses_class_cell: bool,
     pub has_yield: bool,
+    /// An `async def` body, or a comprehension that runs asynchronously (an `async for`
+    /// clause, an `await`, or an inner async list/set/dict comprehension): its code object
+    /// makes a coroutine (an async generator when it also yields, or for a generator
+    /// expression).
+    pub is_async: bool,
+    /// Contains `await` directly (not in a nested function or class).
+    pub has_await: bool,
     /// Parameter names in order (functions).
     pub params: Vec<String>,
 }
@@ -55,6 +62,8 @@ impl Scope {
             free: Vec::new(),
             uses_class_cell: false,
             has_yield: false,
+            is_async: false,
+            has_await: false,
             params: Vec::new(),
         }
     }
@@ -241,6 +250,7 @@ impl Builder {
                 self.param_defaults(&f.parameters);
                 self.bind(f.name.id.as_str());
                 self.push_scope(ScopeKind::Function, key(f));
+                self.cur().is_async = f.is_async;
                 self.params(&f.parameters);
                 self.stmts(&f.body);
                 self.pop_scope();
@@ -472,10 +482,16 @@ impl Builder {
         }
     }
 
-    fn comprehension(&mut self, node: usize, gens: &[ast::Comprehension], elts: &[&Expr]) {
+    fn comprehension(
+        &mut self,
+        node: usize,
+        gens: &[ast::Comprehension],
+        elts: &[&Expr],
+        is_genexpr: bool,
+    ) {
         // The first iterable is evaluated in the enclosing scope.
         self.expr(&gens[0].iter);
-        self.push_scope(ScopeKind::Comprehension, node);
+        let id = self.push_scope(ScopeKind::Comprehension, node);
         self.bind(".0");
         self.cur().params.push(".0".to_string());
         for (i, g) in gens.iter().enumerate() {
@@ -491,6 +507,12 @@ impl Builder {
             self.expr(e);
         }
         self.pop_scope();
+        let sc = &mut self.t.scopes[id];
+        sc.is_async = sc.has_await || gens.iter().any(|g| g.is_async);
+        if sc.is_async && !is_genexpr {
+            // the enclosing scope awaits the comprehension's coroutine
+            self.cur().has_await = true;
+        }
     }
 
     fn expr(&mut self, e: &Expr) {
@@ -551,19 +573,22 @@ impl Builder {
                     self.expr(e);
                 }
             }
-            Expr::ListComp(c) => self.comprehension(key(c), &c.generators, &[&c.elt]),
-            Expr::SetComp(c) => self.comprehension(key(c), &c.generators, &[&c.elt]),
+            Expr::ListComp(c) => self.comprehension(key(c), &c.generators, &[&c.elt], false),
+            Expr::SetComp(c) => self.comprehension(key(c), &c.generators, &[&c.elt], false),
             Expr::Generator(c) => {
-                self.comprehension(key(c), &c.generators, &[&c.elt]);
+                self.comprehension(key(c), &c.generators, &[&c.elt], true);
             }
             Expr::DictComp(c) => {
                 let mut v: Vec<&Expr> = vec![&c.value];
                 if let Some(k) = &c.key {
                     v.push(k);
                 }
-                self.comprehension(key(c), &c.generators, &v)
+                self.comprehension(key(c), &c.generators, &v, false)
             }
-            Expr::Await(a) => self.expr(&a.value),
+            Expr::Await(a) => {
+                self.cur().has_await = true;
+                self.expr(&a.value)
+            }
             Expr::Yield(y) => {
                 self.cur().has_yield = true;
                 if let Some(v) = &y.value {

@@ -540,7 +540,7 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::CHECK_EXC_MATCH => native!(cx, opcodes::check_exc_match(cx)),
             Op::LOAD_ASSERTION_ERROR => native!(cx, opcodes::load_assertion_error(cx)),
             Op::BEFORE_WITH => native!(cx, opcodes::before_with(cx)),
-            Op::WITH_EXIT => native!(cx, opcodes::with_exit(cx)),
+            Op::WITH_EXIT => native!(cx, opcodes::with_exit(cx, arg)),
             Op::WITH_EXCEPT_START => native!(cx, opcodes::with_except_start(cx)),
             Op::IMPORT_NAME => native!(cx, opcodes::import_name(cx, arg)),
             Op::IMPORT_FROM => native!(cx, opcodes::import_from(cx, arg)),
@@ -550,6 +550,11 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::MATCH_MAPPING => native!(cx, opcodes::match_mapping(cx)),
             Op::GET_LEN => native!(cx, opcodes::get_len(cx)),
             Op::MATCH_CLASS => native!(cx, opcodes::match_class(cx, arg)),
+            Op::GET_AWAITABLE => native!(cx, opcodes::get_awaitable(cx, arg)),
+            Op::GET_AITER => native!(cx, opcodes::get_aiter(cx)),
+            Op::GET_ANEXT => native!(cx, opcodes::get_anext(cx)),
+            Op::END_ASYNC_FOR => native!(cx, opcodes::end_async_for(cx)),
+            Op::BEFORE_ASYNC_WITH => native!(cx, opcodes::before_async_with(cx)),
         };
         if step != GO_ON {
             let kind = step - 1;

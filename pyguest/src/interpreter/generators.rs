@@ -3,13 +3,18 @@
 //! `YIELD_FROM`.
 //!
 //! A generator owns its frame (marked escaped, so it is never recycled); resuming re-enters
-//! the driver on that frame, which returns when the frame yields or finishes.
+//! the driver on that frame, which returns when the frame yields or finishes. Coroutines and
+//! async generators are the same object and the same resumption (their flavor is their code's
+//! flags, `objects/coroutine.rs`); only error wording and the exhausted-coroutine rule differ
+//! here, the rest of their protocol is `coroutines.rs`.
 
 use super::call::enter_depth;
+use super::coroutines::{awaitable_send, is_await_iter};
 use super::dispatch::run_frame;
 use super::frame::CUR_FRAME;
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::Op;
+use crate::objects::coroutine::{flavor, Flavor};
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -22,6 +27,7 @@ pub(super) fn make_generator(f: Gc<FrameObj>, func: Gc<FunctionObj>) -> Value {
     Value::obj(gc::alloc(GeneratorObj {
         kind: Kind::Generator,
         state: Cell::new(GEN_CREATED),
+        aflags: Cell::new(0),
         frame: f,
         name: func.name.get(),
     }))
@@ -44,6 +50,11 @@ pub(super) fn send_to(sub: Value, v: Value) -> PyResult<GenResult> {
     if let Some(g) = as_generator(sub) {
         return gen_resume(g, v, None);
     }
+    if let Some(it) = is_await_iter(sub) {
+        // `coroutine.__await__()`, `asend`, `athrow`: keep the return value (a plain
+        // iterator's exhaustion would lose it)
+        return awaitable_send(it, v, None);
+    }
     let r = if v.is_none() {
         match ops::next(sub) {
             Ok(Some(x)) => return Ok(GenResult::Yield(x)),
@@ -62,13 +73,17 @@ pub(super) fn send_to(sub: Value, v: Value) -> PyResult<GenResult> {
 
 /// Resumes a generator with a sent value or a thrown exception.
 pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResult<GenResult> {
+    let fl = flavor(g);
     match g.state.get() {
-        GEN_RUNNING => return Err(vm::value_error("generator already executing")),
+        GEN_RUNNING => return Err(vm::value_error(format!("{} already executing", fl.noun()))),
         GEN_DONE => {
+            if fl == Flavor::Coroutine {
+                return Err(vm::runtime_error("cannot reuse already awaited coroutine"));
+            }
             return match throw {
                 Some(e) => Err(e),
                 None => Ok(GenResult::Return(Value::NONE)),
-            }
+            };
         }
         GEN_CREATED => {
             if let Some(e) = throw {
@@ -76,9 +91,10 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
                 return Err(e);
             }
             if !v.is_none() {
-                return Err(type_error(
-                    "can't send non-None value to a just-started generator",
-                ));
+                return Err(type_error(format!(
+                    "can't send non-None value to a just-started {}",
+                    fl.noun()
+                )));
             }
         }
         _ => {}
@@ -87,8 +103,7 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
     let mut pending = throw;
     if g.state.get() == GEN_SUSPENDED {
         let pc = f.pc.get() as usize;
-        let at_yield_from =
-            pc > 0 && crate::compiler::bytecode::decode(f.code.d.code[pc - 1]).0 == Op::YIELD_FROM;
+        let at_yield_from = suspended_at(g, Op::YIELD_FROM);
         if at_yield_from {
             if let Some(e) = pending.take() {
                 // forward the exception to the delegate
@@ -154,8 +169,15 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
         Ok(v) if f.yielded.get() => Ok(GenResult::Yield(v)),
         Ok(v) => Ok(GenResult::Return(v)),
         Err(e) => {
-            if vm::exc_matches(&e, C::StopIteration) {
-                let re = vm::runtime_error("generator raised StopIteration");
+            let bad = if vm::exc_matches(&e, C::StopIteration) {
+                Some("StopIteration")
+            } else if fl == Flavor::AsyncGenerator && vm::exc_matches(&e, C::StopAsyncIteration) {
+                Some("StopAsyncIteration")
+            } else {
+                None
+            };
+            if let Some(what) = bad {
+                let re = vm::runtime_error(format!("{} raised {what}", fl.noun()));
                 if let Some(inst) = as_instance(re.0) {
                     ops::instance_set(inst, intern("__cause__"), e.0);
                 }
@@ -163,6 +185,25 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
             }
             Err(e)
         }
+    }
+}
+
+/// Whether `g` is suspended just after an instruction `op` (`YIELD_FROM`: awaiting or
+/// delegating; `YIELD_VALUE`: a plain `yield`, which in an async generator is its output).
+pub fn suspended_at(g: Gc<GeneratorObj>, op: Op) -> bool {
+    let pc = g.frame.pc.get() as usize;
+    g.state.get() == GEN_SUSPENDED
+        && pc > 0
+        && crate::compiler::bytecode::decode(g.frame.code.d.code[pc - 1]).0 == op
+}
+
+/// The iterator `g` is delegating to (`yield from`, `await`), if it is suspended in one.
+pub fn delegate(g: Gc<GeneratorObj>) -> Option<Value> {
+    if suspended_at(g, Op::YIELD_FROM) {
+        let sp = g.frame.sp.get() as usize;
+        Some(g.frame.regs.get(sp - 1))
+    } else {
+        None
     }
 }
 

@@ -19,11 +19,13 @@
 //! Modules: [`code`] (compiled unit to code object), [`frame`] (frame objects, the current
 //! frame, cells), [`call`] (argument binding, `call_object`), [`dispatch`] (the loop and the
 //! driver), [`opcodes`] (the handlers), [`exceptions`] (tables, tracebacks, `raise`
-//! normalisation), [`generators`]. Dependencies point inwards: `opcodes` uses `frame`, `call`,
+//! normalisation), [`generators`], [`coroutines`] (`await`, `async for`, async generator
+//! awaitables). Dependencies point inwards: `opcodes` uses `frame`, `call`,
 //! `exceptions` and `generators`; none of those uses `opcodes`, and only `dispatch` names it.
 
 pub mod call;
 pub mod code;
+pub mod coroutines;
 pub mod dispatch;
 pub mod exceptions;
 pub mod frame;

@@ -17,6 +17,7 @@
 //! (docs/performance.md, "pyguest source layout").
 
 use super::call::{enter_depth, ex_args, setup_frame};
+use super::coroutines;
 use super::dispatch::{Ctx, Step, Stop};
 use super::exceptions::{exc_match, make_exception, set_context};
 use super::frame::{release_frame, set_cur};
@@ -1046,7 +1047,21 @@ pub(super) fn jump_if_true_or_pop(cx: &mut Ctx, mut pc: usize, arg: u32) -> Resu
 /// `GET_ITER`.
 #[inline(always)]
 pub(super) fn get_iter(cx: &mut Ctx) -> Step {
-    let v = ops::get_iter(cx.top())?;
+    let t = cx.top();
+    let v = match ops::get_iter(t) {
+        Ok(v) => v,
+        // a `types.coroutine` generator may `yield from` a coroutine
+        Err(_)
+            if cx.code.d.flags & CO_ITERABLE_COROUTINE != 0
+                && as_generator(t).is_some_and(|g| {
+                    crate::objects::coroutine::flavor(g)
+                        == crate::objects::coroutine::Flavor::Coroutine
+                }) =>
+        {
+            t
+        }
+        Err(e) => return Err(Stop::raise(e)),
+    };
     set_cur(cx.f);
     cx.regs.set(cx.sp - 1, v);
     Ok(())
@@ -1783,13 +1798,79 @@ pub(super) fn before_with(cx: &mut Ctx) -> Step {
     Ok(())
 }
 
-/// `WITH_EXIT`.
+/// `WITH_EXIT` (arg 1: keep the result, the awaitable of `__aexit__`).
 #[inline(never)]
-pub(super) fn with_exit(cx: &mut Ctx) -> Step {
+pub(super) fn with_exit(cx: &mut Ctx, arg: u32) -> Step {
     let exit = cx.pop();
-    ops::call(exit, &[Value::NONE, Value::NONE, Value::NONE])?;
+    let r = ops::call(exit, &[Value::NONE, Value::NONE, Value::NONE])?;
     set_cur(cx.f);
+    if arg == 1 {
+        cx.push(r);
+    }
     Ok(())
+}
+
+/// `BEFORE_ASYNC_WITH`.
+#[inline(never)]
+pub(super) fn before_async_with(cx: &mut Ctx) -> Step {
+    let mgr = cx.pop();
+    let t = type_of(mgr);
+    let missing = |what: &str| {
+        Stop::raise(type_error(format!(
+            "'{}' object does not support the asynchronous context manager protocol{what}",
+            vm::type_name(mgr)
+        )))
+    };
+    let Some(enter) = ops::lookup_type(t, "__aenter__") else {
+        return Err(missing(""));
+    };
+    let Some(exit) = ops::lookup_type(t, "__aexit__") else {
+        return Err(missing(" (missed __aexit__ method)"));
+    };
+    let exit_b = ops::bind_descr(exit, mgr, t)?;
+    cx.push(exit_b);
+    let r = ops::call(enter, &[mgr])?;
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `GET_AWAITABLE`.
+#[inline(never)]
+pub(super) fn get_awaitable(cx: &mut Ctx, arg: u32) -> Step {
+    let v = coroutines::get_awaitable(cx.top(), arg)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `GET_AITER`.
+#[inline(never)]
+pub(super) fn get_aiter(cx: &mut Ctx) -> Step {
+    let v = coroutines::get_aiter(cx.top())?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `GET_ANEXT`.
+#[inline(never)]
+pub(super) fn get_anext(cx: &mut Ctx) -> Step {
+    let v = coroutines::get_anext(cx.top())?;
+    set_cur(cx.f);
+    cx.push(v);
+    Ok(())
+}
+
+/// `END_ASYNC_FOR`: `[aiter, exc]`; the loop ends on `StopAsyncIteration`.
+#[inline(never)]
+pub(super) fn end_async_for(cx: &mut Ctx) -> Step {
+    let e = cx.pop();
+    if vm::isinstance_c(e, C::StopAsyncIteration) {
+        cx.pop();
+        return Ok(());
+    }
+    Err(Stop::raise(PyErr(e)))
 }
 
 /// `WITH_EXCEPT_START`.

@@ -84,6 +84,16 @@ pub fn install() {
     def(b, "filter(function, iterable, /)", bi_filter);
     def(b, "iter(object, sentinel=None, /)", bi_iter);
     def(b, "next(iterator, default=None, /)", bi_next);
+    def(
+        b,
+        "aiter(async_iterable, /)",
+        crate::interpreter::coroutines::bi_aiter,
+    );
+    def(
+        b,
+        "anext(aiterator, default=None, /)",
+        crate::interpreter::coroutines::bi_anext,
+    );
     def(b, "hash(obj, /)", |a| Ok(new_int(ops::hash(a.pos[0])?)));
     def(b, "id(obj, /)", |a| Ok(new_int(ops::id_of(a.pos[0]))));
     def(b, "ord(c, /)", bi_ord);
@@ -474,8 +484,9 @@ fn bi_iter(a: Args) -> PyResult<Value> {
 
 fn bi_next(a: Args) -> PyResult<Value> {
     let it = a.pos[0];
-    if !matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator))
-        && ops::lookup_type(type_of(it), "__next__").is_none()
+    if (!matches!(it.kind(), Some(Kind::Iter) | Some(Kind::Generator))
+        && ops::lookup_type(type_of(it), "__next__").is_none())
+        || crate::objects::coroutine::not_iterable_gen(it).is_some()
     {
         return Err(type_error(format!(
             "'{}' object is not an iterator",

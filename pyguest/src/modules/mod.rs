@@ -4,7 +4,8 @@
 //! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
 //! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
-//! `gc`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
+//! `gc`), [`coro`] (`_pgcoro` for `types.coroutine`, and the `sys` async generator
+//! hooks). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
 //! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
 //! (`_contextvars`), [`select`], [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
@@ -21,6 +22,7 @@ pub mod atexit;
 pub mod builtins;
 pub mod codecs;
 pub mod contextvars;
+pub mod coro;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;
@@ -164,6 +166,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_contextvars" => crate::modules::contextvars::make(),
         "select" => crate::modules::select::make(),
         "marshal" => crate::modules::marshal::make(),
+        "_pgcoro" => crate::modules::coro::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;

@@ -20,6 +20,9 @@ pub fn stdout_target() -> Option<Value> {
 }
 
 /// Creates `sys` with `argv` and `path` filled in.
+/// `-E`: `PYTHONPATH` (and the other `PYTHON*` variables) are not read.
+pub static IGNORE_ENV: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
     let m = new_module("sys", None);
     SYS.with(|s| *s.borrow_mut() = Some(Root::new(m)));
@@ -29,7 +32,8 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
     }
     let path = vmr.sys_path.get();
     path.push(new_str(script_dir.unwrap_or("")));
-    if let Ok(pp) = std::env::var("PYTHONPATH") {
+    let ignore_env = IGNORE_ENV.load(std::sync::atomic::Ordering::Relaxed);
+    if let Some(pp) = std::env::var("PYTHONPATH").ok().filter(|_| !ignore_env) {
         for p in pp.split(':').filter(|p| !p.is_empty()) {
             path.push(new_str(p));
         }
@@ -163,6 +167,7 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
         }
     });
     super::sysattrs::install(m);
+    super::coro::install_sys(m);
     vmr.modules.get().set_str("sys", Value::obj(m));
     let bm = new_module("builtins", None);
     let b = vmr.builtins.get();

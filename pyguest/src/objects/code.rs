@@ -22,6 +22,14 @@ pub const CO_VARKW: u32 = 2;
 pub const CO_GENERATOR: u32 = 4;
 /// Names are resolved through a namespace dict (module and class bodies).
 pub const CO_NAMESPACE: u32 = 8;
+/// An `async def` body or an async comprehension: a call makes a coroutine (the code also
+/// has `CO_GENERATOR`, the resumable-frame bit).
+pub const CO_COROUTINE: u32 = 16;
+/// An async generator function or expression (also `CO_GENERATOR`).
+pub const CO_ASYNC_GENERATOR: u32 = 32;
+/// A generator function made awaitable by `types.coroutine` (CPython's
+/// `CO_ITERABLE_COROUTINE`): `await` accepts its generators.
+pub const CO_ITERABLE_COROUTINE: u32 = 64;
 
 /// The compiled, reference-free part of a code object.
 pub struct CodeData {

@@ -5,7 +5,6 @@
 use crate::interpreter::{self, PyErr};
 use crate::objects::iter::{iter_next_method, iter_self};
 use crate::objects::native::{m, Method};
-use crate::objects::ops::call;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, C};
@@ -27,6 +26,9 @@ pub const GEN_DONE: u8 = 3;
 pub struct GeneratorObj {
     pub kind: Kind,
     pub state: Cell<u8>,
+    /// Async generators only: `coroutine::AG_*` bits (an `asend`/`athrow` is in progress,
+    /// the generator was closed, the first-iteration hook ran).
+    pub aflags: Cell<u8>,
     pub frame: Gc<FrameObj>,
     pub name: Value,
 }
@@ -44,12 +46,8 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     m("throw(typ, val=None, tb=None, /)", |a| {
         let g = as_generator(a.pos[0]).unwrap();
-        let mut e = a.pos[1];
-        if let (Some(_), Some(&v)) = (as_class(e), a.pos.get(2)) {
-            e = call(e, &[v])?;
-        }
-        let e = interpreter::make_exception(e)?;
-        match interpreter::gen_resume(g, Value::NONE, Some(PyErr(e)))? {
+        let e = interpreter::coroutines::throw_arg(a.pos[1], a.pos.get(2).copied())?;
+        match interpreter::gen_resume(g, Value::NONE, Some(e))? {
             interpreter::GenResult::Yield(v) => Ok(v),
             interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
         }

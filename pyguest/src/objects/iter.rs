@@ -39,6 +39,17 @@ pub enum IterKind {
     Bytes,
     /// An iterator wrapper over a Python-level `__getitem__` sequence.
     GetItem,
+    /// `coroutine.__await__()` (CPython's `coroutine_wrapper`): `a` is the coroutine.
+    CoroWait,
+    /// `agen.asend(v)` / `agen.__anext__()`: `a` the async generator, `b` the value to send,
+    /// `i` the state (`coroutine::AW_*`).
+    ASend,
+    /// `agen.athrow(...)` / `agen.aclose()`: `a` the async generator, `b` the exception to
+    /// throw (NULL for `aclose`), `i` the state.
+    AThrow,
+    /// `anext(aiter, default)`: `a` the awaitable of `__anext__()` (its iterator once `i` is
+    /// 1), `b` the default its `StopAsyncIteration` turns into.
+    ANextDefault,
 }
 
 #[repr(C)]
@@ -265,6 +276,14 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
                 return Ok(None);
             }
             Ok(Some(v))
+        }
+        IterKind::CoroWait | IterKind::ASend | IterKind::AThrow | IterKind::ANextDefault => {
+            // next() of an awaitable sends None; its result ends the iteration
+            match crate::interpreter::coroutines::awaitable_send(it, Value::NONE, None)? {
+                crate::interpreter::GenResult::Yield(v) => Ok(Some(v)),
+                crate::interpreter::GenResult::Return(r) if r.is_none() => Ok(None),
+                crate::interpreter::GenResult::Return(r) => Err(vm::stop_iteration(r)),
+            }
         }
         IterKind::GetItem => {
             let i = it.i.get();

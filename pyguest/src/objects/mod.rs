@@ -35,6 +35,7 @@ pub mod cell;
 pub mod class;
 pub mod code;
 pub mod complex;
+pub mod coroutine;
 pub mod dict;
 pub mod exceptions;
 pub mod float;
@@ -70,7 +71,8 @@ pub use class::{
     CF_GETATTRIBUTE, CF_HAS_DESCRIPTORS, CF_SETATTR, CF_SLOTS,
 };
 pub use code::{
-    as_code, CodeData, CodeObj, ExcEntry, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS, CO_VARKW,
+    as_code, CodeData, CodeObj, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR,
+    CO_ITERABLE_COROUTINE, CO_NAMESPACE, CO_VARARGS, CO_VARKW,
 };
 pub use complex::{as_complex, new_complex};
 pub use dict::{as_dict, as_dict_exact, new_dict, DictObj, DictTable};
@@ -141,6 +143,15 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::range, range::METHODS),
     (C::slice, slice::METHODS),
     (C::dict_keys, iter::DICT_KEYS_METHODS),
+    (C::coroutine, coroutine::COROUTINE_METHODS),
+    (C::async_generator, coroutine::ASYNC_GENERATOR_METHODS),
+    (C::coroutine_wrapper, coroutine::AWAITABLE_METHODS),
+    (C::async_generator_asend, coroutine::AWAITABLE_METHODS),
+    (C::async_generator_asend, coroutine::AWAIT_SELF),
+    (C::async_generator_athrow, coroutine::AWAITABLE_METHODS),
+    (C::async_generator_athrow, coroutine::AWAIT_SELF),
+    (C::anext_awaitable, coroutine::AWAITABLE_METHODS),
+    (C::anext_awaitable, coroutine::AWAIT_SELF),
 ];
 
 /// Fills the dicts of the built-in classes (called once by `modules::builtins::install`):

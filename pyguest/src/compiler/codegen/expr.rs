@@ -327,12 +327,19 @@ impl Compiler<'_> {
                 ) {
                     return err("'yield' outside function", y.range().start());
                 }
+                if self.in_async() {
+                    return err("'yield from' inside async function", y.range().start());
+                }
                 self.expr(&y.value)?;
                 self.emit(Op::GET_ITER, 0);
                 self.emit_const(Const::None);
                 self.emit(Op::YIELD_FROM, 0);
             }
-            Expr::Await(a) => return err("'await' is not supported", a.range().start()),
+            Expr::Await(a) => {
+                self.check_await(a.range().start())?;
+                self.expr(&a.value)?;
+                self.emit_await(AWAIT_PLAIN);
+            }
             Expr::FString(f) => {
                 let mut n = 0;
                 for part in f.value.iter() {
@@ -507,6 +514,14 @@ impl Compiler<'_> {
         start: TextSize,
     ) -> CResult<()> {
         let scope = self.st.scope_of(key);
+        let is_async = self.st.scopes[scope].is_async;
+        let is_gen = matches!(kind, CompKind::Gen(_));
+        if is_async && !is_gen && !self.in_async() {
+            return err(
+                "asynchronous comprehension outside of an asynchronous function",
+                start,
+            );
+        }
         let qual = self.child_qualname(name);
         self.push_unit(scope, name.to_string(), qual);
         self.set_line(start);
@@ -523,26 +538,40 @@ impl Compiler<'_> {
             CompKind::Gen(_) => {}
         }
         let mut ends = Vec::new();
+        // values below the iterators: the list, set or dict being built
+        let base = if is_gen { 0 } else { 1 };
         for (i, g) in gens.iter().enumerate() {
-            if g.is_async {
-                return err("async comprehensions are not supported", g.range().start());
-            }
             if i == 0 {
                 let v = self.var_index(".0");
                 self.emit(Op::LOAD_FAST, v);
             } else {
                 self.expr(&g.iter)?;
-                self.emit(Op::GET_ITER, 0);
+                self.emit(
+                    if g.is_async {
+                        Op::GET_AITER
+                    } else {
+                        Op::GET_ITER
+                    },
+                    0,
+                );
             }
             let top = self.new_label();
             let end = self.new_label();
             self.bind(top);
-            self.jump(Op::FOR_ITER, end);
+            if g.is_async {
+                // StopAsyncIteration from `__anext__` ends this level at END_ASYNC_FOR
+                self.u().handlers.push((end, base + i as u32 + 1));
+                self.emit(Op::GET_ANEXT, 0);
+                self.emit_await(AWAIT_PLAIN);
+                self.u().handlers.pop();
+            } else {
+                self.jump(Op::FOR_ITER, end);
+            }
             self.store_target(&g.target)?;
             for cond in &g.ifs {
                 self.cond_jump(cond, false, top)?;
             }
-            ends.push((top, end));
+            ends.push((top, end, g.is_async));
         }
         let depth = gens.len() as u32 + 1;
         match kind {
@@ -565,9 +594,12 @@ impl Compiler<'_> {
                 self.emit(Op::POP_TOP, 0);
             }
         }
-        for (top, end) in ends.into_iter().rev() {
+        for (top, end, is_async_level) in ends.into_iter().rev() {
             self.jump(Op::JUMP, top);
             self.bind(end);
+            if is_async_level {
+                self.emit(Op::END_ASYNC_FOR, 0);
+            }
         }
         if matches!(kind, CompKind::Gen(_)) {
             self.emit_const(Const::None);
@@ -576,14 +608,27 @@ impl Compiler<'_> {
         let firstline = self.line_of(start);
         let mut unit = self.pop_unit(name.to_string(), firstline, Some((1, 0, 0, 0)));
         unit.data.doc = None;
-        if matches!(kind, CompKind::Gen(_)) {
+        if is_gen {
             unit.data.flags |= CO_GENERATOR;
+            if is_async {
+                unit.data.flags = (unit.data.flags & !CO_COROUTINE) | CO_ASYNC_GENERATOR;
+            }
         }
         self.emit(Op::PUSH_NULL, 0);
         self.make_closure(unit, scope, 0)?;
         self.expr(&gens[0].iter)?;
-        self.emit(Op::GET_ITER, 0);
+        self.emit(
+            if gens[0].is_async {
+                Op::GET_AITER
+            } else {
+                Op::GET_ITER
+            },
+            0,
+        );
         self.emit(Op::CALL, 1);
+        if is_async && !is_gen {
+            self.emit_await(AWAIT_PLAIN);
+        }
         Ok(())
     }
 }

@@ -16,6 +16,20 @@ impl Compiler<'_> {
     pub(super) fn stmt(&mut self, s: &Stmt) -> CResult<()> {
         self.set_line(s.range().start());
         match s {
+            Stmt::Expr(e) if self.interactive && self.u().kind == ScopeKind::Module => {
+                // sys.displayhook(value)
+                self.emit_const(Const::Int(0));
+                self.emit_const(Const::None);
+                let sys = self.name_index("sys");
+                self.emit(Op::IMPORT_NAME, sys);
+                let hook = self.name_index("displayhook");
+                self.emit(Op::LOAD_ATTR, hook);
+                self.emit(Op::PUSH_NULL, 0);
+                self.emit(Op::ROT_TWO, 0);
+                self.expr(&e.value)?;
+                self.emit(Op::CALL, 1);
+                self.emit(Op::POP_TOP, 0);
+            }
             Stmt::Expr(e) => {
                 self.expr(&e.value)?;
                 self.emit(Op::POP_TOP, 0);
@@ -56,6 +70,9 @@ impl Compiler<'_> {
             Stmt::Return(r) => {
                 if self.u().kind == ScopeKind::Module || self.u().kind == ScopeKind::Class {
                     return err("'return' outside function", s.range().start());
+                }
+                if r.value.is_some() && self.in_async_generator() {
+                    return err("'return' with value in async generator", s.range().start());
                 }
                 match &r.value {
                     Some(v) => self.expr(v)?,
@@ -103,7 +120,7 @@ impl Compiler<'_> {
             }
             Stmt::For(f) => {
                 if f.is_async {
-                    return err("async for is not supported", s.range().start());
+                    return self.async_for(f);
                 }
                 self.expr(&f.iter)?;
                 self.emit(Op::GET_ITER, 0);
@@ -151,9 +168,6 @@ impl Compiler<'_> {
                 self.unwind_loop(false)?;
             }
             Stmt::FunctionDef(f) => {
-                if f.is_async {
-                    return err("async def is not supported", s.range().start());
-                }
                 for d in &f.decorator_list {
                     self.emit(Op::PUSH_NULL, 0);
                     self.expr(&d.expression)?;
@@ -210,10 +224,10 @@ impl Compiler<'_> {
                 self.bind(ok);
             }
             Stmt::With(w) => {
-                if w.is_async {
-                    return err("async with is not supported", s.range().start());
+                if w.is_async && !self.in_async() {
+                    return err("'async with' outside async function", s.range().start());
                 }
-                self.with_items(&w.items, &w.body)?;
+                self.with_items(&w.items, &w.body, w.is_async)?;
             }
             Stmt::Import(i) => {
                 for a in &i.names {
@@ -308,13 +322,13 @@ impl Compiler<'_> {
                 }
                 self.emit(Op::POP_TOP, 0);
             }
-            Block::With { hlevel } => {
+            Block::With { hlevel, is_async } => {
                 let saved = self.u().handlers.clone();
                 self.u().handlers.truncate(hlevel);
                 if preserve_tos {
                     self.emit(Op::ROT_TWO, 0);
                 }
-                self.emit(Op::WITH_EXIT, 0);
+                self.with_exit(is_async);
                 self.u().handlers = saved;
             }
         }
@@ -460,12 +474,23 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    pub(super) fn with_items(&mut self, items: &[ast::WithItem], body: &[Stmt]) -> CResult<()> {
+    pub(super) fn with_items(
+        &mut self,
+        items: &[ast::WithItem],
+        body: &[Stmt],
+        is_async: bool,
+    ) -> CResult<()> {
         let Some((first, rest)) = items.split_first() else {
             return self.stmts(body);
         };
         self.expr(&first.context_expr)?;
-        self.emit(Op::BEFORE_WITH, 0);
+        if is_async {
+            // [aexit, awaited __aenter__()]
+            self.emit(Op::BEFORE_ASYNC_WITH, 0);
+            self.emit_await(AWAIT_AENTER);
+        } else {
+            self.emit(Op::BEFORE_WITH, 0);
+        }
         self.u().depth += 1;
         let handler = self.new_label();
         let end = self.new_label();
@@ -477,11 +502,11 @@ impl Compiler<'_> {
                 self.emit(Op::POP_TOP, 0);
             }
         }
-        self.u().blocks.push(Block::With { hlevel });
-        self.with_items(rest, body)?;
+        self.u().blocks.push(Block::With { hlevel, is_async });
+        self.with_items(rest, body, is_async)?;
         self.u().blocks.pop();
         self.u().handlers.pop();
-        self.emit(Op::WITH_EXIT, 0);
+        self.with_exit(is_async);
         self.jump(Op::JUMP, end);
         // exceptional path: [exit, exc]
         self.bind(handler);
@@ -489,6 +514,9 @@ impl Compiler<'_> {
         let cleanup = self.new_label();
         self.push_handler(cleanup);
         self.emit(Op::WITH_EXCEPT_START, 0);
+        if is_async {
+            self.emit_await(AWAIT_AEXIT);
+        }
         let suppress = self.new_label();
         self.jump(Op::POP_JUMP_IF_TRUE, suppress);
         self.emit(Op::RERAISE, 0);

@@ -530,8 +530,15 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                     if f & CO_VARKW != 0 {
                         cf |= 0x08;
                     }
-                    if f & CO_GENERATOR != 0 {
+                    if f & CO_COROUTINE != 0 {
+                        cf |= 0x80;
+                    } else if f & CO_ASYNC_GENERATOR != 0 {
+                        cf |= 0x200;
+                    } else if f & CO_GENERATOR != 0 {
                         cf |= 0x20;
+                    }
+                    if f & CO_ITERABLE_COROUTINE != 0 {
+                        cf |= 0x100;
                     }
                     return Ok(Some(Value::small(cf)));
                 }
@@ -573,17 +580,8 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
         }
         Some(Kind::Generator) => {
             let g = as_generator(obj).unwrap();
-            match n {
-                "__name__" | "__qualname__" => return Ok(Some(g.name)),
-                "gi_running" => return Ok(Some(Value::bool(g.state.get() == GEN_RUNNING))),
-                "gi_frame" => {
-                    return Ok(Some(if g.state.get() == GEN_DONE {
-                        Value::NONE
-                    } else {
-                        Value::obj(g.frame)
-                    }))
-                }
-                _ => {}
+            if let Some(v) = crate::objects::coroutine::gen_attr(g, n) {
+                return Ok(Some(v));
             }
         }
         Some(Kind::Frame) => {

@@ -575,7 +575,10 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
         Some(Kind::Bytes) | Some(Kind::ByteArray) => {
             Ok(new_iter(IterKind::Bytes, v, Value::NULL, 0, 0, 1))
         }
-        Some(Kind::Generator) => Ok(v),
+        Some(Kind::Generator) => match crate::objects::coroutine::not_iterable_gen(v) {
+            None => Ok(v),
+            Some(t) => Err(type_error(format!("'{t}' object is not iterable"))),
+        },
         Some(Kind::Iter) => {
             let it = as_iter(v).unwrap();
             if it.n.get() < 0 {
@@ -627,6 +630,9 @@ pub fn next(it: Value) -> PyResult<Option<Value>> {
         return crate::objects::iter::iter_next(i);
     }
     if let Some(g) = as_generator(it) {
+        if let Some(t) = crate::objects::coroutine::not_iterable_gen(it) {
+            return Err(type_error(format!("'{t}' object is not an iterator")));
+        }
         return interpreter::gen_next(g);
     }
     if as_instance(it).is_some() {

@@ -342,10 +342,10 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         }
         Kind::Generator => {
             let g = as_generator(v).unwrap();
-            out.push_str(&format!(
-                "<generator object {} at 0x{:x}>",
-                str_of(g.name)?,
-                v.0
+            out.push_str(&crate::objects::coroutine::gen_repr(
+                g,
+                v.0,
+                &str_of(g.name)?,
             ));
         }
         Kind::Instance => {
