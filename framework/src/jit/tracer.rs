@@ -61,6 +61,8 @@ pub enum BridgeVal {
     Const(Kind, u64),
     /// Saved exit value number `.0` (a bridge input).
     Input(u32),
+    /// Virtual object number `.0` of the guard's snapshot (`Trace::resume_virtuals`).
+    Virtual(u32),
 }
 
 /// How a tracing run ended. In every case the guest has really executed up to `outcome`.
@@ -134,6 +136,10 @@ pub struct Tracer<'a> {
     known: HashMap<(usize, Vec<Val>), Val>,
     /// Results of the `#[loop_invariant]` calls made so far in this trace, by trampoline.
     loop_inv: HashMap<usize, (u64, Val)>,
+    /// Objects the trace allocated (`new`): their plain fields are written by traced code
+    /// (the initializing stores, which may still be pending), so loads from them are not
+    /// frozen.
+    fresh: std::collections::HashSet<Val>,
 }
 
 /// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
@@ -220,22 +226,65 @@ impl<'a> Tracer<'a> {
             need_not_invalidated: true,
             known: HashMap::new(),
             loop_inv: HashMap::new(),
+            fresh: Default::default(),
         }
     }
 
     /// A bridge from a failed guard. `frames` (outermost first) give, per register, a
     /// constant or the index of a saved exit value; `inputs` are the saved values with their
     /// kinds, which become the bridge's inputs in order.
+    ///
+    /// `virtuals` are the snapshot's virtual objects (allocation removal) and `objects` their
+    /// addresses, already allocated and filled by the caller: the bridge starts by recording
+    /// their allocation and field stores (`new`, stores), so its own optimizer can remove them
+    /// again.
     pub fn for_bridge(
         set: &'a CodeSet,
         frames: &[(CodeId, Pc, Vec<BridgeVal>)],
         inputs: &[(Kind, u64)],
+        virtuals: &[crate::ir::ResumeVirtual],
+        objects: &[usize],
         limit: usize,
     ) -> Self {
         let mut trace = RTrace::default();
         for (i, (k, w)) in inputs.iter().enumerate() {
             trace.ops.push(ROp::Input(*k, i as u32));
             trace.roots.keep(*k, *w);
+        }
+        let mut fresh = std::collections::HashSet::new();
+        let mut vnew: Vec<Val> = Vec::with_capacity(virtuals.len());
+        for (v, &addr) in virtuals.iter().zip(objects) {
+            trace.roots.keep(Kind::Ref, addr as u64);
+            trace.ops.push(ROp::New(v.alloc.size, v.alloc.header));
+            let r = Val::Op(trace.ops.len() as u32 - 1);
+            fresh.insert(r);
+            vnew.push(r);
+        }
+        for (v, &r) in virtuals.iter().zip(&vnew) {
+            for &(off, ty, slot) in &v.fields {
+                let (kind, size) = match ty {
+                    crate::ir::MemType::F64 => (Kind::Float, MemSize::F64),
+                    crate::ir::MemType::Ref => (Kind::Ref, MemSize::W64),
+                    crate::ir::MemType::Int { size, signed } => (
+                        Kind::Int,
+                        match (size, signed) {
+                            (1, false) => MemSize::U8,
+                            (1, true) => MemSize::I8,
+                            (2, false) => MemSize::U16,
+                            (2, true) => MemSize::I16,
+                            (4, false) => MemSize::U32,
+                            (4, true) => MemSize::I32,
+                            _ => MemSize::W64,
+                        },
+                    ),
+                };
+                let value = match slot {
+                    crate::ir::ResumeSlot::Saved(k) => Val::Op(k as u32),
+                    crate::ir::ResumeSlot::Const(c) => Val::Const(kind, c.to_bits()),
+                    crate::ir::ResumeSlot::Virtual(j) => vnew[j],
+                };
+                trace.ops.push(ROp::Store(r, off, size, value));
+            }
         }
         for (_, _, vals) in frames {
             for v in vals {
@@ -247,6 +296,7 @@ impl<'a> Tracer<'a> {
         let val = |v: &BridgeVal| match *v {
             BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
             BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
+            BridgeVal::Virtual(j) => (objects[j as usize] as u64, vnew[j as usize]),
         };
         // The guard's pending stores: performed now (the tracer runs on real memory) and kept
         // pending in the bridge, which records them when something may read them.
@@ -298,6 +348,7 @@ impl<'a> Tracer<'a> {
             need_not_invalidated: true,
             known: HashMap::new(),
             loop_inv: HashMap::new(),
+            fresh,
         }
     }
 
@@ -522,6 +573,7 @@ impl<'a> Tracer<'a> {
         frozen: bool,
     ) -> Val {
         let (vb, offset) = self.address(vb, offset);
+        let frozen = frozen && !self.fresh.contains(&vb);
         match self.heap.get(&(vb, offset, size)) {
             Some(v) => v.0,
             None => {
@@ -801,6 +853,30 @@ impl<'a> Tracer<'a> {
                 {
                     // called once already in this trace: the same result, no call
                     reg!(dst) = self.loop_inv[&(desc.func as usize)];
+                }
+                Insn::Call { dst, desc, args } if desc.effect == Effect::Alloc => {
+                    // `new`: allocate for real (the interpreter's object), record the op.
+                    // Objects allocated earlier in the trace get their pending initializing
+                    // stores recorded first: this allocation may collect, and an object it
+                    // pins becomes old, so a store into it after that would need the write
+                    // barrier (fresh objects alias nothing, so only their stores move).
+                    let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
+                    let fresh = &self.fresh;
+                    let (now, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+                        .into_iter()
+                        .partition(|(p, _)| fresh.contains(&p.base));
+                    self.pending = keep;
+                    for (p, _) in now {
+                        self.trace
+                            .ops
+                            .push(ROp::Store(p.base, p.offset, p.size, p.value));
+                    }
+                    // SAFETY: the codewriter passes `alloc_zeroed`'s header and size.
+                    let c = unsafe { (desc.func)(words.as_ptr()) };
+                    self.trace.roots.keep(Kind::Ref, c);
+                    let v = self.record(ROp::New(words[1] as u32, words[0]));
+                    self.fresh.insert(v);
+                    reg!(dst) = (c, v);
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
