@@ -113,8 +113,9 @@ impl metatracer::JitGreen for Program {
     }
 }
 
-/// A guest value: the tag says which field is meaningful.
-#[derive(Clone, Copy, Debug, metatracer::Layout)]
+/// A guest value: the tag says which field is meaningful. A register value in traced code
+/// (`RegValue`: four registers), so a pair can be built from two of them in registers.
+#[derive(Clone, Copy, Debug, metatracer::Layout, metatracer::RegValue)]
 pub struct Value {
     /// [`INT`], [`FLOAT`] or [`OBJ`].
     pub tag: i64,
@@ -141,8 +142,10 @@ unsafe impl metatracer::gc::Trace for Value {
     }
 }
 
-/// A heap-allocated pair (immutable).
-#[derive(Debug, metatracer::Layout, metatracer::Trace)]
+/// A heap-allocated pair (immutable). A register value too, so that traced code allocates
+/// it with a `new` the optimizer can remove (`new_pair`).
+#[derive(Clone, Copy, Debug, metatracer::Layout, metatracer::RegValue, metatracer::Trace)]
+#[reg_value(in_memory)]
 pub struct PairObj {
     /// Field 0.
     pub a: Value,
@@ -252,33 +255,18 @@ fn fail(code: u32) {
     std::process::exit(1);
 }
 
-/// Reads a slot field by field: traced code writes slots one 8-byte field at a time, and a
-/// wider load of freshly stored fields stalls the CPU (store forwarding fails).
-#[inline(always)]
-fn read_slot(v: &Value) -> Value {
-    // SAFETY: each field is a valid, aligned, initialized value of `v`.
-    unsafe {
-        Value {
-            tag: std::ptr::read_volatile(&v.tag),
-            i: std::ptr::read_volatile(&v.i),
-            f: std::ptr::read_volatile(&v.f),
-            o: std::ptr::read_volatile(&v.o),
-        }
-    }
-}
-
 /// A new pair of the values in slots `a` and `a + 1`.
 ///
-/// `read_only`: it reads the slots and allocates, but writes no memory traced code reads (its
-/// one write is the collector's live length, which only the collector looks at), so traces
-/// keep what they know about the slots across the call.
-#[metatracer::dont_look_inside(read_only)]
+/// `#[look_inside]`: traced code allocates the pair itself (a `new` and the stores of its
+/// eight words), so a pair that does not outlive a loop iteration is never allocated in the
+/// optimized trace (allocation removal, `opt/virtualize.rs`).
+#[metatracer::look_inside]
 fn new_pair(m: &mut Machine, a: usize) -> Option<Gc<PairObj>> {
-    let pa = read_slot(&m.stack[a]);
-    let pb = read_slot(&m.stack[a + 1]);
+    let pa: Value = m.stack[a];
+    let pb: Value = m.stack[a + 1];
     // The two operands are the top of the stack: everything above them is dead, so the
     // collector need not scan it.
-    m.live.set(a + 2);
+    (*m.live).set(a + 2);
     Some(metatracer::gc::alloc(PairObj { a: pa, b: pb }))
 }
 

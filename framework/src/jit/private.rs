@@ -2274,9 +2274,16 @@ impl<T> MProbe<T> {
 }
 
 /// The place of the value inside a `Cell`/`GcCell` at `p`: mutable through any pointer
-/// (interior mutability), so never folded and never frozen.
+/// (interior mutability), so never folded and never frozen. A cell reached without a field
+/// class (through a reference, `(*r).set(v)`) gets its cell type as its class: safe Rust
+/// reaches a `Cell<T>`'s contents only as that cell.
 fn cell_inner<C, T>(p: Place<C>) -> Place<T> {
-    Place::new(p.base, p.offset, true).with_class(p.class)
+    let class = if p.class != 0 {
+        p.class
+    } else {
+        alias_class(std::any::type_name::<C>(), 2)
+    };
+    Place::new(p.base, p.offset, true).with_class(class)
 }
 
 /// The write barrier for the slot at `slot`, which holds a `T` (a residual call): marks the

@@ -549,10 +549,15 @@ impl<'a> Tracer<'a> {
         // At the same base the bytes decide (whatever the classes); elsewhere only two known,
         // different alias classes rule out aliasing (no type-based rule here: a pending store
         // is cheap to record, a load moved above its store is wrong).
+        let fresh = &self.fresh;
         let aliased = self.pending.iter().any(|(p, pcls)| {
             let (plo, phi) = (p.offset as i64, p.offset as i64 + p.size.bytes() as i64);
             if p.base == base {
                 return plo < hi && lo < phi;
+            }
+            // an object this trace allocated is reached only through its own root
+            if fresh.contains(&p.base) || fresh.contains(&base) {
+                return false;
             }
             !(cls != 0 && *pcls != 0 && cls != *pcls)
         });
@@ -834,8 +839,13 @@ impl<'a> Tracer<'a> {
                     // Which cached entries this store may overwrite (see
                     // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
                     // this store overlaps at the same base was not frozen after all.
+                    // An object this trace allocated is reached only through its own root:
+                    // stores elsewhere leave its fields, stores to it leave other places.
+                    let fresh = &self.fresh;
+                    let fresh_store = fresh.contains(&vb);
                     self.heap.retain(|k, v| {
                         (v.2 && k.0 != vb)
+                            || (k.0 != vb && (fresh_store || fresh.contains(&k.0)))
                             || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));

@@ -68,6 +68,9 @@ impl Pass for Virtualize {
 enum Res {
     Out(OpRef),
     Virt(usize),
+    /// `cast_ptr_to_int` of the virtual object made at this input position (its address,
+    /// not known yet: only compared with zero).
+    Addr(usize),
 }
 
 struct VObj {
@@ -130,7 +133,8 @@ pub fn run(t: &Trace) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
         .map(|r| match *r {
             Some(Res::Out(o)) => Some(o),
             Some(Res::Virt(q)) => st.objs[&q].mat,
-            None => None,
+            // (an address never used since the object was materialized)
+            Some(Res::Addr(_)) | None => None,
         })
         .collect();
     Ok((st.b.build(), map))
@@ -159,9 +163,25 @@ impl St<'_> {
         }
         let p = a.as_op().ok_or_else(|| removed(pos))?;
         match self.res.get(p).copied().flatten() {
-            Some(Res::Virt(q)) => Ok(self.current(Res::Virt(q))),
+            Some(r @ (Res::Virt(_) | Res::Addr(_))) => Ok(self.current_at(r, p)),
             Some(r) => Ok(r),
             None => Err(removed(pos)),
+        }
+    }
+
+    /// `current`, for the value of input op `p`: the address of a virtual object that has
+    /// been materialized since is that object cast to an int (emitted on first use).
+    fn current_at(&mut self, r: Res, p: usize) -> Res {
+        match r {
+            Res::Addr(q) => match self.objs[&q].mat {
+                Some(o) => {
+                    let c = self.b.op(Opcode::CastPtrToInt, &[o]);
+                    self.res[p] = Some(Res::Out(c));
+                    Res::Out(c)
+                }
+                None => r,
+            },
+            r => self.current(r),
         }
     }
 
@@ -180,6 +200,17 @@ impl St<'_> {
         match self.resolve(a, pos)? {
             Res::Out(o) => Ok(o),
             Res::Virt(q) => Ok(self.force(q)),
+            Res::Addr(_) => {
+                let p = a.as_op().ok_or_else(|| removed(pos))?;
+                let Some(Res::Addr(q)) = self.res[p] else {
+                    return Err(removed(pos));
+                };
+                self.force(q);
+                match self.current_at(Res::Addr(q), p) {
+                    Res::Out(o) => Ok(o),
+                    _ => Err(removed(pos)),
+                }
+            }
         }
     }
 
@@ -247,6 +278,8 @@ impl St<'_> {
                     self.b.store(r, off as i64, val, descr);
                 }
                 Res::Virt(c) => late.push((r, off, descr, c)),
+                // (fields never hold `Addr`: a store of one materializes the object)
+                Res::Addr(_) => {}
             }
         }
         Some(r)
@@ -256,7 +289,7 @@ impl St<'_> {
     fn virt_of(&mut self, a: OpRef, pos: usize) -> Result<Option<usize>, OptError> {
         Ok(match self.resolve(a, pos)? {
             Res::Virt(q) => Some(q),
-            Res::Out(_) => None,
+            _ => None,
         })
     }
 
@@ -297,7 +330,10 @@ impl St<'_> {
                         a < off + n && off < b && (a != off || b != off + n)
                     });
                     if fits && !partial {
-                        let v = self.resolve(args[2], i)?;
+                        let v = match self.resolve(args[2], i)? {
+                            Res::Addr(_) => Res::Out(self.real(args[2], i)?),
+                            v => v,
+                        };
                         let fields = &mut self.objs.get_mut(&q).expect("object").fields;
                         // store into a virtual object => its field table
                         fields.retain(|f| f.0 as i64 != off);
@@ -364,6 +400,30 @@ impl St<'_> {
                     let eq = a == b;
                     let v = if opc == Opcode::PtrEq { eq } else { !eq };
                     return Ok(Some(Res::Out(self.b.const_int(v as i64))));
+                }
+            }
+            Opcode::CastPtrToInt => {
+                if let Some(q) = self.virt_of(args[0], i)? {
+                    return Ok(Some(Res::Addr(q)));
+                }
+            }
+            Opcode::IntNe | Opcode::IntEq => {
+                // a fresh object's address is not 0
+                let (a, b) = (self.resolve(args[0], i)?, self.resolve(args[1], i)?);
+                let zero = |r: Res, me: &Self| {
+                    matches!(r, Res::Out(o) if me.b.trace().const_value(o) == Some(Value::Int(0)))
+                };
+                if (matches!(a, Res::Addr(_)) && zero(b, self))
+                    || (matches!(b, Res::Addr(_)) && zero(a, self))
+                {
+                    let v = (opc == Opcode::IntNe) as i64;
+                    return Ok(Some(Res::Out(self.b.const_int(v))));
+                }
+            }
+            Opcode::IntIsTrue | Opcode::IntIsZero => {
+                if matches!(self.resolve(args[0], i)?, Res::Addr(_)) {
+                    let v = (opc == Opcode::IntIsTrue) as i64;
+                    return Ok(Some(Res::Out(self.b.const_int(v))));
                 }
             }
             Opcode::SameAsR => {
@@ -472,6 +532,11 @@ impl St<'_> {
     ) -> Result<OpRef, OptError> {
         match self.current(r) {
             Res::Out(o) => Ok(o),
+            Res::Addr(q) => {
+                // a snapshot needs the address itself: the object escapes
+                let o = self.force(q);
+                Ok(self.b.op(Opcode::CastPtrToInt, &[o]))
+            }
             Res::Virt(q) => {
                 *has_virt = true;
                 if let Some(&o) = memo.get(&q) {
