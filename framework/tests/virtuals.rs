@@ -49,7 +49,9 @@ fn run_interp(t: &Trace, inputs: &[Value]) -> Outcome {
 
 fn run_machine(t: &Trace, inputs: &[Value]) -> (ExitKind, Vec<ResumeFrame>) {
     let mut be = X64Backend::new();
-    let id = be.compile_loop(t, "test").unwrap_or_else(|e| panic!("{e}\n{t}"));
+    let id = be
+        .compile_loop(t, "test")
+        .unwrap_or_else(|e| panic!("{e}\n{t}"));
     let bits: Vec<u64> = inputs.iter().map(|v| v.to_bits()).collect();
     // SAFETY: as for the interpreter.
     let got = unsafe { be.execute(id, &bits) }.expect("execute");
@@ -106,8 +108,14 @@ fn virtualize_removes_the_allocations_and_guards_resume_with_equal_objects() {
         !o.ops().iter().any(|op| op.opcode == Opcode::New),
         "allocations left:\n{o}"
     );
-    assert!(!o.ops().iter().any(|op| op.opcode.flags().contains(metatracer::ir::OpFlags::STORE)));
-    assert!(o.to_string().contains("v0=alloc(16){0:ref=v1, 8:i64=i"), "{o}");
+    assert!(!o
+        .ops()
+        .iter()
+        .any(|op| op.opcode.flags().contains(metatracer::ir::OpFlags::STORE)));
+    assert!(
+        o.to_string().contains("v0=alloc(16){0:ref=v1, 8:i64=i"),
+        "{o}"
+    );
     // first guard fails (i0 >= 10), second guard fails (always: the field is 99)
     for (inputs, which) in [
         (vec![Value::Int(12), Value::Float(2.5)], 0),
@@ -121,7 +129,10 @@ fn virtualize_removes_the_allocations_and_guards_resume_with_equal_objects() {
             "guard {which}\n{o}"
         );
         let (kind, mframes) = run_machine(&o, &inputs);
-        assert!(matches!(kind, ExitKind::Guard { index, .. } if index == which), "{kind:?}");
+        assert!(
+            matches!(kind, ExitKind::Guard { index, .. } if index == which),
+            "{kind:?}"
+        );
         assert_eq!(deep(&want, &nested_shape), deep(&mframes, &nested_shape));
         // the second guard sees the store of 99 into the inner object
         if which == 1 {
@@ -170,7 +181,10 @@ fn machine_code_allocates_inline_across_collections() {
         after.minor_collections > before.minor_collections,
         "{before:?} {after:?}"
     );
-    let want = deep(&guard_frames(run_interp(&t, &[Value::Int(0), Value::Int(0)])), &two);
+    let want = deep(
+        &guard_frames(run_interp(&t, &[Value::Int(0), Value::Int(0)])),
+        &two,
+    );
     assert_eq!(want, got);
     // the last object: a = n - 1, b = 0 + 1 + ... + (n - 2); its header is the type's
     let last = got;

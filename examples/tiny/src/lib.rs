@@ -255,6 +255,21 @@ fn fail(code: u32) {
     std::process::exit(1);
 }
 
+/// Reads a slot field by field: traced code writes slots one 8-byte field at a time, and a
+/// wider load of freshly stored fields stalls the CPU (store forwarding fails).
+#[inline(always)]
+fn read_slot(v: &Value) -> Value {
+    // SAFETY: each field is a valid, aligned, initialized value of `v`.
+    unsafe {
+        Value {
+            tag: std::ptr::read_volatile(&v.tag),
+            i: std::ptr::read_volatile(&v.i),
+            f: std::ptr::read_volatile(&v.f),
+            o: std::ptr::read_volatile(&v.o),
+        }
+    }
+}
+
 /// A new pair of the values in slots `a` and `a + 1`.
 ///
 /// `#[look_inside]`: traced code allocates the pair itself (a `new` and the stores of its
@@ -262,8 +277,13 @@ fn fail(code: u32) {
 /// optimized trace (allocation removal, `opt/virtualize.rs`).
 #[metatracer::look_inside]
 fn new_pair(m: &mut Machine, a: usize) -> Option<Gc<PairObj>> {
-    let pa: Value = m.stack[a];
-    let pb: Value = m.stack[a + 1];
+    // (the interpreter reads the slots field by field, see `read_slot`; traces load the
+    // same four words either way)
+    let (pa, pb): (Value, Value) = if metatracer::we_are_jitted() {
+        (m.stack[a], m.stack[a + 1])
+    } else {
+        (read_slot(&m.stack[a]), read_slot(&m.stack[a + 1]))
+    };
     // The two operands are the top of the stack: everything above them is dead, so the
     // collector need not scan it.
     (*m.live).set(a + 2);

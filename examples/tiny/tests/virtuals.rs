@@ -35,7 +35,10 @@ fn run_tiny(jit: &str) -> Vec<u8> {
 #[test]
 fn the_loop_allocates_nothing_and_prints_what_the_interpreter_prints() {
     let want = run_tiny("off");
-    assert!(String::from_utf8_lossy(&want).contains("(29007, ("), "{want:?}");
+    assert!(
+        String::from_utf8_lossy(&want).contains("(29007, ("),
+        "{want:?}"
+    );
     assert_eq!(run_tiny("on"), want);
     let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     metatracer::jit::reset();
@@ -61,7 +64,10 @@ fn the_loop_allocates_nothing_and_prints_what_the_interpreter_prints() {
     // (the only loads and stores address the value stack and the machine)
     assert!(!body.contains("call_n("), "a residual call is left:\n{t}");
     // guards describe the pairs they can see as virtual objects
-    assert!(t.contains("=alloc(64, "), "no virtual pair in a snapshot:\n{t}");
+    assert!(
+        t.contains("=alloc(64, "),
+        "no virtual pair in a snapshot:\n{t}"
+    );
 }
 
 #[test]

@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(c.as_op(), None);
         let v = OpRef::virt(VirtId::new(5));
         assert!(v.is_virt() && !v.is_const() && !c.is_virt() && !a.is_virt());
-        assert_eq!((v.as_virt(), v.as_op(), v.as_const()), (Some(VirtId::new(5)), None, None));
+        assert_eq!(
+            (v.as_virt(), v.as_op(), v.as_const()),
+            (Some(VirtId::new(5)), None, None)
+        );
     }
 
     #[test]

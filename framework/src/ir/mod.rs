@@ -55,9 +55,9 @@ pub use entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken, Tra
 pub use ops::{Arity, Kind, OpFlags, Opcode};
 pub use text::{op_to_string, operand, parse, print, write_value, ParseError};
 pub use trace::{
-    alloc_object, materialize, store_bits, AllocDescr, CallDescr, Descr, Frame, MemDescr,
-    MemType, Op, ResumeFrame, ResumeSlot, ResumeVirtual, Snapshot, Trace, TraceBuilder, VField,
-    Value, VirtualObj,
+    alloc_object, materialize, store_bits, AllocDescr, CallDescr, Descr, Frame, MemDescr, MemType,
+    Op, ResumeFrame, ResumeSlot, ResumeVirtual, Snapshot, Trace, TraceBuilder, VField, Value,
+    VirtualObj,
 };
 pub use verify::{verify, VerifierError, VerifierErrors};
 

@@ -143,7 +143,11 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
         }
         let write_snap_value = |w: &mut dyn Write, v: OpRef| -> fmt::Result {
             match v.as_virt() {
-                Some(x) => write!(w, "v{}", virts.iter().position(|&y| y == x).unwrap_or(usize::MAX)),
+                Some(x) => write!(
+                    w,
+                    "v{}",
+                    virts.iter().position(|&y| y == x).unwrap_or(usize::MAX)
+                ),
                 None => write_operand(w, t, v),
             }
         };
@@ -485,7 +489,9 @@ impl LineParser<'_> {
                 let size = self.u32_num()?;
                 let header = if self.eat(',') {
                     match self.next() {
-                        Some(Tok::Num(n)) => parse_int(&n).ok_or(format!("bad header word '{n}'"))? as u64,
+                        Some(Tok::Num(n)) => {
+                            parse_int(&n).ok_or(format!("bad header word '{n}'"))? as u64
+                        }
                         _ => return Err("expected a header word in alloc(size, header)".into()),
                     }
                 } else {
@@ -573,7 +579,9 @@ impl LineParser<'_> {
             }
             if self.eat(']') {
                 if let Some((n, _, _)) = self.virts.iter().find(|v| !v.2) {
-                    return Err(format!("virtual object '{n}' is not defined (add `| {n}=alloc(N){{...}}`)"));
+                    return Err(format!(
+                        "virtual object '{n}' is not defined (add `| {n}=alloc(N){{...}}`)"
+                    ));
                 }
                 return Ok(f);
             }
@@ -633,7 +641,11 @@ impl LineParser<'_> {
                     };
                     self.expect('=')?;
                     let value = self.snap_operand()?;
-                    fields.push(VField { offset: off, descr, value });
+                    fields.push(VField {
+                        offset: off,
+                        descr,
+                        value,
+                    });
                     if self.eat('}') {
                         break;
                     }
@@ -641,7 +653,11 @@ impl LineParser<'_> {
                 }
             }
             let v = self.virt_named(&name);
-            let e = self.virts.iter_mut().find(|v| v.0 == name).expect("just named");
+            let e = self
+                .virts
+                .iter_mut()
+                .find(|v| v.0 == name)
+                .expect("just named");
             if e.2 {
                 return Err(format!("virtual '{name}' defined twice"));
             }

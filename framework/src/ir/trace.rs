@@ -520,6 +520,9 @@ pub enum ResumeSlot {
     Virtual(usize),
 }
 
+/// Per frame of a snapshot (outermost first): jitcode, pc, where each value comes from.
+pub type ResumeLayout = Vec<(u32, u32, Vec<ResumeSlot>)>;
+
 /// One frame of a snapshot resolved to concrete values (what deopt needs).
 #[derive(Clone, PartialEq, Debug)]
 pub struct ResumeFrame {
@@ -713,7 +716,13 @@ impl Trace {
                 Some(id) if id.index() < self.virtuals.len() => {
                     if !seen.contains(&id) {
                         seen.push(id);
-                        stack.extend(self.virtuals[id.index()].fields.iter().rev().map(|f| f.value));
+                        stack.extend(
+                            self.virtuals[id.index()]
+                                .fields
+                                .iter()
+                                .rev()
+                                .map(|f| f.value),
+                        );
                     }
                 }
                 Some(_) => {}
@@ -731,7 +740,13 @@ impl Trace {
             if let Some(id) = v.as_virt() {
                 if id.index() < self.virtuals.len() && !out.contains(&id) {
                     out.push(id);
-                    stack.extend(self.virtuals[id.index()].fields.iter().rev().map(|f| f.value));
+                    stack.extend(
+                        self.virtuals[id.index()]
+                            .fields
+                            .iter()
+                            .rev()
+                            .map(|f| f.value),
+                    );
                 }
             }
         }
@@ -753,7 +768,7 @@ impl Trace {
         out
     }
 
-    fn resume_plan(&self, s: SnapshotId) -> (Vec<(u32, u32, Vec<ResumeSlot>)>, Vec<ResumeVirtual>) {
+    fn resume_plan(&self, s: SnapshotId) -> (ResumeLayout, Vec<ResumeVirtual>) {
         let refs = self.exit_refs(s);
         let frames = self.snapshot_frames(s);
         let mut virts: Vec<VirtId> = Vec::new();
@@ -797,7 +812,7 @@ impl Trace {
     /// The symbolic form of [`Trace::resume_frames`]: per frame (outermost first), its
     /// jitcode, pc and, per live value, where the value comes from. A bridge tracer uses it
     /// to map the bridge's inputs onto the interpreter frames it resumes from.
-    pub fn resume_layout(&self, s: SnapshotId) -> Vec<(u32, u32, Vec<ResumeSlot>)> {
+    pub fn resume_layout(&self, s: SnapshotId) -> ResumeLayout {
         self.resume_plan(s).0
     }
 

@@ -66,7 +66,10 @@ impl V<'_> {
     /// Check that operand `r` is usable at position `pos`; returns its kind.
     fn operand(&mut self, pos: usize, r: OpRef, what: &str) -> Kind {
         if r.is_virt() {
-            self.err(pos, format!("{what} names a virtual object (only snapshots may)"));
+            self.err(
+                pos,
+                format!("{what} names a virtual object (only snapshots may)"),
+            );
             return Kind::Void;
         }
         match r.as_op() {
@@ -320,8 +323,14 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                                 for &val in t.frame_values(f) {
                                     if val.is_virt() {
                                         t.virtuals_in(&[val], &mut virts);
-                                        if val.as_virt().is_some_and(|x| x.index() >= t.virtuals().len()) {
-                                            v.err(i, format!("snapshot names missing virtual {val:?}"));
+                                        if val
+                                            .as_virt()
+                                            .is_some_and(|x| x.index() >= t.virtuals().len())
+                                        {
+                                            v.err(
+                                                i,
+                                                format!("snapshot names missing virtual {val:?}"),
+                                            );
                                         }
                                         continue;
                                     }
@@ -335,19 +344,36 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                                     if fl.offset < 0 || end > o.alloc.size as i64 {
                                         v.err(i, format!("field at {} of virtual {x} lies outside its {} bytes", fl.offset, o.alloc.size));
                                     }
-                                    if fl.value.as_virt().is_some_and(|y| y.index() >= t.virtuals().len()) {
+                                    if fl
+                                        .value
+                                        .as_virt()
+                                        .is_some_and(|y| y.index() >= t.virtuals().len())
+                                    {
                                         v.err(i, format!("virtual {x} names a missing virtual"));
                                         continue;
                                     }
                                     if fl.value.is_virt() {
                                         if fl.descr.ty != MemType::Ref {
-                                            v.err(i, format!("virtual {x} stores an object in a {} field", fl.descr));
+                                            v.err(
+                                                i,
+                                                format!(
+                                                    "virtual {x} stores an object in a {} field",
+                                                    fl.descr
+                                                ),
+                                            );
                                         }
                                         continue;
                                     }
-                                    let k = v.operand(i, fl.value, &format!("field of virtual {x}"));
+                                    let k =
+                                        v.operand(i, fl.value, &format!("field of virtual {x}"));
                                     if k != fl.descr.ty.kind() && k != Kind::Void {
-                                        v.err(i, format!("field at {} of virtual {x} is {}, holds a {k:?}", fl.offset, fl.descr));
+                                        v.err(
+                                            i,
+                                            format!(
+                                                "field at {} of virtual {x} is {}, holds a {k:?}",
+                                                fl.offset, fl.descr
+                                            ),
+                                        );
                                     }
                                 }
                             }

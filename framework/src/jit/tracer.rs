@@ -844,8 +844,7 @@ impl<'a> Tracer<'a> {
                     let fresh = &self.fresh;
                     let fresh_store = fresh.contains(&vb);
                     self.heap.retain(|k, v| {
-                        (v.2 && k.0 != vb)
-                            || (k.0 != vb && (fresh_store || fresh.contains(&k.0)))
+                        (k.0 != vb && (v.2 || fresh_store || fresh.contains(&k.0)))
                             || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));

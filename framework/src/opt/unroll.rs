@@ -70,8 +70,8 @@
 
 use super::{make_pass, run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
 use crate::ir::{
-    print, verify, Descr, FrameId, VirtId, OpRef, Opcode, SnapshotId, TargetToken, Trace, TraceBuilder,
-    Value,
+    print, verify, Descr, FrameId, OpRef, Opcode, SnapshotId, TargetToken, Trace, TraceBuilder,
+    Value, VirtId,
 };
 use std::collections::HashMap;
 

@@ -272,7 +272,12 @@ impl St<'_> {
             match self.current(v) {
                 Res::Out(val) => {
                     // (`new` zeroes: a zero field needs no store)
-                    if self.b.trace().const_value(val).is_some_and(|c| c.to_bits() == 0) {
+                    if self
+                        .b
+                        .trace()
+                        .const_value(val)
+                        .is_some_and(|c| c.to_bits() == 0)
+                    {
                         continue;
                     }
                     self.b.store(r, off as i64, val, descr);
@@ -353,7 +358,9 @@ impl St<'_> {
                     let over: Vec<(i32, MemDescr, Res)> = self.objs[&q]
                         .fields
                         .iter()
-                        .filter(|f| (f.0 as i64) < off + n && off < f.0 as i64 + f.1.ty.size() as i64)
+                        .filter(|f| {
+                            (f.0 as i64) < off + n && off < f.0 as i64 + f.1.ty.size() as i64
+                        })
                         .copied()
                         .collect();
                     let size = self.objs[&q].alloc.size as i64;
@@ -387,12 +394,8 @@ impl St<'_> {
                     }
                 }
             }
-            Opcode::GuardNonnull => {
-                if self.virt_of(args[0], i)?.is_some() {
-                    // a fresh object is not null
-                    return Ok(None);
-                }
-            }
+            // a fresh object is not null
+            Opcode::GuardNonnull if self.virt_of(args[0], i)?.is_some() => return Ok(None),
             Opcode::PtrEq | Opcode::PtrNe => {
                 let (a, b) = (self.resolve(args[0], i)?, self.resolve(args[1], i)?);
                 if matches!(a, Res::Virt(_)) || matches!(b, Res::Virt(_)) {
@@ -410,9 +413,7 @@ impl St<'_> {
             Opcode::IntNe | Opcode::IntEq => {
                 // a fresh object's address is not 0
                 let (a, b) = (self.resolve(args[0], i)?, self.resolve(args[1], i)?);
-                let zero = |r: Res, me: &Self| {
-                    matches!(r, Res::Out(o) if me.b.trace().const_value(o) == Some(Value::Int(0)))
-                };
+                let zero = |r: Res, me: &Self| matches!(r, Res::Out(o) if me.b.trace().const_value(o) == Some(Value::Int(0)));
                 if (matches!(a, Res::Addr(_)) && zero(b, self))
                     || (matches!(b, Res::Addr(_)) && zero(a, self))
                 {
@@ -608,7 +609,10 @@ jump(p0, p4, descr=target0)
         let text_o = o.to_string();
         let loop_part = &text_o[text_o.rfind("label(").unwrap()..];
         assert_eq!(loop_part.matches("new(").count(), 1, "{o}");
-        let start = crate::ir::alloc_object(AllocDescr { size: 16, header: 0 });
+        let start = crate::ir::alloc_object(AllocDescr {
+            size: 16,
+            header: 0,
+        });
         let inputs = [Value::Ref(start), Value::Ref(start)];
         let want = failing_guard(&t, &inputs);
         let got = failing_guard(&o, &inputs);

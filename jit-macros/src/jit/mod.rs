@@ -1024,8 +1024,7 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
     }
     let in_memory = input.attrs.iter().any(|a| {
         a.path().is_ident("reg_value")
-            && a.parse_args::<syn::Ident>()
-                .is_ok_and(|i| i == "in_memory")
+            && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "in_memory")
     });
     if let Some(a) = input.attrs.iter().find(|a| a.path().is_ident("reg_value")) {
         if !in_memory {
