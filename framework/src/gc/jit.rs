@@ -55,6 +55,13 @@ pub use super::layout::{
     PINNED,
 };
 
+/// The name of the residual call traced code makes for the write barrier after storing a
+/// reference (`__private::barrier_after`, and the optimizer's cycle-closing stores): one
+/// argument, the slot's address. The x64 backend inlines the barrier's fast path for calls
+/// with this name (see the module docs) and calls [`remember_card`] only when the card is
+/// clean.
+pub const WRITE_BARRIER_CALL: &str = "metatracer::gc::write_barrier";
+
 /// Addresses and constants of this thread's heap for JIT code (see the module docs).
 #[derive(Clone, Copy, Debug)]
 pub struct HeapLayout {

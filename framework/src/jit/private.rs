@@ -2388,7 +2388,7 @@ fn barrier_after<T: crate::gc::Trace + Copy + 'static>(cw: &mut Codewriter, p: P
             &[a.reg],
             &[Kind::Ref],
             Effect::NoMemory,
-            "metatracer::gc::write_barrier",
+            crate::gc::jit::WRITE_BARRIER_CALL,
         );
     }
 }

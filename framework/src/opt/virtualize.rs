@@ -228,7 +228,7 @@ impl St<'_> {
             self.b.call(
                 crate::gc::jit::barrier_slot as *const () as usize,
                 &[slot],
-                CallDescr::new(&[Kind::Int], Kind::Void, "metatracer::gc::write_barrier")
+                CallDescr::new(&[Kind::Int], Kind::Void, crate::gc::jit::WRITE_BARRIER_CALL)
                     .readonly(),
                 false,
             );

@@ -1500,6 +1500,14 @@ impl Gen<'_> {
             .call_descr(p)
             .ok_or_else(|| CompileError::Unsupported("call without descr".into()))?
             .clone();
+        if cd.name == crate::gc::jit::WRITE_BARRIER_CALL
+            && cd.args.len() == 1
+            && cd.args[0] != Kind::Float
+            && cd.ret == Kind::Void
+        {
+            self.write_barrier(p);
+            return Ok(());
+        }
         let args = t.args(p).to_vec();
         if cd.args.len() > CALL_SLOTS {
             return Err(CompileError::Unsupported("too many call arguments".into()));
@@ -1561,6 +1569,37 @@ impl Gen<'_> {
             _ => self.store_gpr(dst, RAX),
         }
         Ok(())
+    }
+
+    /// The write barrier after a reference was stored at the address in argument 1 (a call
+    /// named `gc::jit::WRITE_BARRIER_CALL`), inline: `off = slot - barrier_base`; if
+    /// `off <u barrier_len` and the card byte `cards[off >> card_shift]` is 0, call
+    /// `gc::jit::remember_card(card)`. The register allocator placed live values as for any
+    /// call, so the cold call saves nothing.
+    fn write_barrier(&mut self, p: usize) {
+        let lay = crate::gc::jit::layout();
+        let slot = self.arg(p, 1);
+        self.load_gpr(R11, slot);
+        let f = crate::gc::jit::remember_card as *const () as i64;
+        let shift = lay.card_shift as i8;
+        let ops = &mut *self.ops;
+        let done = ops.new_dynamic_label();
+        x64!(ops
+            ; mov rax, QWORD lay.barrier_base as i64
+            ; sub r11, rax
+            ; mov rax, QWORD lay.barrier_len as i64
+            ; cmp r11, rax
+            ; jae =>done
+            ; shr r11, shift
+            ; mov rax, QWORD lay.cards as i64
+            ; add r11, rax
+            ; cmp BYTE [r11], 0
+            ; jne =>done
+            ; mov rdi, r11
+            ; mov rax, QWORD f
+            ; call rax
+            ; =>done
+        );
     }
 
     /// `new`: inline nursery bump allocation (`gc::jit`), the header word and a zeroed
