@@ -160,6 +160,8 @@ pub struct Vm {
     pub recursion_limit: Cell<usize>,
     /// Bumped whenever a class namespace changes (invalidates method caches).
     pub class_epoch: Cell<u64>,
+    /// The same epoch as traces see it (see [`EpochObj`]).
+    pub jit_epoch: Root<EpochObj>,
     pub depth: Cell<usize>,
     /// Nesting of the Rust-level interpreter loop (builtins calling back into Python).
     pub reentry: Cell<usize>,
@@ -172,6 +174,42 @@ pub struct Vm {
 
 thread_local! {
     static VM: Cell<*const Vm> = const { Cell::new(std::ptr::null()) };
+}
+
+/// The class epoch for traces: a quasi-immutable copy of [`Vm::class_epoch`], so a method
+/// looked up while tracing is a constant of the trace and a class change invalidates the
+/// traces that used one. A program that keeps changing classes while traces depend on them
+/// would throw its traces away each time: after [`EPOCH_INVALIDATION_LIMIT`] such changes
+/// the epoch becomes [`EPOCH_UNSTABLE`] for good, and traces look methods up the general way.
+#[repr(C)]
+#[derive(metatracer::Trace, metatracer::Layout)]
+pub struct EpochObj {
+    pub epoch: metatracer::QuasiImmut<u64>,
+    invalidations: Cell<u32>,
+}
+
+/// The [`EpochObj`] value that says "do not fold method lookups".
+pub const EPOCH_UNSTABLE: u64 = u64::MAX;
+/// How many class changes may invalidate traces before the epoch turns unstable.
+pub const EPOCH_INVALIDATION_LIMIT: u32 = 50;
+
+/// A class namespace changed: method caches (the interpreter's and the traces') are stale.
+pub fn bump_class_epoch() {
+    let v = vm();
+    v.class_epoch.set(v.class_epoch.get() + 1);
+    let e = v.jit_epoch.get();
+    let cur = e.epoch.get();
+    if cur == EPOCH_UNSTABLE {
+        return;
+    }
+    if e.epoch.is_watched() {
+        e.invalidations.set(e.invalidations.get() + 1);
+        if e.invalidations.get() >= EPOCH_INVALIDATION_LIMIT {
+            e.epoch.set(EPOCH_UNSTABLE);
+            return;
+        }
+    }
+    e.epoch.set(cur + 1);
 }
 
 /// The interpreter state of this thread.
@@ -235,6 +273,10 @@ pub fn init() {
         handled: empty_list(),
         recursion_limit: Cell::new(1000),
         class_epoch: Cell::new(0),
+        jit_epoch: Root::new(gc::alloc(EpochObj {
+            epoch: metatracer::QuasiImmut::new(0),
+            invalidations: Cell::new(0),
+        })),
         depth: Cell::new(0),
         reentry: Cell::new(0),
         sys_path: empty_list(),

@@ -121,3 +121,32 @@ fn a_filtered_comprehension_is_a_loop() {
         "{err}"
     );
 }
+
+/// `LOAD_GLOBAL` is traced: a loop reading a global and a builtin has no residual lookup left,
+/// only the trace's dependency on the dicts' shapes (`guard_not_invalidated`).
+#[test]
+fn globals_and_builtins_are_read_without_a_lookup_in_traces() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args([
+            "--jit",
+            "threshold=50",
+            "-c",
+            "K = 3\nxs = [1, 2]\ndef f(n):\n    t = 0\n    for i in range(n):\n        t += K + len(xs)\n    return t\nprint(f(3000))",
+        ])
+        .env("METATRACER_LOG", "opt")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "15000\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lp = err
+        .split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"));
+    assert!(lp.contains("for i in range(n)"), "{lp}");
+    assert!(
+        !lp.contains("load_global"),
+        "a residual global lookup: {lp}"
+    );
+    assert!(lp.contains("guard_not_invalidated"), "{lp}");
+}

@@ -157,6 +157,21 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
             }
             let fr = t.frame(f);
             let vals = t.frame_values(f);
+            if let Some((regs, n)) = t.frame_regs(f) {
+                // a sparse frame prints in the sparse text form (dead registers are 0)
+                write!(w, "{}@{}/{}:", fr.jitcode, fr.pc, n)?;
+                let mut first = true;
+                for (&r, &v) in regs.iter().zip(vals) {
+                    if is_zero(t, v) {
+                        continue;
+                    }
+                    w.write_str(if first { " " } else { ", " })?;
+                    first = false;
+                    write!(w, "r{r}=")?;
+                    write_snap_value(w, v)?;
+                }
+                continue;
+            }
             let zeros = vals.iter().filter(|&&v| is_zero(t, v)).count();
             if zeros >= SPARSE_MIN_ZEROS {
                 // sparse: `j@pc/len: r3=i7, r9=5`, every value not listed is 0
@@ -340,8 +355,19 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
-/// Frames already parsed, keyed by content, so equal frame chains are shared.
-type FrameMap = HashMap<(Option<FrameId>, u32, u32, Vec<OpRef>), FrameId>;
+/// Frames already parsed, keyed by content (parent, jitcode, pc, sparse register count,
+/// registers, values), so equal frame chains are shared.
+type FrameMap = HashMap<
+    (
+        Option<FrameId>,
+        u32,
+        u32,
+        Option<usize>,
+        Vec<u32>,
+        Vec<OpRef>,
+    ),
+    FrameId,
+>;
 
 struct LineParser<'a> {
     toks: Vec<Tok>,
@@ -528,14 +554,13 @@ impl LineParser<'_> {
             };
             self.expect(':')?;
             let mut values = Vec::new();
+            let mut regs: Vec<u32> = Vec::new();
             if let Some(len) = sparse_len {
                 if len > MAX_SPARSE_FRAME {
                     return Err(format!(
                         "frame of {len} values (at most {MAX_SPARSE_FRAME})"
                     ));
                 }
-                let zero = self.b.const_int(0);
-                values = vec![zero; len];
             }
             if !matches!(
                 self.peek(),
@@ -555,8 +580,12 @@ impl LineParser<'_> {
                             if reg >= len {
                                 return Err(format!("r{reg} is outside a frame of {len} values"));
                             }
+                            if regs.contains(&(reg as u32)) {
+                                return Err(format!("r{reg} is listed twice"));
+                            }
                             self.expect('=')?;
-                            values[reg] = self.snap_operand()?;
+                            regs.push(reg as u32);
+                            values.push(self.snap_operand()?);
                         }
                     }
                     if !self.eat(',') {
@@ -564,11 +593,23 @@ impl LineParser<'_> {
                     }
                 }
             }
-            let key = (parent, jitcode, pc, values);
+            // a sparse frame keeps its listed registers, ascending (the others are 0)
+            if sparse_len.is_some() {
+                let mut pairs: Vec<(u32, OpRef)> = regs.iter().copied().zip(values).collect();
+                pairs.sort_by_key(|p| p.0);
+                regs = pairs.iter().map(|p| p.0).collect();
+                values = pairs.iter().map(|p| p.1).collect();
+            }
+            let key = (parent, jitcode, pc, sparse_len, regs, values);
             let f = match self.frames.get(&key) {
                 Some(&f) => f,
                 None => {
-                    let f = self.b.frame(key.0, key.1, key.2, &key.3);
+                    let f = match key.3 {
+                        Some(n) => self
+                            .b
+                            .sparse_frame(key.0, key.1, key.2, n as u32, &key.4, &key.5),
+                        None => self.b.frame(key.0, key.1, key.2, &key.5),
+                    };
                     self.frames.insert(key, f);
                     f
                 }
@@ -904,6 +945,60 @@ jump(i19, p1, f18, descr=target3)
         assert_eq!(printed, SAMPLE);
         let t2 = parse(&printed).unwrap();
         assert_eq!(print(&t2), printed);
+    }
+
+    #[test]
+    fn sparse_frames_list_live_registers_and_resume_the_rest_as_zero() {
+        use crate::ir::{verify, Kind, TraceBuilder, Value};
+        let mut b = TraceBuilder::new();
+        let x = b.input(Kind::Int);
+        let one = b.const_int(1);
+        let y = b.op(Opcode::IntAdd, &[x, one]);
+        let seven = b.const_int(7);
+        // a frame of 600 registers of which r3 (x), r4 (7) and r598 (y) are live
+        let f = b.sparse_frame(None, 2, 9, 600, &[3, 4, 598], &[x, seven, y]);
+        let s = b.snapshot(f);
+        b.guard(Opcode::GuardTrue, &[y], s);
+        b.finish(&[y]);
+        let t = b.build();
+        assert!(verify(&t).is_ok(), "{:?}", verify(&t));
+        let text = print(&t);
+        assert!(text.contains("[2@9/600: r3=i0, r4=7, r598=i1]"), "{text}");
+        // the text form parses back to the same sparse frame
+        let t2 = parse(&text).unwrap();
+        assert_eq!(print(&t2), text);
+        let f2 = t2.snapshot_frames(t2.op(t2.guards()[0]).snapshot().unwrap())[0];
+        assert_eq!(
+            t2.frame_regs(f2).map(|(r, n)| (r.to_vec(), n)),
+            Some((vec![3, 4, 598], 600))
+        );
+        // resuming fills the dead registers with 0
+        let frames = t.resume_frames(s, &[10, 11]);
+        assert_eq!(frames[0].values.len(), 600);
+        assert_eq!(frames[0].values[3], Value::Int(10));
+        assert_eq!(frames[0].values[4], Value::Int(7));
+        assert_eq!(frames[0].values[598], Value::Int(11));
+        assert_eq!(
+            frames[0]
+                .values
+                .iter()
+                .filter(|v| **v == Value::Int(0))
+                .count(),
+            597
+        );
+        // registers out of order or out of range are rejected
+        let mut b = TraceBuilder::new();
+        let x = b.input(Kind::Int);
+        let f = b.sparse_frame(None, 0, 0, 4, &[2, 1], &[x, x]);
+        let s = b.snapshot(f);
+        b.guard(Opcode::GuardTrue, &[x], s);
+        b.finish(&[x]);
+        let err = verify(&b.build()).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("registers must ascend"),
+            "{err:?}"
+        );
+        assert!(parse("[i0]\nguard_true(i0) [0@0/4: r1=i0, r1=i0]\nfinish(i0)\n").is_err());
     }
 
     #[test]

@@ -475,6 +475,11 @@ impl Op {
 /// One interpreter frame of a snapshot: which jitcode, where in it, which values are live.
 ///
 /// The meaning of `jitcode` and `pc` belongs to the tracer; the IR only stores them.
+///
+/// A frame is *dense* (value `k` is register `k`) or *sparse*: it has `nregs` registers of
+/// which only the listed ones are live, value `k` being register [`Trace::frame_regs`]`[k]`;
+/// the others are dead and resume as 0. The tracer records sparse frames, so a guard's
+/// snapshot costs its live registers, not the hundreds a large interpreter frame has.
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub struct Frame {
     /// The caller's frame (`None` for the outermost frame).
@@ -485,6 +490,10 @@ pub struct Frame {
     pub pc: u32,
     values_start: u32,
     values_len: u32,
+    /// Sparse frames: start of the register numbers in `Trace::frame_regs` (`NONE`: dense).
+    regs_start: u32,
+    /// Sparse frames: the number of registers of the frame.
+    nregs: u32,
 }
 
 /// A guard's resume information: the innermost frame of a frame chain.
@@ -503,6 +512,7 @@ pub struct Trace {
     descrs: Vec<Descr>,
     frames: Vec<Frame>,
     frame_values: Vec<OpRef>,
+    frame_regs: Vec<u32>,
     snapshots: Vec<Snapshot>,
     virtuals: Vec<VirtualObj>,
 }
@@ -680,6 +690,32 @@ impl Trace {
         &self.frame_values[fr.values_start as usize..(fr.values_start + fr.values_len) as usize]
     }
 
+    /// A sparse frame's register numbers (ascending, one per value of
+    /// [`Trace::frame_values`]) and its register count; `None` for a dense frame.
+    pub fn frame_regs(&self, f: FrameId) -> Option<(&[u32], u32)> {
+        let fr = &self.frames[f.index()];
+        (fr.regs_start != NONE).then(|| {
+            let s = fr.regs_start as usize;
+            (&self.frame_regs[s..s + fr.values_len as usize], fr.nregs)
+        })
+    }
+
+    /// A frame's values per register: `(register, value)` for a dense frame's every value or a
+    /// sparse frame's live ones, and the frame's register count.
+    pub fn frame_slots(&self, f: FrameId) -> (Vec<(u32, OpRef)>, u32) {
+        let vals = self.frame_values(f);
+        match self.frame_regs(f) {
+            Some((regs, n)) => (regs.iter().copied().zip(vals.iter().copied()).collect(), n),
+            None => (
+                vals.iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as u32, v))
+                    .collect(),
+                vals.len() as u32,
+            ),
+        }
+    }
+
     /// The frames of a snapshot, outermost first.
     pub fn snapshot_frames(&self, s: SnapshotId) -> Vec<FrameId> {
         let mut chain = Vec::new();
@@ -788,7 +824,11 @@ impl Trace {
             .iter()
             .map(|&f| {
                 let fr = self.frame(f);
-                let slots = self.frame_values(f).iter().map(|&v| slot(v)).collect();
+                let (vals, n) = self.frame_slots(f);
+                let mut slots = vec![ResumeSlot::Const(Value::Int(0)); n as usize];
+                for (r, v) in vals {
+                    slots[r as usize] = slot(v);
+                }
                 (fr.jitcode, fr.pc, slots)
             })
             .collect();
@@ -1018,6 +1058,8 @@ impl TraceBuilder {
             pc,
             values_start,
             values_len: u32::try_from(values.len()).expect("too many frame values"),
+            regs_start: NONE,
+            nregs: 0,
         });
         id
     }
@@ -1082,6 +1124,44 @@ impl TraceBuilder {
     /// `new`: a fresh zeroed object of shape `alloc`.
     pub fn new_object(&mut self, alloc: AllocDescr) -> OpRef {
         self.op_descr(Opcode::New, &[], Descr::Alloc(alloc))
+    }
+
+    /// Record a sparse snapshot frame of `nregs` registers of which only `regs` (ascending,
+    /// each below `nregs`) are live, with `values` (one per listed register); the others
+    /// resume as 0. See [`Frame`].
+    pub fn sparse_frame(
+        &mut self,
+        parent: Option<FrameId>,
+        jitcode: u32,
+        pc: u32,
+        nregs: u32,
+        regs: &[u32],
+        values: &[OpRef],
+    ) -> FrameId {
+        assert_eq!(regs.len(), values.len(), "one register number per value");
+        let regs_start = u32::try_from(self.t.frame_regs.len()).expect("trace too large");
+        self.t.frame_regs.extend_from_slice(regs);
+        let id = self.frame(parent, jitcode, pc, values);
+        let fr = &mut self.t.frames[id.index()];
+        fr.regs_start = regs_start;
+        fr.nregs = nregs;
+        id
+    }
+
+    /// Record a copy of frame `f` of trace `from` (dense or sparse alike) with new `values`,
+    /// one per value of the original: what passes that rewrite a trace's operands use.
+    pub fn copy_frame(
+        &mut self,
+        parent: Option<FrameId>,
+        from: &Trace,
+        f: FrameId,
+        values: &[OpRef],
+    ) -> FrameId {
+        let fr = from.frame(f);
+        match from.frame_regs(f) {
+            Some((regs, n)) => self.sparse_frame(parent, fr.jitcode, fr.pc, n, regs, values),
+            None => self.frame(parent, fr.jitcode, fr.pc, values),
+        }
     }
 
     /// Record a snapshot whose innermost frame is `top`.

@@ -336,6 +336,17 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                                     }
                                     v.operand(i, val, &format!("snapshot value in {f}"));
                                 }
+                                if let Some((regs, n)) = t.frame_regs(f) {
+                                    let ordered = regs.windows(2).all(|w| w[0] < w[1]);
+                                    if !ordered || regs.last().is_some_and(|&r| r >= n) {
+                                        v.err(
+                                            i,
+                                            format!(
+                                                "sparse {f}: registers must ascend and be below {n}"
+                                            ),
+                                        );
+                                    }
+                                }
                             }
                             for x in virts {
                                 let o = t.virtual_obj(x).clone();

@@ -95,8 +95,12 @@ impl L<'_> {
             parent = Some(self.b.frame(None, PENDING_STORES, 0, &vals));
         }
         for f in &s.frames {
-            let vals: Vec<OpRef> = f.regs.iter().map(|v| self.natural(*v)).collect();
-            parent = Some(self.b.frame(parent, f.code, f.pc, &vals));
+            let regs: Vec<u32> = f.regs.iter().map(|&(r, _)| u32::from(r)).collect();
+            let vals: Vec<OpRef> = f.regs.iter().map(|&(_, v)| self.natural(v)).collect();
+            parent = Some(
+                self.b
+                    .sparse_frame(parent, f.code, f.pc, f.nregs, &regs, &vals),
+            );
         }
         self.b.snapshot(parent.expect("a snapshot has frames"))
     }
@@ -409,16 +413,8 @@ mod tests {
             ],
             snapshots: vec![Snapshot {
                 frames: vec![
-                    SnapFrame {
-                        code: 0,
-                        pc: 5,
-                        regs: vec![Val::Op(0), Val::Const(WKind::Int, 0)],
-                    },
-                    SnapFrame {
-                        code: 3,
-                        pc: 2,
-                        regs: vec![Val::Op(1)],
-                    },
+                    SnapFrame::dense(0, 5, vec![Val::Op(0), Val::Const(WKind::Int, 0)]),
+                    SnapFrame::dense(3, 2, vec![Val::Op(1)]),
                 ],
                 stores: vec![PendingStore {
                     base: Val::Op(0),
@@ -471,11 +467,7 @@ mod tests {
                 },
             ],
             snapshots: vec![Snapshot {
-                frames: vec![SnapFrame {
-                    code: 0,
-                    pc: 0,
-                    regs: vec![Val::Op(0)],
-                }],
+                frames: vec![SnapFrame::dense(0, 0, vec![Val::Op(0)])],
                 stores: vec![],
             }],
         };

@@ -10,7 +10,7 @@
 
 use super::blackhole::Frame;
 use super::gcroots::JitRoots;
-use super::jitcode::{BinOp, CallDesc, CodeId, Effect, MemSize, Pc, UnOp};
+use super::jitcode::{BinOp, CallDesc, CodeId, Effect, MemSize, Pc, Reg, UnOp};
 use super::word::Kind;
 use std::fmt;
 use std::rc::Rc;
@@ -109,8 +109,26 @@ pub struct SnapFrame {
     pub code: CodeId,
     /// The instruction to resume at.
     pub pc: Pc,
-    /// Every register of the frame (dead ones as constant 0).
-    pub regs: Vec<Val>,
+    /// The number of registers of the frame.
+    pub nregs: u32,
+    /// The live registers and their values, ascending; dead registers resume as 0.
+    pub regs: Vec<(Reg, Val)>,
+}
+
+impl SnapFrame {
+    /// A frame listing every register (register `i` holds `regs[i]`).
+    pub fn dense(code: CodeId, pc: Pc, regs: Vec<Val>) -> SnapFrame {
+        SnapFrame {
+            code,
+            pc,
+            nregs: regs.len() as u32,
+            regs: regs
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (i as Reg, v))
+                .collect(),
+        }
+    }
 }
 
 /// The pseudo jitcode id of the extra outermost frame by which a lowered snapshot carries its
@@ -161,17 +179,19 @@ impl Snapshot {
     pub fn frames(&self, values: &dyn Fn(u32) -> u64) -> Vec<Frame> {
         self.frames
             .iter()
-            .map(|sf| Frame {
-                code: sf.code,
-                pc: sf.pc,
-                regs: sf
-                    .regs
-                    .iter()
-                    .map(|v| match v {
-                        Val::Const(_, w) => *w,
-                        Val::Op(i) => values(*i),
-                    })
-                    .collect(),
+            .map(|sf| {
+                let mut regs = vec![0; sf.nregs as usize];
+                for &(r, v) in &sf.regs {
+                    regs[r as usize] = match v {
+                        Val::Const(_, w) => w,
+                        Val::Op(i) => values(i),
+                    };
+                }
+                Frame {
+                    code: sf.code,
+                    pc: sf.pc,
+                    regs,
+                }
             })
             .collect()
     }

@@ -611,17 +611,15 @@ impl<'a> Tracer<'a> {
                     SnapFrame {
                         code: f.code,
                         pc: f.pc,
+                        nregs: f.regs.len() as u32,
+                        // only live registers: a large interpreter's frame has hundreds of
+                        // registers, few of them live at any one guard
                         regs: f
                             .regs
                             .iter()
                             .enumerate()
-                            .map(|(i, r)| {
-                                if code.is_live(f.pc, i as u16) {
-                                    r.1
-                                } else {
-                                    Val::Const(code.reg_kinds[i], 0)
-                                }
-                            })
+                            .filter(|&(i, _)| code.is_live(f.pc, i as u16))
+                            .map(|(i, r)| (i as u16, r.1))
                             .collect(),
                     }
                 })

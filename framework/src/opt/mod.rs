@@ -406,8 +406,7 @@ pub fn run_pass_mapped(
                                         })?,
                                 );
                             }
-                            let fr = t.frame(f);
-                            let nf = b.frame(parent, fr.jitcode, fr.pc, &vals);
+                            let nf = b.copy_frame(parent, t, f, &vals);
                             frame_map.insert(f, nf);
                             nf
                         }

@@ -165,8 +165,7 @@ fn copy_snapshot(
                             .expect("copied operands are never removed")
                     })
                     .collect();
-                let fr = t.frame(f);
-                let nf = b.frame(parent, fr.jitcode, fr.pc, &vals);
+                let nf = b.copy_frame(parent, t, f, &vals);
                 frames.0.insert(f, nf);
                 nf
             }

@@ -484,8 +484,7 @@ impl St<'_> {
             for &v in t.frame_values(f) {
                 vals.push(self.snap_value(v, pos, &mut memo, &mut in_memo, &mut has_virt)?);
             }
-            let fr = t.frame(f);
-            let nf = self.b.frame(parent, fr.jitcode, fr.pc, &vals);
+            let nf = self.b.copy_frame(parent, t, f, &vals);
             if shared && !has_virt {
                 self.frames.insert(f, nf);
             } else {

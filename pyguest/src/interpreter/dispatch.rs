@@ -401,7 +401,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::DELETE_DEREF => native!(cx, opcodes::delete_deref(cx, arg)),
             Op::LOAD_CLOSURE => native!(cx, opcodes::load_closure(cx, arg)),
             Op::LOAD_CLASSDEREF => native!(cx, opcodes::load_classderef(cx, arg)),
-            Op::LOAD_GLOBAL => native!(cx, opcodes::load_global(cx, pc, arg)),
+            Op::LOAD_GLOBAL => {
+                let s = opcodes::load_global(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::STORE_GLOBAL => native!(cx, opcodes::store_global(cx, arg)),
             Op::DELETE_GLOBAL => native!(cx, opcodes::delete_global(cx, arg)),
             Op::LOAD_NAME => native!(cx, opcodes::load_name(cx, arg)),
@@ -411,9 +414,15 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = opcodes::load_attr(cx, code, pc, arg);
                 pack(cx, s)
             }
-            Op::STORE_ATTR => native!(cx, opcodes::store_attr(cx, pc, arg)),
+            Op::STORE_ATTR => {
+                let s = opcodes::store_attr(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::DELETE_ATTR => native!(cx, opcodes::delete_attr(cx, arg)),
-            Op::LOAD_METHOD => native!(cx, opcodes::load_method(cx, pc, arg)),
+            Op::LOAD_METHOD => {
+                let s = opcodes::load_method(cx, code, pc, arg);
+                pack(cx, s)
+            }
             Op::BINARY_SUBSCR => {
                 let s = opcodes::binary_subscr(cx);
                 pack(cx, s)
@@ -514,7 +523,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::UNPACK_SEQUENCE => native!(cx, opcodes::unpack_sequence(cx, arg)),
             Op::UNPACK_EX => native!(cx, opcodes::unpack_ex(cx, arg)),
             Op::FORMAT_VALUE => native!(cx, opcodes::format_value(cx, arg)),
-            Op::PUSH_NULL => native!(cx, opcodes::push_null(cx)),
+            Op::PUSH_NULL => {
+                let s = opcodes::push_null(cx);
+                pack(cx, s)
+            }
             Op::CALL | Op::CALL_KW | Op::CALL_EX => {
                 native!(cx, opcodes::call(cx, pc, arg, decode(w)))
             }

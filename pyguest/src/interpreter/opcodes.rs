@@ -239,9 +239,66 @@ pub(super) fn load_classderef(cx: &mut Ctx, arg: u32) -> Step {
     Ok(())
 }
 
-/// `LOAD_GLOBAL`.
+/// `LOAD_GLOBAL`. In traces the frame's globals dict is promoted and the entry holding the
+/// name is a constant while the dict's (and the builtins') keys keep their places
+/// ([`DictObj::shape`], quasi-immutable): the read is two loads, with no lookup and no guard
+/// beyond the promotion. Rebinding a global changes only the value read; adding or removing
+/// a key of either dict invalidates the trace.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn load_global(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+pub(super) fn load_global(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -> Step {
+    if metatracer::we_are_jitted() {
+        let g = metatracer::promote(cx.f.globals_c.get());
+        let b = builtins_dict();
+        let slot = global_slot(g, g.shape.get(), b, b.shape.get(), code, arg);
+        if slot > 0 {
+            let vals = g.vals.get();
+            cx.regs.set(cx.sp, (*vals).get(slot as usize - 1));
+            cx.sp += 1;
+            return Ok(());
+        }
+        if slot < 0 {
+            let vals = b.vals.get();
+            cx.regs.set(cx.sp, (*vals).get((-slot) as usize - 1));
+            cx.sp += 1;
+            return Ok(());
+        }
+    }
+    load_global_plain(cx, pc, arg)
+}
+
+/// The builtins dict (one per interpreter; elidable, so a constant in traces).
+#[metatracer::elidable]
+fn builtins_dict() -> Gc<DictObj> {
+    vm().builtins.get()
+}
+
+/// Where `LOAD_GLOBAL names[arg]` of `code` finds its value while `g` has shape `shape` and
+/// the builtins `b` shape `bshape`: entry index + 1 in `g`, minus (entry index + 1) in `b`,
+/// or 0 (not found by identity of the interned name: the general path decides). Elidable:
+/// an entry's key does not change while its dict's shape holds.
+#[metatracer::elidable]
+fn global_slot(
+    g: Gc<DictObj>,
+    _shape: u64,
+    b: Gc<DictObj>,
+    _bshape: u64,
+    code: Gc<CodeObj>,
+    arg: u32,
+) -> i64 {
+    let name = code.names.get(arg as usize);
+    let find = |d: Gc<DictObj>| (0..d.entry_count()).find(|&i| d.key_at(i) == name);
+    match find(g) {
+        Some(i) => i as i64 + 1,
+        // a key equal to the name but not identical to it would shadow the builtin
+        None if g.get_str(&ops::str_of(name).unwrap_or_default()).is_some() => 0,
+        None => find(b).map_or(0, |i| -(i as i64) - 1),
+    }
+}
+
+/// `LOAD_GLOBAL` in the interpreter.
+#[inline(always)]
+fn load_global_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let name = cx.names.get(arg as usize);
     // inline cache: entry index + 1 of the name in the globals dict;
     // valid while that entry still holds this (interned) key object
@@ -409,9 +466,36 @@ fn load_attr_slow(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     Ok(())
 }
 
-/// `STORE_ATTR`.
+/// `STORE_ATTR`: in traces, a store to an attribute an instance already has is a store at a
+/// constant slot (the map is promoted, [`map_slot`] gives the slot), as `LOAD_ATTR` reads it.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn store_attr(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+pub(super) fn store_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -> Step {
+    if metatracer::we_are_jitted() {
+        let obj = cx.regs.get(cx.sp - 1);
+        if kind_byte(obj) == INSTANCE_KIND {
+            // SAFETY: `obj` is a live instance (its kind byte says so), kept alive by the stack.
+            let inst: Gc<InstanceObj> =
+                unsafe { metatracer::word_to_value(metatracer::word_bits(obj)) };
+            let cls = inst.cls.get();
+            if cls.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
+                let map = metatracer::promote(inst.map.get());
+                let slot = map_slot(map, code, arg);
+                let slots = inst.slots.get();
+                if slot != 0 && slot <= (*slots).len() {
+                    (*slots).set(slot - 1, cx.regs.get(cx.sp - 2));
+                    cx.sp -= 2;
+                    return Ok(());
+                }
+            }
+        }
+    }
+    store_attr_plain(cx, pc, arg)
+}
+
+/// `STORE_ATTR` in the interpreter.
+#[inline(always)]
+fn store_attr_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let obj = cx.pop();
     let v = cx.pop();
     let name = cx.names.get(arg as usize);
@@ -459,9 +543,64 @@ pub(super) fn delete_attr(cx: &mut Ctx, arg: u32) -> Step {
     Ok(())
 }
 
-/// `LOAD_METHOD`.
+/// `LOAD_METHOD`. In traces, on an instance: its class and map are promoted (guards) and
+/// the method is a constant found while tracing ([`method_of`]) for the class epoch of the
+/// time (quasi-immutable, [`vm::EpochObj`]): changing any class invalidates the trace.
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn load_method(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
+pub(super) fn load_method(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -> Step {
+    if metatracer::we_are_jitted() {
+        let obj = cx.regs.get(cx.sp - 1);
+        if kind_byte(obj) == INSTANCE_KIND {
+            let epoch = jit_epoch().epoch.get();
+            if epoch != vm::EPOCH_UNSTABLE {
+                // SAFETY: `obj` is a live instance (its kind byte says so), kept alive by the stack.
+                let inst: Gc<InstanceObj> =
+                    unsafe { metatracer::word_to_value(metatracer::word_bits(obj)) };
+                let cls = metatracer::promote(inst.cls.get());
+                let map = metatracer::promote(inst.map.get());
+                let m = method_of(cls, map, epoch, code, arg);
+                if !is_null(m) {
+                    cx.regs.set(cx.sp - 1, m);
+                    cx.regs.set(cx.sp, obj);
+                    cx.sp += 1;
+                    return Ok(());
+                }
+            }
+        }
+    }
+    load_method_plain(cx, pc, arg)
+}
+
+/// The interpreter's class-epoch object (elidable: one per interpreter, a constant in traces).
+#[metatracer::elidable]
+fn jit_epoch() -> Gc<vm::EpochObj> {
+    vm().jit_epoch.get()
+}
+
+/// The function `LOAD_METHOD names[arg]` of `code` finds for an instance of `cls` with map
+/// `map` while the class epoch is `_epoch`, or NULL where the general path must decide
+/// (`__getattribute__`, a dict-mode instance, an instance attribute of that name, a class
+/// attribute that does not bind as a method). Elidable: what it reads changes only with the
+/// epoch (classes) or the map (instance attributes).
+#[metatracer::elidable]
+fn method_of(cls: Gc<ClassObj>, map: u32, _epoch: u64, code: Gc<CodeObj>, arg: u32) -> Value {
+    let name = code.names.get(arg as usize);
+    if map == ops::DICT_MAP || cls.flags.get() & CF_GETATTRIBUTE != 0 {
+        return Value::NULL;
+    }
+    if vm::map_lookup(map, vm::sym_of(name)).is_some() {
+        return Value::NULL;
+    }
+    match ops::lookup_mro(cls, name) {
+        Some(m) if ops::binds_as_method(m) => m,
+        _ => Value::NULL,
+    }
+}
+
+/// `LOAD_METHOD` in the interpreter.
+#[inline(always)]
+fn load_method_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let obj = cx.top();
     let name = cx.names.get(arg as usize);
     let t = type_of(obj);
@@ -1265,9 +1404,11 @@ pub(super) fn format_value(cx: &mut Ctx, arg: u32) -> Step {
 }
 
 /// `PUSH_NULL`.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn push_null(cx: &mut Ctx) -> Step {
-    cx.push(Value::NULL);
+    cx.regs.set(cx.sp, metatracer::from_word_bits::<Value>(0));
+    cx.sp += 1;
     Ok(())
 }
 

@@ -132,7 +132,7 @@ pub fn class_changed(c: Gc<ClassObj>, _name: Value) {
         compute_flags(c);
     }
     c.version.set(c.version.get() + 1);
-    vm().class_epoch.set(vm().class_epoch.get() + 1);
+    crate::vm::bump_class_epoch();
 }
 
 /// Creates a class object (the work of `type(name, bases, ns)`).

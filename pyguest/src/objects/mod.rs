@@ -98,11 +98,16 @@ pub struct DictTable {
 }
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct DictObj {
     pub kind: Kind,
     pub keys: GcCell<Gc<Array<Value>>>,
     pub vals: GcCell<Gc<Array<Value>>>,
+    /// Bumped whenever a key is added or removed or the entry arrays are replaced (not when
+    /// a value changes): while it holds, every key stays at its entry index. Quasi-immutable,
+    /// so a trace that read a global through a constant index depends on it
+    /// (`interpreter/opcodes.rs` `load_global`).
+    pub shape: metatracer::QuasiImmut<u64>,
     #[gc(no_trace)]
     pub t: UnsafeCell<DictTable>,
 }
@@ -622,6 +627,7 @@ pub fn new_dict() -> Gc<DictObj> {
         kind: Kind::Dict,
         keys: GcCell::new(empty_array()),
         vals: GcCell::new(empty_array()),
+        shape: metatracer::QuasiImmut::new(0),
         t: UnsafeCell::new(DictTable::default()),
     })
 }

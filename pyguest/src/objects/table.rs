@@ -152,10 +152,16 @@ impl DictObj {
         t.live = j;
         self.keys.set(nk);
         self.vals.set(nv);
+        self.reshaped();
         for e in 0..j {
             let h = self.t().hashes[e];
             self.insert_index(h, e as u32);
         }
+    }
+    /// Records that keys moved, appeared or disappeared (see [`DictObj::shape`]).
+    #[inline(always)]
+    fn reshaped(&self) {
+        self.shape.set(self.shape.get().wrapping_add(1));
     }
     pub fn set_item(&self, key: Value, val: Value) -> PyResult<()> {
         let h = ops::hash(key)?;
@@ -183,6 +189,7 @@ impl DictObj {
         debug_assert_eq!(e, e2);
         self.keys.get().set(e2, key);
         self.vals.get().set(e2, val);
+        self.reshaped();
         t.hashes.push(h);
         t.used += 1;
         t.live += 1;
@@ -202,6 +209,7 @@ impl DictObj {
         let v = self.vals.get().get(e);
         self.keys.get().set(e, Value::NULL);
         self.vals.get().set(e, Value::NULL);
+        self.reshaped();
         let t = self.t();
         t.live -= 1;
         // mark the index slot deleted
@@ -230,6 +238,7 @@ impl DictObj {
     pub fn clear(&self) {
         self.keys.set(empty_array());
         self.vals.set(empty_array());
+        self.reshaped();
         *self.t() = DictTable::default();
     }
     pub fn keys_list(&self) -> Value {

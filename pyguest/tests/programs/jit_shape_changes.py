@@ -71,6 +71,50 @@ def global_rebound(n):
 
 print(global_rebound(3000))
 
+# globals read through a constant entry index in traces (the dict's keys keep their
+# places): a builtin shadowed by a new global, then the global deleted again; new globals
+# added (the entry arrays grow and move); a global rebound to another type
+
+def shadowed_builtin(n):
+    global len
+    t = 0
+    for i in range(n):
+        if i == 1500:
+            len = lambda x: 100        # a new key in globals shadows the builtin
+        if i == 2500:
+            del len                    # and removing it uncovers the builtin again
+        t += len("abc")
+    return t
+
+print(shadowed_builtin(3000))
+
+def globals_grow(n):
+    t = 0
+    for i in range(n):
+        if i % 500 == 0:
+            globals()["extra_%d" % i] = i    # rehashes move every entry
+        t += G2 + K2
+    return t
+
+G2 = 5
+K2 = 7
+print(globals_grow(3000))
+
+def global_deleted(n):
+    global G3
+    t = 0
+    for i in range(n):
+        if i == 2000:
+            del G3
+        try:
+            t += G3
+        except NameError:
+            t -= 1
+    return t
+
+G3 = 2
+print(global_deleted(3000))
+
 def shrinking_list(n):
     xs = list(range(n))
     t = 0
@@ -110,3 +154,87 @@ def consume(n):
 print(consume(5000))
 print(sum(x % 5 for x in range(5000)))
 print(sorted(range(2000), key=lambda v: (v * 7919) % 2003)[:5])
+
+# methods found while tracing are constants of the trace (class epoch, quasi-immutable):
+# an instance attribute that shadows the method, a subclass instance mixed in, and a class
+# attribute written on every iteration (the epoch turns unstable, methods are looked up)
+
+class Shape:
+    def area(self):
+        return 1
+    def name(self):
+        return "shape"
+
+class Square(Shape):
+    def area(self):
+        return 4
+
+def method_shadowed(n):
+    s = Shape()
+    t = 0
+    for i in range(n):
+        if i == 1500:
+            s.area = lambda: 10        # an instance attribute now shadows the method
+        t += s.area()
+    return t
+
+print(method_shadowed(3000))
+
+def mixed_receivers(n):
+    objs = [Shape(), Square()]
+    t = 0
+    for i in range(n):
+        o = objs[(i // 700) % 2]
+        t += o.area() + len(o.name())
+    return t
+
+print(mixed_receivers(3000))
+
+class Counter:
+    hits = 0
+    def bump(self, k):
+        return k + 1
+
+def class_attr_written(n):
+    c = Counter()
+    t = 0
+    for i in range(n):
+        Counter.hits = i               # changes the class (the epoch) every iteration
+        t += c.bump(i)
+    return t + Counter.hits
+
+print(class_attr_written(3000))
+
+# attribute stores at a constant slot: the class gains __setattr__, then a data descriptor
+# (property) of the same name, mid-loop; and a store that adds an attribute
+
+class Box:
+    def __init__(self):
+        self.v = 0
+
+def stores_then_setattr(n):
+    b = Box()
+    log = []
+    for i in range(n):
+        if i == 1000:
+            Box.__setattr__ = lambda self, k, x: log.append((k, x))
+        if i == 2000:
+            del Box.__setattr__
+            Box.v = property(lambda self: -1, lambda self, x: log.append(x))
+        b.v = i
+    del Box.v
+    return len(log), log[0], log[-1], b.v
+
+print(stores_then_setattr(3000))
+
+def stores_add(n):
+    out = 0
+    for i in range(n):
+        b = Box()
+        if i % 3 == 0:
+            b.w = i              # a new attribute: a map transition
+        b.v = i
+        out += b.v + getattr(b, "w", 0)
+    return out
+
+print(stores_add(3000))
