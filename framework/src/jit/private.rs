@@ -656,7 +656,7 @@ fn alias_class(ty: &str, field: u64) -> u64 {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
-    h | 1
+    (h | 1) & !(super::tracer::CELL_CLASS | super::tracer::CELL_TYPE_CLASS)
 }
 
 impl<T> Indexable for Vec<T> {
@@ -2274,14 +2274,17 @@ impl<T> MProbe<T> {
 }
 
 /// The place of the value inside a `Cell`/`GcCell` at `p`: mutable through any pointer
-/// (interior mutability), so never folded and never frozen. A cell reached without a field
-/// class (through a reference, `(*r).set(v)`) gets its cell type as its class: safe Rust
-/// reaches a `Cell<T>`'s contents only as that cell.
+/// (interior mutability), so never folded and never frozen. Its alias class is marked as a
+/// cell's (`tracer::CELL_CLASS`); a cell reached without a field class (through a reference,
+/// `(*r).set(v)`) gets its cell type as class (`tracer::CELL_TYPE_CLASS`), which may alias
+/// any cell but no place outside a cell: safe Rust reaches a cell's contents only through
+/// the cell.
 fn cell_inner<C, T>(p: Place<C>) -> Place<T> {
+    use super::tracer::{CELL_CLASS, CELL_TYPE_CLASS};
     let class = if p.class != 0 {
-        p.class
+        p.class | CELL_CLASS
     } else {
-        alias_class(std::any::type_name::<C>(), 2)
+        alias_class(std::any::type_name::<C>(), 2) | CELL_CLASS | CELL_TYPE_CLASS
     };
     Place::new(p.base, p.offset, true).with_class(class)
 }

@@ -164,9 +164,30 @@ fn store_may_clobber(store: (Val, i32, MemSize, u64), entry: (Val, i32, MemSize,
         return lo < ehi && elo < hi;
     }
     if sc != 0 && ec != 0 {
-        return sc == ec;
+        return !classes_disjoint(sc, ec);
     }
     ss == es
+}
+
+/// Alias-class bit: the place is the contents of a `Cell`/`GcCell` (set by the codewriter's
+/// cell lowering; other classes never have it).
+pub(crate) const CELL_CLASS: u64 = 1 << 62;
+/// Alias-class bit: a cell's contents reached without a field class (through a reference);
+/// the class is the cell's type.
+pub(crate) const CELL_TYPE_CLASS: u64 = 1 << 61;
+
+/// Whether places of two known alias classes never overlap: different field or element
+/// classes never do; a cell reached through a reference (`CELL_TYPE_CLASS`) may be any cell
+/// of its type, including one reached through a field, so it only rules out places outside
+/// cells and cells of other types.
+fn classes_disjoint(a: u64, b: u64) -> bool {
+    let (ta, tb) = (a & CELL_TYPE_CLASS != 0, b & CELL_TYPE_CLASS != 0);
+    match (ta, tb) {
+        (false, false) => a != b,
+        (true, true) => a != b,
+        (true, false) => b & CELL_CLASS == 0,
+        (false, true) => a & CELL_CLASS == 0,
+    }
 }
 
 /// The green variables' own words (addresses for references, not key words) of the
@@ -559,7 +580,7 @@ impl<'a> Tracer<'a> {
             if fresh.contains(&p.base) || fresh.contains(&base) {
                 return false;
             }
-            !(cls != 0 && *pcls != 0 && cls != *pcls)
+            !(cls != 0 && *pcls != 0 && classes_disjoint(cls, *pcls))
         });
         if aliased {
             self.flush_stores();
@@ -1199,6 +1220,25 @@ mod tests {
         assert!(!reload_after_store(MemSize::I8, 0, MemSize::U8, (0, 0)));
         assert!(!reload_after_store(MemSize::W64, 3, MemSize::U8, (0, 0)));
         assert!(!reload_after_store(MemSize::W64, 0, MemSize::U32, (0, 0)));
+    }
+
+    #[test]
+    fn cell_classes_through_references_alias_cells_only() {
+        let field = 0x10 | 1;
+        let cell_field = 0x20 | 1 | CELL_CLASS;
+        let cell_ref = 0x30 | 1 | CELL_CLASS | CELL_TYPE_CLASS;
+        let other_ref = 0x40 | 1 | CELL_CLASS | CELL_TYPE_CLASS;
+        // a cell reached through a reference may be a cell reached through a field ...
+        assert!(!classes_disjoint(cell_ref, cell_field));
+        assert!(!classes_disjoint(cell_field, cell_ref));
+        // ... but never a place outside a cell, nor a cell of another type
+        assert!(classes_disjoint(cell_ref, field));
+        assert!(classes_disjoint(field, cell_ref));
+        assert!(classes_disjoint(cell_ref, other_ref));
+        assert!(!classes_disjoint(cell_ref, cell_ref));
+        // field classes as before
+        assert!(classes_disjoint(field, cell_field));
+        assert!(!classes_disjoint(field, field));
     }
 
     #[test]
