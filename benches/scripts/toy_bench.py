@@ -3,8 +3,8 @@
 without the JIT (`--no-default-features`), alternating runs, median of N (default 3).
 
 Build first:
-  cargo build --release -p brainfuck -p tiny
-  cargo build --release -p brainfuck -p tiny --no-default-features --target-dir target/nojit
+  cargo build --release -p brainfuck -p tiny -p vec2
+  cargo build --release -p brainfuck -p tiny -p vec2 --no-default-features --target-dir target/nojit
 Run from the repository root: python3 benches/scripts/toy_bench.py [N] [--ir] [--json FILE]
 
 With --json FILE it also writes the medians (seconds per configuration and language, the
@@ -31,6 +31,7 @@ results = []
 CASES = [
     ("brainfuck", "examples/brainfuck/programs/bench.b"),
     ("tiny", "examples/tiny/programs/bench.tiny"),
+    ("vec2", "examples/vec2/bench/orbit.v2"),
 ]
 
 def run(cmd):

@@ -66,9 +66,11 @@ pub fn jit_merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// contain no loop; use `#[unroll_safe]` for functions with loops).
 ///
 /// On an inherent `impl` block, it applies to every method taking `&self` or `&mut self`
-/// (calls `x.method(..)` are inlined when `x`'s type is the block's type), except methods
-/// marked `#[dont_look_inside]` (left as residual calls); a method marked `#[unroll_safe]`
-/// may contain loops.
+/// (calls `x.method(..)` are inlined when `x`'s type is the block's type), to methods taking
+/// `self` by value when the type is a `#[derive(RegValue)]` struct (calls on a local are
+/// inlined with its registers), and to associated functions (`T::new(..)` calls are inlined
+/// like free functions), except those marked `#[dont_look_inside]` (left as residual calls);
+/// a method marked `#[unroll_safe]` may contain loops.
 #[proc_macro_attribute]
 pub fn look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
     jit::look_inside(attr.into(), item.into(), false).into()
@@ -117,7 +119,22 @@ pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// is *interior*: traced code never folds or freezes loads from it, even through `&T` or
 /// `Gc<T>` (`HasField::INTERIOR` in `metatracer::__private`, decided by rustc through
 /// `FieldProbe`).
-#[proc_macro_derive(Layout)]
+///
+/// `#[virtualizable]` next to the derive names the struct as the interpreter's *frame*
+/// (RPython's `virtualizables=`): its scalar fields and the elements of its one array
+/// (`Vec<T>` or `[T; N]`: locals and value stack) stay in registers while a compiled loop
+/// runs. Each guard exit, trace exit and residual call writes them back first (calls that
+/// promise `read_only` and take no pointer do not), and they are read again after a call.
+/// The struct must have no type parameters, at most one array field, and no cell or
+/// container fields; it must be reached only through the frame (no reference into its array
+/// handed to traced code as a slice). See `docs/tutorial.md`, "Virtualizable frames".
+///
+/// ```ignore
+/// #[derive(metatracer::Layout)]
+/// #[virtualizable]
+/// struct Frame { sp: usize, stack: Vec<Value> }
+/// ```
+#[proc_macro_derive(Layout, attributes(virtualizable))]
 pub fn derive_layout(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     jit::derive_layout(input).into()

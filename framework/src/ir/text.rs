@@ -739,6 +739,13 @@ fn parse_int(s: &str) -> Option<i64> {
 }
 
 fn parse_mem_descr(s: &str) -> Option<MemDescr> {
+    let (s, vable, item) = if let Some(rest) = s.strip_prefix("vitem_") {
+        (rest, true, true)
+    } else if let Some(rest) = s.strip_prefix("vable_") {
+        (rest, true, false)
+    } else {
+        (s, false, false)
+    };
     let (ty, scale) = match s.find('x') {
         Some(k) => (&s[..k], s[k + 1..].parse::<u32>().ok()?),
         None => (s, 0),
@@ -762,7 +769,12 @@ fn parse_mem_descr(s: &str) -> Option<MemDescr> {
             MemType::Int { size, signed }
         }
     };
-    Some(MemDescr { ty, scale })
+    Some(MemDescr {
+        ty,
+        scale,
+        vable,
+        item,
+    })
 }
 
 /// Parse a trace from text. The result is not verified; call [`super::verify`].

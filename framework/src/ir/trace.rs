@@ -113,6 +113,13 @@ pub struct MemDescr {
     pub ty: MemType,
     /// Element stride for indexed accesses (1, 2, 4, 8 or any positive stride; 0 = unused).
     pub scale: u32,
+    /// The place lies inside a virtualizable frame (printed with a `vable_` prefix): reached
+    /// only through the frame, so `unroll` may sink a store to it out of the loop into the
+    /// loop's exits (their snapshots' pending stores).
+    pub vable: bool,
+    /// With `vable`: the place is in the frame's array (printed `vitem_`), not a field of the
+    /// frame struct; the two never overlap.
+    pub item: bool,
 }
 
 /// The in-memory type of a load/store.
@@ -157,11 +164,15 @@ impl MemDescr {
     pub const F64: MemDescr = MemDescr {
         ty: MemType::F64,
         scale: 0,
+        vable: false,
+        item: false,
     };
     /// Pointer field.
     pub const REF: MemDescr = MemDescr {
         ty: MemType::Ref,
         scale: 0,
+        vable: false,
+        item: false,
     };
 
     /// An integer access of `size` bytes.
@@ -169,17 +180,46 @@ impl MemDescr {
         MemDescr {
             ty: MemType::Int { size, signed },
             scale: 0,
+            vable: false,
+            item: false,
         }
     }
 
     /// The same access with an index stride (for `*_idx_*` ops).
     pub const fn scaled(self, scale: u32) -> MemDescr {
-        MemDescr { ty: self.ty, scale }
+        MemDescr {
+            ty: self.ty,
+            scale,
+            vable: self.vable,
+            item: self.item,
+        }
+    }
+
+    /// The same access, inside a virtualizable frame or not, in its array or not (see
+    /// [`MemDescr::vable`], [`MemDescr::item`]).
+    pub const fn in_vable(self, vable: bool, item: bool) -> MemDescr {
+        MemDescr {
+            ty: self.ty,
+            scale: self.scale,
+            vable,
+            item: vable && item,
+        }
+    }
+
+    /// Whether two accesses are known not to overlap whatever their addresses: one is a
+    /// field of a virtualizable frame, the other an element of its array.
+    pub fn vable_disjoint(self, other: MemDescr) -> bool {
+        self.vable && other.vable && self.item != other.item
     }
 }
 
 impl fmt::Display for MemDescr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.item {
+            f.write_str("vitem_")?;
+        } else if self.vable {
+            f.write_str("vable_")?;
+        }
         match self.ty {
             MemType::Int { size, signed } => {
                 write!(f, "{}{}", if signed { 'i' } else { 'u' }, size as u32 * 8)?

@@ -46,6 +46,19 @@ impl<T> Sym<T> {
     }
 }
 
+/// The bit of an alias class ([`Place::class`], `Insn::Load`/`Insn::Store`'s `class`) that marks
+/// a place inside a virtualizable frame (`#[virtualizable]` on a `Layout` struct): one of its
+/// fields, or an element of its one array. It does not take part in alias decisions (the
+/// tracer compares classes without it); it tells the optimizer which stores it may sink out
+/// of a loop into the loop's exits (`opt::unroll`, `docs/jit-subset.md`).
+pub const VABLE_CLASS: u64 = 1 << 63;
+
+/// With [`VABLE_CLASS`]: the place is an element of the frame's array (or a field inside
+/// one), not a field of the frame struct itself. The two never overlap (the array's buffer is
+/// not the frame's memory), which lets the optimizer keep the frame's fields cached across
+/// stores into the array.
+pub const VABLE_ITEM: u64 = 1 << 62;
+
 /// A memory location holding a `T`: the address in register `base` plus `offset` bytes.
 pub struct Place<T> {
     /// Register holding the base address.
@@ -95,6 +108,24 @@ impl<T> Place<T> {
     pub fn with_class(mut self, class: u64) -> Self {
         self.class = class;
         self
+    }
+    /// Whether the place lies inside a virtualizable frame (see [`VABLE_CLASS`]).
+    pub fn is_vable(&self) -> bool {
+        self.class & VABLE_CLASS != 0
+    }
+    /// The [`VABLE_CLASS`] bit of this place (0 when it is not in a virtualizable frame), to
+    /// pass on to places derived from it (its fields, a `Vec` field's header and elements).
+    pub fn vable_bit(&self) -> u64 {
+        self.class & (VABLE_CLASS | VABLE_ITEM)
+    }
+    /// The bits an element of an array at this place gets: [`VABLE_CLASS`] and
+    /// [`VABLE_ITEM`] when the array is the frame's, else 0.
+    pub fn vable_item_bits(&self) -> u64 {
+        if self.is_vable() {
+            VABLE_CLASS | VABLE_ITEM
+        } else {
+            0
+        }
     }
     /// The same place, frozen or not (see [`Place::frozen`]).
     pub fn with_frozen(mut self, frozen: bool) -> Self {

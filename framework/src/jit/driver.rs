@@ -174,6 +174,11 @@ struct PortalState {
     /// The portal's name and printable-location function (for logs).
     describe: Option<(&'static str, Option<LocationFn>)>,
     counters: HashMap<Key, Counter>,
+    /// Hit counts of keys that are counting toward [`Counter`]: a direct-mapped table indexed by
+    /// a hash of the key, so the common backward jump costs no hash-map probe (RPython's
+    /// "timetable"). A collision restarts the count of the key that lost the slot, which only
+    /// delays its tracing. Every `threshold` hits the count moves into the key's `Counter`.
+    hot: Vec<(Key, u32)>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
     /// Per compiled loop: the GC objects among its key's greens, kept alive and pinned so
     /// that their addresses (the key) cannot be reused while the loop exists.
@@ -519,6 +524,25 @@ pub fn reset() {
 
 /// The loop key of the interpreter's state `state` (greens made key words by their
 /// `GreenKind`; `jit::validity`).
+/// Slots of [`PortalState::hot`].
+const HOT_SLOTS: usize = 4096;
+
+/// The timetable slot of `key` (claimed for it, with a count of 0, if another key held it).
+fn hot_slot<'a>(hot: &'a mut Vec<(Key, u32)>, key: &Key) -> &'a mut (Key, u32) {
+    if hot.is_empty() {
+        hot.resize(HOT_SLOTS, ([u64::MAX; 4], 0));
+    }
+    let mut h: u64 = 0;
+    for w in key {
+        h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    let slot = &mut hot[(h >> 52) as usize & (HOT_SLOTS - 1)];
+    if slot.0 != *key {
+        *slot = (*key, 0);
+    }
+    slot
+}
+
 fn key_of(codes: &CodeSet, state: &[u64]) -> Key {
     let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
     let mut key = [0u64; 4];
@@ -624,6 +648,23 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
         let compiled = ps.loops.get(&key).map(|l| l.0);
         let action = match compiled {
             Some(t) if !fail_all => Action::Run(t),
+            None => {
+                let slot = hot_slot(&mut ps.hot, &key);
+                slot.1 += 1;
+                if slot.1 < threshold {
+                    Action::Nothing
+                } else {
+                    let hits = std::mem::take(&mut slot.1);
+                    let c = ps.counters.entry(key).or_default();
+                    c.hits = c.hits.saturating_add(hits);
+                    if !c.tracing && c.hits >= threshold.saturating_mul(1 + c.backoff) {
+                        c.hits = 0;
+                        Action::Trace
+                    } else {
+                        Action::Nothing
+                    }
+                }
+            }
             _ => {
                 let c = ps.counters.entry(key).or_default();
                 c.hits += 1;
@@ -1146,6 +1187,31 @@ mod tests {
     use super::*;
     use crate::jit::codewriter::Sym;
     use crate::jit::private as p;
+
+    #[test]
+    fn the_timetable_counts_per_key_and_a_collision_restarts_the_count() {
+        let mut hot = Vec::new();
+        let a = [1, 2, 0, 0];
+        hot_slot(&mut hot, &a).1 += 3;
+        assert_eq!(hot_slot(&mut hot, &a).1, 3);
+        // find a key that lands in a's slot: it takes the slot over with a count of 0
+        let pos = |hot: &mut Vec<(Key, u32)>, k: &Key| {
+            let p: *const (Key, u32) = hot_slot(hot, k);
+            p as usize
+        };
+        let pa = pos(&mut hot, &a);
+        let b = (3..u64::MAX)
+            .map(|i| [i, 2, 0, 0])
+            .find(|k| {
+                let mut scratch = Vec::new();
+                pos(&mut scratch, k) - scratch.as_ptr() as usize == pa - hot.as_ptr() as usize
+            })
+            .unwrap();
+        assert_eq!(hot_slot(&mut hot, &b).1, 0);
+        hot_slot(&mut hot, &b).1 += 1;
+        assert_eq!(hot_slot(&mut hot, &a).1, 0, "a lost its slot to b");
+        assert_eq!(hot.len(), HOT_SLOTS);
+    }
 
     /// The jitcode of `countdown` below, written against the codewriter directly (what the
     /// macros would emit for it).

@@ -182,7 +182,9 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
         l.b.label(&inputs, t);
     }
     let _ = l.rt;
-    for op in &rt.ops[inputs.len()..] {
+    let vable: HashMap<u32, bool> = rt.vable.iter().copied().collect();
+    for (pos, op) in rt.ops.iter().enumerate().skip(inputs.len()) {
+        let item = vable.get(&(pos as u32)).copied();
         let r = match op {
             ROp::Input(..) => return Err("input after the start of the trace".into()),
             ROp::Bin(op, a, b) => {
@@ -233,7 +235,11 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
             },
             ROp::Load(base, off, size, k) => {
                 let base = l.val(*base, Kind::Ref);
-                l.b.load(base, *off as i64, mem(*size, kind(*k)))
+                l.b.load(
+                    base,
+                    *off as i64,
+                    mem(*size, kind(*k)).in_vable(item.is_some(), item == Some(true)),
+                )
             }
             ROp::Store(base, off, size, v) => {
                 let base = l.val(*base, Kind::Ref);
@@ -243,7 +249,12 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 };
                 let vk = if vk == Kind::Void { Kind::Int } else { vk };
                 let v = l.val(*v, vk);
-                l.b.store(base, *off as i64, v, mem(*size, vk))
+                l.b.store(
+                    base,
+                    *off as i64,
+                    v,
+                    mem(*size, vk).in_vable(item.is_some(), item == Some(true)),
+                )
             }
             ROp::Nop => l.b.const_int(0),
             ROp::New(size, header) => l.b.new_object(crate::ir::AllocDescr {
@@ -345,6 +356,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Bin(BinOp::IntAdd, Val::Op(0), Val::Const(WKind::Int, 8)),
@@ -368,6 +380,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Un(
@@ -403,6 +416,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Input(WKind::Int, 1),
@@ -458,6 +472,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Exit {
@@ -488,6 +503,7 @@ mod tests {
             deps: Vec::new(),
             quasi: Vec::new(),
             roots: Default::default(),
+            vable: Vec::new(),
             ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
             snapshots: vec![],
         };

@@ -7,7 +7,7 @@
 //! callee's own type ([`tramp1`] and friends); the callee must be zero-sized (a fn item or a
 //! non-capturing closure), which a `const` assertion checks.
 
-pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym};
+pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym, VABLE_CLASS, VABLE_ITEM};
 pub use super::driver::{loop_header, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
@@ -78,6 +78,9 @@ pub struct MethodKey {
     pub name: &'static str,
     /// `std::any::type_name` of each parameter after `self`.
     pub params: fn() -> Vec<&'static str>,
+    /// Whether the method takes `self` by value (a register value's words) rather than by
+    /// reference (one pointer).
+    pub by_value: bool,
 }
 
 static REGISTRY: Mutex<Vec<&'static FnEntry>> = Mutex::new(Vec::new());
@@ -105,6 +108,7 @@ fn lookup_method(
     self_ty: &str,
     name: &str,
     params: &[&'static str],
+    by_value: bool,
 ) -> Option<(&'static str, Builder, bool)> {
     let reg = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
     reg.iter().find_map(|e| {
@@ -113,6 +117,7 @@ fn lookup_method(
         let same = |a: &str, b: &str| a.replace("&mut ", "&") == b.replace("&mut ", "&");
         let want = (m.params)();
         if m.name != name
+            || m.by_value != by_value
             || (m.self_ty)() != self_ty
             || want.len() != params.len()
             || !want.iter().zip(params).all(|(a, b)| same(a, b))
@@ -186,6 +191,47 @@ impl<T> SlowRecv for &RProbe<T> {
     }
 }
 
+/// Structs with `#[derive(RegValue)]`: a local of such a type may be the receiver of a
+/// `#[look_inside]` method taking `self` by value (see [`ValueRecv`]).
+#[diagnostic::on_unimplemented(
+    message = "a traced method taking `self` by value needs `{Self}` to be a `#[derive(metatracer::RegValue)]` struct",
+    note = "take `&self` instead, or derive `RegValue` (a small `Copy` struct of register values)"
+)]
+pub trait RegStruct: Regs {}
+
+/// The `self` parameter of a `#[look_inside]` method taking it by value.
+pub fn self_by_value<T: RegStruct>(cw: &mut Codewriter) -> Sym<T> {
+    cw.param()
+}
+
+/// A receiver held in registers whose type may have `#[look_inside]` methods taking `self`
+/// by value (a local `RegValue` struct): its type name, first register and width.
+pub trait ValueRecv {
+    /// The receiver.
+    type V;
+    /// `Some((type name, first register, width))` for a `RegValue` struct local.
+    fn recv_value(&self, v: Self::V) -> Option<(&'static str, Reg, usize)>;
+}
+impl<T: RegStruct> ValueRecv for RProbe<Sym<T>> {
+    type V = Sym<T>;
+    fn recv_value(&self, v: Sym<T>) -> Option<(&'static str, Reg, usize)> {
+        Some((std::any::type_name::<T>(), v.reg, T::WIDTH))
+    }
+}
+/// The fallback of [`ValueRecv`].
+pub trait NotValueRecv {
+    /// The receiver.
+    type V;
+    /// `None`.
+    fn recv_value(&self, v: Self::V) -> Option<(&'static str, Reg, usize)>;
+}
+impl<T> NotValueRecv for &RProbe<T> {
+    type V = T;
+    fn recv_value(&self, _: T) -> Option<(&'static str, Reg, usize)> {
+        None
+    }
+}
+
 /// The arguments of a method call: registers and type names.
 #[derive(Default)]
 pub struct MethodArgs {
@@ -203,18 +249,30 @@ impl MethodArgs {
 /// `recv.name(args)` when the receiver's type has a registered `#[look_inside]` method of
 /// that name taking exactly these argument types: the inlined call (`None` otherwise, and
 /// nothing is emitted). `ptr` emits the receiver's address.
+///
+/// `by_value` is the receiver's words when it is a `RegValue` struct local ([`ValueRecv`]):
+/// then a method taking `self` by value is looked up instead, and gets those words.
 pub fn inline_method<R: Regs>(
     cw: &mut Codewriter,
     self_ty: Option<&'static str>,
+    by_value: Option<(&'static str, Reg, usize)>,
     name: &'static str,
     args: &MethodArgs,
     ptr: impl FnOnce(&mut Codewriter) -> Reg,
 ) -> Option<Sym<R>> {
-    let (log_name, builder, unroll_safe) = lookup_method(self_ty?, name, &args.types)?;
-    let recv = ptr(cw);
+    let (found, mut regs) = match by_value {
+        Some((ty, first, width)) => (
+            lookup_method(ty, name, &args.types, true)?,
+            (first..first + width as Reg).collect::<Vec<Reg>>(),
+        ),
+        None => {
+            let found = lookup_method(self_ty?, name, &args.types, false)?;
+            (found, vec![ptr(cw)])
+        }
+    };
+    let (log_name, builder, unroll_safe) = found;
     let code = cw.code_for(builder, log_name, unroll_safe);
     let dst = cw.fresh_regs::<R>();
-    let mut regs = vec![recv];
     regs.extend(&args.regs);
     cw.emit(Insn::InlineCall {
         dst: dst.reg,
@@ -310,6 +368,9 @@ pub trait HasField<const H: u64> {
     /// `&T` or `Gc<T>`, so its loads never fold and are never frozen. The derive computes it
     /// with [`FieldProbe`]; when in doubt it is `true`.
     const INTERIOR: bool;
+    /// Whether the struct is a virtualizable frame (`#[virtualizable]`): its fields, and the
+    /// elements of its one array, are marked with [`VABLE_CLASS`].
+    const VABLE: bool = false;
 }
 
 // ---------------------------------------------------------------- interior mutability
@@ -507,12 +568,18 @@ where
     let p = base.to_place(cw);
     let off = <B::Out as HasField<H>>::OFFSET as i32;
     let interior = <B::Out as HasField<H>>::INTERIOR;
+    // Inside a virtualizable frame: a field of the frame, or a field of an inline struct in it.
+    let vable = if <B::Out as HasField<H>>::VABLE {
+        VABLE_CLASS
+    } else {
+        p.vable_bit()
+    };
     // The path decides `mutable` and `frozen` (through `&T`, `Gc<T>`, ...); the field's own
     // type decides `interior` (a cell field changes behind any path). A field of this field
     // is decided by its own type again: the path cannot pass through a cell (cells declare
     // no fields; `Place::in_cell` makes everything below a cell mutable).
     Place::new(p.base, p.offset + off, p.mutable)
-        .with_class(alias_class(std::any::type_name::<B::Out>(), H))
+        .with_class(alias_class(std::any::type_name::<B::Out>(), H) | vable)
         .with_frozen(p.frozen)
         .with_interior(interior)
 }
@@ -630,7 +697,13 @@ fn index_out_of_bounds(i: usize, len: usize) {
     panic!("index out of bounds: the len is {len} but the index is {i}");
 }
 
-fn elem_addr<T>(cw: &mut Codewriter, data: Reg, i: Sym<usize>, mutable: bool) -> Place<T> {
+fn elem_addr<T>(
+    cw: &mut Codewriter,
+    data: Reg,
+    i: Sym<usize>,
+    mutable: bool,
+    vable: u64,
+) -> Place<T> {
     let size = cw.const_word(Kind::Int, std::mem::size_of::<T>() as u64);
     let off = cw.new_reg(Kind::Int);
     cw.emit(Insn::Bin {
@@ -646,7 +719,7 @@ fn elem_addr<T>(cw: &mut Codewriter, data: Reg, i: Sym<usize>, mutable: bool) ->
         a: data,
         b: off,
     });
-    Place::new(a, 0, mutable).with_class(alias_class(std::any::type_name::<T>(), 1))
+    Place::new(a, 0, mutable).with_class(alias_class(std::any::type_name::<T>(), 1) | vable)
 }
 
 /// A nonzero alias class for a (type, field hash) pair.
@@ -656,7 +729,8 @@ fn alias_class(ty: &str, field: u64) -> u64 {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
-    (h | 1) & !(super::tracer::CELL_CLASS | super::tracer::CELL_TYPE_CLASS)
+    (h | 1)
+        & !(VABLE_CLASS | VABLE_ITEM | super::tracer::CELL_CLASS | super::tracer::CELL_TYPE_CLASS)
 }
 
 impl<T> Indexable for Vec<T> {
@@ -666,15 +740,15 @@ impl<T> Indexable for Vec<T> {
         let len = read::<usize>(
             cw,
             Place::new(p.base, p.offset + len_off, p.may_change())
-                .with_class(alias_class("Vec.len", 0)),
+                .with_class(alias_class("Vec.len", 0) | p.vable_bit()),
         );
         bounds_check(cw, i, len.reg);
         let data = read::<*const T>(
             cw,
             Place::new(p.base, p.offset + ptr_off, p.may_change())
-                .with_class(alias_class("Vec.ptr", 0)),
+                .with_class(alias_class("Vec.ptr", 0) | p.vable_bit()),
         );
-        elem_addr(cw, data.reg, i, p.may_change())
+        elem_addr(cw, data.reg, i, p.may_change(), p.vable_item_bits())
     }
 }
 impl<T, const N: usize> Indexable for [T; N] {
@@ -683,7 +757,7 @@ impl<T, const N: usize> Indexable for [T; N] {
         let len = cw.const_word(Kind::Int, N as u64);
         bounds_check(cw, i, len);
         let base = addr::<*const [T; N]>(cw, p);
-        elem_addr(cw, base.reg, i, p.may_change())
+        elem_addr(cw, base.reg, i, p.may_change(), p.vable_item_bits())
     }
 }
 
@@ -702,9 +776,25 @@ where
 
 // ---------------------------------------------------------------- values and arithmetic
 
-/// A constant.
-pub fn lit<T: Word>(cw: &mut Codewriter, v: T) -> Sym<T> {
-    Sym::new(cw.const_word(T::KIND, v.to_word()))
+/// A constant: a word, or a constant of a several-word register value (an associated
+/// constant of a `RegValue` struct such as `Fault::TYPE`, `None::<i64>`), one `Const` per
+/// word.
+pub fn lit<T: Regs>(cw: &mut Codewriter, v: T) -> Sym<T> {
+    let mut kinds = Vec::with_capacity(T::WIDTH);
+    T::kinds(&mut kinds);
+    let mut words = vec![0u64; T::WIDTH];
+    v.write_words(&mut words);
+    if T::WIDTH == 1 {
+        return Sym::new(cw.const_word(kinds[0], words[0]));
+    }
+    let dst = cw.fresh_regs::<T>();
+    for (k, w) in words.into_iter().enumerate() {
+        cw.emit(Insn::Const {
+            dst: dst.reg + k as Reg,
+            val: w,
+        });
+    }
+    dst
 }
 
 /// The value of a diverging expression (never used at run time).
@@ -815,6 +905,18 @@ compare! {
     eq => IntEq, IntEq, FloatEq; ne => IntNe, IntNe, FloatNe;
     lt => IntLt, UintLt, FloatLt; le => IntLe, UintLe, FloatLe;
     gt => IntGt, UintGt, FloatGt; ge => IntGe, UintGe, FloatGe;
+}
+
+/// The test of a constant pattern (`INT`, `Op::NOP`) on a one-word value: the words are
+/// equal. For the types traced code holds in one word (integers, `bool`, `char`, pointers,
+/// an implementer's `Word` enum) equal words are equal values; floats compare as floats.
+pub fn pat_eq<T: Word>(cw: &mut Codewriter, a: Sym<T>, b: Sym<T>) -> Sym<bool> {
+    let op = if T::KIND == Kind::Float {
+        BinOp::FloatEq
+    } else {
+        BinOp::IntEq
+    };
+    bin::<bool>(cw, op, a.reg, b.reg)
 }
 
 /// Integer operations whose Rust semantics the residual fallbacks need (`checked_*`,
@@ -1792,7 +1894,7 @@ impl<T> Indexable for SliceOf<T> {
     type Elem = T;
     fn elem(cw: &mut Codewriter, p: Place<Self>, i: Sym<usize>) -> Place<T> {
         bounds_check(cw, i, p.base + 1);
-        elem_addr(cw, p.base, i, p.mutable)
+        elem_addr(cw, p.base, i, p.mutable, 0)
     }
 }
 impl<T> HasLen for SliceOf<T> {
@@ -2024,7 +2126,7 @@ impl<T> HasLen for Vec<T> {
         read::<usize>(
             cw,
             Place::new(p.base, p.offset + len_off, p.may_change())
-                .with_class(alias_class("Vec.len", 0)),
+                .with_class(alias_class("Vec.len", 0) | p.vable_bit()),
         )
     }
 }
@@ -2562,7 +2664,7 @@ fn array_elem<T: Copy>(
     );
     let data = addr::<*const T>(cw, start);
     // Elements change through `set` (`&Array`): mutable, never frozen.
-    elem_addr(cw, data.reg, i, true)
+    elem_addr(cw, data.reg, i, true, 0)
 }
 
 /// `array.get(i)` on a `gc::Array` (or `Gc<Array>`) place: bounds check and load.
@@ -2981,8 +3083,13 @@ impl<T: Copy + 'static> SlowCopy for &CProbe<T> {
 }
 
 /// The place of a field of a `RegValue` struct in memory (for the derive).
-pub fn field_place<S, T>(p: Place<S>, offset: usize) -> Place<T> {
-    Place::new(p.base, p.offset + offset as i32, p.mutable).with_frozen(p.frozen)
+pub fn field_place<S, T, const H: u64>(p: Place<S>, offset: usize) -> Place<T> {
+    // The field's alias class is the one `field` gives it (struct type and field hash), so
+    // loads of a slot's fields do not alias every pending store; still inside a
+    // virtualizable frame if `p` is.
+    Place::new(p.base, p.offset + offset as i32, p.mutable)
+        .with_frozen(p.frozen)
+        .with_class(alias_class(std::any::type_name::<S>(), H) | p.vable_bit())
 }
 
 #[cfg(test)]

@@ -213,6 +213,11 @@ pub struct RTrace {
     /// Every reference the tracer held while recording (registers, hence every constant of
     /// the trace): kept alive and pinned until the compiled trace pins its own constants.
     pub roots: JitRoots,
+    /// Positions (in `ops`) of the loads and stores of places inside a virtualizable frame
+    /// (`#[virtualizable]`): lowering marks their memory descriptors, so the optimizer may
+    /// keep those places in registers across loop iterations (`opt::unroll`). With `true` for
+    /// elements of the frame's array (`VABLE_ITEM`).
+    pub vable: Vec<(u32, bool)>,
 }
 
 impl RTrace {

@@ -34,6 +34,13 @@
 //! which the blackhole finishes the opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
+use super::codewriter::{VABLE_CLASS, VABLE_ITEM};
+
+/// The alias class without the virtualizable-frame bits (which do not take part in alias
+/// decisions).
+fn plain_class(cls: u64) -> u64 {
+    cls & !(VABLE_CLASS | VABLE_ITEM)
+}
 use super::jitcode::{BinOp, MemSize, UnOp};
 use super::jitcode::{CodeId, CodeSet, Effect, Insn, MergeInfo, Pc};
 use super::recorded::{
@@ -170,11 +177,12 @@ fn store_may_clobber(store: (Val, i32, MemSize, u64), entry: (Val, i32, MemSize,
 }
 
 /// Alias-class bit: the place is the contents of a `Cell`/`GcCell` (set by the codewriter's
-/// cell lowering; other classes never have it).
-pub(crate) const CELL_CLASS: u64 = 1 << 62;
+/// cell lowering; other classes never have it). Bits 63 and 62 are the virtualizable marks
+/// (`codewriter::VABLE_CLASS`, `VABLE_ITEM`).
+pub(crate) const CELL_CLASS: u64 = 1 << 61;
 /// Alias-class bit: a cell's contents reached without a field class (through a reference);
 /// the class is the cell's type.
-pub(crate) const CELL_TYPE_CLASS: u64 = 1 << 61;
+pub(crate) const CELL_TYPE_CLASS: u64 = 1 << 60;
 
 /// Whether places of two known alias classes never overlap: different field or element
 /// classes never do; a cell reached through a reference (`CELL_TYPE_CLASS`) may be any cell
@@ -408,7 +416,8 @@ impl<'a> Tracer<'a> {
 
     /// The value `root + c`, recorded (once) as `int_add(root, c)`.
     fn make_lin(&mut self, root: Val, c: i64) -> Val {
-        if c == 0 && self.kind_of(root) == Kind::Int {
+        // (a pointer plus 0 is the pointer: `slots[0]` is at the root `slots[k]` uses)
+        if c == 0 && matches!(self.kind_of(root), Kind::Int | Kind::Ref) {
             return root;
         }
         let v = self.bin(BinOp::IntAdd, root, Val::Const(Kind::Int, c as u64));
@@ -580,7 +589,8 @@ impl<'a> Tracer<'a> {
             if fresh.contains(&p.base) || fresh.contains(&base) {
                 return false;
             }
-            !(cls != 0 && *pcls != 0 && classes_disjoint(cls, *pcls))
+            let pcls = plain_class(*pcls);
+            !(cls != 0 && pcls != 0 && classes_disjoint(cls, pcls))
         });
         if aliased {
             self.flush_stores();
@@ -588,7 +598,8 @@ impl<'a> Tracer<'a> {
     }
 
     /// A load from `vb + offset` that does not fold: answered by the heap cache, or recorded
-    /// (after the pending stores it may read) and cached.
+    /// (after the pending stores it may read) and cached. `cls` may carry [`VABLE_CLASS`]
+    /// (the load is marked in `RTrace::vable`; aliasing ignores the bit).
     fn load(
         &mut self,
         vb: Val,
@@ -598,6 +609,8 @@ impl<'a> Tracer<'a> {
         cls: u64,
         frozen: bool,
     ) -> Val {
+        let vable = cls & (VABLE_CLASS | VABLE_ITEM);
+        let cls = plain_class(cls);
         let (vb, offset) = self.address(vb, offset);
         let frozen = frozen && !self.fresh.contains(&vb);
         match self.heap.get(&(vb, offset, size)) {
@@ -607,6 +620,10 @@ impl<'a> Tracer<'a> {
                     self.observe_load(vb, offset, size, cls);
                 }
                 let v = self.record(ROp::Load(vb, offset, size, kind));
+                if vable != 0 {
+                    let at = self.trace.ops.len() as u32 - 1;
+                    self.trace.vable.push((at, vable & VABLE_ITEM != 0));
+                }
                 self.heap.insert((vb, offset, size), (v, cls, frozen));
                 v
             }
@@ -615,11 +632,27 @@ impl<'a> Tracer<'a> {
 
     /// Records every pending store, oldest first.
     fn flush_stores(&mut self) {
-        for (p, _) in std::mem::take(&mut self.pending) {
+        self.flush_stores_where(|_| true);
+    }
+
+    /// Records the pending stores whose alias class satisfies `which`, oldest first; the
+    /// others stay pending.
+    fn flush_stores_where(&mut self, which: impl Fn(u64) -> bool) {
+        let mut keep = Vec::new();
+        for (p, cls) in std::mem::take(&mut self.pending) {
+            if !which(cls) {
+                keep.push((p, cls));
+                continue;
+            }
+            if cls & VABLE_CLASS != 0 {
+                let at = self.trace.ops.len() as u32;
+                self.trace.vable.push((at, cls & VABLE_ITEM != 0));
+            }
             self.trace
                 .ops
                 .push(ROp::Store(p.base, p.offset, p.size, p.value));
         }
+        self.pending = keep;
     }
 
     fn snapshot(&self) -> Snapshot {
@@ -862,6 +895,7 @@ impl<'a> Tracer<'a> {
                     // stores elsewhere leave its fields, stores to it leave other places.
                     let fresh = &self.fresh;
                     let fresh_store = fresh.contains(&vb);
+                    let cls = plain_class(cls);
                     self.heap.retain(|k, v| {
                         (k.0 != vb && (v.2 || fresh_store || fresh.contains(&k.0)))
                             || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
@@ -934,8 +968,14 @@ impl<'a> Tracer<'a> {
                             Effect::Elidable => desc.arg_kinds.contains(&Kind::Ref),
                             _ => true,
                         };
-                        if reads {
+                        // A call that writes nothing and takes no pointer cannot see a
+                        // virtualizable frame: its fields stay in registers (pending).
+                        let sees_frame =
+                            desc.effect != Effect::ReadOnly || desc.arg_kinds.contains(&Kind::Ref);
+                        if reads && sees_frame {
                             self.flush_stores();
+                        } else if reads {
+                            self.flush_stores_where(|cls| cls & VABLE_CLASS == 0);
                         }
                         if matches!(desc.effect, Effect::Residual | Effect::LoopInvariant) {
                             // A residual call may write any memory but frozen fields, and
@@ -1030,6 +1070,14 @@ impl<'a> Tracer<'a> {
                         self.learn_difference(v, c as i64);
                         let k = set.codes[self.frames[depth].code as usize].reg_kinds[r as usize];
                         self.frames[depth].regs[r as usize] = (c, Val::Const(k, c));
+                        // Memory known to hold the promoted value holds the constant: a later
+                        // read of the same field (`promote(frame.sp)`, then `self.sp` in a
+                        // helper) is the constant too.
+                        for e in self.heap.values_mut() {
+                            if e.0 == v {
+                                e.0 = Val::Const(k, c);
+                            }
+                        }
                     }
                 }
                 Insn::Return { src, n } => {
@@ -1762,5 +1810,77 @@ mod tests {
                 jumped: false
             }
         );
+    }
+
+    #[test]
+    fn frame_stores_stay_pending_across_a_read_only_call_without_pointers() {
+        unsafe extern "C-unwind" fn double(args: *const u64) -> u64 {
+            // SAFETY: called with one argument word.
+            unsafe { *args * 2 }
+        }
+        // r0: a frame; one store to a frame field (`VABLE_CLASS`), one to ordinary memory,
+        // then read-only calls: one taking an int, one taking the frame pointer.
+        let mut frame = Box::new([0u64; 2]);
+        let addr = frame.as_mut_ptr() as u64;
+        let vable_store = |off: i32, src| Insn::Store {
+            base: 0,
+            offset: off,
+            size: MemSize::W64,
+            src,
+            class: 5 | VABLE_CLASS,
+        };
+        let body = vec![
+            Insn::Const { dst: 2, val: 7 },
+            vable_store(0, 2),
+            store(0, 8, MemSize::W64, 2),
+            Insn::Call {
+                dst: 3,
+                desc: call_desc(double, &[I], I, Effect::ReadOnly),
+                args: Box::new([2]),
+            },
+            vable_store(0, 3),
+            Insn::Call {
+                dst: 4,
+                desc: call_desc(double, &[R], I, Effect::ReadOnly),
+                args: Box::new([0]),
+            },
+        ];
+        let t = record(&[R, I, I, I, I], &[(1, true), (0, false)], body, &[0, addr]);
+        let text = t.to_string();
+        let pos = |f: &dyn Fn(&ROp) -> bool| t.ops.iter().position(f).unwrap();
+        let first_call = pos(&|o| matches!(o, ROp::Call(..)));
+        let plain = pos(&|o| matches!(o, ROp::Store(_, 8, ..)));
+        let frame_store = pos(&|o| matches!(o, ROp::Store(_, 0, ..)));
+        let second_call = t
+            .ops
+            .iter()
+            .rposition(|o| matches!(o, ROp::Call(..)))
+            .unwrap();
+        // the ordinary store is recorded before the first call; the frame store waits (the
+        // call cannot see the frame), and its first value was overwritten before anything
+        // read it: one frame store, recorded before the call that takes the frame
+        assert!(plain < first_call, "{text}");
+        assert!(
+            first_call < frame_store && frame_store < second_call,
+            "{text}"
+        );
+        let frame_stores = t
+            .ops
+            .iter()
+            .filter(|o| matches!(o, ROp::Store(_, 0, ..)))
+            .count();
+        assert_eq!(frame_stores, 1, "{text}");
+        // the frame store is marked for lowering; the ordinary one is not
+        assert!(
+            t.vable.contains(&(frame_store as u32, false)),
+            "{:?}",
+            t.vable
+        );
+        assert!(
+            !t.vable.iter().any(|&(p, _)| p as usize == plain),
+            "{:?}",
+            t.vable
+        );
+        assert_eq!(frame[0], 14, "the tracer performed the stores");
     }
 }

@@ -13,6 +13,8 @@
 //!   and every cached place it may alias otherwise: a place with another base, or the same base
 //!   with an address the pass cannot compare, whose access has the same size and value kind
 //!   (type-based aliasing, as in the tracer: a location is always accessed with one type).
+//!   Except: a field of a virtualizable frame (`vable_` descr) and an element of the frame's
+//!   array (`vitem_`) never overlap, whatever their bases.
 //! * A residual call (`call_*`) forgets everything, unless its descriptor says `readonly` (the
 //!   callee writes no memory that existed before it); an elidable call (`call_pure_*`) writes
 //!   nothing. Guards do not touch memory. A `label` forgets everything (nothing crosses it).
@@ -33,7 +35,7 @@
 //! ```
 
 use super::{Action, Ctx, FxMap, Pass, PendingOp};
-use crate::ir::{Descr, Kind, MemType, OpFlags, OpRef, Opcode, Value};
+use crate::ir::{Descr, Kind, MemDescr, MemType, OpFlags, OpRef, Opcode, Value};
 
 /// Where an access goes, relative to its base.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -62,6 +64,8 @@ impl Addr {
 struct Entry {
     value: OpRef,
     ty: MemType,
+    /// The access's descriptor (for the virtualizable-frame rule, [`MemDescr::vable_disjoint`]).
+    desc: MemDescr,
     /// Written by a store (the value is the stored operand, not yet truncated).
     stored: bool,
 }
@@ -73,7 +77,7 @@ pub struct Heap {
 }
 
 /// The place and memory type of a load or store, if its offset (and index) are as expected.
-fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType)> {
+fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType, MemDescr)> {
     let Some(Descr::Mem(m)) = &op.descr else {
         return None;
     };
@@ -89,13 +93,16 @@ fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType)> {
     } else {
         Addr::Plain(ctx.const_int(op.args[1])?)
     };
-    Some((base, addr, m.ty))
+    Some((base, addr, m.ty, *m))
 }
 
 impl Heap {
     /// A store of type `ty` to `(base, addr)`: drop every entry it may overwrite.
-    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType) {
+    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType, desc: MemDescr) {
         self.cache.retain(|&(b, a), e| {
+            if desc.vable_disjoint(e.desc) {
+                return true; // a frame field and an element of the frame's array
+            }
             if b == base {
                 if let Some(disjoint) = a.disjoint(e.ty.size(), addr, ty.size()) {
                     return disjoint;
@@ -123,7 +130,7 @@ impl Pass for Heap {
             return Action::Emit;
         }
         if flags.contains(OpFlags::LOAD) {
-            let Some((base, addr, ty)) = place(ctx, op) else {
+            let Some((base, addr, ty, desc)) = place(ctx, op) else {
                 return Action::Emit;
             };
             if let Some(e) = self.cache.get(&(base, addr)).copied() {
@@ -154,6 +161,7 @@ impl Pass for Heap {
                         Entry {
                             value: ctx.next_ref(),
                             ty,
+                            desc,
                             stored: false,
                         },
                     );
@@ -165,18 +173,19 @@ impl Pass for Heap {
                 Entry {
                     value: ctx.next_ref(),
                     ty,
+                    desc,
                     stored: false,
                 },
             );
             return Action::Emit;
         }
         if flags.contains(OpFlags::STORE) {
-            let Some((base, addr, ty)) = place(ctx, op) else {
+            let Some((base, addr, ty, desc)) = place(ctx, op) else {
                 // an address the pass cannot describe: forget everything
                 self.cache.clear();
                 return Action::Emit;
             };
-            self.invalidate(base, addr, ty);
+            self.invalidate(base, addr, ty, desc);
             let value = *op.args.last().expect("stores have a value");
             if ctx.kind(value) != Kind::Void {
                 self.cache.insert(
@@ -184,6 +193,7 @@ impl Pass for Heap {
                     Entry {
                         value,
                         ty,
+                        desc,
                         stored: true,
                     },
                 );

@@ -24,6 +24,7 @@ pub mod fold;
 pub mod heap;
 pub mod intbounds;
 pub mod unroll;
+pub mod vable;
 pub mod virtualize;
 
 use crate::ir::{
@@ -173,6 +174,52 @@ impl Ctx<'_> {
         t.snapshot_frames(s)
             .into_iter()
             .any(|f| t.flat_values(t.frame_values(f)).contains(&r))
+    }
+
+    /// The values of the outermost frame of snapshot `s` (of the output trace) when its
+    /// jitcode is `outer`, else nothing.
+    pub fn outer_frame_values(&self, s: SnapshotId, outer: u32) -> Vec<OpRef> {
+        let t = self.b.trace();
+        match t.snapshot_frames(s).first() {
+            Some(&f) if t.frame(f).jitcode == outer && t.frame_regs(f).is_none() => {
+                t.frame_values(f).to_vec()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Snapshot `s` (of the output trace) with `vals` put in front of the values of its
+    /// outermost frame when that frame's jitcode is `outer`, or else with a new outermost
+    /// frame `outer` (pc 0) holding `vals` (a dense frame `outer` is extended, a sparse one
+    /// left alone). The frames are copied, dense or sparse as they were, not shared.
+    pub fn snapshot_with_outer(&mut self, s: SnapshotId, outer: u32, vals: &[OpRef]) -> SnapshotId {
+        type FrameCopy = (u32, u32, Option<(Vec<u32>, u32)>, Vec<OpRef>);
+        let t = self.b.trace();
+        let frames: Vec<FrameCopy> = t
+            .snapshot_frames(s)
+            .into_iter()
+            .map(|f| {
+                let fr = t.frame(f);
+                let regs = t.frame_regs(f).map(|(r, n)| (r.to_vec(), n));
+                (fr.jitcode, fr.pc, regs, t.frame_values(f).to_vec())
+            })
+            .collect();
+        let mut rest = &frames[..];
+        let mut first = vals.to_vec();
+        if let Some((code, _, None, v)) = frames.first() {
+            if *code == outer {
+                first.extend_from_slice(v);
+                rest = &frames[1..];
+            }
+        }
+        let mut parent = Some(self.b.frame(None, outer, 0, &first));
+        for (code, pc, regs, v) in rest {
+            parent = Some(match regs {
+                Some((r, n)) => self.b.sparse_frame(parent, *code, *pc, *n, r, v),
+                None => self.b.frame(parent, *code, *pc, v),
+            });
+        }
+        self.b.snapshot(parent.expect("a frame"))
     }
 
     /// The ref the op being fed gets if the pass answers [`Action::Emit`] (passes that

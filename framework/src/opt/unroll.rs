@@ -279,6 +279,29 @@ pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptErro
         }
         cur = nt;
     }
+    // frame stores of the second body move into its guards' snapshots (`vable`)
+    if let Val::Op(m) = comp[p.marker] {
+        let origin = origins(&comp, m);
+        let invariant = |r: OpRef| {
+            r.as_op()
+                .is_some_and(|q| next_value(&origin, &p.next, &comp, q) == Some(Val::Op(q)))
+        };
+        if let Some((nt, map)) = super::vable::sink(&cur, m, &invariant)? {
+            check(&nt, "unroll")?;
+            for v in comp.iter_mut() {
+                if let Val::Op(q) = *v {
+                    *v = match map[q] {
+                        None => Val::Gone,
+                        Some(r) => match nt.const_value(r) {
+                            Some(c) => Val::Const(c),
+                            None => r.as_op().map_or(Val::Gone, Val::Op),
+                        },
+                    };
+                }
+            }
+            cur = nt;
+        }
+    }
     let Some(mut closed) = close(&cur, &comp, p.marker, &p.next, p.token) else {
         return Ok(None);
     };
@@ -293,6 +316,32 @@ pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptErro
         }
     }
     Ok(Some(closed))
+}
+
+/// The position of the peeled trace each preamble op (before position `m` of the current
+/// trace) came from: the first one mapped to it (an op replaced by an earlier value maps to
+/// that value's op).
+fn origins(comp: &[Val], m: usize) -> Vec<usize> {
+    let mut origin = vec![usize::MAX; m];
+    for (d, v) in comp.iter().enumerate() {
+        if let Val::Op(q) = *v {
+            if q < m && origin[q] == usize::MAX {
+                origin[q] = d;
+            }
+        }
+    }
+    origin
+}
+
+/// The next-iteration value of preamble value `y` (a position of the current trace), if the
+/// loop can have one.
+fn next_value(origin: &[usize], next: &[Option<Next>], comp: &[Val], y: usize) -> Option<Val> {
+    let o = *origin.get(y)?;
+    let v = match next.get(o).copied().flatten()? {
+        Next::Copy(d) => comp[d],
+        Next::Const(c) => Val::Const(c),
+    };
+    (v != Val::Gone).then_some(v)
 }
 
 /// Turn the optimized straight line into preamble + loop (see the module doc); `None` when a
@@ -314,24 +363,8 @@ fn close(
     {
         return None;
     }
-    // the position of the peeled trace each preamble op came from (the first one mapped to
-    // it: an op replaced by an earlier value maps to that value's op)
-    let mut origin = vec![usize::MAX; m];
-    for (d, v) in comp.iter().enumerate() {
-        if let Val::Op(q) = *v {
-            if q < m && origin[q] == usize::MAX {
-                origin[q] = d;
-            }
-        }
-    }
-    let next_of = |y: usize| -> Option<Val> {
-        let o = *origin.get(y)?;
-        let v = match next.get(o).copied().flatten()? {
-            Next::Copy(d) => comp[d],
-            Next::Const(c) => Val::Const(c),
-        };
-        (v != Val::Gone).then_some(v)
-    };
+    let origin = origins(comp, m);
+    let next_of = |y: usize| next_value(&origin, next, comp, y);
     // preamble values the loop uses
     let mut used = vec![false; m];
     let mut work = Vec::new();

@@ -75,6 +75,8 @@ pub struct Mirror {
     /// A method's mirror: `self` is the local `__mt_self` (builders are associated functions
     /// without a receiver).
     pub has_self: bool,
+    /// A method taking `self` by value (a `RegValue` struct): `self.field` is a register.
+    pub self_by_value: bool,
 }
 
 fn hash_name(s: &str) -> u64 {
@@ -180,6 +182,24 @@ fn last_segment(e: &Expr) -> Option<String> {
     }
 }
 
+/// Whether a name is a constant's by Rust's convention (`INT`, `CMP_LT`): letters all
+/// uppercase. In a pattern such a name is a constant to compare with, not a binding.
+fn screaming(s: &str) -> bool {
+    s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())
+}
+
+/// A pattern that is a named constant in scope (`INT`, `CMP_LT`), compared with `==` (as
+/// words, `pat_eq`). Paths (`Op::NOP`, `Tag::FLOAT`) are left to the general `match`: opcode
+/// enums often spell their variants this way, and their dispatch is one pattern-test call.
+fn const_pat(p: &Pat) -> bool {
+    match p {
+        Pat::Ident(i) => {
+            i.by_ref.is_none() && i.subpat.is_none() && screaming(&i.ident.to_string())
+        }
+        _ => false,
+    }
+}
+
 fn lower_first(s: &str) -> bool {
     s.chars()
         .next()
@@ -221,9 +241,12 @@ fn is_variant_path(path: &syn::Path, en: &str, variant: &str) -> bool {
 }
 
 /// Whether a pattern can be tested on a register value without a pattern-test call: `_`,
-/// bindings, `Some`/`None`/`Ok`/`Err`, tuples, integer and `bool` literals, and or-patterns
-/// of those without bindings.
+/// bindings, `Some`/`None`/`Ok`/`Err`, tuples, integer and `bool` literals, named constants
+/// ([`const_pat`]), and or-patterns of those without bindings.
 fn pat_structural(p: &Pat) -> bool {
+    if const_pat(p) {
+        return true;
+    }
     match p {
         Pat::Wild(_) => true,
         Pat::Ident(i) => {
@@ -286,6 +309,7 @@ impl Mirror {
             greens: Vec::new(),
             ret_ty: None,
             has_self: false,
+            self_by_value: false,
         }
     }
 
@@ -308,6 +332,14 @@ impl Mirror {
 
     fn is_local(&self, id: &Ident) -> bool {
         self.scopes.iter().rev().any(|s| s.iter().any(|x| x == id))
+    }
+
+    /// Whether `e` is `self.field` in a method taking `self` by value (a `RegValue` struct in
+    /// registers), where the field is a value rather than a place.
+    fn field_of_value_self(&self, e: &Expr) -> bool {
+        self.self_by_value
+            && matches!(strip_paren(e), Expr::Field(f)
+                if matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")))
     }
 
     fn local_of(&self, e: &Expr) -> Option<Ident> {
@@ -795,7 +827,14 @@ impl Mirror {
     fn simple_arg(&self, e: &Expr) -> bool {
         match e {
             Expr::Lit(l) => !matches!(l.lit, Lit::Str(_) | Lit::ByteStr(_) | Lit::CStr(_)),
-            Expr::Path(_) => self.local_of(e).is_some(),
+            // a local, or a named constant (`INT`, `Fault::TYPE`: a literal when the builder runs)
+            Expr::Path(p) => {
+                self.local_of(e).is_some()
+                    || (p.qself.is_none()
+                        && p.path.segments.last().is_some_and(|s| {
+                            s.arguments.is_none() && screaming(&s.ident.to_string())
+                        }))
+            }
             Expr::Field(f) => self.simple_arg(&f.base),
             Expr::Index(i) => self.simple_arg(&i.expr) && self.simple_arg(&i.index),
             Expr::Unary(u) => self.simple_arg(&u.expr),
@@ -813,7 +852,8 @@ impl Mirror {
     fn method_call(&mut self, mc: &syn::ExprMethodCall) -> Option<Out> {
         let m = m();
         let recv = &*mc.receiver;
-        let is_local = self.local_of(recv).is_some();
+        // `self.field` of a `self` taken by value is a value too (see `match_expr`)
+        let is_local = self.local_of(recv).is_some() || self.field_of_value_self(recv);
         if mc.turbofish.is_some()
             || !(is_local || is_place(recv))
             || !mc.args.iter().all(|a| self.simple_arg(a))
@@ -846,12 +886,13 @@ impl Mirror {
             let __mt_p = #recv_code;
             #(let #names = #args;)*
             #[allow(unused_imports)]
-            use #m::{FastRecv as _, SlowRecv as _};
+            use #m::{FastRecv as _, SlowRecv as _, ValueRecv as _, NotValueRecv as _};
             let __mt_probe = #m::RProbe::of(&__mt_p);
             let mut __mt_args = #m::MethodArgs::default();
             #(__mt_args.push(#names);)*
             let __mt_ty = (&__mt_probe).recv_type();
-            match #m::inline_method(__cw, __mt_ty, #name, &__mt_args, |__cw| (&__mt_probe).recv_ptr(__cw, __mt_p)) {
+            let __mt_byval = (&__mt_probe).recv_value(__mt_p);
+            match #m::inline_method(__cw, __mt_ty, __mt_byval, #name, &__mt_args, |__cw| (&__mt_probe).recv_ptr(__cw, __mt_p)) {
                 ::core::option::Option::Some(__mt_r) => __mt_r,
                 ::core::option::Option::None => {
                     __cw.name_next_call(#text);
@@ -1248,7 +1289,9 @@ impl Mirror {
 
     fn match_expr(&mut self, mt: &syn::ExprMatch) -> Out {
         let m = m();
-        let place_scrut = is_place(&mt.expr);
+        // `self.field` in a method taking `self` by value is a register of the `RegValue`
+        // struct, not a place to match in memory
+        let place_scrut = is_place(&mt.expr) && !self.field_of_value_self(&mt.expr);
         if !place_scrut && mt.arms.iter().all(|a| pat_structural(&a.pat)) {
             return self.match_structural(mt);
         }
@@ -1439,6 +1482,14 @@ impl Mirror {
             Pat::Wild(_) => (quote!(), false),
             Pat::Paren(pp) => self.pat_code(&pp.pat, s, fail),
             Pat::Type(pt) => self.pat_code(&pt.pat, s, fail),
+            p if const_pat(p) => (
+                quote_spanned!(p.span()=> {
+                    let __mt_k = #m::lit(__cw, #p);
+                    let __mt_c = #m::pat_eq(__cw, #s, __mt_k);
+                    __cw.branch_if_false(__mt_c, #fail);
+                }),
+                true,
+            ),
             Pat::Ident(i) if i.ident != "None" => {
                 let id = &i.ident;
                 self.declare(id);

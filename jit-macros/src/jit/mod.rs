@@ -126,13 +126,13 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
                 .last()
                 .is_none_or(|s| s.ident != "unroll_safe")
         });
-        let recv_mut = match f.sig.inputs.first() {
-            Some(FnArg::Receiver(r)) if r.reference.is_some() => r.mutability.is_some(),
-            _ => {
-                // associated functions and `self` by value stay ordinary (residual calls)
-                new_items.push(syn::ImplItem::Fn(f));
-                continue;
-            }
+        // `Some(Some(mut))`: `&self` / `&mut self`; `Some(None)`: `self` by value (the
+        // receiver's words, for `RegValue` structs); `None`: an associated function, traced
+        // like a free function (`Self::new(..)` / `T::new(..)` calls are inlined).
+        let recv: Option<Option<bool>> = match f.sig.inputs.first() {
+            Some(FnArg::Receiver(r)) if r.reference.is_some() => Some(Some(r.mutability.is_some())),
+            Some(FnArg::Receiver(_)) => Some(None),
+            _ => None,
         };
         let as_fn = ItemFn {
             attrs: f.attrs.clone(),
@@ -155,16 +155,30 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
         }
         let mut mirror = Mirror::new(false, unroll);
         mirror.ret_ty = ret_ty(&as_fn);
-        mirror.has_self = true;
-        let self_param = if recv_mut {
-            quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();)
-        } else {
-            quote!(let __mt_self: #m::Sym<&Self> = __cw.param();)
+        mirror.has_self = recv.is_some();
+        mirror.self_by_value = recv == Some(None);
+        let self_param = match recv {
+            Some(Some(true)) => quote!(let __mt_self: #m::Sym<&mut Self> = __cw.param();),
+            Some(Some(false)) => quote!(let __mt_self: #m::Sym<&Self> = __cw.param();),
+            Some(None) => {
+                let span = f
+                    .sig
+                    .inputs
+                    .first()
+                    .map_or_else(proc_macro2::Span::call_site, |r| r.span());
+                // (the path written out here, so the error for a non-`RegValue` `Self`
+                // points at the receiver)
+                quote_spanned!(span=> let __mt_self: ::metatracer::__private::Sym<Self> =
+                    ::metatracer::__private::self_by_value(__cw);)
+            }
+            None => quote!(),
         };
-        mirror.declare(&syn::Ident::new(
-            "__mt_self",
-            proc_macro2::Span::call_site(),
-        ));
+        if recv.is_some() {
+            mirror.declare(&syn::Ident::new(
+                "__mt_self",
+                proc_macro2::Span::call_site(),
+            ));
+        }
         let (params, perrs) = builder_params(&as_fn, &mut mirror, false);
         errs.extend(perrs);
         let body = mirror.block(&f.block);
@@ -213,6 +227,18 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
             quote!(#self_ty).to_string().replace(' ', ""),
             name
         );
+        let by_value = recv == Some(None);
+        let method = if recv.is_some() {
+            quote!(::core::option::Option::Some(#m::MethodKey {
+                self_ty: || ::core::any::type_name::<#static_self>(),
+                name: #name_str,
+                params: || ::std::vec![#(::core::any::type_name::<#param_tys>()),*],
+                by_value: #by_value,
+            }))
+        } else {
+            // an associated function: found by its fn item's type, as a free function
+            quote!(::core::option::Option::None)
+        };
         regs.push(quote! {
             const _: () = {
                 #[doc(hidden)]
@@ -220,11 +246,7 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
                     type_id: || #m::type_id_of_val(&<#static_self>::#name),
                     name: #log_name,
                     kind: #m::FnKind::Inline { builder: <#static_self>::#build_name, unroll_safe: #unroll },
-                    method: ::core::option::Option::Some(#m::MethodKey {
-                        self_ty: || ::core::any::type_name::<#static_self>(),
-                        name: #name_str,
-                        params: || ::std::vec![#(::core::any::type_name::<#param_tys>()),*],
-                    }),
+                    method: #method,
                 };
                 #[doc(hidden)]
                 #[used]
@@ -904,8 +926,22 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
     let m = quote!(::metatracer::__private);
     let name = &input.ident;
     let (ig, tg, wc) = input.generics.split_for_impl();
+    let vable_attr = input
+        .attrs
+        .iter()
+        .find(|a| a.path().is_ident("virtualizable"));
     let syn::Data::Struct(data) = &input.data else {
+        if let Some(a) = vable_attr {
+            return syn::Error::new_spanned(a, "`#[virtualizable]` names the interpreter's frame struct (scalar fields and at most one array); an enum cannot be one").to_compile_error();
+        }
         return syn::Error::new_spanned(&input.ident, "`#[derive(Layout)]` declares struct fields for traced code; enums are matched through `match` and need no layout").to_compile_error();
+    };
+    let vable = match vable_attr {
+        Some(a) => match check_virtualizable(a, &input.generics, data) {
+            Ok(()) => true,
+            Err(e) => return e.to_compile_error(),
+        },
+        None => false,
     };
     let mut impls = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
@@ -928,6 +964,7 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
                         #m::FieldProbe::<#ty>::UNWIND_SAFE,
                     )
                 };
+                const VABLE: bool = #vable;
             }
         });
     }
@@ -938,6 +975,83 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
             fn step(_: &mut #m::Codewriter, p: #m::Place<Self>) -> #m::Place<Self> { p }
         }
     }
+}
+
+/// The last path segment's name of a type (`Vec` for `std::vec::Vec<T>`), if it is a path.
+fn type_head(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Checks the shape `#[virtualizable]` needs: a struct without type parameters whose fields
+/// are scalars (words, register structs, pointers) plus at most one array (`Vec<T>` or
+/// `[T; N]`), and no arguments. Errors point at the offending attribute argument or field.
+fn check_virtualizable(
+    attr: &syn::Attribute,
+    generics: &syn::Generics,
+    data: &syn::DataStruct,
+) -> syn::Result<()> {
+    if !matches!(attr.meta, syn::Meta::Path(_)) {
+        return Err(syn::Error::new_spanned(
+            &attr.meta,
+            "`#[virtualizable]` takes no arguments: the frame's array is its one `Vec<T>` or `[T; N]` field",
+        ));
+    }
+    if let Some(tp) = generics.type_params().next() {
+        return Err(syn::Error::new_spanned(
+            tp,
+            "a `#[virtualizable]` frame cannot have type parameters",
+        ));
+    }
+    let mut array: Option<&syn::Field> = None;
+    for f in &data.fields {
+        let head = type_head(&f.ty);
+        let is_array = matches!(f.ty, syn::Type::Array(_)) || head.as_deref() == Some("Vec");
+        if is_array {
+            if let Some(first) = array {
+                let name = |f: &syn::Field| {
+                    f.ident
+                        .as_ref()
+                        .map_or_else(|| "a tuple field".to_string(), |i| format!("`{i}`"))
+                };
+                return Err(syn::Error::new_spanned(
+                    &f.ty,
+                    format!(
+                        "a `#[virtualizable]` frame keeps one array in registers, and {} is already it: put the locals and the value stack in one array, or move this one behind a pointer (e.g. a `&mut` or `Gc` to a struct holding it)",
+                        name(first)
+                    ),
+                ));
+            }
+            array = Some(f);
+            continue;
+        }
+        const NOT_SCALAR: &[&str] = &[
+            "String",
+            "HashMap",
+            "HashSet",
+            "BTreeMap",
+            "BTreeSet",
+            "VecDeque",
+            "Cell",
+            "RefCell",
+            "GcCell",
+            "Mutex",
+            "RwLock",
+            "OnceCell",
+            "QuasiImmut",
+        ];
+        if let Some(h) = head.filter(|h| NOT_SCALAR.contains(&h.as_str())) {
+            return Err(syn::Error::new_spanned(
+                &f.ty,
+                format!(
+                    "a field of a `#[virtualizable]` frame must be a scalar (an integer, `f64`, `bool`, a pointer, a `RegValue` struct) or its one array, not a `{h}`: move it behind a pointer, or out of the frame"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `#[derive(RegValue)]`: the struct's fields, in order, in consecutive registers.
@@ -1035,6 +1149,7 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
             .to_compile_error();
         }
     }
+    let hashes: Vec<u64> = members.iter().map(mirror::field_hash).collect();
     let load_impl = if in_memory || tys.iter().all(|t| one_word(t)) {
         let offs: Vec<TokenStream> = (0..tys.len())
             .map(|k| {
@@ -1049,14 +1164,14 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
                 fn load(cw: &mut #m::Codewriter, p: #m::Place<Self>) -> #m::Sym<Self> {
                     let dst = cw.fresh_regs::<Self>();
                     #({
-                        let v = <#tys as #m::Load>::load(cw, #m::field_place(p, ::core::mem::offset_of!(Self, #members)));
+                        let v = <#tys as #m::Load>::load(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)));
                         cw.mov(#m::Sym::<#tys>::new(dst.reg + (#offs) as #m::Reg), v);
                     })*
                     dst
                 }
                 fn store(cw: &mut #m::Codewriter, p: #m::Place<Self>, v: #m::Sym<Self>) {
                     #(
-                        <#tys as #m::Load>::store(cw, #m::field_place(p, ::core::mem::offset_of!(Self, #members)),
+                        <#tys as #m::Load>::store(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)),
                             #m::Sym::<#tys>::new(v.reg + (#offs) as #m::Reg));
                     )*
                 }
@@ -1067,6 +1182,8 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
     };
     quote! {
         #load_impl
+        #[automatically_derived]
+        impl #ig #m::RegStruct for #name #tg #wc {}
         const _: fn() = || {
             fn copy<T: ::core::marker::Copy>() {}
             copy::<#name>();

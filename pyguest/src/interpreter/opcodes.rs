@@ -1052,13 +1052,35 @@ pub(super) fn get_iter(cx: &mut Ctx) -> Step {
     Ok(())
 }
 
-/// `FOR_ITER`: a range iterator is stepped by traced code (its fields are loads and stores);
-/// every other iterator goes through [`for_iter_slow`].
+/// `FOR_ITER`: a range iterator and an iterator over an exact list are stepped by traced code
+/// (their fields are loads and stores); every other iterator goes through [`for_iter_slow`].
 #[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
     let it = cx.top();
-    if is_range_iter(it) {
+    if is_iter_of(it, SEQ_SUB) {
+        // SAFETY: `it` is a live sequence iterator (checked above), kept alive by the stack.
+        let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
+        let seq = io.a.get();
+        if kind_byte(seq) == LIST_KIND {
+            // SAFETY: `seq` is a live list (its kind byte says so), kept alive by `io`.
+            let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(seq)) };
+            let i = io.i.get();
+            // (the list may have shrunk or grown since the last step: as the interpreter,
+            // compare with its length now)
+            if i < l.len.get() as i64 {
+                let items = l.items.get();
+                let v = (*items).get(i as usize);
+                io.i.set(i + 1);
+                cx.regs.set(cx.sp, v);
+                cx.sp += 1;
+                return Ok(pc);
+            }
+            cx.sp -= 1;
+            return Ok(arg as usize);
+        }
+    }
+    if is_iter_of(it, RANGE_SUB) {
         // SAFETY: `it` is a live range iterator (checked above), kept alive by the value stack.
         let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
         let n = io.n.get();
@@ -1076,10 +1098,10 @@ pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop>
     for_iter_slow(cx, pc, arg)
 }
 
-/// Whether `v` is a built-in range iterator (traced: two byte loads).
+/// Whether `v` is a built-in iterator of sub-kind `sub` (traced: two byte loads).
 #[metatracer::look_inside]
 #[inline(always)]
-fn is_range_iter(v: Value) -> bool {
+fn is_iter_of(v: Value, sub_kind: u8) -> bool {
     if !is_ptr(v) {
         return false;
     }
@@ -1092,11 +1114,12 @@ fn is_range_iter(v: Value) -> bool {
     }
     let sub: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v) + 1);
     // SAFETY: as above: the second byte of a live iterator object.
-    unsafe { *sub == RANGE_SUB }
+    unsafe { *sub == sub_kind }
 }
 
 const ITER_KIND: u8 = Kind::Iter as u8;
 const RANGE_SUB: u8 = IterKind::Range as u8;
+const SEQ_SUB: u8 = IterKind::Seq as u8;
 const _: () = assert!(std::mem::offset_of!(IterObj, sub) == 1);
 
 /// `FOR_ITER` on any iterator.

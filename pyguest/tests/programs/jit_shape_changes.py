@@ -238,3 +238,31 @@ def stores_add(n):
     return out
 
 print(stores_add(3000))
+
+# for loops over lists are stepped in traces: the list grows and shrinks while it is walked,
+# and the same loop gets tuples, then a list again
+
+def list_walk_mutating(n):
+    xs = list(range(50))
+    t = 0
+    steps = 0
+    for x in xs:
+        steps += 1
+        t += x
+        if steps % 7 == 0 and len(xs) < n:
+            xs.append(x + 1000)          # walked too, as the interpreter does
+        if steps == n // 2:
+            del xs[-200:]                # shrinks under the iterator
+    return t, steps, len(xs)
+
+print(list_walk_mutating(3000))
+
+def mixed_sequences(n):
+    t = 0
+    for k in range(n):
+        seq = [1, 2, 3] if k % 500 < 400 else (4, 5)
+        for v in seq:
+            t += v
+    return t
+
+print(mixed_sequences(3000))

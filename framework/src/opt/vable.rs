@@ -1,0 +1,264 @@
+//! `vable`: keeps the places of a virtualizable frame in registers across loop iterations.
+//! A step of [`super::unroll`], run on the straight line `preamble  marker  B2` after the
+//! passes and before the loop is closed.
+//!
+//! The tracer already holds stores back until something may read them (lazy stores, carried
+//! by guard snapshots) and the passes forward loads, so inside `B2` (the future loop body) a
+//! frame field is never loaded; what is left is one store per field per iteration, just
+//! before the `jump`. A store to a place marked `vable` (lowered from a `#[virtualizable]`
+//! struct, `MemDescr::vable`) is removed from `B2` when nothing in `B2` can read the place:
+//!
+//! * `B2` makes no call (a residual call may read the frame; an elidable one may panic and
+//!   unwind out of the loop without an exit), and no load that may alias the place is left
+//!   (a `vable` load at the same base whose bytes overlap, or at another base with the same
+//!   access type); loads and stores outside the frame never touch it (the frame's memory is
+//!   reached only through the frame: the `#[virtualizable]` promise);
+//! * the place is the same in every iteration: its base is a constant or a preamble value
+//!   that is loop-invariant (its next-iteration value is itself);
+//! * no other store in `B2` overlaps it at the same base;
+//! * the preamble stores the place too (the same base, offset and type): that store's value
+//!   `v1` is the place's value when an iteration starts.
+//!
+//! Every guard of `B2` then gets the place's current value as a pending store (the
+//! `PENDING_STORES` frame of `jit::recorded`), in front of the pending stores the tracer
+//! gave it: `v1`, a preamble value, which closing the loop turns into a loop argument
+//! meaning "as of the previous iteration"; a guard after the interpreter's own store already
+//! lists the newer value later in the same frame, and later entries win. A failing guard
+//! performs the pending stores before the interpreter resumes, so the frame is exactly the
+//! interpreter's; bridges start from those stores and jump to the preamble, which reads the
+//! frame from memory again. The preamble keeps its stores, so a loop entered and left at its
+//! first guard still writes the frame.
+//!
+//! ```text
+//! # before (straight line)                  # after
+//! i5 = load_i(p0, 16, descr=vable_i64)       i5 = load_i(p0, 16, descr=vable_i64)
+//! i6 = int_add(i5, 1)                        i6 = int_add(i5, 1)
+//! store_i(p0, 16, i6, descr=vable_i64)       store_i(p0, 16, i6, descr=vable_i64)
+//! debug_merge_point("unroll: peeled loop")   debug_merge_point("unroll: peeled loop")
+//! i9 = int_add(i6, 1)                        i9 = int_add(i6, 1)
+//! guard_true(i10) [0@3: p0]                  guard_true(i10) [4294967295@0: p0, 16, 6, i6; 0@3: p0]
+//! store_i(p0, 16, i9, descr=vable_i64)       (removed)
+//! jump(p0)                                   jump(p0)
+//! ```
+
+use super::{run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
+use crate::ir::{MemDescr, MemType, OpFlags, OpRef, Trace, Value};
+use crate::jit::jitcode::MemSize;
+use crate::jit::recorded::PENDING_STORES;
+use std::collections::{HashMap, HashSet};
+
+/// The rewritten trace and where each op of the input went (`None`: removed).
+type Sunk = (Trace, Vec<Option<OpRef>>);
+
+/// A plain store's or load's place: base, offset, access type.
+type PlaceKey = (OpRef, i64, MemDescr);
+
+/// The `MemSize` code a pending store of this access type carries.
+fn size_code(m: MemDescr) -> u64 {
+    let s = match m.ty {
+        MemType::F64 => MemSize::F64,
+        MemType::Ref => MemSize::W64,
+        MemType::Int { size, signed } => match (size, signed) {
+            (1, false) => MemSize::U8,
+            (1, true) => MemSize::I8,
+            (2, false) => MemSize::U16,
+            (2, true) => MemSize::I16,
+            (4, false) => MemSize::U32,
+            (4, true) => MemSize::I32,
+            _ => MemSize::W64,
+        },
+    };
+    s.code()
+}
+
+/// The place of plain load or store `i` (not indexed), if it is one.
+fn place(t: &Trace, i: usize) -> Option<PlaceKey> {
+    let op = t.op(i);
+    let f = op.opcode.flags();
+    if f.contains(OpFlags::INDEXED) || !(f.contains(OpFlags::LOAD) || f.contains(OpFlags::STORE)) {
+        return None;
+    }
+    let m = t.mem_descr(i)?;
+    let args = t.args(i);
+    let off = t.const_value(args[1])?.as_int()?;
+    Some((args[0], off, m.scaled(0)))
+}
+
+fn overlaps(a: &PlaceKey, b: &PlaceKey) -> bool {
+    let (lo, hi) = (a.1, a.1 + a.2.ty.size() as i64);
+    let (blo, bhi) = (b.1, b.1 + b.2.ty.size() as i64);
+    lo < bhi && blo < hi
+}
+
+/// Sinks the frame stores of `B2` (ops after position `marker`, up to the final `jump`) into
+/// the snapshots of `B2`'s guards (see the module doc). `invariant(r)` says whether preamble
+/// value `r` is the same in every iteration. Returns the new trace and where each op went,
+/// or `None` when nothing can be sunk.
+pub fn sink(
+    t: &Trace,
+    marker: usize,
+    invariant: &dyn Fn(OpRef) -> bool,
+) -> Result<Option<Sunk>, OptError> {
+    let end = t.len() - 1;
+    let body = marker + 1..end;
+    let mut stores: Vec<(usize, PlaceKey)> = Vec::new();
+    let mut loads: Vec<PlaceKey> = Vec::new();
+    let mut other_stores: Vec<PlaceKey> = Vec::new();
+    for i in body.clone() {
+        let f = t.op(i).opcode.flags();
+        if f.contains(OpFlags::CALL) {
+            return Ok(None);
+        }
+        let p = place(t, i);
+        if f.contains(OpFlags::STORE) {
+            match p {
+                Some(p) if p.2.vable => stores.push((i, p)),
+                Some(p) => other_stores.push(p),
+                None => {}
+            }
+        } else if f.contains(OpFlags::LOAD) {
+            if let Some(p) = p.filter(|p| p.2.vable) {
+                loads.push(p);
+            } else if t.mem_descr(i).is_some_and(|m| m.vable) {
+                return Ok(None); // an indexed frame load: it may read any slot
+            }
+        }
+    }
+    // candidate places, each with the value its last preamble store wrote
+    let mut sunk: Vec<(PlaceKey, OpRef)> = Vec::new();
+    let mut seen: HashSet<PlaceKey> = HashSet::new();
+    for &(_, p) in &stores {
+        if !seen.insert(p) {
+            continue;
+        }
+        let inv = t.const_value(p.0).is_some()
+            || (p.0.as_op().is_some_and(|q| q < marker) && invariant(p.0));
+        if !inv {
+            continue;
+        }
+        let read = loads.iter().any(|l| {
+            if l.2.vable_disjoint(p.2) {
+                false // a frame field and an element of the frame's array
+            } else if l.0 == p.0 {
+                overlaps(l, &p)
+            } else {
+                l.2.ty == p.2.ty
+            }
+        });
+        let clash = stores
+            .iter()
+            .map(|s| &s.1)
+            .chain(&other_stores)
+            .any(|s| *s != p && s.0 == p.0 && overlaps(s, &p));
+        if read || clash {
+            continue;
+        }
+        let v1 = (0..marker)
+            .rev()
+            .find(|&i| t.op(i).opcode.flags().contains(OpFlags::STORE) && place(t, i) == Some(p))
+            .map(|i| t.args(i)[2]);
+        if let Some(v1) = v1 {
+            sunk.push((p, v1));
+        }
+    }
+    if sunk.is_empty() {
+        return Ok(None);
+    }
+    // the removed stores, each with the index of its place in `sunk`
+    let removed: HashMap<usize, usize> = stores
+        .iter()
+        .filter_map(|(i, p)| sunk.iter().position(|(q, _)| q == p).map(|k| (*i, k)))
+        .collect();
+    // the pending-store words per sunk place: base, offset, size code, value
+    let word = |r: OpRef| match t.const_value(r) {
+        Some(c) => Word::Const(c),
+        None => Word::Op(r),
+    };
+    let words = sunk
+        .iter()
+        .flat_map(|&((base, off, m), v1)| {
+            [
+                word(base),
+                Word::Const(Value::Int(off)),
+                Word::Const(Value::Int(size_code(m) as i64)),
+                word(v1),
+            ]
+        })
+        .collect();
+    let mut pass = Sink {
+        pos: t.num_inputs(),
+        marker,
+        removed,
+        words,
+        entries: None,
+    };
+    run_pass_mapped(t, &mut pass).map(Some)
+}
+
+/// A pending-store word: a constant, or a preamble op (preamble ops keep their positions).
+#[derive(Clone, Copy)]
+enum Word {
+    Const(Value),
+    Op(OpRef),
+}
+
+struct Sink {
+    pos: usize,
+    marker: usize,
+    /// Removed store position -> index of its place.
+    removed: HashMap<usize, usize>,
+    words: Vec<Word>,
+    /// The pending-store words (4 per sunk place) in the output trace, each place's value
+    /// being its current one: the previous iteration's at the start of `B2`, then the value
+    /// of the last removed store to it (a guard after a store the tracer had already
+    /// recorded, for instance before a load it could not rule out, does not list the place).
+    entries: Option<Vec<OpRef>>,
+}
+
+impl Sink {
+    fn entries(&mut self, ctx: &mut Ctx<'_>) -> &mut Vec<OpRef> {
+        self.entries.get_or_insert_with(|| {
+            self.words
+                .iter()
+                .map(|w| match *w {
+                    Word::Const(c) => ctx.constant(c),
+                    Word::Op(r) => r,
+                })
+                .collect()
+        })
+    }
+}
+
+impl Pass for Sink {
+    fn name(&self) -> &'static str {
+        "unroll"
+    }
+    fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
+        let pos = self.pos;
+        self.pos += 1;
+        if pos <= self.marker {
+            return Action::Emit; // the preamble is copied position for position
+        }
+        if let Some(&k) = self.removed.get(&pos) {
+            let value = *op.args.last().expect("a store has a value");
+            self.entries(ctx)[4 * k + 3] = value;
+            return Action::Remove;
+        }
+        if let Some(s) = op.snapshot {
+            let entries = self.entries(ctx).clone();
+            // a place the guard already lists (the interpreter stored it before the guard,
+            // after any removed store) needs no older value
+            let listed = ctx.outer_frame_values(s, PENDING_STORES);
+            let fresh: Vec<OpRef> = entries
+                .chunks_exact(4)
+                .filter(|e| !listed.chunks_exact(4).any(|l| l[..3] == e[..3]))
+                .flatten()
+                .copied()
+                .collect();
+            if !fresh.is_empty() {
+                op.snapshot = Some(ctx.snapshot_with_outer(s, PENDING_STORES, &fresh));
+            }
+        }
+        Action::Emit
+    }
+}

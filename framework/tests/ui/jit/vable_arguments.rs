@@ -1,0 +1,8 @@
+#[derive(metatracer::Layout)]
+#[virtualizable(stack)]
+struct Frame {
+    sp: usize,
+    stack: Vec<i64>,
+}
+
+fn main() {}
