@@ -747,6 +747,11 @@ fn random_allocating_loops_agree_with_the_original() {
                 == 2
             {
                 peeled += 1;
+                let news = |t: &metatracer::ir::Trace| {
+                    t.ops().iter().filter(|o| o.opcode == Opcode::New).count()
+                };
+                // (peeled: the body is there twice)
+                removed += (news(&opt) < 2 * news(&t)) as usize;
             }
             assert_eq!(
                 want,
@@ -759,5 +764,9 @@ fn random_allocating_loops_agree_with_the_original() {
     assert!(
         peeled > cases,
         "only {peeled} peeled loops in {cases} cases"
+    );
+    assert!(
+        removed > cases,
+        "allocations removed in only {removed} of {cases} cases"
     );
 }
