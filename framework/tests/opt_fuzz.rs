@@ -12,6 +12,12 @@
 //! the buffer, the counter and random values back (sometimes the label's own argument, so
 //! some are loop-invariant, sometimes constants). Every such trace leaves through a guard: the
 //! failing guard, its resume frames and the buffer must match the unoptimized loop's.
+//!
+//! Random *allocating* traces and loops test `virtualize` (allocation removal): objects are
+//! allocated, filled, linked (cycles too), read back, compared, stored into the buffer
+//! (escaping) and named by guards' snapshots; the objects reachable from the outcome (finish
+//! values or resume frames, where removed allocations come back materialized) and from the
+//! buffer must form the same graph as in the unoptimized run.
 
 use metatracer::ir::interp::{self, eval_ovf, eval_pure, Outcome};
 use metatracer::ir::{parse, OpFlags, Opcode, Value};
