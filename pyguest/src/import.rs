@@ -78,12 +78,29 @@ fn parse_msg(e: &ruff_python_parser::ParseError) -> String {
     }
 }
 
+/// The Python error for a program that nests too deeply (CPython's kinds and wording).
+fn nesting_error(e: crate::compiler::nesting::Nesting, filename: &str, src: &str) -> PyErr {
+    match e {
+        crate::compiler::nesting::Nesting::Brackets(at) => {
+            syntax_error("too many nested parentheses", filename, src, at)
+        }
+        crate::compiler::nesting::Nesting::Depth(_) => vm::exc(
+            C::RecursionError,
+            "maximum recursion depth exceeded during compilation",
+        ),
+    }
+}
+
 /// Compiles module source to a code object.
 pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<CodeObj>> {
     remember_source(filename, src);
+    use crate::compiler::nesting;
+    nesting::check_brackets(src).map_err(|e| nesting_error(e, filename, src))?;
     let parsed = ruff_python_parser::parse_module(src)
         .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
     let module = parsed.syntax();
+    nesting::check_depth(&module.body, nesting::depth_limit())
+        .map_err(|e| nesting_error(e, filename, src))?;
     let unit = crate::compiler::codegen::compile_module(&module.body, src, filename, name)
         .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
     Ok(interpreter::materialize(&unit))
@@ -91,6 +108,8 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
 
 pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     let trimmed = src.trim_start_matches([' ', '\t']);
+    use crate::compiler::nesting;
+    nesting::check_brackets(trimmed).map_err(|e| nesting_error(e, filename, trimmed))?;
     let parsed = ruff_python_parser::parse_expression(trimmed).map_err(|e| {
         syntax_error(
             &parse_msg(&e),
@@ -99,6 +118,8 @@ pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
             e.location.start().to_usize(),
         )
     })?;
+    nesting::check_expr_depth(&parsed.syntax().body, nesting::depth_limit())
+        .map_err(|e| nesting_error(e, filename, trimmed))?;
     let unit = crate::compiler::codegen::compile_eval(&parsed.syntax().body, trimmed, filename)
         .map_err(|e| syntax_error(&e.msg, filename, trimmed, e.offset as usize))?;
     Ok(interpreter::materialize(&unit))

@@ -2,13 +2,16 @@
 //!
 //! `pyguest run FILE.py [ARGS...]`, `pyguest FILE.py [ARGS...]`, `pyguest -c CODE`,
 //! `pyguest --version`, and `--jit off|on|help|NAME=VALUE,...` before the file (the framework's
-//! parameters, validated by its parser; the JIT is not wired in yet). The interpreter runs on a thread with a large stack so built-ins that
-//! call back into Python can nest deeply without overflowing the Rust stack.
+//! parameters, validated by its parser; the JIT is not wired in yet). The interpreter runs on
+//! a thread with a large stack (`PYGUEST_STACK_SIZE`, default 2 GiB, halved while the address
+//! space refuses it) so built-ins that call back into Python can nest deeply; the re-entry
+//! count and stack check of `interpreter::call::enter_native` keep them from overflowing it.
 
 mod argvec;
 mod compiler;
 mod import;
 mod interpreter;
+mod memlimit;
 mod modules;
 mod objects;
 mod stdlib_dir;
@@ -85,20 +88,77 @@ fn main() {
             .unwrap_or_default();
         (src, file, rest, Some(dir))
     };
-    let handle = std::thread::Builder::new()
-        .name("pyguest".into())
-        .stack_size(1 << 31)
-        .spawn(move || {
-            // The JIT's parameters are per thread: set them again on the interpreter's own
-            // thread (checked above on the main thread, so this cannot fail).
-            if let Some(j) = &jit_spec {
-                let _ = metatracer::set_params(j);
+    let mut stack = stack_size_from_env();
+    let handle = loop {
+        let (source, filename, argv, script_dir, jit_spec) = (
+            source.clone(),
+            filename.clone(),
+            argv.clone(),
+            script_dir.clone(),
+            jit_spec.clone(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("pyguest".into())
+            .stack_size(stack)
+            .spawn(move || {
+                // The JIT's parameters are per thread: set them again on the interpreter's own
+                // thread (checked above on the main thread, so this cannot fail).
+                if let Some(j) = &jit_spec {
+                    let _ = metatracer::set_params(j);
+                }
+                run(&source, &filename, &argv, script_dir.as_deref())
+            });
+        match spawned {
+            Ok(h) => break h,
+            // the address space (a `ulimit -v`) cannot hold this stack: try half of it
+            Err(_) if stack / 2 >= MIN_STACK => stack /= 2,
+            Err(e) => {
+                eprintln!(
+                    "pyguest: cannot start the interpreter thread ({stack} bytes of stack): {e}"
+                );
+                std::process::exit(1);
             }
-            run(&source, &filename, &argv, script_dir.as_deref())
-        })
-        .expect("spawn interpreter thread");
+        }
+    };
     let code = handle.join().unwrap_or(70);
     std::process::exit(code);
+}
+
+/// Default stack of the interpreter thread: built-ins that call back into Python nest on it
+/// (bounded by `interpreter::call::MAX_REENTRY` and a check of the stack pointer).
+const DEFAULT_STACK: usize = 1 << 31;
+/// Smallest stack the interpreter thread is started with (also the fallback's floor).
+const MIN_STACK: usize = 4 << 20;
+
+/// `PYGUEST_STACK_SIZE` (bytes, or with a `K`/`M`/`G` suffix; empty or unset: 2 GiB).
+fn stack_size_from_env() -> usize {
+    let Ok(v) = std::env::var("PYGUEST_STACK_SIZE") else {
+        return DEFAULT_STACK;
+    };
+    let t = v.trim();
+    if t.is_empty() {
+        return DEFAULT_STACK;
+    }
+    let (num, mult) = match t.as_bytes()[t.len() - 1] {
+        b'k' | b'K' => (&t[..t.len() - 1], 1usize << 10),
+        b'm' | b'M' => (&t[..t.len() - 1], 1 << 20),
+        b'g' | b'G' => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    match num
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+    {
+        Some(n) if (MIN_STACK..=1 << 40).contains(&n) => n,
+        _ => {
+            eprintln!(
+                "pyguest: PYGUEST_STACK_SIZE={v:?} must be a size from 4M to 1024G (e.g. 64M, 2G)"
+            );
+            std::process::exit(2);
+        }
+    }
 }
 
 fn plain_io_error(e: &std::io::Error) -> String {

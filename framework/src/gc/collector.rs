@@ -327,9 +327,24 @@ impl Promoter<'_> {
 
 impl Collector {
     fn new() -> Collector {
-        let cfg = Config::from_env();
-        let reserve = cfg.max_heap.saturating_mul(2).clamp(1 << 30, 1 << 44);
-        let old = OldGen::new(reserve, cfg.nursery);
+        let mut cfg = Config::from_env();
+        let mut reserve = cfg.max_heap.saturating_mul(2).clamp(1 << 30, 1 << 44);
+        // A limit on the address space (`ulimit -v`, a container) may refuse the reservation:
+        // halve it (and the heap limit with it) until it fits, down to a floor.
+        let floor = (cfg.nursery + (1 << 20)).max(64 << 20) * 2;
+        let old = loop {
+            if let Some(g) = OldGen::try_new(reserve, cfg.nursery) {
+                break g;
+            }
+            if reserve / 2 < floor {
+                fatal_oom(&format!(
+                    "cannot reserve {} bytes of address space for the GC heap",
+                    reserve + cfg.nursery
+                ));
+            }
+            reserve /= 2;
+            cfg.max_heap = cfg.max_heap.min(reserve / 2);
+        };
         let nursery_start = old.base - cfg.nursery;
         let ncards = cfg.nursery >> CARD_SHIFT;
         // SAFETY: the card table has `ncards` bytes for the nursery before `old.cards`. Nursery
@@ -385,6 +400,7 @@ impl Collector {
         s.heap_bytes = self.heap_bytes() as u64;
         s.peak_heap_bytes = s.peak_heap_bytes.max(s.heap_bytes);
         s.old_bytes = (self.old.bytes_in_use + self.pinned_bytes) as u64;
+        s.max_heap = self.cfg.max_heap as u64;
         s
     }
 

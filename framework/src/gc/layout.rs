@@ -219,6 +219,10 @@ pub struct GcStats {
     pub heap_bytes: u64,
     /// Highest `heap_bytes` so far.
     pub peak_heap_bytes: u64,
+    /// The configured ceiling on `heap_bytes` (`METATRACER_GC_MAX_HEAP`, default the machine's
+    /// physical memory): a runtime checks program-sized allocations against it so they can
+    /// fail with an error of its own instead of the collector's fatal out-of-memory exit.
+    pub max_heap: u64,
     /// Time spent in minor collections (including those started by a major one).
     pub minor_time: Duration,
     /// Time spent in major collections (mark and sweep).

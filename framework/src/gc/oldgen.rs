@@ -97,7 +97,9 @@ pub(crate) struct OldGen {
     pub dirty: Vec<usize>,
 }
 
-fn mmap_noreserve(len: usize) -> *mut u8 {
+/// Reserves `len` bytes of address space (committed lazily), or None if the address space
+/// (e.g. a `ulimit -v`) cannot hold it.
+fn try_mmap_noreserve(len: usize) -> Option<*mut u8> {
     // SAFETY: anonymous private mapping; no existing memory is affected.
     let p = unsafe {
         libc::mmap(
@@ -109,13 +111,7 @@ fn mmap_noreserve(len: usize) -> *mut u8 {
             0,
         )
     };
-    if p == libc::MAP_FAILED {
-        eprintln!(
-            "fatal: out of memory (cannot reserve {len} bytes of address space for the GC heap)"
-        );
-        std::process::exit(1);
-    }
-    p as *mut u8
+    (p != libc::MAP_FAILED).then_some(p as *mut u8)
 }
 
 pub(crate) fn munmap(p: *mut u8, len: usize) {
@@ -128,14 +124,33 @@ impl OldGen {
     /// preceded directly by `front` bytes (a multiple of [`PAGE`]) for the nursery, with one
     /// card table over both (so one range check covers every slot the barrier may care
     /// about). The nursery is `[base - front, base)`.
+    #[cfg(test)]
     pub fn new(len: usize, front: usize) -> OldGen {
+        match Self::try_new(len, front) {
+            Some(g) => g,
+            None => panic!("cannot reserve {len} bytes for a test heap"),
+        }
+    }
+
+    /// An old generation of `len` bytes with `front` bytes reserved below it, or None if the
+    /// address space cannot hold the reservations (nothing stays mapped then).
+    pub fn try_new(len: usize, front: usize) -> Option<OldGen> {
         debug_assert!(front.is_multiple_of(PAGE));
         let len = len.div_ceil(BLOCK) * BLOCK;
-        let base = mmap_noreserve(front + len) as usize + front;
-        let cards = mmap_noreserve((front + len) >> CARD_SHIFT);
+        let heap = try_mmap_noreserve(front + len)?;
+        let Some(cards) = try_mmap_noreserve((front + len) >> CARD_SHIFT) else {
+            munmap(heap, front + len);
+            return None;
+        };
+        let Some(page_map) = try_mmap_noreserve((len / PAGE) * 4) else {
+            munmap(heap, front + len);
+            munmap(cards, (front + len) >> CARD_SHIFT);
+            return None;
+        };
+        let base = heap as usize + front;
         // SAFETY: the table has `(front + len) >> CARD_SHIFT` bytes.
         let cards = unsafe { cards.add(front >> CARD_SHIFT) };
-        let page_map = mmap_noreserve((len / PAGE) * 4) as *mut u32;
+        let page_map = page_map as *mut u32;
         let mut class_of = vec![0u8; SMALL_MAX / 8 + 1];
         let mut c = 0;
         for (i, slot) in class_of.iter_mut().enumerate() {
@@ -145,7 +160,7 @@ impl OldGen {
             }
             *slot = c as u8;
         }
-        OldGen {
+        Some(OldGen {
             base,
             len,
             cards,
@@ -166,7 +181,7 @@ impl OldGen {
             pages_in_use: 0,
             bytes_in_use: 0,
             dirty: Vec::new(),
-        }
+        })
     }
 
     /// Unmaps everything (thread exit).

@@ -12,6 +12,10 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, type_of, vm, C};
 use metatracer::gc::Gc;
+use std::cell::Cell;
+
+/// The `RecursionError` suffix of a call (CPython's wording).
+pub const WHILE_CALLING: &str = " while calling a Python object";
 
 /// The function's `__qualname__` (assignable, e.g. by `dataclasses`), for argument errors.
 fn func_qualname(func: Gc<FunctionObj>) -> String {
@@ -192,6 +196,111 @@ pub(super) fn enter_depth() -> PyResult<()> {
     Ok(())
 }
 
+/// Maximum nesting of Rust-level re-entry: [`run_frame`] (the interpreter loop started from
+/// Rust) and [`enter_native`] (a built-in, class or callable instance called from Rust, a
+/// container's repr/compare/hash recursing into its items) share the count `vm().reentry`.
+pub const MAX_REENTRY: usize = 20_000;
+
+/// Bytes of native stack kept free below the deepest re-entry: room to raise the
+/// `RecursionError` and for the work one level does before it reaches the next check.
+const STACK_MARGIN: usize = 1 << 20;
+
+thread_local! {
+    /// Lowest native stack address re-entry may reach on this thread (0: not yet known).
+    static STACK_FLOOR: Cell<usize> = const { Cell::new(0) };
+}
+
+/// This thread's stack floor: its lowest address plus [`STACK_MARGIN`] (or a quarter of the
+/// stack if that is smaller), from `pthread_getattr_np`; `1` if the stack cannot be found
+/// (then only the counter applies).
+#[cold]
+fn stack_floor_slow() -> usize {
+    // SAFETY: `attr` is initialized by pthread_getattr_np before use and destroyed after; the
+    // out-pointers are valid locals.
+    let floor = unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            1
+        } else {
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+            libc::pthread_attr_destroy(&mut attr);
+            if rc != 0 || addr.is_null() {
+                1
+            } else {
+                addr as usize + STACK_MARGIN.min(size / 4)
+            }
+        }
+    };
+    STACK_FLOOR.with(|f| f.set(floor));
+    floor
+}
+
+/// Whether the native stack is too deep for another level of re-entry.
+#[inline]
+pub fn stack_exhausted() -> bool {
+    let probe = 0u8;
+    let sp = std::ptr::addr_of!(probe) as usize;
+    let floor = STACK_FLOOR.with(|f| f.get());
+    let floor = if floor == 0 {
+        stack_floor_slow()
+    } else {
+        floor
+    };
+    sp < floor
+}
+
+/// Native stack bytes left above this thread's floor (see [`stack_exhausted`]).
+pub fn stack_left() -> usize {
+    let probe = 0u8;
+    let sp = std::ptr::addr_of!(probe) as usize;
+    let floor = STACK_FLOOR.with(|f| f.get());
+    let floor = if floor == 0 {
+        stack_floor_slow()
+    } else {
+        floor
+    };
+    sp.saturating_sub(floor)
+}
+
+/// One level of Rust-level re-entry, released when dropped (see [`enter_native`]).
+pub struct NativeGuard(());
+
+impl Drop for NativeGuard {
+    #[inline]
+    fn drop(&mut self) {
+        let vm = vm();
+        vm.reentry.set(vm.reentry.get() - 1);
+    }
+}
+
+/// Enters one level of Rust-level recursion that does not go through a Python frame: calling a
+/// built-in, class or callable instance from Rust, or a container's repr, comparison or hash
+/// recursing into its items. Past [`MAX_REENTRY`] levels or near the end of the native stack
+/// it raises `RecursionError` ("maximum recursion depth exceeded" + `what`), so a cycle such
+/// as `C.__call__ = C()`, `__len__ = len` or a list nested a million deep ends in a Python
+/// exception instead of exhausting memory or overflowing the stack.
+#[inline]
+pub fn enter_native(what: &'static str) -> PyResult<NativeGuard> {
+    let vm = vm();
+    let re = vm.reentry.get() + 1;
+    if re > MAX_REENTRY || stack_exhausted() {
+        return Err(recursion_error(what));
+    }
+    vm.reentry.set(re);
+    Ok(NativeGuard(()))
+}
+
+#[cold]
+#[inline(never)]
+fn recursion_error(what: &str) -> PyErr {
+    vm::exc(
+        C::RecursionError,
+        format!("maximum recursion depth exceeded{what}"),
+    )
+}
+
 /// Calls any callable with `args` (may re-enter the interpreter).
 pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
     match callable.kind() {
@@ -209,6 +318,7 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
         }
         Some(Kind::Builtin) => {
             let b = as_builtin(callable).unwrap();
+            let _g = enter_native(WHILE_CALLING)?;
             if b.bound.is_null() && b.sig.fits_fast(&args) {
                 (b.f)(args)
             } else {
@@ -222,11 +332,15 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
             v.extend_from_slice(args.pos);
             call_object(m.func, Args { pos: &v, ..args })
         }
-        Some(Kind::Class) => crate::objects::class::construct(as_class(callable).unwrap(), args),
+        Some(Kind::Class) => {
+            let _g = enter_native(WHILE_CALLING)?;
+            crate::objects::class::construct(as_class(callable).unwrap(), args)
+        }
         Some(Kind::StaticMethod) => call_object(as_staticmethod(callable).unwrap().f, args),
         _ => {
             let t = type_of(callable);
             if let Some(m) = ops::lookup_type_user(t, "__call__") {
+                let _g = enter_native(WHILE_CALLING)?;
                 let mut v = ArgVec::with_capacity(args.pos.len() + 1);
                 v.push(callable);
                 v.extend_from_slice(args.pos);
@@ -238,6 +352,20 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
             )))
         }
     }
+}
+
+/// [`call_object`] from the bytecode's `CALL`: a built-in called there is not a Rust-level
+/// re-entry (the dispatch loop is not nested by it), so it skips [`enter_native`]; whatever
+/// it calls back into is counted where it re-enters (`call_object`, `run_frame`).
+#[inline(never)]
+pub(super) fn call_object_from_bytecode(callable: Value, args: Args) -> PyResult<Value> {
+    if let Some(b) = as_builtin(callable) {
+        if b.bound.is_null() && b.sig.fits_fast(&args) {
+            return (b.f)(args);
+        }
+        return call_builtin_slow(b, args);
+    }
+    call_object(callable, args)
 }
 
 /// A built-in call past the fast path: a bound receiver to prepend, or arguments the

@@ -18,8 +18,7 @@ use crate::value::Value;
 use crate::vm::{self, type_error, vm, C};
 use metatracer::gc::{Array, Gc};
 
-/// Maximum nesting of the Rust-level interpreter loop.
-const MAX_REENTRY: usize = 20_000;
+use super::call::{stack_exhausted, MAX_REENTRY};
 
 /// The state of the frame being run: the frame, the parts of it every handler reads, and the
 /// stack pointer (the frame's own `sp` field is only written when the frame stops running:
@@ -584,7 +583,7 @@ pub(super) enum Flow {
 pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value> {
     let vm = vm();
     let re = vm.reentry.get() + 1;
-    if re > MAX_REENTRY {
+    if re > MAX_REENTRY || stack_exhausted() {
         vm.depth.set(vm.depth.get() - 1);
         return Err(vm::exc(
             C::RecursionError,

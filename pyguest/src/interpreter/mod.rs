@@ -30,7 +30,7 @@ pub mod frame;
 pub mod generators;
 pub mod opcodes;
 
-pub use call::call_object;
+pub use call::{call_object, enter_native};
 pub use code::materialize;
 pub use exceptions::{make_exception, traceback_entries};
 pub use frame::{current_frame, frame_line};

@@ -1574,7 +1574,7 @@ pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
         }
     }
     cx.f.pc.set(pc as u32);
-    let r = super::call::call_object(callable, args);
+    let r = super::call::call_object_from_bytecode(callable, args);
     set_cur(cx.f);
     let r = r?;
     cx.sp = base;

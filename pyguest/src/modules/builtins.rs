@@ -259,6 +259,11 @@ fn bi_print(a: Args) -> PyResult<Value> {
 
 fn class_or_tuple_check(v: Value, c: Value, sub: bool) -> PyResult<bool> {
     if let Some(t) = as_tuple_exact(c) {
+        let _g = crate::interpreter::enter_native(if sub {
+            " in __subclasscheck__"
+        } else {
+            " in __instancecheck__"
+        })?;
         for &x in t.as_slice() {
             if class_or_tuple_check(v, x, sub)? {
                 return Ok(true);

@@ -168,6 +168,7 @@ impl Enc {
     }
 
     fn array(&mut self, o: Value, p: Value, level: usize) -> PyResult<()> {
+        let _g = crate::interpreter::enter_native(" while encoding a JSON object")?;
         let len = |p: Value| match as_list(p) {
             Some(l) => l.len(),
             None => as_tuple(p).map_or(0, |t| t.len()),
@@ -237,6 +238,7 @@ impl Enc {
     }
 
     fn object(&mut self, o: Value, d: Gc<DictObj>, level: usize) -> PyResult<()> {
+        let _g = crate::interpreter::enter_native(" while encoding a JSON object")?;
         if d.is_empty() {
             self.out.push_str("{}");
             return Ok(());

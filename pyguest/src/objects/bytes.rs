@@ -26,7 +26,16 @@ pub(crate) fn new_bytes_from(a: Args, mutable: bool) -> PyResult<Value> {
         if n < 0 {
             return Err(value_error("negative count"));
         }
+        crate::memlimit::check_bytes(n as usize)?;
         return Ok(new_bytes(vec![0; n as usize], mutable));
+    }
+    if let Some(big) = as_bigint(v) {
+        use num_traits::ToPrimitive;
+        return Err(match big.v.to_i64() {
+            Some(n) if n < 0 => value_error("negative count"),
+            Some(_) => crate::memlimit::memory_error(),
+            None => vm::overflow("cannot fit 'int' into an index-sized integer"),
+        });
     }
     if let Some(b) = ops::bytes_like(v) {
         return Ok(new_bytes(b, mutable));
@@ -64,6 +73,7 @@ fn bytes_pad(a: Args, mode: u8) -> PyResult<Value> {
     if w <= b.len() {
         return Ok(new_bytes(b, mutable));
     }
+    crate::memlimit::check_bytes(w)?;
     let pad = w - b.len();
     let (l, r) = match mode {
         0 => (0, pad),
@@ -241,6 +251,7 @@ pub(crate) fn install_bytes_methods() {
             } else {
                 (&b[..0], &b[..])
             };
+            crate::memlimit::check_bytes(w)?;
             let mut out = sign.to_vec();
             out.extend(std::iter::repeat_n(b'0', w - b.len()));
             out.extend_from_slice(rest);
@@ -367,15 +378,21 @@ pub(crate) fn install_bytes_methods() {
         });
         meth(c, "join(iterable_of_bytes, /)", |a| {
             let sep = self_bytes(&a)?;
-            let mut out = Vec::new();
-            for (i, x) in seq_items(a.pos[1])?.iter().enumerate() {
+            let items = seq_items(a.pos[1])?;
+            // first pass: the item types and the result's size, checked before building it
+            let mut total = sep.len().saturating_mul(items.len().saturating_sub(1));
+            for x in items.iter() {
+                let b = as_bytes(*x)
+                    .or_else(|| as_bytearray(*x))
+                    .ok_or_else(|| type_error("sequence item: expected a bytes-like object"))?;
+                total = total.saturating_add(b.data().len());
+            }
+            let mut out = crate::memlimit::vec_with_capacity(total)?;
+            for (i, x) in items.iter().enumerate() {
                 if i > 0 {
                     out.extend_from_slice(&sep);
                 }
-                out.extend_from_slice(
-                    &ops::bytes_like(*x)
-                        .ok_or_else(|| type_error("sequence item: expected a bytes-like object"))?,
-                );
+                out.extend_from_slice(as_bytes(*x).or_else(|| as_bytearray(*x)).unwrap().data());
             }
             Ok(new_bytes(out, false))
         });

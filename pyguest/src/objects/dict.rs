@@ -16,10 +16,15 @@ use metatracer::gc::Gc;
 pub fn dict_update(d: Gc<DictObj>, src: Value) -> PyResult<()> {
     if let Some(s) = as_dict(src) {
         if ops::lookup_type_user(type_of(src), "keys").is_none() {
-            for i in 0..s.entry_count() {
+            // an insertion may run a key's __eq__, which may change `s`: CPython's error
+            let (n, keys) = (s.entry_count(), s.keys.get());
+            for i in 0..n {
                 let k = s.key_at(i);
                 if !k.is_null() {
                     d.set_item_h(k, s.hash_at(i), s.val_at(i))?;
+                    if s.entry_count() != n || !Gc::ptr_eq(keys, s.keys.get()) {
+                        return Err(vm::runtime_error("dict mutated during update"));
+                    }
                 }
             }
             return Ok(());

@@ -230,7 +230,11 @@ fn parse_spec(s: &str) -> PyResult<Spec> {
         i += 1;
     }
     if i > st {
-        sp.width = cs[st..i].iter().collect::<String>().parse().unwrap_or(0);
+        sp.width = cs[st..i]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .map_err(|_| value_error("Too many decimal digits in format string"))?;
     }
     if i < cs.len() && (cs[i] == ',' || cs[i] == '_') {
         sp.grouping = Some(cs[i]);
@@ -245,8 +249,17 @@ fn parse_spec(s: &str) -> PyResult<Spec> {
         if i == st {
             return Err(value_error("Format specifier missing precision"));
         }
-        sp.precision = Some(cs[st..i].iter().collect::<String>().parse().unwrap_or(0));
+        sp.precision = Some(
+            cs[st..i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .map_err(|_| value_error("Too many decimal digits in format string"))?,
+        );
     }
+    // the width and precision are sizes of the text to build
+    crate::memlimit::check_bytes(sp.width)?;
+    crate::memlimit::check_bytes(sp.precision.unwrap_or(0))?;
     if i < cs.len() {
         sp.ty = Some(cs[i]);
         i += 1;
@@ -434,6 +447,7 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
 fn format_int(v: &BigInt, sp: &Spec) -> PyResult<String> {
     let neg = v.is_negative();
     let a = v.abs();
+    crate::memlimit::check_bytes(a.bits() as usize)?;
     let (digits, prefix) = match sp.ty {
         None | Some('d') | Some('n') => (a.to_string(), ""),
         Some('x') => (a.to_str_radix(16), "0x"),
@@ -620,7 +634,12 @@ pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
             i += 1;
         }
         if i < cs.len() && cs[i] == '*' {
-            sp.width = index_of(next_arg(&mut ai)?)? as usize;
+            let w = index_of(next_arg(&mut ai)?)?;
+            if w < 0 {
+                // a negative `*` width left-adjusts, as '-' does
+                left = true;
+            }
+            sp.width = w.unsigned_abs() as usize;
             i += 1;
         } else {
             let st = i;
@@ -628,22 +647,37 @@ pub fn percent_format(fmt: Value, args: Value) -> PyResult<Value> {
                 i += 1;
             }
             if i > st {
-                sp.width = cs[st..i].iter().collect::<String>().parse().unwrap();
+                sp.width = cs[st..i]
+                    .iter()
+                    .collect::<String>()
+                    .parse()
+                    .map_err(|_| value_error("width too big"))?;
             }
         }
         if i < cs.len() && cs[i] == '.' {
             i += 1;
             if i < cs.len() && cs[i] == '*' {
-                sp.precision = Some(index_of(next_arg(&mut ai)?)? as usize);
+                // a negative `*` precision counts as none given, as in CPython
+                sp.precision = Some(index_of(next_arg(&mut ai)?)?.max(0) as usize);
                 i += 1;
             } else {
                 let st = i;
                 while i < cs.len() && cs[i].is_ascii_digit() {
                     i += 1;
                 }
-                sp.precision = Some(cs[st..i].iter().collect::<String>().parse().unwrap_or(0));
+                sp.precision = Some(if i == st {
+                    0
+                } else {
+                    cs[st..i]
+                        .iter()
+                        .collect::<String>()
+                        .parse()
+                        .map_err(|_| value_error("precision too big"))?
+                });
             }
         }
+        crate::memlimit::check_bytes(sp.width)?;
+        crate::memlimit::check_bytes(sp.precision.unwrap_or(0))?;
         if i >= cs.len() {
             return Err(value_error("incomplete format"));
         }

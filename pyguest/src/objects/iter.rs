@@ -62,8 +62,11 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
         }
         IterKind::DictKeys | IterKind::DictValues | IterKind::DictItems => {
             let d = as_dict(it.a.get()).unwrap();
+            // `step` is the size seen at the first step plus 2; `n` counts the items still
+            // expected, so a key found past them means keys changed at the same size
             if it.step.get() == 1 && it.i.get() == 0 {
                 it.step.set(d.len() as i64 + 2);
+                it.n.set(d.len() as i64);
             } else if it.step.get() != d.len() as i64 + 2 {
                 return Err(vm::runtime_error(
                     "dictionary changed size during iteration",
@@ -74,6 +77,13 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
                 let k = d.key_at(i);
                 i += 1;
                 if !k.is_null() {
+                    if it.n.get() <= 0 {
+                        it.i.set(d.entry_count() as i64);
+                        return Err(vm::runtime_error(
+                            "dictionary keys changed during iteration",
+                        ));
+                    }
+                    it.n.set(it.n.get() - 1);
                     it.i.set(i as i64);
                     return Ok(Some(match it.sub {
                         IterKind::DictKeys => k,

@@ -193,11 +193,16 @@ pub(crate) fn install_list_methods() {
     });
     meth(L, "remove(value, /)", |a| {
         let l = self_list(&a)?;
-        for i in 0..l.len() {
+        // the length is re-read after every comparison: a guest __eq__ may change the list
+        let mut i = 0;
+        while i < l.len() {
             if ops::eq(l.get(i), a.pos[1])? {
-                l.remove_at(i);
+                if i < l.len() {
+                    l.remove_at(i);
+                }
                 return Ok(Value::NONE);
             }
+            i += 1;
         }
         Err(value_error("list.remove(x): x not in list"))
     });
@@ -230,10 +235,12 @@ pub(crate) fn install_list_methods() {
     meth(L, "count(value, /)", |a| {
         let l = self_list(&a)?;
         let mut c = 0;
-        for i in 0..l.len() {
+        let mut i = 0;
+        while i < l.len() {
             if ops::eq(l.get(i), a.pos[1])? {
                 c += 1;
             }
+            i += 1;
         }
         Ok(Value::small(c))
     });
@@ -245,8 +252,18 @@ pub(crate) fn install_list_methods() {
             .map(truthy)
             .transpose()?
             .unwrap_or(false);
-        sort_values(&mut items, key, rev)?;
+        // As in CPython, the list is empty while it sorts (a key or comparison sees `[]`);
+        // a change made meanwhile is dropped and reported once the sorted items are back.
+        let during = empty_array();
+        l.items.set(during);
+        l.len.set(0);
+        let r = sort_values(&mut items, key, rev);
+        let modified = !Gc::ptr_eq(l.items.get(), during) || !l.is_empty();
         l.set_all(&items);
+        r?;
+        if modified {
+            return Err(value_error("list modified during sort"));
+        }
         Ok(Value::NONE)
     });
     meth(L, "reverse()", |a| {

@@ -788,6 +788,11 @@ impl ListObj {
         self.len.set(items.len());
     }
     pub fn clear(&self) {
+        // an empty list keeps its array (`list.sort` relies on it to see a key's `clear()`
+        // as no change)
+        if self.len.get() == 0 {
+            return;
+        }
         self.items.set(empty_array());
         self.len.set(0);
     }

@@ -87,9 +87,11 @@ pub fn seq_items(v: Value) -> PyResult<ArgVec> {
     if let Some(l) = as_list_exact(v) {
         return Ok(l.as_slice().iter().copied().collect());
     }
+    crate::memlimit::check_materialize(v)?;
     let it = ops::get_iter(v)?;
     let mut out = ArgVec::new();
     while let Some(x) = ops::next(it)? {
+        crate::memlimit::check_growth(out.len(), 2 * std::mem::size_of::<Value>())?;
         out.push(x);
     }
     Ok(out)

@@ -68,43 +68,41 @@ pub fn set_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         binop::AND => {
             let r = new_set(frozen);
-            let (small, big) = if x.len() > y.len() { (y, x) } else { (x, y) };
-            for i in 0..small.capacity() {
-                let k = small.slot(i);
-                if !k.is_null() && big.contains(k)? {
-                    r.add_h(k, small.hash_at(i))?;
-                }
-            }
+            // CPython walks the smaller set (the right one when sizes are equal)
+            let (small, big) = if x.len() >= y.len() { (y, x) } else { (x, y) };
+            add_filtered(r, small, big, true)?;
             r
         }
         binop::SUB => {
             let r = new_set(frozen);
-            for i in 0..x.capacity() {
-                let k = x.slot(i);
-                if !k.is_null() && !y.contains(k)? {
-                    r.add_h(k, x.hash_at(i))?;
-                }
-            }
+            add_filtered(r, x, y, false)?;
             r
         }
         _ => {
             let r = new_set(frozen);
-            for i in 0..x.capacity() {
-                let k = x.slot(i);
-                if !k.is_null() && !y.contains(k)? {
-                    r.add_h(k, x.hash_at(i))?;
-                }
-            }
-            for i in 0..y.capacity() {
-                let k = y.slot(i);
-                if !k.is_null() && !x.contains(k)? {
-                    r.add_h(k, y.hash_at(i))?;
-                }
-            }
+            add_filtered(r, x, y, false)?;
+            add_filtered(r, y, x, false)?;
             r
         }
     };
     Ok(Value::obj(r))
+}
+
+/// Adds to `r` each element of `from` that is (`keep_in`) or is not in `other`. The slot
+/// count is re-read after every membership test: a guest `__eq__` may resize or clear `from`.
+fn add_filtered(r: Gc<SetObj>, from: Gc<SetObj>, other: Gc<SetObj>, keep_in: bool) -> PyResult<()> {
+    let mut i = 0;
+    while i < from.capacity() {
+        let k = from.slot(i);
+        if !k.is_null() {
+            let h = from.hash_at(i);
+            if other.contains(k)? == keep_in {
+                r.add_h(k, h)?;
+            }
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn self_set(a: &Args) -> PyResult<Gc<SetObj>> {
@@ -210,10 +208,42 @@ pub(crate) fn install_set_methods() {
         inplace_setop(a, binop::AND)
     });
     meth(S, "difference_update(*others)", |a| {
-        inplace_setop(a, binop::SUB)
+        // as CPython: walk each other set, discarding its elements from this one
+        let s = self_set(&a)?;
+        for &o in &a.pos[1..] {
+            let o = to_set(o)?;
+            if Gc::ptr_eq(o, s) {
+                s.clear();
+                continue;
+            }
+            let mut i = 0;
+            while i < o.capacity() {
+                let k = o.slot(i);
+                if !k.is_null() {
+                    s.discard(k)?;
+                }
+                i += 1;
+            }
+        }
+        Ok(Value::NONE)
     });
     meth(S, "symmetric_difference_update(x, /)", |a| {
-        inplace_setop(a, binop::XOR)
+        // as CPython: walk the other set; each element is removed if present, else added
+        let s = self_set(&a)?;
+        let o = to_set(a.pos[1])?;
+        if Gc::ptr_eq(o, s) {
+            s.clear();
+            return Ok(Value::NONE);
+        }
+        let mut i = 0;
+        while i < o.capacity() {
+            let (k, h) = (o.slot(i), o.hash_at(i));
+            if !k.is_null() && !s.discard(k)? {
+                s.add_h(k, h)?;
+            }
+            i += 1;
+        }
+        Ok(Value::NONE)
     });
     meth(S, "E:__init__(iterable=None, /)", |a| {
         let s = self_set(&a)?;

@@ -209,6 +209,7 @@ fn str_pad(a: Args, mode: u8) -> PyResult<Value> {
         return Ok(a.pos[0]);
     }
     let pad = (w - n) as usize;
+    crate::memlimit::check_items(pad, fill.len_utf8())?;
     let (l, r) = match mode {
         0 => (0, pad),
         1 => (pad, 0),
@@ -271,13 +272,11 @@ pub(crate) fn install_str_methods() {
     meth(S, "join(iterable, /)", |a| {
         let s = self_str(&a)?;
         let items = seq_items(a.pos[1])?;
-        let mut out = String::new();
+        // first pass: the item types and the result's size, checked before building it
+        let mut total = s.s.len().saturating_mul(items.len().saturating_sub(1));
         for (i, &x) in items.iter().enumerate() {
-            if i > 0 {
-                out.push_str(&s.s);
-            }
             match as_str(payload(x)) {
-                Some(xs) => out.push_str(&xs.s),
+                Some(xs) => total = total.saturating_add(xs.s.len()),
                 None => {
                     return Err(type_error(format!(
                         "sequence item {}: expected str instance, {} found",
@@ -286,6 +285,13 @@ pub(crate) fn install_str_methods() {
                     )))
                 }
             }
+        }
+        let mut out = crate::memlimit::string_with_capacity(total)?;
+        for (i, &x) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&s.s);
+            }
+            out.push_str(&as_str(payload(x)).unwrap().s);
         }
         Ok(new_string(out))
     });
@@ -324,6 +330,20 @@ pub(crate) fn install_str_methods() {
             Some(&c) => index_of(c)?,
             None => -1,
         };
+        if new.s.len() > old.s.len() {
+            let found = if old.s.is_empty() {
+                s.nchars + 1
+            } else {
+                s.s.matches(&*old.s).count()
+            };
+            let n = if count < 0 {
+                found
+            } else {
+                found.min(count as usize)
+            };
+            let grow = n.saturating_mul(new.s.len() - old.s.len());
+            crate::memlimit::check_bytes(s.s.len().saturating_add(grow))?;
+        }
         if count < 0 {
             if old.s.is_empty() {
                 let mut out = String::from(&*new.s);
@@ -490,6 +510,7 @@ pub(crate) fn install_str_methods() {
         if w <= s.nchars {
             return Ok(a.pos[0]);
         }
+        crate::memlimit::check_bytes(w)?;
         let (sign, rest) = if s.s.starts_with('+') || s.s.starts_with('-') {
             s.s.split_at(1)
         } else {
@@ -631,6 +652,7 @@ pub(crate) fn install_str_methods() {
                 '\t' => {
                     if ts > 0 {
                         let n = ts - col % ts;
+                        crate::memlimit::reserve_str(&mut out, n as usize)?;
                         out.extend(std::iter::repeat_n(' ', n as usize));
                         col += n;
                     }

@@ -6,7 +6,10 @@
 //! rule), so iteration order of int sets matches CPython's.
 //!
 //! Key comparison may run guest `__eq__`, so lookups return `PyResult`; the index metadata is
-//! never borrowed across such a call.
+//! never borrowed across such a call. That `__eq__` may also change the table (clear it,
+//! resize it, delete the entry being compared): after each guest comparison a lookup checks
+//! that the table's array and the compared entry are unchanged and otherwise starts over, as
+//! CPython's `lookdict`/`set_lookkey` do, so it never indexes a stale layout.
 
 use crate::interpreter::PyResult;
 use crate::objects::ops;
@@ -17,19 +20,20 @@ use metatracer::gc::{self, Gc};
 const EMPTY: u32 = u32::MAX;
 const DELETED: u32 = u32::MAX - 1;
 
+/// Key equality decided without guest code (identity, two strings, two small ints), or None
+/// when `ops::eq` must run (and may run a guest `__eq__` that changes the table).
 #[inline]
-fn keys_equal(a: Value, b: Value) -> PyResult<bool> {
+fn keys_equal_fast(a: Value, b: Value) -> Option<bool> {
     if a == b {
-        return Ok(true);
+        return Some(true);
     }
-    // fast path: two strings
     if let (Some(x), Some(y)) = (as_str(a), as_str(b)) {
-        return Ok(x.s == y.s);
+        return Some(x.s == y.s);
     }
     if a.is_int() && b.is_int() {
-        return Ok(false);
+        return Some(false);
     }
-    ops::eq(a, b)
+    None
 }
 
 impl DictObj {
@@ -63,14 +67,78 @@ impl DictObj {
                 let e = e as usize;
                 if self.t().hashes[e] == hash {
                     let k = self.keys.get().get(e);
-                    if !k.is_null() && keys_equal(k, key)? {
-                        return Ok(Some(e));
+                    if !k.is_null() {
+                        let same = match keys_equal_fast(k, key) {
+                            Some(r) => r,
+                            None => match self.eq_unchanged(k, key, e)? {
+                                Some(r) => r,
+                                None => return self.find_guest(key, hash),
+                            },
+                        };
+                        if same {
+                            return Ok(Some(e));
+                        }
                     }
                 }
             }
             perturb >>= 5;
             i = (i * 5 + 1 + perturb as usize) & mask;
         }
+    }
+    /// [`DictObj::find`] once a key comparison needs guest code: after each guest `__eq__`
+    /// the lookup starts over if the table was rebuilt or the compared entry removed.
+    #[cold]
+    #[inline(never)]
+    fn find_guest(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
+        'restart: loop {
+            let t = self.t();
+            if t.index.is_empty() {
+                return Ok(None);
+            }
+            let mask = t.index.len() - 1;
+            let keys = self.keys.get();
+            let mut i = (hash as u64 as usize) & mask;
+            let mut perturb = hash as u64;
+            loop {
+                let e = self.t().index[i];
+                if e == EMPTY {
+                    return Ok(None);
+                }
+                if e != DELETED {
+                    let e = e as usize;
+                    if self.t().hashes[e] == hash {
+                        let k = keys.get(e);
+                        if !k.is_null() {
+                            let same = match keys_equal_fast(k, key) {
+                                Some(r) => r,
+                                None => {
+                                    let r = ops::eq(k, key)?;
+                                    // the guest __eq__ may have rebuilt the table or removed
+                                    // this entry
+                                    if !Gc::ptr_eq(keys, self.keys.get()) || keys.get(e) != k {
+                                        continue 'restart;
+                                    }
+                                    r
+                                }
+                            };
+                            if same {
+                                return Ok(Some(e));
+                            }
+                        }
+                    }
+                }
+                perturb >>= 5;
+                i = (i * 5 + 1 + perturb as usize) & mask;
+            }
+        }
+    }
+    /// `ops::eq(k, key)` for the key `k` of entry `e`, or None if the guest `__eq__` rebuilt
+    /// the table or removed that entry (the lookup must start over).
+    #[inline(never)]
+    fn eq_unchanged(&self, k: Value, key: Value, e: usize) -> PyResult<Option<bool>> {
+        let keys = self.keys.get();
+        let r = ops::eq(k, key)?;
+        Ok((Gc::ptr_eq(keys, self.keys.get()) && keys.get(e) == k).then_some(r))
     }
     pub fn get(&self, key: Value) -> PyResult<Option<Value>> {
         let h = ops::hash(key)?;
@@ -225,15 +293,22 @@ impl DictObj {
     pub fn entry_count(&self) -> usize {
         self.t().used
     }
-    /// Key at entry `i` (NULL if deleted).
+    /// Key at entry `i` (NULL if deleted, or past the entries: a loop over the entries that
+    /// calls guest code may find the dict cleared or compacted under it).
+    #[inline]
     pub fn key_at(&self, i: usize) -> Value {
-        self.keys.get().get(i)
+        let keys = self.keys.get();
+        keys.as_slice().get(i).copied().unwrap_or(Value::NULL)
     }
+    /// Value at entry `i` (NULL past the entries, like [`DictObj::key_at`]).
+    #[inline]
     pub fn val_at(&self, i: usize) -> Value {
-        self.vals.get().get(i)
+        let vals = self.vals.get();
+        vals.as_slice().get(i).copied().unwrap_or(Value::NULL)
     }
+    /// Hash of entry `i` (0 past the entries).
     pub fn hash_at(&self, i: usize) -> i64 {
-        self.t().hashes[i]
+        self.t().hashes.get(i).copied().unwrap_or(0)
     }
     pub fn clear(&self) {
         self.keys.set(empty_array());
@@ -295,8 +370,14 @@ impl SetObj {
     pub fn capacity(&self) -> usize {
         self.t().mask + 1
     }
+    /// The element in slot `i`: NULL if free, deleted, or past the table (a loop over the
+    /// slots that calls guest code may find the set cleared or resized under it).
+    #[inline]
     pub fn slot(&self, i: usize) -> Value {
-        let v = self.slots.get().get(i);
+        let slots = self.slots.get();
+        let Some(&v) = slots.as_slice().get(i) else {
+            return Value::NULL;
+        };
         if v == Value::DUMMY {
             Value::NULL
         } else {
@@ -319,13 +400,75 @@ impl SetObj {
                 if k.is_null() {
                     return Ok(None);
                 }
-                if k != Value::DUMMY && self.t().hashes[idx] == hash && keys_equal(k, key)? {
-                    return Ok(Some(idx));
+                if k != Value::DUMMY && self.t().hashes[idx] == hash {
+                    let same = match keys_equal_fast(k, key) {
+                        Some(r) => r,
+                        None => match self.eq_unchanged(k, key, idx)? {
+                            Some(r) => r,
+                            None => return self.lookup_guest(key, hash),
+                        },
+                    };
+                    if same {
+                        return Ok(Some(idx));
+                    }
                 }
             }
             perturb >>= 5;
             i = ((i * 5) + 1 + perturb as usize) & mask;
         }
+    }
+    /// [`SetObj::lookup`] once a key comparison needs guest code: after each guest `__eq__`
+    /// the lookup starts over if the table was resized or the compared slot changed.
+    #[cold]
+    #[inline(never)]
+    fn lookup_guest(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
+        'restart: loop {
+            let mask = self.t().mask;
+            let slots = self.slots.get();
+            let mut i = (hash as u64 as usize) & mask;
+            let mut perturb = hash as u64;
+            loop {
+                let probes = if i + LINEAR_PROBES <= mask {
+                    LINEAR_PROBES
+                } else {
+                    0
+                };
+                for j in 0..=probes {
+                    let idx = i + j;
+                    let k = slots.get(idx);
+                    if k.is_null() {
+                        return Ok(None);
+                    }
+                    if k != Value::DUMMY && self.t().hashes[idx] == hash {
+                        let same = match keys_equal_fast(k, key) {
+                            Some(r) => r,
+                            None => {
+                                let r = ops::eq(k, key)?;
+                                // the guest __eq__ may have resized the table or removed this
+                                // slot's key
+                                if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
+                                    continue 'restart;
+                                }
+                                r
+                            }
+                        };
+                        if same {
+                            return Ok(Some(idx));
+                        }
+                    }
+                }
+                perturb >>= 5;
+                i = ((i * 5) + 1 + perturb as usize) & mask;
+            }
+        }
+    }
+    /// `ops::eq(k, key)` for the element `k` of slot `idx`, or None if the guest `__eq__`
+    /// resized the table or changed that slot (the probe must start over).
+    #[inline(never)]
+    fn eq_unchanged(&self, k: Value, key: Value, idx: usize) -> PyResult<Option<bool>> {
+        let slots = self.slots.get();
+        let r = ops::eq(k, key)?;
+        Ok((Gc::ptr_eq(slots, self.slots.get()) && slots.get(idx) == k).then_some(r))
     }
     pub fn contains(&self, key: Value) -> PyResult<bool> {
         let h = ops::hash(key)?;
@@ -381,12 +524,96 @@ impl SetObj {
                     }
                     continue;
                 }
-                if self.t().hashes[idx] == hash && keys_equal(k, key)? {
-                    return Ok(());
+                if self.t().hashes[idx] == hash {
+                    let same = match keys_equal_fast(k, key) {
+                        Some(r) => r,
+                        None => match self.eq_unchanged(k, key, idx)? {
+                            Some(r) => r,
+                            None => return self.add_h_guest(key, hash),
+                        },
+                    };
+                    if same {
+                        return Ok(());
+                    }
                 }
             }
             perturb >>= 5;
             i = ((i * 5) + 1 + perturb as usize) & mask;
+        }
+    }
+    /// [`SetObj::add_h`] once a key comparison needs guest code: after each guest `__eq__`
+    /// the probe starts over if the table was resized or the compared slot changed.
+    #[cold]
+    #[inline(never)]
+    fn add_h_guest(&self, key: Value, hash: i64) -> PyResult<()> {
+        'restart: loop {
+            let mask = self.t().mask;
+            let slots = self.slots.get();
+            let mut i = (hash as u64 as usize) & mask;
+            let mut perturb = hash as u64;
+            let mut freeslot: Option<usize> = None;
+            loop {
+                let probes = if i + LINEAR_PROBES <= mask {
+                    LINEAR_PROBES
+                } else {
+                    0
+                };
+                for j in 0..=probes {
+                    let idx = i + j;
+                    let k = self.slots.get().get(idx);
+                    if k.is_null() {
+                        let t = self.t();
+                        match freeslot {
+                            Some(f) => {
+                                self.slots.get().set(f, key);
+                                t.hashes[f] = hash;
+                                t.used += 1;
+                                return Ok(());
+                            }
+                            None => {
+                                self.slots.get().set(idx, key);
+                                t.hashes[idx] = hash;
+                                t.fill += 1;
+                                t.used += 1;
+                                if t.fill * 5 >= mask * 3 {
+                                    let n = if t.used > 50000 {
+                                        t.used * 2
+                                    } else {
+                                        t.used * 4
+                                    };
+                                    self.resize(n);
+                                }
+                                return Ok(());
+                            }
+                        }
+                    }
+                    if k == Value::DUMMY {
+                        if freeslot.is_none() {
+                            freeslot = Some(idx);
+                        }
+                        continue;
+                    }
+                    if self.t().hashes[idx] == hash {
+                        let same = match keys_equal_fast(k, key) {
+                            Some(r) => r,
+                            None => {
+                                let r = ops::eq(k, key)?;
+                                // the guest __eq__ may have resized the table or removed this
+                                // slot's key
+                                if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
+                                    continue 'restart;
+                                }
+                                r
+                            }
+                        };
+                        if same {
+                            return Ok(());
+                        }
+                    }
+                }
+                perturb >>= 5;
+                i = ((i * 5) + 1 + perturb as usize) & mask;
+            }
         }
     }
     fn resize(&self, minused: usize) {
@@ -465,8 +692,9 @@ impl SetObj {
         }
         Value::obj(l)
     }
+    /// Hash of slot `i` (0 past the table).
     pub fn hash_at(&self, i: usize) -> i64 {
-        self.t().hashes[i]
+        self.t().hashes.get(i).copied().unwrap_or(0)
     }
     /// A copy with the same layout rules as building from scratch.
     pub fn copy(&self, frozen: bool) -> Gc<SetObj> {

@@ -5,6 +5,7 @@
 //! sequence operators use.
 
 use super::*;
+use crate::memlimit::{check_bytes, check_items, memory_error};
 
 // ---------------------------------------------------------------- numbers
 
@@ -296,9 +297,13 @@ fn big_binop(a: &BigInt, b: &BigInt, op: u32) -> PyResult<Value> {
             if s < 0 {
                 return Err(vm::value_error("negative shift count"));
             }
-            if s > 1 << 32 {
+            if a.is_zero() {
+                return Ok(Value::small(0));
+            }
+            if s == i64::MAX {
                 return Err(vm::overflow("too many digits in integer"));
             }
+            check_bytes(((a.bits() + s as u64) / 8) as usize)?;
             new_bigint(a << (s as usize))
         }
         binop::RSHIFT => {
@@ -319,6 +324,8 @@ fn big_binop(a: &BigInt, b: &BigInt, op: u32) -> PyResult<Value> {
             let e = b
                 .to_u32()
                 .ok_or_else(|| vm::overflow("exponent too large"))?;
+            // |a| ** e has at least (bits(a) - 1) * e bits (0 for |a| <= 1)
+            check_bytes((a.bits().saturating_sub(1).saturating_mul(e as u64) / 8) as usize)?;
             new_bigint(num_traits::Pow::pow(a, e))
         }
         _ => Value::NOT_IMPLEMENTED,
@@ -512,13 +519,43 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
 
 // ---------------------------------------------------------------- binary operators
 
-fn seq_repeat(items: &[Value], n: i64) -> ArgVec {
-    let n = n.max(0) as usize;
-    let mut out = ArgVec::with_capacity(items.len() * n);
+fn seq_repeat(items: &[Value], n: i64) -> PyResult<ArgVec> {
+    let n = if items.is_empty() {
+        0
+    } else {
+        n.max(0) as usize
+    };
+    let total = items.len().checked_mul(n).ok_or_else(memory_error)?;
+    // the items are copied twice (here, then into the GC array)
+    check_items(total, 2 * std::mem::size_of::<Value>())?;
+    let mut out = ArgVec::with_capacity(total);
     for _ in 0..n {
         out.extend_from_slice(items);
     }
-    out
+    Ok(out)
+}
+
+/// A big-int repeat count for `seq * n`: one past `isize` is an `OverflowError` (CPython's
+/// index conversion); one that fits is more than memory can hold unless the sequence is empty
+/// or `n` negative, which give an empty result (returned as the count 0).
+fn big_repeat_count(seq: Value, n: Value) -> PyResult<Value> {
+    let n = as_bigint(n)
+        .unwrap()
+        .v
+        .to_i64()
+        .ok_or_else(|| vm::overflow("cannot fit 'int' into an index-sized integer"))?;
+    if n > 0 && len(seq)? > 0 {
+        return Err(memory_error());
+    }
+    Ok(Value::small(0))
+}
+
+/// The concatenation of two sequences' items, checked against the memory limit.
+fn seq_concat(x: &[Value], y: &[Value]) -> PyResult<ArgVec> {
+    check_items(x.len() + y.len(), 2 * std::mem::size_of::<Value>())?;
+    let mut v: ArgVec = x.iter().copied().collect();
+    v.extend_from_slice(y);
+    Ok(v)
 }
 
 /// Binary operation on built-in non-number types; NOT_IMPLEMENTED if unsupported.
@@ -535,6 +572,15 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     {
         b = new_int(index_of(b)?);
     }
+    if op == binop::MUL
+        && b.is_kind(Kind::BigInt)
+        && matches!(
+            a.kind(),
+            Some(Kind::Str | Kind::List | Kind::Tuple | Kind::Bytes | Kind::ByteArray)
+        )
+    {
+        b = big_repeat_count(a, b)?;
+    }
     if (op == binop::AND || op == binop::OR || op == binop::SUB || op == binop::XOR)
         && a.is_kind(Kind::Iter)
     {
@@ -550,7 +596,7 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         (Some(Kind::Str), binop::ADD) => {
             if let Some(y) = as_str(b) {
                 let x = as_str(a).unwrap();
-                let mut s = String::with_capacity(x.s.len() + y.s.len());
+                let mut s = crate::memlimit::string_with_capacity(x.s.len() + y.s.len())?;
                 s.push_str(&x.s);
                 s.push_str(&y.s);
                 return Ok(new_string(s));
@@ -558,15 +604,17 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         (Some(Kind::Str), binop::MUL) => {
             if let Some(n) = int_of(b) {
-                return Ok(new_string(as_str(a).unwrap().s.repeat(n.max(0) as usize)));
+                return Ok(new_string(crate::memlimit::repeat_str(
+                    &as_str(a).unwrap().s,
+                    n.max(0) as usize,
+                )?));
             }
         }
         (Some(Kind::Str), binop::MOD) => return crate::objects::format::percent_format(a, b),
         (Some(Kind::List), binop::ADD) => {
             if let Some(y) = as_list_exact(b) {
                 let x = as_list_exact(a).unwrap();
-                let mut v: ArgVec = x.as_slice().iter().copied().collect();
-                v.extend_from_slice(y.as_slice());
+                let v = seq_concat(x.as_slice(), y.as_slice())?;
                 return Ok(new_list_from(&v));
             }
         }
@@ -575,14 +623,13 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 return Ok(new_list_from(&seq_repeat(
                     as_list_exact(a).unwrap().as_slice(),
                     n,
-                )));
+                )?));
             }
         }
         (Some(Kind::Tuple), binop::ADD) => {
             if let Some(y) = as_tuple_exact(b) {
                 let x = as_tuple_exact(a).unwrap();
-                let mut v: ArgVec = x.as_slice().iter().copied().collect();
-                v.extend_from_slice(y.as_slice());
+                let v = seq_concat(x.as_slice(), y.as_slice())?;
                 return Ok(new_tuple(&v));
             }
         }
@@ -591,13 +638,14 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 return Ok(new_tuple(&seq_repeat(
                     as_tuple_exact(a).unwrap().as_slice(),
                     n,
-                )));
+                )?));
             }
         }
         (Some(Kind::Bytes) | Some(Kind::ByteArray), binop::ADD) => {
             let x = as_bytes(a).or_else(|| as_bytearray(a)).unwrap();
             if let Some(y) = as_bytes(b).or_else(|| as_bytearray(b)) {
-                let mut v = x.data().clone();
+                let mut v = crate::memlimit::vec_with_capacity(x.data().len() + y.data().len())?;
+                v.extend_from_slice(x.data());
                 v.extend_from_slice(y.data());
                 return Ok(new_bytes(v, a.is_kind(Kind::ByteArray)));
             }
@@ -606,7 +654,7 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
             let x = as_bytes(a).or_else(|| as_bytearray(a)).unwrap();
             if let Some(n) = int_of(b) {
                 return Ok(new_bytes(
-                    x.data().repeat(n.max(0) as usize),
+                    crate::memlimit::repeat_bytes(x.data(), n.max(0) as usize)?,
                     a.is_kind(Kind::ByteArray),
                 ));
             }
@@ -639,19 +687,21 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
         ) if as_set(b).is_some() => {
             return crate::objects::set::set_binop(a, b, op);
         }
-        (Some(Kind::Dict), binop::OR) => {
-            if let Some(y) = as_dict(b) {
-                let d = as_dict(a).unwrap().copy();
-                for i in 0..y.entry_count() {
-                    let k = y.key_at(i);
-                    if !k.is_null() {
-                        d.set_item_h(k, y.hash_at(i), y.val_at(i))?;
-                    }
-                }
-                return Ok(Value::obj(d));
-            }
+        (Some(Kind::Dict), binop::OR) if as_dict(b).is_some() => {
+            let d = as_dict(a).unwrap().copy();
+            crate::objects::dict::dict_update(d, b)?;
+            return Ok(Value::obj(d));
         }
         _ => {}
+    }
+    if a.is_kind(Kind::BigInt)
+        && op == binop::MUL
+        && matches!(
+            b.kind(),
+            Some(Kind::Str | Kind::List | Kind::Tuple | Kind::Bytes)
+        )
+    {
+        return builtin_binop(b, a, op);
     }
     if (a.is_int() || a == Value::TRUE || a == Value::FALSE) && op == binop::MUL {
         if let Some(n) = int_of(a) {
@@ -790,7 +840,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         if op == binop::MUL {
             if let Some(n) = int_of(b) {
-                let v = seq_repeat(l.as_slice(), n);
+                let v = seq_repeat(l.as_slice(), n)?;
                 l.set_all(&v);
                 return Ok(a);
             }
@@ -820,6 +870,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
     if let Some(ba) = as_bytearray(a) {
         if op == binop::ADD {
             let extra = bytes_like(b).ok_or_else(|| binop_error(a, b, op, true))?;
+            crate::memlimit::reserve(ba.data(), extra.len())?;
             ba.data().extend_from_slice(&extra);
             return Ok(a);
         }
@@ -857,6 +908,7 @@ pub fn bytes_like(v: Value) -> Option<Vec<u8>> {
 
 pub fn list_extend(l: Gc<ListObj>, it: Value) -> PyResult<()> {
     if let Some(src) = as_list_exact(it) {
+        check_items(l.len() + src.len(), 2 * std::mem::size_of::<Value>())?;
         let items: ArgVec = src.as_slice().iter().copied().collect();
         for v in items {
             l.push(v);
@@ -864,13 +916,16 @@ pub fn list_extend(l: Gc<ListObj>, it: Value) -> PyResult<()> {
         return Ok(());
     }
     if let Some(t) = as_tuple_exact(it) {
+        check_items(l.len() + t.len(), std::mem::size_of::<Value>())?;
         for &v in t.as_slice() {
             l.push(v);
         }
         return Ok(());
     }
+    crate::memlimit::check_materialize(it)?;
     let iter = get_iter(it)?;
     while let Some(v) = next(iter)? {
+        crate::memlimit::check_growth(l.len(), std::mem::size_of::<Value>())?;
         l.push(v);
     }
     Ok(())

@@ -81,12 +81,48 @@ pub fn eq(a: Value, b: Value) -> PyResult<bool> {
     truthy(r)
 }
 
+/// Whether `v` is a built-in container whose comparison or hash recurses into its items in
+/// Rust: going into one is a level of Rust-level re-entry (`interpreter::enter_native`), so
+/// data nested 100,000 deep ends in `RecursionError` rather than a stack overflow. Flat
+/// containers of scalars never pay for the count.
+#[inline(always)]
+fn nests(v: Value) -> bool {
+    matches!(
+        v.kind(),
+        Some(Kind::List | Kind::Tuple | Kind::Dict | Kind::Set | Kind::FrozenSet)
+    )
+}
+
+/// `eq` of two items of containers being compared (counted when it nests).
+#[inline(always)]
+fn item_eq(a: Value, b: Value) -> PyResult<bool> {
+    if nests(a) {
+        return nested_eq(a, b);
+    }
+    eq(a, b)
+}
+
+#[inline(never)]
+fn nested_eq(a: Value, b: Value) -> PyResult<bool> {
+    let _g = crate::interpreter::enter_native(" in comparison")?;
+    eq(a, b)
+}
+
+/// `compare` of two items of containers being compared (counted when it nests).
+fn item_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
+    if nests(a) {
+        let _g = crate::interpreter::enter_native(" in comparison")?;
+        return compare(a, b, op);
+    }
+    compare(a, b, op)
+}
+
 fn seq_eq(x: &[Value], y: &[Value]) -> PyResult<bool> {
     if x.len() != y.len() {
         return Ok(false);
     }
     for i in 0..x.len() {
-        if !eq(x[i], y[i])? {
+        if !item_eq(x[i], y[i])? {
             return Ok(false);
         }
     }
@@ -97,14 +133,14 @@ fn seq_eq(x: &[Value], y: &[Value]) -> PyResult<bool> {
 fn seq_cmp(x: &[Value], y: &[Value], op: u32) -> PyResult<Value> {
     let n = x.len().min(y.len());
     for i in 0..n {
-        if !eq(x[i], y[i])? {
+        if !item_eq(x[i], y[i])? {
             if op == 2 {
                 return Ok(Value::FALSE);
             }
             if op == 3 {
                 return Ok(Value::TRUE);
             }
-            return compare(x[i], y[i], op);
+            return item_compare(x[i], y[i], op);
         }
     }
     let (a, b) = (x.len(), y.len());
@@ -298,14 +334,18 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             let y = as_dict_exact(b).unwrap();
             let mut e = x.len() == y.len();
             if e {
-                for i in 0..x.entry_count() {
-                    let k = x.key_at(i);
+                // entries are read before each lookup and the count re-read after it: the
+                // lookup's __eq__ may change either dict
+                let mut i = 0;
+                while i < x.entry_count() {
+                    let (k, h, xv) = (x.key_at(i), x.hash_at(i), x.val_at(i));
+                    i += 1;
                     if k.is_null() {
                         continue;
                     }
-                    match y.get_h(k, x.hash_at(i))? {
+                    match y.get_h(k, h)? {
                         Some(v) => {
-                            if !eq(x.val_at(i), v)? {
+                            if !item_eq(xv, v)? {
                                 e = false;
                                 break;
                             }
@@ -323,11 +363,13 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
             let x = as_set(a).unwrap();
             let y = as_set(b).unwrap();
             let sub = |p: Gc<SetObj>, q: Gc<SetObj>| -> PyResult<bool> {
-                for i in 0..p.capacity() {
+                let mut i = 0;
+                while i < p.capacity() {
                     let k = p.slot(i);
                     if !k.is_null() && !q.contains(k)? {
                         return Ok(false);
                     }
+                    i += 1;
                 }
                 Ok(true)
             };
@@ -477,7 +519,13 @@ fn tuple_hash(items: &[Value]) -> PyResult<i64> {
     const P5: u64 = 2870177450012600261;
     let mut acc: u64 = P5;
     for &v in items {
-        let lane = hash(v)? as u64;
+        let lane = if v.is_kind(Kind::Tuple) {
+            // a nested tuple is a level of Rust-level re-entry (see `nests`)
+            let _g = crate::interpreter::enter_native(" while hashing a tuple")?;
+            hash(v)?
+        } else {
+            hash(v)?
+        } as u64;
         acc = acc.wrapping_add(lane.wrapping_mul(P2));
         acc = acc.rotate_left(31);
         acc = acc.wrapping_mul(P1);

@@ -187,7 +187,12 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         Kind::Float => out.push_str(&crate::objects::format::float_repr(
             as_float_obj(v).unwrap().v,
         )),
-        Kind::BigInt => out.push_str(&as_bigint(v).unwrap().v.to_string()),
+        Kind::BigInt => {
+            let b = as_bigint(v).unwrap();
+            // about 0.3 decimal digits per bit
+            crate::memlimit::check_bytes((b.v.bits() / 3) as usize)?;
+            out.push_str(&b.v.to_string())
+        }
         Kind::Complex => {
             let c = as_complex(v).unwrap();
             out.push_str(&crate::objects::format::complex_repr(c.re, c.im))
@@ -195,8 +200,18 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         Kind::List => {
             let l = as_list_exact(v).unwrap();
             repr_guard(v, out, "[...]", |out| {
-                let items: ArgVec = l.as_slice().iter().copied().collect();
-                seq_repr(&items, "[", "]", out)
+                // the length is re-read after each item: an item's __repr__ may change the list
+                out.push('[');
+                let mut i = 0;
+                while i < l.len() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    repr_into(l.get(i), out)?;
+                    i += 1;
+                }
+                out.push(']');
+                Ok(())
             })?
         }
         Kind::Tuple => {
