@@ -12,6 +12,12 @@
 //! the buffer, the counter and random values back (sometimes the label's own argument, so
 //! some are loop-invariant, sometimes constants). Every such trace leaves through a guard: the
 //! failing guard, its resume frames and the buffer must match the unoptimized loop's.
+//!
+//! Random *allocating* traces and loops test `virtualize` (allocation removal): objects are
+//! allocated, filled, linked (cycles too), read back, compared, stored into the buffer
+//! (escaping) and named by guards' snapshots; the objects reachable from the outcome (finish
+//! values or resume frames, where removed allocations come back materialized) and from the
+//! buffer must form the same graph as in the unoptimized run.
 
 use metatracer::ir::interp::{self, eval_ovf, eval_pure, Outcome};
 use metatracer::ir::{parse, OpFlags, Opcode, Value};
@@ -444,5 +450,329 @@ fn peeled_random_loops_agree_with_the_original() {
     assert!(
         fewer_loads > cases / 10,
         "{fewer_loads} of {cases} lost loads"
+    );
+}
+
+/// A random trace that allocates (raw test objects of 24 bytes: ints at 0 and 8, a ref at
+/// 16), fills, reads and links objects, lets some escape into the buffer (8 ref slots), compares
+/// them, and guards on values computed from their fields with snapshots naming objects. The
+/// generator keeps a model of every object, so loads of a ref field only follow links that
+/// exist, and guards pass except perhaps the last.
+fn random_alloc_trace(rng: &mut Rng) -> (String, Vec<i64>) {
+    let inputs: Vec<i64> = (0..3).map(|_| rng.below(40) as i64 - 10).collect();
+    let mut text = String::from("[p0, i1, i2, i3]\n");
+    let mut ints: Vec<(String, i64)> = (1..=3).map(|k| (format!("i{k}"), inputs[k - 1])).collect();
+    let mut refs: Vec<(String, usize)> = Vec::new();
+    let mut objs: Vec<Obj> = Vec::new();
+    let (mut n, mut k) = (4, 0);
+    let len = 10 + rng.below(40);
+    gen_alloc_ops(
+        rng, &mut text, &mut ints, &mut refs, &mut objs, &mut n, &mut k, len,
+    );
+    let mut outs: Vec<String> = ints.iter().rev().take(2).map(|v| v.0.clone()).collect();
+    outs.extend(refs.iter().rev().take(3).map(|v| v.0.clone()));
+    text.push_str(&format!("finish({})\n", outs.join(", ")));
+    (text, inputs)
+}
+
+/// The generator's model of one object: its two int fields, its link (an object number) and
+/// whether the link is known for every iteration (set in this iteration of a loop body).
+struct Obj {
+    ints: [i64; 2],
+    link: Option<usize>,
+    known: bool,
+}
+
+/// Appends `len` random allocation ops (see [`random_alloc_trace`]); `ints`, `refs` and
+/// `objs` are the model (updated), `n` the next value number, `k` the next resume pc.
+#[allow(clippy::too_many_arguments)]
+fn gen_alloc_ops(
+    rng: &mut Rng,
+    text: &mut String,
+    ints: &mut Vec<(String, i64)>,
+    refs: &mut Vec<(String, usize)>,
+    objs: &mut Vec<Obj>,
+    n: &mut usize,
+    k: &mut usize,
+    len: usize,
+) {
+    for step in 0..len {
+        let last = step + 1 == len;
+        let int = |rng: &mut Rng, ints: &[(String, i64)]| {
+            ints[ints.len() - 1 - rng.below(ints.len().min(6))].clone()
+        };
+        let r = rng.below(12);
+        if refs.is_empty() || r == 0 {
+            text.push_str(&format!("p{n} = new(descr=alloc(24))\n"));
+            objs.push(Obj {
+                ints: [0, 0],
+                link: None,
+                known: true,
+            });
+            refs.push((format!("p{n}"), objs.len() - 1));
+            *n += 1;
+            continue;
+        }
+        let (pr, po) = refs[refs.len() - 1 - rng.below(refs.len().min(5))].clone();
+        match r {
+            1 | 2 => {
+                let (iv, v) = int(rng, ints);
+                let f = rng.below(2);
+                text.push_str(&format!("store_i({pr}, {}, {iv}, descr=i64)\n", 8 * f));
+                objs[po].ints[f] = v;
+            }
+            3 => {
+                let (qr, qo) = refs[rng.below(refs.len())].clone();
+                text.push_str(&format!("store_r({pr}, 16, {qr}, descr=ref)\n"));
+                objs[po].link = Some(qo);
+                objs[po].known = true;
+            }
+            4 | 5 => {
+                let f = rng.below(2);
+                text.push_str(&format!("i{n} = load_i({pr}, {}, descr=i64)\n", 8 * f));
+                ints.push((format!("i{n}"), objs[po].ints[f]));
+                *n += 1;
+            }
+            6 => {
+                if let (Some(q), true) = (objs[po].link, objs[po].known) {
+                    text.push_str(&format!("p{n} = load_r({pr}, 16, descr=ref)\n"));
+                    refs.push((format!("p{n}"), q));
+                    *n += 1;
+                }
+            }
+            7 => {
+                let slot = rng.below(8);
+                text.push_str(&format!("store_r(p0, {}, {pr}, descr=ref)\n", 8 * slot));
+            }
+            8 => {
+                let (qr, qo) = refs[rng.below(refs.len())].clone();
+                text.push_str(&format!("i{n} = ptr_eq({pr}, {qr})\n"));
+                ints.push((format!("i{n}"), (po == qo) as i64));
+                *n += 1;
+            }
+            9 => text.push_str(&format!("guard_nonnull({pr}) [1@{k}: {pr}]\n")),
+            _ => {
+                let ((a, va), (b, vb)) = (int(rng, ints), int(rng, ints));
+                text.push_str(&format!("i{n} = int_add({a}, {b})\n"));
+                ints.push((format!("i{n}"), va.wrapping_add(vb)));
+                *n += 1;
+                let (c, vc) = int(rng, ints);
+                let lim = rng.below(30) as i64 - 5;
+                text.push_str(&format!("i{n} = int_lt({c}, {lim})\n"));
+                let holds = vc < lim;
+                // mostly the passing guard; the last op may be the failing one
+                let g = if holds != (last && rng.below(2) == 0) {
+                    "guard_true"
+                } else {
+                    "guard_false"
+                };
+                let mut snap: Vec<String> = (0..1 + rng.below(3))
+                    .map(|_| refs[rng.below(refs.len())].0.clone())
+                    .collect();
+                snap.push(c.clone());
+                text.push_str(&format!("{g}(i{n}) [1@{k}: {}]\n", snap.join(", ")));
+                *n += 1;
+            }
+        }
+        *k += 1;
+    }
+}
+
+/// A random allocating loop: label arguments include an object (`p4`), which the body may
+/// read, fill and link, and the jump passes an object back (often one allocated in the body:
+/// it crosses the back edge), so `unroll` and `virtualize` meet. Refs are followed only along
+/// links set in the same iteration.
+fn random_alloc_loop(rng: &mut Rng) -> (String, Vec<i64>) {
+    let inputs: Vec<i64> = (0..3).map(|_| rng.below(40) as i64 - 10).collect();
+    let limit = 1 + rng.below(8);
+    let mut text = format!(
+        "[p0, i1, i2, i3, p4]\nlabel(p0, i1, i2, i3, p4, descr=target1)\n\
+         i5 = int_add(i1, 1)\ni6 = int_lt(i5, {limit})\nguard_true(i6) [1@0: i5, i2, i3, p4]\n"
+    );
+    let mut ints: Vec<(String, i64)> = vec![
+        ("i1".into(), inputs[0]),
+        ("i2".into(), inputs[1]),
+        ("i3".into(), inputs[2]),
+        ("i5".into(), inputs[0].wrapping_add(1)),
+    ];
+    let mut objs = vec![Obj {
+        ints: [0, 0],
+        link: None,
+        known: false,
+    }];
+    let mut refs = vec![("p4".to_string(), 0)];
+    let (mut n, mut k) = (7, 1);
+    let len = 5 + rng.below(25);
+    gen_alloc_ops(
+        rng, &mut text, &mut ints, &mut refs, &mut objs, &mut n, &mut k, len,
+    );
+    let a = &ints[ints.len() - 1 - rng.below(ints.len().min(5))].0;
+    let p = &refs[refs.len() - 1 - rng.below(refs.len().min(3))].0;
+    text.push_str(&format!("jump(p0, i5, {a}, i3, {p}, descr=target1)\n"));
+    (text, inputs)
+}
+
+/// The objects reachable from `roots` (refs to the fuzzer's 24-byte objects, or 0) written
+/// out with identities numbered by first visit, so runs that allocated at different addresses
+/// compare equal when their object graphs do.
+fn object_graph(roots: &[Value]) -> String {
+    fn visit(p: usize, seen: &mut Vec<usize>, out: &mut String) {
+        if p == 0 {
+            out.push_str("null ");
+            return;
+        }
+        if let Some(k) = seen.iter().position(|&q| q == p) {
+            out.push_str(&format!("#{k} "));
+            return;
+        }
+        seen.push(p);
+        // SAFETY: a fuzzer object (24 bytes, never freed).
+        let (a, b, l) = unsafe {
+            let w = p as *const u64;
+            (w.read(), w.add(1).read(), w.add(2).read())
+        };
+        out.push_str(&format!("{{#{} {a} {b} ", seen.len() - 1));
+        visit(l as usize, seen, out);
+        out.push_str("} ");
+    }
+    let (mut seen, mut out) = (Vec::new(), String::new());
+    for v in roots {
+        match v {
+            Value::Ref(p) => visit(*p, &mut seen, &mut out),
+            other => out.push_str(&format!("{other:?} ")),
+        }
+    }
+    out
+}
+
+#[test]
+fn random_allocating_traces_agree_with_the_original() {
+    let start = std::time::Instant::now();
+    let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+    let pipelines = ["virtualize", "heap:virtualize", "virtualize:cse:dce", "all"];
+    let (mut cases, mut removed_news, mut failed) = (0, 0usize, 0);
+    let news =
+        |t: &metatracer::ir::Trace| t.ops().iter().filter(|o| o.opcode == Opcode::New).count();
+    while start.elapsed().as_secs_f64() < fuzz_secs() || cases < 200 {
+        let (text, inputs) = random_alloc_trace(&mut rng);
+        let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        metatracer::ir::verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        // (the outcome, then the buffer's 8 ref slots, as one object graph)
+        let graph = |t: &metatracer::ir::Trace| {
+            let (out, buf) = run(t, &inputs);
+            let mut roots: Vec<Value> = match &out {
+                Outcome::Finish(v) => v.clone(),
+                Outcome::GuardFailed(g) => g.frames.iter().flat_map(|f| f.values.clone()).collect(),
+                Outcome::Jump(..) => panic!("jump"),
+            };
+            roots.extend(
+                buf[..64]
+                    .chunks(8)
+                    .map(|c| Value::Ref(u64::from_le_bytes(c.try_into().unwrap()) as usize)),
+            );
+            let tag = match &out {
+                // (which guard: its resume position; guard numbers change when a pass
+                // removes a guard)
+                Outcome::GuardFailed(g) => format!(
+                    "guard at {:?} ",
+                    g.frames
+                        .iter()
+                        .map(|f| (f.jitcode, f.pc))
+                        .collect::<Vec<_>>()
+                ),
+                _ => "finish ".to_string(),
+            };
+            tag + &object_graph(&roots)
+        };
+        let want = graph(&t);
+        failed += want.starts_with("guard") as usize;
+        for p in pipelines {
+            let opt =
+                metatracer::opt::optimize(&t, p).unwrap_or_else(|e| panic!("{p}: {e}\n{text}"));
+            removed_news += news(&t) - news(&opt).min(news(&t));
+            let got = graph(&opt);
+            assert_eq!(
+                want, got,
+                "{p} changed the outcome for inputs {inputs:?}\n{text}\n--- optimized\n{opt}"
+            );
+        }
+        cases += 1;
+    }
+    assert!(
+        removed_news > cases,
+        "only {removed_news} allocations removed in {cases} cases"
+    );
+    assert!(failed > cases / 20, "{failed} of {cases} failed a guard");
+}
+
+#[test]
+fn random_allocating_loops_agree_with_the_original() {
+    let start = std::time::Instant::now();
+    let mut rng = Rng(0x1405_7b7e_f767_814f);
+    let pipelines = ["unroll:virtualize", "unroll:heap:virtualize:dce", "all"];
+    let (mut cases, mut peeled, mut removed) = (0, 0, 0);
+    while start.elapsed().as_secs_f64() < fuzz_secs() || cases < 200 {
+        let (text, inputs) = random_alloc_loop(&mut rng);
+        let t = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        metatracer::ir::verify(&t).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let graph = |t: &metatracer::ir::Trace| {
+            let mut buf = vec![0u8; BUF];
+            let obj = metatracer::ir::alloc_object(metatracer::ir::AllocDescr {
+                size: 24,
+                header: 0,
+            });
+            let mut vals = vec![Value::Ref(buf.as_mut_ptr() as usize)];
+            vals.extend(inputs.iter().map(|&i| Value::Int(i)));
+            vals.push(Value::Ref(obj));
+            // SAFETY: loads and stores stay inside the buffer and the 24-byte objects the
+            // trace allocates or is given; refs are only followed along links set before.
+            let out = unsafe { interp::run(t, &vals, 100_000) }
+                .unwrap_or_else(|e| panic!("interp: {e}\n{t}"));
+            let Outcome::GuardFailed(g) = &out else {
+                panic!("a loop leaves through a guard: {out:?}\n{t}")
+            };
+            let mut roots: Vec<Value> = g.frames.iter().flat_map(|f| f.values.clone()).collect();
+            roots.push(Value::Ref(obj));
+            roots.extend(
+                buf[..64]
+                    .chunks(8)
+                    .map(|c| Value::Ref(u64::from_le_bytes(c.try_into().unwrap()) as usize)),
+            );
+            let at: Vec<(u32, u32)> = g.frames.iter().map(|f| (f.jitcode, f.pc)).collect();
+            format!("guard at {at:?} {}", object_graph(&roots))
+        };
+        let want = graph(&t);
+        for p in pipelines {
+            let opt =
+                metatracer::opt::optimize(&t, p).unwrap_or_else(|e| panic!("{p}: {e}\n{text}"));
+            if opt
+                .ops()
+                .iter()
+                .filter(|o| o.opcode == Opcode::Label)
+                .count()
+                == 2
+            {
+                peeled += 1;
+                let news = |t: &metatracer::ir::Trace| {
+                    t.ops().iter().filter(|o| o.opcode == Opcode::New).count()
+                };
+                // (peeled: the body is there twice)
+                removed += (news(&opt) < 2 * news(&t)) as usize;
+            }
+            assert_eq!(
+                want,
+                graph(&opt),
+                "{p} changed the outcome for inputs {inputs:?}\n{text}\n--- optimized\n{opt}"
+            );
+        }
+        cases += 1;
+    }
+    assert!(
+        peeled > cases,
+        "only {peeled} peeled loops in {cases} cases"
+    );
+    assert!(
+        removed > cases,
+        "allocations removed in only {removed} of {cases} cases"
     );
 }

@@ -144,7 +144,12 @@ pub fn derive_layout(input: TokenStream) -> TokenStream {
 /// it in consecutive registers (its fields in order), so helpers can take and return it and
 /// `v.field` on a local reads a register. The struct must be `Copy` and its fields register
 /// values (integers, `bool`, `f64`, references, `Gc<T>`, `Option`s and tuples of those).
-#[proc_macro_derive(RegValue)]
+///
+/// Traced code also loads and stores it in memory (one access per word, so `let v = s[i];`
+/// and `gc::alloc(S { .. })` work) when every field is spelled as a one-word type, or when
+/// the struct says `#[reg_value(in_memory)]`: then each field's type must itself be loadable
+/// (a one-word type or such a struct), which rustc checks.
+#[proc_macro_derive(RegValue, attributes(reg_value))]
 pub fn derive_reg_value(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     jit::derive_reg_value(input).into()

@@ -113,8 +113,9 @@ impl metatracer::JitGreen for Program {
     }
 }
 
-/// A guest value: the tag says which field is meaningful.
-#[derive(Clone, Copy, Debug, metatracer::Layout)]
+/// A guest value: the tag says which field is meaningful. A register value in traced code
+/// (`RegValue`: four registers), so a pair can be built from two of them in registers.
+#[derive(Clone, Copy, Debug, metatracer::Layout, metatracer::RegValue)]
 pub struct Value {
     /// [`INT`], [`FLOAT`] or [`OBJ`].
     pub tag: i64,
@@ -141,8 +142,10 @@ unsafe impl metatracer::gc::Trace for Value {
     }
 }
 
-/// A heap-allocated pair (immutable).
-#[derive(Debug, metatracer::Layout, metatracer::Trace)]
+/// A heap-allocated pair (immutable). A register value too, so that traced code allocates
+/// it with a `new` the optimizer can remove (`new_pair`).
+#[derive(Clone, Copy, Debug, metatracer::Layout, metatracer::RegValue, metatracer::Trace)]
+#[reg_value(in_memory)]
 pub struct PairObj {
     /// Field 0.
     pub a: Value,
@@ -269,16 +272,21 @@ fn read_slot(v: &Value) -> Value {
 
 /// A new pair of the values in slots `a` and `a + 1`.
 ///
-/// `read_only`: it reads the slots and allocates, but writes no memory traced code reads (its
-/// one write is the collector's live length, which only the collector looks at), so traces
-/// keep what they know about the slots across the call.
-#[metatracer::dont_look_inside(read_only)]
+/// `#[look_inside]`: traced code allocates the pair itself (a `new` and the stores of its
+/// eight words), so a pair that does not outlive a loop iteration is never allocated in the
+/// optimized trace (allocation removal, `opt/virtualize.rs`).
+#[metatracer::look_inside]
 fn new_pair(m: &mut Machine, a: usize) -> Option<Gc<PairObj>> {
-    let pa = read_slot(&m.stack[a]);
-    let pb = read_slot(&m.stack[a + 1]);
+    // (the interpreter reads the slots field by field, see `read_slot`; traces load the
+    // same four words either way)
+    let (pa, pb): (Value, Value) = if metatracer::we_are_jitted() {
+        (m.stack[a], m.stack[a + 1])
+    } else {
+        (read_slot(&m.stack[a]), read_slot(&m.stack[a + 1]))
+    };
     // The two operands are the top of the stack: everything above them is dead, so the
     // collector need not scan it.
-    m.live.set(a + 2);
+    (*m.live).set(a + 2);
     Some(metatracer::gc::alloc(PairObj { a: pa, b: pb }))
 }
 

@@ -1,7 +1,7 @@
 //! End-to-end tests that look at the trace the JIT records for a Tiny loop: the value stack
 //! lives in memory, and the tracer's address canonicalization, heap cache, lazy stores,
 //! bounds-check implication, the promoted stack depth (`promote(m.sp - base)`), the
-//! `read_only` allocation call and the null-test lowering of `Option` matches must keep the
+//! traced allocation (`new`) and the null-test lowering of `Option` matches must keep the
 //! loop short.
 
 /// The JIT's parameters are process-wide: tests that set them run one at a time.
@@ -85,10 +85,15 @@ fn bench_like_loop_keeps_its_size() {
     assert!(ops < 230, "{ops} ops in the bench loop:\n{t}");
     assert!(count(t, "= load_") < 40, "loads:\n{t}");
     assert!(count(t, "store_") < 80, "stores:\n{t}");
-    // `p.0` / `p.1` match on `Option<Gc<PairObj>>` as a null test: the only residual call
-    // is the allocation (`new_pair`); `%` is an elidable `int_div` (a pure call).
-    assert_eq!(count(t, "call_r("), 1, "{t}");
-    assert_eq!(count(t, "call_i(") + count(t, "call_n("), 0, "{t}");
+    // `p.0` / `p.1` match on `Option<Gc<PairObj>>` as a null test; the pair is allocated
+    // by the trace itself (`new_pair` is `#[look_inside]`: a `new`, no call); `%` is an
+    // elidable `int_div` (a pure call). No residual call is left.
+    assert_eq!(count(t, " = new("), 1, "{t}");
+    assert_eq!(
+        count(t, "call_r(") + count(t, "call_i(") + count(t, "call_n("),
+        0,
+        "{t}"
+    );
     // No place is loaded twice: slots through the heap cache, the pair's fields because
     // plain fields of a `Gc` object are frozen (stores to slots do not disturb them).
     let mut seen = std::collections::HashSet::new();
@@ -96,17 +101,15 @@ fn bench_like_loop_keeps_its_size() {
         let place = l.split_once('=').unwrap().1.trim().to_string();
         assert!(seen.insert(place.clone()), "{place} loaded twice:\n{t}");
     }
-    // `new_pair` is `read_only`: the stack slots and `m.sp` are not reloaded after it.
-    let after_call = t
-        .lines()
-        .skip_while(|l| !l.contains("\"new_pair\""))
-        .skip(1);
-    let reloads: Vec<&str> = after_call
+    // An allocation writes no existing memory: the stack slots and `m.sp` are not reloaded
+    // after it.
+    let after_new = t.lines().skip_while(|l| !l.contains(" = new(")).skip(1);
+    let reloads: Vec<&str> = after_new
         .filter(|l| l.contains("= load_") && l.contains("(p0,"))
         .collect();
     assert!(
         reloads.is_empty(),
-        "machine fields reloaded after new_pair: {reloads:?}\n{t}"
+        "machine fields reloaded after the allocation: {reloads:?}\n{t}"
     );
 }
 

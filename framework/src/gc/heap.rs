@@ -254,7 +254,7 @@ thread_local! {
 /// payload address. The payload is uninitialized; no collection may run before the caller
 /// has initialized it.
 #[inline(always)]
-fn raw_alloc(info: &'static TypeInfo, total: usize) -> *mut u8 {
+pub(crate) fn raw_alloc(info: &'static TypeInfo, total: usize) -> *mut u8 {
     FAST.with(|f| {
         let p = f.free.get();
         if total <= f.top.get() - p {

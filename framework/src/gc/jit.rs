@@ -55,6 +55,13 @@ pub use super::layout::{
     PINNED,
 };
 
+/// The name of the residual call traced code makes for the write barrier after storing a
+/// reference (`__private::barrier_after`, and the optimizer's cycle-closing stores): one
+/// argument, the slot's address. The x64 backend inlines the barrier's fast path for calls
+/// with this name (see the module docs) and calls [`remember_card`] only when the card is
+/// clean.
+pub const WRITE_BARRIER_CALL: &str = "metatracer::gc::write_barrier";
+
 /// Addresses and constants of this thread's heap for JIT code (see the module docs).
 #[derive(Clone, Copy, Debug)]
 pub struct HeapLayout {
@@ -120,6 +127,33 @@ pub unsafe extern "C" fn alloc_slow(header: usize, size: usize) -> *mut u8 {
     // SAFETY: the caller passes a header word that is a `&'static TypeInfo`.
     let info = unsafe { &*(header as *const TypeInfo) };
     collector::alloc_slow(info, size)
+}
+
+/// Allocates an object of `payload` bytes whose header word is `header` and zeroes its
+/// payload; returns the payload address. What the JIT's `new` op calls when the inline bump
+/// fails, and what deoptimization uses to materialize virtual objects. May collect.
+///
+/// # Safety
+/// `header` must come from [`header_word`] for a type of exactly `payload` bytes without
+/// drop glue (a zeroed payload must be a valid value of it for the collector: null
+/// references).
+pub unsafe extern "C" fn alloc_zeroed(header: usize, payload: usize) -> *mut u8 {
+    // SAFETY: the caller passes a header word that is a `&'static TypeInfo`.
+    let info: &'static TypeInfo = unsafe { &*(header as *const TypeInfo) };
+    let p = super::heap::raw_alloc(info, layout::object_size(payload));
+    // SAFETY: the payload (rounded up to words) was just reserved for this object.
+    unsafe { std::ptr::write_bytes(p, 0, layout::object_size(payload) - HEADER_SIZE) };
+    p
+}
+
+/// The whole write barrier for a reference just stored at `slot` (JIT code that cannot
+/// inline it: the store closing a cycle of objects the optimizer materializes together).
+///
+/// # Safety
+/// `slot` must be a word of a live object (or any address outside the heap, then nothing
+/// happens).
+pub unsafe extern "C" fn barrier_slot(slot: usize) {
+    super::heap::write_barrier(slot as *const u8);
 }
 
 /// Registers a freshly allocated object whose type has drop glue, so that its destructor runs

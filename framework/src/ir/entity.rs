@@ -70,6 +70,9 @@ entity! {
     TargetToken "target";
     /// A compiled trace (loop or bridge) in the backend's registry.
     TraceId "trace";
+    /// A virtual object described in snapshots (`Trace::virtuals`): an allocation the
+    /// optimizer removed, materialized only if a guard fails.
+    VirtId "v";
 }
 
 impl TargetToken {
@@ -92,18 +95,37 @@ impl TargetToken {
     }
 }
 
-/// A value operand: an op of the trace or a constant (top bit set).
+/// A value operand: an op of the trace, a constant (top bit set) or, in snapshots only, a
+/// virtual object (second bit set).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OpRef(u32);
 
 const CONST_BIT: u32 = 1 << 31;
+const VIRT_BIT: u32 = 1 << 30;
 
 impl OpRef {
     /// The op at position `i` of the trace.
     pub fn op(i: usize) -> OpRef {
         let i = u32::try_from(i).expect("OpRef index overflow");
-        assert!(i < CONST_BIT, "OpRef index overflow");
+        assert!(i < VIRT_BIT, "OpRef index overflow");
         OpRef(i)
+    }
+
+    /// The virtual object `v` (only snapshot values may name one).
+    pub fn virt(v: VirtId) -> OpRef {
+        assert!(v.as_u32() < VIRT_BIT, "VirtId index overflow");
+        OpRef(v.as_u32() | VIRT_BIT)
+    }
+
+    /// Whether this names a virtual object.
+    pub const fn is_virt(self) -> bool {
+        self.0 & (CONST_BIT | VIRT_BIT) == VIRT_BIT
+    }
+
+    /// The virtual object, if this names one.
+    pub fn as_virt(self) -> Option<VirtId> {
+        self.is_virt()
+            .then(|| VirtId::new((self.0 & !VIRT_BIT) as usize))
     }
 
     /// The constant `c` of the trace's pool.
@@ -119,7 +141,7 @@ impl OpRef {
 
     /// The op position, if this names an op.
     pub fn as_op(self) -> Option<usize> {
-        (!self.is_const()).then_some(self.0 as usize)
+        (self.0 & (CONST_BIT | VIRT_BIT) == 0).then_some(self.0 as usize)
     }
 
     /// The constant, if this names one.
@@ -136,9 +158,10 @@ impl OpRef {
 
 impl fmt::Debug for OpRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.as_const() {
-            Some(c) => write!(f, "{c}"),
-            None => write!(f, "v{}", self.0),
+        match (self.as_const(), self.as_virt()) {
+            (Some(c), _) => write!(f, "{c}"),
+            (_, Some(v)) => write!(f, "virt{}", v.as_u32()),
+            _ => write!(f, "v{}", self.0),
         }
     }
 }
@@ -156,6 +179,12 @@ mod tests {
         assert!(c.is_const());
         assert_eq!(c.as_const(), Some(ConstRef::new(3)));
         assert_eq!(c.as_op(), None);
+        let v = OpRef::virt(VirtId::new(5));
+        assert!(v.is_virt() && !v.is_const() && !c.is_virt() && !a.is_virt());
+        assert_eq!(
+            (v.as_virt(), v.as_op(), v.as_const()),
+            (Some(VirtId::new(5)), None, None)
+        );
     }
 
     #[test]

@@ -288,6 +288,12 @@ unsafe fn exec(
                 unsafe { call_native(a(0) as usize, cd.ret, &ints, &floats) }
             }
             Opcode::Label | Opcode::DebugMergePoint => 0,
+            Opcode::New => {
+                let a = t
+                    .alloc_descr(pc)
+                    .ok_or_else(|| malformed("new without an alloc descr"))?;
+                super::trace::alloc_object(a) as u64
+            }
             Opcode::Jump => {
                 let target = t
                     .target(pc)

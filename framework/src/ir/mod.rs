@@ -51,12 +51,13 @@ mod text;
 mod trace;
 mod verify;
 
-pub use entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken, TraceId};
+pub use entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken, TraceId, VirtId};
 pub use ops::{Arity, Kind, OpFlags, Opcode};
 pub use text::{op_to_string, operand, parse, print, write_value, ParseError};
 pub use trace::{
-    CallDescr, Descr, Frame, MemDescr, MemType, Op, ResumeFrame, ResumeSlot, Snapshot, Trace,
-    TraceBuilder, Value,
+    alloc_object, materialize, store_bits, AllocDescr, CallDescr, Descr, Frame, MemDescr, MemType,
+    Op, ResumeFrame, ResumeSlot, ResumeVirtual, Snapshot, Trace, TraceBuilder, VField, Value,
+    VirtualObj,
 };
 pub use verify::{verify, VerifierError, VerifierErrors};
 

@@ -158,6 +158,7 @@ mod fl {
     pub const CALLP: OpFlags = OpFlags::CALL.union(OpFlags::PURE);
     pub const FIN: OpFlags = OpFlags::FINAL;
     pub const IN: OpFlags = OpFlags::INPUT;
+    pub const ALC: OpFlags = OpFlags::ALLOC;
 }
 
 macro_rules! op_table {
@@ -369,6 +370,10 @@ op_table! {
     CallPureR "call_pure_r" "i*" -> Ref [CALLP];
     /// Call of an elidable function returning nothing.
     CallPureN "call_pure_n" "i*" -> Void [CALLP];
+
+    // ---- allocation ---------------------------------------------------------------------
+    /// A fresh zeroed object of the descr's shape (descr=alloc(size, header)); its payload address.
+    New "new" "" -> Ref [ALC];
 
     // ---- misc ---------------------------------------------------------------------------
     /// Copy of an int value.

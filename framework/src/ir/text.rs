@@ -25,9 +25,11 @@
 //! `1e300`), refs as `ptr(0x1000)`. Memory descrs: `i8 u8 i16 u16 i32 u32 i64 u64 f64 ref`, with
 //! `xN` for the index stride. `#` starts a comment.
 
-use super::entity::{FrameId, OpRef, TargetToken};
+use super::entity::{FrameId, OpRef, TargetToken, VirtId};
 use super::ops::{Kind, Opcode};
-use super::trace::{CallDescr, Descr, MemDescr, MemType, Trace, TraceBuilder, Value};
+use super::trace::{
+    AllocDescr, CallDescr, Descr, MemDescr, MemType, Trace, TraceBuilder, VField, Value,
+};
 use std::collections::HashMap;
 use std::fmt::{self, Write};
 
@@ -134,6 +136,21 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
             return write!(w, " [?{s}]");
         }
         w.write_str(" [")?;
+        // virtual objects are numbered per snapshot, by first appearance
+        let mut virts: Vec<VirtId> = Vec::new();
+        for f in t.snapshot_frames(s) {
+            t.virtuals_in(t.frame_values(f), &mut virts);
+        }
+        let write_snap_value = |w: &mut dyn Write, v: OpRef| -> fmt::Result {
+            match v.as_virt() {
+                Some(x) => write!(
+                    w,
+                    "v{}",
+                    virts.iter().position(|&y| y == x).unwrap_or(usize::MAX)
+                ),
+                None => write_operand(w, t, v),
+            }
+        };
         for (k, f) in t.snapshot_frames(s).into_iter().enumerate() {
             if k > 0 {
                 w.write_str("; ")?;
@@ -151,7 +168,7 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
                     w.write_str(if first { " " } else { ", " })?;
                     first = false;
                     write!(w, "r{r}=")?;
-                    write_operand(w, t, v)?;
+                    write_snap_value(w, v)?;
                 }
                 continue;
             }
@@ -167,15 +184,29 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
                     w.write_str(if first { " " } else { ", " })?;
                     first = false;
                     write!(w, "r{j}=")?;
-                    write_operand(w, t, v)?;
+                    write_snap_value(w, v)?;
                 }
             } else {
                 write!(w, "{}@{}:", fr.jitcode, fr.pc)?;
                 for (j, &v) in vals.iter().enumerate() {
                     w.write_str(if j == 0 { " " } else { ", " })?;
-                    write_operand(w, t, v)?;
+                    write_snap_value(w, v)?;
                 }
             }
+        }
+        // `| v0=alloc(24){0:i64=i5, 8:ref=v1}, v1=...`
+        for (k, &x) in virts.iter().enumerate() {
+            let o = t.virtual_obj(x);
+            w.write_str(if k == 0 { " | " } else { ", " })?;
+            write!(w, "v{k}={}{{", o.alloc)?;
+            for (j, fl) in o.fields.iter().enumerate() {
+                if j > 0 {
+                    w.write_str(", ")?;
+                }
+                write!(w, "{}:{}=", fl.offset, fl.descr)?;
+                write_snap_value(w, fl.value)?;
+            }
+            w.write_str("}")?;
         }
         w.write_str("]")?;
     }
@@ -314,7 +345,7 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, String> {
                 }
             }
             out.push(Tok::Str(s));
-        } else if "()[],=:;@/".contains(c) {
+        } else if "()[],=:;@/|{}".contains(c) {
             out.push(Tok::Punct(c));
             i += 1;
         } else {
@@ -341,6 +372,8 @@ type FrameMap = HashMap<
 struct LineParser<'a> {
     toks: Vec<Tok>,
     pos: usize,
+    /// Virtual objects named in this line's snapshot (`v0`...), and whether defined.
+    virts: Vec<(String, OpRef, bool)>,
     b: &'a mut TraceBuilder,
     names: &'a HashMap<String, OpRef>,
     frames: &'a mut FrameMap,
@@ -477,6 +510,22 @@ impl LineParser<'_> {
                     readonly,
                 }))
             }
+            Some(Tok::Ident(s)) if s == "alloc" => {
+                self.expect('(')?;
+                let size = self.u32_num()?;
+                let header = if self.eat(',') {
+                    match self.next() {
+                        Some(Tok::Num(n)) => {
+                            parse_int(&n).ok_or(format!("bad header word '{n}'"))? as u64
+                        }
+                        _ => return Err("expected a header word in alloc(size, header)".into()),
+                    }
+                } else {
+                    0
+                };
+                self.expect(')')?;
+                Ok(Descr::Alloc(AllocDescr { size, header }))
+            }
             Some(Tok::Ident(s)) => {
                 if let Some(t) = TargetToken::parse(&s) {
                     TargetToken::reserve(t);
@@ -513,10 +562,13 @@ impl LineParser<'_> {
                     ));
                 }
             }
-            if !matches!(self.peek(), Some(Tok::Punct(';')) | Some(Tok::Punct(']'))) {
+            if !matches!(
+                self.peek(),
+                Some(Tok::Punct(';')) | Some(Tok::Punct(']')) | Some(Tok::Punct('|'))
+            ) {
                 loop {
                     match sparse_len {
-                        None => values.push(self.operand()?),
+                        None => values.push(self.snap_operand()?),
                         Some(len) => {
                             let reg = match self.next() {
                                 Some(Tok::Ident(r)) => r
@@ -533,7 +585,7 @@ impl LineParser<'_> {
                             }
                             self.expect('=')?;
                             regs.push(reg as u32);
-                            values.push(self.operand()?);
+                            values.push(self.snap_operand()?);
                         }
                     }
                     if !self.eat(',') {
@@ -563,12 +615,104 @@ impl LineParser<'_> {
                 }
             };
             parent = Some(f);
+            if self.eat('|') {
+                self.virtual_defs()?;
+            }
             if self.eat(']') {
+                if let Some((n, _, _)) = self.virts.iter().find(|v| !v.2) {
+                    return Err(format!(
+                        "virtual object '{n}' is not defined (add `| {n}=alloc(N){{...}}`)"
+                    ));
+                }
                 return Ok(f);
             }
             self.expect(';')?;
         }
     }
+
+    /// A snapshot value: an operand or a virtual object's name (`v3`).
+    fn snap_operand(&mut self) -> Result<OpRef, String> {
+        if let Some(Tok::Ident(n)) = self.peek() {
+            if is_virt_name(n) {
+                let n = n.clone();
+                self.pos += 1;
+                return Ok(self.virt_named(&n));
+            }
+        }
+        self.operand()
+    }
+
+    fn virt_named(&mut self, n: &str) -> OpRef {
+        if let Some(v) = self.virts.iter().find(|v| v.0 == n) {
+            return v.1;
+        }
+        let r = self.b.new_virtual(AllocDescr { size: 0, header: 0 });
+        self.virts.push((n.to_string(), r, false));
+        r
+    }
+
+    /// `v0=alloc(24){0:i64=i5, 8:ref=v1}, v1=...` (after `|`).
+    fn virtual_defs(&mut self) -> Result<(), String> {
+        loop {
+            let name = match self.next() {
+                Some(Tok::Ident(n)) if is_virt_name(&n) => n,
+                _ => return Err("expected a virtual object definition `vN=alloc(..){..}`".into()),
+            };
+            self.expect('=')?;
+            let alloc = match self.descr()? {
+                Descr::Alloc(a) => a,
+                _ => return Err(format!("virtual '{name}' needs an alloc shape (alloc(24))")),
+            };
+            self.expect('{')?;
+            let mut fields = Vec::new();
+            if !self.eat('}') {
+                loop {
+                    let off = match self.next() {
+                        Some(Tok::Num(n)) => parse_int(&n)
+                            .and_then(|x| i32::try_from(x).ok())
+                            .ok_or(format!("bad field offset '{n}'"))?,
+                        _ => return Err("expected `offset:type=value` in a virtual".into()),
+                    };
+                    self.expect(':')?;
+                    let descr = match self.next() {
+                        Some(Tok::Ident(d)) => parse_mem_descr(&d)
+                            .filter(|m| m.scale == 0)
+                            .ok_or(format!("bad field type '{d}'"))?,
+                        _ => return Err("expected a field type (i64, f64, ref, ...)".into()),
+                    };
+                    self.expect('=')?;
+                    let value = self.snap_operand()?;
+                    fields.push(VField {
+                        offset: off,
+                        descr,
+                        value,
+                    });
+                    if self.eat('}') {
+                        break;
+                    }
+                    self.expect(',')?;
+                }
+            }
+            let v = self.virt_named(&name);
+            let e = self
+                .virts
+                .iter_mut()
+                .find(|v| v.0 == name)
+                .expect("just named");
+            if e.2 {
+                return Err(format!("virtual '{name}' defined twice"));
+            }
+            e.2 = true;
+            self.b.set_virtual(v, alloc, fields);
+            if !self.eat(',') {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn is_virt_name(n: &str) -> bool {
+    n.len() > 1 && n.starts_with('v') && n[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 fn parse_int(s: &str) -> Option<i64> {
@@ -704,6 +848,7 @@ pub fn parse(text: &str) -> Result<Trace, ParseError> {
             let mut p = LineParser {
                 toks,
                 pos: pos + 1,
+                virts: Vec::new(),
                 b: &mut b,
                 names: &names,
                 frames: &mut frames,

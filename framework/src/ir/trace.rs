@@ -10,7 +10,7 @@
 //! Invariants (checked by the verifier, not by the builder): inputs come first; an op only
 //! uses ops before it; the trace ends with `jump` or `finish`.
 
-use super::entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken};
+use super::entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken, VirtId};
 use super::ops::{Kind, Opcode};
 use std::collections::HashMap;
 use std::fmt;
@@ -296,6 +296,160 @@ impl fmt::Display for CallDescr {
     }
 }
 
+/// The shape of an allocation (the descr of `new`): the payload size in bytes and the GC
+/// header word of the object's type (its `TypeInfo` address, `gc::jit::header_word`).
+///
+/// Header 0 means a raw test object outside the GC heap (filetests, the IR interpreter's and
+/// backend tests): it is allocated zeroed on the Rust heap and never freed. Text:
+/// `alloc(24)` or `alloc(24, 0x55d0c0de1000)`.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct AllocDescr {
+    /// Payload bytes (the object's fields; the header word comes before them).
+    pub size: u32,
+    /// The header word, or 0 for a raw test object.
+    pub header: u64,
+}
+
+impl fmt::Display for AllocDescr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.header == 0 {
+            write!(f, "alloc({})", self.size)
+        } else {
+            write!(f, "alloc({}, {:#x})", self.size, self.header)
+        }
+    }
+}
+
+/// Allocates a zeroed object of shape `a` and returns its payload address: a GC object when
+/// `a.header` is a type's header word (may collect), else a raw, leaked test object. What the
+/// IR interpreter's `new` and the materialization of virtual objects use.
+pub fn alloc_object(a: AllocDescr) -> usize {
+    if a.header == 0 {
+        let words = (a.size as usize).div_ceil(8) + 1;
+        let b: &'static mut [u64] = Box::leak(vec![0u64; words].into_boxed_slice());
+        b.as_mut_ptr() as usize + 8
+    } else {
+        // SAFETY: a non-zero header is a GC type's header word whose payload is `size` bytes
+        // without drop glue (the codewriter only emits `new` for such types).
+        unsafe { crate::gc::jit::alloc_zeroed(a.header as usize, a.size as usize) as usize }
+    }
+}
+
+/// Writes the low bytes of `bits` at `addr` as memory type `ty`.
+///
+/// # Safety
+/// `addr` must be writable for `ty.size()` bytes.
+pub unsafe fn store_bits(addr: usize, ty: MemType, bits: u64) {
+    // SAFETY: by the caller's contract; unaligned writes are fine.
+    unsafe {
+        match ty.size() {
+            1 => (addr as *mut u8).write_unaligned(bits as u8),
+            2 => (addr as *mut u16).write_unaligned(bits as u16),
+            4 => (addr as *mut u32).write_unaligned(bits as u32),
+            _ => (addr as *mut u64).write_unaligned(bits),
+        }
+    }
+}
+
+/// One field of a virtual object: `value` stored at payload offset `offset` as `descr`.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct VField {
+    /// Byte offset from the payload address.
+    pub offset: i32,
+    /// The in-memory type (scale 0).
+    pub descr: MemDescr,
+    /// The value: an op, a constant or another virtual object.
+    pub value: OpRef,
+}
+
+/// An allocation the optimizer removed, described in snapshots (`OpRef::virt`): deopt
+/// allocates it and stores its fields (fields not listed are zero).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct VirtualObj {
+    /// Its shape.
+    pub alloc: AllocDescr,
+    /// Its known fields, by increasing offset.
+    pub fields: Vec<VField>,
+}
+
+/// A virtual object of a snapshot, resolved for resuming: fields refer to saved values,
+/// constants or other virtuals of the same snapshot (by index).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ResumeVirtual {
+    /// Its shape.
+    pub alloc: AllocDescr,
+    /// `(offset, memory type, value)` per field.
+    pub fields: Vec<(i32, MemType, ResumeSlot)>,
+}
+
+/// Allocates the virtual objects of a snapshot and fills their fields; returns their
+/// addresses. `saved` are the exit's saved values.
+///
+/// Order: children first, and each object's fields are stored right after its allocation,
+/// before anything else allocates (an object that a later allocation's collection pins
+/// becomes old, and stores into old objects need the write barrier). A field closing a cycle
+/// is stored at the end, with the write barrier. Allocation may collect: the saved values and
+/// the objects made so far are held in a pinning root meanwhile, so nothing they name moves.
+pub fn materialize(virts: &[ResumeVirtual], saved: &[u64]) -> Vec<usize> {
+    if virts.is_empty() {
+        return Vec::new();
+    }
+    let mut keep: crate::gc::PinnedVec<u64> =
+        crate::gc::PinnedVec::with_capacity(saved.len() + virts.len());
+    keep.extend_from_slice(saved);
+    // 0 = not started, 1 = in progress, else the address
+    let mut addrs = vec![0usize; virts.len()];
+    let mut late: Vec<(usize, MemType, usize)> = Vec::new();
+    fn make(
+        j: usize,
+        virts: &[ResumeVirtual],
+        saved: &[u64],
+        addrs: &mut Vec<usize>,
+        late: &mut Vec<(usize, MemType, usize)>,
+        keep: &mut crate::gc::PinnedVec<u64>,
+    ) {
+        if addrs[j] != 0 {
+            return;
+        }
+        addrs[j] = 1;
+        for &(_, _, slot) in &virts[j].fields {
+            if let ResumeSlot::Virtual(k) = slot {
+                make(k, virts, saved, addrs, late, keep);
+            }
+        }
+        let a = alloc_object(virts[j].alloc);
+        keep.push(a as u64);
+        addrs[j] = a;
+        for &(off, ty, slot) in &virts[j].fields {
+            let at = a.wrapping_add(off as isize as usize);
+            let bits = match slot {
+                ResumeSlot::Saved(k) => saved.get(k).copied().unwrap_or(0),
+                ResumeSlot::Const(c) => c.to_bits(),
+                ResumeSlot::Virtual(k) if addrs[k] == 1 => {
+                    late.push((at, ty, k));
+                    continue;
+                }
+                ResumeSlot::Virtual(k) => addrs[k] as u64,
+            };
+            // SAFETY: `a` is a fresh object of `alloc.size` bytes; the optimizer only
+            // records fields inside it.
+            unsafe { store_bits(at, ty, bits) };
+        }
+    }
+    for j in 0..virts.len() {
+        make(j, virts, saved, &mut addrs, &mut late, &mut keep);
+    }
+    for (at, ty, k) in late {
+        // SAFETY: a field of an object made above; then the barrier for the stored reference.
+        unsafe {
+            store_bits(at, ty, addrs[k] as u64);
+            crate::gc::jit::barrier_slot(at);
+        }
+    }
+    drop(keep);
+    addrs
+}
+
 /// A descriptor attached to an op.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Descr {
@@ -307,6 +461,8 @@ pub enum Descr {
     Target(TargetToken),
     /// Free text (`debug_merge_point`'s description of the green key).
     Text(String),
+    /// `new`: the object's shape.
+    Alloc(AllocDescr),
 }
 
 impl fmt::Display for Descr {
@@ -316,6 +472,7 @@ impl fmt::Display for Descr {
             Descr::Call(c) => write!(f, "{c}"),
             Descr::Target(t) => write!(f, "{t}"),
             Descr::Text(s) => write!(f, "{s:?}"),
+            Descr::Alloc(a) => write!(f, "{a}"),
         }
     }
 }
@@ -397,6 +554,7 @@ pub struct Trace {
     frame_values: Vec<OpRef>,
     frame_regs: Vec<u32>,
     snapshots: Vec<Snapshot>,
+    virtuals: Vec<VirtualObj>,
 }
 
 /// Where one snapshot value comes from after a guard exit.
@@ -407,7 +565,13 @@ pub enum ResumeSlot {
     Saved(usize),
     /// A constant recorded in the snapshot.
     Const(Value),
+    /// Virtual object number `k` of the snapshot (see [`Trace::resume_virtuals`]), allocated
+    /// when resuming.
+    Virtual(usize),
 }
+
+/// Per frame of a snapshot (outermost first): jitcode, pc, where each value comes from.
+pub type ResumeLayout = Vec<(u32, u32, Vec<ResumeSlot>)>;
 
 /// One frame of a snapshot resolved to concrete values (what deopt needs).
 #[derive(Clone, PartialEq, Debug)]
@@ -470,6 +634,9 @@ impl Trace {
 
     /// The kind of an operand (`Void` for out-of-range refs; the verifier reports those).
     pub fn kind(&self, r: OpRef) -> Kind {
+        if r.is_virt() {
+            return Kind::Ref;
+        }
         match r.as_const() {
             Some(c) => self.consts.get(c.index()).map_or(Kind::Void, |v| v.kind()),
             None => self
@@ -517,6 +684,14 @@ impl Trace {
     pub fn call_descr(&self, i: usize) -> Option<&CallDescr> {
         match self.ops[i].descr().map(|d| &self.descrs[d.index()]) {
             Some(Descr::Call(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The allocation descriptor of op `i` (a `new`), if it has one.
+    pub fn alloc_descr(&self, i: usize) -> Option<AllocDescr> {
+        match self.ops[i].descr().map(|d| &self.descrs[d.index()]) {
+            Some(Descr::Alloc(a)) => Some(*a),
             _ => None,
         }
     }
@@ -596,13 +771,71 @@ impl Trace {
         chain
     }
 
+    /// The virtual objects table.
+    pub fn virtuals(&self) -> &[VirtualObj] {
+        &self.virtuals
+    }
+
+    /// A virtual object.
+    pub fn virtual_obj(&self, v: VirtId) -> &VirtualObj {
+        &self.virtuals[v.index()]
+    }
+
+    /// `vals` with each virtual object replaced by the values of its fields, recursively
+    /// (each virtual once): the ops and constants a snapshot really uses.
+    pub fn flat_values(&self, vals: &[OpRef]) -> Vec<OpRef> {
+        let mut out = Vec::with_capacity(vals.len());
+        let mut seen: Vec<VirtId> = Vec::new();
+        let mut stack: Vec<OpRef> = vals.iter().rev().copied().collect();
+        while let Some(v) = stack.pop() {
+            match v.as_virt() {
+                Some(id) if id.index() < self.virtuals.len() => {
+                    if !seen.contains(&id) {
+                        seen.push(id);
+                        stack.extend(
+                            self.virtuals[id.index()]
+                                .fields
+                                .iter()
+                                .rev()
+                                .map(|f| f.value),
+                        );
+                    }
+                }
+                Some(_) => {}
+                None => out.push(v),
+            }
+        }
+        out
+    }
+
+    /// The virtual objects `vals` names, directly or through fields, in order of first
+    /// occurrence (depth first).
+    pub fn virtuals_in(&self, vals: &[OpRef], out: &mut Vec<VirtId>) {
+        let mut stack: Vec<OpRef> = vals.iter().rev().copied().collect();
+        while let Some(v) = stack.pop() {
+            if let Some(id) = v.as_virt() {
+                if id.index() < self.virtuals.len() && !out.contains(&id) {
+                    out.push(id);
+                    stack.extend(
+                        self.virtuals[id.index()]
+                            .fields
+                            .iter()
+                            .rev()
+                            .map(|f| f.value),
+                    );
+                }
+            }
+        }
+    }
+
     /// The values a guard exit saves, in order: the distinct non-constant operands of the
-    /// snapshot, outermost frame first, in order of first occurrence. This is the layout of
-    /// the frame buffer after the exit, and the input list of a bridge from that guard.
+    /// snapshot (fields of virtual objects included), outermost frame first, in order of
+    /// first occurrence. This is the layout of the frame buffer after the exit, and the input
+    /// list of a bridge from that guard.
     pub fn exit_refs(&self, s: SnapshotId) -> Vec<OpRef> {
         let mut out: Vec<OpRef> = Vec::new();
         for f in self.snapshot_frames(s) {
-            for &v in self.frame_values(f) {
+            for v in self.flat_values(self.frame_values(f)) {
                 if !v.is_const() && !out.contains(&v) {
                     out.push(v);
                 }
@@ -611,53 +844,87 @@ impl Trace {
         out
     }
 
+    fn resume_plan(&self, s: SnapshotId) -> (ResumeLayout, Vec<ResumeVirtual>) {
+        let refs = self.exit_refs(s);
+        let frames = self.snapshot_frames(s);
+        let mut virts: Vec<VirtId> = Vec::new();
+        for &f in &frames {
+            self.virtuals_in(self.frame_values(f), &mut virts);
+        }
+        let slot = |v: OpRef| -> ResumeSlot {
+            if let Some(c) = self.const_value(v) {
+                ResumeSlot::Const(c)
+            } else if let Some(id) = v.as_virt() {
+                ResumeSlot::Virtual(virts.iter().position(|&x| x == id).unwrap_or(0))
+            } else {
+                ResumeSlot::Saved(refs.iter().position(|&r| r == v).unwrap_or(0))
+            }
+        };
+        let layout = frames
+            .iter()
+            .map(|&f| {
+                let fr = self.frame(f);
+                let (vals, n) = self.frame_slots(f);
+                let mut slots = vec![ResumeSlot::Const(Value::Int(0)); n as usize];
+                for (r, v) in vals {
+                    slots[r as usize] = slot(v);
+                }
+                (fr.jitcode, fr.pc, slots)
+            })
+            .collect();
+        let rv = virts
+            .iter()
+            .map(|&id| {
+                let o = &self.virtuals[id.index()];
+                ResumeVirtual {
+                    alloc: o.alloc,
+                    fields: o
+                        .fields
+                        .iter()
+                        .map(|f| (f.offset, f.descr.ty, slot(f.value)))
+                        .collect(),
+                }
+            })
+            .collect();
+        (layout, rv)
+    }
+
     /// The symbolic form of [`Trace::resume_frames`]: per frame (outermost first), its
     /// jitcode, pc and, per live value, where the value comes from. A bridge tracer uses it
     /// to map the bridge's inputs onto the interpreter frames it resumes from.
-    pub fn resume_layout(&self, s: SnapshotId) -> Vec<(u32, u32, Vec<ResumeSlot>)> {
-        let refs = self.exit_refs(s);
-        self.snapshot_frames(s)
-            .into_iter()
-            .map(|f| {
-                let fr = self.frame(f);
-                let (slots, n) = self.frame_slots(f);
-                let mut out = vec![ResumeSlot::Const(Value::Int(0)); n as usize];
-                for (r, v) in slots {
-                    out[r as usize] = match self.const_value(v) {
-                        Some(c) => ResumeSlot::Const(c),
-                        None => ResumeSlot::Saved(refs.iter().position(|&x| x == v).unwrap_or(0)),
-                    };
-                }
-                (fr.jitcode, fr.pc, out)
-            })
-            .collect()
+    pub fn resume_layout(&self, s: SnapshotId) -> ResumeLayout {
+        self.resume_plan(s).0
+    }
+
+    /// The virtual objects [`ResumeSlot::Virtual`] entries of [`Trace::resume_layout`] name.
+    pub fn resume_virtuals(&self, s: SnapshotId) -> Vec<ResumeVirtual> {
+        self.resume_plan(s).1
     }
 
     /// Resolve a snapshot to concrete frames given the saved exit values (in
-    /// [`Trace::exit_refs`] order, as raw frame-buffer bits).
+    /// [`Trace::exit_refs`] order, as raw frame-buffer bits). Virtual objects are allocated
+    /// and filled ([`materialize`]).
     pub fn resume_frames(&self, s: SnapshotId, saved: &[u64]) -> Vec<ResumeFrame> {
+        let (layout, virts) = self.resume_plan(s);
+        let addrs = materialize(&virts, saved);
         let refs = self.exit_refs(s);
-        self.snapshot_frames(s)
+        layout
             .into_iter()
-            .map(|f| {
-                let fr = self.frame(f);
-                let (slots, n) = self.frame_slots(f);
-                let mut values = vec![Value::Int(0); n as usize];
-                for (r, v) in slots {
-                    values[r as usize] = match self.const_value(v) {
-                        Some(c) => c,
-                        None => {
-                            let k = refs.iter().position(|&x| x == v).unwrap_or(0);
+            .map(|(jitcode, pc, slots)| ResumeFrame {
+                jitcode,
+                pc,
+                values: slots
+                    .into_iter()
+                    .map(|sl| match sl {
+                        ResumeSlot::Const(c) => c,
+                        ResumeSlot::Virtual(j) => Value::Ref(addrs[j]),
+                        ResumeSlot::Saved(k) => {
                             let bits = saved.get(k).copied().unwrap_or(0);
-                            Value::from_bits(self.kind(v), bits).unwrap_or(Value::Int(0))
+                            let kind = refs.get(k).map_or(Kind::Int, |&r| self.kind(r));
+                            Value::from_bits(kind, bits).unwrap_or(Value::Int(0))
                         }
-                    };
-                }
-                ResumeFrame {
-                    jitcode: fr.jitcode,
-                    pc: fr.pc,
-                    values,
-                }
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -835,6 +1102,68 @@ impl TraceBuilder {
             nregs: 0,
         });
         id
+    }
+
+    /// A new virtual object of shape `alloc` with no fields yet (see
+    /// [`TraceBuilder::set_virtual_fields`]); the result may only appear in snapshots.
+    pub fn new_virtual(&mut self, alloc: AllocDescr) -> OpRef {
+        let id = VirtId::new(self.t.virtuals.len());
+        self.t.virtuals.push(VirtualObj {
+            alloc,
+            fields: Vec::new(),
+        });
+        OpRef::virt(id)
+    }
+
+    /// Sets the fields of a virtual object made by [`TraceBuilder::new_virtual`].
+    pub fn set_virtual_fields(&mut self, v: OpRef, fields: Vec<VField>) {
+        if let Some(id) = v.as_virt() {
+            self.t.virtuals[id.index()].fields = fields;
+        }
+    }
+
+    /// Sets the shape and fields of a virtual object (the parser learns the shape late).
+    pub fn set_virtual(&mut self, v: OpRef, alloc: AllocDescr, fields: Vec<VField>) {
+        if let Some(id) = v.as_virt() {
+            self.t.virtuals[id.index()] = VirtualObj { alloc, fields };
+        }
+    }
+
+    /// Copies snapshot value `v` of `src` into this builder: constants are interned, ops go
+    /// through `map` (`None`: removed), virtual objects are copied with their fields,
+    /// recursively, once per `memo` (keep one memo for a whole trace copy: frames, and with
+    /// them virtual objects, are shared between snapshots).
+    pub fn copy_snapshot_value(
+        &mut self,
+        src: &Trace,
+        v: OpRef,
+        map: &mut dyn FnMut(&mut TraceBuilder, OpRef) -> Option<OpRef>,
+        memo: &mut HashMap<VirtId, OpRef>,
+    ) -> Option<OpRef> {
+        if let Some(c) = src.const_value(v) {
+            return Some(self.constant(c));
+        }
+        let Some(id) = v.as_virt() else {
+            return map(self, v);
+        };
+        if let Some(&nv) = memo.get(&id) {
+            return Some(nv);
+        }
+        let o = src.virtual_obj(id).clone();
+        let nv = self.new_virtual(o.alloc);
+        memo.insert(id, nv);
+        let mut fields = Vec::with_capacity(o.fields.len());
+        for f in &o.fields {
+            let value = self.copy_snapshot_value(src, f.value, map, memo)?;
+            fields.push(VField { value, ..*f });
+        }
+        self.set_virtual_fields(nv, fields);
+        Some(nv)
+    }
+
+    /// `new`: a fresh zeroed object of shape `alloc`.
+    pub fn new_object(&mut self, alloc: AllocDescr) -> OpRef {
+        self.op_descr(Opcode::New, &[], Descr::Alloc(alloc))
     }
 
     /// Record a sparse snapshot frame of `nregs` registers of which only `regs` (ascending,

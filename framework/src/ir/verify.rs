@@ -65,6 +65,13 @@ impl V<'_> {
 
     /// Check that operand `r` is usable at position `pos`; returns its kind.
     fn operand(&mut self, pos: usize, r: OpRef, what: &str) -> Kind {
+        if r.is_virt() {
+            self.err(
+                pos,
+                format!("{what} names a virtual object (only snapshots may)"),
+            );
+            return Kind::Void;
+        }
         match r.as_op() {
             Some(i) => {
                 if i >= pos {
@@ -115,7 +122,7 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
             let mut used: Vec<OpRef> = args.clone();
             if let Some(s) = op.snapshot().filter(|s| s.index() < t.snapshots().len()) {
                 for f in t.snapshot_frames(s).into_iter().take(t.frames().len()) {
-                    used.extend_from_slice(t.frame_values(f));
+                    used.extend(t.flat_values(t.frame_values(f)));
                 }
             }
             for r in used {
@@ -248,6 +255,14 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                     format!("{} needs a target descr (descr=targetN)", opc.name()),
                 );
             }
+        } else if opc == Opcode::New {
+            match descr {
+                Some(Descr::Alloc(a)) if a.size > 0 => {}
+                _ => v.err(
+                    i,
+                    "new needs an alloc descr with a non-zero size (descr=alloc(24))".into(),
+                ),
+            }
         } else if opc == Opcode::DebugMergePoint {
             if !matches!(descr, None | Some(Descr::Text(_))) {
                 v.err(i, "debug_merge_point's descr must be a string".into());
@@ -303,8 +318,22 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                         if chain.len() > t.frames().len() {
                             v.err(i, "snapshot frame chain has a cycle".into());
                         } else {
+                            let mut virts = Vec::new();
                             for f in chain {
                                 for &val in t.frame_values(f) {
+                                    if val.is_virt() {
+                                        t.virtuals_in(&[val], &mut virts);
+                                        if val
+                                            .as_virt()
+                                            .is_some_and(|x| x.index() >= t.virtuals().len())
+                                        {
+                                            v.err(
+                                                i,
+                                                format!("snapshot names missing virtual {val:?}"),
+                                            );
+                                        }
+                                        continue;
+                                    }
                                     v.operand(i, val, &format!("snapshot value in {f}"));
                                 }
                                 if let Some((regs, n)) = t.frame_regs(f) {
@@ -314,6 +343,46 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                                             i,
                                             format!(
                                                 "sparse {f}: registers must ascend and be below {n}"
+                                            ),
+                                        );
+                                    }
+                                }
+                            }
+                            for x in virts {
+                                let o = t.virtual_obj(x).clone();
+                                for fl in &o.fields {
+                                    let end = fl.offset as i64 + fl.descr.ty.size() as i64;
+                                    if fl.offset < 0 || end > o.alloc.size as i64 {
+                                        v.err(i, format!("field at {} of virtual {x} lies outside its {} bytes", fl.offset, o.alloc.size));
+                                    }
+                                    if fl
+                                        .value
+                                        .as_virt()
+                                        .is_some_and(|y| y.index() >= t.virtuals().len())
+                                    {
+                                        v.err(i, format!("virtual {x} names a missing virtual"));
+                                        continue;
+                                    }
+                                    if fl.value.is_virt() {
+                                        if fl.descr.ty != MemType::Ref {
+                                            v.err(
+                                                i,
+                                                format!(
+                                                    "virtual {x} stores an object in a {} field",
+                                                    fl.descr
+                                                ),
+                                            );
+                                        }
+                                        continue;
+                                    }
+                                    let k =
+                                        v.operand(i, fl.value, &format!("field of virtual {x}"));
+                                    if k != fl.descr.ty.kind() && k != Kind::Void {
+                                        v.err(
+                                            i,
+                                            format!(
+                                                "field at {} of virtual {x} is {}, holds a {k:?}",
+                                                fl.offset, fl.descr
                                             ),
                                         );
                                     }

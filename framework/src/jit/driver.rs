@@ -52,7 +52,7 @@ use super::word::Kind as WKind;
 use crate::backend::x64::X64Backend;
 use crate::backend::{Backend, ExitId, ExitKind, MAX_FRAME_WORDS};
 use crate::gc::PinnedVec;
-use crate::ir::{Kind, Opcode, ResumeSlot, TargetToken, TraceId};
+use crate::ir::{Kind, Opcode, ResumeSlot, ResumeVirtual, TargetToken, TraceId};
 use crate::jitlog::{self, Phase, Section, Timer, TraceKind};
 use std::cell::{Cell, RefCell};
 // FxHash: the hook hashes the green key on every backward jump that reaches it (all of them
@@ -892,6 +892,11 @@ struct ExitPlan {
     frames: Vec<(u32, u32, Vec<BridgeVal>)>,
     /// Per frame: its registers as the blackhole gets them.
     templates: Vec<RegTemplate>,
+    /// The virtual objects the snapshot describes (allocation removal): allocated and
+    /// filled at each exit, before the blackhole resumes.
+    virtuals: Vec<ResumeVirtual>,
+    /// (frame, register, virtual number) for each register holding a virtual object.
+    virt_patches: Vec<(u32, u32, u32)>,
     /// The exit is a `guard_not_invalidated`: it fails because the trace is invalid, so it
     /// never gets a bridge (the blackhole resumes; the trace is freed soon).
     invalidation: bool,
@@ -920,15 +925,23 @@ impl ExitPlan {
             .iter()
             .map(|r| wkind(trace.kind(*r)))
             .collect();
+        let virtuals = trace.resume_virtuals(snapshot);
+        let mut virt_patches = Vec::new();
         let frames = trace
             .resume_layout(snapshot)
             .into_iter()
-            .map(|(code, pc, slots)| {
+            .enumerate()
+            .map(|(fi, (code, pc, slots))| {
                 let vals: Vec<BridgeVal> = slots
                     .into_iter()
-                    .map(|s| match s {
+                    .enumerate()
+                    .map(|(r, s)| match s {
                         ResumeSlot::Const(c) => BridgeVal::Const(wkind(c.kind()), c.to_bits()),
                         ResumeSlot::Saved(k) => BridgeVal::Input(k as u32),
+                        ResumeSlot::Virtual(v) => {
+                            virt_patches.push((fi as u32, r as u32, v as u32));
+                            BridgeVal::Virtual(v as u32)
+                        }
                     })
                     .collect();
                 (code, pc, vals)
@@ -942,6 +955,7 @@ impl ExitPlan {
                 for (r, v) in vals.iter().enumerate() {
                     match *v {
                         BridgeVal::Const(_, w) => regs.push(w),
+                        BridgeVal::Virtual(_) => regs.push(0),
                         BridgeVal::Input(k) => {
                             regs.push(0);
                             patches.push((r as u32, k));
@@ -955,6 +969,8 @@ impl ExitPlan {
             saved,
             frames,
             templates,
+            virtuals,
+            virt_patches,
             invalidation,
         }
     }
@@ -1065,6 +1081,8 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
             .copied()
             .zip(values.iter().copied())
             .collect();
+        // (the snapshot's virtual objects, made real: the bridge starts from them)
+        let objects = crate::ir::materialize(&plan.virtuals, values);
         JIT.with(|j| j.borrow_mut().frames.push(frame));
         let where_ = JIT.with(
             |j| match j.borrow().backend.exit(exit).map(|i| (i.kind, i.trace)) {
@@ -1077,7 +1095,14 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
         let end = {
             let _rec = Recording::start(id, None);
             let _t = Timer::start(Phase::Tracing);
-            let tracer = Tracer::for_bridge(codes, &plan.frames, &inputs, params().trace_limit);
+            let tracer = Tracer::for_bridge(
+                codes,
+                &plan.frames,
+                &inputs,
+                &plan.virtuals,
+                &objects,
+                params().trace_limit,
+            );
             let lab = label_of(id);
             tracer.run(&|k| lab(k).is_some())
         };
@@ -1103,6 +1128,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
     // (timed only when the summary that reports it is on: two clock reads were a tenth of an
     // exit's cost)
     let _t = jitlog::enabled(Section::Summary).then(|| Timer::start(Phase::Deopt));
+    // Virtual objects first (allocation may collect; `materialize` pins the saved values
+    // meanwhile), then no allocation until the blackhole holds every reference.
+    let objects = crate::ir::materialize(&plan.virtuals, values);
     let mut spare = JIT.with(|j| std::mem::take(&mut j.borrow_mut().spare_regs));
     let mut frames: Vec<Frame> = Vec::with_capacity(plan.frames.len() + 4);
     frames.extend(
@@ -1123,6 +1151,9 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
                 }
             }),
     );
+    for &(fi, r, v) in &plan.virt_patches {
+        frames[fi as usize].regs[r as usize] = objects[v as usize] as u64;
+    }
     JIT.with(|j| j.borrow_mut().frames.push(frame));
     if frames.first().is_some_and(|f| f.code == PENDING_STORES) {
         let pending = frames.remove(0);

@@ -263,6 +263,11 @@ pub enum Effect {
     /// Touches no memory traced code reads or writes (the GC write barrier, which marks a
     /// card): the tracer neither performs its pending stores first nor forgets what it knows.
     NoMemory,
+    /// `gc::alloc` of a register-value struct in traced code: the callee is
+    /// `gc::jit::alloc_zeroed(header, size)` with both arguments constants, and the tracer
+    /// records a `new` op (no call): it allocates, and reads or writes no existing memory.
+    /// The stores of the fields follow as ordinary stores.
+    Alloc,
 }
 
 /// A residual call target.

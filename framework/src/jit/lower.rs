@@ -257,6 +257,10 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 )
             }
             ROp::Nop => l.b.const_int(0),
+            ROp::New(size, header) => l.b.new_object(crate::ir::AllocDescr {
+                size: *size,
+                header: *header,
+            }),
             ROp::Call(d, args) => {
                 let kinds: Vec<Kind> = d.arg_kinds.iter().map(|k| kind(*k)).collect();
                 let a: Vec<OpRef> = args

@@ -729,7 +729,8 @@ fn alias_class(ty: &str, field: u64) -> u64 {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
-    (h | 1) & !(VABLE_CLASS | VABLE_ITEM)
+    (h | 1)
+        & !(VABLE_CLASS | VABLE_ITEM | super::tracer::CELL_CLASS | super::tracer::CELL_TYPE_CLASS)
 }
 
 impl<T> Indexable for Vec<T> {
@@ -2375,9 +2376,19 @@ impl<T> MProbe<T> {
 }
 
 /// The place of the value inside a `Cell`/`GcCell` at `p`: mutable through any pointer
-/// (interior mutability), so never folded and never frozen.
+/// (interior mutability), so never folded and never frozen. Its alias class is marked as a
+/// cell's (`tracer::CELL_CLASS`); a cell reached without a field class (through a reference,
+/// `(*r).set(v)`) gets its cell type as class (`tracer::CELL_TYPE_CLASS`), which may alias
+/// any cell but no place outside a cell: safe Rust reaches a cell's contents only through
+/// the cell.
 fn cell_inner<C, T>(p: Place<C>) -> Place<T> {
-    Place::new(p.base, p.offset, true).with_class(p.class)
+    use super::tracer::{CELL_CLASS, CELL_TYPE_CLASS};
+    let class = if p.class != 0 {
+        p.class | CELL_CLASS
+    } else {
+        alias_class(std::any::type_name::<C>(), 2) | CELL_CLASS | CELL_TYPE_CLASS
+    };
+    Place::new(p.base, p.offset, true).with_class(class)
 }
 
 /// The write barrier for the slot at `slot`, which holds a `T` (a residual call): marks the
@@ -2396,6 +2407,81 @@ fn residual1<F: Fn(A) -> R + Copy, A: Regs, R: Regs>(_: F) -> (Trampoline, usize
     )
 }
 
+/// The trampolines of a zero-sized two-argument callee.
+fn residual2<F: Fn(A, B) -> R + Copy, A: Regs, B: Regs, R: Regs>(_: F) -> (Trampoline, usize) {
+    (
+        tramp2::<F, A, B, R>,
+        abi2::<F, A, B, R> as unsafe extern "sysv64" fn(A::Abi0, B::Abi0) -> R::Abi0 as usize,
+    )
+}
+
+// ---------------------------------------------------------------- allocation
+
+/// A fresh zeroed `T` (the callee of a traced `gc::alloc`, [`Effect::Alloc`]; the tracer
+/// records `new` instead of calling it as a residual call, the blackhole calls it).
+fn new_zeroed<T: crate::gc::Trace>(header: usize, size: usize) -> crate::gc::Gc<T> {
+    // SAFETY: `header` and `size` are `T`'s header word and size (from `gc_alloc` below), `T`
+    // has no drop glue, and a zeroed `T` holds only null references, which the collector
+    // skips; the traced stores that follow initialize it.
+    unsafe { crate::gc::Gc::from_raw(crate::gc::jit::alloc_zeroed(header, size) as *const T) }
+}
+
+/// Type probe for `gc::alloc(v)` in traced code (`metatracer::gc::alloc` or `gc::alloc`):
+/// for a register value `T` without drop glue ([`FastAlloc`]) an allocation the optimizer
+/// can remove (`new` plus one store per word); otherwise ([`SlowAlloc`]) a residual call of
+/// `gc::alloc`.
+pub struct AProbe<T>(std::marker::PhantomData<fn() -> T>);
+impl<T> AProbe<T> {
+    /// The probe for the allocated value.
+    pub fn of(_: &Sym<T>) -> Self {
+        AProbe(std::marker::PhantomData)
+    }
+}
+/// `gc::alloc(v)` of a register value: `new` and the stores of its words.
+pub trait FastAlloc {
+    /// The value's type.
+    type T;
+    /// Emits the allocation.
+    fn gc_alloc(&self, cw: &mut Codewriter, v: Sym<Self::T>) -> Sym<crate::gc::Gc<Self::T>>;
+}
+impl<T: Load + crate::gc::Trace + Copy + 'static> FastAlloc for AProbe<T> {
+    type T = T;
+    fn gc_alloc(&self, cw: &mut Codewriter, v: Sym<T>) -> Sym<crate::gc::Gc<T>> {
+        // (objects with drop glue need a finalizer; big ones go to the old generation)
+        if std::mem::needs_drop::<T>() || std::mem::size_of::<T>() > 4096 {
+            return call1(cw, crate::gc::alloc::<T>, v);
+        }
+        let h = lit(cw, crate::gc::jit::header_word::<T>());
+        let n = lit(cw, std::mem::size_of::<T>());
+        let p: Sym<crate::gc::Gc<T>> = emit_call(
+            cw,
+            residual2(new_zeroed::<T>),
+            &[h.reg, n.reg],
+            &[Kind::Int, Kind::Int],
+            Effect::Alloc,
+            "metatracer::gc::alloc",
+        );
+        // A fresh object: its initializing stores need no write barrier (no collection
+        // comes between the allocation and them in the interpreter, and the object is
+        // young or, if the collector put it in the old generation, has all its cards dirty).
+        T::store(cw, Place::new(p.reg, 0, true), v);
+        p
+    }
+}
+/// The fallback of [`FastAlloc`]: a residual call of `gc::alloc`.
+pub trait SlowAlloc {
+    /// The value's type.
+    type T;
+    /// Emits the call.
+    fn gc_alloc(&self, cw: &mut Codewriter, v: Sym<Self::T>) -> Sym<crate::gc::Gc<Self::T>>;
+}
+impl<T: Regs + crate::gc::Trace + 'static> SlowAlloc for &AProbe<T> {
+    type T = T;
+    fn gc_alloc(&self, cw: &mut Codewriter, v: Sym<T>) -> Sym<crate::gc::Gc<T>> {
+        call1(cw, crate::gc::alloc::<T>, v)
+    }
+}
+
 /// The write barrier after a store of a value holding GC references to `p`.
 fn barrier_after<T: crate::gc::Trace + Copy + 'static>(cw: &mut Codewriter, p: Place<T>) {
     if T::HAS_REFS {
@@ -2407,7 +2493,7 @@ fn barrier_after<T: crate::gc::Trace + Copy + 'static>(cw: &mut Codewriter, p: P
             &[a.reg],
             &[Kind::Ref],
             Effect::NoMemory,
-            "metatracer::gc::write_barrier",
+            crate::gc::jit::WRITE_BARRIER_CALL,
         );
     }
 }

@@ -62,6 +62,8 @@ pub enum ROp {
     Nop,
     /// Residual call.
     Call(Rc<CallDesc>, Vec<Val>),
+    /// A fresh zeroed object (`new`): payload size and GC header word.
+    New(u32, u64),
     /// Guard with its snapshot index.
     Guard(GuardKind, Val, u32),
     /// Loop back to the start with new input values.
@@ -94,6 +96,7 @@ impl ROp {
             ROp::Un(op, _) => op.result_kind(),
             ROp::Load(.., k) => *k,
             ROp::Call(d, _) => d.ret_kind,
+            ROp::New(..) => Kind::Ref,
             _ => Kind::Void,
         }
     }
@@ -273,6 +276,7 @@ impl fmt::Display for RTrace {
                 ROp::Load(b, off, s, _) => writeln!(f, "{lhs}load_{s:?} {b}, {off}")?,
                 ROp::Store(b, off, s, v) => writeln!(f, "store_{s:?} {b}, {off}, {v}")?,
                 ROp::Nop => writeln!(f, "nop")?,
+                ROp::New(size, header) => writeln!(f, "{lhs}new {size}, {header:#x}")?,
                 ROp::Call(d, args) => {
                     let pure = if d.effect == Effect::Elidable {
                         "_pure"
@@ -356,6 +360,10 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                     0
                 }
                 ROp::Nop | ROp::MergePoint(_) => 0,
+                ROp::New(size, header) => crate::ir::alloc_object(crate::ir::AllocDescr {
+                    size: *size,
+                    header: *header,
+                }) as u64,
                 ROp::Call(d, args) => {
                     let words: Vec<u64> = args.iter().map(|a| get(&vals, a)).collect();
                     // SAFETY: the trampoline matches the recorded argument kinds.

@@ -68,6 +68,8 @@ pub enum BridgeVal {
     Const(Kind, u64),
     /// Saved exit value number `.0` (a bridge input).
     Input(u32),
+    /// Virtual object number `.0` of the guard's snapshot (`Trace::resume_virtuals`).
+    Virtual(u32),
 }
 
 /// How a tracing run ended. In every case the guest has really executed up to `outcome`.
@@ -141,6 +143,10 @@ pub struct Tracer<'a> {
     known: HashMap<(usize, Vec<Val>), Val>,
     /// Results of the `#[loop_invariant]` calls made so far in this trace, by trampoline.
     loop_inv: HashMap<usize, (u64, Val)>,
+    /// Objects the trace allocated (`new`): their plain fields are written by traced code
+    /// (the initializing stores, which may still be pending), so loads from them are not
+    /// frozen.
+    fresh: std::collections::HashSet<Val>,
 }
 
 /// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
@@ -165,9 +171,31 @@ fn store_may_clobber(store: (Val, i32, MemSize, u64), entry: (Val, i32, MemSize,
         return lo < ehi && elo < hi;
     }
     if sc != 0 && ec != 0 {
-        return sc == ec;
+        return !classes_disjoint(sc, ec);
     }
     ss == es
+}
+
+/// Alias-class bit: the place is the contents of a `Cell`/`GcCell` (set by the codewriter's
+/// cell lowering; other classes never have it). Bits 63 and 62 are the virtualizable marks
+/// (`codewriter::VABLE_CLASS`, `VABLE_ITEM`).
+pub(crate) const CELL_CLASS: u64 = 1 << 61;
+/// Alias-class bit: a cell's contents reached without a field class (through a reference);
+/// the class is the cell's type.
+pub(crate) const CELL_TYPE_CLASS: u64 = 1 << 60;
+
+/// Whether places of two known alias classes never overlap: different field or element
+/// classes never do; a cell reached through a reference (`CELL_TYPE_CLASS`) may be any cell
+/// of its type, including one reached through a field, so it only rules out places outside
+/// cells and cells of other types.
+fn classes_disjoint(a: u64, b: u64) -> bool {
+    let (ta, tb) = (a & CELL_TYPE_CLASS != 0, b & CELL_TYPE_CLASS != 0);
+    match (ta, tb) {
+        (false, false) => a != b,
+        (true, true) => a != b,
+        (true, false) => b & CELL_CLASS == 0,
+        (false, true) => a & CELL_CLASS == 0,
+    }
 }
 
 /// The green variables' own words (addresses for references, not key words) of the
@@ -227,22 +255,65 @@ impl<'a> Tracer<'a> {
             need_not_invalidated: true,
             known: HashMap::new(),
             loop_inv: HashMap::new(),
+            fresh: Default::default(),
         }
     }
 
     /// A bridge from a failed guard. `frames` (outermost first) give, per register, a
     /// constant or the index of a saved exit value; `inputs` are the saved values with their
     /// kinds, which become the bridge's inputs in order.
+    ///
+    /// `virtuals` are the snapshot's virtual objects (allocation removal) and `objects` their
+    /// addresses, already allocated and filled by the caller: the bridge starts by recording
+    /// their allocation and field stores (`new`, stores), so its own optimizer can remove them
+    /// again.
     pub fn for_bridge(
         set: &'a CodeSet,
         frames: &[(CodeId, Pc, Vec<BridgeVal>)],
         inputs: &[(Kind, u64)],
+        virtuals: &[crate::ir::ResumeVirtual],
+        objects: &[usize],
         limit: usize,
     ) -> Self {
         let mut trace = RTrace::default();
         for (i, (k, w)) in inputs.iter().enumerate() {
             trace.ops.push(ROp::Input(*k, i as u32));
             trace.roots.keep(*k, *w);
+        }
+        let mut fresh = std::collections::HashSet::new();
+        let mut vnew: Vec<Val> = Vec::with_capacity(virtuals.len());
+        for (v, &addr) in virtuals.iter().zip(objects) {
+            trace.roots.keep(Kind::Ref, addr as u64);
+            trace.ops.push(ROp::New(v.alloc.size, v.alloc.header));
+            let r = Val::Op(trace.ops.len() as u32 - 1);
+            fresh.insert(r);
+            vnew.push(r);
+        }
+        for (v, &r) in virtuals.iter().zip(&vnew) {
+            for &(off, ty, slot) in &v.fields {
+                let (kind, size) = match ty {
+                    crate::ir::MemType::F64 => (Kind::Float, MemSize::F64),
+                    crate::ir::MemType::Ref => (Kind::Ref, MemSize::W64),
+                    crate::ir::MemType::Int { size, signed } => (
+                        Kind::Int,
+                        match (size, signed) {
+                            (1, false) => MemSize::U8,
+                            (1, true) => MemSize::I8,
+                            (2, false) => MemSize::U16,
+                            (2, true) => MemSize::I16,
+                            (4, false) => MemSize::U32,
+                            (4, true) => MemSize::I32,
+                            _ => MemSize::W64,
+                        },
+                    ),
+                };
+                let value = match slot {
+                    crate::ir::ResumeSlot::Saved(k) => Val::Op(k as u32),
+                    crate::ir::ResumeSlot::Const(c) => Val::Const(kind, c.to_bits()),
+                    crate::ir::ResumeSlot::Virtual(j) => vnew[j],
+                };
+                trace.ops.push(ROp::Store(r, off, size, value));
+            }
         }
         for (_, _, vals) in frames {
             for v in vals {
@@ -254,6 +325,7 @@ impl<'a> Tracer<'a> {
         let val = |v: &BridgeVal| match *v {
             BridgeVal::Const(k, w) => (w, Val::Const(k, w)),
             BridgeVal::Input(i) => (inputs[i as usize].1, Val::Op(i)),
+            BridgeVal::Virtual(j) => (objects[j as usize] as u64, vnew[j as usize]),
         };
         // The guard's pending stores: performed now (the tracer runs on real memory) and kept
         // pending in the bridge, which records them when something may read them.
@@ -305,6 +377,7 @@ impl<'a> Tracer<'a> {
             need_not_invalidated: true,
             known: HashMap::new(),
             loop_inv: HashMap::new(),
+            fresh,
         }
     }
 
@@ -506,13 +579,18 @@ impl<'a> Tracer<'a> {
         // At the same base the bytes decide (whatever the classes); elsewhere only two known,
         // different alias classes rule out aliasing (no type-based rule here: a pending store
         // is cheap to record, a load moved above its store is wrong).
+        let fresh = &self.fresh;
         let aliased = self.pending.iter().any(|(p, pcls)| {
             let (plo, phi) = (p.offset as i64, p.offset as i64 + p.size.bytes() as i64);
             if p.base == base {
                 return plo < hi && lo < phi;
             }
+            // an object this trace allocated is reached only through its own root
+            if fresh.contains(&p.base) || fresh.contains(&base) {
+                return false;
+            }
             let pcls = plain_class(*pcls);
-            !(cls != 0 && pcls != 0 && cls != pcls)
+            !(cls != 0 && pcls != 0 && classes_disjoint(cls, pcls))
         });
         if aliased {
             self.flush_stores();
@@ -534,6 +612,7 @@ impl<'a> Tracer<'a> {
         let vable = cls & (VABLE_CLASS | VABLE_ITEM);
         let cls = plain_class(cls);
         let (vb, offset) = self.address(vb, offset);
+        let frozen = frozen && !self.fresh.contains(&vb);
         match self.heap.get(&(vb, offset, size)) {
             Some(v) => v.0,
             None => {
@@ -812,9 +891,13 @@ impl<'a> Tracer<'a> {
                     // Which cached entries this store may overwrite (see
                     // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
                     // this store overlaps at the same base was not frozen after all.
+                    // An object this trace allocated is reached only through its own root:
+                    // stores elsewhere leave its fields, stores to it leave other places.
+                    let fresh = &self.fresh;
+                    let fresh_store = fresh.contains(&vb);
                     let cls = plain_class(cls);
                     self.heap.retain(|k, v| {
-                        (v.2 && k.0 != vb)
+                        (k.0 != vb && (v.2 || fresh_store || fresh.contains(&k.0)))
                             || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
                     });
                     self.heap.insert((vb, offset, size), (vs, cls, false));
@@ -832,6 +915,30 @@ impl<'a> Tracer<'a> {
                 {
                     // called once already in this trace: the same result, no call
                     reg!(dst) = self.loop_inv[&(desc.func as usize)];
+                }
+                Insn::Call { dst, desc, args } if desc.effect == Effect::Alloc => {
+                    // `new`: allocate for real (the interpreter's object), record the op.
+                    // Objects allocated earlier in the trace get their pending initializing
+                    // stores recorded first: this allocation may collect, and an object it
+                    // pins becomes old, so a store into it after that would need the write
+                    // barrier (fresh objects alias nothing, so only their stores move).
+                    let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
+                    let fresh = &self.fresh;
+                    let (now, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+                        .into_iter()
+                        .partition(|(p, _)| fresh.contains(&p.base));
+                    self.pending = keep;
+                    for (p, _) in now {
+                        self.trace
+                            .ops
+                            .push(ROp::Store(p.base, p.offset, p.size, p.value));
+                    }
+                    // SAFETY: the codewriter passes `alloc_zeroed`'s header and size.
+                    let c = unsafe { (desc.func)(words.as_ptr()) };
+                    self.trace.roots.keep(Kind::Ref, c);
+                    let v = self.record(ROp::New(words[1] as u32, words[0]));
+                    self.fresh.insert(v);
+                    reg!(dst) = (c, v);
                 }
                 Insn::Call { dst, desc, args } => {
                     let words: Vec<u64> = args.iter().map(|r| f.regs[*r as usize].0).collect();
@@ -1161,6 +1268,25 @@ mod tests {
         assert!(!reload_after_store(MemSize::I8, 0, MemSize::U8, (0, 0)));
         assert!(!reload_after_store(MemSize::W64, 3, MemSize::U8, (0, 0)));
         assert!(!reload_after_store(MemSize::W64, 0, MemSize::U32, (0, 0)));
+    }
+
+    #[test]
+    fn cell_classes_through_references_alias_cells_only() {
+        let field = 0x10 | 1;
+        let cell_field = 0x20 | 1 | CELL_CLASS;
+        let cell_ref = 0x30 | 1 | CELL_CLASS | CELL_TYPE_CLASS;
+        let other_ref = 0x40 | 1 | CELL_CLASS | CELL_TYPE_CLASS;
+        // a cell reached through a reference may be a cell reached through a field ...
+        assert!(!classes_disjoint(cell_ref, cell_field));
+        assert!(!classes_disjoint(cell_field, cell_ref));
+        // ... but never a place outside a cell, nor a cell of another type
+        assert!(classes_disjoint(cell_ref, field));
+        assert!(classes_disjoint(field, cell_ref));
+        assert!(classes_disjoint(cell_ref, other_ref));
+        assert!(!classes_disjoint(cell_ref, cell_ref));
+        // field classes as before
+        assert!(classes_disjoint(field, cell_field));
+        assert!(!classes_disjoint(field, field));
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl Pass for Dce {
             }
             if let Some(s) = op.snapshot() {
                 for f in t.snapshot_frames(s) {
-                    for &v in t.frame_values(f) {
+                    for v in t.flat_values(t.frame_values(f)) {
                         if let Some(i) = v.as_op() {
                             live[i] = true;
                         }

@@ -15,8 +15,8 @@
 //! loads; it needs the whole trace, which it sees in [`Pass::prepare`]). A name may appear
 //! more than once in a pipeline. [`unroll`] (loop peeling) is a stage rather than a streaming
 //! pass: the passes named after it run over a loop written out as two iterations, and the
-//! second one then becomes the loop (see its module doc). Allocation removal (virtuals) is not
-//! written yet and would plug in here.
+//! second one then becomes the loop (see its module doc). [`virtualize`] (allocation
+//! removal) rewrites snapshots, so it is a whole-trace pass ([`Pass::whole`]).
 
 pub mod cse;
 pub mod dce;
@@ -25,6 +25,7 @@ pub mod heap;
 pub mod intbounds;
 pub mod unroll;
 pub mod vable;
+pub mod virtualize;
 
 use crate::ir::{
     verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
@@ -85,10 +86,18 @@ pub type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<F
 /// everyone), `cse` (one value per computation, so equal addresses have equal bases), `heap`
 /// (loads become known values), `intbounds` (ranges over the values the first passes exposed;
 /// it folds what it decides), `dce` last (removes what the others left unused).
-pub const DEFAULT_PIPELINE: &str = "unroll:fold:cse:heap:cse:heap:intbounds:dce";
+pub const DEFAULT_PIPELINE: &str = "unroll:fold:cse:heap:virtualize:cse:heap:intbounds:dce";
 
 /// Every known pass name.
-pub const PASS_NAMES: &[&str] = &["fold", "cse", "heap", "intbounds", "dce", "unroll"];
+pub const PASS_NAMES: &[&str] = &[
+    "fold",
+    "cse",
+    "heap",
+    "intbounds",
+    "dce",
+    "unroll",
+    "virtualize",
+];
 
 /// An op on its way through a pass: operands already refer to the output trace.
 #[derive(Clone, Debug)]
@@ -164,7 +173,7 @@ impl Ctx<'_> {
         let t = self.b.trace();
         t.snapshot_frames(s)
             .into_iter()
-            .any(|f| t.frame_values(f).contains(&r))
+            .any(|f| t.flat_values(t.frame_values(f)).contains(&r))
     }
 
     /// The values of the outermost frame of snapshot `s` (of the output trace) when its
@@ -229,6 +238,13 @@ pub trait Pass {
     /// Called with the whole input trace before the first [`Pass::feed`] (for passes that
     /// need a backward analysis, like [`dce`]). Ops are then fed in order, inputs excluded.
     fn prepare(&mut self, _t: &Trace) {}
+    /// A pass that rewrites the trace as a whole (snapshots included, which streaming passes
+    /// only copy) returns its output and where each input op went here; the default `None`
+    /// means "stream through [`Pass::feed`]".
+    #[allow(clippy::type_complexity)]
+    fn whole(&mut self, _t: &Trace) -> Option<Result<(Trace, Vec<Option<OpRef>>), OptError>> {
+        None
+    }
 }
 
 /// Why optimization failed.
@@ -319,6 +335,7 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
         "cse" => Ok(Box::new(cse::Cse::default())),
         "heap" => Ok(Box::new(heap::Heap::default())),
         "intbounds" => Ok(Box::new(intbounds::IntBounds::default())),
+        "virtualize" => Ok(Box::new(virtualize::Virtualize)),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
 }
@@ -380,11 +397,15 @@ pub fn run_pass_mapped(
     t: &Trace,
     pass: &mut dyn Pass,
 ) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
+    if let Some(r) = pass.whole(t) {
+        return r;
+    }
     pass.prepare(t);
     let mut b = TraceBuilder::new();
     // old op position -> new operand (None = removed void op)
     let mut map: Vec<Option<OpRef>> = Vec::with_capacity(t.len());
     let mut frame_map: HashMap<FrameId, FrameId> = HashMap::new();
+    let mut virt_map: HashMap<crate::ir::VirtId, OpRef> = HashMap::new();
     let remap = |b: &mut TraceBuilder, map: &[Option<OpRef>], r: OpRef| -> Option<OpRef> {
         match t.const_value(r) {
             Some(v) => Some(b.constant(v)),
@@ -423,12 +444,14 @@ pub fn run_pass_mapped(
                         None => {
                             let mut vals = Vec::new();
                             for &v in t.frame_values(f) {
-                                vals.push(remap(&mut b, &map, v).ok_or_else(|| {
-                                    OptError::RemovedValue {
-                                        pass: pass.name().into(),
-                                        pos: i,
-                                    }
-                                })?);
+                                let mut m = |b: &mut TraceBuilder, v| remap(b, &map, v);
+                                vals.push(
+                                    b.copy_snapshot_value(t, v, &mut m, &mut virt_map)
+                                        .ok_or_else(|| OptError::RemovedValue {
+                                            pass: pass.name().into(),
+                                            pos: i,
+                                        })?,
+                                );
                             }
                             let nf = b.copy_frame(parent, t, f, &vals);
                             frame_map.insert(f, nf);
@@ -526,6 +549,7 @@ mod tests {
                 "fold",
                 "cse",
                 "heap",
+                "virtualize",
                 "cse",
                 "heap",
                 "intbounds",
@@ -535,10 +559,10 @@ mod tests {
         assert_eq!(parse_pipeline("cse:cse").unwrap(), vec!["cse", "cse"]);
         assert!(parse_pipeline("none").unwrap().is_empty());
         assert!(parse_pipeline("").unwrap().is_empty());
-        let e = parse_pipeline("fold:virtualize").unwrap_err();
+        let e = parse_pipeline("fold:virtualise").unwrap_err();
         assert!(
             e.to_string()
-                .contains("unknown optimization pass 'virtualize'"),
+                .contains("unknown optimization pass 'virtualise'"),
             "{e}"
         );
     }

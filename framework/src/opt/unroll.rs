@@ -71,7 +71,7 @@
 use super::{make_pass, run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
 use crate::ir::{
     print, verify, Descr, FrameId, OpRef, Opcode, SnapshotId, TargetToken, Trace, TraceBuilder,
-    Value,
+    Value, VirtId,
 };
 use std::collections::HashMap;
 
@@ -125,7 +125,7 @@ fn copy_op(
     t: &Trace,
     i: usize,
     map: &[OpRef],
-    frames: &mut HashMap<FrameId, FrameId>,
+    frames: &mut CopyMemo,
 ) -> OpRef {
     let op = t.op(i);
     let args: Vec<OpRef> = t.args(i).iter().map(|&a| operand(b, t, map, a)).collect();
@@ -141,25 +141,32 @@ fn operand(b: &mut TraceBuilder, t: &Trace, map: &[OpRef], a: OpRef) -> OpRef {
     }
 }
 
+/// Frames and virtual objects already copied (shared between the snapshots of one copy).
+type CopyMemo = (HashMap<FrameId, FrameId>, HashMap<VirtId, OpRef>);
+
 fn copy_snapshot(
     b: &mut TraceBuilder,
     t: &Trace,
     s: SnapshotId,
     map: &[OpRef],
-    frames: &mut HashMap<FrameId, FrameId>,
+    frames: &mut CopyMemo,
 ) -> SnapshotId {
     let mut parent = None;
     for f in t.snapshot_frames(s) {
-        let nf = match frames.get(&f) {
+        let nf = match frames.0.get(&f) {
             Some(&nf) => nf,
             None => {
                 let vals: Vec<OpRef> = t
                     .frame_values(f)
                     .iter()
-                    .map(|&v| operand(b, t, map, v))
+                    .map(|&v| {
+                        let mut m = |b: &mut TraceBuilder, v| Some(operand(b, t, map, v));
+                        b.copy_snapshot_value(t, v, &mut m, &mut frames.1)
+                            .expect("copied operands are never removed")
+                    })
                     .collect();
                 let nf = b.copy_frame(parent, t, f, &vals);
-                frames.insert(f, nf);
+                frames.0.insert(f, nf);
                 nf
             }
         };
@@ -185,7 +192,7 @@ fn peel(t: &Trace) -> Option<Peeled> {
     }
     let mut b = TraceBuilder::new();
     let mut map1 = vec![OpRef::op(0); n];
-    let mut frames1 = HashMap::new();
+    let mut frames1: CopyMemo = Default::default();
     for i in 0..end {
         let r = copy_op(&mut b, t, i, &map1, &mut frames1);
         map1[i] = r;
@@ -201,7 +208,7 @@ fn peel(t: &Trace) -> Option<Peeled> {
     for (k, &l) in t.args(lp).iter().enumerate() {
         map2[l.as_op()?] = jump1[k];
     }
-    let mut frames2 = HashMap::new();
+    let mut frames2: CopyMemo = Default::default();
     for i in lp + 1..end {
         let r = copy_op(&mut b, t, i, &map2, &mut frames2);
         map2[i] = r;
@@ -375,7 +382,7 @@ fn close(
         }
         if let Some(s) = t.op(i).snapshot() {
             for f in t.snapshot_frames(s) {
-                for &v in t.frame_values(f) {
+                for v in t.flat_values(t.frame_values(f)) {
                     note(v, &mut used, &mut work);
                 }
             }
@@ -481,7 +488,7 @@ fn prune_loop_args(t: &Trace) -> Trace {
         }
         if let Some(s) = t.op(i).snapshot() {
             for f in t.snapshot_frames(s) {
-                for &v in t.frame_values(f) {
+                for v in t.flat_values(t.frame_values(f)) {
                     mark(v, &mut needed);
                 }
             }

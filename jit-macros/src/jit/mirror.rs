@@ -1153,6 +1153,30 @@ impl Mirror {
         let Expr::Path(func) = &*c.func else {
             return self.fallback(&Expr::Call(c.clone()));
         };
+        // `gc::alloc(v)` / `metatracer::gc::alloc(v)`: an allocation the optimizer can
+        // remove when `v` is a register value (`AProbe` decides by type).
+        let segs: Vec<String> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        if func.qself.is_none()
+            && c.args.len() == 1
+            && segs.len() >= 2
+            && segs[segs.len() - 1] == "alloc"
+            && segs[segs.len() - 2] == "gc"
+            && func.path.segments.iter().all(|s| s.arguments.is_none())
+        {
+            let v = self.value(&c.args[0]);
+            let ms = m_at(c.span());
+            return Self::ok(quote_spanned!(c.span()=> {
+                let __mt_v = #v;
+                #[allow(unused_imports)]
+                use #m::{FastAlloc as _, SlowAlloc as _};
+                (&#ms::AProbe::of(&__mt_v)).gc_alloc(__cw, __mt_v)
+            }));
+        }
         if func.qself.is_none() && c.args.len() == 1 {
             let make = if is_variant_path(&func.path, "Option", "Some") {
                 Some(quote!(make_some))

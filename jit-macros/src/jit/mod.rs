@@ -1136,8 +1136,21 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
             _ => false,
         }
     }
+    let in_memory = input.attrs.iter().any(|a| {
+        a.path().is_ident("reg_value")
+            && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "in_memory")
+    });
+    if let Some(a) = input.attrs.iter().find(|a| a.path().is_ident("reg_value")) {
+        if !in_memory {
+            return syn::Error::new_spanned(
+                a,
+                "the only `reg_value` option is `#[reg_value(in_memory)]` (load and store the struct in traced code, field by field)",
+            )
+            .to_compile_error();
+        }
+    }
     let hashes: Vec<u64> = members.iter().map(mirror::field_hash).collect();
-    let load_impl = if tys.iter().all(|t| one_word(t)) {
+    let load_impl = if in_memory || tys.iter().all(|t| one_word(t)) {
         let offs: Vec<TokenStream> = (0..tys.len())
             .map(|k| {
                 let before = &tys[..k];

@@ -67,6 +67,11 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
+/// The `new` of a raw test object (alloc descr with header 0): see `ir::alloc_object`.
+extern "sysv64" fn alloc_raw_object(size: u32) -> usize {
+    crate::ir::alloc_object(crate::ir::AllocDescr { size, header: 0 })
+}
+
 /// Every dynasm use goes through this macro, which fixes the architecture.
 macro_rules! x64 {
     ($ops:ident $($t:tt)*) => {
@@ -1397,6 +1402,7 @@ impl Gen<'_> {
             | O::CallPureF
             | O::CallPureR
             | O::CallPureN => self.call(p)?,
+            O::New => self.new_object(p)?,
             O::Label => {
                 let tok = t
                     .target(p)
@@ -1494,6 +1500,14 @@ impl Gen<'_> {
             .call_descr(p)
             .ok_or_else(|| CompileError::Unsupported("call without descr".into()))?
             .clone();
+        if cd.name == crate::gc::jit::WRITE_BARRIER_CALL
+            && cd.args.len() == 1
+            && cd.args[0] != Kind::Float
+            && cd.ret == Kind::Void
+        {
+            self.write_barrier(p);
+            return Ok(());
+        }
         let args = t.args(p).to_vec();
         if cd.args.len() > CALL_SLOTS {
             return Err(CompileError::Unsupported("too many call arguments".into()));
@@ -1554,6 +1568,89 @@ impl Gen<'_> {
             Kind::Void => {}
             _ => self.store_gpr(dst, RAX),
         }
+        Ok(())
+    }
+
+    /// The write barrier after a reference was stored at the address in argument 1 (a call
+    /// named `gc::jit::WRITE_BARRIER_CALL`), inline: `off = slot - barrier_base`; if
+    /// `off <u barrier_len` and the card byte `cards[off >> card_shift]` is 0, call
+    /// `gc::jit::remember_card(card)`. The register allocator placed live values as for any
+    /// call, so the cold call saves nothing.
+    fn write_barrier(&mut self, p: usize) {
+        let lay = crate::gc::jit::layout();
+        let slot = self.arg(p, 1);
+        self.load_gpr(R11, slot);
+        let f = crate::gc::jit::remember_card as *const () as i64;
+        let shift = lay.card_shift as i8;
+        let ops = &mut *self.ops;
+        let done = ops.new_dynamic_label();
+        x64!(ops
+            ; mov rax, QWORD lay.barrier_base as i64
+            ; sub r11, rax
+            ; mov rax, QWORD lay.barrier_len as i64
+            ; cmp r11, rax
+            ; jae =>done
+            ; shr r11, shift
+            ; mov rax, QWORD lay.cards as i64
+            ; add r11, rax
+            ; cmp BYTE [r11], 0
+            ; jne =>done
+            ; mov rdi, r11
+            ; mov rax, QWORD f
+            ; call rax
+            ; =>done
+        );
+    }
+
+    /// `new`: inline nursery bump allocation (`gc::jit`), the header word and a zeroed
+    /// payload; the slow path calls `gc::jit::alloc_zeroed`. A raw test object (header 0)
+    /// always calls [`alloc_raw_object`]. The register allocator treats `new` as a call (only
+    /// callee-saved registers and spill slots survive it), so the slow path saves nothing.
+    fn new_object(&mut self, p: usize) -> Result<(), CompileError> {
+        let a = self
+            .t
+            .alloc_descr(p)
+            .ok_or_else(|| CompileError::Unsupported("new without an alloc descr".into()))?;
+        let size = a.size as i32;
+        let dst = self.locs[p];
+        let ops = &mut *self.ops;
+        if a.header == 0 {
+            let f = alloc_raw_object as *const () as i64;
+            x64!(ops ; mov edi, size ; mov r11, QWORD f ; call r11);
+            self.store_gpr(dst, RAX);
+            return Ok(());
+        }
+        let lay = crate::gc::jit::layout();
+        let total = crate::gc::jit::object_size(a.size as usize) as i32;
+        let (slow, done) = (ops.new_dynamic_label(), ops.new_dynamic_label());
+        x64!(ops
+            ; mov rax, QWORD lay.free_addr as i64
+            ; mov rcx, QWORD [rax]
+            ; lea rdx, [rcx + total]
+            ; mov r10, QWORD lay.top_addr as i64
+            ; cmp rdx, QWORD [r10]
+            ; ja =>slow
+            ; mov QWORD [rax], rdx
+            ; mov r10, QWORD a.header as i64
+            ; mov QWORD [rcx], r10
+        );
+        let mut off = 8;
+        while off < total {
+            x64!(ops ; mov QWORD [rcx + off], 0);
+            off += 8;
+        }
+        let f = crate::gc::jit::alloc_zeroed as *const () as i64;
+        x64!(ops
+            ; lea rax, [rcx + 8]
+            ; jmp =>done
+            ; =>slow
+            ; mov rdi, QWORD a.header as i64
+            ; mov esi, size
+            ; mov r11, QWORD f
+            ; call r11
+            ; =>done
+        );
+        self.store_gpr(dst, RAX);
         Ok(())
     }
 

@@ -63,7 +63,7 @@ pub fn live_ends(t: &Trace) -> Vec<usize> {
         }
         if let Some(s) = t.op(p).snapshot() {
             for f in t.snapshot_frames(s) {
-                for &v in t.frame_values(f) {
+                for v in t.flat_values(t.frame_values(f)) {
                     touch(&mut end, v, p);
                 }
             }
@@ -77,7 +77,10 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
     let n = t.len();
     let end = live_ends(t);
     let calls: Vec<usize> = (0..n)
-        .filter(|&p| t.op(p).opcode.flags().contains(OpFlags::CALL))
+        .filter(|&p| {
+            let f = t.op(p).opcode.flags();
+            f.contains(OpFlags::CALL) || f.contains(OpFlags::ALLOC)
+        })
         .collect();
     let crosses_call = |def: usize, e: usize| calls.iter().any(|&c| def < c && c < e);
     let mut locs = vec![Loc::None; n];
