@@ -31,6 +31,8 @@ pub mod exceptions;
 pub mod frame;
 pub mod generators;
 pub mod opcodes;
+mod opcodes_build;
+mod opcodes_calls;
 
 pub use call::{call_object, enter_native};
 pub use code::materialize;

@@ -1,0 +1,547 @@
+//! Opcode handlers of calls and control transfer between frames and protocols: `CALL*`,
+//! `MAKE_FUNCTION`, `RETURN_VALUE`, `YIELD_*`, `RAISE_VARARGS`/`RERAISE` and the exception
+//! handler ops, `with`/`async with`, awaiting, imports, class building and pattern matching.
+//! Part of [`super::opcodes`] (re-exported there, so the dispatch loop names them
+//! `opcodes::x`); the conventions are that module's.
+
+use super::call::{enter_depth, ex_args, setup_frame};
+use super::coroutines;
+use super::dispatch::{Ctx, Step, Stop};
+use super::exceptions::{exc_match, make_exception, set_context};
+use super::frame::{release_frame, set_cur};
+use super::generators::{make_generator, send_to, GenResult};
+use super::PyErr;
+use crate::compiler::bytecode::Op;
+use crate::objects::ops::{self, ArgVec};
+use crate::objects::*;
+use crate::value::{Kind, Value};
+use crate::vm::{self, intern, type_error, type_of, vm, C};
+use metatracer::gc::{self, GcCell};
+
+use super::opcodes::*;
+
+/// `CALL`, `CALL_KW`, `CALL_EX`.
+#[inline(always)]
+pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
+    let (kwnames, kwcount) = if op == Op::CALL_KW {
+        let t = cx.pop();
+        let n = as_tuple_exact(t).unwrap().len();
+        (t, n)
+    } else {
+        (Value::NULL, 0)
+    };
+    let (base, callable, args_start) = if op == Op::CALL_EX {
+        let nextra = if arg & 1 != 0 { 2 } else { 1 };
+        let base = cx.sp - nextra - 2;
+        (base, cx.regs.get(base + 1), base + 2)
+    } else {
+        let argc = arg as usize;
+        let base = cx.sp - argc - 2;
+        let a = cx.regs.get(base);
+        if a.is_null() {
+            (base, cx.regs.get(base + 1), base + 2)
+        } else {
+            (base, a, base + 1)
+        }
+    };
+    // `C(args)` and `obj.method(args)` through a bound method: the
+    // callable's stack slot takes the instance / self, so the arguments
+    // are passed in place (no copy).
+    if op != Op::CALL_EX && args_start == base + 2 {
+        let mut init_of = None;
+        let mut slf = Value::NULL;
+        let mut target = None;
+        if let Some(c) = as_class(callable) {
+            if let Some(init) = crate::objects::class::cached_init(c) {
+                slf = Value::obj(crate::objects::class::alloc_instance(c));
+                init_of = Some(slf);
+                target = Some(init);
+            }
+        } else if let Some(bm) = as_bound(callable) {
+            if let Some(func) = as_function(bm.func) {
+                if func.code.d.flags & CO_GENERATOR == 0 {
+                    slf = bm.slf;
+                    target = Some(func);
+                }
+            }
+        }
+        if let Some(func) = target {
+            cx.regs.set(base + 1, slf);
+            let kwt = kwt_of(kwnames);
+            let all = &cx.regs.as_slice()[base + 1..cx.sp];
+            let npos = all.len() - kwcount;
+            let args = Args {
+                pos: &all[..npos],
+                kwnames: match &kwt {
+                    Some(t) => t.as_slice(),
+                    None => &[],
+                },
+                kwvals: &all[npos..],
+            };
+            let nf = setup_frame(func, args)?;
+            if let Some(inst) = init_of {
+                nf.ns_c.set(inst);
+            }
+            enter_depth()?;
+            cx.f.pc.set(pc as u32);
+            cx.f.sp.set(base as u32);
+            return cx.switch_call(nf);
+        }
+    }
+    // owned argument storage for CALL_EX
+    let ex;
+    let kwt = as_tuple_exact(kwnames);
+    let args = if op == Op::CALL_EX {
+        let kw = if arg & 1 != 0 {
+            cx.regs.get(cx.sp - 1)
+        } else {
+            Value::NULL
+        };
+        ex = ex_args(cx.regs.get(args_start), kw)?;
+        Args {
+            pos: &ex.0,
+            kwnames: &ex.1,
+            kwvals: &ex.2,
+        }
+    } else {
+        let all = &cx.regs.as_slice()[args_start..cx.sp];
+        let npos = all.len() - kwcount;
+        Args {
+            pos: &all[..npos],
+            kwnames: match &kwt {
+                Some(t) => t.as_slice(),
+                None => &[],
+            },
+            kwvals: &all[npos..],
+        }
+    };
+    // Python functions: switch frames without recursing
+    if let Some(func) = as_function(callable) {
+        let nf = setup_frame(func, args)?;
+        if func.code.d.flags & CO_GENERATOR != 0 {
+            cx.sp = base;
+            cx.push(make_generator(nf, func));
+            return Ok(());
+        }
+        enter_depth()?;
+        cx.f.pc.set(pc as u32);
+        cx.f.sp.set(base as u32);
+        return cx.switch_call(nf);
+    }
+    if let Some(c) = as_class(callable) {
+        if let Some((inst, init)) = crate::objects::class::fast_new(c, args)? {
+            let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+            v.push(inst);
+            v.extend_from_slice(args.pos);
+            let nf = setup_frame(init, Args { pos: &v, ..args })?;
+            nf.ns_c.set(inst);
+            enter_depth()?;
+            cx.f.pc.set(pc as u32);
+            cx.f.sp.set(base as u32);
+            return cx.switch_call(nf);
+        }
+    }
+    if let Some(bm) = as_bound(callable) {
+        if let Some(func) = as_function(bm.func) {
+            let mut v = ArgVec::with_capacity(args.pos.len() + 1);
+            v.push(bm.slf);
+            v.extend_from_slice(args.pos);
+            let nf = setup_frame(func, Args { pos: &v, ..args })?;
+            if func.code.d.flags & CO_GENERATOR != 0 {
+                cx.sp = base;
+                cx.push(make_generator(nf, func));
+                return Ok(());
+            }
+            enter_depth()?;
+            cx.f.pc.set(pc as u32);
+            cx.f.sp.set(base as u32);
+            return cx.switch_call(nf);
+        }
+    }
+    cx.f.pc.set(pc as u32);
+    let r = super::call::call_object_from_bytecode(callable, args);
+    set_cur(cx.f);
+    let r = r?;
+    cx.sp = base;
+    cx.push(r);
+    Ok(())
+}
+
+/// `MAKE_FUNCTION`.
+#[inline(never)]
+pub(super) fn make_function(cx: &mut Ctx, arg: u32) -> Step {
+    let cv = cx.pop();
+    if as_code(cv).is_none() {
+        eprintln!(
+            "MAKE_FUNCTION got {cv:?}; consts {:?} sp {} stack_base {}",
+            cx.consts.as_slice(),
+            cx.sp,
+            cx.stack_base
+        );
+    }
+    let c = as_code(cv).unwrap();
+    let closure = if arg & 8 != 0 { cx.pop() } else { Value::NULL };
+    let kwdefaults = if arg & 2 != 0 { cx.pop() } else { Value::NULL };
+    let defaults = if arg & 1 != 0 { cx.pop() } else { Value::NULL };
+    let func = gc::alloc(FunctionObj {
+        kind: Kind::Function,
+        code: c,
+        globals: cx.f.globals(),
+        defaults: GcCell::new(defaults),
+        kwdefaults: GcCell::new(kwdefaults),
+        closure,
+        name: GcCell::new(vm::intern(&c.d.name)),
+        qualname: GcCell::new(new_str(&c.d.qualname)),
+        dict: GcCell::new(Value::NULL),
+        doc: GcCell::new(match &c.d.doc {
+            Some(d) => new_str(d),
+            None => Value::NONE,
+        }),
+    });
+    cx.push(Value::obj(func));
+    Ok(())
+}
+
+/// `RETURN_VALUE`.
+#[inline(always)]
+pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
+    let v = cx.pop();
+    let f = cx.f;
+    f.pc.set(pc as u32);
+    f.sp.set(cx.sp as u32);
+    if f.entry.get() {
+        return Err(Stop::ret(v));
+    }
+    // return to the calling frame without leaving the loop
+    let vm = vm();
+    vm.depth.set(vm.depth.get() - 1);
+    let back = f.back.get().unwrap();
+    f.back.set(None);
+    let mut err = None;
+    let v = if !f.ns().is_null() && f.func() != Value::NULL && cx.code.d.flags & CO_NAMESPACE == 0 {
+        // an __init__ frame started by a class call: the result is the instance
+        if !v.is_none() {
+            err = Some(type_error(format!(
+                "__init__() should return None, not '{}'",
+                vm::type_name(v)
+            )));
+        }
+        f.ns()
+    } else {
+        v
+    };
+    let bsp = back.sp.get() as usize;
+    back.regs.set(bsp, v);
+    back.sp.set(bsp as u32 + 1);
+    release_frame(f);
+    cx.switch_to(back);
+    match err {
+        Some(e) => Err(Stop::switch_raise(e)),
+        None => Err(Stop::SWITCH),
+    }
+}
+
+/// `YIELD_VALUE`.
+#[inline(always)]
+pub(super) fn yield_value(cx: &mut Ctx, pc: usize) -> Step {
+    let v = cx.pop();
+    cx.f.pc.set(pc as u32);
+    cx.f.sp.set(cx.sp as u32);
+    Err(Stop::yielded(v))
+}
+
+/// `YIELD_FROM`.
+#[inline(never)]
+pub(super) fn yield_from(cx: &mut Ctx, pc: usize) -> Step {
+    let v = cx.pop();
+    let sub = cx.top();
+    cx.f.pc.set(pc as u32);
+    cx.f.sp.set(cx.sp as u32);
+    match send_to(sub, v)? {
+        GenResult::Yield(y) => {
+            set_cur(cx.f);
+            return Err(Stop::yielded(y));
+        }
+        GenResult::Return(r) => {
+            set_cur(cx.f);
+            cx.regs.set(cx.sp - 1, r);
+        }
+    }
+    Ok(())
+}
+
+/// `RAISE_VARARGS`.
+#[inline(never)]
+pub(super) fn raise_varargs(cx: &mut Ctx, arg: u32) -> Step {
+    match arg {
+        0 => {
+            let h = vm().handled.get();
+            match h.as_slice().last() {
+                Some(&e) => Err(Stop::raise(PyErr(e))),
+                None => Err(Stop::raise(vm::runtime_error(
+                    "No active exception to reraise",
+                ))),
+            }
+        }
+        1 => {
+            let v = cx.pop();
+            let e = make_exception(v)?;
+            set_context(e);
+            Err(Stop::raise(PyErr(e)))
+        }
+        _ => {
+            let cause = cx.pop();
+            let v = cx.pop();
+            let e = make_exception(v)?;
+            let cause = if cause.is_none() {
+                cause
+            } else {
+                make_exception(cause)?
+            };
+            if let Some(inst) = as_instance(e) {
+                ops::instance_set(inst, intern("__cause__"), cause);
+                ops::instance_set(inst, intern("__suppress_context__"), Value::TRUE);
+            }
+            set_context(e);
+            Err(Stop::raise(PyErr(e)))
+        }
+    }
+}
+
+/// `RERAISE`.
+#[inline(never)]
+pub(super) fn reraise(cx: &mut Ctx) -> Step {
+    let e = cx.pop();
+    Err(Stop::raise(PyErr(e)))
+}
+
+/// `PUSH_EXC_INFO`.
+#[inline(never)]
+pub(super) fn push_exc_info(cx: &mut Ctx) -> Step {
+    vm().handled.get().push(cx.top());
+    Ok(())
+}
+
+/// `POP_EXC_INFO`.
+#[inline(always)]
+pub(super) fn pop_exc_info() -> Step {
+    vm().handled.get().pop();
+    Ok(())
+}
+
+/// `CHECK_EXC_MATCH`.
+#[inline(never)]
+pub(super) fn check_exc_match(cx: &mut Ctx) -> Step {
+    let t = cx.pop();
+    let e = cx.pop();
+    let r = exc_match(e, t)?;
+    cx.push(Value::bool(r));
+    Ok(())
+}
+
+/// `LOAD_ASSERTION_ERROR`.
+#[inline(never)]
+pub(super) fn load_assertion_error(cx: &mut Ctx) -> Step {
+    cx.push(vm::cls_v(C::AssertionError));
+    Ok(())
+}
+
+/// `BEFORE_WITH`.
+#[inline(never)]
+pub(super) fn before_with(cx: &mut Ctx) -> Step {
+    let mgr = cx.pop();
+    let t = type_of(mgr);
+    let (Some(enter), Some(exit)) = (
+        ops::lookup_type(t, "__enter__"),
+        ops::lookup_type(t, "__exit__"),
+    ) else {
+        return Err(Stop::raise(type_error(format!(
+            "'{}' object does not support the context manager protocol",
+            vm::type_name(mgr)
+        ))));
+    };
+    let exit_b = ops::bind_descr(exit, mgr, t)?;
+    cx.push(exit_b);
+    let r = ops::call(enter, &[mgr])?;
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `WITH_EXIT` (arg 1: keep the result, the awaitable of `__aexit__`).
+#[inline(never)]
+pub(super) fn with_exit(cx: &mut Ctx, arg: u32) -> Step {
+    let exit = cx.pop();
+    let r = ops::call(exit, &[Value::NONE, Value::NONE, Value::NONE])?;
+    set_cur(cx.f);
+    if arg == 1 {
+        cx.push(r);
+    }
+    Ok(())
+}
+
+/// `BEFORE_ASYNC_WITH`.
+#[inline(never)]
+pub(super) fn before_async_with(cx: &mut Ctx) -> Step {
+    let mgr = cx.pop();
+    let t = type_of(mgr);
+    let missing = |what: &str| {
+        Stop::raise(type_error(format!(
+            "'{}' object does not support the asynchronous context manager protocol{what}",
+            vm::type_name(mgr)
+        )))
+    };
+    let Some(enter) = ops::lookup_type(t, "__aenter__") else {
+        return Err(missing(""));
+    };
+    let Some(exit) = ops::lookup_type(t, "__aexit__") else {
+        return Err(missing(" (missed __aexit__ method)"));
+    };
+    let exit_b = ops::bind_descr(exit, mgr, t)?;
+    cx.push(exit_b);
+    let r = ops::call(enter, &[mgr])?;
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `GET_AWAITABLE`.
+#[inline(never)]
+pub(super) fn get_awaitable(cx: &mut Ctx, arg: u32) -> Step {
+    let v = coroutines::get_awaitable(cx.top(), arg)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `GET_AITER`.
+#[inline(never)]
+pub(super) fn get_aiter(cx: &mut Ctx) -> Step {
+    let v = coroutines::get_aiter(cx.top())?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, v);
+    Ok(())
+}
+
+/// `GET_ANEXT`.
+#[inline(never)]
+pub(super) fn get_anext(cx: &mut Ctx) -> Step {
+    let v = coroutines::get_anext(cx.top())?;
+    set_cur(cx.f);
+    cx.push(v);
+    Ok(())
+}
+
+/// `END_ASYNC_FOR`: `[aiter, exc]`; the loop ends on `StopAsyncIteration`.
+#[inline(never)]
+pub(super) fn end_async_for(cx: &mut Ctx) -> Step {
+    let e = cx.pop();
+    if vm::isinstance_c(e, C::StopAsyncIteration) {
+        cx.pop();
+        return Ok(());
+    }
+    Err(Stop::raise(PyErr(e)))
+}
+
+/// `WITH_EXCEPT_START`.
+#[inline(never)]
+pub(super) fn with_except_start(cx: &mut Ctx) -> Step {
+    let e = cx.regs.get(cx.sp - 1);
+    let exit = cx.regs.get(cx.sp - 2);
+    let tb = as_instance(e)
+        .and_then(|i| ops::instance_get(i, intern("__traceback__")))
+        .unwrap_or(Value::NONE);
+    let r = ops::call(exit, &[Value::obj(type_of(e)), e, tb])?;
+    set_cur(cx.f);
+    cx.push(r);
+    Ok(())
+}
+
+/// `IMPORT_NAME`.
+#[inline(never)]
+pub(super) fn import_name(cx: &mut Ctx, arg: u32) -> Step {
+    let fromlist = cx.pop();
+    let level = cx.pop();
+    let name = cx.names.get(arg as usize);
+    let m = crate::import::import_name(
+        name,
+        level.as_small().unwrap_or(0),
+        fromlist,
+        cx.f.globals(),
+    )?;
+    set_cur(cx.f);
+    cx.push(m);
+    Ok(())
+}
+
+/// `IMPORT_FROM`.
+#[inline(never)]
+pub(super) fn import_from(cx: &mut Ctx, arg: u32) -> Step {
+    let m = cx.top();
+    let name = cx.names.get(arg as usize);
+    let v = crate::import::import_from(m, name)?;
+    set_cur(cx.f);
+    cx.push(v);
+    Ok(())
+}
+
+/// `IMPORT_STAR`.
+#[inline(never)]
+pub(super) fn import_star(cx: &mut Ctx) -> Step {
+    let m = cx.pop();
+    let ns = as_dict(cx.f.ns()).unwrap_or(cx.f.globals());
+    crate::import::import_star(m, ns)?;
+    Ok(())
+}
+
+/// `LOAD_BUILD_CLASS`.
+#[inline(never)]
+pub(super) fn load_build_class(cx: &mut Ctx) -> Step {
+    let b = vm().builtins.get().get_str("__build_class__").unwrap();
+    cx.push(b);
+    Ok(())
+}
+
+/// `MATCH_SEQUENCE`.
+#[inline(never)]
+pub(super) fn match_sequence(cx: &mut Ctx) -> Step {
+    let v = cx.top();
+    let p = payload(v);
+    let r = matches!(
+        p.kind(),
+        Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Range)
+    ) || (v.is_kind(Kind::Instance)
+        && p == v
+        && ops::lookup_type_user(type_of(v), "__getitem__").is_some()
+        && ops::lookup_type_user(type_of(v), "__len__").is_some());
+    cx.regs.set(cx.sp - 1, Value::bool(r));
+    Ok(())
+}
+
+/// `MATCH_MAPPING`.
+#[inline(never)]
+pub(super) fn match_mapping(cx: &mut Ctx) -> Step {
+    let v = cx.top();
+    cx.regs.set(cx.sp - 1, Value::bool(as_dict(v).is_some()));
+    Ok(())
+}
+
+/// `GET_LEN`.
+#[inline(never)]
+pub(super) fn get_len(cx: &mut Ctx) -> Step {
+    let n = ops::len(cx.top())?;
+    cx.regs.set(cx.sp - 1, Value::small(n as i64));
+    Ok(())
+}
+
+/// `MATCH_CLASS`.
+#[inline(never)]
+pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
+    let kw = cx.pop();
+    let c = cx.pop();
+    let subj = cx.top();
+    let r = crate::objects::class::match_class(subj, c, kw, arg as usize)?;
+    set_cur(cx.f);
+    cx.regs.set(cx.sp - 1, r);
+    Ok(())
+}
