@@ -1,5 +1,5 @@
 //! `complex`: the object layout, the constructor's string parsing and the methods of the
-//! type. Operators are in `objects/ops/arith.rs`.
+//! type and, at the end, its arithmetic slots; the operator protocol is `objects/ops/arith.rs`.
 
 use crate::objects::float::parse_float;
 use crate::objects::int::format_method;
@@ -75,3 +75,61 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     m("__format__(format_spec, /)", format_method),
 ];
+
+// ---------------------------------------------------------------- operator slots
+
+pub(crate) use slots::*;
+
+/// The arithmetic of complex numbers (`binary_op`'s fast paths call these).
+mod slots {
+    use crate::compiler::bytecode::binop;
+    use crate::interpreter::PyResult;
+
+    use crate::objects::ops::*;
+    use crate::objects::*;
+    use crate::value::Value;
+    use crate::vm::{self};
+
+    pub(crate) fn complex_pow(ar: f64, ai: f64, br: f64, bi: f64) -> (f64, f64) {
+        if br == 0.0 && bi == 0.0 {
+            return (1.0, 0.0);
+        }
+        let vabs = ar.hypot(ai);
+        let len = vabs.powf(br);
+        let at = ai.atan2(ar);
+        let mut phase = at * br;
+        let mut len2 = len;
+        if bi != 0.0 {
+            len2 /= (at * bi).exp();
+            phase += bi * vabs.ln();
+        }
+        (len2 * phase.cos(), len2 * phase.sin())
+    }
+
+    pub(crate) fn complex_of(v: Value) -> Option<(f64, f64)> {
+        if let Some(c) = as_complex(v) {
+            return Some((c.re, c.im));
+        }
+        float_of(v).map(|f| (f, 0.0))
+    }
+
+    pub(crate) fn complex_binop(a: (f64, f64), b: (f64, f64), op: u32) -> PyResult<Value> {
+        let (ar, ai) = a;
+        let (br, bi) = b;
+        let (r, i) = match op {
+            binop::ADD => (ar + br, ai + bi),
+            binop::SUB => (ar - br, ai - bi),
+            binop::MUL => (ar * br - ai * bi, ar * bi + ai * br),
+            binop::TRUEDIV => {
+                let d = br * br + bi * bi;
+                if d == 0.0 {
+                    return Err(vm::zero_div("complex division by zero"));
+                }
+                ((ar * br + ai * bi) / d, (ai * br - ar * bi) / d)
+            }
+            binop::POW => complex_pow(ar, ai, br, bi),
+            _ => return Ok(Value::NOT_IMPLEMENTED),
+        };
+        Ok(new_complex(r, i))
+    }
+}

@@ -1,6 +1,6 @@
 //! `float`: the object layout, the constructor (string parsing with CPython's rules), the
-//! methods of the type, and float-to-int rounding helpers. Operators are in
-//! `objects/ops/arith.rs`, repr and format specs in `objects/format.rs`.
+//! methods of the type, float-to-int rounding helpers and, at the end, its arithmetic slots;
+//! the operator protocol is `objects/ops/arith.rs`, repr and format specs `objects/format.rs`.
 
 use crate::interpreter::PyResult;
 use crate::objects::int::{format_method, new_int_from};
@@ -181,3 +181,94 @@ pub(crate) static METHODS: &[Method] = &[
         })
     }),
 ];
+
+// ---------------------------------------------------------------- operator slots
+
+pub(crate) use slots::*;
+
+/// The arithmetic of floats (`binary_op`'s fast paths call these).
+mod slots {
+    use crate::compiler::bytecode::binop;
+    use crate::interpreter::PyResult;
+    use crate::objects::complex::complex_pow;
+
+    use crate::objects::*;
+    use crate::value::Value;
+    use crate::vm::{self};
+
+    pub fn float_mod(a: f64, b: f64) -> f64 {
+        let m = a % b;
+        if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+            m + b
+        } else if m == 0.0 {
+            0.0f64.copysign(b)
+        } else {
+            m
+        }
+    }
+
+    /// `a // b` for floats (`b != 0`), computed as CPython's `float_divmod` does: from the exact
+    /// remainder `fmod(a, b)`, so `0.5 // 0.1` is `4.0` (not `floor(0.5 / 0.1)`, which is 5.0) and
+    /// `inf // 1.0` is `nan`.
+    pub(crate) fn float_floordiv(a: f64, b: f64) -> f64 {
+        let m = a % b;
+        let mut div = (a - m) / b;
+        if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+            div -= 1.0;
+        }
+        if div != 0.0 {
+            let f = div.floor();
+            // (a - m) / b is exact up to rounding: snap to the nearest integer
+            if div - f > 0.5 {
+                f + 1.0
+            } else {
+                f
+            }
+        } else {
+            0.0f64.copysign(a / b)
+        }
+    }
+
+    pub(crate) fn float_binop(a: f64, b: f64, op: u32) -> PyResult<Value> {
+        Ok(new_float(match op {
+            binop::ADD => a + b,
+            binop::SUB => a - b,
+            binop::MUL => a * b,
+            binop::TRUEDIV => {
+                if b == 0.0 {
+                    return Err(vm::zero_div("float division by zero"));
+                }
+                a / b
+            }
+            binop::FLOORDIV => {
+                if b == 0.0 {
+                    return Err(vm::zero_div("float floor division by zero"));
+                }
+                float_floordiv(a, b)
+            }
+            binop::MOD => {
+                if b == 0.0 {
+                    return Err(vm::zero_div("float modulo"));
+                }
+                float_mod(a, b)
+            }
+            binop::POW => {
+                if a == 0.0 && b < 0.0 && b.is_finite() {
+                    return Err(vm::zero_div("0.0 cannot be raised to a negative power"));
+                }
+                // A negative finite base with a finite non-integer exponent gives a complex
+                // result; infinities follow C's pow ((-inf) ** 0.5 is inf, (-2.0) ** inf is inf).
+                if a < 0.0 && a.is_finite() && b.is_finite() && b.fract() != 0.0 {
+                    let (re, im) = complex_pow(a, 0.0, b, 0.0);
+                    return Ok(new_complex(re, im));
+                }
+                let r = a.powf(b);
+                if r.is_infinite() && a.is_finite() && b.is_finite() {
+                    return Err(vm::overflow("(34, 'Numerical result out of range')"));
+                }
+                r
+            }
+            _ => return Ok(Value::NOT_IMPLEMENTED),
+        }))
+    }
+}

@@ -1,7 +1,8 @@
 //! `int` (and `bool`, whose values are the immediates `True`/`False`): the big-int layout
 //! (small ints are unboxed in the `Value` word, see `value.rs`), constructors that normalise
-//! to the small form when a value fits, `int(...)` parsing and the methods of the type.
-//! Operators are in `objects/ops/arith.rs`.
+//! to the small form when a value fits, `int(...)` parsing, the methods of the type and, at the
+//! end, its arithmetic slots (int and big-int `+ - * / // % ** << >> & | ^`); the operator
+//! protocol that dispatches to them is `objects/ops/arith.rs`.
 
 use crate::interpreter::PyResult;
 use crate::objects::float::float_to_int;
@@ -262,4 +263,235 @@ pub(crate) static METHODS: &[Method] = &[
 /// in `objects/format.rs`.
 pub(crate) fn format_method(a: Args) -> PyResult<Value> {
     crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
+}
+
+// ---------------------------------------------------------------- operator slots
+
+pub(crate) use slots::*;
+
+/// The arithmetic of ints and big ints (`binary_op`'s fast paths call these).
+mod slots {
+    use crate::compiler::bytecode::binop;
+    use crate::interpreter::PyResult;
+    use crate::memlimit::check_bytes;
+
+    use crate::objects::*;
+    use crate::value::Value;
+    use crate::vm::{self};
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    use num_traits::{Signed, ToPrimitive, Zero};
+
+    pub(crate) fn int_binop(a: i64, b: i64, op: u32) -> PyResult<Value> {
+        let r = match op {
+            binop::ADD => a.checked_add(b),
+            binop::SUB => a.checked_sub(b),
+            binop::MUL => a.checked_mul(b),
+            binop::FLOORDIV => {
+                if b == 0 {
+                    return Err(vm::zero_div("integer division or modulo by zero"));
+                }
+                a.checked_div_euclid(b).map(|_| Integer::div_floor(&a, &b))
+            }
+            binop::MOD => {
+                if b == 0 {
+                    return Err(vm::zero_div("integer modulo by zero"));
+                }
+                a.checked_rem(b).map(|_| a.mod_floor(&b))
+            }
+            binop::TRUEDIV => {
+                if b == 0 {
+                    return Err(vm::zero_div("division by zero"));
+                }
+                return Ok(new_float(int_truediv(a, b)?));
+            }
+            binop::AND => Some(a & b),
+            binop::OR => Some(a | b),
+            binop::XOR => Some(a ^ b),
+            binop::LSHIFT => {
+                if b < 0 {
+                    return Err(vm::value_error("negative shift count"));
+                }
+                if b < 63 && (a << b) >> b == a {
+                    Some(a << b)
+                } else {
+                    None
+                }
+            }
+            binop::RSHIFT => {
+                if b < 0 {
+                    return Err(vm::value_error("negative shift count"));
+                }
+                Some(if b >= 64 {
+                    if a < 0 {
+                        -1
+                    } else {
+                        0
+                    }
+                } else {
+                    a >> b
+                })
+            }
+            binop::POW => {
+                if b < 0 {
+                    if a == 0 {
+                        return Err(vm::zero_div("0.0 cannot be raised to a negative power"));
+                    }
+                    return Ok(new_float((a as f64).powf(b as f64)));
+                }
+                if b > u32::MAX as i64 {
+                    None
+                } else {
+                    a.checked_pow(b as u32)
+                }
+            }
+            _ => return Ok(Value::NOT_IMPLEMENTED),
+        };
+        match r {
+            Some(v) => Ok(new_int(v)),
+            None => big_binop(&BigInt::from(a), &BigInt::from(b), op),
+        }
+    }
+
+    pub(crate) fn int_truediv(a: i64, b: i64) -> PyResult<f64> {
+        if a.unsigned_abs() <= (1 << 53) && b.unsigned_abs() <= (1 << 53) {
+            // both exact as floats: one IEEE division is correctly rounded
+            Ok(a as f64 / b as f64)
+        } else {
+            big_truediv(&BigInt::from(a), &BigInt::from(b))
+        }
+    }
+
+    /// `2.0**e` for `-1022 <= e <= 1023` (a normal float, built from its bits).
+    pub(crate) fn pow2(e: i64) -> f64 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    }
+
+    /// `q * 2**e` for `q <= 2**53` when the result is representable (exact, also subnormal).
+    pub(crate) fn scale_exact(q: f64, e: i64) -> f64 {
+        if e > 1000 {
+            q * pow2(e - 1000) * pow2(1000)
+        } else if e < -1000 {
+            q * pow2(e + 1000) * pow2(-1000)
+        } else {
+            q * pow2(e)
+        }
+    }
+
+    /// `a / b` for ints, correctly rounded (round-half-even) to a float as CPython does, also for
+    /// huge operands and subnormal results. `b` is nonzero.
+    pub(crate) fn big_truediv(a: &BigInt, b: &BigInt) -> PyResult<f64> {
+        let neg = a.is_negative() != b.is_negative();
+        let signed = |x: f64| if neg { -x } else { x };
+        let (a, b) = (a.magnitude(), b.magnitude());
+        if a.is_zero() {
+            return Ok(signed(0.0));
+        }
+        // a/b lies in [2**(diff-1), 2**(diff+1))
+        let diff = a.bits() as i64 - b.bits() as i64;
+        if diff > 1024 {
+            return Err(vm::overflow(
+                "integer division result too large for a float",
+            ));
+        }
+        if diff < -1076 {
+            // below half the smallest subnormal
+            return Ok(signed(0.0));
+        }
+        // scale so the integer quotient keeps at least 55 bits (53 + a rounding bit + a sticky
+        // bit); for tiny results the grid is the subnormal one
+        let shift = diff.max(-1021) - 55;
+        let (mut q, r) = if shift >= 0 {
+            let d = b << (shift as usize);
+            a.div_rem(&d)
+        } else {
+            let n = a << ((-shift) as usize);
+            n.div_rem(b)
+        };
+        if !r.is_zero() {
+            q |= num_bigint::BigUint::from(1u8);
+        }
+        let nbits = q.bits() as i64;
+        let k = (nbits - 53).max(-1074 - shift);
+        let half = num_bigint::BigUint::from(1u8) << ((k - 1) as usize);
+        let low = &q & ((&half << 1usize) - 1u8);
+        let mut top = (&q >> (k as usize)).to_u64().unwrap_or(u64::MAX);
+        if low > half || (low == half && top & 1 == 1) {
+            top += 1;
+        }
+        let e = shift + k;
+        // top <= 2**53: value = top * 2**e
+        if (63 - top.leading_zeros() as i64) + e >= 1024 {
+            return Err(vm::overflow(
+                "integer division result too large for a float",
+            ));
+        }
+        Ok(signed(scale_exact(top as f64, e)))
+    }
+
+    pub(crate) fn big_binop(a: &BigInt, b: &BigInt, op: u32) -> PyResult<Value> {
+        Ok(match op {
+            binop::ADD => new_bigint(a + b),
+            binop::SUB => new_bigint(a - b),
+            binop::MUL => new_bigint(a * b),
+            binop::FLOORDIV => {
+                if b.is_zero() {
+                    return Err(vm::zero_div("integer division or modulo by zero"));
+                }
+                new_bigint(a.div_floor(b))
+            }
+            binop::MOD => {
+                if b.is_zero() {
+                    return Err(vm::zero_div("integer modulo by zero"));
+                }
+                new_bigint(a.mod_floor(b))
+            }
+            binop::TRUEDIV => {
+                if b.is_zero() {
+                    return Err(vm::zero_div("division by zero"));
+                }
+                new_float(big_truediv(a, b)?)
+            }
+            binop::AND => new_bigint(a & b),
+            binop::OR => new_bigint(a | b),
+            binop::XOR => new_bigint(a ^ b),
+            binop::LSHIFT => {
+                let s = b.to_i64().unwrap_or(i64::MAX);
+                if s < 0 {
+                    return Err(vm::value_error("negative shift count"));
+                }
+                if a.is_zero() {
+                    return Ok(Value::small(0));
+                }
+                if s == i64::MAX {
+                    return Err(vm::overflow("too many digits in integer"));
+                }
+                check_bytes(((a.bits() + s as u64) / 8) as usize)?;
+                new_bigint(a << (s as usize))
+            }
+            binop::RSHIFT => {
+                let s = b.to_i64().unwrap_or(i64::MAX);
+                if s < 0 {
+                    return Err(vm::value_error("negative shift count"));
+                }
+                new_bigint(a >> (s.min(1 << 40) as usize))
+            }
+            binop::POW => {
+                if b.is_negative() {
+                    return Ok(new_float(
+                        a.to_f64()
+                            .unwrap_or(f64::INFINITY)
+                            .powf(b.to_f64().unwrap_or(f64::NEG_INFINITY)),
+                    ));
+                }
+                let e = b
+                    .to_u32()
+                    .ok_or_else(|| vm::overflow("exponent too large"))?;
+                // |a| ** e has at least (bits(a) - 1) * e bits (0 for |a| <= 1)
+                check_bytes((a.bits().saturating_sub(1).saturating_mul(e as u64) / 8) as usize)?;
+                new_bigint(num_traits::Pow::pow(a, e))
+            }
+            _ => Value::NOT_IMPLEMENTED,
+        })
+    }
 }

@@ -3,6 +3,7 @@
 //! strings and tuples.
 
 use super::*;
+use crate::objects::complex::complex_of;
 
 // ---------------------------------------------------------------- truth, equality, order
 

@@ -26,7 +26,6 @@ use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc};
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 use std::cell::Cell;
 
