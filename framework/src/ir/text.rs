@@ -157,33 +157,20 @@ fn write_op(w: &mut dyn Write, t: &Trace, i: usize) -> fmt::Result {
             }
             let fr = t.frame(f);
             let vals = t.frame_values(f);
-            if let Some((regs, n)) = t.frame_regs(f) {
-                // a sparse frame prints in the sparse text form (dead registers are 0)
+            let zeros = vals.iter().filter(|&&v| is_zero(t, v)).count();
+            if t.frame_regs(f).is_some() || zeros >= SPARSE_MIN_ZEROS {
+                // sparse: `j@pc/len: r3=i7, r9=5`, every register not listed is 0 (a sparse
+                // frame's dead registers, and a dense frame's zero constants)
+                let (slots, n) = t.frame_slots(f);
                 write!(w, "{}@{}/{}:", fr.jitcode, fr.pc, n)?;
                 let mut first = true;
-                for (&r, &v) in regs.iter().zip(vals) {
+                for (r, v) in slots {
                     if is_zero(t, v) {
                         continue;
                     }
                     w.write_str(if first { " " } else { ", " })?;
                     first = false;
                     write!(w, "r{r}=")?;
-                    write_snap_value(w, v)?;
-                }
-                continue;
-            }
-            let zeros = vals.iter().filter(|&&v| is_zero(t, v)).count();
-            if zeros >= SPARSE_MIN_ZEROS {
-                // sparse: `j@pc/len: r3=i7, r9=5`, every value not listed is 0
-                write!(w, "{}@{}/{}:", fr.jitcode, fr.pc, vals.len())?;
-                let mut first = true;
-                for (j, &v) in vals.iter().enumerate() {
-                    if is_zero(t, v) {
-                        continue;
-                    }
-                    w.write_str(if first { " " } else { ", " })?;
-                    first = false;
-                    write!(w, "r{j}=")?;
                     write_snap_value(w, v)?;
                 }
             } else {

@@ -49,54 +49,15 @@ impl DictObj {
     pub fn is_empty(&self) -> bool {
         self.t().live == 0
     }
-    /// Entry index of `key`, if present.
+    /// Entry index of `key`, if present. A guest `__eq__` that rebuilt the table or removed
+    /// the entry it was compared with makes the lookup start over (CPython's rule).
     pub fn find(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        let t = self.t();
-        if t.index.is_empty() {
-            return Ok(None);
-        }
-        let mask = t.index.len() - 1;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        loop {
-            let e = self.t().index[i];
-            if e == EMPTY {
-                return Ok(None);
-            }
-            if e != DELETED {
-                let e = e as usize;
-                if self.t().hashes[e] == hash {
-                    let k = self.keys.get().get(e);
-                    if !k.is_null() {
-                        let same = match keys_equal_fast(k, key) {
-                            Some(r) => r,
-                            None => match self.eq_unchanged(k, key, e)? {
-                                Some(r) => r,
-                                None => return self.find_guest(key, hash),
-                            },
-                        };
-                        if same {
-                            return Ok(Some(e));
-                        }
-                    }
-                }
-            }
-            perturb >>= 5;
-            i = (i * 5 + 1 + perturb as usize) & mask;
-        }
-    }
-    /// [`DictObj::find`] once a key comparison needs guest code: after each guest `__eq__`
-    /// the lookup starts over if the table was rebuilt or the compared entry removed.
-    #[cold]
-    #[inline(never)]
-    fn find_guest(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
         'restart: loop {
             let t = self.t();
             if t.index.is_empty() {
                 return Ok(None);
             }
             let mask = t.index.len() - 1;
-            let keys = self.keys.get();
             let mut i = (hash as u64 as usize) & mask;
             let mut perturb = hash as u64;
             loop {
@@ -107,19 +68,14 @@ impl DictObj {
                 if e != DELETED {
                     let e = e as usize;
                     if self.t().hashes[e] == hash {
-                        let k = keys.get(e);
+                        let k = self.keys.get().get(e);
                         if !k.is_null() {
                             let same = match keys_equal_fast(k, key) {
                                 Some(r) => r,
-                                None => {
-                                    let r = ops::eq(k, key)?;
-                                    // the guest __eq__ may have rebuilt the table or removed
-                                    // this entry
-                                    if !Gc::ptr_eq(keys, self.keys.get()) || keys.get(e) != k {
-                                        continue 'restart;
-                                    }
-                                    r
-                                }
+                                None => match self.eq_unchanged(k, key, e)? {
+                                    Some(r) => r,
+                                    None => continue 'restart,
+                                },
                             };
                             if same {
                                 return Ok(Some(e));
@@ -384,47 +340,11 @@ impl SetObj {
             v
         }
     }
+    /// Slot of `key`, if present; starts over as [`DictObj::find`] does when a guest `__eq__`
+    /// resized the table or changed the slot it was compared with.
     fn lookup(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        let mask = self.t().mask;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        loop {
-            let probes = if i + LINEAR_PROBES <= mask {
-                LINEAR_PROBES
-            } else {
-                0
-            };
-            for j in 0..=probes {
-                let idx = i + j;
-                let k = self.slots.get().get(idx);
-                if k.is_null() {
-                    return Ok(None);
-                }
-                if k != Value::DUMMY && self.t().hashes[idx] == hash {
-                    let same = match keys_equal_fast(k, key) {
-                        Some(r) => r,
-                        None => match self.eq_unchanged(k, key, idx)? {
-                            Some(r) => r,
-                            None => return self.lookup_guest(key, hash),
-                        },
-                    };
-                    if same {
-                        return Ok(Some(idx));
-                    }
-                }
-            }
-            perturb >>= 5;
-            i = ((i * 5) + 1 + perturb as usize) & mask;
-        }
-    }
-    /// [`SetObj::lookup`] once a key comparison needs guest code: after each guest `__eq__`
-    /// the lookup starts over if the table was resized or the compared slot changed.
-    #[cold]
-    #[inline(never)]
-    fn lookup_guest(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
         'restart: loop {
             let mask = self.t().mask;
-            let slots = self.slots.get();
             let mut i = (hash as u64 as usize) & mask;
             let mut perturb = hash as u64;
             loop {
@@ -435,22 +355,17 @@ impl SetObj {
                 };
                 for j in 0..=probes {
                     let idx = i + j;
-                    let k = slots.get(idx);
+                    let k = self.slots.get().get(idx);
                     if k.is_null() {
                         return Ok(None);
                     }
                     if k != Value::DUMMY && self.t().hashes[idx] == hash {
                         let same = match keys_equal_fast(k, key) {
                             Some(r) => r,
-                            None => {
-                                let r = ops::eq(k, key)?;
-                                // the guest __eq__ may have resized the table or removed this
-                                // slot's key
-                                if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
-                                    continue 'restart;
-                                }
-                                r
-                            }
+                            None => match self.eq_unchanged(k, key, idx)? {
+                                Some(r) => r,
+                                None => continue 'restart,
+                            },
                         };
                         if same {
                             return Ok(Some(idx));
@@ -479,76 +394,8 @@ impl SetObj {
         self.add_h(key, h)
     }
     pub fn add_h(&self, key: Value, hash: i64) -> PyResult<()> {
-        let mask = self.t().mask;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        let mut freeslot: Option<usize> = None;
-        loop {
-            let probes = if i + LINEAR_PROBES <= mask {
-                LINEAR_PROBES
-            } else {
-                0
-            };
-            for j in 0..=probes {
-                let idx = i + j;
-                let k = self.slots.get().get(idx);
-                if k.is_null() {
-                    let t = self.t();
-                    match freeslot {
-                        Some(f) => {
-                            self.slots.get().set(f, key);
-                            t.hashes[f] = hash;
-                            t.used += 1;
-                            return Ok(());
-                        }
-                        None => {
-                            self.slots.get().set(idx, key);
-                            t.hashes[idx] = hash;
-                            t.fill += 1;
-                            t.used += 1;
-                            if t.fill * 5 >= mask * 3 {
-                                let n = if t.used > 50000 {
-                                    t.used * 2
-                                } else {
-                                    t.used * 4
-                                };
-                                self.resize(n);
-                            }
-                            return Ok(());
-                        }
-                    }
-                }
-                if k == Value::DUMMY {
-                    if freeslot.is_none() {
-                        freeslot = Some(idx);
-                    }
-                    continue;
-                }
-                if self.t().hashes[idx] == hash {
-                    let same = match keys_equal_fast(k, key) {
-                        Some(r) => r,
-                        None => match self.eq_unchanged(k, key, idx)? {
-                            Some(r) => r,
-                            None => return self.add_h_guest(key, hash),
-                        },
-                    };
-                    if same {
-                        return Ok(());
-                    }
-                }
-            }
-            perturb >>= 5;
-            i = ((i * 5) + 1 + perturb as usize) & mask;
-        }
-    }
-    /// [`SetObj::add_h`] once a key comparison needs guest code: after each guest `__eq__`
-    /// the probe starts over if the table was resized or the compared slot changed.
-    #[cold]
-    #[inline(never)]
-    fn add_h_guest(&self, key: Value, hash: i64) -> PyResult<()> {
         'restart: loop {
             let mask = self.t().mask;
-            let slots = self.slots.get();
             let mut i = (hash as u64 as usize) & mask;
             let mut perturb = hash as u64;
             let mut freeslot: Option<usize> = None;
@@ -596,15 +443,10 @@ impl SetObj {
                     if self.t().hashes[idx] == hash {
                         let same = match keys_equal_fast(k, key) {
                             Some(r) => r,
-                            None => {
-                                let r = ops::eq(k, key)?;
-                                // the guest __eq__ may have resized the table or removed this
-                                // slot's key
-                                if !Gc::ptr_eq(slots, self.slots.get()) || slots.get(idx) != k {
-                                    continue 'restart;
-                                }
-                                r
-                            }
+                            None => match self.eq_unchanged(k, key, idx)? {
+                                Some(r) => r,
+                                None => continue 'restart,
+                            },
                         };
                         if same {
                             return Ok(());
