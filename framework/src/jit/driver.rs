@@ -173,16 +173,64 @@ struct PortalState {
     codes: Option<Rc<CodeSet>>,
     /// The portal's name and printable-location function (for logs).
     describe: Option<(&'static str, Option<LocationFn>)>,
+    /// Where the greens are in the merge point's state, and how each becomes a key word
+    /// (computed with `codes`, so that the hook does not walk the merge variables).
+    greens: Vec<(usize, GreenKind)>,
     counters: HashMap<Key, Counter>,
-    /// Hit counts of keys that are counting toward [`Counter`]: a direct-mapped table indexed by
-    /// a hash of the key, so the common backward jump costs no hash-map probe (RPython's
-    /// "timetable"). A collision restarts the count of the key that lost the slot, which only
-    /// delays its tracing. Every `threshold` hits the count moves into the key's `Counter`.
-    hot: Vec<(Key, u32)>,
+    /// The timetable (RPython's name): a direct-mapped table indexed by a hash of the key, so
+    /// that the common backward jump costs no hash-map probe. A slot holds the hit count of
+    /// the key counting toward its [`Counter`] and, once the key has a compiled loop, that
+    /// loop (a copy of its `loops` entry, kept in step by [`PortalState::set_loop`] and
+    /// [`PortalState::remove_loop`]). A collision restarts the count of the key that lost
+    /// the slot, which only delays its tracing; a compiled key that lost its slot finds its
+    /// loop in `loops` when it claims the slot back.
+    hot: Vec<HotSlot>,
     loops: HashMap<Key, (TraceId, TargetToken)>,
     /// Per compiled loop: the GC objects among its key's greens, kept alive and pinned so
     /// that their addresses (the key) cannot be reused while the loop exists.
     key_pins: HashMap<Key, PinnedVec<u64>>,
+}
+
+/// One slot of [`PortalState::hot`].
+#[derive(Clone, Copy)]
+struct HotSlot {
+    key: Key,
+    /// Backward jumps since the count last moved into the key's [`Counter`].
+    count: u32,
+    /// The key's compiled loop.
+    compiled: Option<TraceId>,
+}
+
+impl PortalState {
+    /// The key's loop is `t` from now on.
+    fn set_loop(&mut self, key: Key, t: TraceId, token: TargetToken, pins: PinnedVec<u64>) {
+        self.loops.insert(key, (t, token));
+        self.key_pins.insert(key, pins);
+        if let Some(slot) = self.hot.get_mut(hot_index(&key)).filter(|s| s.key == key) {
+            slot.compiled = Some(t);
+        }
+    }
+
+    /// The key's loop is gone (freed or unhooked).
+    fn remove_loop(&mut self, key: &Key) {
+        // (the key's objects need no pin once nothing can enter the loop)
+        self.loops.remove(key);
+        self.key_pins.remove(key);
+        if let Some(slot) = self.hot.get_mut(hot_index(key)).filter(|s| s.key == *key) {
+            slot.compiled = None;
+        }
+    }
+
+    /// The loop key of the interpreter's state `state` (greens made key words by their
+    /// `GreenKind`; `jit::validity`).
+    fn key_of(&self, state: &[u64]) -> Key {
+        let mut key = [0u64; 4];
+        for (k, (i, g)) in key.iter_mut().zip(&self.greens) {
+            // SAFETY: `state` is the interpreter's live state at its merge point.
+            *k = unsafe { g.key_word(state[*i]) };
+        }
+        key
+    }
 }
 
 #[derive(Default)]
@@ -421,9 +469,7 @@ fn unhook_dead() {
                         .map(|(k, _)| *k)
                         .collect();
                     for k in gone {
-                        // (the key's objects need no pin once nothing can enter the loop)
-                        ps.loops.remove(&k);
-                        ps.key_pins.remove(&k);
+                        ps.remove_loop(&k);
                     }
                 }
             }
@@ -471,8 +517,7 @@ fn free_dead() {
                     .map(|(k, _)| *k)
                     .collect();
                 for k in gone {
-                    ps.loops.remove(&k);
-                    ps.key_pins.remove(&k);
+                    ps.remove_loop(&k);
                 }
                 // Counters keyed on the dead identity can never be hit again.
                 if let Some(merge) = ps.codes.as_ref().and_then(|c| c.codes[0].merge.clone()) {
@@ -520,21 +565,95 @@ pub fn reset() {
     QUASI.with(|q| q.borrow_mut().clear());
     QUASI_RECENT.with(|q| q.borrow_mut().clear());
     QUASI_COUNTS.with(|c| c.set((0, 0)));
+    SKIP.with(|t| t.iter().for_each(|s| s.set(0)));
 }
 
-/// The loop key of the interpreter's state `state` (greens made key words by their
-/// `GreenKind`; `jit::validity`).
+/// Slots of the skip table ([`skip_hook`]).
+const SKIP_SLOTS: usize = 1024;
+/// The low bits of a skip-table slot hold the jumps left; the high bits, the key's hash.
+const SKIP_BUDGET_BITS: u32 = 24;
+const SKIP_BUDGET: u64 = (1 << SKIP_BUDGET_BITS) - 1;
+
+thread_local! {
+    /// The skip table: per hash of a portal's green words, how many more backward jumps to
+    /// that key the interpreter may take without calling [`loop_header`]. The driver grants
+    /// such a budget when a key is counting toward the threshold and has no compiled loop,
+    /// and adds it to the key's count at once; the interpreter spends it (`skip_hook`, which
+    /// the portal macro inlines at the top of the dispatch loop). So a loop that is not
+    /// compiled costs a hash and a table probe per jump instead of leaving the interpreter
+    /// function and entering the driver. Stale or colliding entries only change when a key
+    /// reaches its threshold (a jump skipped for one key counted for another), never what
+    /// runs: a key with compiled code gets no budget, and the driver is called at every
+    /// jump to it once its budget is spent.
+    static SKIP: [Cell<u64>; SKIP_SLOTS] = const { [const { Cell::new(0) }; SKIP_SLOTS] };
+}
+
+/// The skip table's hash of the green words (their raw words, in merge-point order).
+#[inline(always)]
+fn skip_hash(greens: &[u64]) -> u64 {
+    let mut h: u64 = 0x243f_6a88_85a3_08d3;
+    for w in greens {
+        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    h
+}
+
+/// Whether the interpreter may take this backward jump without calling the driver (it
+/// spends one jump of the budget the driver granted to these greens). Called by the
+/// interpreter half of a portal (`#[jit_merge_point]`) with the green variables' words.
+#[inline(always)]
+pub fn skip_hook(greens: &[u64]) -> bool {
+    let h = skip_hash(greens);
+    SKIP.with(|t| {
+        let slot = &t[(h >> (64 - SKIP_SLOTS.trailing_zeros())) as usize];
+        let v = slot.get();
+        if (v ^ h) & !SKIP_BUDGET == 0 && v & SKIP_BUDGET != 0 {
+            slot.set(v - 1);
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// Grants `budget` jumps to the greens of `state` (see [`SKIP`]).
+fn skip_grant(greens: &[(usize, GreenKind)], state: &[u64], budget: u32) {
+    let mut words = [0u64; 4];
+    for (w, (i, _)) in words.iter_mut().zip(greens) {
+        *w = state[*i];
+    }
+    let h = skip_hash(&words[..greens.len()]);
+    let budget = u64::from(budget).min(SKIP_BUDGET);
+    SKIP.with(|t| {
+        t[(h >> (64 - SKIP_SLOTS.trailing_zeros())) as usize].set((h & !SKIP_BUDGET) | budget)
+    });
+}
+
 /// Slots of [`PortalState::hot`].
 const HOT_SLOTS: usize = 4096;
 
-/// The timetable slot of `key` (claimed for it, with a count of 0, if another key held it).
-fn hot_slot<'a>(hot: &'a mut Vec<(Key, u32)>, key: &Key) -> &'a mut (Key, u32) {
+/// The timetable slot of `key`. If another key held it, the slot is claimed for `key`, with
+/// a count of 0 and `key`'s compiled loop (one probe of `loops`, only on a claim).
+fn hot_slot<'a>(
+    hot: &'a mut Vec<HotSlot>,
+    loops: &HashMap<Key, (TraceId, TargetToken)>,
+    key: &Key,
+) -> &'a mut HotSlot {
     if hot.is_empty() {
-        hot.resize(HOT_SLOTS, ([u64::MAX; 4], 0));
+        let empty = HotSlot {
+            key: [u64::MAX; 4],
+            count: 0,
+            compiled: None,
+        };
+        hot.resize(HOT_SLOTS, empty);
     }
     let slot = &mut hot[hot_index(key)];
-    if slot.0 != *key {
-        *slot = (*key, 0);
+    if slot.key != *key {
+        *slot = HotSlot {
+            key: *key,
+            count: 0,
+            compiled: loops.get(key).map(|l| l.0),
+        };
     }
     slot
 }
@@ -548,18 +667,15 @@ fn hot_index(key: &Key) -> usize {
     (h >> 52) as usize & (HOT_SLOTS - 1)
 }
 
-fn key_of(codes: &CodeSet, state: &[u64]) -> Key {
+/// Where the greens are in the portal's merge-point state, and their kinds (for
+/// [`PortalState::key_of`]).
+fn greens_of(codes: &CodeSet) -> Vec<(usize, GreenKind)> {
     let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
-    let mut key = [0u64; 4];
-    let mut i = 0;
-    for (((_, green, _), g), w) in merge.vars.iter().zip(&merge.green).zip(state) {
-        if *green {
-            // SAFETY: `state` is the interpreter's live state at its merge point.
-            key[i] = unsafe { g.key_word(*w) };
-            i += 1;
-        }
-    }
-    key
+    let greens = merge.vars.iter().zip(&merge.green).enumerate();
+    greens
+        .filter(|(_, ((_, green, _), _))| *green)
+        .map(|(i, (_, g))| (i, *g))
+        .collect()
 }
 
 /// The GC references among the greens of `key`, for the loop to keep alive and pinned.
@@ -601,15 +717,26 @@ fn invalidated_while_recording(rt: &RTrace) -> bool {
     !rt.quasi.is_empty() && QUASI_RECENT.with(|r| r.borrow().iter().any(|n| rt.quasi.contains(n)))
 }
 
-fn reds_of(codes: &CodeSet, state: &[u64]) -> Vec<u64> {
+/// Calls `f` with the red words of `state` (merge-point order), gathered on the stack: this
+/// runs at every entry of compiled code.
+fn with_reds<R>(codes: &CodeSet, state: &[u64], f: impl FnOnce(&[u64]) -> R) -> R {
     let merge = codes.codes[0].merge.as_ref().expect("portal merge info");
-    merge
+    let reds = merge
         .vars
         .iter()
         .zip(state)
         .filter(|((_, g, _), _)| !*g)
-        .map(|(_, w)| *w)
-        .collect()
+        .map(|(_, w)| *w);
+    let mut buf = [0u64; 16];
+    let mut n = 0;
+    for w in reds.clone() {
+        if n == buf.len() {
+            return f(&reds.collect::<Vec<u64>>());
+        }
+        buf[n] = w;
+        n += 1;
+    }
+    f(&buf[..n])
 }
 
 fn wkind(k: Kind) -> WKind {
@@ -639,27 +766,33 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     }
     // (the two numbers only: `params()` clones the whole struct, strings included)
     let (threshold, fail_all) = with_params(|p| (p.threshold, p.fail_guards));
-    // One borrow and one portal lookup: this runs on every backward jump until the loop is
-    // compiled (and on all of them under `fail_guards=1`).
+    // One borrow, one portal lookup and one timetable slot: this runs on every backward
+    // jump until the loop is compiled, and on every entry of a compiled loop.
     let (codes, key, action) = JIT.with(|j| {
         let mut j = j.borrow_mut();
         let ps = j.portals.entry(id).or_default();
-        ps.describe.get_or_insert((portal.name, portal.location));
-        let codes = ps
-            .codes
-            .get_or_insert_with(|| Rc::new(Codewriter::build_set(portal.name, portal.builder)))
-            .clone();
-        let key = key_of(&codes, state);
-        let compiled = ps.loops.get(&key).map(|l| l.0);
-        let action = match compiled {
+        if ps.codes.is_none() {
+            ps.describe = Some((portal.name, portal.location));
+            let codes = Rc::new(Codewriter::build_set(portal.name, portal.builder));
+            ps.greens = greens_of(&codes);
+            ps.codes = Some(codes);
+        }
+        let key = ps.key_of(state);
+        let slot = hot_slot(&mut ps.hot, &ps.loops, &key);
+        let action = match slot.compiled {
             Some(t) if !fail_all => Action::Run(t),
             None => {
-                let slot = hot_slot(&mut ps.hot, &key);
-                slot.1 += 1;
-                if slot.1 < threshold {
+                slot.count += 1;
+                if slot.count < threshold {
+                    // (the jumps until the threshold need not come here: see `SKIP`)
+                    let budget = threshold - 1 - slot.count;
+                    if budget > 0 && !fail_all {
+                        slot.count += budget.min(SKIP_BUDGET as u32);
+                        skip_grant(&ps.greens, state, budget);
+                    }
                     Action::Nothing
                 } else {
-                    let hits = std::mem::take(&mut slot.1);
+                    let hits = std::mem::take(&mut slot.count);
                     let c = ps.counters.entry(key).or_default();
                     c.hits = c.hits.saturating_add(hits);
                     if !c.tracing && c.hits >= threshold.saturating_mul(1 + c.backoff) {
@@ -670,30 +803,31 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
                     }
                 }
             }
-            _ => {
+            Some(t) => {
+                // Every guard fails in this mode, so each entry deoptimizes at once: enter
+                // only on every `threshold`-th backward jump, or long programs would crawl.
                 let c = ps.counters.entry(key).or_default();
                 c.hits += 1;
-                match compiled {
-                    // Every guard fails in this mode, so each entry deoptimizes at once: enter
-                    // only on every `threshold`-th backward jump, or long programs would crawl.
-                    Some(t) if c.hits >= threshold => {
-                        c.hits = 0;
-                        Action::Run(t)
-                    }
-                    None if !c.tracing && c.hits >= threshold.saturating_mul(1 + c.backoff) => {
-                        c.hits = 0;
-                        Action::Trace
-                    }
-                    _ => Action::Nothing,
+                if c.hits >= threshold {
+                    c.hits = 0;
+                    Action::Run(t)
+                } else {
+                    Action::Nothing
                 }
             }
         };
+        let codes = match action {
+            Action::Nothing => None,
+            _ => ps.codes.clone(),
+        };
         (codes, key, action)
     });
-    let outcome = match action {
-        Action::Nothing => return HookResult::Continue,
-        Action::Run(t) => run_compiled(id, &codes, t, &reds_of(&codes, state)),
-        Action::Trace => trace_loop(id, portal.name, &codes, state, key),
+    let outcome = match (action, codes) {
+        (Action::Run(t), Some(codes)) => {
+            with_reds(&codes, state, |reds| run_compiled(id, &codes, t, reds))
+        }
+        (Action::Trace, Some(codes)) => trace_loop(id, portal.name, &codes, state, key),
+        _ => return HookResult::Continue,
     };
     match outcome {
         Outcome::Returned(w) => HookResult::Return(w),
@@ -858,8 +992,7 @@ fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Ke
                     JIT.with(|j| {
                         let mut j = j.borrow_mut();
                         let ps = j.portals.get_mut(&id).expect("portal state");
-                        ps.loops.insert(key, (t, token));
-                        ps.key_pins.insert(key, pins);
+                        ps.set_loop(key, t, token, pins);
                     })
                 }
                 Err(e) => {
@@ -1196,18 +1329,28 @@ mod tests {
     #[test]
     fn the_timetable_counts_per_key_and_a_collision_restarts_the_count() {
         let mut hot = Vec::new();
+        let mut loops = HashMap::default();
         let a = [1, 2, 0, 0];
-        hot_slot(&mut hot, &a).1 += 3;
-        assert_eq!(hot_slot(&mut hot, &a).1, 3);
+        hot_slot(&mut hot, &loops, &a).count += 3;
+        assert_eq!(hot_slot(&mut hot, &loops, &a).count, 3);
         // a key that lands in a's slot takes the slot over with a count of 0
         let b = (3..u64::MAX)
             .map(|i| [i, 2, 0, 0])
             .find(|k| hot_index(k) == hot_index(&a))
             .unwrap();
-        assert_eq!(hot_slot(&mut hot, &b).1, 0);
-        hot_slot(&mut hot, &b).1 += 1;
-        assert_eq!(hot_slot(&mut hot, &a).1, 0, "a lost its slot to b");
+        assert_eq!(hot_slot(&mut hot, &loops, &b).count, 0);
+        hot_slot(&mut hot, &loops, &b).count += 1;
+        assert_eq!(
+            hot_slot(&mut hot, &loops, &a).count,
+            0,
+            "a lost its slot to b"
+        );
         assert_eq!(hot.len(), HOT_SLOTS);
+        // a compiled key that claims its slot back finds its loop
+        let t = TraceId::new(7);
+        loops.insert(b, (t, TargetToken::fresh()));
+        assert_eq!(hot_slot(&mut hot, &loops, &b).compiled, Some(t));
+        assert_eq!(hot_slot(&mut hot, &loops, &a).compiled, None);
     }
 
     /// The jitcode of `countdown` below, written against the codewriter directly (what the
@@ -1236,16 +1379,19 @@ mod tests {
     static COUNTDOWN: Portal = Portal::new("countdown", countdown_builder);
 
     /// The interpreter `countdown_builder` mirrors, with the hook where the macros put it (at
-    /// the top of the loop after a backward jump). Returns the result and the hook calls.
+    /// the top of the loop after a backward jump: the skip table, then the driver). Returns
+    /// the result and the hooks (backward jumps that reached the hook, skipped or not).
     fn countdown(n0: i64) -> (i64, usize) {
         let (mut n, mut jumped, mut hooks) = (n0, false, 0);
         loop {
             if jumped {
                 hooks += 1;
                 let mut state = [0, n as u64];
-                match loop_header(&COUNTDOWN, &mut state) {
-                    HookResult::Continue => n = state[1] as i64,
-                    HookResult::Return(w) => return (w as i64, hooks),
+                if !skip_hook(&[state[0]]) {
+                    match loop_header(&COUNTDOWN, &mut state) {
+                        HookResult::Continue => n = state[1] as i64,
+                        HookResult::Return(w) => return (w as i64, hooks),
+                    }
                 }
             }
             n -= 1;
@@ -1323,17 +1469,27 @@ mod tests {
         reset();
         crate::set_params("on,threshold=3,fail_guards=0").unwrap();
         let codes = Codewriter::build_set("countdown", countdown_builder);
-        assert_eq!(key_of(&codes, &[7, 99]), [7, 0, 0, 0]);
-        assert_eq!(reds_of(&codes, &[7, 99]), [99]);
-        // two hits on key 1 and two on key 2: nothing traced
-        for pc in [1, 2, 1, 2] {
-            let mut st = [pc, 50];
-            assert!(matches!(
-                loop_header(&COUNTDOWN, &mut st),
-                HookResult::Continue
-            ));
-            assert_eq!(st, [pc, 50], "no state change without compiled code");
+        let ps = PortalState {
+            greens: greens_of(&codes),
+            ..PortalState::default()
+        };
+        assert_eq!(ps.key_of(&[7, 99]), [7, 0, 0, 0]);
+        assert_eq!(with_reds(&codes, &[7, 99], <[u64]>::to_vec), [99]);
+        // two hits on key 1 and two on key 2: nothing traced (the first hit of each goes to
+        // the driver, which lets the key's next jump skip it)
+        for (pc, skipped) in [(1, false), (2, false), (1, true), (2, true)] {
+            assert_eq!(skip_hook(&[pc]), skipped);
+            if !skipped {
+                let mut st = [pc, 50];
+                assert!(matches!(
+                    loop_header(&COUNTDOWN, &mut st),
+                    HookResult::Continue
+                ));
+                assert_eq!(st, [pc, 50], "no state change without compiled code");
+            }
         }
+        // ... and no further: the third jump of key 1 is the threshold's, it goes to the driver
+        assert!(!skip_hook(&[1]));
         assert_eq!(stats().loops, 0);
     }
 }

@@ -8,7 +8,7 @@
 //! non-capturing closure), which a `const` assertion checks.
 
 pub use super::codewriter::{Builder, Codewriter, Label, Place, Sym, VABLE_CLASS, VABLE_ITEM};
-pub use super::driver::{loop_header, HookResult, Portal};
+pub use super::driver::{loop_header, skip_hook, HookResult, Portal};
 pub use super::jitcode::Insn;
 pub use super::jitcode::Reg;
 use super::jitcode::{BinOp, CallDesc, Effect, MemSize, Trampoline, UnOp};

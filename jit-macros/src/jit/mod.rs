@@ -609,9 +609,20 @@ pub fn merge_point(attr: TokenStream, item: TokenStream) -> TokenStream {
         .enumerate()
         .filter(|(_, (id, _))| param_names.contains(id) && !mut_params.contains(id))
         .map(|(i, (id, _))| quote!(__mt_s[#i] = #m::word_of(&#id);));
+    // At a backward jump the interpreter leaves for the driver unless the skip table grants
+    // the jump (`skip_hook`: a key still counting toward the threshold; a hash of the green
+    // words and one table probe, inlined here).
+    let green_words = portal
+        .vars
+        .iter()
+        .filter(|(_, green)| *green)
+        .map(|(id, _)| quote!(#m::word_of(&#id)));
     let hook = quote! {
         if #m::ENABLED && __mt_jumped {
-            return #m::PortalExit::Enter([#(#out_words),*]);
+            __mt_jumped = false;
+            if !#m::skip_hook(&[#(#green_words),*]) {
+                return #m::PortalExit::Enter([#(#out_words),*]);
+            }
         }
     };
     let loop_had_semi = matches!(&the_loop, Stmt::Expr(_, Some(_)));
