@@ -535,7 +535,16 @@ fn bi_ord(a: Args) -> PyResult<Value> {
 }
 
 fn bi_chr(a: Args) -> PyResult<Value> {
-    let i = index_of(a.pos[0])?;
+    let i = index_of(a.pos[0]).map_err(|e| {
+        if vm::exc_matches(&e, C::IndexError) {
+            vm::overflow("Python int too large to convert to C int")
+        } else {
+            e
+        }
+    })?;
+    if i32::try_from(i).is_err() {
+        return Err(vm::overflow("Python int too large to convert to C int"));
+    }
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => Ok(char_str(c)),
         None => Err(value_error("chr() arg not in range(0x110000)")),

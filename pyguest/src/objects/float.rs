@@ -31,6 +31,7 @@ pub fn new_float(v: f64) -> Value {
 }
 
 pub fn parse_float(s: &str) -> Option<f64> {
+    let s = crate::objects::int::ascii_number_text(s);
     let t = s.trim();
     let lower = t.to_ascii_lowercase();
     let body = lower.trim_start_matches(['+', '-']);
@@ -168,9 +169,7 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     cm("fromhex(string, /)", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
-        crate::objects::format::float_fromhex(&s.s)
-            .map(new_float)
-            .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))
+        crate::objects::format::float_fromhex(&s.s).map(new_float)
     }),
     m("__format__(format_spec, /)", format_method),
     m("__round__(ndigits=None, /)", |a| {
@@ -264,7 +263,10 @@ mod slots {
                 }
                 let r = a.powf(b);
                 if r.is_infinite() && a.is_finite() && b.is_finite() {
-                    return Err(vm::overflow("(34, 'Numerical result out of range')"));
+                    return Err(crate::interpreter::PyErr(vm::new_exception(
+                        vm::cls(vm::C::OverflowError),
+                        &[Value::small(34), new_str("Numerical result out of range")],
+                    )));
                 }
                 r
             }

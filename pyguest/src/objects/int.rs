@@ -60,6 +60,101 @@ pub fn new_bigint(v: BigInt) -> Value {
     new_bigint_raw(v)
 }
 
+/// The zero of every run of Unicode decimal digits (category Nd, Unicode 14.0 as CPython
+/// 3.11): each run holds the digits 0-9 at consecutive code points.
+const DECIMAL_ZEROS: [u32; 66] = [
+    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6,
+    0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0,
+    0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
+    0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900,
+    0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066,
+    0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0,
+    0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0,
+    0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0,
+    0x1e950, 0x1fbf0,
+];
+
+/// The value of a Unicode decimal digit (`'٣'` is 3), as `unicodedata.decimal`.
+pub fn decimal_value(c: char) -> Option<u32> {
+    let c = c as u32;
+    let i = DECIMAL_ZEROS.partition_point(|&z| z <= c);
+    let zero = *DECIMAL_ZEROS.get(i.checked_sub(1)?)?;
+    (c - zero < 10).then_some(c - zero)
+}
+
+/// CPython's `_PyUnicode_TransformDecimalAndSpaceToASCII`: the text `int()`, `float()` and
+/// `complex()` parse, with Unicode decimal digits as ASCII digits and Unicode white space as
+/// spaces; any other non-ASCII character becomes `?`, which no number syntax accepts.
+pub fn ascii_number_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            _ if c.is_ascii() => c,
+            _ if c.is_whitespace() => ' ',
+            _ => decimal_value(c).map_or('?', |d| (b'0' + d as u8) as char),
+        })
+        .collect()
+}
+
+/// `repr(s)` cut to 200 characters, as CPython's `%.200R` in `int()`'s error message.
+fn repr_200(s: &str) -> String {
+    ops::str_repr(s).chars().take(200).collect()
+}
+
+/// CPython 3.11's limit on decimal digits converted between `int` and `str`
+/// (`sys.set_int_max_str_digits`, `PYTHONINTMAXSTRDIGITS`); 0 means no limit.
+pub static MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(4300);
+
+fn max_str_digits() -> usize {
+    MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The decimal text of a big int, refused (`ValueError`, CPython's wording) beyond the
+/// digit limit and (`MemoryError`) beyond the heap limit.
+pub fn decimal_string(b: &BigInt) -> PyResult<String> {
+    let limit = max_str_digits();
+    let too_many = || {
+        value_error(format!(
+            "Exceeds the limit ({limit} digits) for integer string conversion; \
+             use sys.set_int_max_str_digits() to increase the limit"
+        ))
+    };
+    // A bound from the bit length first (log10(2) < 0.30103), so huge ints fail fast.
+    if limit > 0 && (b.bits() as f64) * 0.30102 > limit as f64 + 1.0 {
+        return Err(too_many());
+    }
+    crate::memlimit::check_bytes((b.bits() / 3) as usize)?;
+    let s = b.to_string();
+    if limit > 0 && s.trim_start_matches('-').len() > limit {
+        return Err(too_many());
+    }
+    Ok(s)
+}
+
+/// The digit limit for `int(text, base)`: only bases that are not powers of two convert
+/// through decimal-like arithmetic, so only they are limited.
+fn check_parse_digits(text: &str, base: u32) -> PyResult<()> {
+    let limit = max_str_digits();
+    if limit == 0 || matches!(base, 2 | 4 | 8 | 16 | 32) {
+        return Ok(());
+    }
+    let t = text.trim().trim_start_matches(['+', '-']).to_ascii_lowercase();
+    if base == 0 && (t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b")) {
+        return Ok(());
+    }
+    let digits = t.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    if digits > limit {
+        return Err(value_error(format!(
+            "Exceeds the limit ({limit} digits) for integer string conversion: value has \
+             {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
+        )));
+    }
+    Ok(())
+}
+
 /// `int(x, base)` parsing of a string.
 pub fn parse_int(s: &str, base: u32) -> Option<Value> {
     let t = s.trim();
@@ -111,11 +206,16 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
             v,
             "int() can't convert non-string with explicit base; argument",
         )?;
-        return parse_int(&s.s, b as u32).ok_or_else(|| {
+        let text = ascii_number_text(&s.s);
+        let r = parse_int(&text, b as u32);
+        if r.is_some() {
+            check_parse_digits(&text, b as u32)?;
+        }
+        return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base {}: {}",
                 b,
-                ops::str_repr(&s.s)
+                repr_200(&s.s)
             ))
         });
     }
@@ -135,16 +235,25 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
         return Ok(float_to_int(f.v.trunc()));
     }
     if let Some(s) = as_str(v) {
-        return parse_int(&s.s, 10).ok_or_else(|| {
+        let text = ascii_number_text(&s.s);
+        let r = parse_int(&text, 10);
+        if r.is_some() {
+            check_parse_digits(&text, 10)?;
+        }
+        return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
-                ops::str_repr(&s.s)
+                repr_200(&s.s)
             ))
         });
     }
     if let Some(b) = ops::bytes_like(v) {
         let s = String::from_utf8_lossy(&b).into_owned();
-        return parse_int(&s, 10).ok_or_else(|| {
+        let r = parse_int(&s, 10);
+        if r.is_some() {
+            check_parse_digits(&s, 10)?;
+        }
+        return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
                 ops::bytes_repr(&b, "b")

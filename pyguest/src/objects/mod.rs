@@ -115,6 +115,7 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::type_, class::TYPE_METHODS),
     (C::BaseException, exceptions::BASE_EXCEPTION_METHODS),
     (C::OSError, exceptions::OS_ERROR_METHODS),
+    (C::SyntaxError, exceptions::SYNTAX_ERROR_METHODS),
     (
         C::UnicodeEncodeError,
         exceptions::UNICODE_ENCODE_ERROR_METHODS,
