@@ -204,6 +204,7 @@ fn run(
 ) -> i32 {
     vm::init();
     modules::builtins::install();
+    modules::signal::install_sigint();
     let cwd = std::env::current_dir()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -251,6 +252,10 @@ fn run(
         status = repl::run_repl(main, !opts.quiet && r.is_none());
     }
     modules::atexit::run_exitfuncs();
+    if matches!(&r, Some(Err(e)) if vm::isinstance_c(e.0, vm::C::KeyboardInterrupt)) && !opts.inspect {
+        vm::flush_stdout();
+        modules::signal::exit_by_sigint();
+    }
     status
 }
 

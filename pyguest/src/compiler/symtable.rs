@@ -391,6 +391,8 @@ impl Builder {
                 self.target(&a.target);
             }
             Stmt::AnnAssign(a) => {
+                // (At module level a global declaration before the annotation is allowed.)
+                let in_module = self.cur().kind == ScopeKind::Module;
                 if let (true, Expr::Name(n)) = (a.simple, &*a.target) {
                     let name = n.id.as_str();
                     let kind = if self.cur().globals.contains(name) {
@@ -400,7 +402,7 @@ impl Builder {
                     } else {
                         None
                     };
-                    if let Some(kind) = kind {
+                    if let Some(kind) = kind.filter(|_| !in_module) {
                         self.fail(
                             format!("annotated name '{name}' can't be {kind}"),
                             a.range().start(),

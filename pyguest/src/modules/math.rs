@@ -335,8 +335,19 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
     def(m, "fsum", |a| {
         // Neumaier summation, then exact correction via partials (Shewchuk)
         let mut partials: Vec<f64> = Vec::new();
+        // Infinities and NaNs are summed apart (CPython: inf + -inf is a ValueError, a
+        // finite sum that overflows an OverflowError).
+        let mut special = 0.0f64;
+        let mut inf_sum = 0.0f64;
         for v in crate::objects::native::seq_items(a.pos[0])? {
-            let mut x = float_of(v).ok_or_else(|| type_error("must be real number"))?;
+            let mut x = real(v)?;
+            if !x.is_finite() {
+                if x.is_infinite() {
+                    inf_sum += x;
+                }
+                special += x;
+                continue;
+            }
             let mut i = 0;
             for j in 0..partials.len() {
                 let mut y = partials[j];
@@ -352,7 +363,16 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
                 x = hi;
             }
             partials.truncate(i);
+            if !x.is_finite() {
+                return Err(vm::overflow("intermediate overflow in fsum"));
+            }
             partials.push(x);
+        }
+        if special != 0.0 {
+            if inf_sum.is_nan() {
+                return Err(value_error("-inf + inf in fsum"));
+            }
+            return Ok(new_float(special));
         }
         let mut hi = 0.0;
         if let Some(mut n) = partials.len().checked_sub(0) {

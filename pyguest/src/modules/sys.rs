@@ -127,29 +127,6 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
         vm().recursion_limit.set(n as usize);
         Ok(Value::NONE)
     });
-    def(m, "get_int_max_str_digits", |_| {
-        Ok(Value::small(
-            crate::objects::int::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed)
-                as i64,
-        ))
-    });
-    def(m, "set_int_max_str_digits", |a| {
-        let v = a
-            .pos
-            .first()
-            .copied()
-            .or_else(|| kwarg(&a, "maxdigits"))
-            .ok_or_else(|| {
-                type_error("set_int_max_str_digits() missing required argument 'maxdigits' (pos 1)")
-            })?;
-        let n = index_of(v)?;
-        if n != 0 && n < 640 {
-            return Err(value_error("maxdigits must be 0 or larger than 640"));
-        }
-        crate::objects::int::MAX_STR_DIGITS
-            .store(n as usize, std::sync::atomic::Ordering::Relaxed);
-        Ok(Value::NONE)
-    });
     def(m, "intern", |a| Ok(vm::intern_value(a.pos[0])));
     def(m, "getsizeof", |a| {
         Ok(Value::small(

@@ -258,7 +258,7 @@ mod slots {
                 // A negative finite base with a finite non-integer exponent gives a complex
                 // result; infinities follow C's pow ((-inf) ** 0.5 is inf, (-2.0) ** inf is inf).
                 if a < 0.0 && a.is_finite() && b.is_finite() && b.fract() != 0.0 {
-                    let (re, im) = complex_pow(a, 0.0, b, 0.0);
+                    let (re, im) = complex_pow(a, 0.0, b, 0.0)?;
                     return Ok(new_complex(re, im));
                 }
                 let r = a.powf(b);

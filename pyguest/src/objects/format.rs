@@ -98,6 +98,9 @@ pub fn complex_repr(re: f64, im: f64) -> String {
 }
 
 pub fn float_hex(f: f64) -> String {
+    if !f.is_finite() {
+        return float_repr(f);
+    }
     if f == 0.0 {
         return if f.is_sign_negative() {
             "-0x0.0p+0".into()
@@ -509,7 +512,21 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
 }
 
 /// One part of a complex number in presentation `ty` (`'r'` is repr), without its sign.
-fn complex_part(x: f64, ty: char, prec: usize, alt: bool) -> String {
+fn complex_part(x: f64, ty: char, prec: usize, sp: &Spec) -> String {
+    let body = complex_part_digits(x, ty, prec, sp.alt);
+    match sp.grouping {
+        Some(g) if x.is_finite() => {
+            let (ip, rest) = match body.find(|c: char| !c.is_ascii_digit()) {
+                Some(p) => (&body[..p], &body[p..]),
+                None => (&body[..], ""),
+            };
+            format!("{}{}", group(ip, g, 3), rest)
+        }
+        _ => body,
+    }
+}
+
+fn complex_part_digits(x: f64, ty: char, prec: usize, alt: bool) -> String {
     let ax = x.abs();
     if !x.is_finite() {
         let s = if x.is_nan() { "nan" } else { "inf" };
@@ -577,7 +594,7 @@ fn format_complex(re: f64, im: f64, sp: &Spec) -> PyResult<String> {
     if !skip_re {
         let neg = re.is_sign_negative() && !re.is_nan();
         out.push_str(sign_str(neg, sp));
-        out.push_str(&complex_part(re, ty, prec, sp.alt));
+        out.push_str(&complex_part(re, ty, prec, sp));
     }
     let im_neg = im.is_sign_negative() && !im.is_nan();
     if !skip_re || im_neg || sp.sign != '-' {
@@ -589,7 +606,7 @@ fn format_complex(re: f64, im: f64, sp: &Spec) -> PyResult<String> {
             "+"
         });
     }
-    out.push_str(&complex_part(im, ty, prec, sp.alt));
+    out.push_str(&complex_part(im, ty, prec, sp));
     out.push('j');
     if parens {
         out.push(')');
@@ -677,6 +694,13 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
     }
     if let Some(b) = ops::big_of(v).filter(|_| !v.is_kind(Kind::Float)) {
         // bool formats as int once a spec is given (`format(True, '>5')` is `'    1'`).
+        if sp.precision.is_some()
+            && matches!(sp.ty, None | Some('d' | 'x' | 'X' | 'o' | 'b' | 'c' | 'n'))
+        {
+            return Err(value_error(
+                "Precision not allowed in integer format specifier",
+            ));
+        }
         return format_int(&b, &sp).map(new_string).map_err(|e| {
             if v == Value::TRUE || v == Value::FALSE {
                 if let Some(c) = sp.ty {

@@ -63,6 +63,7 @@ pub mod string;
 pub mod table;
 pub mod tuple;
 pub mod unicode_case;
+pub mod unicode_num;
 
 pub use bytes::{as_bytearray, as_bytes, new_bytes, BytesObj};
 pub use cell::{as_cell, new_cell, CellObj};
