@@ -178,7 +178,12 @@ pub(crate) static SYNTAX_ERROR_METHODS: &[Method] = &[
     m("W:__str__()", |a| {
         let v = a.pos[0];
         let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
-        let msg = str_of(get("msg"))?;
+        // (an exception made without `__init__`, as the interpreter's own, has only `args`)
+        let msg = match ops::getattr(v, intern("msg")) {
+            Ok(m) => m,
+            Err(_) => exc_args(v).first().copied().unwrap_or(Value::NONE),
+        };
+        let msg = str_of(msg)?;
         let file = as_str(get("filename")).map(|f| {
             let f = f.s.to_string();
             f.rsplit('/').next().unwrap_or(&f).to_string()
