@@ -52,7 +52,14 @@ fn plain_syntax_error(msg: String) -> PyErr {
     let e = vm::exc(C::SyntaxError, msg.clone());
     if let Some(i) = as_instance(e.0) {
         ops::instance_set(i, intern("msg"), new_string(msg));
-        for n in ["filename", "lineno", "offset", "text", "end_lineno", "end_offset"] {
+        for n in [
+            "filename",
+            "lineno",
+            "offset",
+            "text",
+            "end_lineno",
+            "end_offset",
+        ] {
             ops::instance_set(i, intern(n), Value::NONE);
         }
     }
@@ -63,7 +70,10 @@ fn plain_syntax_error(msg: String) -> PyErr {
 /// tokenizer decodes string literals, so the position counts from the literal's opening
 /// quote.
 fn literal_utf8_error(body: &[u8], at: usize) -> String {
-    let line_start = body[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line_start = body[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
     let quote = body[line_start..at]
         .iter()
         .rposition(|&b| b == b'\'' || b == b'"')
@@ -131,7 +141,13 @@ fn normal_encoding(name: &str) -> String {
     let low: String = name
         .chars()
         .take(12)
-        .map(|c| if c == '_' { '-' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     if low == "utf-8" || low.starts_with("utf-8-") {
         return "utf-8".into();
@@ -157,7 +173,9 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
     };
     let text = match coding_cookie(body).map(|n| (normal_encoding(&n), n)) {
         Some((enc, _)) if bom && enc != "utf-8" => {
-            return Err(plain_syntax_error(format!("encoding problem: {enc} with BOM")))
+            return Err(plain_syntax_error(format!(
+                "encoding problem: {enc} with BOM"
+            )))
         }
         Some((enc, _)) if enc == "iso-8859-1" => body.iter().map(|&b| b as char).collect(),
         Some((enc, raw)) if enc != "utf-8" => {
@@ -168,18 +186,27 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
                     format!("unknown encoding: {raw}")
                 }));
             }
-            let r = crate::modules::codecs::decode_bytes(new_bytes(body.to_vec(), false), &enc, "strict")
-                .map_err(|e| {
-                    plain_syntax_error(format!(
-                        "(unicode error) {}",
-                        ops::str_of(e.0).unwrap_or_default()
-                    ))
-                })?;
+            let r = crate::modules::codecs::decode_bytes(
+                new_bytes(body.to_vec(), false),
+                &enc,
+                "strict",
+            )
+            .map_err(|e| {
+                plain_syntax_error(format!(
+                    "(unicode error) {}",
+                    ops::str_of(e.0).unwrap_or_default()
+                ))
+            })?;
             ops::str_of(r)?
         }
         _ => match std::str::from_utf8(body) {
             Ok(t) => t.to_string(),
-            Err(e) if !main => return Err(plain_syntax_error(literal_utf8_error(body, e.valid_up_to()))),
+            Err(e) if !main => {
+                return Err(plain_syntax_error(literal_utf8_error(
+                    body,
+                    e.valid_up_to(),
+                )))
+            }
             Err(e) => {
                 let at = e.valid_up_to();
                 let line = body[..at].iter().filter(|&&b| b == b'\n').count() + 1;

@@ -253,7 +253,9 @@ fn run(
         status = repl::run_repl(main, !opts.quiet && r.is_none());
     }
     modules::atexit::run_exitfuncs();
-    if matches!(&r, Some(Err(e)) if vm::isinstance_c(e.0, vm::C::KeyboardInterrupt)) && !opts.inspect {
+    if matches!(&r, Some(Err(e)) if vm::isinstance_c(e.0, vm::C::KeyboardInterrupt))
+        && !opts.inspect
+    {
         vm::flush_stdout();
         modules::signal::exit_by_sigint();
     }

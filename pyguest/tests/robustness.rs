@@ -236,15 +236,17 @@ fn run_interrupted(file: &str, jit: &str, delays_ms: &[u64]) -> (i32, String, St
 #[test]
 fn sigint_is_keyboard_interrupt() {
     for jit in ["off", "on"] {
-        let (status, out, err) =
-            run_interrupted("keyboard_interrupt.py", jit, &[1500, 800, 800]);
+        let (status, out, err) = run_interrupted("keyboard_interrupt.py", jit, &[1500, 800, 800]);
         assert_eq!(
             out,
             "start\ncaught KeyboardInterrupt True\nfinally 1\n\
              sleep interrupted KeyboardInterrupt()\nfinally 2\n",
             "jit {jit}; stderr: {err}"
         );
-        assert!(err.starts_with("Traceback (most recent call last):"), "{err}");
+        assert!(
+            err.starts_with("Traceback (most recent call last):"),
+            "{err}"
+        );
         assert!(err.ends_with("KeyboardInterrupt\n"), "{err}");
         assert_eq!(status, -libc::SIGINT, "jit {jit}");
     }

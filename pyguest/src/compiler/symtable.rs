@@ -232,7 +232,10 @@ impl Builder {
     /// The checks CPython's symbol table makes on `global`/`nonlocal` (`kind`) names.
     fn declare(&mut self, kind: &str, names: &[ast::Identifier], at: TextSize) {
         if kind == "nonlocal" && self.cur().kind == ScopeKind::Module {
-            return self.fail("nonlocal declaration not allowed at module level".into(), at);
+            return self.fail(
+                "nonlocal declaration not allowed at module level".into(),
+                at,
+            );
         }
         for id in names {
             let n = id.as_str();

@@ -204,8 +204,12 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
     def(m, "expm1", |a| math_1(f1(&a)?, f64::exp_m1, true));
     def(m, "log1p", |a| math_1(f1(&a)?, f64::ln_1p, false));
     def(m, "fabs", |a| math_1(f1(&a)?, f64::abs, false));
-    def(m, "degrees", |a| Ok(new_float(f1(&a)? * (180.0 / std::f64::consts::PI))));
-    def(m, "radians", |a| Ok(new_float(f1(&a)? * (std::f64::consts::PI / 180.0))));
+    def(m, "degrees", |a| {
+        Ok(new_float(f1(&a)? * (180.0 / std::f64::consts::PI)))
+    });
+    def(m, "radians", |a| {
+        Ok(new_float(f1(&a)? * (std::f64::consts::PI / 180.0)))
+    });
     def(m, "atan2", |a| {
         let (y, x) = (f1(&a)?, real_arg(&a, 1)?);
         Ok(new_float(y.atan2(x)))
@@ -249,7 +253,9 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
             None => Ok(new_float(r)),
         }
     });
-    def(m, "log2", |a| Ok(new_float(ln_arg(a.pos[0], f64::log2, 1.0)?)));
+    def(m, "log2", |a| {
+        Ok(new_float(ln_arg(a.pos[0], f64::log2, 1.0)?))
+    });
     def(m, "log10", |a| {
         Ok(new_float(ln_arg(
             a.pos[0],
@@ -294,7 +300,9 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         if x == 0.0 || !x.is_finite() {
             return Ok(new_float(x));
         }
-        let e = e.to_i32().unwrap_or(if e.is_negative() { i32::MIN } else { i32::MAX });
+        let e = e
+            .to_i32()
+            .unwrap_or(if e.is_negative() { i32::MIN } else { i32::MAX });
         let r = libm::ldexp(x, e);
         if r.is_infinite() {
             return Err(range());

@@ -199,7 +199,14 @@ pub fn make_stream(fd: i64) -> Value {
         ("name", name),
         ("mode", new_str("w")),
         ("encoding", new_str("utf-8")),
-        ("errors", new_str(if fd == 1 { "strict" } else { "backslashreplace" })),
+        (
+            "errors",
+            new_str(if fd == 1 {
+                "strict"
+            } else {
+                "backslashreplace"
+            }),
+        ),
         ("line_buffering", Value::FALSE),
         ("closed", Value::FALSE),
         ("buffer", Value::obj(buffer)),

@@ -174,8 +174,9 @@ mod slots {
             binop::ADD => (ar + br, ai + bi),
             binop::SUB => (ar - br, ai - bi),
             binop::MUL => (ar * br - ai * bi, ar * bi + ai * br),
-            binop::TRUEDIV => complex_quot(a, b)
-                .ok_or_else(|| vm::zero_div("complex division by zero"))?,
+            binop::TRUEDIV => {
+                complex_quot(a, b).ok_or_else(|| vm::zero_div("complex division by zero"))?
+            }
             binop::POW => complex_pow(ar, ai, br, bi)?,
             _ => return Ok(Value::NOT_IMPLEMENTED),
         };

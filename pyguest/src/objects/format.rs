@@ -133,7 +133,9 @@ pub fn float_hex(f: f64) -> String {
 /// (`'0x1p-1074'` is the smallest one). A value beyond the float range is an `OverflowError`.
 pub fn float_fromhex(s: &str) -> PyResult<f64> {
     let invalid = || vm::value_error("invalid hexadecimal floating-point string");
-    let t = s.trim_matches(|c: char| c.is_whitespace()).to_ascii_lowercase();
+    let t = s
+        .trim_matches(|c: char| c.is_whitespace())
+        .to_ascii_lowercase();
     let (neg, t) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),

@@ -121,7 +121,10 @@ fn check_parse_digits(text: &str, base: u32) -> PyResult<()> {
     if limit == 0 || matches!(base, 2 | 4 | 8 | 16 | 32) {
         return Ok(());
     }
-    let t = text.trim().trim_start_matches(['+', '-']).to_ascii_lowercase();
+    let t = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase();
     if base == 0 && (t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b")) {
         return Ok(());
     }

@@ -579,7 +579,9 @@ pub(crate) static METHODS: &[Method] = &[
         str_pred(&a, crate::objects::unicode_num::is_digit)
     }),
     m("isdecimal()", |a| {
-        str_pred(&a, |c| crate::objects::unicode_num::decimal_value(c).is_some())
+        str_pred(&a, |c| {
+            crate::objects::unicode_num::decimal_value(c).is_some()
+        })
     }),
     m("isnumeric()", |a| {
         str_pred(&a, crate::objects::unicode_num::is_numeric)
