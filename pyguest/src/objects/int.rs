@@ -102,8 +102,9 @@ pub fn decimal_string(b: &BigInt) -> PyResult<String> {
              use sys.set_int_max_str_digits() to increase the limit"
         ))
     };
-    // A bound from the bit length first (log10(2) < 0.30103), so huge ints fail fast.
-    if limit > 0 && (b.bits() as f64) * 0.30102 > limit as f64 + 1.0 {
+    // A bound from the bit length first (an int of b bits has more than (b-1)*log10(2)
+    // digits), so huge ints fail fast.
+    if limit > 0 && (b.bits() as f64) * std::f64::consts::LOG10_2 > limit as f64 + 1.0 {
         return Err(too_many());
     }
     crate::memlimit::check_bytes((b.bits() / 3) as usize)?;
