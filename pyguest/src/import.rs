@@ -47,6 +47,194 @@ fn line_col(src: &str, off: usize) -> (u32, u32) {
     (line, col)
 }
 
+/// A `SyntaxError` with a message and no location (CPython prints it as one line).
+fn plain_syntax_error(msg: String) -> PyErr {
+    let e = vm::exc(C::SyntaxError, msg.clone());
+    if let Some(i) = as_instance(e.0) {
+        ops::instance_set(i, intern("msg"), new_string(msg));
+        for n in [
+            "filename",
+            "lineno",
+            "offset",
+            "text",
+            "end_lineno",
+            "end_offset",
+        ] {
+            ops::instance_set(i, intern(n), Value::NONE);
+        }
+    }
+    e
+}
+
+/// CPython's message for undecodable UTF-8 in a source that is not the main script: the
+/// tokenizer decodes string literals, so the position counts from the literal's opening
+/// quote.
+fn literal_utf8_error(body: &[u8], at: usize) -> String {
+    let line_start = body[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let quote = body[line_start..at]
+        .iter()
+        .rposition(|&b| b == b'\'' || b == b'"')
+        .map(|p| line_start + p);
+    let (start, end) = match quote {
+        Some(q) => {
+            let close = body[at..]
+                .iter()
+                .position(|&b| b == body[q] || b == b'\n')
+                .map_or(body.len(), |p| at + p);
+            (q + 1, close)
+        }
+        None => (line_start, body.len()),
+    };
+    let slice = &body[start..end];
+    let (pos, reason) = match std::str::from_utf8(slice) {
+        Err(e) => {
+            let p = e.valid_up_to();
+            let reason = match e.error_len() {
+                None => "unexpected end of data",
+                Some(_) if (0xc2..=0xf4).contains(&slice[p]) => "invalid continuation byte",
+                Some(_) => "invalid start byte",
+            };
+            (p, reason)
+        }
+        Ok(_) => (at - start, "invalid start byte"),
+    };
+    format!(
+        "(unicode error) 'utf-8' codec can't decode byte 0x{:02x} in position {pos}: {reason}",
+        slice.get(pos).copied().unwrap_or(body[at])
+    )
+}
+
+/// The encoding a PEP 263 cookie (`# -*- coding: NAME -*-`) on line 1 or 2 declares; line 2
+/// counts only when line 1 is blank or a comment.
+fn coding_cookie(src: &[u8]) -> Option<String> {
+    let mut lines = src.split(|&b| b == b'\n');
+    let first = lines.next()?;
+    let find = |line: &[u8]| -> Option<String> {
+        let line = String::from_utf8_lossy(line);
+        let t = line.trim_start_matches([' ', '\t', '\x0c']);
+        let comment = t.strip_prefix('#')?;
+        let at = comment.find("coding")?;
+        let rest = comment[at + 6..].strip_prefix([':', '='])?;
+        let name: String = rest
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || "-_.".contains(*c))
+            .collect();
+        (!name.is_empty()).then_some(name)
+    };
+    if let Some(n) = find(first) {
+        return Some(n);
+    }
+    let t = String::from_utf8_lossy(first);
+    let t = t.trim_start_matches([' ', '\t', '\x0c', '\r']);
+    if t.is_empty() || t.starts_with('#') {
+        return lines.next().and_then(find);
+    }
+    None
+}
+
+/// CPython's `get_normal_name`: the spellings of UTF-8 and Latin-1 folded to one name.
+fn normal_encoding(name: &str) -> String {
+    let low: String = name
+        .chars()
+        .take(12)
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    if low == "utf-8" || low.starts_with("utf-8-") {
+        return "utf-8".into();
+    }
+    for l1 in ["latin-1", "iso-8859-1", "iso-latin-1"] {
+        if low == l1 || low.starts_with(&format!("{l1}-")) {
+            return "iso-8859-1".into();
+        }
+    }
+    name.to_string()
+}
+
+/// Source bytes to text as PEP 263 says (CPython's tokenizer): a UTF-8 byte-order mark, a
+/// coding cookie on line 1 or 2 (any codec pyguest's `codecs` knows), otherwise strict
+/// UTF-8. Undecodable bytes, an unknown codec, a BOM with another cookie and NUL bytes are
+/// `SyntaxError`s with CPython's messages.
+/// `main` is the program itself (CPython words its errors differently for a script than for
+/// `compile()`, `exec()` and imports).
+pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String> {
+    let (bom, body) = match src.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => (true, rest),
+        None => (false, src),
+    };
+    let text = match coding_cookie(body).map(|n| (normal_encoding(&n), n)) {
+        Some((enc, _)) if bom && enc != "utf-8" => {
+            return Err(plain_syntax_error(format!(
+                "encoding problem: {enc} with BOM"
+            )))
+        }
+        Some((enc, _)) if enc == "iso-8859-1" => body.iter().map(|&b| b as char).collect(),
+        Some((enc, raw)) if enc != "utf-8" => {
+            if crate::modules::codecs::lookup(&enc).is_err() {
+                return Err(plain_syntax_error(if main {
+                    format!("encoding problem: {raw}")
+                } else {
+                    format!("unknown encoding: {raw}")
+                }));
+            }
+            let r = crate::modules::codecs::decode_bytes(
+                new_bytes(body.to_vec(), false),
+                &enc,
+                "strict",
+            )
+            .map_err(|e| {
+                plain_syntax_error(format!(
+                    "(unicode error) {}",
+                    ops::str_of(e.0).unwrap_or_default()
+                ))
+            })?;
+            ops::str_of(r)?
+        }
+        _ => match std::str::from_utf8(body) {
+            Ok(t) => t.to_string(),
+            Err(e) if !main => {
+                return Err(plain_syntax_error(literal_utf8_error(
+                    body,
+                    e.valid_up_to(),
+                )))
+            }
+            Err(e) => {
+                let at = e.valid_up_to();
+                let line = body[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(plain_syntax_error(format!(
+                    "Non-UTF-8 code starting with '\\x{:02x}' in file {filename} on line \
+                     {line}, but no encoding declared; see https://peps.python.org/pep-0263/ \
+                     for details",
+                    body[at]
+                )));
+            }
+        },
+    };
+    if let Some(at) = text.find('\0') {
+        if !main {
+            return Err(plain_syntax_error(
+                "source code string cannot contain null bytes".into(),
+            ));
+        }
+        return Err(syntax_error(
+            "source code cannot contain null bytes",
+            filename,
+            &text,
+            at,
+        ));
+    }
+    Ok(text)
+}
+
 /// A `SyntaxError` instance for a message at byte offset `off`.
 pub fn syntax_error(msg: &str, filename: &str, src: &str, off: usize) -> PyErr {
     let (line, col) = line_col(src, off);
@@ -193,8 +381,9 @@ fn str_list(v: Value) -> Vec<String> {
 
 /// Runs a source file as module `name`, registering it in `sys.modules` first.
 pub fn exec_file_module(name: &str, path: &str, is_pkg: bool) -> PyResult<Value> {
-    let src = std::fs::read_to_string(path)
+    let src = std::fs::read(path)
         .map_err(|e| vm::exc(C::ImportError, format!("cannot read {path}: {e}")))?;
+    let src = decode_source(&src, path, false)?;
     let m = new_module(name, Some(path));
     if is_pkg {
         let dir = std::path::Path::new(path)
@@ -238,8 +427,9 @@ pub fn find_module_source(name: &str) -> PyResult<Option<(String, String, Option
         None => str_list(Value::obj(vm().sys_path.get())),
     };
     let read = |path: &str, is_pkg: bool| -> PyResult<Option<(String, String, Option<String>)>> {
-        let src = std::fs::read_to_string(path)
+        let src = std::fs::read(path)
             .map_err(|e| vm::exc(C::ImportError, format!("cannot read {path}: {e}")))?;
+        let src = decode_source(&src, path, false)?;
         let dir = is_pkg.then(|| {
             std::path::Path::new(path)
                 .parent()
@@ -480,7 +670,7 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
         let s = match as_str(src) {
             Some(s) => s.s.to_string(),
             None => match ops::bytes_like(src) {
-                Some(b) => String::from_utf8_lossy(&b).into_owned(),
+                Some(b) => decode_source(&b, "<string>", false)?,
                 None => {
                     return Err(type_error(format!(
                         "{}() arg 1 must be a string, bytes or code object",
@@ -500,13 +690,16 @@ pub fn exec_eval(a: Args, is_eval: bool) -> PyResult<Value> {
 }
 
 pub fn bi_compile(a: Args) -> PyResult<Value> {
-    let src = ops::str_of(a.pos[0])?;
     let filename = a
         .pos
         .get(1)
         .map(|&v| ops::str_of(v))
         .transpose()?
         .unwrap_or_else(|| "<string>".into());
+    let src = match (as_str(a.pos[0]), ops::bytes_like(a.pos[0])) {
+        (None, Some(b)) => decode_source(&b, &filename, false)?,
+        _ => ops::str_of(a.pos[0])?,
+    };
     let mode = a
         .pos
         .get(2)

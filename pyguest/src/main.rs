@@ -69,7 +69,7 @@ fn main() {
     }
     let plan = match &program {
         Program::Command(code) => Some((
-            code.clone(),
+            code.clone().into_bytes(),
             "<string>".to_string(),
             "-c".to_string(),
             Some(String::new()),
@@ -86,7 +86,7 @@ fn main() {
                 ""
             };
             Some((
-                String::from_utf8_lossy(&src).into_owned(),
+                src,
                 "<stdin>".to_string(),
                 argv0.to_string(),
                 Some(String::new()),
@@ -94,7 +94,7 @@ fn main() {
         }
         Program::File(file) => {
             let src = match std::fs::read(file) {
-                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Ok(b) => b,
                 Err(e) => {
                     let errno = e.raw_os_error().unwrap_or(2);
                     eprintln!(
@@ -200,10 +200,11 @@ fn plain_io_error(e: &std::io::Error) -> String {
 fn run(
     opts: &Options,
     program: &Program,
-    plan: Option<(String, String, String, Option<String>)>,
+    plan: Option<(Vec<u8>, String, String, Option<String>)>,
 ) -> i32 {
     vm::init();
     modules::builtins::install();
+    modules::signal::install_sigint();
     let cwd = std::env::current_dir()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -227,7 +228,8 @@ fn run(
         .set_item(objects::new_str("__main__"), value::Value::obj(main));
     let r = match (&plan, program) {
         (Some((source, filename, _, _)), _) => Some(
-            import::compile_module_src(source, filename, "<module>")
+            import::decode_source(source, filename, true)
+                .and_then(|source| import::compile_module_src(&source, filename, "<module>"))
                 .and_then(|code| interpreter::run_module_code(code, main.dict)),
         ),
         (None, Program::Module(name)) => Some(run_module_as_main(name, main)),
@@ -251,6 +253,12 @@ fn run(
         status = repl::run_repl(main, !opts.quiet && r.is_none());
     }
     modules::atexit::run_exitfuncs();
+    if matches!(&r, Some(Err(e)) if vm::isinstance_c(e.0, vm::C::KeyboardInterrupt))
+        && !opts.inspect
+    {
+        vm::flush_stdout();
+        modules::signal::exit_by_sigint();
+    }
     status
 }
 
@@ -404,7 +412,10 @@ fn format_exception(e: value::Value, out: &mut String, depth: usize) {
             name = format!("{ms}.{name}");
         }
     }
-    if is_syntax {
+    let located = as_instance(e)
+        .and_then(|i| ops::instance_get(i, vm::intern("lineno")))
+        .is_some_and(|l| ops::int_of(l).is_some());
+    if is_syntax && located {
         if let Some(inst) = as_instance(e) {
             let get = |k: &str| ops::instance_get(inst, vm::intern(k));
             let file = get("filename")

@@ -632,6 +632,9 @@ pub fn write_stdout(s: &str) -> PyResult<()> {
         crate::objects::ops::call(m, &[new_str(s)])?;
         return Ok(());
     }
+    if crate::modules::stdio::STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(crate::modules::stdio::closed_error());
+    }
     use std::io::Write;
     let mut o = vm().out.borrow_mut();
     let _ = o.write_all(s.as_bytes());

@@ -198,3 +198,63 @@ fn deep_source_nesting_fails_fast() {
         );
     }
 }
+
+/// Starts `pyguest run <file>` with SIGINT at its default disposition (a test runner started
+/// in the background may have it ignored, which the child would inherit), sends SIGINT after
+/// each delay, and returns the exit status (negative: the signal that ended it) and output.
+fn run_interrupted(file: &str, jit: &str, delays_ms: &[u64]) -> (i32, String, String) {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+    cmd.args(["--jit", jit, "run"])
+        .arg(robust_dir().join(file))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: only async-signal-safe signal(2) runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().unwrap();
+    for &d in delays_ms {
+        std::thread::sleep(std::time::Duration::from_millis(d));
+        // SAFETY: kill(2) of our own child process.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    }
+    let out = child.wait_with_output().unwrap();
+    let status = out
+        .status
+        .code()
+        .unwrap_or_else(|| -out.status.signal().unwrap_or(0));
+    (status, text(&out.stdout), text(&out.stderr))
+}
+
+/// Ctrl-C is `KeyboardInterrupt`, delivered at the next Python call or `time.sleep` slice,
+/// with the JIT off and on: `except` and `finally` run, and the unhandled one prints its
+/// traceback and ends the process by SIGINT (as CPython: status -2, 130 in a shell).
+#[test]
+fn sigint_is_keyboard_interrupt() {
+    for jit in ["off", "on"] {
+        let (status, out, err) = run_interrupted("keyboard_interrupt.py", jit, &[1500, 800, 800]);
+        assert_eq!(
+            out,
+            "start\ncaught KeyboardInterrupt True\nfinally 1\n\
+             sleep interrupted KeyboardInterrupt()\nfinally 2\n",
+            "jit {jit}; stderr: {err}"
+        );
+        assert!(
+            err.starts_with("Traceback (most recent call last):"),
+            "{err}"
+        );
+        assert!(err.ends_with("KeyboardInterrupt\n"), "{err}");
+        assert_eq!(status, -libc::SIGINT, "jit {jit}");
+    }
+    // A loop without calls never polls: the watchdog ends it within about a second.
+    let start = std::time::Instant::now();
+    let (status, out, err) = run_interrupted("keyboard_interrupt_spin.py", "on", &[800]);
+    assert_eq!(out, "spin\n");
+    assert_eq!(err, "\nKeyboardInterrupt\n");
+    assert_eq!(status, -libc::SIGINT);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -181,6 +181,9 @@ pub fn compile_module(
     name: &str,
 ) -> CResult<Rc<CodeUnit>> {
     let st = SymTable::build_module(body);
+    if let Some((msg, at)) = &st.error {
+        return err(msg.clone(), *at);
+    }
     let mut c = Compiler::new(&st, source, filename);
     c.push_unit(0, name.to_string(), String::new());
     c.future_annotations = body.iter().any(|s| {
@@ -199,6 +202,9 @@ pub fn compile_module(
 /// top-level expression statements are shown with `sys.displayhook`.
 pub fn compile_interactive(body: &[Stmt], source: &str, filename: &str) -> CResult<Rc<CodeUnit>> {
     let st = SymTable::build_module(body);
+    if let Some((msg, at)) = &st.error {
+        return err(msg.clone(), *at);
+    }
     let mut c = Compiler::new(&st, source, filename);
     c.interactive = true;
     c.push_unit(0, "<module>".to_string(), String::new());
@@ -212,6 +218,9 @@ pub fn compile_interactive(body: &[Stmt], source: &str, filename: &str) -> CResu
 /// Compiles an expression for `eval` (the code returns its value).
 pub fn compile_eval(e: &Expr, source: &str, filename: &str) -> CResult<Rc<CodeUnit>> {
     let st = SymTable::build_expr(e);
+    if let Some((msg, at)) = &st.error {
+        return err(msg.clone(), *at);
+    }
     let mut c = Compiler::new(&st, source, filename);
     c.push_unit(0, "<module>".to_string(), String::new());
     c.expr(e)?;

@@ -7,6 +7,7 @@
 //! functions; comprehensions are functions whose walrus targets bind in the enclosing function.
 
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
+use ruff_text_size::{Ranged, TextSize};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -45,6 +46,15 @@ pub struct Scope {
     pub has_await: bool,
     /// Parameter names in order (functions).
     pub params: Vec<String>,
+    /// Names bound so far only by `import` (CPython lets `global` follow those).
+    imported: HashSet<String>,
+    /// Names annotated as simple targets (`x: int`).
+    annotated: HashSet<String>,
+    /// Names only an augmented assignment has read so far (`x += 1` counts as an
+    /// assignment, not a use, for the `global` checks).
+    aug_used: HashSet<String>,
+    /// Where each `global`/`nonlocal` name was declared, for the errors found later.
+    decl_at: HashMap<String, TextSize>,
 }
 
 impl Scope {
@@ -65,6 +75,10 @@ impl Scope {
             is_async: false,
             has_await: false,
             params: Vec::new(),
+            imported: HashSet::new(),
+            annotated: HashSet::new(),
+            aug_used: HashSet::new(),
+            decl_at: HashMap::new(),
         }
     }
     fn bind(&mut self, n: &str) {
@@ -94,6 +108,11 @@ pub enum NameLoc {
 pub struct SymTable {
     pub scopes: Vec<Scope>,
     by_node: HashMap<usize, usize>,
+    /// The first declaration CPython's symbol table rejects (`nonlocal` at module level, a
+    /// duplicate parameter, `global x` after `x` is assigned or used, ...): the message and
+    /// the byte offset of the offending declaration. The compiler raises it as a
+    /// `SyntaxError` before generating code.
+    pub error: Option<(String, TextSize)>,
 }
 
 impl SymTable {
@@ -103,6 +122,7 @@ impl SymTable {
             t: SymTable {
                 scopes: vec![Scope::new(ScopeKind::Module)],
                 by_node: HashMap::new(),
+                error: None,
             },
             stack: vec![0],
         };
@@ -116,6 +136,7 @@ impl SymTable {
             t: SymTable {
                 scopes: vec![Scope::new(ScopeKind::Module)],
                 by_node: HashMap::new(),
+                error: None,
             },
             stack: vec![0],
         };
@@ -193,16 +214,89 @@ impl Builder {
         self.stack.pop();
     }
     fn bind(&mut self, n: &str) {
+        self.cur().imported.remove(n);
         self.cur().bind(n)
+    }
+    fn bind_import(&mut self, n: &str) {
+        if !self.cur().is_bound(n) {
+            self.cur().imported.insert(n.to_string());
+        }
+        self.cur().bind(n)
+    }
+    /// Records a compile-time error (the first one wins, as CPython stops at it).
+    fn fail(&mut self, msg: String, at: TextSize) {
+        if self.t.error.is_none() {
+            self.t.error = Some((msg, at));
+        }
+    }
+    /// The checks CPython's symbol table makes on `global`/`nonlocal` (`kind`) names.
+    fn declare(&mut self, kind: &str, names: &[ast::Identifier], at: TextSize) {
+        if kind == "nonlocal" && self.cur().kind == ScopeKind::Module {
+            return self.fail(
+                "nonlocal declaration not allowed at module level".into(),
+                at,
+            );
+        }
+        for id in names {
+            let n = id.as_str();
+            let sc = self.cur();
+            let msg = if sc.params.iter().any(|p| p == n) {
+                format!("name '{n}' is parameter and {kind}")
+            } else if sc.uses.contains(n) && !sc.aug_used.contains(n) {
+                format!("name '{n}' is used prior to {kind} declaration")
+            } else if sc.annotated.contains(n) {
+                format!("annotated name '{n}' can't be {kind}")
+            } else if sc.is_bound(n) && !sc.imported.contains(n) {
+                format!("name '{n}' is assigned to before {kind} declaration")
+            } else if (kind == "global" && sc.nonlocals.contains(n))
+                || (kind == "nonlocal" && sc.globals.contains(n))
+            {
+                // Reported where the first of the two declarations is, as CPython does.
+                let first = sc.decl_at.get(n).copied().unwrap_or(at);
+                return self.fail(format!("name '{n}' is nonlocal and global"), first);
+            } else {
+                String::new()
+            };
+            if !msg.is_empty() {
+                return self.fail(msg, id.range().start());
+            }
+            self.cur().decl_at.entry(n.to_string()).or_insert(at);
+            if kind == "global" {
+                self.cur().globals.insert(n.to_string());
+            } else {
+                self.cur().nonlocals.insert(n.to_string());
+            }
+        }
     }
     fn use_name(&mut self, n: &str) {
         if n == "super" || n == "__class__" {
             self.cur().uses_class_cell = true;
         }
+        self.cur().aug_used.remove(n);
         self.cur().uses.insert(n.to_string());
     }
 
     fn params(&mut self, p: &ast::Parameters) {
+        let mut seen = HashSet::new();
+        let all = p
+            .posonlyargs
+            .iter()
+            .chain(p.args.iter())
+            .map(|a| &a.parameter)
+            .chain(p.vararg.as_deref())
+            .chain(p.kwonlyargs.iter().map(|a| &a.parameter))
+            .chain(p.kwarg.as_deref());
+        for a in all {
+            if !seen.insert(a.name.id.as_str()) {
+                self.fail(
+                    format!(
+                        "duplicate argument '{}' in function definition",
+                        a.name.id.as_str()
+                    ),
+                    a.range().start(),
+                );
+            }
+        }
         for a in p.posonlyargs.iter().chain(p.args.iter()) {
             self.bind(a.parameter.name.id.as_str());
             let n = a.parameter.name.id.to_string();
@@ -291,11 +385,34 @@ impl Builder {
             Stmt::AugAssign(a) => {
                 self.expr(&a.value);
                 if let Expr::Name(n) = &*a.target {
+                    let had = self.cur().uses.contains(n.id.as_str());
                     self.use_name(n.id.as_str());
+                    if !had {
+                        self.cur().aug_used.insert(n.id.to_string());
+                    }
                 }
                 self.target(&a.target);
             }
             Stmt::AnnAssign(a) => {
+                // (At module level a global declaration before the annotation is allowed.)
+                let in_module = self.cur().kind == ScopeKind::Module;
+                if let (true, Expr::Name(n)) = (a.simple, &*a.target) {
+                    let name = n.id.as_str();
+                    let kind = if self.cur().globals.contains(name) {
+                        Some("global")
+                    } else if self.cur().nonlocals.contains(name) {
+                        Some("nonlocal")
+                    } else {
+                        None
+                    };
+                    if let Some(kind) = kind.filter(|_| !in_module) {
+                        self.fail(
+                            format!("annotated name '{name}' can't be {kind}"),
+                            a.range().start(),
+                        );
+                    }
+                    self.cur().annotated.insert(name.to_string());
+                }
                 if let Some(v) = &a.value {
                     self.expr(v);
                     self.target(&a.target);
@@ -381,11 +498,11 @@ impl Builder {
             Stmt::Import(i) => {
                 for a in &i.names {
                     match &a.asname {
-                        Some(n) => self.bind(n.id.as_str()),
+                        Some(n) => self.bind_import(n.id.as_str()),
                         None => {
                             let full = a.name.id.as_str();
                             let first = full.split('.').next().unwrap_or(full);
-                            self.bind(first)
+                            self.bind_import(first)
                         }
                     }
                 }
@@ -396,19 +513,11 @@ impl Builder {
                         continue;
                     }
                     let n = a.asname.as_ref().unwrap_or(&a.name);
-                    self.bind(n.id.as_str());
+                    self.bind_import(n.id.as_str());
                 }
             }
-            Stmt::Global(g) => {
-                for n in &g.names {
-                    self.cur().globals.insert(n.id.to_string());
-                }
-            }
-            Stmt::Nonlocal(g) => {
-                for n in &g.names {
-                    self.cur().nonlocals.insert(n.id.to_string());
-                }
-            }
+            Stmt::Global(g) => self.declare("global", &g.names, g.range().start()),
+            Stmt::Nonlocal(g) => self.declare("nonlocal", &g.names, g.range().start()),
             Stmt::Expr(e) => self.expr(&e.value),
             Stmt::Pass(_) | Stmt::Break(_) | Stmt::Continue(_) => {}
         }
@@ -731,6 +840,17 @@ impl Builder {
 
     fn resolve(&mut self, s: usize, visible: &HashSet<String>, wants: &[HashSet<String>]) {
         let kind = self.t.scopes[s].kind;
+        // A declared `nonlocal` needs a binding in an enclosing function.
+        let sc = &self.t.scopes[s];
+        let unbound = sc
+            .decl_at
+            .iter()
+            .filter(|(n, _)| sc.nonlocals.contains(*n) && !visible.contains(*n))
+            .min_by_key(|(_, at)| **at)
+            .map(|(n, at)| (n.clone(), *at));
+        if let Some((n, at)) = unbound {
+            self.fail(format!("no binding for nonlocal '{n}' found"), at);
+        }
         // free variables: wanted names bound in an enclosing function
         let mut free: Vec<String> = wants[s]
             .iter()

@@ -535,7 +535,16 @@ fn bi_ord(a: Args) -> PyResult<Value> {
 }
 
 fn bi_chr(a: Args) -> PyResult<Value> {
-    let i = index_of(a.pos[0])?;
+    let i = index_of(a.pos[0]).map_err(|e| {
+        if vm::exc_matches(&e, C::IndexError) {
+            vm::overflow("Python int too large to convert to C int")
+        } else {
+            e
+        }
+    })?;
+    if i32::try_from(i).is_err() {
+        return Err(vm::overflow("Python int too large to convert to C int"));
+    }
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => Ok(char_str(c)),
         None => Err(value_error("chr() arg not in range(0x110000)")),
@@ -581,6 +590,13 @@ fn bi_divmod(a: Args) -> PyResult<Value> {
     {
         return Err(crate::vm::zero_div("float divmod()"));
     }
+    if x.kind() == Some(Kind::Complex) || y.kind() == Some(Kind::Complex) {
+        return Err(type_error(format!(
+            "unsupported operand type(s) for divmod(): '{}' and '{}'",
+            vm::type_name(x),
+            vm::type_name(y)
+        )));
+    }
     let q = ops::binary_op(x, y, binop::FLOORDIV)?;
     let r = ops::binary_op(x, y, binop::MOD)?;
     Ok(new_tuple(&[q, r]))
@@ -588,6 +604,14 @@ fn bi_divmod(a: Args) -> PyResult<Value> {
 
 fn bi_pow(a: Args) -> PyResult<Value> {
     if let Some(m) = opt(&a, 2) {
+        // CPython tries the left operand's slot first: float refuses a modulus with a
+        // TypeError (below), complex with "complex modulo".
+        let (x, y) = (a.pos[0].kind(), a.pos[1].kind());
+        if !m.is_none()
+            && (x == Some(Kind::Complex) || (x != Some(Kind::Float) && y == Some(Kind::Complex)))
+        {
+            return Err(value_error("complex modulo"));
+        }
         let (b, e, m) = (ops::big_of(a.pos[0]), ops::big_of(a.pos[1]), ops::big_of(m));
         let (Some(b), Some(e), Some(m)) = (b, e, m) else {
             return Err(type_error(

@@ -35,6 +35,7 @@ pub mod random;
 pub mod re;
 pub mod select;
 pub mod signal;
+pub mod stdio;
 pub mod string;
 pub mod sys;
 pub mod sysattrs;

@@ -6,16 +6,19 @@
 //!
 //! Dispositions are real: `SIG_IGN`/`SIG_DFL` go to the OS, and installing a Python handler
 //! installs an OS handler that only records the signal as pending (an atomic flag per
-//! signal). pyguest's interpreter loop does not poll for signals, so pending handlers run at
-//! the next call into this module: right after `raise_signal` (as in CPython, where the
-//! handler runs before the next bytecode), and in `pause`, `sigwait`, `signal`, `getsignal`,
-//! `sigpending`. A signal from outside (`kill`, an `alarm` expiring, Ctrl-C) is therefore
-//! handled late or, if the program never calls into `signal` again, not at all; the process no
-//! longer dies of it, though. Handlers receive `None` as their frame argument.
+//! signal). Pending handlers run at the interpreter's polls ([`poll`]: every Python call and
+//! generator resumption, each slice of `time.sleep`) and at the next call into this module:
+//! right after `raise_signal` (as in CPython, where the handler runs before the next
+//! bytecode), and in `pause`, `sigwait`, `signal`, `getsignal`, `sigpending`. A loop that
+//! makes no call does not poll, so a signal from outside reaches it late. Handlers receive
+//! `None` as their frame argument.
 //!
-//! What `getsignal` reports at start-up follows CPython: `default_int_handler` for SIGINT
-//! (although pyguest itself does not turn Ctrl-C into `KeyboardInterrupt` unless a program
-//! installs that handler with `signal()`), `SIG_IGN` where the OS disposition is "ignore"
+//! SIGINT is recorded from start-up ([`install_sigint`]) and its default handler raises
+//! `KeyboardInterrupt`, so Ctrl-C runs `except`/`finally` blocks and, unhandled, prints the
+//! traceback and ends the process by SIGINT (exit status 130 in a shell), as CPython.
+//!
+//! What `getsignal` reports at start-up follows CPython: `default_int_handler` for SIGINT,
+//! `SIG_IGN` where the OS disposition is "ignore"
 //! (SIGPIPE and SIGXFSZ, as both runtimes set them), `SIG_DFL` elsewhere, including the
 //! signals for which the Rust runtime has its own handler (stack-overflow detection). Only
 //! the main thread may install handlers (pseudo-threads of `_thread` get CPython's
@@ -120,17 +123,108 @@ fn os_error_code(errno: i32) -> crate::interpreter::PyErr {
     }
 }
 
-/// Runs the Python handlers of the signals recorded as pending.
+/// Whether SIGINT is delivered to its start-up Python handler (`default_int_handler`, which
+/// raises `KeyboardInterrupt`): set by [`install_sigint`], cleared when a program installs
+/// another handler. The watchdog only acts while it is set.
+static SIGINT_DEFAULT: AtomicBool = AtomicBool::new(false);
+
+/// Start-up: SIGINT (unless inherited as ignored) is recorded as pending, and the
+/// interpreter raises `KeyboardInterrupt` at its next poll ([`poll`]: every Python call,
+/// generator resumption and `time.sleep` slice). A loop that makes no call never polls; a
+/// watchdog thread ends such a process as an unhandled `KeyboardInterrupt` would (the
+/// message, then death by SIGINT) once a SIGINT has stayed pending for a second.
+pub fn install_sigint() {
+    // SAFETY: a query only (null new action) into a zeroed, caller-owned struct.
+    let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: a query for SIGINT into `old`.
+    let r = unsafe { libc::sigaction(libc::SIGINT, std::ptr::null(), &mut old) };
+    if r != 0 || old.sa_sigaction == libc::SIG_IGN {
+        return;
+    }
+    let handler = record_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: `record_signal` is async-signal-safe (atomic stores only).
+    if unsafe { libc::signal(libc::SIGINT, handler) } == libc::SIG_ERR {
+        return;
+    }
+    SIGINT_DEFAULT.store(true, Ordering::SeqCst);
+    let _ = std::thread::Builder::new()
+        .name("pyguest-sigint".into())
+        .stack_size(64 * 1024)
+        .spawn(|| {
+            let mut strikes = 0;
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let pending = PENDING[libc::SIGINT as usize].load(Ordering::SeqCst);
+                if pending && SIGINT_DEFAULT.load(Ordering::SeqCst) {
+                    strikes += 1;
+                    if strikes >= 5 {
+                        let msg = b"\nKeyboardInterrupt\n";
+                        // SAFETY: write(2) of a static buffer to standard error.
+                        unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
+                        exit_by_sigint();
+                    }
+                } else {
+                    strikes = 0;
+                }
+            }
+        });
+}
+
+/// Ends the process the way CPython does after an unhandled `KeyboardInterrupt`: by the
+/// default action of SIGINT, so the parent sees death by signal (a shell shows 130). The
+/// caller flushes what it owns first (the watchdog thread cannot reach the interpreter's
+/// buffered stdout).
+pub fn exit_by_sigint() -> ! {
+    // SAFETY: restoring the default disposition and signalling this process; if the signal
+    // does not end it (blocked in this thread), exit with the shell's status for it.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+        libc::kill(libc::getpid(), libc::SIGINT);
+    }
+    std::process::exit(128 + libc::SIGINT)
+}
+
+/// The interpreter's poll: runs the handlers of pending signals (one atomic load when none
+/// is pending).
+#[inline]
+pub fn poll() -> PyResult<()> {
+    if ANY_PENDING.load(Ordering::Relaxed) {
+        run_pending()
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs the Python handlers of the signals recorded as pending. Before `_signal` is
+/// imported, SIGINT's handler is `default_int_handler` (`KeyboardInterrupt`) and the
+/// others have none.
 pub fn run_pending() -> PyResult<()> {
     if !ANY_PENDING.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
-    let table = handlers()?;
+    let table = HANDLERS.with(|h| h.borrow().as_ref().map(|r| r.get()));
     for (sig, flag) in PENDING.iter().enumerate() {
         if flag.swap(false, Ordering::SeqCst) {
-            let h = table.get(sig);
-            if !h.is_none() && ops::int_of(h).is_none() {
-                ops::call(h, &[Value::small(sig as i64), Value::NONE])?;
+            let r = match table {
+                Some(table) => {
+                    let h = table.get(sig);
+                    if !h.is_none() && ops::int_of(h).is_none() {
+                        ops::call(h, &[Value::small(sig as i64), Value::NONE]).map(|_| ())
+                    } else {
+                        Ok(())
+                    }
+                }
+                None if sig == libc::SIGINT as usize => Err(crate::interpreter::PyErr(
+                    vm::new_exception(cls(C::KeyboardInterrupt), &[]),
+                )),
+                None => Ok(()),
+            };
+            if let Err(e) = r {
+                // Signals still pending wait for the next poll.
+                if PENDING.iter().any(|f| f.load(Ordering::SeqCst)) {
+                    ANY_PENDING.store(true, Ordering::SeqCst);
+                }
+                return Err(e);
             }
         }
     }
@@ -174,6 +268,10 @@ fn bi_signal(a: Args) -> PyResult<Value> {
     let table = handlers()?;
     let previous = table.get(sig);
     table.set(sig, handler);
+    if sig == libc::SIGINT as usize {
+        let default = as_builtin(handler).is_some_and(|b| b.name == "default_int_handler");
+        SIGINT_DEFAULT.store(default, Ordering::SeqCst);
+    }
     run_pending()?;
     Ok(previous)
 }

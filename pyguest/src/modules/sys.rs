@@ -38,6 +38,14 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             path.push(new_str(p));
         }
     }
+    if let Some(n) = std::env::var("PYTHONINTMAXSTRDIGITS")
+        .ok()
+        .filter(|_| !ignore_env)
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n == 0 || n >= 640)
+    {
+        crate::objects::int::MAX_STR_DIGITS.store(n, std::sync::atomic::Ordering::Relaxed);
+    }
     let d = m.dict;
     d.set_str("argv", Value::obj(vmr.argv.get()));
     d.set_str("path", Value::obj(path));
@@ -74,29 +82,11 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             Value::small(1),
         ]),
     );
-    let out = new_module("stdout", None);
-    def(out, "write", |a| {
-        let s = ops::str_of(a.pos[0])?;
-        use std::io::Write;
-        let _ = vm().out.borrow_mut().write_all(s.as_bytes());
-        Ok(Value::small(s.chars().count() as i64))
-    });
-    def(out, "flush", |_| {
-        vm::flush_stdout();
-        Ok(Value::NONE)
-    });
-    vmr.stdout.get().v.set(Value::obj(out));
-    d.set_str("stdout", Value::obj(out));
-    d.set_str("__stdout__", Value::obj(out));
-    let err = new_module("stderr", None);
-    def(err, "write", |a| {
-        vm::flush_stdout();
-        let s = ops::str_of(a.pos[0])?;
-        eprint!("{s}");
-        Ok(Value::small(s.chars().count() as i64))
-    });
-    def(err, "flush", |_| Ok(Value::NONE));
-    d.set_str("stderr", Value::obj(err));
+    let out = super::stdio::make_stream(1);
+    vmr.stdout.get().v.set(out);
+    d.set_str("stdout", out);
+    d.set_str("__stdout__", out);
+    d.set_str("stderr", super::stdio::make_stream(2));
     def(m, "exit", |a| {
         let code = a.pos.first().copied().unwrap_or(Value::NONE);
         let e = if code.is_none() {

@@ -176,14 +176,15 @@ pub fn install(m: Gc<ModuleObj>) {
     def(m, "_clear_type_cache", |_| Ok(Value::NONE));
     def(m, "getallocatedblocks", |_| Ok(Value::small(0)));
     def(m, "get_int_max_str_digits", |_| {
-        Ok(Value::small(HOOKS.with(|h| h.borrow().max_str_digits)))
+        let n = crate::objects::int::MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(Value::small(n as i64))
     });
     def(m, "set_int_max_str_digits", |a| {
         let n = index_of(arg(&a, 0, "maxdigits", "set_int_max_str_digits")?)?;
         if n != 0 && n < 640 {
             return Err(value_error("maxdigits must be 0 or larger than 640"));
         }
-        HOOKS.with(|h| h.borrow_mut().max_str_digits = n);
+        crate::objects::int::MAX_STR_DIGITS.store(n as usize, std::sync::atomic::Ordering::Relaxed);
         Ok(Value::NONE)
     });
     // trace and profile functions are remembered (so save/restore code works), never called
@@ -255,12 +256,11 @@ pub const BUILTIN_MODULE_NAMES: &[&str] = &[
 
 struct Hooks {
     switch_interval: f64,
-    max_str_digits: i64,
 }
 
 thread_local! {
     static HOOKS: RefCell<Hooks> = const {
-        RefCell::new(Hooks { switch_interval: 0.005, max_str_digits: 4300 })
+        RefCell::new(Hooks { switch_interval: 0.005 })
     };
 }
 

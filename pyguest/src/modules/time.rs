@@ -32,8 +32,21 @@ pub(crate) fn make_time() -> Gc<ModuleObj> {
     });
     def(m, "sleep", |a| {
         let s = float_of(a.pos[0]).unwrap_or(0.0);
-        if s > 0.0 {
-            std::thread::sleep(std::time::Duration::from_secs_f64(s));
+        if s.is_nan() {
+            return Err(value_error("Invalid value NaN (not a number)"));
+        }
+        if s < 0.0 {
+            return Err(value_error("sleep length must be non-negative"));
+        }
+        // Slices of 50 ms, so a signal (Ctrl-C) interrupts the sleep as in CPython.
+        let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(s.min(1e9));
+        loop {
+            crate::modules::signal::poll()?;
+            let now = std::time::Instant::now();
+            if now >= end {
+                break;
+            }
+            std::thread::sleep((end - now).min(std::time::Duration::from_millis(50)));
         }
         Ok(Value::NONE)
     });

@@ -90,20 +90,74 @@ mod slots {
     use crate::value::Value;
     use crate::vm::{self};
 
-    pub(crate) fn complex_pow(ar: f64, ai: f64, br: f64, bi: f64) -> (f64, f64) {
-        if br == 0.0 && bi == 0.0 {
-            return (1.0, 0.0);
+    /// CPython's `_Py_c_quot`: Smith's division (scaled by the larger part of the divisor,
+    /// so `0.0 / complex(inf, 0)` is `0j`, not NaN); a zero divisor is `None`.
+    pub(crate) fn complex_quot(a: (f64, f64), b: (f64, f64)) -> Option<(f64, f64)> {
+        let ((ar, ai), (br, bi)) = (a, b);
+        let (abs_br, abs_bi) = (br.abs(), bi.abs());
+        if abs_br >= abs_bi {
+            if abs_br == 0.0 {
+                return None;
+            }
+            let ratio = bi / br;
+            let denom = br + bi * ratio;
+            Some(((ar + ai * ratio) / denom, (ai - ar * ratio) / denom))
+        } else if abs_bi >= abs_br {
+            let ratio = br / bi;
+            let denom = br * ratio + bi;
+            Some(((ar * ratio + ai) / denom, (ai * ratio - ar) / denom))
+        } else {
+            // One of the divisor's parts is NaN.
+            Some((f64::NAN, f64::NAN))
         }
-        let vabs = ar.hypot(ai);
-        let len = vabs.powf(br);
-        let at = ai.atan2(ar);
-        let mut phase = at * br;
-        let mut len2 = len;
-        if bi != 0.0 {
-            len2 /= (at * bi).exp();
-            phase += bi * vabs.ln();
+    }
+
+    fn prod(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+        (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
+    }
+
+    /// `a ** b` as CPython's `complex_pow`: small integral exponents (|n| <= 100) by repeated
+    /// squaring, others through polar form; `0 ** negative-or-complex` is a
+    /// `ZeroDivisionError` and a result with an infinite part an `OverflowError`.
+    pub(crate) fn complex_pow(ar: f64, ai: f64, br: f64, bi: f64) -> PyResult<(f64, f64)> {
+        let zero_neg = || vm::zero_div("0.0 to a negative or complex power");
+        let r = if bi == 0.0 && br == br.floor() && br.abs() <= 100.0 {
+            let n = br.abs() as u32;
+            let (mut r, mut p, mut mask) = ((1.0, 0.0), (ar, ai), 1u32);
+            while mask > 0 && n >= mask {
+                if n & mask != 0 {
+                    r = prod(r, p);
+                }
+                mask <<= 1;
+                p = prod(p, p);
+            }
+            if br < 0.0 {
+                complex_quot((1.0, 0.0), r).ok_or_else(zero_neg)?
+            } else {
+                r
+            }
+        } else if br == 0.0 && bi == 0.0 {
+            (1.0, 0.0)
+        } else if ar == 0.0 && ai == 0.0 {
+            if bi != 0.0 || br < 0.0 {
+                return Err(zero_neg());
+            }
+            (0.0, 0.0)
+        } else {
+            let vabs = ar.hypot(ai);
+            let mut len = vabs.powf(br);
+            let at = ai.atan2(ar);
+            let mut phase = at * br;
+            if bi != 0.0 {
+                len /= (at * bi).exp();
+                phase += bi * vabs.ln();
+            }
+            (len * phase.cos(), len * phase.sin())
+        };
+        if r.0.is_infinite() || r.1.is_infinite() {
+            return Err(vm::overflow("complex exponentiation"));
         }
-        (len2 * phase.cos(), len2 * phase.sin())
+        Ok(r)
     }
 
     pub(crate) fn complex_of(v: Value) -> Option<(f64, f64)> {
@@ -121,13 +175,9 @@ mod slots {
             binop::SUB => (ar - br, ai - bi),
             binop::MUL => (ar * br - ai * bi, ar * bi + ai * br),
             binop::TRUEDIV => {
-                let d = br * br + bi * bi;
-                if d == 0.0 {
-                    return Err(vm::zero_div("complex division by zero"));
-                }
-                ((ar * br + ai * bi) / d, (ai * br - ar * bi) / d)
+                complex_quot(a, b).ok_or_else(|| vm::zero_div("complex division by zero"))?
             }
-            binop::POW => complex_pow(ar, ai, br, bi),
+            binop::POW => complex_pow(ar, ai, br, bi)?,
             _ => return Ok(Value::NOT_IMPLEMENTED),
         };
         Ok(new_complex(r, i))

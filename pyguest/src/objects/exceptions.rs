@@ -137,6 +137,72 @@ pub(crate) static OS_ERROR_METHODS: &[Method] = &[
     }),
 ];
 
+/// `SyntaxError(msg, (filename, lineno, offset, text[, end_lineno, end_offset]))`: the
+/// attributes (None when not given) and CPython's `msg (file.py, line N)` string.
+pub(crate) static SYNTAX_ERROR_METHODS: &[Method] = &[
+    m("__init__(*args, **kwargs)", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            let args = &a.pos[1..];
+            ops::instance_set(inst, intern("args"), new_tuple(args));
+            let names = [
+                "msg",
+                "filename",
+                "lineno",
+                "offset",
+                "text",
+                "end_lineno",
+                "end_offset",
+                "print_file_and_line",
+            ];
+            for n in names {
+                ops::instance_set(inst, intern(n), Value::NONE);
+            }
+            if let Some(&msg) = args.first() {
+                ops::instance_set(inst, intern("msg"), msg);
+            }
+            if args.len() == 2 {
+                let info = crate::objects::native::seq_items(args[1])?;
+                if !(4..=6).contains(&info.len()) {
+                    return Err(vm::type_error(format!(
+                        "function takes at least 4 arguments ({} given)",
+                        info.len()
+                    )));
+                }
+                for (n, v) in names[1..].iter().zip(info) {
+                    ops::instance_set(inst, intern(n), v);
+                }
+            }
+        }
+        Ok(Value::NONE)
+    }),
+    m("W:__str__()", |a| {
+        let v = a.pos[0];
+        let get = |n: &str| ops::getattr(v, intern(n)).unwrap_or(Value::NONE);
+        // (an exception made without `__init__`, as the interpreter's own, has only `args`)
+        let msg = match ops::getattr(v, intern("msg")) {
+            Ok(m) => m,
+            Err(_) => exc_args(v).first().copied().unwrap_or(Value::NONE),
+        };
+        let msg = str_of(msg)?;
+        let file = as_str(get("filename")).map(|f| {
+            let f = f.s.to_string();
+            f.rsplit('/').next().unwrap_or(&f).to_string()
+        });
+        let line = get("lineno");
+        let line = if line.is_int() || line.is_kind(Kind::BigInt) {
+            Some(str_of(line)?)
+        } else {
+            None
+        };
+        Ok(new_string(match (file, line) {
+            (Some(f), Some(l)) => format!("{msg} ({f}, line {l})"),
+            (Some(f), None) => format!("{msg} ({f})"),
+            (None, Some(l)) => format!("{msg} (line {l})"),
+            (None, None) => msg,
+        }))
+    }),
+];
+
 /// The methods of `UnicodeDecodeError`.
 pub(crate) static UNICODE_DECODE_ERROR_METHODS: &[Method] = &[
     m("__init__(*args, **kwargs)", unicode_error_init),

@@ -31,6 +31,7 @@ pub fn new_float(v: f64) -> Value {
 }
 
 pub fn parse_float(s: &str) -> Option<f64> {
+    let s = crate::objects::int::ascii_number_text(s);
     let t = s.trim();
     let lower = t.to_ascii_lowercase();
     let body = lower.trim_start_matches(['+', '-']);
@@ -168,9 +169,7 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     cm("fromhex(string, /)", |a| {
         let s = str_arg(a.pos[1], "fromhex arg")?;
-        crate::objects::format::float_fromhex(&s.s)
-            .map(new_float)
-            .ok_or_else(|| value_error("invalid hexadecimal floating-point string"))
+        crate::objects::format::float_fromhex(&s.s).map(new_float)
     }),
     m("__format__(format_spec, /)", format_method),
     m("__round__(ndigits=None, /)", |a| {
@@ -259,12 +258,15 @@ mod slots {
                 // A negative finite base with a finite non-integer exponent gives a complex
                 // result; infinities follow C's pow ((-inf) ** 0.5 is inf, (-2.0) ** inf is inf).
                 if a < 0.0 && a.is_finite() && b.is_finite() && b.fract() != 0.0 {
-                    let (re, im) = complex_pow(a, 0.0, b, 0.0);
+                    let (re, im) = complex_pow(a, 0.0, b, 0.0)?;
                     return Ok(new_complex(re, im));
                 }
                 let r = a.powf(b);
                 if r.is_infinite() && a.is_finite() && b.is_finite() {
-                    return Err(vm::overflow("(34, 'Numerical result out of range')"));
+                    return Err(crate::interpreter::PyErr(vm::new_exception(
+                        vm::cls(vm::C::OverflowError),
+                        &[Value::small(34), new_str("Numerical result out of range")],
+                    )));
                 }
                 r
             }

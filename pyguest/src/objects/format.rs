@@ -8,7 +8,7 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, intern, type_error, value_error, C};
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// Splits Rust's `{:e}` output into (digits without point, decimal exponent).
 fn sci_parts(s: &str) -> (String, i32) {
@@ -98,6 +98,9 @@ pub fn complex_repr(re: f64, im: f64) -> String {
 }
 
 pub fn float_hex(f: f64) -> String {
+    if !f.is_finite() {
+        return float_repr(f);
+    }
     if f == 0.0 {
         return if f.is_sign_negative() {
             "-0x0.0p+0".into()
@@ -125,29 +128,90 @@ pub fn float_hex(f: f64) -> String {
     )
 }
 
-pub fn float_fromhex(s: &str) -> Option<f64> {
-    let t = s.trim().to_ascii_lowercase();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(r) => (true, r.to_string()),
-        None => (false, t.trim_start_matches('+').to_string()),
+/// `float.fromhex`: `[sign] ['0x'] digits ['.' digits] ['p' exponent]` (or `inf`, `infinity`,
+/// `nan`) rounded once, half to even, to the nearest double, subnormals included
+/// (`'0x1p-1074'` is the smallest one). A value beyond the float range is an `OverflowError`.
+pub fn float_fromhex(s: &str) -> PyResult<f64> {
+    let invalid = || vm::value_error("invalid hexadecimal floating-point string");
+    let t = s
+        .trim_matches(|c: char| c.is_whitespace())
+        .to_ascii_lowercase();
+    let (neg, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, &t[..]),
     };
-    let t = t.strip_prefix("0x").unwrap_or(&t);
+    let sign = |x: f64| if neg { -x } else { x };
+    match t {
+        "inf" | "infinity" => return Ok(sign(f64::INFINITY)),
+        "nan" => return Ok(sign(f64::NAN)),
+        _ => {}
+    }
+    let t = t.strip_prefix("0x").unwrap_or(t);
     let (m, e) = match t.split_once('p') {
-        Some((m, e)) => (m, e.parse::<i32>().ok()?),
-        None => (t, 0),
+        Some((m, e)) => (m, Some(e)),
+        None => (t, None),
     };
     let (ip, fp) = m.split_once('.').unwrap_or((m, ""));
-    let mut v = 0f64;
-    for c in ip.chars() {
-        v = v * 16.0 + c.to_digit(16)? as f64;
+    if ip.is_empty() && fp.is_empty() {
+        return Err(invalid());
     }
-    let mut scale = 1.0 / 16.0;
-    for c in fp.chars() {
-        v += c.to_digit(16)? as f64 * scale;
-        scale /= 16.0;
+    let mut mant = BigInt::zero();
+    for c in ip.chars().chain(fp.chars()) {
+        mant = (mant << 4) + c.to_digit(16).ok_or_else(invalid)?;
     }
-    let r = v * 2f64.powi(e);
-    Some(if neg { -r } else { r })
+    let exp: i64 = match e {
+        None => 0,
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid());
+            }
+            // Exponents beyond any double's reach saturate; the result is then 0 or overflow.
+            let v: i64 = digits.parse().unwrap_or(i64::MAX / 4).min(i64::MAX / 4);
+            if e.starts_with('-') {
+                -v
+            } else {
+                v
+            }
+        }
+    };
+    if mant.is_zero() {
+        return Ok(sign(0.0));
+    }
+    // value = mant * 2^exp2, with mant's top bit at 2^top.
+    let exp2 = exp.saturating_sub(4 * fp.len() as i64);
+    let top = exp2.saturating_add(mant.bits() as i64 - 1);
+    let too_large = || vm::overflow("hexadecimal value too large to represent as a float");
+    if top > 1023 {
+        return Err(too_large());
+    }
+    // Round to a multiple of 2^q: 53 significant bits, fewer below the normal range.
+    let q = (top - 52).max(-1074);
+    let shift = q - exp2;
+    let quotient: u64 = if shift <= 0 {
+        (mant << (-shift) as usize).to_u64().ok_or_else(too_large)?
+    } else {
+        let shift = shift as usize;
+        let whole: BigInt = &mant >> shift;
+        let rest: BigInt = &mant - (&whole << shift);
+        let half = BigInt::one() << (shift - 1);
+        let mut w = whole.to_u64().unwrap_or(0);
+        if rest > half || (rest == half && w & 1 == 1) {
+            w += 1;
+        }
+        w
+    };
+    let scale = if q >= -1022 {
+        f64::from_bits(((q + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (q + 1074))
+    };
+    let r = quotient as f64 * scale;
+    if r.is_infinite() {
+        return Err(too_large());
+    }
+    Ok(sign(r))
 }
 
 /// round(x, n) for floats, correctly rounded through decimal text.
@@ -392,6 +456,11 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
     let neg = x.is_sign_negative() && !(x.is_nan());
     let ax = x.abs();
     let ty = sp.ty;
+    if let Some(c) = ty.filter(|c| !"eEfFgGn%".contains(*c)) {
+        return Err(value_error(format!(
+            "Unknown format code '{c}' for object of type 'float'"
+        )));
+    }
     let body = if !x.is_finite() {
         let s = if x.is_nan() { "nan" } else { "inf" };
         if matches!(ty, Some('E') | Some('F') | Some('G')) {
@@ -444,12 +513,115 @@ fn format_float(x: f64, sp: &Spec) -> PyResult<String> {
     ))
 }
 
+/// One part of a complex number in presentation `ty` (`'r'` is repr), without its sign.
+fn complex_part(x: f64, ty: char, prec: usize, sp: &Spec) -> String {
+    let body = complex_part_digits(x, ty, prec, sp.alt);
+    match sp.grouping {
+        Some(g) if x.is_finite() => {
+            let (ip, rest) = match body.find(|c: char| !c.is_ascii_digit()) {
+                Some(p) => (&body[..p], &body[p..]),
+                None => (&body[..], ""),
+            };
+            format!("{}{}", group(ip, g, 3), rest)
+        }
+        _ => body,
+    }
+}
+
+fn complex_part_digits(x: f64, ty: char, prec: usize, alt: bool) -> String {
+    let ax = x.abs();
+    if !x.is_finite() {
+        let s = if x.is_nan() { "nan" } else { "inf" };
+        return if ty.is_ascii_uppercase() {
+            s.to_uppercase()
+        } else {
+            s.to_string()
+        };
+    }
+    match ty {
+        'f' | 'F' => format!("{:.*}", prec, ax),
+        'e' | 'E' => fmt_exp(ax, prec, ty == 'E'),
+        'g' | 'G' => fmt_general(ax, prec, alt, ty == 'G', false),
+        _ => {
+            let r = float_repr(ax);
+            r.strip_suffix(".0").map(str::to_string).unwrap_or(r)
+        }
+    }
+}
+
+/// `format(complex, spec)` as CPython's `format_complex_internal`: no type is like `str()`
+/// (parentheses, the real part left out when it is +0.0) but honours a precision as `'g'`;
+/// `e f g n` (and upper case) format both parts, the imaginary one always signed.
+fn format_complex(re: f64, im: f64, sp: &Spec) -> PyResult<String> {
+    if let Some(c) = sp.ty.filter(|c| !"eEfFgGn".contains(*c)) {
+        return Err(value_error(format!(
+            "Unknown format code '{c}' for object of type 'complex'"
+        )));
+    }
+    if sp.zero && !sp.fill_given {
+        return Err(value_error(
+            "Zero padding is not allowed in complex format specifier",
+        ));
+    }
+    if sp.align == Some('=') {
+        return Err(value_error(
+            "'=' alignment flag is not allowed in complex format specifier",
+        ));
+    }
+    let (mut ty, mut skip_re, mut parens) = (sp.ty.unwrap_or('r'), false, false);
+    if sp.ty.is_none() {
+        if re == 0.0 && re.is_sign_positive() {
+            skip_re = true;
+        } else {
+            parens = true;
+        }
+    }
+    if ty == 'n' {
+        ty = 'g';
+    }
+    let prec = match sp.precision {
+        Some(p) => {
+            if ty == 'r' {
+                ty = 'g';
+            }
+            p
+        }
+        None if ty == 'r' => 0,
+        None => 6,
+    };
+    let mut out = String::new();
+    if parens {
+        out.push('(');
+    }
+    if !skip_re {
+        let neg = re.is_sign_negative() && !re.is_nan();
+        out.push_str(sign_str(neg, sp));
+        out.push_str(&complex_part(re, ty, prec, sp));
+    }
+    let im_neg = im.is_sign_negative() && !im.is_nan();
+    if !skip_re || im_neg || sp.sign != '-' {
+        out.push_str(if im_neg {
+            "-"
+        } else if skip_re {
+            sign_str(false, sp)
+        } else {
+            "+"
+        });
+    }
+    out.push_str(&complex_part(im, ty, prec, sp));
+    out.push('j');
+    if parens {
+        out.push(')');
+    }
+    Ok(pad(sp, "", &out, true))
+}
+
 fn format_int(v: &BigInt, sp: &Spec) -> PyResult<String> {
     let neg = v.is_negative();
     let a = v.abs();
     crate::memlimit::check_bytes(a.bits() as usize)?;
     let (digits, prefix) = match sp.ty {
-        None | Some('d') | Some('n') => (a.to_string(), ""),
+        None | Some('d') | Some('n') => (crate::objects::int::decimal_string(&a)?, ""),
         Some('x') => (a.to_str_radix(16), "0x"),
         Some('X') => (a.to_str_radix(16).to_uppercase(), "0X"),
         Some('o') => (a.to_str_radix(8), "0o"),
@@ -522,16 +694,25 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
         };
         return Ok(new_string(pad(&sp, "", &body, false)));
     }
-    if (v == Value::TRUE || v == Value::FALSE) && sp.ty.is_none() {
-        return Ok(new_string(pad(
-            &sp,
-            "",
-            if v == Value::TRUE { "True" } else { "False" },
-            false,
-        )));
-    }
     if let Some(b) = ops::big_of(v).filter(|_| !v.is_kind(Kind::Float)) {
-        return Ok(new_string(format_int(&b, &sp)?));
+        // bool formats as int once a spec is given (`format(True, '>5')` is `'    1'`).
+        if sp.precision.is_some()
+            && matches!(sp.ty, None | Some('d' | 'x' | 'X' | 'o' | 'b' | 'c' | 'n'))
+        {
+            return Err(value_error(
+                "Precision not allowed in integer format specifier",
+            ));
+        }
+        return format_int(&b, &sp).map(new_string).map_err(|e| {
+            if v == Value::TRUE || v == Value::FALSE {
+                if let Some(c) = sp.ty {
+                    return value_error(format!(
+                        "Unknown format code '{c}' for object of type 'bool'"
+                    ));
+                }
+            }
+            e
+        });
     }
     if let Some(f) = as_float_obj(v) {
         if matches!(
@@ -546,8 +727,7 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
         return Ok(new_string(format_float(f.v, &sp)?));
     }
     if let Some(c) = as_complex(v) {
-        let _ = c;
-        return Ok(new_string(pad(&sp, "", &ops::repr(v)?, true)));
+        return format_complex(c.re, c.im, &sp).map(new_string);
     }
     if sp.ty.is_none() || sp.ty == Some('s') {
         let s = str_of(v)?;

@@ -60,6 +60,85 @@ pub fn new_bigint(v: BigInt) -> Value {
     new_bigint_raw(v)
 }
 
+pub use crate::objects::unicode_num::decimal_value;
+
+/// CPython's `_PyUnicode_TransformDecimalAndSpaceToASCII`: the text `int()`, `float()` and
+/// `complex()` parse, with Unicode decimal digits as ASCII digits and Unicode white space as
+/// spaces; any other non-ASCII character becomes `?`, which no number syntax accepts.
+pub fn ascii_number_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            _ if c.is_ascii() => c,
+            _ if c.is_whitespace() => ' ',
+            _ => decimal_value(c).map_or('?', |d| (b'0' + d as u8) as char),
+        })
+        .collect()
+}
+
+/// `repr(s)` cut to 200 characters, as CPython's `%.200R` in `int()`'s error message.
+fn repr_200(s: &str) -> String {
+    ops::str_repr(s).chars().take(200).collect()
+}
+
+/// CPython 3.11's limit on decimal digits converted between `int` and `str`
+/// (`sys.set_int_max_str_digits`, `PYTHONINTMAXSTRDIGITS`); 0 means no limit.
+pub static MAX_STR_DIGITS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(4300);
+
+fn max_str_digits() -> usize {
+    MAX_STR_DIGITS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The decimal text of a big int, refused (`ValueError`, CPython's wording) beyond the
+/// digit limit and (`MemoryError`) beyond the heap limit.
+pub fn decimal_string(b: &BigInt) -> PyResult<String> {
+    let limit = max_str_digits();
+    let too_many = || {
+        value_error(format!(
+            "Exceeds the limit ({limit} digits) for integer string conversion; \
+             use sys.set_int_max_str_digits() to increase the limit"
+        ))
+    };
+    // A bound from the bit length first (an int of b bits has more than (b-1)*log10(2)
+    // digits), so huge ints fail fast.
+    if limit > 0 && (b.bits() as f64) * std::f64::consts::LOG10_2 > limit as f64 + 1.0 {
+        return Err(too_many());
+    }
+    crate::memlimit::check_bytes((b.bits() / 3) as usize)?;
+    let s = b.to_string();
+    if limit > 0 && s.trim_start_matches('-').len() > limit {
+        return Err(too_many());
+    }
+    Ok(s)
+}
+
+/// The digit limit for `int(text, base)`: only bases that are not powers of two convert
+/// through decimal-like arithmetic, so only they are limited.
+fn check_parse_digits(text: &str, base: u32) -> PyResult<()> {
+    let limit = max_str_digits();
+    if limit == 0 || matches!(base, 2 | 4 | 8 | 16 | 32) {
+        return Ok(());
+    }
+    let t = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase();
+    if base == 0 && (t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b")) {
+        return Ok(());
+    }
+    let digits = t.chars().filter(|c| c.is_ascii_alphanumeric()).count();
+    if digits > limit {
+        return Err(value_error(format!(
+            "Exceeds the limit ({limit} digits) for integer string conversion: value has \
+             {digits} digits; use sys.set_int_max_str_digits() to increase the limit"
+        )));
+    }
+    Ok(())
+}
+
 /// `int(x, base)` parsing of a string.
 pub fn parse_int(s: &str, base: u32) -> Option<Value> {
     let t = s.trim();
@@ -111,11 +190,16 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
             v,
             "int() can't convert non-string with explicit base; argument",
         )?;
-        return parse_int(&s.s, b as u32).ok_or_else(|| {
+        let text = ascii_number_text(&s.s);
+        let r = parse_int(&text, b as u32);
+        if r.is_some() {
+            check_parse_digits(&text, b as u32)?;
+        }
+        return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base {}: {}",
                 b,
-                ops::str_repr(&s.s)
+                repr_200(&s.s)
             ))
         });
     }
@@ -135,16 +219,25 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
         return Ok(float_to_int(f.v.trunc()));
     }
     if let Some(s) = as_str(v) {
-        return parse_int(&s.s, 10).ok_or_else(|| {
+        let text = ascii_number_text(&s.s);
+        let r = parse_int(&text, 10);
+        if r.is_some() {
+            check_parse_digits(&text, 10)?;
+        }
+        return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
-                ops::str_repr(&s.s)
+                repr_200(&s.s)
             ))
         });
     }
     if let Some(b) = ops::bytes_like(v) {
         let s = String::from_utf8_lossy(&b).into_owned();
-        return parse_int(&s, 10).ok_or_else(|| {
+        let r = parse_int(&s, 10);
+        if r.is_some() {
+            check_parse_digits(&s, 10)?;
+        }
+        return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
                 ops::bytes_repr(&b, "b")

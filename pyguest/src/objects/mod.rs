@@ -63,6 +63,7 @@ pub mod string;
 pub mod table;
 pub mod tuple;
 pub mod unicode_case;
+pub mod unicode_num;
 
 pub use bytes::{as_bytearray, as_bytes, new_bytes, BytesObj};
 pub use cell::{as_cell, new_cell, CellObj};
@@ -115,6 +116,7 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::type_, class::TYPE_METHODS),
     (C::BaseException, exceptions::BASE_EXCEPTION_METHODS),
     (C::OSError, exceptions::OS_ERROR_METHODS),
+    (C::SyntaxError, exceptions::SYNTAX_ERROR_METHODS),
     (
         C::UnicodeEncodeError,
         exceptions::UNICODE_ENCODE_ERROR_METHODS,

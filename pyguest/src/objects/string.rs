@@ -576,19 +576,16 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(new_string(out))
     }),
     m("isdigit()", |a| {
-        str_pred(&a, |c| {
-            c.is_ascii_digit()
-                || "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉".contains(c)
-                || (c.is_numeric() && c.is_ascii_digit())
-                || ('٠'..='٩').contains(&c)
-        })
+        str_pred(&a, crate::objects::unicode_num::is_digit)
     }),
     m("isdecimal()", |a| {
         str_pred(&a, |c| {
-            c.is_ascii_digit() || ('٠'..='٩').contains(&c) || ('०'..='९').contains(&c)
+            crate::objects::unicode_num::decimal_value(c).is_some()
         })
     }),
-    m("isnumeric()", |a| str_pred(&a, |c| c.is_numeric())),
+    m("isnumeric()", |a| {
+        str_pred(&a, crate::objects::unicode_num::is_numeric)
+    }),
     m("isalpha()", |a| str_pred(&a, |c| c.is_alphabetic())),
     m("isalnum()", |a| str_pred(&a, |c| c.is_alphanumeric())),
     m("isspace()", |a| str_pred(&a, |c| c.is_whitespace())),

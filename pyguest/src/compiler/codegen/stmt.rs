@@ -601,6 +601,12 @@ impl Compiler<'_> {
 
     pub(super) fn unpack(&mut self, elts: &[Expr]) -> CResult<()> {
         let star = elts.iter().position(|e| matches!(e, Expr::Starred(_)));
+        if let Some(second) = elts.iter().filter(|e| matches!(e, Expr::Starred(_))).nth(1) {
+            return err(
+                "multiple starred expressions in assignment",
+                second.range().start(),
+            );
+        }
         match star {
             None => {
                 self.emit(Op::UNPACK_SEQUENCE, elts.len() as u32);

@@ -144,6 +144,10 @@ pub fn num_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     let bk = b.kind();
     if ak == Some(Kind::Complex) || bk == Some(Kind::Complex) {
         if let (Some(x), Some(y)) = (complex_of(a), complex_of(b)) {
+            let too_large = |v: Value, part: f64| part.is_infinite() && as_bigint(v).is_some();
+            if too_large(a, x.0) || too_large(b, y.0) {
+                return Err(vm::overflow("int too large to convert to float"));
+            }
             return complex_binop(x, y, op);
         }
         return Ok(Value::NOT_IMPLEMENTED);

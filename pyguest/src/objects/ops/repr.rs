@@ -189,9 +189,7 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         )),
         Kind::BigInt => {
             let b = as_bigint(v).unwrap();
-            // about 0.3 decimal digits per bit
-            crate::memlimit::check_bytes((b.v.bits() / 3) as usize)?;
-            out.push_str(&b.v.to_string())
+            out.push_str(&crate::objects::int::decimal_string(&b.v)?)
         }
         Kind::Complex => {
             let c = as_complex(v).unwrap();
