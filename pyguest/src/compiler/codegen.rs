@@ -16,7 +16,7 @@
 
 use crate::compiler::bytecode::{binop, encode, Op};
 use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
-use crate::objects::{
+use crate::compiler::bytecode::{
     CodeData, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS,
     CO_VARKW,
 };

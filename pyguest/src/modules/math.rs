@@ -159,7 +159,7 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         Ok(new_tuple(&[new_float(x.fract()), new_float(x.trunc())]))
     });
     def(m, "frexp", |a| {
-        let (mm, e) = ops::frexp(f1(&a)?);
+        let (mm, e) = crate::objects::float::frexp(f1(&a)?);
         Ok(new_tuple(&[new_float(mm), Value::small(e as i64)]))
     });
     def(m, "ldexp", |a| {

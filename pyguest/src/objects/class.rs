@@ -825,7 +825,7 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
                     vm::type_name(name)
                 )));
             };
-            let m = crate::import::new_module(&n.s, None);
+            let m = crate::objects::module::new_module(&n.s, None);
             m.dict.remove(new_str("__builtins__"))?;
             m.dict
                 .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
@@ -940,6 +940,19 @@ pub fn super_getattr(s: Gc<SuperObj>, name: Value) -> PyResult<Option<Value>> {
     Ok(None)
 }
 
+/// `repr` of a class without a metaclass `__repr__`: `<class 'MODULE.QUALNAME'>`, or
+/// `<class 'NAME'>` for the built-in classes.
+pub(crate) fn class_repr(c: Gc<ClassObj>) -> PyResult<String> {
+    let module = c.dict.get_str("__module__");
+    let qual = c.dict.get_str("__qualname__").unwrap_or(c.name.get());
+    Ok(match module {
+        Some(m) if !str_eq(m, "builtins") => {
+            format!("<class '{}.{}'>", ops::str_of(m)?, ops::str_of(qual)?)
+        }
+        _ => format!("<class '{}'>", ops::str_of(c.name.get())?),
+    })
+}
+
 // ---------------------------------------------------------------- match support
 
 pub fn match_class(subj: Value, c: Value, kw: Value, npos: usize) -> PyResult<Value> {
@@ -1028,6 +1041,10 @@ pub(crate) fn install_constructors() {
 }
 
 /// The methods of `type`.
+/// The methods of `super`: none are native; attribute lookup through a `super` object is
+/// [`super_getattr`].
+pub(crate) static SUPER_METHODS: &[Method] = &[];
+
 pub(crate) static TYPE_METHODS: &[Method] = &[
     m("mro()", |a| {
         let c = as_class(a.pos[0]).unwrap();
@@ -1059,3 +1076,27 @@ pub(crate) static TYPE_METHODS: &[Method] = &[
         )
     }),
 ];
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a class computed from its layout (`__name__`, `__qualname__`, `__mro__`,
+/// `__bases__`, `__base__`, `__dict__`, ...); `None` for any other name.
+pub(crate) fn class_attr(c: Gc<ClassObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+    match n {
+        "__name__" => return Ok(Some(c.name.get())),
+        "__qualname__" => {
+            return Ok(Some(c.dict.get_str("__qualname__").unwrap_or(c.name.get())))
+        }
+        "__mro__" => return Ok(Some(c.mro.get())),
+        "__bases__" => return Ok(Some(c.bases.get())),
+        "__base__" => {
+            let b = as_tuple(c.bases.get()).unwrap();
+            return Ok(Some(b.as_slice().first().copied().unwrap_or(Value::NONE)));
+        }
+        "__dict__" => return Ok(Some(Value::obj(c.dict))),
+        "__doc__" => return Ok(Some(Value::NONE)),
+        "__module__" => return Ok(Some(new_str("builtins"))),
+        _ => {}
+    }
+    Ok(None)
+}

@@ -4,6 +4,7 @@
 use crate::objects::float::parse_float;
 use crate::objects::int::format_method;
 use crate::objects::native::{m, Method};
+use crate::objects::new_float;
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
@@ -132,4 +133,36 @@ mod slots {
         };
         Ok(new_complex(r, i))
     }
+}
+
+// ---------------------------------------------------------------- comparison and hash
+
+/// `a == b` / `a != b` where one side is complex and the other any number; complex numbers
+/// have no ordering (`NotImplemented`, so `<` raises `TypeError`).
+pub(crate) fn complex_compare(a: Value, b: Value, op: u32) -> Option<Value> {
+    let (x, y) = (complex_of(a)?, complex_of(b)?);
+    Some(match op {
+        2 => Value::bool(x == y),
+        3 => Value::bool(x != y),
+        _ => Value::NOT_IMPLEMENTED,
+    })
+}
+
+/// `hash` of a complex number (CPython's: the real part's hash plus 1000003 times the
+/// imaginary part's, so a complex with a zero imaginary part hashes like its real part).
+pub(crate) fn complex_hash(c: &ComplexObj) -> i64 {
+    use crate::objects::float::float_hash;
+    float_hash(c.re).wrapping_add(float_hash(c.im).wrapping_mul(1000003))
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a complex number (`real`, `imag`).
+pub(crate) fn complex_attr(c: Gc<ComplexObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+    match n {
+        "real" => return Ok(Some(new_float(c.re))),
+        "imag" => return Ok(Some(new_float(c.im))),
+        _ => {}
+    }
+    Ok(None)
 }

@@ -115,7 +115,7 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
             value_error(format!(
                 "invalid literal for int() with base {}: {}",
                 b,
-                ops::str_repr(&s.s)
+                crate::objects::string::str_repr(&s.s)
             ))
         });
     }
@@ -138,7 +138,7 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
         return parse_int(&s.s, 10).ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
-                ops::str_repr(&s.s)
+                crate::objects::string::str_repr(&s.s)
             ))
         });
     }
@@ -147,7 +147,7 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
         return parse_int(&s, 10).ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
-                ops::bytes_repr(&b, "b")
+                crate::objects::bytes::bytes_repr(&b, "b")
             ))
         });
     }
@@ -493,5 +493,71 @@ mod slots {
             }
             _ => Value::NOT_IMPLEMENTED,
         })
+    }
+}
+
+// ---------------------------------------------------------------- comparison, hash, repr
+
+/// The modulus of the numeric hash (CPython's `sys.hash_info.modulus`, the prime 2**61 - 1):
+/// every number hashes to its value modulo it, so `hash(1) == hash(1.0) == hash(1+0j)`.
+pub(crate) const HASH_MOD: u64 = (1 << 61) - 1;
+
+/// Ordering of two ints of any size (either may be a bool or a big int); `None` when one of
+/// them is not an int.
+pub(crate) fn int_compare(a: Value, b: Value, op: u32) -> Option<Value> {
+    use crate::objects::ops::compare::ord_result;
+    if let (Some(x), Some(y)) = (int_of(a), int_of(b)) {
+        return Some(ord_result(x, y, op));
+    }
+    Some(ord_result(ops::big_of(a)?, ops::big_of(b)?, op))
+}
+
+/// `hash` of a machine int: its value modulo [`HASH_MOD`], keeping the sign (-1 is reserved
+/// for errors in CPython's C API, so it becomes -2).
+pub fn int_hash(i: i64) -> i64 {
+    let m = (i.unsigned_abs() % HASH_MOD) as i64;
+    let h = if i < 0 { -m } else { m };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `hash` of a big int, the same reduction as [`int_hash`].
+pub(crate) fn big_hash(b: &BigInt) -> i64 {
+    use num_traits::ToPrimitive;
+    let r = (b.abs() % BigInt::from(HASH_MOD)).to_i64().unwrap_or(0);
+    let h = if b.is_negative() { -r } else { r };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `repr` of a big int (decimal digits; the text's size is checked against the memory limit
+/// first, as a huge int's digits can exceed it).
+pub(crate) fn big_repr(b: &BigIntObj, out: &mut String) -> PyResult<()> {
+    // about 0.3 decimal digits per bit
+    crate::memlimit::check_bytes((b.v.bits() / 3) as usize)?;
+    out.push_str(&b.v.to_string());
+    Ok(())
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of an int or bool as a number (`real`, `imag`, `numerator`,
+/// `denominator`); `real` of a bool is the int.
+pub(crate) fn int_attr(v: Value, n: &str) -> Option<Value> {
+    match n {
+        "real" | "numerator" => Some(if v.is_int() || v.is_kind(Kind::BigInt) {
+            v
+        } else {
+            new_int(int_of(v).unwrap_or(0))
+        }),
+        "imag" => Some(Value::small(0)),
+        "denominator" => Some(Value::small(1)),
+        _ => None,
     }
 }

@@ -360,3 +360,18 @@ pub(crate) static DICT_KEYS_METHODS: &[Method] = &[m("isdisjoint(x, /)", |a| {
     }
     Ok(Value::TRUE)
 })];
+
+/// `repr` of an iterator: a dict view shows its items (`dict_keys(['a', 'b'])`), any other
+/// iterator `<KIND object at 0x...>`.
+pub(crate) fn iter_repr(v: Value, it: Gc<IterObj>, out: &mut String) -> PyResult<()> {
+    if it.n.get() < 0 {
+        let items = crate::objects::native::list_of(v)?;
+        out.push_str(&vm::type_name(v));
+        out.push('(');
+        ops::repr_into(items, out)?;
+        out.push(')');
+    } else {
+        out.push_str(&format!("<{} object at 0x{:x}>", vm::type_name(v), v.0));
+    }
+    Ok(())
+}

@@ -412,3 +412,31 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::NONE)
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, repr
+
+/// `a op b` for two lists: lexicographic, over a snapshot of the items (an item's `__eq__`
+/// may change either list while the comparison runs).
+pub(crate) fn list_compare(a: Gc<ListObj>, b: Gc<ListObj>, op: u32) -> PyResult<Value> {
+    let x: ArgVec = a.as_slice().iter().copied().collect();
+    let y: ArgVec = b.as_slice().iter().copied().collect();
+    ops::compare::seq_compare(&x, &y, op)
+}
+
+/// `repr` of a list: `[a, b]`, `[...]` where a list contains itself.
+pub(crate) fn list_repr(l: Gc<ListObj>, out: &mut String) -> PyResult<()> {
+    ops::repr::repr_guard(Value::obj(l), out, "[...]", |out| {
+        // the length is re-read after each item: an item's __repr__ may change the list
+        out.push('[');
+        let mut i = 0;
+        while i < l.len() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            ops::repr_into(l.get(i), out)?;
+            i += 1;
+        }
+        out.push(']');
+        Ok(())
+    })
+}

@@ -21,3 +21,33 @@ pub fn new_bound(func: Value, slf: Value) -> Value {
         slf,
     }))
 }
+
+/// `repr` of a bound method: `<bound method QUALNAME of RECEIVER>`, the function's
+/// `__qualname__` (else `__name__`) and the receiver's repr.
+pub(crate) fn bound_repr(b: &BoundMethodObj) -> crate::interpreter::PyResult<String> {
+    use crate::objects::ops::{getattr, repr, str_of};
+    use crate::vm::intern;
+    let name = getattr(b.func, intern("__qualname__"))
+        .or_else(|_| getattr(b.func, intern("__name__")))?;
+    Ok(format!(
+        "<bound method {} of {}>",
+        str_of(name)?,
+        repr(b.slf)?
+    ))
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a bound method: `__self__`, `__func__`, and any other the function has
+/// (`__name__`, `__doc__`, ...).
+pub(crate) fn bound_attr(b: Gc<BoundMethodObj>, n: &str, name: Value) -> crate::interpreter::PyResult<Option<Value>> {
+    match n {
+        "__self__" => Ok(Some(b.slf)),
+        "__func__" => Ok(Some(b.func)),
+        _ => crate::objects::ops::getattr_opt(b.func, name),
+    }
+}
+
+/// The methods of `method` (bound methods): none are native; its attributes are computed from its layout
+/// ([`bound_attr`]).
+pub(crate) static METHODS: &[crate::objects::native::Method] = &[];

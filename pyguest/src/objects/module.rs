@@ -1,8 +1,10 @@
-//! Module objects: a name and the module's globals dict. Importing is `import.rs`.
+//! Module objects: a name and the module's globals dict, the constructor, the attributes and
+//! the repr. Importing (finding, loading and running modules) is `import.rs`.
 
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use metatracer::gc::Gc;
+use crate::vm::vm;
+use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
 #[repr(C)]
@@ -14,3 +16,40 @@ pub struct ModuleObj {
 }
 
 downcast!(as_module, ModuleObj, Module);
+
+/// A new module named `name` (from `file`, if any) whose globals hold `__name__`, `__doc__`,
+/// `__builtins__` and `__file__`; the import system (`import.rs`) runs its code.
+pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
+    let d = new_dict();
+    d.set_str("__name__", new_str(name));
+    d.set_str("__doc__", Value::NONE);
+    d.set_str("__builtins__", Value::obj(vm().builtins.get()));
+    if let Some(f) = file {
+        d.set_str("__file__", new_str(f));
+    }
+    gc::alloc(ModuleObj {
+        kind: Kind::Module,
+        name: new_str(name),
+        dict: d,
+    })
+}
+
+/// `repr` of a module: `<module 'NAME'>`.
+pub(crate) fn module_repr(m: &ModuleObj) -> crate::interpreter::PyResult<String> {
+    Ok(format!("<module '{}'>", crate::objects::ops::str_of(m.name)?))
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a module computed from its layout (`__dict__`); the module's own names
+/// are looked up in its dict first (`objects/ops/attr.rs`).
+pub(crate) fn module_attr(m: Gc<ModuleObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+    if n == "__dict__" {
+        return Ok(Some(Value::obj(m.dict)));
+    }
+    Ok(None)
+}
+
+/// The methods of `module`: none are native; its attributes are computed from its layout
+/// ([`module_attr`]).
+pub(crate) static METHODS: &[crate::objects::native::Method] = &[];

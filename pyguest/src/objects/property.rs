@@ -64,3 +64,43 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::NONE)
     }),
 ];
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a property (`fget`, `fset`, `fdel`, `__doc__`).
+pub(crate) fn property_attr(p: Gc<PropertyObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+    match n {
+        "fget" => return Ok(Some(p.fget)),
+        "fset" => {
+            return Ok(Some(if p.fset.is_null() {
+                Value::NONE
+            } else {
+                p.fset
+            }))
+        }
+        "fdel" => {
+            return Ok(Some(if p.fdel.is_null() {
+                Value::NONE
+            } else {
+                p.fdel
+            }))
+        }
+        "__doc__" => return Ok(Some(p.doc.get())),
+        _ => {}
+    }
+    Ok(None)
+}
+
+/// The attributes of a classmethod or staticmethod: `__func__`, and any other the wrapped
+/// function has.
+pub(crate) fn wrapper_attr(w: Gc<WrapperObj>, n: &str, name: Value) -> crate::interpreter::PyResult<Option<Value>> {
+    if n == "__func__" {
+        return Ok(Some(w.f));
+    }
+    crate::objects::ops::getattr_opt(w.f, name)
+}
+
+/// The methods of `classmethod` and `staticmethod`: none are native; `__func__` and the
+/// wrapped function's attributes come from [`wrapper_attr`], binding from
+/// `objects/ops/attr.rs` `bind_descr`.
+pub(crate) static WRAPPER_METHODS: &[Method] = &[];

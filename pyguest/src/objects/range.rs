@@ -21,6 +21,21 @@ pub struct RangeObj {
 
 downcast!(as_range, RangeObj, Range);
 
+/// The number of values a range produces (0 when the bounds are in the wrong order).
+pub fn range_len(r: Gc<RangeObj>) -> i64 {
+    if r.step > 0 {
+        if r.stop > r.start {
+            (r.stop - r.start - 1) / r.step + 1
+        } else {
+            0
+        }
+    } else if r.start > r.stop {
+        (r.start - r.stop - 1) / (-r.step) + 1
+    } else {
+        0
+    }
+}
+
 /// The methods of `range`.
 pub(crate) static METHODS: &[Method] = &[
     m("index(x, /)", |a| {
@@ -37,3 +52,39 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::small(ops::contains(a.pos[0], a.pos[1])? as i64))
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, repr
+
+/// `a == b` / `a != b` for two ranges: equal when they produce the same sequence (so all
+/// empty ranges are equal, and the step of a one-item range does not matter); ranges have no
+/// ordering (`NotImplemented`).
+pub(crate) fn range_compare(a: Gc<RangeObj>, b: Gc<RangeObj>, op: u32) -> Value {
+    if op != 2 && op != 3 {
+        return Value::NOT_IMPLEMENTED;
+    }
+    let (la, lb) = (range_len(a), range_len(b));
+    let e = la == lb && (la == 0 || (a.start == b.start && (la == 1 || a.step == b.step)));
+    Value::bool(e == (op == 2))
+}
+
+/// `repr` of a range: `range(0, 10)`, with the step only when it is not 1.
+pub(crate) fn range_repr(r: &RangeObj, out: &mut String) {
+    if r.step == 1 {
+        out.push_str(&format!("range({}, {})", r.start, r.stop));
+    } else {
+        out.push_str(&format!("range({}, {}, {})", r.start, r.stop, r.step));
+    }
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a range (`start`, `stop`, `step`).
+pub(crate) fn range_attr(r: Gc<RangeObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+    match n {
+        "start" => return Ok(Some(new_int(r.start))),
+        "stop" => return Ok(Some(new_int(r.stop))),
+        "step" => return Ok(Some(new_int(r.step))),
+        _ => {}
+    }
+    Ok(None)
+}

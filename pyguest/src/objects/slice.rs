@@ -28,3 +28,28 @@ pub(crate) static METHODS: &[Method] = &[m("indices(x, /)", |a| {
     let (st, sp, step, _) = ops::slice_indices(s, len)?;
     Ok(new_tuple(&[new_int(st), new_int(sp), new_int(step)]))
 })];
+
+/// `repr` of a slice: `slice(start, stop, step)`, each part by its own repr.
+pub(crate) fn slice_repr(s: &SliceObj, out: &mut String) -> crate::interpreter::PyResult<()> {
+    out.push_str("slice(");
+    ops::repr_into(s.start, out)?;
+    out.push_str(", ");
+    ops::repr_into(s.stop, out)?;
+    out.push_str(", ");
+    ops::repr_into(s.step, out)?;
+    out.push(')');
+    Ok(())
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a slice (`start`, `stop`, `step`).
+pub(crate) fn slice_attr(s: Gc<SliceObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+    match n {
+        "start" => return Ok(Some(s.start)),
+        "stop" => return Ok(Some(s.stop)),
+        "step" => return Ok(Some(s.step)),
+        _ => {}
+    }
+    Ok(None)
+}

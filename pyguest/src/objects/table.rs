@@ -105,7 +105,7 @@ impl DictObj {
     }
     /// Lookup by a Rust string (for names; never runs guest code).
     pub fn get_str(&self, key: &str) -> Option<Value> {
-        let h = ops::str_hash(key);
+        let h = crate::objects::string::str_hash(key);
         let t = self.t();
         if t.index.is_empty() {
             return None;
