@@ -3,7 +3,7 @@
 //! share (search, split, strip, pad, case, hex, decode), `bytes.fromhex`, and the mutating
 //! methods of `bytearray`.
 
-use crate::interpreter::{PyErr, PyResult};
+use crate::vm::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, ArgVec};
 use crate::objects::string::title_case;

@@ -8,7 +8,8 @@
 //! Attribute lookup through the MRO and descriptors lives in `objects/ops/attr.rs`; the methods of
 //! `object` in `objects/object.rs`; the instance layout in `objects/instance.rs`.
 
-use crate::interpreter::{self, PyErr, PyResult};
+use crate::interpreter;
+use crate::vm::{PyErr, PyResult};
 use crate::objects::bytes::new_bytes_from;
 use crate::objects::complex::parse_complex;
 use crate::objects::dict::dict_update;
@@ -1081,7 +1082,7 @@ pub(crate) static TYPE_METHODS: &[Method] = &[
 
 /// The attributes of a class computed from its layout (`__name__`, `__qualname__`, `__mro__`,
 /// `__bases__`, `__base__`, `__dict__`, ...); `None` for any other name.
-pub(crate) fn class_attr(c: Gc<ClassObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn class_attr(c: Gc<ClassObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__name__" => return Ok(Some(c.name.get())),
         "__qualname__" => {

@@ -39,7 +39,7 @@ downcast!(as_code, CodeObj, Code);
 // ---------------------------------------------------------------- attributes
 
 /// The `co_*` attributes of a code object (CPython's `co_flags` bits are rebuilt from ours).
-pub(crate) fn code_attr(c: Gc<CodeObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn code_attr(c: Gc<CodeObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "co_name" => return Ok(Some(new_str(&c.d.name))),
         "co_filename" => return Ok(Some(new_str(&c.d.filename))),

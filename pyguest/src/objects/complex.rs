@@ -84,7 +84,7 @@ pub(crate) use slots::*;
 /// The arithmetic of complex numbers (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::interpreter::PyResult;
+    use crate::vm::PyResult;
 
     use crate::objects::ops::*;
     use crate::objects::*;
@@ -158,7 +158,7 @@ pub(crate) fn complex_hash(c: &ComplexObj) -> i64 {
 // ---------------------------------------------------------------- attributes
 
 /// The attributes of a complex number (`real`, `imag`).
-pub(crate) fn complex_attr(c: Gc<ComplexObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn complex_attr(c: Gc<ComplexObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "real" => return Ok(Some(new_float(c.re))),
         "imag" => return Ok(Some(new_float(c.im))),

@@ -3,7 +3,7 @@
 //! the methods of the type. The hashing and probing (insertion-ordered, CPython's layout)
 //! are `objects/table.rs`.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::class::construct;
 use crate::objects::iter::dict_view;
 use crate::objects::native::{cm, m, seq_items, Method};

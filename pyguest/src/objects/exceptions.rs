@@ -4,7 +4,7 @@
 //! and `StopIteration.value` / `SystemExit.code`. The classes themselves are created in
 //! `vm.rs`; raising, handler lookup and tracebacks are `interpreter/exceptions.rs`.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::class::compute_flags;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, int_of, str_of, ArgVec};

@@ -2,7 +2,7 @@
 //! methods of the type, float-to-int rounding helpers and, at the end, its arithmetic slots;
 //! the operator protocol is `objects/ops/arith.rs`, repr and format specs `objects/format.rs`.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::int::{format_method, new_int_from};
 use crate::objects::native::{cm, m, str_arg, Method};
 use crate::objects::ops::{self, call};
@@ -189,7 +189,7 @@ pub(crate) use slots::*;
 /// The arithmetic of floats (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::interpreter::PyResult;
+    use crate::vm::PyResult;
     use crate::objects::complex::complex_pow;
 
     use crate::objects::*;

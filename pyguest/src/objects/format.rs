@@ -2,7 +2,7 @@
 //! `str.format`) and `%`-formatting. Float digits come from Rust's correctly rounded
 //! formatting, so results match CPython's (both round the exact binary value half-even).
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::ops::{self, index_of, str_of};
 use crate::objects::*;
 use crate::value::{Kind, Value};

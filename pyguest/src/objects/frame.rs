@@ -55,7 +55,7 @@ impl FrameObj {
 
 /// The attributes of a frame (`f_lineno`, `f_code`, `f_globals`, `f_back`; reading `f_back`
 /// marks the caller's frame escaped so it is not recycled).
-pub(crate) fn frame_attr(f: Gc<FrameObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn frame_attr(f: Gc<FrameObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "f_lineno" => return Ok(Some(Value::small(crate::interpreter::frame_line(f) as i64))),
         "f_code" => return Ok(Some(Value::obj(f.code))),

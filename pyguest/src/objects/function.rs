@@ -31,7 +31,7 @@ pub struct Args<'a> {
     pub kwvals: &'a [Value],
 }
 
-pub type NativeFn = fn(Args) -> crate::interpreter::PyResult<Value>;
+pub type NativeFn = fn(Args) -> crate::vm::PyResult<Value>;
 
 #[repr(C)]
 #[derive(Trace)]
@@ -69,7 +69,7 @@ pub fn new_builtin_sig(name: &'static str, sig: &'static sig::Sig, f: NativeFn) 
 }
 
 /// `repr` of a Python function: `<function QUALNAME at 0x...>`.
-pub(crate) fn function_repr(f: Gc<FunctionObj>) -> crate::interpreter::PyResult<String> {
+pub(crate) fn function_repr(f: Gc<FunctionObj>) -> crate::vm::PyResult<String> {
     Ok(format!(
         "<function {} at 0x{:x}>",
         crate::objects::ops::str_of(f.qualname.get())?,
@@ -90,7 +90,7 @@ pub(crate) fn builtin_repr(b: &BuiltinObj) -> String {
 
 /// The attributes of a Python function (`__name__`, `__defaults__`, `__code__`, `__closure__`,
 /// `__dict__`, ...), then the names set in its `__dict__`; `None` for any other name.
-pub(crate) fn function_attr(f: Gc<FunctionObj>, n: &str, name: Value) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn function_attr(f: Gc<FunctionObj>, n: &str, name: Value) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__name__" => return Ok(Some(f.name.get())),
         "__qualname__" => return Ok(Some(f.qualname.get())),
@@ -132,7 +132,7 @@ pub(crate) fn function_attr(f: Gc<FunctionObj>, n: &str, name: Value) -> crate::
 }
 
 /// The attributes of a native function (`__name__`, `__qualname__`, `__self__`, `__doc__`).
-pub(crate) fn builtin_attr(b: Gc<BuiltinObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn builtin_attr(b: Gc<BuiltinObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__name__" | "__qualname__" => {
             return Ok(Some(new_str(b.name.rsplit('.').next().unwrap_or(b.name))))

@@ -2,7 +2,8 @@
 //! `send`, `throw`, `close`, `__iter__` and `__next__`. Resuming a frame is
 //! `interpreter/generators.rs`.
 
-use crate::interpreter::{self, PyErr};
+use crate::interpreter;
+use crate::vm::PyErr;
 use crate::objects::iter::{iter_next_method, iter_self};
 use crate::objects::native::{m, Method};
 use crate::objects::*;

@@ -4,7 +4,7 @@
 //! end, its arithmetic slots (int and big-int `+ - * / // % ** << >> & | ^`); the operator
 //! protocol that dispatches to them is `objects/ops/arith.rs`.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::float::float_to_int;
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, call, index_of, int_of, str_of, truthy};
@@ -272,7 +272,7 @@ pub(crate) use slots::*;
 /// The arithmetic of ints and big ints (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::interpreter::PyResult;
+    use crate::vm::PyResult;
     use crate::memlimit::check_bytes;
 
     use crate::objects::*;

@@ -4,7 +4,7 @@
 //! the iterator type and of `dict_keys`. `FOR_ITER` inlines the range and list/tuple cases
 //! and calls [`iter_next`] for the rest.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::native::char_str;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, call, truthy, ArgVec};

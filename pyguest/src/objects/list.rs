@@ -2,7 +2,7 @@
 //! `list.sort` (a stable merge sort over indices, with `key=` and `reverse=`, also behind
 //! `sorted`), slice assignment, and the table of the methods of the type.
 
-use crate::interpreter::{PyErr, PyResult};
+use crate::vm::{PyErr, PyResult};
 use crate::objects::native::{kwarg, m, seq_items, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::*;

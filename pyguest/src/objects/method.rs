@@ -24,7 +24,7 @@ pub fn new_bound(func: Value, slf: Value) -> Value {
 
 /// `repr` of a bound method: `<bound method QUALNAME of RECEIVER>`, the function's
 /// `__qualname__` (else `__name__`) and the receiver's repr.
-pub(crate) fn bound_repr(b: &BoundMethodObj) -> crate::interpreter::PyResult<String> {
+pub(crate) fn bound_repr(b: &BoundMethodObj) -> crate::vm::PyResult<String> {
     use crate::objects::ops::{getattr, repr, str_of};
     use crate::vm::intern;
     let name = getattr(b.func, intern("__qualname__"))
@@ -40,7 +40,7 @@ pub(crate) fn bound_repr(b: &BoundMethodObj) -> crate::interpreter::PyResult<Str
 
 /// The attributes of a bound method: `__self__`, `__func__`, and any other the function has
 /// (`__name__`, `__doc__`, ...).
-pub(crate) fn bound_attr(b: Gc<BoundMethodObj>, n: &str, name: Value) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn bound_attr(b: Gc<BoundMethodObj>, n: &str, name: Value) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__self__" => Ok(Some(b.slf)),
         "__func__" => Ok(Some(b.func)),

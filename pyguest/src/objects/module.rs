@@ -35,7 +35,7 @@ pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
 }
 
 /// `repr` of a module: `<module 'NAME'>`.
-pub(crate) fn module_repr(m: &ModuleObj) -> crate::interpreter::PyResult<String> {
+pub(crate) fn module_repr(m: &ModuleObj) -> crate::vm::PyResult<String> {
     Ok(format!("<module '{}'>", crate::objects::ops::str_of(m.name)?))
 }
 
@@ -43,7 +43,7 @@ pub(crate) fn module_repr(m: &ModuleObj) -> crate::interpreter::PyResult<String>
 
 /// The attributes of a module computed from its layout (`__dict__`); the module's own names
 /// are looked up in its dict first (`objects/ops/attr.rs`).
-pub(crate) fn module_attr(m: Gc<ModuleObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn module_attr(m: Gc<ModuleObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     if n == "__dict__" {
         return Ok(Some(Value::obj(m.dict)));
     }

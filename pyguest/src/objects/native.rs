@@ -10,7 +10,7 @@
 //! function objects in the class dicts, so a call costs the same as with hand-written
 //! registration code.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::ops::{self, ArgVec};
 use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;

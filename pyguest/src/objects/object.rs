@@ -3,7 +3,7 @@
 //! and the construction of instances are in `objects/class.rs`; attribute access in
 //! `objects/ops/attr.rs`.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::native::{free, m, str_arg, Method};
 use crate::objects::ops::{self, str_of, truthy, ArgVec};
 use crate::objects::*;

@@ -2,7 +2,7 @@
 //! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`). How descriptors are
 //! applied on attribute access is `objects/ops/attr.rs`.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::call;
 use crate::objects::*;
@@ -68,7 +68,7 @@ pub(crate) static METHODS: &[Method] = &[
 // ---------------------------------------------------------------- attributes
 
 /// The attributes of a property (`fget`, `fset`, `fdel`, `__doc__`).
-pub(crate) fn property_attr(p: Gc<PropertyObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn property_attr(p: Gc<PropertyObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "fget" => return Ok(Some(p.fget)),
         "fset" => {
@@ -93,7 +93,7 @@ pub(crate) fn property_attr(p: Gc<PropertyObj>, n: &str) -> crate::interpreter::
 
 /// The attributes of a classmethod or staticmethod: `__func__`, and any other the wrapped
 /// function has.
-pub(crate) fn wrapper_attr(w: Gc<WrapperObj>, n: &str, name: Value) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn wrapper_attr(w: Gc<WrapperObj>, n: &str, name: Value) -> crate::vm::PyResult<Option<Value>> {
     if n == "__func__" {
         return Ok(Some(w.f));
     }

@@ -79,7 +79,7 @@ pub(crate) fn range_repr(r: &RangeObj, out: &mut String) {
 // ---------------------------------------------------------------- attributes
 
 /// The attributes of a range (`start`, `stop`, `step`).
-pub(crate) fn range_attr(r: Gc<RangeObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn range_attr(r: Gc<RangeObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "start" => return Ok(Some(new_int(r.start))),
         "stop" => return Ok(Some(new_int(r.stop))),

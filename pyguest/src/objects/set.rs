@@ -4,7 +4,7 @@
 //! the method tables (shared, then `set`'s mutating ones). Probing is `objects/table.rs`.
 
 use crate::compiler::bytecode::binop;
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;

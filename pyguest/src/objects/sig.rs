@@ -27,7 +27,7 @@
 //! method, a subclass) of the registering class.
 
 use crate::argvec::ArgVec;
-use crate::interpreter::{PyErr, PyResult};
+use crate::vm::{PyErr, PyResult};
 use crate::objects::{as_class, str_eq, Args, NativeFn};
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, type_error, type_of, C};

@@ -30,7 +30,7 @@ pub(crate) static METHODS: &[Method] = &[m("indices(x, /)", |a| {
 })];
 
 /// `repr` of a slice: `slice(start, stop, step)`, each part by its own repr.
-pub(crate) fn slice_repr(s: &SliceObj, out: &mut String) -> crate::interpreter::PyResult<()> {
+pub(crate) fn slice_repr(s: &SliceObj, out: &mut String) -> crate::vm::PyResult<()> {
     out.push_str("slice(");
     ops::repr_into(s.start, out)?;
     out.push_str(", ");
@@ -44,7 +44,7 @@ pub(crate) fn slice_repr(s: &SliceObj, out: &mut String) -> crate::interpreter::
 // ---------------------------------------------------------------- attributes
 
 /// The attributes of a slice (`start`, `stop`, `step`).
-pub(crate) fn slice_attr(s: Gc<SliceObj>, n: &str) -> crate::interpreter::PyResult<Option<Value>> {
+pub(crate) fn slice_attr(s: Gc<SliceObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "start" => return Ok(Some(s.start)),
         "stop" => return Ok(Some(s.stop)),

@@ -4,7 +4,7 @@
 //! predicates, join, replace, encode, format, ...). ASCII strings take fast paths; indices
 //! are code points.
 
-use crate::interpreter::{PyErr, PyResult};
+use crate::vm::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, kwarg, m, self_str, seq_items, sm, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, truthy, ArgVec};
 use crate::objects::*;

@@ -11,7 +11,7 @@
 //! that the table's array and the compared entry are unchanged and otherwise starts over, as
 //! CPython's `lookdict`/`set_lookkey` do, so it never indexes a stale layout.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::Value;

@@ -1,7 +1,7 @@
 //! `tuple`: the object layout (an immutable GC array), constructors, accessors and the
 //! methods of the type.
 
-use crate::interpreter::PyResult;
+use crate::vm::PyResult;
 use crate::objects::native::{m, seq_items, Method};
 use crate::objects::ops;
 use crate::objects::*;

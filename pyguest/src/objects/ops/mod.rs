@@ -12,6 +12,8 @@ pub mod attr;
 pub mod compare;
 pub mod container;
 pub mod repr;
+#[cfg(test)]
+mod tests;
 
 pub use arith::*;
 pub use attr::*;
@@ -20,7 +22,8 @@ pub use container::*;
 pub use repr::*;
 
 use crate::compiler::bytecode::binop;
-use crate::interpreter::{self, PyErr, PyResult};
+use crate::interpreter;
+use crate::vm::{PyErr, PyResult};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
