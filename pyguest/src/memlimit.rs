@@ -17,9 +17,7 @@
 //! paths pay one comparison): the collector's own limit stays the backstop for a program that
 //! grows its heap one small object at a time.
 
-use crate::interpreter::PyErr;
-use crate::interpreter::PyResult;
-use crate::vm::{self, C};
+use crate::vm::{self, PyErr, PyResult, C};
 use metatracer::gc;
 
 /// Requests smaller than this are never refused here (1 MiB).

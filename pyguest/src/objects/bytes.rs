@@ -1,15 +1,16 @@
 //! `bytes` and `bytearray`: the shared object layout (`BytesObj`, a Rust byte vector; the
 //! kind tells the two apart), constructors, and the method tables: the methods both types
 //! share (search, split, strip, pad, case, hex, decode), `bytes.fromhex`, and the mutating
-//! methods of `bytearray`.
+//! methods of `bytearray`; at the end the comparison, hash and repr slots (`bytes_compare`,
+//! `bytes_hash`, `bytes_repr`).
 
-use crate::vm::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, ArgVec};
 use crate::objects::string::title_case;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, value_error, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::Trace;
 use std::cell::UnsafeCell;
 

@@ -3,13 +3,13 @@
 //! `__init_subclass__`, `__set_name__`), construction of instances (`__new__`/`__init__`, the
 //! cached-`__init__` fast path used by `CALL`), `object.__new__`, the constructors of the
 //! built-in types that dispatch to the type modules (and the `__new__` every built-in class
-//! exposes), the methods of `type`, `super()` (`SuperObj`), and class patterns of `match`.
+//! exposes), the methods of `type`, `super()` (`SuperObj`), class patterns of `match`, and a
+//! class's repr and computed attributes (`__name__`, `__mro__`, `__bases__`, `__dict__`, ...).
 //!
 //! Attribute lookup through the MRO and descriptors lives in `objects/ops/attr.rs`; the methods of
 //! `object` in `objects/object.rs`; the instance layout in `objects/instance.rs`.
 
 use crate::interpreter;
-use crate::vm::{PyErr, PyResult};
 use crate::objects::bytes::new_bytes_from;
 use crate::objects::complex::parse_complex;
 use crate::objects::dict::dict_update;
@@ -24,6 +24,7 @@ use crate::objects::tuple::new_tuple_from;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, cls_v, intern, type_error, type_of, value_error, vm, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::{self, Gc, GcCell};
 use metatracer::Trace;
 use std::cell::Cell;
@@ -1085,9 +1086,7 @@ pub(crate) static TYPE_METHODS: &[Method] = &[
 pub(crate) fn class_attr(c: Gc<ClassObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__name__" => return Ok(Some(c.name.get())),
-        "__qualname__" => {
-            return Ok(Some(c.dict.get_str("__qualname__").unwrap_or(c.name.get())))
-        }
+        "__qualname__" => return Ok(Some(c.dict.get_str("__qualname__").unwrap_or(c.name.get()))),
         "__mro__" => return Ok(Some(c.mro.get())),
         "__bases__" => return Ok(Some(c.bases.get())),
         "__base__" => {

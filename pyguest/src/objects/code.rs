@@ -1,7 +1,7 @@
 //! Code objects: the GC part (constants, names, inline caches, the frame free list) around the
 //! reference-free compiled part (`CodeData`: instructions, line table, exception table,
-//! parameter counts, defined with the bytecode in `compiler/bytecode.rs` and re-exported here).
-//! Built from the compiler's output by `interpreter/code.rs`.
+//! parameter counts, defined with the bytecode in `compiler/bytecode.rs` and re-exported here),
+//! and the `co_*` attributes. Built from the compiler's output by `interpreter/code.rs`.
 
 use crate::objects::ops::ArgVec;
 use crate::objects::{new_str, new_tuple};

@@ -1,5 +1,7 @@
 //! `complex`: the object layout, the constructor's string parsing and the methods of the
-//! type and, at the end, its arithmetic slots; the operator protocol is `objects/ops/arith.rs`.
+//! type and, at the end, its slots: arithmetic, equality (`complex_compare`; no ordering),
+//! hash and the attributes `real`/`imag`. The protocols are `objects/ops/`; repr is
+//! `objects/format.rs`.
 
 use crate::objects::float::parse_float;
 use crate::objects::int::format_method;

@@ -17,10 +17,10 @@ use crate::interpreter::coroutines::{
 };
 use crate::interpreter::generators::delegate;
 use crate::interpreter::GenResult;
-use crate::vm::PyResult;
 use crate::objects::native::{m, Method};
 use crate::objects::*;
 use crate::value::Value;
+use crate::vm::PyResult;
 use crate::vm::{self, C};
 use metatracer::gc::Gc;
 

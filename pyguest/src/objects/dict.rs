@@ -1,15 +1,15 @@
 //! `dict`: the object layout (`DictObj`: key and value GC arrays plus the reference-free index
-//! `DictTable`), `dict.update` (also behind `DICT_UPDATE` and `dict(...)`) and the table of
-//! the methods of the type. The hashing and probing (insertion-ordered, CPython's layout)
-//! are `objects/table.rs`.
+//! `DictTable`), `dict.update` (also behind `DICT_UPDATE` and `dict(...)`), the table of the
+//! methods of the type and its equality and repr slots (`dict_compare`, `dict_repr`). The
+//! hashing and probing (insertion-ordered, CPython's layout) are `objects/table.rs`.
 
-use crate::vm::PyResult;
 use crate::objects::class::construct;
 use crate::objects::iter::dict_view;
 use crate::objects::native::{cm, m, seq_items, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, intern, type_error, type_of, value_error, C};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};

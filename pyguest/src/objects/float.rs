@@ -1,13 +1,15 @@
 //! `float`: the object layout, the constructor (string parsing with CPython's rules), the
-//! methods of the type, float-to-int rounding helpers and, at the end, its arithmetic slots;
-//! the operator protocol is `objects/ops/arith.rs`, repr and format specs `objects/format.rs`.
+//! methods of the type, float-to-int rounding helpers and, at the end, its slots: arithmetic,
+//! comparison with ints and floats exact at any size (`float_compare`), CPython's hash
+//! (`float_hash`, `frexp`) and the attributes `real`/`imag`. The protocols are `objects/ops/`;
+//! repr and format specs are `objects/format.rs`.
 
-use crate::vm::PyResult;
 use crate::objects::int::{format_method, new_int_from};
 use crate::objects::native::{cm, m, str_arg, Method};
 use crate::objects::ops::{self, call};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
@@ -189,8 +191,8 @@ pub(crate) use slots::*;
 /// The arithmetic of floats (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::vm::PyResult;
     use crate::objects::complex::complex_pow;
+    use crate::vm::PyResult;
 
     use crate::objects::*;
     use crate::value::Value;
@@ -282,7 +284,8 @@ pub(crate) fn float_compare(a: Value, b: Value, op: u32) -> Option<Value> {
     use crate::objects::ops::compare::{ord_result, CMP_SWAP};
     let (af, bf) = (a.is_kind(Kind::Float), b.is_kind(Kind::Float));
     // an int within 2**53 converts to a double exactly
-    let exact = |v: Value| ops::int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
+    let exact =
+        |v: Value| ops::int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
     if af && bf || exact(a) && exact(b) {
         return Some(ord_result(ops::float_of(a)?, ops::float_of(b)?, op));
     }

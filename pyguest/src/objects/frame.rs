@@ -1,6 +1,6 @@
 //! The frame object's layout: program counter, stack pointer, registers (locals, cells, then
-//! the value stack) and links. Frame set-up, the free lists and the current frame are in
-//! `interpreter/frame.rs`.
+//! the value stack) and links, and the `f_*` attributes. Frame set-up, the free lists and the
+//! current frame are in `interpreter/frame.rs`.
 
 use crate::objects::*;
 use crate::value::{Kind, Value};

@@ -1,7 +1,8 @@
 //! Functions: Python functions (`FunctionObj`: code, globals, defaults, closure) and native
 //! functions (`BuiltinObj`: a Rust handler with its checked signature, see `objects/sig.rs`),
-//! with the argument shape every native handler receives (`Args`). Calling them is
-//! `interpreter/call.rs`.
+//! with the argument shape every native handler receives (`Args`), their repr and computed
+//! attributes (`__name__`, `__defaults__`, `__code__`, ...) and their (empty) method tables.
+//! Calling them is `interpreter/call.rs`.
 
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -90,14 +91,16 @@ pub(crate) fn builtin_repr(b: &BuiltinObj) -> String {
 
 /// The attributes of a Python function (`__name__`, `__defaults__`, `__code__`, `__closure__`,
 /// `__dict__`, ...), then the names set in its `__dict__`; `None` for any other name.
-pub(crate) fn function_attr(f: Gc<FunctionObj>, n: &str, name: Value) -> crate::vm::PyResult<Option<Value>> {
+pub(crate) fn function_attr(
+    f: Gc<FunctionObj>,
+    n: &str,
+    name: Value,
+) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__name__" => return Ok(Some(f.name.get())),
         "__qualname__" => return Ok(Some(f.qualname.get())),
         "__doc__" => return Ok(Some(f.doc.get())),
-        "__module__" => {
-            return Ok(Some(f.globals.get_str("__name__").unwrap_or(Value::NONE)))
-        }
+        "__module__" => return Ok(Some(f.globals.get_str("__name__").unwrap_or(Value::NONE))),
         "__defaults__" => {
             let d = f.defaults.get();
             return Ok(Some(if d.is_null() { Value::NONE } else { d }));

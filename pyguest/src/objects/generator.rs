@@ -3,11 +3,11 @@
 //! `interpreter/generators.rs`.
 
 use crate::interpreter;
-use crate::vm::PyErr;
 use crate::objects::iter::{iter_next_method, iter_self};
 use crate::objects::native::{m, Method};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyErr;
 use crate::vm::{self, cls, C};
 use metatracer::gc::Gc;
 use metatracer::Trace;

@@ -1,15 +1,17 @@
 //! `int` (and `bool`, whose values are the immediates `True`/`False`): the big-int layout
 //! (small ints are unboxed in the `Value` word, see `value.rs`), constructors that normalise
 //! to the small form when a value fits, `int(...)` parsing, the methods of the type and, at the
-//! end, its arithmetic slots (int and big-int `+ - * / // % ** << >> & | ^`); the operator
-//! protocol that dispatches to them is `objects/ops/arith.rs`.
+//! end, its slots: arithmetic (int and big-int `+ - * / // % ** << >> & | ^`), comparison
+//! (`int_compare`), hashing (`int_hash`, `big_hash`, the numeric hash modulus), repr of big
+//! ints and the numeric attributes (`real`, `imag`, `numerator`, `denominator`). The protocols
+//! that dispatch to them are `objects/ops/` (`arith.rs`, `compare.rs`, `repr.rs`, `attr.rs`).
 
-use crate::vm::PyResult;
 use crate::objects::float::float_to_int;
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, call, index_of, int_of, str_of, truthy};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
@@ -272,8 +274,8 @@ pub(crate) use slots::*;
 /// The arithmetic of ints and big ints (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::vm::PyResult;
     use crate::memlimit::check_bytes;
+    use crate::vm::PyResult;
 
     use crate::objects::*;
     use crate::value::Value;

@@ -1,13 +1,14 @@
 //! `list`: the object layout (a GC array with a length), constructors and accessors,
 //! `list.sort` (a stable merge sort over indices, with `key=` and `reverse=`, also behind
-//! `sorted`), slice assignment, and the table of the methods of the type.
+//! `sorted`), slice assignment, the table of the methods of the type and, at the end, its
+//! comparison and repr slots (`list_compare`, `list_repr`).
 
-use crate::vm::{PyErr, PyResult};
 use crate::objects::native::{kwarg, m, seq_items, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, value_error};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};
 use metatracer::Trace;

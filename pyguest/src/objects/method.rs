@@ -1,4 +1,5 @@
-//! Bound methods: a callable and the receiver to pass as its first argument.
+//! Bound methods: a callable and the receiver to pass as its first argument; their repr,
+//! attributes (`__self__`, `__func__`, then the function's) and (empty) method table.
 
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Gc};
@@ -27,8 +28,8 @@ pub fn new_bound(func: Value, slf: Value) -> Value {
 pub(crate) fn bound_repr(b: &BoundMethodObj) -> crate::vm::PyResult<String> {
     use crate::objects::ops::{getattr, repr, str_of};
     use crate::vm::intern;
-    let name = getattr(b.func, intern("__qualname__"))
-        .or_else(|_| getattr(b.func, intern("__name__")))?;
+    let name =
+        getattr(b.func, intern("__qualname__")).or_else(|_| getattr(b.func, intern("__name__")))?;
     Ok(format!(
         "<bound method {} of {}>",
         str_of(name)?,
@@ -40,7 +41,11 @@ pub(crate) fn bound_repr(b: &BoundMethodObj) -> crate::vm::PyResult<String> {
 
 /// The attributes of a bound method: `__self__`, `__func__`, and any other the function has
 /// (`__name__`, `__doc__`, ...).
-pub(crate) fn bound_attr(b: Gc<BoundMethodObj>, n: &str, name: Value) -> crate::vm::PyResult<Option<Value>> {
+pub(crate) fn bound_attr(
+    b: Gc<BoundMethodObj>,
+    n: &str,
+    name: Value,
+) -> crate::vm::PyResult<Option<Value>> {
     match n {
         "__self__" => Ok(Some(b.slf)),
         "__func__" => Ok(Some(b.func)),

@@ -36,7 +36,10 @@ pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
 
 /// `repr` of a module: `<module 'NAME'>`.
 pub(crate) fn module_repr(m: &ModuleObj) -> crate::vm::PyResult<String> {
-    Ok(format!("<module '{}'>", crate::objects::ops::str_of(m.name)?))
+    Ok(format!(
+        "<module '{}'>",
+        crate::objects::ops::str_of(m.name)?
+    ))
 }
 
 // ---------------------------------------------------------------- attributes

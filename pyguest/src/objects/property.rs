@@ -1,12 +1,13 @@
-//! `property`, `classmethod` and `staticmethod`: the descriptor layouts and the methods of
-//! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`). How descriptors are
-//! applied on attribute access is `objects/ops/attr.rs`.
+//! `property`, `classmethod` and `staticmethod`: the descriptor layouts, the methods of
+//! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`) and the attributes of all
+//! three (`fget`, `__func__`, ...). How descriptors are applied on attribute access is
+//! `objects/ops/attr.rs`.
 
-use crate::vm::PyResult;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::call;
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use metatracer::gc::{Gc, GcCell};
 use metatracer::Trace;
 
@@ -93,7 +94,11 @@ pub(crate) fn property_attr(p: Gc<PropertyObj>, n: &str) -> crate::vm::PyResult<
 
 /// The attributes of a classmethod or staticmethod: `__func__`, and any other the wrapped
 /// function has.
-pub(crate) fn wrapper_attr(w: Gc<WrapperObj>, n: &str, name: Value) -> crate::vm::PyResult<Option<Value>> {
+pub(crate) fn wrapper_attr(
+    w: Gc<WrapperObj>,
+    n: &str,
+    name: Value,
+) -> crate::vm::PyResult<Option<Value>> {
     if n == "__func__" {
         return Ok(Some(w.f));
     }

@@ -1,6 +1,7 @@
-//! `range`: the object layout (start, stop, step as machine ints) and the methods of the
-//! type. `FOR_ITER` iterates ranges inline; the constructor is in `objects/class.rs`
-//! (`builtin_new`), iteration in `objects/iter.rs`.
+//! `range`: the object layout (start, stop, step as machine ints), its length (`range_len`),
+//! the methods of the type and its equality, repr and attribute slots. `FOR_ITER` iterates
+//! ranges inline; the constructor is in `objects/class.rs` (`builtin_new`), iteration in
+//! `objects/iter.rs`.
 
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, int_of};

@@ -1,14 +1,15 @@
 //! `set` and `frozenset`: the shared object layout (`SetObj`, slots laid out like CPython's so
 //! iteration order matches; the kind tells the two apart), the constructor of `frozenset`,
-//! set algebra shared by the operators and the methods (`set_binop`), in-place updates, and
-//! the method tables (shared, then `set`'s mutating ones). Probing is `objects/table.rs`.
+//! set algebra shared by the operators and the methods (`set_binop`), in-place updates, the
+//! method tables (shared, then `set`'s mutating ones) and the comparison (subset order), hash
+//! (frozenset) and repr slots. Probing is `objects/table.rs`.
 
 use crate::compiler::bytecode::binop;
-use crate::vm::PyResult;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, C};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};

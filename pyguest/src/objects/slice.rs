@@ -1,5 +1,6 @@
-//! `slice`: the object layout and the methods of the type. Resolving a slice against a
-//! length is `ops::slice_indices` (`objects/ops/container.rs`), shared by every sequence.
+//! `slice`: the object layout, the methods of the type and its repr and attribute slots.
+//! Resolving a slice against a length is `ops::slice_indices` (`objects/ops/container.rs`),
+//! shared by every sequence.
 
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, index_of};

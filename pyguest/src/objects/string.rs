@@ -1,15 +1,16 @@
 //! `str`: the object layout (`StrObj`: UTF-8 text inline up to 15 bytes, see `sstr.rs`, with
 //! its cached hash, interned-symbol id and code-point count), constructors, slicing by code
-//! point, and the table of the methods of the type (find, split, strip, pad, case,
-//! predicates, join, replace, encode, format, ...). ASCII strings take fast paths; indices
-//! are code points.
+//! point, the table of the methods of the type (find, split, strip, pad, case, predicates,
+//! join, replace, encode, format, ...) and, at the end, its comparison, hash and repr slots
+//! (`str_compare`, `str_hash`, `str_repr`). ASCII strings take fast paths; indices are code
+//! points.
 
-use crate::vm::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, kwarg, m, self_str, seq_items, sm, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, value_error, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 use std::cell::Cell;

@@ -11,10 +11,10 @@
 //! that the table's array and the compared entry are unchanged and otherwise starts over, as
 //! CPython's `lookdict`/`set_lookkey` do, so it never indexes a stale layout.
 
-use crate::vm::PyResult;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::Value;
+use crate::vm::PyResult;
 use metatracer::gc::{self, Gc};
 
 const EMPTY: u32 = u32::MAX;

@@ -1,12 +1,13 @@
-//! `tuple`: the object layout (an immutable GC array), constructors, accessors and the
-//! methods of the type.
+//! `tuple`: the object layout (an immutable GC array), constructors, accessors, the
+//! methods of the type and its comparison, hash and repr slots (`tuple_compare`, `tuple_hash`,
+//! `tuple_repr`).
 
-use crate::vm::PyResult;
 use crate::objects::native::{m, seq_items, Method};
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::value_error;
+use crate::vm::PyResult;
 use metatracer::gc::{self, Array, Gc};
 use metatracer::Trace;
 

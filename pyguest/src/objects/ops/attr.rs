@@ -2,7 +2,9 @@
 //! lookup along the MRO (`lookup_mro`), descriptors (functions become
 //! bound methods, properties, `__get__`/`__set__`), instance attributes in map slots
 //! (`instance_get`/`instance_set`, `DICT_MAP` for dict-mode instances), `__getattr__` /
-//! `__getattribute__` hooks, and `call`/`call_method`.
+//! `__getattribute__` hooks, and `call`/`call_method`. The attributes a type computes from its
+//! layout (`range.start`, `f.__defaults__`, `c.__mro__`, ...) are answered by the type's module
+//! (`range_attr`, `function_attr`, `class_attr`, ...), picked by kind in `special_attr`.
 
 use super::*;
 use crate::objects::{class, code, complex, float, frame, function, int, method, module, property};

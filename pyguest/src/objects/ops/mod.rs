@@ -23,10 +23,10 @@ pub use repr::*;
 
 use crate::compiler::bytecode::binop;
 use crate::interpreter;
-use crate::vm::{PyErr, PyResult};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::{self, Gc};
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};

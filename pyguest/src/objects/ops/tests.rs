@@ -49,12 +49,32 @@ fn numbers_compare_exactly_across_types() {
     crate::vm::init();
     // 2**53 + 1 is not a double: the int must not be rounded (float.rs float_compare)
     let two53 = 1i64 << 53;
-    assert!(is_true(compare(int(two53 + 1), new_float(two53 as f64), GT)));
-    assert!(is_true(compare(int(two53 + 1), new_float(two53 as f64), NE)));
+    assert!(is_true(compare(
+        int(two53 + 1),
+        new_float(two53 as f64),
+        GT
+    )));
+    assert!(is_true(compare(
+        int(two53 + 1),
+        new_float(two53 as f64),
+        NE
+    )));
     // big int against a float, both operand orders (the swap in float_compare)
-    assert!(is_true(compare(big("1000000000000000000000000000000"), new_float(1e30), LT)));
-    assert!(is_true(compare(new_float(1e30), big("1000000000000000000000000000000"), GT)));
-    assert!(is_true(compare(big("1000000000000000000000000000001"), big("1000000000000000000000000000000"), GT)));
+    assert!(is_true(compare(
+        big("1000000000000000000000000000000"),
+        new_float(1e30),
+        LT
+    )));
+    assert!(is_true(compare(
+        new_float(1e30),
+        big("1000000000000000000000000000000"),
+        GT
+    )));
+    assert!(is_true(compare(
+        big("1000000000000000000000000000001"),
+        big("1000000000000000000000000000000"),
+        GT
+    )));
     // NaN is unordered; only != holds
     assert!(!is_true(compare(new_float(f64::NAN), int(1), LT)));
     assert!(is_true(compare(int(1), new_float(f64::NAN), NE)));
@@ -144,7 +164,10 @@ fn reprs_match_cpython() {
     crate::vm::init();
     let r = |v: Value| repr(v).unwrap();
     assert_eq!(r(new_str("a'b\n\x7f\u{200b}")), "\"a'b\\n\\x7f\\u200b\"");
-    assert_eq!(r(new_bytes(b"a\x00'".to_vec(), true)), "bytearray(b\"a\\x00'\")");
+    assert_eq!(
+        r(new_bytes(b"a\x00'".to_vec(), true)),
+        "bytearray(b\"a\\x00'\")"
+    );
     assert_eq!(r(new_tuple(&[int(1)])), "(1,)");
     assert_eq!(r(set_of(&[int(1)], true)), "frozenset({1})");
     assert_eq!(r(set_of(&[], false)), "set()");
@@ -168,7 +191,10 @@ fn computed_attributes_come_from_the_type_modules() {
     assert_eq!(a(range(3, 9, 2), "step").as_small(), Some(2));
     assert_eq!(a(Value::TRUE, "real").as_small(), Some(1));
     assert_eq!(a(int(5), "denominator").as_small(), Some(1));
-    assert_eq!(as_float_obj(a(new_complex(1.0, 2.5), "imag")).unwrap().v, 2.5);
+    assert_eq!(
+        as_float_obj(a(new_complex(1.0, 2.5), "imag")).unwrap().v,
+        2.5
+    );
     assert_eq!(as_float_obj(a(new_float(4.0), "imag")).unwrap().v, 0.0);
     assert!(getattr(range(0, 1, 1), intern("nope")).is_err());
 }
