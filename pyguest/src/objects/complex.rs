@@ -1,13 +1,15 @@
-//! `complex`: the object layout, the constructor's string parsing and the methods of the
-//! type and, at the end, its slots: arithmetic, equality (`complex_compare`; no ordering),
+//! `complex`: the object layout, the constructor (strings, numbers, `__complex__`) and the
+//! methods of the type and, at the end, its slots: arithmetic, equality (`complex_compare`; no ordering),
 //! hash and the attributes `real`/`imag`. The protocols are `objects/ops/`; repr is
 //! `objects/format.rs`.
 
 use crate::objects::float::parse_float;
 use crate::objects::int::format_method;
 use crate::objects::native::{m, Method};
-use crate::objects::new_float;
+use crate::objects::ops;
+use crate::objects::{as_str, new_float, Args};
 use crate::value::{Kind, Value};
+use crate::vm::{type_error, type_of, value_error, PyResult};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
@@ -68,6 +70,45 @@ pub(crate) fn parse_complex(s: &str) -> Option<(f64, f64)> {
             Some((0.0, im))
         }
     }
+}
+
+/// `complex(real=0, imag=0)`: from a string, or from numbers (objects that are not numbers
+/// convert through `__complex__`, `__float__` or `__index__`).
+pub(crate) fn new_complex_from(rest: Args) -> PyResult<Value> {
+    let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
+    // objects that are not numbers themselves convert through __complex__/__float__
+    if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
+        for m in ["__complex__", "__float__", "__index__"] {
+            if let Some(f) = ops::lookup_type_user(type_of(re), m) {
+                re = ops::call(f, &[re])?;
+                break;
+            }
+        }
+    }
+    let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
+    if let Some(s) = as_str(re) {
+        return parse_complex(&s.s)
+            .map(|(r, i)| new_complex(r, i))
+            .ok_or_else(|| value_error("complex() arg is a malformed string"));
+    }
+    let (r1, i1) = match as_complex(re) {
+        Some(c) => (c.re, c.im),
+        None => (
+            ops::float_of(re).ok_or_else(|| {
+                type_error("complex() first argument must be a string or a number")
+            })?,
+            0.0,
+        ),
+    };
+    let (r2, i2) = match as_complex(im) {
+        Some(c) => (c.re, c.im),
+        None => (
+            ops::float_of(im)
+                .ok_or_else(|| type_error("complex() second argument must be a number"))?,
+            0.0,
+        ),
+    };
+    Ok(new_complex(r1 - i2, i1 + r2))
 }
 
 /// The methods of `complex`.

@@ -62,6 +62,18 @@ pub fn new_dict() -> Gc<DictObj> {
     })
 }
 
+/// `dict(mapping_or_iterable=(), /, **kwargs)`.
+pub(crate) fn new_dict_from(rest: Args) -> PyResult<Value> {
+    let d = new_dict();
+    if let Some(&v) = rest.pos.first() {
+        dict_update(d, v)?;
+    }
+    for (i, &k) in rest.kwnames.iter().enumerate() {
+        d.set_item(k, rest.kwvals[i])?;
+    }
+    Ok(Value::obj(d))
+}
+
 // ---------------------------------------------------------------- dict methods
 
 pub fn dict_update(d: Gc<DictObj>, src: Value) -> PyResult<()> {

@@ -246,6 +246,14 @@ fn merge_sort(v: &mut [usize], lt: &mut dyn FnMut(usize, usize) -> bool) {
     }
 }
 
+/// `list(iterable=(), /)`.
+pub(crate) fn new_list_from_args(rest: Args) -> PyResult<Value> {
+    match rest.pos.first() {
+        Some(&v) => crate::objects::native::list_of(v),
+        None => Ok(Value::obj(new_list_cap(0))),
+    }
+}
+
 // ---------------------------------------------------------------- list methods
 
 pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()> {

@@ -1,7 +1,9 @@
 //! Bound methods: a callable and the receiver to pass as its first argument; their repr,
 //! attributes (`__self__`, `__func__`, then the function's) and (empty) method table.
 
+use crate::objects::Args;
 use crate::value::{Kind, Value};
+use crate::vm::{type_error, PyResult};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
@@ -21,6 +23,20 @@ pub fn new_bound(func: Value, slf: Value) -> Value {
         func,
         slf,
     }))
+}
+
+/// `types.MethodType(function, instance)`.
+pub(crate) fn new_bound_from(rest: Args) -> PyResult<Value> {
+    if rest.pos.len() != 2 {
+        return Err(type_error(format!(
+            "method expected 2 arguments, got {}",
+            rest.pos.len()
+        )));
+    }
+    if rest.pos[1].is_none() {
+        return Err(type_error("instance must not be None"));
+    }
+    Ok(new_bound(rest.pos[0], rest.pos[1]))
 }
 
 /// `repr` of a bound method: `<bound method QUALNAME of RECEIVER>`, the function's

@@ -1,9 +1,10 @@
 //! Module objects: a name and the module's globals dict, the constructor, the attributes and
 //! the repr. Importing (finding, loading and running modules) is `import.rs`.
 
+use crate::objects::native::arg_or_kw;
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use crate::vm::vm;
+use crate::vm::{self, type_error, vm, PyResult};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
@@ -32,6 +33,29 @@ pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
         name: new_str(name),
         dict: d,
     })
+}
+
+/// `types.ModuleType(name, doc=None)`: a module without `__builtins__`, as CPython makes it.
+pub(crate) fn new_module_from(rest: Args) -> PyResult<Value> {
+    let Some(name) = arg_or_kw(&rest, 0, "name") else {
+        return Err(type_error(
+            "module() missing required argument 'name' (pos 1)",
+        ));
+    };
+    let Some(n) = as_str(name) else {
+        return Err(type_error(format!(
+            "module.__init__() argument 'name' must be str, not {}",
+            vm::type_name(name)
+        )));
+    };
+    let m = crate::objects::module::new_module(&n.s, None);
+    m.dict.remove(new_str("__builtins__"))?;
+    m.dict
+        .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
+    m.dict.set_str("__package__", Value::NONE);
+    m.dict.set_str("__loader__", Value::NONE);
+    m.dict.set_str("__spec__", Value::NONE);
+    Ok(Value::obj(m))
 }
 
 /// `repr` of a module: `<module 'NAME'>`.

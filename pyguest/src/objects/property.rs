@@ -3,12 +3,14 @@
 //! three (`fget`, `__func__`, ...). How descriptors are applied on attribute access is
 //! `objects/ops/attr.rs`.
 
+use crate::objects::native::arg_or_kw;
 use crate::objects::native::{m, Method};
+use crate::objects::ops;
 use crate::objects::ops::call;
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use crate::vm::PyResult;
-use metatracer::gc::{Gc, GcCell};
+use crate::vm::{intern, PyResult};
+use metatracer::gc::{self, Gc, GcCell};
 use metatracer::Trace;
 
 #[repr(C)]
@@ -45,6 +47,35 @@ fn prop_with(a: &Args, which: usize) -> PyResult<Value> {
         fdel: f[2],
         doc: GcCell::new(p.doc.get()),
     })))
+}
+
+/// `property(fget=None, fset=None, fdel=None, doc=None)`: the doc defaults to the getter's.
+pub(crate) fn new_property_from(rest: Args) -> PyResult<Value> {
+    let g = |i: usize, n: &str| arg_or_kw(&rest, i, n).unwrap_or(Value::NULL);
+    let doc = g(3, "doc");
+    let fget = g(0, "fget");
+    let doc = if doc.is_null() && !fget.is_null() && !fget.is_none() {
+        ops::getattr_opt(fget, intern("__doc__"))
+            .ok()
+            .flatten()
+            .unwrap_or(Value::NONE)
+    } else if doc.is_null() {
+        Value::NONE
+    } else {
+        doc
+    };
+    Ok(Value::obj(gc::alloc(PropertyObj {
+        kind: Kind::Property,
+        fget,
+        fset: g(1, "fset"),
+        fdel: g(2, "fdel"),
+        doc: GcCell::new(doc),
+    })))
+}
+
+/// A `classmethod` or `staticmethod` (`kind`) wrapping `f`.
+pub(crate) fn new_wrapper(kind: Kind, f: Value) -> Value {
+    Value::obj(gc::alloc(WrapperObj { kind, f }))
 }
 
 /// The methods of `property`.

@@ -1,14 +1,14 @@
-//! `range`: the object layout (start, stop, step as machine ints), its length (`range_len`),
-//! the methods of the type and its equality, repr and attribute slots. `FOR_ITER` iterates
-//! ranges inline; the constructor is in `objects/class.rs` (`builtin_new`), iteration in
-//! `objects/iter.rs`.
+//! `range`: the object layout (start, stop, step as machine ints), the constructor
+//! (`new_range_from`, which `range(...)` reaches through `objects/class.rs` `builtin_new`), its
+//! length (`range_len`), the methods of the type and its equality, repr and attribute slots.
+//! `FOR_ITER` iterates ranges inline; other iteration is `objects/iter.rs`.
 
 use crate::objects::native::{m, Method};
-use crate::objects::ops::{self, int_of};
+use crate::objects::ops::{self, index_of, int_of, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use crate::vm::value_error;
-use metatracer::gc::Gc;
+use crate::vm::{type_error, value_error, PyErr, PyResult};
+use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
 #[repr(C)]
@@ -35,6 +35,33 @@ pub fn range_len(r: Gc<RangeObj>) -> i64 {
     } else {
         0
     }
+}
+
+/// `range(stop)`, `range(start, stop[, step])`: the bounds as machine ints (`__index__`), a
+/// zero step a `ValueError`.
+pub(crate) fn new_range_from(rest: Args) -> PyResult<Value> {
+    let p: ArgVec = rest.pos.iter().copied().collect();
+    let ints: Result<Vec<i64>, PyErr> = p.iter().map(|&x| index_of(x)).collect();
+    let ints = ints?;
+    let (start, stop, step) = match ints.len() {
+        1 => (0, ints[0], 1),
+        2 => (ints[0], ints[1], 1),
+        3 => (ints[0], ints[1], ints[2]),
+        n => {
+            return Err(type_error(format!(
+                "range expected at most 3 arguments, got {n}"
+            )))
+        }
+    };
+    if step == 0 {
+        return Err(value_error("range() arg 3 must not be zero"));
+    }
+    Ok(Value::obj(gc::alloc(RangeObj {
+        kind: Kind::Range,
+        start,
+        stop,
+        step,
+    })))
 }
 
 /// The methods of `range`.

@@ -1,5 +1,6 @@
 //! `set` and `frozenset`: the shared object layout (`SetObj`, slots laid out like CPython's so
-//! iteration order matches; the kind tells the two apart), the constructor of `frozenset`,
+//! iteration order matches; the kind tells the two apart), the constructors of `set` and
+//! `frozenset`,
 //! set algebra shared by the operators and the methods (`set_binop`), in-place updates, the
 //! method tables (shared, then `set`'s mutating ones) and the comparison (subset order), hash
 //! (frozenset) and repr slots. Probing is `objects/table.rs`.
@@ -62,6 +63,15 @@ pub(crate) fn new_frozenset(a: Args) -> PyResult<Value> {
     let s = new_set(true);
     if let Some(&it) = a.pos.first() {
         set_update(s, it)?;
+    }
+    Ok(Value::obj(s))
+}
+
+/// `set(iterable=(), /)`.
+pub(crate) fn new_set_from(rest: Args) -> PyResult<Value> {
+    let s = new_set(false);
+    if let Some(&v) = rest.pos.first() {
+        set_update(s, v)?;
     }
     Ok(Value::obj(s))
 }

@@ -6,8 +6,8 @@ use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, index_of};
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use crate::vm::value_error;
-use metatracer::gc::Gc;
+use crate::vm::{value_error, PyResult};
+use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
 #[repr(C)]
@@ -20,6 +20,22 @@ pub struct SliceObj {
 }
 
 downcast!(as_slice, SliceObj, Slice);
+
+/// `slice(stop)`, `slice(start, stop[, step])`.
+pub(crate) fn new_slice_from(rest: Args) -> PyResult<Value> {
+    let p = rest.pos;
+    let (a0, b0, c0) = match p.len() {
+        1 => (Value::NONE, p[0], Value::NONE),
+        2 => (p[0], p[1], Value::NONE),
+        _ => (p[0], p[1], p[2]),
+    };
+    Ok(Value::obj(gc::alloc(SliceObj {
+        kind: Kind::Slice,
+        start: a0,
+        stop: b0,
+        step: c0,
+    })))
+}
 
 /// The methods of `slice`.
 pub(crate) static METHODS: &[Method] = &[m("indices(x, /)", |a| {
