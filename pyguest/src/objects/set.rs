@@ -1,9 +1,8 @@
 //! `set` and `frozenset`: the shared object layout (`SetObj`, slots laid out like CPython's so
 //! iteration order matches; the kind tells the two apart), the constructors of `set` and
-//! `frozenset`,
-//! set algebra shared by the operators and the methods (`set_binop`), in-place updates, the
-//! method tables (shared, then `set`'s mutating ones) and the comparison (subset order), hash
-//! (frozenset) and repr slots. Probing is `objects/table.rs`.
+//! `frozenset`, set algebra shared by the operators and the methods (`set_binop`), in-place
+//! updates, the method tables (shared, then `set`'s mutating ones) and the comparison (subset
+//! order), hash (frozenset) and repr slots. Probing is `objects/table.rs`.
 
 use crate::compiler::bytecode::binop;
 use crate::objects::native::{m, Method};
