@@ -11,7 +11,7 @@ use crate::objects::ops;
 use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, cls, intern, type_error, vm, C};
-use metatracer::gc::{self, Gc};
+use metatracer::gc::Gc;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -325,20 +325,7 @@ pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     Ok(interpreter::materialize(&unit))
 }
 
-pub fn new_module(name: &str, file: Option<&str>) -> Gc<ModuleObj> {
-    let d = new_dict();
-    d.set_str("__name__", new_str(name));
-    d.set_str("__doc__", Value::NONE);
-    d.set_str("__builtins__", Value::obj(vm().builtins.get()));
-    if let Some(f) = file {
-        d.set_str("__file__", new_str(f));
-    }
-    gc::alloc(ModuleObj {
-        kind: crate::value::Kind::Module,
-        name: new_str(name),
-        dict: d,
-    })
-}
+pub use crate::objects::module::new_module;
 
 fn module_not_found(name: &str) -> PyErr {
     let e = vm::exc(C::ModuleNotFoundError, format!("No module named '{name}'"));

@@ -18,6 +18,7 @@ mod memlimit;
 mod modules;
 mod objects;
 mod repl;
+mod stack;
 mod stdlib_dir;
 mod value;
 mod vm;

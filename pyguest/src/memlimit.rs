@@ -17,9 +17,7 @@
 //! paths pay one comparison): the collector's own limit stays the backstop for a program that
 //! grows its heap one small object at a time.
 
-use crate::interpreter::PyErr;
-use crate::interpreter::PyResult;
-use crate::vm::{self, C};
+use crate::vm::{self, PyErr, PyResult, C};
 use metatracer::gc;
 
 /// Requests smaller than this are never refused here (1 MiB).
@@ -124,7 +122,7 @@ pub fn repeat_bytes(b: &[u8], n: usize) -> PyResult<Vec<u8>> {
 /// length, so `list(range(10**12))` fails at once instead of after filling the heap.
 pub fn check_materialize(v: crate::value::Value) -> PyResult<()> {
     if let Some(r) = crate::objects::as_range(v) {
-        let n = crate::objects::ops::range_len(r).max(0) as usize;
+        let n = crate::objects::range_len(r).max(0) as usize;
         check_items(n, 2 * std::mem::size_of::<crate::value::Value>())?;
     }
     Ok(())

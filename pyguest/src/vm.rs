@@ -4,7 +4,6 @@
 //! The state lives in a per-thread leaked [`Vm`] (the interpreter runs on one thread). Every GC
 //! reference it holds is a [`Root`], so the collector sees them (rooting rule 3).
 
-use crate::interpreter::{PyErr, PyResult};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use metatracer::gc::{self, Gc, GcCell, Root};
@@ -577,6 +576,13 @@ pub fn new_exception(c: Gc<ClassObj>, args: &[Value]) -> Value {
     crate::objects::ops::instance_set(inst, intern("args"), new_tuple(args));
     v
 }
+
+/// A raised Python exception (the exception instance). Defined here, below the object model
+/// and the interpreter, because both raise it; `interpreter` re-exports it.
+#[derive(Clone, Copy, Debug, metatracer::RegValue)]
+pub struct PyErr(pub Value);
+
+pub type PyResult<T> = Result<T, PyErr>;
 
 pub fn exc(c: C, msg: impl AsRef<str>) -> PyErr {
     PyErr(new_exception(cls(c), &[new_str(msg.as_ref())]))

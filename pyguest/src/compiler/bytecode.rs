@@ -177,3 +177,57 @@ pub fn encode(op: Op, arg: u32) -> u32 {
 pub fn decode(word: u32) -> (Op, u32) {
     (Op::from_u8(word as u8), word >> 8)
 }
+
+// ---------------------------------------------------------------- compiled code
+
+/// One exception-table entry: instructions in `start..end` jump to `handler` with the value
+/// stack cut to `depth` (then the exception pushed).
+#[derive(Clone, Copy, Debug)]
+pub struct ExcEntry {
+    pub start: u32,
+    pub end: u32,
+    pub handler: u32,
+    pub depth: u32,
+}
+
+pub const CO_VARARGS: u32 = 1;
+pub const CO_VARKW: u32 = 2;
+pub const CO_GENERATOR: u32 = 4;
+/// Names are resolved through a namespace dict (module and class bodies).
+pub const CO_NAMESPACE: u32 = 8;
+/// An `async def` body or an async comprehension: a call makes a coroutine (the code also
+/// has `CO_GENERATOR`, the resumable-frame bit).
+pub const CO_COROUTINE: u32 = 16;
+/// An async generator function or expression (also `CO_GENERATOR`).
+pub const CO_ASYNC_GENERATOR: u32 = 32;
+/// A generator function made awaitable by `types.coroutine` (CPython's
+/// `CO_ITERABLE_COROUTINE`): `await` accepts its generators.
+pub const CO_ITERABLE_COROUTINE: u32 = 64;
+
+/// The compiled, reference-free part of a code object.
+pub struct CodeData {
+    pub name: String,
+    pub qualname: String,
+    pub filename: std::rc::Rc<str>,
+    /// Instructions: opcode in the low 8 bits, argument in the high 24 (see `compiler/bytecode.rs`).
+    pub code: Vec<u32>,
+    /// Source line of each instruction.
+    pub lines: Vec<u32>,
+    pub firstline: u32,
+    /// Docstring of a function body, if any.
+    pub doc: Option<String>,
+    pub argcount: u32,
+    pub posonly: u32,
+    pub kwonly: u32,
+    pub flags: u32,
+    /// Local variable names: parameters first, then other locals.
+    pub varnames: Vec<String>,
+    /// Variables captured by inner functions (stored in cells).
+    pub cellvars: Vec<String>,
+    /// Variables captured from enclosing functions.
+    pub freevars: Vec<String>,
+    /// For each cellvar that is also a parameter, its parameter index.
+    pub cell_args: Vec<Option<u32>>,
+    pub stacksize: u32,
+    pub exc_table: Vec<ExcEntry>,
+}

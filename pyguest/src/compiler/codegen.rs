@@ -15,11 +15,11 @@
 //! The result is reference-free Rust data; `interpreter::materialize` turns it into GC objects.
 
 use crate::compiler::bytecode::{binop, encode, Op};
-use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
-use crate::objects::{
+use crate::compiler::bytecode::{
     CodeData, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS,
     CO_VARKW,
 };
+use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 use std::collections::HashMap;

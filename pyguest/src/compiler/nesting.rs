@@ -98,7 +98,7 @@ fn skip_string(b: &[u8], i: usize) -> usize {
 /// The depth limit for a compile starting now: [`MAX_DEPTH`], or less when the native stack
 /// left cannot hold that many levels.
 pub fn depth_limit() -> usize {
-    let left = crate::interpreter::call::stack_left();
+    let left = crate::stack::stack_left();
     MAX_DEPTH.min(left / STACK_PER_LEVEL).max(1)
 }
 

@@ -18,7 +18,8 @@ use crate::value::Value;
 use crate::vm::{self, type_error, vm, C};
 use metatracer::gc::{Array, Gc};
 
-use super::call::{stack_exhausted, MAX_REENTRY};
+use super::call::MAX_REENTRY;
+use crate::stack::stack_exhausted;
 
 /// The state of the frame being run: the frame, the parts of it every handler reads, and the
 /// stack pointer (the frame's own `sp` field is only written when the frame stops running:

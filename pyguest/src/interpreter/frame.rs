@@ -86,7 +86,7 @@ pub(super) fn release_frame(f: Gc<FrameObj>) {
             let l = new_list_cap(4);
             code.free_frames.set(Value::obj(l));
             // so `gc.collect()` can clear the stale stack slots of waiting frames
-            crate::modules::gcmod::register_free_list(l);
+            register_free_list(l);
             l
         }
     };
@@ -129,6 +129,47 @@ pub(super) fn init_cells(f: Gc<FrameObj>, closure: Value) {
         let base = nl + d.cellvars.len();
         for (j, &c) in t.as_slice().iter().enumerate() {
             f.regs.set(base + j, c);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- free lists and gc.collect()
+
+thread_local! {
+    /// The per-code free lists of recycled frames (weakly: a list dies with its code object).
+    static FREE_LISTS: std::cell::RefCell<Vec<metatracer::gc::Weak<ListObj>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a code object's new frame free list (once per code object that recycles frames),
+/// so `gc.collect()` can clear the frames waiting in it ([`clear_free_frames`]).
+fn register_free_list(l: Gc<ListObj>) {
+    FREE_LISTS.with(|f| f.borrow_mut().push(metatracer::gc::Weak::new(l)));
+}
+
+/// Clears every register of the frames waiting in free lists (`gc.collect()` in
+/// `modules/gcmod.rs` calls it before collecting). A finished frame keeps its
+/// locals cleared but not the stack slots above its last stack top (clearing them on every
+/// return would cost too much per call), so popped temporaries (a call's arguments, a loop's
+/// iterator) would otherwise stay reachable until the frame is reused.
+pub fn clear_free_frames() {
+    // Collect the lists first: clearing does not allocate, but keep the borrow short.
+    let lists: Vec<Gc<ListObj>> = FREE_LISTS.with(|f| {
+        let mut f = f.borrow_mut();
+        f.retain(|w| !w.is_cleared());
+        f.iter().filter_map(|w| w.upgrade()).collect()
+    });
+    // The lists are only read and NULLs stored below; nothing allocates, so no collection
+    // can run while `lists` (a Rust-heap vector) holds them.
+    for l in lists {
+        for &fv in l.as_slice() {
+            if fv.kind() == Some(Kind::Frame) {
+                // SAFETY: the kind was checked: `fv` addresses a live frame object.
+                let fr: Gc<FrameObj> = unsafe { fv.as_gc() };
+                for i in 0..fr.regs.len() {
+                    fr.regs.set(i, Value::NULL);
+                }
+            }
         }
     }
 }

@@ -47,11 +47,7 @@ use dispatch::run_frame;
 use frame::{init_cells, new_frame, CUR_FRAME};
 use metatracer::gc::Gc;
 
-/// A raised Python exception (the exception instance).
-#[derive(Clone, Copy, Debug, metatracer::RegValue)]
-pub struct PyErr(pub Value);
-
-pub type PyResult<T> = Result<T, PyErr>;
+pub use crate::vm::{PyErr, PyResult};
 
 // ---------------------------------------------------------------- entry points
 

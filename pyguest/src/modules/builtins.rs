@@ -387,7 +387,7 @@ fn bi_reversed(a: Args) -> PyResult<Value> {
         }
         Some(Kind::Range) => {
             let r = as_range(p).unwrap();
-            let n = ops::range_len(r);
+            let n = crate::objects::range_len(r);
             Ok(new_iter(
                 IterKind::Range,
                 Value::NULL,

@@ -13,7 +13,7 @@
 use crate::interpreter::PyResult;
 use crate::objects::ops::{self, index_of};
 use crate::objects::*;
-use crate::value::{Kind, Value};
+use crate::value::Value;
 use crate::vm::{self, type_error};
 use metatracer::gc::{self as mgc, Gc};
 
@@ -79,44 +79,6 @@ fn clear_dead_stack_slots(a: &Args) {
     }
 }
 
-thread_local! {
-    /// The per-code free lists of recycled frames (weakly: a list dies with its code object).
-    static FREE_LISTS: std::cell::RefCell<Vec<mgc::Weak<ListObj>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Records a code object's new frame free list (called by the interpreter once per code
-/// object that recycles frames).
-pub fn register_free_list(l: Gc<ListObj>) {
-    FREE_LISTS.with(|f| f.borrow_mut().push(mgc::Weak::new(l)));
-}
-
-/// Clears every register of the frames waiting in free lists. A finished frame keeps its
-/// locals cleared but not the stack slots above its last stack top (clearing them on every
-/// return would cost too much per call), so popped temporaries (a call's arguments, a loop's
-/// iterator) would otherwise stay reachable until the frame is reused.
-fn clear_free_frames() {
-    // Collect the lists first: clearing does not allocate, but keep the borrow short.
-    let lists: Vec<Gc<ListObj>> = FREE_LISTS.with(|f| {
-        let mut f = f.borrow_mut();
-        f.retain(|w| !w.is_cleared());
-        f.iter().filter_map(|w| w.upgrade()).collect()
-    });
-    // The lists are only read and NULLs stored below; nothing allocates, so no collection
-    // can run while `lists` (a Rust-heap vector) holds them.
-    for l in lists {
-        for &fv in l.as_slice() {
-            if fv.kind() == Some(Kind::Frame) {
-                // SAFETY: the kind was checked: `fv` addresses a live frame object.
-                let fr: Gc<FrameObj> = unsafe { fv.as_gc() };
-                for i in 0..fr.regs.len() {
-                    fr.regs.set(i, Value::NULL);
-                }
-            }
-        }
-    }
-}
-
 /// Full collection followed by weak-reference callbacks; the count described above.
 pub fn collect_and_notify() -> PyResult<i64> {
     let before = mgc::stats();
@@ -161,7 +123,7 @@ pub fn make() -> Gc<ModuleObj> {
             }
         }
         clear_dead_stack_slots(&a);
-        clear_free_frames();
+        crate::interpreter::frame::clear_free_frames();
         Ok(new_int(collect_and_notify()?))
     });
     def(m, "enable", |_| {

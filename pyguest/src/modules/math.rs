@@ -283,7 +283,7 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         ]))
     });
     def(m, "frexp", |a| {
-        let (mm, e) = ops::frexp(f1(&a)?);
+        let (mm, e) = crate::objects::float::frexp(f1(&a)?);
         Ok(new_tuple(&[new_float(mm), Value::small(e as i64)]))
     });
     def(m, "ldexp", |a| {

@@ -27,7 +27,10 @@ pub fn os_error(e: &std::io::Error, path: &str) -> crate::interpreter::PyErr {
         32 => C::BrokenPipeError,
         _ => C::OSError,
     };
-    let msg = format!("[Errno {code}] {text}: {}", ops::str_repr(path));
+    let msg = format!(
+        "[Errno {code}] {text}: {}",
+        crate::objects::string::str_repr(path)
+    );
     let exc = vm::new_exception(vm::cls(c), &[new_string(msg)]);
     if let Some(inst) = as_instance(exc) {
         ops::instance_set(inst, new_str("errno"), new_int(code as i64));

@@ -1,15 +1,16 @@
 //! `bytes` and `bytearray`: the shared object layout (`BytesObj`, a Rust byte vector; the
 //! kind tells the two apart), constructors, and the method tables: the methods both types
 //! share (search, split, strip, pad, case, hex, decode), `bytes.fromhex`, and the mutating
-//! methods of `bytearray`.
+//! methods of `bytearray`; at the end the comparison, hash and repr slots (`bytes_compare`,
+//! `bytes_hash`, `bytes_repr`).
 
-use crate::interpreter::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, ArgVec};
 use crate::objects::string::title_case;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, value_error, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::Trace;
 use std::cell::UnsafeCell;
 
@@ -523,3 +524,57 @@ pub(crate) static BYTEARRAY_METHODS: &[Method] = &[
             .ok_or_else(|| vm::index_error("pop from empty bytearray"))
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, hash, repr
+
+/// `a op b` for two bytes-like objects (bytes or bytearray, in any mix): byte order.
+pub(crate) fn bytes_compare(a: &BytesObj, b: &BytesObj, op: u32) -> Value {
+    // copies: `data()` hands out the vector mutably, and `a` and `b` may be one object
+    let (x, y) = (a.data().clone(), b.data().clone());
+    ops::compare::ord_result(x, y, op)
+}
+
+/// `hash` of a bytes object: the hash of its text read as UTF-8, so `b"abc"` hashes like
+/// `"abc"` as in CPython (bytearrays are unhashable).
+pub(crate) fn bytes_hash(b: &BytesObj) -> i64 {
+    crate::objects::string::str_hash(&String::from_utf8_lossy(b.data()))
+}
+
+/// `repr` of bytes: `prefix` then the quoted bytes, printable ASCII as itself and the rest
+/// as `\xNN` escapes.
+pub fn bytes_repr(b: &[u8], prefix: &str) -> String {
+    let q = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(prefix);
+    out.push(q);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == q => {
+                out.push('\\');
+                out.push(c as char)
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(q);
+    out
+}
+
+/// `repr` of a bytes or bytearray object: `b'...'`, `bytearray(b'...')`.
+pub(crate) fn bytes_obj_repr(b: &BytesObj, out: &mut String) {
+    if b.kind == Kind::ByteArray {
+        out.push_str("bytearray(");
+        out.push_str(&bytes_repr(b.data(), "b"));
+        out.push(')');
+    } else {
+        out.push_str(&bytes_repr(b.data(), "b"));
+    }
+}

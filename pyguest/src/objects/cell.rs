@@ -20,3 +20,7 @@ pub fn new_cell(v: Value) -> Value {
         v: GcCell::new(v),
     }))
 }
+
+/// The methods of `cell`: none (its contents are read and written by `LOAD_DEREF` and
+/// `STORE_DEREF`).
+pub(crate) static METHODS: &[crate::objects::native::Method] = &[];

@@ -3,26 +3,26 @@
 //! `__init_subclass__`, `__set_name__`), construction of instances (`__new__`/`__init__`, the
 //! cached-`__init__` fast path used by `CALL`), `object.__new__`, the constructors of the
 //! built-in types that dispatch to the type modules (and the `__new__` every built-in class
-//! exposes), the methods of `type`, `super()` (`SuperObj`), and class patterns of `match`.
+//! exposes), the methods of `type`, `super()` (`SuperObj`), class patterns of `match`, and a
+//! class's repr and computed attributes (`__name__`, `__mro__`, `__bases__`, `__dict__`, ...).
 //!
 //! Attribute lookup through the MRO and descriptors lives in `objects/ops/attr.rs`; the methods of
 //! `object` in `objects/object.rs`; the instance layout in `objects/instance.rs`.
 
-use crate::interpreter::{self, PyErr, PyResult};
+use crate::interpreter;
 use crate::objects::bytes::new_bytes_from;
-use crate::objects::complex::parse_complex;
-use crate::objects::dict::dict_update;
 use crate::objects::float::new_float_from;
 use crate::objects::int::new_int_from;
-use crate::objects::native::{arg_or_kw, kwarg, list_of, m, qualify, seq_items, Method};
-use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
-use crate::objects::set::{new_frozenset, set_update};
+use crate::objects::native::{kwarg, m, qualify, seq_items, Method};
+use crate::objects::ops::{self, call, truthy, ArgVec};
+use crate::objects::set::new_frozenset;
 use crate::objects::sig::{Recv, Sig};
 use crate::objects::string::new_str_from;
 use crate::objects::tuple::new_tuple_from;
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use crate::vm::{self, cls, cls_v, intern, type_error, type_of, value_error, vm, C};
+use crate::vm::PyResult;
+use crate::vm::{self, cls, cls_v, intern, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc, GcCell};
 use metatracer::Trace;
 use std::cell::Cell;
@@ -669,106 +669,17 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
             None => false,
         })),
         "float" => new_float_from(rest),
-        "complex" => {
-            let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
-            // objects that are not numbers themselves convert through __complex__/__float__
-            if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
-                for m in ["__complex__", "__float__", "__index__"] {
-                    if let Some(f) = ops::lookup_type_user(type_of(re), m) {
-                        re = ops::call(f, &[re])?;
-                        break;
-                    }
-                }
-            }
-            let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
-            if let Some(s) = as_str(re) {
-                return parse_complex(&s.s)
-                    .map(|(r, i)| new_complex(r, i))
-                    .ok_or_else(|| value_error("complex() arg is a malformed string"));
-            }
-            let (r1, i1) = match as_complex(re) {
-                Some(c) => (c.re, c.im),
-                None => (
-                    ops::float_of(re).ok_or_else(|| {
-                        type_error("complex() first argument must be a string or a number")
-                    })?,
-                    0.0,
-                ),
-            };
-            let (r2, i2) = match as_complex(im) {
-                Some(c) => (c.re, c.im),
-                None => (
-                    ops::float_of(im)
-                        .ok_or_else(|| type_error("complex() second argument must be a number"))?,
-                    0.0,
-                ),
-            };
-            Ok(new_complex(r1 - i2, i1 + r2))
-        }
+        "complex" => crate::objects::complex::new_complex_from(rest),
         "str" => new_str_from(rest),
         "bytes" => new_bytes_from(rest, false),
         "bytearray" => new_bytes_from(rest, true),
-        "list" => match rest.pos.first() {
-            Some(&v) => list_of(v),
-            None => Ok(Value::obj(new_list_cap(0))),
-        },
+        "list" => crate::objects::list::new_list_from_args(rest),
         "tuple" => new_tuple_from(rest),
-        "dict" => {
-            let d = new_dict();
-            if let Some(&v) = rest.pos.first() {
-                dict_update(d, v)?;
-            }
-            for (i, &k) in rest.kwnames.iter().enumerate() {
-                d.set_item(k, rest.kwvals[i])?;
-            }
-            Ok(Value::obj(d))
-        }
-        "set" => {
-            let s = new_set(false);
-            if let Some(&v) = rest.pos.first() {
-                set_update(s, v)?;
-            }
-            Ok(Value::obj(s))
-        }
+        "dict" => crate::objects::dict::new_dict_from(rest),
+        "set" => crate::objects::set::new_set_from(rest),
         "frozenset" => new_frozenset(rest),
-        "range" => {
-            let p: ArgVec = rest.pos.iter().copied().collect();
-            let ints: Result<Vec<i64>, PyErr> = p.iter().map(|&x| index_of(x)).collect();
-            let ints = ints?;
-            let (start, stop, step) = match ints.len() {
-                1 => (0, ints[0], 1),
-                2 => (ints[0], ints[1], 1),
-                3 => (ints[0], ints[1], ints[2]),
-                n => {
-                    return Err(type_error(format!(
-                        "range expected at most 3 arguments, got {n}"
-                    )))
-                }
-            };
-            if step == 0 {
-                return Err(value_error("range() arg 3 must not be zero"));
-            }
-            Ok(Value::obj(gc::alloc(RangeObj {
-                kind: Kind::Range,
-                start,
-                stop,
-                step,
-            })))
-        }
-        "slice" => {
-            let p = rest.pos;
-            let (a0, b0, c0) = match p.len() {
-                1 => (Value::NONE, p[0], Value::NONE),
-                2 => (p[0], p[1], Value::NONE),
-                _ => (p[0], p[1], p[2]),
-            };
-            Ok(Value::obj(gc::alloc(SliceObj {
-                kind: Kind::Slice,
-                start: a0,
-                stop: b0,
-                step: c0,
-            })))
-        }
+        "range" => crate::objects::range::new_range_from(rest),
+        "slice" => crate::objects::slice::new_slice_from(rest),
         "object" => object_new(a),
         "type" => {
             if rest.pos.len() == 1 {
@@ -781,72 +692,20 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
                 .ok_or_else(|| type_error("type.__new__() argument 3 must be dict"))?;
             new_class(c, rest.pos[0], rest.pos[1], ns)
         }
-        "property" => {
-            let g = |i: usize, n: &str| arg_or_kw(&rest, i, n).unwrap_or(Value::NULL);
-            let doc = g(3, "doc");
-            let fget = g(0, "fget");
-            let doc = if doc.is_null() && !fget.is_null() && !fget.is_none() {
-                ops::getattr_opt(fget, intern("__doc__"))
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Value::NONE)
-            } else if doc.is_null() {
-                Value::NONE
-            } else {
-                doc
-            };
-            Ok(Value::obj(gc::alloc(PropertyObj {
-                kind: Kind::Property,
-                fget,
-                fset: g(1, "fset"),
-                fdel: g(2, "fdel"),
-                doc: GcCell::new(doc),
-            })))
-        }
-        "classmethod" => Ok(Value::obj(gc::alloc(WrapperObj {
-            kind: Kind::ClassMethod,
-            f: rest.pos[0],
-        }))),
-        "staticmethod" => Ok(Value::obj(gc::alloc(WrapperObj {
-            kind: Kind::StaticMethod,
-            f: rest.pos[0],
-        }))),
+        "property" => crate::objects::property::new_property_from(rest),
+        "classmethod" => Ok(crate::objects::property::new_wrapper(
+            Kind::ClassMethod,
+            rest.pos[0],
+        )),
+        "staticmethod" => Ok(crate::objects::property::new_wrapper(
+            Kind::StaticMethod,
+            rest.pos[0],
+        )),
         "super" => bi_super(rest),
         // types.ModuleType(name, doc=None)
-        "module" => {
-            let Some(name) = arg_or_kw(&rest, 0, "name") else {
-                return Err(type_error(
-                    "module() missing required argument 'name' (pos 1)",
-                ));
-            };
-            let Some(n) = as_str(name) else {
-                return Err(type_error(format!(
-                    "module.__init__() argument 'name' must be str, not {}",
-                    vm::type_name(name)
-                )));
-            };
-            let m = crate::import::new_module(&n.s, None);
-            m.dict.remove(new_str("__builtins__"))?;
-            m.dict
-                .set_str("__doc__", arg_or_kw(&rest, 1, "doc").unwrap_or(Value::NONE));
-            m.dict.set_str("__package__", Value::NONE);
-            m.dict.set_str("__loader__", Value::NONE);
-            m.dict.set_str("__spec__", Value::NONE);
-            Ok(Value::obj(m))
-        }
+        "module" => crate::objects::module::new_module_from(rest),
         // types.MethodType(function, instance)
-        "method" => {
-            if rest.pos.len() != 2 {
-                return Err(type_error(format!(
-                    "method expected 2 arguments, got {}",
-                    rest.pos.len()
-                )));
-            }
-            if rest.pos[1].is_none() {
-                return Err(type_error("instance must not be None"));
-            }
-            Ok(new_bound(rest.pos[0], rest.pos[1]))
-        }
+        "method" => crate::objects::method::new_bound_from(rest),
         "NoneType" if rest.pos.is_empty() => Ok(Value::NONE),
         _ => {
             if vm::is_subclass(c, cls(C::BaseException)) {
@@ -940,6 +799,19 @@ pub fn super_getattr(s: Gc<SuperObj>, name: Value) -> PyResult<Option<Value>> {
     Ok(None)
 }
 
+/// `repr` of a class without a metaclass `__repr__`: `<class 'MODULE.QUALNAME'>`, or
+/// `<class 'NAME'>` for the built-in classes.
+pub(crate) fn class_repr(c: Gc<ClassObj>) -> PyResult<String> {
+    let module = c.dict.get_str("__module__");
+    let qual = c.dict.get_str("__qualname__").unwrap_or(c.name.get());
+    Ok(match module {
+        Some(m) if !str_eq(m, "builtins") => {
+            format!("<class '{}.{}'>", ops::str_of(m)?, ops::str_of(qual)?)
+        }
+        _ => format!("<class '{}'>", ops::str_of(c.name.get())?),
+    })
+}
+
 // ---------------------------------------------------------------- match support
 
 pub fn match_class(subj: Value, c: Value, kw: Value, npos: usize) -> PyResult<Value> {
@@ -1028,6 +900,10 @@ pub(crate) fn install_constructors() {
 }
 
 /// The methods of `type`.
+/// The methods of `super`: none are native; attribute lookup through a `super` object is
+/// [`super_getattr`].
+pub(crate) static SUPER_METHODS: &[Method] = &[];
+
 pub(crate) static TYPE_METHODS: &[Method] = &[
     m("mro()", |a| {
         let c = as_class(a.pos[0]).unwrap();
@@ -1059,3 +935,25 @@ pub(crate) static TYPE_METHODS: &[Method] = &[
         )
     }),
 ];
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a class computed from its layout (`__name__`, `__qualname__`, `__mro__`,
+/// `__bases__`, `__base__`, `__dict__`, ...); `None` for any other name.
+pub(crate) fn class_attr(c: Gc<ClassObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
+    match n {
+        "__name__" => return Ok(Some(c.name.get())),
+        "__qualname__" => return Ok(Some(c.dict.get_str("__qualname__").unwrap_or(c.name.get()))),
+        "__mro__" => return Ok(Some(c.mro.get())),
+        "__bases__" => return Ok(Some(c.bases.get())),
+        "__base__" => {
+            let b = as_tuple(c.bases.get()).unwrap();
+            return Ok(Some(b.as_slice().first().copied().unwrap_or(Value::NONE)));
+        }
+        "__dict__" => return Ok(Some(Value::obj(c.dict))),
+        "__doc__" => return Ok(Some(Value::NONE)),
+        "__module__" => return Ok(Some(new_str("builtins"))),
+        _ => {}
+    }
+    Ok(None)
+}

@@ -1,63 +1,19 @@
-//! Code objects: the GC part (constants, names, inline caches, the frame free list) and the
+//! Code objects: the GC part (constants, names, inline caches, the frame free list) around the
 //! reference-free compiled part (`CodeData`: instructions, line table, exception table,
-//! parameter counts). Built from the compiler's output by `interpreter/code.rs`.
+//! parameter counts, defined with the bytecode in `compiler/bytecode.rs` and re-exported here),
+//! and the `co_*` attributes. Built from the compiler's output by `interpreter/code.rs`.
 
+use crate::objects::ops::ArgVec;
+use crate::objects::{new_str, new_tuple};
 use crate::value::{Kind, Value};
 use metatracer::gc::{Array, Gc, GcCell};
 use metatracer::Trace;
 use std::cell::Cell;
 
-/// One exception-table entry: instructions in `start..end` jump to `handler` with the value
-/// stack cut to `depth` (then the exception pushed).
-#[derive(Clone, Copy, Debug)]
-pub struct ExcEntry {
-    pub start: u32,
-    pub end: u32,
-    pub handler: u32,
-    pub depth: u32,
-}
-
-pub const CO_VARARGS: u32 = 1;
-pub const CO_VARKW: u32 = 2;
-pub const CO_GENERATOR: u32 = 4;
-/// Names are resolved through a namespace dict (module and class bodies).
-pub const CO_NAMESPACE: u32 = 8;
-/// An `async def` body or an async comprehension: a call makes a coroutine (the code also
-/// has `CO_GENERATOR`, the resumable-frame bit).
-pub const CO_COROUTINE: u32 = 16;
-/// An async generator function or expression (also `CO_GENERATOR`).
-pub const CO_ASYNC_GENERATOR: u32 = 32;
-/// A generator function made awaitable by `types.coroutine` (CPython's
-/// `CO_ITERABLE_COROUTINE`): `await` accepts its generators.
-pub const CO_ITERABLE_COROUTINE: u32 = 64;
-
-/// The compiled, reference-free part of a code object.
-pub struct CodeData {
-    pub name: String,
-    pub qualname: String,
-    pub filename: std::rc::Rc<str>,
-    /// Instructions: opcode in the low 8 bits, argument in the high 24 (see `compiler/bytecode.rs`).
-    pub code: Vec<u32>,
-    /// Source line of each instruction.
-    pub lines: Vec<u32>,
-    pub firstline: u32,
-    /// Docstring of a function body, if any.
-    pub doc: Option<String>,
-    pub argcount: u32,
-    pub posonly: u32,
-    pub kwonly: u32,
-    pub flags: u32,
-    /// Local variable names: parameters first, then other locals.
-    pub varnames: Vec<String>,
-    /// Variables captured by inner functions (stored in cells).
-    pub cellvars: Vec<String>,
-    /// Variables captured from enclosing functions.
-    pub freevars: Vec<String>,
-    /// For each cellvar that is also a parameter, its parameter index.
-    pub cell_args: Vec<Option<u32>>,
-    pub stacksize: u32,
-    pub exc_table: Vec<ExcEntry>,
-}
+pub use crate::compiler::bytecode::{
+    CodeData, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_ITERABLE_COROUTINE,
+    CO_NAMESPACE, CO_VARARGS, CO_VARKW,
+};
 
 #[repr(C)]
 #[derive(Trace, metatracer::Layout)]
@@ -79,3 +35,51 @@ pub struct CodeObj {
 }
 
 downcast!(as_code, CodeObj, Code);
+
+// ---------------------------------------------------------------- attributes
+
+/// The `co_*` attributes of a code object (CPython's `co_flags` bits are rebuilt from ours).
+pub(crate) fn code_attr(c: Gc<CodeObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
+    match n {
+        "co_name" => return Ok(Some(new_str(&c.d.name))),
+        "co_filename" => return Ok(Some(new_str(&c.d.filename))),
+        "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
+        "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
+        "co_posonlyargcount" => return Ok(Some(Value::small(c.d.posonly as i64))),
+        "co_kwonlyargcount" => return Ok(Some(Value::small(c.d.kwonly as i64))),
+        "co_nlocals" => return Ok(Some(Value::small(c.d.varnames.len() as i64))),
+        "co_flags" => {
+            // CPython's bits: OPTIMIZED|NEWLOCALS for function bodies, VARARGS 0x04,
+            // VARKEYWORDS 0x08, GENERATOR 0x20.
+            let f = c.d.flags;
+            let mut cf = if f & CO_NAMESPACE == 0 { 0x3 } else { 0 };
+            if f & CO_VARARGS != 0 {
+                cf |= 0x04;
+            }
+            if f & CO_VARKW != 0 {
+                cf |= 0x08;
+            }
+            if f & CO_COROUTINE != 0 {
+                cf |= 0x80;
+            } else if f & CO_ASYNC_GENERATOR != 0 {
+                cf |= 0x200;
+            } else if f & CO_GENERATOR != 0 {
+                cf |= 0x20;
+            }
+            if f & CO_ITERABLE_COROUTINE != 0 {
+                cf |= 0x100;
+            }
+            return Ok(Some(Value::small(cf)));
+        }
+        "co_varnames" => {
+            let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
+            return Ok(Some(new_tuple(&v)));
+        }
+        _ => {}
+    }
+    Ok(None)
+}
+
+/// The methods of `code`: none are native; its attributes are computed from its layout
+/// ([`code_attr`]).
+pub(crate) static METHODS: &[crate::objects::native::Method] = &[];

@@ -1,10 +1,15 @@
-//! `complex`: the object layout, the constructor's string parsing and the methods of the
-//! type and, at the end, its arithmetic slots; the operator protocol is `objects/ops/arith.rs`.
+//! `complex`: the object layout, the constructor (strings, numbers, `__complex__`) and the
+//! methods of the type and, at the end, its slots: arithmetic, equality (`complex_compare`; no ordering),
+//! hash and the attributes `real`/`imag`. The protocols are `objects/ops/`; repr is
+//! `objects/format.rs`.
 
 use crate::objects::float::parse_float;
 use crate::objects::int::format_method;
 use crate::objects::native::{m, Method};
+use crate::objects::ops;
+use crate::objects::{as_str, new_float, Args};
 use crate::value::{Kind, Value};
+use crate::vm::{type_error, type_of, value_error, PyResult};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
@@ -67,6 +72,45 @@ pub(crate) fn parse_complex(s: &str) -> Option<(f64, f64)> {
     }
 }
 
+/// `complex(real=0, imag=0)`: from a string, or from numbers (objects that are not numbers
+/// convert through `__complex__`, `__float__` or `__index__`).
+pub(crate) fn new_complex_from(rest: Args) -> PyResult<Value> {
+    let mut re = rest.pos.first().copied().unwrap_or(Value::small(0));
+    // objects that are not numbers themselves convert through __complex__/__float__
+    if as_str(re).is_none() && as_complex(re).is_none() && ops::float_of(re).is_none() {
+        for m in ["__complex__", "__float__", "__index__"] {
+            if let Some(f) = ops::lookup_type_user(type_of(re), m) {
+                re = ops::call(f, &[re])?;
+                break;
+            }
+        }
+    }
+    let im = rest.pos.get(1).copied().unwrap_or(Value::small(0));
+    if let Some(s) = as_str(re) {
+        return parse_complex(&s.s)
+            .map(|(r, i)| new_complex(r, i))
+            .ok_or_else(|| value_error("complex() arg is a malformed string"));
+    }
+    let (r1, i1) = match as_complex(re) {
+        Some(c) => (c.re, c.im),
+        None => (
+            ops::float_of(re).ok_or_else(|| {
+                type_error("complex() first argument must be a string or a number")
+            })?,
+            0.0,
+        ),
+    };
+    let (r2, i2) = match as_complex(im) {
+        Some(c) => (c.re, c.im),
+        None => (
+            ops::float_of(im)
+                .ok_or_else(|| type_error("complex() second argument must be a number"))?,
+            0.0,
+        ),
+    };
+    Ok(new_complex(r1 - i2, i1 + r2))
+}
+
 /// The methods of `complex`.
 pub(crate) static METHODS: &[Method] = &[
     m("conjugate()", |a| {
@@ -83,7 +127,7 @@ pub(crate) use slots::*;
 /// The arithmetic of complex numbers (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::interpreter::PyResult;
+    use crate::vm::PyResult;
 
     use crate::objects::ops::*;
     use crate::objects::*;
@@ -182,4 +226,36 @@ mod slots {
         };
         Ok(new_complex(r, i))
     }
+}
+
+// ---------------------------------------------------------------- comparison and hash
+
+/// `a == b` / `a != b` where one side is complex and the other any number; complex numbers
+/// have no ordering (`NotImplemented`, so `<` raises `TypeError`).
+pub(crate) fn complex_compare(a: Value, b: Value, op: u32) -> Option<Value> {
+    let (x, y) = (complex_of(a)?, complex_of(b)?);
+    Some(match op {
+        2 => Value::bool(x == y),
+        3 => Value::bool(x != y),
+        _ => Value::NOT_IMPLEMENTED,
+    })
+}
+
+/// `hash` of a complex number (CPython's: the real part's hash plus 1000003 times the
+/// imaginary part's, so a complex with a zero imaginary part hashes like its real part).
+pub(crate) fn complex_hash(c: &ComplexObj) -> i64 {
+    use crate::objects::float::float_hash;
+    float_hash(c.re).wrapping_add(float_hash(c.im).wrapping_mul(1000003))
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a complex number (`real`, `imag`).
+pub(crate) fn complex_attr(c: Gc<ComplexObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
+    match n {
+        "real" => return Ok(Some(new_float(c.re))),
+        "imag" => return Ok(Some(new_float(c.im))),
+        _ => {}
+    }
+    Ok(None)
 }

@@ -16,10 +16,11 @@ use crate::interpreter::coroutines::{
     new_coro_wrapper, throw_arg,
 };
 use crate::interpreter::generators::delegate;
-use crate::interpreter::{GenResult, PyResult};
+use crate::interpreter::GenResult;
 use crate::objects::native::{m, Method};
 use crate::objects::*;
 use crate::value::Value;
+use crate::vm::PyResult;
 use crate::vm::{self, C};
 use metatracer::gc::Gc;
 
@@ -87,7 +88,7 @@ fn step(r: GenResult) -> PyResult<Value> {
     }
 }
 
-fn throw_of(a: &Args) -> PyResult<crate::interpreter::PyErr> {
+fn throw_of(a: &Args) -> PyResult<crate::vm::PyErr> {
     throw_arg(a.pos[1], a.pos.get(2).copied())
 }
 

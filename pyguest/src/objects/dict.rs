@@ -1,15 +1,15 @@
 //! `dict`: the object layout (`DictObj`: key and value GC arrays plus the reference-free index
-//! `DictTable`), `dict.update` (also behind `DICT_UPDATE` and `dict(...)`) and the table of
-//! the methods of the type. The hashing and probing (insertion-ordered, CPython's layout)
-//! are `objects/table.rs`.
+//! `DictTable`), `dict.update` (also behind `DICT_UPDATE` and `dict(...)`), the table of the
+//! methods of the type and its equality and repr slots (`dict_compare`, `dict_repr`). The
+//! hashing and probing (insertion-ordered, CPython's layout) are `objects/table.rs`.
 
-use crate::interpreter::PyResult;
 use crate::objects::class::construct;
 use crate::objects::iter::dict_view;
 use crate::objects::native::{cm, m, seq_items, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, intern, type_error, type_of, value_error, C};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};
@@ -60,6 +60,18 @@ pub fn new_dict() -> Gc<DictObj> {
         shape: metatracer::QuasiImmut::new(0),
         t: UnsafeCell::new(DictTable::default()),
     })
+}
+
+/// `dict(mapping_or_iterable=(), /, **kwargs)`.
+pub(crate) fn new_dict_from(rest: Args) -> PyResult<Value> {
+    let d = new_dict();
+    if let Some(&v) = rest.pos.first() {
+        dict_update(d, v)?;
+    }
+    for (i, &k) in rest.kwnames.iter().enumerate() {
+        d.set_item(k, rest.kwvals[i])?;
+    }
+    Ok(Value::obj(d))
 }
 
 // ---------------------------------------------------------------- dict methods
@@ -201,3 +213,58 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(obj)
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, repr
+
+/// `a == b` / `a != b` for two dicts (the same keys mapping to equal values, in any order);
+/// dicts have no ordering (`NotImplemented`).
+pub(crate) fn dict_compare(a: Gc<DictObj>, b: Gc<DictObj>, op: u32) -> PyResult<Value> {
+    if op != 2 && op != 3 {
+        return Ok(Value::NOT_IMPLEMENTED);
+    }
+    let mut e = a.len() == b.len();
+    if e {
+        // entries are read before each lookup and the count re-read after it: the lookup's
+        // __eq__ may change either dict
+        let mut i = 0;
+        while i < a.entry_count() {
+            let (k, h, av) = (a.key_at(i), a.hash_at(i), a.val_at(i));
+            i += 1;
+            if k.is_null() {
+                continue;
+            }
+            match b.get_h(k, h)? {
+                Some(bv) if ops::compare::item_eq(av, bv)? => {}
+                _ => {
+                    e = false;
+                    break;
+                }
+            }
+        }
+    }
+    Ok(Value::bool(e == (op == 2)))
+}
+
+/// `repr` of a dict: `{k: v, ...}` in insertion order, `{...}` where a dict contains itself.
+pub(crate) fn dict_repr(d: Gc<DictObj>, out: &mut String) -> PyResult<()> {
+    ops::repr::repr_guard(Value::obj(d), out, "{...}", |out| {
+        out.push('{');
+        let mut first = true;
+        let mut i = 0;
+        while i < d.entry_count() {
+            let k = d.key_at(i);
+            if !k.is_null() {
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                ops::repr_into(k, out)?;
+                out.push_str(": ");
+                ops::repr_into(d.val_at(i), out)?;
+            }
+            i += 1;
+        }
+        out.push('}');
+        Ok(())
+    })
+}

@@ -4,13 +4,13 @@
 //! and `StopIteration.value` / `SystemExit.code`. The classes themselves are created in
 //! `vm.rs`; raising, handler lookup and tracebacks are `interpreter/exceptions.rs`.
 
-use crate::interpreter::PyResult;
 use crate::objects::class::compute_flags;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, int_of, str_of, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm;
+use crate::vm::PyResult;
 use crate::vm::{cls, intern, C};
 use metatracer::gc::{self, GcCell};
 

@@ -1,13 +1,15 @@
 //! `float`: the object layout, the constructor (string parsing with CPython's rules), the
-//! methods of the type, float-to-int rounding helpers and, at the end, its arithmetic slots;
-//! the operator protocol is `objects/ops/arith.rs`, repr and format specs `objects/format.rs`.
+//! methods of the type, float-to-int rounding helpers and, at the end, its slots: arithmetic,
+//! comparison with ints and floats exact at any size (`float_compare`), CPython's hash
+//! (`float_hash`, `frexp`) and the attributes `real`/`imag`. The protocols are `objects/ops/`;
+//! repr and format specs are `objects/format.rs`.
 
-use crate::interpreter::PyResult;
 use crate::objects::int::{format_method, new_int_from};
 use crate::objects::native::{cm, m, str_arg, Method};
 use crate::objects::ops::{self, call};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
@@ -68,7 +70,7 @@ pub(crate) fn new_float_from(a: Args) -> PyResult<Value> {
         return parse_float(&s.s).map(new_float).ok_or_else(|| {
             value_error(format!(
                 "could not convert string to float: {}",
-                ops::str_repr(&s.s)
+                crate::objects::string::str_repr(&s.s)
             ))
         });
     }
@@ -142,7 +144,7 @@ pub(crate) static METHODS: &[Method] = &[
                 vm::overflow("cannot convert Infinity to integer ratio")
             });
         }
-        let (m, e) = ops::frexp(f);
+        let (m, e) = frexp(f);
         let mut mant = m;
         let mut exp = e;
         for _ in 0..300 {
@@ -188,8 +190,8 @@ pub(crate) use slots::*;
 /// The arithmetic of floats (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::interpreter::PyResult;
     use crate::objects::complex::complex_pow;
+    use crate::vm::PyResult;
 
     use crate::objects::*;
     use crate::value::Value;
@@ -272,5 +274,123 @@ mod slots {
             }
             _ => return Ok(Value::NOT_IMPLEMENTED),
         }))
+    }
+}
+
+// ---------------------------------------------------------------- comparison and hash
+
+/// Ordering of two numbers at least one of which is a float, the other an int or a float
+/// (CPython's `float_richcompare`): exact also where the int does not fit a double, so
+/// `2**53 + 1 > 2.0**53`; anything compared with NaN is false except `!=`.
+pub(crate) fn float_compare(a: Value, b: Value, op: u32) -> Option<Value> {
+    use crate::objects::ops::compare::{ord_result, CMP_SWAP};
+    let (af, bf) = (a.is_kind(Kind::Float), b.is_kind(Kind::Float));
+    // an int within 2**53 converts to a double exactly
+    let exact =
+        |v: Value| ops::int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
+    if af && bf || exact(a) && exact(b) {
+        return Some(ord_result(ops::float_of(a)?, ops::float_of(b)?, op));
+    }
+    if !af {
+        return Some(int_float_cmp(&ops::big_of(a)?, ops::float_of(b)?, op));
+    }
+    Some(int_float_cmp(
+        &ops::big_of(b)?,
+        ops::float_of(a)?,
+        CMP_SWAP[op as usize],
+    ))
+}
+
+/// `i op f` for an int of any size and a float, without rounding the int.
+fn int_float_cmp(i: &BigInt, f: f64, op: u32) -> Value {
+    use crate::objects::ops::compare::ord_result;
+    if f.is_nan() {
+        return Value::bool(op == 3);
+    }
+    if f.is_infinite() {
+        return ord_result(0.0, f, op);
+    }
+    let fl = f.floor();
+    let fb = BigInt::from(fl as i128);
+    let fb = if fl.abs() < 1e38 {
+        fb
+    } else {
+        num_traits::FromPrimitive::from_f64(fl).unwrap_or(fb)
+    };
+    match i.cmp(&fb) {
+        std::cmp::Ordering::Less => ord_result(0, 1, op),
+        std::cmp::Ordering::Greater => ord_result(1, 0, op),
+        std::cmp::Ordering::Equal => ord_result(0.0, f - fl, op),
+    }
+}
+
+/// `hash` of a float, CPython's: an integral float hashes like the int, others reduce the
+/// mantissa modulo `2**61 - 1` and rotate by the exponent; infinities are ±314159, NaN 0.
+pub fn float_hash(f: f64) -> i64 {
+    use crate::objects::int::{int_hash, HASH_MOD};
+    if f.is_nan() {
+        return 0;
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { 314159 } else { -314159 };
+    }
+    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+        return int_hash(f as i64);
+    }
+    let (mut m, mut e) = frexp(f.abs());
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & HASH_MOD) | (x >> (61 - 28));
+        m *= 268435456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= HASH_MOD {
+            x -= HASH_MOD;
+        }
+    }
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    };
+    x = ((x << e) & HASH_MOD) | (x >> (61 - e));
+    let mut h = x as i64;
+    if f < 0.0 {
+        h = -h;
+    }
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// C's `frexp`: `f == m * 2**e` with `0.5 <= |m| < 1` (`(f, 0)` for zero, infinities, NaN).
+pub fn frexp(f: f64) -> (f64, i32) {
+    if f == 0.0 || !f.is_finite() {
+        return (f, 0);
+    }
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // subnormal: scale into the normal range first
+        let (m, e) = frexp(f * (1u64 << 54) as f64);
+        return (m, e - 54);
+    }
+    let e = exp - 1022;
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, e)
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a float (`real` is the float itself, `imag` is 0.0).
+pub(crate) fn float_attr(v: Value, n: &str) -> Option<Value> {
+    match n {
+        "real" => Some(v),
+        "imag" => Some(new_float(0.0)),
+        _ => None,
     }
 }

@@ -2,10 +2,10 @@
 //! `str.format`) and `%`-formatting. Float digits come from Rust's correctly rounded
 //! formatting, so results match CPython's (both round the exact binary value half-even).
 
-use crate::interpreter::PyResult;
 use crate::objects::ops::{self, index_of, str_of};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, intern, type_error, value_error, C};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};

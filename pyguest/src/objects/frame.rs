@@ -1,6 +1,6 @@
 //! The frame object's layout: program counter, stack pointer, registers (locals, cells, then
-//! the value stack) and links. Frame set-up, the free lists and the current frame are in
-//! `interpreter/frame.rs`.
+//! the value stack) and links, and the `f_*` attributes. Frame set-up, the free lists and the
+//! current frame are in `interpreter/frame.rs`.
 
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -34,6 +34,8 @@ pub struct FrameObj {
     pub yielded: Cell<bool>,
 }
 
+downcast!(as_frame, FrameObj, Frame);
+
 impl FrameObj {
     #[inline(always)]
     pub fn globals(&self) -> Gc<DictObj> {
@@ -48,3 +50,31 @@ impl FrameObj {
         self.func_c.get()
     }
 }
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a frame (`f_lineno`, `f_code`, `f_globals`, `f_back`; reading `f_back`
+/// marks the caller's frame escaped so it is not recycled).
+pub(crate) fn frame_attr(f: Gc<FrameObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
+    match n {
+        "f_lineno" => return Ok(Some(Value::small(crate::interpreter::frame_line(f) as i64))),
+        "f_code" => return Ok(Some(Value::obj(f.code))),
+        "f_globals" => return Ok(Some(Value::obj(f.globals()))),
+        "f_back" => {
+            // the caller's frame; exposed frames are never recycled
+            return Ok(Some(match f.back.get() {
+                Some(b) => {
+                    b.escaped.set(true);
+                    Value::obj(b)
+                }
+                None => Value::NONE,
+            }));
+        }
+        _ => {}
+    }
+    Ok(None)
+}
+
+/// The methods of `frame`: none are native; its attributes are computed from its layout
+/// ([`frame_attr`]).
+pub(crate) static METHODS: &[crate::objects::native::Method] = &[];

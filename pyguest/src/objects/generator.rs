@@ -2,11 +2,12 @@
 //! `send`, `throw`, `close`, `__iter__` and `__next__`. Resuming a frame is
 //! `interpreter/generators.rs`.
 
-use crate::interpreter::{self, PyErr};
+use crate::interpreter;
 use crate::objects::iter::{iter_next_method, iter_self};
 use crate::objects::native::{m, Method};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyErr;
 use crate::vm::{self, cls, C};
 use metatracer::gc::Gc;
 use metatracer::Trace;

@@ -1,15 +1,17 @@
 //! `int` (and `bool`, whose values are the immediates `True`/`False`): the big-int layout
 //! (small ints are unboxed in the `Value` word, see `value.rs`), constructors that normalise
 //! to the small form when a value fits, `int(...)` parsing, the methods of the type and, at the
-//! end, its arithmetic slots (int and big-int `+ - * / // % ** << >> & | ^`); the operator
-//! protocol that dispatches to them is `objects/ops/arith.rs`.
+//! end, its slots: arithmetic (int and big-int `+ - * / // % ** << >> & | ^`), comparison
+//! (`int_compare`), hashing (`int_hash`, `big_hash`, the numeric hash modulus), repr of big
+//! ints and the numeric attributes (`real`, `imag`, `numerator`, `denominator`). The protocols
+//! that dispatch to them are `objects/ops/` (`arith.rs`, `compare.rs`, `repr.rs`, `attr.rs`).
 
-use crate::interpreter::PyResult;
 use crate::objects::float::float_to_int;
 use crate::objects::native::{arg_or_kw, cm, kwarg, m, seq_items, str_arg, Method};
 use crate::objects::ops::{self, call, index_of, int_of, str_of, truthy};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, type_of, value_error};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
@@ -80,7 +82,7 @@ pub fn ascii_number_text(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// `repr(s)` cut to 200 characters, as CPython's `%.200R` in `int()`'s error message.
 fn repr_200(s: &str) -> String {
-    ops::str_repr(s).chars().take(200).collect()
+    crate::objects::string::str_repr(s).chars().take(200).collect()
 }
 
 /// CPython 3.11's limit on decimal digits converted between `int` and `str`
@@ -240,7 +242,7 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
         return r.ok_or_else(|| {
             value_error(format!(
                 "invalid literal for int() with base 10: {}",
-                ops::bytes_repr(&b, "b")
+                crate::objects::bytes::bytes_repr(&b, "b")
             ))
         });
     }
@@ -365,8 +367,8 @@ pub(crate) use slots::*;
 /// The arithmetic of ints and big ints (`binary_op`'s fast paths call these).
 mod slots {
     use crate::compiler::bytecode::binop;
-    use crate::interpreter::PyResult;
     use crate::memlimit::check_bytes;
+    use crate::vm::PyResult;
 
     use crate::objects::*;
     use crate::value::Value;
@@ -586,5 +588,71 @@ mod slots {
             }
             _ => Value::NOT_IMPLEMENTED,
         })
+    }
+}
+
+// ---------------------------------------------------------------- comparison, hash, repr
+
+/// The modulus of the numeric hash (CPython's `sys.hash_info.modulus`, the prime 2**61 - 1):
+/// every number hashes to its value modulo it, so `hash(1) == hash(1.0) == hash(1+0j)`.
+pub(crate) const HASH_MOD: u64 = (1 << 61) - 1;
+
+/// Ordering of two ints of any size (either may be a bool or a big int); `None` when one of
+/// them is not an int.
+pub(crate) fn int_compare(a: Value, b: Value, op: u32) -> Option<Value> {
+    use crate::objects::ops::compare::ord_result;
+    if let (Some(x), Some(y)) = (int_of(a), int_of(b)) {
+        return Some(ord_result(x, y, op));
+    }
+    Some(ord_result(ops::big_of(a)?, ops::big_of(b)?, op))
+}
+
+/// `hash` of a machine int: its value modulo [`HASH_MOD`], keeping the sign (-1 is reserved
+/// for errors in CPython's C API, so it becomes -2).
+pub fn int_hash(i: i64) -> i64 {
+    let m = (i.unsigned_abs() % HASH_MOD) as i64;
+    let h = if i < 0 { -m } else { m };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `hash` of a big int, the same reduction as [`int_hash`].
+pub(crate) fn big_hash(b: &BigInt) -> i64 {
+    use num_traits::ToPrimitive;
+    let r = (b.abs() % BigInt::from(HASH_MOD)).to_i64().unwrap_or(0);
+    let h = if b.is_negative() { -r } else { r };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `repr` of a big int (decimal digits; the text's size is checked against the memory limit
+/// first, as a huge int's digits can exceed it).
+pub(crate) fn big_repr(b: &BigIntObj, out: &mut String) -> PyResult<()> {
+    // about 0.3 decimal digits per bit
+    crate::memlimit::check_bytes((b.v.bits() / 3) as usize)?;
+    out.push_str(&decimal_string(&b.v)?);
+    Ok(())
+}
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of an int or bool as a number (`real`, `imag`, `numerator`,
+/// `denominator`); `real` of a bool is the int.
+pub(crate) fn int_attr(v: Value, n: &str) -> Option<Value> {
+    match n {
+        "real" | "numerator" => Some(if v.is_int() || v.is_kind(Kind::BigInt) {
+            v
+        } else {
+            new_int(int_of(v).unwrap_or(0))
+        }),
+        "imag" => Some(Value::small(0)),
+        "denominator" => Some(Value::small(1)),
+        _ => None,
     }
 }

@@ -1,16 +1,16 @@
 //! Iterators: one object layout for every built-in iterator kind (`IterObj`, its
 //! [`IterKind`] says which: range, sequence, dict keys/values/items, enumerate, zip, map,
-//! filter, reversed, ...), `next` for each kind, the dict views, and the method tables of
-//! the iterator type and of `dict_keys`. `FOR_ITER` inlines the range and list/tuple cases
-//! and calls [`iter_next`] for the rest.
+//! filter, reversed, ...), `next` for each kind, the dict views (and their repr), and the
+//! method tables of the iterator type and of `dict_keys`. `FOR_ITER` inlines the range and
+//! list/tuple cases and calls [`iter_next`] for the rest.
 
-use crate::interpreter::PyResult;
 use crate::objects::native::char_str;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self, call, truthy, ArgVec};
 use crate::objects::set::to_set;
 use crate::objects::*;
 use crate::value::Value;
+use crate::vm::PyResult;
 use crate::vm::{self, value_error, C};
 use metatracer::gc::Gc;
 use metatracer::gc::GcCell;
@@ -360,3 +360,18 @@ pub(crate) static DICT_KEYS_METHODS: &[Method] = &[m("isdisjoint(x, /)", |a| {
     }
     Ok(Value::TRUE)
 })];
+
+/// `repr` of an iterator: a dict view shows its items (`dict_keys(['a', 'b'])`), any other
+/// iterator `<KIND object at 0x...>`.
+pub(crate) fn iter_repr(v: Value, it: Gc<IterObj>, out: &mut String) -> PyResult<()> {
+    if it.n.get() < 0 {
+        let items = crate::objects::native::list_of(v)?;
+        out.push_str(&vm::type_name(v));
+        out.push('(');
+        ops::repr_into(items, out)?;
+        out.push(')');
+    } else {
+        out.push_str(&format!("<{} object at 0x{:x}>", vm::type_name(v), v.0));
+    }
+    Ok(())
+}

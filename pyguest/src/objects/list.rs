@@ -1,13 +1,14 @@
 //! `list`: the object layout (a GC array with a length), constructors and accessors,
 //! `list.sort` (a stable merge sort over indices, with `key=` and `reverse=`, also behind
-//! `sorted`), slice assignment, and the table of the methods of the type.
+//! `sorted`), slice assignment, the table of the methods of the type and, at the end, its
+//! comparison and repr slots (`list_compare`, `list_repr`).
 
-use crate::interpreter::{PyErr, PyResult};
 use crate::objects::native::{kwarg, m, seq_items, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, value_error};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};
 use metatracer::Trace;
@@ -245,6 +246,14 @@ fn merge_sort(v: &mut [usize], lt: &mut dyn FnMut(usize, usize) -> bool) {
     }
 }
 
+/// `list(iterable=(), /)`.
+pub(crate) fn new_list_from_args(rest: Args) -> PyResult<Value> {
+    match rest.pos.first() {
+        Some(&v) => crate::objects::native::list_of(v),
+        None => Ok(Value::obj(new_list_cap(0))),
+    }
+}
+
 // ---------------------------------------------------------------- list methods
 
 pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()> {
@@ -412,3 +421,31 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::NONE)
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, repr
+
+/// `a op b` for two lists: lexicographic, over a snapshot of the items (an item's `__eq__`
+/// may change either list while the comparison runs).
+pub(crate) fn list_compare(a: Gc<ListObj>, b: Gc<ListObj>, op: u32) -> PyResult<Value> {
+    let x: ArgVec = a.as_slice().iter().copied().collect();
+    let y: ArgVec = b.as_slice().iter().copied().collect();
+    ops::compare::seq_compare(&x, &y, op)
+}
+
+/// `repr` of a list: `[a, b]`, `[...]` where a list contains itself.
+pub(crate) fn list_repr(l: Gc<ListObj>, out: &mut String) -> PyResult<()> {
+    ops::repr::repr_guard(Value::obj(l), out, "[...]", |out| {
+        // the length is re-read after each item: an item's __repr__ may change the list
+        out.push('[');
+        let mut i = 0;
+        while i < l.len() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            ops::repr_into(l.get(i), out)?;
+            i += 1;
+        }
+        out.push(']');
+        Ok(())
+    })
+}

@@ -10,11 +10,11 @@
 //! function objects in the class dicts, so a call costs the same as with hand-written
 //! registration code.
 
-use crate::interpreter::PyResult;
 use crate::objects::ops::{self, ArgVec};
 use crate::objects::sig::{Recv, Sig};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, cls, type_error, C};
 use metatracer::gc::{self, Gc};
 use num_bigint::BigInt;

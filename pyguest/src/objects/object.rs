@@ -3,11 +3,11 @@
 //! and the construction of instances are in `objects/class.rs`; attribute access in
 //! `objects/ops/attr.rs`.
 
-use crate::interpreter::PyResult;
 use crate::objects::native::{free, m, str_arg, Method};
 use crate::objects::ops::{self, str_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::Value;
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, type_of};
 use metatracer::gc::Gc;
 

@@ -1,13 +1,16 @@
-//! `property`, `classmethod` and `staticmethod`: the descriptor layouts and the methods of
-//! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`). How descriptors are
-//! applied on attribute access is `objects/ops/attr.rs`.
+//! `property`, `classmethod` and `staticmethod`: the descriptor layouts, the methods of
+//! `property` (`getter`, `setter`, `deleter`, `__get__`, `__set__`) and the attributes of all
+//! three (`fget`, `__func__`, ...). How descriptors are applied on attribute access is
+//! `objects/ops/attr.rs`.
 
-use crate::interpreter::PyResult;
+use crate::objects::native::arg_or_kw;
 use crate::objects::native::{m, Method};
+use crate::objects::ops;
 use crate::objects::ops::call;
 use crate::objects::*;
 use crate::value::{Kind, Value};
-use metatracer::gc::{Gc, GcCell};
+use crate::vm::{intern, PyResult};
+use metatracer::gc::{self, Gc, GcCell};
 use metatracer::Trace;
 
 #[repr(C)]
@@ -46,6 +49,35 @@ fn prop_with(a: &Args, which: usize) -> PyResult<Value> {
     })))
 }
 
+/// `property(fget=None, fset=None, fdel=None, doc=None)`: the doc defaults to the getter's.
+pub(crate) fn new_property_from(rest: Args) -> PyResult<Value> {
+    let g = |i: usize, n: &str| arg_or_kw(&rest, i, n).unwrap_or(Value::NULL);
+    let doc = g(3, "doc");
+    let fget = g(0, "fget");
+    let doc = if doc.is_null() && !fget.is_null() && !fget.is_none() {
+        ops::getattr_opt(fget, intern("__doc__"))
+            .ok()
+            .flatten()
+            .unwrap_or(Value::NONE)
+    } else if doc.is_null() {
+        Value::NONE
+    } else {
+        doc
+    };
+    Ok(Value::obj(gc::alloc(PropertyObj {
+        kind: Kind::Property,
+        fget,
+        fset: g(1, "fset"),
+        fdel: g(2, "fdel"),
+        doc: GcCell::new(doc),
+    })))
+}
+
+/// A `classmethod` or `staticmethod` (`kind`) wrapping `f`.
+pub(crate) fn new_wrapper(kind: Kind, f: Value) -> Value {
+    Value::obj(gc::alloc(WrapperObj { kind, f }))
+}
+
 /// The methods of `property`.
 pub(crate) static METHODS: &[Method] = &[
     m("getter(x, /)", |a| prop_with(&a, 0)),
@@ -64,3 +96,47 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::NONE)
     }),
 ];
+
+// ---------------------------------------------------------------- attributes
+
+/// The attributes of a property (`fget`, `fset`, `fdel`, `__doc__`).
+pub(crate) fn property_attr(p: Gc<PropertyObj>, n: &str) -> crate::vm::PyResult<Option<Value>> {
+    match n {
+        "fget" => return Ok(Some(p.fget)),
+        "fset" => {
+            return Ok(Some(if p.fset.is_null() {
+                Value::NONE
+            } else {
+                p.fset
+            }))
+        }
+        "fdel" => {
+            return Ok(Some(if p.fdel.is_null() {
+                Value::NONE
+            } else {
+                p.fdel
+            }))
+        }
+        "__doc__" => return Ok(Some(p.doc.get())),
+        _ => {}
+    }
+    Ok(None)
+}
+
+/// The attributes of a classmethod or staticmethod: `__func__`, and any other the wrapped
+/// function has.
+pub(crate) fn wrapper_attr(
+    w: Gc<WrapperObj>,
+    n: &str,
+    name: Value,
+) -> crate::vm::PyResult<Option<Value>> {
+    if n == "__func__" {
+        return Ok(Some(w.f));
+    }
+    crate::objects::ops::getattr_opt(w.f, name)
+}
+
+/// The methods of `classmethod` and `staticmethod`: none are native; `__func__` and the
+/// wrapped function's attributes come from [`wrapper_attr`], binding from
+/// `objects/ops/attr.rs` `bind_descr`.
+pub(crate) static WRAPPER_METHODS: &[Method] = &[];

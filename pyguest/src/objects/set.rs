@@ -1,14 +1,15 @@
 //! `set` and `frozenset`: the shared object layout (`SetObj`, slots laid out like CPython's so
-//! iteration order matches; the kind tells the two apart), the constructor of `frozenset`,
-//! set algebra shared by the operators and the methods (`set_binop`), in-place updates, and
-//! the method tables (shared, then `set`'s mutating ones). Probing is `objects/table.rs`.
+//! iteration order matches; the kind tells the two apart), the constructors of `set` and
+//! `frozenset`, set algebra shared by the operators and the methods (`set_binop`), in-place
+//! updates, the method tables (shared, then `set`'s mutating ones) and the comparison (subset
+//! order), hash (frozenset) and repr slots. Probing is `objects/table.rs`.
 
 use crate::compiler::bytecode::binop;
-use crate::interpreter::PyResult;
 use crate::objects::native::{m, Method};
 use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, C};
 use metatracer::gc::Gc;
 use metatracer::gc::{Array, GcCell};
@@ -61,6 +62,15 @@ pub(crate) fn new_frozenset(a: Args) -> PyResult<Value> {
     let s = new_set(true);
     if let Some(&it) = a.pos.first() {
         set_update(s, it)?;
+    }
+    Ok(Value::obj(s))
+}
+
+/// `set(iterable=(), /)`.
+pub(crate) fn new_set_from(rest: Args) -> PyResult<Value> {
+    let s = new_set(false);
+    if let Some(&v) = rest.pos.first() {
+        set_update(s, v)?;
     }
     Ok(Value::obj(s))
 }
@@ -301,3 +311,66 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::NONE)
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, hash, repr
+
+/// `a op b` for two sets or frozensets: equality, and the ordering is the subset relation
+/// (`<` proper subset, `<=` subset, `>`/`>=` the supersets).
+pub(crate) fn set_compare(a: Gc<SetObj>, b: Gc<SetObj>, op: u32) -> PyResult<Value> {
+    // every member of p is in q
+    let sub = |p: Gc<SetObj>, q: Gc<SetObj>| -> PyResult<bool> {
+        let mut i = 0;
+        while i < p.capacity() {
+            let k = p.slot(i);
+            if !k.is_null() && !q.contains(k)? {
+                return Ok(false);
+            }
+            i += 1;
+        }
+        Ok(true)
+    };
+    let r = match op {
+        0 => a.len() < b.len() && sub(a, b)?,
+        1 => sub(a, b)?,
+        2 => a.len() == b.len() && sub(a, b)?,
+        3 => !(a.len() == b.len() && sub(a, b)?),
+        4 => a.len() > b.len() && sub(b, a)?,
+        _ => sub(b, a)?,
+    };
+    Ok(Value::bool(r))
+}
+
+/// `hash` of a frozenset: CPython's order-independent mix of the members' hashes (read from
+/// the table, so nothing is rehashed).
+pub(crate) fn frozenset_hash(s: Gc<SetObj>) -> i64 {
+    let mut h: u64 = 0;
+    for i in 0..s.capacity() {
+        if !s.slot(i).is_null() {
+            let x = s.hash_at(i) as u64;
+            h ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
+        }
+    }
+    h ^= (s.len() as u64 + 1).wrapping_mul(1927868237);
+    h as i64
+}
+
+/// `repr` of a set or frozenset: `{a, b}`, `frozenset({a, b})`, `set()` when empty.
+pub(crate) fn set_repr(s: Gc<SetObj>, out: &mut String) -> PyResult<()> {
+    let frozen = s.kind == Kind::FrozenSet;
+    if s.is_empty() {
+        out.push_str(if frozen { "frozenset()" } else { "set()" });
+        return Ok(());
+    }
+    if frozen {
+        out.push_str("frozenset(");
+    }
+    let items: ops::ArgVec = match as_list_exact(s.items()) {
+        Some(l) => l.as_slice().iter().copied().collect(),
+        None => ops::ArgVec::new(),
+    };
+    ops::repr::seq_repr(&items, "{", "}", out)?;
+    if frozen {
+        out.push(')');
+    }
+    Ok(())
+}

@@ -27,10 +27,10 @@
 //! method, a subclass) of the registering class.
 
 use crate::argvec::ArgVec;
-use crate::interpreter::{PyErr, PyResult};
 use crate::objects::{as_class, str_eq, Args, NativeFn};
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, type_error, type_of, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::Gc;
 
 /// A call's arguments rearranged by [`Sig::check`] (required parameters passed by keyword

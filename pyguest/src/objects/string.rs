@@ -1,15 +1,16 @@
 //! `str`: the object layout (`StrObj`: UTF-8 text inline up to 15 bytes, see `sstr.rs`, with
 //! its cached hash, interned-symbol id and code-point count), constructors, slicing by code
-//! point, and the table of the methods of the type (find, split, strip, pad, case,
-//! predicates, join, replace, encode, format, ...). ASCII strings take fast paths; indices
-//! are code points.
+//! point, the table of the methods of the type (find, split, strip, pad, case, predicates,
+//! join, replace, encode, format, ...) and, at the end, its comparison, hash and repr slots
+//! (`str_compare`, `str_hash`, `str_repr`). ASCII strings take fast paths; indices are code
+//! points.
 
-use crate::interpreter::{PyErr, PyResult};
 use crate::objects::native::{arg_or_kw, kwarg, m, self_str, seq_items, sm, str_arg, Method};
 use crate::objects::ops::{self, index_of, int_of, str_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, value_error, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 use std::cell::Cell;
@@ -809,3 +810,97 @@ pub(crate) static METHODS: &[Method] = &[
         crate::objects::format::format_value(a.pos[0], &str_arg(a.pos[1], "format spec")?.s)
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, hash, repr
+
+/// Ordering of two strings: by code point, which for UTF-8 text is byte order.
+pub(crate) fn str_compare(a: &StrObj, b: &StrObj, op: u32) -> Value {
+    crate::objects::ops::compare::ord_result(&*a.s, &*b.s, op)
+}
+
+/// The hash of a string's text (FNV-1a over the UTF-8 bytes, folded; -1 is reserved). Strings
+/// cache it in `StrObj::hash`; `ops::hash` fills the cache.
+pub fn str_hash(s: &str) -> i64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in s.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h ^= h >> 29;
+    let h = h as i64;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `repr` of a string: quoted with `'` unless the text has `'` and no `"`, with the escapes
+/// CPython uses (`\n`, `\xNN`, `\uNNNN`, `\UNNNNNNNN` for characters it does not print).
+pub fn str_repr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c)
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if !is_printable(c) => {
+                let n = c as u32;
+                if n < 0x100 {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
+/// Whether `repr` shows `c` as itself (an approximation of `str.isprintable` by the ranges of
+/// control, format, separator and private-use characters CPython escapes).
+fn is_printable(c: char) -> bool {
+    let n = c as u32;
+    const NON: &[(u32, u32)] = &[
+        (0x80, 0xa0),
+        (0xad, 0xad),
+        (0x600, 0x605),
+        (0x61c, 0x61c),
+        (0x6dd, 0x6dd),
+        (0x70f, 0x70f),
+        (0x1680, 0x1680),
+        (0x180e, 0x180e),
+        (0x2000, 0x200f),
+        (0x2028, 0x202f),
+        (0x205f, 0x2064),
+        (0x2066, 0x206f),
+        (0x3000, 0x3000),
+        (0xd800, 0xf8ff),
+        (0xfeff, 0xfeff),
+        (0xfff0, 0xfffb),
+        (0xfffe, 0xffff),
+        (0x110bd, 0x110bd),
+        (0x1d173, 0x1d17a),
+        (0xe0000, 0xe0fff),
+        (0xf0000, 0x10ffff),
+    ];
+    !NON.iter().any(|&(a, b)| n >= a && n <= b)
+}

@@ -11,10 +11,10 @@
 //! that the table's array and the compared entry are unchanged and otherwise starts over, as
 //! CPython's `lookdict`/`set_lookkey` do, so it never indexes a stale layout.
 
-use crate::interpreter::PyResult;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::Value;
+use crate::vm::PyResult;
 use metatracer::gc::{self, Gc};
 
 const EMPTY: u32 = u32::MAX;
@@ -105,7 +105,7 @@ impl DictObj {
     }
     /// Lookup by a Rust string (for names; never runs guest code).
     pub fn get_str(&self, key: &str) -> Option<Value> {
-        let h = ops::str_hash(key);
+        let h = crate::objects::string::str_hash(key);
         let t = self.t();
         if t.index.is_empty() {
             return None;

@@ -1,12 +1,13 @@
-//! `tuple`: the object layout (an immutable GC array), constructors, accessors and the
-//! methods of the type.
+//! `tuple`: the object layout (an immutable GC array), constructors, accessors, the
+//! methods of the type and its comparison, hash and repr slots (`tuple_compare`, `tuple_hash`,
+//! `tuple_repr`).
 
-use crate::interpreter::PyResult;
 use crate::objects::native::{m, seq_items, Method};
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::value_error;
+use crate::vm::PyResult;
 use metatracer::gc::{self, Array, Gc};
 use metatracer::Trace;
 
@@ -77,3 +78,43 @@ pub(crate) static METHODS: &[Method] = &[
         Ok(Value::small(c))
     }),
 ];
+
+// ---------------------------------------------------------------- comparison, hash, repr
+
+/// `a op b` for two tuples: lexicographic, item by item.
+pub(crate) fn tuple_compare(a: &TupleObj, b: &TupleObj, op: u32) -> PyResult<Value> {
+    ops::compare::seq_compare(a.as_slice(), b.as_slice(), op)
+}
+
+/// `hash` of a tuple: CPython's xxHash-based combination of the items' hashes (so equal
+/// tuples hash alike whatever the items' types); an unhashable item raises `TypeError`.
+pub(crate) fn tuple_hash(t: &TupleObj) -> PyResult<i64> {
+    const P1: u64 = 11400714785074694791;
+    const P2: u64 = 14029467366897019727;
+    const P5: u64 = 2870177450012600261;
+    let items = t.as_slice();
+    let mut acc: u64 = P5;
+    for &v in items {
+        let lane = ops::compare::item_hash(v)? as u64;
+        acc = acc.wrapping_add(lane.wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3527539));
+    if acc == u64::MAX {
+        return Ok(1546275796);
+    }
+    Ok(acc as i64)
+}
+
+/// `repr` of a tuple: `(a, b)`, with the trailing comma of a one-item tuple.
+pub(crate) fn tuple_repr(t: &TupleObj, out: &mut String) -> PyResult<()> {
+    if t.len() == 1 {
+        out.push('(');
+        ops::repr_into(t.as_slice()[0], out)?;
+        out.push_str(",)");
+        Ok(())
+    } else {
+        ops::repr::seq_repr(t.as_slice(), "(", ")", out)
+    }
+}

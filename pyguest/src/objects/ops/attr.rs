@@ -2,9 +2,13 @@
 //! lookup along the MRO (`lookup_mro`), descriptors (functions become
 //! bound methods, properties, `__get__`/`__set__`), instance attributes in map slots
 //! (`instance_get`/`instance_set`, `DICT_MAP` for dict-mode instances), `__getattr__` /
-//! `__getattribute__` hooks, and `call`/`call_method`.
+//! `__getattribute__` hooks, and `call`/`call_method`. The attributes a type computes from its
+//! layout (`range.start`, `f.__defaults__`, `c.__mro__`, ...) are answered by the type's module
+//! (`range_attr`, `function_attr`, `class_attr`, ...), picked by kind in `special_attr`.
 
 use super::*;
+use crate::objects::{class, code, complex, float, frame, function, int, method, module, property};
+use crate::objects::{range, slice};
 
 // ---------------------------------------------------------------- attributes
 
@@ -395,7 +399,9 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
     }
 }
 
-/// Attributes computed from object internals (`__class__`, `__name__`, `__dict__`, ...).
+/// Attributes computed from object internals (`__class__`, an instance's `__dict__`, and the
+/// attributes each type computes from its layout, which its module answers: `class_attr`,
+/// `function_attr`, `code_attr`, `frame_attr`, `range_attr`, ...).
 fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
     let n = &*as_str(name).unwrap().s;
     if n == "__class__" {
@@ -419,164 +425,17 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 return special_attr(p, name);
             }
         }
-        Some(Kind::Class) => {
-            let c = as_class(obj).unwrap();
-            match n {
-                "__name__" => return Ok(Some(c.name.get())),
-                "__qualname__" => {
-                    return Ok(Some(c.dict.get_str("__qualname__").unwrap_or(c.name.get())))
-                }
-                "__mro__" => return Ok(Some(c.mro.get())),
-                "__bases__" => return Ok(Some(c.bases.get())),
-                "__base__" => {
-                    let b = as_tuple(c.bases.get()).unwrap();
-                    return Ok(Some(b.as_slice().first().copied().unwrap_or(Value::NONE)));
-                }
-                "__dict__" => return Ok(Some(Value::obj(c.dict))),
-                "__doc__" => return Ok(Some(Value::NONE)),
-                "__module__" => return Ok(Some(new_str("builtins"))),
-                _ => {}
-            }
-        }
-        Some(Kind::Function) => {
-            let f = as_function(obj).unwrap();
-            match n {
-                "__name__" => return Ok(Some(f.name.get())),
-                "__qualname__" => return Ok(Some(f.qualname.get())),
-                "__doc__" => return Ok(Some(f.doc.get())),
-                "__module__" => {
-                    return Ok(Some(f.globals.get_str("__name__").unwrap_or(Value::NONE)))
-                }
-                "__defaults__" => {
-                    let d = f.defaults.get();
-                    return Ok(Some(if d.is_null() { Value::NONE } else { d }));
-                }
-                "__kwdefaults__" => {
-                    let d = f.kwdefaults.get();
-                    return Ok(Some(if d.is_null() { Value::NONE } else { d }));
-                }
-                "__code__" => return Ok(Some(Value::obj(f.code))),
-                "__globals__" => return Ok(Some(Value::obj(f.globals))),
-                "__closure__" => {
-                    return Ok(Some(if f.closure.is_null() {
-                        Value::NONE
-                    } else {
-                        f.closure
-                    }))
-                }
-                "__dict__" => {
-                    if f.dict.get().is_null() {
-                        f.dict.set(Value::obj(new_dict()));
-                    }
-                    return Ok(Some(f.dict.get()));
-                }
-                _ => {
-                    let d = f.dict.get();
-                    if let Some(d) = as_dict_exact(d) {
-                        return d.get(name);
-                    }
-                }
-            }
-        }
-        Some(Kind::Builtin) => {
-            let b = as_builtin(obj).unwrap();
-            match n {
-                "__name__" | "__qualname__" => {
-                    return Ok(Some(new_str(b.name.rsplit('.').next().unwrap_or(b.name))))
-                }
-                "__self__" => {
-                    return Ok(Some(if b.bound.is_null() {
-                        Value::NONE
-                    } else {
-                        b.bound
-                    }))
-                }
-                "__doc__" => return Ok(Some(Value::NONE)),
-                _ => {}
-            }
-        }
-        Some(Kind::BoundMethod) => {
-            let b = as_bound(obj).unwrap();
-            match n {
-                "__self__" => return Ok(Some(b.slf)),
-                "__func__" => return Ok(Some(b.func)),
-                _ => return getattr_opt(b.func, name),
-            }
-        }
-        Some(Kind::Module) => {
-            let m = as_module(obj).unwrap();
-            if n == "__dict__" {
-                return Ok(Some(Value::obj(m.dict)));
-            }
-        }
-        Some(Kind::Code) => {
-            let c = as_code(obj).unwrap();
-            match n {
-                "co_name" => return Ok(Some(new_str(&c.d.name))),
-                "co_filename" => return Ok(Some(new_str(&c.d.filename))),
-                "co_argcount" => return Ok(Some(Value::small(c.d.argcount as i64))),
-                "co_firstlineno" => return Ok(Some(Value::small(c.d.firstline as i64))),
-                "co_posonlyargcount" => return Ok(Some(Value::small(c.d.posonly as i64))),
-                "co_kwonlyargcount" => return Ok(Some(Value::small(c.d.kwonly as i64))),
-                "co_nlocals" => return Ok(Some(Value::small(c.d.varnames.len() as i64))),
-                "co_flags" => {
-                    // CPython's bits: OPTIMIZED|NEWLOCALS for function bodies, VARARGS 0x04,
-                    // VARKEYWORDS 0x08, GENERATOR 0x20.
-                    let f = c.d.flags;
-                    let mut cf = if f & CO_NAMESPACE == 0 { 0x3 } else { 0 };
-                    if f & CO_VARARGS != 0 {
-                        cf |= 0x04;
-                    }
-                    if f & CO_VARKW != 0 {
-                        cf |= 0x08;
-                    }
-                    if f & CO_COROUTINE != 0 {
-                        cf |= 0x80;
-                    } else if f & CO_ASYNC_GENERATOR != 0 {
-                        cf |= 0x200;
-                    } else if f & CO_GENERATOR != 0 {
-                        cf |= 0x20;
-                    }
-                    if f & CO_ITERABLE_COROUTINE != 0 {
-                        cf |= 0x100;
-                    }
-                    return Ok(Some(Value::small(cf)));
-                }
-                "co_varnames" => {
-                    let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
-                    return Ok(Some(new_tuple(&v)));
-                }
-                _ => {}
-            }
-        }
-        Some(Kind::Property) => {
-            let p = as_property(obj).unwrap();
-            match n {
-                "fget" => return Ok(Some(p.fget)),
-                "fset" => {
-                    return Ok(Some(if p.fset.is_null() {
-                        Value::NONE
-                    } else {
-                        p.fset
-                    }))
-                }
-                "fdel" => {
-                    return Ok(Some(if p.fdel.is_null() {
-                        Value::NONE
-                    } else {
-                        p.fdel
-                    }))
-                }
-                "__doc__" => return Ok(Some(p.doc.get())),
-                _ => {}
-            }
-        }
+        Some(Kind::Class) => return class::class_attr(as_class(obj).unwrap(), n),
+        Some(Kind::Function) => return function::function_attr(as_function(obj).unwrap(), n, name),
+        Some(Kind::Builtin) => return function::builtin_attr(as_builtin(obj).unwrap(), n),
+        Some(Kind::BoundMethod) => return method::bound_attr(as_bound(obj).unwrap(), n, name),
+        Some(Kind::Module) => return module::module_attr(as_module(obj).unwrap(), n),
+        Some(Kind::Code) => return code::code_attr(as_code(obj).unwrap(), n),
+        Some(Kind::Property) => return property::property_attr(as_property(obj).unwrap(), n),
         Some(Kind::ClassMethod) | Some(Kind::StaticMethod) => {
-            let w: Gc<WrapperObj> = unsafe_wrapper(obj);
-            if n == "__func__" {
-                return Ok(Some(w.f));
+            if let Some(w) = as_classmethod(obj).or_else(|| as_staticmethod(obj)) {
+                return property::wrapper_attr(w, n, name);
             }
-            return getattr_opt(w.f, name);
         }
         Some(Kind::Generator) => {
             let g = as_generator(obj).unwrap();
@@ -584,81 +443,17 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
                 return Ok(Some(v));
             }
         }
-        Some(Kind::Frame) => {
-            let f: Gc<FrameObj> = {
-                // SAFETY: the kind tag says this is a frame.
-                unsafe { obj.as_gc() }
-            };
-            match n {
-                "f_lineno" => return Ok(Some(Value::small(interpreter::frame_line(f) as i64))),
-                "f_code" => return Ok(Some(Value::obj(f.code))),
-                "f_globals" => return Ok(Some(Value::obj(f.globals()))),
-                "f_back" => {
-                    // the caller's frame; exposed frames are never recycled
-                    return Ok(Some(match f.back.get() {
-                        Some(b) => {
-                            b.escaped.set(true);
-                            Value::obj(b)
-                        }
-                        None => Value::NONE,
-                    }));
-                }
-                _ => {}
-            }
-        }
-        Some(Kind::Complex) => {
-            let c = as_complex(obj).unwrap();
-            match n {
-                "real" => return Ok(Some(new_float(c.re))),
-                "imag" => return Ok(Some(new_float(c.im))),
-                _ => {}
-            }
-        }
-        Some(Kind::Float) => match n {
-            "real" => return Ok(Some(obj)),
-            "imag" => return Ok(Some(new_float(0.0))),
-            _ => {}
-        },
-        Some(Kind::Slice) => {
-            let s = as_slice(obj).unwrap();
-            match n {
-                "start" => return Ok(Some(s.start)),
-                "stop" => return Ok(Some(s.stop)),
-                "step" => return Ok(Some(s.step)),
-                _ => {}
-            }
-        }
-        Some(Kind::Range) => {
-            let r = as_range(obj).unwrap();
-            match n {
-                "start" => return Ok(Some(new_int(r.start))),
-                "stop" => return Ok(Some(new_int(r.stop))),
-                "step" => return Ok(Some(new_int(r.step))),
-                _ => {}
-            }
-        }
+        Some(Kind::Frame) => return frame::frame_attr(as_frame(obj).unwrap(), n),
+        Some(Kind::Complex) => return complex::complex_attr(as_complex(obj).unwrap(), n),
+        Some(Kind::Float) => return Ok(float::float_attr(obj, n)),
+        Some(Kind::Slice) => return slice::slice_attr(as_slice(obj).unwrap(), n),
+        Some(Kind::Range) => return range::range_attr(as_range(obj).unwrap(), n),
         _ => {}
     }
     if is_int_like(obj) && !obj.is_kind(Kind::Instance) {
-        match n {
-            "real" | "numerator" => {
-                return Ok(Some(if obj.is_int() || obj.is_kind(Kind::BigInt) {
-                    obj
-                } else {
-                    new_int(int_of(obj).unwrap_or(0))
-                }))
-            }
-            "imag" => return Ok(Some(Value::small(0))),
-            "denominator" => return Ok(Some(Value::small(1))),
-            _ => {}
-        }
+        return Ok(int::int_attr(obj, n));
     }
     Ok(None)
-}
-
-fn unsafe_wrapper(v: Value) -> Gc<WrapperObj> {
-    // SAFETY: callers checked the kind is ClassMethod or StaticMethod (both `WrapperObj`).
-    unsafe { v.as_gc() }
 }
 
 /// `setattr(obj, name, v)`.

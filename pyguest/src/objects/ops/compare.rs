@@ -1,9 +1,20 @@
-//! Truth, equality, ordering and hashing: `truthy`, `eq`, `compare` (rich comparison with
-//! reflected dunders), sequence comparison, and `hash` with CPython's values for numbers,
-//! strings and tuples.
+//! Truth, equality, ordering and hashing, the protocol: `truthy`, `eq`, `compare` (rich
+//! comparison: the fast paths for small ints, floats and strings, then the operands' dunders
+//! with the reflected one first for a subclass, then the built-in types' comparison slots by
+//! kind, then identity for `==`/`!=`), and `hash` (the fast paths, `__hash__` of instances,
+//! identity). The per-type slots live in the type modules: `int_compare`/`int_hash`/`big_hash`
+//! (`int.rs`), `float_compare`/`float_hash` (`float.rs`), `complex_compare`/`complex_hash`,
+//! `str_compare`/`str_hash` (`string.rs`), `list_compare`, `tuple_compare`/`tuple_hash`,
+//! `dict_compare`, `set_compare`/`frozenset_hash`, `bytes_compare`/`bytes_hash`,
+//! `range_compare`. They use this module's helpers for what all containers share:
+//! lexicographic sequence comparison ([`seq_compare`]) and the recursion guards for nested
+//! containers ([`item_eq`], [`item_hash`]).
+//!
+//! Comparison operators are numbered as `COMPARE_OP` numbers them: 0 `<`, 1 `<=`, 2 `==`,
+//! 3 `!=`, 4 `>`, 5 `>=`.
 
 use super::*;
-use crate::objects::complex::complex_of;
+use crate::objects::{bytes, complex, dict, float, int, list, range, set, string, tuple};
 
 // ---------------------------------------------------------------- truth, equality, order
 
@@ -96,7 +107,7 @@ fn nests(v: Value) -> bool {
 
 /// `eq` of two items of containers being compared (counted when it nests).
 #[inline(always)]
-fn item_eq(a: Value, b: Value) -> PyResult<bool> {
+pub(crate) fn item_eq(a: Value, b: Value) -> PyResult<bool> {
     if nests(a) {
         return nested_eq(a, b);
     }
@@ -130,6 +141,17 @@ fn seq_eq(x: &[Value], y: &[Value]) -> PyResult<bool> {
     Ok(true)
 }
 
+/// `x op y` for two sequences of the same type: equal when the lengths and all items are
+/// equal; otherwise ordered by the first differing item, or by length when one is a prefix
+/// of the other.
+pub(crate) fn seq_compare(x: &[Value], y: &[Value], op: u32) -> PyResult<Value> {
+    if op == 2 || op == 3 {
+        let e = seq_eq(x, y)?;
+        return Ok(Value::bool(e == (op == 2)));
+    }
+    seq_cmp(x, y, op)
+}
+
 /// Lexicographic comparison of sequences with op (0..=5).
 fn seq_cmp(x: &[Value], y: &[Value], op: u32) -> PyResult<Value> {
     let n = x.len().min(y.len());
@@ -155,7 +177,8 @@ fn seq_cmp(x: &[Value], y: &[Value], op: u32) -> PyResult<Value> {
     }))
 }
 
-fn ord_result<T: PartialOrd>(a: T, b: T, op: u32) -> Value {
+/// `a op b` for any ordered Rust values.
+pub(crate) fn ord_result<T: PartialOrd>(a: T, b: T, op: u32) -> Value {
     Value::bool(match op {
         0 => a < b,
         1 => a <= b,
@@ -167,29 +190,9 @@ fn ord_result<T: PartialOrd>(a: T, b: T, op: u32) -> Value {
 }
 
 const CMP_NAMES: [&str; 6] = ["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];
-const CMP_SWAP: [u32; 6] = [4, 5, 2, 3, 0, 1];
+/// The operator with its operands swapped (`a < b` is `b > a`).
+pub(crate) const CMP_SWAP: [u32; 6] = [4, 5, 2, 3, 0, 1];
 const CMP_SYMS: [&str; 6] = ["<", "<=", "==", "!=", ">", ">="];
-
-fn int_float_cmp(i: &BigInt, f: f64, op: u32) -> Value {
-    if f.is_nan() {
-        return Value::bool(op == 3);
-    }
-    if f.is_infinite() {
-        return ord_result(0.0, f, op);
-    }
-    let fl = f.floor();
-    let fb = num_bigint::BigInt::from(fl as i128);
-    let fb = if fl.abs() < 1e38 {
-        fb
-    } else {
-        num_traits::FromPrimitive::from_f64(fl).unwrap_or(fb)
-    };
-    match i.cmp(&fb) {
-        std::cmp::Ordering::Less => ord_result(0, 1, op),
-        std::cmp::Ordering::Greater => ord_result(1, 0, op),
-        std::cmp::Ordering::Equal => ord_result(0.0, f - fl, op),
-    }
-}
 
 /// Rich comparison `a op b` (op: 0 <, 1 <=, 2 ==, 3 !=, 4 >, 5 >=).
 pub fn compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
@@ -257,156 +260,73 @@ pub fn compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
     }
 }
 
+/// The comparison slots of the built-in types, picked by the operands' kinds (`a` and `b` are
+/// payloads already); `NotImplemented` when the types do not compare.
 fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
     if let (Some(x), Some(y)) = (int_of(a), int_of(b)) {
         return Ok(ord_result(x, y, op));
     }
     let ak = a.kind();
     let bk = b.kind();
-    let anum = is_number(a);
-    let bnum = is_number(b);
-    if anum && bnum {
-        if ak == Some(Kind::Complex) || bk == Some(Kind::Complex) {
-            let (x, y) = (complex_of(a).unwrap(), complex_of(b).unwrap());
-            return match op {
-                2 => Ok(Value::bool(x == y)),
-                3 => Ok(Value::bool(x != y)),
-                _ => Ok(Value::NOT_IMPLEMENTED),
-            };
-        }
-        if ak == Some(Kind::Float) || bk == Some(Kind::Float) {
-            let exact =
-                |v: Value| int_of(v).is_some_and(|i| i.abs() <= 1 << 53) || v.is_kind(Kind::Float);
-            if exact(a) && exact(b) {
-                return Ok(ord_result(float_of(a).unwrap(), float_of(b).unwrap(), op));
-            }
-            if ak != Some(Kind::Float) {
-                return Ok(int_float_cmp(&big_of(a).unwrap(), float_of(b).unwrap(), op));
-            }
-            if bk != Some(Kind::Float) {
-                return Ok(int_float_cmp(
-                    &big_of(b).unwrap(),
-                    float_of(a).unwrap(),
-                    CMP_SWAP[op as usize],
-                ));
-            }
-            return Ok(ord_result(float_of(a).unwrap(), float_of(b).unwrap(), op));
-        }
-        return Ok(ord_result(big_of(a).unwrap(), big_of(b).unwrap(), op));
+    if is_number(a) && is_number(b) {
+        let r = if ak == Some(Kind::Complex) || bk == Some(Kind::Complex) {
+            complex::complex_compare(a, b, op)
+        } else if ak == Some(Kind::Float) || bk == Some(Kind::Float) {
+            float::float_compare(a, b, op)
+        } else {
+            int::int_compare(a, b, op)
+        };
+        return Ok(r.unwrap_or(Value::NOT_IMPLEMENTED));
     }
+    let sets = |k| matches!(k, Some(Kind::Set) | Some(Kind::FrozenSet));
+    let bytes = |k| matches!(k, Some(Kind::Bytes) | Some(Kind::ByteArray));
     match (ak, bk) {
         (Some(Kind::Str), Some(Kind::Str)) => {
-            return Ok(ord_result(
-                &*as_str(a).unwrap().s,
-                &*as_str(b).unwrap().s,
-                op,
-            ))
+            if let (Some(x), Some(y)) = (as_str(a), as_str(b)) {
+                return Ok(string::str_compare(&x, &y, op));
+            }
         }
         (Some(Kind::List), Some(Kind::List)) => {
-            let x: ArgVec = as_list_exact(a)
-                .unwrap()
-                .as_slice()
-                .iter()
-                .copied()
-                .collect();
-            let y: ArgVec = as_list_exact(b)
-                .unwrap()
-                .as_slice()
-                .iter()
-                .copied()
-                .collect();
-            if op == 2 || op == 3 {
-                let e = seq_eq(&x, &y)?;
-                return Ok(Value::bool(e == (op == 2)));
+            if let (Some(x), Some(y)) = (as_list_exact(a), as_list_exact(b)) {
+                return list::list_compare(x, y, op);
             }
-            return seq_cmp(&x, &y, op);
         }
         (Some(Kind::Tuple), Some(Kind::Tuple)) => {
-            let x = as_tuple_exact(a).unwrap();
-            let y = as_tuple_exact(b).unwrap();
-            if op == 2 || op == 3 {
-                let e = seq_eq(x.as_slice(), y.as_slice())?;
-                return Ok(Value::bool(e == (op == 2)));
+            if let (Some(x), Some(y)) = (as_tuple_exact(a), as_tuple_exact(b)) {
+                return tuple::tuple_compare(&x, &y, op);
             }
-            return seq_cmp(x.as_slice(), y.as_slice(), op);
         }
-        (Some(Kind::Dict), Some(Kind::Dict)) if op == 2 || op == 3 => {
-            let x = as_dict_exact(a).unwrap();
-            let y = as_dict_exact(b).unwrap();
-            let mut e = x.len() == y.len();
-            if e {
-                // entries are read before each lookup and the count re-read after it: the
-                // lookup's __eq__ may change either dict
-                let mut i = 0;
-                while i < x.entry_count() {
-                    let (k, h, xv) = (x.key_at(i), x.hash_at(i), x.val_at(i));
-                    i += 1;
-                    if k.is_null() {
-                        continue;
-                    }
-                    match y.get_h(k, h)? {
-                        Some(v) => {
-                            if !item_eq(xv, v)? {
-                                e = false;
-                                break;
-                            }
-                        }
-                        None => {
-                            e = false;
-                            break;
-                        }
-                    }
-                }
+        (Some(Kind::Dict), Some(Kind::Dict)) => {
+            if let (Some(x), Some(y)) = (as_dict_exact(a), as_dict_exact(b)) {
+                return dict::dict_compare(x, y, op);
             }
-            return Ok(Value::bool(e == (op == 2)));
         }
-        (Some(Kind::Set) | Some(Kind::FrozenSet), Some(Kind::Set) | Some(Kind::FrozenSet)) => {
-            let x = as_set(a).unwrap();
-            let y = as_set(b).unwrap();
-            let sub = |p: Gc<SetObj>, q: Gc<SetObj>| -> PyResult<bool> {
-                let mut i = 0;
-                while i < p.capacity() {
-                    let k = p.slot(i);
-                    if !k.is_null() && !q.contains(k)? {
-                        return Ok(false);
-                    }
-                    i += 1;
-                }
-                Ok(true)
-            };
-            let r = match op {
-                0 => x.len() < y.len() && sub(x, y)?,
-                1 => sub(x, y)?,
-                2 => x.len() == y.len() && sub(x, y)?,
-                3 => !(x.len() == y.len() && sub(x, y)?),
-                4 => x.len() > y.len() && sub(y, x)?,
-                _ => sub(y, x)?,
-            };
-            return Ok(Value::bool(r));
+        (x, y) if sets(x) && sets(y) => {
+            if let (Some(x), Some(y)) = (as_set(a), as_set(b)) {
+                return set::set_compare(x, y, op);
+            }
         }
-        (Some(Kind::Bytes) | Some(Kind::ByteArray), Some(Kind::Bytes) | Some(Kind::ByteArray)) => {
-            return Ok(ord_result(
-                bytes_like(a).unwrap(),
-                bytes_like(b).unwrap(),
-                op,
-            ));
+        (x, y) if bytes(x) && bytes(y) => {
+            let x = as_bytes(a).or_else(|| as_bytearray(a));
+            let y = as_bytes(b).or_else(|| as_bytearray(b));
+            if let (Some(x), Some(y)) = (x, y) {
+                return Ok(bytes::bytes_compare(&x, &y, op));
+            }
         }
-        (Some(Kind::Range), Some(Kind::Range)) if op == 2 || op == 3 => {
-            let x = as_range(a).unwrap();
-            let y = as_range(b).unwrap();
-            let (lx, ly) = (range_len(x), range_len(y));
-            let e = lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)));
-            return Ok(Value::bool(e == (op == 2)));
+        (Some(Kind::Range), Some(Kind::Range)) => {
+            if let (Some(x), Some(y)) = (as_range(a), as_range(b)) {
+                return Ok(range::range_compare(x, y, op));
+            }
         }
+        // dict views compare as the sets of their keys or items
         (Some(Kind::Iter), Some(Kind::Iter)) if op == 2 || op == 3 => {
-            // dict views
             let x = crate::objects::iter::view_to_set(a)?;
             let y = crate::objects::iter::view_to_set(b)?;
             if let (Some(x), Some(y)) = (x, y) {
                 return builtin_compare(x, y, op);
             }
         }
-        (Some(Kind::Iter), Some(Kind::Set) | Some(Kind::FrozenSet)) => {
+        (Some(Kind::Iter), y) if sets(y) => {
             if let Some(x) = crate::objects::iter::view_to_set(a)? {
                 return builtin_compare(x, b, op);
             }
@@ -418,138 +338,28 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
 
 // ---------------------------------------------------------------- hashing
 
-const HASH_MOD: u64 = (1 << 61) - 1;
-
-pub fn int_hash(i: i64) -> i64 {
-    let neg = i < 0;
-    let m = (i.unsigned_abs() % HASH_MOD) as i64;
-    let h = if neg { -m } else { m };
-    if h == -1 {
-        -2
-    } else {
-        h
+/// `hash` of an item of a container being hashed (a nested tuple is a level of Rust-level
+/// re-entry, see `nests`).
+pub(crate) fn item_hash(v: Value) -> PyResult<i64> {
+    if v.is_kind(Kind::Tuple) {
+        let _g = crate::interpreter::enter_native(" while hashing a tuple")?;
+        return hash(v);
     }
-}
-
-fn big_hash(b: &BigInt) -> i64 {
-    let m = BigInt::from(HASH_MOD);
-    let r = (b.abs() % &m).to_i64().unwrap();
-    let h = if b.is_negative() { -r } else { r };
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
-}
-
-pub fn float_hash(f: f64) -> i64 {
-    if f.is_nan() {
-        return 0;
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { 314159 } else { -314159 };
-    }
-    if f.fract() == 0.0 && f.abs() < 9.2e18 {
-        return int_hash(f as i64);
-    }
-    // CPython's algorithm: reduce the mantissa modulo 2**61 - 1
-    let (mut m, mut e) = frexp(f.abs());
-    let mut x: u64 = 0;
-    while m != 0.0 {
-        x = ((x << 28) & HASH_MOD) | (x >> (61 - 28));
-        m *= 268435456.0;
-        e -= 28;
-        let y = m as u64;
-        m -= y as f64;
-        x += y;
-        if x >= HASH_MOD {
-            x -= HASH_MOD;
-        }
-    }
-    let e = if e >= 0 {
-        e % 61
-    } else {
-        61 - 1 - ((-1 - e) % 61)
-    };
-    x = ((x << e) & HASH_MOD) | (x >> (61 - e));
-    let mut h = x as i64;
-    if f < 0.0 {
-        h = -h;
-    }
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
-}
-
-pub fn frexp(f: f64) -> (f64, i32) {
-    if f == 0.0 || !f.is_finite() {
-        return (f, 0);
-    }
-    let bits = f.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32;
-    if exp == 0 {
-        let (m, e) = frexp(f * (1u64 << 54) as f64);
-        return (m, e - 54);
-    }
-    let e = exp - 1022;
-    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
-    (m, e)
-}
-
-pub fn str_hash(s: &str) -> i64 {
-    // FNV-1a variant over bytes, folded to avoid -1
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in s.as_bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h ^= h >> 29;
-    let h = h as i64;
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
-}
-
-fn tuple_hash(items: &[Value]) -> PyResult<i64> {
-    const P1: u64 = 11400714785074694791;
-    const P2: u64 = 14029467366897019727;
-    const P5: u64 = 2870177450012600261;
-    let mut acc: u64 = P5;
-    for &v in items {
-        let lane = if v.is_kind(Kind::Tuple) {
-            // a nested tuple is a level of Rust-level re-entry (see `nests`)
-            let _g = crate::interpreter::enter_native(" while hashing a tuple")?;
-            hash(v)?
-        } else {
-            hash(v)?
-        } as u64;
-        acc = acc.wrapping_add(lane.wrapping_mul(P2));
-        acc = acc.rotate_left(31);
-        acc = acc.wrapping_mul(P1);
-    }
-    acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3527539));
-    if acc == u64::MAX {
-        return Ok(1546275796);
-    }
-    Ok(acc as i64)
+    hash(v)
 }
 
 /// `hash(v)`.
 #[inline]
 pub fn hash(v: Value) -> PyResult<i64> {
     if v.is_int() {
-        return Ok(int_hash(v.as_int_unchecked()));
+        return Ok(int::int_hash(v.as_int_unchecked()));
     }
     if let Some(s) = as_str(v) {
         let h = s.hash.get();
         if h != 0 {
             return Ok(h);
         }
-        let h = str_hash(&s.s);
+        let h = string::str_hash(&s.s);
         s.hash.set(h);
         return Ok(h);
     }
@@ -564,28 +374,12 @@ fn hash_slow(v: Value) -> PyResult<i64> {
         _ => {}
     }
     match v.kind() {
-        Some(Kind::Float) => Ok(float_hash(as_float_obj(v).unwrap().v)),
-        Some(Kind::BigInt) => Ok(big_hash(&as_bigint(v).unwrap().v)),
-        Some(Kind::Tuple) => tuple_hash(as_tuple_exact(v).unwrap().as_slice()),
-        Some(Kind::FrozenSet) => {
-            let s = as_set(v).unwrap();
-            let mut h: u64 = 0;
-            for i in 0..s.capacity() {
-                if !s.slot(i).is_null() {
-                    let x = s.hash_at(i) as u64;
-                    h ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
-                }
-            }
-            h ^= (s.len() as u64 + 1).wrapping_mul(1927868237);
-            Ok(h as i64)
-        }
-        Some(Kind::Bytes) => Ok(str_hash(&String::from_utf8_lossy(
-            as_bytes(v).unwrap().data(),
-        ))),
-        Some(Kind::Complex) => {
-            let c = as_complex(v).unwrap();
-            Ok(float_hash(c.re).wrapping_add(float_hash(c.im).wrapping_mul(1000003)))
-        }
+        Some(Kind::Float) => Ok(float::float_hash(as_float_obj(v).unwrap().v)),
+        Some(Kind::BigInt) => Ok(int::big_hash(&as_bigint(v).unwrap().v)),
+        Some(Kind::Tuple) => tuple::tuple_hash(&as_tuple_exact(v).unwrap()),
+        Some(Kind::FrozenSet) => Ok(set::frozenset_hash(as_set(v).unwrap())),
+        Some(Kind::Bytes) => Ok(bytes::bytes_hash(&as_bytes(v).unwrap())),
+        Some(Kind::Complex) => Ok(complex::complex_hash(&as_complex(v).unwrap())),
         Some(Kind::List) | Some(Kind::Dict) | Some(Kind::Set) | Some(Kind::ByteArray) => Err(
             type_error(format!("unhashable type: '{}'", vm::type_name(v))),
         ),

@@ -5,20 +5,6 @@ use super::*;
 
 // ---------------------------------------------------------------- containers
 
-pub fn range_len(r: Gc<RangeObj>) -> i64 {
-    if r.step > 0 {
-        if r.stop > r.start {
-            (r.stop - r.start - 1) / r.step + 1
-        } else {
-            0
-        }
-    } else if r.start > r.stop {
-        (r.start - r.stop - 1) / (-r.step) + 1
-    } else {
-        0
-    }
-}
-
 /// `len(v)`.
 pub fn len(v: Value) -> PyResult<usize> {
     match v.kind() {

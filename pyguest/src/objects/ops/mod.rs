@@ -12,6 +12,8 @@ pub mod attr;
 pub mod compare;
 pub mod container;
 pub mod repr;
+#[cfg(test)]
+mod tests;
 
 pub use arith::*;
 pub use attr::*;
@@ -20,10 +22,11 @@ pub use container::*;
 pub use repr::*;
 
 use crate::compiler::bytecode::binop;
-use crate::interpreter::{self, PyErr, PyResult};
+use crate::interpreter;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
+use crate::vm::{PyErr, PyResult};
 use metatracer::gc::{self, Gc};
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
