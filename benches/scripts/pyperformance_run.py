@@ -81,7 +81,8 @@ def variants(bench_dir):
         with open(path, "rb") as fh:
             meta = tomllib.load(fh).get("tool", {}).get("pyperformance", {})
         name = meta.get("name") or os.path.basename(bench_dir).removeprefix("bm_")
-        out.append((name, list(meta.get("extra_opts", []))))
+        if all(name != n for n, _ in out):  # pyproject.toml may repeat a bm_*.toml
+            out.append((name, list(meta.get("extra_opts", []))))
     return out or [(os.path.basename(bench_dir).removeprefix("bm_"), [])]
 
 

@@ -374,24 +374,9 @@ pub(crate) static SHARED_METHODS: &[Method] = &[
         let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
         Ok(new_bytes(self_bytes(&a)?.to_ascii_lowercase(), mutable))
     }),
-    m("strip(bytes=None, /)", |a| {
-        let b = self_bytes(&a)?;
-        let chars = a
-            .pos
-            .get(1)
-            .and_then(|&v| ops::bytes_like(v))
-            .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
-        let s = b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len());
-        let e = b
-            .iter()
-            .rposition(|x| !chars.contains(x))
-            .map(|p| p + 1)
-            .unwrap_or(s);
-        Ok(new_bytes(
-            b[s..e.max(s)].to_vec(),
-            payload(a.pos[0]).is_kind(Kind::ByteArray),
-        ))
-    }),
+    m("strip(bytes=None, /)", |a| bytes_strip(&a, true, true)),
+    m("lstrip(bytes=None, /)", |a| bytes_strip(&a, true, false)),
+    m("rstrip(bytes=None, /)", |a| bytes_strip(&a, false, true)),
     m("split(sep=None, maxsplit=-1)", |a| {
         let b = self_bytes(&a)?;
         let mut out = ArgVec::new();
@@ -561,4 +546,32 @@ fn find_in(a: &Args, hay: &[u8], needle: &[u8]) -> PyResult<Option<usize>> {
     Ok((0..=window.len() - needle.len())
         .find(|&i| window[i..i + needle.len()] == needle[..])
         .map(|i| i + lo))
+}
+
+/// `bytes.strip`/`lstrip`/`rstrip`: drops the bytes in the argument (ASCII whitespace when
+/// it is None or absent) from the chosen ends.
+fn bytes_strip(a: &Args, left: bool, right: bool) -> PyResult<Value> {
+    let b = self_bytes(a)?;
+    let chars = a
+        .pos
+        .get(1)
+        .and_then(|&v| ops::bytes_like(v))
+        .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
+    let s = if left {
+        b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len())
+    } else {
+        0
+    };
+    let e = if right {
+        b.iter()
+            .rposition(|x| !chars.contains(x))
+            .map(|p| p + 1)
+            .unwrap_or(s)
+    } else {
+        b.len()
+    };
+    Ok(new_bytes(
+        b[s..e.max(s)].to_vec(),
+        payload(a.pos[0]).is_kind(Kind::ByteArray),
+    ))
 }
