@@ -74,8 +74,8 @@ pub(crate) fn make_os() -> Gc<ModuleObj> {
             }
         };
         let (flags, mode) = (num(1, 0)?, num(2, 0o777)?);
-        let c = std::ffi::CString::new(p.clone())
-            .map_err(|_| vm::value_error("embedded null byte"))?;
+        let c =
+            std::ffi::CString::new(p.clone()).map_err(|_| vm::value_error("embedded null byte"))?;
         // SAFETY: `c` is a valid NUL-terminated path; open(2) reads it and returns a new
         // descriptor or -1 (O_CLOEXEC added, as CPython makes descriptors non-inheritable).
         let fd = unsafe { libc::open(c.as_ptr(), flags as i32 | libc::O_CLOEXEC, mode as u32) };

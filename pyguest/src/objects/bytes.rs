@@ -531,7 +531,11 @@ fn search_span(a: &Args, len: usize) -> PyResult<Option<(usize, usize)>> {
     };
     let lo = bound(2, 0)?;
     let hi = bound(3, len)?.min(len);
-    Ok(if lo > len { None } else { Some((lo, hi.max(lo))) })
+    Ok(if lo > len {
+        None
+    } else {
+        Some((lo, hi.max(lo)))
+    })
 }
 
 /// The first position of `needle` in `hay[start:end]` (positions into `hay`).
