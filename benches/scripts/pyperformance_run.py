@@ -16,6 +16,12 @@ interpreter, pyguest/CPython, PyPy/CPython and pyguest/PyPy, the geometric means
 benchmarks every interpreter ran, and why a benchmark failed where it did (the last line of
 stderr). `--json FILE` writes the raw results, `--out FILE` the table.
 
+`--check` answers "does every pure-Python benchmark run unmodified?" instead: every variant of
+every dependency-free benchmark directory (the `SKIP` set included), once each (one loop, one
+value, no warm-up: `PYPERF_SHIM_LOOPS=1`), under pyguest only; prints one `run`/`FAIL` line
+per benchmark with the reason and the count, and exits 1 if any failed:
+  python3 benches/scripts/pyperformance_run.py --check --pyguest target/debug/pyguest
+
 Example (the table in docs/performance.md):
   python3 benches/scripts/pyperformance_run.py --pyguest target/release/pyguest \\
       --values 3 --warmups 1 --out /tmp/pyperf.md --json /tmp/pyperf.json
@@ -75,7 +81,8 @@ def variants(bench_dir):
         with open(path, "rb") as fh:
             meta = tomllib.load(fh).get("tool", {}).get("pyperformance", {})
         name = meta.get("name") or os.path.basename(bench_dir).removeprefix("bm_")
-        out.append((name, list(meta.get("extra_opts", []))))
+        if all(name != n for n, _ in out):  # pyproject.toml may repeat a bm_*.toml
+            out.append((name, list(meta.get("extra_opts", []))))
     return out or [(os.path.basename(bench_dir).removeprefix("bm_"), [])]
 
 
@@ -88,6 +95,8 @@ def run_bench(interp, bench_dir, extra, args):
         out = os.path.join(scratch, "values.jsonl")
         env = dict(os.environ, PYPERF_SHIM_OUT=out, PYPERF_SHIM_VALUES=str(args.values),
                    PYPERF_SHIM_WARMUPS=str(args.warmups), PYTHONHASHSEED="0")
+        if args.check:
+            env["PYPERF_SHIM_LOOPS"] = "1"
         env.pop("PYTHONPATH", None)
         try:
             p = subprocess.run(interp + ["run_benchmark.py"] + extra, cwd=work, env=env,
@@ -108,6 +117,27 @@ def run_bench(interp, bench_dir, extra, args):
         return statistics.median(values), ""
 
 
+def check(args, dirs):
+    """`--check`: each variant once under pyguest; exit status 1 if any failed."""
+    args.values, args.warmups = 1, 0
+    interp = [os.path.abspath(args.pyguest)] + args.pyguest_args.split()
+    runs = [(name, d, extra) for d in dirs for name, extra in variants(d)]
+    failed = []
+    start = time.time()
+    for name, d, extra in runs:
+        t0 = time.time()
+        t, err = run_bench(interp, d, extra, args)
+        status = "run " if t is not None else "FAIL"
+        print(f"{status} {name} ({time.time() - t0:.1f} s){'  ' + err if err else ''}",
+              flush=True)
+        if t is None:
+            failed.append(name)
+    print(f"{len(runs) - len(failed)} of {len(runs)} benchmarks ran under pyguest "
+          f"({len(dirs)} directories, {time.time() - start:.0f} s)"
+          + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
 def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
@@ -126,6 +156,8 @@ def main():
     ap.add_argument("--version", default="1.14.0", help="pyperformance version ('' = latest)")
     ap.add_argument("--first-variant", action="store_true",
                     help="one variant per benchmark directory (e.g. async_tree has 15)")
+    ap.add_argument("--check", action="store_true",
+                    help="run each benchmark once under pyguest only and report run/fail")
     ap.add_argument("--json")
     ap.add_argument("--out")
     args = ap.parse_args()
@@ -140,7 +172,9 @@ def main():
         dirs = [d for d in dirs if os.path.basename(d) in wanted]
     else:
         dirs = [d for d in dirs if not os.path.exists(os.path.join(d, "requirements.txt"))
-                and os.path.basename(d) not in SKIP]
+                and (args.check or os.path.basename(d) not in SKIP)]
+    if args.check:
+        return check(args, dirs)
 
     interps = {"pyguest": [os.path.abspath(args.pyguest)] + args.pyguest_args.split(),
                "cpython": [args.python]}
@@ -214,4 +248,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

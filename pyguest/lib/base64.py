@@ -2,7 +2,8 @@
 `binascii`. Functions and error messages as CPython 3.11: `b64encode`/`b64decode`
 (`altchars`, `validate`), `standard_b64*`, `urlsafe_b64*`, `b32encode`/`b32decode`
 (`casefold`, `map01`), `b32hexencode`/`b32hexdecode`, `b16encode`/`b16decode`,
-`encodebytes`/`decodebytes`, `encode`/`decode` on file objects. Not provided: Base85/Ascii85.
+`encodebytes`/`decodebytes`, `encode`/`decode` on file objects, Ascii85 (`a85encode`/`a85decode`
+with `foldspaces`, `wrapcol`, `pad`, `adobe`, `ignorechars`) and Base85 (`b85encode`/`b85decode`).
 """
 
 import binascii
@@ -10,7 +11,7 @@ import binascii
 __all__ = ["encode", "decode", "encodebytes", "decodebytes", "b64encode", "b64decode",
            "b32encode", "b32decode", "b32hexencode", "b32hexdecode", "b16encode", "b16decode",
            "standard_b64encode", "standard_b64decode", "urlsafe_b64encode",
-           "urlsafe_b64decode"]
+           "urlsafe_b64decode", "a85encode", "a85decode", "b85encode", "b85decode"]
 
 bytes_types = (bytes, bytearray)
 
@@ -201,3 +202,138 @@ def decode(input, output):
         if not line:
             break
         output.write(binascii.a2b_base64(line))
+
+
+# Base85 family: every 4 input bytes are one big-endian 32-bit word written as 5 digits in
+# base 85, most significant first. A short last group is padded with zero bytes, encoded,
+# and the digits standing for the padding are dropped (unless `pad`).
+
+_A85_ALPHABET = bytes(range(33, 118))
+_B85_ALPHABET = (b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                 b"abcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~")
+_b85_values = None
+
+
+def _to_bytes(b):
+    if isinstance(b, bytes_types):
+        return bytes(b)
+    try:
+        return bytes(memoryview(b))
+    except TypeError:
+        raise TypeError("memoryview: a bytes-like object is required, not %r"
+                        % b.__class__.__name__) from None
+
+
+def _base85_groups(data, alphabet, pad, fold_zero, fold_spaces):
+    extra = -len(data) % 4
+    if extra:
+        data = data + b"\0" * extra
+    out = []
+    digits = [0] * 5
+    for i in range(0, len(data), 4):
+        word = int.from_bytes(data[i:i + 4], "big")
+        if fold_zero and word == 0:
+            out.append(b"z")
+            continue
+        if fold_spaces and word == 0x20202020:
+            out.append(b"y")
+            continue
+        for k in range(4, -1, -1):
+            word, digits[k] = divmod(word, 85)
+        out.append(bytes(alphabet[d] for d in digits))
+    if extra and not pad and out:
+        last = out[-1]
+        if last == b"z":
+            last = alphabet[:1] * 5
+        out[-1] = last[:5 - extra]
+    return b"".join(out)
+
+
+def a85encode(b, *, foldspaces=False, wrapcol=0, pad=False, adobe=False):
+    """Ascii85: digits are the characters '!'..'u'; an all-zero group is 'z', and with
+    `foldspaces` four spaces are 'y'."""
+    result = _base85_groups(_to_bytes(b), _A85_ALPHABET, pad, True, foldspaces)
+    if adobe:
+        result = b"<~" + result
+    if wrapcol:
+        wrapcol = max(2 if adobe else 1, wrapcol)
+        lines = [result[i:i + wrapcol] for i in range(0, len(result), wrapcol)]
+        if adobe and len(lines[-1]) + 2 > wrapcol:
+            lines.append(b"")
+        result = b"\n".join(lines)
+    if adobe:
+        result += b"~>"
+    return result
+
+
+def a85decode(b, *, foldspaces=False, adobe=False, ignorechars=b" \t\n\r\v"):
+    b = _bytes_from_decode_data(b)
+    if adobe:
+        if not b.endswith(b"~>"):
+            raise ValueError("Ascii85 encoded byte sequences must end with {!r}".format(b"~>"))
+        b = b[2:-2] if b.startswith(b"<~") else b[:-2]
+    out = bytearray()
+    group = []
+    for c in b:
+        if 33 <= c <= 117:
+            group.append(c - 33)
+            if len(group) == 5:
+                word = 0
+                for d in group:
+                    word = word * 85 + d
+                if word > 0xFFFFFFFF:
+                    raise ValueError("Ascii85 overflow")
+                out += word.to_bytes(4, "big")
+                group = []
+        elif c == 122:  # z
+            if group:
+                raise ValueError("z inside Ascii85 5-tuple")
+            out += b"\0\0\0\0"
+        elif foldspaces and c == 121:  # y
+            if group:
+                raise ValueError("y inside Ascii85 5-tuple")
+            out += b"    "
+        elif c in ignorechars:
+            continue
+        else:
+            raise ValueError("Non-Ascii85 digit found: %c" % c)
+    if group:
+        missing = 5 - len(group)
+        group += [84] * missing
+        word = 0
+        for d in group:
+            word = word * 85 + d
+        if word > 0xFFFFFFFF:
+            raise ValueError("Ascii85 overflow")
+        out += word.to_bytes(4, "big")[:4 - missing]
+    return bytes(out)
+
+
+def b85encode(b, pad=False):
+    """Base85 as in git's binary patches (RFC 1924's alphabet)."""
+    return _base85_groups(_to_bytes(b), _B85_ALPHABET, pad, False, False)
+
+
+def b85decode(b):
+    global _b85_values
+    if _b85_values is None:
+        _b85_values = [None] * 256
+        for i, c in enumerate(_B85_ALPHABET):
+            _b85_values[c] = i
+    b = _bytes_from_decode_data(b)
+    padding = -len(b) % 5
+    b = b + b"~" * padding
+    out = bytearray()
+    for i in range(0, len(b), 5):
+        word = 0
+        for j in range(5):
+            v = _b85_values[b[i + j]]
+            if v is None:
+                raise ValueError("bad base85 character at position %d" % (i + j))
+            word = word * 85 + v
+        if word > 0xFFFFFFFF:
+            raise ValueError("base85 overflow in hunk starting at byte %d" % i)
+        out += word.to_bytes(4, "big")
+    if padding:
+        del out[len(out) - padding:]
+    return bytes(out)

@@ -4,8 +4,8 @@ pyguest's own implementation in plain Python of the parts of `io` that need no o
 system: text and binary buffers with read/readline/readlines/iteration, write/writelines,
 seek/tell (SEEK_SET/CUR/END), truncate, getvalue, getbuffer-free BytesIO, context-manager and
 closed-state behaviour as CPython 3.11 (ValueError "I/O operation on closed file").
-`io.open` is the interpreter's built-in `open`. StringIO keeps text as a list of characters
-joined on demand; newline translation supports newline=None/''/'\\n' (the common cases).
+`io.open` is the interpreter's built-in `open`; `TextIOWrapper` wraps a binary stream (see its
+doc). Appending writes collect pieces joined on demand (`_Buffer._data`); newline translation supports newline=None/''/'\\n' (the common cases).
 """
 
 import builtins as _builtins
@@ -112,20 +112,161 @@ class TextIOBase(IOBase):
 
 
 class TextIOWrapper(TextIOBase):
-    """Placeholder name so isinstance checks and annotations work."""
+    """A text stream over a binary one (`buffer`): `write` encodes (translating "\\n" to
+    `newline` when that is "\\r" or "\\r\\n") and passes the bytes on at once; `read` and
+    `readline` decode what the buffer returns (universal newlines when `newline` is None).
+    Enough for code that wraps a `BytesIO` or a binary file (ElementTree's `write`); no
+    incremental decoder state across reads of multi-byte sequences split by `read(n)`."""
+
+    def __init__(self, buffer, encoding=None, errors=None, newline=None,
+                 line_buffering=False, write_through=False):
+        if newline not in (None, "", "\n", "\r", "\r\n"):
+            raise ValueError("illegal newline value: %s" % (newline,))
+        if encoding is None or encoding == "locale":
+            encoding = "utf-8"
+        self._buffer = buffer
+        self._encoding = encoding
+        self._errors = errors or "strict"
+        self._newline = newline
+        self._line_buffering = line_buffering
+        self._pending = ""
+
+    buffer = property(lambda self: self._buffer)
+    encoding = property(lambda self: self._encoding)
+    errors = property(lambda self: self._errors)
+    line_buffering = property(lambda self: self._line_buffering)
+
+    @property
+    def closed(self):
+        return self._buffer is None or self._buffer.closed
+
+    @property
+    def name(self):
+        return self._buffer.name
+
+    def _check_buffer(self):
+        if self._buffer is None:
+            raise ValueError("underlying buffer has been detached")
+
+    def readable(self):
+        self._check_buffer()
+        return self._buffer.readable()
+
+    def writable(self):
+        self._check_buffer()
+        return self._buffer.writable()
+
+    def seekable(self):
+        self._check_buffer()
+        return self._buffer.seekable()
+
+    def write(self, s):
+        self._check_buffer()
+        if not isinstance(s, str):
+            raise TypeError("write() argument must be str, not %s" % type(s).__name__)
+        text = s
+        if self._newline in ("\r", "\r\n"):
+            text = text.replace("\n", self._newline)
+        self._buffer.write(text.encode(self._encoding, self._errors))
+        if self._line_buffering and ("\n" in s or "\r" in s):
+            self.flush()
+        return len(s)
+
+    def _decode(self, data):
+        text = data.decode(self._encoding, self._errors)
+        if self._newline is None:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
+
+    def read(self, size=-1):
+        self._check_buffer()
+        if size is None or size < 0:
+            text = self._pending + self._decode(self._buffer.read())
+            self._pending = ""
+            return text
+        while len(self._pending) < size:
+            chunk = self._buffer.read(max(size, DEFAULT_BUFFER_SIZE))
+            if not chunk:
+                break
+            self._pending += self._decode(chunk)
+        text, self._pending = self._pending[:size], self._pending[size:]
+        return text
+
+    def readline(self, size=-1):
+        self._check_buffer()
+        nl = self._newline or "\n"
+        while True:
+            end = self._pending.find(nl)
+            if end >= 0 or (size is not None and 0 <= size <= len(self._pending)):
+                break
+            chunk = self._buffer.read(DEFAULT_BUFFER_SIZE)
+            if not chunk:
+                break
+            self._pending += self._decode(chunk)
+        end = self._pending.find(nl)
+        end = len(self._pending) if end < 0 else end + len(nl)
+        if size is not None and size >= 0:
+            end = min(end, size)
+        line, self._pending = self._pending[:end], self._pending[end:]
+        return line
+
+    def flush(self):
+        self._check_buffer()
+        if hasattr(self._buffer, "flush"):
+            self._buffer.flush()
+
+    def detach(self):
+        self._check_buffer()
+        self.flush()
+        buffer, self._buffer = self._buffer, None
+        return buffer
+
+    def close(self):
+        if self._buffer is not None and not self._buffer.closed:
+            try:
+                self.flush()
+            finally:
+                self._buffer.close()
+
+    def fileno(self):
+        self._check_buffer()
+        return self._buffer.fileno()
+
+    def isatty(self):
+        self._check_buffer()
+        return self._buffer.isatty()
+
+    def __repr__(self):
+        return "<_io.TextIOWrapper encoding='%s'>" % self._encoding
 
 
 class _Buffer:
     """Shared logic of StringIO and BytesIO over a Python sequence type."""
 
+    # The contents are `_buf` followed by the pieces in `_tail` (written at the end and not
+    # joined yet): appending writes cost O(len) in all instead of copying the whole buffer
+    # each time (pprint writes a large text piece by piece). `_data` joins them on demand.
+
     def _init_buffer(self, initial, empty):
         self._empty = empty
-        self._data = empty
+        self._buf = initial if initial else empty
+        self._tail = []
+        self._size = len(self._buf)
         self._pos = 0
         self._closed = False
-        if initial:
-            self._data = initial
-        self._pos = 0
+
+    @property
+    def _data(self):
+        if self._tail:
+            self._buf = self._buf + self._empty.join(self._tail)
+            self._tail = []
+        return self._buf
+
+    @_data.setter
+    def _data(self, value):
+        self._buf = value
+        self._tail = []
+        self._size = len(value)
 
     def getvalue(self):
         self._check_open()
@@ -150,7 +291,7 @@ class _Buffer:
         elif whence == SEEK_END:
             if pos != 0 and isinstance(self, StringIO):
                 raise OSError("Can't do nonzero end-relative seeks")
-            self._pos = max(0, len(self._data) + pos)
+            self._pos = max(0, self._size + pos)
         else:
             raise ValueError("invalid whence (%r, should be 0, 1 or 2)" % (whence,))
         return self._pos
@@ -166,8 +307,9 @@ class _Buffer:
     def readline(self, size=-1):
         self._check_open()
         nl = self._newline_char()
-        end = self._data[self._pos:].find(nl)
-        end = len(self._data) if end < 0 else self._pos + end + 1
+        data = self._data
+        end = data.find(nl, self._pos)
+        end = len(data) if end < 0 else end + 1
         if size is not None and size >= 0:
             end = min(end, self._pos + size)
         chunk = self._data[self._pos:end]
@@ -188,6 +330,11 @@ class _Buffer:
         n = len(s)
         if not n:
             return 0
+        if self._pos == self._size:
+            self._tail.append(s)
+            self._size += n
+            self._pos += n
+            return n
         data = self._data
         if self._pos > len(data):
             data = data + self._pad(self._pos - len(data))

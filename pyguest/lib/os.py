@@ -56,6 +56,22 @@ def remove(path):
 
 unlink = remove
 
+O_RDONLY, O_WRONLY, O_RDWR = 0, 1, 2
+O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK = 0o100, 0o200, 0o400, 0o1000, 0o2000, 0o4000
+O_DSYNC, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_SYNC = 0o10000, 0o200000, 0o400000, 0o2000000, 0o4010000
+
+
+def open(path, flags, mode=0o777, *, dir_fd=None):
+    """open(2): a new file descriptor (Linux flag values). pyguest's file objects do not
+    use descriptors; these are for code that creates files atomically or passes them on."""
+    if dir_fd is not None:
+        raise NotImplementedError("dir_fd unavailable on this platform")
+    return _os.open_fd(fspath(path), flags, mode)
+
+
+def close(fd):
+    _os.close_fd(fd)
+
 
 def rmdir(path):
     _os.rmdir(fspath(path))

@@ -1,6 +1,6 @@
 """A minimal `tempfile` for pyguest: `gettempdir`, `mkdtemp`, `mktemp`, `NamedTemporaryFile`,
-`TemporaryFile` (named; removed on close), `mkstemp`-free
-`TemporaryDirectory` (context manager removing the tree), built on `os` and `_os`.
+`TemporaryFile` (named; removed on close), `mkstemp` (a descriptor from `os.open` with
+`O_CREAT | O_EXCL`, mode 0o600), `TemporaryDirectory` (context manager removing the tree), built on `os` and `_os`.
 Names are unique per process (pid, a counter and random bits)."""
 
 import os
@@ -27,6 +27,18 @@ def mkdtemp(suffix=None, prefix=None, dir=None):
         if not os.path.exists(p):
             _os.mkdir(p)
             return os.path.abspath(p)
+
+
+def mkstemp(suffix=None, prefix=None, dir=None, text=False):
+    """Creates a new file only this user can read and write; returns (descriptor, path)."""
+    base = dir if dir is not None else gettempdir()
+    while True:
+        p = os.path.join(base, _name(prefix if prefix is not None else "tmp", suffix or ""))
+        try:
+            fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        return fd, os.path.abspath(p)
 
 
 class TemporaryDirectory:

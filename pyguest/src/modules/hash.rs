@@ -24,7 +24,7 @@ use std::cell::RefCell;
 
 /// Stand-in type for the weak reference to a hash object's Python owner (never
 /// dereferenced: only liveness is asked).
-struct Owner;
+pub(crate) struct Owner;
 
 struct Entry {
     digest: Box<dyn DynDigest>,
@@ -63,7 +63,7 @@ fn block_size(name: &str) -> usize {
     }
 }
 
-fn owner_weak(v: Value) -> PyResult<Weak<Owner>> {
+pub(crate) fn owner_weak(v: Value) -> PyResult<Weak<Owner>> {
     if !v.is_ptr() {
         return Err(type_error("_pghash: owner must be an object"));
     }
@@ -119,7 +119,7 @@ fn str_arg(a: &Args, i: usize) -> PyResult<String> {
     }
 }
 
-fn data_arg(a: &Args, i: usize) -> PyResult<Vec<u8>> {
+pub(crate) fn data_arg(a: &Args, i: usize) -> PyResult<Vec<u8>> {
     let v = a
         .pos
         .get(i)

@@ -3,7 +3,7 @@
 //!
 //! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
-//! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
+//! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`zlib`] (`_pgzlib`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
 //! `gc`), [`coro`] (`_pgcoro` for `types.coroutine`, and the `sys` async generator
 //! hooks). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
@@ -44,6 +44,7 @@ pub mod time;
 pub mod union;
 pub mod weak;
 pub mod weakref;
+pub mod zlib;
 
 use crate::import::new_module;
 use crate::interpreter::PyResult;
@@ -154,6 +155,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "time" => make_time(),
         "_os" => make_os(),
         "_pghash" => crate::modules::hash::make(),
+        "_pgzlib" => crate::modules::zlib::make(),
         "_pgweak" => crate::modules::weak::make(),
         "_pggc" => crate::modules::gcmod::make(),
         "_pyre" => crate::modules::re::make_module(),

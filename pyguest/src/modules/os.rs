@@ -40,6 +40,15 @@ pub fn os_error(e: &std::io::Error, path: &str) -> crate::interpreter::PyErr {
     crate::interpreter::PyErr(exc)
 }
 
+/// The message of an OS error without Rust's " (os error N)" suffix.
+fn os_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
 fn path_arg(a: &Args, i: usize) -> PyResult<String> {
     let v = a
         .pos
@@ -58,6 +67,49 @@ fn path_arg(a: &Args, i: usize) -> PyResult<String> {
 /// Native file-system primitives used by the Python `os`, `tempfile` and `_file` modules.
 pub(crate) fn make_os() -> Gc<ModuleObj> {
     let m = new_module("_os", None);
+    // open_fd(path, flags, mode) -> file descriptor: open(2), for `os.open`/`tempfile.mkstemp`
+    def(m, "open_fd", |a| {
+        let p = path_arg(&a, 0)?;
+        let num = |i: usize, d: i64| -> PyResult<i64> {
+            match a.pos.get(i) {
+                Some(&v) => ops::index_of(v),
+                None => Ok(d),
+            }
+        };
+        let (flags, mode) = (num(1, 0)?, num(2, 0o777)?);
+        let c =
+            std::ffi::CString::new(p.clone()).map_err(|_| vm::value_error("embedded null byte"))?;
+        // SAFETY: `c` is a valid NUL-terminated path; open(2) reads it and returns a new
+        // descriptor or -1 (O_CLOEXEC added, as CPython makes descriptors non-inheritable).
+        let fd = unsafe { libc::open(c.as_ptr(), flags as i32 | libc::O_CLOEXEC, mode as u32) };
+        if fd < 0 {
+            return Err(os_error(&std::io::Error::last_os_error(), &p));
+        }
+        Ok(new_int(fd as i64))
+    });
+    // close_fd(fd): close(2)
+    def(m, "close_fd", |a| {
+        let fd = match a.pos.first() {
+            Some(&v) => ops::index_of(v)?,
+            None => return Err(type_error("close_fd() missing argument 'fd'")),
+        };
+        // SAFETY: close(2) on any integer is memory-safe; a bad descriptor gives EBADF.
+        if unsafe { libc::close(fd as i32) } != 0 {
+            let e = std::io::Error::last_os_error();
+            let code = e.raw_os_error().unwrap_or(0);
+            let text = os_error_text(&e);
+            let exc = vm::new_exception(
+                vm::cls(C::OSError),
+                &[new_string(format!("[Errno {code}] {text}"))],
+            );
+            if let Some(inst) = as_instance(exc) {
+                ops::instance_set(inst, new_str("errno"), new_int(code as i64));
+                ops::instance_set(inst, new_str("strerror"), new_string(text));
+            }
+            return Err(crate::interpreter::PyErr(exc));
+        }
+        Ok(Value::NONE)
+    });
     def(m, "read", |a| {
         let p = path_arg(&a, 0)?;
         match std::fs::read(&p) {

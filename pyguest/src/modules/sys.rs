@@ -51,7 +51,11 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
     d.set_str("path", Value::obj(path));
     d.set_str("modules", Value::obj(vmr.modules.get()));
     d.set_str("maxsize", Value::small(i64::MAX >> 1).max_i64());
-    d.set_str("version", new_str("3.11.7 (pyguest)"));
+    // CPython's layout (`VERSION (BUILD) [COMPILER]`) so `platform` can parse it
+    d.set_str(
+        "version",
+        new_str("3.11.7 (pyguest) [Rust, metatracer JIT]"),
+    );
     d.set_str(
         "version_info",
         new_tuple(&[

@@ -256,6 +256,10 @@ pub(crate) static SHARED_METHODS: &[Method] = &[
             Some(i) => vec![i as u8],
             None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
         };
+        let Some((lo, hi)) = search_span(&a, b.len())? else {
+            return Ok(Value::small(0));
+        };
+        let b = &b[lo..hi];
         if n.is_empty() {
             return Ok(Value::small(b.len() as i64 + 1));
         }
@@ -277,9 +281,9 @@ pub(crate) static SHARED_METHODS: &[Method] = &[
             Some(i) => vec![i as u8],
             None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
         };
-        let p = (0..=b.len().saturating_sub(n.len()))
-            .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
-        Ok(Value::small(p.map(|x| x as i64).unwrap_or(-1)))
+        Ok(Value::small(
+            find_in(&a, &b, &n)?.map(|x| x as i64).unwrap_or(-1),
+        ))
     }),
     m("center(width, fillchar=b' ', /)", |a| bytes_pad(a, 2)),
     m("ljust(width, fillchar=b' ', /)", |a| bytes_pad(a, 0)),
@@ -353,10 +357,9 @@ pub(crate) static SHARED_METHODS: &[Method] = &[
             Some(i) => vec![i as u8],
             None => ops::bytes_like(a.pos[1]).unwrap_or_default(),
         };
-        let p = (0..=b.len().saturating_sub(n.len()))
-            .find(|&i| b.len() >= n.len() && b[i..i + n.len()] == n[..]);
-        p.map(|x| Value::small(x as i64))
-            .ok_or_else(|| value_error("subsequence not found"))
+        find_in(&a, &b, &n)?
+            .map(|x| Value::small(x as i64))
+            .ok_or_else(|| value_error("subsection not found"))
     }),
     m("T:startswith(a0, a1=None, a2=None, /)", |a| {
         affix_match(&a, "startswith")
@@ -372,24 +375,9 @@ pub(crate) static SHARED_METHODS: &[Method] = &[
         let mutable = payload(a.pos[0]).is_kind(Kind::ByteArray);
         Ok(new_bytes(self_bytes(&a)?.to_ascii_lowercase(), mutable))
     }),
-    m("strip(bytes=None, /)", |a| {
-        let b = self_bytes(&a)?;
-        let chars = a
-            .pos
-            .get(1)
-            .and_then(|&v| ops::bytes_like(v))
-            .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
-        let s = b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len());
-        let e = b
-            .iter()
-            .rposition(|x| !chars.contains(x))
-            .map(|p| p + 1)
-            .unwrap_or(s);
-        Ok(new_bytes(
-            b[s..e.max(s)].to_vec(),
-            payload(a.pos[0]).is_kind(Kind::ByteArray),
-        ))
-    }),
+    m("strip(bytes=None, /)", |a| bytes_strip(&a, true, true)),
+    m("lstrip(bytes=None, /)", |a| bytes_strip(&a, true, false)),
+    m("rstrip(bytes=None, /)", |a| bytes_strip(&a, false, true)),
     m("split(sep=None, maxsplit=-1)", |a| {
         let b = self_bytes(&a)?;
         let mut out = ArgVec::new();
@@ -577,4 +565,72 @@ pub(crate) fn bytes_obj_repr(b: &BytesObj, out: &mut String) {
     } else {
         out.push_str(&bytes_repr(b.data(), "b"));
     }
+}
+
+/// The `start`/`end` arguments (positions 2 and 3) of `find`/`index`/`count` as a range of
+/// a sequence of `len` bytes, with slice semantics (negative counts from the end, clamped);
+/// None when `start` lies past the end (nothing can be found there, not even b'').
+fn search_span(a: &Args, len: usize) -> PyResult<Option<(usize, usize)>> {
+    let bound = |i: usize, default: usize| -> PyResult<usize> {
+        match a.pos.get(i).filter(|v| !v.is_none()) {
+            None => Ok(default),
+            Some(&v) => {
+                let x = index_of(v)?;
+                Ok(if x < 0 {
+                    (x + len as i64).max(0) as usize
+                } else {
+                    x as usize
+                })
+            }
+        }
+    };
+    let lo = bound(2, 0)?;
+    let hi = bound(3, len)?.min(len);
+    Ok(if lo > len {
+        None
+    } else {
+        Some((lo, hi.max(lo)))
+    })
+}
+
+/// The first position of `needle` in `hay[start:end]` (positions into `hay`).
+fn find_in(a: &Args, hay: &[u8], needle: &[u8]) -> PyResult<Option<usize>> {
+    let Some((lo, hi)) = search_span(a, hay.len())? else {
+        return Ok(None);
+    };
+    let window = &hay[lo..hi];
+    if needle.len() > window.len() {
+        return Ok(None);
+    }
+    Ok((0..=window.len() - needle.len())
+        .find(|&i| window[i..i + needle.len()] == needle[..])
+        .map(|i| i + lo))
+}
+
+/// `bytes.strip`/`lstrip`/`rstrip`: drops the bytes in the argument (ASCII whitespace when
+/// it is None or absent) from the chosen ends.
+fn bytes_strip(a: &Args, left: bool, right: bool) -> PyResult<Value> {
+    let b = self_bytes(a)?;
+    let chars = a
+        .pos
+        .get(1)
+        .and_then(|&v| ops::bytes_like(v))
+        .unwrap_or_else(|| b" \t\n\r\x0b\x0c".to_vec());
+    let s = if left {
+        b.iter().position(|x| !chars.contains(x)).unwrap_or(b.len())
+    } else {
+        0
+    };
+    let e = if right {
+        b.iter()
+            .rposition(|x| !chars.contains(x))
+            .map(|p| p + 1)
+            .unwrap_or(s)
+    } else {
+        b.len()
+    };
+    Ok(new_bytes(
+        b[s..e.max(s)].to_vec(),
+        payload(a.pos[0]).is_kind(Kind::ByteArray),
+    ))
 }

@@ -689,8 +689,15 @@ pub(crate) static METHODS: &[Method] = &[
             .map(str_of)
             .transpose()?
             .unwrap_or_else(|| "strict".into());
+        let simple_errors = matches!(errors.as_str(), "strict" | "replace" | "ignore");
         let limit = match enc.as_str() {
             "utf-8" | "utf8" => return Ok(new_bytes(s.s.as_bytes().to_vec(), false)),
+            // `xmlcharrefreplace`, `backslashreplace`, ...: the registry's codecs apply them
+            "ascii" | "us-ascii" | "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1"
+                if !simple_errors =>
+            {
+                return crate::modules::codecs::encode_text(a.pos[0], &enc, &errors);
+            }
             "ascii" | "us-ascii" => 128u32,
             "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => 256u32,
             // other codecs: through the registry (`_codecs`, the `encodings` package)
