@@ -295,9 +295,10 @@ pub fn kind_byte(v: Value) -> u8 {
     unsafe { *p }
 }
 
-/// The words of `True` and `False`.
+/// The words of `True`, `False` and `None`.
 pub const TRUE_BITS: u64 = Value::TRUE.0;
 pub const FALSE_BITS: u64 = Value::FALSE.0;
+pub const NONE_BITS: u64 = Value::NONE.0;
 
 /// Whether `v` is `NULL`, for traced code.
 #[metatracer::look_inside]

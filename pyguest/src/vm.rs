@@ -654,3 +654,25 @@ pub fn flush_stdout() {
     use std::io::Write;
     let _ = vm().out.borrow_mut().flush();
 }
+
+/// A signal was recorded and its Python handler has not run yet (set by the OS handler in
+/// `modules/signal.rs`, which records which signal).
+pub static SIGNAL_PENDING: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Runs the handlers of pending signals at a point where the interpreter may raise (a
+/// Python call, a slice of `time.sleep`): one atomic load when none is pending. The signal
+/// module's runner is found through the module table, so the interpreter does not depend on
+/// `modules/`.
+#[inline]
+pub fn poll_signals() -> PyResult<()> {
+    if SIGNAL_PENDING.load(std::sync::atomic::Ordering::Relaxed) {
+        (SIGNAL_RUNNER.get().copied().unwrap_or(|| Ok(())))()
+    } else {
+        Ok(())
+    }
+}
+
+/// The function that runs pending signal handlers (`modules::signal::run_pending`), set at
+/// start-up.
+pub static SIGNAL_RUNNER: std::sync::OnceLock<fn() -> PyResult<()>> = std::sync::OnceLock::new();

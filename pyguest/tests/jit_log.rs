@@ -150,3 +150,34 @@ fn globals_and_builtins_are_read_without_a_lookup_in_traces() {
     );
     assert!(lp.contains("guard_not_invalidated"), "{lp}");
 }
+
+#[test]
+fn truth_tests_and_or_negation_and_float_compares_are_traced() {
+    // ints and None as conditions, `and`/`or`, `-i`, and float comparisons: none of them
+    // leaves a residual call of its handler in the loop
+    let src = "def f(n):\n    t = 0\n    x = 0.5\n    for i in range(n):\n        m = i % 3\n        if m:\n            t += 1\n        w = m and i\n        v = None\n        if v or w:\n            t += -i\n        if x * i < 700.0:\n            t += 2\n    return t\nprint(f(3000))";
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args(["--jit", "threshold=50", "-c", src])
+        .env("METATRACER_LOG", "opt")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let want = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args(["--jit", "off", "-c", src])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, want.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lp = err
+        .split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"));
+    for residual in [
+        "truthy",
+        "jump_if_false_or_pop",
+        "unary_neg",
+        "compare_op_slow",
+    ] {
+        assert!(!lp.contains(residual), "a residual {residual}: {lp}");
+    }
+}

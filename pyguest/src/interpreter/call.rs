@@ -185,7 +185,7 @@ fn missing_args(name: &str, missing: &[String], kind: &str) -> PyErr {
 
 pub(super) fn enter_depth() -> PyResult<()> {
     // Every Python call is a point where a pending signal (Ctrl-C) is delivered.
-    crate::modules::signal::poll()?;
+    crate::vm::poll_signals()?;
     let vm = vm();
     let d = vm.depth.get() + 1;
     if d > vm.recursion_limit.get() {

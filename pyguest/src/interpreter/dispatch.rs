@@ -440,7 +440,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = opcodes::inplace_op(cx, arg);
                 pack(cx, s)
             }
-            Op::UNARY_NEG => native!(cx, opcodes::unary_neg(cx)),
+            Op::UNARY_NEG => {
+                let s = opcodes::unary_neg(cx);
+                pack(cx, s)
+            }
             Op::UNARY_POS => native!(cx, opcodes::unary_pos(cx)),
             Op::UNARY_INVERT => native!(cx, opcodes::unary_invert(cx)),
             Op::UNARY_NOT => native!(cx, opcodes::unary_not(cx)),

@@ -24,7 +24,7 @@ use crate::objects::ops::{self, ArgVec};
 use crate::objects::*;
 use crate::value::{
     bool_value, fits_small, int_of, is_int, is_null, is_ptr, kind_byte, small, Kind, Value,
-    FALSE_BITS, TRUE_BITS,
+    FALSE_BITS, NONE_BITS, SMALL_MIN, TRUE_BITS,
 };
 use crate::vm::{self, type_error, type_of, vm, C};
 use metatracer::gc::{self, Gc};
@@ -871,9 +871,24 @@ fn inplace_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
     Ok(())
 }
 
-/// `UNARY_NEG`.
+/// `UNARY_NEG`: traced for a small int whose negation is small.
+#[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn unary_neg(cx: &mut Ctx) -> Step {
+    let v = cx.top();
+    if is_int(v) {
+        let i = int_of(v);
+        if i != SMALL_MIN {
+            cx.regs.set(cx.sp - 1, small(-i));
+            return Ok(());
+        }
+    }
+    unary_neg_slow(cx)
+}
+
+/// `UNARY_NEG` of anything else.
+#[inline(never)]
+fn unary_neg_slow(cx: &mut Ctx) -> Step {
     let v = ops::unary_neg(cx.top())?;
     cx.regs.set(cx.sp - 1, v);
     Ok(())
@@ -923,8 +938,53 @@ pub(super) fn compare_op(cx: &mut Ctx, arg: u32) -> Step {
         cx.regs.set(cx.sp - 1, bool_value(r));
         return Ok(());
     }
+    if let Some((x, y)) = float_pair(a, b) {
+        let r = match arg {
+            0 => x < y,
+            1 => x <= y,
+            2 => x == y,
+            3 => x != y,
+            4 => x > y,
+            _ => x >= y,
+        };
+        cx.regs.set(cx.sp - 1, bool_value(r));
+        return Ok(());
+    }
     compare_op_slow(cx, a, b, arg)
 }
+
+/// Both operands as floats, for an exact comparison: two floats, or a float and a small int
+/// of at most 2^53 in magnitude (converted exactly; larger ints compare as CPython does it,
+/// in `compare_op_slow`).
+#[metatracer::look_inside]
+#[inline(always)]
+fn float_pair(a: Value, b: Value) -> Option<(f64, f64)> {
+    let x = exact_float_of(a)?;
+    let y = exact_float_of(b)?;
+    Some((x, y))
+}
+
+/// The float of a float object, or of a small int converted exactly (|i| <= 2^53).
+#[metatracer::look_inside]
+#[inline(always)]
+fn exact_float_of(v: Value) -> Option<f64> {
+    if is_int(v) {
+        let i = int_of(v);
+        if i > EXACT_INT_FLOAT || i < -EXACT_INT_FLOAT {
+            return None;
+        }
+        return Some(i as f64);
+    }
+    if kind_byte(v) == FLOAT_KIND {
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        return Some(f.v);
+    }
+    None
+}
+
+/// The largest magnitude of an int every smaller one of which converts to `f64` exactly.
+const EXACT_INT_FLOAT: i64 = 1 << 53;
 
 /// `COMPARE_OP` on anything but two small ints.
 #[inline(never)]
@@ -977,23 +1037,33 @@ pub(super) fn jump(arg: u32) -> usize {
     arg as usize
 }
 
+/// The truth of `v` (`bool(v)`): traced for `True`, `False`, `None` and small ints (a
+/// compare of the word, guarded), a residual `truthy` for the rest.
+#[metatracer::look_inside]
+#[inline(always)]
+fn truth(v: Value) -> Result<bool, Stop> {
+    let bits = metatracer::word_bits(v);
+    if bits == TRUE_BITS {
+        return Ok(true);
+    }
+    if bits == FALSE_BITS || bits == NONE_BITS {
+        return Ok(false);
+    }
+    if is_int(v) {
+        return Ok(int_of(v) != 0);
+    }
+    match ops::truthy(v) {
+        Ok(t) => Ok(t),
+        Err(e) => Err(Stop::raise(e)),
+    }
+}
+
 /// `POP_JUMP_IF_FALSE`.
 #[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn pop_jump_if_false(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
     let v = cx.pop();
-    let bits = metatracer::word_bits(v);
-    let t = if bits == TRUE_BITS {
-        true
-    } else if bits == FALSE_BITS {
-        false
-    } else {
-        match ops::truthy(v) {
-            Ok(t) => t,
-            Err(e) => return Err(Stop::raise(e)),
-        }
-    };
-    if !t {
+    if !truth(v)? {
         return Ok(arg as usize);
     }
     Ok(pc)
@@ -1004,42 +1074,33 @@ pub(super) fn pop_jump_if_false(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usi
 #[inline(always)]
 pub(super) fn pop_jump_if_true(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
     let v = cx.pop();
-    let bits = metatracer::word_bits(v);
-    let t = if bits == TRUE_BITS {
-        true
-    } else if bits == FALSE_BITS {
-        false
-    } else {
-        match ops::truthy(v) {
-            Ok(t) => t,
-            Err(e) => return Err(Stop::raise(e)),
-        }
-    };
-    if t {
+    if truth(v)? {
         return Ok(arg as usize);
     }
     Ok(pc)
 }
 
-/// `JUMP_IF_FALSE_OR_POP`.
+/// `JUMP_IF_FALSE_OR_POP` (`a and b`).
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn jump_if_false_or_pop(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
-    if !ops::truthy(cx.top())? {
-        pc = arg as usize;
-    } else {
-        cx.sp -= 1;
+pub(super) fn jump_if_false_or_pop(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
+    let v = cx.top();
+    if !truth(v)? {
+        return Ok(arg as usize);
     }
+    cx.sp -= 1;
     Ok(pc)
 }
 
-/// `JUMP_IF_TRUE_OR_POP`.
+/// `JUMP_IF_TRUE_OR_POP` (`a or b`).
+#[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn jump_if_true_or_pop(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
-    if ops::truthy(cx.top())? {
-        pc = arg as usize;
-    } else {
-        cx.sp -= 1;
+pub(super) fn jump_if_true_or_pop(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
+    let v = cx.top();
+    if truth(v)? {
+        return Ok(arg as usize);
     }
+    cx.sp -= 1;
     Ok(pc)
 }
 

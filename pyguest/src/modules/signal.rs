@@ -74,7 +74,8 @@ const SIGNALS: &[(&str, i64)] = &[
 ];
 
 static PENDING: [AtomicBool; NSIG] = [const { AtomicBool::new(false) }; NSIG];
-static ANY_PENDING: AtomicBool = AtomicBool::new(false);
+// (the flag lives in `vm` so that the interpreter polls it without depending on this module)
+use crate::vm::SIGNAL_PENDING as ANY_PENDING;
 
 /// The OS-level handler for signals with a Python handler: async-signal-safe, it only sets
 /// flags.
@@ -134,6 +135,7 @@ static SIGINT_DEFAULT: AtomicBool = AtomicBool::new(false);
 /// watchdog thread ends such a process as an unhandled `KeyboardInterrupt` would (the
 /// message, then death by SIGINT) once a SIGINT has stayed pending for a second.
 pub fn install_sigint() {
+    let _ = crate::vm::SIGNAL_RUNNER.set(run_pending);
     // SAFETY: a query only (null new action) into a zeroed, caller-owned struct.
     let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
     // SAFETY: a query for SIGINT into `old`.
@@ -188,11 +190,7 @@ pub fn exit_by_sigint() -> ! {
 /// is pending).
 #[inline]
 pub fn poll() -> PyResult<()> {
-    if ANY_PENDING.load(Ordering::Relaxed) {
-        run_pending()
-    } else {
-        Ok(())
-    }
+    crate::vm::poll_signals()
 }
 
 /// Runs the Python handlers of the signals recorded as pending. Before `_signal` is

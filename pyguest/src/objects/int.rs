@@ -82,7 +82,10 @@ pub fn ascii_number_text(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// `repr(s)` cut to 200 characters, as CPython's `%.200R` in `int()`'s error message.
 fn repr_200(s: &str) -> String {
-    crate::objects::string::str_repr(s).chars().take(200).collect()
+    crate::objects::string::str_repr(s)
+        .chars()
+        .take(200)
+        .collect()
 }
 
 /// CPython 3.11's limit on decimal digits converted between `int` and `str`

@@ -266,3 +266,60 @@ def mixed_sequences(n):
     return t
 
 print(mixed_sequences(3000))
+
+# truth tests, `and`/`or`, negation and comparisons are traced for the common kinds
+# (True/False/None/small ints, small ints, float pairs); each loop meets the other kinds too
+
+def truth_mix(n):
+    vals = [0, 1, None, True, False, -3, [], [0], "", "x", 0.0, 2.5, 2**70, -(2**62)]
+    t = 0
+    for i in range(n):
+        v = vals[i % len(vals)] if i > n // 2 else i % 3
+        if v:
+            t += 1
+        if not v:
+            t += 10
+        w = v and i
+        x = v or -i
+        if w:
+            t += 100
+        if x is not None and x != 0:
+            t += 1000
+    return t
+
+print(truth_mix(3000))
+
+def negations(n):
+    t = 0
+    big = 0
+    for i in range(n):
+        v = i if i < n - 10 else -(2**62) + (i % 3)   # the last: negation leaves the small range
+        u = -v
+        if u < -(2**61) or u > 2**61:
+            big += 1
+        else:
+            t += u
+        t += -(i * 0.5) if i % 7 == 0 else 0
+    return t, big
+
+print(negations(3000))
+
+def float_compares(n):
+    c = [0] * 6
+    edge = float(2**53)
+    others = [2**53 + 1, 2**53, 2**60, -(2**53) - 1, 3, float("nan"), float("inf"), True]
+    for i in range(n):
+        a = i * 0.25
+        b = (n - i) * 0.5 if i < n - 40 else others[i % len(others)]
+        if a < b: c[0] += 1
+        if a <= b: c[1] += 1
+        if a == b: c[2] += 1
+        if a != b: c[3] += 1
+        if a > b: c[4] += 1
+        if a >= b: c[5] += 1
+        if i >= n - 40:
+            o = others[i % len(others)]
+            c[0] += (edge < o) + 2 * (edge == o) + 4 * (o > edge) + 8 * (edge != o)
+    return c
+
+print(float_compares(3000))
