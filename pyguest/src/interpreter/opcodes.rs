@@ -967,6 +967,8 @@ fn float_pair(a: Value, b: Value) -> Option<(f64, f64)> {
 /// The float of a float object, or of a small int converted exactly (|i| <= 2^53).
 #[metatracer::look_inside]
 #[inline(always)]
+// (two compares: traced code does not look inside `RangeInclusive::contains`)
+#[allow(clippy::manual_range_contains)]
 fn exact_float_of(v: Value) -> Option<f64> {
     if is_int(v) {
         let i = int_of(v);
