@@ -497,6 +497,9 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                 m.sp = base + nl;
                 func = f;
                 pc = 0;
+                // Function entry is a place to start a trace too: a recursive function
+                // has no backward jump, and its trace closes at its own recursive call.
+                metatracer::can_enter_jit!();
             }
             Op::Return => {
                 let r = m.sp - 1;
