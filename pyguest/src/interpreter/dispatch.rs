@@ -573,6 +573,12 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             }
             code = cx.code;
             pc = cx.f.pc.get() as usize;
+            if pc == 0 {
+                // A call switched to a fresh frame: function entry is a place to start a
+                // trace too (a recursive function has no backward jump; its trace closes
+                // at its own recursive call, the frames being in memory).
+                metatracer::can_enter_jit!();
+            }
         }
     }
 }
