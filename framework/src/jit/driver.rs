@@ -107,8 +107,12 @@ pub const TRACE_TEXT_BUDGET: usize = 4 << 20;
 /// Counters for tests and logs (per thread; `jitlog` keeps the process-wide summary).
 #[derive(Clone, Debug, Default)]
 pub struct JitStats {
-    /// Loops (traces entered from the interpreter) compiled.
+    /// Loops (traces entered from the interpreter) compiled, including entry traces.
     pub loops: usize,
+    /// Of `loops`: traces from a key that end in `finish` (the portal returned before the
+    /// key came round again: a function-entry trace of a guest function called from
+    /// interpreted code, or a loop whose recorded iteration left the portal).
+    pub entry_traces: usize,
     /// Bridges compiled.
     pub bridges: usize,
     /// Aborted tracing attempts with their reasons.
@@ -757,6 +761,8 @@ fn compile(
     let ir = lower(rt, &cx)?;
     let kind = if bridge.is_some() {
         TraceKind::Bridge
+    } else if matches!(rt.ops.last(), Some(ROp::Finish(_))) {
+        TraceKind::Entry
     } else {
         TraceKind::Loop
     };
@@ -802,6 +808,7 @@ fn compile(
         } else {
             let opt_text = print(&opt);
             j.stats.loops += 1;
+            j.stats.entry_traces += usize::from(kind == TraceKind::Entry);
             j.stats.trace_text_bytes += text.len() + opt_text.len();
             j.stats.loop_traces.push(text);
             j.stats.loop_opt_traces.push(opt_text);

@@ -30,8 +30,11 @@
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
 //! merge point whose key already has compiled code (`Exit` there, the driver continues into
-//! it), or aborts (trace too long, the portal returns, unreachable code) with a reason, after
-//! which the blackhole finishes the opcode concretely.
+//! it), or at the portal's `return` (`finish`: the trace hands the return value to the driver;
+//! for a trace from a key this is a function-entry trace, e.g. a guest function called from
+//! interpreted code, whose return leaves the portal), or aborts (trace too long, a return of
+//! several words, unreachable code) with a reason, after which the blackhole finishes the
+//! opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
 use super::codewriter::{VABLE_CLASS, VABLE_ITEM};
@@ -1082,12 +1085,17 @@ impl<'a> Tracer<'a> {
                 }
                 Insn::Return { src, n } => {
                     if depth == 0 {
-                        if self.start_key.is_some() || *n > 1 {
-                            // (a loop trace must close; a bridge may leave the portal)
-                            return self.abort("the portal function returned while tracing".into());
+                        if *n > 1 {
+                            return self.abort(
+                                "the portal function returned a value of several words while \
+                                 tracing"
+                                    .into(),
+                            );
                         }
-                        // A bridge that leaves the portal: it ends by handing the return
-                        // value to the driver (`finish`), with the trace's stores performed.
+                        // A bridge, or a trace from a key (a function entry: a guest call
+                        // that reaches the portal's return before its key comes round again),
+                        // that leaves the portal: it ends by handing the return value to the
+                        // driver (`finish`), with the trace's stores performed.
                         let rv = (*n == 1).then(|| self.frames[0].regs[*src as usize]);
                         self.flush_stores();
                         self.record(ROp::Finish(rv.map(|r| r.1)));
