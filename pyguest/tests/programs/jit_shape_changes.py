@@ -288,7 +288,7 @@ def rmixed(n, k):
         return rmixed(n - 1, k) + 2 ** 70
     return rmixed(n - 1, k) + 1
 
-print([rmixed(60, k) for k in range(0, 60, 7)])
+print([rmixed(90, k) for k in range(0, 90, 4)])
 
 # a recursive function redefined while it runs: the inner calls look the name up again
 def rcount(n):
@@ -317,7 +317,7 @@ def rdive(n, fail_at):
             return -1000 - e.args[0]
     return rdive(n - 1, fail_at) + 1
 
-print([rdive(100, f) for f in (-1, 5, 55, 95)])
+print([rdive(100, f) for f in (-1, 5, 55, 95) * 5])
 try:
     rdive(9, 3)
 except ValueError as e:
