@@ -385,7 +385,7 @@ impl X64Backend {
         let nguards = guards.len() as u64;
         // (a trace from a key that leaves through `finish` instead of jumping back is an
         // entry trace: a function-entry trace whose guest function returned)
-        let ends_in_finish = t.len() > 0 && t.op(t.len() - 1).opcode == Opcode::Finish;
+        let ends_in_finish = !t.is_empty() && t.op(t.len() - 1).opcode == Opcode::Finish;
         stats::bump(if is_bridge {
             &stats::BRIDGES
         } else if ends_in_finish {
