@@ -31,6 +31,7 @@ results = []
 CASES = [
     ("brainfuck", "examples/brainfuck/programs/bench.b"),
     ("tiny", "examples/tiny/programs/bench.tiny"),
+    ("tiny", "examples/tiny/bench/recursion.tiny"),
     ("vec2", "examples/vec2/bench/orbit.v2"),
 ]
 
@@ -41,6 +42,10 @@ def run(cmd):
 
 print("| language | JIT on (s) | --jit off (s) | JIT compiled out (s) | speedup on/off | off vs compiled out |")
 print("|---|---|---|---|---|---|")
+def label(name, prog):
+    stem = os.path.splitext(os.path.basename(prog))[0]
+    return name if stem == "bench" else f"{name} {stem}"
+
 for name, prog in CASES:
     configs = {
         "on": [f"target/release/{name}", prog],
@@ -56,7 +61,7 @@ for name, prog in CASES:
             outs.setdefault(k, out)
     assert outs["on"] == outs["off"] == outs["nojit"], f"{name}: outputs differ"
     m = {k: statistics.median(v) for k, v in times.items()}
-    print(f"| {name} | {m['on']:.3f} | {m['off']:.3f} | {m['nojit']:.3f} | "
+    print(f"| {label(name, prog)} | {m['on']:.3f} | {m['off']:.3f} | {m['nojit']:.3f} | "
           f"{m['off'] / m['on']:.2f}x | {100 * (m['off'] / m['nojit'] - 1):+.1f}% |")
     results.append({"name": name, "program": prog, "seconds": m})
 

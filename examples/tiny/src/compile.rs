@@ -406,6 +406,7 @@ impl Parser {
             n_params: params.len(),
             n_locals: 0,
             frame_size: 0,
+            recursive: false,
             ops: Vec::new(),
         });
         let mut cx = FnCx {
@@ -434,6 +435,7 @@ pub fn compile(src: &str) -> Result<Program, String> {
             n_params: 0,
             n_locals: 0,
             frame_size: 0,
+            recursive: false,
             ops: Vec::new(),
         }],
         names: HashMap::new(),
@@ -479,8 +481,39 @@ pub fn compile(src: &str) -> Result<Program, String> {
         }
         p.funcs[f].ops[at] = Op::Call(target, n);
     }
+    mark_recursive(&mut p.funcs);
     Ok(Program {
         funcs: p.funcs,
         jit_id: metatracer::JitIdentity::new(),
     })
+}
+
+/// Sets [`Func::recursive`] on every function that can reach itself through calls (directly
+/// or through others): a depth-first walk of the call graph from each function.
+fn mark_recursive(funcs: &mut [Func]) {
+    let callees: Vec<Vec<usize>> = funcs
+        .iter()
+        .map(|f| {
+            f.ops
+                .iter()
+                .filter_map(|op| match op {
+                    Op::Call(g, _) => Some(*g),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    for (f, func) in funcs.iter_mut().enumerate() {
+        let mut seen = vec![false; callees.len()];
+        let mut todo = callees[f].clone();
+        while let Some(g) = todo.pop() {
+            if g == f {
+                func.recursive = true;
+                break;
+            }
+            if !std::mem::replace(&mut seen[g], true) {
+                todo.extend_from_slice(&callees[g]);
+            }
+        }
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Values live on one stack of [`Value`]s (tag plus one field per representation); guest
 //! calls push a [`FrameRec`] in the dispatch loop itself, so a call does not recurse in Rust
-//! and the JIT traces through calls and returns. The position in the guest program is
+//! and the JIT traces through calls and returns. The entry of a recursive function is a JIT
+//! entry point (`can_enter_jit!()`), so recursion compiles to function-entry traces. The position in the guest program is
 //! `(program, func, pc)`, all `#[green]`; `base` (the current frame's first slot) and the
 //! machine are red. Pairs are allocated with `metatracer::gc::alloc`.
 //!
@@ -90,6 +91,9 @@ pub struct Func {
     /// Slots a call of it may use: its locals plus its deepest operand stack (the interpreter
     /// checks that they fit before entering it, so deep recursion is an error, not a panic).
     pub frame_size: usize,
+    /// It can call itself (directly or through other functions): its entry is a place to
+    /// start a trace (`can_enter_jit!()` there; see [`run`]).
+    pub recursive: bool,
     /// The bytecode.
     pub ops: Vec<Op>,
 }
@@ -497,6 +501,15 @@ pub fn run(#[green] program: &Program, m: &mut Machine) -> i64 {
                 m.sp = base + nl;
                 func = f;
                 pc = 0;
+                // The entry of a recursive function is a place to start a trace too: it has
+                // no backward jump of its own, and its trace closes at its own recursive
+                // call (the frames are in memory). Other functions are inlined into the
+                // traces of their callers' loops (were their entries counted too, a function
+                // called from a hot loop would get hot first and its trace would take over
+                // the loop). `program` is green: the test folds in traces.
+                if program.funcs[f].recursive {
+                    metatracer::can_enter_jit!();
+                }
             }
             Op::Return => {
                 let r = m.sp - 1;

@@ -891,6 +891,8 @@ fn compile(
     let ir = lower(rt, &cx)?;
     let kind = if bridge.is_some() {
         TraceKind::Bridge
+    } else if matches!(rt.ops.last(), Some(ROp::Finish(_))) {
+        TraceKind::Entry
     } else {
         TraceKind::Loop
     };

@@ -30,8 +30,10 @@
 //! A loop trace starts at the portal's merge point with a green key and closes when the same
 //! key comes round again. A bridge starts at a failed guard's snapshot. Either ends early at a
 //! merge point whose key already has compiled code (`Exit` there, the driver continues into
-//! it), or aborts (trace too long, the portal returns, unreachable code) with a reason, after
-//! which the blackhole finishes the opcode concretely.
+//! it), or, for a bridge, at the portal's `return` (`finish`: the trace hands the return value
+//! to the driver), or aborts (trace too long, a loop trace reaching the portal's return, a
+//! return of several words, unreachable code) with a reason, after which the blackhole
+//! finishes the opcode concretely.
 
 use super::blackhole::{self, Frame, Outcome};
 use super::codewriter::{VABLE_CLASS, VABLE_ITEM};

@@ -575,8 +575,18 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             } else if kind != STOP_SWITCH {
                 return kind;
             }
+            let caller = code;
             code = cx.code;
             pc = cx.f.pc.get() as usize;
+            if pc == 0 && metatracer::word_bits(caller) == metatracer::word_bits(code) {
+                // A function called itself (a fresh frame of the same code object): the
+                // entry of a recursive function is a place to start a trace too (it has no
+                // backward jump; its trace closes at its own recursive call, the frames
+                // being in memory). Entries of other functions are not counted: a function
+                // called from a hot loop would get hot first and its trace take the loop
+                // over (and its entry trace would keep objects it saw pinned).
+                metatracer::can_enter_jit!();
+            }
         }
     }
 }

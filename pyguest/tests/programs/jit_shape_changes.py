@@ -323,3 +323,89 @@ def float_compares(n):
     return c
 
 print(float_compares(3000))
+# recursion: function-entry traces close at the recursive call; returns are guards on the
+# caller's position (bridges)
+
+def rfib(n):
+    if n < 2:
+        return n
+    return rfib(n - 1) + rfib(n - 2)
+
+print(rfib(18))
+
+# a guard fails deep inside the recursion: below depth k the value turns into a float,
+# then into a big int
+def rmixed(n, k):
+    if n == 0:
+        return 0
+    if n < k:
+        return rmixed(n - 1, k) + 0.5
+    if n == k + 3:
+        return rmixed(n - 1, k) + 2 ** 70
+    return rmixed(n - 1, k) + 1
+
+print([rmixed(90, k) for k in range(0, 90, 4)])
+
+# a recursive function redefined while it runs: the inner calls look the name up again
+def rcount(n):
+    global rcount
+    if n == 0:
+        return 0
+    if n == 150:
+        old = rcount
+        def rcount(m):
+            return old(m) + 1000 if m % 50 == 0 else old(m)
+    return rcount(n - 1) + 1
+
+print(rcount(300))
+print(rcount(300))
+
+# exceptions raised deep in a recursion and caught some levels up, and through all of them
+def rdive(n, fail_at):
+    if n == fail_at:
+        raise ValueError(n)
+    if n == 0:
+        return 0
+    if n % 10 == 0:
+        try:
+            return rdive(n - 1, fail_at) + 1
+        except ValueError as e:
+            return -1000 - e.args[0]
+    return rdive(n - 1, fail_at) + 1
+
+print([rdive(100, f) for f in (-1, 5, 55, 95) * 5])
+try:
+    rdive(9, 3)
+except ValueError as e:
+    print("escaped", e)
+
+# RecursionError at the limit, caught, and recursion works again afterwards
+def rdeep(n):
+    return rdeep(n + 1) + 1
+
+for attempt in range(3):
+    try:
+        rdeep(0)
+    except RecursionError:
+        print("RecursionError", attempt)
+print(rfib(15))
+
+# a tree walked recursively (instances and attributes)
+class RNode:
+    def __init__(self, left, right, v):
+        self.left = left
+        self.right = right
+        self.v = v
+
+def rbuild(d):
+    if d == 0:
+        return None
+    return RNode(rbuild(d - 1), rbuild(d - 1), d)
+
+def rsum(t):
+    if t is None:
+        return 0
+    return t.v + rsum(t.left) + rsum(t.right)
+
+rt = rbuild(9)
+print(sum(rsum(rt) for _ in range(20)))

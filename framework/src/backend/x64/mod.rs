@@ -383,8 +383,13 @@ impl X64Backend {
         }
         self.frame_words = self.frame_words.max(max_words);
         let nguards = guards.len() as u64;
+        // (a trace from a key that leaves through `finish` instead of jumping back is an
+        // entry trace: a function-entry trace whose guest function returned)
+        let ends_in_finish = !t.is_empty() && t.op(t.len() - 1).opcode == Opcode::Finish;
         stats::bump(if is_bridge {
             &stats::BRIDGES
+        } else if ends_in_finish {
+            &stats::ENTRIES
         } else {
             &stats::LOOPS
         });
