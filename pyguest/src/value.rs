@@ -283,6 +283,16 @@ pub fn is_ptr(v: Value) -> bool {
     w & 7 == 0 && w != 0
 }
 
+/// The first byte of every heap object, as traced code reads it: a typed field, so the load
+/// has an alias class of its own (a raw `*const u8` read may alias anything, which makes the
+/// tracer perform its pending stores first, e.g. a float box's store into the frame) and is
+/// immutable (an object's kind never changes).
+#[repr(C)]
+#[derive(metatracer::Trace, metatracer::Layout)]
+pub struct ObjHead {
+    pub kind: u8,
+}
+
 /// The kind byte of a heap object, or 0 for an immediate or a small int (traced: one load).
 #[metatracer::look_inside]
 #[inline(always)]
@@ -290,9 +300,9 @@ pub fn kind_byte(v: Value) -> u8 {
     if !is_ptr(v) {
         return 0;
     }
-    let p: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v));
     // SAFETY: a pointer value addresses a live object whose first byte is its kind.
-    unsafe { *p }
+    let h: Gc<ObjHead> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+    h.kind
 }
 
 /// The words of `True`, `False` and `None`.

@@ -181,3 +181,47 @@ fn truth_tests_and_or_negation_and_float_compares_are_traced() {
         assert!(!lp.contains(residual), "a residual {residual}: {lp}");
     }
 }
+
+/// Float arithmetic allocates its results in the trace (`FloatBox`, a `new` the optimizer can
+/// remove): in `x = x + y * 2.0 - 0.5` the two temporaries are never allocated and only the
+/// value left in the local `x` at the end of an iteration is (one `new` in the loop instead of
+/// three residual `new_float` calls); the printed result is the interpreter's.
+#[test]
+fn float_temporaries_are_not_allocated_in_traces() {
+    let src = "def f(n):\n    x = 0.0\n    y = 1.5\n    i = 0\n    while i < n:\n        x = x + y * 2.0 - 0.5\n        i += 1\n    return x\nprint(f(5000))";
+    let run = |jit: &str, log: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+        c.args(["--jit", jit, "-c", src]);
+        if let Some(l) = log {
+            c.env("METATRACER_LOG", l);
+        }
+        c.output().unwrap()
+    };
+    let off = run("off", None);
+    assert!(off.status.success());
+    assert_eq!(String::from_utf8_lossy(&off.stdout), "12500.0\n");
+    let out = run("threshold=50", Some("opt"));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, off.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lp = err
+        .split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"));
+    assert!(lp.contains("while i < n"), "{lp}");
+    // the loop proper: after the peeled iteration's label
+    let body = &lp[lp.rfind("label(").expect("a loop label")..];
+    assert!(
+        body.contains("float_mul"),
+        "the float path is traced: {body}"
+    );
+    assert!(
+        !body.contains("new_float"),
+        "a residual float allocation: {body}"
+    );
+    assert_eq!(
+        body.matches(" new(").count(),
+        1,
+        "only the float left in `x` is allocated: {body}"
+    );
+}

@@ -160,6 +160,13 @@ pub unsafe fn perform_pending(words: &[u64]) {
         let addr = w[0].wrapping_add(w[1]) as usize;
         // SAFETY: the caller guarantees the address was a store target of the interpreter.
         unsafe { size.store(addr, w[3]) };
+        if size == MemSize::W64 {
+            // The word may be a reference, possibly to an object materialized just now (a
+            // young one) while the store's place is old: the barrier the trace ran when it
+            // recorded the store may have come before a collection (an allocation since).
+            // (Idempotent; nothing happens for an address outside the heap.)
+            crate::gc::write_barrier_slot(addr as *const u8);
+        }
     }
 }
 

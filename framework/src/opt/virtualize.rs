@@ -16,7 +16,8 @@
 //! stored last, with a write-barrier call), when it is used by anything but the rules below:
 //! a residual call argument, a value stored into a non-virtual object, a `jump`, `finish`
 //! or `label` argument, an indexed access, a partly overlapping access, `guard_value`,
-//! `cast_ptr_to_int`, ... From then on it is an ordinary value.
+//! `cast_ptr_to_int` whose result is used other than by the rules below, ... From then on it is
+//! an ordinary value.
 //!
 //! Rules that keep an object virtual (identities for a fresh, zeroed, non-null object):
 //! ```text
@@ -27,7 +28,18 @@
 //! guard_nonnull(p1)                      => (nothing: a fresh object is not null)
 //! i5 = ptr_eq(p1, p2)                    => 0 (1 when both are the same object)
 //! guard_true(i7) [0@3: p1]               => guard_true(i7) [0@3: v0 | v0=alloc(16){0:i64=i0}]
+//! i8 = cast_ptr_to_int(p1)               => (its address: not known yet)
+//! i9 = int_and(i8, 7)                    => 0 (a fresh object is 8-aligned; any mask < 8)
+//! i10 = int_eq(i8, 0)                    => 0 (and int_ne, int_is_true, int_is_zero)
+//! p11 = cast_int_to_ptr(i8)              => (p1 again: still virtual)
+//! store_i(p1, 8, 6, descr=u8)            => (field 8 = 6)
+//! i12 = load_i(p1, 8, descr=u8)          => 6 (a narrow load of a narrow constant store)
+//! i13 = int_eq(6, 6)                     => 1 (any pure op of constants is folded)
+//! guard_true(1) [...]                    => (removed: a guard on a constant that holds)
 //! ```
+//!
+//! So a tagged value word made from a fresh object (`word_bits` of a `Gc`, then its tag bits
+//! tested and the pointer recovered, as pyguest's float boxes are) stays virtual.
 //!
 //! Loop peeling: the pass runs on the straight line `preamble marker body` (`opt/unroll.rs`).
 //! At the marker, every virtual object of the preamble that the body still uses is
@@ -90,6 +102,9 @@ struct St<'a> {
     /// Input frames copied without virtual objects (safe to share).
     frames: HashMap<FrameId, FrameId>,
     last_use: Vec<usize>,
+    /// Whether a `new` was emitted since the loop's label (or the peeling marker): see
+    /// [`St::barrier_after`].
+    allocated: bool,
 }
 
 /// Runs the pass; returns the new trace and where each input op went.
@@ -122,6 +137,7 @@ pub fn run(t: &Trace) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
         objs: HashMap::new(),
         frames: HashMap::new(),
         last_use,
+        allocated: false,
     };
     for i in 0..n {
         let r = st.op(i)?;
@@ -262,6 +278,7 @@ impl St<'_> {
         }
         let alloc = self.objs[&q].alloc;
         let r = self.b.new_object(alloc);
+        self.allocated = true;
         let fields = {
             let o = self.objs.get_mut(&q).expect("object");
             o.mat = Some(r);
@@ -378,6 +395,17 @@ impl St<'_> {
                             (foff as i64 == off && same_kind, m.ty, self.current(v))
                         {
                             let bits = 8 * k as i64;
+                            if let Some(c) = self.b.trace().const_value(val).and_then(Value::as_int)
+                            {
+                                // a constant stored narrow (a kind byte): its low bits
+                                let sh = 64 - bits;
+                                let low = if signed {
+                                    (c << sh) >> sh
+                                } else {
+                                    ((c as u64) << sh >> sh) as i64
+                                };
+                                return Ok(Some(Res::Out(self.b.const_int(low))));
+                            }
                             let r = if signed {
                                 // narrow signed load of a narrow store => the low bits,
                                 // sign-extended: (value << (64 - bits)) >> (64 - bits)
@@ -421,6 +449,33 @@ impl St<'_> {
                     return Ok(Some(Res::Out(self.b.const_int(v))));
                 }
             }
+            Opcode::IntAnd => {
+                // a fresh object's address is 8-aligned: its low three bits are 0 (a tag test)
+                let (a, b) = (self.resolve(args[0], i)?, self.resolve(args[1], i)?);
+                let low = |r: Res, me: &Self| match r {
+                    Res::Out(o) => {
+                        me.b.trace()
+                            .const_value(o)
+                            .and_then(Value::as_int)
+                            .is_some_and(|c| c & !7 == 0)
+                    }
+                    _ => false,
+                };
+                if (matches!(a, Res::Addr(_)) && low(b, self))
+                    || (matches!(b, Res::Addr(_)) && low(a, self))
+                {
+                    return Ok(Some(Res::Out(self.b.const_int(0))));
+                }
+            }
+            Opcode::CastIntToPtr => {
+                // the address of a virtual object turned back into a pointer: the object
+                let p = args[0].as_op();
+                if let (Res::Addr(q), Some(p)) = (self.resolve(args[0], i)?, p) {
+                    if self.res[p] == Some(Res::Addr(q)) {
+                        return Ok(Some(Res::Virt(q)));
+                    }
+                }
+            }
             Opcode::IntIsTrue | Opcode::IntIsZero => {
                 if matches!(self.resolve(args[0], i)?, Res::Addr(_)) {
                     let v = (opc == Opcode::IntIsTrue) as i64;
@@ -447,9 +502,46 @@ impl St<'_> {
                     for q in live {
                         self.force(q);
                     }
+                    // (the body's stores have their barriers in the body)
+                    self.allocated = false;
                 }
             }
             _ => {}
+        }
+        // What the rules above decide is often a constant; a pure op of constants is folded
+        // and a guard on a constant that holds removed here, so that a test of a virtual
+        // object's address (`is_ptr`) leaves no guard whose snapshot would need the address.
+        let flags = opc.flags();
+        if flags.contains(crate::ir::OpFlags::PURE) && !flags.contains(crate::ir::OpFlags::CALL)
+            || matches!(opc, Opcode::GuardTrue | Opcode::GuardFalse)
+        {
+            let mut bits = Vec::with_capacity(args.len());
+            for &a in &args {
+                match self.resolve(a, i)? {
+                    Res::Out(o) => match self.b.trace().const_value(o) {
+                        Some(c) => bits.push(c.to_bits()),
+                        None => break,
+                    },
+                    _ => break,
+                }
+            }
+            // (only what this pass decided: constant operands it was given stay as they are)
+            let decided = args.iter().any(|&a| t.const_value(a).is_none());
+            if decided && bits.len() == args.len() {
+                match opc {
+                    // guard_true(1) / guard_false(0) => (removed: it always holds)
+                    Opcode::GuardTrue if bits[0] != 0 => return Ok(None),
+                    Opcode::GuardFalse if bits[0] == 0 => return Ok(None),
+                    Opcode::GuardTrue | Opcode::GuardFalse => {}
+                    _ => {
+                        let folded = crate::ir::interp::eval_pure(opc, &bits)
+                            .and_then(|r| Value::from_bits(opc.result(), r));
+                        if let Some(v) = folded {
+                            return Ok(Some(Res::Out(self.b.constant(v))));
+                        }
+                    }
+                }
+            }
         }
         // anything else: virtual operands escape
         let mut out = Vec::with_capacity(args.len());
@@ -462,7 +554,41 @@ impl St<'_> {
         };
         let descr = op.descr().map(|d| self.b.descr(t.descr(d).clone()));
         let r = self.b.push(opc, &out, descr, snapshot);
+        match opc {
+            Opcode::Label => self.allocated = false,
+            Opcode::StoreR | Opcode::StoreIdxR if self.allocated => {
+                let descr = t.mem_descr(i);
+                self.barrier_after(&out, descr);
+            }
+            _ => {}
+        }
         Ok(Some(Res::Out(r)))
+    }
+
+    /// The write barrier for the reference store just emitted (operands `out`), when a `new`
+    /// was emitted since the loop started. The tracer records a store's barrier when the
+    /// interpreter stores, but may record the store itself later (lazy stores); a `new` this
+    /// pass materializes (or keeps) in between may collect, after which the store can put a
+    /// young object into an old one whose card the collection has cleaned. So the barrier is
+    /// run again after the store (it is idempotent; the backend inlines its fast path).
+    fn barrier_after(&mut self, out: &[OpRef], descr: Option<MemDescr>) {
+        let ip = self.b.op(Opcode::CastPtrToInt, &[out[0]]);
+        let slot = if out.len() == 3 {
+            self.b.op(Opcode::IntAdd, &[ip, out[1]])
+        } else {
+            // store_idx_r(base, index, offset, value): base + index * scale + offset
+            let scale = descr.map_or(8, |m| m.scale.max(1) as i64);
+            let k = self.b.const_int(scale);
+            let at = self.b.op(Opcode::IntMul, &[out[1], k]);
+            let a = self.b.op(Opcode::IntAdd, &[ip, at]);
+            self.b.op(Opcode::IntAdd, &[a, out[2]])
+        };
+        self.b.call(
+            crate::gc::jit::barrier_slot as *const () as usize,
+            &[slot],
+            CallDescr::new(&[Kind::Int], Kind::Void, crate::gc::jit::WRITE_BARRIER_CALL).readonly(),
+            false,
+        );
     }
 
     /// Copies snapshot `s` of the input, describing the virtual objects it names.

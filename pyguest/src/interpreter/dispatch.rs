@@ -222,7 +222,8 @@ fn trace_ops() -> bool {
     T.with(|t| *t)
 }
 
-/// Whether this build can print each instruction (`PYGUEST_TRACE`, debug builds only).
+/// Whether this build can print each instruction (`PYGUEST_TRACE`, debug builds only; the
+/// instructions the JIT runs, traced, compiled or in the blackhole, are not printed).
 const DEBUG_TRACE: bool = cfg!(debug_assertions);
 
 /// Prints one instruction for `PYGUEST_TRACE`.
@@ -343,8 +344,17 @@ fn run_loop(cx: &mut Ctx) -> u32 {
     #[green]
     let mut pc: usize = cx.f.pc.get() as usize;
     loop {
+        if metatracer::we_are_jitted() {
+            // The stack depth at a `pc` of a code object is fixed by the compiler: as a
+            // constant, every stack slot is the register array plus a constant offset, so the
+            // tracer forwards a slot's loads from its pending stores instead of performing
+            // them first (one `guard_value` per trace entry; a constant stays one for free).
+            cx.sp = metatracer::promote(cx.sp);
+        }
         let w = instr(code, pc);
-        if DEBUG_TRACE {
+        // (not in jitcode: the residual call would make traces of debug builds perform their
+        // pending stores at every instruction; compiled code prints nothing either)
+        if DEBUG_TRACE && !metatracer::we_are_jitted() {
             print_op(pc, w, cx.sp);
         }
         pc += 1;

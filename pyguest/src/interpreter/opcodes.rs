@@ -774,13 +774,14 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
     binary_op_slow(cx, a, b, arg)
 }
 
-/// Traced code's float path of `BINARY_OP`/`INPLACE_OP`: stores `a op b` (a new float object)
-/// over the left operand and says whether it did ([`float_op`]).
+/// Traced code's float path of `BINARY_OP`/`INPLACE_OP`: stores `a op b` (a new float object,
+/// allocated in the trace: [`new_float_traced`]) over the left operand and says whether it
+/// did ([`float_op`]).
 #[metatracer::look_inside]
 #[inline(always)]
 fn float_result(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> bool {
     if let Some(r) = float_op(a, b, arg) {
-        let v = new_float(r);
+        let v = new_float_traced(r);
         cx.regs.set(cx.sp - 1, v);
         return true;
     }

@@ -25,6 +25,41 @@ pub struct FloatObj {
 
 downcast!(as_float_obj, FloatObj, Float);
 
+/// A float object as traced code allocates it: laid out exactly like [`FloatObj`] (the kind
+/// byte at offset 0, the value at offset 8; `repr(C)`, no references, no drop glue) but made
+/// of register values, so `gc::alloc(FloatBox { .. })` in `#[look_inside]` code is a `new`
+/// plus two stores in the trace, which the optimizer's allocation removal deletes when the
+/// float does not outlive the trace (`framework/src/opt/virtualize.rs`). Everything else
+/// reads the object as a `FloatObj` (the collector only needs its size and that it holds no
+/// references, which both types share).
+#[repr(C)]
+#[derive(Clone, Copy, Trace, metatracer::Layout, metatracer::RegValue)]
+#[reg_value(in_memory)]
+pub struct FloatBox {
+    pub kind: u8,
+    pub v: f64,
+}
+
+const _: () = {
+    assert!(std::mem::size_of::<FloatBox>() == std::mem::size_of::<FloatObj>());
+    assert!(std::mem::align_of::<FloatBox>() == std::mem::align_of::<FloatObj>());
+    assert!(std::mem::offset_of!(FloatBox, v) == std::mem::offset_of!(FloatObj, v));
+};
+
+/// The kind byte of a float object.
+const FLOAT_KIND_BYTE: u8 = Kind::Float as u8;
+
+/// `new_float(v)` for traced code: the allocation is in the trace (see [`FloatBox`]).
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn new_float_traced(v: f64) -> Value {
+    let b = gc::alloc(FloatBox {
+        kind: FLOAT_KIND_BYTE,
+        v,
+    });
+    metatracer::from_word_bits(metatracer::word_bits(b))
+}
+
 pub fn new_float(v: f64) -> Value {
     Value::obj(gc::alloc(FloatObj {
         kind: Kind::Float,

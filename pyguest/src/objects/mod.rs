@@ -77,7 +77,7 @@ pub use code::{
 };
 pub use complex::{as_complex, new_complex};
 pub use dict::{as_dict, as_dict_exact, new_dict, DictObj, DictTable};
-pub use float::{as_float_obj, new_float, FloatObj};
+pub use float::{as_float_obj, new_float, new_float_traced, FloatObj};
 pub use frame::{as_frame, FrameObj};
 pub use function::{
     as_builtin, as_function, new_builtin, new_builtin_sig, Args, BuiltinObj, FunctionObj, NativeFn,

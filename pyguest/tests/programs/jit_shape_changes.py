@@ -409,3 +409,71 @@ def rsum(t):
 
 rt = rbuild(9)
 print(sum(rsum(rt) for _ in range(20)))
+# float arithmetic allocates its results in traces, and the optimizer removes the boxes of
+# temporaries: these loops change the types of float values while they run, fail guards with
+# floats live, and read the frame (locals(), a traceback) inside a hot float loop
+
+def float_turns_int(n):
+    x = 0.5
+    t = 0.0
+    for i in range(n):
+        if i == n // 2:
+            x = 3                        # an int where a float was: the float path's guards fail
+        t = t + x * 2.0 - 0.25
+    return t
+
+print(float_turns_int(3000))
+
+def float_to_big_int(n):
+    x = 1.5
+    acc = 0.0
+    for i in range(n):
+        y = x * 3.0 + 1.0
+        if i > n - 5:
+            y = 2 ** 70 + i              # a big int where a float was
+        acc = y
+    return acc, type(acc).__name__
+
+print(float_to_big_int(3000))
+
+def float_guard_mid_loop(n):
+    a = 0.0
+    b = 1.0
+    hits = 0
+    for i in range(n):
+        c = a * 0.5 + b * 0.25
+        if i % 97 == 0:
+            hits += 1                    # a rarely taken branch with a, b and c live
+        a, b = b, c + 1.0 / (i + 1)
+    return a, b, hits
+
+print(float_guard_mid_loop(3000))
+
+def float_locals_read(n):
+    s = 0.0
+    seen = []
+    for i in range(n):
+        d = s * 0.5 + 1.0
+        s = d - s * 0.25
+        if i % 1000 == 999:
+            loc = locals()               # the frame's registers as the interpreter has them
+            seen.append((loc["d"], loc["s"], loc["i"]))
+    return seen
+
+print(float_locals_read(3000))
+
+def float_traceback(n):
+    import traceback
+    x = 1.0
+    try:
+        for i in range(n):
+            y = x * 0.5 + 0.75
+            x = y * 2.0 - 1.0
+            if i == n - 7:
+                raise ValueError(y)      # raised with floats live, caught outside the loop
+    except ValueError as e:
+        lines = traceback.format_exc().splitlines()
+        return e.args[0], x, lines[-1], [l.strip() for l in lines if "raise" in l]
+    return None
+
+print(float_traceback(3000))
