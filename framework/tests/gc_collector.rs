@@ -675,3 +675,69 @@ fn small_nursery_random_graphs() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "stderr: {err}");
 }
+
+thread_local! {
+    static HOOK_CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn count_hook() {
+    HOOK_CALLS.with(|c| c.set(c.get() + 1));
+}
+
+/// A guarded object with one child, promoted, then dropped (made in a frame of its own).
+#[inline(never)]
+fn guarded_garbage(id: u64) -> Weak<Obj> {
+    let o = new_obj(id, 1);
+    o.edges.set(0, Some(new_obj(id + 1000, 0)));
+    gc::guard(o);
+    let w = Weak::new(o);
+    scrub_stack();
+    w
+}
+
+#[test]
+fn guarded_objects_are_resurrected_once_for_the_embedder() {
+    gc::set_doomed_hook(count_hook);
+    let live = Root::new(new_obj(500, 0));
+    gc::guard(live.get());
+    let weaks: Vec<Weak<Obj>> = (0..40).map(|i| guarded_garbage(600 + i)).collect();
+    // Minor collections keep guarded objects (only full collections detect their death).
+    gc::collect_minor();
+    assert!(weaks.iter().all(|w| !w.is_cleared()));
+    // SAFETY: only `Obj`s are guarded in this thread.
+    assert!(unsafe { gc::take_doomed::<Obj>() }.is_none());
+    scrub_stack();
+    gc::collect();
+    let mut ids = Vec::new();
+    // SAFETY: as above.
+    while let Some(o) = unsafe { gc::take_doomed::<Obj>() } {
+        // resurrected with what it reaches: the child is intact
+        let child = o.edges.get(0).expect("child kept");
+        assert_eq!(child.id, o.id + 1000);
+        ids.push(o.id);
+    }
+    if !stress() {
+        assert!(ids.len() >= 36, "{} of 40 guarded objects queued", ids.len());
+        assert!(HOOK_CALLS.with(|c| c.get()) >= 1, "hook called");
+    }
+    assert!(!ids.contains(&500), "a live guarded object is not queued");
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "queued in registration order");
+    // Weak references stay set while resurrected, and none of them (nor a child) was dropped.
+    let drops = dropped();
+    for &id in &ids {
+        assert!(!drops.contains(&id) && !drops.contains(&(id + 1000)));
+    }
+    // Reported once: the next collections free them and queue nothing again.
+    scrub_stack();
+    gc::collect();
+    // SAFETY: as above.
+    assert!(unsafe { gc::take_doomed::<Obj>() }.is_none());
+    scrub_stack();
+    gc::collect();
+    let drops = dropped();
+    let freed = ids.iter().filter(|&&id| drops.contains(&id)).count();
+    assert!(stress() || freed * 10 >= ids.len() * 9, "{freed} freed");
+    assert_eq!(live.get().id, 500);
+}

@@ -109,6 +109,15 @@ pub(crate) struct Collector {
     /// Nursery payloads whose address was taken as an identity (`pin_identity`): the next
     /// minor collection pins them (they become pinned-old and never move again).
     identity_pins: Vec<usize>,
+    /// Objects registered by [`guard`]: strong roots for minor collections; a major
+    /// collection that finds one unmarked moves it to `doomed` instead of freeing it.
+    guarded: Vec<usize>,
+    /// Unreachable guarded objects kept alive (with what they reach) until the embedder takes
+    /// them with [`take_doomed`] to run its finalizer; then they are ordinary objects again.
+    doomed: std::collections::VecDeque<usize>,
+    /// Called (inside the collector: it must not touch the heap) when a major collection
+    /// moved objects to `doomed`.
+    doomed_hook: Option<fn()>,
     old: OldGen,
     next_major: usize,
     collections: u64,
@@ -214,6 +223,26 @@ pub(crate) fn pin_identity(payload: usize) {
             c.identity_pins.dedup();
         }
     })
+}
+
+/// Registers the object at `payload` for finalization by the embedder: when a major
+/// collection finds it unreachable it is kept alive (resurrected, with everything it reaches)
+/// and queued for [`take_doomed`] instead of being freed. The registration is consumed then:
+/// an object is reported at most once (unless registered again).
+pub(crate) fn guard(payload: usize) {
+    with_collector(|c| c.guarded.push(payload))
+}
+
+/// Takes one object that a major collection found unreachable among the guarded ones (its
+/// payload address), or `None`. The caller must keep it reachable (a stack local) while it
+/// uses it; it is freed by a later collection if nothing refers to it any more.
+pub(crate) fn take_doomed() -> Option<usize> {
+    with_collector(|c| c.doomed.pop_front())
+}
+
+/// Sets the function called when a major collection queued objects for [`take_doomed`].
+pub(crate) fn set_doomed_hook(f: fn()) {
+    with_collector(|c| c.doomed_hook = Some(f))
 }
 
 pub(crate) fn collect_major() {
@@ -372,6 +401,9 @@ impl Collector {
             pinned_after_major: 0,
             young_with_drop: Vec::new(),
             identity_pins: Vec::new(),
+            guarded: Vec::new(),
+            doomed: std::collections::VecDeque::new(),
+            doomed_hook: None,
             old,
             next_major,
             collections: 0,
@@ -692,6 +724,9 @@ impl Collector {
             let mut f = |s: *mut *mut u8| pr.visit(s);
             roots::trace_roots(&mut Tracer { visit_slot: &mut f });
         }
+        for e in self.guarded.iter_mut().chain(self.doomed.iter_mut()) {
+            pr.visit(e as *mut usize as *mut *mut u8);
+        }
         pr.drain();
         let promoted = pr.promoted;
         drop(pr);
@@ -951,19 +986,54 @@ impl Collector {
             };
             roots::trace_roots(&mut Tracer { visit_slot: &mut f });
         }
-        let mut next = Vec::new();
-        while let Some(p) = stack.pop() {
-            {
-                let mut f = |s: *mut *mut u8| {
-                    // SAFETY: traced slots hold live object addresses.
-                    mark(unsafe { *s } as usize, &mut next)
-                };
-                // SAFETY: `p` is a marked, live object.
-                unsafe {
-                    oldgen::trace_object_range(p, 0, usize::MAX, &mut Tracer { visit_slot: &mut f })
-                };
+        for &p in &self.doomed {
+            mark(p, &mut stack);
+        }
+        fn drain(stack: &mut Vec<usize>) {
+            let mut next = Vec::new();
+            while let Some(p) = stack.pop() {
+                {
+                    let mut f = |s: *mut *mut u8| {
+                        // SAFETY: traced slots hold live object addresses.
+                        mark(unsafe { *s } as usize, &mut next)
+                    };
+                    // SAFETY: `p` is a marked, live object.
+                    unsafe {
+                        oldgen::trace_object_range(
+                            p,
+                            0,
+                            usize::MAX,
+                            &mut Tracer { visit_slot: &mut f },
+                        )
+                    };
+                }
+                stack.append(&mut next);
             }
-            stack.append(&mut next);
+        }
+        drain(&mut stack);
+        // Guarded objects left unmarked are unreachable: resurrect them (and what they reach)
+        // for the embedder's finalizer instead of freeing them.
+        let mut newly = Vec::new();
+        self.guarded.retain(|&p| {
+            // SAFETY: guarded objects are kept alive until they are doomed, and the minor
+            // collection above moved young ones: a valid, old or pinned-old header.
+            let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+            let dead = h & MARKED == 0;
+            if dead {
+                newly.push(p);
+            }
+            !dead
+        });
+        if !newly.is_empty() {
+            for &p in &newly {
+                mark(p, &mut stack);
+            }
+            drain(&mut stack);
+            // Taken in registration order.
+            self.doomed.extend(newly);
+            if let Some(hook) = self.doomed_hook {
+                hook();
+            }
         }
         // Weak references to unmarked objects.
         let mut cleared = 0;

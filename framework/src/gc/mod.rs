@@ -61,6 +61,35 @@ pub use roots::{PinnedVec, Root, RootedVec, ScanRegion};
 pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 
+/// Registers `gc`'s object for finalization by the embedder (a guest-level finalizer such as
+/// Python's `__del__`): when a full collection finds it unreachable, it is not freed but kept
+/// alive, with everything it refers to, and queued for [`take_doomed`]. Until then the
+/// registration keeps the object from dying in minor collections (it is promoted), so only
+/// full collections detect its death. Each registration reports the object at most once;
+/// weak references to it stay set until the collection after the embedder dropped it.
+pub fn guard<T: 'static>(gc: Gc<T>) {
+    collector::guard(gc.addr());
+}
+
+/// Takes the next object queued by a full collection for finalization (see [`guard`]), in
+/// registration order. The object is an ordinary object again: keep it in a stack local (or
+/// otherwise reachable) while finalizing it.
+///
+/// # Safety
+/// `T` must be the type the object was registered with (or one its bits are valid for).
+pub unsafe fn take_doomed<T: 'static>() -> Option<Gc<T>> {
+    // SAFETY: a queued address is a live object (kept marked); the type is the caller's
+    // promise.
+    collector::take_doomed().map(|a| unsafe { Gc::from_raw(a as *const T) })
+}
+
+/// Sets a function the collector calls when a full collection queued objects for
+/// [`take_doomed`] (to schedule the finalizers at the embedder's next safe point). It runs
+/// inside the collector: it must not allocate GC objects or touch the heap.
+pub fn set_doomed_hook(f: fn()) {
+    collector::set_doomed_hook(f);
+}
+
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
