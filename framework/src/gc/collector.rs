@@ -240,6 +240,15 @@ pub(crate) fn take_doomed() -> Option<usize> {
     with_collector(|c| c.doomed.pop_front())
 }
 
+/// Queues every guarded object for [`take_doomed`], reachable or not (an embedder's
+/// finalization at exit).
+pub(crate) fn doom_all_guarded() {
+    with_collector(|c| {
+        let g = std::mem::take(&mut c.guarded);
+        c.doomed.extend(g);
+    })
+}
+
 /// Sets the function called when a major collection queued objects for [`take_doomed`].
 pub(crate) fn set_doomed_hook(f: fn()) {
     with_collector(|c| c.doomed_hook = Some(f))

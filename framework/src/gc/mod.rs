@@ -83,6 +83,12 @@ pub unsafe fn take_doomed<T: 'static>() -> Option<Gc<T>> {
     collector::take_doomed().map(|a| unsafe { Gc::from_raw(a as *const T) })
 }
 
+/// Queues every object registered by [`guard`] for [`take_doomed`], whether reachable or not
+/// (for an embedder that finalizes everything at exit).
+pub fn doom_all_guarded() {
+    collector::doom_all_guarded();
+}
+
 /// Sets a function the collector calls when a full collection queued objects for
 /// [`take_doomed`] (to schedule the finalizers at the embedder's next safe point). It runs
 /// inside the collector: it must not allocate GC objects or touch the heap.
