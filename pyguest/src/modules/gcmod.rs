@@ -125,10 +125,17 @@ pub fn collect_and_notify() -> PyResult<i64> {
     scrub_stack();
     mgc::collect();
     // `__del__` and abandoned generators' `close()` (`finalize.rs`); then the objects they
-    // did not resurrect die in a second collection, so weak references to them are cleared
-    // by the time `gc.collect()` returns (CPython clears them right after `__del__`).
-    let finalized = crate::modules::finalize::run_pending();
-    if finalized > 0 {
+    // did not resurrect die in another collection, so weak references to them are cleared
+    // by the time `gc.collect()` returns (CPython clears them right after `__del__`); that
+    // collection may find more (objects a stale stack word kept alive the first time, or
+    // garbage the finalizers made), so repeat while finalizers ran (at most 4 rounds).
+    let mut finalized = 0;
+    for round in 0..4 {
+        let k = crate::modules::finalize::run_pending();
+        finalized += k;
+        if k == 0 || round == 3 {
+            break;
+        }
         scrub_stack();
         mgc::collect();
     }
