@@ -717,7 +717,11 @@ fn guarded_objects_are_resurrected_once_for_the_embedder() {
         ids.push(o.id);
     }
     if !stress() {
-        assert!(ids.len() >= 36, "{} of 40 guarded objects queued", ids.len());
+        assert!(
+            ids.len() >= 36,
+            "{} of 40 guarded objects queued",
+            ids.len()
+        );
         assert!(HOOK_CALLS.with(|c| c.get()) >= 1, "hook called");
     }
     assert!(!ids.contains(&500), "a live guarded object is not queued");
