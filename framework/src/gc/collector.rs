@@ -118,6 +118,9 @@ pub(crate) struct Collector {
     /// Called (inside the collector: it must not touch the heap) when a major collection
     /// moved objects to `doomed`.
     doomed_hook: Option<fn()>,
+    /// Asked about a guarded object found dead whether it still needs finalizing (see
+    /// [`set_doomed_filter`]); `None`: always.
+    doomed_filter: Option<unsafe fn(*const u8) -> bool>,
     old: OldGen,
     next_major: usize,
     collections: u64,
@@ -225,8 +228,8 @@ pub(crate) fn pin_identity(payload: usize) {
     })
 }
 
-/// Registers the object at `payload` for finalization by the embedder: when a major
-/// collection finds it unreachable it is kept alive (resurrected, with everything it reaches)
+/// Registers the object at `payload` for finalization by the embedder: when a collection
+/// finds it unreachable (a minor one for a young object, a major one for an old one) it is kept alive (resurrected, with everything it reaches)
 /// and queued for [`take_doomed`] instead of being freed. The registration is consumed then:
 /// an object is reported at most once (unless registered again).
 pub(crate) fn guard(payload: usize) {
@@ -247,6 +250,12 @@ pub(crate) fn doom_all_guarded() {
         let g = std::mem::take(&mut c.guarded);
         c.doomed.extend(g);
     })
+}
+
+/// Sets the predicate asked, for each guarded object found dead, whether it still needs its
+/// finalizer (if not, it is freed without being queued).
+pub(crate) fn set_doomed_filter(f: unsafe fn(*const u8) -> bool) {
+    with_collector(|c| c.doomed_filter = Some(f))
 }
 
 /// Sets the function called when a major collection queued objects for [`take_doomed`].
@@ -413,6 +422,7 @@ impl Collector {
             guarded: Vec::new(),
             doomed: std::collections::VecDeque::new(),
             doomed_hook: None,
+            doomed_filter: None,
             old,
             next_major,
             collections: 0,
@@ -733,10 +743,42 @@ impl Collector {
             let mut f = |s: *mut *mut u8| pr.visit(s);
             roots::trace_roots(&mut Tracer { visit_slot: &mut f });
         }
-        for e in self.guarded.iter_mut().chain(self.doomed.iter_mut()) {
+        for e in self.doomed.iter_mut() {
             pr.visit(e as *mut usize as *mut *mut u8);
         }
         pr.drain();
+        // Guarded young objects nothing reached: the ones the embedder still wants to finalize
+        // are resurrected (promoted with what they reach) and queued; the rest just die.
+        // All deaths are decided before any resurrection, so a dead object reached only from
+        // another dead one is queued too.
+        let (ns, nlen) = (self.nursery_start, self.nursery_len);
+        let filter = self.doomed_filter;
+        let mut keep = Vec::with_capacity(self.guarded.len());
+        let mut dead = Vec::new();
+        for mut p in std::mem::take(&mut self.guarded) {
+            if p.wrapping_sub(ns) < nlen {
+                // SAFETY: a guarded young object has a valid nursery header (object,
+                // forwarded or pinned) during the minor collection.
+                let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+                if h & FORWARDED != 0 {
+                    p = h & ADDR_MASK;
+                } else if h & PINNED == 0 {
+                    // SAFETY: dead but not yet overwritten: its payload is intact.
+                    if filter.is_none_or(|f| unsafe { f(p as *const u8) }) {
+                        dead.push(p);
+                    }
+                    continue;
+                }
+            }
+            keep.push(p);
+        }
+        for p in &mut dead {
+            pr.visit(p as *mut usize as *mut *mut u8);
+        }
+        pr.drain();
+        self.guarded = keep;
+        let newly_young = !dead.is_empty();
+        self.doomed.extend(dead);
         let promoted = pr.promoted;
         drop(pr);
         self.old.dirty = dirty;
@@ -785,6 +827,11 @@ impl Collector {
         self.reset_used_segments(used_end, &pins);
         self.stats.minor_collections += 1;
         self.stats.minor_time += t0.elapsed();
+        if newly_young {
+            if let Some(hook) = self.doomed_hook {
+                hook();
+            }
+        }
     }
 
     /// Number of card bytes covering the nursery (they precede `old.cards`).
@@ -1023,12 +1070,14 @@ impl Collector {
         // Guarded objects left unmarked are unreachable: resurrect them (and what they reach)
         // for the embedder's finalizer instead of freeing them.
         let mut newly = Vec::new();
+        let filter = self.doomed_filter;
         self.guarded.retain(|&p| {
-            // SAFETY: guarded objects are kept alive until they are doomed, and the minor
-            // collection above moved young ones: a valid, old or pinned-old header.
+            // SAFETY: the minor collection above updated the entries of moved young objects
+            // and dropped dead young ones: each is an old or pinned-old object's payload.
             let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
             let dead = h & MARKED == 0;
-            if dead {
+            // SAFETY: unmarked objects are intact until the sweep below.
+            if dead && filter.is_none_or(|f| unsafe { f(p as *const u8) }) {
                 newly.push(p);
             }
             !dead

@@ -62,10 +62,10 @@ pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 
 /// Registers `gc`'s object for finalization by the embedder (a guest-level finalizer such as
-/// Python's `__del__`): when a full collection finds it unreachable, it is not freed but kept
-/// alive, with everything it refers to, and queued for [`take_doomed`]. Until then the
-/// registration keeps the object from dying in minor collections (it is promoted), so only
-/// full collections detect its death. Each registration reports the object at most once;
+/// Python's `__del__`): when a collection finds it unreachable (a minor collection while it
+/// is young, a full one once it is old), it is not freed but kept alive, with everything it
+/// refers to, and queued for [`take_doomed`] (unless the [`set_doomed_filter`] predicate
+/// says it no longer needs finalizing). Each registration reports the object at most once;
 /// weak references to it stay set until the collection after the embedder dropped it.
 pub fn guard<T: 'static>(gc: Gc<T>) {
     collector::guard(gc.addr());
@@ -89,7 +89,18 @@ pub fn doom_all_guarded() {
     collector::doom_all_guarded();
 }
 
-/// Sets a function the collector calls when a full collection queued objects for
+/// Sets a predicate the collector asks, for each guarded object it found dead, whether the
+/// object still needs its finalizer; `false` frees it like any dead object (for instance a
+/// generator that finished after it was registered). It runs inside the collection.
+///
+/// # Safety
+/// `f` receives the payload address of a dead but intact object; it must only read the
+/// object's own fields (no allocation, no other heap access).
+pub unsafe fn set_doomed_filter(f: unsafe fn(*const u8) -> bool) {
+    collector::set_doomed_filter(f);
+}
+
+/// Sets a function the collector calls when a collection queued objects for
 /// [`take_doomed`] (to schedule the finalizers at the embedder's next safe point). It runs
 /// inside the collector: it must not allocate GC objects or touch the heap.
 pub fn set_doomed_hook(f: fn()) {

@@ -1,13 +1,14 @@
 //! Guest-level finalization: `__del__` of unreachable instances and `close()` of abandoned
 //! generators and coroutines, over the collector's `metatracer::gc::guard` / `take_doomed`.
 //!
-//! pyguest has no reference counting, so an object dies only when a full collection finds
+//! pyguest has no reference counting, so an object dies only when a collection finds
 //! it unreachable. Objects whose death the program can observe are registered with the
 //! collector (`gc::guard`): instances of classes defining `__del__` (at allocation; see
 //! `class::alloc_instance`), and generators and coroutines once they suspend at a `yield`
 //! covered by a `try`/`with`/`finally` handler (closing one suspended elsewhere has no visible
-//! effect). A full collection that finds such an object unreachable keeps it alive (with what
-//! it refers to) and queues it; [`run_pending`] then calls `__del__` / `close()` on each one,
+//! effect). A collection that finds such an object unreachable (a minor one while it is
+//! young, a full one later) keeps it alive (with what it refers to) and queues it, unless it
+//! is a generator that has finished meanwhile; [`run_pending`] then calls `__del__` / `close()` on each one,
 //! once (PEP 442: a resurrected object is not finalized again; a later collection frees it).
 //!
 //! When this runs: `gc.collect()` runs the queue before returning (so tests are
@@ -45,9 +46,28 @@ fn doomed_hook() {
     crate::modules::signal::request_poll();
 }
 
+/// Whether a registered object found dead still needs finalizing: a generator only while
+/// suspended (one that finished after it was registered is freed without a `close()`).
+///
+/// # Safety
+/// `p` is the payload of a dead, intact guest object (the collector's contract).
+unsafe fn still_needs_finalizer(p: *const u8) -> bool {
+    // SAFETY: every guest object starts with its `Kind` byte; a generator's layout is
+    // `#[repr(C)]` `GeneratorObj`, whose fields are intact.
+    unsafe {
+        if *(p as *const Kind) == Kind::Generator {
+            let g = &*(p as *const GeneratorObj);
+            return g.state.get() == GEN_SUSPENDED;
+        }
+    }
+    true
+}
+
 fn ensure_hook() {
     if !HOOKED.with(|h| h.replace(true)) {
         gc::set_doomed_hook(doomed_hook);
+        // SAFETY: the filter reads only the dead object's own fields.
+        unsafe { gc::set_doomed_filter(still_needs_finalizer) };
     }
 }
 
