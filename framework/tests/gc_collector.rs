@@ -747,7 +747,10 @@ fn check_queue(ids: &[u64], range: std::ops::Range<u64>, what: &str) {
     );
     let drops = dropped();
     for &id in ids {
-        assert!(!drops.contains(&id) && !drops.contains(&(id + 1000)), "{what}: {id} freed");
+        assert!(
+            !drops.contains(&id) && !drops.contains(&(id + 1000)),
+            "{what}: {id} freed"
+        );
     }
 }
 
@@ -775,7 +778,10 @@ fn guarded_objects_are_resurrected_once_for_the_embedder() {
     scrub_stack();
     gc::collect_minor();
     if !stress() {
-        assert!(take_all().is_empty(), "a minor collection does not judge old objects");
+        assert!(
+            take_all().is_empty(),
+            "a minor collection does not judge old objects"
+        );
     }
     scrub_stack();
     gc::collect();
@@ -785,7 +791,10 @@ fn guarded_objects_are_resurrected_once_for_the_embedder() {
         stress() || HOOK_CALLS.with(|c| c.get()) >= 2,
         "hook called for both"
     );
-    assert!(!ids.contains(&500) && !old_ids.contains(&500), "live object queued");
+    assert!(
+        !ids.contains(&500) && !old_ids.contains(&500),
+        "live object queued"
+    );
     // Reported once: later collections free them and queue nothing again.
     for _ in 0..2 {
         scrub_stack();
@@ -795,8 +804,15 @@ fn guarded_objects_are_resurrected_once_for_the_embedder() {
     let drops = dropped();
     let all: Vec<u64> = ids.iter().chain(&old_ids).copied().collect();
     let freed = all.iter().filter(|&&id| drops.contains(&id)).count();
-    assert!(stress() || freed * 10 >= all.len() * 9, "{freed} of {} freed", all.len());
+    assert!(
+        stress() || freed * 10 >= all.len() * 9,
+        "{freed} of {} freed",
+        all.len()
+    );
     let cleared = old.iter().filter(|w| w.is_cleared()).count();
-    assert!(stress() || cleared >= 30, "{cleared} weak references cleared");
+    assert!(
+        stress() || cleared >= 30,
+        "{cleared} weak references cleared"
+    );
     assert_eq!(live.get().id, 500);
 }
