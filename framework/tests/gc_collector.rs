@@ -675,3 +675,144 @@ fn small_nursery_random_graphs() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "stderr: {err}");
 }
+
+thread_local! {
+    static HOOK_CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn count_hook() {
+    HOOK_CALLS.with(|c| c.set(c.get() + 1));
+}
+
+/// The embedder's filter in the test: objects with an id ending in 5 no longer need
+/// finalizing.
+unsafe fn not_five(p: *const u8) -> bool {
+    // SAFETY: the collector passes the payload of a dead, intact `Obj`.
+    unsafe { (*(p as *const Obj)).id % 10 != 5 }
+}
+
+/// A guarded object with one child, dropped when this returns (made in a frame of its own);
+/// `promote`: first made old (rooted across a minor collection).
+#[inline(never)]
+fn guarded_garbage(id: u64, promote: bool) -> Weak<Obj> {
+    let r = rooted_parent(id);
+    gc::guard(r.get());
+    if promote {
+        gc::collect_minor();
+    }
+    let w = weak_of(&r);
+    drop(r);
+    scrub_stack();
+    w
+}
+
+/// A rooted object whose one edge is a child with id `id + 1000`.
+#[inline(never)]
+fn rooted_parent(id: u64) -> Root<Obj> {
+    let r = Root::new(new_obj(id, 1));
+    r.get().edges.set(0, Some(new_obj(id + 1000, 0)));
+    r
+}
+
+/// Takes the queued objects, checking each one's child is intact; their ids.
+fn take_all() -> Vec<u64> {
+    let mut ids = Vec::new();
+    // SAFETY: only `Obj`s are guarded in this thread.
+    while let Some(o) = unsafe { gc::take_doomed::<Obj>() } {
+        let child = o.edges.get(0).expect("child kept");
+        assert_eq!(child.id, o.id + 1000);
+        ids.push(o.id);
+    }
+    ids
+}
+
+fn check_queue(ids: &[u64], range: std::ops::Range<u64>, what: &str) {
+    let expect: Vec<u64> = range.filter(|id| id % 10 != 5).collect();
+    if !stress() {
+        assert!(
+            ids.len() * 10 >= expect.len() * 9,
+            "{what}: {} of {} queued",
+            ids.len(),
+            expect.len()
+        );
+    }
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted.as_slice(), "{what}: registration order");
+    // (under stress, pinning by stale stack words can delay a young object to the old phase)
+    assert!(
+        ids.iter()
+            .all(|id| expect.contains(id) || (stress() && *id >= 600 && id % 10 != 5)),
+        "{what}: {ids:?}"
+    );
+    let drops = dropped();
+    for &id in ids {
+        assert!(
+            !drops.contains(&id) && !drops.contains(&(id + 1000)),
+            "{what}: {id} freed"
+        );
+    }
+}
+
+#[test]
+fn guarded_objects_are_resurrected_once_for_the_embedder() {
+    gc::set_doomed_hook(count_hook);
+    // SAFETY: `not_five` reads only the object's id.
+    unsafe { gc::set_doomed_filter(not_five) };
+    let live = Root::new(new_obj(500, 0));
+    gc::guard(live.get());
+    // Young guarded garbage: a minor collection queues it (except what the filter rejects).
+    let young: Vec<Weak<Obj>> = (0..40).map(|i| guarded_garbage(600 + i, false)).collect();
+    scrub_stack();
+    gc::collect_minor();
+    let ids = take_all();
+    check_queue(&ids, 600..640, "young");
+    // Weak references to queued objects stay set (they were promoted with their children).
+    for (i, w) in young.iter().enumerate() {
+        if ids.contains(&(600 + i as u64)) {
+            assert_eq!(w.upgrade().expect("resurrected").id, 600 + i as u64);
+        }
+    }
+    // Old guarded garbage: minor collections leave it, a full collection queues it.
+    let old: Vec<Weak<Obj>> = (0..40).map(|i| guarded_garbage(700 + i, true)).collect();
+    scrub_stack();
+    gc::collect_minor();
+    if !stress() {
+        assert!(
+            take_all().is_empty(),
+            "a minor collection does not judge old objects"
+        );
+    }
+    scrub_stack();
+    gc::collect();
+    let old_ids = take_all();
+    check_queue(&old_ids, 700..740, "old");
+    assert!(
+        stress() || HOOK_CALLS.with(|c| c.get()) >= 2,
+        "hook called for both"
+    );
+    assert!(
+        !ids.contains(&500) && !old_ids.contains(&500),
+        "live object queued"
+    );
+    // Reported once: later collections free them and queue nothing again.
+    for _ in 0..2 {
+        scrub_stack();
+        gc::collect();
+        assert!(take_all().is_empty());
+    }
+    let drops = dropped();
+    let all: Vec<u64> = ids.iter().chain(&old_ids).copied().collect();
+    let freed = all.iter().filter(|&&id| drops.contains(&id)).count();
+    assert!(
+        stress() || freed * 10 >= all.len() * 9,
+        "{freed} of {} freed",
+        all.len()
+    );
+    let cleared = old.iter().filter(|w| w.is_cleared()).count();
+    assert!(
+        stress() || cleared >= 30,
+        "{cleared} weak references cleared"
+    );
+    assert_eq!(live.get().id, 500);
+}

@@ -254,6 +254,8 @@ fn run(
         status = repl::run_repl(main, !opts.quiet && r.is_none());
     }
     modules::atexit::run_exitfuncs();
+    modules::finalize::finalize_at_exit();
+    vm::flush_stdout();
     if matches!(&r, Some(Err(e)) if vm::isinstance_c(e.0, vm::C::KeyboardInterrupt))
         && !opts.inspect
     {

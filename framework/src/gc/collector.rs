@@ -109,6 +109,18 @@ pub(crate) struct Collector {
     /// Nursery payloads whose address was taken as an identity (`pin_identity`): the next
     /// minor collection pins them (they become pinned-old and never move again).
     identity_pins: Vec<usize>,
+    /// Objects registered by [`guard`]: strong roots for minor collections; a major
+    /// collection that finds one unmarked moves it to `doomed` instead of freeing it.
+    guarded: Vec<usize>,
+    /// Unreachable guarded objects kept alive (with what they reach) until the embedder takes
+    /// them with [`take_doomed`] to run its finalizer; then they are ordinary objects again.
+    doomed: std::collections::VecDeque<usize>,
+    /// Called (inside the collector: it must not touch the heap) when a major collection
+    /// moved objects to `doomed`.
+    doomed_hook: Option<fn()>,
+    /// Asked about a guarded object found dead whether it still needs finalizing (see
+    /// [`set_doomed_filter`]); `None`: always.
+    doomed_filter: Option<unsafe fn(*const u8) -> bool>,
     old: OldGen,
     next_major: usize,
     collections: u64,
@@ -214,6 +226,41 @@ pub(crate) fn pin_identity(payload: usize) {
             c.identity_pins.dedup();
         }
     })
+}
+
+/// Registers the object at `payload` for finalization by the embedder: when a collection
+/// finds it unreachable (a minor one for a young object, a major one for an old one) it is kept alive (resurrected, with everything it reaches)
+/// and queued for [`take_doomed`] instead of being freed. The registration is consumed then:
+/// an object is reported at most once (unless registered again).
+pub(crate) fn guard(payload: usize) {
+    with_collector(|c| c.guarded.push(payload))
+}
+
+/// Takes one object that a major collection found unreachable among the guarded ones (its
+/// payload address), or `None`. The caller must keep it reachable (a stack local) while it
+/// uses it; it is freed by a later collection if nothing refers to it any more.
+pub(crate) fn take_doomed() -> Option<usize> {
+    with_collector(|c| c.doomed.pop_front())
+}
+
+/// Queues every guarded object for [`take_doomed`], reachable or not (an embedder's
+/// finalization at exit).
+pub(crate) fn doom_all_guarded() {
+    with_collector(|c| {
+        let g = std::mem::take(&mut c.guarded);
+        c.doomed.extend(g);
+    })
+}
+
+/// Sets the predicate asked, for each guarded object found dead, whether it still needs its
+/// finalizer (if not, it is freed without being queued).
+pub(crate) fn set_doomed_filter(f: unsafe fn(*const u8) -> bool) {
+    with_collector(|c| c.doomed_filter = Some(f))
+}
+
+/// Sets the function called when a major collection queued objects for [`take_doomed`].
+pub(crate) fn set_doomed_hook(f: fn()) {
+    with_collector(|c| c.doomed_hook = Some(f))
 }
 
 pub(crate) fn collect_major() {
@@ -372,6 +419,10 @@ impl Collector {
             pinned_after_major: 0,
             young_with_drop: Vec::new(),
             identity_pins: Vec::new(),
+            guarded: Vec::new(),
+            doomed: std::collections::VecDeque::new(),
+            doomed_hook: None,
+            doomed_filter: None,
             old,
             next_major,
             collections: 0,
@@ -692,7 +743,42 @@ impl Collector {
             let mut f = |s: *mut *mut u8| pr.visit(s);
             roots::trace_roots(&mut Tracer { visit_slot: &mut f });
         }
+        for e in self.doomed.iter_mut() {
+            pr.visit(e as *mut usize as *mut *mut u8);
+        }
         pr.drain();
+        // Guarded young objects nothing reached: the ones the embedder still wants to finalize
+        // are resurrected (promoted with what they reach) and queued; the rest just die.
+        // All deaths are decided before any resurrection, so a dead object reached only from
+        // another dead one is queued too.
+        let (ns, nlen) = (self.nursery_start, self.nursery_len);
+        let filter = self.doomed_filter;
+        let mut keep = Vec::with_capacity(self.guarded.len());
+        let mut dead = Vec::new();
+        for mut p in std::mem::take(&mut self.guarded) {
+            if p.wrapping_sub(ns) < nlen {
+                // SAFETY: a guarded young object has a valid nursery header (object,
+                // forwarded or pinned) during the minor collection.
+                let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+                if h & FORWARDED != 0 {
+                    p = h & ADDR_MASK;
+                } else if h & PINNED == 0 {
+                    // SAFETY: dead but not yet overwritten: its payload is intact.
+                    if filter.is_none_or(|f| unsafe { f(p as *const u8) }) {
+                        dead.push(p);
+                    }
+                    continue;
+                }
+            }
+            keep.push(p);
+        }
+        for p in &mut dead {
+            pr.visit(p as *mut usize as *mut *mut u8);
+        }
+        pr.drain();
+        self.guarded = keep;
+        let newly_young = !dead.is_empty();
+        self.doomed.extend(dead);
         let promoted = pr.promoted;
         drop(pr);
         self.old.dirty = dirty;
@@ -741,6 +827,11 @@ impl Collector {
         self.reset_used_segments(used_end, &pins);
         self.stats.minor_collections += 1;
         self.stats.minor_time += t0.elapsed();
+        if newly_young {
+            if let Some(hook) = self.doomed_hook {
+                hook();
+            }
+        }
     }
 
     /// Number of card bytes covering the nursery (they precede `old.cards`).
@@ -951,19 +1042,56 @@ impl Collector {
             };
             roots::trace_roots(&mut Tracer { visit_slot: &mut f });
         }
-        let mut next = Vec::new();
-        while let Some(p) = stack.pop() {
-            {
-                let mut f = |s: *mut *mut u8| {
-                    // SAFETY: traced slots hold live object addresses.
-                    mark(unsafe { *s } as usize, &mut next)
-                };
-                // SAFETY: `p` is a marked, live object.
-                unsafe {
-                    oldgen::trace_object_range(p, 0, usize::MAX, &mut Tracer { visit_slot: &mut f })
-                };
+        for &p in &self.doomed {
+            mark(p, &mut stack);
+        }
+        fn drain(stack: &mut Vec<usize>) {
+            let mut next = Vec::new();
+            while let Some(p) = stack.pop() {
+                {
+                    let mut f = |s: *mut *mut u8| {
+                        // SAFETY: traced slots hold live object addresses.
+                        mark(unsafe { *s } as usize, &mut next)
+                    };
+                    // SAFETY: `p` is a marked, live object.
+                    unsafe {
+                        oldgen::trace_object_range(
+                            p,
+                            0,
+                            usize::MAX,
+                            &mut Tracer { visit_slot: &mut f },
+                        )
+                    };
+                }
+                stack.append(&mut next);
             }
-            stack.append(&mut next);
+        }
+        drain(&mut stack);
+        // Guarded objects left unmarked are unreachable: resurrect them (and what they reach)
+        // for the embedder's finalizer instead of freeing them.
+        let mut newly = Vec::new();
+        let filter = self.doomed_filter;
+        self.guarded.retain(|&p| {
+            // SAFETY: the minor collection above updated the entries of moved young objects
+            // and dropped dead young ones: each is an old or pinned-old object's payload.
+            let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+            let dead = h & MARKED == 0;
+            // SAFETY: unmarked objects are intact until the sweep below.
+            if dead && filter.is_none_or(|f| unsafe { f(p as *const u8) }) {
+                newly.push(p);
+            }
+            !dead
+        });
+        if !newly.is_empty() {
+            for &p in &newly {
+                mark(p, &mut stack);
+            }
+            drain(&mut stack);
+            // Taken in registration order.
+            self.doomed.extend(newly);
+            if let Some(hook) = self.doomed_hook {
+                hook();
+            }
         }
         // Weak references to unmarked objects.
         let mut cleared = 0;

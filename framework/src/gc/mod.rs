@@ -61,6 +61,52 @@ pub use roots::{PinnedVec, Root, RootedVec, ScanRegion};
 pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 
+/// Registers `gc`'s object for finalization by the embedder (a guest-level finalizer such as
+/// Python's `__del__`): when a collection finds it unreachable (a minor collection while it
+/// is young, a full one once it is old), it is not freed but kept alive, with everything it
+/// refers to, and queued for [`take_doomed`] (unless the [`set_doomed_filter`] predicate
+/// says it no longer needs finalizing). Each registration reports the object at most once;
+/// weak references to it stay set until the collection after the embedder dropped it.
+pub fn guard<T: 'static>(gc: Gc<T>) {
+    collector::guard(gc.addr());
+}
+
+/// Takes the next object queued by a full collection for finalization (see [`guard`]), in
+/// registration order. The object is an ordinary object again: keep it in a stack local (or
+/// otherwise reachable) while finalizing it.
+///
+/// # Safety
+/// `T` must be the type the object was registered with (or one its bits are valid for).
+pub unsafe fn take_doomed<T: 'static>() -> Option<Gc<T>> {
+    // SAFETY: a queued address is a live object (kept marked); the type is the caller's
+    // promise.
+    collector::take_doomed().map(|a| unsafe { Gc::from_raw(a as *const T) })
+}
+
+/// Queues every object registered by [`guard`] for [`take_doomed`], whether reachable or not
+/// (for an embedder that finalizes everything at exit).
+pub fn doom_all_guarded() {
+    collector::doom_all_guarded();
+}
+
+/// Sets a predicate the collector asks, for each guarded object it found dead, whether the
+/// object still needs its finalizer; `false` frees it like any dead object (for instance a
+/// generator that finished after it was registered). It runs inside the collection.
+///
+/// # Safety
+/// `f` receives the payload address of a dead but intact object; it must only read the
+/// object's own fields (no allocation, no other heap access).
+pub unsafe fn set_doomed_filter(f: unsafe fn(*const u8) -> bool) {
+    collector::set_doomed_filter(f);
+}
+
+/// Sets a function the collector calls when a collection queued objects for
+/// [`take_doomed`] (to schedule the finalizers at the embedder's next safe point). It runs
+/// inside the collector: it must not allocate GC objects or touch the heap.
+pub fn set_doomed_hook(f: fn()) {
+    collector::set_doomed_hook(f);
+}
+
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;

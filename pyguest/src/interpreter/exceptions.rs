@@ -54,6 +54,12 @@ pub fn traceback_entries(e: Value) -> Vec<(String, u32, String)> {
     out
 }
 
+/// Whether an exception raised by the instruction at `pc` would be caught in the same frame
+/// (a `try`, `with` or `finally` block covers it).
+pub fn has_handler_at(d: &CodeData, pc: usize) -> bool {
+    find_handler(d, pc).is_some()
+}
+
 fn find_handler(d: &CodeData, pc: usize) -> Option<ExcEntry> {
     let pc = pc as u32;
     d.exc_table

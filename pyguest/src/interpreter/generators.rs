@@ -162,6 +162,7 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
     CUR_FRAME.with(|c| c.set(saved));
     if f.yielded.get() {
         g.state.set(GEN_SUSPENDED);
+        crate::modules::finalize::note_suspended(g, fl);
     } else {
         g.state.set(GEN_DONE);
     }

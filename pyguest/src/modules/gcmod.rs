@@ -1,9 +1,11 @@
 //! `_pggc`: the native part of the `gc` module (`pyguest/lib/gc.py`), backed by the
 //! metatracer collector (`metatracer::gc`).
 //!
-//! `collect()` runs a full (major) collection, then calls the callbacks of weak references
+//! `collect()` runs a full (major) collection, runs the finalizers it queued (`__del__`,
+//! `close()` of abandoned generators: `finalize.rs`) followed by a second collection when
+//! any ran, then calls the callbacks of weak references
 //! whose targets died (see `native::weak`), and returns the number of weakly referenced
-//! objects found dead plus the objects whose destructors ran (CPython returns the number of
+//! objects found dead plus the objects whose destructors or finalizers ran (CPython returns the number of
 //! unreachable objects in cycles; with a tracing collector every dead object is "unreachable",
 //! and only those two kinds are counted). `enable`/`disable`/`isenabled` keep a flag only:
 //! collections cannot be switched off, since memory is managed by the collector alone.
@@ -84,9 +86,25 @@ pub fn collect_and_notify() -> PyResult<i64> {
     let before = mgc::stats();
     scrub_stack();
     mgc::collect();
+    // `__del__` and abandoned generators' `close()` (`finalize.rs`); then the objects they
+    // did not resurrect die in another collection, so weak references to them are cleared
+    // by the time `gc.collect()` returns (CPython clears them right after `__del__`); that
+    // collection may find more (objects a stale stack word kept alive the first time, or
+    // garbage the finalizers made), so repeat while finalizers ran (at most 4 rounds).
+    let mut finalized = 0;
+    for round in 0..4 {
+        let k = crate::modules::finalize::run_pending();
+        finalized += k;
+        if k == 0 || round == 3 {
+            break;
+        }
+        scrub_stack();
+        mgc::collect();
+    }
     let after = mgc::stats();
     let mut n = (after.weak_cleared - before.weak_cleared) as i64
-        + (after.objects_finalized - before.objects_finalized) as i64;
+        + (after.objects_finalized - before.objects_finalized) as i64
+        + finalized as i64;
     let weak = crate::import::load_module("_pgweak")?;
     let dead = ops::call(ops::getattr(weak, new_str("dead"))?, &[])?;
     if let Some(l) = as_list(dead) {

@@ -23,6 +23,7 @@ pub mod builtins;
 pub mod codecs;
 pub mod contextvars;
 pub mod coro;
+pub mod finalize;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;

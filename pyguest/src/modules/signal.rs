@@ -186,6 +186,12 @@ pub fn exit_by_sigint() -> ! {
     std::process::exit(128 + libc::SIGINT)
 }
 
+/// Makes the next poll run [`run_pending`] (used by the collector's finalization hook, which
+/// runs inside a collection and must not run Python code itself).
+pub fn request_poll() {
+    ANY_PENDING.store(true, Ordering::SeqCst);
+}
+
 /// The interpreter's poll: runs the handlers of pending signals (one atomic load when none
 /// is pending).
 #[inline]
@@ -200,6 +206,8 @@ pub fn run_pending() -> PyResult<()> {
     if !ANY_PENDING.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
+    // objects queued for finalization by an automatic collection (`finalize.rs`)
+    crate::modules::finalize::run_pending();
     let table = HANDLERS.with(|h| h.borrow().as_ref().map(|r| r.get()));
     for (sig, flag) in PENDING.iter().enumerate() {
         if flag.swap(false, Ordering::SeqCst) {

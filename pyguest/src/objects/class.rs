@@ -38,6 +38,8 @@ pub const CF_EXCEPTION: u32 = 32;
 /// Class is a builtin type (its dict is not meant to be changed by programs).
 pub const CF_BUILTIN: u32 = 64;
 pub const CF_HAS_DESCRIPTORS: u32 = 128;
+/// The class or a base defines `__del__`: its instances are registered for finalization.
+pub const CF_DEL: u32 = 256;
 
 #[repr(C)]
 #[derive(Trace, metatracer::Layout)]
@@ -154,6 +156,9 @@ pub(crate) fn compute_flags(c: Gc<ClassObj>) {
         }
         if d.get_str("__delattr__").is_some() {
             flags |= CF_DELATTR;
+        }
+        if d.get_str("__del__").is_some() {
+            flags |= CF_DEL;
         }
         if d.get_str("__slots__").is_none() {
             all_slots = false;
@@ -394,14 +399,18 @@ pub fn alloc_instance(c: Gc<ClassObj>) -> Gc<InstanceObj> {
         n => n as usize,
     };
     let slots = gc::alloc_array(n, Value::NULL);
-    gc::alloc(InstanceObj {
+    let inst = gc::alloc(InstanceObj {
         kind: Kind::Instance,
         map: Cell::new(0),
         cls: GcCell::new(c),
         slots: GcCell::new(slots),
         base: GcCell::new(Value::NULL),
         ident: Cell::new(0),
-    })
+    });
+    if c.flags.get() & CF_DEL != 0 {
+        crate::modules::finalize::guard_instance(inst);
+    }
+    inst
 }
 
 /// The Python `__init__` that `C(...)` runs on a fresh plain instance, when `C` qualifies for
