@@ -206,6 +206,7 @@ fn run(
     vm::init();
     modules::builtins::install();
     modules::signal::install_sigint();
+    modules::finalize::install();
     let cwd = std::env::current_dir()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();

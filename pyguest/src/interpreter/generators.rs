@@ -15,6 +15,7 @@ use super::frame::CUR_FRAME;
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::Op;
 use crate::objects::coroutine::{flavor, Flavor};
+use crate::objects::generator::G_GUARDED;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -162,7 +163,7 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
     CUR_FRAME.with(|c| c.set(saved));
     if f.yielded.get() {
         g.state.set(GEN_SUSPENDED);
-        crate::modules::finalize::note_suspended(g, fl);
+        note_suspended(g, fl);
     } else {
         g.state.set(GEN_DONE);
     }
@@ -213,5 +214,25 @@ pub fn gen_next(g: Gc<GeneratorObj>) -> PyResult<Option<Value>> {
     match gen_resume(g, Value::NONE, None)? {
         GenResult::Yield(v) => Ok(Some(v)),
         GenResult::Return(_) => Ok(None),
+    }
+}
+
+/// Called when `g` has just suspended: registers it with the collector (`gc::guard`) if it
+/// is suspended inside a handler (a `try`, `with` or `finally` whose clean-up must run when
+/// the generator is dropped; `modules/finalize.rs` closes it once it is unreachable).
+#[inline]
+fn note_suspended(g: Gc<GeneratorObj>, fl: Flavor) {
+    if fl == Flavor::AsyncGenerator || g.aflags.get() & G_GUARDED != 0 {
+        return;
+    }
+    let f = g.frame;
+    let d = &f.code.d;
+    if d.exc_table.is_empty() {
+        return;
+    }
+    // the instruction that yielded precedes the resume point
+    if super::exceptions::has_handler_at(d, (f.pc.get() as usize).saturating_sub(1)) {
+        g.aflags.set(g.aflags.get() | G_GUARDED);
+        metatracer::gc::guard(g);
     }
 }

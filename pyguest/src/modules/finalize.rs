@@ -20,17 +20,12 @@
 //! and ignored. Async generators are not registered (CPython hands them to the event loop's
 //! finalizer hook, which pyguest does not implement).
 
-use crate::interpreter::exceptions::has_handler_at;
-use crate::objects::coroutine::Flavor;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm;
-use metatracer::gc::{self, Gc};
+use metatracer::gc;
 use std::cell::Cell;
-
-/// `GeneratorObj::aflags` bit: the generator is registered with the collector.
-const G_GUARDED: u8 = 0x80;
 
 thread_local! {
     static HOOKED: Cell<bool> = const { Cell::new(false) };
@@ -63,36 +58,15 @@ unsafe fn still_needs_finalizer(p: *const u8) -> bool {
     true
 }
 
-fn ensure_hook() {
+/// Installs the collector's hook and filter for objects registered with `gc::guard`
+/// (instances of classes with `__del__`, `objects/class.rs`; generators suspended inside a
+/// handler, `interpreter/generators.rs`). Called at start-up on the interpreter's thread, so
+/// that the registering code needs nothing from this module.
+pub fn install() {
     if !HOOKED.with(|h| h.replace(true)) {
         gc::set_doomed_hook(doomed_hook);
         // SAFETY: the filter reads only the dead object's own fields.
         unsafe { gc::set_doomed_filter(still_needs_finalizer) };
-    }
-}
-
-/// Registers a new instance of a class with `__del__`.
-pub fn guard_instance(inst: Gc<InstanceObj>) {
-    ensure_hook();
-    gc::guard(inst);
-}
-
-/// Called when `g` has just suspended: registers it if it is suspended inside a handler.
-#[inline]
-pub fn note_suspended(g: Gc<GeneratorObj>, fl: Flavor) {
-    if fl == Flavor::AsyncGenerator || g.aflags.get() & G_GUARDED != 0 {
-        return;
-    }
-    let f = g.frame;
-    let d = &f.code.d;
-    if d.exc_table.is_empty() {
-        return;
-    }
-    // the instruction that yielded precedes the resume point
-    if has_handler_at(d, (f.pc.get() as usize).saturating_sub(1)) {
-        g.aflags.set(g.aflags.get() | G_GUARDED);
-        ensure_hook();
-        gc::guard(g);
     }
 }
 

@@ -408,7 +408,8 @@ pub fn alloc_instance(c: Gc<ClassObj>) -> Gc<InstanceObj> {
         ident: Cell::new(0),
     });
     if c.flags.get() & CF_DEL != 0 {
-        crate::modules::finalize::guard_instance(inst);
+        // (finalized by `modules/finalize.rs` when found unreachable)
+        metatracer::gc::guard(inst);
     }
     inst
 }

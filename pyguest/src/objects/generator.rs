@@ -22,13 +22,17 @@ pub const GEN_RUNNING: u8 = 2;
 /// Returned or raised: every further `next` raises `StopIteration`.
 pub const GEN_DONE: u8 = 3;
 
+/// `GeneratorObj::aflags` bit of a (non-async) generator: it is registered with the collector
+/// for finalization (`interpreter/generators.rs`, `modules/finalize.rs`).
+pub const G_GUARDED: u8 = 0x80;
+
 #[repr(C)]
 #[derive(Trace)]
 pub struct GeneratorObj {
     pub kind: Kind,
     pub state: Cell<u8>,
-    /// Async generators only: `coroutine::AG_*` bits (an `asend`/`athrow` is in progress,
-    /// the generator was closed, the first-iteration hook ran).
+    /// Async generators: `coroutine::AG_*` bits (an `asend`/`athrow` is in progress, the
+    /// generator was closed, the first-iteration hook ran); other generators: `G_GUARDED`.
     pub aflags: Cell<u8>,
     pub frame: Gc<FrameObj>,
     pub name: Value,
