@@ -225,3 +225,37 @@ fn float_temporaries_are_not_allocated_in_traces() {
         "only the float left in `x` is allocated: {body}"
     );
 }
+
+#[test]
+fn in_place_operators_and_shifts_on_small_ints_are_traced() {
+    // `//=`, `%=`, `<<`, `>>` and `^=` of small ints: machine operations in the loop, no
+    // residual call of the general operator handlers
+    let src = "def f(n):\n    d = 0\n    h = 0\n    i = 1\n    while i < n:\n        v = i\n        while v:\n            d += v % 10\n            v //= 10\n        h ^= (i << 3) & 0xFFFF\n        h = h >> 1\n        i += 1\n    return d, h\nprint(f(3000))";
+    let run = |jit: &str, log: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+        c.args(["--jit", jit, "-c", src]);
+        if let Some(l) = log {
+            c.env("METATRACER_LOG", l);
+        }
+        c.output().unwrap()
+    };
+    let off = run("off", None);
+    assert!(off.status.success());
+    let out = run("threshold=50", Some("opt"));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, off.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let loops: Vec<&str> = err.split("{opt loop").skip(1).collect();
+    assert!(!loops.is_empty(), "no loop compiled: {err}");
+    for lp in &loops {
+        let lp = &lp[..lp.find("opt}").unwrap_or(lp.len())];
+        for slow in ["inplace_op_slow", "binary_op_slow"] {
+            assert!(!lp.contains(slow), "{slow} left in a loop: {lp}");
+        }
+    }
+    let inner = loops
+        .iter()
+        .find(|l| l.contains("while v:"))
+        .unwrap_or_else(|| panic!("the inner loop is not compiled: {err}"));
+    assert!(inner.contains("int_mod"), "{inner}");
+}

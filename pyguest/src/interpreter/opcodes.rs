@@ -726,7 +726,8 @@ pub(super) fn delete_subscr(cx: &mut Ctx) -> Step {
 }
 
 /// `x op y` on small ints when the result is a plain machine operation (`None`: let the
-/// general path decide, e.g. division by a negative number, shifts, overflow of `*`).
+/// general path decide, e.g. division by a negative number, a negative shift count, overflow
+/// of `*` or `<<`).
 #[metatracer::look_inside]
 #[inline(always)]
 fn int_binop(x: i64, y: i64, op: u32) -> Option<i64> {
@@ -749,6 +750,20 @@ fn int_binop(x: i64, y: i64, op: u32) -> Option<i64> {
     } else if op == binop::FLOORDIV && y > 0 {
         let q = x / y;
         Some(if x % y < 0 { q - 1 } else { q })
+    } else if op == binop::LSHIFT && y >= 0 && y < 63 {
+        // (the caller checks that the result is small; here only that no bit was lost)
+        let r = x << y;
+        if (r >> y) == x {
+            Some(r)
+        } else {
+            None
+        }
+    } else if op == binop::RSHIFT && y >= 0 {
+        if y < 63 {
+            Some(x >> y)
+        } else {
+            Some(x >> 63)
+        }
     } else {
         None
     }
@@ -845,7 +860,8 @@ fn binary_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
 pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
     let b = cx.pop();
     let a = cx.top();
-    if is_int(a) && is_int(b) && (arg == binop::ADD || arg == binop::SUB) {
+    // (ints have no in-place operators: `a op= b` is `a op b`)
+    if is_int(a) && is_int(b) {
         if let Some(r) = int_binop(int_of(a), int_of(b), arg) {
             if fits_small(r) {
                 cx.regs.set(cx.sp - 1, small(r));
