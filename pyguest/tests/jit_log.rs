@@ -259,3 +259,31 @@ fn in_place_operators_and_shifts_on_small_ints_are_traced() {
         .unwrap_or_else(|| panic!("the inner loop is not compiled: {err}"));
     assert!(inner.contains("int_mod"), "{inner}");
 }
+
+#[test]
+fn float_powers_and_negation_are_traced() {
+    let src = "def f(n):\n    t = 0.0\n    i = 0\n    while i < n:\n        d = i + 0.5\n        t = t + -(d ** 0.5) * 2.0 ** -1.5\n        i += 1\n    return t\nprint(f(3000))";
+    let run = |jit: &str, log: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+        c.args(["--jit", jit, "-c", src]);
+        if let Some(l) = log {
+            c.env("METATRACER_LOG", l);
+        }
+        c.output().unwrap()
+    };
+    let off = run("off", None);
+    assert!(off.status.success());
+    let out = run("threshold=50", Some("opt"));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, off.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lp = err
+        .split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"));
+    let lp = &lp[..lp.find("opt}").unwrap_or(lp.len())];
+    assert!(lp.contains("float_pow"), "{lp}");
+    for slow in ["binary_op_slow", "unary_neg_slow"] {
+        assert!(!lp.contains(slow), "{slow} left in the loop: {lp}");
+    }
+}

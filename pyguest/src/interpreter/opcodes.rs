@@ -836,9 +836,29 @@ fn float_op(a: Value, b: Value, op: u32) -> Option<f64> {
         Some(x * y)
     } else if op == binop::TRUEDIV && y != 0.0 {
         Some(x / y)
+    } else if op == binop::POW
+        && x > 0.0
+        && x < f64::INFINITY
+        && y > f64::NEG_INFINITY
+        && y < f64::INFINITY
+    {
+        // a positive finite base and a finite exponent: a real result, and `inf` only on
+        // overflow, which the general path reports (OverflowError)
+        let r = float_pow(x, y);
+        if r < f64::INFINITY {
+            Some(r)
+        } else {
+            None
+        }
     } else {
         None
     }
+}
+
+/// `x ** y` of doubles, as the interpreter computes it (`FloatObj`'s power).
+#[metatracer::elidable]
+fn float_pow(x: f64, y: f64) -> f64 {
+    x.powf(y)
 }
 
 /// `BINARY_OP` on anything but small ints with a simple result.
@@ -888,7 +908,7 @@ fn inplace_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
     Ok(())
 }
 
-/// `UNARY_NEG`: traced for a small int whose negation is small.
+/// `UNARY_NEG`: traced for a small int whose negation is small, and for a float.
 #[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn unary_neg(cx: &mut Ctx) -> Step {
@@ -899,6 +919,12 @@ pub(super) fn unary_neg(cx: &mut Ctx) -> Step {
             cx.regs.set(cx.sp - 1, small(-i));
             return Ok(());
         }
+    }
+    if metatracer::we_are_jitted() && kind_byte(v) == FLOAT_KIND {
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        cx.regs.set(cx.sp - 1, new_float_traced(-f.v));
+        return Ok(());
     }
     unary_neg_slow(cx)
 }
