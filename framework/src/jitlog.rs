@@ -629,7 +629,8 @@ fn summary_json() -> serde_json::Value {
         "optimizing_ms": ms(&OPTIMIZING_NS),
         "compiling_ms": ms(&COMPILING_NS),
         "deopt_ms": ms(&DEOPT_NS),
-        "run_ms": START.get().map_or(0.0, |s| s.elapsed().as_secs_f64() * 1e3),
+        "first_loop_ms": first_loop_ms(),
+        "run_ms": run_ms(),
     })
 }
 
@@ -698,6 +699,9 @@ pub mod stats {
     pub static COMPILING_NS: AtomicU64 = AtomicU64::new(0);
     /// Nanoseconds spent in the blackhole / deopt.
     pub static DEOPT_NS: AtomicU64 = AtomicU64::new(0);
+    /// Nanoseconds from the start of logging to the first compiled loop, plus one (0: none
+    /// yet), for the warm-up figure.
+    pub static FIRST_LOOP_NS: AtomicU64 = AtomicU64::new(0);
     static ABORTS: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
 
     /// Count an abort by reason.
@@ -784,8 +788,29 @@ fn take_pending(phase: Phase) -> u64 {
     PENDING_NS[phase as usize].swap(0, Ordering::Relaxed)
 }
 
-/// When logging started (for the run time in the JSON summary).
+/// When logging started (the run time and the warm-up figure are measured from it; the
+/// configuration is read at the first JIT event or log call, so about at program start).
 static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// Milliseconds since logging started.
+fn run_ms() -> f64 {
+    START.get().map_or(0.0, |s| s.elapsed().as_secs_f64() * 1e3)
+}
+
+/// Milliseconds from the start to the first compiled loop, if one was compiled.
+fn first_loop_ms() -> Option<f64> {
+    match stats::FIRST_LOOP_NS.load(Ordering::Relaxed) {
+        0 => None,
+        n => Some((n - 1) as f64 / 1e6),
+    }
+}
+
+/// Notes that a loop was compiled (the first one's time is the warm-up figure).
+pub fn note_loop_compiled() {
+    let start = *START.get_or_init(Instant::now);
+    let ns = start.elapsed().as_nanos().min(u64::MAX as u128 - 1) as u64 + 1;
+    let _ = stats::FIRST_LOOP_NS.compare_exchange(0, ns, Ordering::Relaxed, Ordering::Relaxed);
+}
 
 impl Drop for Timer {
     fn drop(&mut self) {
@@ -838,6 +863,21 @@ pub fn summary() -> String {
     let _ = writeln!(s, "  time optimizing     {:>10.3} ms", ms(&OPTIMIZING_NS));
     let _ = writeln!(s, "  time compiling      {:>10.3} ms", ms(&COMPILING_NS));
     let _ = writeln!(s, "  time in deopt       {:>10.3} ms", ms(&DEOPT_NS));
+    let run = run_ms();
+    match first_loop_ms() {
+        Some(t) => {
+            let _ = writeln!(s, "  first loop compiled {t:>10.3} ms after start");
+        }
+        None => {
+            let _ = writeln!(s, "  first loop compiled      never");
+        }
+    }
+    let jit = ms(&TRACING_NS) + ms(&OPTIMIZING_NS) + ms(&COMPILING_NS);
+    let share = if run > 0.0 { 100.0 * jit / run } else { 0.0 };
+    let _ = writeln!(
+        s,
+        "  run time            {run:>10.3} ms (tracing, optimizing and compiling: {share:.1}%)"
+    );
     let nj = ld(&LOOPS_WITHOUT_JUMP);
     if nj > 0 {
         let _ = writeln!(
@@ -1048,5 +1088,18 @@ mod tests {
         // off: counting costs nothing and records nothing
         count_entry(4, 1);
         assert!(COUNTS.lock().unwrap().get(&4).unwrap().entries == 2);
+    }
+
+    #[test]
+    fn the_first_compiled_loop_is_timed_once() {
+        note_loop_compiled();
+        let t = first_loop_ms().expect("a first loop time");
+        assert!(t >= 0.0 && t <= run_ms(), "{t} vs {}", run_ms());
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        note_loop_compiled();
+        assert_eq!(first_loop_ms(), Some(t), "only the first loop counts");
+        let s = summary();
+        assert!(s.contains("first loop compiled"), "{s}");
+        assert!(s.contains("tracing, optimizing and compiling:"), "{s}");
     }
 }

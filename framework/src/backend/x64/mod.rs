@@ -393,6 +393,9 @@ impl X64Backend {
         } else {
             &stats::LOOPS
         });
+        if !is_bridge && !ends_in_finish {
+            jitlog::note_loop_compiled();
+        }
         stats::add(&stats::GUARDS, nguards);
         stats::MAX_GUARDS.fetch_max(nguards, std::sync::atomic::Ordering::Relaxed);
         stats::add(&stats::OPS, t.len() as u64);
