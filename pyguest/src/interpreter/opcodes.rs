@@ -1082,8 +1082,9 @@ pub(super) fn jump(arg: u32) -> usize {
     arg as usize
 }
 
-/// The truth of `v` (`bool(v)`): traced for `True`, `False`, `None` and small ints (a
-/// compare of the word, guarded), a residual `truthy` for the rest.
+/// The truth of `v` (`bool(v)`): traced for `True`, `False`, `None`, small ints (a compare
+/// of the word, guarded), exact lists (their length) and floats; a residual `truthy` for
+/// the rest.
 #[metatracer::look_inside]
 #[inline(always)]
 fn truth(v: Value) -> Result<bool, Stop> {
@@ -1096,6 +1097,17 @@ fn truth(v: Value) -> Result<bool, Stop> {
     }
     if is_int(v) {
         return Ok(int_of(v) != 0);
+    }
+    let kind = kind_byte(v);
+    if kind == LIST_KIND {
+        // SAFETY: a live exact list (its kind byte says so).
+        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        return Ok(l.len.get() != 0);
+    }
+    if kind == FLOAT_KIND {
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        return Ok(f.v != 0.0);
     }
     match ops::truthy(v) {
         Ok(t) => Ok(t),

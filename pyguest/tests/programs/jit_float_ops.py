@@ -1,7 +1,8 @@
 # Float powers and negation in hot loops, at the edges where the traced path must hand over
 # to the general one: bases that are zero, negative, inf or nan; exponents that are ints,
 # negative, huge (overflow: OverflowError) or nan; results that underflow to 0.0; and a
-# negated value that turns from float to int to big int mid-loop.
+# negated value that turns from float to int to big int mid-loop; truth tests of lists and
+# floats (and of what shares their paths: list subclasses, tuples, nan, -0.0).
 import math
 
 
@@ -47,6 +48,28 @@ def negations():
     return acc, t
 
 
+def truths():
+    class L(list):
+        def __len__(self):
+            return 0
+
+    vals = [[], [1], 0.0, -0.0, math.nan, 1.5, (), 'x', None, L([1, 2]), [0], 2 ** 70]
+    counts = [0] * len(vals)
+    for i in range(3000):
+        k = i % len(vals)
+        if vals[k]:
+            counts[k] += 1
+        if not vals[k]:
+            counts[k] -= 7
+    stack = list(range(500))
+    popped = 0
+    while stack:
+        stack.pop()
+        popped += 1
+    return counts, popped
+
+
+print(truths())
 print(powers())
 for r in edges():
     print(r)
