@@ -55,6 +55,7 @@ pub fn magic(d: i64) -> Option<(i64, u32)> {
 }
 
 /// `n / d` computed the way the generated code computes it (for the tests).
+#[cfg(test)]
 pub fn eval(n: i64, d: i64) -> Option<i64> {
     let (m, s) = magic(d)?;
     let mut t = ((m as i128 * n as i128) >> 64) as i64;
