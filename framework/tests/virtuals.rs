@@ -241,3 +241,66 @@ fn inline_write_barrier_marks_clean_cards() {
     }
     std::hint::black_box(a);
 }
+
+/// The inline write barrier is not a call for the register allocator: ints and floats live
+/// across it stay in caller-saved registers (no spill slot, floats in XMM registers), and
+/// its cold call (a clean card of an old-generation slot) saves and restores them, so the
+/// values after it are intact.
+#[test]
+fn values_in_caller_saved_registers_survive_the_barrier_slow_path() {
+    let a = metatracer::gc::alloc_array::<u64>(4096, 0);
+    metatracer::gc::collect();
+    let slot = a.as_ptr() as usize + 8 + 8 * 2000;
+    let lay = metatracer::gc::jit::layout();
+    let card = lay.cards as usize + ((slot - lay.barrier_base) >> lay.card_shift);
+    // SAFETY: `card` is this slot's byte of the card table.
+    let card_byte = || unsafe { (card as *const u8).read_volatile() };
+    assert_eq!(card_byte(), 0, "the card starts clean");
+    let text = format!(
+        "[i0, f1, i2, i3]\n\
+         i4 = int_add(i2, i3)\n\
+         f5 = float_add(f1, f1)\n\
+         f6 = float_mul(f1, 3.0)\n\
+         call_n(0, i0, descr=call(i)->n \"{}\" readonly)\n\
+         i7 = int_add(i4, 1)\n\
+         f8 = float_mul(f5, f1)\n\
+         finish(i0, i4, f5, i7, f8, i2, i3, f6)\n",
+        metatracer::gc::jit::WRITE_BARRIER_CALL
+    );
+    let t = parse(&text).unwrap();
+    verify(&t).unwrap();
+    let alloc = metatracer::backend::x64::regalloc::allocate(&t).unwrap();
+    use metatracer::backend::x64::regalloc::{Loc, CALLEE_SAVED};
+    for p in 0..t.len() {
+        match alloc.locs[p] {
+            Loc::Stack(_) => panic!("op {p} spilled across the barrier: {:?}", alloc.locs),
+            Loc::Gpr(r) if p == 4 => assert!(!CALLEE_SAVED.contains(&r), "{:?}", alloc.locs),
+            _ => {}
+        }
+    }
+    let mut be = X64Backend::new();
+    let id = be.compile_loop(&t, "barrier").unwrap();
+    let inputs = [
+        Value::Int(slot as i64),
+        Value::Float(1.5),
+        Value::Int(40),
+        Value::Int(2),
+    ];
+    let bits: Vec<u64> = inputs.iter().map(|v| v.to_bits()).collect();
+    // SAFETY: the barrier reads and writes the card table of a slot inside the heap.
+    let got = unsafe { be.execute(id, &bits) }.expect("execute");
+    assert_ne!(card_byte(), 0, "the slow path ran and marked the card");
+    let want = [
+        Value::Int(slot as i64),
+        Value::Int(42),
+        Value::Float(3.0),
+        Value::Int(43),
+        Value::Float(4.5),
+        Value::Int(40),
+        Value::Int(2),
+        Value::Float(4.5),
+    ];
+    let want: Vec<u64> = want.iter().map(|v| v.to_bits()).collect();
+    assert_eq!(got.values, want);
+    std::hint::black_box(a);
+}
