@@ -1619,10 +1619,8 @@ impl Gen<'_> {
     /// The write barrier after a reference was stored at the address in argument 1 (a call
     /// named `gc::jit::WRITE_BARRIER_CALL`), inline: `off = slot - barrier_base`; if
     /// `off <u barrier_len` and the card byte `cards[off >> card_shift]` is 0, call
-    /// `gc::jit::remember_card(card)`. The register allocator does not treat the barrier as a
-    /// call (`regalloc::is_inline_barrier`), so values may live in caller-saved registers
-    /// across it: the cold call saves the allocatable caller-saved GPRs and every allocatable
-    /// XMM register below rsp (which stays 16-byte aligned) and restores them after.
+    /// `gc::jit::remember_card(card)`. The register allocator placed live values as for any
+    /// call, so the cold call saves nothing.
     fn write_barrier(&mut self, p: usize) {
         let lay = crate::gc::jit::layout();
         let slot = self.arg(p, 1);
@@ -1642,35 +1640,11 @@ impl Gen<'_> {
             ; add r11, rax
             ; cmp BYTE [r11], 0
             ; jne =>done
+            ; mov rdi, r11
+            ; mov rax, QWORD f
+            ; call rax
+            ; =>done
         );
-        // save the caller-saved registers the allocator hands out (the callee may clobber
-        // them): 4 GPRs and 14 XMMs, 18 words, in a 144-byte area (a multiple of 16)
-        let saved_gprs: Vec<u8> = regalloc::ALLOC_GPRS
-            .iter()
-            .copied()
-            .filter(|r| !regalloc::CALLEE_SAVED.contains(r))
-            .collect();
-        let area = 8 * (saved_gprs.len() + regalloc::ALLOC_XMMS.len()) as i32;
-        let area = (area + 15) & !15;
-        x64!(ops ; sub rsp, area);
-        for (k, &r) in saved_gprs.iter().enumerate() {
-            let off = 8 * k as i32;
-            x64!(ops ; mov QWORD [rsp + off], Rq(r));
-        }
-        for (k, &x) in regalloc::ALLOC_XMMS.iter().enumerate() {
-            let off = 8 * (saved_gprs.len() + k) as i32;
-            x64!(ops ; movsd QWORD [rsp + off], Rx(x));
-        }
-        x64!(ops ; mov rdi, r11 ; mov rax, QWORD f ; call rax);
-        for (k, &x) in regalloc::ALLOC_XMMS.iter().enumerate() {
-            let off = 8 * (saved_gprs.len() + k) as i32;
-            x64!(ops ; movsd Rx(x), QWORD [rsp + off]);
-        }
-        for (k, &r) in saved_gprs.iter().enumerate() {
-            let off = 8 * k as i32;
-            x64!(ops ; mov Rq(r), QWORD [rsp + off]);
-        }
-        x64!(ops ; add rsp, area ; =>done);
     }
 
     /// `new`: inline nursery bump allocation (`gc::jit`), the header word and a zeroed

@@ -8,9 +8,7 @@
 //! closing `jump` passes to label argument `k` is preferably given `k`'s location (a hint),
 //! which turns most of the jump's moves into no-ops. Values whose
 //! interval strictly contains a call get a callee-saved register (ints) or a spill slot
-//! (floats: SysV has no callee-saved XMM registers), so calls need no save/restore code. The
-//! inlined write barrier is no call here ([`is_inline_barrier`]): its rare slow-path call
-//! saves what it clobbers itself.
+//! (floats: SysV has no callee-saved XMM registers), so calls need no save/restore code.
 //! When registers run out, the value whose next use as an operand is farthest away is moved
 //! to a spill slot (values that only snapshots still need go first: exit stubs read spill
 //! slots as easily as registers); that may be the new value itself.
@@ -74,20 +72,6 @@ pub fn live_ends(t: &Trace) -> Vec<usize> {
     end
 }
 
-/// Whether op `p` is the write barrier the backend inlines (a call named
-/// `gc::jit::WRITE_BARRIER_CALL` with one non-float argument and no result). It is not a call
-/// for the allocator: its fast path is a range check, and its cold call saves and restores the
-/// caller-saved registers it may clobber (`X64Backend`'s `write_barrier`), so values live
-/// across it keep any register, floats included.
-pub fn is_inline_barrier(t: &Trace, p: usize) -> bool {
-    t.call_descr(p).is_some_and(|cd| {
-        cd.name == crate::gc::jit::WRITE_BARRIER_CALL
-            && cd.args.len() == 1
-            && cd.args[0] != Kind::Float
-            && cd.ret == Kind::Void
-    })
-}
-
 /// Allocate locations for every value of `t`.
 pub fn allocate(t: &Trace) -> Result<Allocation, String> {
     let n = t.len();
@@ -95,7 +79,7 @@ pub fn allocate(t: &Trace) -> Result<Allocation, String> {
     let calls: Vec<usize> = (0..n)
         .filter(|&p| {
             let f = t.op(p).opcode.flags();
-            (f.contains(OpFlags::CALL) && !is_inline_barrier(t, p)) || f.contains(OpFlags::ALLOC)
+            f.contains(OpFlags::CALL) || f.contains(OpFlags::ALLOC)
         })
         .collect();
     let crosses_call = |def: usize, e: usize| calls.iter().any(|&c| def < c && c < e);
