@@ -125,15 +125,28 @@ fn division_by_constants() {
     let mut text = String::from("[i0]\n");
     let mut outs = Vec::new();
     for (k, d) in divisors.iter().enumerate() {
-        text += &format!("i{} = int_div(i0, {d})\ni{} = int_mod(i0, {d})\n", 1 + 2 * k, 2 + 2 * k);
+        text += &format!(
+            "i{} = int_div(i0, {d})\ni{} = int_mod(i0, {d})\n",
+            1 + 2 * k,
+            2 + 2 * k
+        );
         outs.push(format!("i{}, i{}", 1 + 2 * k, 2 + 2 * k));
     }
     text += &format!("finish({})\n", outs.join(", "));
     let t = parse(&text).unwrap_or_else(|e| panic!("{e}"));
     let mut be = X64Backend::new();
     let id = be.compile_loop(&t, "div").unwrap_or_else(|e| panic!("{e}"));
-    let mut ns = vec![0, 1, -1, 9, -9, 999, -1000, 1000002, 1000003, 1000004, -1000003];
-    ns.extend([i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1, 1 << 40, -(1 << 40)]);
+    let mut ns = vec![
+        0, 1, -1, 9, -9, 999, -1000, 1000002, 1000003, 1000004, -1000003,
+    ];
+    ns.extend([
+        i64::MIN,
+        i64::MIN + 1,
+        i64::MAX,
+        i64::MAX - 1,
+        1 << 40,
+        -(1 << 40),
+    ]);
     let mut x: u64 = 88172645463325252;
     for _ in 0..300 {
         x ^= x << 13;
