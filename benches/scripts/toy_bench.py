@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
-"""Times the toy languages' `bench` programs: JIT on, `--jit off`, and the interpreter built
-without the JIT (`--no-default-features`), alternating runs, median of N (default 3).
+"""Times the toy languages' `bench` programs: JIT on, `--jit off`, the interpreter built
+without the JIT (`--no-default-features`), and the same program written in C (`benches/c/`,
+built here with `cc -O2`), alternating runs, median of N (default 3).
+
+Each time is the child's CPU time (user + sys), which a shared machine disturbs less than
+wall time. The compiled-out column is skipped (shown as "-") when `target/nojit` has no build;
+the C column is "-" for programs without a C version. The C program must print the same
+numbers (floats compared as numbers: C prints 17 significant digits, the guests the shortest
+round-trip form).
 
 Build first:
   cargo build --release -p brainfuck -p tiny -p vec2
@@ -14,7 +21,7 @@ With --ir it also counts the instructions of `--jit off` and of the compiled-out
 `valgrind --tool=cachegrind` (deterministic, unlike wall time on a shared machine), as a
 second measure of what the annotations cost the plain interpreter.
 """
-import json, os, platform, re, shutil, statistics, subprocess, sys, time
+import json, os, platform, re, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 argv = sys.argv[1:]
 JSON_OUT = None
@@ -35,13 +42,45 @@ CASES = [
     ("vec2", "examples/vec2/bench/orbit.v2"),
 ]
 
-def run(cmd):
-    t = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, check=True).stdout
-    return time.perf_counter() - t, out
+# The same programs in C (benches/c), keyed by the guest program.
+C_VERSIONS = {
+    "examples/brainfuck/programs/bench.b": "benches/c/brainfuck_bench.c",
+    "examples/tiny/programs/bench.tiny": "benches/c/tiny_bench.c",
+}
+CDIR = tempfile.mkdtemp(prefix="toy_bench_c_")
 
-print("| language | JIT on (s) | --jit off (s) | JIT compiled out (s) | speedup on/off | off vs compiled out |")
-print("|---|---|---|---|---|---|")
+def build_c(src):
+    exe = os.path.join(CDIR, os.path.splitext(os.path.basename(src))[0])
+    subprocess.run(["cc", "-O2", "-o", exe, src], check=True)
+    return exe
+
+def run(cmd):
+    """Runs cmd; returns (CPU seconds of the child, user + sys, and its stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(cmd, capture_output=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
+
+def same_numbers(a, b):
+    """The two outputs have the same lines, numbers compared as numbers."""
+    la, lb = a.split(), b.split()
+    if len(la) != len(lb):
+        return False
+    for x, y in zip(la, lb):
+        if x == y:
+            continue
+        try:
+            if float(x) != float(y):
+                return False
+        except ValueError:
+            return False
+    return True
+
+def fmt(x, spec=".3f"):
+    return "-" if x is None else format(x, spec)
+
+print("| language | JIT on (s) | --jit off (s) | JIT compiled out (s) | C `cc -O2` (s) | speedup on/off | JIT on / C | off vs compiled out |")
+print("|---|---|---|---|---|---|---|---|")
 def label(name, prog):
     stem = os.path.splitext(os.path.basename(prog))[0]
     return name if stem == "bench" else f"{name} {stem}"
@@ -50,8 +89,11 @@ for name, prog in CASES:
     configs = {
         "on": [f"target/release/{name}", prog],
         "off": [f"target/release/{name}", "--jit", "off", prog],
-        "nojit": [f"target/nojit/release/{name}", prog],
     }
+    if os.path.exists(f"target/nojit/release/{name}"):
+        configs["nojit"] = [f"target/nojit/release/{name}", prog]
+    if prog in C_VERSIONS:
+        configs["c"] = [build_c(C_VERSIONS[prog])]
     times = {k: [] for k in configs}
     outs = {}
     for _ in range(N):
@@ -59,10 +101,17 @@ for name, prog in CASES:
             dt, out = run(cmd)
             times[k].append(dt)
             outs.setdefault(k, out)
-    assert outs["on"] == outs["off"] == outs["nojit"], f"{name}: outputs differ"
+    assert outs["on"] == outs["off"] == outs.get("nojit", outs["on"]), f"{name}: outputs differ"
+    if "c" in outs:
+        assert same_numbers(outs["on"].decode(), outs["c"].decode()), \
+            f"{name}: the C version prints {outs['c']!r}, the guest {outs['on']!r}"
     m = {k: statistics.median(v) for k, v in times.items()}
-    print(f"| {label(name, prog)} | {m['on']:.3f} | {m['off']:.3f} | {m['nojit']:.3f} | "
-          f"{m['off'] / m['on']:.2f}x | {100 * (m['off'] / m['nojit'] - 1):+.1f}% |")
+    nojit, c = m.get("nojit"), m.get("c")
+    vs_c = None if c is None else m["on"] / max(c, 1e-4)
+    off_vs = None if nojit is None else 100 * (m["off"] / nojit - 1)
+    print(f"| {label(name, prog)} | {m['on']:.3f} | {m['off']:.3f} | {fmt(nojit)} | {fmt(c)} | "
+          f"{m['off'] / m['on']:.2f}x | {fmt(vs_c, '.1f')}{'' if vs_c is None else 'x'} | "
+          f"{fmt(off_vs, '+.1f')}{'' if off_vs is None else '%'} |")
     results.append({"name": name, "program": prog, "seconds": m})
 
 if JSON_OUT:

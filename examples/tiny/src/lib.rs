@@ -319,18 +319,26 @@ fn as_float(m: &mut Machine, i: usize) -> f64 {
 /// Integer division (`rem`: the remainder) with Rust's wrapping rules; 0 for a zero divisor,
 /// which the caller reports as a guest error first.
 ///
-/// `#[elidable]`: the result depends only on the arguments and the function has no effect at
-/// all (not even an error exit: a call whose result ends up unused is removed from traces),
-/// so the trace keeps its knowledge of the value stack across the call.
-#[metatracer::elidable]
+/// `#[look_inside]`: traced code divides inline (`int_div`/`int_mod`), and the tests of `b`
+/// fold when the divisor is a constant, as in `x % 10`; the backend then divides by a
+/// multiply (`docs/backend.md`, "Division by a constant"). `-1` is handled apart so that the
+/// `/` and `%` below never overflow (`MIN / -1` wraps to `MIN`, `MIN % -1` is 0).
+#[metatracer::look_inside]
 fn int_div(a: i64, b: i64, rem: bool) -> i64 {
     if b == 0 {
         return 0;
     }
+    if b == -1 {
+        if rem {
+            return 0;
+        }
+        let zero: i64 = 0;
+        return zero.wrapping_sub(a);
+    }
     if rem {
-        a.wrapping_rem(b)
+        a % b
     } else {
-        a.wrapping_div(b)
+        a / b
     }
 }
 

@@ -87,13 +87,16 @@ fn bench_like_loop_keeps_its_size() {
     assert!(count(t, "store_") < 80, "stores:\n{t}");
     // `p.0` / `p.1` match on `Option<Gc<PairObj>>` as a null test; the pair is allocated
     // by the trace itself (`new_pair` is `#[look_inside]`: a `new`, no call); `%` is an
-    // elidable `int_div` (a pure call). No residual call is left.
+    // inline `int_mod` by the constant divisor (`int_div` is `#[look_inside]`; its tests of
+    // the divisor fold). No residual or pure call is left.
     assert_eq!(count(t, " = new("), 1, "{t}");
     assert_eq!(
-        count(t, "call_r(") + count(t, "call_i(") + count(t, "call_n("),
+        count(t, "call_r(") + count(t, "call_i(") + count(t, "call_n(") + count(t, "call_pure_"),
         0,
         "{t}"
     );
+    assert_eq!(count(t, ", 1000003)"), 1, "`% 1000003` inline:\n{t}");
+    assert_eq!(count(t, "int_mod("), 2, "{t}");
     // No place is loaded twice: slots through the heap cache, the pair's fields because
     // plain fields of a `Gc` object are frozen (stores to slots do not disturb them).
     let mut seen = std::collections::HashSet::new();
