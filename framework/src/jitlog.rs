@@ -624,6 +624,7 @@ fn summary_json() -> serde_json::Value {
         "ops": ld(&OPS),
         "code_bytes": ld(&CODE_BYTES),
         "guard_exits": ld(&GUARD_EXITS),
+        "interrupt_exits": ld(&INTERRUPT_EXITS),
         "aborts": stats::aborts(),
         "tracing_ms": ms(&TRACING_NS),
         "optimizing_ms": ms(&OPTIMIZING_NS),
@@ -687,6 +688,8 @@ pub mod stats {
     pub static FREED: AtomicU64 = AtomicU64::new(0);
     /// Guard exits taken (counted when the driver handles an exit).
     pub static GUARD_EXITS: AtomicU64 = AtomicU64::new(0);
+    /// Guard exits of them at a `guard_not_interrupted` (`jit::interrupt`).
+    pub static INTERRUPT_EXITS: AtomicU64 = AtomicU64::new(0);
     /// Loops compiled that closed without passing a `can_enter_jit!()` (a guest backward
     /// jump): the greens did not change between two dispatches, the sign of a program counter
     /// that is not `#[green]`.
@@ -853,6 +856,10 @@ pub fn summary() -> String {
     let _ = writeln!(s, "  machine code bytes  {:>10}", ld(&CODE_BYTES));
     let _ = writeln!(s, "  traces freed        {:>10}", ld(&FREED));
     let _ = writeln!(s, "  guard exits taken   {:>10}", ld(&GUARD_EXITS));
+    let ie = ld(&INTERRUPT_EXITS);
+    if ie > 0 {
+        let _ = writeln!(s, "    at an interrupt   {:>10}", ie);
+    }
     let aborts = stats::aborts();
     let total: u64 = aborts.iter().map(|(_, n)| n).sum();
     let _ = writeln!(s, "  aborts              {:>10}", total);

@@ -26,6 +26,7 @@ pub mod testing;
 pub use metatracer_macros::Trace;
 
 pub mod jit;
+pub use jit::interrupt;
 #[doc(hidden)]
 pub use jit::private as __private;
 pub use jit::quasi::QuasiImmut;

@@ -261,6 +261,8 @@ fn run(
         && !opts.inspect
     {
         vm::flush_stdout();
+        // (the JIT's exit summary, if asked for: the signal ends the process before atexit)
+        metatracer::jitlog::print_summary();
         modules::signal::exit_by_sigint();
     }
     status

@@ -655,19 +655,21 @@ pub fn flush_stdout() {
     let _ = vm().out.borrow_mut().flush();
 }
 
-/// A signal was recorded and its Python handler has not run yet (set by the OS handler in
-/// `modules/signal.rs`, which records which signal).
-pub static SIGNAL_PENDING: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
-
 /// Runs the handlers of pending signals at a point where the interpreter may raise (a
-/// Python call, a slice of `time.sleep`): one atomic load when none is pending. The signal
-/// module's runner is found through the module table, so the interpreter does not depend on
-/// `modules/`.
+/// Python call, a backward jump, a slice of `time.sleep`): one atomic load when none is
+/// pending. "A signal was recorded and its Python handler has not run yet" is the JIT's
+/// interrupt flag (`metatracer::interrupt`, set by the OS handler in `modules/signal.rs`,
+/// which records which signal), so compiled loops leave for the interpreter when it is set.
+/// The signal module's runner is found through [`SIGNAL_RUNNER`], so the interpreter does not
+/// depend on `modules/`.
 #[inline]
 pub fn poll_signals() -> PyResult<()> {
-    if SIGNAL_PENDING.load(std::sync::atomic::Ordering::Relaxed) {
-        (SIGNAL_RUNNER.get().copied().unwrap_or(|| Ok(())))()
+    if metatracer::interrupt::pending() {
+        // (no runner: nothing handles signals; clear the flag, or the JIT would stay off)
+        (SIGNAL_RUNNER.get().copied().unwrap_or(|| {
+            metatracer::interrupt::take();
+            Ok(())
+        }))()
     } else {
         Ok(())
     }

@@ -214,6 +214,10 @@ unsafe fn exec(
                 guard_ok = Some(true);
                 0
             }
+            Opcode::GuardNotInterrupted => {
+                guard_ok = Some(!crate::jit::interrupt::pending());
+                0
+            }
             Opcode::LoadI
             | Opcode::LoadF
             | Opcode::LoadR

@@ -326,6 +326,8 @@ op_table! {
     GuardOverflow "guard_overflow" "" -> Void [G];
     /// Exit if the trace was invalidated (a quasi-immutable value it folded was written).
     GuardNotInvalidated "guard_not_invalidated" "" -> Void [G];
+    /// Exit if an interrupt was requested (`jit::interrupt`: the process-wide flag is set).
+    GuardNotInterrupted "guard_not_interrupted" "" -> Void [G];
 
     // ---- raw memory: base + offset (+ index * scale); descr=<mem descr> --------------------
     /// Load an integer of the descr's size/signedness from base + offset (offset constant).

@@ -153,6 +153,8 @@ pub struct JitStats {
     /// Compiled traces whose invalidation flag such a write set (counted once per trace and
     /// write; the traces are freed later, counted in `traces_freed`).
     pub traces_invalidated: u64,
+    /// Exits of compiled code at a `guard_not_interrupted` (`jit::interrupt`).
+    pub interrupt_exits: u64,
 }
 
 type Key = [u64; 4];
@@ -755,6 +757,11 @@ pub fn loop_header(portal: &'static Portal, state: &mut [u64]) -> HookResult {
     if !JIT_ON.load(Ordering::Relaxed) {
         return HookResult::Continue;
     }
+    // (an interrupt is pending: stay in the interpreter until the guest has polled it at a
+    // backward jump and cleared the flag, `jit::interrupt`)
+    if super::interrupt::pending() {
+        return HookResult::Continue;
+    }
     if DEAD.with(|d| !d.borrow().is_empty()) {
         free_dead();
     }
@@ -1037,9 +1044,12 @@ struct ExitPlan {
     virtuals: Vec<ResumeVirtual>,
     /// (frame, register, virtual number) for each register holding a virtual object.
     virt_patches: Vec<(u32, u32, u32)>,
-    /// The exit is a `guard_not_invalidated`: it fails because the trace is invalid, so it
-    /// never gets a bridge (the blackhole resumes; the trace is freed soon).
+    /// The exit is a `guard_not_invalidated` (it fails because the trace is invalid; the
+    /// trace is freed soon) or a `guard_not_interrupted` (it fails because of an event, not
+    /// a path the loop takes): it never gets a bridge, the blackhole resumes.
     invalidation: bool,
+    /// The exit is a `guard_not_interrupted`.
+    interrupt: bool,
 }
 
 /// A frame's registers with every constant filled in, and the (register, saved value
@@ -1056,10 +1066,12 @@ impl ExitPlan {
             panic!("metatracer: compiled traces end in jumps, not finish");
         };
         let trace = be.trace(info.trace).expect("exit trace");
-        let invalidation = match info.kind {
-            ExitKind::Guard { pos, .. } => trace.op(pos).opcode == Opcode::GuardNotInvalidated,
-            ExitKind::Finish { .. } => false,
+        let opcode = match info.kind {
+            ExitKind::Guard { pos, .. } => Some(trace.op(pos).opcode),
+            ExitKind::Finish { .. } => None,
         };
+        let interrupt = opcode == Some(Opcode::GuardNotInterrupted);
+        let invalidation = interrupt || opcode == Some(Opcode::GuardNotInvalidated);
         let saved = trace
             .exit_refs(snapshot)
             .iter()
@@ -1112,6 +1124,7 @@ impl ExitPlan {
             virtuals,
             virt_patches,
             invalidation,
+            interrupt,
         }
     }
 }
@@ -1190,6 +1203,10 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
         let info = backend.exit(exit).expect("exit info");
         if let ExitKind::Guard { index, .. } = info.kind {
             jitlog::count_guard_failure(info.trace.as_u32(), index);
+        }
+        if plan.interrupt {
+            j.stats.interrupt_exits += 1;
+            jitlog::stats::bump(&jitlog::stats::INTERRUPT_EXITS);
         }
         let eligible = !fail_all
             && !plan.invalidation

@@ -286,6 +286,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     GuardKind::NoOverflow => l.b.guard(Opcode::GuardNoOverflow, &[], snap),
                     GuardKind::Overflow => l.b.guard(Opcode::GuardOverflow, &[], snap),
                     GuardKind::NotInvalidated => l.b.guard(Opcode::GuardNotInvalidated, &[], snap),
+                    GuardKind::NotInterrupted => l.b.guard(Opcode::GuardNotInterrupted, &[], snap),
                     GuardKind::Value(c) => {
                         let a = l.natural(*v);
                         let k = l.b.kind(a);

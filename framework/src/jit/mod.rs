@@ -17,6 +17,7 @@ pub mod blackhole;
 pub mod codewriter;
 pub mod driver;
 pub mod gcroots;
+pub mod interrupt;
 pub mod jitcode;
 pub mod lower;
 pub mod params;

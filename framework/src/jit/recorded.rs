@@ -39,6 +39,8 @@ pub enum GuardKind {
     Overflow,
     /// Fails when the compiled trace was invalidated (`jit::quasi`); the operand is unused.
     NotInvalidated,
+    /// Fails when an interrupt was requested (`jit::interrupt`); the operand is unused.
+    NotInterrupted,
 }
 
 /// One recorded operation.
@@ -304,6 +306,9 @@ impl fmt::Display for RTrace {
                 ROp::Guard(GuardKind::NotInvalidated, _, s) => {
                     writeln!(f, "guard_not_invalidated @s{s}")?
                 }
+                ROp::Guard(GuardKind::NotInterrupted, _, s) => {
+                    writeln!(f, "guard_not_interrupted @s{s}")?
+                }
                 ROp::Jump(args) => writeln!(f, "jump {}", list(args))?,
                 ROp::Finish(v) => match v {
                     Some(v) => writeln!(f, "finish {v}")?,
@@ -385,6 +390,7 @@ pub fn eval(trace: &RTrace, inputs: &[u64], fail_guards: bool) -> RunEnd {
                         GuardKind::NoOverflow => !overflowed,
                         GuardKind::Overflow => overflowed,
                         GuardKind::NotInvalidated => true,
+                        GuardKind::NotInterrupted => !crate::jit::interrupt::pending(),
                     };
                     if !ok || fail_guards {
                         return RunEnd::Exit(*s, vals);

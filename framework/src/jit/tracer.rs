@@ -239,7 +239,7 @@ impl<'a> Tracer<'a> {
             }
         }
         trace.ops.push(ROp::MergePoint(green_words(merge, state)));
-        Tracer {
+        let mut t = Tracer {
             heap: HashMap::new(),
             cse: HashMap::new(),
             cse_un: HashMap::new(),
@@ -261,7 +261,18 @@ impl<'a> Tracer<'a> {
             known: HashMap::new(),
             loop_inv: HashMap::new(),
             fresh: Default::default(),
-        }
+        };
+        // Every iteration of a compiled loop checks for an interrupt (`jit::interrupt`); the
+        // snapshot is the loop's entry state, so a failure resumes at the loop header.
+        let snap = t.snapshot();
+        t.trace.snapshots.push(snap);
+        let s = t.trace.snapshots.len() as u32 - 1;
+        t.record(ROp::Guard(
+            GuardKind::NotInterrupted,
+            Val::Const(Kind::Int, 0),
+            s,
+        ));
+        t
     }
 
     /// A bridge from a failed guard. `frames` (outermost first) give, per register, a

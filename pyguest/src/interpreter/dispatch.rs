@@ -324,6 +324,30 @@ fn pack(cx: &mut Ctx, r: Step) -> u32 {
     }
 }
 
+/// A guest backward jump: where the interpreter delivers pending signals (Ctrl-C) in a loop
+/// that makes no call, as CPython does at `JUMP_BACKWARD` (one relaxed load when none is
+/// pending). Not in jitcode (`we_are_jitted`: the branch folds away): a compiled loop tests
+/// the JIT's interrupt flag at its top instead (`metatracer::interrupt`, which the signal
+/// handler sets) and leaves for the interpreter, which polls here at its next backward jump.
+/// Gives `GO_ON`, or the stop code of the exception a handler raised (at the jump).
+#[metatracer::look_inside]
+#[inline(always)]
+fn back_edge(cx: &mut Ctx) -> u32 {
+    if !metatracer::we_are_jitted() && metatracer::interrupt::pending() {
+        let s = poll_at_jump();
+        pack(cx, s)
+    } else {
+        GO_ON
+    }
+}
+
+/// Runs the pending signal handlers (`back_edge`).
+#[metatracer::dont_look_inside]
+#[inline(never)]
+fn poll_at_jump() -> Step {
+    crate::vm::poll_signals().map_err(Stop::raise)
+}
+
 /// Runs a handler the JIT does not trace: in traces the whole expression is one residual
 /// call (the mirror turns a macro into a call of a closure over the locals it names) whose
 /// result is one word.
@@ -468,31 +492,40 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::CONTAINS_OP => native!(cx, opcodes::contains_op(cx, arg)),
             Op::JUMP => {
                 let target = opcodes::jump(arg);
-                if target < pc {
-                    metatracer::can_enter_jit!();
+                let s = if target < pc { back_edge(cx) } else { GO_ON };
+                if s == GO_ON {
+                    if target < pc {
+                        metatracer::can_enter_jit!();
+                    }
+                    pc = target;
                 }
-                pc = target;
-                GO_ON
+                s
             }
             Op::POP_JUMP_IF_FALSE => match opcodes::pop_jump_if_false(cx, pc, arg) {
                 Ok(next) => {
-                    if next < pc {
-                        // (a comprehension's filter jumps back to its `FOR_ITER`)
-                        metatracer::can_enter_jit!();
+                    let s = if next < pc { back_edge(cx) } else { GO_ON };
+                    if s == GO_ON {
+                        if next < pc {
+                            // (a comprehension's filter jumps back to its `FOR_ITER`)
+                            metatracer::can_enter_jit!();
+                        }
+                        pc = next;
                     }
-                    pc = next;
-                    GO_ON
+                    s
                 }
                 Err(stop) => stop_code(cx, stop),
             },
             Op::POP_JUMP_IF_TRUE => match opcodes::pop_jump_if_true(cx, pc, arg) {
                 Ok(next) => {
-                    if next < pc {
-                        // (a comprehension's filter jumps back to its `FOR_ITER`)
-                        metatracer::can_enter_jit!();
+                    let s = if next < pc { back_edge(cx) } else { GO_ON };
+                    if s == GO_ON {
+                        if next < pc {
+                            // (a comprehension's filter jumps back to its `FOR_ITER`)
+                            metatracer::can_enter_jit!();
+                        }
+                        pc = next;
                     }
-                    pc = next;
-                    GO_ON
+                    s
                 }
                 Err(stop) => stop_code(cx, stop),
             },

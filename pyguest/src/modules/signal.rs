@@ -6,12 +6,14 @@
 //!
 //! Dispositions are real: `SIG_IGN`/`SIG_DFL` go to the OS, and installing a Python handler
 //! installs an OS handler that only records the signal as pending (an atomic flag per
-//! signal). Pending handlers run at the interpreter's polls ([`poll`]: every Python call and
-//! generator resumption, each slice of `time.sleep`) and at the next call into this module:
-//! right after `raise_signal` (as in CPython, where the handler runs before the next
-//! bytecode), and in `pause`, `sigwait`, `signal`, `getsignal`, `sigpending`. A loop that
-//! makes no call does not poll, so a signal from outside reaches it late. Handlers receive
-//! `None` as their frame argument.
+//! signal, and the JIT's interrupt flag, `metatracer::interrupt`). Pending handlers run at
+//! the interpreter's polls ([`poll`]: every Python call, backward jump and generator
+//! resumption, each slice of `time.sleep`) and at the next call into this module: right
+//! after `raise_signal` (as in CPython, where the handler runs before the next bytecode),
+//! and in `pause`, `sigwait`, `signal`, `getsignal`, `sigpending`. A compiled loop leaves for
+//! the interpreter at its next iteration when the interrupt flag is set, and the interpreter
+//! polls at its next backward jump (so a signal reaches compiled code at most about one
+//! iteration later than the interpreter). Handlers receive `None` as their frame argument.
 //!
 //! SIGINT is recorded from start-up ([`install_sigint`]) and its default handler raises
 //! `KeyboardInterrupt`, so Ctrl-C runs `except`/`finally` blocks and, unhandled, prints the
@@ -74,15 +76,17 @@ const SIGNALS: &[(&str, i64)] = &[
 ];
 
 static PENDING: [AtomicBool; NSIG] = [const { AtomicBool::new(false) }; NSIG];
-// (the flag lives in `vm` so that the interpreter polls it without depending on this module)
-use crate::vm::SIGNAL_PENDING as ANY_PENDING;
+// "Some signal (or the finalizer queue) needs a poll" is the JIT framework's interrupt flag
+// (`metatracer::interrupt`): setting it also makes compiled loops return to the interpreter,
+// which polls at its next backward jump (`vm::poll_signals`).
+use metatracer::interrupt;
 
 /// The OS-level handler for signals with a Python handler: async-signal-safe, it only sets
 /// flags.
 extern "C" fn record_signal(sig: libc::c_int) {
     if let Some(flag) = PENDING.get(sig as usize) {
         flag.store(true, Ordering::SeqCst);
-        ANY_PENDING.store(true, Ordering::SeqCst);
+        interrupt::request();
     }
 }
 
@@ -131,9 +135,12 @@ static SIGINT_DEFAULT: AtomicBool = AtomicBool::new(false);
 
 /// Start-up: SIGINT (unless inherited as ignored) is recorded as pending, and the
 /// interpreter raises `KeyboardInterrupt` at its next poll ([`poll`]: every Python call,
-/// generator resumption and `time.sleep` slice). A loop that makes no call never polls; a
-/// watchdog thread ends such a process as an unhandled `KeyboardInterrupt` would (the
-/// message, then death by SIGINT) once a SIGINT has stayed pending for a second.
+/// backward jump, generator resumption and `time.sleep` slice; compiled loops return to the
+/// interpreter for it). A watchdog thread remains as a last resort for native code that
+/// never polls (a long `sorted`, `sum` over a huge range, a blocking read): once a SIGINT has
+/// stayed pending for a second it ends the process as an unhandled `KeyboardInterrupt`
+/// would (the message, then death by SIGINT), without running `finally` blocks. Python code,
+/// interpreted or compiled, always polls well within that second.
 pub fn install_sigint() {
     let _ = crate::vm::SIGNAL_RUNNER.set(run_pending);
     // SAFETY: a query only (null new action) into a zeroed, caller-owned struct.
@@ -189,7 +196,7 @@ pub fn exit_by_sigint() -> ! {
 /// Makes the next poll run [`run_pending`] (used by the collector's finalization hook, which
 /// runs inside a collection and must not run Python code itself).
 pub fn request_poll() {
-    ANY_PENDING.store(true, Ordering::SeqCst);
+    interrupt::request();
 }
 
 /// The interpreter's poll: runs the handlers of pending signals (one atomic load when none
@@ -203,7 +210,7 @@ pub fn poll() -> PyResult<()> {
 /// imported, SIGINT's handler is `default_int_handler` (`KeyboardInterrupt`) and the
 /// others have none.
 pub fn run_pending() -> PyResult<()> {
-    if !ANY_PENDING.swap(false, Ordering::SeqCst) {
+    if !interrupt::take() {
         return Ok(());
     }
     // objects queued for finalization by an automatic collection (`finalize.rs`)
@@ -228,7 +235,7 @@ pub fn run_pending() -> PyResult<()> {
             if let Err(e) = r {
                 // Signals still pending wait for the next poll.
                 if PENDING.iter().any(|f| f.load(Ordering::SeqCst)) {
-                    ANY_PENDING.store(true, Ordering::SeqCst);
+                    interrupt::request();
                 }
                 return Err(e);
             }

@@ -447,10 +447,15 @@ impl X64Backend {
 }
 
 /// Which op positions of `t` (the `trace_no`-th compiled trace) hold a guard that `which`
-/// forces to fail.
+/// forces to fail. `Index` and `Random` leave out (and do not number) the
+/// `guard_not_interrupted`s: such an exit never gets a bridge, so forcing the one at a
+/// loop's top would send every iteration back to the interpreter; `All` forces them too.
 fn forced_positions(t: &Trace, which: ForcedFailures, trace_no: usize) -> Vec<bool> {
     let mut forced = vec![false; t.len()];
-    let guards = t.guards();
+    let mut guards = t.guards();
+    if which != ForcedFailures::All {
+        guards.retain(|&pos| t.op(pos).opcode != Opcode::GuardNotInterrupted);
+    }
     for (i, &pos) in guards.iter().enumerate() {
         forced[pos] = which.forces(trace_no, i, guards.len());
     }
@@ -1256,7 +1261,8 @@ impl Gen<'_> {
             | O::GuardValue
             | O::GuardNoOverflow
             | O::GuardOverflow
-            | O::GuardNotInvalidated => {
+            | O::GuardNotInvalidated
+            | O::GuardNotInterrupted => {
                 let (label, _) = self.new_exit(p);
                 if self.forced[p] {
                     let ops = &mut *self.ops;
@@ -1264,8 +1270,13 @@ impl Gen<'_> {
                     return Ok(());
                 }
                 match opc {
-                    O::GuardNotInvalidated => {
-                        let flag = self.invalid_addr as i64;
+                    O::GuardNotInvalidated | O::GuardNotInterrupted => {
+                        // (the trace's invalidation flag, or the process-wide interrupt flag)
+                        let flag = if opc == O::GuardNotInvalidated {
+                            self.invalid_addr as i64
+                        } else {
+                            crate::jit::interrupt::flag_addr() as i64
+                        };
                         let ops = &mut *self.ops;
                         x64!(ops
                             ; mov r11, QWORD flag
