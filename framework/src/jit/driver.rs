@@ -1447,8 +1447,9 @@ mod tests {
             "{}",
             s.loop_traces[0]
         );
-        // the loop is peeled (default pipeline): one guard in the preamble, one in the loop
-        assert_eq!(s.loop_guards, [2]);
+        // the loop is peeled (default pipeline): the interrupt check and the condition's
+        // guard in the preamble, and both again in the loop
+        assert_eq!(s.loop_guards, [4]);
     }
 
     #[test]

@@ -1639,11 +1639,12 @@ mod tests {
             &[0, addr, 5],
         );
         let text = t.to_string();
-        assert_eq!(t.guard_count(), 1, "{text}");
+        // (the loop's interrupt check, then the condition's guard)
+        assert_eq!(t.guard_count(), 2, "{text}");
         let g = t
             .ops
             .iter()
-            .position(|o| matches!(o, ROp::Guard(..)))
+            .position(|o| matches!(o, ROp::Guard(k, ..) if *k != GuardKind::NotInterrupted))
             .unwrap();
         let s = t
             .ops
@@ -1651,7 +1652,7 @@ mod tests {
             .position(|o| matches!(o, ROp::Store(..)))
             .unwrap();
         assert!(s > g, "the store is held back past the guard:\n{text}");
-        let snap = &t.snapshots[0];
+        let snap = t.snapshots.last().unwrap();
         assert_eq!(snap.stores.len(), 1);
         assert_eq!(snap.stores[0].value, Val::Op(1), "r2 is input 1");
         assert_eq!(snap.frames.len(), 1);
@@ -1747,8 +1748,9 @@ mod tests {
         else {
             panic!("aborted")
         };
-        assert_eq!(t.guard_count(), 1, "{t}");
-        let s = &t.snapshots[0];
+        // (the loop's interrupt check, then the callee's branch)
+        assert_eq!(t.guard_count(), 2, "{t}");
+        let s = t.snapshots.last().unwrap();
         let frames: Vec<(u32, u32)> = s.frames.iter().map(|f| (f.code, f.pc)).collect();
         assert_eq!(
             frames,
