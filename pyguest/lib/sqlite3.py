@@ -3,7 +3,7 @@
 
 This module is the Python half, in the way PyPy's `_sqlite3` is Python over a C binding:
 `connect`/`Connection` (`execute`, `executemany`, `executescript`, `cursor`, `commit`,
-`rollback`, `close`, `with` = commit or roll back, `row_factory`, `text_factory`,
+`rollback`, `close`, `create_function`, `create_aggregate`, `with` = commit or roll back, `row_factory`, `text_factory`,
 `isolation_level`, `in_transaction`, `total_changes`), `Cursor` (`execute`,
 `executemany`, `executescript`, `fetchone`/`fetchmany`/`fetchall`, iteration,
 `description`, `rowcount`, `lastrowid`, `arraysize`, `close`), `Row` (index by position or
@@ -14,9 +14,11 @@ Transactions follow CPython 3.11's default (legacy) mode: with `isolation_level`
 a `BEGIN` is issued before INSERT/UPDATE/DELETE/REPLACE when no transaction is open, and
 `commit()`/`rollback()` end it; `isolation_level = None` is autocommit. A statement's rows
 are all read when it runs (the native side steps it to the end), so fetches only walk a
-list. Not provided: `detect_types` converters (`register_converter` records them but
-PARSE_DECLTYPES/PARSE_COLNAMES are not applied), user-defined SQL functions, aggregates and
-collations (`create_function` etc.), `blobopen`, `backup`, `iterdump`, `set_authorizer`.
+list. User-defined SQL functions and aggregates (`create_function`, `create_aggregate`)
+are called from inside SQLite; an exception in one becomes SQLite's error, as in CPython.
+Not provided: `detect_types` converters (`register_converter` records them but
+PARSE_DECLTYPES/PARSE_COLNAMES are not applied), collations (`create_collation`), window
+functions, `blobopen`, `backup`, `iterdump`, `set_authorizer`.
 """
 
 import os
@@ -416,10 +418,12 @@ class Connection:
         return False
 
     def create_function(self, name, narg, func, *, deterministic=False):
-        raise NotSupportedError("create_function is not supported by pyguest's sqlite3")
+        self._check()
+        _pgsqlite.create_function(self._h, name, narg, func, deterministic)
 
     def create_aggregate(self, name, n_arg, aggregate_class):
-        raise NotSupportedError("create_aggregate is not supported by pyguest's sqlite3")
+        self._check()
+        _pgsqlite.create_aggregate(self._h, name, n_arg, aggregate_class)
 
     def create_collation(self, name, callable):
         raise NotSupportedError("create_collation is not supported by pyguest's sqlite3")

@@ -10,7 +10,10 @@
 //! int, float, str and bytes/bytearray in; NULL, INTEGER, REAL, TEXT and BLOB out. Errors are
 //! raised as the DB-API classes that `sqlite3.py` registers with `set_errors` (a constraint
 //! failure is `IntegrityError`, a misuse `ProgrammingError`, the rest `OperationalError`).
-//! No Python code runs while the connection table is borrowed.
+//! User-defined SQL functions and aggregates (`create_function`, `create_aggregate`) call
+//! back into Python while the statement runs; the connection table is borrowed then, so such
+//! a callback that uses a connection gets a `ProgrammingError` rather than a re-entrant
+//! borrow. Apart from those callbacks, no Python code runs while the table is borrowed.
 
 use super::native_class::{arg, opt_arg};
 use super::*;
@@ -21,6 +24,137 @@ use rusqlite::{Connection, ErrorCode};
 thread_local! {
     static CONNS: RefCell<Vec<Option<Connection>>> = const { RefCell::new(Vec::new()) };
     static ERRORS: RefCell<Option<Root<DictObj>>> = const { RefCell::new(None) };
+    /// The Python callables of user-defined SQL functions and aggregate classes, and the
+    /// live aggregate instances; SQLite's callbacks hold indexes into it.
+    static CALLBACKS: RefCell<Option<Root<ListObj>>> = const { RefCell::new(None) };
+}
+
+fn callbacks() -> Gc<ListObj> {
+    CALLBACKS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(Root::new(new_list_cap(4)));
+        }
+        c.as_ref().expect("set above").get()
+    })
+}
+
+/// Stores `v` in the callback list; its index.
+fn keep(v: Value) -> usize {
+    let l = callbacks();
+    l.push(v);
+    l.len() - 1
+}
+
+fn value_ref_to_py(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::NONE,
+        ValueRef::Integer(n) => new_int(n),
+        ValueRef::Real(f) => new_float(f),
+        ValueRef::Text(t) => new_string(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => new_bytes(b.to_vec(), false),
+    }
+}
+
+fn user_error(msg: &str) -> rusqlite::Error {
+    rusqlite::Error::UserFunctionError(msg.to_string().into())
+}
+
+/// Calls `f` with the SQL arguments of `ctx`; the result as an SQLite value.
+fn call_with_sql_args(
+    f: Value,
+    ctx: &rusqlite::functions::Context<'_>,
+    what: &str,
+) -> rusqlite::Result<SqlValue> {
+    let args: ArgVec = (0..ctx.len())
+        .map(|i| value_ref_to_py(ctx.get_raw(i)))
+        .collect();
+    let r = ops::call(f, &args).map_err(|_| user_error(what))?;
+    to_sql(r, 0).map_err(|_| user_error(what))
+}
+
+/// A Python aggregate class: an instance per group, `step(*args)` per row, `finalize()`.
+struct PyAggregate {
+    class: usize,
+}
+
+impl rusqlite::functions::Aggregate<usize, SqlValue> for PyAggregate {
+    fn init(&self, _: &mut rusqlite::functions::Context<'_>) -> rusqlite::Result<usize> {
+        let inst = ops::call(callbacks().get(self.class), &[]).map_err(|_| {
+            user_error("user-defined aggregate's '__init__' method raised error")
+        })?;
+        Ok(keep(inst))
+    }
+
+    fn step(
+        &self,
+        ctx: &mut rusqlite::functions::Context<'_>,
+        acc: &mut usize,
+    ) -> rusqlite::Result<()> {
+        let inst = callbacks().get(*acc);
+        let step = ops::getattr(inst, vm::intern("step"))
+            .map_err(|_| user_error("user-defined aggregate's 'step' method raised error"))?;
+        let args: ArgVec = (0..ctx.len())
+            .map(|i| value_ref_to_py(ctx.get_raw(i)))
+            .collect();
+        ops::call(step, &args)
+            .map_err(|_| user_error("user-defined aggregate's 'step' method raised error"))?;
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut rusqlite::functions::Context<'_>,
+        acc: Option<usize>,
+    ) -> rusqlite::Result<SqlValue> {
+        let what = "user-defined aggregate's 'finalize' method raised error";
+        let inst = match acc {
+            Some(i) => {
+                let l = callbacks();
+                let inst = l.get(i);
+                l.set(i, Value::NONE);
+                inst
+            }
+            None => ops::call(callbacks().get(self.class), &[]).map_err(|_| user_error(what))?,
+        };
+        let r = ops::call_method(inst, "finalize", &[]).map_err(|_| user_error(what))?;
+        to_sql(r, 0).map_err(|_| user_error(what))
+    }
+}
+
+/// create_function(handle, name, narg, func, deterministic) / create_aggregate(handle, name,
+/// narg, class) (`kind` says which).
+fn create(a: Args, aggregate: bool) -> PyResult<Value> {
+    use rusqlite::functions::FunctionFlags;
+    let func = if aggregate { "create_aggregate" } else { "create_function" };
+    let h = handle(&a, func)?;
+    let name = sql_arg(&a, 1, func)?;
+    let narg = index_of(arg(&a, 2, "narg", func)?)?;
+    let narg = i32::try_from(narg)
+        .ok()
+        .filter(|&n| (-1..=127).contains(&n))
+        .ok_or_else(|| db_error("ProgrammingError", "narg must be between -1 and 127"))?;
+    let callable = arg(&a, 3, "func", func)?;
+    let mut flags = FunctionFlags::SQLITE_UTF8;
+    if opt_arg(&a, 4, "deterministic").map(ops::truthy).transpose()? == Some(true) {
+        flags |= FunctionFlags::SQLITE_DETERMINISTIC;
+    }
+    let slot = keep(callable);
+    with_conn(h, |conn| {
+        if aggregate {
+            conn.create_aggregate_function(name.as_str(), narg, flags, PyAggregate { class: slot })
+        } else {
+            conn.create_scalar_function(name.as_str(), narg, flags, move |ctx| {
+                call_with_sql_args(
+                    callbacks().get(slot),
+                    ctx,
+                    "user-defined function raised exception",
+                )
+            })
+        }
+    })?
+    .map_err(sql_error)?;
+    Ok(Value::NONE)
 }
 
 /// An exception of the registered DB-API class `kind` (or `RuntimeError` before
@@ -72,12 +206,21 @@ fn handle(a: &Args, func: &str) -> PyResult<usize> {
 
 /// Runs `f` on open connection `h`.
 fn with_conn<R>(h: usize, f: impl FnOnce(&mut Connection) -> R) -> PyResult<R> {
-    CONNS.with(|c| match c.borrow_mut().get_mut(h) {
-        Some(Some(conn)) => Ok(f(conn)),
-        _ => Err(db_error(
-            "ProgrammingError",
-            "Cannot operate on a closed database.",
-        )),
+    CONNS.with(|c| {
+        // a user-defined function calling back into a connection while a statement runs
+        let Ok(mut table) = c.try_borrow_mut() else {
+            return Err(db_error(
+                "ProgrammingError",
+                "a connection cannot be used from inside a user-defined SQL function",
+            ));
+        };
+        match table.get_mut(h) {
+            Some(Some(conn)) => Ok(f(conn)),
+            _ => Err(db_error(
+                "ProgrammingError",
+                "Cannot operate on a closed database.",
+            )),
+        }
     })
 }
 
@@ -347,6 +490,8 @@ pub fn make() -> Gc<ModuleObj> {
         Ok(Value::NONE)
     });
     def(m, "execute", execute);
+    def(m, "create_function", |a| create(a, false));
+    def(m, "create_aggregate", |a| create(a, true));
     def(m, "executescript", |a| {
         let h = handle(&a, "executescript")?;
         let sql = sql_arg(&a, 1, "executescript")?;

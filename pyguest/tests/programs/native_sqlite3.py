@@ -106,6 +106,45 @@ try:
 except sqlite3.ProgrammingError as e:
     print("ProgrammingError:", e)
 
+# user-defined functions and aggregates
+import math
+fc = sqlite3.connect(":memory:")
+fc.execute("CREATE TABLE v (x, s)")
+fc.executemany("INSERT INTO v VALUES (?, ?)", [(i, "w" * i) for i in range(1, 6)])
+fc.create_function("cube", 1, lambda x: x ** 3)
+fc.create_function("cos", 1, math.cos, deterministic=True)
+fc.create_function("joinargs", -1, lambda *a: "|".join(map(str, a)))
+print(fc.execute("SELECT cube(x), joinargs(x, s, NULL) FROM v WHERE x < 3").fetchall())
+print(all(c == math.cos(x) for x, c in fc.execute("SELECT x, cos(x) FROM v")))
+
+class AvgLength:
+    def __init__(self):
+        self.total = 0
+        self.count = 0
+    def step(self, s):
+        self.count += 1
+        self.total += len(s)
+    def finalize(self):
+        return self.total / self.count
+
+class Broken:
+    def step(self, x):
+        raise ValueError("no")
+    def finalize(self):
+        return 0
+
+fc.create_aggregate("avglen", 1, AvgLength)
+fc.create_aggregate("broken", 1, Broken)
+print(fc.execute("SELECT avglen(s) FROM v").fetchone())
+print(fc.execute("SELECT x % 2, avglen(s) FROM v GROUP BY x % 2 ORDER BY 1").fetchall())
+fc.create_function("fails", 1, lambda x: 1 / 0)
+for sql in ("SELECT fails(x) FROM v", "SELECT broken(x) FROM v"):
+    try:
+        fc.execute(sql).fetchall()
+    except sqlite3.OperationalError as e:
+        print("OperationalError:", e)
+fc.close()
+
 # a database file survives reconnection
 d = tempfile.mkdtemp()
 path = os.path.join(d, "t.db")

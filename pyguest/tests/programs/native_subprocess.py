@@ -89,7 +89,7 @@ try:
     subprocess.check_call(["sh", "-c", "kill -9 $$"])
 except CalledProcessError as e:
     print(e.returncode, e)
-p = subprocess.Popen(["sh", "-c", "echo a; sleep 0.3; echo b"], stdout=PIPE)
+p = subprocess.Popen(["sh", "-c", "echo a; sleep 1; echo b"], stdout=PIPE)
 try:
     p.communicate(timeout=0.1)
 except TimeoutExpired as e:
