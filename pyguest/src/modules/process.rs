@@ -429,7 +429,14 @@ fn read(a: Args) -> PyResult<Value> {
     let fd = fd_arg(&a, 0, "fd", "read")?;
     let n = int_arg(&a, 1, "n", "read")?;
     let mut data = Vec::new();
-    let mut buf = vec![0u8; if n < 0 { 65536 } else { (n as usize).min(1 << 20) }];
+    let mut buf = vec![
+        0u8;
+        if n < 0 {
+            65536
+        } else {
+            (n as usize).min(1 << 20)
+        }
+    ];
     vm::flush_stdout();
     loop {
         // SAFETY: `buf` is a valid writable buffer of the given length.
@@ -480,7 +487,11 @@ fn uname(_: Args) -> PyResult<Value> {
         return Err(last_os_error());
     }
     let field = |f: &[libc::c_char]| {
-        let bytes: Vec<u8> = f.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+        let bytes: Vec<u8> = f
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
         new_string(String::from_utf8_lossy(&bytes).into_owned())
     };
     let items = [
@@ -530,7 +541,9 @@ pub fn make() -> Gc<ModuleObj> {
         Ok(Value::NONE)
     });
     // SAFETY: getppid(2) cannot fail.
-    def(m, "getppid", |_| Ok(new_int(unsafe { libc::getppid() } as i64)));
+    def(m, "getppid", |_| {
+        Ok(new_int(unsafe { libc::getppid() } as i64))
+    });
     def(m, "uname", uname);
     m
 }

@@ -80,9 +80,8 @@ struct PyAggregate {
 
 impl rusqlite::functions::Aggregate<usize, SqlValue> for PyAggregate {
     fn init(&self, _: &mut rusqlite::functions::Context<'_>) -> rusqlite::Result<usize> {
-        let inst = ops::call(callbacks().get(self.class), &[]).map_err(|_| {
-            user_error("user-defined aggregate's '__init__' method raised error")
-        })?;
+        let inst = ops::call(callbacks().get(self.class), &[])
+            .map_err(|_| user_error("user-defined aggregate's '__init__' method raised error"))?;
         Ok(keep(inst))
     }
 
@@ -126,7 +125,11 @@ impl rusqlite::functions::Aggregate<usize, SqlValue> for PyAggregate {
 /// narg, class) (`kind` says which).
 fn create(a: Args, aggregate: bool) -> PyResult<Value> {
     use rusqlite::functions::FunctionFlags;
-    let func = if aggregate { "create_aggregate" } else { "create_function" };
+    let func = if aggregate {
+        "create_aggregate"
+    } else {
+        "create_function"
+    };
     let h = handle(&a, func)?;
     let name = sql_arg(&a, 1, func)?;
     let narg = index_of(arg(&a, 2, "narg", func)?)?;
@@ -136,7 +139,11 @@ fn create(a: Args, aggregate: bool) -> PyResult<Value> {
         .ok_or_else(|| db_error("ProgrammingError", "narg must be between -1 and 127"))?;
     let callable = arg(&a, 3, "func", func)?;
     let mut flags = FunctionFlags::SQLITE_UTF8;
-    if opt_arg(&a, 4, "deterministic").map(ops::truthy).transpose()? == Some(true) {
+    if opt_arg(&a, 4, "deterministic")
+        .map(ops::truthy)
+        .transpose()?
+        == Some(true)
+    {
         flags |= FunctionFlags::SQLITE_DETERMINISTIC;
     }
     let slot = keep(callable);
@@ -189,9 +196,10 @@ fn sql_error(e: rusqlite::Error) -> crate::interpreter::PyErr {
         }
         // a syntax error: SQLite's message, without rusqlite's "in SQL at offset N"
         rusqlite::Error::SqlInputError { error, msg, .. } => db_error(kind_of(error.code), msg),
-        rusqlite::Error::MultipleStatement => {
-            db_error("ProgrammingError", "You can only execute one statement at a time.")
-        }
+        rusqlite::Error::MultipleStatement => db_error(
+            "ProgrammingError",
+            "You can only execute one statement at a time.",
+        ),
         rusqlite::Error::Utf8Error(_) | rusqlite::Error::NulError(_) => {
             db_error("ProgrammingError", e.to_string())
         }
@@ -403,9 +411,7 @@ fn run(h: usize, sql: &str, values: Vec<SqlValue>) -> PyResult<Outcome> {
                         ValueRef::Integer(n) => SqlValue::Integer(n),
                         ValueRef::Real(f) => SqlValue::Real(f),
                         ValueRef::Text(t) => SqlValue::Text(
-                            std::str::from_utf8(t)
-                                .map_err(|_| bad_text(i))?
-                                .to_string(),
+                            std::str::from_utf8(t).map_err(|_| bad_text(i))?.to_string(),
                         ),
                         ValueRef::Blob(b) => SqlValue::Blob(b.to_vec()),
                     });
@@ -461,7 +467,8 @@ fn execute(a: Args) -> PyResult<Value> {
 /// The `_pgsqlite` module.
 pub fn make() -> Gc<ModuleObj> {
     let m = new_module("_pgsqlite", None);
-    m.dict.set_str("sqlite_version", new_str(rusqlite::version()));
+    m.dict
+        .set_str("sqlite_version", new_str(rusqlite::version()));
     def(m, "set_errors", |a| {
         let d = as_dict(arg(&a, 0, "classes", "set_errors")?)
             .ok_or_else(|| type_error("set_errors() wants a dict"))?;

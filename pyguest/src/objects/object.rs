@@ -93,7 +93,13 @@ pub(crate) static METHODS: &[Method] = &[
 /// `__getnewargs_ex__` gives keywords), where state is `__getstate__()` (object's gives the
 /// instance `__dict__`, None when empty); list and dict subclasses add their items. Needs the `copyreg` module (CPython's, through the stdlib fallback).
 fn default_reduce(slf: Value, proto: i64) -> PyResult<Value> {
-    let copyreg = crate::import::load_module("copyreg")?;
+    // through the `__import__` builtin: objects/ does not use the importer directly
+    let import = vm::vm()
+        .builtins
+        .get()
+        .get_str("__import__")
+        .ok_or_else(|| vm::exc(vm::C::ImportError, "__import__ not found"))?;
+    let copyreg = ops::call(import, &[new_str("copyreg")])?;
     if proto < 2 {
         let f = ops::getattr(copyreg, vm::intern("_reduce_ex"))?;
         return ops::call(f, &[slf, new_int(proto)]);
@@ -125,13 +131,13 @@ fn default_reduce(slf: Value, proto: i64) -> PyResult<Value> {
     }
     let state = ops::call_method(slf, "__getstate__", &[])?;
     let listitems = if vm::isinstance_c(slf, vm::C::list) {
-        ops::call_method(slf, "__iter__", &[])?
+        ops::get_iter(slf)?
     } else {
         Value::NONE
     };
     let dictitems = if vm::isinstance_c(slf, vm::C::dict) {
         let items = ops::call_method(slf, "items", &[])?;
-        ops::call_method(items, "__iter__", &[])?
+        ops::get_iter(items)?
     } else {
         Value::NONE
     };
