@@ -540,9 +540,10 @@ pub fn make() -> Gc<ModuleObj> {
         }
         Ok(Value::NONE)
     });
-    // SAFETY: getppid(2) cannot fail.
     def(m, "getppid", |_| {
-        Ok(new_int(unsafe { libc::getppid() } as i64))
+        // SAFETY: getppid(2) takes no arguments and cannot fail.
+        let pid = unsafe { libc::getppid() };
+        Ok(new_int(pid as i64))
     });
     def(m, "uname", uname);
     m
