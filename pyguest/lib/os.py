@@ -620,3 +620,59 @@ _path_extra(_Path)
 
 path = _Path
 sys.modules["os.path"] = path
+
+
+# ---- process and descriptor calls over the native `_pgprocess` (uname, pipes, signals) ----
+
+import _pgprocess
+
+
+class uname_result(tuple):
+    """Result of `uname()`: (sysname, nodename, release, version, machine) with those
+    names as attributes, repr'd like CPython's `posix.uname_result`."""
+
+    n_sequence_fields = 5
+    _fields = ("sysname", "nodename", "release", "version", "machine")
+
+    def __new__(cls, values):
+        return tuple.__new__(cls, values)
+
+    sysname = property(lambda self: self[0])
+    nodename = property(lambda self: self[1])
+    release = property(lambda self: self[2])
+    version = property(lambda self: self[3])
+    machine = property(lambda self: self[4])
+
+    def __repr__(self):
+        return "posix.uname_result(" + ", ".join(
+            "%s=%r" % (n, v) for n, v in zip(self._fields, self)) + ")"
+
+
+def uname():
+    return uname_result(_pgprocess.uname())
+
+
+def pipe():
+    return _pgprocess.pipe()
+
+
+def read(fd, n):
+    return _pgprocess.read(fd, n)
+
+
+def write(fd, data):
+    return _pgprocess.write(fd, data)
+
+
+def kill(pid, sig):
+    _pgprocess.kill(pid, sig)
+
+
+def getppid():
+    return _pgprocess.getppid()
+
+
+def get_exec_path(env=None):
+    if env is None:
+        env = environ
+    return env.get("PATH", defpath).split(pathsep)

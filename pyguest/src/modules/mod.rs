@@ -5,7 +5,8 @@
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
 //! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`zlib`] (`_pgzlib`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
 //! `gc`), [`coro`] (`_pgcoro` for `types.coroutine`, and the `sys` async generator
-//! hooks). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
+//! hooks), [`process`] (`_pgprocess`, under `subprocess`, `os` and `platform`) and [`sqlite`]
+//! (`_pgsqlite`, under `sqlite3`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
 //! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
 //! (`_contextvars`), [`select`], [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
@@ -32,10 +33,12 @@ pub mod marshal;
 pub mod math;
 pub mod native_class;
 pub mod os;
+pub mod process;
 pub mod random;
 pub mod re;
 pub mod select;
 pub mod signal;
+pub mod sqlite;
 pub mod stdio;
 pub mod string;
 pub mod sys;
@@ -138,6 +141,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("hmac", include_str!("../../lib/hmac.py")),
     // regular expressions: Python-level API over the native `_pyre` engine (modules/re/)
     ("re", include_str!("../../lib/re.py")),
+    // processes, platform facts and SQLite over the native `_pgprocess` and `_pgsqlite`
+    ("subprocess", include_str!("../../lib/subprocess.py")),
+    ("platform", include_str!("../../lib/platform.py")),
+    ("sqlite3", include_str!("../../lib/sqlite3.py")),
 ];
 
 thread_local! {
@@ -171,6 +178,8 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "select" => crate::modules::select::make(),
         "marshal" => crate::modules::marshal::make(),
         "_pgcoro" => crate::modules::coro::make(),
+        "_pgprocess" => crate::modules::process::make(),
+        "_pgsqlite" => crate::modules::sqlite::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;

@@ -1,5 +1,6 @@
 //! `object`: the methods every class inherits (`__init__`, `__repr__`, `__eq__`, `__hash__`,
-//! `__setattr__`, `__getattribute__`, `__format__`, `__dir__`, ...) and `dir()`. `object.__new__`
+//! `__setattr__`, `__getattribute__`, `__format__`, `__dir__`, the pickle protocol's
+//! `__reduce_ex__`/`__reduce__`/`__getstate__`, ...) and `dir()`. `object.__new__`
 //! and the construction of instances are in `objects/class.rs`; attribute access in
 //! `objects/ops/attr.rs`.
 
@@ -64,8 +65,92 @@ pub(crate) static METHODS: &[Method] = &[
             "descriptor '__dir__' of 'object' object needs an argument",
         )),
     }),
-    m("__reduce__()", |_| Ok(Value::NONE)),
+    // CPython 3.11's default state: the instance `__dict__`, or None when there is none or
+    // it is empty (pyguest does not add `__slots__` values here)
+    m("__getstate__()", |a| {
+        match ops::getattr_opt(a.pos[0], vm::intern("__dict__"))? {
+            Some(d) if ops::len(d)? > 0 => Ok(d),
+            _ => Ok(Value::NONE),
+        }
+    }),
+    m("__reduce__()", |a| default_reduce(a.pos[0], 0)),
+    m("__reduce_ex__(protocol, /)", |a| {
+        let slf = a.pos[0];
+        let proto = ops::index_of(a.pos[1])?;
+        // a class's own `__reduce__` wins over object's protocol-specific default
+        let object_reduce = ops::lookup_type(vm::cls(vm::C::object), "__reduce__");
+        let own = ops::lookup_type(type_of(slf), "__reduce__");
+        if own.is_some() && own != object_reduce {
+            return ops::call_method(slf, "__reduce__", &[]);
+        }
+        default_reduce(slf, proto)
+    }),
 ];
+
+/// `object.__reduce_ex__(proto)` for classes without their own `__reduce__`, as CPython:
+/// protocols 0 and 1 go through `copyreg._reduce_ex`; 2 and up give `(copyreg.__newobj__,
+/// (cls, *__getnewargs__()), state, listitems, dictitems)` (or `copyreg.__newobj_ex__` when
+/// `__getnewargs_ex__` gives keywords), where state is `__getstate__()` (object's gives the
+/// instance `__dict__`, None when empty); list and dict subclasses add their items. Needs the `copyreg` module (CPython's, through the stdlib fallback).
+fn default_reduce(slf: Value, proto: i64) -> PyResult<Value> {
+    // through the `__import__` builtin: objects/ does not use the importer directly
+    let import = vm::vm()
+        .builtins
+        .get()
+        .get_str("__import__")
+        .ok_or_else(|| vm::exc(vm::C::ImportError, "__import__ not found"))?;
+    let copyreg = ops::call(import, &[new_str("copyreg")])?;
+    if proto < 2 {
+        let f = ops::getattr(copyreg, vm::intern("_reduce_ex"))?;
+        return ops::call(f, &[slf, new_int(proto)]);
+    }
+    let cls = Value::obj(type_of(slf));
+    let mut args = ArgVec::new();
+    args.push(cls);
+    let mut kwargs = Value::NONE;
+    if let Some(f) = ops::getattr_opt(slf, vm::intern("__getnewargs_ex__"))? {
+        let r = ops::call(f, &[])?;
+        let pair = as_tuple(r)
+            .filter(|t| t.len() == 2)
+            .ok_or_else(|| type_error("__getnewargs_ex__ should return a tuple of length 2"))?;
+        for &v in crate::objects::native::seq_items(pair.as_slice()[0])?.iter() {
+            args.push(v);
+        }
+        if ops::len(pair.as_slice()[1])? > 0 {
+            kwargs = pair.as_slice()[1];
+        }
+    } else if let Some(f) = ops::getattr_opt(slf, vm::intern("__getnewargs__"))? {
+        let r = ops::call(f, &[])?;
+        let t = as_tuple(r).ok_or_else(|| {
+            type_error(format!(
+                "__getnewargs__ should return a tuple, not '{}'",
+                vm::type_name(r)
+            ))
+        })?;
+        args.extend_from_slice(t.as_slice());
+    }
+    let state = ops::call_method(slf, "__getstate__", &[])?;
+    let listitems = if vm::isinstance_c(slf, vm::C::list) {
+        ops::get_iter(slf)?
+    } else {
+        Value::NONE
+    };
+    let dictitems = if vm::isinstance_c(slf, vm::C::dict) {
+        let items = ops::call_method(slf, "items", &[])?;
+        ops::get_iter(items)?
+    } else {
+        Value::NONE
+    };
+    if !kwargs.is_none() {
+        let f = ops::getattr(copyreg, vm::intern("__newobj_ex__"))?;
+        let rest = new_tuple(&args[1..]);
+        let call_args = new_tuple(&[cls, rest, kwargs]);
+        return Ok(new_tuple(&[f, call_args, state, listitems, dictitems]));
+    }
+    let f = ops::getattr(copyreg, vm::intern("__newobj__"))?;
+    let call_args = new_tuple(&args[..]);
+    Ok(new_tuple(&[f, call_args, state, listitems, dictitems]))
+}
 
 /// `dir(v)` / `object.__dir__`: the sorted attribute names of `v` (a module's dict, or the
 /// instance's attributes and every class dict along the type's MRO).
