@@ -540,7 +540,15 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = opcodes::push_null(cx);
                 pack(cx, s)
             }
-            Op::CALL | Op::CALL_KW | Op::CALL_EX => {
+            Op::CALL => {
+                // (traced only: `len(x)`, `lst.append(v)`, ... without the residual handler)
+                if metatracer::we_are_jitted() && opcodes::call_builtin_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::call(cx, pc, arg, Op::CALL))
+                }
+            }
+            Op::CALL_KW | Op::CALL_EX => {
                 native!(cx, opcodes::call(cx, pc, arg, decode(w)))
             }
             Op::MAKE_FUNCTION => native!(cx, opcodes::make_function(cx, arg)),
