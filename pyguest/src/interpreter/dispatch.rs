@@ -510,7 +510,14 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 }
                 Err(stop) => stop_code(cx, stop),
             },
-            Op::GET_ITER => native!(cx, opcodes::get_iter(cx)),
+            Op::GET_ITER => {
+                // (traced only: the iterator of a range or a list allocated by the trace)
+                if metatracer::we_are_jitted() && opcodes::get_iter_fast(cx) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::get_iter(cx))
+                }
+            }
             Op::FOR_ITER => match opcodes::for_iter(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;

@@ -1,7 +1,8 @@
 //! Traced fast paths of the built-in operations hot loops use: `CALL` of a few built-in
 //! functions (`len`, `isinstance`, `abs`, `min`, `max`) and built-in methods (`list.append`,
-//! `list.pop()`), and `LOAD_METHOD` on exact built-in objects (`list`, `tuple`, `str`,
-//! `dict`, `set`). Part of [`super::opcodes`]; used only while traced (under
+//! `list.pop()`) and of the class `range`, `GET_ITER` of a range or a list (the range and the
+//! iterator allocated by the trace, which allocation removal may delete), and `LOAD_METHOD` on
+//! exact built-in objects (`list`, `tuple`, `str`, `dict`, `set`). Part of [`super::opcodes`]; used only while traced (under
 //! `metatracer::we_are_jitted()`), so the interpreter runs the plain handlers unchanged.
 //!
 //! Without them each such call is a residual call of the whole `CALL` handler, around which a
@@ -82,7 +83,11 @@ pub(super) fn call_builtin_fast(cx: &mut Ctx, arg: u32) -> bool {
     } else {
         (a, base + 1)
     };
-    if kind_byte(callable) != BUILTIN_KIND {
+    let ck = kind_byte(callable);
+    if ck == CLASS_KIND {
+        return call_range_fast(cx, callable, base, first);
+    }
+    if ck != BUILTIN_KIND {
         return false;
     }
     let callable = metatracer::promote(callable);
@@ -361,4 +366,85 @@ fn builtin_method_of(k: u8, _epoch: u64, code: Gc<CodeObj>, arg: u32) -> Value {
         Some(m) if ops::binds_as_method(m) => m,
         _ => Value::NULL,
     }
+}
+
+/// `range(...)` of one to three small ints (a step not 0) while traced: the range is allocated
+/// by the trace ([`new_range_traced`]). False for any other class or arguments.
+#[metatracer::look_inside]
+#[inline(always)]
+fn call_range_fast(cx: &mut Ctx, callable: Value, base: usize, first: usize) -> bool {
+    let c = metatracer::promote(callable);
+    // SAFETY: `c` is a live class (the caller checked its kind byte), kept alive by the stack.
+    let cc: Gc<ClassObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(c)) };
+    if !is_range_class(cc) {
+        return false;
+    }
+    let n = cx.sp - first;
+    let x = cx.regs.get(first);
+    if n == 0 || n > 3 || !is_int(x) {
+        return false;
+    }
+    let (start, stop, step) = if n == 1 {
+        (0, int_of(x), 1)
+    } else {
+        let y = cx.regs.get(first + 1);
+        if !is_int(y) {
+            return false;
+        }
+        let step = if n == 3 {
+            let z = cx.regs.get(first + 2);
+            if !is_int(z) || int_of(z) == 0 {
+                return false;
+            }
+            int_of(z)
+        } else {
+            1
+        };
+        (int_of(x), int_of(y), step)
+    };
+    cx.regs.set(base, new_range_traced(start, stop, step));
+    cx.sp = base + 1;
+    true
+}
+
+/// Whether `c` is the class `range` (elidable: classes are not replaced).
+#[metatracer::elidable]
+fn is_range_class(c: Gc<ClassObj>) -> bool {
+    Gc::ptr_eq(c, vm::cls(C::range))
+}
+
+const RANGE_KIND: u8 = Kind::Range as u8;
+const ITER_SEQ: u8 = IterKind::Seq as u8;
+const ITER_RANGE: u8 = IterKind::Range as u8;
+
+/// `GET_ITER` of an exact range or list while traced: the iterator is allocated by the trace
+/// ([`new_iter_traced`], what `ops::get_iter` makes). False for anything else.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn get_iter_fast(cx: &mut Ctx) -> bool {
+    let v = cx.regs.get(cx.sp - 1);
+    let k = kind_byte(v);
+    let it = if k == RANGE_KIND {
+        // SAFETY: `v` is a live range (its kind byte says so), kept alive by the stack.
+        let r: Gc<RangeObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        let (start, stop, step) = (r.start, r.stop, r.step);
+        let n = if step > 0 {
+            if stop > start {
+                (stop - start - 1) / step + 1
+            } else {
+                0
+            }
+        } else if start > stop {
+            (start - stop - 1) / (0 - step) + 1
+        } else {
+            0
+        };
+        new_iter_traced(ITER_RANGE, Value::NULL, start, n, step)
+    } else if k == LIST_KIND {
+        new_iter_traced(ITER_SEQ, v, 0, 0, 1)
+    } else {
+        return false;
+    };
+    cx.regs.set(cx.sp - 1, it);
+    true
 }
