@@ -257,3 +257,29 @@ fn builtin_calls_and_list_methods_leave_no_residual_call_in_traces() {
         assert!(!lp.contains(residual), "a residual {residual}: {lp}");
     }
 }
+
+/// `range(k)` and `GET_ITER` of a range or a list are traced (the range and the iterator
+/// allocated by the trace): nested loops leave no residual call in any compiled trace, and print
+/// what the interpreter prints.
+#[test]
+fn inner_loop_set_up_leaves_no_residual_call_in_traces() {
+    let src = "def f(n):\n    t = 0\n    xs = [1, 2, 3]\n    for i in range(n):\n        for j in range(1, 7, 2):\n            t += j\n        for x in xs:\n            t += x * i\n    return t\nprint(f(3000))";
+    let run = |jit: &str, log: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+        c.args(["--jit", jit, "-c", src]);
+        if let Some(l) = log {
+            c.env("METATRACER_LOG", l);
+        }
+        c.output().unwrap()
+    };
+    let off = run("off", None);
+    let on = run("threshold=50", Some("summary"));
+    assert!(off.status.success() && on.status.success());
+    assert_eq!(on.stdout, off.stdout);
+    let err = String::from_utf8_lossy(&on.stderr);
+    assert!(err.contains("loops compiled"), "{err}");
+    assert!(!err.contains("loops compiled               0"), "{err}");
+    for residual in ["get_iter", "opcodes::call", "IterBox", "RangeBox"] {
+        assert!(!err.contains(residual), "a residual {residual}: {err}");
+    }
+}

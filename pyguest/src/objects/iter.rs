@@ -97,15 +97,19 @@ const _: () = {
     assert!(offset_of!(IterBox, step) == offset_of!(IterObj, step));
 };
 
+/// The kind byte of an iterator object.
+const ITER_KIND_BYTE: u8 = Kind::Iter as u8;
+
 /// `new_iter(sub, a, NULL, i, n, step)` for traced code: the allocation is in the trace.
 #[metatracer::look_inside]
 #[inline(always)]
 pub fn new_iter_traced(sub: u8, a: Value, i: i64, n: i64, step: i64) -> Value {
+    let none = Value::NULL;
     let b = gc::alloc(IterBox {
-        kind: Kind::Iter as u8,
+        kind: ITER_KIND_BYTE,
         sub,
         a,
-        b: Value::NULL,
+        b: none,
         i,
         n,
         step,

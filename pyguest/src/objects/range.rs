@@ -44,12 +44,15 @@ const _: () = {
     assert!(std::mem::offset_of!(RangeBox, step) == std::mem::offset_of!(RangeObj, step));
 };
 
+/// The kind byte of a range object.
+const RANGE_KIND_BYTE: u8 = Kind::Range as u8;
+
 /// `range(start, stop, step)` (step not 0) for traced code: the allocation is in the trace.
 #[metatracer::look_inside]
 #[inline(always)]
 pub fn new_range_traced(start: i64, stop: i64, step: i64) -> Value {
     let b = gc::alloc(RangeBox {
-        kind: Kind::Range as u8,
+        kind: RANGE_KIND_BYTE,
         start,
         stop,
         step,
