@@ -540,7 +540,14 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 native!(cx, opcodes::dict_update(cx, arg, decode(w)))
             }
             Op::LIST_TO_TUPLE => native!(cx, opcodes::list_to_tuple(cx)),
-            Op::UNPACK_SEQUENCE => native!(cx, opcodes::unpack_sequence(cx, arg)),
+            Op::UNPACK_SEQUENCE => {
+                // (traced only: a tuple or list of the right length, by loads)
+                if metatracer::we_are_jitted() && opcodes::unpack_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::unpack_sequence(cx, arg))
+                }
+            }
             Op::UNPACK_EX => native!(cx, opcodes::unpack_ex(cx, arg)),
             Op::FORMAT_VALUE => native!(cx, opcodes::format_value(cx, arg)),
             Op::PUSH_NULL => {

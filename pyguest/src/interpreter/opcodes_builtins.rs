@@ -1,8 +1,9 @@
 //! Traced fast paths of the built-in operations hot loops use: `CALL` of a few built-in
-//! functions (`len`, `isinstance`, `abs`, `min`, `max`) and built-in methods (`list.append`,
-//! `list.pop()`) and of the class `range`, `GET_ITER` of a range or a list (the range and the
-//! iterator allocated by the trace, which allocation removal may delete), and `LOAD_METHOD` on
-//! exact built-in objects (`list`, `tuple`, `str`, `dict`, `set`). Part of [`super::opcodes`]; used only while traced (under
+//! functions (`len`, `isinstance`, `abs`, `min`, `max`), built-in methods (`list.append`,
+//! `list.pop()`) and the class `range`; `GET_ITER` of a range or a list (the range and the
+//! iterator allocated by the trace, which allocation removal may delete); `UNPACK_SEQUENCE` of
+//! a tuple or list of the right length; `LOAD_METHOD` on exact built-in objects (`list`,
+//! `tuple`, `str`, `dict`, `set`). Part of [`super::opcodes`]; used only while traced (under
 //! `metatracer::we_are_jitted()`), so the interpreter runs the plain handlers unchanged.
 //!
 //! Without them each such call is a residual call of the whole `CALL` handler, around which a
@@ -446,5 +447,42 @@ pub(super) fn get_iter_fast(cx: &mut Ctx) -> bool {
         return false;
     };
     cx.regs.set(cx.sp - 1, it);
+    true
+}
+
+/// `UNPACK_SEQUENCE n` of an exact tuple or list of exactly `n` items while traced: the items
+/// are pushed (last first) by loads, with no residual call. False for anything else (the
+/// general path raises for a wrong length). Unrolled: `n` comes from the (green) instruction.
+#[metatracer::unroll_safe]
+#[inline(always)]
+pub(super) fn unpack_fast(cx: &mut Ctx, arg: u32) -> bool {
+    let v = cx.regs.get(cx.sp - 1);
+    let k = kind_byte(v);
+    let n = arg as usize;
+    let items = if k == TUPLE_KIND {
+        // SAFETY: `v` is a live tuple (its kind byte says so), kept alive by the stack.
+        let t: Gc<TupleObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        let items = t.items;
+        if (*items).len() != n {
+            return false;
+        }
+        items
+    } else if k == LIST_KIND {
+        // SAFETY: `v` is a live list (its kind byte says so), kept alive by the stack.
+        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        if l.len.get() != n {
+            return false;
+        }
+        l.items.get()
+    } else {
+        return false;
+    };
+    let base = cx.sp - 1;
+    let mut i = 0;
+    while i < n {
+        cx.regs.set(base + i, (*items).get(n - 1 - i));
+        i += 1;
+    }
+    cx.sp = base + n;
     true
 }

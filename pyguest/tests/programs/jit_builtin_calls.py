@@ -178,6 +178,25 @@ def range_rebound(n):
     return total
 
 
+def unpacks(n):
+    # tuple swaps, and unpacking tuples/lists/strs of the right and the wrong length
+    a, b = 1, 1
+    pairs = [(1, 2), [3, 4], (5, 6, 7), "ab", (8,), MyList([9, 10])]
+    t = 0
+    errs = 0
+    for i in range(n):
+        a, b = b, (a + b) % 1000
+        p = pairs[i % len(pairs)]
+        try:
+            x, y = p
+            t += (x if isinstance(x, int) else 50) + (y if isinstance(y, int) else 60)
+        except ValueError:
+            errs += 1
+        if i == n // 2:
+            pairs[1].append(5)
+    return a, b, t, errs
+
+
 print(lens(3000))
 print(bad_calls(700))
 print(isinstances(1200))
@@ -187,3 +206,4 @@ print(mutate_iterated(400))
 print(methods(2000))
 print(shadowing(3000))
 print(range_rebound(600))
+print(unpacks(3000))
