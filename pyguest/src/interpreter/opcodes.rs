@@ -36,8 +36,8 @@ use std::cell::Cell;
 const ATTR_ADD: u64 = 1 << 63;
 
 pub(super) use super::opcodes_build::*;
-pub(super) use super::opcodes_builtins::{call_builtin_fast, get_iter_fast, unpack_fast};
 use super::opcodes_builtins::load_method_builtin;
+pub(super) use super::opcodes_builtins::{call_builtin_fast, get_iter_fast, unpack_fast};
 pub(super) use super::opcodes_calls::*;
 
 /// `POP_TOP`.

@@ -12,8 +12,8 @@ use crate::objects::*;
 use crate::value::Value;
 use crate::vm::PyResult;
 use crate::vm::{self, value_error, C};
-use metatracer::gc::{self, Gc};
 use metatracer::gc::GcCell;
+use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 use std::cell::Cell;
 
