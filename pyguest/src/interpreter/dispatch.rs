@@ -512,7 +512,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             },
             Op::GET_ITER => {
                 // (traced only: the iterator of a range or a list allocated by the trace)
-                if metatracer::we_are_jitted() && opcodes::get_iter_fast(cx) {
+                if metatracer::we_are_jitted()
+                    && opcodes::TRACE_RANGE_ALLOC
+                    && opcodes::get_iter_fast(cx)
+                {
                     GO_ON
                 } else {
                     native!(cx, opcodes::get_iter(cx))

@@ -37,7 +37,9 @@ const ATTR_ADD: u64 = 1 << 63;
 
 pub(super) use super::opcodes_build::*;
 use super::opcodes_builtins::load_method_builtin;
-pub(super) use super::opcodes_builtins::{call_builtin_fast, get_iter_fast, unpack_fast};
+pub(super) use super::opcodes_builtins::{
+    call_builtin_fast, get_iter_fast, unpack_fast, TRACE_RANGE_ALLOC,
+};
 pub(super) use super::opcodes_calls::*;
 
 /// `POP_TOP`.
