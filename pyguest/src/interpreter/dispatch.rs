@@ -543,7 +543,17 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 }
                 Err(stop) => stop_code(cx, stop),
             },
-            Op::GET_ITER => native!(cx, opcodes::get_iter(cx)),
+            Op::GET_ITER => {
+                // (traced only: the iterator of a range or a list allocated by the trace)
+                if metatracer::we_are_jitted()
+                    && opcodes::TRACE_RANGE_ALLOC
+                    && opcodes::get_iter_fast(cx)
+                {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::get_iter(cx))
+                }
+            }
             Op::FOR_ITER => match opcodes::for_iter(cx, pc, arg) {
                 Ok(next) => {
                     pc = next;
@@ -566,14 +576,29 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 native!(cx, opcodes::dict_update(cx, arg, decode(w)))
             }
             Op::LIST_TO_TUPLE => native!(cx, opcodes::list_to_tuple(cx)),
-            Op::UNPACK_SEQUENCE => native!(cx, opcodes::unpack_sequence(cx, arg)),
+            Op::UNPACK_SEQUENCE => {
+                // (traced only: a tuple or list of the right length, by loads)
+                if metatracer::we_are_jitted() && opcodes::unpack_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::unpack_sequence(cx, arg))
+                }
+            }
             Op::UNPACK_EX => native!(cx, opcodes::unpack_ex(cx, arg)),
             Op::FORMAT_VALUE => native!(cx, opcodes::format_value(cx, arg)),
             Op::PUSH_NULL => {
                 let s = opcodes::push_null(cx);
                 pack(cx, s)
             }
-            Op::CALL | Op::CALL_KW | Op::CALL_EX => {
+            Op::CALL => {
+                // (traced only: `len(x)`, `lst.append(v)`, ... without the residual handler)
+                if metatracer::we_are_jitted() && opcodes::call_builtin_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::call(cx, pc, arg, Op::CALL))
+                }
+            }
+            Op::CALL_KW | Op::CALL_EX => {
                 native!(cx, opcodes::call(cx, pc, arg, decode(w)))
             }
             Op::MAKE_FUNCTION => native!(cx, opcodes::make_function(cx, arg)),

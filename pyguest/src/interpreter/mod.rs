@@ -32,6 +32,7 @@ pub mod frame;
 pub mod generators;
 pub mod opcodes;
 mod opcodes_build;
+mod opcodes_builtins;
 mod opcodes_calls;
 
 pub use call::{call_object, enter_native};

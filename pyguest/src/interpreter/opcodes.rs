@@ -36,6 +36,10 @@ use std::cell::Cell;
 const ATTR_ADD: u64 = 1 << 63;
 
 pub(super) use super::opcodes_build::*;
+use super::opcodes_builtins::load_method_builtin;
+pub(super) use super::opcodes_builtins::{
+    call_builtin_fast, get_iter_fast, unpack_fast, TRACE_RANGE_ALLOC,
+};
 pub(super) use super::opcodes_calls::*;
 
 /// `POP_TOP`.
@@ -567,6 +571,8 @@ pub(super) fn load_method(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) 
                     return Ok(());
                 }
             }
+        } else if load_method_builtin(cx, code, arg) {
+            return Ok(());
         }
     }
     load_method_plain(cx, pc, arg)

@@ -268,6 +268,10 @@ fn class_or_tuple_check(v: Value, c: Value, sub: bool) -> PyResult<bool> {
         }
         return Ok(false);
     }
+    // an object of exactly that class is an instance without asking the metaclass (CPython)
+    if !sub && Value::obj(type_of(v)) == c {
+        return Ok(true);
+    }
     // a metaclass's (or, for objects that are no classes, e.g. typing aliases, their
     // class's) __instancecheck__/__subclasscheck__ decides
     if let Some(m) = ops::lookup_type_user(

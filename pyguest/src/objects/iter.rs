@@ -12,8 +12,8 @@ use crate::objects::*;
 use crate::value::Value;
 use crate::vm::PyResult;
 use crate::vm::{self, value_error, C};
-use metatracer::gc::Gc;
 use metatracer::gc::GcCell;
+use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 use std::cell::Cell;
 
@@ -66,6 +66,56 @@ pub struct IterObj {
 }
 
 downcast!(as_iter, IterObj, Iter);
+
+/// An iterator as traced code allocates it (`GET_ITER` of a range or a list in a loop,
+/// `interpreter/opcodes_builtins.rs`): laid out exactly like [`IterObj`] but made of register
+/// values, so `gc::alloc` of it is a `new` plus stores in the trace (as `FloatBox`,
+/// `objects/float.rs`); the collector traces `a` and `b` as `IterObj`'s do. Everything else
+/// reads the object as an `IterObj`.
+#[repr(C)]
+#[derive(Clone, Copy, Trace, metatracer::Layout, metatracer::RegValue)]
+#[reg_value(in_memory)]
+pub struct IterBox {
+    pub kind: u8,
+    pub sub: u8,
+    pub a: Value,
+    pub b: Value,
+    pub i: i64,
+    pub n: i64,
+    pub step: i64,
+}
+
+const _: () = {
+    use std::mem::{align_of, offset_of, size_of};
+    assert!(size_of::<IterBox>() == size_of::<IterObj>());
+    assert!(align_of::<IterBox>() == align_of::<IterObj>());
+    assert!(offset_of!(IterBox, sub) == offset_of!(IterObj, sub));
+    assert!(offset_of!(IterBox, a) == offset_of!(IterObj, a));
+    assert!(offset_of!(IterBox, b) == offset_of!(IterObj, b));
+    assert!(offset_of!(IterBox, i) == offset_of!(IterObj, i));
+    assert!(offset_of!(IterBox, n) == offset_of!(IterObj, n));
+    assert!(offset_of!(IterBox, step) == offset_of!(IterObj, step));
+};
+
+/// The kind byte of an iterator object.
+const ITER_KIND_BYTE: u8 = Kind::Iter as u8;
+
+/// `new_iter(sub, a, NULL, i, n, step)` for traced code: the allocation is in the trace.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn new_iter_traced(sub: u8, a: Value, i: i64, n: i64, step: i64) -> Value {
+    let none = Value::NULL;
+    let b = gc::alloc(IterBox {
+        kind: ITER_KIND_BYTE,
+        sub,
+        a,
+        b: none,
+        i,
+        n,
+        step,
+    });
+    metatracer::from_word_bits(metatracer::word_bits(b))
+}
 
 pub fn new_iter(sub: IterKind, a: Value, b: Value, i: i64, n: i64, step: i64) -> Value {
     Value::obj(gc::alloc(IterObj {

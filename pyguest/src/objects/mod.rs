@@ -87,12 +87,12 @@ pub use generator::{
 };
 pub use instance::{as_instance, payload, InstanceObj};
 pub use int::{as_bigint, new_bigint, new_int};
-pub use iter::{as_iter, new_iter, IterKind, IterObj};
+pub use iter::{as_iter, new_iter, new_iter_traced, IterKind, IterObj};
 pub use list::{as_list, as_list_exact, new_list_cap, new_list_from, ListObj};
 pub use method::{as_bound, new_bound};
 pub use module::{as_module, ModuleObj};
 pub use property::{as_classmethod, as_property, as_staticmethod, PropertyObj, WrapperObj};
-pub use range::{as_range, range_len, RangeObj};
+pub use range::{as_range, new_range_traced, range_len, RangeObj};
 pub use set::{as_set, new_set, SetObj, SetTable};
 pub use slice::{as_slice, SliceObj};
 pub use string::{as_str, new_str, new_string, str_eq, StrObj};

@@ -12,7 +12,7 @@ use metatracer::gc::{self, Gc};
 use metatracer::Trace;
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct RangeObj {
     pub kind: Kind,
     pub start: i64,
@@ -21,6 +21,44 @@ pub struct RangeObj {
 }
 
 downcast!(as_range, RangeObj, Range);
+
+/// A range as traced code allocates it (`range(n)` in a loop, `interpreter/opcodes_builtins.rs`):
+/// laid out exactly like [`RangeObj`] but made of register values, so `gc::alloc` of it is a
+/// `new` plus stores in the trace, which allocation removal can delete (as `FloatBox`,
+/// `objects/float.rs`). Everything else reads the object as a `RangeObj`.
+#[repr(C)]
+#[derive(Clone, Copy, Trace, metatracer::Layout, metatracer::RegValue)]
+#[reg_value(in_memory)]
+pub struct RangeBox {
+    pub kind: u8,
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+const _: () = {
+    assert!(std::mem::size_of::<RangeBox>() == std::mem::size_of::<RangeObj>());
+    assert!(std::mem::align_of::<RangeBox>() == std::mem::align_of::<RangeObj>());
+    assert!(std::mem::offset_of!(RangeBox, start) == std::mem::offset_of!(RangeObj, start));
+    assert!(std::mem::offset_of!(RangeBox, stop) == std::mem::offset_of!(RangeObj, stop));
+    assert!(std::mem::offset_of!(RangeBox, step) == std::mem::offset_of!(RangeObj, step));
+};
+
+/// The kind byte of a range object.
+const RANGE_KIND_BYTE: u8 = Kind::Range as u8;
+
+/// `range(start, stop, step)` (step not 0) for traced code: the allocation is in the trace.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn new_range_traced(start: i64, stop: i64, step: i64) -> Value {
+    let b = gc::alloc(RangeBox {
+        kind: RANGE_KIND_BYTE,
+        start,
+        stop,
+        step,
+    });
+    metatracer::from_word_bits(metatracer::word_bits(b))
+}
 
 /// The number of values a range produces (0 when the bounds are in the wrong order).
 pub fn range_len(r: Gc<RangeObj>) -> i64 {

@@ -18,7 +18,7 @@ use std::cell::Cell;
 // ---------------------------------------------------------------- layout
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct StrObj {
     pub kind: Kind,
     pub ascii: bool,

@@ -12,7 +12,7 @@ use metatracer::gc::{self, Array, Gc};
 use metatracer::Trace;
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct TupleObj {
     pub kind: Kind,
     pub items: Gc<Array<Value>>,
