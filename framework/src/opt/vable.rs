@@ -8,8 +8,10 @@
 //! before the `jump`. A store to a place marked `vable` (lowered from a `#[virtualizable]`
 //! struct, `MemDescr::vable`) is removed from `B2` when nothing in `B2` can read the place:
 //!
-//! * `B2` makes no call (a residual call may read the frame; an elidable one may panic and
-//!   unwind out of the loop without an exit), and no load that may alias the place is left
+//! * `B2` makes no call but write barriers (a residual call may read the frame; an elidable
+//!   one may panic and unwind out of the loop without an exit; a barrier reads no program
+//!   memory, and `wbarrier` later drops the barriers of the stores sunk here), and no load
+//!   that may alias the place is left
 //!   (a `vable` load at the same base whose bytes overlap, or at another base with the same
 //!   access type); loads and stores outside the frame never touch it (the frame's memory is
 //!   reached only through the frame: the `#[virtualizable]` promise);
@@ -107,6 +109,9 @@ pub fn sink(
     for i in body.clone() {
         let f = t.op(i).opcode.flags();
         if f.contains(OpFlags::CALL) {
+            if super::wbarrier::is_barrier(t, i) {
+                continue; // reads no program memory (`wbarrier` drops those of sunk stores)
+            }
             return Ok(None);
         }
         let p = place(t, i);
