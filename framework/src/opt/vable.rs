@@ -17,7 +17,8 @@
 //!   reached only through the frame: the `#[virtualizable]` promise);
 //! * the place is the same in every iteration: its base is a constant or a preamble value
 //!   that is loop-invariant (its next-iteration value is itself);
-//! * no other store in `B2` overlaps it at the same base;
+//! * no other store in `B2` overlaps it at the same base, or has its access type at another
+//!   base (which may be the same memory: two loads of the pointer to the frame's array);
 //! * the preamble stores the place too (the same base, offset and type): that store's value
 //!   `v1` is the place's value when an iteration starts.
 //!
@@ -150,11 +151,16 @@ pub fn sink(
                 l.2.ty == p.2.ty
             }
         });
-        let clash = stores
-            .iter()
-            .map(|s| &s.1)
-            .chain(&other_stores)
-            .any(|s| *s != p && s.0 == p.0 && overlaps(s, &p));
+        // a store at another base may write the same memory when its type matches (the
+        // frame's array behind a pointer may be reached through two loads of the pointer)
+        let clash = stores.iter().map(|s| &s.1).chain(&other_stores).any(|s| {
+            *s != p
+                && if s.0 == p.0 {
+                    overlaps(s, &p)
+                } else {
+                    !s.2.vable_disjoint(p.2) && s.2.ty == p.2.ty
+                }
+        });
         if read || clash {
             continue;
         }
