@@ -244,7 +244,10 @@ fn loop_over_locals_keeps_the_frame_in_registers() {
     };
     let off = run("off", None);
     assert!(off.status.success());
-    assert_eq!(String::from_utf8_lossy(&off.stdout), "(370000, 681012829)\n");
+    assert_eq!(
+        String::from_utf8_lossy(&off.stdout),
+        "(370000, 681012829)\n"
+    );
     let out = run("threshold=50", Some("opt"));
     assert!(out.status.success());
     assert_eq!(out.stdout, off.stdout);

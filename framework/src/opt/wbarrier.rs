@@ -158,7 +158,7 @@ pub fn removable(t: &Trace) -> Vec<bool> {
             }
         }
         let mut marked: Vec<Slot> = Vec::new();
-        for i in start..end {
+        for (i, d) in drop.iter_mut().enumerate().take(end).skip(start) {
             if !is_barrier(t, i) {
                 continue;
             }
@@ -170,7 +170,7 @@ pub fn removable(t: &Trace) -> Vec<bool> {
                 _ => true,
             });
             if !needed || marked.contains(&slot) {
-                drop[i] = true;
+                *d = true;
             } else {
                 marked.push(slot);
             }
