@@ -346,3 +346,44 @@ fn inner_loop_set_up_leaves_no_residual_call_in_traces() {
         assert!(!err.contains(residual), "a residual {residual}: {err}");
     }
 }
+
+/// The running frame is the JIT's virtualizable frame (`Ctx`, its register array a
+/// `#[frame_array]`): in a loop over locals with no residual call, the loop proper (after the
+/// peeled iteration's label) neither loads nor stores a register slot or the stack pointer
+/// and runs no write barrier: the locals cross the back edge in registers. The exits write
+/// them back, so the printed result is the interpreter's.
+#[test]
+fn loop_over_locals_keeps_the_frame_in_registers() {
+    let src = "def digit_mix(limit):\n    h = 0\n    digits = 0\n    i = 0\n    while i < limit:\n        v = i\n        while v:\n            digits = digits + v % 10\n            v = v // 10\n        h = (h * 131 + i) % 1000000007\n        i += 1\n    return digits, h\nprint(digit_mix(20000))";
+    let run = |jit: &str, log: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+        c.args(["--jit", jit, "-c", src]);
+        if let Some(l) = log {
+            c.env("METATRACER_LOG", l);
+        }
+        c.output().unwrap()
+    };
+    let off = run("off", None);
+    assert!(off.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&off.stdout),
+        "(370000, 681012829)\n"
+    );
+    let out = run("threshold=50", Some("opt"));
+    assert!(out.status.success());
+    assert_eq!(out.stdout, off.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lp = err
+        .split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"));
+    assert!(lp.contains("while v:"), "{lp}");
+    let lp = &lp[..lp.find("opt}").unwrap_or(lp.len())];
+    let body = &lp[lp.rfind("label(").expect("a loop label")..];
+    assert!(body.contains("int_mod"), "the `%` is traced: {body}");
+    for bad in ["vitem_", "vable_", "write_barrier", "call_"] {
+        assert!(!body.contains(bad), "`{bad}` in the loop: {body}");
+    }
+    // ... while the peeled iteration reads the frame, and the exits list the pending slots
+    assert!(lp[..lp.rfind("label(").unwrap()].contains("vitem_"), "{lp}");
+}

@@ -83,6 +83,10 @@ pub struct Place<T> {
     /// that field only: a field of a struct-typed field gets its own flag) and by
     /// [`Place::in_cell`].
     pub interior: bool,
+    /// Whether the place is the `#[frame_array]` field of a virtualizable frame (a pointer
+    /// to the frame's array): elements of the array it points to get [`VABLE_CLASS`] and
+    /// [`VABLE_ITEM`].
+    pub frame_array: bool,
     _ty: PhantomData<fn() -> T>,
 }
 impl<T> Clone for Place<T> {
@@ -101,6 +105,7 @@ impl<T> Place<T> {
             class: 0,
             frozen: false,
             interior: false,
+            frame_array: false,
             _ty: PhantomData,
         }
     }
@@ -126,6 +131,11 @@ impl<T> Place<T> {
         } else {
             0
         }
+    }
+    /// The same place, marked as a `#[frame_array]` field or not (see [`Place::frame_array`]).
+    pub fn with_frame_array(mut self, frame_array: bool) -> Self {
+        self.frame_array = frame_array;
+        self
     }
     /// The same place, frozen or not (see [`Place::frozen`]).
     pub fn with_frozen(mut self, frozen: bool) -> Self {
@@ -160,6 +170,7 @@ impl<T> Place<T> {
             .with_class(self.class)
             .with_frozen(self.frozen)
             .with_interior(self.interior)
+            .with_frame_array(self.frame_array)
     }
 }
 

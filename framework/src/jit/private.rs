@@ -371,6 +371,9 @@ pub trait HasField<const H: u64> {
     /// Whether the struct is a virtualizable frame (`#[virtualizable]`): its fields, and the
     /// elements of its one array, are marked with [`VABLE_CLASS`].
     const VABLE: bool = false;
+    /// Whether the field is the `#[frame_array]` of a virtualizable frame: a `Gc<Array<T>>`
+    /// whose elements are the frame's array (marked [`VABLE_CLASS`] | [`VABLE_ITEM`]).
+    const FRAME_ARRAY: bool = false;
 }
 
 // ---------------------------------------------------------------- interior mutability
@@ -582,6 +585,7 @@ where
         .with_class(alias_class(std::any::type_name::<B::Out>(), H) | vable)
         .with_frozen(p.frozen)
         .with_interior(interior)
+        .with_frame_array(<B::Out as HasField<H>>::FRAME_ARRAY)
 }
 
 /// `*p` for a pointer value.
@@ -2624,7 +2628,15 @@ impl<T> ArrayPlace for crate::gc::Gc<crate::gc::Array<T>> {
     type Elem = T;
     fn array(cw: &mut Codewriter, p: Place<Self>) -> Place<crate::gc::Array<T>> {
         let g = read(cw, p);
-        Place::new(g.reg, 0, false).with_frozen(true)
+        // the `#[frame_array]` of a virtualizable frame: its elements are the frame's array
+        let bits = if p.frame_array {
+            VABLE_CLASS | VABLE_ITEM
+        } else {
+            0
+        };
+        Place::new(g.reg, 0, false)
+            .with_frozen(true)
+            .with_class(bits)
     }
 }
 
@@ -2663,8 +2675,9 @@ fn array_elem<T: Copy>(
         true,
     );
     let data = addr::<*const T>(cw, start);
-    // Elements change through `set` (`&Array`): mutable, never frozen.
-    elem_addr(cw, data.reg, i, true, 0)
+    // Elements change through `set` (`&Array`): mutable, never frozen. They are the frame's
+    // array when `p` is a virtualizable frame's `#[frame_array]`.
+    elem_addr(cw, data.reg, i, true, p.vable_item_bits())
 }
 
 /// `array.get(i)` on a `gc::Array` (or `Gc<Array>`) place: bounds check and load.

@@ -21,7 +21,10 @@
 //! * A load after a load of the same place and type gets the earlier value. A load after a
 //!   store gets the stored value when the store wrote all 8 bytes of the same kind; a narrow
 //!   unsigned load after a narrow store of the same size gets `int_and(value, 2^bits - 1)`
-//!   (what the load would zero-extend); narrow signed loads after stores stay loads.
+//!   (what the load would zero-extend); narrow signed loads after stores stay loads. A
+//!   pointer load after a word store of an integer (a tagged value computed by integer ops)
+//!   gets `cast_int_to_ptr(value)`, and an integer word load after a pointer store
+//!   `cast_ptr_to_int(value)`.
 //!
 //! ```text
 //! i2 = load_i(p0, 8, descr=i64)
@@ -108,8 +111,10 @@ impl Heap {
                     return disjoint;
                 }
             }
-            // may alias: only an access of another size or kind survives
-            e.ty.size() != ty.size() || e.ty.kind() != ty.kind()
+            // may alias: only an access of another size or kind survives (a word integer
+            // and a pointer are one kind here: a tagged value is stored as either)
+            let word = |t: MemType| matches!(t, MemType::Ref | MemType::Int { size: 8, .. });
+            e.ty.size() != ty.size() || (e.ty.kind() != ty.kind() && !(word(e.ty) && word(ty)))
         });
     }
 }
@@ -142,6 +147,28 @@ impl Pass for Heap {
                 if e.stored && same_kind && ty.size() == 8 {
                     // load after a full-width store of the same kind => the stored value
                     return Action::Replace(e.value);
+                }
+                let word = |t: MemType| matches!(t, MemType::Ref | MemType::Int { size: 8, .. });
+                if e.stored && word(e.ty) && word(ty) && e.ty.kind() != ty.kind() {
+                    // a pointer load after a word store of an integer (or the reverse: a
+                    // tagged value built from an int) => the stored value, cast
+                    op.opcode = if ty.kind() == Kind::Ref {
+                        Opcode::CastIntToPtr
+                    } else {
+                        Opcode::CastPtrToInt
+                    };
+                    op.args = vec![e.value];
+                    op.descr = None;
+                    self.cache.insert(
+                        (base, addr),
+                        Entry {
+                            value: ctx.next_ref(),
+                            ty,
+                            desc,
+                            stored: false,
+                        },
+                    );
+                    return Action::Emit;
                 }
                 if let (
                     true,
@@ -223,6 +250,20 @@ mod tests {
             "[p0, i1, p2]\ni3 = load_i(p0, 8, descr=i64)\nstore_i(p0, 16, i1, descr=i64)\n\
              f7 = load_f(p2, 0, descr=f64)\nstore_i(p2, 8, i1, descr=i64)\ni9 = load_i(p0, 8, descr=i64)\n\
              finish(i3, i3, i1, i9, f7, f7)\n",
+        );
+    }
+
+    #[test]
+    fn a_word_store_forwards_to_a_load_of_the_other_kind() {
+        check(
+            "[p0, i1, p2]\nstore_i(p0, 8, i1, descr=i64)\np4 = load_r(p0, 8, descr=ref)\n\
+             store_r(p0, 16, p2, descr=ref)\ni6 = load_i(p0, 16, descr=i64)\n\
+             p7 = load_r(p0, 24, descr=ref)\nstore_i(p2, 0, i1, descr=i64)\n\
+             p9 = load_r(p0, 24, descr=ref)\nfinish(p4, i6, p9)\n",
+            "[p0, i1, p2]\nstore_i(p0, 8, i1, descr=i64)\np4 = cast_int_to_ptr(i1)\n\
+             store_r(p0, 16, p2, descr=ref)\ni6 = cast_ptr_to_int(p2)\n\
+             p7 = load_r(p0, 24, descr=ref)\nstore_i(p2, 0, i1, descr=i64)\n\
+             p9 = load_r(p0, 24, descr=ref)\nfinish(p4, i6, p9)\n",
         );
     }
 

@@ -26,6 +26,7 @@ pub mod intbounds;
 pub mod unroll;
 pub mod vable;
 pub mod virtualize;
+pub mod wbarrier;
 
 use crate::ir::{
     verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
@@ -85,8 +86,10 @@ pub type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<F
 /// loop body as one straight line), `fold` (constants and canonical operand order for
 /// everyone), `cse` (one value per computation, so equal addresses have equal bases), `heap`
 /// (loads become known values), `intbounds` (ranges over the values the first passes exposed;
-/// it folds what it decides), `dce` last (removes what the others left unused).
-pub const DEFAULT_PIPELINE: &str = "unroll:fold:cse:heap:virtualize:cse:heap:intbounds:dce";
+/// it folds what it decides), `dce` (removes what the others left unused), `wbarrier` last
+/// (drops write barriers whose stores are gone or store no pointer).
+pub const DEFAULT_PIPELINE: &str =
+    "unroll:fold:cse:heap:virtualize:cse:heap:intbounds:dce:wbarrier";
 
 /// Every known pass name.
 pub const PASS_NAMES: &[&str] = &[
@@ -97,6 +100,7 @@ pub const PASS_NAMES: &[&str] = &[
     "dce",
     "unroll",
     "virtualize",
+    "wbarrier",
 ];
 
 /// An op on its way through a pass: operands already refer to the output trace.
@@ -336,6 +340,7 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
         "heap" => Ok(Box::new(heap::Heap::default())),
         "intbounds" => Ok(Box::new(intbounds::IntBounds::default())),
         "virtualize" => Ok(Box::new(virtualize::Virtualize)),
+        "wbarrier" => Ok(Box::new(wbarrier::WBarrier::default())),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
 }
@@ -558,7 +563,8 @@ mod tests {
                 "cse",
                 "heap",
                 "intbounds",
-                "dce"
+                "dce",
+                "wbarrier"
             ]
         );
         assert_eq!(parse_pipeline("cse:cse").unwrap(), vec!["cse", "cse"]);

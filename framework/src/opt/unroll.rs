@@ -64,6 +64,8 @@
 //!   label. Their assumptions now span two iterations, e.g. the heap pass's type-based alias
 //!   rule (a place is never written through two types) is relied on from one iteration's
 //!   store to the next one's load.
+//! * `wbarrier` named after `unroll` runs once the loop is closed (so the barriers of the
+//!   stores `vable` sank go too).
 //! * `dce` named after `unroll` runs once the loop is closed; then loop arguments that
 //!   nothing in the loop needs (only passed around the back edge) are dropped and `dce` runs
 //!   again, so a peeled value the loop no longer uses costs nothing.
@@ -262,7 +264,7 @@ pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptErro
     // where each position of the peeled trace ended up
     let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
     let mut cur = p.trace;
-    for &name in post.iter().filter(|&&n| n != "dce") {
+    for &name in post.iter().filter(|&&n| n != "dce" && n != "wbarrier") {
         let mut pass = make_pass(name)?;
         let (nt, map) = run_pass_mapped(&cur, pass.as_mut())?;
         check(&nt, name)?;
@@ -314,6 +316,12 @@ pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptErro
             closed = run_pass_mapped(&closed, dce.as_mut())?.0;
             check(&closed, "dce")?;
         }
+    }
+    if post.contains(&"wbarrier") {
+        // after `vable` sank stores: their barriers go with them
+        let mut wb = make_pass("wbarrier")?;
+        closed = run_pass_mapped(&closed, wb.as_mut())?.0;
+        check(&closed, "wbarrier")?;
     }
     Ok(Some(closed))
 }

@@ -8,14 +8,17 @@
 //! before the `jump`. A store to a place marked `vable` (lowered from a `#[virtualizable]`
 //! struct, `MemDescr::vable`) is removed from `B2` when nothing in `B2` can read the place:
 //!
-//! * `B2` makes no call (a residual call may read the frame; an elidable one may panic and
-//!   unwind out of the loop without an exit), and no load that may alias the place is left
+//! * `B2` makes no call but write barriers (a residual call may read the frame; an elidable
+//!   one may panic and unwind out of the loop without an exit; a barrier reads no program
+//!   memory, and `wbarrier` later drops the barriers of the stores sunk here), and no load
+//!   that may alias the place is left
 //!   (a `vable` load at the same base whose bytes overlap, or at another base with the same
 //!   access type); loads and stores outside the frame never touch it (the frame's memory is
 //!   reached only through the frame: the `#[virtualizable]` promise);
 //! * the place is the same in every iteration: its base is a constant or a preamble value
 //!   that is loop-invariant (its next-iteration value is itself);
-//! * no other store in `B2` overlaps it at the same base;
+//! * no other store in `B2` overlaps it at the same base, or has its access type at another
+//!   base (which may be the same memory: two loads of the pointer to the frame's array);
 //! * the preamble stores the place too (the same base, offset and type): that store's value
 //!   `v1` is the place's value when an iteration starts.
 //!
@@ -107,6 +110,9 @@ pub fn sink(
     for i in body.clone() {
         let f = t.op(i).opcode.flags();
         if f.contains(OpFlags::CALL) {
+            if super::wbarrier::is_barrier(t, i) {
+                continue; // reads no program memory (`wbarrier` drops those of sunk stores)
+            }
             return Ok(None);
         }
         let p = place(t, i);
@@ -145,11 +151,16 @@ pub fn sink(
                 l.2.ty == p.2.ty
             }
         });
-        let clash = stores
-            .iter()
-            .map(|s| &s.1)
-            .chain(&other_stores)
-            .any(|s| *s != p && s.0 == p.0 && overlaps(s, &p));
+        // a store at another base may write the same memory when its type matches (the
+        // frame's array behind a pointer may be reached through two loads of the pointer)
+        let clash = stores.iter().map(|s| &s.1).chain(&other_stores).any(|s| {
+            *s != p
+                && if s.0 == p.0 {
+                    overlaps(s, &p)
+                } else {
+                    !s.2.vable_disjoint(p.2) && s.2.ty == p.2.ty
+                }
+        });
         if read || clash {
             continue;
         }

@@ -947,6 +947,16 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
         }
         return syn::Error::new_spanned(&input.ident, "`#[derive(Layout)]` declares struct fields for traced code; enums are matched through `match` and need no layout").to_compile_error();
     };
+    if vable_attr.is_none() {
+        if let Some(a) = data
+            .fields
+            .iter()
+            .flat_map(|f| &f.attrs)
+            .find(|a| a.path().is_ident("frame_array"))
+        {
+            return syn::Error::new_spanned(a, "`#[frame_array]` marks the field of a `#[virtualizable]` frame that points to the frame's array: add `#[virtualizable]` to the struct, or remove this attribute").to_compile_error();
+        }
+    }
     let vable = match vable_attr {
         Some(a) => match check_virtualizable(a, &input.generics, data) {
             Ok(()) => true,
@@ -962,6 +972,7 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
         };
         let h = mirror::field_hash(&member);
         let ty = &field.ty;
+        let frame_array = vable && field.attrs.iter().any(|a| a.path().is_ident("frame_array"));
         impls.push(quote_spanned! {field.span()=>
             impl #ig #m::HasField<#h> for #name #tg #wc {
                 type Ty = #ty;
@@ -976,6 +987,7 @@ pub fn derive_layout(input: syn::DeriveInput) -> TokenStream {
                     )
                 };
                 const VABLE: bool = #vable;
+                const FRAME_ARRAY: bool = #frame_array;
             }
         });
     }
@@ -1019,7 +1031,24 @@ fn check_virtualizable(
     let mut array: Option<&syn::Field> = None;
     for f in &data.fields {
         let head = type_head(&f.ty);
-        let is_array = matches!(f.ty, syn::Type::Array(_)) || head.as_deref() == Some("Vec");
+        let marked = f.attrs.iter().find(|a| a.path().is_ident("frame_array"));
+        if let Some(a) = marked {
+            if !matches!(a.meta, syn::Meta::Path(_)) {
+                return Err(syn::Error::new_spanned(
+                    &a.meta,
+                    "`#[frame_array]` takes no arguments",
+                ));
+            }
+            if head.as_deref() != Some("Gc") {
+                return Err(syn::Error::new_spanned(
+                    &f.ty,
+                    "`#[frame_array]` marks a `Gc<Array<T>>` field (the frame's array behind a pointer); an array held inline (`Vec<T>`, `[T; N]`) needs no mark",
+                ));
+            }
+        }
+        let is_array = marked.is_some()
+            || matches!(f.ty, syn::Type::Array(_))
+            || head.as_deref() == Some("Vec");
         if is_array {
             if let Some(first) = array {
                 let name = |f: &syn::Field| {

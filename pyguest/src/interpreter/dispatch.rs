@@ -27,10 +27,19 @@ use crate::stack::stack_exhausted;
 /// [`execute`]; the portal [`run_loop`] and the handlers reach it through `&mut Ctx`, so traced
 /// code reads and writes its fields as memory (the heap cache keeps them in registers within
 /// a trace).
+///
+/// `Ctx` is the JIT's virtualizable frame (`#[virtualizable]`) and `regs` its array
+/// (`#[frame_array]`): a compiled loop keeps `sp` and the register slots it writes in
+/// registers and writes them back at its exits (guard failures, residual calls that may read
+/// memory). The register array is reached only through `cx.regs` by traced code; code that
+/// reaches it through the `FrameObj` (tracebacks, `locals()`, generators, returns) runs in
+/// residual calls, which see the written-back values.
 #[derive(metatracer::Layout)]
+#[virtualizable]
 pub(super) struct Ctx {
     pub f: Gc<FrameObj>,
     pub code: Gc<CodeObj>,
+    #[frame_array]
     pub regs: Gc<Array<Value>>,
     pub consts: Gc<Array<Value>>,
     pub names: Gc<Array<Value>>,

@@ -477,3 +477,45 @@ def float_traceback(n):
     return None
 
 print(float_traceback(3000))
+
+# The running frame's registers live in machine registers inside a compiled loop (the
+# virtualizable frame): what leaves the loop must see them written back.
+def vregs_generator(n):
+    a, b, i = 0, 1, 0
+    while i < n:
+        a = (a + b * 3) & 0xffffff
+        b = b ^ (a & 0xff)
+        i += 1
+        if i % 500 == 0:
+            yield a, b, i                # the generator's frame is left and resumed
+
+print(list(vregs_generator(3000)))
+
+def vregs_deopt(n):
+    a, b, i = 1, 0, 0
+    seen = []
+    while i < n:
+        a = a * 3 + 1                    # overflows small ints: a guard fails mid-iteration
+        b = (b + i) & 0xffff
+        if a > 10 ** 30:
+            a = a % 1000003
+        i += 1
+        if i % 700 == 0:
+            loc = locals()               # read through the frame object
+            seen.append((loc["a"], loc["b"], loc["i"]))
+    return a, b, i, seen
+
+print(vregs_deopt(3000))
+
+def vregs_raise(n):
+    a, i = 0, 0
+    try:
+        while True:
+            a = (a * 7 + i) % 1000
+            i += 1
+            if i == n:
+                raise KeyError(a, i)     # leaves the loop with its locals live
+    except KeyError as e:
+        return e.args, a, i
+
+print(vregs_raise(2500))
