@@ -19,6 +19,7 @@ mod modules;
 mod objects;
 mod repl;
 mod stack;
+mod threads;
 mod stdlib_dir;
 mod value;
 mod vm;

@@ -469,6 +469,7 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::JUMP => {
                 let target = opcodes::jump(arg);
                 if target < pc {
+                    crate::threads::tick();
                     metatracer::can_enter_jit!();
                 }
                 pc = target;

@@ -46,7 +46,7 @@ pub(crate) fn make_time() -> Gc<ModuleObj> {
             if now >= end {
                 break;
             }
-            std::thread::sleep((end - now).min(std::time::Duration::from_millis(50)));
+            crate::threads::sleep_until(end.min(now + std::time::Duration::from_millis(50)))?;
         }
         Ok(Value::NONE)
     });
