@@ -465,6 +465,20 @@ pub fn block_on(ready: &mut dyn FnMut() -> bool, deadline: Option<Instant>) -> P
     }
 }
 
+/// Lets the other threads that can run do so once (`time.sleep(0)`): a thread's slice ends.
+pub fn yield_now() {
+    match with_sched(|s| s.current) {
+        Some(0) => {
+            run_round();
+        }
+        Some(c) => {
+            with_sched(|s| s.threads[c].state = RunState::Runnable);
+            suspend_to_main();
+        }
+        None => {}
+    }
+}
+
 /// Sleeps the running Python thread until `deadline`, letting the other threads run (an OS
 /// sleep when there are none).
 pub fn sleep_until(deadline: Instant) -> PyResult<()> {
