@@ -450,7 +450,6 @@ pub fn block_on(ready: &mut dyn FnMut() -> bool, deadline: Option<Instant>) -> P
                         if w > now {
                             std::thread::sleep((w - now).min(Duration::from_millis(50)));
                         }
-                        crate::modules::signal::poll()?;
                     }
                     None => {
                         return Err(vm::exc(

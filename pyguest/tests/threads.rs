@@ -76,7 +76,8 @@ fn summary_count(err: &str, label: &str) -> usize {
         .unwrap_or_else(|| panic!("no `{label}` in the summary:\n{err}"))
 }
 
-const PROGRAMS: [&str; 6] = [
+const PROGRAMS: [&str; 7] = [
+    "threads_exit",
     "threads_basic",
     "threads_sync",
     "threads_queue",

@@ -122,7 +122,9 @@ fn acquire_when(blocking: bool, timeout: f64, free: &mut dyn FnMut() -> bool) ->
 fn lock_acquire(a: Args) -> PyResult<Value> {
     let slf = arg(&a, 0, "self", "acquire")?;
     let (blocking, timeout) = acquire_args(&a)?;
-    if !acquire_when(blocking, timeout, &mut || attr(slf, "_locked") != Value::TRUE)? {
+    if !acquire_when(blocking, timeout, &mut || {
+        attr(slf, "_locked") != Value::TRUE
+    })? {
         return Ok(Value::FALSE);
     }
     set_attr(slf, "_locked", Value::TRUE)?;
@@ -485,6 +487,23 @@ fn local_delattr(a: Args) -> PyResult<Value> {
     }
     d.remove(name)?;
     Ok(Value::NONE)
+}
+
+/// At exit, before the `atexit` functions (as CPython's finalization does): when `threading`
+/// was imported, `threading._shutdown()` waits for the non-daemon threads; an error in it is
+/// reported like an exception in a thread. Threads still running afterwards are abandoned.
+pub fn shutdown() {
+    if crate::threads::count() == 0 {
+        return;
+    }
+    let Ok(Some(threading)) = vm().modules.get().get(new_str("threading")) else {
+        return;
+    };
+    if let Ok(f) = ops::getattr(threading, new_str("_shutdown")) {
+        if let Err(e) = ops::call(f, &[]) {
+            report_exception("Exception ignored in", f, e.0);
+        }
+    }
 }
 
 /// The `_thread` module.
