@@ -20,6 +20,7 @@ mod objects;
 mod repl;
 mod stack;
 mod stdlib_dir;
+mod threads;
 mod value;
 mod vm;
 
@@ -254,6 +255,7 @@ fn run(
     if r.is_none() || (opts.inspect && !exited) {
         status = repl::run_repl(main, !opts.quiet && r.is_none());
     }
+    modules::thread::shutdown();
     modules::atexit::run_exitfuncs();
     modules::finalize::finalize_at_exit();
     vm::flush_stdout();

@@ -42,6 +42,18 @@ fn stack_floor_slow() -> usize {
     floor
 }
 
+/// Replaces this thread's stack floor (0: find the OS thread's again), returning the old one:
+/// a switch to a Python thread on its own native stack installs that stack's floor
+/// (`threads.rs`).
+pub fn swap_floor(floor: usize) -> usize {
+    STACK_FLOOR.with(|f| f.replace(floor))
+}
+
+/// Bytes kept free at the bottom of a stack of `size` bytes (see [`STACK_MARGIN`]).
+pub fn margin_for(size: usize) -> usize {
+    STACK_MARGIN.min(size / 4)
+}
+
 /// Whether the native stack is too deep for another level of re-entry.
 #[inline]
 pub fn stack_exhausted() -> bool {

@@ -58,6 +58,7 @@ pub use heap::{
 };
 pub use layout::GcStats;
 pub use roots::{PinnedVec, Root, RootedVec, ScanRegion};
+pub use stack::{register_stack, suspend_current, StackRegistration};
 pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 

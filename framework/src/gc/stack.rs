@@ -1,20 +1,39 @@
-//! Conservative scanning of the current thread's native stack and callee-saved registers.
+//! Conservative scanning of the native stacks of the current thread and callee-saved registers.
 //!
-//! Assumes x86-64 Linux (glibc): stack bounds come from `pthread_getattr_np`, and the six
-//! callee-saved registers of the System V ABI (rbx, rbp, r12..r15) are spilled to a local
-//! array before the scan. Caller-saved registers need no spilling: any value live across the
-//! call into the collector has already been saved in some caller's frame, which is scanned.
-//! Collections must run on the thread's own stack: on a foreign stack (a `stacker` segment, a
-//! coroutine) the process stops with a clear message rather than scan the wrong memory.
+//! Assumes x86-64 Linux (glibc): the thread's own stack bounds come from `pthread_getattr_np`,
+//! and the six callee-saved registers of the System V ABI (rbx, rbp, r12..r15) are spilled to a
+//! local array before the scan. Caller-saved registers need no spilling: any value live across
+//! the call into the collector has already been saved in some caller's frame, which is scanned.
 //!
-//! Every aligned word from the current stack pointer to the top of the stack is read with
-//! `read_volatile` (no Rust reference to possibly uninitialized stack memory is formed) and
-//! handed to the caller as a candidate pointer. The caller decides what it points into.
+//! An embedder that switches the thread between several native stacks (stackful coroutines,
+//! green threads) tells the collector about them:
+//! * [`register_stack`] names an extra stack the mutator may run on (its bounds), so that a
+//!   collection on it scans from the stack pointer to *its* top;
+//! * [`suspend_current`] wraps the switch away from a stack: it spills the registers, records
+//!   the stack's live range (stack pointer to top) as *suspended* for as long as the switch
+//!   call has not returned, and every collection meanwhile scans that range too.
+//!
+//! A collection on a stack that is neither the thread's own nor registered (a `stacker`
+//! segment, an unregistered coroutine) stops the process with a clear message rather than
+//! scan the wrong memory.
+//!
+//! Every aligned word of a scanned range is read with `read_volatile` (no Rust reference to
+//! possibly uninitialized stack memory is formed) and handed to the caller as a candidate
+//! pointer. The caller decides what it points into.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 thread_local! {
     static STACK_BOUNDS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+    static EXTRA: RefCell<Extra> = const { RefCell::new(Extra { stacks: Vec::new(), suspended: Vec::new() }) };
+}
+
+/// The embedder's stacks of this thread.
+struct Extra {
+    /// Registered stacks `(lowest address, top)`; `None` marks a free slot.
+    stacks: Vec<Option<(usize, usize)>>,
+    /// Live ranges `(stack pointer, top)` of suspended stacks; `None` marks a free slot.
+    suspended: Vec<Option<(usize, usize)>>,
 }
 
 /// This thread's stack as `(lowest address, highest address + 1)`, cached after the first call.
@@ -52,6 +71,90 @@ fn query_stack_bounds() -> (usize, usize) {
     }
 }
 
+/// Takes a free slot of `v` for `x` and returns its index.
+fn insert(v: &mut Vec<Option<(usize, usize)>>, x: (usize, usize)) -> usize {
+    match v.iter().position(Option::is_none) {
+        Some(i) => {
+            v[i] = Some(x);
+            i
+        }
+        None => {
+            v.push(Some(x));
+            v.len() - 1
+        }
+    }
+}
+
+/// A native stack registered with [`register_stack`]; dropping it unregisters the stack.
+#[must_use = "the stack is unregistered when this is dropped"]
+pub struct StackRegistration {
+    index: usize,
+}
+
+impl Drop for StackRegistration {
+    fn drop(&mut self) {
+        let _ = EXTRA.try_with(|e| e.borrow_mut().stacks[self.index] = None);
+    }
+}
+
+/// Registers `[bottom, top)` as a native stack this thread's mutator may run on besides its
+/// own (a coroutine's), until the returned value is dropped. A collection that starts on it
+/// scans from its stack pointer up to `top`.
+///
+/// # Safety
+/// The range must stay mapped and readable while registered; unregister (drop the result)
+/// before freeing it. Switches away from it must go through [`suspend_current`].
+pub unsafe fn register_stack(bottom: usize, top: usize) -> StackRegistration {
+    assert!(
+        bottom < top,
+        "register_stack: empty range {bottom:#x}..{top:#x}"
+    );
+    let index = EXTRA.with(|e| insert(&mut e.borrow_mut().stacks, (bottom, top)));
+    StackRegistration { index }
+}
+
+/// The top of the stack (the thread's own or a registered one) that contains `sp`.
+fn top_of(sp: usize) -> Option<usize> {
+    let (bottom, top) = stack_bounds();
+    if sp >= bottom && sp < top {
+        return Some(top);
+    }
+    EXTRA.with(|e| {
+        e.borrow()
+            .stacks
+            .iter()
+            .flatten()
+            .find(|&&(b, t)| sp >= b && sp < t)
+            .map(|&(_, t)| t)
+    })
+}
+
+/// Runs `f`, a call that switches this thread to another native stack and returns when
+/// something switches back, with the current stack recorded as suspended: until `f` returns,
+/// every collection (on whatever stack it runs) also scans this stack from here up to its
+/// top, and the callee-saved registers are spilled into that range first. The current stack
+/// must be the thread's own or one registered with [`register_stack`]; otherwise the process
+/// stops with a message (its top is unknown).
+///
+/// `f` itself must not hold GC references that the code on the other stacks needs (its frames
+/// lie below the recorded range); callers pass a closure that only performs the switch.
+#[inline(never)]
+pub fn suspend_current<R>(f: impl FnOnce() -> R) -> R {
+    with_spilled_registers(|sp| {
+        let Some(top) = top_of(sp) else {
+            eprintln!(
+                "fatal: gc::suspend_current on an unregistered stack (sp {sp:#x}); register \
+                 coroutine stacks with gc::register_stack"
+            );
+            std::process::exit(1);
+        };
+        let index = EXTRA.with(|e| insert(&mut e.borrow_mut().suspended, (sp, top)));
+        let r = f();
+        let _ = EXTRA.try_with(|e| e.borrow_mut().suspended[index] = None);
+        r
+    })
+}
+
 /// Spills the callee-saved registers into this frame and calls `f(lo)`, where `lo` is the
 /// stack pointer of this frame (below the spill area). While `f` runs, [`scan`] from `lo`
 /// sees every frame of the callers of this function plus the spilled registers, and none of
@@ -82,29 +185,42 @@ pub(crate) fn with_spilled_registers<R>(f: impl FnOnce(usize) -> R) -> R {
     r
 }
 
+/// Hands `f` every aligned word of `[lo, top)`.
+#[inline]
+fn scan_range(lo: usize, top: usize, f: &mut impl FnMut(usize)) {
+    let mut a = lo;
+    while a < top {
+        // SAFETY: `a` is an aligned address inside a mapped stack (the thread's own or a
+        // registered one), between a live or suspended frame's stack pointer and the stack
+        // top; a volatile read of a usize creates no reference and tolerates any bit pattern.
+        f(unsafe { std::ptr::read_volatile(a as *const usize) });
+        a += 8;
+    }
+}
+
 /// Calls `f(word)` for every aligned stack word (read with `read_volatile`) from `lo` (a value
-/// from [`with_spilled_registers`] whose call is still active) up to the stack top. A plain
+/// from [`with_spilled_registers`] whose call is still active) up to the top of the stack it
+/// lies in, then for every word of every suspended stack range ([`suspend_current`]). A plain
 /// loop, monomorphized for `f`: the scan runs at every collection, so it must cost a fraction
 /// of a nanosecond per word.
 #[inline]
 pub(crate) fn scan(lo: usize, mut f: impl FnMut(usize)) {
-    let (bottom, top) = stack_bounds();
-    if lo < bottom || lo >= top {
-        // A collection on a stack other than the thread's own (a `stacker` segment, a
-        // coroutine): the frames between it and the thread stack cannot be found.
+    let Some(top) = top_of(lo) else {
+        // A collection on a stack other than the thread's own or a registered one (a
+        // `stacker` segment, a coroutine): the frames between it and the thread stack
+        // cannot be found.
+        let (bottom, top) = stack_bounds();
         eprintln!(
             "fatal: GC collection on a foreign stack (sp {lo:#x} outside the thread stack \
-             {bottom:#x}..{top:#x}); allocating GC objects on stacker/coroutine stacks is \
-             not supported"
+             {bottom:#x}..{top:#x} and every registered stack); allocating GC objects on \
+             stacker/coroutine stacks needs gc::register_stack"
         );
         std::process::exit(1);
-    }
-    let mut a = lo;
-    while a < top {
-        // SAFETY: `a` is an aligned address inside this thread's mapped stack, between a
-        // live frame's stack pointer and the stack top; a volatile read of a usize creates
-        // no reference and tolerates any bit pattern.
-        f(unsafe { std::ptr::read_volatile(a as *const usize) });
-        a += 8;
-    }
+    };
+    scan_range(lo, top, &mut f);
+    EXTRA.with(|e| {
+        for &(sp, top) in e.borrow().suspended.iter().flatten() {
+            scan_range(sp, top, &mut f);
+        }
+    });
 }

@@ -504,6 +504,7 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = if target < pc { back_edge(cx) } else { GO_ON };
                 if s == GO_ON {
                     if target < pc {
+                        crate::threads::tick();
                         metatracer::can_enter_jit!();
                     }
                     pc = target;

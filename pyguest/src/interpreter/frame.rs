@@ -28,6 +28,13 @@ pub fn current_frame() -> Option<Gc<FrameObj>> {
     }
 }
 
+/// Replaces the executing frame's address, returning the old one: a thread switch saves the
+/// switched-out thread's and installs the other's (`threads.rs`). The saved frame stays
+/// pinned by the suspended thread's stack, which the collector scans.
+pub fn swap_current_frame(a: usize) -> usize {
+    CUR_FRAME.with(|c| c.replace(a))
+}
+
 #[inline(always)]
 pub(super) fn set_cur(f: Gc<FrameObj>) {
     CUR_FRAME.with(|c| c.set(f.addr()));

@@ -1,30 +1,25 @@
-//! `_thread`: the low-level thread module CPython's `threading.py` is written over, in a
-//! single-threaded form.
+//! `_thread`: the low-level thread module CPython's `threading.py` is written over.
 //!
-//! The model (a deliberate choice until pyguest has real threads; see docs/pyguest.md):
-//! `start_new_thread(f, args[, kwargs])` runs `f` to completion at once, on the caller's
-//! stack, as a *pseudo-thread* with its own `get_ident()`; it returns that ident afterwards.
-//! So `threading.Thread(...).start()` runs the target before `start()` returns, and `join()`
-//! finds it finished. Code whose threads wait for each other (a worker blocking on a queue
-//! that the main thread fills later) cannot work this way: a blocking `acquire` of a lock that
-//! is held has nobody to release it, so instead of hanging forever it raises `RuntimeError`
-//! naming the deadlock; with a timeout it sleeps that long and returns False, as a real lock
-//! nobody releases would.
+//! Threads are `crate::threads`' coroutines on the interpreter's OS thread (see that module
+//! and docs/pyguest.md, "Threads"): `start_new_thread(f, args[, kwargs])` makes one that
+//! calls `f` and returns its ident at once; the new thread first runs when the caller
+//! blocks or its time slice ends. A blocking `acquire` of a held lock waits through
+//! `threads::block_on` (other threads run meanwhile; with a timeout it gives up at the
+//! deadline); when every thread waits with no timeout it raises `RuntimeError` (deadlock)
+//! instead of hanging.
 //!
 //! An exception escaping `f` is reported as CPython does ("Exception ignored in thread started
-//! by: ..." and the traceback on stderr) and `start_new_thread` returns normally; `SystemExit`
-//! ends the pseudo-thread quietly. Locks made by `_set_sentinel()` inside a pseudo-thread are
-//! released when it ends (CPython releases them when the thread state dies), which is what
-//! `Thread.join()` waits for.
+//! by: ..." and the traceback on stderr); `SystemExit` ends the thread quietly. Locks made by
+//! `_set_sentinel()` in a thread are released when it ends (CPython releases them when the
+//! thread state dies), which is what `Thread.join()` waits for.
 //!
-//! `_local` (`threading.local`) keeps one attribute dict per pseudo-thread ident, made on
-//! that thread's first access (running `__init__` again with the construction arguments, as
+//! `_local` (`threading.local`) keeps one attribute dict per thread ident, made on that
+//! thread's first access (running `__init__` again with the construction arguments, as
 //! CPython's does); its bookkeeping lives in `_pyguest_local_*` instance attributes.
 //!
 //! `LockType` (`lock`) and `RLock` are classes with their state in instance attributes
 //! (`_locked`; `_owner`/`_count`), so `threading`'s `Condition` and `RLock` logic runs
-//! unchanged. `interrupt_main()` raises `KeyboardInterrupt` in the caller when called from a
-//! pseudo-thread or the main thread alike (there is no other thread to interrupt).
+//! unchanged. `interrupt_main()` raises `KeyboardInterrupt` in the caller.
 
 use super::native_class::{arg, native_class, opt_arg, report_exception};
 use super::*;
@@ -32,7 +27,7 @@ use crate::argvec::ArgVec;
 use crate::objects::ops::{instance_get, instance_set};
 use crate::vm::cls;
 use metatracer::gc::Root;
-use std::cell::Cell;
+use std::time::{Duration, Instant};
 
 /// `threading.TIMEOUT_MAX` on 64-bit Linux CPython.
 const TIMEOUT_MAX: f64 = 9_223_372_036.0;
@@ -48,18 +43,11 @@ thread_local! {
     static STATE: RefCell<State> = const {
         RefCell::new(State { lock_cls: None, rlock_cls: None, sentinels: None })
     };
-    /// Idents of the running pseudo-threads, innermost last (empty: the main thread).
-    static STACK: RefCell<Vec<i64>> = const { RefCell::new(Vec::new()) };
-    static NEXT: Cell<i64> = const { Cell::new(1) };
 }
 
-fn main_ident() -> i64 {
-    std::process::id() as i64
-}
-
-/// The ident of the running (pseudo-)thread.
+/// The ident of the running thread.
 pub fn current_ident() -> i64 {
-    STACK.with(|s| s.borrow().last().copied().unwrap_or_else(main_ident))
+    crate::threads::current_ident()
 }
 
 fn lock_class() -> Gc<ClassObj> {
@@ -118,29 +106,26 @@ fn acquire_args(a: &Args) -> PyResult<(bool, f64)> {
     Ok((blocking, timeout))
 }
 
-/// What acquiring a lock that stays held does: no other thread can release it.
-fn wait_held(blocking: bool, timeout: f64, what: &str) -> PyResult<Value> {
+/// Acquires when `free()` says so: at once if it holds, otherwise (when `blocking`) after
+/// waiting for it with the other threads running, up to `timeout` seconds (-1: no limit).
+fn acquire_when(blocking: bool, timeout: f64, free: &mut dyn FnMut() -> bool) -> PyResult<bool> {
+    if free() {
+        return Ok(true);
+    }
     if !blocking {
-        return Ok(Value::FALSE);
+        return Ok(false);
     }
-    if timeout >= 0.0 {
-        std::thread::sleep(std::time::Duration::from_secs_f64(timeout));
-        return Ok(Value::FALSE);
-    }
-    Err(vm::exc(
-        C::RuntimeError,
-        format!(
-            "deadlock: blocking acquire of a held {what} that no thread can release \
-             (pyguest runs each thread to completion when it is started)"
-        ),
-    ))
+    let deadline = (timeout >= 0.0).then(|| Instant::now() + Duration::from_secs_f64(timeout));
+    crate::threads::block_on(free, deadline)
 }
 
 fn lock_acquire(a: Args) -> PyResult<Value> {
     let slf = arg(&a, 0, "self", "acquire")?;
     let (blocking, timeout) = acquire_args(&a)?;
-    if attr(slf, "_locked") == Value::TRUE {
-        return wait_held(blocking, timeout, "lock");
+    if !acquire_when(blocking, timeout, &mut || {
+        attr(slf, "_locked") != Value::TRUE
+    })? {
+        return Ok(Value::FALSE);
     }
     set_attr(slf, "_locked", Value::TRUE)?;
     Ok(Value::TRUE)
@@ -152,6 +137,7 @@ fn lock_release(a: Args) -> PyResult<Value> {
         return Err(vm::exc(C::RuntimeError, "release unlocked lock"));
     }
     set_attr(slf, "_locked", Value::FALSE)?;
+    crate::threads::notify();
     Ok(Value::NONE)
 }
 
@@ -207,10 +193,11 @@ fn rlock_acquire(a: Args) -> PyResult<Value> {
     let slf = arg(&a, 0, "self", "acquire")?;
     let (blocking, timeout) = acquire_args(&a)?;
     let me = current_ident();
-    let count = count_of(slf);
-    if count > 0 && ops::int_of(attr(slf, "_owner")) != Some(me) {
-        return wait_held(blocking, timeout, "RLock");
+    let free = &mut || count_of(slf) == 0 || ops::int_of(attr(slf, "_owner")) == Some(me);
+    if !acquire_when(blocking, timeout, free)? {
+        return Ok(Value::FALSE);
     }
+    let count = count_of(slf);
     set_attr(slf, "_owner", new_int(me))?;
     set_attr(slf, "_count", new_int(count + 1))?;
     Ok(Value::TRUE)
@@ -225,6 +212,7 @@ fn rlock_release(a: Args) -> PyResult<Value> {
     set_attr(slf, "_count", new_int(count - 1))?;
     if count == 1 {
         set_attr(slf, "_owner", Value::small(0))?;
+        crate::threads::notify();
     }
     Ok(Value::NONE)
 }
@@ -255,6 +243,7 @@ fn rlock_release_save(a: Args) -> PyResult<Value> {
     let saved = new_tuple(&[new_int(count), attr(slf, "_owner")]);
     set_attr(slf, "_count", Value::small(0))?;
     set_attr(slf, "_owner", Value::small(0))?;
+    crate::threads::notify();
     Ok(saved)
 }
 
@@ -266,9 +255,7 @@ fn rlock_acquire_restore(a: Args) -> PyResult<Value> {
             "_acquire_restore() argument must be (count, owner)",
         ));
     }
-    if count_of(slf) > 0 {
-        wait_held(true, -1.0, "RLock")?;
-    }
+    acquire_when(true, -1.0, &mut || count_of(slf) == 0)?;
     set_attr(slf, "_count", state[0])?;
     set_attr(slf, "_owner", state[1])?;
     Ok(Value::NONE)
@@ -311,17 +298,23 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
     if !callable.map_or(Ok(true), |c| ops::call(c, &[f]).and_then(ops::truthy))? {
         return Err(type_error("first arg must be callable"));
     }
-    let ident = main_ident()
-        + NEXT.with(|n| {
-            let v = n.get();
-            n.set(v + 1);
-            v
-        });
-    STACK.with(|s| s.borrow_mut().push(ident));
+    let ident = crate::threads::new_ident();
+    let payload = new_tuple(&[f, args, kwargs.unwrap_or(Value::NONE)]);
+    let payload = Root::new(as_tuple(payload).expect("a tuple"));
+    crate::threads::start(ident, Box::new(move || run_thread(ident, payload)))?;
+    Ok(new_int(ident))
+}
+
+/// The body of the thread `ident`: calls the function of `payload` (`(f, args, kwargs)`),
+/// reports an exception that escapes it, and releases the thread's sentinel locks.
+fn run_thread(ident: i64, payload: Root<TupleObj>) {
+    let p = payload.get();
+    drop(payload);
+    let (f, args, kwargs) = (p.as_slice()[0], p.as_slice()[1], p.as_slice()[2]);
     let r = (|| {
         let pos = crate::objects::native::seq_items(args)?;
         let (mut names, mut vals) = (ArgVec::new(), ArgVec::new());
-        if let Some(d) = kwargs.and_then(as_dict) {
+        if let Some(d) = as_dict(kwargs) {
             for i in 0..d.entry_count() {
                 let key = d.key_at(i);
                 if !key.is_null() {
@@ -339,6 +332,11 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
             },
         )
     })();
+    if let Err(e) = r {
+        if !vm::isinstance_c(e.0, C::SystemExit) {
+            report_exception("Exception ignored in thread started by", f, e.0);
+        }
+    }
     // the thread state dies: release its sentinel locks
     let sent = sentinels();
     let mut i = 0;
@@ -356,13 +354,7 @@ fn start_new_thread(a: Args) -> PyResult<Value> {
             i += 1;
         }
     }
-    STACK.with(|s| s.borrow_mut().pop());
-    if let Err(e) = r {
-        if !vm::isinstance_c(e.0, C::SystemExit) {
-            report_exception("Exception ignored in thread started by", f, e.0);
-        }
-    }
-    Ok(new_int(ident))
+    crate::threads::notify();
 }
 
 // ---------------------------------------------------------------- _local
@@ -497,6 +489,23 @@ fn local_delattr(a: Args) -> PyResult<Value> {
     Ok(Value::NONE)
 }
 
+/// At exit, before the `atexit` functions (as CPython's finalization does): when `threading`
+/// was imported, `threading._shutdown()` waits for the non-daemon threads; an error in it is
+/// reported like an exception in a thread. Threads still running afterwards are abandoned.
+pub fn shutdown() {
+    if crate::threads::count() == 0 {
+        return;
+    }
+    let Ok(Some(threading)) = vm().modules.get().get(new_str("threading")) else {
+        return;
+    };
+    if let Ok(f) = ops::getattr(threading, new_str("_shutdown")) {
+        if let Err(e) = ops::call(f, &[]) {
+            report_exception("Exception ignored in", f, e.0);
+        }
+    }
+}
+
 /// The `_thread` module.
 pub fn make() -> Gc<ModuleObj> {
     let m = crate::import::new_module("_thread", None);
@@ -564,9 +573,7 @@ pub fn make() -> Gc<ModuleObj> {
     def(m, "allocate", |_| new_lock());
     def(m, "get_ident", |_| Ok(new_int(current_ident())));
     def(m, "get_native_id", |_| Ok(new_int(current_ident())));
-    def(m, "_count", |_| {
-        Ok(new_int(STACK.with(|s| s.borrow().len()) as i64))
-    });
+    def(m, "_count", |_| Ok(new_int(crate::threads::count() as i64)));
     def(m, "daemon_threads_allowed", |_| Ok(Value::TRUE));
     def(m, "stack_size", |a| {
         if let Some(size) = opt_arg(&a, 0, "size") {

@@ -40,13 +40,15 @@ pub(crate) fn make_time() -> Gc<ModuleObj> {
         }
         // Slices of 50 ms, so a signal (Ctrl-C) interrupts the sleep as in CPython.
         let end = std::time::Instant::now() + std::time::Duration::from_secs_f64(s.min(1e9));
+        // (even `sleep(0)` lets the other threads run)
+        crate::threads::yield_now();
         loop {
             crate::modules::signal::poll()?;
             let now = std::time::Instant::now();
             if now >= end {
                 break;
             }
-            std::thread::sleep((end - now).min(std::time::Duration::from_millis(50)));
+            crate::threads::sleep_until(end.min(now + std::time::Duration::from_millis(50)))?;
         }
         Ok(Value::NONE)
     });
