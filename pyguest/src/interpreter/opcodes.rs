@@ -736,6 +736,7 @@ pub(super) fn delete_subscr(cx: &mut Ctx) -> Step {
 /// of `*` or `<<`).
 #[metatracer::look_inside]
 #[inline(always)]
+#[allow(clippy::manual_range_contains)] // (traced code: plain comparisons, no `Range` method)
 fn int_binop(x: i64, y: i64, op: u32) -> Option<i64> {
     // (small ints have 63 bits, so `+` and `-` cannot overflow an i64)
     if op == binop::ADD {
