@@ -5,6 +5,16 @@
 
 use std::process::Command;
 
+/// Runs `pyguest --jit JIT -c SRC`, with `METATRACER_LOG=LOG` when given.
+fn run_src(src: &str, jit: &str, log: Option<&str>) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
+    c.args(["--jit", jit, "-c", src]);
+    if let Some(l) = log {
+        c.env("METATRACER_LOG", l);
+    }
+    c.output().unwrap()
+}
+
 #[test]
 fn jit_help_lists_the_framework_parameters() {
     let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
@@ -189,14 +199,7 @@ fn truth_tests_and_or_negation_and_float_compares_are_traced() {
 #[test]
 fn float_temporaries_are_not_allocated_in_traces() {
     let src = "def f(n):\n    x = 0.0\n    y = 1.5\n    i = 0\n    while i < n:\n        x = x + y * 2.0 - 0.5\n        i += 1\n    return x\nprint(f(5000))";
-    let run = |jit: &str, log: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
-        c.args(["--jit", jit, "-c", src]);
-        if let Some(l) = log {
-            c.env("METATRACER_LOG", l);
-        }
-        c.output().unwrap()
-    };
+    let run = |jit: &str, log: Option<&str>| run_src(src, jit, log);
     let off = run("off", None);
     assert!(off.status.success());
     assert_eq!(String::from_utf8_lossy(&off.stdout), "12500.0\n");
@@ -231,14 +234,7 @@ fn in_place_operators_and_shifts_on_small_ints_are_traced() {
     // `//=`, `%=`, `<<`, `>>` and `^=` of small ints: machine operations in the loop, no
     // residual call of the general operator handlers
     let src = "def f(n):\n    d = 0\n    h = 0\n    i = 1\n    while i < n:\n        v = i\n        while v:\n            d += v % 10\n            v //= 10\n        h ^= (i << 3) & 0xFFFF\n        h = h >> 1\n        i += 1\n    return d, h\nprint(f(3000))";
-    let run = |jit: &str, log: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
-        c.args(["--jit", jit, "-c", src]);
-        if let Some(l) = log {
-            c.env("METATRACER_LOG", l);
-        }
-        c.output().unwrap()
-    };
+    let run = |jit: &str, log: Option<&str>| run_src(src, jit, log);
     let off = run("off", None);
     assert!(off.status.success());
     let out = run("threshold=50", Some("opt"));
@@ -263,14 +259,7 @@ fn in_place_operators_and_shifts_on_small_ints_are_traced() {
 #[test]
 fn float_powers_and_negation_are_traced() {
     let src = "def f(n):\n    t = 0.0\n    i = 0\n    while i < n:\n        d = i + 0.5\n        t = t + -(d ** 0.5) * 2.0 ** -1.5\n        i += 1\n    return t\nprint(f(3000))";
-    let run = |jit: &str, log: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
-        c.args(["--jit", jit, "-c", src]);
-        if let Some(l) = log {
-            c.env("METATRACER_LOG", l);
-        }
-        c.output().unwrap()
-    };
+    let run = |jit: &str, log: Option<&str>| run_src(src, jit, log);
     let off = run("off", None);
     assert!(off.status.success());
     let out = run("threshold=50", Some("opt"));
@@ -294,14 +283,7 @@ fn float_powers_and_negation_are_traced() {
 #[test]
 fn builtin_calls_and_list_methods_leave_no_residual_call_in_traces() {
     let src = "def f(n):\n    xs = [0] * 8\n    del xs[:]\n    t = 0\n    for i in range(n):\n        xs.append(i)\n        t += len(xs) + abs(i - 5) + min(i, 7) + max(i, 3, 2)\n        if isinstance(i, int):\n            t += 1\n        t += xs.pop()\n    return t\nprint(f(3000))";
-    let run = |jit: &str, log: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
-        c.args(["--jit", jit, "-c", src]);
-        if let Some(l) = log {
-            c.env("METATRACER_LOG", l);
-        }
-        c.output().unwrap()
-    };
+    let run = |jit: &str, log: Option<&str>| run_src(src, jit, log);
     let off = run("off", None);
     let on = run("threshold=50", Some("opt"));
     assert!(off.status.success() && on.status.success());
@@ -327,14 +309,7 @@ fn builtin_calls_and_list_methods_leave_no_residual_call_in_traces() {
 #[ignore = "off for now: TRACE_RANGE_ALLOC in interpreter/opcodes_builtins.rs (nqueens slower)"]
 fn inner_loop_set_up_leaves_no_residual_call_in_traces() {
     let src = "def f(n):\n    t = 0\n    xs = [1, 2, 3]\n    for i in range(n):\n        for j in range(1, 7, 2):\n            t += j\n        for x in xs:\n            t += x * i\n    return t\nprint(f(3000))";
-    let run = |jit: &str, log: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
-        c.args(["--jit", jit, "-c", src]);
-        if let Some(l) = log {
-            c.env("METATRACER_LOG", l);
-        }
-        c.output().unwrap()
-    };
+    let run = |jit: &str, log: Option<&str>| run_src(src, jit, log);
     let off = run("off", None);
     let on = run("threshold=50", Some("summary"));
     assert!(off.status.success() && on.status.success());
@@ -355,14 +330,7 @@ fn inner_loop_set_up_leaves_no_residual_call_in_traces() {
 #[test]
 fn loop_over_locals_keeps_the_frame_in_registers() {
     let src = "def digit_mix(limit):\n    h = 0\n    digits = 0\n    i = 0\n    while i < limit:\n        v = i\n        while v:\n            digits = digits + v % 10\n            v = v // 10\n        h = (h * 131 + i) % 1000000007\n        i += 1\n    return digits, h\nprint(digit_mix(20000))";
-    let run = |jit: &str, log: Option<&str>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_pyguest"));
-        c.args(["--jit", jit, "-c", src]);
-        if let Some(l) = log {
-            c.env("METATRACER_LOG", l);
-        }
-        c.output().unwrap()
-    };
+    let run = |jit: &str, log: Option<&str>| run_src(src, jit, log);
     let off = run("off", None);
     assert!(off.status.success());
     assert_eq!(
