@@ -22,6 +22,14 @@ devnull = "/dev/null"
 environ = _os.environ()
 
 
+def _get_exports_list(module):
+    """The public names of `module` (its `__all__`, else the names not starting with '_')."""
+    try:
+        return list(module.__all__)
+    except AttributeError:
+        return [n for n in dir(module) if n[0] != "_"]
+
+
 def getenv(key, default=None):
     return environ.get(key, default)
 

@@ -9,7 +9,7 @@
 //! (`_pgsqlite`, under `sqlite3`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
 //! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
-//! (`_contextvars`), [`select`], [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
+//! (`_contextvars`), [`select`], [`socket`] (`_socket`, with [`sockaddr`]), [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
 //! classes); [`native_class`] has their shared helpers. `_collections_abc` is an alias of the
 //! embedded `collections.abc`. Modules use the object model (`objects/`) and the interpreter; neither of those uses
 //! a module, except that frames register their free lists with `gcmod` (so `gc.collect()` can
@@ -38,6 +38,8 @@ pub mod random;
 pub mod re;
 pub mod select;
 pub mod signal;
+pub mod sockaddr;
+pub mod socket;
 pub mod sqlite;
 pub mod stdio;
 pub mod string;
@@ -187,6 +189,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
             return Ok(Some(abc));
         }
         "_weakref" => crate::modules::weakref::make()?,
+        "_socket" => crate::modules::socket::make()?,
         _ => {
             if let Some((_, src)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
                 return run_embedded(name, src).map(Some);

@@ -1,5 +1,6 @@
 //! The native `time` module: `time`, `time_ns`, `perf_counter`, `perf_counter_ns`,
-//! `monotonic`, `process_time` and `sleep`.
+//! `monotonic`, `process_time`, `sleep` and `get_clock_info` (CPython's answers on Linux:
+//! every clock is a `clock_gettime` one with nanosecond resolution).
 
 use super::*;
 
@@ -29,6 +30,28 @@ pub(crate) fn make_time() -> Gc<ModuleObj> {
     });
     def(m, "process_time", |_| {
         Ok(new_float(START.with(|s| s.elapsed().as_secs_f64())))
+    });
+    def(m, "get_clock_info", |a| {
+        let name = a.pos.first().and_then(|&v| as_str(v)).map(|s| s.s.to_string());
+        let (implementation, monotonic, adjustable) = match name.as_deref() {
+            Some("time") => ("clock_gettime(CLOCK_REALTIME)", false, true),
+            Some("monotonic") | Some("perf_counter") => {
+                ("clock_gettime(CLOCK_MONOTONIC)", true, false)
+            }
+            Some("process_time") => ("clock_gettime(CLOCK_PROCESS_CPUTIME_ID)", true, false),
+            Some("thread_time") => ("clock_gettime(CLOCK_THREAD_CPUTIME_ID)", true, false),
+            _ => return Err(value_error("unknown clock")),
+        };
+        Ok(super::native_class::namespace(
+            "types",
+            "SimpleNamespace",
+            &[
+                ("implementation", new_str(implementation)),
+                ("monotonic", Value::bool(monotonic)),
+                ("adjustable", Value::bool(adjustable)),
+                ("resolution", new_float(1e-09)),
+            ],
+        ))
     });
     def(m, "sleep", |a| {
         let s = float_of(a.pos[0]).unwrap_or(0.0);
