@@ -6,7 +6,10 @@
 //! `select()` is implemented with poll(2) too, so descriptors above 1023 work; readable means
 //! POLLIN/POLLHUP/POLLERR, writable POLLOUT/POLLERR, exceptional POLLPRI. A call interrupted
 //! by a signal runs the pending Python signal handlers (`signal.rs`) and retries with the
-//! remaining time (PEP 475). Descriptors are ints or objects with `fileno()`. Not provided:
+//! remaining time (PEP 475). While other Python threads exist a wait does not block the OS
+//! thread but polls and lets them run in between ([`poll_until`], also used by `_socket`),
+//! so a thread can wake a `select` on the main thread (asyncio's `run_in_executor`).
+//! Descriptors are ints or objects with `fileno()`. Not provided:
 //! `epoll`, `devpoll`, `kqueue`.
 
 use super::native_class::{arg, native_class, opt_arg};
@@ -69,10 +72,19 @@ fn os_error_now() -> crate::interpreter::PyErr {
 
 /// poll(2) on `fds`, retrying after signals; `timeout` None waits for ever.
 fn poll_fds(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> PyResult<()> {
-    let deadline = timeout.map(|t| Instant::now() + t);
-    vm::flush_stdout();
+    poll_until(fds, timeout.map(|t| Instant::now() + t)).map(|_| ())
+}
+
+/// poll(2) on `fds` until one is ready (true) or `deadline` passes (false), retrying after
+/// signals (running the Python handlers). While other Python threads exist it does not block
+/// the OS thread: it polls without waiting and, between polls, sleeps the Python thread
+/// through the scheduler (1 ms, growing to 10 ms while nothing happens) so the others run.
+pub(crate) fn poll_until(fds: &mut [libc::pollfd], deadline: Option<Instant>) -> PyResult<bool> {
+    let mut nap = Duration::from_millis(1);
     loop {
+        let coop = crate::threads::count() > 0;
         let ms = match deadline {
+            _ if coop => 0,
             None => -1,
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now());
@@ -80,16 +92,32 @@ fn poll_fds(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> PyResult<()>
                 left.as_micros().div_ceil(1000).min(i32::MAX as u128) as libc::c_int
             }
         };
+        if ms != 0 {
+            vm::flush_stdout();
+        }
         // SAFETY: `fds` is a valid, exclusively borrowed slice of pollfd structs.
         let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-        if r >= 0 {
-            return Ok(());
+        if r > 0 {
+            return Ok(true);
         }
-        let e = std::io::Error::last_os_error();
-        if e.raw_os_error() != Some(libc::EINTR) {
-            return Err(os_error_now());
+        if r < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::EINTR) {
+                return Err(os_error_now());
+            }
+            super::signal::run_pending()?;
+            continue;
         }
-        super::signal::run_pending()?;
+        let now = Instant::now();
+        if deadline.is_some_and(|d| now >= d) {
+            return Ok(false);
+        }
+        if coop {
+            super::signal::poll()?;
+            let next = now + nap;
+            crate::threads::sleep_until(deadline.map_or(next, |d| d.min(next)))?;
+            nap = (nap * 2).min(Duration::from_millis(10));
+        }
     }
 }
 

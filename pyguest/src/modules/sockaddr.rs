@@ -291,28 +291,11 @@ fn errno_text(code: i32) -> String {
     text.split(" (os error").next().unwrap_or("").to_string()
 }
 
-/// `OSError(code, strerror)` as CPython raises it: the subclass for the errno
-/// (`BlockingIOError`, `ConnectionRefusedError`, `TimeoutError`, ...).
+/// `OSError(code, strerror)` as CPython raises it: `OSError.__new__` picks the subclass
+/// for the errno (`BlockingIOError`, `ConnectionRefusedError`, `TimeoutError`, ...).
 pub(crate) fn errno_error(code: i32) -> PyErr {
-    let c = match code {
-        libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => C::BlockingIOError,
-        libc::ECHILD => C::ChildProcessError,
-        libc::EPIPE | libc::ESHUTDOWN => C::BrokenPipeError,
-        libc::ECONNABORTED => C::ConnectionAbortedError,
-        libc::ECONNREFUSED => C::ConnectionRefusedError,
-        libc::ECONNRESET => C::ConnectionResetError,
-        libc::EEXIST => C::FileExistsError,
-        libc::ENOENT => C::FileNotFoundError,
-        libc::EISDIR => C::IsADirectoryError,
-        libc::ENOTDIR => C::NotADirectoryError,
-        libc::EINTR => C::InterruptedError,
-        libc::EACCES | libc::EPERM => C::PermissionError,
-        libc::ESRCH => C::ProcessLookupError,
-        libc::ETIMEDOUT => C::TimeoutError,
-        _ => C::OSError,
-    };
     raise(ops::call(
-        Value::obj(vm::cls(c)),
+        Value::obj(vm::cls(C::OSError)),
         &[Value::small(code as i64), new_string(errno_text(code))],
     ))
 }

@@ -16,7 +16,7 @@
 //!
 //! Threads (`threads.rs`): while other Python threads exist, a call that could block does not
 //! block the OS thread: it polls the descriptor without waiting and, when it is not ready,
-//! sleeps the Python thread for a millisecond through the scheduler (so the other threads
+//! sleeps the Python thread for 1-10 ms through the scheduler (so the other threads
 //! run), then polls again; the call itself is made with `MSG_DONTWAIT` (and a blocking
 //! `connect` with the descriptor made non-blocking for the call). With no other thread,
 //! blocking calls block in the kernel as in CPython. Sockets are closed by `close()` (or
@@ -112,47 +112,12 @@ fn timeout_error() -> crate::interpreter::PyErr {
 /// other Python threads it polls without waiting and lets them run between polls.
 fn wait_ready(fd: i32, write: bool, deadline: Option<Instant>) -> PyResult<bool> {
     let events = if write { libc::POLLOUT } else { libc::POLLIN };
-    loop {
-        let coop = crate::threads::count() > 0;
-        let now = Instant::now();
-        let ms = match (coop, deadline) {
-            (true, _) => 0,
-            (false, None) => -1,
-            (false, Some(d)) => {
-                let left = d.saturating_duration_since(now);
-                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as libc::c_int
-            }
-        };
-        if ms != 0 {
-            vm::flush_stdout();
-        }
-        let mut p = libc::pollfd {
-            fd,
-            events,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        let r = unsafe { libc::poll(&mut p, 1, ms) };
-        if r < 0 {
-            if last_errno() == libc::EINTR {
-                super::signal::run_pending()?;
-                continue;
-            }
-            return Err(last_error());
-        }
-        if r > 0 {
-            return Ok(true);
-        }
-        let now = Instant::now();
-        if deadline.is_some_and(|d| now >= d) {
-            return Ok(false);
-        }
-        if coop {
-            super::signal::poll()?;
-            let next = now + Duration::from_millis(1);
-            crate::threads::sleep_until(deadline.map_or(next, |d| d.min(next)))?;
-        }
-    }
+    let mut p = [libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    }];
+    super::select::poll_until(&mut p, deadline)
 }
 
 /// Runs `op` (which returns a result or an errno) the way the socket's timeout asks:

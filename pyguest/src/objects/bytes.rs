@@ -500,6 +500,14 @@ pub(crate) static BYTEARRAY_METHODS: &[Method] = &[
         b.data().insert(i.min(n) as usize, x as u8);
         Ok(Value::NONE)
     }),
+    m("clear()", |a| {
+        as_bytearray(payload(a.pos[0])).unwrap().data().clear();
+        Ok(Value::NONE)
+    }),
+    m("copy()", |a| {
+        let b = as_bytearray(payload(a.pos[0])).unwrap();
+        Ok(new_bytes(b.data().clone(), true))
+    }),
     m("reverse()", |a| {
         as_bytearray(payload(a.pos[0])).unwrap().data().reverse();
         Ok(Value::NONE)

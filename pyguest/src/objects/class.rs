@@ -543,6 +543,28 @@ pub(crate) fn object_new(a: Args) -> PyResult<Value> {
     Ok(Value::obj(inst))
 }
 
+/// `OSError.__new__`: `OSError(errno, strerror, ...)` builds the subclass PEP 3151 picks for
+/// the errno (`OSError(111, 'x')` is a `ConnectionRefusedError`), as CPython does; only for
+/// `OSError` itself, not its subclasses.
+fn oserror_new(a: Args) -> PyResult<Value> {
+    let exact = as_class(a.pos[0]).is_some_and(|c| Gc::ptr_eq(c, cls(C::OSError)));
+    if exact && a.pos.len() >= 3 {
+        if let Some(sub) = a.pos[1]
+            .as_small()
+            .and_then(crate::objects::exceptions::errno_subclass)
+        {
+            let mut v = ArgVec::from_slice(a.pos);
+            v[0] = Value::obj(cls(sub));
+            return object_new(Args {
+                pos: &v,
+                kwnames: a.kwnames,
+                kwvals: a.kwvals,
+            });
+        }
+    }
+    object_new(a)
+}
+
 fn builtin_payload(_c: Gc<ClassObj>, k: u8, args: &[Value], a: Args) -> PyResult<Value> {
     let kind: Kind = {
         // SAFETY: base_kind values are only ever set from valid `Kind`s in vm.rs.
@@ -898,6 +920,7 @@ pub(crate) fn install_constructors() {
     for (c, f) in [
         (C::object, object_new as NativeFn),
         (C::BaseException, object_new),
+        (C::OSError, oserror_new),
     ] {
         cls(c).dict.set_str(
             "__new__",

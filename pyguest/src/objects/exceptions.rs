@@ -88,6 +88,28 @@ pub(crate) static BASE_EXCEPTION_METHODS: &[Method] = &[
     }),
 ];
 
+/// The `OSError` subclass for errno `code` (PEP 3151's table, Linux's numbers): what
+/// `OSError(code, text)` builds (`class.rs`, `oserror_new`).
+pub(crate) fn errno_subclass(code: i64) -> Option<C> {
+    Some(match code as i32 {
+        libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => C::BlockingIOError,
+        libc::ECHILD => C::ChildProcessError,
+        libc::EPIPE | libc::ESHUTDOWN => C::BrokenPipeError,
+        libc::ECONNABORTED => C::ConnectionAbortedError,
+        libc::ECONNREFUSED => C::ConnectionRefusedError,
+        libc::ECONNRESET => C::ConnectionResetError,
+        libc::EEXIST => C::FileExistsError,
+        libc::ENOENT => C::FileNotFoundError,
+        libc::EISDIR => C::IsADirectoryError,
+        libc::ENOTDIR => C::NotADirectoryError,
+        libc::EINTR => C::InterruptedError,
+        libc::EACCES | libc::EPERM => C::PermissionError,
+        libc::ESRCH => C::ProcessLookupError,
+        libc::ETIMEDOUT => C::TimeoutError,
+        _ => return None,
+    })
+}
+
 /// `OSError(errno, strerror[, filename[, winerror[, filename2]]])`: the attributes and
 /// CPython's "[Errno N] text: 'file'" form; other argument counts behave as `Exception`.
 pub(crate) static OS_ERROR_METHODS: &[Method] = &[

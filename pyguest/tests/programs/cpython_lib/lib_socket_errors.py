@@ -100,3 +100,9 @@ print(socket.getdefaulttimeout(), s.gettimeout())
 s.close()
 socket.setdefaulttimeout(None)
 print(socket.getdefaulttimeout())
+
+# OSError(errno, text) builds the errno's subclass (PEP 3151), which asyncio relies on
+for code in (11, 32, 104, 111, 110, 2, 13, 9):
+    e = OSError(code, "text")
+    print(code, type(e).__name__, e.errno, e.args)
+print(type(OSError("plain")).__name__, type(OSError(111)).__name__)
