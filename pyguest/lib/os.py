@@ -680,6 +680,46 @@ def getppid():
     return _pgprocess.getppid()
 
 
+WNOHANG = 1
+
+
+def waitpid(pid, options):
+    """waitpid for a child started by pyguest's `subprocess` (the only children pyguest
+    has): (pid, wait status), or (0, 0) under WNOHANG while it runs. Waiting lets the other
+    Python threads run (asyncio's child watcher waits on a thread)."""
+    try:
+        rc = _pgprocess.poll(pid) if options & WNOHANG else _pgprocess.wait(pid, None)
+    except ValueError:
+        raise ChildProcessError(10, "No child processes") from None
+    if rc is None:
+        return (0, 0)
+    return (pid, (rc & 0xFF) << 8 if rc >= 0 else -rc)
+
+
+def waitstatus_to_exitcode(status):
+    if status & 0x7F == 0:
+        return (status >> 8) & 0xFF
+    if status & 0xFF == 0x7F:
+        raise ValueError(f"process stopped by delivery of signal {status >> 8 & 0xFF}")
+    return -(status & 0x7F)
+
+
+def WIFEXITED(status):
+    return status & 0x7F == 0
+
+
+def WEXITSTATUS(status):
+    return (status >> 8) & 0xFF
+
+
+def WIFSIGNALED(status):
+    return (status & 0x7F) not in (0, 0x7F)
+
+
+def WTERMSIG(status):
+    return status & 0x7F
+
+
 def get_exec_path(env=None):
     if env is None:
         env = environ

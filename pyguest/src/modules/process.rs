@@ -295,7 +295,8 @@ fn wait(a: Args) -> PyResult<Value> {
             }
             nap = nap.min(d - now);
         }
-        std::thread::sleep(nap);
+        // (an OS sleep, or other Python threads run meanwhile)
+        crate::threads::sleep_until(Instant::now() + nap)?;
         super::signal::run_pending()?;
         nap = (nap * 2).min(Duration::from_millis(20));
     }

@@ -387,11 +387,7 @@ fn addrinfo(
         if !ai.ai_addr.is_null() {
             // SAFETY: ai_addr points to ai_addrlen bytes; we copy at most the storage size.
             unsafe {
-                std::ptr::copy_nonoverlapping(
-                    ai.ai_addr.cast::<u8>(),
-                    sa.mut_ptr().cast::<u8>(),
-                    n,
-                )
+                std::ptr::copy_nonoverlapping(ai.ai_addr.cast::<u8>(), sa.mut_ptr().cast::<u8>(), n)
             };
         }
         sa.len = n as libc::socklen_t;
@@ -587,7 +583,9 @@ pub(crate) fn parse_addr(family: i32, v: Value, func: &str) -> PyResult<SockAddr
             };
             // SAFETY: the storage is large enough and aligned for a sockaddr_un.
             let sun = unsafe { &mut *(sa.mut_ptr() as *mut libc::sockaddr_un) };
-            if path.len() >= sun.sun_path.len() && !(path.first() == Some(&0) && path.len() == sun.sun_path.len()) {
+            if path.len() >= sun.sun_path.len()
+                && !(path.first() == Some(&0) && path.len() == sun.sun_path.len())
+            {
                 return Err(plain_os_error("AF_UNIX path too long"));
             }
             sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
@@ -610,7 +608,10 @@ pub(crate) fn make_addr(sa: &SockAddr) -> Value {
     match sa.st.ss_family as i32 {
         libc::AF_INET => {
             let (_, ip, port) = ip_of(sa);
-            new_tuple(&[new_string(ntop(libc::AF_INET, &ip)), Value::small(port as i64)])
+            new_tuple(&[
+                new_string(ntop(libc::AF_INET, &ip)),
+                Value::small(port as i64),
+            ])
         }
         libc::AF_INET6 => {
             // SAFETY: the family says the storage holds a sockaddr_in6.
@@ -627,7 +628,9 @@ pub(crate) fn make_addr(sa: &SockAddr) -> Value {
             // SAFETY: the family says the storage holds a sockaddr_un.
             let sun = unsafe { &*(sa.ptr() as *const libc::sockaddr_un) };
             let base = size_of::<libc::sa_family_t>();
-            let n = (sa.len as usize).saturating_sub(base).min(sun.sun_path.len());
+            let n = (sa.len as usize)
+                .saturating_sub(base)
+                .min(sun.sun_path.len());
             let bytes: Vec<u8> = sun.sun_path[..n].iter().map(|&c| c as u8).collect();
             if bytes.first() == Some(&0) {
                 return new_bytes(bytes, false);
@@ -639,7 +642,10 @@ pub(crate) fn make_addr(sa: &SockAddr) -> Value {
             let n = (sa.len as usize).min(size_of::<libc::sockaddr_storage>());
             // SAFETY: the storage is `n` <= its size initialised bytes.
             let raw = unsafe { std::slice::from_raw_parts(sa.ptr().cast::<u8>(), n) };
-            new_tuple(&[Value::small(fam as i64), new_bytes(raw[2.min(n)..].to_vec(), false)])
+            new_tuple(&[
+                Value::small(fam as i64),
+                new_bytes(raw[2.min(n)..].to_vec(), false),
+            ])
         }
     }
 }
@@ -693,8 +699,8 @@ fn bi_getaddrinfo(a: Args) -> PyResult<Value> {
 fn bi_getnameinfo(a: Args) -> PyResult<Value> {
     let addr = arg(&a, 0, "sockaddr", "getnameinfo")?;
     let flags = index_of(arg(&a, 1, "flags", "getnameinfo")?)? as i32;
-    let items = tuple_items(addr)
-        .ok_or_else(|| type_error("getnameinfo() argument 1 must be a tuple"))?;
+    let items =
+        tuple_items(addr).ok_or_else(|| type_error("getnameinfo() argument 1 must be a tuple"))?;
     if !(2..=4).contains(&items.len()) {
         return Err(type_error("getnameinfo(): illegal sockaddr argument"));
     }
@@ -842,13 +848,15 @@ fn bi_getservbyname(a: Args) -> PyResult<Value> {
         return Err(plain_os_error("service/proto not found"));
     }
     // SAFETY: non-null servent from getservbyname.
-    Ok(Value::small(u16::from_be(unsafe { (*s).s_port } as u16) as i64))
+    Ok(Value::small(
+        u16::from_be(unsafe { (*s).s_port } as u16) as i64
+    ))
 }
 
 fn bi_getservbyport(a: Args) -> PyResult<Value> {
     let port = index_of(arg(&a, 0, "port", "getservbyport")?)?;
-    let port = u16::try_from(port)
-        .map_err(|_| vm::overflow("getservbyport: port must be 0-65535."))?;
+    let port =
+        u16::try_from(port).map_err(|_| vm::overflow("getservbyport: port must be 0-65535."))?;
     let proto = proto_opt(&a, 1)?;
     // SAFETY: as in getservbyname.
     let s = unsafe {
@@ -896,12 +904,15 @@ fn str_only(v: Value, func: &str, n: usize) -> PyResult<String> {
 
 fn bi_inet_aton(a: Args) -> PyResult<Value> {
     let s = str_only(arg(&a, 0, "string", "inet_aton")?, "inet_aton", 1)?;
-    let c = cstring(&s).map_err(|_| plain_os_error("illegal IP address string passed to inet_aton"))?;
+    let c =
+        cstring(&s).map_err(|_| plain_os_error("illegal IP address string passed to inet_aton"))?;
     // SAFETY: in_addr is plain old data.
     let mut addr: libc::in_addr = unsafe { zeroed() };
     // SAFETY: NUL-terminated input, `addr` is a valid out-parameter.
     if unsafe { inet_aton(c.as_ptr(), &mut addr) } == 0 {
-        return Err(plain_os_error("illegal IP address string passed to inet_aton"));
+        return Err(plain_os_error(
+            "illegal IP address string passed to inet_aton",
+        ));
     }
     Ok(new_bytes(addr.s_addr.to_ne_bytes().to_vec(), false))
 }
@@ -965,7 +976,9 @@ fn unsigned_arg(a: &Args, func: &str, bits: u32) -> PyResult<u64> {
         )));
     }
     let n = index_of(v).map_err(|_| {
-        vm::overflow(&format!("{func}: Python int too large to convert to C {bits}-bit unsigned integer"))
+        vm::overflow(&format!(
+            "{func}: Python int too large to convert to C {bits}-bit unsigned integer"
+        ))
     })?;
     if n < 0 {
         return Err(vm::overflow(&format!(
@@ -1031,15 +1044,23 @@ pub(crate) fn add_to(m: Gc<ModuleObj>) {
     def(m, "if_nametoindex", bi_if_nametoindex);
     def(m, "if_indextoname", bi_if_indextoname);
     def(m, "htons", |a| {
-        Ok(Value::small((unsigned_arg(&a, "htons", 16)? as u16).to_be() as i64))
+        Ok(Value::small(
+            (unsigned_arg(&a, "htons", 16)? as u16).to_be() as i64,
+        ))
     });
     def(m, "ntohs", |a| {
-        Ok(Value::small(u16::from_be(unsigned_arg(&a, "ntohs", 16)? as u16) as i64))
+        Ok(Value::small(
+            u16::from_be(unsigned_arg(&a, "ntohs", 16)? as u16) as i64,
+        ))
     });
     def(m, "htonl", |a| {
-        Ok(Value::small((unsigned_arg(&a, "htonl", 32)? as u32).to_be() as i64))
+        Ok(Value::small(
+            (unsigned_arg(&a, "htonl", 32)? as u32).to_be() as i64,
+        ))
     });
     def(m, "ntohl", |a| {
-        Ok(Value::small(u32::from_be(unsigned_arg(&a, "ntohl", 32)? as u32) as i64))
+        Ok(Value::small(
+            u32::from_be(unsigned_arg(&a, "ntohl", 32)? as u32) as i64,
+        ))
     });
 }

@@ -124,11 +124,7 @@ fn wait_ready(fd: i32, write: bool, deadline: Option<Instant>) -> PyResult<bool>
 /// waiting for readiness first when it has a timeout or other threads may run, retrying
 /// after signals and spurious wake-ups. `op` gets true when it must not block
 /// (`MSG_DONTWAIT`).
-fn sock_call<T>(
-    s: &Sock,
-    write: bool,
-    mut op: impl FnMut(bool) -> Result<T, i32>,
-) -> PyResult<T> {
+fn sock_call<T>(s: &Sock, write: bool, mut op: impl FnMut(bool) -> Result<T, i32>) -> PyResult<T> {
     let fd = s.open_fd()?;
     let nonblocking = s.timeout == Some(0.0);
     let deadline = s
@@ -278,8 +274,11 @@ fn sock_init(a: Args) -> PyResult<Value> {
             _ => Ok(-1),
         }
     };
-    let (mut family, mut ty, mut proto) =
-        (int_or(1, "family")?, int_or(2, "type")?, int_or(3, "proto")?);
+    let (mut family, mut ty, mut proto) = (
+        int_or(1, "family")?,
+        int_or(2, "type")?,
+        int_or(3, "proto")?,
+    );
     let fileno = opt_arg(&a, 4, "fileno").filter(|v| !v.is_none());
     let fd = match fileno {
         None => {
@@ -296,7 +295,9 @@ fn sock_init(a: Args) -> PyResult<Value> {
         }
         Some(f) => {
             if ops::float_of(f).is_some() && ops::int_of(f).is_none() {
-                return Err(type_error("'float' object cannot be interpreted as an integer"));
+                return Err(type_error(
+                    "'float' object cannot be interpreted as an integer",
+                ));
             }
             let fd = index_of(f)?;
             if fd < 0 {
@@ -463,7 +464,13 @@ fn sock_getsockopt(a: Args) -> PyResult<Value> {
         let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
         // SAFETY: `v` and `len` are valid out-parameters of the sizes passed.
         let r = unsafe {
-            libc::getsockopt(fd, level, opt, (&mut v as *mut libc::c_int).cast(), &mut len)
+            libc::getsockopt(
+                fd,
+                level,
+                opt,
+                (&mut v as *mut libc::c_int).cast(),
+                &mut len,
+            )
         };
         if r < 0 {
             return Err(last_error());
@@ -471,7 +478,9 @@ fn sock_getsockopt(a: Args) -> PyResult<Value> {
         return Ok(Value::small(v as i64));
     }
     if !(1..=1024).contains(&buflen) {
-        return Err(super::sockaddr::plain_os_error("getsockopt buflen out of range"));
+        return Err(super::sockaddr::plain_os_error(
+            "getsockopt buflen out of range",
+        ));
     }
     let mut buf = vec![0u8; buflen as usize];
     let mut len = buflen as libc::socklen_t;
@@ -502,7 +511,15 @@ fn sock_setsockopt(a: Args) -> PyResult<Value> {
         unsafe { libc::setsockopt(fd, level, opt, std::ptr::null(), n) }
     } else if let Some(b) = ops::bytes_like(value) {
         // SAFETY: `b` has `b.len()` bytes.
-        unsafe { libc::setsockopt(fd, level, opt, b.as_ptr().cast(), b.len() as libc::socklen_t) }
+        unsafe {
+            libc::setsockopt(
+                fd,
+                level,
+                opt,
+                b.as_ptr().cast(),
+                b.len() as libc::socklen_t,
+            )
+        }
     } else {
         let n = index_of(value).map_err(|_| {
             type_error(format!(
@@ -616,7 +633,9 @@ fn recv_into(a: &Args, func: &str) -> PyResult<(usize, SockAddr)> {
         None => 0,
     };
     if n > len {
-        return Err(value_error(format!("{func}(): buffer too small for requested bytes")));
+        return Err(value_error(format!(
+            "{func}(): buffer too small for requested bytes"
+        )));
     }
     let n = if n == 0 { len } else { n };
     let flags = match opt_arg(a, 3, "flags") {
@@ -728,9 +747,8 @@ fn sock_repr(a: Args) -> PyResult<Value> {
     )))
 }
 
-/// A read-only property reading attribute `name`.
+/// A read-only property whose getter is the builtin `name` (a qualified name: it binds).
 fn getter(name: &'static str, f: NativeFn) -> Value {
-    let _ = name;
     let g = new_builtin(name, f);
     ops::call(Value::obj(vm::cls(C::property)), &[g]).unwrap_or(Value::NONE)
 }
@@ -747,8 +765,7 @@ fn bi_socketpair(a: Args) -> PyResult<Value> {
     let proto = get(2, "proto", 0)?;
     let mut fds = [0i32; 2];
     // SAFETY: `fds` is a valid array of two ints for socketpair(2) to fill.
-    if unsafe { libc::socketpair(family, ty | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0
-    {
+    if unsafe { libc::socketpair(family, ty | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0 {
         return Err(last_error());
     }
     let x = wrap_fd(fds[0], family, ty, proto)?;
@@ -779,7 +796,9 @@ pub fn make() -> PyResult<Gc<ModuleObj>> {
         ("getpeername", |a| sock_name(&a, "getpeername", true)),
         ("getsockopt", sock_getsockopt),
         ("setsockopt", sock_setsockopt),
-        ("gettimeout", |a| Ok(timeout_value(sock(&a, "gettimeout")?.timeout))),
+        ("gettimeout", |a| {
+            Ok(timeout_value(sock(&a, "gettimeout")?.timeout))
+        }),
         ("settimeout", sock_settimeout),
         ("setblocking", sock_setblocking),
         ("getblocking", |a| {
@@ -804,19 +823,25 @@ pub fn make() -> PyResult<Gc<ModuleObj>> {
         (
             "family",
             getter("socket.family", |a| {
-                Ok(Value::small(get_int(sock(&a, "family")?.inst, FAMILY).unwrap_or(0)))
+                Ok(Value::small(
+                    get_int(sock(&a, "family")?.inst, FAMILY).unwrap_or(0),
+                ))
             }),
         ),
         (
             "type",
             getter("socket.type", |a| {
-                Ok(Value::small(get_int(sock(&a, "type")?.inst, TYPE).unwrap_or(0)))
+                Ok(Value::small(
+                    get_int(sock(&a, "type")?.inst, TYPE).unwrap_or(0),
+                ))
             }),
         ),
         (
             "proto",
             getter("socket.proto", |a| {
-                Ok(Value::small(get_int(sock(&a, "proto")?.inst, PROTO).unwrap_or(0)))
+                Ok(Value::small(
+                    get_int(sock(&a, "proto")?.inst, PROTO).unwrap_or(0),
+                ))
             }),
         ),
         (
@@ -830,7 +855,8 @@ pub fn make() -> PyResult<Gc<ModuleObj>> {
     m.dict.set_str("socket", Value::obj(c));
     m.dict.set_str("SocketType", Value::obj(c));
     m.dict.set_str("error", Value::obj(vm::cls(C::OSError)));
-    m.dict.set_str("timeout", Value::obj(vm::cls(C::TimeoutError)));
+    m.dict
+        .set_str("timeout", Value::obj(vm::cls(C::TimeoutError)));
     for name in ["gaierror", "herror"] {
         let ns = new_dict();
         ns.set_str("__module__", new_str("socket"));

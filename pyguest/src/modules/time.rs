@@ -32,7 +32,11 @@ pub(crate) fn make_time() -> Gc<ModuleObj> {
         Ok(new_float(START.with(|s| s.elapsed().as_secs_f64())))
     });
     def(m, "get_clock_info", |a| {
-        let name = a.pos.first().and_then(|&v| as_str(v)).map(|s| s.s.to_string());
+        let name = a
+            .pos
+            .first()
+            .and_then(|&v| as_str(v))
+            .map(|s| s.s.to_string());
         let (implementation, monotonic, adjustable) = match name.as_deref() {
             Some("time") => ("clock_gettime(CLOCK_REALTIME)", false, true),
             Some("monotonic") | Some("perf_counter") => {
