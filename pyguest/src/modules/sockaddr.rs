@@ -354,12 +354,15 @@ fn cstring(s: &str) -> PyResult<CString> {
     CString::new(s).map_err(|_| value_error("embedded null character"))
 }
 
-/// The results of getaddrinfo(3), each (family, type, proto, canonname, address).
+/// One getaddrinfo(3) result: (family, type, proto, canonname, address).
+type AddrInfo = (i32, i32, i32, String, SockAddr);
+
+/// The results of getaddrinfo(3).
 fn addrinfo(
     host: Option<&str>,
     port: Option<&str>,
     hints: &libc::addrinfo,
-) -> PyResult<Vec<(i32, i32, i32, String, SockAddr)>> {
+) -> PyResult<Vec<AddrInfo>> {
     let h = host.map(cstring).transpose()?;
     let p = port.map(cstring).transpose()?;
     let mut res: *mut libc::addrinfo = std::ptr::null_mut();
