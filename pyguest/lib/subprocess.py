@@ -458,6 +458,12 @@ def getoutput(cmd, *, encoding=None, errors=None):
     return getstatusoutput(cmd, encoding=encoding, errors=errors)[1]
 
 
+def _args_from_interpreter_flags():
+    """Command-line options that reproduce the current interpreter settings in a child
+    (CPython's helper for `multiprocessing`); pyguest's runs need none."""
+    return []
+
+
 def list2cmdline(seq):
     """Joins arguments the way the Windows C runtime parses them (as CPython does)."""
     result = []
