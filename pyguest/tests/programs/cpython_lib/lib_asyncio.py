@@ -24,7 +24,7 @@ async def gather_demo():
         await asyncio.wait_for(asyncio.sleep(10), timeout=0.02)
     except asyncio.TimeoutError as e:
         print("wait_for timed out", type(e).__name__)
-    print("wait_for ok", await asyncio.wait_for(worker("w", 0, log), timeout=1))
+    print("wait_for ok", await asyncio.wait_for(worker("w", 0, log), timeout=10))
     r = await asyncio.gather(asyncio.sleep(0, "x"), asyncio.sleep(0.001, "y"))
     print("sleep results", r)
 
