@@ -377,7 +377,10 @@ fn python_calls_and_returns_are_traced() {
         assert!(lp.contains(callee), "callee {callee} not in the loop: {lp}");
     }
     // (the loop proper, after the peeled iteration: one push and one pop per call)
-    let body = lp.split("label(").nth(2).unwrap_or_else(|| panic!("no loop body: {lp}"));
+    let body = lp
+        .split("label(")
+        .nth(2)
+        .unwrap_or_else(|| panic!("no loop body: {lp}"));
     assert_eq!(body.matches("\"push_frame\"").count(), 3, "{body}");
     assert_eq!(body.matches("\"pop_frame\"").count(), 3, "{body}");
     for residual in ["opcodes::call", "opcodes::return_value"] {

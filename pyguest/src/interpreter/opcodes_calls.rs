@@ -691,8 +691,7 @@ fn pop_frame(f: Gc<FrameObj>, v: Value, sp: usize, pc: usize) -> Value {
     if f.entry.get() {
         return Value::NULL;
     }
-    let v = if !f.ns().is_null() && f.func() != Value::NULL && f.code.d.flags & CO_NAMESPACE == 0
-    {
+    let v = if !f.ns().is_null() && f.func() != Value::NULL && f.code.d.flags & CO_NAMESPACE == 0 {
         // an __init__ frame started by a class call: the result is the instance
         if !v.is_none() {
             return Value::NULL;
