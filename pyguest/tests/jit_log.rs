@@ -361,6 +361,7 @@ fn loop_over_locals_keeps_the_frame_in_registers() {
 /// frame push and pop helpers (`push_frame`/`pop_frame`), and the callee's body is in the
 /// loop. The same holds in the trace of a recursive function's entry.
 #[test]
+#[ignore = "off for now: TRACE_PY_CALLS in interpreter/opcodes_calls.rs (neutral on the benches)"]
 fn python_calls_and_returns_are_traced() {
     let src = "class P:\n    def __init__(self, x):\n        self.x = x\n    def get(self):\n        return self.x\ndef f(i):\n    return i + 1\ndef g(n):\n    s = 0\n    for i in range(n):\n        s += f(i) + P(i).get()\n    return s\nprint(g(3000))";
     let off = run_src(src, "off", None);

@@ -665,7 +665,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 // a plain call of a Python function switches frames here)
                 if metatracer::we_are_jitted() && opcodes::call_builtin_fast(cx, arg) {
                     GO_ON
-                } else if metatracer::we_are_jitted() && opcodes::call_py_fast(cx, pc, arg) {
+                } else if metatracer::we_are_jitted()
+                    && opcodes::TRACE_PY_CALLS
+                    && opcodes::call_py_fast(cx, pc, arg)
+                {
                     let caller = code;
                     code = cx.code;
                     pc = 0;
@@ -684,7 +687,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::MAKE_FUNCTION => native!(cx, opcodes::make_function(cx, arg)),
             Op::RETURN_VALUE => {
                 // (traced only: a return to a caller in this loop, without the general handler)
-                if metatracer::we_are_jitted() && opcodes::return_fast(cx, pc) {
+                if metatracer::we_are_jitted()
+                    && opcodes::TRACE_PY_CALLS
+                    && opcodes::return_fast(cx, pc)
+                {
                     code = cx.code;
                     pc = cx.f.pc.get() as usize;
                     GO_ON

@@ -548,6 +548,12 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 
 // ---------------------------------------------------------------- traced calls and returns
 
+/// Whether traces use [`call_py_fast`] and [`return_fast`]. Off: measured neutral to slightly
+/// slower on the benches (`docs/pyguest-jit.md`, "Calls and returns"), since each call is
+/// still two residual helper calls; kept (and tested with it on) as the base of virtual
+/// frames.
+pub(super) const TRACE_PY_CALLS: bool = false;
+
 const FUNCTION_KIND: u8 = Kind::Function as u8;
 const CLASS_KIND: u8 = Kind::Class as u8;
 
