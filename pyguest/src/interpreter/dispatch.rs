@@ -171,6 +171,66 @@ impl Ctx {
     pub fn top(&self) -> Value {
         self.regs.get(self.sp - 1)
     }
+
+    /// Runs the fresh frame `nf` of a call from traced code (`opcodes::call_py_fast`, after
+    /// the residual part made and linked it): as [`Ctx::load`], with the code object promoted
+    /// (its constants, names and register counts are then constants) and the stack empty.
+    #[inline(always)]
+    pub fn enter_called(&mut self, nf: Gc<FrameObj>) {
+        let code = metatracer::promote(nf.code);
+        self.enter_code(nf, code);
+        self.sp = self.stack_base;
+    }
+
+    /// Runs the caller `f` a traced return switched to (`opcodes::return_fast`): as
+    /// [`Ctx::load`], with the code object promoted.
+    #[inline(always)]
+    pub fn enter_caller(&mut self, f: Gc<FrameObj>) {
+        let code = metatracer::promote(f.code);
+        self.enter_code(f, code);
+        self.sp = f.sp.get() as usize;
+    }
+
+    #[inline(always)]
+    fn enter_code(&mut self, f: Gc<FrameObj>, code: Gc<CodeObj>) {
+        self.f = f;
+        self.code = code;
+        self.regs = f.regs;
+        self.consts = code_consts(code);
+        self.names = code_names(code);
+        self.nlocals = code_nlocals(code);
+        self.stack_base = code_stack_base(code);
+        self.out = Value::NULL;
+    }
+}
+
+/// A code object's constants (elidable: with the code object constant, so is the array).
+#[metatracer::elidable]
+#[inline(always)]
+fn code_consts(code: Gc<CodeObj>) -> Gc<Array<Value>> {
+    code.consts
+}
+
+/// A code object's names (elidable, as [`code_consts`]).
+#[metatracer::elidable]
+#[inline(always)]
+fn code_names(code: Gc<CodeObj>) -> Gc<Array<Value>> {
+    code.names
+}
+
+/// A code object's number of locals (`Ctx::nlocals`; elidable).
+#[metatracer::elidable]
+#[inline(always)]
+fn code_nlocals(code: Gc<CodeObj>) -> usize {
+    code.d.varnames.len()
+}
+
+/// The first value-stack register of a code object's frames (`Ctx::stack_base`; elidable).
+#[metatracer::elidable]
+#[inline(always)]
+fn code_stack_base(code: Gc<CodeObj>) -> usize {
+    let d = &code.d;
+    d.varnames.len() + d.cellvars.len() + d.freevars.len()
 }
 
 impl Ctx {
@@ -601,8 +661,21 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 pack(cx, s)
             }
             Op::CALL => {
-                // (traced only: `len(x)`, `lst.append(v)`, ... without the residual handler)
+                // (traced only: `len(x)`, `lst.append(v)`, ... without the residual handler;
+                // a plain call of a Python function switches frames here)
                 if metatracer::we_are_jitted() && opcodes::call_builtin_fast(cx, arg) {
+                    GO_ON
+                } else if metatracer::we_are_jitted()
+                    && opcodes::TRACE_PY_CALLS
+                    && opcodes::call_py_fast(cx, pc, arg)
+                {
+                    let caller = code;
+                    code = cx.code;
+                    pc = 0;
+                    if metatracer::word_bits(caller) == metatracer::word_bits(code) {
+                        // (a function called itself: as after `STOP_SWITCH` below)
+                        metatracer::can_enter_jit!();
+                    }
                     GO_ON
                 } else {
                     native!(cx, opcodes::call(cx, pc, arg, Op::CALL))
@@ -612,7 +685,19 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 native!(cx, opcodes::call(cx, pc, arg, decode(w)))
             }
             Op::MAKE_FUNCTION => native!(cx, opcodes::make_function(cx, arg)),
-            Op::RETURN_VALUE => native!(cx, opcodes::return_value(cx, pc)),
+            Op::RETURN_VALUE => {
+                // (traced only: a return to a caller in this loop, without the general handler)
+                if metatracer::we_are_jitted()
+                    && opcodes::TRACE_PY_CALLS
+                    && opcodes::return_fast(cx, pc)
+                {
+                    code = cx.code;
+                    pc = cx.f.pc.get() as usize;
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::return_value(cx, pc))
+                }
+            }
             Op::YIELD_VALUE => native!(cx, opcodes::yield_value(cx, pc)),
             Op::YIELD_FROM => native!(cx, opcodes::yield_from(cx, pc)),
             Op::RAISE_VARARGS => native!(cx, opcodes::raise_varargs(cx, arg)),

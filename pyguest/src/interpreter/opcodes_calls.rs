@@ -14,9 +14,9 @@ use super::PyErr;
 use crate::compiler::bytecode::Op;
 use crate::objects::ops::{self, ArgVec};
 use crate::objects::*;
-use crate::value::{Kind, Value};
+use crate::value::{is_null, kind_byte, Kind, Value};
 use crate::vm::{self, intern, type_error, type_of, vm, C};
-use metatracer::gc::{self, GcCell};
+use metatracer::gc::{self, Gc, GcCell};
 
 use super::opcodes::*;
 
@@ -544,4 +544,178 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
     set_cur(cx.f);
     cx.regs.set(cx.sp - 1, r);
     Ok(())
+}
+
+// ---------------------------------------------------------------- traced calls and returns
+
+/// Whether traces use [`call_py_fast`] and [`return_fast`]. Off: measured neutral to slightly
+/// slower on the benches (`docs/pyguest-jit.md`, "Calls and returns"), since each call is
+/// still two residual helper calls; kept (and tested with it on) as the base of virtual
+/// frames.
+pub(super) const TRACE_PY_CALLS: bool = false;
+
+const FUNCTION_KIND: u8 = Kind::Function as u8;
+const CLASS_KIND: u8 = Kind::Class as u8;
+
+/// `CALL arg` of a Python function (or of a plain class whose `__init__` is a Python
+/// function) with exactly its positional parameters, while traced: one residual call of
+/// [`push_frame`], which makes and links the callee's frame, then `Ctx` is switched to it by
+/// traced code (its code object promoted: the callee's constants are constants, and the
+/// frame's first `pc` and stack depth are known, so nothing is reloaded or guarded at the
+/// next merge point). Without it, the whole `CALL` handler is the residual call and every
+/// field of `Ctx` is read again after it. False when the general handler must run (nothing
+/// was changed then): other callables, keywords, defaults to fill, `*args`/`**kwargs`,
+/// keyword-only parameters, generators, a recursion depth at the limit, a pending signal.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn call_py_fast(cx: &mut Ctx, pc: usize, arg: u32) -> bool {
+    let base = cx.sp - arg as usize - 2;
+    let a = cx.regs.get(base);
+    let k = if is_null(a) {
+        kind_byte(cx.regs.get(base + 1))
+    } else {
+        kind_byte(a)
+    };
+    if k != FUNCTION_KIND && !(k == CLASS_KIND && is_null(a)) {
+        return false;
+    }
+    let nf = push_frame(cx.f, cx.sp, arg as usize, pc);
+    if is_null(nf) {
+        return false;
+    }
+    // SAFETY: `push_frame` returns a live frame (or NULL, excluded above).
+    let nf: Gc<FrameObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(nf)) };
+    cx.enter_called(nf);
+    true
+}
+
+/// The function a plain call of `callable` with `n` positional arguments runs (for a class,
+/// `first_is_self`: its `__init__`, which also gets the new instance), or None when the
+/// general handler must make the call.
+#[inline(always)]
+fn plain_callee(callable: Value, first_is_self: bool, n: usize) -> Option<Gc<FunctionObj>> {
+    let func = match as_function(callable) {
+        Some(f) => f,
+        None if first_is_self => crate::objects::class::cached_init(as_class(callable)?)?,
+        None => return None,
+    };
+    let d = &func.code.d;
+    let n = n + usize::from(first_is_self);
+    if d.flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR) != 0
+        || d.kwonly != 0
+        || d.argcount as usize != n
+    {
+        return None;
+    }
+    Some(func)
+}
+
+/// The residual part of [`call_py_fast`]: for `CALL argc` with the caller `f`'s stack top at
+/// `sp` (its registers in memory: the trace performed its pending stores), makes the
+/// callee's frame (from the free list), binds the arguments, counts the recursion depth,
+/// saves the caller's `pc` and `sp`, links the new frame and makes it current, as the
+/// general handler does. NULL, with nothing changed, when the call is not a plain one or
+/// would raise (the general handler then makes the error).
+#[metatracer::dont_look_inside]
+#[inline(never)]
+fn push_frame(f: Gc<FrameObj>, sp: usize, argc: usize, pc: usize) -> Value {
+    let regs = f.regs;
+    let base = sp - argc - 2;
+    let a = regs.get(base);
+    let (callable, is_class) = if a.is_null() {
+        let c = regs.get(base + 1);
+        (c, c.kind() == Some(Kind::Class))
+    } else {
+        (a, false)
+    };
+    let Some(func) = plain_callee(callable, is_class, argc + usize::from(!a.is_null())) else {
+        return Value::NULL;
+    };
+    let vm = vm();
+    let depth = vm.depth.get() + 1;
+    if depth > vm.recursion_limit.get() || metatracer::interrupt::pending() {
+        return Value::NULL;
+    }
+    let code = func.code;
+    let nf = super::frame::new_frame(code, func.globals, Value::NULL, Value::obj(func));
+    let first = if is_class {
+        // `C(args)`: the callable's slot takes the new instance, the first argument
+        let inst = Value::obj(crate::objects::class::alloc_instance(
+            as_class(callable).unwrap(),
+        ));
+        regs.set(base + 1, inst);
+        nf.ns_c.set(inst);
+        base + 1
+    } else if a.is_null() {
+        base + 2
+    } else {
+        base + 1
+    };
+    let nregs = nf.regs;
+    for i in first..sp {
+        nregs.set(i - first, regs.get(i));
+    }
+    let d = &code.d;
+    if !d.cellvars.is_empty() || !d.freevars.is_empty() {
+        super::frame::init_cells(nf, func.closure);
+    }
+    vm.depth.set(depth);
+    f.pc.set(pc as u32);
+    f.sp.set(base as u32);
+    nf.back.set(Some(f));
+    nf.exc_depth.set(vm.handled.get().len() as u32);
+    set_cur(nf);
+    Value::obj(nf)
+}
+
+/// `RETURN_VALUE` to a calling frame in the same dispatch loop, while traced: one residual
+/// call of [`pop_frame`], then `Ctx` is switched to the caller by traced code (its code
+/// object promoted). False when the general handler must run (nothing was changed then): an
+/// entry frame, or an `__init__` returning something other than None.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn return_fast(cx: &mut Ctx, pc: usize) -> bool {
+    let sp = cx.sp - 1;
+    let back = pop_frame(cx.f, cx.regs.get(sp), sp, pc);
+    if is_null(back) {
+        return false;
+    }
+    // SAFETY: `pop_frame` returns a live frame (or NULL, excluded above).
+    let back: Gc<FrameObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(back)) };
+    cx.enter_caller(back);
+    true
+}
+
+/// The residual part of [`return_fast`]: returns `v` from frame `f` (stack top `sp` after
+/// popping `v`, next instruction `pc`) to its caller, as [`return_value`] does: the
+/// recursion depth, the unlinking, the result pushed on the caller's stack, the frame
+/// recycled, the caller made current. Gives the caller, or NULL (nothing changed) when the
+/// general handler must run.
+#[metatracer::dont_look_inside]
+#[inline(never)]
+fn pop_frame(f: Gc<FrameObj>, v: Value, sp: usize, pc: usize) -> Value {
+    if f.entry.get() {
+        return Value::NULL;
+    }
+    let v = if !f.ns().is_null() && f.func() != Value::NULL && f.code.d.flags & CO_NAMESPACE == 0 {
+        // an __init__ frame started by a class call: the result is the instance
+        if !v.is_none() {
+            return Value::NULL;
+        }
+        f.ns()
+    } else {
+        v
+    };
+    f.pc.set(pc as u32);
+    f.sp.set(sp as u32);
+    let vm = vm();
+    vm.depth.set(vm.depth.get() - 1);
+    let back = f.back.get().unwrap();
+    f.back.set(None);
+    let bsp = back.sp.get() as usize;
+    back.regs.set(bsp, v);
+    back.sp.set(bsp as u32 + 1);
+    release_frame(f);
+    set_cur(back);
+    Value::obj(back)
 }

@@ -438,6 +438,8 @@ fn fast_init(c: Gc<ClassObj>) -> Option<Gc<FunctionObj>> {
         return None;
     }
     let new = ops::lookup_type(c, "__new__")?;
+    // (built-in classes hold their `__new__` as a static method over the built-in)
+    let new = as_staticmethod(new).map_or(new, |w| w.f);
     if as_builtin(new).is_none_or(|b| b.name != "object.__new__") {
         return None;
     }
