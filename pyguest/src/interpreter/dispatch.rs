@@ -10,6 +10,7 @@
 
 use super::exceptions::{add_traceback, unwind};
 use super::frame::{release_frame, set_cur, CUR_FRAME};
+use super::generators::{inline_gen_failed, is_inline_gen};
 use super::opcodes;
 use super::{current_frame, PyErr, PyResult};
 use crate::compiler::bytecode::Op;
@@ -217,6 +218,13 @@ impl Ctx {
 #[inline(always)]
 fn instr(code: Gc<CodeObj>, pc: usize) -> u32 {
     code.d.code[pc]
+}
+
+/// Whether `code` is a generator's (elidable: folds with the green code object).
+#[metatracer::elidable]
+#[inline(always)]
+fn is_generator_code(code: Gc<CodeObj>) -> bool {
+    code.d.flags & CO_GENERATOR != 0
 }
 
 /// The opcode of an instruction word (elidable: folds with the word).
@@ -656,13 +664,18 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             let caller = code;
             code = cx.code;
             pc = cx.f.pc.get() as usize;
-            if pc == 0 && metatracer::word_bits(caller) == metatracer::word_bits(code) {
+            if metatracer::word_bits(caller) == metatracer::word_bits(code)
+                && (pc == 0 || is_generator_code(code))
+            {
                 // A function called itself (a fresh frame of the same code object): the
                 // entry of a recursive function is a place to start a trace too (it has no
                 // backward jump; its trace closes at its own recursive call, the frames
                 // being in memory). Entries of other functions are not counted: a function
                 // called from a hot loop would get hot first and its trace take the loop
-                // over (and its entry trace would keep objects it saw pinned).
+                // over (and its entry trace would keep objects it saw pinned). Likewise a
+                // switch between two frames of one generator's code (a recursive generator
+                // resuming, yielding to or returning to another of its frames): its traces
+                // close at a `FOR_ITER` of another frame, with no backward jump in between.
                 metatracer::can_enter_jit!();
             }
         }
@@ -743,6 +756,12 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
                     break Err(e);
                 }
                 let back = f.back.get().unwrap();
+                let e = if is_inline_gen(f) {
+                    // a generator resumed by its consumer's `FOR_ITER` or `YIELD_FROM`
+                    inline_gen_failed(f, back, e)
+                } else {
+                    e
+                };
                 f.back.set(None);
                 f = back;
                 pending = Some(e);

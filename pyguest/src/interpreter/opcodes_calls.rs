@@ -9,7 +9,9 @@ use super::coroutines;
 use super::dispatch::{Ctx, Step, Stop};
 use super::exceptions::{exc_match, make_exception, set_context};
 use super::frame::{release_frame, set_cur};
-use super::generators::{make_generator, send_to, GenResult};
+use super::generators::{
+    make_generator, resume_inline, return_to_consumer, send_to, yield_to_consumer, GenResult,
+};
 use super::PyErr;
 use crate::compiler::bytecode::Op;
 use crate::objects::ops::{self, ArgVec};
@@ -212,6 +214,10 @@ pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
     if f.entry.get() {
         return Err(Stop::ret(v));
     }
+    if cx.code.d.flags & CO_GENERATOR != 0 {
+        // a generator resumed inside the loop (`FOR_ITER`, `yield from`) finishes
+        return Err(return_to_consumer(cx, v));
+    }
     // return to the calling frame without leaving the loop
     let vm = vm();
     vm.depth.set(vm.depth.get() - 1);
@@ -247,7 +253,10 @@ pub(super) fn yield_value(cx: &mut Ctx, pc: usize) -> Step {
     let v = cx.pop();
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
-    Err(Stop::yielded(v))
+    if cx.f.entry.get() {
+        return Err(Stop::yielded(v));
+    }
+    Err(yield_to_consumer(cx, v))
 }
 
 /// `YIELD_FROM`.
@@ -257,10 +266,18 @@ pub(super) fn yield_from(cx: &mut Ctx, pc: usize) -> Step {
     let sub = cx.top();
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
+    if let Some(g) = as_generator(sub) {
+        if let Some(s) = resume_inline(cx, g, pc, v) {
+            return Err(s);
+        }
+    }
     match send_to(sub, v)? {
         GenResult::Yield(y) => {
             set_cur(cx.f);
-            return Err(Stop::yielded(y));
+            if cx.f.entry.get() {
+                return Err(Stop::yielded(y));
+            }
+            return Err(yield_to_consumer(cx, y));
         }
         GenResult::Return(r) => {
             set_cur(cx.f);
