@@ -254,7 +254,8 @@ pub(super) fn is_inline_gen(f: Gc<FrameObj>) -> bool {
 }
 
 /// The generator whose frame `f` runs inline for consumer frame `back`: the consumer is
-/// suspended in its `FOR_ITER` or `YIELD_FROM` with the generator on top of its stack.
+/// suspended in its `FOR_ITER`, `YIELD_FROM` or `CALL` of `next` with the generator on top of
+/// its stack.
 fn inline_gen_of(f: Gc<FrameObj>, back: Gc<FrameObj>) -> Gc<GeneratorObj> {
     let g = as_generator(back.regs.get(back.sp.get() as usize - 1))
         .expect("an inline generator's consumer has the generator on top of its stack");
@@ -262,8 +263,8 @@ fn inline_gen_of(f: Gc<FrameObj>, back: Gc<FrameObj>) -> Gc<GeneratorObj> {
     g
 }
 
-/// `FOR_ITER` (`v` None) or `YIELD_FROM` (`v` the sent value) on generator `g` in the running
-/// frame, whose next instruction is `pc` and whose stack has `g` on top: switches `Ctx` to
+/// `FOR_ITER` or `next(g)` (`v` None) or `YIELD_FROM` (`v` the sent value) on generator `g`
+/// in the running frame, whose next instruction is `pc` and whose stack has `g` on top: switches `Ctx` to
 /// `g`'s frame, linked to the running frame as the one its `yield` and `return` go back to
 /// (no Rust recursion, so a trace goes on into the generator's body, as into a called
 /// function). `None` when `g` is not a plain generator that can simply go on (not started
@@ -307,6 +308,18 @@ pub(super) fn resume_inline(
     }
 }
 
+/// `next(arg)` called as `callable` (the instruction `CALL 1` with `[NULL, callable, arg]` on
+/// the stack): the generator to resume inline when `callable` is the built-in `next` and
+/// `arg` a generator.
+pub(super) fn next_target(callable: Value, arg: Value) -> Option<Gc<GeneratorObj>> {
+    let b = as_builtin(callable)?;
+    if b.name != "next" || !b.bound.is_null() {
+        return None;
+    }
+    let g = as_generator(arg)?;
+    (vm::vm().builtins.get().get_str("next") == Some(callable)).then_some(g)
+}
+
 /// A yield of `v` by the running frame (its `pc` and `sp` saved): from a generator resumed
 /// inline, switch `Ctx` back to its consumer, which takes the value (`FOR_ITER`) or, being a
 /// generator delegating to it (`YIELD_FROM`), yields it in turn; from an entry frame (or when
@@ -322,14 +335,16 @@ pub(super) fn yield_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
         }
         let back = f.back.get().unwrap();
         let g = inline_gen_of(f, back);
-        f.back.set(None);
+        unlink(f);
         g.state.set(GEN_SUSPENDED);
         note_suspended(g, Flavor::Generator);
         let vm = vm::vm();
         vm.depth.set(vm.depth.get() - 1);
         let bpc = back.pc.get() as usize;
-        if crate::compiler::bytecode::decode(back.code.d.code[bpc - 1]).0 == Op::FOR_ITER {
-            let sp = back.sp.get() as usize;
+        let op = crate::compiler::bytecode::decode(back.code.d.code[bpc - 1]).0;
+        if op != Op::YIELD_FROM {
+            // `FOR_ITER` pushes the value; `next(g)` (`CALL`) replaces `[NULL, next, g]` by it
+            let sp = back.sp.get() as usize - if op == Op::CALL { 3 } else { 0 };
             back.regs.set(sp, v);
             back.sp.set(sp as u32 + 1);
             cx.switch_to(back);
@@ -340,14 +355,23 @@ pub(super) fn yield_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
     }
 }
 
+/// Clears the link of a generator's frame to its consumer (the generator stops running).
+#[inline(always)]
+fn unlink(f: Gc<FrameObj>) {
+    // SAFETY: storing `None` creates no reference, so it needs no write barrier; nothing
+    // holds a reference into the cell.
+    unsafe { *f.back.as_ptr() = None };
+}
+
 /// `RETURN_VALUE` of `v` in a generator frame resumed inline (its `pc` and `sp` saved): the
 /// generator is finished; its consumer's `FOR_ITER` ends the loop (pops the generator and
-/// jumps past the loop), or its `YIELD_FROM` gives `v`. Switches `Ctx` to the consumer.
+/// jumps past the loop), its `next(g)` raises `StopIteration(v)`, or its `YIELD_FROM` gives
+/// `v`. Switches `Ctx` to the consumer.
 pub(super) fn return_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
     let f = cx.f;
     let back = f.back.get().unwrap();
     let g = inline_gen_of(f, back);
-    f.back.set(None);
+    unlink(f);
     g.state.set(GEN_DONE);
     let vm = vm::vm();
     vm.depth.set(vm.depth.get() - 1);
@@ -357,6 +381,11 @@ pub(super) fn return_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
     if op == Op::FOR_ITER {
         back.sp.set(sp as u32 - 1);
         back.pc.set(arg);
+    } else if op == Op::CALL {
+        // `next(g)` raises `StopIteration(v)` where it was called
+        back.sp.set(sp as u32 - 3);
+        cx.switch_to(back);
+        return Stop::switch_raise(vm::stop_iteration(v));
     } else {
         back.regs.set(sp - 1, v);
     }

@@ -10,7 +10,8 @@ use super::dispatch::{Ctx, Step, Stop};
 use super::exceptions::{exc_match, make_exception, set_context};
 use super::frame::{release_frame, set_cur};
 use super::generators::{
-    make_generator, resume_inline, return_to_consumer, send_to, yield_to_consumer, GenResult,
+    make_generator, next_target, resume_inline, return_to_consumer, send_to, yield_to_consumer,
+    GenResult,
 };
 use super::PyErr;
 use crate::compiler::bytecode::Op;
@@ -88,6 +89,14 @@ pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
             cx.f.pc.set(pc as u32);
             cx.f.sp.set(base as u32);
             return cx.switch_call(nf);
+        }
+    }
+    if op == Op::CALL && arg == 1 && args_start == base + 2 {
+        // `next(gen)`: resume the generator inside the loop
+        if let Some(g) = next_target(callable, cx.regs.get(base + 2)) {
+            if let Some(s) = resume_inline(cx, g, pc, Value::NONE) {
+                return Err(s);
+            }
         }
     }
     // owned argument storage for CALL_EX

@@ -327,3 +327,36 @@ recursion()
 zip_gens()
 deep_recursion_limit()
 print("end", sys.getrecursionlimit() > 0)
+
+
+def nexts():
+    g = numbers(N)
+    t = 0
+    while True:
+        try:
+            t += next(g)
+        except StopIteration:
+            break
+    g2 = numbers(5)
+    print("nexts", t, next(g2, -1), [next(g2, -1) for _ in range(6)])
+
+    def ret():
+        yield 1
+        return 7
+
+    for rep in range(2):
+        r = ret()
+        next(r)
+        try:
+            next(r)
+        except StopIteration as e:
+            print("stop value", e.value)
+    try:
+        next(r)
+    except StopIteration as e:
+        print("exhausted", e.value)
+    nx = next
+    print("alias", nx(numbers(4)), next(iter([5])))
+
+
+nexts()
