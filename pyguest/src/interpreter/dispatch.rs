@@ -76,10 +76,18 @@ pub(super) const STOP_RETURN: u32 = 3;
 pub(super) const STOP_YIELD: u32 = 4;
 /// Leave [`execute`]: an exception no handler of the frame catches (from [`run_loop`] only).
 const STOP_ERROR: u32 = 5;
+/// As `STOP_SWITCH`, from a generator resumed, yielding or returning inside the loop
+/// (`generators::resume_inline`): a switch between two frames of one generator's code is a
+/// place to start a trace (a recursive generator).
+pub(super) const STOP_SWITCH_GEN: u32 = 6;
 
 impl Stop {
     pub const SWITCH: Stop = Stop {
         kind: STOP_SWITCH,
+        v: Value::NULL,
+    };
+    pub const SWITCH_GEN: Stop = Stop {
+        kind: STOP_SWITCH_GEN,
         v: Value::NULL,
     };
     #[inline(always)]
@@ -218,13 +226,6 @@ impl Ctx {
 #[inline(always)]
 fn instr(code: Gc<CodeObj>, pc: usize) -> u32 {
     code.d.code[pc]
-}
-
-/// Whether `code` is a generator's (elidable: folds with the green code object).
-#[metatracer::elidable]
-#[inline(always)]
-fn is_generator_code(code: Gc<CodeObj>) -> bool {
-    code.d.flags & CO_GENERATOR != 0
 }
 
 /// The opcode of an instruction word (elidable: folds with the word).
@@ -658,14 +659,14 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 if !raise_here(cx, cx.out) {
                     return STOP_ERROR;
                 }
-            } else if kind != STOP_SWITCH {
+            } else if kind != STOP_SWITCH && kind != STOP_SWITCH_GEN {
                 return kind;
             }
             let caller = code;
             code = cx.code;
             pc = cx.f.pc.get() as usize;
             if metatracer::word_bits(caller) == metatracer::word_bits(code)
-                && (pc == 0 || is_generator_code(code))
+                && (pc == 0 || kind == STOP_SWITCH_GEN)
             {
                 // A function called itself (a fresh frame of the same code object): the
                 // entry of a recursive function is a place to start a trace too (it has no

@@ -302,10 +302,9 @@ pub(super) fn resume_inline(
     f.yielded.set(false);
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
-    match cx.switch_call(f) {
-        Err(s) => Some(s),
-        Ok(()) => Some(Stop::SWITCH),
-    }
+    // (always a switch; `SWITCH_GEN` tells the loop that a generator's frame runs now)
+    let _ = cx.switch_call(f);
+    Some(Stop::SWITCH_GEN)
 }
 
 /// `next(arg)` called as `callable` (the instruction `CALL 1` with `[NULL, callable, arg]` on
@@ -348,7 +347,7 @@ pub(super) fn yield_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
             back.regs.set(sp, v);
             back.sp.set(sp as u32 + 1);
             cx.switch_to(back);
-            return Stop::SWITCH;
+            return Stop::SWITCH_GEN;
         }
         // `back` delegates to `g` (`yield from`): it yields `v` itself
         f = back;
@@ -390,7 +389,7 @@ pub(super) fn return_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
         back.regs.set(sp - 1, v);
     }
     cx.switch_to(back);
-    Stop::SWITCH
+    Stop::SWITCH_GEN
 }
 
 /// Exception `e` leaves generator frame `f`, resumed inline for consumer `back`
