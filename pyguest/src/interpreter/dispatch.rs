@@ -76,18 +76,10 @@ pub(super) const STOP_RETURN: u32 = 3;
 pub(super) const STOP_YIELD: u32 = 4;
 /// Leave [`execute`]: an exception no handler of the frame catches (from [`run_loop`] only).
 const STOP_ERROR: u32 = 5;
-/// As `STOP_SWITCH`, from a generator resumed, yielding or returning inside the loop
-/// (`generators::resume_inline`): a switch between two frames of one generator's code is a
-/// place to start a trace (a recursive generator).
-pub(super) const STOP_SWITCH_GEN: u32 = 6;
 
 impl Stop {
     pub const SWITCH: Stop = Stop {
         kind: STOP_SWITCH,
-        v: Value::NULL,
-    };
-    pub const SWITCH_GEN: Stop = Stop {
-        kind: STOP_SWITCH_GEN,
         v: Value::NULL,
     };
     #[inline(always)]
@@ -659,24 +651,19 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 if !raise_here(cx, cx.out) {
                     return STOP_ERROR;
                 }
-            } else if kind != STOP_SWITCH && kind != STOP_SWITCH_GEN {
+            } else if kind != STOP_SWITCH {
                 return kind;
             }
             let caller = code;
             code = cx.code;
             pc = cx.f.pc.get() as usize;
-            if metatracer::word_bits(caller) == metatracer::word_bits(code)
-                && (pc == 0 || kind == STOP_SWITCH_GEN)
-            {
+            if pc == 0 && metatracer::word_bits(caller) == metatracer::word_bits(code) {
                 // A function called itself (a fresh frame of the same code object): the
                 // entry of a recursive function is a place to start a trace too (it has no
                 // backward jump; its trace closes at its own recursive call, the frames
                 // being in memory). Entries of other functions are not counted: a function
                 // called from a hot loop would get hot first and its trace take the loop
-                // over (and its entry trace would keep objects it saw pinned). Likewise a
-                // switch between two frames of one generator's code (a recursive generator
-                // resuming, yielding to or returning to another of its frames): its traces
-                // close at a `FOR_ITER` of another frame, with no backward jump in between.
+                // over (and its entry trace would keep objects it saw pinned).
                 metatracer::can_enter_jit!();
             }
         }

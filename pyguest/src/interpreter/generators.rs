@@ -302,9 +302,7 @@ pub(super) fn resume_inline(
     f.yielded.set(false);
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
-    // (always a switch; `SWITCH_GEN` tells the loop that a generator's frame runs now)
-    let _ = cx.switch_call(f);
-    Some(Stop::SWITCH_GEN)
+    Some(cx.switch_call(f).err().unwrap_or(Stop::SWITCH))
 }
 
 /// `next(arg)` called as `callable` (the instruction `CALL 1` with `[NULL, callable, arg]` on
@@ -347,7 +345,7 @@ pub(super) fn yield_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
             back.regs.set(sp, v);
             back.sp.set(sp as u32 + 1);
             cx.switch_to(back);
-            return Stop::SWITCH_GEN;
+            return Stop::SWITCH;
         }
         // `back` delegates to `g` (`yield from`): it yields `v` itself
         f = back;
@@ -389,7 +387,7 @@ pub(super) fn return_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
         back.regs.set(sp - 1, v);
     }
     cx.switch_to(back);
-    Stop::SWITCH_GEN
+    Stop::SWITCH
 }
 
 /// Exception `e` leaves generator frame `f`, resumed inline for consumer `back`
