@@ -400,3 +400,34 @@ fn python_calls_and_returns_are_traced() {
         assert!(!err.contains(residual), "a residual {residual}: {err}");
     }
 }
+
+/// `for x in gen()` resumes the generator inside the dispatch loop (`Ctx` switches to its
+/// frame and back at `yield`): the consumer's loop compiles with the generator's body inside
+/// the trace, with no general `FOR_ITER` (`for_iter_slow`, which resumed the generator by
+/// Rust recursion) left in it, and prints what the interpreter prints.
+#[test]
+fn a_for_loop_over_a_generator_traces_the_generator_body() {
+    let src = "def gen(n):\n    i = 0\n    while i < n:\n        yield i * 3\n        i += 1\ndef f(n):\n    t = 0\n    for x in gen(n):\n        t += x ^ 5\n    return t\nprint(f(5000))";
+    let off = run_src(src, "off", None);
+    let on = run_src(src, "threshold=50", Some("opt,summary"));
+    assert!(off.status.success() && on.status.success());
+    assert_eq!(on.stdout, off.stdout);
+    assert_eq!(String::from_utf8_lossy(&on.stdout), "37492500\n");
+    let err = String::from_utf8_lossy(&on.stderr);
+    let lp = err
+        .split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"));
+    // the consumer's body and the generator's are both in the loop
+    for text in ["yield i * 3", "t += x ^ 5", "while i < n"] {
+        assert!(lp.contains(text), "{text} not in the loop: {lp}");
+    }
+    assert!(
+        !lp.contains("for_iter_slow"),
+        "a residual for_iter_slow: {lp}"
+    );
+    assert!(
+        !err.contains("portal function returned while tracing"),
+        "a trace aborted at a yield: {err}"
+    );
+}

@@ -10,6 +10,7 @@
 
 use super::exceptions::{add_traceback, unwind};
 use super::frame::{release_frame, set_cur, CUR_FRAME};
+use super::generators::{inline_gen_failed, is_inline_gen};
 use super::opcodes;
 use super::{current_frame, PyErr, PyResult};
 use crate::compiler::bytecode::Op;
@@ -828,6 +829,12 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
                     break Err(e);
                 }
                 let back = f.back.get().unwrap();
+                let e = if is_inline_gen(f) {
+                    // a generator resumed by its consumer's `FOR_ITER` or `YIELD_FROM`
+                    inline_gen_failed(f, back, e)
+                } else {
+                    e
+                };
                 f.back.set(None);
                 f = back;
                 pending = Some(e);

@@ -10,7 +10,7 @@
 
 use super::call::enter_depth;
 use super::coroutines::{awaitable_send, is_await_iter};
-use super::dispatch::run_frame;
+use super::dispatch::{run_frame, Ctx, Stop};
 use super::frame::CUR_FRAME;
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::Op;
@@ -170,24 +170,29 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
     match r {
         Ok(v) if f.yielded.get() => Ok(GenResult::Yield(v)),
         Ok(v) => Ok(GenResult::Return(v)),
-        Err(e) => {
-            let bad = if vm::exc_matches(&e, C::StopIteration) {
-                Some("StopIteration")
-            } else if fl == Flavor::AsyncGenerator && vm::exc_matches(&e, C::StopAsyncIteration) {
-                Some("StopAsyncIteration")
-            } else {
-                None
-            };
-            if let Some(what) = bad {
-                let re = vm::runtime_error(format!("{} raised {what}", fl.noun()));
-                if let Some(inst) = as_instance(re.0) {
-                    ops::instance_set(inst, intern("__cause__"), e.0);
-                }
-                return Err(re);
-            }
-            Err(e)
-        }
+        Err(e) => Err(escaped_error(e, fl)),
     }
+}
+
+/// The exception a generator's caller sees when `e` leaves the generator's frame: a
+/// `StopIteration` (or an async generator's `StopAsyncIteration`) becomes a `RuntimeError`
+/// caused by it (PEP 479).
+fn escaped_error(e: PyErr, fl: Flavor) -> PyErr {
+    let bad = if vm::exc_matches(&e, C::StopIteration) {
+        Some("StopIteration")
+    } else if fl == Flavor::AsyncGenerator && vm::exc_matches(&e, C::StopAsyncIteration) {
+        Some("StopAsyncIteration")
+    } else {
+        None
+    };
+    if let Some(what) = bad {
+        let re = vm::runtime_error(format!("{} raised {what}", fl.noun()));
+        if let Some(inst) = as_instance(re.0) {
+            ops::instance_set(inst, intern("__cause__"), e.0);
+        }
+        return re;
+    }
+    e
 }
 
 /// Whether `g` is suspended just after an instruction `op` (`YIELD_FROM`: awaiting or
@@ -235,4 +240,161 @@ fn note_suspended(g: Gc<GeneratorObj>, fl: Flavor) {
         g.aflags.set(g.aflags.get() | G_GUARDED);
         metatracer::gc::guard(g);
     }
+}
+
+// ---------------------------------------------------------------- resuming inside the dispatch loop
+
+/// Whether the running frame `f` belongs to a generator resumed inside the dispatch loop by
+/// [`resume_inline`]: it yields and returns by switching `Ctx` back to `f.back` (its
+/// consumer), not by leaving the loop. A generator resumed by [`gen_resume`] runs as an entry
+/// frame of `run_frame` (`entry` set); only frames of generator code are ever resumed.
+#[inline(always)]
+pub(super) fn is_inline_gen(f: Gc<FrameObj>) -> bool {
+    !f.entry.get() && f.code.d.flags & CO_GENERATOR != 0
+}
+
+/// The generator whose frame `f` runs inline for consumer frame `back`: the consumer is
+/// suspended in its `FOR_ITER`, `YIELD_FROM` or `CALL` of `next` with the generator on top of
+/// its stack.
+fn inline_gen_of(f: Gc<FrameObj>, back: Gc<FrameObj>) -> Gc<GeneratorObj> {
+    let g = as_generator(back.regs.get(back.sp.get() as usize - 1))
+        .expect("an inline generator's consumer has the generator on top of its stack");
+    debug_assert!(Gc::ptr_eq(g.frame, f));
+    g
+}
+
+/// `FOR_ITER` or `next(g)` (`v` None) or `YIELD_FROM` (`v` the sent value) on generator `g`
+/// in the running frame, whose next instruction is `pc` and whose stack has `g` on top: switches `Ctx` to
+/// `g`'s frame, linked to the running frame as the one its `yield` and `return` go back to
+/// (no Rust recursion, so a trace goes on into the generator's body, as into a called
+/// function). `None` when `g` is not a plain generator that can simply go on (not started
+/// and sent a value, running, finished, a coroutine or an async generator): the caller takes
+/// the general path ([`gen_resume`]), which raises what must be raised.
+pub(super) fn resume_inline(
+    cx: &mut Ctx,
+    g: Gc<GeneratorObj>,
+    pc: usize,
+    v: Value,
+) -> Option<Stop> {
+    let f = g.frame;
+    if f.code.d.flags & (CO_COROUTINE | CO_ASYNC_GENERATOR) != 0 {
+        return None;
+    }
+    let st = g.state.get();
+    if !(st == GEN_SUSPENDED || (st == GEN_CREATED && v.is_none())) {
+        return None;
+    }
+    if let Err(e) = enter_depth() {
+        return Some(Stop::raise(e));
+    }
+    if st == GEN_SUSPENDED {
+        let at_yield_from = suspended_at(g, Op::YIELD_FROM);
+        let sp = f.sp.get() as usize;
+        f.regs.set(sp, v);
+        f.sp.set(sp as u32 + 1);
+        if at_yield_from {
+            // re-run `YIELD_FROM` with the sent value
+            f.pc.set(f.pc.get() - 1);
+        }
+    }
+    g.state.set(GEN_RUNNING);
+    f.entry.set(false);
+    f.yielded.set(false);
+    cx.f.pc.set(pc as u32);
+    cx.f.sp.set(cx.sp as u32);
+    Some(cx.switch_call(f).err().unwrap_or(Stop::SWITCH))
+}
+
+/// `next(arg)` called as `callable` (the instruction `CALL 1` with `[NULL, callable, arg]` on
+/// the stack): the generator to resume inline when `callable` is the built-in `next` and
+/// `arg` a generator.
+pub(super) fn next_target(callable: Value, arg: Value) -> Option<Gc<GeneratorObj>> {
+    let b = as_builtin(callable)?;
+    if b.name != "next" || !b.bound.is_null() {
+        return None;
+    }
+    let g = as_generator(arg)?;
+    (vm::vm().builtins.get().get_str("next") == Some(callable)).then_some(g)
+}
+
+/// A yield of `v` by the running frame (its `pc` and `sp` saved): from a generator resumed
+/// inline, switch `Ctx` back to its consumer, which takes the value (`FOR_ITER`) or, being a
+/// generator delegating to it (`YIELD_FROM`), yields it in turn; from an entry frame (or when
+/// the chain of delegating generators reaches one), leave the loop with it.
+pub(super) fn yield_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
+    let mut f = cx.f;
+    loop {
+        if !is_inline_gen(f) {
+            if !Gc::ptr_eq(f, cx.f) {
+                cx.switch_to(f);
+            }
+            return Stop::yielded(v);
+        }
+        let back = f.back.get().unwrap();
+        let g = inline_gen_of(f, back);
+        unlink(f);
+        g.state.set(GEN_SUSPENDED);
+        note_suspended(g, Flavor::Generator);
+        let vm = vm::vm();
+        vm.depth.set(vm.depth.get() - 1);
+        let bpc = back.pc.get() as usize;
+        let op = crate::compiler::bytecode::decode(back.code.d.code[bpc - 1]).0;
+        if op != Op::YIELD_FROM {
+            // `FOR_ITER` pushes the value; `next(g)` (`CALL`) replaces `[NULL, next, g]` by it
+            let sp = back.sp.get() as usize - if op == Op::CALL { 3 } else { 0 };
+            back.regs.set(sp, v);
+            back.sp.set(sp as u32 + 1);
+            cx.switch_to(back);
+            return Stop::SWITCH;
+        }
+        // `back` delegates to `g` (`yield from`): it yields `v` itself
+        f = back;
+    }
+}
+
+/// Clears the link of a generator's frame to its consumer (the generator stops running).
+#[inline(always)]
+fn unlink(f: Gc<FrameObj>) {
+    // SAFETY: storing `None` creates no reference, so it needs no write barrier; nothing
+    // holds a reference into the cell.
+    unsafe { *f.back.as_ptr() = None };
+}
+
+/// `RETURN_VALUE` of `v` in a generator frame resumed inline (its `pc` and `sp` saved): the
+/// generator is finished; its consumer's `FOR_ITER` ends the loop (pops the generator and
+/// jumps past the loop), its `next(g)` raises `StopIteration(v)`, or its `YIELD_FROM` gives
+/// `v`. Switches `Ctx` to the consumer.
+pub(super) fn return_to_consumer(cx: &mut Ctx, v: Value) -> Stop {
+    let f = cx.f;
+    let back = f.back.get().unwrap();
+    let g = inline_gen_of(f, back);
+    unlink(f);
+    g.state.set(GEN_DONE);
+    let vm = vm::vm();
+    vm.depth.set(vm.depth.get() - 1);
+    let bpc = back.pc.get() as usize;
+    let (op, arg) = crate::compiler::bytecode::decode(back.code.d.code[bpc - 1]);
+    let sp = back.sp.get() as usize;
+    if op == Op::FOR_ITER {
+        back.sp.set(sp as u32 - 1);
+        back.pc.set(arg);
+    } else if op == Op::CALL {
+        // `next(g)` raises `StopIteration(v)` where it was called
+        back.sp.set(sp as u32 - 3);
+        cx.switch_to(back);
+        return Stop::switch_raise(vm::stop_iteration(v));
+    } else {
+        back.regs.set(sp - 1, v);
+    }
+    cx.switch_to(back);
+    Stop::SWITCH
+}
+
+/// Exception `e` leaves generator frame `f`, resumed inline for consumer `back`
+/// (`run_frame`, which raises the result in `back`): the generator is finished, and a
+/// `StopIteration` becomes a `RuntimeError`.
+pub(super) fn inline_gen_failed(f: Gc<FrameObj>, back: Gc<FrameObj>, e: PyErr) -> PyErr {
+    let g = inline_gen_of(f, back);
+    g.state.set(GEN_DONE);
+    escaped_error(e, Flavor::Generator)
 }

@@ -9,7 +9,10 @@ use super::coroutines;
 use super::dispatch::{Ctx, Step, Stop};
 use super::exceptions::{exc_match, make_exception, set_context};
 use super::frame::{release_frame, set_cur};
-use super::generators::{make_generator, send_to, GenResult};
+use super::generators::{
+    make_generator, next_target, resume_inline, return_to_consumer, send_to, yield_to_consumer,
+    GenResult,
+};
 use super::PyErr;
 use crate::compiler::bytecode::Op;
 use crate::objects::ops::{self, ArgVec};
@@ -86,6 +89,14 @@ pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
             cx.f.pc.set(pc as u32);
             cx.f.sp.set(base as u32);
             return cx.switch_call(nf);
+        }
+    }
+    if op == Op::CALL && arg == 1 && args_start == base + 2 {
+        // `next(gen)`: resume the generator inside the loop
+        if let Some(g) = next_target(callable, cx.regs.get(base + 2)) {
+            if let Some(s) = resume_inline(cx, g, pc, Value::NONE) {
+                return Err(s);
+            }
         }
     }
     // owned argument storage for CALL_EX
@@ -212,6 +223,10 @@ pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
     if f.entry.get() {
         return Err(Stop::ret(v));
     }
+    if cx.code.d.flags & CO_GENERATOR != 0 {
+        // a generator resumed inside the loop (`FOR_ITER`, `yield from`) finishes
+        return Err(return_to_consumer(cx, v));
+    }
     // return to the calling frame without leaving the loop
     let vm = vm();
     vm.depth.set(vm.depth.get() - 1);
@@ -247,7 +262,10 @@ pub(super) fn yield_value(cx: &mut Ctx, pc: usize) -> Step {
     let v = cx.pop();
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
-    Err(Stop::yielded(v))
+    if cx.f.entry.get() {
+        return Err(Stop::yielded(v));
+    }
+    Err(yield_to_consumer(cx, v))
 }
 
 /// `YIELD_FROM`.
@@ -257,10 +275,18 @@ pub(super) fn yield_from(cx: &mut Ctx, pc: usize) -> Step {
     let sub = cx.top();
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
+    if let Some(g) = as_generator(sub) {
+        if let Some(s) = resume_inline(cx, g, pc, v) {
+            return Err(s);
+        }
+    }
     match send_to(sub, v)? {
         GenResult::Yield(y) => {
             set_cur(cx.f);
-            return Err(Stop::yielded(y));
+            if cx.f.entry.get() {
+                return Err(Stop::yielded(y));
+            }
+            return Err(yield_to_consumer(cx, y));
         }
         GenResult::Return(r) => {
             set_cur(cx.f);
