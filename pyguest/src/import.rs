@@ -256,8 +256,50 @@ pub fn syntax_error(msg: &str, filename: &str, src: &str, off: usize) -> PyErr {
     PyErr(e)
 }
 
-fn parse_msg(e: &ruff_python_parser::ParseError) -> String {
+/// CPython's message for a malformed number literal starting at byte `at` of `src`
+/// (`0xx`, `0b2`, `0o`, `09`), which the parser reports with Rust's wording
+/// (`ParseIntError { kind: Empty }`, "Invalid decimal integer literal").
+fn number_literal_msg(src: &str, at: usize) -> Option<String> {
+    let tail = src.get(at..)?;
+    let tok: String = tail
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let lower = tok.to_ascii_lowercase();
+    let (name, radix) = match lower.get(..2) {
+        Some("0x") => ("hexadecimal", 16),
+        Some("0o") => ("octal", 8),
+        Some("0b") => ("binary", 2),
+        _ => {
+            if tok.len() > 1
+                && tok.starts_with('0')
+                && tok.chars().all(|c| c.is_ascii_digit() || c == '_')
+            {
+                return Some(
+                    "leading zeros in decimal integer literals are not permitted; use an 0o \
+                     prefix for octal integers"
+                        .to_string(),
+                );
+            }
+            return None;
+        }
+    };
+    // a decimal digit out of range right after valid digits: "invalid digit '8' in octal literal"
+    let digits = &tok[2..];
+    let bad = digits.chars().find(|c| *c != '_' && !c.is_digit(radix));
+    if let Some(c) = bad.filter(|c| c.is_ascii_digit()) {
+        return Some(format!("invalid digit '{c}' in {name} literal"));
+    }
+    Some(format!("invalid {name} literal"))
+}
+
+fn parse_msg(e: &ruff_python_parser::ParseError, src: &str) -> String {
     let s = e.error.to_string();
+    if s.starts_with("ParseIntError") || s.contains("Invalid decimal integer literal") {
+        if let Some(m) = number_literal_msg(src, e.location.start().to_usize()) {
+            return m;
+        }
+    }
     // CPython's wording for the most common case
     if s.starts_with("Expected") || s.starts_with("Unexpected") || s.contains("invalid syntax") {
         format!("invalid syntax ({})", s)
@@ -284,8 +326,14 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
     remember_source(filename, src);
     use crate::compiler::nesting;
     nesting::check_brackets(src).map_err(|e| nesting_error(e, filename, src))?;
-    let parsed = ruff_python_parser::parse_module(src)
-        .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
+    let parsed = ruff_python_parser::parse_module(src).map_err(|e| {
+        syntax_error(
+            &parse_msg(&e, src),
+            filename,
+            src,
+            e.location.start().to_usize(),
+        )
+    })?;
     let module = parsed.syntax();
     nesting::check_depth(&module.body, nesting::depth_limit())
         .map_err(|e| nesting_error(e, filename, src))?;
@@ -298,8 +346,14 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
 /// at the top level are shown with `sys.displayhook`.
 pub fn compile_interactive_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     remember_source(filename, src);
-    let parsed = ruff_python_parser::parse_module(src)
-        .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
+    let parsed = ruff_python_parser::parse_module(src).map_err(|e| {
+        syntax_error(
+            &parse_msg(&e, src),
+            filename,
+            src,
+            e.location.start().to_usize(),
+        )
+    })?;
     let module = parsed.syntax();
     let unit = crate::compiler::codegen::compile_interactive(&module.body, src, filename)
         .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
@@ -312,7 +366,7 @@ pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     nesting::check_brackets(trimmed).map_err(|e| nesting_error(e, filename, trimmed))?;
     let parsed = ruff_python_parser::parse_expression(trimmed).map_err(|e| {
         syntax_error(
-            &parse_msg(&e),
+            &parse_msg(&e, trimmed),
             filename,
             trimmed,
             e.location.start().to_usize(),
