@@ -180,11 +180,11 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
         Some((enc, _)) if enc == "iso-8859-1" => body.iter().map(|&b| b as char).collect(),
         Some((enc, raw)) if enc != "utf-8" => {
             if crate::modules::codecs::lookup(&enc).is_err() {
-                return Err(plain_syntax_error(if main {
-                    format!("encoding problem: {raw}")
+                return Err(if main {
+                    plain_syntax_error(format!("encoding problem: {raw}"))
                 } else {
-                    format!("unknown encoding: {raw}")
-                }));
+                    decoding_syntax_error(format!("unknown encoding: {raw}"), filename, 0)
+                });
             }
             let r = crate::modules::codecs::decode_bytes(
                 new_bytes(body.to_vec(), false),
@@ -202,10 +202,13 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
         _ => match std::str::from_utf8(body) {
             Ok(t) => t.to_string(),
             Err(e) if !main => {
-                return Err(plain_syntax_error(literal_utf8_error(
-                    body,
-                    e.valid_up_to(),
-                )))
+                let at = e.valid_up_to();
+                let line = body[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(decoding_syntax_error(
+                    literal_utf8_error(body, at),
+                    filename,
+                    line as i64,
+                ));
             }
             Err(e) => {
                 let at = e.valid_up_to();
@@ -236,6 +239,30 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
 }
 
 /// A `SyntaxError` instance for a message at byte offset `off`.
+/// A `SyntaxError` about undecodable source given to `compile()`/`exec()`: CPython's message
+/// with the file name and a line (`lineno` 0, `offset` -1 for a bad coding cookie; the line
+/// of the first bad byte otherwise), so that its `str()` ends in `(FILE, line N)`.
+fn decoding_syntax_error(msg: String, filename: &str, lineno: i64) -> PyErr {
+    let offset = if lineno == 0 { -1 } else { 1 };
+    let details = new_tuple(&[
+        new_str(filename),
+        Value::small(lineno),
+        Value::small(offset),
+        Value::NONE,
+    ]);
+    let e = vm::new_exception(cls(C::SyntaxError), &[new_string(msg.clone()), details]);
+    if let Some(i) = as_instance(e) {
+        ops::instance_set(i, intern("msg"), new_string(msg));
+        ops::instance_set(i, intern("filename"), new_str(filename));
+        ops::instance_set(i, intern("lineno"), Value::small(lineno));
+        ops::instance_set(i, intern("offset"), Value::small(offset));
+        for n in ["text", "end_lineno", "end_offset"] {
+            ops::instance_set(i, intern(n), Value::NONE);
+        }
+    }
+    PyErr(e)
+}
+
 pub fn syntax_error(msg: &str, filename: &str, src: &str, off: usize) -> PyErr {
     let (line, col) = line_col(src, off);
     let text = src.lines().nth(line as usize - 1).unwrap_or("").to_string();

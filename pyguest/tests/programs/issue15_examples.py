@@ -137,13 +137,11 @@ show("'ßa'.title()", lambda: "ßa".title())
 show("'ﬁne'.casefold()", lambda: "ﬁne".casefold())
 show("final sigma", lambda: "ΟΔΟΣ ΟΔΟΣ.".lower())
 show("int('१२३')", lambda: int("१२३"))
-# (the message only: pyguest leaves the filename and line off these two, see
-# docs/compatibility.md)
-for src in [b"x = '\xff'\n", b"x = 1\x00\n", b"# coding: nope\nx = 1\n"]:
+for src in [b"x = '\xff'\n", b"x = 1\x00\n", b"# coding: nope\nx = 1\n", b"\n\nx = '\xc3'\n"]:
     try:
         compile(src, "s", "exec")
     except SyntaxError as e:
-        print("source", src[:12], "->", e.msg)
+        print("source", src[:12], "->", str(e), e.filename, e.lineno)
 ns = {}
 exec(compile(b"# coding: latin-1\nx = '\xe9'\n", "s", "exec"), ns)
 show("latin-1 coding", lambda: ns["x"])
