@@ -180,11 +180,11 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
         Some((enc, _)) if enc == "iso-8859-1" => body.iter().map(|&b| b as char).collect(),
         Some((enc, raw)) if enc != "utf-8" => {
             if crate::modules::codecs::lookup(&enc).is_err() {
-                return Err(plain_syntax_error(if main {
-                    format!("encoding problem: {raw}")
+                return Err(if main {
+                    plain_syntax_error(format!("encoding problem: {raw}"))
                 } else {
-                    format!("unknown encoding: {raw}")
-                }));
+                    decoding_syntax_error(format!("unknown encoding: {raw}"), filename, 0)
+                });
             }
             let r = crate::modules::codecs::decode_bytes(
                 new_bytes(body.to_vec(), false),
@@ -202,10 +202,13 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
         _ => match std::str::from_utf8(body) {
             Ok(t) => t.to_string(),
             Err(e) if !main => {
-                return Err(plain_syntax_error(literal_utf8_error(
-                    body,
-                    e.valid_up_to(),
-                )))
+                let at = e.valid_up_to();
+                let line = body[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(decoding_syntax_error(
+                    literal_utf8_error(body, at),
+                    filename,
+                    line as i64,
+                ));
             }
             Err(e) => {
                 let at = e.valid_up_to();
@@ -236,6 +239,30 @@ pub fn decode_source(src: &[u8], filename: &str, main: bool) -> PyResult<String>
 }
 
 /// A `SyntaxError` instance for a message at byte offset `off`.
+/// A `SyntaxError` about undecodable source given to `compile()`/`exec()`: CPython's message
+/// with the file name and a line (`lineno` 0, `offset` -1 for a bad coding cookie; the line
+/// of the first bad byte otherwise), so that its `str()` ends in `(FILE, line N)`.
+fn decoding_syntax_error(msg: String, filename: &str, lineno: i64) -> PyErr {
+    let offset = if lineno == 0 { -1 } else { 1 };
+    let details = new_tuple(&[
+        new_str(filename),
+        Value::small(lineno),
+        Value::small(offset),
+        Value::NONE,
+    ]);
+    let e = vm::new_exception(cls(C::SyntaxError), &[new_string(msg.clone()), details]);
+    if let Some(i) = as_instance(e) {
+        ops::instance_set(i, intern("msg"), new_string(msg));
+        ops::instance_set(i, intern("filename"), new_str(filename));
+        ops::instance_set(i, intern("lineno"), Value::small(lineno));
+        ops::instance_set(i, intern("offset"), Value::small(offset));
+        for n in ["text", "end_lineno", "end_offset"] {
+            ops::instance_set(i, intern(n), Value::NONE);
+        }
+    }
+    PyErr(e)
+}
+
 pub fn syntax_error(msg: &str, filename: &str, src: &str, off: usize) -> PyErr {
     let (line, col) = line_col(src, off);
     let text = src.lines().nth(line as usize - 1).unwrap_or("").to_string();
@@ -256,8 +283,50 @@ pub fn syntax_error(msg: &str, filename: &str, src: &str, off: usize) -> PyErr {
     PyErr(e)
 }
 
-fn parse_msg(e: &ruff_python_parser::ParseError) -> String {
+/// CPython's message for a malformed number literal starting at byte `at` of `src`
+/// (`0xx`, `0b2`, `0o`, `09`), which the parser reports with Rust's wording
+/// (`ParseIntError { kind: Empty }`, "Invalid decimal integer literal").
+fn number_literal_msg(src: &str, at: usize) -> Option<String> {
+    let tail = src.get(at..)?;
+    let tok: String = tail
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let lower = tok.to_ascii_lowercase();
+    let (name, radix) = match lower.get(..2) {
+        Some("0x") => ("hexadecimal", 16),
+        Some("0o") => ("octal", 8),
+        Some("0b") => ("binary", 2),
+        _ => {
+            if tok.len() > 1
+                && tok.starts_with('0')
+                && tok.chars().all(|c| c.is_ascii_digit() || c == '_')
+            {
+                return Some(
+                    "leading zeros in decimal integer literals are not permitted; use an 0o \
+                     prefix for octal integers"
+                        .to_string(),
+                );
+            }
+            return None;
+        }
+    };
+    // a decimal digit out of range right after valid digits: "invalid digit '8' in octal literal"
+    let digits = &tok[2..];
+    let bad = digits.chars().find(|c| *c != '_' && !c.is_digit(radix));
+    if let Some(c) = bad.filter(|c| c.is_ascii_digit()) {
+        return Some(format!("invalid digit '{c}' in {name} literal"));
+    }
+    Some(format!("invalid {name} literal"))
+}
+
+fn parse_msg(e: &ruff_python_parser::ParseError, src: &str) -> String {
     let s = e.error.to_string();
+    if s.starts_with("ParseIntError") || s.contains("Invalid decimal integer literal") {
+        if let Some(m) = number_literal_msg(src, e.location.start().to_usize()) {
+            return m;
+        }
+    }
     // CPython's wording for the most common case
     if s.starts_with("Expected") || s.starts_with("Unexpected") || s.contains("invalid syntax") {
         format!("invalid syntax ({})", s)
@@ -284,8 +353,14 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
     remember_source(filename, src);
     use crate::compiler::nesting;
     nesting::check_brackets(src).map_err(|e| nesting_error(e, filename, src))?;
-    let parsed = ruff_python_parser::parse_module(src)
-        .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
+    let parsed = ruff_python_parser::parse_module(src).map_err(|e| {
+        syntax_error(
+            &parse_msg(&e, src),
+            filename,
+            src,
+            e.location.start().to_usize(),
+        )
+    })?;
     let module = parsed.syntax();
     nesting::check_depth(&module.body, nesting::depth_limit())
         .map_err(|e| nesting_error(e, filename, src))?;
@@ -298,8 +373,14 @@ pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<
 /// at the top level are shown with `sys.displayhook`.
 pub fn compile_interactive_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     remember_source(filename, src);
-    let parsed = ruff_python_parser::parse_module(src)
-        .map_err(|e| syntax_error(&parse_msg(&e), filename, src, e.location.start().to_usize()))?;
+    let parsed = ruff_python_parser::parse_module(src).map_err(|e| {
+        syntax_error(
+            &parse_msg(&e, src),
+            filename,
+            src,
+            e.location.start().to_usize(),
+        )
+    })?;
     let module = parsed.syntax();
     let unit = crate::compiler::codegen::compile_interactive(&module.body, src, filename)
         .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
@@ -312,7 +393,7 @@ pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     nesting::check_brackets(trimmed).map_err(|e| nesting_error(e, filename, trimmed))?;
     let parsed = ruff_python_parser::parse_expression(trimmed).map_err(|e| {
         syntax_error(
-            &parse_msg(&e),
+            &parse_msg(&e, trimmed),
             filename,
             trimmed,
             e.location.start().to_usize(),

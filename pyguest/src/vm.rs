@@ -328,6 +328,9 @@ pub fn init() {
         c.dict.set_str("__module__", new_str("builtins"));
         vm().builtins.get().set_str(name, Value::obj(c));
     }
+    // the builtins namespace names its module, as CPython's does: a class body run by
+    // `exec(src, {})` finds `__name__` there (its `__module__` is then 'builtins')
+    vm().builtins.get().set_str("__name__", new_str("builtins"));
     // `IOError` is another name of `OSError` (as in CPython)
     vm().builtins.get().set_str(
         "IOError",

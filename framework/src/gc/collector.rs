@@ -166,6 +166,29 @@ fn with_collector<R>(f: impl FnOnce(&mut Collector) -> R) -> R {
     }
 }
 
+/// A conservative root found by [`debug_conservative_refs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConservativeRef {
+    /// A native stack word at `address` (`below_top` bytes below the stack top) holding `word`.
+    Stack {
+        address: usize,
+        below_top: usize,
+        word: usize,
+    },
+    /// A word of a `PinnedVec` or `ScanRegion`.
+    Pinned { word: usize },
+    /// The object's identity was taken while it was young (`pin_identity`).
+    IdentityPin,
+}
+
+/// Diagnostics for "why is this object still alive": every conservative root (native stack
+/// word of the caller's frames, pinned vector word, identity pin) that resolves to the
+/// old-generation object with payload `target` (precise roots and references from other
+/// objects are not reported). Slow (scans the whole stack); for debugging tools only.
+pub(crate) fn debug_conservative_refs(target: usize) -> Vec<ConservativeRef> {
+    with_collector_gc(|c| c.conservative_refs_to(target))
+}
+
 /// Like `with_collector`, for entry points that may collect: spills the registers and
 /// records the stack bound first, so that the scan covers exactly the mutator's frames.
 #[inline(always)]
@@ -975,6 +998,36 @@ impl Collector {
         {
             self.major();
         }
+    }
+
+    /// Diagnostics: the conservative roots that resolve to the object at payload `target`
+    /// (see `debug_conservative_refs`).
+    fn conservative_refs_to(&self, target: usize) -> Vec<ConservativeRef> {
+        let hits = |w: usize| {
+            w == target
+                || self.find_old_object(w) == Some(target)
+                || (w > 0 && self.find_old_object(w - 1) == Some(target))
+        };
+        let mut out = Vec::new();
+        let top = stack::stack_top_of(self.stack_lo).unwrap_or(0);
+        stack::scan_with_addresses(self.stack_lo, |a, w| {
+            if hits(w) {
+                out.push(ConservativeRef::Stack {
+                    address: a,
+                    below_top: top - a,
+                    word: w,
+                });
+            }
+        });
+        roots::scan_pinned(&mut |w| {
+            if hits(w) {
+                out.push(ConservativeRef::Pinned { word: w });
+            }
+        });
+        if self.identity_pins.contains(&target) {
+            out.push(ConservativeRef::IdentityPin);
+        }
+        out
     }
 
     /// Finds the object (old or pinned-old) whose bytes contain `addr`.

@@ -62,6 +62,16 @@ pub use stack::{register_stack, suspend_current, StackRegistration};
 pub use trace::{Trace, Tracer};
 pub use weak::Weak;
 
+pub use collector::ConservativeRef;
+
+/// Diagnostics: the conservative roots (native stack words of the caller's frames, pinned
+/// vector words, identity pins) that keep `gc`'s object alive, if it is in the old
+/// generation (run a full collection first). Precise roots and references from other objects
+/// are not reported. Slow: for tools that explain a stale-stack-word retention.
+pub fn debug_conservative_refs<T: 'static>(gc: Gc<T>) -> Vec<ConservativeRef> {
+    collector::debug_conservative_refs(gc.addr())
+}
+
 /// Registers `gc`'s object for finalization by the embedder (a guest-level finalizer such as
 /// Python's `__del__`): when a collection finds it unreachable (a minor collection while it
 /// is young, a full one once it is old), it is not freed but kept alive, with everything it

@@ -198,6 +198,23 @@ fn scan_range(lo: usize, top: usize, f: &mut impl FnMut(usize)) {
     }
 }
 
+/// Diagnostics ([`crate::gc::debug_conservative_refs`]): calls `f(address, word)` for every
+/// aligned word of the stack `lo` lies in, from `lo` to its top (suspended stacks left out).
+pub(crate) fn scan_with_addresses(lo: usize, mut f: impl FnMut(usize, usize)) {
+    let Some(top) = top_of(lo) else { return };
+    let mut a = lo;
+    while a < top {
+        // SAFETY: as in `scan_range`.
+        f(a, unsafe { std::ptr::read_volatile(a as *const usize) });
+        a += 8;
+    }
+}
+
+/// The top (highest address + 1) of the stack `sp` lies in, if known.
+pub(crate) fn stack_top_of(sp: usize) -> Option<usize> {
+    top_of(sp)
+}
+
 /// Calls `f(word)` for every aligned stack word (read with `read_volatile`) from `lo` (a value
 /// from [`with_spilled_registers`] whose call is still active) up to the top of the stack it
 /// lies in, then for every word of every suspended stack range ([`suspend_current`]). A plain

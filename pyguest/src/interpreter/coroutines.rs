@@ -18,8 +18,8 @@
 //! The awaitables are built-in iterator objects (`IterObj`, kinds `CoroWait`, `ASend`,
 //! `AThrow`): `a` the generator, `b` the value or exception to start with, `i` the state
 //! (`AW_INIT`, `AW_ITER`, `AW_CLOSED`). `sys.set_asyncgen_hooks`' `firstiter` hook runs when
-//! an async generator is first iterated (the finalizer hook is kept but never called: pyguest
-//! has no finalization of unreachable objects).
+//! an async generator is first iterated; the finalizer hook in force then is kept in the
+//! generator and called when it is found unreachable while suspended (`modules/finalize.rs`).
 
 use super::generators::{delegate, gen_resume, suspended_at, GenResult};
 use super::make_exception;
@@ -503,6 +503,10 @@ fn first_iter_hook(g: Gc<GeneratorObj>) -> PyResult<()> {
         return Ok(());
     }
     set_flag(g, AG_HOOKED, true);
+    let fin = hooks().get(1);
+    if !fin.is_none() {
+        g.finalizer.set(fin);
+    }
     let first = hooks().get(0);
     if !first.is_none() {
         ops::call(first, &[Value::obj(g)])?;

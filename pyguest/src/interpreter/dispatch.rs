@@ -762,6 +762,30 @@ pub(super) enum Flow {
     Err(PyErr),
 }
 
+/// Hands the value `v` returned by frame `f` to its caller `back`: pushes it on `back`'s value
+/// stack and releases `f`. For an `__init__` frame started by a class call the result is the
+/// instance, and a return value other than None gives the `TypeError` returned here.
+pub(super) fn return_to_caller(f: Gc<FrameObj>, back: Gc<FrameObj>, v: Value) -> Option<PyErr> {
+    f.back.set(None);
+    let mut err = None;
+    let v = if !f.ns().is_null() && f.func() != Value::NULL && f.code.d.flags & CO_NAMESPACE == 0 {
+        if !v.is_none() {
+            err = Some(type_error(format!(
+                "__init__() should return None, not '{}'",
+                vm::type_name(v)
+            )));
+        }
+        f.ns()
+    } else {
+        v
+    };
+    let sp = back.sp.get() as usize;
+    back.regs.set(sp, v);
+    back.sp.set(sp as u32 + 1);
+    release_frame(f);
+    err
+}
+
 /// Runs `entry` (and every frame it calls) until `entry` returns or yields.
 pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value> {
     let vm = vm();
@@ -790,26 +814,7 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
                     break Ok(v);
                 }
                 let back = f.back.get().unwrap();
-                f.back.set(None);
-                let v = if !f.ns().is_null()
-                    && f.func() != Value::NULL
-                    && f.code.d.flags & CO_NAMESPACE == 0
-                {
-                    // an __init__ frame started by a class call: the result is the instance
-                    if !v.is_none() {
-                        pending = Some(type_error(format!(
-                            "__init__() should return None, not '{}'",
-                            vm::type_name(v)
-                        )));
-                    }
-                    f.ns()
-                } else {
-                    v
-                };
-                let sp = back.sp.get() as usize;
-                back.regs.set(sp, v);
-                back.sp.set(sp as u32 + 1);
-                release_frame(f);
+                pending = return_to_caller(f, back, v);
                 f = back;
             }
             Flow::Yield(v) => {

@@ -31,6 +31,7 @@ pub(super) fn make_generator(f: Gc<FrameObj>, func: Gc<FunctionObj>) -> Value {
         aflags: Cell::new(0),
         frame: f,
         name: func.name.get(),
+        finalizer: gc::GcCell::new(Value::NULL),
     }))
 }
 
@@ -224,10 +225,17 @@ pub fn gen_next(g: Gc<GeneratorObj>) -> PyResult<Option<Value>> {
 
 /// Called when `g` has just suspended: registers it with the collector (`gc::guard`) if it
 /// is suspended inside a handler (a `try`, `with` or `finally` whose clean-up must run when
-/// the generator is dropped; `modules/finalize.rs` closes it once it is unreachable).
+/// the generator is dropped; `modules/finalize.rs` closes it once it is unreachable), or if
+/// it is an async generator with a finalizer hook (`finalize.rs` calls the hook, as CPython
+/// does for any suspended async generator that has one: asyncio then schedules `aclose()`).
 #[inline]
 fn note_suspended(g: Gc<GeneratorObj>, fl: Flavor) {
-    if fl == Flavor::AsyncGenerator || g.aflags.get() & G_GUARDED != 0 {
+    if g.aflags.get() & G_GUARDED != 0 {
+        return;
+    }
+    if fl == Flavor::AsyncGenerator && !g.finalizer.get().is_null() {
+        g.aflags.set(g.aflags.get() | G_GUARDED);
+        metatracer::gc::guard(g);
         return;
     }
     let f = g.frame;

@@ -1038,22 +1038,9 @@ fn exact_float_of(v: Value) -> Option<f64> {
 /// The largest magnitude of an int every smaller one of which converts to `f64` exactly.
 const EXACT_INT_FLOAT: i64 = 1 << 53;
 
-/// `COMPARE_OP` on anything but two small ints.
+/// `COMPARE_OP` on anything but two small ints or a float pair (`compare_op`).
 #[inline(never)]
 fn compare_op_slow(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> Step {
-    if let (Some(x), Some(y)) = (as_float_obj(a), as_float_obj(b)) {
-        let (x, y) = (x.v, y.v);
-        let r = match arg {
-            0 => x < y,
-            1 => x <= y,
-            2 => x == y,
-            3 => x != y,
-            4 => x > y,
-            _ => x >= y,
-        };
-        cx.regs.set(cx.sp - 1, Value::bool(r));
-        return Ok(());
-    }
     let v = ops::compare(a, b, arg)?;
     set_cur(cx.f);
     cx.regs.set(cx.sp - 1, v);

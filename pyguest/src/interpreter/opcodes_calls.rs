@@ -231,24 +231,7 @@ pub(super) fn return_value(cx: &mut Ctx, pc: usize) -> Step {
     let vm = vm();
     vm.depth.set(vm.depth.get() - 1);
     let back = f.back.get().unwrap();
-    f.back.set(None);
-    let mut err = None;
-    let v = if !f.ns().is_null() && f.func() != Value::NULL && cx.code.d.flags & CO_NAMESPACE == 0 {
-        // an __init__ frame started by a class call: the result is the instance
-        if !v.is_none() {
-            err = Some(type_error(format!(
-                "__init__() should return None, not '{}'",
-                vm::type_name(v)
-            )));
-        }
-        f.ns()
-    } else {
-        v
-    };
-    let bsp = back.sp.get() as usize;
-    back.regs.set(bsp, v);
-    back.sp.set(bsp as u32 + 1);
-    release_frame(f);
+    let err = super::dispatch::return_to_caller(f, back, v);
     cx.switch_to(back);
     match err {
         Some(e) => Err(Stop::switch_raise(e)),

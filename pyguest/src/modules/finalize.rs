@@ -17,9 +17,11 @@
 //! [`finalize_at_exit`] finalizes every object still registered, reachable or not, as CPython
 //! does when it clears modules at shutdown (order: registration order, which can differ from
 //! CPython's). Errors are printed as CPython's "Exception ignored in: ..." with the traceback,
-//! and ignored. Async generators are not registered (CPython hands them to the event loop's
-//! finalizer hook, which pyguest does not implement).
+//! and ignored. An async generator that had a `sys.set_asyncgen_hooks` finalizer when first
+//! iterated (asyncio's, which schedules `aclose()`) is registered at its first suspension and
+//! the hook is called with it, as CPython does; one without is closed like a generator.
 
+use crate::objects::coroutine::AG_CLOSED;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{Kind, Value};
@@ -78,7 +80,16 @@ fn finalize(v: Value) {
             if g.state.get() != GEN_SUSPENDED {
                 return;
             }
-            if let Err(e) = ops::call_method(v, "close", &[]) {
+            // an async generator with a finalizer hook (asyncio's schedules `aclose()`) that
+            // is not closed yet gets the hook; anything else is closed here (CPython's
+            // `_PyGen_Finalize`)
+            let fin = g.finalizer.get();
+            let r = if !fin.is_null() && g.aflags.get() & AG_CLOSED == 0 {
+                ops::call(fin, &[v]).map(|_| ())
+            } else {
+                crate::interpreter::coroutines::close(g)
+            };
+            if let Err(e) = r {
                 crate::modules::native_class::report_exception("Exception ignored in", v, e.0);
             }
         }

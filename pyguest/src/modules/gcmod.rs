@@ -130,6 +130,64 @@ pub fn collect_and_notify() -> PyResult<i64> {
     Ok(n)
 }
 
+/// A no-op a debugger can break on: `_pggc._debug_refs` calls it with the object's address
+/// after the scan, so `gdb -ex 'break pyguest_debug_refs_break'` can map the reported stack
+/// addresses to the frames holding them (a frame spans from its `rsp` to its caller's).
+#[inline(never)]
+#[no_mangle]
+pub extern "C" fn pyguest_debug_refs_break(addr: usize) {
+    std::hint::black_box(addr);
+}
+
+/// `_pggc._debug_refs(obj, deref=False)` (diagnostics, not CPython API): after a full
+/// collection, the conservative roots that keep `obj` alive, as tuples `('stack', bytes below
+/// the stack top, address, word)`, `('pinned', word)` or `('identity',)` (see
+/// `metatracer::gc::debug_conservative_refs`). An empty list means something precise (a
+/// root or another live object) refers to it. With `deref` true, `obj` is a weak reference
+/// (or any callable) whose result is examined, so the object itself never passes through the
+/// interpreter's frames on the way here (which would leave fresh copies on the stack).
+fn debug_refs(a: Args) -> PyResult<Value> {
+    let Some(&arg) = a.pos.first() else {
+        return Err(type_error(
+            "_debug_refs() takes exactly one argument (0 given)",
+        ));
+    };
+    let deref = match a.pos.get(1) {
+        Some(&d) => ops::truthy(d)?,
+        None => false,
+    };
+    let v = if deref { ops::call(arg, &[])? } else { arg };
+    if !v.is_ptr() {
+        return Ok(new_list_from(&[]));
+    }
+    // SAFETY: a pointer value is a live guest object; only its address is used.
+    let g: Gc<u8> = unsafe { v.as_gc() };
+    mgc::collect();
+    let refs = mgc::debug_conservative_refs(g);
+    pyguest_debug_refs_break(g.addr());
+    let out = new_list_cap(refs.len());
+    for r in refs {
+        let t = match r {
+            mgc::ConservativeRef::Stack {
+                address,
+                below_top,
+                word,
+            } => new_tuple(&[
+                new_str("stack"),
+                new_int(below_top as i64),
+                new_int(address as i64),
+                new_int(word as i64),
+            ]),
+            mgc::ConservativeRef::Pinned { word } => {
+                new_tuple(&[new_str("pinned"), new_int(word as i64)])
+            }
+            mgc::ConservativeRef::IdentityPin => new_tuple(&[new_str("identity")]),
+        };
+        out.push(t);
+    }
+    Ok(Value::obj(out))
+}
+
 /// The `_pggc` module.
 pub fn make() -> Gc<ModuleObj> {
     let m = crate::import::new_module("_pggc", None);
@@ -144,6 +202,7 @@ pub fn make() -> Gc<ModuleObj> {
         crate::interpreter::frame::clear_free_frames();
         Ok(new_int(collect_and_notify()?))
     });
+    def(m, "_debug_refs", debug_refs);
     def(m, "enable", |_| {
         ENABLED.with(|e| e.set(true));
         Ok(Value::NONE)

@@ -374,7 +374,9 @@ pub(crate) fn bi_build_class(a: Args) -> PyResult<Value> {
     let kwn: ArgVec = kw.iter().map(|&i| a.kwnames[i]).collect();
     let kwv: ArgVec = kw.iter().map(|&i| a.kwvals[i]).collect();
     let c = match meta {
-        Some(m) if as_class(m).is_some_and(|mc| !Gc::ptr_eq(mc, cls(C::type_))) => {
+        // a metaclass other than `type`, or any other object (called as it is: a function
+        // works, a non-callable such as `metaclass=1` is CPython's TypeError)
+        Some(m) if as_class(m).is_none_or(|mc| !Gc::ptr_eq(mc, cls(C::type_))) => {
             interpreter::call_object(
                 m,
                 Args {

@@ -9,7 +9,7 @@ use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::PyErr;
 use crate::vm::{self, cls, C};
-use metatracer::gc::Gc;
+use metatracer::gc::{Gc, GcCell};
 use metatracer::Trace;
 use std::cell::Cell;
 
@@ -36,6 +36,10 @@ pub struct GeneratorObj {
     pub aflags: Cell<u8>,
     pub frame: Gc<FrameObj>,
     pub name: Value,
+    /// Async generators: the `sys.set_asyncgen_hooks` finalizer in force when it was first
+    /// iterated (CPython's `ag_finalizer`), called instead of closing it when it is found
+    /// unreachable while suspended (`modules/finalize.rs`); NULL otherwise.
+    pub finalizer: GcCell<Value>,
 }
 
 downcast!(as_generator, GeneratorObj, Generator);
