@@ -163,7 +163,7 @@ fn hexlify(d: &[u8]) -> Vec<u8> {
 }
 
 fn unhexlify(s: &[u8]) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err("Odd-length string".into());
     }
     let digit = |c: u8| (c as char).to_digit(16);
@@ -222,7 +222,7 @@ fn b32decode(alphabet: &[u8], s: &[u8]) -> Result<Vec<u8>, String> {
         let full = acc << (5 * (8 - quanta.len()));
         out.extend_from_slice(&full.to_be_bytes()[3..]);
     }
-    if l % 8 != 0 || ![0, 1, 3, 4, 6].contains(&padchars) {
+    if !l.is_multiple_of(8) || ![0, 1, 3, 4, 6].contains(&padchars) {
         return Err("Incorrect padding".into());
     }
     if padchars > 0 && !out.is_empty() {
