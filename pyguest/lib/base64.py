@@ -8,6 +8,11 @@ with `foldspaces`, `wrapcol`, `pad`, `adobe`, `ignorechars`) and Base85 (`b85enc
 
 import binascii
 
+try:  # pyguest's native byte loops (pyguest/src/modules/binascii.rs)
+    import _pgbinascii as _native
+except ImportError:
+    _native = None
+
 __all__ = ["encode", "decode", "encodebytes", "decodebytes", "b64encode", "b64decode",
            "b32encode", "b32decode", "b32hexencode", "b32hexdecode", "b16encode", "b16decode",
            "standard_b64encode", "standard_b64decode", "urlsafe_b64encode",
@@ -32,6 +37,8 @@ def _bytes_from_decode_data(s):
 
 
 def _translate(s, frm, to):
+    if _native is not None:
+        return _native.translate(s, frm, to)
     table = {a: b for a, b in zip(frm, to)}
     return bytes(table.get(c, c) for c in s)
 
@@ -80,6 +87,8 @@ _B32HEX = b"0123456789ABCDEFGHIJKLMNOPQRSTUV"
 def _b32encode(alphabet, s):
     if not isinstance(s, bytes_types):
         s = memoryview(s).tobytes()
+    if _native is not None:
+        return _native.b32encode(alphabet, s)
     leftover = len(s) % 5
     if leftover:
         s = s + b"\0" * (5 - leftover)
@@ -109,6 +118,11 @@ def _b32decode(alphabet, s, casefold=False, map01=None):
         s = _translate(s, b"01", b"O" + map01)
     if casefold:
         s = s.upper()
+    if _native is not None:
+        r = _native.b32decode(alphabet, s)
+        if type(r) is str:
+            raise binascii.Error(r)
+        return r
     l = len(s)
     end = len(s)
     while end and s[end - 1] == 61:  # strip the '=' padding
@@ -160,6 +174,11 @@ def b16decode(s, casefold=False):
     s = _bytes_from_decode_data(s)
     if casefold:
         s = s.upper()
+    if _native is not None:
+        r = _native.b16decode(s)
+        if type(r) is str:
+            raise binascii.Error(r)
+        return r
     for c in s:
         if c not in b"0123456789ABCDEF":
             raise binascii.Error("Non-base16 digit found")
@@ -225,6 +244,8 @@ def _to_bytes(b):
 
 
 def _base85_groups(data, alphabet, pad, fold_zero, fold_spaces):
+    if _native is not None:
+        return _native.b85encode(data, alphabet, pad, fold_zero, fold_spaces)
     extra = -len(data) % 4
     if extra:
         data = data + b"\0" * extra
@@ -272,6 +293,11 @@ def a85decode(b, *, foldspaces=False, adobe=False, ignorechars=b" \t\n\r\v"):
         if not b.endswith(b"~>"):
             raise ValueError("Ascii85 encoded byte sequences must end with {!r}".format(b"~>"))
         b = b[2:-2] if b.startswith(b"<~") else b[:-2]
+    if _native is not None:
+        r = _native.a85decode(b, foldspaces, _to_bytes(ignorechars))
+        if type(r) is str:
+            raise ValueError(r)
+        return r
     out = bytearray()
     group = []
     for c in b:
@@ -321,6 +347,11 @@ def b85decode(b):
         for i, c in enumerate(_B85_ALPHABET):
             _b85_values[c] = i
     b = _bytes_from_decode_data(b)
+    if _native is not None:
+        r = _native.b85decode(b)
+        if type(r) is str:
+            raise ValueError(r)
+        return r
     padding = -len(b) % 5
     b = b + b"~" * padding
     out = bytearray()

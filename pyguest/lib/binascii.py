@@ -4,12 +4,20 @@
 `a2b_base64` (`strict_mode`), `crc32` (native via `_pghash` when present, else a table in
 Python), `crc_hqx`, `Error`, `Incomplete`. Messages follow CPython 3.11. Not provided: the
 uu, quoted-printable and BinHex codecs.
+
+Under pyguest the byte loops are native (`_pgbinascii`, `pyguest/src/modules/binascii.rs`);
+elsewhere (CPython running this file in the tests) the Python loops below run. The native
+decoders return an error message as a `str` instead of raising.
 """
 
 try:
     import _pghash
 except ImportError:
     _pghash = None
+try:
+    import _pgbinascii as _native
+except ImportError:
+    _native = None
 
 
 class Error(ValueError):
@@ -48,6 +56,8 @@ def _binary(data):
 def hexlify(data, sep=None, bytes_per_sep=1):
     data = _binary(data)
     if sep is None:
+        if _native is not None:
+            return _native.hexlify(data)
         return data.hex().encode("ascii")
     if isinstance(sep, bytes):
         sep = sep.decode("ascii")
@@ -76,6 +86,11 @@ b2a_hex = hexlify
 
 def unhexlify(hexstr):
     s = _bytes(hexstr)
+    if _native is not None:
+        r = _native.unhexlify(s)
+        if type(r) is str:
+            raise Error(r)
+        return r
     if len(s) % 2:
         raise Error("Odd-length string")
     try:
@@ -92,6 +107,8 @@ _B64_REV = {c: i for i, c in enumerate(_B64)}
 
 def b2a_base64(data, *, newline=True):
     data = _binary(data)
+    if _native is not None:
+        return _native.b64encode(data, newline)
     out = bytearray()
     n = len(data)
     full = n - n % 3
@@ -116,6 +133,11 @@ def b2a_base64(data, *, newline=True):
 
 def a2b_base64(data, *, strict_mode=False):
     s = _bytes(data)
+    if _native is not None:
+        r = _native.b64decode(s, strict_mode)
+        if type(r) is str:
+            raise Error(r)
+        return r
     rev = _B64_REV
     out = bytearray()
     acc = 0
@@ -182,6 +204,8 @@ def crc32(data, value=0):
 
 def crc_hqx(data, value):
     data = _binary(data)
+    if _native is not None:
+        return _native.crc_hqx(data, value & 0xFFFF)
     crc = value & 0xFFFF
     for b in data:
         crc ^= b << 8

@@ -352,7 +352,7 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
         return tuple.__new__(cls, values)
 
     def __repr__(self):
-        return typename + "(" + ", ".join(f"{n}={v!r}" for n, v in zip(field_names, self)) + ")"
+        return type(self).__name__ + "(" + ", ".join(f"{n}={v!r}" for n, v in zip(field_names, self)) + ")"
 
     def _asdict(self):
         return dict(zip(field_names, self))

@@ -4,7 +4,7 @@
   `isgenerator`, `isgeneratorfunction`, `iscode`, `isframe`, `istraceback`, `isabstract`,
   `isdatadescriptor`, `ismethoddescriptor`, `isawaitable` and the coroutine/async tests
   (always False: pyguest has no `async def`);
-* `getmembers`, `getmro`, `getdoc`, `cleandoc`, `getmodule`, `getfile`, `getsourcefile`,
+* `getmembers`, `getmro`, `getdoc`, `cleandoc`, `getmodule`, `getmodulename`, `getfile`, `getsourcefile`,
   `getsourcelines`, `getsource` (read from the file named by the code object), `unwrap`,
   `currentframe`;
 * `signature` / `Signature` / `Parameter` (kinds, defaults, annotations, `bind`,
@@ -307,6 +307,15 @@ def _get_code(object):
         object = object.__code__
     if iscode(object):
         return object
+    return None
+
+
+def getmodulename(path):
+    """The module name a file name would import as ('a/b.py' -> 'b'), or None."""
+    fname = path.rsplit("/", 1)[-1]
+    for suffix in (".pyc", ".py"):
+        if fname.endswith(suffix):
+            return fname[:-len(suffix)]
     return None
 
 

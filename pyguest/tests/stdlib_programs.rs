@@ -1,6 +1,7 @@
 //! Runs the standard-library programs (`pyguest/tests/programs/stdlib/lib_*.py`, `app_*.py`)
 //! under the built `pyguest` binary and compares their stdout with `NAME.expected`, which
-//! real CPython 3.11 produced.
+//! real CPython 3.11 produced (`lib_dis`, marked `# pyguest-only`, expects pyguest's own
+//! disassembly instead).
 //!
 //! They live in their own directory so `programs.rs` (which needs every program there to
 //! pass) does not run them. Programs named in `known_failures.txt` are blocked by a known

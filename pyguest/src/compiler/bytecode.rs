@@ -125,7 +125,60 @@ ops! {
     BEFORE_ASYNC_WITH = |_| 1, "Replaces the async context manager by its bound __aexit__ and __aenter__() (not yet awaited).";
 }
 
+/// What an instruction's argument means, for disassemblers (`dis`, `modules/dis.rs`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ArgKind {
+    /// The argument is not used (always 0).
+    Unused,
+    /// A plain number (a count, a depth, flags).
+    Number,
+    /// An index into `consts`.
+    Const,
+    /// An index into `names`.
+    Name,
+    /// An index into `varnames`.
+    Local,
+    /// An index into the cells, then the free variables.
+    Cell,
+    /// An absolute instruction index.
+    Jump,
+    /// A `binop` operator number.
+    BinOp,
+    /// A comparison number (`COMPARE_OP`).
+    Compare,
+}
+
 impl Op {
+    /// The meaning of this op's argument.
+    pub fn arg_kind(self) -> ArgKind {
+        use Op::*;
+        match self {
+            LOAD_CONST => ArgKind::Const,
+            LOAD_GLOBAL | STORE_GLOBAL | DELETE_GLOBAL | LOAD_NAME | STORE_NAME | DELETE_NAME
+            | LOAD_ATTR | STORE_ATTR | DELETE_ATTR | LOAD_METHOD | IMPORT_NAME | IMPORT_FROM => {
+                ArgKind::Name
+            }
+            LOAD_FAST | STORE_FAST | DELETE_FAST => ArgKind::Local,
+            LOAD_DEREF | STORE_DEREF | DELETE_DEREF | LOAD_CLOSURE | LOAD_CLASSDEREF => {
+                ArgKind::Cell
+            }
+            JUMP | POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE | JUMP_IF_FALSE_OR_POP
+            | JUMP_IF_TRUE_OR_POP | FOR_ITER => ArgKind::Jump,
+            BINARY_OP | INPLACE_OP => ArgKind::BinOp,
+            COMPARE_OP => ArgKind::Compare,
+            NOP | POP_TOP | ROT_TWO | ROT_THREE | ROT_FOUR | DUP_TOP | DUP_TOP_TWO
+            | BINARY_SUBSCR | STORE_SUBSCR | DELETE_SUBSCR | UNARY_NEG | UNARY_POS | UNARY_NOT
+            | UNARY_INVERT | GET_ITER | LIST_TO_TUPLE | PUSH_NULL | RETURN_VALUE | YIELD_VALUE
+            | YIELD_FROM | GEN_START | RERAISE | PUSH_EXC_INFO | POP_EXC_INFO | CHECK_EXC_MATCH
+            | BEFORE_WITH | WITH_EXCEPT_START | IMPORT_STAR | LOAD_BUILD_CLASS
+            | LOAD_ASSERTION_ERROR | MATCH_SEQUENCE | MATCH_MAPPING | GET_LEN
+            | SETUP_ANNOTATIONS | GET_AITER | GET_ANEXT | END_ASYNC_FOR | BEFORE_ASYNC_WITH => {
+                ArgKind::Unused
+            }
+            _ => ArgKind::Number,
+        }
+    }
+
     #[inline(always)]
     pub fn from_u8(b: u8) -> Op {
         debug_assert!((b as usize) < Op::ALL.len());

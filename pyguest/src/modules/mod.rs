@@ -3,7 +3,7 @@
 //!
 //! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
-//! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`zlib`] (`_pgzlib`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
+//! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`zlib`] (`_pgzlib`), [`binascii`] (`_pgbinascii`, under `binascii`/`base64`), [`dis`] (`_pgdis`, under `dis`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
 //! `gc`), [`coro`] (`_pgcoro` for `types.coroutine`, and the `sys` async generator
 //! hooks), [`process`] (`_pgprocess`, under `subprocess`, `os` and `platform`) and [`sqlite`]
 //! (`_pgsqlite`, under `sqlite3`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
@@ -20,10 +20,12 @@
 //! `NAME.py` in `pyguest/lib/` and add a line to [`EMBEDDED`].
 
 pub mod atexit;
+pub mod binascii;
 pub mod builtins;
 pub mod codecs;
 pub mod contextvars;
 pub mod coro;
+pub mod dis;
 pub mod finalize;
 pub mod fs;
 pub mod gcmod;
@@ -147,6 +149,18 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("subprocess", include_str!("../../lib/subprocess.py")),
     ("platform", include_str!("../../lib/platform.py")),
     ("sqlite3", include_str!("../../lib/sqlite3.py")),
+    // pyguest's own bytecode, disassembled (over the native `_pgdis`)
+    ("dis", include_str!("../../lib/dis.py")),
+    // the public importlib API over pyguest's importer (CPython's needs `_imp`)
+    ("importlib", include_str!("../../lib/importlib/__init__.py")),
+    (
+        "importlib.machinery",
+        include_str!("../../lib/importlib/machinery.py"),
+    ),
+    (
+        "importlib.util",
+        include_str!("../../lib/importlib/util.py"),
+    ),
 ];
 
 thread_local! {
@@ -166,6 +180,8 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_os" => make_os(),
         "_pghash" => crate::modules::hash::make(),
         "_pgzlib" => crate::modules::zlib::make(),
+        "_pgbinascii" => crate::modules::binascii::make(),
+        "_pgdis" => crate::modules::dis::make(),
         "_pgweak" => crate::modules::weak::make(),
         "_pggc" => crate::modules::gcmod::make(),
         "_pyre" => crate::modules::re::make_module(),
@@ -197,6 +213,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
             return Ok(None);
         }
     };
+    crate::objects::function::register_native_module(name, m.dict);
     let v = Value::obj(m);
     vm().modules.get().set_str(name, v);
     Ok(Some(v))

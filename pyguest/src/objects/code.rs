@@ -71,13 +71,33 @@ pub(crate) fn code_attr(c: Gc<CodeObj>, n: &str) -> crate::vm::PyResult<Option<V
             }
             return Ok(Some(Value::small(cf)));
         }
-        "co_varnames" => {
-            let v: ArgVec = c.d.varnames.iter().map(|s| new_str(s)).collect();
+        "co_varnames" => return Ok(Some(str_tuple(&c.d.varnames))),
+        "co_cellvars" => return Ok(Some(str_tuple(&c.d.cellvars))),
+        "co_freevars" => return Ok(Some(str_tuple(&c.d.freevars))),
+        "co_qualname" => return Ok(Some(new_str(&c.d.qualname))),
+        "co_stacksize" => return Ok(Some(Value::small(c.d.stacksize as i64))),
+        // pyguest's own instructions (docs/pyguest-bytecode.md): one little-endian u32 each,
+        // opcode in the low byte, so offsets are 4 bytes apart (`dis` reads them)
+        "co_code" => {
+            let b: Vec<u8> = c.d.code.iter().flat_map(|w| w.to_le_bytes()).collect();
+            return Ok(Some(crate::objects::new_bytes(b, false)));
+        }
+        "co_consts" => {
+            let v: ArgVec = c.consts.as_slice().iter().copied().collect();
+            return Ok(Some(new_tuple(&v)));
+        }
+        "co_names" => {
+            let v: ArgVec = c.names.as_slice().iter().copied().collect();
             return Ok(Some(new_tuple(&v)));
         }
         _ => {}
     }
     Ok(None)
+}
+
+fn str_tuple(names: &[String]) -> Value {
+    let v: ArgVec = names.iter().map(|s| new_str(s)).collect();
+    new_tuple(&v)
 }
 
 /// The methods of `code`: none are native; its attributes are computed from its layout

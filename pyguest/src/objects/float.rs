@@ -112,6 +112,16 @@ pub(crate) fn new_float_from(a: Args) -> PyResult<Value> {
     if let Some(m) = ops::lookup_type_user(type_of(v), "__float__") {
         return call(m, &[v]);
     }
+    // bytes and bytearray hold the number's text (pickle's protocol 0 reads `float(line)`)
+    if let Some(raw) = ops::bytes_like(v) {
+        let text = std::str::from_utf8(&raw).ok();
+        return text.and_then(parse_float).map(new_float).ok_or_else(|| {
+            value_error(format!(
+                "could not convert string to float: {}",
+                crate::objects::bytes::bytes_repr(&raw, "b")
+            ))
+        });
+    }
     if let Some(b) = as_bigint(v) {
         return b
             .v

@@ -142,15 +142,87 @@ pub(crate) fn builtin_attr(b: Gc<BuiltinObj>, n: &str) -> crate::vm::PyResult<Op
         }
         "__self__" => {
             return Ok(Some(if b.bound.is_null() {
-                Value::NONE
+                new_owner(b)
             } else {
                 b.bound
             }))
         }
         "__doc__" => return Ok(Some(Value::NONE)),
+        "__module__" => return Ok(Some(builtin_module_name(b))),
         _ => {}
     }
     Ok(None)
+}
+
+thread_local! {
+    /// The native module each module-level handler was defined in, by handler address
+    /// (filled by `modules::builtin_module` when it makes a native module).
+    static NATIVE_MODULE_OF: std::cell::RefCell<std::collections::HashMap<usize, std::rc::Rc<str>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Records that the module-level built-ins in `dict` belong to the native module `module`
+/// (their `__module__`).
+pub fn register_native_module(module: &str, dict: Gc<DictObj>) {
+    let name: std::rc::Rc<str> = module.into();
+    NATIVE_MODULE_OF.with(|m| {
+        let mut m = m.borrow_mut();
+        for i in 0..dict.entry_count() {
+            let v = dict.val_at(i);
+            if v.is_null() {
+                continue;
+            }
+            if let Some(b) = as_builtin(v).filter(|b| b.bound.is_null()) {
+                m.entry(b.f as usize).or_insert_with(|| name.clone());
+            }
+        }
+    });
+}
+
+/// `__self__` of an unbound built-in: for a built-in type's `T.__new__`, the type `T` (as
+/// CPython, which `copyreg._reduce_ex` relies on to find the first built-in base); else None.
+fn new_owner(b: Gc<BuiltinObj>) -> Value {
+    let me = Value::obj(b);
+    if let Some(t) = b.name.strip_suffix(".__new__") {
+        if let Some(c) = crate::vm::vm().builtins.get().get_str(t) {
+            let new = as_class(c).and_then(|c| c.dict.get_str("__new__"));
+            if new.and_then(as_staticmethod).is_some_and(|w| w.f == me) {
+                return c;
+            }
+        }
+    }
+    Value::NONE
+}
+
+/// `__module__` of a built-in: for a module-level one, the name of the module whose
+/// namespace holds it under its own name (the native module that defined it, else
+/// `builtins`, else the first module of `sys.modules` holding it), so
+/// `pickle` can save it by reference (`_codecs.encode`); None for methods and unknowns.
+fn builtin_module_name(b: Gc<BuiltinObj>) -> Value {
+    if !b.bound.is_null() && as_module(b.bound).is_none() {
+        return Value::NONE;
+    }
+    let defined_in = NATIVE_MODULE_OF.with(|m| m.borrow().get(&(b.f as usize)).cloned());
+    if let Some(name) = defined_in {
+        return new_str(&name);
+    }
+    let short = b.name.rsplit('.').next().unwrap_or(b.name);
+    let me = Value::obj(b);
+    let vm = crate::vm::vm();
+    if vm.builtins.get().get_str(short) == Some(me) {
+        return new_str("builtins");
+    }
+    let mods = vm.modules.get();
+    for i in 0..mods.entry_count() {
+        let (k, m) = (mods.key_at(i), mods.val_at(i));
+        if k.is_null() || m.is_null() {
+            continue;
+        }
+        if as_module(m).is_some_and(|md| md.dict.get_str(short) == Some(me)) {
+            return k;
+        }
+    }
+    Value::NONE
 }
 
 /// The methods of `function`: none are native; a function's attributes are computed from its

@@ -191,21 +191,26 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
         if b != 0 && !(2..=36).contains(&b) {
             return Err(value_error("int() base must be >= 2 and <= 36, or 0"));
         }
-        let s = str_arg(
-            v,
-            "int() can't convert non-string with explicit base; argument",
-        )?;
-        let text = ascii_number_text(&s.s);
+        // a str, or bytes/bytearray (pickle's protocol 0 reads `int(line, 0)`)
+        let (text, shown) = match ops::bytes_like(v) {
+            Some(raw) if as_str(v).is_none() => (
+                String::from_utf8_lossy(&raw).into_owned(),
+                crate::objects::bytes::bytes_repr(&raw, "b"),
+            ),
+            _ => {
+                let s = str_arg(
+                    v,
+                    "int() can't convert non-string with explicit base; argument",
+                )?;
+                (ascii_number_text(&s.s).into_owned(), repr_200(&s.s))
+            }
+        };
         let r = parse_int(&text, b as u32);
         if r.is_some() {
             check_parse_digits(&text, b as u32)?;
         }
         return r.ok_or_else(|| {
-            value_error(format!(
-                "invalid literal for int() with base {}: {}",
-                b,
-                repr_200(&s.s)
-            ))
+            value_error(format!("invalid literal for int() with base {b}: {shown}"))
         });
     }
     if v.is_int() || v.is_kind(Kind::BigInt) {

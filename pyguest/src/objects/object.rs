@@ -87,12 +87,52 @@ pub(crate) static METHODS: &[Method] = &[
     }),
 ];
 
+/// The `__reduce__` of built-in objects CPython pickles specially: a module-level built-in
+/// function and the `Ellipsis`/`NotImplemented` singletons by name (pickle saves them as
+/// globals), a bound built-in method as `(getattr, (self, name))`, `range` and `slice` as
+/// `(cls, (start, stop, step))`. None for everything else.
+fn builtin_reduce(slf: Value) -> PyResult<Option<Value>> {
+    if slf == Value::ELLIPSIS {
+        return Ok(Some(new_str("Ellipsis")));
+    }
+    if slf == Value::NOT_IMPLEMENTED {
+        return Ok(Some(new_str("NotImplemented")));
+    }
+    let cls = Value::obj(type_of(slf));
+    if let Some(b) = as_builtin(slf) {
+        let short = b.name.rsplit('.').next().unwrap_or(b.name);
+        if b.bound.is_null() || as_module(b.bound).is_some() {
+            return Ok(Some(new_str(short)));
+        }
+        let getattr = vm::vm()
+            .builtins
+            .get()
+            .get_str("getattr")
+            .unwrap_or(Value::NONE);
+        let name = new_str(short);
+        let args = new_tuple(&[b.bound, name]);
+        return Ok(Some(new_tuple(&[getattr, args])));
+    }
+    if let Some(r) = as_range(slf) {
+        let args = new_tuple(&[new_int(r.start), new_int(r.stop), new_int(r.step)]);
+        return Ok(Some(new_tuple(&[cls, args])));
+    }
+    if let Some(s) = as_slice(slf) {
+        let args = new_tuple(&[s.start, s.stop, s.step]);
+        return Ok(Some(new_tuple(&[cls, args])));
+    }
+    Ok(None)
+}
+
 /// `object.__reduce_ex__(proto)` for classes without their own `__reduce__`, as CPython:
 /// protocols 0 and 1 go through `copyreg._reduce_ex`; 2 and up give `(copyreg.__newobj__,
 /// (cls, *__getnewargs__()), state, listitems, dictitems)` (or `copyreg.__newobj_ex__` when
 /// `__getnewargs_ex__` gives keywords), where state is `__getstate__()` (object's gives the
 /// instance `__dict__`, None when empty); list and dict subclasses add their items. Needs the `copyreg` module (CPython's, through the stdlib fallback).
 fn default_reduce(slf: Value, proto: i64) -> PyResult<Value> {
+    if let Some(r) = builtin_reduce(slf)? {
+        return Ok(r);
+    }
     // through the `__import__` builtin: objects/ does not use the importer directly
     let import = vm::vm()
         .builtins

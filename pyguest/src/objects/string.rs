@@ -67,11 +67,13 @@ pub(crate) fn new_str_from(a: Args) -> PyResult<Value> {
     match a.pos.first() {
         None => Ok(new_str("")),
         Some(&v) => {
-            if let (Some(b), Some(_)) = (
-                ops::bytes_like(v),
-                a.pos.get(1).or(kwarg(&a, "encoding").as_ref()),
-            ) {
-                return Ok(new_string(String::from_utf8_lossy(&b).into_owned()));
+            let enc = a.pos.get(1).copied().or(kwarg(&a, "encoding"));
+            let errors = a.pos.get(2).copied().or(kwarg(&a, "errors"));
+            if (enc.is_some() || errors.is_some()) && ops::bytes_like(v).is_some() {
+                // `str(b, encoding, errors)` is `b.decode(encoding, errors)`, every codec
+                let enc = enc.unwrap_or_else(|| new_str("utf-8"));
+                let errors = errors.unwrap_or_else(|| new_str("strict"));
+                return ops::call_method(v, "decode", &[enc, errors]);
             }
             ops::to_str(v)
         }

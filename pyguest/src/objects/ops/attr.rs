@@ -385,8 +385,9 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
         }
         _ => {
             let t = type_of(obj);
-            // a function's `__module__` comes from its globals, not from `object.__module__`
-            if obj.kind() == Some(Kind::Function)
+            // a function's `__module__` comes from its globals (a built-in's from where it is
+            // defined), not from `object.__module__`
+            if matches!(obj.kind(), Some(Kind::Function) | Some(Kind::Builtin))
                 && as_str(name).is_some_and(|s| &*s.s == "__module__")
             {
                 return special_attr(obj, name);

@@ -318,6 +318,14 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 return Ok(range::range_compare(x, y, op));
             }
         }
+        // slices compare as the tuples (start, stop, step)
+        (Some(Kind::Slice), Some(Kind::Slice)) => {
+            if let (Some(x), Some(y)) = (as_slice(a), as_slice(b)) {
+                let x = new_tuple(&[x.start, x.stop, x.step]);
+                let y = new_tuple(&[y.start, y.stop, y.step]);
+                return builtin_compare(x, y, op);
+            }
+        }
         // dict views compare as the sets of their keys or items
         (Some(Kind::Iter), Some(Kind::Iter)) if op == 2 || op == 3 => {
             let x = crate::objects::iter::view_to_set(a)?;

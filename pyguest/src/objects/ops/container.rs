@@ -223,7 +223,17 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
                 return Ok(new_bytes(out, o.is_kind(Kind::ByteArray)));
             }
             let i = index_of(k)?;
-            let j = norm_index(i, b.data().len(), "index")?;
+            // CPython: "index out of range" for bytes, "bytearray index out of range"
+            let n = b.data().len();
+            let j = if o.is_kind(Kind::ByteArray) {
+                norm_index(i, n, "bytearray")?
+            } else {
+                let j = if i < 0 { i + n as i64 } else { i };
+                if j < 0 || j >= n as i64 {
+                    return Err(vm::index_error("index out of range"));
+                }
+                j as usize
+            };
             Ok(Value::small(b.data()[j] as i64))
         }
         Some(Kind::Instance) => {

@@ -175,9 +175,16 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
         | Kind::StaticMethod
         | Kind::Super
         | Kind::Frame
-        | Kind::Cell
-        | Kind::Code => {
+        | Kind::Cell => {
             out.push_str(&format!("<{} object at 0x{:x}>", vm::type_name(v), v.0));
+        }
+        Kind::Code => {
+            // as CPython: `<code object f at 0x..., file "x.py", line 3>`
+            let c = as_code(v).unwrap();
+            out.push_str(&format!(
+                "<code object {} at 0x{:x}, file \"{}\", line {}>",
+                c.d.name, v.0, c.d.filename, c.d.firstline
+            ));
         }
     }
     Ok(())
