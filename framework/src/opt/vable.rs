@@ -50,8 +50,30 @@ use crate::jit::jitcode::MemSize;
 use crate::jit::recorded::PENDING_STORES;
 use std::collections::{HashMap, HashSet};
 
-/// The rewritten trace and where each op of the input went (`None`: removed).
-type Sunk = (Trace, Vec<Option<OpRef>>);
+/// The rewritten trace, where each op of the input went (`None`: removed), and the places
+/// whose stores were removed.
+type Sunk = (Trace, Vec<Option<OpRef>>, Vec<SunkPlace>);
+
+/// The base of a place [`sink`] moved into the guards: a preamble op (same position in the
+/// input and the output) or a constant.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub enum Base {
+    /// The op at this position.
+    Op(usize),
+    /// A constant.
+    Const(Value),
+}
+
+/// A place whose stores [`sink`] removed from the loop body: base, offset, access type.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub struct SunkPlace {
+    /// The place's base.
+    pub base: Base,
+    /// Its offset.
+    pub off: i64,
+    /// Its access type (unscaled).
+    pub descr: MemDescr,
+}
 
 /// A plain store's or load's place: base, offset, access type.
 type PlaceKey = (OpRef, i64, MemDescr);
@@ -95,8 +117,8 @@ fn overlaps(a: &PlaceKey, b: &PlaceKey) -> bool {
 
 /// Sinks the frame stores of `B2` (ops after position `marker`, up to the final `jump`) into
 /// the snapshots of `B2`'s guards (see the module doc). `invariant(r)` says whether preamble
-/// value `r` is the same in every iteration. Returns the new trace and where each op went,
-/// or `None` when nothing can be sunk.
+/// value `r` is the same in every iteration. Returns the new trace, where each op went and
+/// the places sunk, or `None` when nothing can be sunk.
 pub fn sink(
     t: &Trace,
     marker: usize,
@@ -196,6 +218,17 @@ pub fn sink(
             ]
         })
         .collect();
+    let places = sunk
+        .iter()
+        .map(|&((base, off, descr), _)| SunkPlace {
+            base: match t.const_value(base) {
+                Some(c) => Base::Const(c),
+                None => Base::Op(base.as_op().expect("an op or a constant")),
+            },
+            off,
+            descr,
+        })
+        .collect();
     let mut pass = Sink {
         pos: t.num_inputs(),
         marker,
@@ -203,7 +236,7 @@ pub fn sink(
         words,
         entries: None,
     };
-    run_pass_mapped(t, &mut pass).map(Some)
+    run_pass_mapped(t, &mut pass).map(|(t, map)| Some((t, map, places)))
 }
 
 /// A pending-store word: a constant, or a preamble op (preamble ops keep their positions).
