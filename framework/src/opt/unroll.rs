@@ -46,6 +46,19 @@
 //!                                             jump(i0, p1, i11, descr=target1)
 //! ```
 //!
+//! # Virtual state at the label
+//!
+//! Allocation removal alone would give the loop real objects at its label: an object made
+//! in one iteration and used in the next (a float local's box, stored into the frame) is
+//! materialized at the marker and again in every iteration. So the frame stores are sunk
+//! (`vable`) *before* the first `virtualize` too, and that `virtualize` runs knowing each
+//! preamble value's next-iteration value (`virtualize::run_peeled`): a preamble object that
+//! stays intact and whose next-iteration value is the body's copy of its `new` is virtual in
+//! the body, so only its fields (loop arguments after closing) cross the label. If an object
+//! chosen so does not stay virtual in the body, or the loop cannot be closed, the whole
+//! attempt is dropped and the loop is optimized again the plain way ([`LABEL_VIRTUALS`] turns
+//! the attempt off).
+//!
 //! # Invariants and limits
 //!
 //! * Only a trace with exactly one label, ending in a jump to it, is peeled; anything else
