@@ -333,7 +333,11 @@ fn sink_step(
 /// frame stores are sunk before allocation removal too, which then carries virtual objects
 /// across the label (`virtualize::run_peeled`); `Ok(None)` when that does not work out (or
 /// the loop cannot be closed).
-fn attempt(p: &Peeled, post: &[&'static str], label_state: bool) -> Result<Option<Trace>, OptError> {
+fn attempt(
+    p: &Peeled,
+    post: &[&'static str],
+    label_state: bool,
+) -> Result<Option<Trace>, OptError> {
     // where each position of the peeled trace ended up
     let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
     let mut cur = p.trace.clone();

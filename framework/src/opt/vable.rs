@@ -180,11 +180,7 @@ pub fn sink(
         if !inv {
             continue;
         }
-        let mine: Vec<usize> = stores
-            .iter()
-            .filter(|s| s.1 == p)
-            .map(|s| s.0)
-            .collect();
+        let mine: Vec<usize> = stores.iter().filter(|s| s.1 == p).map(|s| s.0).collect();
         // the stores removed: after the last call; with calls, the place must be stored
         // before the first one too (memory is then up to date for every call)
         let first_removed = mine.iter().copied().find(|&i| i > c_last);

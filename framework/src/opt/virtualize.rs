@@ -816,7 +816,12 @@ impl St<'_> {
             .rev()
             .find(|&p| {
                 self.b.trace().op(p).opcode == Opcode::DebugMergePoint
-                    && self.b.trace().op(p).descr().map(|d| self.b.trace().descr(d))
+                    && self
+                        .b
+                        .trace()
+                        .op(p)
+                        .descr()
+                        .map(|d| self.b.trace().descr(d))
                         == Some(&Descr::Text(super::unroll::MARKER.to_string()))
             })
             .unwrap_or(0);
@@ -857,11 +862,8 @@ impl St<'_> {
             let ok = self.objs[&lv.q].mat.is_none()
                 && self.objs[&lv.p2].mat.is_none()
                 && self.objs[&lv.p2].fields.len() == lv.fields.len()
-                && lv
-                    .fields
-                    .iter()
-                    .zip(self.objs[&lv.p2].fields.clone())
-                    .all(|(&(off, m, src), (off2, m2, v2))| {
+                && lv.fields.iter().zip(self.objs[&lv.p2].fields.clone()).all(
+                    |(&(off, m, src), (off2, m2, v2))| {
                         let want = match src {
                             FieldSrc::Const(c) => Some(LoopNext::Const(c)),
                             FieldSrc::In(a) => (lp.next)(a),
@@ -879,7 +881,8 @@ impl St<'_> {
                                 }
                                 _ => false,
                             }
-                    });
+                    },
+                );
             if !ok {
                 self.failed = true;
             }
