@@ -15,9 +15,15 @@
 //!   (type-based aliasing, as in the tracer: a location is always accessed with one type).
 //!   Except: a field of a virtualizable frame (`vable_` descr) and an element of the frame's
 //!   array (`vitem_`) never overlap, whatever their bases.
+//!   A store into an object the trace allocated (`new`) keeps every place whose base is a
+//!   constant or a value the trace had before the allocation (another object).
 //! * A residual call (`call_*`) forgets everything, unless its descriptor says `readonly` (the
 //!   callee writes no memory that existed before it); an elidable call (`call_pure_*`) writes
 //!   nothing. Guards do not touch memory. A `label` forgets everything (nothing crosses it).
+//! * A full-width store of the value the place is known to hold (stored or loaded there,
+//!   with the same type, nothing since that may have overwritten it) is removed: memory
+//!   already holds it (in a peeled loop, typically the frame's stack pointer stored at the end
+//!   of one iteration and again, unchanged, early in the next).
 //! * A load after a load of the same place and type gets the earlier value. A load after a
 //!   store gets the stored value when the store wrote all 8 bytes of the same kind; a narrow
 //!   unsigned load after a narrow store of the same size gets `int_and(value, 2^bits - 1)`
@@ -101,10 +107,15 @@ fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType, MemDesc
 
 impl Heap {
     /// A store of type `ty` to `(base, addr)`: drop every entry it may overwrite.
-    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType, desc: MemDescr) {
+    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType, desc: MemDescr, fresh: bool) {
         self.cache.retain(|&(b, a), e| {
             if desc.vable_disjoint(e.desc) {
                 return true; // a frame field and an element of the frame's array
+            }
+            if fresh && b != base && b.as_op().is_none_or(|p| Some(p) < base.as_op()) {
+                // a store into an object allocated by the trace: a pointer the trace had
+                // before the allocation (or a constant) is another object
+                return true;
             }
             if b == base {
                 if let Some(disjoint) = a.disjoint(e.ty.size(), addr, ty.size()) {
@@ -212,8 +223,15 @@ impl Pass for Heap {
                 self.cache.clear();
                 return Action::Emit;
             };
-            self.invalidate(base, addr, ty, desc);
             let value = *op.args.last().expect("stores have a value");
+            if let Some(e) = self.cache.get(&(base, addr)) {
+                if e.value == value && e.ty == ty && e.desc == desc && ty.size() == 8 {
+                    // store of the value the place is known to hold => (nothing)
+                    return Action::Remove;
+                }
+            }
+            let fresh = ctx.producer(base) == Some(Opcode::New);
+            self.invalidate(base, addr, ty, desc, fresh);
             if ctx.kind(value) != Kind::Void {
                 self.cache.insert(
                     (base, addr),

@@ -46,6 +46,19 @@
 //!                                             jump(i0, p1, i11, descr=target1)
 //! ```
 //!
+//! # Virtual state at the label
+//!
+//! Allocation removal alone would give the loop real objects at its label: an object made
+//! in one iteration and used in the next (a float local's box, stored into the frame) is
+//! materialized at the marker and again in every iteration. So the frame stores are sunk
+//! (`vable`) *before* the first `virtualize` too, and that `virtualize` runs knowing each
+//! preamble value's next-iteration value (`virtualize::run_peeled`): a preamble object that
+//! stays intact and whose next-iteration value is the body's copy of its `new` is virtual in
+//! the body, so only its fields (loop arguments after closing) cross the label. If an object
+//! chosen so does not stay virtual in the body, or the loop cannot be closed, the whole
+//! attempt is dropped and the loop is optimized again the plain way ([`LABEL_VIRTUALS`] turns
+//! the attempt off).
+//!
 //! # Invariants and limits
 //!
 //! * Only a trace with exactly one label, ending in a jump to it, is peeled; anything else
@@ -256,54 +269,105 @@ fn check(t: &Trace, pass: &str) -> Result<(), OptError> {
     Ok(())
 }
 
+/// Whether `unroll` first tries to carry virtual objects across the loop's label (see the
+/// module doc, "Virtual state at the label"); off, every loop is peeled as before.
+pub const LABEL_VIRTUALS: bool = true;
+
 /// Peel `t` and run the passes `post` (the ones named after `unroll`) on it. `Ok(None)` when
 /// the trace is not a loop that can be peeled (the caller then runs `post` on `t` as usual).
 pub fn unroll(t: &Trace, post: &[&'static str]) -> Result<Option<Trace>, OptError> {
     let Some(p) = peel(t) else { return Ok(None) };
     check(&p.trace, "unroll")?;
-    // where each position of the peeled trace ended up
-    let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
-    let mut cur = p.trace;
-    for &name in post.iter().filter(|&&n| n != "dce" && n != "wbarrier") {
-        let mut pass = make_pass(name)?;
-        let (nt, map) = run_pass_mapped(&cur, pass.as_mut())?;
-        check(&nt, name)?;
-        for v in comp.iter_mut() {
-            if let Val::Op(q) = *v {
-                *v = match map[q] {
-                    None => Val::Gone,
-                    Some(r) => match nt.const_value(r) {
-                        Some(c) => Val::Const(c),
-                        None => r.as_op().map_or(Val::Gone, Val::Op),
-                    },
-                };
-            }
+    if LABEL_VIRTUALS && post.contains(&"virtualize") {
+        if let Some(closed) = attempt(&p, post, true)? {
+            return Ok(Some(closed));
         }
-        cur = nt;
     }
-    // frame stores of the second body move into its guards' snapshots (`vable`)
-    if let Val::Op(m) = comp[p.marker] {
-        let origin = origins(&comp, m);
+    attempt(&p, post, false)
+}
+
+/// Maps every `Val::Op` of `comp` through a pass's `map` over trace `nt`.
+fn remap(comp: &mut [Val], map: &[Option<OpRef>], nt: &Trace) {
+    for v in comp.iter_mut() {
+        if let Val::Op(q) = *v {
+            *v = match map[q] {
+                None => Val::Gone,
+                Some(r) => match nt.const_value(r) {
+                    Some(c) => Val::Const(c),
+                    None => r.as_op().map_or(Val::Gone, Val::Op),
+                },
+            };
+        }
+    }
+}
+
+/// Frame stores of the second body move into its guards' snapshots (`vable`); returns the
+/// places sunk.
+fn sink_step(
+    cur: &mut Trace,
+    comp: &mut [Val],
+    p: &Peeled,
+) -> Result<Vec<super::vable::SunkPlace>, OptError> {
+    let Val::Op(m) = comp[p.marker] else {
+        return Ok(Vec::new());
+    };
+    let origin = origins(comp, m);
+    let sunk = {
+        let comp: &[Val] = comp;
         let invariant = |r: OpRef| {
             r.as_op()
-                .is_some_and(|q| next_value(&origin, &p.next, &comp, q) == Some(Val::Op(q)))
+                .is_some_and(|q| next_value(&origin, &p.next, comp, q) == Some(Val::Op(q)))
         };
-        if let Some((nt, map)) = super::vable::sink(&cur, m, &invariant)? {
-            check(&nt, "unroll")?;
-            for v in comp.iter_mut() {
-                if let Val::Op(q) = *v {
-                    *v = match map[q] {
-                        None => Val::Gone,
-                        Some(r) => match nt.const_value(r) {
-                            Some(c) => Val::Const(c),
-                            None => r.as_op().map_or(Val::Gone, Val::Op),
-                        },
-                    };
-                }
+        super::vable::sink(cur, m, &invariant)?
+    };
+    let Some((nt, map, places)) = sunk else {
+        return Ok(Vec::new());
+    };
+    check(&nt, "unroll")?;
+    remap(comp, &map, &nt);
+    *cur = nt;
+    Ok(places)
+}
+
+/// Runs `post` over the peeled straight line and closes the loop. With `label_state`, the
+/// frame stores are sunk before allocation removal too, which then carries virtual objects
+/// across the label (`virtualize::run_peeled`); `Ok(None)` when that does not work out (or
+/// the loop cannot be closed).
+fn attempt(
+    p: &Peeled,
+    post: &[&'static str],
+    label_state: bool,
+) -> Result<Option<Trace>, OptError> {
+    // where each position of the peeled trace ended up
+    let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
+    let mut cur = p.trace.clone();
+    let mut first_virtualize = label_state;
+    for &name in post.iter().filter(|&&n| n != "dce" && n != "wbarrier") {
+        let (nt, map) = if name == "virtualize" && first_virtualize {
+            first_virtualize = false;
+            let sunk = sink_step(&mut cur, &mut comp, p)?;
+            let Val::Op(m) = comp[p.marker] else {
+                return Ok(None);
+            };
+            let origin = origins(&comp, m);
+            let next_of = |a: usize| match next_value(&origin, &p.next, &comp, a)? {
+                Val::Op(q) => Some(super::virtualize::LoopNext::Op(q)),
+                Val::Const(c) => Some(super::virtualize::LoopNext::Const(c)),
+                Val::Gone => None,
+            };
+            match super::virtualize::run_peeled(&cur, m, &next_of, &sunk)? {
+                Some(r) => r,
+                None => return Ok(None),
             }
-            cur = nt;
-        }
+        } else {
+            let mut pass = make_pass(name)?;
+            run_pass_mapped(&cur, pass.as_mut())?
+        };
+        check(&nt, name)?;
+        remap(&mut comp, &map, &nt);
+        cur = nt;
     }
+    sink_step(&mut cur, &mut comp, p)?;
     let Some(mut closed) = close(&cur, &comp, p.marker, &p.next, p.token) else {
         return Ok(None);
     };

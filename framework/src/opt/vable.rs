@@ -8,21 +8,29 @@
 //! before the `jump`. A store to a place marked `vable` (lowered from a `#[virtualizable]`
 //! struct, `MemDescr::vable`) is removed from `B2` when nothing in `B2` can read the place:
 //!
-//! * `B2` makes no call but write barriers (a residual call may read the frame; an elidable
-//!   one may panic and unwind out of the loop without an exit; a barrier reads no program
-//!   memory, and `wbarrier` later drops the barriers of the stores sunk here), and no load
-//!   that may alias the place is left
-//!   (a `vable` load at the same base whose bytes overlap, or at another base with the same
-//!   access type); loads and stores outside the frame never touch it (the frame's memory is
-//!   reached only through the frame: the `#[virtualizable]` promise);
+//! * only the stores after `B2`'s last call (other than write barriers, which read no
+//!   program memory; `wbarrier` later drops the barriers of the stores sunk here) go: a
+//!   residual call may read and write the frame, an elidable one may panic and unwind out of
+//!   the loop without an exit. When `B2` has such calls, the place must also be stored
+//!   before the first one (that store stays, so memory is up to date for every call: the
+//!   tracer writes back exactly the slots the iteration changed before a call, and reloads
+//!   after a call what the iteration reads);
+//! * no load that may alias the place is left where memory may be older than the place's
+//!   value, i.e. before its store ahead of the first call (everywhere, without calls) and
+//!   after its first removed store (a `vable` load at the same base whose bytes overlap, or
+//!   at another base with the same access type); loads and stores outside the frame never
+//!   touch it (the frame's memory is reached only through the frame: the
+//!   `#[virtualizable]` promise);
 //! * the place is the same in every iteration: its base is a constant or a preamble value
 //!   that is loop-invariant (its next-iteration value is itself);
-//! * no other store in `B2` overlaps it at the same base, or has its access type at another
-//!   base (which may be the same memory: two loads of the pointer to the frame's array);
+//! * no other store in `B2` overlaps it at the same base, or is a frame store with its
+//!   access type at another base (which may be the same memory: two loads of the pointer to
+//!   the frame's array);
 //! * the preamble stores the place too (the same base, offset and type): that store's value
 //!   `v1` is the place's value when an iteration starts.
 //!
-//! Every guard of `B2` then gets the place's current value as a pending store (the
+//! Every guard of `B2` where memory may be older than the place then gets the place's
+//! current value as a pending store (the
 //! `PENDING_STORES` frame of `jit::recorded`), in front of the pending stores the tracer
 //! gave it: `v1`, a preamble value, which closing the loop turns into a loop argument
 //! meaning "as of the previous iteration"; a guard after the interpreter's own store already
@@ -50,8 +58,30 @@ use crate::jit::jitcode::MemSize;
 use crate::jit::recorded::PENDING_STORES;
 use std::collections::{HashMap, HashSet};
 
-/// The rewritten trace and where each op of the input went (`None`: removed).
-type Sunk = (Trace, Vec<Option<OpRef>>);
+/// The rewritten trace, where each op of the input went (`None`: removed), and the places
+/// whose stores were removed.
+type Sunk = (Trace, Vec<Option<OpRef>>, Vec<SunkPlace>);
+
+/// The base of a place [`sink`] moved into the guards: a preamble op (same position in the
+/// input and the output) or a constant.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub enum Base {
+    /// The op at this position.
+    Op(usize),
+    /// A constant.
+    Const(Value),
+}
+
+/// A place whose stores [`sink`] removed from the loop body: base, offset, access type.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub struct SunkPlace {
+    /// The place's base.
+    pub base: Base,
+    /// Its offset.
+    pub off: i64,
+    /// Its access type (unscaled).
+    pub descr: MemDescr,
+}
 
 /// A plain store's or load's place: base, offset, access type.
 type PlaceKey = (OpRef, i64, MemDescr);
@@ -95,8 +125,8 @@ fn overlaps(a: &PlaceKey, b: &PlaceKey) -> bool {
 
 /// Sinks the frame stores of `B2` (ops after position `marker`, up to the final `jump`) into
 /// the snapshots of `B2`'s guards (see the module doc). `invariant(r)` says whether preamble
-/// value `r` is the same in every iteration. Returns the new trace and where each op went,
-/// or `None` when nothing can be sunk.
+/// value `r` is the same in every iteration. Returns the new trace, where each op went and
+/// the places sunk, or `None` when nothing can be sunk.
 pub fn sink(
     t: &Trace,
     marker: usize,
@@ -104,17 +134,22 @@ pub fn sink(
 ) -> Result<Option<Sunk>, OptError> {
     let end = t.len() - 1;
     let body = marker + 1..end;
+    // residual calls (not write barriers) may read and write the frame
+    let calls: Vec<usize> = body
+        .clone()
+        .filter(|&i| {
+            t.op(i).opcode.flags().contains(OpFlags::CALL) && !super::wbarrier::is_barrier(t, i)
+        })
+        .collect();
+    let (c_first, c_last) = match (calls.first(), calls.last()) {
+        (Some(&a), Some(&b)) => (a, b),
+        _ => (end, marker),
+    };
     let mut stores: Vec<(usize, PlaceKey)> = Vec::new();
-    let mut loads: Vec<PlaceKey> = Vec::new();
+    let mut loads: Vec<(usize, PlaceKey)> = Vec::new();
     let mut other_stores: Vec<PlaceKey> = Vec::new();
     for i in body.clone() {
         let f = t.op(i).opcode.flags();
-        if f.contains(OpFlags::CALL) {
-            if super::wbarrier::is_barrier(t, i) {
-                continue; // reads no program memory (`wbarrier` drops those of sunk stores)
-            }
-            return Ok(None);
-        }
         let p = place(t, i);
         if f.contains(OpFlags::STORE) {
             match p {
@@ -124,7 +159,7 @@ pub fn sink(
             }
         } else if f.contains(OpFlags::LOAD) {
             if let Some(p) = p.filter(|p| p.2.vable) {
-                loads.push(p);
+                loads.push((i, p));
             } else if t.mem_descr(i).is_some_and(|m| m.vable) {
                 return Ok(None); // an indexed frame load: it may read any slot
             }
@@ -132,6 +167,9 @@ pub fn sink(
     }
     // candidate places, each with the value its last preamble store wrote
     let mut sunk: Vec<(PlaceKey, OpRef)> = Vec::new();
+    // the body's stores of the sunk places that stay (before its last call), with the place
+    let mut kept: HashMap<usize, usize> = HashMap::new();
+    let mut removed: HashMap<usize, usize> = HashMap::new();
     let mut seen: HashSet<PlaceKey> = HashSet::new();
     for &(_, p) in &stores {
         if !seen.insert(p) {
@@ -142,7 +180,24 @@ pub fn sink(
         if !inv {
             continue;
         }
-        let read = loads.iter().any(|l| {
+        let mine: Vec<usize> = stores.iter().filter(|s| s.1 == p).map(|s| s.0).collect();
+        // the stores removed: after the last call; with calls, the place must be stored
+        // before the first one too (memory is then up to date for every call)
+        let first_removed = mine.iter().copied().find(|&i| i > c_last);
+        let first_kept = mine
+            .first()
+            .copied()
+            .filter(|&i| !calls.is_empty() && i < c_first);
+        let Some(first_removed) = first_removed else {
+            continue;
+        };
+        if !calls.is_empty() && first_kept.is_none() {
+            continue;
+        }
+        // where memory may be older than the place's value: up to its first store before
+        // the first call, and from its first removed store on
+        let dirty = |i: usize| i < first_kept.unwrap_or(end) || i > first_removed;
+        let read = loads.iter().filter(|l| dirty(l.0)).any(|(_, l)| {
             if l.2.vable_disjoint(p.2) {
                 false // a frame field and an element of the frame's array
             } else if l.0 == p.0 {
@@ -153,14 +208,15 @@ pub fn sink(
         });
         // a store at another base may write the same memory when its type matches (the
         // frame's array behind a pointer may be reached through two loads of the pointer)
-        let clash = stores.iter().map(|s| &s.1).chain(&other_stores).any(|s| {
+        // (a store outside the frame, at another base, never writes it: the promise again)
+        let clash = stores.iter().map(|s| &s.1).any(|s| {
             *s != p
                 && if s.0 == p.0 {
                     overlaps(s, &p)
                 } else {
                     !s.2.vable_disjoint(p.2) && s.2.ty == p.2.ty
                 }
-        });
+        }) || other_stores.iter().any(|s| s.0 == p.0 && overlaps(s, &p));
         if read || clash {
             continue;
         }
@@ -169,17 +225,20 @@ pub fn sink(
             .find(|&i| t.op(i).opcode.flags().contains(OpFlags::STORE) && place(t, i) == Some(p))
             .map(|i| t.args(i)[2]);
         if let Some(v1) = v1 {
+            let k = sunk.len();
             sunk.push((p, v1));
+            for &i in &mine {
+                if i > c_last {
+                    removed.insert(i, k);
+                } else {
+                    kept.insert(i, k);
+                }
+            }
         }
     }
     if sunk.is_empty() {
         return Ok(None);
     }
-    // the removed stores, each with the index of its place in `sunk`
-    let removed: HashMap<usize, usize> = stores
-        .iter()
-        .filter_map(|(i, p)| sunk.iter().position(|(q, _)| q == p).map(|k| (*i, k)))
-        .collect();
     // the pending-store words per sunk place: base, offset, size code, value
     let word = |r: OpRef| match t.const_value(r) {
         Some(c) => Word::Const(c),
@@ -196,14 +255,28 @@ pub fn sink(
             ]
         })
         .collect();
+    let places = sunk
+        .iter()
+        .map(|&((base, off, descr), _)| SunkPlace {
+            base: match t.const_value(base) {
+                Some(c) => Base::Const(c),
+                None => Base::Op(base.as_op().expect("an op or a constant")),
+            },
+            off,
+            descr,
+        })
+        .collect();
+    let dirty = vec![true; sunk.len()];
     let mut pass = Sink {
         pos: t.num_inputs(),
         marker,
         removed,
+        kept,
         words,
         entries: None,
+        dirty,
     };
-    run_pass_mapped(t, &mut pass).map(Some)
+    run_pass_mapped(t, &mut pass).map(|(t, map)| Some((t, map, places)))
 }
 
 /// A pending-store word: a constant, or a preamble op (preamble ops keep their positions).
@@ -218,6 +291,10 @@ struct Sink {
     marker: usize,
     /// Removed store position -> index of its place.
     removed: HashMap<usize, usize>,
+    /// Kept store (of a sunk place, before the body's last call) -> index of its place.
+    kept: HashMap<usize, usize>,
+    /// Per place: memory may be older than its value (guards list it).
+    dirty: Vec<bool>,
     words: Vec<Word>,
     /// The pending-store words (4 per sunk place) in the output trace, each place's value
     /// being its current one: the previous iteration's at the start of `B2`, then the value
@@ -253,10 +330,23 @@ impl Pass for Sink {
         if let Some(&k) = self.removed.get(&pos) {
             let value = *op.args.last().expect("a store has a value");
             self.entries(ctx)[4 * k + 3] = value;
+            self.dirty[k] = true;
             return Action::Remove;
         }
+        if let Some(&k) = self.kept.get(&pos) {
+            // memory is up to date from here (a call may change it: guards read it then)
+            self.dirty[k] = false;
+            return Action::Emit;
+        }
         if let Some(s) = op.snapshot {
-            let entries = self.entries(ctx).clone();
+            let dirty = self.dirty.clone();
+            let entries: Vec<OpRef> = self
+                .entries(ctx)
+                .chunks_exact(4)
+                .zip(dirty)
+                .filter(|(_, d)| *d)
+                .flat_map(|(e, _)| e.iter().copied())
+                .collect();
             // a place the guard already lists (the interpreter stored it before the guard,
             // after any removed store) needs no older value
             let listed = ctx.outer_frame_values(s, PENDING_STORES);

@@ -43,14 +43,38 @@
 //!
 //! Loop peeling: the pass runs on the straight line `preamble marker body` (`opt/unroll.rs`).
 //! At the marker, every virtual object of the preamble that the body still uses is
-//! materialized: the loop then receives a real object at its label, never one whose fields
-//! would have to be passed instead (what RPython does with virtual states at labels is not
-//! done here), and a virtual never stands for an object of the previous iteration.
+//! materialized, so a virtual never stands for an object of the previous iteration, except:
+//!
+//! **Virtual state at the label** ([`run_peeled`], RPython's virtual state / short
+//! preamble). `unroll` first sinks the frame's stores out of the body (`opt/vable.rs`), then
+//! runs this pass knowing each preamble value's next-iteration value. An object `y`
+//! materialized in the preamble that nothing could have changed or kept since (no residual
+//! call after it, stored only into frame places `vable` sank, no store through a pointer the
+//! pass cannot tell from it), whose next-iteration value is the body's copy `p2` of its
+//! `new`, becomes virtual again for the body, its fields being the preamble values it was
+//! built from. In the body, `y` (the previous iteration's object) is then a virtual object:
+//! its tag tests fold, its loads are its fields, guards describe it; after the loop is
+//! closed those fields are loop arguments, so the loop passes a float box's `f64` instead of
+//! the box. Before the body's `jump` this is checked: `y` and `p2` stayed virtual in the body
+//! (else an object would have two copies) and each field of `p2` is the next-iteration value
+//! of `y`'s field; otherwise the run fails and `unroll` runs the plain pass. Body objects
+//! that are the next-iteration value of a preamble object the body uses as a real one are
+//! materialized before the `jump` (the loop argument must be real).
+//!
+//! ```text
+//! # straight line, frame slot 8 sunk      # body after run_peeled (y = p9 of the preamble)
+//! p9 = new(descr=alloc(16))  (preamble)   (preamble: p9 materialized, stored into slot 8)
+//! store_f(p9, 8, f8, descr=f64)           f15 = float_add(f8, 1.5)      # no load, no tag test
+//! debug_merge_point("unroll: ...")        guard_true(i16) [4294967295@0: p0, 8, 6, v1; 0@2: p0
+//! ... body uses p9: tag test, load_f      |  v1=alloc(16){0:u8=6, 8:f64=f15}]
+//! p14 = new ... (body's copy of p9)       (no new: p14 stays virtual, f15 crosses the label)
+//! ```
 //!
 //! Invariants: a virtual object's table always says what a materialized copy would hold at
 //! this point of the trace; nothing but snapshots names a virtual object; the output maps
 //! each input op to its value (`None` for removed stores and for objects never materialized).
 
+use super::vable::{Base, SunkPlace};
 use super::{Action, Ctx, OptError, Pass, PendingOp};
 use crate::ir::{
     AllocDescr, CallDescr, Descr, FrameId, Kind, MemDescr, MemType, OpRef, Opcode, SnapshotId,
@@ -105,10 +129,90 @@ struct St<'a> {
     /// Whether a `new` was emitted since the loop's label (or the peeling marker): see
     /// [`St::barrier_after`].
     allocated: bool,
+    /// On `unroll`'s straight line: the loop (see [`run_peeled`]).
+    lp: Option<LoopCtx<'a>>,
+    /// A label virtual did not stay virtual.
+    failed: bool,
+}
+
+/// Where the next iteration's value of a preamble value is (for [`run_peeled`]): an input
+/// position of the loop body, or a constant.
+#[derive(Copy, Clone, PartialEq, Debug)]
+pub enum LoopNext {
+    /// The value of this input position.
+    Op(usize),
+    /// A constant.
+    Const(Value),
+}
+
+/// Where the value of a field of a label virtual comes from (at the marker).
+#[derive(Copy, Clone, Debug)]
+enum FieldSrc {
+    Const(Value),
+    /// The value of this preamble input position.
+    In(usize),
+}
+
+/// A preamble object the loop body sees as virtual (see the module doc): made by the `new`
+/// at input position `q`, its copy in the body is the `new` at `p2`.
+struct LabelVirt {
+    q: usize,
+    p2: usize,
+    fields: Vec<(i32, MemDescr, FieldSrc)>,
+}
+
+/// What [`run_peeled`] knows about the straight line, and what it found.
+struct LoopCtx<'a> {
+    marker: usize,
+    next: &'a dyn Fn(usize) -> Option<LoopNext>,
+    sunk: &'a [SunkPlace],
+    /// Objects materialized in the preamble: output `new` -> (input position, output
+    /// position).
+    mat: HashMap<OpRef, (usize, usize)>,
+    /// Materialized objects whose contents or identity the preamble may have let out of
+    /// the pass's sight (input positions).
+    tainted: std::collections::HashSet<usize>,
+    /// Output position of the last op that produced a reference the pass does not know
+    /// (a load, a call result): it may be a materialized object.
+    unknown_ref_at: Option<usize>,
+    label: Vec<LabelVirt>,
+}
+
+/// Runs the pass on `unroll`'s straight line `preamble marker body jump` (`marker` the input
+/// position of the marker), carrying preamble objects into the body as virtual objects
+/// where the loop allows it (module doc, "Virtual state at the label"). `next(a)` is the
+/// next-iteration value of preamble input position `a`; `sunk` are the frame places whose
+/// stores `vable` already removed from the body. `Ok(None)`: a carried object did not stay
+/// virtual in the body (the caller runs the plain pass instead).
+#[allow(clippy::type_complexity)]
+pub fn run_peeled(
+    t: &Trace,
+    marker: usize,
+    next: &dyn Fn(usize) -> Option<LoopNext>,
+    sunk: &[SunkPlace],
+) -> Result<Option<(Trace, Vec<Option<OpRef>>)>, OptError> {
+    let lp = LoopCtx {
+        marker,
+        next,
+        sunk,
+        mat: HashMap::new(),
+        tainted: Default::default(),
+        unknown_ref_at: None,
+        label: Vec::new(),
+    };
+    run_with(t, Some(lp))
 }
 
 /// Runs the pass; returns the new trace and where each input op went.
 pub fn run(t: &Trace) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
+    Ok(run_with(t, None)?.expect("no loop context, no failure"))
+}
+
+#[allow(clippy::type_complexity)]
+fn run_with(
+    t: &Trace,
+    lp: Option<LoopCtx<'_>>,
+) -> Result<Option<(Trace, Vec<Option<OpRef>>)>, OptError> {
     let n = t.len();
     let mut last_use: Vec<usize> = (0..n).collect();
     for p in 0..n {
@@ -138,10 +242,18 @@ pub fn run(t: &Trace) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
         frames: HashMap::new(),
         last_use,
         allocated: false,
+        lp,
+        failed: false,
     };
     for i in 0..n {
+        if i + 1 == n && st.lp.is_some() {
+            st.close_body();
+        }
         let r = st.op(i)?;
         st.res.push(r);
+    }
+    if st.failed {
+        return Ok(None);
     }
     let map = st
         .res
@@ -153,7 +265,7 @@ pub fn run(t: &Trace) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
             Some(Res::Addr(_)) | None => None,
         })
         .collect();
-    Ok((st.b.build(), map))
+    Ok(Some((st.b.build(), map)))
 }
 
 fn removed(pos: usize) -> OptError {
@@ -279,6 +391,9 @@ impl St<'_> {
         let alloc = self.objs[&q].alloc;
         let r = self.b.new_object(alloc);
         self.allocated = true;
+        if let (Some(lp), Some(at)) = (self.lp.as_mut(), r.as_op()) {
+            lp.mat.insert(r, (q, at));
+        }
         let fields = {
             let o = self.objs.get_mut(&q).expect("object");
             o.mat = Some(r);
@@ -504,6 +619,9 @@ impl St<'_> {
                     }
                     // (the body's stores have their barriers in the body)
                     self.allocated = false;
+                    if self.lp.is_some() {
+                        self.choose_label_virtuals(i);
+                    }
                 }
             }
             _ => {}
@@ -554,6 +672,9 @@ impl St<'_> {
         };
         let descr = op.descr().map(|d| self.b.descr(t.descr(d).clone()));
         let r = self.b.push(opc, &out, descr, snapshot);
+        if self.lp.as_ref().is_some_and(|lp| i < lp.marker) {
+            self.track_preamble(i, &out, r);
+        }
         match opc {
             Opcode::Label => self.allocated = false,
             Opcode::StoreR | Opcode::StoreIdxR if self.allocated => {
@@ -563,6 +684,210 @@ impl St<'_> {
             _ => {}
         }
         Ok(Some(Res::Out(r)))
+    }
+
+    /// Notes what preamble op `i` (emitted as `r` with operands `out`) may do to the objects
+    /// materialized so far (see [`LoopCtx::tainted`]).
+    fn track_preamble(&mut self, i: usize, out: &[OpRef], r: OpRef) {
+        let t = self.t;
+        let opc = t.op(i).opcode;
+        let flags = opc.flags();
+        let pos = r.as_op().unwrap_or(0);
+        let barrier = super::wbarrier::is_barrier(t, i);
+        let lp = self.lp.as_mut().expect("a loop");
+        let before = |lp: &LoopCtx<'_>, at: usize| -> Vec<usize> {
+            lp.mat
+                .values()
+                .filter(|&&(_, m)| m < at)
+                .map(|&(q, _)| q)
+                .collect()
+        };
+        if flags.contains(crate::ir::OpFlags::CALL) && !barrier {
+            // a residual call may read or change any object it can reach
+            for q in before(lp, pos) {
+                lp.tainted.insert(q);
+            }
+        }
+        if flags.contains(crate::ir::OpFlags::STORE) {
+            let (base, value) = (out[0], *out.last().expect("a stored value"));
+            if let Some(&(q, _)) = lp.mat.get(&value) {
+                let m = t.mem_descr(i);
+                let off = if flags.contains(crate::ir::OpFlags::INDEXED) {
+                    None
+                } else {
+                    self.b.trace().const_value(out[1]).and_then(Value::as_int)
+                };
+                let key = match self.b.trace().const_value(base) {
+                    Some(c) => Base::Const(c),
+                    None => Base::Op(base.as_op().unwrap_or(usize::MAX)),
+                };
+                let into_sunk = match (m, off) {
+                    (Some(m), Some(off)) => lp
+                        .sunk
+                        .iter()
+                        .any(|s| s.base == key && s.off == off && s.descr == m.scaled(0)),
+                    _ => false,
+                };
+                if !into_sunk {
+                    lp.tainted.insert(q); // stored where the loop may find it again
+                }
+            }
+            if let Some(&(q, _)) = lp.mat.get(&base) {
+                lp.tainted.insert(q);
+            } else if !t.mem_descr(i).is_some_and(|m| m.vable) {
+                // a store through a pointer the pass does not know: any materialized object
+                // a reference loaded since may point to
+                if let Some(at) = lp.unknown_ref_at {
+                    for q in before(lp, at) {
+                        lp.tainted.insert(q);
+                    }
+                }
+            }
+        }
+        if opc.result() == Kind::Ref && opc != Opcode::New {
+            lp.unknown_ref_at = Some(pos);
+        }
+    }
+
+    /// At the marker: the preamble objects the loop body may see as virtual objects whose
+    /// fields are loop arguments (module doc): materialized in the preamble and untouched
+    /// since, the body's copy of their `new` being their next-iteration value. They become
+    /// virtual again for the body.
+    fn choose_label_virtuals(&mut self, marker: usize) {
+        let t = self.t;
+        let lp = self.lp.as_ref().expect("a loop");
+        let mut cands: Vec<(usize, OpRef)> = lp
+            .mat
+            .iter()
+            .filter(|(_, &(q, _))| q < marker && !lp.tainted.contains(&q))
+            .map(|(&o, &(q, _))| (q, o))
+            .collect();
+        cands.sort_unstable();
+        let mut chosen = Vec::new();
+        for (q, o) in cands {
+            if self.objs[&q].mat != Some(o) {
+                continue;
+            }
+            let Some(LoopNext::Op(p2)) = (lp.next)(q) else {
+                continue;
+            };
+            if p2 <= marker
+                || t.op(p2).opcode != Opcode::New
+                || t.alloc_descr(p2) != Some(self.objs[&q].alloc)
+            {
+                continue;
+            }
+            let mut fields = Vec::new();
+            let mut ok = true;
+            for &(off, m, v) in &self.objs[&q].fields {
+                let src = match self.current(v) {
+                    Res::Out(val) => match self.b.trace().const_value(val) {
+                        Some(c) => Some(FieldSrc::Const(c)),
+                        None => (0..marker)
+                            .find(|&a| self.res.get(a).copied().flatten() == Some(Res::Out(val)))
+                            .map(FieldSrc::In),
+                    },
+                    _ => None,
+                };
+                match src {
+                    Some(src) => fields.push((off, m, src)),
+                    None => ok = false,
+                }
+            }
+            if ok {
+                chosen.push(LabelVirt { q, p2, fields });
+            }
+        }
+        for lv in &chosen {
+            self.objs.get_mut(&lv.q).expect("object").mat = None;
+        }
+        self.lp.as_mut().expect("a loop").label = chosen;
+    }
+
+    /// Before the body's final `jump`: the body's objects that are the next-iteration values
+    /// of preamble objects the body uses as real ones are materialized (the loop argument
+    /// needs a real object); then every label virtual must have stayed virtual, as must its
+    /// copy in the body, whose fields must be the next-iteration values of the label
+    /// virtual's (else the run fails: [`run_peeled`]).
+    fn close_body(&mut self) {
+        let t = self.t;
+        let lp = self.lp.take().expect("a loop");
+        let out_marker = (0..self.b.len())
+            .rev()
+            .find(|&p| {
+                self.b.trace().op(p).opcode == Opcode::DebugMergePoint
+                    && self
+                        .b
+                        .trace()
+                        .op(p)
+                        .descr()
+                        .map(|d| self.b.trace().descr(d))
+                        == Some(&Descr::Text(super::unroll::MARKER.to_string()))
+            })
+            .unwrap_or(0);
+        // the preamble values the body uses
+        let mut used = std::collections::HashSet::new();
+        {
+            let bt = self.b.trace();
+            for p in out_marker + 1..bt.len() {
+                used.extend(bt.args(p).iter().copied());
+                if let Some(s) = bt.op(p).snapshot() {
+                    for f in bt.snapshot_frames(s) {
+                        used.extend(bt.flat_values(bt.frame_values(f)));
+                    }
+                }
+            }
+        }
+        let label_q: Vec<usize> = lp.label.iter().map(|l| l.q).collect();
+        for y in 0..lp.marker {
+            let Some(LoopNext::Op(p2)) = (lp.next)(y) else {
+                continue;
+            };
+            let Some(Res::Virt(c)) = self.res.get(p2).copied().flatten() else {
+                continue;
+            };
+            let real = match self.res.get(y).copied().flatten() {
+                Some(r @ Res::Virt(q)) if !label_q.contains(&q) => match self.current(r) {
+                    Res::Out(o) => used.contains(&o),
+                    _ => false,
+                },
+                Some(Res::Out(o)) => used.contains(&o),
+                _ => false,
+            };
+            if real && self.objs[&c].mat.is_none() {
+                self.force(c);
+            }
+        }
+        for lv in &lp.label {
+            let ok = self.objs[&lv.q].mat.is_none()
+                && self.objs[&lv.p2].mat.is_none()
+                && self.objs[&lv.p2].fields.len() == lv.fields.len()
+                && lv.fields.iter().zip(self.objs[&lv.p2].fields.clone()).all(
+                    |(&(off, m, src), (off2, m2, v2))| {
+                        let want = match src {
+                            FieldSrc::Const(c) => Some(LoopNext::Const(c)),
+                            FieldSrc::In(a) => (lp.next)(a),
+                        };
+                        let got = self.current(v2);
+                        off == off2
+                            && m == m2
+                            && match (want, got) {
+                                (Some(LoopNext::Const(c)), Res::Out(o)) => {
+                                    self.b.trace().const_value(o) == Some(c)
+                                }
+                                (Some(LoopNext::Op(b)), got) => {
+                                    self.res.get(b).copied().flatten().map(|r| self.current(r))
+                                        == Some(got)
+                                }
+                                _ => false,
+                            }
+                    },
+                );
+            if !ok {
+                self.failed = true;
+            }
+        }
+        let _ = t;
     }
 
     /// The write barrier for the reference store just emitted (operands `out`), when a `new`
