@@ -149,6 +149,9 @@ fn store_place(t: &Trace, i: usize) -> Option<(OpRef, i64, i64)> {
     Some((a[0], off, size))
 }
 
+/// A store that may write a pointer: its slot (see [`store_place`]), base and alias class.
+type PtrStore = (Option<(OpRef, i64, i64)>, OpRef, u32);
+
 /// Which ops of `t` are barriers to drop (see the module doc).
 pub fn removable(t: &Trace) -> Vec<bool> {
     let n = t.len();
@@ -174,7 +177,7 @@ pub fn removable(t: &Trace) -> Vec<bool> {
             end += 1;
         }
         // region [start, end): stores that may write a pointer
-        let mut ptr_stores: Vec<(Option<(OpRef, i64, i64)>, OpRef, u32)> = Vec::new();
+        let mut ptr_stores: Vec<PtrStore> = Vec::new();
         for i in start..end {
             if t.op(i).opcode.flags().contains(OpFlags::STORE) {
                 let v = *t.args(i).last().expect("a store has a value");
