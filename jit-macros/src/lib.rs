@@ -129,8 +129,9 @@ pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// container fields; it must be reached only through the frame (no reference into its array
 /// handed to traced code as a slice). See `docs/tutorial.md`, "Virtualizable frames".
 ///
-/// The frame's array may also live behind a pointer: mark a `Gc<Array<T>>` field
-/// `#[frame_array]` (it then counts as the frame's one array). Its elements are kept in
+/// The frame's array may also live behind a pointer: mark a `Gc<Array<T>>` field, or a
+/// `&mut [T; N]` / `&mut Vec<T>` field (an array the interpreter owns elsewhere, e.g. a GC
+/// scan region), `#[frame_array]` (it then counts as the frame's one array). Its elements are kept in
 /// registers like those of an inline array; the array must be reached only through this
 /// field while traced code runs (other holders of the same array, e.g. a heap frame object,
 /// see it only after a residual call that may read memory, a guard exit or a trace exit).
@@ -143,6 +144,10 @@ pub fn dont_look_inside(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// #[derive(metatracer::Layout)]
 /// #[virtualizable]
 /// struct Ctx { sp: usize, #[frame_array] regs: Gc<Array<Value>> }
+///
+/// #[derive(metatracer::Layout)]
+/// #[virtualizable]
+/// struct Machine<'a> { sp: usize, #[frame_array] stack: &'a mut [Value; 1000] }
 /// ```
 #[proc_macro_derive(Layout, attributes(virtualizable, frame_array))]
 pub fn derive_layout(input: TokenStream) -> TokenStream {

@@ -179,25 +179,47 @@ pub type Slots = [Value; STACK];
 /// alive and are not moved; see the rooting rule in `metatracer::gc`).
 pub type SlotRegion = metatracer::gc::ScanRegion<Value, STACK>;
 
-/// Fresh zeroed slots on the Rust heap (keep them alive as long as the machine).
-pub fn new_slots() -> SlotRegion {
-    SlotRegion::new(Value {
-        tag: INT,
-        i: 0,
-        f: 0.0,
-        o: None,
-    })
+/// The machine's memory: the value slots (a GC scan region) and the saved frames. The
+/// [`Machine`] borrows both, so that the machine itself is a small virtualizable frame.
+pub struct Memory {
+    /// The value slots.
+    pub slots: SlotRegion,
+    /// Saved frames (room for 10000 nested calls).
+    pub frames: Vec<FrameRec>,
+}
+
+/// Fresh zeroed slots on the Rust heap and an empty frame stack (keep them alive as long as
+/// the machine).
+pub fn new_slots() -> Memory {
+    Memory {
+        slots: SlotRegion::new(Value {
+            tag: INT,
+            i: 0,
+            f: 0.0,
+            o: None,
+        }),
+        frames: vec![FrameRec::default(); 10_000],
+    }
 }
 
 /// The machine: value stack and frame stack.
+///
+/// `#[virtualizable]`, with the value slots as its `#[frame_array]`: while a compiled loop
+/// runs, `sp`, `fp` and the slots it touches live in registers, and memory is brought up to
+/// date when the loop leaves (a failed guard, a residual call that may read memory). The
+/// slots are reached only through `stack` in traced code (`print_value` and the collector
+/// read them from memory, after the write-back).
 #[derive(metatracer::Layout)]
+#[virtualizable]
 pub struct Machine<'a> {
     /// Value slots.
+    #[frame_array]
     pub stack: &'a mut Slots,
     /// Next free slot.
     pub sp: usize,
-    /// Saved frames.
-    pub frames: Vec<FrameRec>,
+    /// Saved frames (a second array, so behind a pointer: a virtualizable frame keeps one
+    /// array in registers).
+    pub frames: &'a mut Vec<FrameRec>,
     /// Number of saved frames.
     pub fp: usize,
     /// How many slots the collector scans (set to `sp` before allocating).
@@ -205,13 +227,13 @@ pub struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    /// A machine over `slots` with room for 10000 nested calls.
-    pub fn new(slots: &'a mut SlotRegion) -> Self {
-        let (stack, live) = slots.split();
+    /// A machine over `mem`.
+    pub fn new(mem: &'a mut Memory) -> Self {
+        let (stack, live) = mem.slots.split();
         Machine {
             stack,
             sp: 0,
-            frames: vec![FrameRec::default(); 10_000],
+            frames: &mut mem.frames,
             fp: 0,
             live,
         }

@@ -761,6 +761,7 @@ fn parse_mem_descr(s: &str) -> Option<MemDescr> {
         scale,
         vable,
         item,
+        class: 0,
     })
 }
 

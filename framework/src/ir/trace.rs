@@ -120,7 +120,19 @@ pub struct MemDescr {
     /// With `vable`: the place is in the frame's array (printed `vitem_`), not a field of the
     /// frame struct; the two never overlap.
     pub item: bool,
+    /// Type-based alias class of the place (the interpreter's struct type and field, or
+    /// element type, that the tracer saw), 0 when unknown; see [`MemDescr::class_of`]. Two
+    /// places of different known classes never overlap (a location is always accessed as the
+    /// same field), so the optimizer keeps one cached across a store to the other. Not part
+    /// of the trace text (a parsed trace has 0 everywhere, which only assumes more aliasing).
+    pub class: u32,
 }
+
+/// Bit of [`MemDescr::class`]: the place is inside a cell (`Cell`, `GcCell`, ...).
+pub const CLASS_CELL: u32 = 1 << 31;
+/// Bit of [`MemDescr::class`]: a cell's contents reached through a reference (no field);
+/// the class is the cell's type, and the place may be any cell of that type.
+pub const CLASS_CELL_TYPE: u32 = 1 << 30;
 
 /// The in-memory type of a load/store.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
@@ -166,6 +178,7 @@ impl MemDescr {
         scale: 0,
         vable: false,
         item: false,
+        class: 0,
     };
     /// Pointer field.
     pub const REF: MemDescr = MemDescr {
@@ -173,6 +186,7 @@ impl MemDescr {
         scale: 0,
         vable: false,
         item: false,
+        class: 0,
     };
 
     /// An integer access of `size` bytes.
@@ -182,6 +196,7 @@ impl MemDescr {
             scale: 0,
             vable: false,
             item: false,
+            class: 0,
         }
     }
 
@@ -192,6 +207,7 @@ impl MemDescr {
             scale,
             vable: self.vable,
             item: self.item,
+            class: self.class,
         }
     }
 
@@ -203,13 +219,60 @@ impl MemDescr {
             scale: self.scale,
             vable,
             item: vable && item,
+            class: self.class,
         }
+    }
+
+    /// The same access with alias class `class` (see [`MemDescr::class`]).
+    pub const fn with_class(self, class: u32) -> MemDescr {
+        MemDescr { class, ..self }
+    }
+
+    /// The 32-bit alias class of the tracer's 64-bit one (a hash of the struct type and
+    /// field, plus cell bits 61 and 60; the virtualizable-frame bits 63 and 62 are dropped):
+    /// 30 bits of the hash and the two cell bits. Two distinct tracer classes may share a
+    /// compressed class, which only assumes more aliasing.
+    pub const fn class_of(cls: u64) -> u32 {
+        let hash = (cls & ((1 << 60) - 1)) ^ ((cls & ((1 << 60) - 1)) >> 30);
+        if hash == 0 {
+            return 0;
+        }
+        let mut c = (hash as u32) & (CLASS_CELL_TYPE - 1);
+        if c == 0 {
+            c = 1;
+        }
+        if cls & (1 << 61) != 0 {
+            c |= CLASS_CELL;
+        }
+        if cls & (1 << 60) != 0 {
+            c |= CLASS_CELL_TYPE;
+        }
+        c
     }
 
     /// Whether two accesses are known not to overlap whatever their addresses: one is a
     /// field of a virtualizable frame, the other an element of its array.
     pub fn vable_disjoint(self, other: MemDescr) -> bool {
         self.vable && other.vable && self.item != other.item
+    }
+
+    /// Whether two accesses *at different addresses* (another base, or an address that
+    /// cannot be compared) are known not to overlap by their alias classes (the tracer's
+    /// type-based rule, see [`MemDescr::class`]): different field or element classes never
+    /// overlap, and a cell reached through a reference ([`CLASS_CELL_TYPE`]) may be any cell
+    /// of its type, so it only rules out places outside cells and cells of other types.
+    /// Accesses at the same base whose bytes overlap always alias, whatever their classes
+    /// (a tagged word read as another type).
+    pub fn classes_disjoint(self, other: MemDescr) -> bool {
+        let (a, b) = (self.class, other.class);
+        if a == 0 || b == 0 {
+            return false;
+        }
+        match (a & CLASS_CELL_TYPE != 0, b & CLASS_CELL_TYPE != 0) {
+            (false, false) | (true, true) => a != b,
+            (true, false) => b & CLASS_CELL == 0,
+            (false, true) => a & CLASS_CELL == 0,
+        }
     }
 }
 

@@ -183,8 +183,10 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
     }
     let _ = l.rt;
     let vable: HashMap<u32, bool> = rt.vable.iter().copied().collect();
+    let classes: HashMap<u32, u32> = rt.classes.iter().copied().collect();
     for (pos, op) in rt.ops.iter().enumerate().skip(inputs.len()) {
         let item = vable.get(&(pos as u32)).copied();
+        let class = classes.get(&(pos as u32)).copied().unwrap_or(0);
         let r = match op {
             ROp::Input(..) => return Err("input after the start of the trace".into()),
             ROp::Bin(op, a, b) => {
@@ -238,7 +240,9 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                 l.b.load(
                     base,
                     *off as i64,
-                    mem(*size, kind(*k)).in_vable(item.is_some(), item == Some(true)),
+                    mem(*size, kind(*k))
+                        .in_vable(item.is_some(), item == Some(true))
+                        .with_class(class),
                 )
             }
             ROp::Store(base, off, size, v) => {
@@ -253,7 +257,9 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
                     base,
                     *off as i64,
                     v,
-                    mem(*size, vk).in_vable(item.is_some(), item == Some(true)),
+                    mem(*size, vk)
+                        .in_vable(item.is_some(), item == Some(true))
+                        .with_class(class),
                 )
             }
             ROp::Nop => l.b.const_int(0),
@@ -358,6 +364,7 @@ mod tests {
             quasi: Vec::new(),
             roots: Default::default(),
             vable: Vec::new(),
+            classes: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Bin(BinOp::IntAdd, Val::Op(0), Val::Const(WKind::Int, 8)),
@@ -382,6 +389,7 @@ mod tests {
             quasi: Vec::new(),
             roots: Default::default(),
             vable: Vec::new(),
+            classes: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Un(
@@ -418,6 +426,7 @@ mod tests {
             quasi: Vec::new(),
             roots: Default::default(),
             vable: Vec::new(),
+            classes: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Ref, 0),
                 ROp::Input(WKind::Int, 1),
@@ -474,6 +483,7 @@ mod tests {
             quasi: Vec::new(),
             roots: Default::default(),
             vable: Vec::new(),
+            classes: Vec::new(),
             ops: vec![
                 ROp::Input(WKind::Int, 0),
                 ROp::Exit {
@@ -505,6 +515,7 @@ mod tests {
             quasi: Vec::new(),
             roots: Default::default(),
             vable: Vec::new(),
+            classes: Vec::new(),
             ops: vec![ROp::Input(WKind::Int, 0), ROp::Jump(vec![Val::Op(0)])],
             snapshots: vec![],
         };

@@ -372,7 +372,8 @@ pub trait HasField<const H: u64> {
     /// elements of its one array, are marked with [`VABLE_CLASS`].
     const VABLE: bool = false;
     /// Whether the field is the `#[frame_array]` of a virtualizable frame: a `Gc<Array<T>>`
-    /// whose elements are the frame's array (marked [`VABLE_CLASS`] | [`VABLE_ITEM`]).
+    /// or a `&mut [T; N]` / `&mut Vec<T>` whose elements are the frame's array (marked
+    /// [`VABLE_CLASS`] | [`VABLE_ITEM`]).
     const FRAME_ARRAY: bool = false;
 }
 
@@ -533,7 +534,12 @@ macro_rules! deref_ptr {
             type Out = T;
             fn step(cw: &mut Codewriter, p: Place<Self>) -> Place<T> {
                 let v = read(cw, p);
-                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE).with_frozen(<$p as Pointer>::FROZEN)
+                // the `#[frame_array]` pointer of a virtualizable frame (`&mut [T; N]`): the
+                // pointee is the frame's array, so its elements get `VABLE_ITEM`
+                let vable = if p.frame_array { VABLE_CLASS } else { 0 };
+                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE)
+                    .with_frozen(<$p as Pointer>::FROZEN)
+                    .with_class(vable)
             }
         }
     )*};

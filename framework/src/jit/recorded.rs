@@ -227,9 +227,21 @@ pub struct RTrace {
     /// keep those places in registers across loop iterations (`opt::unroll`). With `true` for
     /// elements of the frame's array (`VABLE_ITEM`).
     pub vable: Vec<(u32, bool)>,
+    /// Positions (in `ops`) of loads and stores with a known alias class, and the class
+    /// (`MemDescr::class_of` of the tracer's class): lowering puts it in their memory
+    /// descriptors, so the optimizer's heap passes use the tracer's type-based aliasing.
+    pub classes: Vec<(u32, u32)>,
 }
 
 impl RTrace {
+    /// Notes the alias class of the load or store at position `at` (nothing for class 0).
+    pub fn note_class(&mut self, at: u32, cls: u64) {
+        let c = crate::ir::MemDescr::class_of(cls);
+        if c != 0 {
+            self.classes.push((at, c));
+        }
+    }
+
     /// Number of guards.
     pub fn guard_count(&self) -> usize {
         self.ops

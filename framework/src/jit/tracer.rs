@@ -636,10 +636,11 @@ impl<'a> Tracer<'a> {
                     self.observe_load(vb, offset, size, cls);
                 }
                 let v = self.record(ROp::Load(vb, offset, size, kind));
+                let at = self.trace.ops.len() as u32 - 1;
                 if vable != 0 {
-                    let at = self.trace.ops.len() as u32 - 1;
                     self.trace.vable.push((at, vable & VABLE_ITEM != 0));
                 }
+                self.trace.note_class(at, cls);
                 self.heap.insert((vb, offset, size), (v, cls, frozen));
                 v
             }
@@ -660,10 +661,11 @@ impl<'a> Tracer<'a> {
                 keep.push((p, cls));
                 continue;
             }
+            let at = self.trace.ops.len() as u32;
             if cls & VABLE_CLASS != 0 {
-                let at = self.trace.ops.len() as u32;
                 self.trace.vable.push((at, cls & VABLE_ITEM != 0));
             }
+            self.trace.note_class(at, cls);
             self.trace
                 .ops
                 .push(ROp::Store(p.base, p.offset, p.size, p.value));
@@ -944,7 +946,9 @@ impl<'a> Tracer<'a> {
                         .into_iter()
                         .partition(|(p, _)| fresh.contains(&p.base));
                     self.pending = keep;
-                    for (p, _) in now {
+                    for (p, cls) in now {
+                        let at = self.trace.ops.len() as u32;
+                        self.trace.note_class(at, cls);
                         self.trace
                             .ops
                             .push(ROp::Store(p.base, p.offset, p.size, p.value));

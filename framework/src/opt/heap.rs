@@ -14,9 +14,12 @@
 //!   with an address the pass cannot compare, whose access has the same size and value kind
 //!   (type-based aliasing, as in the tracer: a location is always accessed with one type).
 //!   Except: a field of a virtualizable frame (`vable_` descr) and an element of the frame's
-//!   array (`vitem_`) never overlap, whatever their bases.
-//!   A store into an object the trace allocated (`new`) keeps every place whose base is a
-//!   constant or a value the trace had before the allocation (another object).
+//!   array (`vitem_`) never overlap, whatever their bases; at different bases, two accesses
+//!   whose memory descriptors carry different alias classes (`MemDescr::class`, the tracer's
+//!   type-based classes: struct type and field, or element type) never overlap; and an
+//!   object allocated by the trace (`new`) is reached only through pointers computed after
+//!   the `new`, so a store into it and a place whose base is older (a constant, an input, an
+//!   earlier op) never overlap.
 //! * A residual call (`call_*`) forgets everything, unless its descriptor says `readonly` (the
 //!   callee writes no memory that existed before it); an elidable call (`call_pure_*`) writes
 //!   nothing. Guards do not touch memory. A `label` forgets everything (nothing crosses it).
@@ -83,6 +86,14 @@ struct Entry {
 #[derive(Default)]
 pub struct Heap {
     cache: FxMap<(OpRef, Addr), Entry>,
+    /// Results of `new` seen so far (objects the trace allocates).
+    fresh: FxMap<OpRef, ()>,
+}
+
+/// Whether `b` existed before op `f` (a constant, or an earlier op): then it cannot point
+/// into the object `f` allocates.
+fn older(b: OpRef, f: OpRef) -> bool {
+    b.as_const().is_some() || matches!((b.as_op(), f.as_op()), (Some(x), Some(y)) if x < y)
 }
 
 /// The place and memory type of a load or store, if its offset (and index) are as expected.
@@ -107,20 +118,23 @@ fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType, MemDesc
 
 impl Heap {
     /// A store of type `ty` to `(base, addr)`: drop every entry it may overwrite.
-    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType, desc: MemDescr, fresh: bool) {
+    fn invalidate(&mut self, base: OpRef, addr: Addr, ty: MemType, desc: MemDescr) {
+        let fresh = &self.fresh;
         self.cache.retain(|&(b, a), e| {
             if desc.vable_disjoint(e.desc) {
                 return true; // a frame field and an element of the frame's array
-            }
-            if fresh && b != base && b.as_op().is_none_or(|p| Some(p) < base.as_op()) {
-                // a store into an object allocated by the trace: a pointer the trace had
-                // before the allocation (or a constant) is another object
-                return true;
             }
             if b == base {
                 if let Some(disjoint) = a.disjoint(e.ty.size(), addr, ty.size()) {
                     return disjoint;
                 }
+            } else if (fresh.contains_key(&base) && older(b, base))
+                || (fresh.contains_key(&b) && older(base, b))
+            {
+                return true; // an object the trace allocated, and memory older than it
+            }
+            if desc.classes_disjoint(e.desc) {
+                return true; // two different fields (type-based alias classes)
             }
             // may alias: only an access of another size or kind survives (a word integer
             // and a pointer are one kind here: a tagged value is stored as either)
@@ -143,6 +157,10 @@ impl Pass for Heap {
             || (flags.contains(OpFlags::CALL) && !opc.is_pure() && !readonly_call)
         {
             self.cache.clear();
+            return Action::Emit;
+        }
+        if opc == Opcode::New {
+            self.fresh.insert(ctx.next_ref(), ());
             return Action::Emit;
         }
         if flags.contains(OpFlags::LOAD) {
@@ -230,8 +248,7 @@ impl Pass for Heap {
                     return Action::Remove;
                 }
             }
-            let fresh = ctx.producer(base) == Some(Opcode::New);
-            self.invalidate(base, addr, ty, desc, fresh);
+            self.invalidate(base, addr, ty, desc);
             if ctx.kind(value) != Kind::Void {
                 self.cache.insert(
                     (base, addr),

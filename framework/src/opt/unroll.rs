@@ -416,6 +416,41 @@ fn next_value(origin: &[usize], next: &[Option<Next>], comp: &[Val], y: usize) -
     (v != Val::Gone).then_some(v)
 }
 
+/// Whether preamble value `y` is an op a pass created (no position of the peeled trace maps
+/// to it, so it has no copy in the second body) that is pure and whose operands are
+/// constants or loop-invariant preamble values (their next value is themselves, or they are
+/// such created ops, up to `depth` deep): then its value is the same in every iteration.
+/// (E.g. an address `int_add(i160, 24)` a pass built in the preamble and the second body
+/// reuses through `cse`.)
+fn created_invariant(
+    t: &Trace,
+    origin: &[usize],
+    next: &[Option<Next>],
+    comp: &[Val],
+    y: usize,
+    depth: u32,
+) -> bool {
+    if depth == 0 || origin.get(y) != Some(&usize::MAX) {
+        return false;
+    }
+    let opc = t.op(y).opcode;
+    if !opc.is_pure() || opc.flags().contains(crate::ir::OpFlags::CALL) {
+        return false;
+    }
+    t.args(y).iter().all(|&a| {
+        if t.const_value(a).is_some() {
+            return true;
+        }
+        match a.as_op() {
+            Some(q) if q < origin.len() => {
+                next_value(origin, next, comp, q) == Some(Val::Op(q))
+                    || created_invariant(t, origin, next, comp, q, depth - 1)
+            }
+            _ => false,
+        }
+    })
+}
+
 /// Turn the optimized straight line into preamble + loop (see the module doc); `None` when a
 /// value the loop needs has no next-iteration value.
 fn close(
@@ -436,7 +471,10 @@ fn close(
         return None;
     }
     let origin = origins(comp, m);
-    let next_of = |y: usize| next_value(&origin, next, comp, y);
+    let next_of = |y: usize| {
+        next_value(&origin, next, comp, y)
+            .or_else(|| created_invariant(t, &origin, next, comp, y, 4).then_some(Val::Op(y)))
+    };
     // preamble values the loop uses
     let mut used = vec![false; m];
     let mut work = Vec::new();

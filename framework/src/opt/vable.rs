@@ -117,6 +117,14 @@ fn place(t: &Trace, i: usize) -> Option<PlaceKey> {
     Some((args[0], off, m.scaled(0)))
 }
 
+/// Whether `f` is the result of a `new` in `t` and `b` existed before it (a constant or an
+/// earlier op): then `b` cannot point into the object `f` allocates.
+fn fresh_and_newer(t: &Trace, f: OpRef, b: OpRef) -> bool {
+    let Some(q) = f.as_op() else { return false };
+    t.op(q).opcode == crate::ir::Opcode::New
+        && (b.as_const().is_some() || b.as_op().is_some_and(|x| x < q))
+}
+
 fn overlaps(a: &PlaceKey, b: &PlaceKey) -> bool {
     let (lo, hi) = (a.1, a.1 + a.2.ty.size() as i64);
     let (blo, bhi) = (b.1, b.1 + b.2.ty.size() as i64);
@@ -180,6 +188,10 @@ pub fn sink(
         if !inv {
             continue;
         }
+        // an object the trace allocates (`new`) and a place whose base existed before it
+        // never overlap (as in the `heap` pass)
+        let apart =
+            |a: OpRef, b: OpRef| a != b && (fresh_and_newer(t, a, b) || fresh_and_newer(t, b, a));
         let mine: Vec<usize> = stores.iter().filter(|s| s.1 == p).map(|s| s.0).collect();
         // the stores removed: after the last call; with calls, the place must be stored
         // before the first one too (memory is then up to date for every call)
@@ -198,12 +210,12 @@ pub fn sink(
         // the first call, and from its first removed store on
         let dirty = |i: usize| i < first_kept.unwrap_or(end) || i > first_removed;
         let read = loads.iter().filter(|l| dirty(l.0)).any(|(_, l)| {
-            if l.2.vable_disjoint(p.2) {
+            if l.2.vable_disjoint(p.2) || apart(l.0, p.0) {
                 false // a frame field and an element of the frame's array
             } else if l.0 == p.0 {
                 overlaps(l, &p)
             } else {
-                l.2.ty == p.2.ty
+                l.2.ty == p.2.ty && !l.2.classes_disjoint(p.2)
             }
         });
         // a store at another base may write the same memory when its type matches (the
@@ -211,10 +223,11 @@ pub fn sink(
         // (a store outside the frame, at another base, never writes it: the promise again)
         let clash = stores.iter().map(|s| &s.1).any(|s| {
             *s != p
+                && !apart(s.0, p.0)
                 && if s.0 == p.0 {
                     overlaps(s, &p)
                 } else {
-                    !s.2.vable_disjoint(p.2) && s.2.ty == p.2.ty
+                    !s.2.vable_disjoint(p.2) && !s.2.classes_disjoint(p.2) && s.2.ty == p.2.ty
                 }
         }) || other_stores.iter().any(|s| s.0 == p.0 && overlaps(s, &p));
         if read || clash {

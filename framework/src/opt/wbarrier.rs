@@ -23,9 +23,12 @@
 //!   dropped (the card is still remembered).
 //!
 //! A slot is `(base, offset)` when the barrier's address is `cast_int_to_ptr(int_add(
-//! cast_ptr_to_int(base), offset))` (what traced code computes for `&base.field` or an
-//! element at a constant index), else the address value itself. A store may alias a slot
-//! unless both are `(base, offset)` forms with the same base and non-overlapping bytes.
+//! cast_ptr_to_int(base), offset))` or the `int_add` itself (what traced code computes for
+//! `&base.field` or an element at a constant index), else the address value itself. A store
+//! may alias a slot unless both are `(base, offset)` forms with the same base and
+//! non-overlapping bytes, or the store's base is an object the trace allocated (`new`) after
+//! the slot's base existed, or the slot is accessed elsewhere in the trace with a known alias
+//! class (`MemDescr::class`) that the store's class rules out.
 //!
 //! ```text
 //! call_n(W, p5, descr=call(r)->n "metatracer::gc::write_barrier")   => (kept)
@@ -36,7 +39,7 @@
 //! ```
 
 use super::{Action, Ctx, Pass, PendingOp};
-use crate::ir::{OpFlags, OpRef, Opcode, Trace, Value};
+use crate::ir::{MemDescr, OpFlags, OpRef, Opcode, Trace, Value};
 
 /// Whether op `i` of `t` is a write barrier call.
 pub fn is_barrier(t: &Trace, i: usize) -> bool {
@@ -63,8 +66,10 @@ fn def(t: &Trace, r: OpRef, opcode: Opcode) -> Option<&[OpRef]> {
 /// The slot a barrier's address names (see the module doc).
 pub fn slot_of(t: &Trace, addr: OpRef) -> Slot {
     let decompose = || {
-        let [x] = *def(t, addr, Opcode::CastIntToPtr)? else {
-            return None;
+        // the address as a pointer, or the integer it was computed as
+        let x = match def(t, addr, Opcode::CastIntToPtr) {
+            Some(&[x]) => x,
+            _ => addr,
         };
         if let Some(&[b]) = def(t, x, Opcode::CastPtrToInt) {
             return Some(Slot::At(b, 0));
@@ -106,6 +111,13 @@ fn not_pointer(t: &Trace, v: OpRef) -> bool {
     t.kind(v) == crate::ir::Kind::Float
 }
 
+/// Whether `f` is the result of a `new` and `b` existed before it (a constant or an earlier
+/// op): a store into the object `f` allocates never writes memory reached from `b`.
+fn fresh_after(t: &Trace, f: OpRef, b: OpRef) -> bool {
+    let Some(q) = f.as_op() else { return false };
+    t.op(q).opcode == Opcode::New && (b.as_const().is_some() || b.as_op().is_some_and(|x| x < q))
+}
+
 /// Whether op `i` ends a region (may collect, or is a loop boundary).
 fn collects(t: &Trace, i: usize) -> bool {
     let op = t.op(i).opcode;
@@ -137,9 +149,26 @@ fn store_place(t: &Trace, i: usize) -> Option<(OpRef, i64, i64)> {
     Some((a[0], off, size))
 }
 
+/// A store that may write a pointer: its slot (see [`store_place`]), base and alias class.
+type PtrStore = (Option<(OpRef, i64, i64)>, OpRef, u32);
+
 /// Which ops of `t` are barriers to drop (see the module doc).
 pub fn removable(t: &Trace) -> Vec<bool> {
     let n = t.len();
+    // the alias class of each plain place the trace accesses with a known class (a place is
+    // always accessed as the same field: the tracer's type-based rule)
+    let mut slot_classes: std::collections::HashMap<(OpRef, i64), u32> = Default::default();
+    for i in 0..n {
+        let f = t.op(i).opcode.flags();
+        if !(f.contains(OpFlags::STORE) || f.contains(OpFlags::LOAD)) {
+            continue;
+        }
+        if let (Some(m), Some((b, off, _))) = (t.mem_descr(i), store_place(t, i)) {
+            if m.class != 0 {
+                slot_classes.insert((b, off), m.class);
+            }
+        }
+    }
     let mut drop = vec![false; n];
     let mut start = 0;
     while start < n {
@@ -148,12 +177,13 @@ pub fn removable(t: &Trace) -> Vec<bool> {
             end += 1;
         }
         // region [start, end): stores that may write a pointer
-        let mut ptr_stores: Vec<Option<(OpRef, i64, i64)>> = Vec::new();
+        let mut ptr_stores: Vec<PtrStore> = Vec::new();
         for i in start..end {
             if t.op(i).opcode.flags().contains(OpFlags::STORE) {
                 let v = *t.args(i).last().expect("a store has a value");
                 if !not_pointer(t, v) {
-                    ptr_stores.push(store_place(t, i));
+                    let class = t.mem_descr(i).map_or(0, |m| m.class);
+                    ptr_stores.push((store_place(t, i), t.args(i)[0], class));
                 }
             }
         }
@@ -163,9 +193,19 @@ pub fn removable(t: &Trace) -> Vec<bool> {
                 continue;
             }
             let slot = slot_of(t, t.args(i)[1]);
-            let needed = ptr_stores.iter().any(|s| match (s, slot) {
+            let needed = ptr_stores.iter().any(|(s, base, class)| match (s, slot) {
                 (Some((b, off, size)), Slot::At(sb, so)) if *b == sb => {
                     *off <= so && so < off + size
+                }
+                // another base: an object the trace allocated after the slot's base existed,
+                // or a place of another alias class than the slot's
+                (_, Slot::At(sb, so)) => {
+                    !(fresh_after(t, *base, sb)
+                        || slot_classes.get(&(sb, so)).is_some_and(|&c| {
+                            MemDescr::I64
+                                .with_class(c)
+                                .classes_disjoint(MemDescr::I64.with_class(*class))
+                        }))
                 }
                 _ => true,
             });

@@ -601,10 +601,15 @@ impl Mirror {
                         let b = self.value(&mc.args[0]);
                         Self::ok({ let ms = m_at(mc.span()); { let __fname = respan(&quote!(#op), mc.span()); quote_spanned!(mc.span()=> { let __mt_a = #a; let __mt_b = #b; #ms::#__fname(__cw, __mt_a, __mt_b) }) } })
                     }
-                    _ => match self.method_call(mc) {
-                        Some(o) => o,
-                        None => self.fallback(e),
-                    },
+                    _ => {
+                        if let Some(b) = self.hoist_call_args(mc) {
+                            return self.expr(&b);
+                        }
+                        match self.method_call(mc) {
+                            Some(o) => o,
+                            None => self.fallback(e),
+                        }
+                    }
                 }
             }
             Expr::Struct(st) => self.struct_lit(st),
@@ -844,6 +849,36 @@ impl Mirror {
             Expr::Reference(r) => is_place(&r.expr) && self.simple_arg(&r.expr),
             _ => false,
         }
+    }
+
+    /// `recv.m(a, g(x))` with a local receiver and an argument that is itself a call (or
+    /// another non-simple expression the mirror traces): the same call with each argument
+    /// first bound to a local, in order (`{ let a0 = a; let a1 = g(x); recv.m(a0, a1) }`),
+    /// so the inner call is traced (inlined or a residual call of its own) and the method
+    /// call itself can be inlined, instead of the whole expression becoming one residual
+    /// call. Rust evaluates the receiver, then the arguments left to right; a local receiver
+    /// cannot change while they run (traced code takes no reference to a local), so the
+    /// order is kept. `None` when there is nothing to hoist.
+    fn hoist_call_args(&self, mc: &syn::ExprMethodCall) -> Option<Expr> {
+        let recv = &*mc.receiver;
+        let is_local = self.local_of(recv).is_some() || self.field_of_value_self(recv);
+        let hoistable = |a: &Expr| matches!(a, Expr::Call(_) | Expr::MethodCall(_));
+        if mc.turbofish.is_some()
+            || !is_local
+            || mc.args.iter().all(|a| self.simple_arg(a))
+            || !mc.args.iter().all(|a| self.simple_arg(a) || hoistable(a))
+        {
+            return None;
+        }
+        let names: Vec<Ident> = (0..mc.args.len())
+            .map(|i| format_ident!("__mt_arg{}", i, span = mc.span()))
+            .collect();
+        let args = mc.args.iter();
+        let method = &mc.method;
+        Some(syn::parse_quote_spanned!(mc.span()=> {
+            #(let #names = #args;)*
+            #recv.#method(#(#names),*)
+        }))
     }
 
     /// `recv.m(args)` on a local or place receiver with simple arguments: inlined when the

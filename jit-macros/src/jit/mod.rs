@@ -1039,10 +1039,11 @@ fn check_virtualizable(
                     "`#[frame_array]` takes no arguments",
                 ));
             }
-            if head.as_deref() != Some("Gc") {
+            let mut_ref = matches!(&f.ty, syn::Type::Reference(r) if r.mutability.is_some());
+            if head.as_deref() != Some("Gc") && !mut_ref {
                 return Err(syn::Error::new_spanned(
                     &f.ty,
-                    "`#[frame_array]` marks a `Gc<Array<T>>` field (the frame's array behind a pointer); an array held inline (`Vec<T>`, `[T; N]`) needs no mark",
+                    "`#[frame_array]` marks a `Gc<Array<T>>` or `&mut [T; N]` / `&mut Vec<T>` field (the frame's array behind a pointer); an array held inline (`Vec<T>`, `[T; N]`) needs no mark",
                 ));
             }
         }
