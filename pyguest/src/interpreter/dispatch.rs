@@ -498,7 +498,14 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = opcodes::is_op(cx, arg);
                 pack(cx, s)
             }
-            Op::CONTAINS_OP => native!(cx, opcodes::contains_op(cx, arg)),
+            Op::CONTAINS_OP => {
+                // (traced only: a small int or str in an exact set or dict, one lookup call)
+                if metatracer::we_are_jitted() && opcodes::contains_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::contains_op(cx, arg))
+                }
+            }
             Op::JUMP => {
                 let target = opcodes::jump(arg);
                 let s = if target < pc { back_edge(cx) } else { GO_ON };

@@ -1,0 +1,356 @@
+//! Fast paths (JIT only) of the container and string operations hot loops use: `in` on an
+//! exact set, frozenset or dict (`CONTAINS_OP`), `d[k]` and `d[k] = v` on an exact dict
+//! (`BINARY_SUBSCR`/`STORE_SUBSCR`), and the built-in methods `set.add`/`remove`/`discard`,
+//! `dict.get`, `list.pop(i)`/`list.insert(i, v)` and a few `str` methods (`split`, `strip`,
+//! `lower`, `join`, ...), called from [`super::opcodes_builtins::call_builtin_fast`]. Part of
+//! [`super::opcodes`]; used only while traced (under `metatracer::we_are_jitted()`).
+//!
+//! The traced part tests the exact kinds (one guard each) and then makes one residual call of
+//! a helper that does only the operation: its arguments and its one-word result are in
+//! registers, where the general handler would be a residual call that reads its operands from
+//! the frame and writes its result and the stack pointer back. The lookups (`in`, `d[k]`,
+//! `dict.get`) and the `str` methods write no memory that existed before the call
+//! (`#[dont_look_inside(read_only)]`, taking their operands as plain words): the tracer keeps
+//! the frame's pending stores and what it knows about memory across them. The mutations are
+//! ordinary residual calls.
+//!
+//! Exactness: a key takes a fast path only when it is a small int or an exact str, and a
+//! probe gives up (the helper answers "not handled", having changed nothing) as soon as it
+//! meets an entry with the same hash that only a guest `__eq__` could compare (an instance, a
+//! float equal to an int, a str subclass): the general handler then runs and makes every
+//! error (`KeyError`, `IndexError`, ...), so the fast paths never raise. A `str` hash computed
+//! here is cached in the str, as `ops::hash` does (traced code never reads that cache).
+//!
+//! Assumes: exact built-in objects have the kind byte of their type (instances of subclasses
+//! are `Kind::Instance`); the whitelisted `str` methods run no guest code and write no
+//! existing object when their receiver is an exact str and their arguments exact strs, small
+//! ints, or (`join`) an exact list or tuple.
+
+use super::dispatch::Ctx;
+use crate::objects::ops;
+use crate::objects::*;
+use crate::value::{bool_value, is_int, kind_byte, Kind, Value};
+use metatracer::gc::Gc;
+
+pub(super) const SET_KIND: u8 = Kind::Set as u8;
+pub(super) const FROZENSET_KIND: u8 = Kind::FrozenSet as u8;
+pub(super) const DICT_KIND: u8 = Kind::Dict as u8;
+const STR_KIND: u8 = Kind::Str as u8;
+const LIST_KIND: u8 = Kind::List as u8;
+const TUPLE_KIND: u8 = Kind::Tuple as u8;
+
+/// Whether `k` is a key the fast paths hash and compare without guest code: a small int or
+/// an exact str (traced: a tag test, or a kind guard).
+#[metatracer::look_inside]
+#[inline(always)]
+fn plain_key(k: Value) -> bool {
+    is_int(k) || kind_byte(k) == STR_KIND
+}
+
+/// Whether `v` is a plain argument of a whitelisted `str` method: a small int or an exact str.
+#[metatracer::look_inside]
+#[inline(always)]
+fn plain_arg(v: Value) -> bool {
+    is_int(v) || kind_byte(v) == STR_KIND
+}
+
+/// The hash of a plain key (None for any other value).
+#[inline]
+fn plain_hash(k: Value) -> Option<i64> {
+    if k.is_int() || k.is_kind(Kind::Str) {
+        ops::hash(k).ok()
+    } else {
+        None
+    }
+}
+
+/// `v` as an exact dict.
+#[inline]
+fn exact_dict(v: Value) -> Option<Gc<DictObj>> {
+    if v.is_kind(Kind::Dict) {
+        as_dict(v)
+    } else {
+        None
+    }
+}
+
+/// `v` as an exact set or frozenset (`mutable`: a set only).
+#[inline]
+fn exact_set(v: Value, mutable: bool) -> Option<Gc<SetObj>> {
+    if v.is_kind(Kind::Set) || (!mutable && v.is_kind(Kind::FrozenSet)) {
+        as_set(v)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------- lookups (read-only)
+
+/// `k in c` for an exact set, frozenset or dict `c` and a plain key `k` (words of values):
+/// 2 if present, 1 if absent, 0 if the probe could not decide without guest code.
+#[metatracer::dont_look_inside(read_only)]
+fn contains_word(c: u64, k: u64) -> u64 {
+    let (c, k) = (Value(c), Value(k));
+    let Some(h) = plain_hash(k) else {
+        return 0;
+    };
+    let found = if let Some(d) = exact_dict(c) {
+        d.find_fast(k, h).map(|e| e.is_some())
+    } else if let Some(s) = exact_set(c, false) {
+        s.lookup_fast(k, h).map(|e| e.is_some())
+    } else {
+        None
+    };
+    match found {
+        Some(true) => 2,
+        Some(false) => 1,
+        None => 0,
+    }
+}
+
+/// `d[k]` of an exact dict `d` and a plain key `k` (words of values), or `dflt` if `k` is
+/// absent; NULL if the probe could not decide (or `k` is absent and `dflt` is NULL).
+#[metatracer::dont_look_inside(read_only)]
+fn dict_get_word(d: u64, k: u64, dflt: u64) -> Value {
+    let (d, k) = (Value(d), Value(k));
+    let (Some(d), Some(h)) = (exact_dict(d), plain_hash(k)) else {
+        return Value::NULL;
+    };
+    match d.find_fast(k, h) {
+        Some(Some(e)) => d.vals.get().get(e),
+        Some(None) => Value(dflt),
+        None => Value::NULL,
+    }
+}
+
+/// `CONTAINS_OP arg` (`in`, or `not in` for `arg` 1) of a plain key in an exact set,
+/// frozenset or dict while traced: one read-only residual call. False: the general handler
+/// must run (nothing was changed).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn contains_fast(cx: &mut Ctx, arg: u32) -> bool {
+    let c = cx.regs.get(cx.sp - 1);
+    let k = cx.regs.get(cx.sp - 2);
+    let ck = kind_byte(c);
+    if !(ck == SET_KIND || ck == DICT_KIND || ck == FROZENSET_KIND) || !plain_key(k) {
+        return false;
+    }
+    let r = contains_word(metatracer::word_bits(c), metatracer::word_bits(k));
+    if r == 0 {
+        return false;
+    }
+    let present = r == 2;
+    let v = if arg == 1 {
+        bool_value(!present)
+    } else {
+        bool_value(present)
+    };
+    cx.sp -= 1;
+    cx.regs.set(cx.sp - 1, v);
+    true
+}
+
+/// `o[k]` for an exact dict `o` and a plain key `k` present in it, while traced (NULL
+/// otherwise: the general path looks up, or raises `KeyError`).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn dict_subscr_fast(o: Value, k: Value) -> Value {
+    if kind_byte(o) != DICT_KIND || !plain_key(k) {
+        return Value::NULL;
+    }
+    dict_get_word(metatracer::word_bits(o), metatracer::word_bits(k), 0)
+}
+
+/// `d.get(k, dflt)` of an exact dict and a plain key, while traced (NULL: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn dict_get_fast(d: Value, k: Value, dflt: Value) -> Value {
+    if kind_byte(d) != DICT_KIND || !plain_key(k) {
+        return Value::NULL;
+    }
+    dict_get_word(
+        metatracer::word_bits(d),
+        metatracer::word_bits(k),
+        metatracer::word_bits(dflt),
+    )
+}
+
+// ---------------------------------------------------------------- mutations
+
+/// `d[k] = v` on an exact dict with a plain key (true), when the probe decides without guest
+/// code; false otherwise (nothing was changed).
+#[metatracer::dont_look_inside]
+fn dict_store(d: Value, k: Value, v: Value) -> bool {
+    let (Some(d), Some(h)) = (exact_dict(d), plain_hash(k)) else {
+        return false;
+    };
+    d.set_item_fast(k, h, v)
+}
+
+/// `o[k] = v` for an exact dict `o` and a plain key `k`, while traced: one residual call of
+/// the store alone. False: the general path must run (nothing was changed).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn dict_store_fast(o: Value, k: Value, v: Value) -> bool {
+    if kind_byte(o) != DICT_KIND || !plain_key(k) {
+        return false;
+    }
+    dict_store(o, k, v)
+}
+
+/// `s.add(k)` (`op` 0), `s.discard(k)` (1) or `s.remove(k)` (2) on an exact set with a plain
+/// key: None, or NULL when the probe could not decide or `remove` finds no `k` (the general
+/// path raises `KeyError`); nothing was changed then.
+#[metatracer::dont_look_inside]
+fn set_op(s: Value, k: Value, op: u32) -> Value {
+    let (Some(s), Some(h)) = (exact_set(s, true), plain_hash(k)) else {
+        return Value::NULL;
+    };
+    let done = if op == 0 {
+        s.add_fast(k, h)
+    } else {
+        match s.discard_fast(k, h) {
+            Some(found) => found || op == 1,
+            None => false,
+        }
+    };
+    if done {
+        Value::NONE
+    } else {
+        Value::NULL
+    }
+}
+
+/// `s.add(k)`, `s.discard(k)`, `s.remove(k)` (`op` 0, 1, 2) of an exact set and a plain key
+/// while traced (NULL: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn set_op_fast(s: Value, k: Value, op: u32) -> Value {
+    if kind_byte(s) != SET_KIND || !plain_key(k) {
+        return Value::NULL;
+    }
+    set_op(s, k, op)
+}
+
+/// `lst.pop(i)` of an exact list and an index in range (NULL otherwise: the general path
+/// raises): the items after `i` move down by one.
+#[metatracer::dont_look_inside]
+fn list_pop_at(lst: Value, i: Value) -> Value {
+    let (Some(l), Some(i)) = (
+        as_list(lst).filter(|_| lst.is_kind(Kind::List)),
+        i.as_small(),
+    ) else {
+        return Value::NULL;
+    };
+    let n = l.len() as i64;
+    let j = if i < 0 { i + n } else { i };
+    if j < 0 || j >= n {
+        return Value::NULL;
+    }
+    l.remove_at(j as usize)
+}
+
+/// `lst.insert(i, v)` of an exact list and a small int index (clamped as Python does):
+/// None (NULL if `lst` is not an exact list or `i` not a small int).
+#[metatracer::dont_look_inside]
+fn list_insert_at(lst: Value, i: Value, v: Value) -> Value {
+    let (Some(l), Some(i)) = (
+        as_list(lst).filter(|_| lst.is_kind(Kind::List)),
+        i.as_small(),
+    ) else {
+        return Value::NULL;
+    };
+    let n = l.len() as i64;
+    let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
+    l.insert(j as usize, v);
+    Value::NONE
+}
+
+/// `lst.pop(i)` while traced (NULL: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn list_pop_at_fast(lst: Value, i: Value) -> Value {
+    if kind_byte(lst) != LIST_KIND || !is_int(i) {
+        return Value::NULL;
+    }
+    list_pop_at(lst, i)
+}
+
+/// `lst.insert(i, v)` while traced (NULL: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn list_insert_fast(lst: Value, i: Value, v: Value) -> Value {
+    if kind_byte(lst) != LIST_KIND || !is_int(i) {
+        return Value::NULL;
+    }
+    list_insert_at(lst, i, v)
+}
+
+// ---------------------------------------------------------------- str methods
+
+/// Calls the built-in `b` (a whitelisted `str` method, [`super::opcodes_builtins`]) with the
+/// first `n` of `a0, a1, a2` (words of values) when its signature takes them as given; its
+/// result, or NULL if it does not take them or raises (the general path then raises the same
+/// error: these methods have no effect but their result).
+#[metatracer::dont_look_inside(read_only)]
+fn call_str_method(b: u64, n: u64, a0: u64, a1: u64, a2: u64) -> Value {
+    let Some(b) = as_builtin(Value(b)) else {
+        return Value::NULL;
+    };
+    let all = [Value(a0), Value(a1), Value(a2)];
+    let args = Args {
+        pos: &all[..(n as usize).min(3)],
+        kwnames: &[],
+        kwvals: &[],
+    };
+    if !b.bound.is_null() || !b.sig.fits_fast(&args) {
+        return Value::NULL;
+    }
+    (b.f)(args).unwrap_or(Value::NULL)
+}
+
+/// A whitelisted `str` method `callable` called with `n` (1 to 3) arguments from `first` of
+/// the stack, while traced: the receiver must be an exact str and the other arguments small
+/// ints or exact strs (`join`: its one argument an exact list or tuple). NULL: not handled.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn str_method_fast(
+    cx: &mut Ctx,
+    callable: Value,
+    first: usize,
+    n: usize,
+    join: bool,
+) -> Value {
+    if n == 0 || n > 3 {
+        return Value::NULL;
+    }
+    let x = cx.regs.get(first);
+    if kind_byte(x) != STR_KIND {
+        return Value::NULL;
+    }
+    let y = if n >= 2 {
+        cx.regs.get(first + 1)
+    } else {
+        Value::NULL
+    };
+    let z = if n == 3 {
+        cx.regs.get(first + 2)
+    } else {
+        Value::NULL
+    };
+    if join {
+        let yk = kind_byte(y);
+        if n != 2 || !(yk == LIST_KIND || yk == TUPLE_KIND) {
+            return Value::NULL;
+        }
+    } else if (n >= 2 && !plain_arg(y)) || (n == 3 && !plain_arg(z)) {
+        return Value::NULL;
+    }
+    call_str_method(
+        metatracer::word_bits(callable),
+        n as u64,
+        metatracer::word_bits(x),
+        metatracer::word_bits(y),
+        metatracer::word_bits(z),
+    )
+}
