@@ -34,6 +34,7 @@ use std::cell::Cell;
 /// | slot`) for stores that add an attribute; without it, `map << 32 | slot + 1` for stores
 /// into an existing attribute (map ids below 2^31 there, so the flag bit is free).
 const ATTR_ADD: u64 = 1 << 63;
+const SLICE_KIND: u8 = Kind::Slice as u8;
 
 pub(super) use super::opcodes_build::*;
 use super::opcodes_builtins::load_method_builtin;
@@ -41,8 +42,10 @@ pub(super) use super::opcodes_builtins::{
     call_builtin_fast, get_iter_fast, unpack_fast, TRACE_RANGE_ALLOC,
 };
 pub(super) use super::opcodes_calls::*;
-pub(super) use super::opcodes_containers::contains_fast;
-use super::opcodes_containers::{dict_store_fast, dict_subscr_fast};
+pub(super) use super::opcodes_containers::{build_seq_fast, build_slice_fast, contains_fast};
+use super::opcodes_containers::{
+    dict_store_fast, dict_subscr_fast, slice_store_fast, slice_subscr_fast,
+};
 
 /// `POP_TOP`.
 #[metatracer::look_inside]
@@ -673,7 +676,11 @@ pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
     }
     if metatracer::we_are_jitted() {
         // (`dict[int or str]`: one read-only residual call of the lookup alone)
-        let v = dict_subscr_fast(o, k);
+        let v = if kind_byte(k) == SLICE_KIND {
+            slice_subscr_fast(o, k)
+        } else {
+            dict_subscr_fast(o, k)
+        };
         if !is_null(v) {
             cx.regs.set(cx.sp - 1, v);
             return Ok(());
@@ -723,9 +730,16 @@ pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
         (*items).set(j, v);
         return Ok(());
     }
-    if metatracer::we_are_jitted() && dict_store_fast(o, k, v) {
-        // (`dict[int or str] = v`: one residual call of the store alone)
-        return Ok(());
+    if metatracer::we_are_jitted() {
+        // (`dict[int or str] = v`, `lst[a:b] = v`: one residual call of the store alone)
+        let done = if kind_byte(k) == SLICE_KIND {
+            slice_store_fast(o, k, v)
+        } else {
+            dict_store_fast(o, k, v)
+        };
+        if done {
+            return Ok(());
+        }
     }
     store_subscr_slow(cx, o, k, v)
 }

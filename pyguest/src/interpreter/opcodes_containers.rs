@@ -30,7 +30,7 @@ use super::dispatch::Ctx;
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{bool_value, is_int, kind_byte, Kind, Value};
-use metatracer::gc::Gc;
+use metatracer::gc::{self, Gc};
 
 pub(super) const SET_KIND: u8 = Kind::Set as u8;
 pub(super) const FROZENSET_KIND: u8 = Kind::FrozenSet as u8;
@@ -353,4 +353,149 @@ pub(super) fn str_method_fast(
         metatracer::word_bits(y),
         metatracer::word_bits(z),
     )
+}
+
+// ---------------------------------------------------------------- building, slices
+
+const SLICE_KIND: u8 = Kind::Slice as u8;
+
+/// A new tuple (`list` 0) or list (1) of the first `n` (0 to 3) of `a, b, c` (words of
+/// values): allocation only.
+#[metatracer::dont_look_inside(read_only)]
+fn new_seq_word(list: u64, n: u64, a: u64, b: u64, c: u64) -> Value {
+    let all = [Value(a), Value(b), Value(c)];
+    let items = &all[..(n as usize).min(3)];
+    if list != 0 {
+        new_list_from(items)
+    } else {
+        new_tuple(items)
+    }
+}
+
+/// `BUILD_TUPLE n` (`list` false) or `BUILD_LIST n` of up to 3 items while traced: one
+/// allocating residual call that takes the items in registers (the frame's pending stores
+/// stay pending). False for more items.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn build_seq_fast(cx: &mut Ctx, arg: u32, list: bool) -> bool {
+    let n = arg as usize;
+    if n > 3 {
+        return false;
+    }
+    let base = cx.sp - n;
+    let a = if n >= 1 {
+        cx.regs.get(base)
+    } else {
+        Value::NULL
+    };
+    let b = if n >= 2 {
+        cx.regs.get(base + 1)
+    } else {
+        Value::NULL
+    };
+    let c = if n == 3 {
+        cx.regs.get(base + 2)
+    } else {
+        Value::NULL
+    };
+    let v = new_seq_word(
+        if list { 1 } else { 0 },
+        n as u64,
+        metatracer::word_bits(a),
+        metatracer::word_bits(b),
+        metatracer::word_bits(c),
+    );
+    cx.regs.set(base, v);
+    cx.sp = base + 1;
+    true
+}
+
+/// A new `slice(a, b, c)` (words of values): allocation only.
+#[metatracer::dont_look_inside(read_only)]
+fn new_slice_word(a: u64, b: u64, c: u64) -> Value {
+    Value::obj(gc::alloc(SliceObj {
+        kind: Kind::Slice,
+        start: Value(a),
+        stop: Value(b),
+        step: Value(c),
+    }))
+}
+
+/// `BUILD_SLICE arg` (2 or 3 bounds) while traced: one allocating residual call.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn build_slice_fast(cx: &mut Ctx, arg: u32) -> bool {
+    let n = if arg == 3 { 3 } else { 2 };
+    let base = cx.sp - n;
+    let a = cx.regs.get(base);
+    let b = cx.regs.get(base + 1);
+    let c = if n == 3 {
+        cx.regs.get(base + 2)
+    } else {
+        Value::NONE
+    };
+    let s = new_slice_word(
+        metatracer::word_bits(a),
+        metatracer::word_bits(b),
+        metatracer::word_bits(c),
+    );
+    cx.regs.set(base, s);
+    cx.sp = base + 1;
+    true
+}
+
+/// `k` as an exact slice whose bounds are None or small ints (no `__index__` to call).
+#[inline]
+fn plain_slice(k: Value) -> Option<Gc<SliceObj>> {
+    let s = as_slice(k)?;
+    let plain = |v: Value| v.is_none() || v.is_int();
+    (plain(s.start) && plain(s.stop) && plain(s.step)).then_some(s)
+}
+
+/// `o[k]` of an exact list, tuple or str and a plain slice (words of values): a new object,
+/// or NULL if not handled or it raises (a step of 0: the general path raises).
+#[metatracer::dont_look_inside(read_only)]
+fn getitem_slice_word(o: u64, k: u64) -> Value {
+    let (o, k) = (Value(o), Value(k));
+    let exact = o.is_kind(Kind::List) || o.is_kind(Kind::Tuple) || o.is_kind(Kind::Str);
+    if !exact || plain_slice(k).is_none() {
+        return Value::NULL;
+    }
+    ops::getitem(o, k).unwrap_or(Value::NULL)
+}
+
+/// `o[a:b:c]` of an exact list, tuple or str while traced (NULL: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn slice_subscr_fast(o: Value, k: Value) -> Value {
+    let ok = kind_byte(o);
+    if !(ok == LIST_KIND || ok == TUPLE_KIND || ok == STR_KIND) || kind_byte(k) != SLICE_KIND {
+        return Value::NULL;
+    }
+    getitem_slice_word(metatracer::word_bits(o), metatracer::word_bits(k))
+}
+
+/// `lst[a:b] = v` of an exact list, a plain slice with no step and an exact list or tuple
+/// `v` (which cannot fail): true; false if not handled (nothing was changed).
+#[metatracer::dont_look_inside]
+fn setitem_slice(o: Value, k: Value, v: Value) -> bool {
+    let exact = o.is_kind(Kind::List) && (v.is_kind(Kind::List) || v.is_kind(Kind::Tuple));
+    match plain_slice(k) {
+        Some(s) if exact && s.step.is_none() => ops::setitem(o, k, v).is_ok(),
+        _ => false,
+    }
+}
+
+/// `lst[a:b] = v` while traced (false: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn slice_store_fast(o: Value, k: Value, v: Value) -> bool {
+    let vk = kind_byte(v);
+    if kind_byte(o) != LIST_KIND
+        || kind_byte(k) != SLICE_KIND
+        || !(vk == LIST_KIND || vk == TUPLE_KIND)
+    {
+        return false;
+    }
+    setitem_slice(o, k, v)
 }

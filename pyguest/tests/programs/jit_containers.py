@@ -185,6 +185,32 @@ def tuples_loop(n):
     return sum(acc), acc[:5]
 
 
+def slices_loop(n):
+    perm = list(range(9))
+    t = 0
+    for i in range(n):
+        first = i % 9
+        p = perm[:]
+        p[:first + 1] = p[first::-1]
+        p[first:] = (7, 8)
+        p[1:3] = [i]
+        t += p[0] + len(p) + len(perm[::2]) + len(perm[-3:]) + len("abcdef"[1:i % 5])
+        t += sum((4, 5, 6)[i % 2:])
+        perm.insert(i % 5, perm.pop(0))
+    out = [t, perm, p]
+    q = list(range(6))
+    for bad in (lambda: q[::0], lambda: q.__setitem__(slice(None, None, 2), [1])):
+        try:
+            bad()
+        except ValueError as e:
+            out.append(str(e))
+    q[1:4] = iter([9, 9])
+    q[6:] = [5]
+    out.append(q)
+    out.append(q[-70:70])
+    return out
+
+
 print(sets_loop(3000))
 print(sets_mixed(2000))
 print(dict_loop(3000))
@@ -192,3 +218,4 @@ print(dict_edges(2000))
 print(lists_loop(3000))
 print(strings_loop(400))
 print(tuples_loop(3000))
+print(slices_loop(3000))
