@@ -44,7 +44,7 @@ pub(super) use super::opcodes_builtins::{
 pub(super) use super::opcodes_calls::*;
 pub(super) use super::opcodes_containers::{build_seq_fast, build_slice_fast, contains_fast};
 use super::opcodes_containers::{
-    dict_store_fast, dict_subscr_fast, slice_store_fast, slice_subscr_fast,
+    dict_store_fast, dict_subscr_fast, slice_store_fast, slice_subscr_fast, str_concat_fast,
 };
 
 /// `POP_TOP`.
@@ -820,8 +820,15 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() && float_result(cx, a, b, arg) {
-        return Ok(());
+    if metatracer::we_are_jitted() {
+        if float_result(cx, a, b, arg) {
+            return Ok(());
+        }
+        let s = str_concat_fast(a, b, arg);
+        if !is_null(s) {
+            cx.regs.set(cx.sp - 1, s);
+            return Ok(());
+        }
     }
     binary_op_slow(cx, a, b, arg)
 }
@@ -926,8 +933,15 @@ pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() && float_result(cx, a, b, arg) {
-        return Ok(());
+    if metatracer::we_are_jitted() {
+        if float_result(cx, a, b, arg) {
+            return Ok(());
+        }
+        let s = str_concat_fast(a, b, arg);
+        if !is_null(s) {
+            cx.regs.set(cx.sp - 1, s);
+            return Ok(());
+        }
     }
     inplace_op_slow(cx, a, b, arg)
 }

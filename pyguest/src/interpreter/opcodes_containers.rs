@@ -199,10 +199,16 @@ pub(super) fn dict_store_fast(o: Value, k: Value, v: Value) -> bool {
 }
 
 /// `s.add(k)` (`op` 0), `s.discard(k)` (1) or `s.remove(k)` (2) on an exact set with a plain
-/// key: None, or NULL when the probe could not decide or `remove` finds no `k` (the general
-/// path raises `KeyError`); nothing was changed then.
-#[metatracer::dont_look_inside]
-fn set_op(s: Value, k: Value, op: u32) -> Value {
+/// key (words of values): None, or NULL when the probe could not decide or `remove` finds no
+/// `k` (the general path raises `KeyError`); nothing was changed then.
+///
+/// Declared `read_only` although it writes the set: it writes only the set's slot array
+/// and its Rust-side table, which traced code never reads (sets are reached only through
+/// these helpers and residual calls), so no value the tracer knows goes stale, and the
+/// frame's pending stores stay pending across it.
+#[metatracer::dont_look_inside(read_only)]
+fn set_op(s: u64, k: u64, op: u64) -> Value {
+    let (s, k) = (Value(s), Value(k));
     let (Some(s), Some(h)) = (exact_set(s, true), plain_hash(k)) else {
         return Value::NULL;
     };
@@ -229,7 +235,11 @@ pub(super) fn set_op_fast(s: Value, k: Value, op: u32) -> Value {
     if kind_byte(s) != SET_KIND || !plain_key(k) {
         return Value::NULL;
     }
-    set_op(s, k, op)
+    set_op(
+        metatracer::word_bits(s),
+        metatracer::word_bits(k),
+        op as u64,
+    )
 }
 
 /// `lst.pop(i)` of an exact list and an index in range (NULL otherwise: the general path
@@ -498,4 +508,27 @@ pub(super) fn slice_store_fast(o: Value, k: Value, v: Value) -> bool {
         return false;
     }
     setitem_slice(o, k, v)
+}
+
+// ---------------------------------------------------------------- str concatenation
+
+/// `a + b` of two exact strs (words of values): a new str (allocation only).
+#[metatracer::dont_look_inside(read_only)]
+fn str_concat_word(a: u64, b: u64) -> Value {
+    let (a, b) = (Value(a), Value(b));
+    if !(a.is_kind(Kind::Str) && b.is_kind(Kind::Str)) {
+        return Value::NULL;
+    }
+    ops::binary_op(a, b, crate::compiler::bytecode::binop::ADD).unwrap_or(Value::NULL)
+}
+
+/// `a + b` (`BINARY_OP` or `INPLACE_OP` `+`, the same for strs) of two exact strs while
+/// traced: one allocating residual call (NULL: not handled).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn str_concat_fast(a: Value, b: Value, arg: u32) -> Value {
+    if arg != 0 || kind_byte(a) != STR_KIND || kind_byte(b) != STR_KIND {
+        return Value::NULL;
+    }
+    str_concat_word(metatracer::word_bits(a), metatracer::word_bits(b))
 }
