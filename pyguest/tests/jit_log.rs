@@ -378,7 +378,13 @@ fn loop_of(src: &str) -> String {
 fn set_and_dict_operations_leave_no_residual_handler_in_traces() {
     let src = "def f(n):\n    s = set()\n    d = {}\n    t = 0\n    for i in range(n):\n        k = i % 13\n        w = 'w' + 'x' * (i % 3)\n        if k in s:\n            s.remove(k)\n        else:\n            s.add(k)\n        s.discard(k + 50)\n        if w in d:\n            d[w] += 1\n        else:\n            d[w] = 1\n        d[k] = d.get(k, 0) + 1\n        t += d[w] + (k not in s)\n    return t, len(d)\nprint(f(3000))";
     let lp = loop_of(src);
-    for helper in ["contains_word", "set_op", "dict_get_word", "dict_store"] {
+    for helper in [
+        "contains_word",
+        "set_op",
+        "dict_get_word",
+        "dict_store",
+        "str_concat_word",
+    ] {
         assert!(lp.contains(helper), "no {helper} in the loop: {lp}");
     }
     for residual in [

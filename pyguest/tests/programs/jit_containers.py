@@ -155,6 +155,9 @@ def strings_loop(n):
         for raw in text.split():
             w = raw.strip(".,").lower()
             seen[w] = seen.get(w, 0) + 1
+            key = w + "|" + raw
+            key += "."
+            total += len(key) + len(S("q") + w) + len(w + S("r"))
             total += len(w.upper()) + w.find("a") + w.count("a")
         parts = text.split("\n")
         total += len(" ".join(parts)) + len("-".join(("a", "b")))
