@@ -3,8 +3,11 @@
 //! `list.pop()`) and the class `range`; `GET_ITER` of a range or a list (the range and the
 //! iterator allocated by the trace, which allocation removal may delete); `UNPACK_SEQUENCE` of
 //! a tuple or list of the right length; `LOAD_METHOD` on exact built-in objects (`list`,
-//! `tuple`, `str`, `dict`, `set`). Part of [`super::opcodes`]; used only while traced (under
-//! `metatracer::we_are_jitted()`), so the interpreter runs the plain handlers unchanged.
+//! `tuple`, `str`, `dict`, `set`). `CALL` of `set.add`/`discard`/`remove`, `dict.get`,
+//! `list.pop(i)`/`list.insert` and the `str` methods of [`STR_METHODS`] and `str.join` is
+//! named here and done by one narrow helper of [`super::opcodes_containers`]. Part of
+//! [`super::opcodes`]; used only while traced (under `metatracer::we_are_jitted()`), so the
+//! interpreter runs the plain handlers unchanged.
 //!
 //! Without them each such call is a residual call of the whole `CALL` handler, around which a
 //! trace performs its pending stores and after which it reloads the frame. Here the callable
