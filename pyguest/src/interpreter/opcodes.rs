@@ -34,7 +34,6 @@ use std::cell::Cell;
 /// | slot`) for stores that add an attribute; without it, `map << 32 | slot + 1` for stores
 /// into an existing attribute (map ids below 2^31 there, so the flag bit is free).
 const ATTR_ADD: u64 = 1 << 63;
-const SLICE_KIND: u8 = Kind::Slice as u8;
 
 pub(super) use super::opcodes_build::*;
 use super::opcodes_builtins::load_method_builtin;
@@ -43,9 +42,7 @@ pub(super) use super::opcodes_builtins::{
 };
 pub(super) use super::opcodes_calls::*;
 pub(super) use super::opcodes_containers::{build_seq_fast, build_slice_fast, contains_fast};
-use super::opcodes_containers::{
-    dict_store_fast, dict_subscr_fast, slice_store_fast, slice_subscr_fast, str_concat_fast,
-};
+use super::opcodes_containers::{store_subscr_fast, str_concat_fast, subscr_fast};
 
 /// `POP_TOP`.
 #[metatracer::look_inside]
@@ -674,17 +671,8 @@ pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
         cx.regs.set(cx.sp - 1, v);
         return Ok(());
     }
-    if metatracer::we_are_jitted() {
-        // (`dict[int or str]`: one read-only residual call of the lookup alone)
-        let v = if kind_byte(k) == SLICE_KIND {
-            slice_subscr_fast(o, k)
-        } else {
-            dict_subscr_fast(o, k)
-        };
-        if !is_null(v) {
-            cx.regs.set(cx.sp - 1, v);
-            return Ok(());
-        }
+    if metatracer::we_are_jitted() && subscr_fast(cx, o, k) {
+        return Ok(());
     }
     binary_subscr_slow(cx, o, k)
 }
@@ -730,16 +718,8 @@ pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
         (*items).set(j, v);
         return Ok(());
     }
-    if metatracer::we_are_jitted() {
-        // (`dict[int or str] = v`, `lst[a:b] = v`: one residual call of the store alone)
-        let done = if kind_byte(k) == SLICE_KIND {
-            slice_store_fast(o, k, v)
-        } else {
-            dict_store_fast(o, k, v)
-        };
-        if done {
-            return Ok(());
-        }
+    if metatracer::we_are_jitted() && store_subscr_fast(o, k, v) {
+        return Ok(());
     }
     store_subscr_slow(cx, o, k, v)
 }
@@ -820,15 +800,10 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() {
-        if float_result(cx, a, b, arg) {
-            return Ok(());
-        }
-        let s = str_concat_fast(a, b, arg);
-        if !is_null(s) {
-            cx.regs.set(cx.sp - 1, s);
-            return Ok(());
-        }
+    if metatracer::we_are_jitted()
+        && (float_result(cx, a, b, arg) || str_concat_fast(cx, a, b, arg))
+    {
+        return Ok(());
     }
     binary_op_slow(cx, a, b, arg)
 }
@@ -933,15 +908,10 @@ pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() {
-        if float_result(cx, a, b, arg) {
-            return Ok(());
-        }
-        let s = str_concat_fast(a, b, arg);
-        if !is_null(s) {
-            cx.regs.set(cx.sp - 1, s);
-            return Ok(());
-        }
+    if metatracer::we_are_jitted()
+        && (float_result(cx, a, b, arg) || str_concat_fast(cx, a, b, arg))
+    {
+        return Ok(());
     }
     inplace_op_slow(cx, a, b, arg)
 }

@@ -29,7 +29,7 @@
 use super::dispatch::Ctx;
 use crate::objects::ops;
 use crate::objects::*;
-use crate::value::{bool_value, is_int, kind_byte, Kind, Value};
+use crate::value::{bool_value, is_int, is_null, kind_byte, Kind, Value};
 use metatracer::gc::{self, Gc};
 
 pub(super) const SET_KIND: u8 = Kind::Set as u8;
@@ -154,7 +154,7 @@ pub(super) fn contains_fast(cx: &mut Ctx, arg: u32) -> bool {
 /// otherwise: the general path looks up, or raises `KeyError`).
 #[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn dict_subscr_fast(o: Value, k: Value) -> Value {
+fn dict_subscr_fast(o: Value, k: Value) -> Value {
     if kind_byte(o) != DICT_KIND || !plain_key(k) {
         return Value::NULL;
     }
@@ -191,7 +191,7 @@ fn dict_store(d: Value, k: Value, v: Value) -> bool {
 /// the store alone. False: the general path must run (nothing was changed).
 #[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn dict_store_fast(o: Value, k: Value, v: Value) -> bool {
+fn dict_store_fast(o: Value, k: Value, v: Value) -> bool {
     if kind_byte(o) != DICT_KIND || !plain_key(k) {
         return false;
     }
@@ -477,7 +477,7 @@ fn getitem_slice_word(o: u64, k: u64) -> Value {
 /// `o[a:b:c]` of an exact list, tuple or str while traced (NULL: not handled).
 #[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn slice_subscr_fast(o: Value, k: Value) -> Value {
+fn slice_subscr_fast(o: Value, k: Value) -> Value {
     let ok = kind_byte(o);
     if !(ok == LIST_KIND || ok == TUPLE_KIND || ok == STR_KIND) || kind_byte(k) != SLICE_KIND {
         return Value::NULL;
@@ -499,7 +499,7 @@ fn setitem_slice(o: Value, k: Value, v: Value) -> bool {
 /// `lst[a:b] = v` while traced (false: not handled).
 #[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn slice_store_fast(o: Value, k: Value, v: Value) -> bool {
+fn slice_store_fast(o: Value, k: Value, v: Value) -> bool {
     let vk = kind_byte(v);
     if kind_byte(o) != LIST_KIND
         || kind_byte(k) != SLICE_KIND
@@ -523,12 +523,48 @@ fn str_concat_word(a: u64, b: u64) -> Value {
 }
 
 /// `a + b` (`BINARY_OP` or `INPLACE_OP` `+`, the same for strs) of two exact strs while
-/// traced: one allocating residual call (NULL: not handled).
+/// traced: one allocating residual call, its result over the left operand's slot (false:
+/// not handled).
 #[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn str_concat_fast(a: Value, b: Value, arg: u32) -> Value {
+pub(super) fn str_concat_fast(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> bool {
     if arg != 0 || kind_byte(a) != STR_KIND || kind_byte(b) != STR_KIND {
-        return Value::NULL;
+        return false;
     }
-    str_concat_word(metatracer::word_bits(a), metatracer::word_bits(b))
+    let r = str_concat_word(metatracer::word_bits(a), metatracer::word_bits(b));
+    if is_null(r) {
+        return false;
+    }
+    cx.regs.set(cx.sp - 1, r);
+    true
+}
+
+/// `BINARY_SUBSCR` of `o[k]` (`o` still on the stack, `k` popped) while traced: an exact
+/// dict with a plain key present (one read-only lookup call) or a slice of an exact list,
+/// tuple or str; the result over `o`'s slot. False: the general path must run.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn subscr_fast(cx: &mut Ctx, o: Value, k: Value) -> bool {
+    let v = if kind_byte(k) == SLICE_KIND {
+        slice_subscr_fast(o, k)
+    } else {
+        dict_subscr_fast(o, k)
+    };
+    if is_null(v) {
+        return false;
+    }
+    cx.regs.set(cx.sp - 1, v);
+    true
+}
+
+/// `STORE_SUBSCR` of `o[k] = v` while traced: an exact dict with a plain key, or a slice of
+/// an exact list given an exact list or tuple (one residual call of the store alone).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn store_subscr_fast(o: Value, k: Value, v: Value) -> bool {
+    if kind_byte(k) == SLICE_KIND {
+        slice_store_fast(o, k, v)
+    } else {
+        dict_store_fast(o, k, v)
+    }
 }
