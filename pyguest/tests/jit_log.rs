@@ -461,3 +461,75 @@ fn a_for_loop_over_a_generator_traces_the_generator_body() {
         "a trace aborted at a yield: {err}"
     );
 }
+
+/// The compiled loop of `src` (run with `--jit threshold=50`, `METATRACER_LOG=opt`), after
+/// checking that it prints what `--jit off` prints.
+fn loop_of(src: &str) -> String {
+    let off = run_src(src, "off", None);
+    let on = run_src(src, "threshold=50", Some("opt"));
+    assert!(off.status.success() && on.status.success(), "{on:?}");
+    assert_eq!(on.stdout, off.stdout);
+    let err = String::from_utf8_lossy(&on.stderr).into_owned();
+    err.split("{opt loop")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no loop compiled: {err}"))
+        .to_string()
+}
+
+/// `in` on sets and dicts, `set.add`/`remove`/`discard`, dict subscripts and `dict.get` with
+/// int and str keys (`interpreter/opcodes_containers.rs`): the loop calls the narrow lookup
+/// and update helpers, never the general handlers of `CONTAINS_OP`, `CALL`, `BINARY_SUBSCR`
+/// or `STORE_SUBSCR`.
+#[test]
+fn set_and_dict_operations_leave_no_residual_handler_in_traces() {
+    let src = "def f(n):\n    s = set()\n    d = {}\n    t = 0\n    for i in range(n):\n        k = i % 13\n        w = 'w' + 'x' * (i % 3)\n        if k in s:\n            s.remove(k)\n        else:\n            s.add(k)\n        s.discard(k + 50)\n        if w in d:\n            d[w] += 1\n        else:\n            d[w] = 1\n        d[k] = d.get(k, 0) + 1\n        t += d[w] + (k not in s)\n    return t, len(d)\nprint(f(3000))";
+    let lp = loop_of(src);
+    for helper in [
+        "contains_word",
+        "set_op",
+        "dict_get_word",
+        "dict_store",
+        "str_concat_word",
+    ] {
+        assert!(lp.contains(helper), "no {helper} in the loop: {lp}");
+    }
+    for residual in [
+        "contains_op",
+        "opcodes::call",
+        "binary_subscr_slow",
+        "store_subscr_slow",
+        "load_method_plain",
+    ] {
+        assert!(!lp.contains(residual), "a residual {residual}: {lp}");
+    }
+}
+
+/// `perm.insert(k, perm.pop(0))`, slices of lists and strs (`BUILD_SLICE`, slice subscripts,
+/// slice assignment), small tuples and lists and `str` methods (`split`, `strip`, `lower`,
+/// `join`): each is one narrow helper call in the loop, no general handler.
+#[test]
+fn list_shifts_slices_small_builds_and_str_methods_leave_no_residual_handler_in_traces() {
+    let src = "def f(n):\n    perm = list(range(8))\n    t = 0\n    for i in range(n):\n        perm.insert(i % 5 + 1, perm.pop(0))\n        p = perm[:]\n        p[:3] = p[2::-1]\n        a, b = (p[0], i)\n        q = [a, b]\n        w = ' Ab.'.strip('. ').lower()\n        t += len(w.split('b')) + len('-'.join([w, w])) + q[0] + len('xyz'[1:])\n    return t, perm\nprint(f(3000))";
+    let lp = loop_of(src);
+    for helper in [
+        "list_insert_at",
+        "list_pop_at",
+        "new_slice_word",
+        "getitem_slice_word",
+        "setitem_slice",
+        "new_seq_word",
+        "call_str_method",
+    ] {
+        assert!(lp.contains(helper), "no {helper} in the loop: {lp}");
+    }
+    for residual in [
+        "opcodes::call",
+        "binary_subscr_slow",
+        "store_subscr_slow",
+        "build_slice",
+        "build_tuple",
+        "build_list",
+    ] {
+        assert!(!lp.contains(residual), "a residual {residual}: {lp}");
+    }
+}

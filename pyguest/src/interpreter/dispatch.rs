@@ -559,7 +559,14 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 let s = opcodes::is_op(cx, arg);
                 pack(cx, s)
             }
-            Op::CONTAINS_OP => native!(cx, opcodes::contains_op(cx, arg)),
+            Op::CONTAINS_OP => {
+                // (traced only: a small int or str in an exact set or dict, one lookup call)
+                if metatracer::we_are_jitted() && opcodes::contains_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::contains_op(cx, arg))
+                }
+            }
             Op::JUMP => {
                 let target = opcodes::jump(arg);
                 let s = if target < pc { back_edge(cx) } else { GO_ON };
@@ -632,11 +639,30 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 }
                 Err(stop) => stop_code(cx, stop),
             },
-            Op::BUILD_TUPLE => native!(cx, opcodes::build_tuple(cx, arg)),
-            Op::BUILD_LIST => native!(cx, opcodes::build_list(cx, arg)),
+            Op::BUILD_TUPLE => {
+                // (traced only: up to 3 items, one allocating call taking them in registers)
+                if metatracer::we_are_jitted() && opcodes::build_seq_fast(cx, arg, false) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::build_tuple(cx, arg))
+                }
+            }
+            Op::BUILD_LIST => {
+                if metatracer::we_are_jitted() && opcodes::build_seq_fast(cx, arg, true) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::build_list(cx, arg))
+                }
+            }
             Op::BUILD_SET => native!(cx, opcodes::build_set(cx, arg)),
             Op::BUILD_MAP => native!(cx, opcodes::build_map(cx, arg)),
-            Op::BUILD_SLICE => native!(cx, opcodes::build_slice(cx, arg)),
+            Op::BUILD_SLICE => {
+                if metatracer::we_are_jitted() && opcodes::build_slice_fast(cx, arg) {
+                    GO_ON
+                } else {
+                    native!(cx, opcodes::build_slice(cx, arg))
+                }
+            }
             Op::BUILD_STRING => native!(cx, opcodes::build_string(cx, arg)),
             Op::LIST_APPEND => native!(cx, opcodes::list_append(cx, arg)),
             Op::SET_ADD => native!(cx, opcodes::set_add(cx, arg)),

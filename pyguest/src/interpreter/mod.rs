@@ -34,6 +34,7 @@ pub mod opcodes;
 mod opcodes_build;
 mod opcodes_builtins;
 mod opcodes_calls;
+mod opcodes_containers;
 
 pub use call::{call_object, enter_native};
 pub use code::materialize;

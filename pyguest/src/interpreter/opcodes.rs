@@ -41,6 +41,8 @@ pub(super) use super::opcodes_builtins::{
     call_builtin_fast, get_iter_fast, unpack_fast, TRACE_RANGE_ALLOC,
 };
 pub(super) use super::opcodes_calls::*;
+pub(super) use super::opcodes_containers::{build_seq_fast, build_slice_fast, contains_fast};
+use super::opcodes_containers::{store_subscr_fast, str_concat_fast, subscr_fast};
 
 /// `POP_TOP`.
 #[metatracer::look_inside]
@@ -657,7 +659,8 @@ fn load_method_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     Ok(())
 }
 
-/// `BINARY_SUBSCR`: `list[int]` is traced (loads and a bounds check), the rest is general.
+/// `BINARY_SUBSCR`: `list[int]` is traced (loads and a bounds check), `dict[int or str]` a
+/// read-only residual lookup in traces (`opcodes_containers.rs`), the rest is general.
 #[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
@@ -666,6 +669,9 @@ pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
     if let Some((items, j)) = list_slot(o, k) {
         let v = (*items).get(j);
         cx.regs.set(cx.sp - 1, v);
+        return Ok(());
+    }
+    if metatracer::we_are_jitted() && subscr_fast(cx, o, k) {
         return Ok(());
     }
     binary_subscr_slow(cx, o, k)
@@ -700,7 +706,8 @@ fn binary_subscr_slow(cx: &mut Ctx, o: Value, k: Value) -> Step {
     Ok(())
 }
 
-/// `STORE_SUBSCR`: `list[int] = v` is traced, the rest is general.
+/// `STORE_SUBSCR`: `list[int] = v` is traced, `dict[int or str] = v` a residual call of the
+/// store alone in traces, the rest is general.
 #[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
@@ -709,6 +716,9 @@ pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
     let v = cx.pop();
     if let Some((items, j)) = list_slot(o, k) {
         (*items).set(j, v);
+        return Ok(());
+    }
+    if metatracer::we_are_jitted() && store_subscr_fast(o, k, v) {
         return Ok(());
     }
     store_subscr_slow(cx, o, k, v)
@@ -790,7 +800,9 @@ pub(super) fn binary_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() && float_result(cx, a, b, arg) {
+    if metatracer::we_are_jitted()
+        && (float_result(cx, a, b, arg) || str_concat_fast(cx, a, b, arg))
+    {
         return Ok(());
     }
     binary_op_slow(cx, a, b, arg)
@@ -896,7 +908,9 @@ pub(super) fn inplace_op(cx: &mut Ctx, arg: u32) -> Step {
             }
         }
     }
-    if metatracer::we_are_jitted() && float_result(cx, a, b, arg) {
+    if metatracer::we_are_jitted()
+        && (float_result(cx, a, b, arg) || str_concat_fast(cx, a, b, arg))
+    {
         return Ok(());
     }
     inplace_op_slow(cx, a, b, arg)

@@ -3,8 +3,11 @@
 //! `list.pop()`) and the class `range`; `GET_ITER` of a range or a list (the range and the
 //! iterator allocated by the trace, which allocation removal may delete); `UNPACK_SEQUENCE` of
 //! a tuple or list of the right length; `LOAD_METHOD` on exact built-in objects (`list`,
-//! `tuple`, `str`, `dict`, `set`). Part of [`super::opcodes`]; used only while traced (under
-//! `metatracer::we_are_jitted()`), so the interpreter runs the plain handlers unchanged.
+//! `tuple`, `str`, `dict`, `set`). `CALL` of `set.add`/`discard`/`remove`, `dict.get`,
+//! `list.pop(i)`/`list.insert` and the `str` methods of [`STR_METHODS`] and `str.join` is
+//! named here and done by one narrow helper of [`super::opcodes_containers`]. Part of
+//! [`super::opcodes`]; used only while traced (under `metatracer::we_are_jitted()`), so the
+//! interpreter runs the plain handlers unchanged.
 //!
 //! Without them each such call is a residual call of the whole `CALL` handler, around which a
 //! trace performs its pending stores and after which it reloads the frame. Here the callable
@@ -20,6 +23,9 @@
 //! [`builtin_id`]); built-in classes' attributes change only with the class epoch.
 
 use super::dispatch::Ctx;
+use super::opcodes_containers::{
+    dict_get_fast, list_insert_fast, list_pop_at_fast, set_op_fast, str_method_fast,
+};
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::{fits_small, int_of, is_int, is_null, kind_byte, small, Kind, Value};
@@ -43,6 +49,35 @@ const MIN: u32 = 4;
 const MAX: u32 = 5;
 const LIST_APPEND: u32 = 6;
 const LIST_POP: u32 = 7;
+const SET_ADD: u32 = 8;
+const SET_DISCARD: u32 = 9;
+const SET_REMOVE: u32 = 10;
+const DICT_GET: u32 = 11;
+const LIST_INSERT: u32 = 12;
+/// A `str` method of [`STR_METHODS`] (arguments: small ints and strs).
+const STR_METHOD: u32 = 13;
+const STR_JOIN: u32 = 14;
+
+/// The `str` methods with a fast path ([`super::opcodes_containers::str_method_fast`]): with
+/// an exact str receiver and small-int or exact-str arguments they run no guest code and
+/// change no existing object.
+const STR_METHODS: &[&str] = &[
+    "split",
+    "rsplit",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "startswith",
+    "endswith",
+    "replace",
+    "find",
+    "count",
+    "isdigit",
+    "isalpha",
+    "isspace",
+];
 
 /// Which fast path built-in `b` has ([`OTHER`] for none). A module-level built-in counts when
 /// it is the object `builtins` holds under its name; a method when it is the one the class
@@ -62,7 +97,18 @@ fn builtin_id(b: Gc<BuiltinObj>) -> u32 {
         "max" => (MAX, vm().builtins.get().get_str("max")),
         "list.append" => (LIST_APPEND, ops::lookup_type(vm::cls(C::list), "append")),
         "list.pop" => (LIST_POP, ops::lookup_type(vm::cls(C::list), "pop")),
-        _ => (OTHER, None),
+        "list.insert" => (LIST_INSERT, ops::lookup_type(vm::cls(C::list), "insert")),
+        "set.add" => (SET_ADD, ops::lookup_type(vm::cls(C::set), "add")),
+        "set.discard" => (SET_DISCARD, ops::lookup_type(vm::cls(C::set), "discard")),
+        "set.remove" => (SET_REMOVE, ops::lookup_type(vm::cls(C::set), "remove")),
+        "dict.get" => (DICT_GET, ops::lookup_type(vm::cls(C::dict), "get")),
+        "str.join" => (STR_JOIN, ops::lookup_type(vm::cls(C::str), "join")),
+        name => match name.strip_prefix("str.") {
+            Some(m) if STR_METHODS.contains(&m) => {
+                (STR_METHOD, ops::lookup_type(vm::cls(C::str), m))
+            }
+            _ => (OTHER, None),
+        },
     };
     if found == Some(me) {
         id
@@ -99,6 +145,18 @@ pub(super) fn call_builtin_fast(cx: &mut Ctx, arg: u32) -> bool {
         return false;
     }
     let n = cx.sp - first;
+    if id == STR_METHOD || id == STR_JOIN {
+        let r = str_method_fast(cx, callable, first, n, id == STR_JOIN);
+        if is_null(r) {
+            return false;
+        }
+        cx.regs.set(base, r);
+        cx.sp = base + 1;
+        return true;
+    }
+    if n == 0 {
+        return false;
+    }
     let x = cx.regs.get(first);
     let r = if n == 1 {
         match id {
@@ -114,16 +172,29 @@ pub(super) fn call_builtin_fast(cx: &mut Ctx, arg: u32) -> bool {
             MIN => min_max2(x, y, false),
             MAX => min_max2(x, y, true),
             LIST_APPEND => list_append(x, y),
+            SET_ADD => set_op_fast(x, y, 0),
+            SET_DISCARD => set_op_fast(x, y, 1),
+            SET_REMOVE => set_op_fast(x, y, 2),
+            DICT_GET => dict_get_fast(x, y, Value::NONE),
+            LIST_POP => list_pop_at_fast(x, y),
             _ => Value::NULL,
         }
-    } else if n == 3 && (id == MIN || id == MAX) {
+    } else if n == 3 {
         let y = cx.regs.get(first + 1);
         let z = cx.regs.get(first + 2);
-        let r = min_max2(x, y, id == MAX);
-        if is_null(r) {
-            r
+        if id == MIN || id == MAX {
+            let r = min_max2(x, y, id == MAX);
+            if is_null(r) {
+                r
+            } else {
+                min_max2(r, z, id == MAX)
+            }
+        } else if id == DICT_GET {
+            dict_get_fast(x, y, z)
+        } else if id == LIST_INSERT {
+            list_insert_fast(x, y, z)
         } else {
-            min_max2(r, z, id == MAX)
+            Value::NULL
         }
     } else {
         Value::NULL

@@ -260,9 +260,16 @@ pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()>
     let items = seq_items(v)?;
     let (start, stop, step, count) = ops::slice_indices(s, l.len())?;
     if step == 1 {
-        let cur: ArgVec = l.as_slice().iter().copied().collect();
         let stop = stop.max(start) as usize;
         let start = start as usize;
+        if items.len() == stop - start {
+            // same length: the items are replaced in place
+            for (i, &x) in items.iter().enumerate() {
+                l.set(start + i, x);
+            }
+            return Ok(());
+        }
+        let cur: ArgVec = l.as_slice().iter().copied().collect();
         let mut out = ArgVec::new();
         out.extend_from_slice(&cur[..start]);
         out.extend_from_slice(&items);

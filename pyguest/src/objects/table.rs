@@ -96,6 +96,52 @@ impl DictObj {
         let r = ops::eq(k, key)?;
         Ok((Gc::ptr_eq(keys, self.keys.get()) && keys.get(e) == k).then_some(r))
     }
+    /// [`DictObj::find`] when every key comparison it meets is decided without guest code
+    /// (identity, two strings, two small ints: `keys_equal_fast`); None when one is not (then
+    /// nothing was run or changed and the caller takes the general path). For the JIT's
+    /// residual helpers (`interpreter/opcodes_containers.rs`).
+    pub fn find_fast(&self, key: Value, hash: i64) -> Option<Option<usize>> {
+        let t = self.t();
+        if t.index.is_empty() {
+            return Some(None);
+        }
+        let mask = t.index.len() - 1;
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        let keys = self.keys.get();
+        loop {
+            let e = t.index[i];
+            if e == EMPTY {
+                return Some(None);
+            }
+            if e != DELETED {
+                let e = e as usize;
+                if t.hashes[e] == hash {
+                    let k = keys.get(e);
+                    if !k.is_null() && keys_equal_fast(k, key)? {
+                        return Some(Some(e));
+                    }
+                }
+            }
+            perturb >>= 5;
+            i = (i * 5 + 1 + perturb as usize) & mask;
+        }
+    }
+    /// `self[key] = val` when [`DictObj::find_fast`] decides the lookup (false otherwise:
+    /// nothing was changed).
+    pub fn set_item_fast(&self, key: Value, h: i64, val: Value) -> bool {
+        match self.find_fast(key, h) {
+            None => false,
+            Some(Some(e)) => {
+                self.vals.get().set(e, val);
+                true
+            }
+            Some(None) => {
+                self.insert_new(key, h, val);
+                true
+            }
+        }
+    }
     pub fn get(&self, key: Value) -> PyResult<Option<Value>> {
         let h = ops::hash(key)?;
         Ok(self.find(key, h)?.map(|e| self.vals.get().get(e)))
@@ -196,6 +242,11 @@ impl DictObj {
             self.vals.get().set(e, val);
             return Ok(());
         }
+        self.insert_new(key, h, val);
+        Ok(())
+    }
+    /// Adds the entry `key: val` for a key known to be absent (its hash `h`).
+    fn insert_new(&self, key: Value, h: i64, val: Value) {
         let t = self.t();
         if t.used >= self.keys.get().len()
             || t.index.is_empty()
@@ -218,7 +269,6 @@ impl DictObj {
         t.used += 1;
         t.live += 1;
         self.insert_index(h, e2 as u32);
-        Ok(())
     }
     pub fn set_str(&self, key: &str, val: Value) {
         let k = crate::vm::intern(key);
@@ -376,6 +426,55 @@ impl SetObj {
                 i = ((i * 5) + 1 + perturb as usize) & mask;
             }
         }
+    }
+    /// [`SetObj::lookup`] when every comparison it meets is decided without guest code (as
+    /// [`DictObj::find_fast`]); None when one is not (nothing was run or changed).
+    pub fn lookup_fast(&self, key: Value, hash: i64) -> Option<Option<usize>> {
+        let t = self.t();
+        let mask = t.mask;
+        let slots = self.slots.get();
+        let mut i = (hash as u64 as usize) & mask;
+        let mut perturb = hash as u64;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            for j in 0..=probes {
+                let idx = i + j;
+                let k = slots.get(idx);
+                if k.is_null() {
+                    return Some(None);
+                }
+                if k != Value::DUMMY && t.hashes[idx] == hash && keys_equal_fast(k, key)? {
+                    return Some(Some(idx));
+                }
+            }
+            perturb >>= 5;
+            i = ((i * 5) + 1 + perturb as usize) & mask;
+        }
+    }
+    /// `set.add(key)` when [`SetObj::lookup_fast`] decides the lookup (false otherwise:
+    /// nothing was changed).
+    pub fn add_fast(&self, key: Value, hash: i64) -> bool {
+        match self.lookup_fast(key, hash) {
+            None => false,
+            Some(Some(_)) => true,
+            // absent, and every element met compares without guest code: `add_h` finds
+            // the same, so it runs no guest code either
+            Some(None) => self.add_h(key, hash).is_ok(),
+        }
+    }
+    /// Removes `key` when [`SetObj::lookup_fast`] decides the lookup: Some(whether it was
+    /// present), None otherwise (nothing was changed).
+    pub fn discard_fast(&self, key: Value, hash: i64) -> Option<bool> {
+        let i = self.lookup_fast(key, hash)?;
+        if let Some(i) = i {
+            self.slots.get().set(i, Value::DUMMY);
+            self.t().used -= 1;
+        }
+        Some(i.is_some())
     }
     /// `ops::eq(k, key)` for the element `k` of slot `idx`, or None if the guest `__eq__`
     /// resized the table or changed that slot (the probe must start over).
