@@ -791,6 +791,7 @@ pub(super) enum Flow {
 /// Hands the value `v` returned by frame `f` to its caller `back`: pushes it on `back`'s value
 /// stack and releases `f`. For an `__init__` frame started by a class call the result is the
 /// instance, and a return value other than None gives the `TypeError` returned here.
+#[inline]
 pub(super) fn return_to_caller(f: Gc<FrameObj>, back: Gc<FrameObj>, v: Value) -> Option<PyErr> {
     f.back.set(None);
     let mut err = None;

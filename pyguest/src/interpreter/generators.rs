@@ -316,6 +316,7 @@ pub(super) fn resume_inline(
 /// `next(arg)` called as `callable` (the instruction `CALL 1` with `[NULL, callable, arg]` on
 /// the stack): the generator to resume inline when `callable` is the built-in `next` and
 /// `arg` a generator.
+#[inline]
 pub(super) fn next_target(callable: Value, arg: Value) -> Option<Gc<GeneratorObj>> {
     let b = as_builtin(callable)?;
     if b.name != "next" || !b.bound.is_null() {
