@@ -29,7 +29,11 @@ fi
 
 profile=${VIEWER_PROFILE:-release}
 if [ "$profile" = release ]; then flag=--release; else flag=; fi
-cargo build $flag -q -p tiny -p metatracer-view
+# (`--workspace --bin`: features resolved for the whole workspace, as `.ci/run`'s `cargo build
+# --release --workspace --bins` resolved them, so after it this builds nothing; `-p tiny -p
+# metatracer-view` would resolve other features of libc and serde and build the framework,
+# tiny and the viewer again)
+cargo build $flag -q --workspace --bin tiny --bin metatracer-view
 bin=target/$profile
 
 work=$(mktemp -d)

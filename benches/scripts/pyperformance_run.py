@@ -11,7 +11,12 @@ stand-in reports seconds per loop of each timed value; a benchmark's time is the
 
 By default the benchmarks that need no third-party package are run (those without a
 `requirements.txt`), each variant a directory's TOML files name (`extra_opts`) as its own
-row; `--only a,b` picks directories, `--first-variant` one variant per directory. Prints a Markdown table: time per benchmark and
+row. `--set pure` runs instead the named list of pyperformance's *pure-Python* benchmarks:
+the benchmarks of pyperformance's `default` group (every entry of its `MANIFEST`; the group
+is declared empty, which pyperformance resolves to all of them) whose TOML file (`bm_NAME.toml`,
+else the directory's `pyproject.toml`) lists no dependency but `pyperf` and whose directory
+has no `requirements.txt` (`--list` prints it). `--only a,b` picks directories (with `--set
+pure`, variant names, or directories no variant is named after), `--first-variant` one variant per directory. Prints a Markdown table: time per benchmark and
 interpreter, pyguest/CPython, PyPy/CPython and pyguest/PyPy, the geometric means over the
 benchmarks every interpreter ran, and why a benchmark failed where it did (the last line of
 stderr). `--json FILE` writes the raw results, `--out FILE` the table.
@@ -21,6 +26,9 @@ every dependency-free benchmark directory (the `SKIP` set included), once each (
 value, no warm-up: `PYPERF_SHIM_LOOPS=1`), under pyguest only; prints one `run`/`FAIL` line
 per benchmark with the reason and the count, and exits 1 if any failed:
   python3 benches/scripts/pyperformance_run.py --check --pyguest target/debug/pyguest
+With `--set pure` it checks the named pure-Python list instead (docs/compatibility.md, "The
+named pure-Python list"):
+  python3 benches/scripts/pyperformance_run.py --check --set pure --pyguest target/debug/pyguest
 
 Example (the table in docs/performance.md):
   python3 benches/scripts/pyperformance_run.py --pyguest target/release/pyguest \\
@@ -86,6 +94,39 @@ def variants(bench_dir):
     return out or [(os.path.basename(bench_dir).removeprefix("bm_"), [])]
 
 
+def manifest_pure(bench_root):
+    """[(name, directory, extra options)] of `--set pure`: the `default` group of
+    pyperformance's MANIFEST (all its entries: the group is declared without members) whose
+    metadata depends on nothing but `pyperf` and whose directory has no requirements.txt."""
+    import tomllib
+    out = []
+    with open(os.path.join(bench_root, "MANIFEST")) as f:
+        lines = f.read().split("[group ", 1)[0].splitlines()
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith(("#", "[", "name\t")):
+            continue
+        name, metafile = line.split("\t")
+        # "<local>" is bm_NAME/, "<local:base>" a variant described in bm_base/bm_NAME.toml
+        base = metafile[len("<local:"):-1] if metafile.startswith("<local:") else name
+        d = os.path.join(bench_root, "bm_" + base)
+        toml = os.path.join(d, f"bm_{name}.toml")
+        if not os.path.exists(toml):
+            toml = os.path.join(d, "pyproject.toml")
+        with open(toml, "rb") as fh:
+            meta = tomllib.load(fh)
+        deps = meta.get("project", {}).get("dependencies")
+        if deps is None:  # a variant's file may leave the project table to pyproject.toml
+            with open(os.path.join(d, "pyproject.toml"), "rb") as fh:
+                deps = tomllib.load(fh).get("project", {}).get("dependencies", [])
+        if [x.split()[0] for x in deps] != ["pyperf"] or \
+                os.path.exists(os.path.join(d, "requirements.txt")):
+            continue
+        extra = list(meta.get("tool", {}).get("pyperformance", {}).get("extra_opts", []))
+        out.append((name, d, extra))
+    return out
+
+
 def run_bench(interp, bench_dir, extra, args):
     """(median seconds per loop or None, error text) of one benchmark under one interpreter."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -117,11 +158,11 @@ def run_bench(interp, bench_dir, extra, args):
         return statistics.median(values), ""
 
 
-def check(args, dirs):
+def check(args, runs):
     """`--check`: each variant once under pyguest; exit status 1 if any failed."""
     args.values, args.warmups = 1, 0
     interp = [os.path.abspath(args.pyguest)] + args.pyguest_args.split()
-    runs = [(name, d, extra) for d in dirs for name, extra in variants(d)]
+    dirs = {d for _, d, _ in runs}
     failed = []
     start = time.time()
     for name, d, extra in runs:
@@ -156,6 +197,10 @@ def main():
     ap.add_argument("--version", default="1.14.0", help="pyperformance version ('' = latest)")
     ap.add_argument("--first-variant", action="store_true",
                     help="one variant per benchmark directory (e.g. async_tree has 15)")
+    ap.add_argument("--set", choices=["dirs", "pure"], default="dirs",
+                    help="dirs: every variant of every directory without requirements.txt "
+                         "(default); pure: the named pure-Python list of the default group")
+    ap.add_argument("--list", action="store_true", help="print the selected benchmarks and stop")
     ap.add_argument("--check", action="store_true",
                     help="run each benchmark once under pyguest only and report run/fail")
     ap.add_argument("--json")
@@ -163,18 +208,38 @@ def main():
     args = ap.parse_args()
 
     bench_root = fetch(args.cache, args.version)
-    dirs = sorted(d for d in glob.glob(os.path.join(bench_root, "bm_*")) if os.path.isdir(d))
-    if args.only:
-        wanted = {"bm_" + n.strip().removeprefix("bm_") for n in args.only.split(",")}
-        unknown = wanted - {os.path.basename(d) for d in dirs}
-        if unknown:
-            ap.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
-        dirs = [d for d in dirs if os.path.basename(d) in wanted]
+    if args.set == "pure":
+        runs = manifest_pure(bench_root)
+        if args.only:
+            wanted = {n.strip().removeprefix("bm_") for n in args.only.split(",")}
+            known = {n for n, _, _ in runs} | {os.path.basename(d)[3:] for _, d, _ in runs}
+            if wanted - known:
+                ap.error(f"not in the pure set: {', '.join(sorted(wanted - known))}")
+            # a variant's name picks that variant; a directory's name (when no variant has
+            # it: e.g. `bm_pickle` has a variant `pickle`) picks all its variants
+            names = {n for n, _, _ in runs}
+            runs = [r for r in runs if r[0] in wanted
+                    or (os.path.basename(r[1])[3:] in wanted - names)]
     else:
-        dirs = [d for d in dirs if not os.path.exists(os.path.join(d, "requirements.txt"))
-                and (args.check or os.path.basename(d) not in SKIP)]
+        dirs = sorted(d for d in glob.glob(os.path.join(bench_root, "bm_*"))
+                      if os.path.isdir(d))
+        if args.only:
+            wanted = {"bm_" + n.strip().removeprefix("bm_") for n in args.only.split(",")}
+            unknown = wanted - {os.path.basename(d) for d in dirs}
+            if unknown:
+                ap.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
+            dirs = [d for d in dirs if os.path.basename(d) in wanted]
+        else:
+            dirs = [d for d in dirs if not os.path.exists(os.path.join(d, "requirements.txt"))
+                    and (args.check or os.path.basename(d) not in SKIP)]
+        runs = [(name, d, extra) for d in dirs for name, extra in variants(d)]
+    if args.list:
+        for name, d, extra in runs:
+            print(f"{name}\t{os.path.basename(d)}\t{' '.join(extra)}")
+        print(f"{len(runs)} benchmarks in {len({d for _, d, _ in runs})} directories")
+        return 0
     if args.check:
-        return check(args, dirs)
+        return check(args, runs)
 
     interps = {"pyguest": [os.path.abspath(args.pyguest)] + args.pyguest_args.split(),
                "cpython": [args.python]}
@@ -183,7 +248,6 @@ def main():
     elif args.pypy:
         print(f"note: {args.pypy} not found; PyPy left out", file=sys.stderr)
 
-    runs = [(name, d, extra) for d in dirs for name, extra in variants(d)]
     if args.first_variant:
         seen, firsts = set(), []
         for r in runs:

@@ -46,6 +46,7 @@ CASES = [
 C_VERSIONS = {
     "examples/brainfuck/programs/bench.b": "benches/c/brainfuck_bench.c",
     "examples/tiny/programs/bench.tiny": "benches/c/tiny_bench.c",
+    "examples/vec2/bench/orbit.v2": "benches/c/vec2_orbit.c",
 }
 CDIR = tempfile.mkdtemp(prefix="toy_bench_c_")
 

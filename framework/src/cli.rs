@@ -43,13 +43,19 @@ impl Args {
         for spec in &self.jit {
             crate::set_params(spec)?;
         }
-        if let Some(note) = compiled_out_note(&self.jit, crate::jit::private::ENABLED) {
-            eprintln!("{note}");
-        }
+        warn_if_jit_compiled_out(&self.jit);
         // (so `METATRACER_LOG=summary` has its summary even when no loop gets hot, or the JIT
         // is compiled out)
         crate::jitlog::init();
         Ok(())
+    }
+}
+
+/// Prints [`compiled_out_note`] on stderr in a build without the JIT, for guests with a
+/// command line of their own (pyguest); [`Args::apply_jit`] does it for [`Cli`] users.
+pub fn warn_if_jit_compiled_out(specs: &[String]) {
+    if let Some(note) = compiled_out_note(specs, crate::jit::private::ENABLED) {
+        eprintln!("{note}");
     }
 }
 

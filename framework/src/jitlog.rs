@@ -618,6 +618,7 @@ fn summary_json() -> serde_json::Value {
         "ev": "summary",
         "loops": ld(&LOOPS),
         "bridges": ld(&BRIDGES),
+        "bridges_cut": ld(&BRIDGES_CUT),
         "entries": ld(&ENTRIES),
         "guards": ld(&GUARDS),
         "max_guards": ld(&MAX_GUARDS),
@@ -688,6 +689,9 @@ pub mod stats {
     pub static FREED: AtomicU64 = AtomicU64::new(0);
     /// Guard exits taken (counted when the driver handles an exit).
     pub static GUARD_EXITS: AtomicU64 = AtomicU64::new(0);
+    /// Bridges that reached the `bridge_limit` parameter and end at a guest instruction
+    /// boundary, leaving to the interpreter there (counted in `BRIDGES` too).
+    pub static BRIDGES_CUT: AtomicU64 = AtomicU64::new(0);
     /// Guard exits of them at a `guard_not_interrupted` (`jit::interrupt`).
     pub static INTERRUPT_EXITS: AtomicU64 = AtomicU64::new(0);
     /// Loops compiled that closed without passing a `can_enter_jit!()` (a guest backward
@@ -849,6 +853,10 @@ pub fn summary() -> String {
     }
     let _ = writeln!(s, "  loops compiled      {:>10}", ld(&LOOPS));
     let _ = writeln!(s, "  bridges compiled    {:>10}", ld(&BRIDGES));
+    let cut = ld(&BRIDGES_CUT);
+    if cut > 0 {
+        let _ = writeln!(s, "    cut at bridge_limit {:>9}", cut);
+    }
     let _ = writeln!(s, "  entry traces        {:>10}", ld(&ENTRIES));
     let _ = writeln!(s, "  guards compiled     {:>10}", ld(&GUARDS));
     let _ = writeln!(s, "  most guards in a trace {:>7}", ld(&MAX_GUARDS));
@@ -1033,6 +1041,12 @@ mod tests {
             "{opt loop 7 \"bf pc=3\"\n[i0]\ni1 = int_add(i0, 1)\nfinish(i1)\nopt}\n[abort] trace too long at pc 5\n"
         );
         assert!(summary().contains("trace too long"));
+        // a build without the JIT says so in its summary (the crate's own tests build without
+        // the `jit` feature unless a guest in the same `cargo test` turns it on)
+        assert_eq!(
+            summary().contains("the JIT is compiled out"),
+            !crate::jit::private::ENABLED
+        );
 
         // JSON lines: one object per entry, structured where the viewer needs it
         capture_json();

@@ -553,6 +553,50 @@ fn weak_references_follow_moves_and_clear() {
     assert!(stress() || gc::stats().weak_cleared >= 2);
 }
 
+/// A minor collection visits only the weak references made to young targets since the
+/// previous one: weak references to old objects (asyncio's `WeakSet` of all live tasks) cost
+/// minor collections nothing, and the young ones are still followed and cleared.
+#[test]
+fn minor_collections_visit_only_weak_references_to_young_targets() {
+    let olds: RootedVec<Gc<Obj>> = RootedVec::new();
+    for i in 0..2000 {
+        olds.push(new_obj(i, 0));
+    }
+    gc::collect_minor();
+    assert_eq!(gc::young_weak_count(), 0);
+    let to_old: Vec<Weak<Obj>> = (0..2000).map(|i| Weak::new(olds.get(i))).collect();
+    // (an object a stale stack word pinned stays in the nursery as pinned-old: a minor
+    // collection leaves it alone, so a weak reference to it is not young either; stress mode,
+    // which collects at every allocation, pins most of `olds`)
+    let pinned_few = gc::young_weak_count();
+    assert!(
+        pinned_few <= 8,
+        "weak references to old objects are not young: {pinned_few}"
+    );
+    let young = Root::new(new_obj(7, 0));
+    let w_young = Weak::new(young.get());
+    let w_dead = weak_to_garbage();
+    // (under stress mode the allocation in `weak_to_garbage` collected, visiting and
+    // forgetting the first one)
+    assert!(stress() || gc::young_weak_count() == pinned_few + 2);
+    scrub_stack();
+    gc::collect_minor();
+    assert_eq!(gc::young_weak_count(), 0);
+    assert!(Gc::ptr_eq(w_young.upgrade().unwrap(), young.get()));
+    assert!(
+        stress() || w_dead.is_cleared(),
+        "a young target that died is cleared"
+    );
+    assert!(to_old.iter().all(|w| !w.is_cleared()));
+    // old targets that die are still cleared by a major collection
+    let olds_dead: Vec<Weak<Obj>> = (0..40).map(|i| weak_to_old_garbage(500 + i)).collect();
+    scrub_stack();
+    gc::collect();
+    let cleared = olds_dead.iter().filter(|w| w.is_cleared()).count();
+    assert!(stress() || cleared >= 36, "{cleared} of 40 cleared");
+    assert_eq!(to_old[1999].upgrade().unwrap().id, 1999);
+}
+
 #[test]
 fn memory_stays_bounded_under_churn() {
     let window: RootedVec<Gc<Obj>> = RootedVec::new();

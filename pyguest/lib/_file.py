@@ -1,6 +1,8 @@
 """File objects returned by pyguest's built-in `open()`.
 
-Plain Python over the native `_os` module (whole-file `read`, `write` with append). Reading
+Plain Python over the native `_os` module (whole-file `read`, `write` with append), for a
+file opened by name with the default buffering; a descriptor, `buffering=0`, `closefd=False`
+or an `opener` give `io`'s layered objects (`FileIO` under a buffer and a text wrapper). Reading
 modes load the file at open time; write and append modes write through on every `write()`
 (so a file that is never closed still has its data); `+` modes keep the contents in memory
 and write them back on `flush()`/`close()`. Text mode decodes/encodes UTF-8 (other encodings:
@@ -195,6 +197,11 @@ def _unsupported(what):
 
 def open(file, mode="r", buffering=-1, encoding=None, errors=None, newline=None,
          closefd=True, opener=None):
+    if isinstance(file, int) or buffering == 0 or opener is not None or not closefd:
+        # a descriptor, unbuffered, or a custom opener: the layered classes of `io`
+        import io
+        return io._open_layered(file, mode, buffering, encoding, errors, newline, closefd,
+                                opener)
     if not isinstance(file, str):
         if hasattr(file, "__fspath__"):
             file = file.__fspath__()

@@ -1,4 +1,5 @@
-"""bisect for pyguest (written for this project)."""
+"""bisect for pyguest (written for this project); the native `_bisect` replaces these
+functions at the end, as in CPython."""
 
 
 def bisect_left(a, x, lo=0, hi=None, *, key=None):
@@ -43,3 +44,13 @@ def insort_right(a, x, lo=0, hi=None, *, key=None):
 
 bisect = bisect_right
 insort = insort_right
+
+
+# The native versions (pyguest/src/modules/bisect.rs), as CPython's bisect.py takes its C ones.
+try:
+    from _bisect import *
+except ImportError:
+    pass
+else:
+    bisect = bisect_right
+    insort = insort_right

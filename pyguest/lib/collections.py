@@ -145,6 +145,27 @@ class deque:
             return NotImplemented
         return list(self) == list(other)
 
+    # ordering is lexicographic, as for lists; only between deques
+    def __lt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return list(self) < list(other)
+
+    def __le__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return list(self) <= list(other)
+
+    def __gt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return list(self) > list(other)
+
+    def __ge__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return list(self) >= list(other)
+
     def __add__(self, other):
         d = self.copy()
         d.extend(other)

@@ -127,17 +127,19 @@ def _try_compile(source, name):
     return compile(source, name, "exec")
 
 
-def _get_code_object(x):
+def _unwrap_code(x):
+    """The code object behind a method, function, generator, async generator or coroutine;
+    anything else as it is."""
     if hasattr(x, "__func__"):
         x = x.__func__
-    if hasattr(x, "__code__"):
-        x = x.__code__
-    elif hasattr(x, "gi_code"):
-        x = x.gi_code
-    elif hasattr(x, "ag_code"):
-        x = x.ag_code
-    elif hasattr(x, "cr_code"):
-        x = x.cr_code
+    for attr in ("__code__", "gi_code", "ag_code", "cr_code"):
+        if hasattr(x, attr):
+            return getattr(x, attr)
+    return x
+
+
+def _get_code_object(x):
+    x = _unwrap_code(x)
     if isinstance(x, str):
         x = _try_compile(x, "<disassembly>")
     if hasattr(x, "co_code"):
@@ -283,12 +285,7 @@ def dis(x=None, *, file=None, depth=None, show_caches=False, adaptive=False):
     if x is None:
         distb(file=file)
         return
-    if hasattr(x, "__func__"):
-        x = x.__func__
-    if hasattr(x, "__code__"):
-        x = x.__code__
-    elif hasattr(x, "gi_code"):
-        x = x.gi_code
+    x = _unwrap_code(x)
     if hasattr(x, "co_code"):
         _disassemble_recursive(x, file=file, depth=depth)
     elif isinstance(x, str):

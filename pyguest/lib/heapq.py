@@ -1,4 +1,6 @@
-"""heapq for pyguest (written for this project): a binary min-heap on lists."""
+"""heapq for pyguest (written for this project): a binary min-heap on lists.
+
+The sift primitives are replaced by the native `_heapq` at the end, as in CPython."""
 
 
 def _siftdown(heap, startpos, pos):
@@ -78,3 +80,15 @@ def merge(*iterables, key=None, reverse=False):
     for it in iterables:
         items.extend(it)
     return iter(sorted(items, key=key, reverse=reverse))
+
+
+# The native versions (pyguest/src/modules/heapq.rs), as CPython's heapq.py takes its C ones;
+# the Python functions above stay the reference and the fallback.
+try:
+    from _heapq import *
+except ImportError:
+    pass
+try:
+    from _heapq import _heappop_max, _heapreplace_max, _heapify_max
+except ImportError:
+    pass

@@ -77,6 +77,25 @@ def open(path, flags, mode=0o777, *, dir_fd=None):
     return _os.open_fd(fspath(path), flags, mode)
 
 
+def fdopen(fd, mode="r", buffering=-1, encoding=None, *args, **kwargs):
+    if not isinstance(fd, int):
+        raise TypeError("invalid fd type (%s, expected integer)" % type(fd).__name__)
+    import io
+    return io.open(fd, mode, buffering, encoding, *args, **kwargs)
+
+
+def lseek(fd, pos, how):
+    return _os.lseek(fd, pos, how)
+
+
+def ftruncate(fd, length):
+    _os.ftruncate(fd, length)
+
+
+def isatty(fd):
+    return _os.isatty(fd)
+
+
 def close(fd):
     _os.close_fd(fd)
 
@@ -369,6 +388,12 @@ class PathLike(metaclass=_PathLikeMeta):
 
     def __fspath__(self):
         raise NotImplementedError
+
+    # `os.PathLike[str]` in annotations (importlib.resources): pyguest has no generic
+    # aliases of built-in classes (`list[int]` is `list`), so the subscript is the class
+    @classmethod
+    def __class_getitem__(cls, item):
+        return cls
 
 
 class DirEntry:

@@ -35,6 +35,8 @@ pub struct Options {
     pub quiet: bool,
     pub warnoptions: Vec<String>,
     pub xoptions: Vec<String>,
+    /// Every single-letter flag given, in order and repeated (`-OO` is "OO"): `sys.flags`.
+    pub flag_letters: String,
     pub program: Program,
     /// The program's arguments (`sys.argv[1:]`).
     pub args: Vec<String>,
@@ -62,6 +64,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         quiet: false,
         warnoptions: Vec::new(),
         xoptions: Vec::new(),
+        flag_letters: String::new(),
         program: Program::Repl,
         args: Vec::new(),
     };
@@ -105,6 +108,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             // one or more single-letter options; c, m, W and X end the group with a value
             for (k, ch) in flags.char_indices() {
                 let rest = &flags[k + ch.len_utf8()..];
+                if "uEIiq".contains(ch) || IGNORED_FLAGS.contains(ch) {
+                    o.flag_letters.push(ch);
+                }
                 match ch {
                     'c' => {
                         o.program = Program::Command(value(args, &mut i, rest, "-c")?);
@@ -126,6 +132,8 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     }
                     'u' => o.unbuffered = true,
                     'E' => o.ignore_env = true,
+                    // -I (isolated) implies -E and -s
+                    'I' => o.ignore_env = true,
                     'i' => o.inspect = true,
                     'q' => o.quiet = true,
                     'h' | '?' => return Ok(Parsed::Help),

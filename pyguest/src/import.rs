@@ -6,6 +6,7 @@
 //! module of an installed CPython's standard library (`stdlib_dir.rs`). Sources of loaded files
 //! are remembered for tracebacks.
 
+use crate::compiler::codegen::{CodeUnit, CompileError};
 use crate::interpreter::{self, PyErr, PyResult};
 use crate::objects::ops;
 use crate::objects::*;
@@ -14,6 +15,7 @@ use crate::vm::{self, cls, intern, type_error, vm, C};
 use metatracer::gc::Gc;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 thread_local! {
     static SOURCES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
@@ -348,62 +350,61 @@ fn nesting_error(e: crate::compiler::nesting::Nesting, filename: &str, src: &str
     }
 }
 
+/// The `SyntaxError` of a parse failure in `src`.
+fn parse_error(e: &ruff_python_parser::ParseError, filename: &str, src: &str) -> PyErr {
+    syntax_error(
+        &parse_msg(e, src),
+        filename,
+        src,
+        e.location.start().to_usize(),
+    )
+}
+
+/// The code object of a compiled unit, or the `SyntaxError` of a compile failure in `src`.
+fn materialize_unit(
+    unit: Result<Rc<CodeUnit>, CompileError>,
+    filename: &str,
+    src: &str,
+) -> PyResult<Gc<CodeObj>> {
+    let unit = unit.map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
+    Ok(interpreter::materialize(&unit))
+}
+
 /// Compiles module source to a code object.
 pub fn compile_module_src(src: &str, filename: &str, name: &str) -> PyResult<Gc<CodeObj>> {
     remember_source(filename, src);
     use crate::compiler::nesting;
     nesting::check_brackets(src).map_err(|e| nesting_error(e, filename, src))?;
-    let parsed = ruff_python_parser::parse_module(src).map_err(|e| {
-        syntax_error(
-            &parse_msg(&e, src),
-            filename,
-            src,
-            e.location.start().to_usize(),
-        )
-    })?;
+    let parsed =
+        ruff_python_parser::parse_module(src).map_err(|e| parse_error(&e, filename, src))?;
     let module = parsed.syntax();
     nesting::check_depth(&module.body, nesting::depth_limit())
         .map_err(|e| nesting_error(e, filename, src))?;
-    let unit = crate::compiler::codegen::compile_module(&module.body, src, filename, name)
-        .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
-    Ok(interpreter::materialize(&unit))
+    let unit = crate::compiler::codegen::compile_module(&module.body, src, filename, name);
+    materialize_unit(unit, filename, src)
 }
 
 /// Compiles interactive input (`compile(..., 'single')`, the REPL): expression statements
 /// at the top level are shown with `sys.displayhook`.
 pub fn compile_interactive_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     remember_source(filename, src);
-    let parsed = ruff_python_parser::parse_module(src).map_err(|e| {
-        syntax_error(
-            &parse_msg(&e, src),
-            filename,
-            src,
-            e.location.start().to_usize(),
-        )
-    })?;
+    let parsed =
+        ruff_python_parser::parse_module(src).map_err(|e| parse_error(&e, filename, src))?;
     let module = parsed.syntax();
-    let unit = crate::compiler::codegen::compile_interactive(&module.body, src, filename)
-        .map_err(|e| syntax_error(&e.msg, filename, src, e.offset as usize))?;
-    Ok(interpreter::materialize(&unit))
+    let unit = crate::compiler::codegen::compile_interactive(&module.body, src, filename);
+    materialize_unit(unit, filename, src)
 }
 
 pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
     let trimmed = src.trim_start_matches([' ', '\t']);
     use crate::compiler::nesting;
     nesting::check_brackets(trimmed).map_err(|e| nesting_error(e, filename, trimmed))?;
-    let parsed = ruff_python_parser::parse_expression(trimmed).map_err(|e| {
-        syntax_error(
-            &parse_msg(&e, trimmed),
-            filename,
-            trimmed,
-            e.location.start().to_usize(),
-        )
-    })?;
+    let parsed = ruff_python_parser::parse_expression(trimmed)
+        .map_err(|e| parse_error(&e, filename, trimmed))?;
     nesting::check_expr_depth(&parsed.syntax().body, nesting::depth_limit())
         .map_err(|e| nesting_error(e, filename, trimmed))?;
-    let unit = crate::compiler::codegen::compile_eval(&parsed.syntax().body, trimmed, filename)
-        .map_err(|e| syntax_error(&e.msg, filename, trimmed, e.offset as usize))?;
-    Ok(interpreter::materialize(&unit))
+    let unit = crate::compiler::codegen::compile_eval(&parsed.syntax().body, trimmed, filename);
+    materialize_unit(unit, filename, trimmed)
 }
 
 pub use crate::objects::module::new_module;

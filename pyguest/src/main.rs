@@ -57,6 +57,8 @@ fn main() {
             std::process::exit(2);
         }
     }
+    // a build without the `jit` feature says that `--jit on` does nothing
+    metatracer::cli::warn_if_jit_compiled_out(&opts.jit);
     if opts.unbuffered {
         vm::UNBUFFERED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -123,7 +125,10 @@ fn main() {
             .stack_size(stack)
             .spawn(move || {
                 // The JIT's parameters are per thread: set them again on the interpreter's own
-                // thread (checked above on the main thread, so this cannot fail).
+                // thread (checked above on the main thread, so this cannot fail). No trace
+                // texts are kept for `jit::stats()` (only the framework's tests read them; a
+                // program with large traces kept megabytes), unless `--jit` asks for them.
+                let _ = metatracer::set_params("trace_texts=0");
                 for j in &opts.jit {
                     let _ = metatracer::set_params(j);
                 }
@@ -225,6 +230,10 @@ fn run(
         _ => None,
     };
     let main = import::new_module("__main__", main_file);
+    if main_file.is_some() {
+        // a script has no bytecode cache file (as CPython's `__main__` of a script)
+        main.dict.set_str("__cached__", value::Value::NONE);
+    }
     let _ = vm::vm()
         .modules
         .get()
@@ -280,10 +289,40 @@ fn no_module(msg: String) -> interpreter::PyErr {
     e
 }
 
-/// `-W` and `-X` into `sys.warnoptions` and `sys._xoptions` (`-X name=value`, or `True`).
+/// `-W` and `-X` into `sys.warnoptions` and `sys._xoptions` (`-X name=value`, or `True`),
+/// and the flags given into `sys.flags` (as CPython counts them: `-OO` is `optimize=2`; `-I`
+/// also sets `ignore_environment`, `no_user_site` and `safe_path`; `-i` sets `inspect` and
+/// `interactive`; `-X dev` `dev_mode`, `-X utf8` `utf8_mode`).
 fn set_sys_options(opts: &Options) {
     use objects::*;
     let sys = modules::sys::sys_module();
+    if let Some(flags) = sys.dict.get_str("flags").and_then(as_instance) {
+        let count = |c: char| opts.flag_letters.chars().filter(|&x| x == c).count() as i64;
+        let isolated = count('I');
+        let set = |name: &str, v: value::Value| ops::instance_set(flags, vm::intern(name), v);
+        let n = |v: i64| value::Value::small(v);
+        set("debug", n(count('d')));
+        set("inspect", n(count('i')));
+        set("interactive", n(count('i')));
+        set("optimize", n(count('O')));
+        set("no_user_site", n(count('s').max(isolated).min(1)));
+        set("no_site", n(count('S')));
+        set("ignore_environment", n(count('E').max(isolated).min(1)));
+        set("verbose", n(count('v')));
+        set("bytes_warning", n(count('b')));
+        set("quiet", n(count('q')));
+        set("isolated", n(isolated.min(1)));
+        set("safe_path", value::Value::bool(isolated > 0));
+        let x = |k: &str| {
+            opts.xoptions
+                .iter()
+                .any(|o| o == k || o.starts_with(&format!("{k}=")))
+        };
+        set("dev_mode", value::Value::bool(x("dev")));
+        if x("utf8") {
+            set("utf8_mode", n(1));
+        }
+    }
     if let Some(w) = sys.dict.get_str("warnoptions").and_then(as_list) {
         for o in &opts.warnoptions {
             w.push(new_str(o));

@@ -50,6 +50,9 @@ pub enum Kind {
     Super,
     Frame,
     Complex,
+    /// A `str` holding lone surrogates (`objects/surr.rs`): a `StrObj` that code reading
+    /// UTF-8 text through `as_str` never sees.
+    SurrStr,
 }
 
 /// Small ints are 63-bit.
@@ -205,7 +208,7 @@ unsafe impl metatracer::jit::regs::Regs for Value {
 impl metatracer::__private::Mem for Value {
     const MEM: metatracer::jit::jitcode::MemSize = metatracer::jit::jitcode::MemSize::W64;
 }
-impl metatracer::__private::Load for Value {
+impl metatracer::__private::MemValue for Value {
     fn load(
         cw: &mut metatracer::jit::codewriter::Codewriter,
         p: metatracer::__private::Place<Self>,

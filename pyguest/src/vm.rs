@@ -35,6 +35,7 @@ classes! {
     set_iterator = "set_iterator"; enumerate = "enumerate"; zip = "zip"; map = "map"; filter = "filter";
     reversed = "reversed"; list_reverseiterator = "list_reverseiterator";
     callable_iterator = "callable_iterator"; bytes_iterator = "bytes_iterator";
+    bytearray_iterator = "bytearray_iterator";
     coroutine = "coroutine"; async_generator = "async_generator";
     coroutine_wrapper = "coroutine_wrapper"; async_generator_asend = "async_generator_asend";
     async_generator_athrow = "async_generator_athrow"; anext_awaitable = "anext_awaitable";
@@ -164,7 +165,10 @@ pub struct Vm {
     pub class_epoch: Cell<u64>,
     /// The same epoch as traces see it (see [`EpochObj`]).
     pub jit_epoch: Root<EpochObj>,
-    pub depth: Cell<usize>,
+    /// Python call depth (in [`Vm::exec`], where traced code reaches it).
+    pub depth: Depth,
+    /// The executing frame and the call depth ([`crate::interpreter::frame::ExecState`]).
+    pub exec: Root<crate::interpreter::frame::ExecState>,
     /// Nesting of the Rust-level interpreter loop (builtins calling back into Python).
     pub reentry: Cell<usize>,
     pub sys_path: Root<ListObj>,
@@ -172,6 +176,20 @@ pub struct Vm {
     /// `sys.stdout` replacement object, or NULL for the real stdout.
     pub stdout: Root<CellObj>,
     pub out: RefCell<std::io::BufWriter<std::io::Stdout>>,
+}
+
+/// The call depth, stored in the thread's `ExecState` (`get`/`set` as on a `Cell`).
+pub struct Depth(Root<crate::interpreter::frame::ExecState>);
+
+impl Depth {
+    #[inline(always)]
+    pub fn get(&self) -> usize {
+        self.0.get().depth.get()
+    }
+    #[inline(always)]
+    pub fn set(&self, d: usize) {
+        self.0.get().depth.set(d)
+    }
 }
 
 thread_local! {
@@ -262,6 +280,11 @@ fn make_class(name: &str, base: Option<Gc<ClassObj>>, flags: u32) -> Gc<ClassObj
 /// Creates the interpreter state for this thread.
 pub fn init() {
     let empty_list = || Root::new(new_list_cap(0));
+    let exec = gc::alloc(crate::interpreter::frame::ExecState {
+        frame: GcCell::new(None),
+        depth: Cell::new(0),
+        limit: Cell::new(1000),
+    });
     let v = Box::new(Vm {
         classes: Vec::new(),
         builtins: Root::new(new_dict()),
@@ -279,7 +302,8 @@ pub fn init() {
             epoch: metatracer::QuasiImmut::new(0),
             invalidations: Cell::new(0),
         })),
-        depth: Cell::new(0),
+        depth: Depth(Root::new(exec)),
+        exec: Root::new(exec),
         reentry: Cell::new(0),
         sys_path: empty_list(),
         argv: empty_list(),
@@ -310,7 +334,8 @@ pub fn init() {
         let base = if c_id == C::bool_ {
             Some(vmm.classes[C::int as usize].get())
         } else if (c_id as usize) >= C::range_iterator as usize
-            && (c_id as usize) <= C::bytes_iterator as usize
+            && (c_id as usize) <= C::bytearray_iterator as usize
+            && !ITERATOR_CLASSES.contains(&c_id)
         {
             Some(vmm.classes[C::iterator as usize].get())
         } else {
@@ -348,7 +373,16 @@ pub fn init() {
     set_kind(C::float, Kind::Float);
     set_kind(C::bytes, Kind::Bytes);
     set_kind(C::bytearray, Kind::ByteArray);
+    // (subclasses of `enumerate`, ... carry the iterator as their payload)
+    for c in ITERATOR_CLASSES {
+        set_kind(c, Kind::Iter);
+    }
 }
+
+/// The iterator types that are also constructors (`enumerate(xs)`): as in CPython, direct
+/// subclasses of `object` with their own `__iter__`/`__next__` (`objects/iter.rs`), not of
+/// pyguest's internal `iterator` class the other built-in iterator types share.
+pub const ITERATOR_CLASSES: [C; 5] = [C::enumerate, C::zip, C::map, C::filter, C::reversed];
 
 pub(crate) fn class_id(i: usize) -> C {
     assert!(i < CLASS_NAMES.len());
@@ -423,6 +457,7 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
                     IterKind::Reversed if it.a.get().is_kind(Kind::List) => C::list_reverseiterator,
                     IterKind::Reversed => C::reversed,
                     IterKind::Callable => C::callable_iterator,
+                    IterKind::Bytes if it.a.get().is_kind(Kind::ByteArray) => C::bytearray_iterator,
                     IterKind::Bytes => C::bytes_iterator,
                     IterKind::GetItem => C::iterator,
                     IterKind::CoroWait
@@ -437,6 +472,7 @@ pub fn type_of(v: Value) -> Gc<ClassObj> {
             Kind::Super => cls(C::super_),
             Kind::Frame => cls(C::frame),
             Kind::Complex => cls(C::complex),
+            Kind::SurrStr => cls(C::str),
         },
     }
 }

@@ -200,3 +200,50 @@ fn dash_i_reads_entries_after_the_program() {
     );
     assert_eq!(o.status.code(), Some(4));
 }
+
+/// `sys.flags` counts the flags given, as CPython 3.11 does (expected values from `python3`
+/// with the same options); `sys.version` and `sys.implementation` name pyguest.
+#[test]
+fn sys_flags_version_and_implementation() {
+    let probe = "import sys; f = sys.flags; print(f.ignore_environment, f.dev_mode, f.optimize, \
+                 f.no_site, f.no_user_site, f.isolated, f.safe_path, f.quiet, f.verbose, \
+                 f.bytes_warning, f.debug, f.inspect, f.interactive)";
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["-B", "-E", "-X", "dev"],
+            "1 True 0 0 0 0 False 0 0 0 0 0 0",
+        ),
+        (&["-OO", "-S", "-s"], "0 False 2 1 1 0 False 0 0 0 0 0 0"),
+        (
+            &["-I", "-q", "-v", "-b", "-d"],
+            "1 False 0 0 1 1 True 1 1 1 1 0 0",
+        ),
+        (&["-i"], "0 False 0 0 0 0 False 0 0 0 0 1 1"),
+    ];
+    for (flags, want) in cases {
+        let o = with_stdin(
+            {
+                let mut c = pyguest();
+                c.args(flags).args(["-c", probe]);
+                c
+            },
+            "",
+        );
+        assert_eq!(
+            out(&o).lines().next().unwrap_or(""),
+            want,
+            "{flags:?}: {}",
+            err(&o)
+        );
+    }
+    let o = pyguest()
+        .args([
+            "-c",
+            "import sys; print('pyguest' in sys.version, sys.implementation.name, \
+             sys.version_info[:2], sys.argv)",
+            "a",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out(&o), "True pyguest (3, 11) ['-c', 'a']\n", "{}", err(&o));
+}

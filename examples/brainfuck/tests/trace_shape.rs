@@ -146,3 +146,61 @@ fn forced_guard_failures_still_agree() {
     assert_eq!(out, vec![90u8]);
     assert!(stats.guard_failures > 0, "{stats:?}");
 }
+
+#[test]
+fn clear_loops_run_only_their_last_iteration() {
+    let _serial = serial();
+    // `[-]` counts its cell down to 0 and does nothing else: `intbounds` turns the
+    // decrement's `(c + 255) & 255` into `c - 1` (the cell is in [1, 255] in the loop) and
+    // `closedform` then runs only the loop's last iteration, whose guard fails with the cell
+    // 0. Nested in counting loops (the bench's shape), each entry of `[-]` is one pass; the
+    // output and the tape are the interpreter's.
+    let src = format!(
+        "{}>{}[>{}[>{}[-]<-]<-]<.>>>.",
+        "+".repeat(66),
+        "+".repeat(20),
+        "+".repeat(30),
+        "+".repeat(200)
+    );
+    metatracer::set_params("off").unwrap();
+    let program = parse(&src).unwrap();
+    let mut tape = Tape::new();
+    run(&program, &mut tape);
+    let reference = take_output();
+    assert_eq!(reference, vec![66u8, 0]);
+    let (got, stats) = jit_run(&src, "threshold=5,enable_opts=all");
+    assert_eq!(got, reference);
+    let clear = stats
+        .loop_opt_traces
+        .iter()
+        .find(|t| {
+            t.contains("Add(255)") && !t.contains("Move(") && t.matches("label(").count() == 2
+        })
+        .unwrap_or_else(|| panic!("no peeled `[-]` loop: {stats:?}"));
+    let (_, lp) = peeled(clear);
+    assert!(
+        lp.contains("guard_true(0)"),
+        "the loop exits at once:\n{lp}"
+    );
+    assert!(!lp.contains("int_add"), "no arithmetic left:\n{lp}");
+    assert!(
+        lp.contains("store_i(") && lp.contains(", 0, 0, descr=u8)"),
+        "{lp}"
+    );
+    // without `closedform` the loop decrements (by `c - 1`, no mask) every iteration
+    let (again, plain) = jit_run(
+        &src,
+        "threshold=5,enable_opts=unroll:fold:cse:heap:virtualize:cse:heap:intbounds:dce:wbarrier",
+    );
+    assert_eq!(again, reference);
+    let clear = plain
+        .loop_opt_traces
+        .iter()
+        .find(|t| {
+            t.contains("Add(255)") && !t.contains("Move(") && t.matches("label(").count() == 2
+        })
+        .unwrap();
+    let (_, lp) = peeled(clear);
+    assert!(lp.contains("int_add(") && lp.contains(", -1)"), "{lp}");
+    assert!(!lp.contains("int_and"), "{lp}");
+}

@@ -6,6 +6,8 @@
 //! with the JIT on and with every guard failing; `#[dont_look_inside(read_only)]` allocation
 //! keeps the tracer's knowledge of memory.
 
+mod common;
+
 use metatracer::gc::{self, Gc};
 use metatracer::{dont_look_inside, jit_merge_point, Layout, Trace};
 
@@ -142,4 +144,6 @@ fn option_matches_behave_and_nullable_ones_need_no_call() {
     assert_eq!(sum, reference);
     let (sum, _) = go("on,threshold=1,fail_guards=1");
     assert_eq!(sum, reference);
+    // each guard failing in turn (the null tests included)
+    common::sweep_fail_guard(go, &reference, 2);
 }

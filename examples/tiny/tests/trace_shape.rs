@@ -156,9 +156,7 @@ fn bench_loop_keeps_the_machine_in_registers() {
     // guards), and, since the IR carries the tracer's alias classes and a fresh object
     // aliases nothing older, no store of the saved frame records or of the pair makes the
     // loop reload them; the write barriers of the sunk slot stores go too. What is left per
-    // iteration: the arithmetic, three guards (interrupt, depth, `while`), the collector's
-    // live-length cell, the pair (escaping into the local `p`: a `new` and its init
-    // stores) and the three words of the frame record `step`'s call pushes.
+    // iteration: the arithmetic and three guards (interrupt, depth, `while`).
     let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/programs/bench.tiny"))
         .unwrap()
         .replace("3000000", "2000");
@@ -174,6 +172,10 @@ fn bench_loop_keeps_the_machine_in_registers() {
     assert_eq!(count(lp, "vable_"), 0, "machine fields in the loop:\n{lp}");
     assert_eq!(count(lp, "call_"), 0, "calls (barriers) in the loop:\n{lp}");
     assert_eq!(count(lp, "guard_"), 3, "{lp}");
-    assert!(count(lp, "store_") <= 11, "stores:\n{lp}");
-    assert!(ops_of(lp) <= 40, "{} ops in the loop:\n{lp}", ops_of(lp));
+    // The pair stored into the local `p` crosses the label as its fields (virtual state at
+    // the label: the slot's store is sunk first, so the pair is only in the guards'
+    // snapshots), and the frame record and live-length stores repeat what memory holds.
+    assert_eq!(count(lp, "new("), 0, "an allocation in the loop:\n{lp}");
+    assert_eq!(count(lp, "store_"), 0, "stores:\n{lp}");
+    assert!(ops_of(lp) <= 25, "{} ops in the loop:\n{lp}", ops_of(lp));
 }

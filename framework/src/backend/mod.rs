@@ -153,7 +153,8 @@ pub trait Backend {
     /// Resolve a guard exit's saved values into the snapshot's frames (empty for finish).
     fn resume_frames(&self, exit: ExitId, values: &[u64]) -> Vec<ResumeFrame>;
 
-    /// The (optimized) trace compiled as `trace`.
+    /// What the backend keeps of the (optimized) trace compiled as `trace`: its resume copy
+    /// (`Trace::resume_copy`: snapshots, constants and op kinds, no op arguments).
     fn trace(&self, trace: TraceId) -> Option<&crate::ir::Trace>;
 
     /// Frees the machine code of `trace`, of every bridge attached to a freed trace, and of

@@ -109,9 +109,13 @@ pub(crate) struct Collector {
     /// Nursery payloads whose address was taken as an identity (`pin_identity`): the next
     /// minor collection pins them (they become pinned-old and never move again).
     identity_pins: Vec<usize>,
-    /// Objects registered by [`guard`]: strong roots for minor collections; a major
-    /// collection that finds one unmarked moves it to `doomed` instead of freeing it.
+    /// Objects registered by [`guard`] since the last minor collection. That collection
+    /// resurrects the dead young ones into `doomed` and moves the others to `guarded_old`,
+    /// so a minor collection costs O(new registrations), not O(all guarded objects).
     guarded: Vec<usize>,
+    /// Guarded objects that are old or pinned-old: a major collection that finds one
+    /// unmarked moves it to `doomed` instead of freeing it.
+    guarded_old: Vec<usize>,
     /// Unreachable guarded objects kept alive (with what they reach) until the embedder takes
     /// them with [`take_doomed`] to run its finalizer; then they are ordinary objects again.
     doomed: std::collections::VecDeque<usize>,
@@ -270,8 +274,10 @@ pub(crate) fn take_doomed() -> Option<usize> {
 /// finalization at exit).
 pub(crate) fn doom_all_guarded() {
     with_collector(|c| {
-        let g = std::mem::take(&mut c.guarded);
-        c.doomed.extend(g);
+        let old = std::mem::take(&mut c.guarded_old);
+        c.doomed.extend(old);
+        let young = std::mem::take(&mut c.guarded);
+        c.doomed.extend(young);
     })
 }
 
@@ -443,6 +449,7 @@ impl Collector {
             young_with_drop: Vec::new(),
             identity_pins: Vec::new(),
             guarded: Vec::new(),
+            guarded_old: Vec::new(),
             doomed: std::collections::VecDeque::new(),
             doomed_hook: None,
             doomed_filter: None,
@@ -776,8 +783,8 @@ impl Collector {
         // another dead one is queued too.
         let (ns, nlen) = (self.nursery_start, self.nursery_len);
         let filter = self.doomed_filter;
-        let mut keep = Vec::with_capacity(self.guarded.len());
         let mut dead = Vec::new();
+        let mut keep = std::mem::take(&mut self.guarded_old);
         for mut p in std::mem::take(&mut self.guarded) {
             if p.wrapping_sub(ns) < nlen {
                 // SAFETY: a guarded young object has a valid nursery header (object,
@@ -799,7 +806,8 @@ impl Collector {
             pr.visit(p as *mut usize as *mut *mut u8);
         }
         pr.drain();
-        self.guarded = keep;
+        // every survivor is old or pinned-old now: later minor collections leave it alone
+        self.guarded_old = keep;
         let newly_young = !dead.is_empty();
         self.doomed.extend(dead);
         let promoted = pr.promoted;
@@ -810,7 +818,7 @@ impl Collector {
         // Weak references into the nursery: follow moves, clear the dead.
         let (ns, nlen) = (self.nursery_start, self.nursery_len);
         let mut cleared = 0;
-        weak::for_each_weak(&mut |w| {
+        weak::for_each_young_weak(&mut |w| {
             let p = w.get();
             if p.wrapping_sub(ns) < nlen {
                 // SAFETY: a weak word holds the payload of an object that was live at the
@@ -1124,7 +1132,10 @@ impl Collector {
         // for the embedder's finalizer instead of freeing them.
         let mut newly = Vec::new();
         let filter = self.doomed_filter;
-        self.guarded.retain(|&p| {
+        // (the minor collection before this one emptied `guarded`)
+        let young = std::mem::take(&mut self.guarded);
+        self.guarded_old.extend(young);
+        self.guarded_old.retain(|&p| {
             // SAFETY: the minor collection above updated the entries of moved young objects
             // and dropped dead young ones: each is an old or pinned-old object's payload.
             let h = unsafe { *((p - HEADER_SIZE) as *const usize) };

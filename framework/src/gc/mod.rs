@@ -60,7 +60,7 @@ pub use layout::GcStats;
 pub use roots::{PinnedVec, Root, RootedVec, ScanRegion};
 pub use stack::{register_stack, suspend_current, StackRegistration};
 pub use trace::{Trace, Tracer};
-pub use weak::Weak;
+pub use weak::{young_weak_count, Weak};
 
 pub use collector::ConservativeRef;
 

@@ -3,22 +3,45 @@
 //! Each `Weak` owns a boxed word holding the target's address (0 once cleared) and registers
 //! it in a per-thread table. After a minor collection the collector updates the words of moved
 //! targets and clears those of dead nursery targets; after a major collection's mark phase it
-//! clears those of unmarked targets. A `Weak` may live anywhere: on the Rust heap, in a static,
+//! clears those of unmarked targets. A minor collection visits only the weak references made
+//! to young targets since the previous one (the table's `young` list): a word only ever holds
+//! a young address from its creation until the next minor collection moves, pins or clears
+//! its target, so the cost of a minor collection does not grow with the number of weak
+//! references to old objects (asyncio's `WeakSet` of every live task made each minor
+//! collection walk all of them). A `Weak` may live anywhere: on the Rust heap, in a static,
 //! or inside a GC object (it is not traced: `HAS_REFS` is false; its destructor unregisters it
 //! when the object dies).
 
+use super::heap;
 use super::trace::{Trace, Tracer};
 use super::Gc;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
 thread_local! {
-    static WEAKS: RefCell<WeakTable> = const { RefCell::new(WeakTable { cells: Vec::new(), free: Vec::new() }) };
+    static WEAKS: RefCell<WeakTable> = const {
+        RefCell::new(WeakTable { cells: Vec::new(), free: Vec::new(), young: Vec::new() })
+    };
 }
 
 struct WeakTable {
     cells: Vec<*const Cell<usize>>,
     free: Vec<usize>,
+    /// Indexes of the cells registered since the last minor collection with a young target
+    /// (neither in the old generation nor pinned-old in the nursery; it may repeat an index, or name a slot freed and reused since:
+    /// visiting such a cell again is harmless).
+    young: Vec<usize>,
+}
+
+/// Whether the nursery object with payload `addr` is pinned-old (a minor collection pinned it in
+/// place; it is never moved or freed by a minor collection again, so a weak reference to it
+/// needs no visit from one). Conservative stack words pin objects now and then, and stress
+/// mode pins most objects; without this check their weak references would stay "young".
+fn is_pinned_old(addr: usize) -> bool {
+    // SAFETY: `addr` is the payload of a live GC object (a `Gc` or a live weak target): its
+    // header word precedes it.
+    let h = unsafe { *((addr - super::layout::HEADER_SIZE) as *const usize) };
+    h & super::layout::PINNED != 0
 }
 
 /// A weak reference to a GC object: [`Weak::upgrade`] gives the object while it is alive
@@ -40,7 +63,7 @@ impl<T: 'static> Weak<T> {
         let ptr = &*cell as *const Cell<usize>;
         let index = WEAKS.with(|w| {
             let mut w = w.borrow_mut();
-            match w.free.pop() {
+            let i = match w.free.pop() {
                 Some(i) => {
                     w.cells[i] = ptr;
                     i
@@ -49,7 +72,11 @@ impl<T: 'static> Weak<T> {
                     w.cells.push(ptr);
                     w.cells.len() - 1
                 }
+            };
+            if addr != 0 && !heap::in_old_range(addr) && !is_pinned_old(addr) {
+                w.young.push(i);
             }
+            i
         });
         Weak {
             cell,
@@ -121,4 +148,31 @@ pub(crate) fn for_each_weak(f: &mut dyn FnMut(&Cell<usize>)) {
             }
         }
     })
+}
+
+/// Calls `f` on the registered weak words that may hold a young target (see `young`), and
+/// forgets them: the minor collection that calls this moves, pins or clears every such target.
+pub(crate) fn for_each_young_weak(f: &mut dyn FnMut(&Cell<usize>)) {
+    WEAKS.with(|w| {
+        let mut w = w.borrow_mut();
+        let mut young = std::mem::take(&mut w.young);
+        for &i in &young {
+            let c = w.cells[i];
+            if !c.is_null() {
+                // SAFETY: as in `for_each_weak`.
+                let c = unsafe { &*c };
+                if c.get() != 0 {
+                    f(c);
+                }
+            }
+        }
+        young.clear();
+        w.young = young;
+    })
+}
+
+/// The number of weak words the next minor collection will visit (tests).
+#[doc(hidden)]
+pub fn young_weak_count() -> usize {
+    WEAKS.with(|w| w.borrow().young.len())
 }

@@ -12,7 +12,7 @@
 
 use super::entity::{ConstRef, DescrId, FrameId, OpRef, SnapshotId, TargetToken, VirtId};
 use super::ops::{Kind, Opcode};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -888,6 +888,37 @@ impl Trace {
                     );
                 }
             }
+        }
+    }
+
+    /// A copy of the trace with what resuming from its guards needs and nothing else: the
+    /// ops keep their opcodes (hence the kinds of their values) and snapshots, but not their
+    /// arguments or descriptors; constants, snapshot frames and virtual objects are kept
+    /// whole. [`Trace::exit_refs`], [`Trace::resume_layout`], [`Trace::resume_virtuals`] and
+    /// [`Trace::resume_frames`] answer on the copy as on the trace; `args` of any op is empty.
+    /// A backend keeps this after compiling (the arguments and descriptors were a third of
+    /// the kept trace, and only the code generator read them).
+    pub fn resume_copy(&self) -> Trace {
+        Trace {
+            ops: self
+                .ops
+                .iter()
+                .map(|o| Op {
+                    opcode: o.opcode,
+                    nargs: 0,
+                    args_start: 0,
+                    descr: NONE,
+                    snapshot: o.snapshot,
+                })
+                .collect(),
+            args: Vec::new(),
+            consts: self.consts.clone(),
+            descrs: Vec::new(),
+            frames: self.frames.clone(),
+            frame_values: self.frame_values.clone(),
+            frame_regs: self.frame_regs.clone(),
+            snapshots: self.snapshots.clone(),
+            virtuals: self.virtuals.clone(),
         }
     }
 

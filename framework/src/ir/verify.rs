@@ -63,8 +63,10 @@ impl V<'_> {
         });
     }
 
-    /// Check that operand `r` is usable at position `pos`; returns its kind.
-    fn operand(&mut self, pos: usize, r: OpRef, what: &str) -> Kind {
+    /// Check that operand `r` is usable at position `pos`; returns its kind. `what` names the
+    /// operand in an error (formatted only then: the verifier runs on every trace the backend
+    /// compiles, and formatting a name per operand was most of its time).
+    fn operand(&mut self, pos: usize, r: OpRef, what: &dyn std::fmt::Display) -> Kind {
         if r.is_virt() {
             self.err(
                 pos,
@@ -113,6 +115,9 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
     }
     // the innermost label so far: (position, its args)
     let mut scope: Option<(usize, Vec<OpRef>)> = None;
+    // Snapshot frames whose values were checked already: guards share their callers' frames,
+    // and a value defined before an earlier guard is defined before every later one.
+    let mut frame_checked = vec![false; t.frames().len()];
     for i in 0..n {
         let op = *t.op(i);
         let opc = op.opcode;
@@ -172,7 +177,7 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
         // operands and kinds
         let mut kinds = Vec::with_capacity(args.len());
         for (j, &a) in args.iter().enumerate() {
-            let k = v.operand(i, a, &format!("argument {j}"));
+            let k = v.operand(i, a, &format_args!("argument {j}"));
             kinds.push(k);
             if let Some(want) = opc.arg_kind(j) {
                 if k != Kind::Void && k != want {
@@ -320,6 +325,9 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                         } else {
                             let mut virts = Vec::new();
                             for f in chain {
+                                if std::mem::replace(&mut frame_checked[f.index()], true) {
+                                    continue;
+                                }
                                 for &val in t.frame_values(f) {
                                     if val.is_virt() {
                                         t.virtuals_in(&[val], &mut virts);
@@ -334,7 +342,7 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                                         }
                                         continue;
                                     }
-                                    v.operand(i, val, &format!("snapshot value in {f}"));
+                                    v.operand(i, val, &format_args!("snapshot value in {f}"));
                                 }
                                 if let Some((regs, n)) = t.frame_regs(f) {
                                     let ordered = regs.windows(2).all(|w| w[0] < w[1]);
@@ -375,8 +383,11 @@ pub fn verify(t: &Trace) -> Result<(), VerifierErrors> {
                                         }
                                         continue;
                                     }
-                                    let k =
-                                        v.operand(i, fl.value, &format!("field of virtual {x}"));
+                                    let k = v.operand(
+                                        i,
+                                        fl.value,
+                                        &format_args!("field of virtual {x}"),
+                                    );
                                     if k != fl.descr.ty.kind() && k != Kind::Void {
                                         v.err(
                                             i,

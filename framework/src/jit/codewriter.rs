@@ -14,8 +14,8 @@ use super::jitcode::{CodeId, CodeSet, Insn, JitCode, MergeInfo, Pc, Reg};
 use super::regs::Regs;
 use super::validity::GreenKind;
 use super::word::{Kind, Word};
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::rc::Rc;
 

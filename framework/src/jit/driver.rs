@@ -101,7 +101,8 @@ pub enum HookResult {
     Return(u64),
 }
 
-/// How much trace text [`JitStats`] keeps (tests read it; big programs would pile it up).
+/// How much trace text [`JitStats`] keeps by default (tests read it; big programs would pile
+/// it up): the default of the `trace_texts` parameter.
 pub const TRACE_TEXT_BUDGET: usize = 4 << 20;
 
 /// Counters for tests and logs (per thread; `jitlog` keeps the process-wide summary).
@@ -118,7 +119,8 @@ pub struct JitStats {
     /// Times compiled code was entered from the interpreter.
     pub entries: u64,
     /// Text (trace IR, before optimization) of every compiled loop, in order (while the texts
-    /// kept total less than [`TRACE_TEXT_BUDGET`] bytes; empty after that).
+    /// kept total less than the `trace_texts` parameter's bytes, by default
+    /// [`TRACE_TEXT_BUDGET`]; empty after that).
     pub loop_traces: Vec<String>,
     /// Text of every compiled bridge, in order (same budget).
     pub bridge_traces: Vec<String>,
@@ -155,6 +157,9 @@ pub struct JitStats {
     pub traces_invalidated: u64,
     /// Exits of compiled code at a `guard_not_interrupted` (`jit::interrupt`).
     pub interrupt_exits: u64,
+    /// Bridges (counted in `bridges`) that reached the `bridge_limit` parameter and end at a
+    /// guest instruction boundary, leaving to the interpreter (`Tracer::cut_at`).
+    pub bridges_cut: usize,
 }
 
 type Key = [u64; 4];
@@ -927,7 +932,7 @@ fn compile(
         }
         // (the texts are for tests and tools; a long-running program with large traces would
         // otherwise keep megabytes of them: past the budget, empty strings keep the indices)
-        let keep = j.stats.trace_text_bytes < TRACE_TEXT_BUDGET;
+        let keep = j.stats.trace_text_bytes < p.trace_texts;
         let print = |t: &crate::ir::Trace| {
             if keep {
                 crate::ir::print(t)
@@ -1252,14 +1257,18 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
         let end = {
             let _rec = Recording::start(id, None);
             let _t = Timer::start(Phase::Tracing);
-            let tracer = Tracer::for_bridge(
+            let (limit, cut) = with_params(|p| (p.trace_limit, p.bridge_limit));
+            let mut tracer = Tracer::for_bridge(
                 codes,
                 &plan.frames,
                 &inputs,
                 &plan.virtuals,
                 &objects,
-                params().trace_limit,
+                limit,
             );
+            if cut > 0 {
+                tracer = tracer.cut_at(cut);
+            }
             let lab = label_of(id);
             tracer.run(&|k| lab(k).is_some())
         };
@@ -1267,7 +1276,13 @@ fn run_compiled(id: usize, codes: &Rc<CodeSet>, t: TraceId, inputs: &[u64]) -> O
             TraceEnd::Done { trace: rt, outcome } => {
                 // (the backend logs the attached bridge)
                 match compile(&rt, None, id, &where_, Some(exit)) {
-                    Ok(t) => add_deps(t, &rt),
+                    Ok(t) => {
+                        if rt.leaves_to_interpreter() {
+                            JIT.with(|j| j.borrow_mut().stats.bridges_cut += 1);
+                            jitlog::stats::bump(&jitlog::stats::BRIDGES_CUT);
+                        }
+                        add_deps(t, &rt)
+                    }
                     Err(e) => {
                         abort(e, &where_);
                         JIT.with(|j| j.borrow_mut().no_bridge.insert(exit));

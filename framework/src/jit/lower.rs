@@ -11,7 +11,7 @@ use super::jitcode::{BinOp, Effect, MemSize, UnOp};
 use super::recorded::{GuardKind, ROp, RTrace, Snapshot, Val, PENDING_STORES};
 use super::word::Kind as WKind;
 use crate::ir::{CallDescr, Kind, MemDescr, OpRef, Opcode, SnapshotId, TargetToken, TraceBuilder};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 fn kind(k: WKind) -> Kind {
     match k {
@@ -163,7 +163,7 @@ pub fn lower(rt: &RTrace, cx: &LowerCtx) -> Result<crate::ir::Trace, String> {
     let mut l = L {
         b: TraceBuilder::new(),
         map: Vec::with_capacity(rt.ops.len()),
-        casts: HashMap::new(),
+        casts: HashMap::default(),
         rt,
     };
     let mut inputs = Vec::new();

@@ -22,6 +22,9 @@ pub struct Params {
     pub trace_eagerness: u32,
     /// Maximal trace length in recorded ops.
     pub trace_limit: usize,
+    /// Recorded ops after which a bridge ends at the next guest instruction boundary and
+    /// leaves to the interpreter (its continuation becomes another bridge); 0: never.
+    pub bridge_limit: usize,
     /// Optimization passes (colon-separated names, `all`, or `none`).
     pub enable_opts: String,
     /// Every guard fails.
@@ -30,6 +33,10 @@ pub struct Params {
     pub fail_guard: Option<usize>,
     /// One pseudo-random guard per trace fails, chosen from this seed.
     pub fail_guards_random: Option<u64>,
+    /// Bytes of trace text (before and after optimization) kept in [`super::JitStats`] for
+    /// tests and tools; 0 keeps none (guest binaries: the texts were up to a fifth of a
+    /// program's peak RSS and only tests read them).
+    pub trace_texts: usize,
 }
 
 impl Default for Params {
@@ -39,10 +46,12 @@ impl Default for Params {
             threshold: 1000,
             trace_eagerness: 200,
             trace_limit: 6000,
+            bridge_limit: 3000,
             enable_opts: "all".into(),
             fail_guards: false,
             fail_guard: None,
             fail_guards_random: None,
+            trace_texts: super::driver::TRACE_TEXT_BUDGET,
         }
     }
 }
@@ -105,6 +114,19 @@ pub const PARAMS: &[ParamSpec] = &[
         },
     },
     ParamSpec {
+        name: "bridge_limit",
+        values: "N",
+        help: "recorded operations after which a bridge stops at the next guest instruction \
+               and leaves to the interpreter there (the rest of the path becomes a bridge of \
+               its own once that exit is hot); 0: never, a longer bridge aborts at \
+               `trace_limit`",
+        get: |p| p.bridge_limit.to_string(),
+        set: |p, v| {
+            p.bridge_limit = num("bridge_limit", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
         name: "enable_opts",
         values: "a:b:...|all|none",
         help: "optimization passes to run, colon-separated, in the optimizer's order",
@@ -147,6 +169,17 @@ pub const PARAMS: &[ParamSpec] = &[
         get: |p| show_opt(&p.fail_guards_random),
         set: |p, v| {
             p.fail_guards_random = opt_num("fail_guards_random", v)?;
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "trace_texts",
+        values: "BYTES",
+        help: "bytes of trace text kept for `jit::stats()` (tests and tools read it); 0 keeps \
+               none, which saves memory in long runs",
+        get: |p| p.trace_texts.to_string(),
+        set: |p, v| {
+            p.trace_texts = num("trace_texts", v)?;
             Ok(())
         },
     },

@@ -153,7 +153,7 @@ pub trait FastRecv {
     /// Emits the receiver's address (the method's `self`).
     fn recv_ptr(&self, cw: &mut Codewriter, v: Self::V) -> Reg;
 }
-impl<P: Pointer> FastRecv for RProbe<Sym<P>> {
+impl<P: TracedPointer> FastRecv for RProbe<Sym<P>> {
     type V = Sym<P>;
     fn recv_type(&self) -> Option<&'static str> {
         Some(std::any::type_name::<P::Target>())
@@ -316,12 +316,13 @@ impl<T> Mem for Option<crate::gc::Gc<T>> {
 
 /// A pointer type whose target traced code may access.
 #[diagnostic::on_unimplemented(
-    message = "traced code cannot read a field of `{Self}` held in a local variable",
-    label = "`{Self}` is neither a `RegValue` struct nor a pointer",
-    note = "a local holds a field's value in a register only for `#[derive(metatracer::RegValue)]` \
-            structs; read the field from memory directly (`v[i].field`), or derive `RegValue`"
+    message = "traced code cannot reach memory through `{Self}` held in a local variable",
+    label = "`{Self}` is not a pointer",
+    note = "a place (`a.b.c`, `a[i]`, `*a`) starts at a pointer (`&T`, `&mut T`, `Gc<T>`, a raw \
+            pointer); for a field of a field of a `RegValue` struct held in a local, name the \
+            inner struct first (`let inner = o.inner; inner.0`)"
 )]
-pub trait Pointer: Word {
+pub trait TracedPointer: Word {
     /// The pointee.
     type Target;
     /// Whether the pointee may be written through this pointer (and so may change).
@@ -329,23 +330,23 @@ pub trait Pointer: Word {
     /// Whether the pointee's plain fields never change after allocation (`Gc<T>`).
     const FROZEN: bool = false;
 }
-impl<T> Pointer for &T {
+impl<T> TracedPointer for &T {
     type Target = T;
     const MUTABLE: bool = false;
 }
-impl<T> Pointer for &mut T {
+impl<T> TracedPointer for &mut T {
     type Target = T;
     const MUTABLE: bool = true;
 }
-impl<T> Pointer for *const T {
+impl<T> TracedPointer for *const T {
     type Target = T;
     const MUTABLE: bool = true;
 }
-impl<T> Pointer for *mut T {
+impl<T> TracedPointer for *mut T {
     type Target = T;
     const MUTABLE: bool = true;
 }
-impl<T> Pointer for crate::gc::Gc<T> {
+impl<T> TracedPointer for crate::gc::Gc<T> {
     type Target = T;
     // Plain fields of GC objects are immutable once allocated (mutation goes through GcCell).
     const MUTABLE: bool = false;
@@ -505,8 +506,9 @@ impl<T: ?Sized> ProbeUnwindFallback for FieldProbe<T> {}
 /// the pointee for pointer-typed places.
 #[diagnostic::on_unimplemented(
     message = "traced code cannot look inside `{Self}`",
-    note = "add `#[derive(metatracer::Layout)]` to the struct, or move this code into a \
-            function without `#[look_inside]` so it becomes a residual call"
+    label = "traced code reads fields of `#[derive(metatracer::Layout)]` structs and elements of `Vec`s, arrays, slices and `gc::Array`s",
+    note = "if `{Self}` is your struct, add `#[derive(metatracer::Layout)]` to it; otherwise \
+            move this code into a function without `#[look_inside]` so it becomes a residual call"
 )]
 pub trait AutoDeref {
     /// What the place denotes after the step.
@@ -537,8 +539,8 @@ macro_rules! deref_ptr {
                 // the `#[frame_array]` pointer of a virtualizable frame (`&mut [T; N]`): the
                 // pointee is the frame's array, so its elements get `VABLE_ITEM`
                 let vable = if p.frame_array { VABLE_CLASS } else { 0 };
-                Place::new(v.reg, 0, <$p as Pointer>::MUTABLE)
-                    .with_frozen(<$p as Pointer>::FROZEN)
+                Place::new(v.reg, 0, <$p as TracedPointer>::MUTABLE)
+                    .with_frozen(<$p as TracedPointer>::FROZEN)
                     .with_class(vable)
             }
         }
@@ -559,7 +561,7 @@ impl<T: AutoDeref> ToPlace for Place<T> {
         T::step(cw, self)
     }
 }
-impl<P: Pointer> ToPlace for Sym<P> {
+impl<P: TracedPointer> ToPlace for Sym<P> {
     type Out = P::Target;
     fn to_place(self, _: &mut Codewriter) -> Place<P::Target> {
         Place::new(self.reg, 0, P::MUTABLE).with_frozen(P::FROZEN)
@@ -595,7 +597,7 @@ where
 }
 
 /// `*p` for a pointer value.
-pub fn deref<P: Pointer>(_: &mut Codewriter, p: Sym<P>) -> Place<P::Target> {
+pub fn deref<P: TracedPointer>(_: &mut Codewriter, p: Sym<P>) -> Place<P::Target> {
     Place::new(p.reg, 0, P::MUTABLE).with_frozen(P::FROZEN)
 }
 
@@ -626,7 +628,7 @@ pub fn write<T: Mem>(cw: &mut Codewriter, p: Place<T>, v: Sym<T>) {
 }
 
 /// The address of a place as a pointer value.
-pub fn addr<P: Pointer>(cw: &mut Codewriter, p: Place<P::Target>) -> Sym<P> {
+pub fn addr<P: TracedPointer>(cw: &mut Codewriter, p: Place<P::Target>) -> Sym<P> {
     let dst = cw.fresh::<P>();
     if p.offset == 0 {
         cw.emit(Insn::Move {
@@ -1380,7 +1382,7 @@ impl Num for bool {
 /// `promote(x)`: the tracer guards on the current value, then treats it as a constant. Like a
 /// green, the value must say how the trace stays valid (`T: GreenValue`): a promoted `&T`
 /// needs `T: JitGreen`, and the trace dies with that object.
-pub fn promote<T: GreenValue>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
+pub fn traced_promote<T: GreenValue>(cw: &mut Codewriter, a: Sym<T>) -> Sym<T> {
     cw.emit(Insn::Promote {
         reg: a.reg,
         green: T::GREEN,
@@ -2357,8 +2359,8 @@ pub fn try_branch<V: TryRegs>(
 }
 
 /// The residual of `e?` (what the function returns early with), before conversion.
-pub struct Residual<R>(pub Sym<R>);
-impl<R: Regs> Residual<R> {
+pub struct TryResidual<R>(pub Sym<R>);
+impl<R: Regs> TryResidual<R> {
     /// The function's return value built from the residual. (A method, so that rustc knows
     /// `R` before it looks for the conversion and reports a missing one as such.)
     pub fn into_ret<Ret: FromResidualRegs<R>>(self, cw: &mut Codewriter) -> Sym<Ret> {
@@ -2454,7 +2456,7 @@ pub trait FastAlloc {
     /// Emits the allocation.
     fn gc_alloc(&self, cw: &mut Codewriter, v: Sym<Self::T>) -> Sym<crate::gc::Gc<Self::T>>;
 }
-impl<T: Load + crate::gc::Trace + Copy + 'static> FastAlloc for AProbe<T> {
+impl<T: MemValue + crate::gc::Trace + Copy + 'static> FastAlloc for AProbe<T> {
     type T = T;
     fn gc_alloc(&self, cw: &mut Codewriter, v: Sym<T>) -> Sym<crate::gc::Gc<T>> {
         // (objects with drop glue need a finalizer; big ones go to the old generation)
@@ -2531,7 +2533,7 @@ impl<T: Mem + Copy> FastGet0 for MProbe<crate::gc::GcCell<T>> {
         Some(read(cw, cell_inner(p)))
     }
 }
-impl<T: Load + Copy> FastGet0 for MProbe<crate::jit::quasi::QuasiImmut<T>> {
+impl<T: MemValue + Copy> FastGet0 for MProbe<crate::jit::quasi::QuasiImmut<T>> {
     type Recv = crate::jit::quasi::QuasiImmut<T>;
     type Out = T;
     /// A quasi-immutable read (`jit::quasi`): folded when the cell's address is a constant.
@@ -2702,14 +2704,14 @@ pub trait FastGet1<I> {
 }
 impl<A: ArrayPlace> FastGet1<usize> for MProbe<A>
 where
-    A::Elem: Load + Copy,
+    A::Elem: MemValue + Copy,
 {
     type Recv = A;
     type Out = A::Elem;
     fn m_get1(&self, cw: &mut Codewriter, p: Place<A>, i: Sym<usize>) -> Option<Sym<A::Elem>> {
         let arr = A::array(cw, p);
         let e = array_elem(cw, arr, i);
-        Some(load(cw, e))
+        Some(traced_load(cw, e))
     }
 }
 /// The fallback of [`FastGet1`]: a residual call.
@@ -2742,7 +2744,7 @@ pub trait FastSet2<I, V> {
 }
 impl<A: ArrayPlace> FastSet2<usize, A::Elem> for MProbe<A>
 where
-    A::Elem: Load + Copy + crate::gc::Trace + 'static,
+    A::Elem: MemValue + Copy + crate::gc::Trace + 'static,
 {
     type Recv = A;
     fn m_set2(
@@ -2833,22 +2835,60 @@ impl<const H: u64, X: RegField<H>> FastField for FProbe<H, X> {
         Sym::new(v.reg + X::OFFSET as Reg)
     }
 }
+/// A local of type `X` whose fields traced code reads through memory: `X` is a pointer.
+/// (Stated on `Sym<X>`, not on `X`, so that rustc reports this message and does not suggest
+/// borrowing the expression: `&X` is a pointer for every `X`.)
+#[diagnostic::on_unimplemented(
+    message = "traced code cannot read a field of `{X}` held in a local variable",
+    label = "`{X}` is neither a `#[derive(metatracer::RegValue)]` struct nor a pointer",
+    note = "a local holds a struct's fields in registers only for `#[derive(metatracer::RegValue)]` \
+            structs (a small `Copy` struct of register values); derive `RegValue` for it, read \
+            the field from its place (`v[i].field`, with `#[derive(metatracer::Layout)]`), or \
+            take `&self` instead of `self`"
+)]
+pub trait LocalWithFields<X> {
+    /// `X` itself, as a pointer.
+    type P: TracedPointer;
+}
+#[diagnostic::do_not_recommend] // (the note says what to write)
+impl<'a, T> LocalWithFields<&'a T> for Sym<&'a T> {
+    type P = &'a T;
+}
+#[diagnostic::do_not_recommend] // (the note says what to write)
+impl<'a, T> LocalWithFields<&'a mut T> for Sym<&'a mut T> {
+    type P = &'a mut T;
+}
+#[diagnostic::do_not_recommend] // (the note says what to write)
+impl<T> LocalWithFields<*const T> for Sym<*const T> {
+    type P = *const T;
+}
+#[diagnostic::do_not_recommend] // (the note says what to write)
+impl<T> LocalWithFields<*mut T> for Sym<*mut T> {
+    type P = *mut T;
+}
+#[diagnostic::do_not_recommend] // (the note says what to write)
+impl<T> LocalWithFields<crate::gc::Gc<T>> for Sym<crate::gc::Gc<T>> {
+    type P = crate::gc::Gc<T>;
+}
+
 /// A field through a pointer: a load.
 pub trait SlowField<const H: u64, X> {
     /// Emits the load.
-    fn field_value<T: Load>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
+    fn field_value<T: MemValue>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
     where
-        X: Pointer,
-        X::Target: HasField<H, Ty = T>;
+        Sym<X>: LocalWithFields<X>,
+        <<Sym<X> as LocalWithFields<X>>::P as TracedPointer>::Target: HasField<H, Ty = T>;
 }
 impl<const H: u64, X> SlowField<H, X> for &FProbe<H, X> {
-    fn field_value<T: Load>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
+    fn field_value<T: MemValue>(&self, cw: &mut Codewriter, v: Sym<X>) -> Sym<T>
     where
-        X: Pointer,
-        X::Target: HasField<H, Ty = T>,
+        Sym<X>: LocalWithFields<X>,
+        <<Sym<X> as LocalWithFields<X>>::P as TracedPointer>::Target: HasField<H, Ty = T>,
     {
+        // (`P` is `X`: the same registers)
+        let v: Sym<<Sym<X> as LocalWithFields<X>>::P> = Sym::new(v.reg);
         let p = field::<H, _>(cw, v);
-        load(cw, p)
+        traced_load(cw, p)
     }
 }
 
@@ -2982,7 +3022,7 @@ typed_closures! {
             by one, derive `RegValue` for it, or do this inside a function without \
             `#[look_inside]` (a residual call)"
 )]
-pub trait Load: Regs {
+pub trait MemValue: Regs {
     /// Emits the load.
     fn load(cw: &mut Codewriter, p: Place<Self>) -> Sym<Self>;
     /// Emits the store.
@@ -2990,7 +3030,7 @@ pub trait Load: Regs {
 }
 macro_rules! load_words {
     ($([$($g:tt)*] $t:ty),*) => {$(
-        impl<$($g)*> Load for $t {
+        impl<$($g)*> MemValue for $t {
             fn load(cw: &mut Codewriter, p: Place<Self>) -> Sym<Self> {
                 read(cw, p)
             }
@@ -3005,7 +3045,7 @@ load_words!([] u8, [] u16, [] u32, [] u64, [] usize, [] i8, [] i16, [] i32, [] i
     [T] crate::gc::Gc<T>, [T] Option<crate::gc::Gc<T>>);
 
 /// The bound of [`load`] and [`store`], on the place rather than on the value type: rustc
-/// then reports a missing impl with this message and note (a bound `T: Load` is reported as
+/// then reports a missing impl with this message and note (a bound `T: MemValue` is reported as
 /// "consider borrowing", because `&T` is loadable, and loses them).
 #[diagnostic::on_unimplemented(
     message = "traced code cannot load or store a `{T}` in memory",
@@ -3022,7 +3062,7 @@ pub trait LoadPlace<T> {
     /// Emits the store.
     fn store_place(self, cw: &mut Codewriter, v: Sym<T>);
 }
-impl<T: Load> LoadPlace<T> for Place<T> {
+impl<T: MemValue> LoadPlace<T> for Place<T> {
     fn load_place(self, cw: &mut Codewriter) -> Sym<T> {
         T::load(cw, self)
     }
@@ -3032,7 +3072,7 @@ impl<T: Load> LoadPlace<T> for Place<T> {
 }
 
 /// Loads the register value at a place (what the mirror emits for a place in value position).
-pub fn load<T>(cw: &mut Codewriter, p: Place<T>) -> Sym<T>
+pub fn traced_load<T>(cw: &mut Codewriter, p: Place<T>) -> Sym<T>
 where
     Place<T>: LoadPlace<T>,
 {
@@ -3048,7 +3088,7 @@ where
 }
 
 /// Type probe choosing how `dst = src` between two places is lowered (`copy_place`): a load
-/// and a store for a register value (`Load`, the [`FastCopy`] impl), a residual call that
+/// and a store for a register value (`MemValue`, the [`FastCopy`] impl), a residual call that
 /// copies the bytes for any other `Copy` type, such as a whole struct slot copied to another
 /// slot (the [`SlowCopy`] impl, reached through auto-ref). The residual copy does what the
 /// interpreter's assignment does, so deoptimization stays exact; the trace forgets what it
@@ -3068,7 +3108,7 @@ pub trait FastCopy {
     /// Emits the copy.
     fn copy_place(&self, cw: &mut Codewriter, dst: Place<Self::T>, src: Place<Self::T>);
 }
-impl<T: Load> FastCopy for CProbe<T> {
+impl<T: MemValue> FastCopy for CProbe<T> {
     type T = T;
     fn copy_place(&self, cw: &mut Codewriter, dst: Place<T>, src: Place<T>) {
         let v = T::load(cw, src);

@@ -242,6 +242,19 @@ impl RTrace {
         }
     }
 
+    /// Whether the trace is a bridge cut short at a merge point (`Tracer::cut_at`): it ends in
+    /// a guard that always fails and an unreachable `finish`.
+    pub fn leaves_to_interpreter(&self) -> bool {
+        matches!(
+            self.ops.as_slice(),
+            [
+                ..,
+                ROp::Guard(GuardKind::True, Val::Const(_, 0), _),
+                ROp::Finish(None)
+            ]
+        )
+    }
+
     /// Number of guards.
     pub fn guard_count(&self) -> usize {
         self.ops

@@ -50,7 +50,7 @@ use super::recorded::{
 };
 use super::validity::GreenKind;
 use super::word::Kind;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 /// Bound on the constants and lengths bounds-check implication reasons about, so that sums
@@ -138,6 +138,10 @@ pub struct Tracer<'a> {
     trace: RTrace,
     limit: usize,
     start_key: Option<Vec<u64>>,
+    /// A bridge with at least this many recorded ops ends at the next guest instruction
+    /// boundary (the portal's merge point) instead of running on to the trace limit: it
+    /// leaves to the interpreter there ([`Tracer::cut_at`]). `None` for loops.
+    cut: Option<usize>,
     jumped: bool,
     /// The next folded read of a quasi-immutable cell needs a `guard_not_invalidated` first:
     /// true at the start of the trace and after every residual call (which may have written
@@ -151,7 +155,7 @@ pub struct Tracer<'a> {
     /// Objects the trace allocated (`new`): their plain fields are written by traced code
     /// (the initializing stores, which may still be pending), so loads from them are not
     /// frozen.
-    fresh: std::collections::HashSet<Val>,
+    fresh: rustc_hash::FxHashSet<Val>,
 }
 
 /// Whether a store to `(base, offset, size)` with alias class `class` may change the bytes a
@@ -240,13 +244,13 @@ impl<'a> Tracer<'a> {
         }
         trace.ops.push(ROp::MergePoint(green_words(merge, state)));
         let mut t = Tracer {
-            heap: HashMap::new(),
-            cse: HashMap::new(),
-            cse_un: HashMap::new(),
-            lin: HashMap::new(),
+            heap: HashMap::default(),
+            cse: HashMap::default(),
+            cse_un: HashMap::default(),
+            lin: HashMap::default(),
             pending: Vec::new(),
-            bounds: HashMap::new(),
-            guarded: HashMap::new(),
+            bounds: HashMap::default(),
+            guarded: HashMap::default(),
             set,
             frames: vec![TFrame {
                 code: 0,
@@ -256,10 +260,11 @@ impl<'a> Tracer<'a> {
             trace,
             limit,
             start_key: Some(key),
+            cut: None,
             jumped: false,
             need_not_invalidated: true,
-            known: HashMap::new(),
-            loop_inv: HashMap::new(),
+            known: HashMap::default(),
+            loop_inv: HashMap::default(),
             fresh: Default::default(),
         };
         // Every iteration of a compiled loop checks for an interrupt (`jit::interrupt`); the
@@ -296,7 +301,7 @@ impl<'a> Tracer<'a> {
             trace.ops.push(ROp::Input(*k, i as u32));
             trace.roots.keep(*k, *w);
         }
-        let mut fresh = std::collections::HashSet::new();
+        let mut fresh = rustc_hash::FxHashSet::default();
         let mut vnew: Vec<Val> = Vec::with_capacity(virtuals.len());
         for (v, &addr) in virtuals.iter().zip(objects) {
             trace.roots.keep(Kind::Ref, addr as u64);
@@ -377,24 +382,38 @@ impl<'a> Tracer<'a> {
             })
             .collect();
         Tracer {
-            heap: HashMap::new(),
-            cse: HashMap::new(),
-            cse_un: HashMap::new(),
-            lin: HashMap::new(),
+            heap: HashMap::default(),
+            cse: HashMap::default(),
+            cse_un: HashMap::default(),
+            lin: HashMap::default(),
             pending,
-            bounds: HashMap::new(),
-            guarded: HashMap::new(),
+            bounds: HashMap::default(),
+            guarded: HashMap::default(),
             set,
             frames,
             trace,
             limit,
             start_key: None,
+            cut: None,
             jumped: false,
             need_not_invalidated: true,
-            known: HashMap::new(),
-            loop_inv: HashMap::new(),
+            known: HashMap::default(),
+            loop_inv: HashMap::default(),
             fresh,
         }
+    }
+
+    /// A bridge recorder that, once it holds `ops` recorded ops, ends at the next merge point
+    /// of the portal (a guest instruction boundary) with an exit to the interpreter there: a
+    /// guard that always fails, whose snapshot is the interpreter's state at that point. The
+    /// guard gets a bridge of its own when it has failed often enough, which continues the
+    /// path; so a path longer than the trace limit is compiled as a chain of bridges instead
+    /// of aborting (`trace too long`) and running in the interpreter at every failure of its
+    /// guard. RPython aborts such a bridge instead (and retraces with the biggest callee
+    /// left out); LuaJIT's side traces link to the interpreter the same way.
+    pub fn cut_at(mut self, ops: usize) -> Self {
+        self.cut = Some(ops);
+        self
     }
 
     fn record(&mut self, op: ROp) -> Val {
@@ -1153,11 +1172,23 @@ impl<'a> Tracer<'a> {
                     let key = unsafe { merge.key(&state) };
                     note_deps(&mut self.trace.deps, merge, &key);
                     let closes = self.start_key.as_deref() == Some(&key[..]);
-                    if closes || has_code(&key) {
+                    let compiled = !closes && has_code(&key);
+                    let cut =
+                        !closes && !compiled && self.cut.is_some_and(|n| self.trace.ops.len() >= n);
+                    if closes || compiled || cut {
                         // the trace ends here: whatever runs next reads memory
                         self.flush_stores();
                     }
-                    if closes {
+                    if cut {
+                        // leave to the interpreter at this merge point (see `cut_at`): the
+                        // guard's snapshot is the state here, the `finish` is never reached
+                        let snap = self.snapshot();
+                        self.trace.snapshots.push(snap);
+                        let s = self.trace.snapshots.len() as u32 - 1;
+                        self.record(ROp::MergePoint(green_words(merge, &state)));
+                        self.record(ROp::Guard(GuardKind::True, Val::Const(Kind::Int, 0), s));
+                        self.record(ROp::Finish(None));
+                    } else if closes {
                         let args = merge
                             .vars
                             .iter()
@@ -1165,7 +1196,7 @@ impl<'a> Tracer<'a> {
                             .map(|v| self.frames[depth].regs[v.0 as usize].1)
                             .collect();
                         self.record(ROp::Jump(args));
-                    } else if has_code(&key) {
+                    } else if compiled {
                         let snap = self.snapshot();
                         self.trace.snapshots.push(snap);
                         let s = self.trace.snapshots.len() as u32 - 1;
@@ -1808,6 +1839,71 @@ mod tests {
             }
             TraceEnd::Done { trace, .. } => panic!("not aborted:\n{trace}"),
         }
+    }
+
+    #[test]
+    fn a_bridge_past_its_cut_ends_at_the_next_merge_point_and_leaves_to_the_interpreter() {
+        // r0 = r0 * r0, the green r1 counts up (no loop closes: a bridge has no start key)
+        let body = vec![
+            Insn::Bin {
+                op: BinOp::IntMul,
+                dst: 0,
+                a: 0,
+                b: 0,
+            },
+            Insn::Const { dst: 2, val: 1 },
+            Insn::Bin {
+                op: BinOp::IntAdd,
+                dst: 1,
+                a: 1,
+                b: 2,
+            },
+        ];
+        let set = set(vec![portal(&[I, I, I], &[(1, true), (0, false)], body)]);
+        let frames = [(
+            0,
+            1,
+            vec![
+                BridgeVal::Input(0),
+                BridgeVal::Const(I, 0),
+                BridgeVal::Const(I, 0),
+            ],
+        )];
+        let bridge = || Tracer::for_bridge(&set, &frames, &[(I, 3)], &[], &[], 1000);
+        // without a cut the path runs on to the trace limit
+        assert!(matches!(
+            bridge().run(&|_| false),
+            TraceEnd::Aborted { ref reason, .. } if reason == "trace too long"
+        ));
+        // with a cut after 2 ops: the first merge point past it ends the bridge
+        let TraceEnd::Done { trace: t, outcome } = bridge().cut_at(2).run(&|_| false) else {
+            panic!("aborted")
+        };
+        assert!(t.leaves_to_interpreter(), "{t}");
+        // (the interpreter continues from the merge point after one iteration: 3^2)
+        assert_eq!(
+            outcome,
+            Outcome::Merge {
+                state: vec![1, 9],
+                jumped: false
+            }
+        );
+        // the always-failing guard resumes on the merge point, with the red value live
+        let ROp::Guard(GuardKind::True, Val::Const(_, 0), s) = t.ops[t.ops.len() - 2] else {
+            panic!("{t}")
+        };
+        let snap = &t.snapshots[s as usize];
+        assert_eq!(snap.frames.len(), 1);
+        assert_eq!((snap.frames[0].code, snap.frames[0].pc), (0, 0));
+        assert!(snap.frames[0]
+            .regs
+            .iter()
+            .any(|&(r, v)| r == 0 && matches!(v, Val::Op(_))));
+        // a key with compiled code still wins over the cut
+        let TraceEnd::Done { trace: t, .. } = bridge().cut_at(0).run(&|k| k == [1]) else {
+            panic!("aborted")
+        };
+        assert!(matches!(t.ops.last(), Some(ROp::Exit { .. })), "{t}");
     }
 
     #[test]

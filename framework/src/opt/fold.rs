@@ -108,6 +108,16 @@ impl Pass for Fold {
             return Action::Replace(op.args[0]);
         }
 
+        // cast_ptr_to_int(cast_int_to_ptr(x)) => x ; cast_int_to_ptr(cast_ptr_to_int(p)) => p
+        let undone = match opc {
+            Opcode::CastPtrToInt => Some(Opcode::CastIntToPtr),
+            Opcode::CastIntToPtr => Some(Opcode::CastPtrToInt),
+            _ => None,
+        };
+        if undone.is_some() && ctx.producer(op.args[0]) == undone {
+            return Action::Replace(ctx.producer_args(op.args[0])[0]);
+        }
+
         // c op x => x op c for commutative ops (constants on the right)
         if flags.contains(OpFlags::COMMUTATIVE) && op.args[0].is_const() && !op.args[1].is_const() {
             op.args.swap(0, 1);
@@ -121,11 +131,26 @@ impl Pass for Fold {
     }
 }
 
+/// The constant `m` of `a = int_or(x, m)` (a value with the bits of `m` set), if `a` is one.
+fn or_mask(ctx: &Ctx<'_>, a: OpRef) -> Option<i64> {
+    if ctx.producer(a) != Some(Opcode::IntOr) {
+        return None;
+    }
+    let args = ctx.producer_args(a);
+    ctx.const_int(args[1]).or_else(|| ctx.const_int(args[0]))
+}
+
 /// Algebraic identities for `a op b` (commutative ops have their constant in `b`).
 fn identity(ctx: &mut Ctx<'_>, opc: Opcode, a: OpRef, b: OpRef) -> Option<OpRef> {
     let bi = ctx.const_int(b);
     let int = |ctx: &mut Ctx<'_>, v: i64| Some(ctx.constant(Value::Int(v)));
+    let set_bits = or_mask(ctx, a);
     match opc {
+        // (x | m) & c => c when c's bits are all in m (a tag bit tested after it was set)
+        Opcode::IntAnd if matches!((set_bits, bi), (Some(m), Some(c)) if m & c == c) => Some(b),
+        // (x | m) == 0 => 0 ; (x | m) != 0 => 1, for m != 0
+        Opcode::IntEq if bi == Some(0) && set_bits.is_some_and(|m| m != 0) => int(ctx, 0),
+        Opcode::IntNe if bi == Some(0) && set_bits.is_some_and(|m| m != 0) => int(ctx, 1),
         // x + 0 => x ; x - 0 => x ; x | 0 => x ; x ^ 0 => x
         Opcode::IntAdd | Opcode::IntSub | Opcode::IntOr | Opcode::IntXor if bi == Some(0) => {
             Some(a)
@@ -200,6 +225,19 @@ mod tests {
         check(
             "[f0]\nf1 = float_mul(1.5, 2.0)\nf2 = cast_int_to_float(3)\nf3 = float_sub(f1, f2)\ni4 = float_lt(f3, 0.5)\nf5 = float_add(f0, f3)\nfinish(i4, f5)\n",
             "[f0]\nf1 = float_add(f0, 0.0)\nfinish(1, f1)\n",
+        );
+    }
+
+    #[test]
+    fn a_tag_set_then_tested_and_a_cast_undone_fold() {
+        // a small int tagged by `(x << 1) | 1`, stored as a pointer and read back: its tag test
+        // and its null test are decided, the casts cancel
+        check(
+            "[i0]\ni1 = int_lshift(i0, 1)\ni2 = int_or(i1, 1)\np3 = cast_int_to_ptr(i2)\n\
+             i4 = cast_ptr_to_int(p3)\ni5 = int_and(i4, 1)\ni6 = int_eq(i4, 0)\ni7 = int_ne(i4, 0)\n\
+             i8 = int_and(i4, 3)\np9 = cast_int_to_ptr(i4)\nfinish(i5, i6, i7, i8, p9)\n",
+            "[i0]\ni1 = int_lshift(i0, 1)\ni2 = int_or(i1, 1)\np3 = cast_int_to_ptr(i2)\n\
+             i4 = int_and(i2, 3)\np5 = cast_int_to_ptr(i2)\nfinish(1, 0, 1, i4, p5)\n",
         );
     }
 

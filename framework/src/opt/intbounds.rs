@@ -36,10 +36,19 @@
 //! guard_false(i9) [...]          =>  guard_true(i8) [...]
 //! ```
 //!
-//! The last rewrite (a guard through negations and tests against zero) is only made when the
-//! guard's snapshot does not list the old condition (which would keep it computed, and the
-//! backend fuses a compare with its guard only when the guard is its one use); the pass
-//! reasons with the normalised condition either way.
+//! The last rewrite (a guard through negations and tests against zero) needs the old
+//! condition to be dead: a snapshot that lists it would keep it computed (and the backend
+//! fuses a compare with its guard only when the guard is its one use). When the guard's own
+//! snapshot lists it (the interpreter resumes on the branch that reads it), the frames that
+//! list it are copied for that guard with the value the condition has when the guard fails
+//! (0 for `guard_true`, 1 for `guard_false` of a boolean), unless the JIT parameters force
+//! guards to fail (then a failure says nothing about the condition). The pass reasons with
+//! the normalised condition either way.
+//!
+//! Unsigned checks of constants against one unknown value (a length loaded from memory,
+//! compared with the constant indexes of an interpreter's register slots) need only the
+//! largest: after `guard_true(uint_lt(19, i0))` the pass knows `i0 >=u 20` whatever its sign,
+//! and `uint_lt(3, i0)` is 1.
 
 use super::{Action, Ctx, FxMap, FxSet, Pass, PendingOp};
 use crate::ir::interp::eval_pure;
@@ -243,14 +252,29 @@ pub struct IntBounds {
     bounds: FxMap<OpRef, Bound>,
     /// Comparisons `(opc, a, b)` known to hold (from guards), in both orientations.
     facts: FxSet<(Opcode, OpRef, OpRef)>,
+    /// Values a guard found non-zero whose range cannot say so (it holds values of both
+    /// signs, e.g. an address or a tagged word): `guard_false(int_eq(w, 0))` then decides a
+    /// later `w != 0` test (a null check followed by a tag test that checks non-null again).
+    nonzero: FxSet<OpRef>,
     /// State between an `*_ovf` op and its guard.
     ovf: Option<Ovf>,
     /// Memo of [`IntBounds::bound`]: `(value, depth)` -> range. Cleared whenever `bounds`
     /// changes (a narrowing can change the derived range of any later value).
     memo: RefCell<FxMap<(OpRef, u32), Bound>>,
+    /// Unsigned lower bounds from guards: after `guard_true(uint_lt(c, x))` with a constant
+    /// `c`, `x >=u c + 1` whatever the sign of `x` (which a signed range cannot say). A
+    /// length read from memory and checked against several constant indexes (an
+    /// interpreter's register or stack slots) then needs only the check of the largest.
+    ulo: FxMap<OpRef, u64>,
 }
 
 impl IntBounds {
+    /// The range of `r` as the pass knows it at the op being fed (for `closedform`, which
+    /// asks it about a preamble value just before the loop's label).
+    pub(crate) fn range_of(&self, ctx: &Ctx<'_>, r: OpRef) -> Bound {
+        self.bound(ctx, r, DEPTH)
+    }
+
     /// The current range of `r` (`depth` limits how far derivation recurses).
     fn bound(&self, ctx: &Ctx<'_>, r: OpRef, depth: u32) -> Bound {
         if let Some(v) = ctx.const_value(r) {
@@ -393,6 +417,32 @@ impl IntBounds {
         r.unwrap_or(Bound::FULL)
     }
 
+    /// Whether an unsigned comparison between a constant and a value is decided by the
+    /// value's unsigned lower bound ([`IntBounds::ulo`]).
+    fn decide_ulo(&self, ctx: &Ctx<'_>, opc: Opcode, a: OpRef, b: OpRef) -> Option<bool> {
+        use Opcode::*;
+        // (c, x, strict, holds): the comparison says `c <u x` (strict) or `c <=u x`, or
+        // (holds = false) its negation
+        let (c, x, strict, holds) = match (opc, ctx.const_int(a), ctx.const_int(b)) {
+            (UintLt, Some(c), None) => (c, b, true, true),
+            (UintLe, Some(c), None) => (c, b, false, true),
+            (UintGt, None, Some(c)) => (c, a, true, true),
+            (UintGe, None, Some(c)) => (c, a, false, true),
+            // c >=u x  <=>  !(c <u x) ; c >u x  <=>  !(c <=u x)
+            (UintGe, Some(c), None) => (c, b, true, false),
+            (UintGt, Some(c), None) => (c, b, false, false),
+            // x <=u c  <=>  !(c <u x) ; x <u c  <=>  !(c <=u x)
+            (UintLe, None, Some(c)) => (c, a, true, false),
+            (UintLt, None, Some(c)) => (c, a, false, false),
+            _ => return None,
+        };
+        let lo = *self.ulo.get(&x)?;
+        let c = c as u64;
+        // x >=u lo, so c <u x when c < lo, and c <=u x when c <= lo
+        let known = if strict { c < lo } else { c <= lo };
+        known.then_some(holds)
+    }
+
     /// Whether `a opc b` is decided by the ranges or the known facts.
     fn decide(&self, ctx: &Ctx<'_>, opc: Opcode, a: OpRef, b: OpRef) -> Option<bool> {
         use Opcode::*;
@@ -401,6 +451,9 @@ impl IntBounds {
         }
         if negate(opc).is_some_and(|n| self.facts.contains(&(n, a, b))) {
             return Some(false);
+        }
+        if let Some(v) = self.decide_ulo(ctx, opc, a, b) {
+            return Some(v);
         }
         let (x, y) = (self.bound(ctx, a, DEPTH), self.bound(ctx, b, DEPTH));
         let same_sign = (x.nonneg() && y.nonneg()) || (x.hi < 0 && y.hi < 0);
@@ -442,6 +495,9 @@ impl IntBounds {
                 let eq = match (x.constant(), y.constant()) {
                     (Some(p), Some(q)) if p == q => Some(true),
                     _ if x.meet(y).is_none() => Some(false),
+                    // a value known non-zero compared with 0
+                    (_, Some(0)) if self.nonzero.contains(&a) => Some(false),
+                    (Some(0), _) if self.nonzero.contains(&b) => Some(false),
                     _ => None,
                 };
                 eq.map(|e| e == (opc == IntEq))
@@ -522,6 +578,17 @@ impl IntBounds {
     /// `a opc b` holds with `opc` one of `<`, `<=`, `==`, `!=` (signed or unsigned).
     fn learn_cmp_oriented(&mut self, ctx: &Ctx<'_>, opc: Opcode, a: OpRef, b: OpRef) {
         use Opcode::*;
+        // c <u x  =>  x >=u c + 1 ; c <=u x  =>  x >=u c (whatever the sign of x)
+        if let (UintLt | UintLe, Some(c), None) = (opc, ctx.const_int(a), ctx.const_int(b)) {
+            let c = c as u64;
+            let lo = if opc == UintLt {
+                c.saturating_add(1)
+            } else {
+                c
+            };
+            let e = self.ulo.entry(b).or_insert(0);
+            *e = (*e).max(lo);
+        }
         let (x, y) = (self.bound(ctx, a, DEPTH), self.bound(ctx, b, DEPTH));
         let facts = |s: &mut Self, list: &[Opcode]| {
             for &o in list {
@@ -631,6 +698,11 @@ impl IntBounds {
         }
     }
 
+    /// Whether `x` is known not to be 0 (by its range, or by a guard's fact).
+    fn known_nonzero(&self, ctx: &Ctx<'_>, x: OpRef) -> bool {
+        !self.bound(ctx, x, DEPTH).contains(0) || self.nonzero.contains(&x)
+    }
+
     /// A guard on `x` passed with `x != 0` (`nonzero`) or `x == 0`.
     fn learn_truth(&mut self, ctx: &Ctx<'_>, x: OpRef, nonzero: bool) {
         let b = self.bound(ctx, x, DEPTH);
@@ -644,6 +716,10 @@ impl IntBounds {
             };
             if nb.lo <= nb.hi {
                 self.narrow(ctx, x, nb, DEPTH);
+            }
+            if nb.contains(0) && !x.is_const() {
+                // the range cannot exclude 0 from its middle: remember the fact itself
+                self.nonzero.insert(x);
             }
         } else {
             self.narrow(ctx, x, Bound::exact(0), DEPTH);
@@ -709,6 +785,12 @@ impl IntBounds {
     }
 }
 
+/// Whether the JIT parameters make guards fail whatever their condition (`fail_guards`,
+/// `fail_guard`, `fail_guards_random`): then a guard's failure says nothing about its value.
+fn guards_forced_to_fail() -> bool {
+    crate::jit::params::with_params(|p| p.forced_failures() != crate::backend::ForcedFailures::None)
+}
+
 impl Pass for IntBounds {
     fn name(&self) -> &'static str {
         "intbounds"
@@ -723,6 +805,8 @@ impl Pass for IntBounds {
                 self.bounds.clear();
                 self.memo.borrow_mut().clear();
                 self.facts.clear();
+                self.nonzero.clear();
+                self.ulo.clear();
                 return Action::Emit;
             }
             IntAddOvf | IntSubOvf | IntMulOvf => {
@@ -783,15 +867,41 @@ impl Pass for IntBounds {
                 // Rewrite the guard to test `x` only if its snapshot does not keep the old
                 // condition alive anyway: otherwise the old compare stays computed and the
                 // backend could no longer fuse the new one with its jump.
-                let keeps_old = op.snapshot.is_some_and(|s| ctx.snapshot_mentions(s, x0));
+                let mut keeps_old = op.snapshot.is_some_and(|s| ctx.snapshot_mentions(s, x0));
+                // The snapshot lists the old condition (the interpreter resumes on the branch
+                // that reads it), but when the guard fails its value is known: 0 for
+                // `guard_true`, 1 for `guard_false` of a boolean. With that constant in the
+                // guard's own copy of the frames, the old condition is free to go.
+                // (Not while guards are made to fail for testing, `fail_guards` and the like:
+                // a forced failure happens with the condition holding.)
+                if keeps_old && x != x0 && !guards_forced_to_fail() {
+                    let b0 = self.bound(ctx, x0, DEPTH);
+                    let on_failure = if opc == GuardTrue {
+                        Some(0)
+                    } else if b0.lo >= 0 && b0.hi <= 1 {
+                        Some(1)
+                    } else {
+                        None
+                    };
+                    if let (Some(v), Some(s)) = (on_failure, op.snapshot) {
+                        let c = ctx.constant(Value::Int(v));
+                        if let Some(ns) = ctx.snapshot_replacing(s, x0, c) {
+                            if !ctx.snapshot_mentions(ns, x0) {
+                                op.snapshot = Some(ns);
+                                keeps_old = false;
+                            }
+                        }
+                    }
+                }
                 if !keeps_old {
                     op.opcode = if want { GuardTrue } else { GuardFalse };
                     op.args[0] = x;
                 }
                 let b = self.bound(ctx, x, DEPTH);
-                let decided = if want && !b.contains(0) || !want && b == Bound::exact(0) {
+                let nz = self.known_nonzero(ctx, x);
+                let decided = if want && nz || !want && b == Bound::exact(0) {
                     Some(true)
-                } else if want && b == Bound::exact(0) || !want && !b.contains(0) {
+                } else if want && b == Bound::exact(0) || !want && nz {
                     Some(false)
                 } else {
                     match ctx.producer(x) {
@@ -852,7 +962,7 @@ impl Pass for IntBounds {
             let b = self.bound(ctx, op.args[0], DEPTH);
             let zero = if b == Bound::exact(0) {
                 Some(true)
-            } else if !b.contains(0) {
+            } else if self.known_nonzero(ctx, op.args[0]) {
                 Some(false)
             } else {
                 None
@@ -881,6 +991,29 @@ impl Pass for IntBounds {
             return Action::Replace(ctx.constant(Value::Int(c)));
         }
         match opc {
+            // ((y << k) | m) >> k => y and (y << k) >> k => y, when 0 <= m < 2^k and the shift
+            // left lost no bit of y (a small int untagged right after it was tagged)
+            IntRshift => {
+                if let Some(k) = ctx.const_int(op.args[1]).filter(|&k| (1..63).contains(&k)) {
+                    let mut x = op.args[0];
+                    if ctx.producer(x) == Some(IntOr) {
+                        let a = ctx.producer_args(x).to_vec();
+                        if ctx.const_int(a[1]).is_some_and(|m| m >= 0 && m < (1 << k)) {
+                            x = a[0];
+                        }
+                    }
+                    if ctx.producer(x) == Some(IntLshift) {
+                        let a = ctx.producer_args(x).to_vec();
+                        if ctx.const_int(a[1]) == Some(k) {
+                            let yb = self.bound(ctx, a[0], DEPTH);
+                            let lim = 1i64 << (63 - k);
+                            if yb.lo >= -lim && yb.hi < lim {
+                                return Action::Replace(a[0]);
+                            }
+                        }
+                    }
+                }
+            }
             // x & (2^k - 1) => x when 0 <= x < 2^k
             IntAnd => {
                 for (m, x) in [(op.args[1], op.args[0]), (op.args[0], op.args[1])] {
@@ -888,6 +1021,32 @@ impl Pass for IntBounds {
                         let xb = self.bound(ctx, x, DEPTH);
                         if mask >= 0 && fill_bits(mask) == mask && xb.nonneg() && xb.hi <= mask {
                             return Action::Replace(x);
+                        }
+                        // (y + d) & (2^k - 1) => y + (d - c) when y + d lies in
+                        // [c, c + 2^k - 1], c a multiple of 2^k: one op instead of two (the
+                        // wrap of a byte counter: (y + 255) & 255 with y in [1, 255] is y - 1)
+                        let block = !mask;
+                        if mask >= 0 && fill_bits(mask) == mask && xb.lo & block == xb.hi & block {
+                            let c = xb.lo & block;
+                            let (base, d) = match ctx.producer(x) {
+                                Some(IntAdd) => match ctx.const_int(ctx.producer_args(x)[1]) {
+                                    Some(d) => (ctx.producer_args(x)[0], d),
+                                    None => continue,
+                                },
+                                Some(IntSub) => match ctx.const_int(ctx.producer_args(x)[1]) {
+                                    Some(d) if d != i64::MIN => (ctx.producer_args(x)[0], -d),
+                                    _ => continue,
+                                },
+                                _ => continue,
+                            };
+                            if let Some(k) = d.checked_sub(c) {
+                                if k == 0 {
+                                    return Action::Replace(base);
+                                }
+                                op.opcode = IntAdd;
+                                op.args = vec![base, ctx.constant(Value::Int(k))];
+                                return Action::Emit;
+                            }
                         }
                     }
                 }
@@ -916,6 +1075,17 @@ mod tests {
         if let Err(e) = check_opt(input, "intbounds", expected) {
             panic!("{e}");
         }
+    }
+
+    #[test]
+    fn untagging_a_value_just_tagged_gives_the_value_back() {
+        // y in [-2^61, 2^61): (y << 1 | 1) >> 1 is y; unbounded z: kept
+        check(
+            "[i0, i9]\ni1 = int_rshift(i0, 2)\ni2 = int_lshift(i1, 1)\ni3 = int_or(i2, 1)\n\
+             i4 = int_rshift(i3, 1)\ni5 = int_lshift(i9, 1)\ni6 = int_rshift(i5, 1)\nfinish(i4, i6)\n",
+            "[i0, i9]\ni1 = int_rshift(i0, 2)\ni2 = int_lshift(i1, 1)\ni3 = int_or(i2, 1)\n\
+             i4 = int_lshift(i9, 1)\ni5 = int_rshift(i4, 1)\nfinish(i1, i5)\n",
+        );
     }
 
     #[test]
@@ -949,6 +1119,43 @@ mod tests {
     }
 
     #[test]
+    fn constant_indexes_below_a_checked_one_need_no_check() {
+        // i0 (a length loaded from memory) may be negative: only the unsigned lower bound
+        // `i0 >=u 20` from the first guard decides the later checks of smaller indexes (and
+        // their negated forms); the check of index 20 and the one of another value stay
+        check(
+            "[i0, i50]\ni1 = uint_lt(19, i0)\nguard_true(i1) [0@1: i0]\ni3 = uint_lt(3, i0)\n\
+             guard_true(i3) [0@2: i0]\ni5 = uint_gt(i0, 19)\nguard_true(i5) [0@3: i0]\n\
+             i7 = uint_le(i0, 4)\nguard_false(i7) [0@4: i0]\ni9 = uint_lt(20, i0)\n\
+             guard_true(i9) [0@5: i0]\ni11 = uint_lt(3, i50)\nguard_true(i11) [0@6: i0]\nfinish(i0)\n",
+            "[i0, i50]\ni1 = uint_lt(19, i0)\nguard_true(i1) [0@1: i0]\ni9 = uint_lt(20, i0)\n\
+             guard_true(i9) [0@5: i0]\ni11 = uint_lt(3, i50)\nguard_true(i11) [0@6: i0]\nfinish(i0)\n",
+        );
+        // a failed unsigned check (`uint_ge(c, x)` passing) teaches nothing of the kind
+        check(
+            "[i0]\ni1 = uint_ge(19, i0)\nguard_true(i1) [0@1: i0]\ni3 = uint_lt(3, i0)\n\
+             guard_true(i3) [0@2: i0]\nfinish(i0)\n",
+            "[i0]\ni1 = uint_ge(19, i0)\nguard_true(i1) [0@1: i0]\ni3 = uint_lt(3, i0)\n\
+             guard_true(i3) [0@2: i0]\nfinish(i0)\n",
+        );
+    }
+
+    #[test]
+    fn a_guard_whose_snapshot_lists_its_condition_is_still_simplified() {
+        // the snapshot of `guard_false(!(i0 != 0) & 1)` lists the condition (the interpreter
+        // branches on it when it resumes): on failure it is 1, so the guard's own snapshot
+        // gets the constant, the guard tests i0, and the chain is dead
+        let input = "[i0, i9]\ni1 = int_ne(i0, 0)\ni2 = int_invert(i1)\ni3 = int_and(i2, 1)\n\
+                     guard_false(i3) [0@1: i0, i3]\ni5 = int_eq(i9, 0)\nguard_true(i5) [0@2: i5]\n\
+                     finish(i0)\n";
+        let expected =
+            "[i0, i9]\nguard_true(i0) [0@1: i0, 1]\nguard_false(i9) [0@2: 0]\nfinish(i0)\n";
+        if let Err(e) = check_opt(input, "intbounds:dce", expected) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
     fn overflow_check_removed_when_ranges_fit() {
         check(
             "[i0, p9]\ni1 = load_i(p9, 0, descr=u8)\ni2 = int_add_ovf(i1, 1)\nguard_no_overflow() [0@1: i0]\n\
@@ -968,6 +1175,22 @@ mod tests {
             "[i0, i1]\ni2 = int_add(i0, -1)\ni3 = int_lt(i2, 0)\ni4 = int_invert(i3)\ni5 = int_and(i4, 1)\n\
              guard_false(i3) [0@1: i0]\ni7 = int_ge(i2, i1)\nguard_false(i7) [0@2: i0]\nfinish(0)\n",
         );
+    }
+
+    #[test]
+    fn a_null_check_decides_a_later_nonzero_test_of_a_word() {
+        // the word of a pointer (either sign) passed `!= 0`: pyguest's `is_ptr` after a null
+        // check tests `!(w != 0)` again, and a second null check of the same word follows
+        check(
+            "[p0]\ni1 = cast_ptr_to_int(p0)\ni2 = int_eq(i1, 0)\nguard_false(i2) [0@1: p0]\n\
+             i4 = int_ne(i1, 0)\ni5 = int_invert(i4)\ni6 = int_and(i5, 1)\nguard_false(i6) [0@2: p0]\n\
+             i8 = int_eq(i1, 0)\ni9 = int_is_zero(i1)\nfinish(i8, i9)\n",
+            "[p0]\ni1 = cast_ptr_to_int(p0)\ni2 = int_eq(i1, 0)\nguard_true(i1) [0@1: p0]\nfinish(0, 0)\n",
+        );
+        // the fact ends at a label (the label's argument is a new value every iteration)
+        let t = "[i0]\nguard_true(i0) [0@1: i0]\nlabel(i0, descr=target1)\n\
+                 guard_true(i0) [0@2: i0]\njump(i0, descr=target1)\n";
+        check(t, t);
     }
 
     #[test]

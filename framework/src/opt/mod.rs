@@ -18,6 +18,7 @@
 //! second one then becomes the loop (see its module doc). [`virtualize`] (allocation
 //! removal) rewrites snapshots, so it is a whole-trace pass ([`Pass::whole`]).
 
+pub mod closedform;
 pub mod cse;
 pub mod dce;
 pub mod fold;
@@ -85,11 +86,16 @@ pub type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<F
 /// Order: `unroll` first (a loop is peeled, so every later pass sees the preamble and the
 /// loop body as one straight line), `fold` (constants and canonical operand order for
 /// everyone), `cse` (one value per computation, so equal addresses have equal bases), `heap`
-/// (loads become known values), `intbounds` (ranges over the values the first passes exposed;
+/// (loads become known values; twice, since a load forwarded across the peeled loop's two
+/// bodies makes addresses equal only for a second `cse`, and `virtualize`, which starts by
+/// sinking the frame's stores out of the loop body, needs those addresses settled: a pair
+/// stored into a local of Tiny's frame then crosses the loop's label as its fields),
+/// `virtualize` (allocation removal), `intbounds` (ranges over the values the first passes exposed;
 /// it folds what it decides), `dce` (removes what the others left unused), `wbarrier` last
-/// (drops write barriers whose stores are gone or store no pointer).
+/// (drops write barriers whose stores are gone or store no pointer). `closedform` runs on the
+/// closed loop (a counting loop whose iterations are alike runs only its last one).
 pub const DEFAULT_PIPELINE: &str =
-    "unroll:fold:cse:heap:virtualize:cse:heap:intbounds:dce:wbarrier";
+    "unroll:fold:cse:heap:cse:heap:virtualize:cse:heap:intbounds:dce:closedform:wbarrier";
 
 /// Every known pass name.
 pub const PASS_NAMES: &[&str] = &[
@@ -101,6 +107,7 @@ pub const PASS_NAMES: &[&str] = &[
     "unroll",
     "virtualize",
     "wbarrier",
+    "closedform",
 ];
 
 /// An op on its way through a pass: operands already refer to the output trace.
@@ -226,6 +233,45 @@ impl Ctx<'_> {
         self.b.snapshot(parent.expect("a frame"))
     }
 
+    /// Snapshot `s` (of the output trace) with `old` replaced by `new` in the values of its
+    /// frames: the frames from the outermost one that lists `old` inwards are copied (dense or
+    /// sparse as they were), the frames outside it stay shared. `None` when no frame lists
+    /// `old` itself (a virtual object's field that holds it is not rewritten).
+    pub fn snapshot_replacing(
+        &mut self,
+        s: SnapshotId,
+        old: OpRef,
+        new: OpRef,
+    ) -> Option<SnapshotId> {
+        type FrameCopy = (u32, u32, Option<(Vec<u32>, u32)>, Vec<OpRef>);
+        let t = self.b.trace();
+        let chain = t.snapshot_frames(s);
+        let first = chain
+            .iter()
+            .position(|&f| t.frame_values(f).contains(&old))?;
+        let mut parent = t.frame(chain[first]).parent;
+        let frames: Vec<FrameCopy> = chain[first..]
+            .iter()
+            .map(|&f| {
+                let fr = t.frame(f);
+                let regs = t.frame_regs(f).map(|(r, n)| (r.to_vec(), n));
+                let vals = t
+                    .frame_values(f)
+                    .iter()
+                    .map(|&v| if v == old { new } else { v })
+                    .collect();
+                (fr.jitcode, fr.pc, regs, vals)
+            })
+            .collect();
+        for (code, pc, regs, v) in &frames {
+            parent = Some(match regs {
+                Some((r, n)) => self.b.sparse_frame(parent, *code, *pc, *n, r, v),
+                None => self.b.frame(parent, *code, *pc, v),
+            });
+        }
+        parent.map(|top| self.b.snapshot(top))
+    }
+
     /// The ref the op being fed gets if the pass answers [`Action::Emit`] (passes that
     /// remember facts about the op's result key them by this).
     pub fn next_ref(&self) -> OpRef {
@@ -341,6 +387,7 @@ fn make_pass(name: &str) -> Result<Box<dyn Pass>, OptError> {
         "intbounds" => Ok(Box::new(intbounds::IntBounds::default())),
         "virtualize" => Ok(Box::new(virtualize::Virtualize)),
         "wbarrier" => Ok(Box::new(wbarrier::WBarrier::default())),
+        "closedform" => Ok(Box::new(closedform::ClosedForm)),
         other => Err(OptError::UnknownPass(other.to_string())),
     }
 }
@@ -409,8 +456,8 @@ pub fn run_pass_mapped(
     let mut b = TraceBuilder::new();
     // old op position -> new operand (None = removed void op)
     let mut map: Vec<Option<OpRef>> = Vec::with_capacity(t.len());
-    let mut frame_map: HashMap<FrameId, FrameId> = HashMap::new();
-    let mut virt_map: HashMap<crate::ir::VirtId, OpRef> = HashMap::new();
+    let mut frame_map: rustc_hash::FxHashMap<FrameId, FrameId> = Default::default();
+    let mut virt_map: rustc_hash::FxHashMap<crate::ir::VirtId, OpRef> = Default::default();
     let remap = |b: &mut TraceBuilder, map: &[Option<OpRef>], r: OpRef| -> Option<OpRef> {
         match t.const_value(r) {
             Some(v) => Some(b.constant(v)),
@@ -559,11 +606,14 @@ mod tests {
                 "fold",
                 "cse",
                 "heap",
+                "cse",
+                "heap",
                 "virtualize",
                 "cse",
                 "heap",
                 "intbounds",
                 "dce",
+                "closedform",
                 "wbarrier"
             ]
         );

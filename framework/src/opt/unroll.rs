@@ -79,6 +79,7 @@
 //!   store to the next one's load.
 //! * `wbarrier` named after `unroll` runs once the loop is closed (so the barriers of the
 //!   stores `vable` sank go too).
+//! * `closedform` named after `unroll` runs on the closed loop (after `dce`).
 //! * `dce` named after `unroll` runs once the loop is closed; then loop arguments that
 //!   nothing in the loop needs (only passed around the back edge) are dropped and `dce` runs
 //!   again, so a peeled value the loop no longer uses costs nothing.
@@ -88,7 +89,7 @@ use crate::ir::{
     print, verify, Descr, FrameId, OpRef, Opcode, SnapshotId, TargetToken, Trace, TraceBuilder,
     Value, VirtId,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The text of the `debug_merge_point` marking where the second copy of the body starts.
 pub const MARKER: &str = "unroll: peeled loop";
@@ -135,7 +136,7 @@ struct Peeled {
 
 /// Copy op `i` of `t` into `b`, operands through `map`, snapshot frames through `frames`
 /// (shared frames stay shared within one copy).
-fn copy_op(
+pub(super) fn copy_op(
     b: &mut TraceBuilder,
     t: &Trace,
     i: usize,
@@ -157,7 +158,7 @@ fn operand(b: &mut TraceBuilder, t: &Trace, map: &[OpRef], a: OpRef) -> OpRef {
 }
 
 /// Frames and virtual objects already copied (shared between the snapshots of one copy).
-type CopyMemo = (HashMap<FrameId, FrameId>, HashMap<VirtId, OpRef>);
+pub(super) type CopyMemo = (HashMap<FrameId, FrameId>, HashMap<VirtId, OpRef>);
 
 fn copy_snapshot(
     b: &mut TraceBuilder,
@@ -342,7 +343,10 @@ fn attempt(
     let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
     let mut cur = p.trace.clone();
     let mut first_virtualize = label_state;
-    for &name in post.iter().filter(|&&n| n != "dce" && n != "wbarrier") {
+    for &name in post
+        .iter()
+        .filter(|&&n| n != "dce" && n != "wbarrier" && n != "closedform")
+    {
         let (nt, map) = if name == "virtualize" && first_virtualize {
             first_virtualize = false;
             let sunk = sink_step(&mut cur, &mut comp, p)?;
@@ -379,6 +383,13 @@ fn attempt(
             let mut dce = make_pass("dce")?;
             closed = run_pass_mapped(&closed, dce.as_mut())?.0;
             check(&closed, "dce")?;
+        }
+    }
+    if post.contains(&"closedform") {
+        // on the closed loop: its label arguments and exits are final
+        if let Some((t, _)) = super::closedform::run(&closed) {
+            closed = t;
+            check(&closed, "closedform")?;
         }
     }
     if post.contains(&"wbarrier") {
@@ -499,7 +510,7 @@ fn close(
         }
     }
     // ... and, closing over the back edge, the preamble values their next values are
-    let mut nexts: HashMap<usize, Val> = HashMap::new();
+    let mut nexts: HashMap<usize, Val> = HashMap::default();
     while let Some(y) = work.pop() {
         let v = next_of(y)?;
         let kind_ok = match v {

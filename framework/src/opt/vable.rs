@@ -56,7 +56,7 @@ use super::{run_pass_mapped, Action, Ctx, OptError, Pass, PendingOp};
 use crate::ir::{MemDescr, MemType, OpFlags, OpRef, Trace, Value};
 use crate::jit::jitcode::MemSize;
 use crate::jit::recorded::PENDING_STORES;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The rewritten trace, where each op of the input went (`None`: removed), and the places
 /// whose stores were removed.
@@ -87,7 +87,7 @@ pub struct SunkPlace {
 type PlaceKey = (OpRef, i64, MemDescr);
 
 /// The `MemSize` code a pending store of this access type carries.
-fn size_code(m: MemDescr) -> u64 {
+pub(super) fn size_code(m: MemDescr) -> u64 {
     let s = match m.ty {
         MemType::F64 => MemSize::F64,
         MemType::Ref => MemSize::W64,
@@ -176,9 +176,9 @@ pub fn sink(
     // candidate places, each with the value its last preamble store wrote
     let mut sunk: Vec<(PlaceKey, OpRef)> = Vec::new();
     // the body's stores of the sunk places that stay (before its last call), with the place
-    let mut kept: HashMap<usize, usize> = HashMap::new();
-    let mut removed: HashMap<usize, usize> = HashMap::new();
-    let mut seen: HashSet<PlaceKey> = HashSet::new();
+    let mut kept: HashMap<usize, usize> = HashMap::default();
+    let mut removed: HashMap<usize, usize> = HashMap::default();
+    let mut seen: HashSet<PlaceKey> = HashSet::default();
     for &(_, p) in &stores {
         if !seen.insert(p) {
             continue;

@@ -41,6 +41,20 @@
 //! So a tagged value word made from a fresh object (`word_bits` of a `Gc`, then its tag bits
 //! tested and the pointer recovered, as pyguest's float boxes are) stays virtual.
 //!
+//! Write barriers of stores into a virtual object go (the traced code of a `GcCell::set` or
+//! an array store into a fresh object computes the slot's address and calls the barrier):
+//! ```text
+//! i14 = int_add(i8, 16)          => (the address of field 16 of p1: not known yet)
+//! p15 = cast_int_to_ptr(i14)     => (the same, as a pointer)
+//! call_n(W, p15, descr=<write_barrier>) => (nothing: the store goes into the field table,
+//!                                  and a materialized copy is initialized right after its
+//!                                  `new`, which needs no barrier)
+//! ```
+//! Any other use of such an address materializes the object first (the address is then
+//! computed from the real object). So pyguest's frames made by a trace (`FrameBox`, a
+//! register array, `opcodes_calls.rs` "virtual frames") stay virtual while the callee
+//! stores into them.
+//!
 //! Loop peeling: the pass runs on the straight line `preamble marker body` (`opt/unroll.rs`).
 //! At the marker, every virtual object of the preamble that the body still uses is
 //! materialized, so a virtual never stands for an object of the previous iteration, except:
@@ -80,7 +94,7 @@ use crate::ir::{
     AllocDescr, CallDescr, Descr, FrameId, Kind, MemDescr, MemType, OpRef, Opcode, SnapshotId,
     Trace, TraceBuilder, VField, Value, VirtId,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The pass (a whole-trace transformation: it rewrites snapshots).
 #[derive(Default)]
@@ -107,6 +121,10 @@ enum Res {
     /// `cast_ptr_to_int` of the virtual object made at this input position (its address,
     /// not known yet: only compared with zero).
     Addr(usize),
+    /// The address of a field of the virtual object made at this input position (its
+    /// address plus the offset, as an int, or cast back to a pointer when `ptr`): what a
+    /// write barrier for a store into the object is given (dropped while it is virtual).
+    Slot(usize, i64, bool),
 }
 
 struct VObj {
@@ -171,9 +189,10 @@ struct LoopCtx<'a> {
     mat: HashMap<OpRef, (usize, usize)>,
     /// Materialized objects whose contents or identity the preamble may have let out of
     /// the pass's sight (input positions).
-    tainted: std::collections::HashSet<usize>,
+    tainted: rustc_hash::FxHashSet<usize>,
     /// Output position of the last op that produced a reference the pass does not know
-    /// (a load, a call result): it may be a materialized object.
+    /// (a load, a call result): it may be a materialized object. For a pointer computed
+    /// from older values, the position of the newest of them ([`ref_age`]).
     unknown_ref_at: Option<usize>,
     label: Vec<LabelVirt>,
 }
@@ -195,12 +214,36 @@ pub fn run_peeled(
         marker,
         next,
         sunk,
-        mat: HashMap::new(),
+        mat: HashMap::default(),
         tainted: Default::default(),
         unknown_ref_at: None,
         label: Vec::new(),
     };
     run_with(t, Some(lp))
+}
+
+/// The output position from which on the objects materialized before it may be what value
+/// `r` points to: a load's or a call's own position, one past a `new`, and for a pure op
+/// (address arithmetic, casts) the largest such position of its operands (`depth` levels
+/// deep, then its own position); 0 for constants.
+fn ref_age(t: &Trace, r: OpRef, depth: u32) -> usize {
+    let Some(q) = r.as_op() else { return 0 };
+    let opc = t.op(q).opcode;
+    if opc == Opcode::New {
+        return q + 1;
+    }
+    let flags = opc.flags();
+    if depth == 0
+        || !flags.contains(crate::ir::OpFlags::PURE)
+        || flags.contains(crate::ir::OpFlags::CALL)
+    {
+        return q;
+    }
+    t.args(q)
+        .iter()
+        .map(|&a| ref_age(t, a, depth - 1))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Runs the pass; returns the new trace and where each input op went.
@@ -238,8 +281,8 @@ fn run_with(
         t,
         b: TraceBuilder::new(),
         res: Vec::with_capacity(n),
-        objs: HashMap::new(),
-        frames: HashMap::new(),
+        objs: HashMap::default(),
+        frames: HashMap::default(),
         last_use,
         allocated: false,
         lp,
@@ -262,7 +305,7 @@ fn run_with(
             Some(Res::Out(o)) => Some(o),
             Some(Res::Virt(q)) => st.objs[&q].mat,
             // (an address never used since the object was materialized)
-            Some(Res::Addr(_)) | None => None,
+            Some(Res::Addr(_) | Res::Slot(..)) | None => None,
         })
         .collect();
     Ok(Some((st.b.build(), map)))
@@ -291,7 +334,7 @@ impl St<'_> {
         }
         let p = a.as_op().ok_or_else(|| removed(pos))?;
         match self.res.get(p).copied().flatten() {
-            Some(r @ (Res::Virt(_) | Res::Addr(_))) => Ok(self.current_at(r, p)),
+            Some(r @ (Res::Virt(_) | Res::Addr(_) | Res::Slot(..))) => Ok(self.current_at(r, p)),
             Some(r) => Ok(r),
             None => Err(removed(pos)),
         }
@@ -306,6 +349,19 @@ impl St<'_> {
                     let c = self.b.op(Opcode::CastPtrToInt, &[o]);
                     self.res[p] = Some(Res::Out(c));
                     Res::Out(c)
+                }
+                None => r,
+            },
+            Res::Slot(q, off, ptr) => match self.objs[&q].mat {
+                Some(o) => {
+                    let c = self.b.op(Opcode::CastPtrToInt, &[o]);
+                    let k = self.b.const_int(off);
+                    let mut a = self.b.op(Opcode::IntAdd, &[c, k]);
+                    if ptr {
+                        a = self.b.op(Opcode::CastIntToPtr, &[a]);
+                    }
+                    self.res[p] = Some(Res::Out(a));
+                    Res::Out(a)
                 }
                 None => r,
             },
@@ -328,13 +384,17 @@ impl St<'_> {
         match self.resolve(a, pos)? {
             Res::Out(o) => Ok(o),
             Res::Virt(q) => Ok(self.force(q)),
-            Res::Addr(_) => {
+            Res::Addr(_) | Res::Slot(..) => {
                 let p = a.as_op().ok_or_else(|| removed(pos))?;
-                let Some(Res::Addr(q)) = self.res[p] else {
+                let r = match self.res[p] {
+                    Some(r @ (Res::Addr(_) | Res::Slot(..))) => r,
+                    _ => return Err(removed(pos)),
+                };
+                let (Res::Addr(q) | Res::Slot(q, ..)) = r else {
                     return Err(removed(pos));
                 };
                 self.force(q);
-                match self.current_at(Res::Addr(q), p) {
+                match self.current_at(r, p) {
                     Res::Out(o) => Ok(o),
                     _ => Err(removed(pos)),
                 }
@@ -416,7 +476,7 @@ impl St<'_> {
                 }
                 Res::Virt(c) => late.push((r, off, descr, c)),
                 // (fields never hold `Addr`: a store of one materializes the object)
-                Res::Addr(_) => {}
+                Res::Addr(_) | Res::Slot(..) => {}
             }
         }
         Some(r)
@@ -468,7 +528,7 @@ impl St<'_> {
                     });
                     if fits && !partial {
                         let v = match self.resolve(args[2], i)? {
-                            Res::Addr(_) => Res::Out(self.real(args[2], i)?),
+                            Res::Addr(_) | Res::Slot(..) => Res::Out(self.real(args[2], i)?),
                             v => v,
                         };
                         let fields = &mut self.objs.get_mut(&q).expect("object").fields;
@@ -548,11 +608,11 @@ impl St<'_> {
                     return Ok(Some(Res::Out(self.b.const_int(v as i64))));
                 }
             }
-            Opcode::CastPtrToInt => {
-                if let Some(q) = self.virt_of(args[0], i)? {
-                    return Ok(Some(Res::Addr(q)));
-                }
-            }
+            Opcode::CastPtrToInt => match self.resolve(args[0], i)? {
+                Res::Virt(q) => return Ok(Some(Res::Addr(q))),
+                Res::Slot(q, off, true) => return Ok(Some(Res::Slot(q, off, false))),
+                _ => {}
+            },
             Opcode::IntNe | Opcode::IntEq => {
                 // a fresh object's address is not 0
                 let (a, b) = (self.resolve(args[0], i)?, self.resolve(args[1], i)?);
@@ -585,10 +645,44 @@ impl St<'_> {
             Opcode::CastIntToPtr => {
                 // the address of a virtual object turned back into a pointer: the object
                 let p = args[0].as_op();
-                if let (Res::Addr(q), Some(p)) = (self.resolve(args[0], i)?, p) {
-                    if self.res[p] == Some(Res::Addr(q)) {
+                match (self.resolve(args[0], i)?, p) {
+                    (Res::Addr(q), Some(p)) if self.res[p] == Some(Res::Addr(q)) => {
                         return Ok(Some(Res::Virt(q)));
                     }
+                    // the address of one of its fields, as a pointer (a barrier's slot)
+                    (Res::Slot(q, off, false), _) => return Ok(Some(Res::Slot(q, off, true))),
+                    _ => {}
+                }
+            }
+            Opcode::IntAdd => {
+                // the address of a field of a virtual object (`&obj.field`, a barrier's slot)
+                let (a, b) = (self.resolve(args[0], i)?, self.resolve(args[1], i)?);
+                let konst = |r: Res, me: &Self| match r {
+                    Res::Out(o) => me.b.trace().const_value(o).and_then(Value::as_int),
+                    _ => None,
+                };
+                let slot = match (a, b) {
+                    (Res::Addr(q) | Res::Virt(q), r) | (r, Res::Addr(q) | Res::Virt(q)) => {
+                        konst(r, self).map(|c| (q, c))
+                    }
+                    (Res::Slot(q, off, false), r) | (r, Res::Slot(q, off, false)) => {
+                        konst(r, self).map(|c| (q, off.wrapping_add(c)))
+                    }
+                    _ => None,
+                };
+                if let Some((q, off)) = slot {
+                    return Ok(Some(Res::Slot(q, off, false)));
+                }
+            }
+            Opcode::CallN if super::wbarrier::is_barrier(t, i) => {
+                // the write barrier of a store into a virtual object: the store goes into
+                // its field table, and materializing it later stores into a fresh object,
+                // which needs no barrier
+                if matches!(
+                    self.resolve(args[1], i)?,
+                    Res::Virt(_) | Res::Slot(..) | Res::Addr(_)
+                ) {
+                    return Ok(None);
                 }
             }
             Opcode::IntIsTrue | Opcode::IntIsZero => {
@@ -745,7 +839,10 @@ impl St<'_> {
             }
         }
         if opc.result() == Kind::Ref && opc != Opcode::New {
-            lp.unknown_ref_at = Some(pos);
+            // (a pointer computed by pure ops from older values, such as the address of a
+            // saved frame record, cannot point into an object allocated after them)
+            let at = ref_age(self.b.trace(), r, 8);
+            lp.unknown_ref_at = Some(lp.unknown_ref_at.map_or(at, |u| u.max(at)));
         }
     }
 
@@ -826,7 +923,7 @@ impl St<'_> {
             })
             .unwrap_or(0);
         // the preamble values the body uses
-        let mut used = std::collections::HashSet::new();
+        let mut used = rustc_hash::FxHashSet::default();
         {
             let bt = self.b.trace();
             for p in out_marker + 1..bt.len() {
@@ -919,8 +1016,8 @@ impl St<'_> {
     /// Copies snapshot `s` of the input, describing the virtual objects it names.
     fn snapshot(&mut self, s: SnapshotId, pos: usize) -> Result<SnapshotId, OptError> {
         let t = self.t;
-        let mut memo: HashMap<usize, OpRef> = HashMap::new();
-        let mut in_memo: HashMap<VirtId, OpRef> = HashMap::new();
+        let mut memo: HashMap<usize, OpRef> = HashMap::default();
+        let mut in_memo: HashMap<VirtId, OpRef> = HashMap::default();
         let mut parent = None;
         let mut shared = true;
         for f in t.snapshot_frames(s) {
@@ -987,6 +1084,17 @@ impl St<'_> {
                 // a snapshot needs the address itself: the object escapes
                 let o = self.force(q);
                 Ok(self.b.op(Opcode::CastPtrToInt, &[o]))
+            }
+            Res::Slot(q, off, ptr) => {
+                let o = self.force(q);
+                let c = self.b.op(Opcode::CastPtrToInt, &[o]);
+                let k = self.b.const_int(off);
+                let a = self.b.op(Opcode::IntAdd, &[c, k]);
+                Ok(if ptr {
+                    self.b.op(Opcode::CastIntToPtr, &[a])
+                } else {
+                    a
+                })
             }
             Res::Virt(q) => {
                 *has_virt = true;
@@ -1097,5 +1205,70 @@ finish(i4)
         assert_eq!(a, b, "one object, named twice");
         // SAFETY: a raw 16-byte test object.
         assert_eq!(unsafe { ((a + 8) as *const u64).read() }, 5);
+    }
+
+    const WB: &str = "call(r)->n \"metatracer::gc::write_barrier\" readonly";
+    const WBI: &str = "call(i)->n \"metatracer::gc::write_barrier\" readonly";
+
+    /// A frame-like object and its register array built by the trace, with the write
+    /// barriers traced code records for reference stores into them (`&obj.field` computed
+    /// from the object's address): while they are virtual the barriers go with the stores,
+    /// so nothing is allocated or called; a guard describes both objects, linked.
+    #[test]
+    fn barriers_of_stores_into_virtual_objects_go_with_them() {
+        let text = "[p0, i1]
+p2 = new(descr=alloc(24))
+store_i(p2, 0, 2, descr=i64)
+i3 = cast_ptr_to_int(p2)
+i4 = int_add(i3, 8)
+p5 = cast_int_to_ptr(i4)
+call_n(0, p5, descr=WB)
+store_r(p2, 8, p0, descr=ref)
+p6 = new(descr=alloc(16))
+i7 = cast_ptr_to_int(p6)
+i8 = int_add(i7, 8)
+call_n(0, i8, descr=WBI)
+store_r(p6, 8, p2, descr=ref)
+guard_true(i1) [0@1: p6]
+p9 = load_r(p6, 8, descr=ref)
+p10 = load_r(p9, 8, descr=ref)
+finish(p10)
+"
+        .replace("WBI", WBI)
+        .replace("WB", WB);
+        let t = parse(&text).unwrap();
+        verify(&t).unwrap();
+        let o = crate::opt::optimize(&t, "virtualize:dce").unwrap();
+        verify(&o).unwrap();
+        let s = o.to_string();
+        assert!(!s.contains("new("), "{o}");
+        assert!(!s.contains("call_n"), "{o}");
+        assert!(s.contains("finish(p0)"), "{o}");
+        assert!(
+            s.contains("v0=alloc(16){8:ref=v1}") && s.contains("v1=alloc(24){0:i64=2, 8:ref=p0}"),
+            "{o}"
+        );
+    }
+
+    /// A barrier whose object escaped before it stays, at the materialized object's field.
+    #[test]
+    fn barriers_of_materialized_objects_stay() {
+        let text = "[p0]
+p2 = new(descr=alloc(16))
+call_n(8, p2, descr=call(r)->n \"f\")
+i3 = cast_ptr_to_int(p2)
+i4 = int_add(i3, 8)
+p5 = cast_int_to_ptr(i4)
+call_n(0, p5, descr=WB)
+store_r(p2, 8, p0, descr=ref)
+finish()
+"
+        .replace("WB", WB);
+        let t = parse(&text).unwrap();
+        let o = crate::opt::optimize(&t, "virtualize").unwrap();
+        verify(&o).unwrap();
+        let s = o.to_string();
+        assert_eq!(s.matches("call_n(0,").count(), 1, "{o}");
+        assert_eq!(s.matches("new(").count(), 1, "{o}");
     }
 }

@@ -157,7 +157,7 @@ pub fn removable(t: &Trace) -> Vec<bool> {
     let n = t.len();
     // the alias class of each plain place the trace accesses with a known class (a place is
     // always accessed as the same field: the tracer's type-based rule)
-    let mut slot_classes: std::collections::HashMap<(OpRef, i64), u32> = Default::default();
+    let mut slot_classes: rustc_hash::FxHashMap<(OpRef, i64), u32> = Default::default();
     for i in 0..n {
         let f = t.op(i).opcode.flags();
         if !(f.contains(OpFlags::STORE) || f.contains(OpFlags::LOAD)) {

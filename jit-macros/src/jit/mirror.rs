@@ -12,15 +12,15 @@
 //! (integer `/`, `%`, `checked_*`, `overflowing_*` inline), `as` casts between numbers, field
 //! access and indexing on declared structs / `Vec` / arrays / slices / `gc::Array`, `Cell`
 //! and `GcCell`, assignment and compound assignment, `let` with a name or a tuple /
-//! `Some` / `Ok` / `Err` pattern, `let else`, `Some`/`None`/`Ok`/`Err`/tuple values, blocks,
+//! `Some` / `Ok` / `Err` pattern or a struct pattern (one `let` per field), `let else`, `Some`/`None`/`Ok`/`Err`/tuple values, blocks,
 //! `if`, `if let`, `match` (with guards), `while`, `while let`, `for` over ranges, `loop`,
 //! `break` (with a value), `continue`, `return`, `?`, calls and method calls, and the hints
 //! `promote`, `we_are_jitted`, `can_enter_jit!`. Desugared constructs (`if let`, `while let`,
 //! `let else`, `for`) are rewritten into the others before translation. Anything else that
 //! computes a value without leaving the expression (method calls, macros such as `println!`,
 //! struct literals) becomes a residual call of a closure over the locals it mentions.
-//! Constructs that cannot be handled either way (`for` over iterators, struct patterns in
-//! `let`, references to locals) are rejected with an error that says what to write instead.
+//! Constructs that cannot be handled either way (`for` over iterators, struct patterns nested
+//! in other `let` patterns, references to locals) are rejected with an error that says what to write instead.
 //!
 //! In a method's mirror (`has_self`), `self` is the local `__mt_self`: builders are associated
 //! functions without a receiver.
@@ -281,6 +281,77 @@ fn pat_structural(p: &Pat) -> bool {
     }
 }
 
+/// The fields of a struct pattern that a plain `let` can destructure into one `let` per
+/// field: `S { a, b: p, .. }` (named fields) and `S(x, y)` / `S(x, ..)` (tuple structs other
+/// than `Some`/`Ok`/`Err`). `None` for any other pattern (and for a `..` not at the end of a
+/// tuple-struct pattern, whose field numbers after it the macro cannot know).
+fn struct_pat_fields(p: &Pat) -> Option<Vec<(syn::Member, Pat)>> {
+    match p {
+        Pat::Struct(ps) if ps.qself.is_none() => Some(
+            ps.fields
+                .iter()
+                .map(|f| (f.member.clone(), (*f.pat).clone()))
+                .collect(),
+        ),
+        Pat::TupleStruct(ts)
+            if ts.qself.is_none()
+                && !["Some", "Ok", "Err"].iter().any(|v| {
+                    let en = if *v == "Some" { "Option" } else { "Result" };
+                    is_variant_path(&ts.path, en, v)
+                }) =>
+        {
+            let n = ts.elems.len();
+            let mut out = Vec::new();
+            for (i, e) in ts.elems.iter().enumerate() {
+                if matches!(e, Pat::Rest(_)) {
+                    if i + 1 != n {
+                        return None;
+                    }
+                    continue;
+                }
+                let member = syn::Member::Unnamed(syn::Index {
+                    index: i as u32,
+                    span: e.span(),
+                });
+                out.push((member, e.clone()));
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Whether reading a place twice gives the same value and does nothing else: a chain of
+/// fields, indexing and derefs over locals, with indices made of locals, literals, fields and
+/// arithmetic (no calls).
+fn simple_place(e: &Expr) -> bool {
+    match e {
+        Expr::Path(_) | Expr::Lit(_) => true,
+        Expr::Field(f) => simple_place(&f.base),
+        Expr::Index(i) => simple_place(&i.expr) && simple_place(&i.index),
+        Expr::Paren(p) => simple_place(&p.expr),
+        Expr::Unary(u) => simple_place(&u.expr),
+        Expr::Binary(b) => {
+            !matches!(
+                b.op,
+                BinOp::AddAssign(_)
+                    | BinOp::SubAssign(_)
+                    | BinOp::MulAssign(_)
+                    | BinOp::DivAssign(_)
+                    | BinOp::RemAssign(_)
+                    | BinOp::BitXorAssign(_)
+                    | BinOp::BitAndAssign(_)
+                    | BinOp::BitOrAssign(_)
+                    | BinOp::ShlAssign(_)
+                    | BinOp::ShrAssign(_)
+            ) && simple_place(&b.left)
+                && simple_place(&b.right)
+        }
+        Expr::Cast(c) => simple_place(&c.expr),
+        _ => false,
+    }
+}
+
 fn pat_bindings(p: &Pat, out: &mut Vec<Ident>) {
     struct V<'a>(&'a mut Vec<Ident>);
     impl<'ast> Visit<'ast> for V<'_> {
@@ -442,7 +513,7 @@ impl Mirror {
                 UnOp::Deref(_) => {
                     let p = self.place(e);
                     let ms = m_at(u.op.span());
-                    Self::ok(quote!({ let __mt_p = #p; #ms::load(__cw, __mt_p) }))
+                    Self::ok(quote!({ let __mt_p = #p; #ms::traced_load(__cw, __mt_p) }))
                 }
                 UnOp::Neg(_) => {
                     let v = self.value(&u.expr);
@@ -466,7 +537,7 @@ impl Mirror {
             }
             Expr::Field(_) | Expr::Index(_) => {
                 let p = self.place(e);
-                Self::ok({ let ms = m_at(place_span(e)); quote_spanned!(place_span(e)=> { let __mt_p = #p; #ms::load(__cw, __mt_p) }) })
+                Self::ok({ let ms = m_at(place_span(e)); quote_spanned!(place_span(e)=> { let __mt_p = #p; #ms::traced_load(__cw, __mt_p) }) })
             }
             Expr::Reference(r) => {
                 if self.local_of(&r.expr).is_some() {
@@ -712,8 +783,14 @@ impl Mirror {
     /// (chosen by type through `SProbe`); for any other struct, or fields that are not simple
     /// expressions, a residual call building it.
     fn struct_lit(&mut self, st: &syn::ExprStruct) -> Out {
+        self.struct_lit_as(st, &Expr::Struct(st.clone()))
+    }
+
+    /// [`Self::struct_lit`] for `st`, written in the source as `whole` (a tuple struct's
+    /// `S(a, b)` is `S { 0: a, 1: b }`): `whole` is what the residual call runs.
+    fn struct_lit_as(&mut self, st: &syn::ExprStruct, whole: &Expr) -> Out {
         let m = m();
-        let whole = Expr::Struct(st.clone());
+        let whole = whole.clone();
         if st.rest.is_some()
             || st.qself.is_some()
             || !st.fields.iter().all(|f| self.simple_arg(&f.expr))
@@ -1128,7 +1205,7 @@ impl Mirror {
         let new = match &op {
             Some(f) => {
                 let fs = respan(f, place_span(left));
-                quote!({ let __mt_old = #ms::load(__cw, __mt_p); #ms::#fs(__cw, __mt_old, __mt_v) })
+                quote!({ let __mt_old = #ms::traced_load(__cw, __mt_p); #ms::#fs(__cw, __mt_old, __mt_v) })
             }
             None => quote!(__mt_v),
         };
@@ -1149,7 +1226,7 @@ impl Mirror {
                 let v = self.value(&c.args[0]);
                 return Self::ok({
                     let ms = m_at(c.span());
-                    quote_spanned!(c.span()=> { let __mt_v = #v; #ms::promote(__cw, __mt_v) })
+                    quote_spanned!(c.span()=> { let __mt_v = #v; #ms::traced_promote(__cw, __mt_v) })
                 });
             }
             Some(f @ ("word_bits" | "from_word_bits" | "word_to_value")) if c.args.len() == 1 => {
@@ -1235,6 +1312,41 @@ impl Mirror {
         }
         if self.local_of(&c.func).is_some() {
             return self.err(&c.func, "calling a function held in a local variable is not supported in traced code; call a named function");
+        }
+        // `S(a, b)` with a capitalised name: a tuple struct's (or an enum variant's)
+        // constructor, built in registers like `S { 0: a, 1: b }` when `S` is a `RegValue`
+        // struct (`SProbe` decides by type), else a residual call of the expression.
+        if func.qself.is_none()
+            && !c.args.is_empty()
+            && func.path.segments.iter().all(|s| s.arguments.is_none())
+            && segs
+                .last()
+                .is_some_and(|n| n.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            && c.args.iter().all(|a| self.simple_arg(a))
+        {
+            let st = syn::ExprStruct {
+                attrs: Vec::new(),
+                qself: None,
+                path: func.path.clone(),
+                brace_token: Default::default(),
+                fields: c
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| syn::FieldValue {
+                        attrs: Vec::new(),
+                        member: syn::Member::Unnamed(syn::Index {
+                            index: i as u32,
+                            span: a.span(),
+                        }),
+                        colon_token: Some(Default::default()),
+                        expr: a.clone(),
+                    })
+                    .collect(),
+                dot2_token: None,
+                rest: None,
+            };
+            return self.struct_lit_as(&st, &Expr::Call(c.clone()));
         }
         if c.args.iter().any(is_text_literal) {
             // A string literal is no register value, so the call cannot be traced into: it is
@@ -1635,6 +1747,56 @@ impl Mirror {
         }
     }
 
+    /// `let S { a, b: p, .. } = e;` / `let S(x, y) = e;` (a struct pattern at the top of a
+    /// `let`): one `let` per named field, `let a = e.a; let p = e.b;`. A place `e` whose
+    /// index expressions are simple is read field by field (the struct needs `Layout`); any
+    /// other `e` is bound to a fresh local first (a `RegValue` struct in registers), so it is
+    /// evaluated once.
+    fn let_struct(&mut self, pat: &Pat, fields: Vec<(syn::Member, Pat)>, init: &Expr) -> Out {
+        let span = pat.span();
+        let mut stmts: Vec<Stmt> = Vec::new();
+        let init = strip_paren(init);
+        // A place is read field by field; a value is in registers, named by a local.
+        let in_memory = is_place(init) && simple_place(init);
+        let base: Expr = if in_memory {
+            syn::parse_quote_spanned!(span=> (#init))
+        } else if self.local_of(init).is_some() {
+            init.clone()
+        } else {
+            let t = self.tmp("ds");
+            stmts.push(syn::parse_quote_spanned!(span=> let #t = #init;));
+            syn::parse_quote_spanned!(span=> #t)
+        };
+        for (member, p) in fields {
+            let ms = member.span();
+            match strip_type(&p) {
+                Pat::Wild(_) => {} // `_` reads nothing
+                Pat::Ident(_) => {
+                    stmts.push(syn::parse_quote_spanned!(ms=> let #p = #base.#member;))
+                }
+                _ if in_memory => {
+                    stmts.push(syn::parse_quote_spanned!(ms=> let #p = #base.#member;))
+                }
+                _ => {
+                    // (a field of a register struct is read only directly on a local)
+                    let t = self.tmp("ds");
+                    stmts.push(syn::parse_quote_spanned!(ms=> let #t = #base.#member;));
+                    stmts.push(syn::parse_quote_spanned!(ms=> let #p = #t;));
+                }
+            }
+        }
+        let block = syn::Block {
+            brace_token: Default::default(),
+            stmts,
+        };
+        // Translated in the current scope: the names stay visible after the `let`.
+        let o = self.block_in_scope(&block);
+        Out {
+            code: o.code,
+            div: o.div,
+        }
+    }
+
     /// `let PAT = e else { diverge };`: `let (names..) = match e { PAT => (names..), _ => diverge };`.
     fn let_else(&mut self, pat: &Pat, init: &Expr, els: &Expr) -> Out {
         let mut names = Vec::new();
@@ -1691,7 +1853,7 @@ impl Mirror {
         let qs = t.question_token.span();
         let build = {
             let ms = m_at(qs);
-            quote_spanned!(qs=> #ms::Residual(__mt_res).into_ret::<#ty>(__cw))
+            quote_spanned!(qs=> #ms::TryResidual(__mt_res).into_ret::<#ty>(__cw))
         };
         Self::ok(quote!({
             let __mt_v = #v;
@@ -1882,6 +2044,17 @@ impl Mirror {
                             continue;
                         }
                     }
+                    if let (Some(init), Some(fields)) =
+                        (&l.init, struct_pat_fields(strip_type(&l.pat)))
+                    {
+                        let o = self.let_struct(&l.pat, fields, &init.expr);
+                        if o.div {
+                            div = true;
+                        }
+                        let c = o.code;
+                        code.push(quote!(#c;));
+                        continue;
+                    }
                     let simple = matches!(strip_type(&l.pat), Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() && pi.ident != "None");
                     if !simple && pat_structural(strip_type(&l.pat)) {
                         let Some(init) = &l.init else {
@@ -1896,7 +2069,7 @@ impl Mirror {
                         continue;
                     }
                     let Pat::Ident(pi) = strip_type(&l.pat) else {
-                        self.err(&l.pat, "traced code destructures register values in `let` with `_`, names, tuples, `Some`, `Ok` and `Err` only; bind the value to a name and use `match`");
+                        self.err(&l.pat, "traced code destructures in `let` with `_`, names, tuples, `Some`, `Ok` and `Err`, and with a struct pattern at the top of the `let` (`let S { a, b } = e;`); bind a nested struct to a name first (`let (s, k) = e; let S { a, .. } = s;`), or use `match`");
                         continue;
                     };
                     if pi.by_ref.is_some() || pi.subpat.is_some() {

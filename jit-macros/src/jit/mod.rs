@@ -266,12 +266,17 @@ fn look_inside_impl(attr: TokenStream, mut imp: syn::ItemImpl, unroll_all: bool)
 }
 
 fn registration(name: &syn::Ident, kind: TokenStream) -> TokenStream {
+    registration_of(quote!(#name), &name.to_string(), kind)
+}
+
+/// The registration of the function item `item` (a path, with a turbofish for an instance of
+/// a generic function), shown as `name_str` in logs.
+fn registration_of(item: TokenStream, name_str: &str, kind: TokenStream) -> TokenStream {
     let m = quote!(::metatracer::__private);
-    let name_str = name.to_string();
     quote! {
         #[doc(hidden)]
         static __MT_ENTRY: #m::FnEntry = #m::FnEntry {
-            type_id: || #m::type_id_of_val(&#name),
+            type_id: || #m::type_id_of_val(&#item),
             name: #name_str,
             kind: #kind,
             method: ::core::option::Option::None,
@@ -344,9 +349,99 @@ pub(crate) fn ret_ty(f: &ItemFn) -> Option<TokenStream> {
     }
 }
 
+/// `f` with its type parameters replaced by `args` (in order) and removed from its generics,
+/// with their bounds and the where clause (the instance is concrete, rustc checks the original).
+fn monomorphize(f: &ItemFn, args: &[syn::Type]) -> ItemFn {
+    let names: Vec<syn::Ident> = f
+        .sig
+        .generics
+        .type_params()
+        .map(|t| t.ident.clone())
+        .collect();
+    struct Subst<'a>(&'a [syn::Ident], &'a [syn::Type]);
+    impl VisitMut for Subst<'_> {
+        fn visit_type_mut(&mut self, t: &mut syn::Type) {
+            if let syn::Type::Path(p) = t {
+                if p.qself.is_none() {
+                    if let Some(i) = self.0.iter().position(|n| p.path.is_ident(n)) {
+                        *t = self.1[i].clone();
+                        return;
+                    }
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, t);
+        }
+        fn visit_expr_path_mut(&mut self, e: &mut syn::ExprPath) {
+            // `T::f(..)` becomes `<i64>::f(..)`
+            if e.qself.is_none() && e.path.segments.len() >= 2 {
+                if let Some(i) = self.0.iter().position(|n| e.path.segments[0].ident == *n) {
+                    let ty = &self.1[i];
+                    let rest: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
+                        e.path.segments.iter().skip(1).cloned().collect();
+                    *e = syn::parse_quote!(<#ty>::#rest);
+                    return;
+                }
+            }
+            syn::visit_mut::visit_expr_path_mut(self, e);
+        }
+    }
+    let mut out = f.clone();
+    out.sig.generics.params = out
+        .sig
+        .generics
+        .params
+        .iter()
+        .filter(|p| !matches!(p, syn::GenericParam::Type(_)))
+        .cloned()
+        .collect();
+    out.sig.generics.where_clause = None;
+    let mut v = Subst(&names, args);
+    v.visit_signature_mut(&mut out.sig);
+    v.visit_block_mut(&mut out.block);
+    out
+}
+
+/// The argument of `#[look_inside(instances(A, B, ..))]`: the instances of a generic function
+/// the JIT traces, each a type (one type parameter) or a tuple of `ntypes` types.
+fn parse_instances(attr: TokenStream, ntypes: usize) -> syn::Result<Vec<Vec<syn::Type>>> {
+    let bad = |t: &dyn quote::ToTokens| {
+        syn::Error::new_spanned(
+            t,
+            "`#[look_inside]` takes no arguments, or `instances(T1, T2, ..)` on a generic function (the type arguments of each instance the JIT traces)",
+        )
+    };
+    let list: syn::MetaList = syn::parse2(attr.clone()).map_err(|_| bad(&attr))?;
+    if !list.path.is_ident("instances") {
+        return Err(bad(&list.path));
+    }
+    if ntypes == 0 {
+        return Err(syn::Error::new_spanned(
+            &list.path,
+            "`instances(..)` is for generic functions; this one has no type parameters",
+        ));
+    }
+    let tys = list.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Type, syn::Token![,]>::parse_terminated,
+    )?;
+    if tys.is_empty() {
+        return Err(bad(&list));
+    }
+    tys.into_iter()
+        .map(|t| match (&t, ntypes) {
+            (_, 1) => Ok(vec![t]),
+            (syn::Type::Tuple(tt), n) if tt.elems.len() == n => Ok(tt.elems.iter().cloned().collect()),
+            _ => Err(syn::Error::new_spanned(
+                &t,
+                format!("the function has {ntypes} type parameters: write each instance as a tuple of {ntypes} types"),
+            )),
+        })
+        .collect()
+}
+
 fn builder_fn(f: &ItemFn, params: Vec<TokenStream>, body: mirror::Out) -> TokenStream {
     let m = quote!(::metatracer::__private);
     let generics = &f.sig.generics;
+    let where_clause = &f.sig.generics.where_clause;
     let code = body.code;
     let tail = if body.div {
         quote!(let _ = #code;)
@@ -358,7 +453,7 @@ fn builder_fn(f: &ItemFn, params: Vec<TokenStream>, body: mirror::Out) -> TokenS
     quote! {
         #[doc(hidden)]
         #[allow(unused, unreachable_code, unreachable_patterns, clippy::all, clippy::pedantic, non_snake_case)]
-        fn __mt_build #generics (__cw: &mut #m::Codewriter) {
+        fn __mt_build #generics (__cw: &mut #m::Codewriter) #where_clause {
             #(#params)*
             #tail
         }
@@ -809,28 +904,84 @@ pub fn look_inside(attr: TokenStream, item: TokenStream, unroll_safe: bool) -> T
             return quote!(#ce #item);
         }
     };
-    let mut errors = check_fn(&f, what);
-    if !attr.is_empty() {
+    let ntypes = f.sig.generics.type_params().count();
+    let mut errors = Vec::new();
+    let instances = if attr.is_empty() {
+        Vec::new()
+    } else {
+        match parse_instances(attr.clone(), ntypes) {
+            Ok(i) => i,
+            Err(e) => {
+                errors.push(e);
+                Vec::new()
+            }
+        }
+    };
+    if ntypes > 0 && instances.is_empty() && errors.is_empty() {
+        let tp = f.sig.generics.type_params().next().expect("counted");
         errors.push(syn::Error::new_spanned(
-            &attr,
-            format!("{what} takes no arguments"),
+            tp,
+            format!("a generic {what} function is traced for the instances it names (one jitcode each): list them, `#[{}(instances(i64, f64))]` (a tuple per instance for several type parameters); calls of other instances are residual calls", if unroll_safe { "unroll_safe" } else { "look_inside" }),
         ));
     }
-    let mut mirror = Mirror::new(false, unroll_safe);
-    mirror.ret_ty = ret_ty(&f);
-    let (params, perrs) = builder_params(&f, &mut mirror, false);
-    errors.extend(perrs);
-    let body = mirror.block(&f.block);
-    errors.append(&mut mirror.errors);
+    // (type parameters are fine with a list of instances)
+    errors.extend(
+        check_fn(&f, what)
+            .into_iter()
+            .filter(|e| !(ntypes > 0 && e.to_string().contains("cannot have type parameters"))),
+    );
+    let m = quote!(::metatracer::__private);
+    // A generic function is mirrored once per listed instance, with the type arguments
+    // written in (the mirror's operations need concrete types), each builder registered
+    // under that instance's fn item type.
+    let monos: Vec<(ItemFn, Option<Vec<syn::Type>>)> = if ntypes == 0 {
+        vec![(f.clone(), None)]
+    } else {
+        instances
+            .iter()
+            .map(|args| (monomorphize(&f, args), Some(args.clone())))
+            .collect()
+    };
+    let mut items = Vec::new();
+    for (k, (fi, args)) in monos.iter().enumerate() {
+        let mut mirror = Mirror::new(false, unroll_safe);
+        mirror.ret_ty = ret_ty(fi);
+        let (params, perrs) = builder_params(fi, &mut mirror, false);
+        errors.extend(perrs);
+        let body = mirror.block(&fi.block);
+        errors.append(&mut mirror.errors);
+        if !errors.is_empty() {
+            break;
+        }
+        let builder = builder_fn(fi, params, body);
+        match args {
+            None => {
+                let reg = registration(
+                    &f.sig.ident,
+                    quote!(#m::FnKind::Inline { builder: __mt_build, unroll_safe: #unroll_safe }),
+                );
+                items.push(quote!(#builder #reg));
+            }
+            Some(args) => {
+                let name = &f.sig.ident;
+                let reg = registration_of(
+                    quote!(#name::<#(#args),*>),
+                    &format!(
+                        "{name}::<{}>",
+                        quote!(#(#args),*).to_string().replace(' ', "")
+                    ),
+                    quote!(#m::FnKind::Inline { builder: __mt_build, unroll_safe: #unroll_safe }),
+                );
+                let _ = k;
+                items.push(quote!(const _: () = { #builder #reg };));
+            }
+        }
+    }
     if !errors.is_empty() {
         return emit_with_errors(f, errors);
     }
-    let builder = builder_fn(&f, params, body);
-    let m = quote!(::metatracer::__private);
-    let reg = registration(
-        &f.sig.ident,
-        quote!(#m::FnKind::Inline { builder: __mt_build, unroll_safe: #unroll_safe }),
-    );
+    let builder = quote!(#(#items)*);
+    let reg = quote!();
     // The JIT's trampoline for this function is a second caller, which costs the plain
     // interpreter the inlining rustc would do for a helper with one call site (Tiny's
     // `as_float`: 5% more instructions). Traced helpers are small by design: ask for
@@ -1201,18 +1352,18 @@ pub fn derive_reg_value(input: syn::DeriveInput) -> TokenStream {
         quote! {
             #[automatically_derived]
             #[allow(clippy::identity_op)]
-            impl #ig #m::Load for #name #tg #wc {
+            impl #ig #m::MemValue for #name #tg #wc {
                 fn load(cw: &mut #m::Codewriter, p: #m::Place<Self>) -> #m::Sym<Self> {
                     let dst = cw.fresh_regs::<Self>();
                     #({
-                        let v = <#tys as #m::Load>::load(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)));
+                        let v = <#tys as #m::MemValue>::load(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)));
                         cw.mov(#m::Sym::<#tys>::new(dst.reg + (#offs) as #m::Reg), v);
                     })*
                     dst
                 }
                 fn store(cw: &mut #m::Codewriter, p: #m::Place<Self>, v: #m::Sym<Self>) {
                     #(
-                        <#tys as #m::Load>::store(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)),
+                        <#tys as #m::MemValue>::store(cw, #m::field_place::<Self, #tys, #hashes>(p, ::core::mem::offset_of!(Self, #members)),
                             #m::Sym::<#tys>::new(v.reg + (#offs) as #m::Reg));
                     )*
                 }

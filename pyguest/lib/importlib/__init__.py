@@ -5,7 +5,9 @@ Provided: `import_module` (relative names with `package`), `reload`, `invalidate
 `__import__`, `util` and `machinery` (the submodules: `find_spec`, `spec_from_loader`,
 `spec_from_file_location`, `module_from_spec`, `ModuleSpec`, `SourceFileLoader`,
 `FileFinder`, `PathFinder`, `BuiltinImporter`, the suffix lists, `MAGIC_NUMBER`, ...), so
-CPython's `pkgutil`, `runpy`-free tools and `lib2to3` work. A module is found where pyguest's
+CPython's `pkgutil`, `runpy`-free tools and `lib2to3` work; `_bootstrap` and
+`_bootstrap_external` hold the private helpers that `imp`, `pydoc`, `py_compile` and
+`modulefinder` call (with `_imp`, pyguest's own). A module is found where pyguest's
 importer finds it: `sys.path`, pyguest's built-in and embedded modules, then CPython's
 library (`sys._stdlib_dir`). Not provided: `importlib.resources`/`metadata` beyond what
 CPython's own pure-Python packages give, `sys.meta_path` hooks (the importer does not
@@ -72,12 +74,4 @@ from . import machinery  # noqa: E402
 from . import util  # noqa: E402
 
 
-class _Bootstrap:
-    """The one `importlib._bootstrap` function CPython's `pkgutil` calls."""
-
-    @staticmethod
-    def _load(spec):
-        return import_module(spec.name)
-
-
-_bootstrap = _Bootstrap()
+from . import _bootstrap  # noqa: E402

@@ -125,6 +125,11 @@ class SourceFileLoader:
     def create_module(self, spec):
         return None
 
+    def get_resource_reader(self, name=None):
+        """The reader `importlib.resources` uses: the files beside the module's file."""
+        from importlib.resources.readers import FileReader
+        return FileReader(self)
+
     def get_code(self, fullname):
         return compile(self.get_source(fullname), self.path, "exec")
 
@@ -141,7 +146,16 @@ class SourceFileLoader:
         return sys.modules[fullname]
 
 
-SourcelessFileLoader = SourceFileLoader
+class SourcelessFileLoader(SourceFileLoader):
+    """Loads a module from a `.pyc` file: never possible in pyguest (no code objects in its
+    `marshal`), so loading raises `ImportError`."""
+
+    def get_source(self, fullname):
+        return None
+
+    def get_code(self, fullname):
+        raise ImportError("pyguest cannot load bytecode files: {}".format(self.path),
+                          name=fullname, path=self.path)
 
 
 class ExtensionFileLoader(SourceFileLoader):

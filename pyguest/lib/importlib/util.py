@@ -122,6 +122,15 @@ def _spec_of_loaded(module, name):
     return ModuleSpec(name, BuiltinImporter, origin="built-in", is_package=path is not None)
 
 
+def _spec_for_module(module):
+    """The `__spec__` pyguest makes on first use for a module its importer loaded (see
+    `objects/module.rs`): None for `__main__`, as CPython has for a script."""
+    name = module.__dict__.get("__name__")
+    if name == "__main__" or not isinstance(name, str):
+        return None
+    return _spec_of_loaded(module, name)
+
+
 def find_spec(name, package=None):
     """The spec of a module: from `sys.modules` when it is loaded, else from where pyguest's
     importer would find it (the parent package's `__path__` or `sys.path`, pyguest's own

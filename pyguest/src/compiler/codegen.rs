@@ -42,6 +42,8 @@ pub enum Const {
     Float(f64),
     Complex(f64, f64),
     Str(String),
+    /// A `str` literal holding lone surrogates, as code points (`compiler/surrogates.rs`).
+    SurrStr(Vec<u32>),
     Bytes(Vec<u8>),
     Tuple(Vec<Const>),
     Code(Rc<CodeUnit>),
@@ -126,6 +128,10 @@ enum Block {
         hlevel: usize,
         is_async: bool,
     },
+    /// A `finally` body compiled inline on the way out of a `return`: the return value lies
+    /// under it, so a `break`/`continue` out of the body (which abandons the return) pops it,
+    /// and a `return` in the body replaces it (CPython's `POP_VALUE` block).
+    PendingValue,
 }
 
 struct Unit {
@@ -191,6 +197,17 @@ pub fn compile_module(
             if i.module.as_ref().is_some_and(|m| m.as_str() == "__future__")
                 && i.names.iter().any(|a| a.name.as_str() == "annotations"))
     });
+    // a leading string literal is the module's docstring: stored as `__doc__`, as CPython does
+    let mut body = body;
+    if let Some(Stmt::Expr(e)) = body.first() {
+        if let Expr::StringLiteral(s) = &*e.value {
+            c.set_line(e.range().start());
+            c.emit_const(Const::Str(s.value.to_str().to_string()));
+            let n = c.name_index("__doc__");
+            c.emit(Op::STORE_NAME, n);
+            body = &body[1..];
+        }
+    }
     c.setup_annotations(body);
     c.stmts(body)?;
     c.emit_const(Const::None);
@@ -625,6 +642,8 @@ fn const_of(e: &Expr) -> Option<Const> {
             ast::Number::Float(f) => Some(Const::Float(*f)),
             _ => None,
         },
+        // a U+FFFD may stand for a lone surrogate: the literal is compiled on its own
+        Expr::StringLiteral(s) if s.value.to_str().contains('\u{fffd}') => None,
         Expr::StringLiteral(s) => Some(Const::Str(s.value.to_str().to_string())),
         Expr::BooleanLiteral(b) => Some(Const::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Const::None),

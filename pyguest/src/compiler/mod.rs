@@ -12,4 +12,5 @@
 pub mod bytecode;
 pub mod codegen;
 pub mod nesting;
+pub mod surrogates;
 pub mod symtable;

@@ -4,7 +4,7 @@
 //! (re-entering the driver for Python functions).
 
 use super::dispatch::run_frame;
-use super::frame::{init_cells, new_frame, CUR_FRAME};
+use super::frame::{init_cells, new_frame};
 use super::generators::make_generator;
 use super::{PyErr, PyResult};
 use crate::objects::ops::{self, ArgVec};
@@ -250,16 +250,16 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
                 return Ok(make_generator(f, func));
             }
             enter_depth()?;
-            let saved = CUR_FRAME.with(|c| c.get());
+            let saved = super::frame::current_frame_addr();
             let r = run_frame(f, None);
-            CUR_FRAME.with(|c| c.set(saved));
+            super::frame::swap_current_frame(saved);
             r
         }
         Some(Kind::Builtin) => {
             let b = as_builtin(callable).unwrap();
             let _g = enter_native(WHILE_CALLING)?;
             if b.bound.is_null() && b.sig.fits_fast(&args) {
-                (b.f)(args)
+                b.sig.run(b.name, b.f, args)
             } else {
                 call_builtin_slow(b, args)
             }
@@ -300,7 +300,7 @@ pub fn call_object(callable: Value, args: Args) -> PyResult<Value> {
 pub(super) fn call_object_from_bytecode(callable: Value, args: Args) -> PyResult<Value> {
     if let Some(b) = as_builtin(callable) {
         if b.bound.is_null() && b.sig.fits_fast(&args) {
-            return (b.f)(args);
+            return b.sig.run(b.name, b.f, args);
         }
         return call_builtin_slow(b, args);
     }

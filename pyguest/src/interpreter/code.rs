@@ -109,6 +109,8 @@ fn const_value(c: &Const) -> Value {
                 new_str(s)
             }
         }
+        Const::SurrStr(cps) => crate::objects::surr::from_code_points(cps)
+            .unwrap_or_else(|_| new_string(cps.iter().map(|_| '\u{fffd}').collect())),
         Const::Bytes(b) => new_bytes(b.clone(), false),
         Const::Tuple(items) => {
             let v: ArgVec = items.iter().map(const_value).collect();

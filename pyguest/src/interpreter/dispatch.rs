@@ -9,7 +9,7 @@
 //! end (or its next `yield`), handling the returns and errors of entry frames.
 
 use super::exceptions::{add_traceback, unwind};
-use super::frame::{release_frame, set_cur, CUR_FRAME};
+use super::frame::{release_frame, set_cur};
 use super::generators::{inline_gen_failed, is_inline_gen};
 use super::opcodes;
 use super::{current_frame, PyErr, PyResult};
@@ -192,6 +192,23 @@ impl Ctx {
         self.sp = f.sp.get() as usize;
     }
 
+    /// Runs the caller `f` a return from a virtual frame switched to
+    /// (`opcodes::return_virtual`): as [`Ctx::enter_caller`], with its code object and
+    /// register array as the callee's frame recorded them (`FrameBox`), so the trace keeps
+    /// the values it had before the call.
+    #[inline(always)]
+    pub fn enter_caller_with(
+        &mut self,
+        f: Gc<FrameObj>,
+        code: Gc<CodeObj>,
+        regs: Gc<Array<Value>>,
+    ) {
+        let code = metatracer::promote(code);
+        self.enter_code(f, code);
+        self.regs = regs;
+        self.sp = f.sp.get() as usize;
+    }
+
     #[inline(always)]
     fn enter_code(&mut self, f: Gc<FrameObj>, code: Gc<CodeObj>) {
         self.f = f;
@@ -229,7 +246,7 @@ fn code_nlocals(code: Gc<CodeObj>) -> usize {
 /// The first value-stack register of a code object's frames (`Ctx::stack_base`; elidable).
 #[metatracer::elidable]
 #[inline(always)]
-fn code_stack_base(code: Gc<CodeObj>) -> usize {
+pub(super) fn code_stack_base(code: Gc<CodeObj>) -> usize {
     let d = &code.d;
     d.varnames.len() + d.cellvars.len() + d.freevars.len()
 }
@@ -693,8 +710,10 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 if metatracer::we_are_jitted() && opcodes::call_builtin_fast(cx, arg) {
                     GO_ON
                 } else if metatracer::we_are_jitted()
-                    && opcodes::TRACE_PY_CALLS
-                    && opcodes::call_py_fast(cx, pc, arg)
+                    && opcodes::call_switches() & 1 != 0
+                    && ((opcodes::call_switches() & 2 != 0
+                        && opcodes::call_py_virtual(cx, pc, arg))
+                        || opcodes::call_py_fast(cx, pc, arg))
                 {
                     let caller = code;
                     code = cx.code;
@@ -715,8 +734,9 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::RETURN_VALUE => {
                 // (traced only: a return to a caller in this loop, without the general handler)
                 if metatracer::we_are_jitted()
-                    && opcodes::TRACE_PY_CALLS
-                    && opcodes::return_fast(cx, pc)
+                    && opcodes::call_switches() & 1 != 0
+                    && ((opcodes::call_switches() & 2 != 0 && opcodes::return_virtual(cx, pc))
+                        || opcodes::return_fast(cx, pc))
                 {
                     code = cx.code;
                     pc = cx.f.pc.get() as usize;
@@ -825,8 +845,8 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
         ));
     }
     vm.reentry.set(re);
-    // CUR_FRAME is a raw address, not a root: restore the caller's frame on exit. `saved`
-    // stays live on the native stack for the whole run, so the collector pins that frame.
+    // Restore the caller's frame on exit. `saved` stays live on the native stack for the
+    // whole run, so the collector pins that frame (its address is restored).
     let saved = current_frame();
     entry.entry.set(true);
     entry.exc_depth.set(vm.handled.get().len() as u32);
@@ -874,6 +894,6 @@ pub fn run_frame(entry: Gc<FrameObj>, pending: Option<PyErr>) -> PyResult<Value>
         }
     };
     vm.reentry.set(re - 1);
-    CUR_FRAME.with(|c| c.set(std::hint::black_box(saved).map_or(0, |g| g.addr())));
+    super::frame::swap_current_frame(std::hint::black_box(saved).map_or(0, |g| g.addr()));
     result
 }

@@ -1,5 +1,6 @@
-//! Frames: allocation and recycling (a per-code free list), the thread's current frame
-//! (`CUR_FRAME`, for `super()`, `globals()` and `sys._getframe`), line numbers and cells.
+//! Frames: allocation and recycling (a per-code free list), the thread's current frame and
+//! call depth ([`ExecState`], for `super()`, `globals()`, `sys._getframe` and the recursion
+//! limit), line numbers and cells.
 //!
 //! A frame's `regs` array holds the locals, then the cells (own cell variables, then the
 //! closure's free variables), then the value stack. A recycled frame has NULL in every
@@ -10,34 +11,68 @@ use crate::value::{Kind, Value};
 use metatracer::gc::{self, Gc, GcCell};
 use std::cell::Cell;
 
-thread_local! {
-    /// Address of the executing frame. Not a root: it is always a frame that an active
-    /// `execute` holds in a local, or that a `run_frame` saved on the native stack (both
-    /// pinned by the conservative scan); see "Rooting in pyguest" in docs/gc.md.
-    pub(super) static CUR_FRAME: Cell<usize> = const { Cell::new(0) };
+/// The thread's execution state that traced code reads and writes as memory (RPython's
+/// execution context): the executing frame and the recursion depth. A GC object reached
+/// through [`crate::vm::Vm::exec`], so that a trace finds it as a constant
+/// ([`exec_state`]) and its stores are ordinary lazy stores: a call inlined into a trace
+/// with a virtual frame (`opcodes_calls.rs`, "virtual frames") stores the callee's frame
+/// here, the return stores the caller's, and when nothing reads the field in between the
+/// first store is never performed (a guard lists it as a pending store, which
+/// materializes the frame only if the guard fails).
+#[repr(C)]
+#[derive(metatracer::Trace, metatracer::Layout)]
+pub struct ExecState {
+    /// The executing frame (for `super()`, `globals()`, `sys._getframe`), or None.
+    pub frame: GcCell<Option<Gc<FrameObj>>>,
+    /// Python call depth (`vm().depth` reads and writes it).
+    pub depth: Cell<usize>,
+    /// `sys.getrecursionlimit()`.
+    pub limit: Cell<usize>,
+}
+
+/// The thread's [`ExecState`] (elidable: one per thread, a constant in traces).
+#[metatracer::elidable]
+#[inline(always)]
+pub(super) fn exec_state() -> Gc<ExecState> {
+    crate::vm::vm().exec.get()
 }
 
 /// The frame currently executing (for `super()`, `globals()`, `sys._getframe`).
 pub fn current_frame() -> Option<Gc<FrameObj>> {
-    let p = CUR_FRAME.with(|c| c.get());
-    if p == 0 {
-        None
-    } else {
-        // SAFETY: set by `execute` to a frame that is live on the frame chain.
-        Some(unsafe { Gc::from_raw(p as *const FrameObj) })
-    }
+    crate::vm::vm().exec.get().frame.get()
 }
 
-/// Replaces the executing frame's address, returning the old one: a thread switch saves the
-/// switched-out thread's and installs the other's (`threads.rs`). The saved frame stays
-/// pinned by the suspended thread's stack, which the collector scans.
+/// Replaces the executing frame's address (0: none), returning the old one: a thread switch
+/// saves the switched-out thread's and installs the other's (`threads.rs`), and a nested
+/// run restores its caller's. The saved frame stays pinned by the native stack that holds
+/// its address (the suspended thread's, or the caller's), which the collector scans.
 pub fn swap_current_frame(a: usize) -> usize {
-    CUR_FRAME.with(|c| c.replace(a))
+    let st = crate::vm::vm().exec.get();
+    let old = st.frame.get().map_or(0, |f| f.addr());
+    let new = if a == 0 {
+        None
+    } else {
+        // SAFETY: `a` is the address of a live frame (saved by this function earlier).
+        Some(unsafe { Gc::from_raw(a as *const FrameObj) })
+    };
+    st.frame.set(new);
+    old
+}
+
+/// The executing frame's address (0: none), to restore later with [`swap_current_frame`].
+#[inline]
+pub(super) fn current_frame_addr() -> usize {
+    crate::vm::vm()
+        .exec
+        .get()
+        .frame
+        .get()
+        .map_or(0, |f| f.addr())
 }
 
 #[inline(always)]
 pub(super) fn set_cur(f: Gc<FrameObj>) {
-    CUR_FRAME.with(|c| c.set(f.addr()));
+    crate::vm::vm().exec.get().frame.set(Some(f));
 }
 
 pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value) -> Gc<FrameObj> {
@@ -74,6 +109,7 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
         escaped: Cell::new(false),
         entry: Cell::new(false),
         yielded: Cell::new(false),
+        boxed: false,
     })
 }
 

@@ -11,7 +11,6 @@
 use super::call::enter_depth;
 use super::coroutines::{awaitable_send, is_await_iter};
 use super::dispatch::{run_frame, Ctx, Stop};
-use super::frame::CUR_FRAME;
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::Op;
 use crate::objects::coroutine::{flavor, Flavor};
@@ -159,9 +158,9 @@ pub fn gen_resume(g: Gc<GeneratorObj>, v: Value, throw: Option<PyErr>) -> PyResu
     enter_depth()?;
     g.state.set(GEN_RUNNING);
     f.yielded.set(false);
-    let saved = CUR_FRAME.with(|c| c.get());
+    let saved = super::frame::current_frame_addr();
     let r = run_frame(f, pending);
-    CUR_FRAME.with(|c| c.set(saved));
+    super::frame::swap_current_frame(saved);
     if f.yielded.get() {
         g.state.set(GEN_SUSPENDED);
         note_suspended(g, fl);

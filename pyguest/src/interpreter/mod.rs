@@ -35,6 +35,7 @@ mod opcodes_build;
 mod opcodes_builtins;
 mod opcodes_calls;
 mod opcodes_containers;
+mod opcodes_iter;
 
 pub use call::{call_object, enter_native};
 pub use code::materialize;
@@ -46,7 +47,7 @@ use crate::objects::*;
 use crate::value::Value;
 use call::enter_depth;
 use dispatch::run_frame;
-use frame::{init_cells, new_frame, CUR_FRAME};
+use frame::{init_cells, new_frame};
 use metatracer::gc::Gc;
 
 pub use crate::vm::{PyErr, PyResult};
@@ -62,9 +63,9 @@ pub fn run_module_code(code: Gc<CodeObj>, globals: Gc<DictObj>) -> PyResult<Valu
 pub fn run_code_ns(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value) -> PyResult<Value> {
     let f = new_frame(code, globals, ns, Value::NULL);
     enter_depth()?;
-    let saved = CUR_FRAME.with(|c| c.get());
+    let saved = frame::current_frame_addr();
     let r = run_frame(f, None);
-    CUR_FRAME.with(|c| c.set(saved));
+    frame::swap_current_frame(saved);
     r
 }
 
@@ -73,8 +74,8 @@ pub fn run_class_body(func: Gc<FunctionObj>, ns: Value) -> PyResult<Value> {
     let f = new_frame(func.code, func.globals, ns, Value::obj(func));
     init_cells(f, func.closure);
     enter_depth()?;
-    let saved = CUR_FRAME.with(|c| c.get());
+    let saved = frame::current_frame_addr();
     let r = run_frame(f, None);
-    CUR_FRAME.with(|c| c.set(saved));
+    frame::swap_current_frame(saved);
     r
 }

@@ -23,11 +23,11 @@ use crate::compiler::bytecode::binop;
 use crate::objects::ops::{self, ArgVec};
 use crate::objects::*;
 use crate::value::{
-    bool_value, fits_small, int_of, is_int, is_null, is_ptr, kind_byte, small, Kind, Value,
-    FALSE_BITS, NONE_BITS, SMALL_MIN, TRUE_BITS,
+    bool_value, fits_small, int_of, is_int, is_null, kind_byte, small, Kind, Value, FALSE_BITS,
+    NONE_BITS, SMALL_MIN, TRUE_BITS,
 };
 use crate::vm::{self, type_error, type_of, vm, C};
-use metatracer::gc::{self, Gc};
+use metatracer::gc::Gc;
 use std::cell::Cell;
 
 /// STORE_ATTR cache word flag: the entry is a map transition (`old map << 40 | new map << 16
@@ -43,6 +43,7 @@ pub(super) use super::opcodes_builtins::{
 pub(super) use super::opcodes_calls::*;
 pub(super) use super::opcodes_containers::{build_seq_fast, build_slice_fast, contains_fast};
 use super::opcodes_containers::{store_subscr_fast, str_concat_fast, subscr_fast};
+pub(super) use super::opcodes_iter::*;
 
 /// `POP_TOP`.
 #[metatracer::look_inside]
@@ -426,7 +427,7 @@ pub(super) fn load_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) ->
 
 const INSTANCE_KIND: u8 = Kind::Instance as u8;
 const FLOAT_KIND: u8 = Kind::Float as u8;
-const LIST_KIND: u8 = Kind::List as u8;
+pub(super) const LIST_KIND: u8 = Kind::List as u8;
 
 /// The slot (plus one; 0: none) of attribute `names[arg]` of `code` in instances of map
 /// `map`. Elidable: a map's attribute names never change (adding one makes another map).
@@ -434,6 +435,30 @@ const LIST_KIND: u8 = Kind::List as u8;
 fn map_slot(map: u32, code: Gc<CodeObj>, arg: u32) -> usize {
     let name = code.names.get(arg as usize);
     vm::map_lookup(map, vm::sym_of(name)).map_or(0, |s| s + 1)
+}
+
+/// The map an instance of map `map` gets when attribute `names[arg]` of `code` is added, and
+/// the attribute's slot: `new map << 16 | slot + 1` as `ops::instance_set` would make them,
+/// or 0 when the general path must add it (a dict-mode instance, `__dict__`, an attribute
+/// the map has, ids too large). Elidable: a map's transitions never change (the first call
+/// makes the new map, later ones find it).
+#[metatracer::elidable]
+#[inline(never)]
+fn map_grow(map: u32, code: Gc<CodeObj>, arg: u32) -> u64 {
+    let name = code.names.get(arg as usize);
+    if map == ops::DICT_MAP || str_eq(name, "__dict__") {
+        return 0;
+    }
+    let sym = vm::sym_of(name);
+    if vm::map_lookup(map, sym).is_some() {
+        return 0;
+    }
+    let nm = vm::map_add(map, sym);
+    let slot = vm::map_len(nm) - 1;
+    if nm >= 1 << 31 || slot >= 0xffff {
+        return 0;
+    }
+    (nm as u64) << 16 | (slot as u64 + 1)
 }
 
 /// `LOAD_ATTR` in general.
@@ -492,6 +517,21 @@ pub(super) fn store_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -
                     (*slots).set(slot - 1, cx.regs.get(cx.sp - 2));
                     cx.sp -= 2;
                     return Ok(());
+                }
+                if slot == 0 && call_switches() & 8 != 0 {
+                    // a new attribute: the map transition is a constant too, and the value
+                    // goes to the next slot when the array has room and the class's slot
+                    // hint already counts it (else the general path grows both)
+                    let t = map_grow(map, code, arg);
+                    if t != 0 {
+                        let s = (t & 0xffff) as usize - 1;
+                        if s < (*slots).len() && s < cls.nslots_hint.get() as usize {
+                            (*slots).set(s, cx.regs.get(cx.sp - 2));
+                            inst.map.set((t >> 16) as u32);
+                            cx.sp -= 2;
+                            return Ok(());
+                        }
+                    }
                 }
             }
         }
@@ -582,7 +622,7 @@ pub(super) fn load_method(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) 
 
 /// The interpreter's class-epoch object (elidable: one per interpreter, a constant in traces).
 #[metatracer::elidable]
-fn jit_epoch() -> Gc<vm::EpochObj> {
+pub(super) fn jit_epoch() -> Gc<vm::EpochObj> {
     vm().jit_epoch.get()
 }
 
@@ -666,8 +706,8 @@ fn load_method_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
 pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.top();
-    if let Some((items, j)) = list_slot(o, k) {
-        let v = (*items).get(j);
+    if let Some((l, j)) = list_slot(o, k) {
+        let v = list_item(l, j);
         cx.regs.set(cx.sp - 1, v);
         return Ok(());
     }
@@ -678,10 +718,10 @@ pub(super) fn binary_subscr(cx: &mut Ctx) -> Step {
 }
 
 /// For `o[k]` with `o` an exact list and `k` a small int in range (negative from the end):
-/// the list's item array and the index (traced: a kind test, two loads, bounds tests).
+/// the list and the index (traced: a kind test, a load, bounds tests).
 #[metatracer::look_inside]
 #[inline(always)]
-fn list_slot(o: Value, k: Value) -> Option<(Gc<gc::Array<Value>>, usize)> {
+fn list_slot(o: Value, k: Value) -> Option<(Gc<ListObj>, usize)> {
     if !is_int(k) || kind_byte(o) != LIST_KIND {
         return None;
     }
@@ -691,7 +731,7 @@ fn list_slot(o: Value, k: Value) -> Option<(Gc<gc::Array<Value>>, usize)> {
     let i = int_of(k);
     let j = if i < 0 { i + n } else { i };
     if j >= 0 && j < n {
-        Some((l.items.get(), j as usize))
+        Some((l, j as usize))
     } else {
         None
     }
@@ -714,14 +754,61 @@ pub(super) fn store_subscr(cx: &mut Ctx) -> Step {
     let k = cx.pop();
     let o = cx.pop();
     let v = cx.pop();
-    if let Some((items, j)) = list_slot(o, k) {
-        (*items).set(j, v);
+    if let Some((l, j)) = list_slot(o, k) {
+        if l.strategy.get() == list::FLOATS {
+            if let Some(x) = storable_float_of(v) {
+                (*l.floats.get()).set(j, x);
+            } else {
+                list_store_general(o, j, v);
+            }
+            return Ok(());
+        }
+        (*l.items.get()).set(j, v);
         return Ok(());
     }
     if metatracer::we_are_jitted() && store_subscr_fast(o, k, v) {
         return Ok(());
     }
     store_subscr_slow(cx, o, k, v)
+}
+
+/// Item `j` (in bounds) of a list in either storage strategy (`objects/list.rs`): the float
+/// of a float list is boxed by the trace itself ([`new_float_traced`]), so the box goes away
+/// when the trace consumes the value (float arithmetic, a store into a float list).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn list_item(l: Gc<ListObj>, j: usize) -> Value {
+    if l.strategy.get() == list::FLOATS {
+        new_float_traced((*l.floats.get()).get(j))
+    } else {
+        (*l.items.get()).get(j)
+    }
+}
+
+/// The value of `v` if a float list can keep it unboxed: an exact float, not a NaN
+/// (traced: a kind test, a load and a compare; `list::storable_float` in Rust).
+#[metatracer::look_inside]
+#[inline(always)]
+#[allow(clippy::eq_op)] // (`x == x` is the NaN test traced code can do)
+fn storable_float_of(v: Value) -> Option<f64> {
+    if kind_byte(v) == FLOAT_KIND {
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        let x = f.v;
+        if x == x {
+            return Some(x);
+        }
+    }
+    None
+}
+
+/// `lst[j] = v` (in bounds) for a float list and a value it cannot keep unboxed: the list
+/// switches to the objects strategy (a residual call in traces).
+#[inline(never)]
+fn list_store_general(lst: Value, j: usize, v: Value) {
+    if let Some(l) = as_list_exact(lst) {
+        l.set(j, v);
+    }
 }
 
 /// `STORE_SUBSCR` in general.
@@ -1169,177 +1256,6 @@ pub(super) fn jump_if_true_or_pop(cx: &mut Ctx, pc: usize, arg: u32) -> Result<u
     Ok(pc)
 }
 
-/// `GET_ITER`.
-#[inline(always)]
-pub(super) fn get_iter(cx: &mut Ctx) -> Step {
-    let t = cx.top();
-    let v = match ops::get_iter(t) {
-        Ok(v) => v,
-        // a `types.coroutine` generator may `yield from` a coroutine
-        Err(_)
-            if cx.code.d.flags & CO_ITERABLE_COROUTINE != 0
-                && as_generator(t).is_some_and(|g| {
-                    crate::objects::coroutine::flavor(g)
-                        == crate::objects::coroutine::Flavor::Coroutine
-                }) =>
-        {
-            t
-        }
-        Err(e) => return Err(Stop::raise(e)),
-    };
-    set_cur(cx.f);
-    cx.regs.set(cx.sp - 1, v);
-    Ok(())
-}
-
-/// `FOR_ITER`: a range iterator and an iterator over an exact list are stepped by traced code
-/// (their fields are loads and stores); every other iterator goes through [`for_iter_slow`].
-#[metatracer::look_inside]
-#[inline(always)]
-pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
-    let it = cx.top();
-    if is_iter_of(it, SEQ_SUB) {
-        // SAFETY: `it` is a live sequence iterator (checked above), kept alive by the stack.
-        let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
-        let seq = io.a.get();
-        if kind_byte(seq) == LIST_KIND {
-            // SAFETY: `seq` is a live list (its kind byte says so), kept alive by `io`.
-            let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(seq)) };
-            let i = io.i.get();
-            // (the list may have shrunk or grown since the last step: as the interpreter,
-            // compare with its length now)
-            if i < l.len.get() as i64 {
-                let items = l.items.get();
-                let v = (*items).get(i as usize);
-                io.i.set(i + 1);
-                cx.regs.set(cx.sp, v);
-                cx.sp += 1;
-                return Ok(pc);
-            }
-            cx.sp -= 1;
-            return Ok(arg as usize);
-        }
-    }
-    if is_iter_of(it, RANGE_SUB) {
-        // SAFETY: `it` is a live range iterator (checked above), kept alive by the value stack.
-        let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
-        let n = io.n.get();
-        if n > 0 {
-            let i = io.i.get();
-            io.n.set(n - 1);
-            io.i.set(i + io.step.get());
-            let v = if fits_small(i) { small(i) } else { new_int(i) };
-            cx.push(v);
-            return Ok(pc);
-        }
-        cx.sp -= 1;
-        return Ok(arg as usize);
-    }
-    if kind_byte(it) == GENERATOR_KIND {
-        return for_iter_gen(cx, pc, arg);
-    }
-    for_iter_slow(cx, pc, arg)
-}
-
-const GENERATOR_KIND: u8 = Kind::Generator as u8;
-
-/// `FOR_ITER` on a generator: resumes it inside the dispatch loop (`Ctx` switches to its
-/// frame; `generators::resume_inline`), or takes the general path.
-#[inline(never)]
-fn for_iter_gen(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
-    if let Some(g) = as_generator(cx.top()) {
-        if let Some(s) = super::generators::resume_inline(cx, g, pc, Value::NONE) {
-            return Err(s);
-        }
-    }
-    for_iter_slow(cx, pc, arg)
-}
-
-/// Whether `v` is a built-in iterator of sub-kind `sub` (traced: two byte loads).
-#[metatracer::look_inside]
-#[inline(always)]
-fn is_iter_of(v: Value, sub_kind: u8) -> bool {
-    if !is_ptr(v) {
-        return false;
-    }
-    let p: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v));
-    // SAFETY: a pointer value addresses a live object whose first byte is its kind; an
-    // iterator's second byte is its sub-kind (`repr(C)`, checked below).
-    let kind = unsafe { *p };
-    if kind != ITER_KIND {
-        return false;
-    }
-    let sub: *const u8 = metatracer::from_word_bits(metatracer::word_bits(v) + 1);
-    // SAFETY: as above: the second byte of a live iterator object.
-    unsafe { *sub == sub_kind }
-}
-
-const ITER_KIND: u8 = Kind::Iter as u8;
-const RANGE_SUB: u8 = IterKind::Range as u8;
-const SEQ_SUB: u8 = IterKind::Seq as u8;
-const _: () = assert!(std::mem::offset_of!(IterObj, sub) == 1);
-
-/// `FOR_ITER` on any iterator.
-#[inline(never)]
-fn for_iter_slow(cx: &mut Ctx, mut pc: usize, arg: u32) -> Result<usize, Stop> {
-    let it = cx.top();
-    if let Some(io) = as_iter(it) {
-        match io.sub {
-            IterKind::Range => {
-                let n = io.n.get();
-                if n > 0 {
-                    let i = io.i.get();
-                    io.n.set(n - 1);
-                    io.i.set(i + io.step.get());
-                    cx.push(new_int(i));
-                } else {
-                    cx.sp -= 1;
-                    pc = arg as usize;
-                }
-                return Ok(pc);
-            }
-            IterKind::Seq => {
-                let s = io.a.get();
-                let i = io.i.get() as usize;
-                let item = if let Some(l) = as_list_exact(s) {
-                    if i < l.len() {
-                        Some(l.get(i))
-                    } else {
-                        None
-                    }
-                } else {
-                    let t = as_tuple_exact(s).unwrap();
-                    t.as_slice().get(i).copied()
-                };
-                match item {
-                    Some(v) => {
-                        io.i.set(i as i64 + 1);
-                        cx.push(v);
-                    }
-                    None => {
-                        cx.sp -= 1;
-                        pc = arg as usize;
-                    }
-                }
-                return Ok(pc);
-            }
-            _ => {}
-        }
-    }
-    match ops::next(it)? {
-        Some(v) => {
-            set_cur(cx.f);
-            cx.push(v)
-        }
-        None => {
-            set_cur(cx.f);
-            cx.sp -= 1;
-            pc = arg as usize;
-        }
-    }
-    Ok(pc)
-}
-
 /// `PUSH_NULL`.
 #[metatracer::look_inside]
 #[inline(always)]
@@ -1437,7 +1353,7 @@ pub(super) fn unpack(v: Value, n: usize) -> PyResult<ArgVec> {
     let items: ArgVec = if let Some(t) = as_tuple_exact(v) {
         t.as_slice().iter().copied().collect()
     } else if let Some(l) = as_list_exact(v) {
-        l.as_slice().iter().copied().collect()
+        l.values()
     } else {
         let it = ops::get_iter(v).map_err(|_| {
             type_error(format!(

@@ -89,7 +89,18 @@ pub(super) fn build_string(cx: &mut Ctx, arg: u32) -> Step {
     let n = arg as usize;
     let mut s = String::new();
     for i in cx.sp - n..cx.sp {
-        s.push_str(&as_str(cx.regs.get(i)).unwrap().s);
+        match as_str(cx.regs.get(i)) {
+            Some(p) => s.push_str(&p.s),
+            None => {
+                // a part holds lone surrogates (`objects/surr.rs`)
+                let parts: crate::objects::ops::ArgVec =
+                    (cx.sp - n..cx.sp).map(|j| cx.regs.get(j)).collect();
+                let r = crate::objects::surr::concat(&parts)?;
+                cx.sp -= n;
+                cx.push(r);
+                return Ok(());
+            }
+        }
     }
     cx.sp -= n;
     cx.push(new_string(s));
@@ -189,7 +200,7 @@ pub(super) fn dict_update(cx: &mut Ctx, arg: u32, op: Op) -> Step {
 #[inline(never)]
 pub(super) fn list_to_tuple(cx: &mut Ctx) -> Step {
     let l = as_list_exact(cx.top()).unwrap();
-    let t = new_tuple(l.as_slice());
+    let t = l.with_items(new_tuple);
     cx.regs.set(cx.sp - 1, t);
     Ok(())
 }
@@ -242,7 +253,7 @@ pub(super) fn format_value(cx: &mut Ctx, arg: u32) -> Step {
         3 => new_string(crate::objects::native::ascii_of(&ops::repr(v)?)),
         _ => v,
     };
-    let r = if spec.is_null() && v.is_kind(Kind::Str) {
+    let r = if spec.is_null() && (v.is_kind(Kind::Str) || v.is_kind(Kind::SurrStr)) {
         v
     } else {
         let spec_s = as_str(spec);

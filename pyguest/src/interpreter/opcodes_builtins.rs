@@ -282,9 +282,11 @@ fn min_max2(x: Value, y: Value, is_max: bool) -> Value {
 }
 
 /// `lst.append(v)` on an exact list with room in its item array (NULL otherwise: the general
-/// path grows the array). Returns None.
+/// path grows the array, or switches the strategy of a float list for a value it cannot keep
+/// unboxed). Returns None.
 #[metatracer::look_inside]
 #[inline(always)]
+#[allow(clippy::eq_op)] // (`x == x` is the NaN test traced code can do)
 fn list_append(lst: Value, v: Value) -> Value {
     if kind_byte(lst) != LIST_KIND {
         return Value::NULL;
@@ -292,6 +294,21 @@ fn list_append(lst: Value, v: Value) -> Value {
     // SAFETY: `lst` is a live list (its kind byte says so), kept alive by the caller's stack.
     let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(lst)) };
     let n = l.len.get();
+    if l.strategy.get() == crate::objects::list::FLOATS {
+        if kind_byte(v) != FLOAT_KIND {
+            return Value::NULL;
+        }
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
+        let x = f.v;
+        let floats = l.floats.get();
+        if x != x || n >= (*floats).len() {
+            return Value::NULL;
+        }
+        (*floats).set(n, x);
+        l.len.set(n + 1);
+        return Value::NONE;
+    }
     let items = l.items.get();
     if n >= (*items).len() {
         return Value::NULL;
@@ -314,6 +331,11 @@ fn list_pop(lst: Value) -> Value {
     let n = l.len.get();
     if n == 0 {
         return Value::NULL;
+    }
+    if l.strategy.get() == crate::objects::list::FLOATS {
+        let x = (*l.floats.get()).get(n - 1);
+        l.len.set(n - 1);
+        return new_float_traced(x);
     }
     let items = l.items.get();
     let v = (*items).get(n - 1);
@@ -549,7 +571,7 @@ pub(super) fn unpack_fast(cx: &mut Ctx, arg: u32) -> bool {
     } else if k == LIST_KIND {
         // SAFETY: `v` is a live list (its kind byte says so), kept alive by the stack.
         let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(v)) };
-        if l.len.get() != n {
+        if l.len.get() != n || l.strategy.get() != crate::objects::list::OBJECTS {
             return false;
         }
         l.items.get()

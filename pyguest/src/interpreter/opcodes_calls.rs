@@ -557,11 +557,45 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 
 // ---------------------------------------------------------------- traced calls and returns
 
-/// Whether traces use [`call_py_fast`] and [`return_fast`]. Off: measured neutral to slightly
-/// slower on the benches (`docs/pyguest-jit.md`, "Calls and returns"), since each call is
-/// still two residual helper calls; kept (and tested with it on) as the base of virtual
-/// frames.
+/// Whether traces take Python calls and returns themselves (in a virtual frame,
+/// [`call_py_virtual`]/[`return_virtual`], or with the [`call_py_fast`]/[`return_fast`]
+/// helpers) instead of the residual general handlers. Still off: session 11 made the slow
+/// cases fast ([`VIRTUAL_CLASS_CALLS`], [`TRACE_ATTR_ADD`], dead slots cleared) but could not
+/// finish the A/B over the 12 bench programs on its loaded machine (`docs/pyguest-jit.md`,
+/// "Calls and returns"); `PYGUEST_JIT_CALLS=15` turns everything on for a run.
 pub(super) const TRACE_PY_CALLS: bool = false;
+
+/// Whether a class call with a Python `__init__` runs in a virtual frame on an instance the
+/// trace allocates ([`call_class_virtual`]; with [`TRACE_PY_CALLS`] and [`VIRTUAL_FRAMES`]).
+pub(super) const VIRTUAL_CLASS_CALLS: bool = true;
+
+/// Whether a `STORE_ATTR` that adds an attribute to an instance is traced (a constant map
+/// transition and a store, `opcodes::store_attr`) instead of the residual general path.
+/// Off by default like [`TRACE_PY_CALLS`] (on with `PYGUEST_JIT_CALLS=8` or `15`): it was
+/// written and tested together with the virtual class calls, and one run with everything on
+/// printed an `AttributeError` that could not be reproduced (`docs/pyguest-jit.md`), so main's
+/// default traces stay as they were until it is A/B'd and swept on its own.
+pub(super) const TRACE_ATTR_ADD: bool = false;
+
+/// The call switches in effect, as bits: [`TRACE_PY_CALLS`] 1, [`VIRTUAL_FRAMES`] 2,
+/// [`VIRTUAL_CLASS_CALLS`] 4, [`TRACE_ATTR_ADD`] 8; by default the constants, or the
+/// environment variable `PYGUEST_JIT_CALLS` (decimal) when it is set, for measuring one
+/// binary both ways. Elidable: read once, a constant in every trace.
+#[metatracer::elidable]
+#[inline(never)]
+pub(super) fn call_switches() -> u32 {
+    static S: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *S.get_or_init(|| {
+        let default = u32::from(TRACE_PY_CALLS)
+            | u32::from(VIRTUAL_FRAMES) << 1
+            | u32::from(VIRTUAL_CLASS_CALLS) << 2
+            | u32::from(TRACE_ATTR_ADD) << 3;
+        std::env::var("PYGUEST_JIT_CALLS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default)
+    })
+}
 
 const FUNCTION_KIND: u8 = Kind::Function as u8;
 const CLASS_KIND: u8 = Kind::Class as u8;
@@ -699,11 +733,12 @@ pub(super) fn return_fast(cx: &mut Ctx, pc: usize) -> bool {
 /// popping `v`, next instruction `pc`) to its caller, as [`return_value`] does: the
 /// recursion depth, the unlinking, the result pushed on the caller's stack, the frame
 /// recycled, the caller made current. Gives the caller, or NULL (nothing changed) when the
-/// general handler must run.
+/// general handler must run (an entry frame, a generator's, an `__init__` returning a value).
 #[metatracer::dont_look_inside]
 #[inline(never)]
 fn pop_frame(f: Gc<FrameObj>, v: Value, sp: usize, pc: usize) -> Value {
-    if f.entry.get() {
+    if f.entry.get() || f.code.d.flags & CO_GENERATOR != 0 {
+        // (a generator resumed inside the loop finishes through `return_to_consumer`)
         return Value::NULL;
     }
     let v = if !f.ns().is_null() && f.func() != Value::NULL && f.code.d.flags & CO_NAMESPACE == 0 {
@@ -727,4 +762,432 @@ fn pop_frame(f: Gc<FrameObj>, v: Value, sp: usize, pc: usize) -> Value {
     release_frame(f);
     set_cur(back);
     Value::obj(back)
+}
+
+// ---------------------------------------------------------------- virtual frames
+
+/// Whether traces make the frame of a plain Python call themselves ([`call_py_virtual`],
+/// [`return_virtual`]) instead of the residual [`push_frame`]/[`pop_frame`] (with
+/// [`TRACE_PY_CALLS`] on): the frame and its register array are then `new`s the optimizer
+/// removes when the call and its return are both in the trace and nothing else keeps the
+/// frame (a residual call that may read it, a failing guard, a return the trace does not
+/// see make it real).
+pub(super) const VIRTUAL_FRAMES: bool = true;
+
+const FRAME_KIND: u8 = Kind::Frame as u8;
+
+/// A function's code object (elidable: it never changes).
+#[metatracer::elidable]
+#[inline(always)]
+fn func_code(f: Gc<FunctionObj>) -> Gc<CodeObj> {
+    f.code
+}
+
+/// A function's globals (elidable: they never change).
+#[metatracer::elidable]
+#[inline(always)]
+fn func_globals(f: Gc<FunctionObj>) -> Gc<DictObj> {
+    f.globals
+}
+
+/// The handled-exception stack (elidable: one list per thread, never replaced).
+#[metatracer::elidable]
+#[inline(always)]
+fn handled_list() -> Gc<ListObj> {
+    vm().handled.get()
+}
+
+/// The number of registers a virtual frame of `code` needs when called with `n`
+/// positional arguments, or 0 when such a call is not plain (the general paths handle it):
+/// defaults to fill, keywords-only parameters, `*args`/`**kwargs`, generators, cells or free
+/// variables, or more than 15 registers. Elidable: a property of the code object.
+#[metatracer::elidable]
+#[inline(never)]
+fn virtual_nregs(code: Gc<CodeObj>, n: usize) -> usize {
+    let d = &code.d;
+    if d.flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR) != 0
+        || d.kwonly != 0
+        || d.argcount as usize != n
+        || !d.cellvars.is_empty()
+        || !d.freevars.is_empty()
+    {
+        return 0;
+    }
+    let nregs = d.varnames.len() + d.stacksize as usize;
+    if nregs > 15 {
+        0
+    } else {
+        nregs
+    }
+}
+
+/// A fresh register array of 8 registers holding the `n` arguments at `first` of the
+/// caller's stack (allocated in the trace: [`Regs8`]; the stores into the fresh array are
+/// removed with it).
+#[metatracer::look_inside]
+#[inline(always)]
+fn new_regs8(cx: &Ctx, first: usize, n: usize) -> Gc<gc::Array<Value>> {
+    let a = new_slots8();
+    copy_args(cx, a, first, n);
+    a
+}
+
+/// As [`new_regs8`], 15 registers ([`Regs15`]; with its length word, the widest register value).
+#[metatracer::look_inside]
+#[inline(always)]
+fn new_regs15(cx: &Ctx, first: usize, n: usize) -> Gc<gc::Array<Value>> {
+    let b = gc::alloc(Regs15 {
+        len: 15,
+        r0: Value::NULL,
+        r1: Value::NULL,
+        r2: Value::NULL,
+        r3: Value::NULL,
+        r4: Value::NULL,
+        r5: Value::NULL,
+        r6: Value::NULL,
+        r7: Value::NULL,
+        r8: Value::NULL,
+        r9: Value::NULL,
+        r10: Value::NULL,
+        r11: Value::NULL,
+        r12: Value::NULL,
+        r13: Value::NULL,
+        r14: Value::NULL,
+    });
+    // SAFETY: `Regs15` is laid out as an `Array<Value>` of 15 items.
+    let a: Gc<gc::Array<Value>> = unsafe { metatracer::word_to_value(metatracer::word_bits(b)) };
+    copy_args(cx, a, first, n);
+    a
+}
+
+/// Copies the `n` registers at `first` of the caller's stack to the start of `a` (`n` is a
+/// constant in a trace: the loop unrolls into `n` loads and stores).
+#[metatracer::unroll_safe]
+#[inline(always)]
+fn copy_args(cx: &Ctx, a: Gc<gc::Array<Value>>, first: usize, n: usize) {
+    let mut i = 0;
+    while i < n {
+        (*a).set(i, cx.regs.get(first + i));
+        i += 1;
+    }
+}
+
+/// `CALL arg` of a Python function (or a method `LOAD_METHOD` found) with exactly its
+/// positional parameters and no cells, while traced, with the callee's frame made by the
+/// trace: the function is promoted, the register array ([`new_regs8`]) and the frame
+/// ([`FrameBox`]) are `gc::alloc`s of register values with the arguments, links and counters
+/// as their initial fields (so no write barrier), the depth counter and the current frame
+/// ([`super::frame::ExecState`]) are plain stores, and the caller's `pc`/`sp` are saved in
+/// its frame. Then `Ctx` runs the new frame. When the return is in the same trace and
+/// nothing let the frame out, the optimizer removes both allocations: the arguments stay
+/// in registers. False (nothing changed) when the general paths must run.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn call_py_virtual(cx: &mut Ctx, pc: usize, arg: u32) -> bool {
+    let base = cx.sp - arg as usize - 2;
+    let a = cx.regs.get(base);
+    let (callable, first) = if is_null(a) {
+        (cx.regs.get(base + 1), base + 2)
+    } else {
+        (a, base + 1)
+    };
+    let k = kind_byte(callable);
+    if k == CLASS_KIND && is_null(a) && call_switches() & 4 != 0 {
+        return call_class_virtual(cx, pc, callable, base);
+    }
+    if k != FUNCTION_KIND {
+        return false;
+    }
+    let callable = metatracer::promote(callable);
+    // SAFETY: the kind byte says it is a function.
+    let func: Gc<FunctionObj> =
+        unsafe { metatracer::word_to_value(metatracer::word_bits(callable)) };
+    let code = func_code(func);
+    let n = cx.sp - first;
+    let nregs = virtual_nregs(code, n);
+    if nregs == 0 {
+        return false;
+    }
+    let st = super::frame::exec_state();
+    let depth = st.depth.get() + 1;
+    if depth > st.limit.get() {
+        return false;
+    }
+    enter_virtual(cx, pc, base, first, callable, nregs, Value::NULL);
+    true
+}
+
+/// `CALL arg` of a class (on the stack as `NULL, C, args...` at `base`) whose instances are
+/// plain and whose `__init__` is a Python function [`call_py_virtual`] could run: the
+/// instance is allocated by the trace ([`InstanceBox`], its slot array a [`Regs4`] or
+/// [`Regs8`] as the class's slot hint says), takes the class's stack slot (the first
+/// argument of `__init__`) and is the frame's `ns` (so the return gives it, as the
+/// interpreter's class call does). The class is promoted and `__init__` is an elidable
+/// lookup for the class epoch of the time (quasi-immutable). False (nothing changed) when
+/// the general paths must run.
+#[metatracer::look_inside]
+#[inline(always)]
+fn call_class_virtual(cx: &mut Ctx, pc: usize, callable: Value, base: usize) -> bool {
+    let epoch = super::opcodes::jit_epoch().epoch.get();
+    if epoch == vm::EPOCH_UNSTABLE {
+        return false;
+    }
+    let callable = metatracer::promote(callable);
+    // SAFETY: the kind byte says it is a class.
+    let cls: Gc<ClassObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(callable)) };
+    let init = class_init(cls, epoch);
+    if is_null(init) {
+        return false;
+    }
+    // SAFETY: `class_init` gives a function (or NULL, excluded above).
+    let func: Gc<FunctionObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(init)) };
+    let code = func_code(func);
+    let first = base + 1;
+    let nregs = virtual_nregs(code, cx.sp - first);
+    if nregs == 0 {
+        return false;
+    }
+    let st = super::frame::exec_state();
+    let depth = st.depth.get() + 1;
+    if depth > st.limit.get() {
+        return false;
+    }
+    let slots = if class_slot_count(cls) <= 4 {
+        new_slots4()
+    } else {
+        new_slots8()
+    };
+    let inst = gc::alloc(InstanceBox {
+        kind: INSTANCE_KIND_BYTE,
+        map: 0,
+        cls,
+        slots,
+        base: Value::NULL,
+        ident: 0,
+    });
+    // SAFETY: an `InstanceBox` is laid out as an `InstanceObj`.
+    let inst: Value = unsafe { metatracer::word_to_value(metatracer::word_bits(inst)) };
+    cx.regs.set(first, inst);
+    enter_virtual(cx, pc, base, first, init, nregs, inst);
+    true
+}
+
+const INSTANCE_KIND_BYTE: u8 = Kind::Instance as u8;
+
+/// The `__init__` (a Python function) of class `cls` whose class call traced code may run
+/// with a virtual frame and an instance it allocates itself (what the interpreter's fast
+/// class call checks, `objects::class::cached_init`), or NULL: a class with `__del__` (its
+/// instances are registered for finalization), or whose instances need more than 8 slots.
+/// Elidable: for the class epoch of the time (`_epoch`), which changes with any class
+/// attribute.
+#[metatracer::elidable]
+#[inline(never)]
+fn class_init(cls: Gc<ClassObj>, _epoch: u64) -> Value {
+    if cls.flags.get() & crate::objects::class::CF_DEL != 0 || cls.nslots_hint.get() > 8 {
+        return Value::NULL;
+    }
+    crate::objects::class::cached_init(cls).map_or(Value::NULL, Value::obj)
+}
+
+/// How many attribute slots a fresh instance of `cls` gets (as `alloc_instance` decides:
+/// the class's hint, 4 before the first instance grew). Elidable: any size is correct (a
+/// store that does not fit takes the general path), so the hint seen while tracing is kept.
+#[metatracer::elidable]
+#[inline(never)]
+fn class_slot_count(cls: Gc<ClassObj>) -> usize {
+    (cls.nslots_hint.get() as usize).max(4)
+}
+
+/// A fresh attribute slot array of 4 NULLs (allocated in the trace: [`Regs4`]).
+#[metatracer::look_inside]
+#[inline(always)]
+fn new_slots4() -> Gc<gc::Array<Value>> {
+    let b = gc::alloc(Regs4 {
+        len: 4,
+        r0: Value::NULL,
+        r1: Value::NULL,
+        r2: Value::NULL,
+        r3: Value::NULL,
+    });
+    // SAFETY: `Regs4` is laid out as an `Array<Value>` of 4 items.
+    unsafe { metatracer::word_to_value(metatracer::word_bits(b)) }
+}
+
+/// A fresh attribute slot array of 8 NULLs (allocated in the trace: [`Regs8`]).
+#[metatracer::look_inside]
+#[inline(always)]
+fn new_slots8() -> Gc<gc::Array<Value>> {
+    let b = gc::alloc(Regs8 {
+        len: 8,
+        r0: Value::NULL,
+        r1: Value::NULL,
+        r2: Value::NULL,
+        r3: Value::NULL,
+        r4: Value::NULL,
+        r5: Value::NULL,
+        r6: Value::NULL,
+        r7: Value::NULL,
+    });
+    // SAFETY: `Regs8` is laid out as an `Array<Value>` of 8 items.
+    unsafe { metatracer::word_to_value(metatracer::word_bits(b)) }
+}
+
+/// The frame of a virtual call ([`FrameBox`], allocated by the trace) running `func` (a
+/// function value) with code `code`, globals `globals` and registers `regs`, called from
+/// `cx`'s frame. (Its own function: the mirror builds a struct literal field by field only
+/// when it names at most six locals.)
+#[metatracer::look_inside]
+#[inline(always)]
+fn new_frame_box(
+    cx: &Ctx,
+    code: Gc<CodeObj>,
+    globals: Gc<DictObj>,
+    regs: Gc<gc::Array<Value>>,
+    func: Value,
+) -> Gc<FrameObj> {
+    let f = cx.f;
+    let back = Some(f);
+    let nf = gc::alloc(FrameBox {
+        kind: FRAME_KIND,
+        pc: 0,
+        sp: 0,
+        exc_depth: 0,
+        code,
+        globals,
+        ns: Value::NULL,
+        regs,
+        back,
+        func,
+        escaped: true,
+        entry: false,
+        yielded: false,
+        boxed: true,
+        back_regs: cx.regs,
+        back_code: cx.code,
+    });
+    // SAFETY: a `FrameBox` is laid out as a `FrameObj`.
+    unsafe { metatracer::word_to_value(metatracer::word_bits(nf)) }
+}
+
+/// The common part of [`call_py_virtual`] and [`call_class_virtual`], once the call is
+/// known to be plain (`fv`: the function): allocates the callee's registers (the `n` arguments at `first`) and
+/// frame (`ns` is the instance of a class call, else NULL), counts the depth, makes the
+/// frame current, saves the caller's `pc` and `sp` (`base`: the stack top after the call
+/// pops its callable and arguments) and switches `Ctx` to the callee.
+#[metatracer::look_inside]
+#[inline(always)]
+fn enter_virtual(
+    cx: &mut Ctx,
+    pc: usize,
+    base: usize,
+    first: usize,
+    fv: Value,
+    nregs: usize,
+    ns: Value,
+) {
+    // SAFETY: the callers checked that `fv` is a function.
+    let func: Gc<FunctionObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(fv)) };
+    let code = func_code(func);
+    let n = cx.sp - first;
+    let st = super::frame::exec_state();
+    let depth = st.depth.get() + 1;
+    let regs = if nregs <= 8 {
+        new_regs8(cx, first, n)
+    } else {
+        new_regs15(cx, first, n)
+    };
+    let globals = func_globals(func);
+    let nf = new_frame_box(cx, code, globals, regs, fv);
+    if !is_null(ns) {
+        // (a class call's instance: the return gives it; a store into the fresh frame)
+        nf.ns_c.set(ns);
+    }
+    nf.sp.set(super::dispatch::code_stack_base(code) as u32);
+    nf.exc_depth.set(handled_list().len.get() as u32);
+    st.depth.set(depth);
+    let f = cx.f;
+    f.pc.set(pc as u32);
+    f.sp.set(base as u32);
+    st.frame.set(Some(nf));
+    cx.enter_called(nf);
+}
+
+/// A code object's positional parameter count (elidable: it never changes).
+#[metatracer::elidable]
+#[inline(never)]
+fn code_argcount(code: Gc<CodeObj>) -> usize {
+    code.d.argcount as usize
+}
+
+/// How many registers a frame of `code` has (locals, cells, stack; elidable: it never
+/// changes). A virtual frame's register array may be longer, never shorter.
+#[metatracer::elidable]
+#[inline(never)]
+fn code_nregs(code: Gc<CodeObj>) -> usize {
+    let d = &code.d;
+    d.varnames.len() + d.cellvars.len() + d.freevars.len() + d.stacksize as usize
+}
+
+/// Stores NULL in the caller's stack slots from its stack top up to `top` (both constants
+/// in a trace: the loop unrolls into that many stores).
+#[metatracer::unroll_safe]
+#[inline(always)]
+fn clear_dead_slots(cx: &Ctx, top: usize) {
+    let mut i = cx.sp;
+    while i < top {
+        cx.regs.set(i, Value::NULL);
+        i += 1;
+    }
+}
+
+/// `RETURN_VALUE` from a frame a trace made ([`call_py_virtual`]), while traced: the
+/// result goes onto the caller's stack, the depth counter and the current frame are
+/// restored, and `Ctx` runs the caller again, its register array and code object taken
+/// from the callee's frame (so nothing is read from the caller's frame but its saved
+/// `sp`, which the call stored). False (nothing changed) for other frames.
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn return_virtual(cx: &mut Ctx, pc: usize) -> bool {
+    let f = cx.f;
+    if !f.boxed || f.entry.get() {
+        return false;
+    }
+    // SAFETY: a frame with `boxed` set is a `FrameBox`.
+    let b: Gc<FrameBox> = unsafe { metatracer::word_to_value(metatracer::word_bits(f)) };
+    let Some(back) = b.back else {
+        return false;
+    };
+    let sp = cx.sp - 1;
+    let mut v = cx.regs.get(sp);
+    // (the callee's code object is green: a constant)
+    let argc = code_argcount(cx.code);
+    let ns = b.ns;
+    if !is_null(ns) {
+        // an `__init__` run by a class call: the call gives the instance (a result other
+        // than None takes the general path, which raises the `TypeError`)
+        if metatracer::word_bits(v) != crate::value::NONE_BITS {
+            return false;
+        }
+        v = ns;
+    }
+    f.pc.set(pc as u32);
+    f.sp.set(sp as u32);
+    f.back.set(None);
+    let st = super::frame::exec_state();
+    st.depth.set(st.depth.get() - 1);
+    st.frame.set(Some(back));
+    cx.enter_caller_with(back, b.back_code, b.back_regs);
+    cx.push(v);
+    // the callable's and the arguments' slots, dead now, are cleared (as the interpreter
+    // leaves them, they would keep an object the trace allocated alive: a residual call or
+    // the loop's end would then make it for real)
+    // (at most up to `base + 2 + argcount`: `NULL, f, args` or `method, self, args` or
+    // `NULL, instance, args`; not beyond the caller's registers)
+    let mut top = cx.sp + 1 + argc;
+    let nregs = code_nregs(cx.code);
+    if top > nregs {
+        top = nregs;
+    }
+    clear_dead_slots(cx, top);
+    true
 }

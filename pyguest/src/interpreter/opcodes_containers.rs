@@ -84,6 +84,19 @@ fn exact_set(v: Value, mutable: bool) -> Option<Gc<SetObj>> {
     }
 }
 
+/// The tail of a fast path that leaves one result over the top of the stack: a NULL `r` means
+/// "not handled" (false: the general handler runs, nothing was changed), else `r` replaces the
+/// top slot (true).
+#[metatracer::look_inside]
+#[inline(always)]
+fn set_top(cx: &mut Ctx, r: Value) -> bool {
+    if is_null(r) {
+        return false;
+    }
+    cx.regs.set(cx.sp - 1, r);
+    true
+}
+
 // ---------------------------------------------------------------- lookups (read-only)
 
 /// `k in c` for an exact set, frozenset or dict `c` and a plain key `k` (words of values):
@@ -532,11 +545,7 @@ pub(super) fn str_concat_fast(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> boo
         return false;
     }
     let r = str_concat_word(metatracer::word_bits(a), metatracer::word_bits(b));
-    if is_null(r) {
-        return false;
-    }
-    cx.regs.set(cx.sp - 1, r);
-    true
+    set_top(cx, r)
 }
 
 /// `BINARY_SUBSCR` of `o[k]` (`o` still on the stack, `k` popped) while traced: an exact
@@ -550,11 +559,7 @@ pub(super) fn subscr_fast(cx: &mut Ctx, o: Value, k: Value) -> bool {
     } else {
         dict_subscr_fast(o, k)
     };
-    if is_null(v) {
-        return false;
-    }
-    cx.regs.set(cx.sp - 1, v);
-    true
+    set_top(cx, v)
 }
 
 /// `STORE_SUBSCR` of `o[k] = v` while traced: an exact dict with a plain key, or a slice of

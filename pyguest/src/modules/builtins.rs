@@ -24,10 +24,8 @@ use crate::compiler::bytecode::binop;
 use crate::interpreter::{self, PyResult};
 use crate::objects::class::bi_build_class;
 use crate::objects::list::sort_values;
-use crate::objects::native::{
-    arg_or_kw, ascii_of, char_str, kwarg, nargs, opt, seq_items, str_arg,
-};
-use crate::objects::object::{dir_of, sorted_names};
+use crate::objects::native::{ascii_of, char_str, kwarg, nargs, opt, seq_items, str_arg};
+use crate::objects::object::sorted_names;
 use crate::objects::ops::{
     self, bi_abs, bi_round, call, getattr, index_of, str_of, truthy, ArgVec,
 };
@@ -58,7 +56,7 @@ pub fn install() {
     def(b, "len(obj, /)", |a| {
         Ok(Value::small(ops::len(a.pos[0])? as i64))
     });
-    def(b, "repr(obj, /)", |a| Ok(new_string(ops::repr(a.pos[0])?)));
+    def(b, "repr(obj, /)", |a| ops::repr_obj(a.pos[0]));
     def(b, "ascii(obj, /)", |a| {
         Ok(new_string(ascii_of(&ops::repr(a.pos[0])?)))
     });
@@ -77,11 +75,7 @@ pub fn install() {
         "E:sorted(iterable, /, *, key=None, reverse=False)",
         bi_sorted,
     );
-    def(b, "E:reversed(sequence, /)", bi_reversed);
-    def(b, "enumerate(iterable, start=0)", bi_enumerate);
-    def(b, "zip(*iterables, strict=False)", bi_zip);
-    def(b, "map(function, iterable, /, *iterables)", bi_map);
-    def(b, "filter(function, iterable, /)", bi_filter);
+    // (`reversed`, `enumerate`, `zip`, `map`, `filter` are classes: `objects/iter.rs`)
     def(b, "iter(object, sentinel=None, /)", bi_iter);
     def(b, "next(iterator, default=None, /)", bi_next);
     def(
@@ -237,6 +231,8 @@ fn bi_print(a: Args) -> PyResult<Value> {
         }
         if let Some(s) = as_str(v) {
             out.push_str(&s.s);
+        } else if crate::objects::surr::is_surr(v) {
+            return print_surrogates(&a, out, i, &sep, &end);
         } else {
             out.push_str(&str_of(v)?);
         }
@@ -249,6 +245,34 @@ fn bi_print(a: Args) -> PyResult<Value> {
         _ => vm::write_stdout(&out)?,
     }
     if kwarg(&a, "flush").is_some_and(|f| f == Value::TRUE) {
+        vm::flush_stdout();
+    }
+    Ok(Value::NONE)
+}
+
+/// `print` once argument `at` turned out to hold lone surrogates (`out` has the text before
+/// it): to a `file=` the line goes as one `str` to its `write`; to standard output, as in
+/// CPython (whose stdout encodes with `strict`), the text before it is written and the
+/// argument's `UnicodeEncodeError` raised.
+#[cold]
+fn print_surrogates(a: &Args, out: String, at: usize, sep: &str, end: &str) -> PyResult<Value> {
+    let file = kwarg(a, "file").filter(|f| !f.is_none());
+    let Some(file) = file else {
+        vm::write_stdout(&out)?;
+        return Err(crate::objects::surr::encode_error(a.pos[at]));
+    };
+    let mut parts = ArgVec::new();
+    parts.push(new_string(out));
+    for (i, &v) in a.pos.iter().enumerate().skip(at) {
+        if i > at {
+            parts.push(new_str(sep));
+        }
+        parts.push(ops::to_str(v)?);
+    }
+    parts.push(new_str(end));
+    let line = crate::objects::surr::concat(&parts)?;
+    ops::call_method(file, "write", &[line])?;
+    if kwarg(a, "flush").is_some_and(|f| f == Value::TRUE) {
         vm::flush_stdout();
     }
     Ok(Value::NONE)
@@ -381,104 +405,6 @@ fn bi_sorted(a: Args) -> PyResult<Value> {
     Ok(new_list_from(&items))
 }
 
-fn bi_reversed(a: Args) -> PyResult<Value> {
-    let v = a.pos[0];
-    let p = payload(v);
-    match p.kind() {
-        Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Str) if p == v => {
-            let n = ops::len(p)? as i64;
-            Ok(new_iter(IterKind::Reversed, p, Value::NULL, n - 1, 0, -1))
-        }
-        Some(Kind::Range) => {
-            let r = as_range(p).unwrap();
-            let n = crate::objects::range_len(r);
-            Ok(new_iter(
-                IterKind::Range,
-                Value::NULL,
-                Value::NULL,
-                r.start + (n - 1) * r.step,
-                n,
-                -r.step,
-            ))
-        }
-        Some(Kind::Dict) => {
-            let keys = as_dict(p).unwrap().keys_list();
-            let n = ops::len(keys)? as i64;
-            Ok(new_iter(
-                IterKind::Reversed,
-                keys,
-                Value::NULL,
-                n - 1,
-                0,
-                -1,
-            ))
-        }
-        _ => {
-            if let Some(m) = ops::lookup_type_user(type_of(v), "__reversed__") {
-                return call(m, &[v]);
-            }
-            if ops::lookup_type(type_of(v), "__getitem__").is_some() {
-                let n = ops::len(v)? as i64;
-                return Ok(new_iter(IterKind::Reversed, v, Value::NULL, n - 1, 0, -1));
-            }
-            if p != v {
-                let n = ops::len(p)? as i64;
-                return Ok(new_iter(IterKind::Reversed, p, Value::NULL, n - 1, 0, -1));
-            }
-            Err(type_error(format!(
-                "'{}' object is not reversible",
-                vm::type_name(v)
-            )))
-        }
-    }
-}
-
-fn bi_enumerate(a: Args) -> PyResult<Value> {
-    let it = ops::get_iter(
-        arg_or_kw(&a, 0, "iterable")
-            .ok_or_else(|| type_error("enumerate() missing required argument 'iterable'"))?,
-    )?;
-    let start = match arg_or_kw(&a, 1, "start") {
-        Some(s) => index_of(s)?,
-        None => 0,
-    };
-    Ok(new_iter(IterKind::Enumerate, it, Value::NULL, start, 0, 1))
-}
-
-fn bi_zip(a: Args) -> PyResult<Value> {
-    let mut its = ArgVec::new();
-    for &x in a.pos {
-        its.push(ops::get_iter(x)?);
-    }
-    let strict = kwarg(&a, "strict")
-        .map(|v| v == Value::TRUE)
-        .unwrap_or(false);
-    Ok(new_iter(
-        IterKind::Zip,
-        new_tuple(&its),
-        Value::NULL,
-        0,
-        strict as i64,
-        1,
-    ))
-}
-
-fn bi_map(a: Args) -> PyResult<Value> {
-    if a.pos.len() < 2 {
-        return Err(type_error("map() must have at least two arguments."));
-    }
-    let mut its = ArgVec::new();
-    for &x in &a.pos[1..] {
-        its.push(ops::get_iter(x)?);
-    }
-    Ok(new_iter(IterKind::Map, new_tuple(&its), a.pos[0], 0, 0, 1))
-}
-
-fn bi_filter(a: Args) -> PyResult<Value> {
-    let it = ops::get_iter(a.pos[1])?;
-    Ok(new_iter(IterKind::Filter, it, a.pos[0], 0, 0, 1))
-}
-
 fn bi_iter(a: Args) -> PyResult<Value> {
     if a.pos.len() == 2 {
         return Ok(new_iter(IterKind::Callable, a.pos[0], a.pos[1], 0, 0, 1));
@@ -517,6 +443,17 @@ fn bi_next(a: Args) -> PyResult<Value> {
 
 fn bi_ord(a: Args) -> PyResult<Value> {
     let v = a.pos[0];
+    if let Some(s) = crate::objects::surr::as_surr(v) {
+        if s.nchars == 1 {
+            return Ok(Value::small(
+                crate::objects::surr::code_points(&s).next().unwrap_or(0) as i64,
+            ));
+        }
+        return Err(type_error(format!(
+            "ord() expected a character, but string of length {} found",
+            s.nchars
+        )));
+    }
     if let Some(s) = as_str(v) {
         let mut ch = s.s.chars();
         if let (Some(c), None) = (ch.next(), ch.next()) {
@@ -548,6 +485,9 @@ fn bi_chr(a: Args) -> PyResult<Value> {
     })?;
     if i32::try_from(i).is_err() {
         return Err(vm::overflow("Python int too large to convert to C int"));
+    }
+    if (0xD800..0xE000).contains(&i) {
+        return crate::objects::surr::from_code_points(&[i as u32]);
     }
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => Ok(char_str(c)),
@@ -689,22 +629,10 @@ fn bi_dir(a: Args) -> PyResult<Value> {
             }
             Ok(sorted_names(names))
         }
-        Some(&v) => dir_of(v),
+        Some(&v) => crate::objects::object::dir_via_hook(v),
     }
 }
 
 fn bi_locals(_a: Args) -> PyResult<Value> {
-    let f = interpreter::current_frame().unwrap();
-    if !f.ns().is_null() && f.code.d.flags & CO_NAMESPACE != 0 {
-        return Ok(f.ns());
-    }
-    let d = new_dict();
-    let code = f.code;
-    for (i, n) in code.d.varnames.iter().enumerate() {
-        let v = f.regs.get(i);
-        if !v.is_null() && !n.starts_with('.') {
-            d.set_str(n, v);
-        }
-    }
-    Ok(Value::obj(d))
+    crate::objects::frame::frame_locals(interpreter::current_frame().unwrap())
 }

@@ -13,9 +13,12 @@
 //! (with `charmap_build`, which makes every table-driven codec in `encodings/`, `cp1252` and
 //! the `iso8859_*` ones, work), `escape_*` (bytes escapes, used by `pickle`), `unicode_escape_*`,
 //! `raw_unicode_escape_*` and `readbuffer_encode`. The primitives handle the error modes
-//! `strict`, `ignore`, `replace`, `backslashreplace` and (encoding) `xmlcharrefreplace`
-//! themselves; other registered handler names are treated as `strict`, and since pyguest's
-//! strings cannot hold lone surrogates, `surrogateescape`/`surrogatepass` are `strict` too.
+//! `strict`, `ignore`, `replace`, `backslashreplace`, (encoding) `xmlcharrefreplace`,
+//! `surrogateescape` (bytes 0x80..0xFF <-> U+DC80..U+DCFF) and `surrogatepass` (lone
+//! surrogates encoded as such by the UTF-8/16/32 codecs) themselves; other registered handler
+//! names are treated as `strict`. Text is read as code points, so strings holding lone
+//! surrogates (`objects/surr.rs`) encode, and decoders build their result with
+//! `surr::TextBuf`, so they can produce them.
 //! `UnicodeDecodeError`/`UnicodeEncodeError` carry CPython's message and the attributes
 //! `encoding`, `object`, `start`, `end`, `reason`. Not provided: `utf_7`, `mbcs`/`oem`.
 
@@ -75,6 +78,24 @@ enum Errors {
     Replace,
     BackslashReplace,
     XmlCharRefReplace,
+    SurrogateEscape,
+    SurrogatePass,
+}
+
+use crate::objects::surr::{self, TextBuf};
+
+/// The built-in error mode named `name`, if it is one.
+fn errors_named(name: &str) -> Option<Errors> {
+    Some(match name {
+        "strict" => Errors::Strict,
+        "ignore" => Errors::Ignore,
+        "replace" => Errors::Replace,
+        "backslashreplace" => Errors::BackslashReplace,
+        "xmlcharrefreplace" => Errors::XmlCharRefReplace,
+        "surrogateescape" => Errors::SurrogateEscape,
+        "surrogatepass" => Errors::SurrogatePass,
+        _ => return None,
+    })
 }
 
 fn errors_arg(a: &Args, i: usize) -> PyResult<Errors> {
@@ -82,13 +103,9 @@ fn errors_arg(a: &Args, i: usize) -> PyResult<Errors> {
         return Ok(Errors::Strict);
     };
     let name = ops::str_of(v)?;
-    Ok(match name.as_str() {
-        "strict" => Errors::Strict,
-        "ignore" => Errors::Ignore,
-        "replace" => Errors::Replace,
-        "backslashreplace" => Errors::BackslashReplace,
-        "xmlcharrefreplace" => Errors::XmlCharRefReplace,
-        _ => {
+    Ok(match errors_named(&name) {
+        Some(e) => e,
+        None => {
             if error_handlers()?.get_str(&name).is_none() {
                 return Err(vm::exc(
                     C::LookupError,
@@ -107,10 +124,11 @@ fn final_arg(a: &Args, i: usize) -> PyResult<bool> {
     }
 }
 
-fn str_input(a: &Args, func: &str) -> PyResult<String> {
+/// The code points of argument 0, a `str` that may hold lone surrogates.
+fn cps_input(a: &Args, func: &str) -> PyResult<Vec<u32>> {
     let v = arg(a, 0, "str", func)?;
-    match as_str(v) {
-        Some(s) => Ok(s.s.to_string()),
+    match surr::as_text(payload(v)) {
+        Some(s) => Ok(surr::code_points(&s).collect()),
         None => Err(type_error(format!(
             "{func}() argument 1 must be str, not {}",
             vm::type_name(v)
@@ -155,8 +173,7 @@ fn decode_error(enc: &str, data: &[u8], start: usize, end: usize, reason: &str) 
     crate::interpreter::PyErr(e)
 }
 
-fn char_escape(c: char) -> String {
-    let n = c as u32;
+fn char_escape(n: u32) -> String {
     if n < 0x100 {
         format!("\\x{n:02x}")
     } else if n < 0x10000 {
@@ -166,34 +183,37 @@ fn char_escape(c: char) -> String {
     }
 }
 
-fn encode_error(enc: &str, s: &[char], start: usize, end: usize, reason: &str) -> PyErr {
-    let msg = if end == start + 1 {
-        format!(
-            "'{enc}' codec can't encode character '{}' in position {start}: {reason}",
-            char_escape(s[start])
-        )
-    } else {
-        format!(
-            "'{enc}' codec can't encode characters in position {start}-{}: {reason}",
-            end - 1
-        )
+fn encode_error(enc: &str, s: &[u32], start: usize, end: usize, reason: &str) -> PyErr {
+    let object = match surr::from_code_points(s) {
+        Ok(v) => v,
+        Err(e) => return e,
     };
-    let e = vm::new_exception(cls(C::UnicodeEncodeError), &[new_string(msg)]);
-    let text: String = s.iter().collect();
-    set_attrs(e, enc, new_string(text), start, end, reason);
-    crate::interpreter::PyErr(e)
+    surr::unicode_encode_error(enc, object, s, start, end, reason)
 }
 
 /// Encodes `s` with `enc_char` (None: not encodable), applying `errors`.
 fn encode_with(
     enc: &str,
-    s: &str,
+    chars: &[u32],
     errors: Errors,
     reason: &str,
-    replacement: u8,
-    mut enc_char: impl FnMut(char, &mut Vec<u8>) -> bool,
+    replacement: &[u8],
+    enc_char: impl FnMut(u32, &mut Vec<u8>) -> bool,
 ) -> PyResult<Value> {
-    let chars: Vec<char> = s.chars().collect();
+    encode_runs(enc, chars, errors, reason, replacement, true, enc_char)
+}
+
+/// [`encode_with`]; `runs`: a failure covers the whole run of unencodable characters (as
+/// CPython's UTF-8 and single-byte encoders report it), else one character (UTF-16/32).
+fn encode_runs(
+    enc: &str,
+    chars: &[u32],
+    errors: Errors,
+    reason: &str,
+    replacement: &[u8],
+    runs: bool,
+    mut enc_char: impl FnMut(u32, &mut Vec<u8>) -> bool,
+) -> PyResult<Value> {
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
@@ -202,24 +222,44 @@ fn encode_with(
             continue;
         }
         let mut end = i + 1;
-        while end < chars.len() && {
+        while runs && end < chars.len() && {
             let mut probe = Vec::new();
             !enc_char(chars[end], &mut probe)
         } {
             end += 1;
         }
         match errors {
-            Errors::Strict => return Err(encode_error(enc, &chars, i, end, reason)),
-            Errors::Ignore => {}
-            Errors::Replace => out.extend(std::iter::repeat_n(replacement, end - i)),
-            Errors::BackslashReplace => {
-                for &c in &chars[i..end] {
-                    out.extend(char_escape(c).bytes());
+            Errors::Strict | Errors::SurrogatePass => {
+                return Err(encode_error(enc, chars, i, end, reason))
+            }
+            Errors::SurrogateEscape => {
+                for (k, &c) in chars[i..end].iter().enumerate() {
+                    if !(0xDC80..0xDD00).contains(&c) {
+                        return Err(encode_error(enc, chars, i + k, end, reason));
+                    }
+                    out.push((c - 0xDC00) as u8);
                 }
             }
-            Errors::XmlCharRefReplace => {
+            Errors::Ignore => {}
+            Errors::Replace => {
+                for _ in i..end {
+                    out.extend_from_slice(replacement);
+                }
+            }
+            Errors::BackslashReplace | Errors::XmlCharRefReplace => {
+                // the replacement text is encoded by the codec itself (two or four bytes a
+                // character in UTF-16/32); a byte as it is where the codec cannot
                 for &c in &chars[i..end] {
-                    out.extend(format!("&#{};", c as u32).bytes());
+                    let text = if errors == Errors::BackslashReplace {
+                        char_escape(c)
+                    } else {
+                        format!("&#{c};")
+                    };
+                    for b in text.bytes() {
+                        if !enc_char(b as u32, &mut out) {
+                            out.push(b);
+                        }
+                    }
                 }
             }
         }
@@ -239,11 +279,20 @@ fn decode_failure(
     end: usize,
     reason: &str,
     errors: Errors,
-    out: &mut String,
+    out: &mut TextBuf,
 ) -> PyResult<()> {
     match errors {
-        Errors::Strict | Errors::XmlCharRefReplace => {
+        Errors::Strict | Errors::XmlCharRefReplace | Errors::SurrogatePass => {
             Err(decode_error(enc, data, start, end, reason))
+        }
+        Errors::SurrogateEscape => {
+            for (k, &b) in data[start..end].iter().enumerate() {
+                if b < 0x80 {
+                    return Err(decode_error(enc, data, start + k, end, reason));
+                }
+                out.push_cp(0xDC00 + b as u32);
+            }
+            Ok(())
         }
         Errors::Ignore => Ok(()),
         Errors::Replace => {
@@ -259,12 +308,12 @@ fn decode_failure(
     }
 }
 
-fn decoded(s: String, consumed: usize) -> Value {
-    new_tuple(&[new_string(s), new_int(consumed as i64)])
+fn decoded(s: TextBuf, consumed: usize) -> PyResult<Value> {
+    Ok(new_tuple(&[s.finish()?, new_int(consumed as i64)]))
 }
 
 fn utf8_decode(data: &[u8], errors: Errors, final_: bool) -> PyResult<Value> {
-    let mut out = String::with_capacity(data.len());
+    let mut out = TextBuf::with_capacity(data.len());
     let mut i = 0;
     while i < data.len() {
         match std::str::from_utf8(&data[i..]) {
@@ -280,7 +329,7 @@ fn utf8_decode(data: &[u8], errors: Errors, final_: bool) -> PyResult<Value> {
                     None => {
                         // an incomplete sequence at the end
                         if !final_ {
-                            return Ok(decoded(out, i));
+                            return decoded(out, i);
                         }
                         decode_failure(
                             "utf-8",
@@ -292,6 +341,11 @@ fn utf8_decode(data: &[u8], errors: Errors, final_: bool) -> PyResult<Value> {
                             &mut out,
                         )?;
                         i = data.len();
+                    }
+                    Some(_) if errors == Errors::SurrogatePass && is_wtf8_surrogate(&data[i..]) => {
+                        let n = ((data[i + 1] as u32 & 0x3F) << 6) | (data[i + 2] as u32 & 0x3F);
+                        out.push_cp(0xD000 | n);
+                        i += 3;
                     }
                     Some(n) => {
                         let b = data[i];
@@ -307,11 +361,16 @@ fn utf8_decode(data: &[u8], errors: Errors, final_: bool) -> PyResult<Value> {
             }
         }
     }
-    Ok(decoded(out, data.len()))
+    decoded(out, data.len())
+}
+
+/// Whether `b` starts with a surrogate written as UTF-8 (ED A0..BF 80..BF).
+fn is_wtf8_surrogate(b: &[u8]) -> bool {
+    b.len() >= 3 && b[0] == 0xED && (0xA0..0xC0).contains(&b[1]) && (0x80..0xC0).contains(&b[2])
 }
 
 fn single_byte_decode(enc: &str, data: &[u8], limit: u32, errors: Errors) -> PyResult<Value> {
-    let mut out = String::with_capacity(data.len());
+    let mut out = TextBuf::with_capacity(data.len());
     for (i, &b) in data.iter().enumerate() {
         if (b as u32) < limit {
             out.push(b as char);
@@ -327,7 +386,7 @@ fn single_byte_decode(enc: &str, data: &[u8], limit: u32, errors: Errors) -> PyR
             )?;
         }
     }
-    Ok(decoded(out, data.len()))
+    decoded(out, data.len())
 }
 
 /// UTF-16/32 decoding with byte order `order` (-1 little, 1 big, 0 detect from a BOM).
@@ -338,7 +397,7 @@ fn utf_wide_decode(
     errors: Errors,
     mut order: i64,
     final_: bool,
-) -> PyResult<(String, usize, i64)> {
+) -> PyResult<(TextBuf, usize, i64)> {
     let enc = match (width, order) {
         (2, -1) => "utf-16-le",
         (2, 1) => "utf-16-be",
@@ -377,12 +436,14 @@ fn utf_wide_decode(
         }
         v
     };
-    let mut out = String::new();
+    let mut out = TextBuf::default();
+    let pass = errors == Errors::SurrogatePass;
     while i + width <= data.len() {
         let u = unit(i);
         if width == 4 {
             match char::from_u32(u) {
                 Some(c) => out.push(c),
+                None if pass && surr::is_surrogate(u) => out.push_cp(u),
                 None => {
                     let reason = if u > 0x10ffff {
                         "code point not in range(0x110000)"
@@ -398,6 +459,11 @@ fn utf_wide_decode(
         if (0xd800..0xdc00).contains(&u) {
             if i + 4 > data.len() {
                 if !final_ {
+                    break;
+                }
+                if pass && i + 2 == data.len() {
+                    out.push_cp(u);
+                    i += 2;
                     break;
                 }
                 decode_failure(
@@ -417,6 +483,9 @@ fn utf_wide_decode(
                 let c = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
                 out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
                 i += 4;
+            } else if pass {
+                out.push_cp(u);
+                i += 2;
             } else {
                 decode_failure(
                     enc,
@@ -429,6 +498,9 @@ fn utf_wide_decode(
                 )?;
                 i += 2;
             }
+        } else if (0xdc00..0xe000).contains(&u) && pass {
+            out.push_cp(u);
+            i += 2;
         } else if (0xdc00..0xe000).contains(&u) {
             decode_failure(enc, data, i, i + 2, "illegal encoding", errors, &mut out)?;
             i += 2;
@@ -444,7 +516,15 @@ fn utf_wide_decode(
     Ok((out, i, order))
 }
 
-fn utf_wide_encode(width: usize, s: &str, order: i64) -> Value {
+fn utf_wide_encode(width: usize, s: &[u32], order: i64, errors: Errors) -> PyResult<Value> {
+    let enc = match (width, order) {
+        (2, -1) => "utf-16-le",
+        (2, 1) => "utf-16-be",
+        (2, _) => "utf-16",
+        (_, -1) => "utf-32-le",
+        (_, 1) => "utf-32-be",
+        _ => "utf-32",
+    };
     let mut out = Vec::new();
     let big = order == 1;
     let put = |v: u32, out: &mut Vec<u8>| {
@@ -465,19 +545,132 @@ fn utf_wide_encode(width: usize, s: &str, order: i64) -> Value {
     if order == 0 {
         put(0xfeff, &mut out);
     }
-    let mut n = 0;
-    for c in s.chars() {
-        n += 1;
-        if width == 2 {
-            let mut buf = [0u16; 2];
-            for u in c.encode_utf16(&mut buf) {
-                put(*u as u32, &mut out);
+    let pass = errors == Errors::SurrogatePass;
+    let mut question = Vec::new();
+    put('?' as u32, &mut question);
+    let r = encode_runs(
+        enc,
+        s,
+        errors,
+        "surrogates not allowed",
+        &question,
+        false,
+        |c, o| {
+            match char::from_u32(c) {
+                Some(ch) if width == 2 => {
+                    let mut buf = [0u16; 2];
+                    for u in ch.encode_utf16(&mut buf) {
+                        put(*u as u32, o);
+                    }
+                }
+                Some(_) => put(c, o),
+                None if pass => put(c, o),
+                None => return false,
             }
-        } else {
-            put(c as u32, &mut out);
-        }
+            true
+        },
+    )?;
+    let t = as_tuple(r).unwrap();
+    let mut bytes = out;
+    bytes.extend(ops::bytes_like(t.as_slice()[0]).unwrap_or_default());
+    Ok(new_tuple(&[new_bytes(bytes, false), t.as_slice()[1]]))
+}
+
+/// UTF-8 encoding of code points with `errors` (surrogates: "surrogates not allowed").
+fn utf8_encode(s: &[u32], errors: Errors) -> PyResult<Value> {
+    let pass = errors == Errors::SurrogatePass;
+    encode_with(
+        "utf-8",
+        s,
+        errors,
+        "surrogates not allowed",
+        b"?",
+        |c, o| {
+            if surr::is_surrogate(c) && !pass {
+                return false;
+            }
+            surr::push_wtf8(o, c);
+            true
+        },
+    )
+}
+
+/// `str.encode` of a string holding lone surrogates: the codecs pyguest knows natively,
+/// others through the registry (whose Python codecs call this module's primitives).
+pub fn str_encode_surr(a: Args) -> PyResult<Value> {
+    let slf = payload(a.pos[0]);
+    let o = surr::as_text(slf).ok_or_else(|| type_error("descriptor requires a 'str' object"))?;
+    let get = |i: usize, n: &str| {
+        a.pos
+            .get(i)
+            .copied()
+            .or_else(|| crate::objects::native::kwarg(&a, n))
+    };
+    let enc = match get(1, "encoding") {
+        Some(v) => ops::str_of(v)?,
+        None => "utf-8".into(),
     }
-    new_tuple(&[new_bytes(out, false), new_int(n)])
+    .to_lowercase()
+    .replace('_', "-");
+    let errors_name = match get(2, "errors") {
+        Some(v) => ops::str_of(v)?,
+        None => "strict".into(),
+    };
+    let cps: Vec<u32> = surr::code_points(&o).collect();
+    let Some(errors) = errors_named(&errors_name) else {
+        return encode_text(slf, &enc, &errors_name);
+    };
+    let first = |r: Value| Ok(as_tuple(r).unwrap().as_slice()[0]);
+    match enc.as_str() {
+        "utf-8" | "utf8" => first(utf8_encode(&cps, errors)?),
+        "ascii" | "us-ascii" => first(encode_with(
+            "ascii",
+            &cps,
+            errors,
+            "ordinal not in range(128)",
+            b"?",
+            |c, o| {
+                c < 128 && {
+                    o.push(c as u8);
+                    true
+                }
+            },
+        )?),
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => first(encode_with(
+            "latin-1",
+            &cps,
+            errors,
+            "ordinal not in range(256)",
+            b"?",
+            |c, o| {
+                c < 256 && {
+                    o.push(c as u8);
+                    true
+                }
+            },
+        )?),
+        "utf-16" | "utf16" => first(utf_wide_encode(2, &cps, 0, errors)?),
+        "utf-16-le" | "utf-16le" => first(utf_wide_encode(2, &cps, -1, errors)?),
+        "utf-16-be" | "utf-16be" => first(utf_wide_encode(2, &cps, 1, errors)?),
+        "utf-32" | "utf32" => first(utf_wide_encode(4, &cps, 0, errors)?),
+        "utf-32-le" | "utf-32le" => first(utf_wide_encode(4, &cps, -1, errors)?),
+        "utf-32-be" | "utf-32be" => first(utf_wide_encode(4, &cps, 1, errors)?),
+        _ => encode_text(slf, &enc, &errors_name),
+    }
+}
+
+/// `bytes.decode` with `surrogateescape`/`surrogatepass` for the codecs pyguest decodes
+/// natively (`None`: not one of them).
+pub fn decode_surrogates(enc: &str, data: &[u8], errors: &str) -> PyResult<Option<Value>> {
+    let Some(e) = errors_named(errors) else {
+        return Ok(None);
+    };
+    let r = match enc {
+        "utf-8" | "utf8" => utf8_decode(data, e, true)?,
+        "ascii" | "us-ascii" => single_byte_decode("ascii", data, 128, e)?,
+        _ => return Ok(None),
+    };
+    Ok(Some(as_tuple(r).unwrap().as_slice()[0]))
 }
 
 /// Bytes with Python's escapes (`escape_decode`, the `unicode_escape` family for ASCII).
@@ -487,12 +680,12 @@ fn unescape(
     errors: Errors,
     unicode: bool,
     raw: bool,
-) -> PyResult<(Vec<char>, Vec<u8>)> {
+) -> PyResult<(Vec<u32>, Vec<u8>)> {
     let mut chars = Vec::new();
     let mut bytes = Vec::new();
-    let push = |c: u32, chars: &mut Vec<char>, bytes: &mut Vec<u8>| {
+    let push = |c: u32, chars: &mut Vec<u32>, bytes: &mut Vec<u8>| {
         if unicode {
-            chars.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+            chars.push(c);
         } else {
             bytes.push(c as u8);
         }
@@ -503,7 +696,7 @@ fn unescape(
         if b != b'\\' || i + 1 >= data.len() {
             if b == b'\\' && !raw {
                 if unicode {
-                    let mut s = String::new();
+                    let mut s = TextBuf::default();
                     decode_failure(
                         enc,
                         data,
@@ -513,7 +706,7 @@ fn unescape(
                         errors,
                         &mut s,
                     )?;
-                    chars.extend(s.chars());
+                    chars.extend(s.into_cps());
                     break;
                 }
                 return Err(value_error("Trailing \\ in string"));
@@ -572,7 +765,7 @@ fn unescape(
                 .filter(|h| h.iter().all(|d| d.is_ascii_hexdigit()))
                 .and_then(|h| u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
             match v {
-                Some(v) if !unicode || char::from_u32(v).is_some() => {
+                Some(v) if !unicode || v < 0x110000 => {
                     push(v, &mut chars, &mut bytes);
                     i += 2 + digits;
                 }
@@ -596,9 +789,9 @@ fn unescape(
                     } else {
                         i + 2 + avail
                     };
-                    let mut s = String::new();
+                    let mut s = TextBuf::default();
                     decode_failure(enc, data, i, end, reason, errors, &mut s)?;
-                    chars.extend(s.chars());
+                    chars.extend(s.into_cps());
                     i = end;
                 }
             }
@@ -613,25 +806,25 @@ fn unescape(
 }
 
 /// `unicode_escape`/`raw_unicode_escape` encoding of a str.
-fn escape_text(s: &str, raw: bool) -> Vec<u8> {
+fn escape_text(s: &[u32], raw: bool) -> Vec<u8> {
     let mut out = Vec::new();
-    for c in s.chars() {
-        let n = c as u32;
+    for &n in s {
         if raw {
             if n < 0x100 {
                 out.push(n as u8);
             } else {
-                out.extend(char_escape(c).bytes());
+                out.extend(char_escape(n).bytes());
             }
             continue;
         }
+        let c = char::from_u32(n).unwrap_or('\u{fffd}');
         match c {
             '\\' => out.extend(b"\\\\"),
             '\t' => out.extend(b"\\t"),
             '\n' => out.extend(b"\\n"),
             '\r' => out.extend(b"\\r"),
             ' '..='~' => out.push(n as u8),
-            _ => out.extend(char_escape(c).bytes()),
+            _ => out.extend(char_escape(n).bytes()),
         }
     }
     out
@@ -662,7 +855,7 @@ fn charmap_decode(a: Args) -> PyResult<Value> {
         return single_byte_decode("latin-1", &data, 256, errors);
     };
     let table: Option<Vec<char>> = as_str(mapping).map(|s| s.s.chars().collect());
-    let mut out = String::with_capacity(data.len());
+    let mut out = TextBuf::with_capacity(data.len());
     for (i, &b) in data.iter().enumerate() {
         let c = match &table {
             Some(t) => t.get(b as usize).copied().filter(|&c| c != '\u{fffe}'),
@@ -698,11 +891,11 @@ fn charmap_decode(a: Args) -> PyResult<Value> {
             )?,
         }
     }
-    Ok(decoded(out, data.len()))
+    decoded(out, data.len())
 }
 
 fn charmap_encode(a: Args) -> PyResult<Value> {
-    let s = str_input(&a, "charmap_encode")?;
+    let s = cps_input(&a, "charmap_encode")?;
     let errors = errors_arg(&a, 1)?;
     let mapping = opt_arg(&a, 2, "mapping").filter(|m| !m.is_none());
     let Some(mapping) = mapping else {
@@ -711,9 +904,9 @@ fn charmap_encode(a: Args) -> PyResult<Value> {
             &s,
             errors,
             "ordinal not in range(256)",
-            b'?',
+            b"?",
             |c, o| {
-                (c as u32) < 256 && {
+                c < 256 && {
                     o.push(c as u8);
                     true
                 }
@@ -726,7 +919,7 @@ fn charmap_encode(a: Args) -> PyResult<Value> {
         &s,
         errors,
         "character maps to <undefined>",
-        b'?',
+        b"?",
         |c, o| {
             let v = match ops::getitem(mapping, Value::small(c as i64)) {
                 Ok(v) => v,
@@ -840,7 +1033,7 @@ pub fn encode_text(s: Value, enc: &str, errors: &str) -> PyResult<Value> {
 pub fn decode_bytes(b: Value, enc: &str, errors: &str) -> PyResult<Value> {
     let f = text_codec(enc, 1)?;
     let r = check_codec_tuple(ops::call(f, &[b, new_str(errors)])?, "decoder")?;
-    if as_str(r).is_none() {
+    if surr::as_text(r).is_none() {
         return Err(type_error(format!(
             "'{enc}' decoder returned '{}' instead of 'str'; use codecs.decode() to decode to arbitrary types",
             vm::type_name(r)
@@ -885,11 +1078,14 @@ fn error_handler(a: Args, mode: &str) -> PyResult<Value> {
             _ => "\u{fffd}".into(),
         }
     } else {
-        let chars: Vec<char> = ops::str_of(object)?.chars().collect();
+        let chars: Vec<u32> = match surr::as_text(object) {
+            Some(o) => surr::code_points(&o).collect(),
+            None => ops::str_of(object)?.chars().map(|c| c as u32).collect(),
+        };
         let part = chars.get(start..end).unwrap_or(&[]);
         match mode {
             "replace" => "?".repeat(part.len()),
-            "xmlcharrefreplace" => part.iter().map(|&c| format!("&#{};", c as u32)).collect(),
+            "xmlcharrefreplace" => part.iter().map(|&c| format!("&#{c};")).collect(),
             _ => part.iter().map(|&c| char_escape(c)).collect(),
         }
     };
@@ -981,27 +1177,23 @@ pub fn make() -> Gc<ModuleObj> {
         })
     });
     def(m, "utf_8_encode", |a| {
-        let s = str_input(&a, "utf_8_encode")?;
-        let n = s.chars().count();
-        Ok(new_tuple(&[
-            new_bytes(s.into_bytes(), false),
-            new_int(n as i64),
-        ]))
+        let s = cps_input(&a, "utf_8_encode")?;
+        utf8_encode(&s, errors_arg(&a, 1)?)
     });
     def(m, "utf_8_decode", |a| {
         let data = bytes_input(&a, "utf_8_decode")?;
         utf8_decode(&data, errors_arg(&a, 1)?, final_arg(&a, 2)?)
     });
     def(m, "ascii_encode", |a| {
-        let s = str_input(&a, "ascii_encode")?;
+        let s = cps_input(&a, "ascii_encode")?;
         encode_with(
             "ascii",
             &s,
             errors_arg(&a, 1)?,
             "ordinal not in range(128)",
-            b'?',
+            b"?",
             |c, o| {
-                c.is_ascii() && {
+                c < 128 && {
                     o.push(c as u8);
                     true
                 }
@@ -1013,15 +1205,15 @@ pub fn make() -> Gc<ModuleObj> {
         single_byte_decode("ascii", &data, 128, errors_arg(&a, 1)?)
     });
     def(m, "latin_1_encode", |a| {
-        let s = str_input(&a, "latin_1_encode")?;
+        let s = cps_input(&a, "latin_1_encode")?;
         encode_with(
             "latin-1",
             &s,
             errors_arg(&a, 1)?,
             "ordinal not in range(256)",
-            b'?',
+            b"?",
             |c, o| {
-                (c as u32) < 256 && {
+                c < 256 && {
                     o.push(c as u8);
                     true
                 }
@@ -1033,8 +1225,8 @@ pub fn make() -> Gc<ModuleObj> {
         single_byte_decode("latin-1", &data, 256, errors_arg(&a, 1)?)
     });
     fn wide_encode(a: &Args, width: usize, fixed: Option<i64>) -> PyResult<Value> {
-        let s = str_input(a, "utf_encode")?;
-        errors_arg(a, 1)?;
+        let s = cps_input(a, "utf_encode")?;
+        let errors = errors_arg(a, 1)?;
         let order = match fixed {
             Some(o) => o,
             None => opt_arg(a, 2, "byteorder")
@@ -1042,12 +1234,12 @@ pub fn make() -> Gc<ModuleObj> {
                 .transpose()?
                 .unwrap_or(0),
         };
-        Ok(utf_wide_encode(width, &s, order.signum()))
+        utf_wide_encode(width, &s, order.signum(), errors)
     }
     fn wide_decode(a: &Args, width: usize, fixed: i64) -> PyResult<Value> {
         let data = bytes_input(a, "utf_decode")?;
         let (s, n, _) = utf_wide_decode(width, &data, errors_arg(a, 1)?, fixed, final_arg(a, 2)?)?;
-        Ok(decoded(s, n))
+        decoded(s, n)
     }
     fn wide_ex_decode(a: &Args, width: usize) -> PyResult<Value> {
         let data = bytes_input(a, "utf_ex_decode")?;
@@ -1057,7 +1249,7 @@ pub fn make() -> Gc<ModuleObj> {
             .unwrap_or(0);
         let final_ = final_arg(a, 3)?;
         let (s, n, o) = utf_wide_decode(width, &data, errors_arg(a, 1)?, order, final_)?;
-        Ok(new_tuple(&[new_string(s), new_int(n as i64), new_int(o)]))
+        Ok(new_tuple(&[s.finish()?, new_int(n as i64), new_int(o)]))
     }
     def(m, "utf_16_encode", |a| wide_encode(&a, 2, None));
     def(m, "utf_16_le_encode", |a| wide_encode(&a, 2, Some(-1)));
@@ -1107,8 +1299,8 @@ pub fn make() -> Gc<ModuleObj> {
         let (enc, dec): (NativeFn, NativeFn) = if raw {
             (
                 |a| {
-                    let s = str_input(&a, "raw_unicode_escape_encode")?;
-                    let n = s.chars().count();
+                    let s = cps_input(&a, "raw_unicode_escape_encode")?;
+                    let n = s.len();
                     Ok(new_tuple(&[
                         new_bytes(escape_text(&s, true), false),
                         new_int(n as i64),
@@ -1118,14 +1310,17 @@ pub fn make() -> Gc<ModuleObj> {
                     let data = bytes_input(&a, "raw_unicode_escape_decode")?;
                     let e = errors_arg(&a, 1)?;
                     let (chars, _) = unescape("rawunicodeescape", &data, e, true, true)?;
-                    Ok(decoded(chars.into_iter().collect(), data.len()))
+                    Ok(new_tuple(&[
+                        surr::from_code_points(&chars)?,
+                        new_int(data.len() as i64),
+                    ]))
                 },
             )
         } else {
             (
                 |a| {
-                    let s = str_input(&a, "unicode_escape_encode")?;
-                    let n = s.chars().count();
+                    let s = cps_input(&a, "unicode_escape_encode")?;
+                    let n = s.len();
                     Ok(new_tuple(&[
                         new_bytes(escape_text(&s, false), false),
                         new_int(n as i64),
@@ -1135,7 +1330,10 @@ pub fn make() -> Gc<ModuleObj> {
                     let data = bytes_input(&a, "unicode_escape_decode")?;
                     let e = errors_arg(&a, 1)?;
                     let (chars, _) = unescape("unicodeescape", &data, e, true, false)?;
-                    Ok(decoded(chars.into_iter().collect(), data.len()))
+                    Ok(new_tuple(&[
+                        surr::from_code_points(&chars)?,
+                        new_int(data.len() as i64),
+                    ]))
                 },
             )
         };

@@ -1,7 +1,9 @@
 //! File-system primitives added to the native `_os` module for `os`, `pathlib`, `shutil` and
 //! `glob`: `stat` (with or without following symlinks), `chdir`, `symlink`, `readlink`,
-//! `chmod`, `utime`, `realpath` and `copyfile`. Paths are `str` (POSIX, UTF-8); failures
-//! raise the same `OSError` subclasses as the rest of `_os` (see `modules::os_error`).
+//! `chmod`, `utime`, `realpath` and `copyfile`, and the descriptor calls under `io.FileIO`
+//! (`lseek`, `ftruncate`, `isatty`, `fstat_mode_size`). Paths are `str` (POSIX, UTF-8);
+//! failures raise the same `OSError` subclasses as the rest of `_os` (see `modules::os_error`;
+//! a descriptor call's error has no file name).
 
 use crate::interpreter::PyResult;
 use crate::modules::os_error;
@@ -35,6 +37,36 @@ fn flag(a: &Args, i: usize, default: bool) -> PyResult<bool> {
     match a.pos.get(i) {
         Some(&v) => ops::truthy(v),
         None => Ok(default),
+    }
+}
+
+/// The integer argument `i` (a descriptor, an offset, a `whence`).
+fn int_arg(a: &Args, i: usize, what: &str) -> PyResult<i64> {
+    match a.pos.get(i) {
+        Some(&v) => index_of(v),
+        None => Err(type_error(format!("missing {what} argument"))),
+    }
+}
+
+/// The descriptor argument `i`, refused with `ValueError` when it does not fit a C `int`.
+fn fd_arg(a: &Args, i: usize) -> PyResult<i32> {
+    let v = int_arg(a, i, "fd")?;
+    i32::try_from(v).map_err(|_| vm::value_error(format!("bad file descriptor {v}")))
+}
+
+/// `OSError` (the constructor picks the errno subclass) for the last failed descriptor
+/// call: `[Errno N] text`, no file name to show.
+fn fd_error() -> crate::interpreter::PyErr {
+    let e = std::io::Error::last_os_error();
+    let code = e.raw_os_error().unwrap_or(0);
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or("").to_string();
+    match ops::call(
+        Value::obj(vm::cls(vm::C::OSError)),
+        &[new_int(code as i64), new_string(text)],
+    ) {
+        Ok(exc) => crate::interpreter::PyErr(exc),
+        Err(err) => err,
     }
 }
 
@@ -123,6 +155,48 @@ pub fn extend_os(m: Gc<ModuleObj>) {
         let p = path_arg(&a, 0)?;
         let r = std::fs::canonicalize(&p).map_err(|e| os_error(&e, &p))?;
         Ok(new_string(r.to_string_lossy().into_owned()))
+    });
+    // lseek(fd, pos, whence) -> the new offset: lseek(2), for `io.FileIO.seek`/`tell`
+    def(m, "lseek", |a| {
+        let fd = fd_arg(&a, 0)?;
+        let (pos, whence) = (int_arg(&a, 1, "pos")?, int_arg(&a, 2, "whence")?);
+        // SAFETY: lseek(2) takes plain integers; a bad descriptor or offset gives -1/errno.
+        let r = unsafe { libc::lseek(fd, pos as libc::off_t, whence as i32) };
+        if r < 0 {
+            return Err(fd_error());
+        }
+        Ok(new_int(r))
+    });
+    // ftruncate(fd, size): ftruncate(2), for `io.FileIO.truncate`
+    def(m, "ftruncate", |a| {
+        let fd = fd_arg(&a, 0)?;
+        let size = int_arg(&a, 1, "length")?;
+        // SAFETY: ftruncate(2) takes plain integers; errors come back as -1/errno.
+        if unsafe { libc::ftruncate(fd, size as libc::off_t) } != 0 {
+            return Err(fd_error());
+        }
+        Ok(Value::NONE)
+    });
+    // isatty(fd) -> bool: isatty(3)
+    def(m, "isatty", |a| {
+        let fd = fd_arg(&a, 0)?;
+        // SAFETY: isatty(3) on any integer is memory-safe (false for a bad descriptor).
+        Ok(Value::bool(unsafe { libc::isatty(fd) } == 1))
+    });
+    // fstat_mode_size(fd) -> (st_mode, st_size): fstat(2), so `FileIO` can refuse a
+    // directory and size its `readall`
+    def(m, "fstat_mode_size", |a| {
+        let fd = fd_arg(&a, 0)?;
+        // SAFETY: `st` is plain old data that fstat(2) fills when it returns 0.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: `st` is a valid, writable `stat` buffer.
+        if unsafe { libc::fstat(fd, &mut st) } != 0 {
+            return Err(fd_error());
+        }
+        Ok(new_tuple(&[
+            new_int(st.st_mode as i64),
+            new_int(st.st_size),
+        ]))
     });
     // copyfile(src, dst): contents only (not permissions), returns the byte count
     def(m, "copyfile", |a| {

@@ -10,14 +10,17 @@
 //!   `error_class(msg, doc, pos)` (the module's `JSONDecodeError`) with CPython's messages
 //!   and character positions.
 //!
-//! Assumes str values hold valid UTF-8 (so lone surrogates from `\ud800` escapes become
-//! U+FFFD, as everywhere in pyguest).
+//! Strings holding lone surrogates (`objects/surr.rs`) encode as `"\ud800"` (or, with
+//! `ensure_ascii=False`, stay in the output `str`), and a `\ud800` escape not followed by a
+//! low surrogate decodes to a lone surrogate, as in CPython. A document that itself holds
+//! lone surrogates is not accepted by the native decoder.
 
 use crate::import::new_module;
 use crate::interpreter::{PyErr, PyResult};
 use crate::objects::list::sort_values;
 use crate::objects::ops;
 use crate::objects::ops::call;
+use crate::objects::surr::{self, TextBuf};
 use crate::objects::*;
 use crate::value::{Kind, Value};
 use crate::vm::{self, type_error, value_error, C};
@@ -34,15 +37,38 @@ struct Enc {
     check_circular: bool,
     allow_nan: bool,
     default: Value,
-    out: String,
+    out: TextBuf,
     /// Containers being encoded (for "Circular reference detected"); rooted because
     /// `default` may run Python code that allocates.
     stack: RootedVec<Value>,
 }
 
-fn quote(out: &mut String, s: &str, ascii: bool) {
+/// Appends `o` quoted as a JSON string.
+fn quote_text(out: &mut TextBuf, o: &StrObj, ascii: bool) {
+    if o.kind == Kind::Str {
+        return quote(out, &o.s, ascii);
+    }
+    out.push('"');
+    for n in surr::code_points(o) {
+        match char::from_u32(n) {
+            Some(ch) => quote_char(out, ch, ascii),
+            None if ascii => out.push_str(&format!("\\u{n:04x}")),
+            None => out.push_cp(n),
+        }
+    }
+    out.push('"');
+}
+
+fn quote(out: &mut TextBuf, s: &str, ascii: bool) {
     out.push('"');
     for ch in s.chars() {
+        quote_char(out, ch, ascii);
+    }
+    out.push('"');
+}
+
+fn quote_char(out: &mut TextBuf, ch: char, ascii: bool) {
+    {
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -68,7 +94,6 @@ fn quote(out: &mut String, s: &str, ascii: bool) {
             c => out.push(c),
         }
     }
-    out.push('"');
 }
 
 impl Enc {
@@ -116,8 +141,8 @@ impl Enc {
     }
 
     fn value(&mut self, o: Value, level: usize) -> PyResult<()> {
-        if let Some(s) = as_str(o) {
-            quote(&mut self.out, &s.s, self.ensure_ascii);
+        if let Some(s) = surr::as_text(o) {
+            quote_text(&mut self.out, &s, self.ensure_ascii);
             return Ok(());
         }
         if o == Value::NONE {
@@ -150,8 +175,8 @@ impl Enc {
             self.out.push_str(&t);
             return Ok(());
         }
-        if let Some(s) = as_str(p) {
-            quote(&mut self.out, &s.s, self.ensure_ascii);
+        if let Some(s) = surr::as_text(p) {
+            quote_text(&mut self.out, &s, self.ensure_ascii);
             return Ok(());
         }
         if p.is_kind(Kind::List) || p.is_kind(Kind::Tuple) {
@@ -202,14 +227,18 @@ impl Enc {
         Ok(())
     }
 
-    fn key_text(&self, k: Value) -> PyResult<Option<String>> {
-        if let Some(s) = as_str(k) {
-            return Ok(Some(s.s.to_string()));
+    fn key_text(&self, k: Value) -> PyResult<Option<Value>> {
+        if surr::as_text(k).is_some() {
+            return Ok(Some(k));
         }
         let p = payload(k);
-        if let Some(s) = as_str(p) {
-            return Ok(Some(s.s.to_string()));
+        if surr::as_text(p).is_some() {
+            return Ok(Some(p));
         }
+        Ok(self.key_text_other(k, p)?.map(new_string))
+    }
+
+    fn key_text_other(&self, k: Value, p: Value) -> PyResult<Option<String>> {
         if let Some(f) = as_float_obj(p) {
             return self.float_text(f.v).map(Some);
         }
@@ -269,7 +298,11 @@ impl Enc {
                 self.newline(level + 1);
             }
             first = false;
-            quote(&mut self.out, &text, self.ensure_ascii);
+            quote_text(
+                &mut self.out,
+                &surr::as_text(text).unwrap(),
+                self.ensure_ascii,
+            );
             let ks = std::mem::take(&mut self.key_sep);
             self.out.push_str(&ks);
             self.key_sep = ks;
@@ -307,11 +340,11 @@ fn f_encode(a: Args) -> PyResult<Value> {
         check_circular: t(a.pos[7])?,
         allow_nan: t(a.pos[8])?,
         default: a.pos[9],
-        out: String::new(),
+        out: TextBuf::default(),
         stack: RootedVec::new(),
     };
     e.value(a.pos[0], 0)?;
-    Ok(new_string(e.out))
+    e.out.finish()
 }
 
 // ---------------------------------------------------------------- decoding
@@ -378,7 +411,10 @@ impl Dec<'_> {
         }
         let rest = &b[i..];
         match b[i] {
-            b'"' => self.string(i + 1).map(|(s, e)| (new_string(s), e)),
+            b'"' => {
+                let (s, e) = self.string(i + 1)?;
+                Ok((s.finish()?, e))
+            }
             b'{' => self.nested(i, true),
             b'[' => self.nested(i, false),
             b'n' if rest.starts_with(b"null") => Ok((Value::NONE, i + 4)),
@@ -490,11 +526,11 @@ impl Dec<'_> {
     }
 
     /// A string body starting after the opening quote at `i - 1`.
-    fn string(&self, mut i: usize) -> DRes<(String, usize)> {
+    fn string(&self, mut i: usize) -> DRes<(TextBuf, usize)> {
         let b = self.b;
         let n = b.len();
         let begin = i - 1;
-        let mut out = String::new();
+        let mut out = TextBuf::default();
         loop {
             let mut j = i;
             while j < n {
@@ -545,7 +581,7 @@ impl Dec<'_> {
                     i += 6;
                 }
             }
-            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            out.push_cp(code);
         }
     }
 
@@ -563,7 +599,7 @@ impl Dec<'_> {
                     return Err(self.error("Expecting property name enclosed in double quotes", i));
                 }
                 let (key, e) = self.string(i + 1)?;
-                let key = new_string(key);
+                let key = key.finish()?;
                 i = self.ws(e);
                 if i >= n || self.b[i] != b':' {
                     return Err(self.error("Expecting ':' delimiter", i));

@@ -127,7 +127,7 @@ fn w_object(out: &mut Vec<u8>, v: Value, version: i64, depth: usize) -> PyResult
         }
         w_items(out, &items, version, depth)?;
     } else if let Some(l) = as_list(v) {
-        let items = ArgVec::from_slice(l.as_slice());
+        let items = l.values();
         out.push(b'[');
         w_size(out, items.len())?;
         w_items(out, &items, version, depth)?;

@@ -233,6 +233,18 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
         let (x, y) = (f1(&a)?, real_arg(&a, 1)?);
         Ok(new_float(libm::nextafter(x, y)))
     });
+    // the gap from |x| to the next float away from zero (towards zero at the largest)
+    def(m, "ulp", |a| {
+        let x = f1(&a)?.abs();
+        if x.is_nan() || x.is_infinite() {
+            return Ok(new_float(x));
+        }
+        let up = libm::nextafter(x, f64::INFINITY);
+        if up.is_infinite() {
+            return Ok(new_float(x - libm::nextafter(x, f64::NEG_INFINITY)));
+        }
+        Ok(new_float(up - x))
+    });
     def(m, "log", |a| {
         let ln2 = std::f64::consts::LN_2;
         let r = ln_arg(

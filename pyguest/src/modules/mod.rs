@@ -1,15 +1,17 @@
 //! The modules built into the binary: the table of native modules ([`builtin_module`]) and
 //! of Python modules shipped as source (`pyguest/lib/*.py`, see [`EMBEDDED`]).
 //!
-//! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`], [`os`] (`_os`),
+//! One submodule per native module: [`builtins`], [`sys`], [`math`], [`time`] (`_pgtime`, under `time`), [`os`] (`_os`),
 //! [`fs`] (more `_os` file-system primitives), [`json`] (`_pyjson`), [`random`] (`_mt19937`),
 //! [`re`] (`_pyre`), [`hash`] (`_pghash`), [`zlib`] (`_pgzlib`), [`binascii`] (`_pgbinascii`, under `binascii`/`base64`), [`dis`] (`_pgdis`, under `dis`), [`weak`] (`_pgweak`), [`gcmod`] (`_pggc`, under
 //! `gc`), [`coro`] (`_pgcoro` for `types.coroutine`, and the `sys` async generator
-//! hooks), [`process`] (`_pgprocess`, under `subprocess`, `os` and `platform`) and [`sqlite`]
-//! (`_pgsqlite`, under `sqlite3`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
+//! hooks), [`process`] (`_pgprocess`, under `subprocess`, `os` and `platform`) , [`sqlite`]
+//! (`_pgsqlite`, under `sqlite3`), [`heapq`] (`_heapq`) and [`bisect`] (`_bisect`), the
+//! accelerators `heapq.py`/`bisect.py` import as CPython's do. The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
 //! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
-//! (`_contextvars`), [`select`], [`socket`] (`_socket`, with [`sockaddr`]), [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
+//! (`_contextvars`), [`select`], [`socket`] (`_socket`, with [`sockaddr`]), [`unicodedata`] (with its generated
+//! [`unicodedata_tables`]), [`marshal`], [`sysattrs`] (more of `sys`) and [`union`] (`X | Y` on
 //! classes); [`native_class`] has their shared helpers. `_collections_abc` is an alias of the
 //! embedded `collections.abc`. Modules use the object model (`objects/`) and the interpreter; neither of those uses
 //! a module, except that frames register their free lists with `gcmod` (so `gc.collect()` can
@@ -21,6 +23,7 @@
 
 pub mod atexit;
 pub mod binascii;
+pub mod bisect;
 pub mod builtins;
 pub mod codecs;
 pub mod contextvars;
@@ -30,6 +33,7 @@ pub mod finalize;
 pub mod fs;
 pub mod gcmod;
 pub mod hash;
+pub mod heapq;
 pub mod json;
 pub mod marshal;
 pub mod math;
@@ -49,6 +53,9 @@ pub mod sys;
 pub mod sysattrs;
 pub mod thread;
 pub mod time;
+pub mod unicodedata;
+#[rustfmt::skip]
+pub mod unicodedata_tables;
 pub mod union;
 pub mod weak;
 pub mod weakref;
@@ -100,6 +107,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("enum", include_str!("../../lib/enum.py")),
     ("fractions", include_str!("../../lib/fractions.py")),
     ("io", include_str!("../../lib/io.py")),
+    // the names of CPython's native `_io`, from pyguest's `io`
+    ("_io", include_str!("../../lib/_io.py")),
     ("json", include_str!("../../lib/json.py")),
     ("random", include_str!("../../lib/random.py")),
     ("statistics", include_str!("../../lib/statistics.py")),
@@ -111,6 +120,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("numbers", include_str!("../../lib/numbers.py")),
     ("keyword", include_str!("../../lib/keyword.py")),
     ("errno", include_str!("../../lib/errno.py")),
+    // struct_time and the calendar functions over the native `_pgtime`
+    ("time", include_str!("../../lib/time.py")),
     ("linecache", include_str!("../../lib/linecache.py")),
     ("traceback", include_str!("../../lib/traceback.py")),
     ("warnings", include_str!("../../lib/warnings.py")),
@@ -161,6 +172,16 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "importlib.util",
         include_str!("../../lib/importlib/util.py"),
     ),
+    (
+        "importlib._bootstrap",
+        include_str!("../../lib/importlib/_bootstrap.py"),
+    ),
+    (
+        "importlib._bootstrap_external",
+        include_str!("../../lib/importlib/_bootstrap_external.py"),
+    ),
+    // the import primitives of CPython's `imp` and bytecode tools, over pyguest's importer
+    ("_imp", include_str!("../../lib/_imp.py")),
 ];
 
 thread_local! {
@@ -176,7 +197,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
     let m = match name {
         "sys" => return Ok(Some(Value::obj(sys_module()))),
         "math" => make_math(),
-        "time" => make_time(),
+        "_pgtime" => make_time(),
         "_os" => make_os(),
         "_pghash" => crate::modules::hash::make(),
         "_pgzlib" => crate::modules::zlib::make(),
@@ -198,6 +219,9 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pgcoro" => crate::modules::coro::make(),
         "_pgprocess" => crate::modules::process::make(),
         "_pgsqlite" => crate::modules::sqlite::make(),
+        "_heapq" => crate::modules::heapq::make(),
+        "_bisect" => crate::modules::bisect::make(),
+        "unicodedata" => crate::modules::unicodedata::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
             let abc = crate::import::load_module("collections.abc")?;

@@ -720,29 +720,44 @@ fn bi_getnameinfo(a: Args) -> PyResult<Value> {
     if fam == libc::AF_INET && items.len() != 2 {
         return Err(plain_os_error("IPv4 sockaddr must be 2 tuple"));
     }
+    let (h, s) = name_info(&sa, flags, true).map_err(gai_error)?;
+    Ok(new_tuple(&[new_string(h), new_string(s)]))
+}
+
+/// `getnameinfo(3)` of `sa`: the host's name and (`service`: else "") the port's, or the
+/// `EAI_*` code of the failure.
+fn name_info(sa: &SockAddr, flags: i32, service: bool) -> Result<(String, String), i32> {
     let mut hbuf = [0 as libc::c_char; 1025];
     let mut sbuf = [0 as libc::c_char; 32];
-    // SAFETY: the address is valid for `sa.len` bytes; the buffers' sizes are passed.
+    let (sptr, slen) = if service {
+        (sbuf.as_mut_ptr(), sbuf.len() as libc::socklen_t)
+    } else {
+        (std::ptr::null_mut(), 0)
+    };
+    // SAFETY: the address is valid for `sa.len` bytes; the buffers' sizes are passed (a null
+    // service buffer of size 0 asks for no service name).
     let rc = unsafe {
         libc::getnameinfo(
             sa.ptr(),
             sa.len,
             hbuf.as_mut_ptr(),
             hbuf.len() as libc::socklen_t,
-            sbuf.as_mut_ptr(),
-            sbuf.len() as libc::socklen_t,
+            sptr,
+            slen,
             flags,
         )
     };
     if rc != 0 {
-        return Err(gai_error(rc));
+        return Err(rc);
     }
-    // SAFETY: getnameinfo wrote NUL-terminated strings into both buffers.
-    let (h, s) = unsafe { (CStr::from_ptr(hbuf.as_ptr()), CStr::from_ptr(sbuf.as_ptr())) };
-    Ok(new_tuple(&[
-        new_string(h.to_string_lossy().into_owned()),
-        new_string(s.to_string_lossy().into_owned()),
-    ]))
+    let text = |b: &[libc::c_char]| {
+        // SAFETY: getnameinfo wrote NUL-terminated strings into both buffers (the service
+        // buffer is all zeros when not asked for).
+        unsafe { CStr::from_ptr(b.as_ptr()) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    Ok((text(&hbuf), text(&sbuf)))
 }
 
 fn bi_gethostname(_: Args) -> PyResult<Value> {
@@ -799,29 +814,8 @@ fn bi_gethostbyaddr(a: Args) -> PyResult<Value> {
     let Some((fam, _, _, _, sa)) = found.into_iter().next() else {
         return Err(gai_error(libc::EAI_NONAME));
     };
-    let mut hbuf = [0 as libc::c_char; 1025];
-    // SAFETY: the address is valid for `sa.len` bytes; the host buffer's size is passed.
-    let rc = unsafe {
-        libc::getnameinfo(
-            sa.ptr(),
-            sa.len,
-            hbuf.as_mut_ptr(),
-            hbuf.len() as libc::socklen_t,
-            std::ptr::null_mut(),
-            0,
-            libc::NI_NAMEREQD,
-        )
-    };
-    if rc != 0 {
-        return Err(module_error(
-            "herror",
-            &[Value::small(1), new_str("Unknown host")],
-        ));
-    }
-    // SAFETY: getnameinfo wrote a NUL-terminated string.
-    let name = unsafe { CStr::from_ptr(hbuf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned();
+    let (name, _) = name_info(&sa, libc::NI_NAMEREQD, false)
+        .map_err(|_| module_error("herror", &[Value::small(1), new_str("Unknown host")]))?;
     let ip = ntop(fam, &ip_of(&sa).1);
     Ok(new_tuple(&[
         new_string(name),

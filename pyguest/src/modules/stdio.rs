@@ -58,6 +58,10 @@ fn write_bytes(fd: i64, b: &[u8]) {
 fn text_write(a: Args) -> PyResult<Value> {
     let fd = fd_of(a.pos[0])?;
     let s = arg(&a, 1, "s", "write")?;
+    if crate::objects::surr::is_surr(s) {
+        // the stream encodes with `strict`: no lone surrogate gets out
+        return Err(crate::objects::surr::encode_error(s));
+    }
     let Some(s) = as_str(s) else {
         return Err(type_error(format!(
             "write() argument must be str, not {}",

@@ -111,9 +111,23 @@ pub fn init_sys(argv: &[String], script_dir: Option<&str>) {
             ));
         }
         vm().recursion_limit.set(n as usize);
+        vm().exec.get().limit.set(n as usize);
         Ok(Value::NONE)
     });
-    def(m, "intern", |a| Ok(vm::intern_value(a.pos[0])));
+    def(m, "intern", |a| {
+        let v = a.pos.first().copied().unwrap_or(Value::NONE);
+        if as_str(v).is_some() {
+            Ok(vm::intern_value(v))
+        } else if crate::objects::surr::is_surr(v) {
+            // not interned (the table is keyed by UTF-8 text), but equal and hashable
+            Ok(v)
+        } else {
+            Err(type_error(format!(
+                "intern() argument must be str, not {}",
+                vm::type_name(v)
+            )))
+        }
+    });
     def(m, "getsizeof", |a| {
         Ok(Value::small(
             16 + 8 * ops::len(a.pos[0]).unwrap_or(1) as i64,

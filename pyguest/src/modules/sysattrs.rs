@@ -4,7 +4,8 @@
 //! `getfilesystemencoding()` and friends, the trace/profile/audit hooks (stored, never
 //! called), `excepthook`/`displayhook`/`unraisablehook`, and `_stdlib_dir` (the CPython
 //! library pyguest falls back to, see `stdlib_dir.rs`; found on first use through the module's
-//! `__getattr__`, so start-up does not look for it).
+//! `__getattr__`, so start-up does not look for it) and, the same way, `stdin`/`__stdin__`
+//! (`io._make_stdin`).
 //!
 //! Assumptions, written down where a value cannot be exact: there is no reference counting,
 //! so `getrefcount` answers 2 (the object plus the argument, what CPython says for a fresh
@@ -222,6 +223,21 @@ pub fn install(m: Gc<ModuleObj>) {
                 None => Value::NONE,
             });
         }
+        if name == "stdin" || name == "__stdin__" {
+            // made on first use (`io._make_stdin`: a `TextIOWrapper` over a `BufferedReader`
+            // over `FileIO(0)`), so programs that never read standard input do not load `io`
+            let io = crate::import::load_module("io")?;
+            let make = ops::getattr(io, vm::intern("_make_stdin"))?;
+            let stdin = ops::call(make, &[])?;
+            let d = sys_module().dict;
+            if d.get_str("stdin").is_none() {
+                d.set_str("stdin", stdin);
+            }
+            if d.get_str("__stdin__").is_none() {
+                d.set_str("__stdin__", stdin);
+            }
+            return Ok(d.get_str(&name).unwrap_or(stdin));
+        }
         let e = vm::exc(
             C::AttributeError,
             format!("module 'sys' has no attribute '{name}'"),
@@ -237,6 +253,7 @@ pub const BUILTIN_MODULE_NAMES: &[&str] = &[
     "_mt19937",
     "_os",
     "_pggc",
+    "_pgtime",
     "_pghash",
     "_pgweak",
     "_pyjson",
@@ -252,6 +269,7 @@ pub const BUILTIN_MODULE_NAMES: &[&str] = &[
     "select",
     "sys",
     "time",
+    "unicodedata",
 ];
 
 struct Hooks {

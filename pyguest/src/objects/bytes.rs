@@ -191,6 +191,11 @@ pub(crate) static SHARED_METHODS: &[Method] = &[
             .map(str_of)
             .transpose()?
             .unwrap_or_else(|| "strict".into());
+        if !matches!(errors.as_str(), "strict" | "replace" | "ignore") {
+            if let Some(v) = crate::modules::codecs::decode_surrogates(&enc, &b, &errors)? {
+                return Ok(v);
+            }
+        }
         match enc.as_str() {
             "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" => {
                 return Ok(new_string(b.iter().map(|&x| x as char).collect()))

@@ -66,12 +66,17 @@ pub struct ClassObj {
 
 downcast!(as_class, ClassObj, Class);
 
+/// A `super` object: `cls` is `__thisclass__` (where the MRO search starts after), `obj` the
+/// object methods bind to (`__self__`) and `obj_type` the class whose MRO is searched
+/// (`__self_class__`: `type(obj)`, or `obj` itself when it is a subclass of `cls`). Both are
+/// NULL in an unbound `super(cls)`, which only its `__get__` binds.
 #[repr(C)]
 #[derive(Trace)]
 pub struct SuperObj {
     pub kind: Kind,
     pub cls: Value,
     pub obj: Value,
+    pub obj_type: Value,
 }
 
 downcast!(as_super, SuperObj, Super);
@@ -265,6 +270,11 @@ fn new_class_kw(
     if dict.get_str("__qualname__").is_none() {
         dict.set_str("__qualname__", name);
     }
+    // as CPython's `type_new`: a class without a docstring has `__doc__ = None` of its own,
+    // so it does not show a built-in base's doc
+    if dict.get_str("__doc__").is_none() {
+        dict.set_str("__doc__", Value::NONE);
+    }
     let c = gc::alloc(ClassObj {
         kind: Kind::Class,
         base_kind: Cell::new(0),
@@ -308,9 +318,21 @@ fn new_class_kw(
             }
         }
     }
-    // __init_subclass__ of the parent
+    // __init_subclass__: the first one along the new class's MRO after itself (as
+    // `super(cls, cls).__init_subclass__`), whichever base position defines it
+    let hook = mro[1..].iter().find_map(|&p| {
+        let pc = as_class(p)?;
+        if pc.flags.get() & CF_BUILTIN != 0 {
+            return None;
+        }
+        pc.dict.get_str("__init_subclass__")
+    });
     if let Some(&parent) = mro.get(1) {
-        if let Some(m) = ops::lookup_type_user(as_class(parent).unwrap(), "__init_subclass__") {
+        let found = match hook {
+            Some(m) => Some(m),
+            None => ops::lookup_type_user(as_class(parent).unwrap(), "__init_subclass__"),
+        };
+        if let Some(m) = found {
             let f = as_classmethod(m).map(|w| w.f).unwrap_or(m);
             interpreter::call_object(
                 f,
@@ -331,13 +353,38 @@ pub(crate) fn bi_build_class(a: Args) -> PyResult<Value> {
     let name = a.pos[1];
     let bases = new_tuple(&a.pos[2..]);
     let mut meta: Option<Value> = kwarg(&a, "metaclass");
-    if meta.is_none() {
+    // a base that is not a class (a typing alias: pyguest has no `__mro_entries__`) makes
+    // its type the metaclass, which rebuilds the class
+    let all_classes = a.pos[2..].iter().all(|&b| as_class(b).is_some());
+    if meta.is_none() && !all_classes {
         for &b in &a.pos[2..] {
             let t = type_of(b);
             if !Gc::ptr_eq(t, cls(C::type_)) {
                 meta = Some(Value::obj(t));
                 break;
             }
+        }
+    }
+    // the most derived of the given metaclass and the bases' metaclasses (CPython's
+    // `_PyType_CalculateMetaclass`); a metaclass that is not a class is used as it is
+    if all_classes && meta.is_none_or(|m| as_class(m).is_some()) {
+        let mut winner = meta.and_then(as_class).unwrap_or_else(|| cls(C::type_));
+        for &b in &a.pos[2..] {
+            let t = type_of(b);
+            if vm::is_subclass(winner, t) {
+                continue;
+            }
+            if vm::is_subclass(t, winner) {
+                winner = t;
+                continue;
+            }
+            return Err(type_error(
+                "metaclass conflict: the metaclass of a derived class must be a (non-strict) \
+                 subclass of the metaclasses of all its bases",
+            ));
+        }
+        if meta.is_some() || !Gc::ptr_eq(winner, cls(C::type_)) {
+            meta = Some(Value::obj(winner));
         }
     }
     let mut ns = Value::obj(new_dict());
@@ -479,6 +526,15 @@ pub(crate) fn construct_plain(c: Gc<ClassObj>, a: Args) -> PyResult<Value> {
     if Gc::ptr_eq(c, cls(C::type_)) && a.pos.len() == 1 && a.kwnames.is_empty() {
         return Ok(Value::obj(type_of(a.pos[0])));
     }
+    // `enumerate(xs)`, `zip(a, b)`, ...: straight to the constructor (hot in loops); the
+    // base-kind byte singles them out, so `range(n)`, `list(x)` pay one compare more
+    if c.base_kind.get() == Kind::Iter as u8 && c.flags.get() & CF_BUILTIN != 0 {
+        if let Some((id, f)) = crate::objects::iter::direct_ctor(c) {
+            return ctor_sig(id as usize)
+                .unwrap()
+                .call(vm::CLASS_NAMES[id as usize], f, a);
+        }
+    }
     let new = ops::lookup_type(c, "__new__").unwrap();
     let mut v = ArgVec::new();
     v.push(cv);
@@ -569,7 +625,7 @@ fn oserror_new(a: Args) -> PyResult<Value> {
     object_new(a)
 }
 
-fn builtin_payload(_c: Gc<ClassObj>, k: u8, args: &[Value], a: Args) -> PyResult<Value> {
+fn builtin_payload(c: Gc<ClassObj>, k: u8, args: &[Value], a: Args) -> PyResult<Value> {
     let kind: Kind = {
         // SAFETY: base_kind values are only ever set from valid `Kind`s in vm.rs.
         unsafe { std::mem::transmute::<u8, Kind>(k) }
@@ -590,6 +646,18 @@ fn builtin_payload(_c: Gc<ClassObj>, k: u8, args: &[Value], a: Args) -> PyResult
         Kind::Float => new_float_from(a2)?,
         Kind::Bytes => new_bytes_from(a2, false)?,
         Kind::ByteArray => new_bytes_from(a2, true)?,
+        // a subclass of `enumerate`, `zip`, ...: the iterator its built-in base makes
+        Kind::Iter => {
+            let (id, f) = as_tuple(c.mro.get())
+                .unwrap()
+                .as_slice()
+                .iter()
+                .find_map(|&m| crate::objects::iter::direct_ctor(as_class(m)?))
+                .ok_or_else(|| type_error("no built-in iterator base"))?;
+            ctor_sig(id as usize)
+                .unwrap()
+                .call(vm::CLASS_NAMES[id as usize], f, a2)?
+        }
         _ => Value::NULL,
     })
 }
@@ -615,6 +683,12 @@ const CTOR_SIGS: &[&str] = &[
     "E:classmethod(function, /)",
     "E:staticmethod(function, /)",
     "E:super(type=None, object_or_type=None, /)",
+    // (`iterable` and map's arguments are checked by the constructors, with CPython's words)
+    "enumerate(iterable=<required>, start=0)",
+    "zip(*iterables, strict=False)",
+    "map(*args)",
+    "filter(function, iterable, /)",
+    "E:reversed(sequence, /)",
 ];
 
 thread_local! {
@@ -738,6 +812,10 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
             rest.pos[0],
         )),
         "super" => bi_super(rest),
+        "enumerate" | "zip" | "map" | "filter" | "reversed" => {
+            let (_, f) = crate::objects::iter::direct_ctor(c).unwrap();
+            f(rest)
+        }
         // types.ModuleType(name, doc=None)
         "module" => crate::objects::module::new_module_from(rest),
         // types.MethodType(function, instance)
@@ -753,8 +831,10 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
 }
 
 fn bi_super(a: Args) -> PyResult<Value> {
-    let (tcls, obj) = if a.pos.len() >= 2 {
-        (a.pos[0], a.pos[1])
+    let (tcls, obj) = if !a.pos.is_empty() {
+        // `super(cls)` (unbound) or `super(cls, obj)`; `super(cls, None)` is unbound too
+        let obj = a.pos.get(1).copied().unwrap_or(Value::NULL);
+        (a.pos[0], if obj.is_none() { Value::NULL } else { obj })
     } else {
         let f = interpreter::current_frame()
             .ok_or_else(|| vm::runtime_error("super(): no current frame"))?;
@@ -788,21 +868,101 @@ fn bi_super(a: Args) -> PyResult<Value> {
         }
         (c, first)
     };
+    new_super(tcls, obj)
+}
+
+/// A `super` object for class `tcls` and `obj` (NULL: unbound), with CPython's checks.
+fn new_super(tcls: Value, obj: Value) -> PyResult<Value> {
+    let Some(start) = as_class(tcls) else {
+        return Err(type_error(format!(
+            "super() argument 1 must be a type, not {}",
+            vm::type_name(tcls)
+        )));
+    };
+    let obj_type = if obj.is_null() {
+        Value::NULL
+    } else {
+        Value::obj(super_check(start, obj)?)
+    };
     Ok(Value::obj(gc::alloc(SuperObj {
         kind: Kind::Super,
         cls: tcls,
         obj,
+        obj_type,
     })))
+}
+
+/// The class whose MRO `super(start, obj)` searches (CPython's `supercheck`): `obj` itself
+/// when it is a subclass of `start`, else `type(obj)` (or `obj.__class__`) when that is one.
+fn super_check(start: Gc<ClassObj>, obj: Value) -> PyResult<Gc<ClassObj>> {
+    if let Some(c) = as_class(obj) {
+        if vm::is_subclass(c, start) {
+            return Ok(c);
+        }
+    }
+    let t = type_of(obj);
+    if vm::is_subclass(t, start) {
+        return Ok(t);
+    }
+    if let Some(c) = ops::getattr_opt(obj, intern("__class__"))?.and_then(as_class) {
+        if vm::is_subclass(c, start) {
+            return Ok(c);
+        }
+    }
+    Err(type_error(
+        "super(type, obj): obj must be an instance or subtype of type",
+    ))
+}
+
+/// `super.__get__(instance, owner)`: an unbound `super(cls)` bound to `instance`; a bound
+/// one, or a lookup on the class (`instance` None), is itself.
+fn super_get(a: Args) -> PyResult<Value> {
+    let s = as_super(a.pos[0]).unwrap();
+    let inst = a.pos[1];
+    if inst.is_none() || !s.obj.is_null() {
+        return Ok(a.pos[0]);
+    }
+    new_super(s.cls, inst)
+}
+
+/// The attributes of a `super` object's layout: `__thisclass__`, `__self__`,
+/// `__self_class__` (None when unbound).
+pub(crate) fn super_attr(s: Gc<SuperObj>, n: &str) -> PyResult<Option<Value>> {
+    let or_none = |v: Value| if v.is_null() { Value::NONE } else { v };
+    Ok(match n {
+        "__thisclass__" => Some(s.cls),
+        "__self__" => Some(or_none(s.obj)),
+        "__self_class__" => Some(or_none(s.obj_type)),
+        _ => None,
+    })
+}
+
+/// `repr` of a `super` object, as CPython: `<super: <class 'B'>, <B object>>`, or
+/// `<super: <class 'B'>, NULL>` when unbound.
+pub(crate) fn super_repr(s: Gc<SuperObj>) -> String {
+    let name = |c: Value| as_class(c).map(vm::class_name).unwrap_or_default();
+    match s.obj_type.is_null() {
+        true => format!("<super: <class '{}'>, NULL>", name(s.cls)),
+        false => format!(
+            "<super: <class '{}'>, <{} object>>",
+            name(s.cls),
+            name(s.obj_type)
+        ),
+    }
 }
 
 /// Attribute lookup through a `super` object.
 pub fn super_getattr(s: Gc<SuperObj>, name: Value) -> PyResult<Option<Value>> {
     let start = as_class(s.cls).ok_or_else(|| type_error("super() argument 1 must be a type"))?;
     let obj = s.obj;
-    let (owner, is_class) = match as_class(obj) {
-        Some(c) if vm::is_subclass(c, start) => (c, true),
-        _ => (type_of(obj), false),
+    // an unbound super finds only its own attributes (`__get__`, `__thisclass__`, ...)
+    let Some(owner) = as_class(s.obj_type) else {
+        return Ok(None);
     };
+    if str_eq(name, "__class__") {
+        return Ok(None);
+    }
+    let is_class = obj == s.obj_type;
     let mro = as_tuple(owner.mro.get()).unwrap();
     let mut found = false;
     for &k in mro.as_slice() {
@@ -937,9 +1097,9 @@ pub(crate) fn install_constructors() {
 }
 
 /// The methods of `type`.
-/// The methods of `super`: none are native; attribute lookup through a `super` object is
-/// [`super_getattr`].
-pub(crate) static SUPER_METHODS: &[Method] = &[];
+/// The methods of `super`: `__get__` (binding an unbound `super(cls)`); attribute lookup
+/// through a `super` object is [`super_getattr`], its other attributes [`super_attr`].
+pub(crate) static SUPER_METHODS: &[Method] = &[m("__get__(instance, owner=None, /)", super_get)];
 
 pub(crate) static TYPE_METHODS: &[Method] = &[
     m("mro()", |a| {
@@ -988,9 +1148,71 @@ pub(crate) fn class_attr(c: Gc<ClassObj>, n: &str) -> crate::vm::PyResult<Option
             return Ok(Some(b.as_slice().first().copied().unwrap_or(Value::NONE)));
         }
         "__dict__" => return Ok(Some(Value::obj(c.dict))),
-        "__doc__" => return Ok(Some(Value::NONE)),
+        "__doc__" => {
+            return Ok(Some(if c.flags.get() & CF_BUILTIN != 0 {
+                builtin_type_doc(&vm::class_name(c)).map_or(Value::NONE, new_str)
+            } else {
+                Value::NONE
+            }))
+        }
         "__module__" => return Ok(Some(new_str("builtins"))),
         _ => {}
     }
     Ok(None)
+}
+
+/// `__doc__` of the built-in types that programs most often read it from (directly or through
+/// an instance: `'x'.__doc__ is str.__doc__`). The first lines give the call signatures in
+/// CPython's form; the prose is pyguest's own. Other built-in types answer `None`.
+fn builtin_type_doc(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "object" => "The base class of every class. Calling it gives a featureless instance.",
+        "type" => {
+            "type(object) -> the object's type\ntype(name, bases, dict, **kwds) -> a new type"
+        }
+        "int" => {
+            "int([x]) -> integer\nint(x, base=10) -> integer\n\n\
+             Convert a number or a string to an integer; int() is 0."
+        }
+        "bool" => {
+            "bool(x) -> bool\n\n\
+             True when x is true (see truth value testing), else False."
+        }
+        "float" => "Convert a string or number to a floating point number, if possible.",
+        "complex" => "Create a complex number from a real part and an optional imaginary part.",
+        "str" => {
+            "str(object='') -> str\nstr(bytes_or_buffer[, encoding[, errors]]) -> str\n\n\
+             Text made from the object: its __str__ (or repr), or the bytes decoded with \
+             the encoding (default: sys.getdefaultencoding()) and errors (default 'strict')."
+        }
+        "bytes" => {
+            "bytes(iterable_of_ints) -> bytes\nbytes(string, encoding[, errors]) -> bytes\n\
+             bytes(bytes_or_buffer) -> immutable copy of bytes_or_buffer\n\
+             bytes(int) -> bytes object of size given by the parameter initialized with null bytes\n\
+             bytes() -> empty bytes object\n\nAn immutable sequence of bytes."
+        }
+        "bytearray" => {
+            "bytearray(iterable_of_ints) -> bytearray\n\
+             bytearray(string, encoding[, errors]) -> bytearray\n\
+             bytearray(bytes_or_buffer) -> mutable copy of bytes_or_buffer\n\
+             bytearray(int) -> bytes array of size given by the parameter initialized with null bytes\n\
+             bytearray() -> empty bytes array\n\nA mutable sequence of bytes."
+        }
+        "list" => "A mutable sequence; list() is empty, list(iterable) holds its items.",
+        "tuple" => "An immutable sequence; tuple() is empty, tuple(iterable) holds its items.",
+        "dict" => {
+            "dict() -> new empty dictionary\n\
+             dict(mapping) -> new dictionary initialized from a mapping object's (key, value) pairs\n\
+             dict(iterable) -> new dictionary initialized from (key, value) pairs\n\
+             dict(**kwargs) -> new dictionary initialized with the name=value pairs"
+        }
+        "set" => "set() -> new empty set object\nset(iterable) -> new set object\n\nAn unordered collection of unique elements.",
+        "frozenset" => "frozenset() -> empty frozenset object\nfrozenset(iterable) -> frozenset object\n\nAn immutable unordered collection of unique elements.",
+        "range" => "range(stop) -> range object\nrange(start, stop[, step]) -> range object\n\nThe integers from start (inclusive) to stop (exclusive) by step.",
+        "slice" => "slice(stop)\nslice(start, stop[, step])\n\nThe indices of a[start:stop:step].",
+        "NoneType" | "NotImplementedType" | "ellipsis" => return None,
+        "BaseException" => "The base class of every exception.",
+        "Exception" => "The base class of the exceptions that do not end the program.",
+        _ => return None,
+    })
 }

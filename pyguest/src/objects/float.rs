@@ -141,6 +141,12 @@ pub(crate) fn new_float_from(a: Args) -> PyResult<Value> {
                     kwvals: &[],
                 });
             }
+            if let Some(s) = crate::objects::surr::as_surr(v) {
+                return Err(crate::vm::value_error(format!(
+                    "could not convert string to float: {}",
+                    crate::objects::surr::surr_repr(&s)
+                )));
+            }
             Err(type_error(format!(
                 "float() argument must be a string or a real number, not '{}'",
                 vm::type_name(v)

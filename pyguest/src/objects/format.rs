@@ -679,6 +679,9 @@ pub fn format_value(v: Value, spec: &str) -> PyResult<Value> {
     if spec.is_empty() {
         return ops::to_str(v);
     }
+    if crate::objects::surr::is_surr(v) {
+        return crate::objects::surr::map_call(&[v], |m| format_value(m[0], spec));
+    }
     let sp = parse_spec(spec)?;
     if let Some(s) = as_str(v) {
         if let Some(t) = sp.ty {
@@ -1087,7 +1090,11 @@ fn format_impl(
                 None => String::new(),
             };
             let r = format_value(v, &spec)?;
-            out.push_str(&as_str(r).unwrap().s);
+            match as_str(r) {
+                Some(t) => out.push_str(&t.s),
+                // text with lone surrogates: `str.format` is retried over mapped text
+                None => return Err(crate::objects::surr::reject(r)),
+            }
             i = j;
         } else if c == '}' {
             if i + 1 < cs.len() && cs[i + 1] == '}' {

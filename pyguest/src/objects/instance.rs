@@ -24,6 +24,35 @@ pub struct InstanceObj {
 
 downcast!(as_instance, InstanceObj, Instance);
 
+/// An instance as traced code allocates it for a class call it inlines (`C(args)` with a
+/// Python `__init__`, `interpreter/opcodes_calls.rs` "virtual frames"): a `gc::alloc` of a
+/// register value, so the optimizer can remove it when it does not escape the trace. Laid
+/// out exactly like [`InstanceObj`] (compile-time asserts below; the collector traces the
+/// same references), and read as one everywhere else.
+#[repr(C)]
+#[derive(Clone, Copy, metatracer::Trace, metatracer::Layout, metatracer::RegValue)]
+#[reg_value(in_memory)]
+pub struct InstanceBox {
+    pub kind: u8,
+    pub map: u32,
+    pub cls: Gc<ClassObj>,
+    pub slots: Gc<Array<Value>>,
+    pub base: Value,
+    pub ident: u64,
+}
+
+const _: () = {
+    use std::mem::{align_of, offset_of, size_of};
+    assert!(offset_of!(InstanceBox, kind) == offset_of!(InstanceObj, kind));
+    assert!(offset_of!(InstanceBox, map) == offset_of!(InstanceObj, map));
+    assert!(offset_of!(InstanceBox, cls) == offset_of!(InstanceObj, cls));
+    assert!(offset_of!(InstanceBox, slots) == offset_of!(InstanceObj, slots));
+    assert!(offset_of!(InstanceBox, base) == offset_of!(InstanceObj, base));
+    assert!(offset_of!(InstanceBox, ident) == offset_of!(InstanceObj, ident));
+    assert!(size_of::<InstanceBox>() == size_of::<InstanceObj>());
+    assert!(align_of::<InstanceBox>() == align_of::<InstanceObj>());
+};
+
 /// The built-in payload of `v`: itself, or the base payload of an instance of a subclass.
 #[inline]
 pub fn payload(v: Value) -> Value {

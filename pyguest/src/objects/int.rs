@@ -268,6 +268,13 @@ pub(crate) fn new_int_from(a: Args) -> PyResult<Value> {
             kwvals: &[],
         });
     }
+    if let Some(s) = crate::objects::surr::as_surr(v) {
+        // no digits are surrogates: CPython's message for any text that is not a number
+        return Err(crate::vm::value_error(format!(
+            "invalid literal for int() with base 10: {}",
+            crate::objects::surr::surr_repr(&s)
+        )));
+    }
     Err(type_error(format!(
         "int() argument must be a string, a bytes-like object or a real number, not '{}'",
         vm::type_name(v)

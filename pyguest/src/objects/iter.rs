@@ -5,8 +5,8 @@
 //! list/tuple cases and calls [`iter_next`] for the rest.
 
 use crate::objects::native::char_str;
-use crate::objects::native::{m, Method};
-use crate::objects::ops::{self, call, truthy, ArgVec};
+use crate::objects::native::{arg_or_kw, kwarg, m, Method};
+use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
 use crate::objects::set::to_set;
 use crate::objects::*;
 use crate::value::Value;
@@ -127,6 +127,138 @@ pub fn new_iter(sub: IterKind, a: Value, b: Value, i: i64, n: i64, step: i64) ->
         n: Cell::new(n),
         step: Cell::new(step),
     }))
+}
+
+// ---------------------------------------------------------------- the iterator classes
+
+/// The built-in iterator classes that are also called to make their iterators
+/// (`enumerate(xs)`, ...), with the constructor of each. Their signatures are in
+/// `objects/class.rs` (`CTOR_SIGS`), checked before a constructor runs. A call of the exact
+/// class goes straight to the constructor ([`direct_ctor`], from `class::construct_plain`);
+/// a subclass instance (`class E(enumerate)`) is a `Kind::Instance` whose payload is the
+/// iterator the constructor made (`class::builtin_payload`; the classes' `base_kind` is
+/// `Kind::Iter`), and `iter()` of it is the instance itself, so `__next__` overrides run.
+pub(crate) static ITER_CTORS: &[(C, NativeFn)] = &[
+    (C::enumerate, enumerate_new),
+    (C::zip, zip_new),
+    (C::map, map_new),
+    (C::filter, filter_new),
+    (C::reversed, reversed_new),
+];
+
+/// The constructor of `c` when it is one of [`ITER_CTORS`]' classes (exactly).
+#[inline]
+pub(crate) fn direct_ctor(c: Gc<ClassObj>) -> Option<(C, NativeFn)> {
+    ITER_CTORS
+        .iter()
+        .find(|(id, _)| Gc::ptr_eq(c, vm::cls(*id)))
+        .copied()
+}
+
+/// `reversed(sequence)`: a reverse iterator over a list, tuple, str, range or dict (their
+/// keys), or the sequence's own `__reversed__`, or one over `__len__`/`__getitem__`.
+pub(crate) fn reversed_new(a: Args) -> PyResult<Value> {
+    let v = a.pos[0];
+    let p = payload(v);
+    match p.kind() {
+        Some(Kind::List) | Some(Kind::Tuple) | Some(Kind::Str) if p == v => {
+            let n = ops::len(p)? as i64;
+            Ok(new_iter(IterKind::Reversed, p, Value::NULL, n - 1, 0, -1))
+        }
+        Some(Kind::Range) => {
+            let r = as_range(p).unwrap();
+            let n = crate::objects::range_len(r);
+            Ok(new_iter(
+                IterKind::Range,
+                Value::NULL,
+                Value::NULL,
+                r.start + (n - 1) * r.step,
+                n,
+                -r.step,
+            ))
+        }
+        Some(Kind::Dict) => {
+            let keys = as_dict(p).unwrap().keys_list();
+            let n = ops::len(keys)? as i64;
+            Ok(new_iter(
+                IterKind::Reversed,
+                keys,
+                Value::NULL,
+                n - 1,
+                0,
+                -1,
+            ))
+        }
+        _ => {
+            if let Some(m) = ops::lookup_type_user(vm::type_of(v), "__reversed__") {
+                return call(m, &[v]);
+            }
+            if ops::lookup_type(vm::type_of(v), "__getitem__").is_some() {
+                let n = ops::len(v)? as i64;
+                return Ok(new_iter(IterKind::Reversed, v, Value::NULL, n - 1, 0, -1));
+            }
+            if p != v {
+                let n = ops::len(p)? as i64;
+                return Ok(new_iter(IterKind::Reversed, p, Value::NULL, n - 1, 0, -1));
+            }
+            Err(vm::type_error(format!(
+                "'{}' object is not reversible",
+                vm::type_name(v)
+            )))
+        }
+    }
+}
+
+/// `enumerate(iterable, start=0)`.
+pub(crate) fn enumerate_new(a: Args) -> PyResult<Value> {
+    let it = ops::get_iter(
+        arg_or_kw(&a, 0, "iterable")
+            .ok_or_else(|| vm::type_error("enumerate() missing required argument 'iterable'"))?,
+    )?;
+    let start = match arg_or_kw(&a, 1, "start") {
+        Some(s) => index_of(s)?,
+        None => 0,
+    };
+    Ok(new_iter(IterKind::Enumerate, it, Value::NULL, start, 0, 1))
+}
+
+/// `zip(*iterables, strict=False)`.
+pub(crate) fn zip_new(a: Args) -> PyResult<Value> {
+    let mut its = ArgVec::new();
+    for &x in a.pos {
+        its.push(ops::get_iter(x)?);
+    }
+    let strict = match kwarg(&a, "strict") {
+        Some(v) => truthy(v)?,
+        None => false,
+    };
+    Ok(new_iter(
+        IterKind::Zip,
+        new_tuple(&its),
+        Value::NULL,
+        0,
+        strict as i64,
+        1,
+    ))
+}
+
+/// `map(function, iterable, /, *iterables)` (its signature is `map(*args)`: the count is
+/// checked here, with CPython's message).
+pub(crate) fn map_new(a: Args) -> PyResult<Value> {
+    if a.pos.len() < 2 {
+        return Err(vm::type_error("map() must have at least two arguments."));
+    }
+    let mut its = ArgVec::new();
+    for &x in &a.pos[1..] {
+        its.push(ops::get_iter(x)?);
+    }
+    Ok(new_iter(IterKind::Map, new_tuple(&its), a.pos[0], 0, 0, 1))
+}
+
+/// `filter(function, iterable, /)`.
+pub(crate) fn filter_new(a: Args) -> PyResult<Value> {
+    let it = ops::get_iter(a.pos[1])?;
+    Ok(new_iter(IterKind::Filter, it, a.pos[0], 0, 0, 1))
 }
 
 // ---------------------------------------------------------------- iterators
@@ -250,19 +382,24 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
                     Some(v) => out.push(v),
                     None => {
                         if it.n.get() == 1 {
+                            // "argument 1" / "arguments 1-N" before it, as CPython
+                            let before = |k: usize| match k {
+                                1 => " 1".to_string(),
+                                _ => format!("s 1-{k}"),
+                            };
                             if k > 0 {
                                 return Err(value_error(format!(
-                                    "zip() argument {} is shorter than argument{} 1",
+                                    "zip() argument {} is shorter than argument{}",
                                     k + 1,
-                                    if k > 1 { "s" } else { "" }
+                                    before(k)
                                 )));
                             }
                             for (j, &y) in its.as_slice().iter().enumerate().skip(1) {
                                 if ops::next(y)?.is_some() {
                                     return Err(value_error(format!(
-                                        "zip() argument {} is longer than argument{} 1",
+                                        "zip() argument {} is longer than argument{}",
                                         j + 1,
-                                        if j > 1 { "s" } else { "" }
+                                        before(j)
                                     )));
                                 }
                             }
@@ -385,7 +522,8 @@ pub(crate) fn iter_self(a: Args) -> PyResult<Value> {
 
 /// `__next__` of iterators: the next value, or `StopIteration`.
 pub(crate) fn iter_next_method(a: Args) -> PyResult<Value> {
-    match ops::next(a.pos[0])? {
+    // (a subclass instance, `class E(enumerate)`, steps its payload iterator)
+    match ops::next(payload(a.pos[0]))? {
         Some(v) => Ok(v),
         None => Err(vm::stop_iteration(Value::NONE)),
     }

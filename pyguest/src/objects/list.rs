@@ -1,7 +1,19 @@
-//! `list`: the object layout (a GC array with a length), constructors and accessors,
-//! `list.sort` (a stable merge sort over indices, with `key=` and `reverse=`, also behind
-//! `sorted`), slice assignment, the table of the methods of the type and, at the end, its
-//! comparison and repr slots (`list_compare`, `list_repr`).
+//! `list`: the object layout (a GC array with a length, in one of two storage strategies),
+//! constructors and accessors, `list.sort` (a stable merge sort over indices, with `key=` and
+//! `reverse=`, also behind `sorted`), slice assignment, the table of the methods of the type
+//! and, at the end, its comparison and repr slots (`list_compare`, `list_repr`).
+//!
+//! Storage strategies (PyPy's list strategies, two of them): a list of exact floats none of
+//! which is a NaN keeps them unboxed in `floats` (strategy [`FLOATS`]); any other list keeps
+//! its values in `items` ([`OBJECTS`]). A list becomes a float list when it is built from
+//! such floats (`new_list_from`, `set_all`) or when a float is pushed into a list that has no
+//! storage yet (a fresh or cleared `[]`); it switches to objects for good (boxing every item,
+//! [`ListObj::generalize`]) at the first value it cannot keep unboxed, and whenever a caller
+//! asks for [`ListObj::as_slice`]. Reads box a new float each time (`l[0] is l[0]` is false,
+//! as `id` differs; equality, hashing, ordering and repr are the float's). NaNs stay boxed
+//! so that `x in l`, `l.index(x)`, `l.count(x)` and `==` see the identity CPython sees
+//! (`nan in [nan]` is true there because the same object is found). Read-only users that do
+//! not want to switch the list take a copy with [`ListObj::values`].
 
 use crate::objects::native::{kwarg, m, seq_items, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
@@ -16,12 +28,22 @@ use std::cell::Cell;
 
 // ---------------------------------------------------------------- layout
 
+/// Strategy of a list whose values are in `items`.
+pub const OBJECTS: u8 = 0;
+/// Strategy of a list of exact, non-NaN floats kept unboxed in `floats`.
+pub const FLOATS: u8 = 1;
+
 #[repr(C)]
 #[derive(Trace, metatracer::Layout)]
 pub struct ListObj {
     pub kind: Kind,
+    /// [`OBJECTS`] or [`FLOATS`]: which of the two arrays holds the values.
+    pub strategy: Cell<u8>,
     pub len: Cell<usize>,
+    /// The values when the strategy is [`OBJECTS`] (an empty array otherwise).
     pub items: GcCell<Gc<Array<Value>>>,
+    /// The values when the strategy is [`FLOATS`] (an empty array otherwise).
+    pub floats: GcCell<Gc<Array<f64>>>,
 }
 
 downcast!(as_list_exact, ListObj, List);
@@ -30,21 +52,50 @@ pub fn as_list(v: Value) -> Option<Gc<ListObj>> {
     as_list_exact(payload(v))
 }
 
+/// The value of `v` if a float list can keep it unboxed: an exact float that is not a NaN.
+#[inline]
+pub fn storable_float(v: Value) -> Option<f64> {
+    match as_float_obj(v) {
+        Some(f) if !f.v.is_nan() => Some(f.v),
+        _ => None,
+    }
+}
+
+fn empty_floats() -> Gc<Array<f64>> {
+    gc::alloc_array(0, 0.0)
+}
+
+/// The unboxed values of `items` if every one can be kept in a float list (and there is one).
+fn all_floats(items: &[Value]) -> Option<Vec<f64>> {
+    if items.is_empty() {
+        return None;
+    }
+    items.iter().map(|&v| storable_float(v)).collect()
+}
+
 pub fn new_list_from(items: &[Value]) -> Value {
-    let arr = gc::alloc_array_from_slice(items);
+    let (strategy, arr, floats) = match all_floats(items) {
+        Some(fs) => (FLOATS, empty_array(), gc::alloc_array_from_slice(&fs)),
+        None => (OBJECTS, gc::alloc_array_from_slice(items), empty_floats()),
+    };
     Value::obj(gc::alloc(ListObj {
         kind: Kind::List,
+        strategy: Cell::new(strategy),
         len: Cell::new(items.len()),
         items: GcCell::new(arr),
+        floats: GcCell::new(floats),
     }))
 }
 
 pub fn new_list_cap(cap: usize) -> Gc<ListObj> {
     let arr = gc::alloc_array(cap, Value::NULL);
+    let floats = empty_floats();
     gc::alloc(ListObj {
         kind: Kind::List,
+        strategy: Cell::new(OBJECTS),
         len: Cell::new(0),
         items: GcCell::new(arr),
+        floats: GcCell::new(floats),
     })
 }
 
@@ -57,24 +108,91 @@ impl ListObj {
     pub fn is_empty(&self) -> bool {
         self.len.get() == 0
     }
-    /// The live elements (do not hold across calls that may change the list).
+    /// Whether the values are unboxed floats (strategy [`FLOATS`]).
+    #[inline]
+    pub fn is_floats(&self) -> bool {
+        self.strategy.get() == FLOATS
+    }
+    /// Switches a float list to the objects strategy for good, boxing its values (same
+    /// capacity); nothing for an objects list.
+    pub fn generalize(&self) {
+        if !self.is_floats() {
+            return;
+        }
+        let fl = self.floats.get();
+        let n = self.len.get();
+        let arr = gc::alloc_array(fl.len().max(n), Value::NULL);
+        for i in 0..n {
+            arr.set(i, new_float(fl.get(i)));
+        }
+        self.items.set(arr);
+        self.floats.set(empty_floats());
+        self.strategy.set(OBJECTS);
+    }
+    /// The live elements (do not hold across calls that may change the list). A float list
+    /// switches to the objects strategy for good ([`ListObj::generalize`]); a caller that only
+    /// reads should take [`ListObj::values`].
     #[inline]
     pub fn as_slice(&self) -> &[Value] {
+        self.generalize();
         let arr = self.items.get();
         let s: &[Value] = &arr.as_slice()[..self.len.get()];
         // SAFETY: the array is owned by this list, which the caller keeps alive; the slice is
         // only used until the list is next modified (documented on this method).
         unsafe { &*(s as *const [Value]) }
     }
+    /// A copy of the elements, boxing the floats of a float list (which stays one).
+    pub fn values(&self) -> ArgVec {
+        let n = self.len.get();
+        if self.is_floats() {
+            let fl = self.floats.get();
+            (0..n).map(|i| new_float(fl.get(i))).collect()
+        } else {
+            ArgVec::from_slice(&self.items.get().as_slice()[..n])
+        }
+    }
+    /// Runs `f` over the elements: a borrow of the list's own storage (no copy), or for a
+    /// float list a boxed copy. `f` must not run guest code or modify the list (it gets a
+    /// view of storage the list may replace); it is for copying the elements somewhere.
+    #[inline]
+    pub fn with_items<R>(&self, f: impl FnOnce(&[Value]) -> R) -> R {
+        if self.is_floats() {
+            f(&self.values())
+        } else {
+            let arr = self.items.get();
+            f(&arr.as_slice()[..self.len.get()])
+        }
+    }
     #[inline]
     pub fn get(&self, i: usize) -> Value {
-        self.items.get().get(i)
+        if self.is_floats() {
+            new_float(self.floats.get().get(i))
+        } else {
+            self.items.get().get(i)
+        }
     }
     #[inline]
     pub fn set(&self, i: usize, v: Value) {
+        if self.is_floats() {
+            if let Some(f) = storable_float(v) {
+                self.floats.get().set(i, f);
+                return;
+            }
+            self.generalize();
+        }
         self.items.get().set(i, v)
     }
     fn grow(&self, need: usize) {
+        if self.is_floats() {
+            let old = self.floats.get();
+            let cap = (old.len() * 2).max(need).max(4);
+            let arr = gc::alloc_array(cap, 0.0);
+            for i in 0..self.len.get() {
+                arr.set(i, old.get(i));
+            }
+            self.floats.set(arr);
+            return;
+        }
         let old = self.items.get();
         let cap = (old.len() * 2).max(need).max(4);
         let arr = gc::alloc_array(cap, Value::NULL);
@@ -83,13 +201,38 @@ impl ListObj {
         }
         self.items.set(arr);
     }
-    #[inline]
-    pub fn push(&self, v: Value) {
+    /// Makes room for one more element in the current strategy's array, after choosing the
+    /// strategy `v` needs: a list with no storage yet takes floats unboxed, a float list
+    /// switches to objects for anything else.
+    fn prepare_add(&self, v: Value) {
         let n = self.len.get();
-        if n >= self.items.get().len() {
+        if self.is_floats() {
+            if storable_float(v).is_none() {
+                self.generalize();
+            }
+        } else if n == 0 && self.items.get().is_empty() && storable_float(v).is_some() {
+            self.floats.set(gc::alloc_array(4, 0.0));
+            self.strategy.set(FLOATS);
+        }
+        let cap = if self.is_floats() {
+            self.floats.get().len()
+        } else {
+            self.items.get().len()
+        };
+        if n >= cap {
             self.grow(n + 1);
         }
-        self.items.get().set(n, v);
+    }
+    #[inline]
+    pub fn push(&self, v: Value) {
+        self.prepare_add(v);
+        let n = self.len.get();
+        if self.is_floats() {
+            // (checked by `prepare_add`: a float list stays one only for a storable float)
+            self.floats.get().set(n, storable_float(v).unwrap_or(0.0));
+        } else {
+            self.items.get().set(n, v);
+        }
         self.len.set(n + 1);
     }
     pub fn pop(&self) -> Option<Value> {
@@ -98,39 +241,67 @@ impl ListObj {
             return None;
         }
         let v = self.get(n - 1);
-        self.items.get().set(n - 1, Value::NULL);
+        if !self.is_floats() {
+            self.items.get().set(n - 1, Value::NULL);
+        }
         self.len.set(n - 1);
         Some(v)
     }
     pub fn insert(&self, i: usize, v: Value) {
+        self.prepare_add(v);
         let n = self.len.get();
-        if n >= self.items.get().len() {
-            self.grow(n + 1);
+        if self.is_floats() {
+            let arr = self.floats.get();
+            let mut j = n;
+            while j > i {
+                arr.set(j, arr.get(j - 1));
+                j -= 1;
+            }
+            arr.set(i, storable_float(v).unwrap_or(0.0));
+        } else {
+            let arr = self.items.get();
+            let mut j = n;
+            while j > i {
+                arr.set(j, arr.get(j - 1));
+                j -= 1;
+            }
+            arr.set(i, v);
         }
-        let arr = self.items.get();
-        let mut j = n;
-        while j > i {
-            arr.set(j, arr.get(j - 1));
-            j -= 1;
-        }
-        arr.set(i, v);
         self.len.set(n + 1);
     }
     pub fn remove_at(&self, i: usize) -> Value {
         let n = self.len.get();
-        let arr = self.items.get();
-        let v = arr.get(i);
-        for j in i..n - 1 {
-            arr.set(j, arr.get(j + 1));
+        let v = self.get(i);
+        if self.is_floats() {
+            let arr = self.floats.get();
+            for j in i..n - 1 {
+                arr.set(j, arr.get(j + 1));
+            }
+        } else {
+            let arr = self.items.get();
+            for j in i..n - 1 {
+                arr.set(j, arr.get(j + 1));
+            }
+            arr.set(n - 1, Value::NULL);
         }
-        arr.set(n - 1, Value::NULL);
         self.len.set(n - 1);
         v
     }
-    /// Replaces the whole content.
+    /// Replaces the whole content (a float list when every value can be kept unboxed).
     pub fn set_all(&self, items: &[Value]) {
-        let arr = gc::alloc_array_from_slice(items);
-        self.items.set(arr);
+        if let Some(fs) = all_floats(items) {
+            let arr = gc::alloc_array_from_slice(&fs);
+            self.floats.set(arr);
+            self.items.set(empty_array());
+            self.strategy.set(FLOATS);
+        } else {
+            let arr = gc::alloc_array_from_slice(items);
+            self.items.set(arr);
+            if self.is_floats() {
+                self.floats.set(empty_floats());
+                self.strategy.set(OBJECTS);
+            }
+        }
         self.len.set(items.len());
     }
     pub fn clear(&self) {
@@ -140,6 +311,10 @@ impl ListObj {
             return;
         }
         self.items.set(empty_array());
+        if self.is_floats() {
+            self.floats.set(empty_floats());
+            self.strategy.set(OBJECTS);
+        }
         self.len.set(0);
     }
 }
@@ -269,7 +444,7 @@ pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()>
             }
             return Ok(());
         }
-        let cur: ArgVec = l.as_slice().iter().copied().collect();
+        let cur: ArgVec = l.values();
         let mut out = ArgVec::new();
         out.extend_from_slice(&cur[..start]);
         out.extend_from_slice(&items);
@@ -337,7 +512,7 @@ pub(crate) static METHODS: &[Method] = &[
         // the length is re-read after every comparison: a guest __eq__ may change the list
         let mut i = 0;
         while i < l.len() {
-            if ops::eq(l.get(i), a.pos[1])? {
+            if ops::compare::item_eq(l.get(i), a.pos[1])? {
                 if i < l.len() {
                     l.remove_at(i);
                 }
@@ -363,7 +538,7 @@ pub(crate) static METHODS: &[Method] = &[
         let en = norm(a.pos.get(3), n)?;
         let mut i = st;
         while i < en && (i as usize) < l.len() {
-            if ops::eq(l.get(i as usize), a.pos[1])? {
+            if ops::compare::item_eq(l.get(i as usize), a.pos[1])? {
                 return Ok(Value::small(i));
             }
             i += 1;
@@ -378,7 +553,7 @@ pub(crate) static METHODS: &[Method] = &[
         let mut c = 0;
         let mut i = 0;
         while i < l.len() {
-            if ops::eq(l.get(i), a.pos[1])? {
+            if ops::compare::item_eq(l.get(i), a.pos[1])? {
                 c += 1;
             }
             i += 1;
@@ -387,7 +562,7 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     m("sort(*, key=None, reverse=False)", |a| {
         let l = self_list(&a)?;
-        let mut items: ArgVec = l.as_slice().iter().copied().collect();
+        let mut items: ArgVec = l.values();
         let key = kwarg(&a, "key").filter(|k| !k.is_none());
         let rev = kwarg(&a, "reverse")
             .map(truthy)
@@ -397,6 +572,10 @@ pub(crate) static METHODS: &[Method] = &[
         // a change made meanwhile is dropped and reported once the sorted items are back.
         let during = empty_array();
         l.items.set(during);
+        if l.is_floats() {
+            l.floats.set(empty_floats());
+            l.strategy.set(OBJECTS);
+        }
         l.len.set(0);
         let r = sort_values(&mut items, key, rev);
         let modified = !Gc::ptr_eq(l.items.get(), during) || !l.is_empty();
@@ -409,12 +588,12 @@ pub(crate) static METHODS: &[Method] = &[
     }),
     m("reverse()", |a| {
         let l = self_list(&a)?;
-        let mut items: ArgVec = l.as_slice().iter().copied().collect();
+        let mut items: ArgVec = l.values();
         items.reverse();
         l.set_all(&items);
         Ok(Value::NONE)
     }),
-    m("copy()", |a| Ok(new_list_from(self_list(&a)?.as_slice()))),
+    m("copy()", |a| Ok(self_list(&a)?.with_items(new_list_from))),
     m("clear()", |a| {
         self_list(&a)?.clear();
         Ok(Value::NONE)
@@ -434,8 +613,8 @@ pub(crate) static METHODS: &[Method] = &[
 /// `a op b` for two lists: lexicographic, over a snapshot of the items (an item's `__eq__`
 /// may change either list while the comparison runs).
 pub(crate) fn list_compare(a: Gc<ListObj>, b: Gc<ListObj>, op: u32) -> PyResult<Value> {
-    let x: ArgVec = a.as_slice().iter().copied().collect();
-    let y: ArgVec = b.as_slice().iter().copied().collect();
+    let x: ArgVec = a.values();
+    let y: ArgVec = b.values();
     ops::compare::seq_compare(&x, &y, op)
 }
 

@@ -60,6 +60,7 @@ pub mod slice;
 pub mod slots;
 pub mod sstr;
 pub mod string;
+pub mod surr;
 pub mod table;
 pub mod tuple;
 pub mod unicode_case;
@@ -78,14 +79,14 @@ pub use code::{
 pub use complex::{as_complex, new_complex};
 pub use dict::{as_dict, as_dict_exact, new_dict, DictObj, DictTable};
 pub use float::{as_float_obj, new_float, new_float_traced, FloatObj};
-pub use frame::{as_frame, FrameObj};
+pub use frame::{as_frame, FrameBox, FrameObj, Regs15, Regs4, Regs8};
 pub use function::{
     as_builtin, as_function, new_builtin, new_builtin_sig, Args, BuiltinObj, FunctionObj, NativeFn,
 };
 pub use generator::{
     as_generator, GeneratorObj, GEN_CREATED, GEN_DONE, GEN_RUNNING, GEN_SUSPENDED,
 };
-pub use instance::{as_instance, payload, InstanceObj};
+pub use instance::{as_instance, payload, InstanceBox, InstanceObj};
 pub use int::{as_bigint, new_bigint, new_int};
 pub use iter::{as_iter, new_iter, new_iter_traced, IterKind, IterObj};
 pub use list::{as_list, as_list_exact, new_list_cap, new_list_from, ListObj};
@@ -141,6 +142,11 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::bytearray, bytes::BYTEARRAY_METHODS),
     (C::generator, generator::METHODS),
     (C::iterator, iter::ITERATOR_METHODS),
+    (C::enumerate, iter::ITERATOR_METHODS),
+    (C::zip, iter::ITERATOR_METHODS),
+    (C::map, iter::ITERATOR_METHODS),
+    (C::filter, iter::ITERATOR_METHODS),
+    (C::reversed, iter::ITERATOR_METHODS),
     (C::property, property::METHODS),
     (C::range, range::METHODS),
     (C::slice, slice::METHODS),

@@ -74,7 +74,49 @@ pub(crate) fn module_attr(m: Gc<ModuleObj>, n: &str) -> crate::vm::PyResult<Opti
     if n == "__dict__" {
         return Ok(Some(Value::obj(m.dict)));
     }
+    if n == "__spec__" {
+        return lazy_spec(m);
+    }
     Ok(None)
+}
+
+thread_local! {
+    /// Set while [`lazy_spec`] runs, so asking for a spec while making one finds none.
+    static MAKING_SPEC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `module.__spec__` of a module that has none in its dict: made on first use by
+/// `importlib.util._spec_for_module` (a file spec with a `SourceFileLoader` for a module loaded
+/// from a file, a built-in spec otherwise, None for `__main__`) and kept in the dict. pyguest's
+/// importer does not make specs when it loads a module, so the many imports that never look
+/// at `__spec__` do not pay for one (nor load `importlib`).
+fn lazy_spec(m: Gc<ModuleObj>) -> crate::vm::PyResult<Option<Value>> {
+    if MAKING_SPEC.with(|f| f.replace(true)) {
+        return Ok(None);
+    }
+    let made = (|| {
+        // through `builtins.__import__`: objects/ does not reach into the importer
+        let import = vm()
+            .builtins
+            .get()
+            .get_str("__import__")
+            .ok_or_else(|| vm::exc(vm::C::ImportError, "__import__ not found"))?;
+        let util = crate::objects::ops::call(
+            import,
+            &[
+                new_str("importlib.util"),
+                Value::NONE,
+                Value::NONE,
+                new_tuple(&[new_str("_spec_for_module")]),
+            ],
+        )?;
+        let f = crate::objects::ops::getattr(util, vm::intern("_spec_for_module"))?;
+        crate::objects::ops::call(f, &[Value::obj(m)])
+    })();
+    MAKING_SPEC.with(|f| f.set(false));
+    let spec = made?;
+    m.dict.set_str("__spec__", spec);
+    Ok(Some(spec))
 }
 
 /// The methods of `module`: none are native; its attributes are computed from its layout

@@ -61,16 +61,30 @@ pub(crate) fn arg_or_kw(a: &Args, i: usize, name: &str) -> Option<Value> {
     a.pos.get(i).copied().or_else(|| kwarg(a, name))
 }
 
+/// The receiver of a `str` method. A string holding lone surrogates is turned away with
+/// [`surr::reject`](crate::objects::surr::reject), which lets the method be retried over
+/// mapped text (`objects/surr.rs`).
 pub(crate) fn self_str(a: &Args) -> PyResult<Gc<StrObj>> {
-    a.pos
-        .first()
-        .and_then(|&v| as_str(payload(v)))
-        .ok_or_else(|| type_error("descriptor requires a 'str' object"))
+    let v = a.pos.first().map(|&v| payload(v));
+    match v.and_then(as_str) {
+        Some(s) => Ok(s),
+        None => match v {
+            Some(v) if crate::objects::surr::is_surr(v) => Err(crate::objects::surr::reject(v)),
+            _ => Err(type_error("descriptor requires a 'str' object")),
+        },
+    }
 }
 
+/// A `str` argument (a surrogate string is turned away as in [`self_str`]).
 pub(crate) fn str_arg(v: Value, what: &str) -> PyResult<Gc<StrObj>> {
-    as_str(payload(v))
-        .ok_or_else(|| type_error(format!("{what} must be str, not {}", vm::type_name(v))))
+    let p = payload(v);
+    as_str(p).ok_or_else(|| {
+        if crate::objects::surr::is_surr(p) {
+            crate::objects::surr::reject(p)
+        } else {
+            type_error(format!("{what} must be str, not {}", vm::type_name(v)))
+        }
+    })
 }
 
 pub fn char_str(c: char) -> Value {
@@ -88,7 +102,7 @@ pub fn seq_items(v: Value) -> PyResult<ArgVec> {
         return Ok(t.as_slice().iter().copied().collect());
     }
     if let Some(l) = as_list_exact(v) {
-        return Ok(l.as_slice().iter().copied().collect());
+        return Ok(l.values());
     }
     crate::memlimit::check_materialize(v)?;
     let it = ops::get_iter(v)?;

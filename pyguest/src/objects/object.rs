@@ -4,7 +4,7 @@
 //! and the construction of instances are in `objects/class.rs`; attribute access in
 //! `objects/ops/attr.rs`.
 
-use crate::objects::native::{free, m, str_arg, Method};
+use crate::objects::native::{cm, free, m, str_arg, Method};
 use crate::objects::ops::{self, str_of, truthy, ArgVec};
 use crate::objects::*;
 use crate::value::Value;
@@ -56,6 +56,8 @@ pub(crate) static METHODS: &[Method] = &[
         }
         ops::to_str(a.pos[0])
     }),
+    // the default of the hook `abc` consults: "no opinion"
+    cm("__subclasshook__(*args)", |_| Ok(Value::NOT_IMPLEMENTED)),
     // reached through `super().__init_subclass__(**kw)` with no receiver: no receiver check;
     // as CPython, the end of the chain takes no keywords
     free("__init_subclass__(*args)", |_| Ok(Value::NONE)),
@@ -192,8 +194,9 @@ fn default_reduce(slf: Value, proto: i64) -> PyResult<Value> {
     Ok(new_tuple(&[f, call_args, state, listitems, dictitems]))
 }
 
-/// `dir(v)` / `object.__dir__`: the sorted attribute names of `v` (a module's dict, or the
-/// instance's attributes and every class dict along the type's MRO).
+/// `object.__dir__`: the sorted attribute names of `v` (a module's dict, or the instance's
+/// attributes and every class dict along the type's MRO). `dir(v)` calls `v`'s `__dir__`,
+/// which is this unless a class overrides it, and sorts the result ([`dir_via_hook`]).
 pub(crate) fn dir_of(v: Value) -> PyResult<Value> {
     let mut names: Vec<String> = Vec::new();
     let add_dict = |d: Gc<DictObj>, names: &mut Vec<String>| {
@@ -205,6 +208,10 @@ pub(crate) fn dir_of(v: Value) -> PyResult<Value> {
         }
     };
     if let Some(m) = as_module(v) {
+        // PEP 562: a module-level `__dir__` answers for the module
+        if let Some(f) = m.dict.get_str("__dir__") {
+            return ops::call(f, &[]);
+        }
         add_dict(m.dict, &mut names);
     } else {
         if let Some(inst) = as_instance(v) {
@@ -218,6 +225,18 @@ pub(crate) fn dir_of(v: Value) -> PyResult<Value> {
         }
     }
     Ok(sorted_names(names))
+}
+
+/// `dir(v)`: the result of `type(v).__dir__(v)` (an override, a metaclass's, or
+/// [`dir_of`]) as a new list, sorted, as CPython's `dir` does.
+pub(crate) fn dir_via_hook(v: Value) -> PyResult<Value> {
+    let Some(hook) = ops::lookup_type(type_of(v), "__dir__") else {
+        return dir_of(v);
+    };
+    let r = ops::call(hook, &[v])?;
+    let mut items = crate::objects::native::seq_items(r)?;
+    crate::objects::list::sort_values(&mut items, None, false)?;
+    Ok(new_list_from(&items))
 }
 
 /// A list of the names, sorted, without duplicates.

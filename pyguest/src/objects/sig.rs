@@ -300,10 +300,22 @@ impl Sig {
     #[inline(always)]
     pub fn call(&self, qual: &str, f: NativeFn, a: Args) -> PyResult<Value> {
         if self.fits_fast(&a) {
-            f(a)
+            self.run(qual, f, a)
         } else {
             self.call_slow(qual, f, a)
         }
+    }
+
+    /// Runs handler `f` on arguments already checked. A `str` method that fails because it
+    /// was given a string holding lone surrogates is retried over mapped text (`surr.rs`);
+    /// the test costs nothing unless the call raised.
+    #[inline(always)]
+    pub fn run(&self, qual: &str, f: NativeFn, a: Args) -> PyResult<Value> {
+        let r = f(a);
+        if r.is_err() && self.recv_kind == Some(Kind::Str) {
+            return r.or_else(|e| crate::objects::surr::retry_method(qual, f, a, e));
+        }
+        r
     }
 
     /// [`Sig::call`] past the fast path. Never inlined: the rearranged-arguments buffer
@@ -311,9 +323,17 @@ impl Sig {
     /// hot callers, where the conservative stack scan would read stale values in it as roots.
     #[inline(never)]
     pub fn call_slow(&self, qual: &str, f: NativeFn, a: Args) -> PyResult<Value> {
-        match self.check_slow(qual, &a)? {
-            None => f(a),
-            Some(m) => f(m.args()),
+        let moved = self.check_slow(qual, &a)?;
+        let a = match &moved {
+            None => a,
+            Some(m) => m.args(),
+        };
+        match f(a) {
+            // a `str` method given a string that holds lone surrogates (`surr.rs`)
+            Err(e) if self.recv_kind == Some(Kind::Str) => {
+                crate::objects::surr::retry_method(qual, f, a, e)
+            }
+            r => r,
         }
     }
 

@@ -22,6 +22,9 @@ use std::cell::Cell;
 pub struct StrObj {
     pub kind: Kind,
     pub ascii: bool,
+    /// For a `Kind::SurrStr` string, the block of private-use code points its text uses for
+    /// its lone surrogates (`objects/surr.rs`); 0 otherwise.
+    pub surr_block: u16,
     /// Interned symbol id (0: not interned).
     pub sym: Cell<u32>,
     pub hash: Cell<i64>,
@@ -38,6 +41,7 @@ pub fn new_str(s: &str) -> Value {
     Value::obj(gc::alloc(StrObj {
         kind: Kind::Str,
         ascii,
+        surr_block: 0,
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
@@ -51,6 +55,7 @@ pub fn new_string(s: String) -> Value {
     Value::obj(gc::alloc(StrObj {
         kind: Kind::Str,
         ascii,
+        surr_block: 0,
         sym: Cell::new(0),
         hash: Cell::new(0),
         nchars,
@@ -341,6 +346,9 @@ fn starts_ends(a: Args, ends: bool) -> PyResult<Value> {
         }
         return Ok(Value::FALSE);
     }
+    if crate::objects::surr::is_surr(a.pos[1]) {
+        return Err(crate::objects::surr::reject(a.pos[1]));
+    }
     let p = as_str(a.pos[1]).ok_or_else(|| {
         type_error(format!(
             "{} first arg must be str or a tuple of str, not {}",
@@ -431,6 +439,9 @@ pub(crate) static METHODS: &[Method] = &[
         for (i, &x) in items.iter().enumerate() {
             match as_str(payload(x)) {
                 Some(xs) => total = total.saturating_add(xs.s.len()),
+                None if crate::objects::surr::is_surr(payload(x)) => {
+                    return crate::objects::surr::join(a.pos[0], &items);
+                }
                 None => {
                     return Err(type_error(format!(
                         "sequence item {}: expected str instance, {} found",
@@ -593,6 +604,12 @@ pub(crate) static METHODS: &[Method] = &[
     m("isalnum()", |a| str_pred(&a, |c| c.is_alphanumeric())),
     m("isspace()", |a| str_pred(&a, |c| c.is_whitespace())),
     m("isascii()", |a| Ok(Value::bool(self_str(&a)?.ascii))),
+    m("isprintable()", |a| {
+        let s = self_str(&a)?;
+        Ok(Value::bool(s.s.chars().all(|c| {
+            c as u32 >= 0x20 && c as u32 != 0x7f && is_printable(c)
+        })))
+    }),
     m("isupper()", |a| {
         let s = self_str(&a)?;
         Ok(Value::bool(
@@ -801,8 +818,14 @@ pub(crate) static METHODS: &[Method] = &[
         for c in s.s.chars() {
             match ops::getitem(table, Value::small(c as i64)) {
                 Ok(v) if v.is_none() => {}
+                Ok(v) if crate::objects::surr::is_surr(payload(v)) => {
+                    return crate::objects::surr::translate(&s, table);
+                }
                 Ok(v) => {
                     if let Some(i) = int_of(v) {
+                        if (0xD800..0xE000).contains(&i) {
+                            return crate::objects::surr::translate(&s, table);
+                        }
                         out.push(char::from_u32(i as u32).unwrap_or(c));
                     } else {
                         out.push_str(&str_of(v)?);
@@ -830,8 +853,13 @@ pub(crate) fn str_compare(a: &StrObj, b: &StrObj, op: u32) -> Value {
 /// The hash of a string's text (FNV-1a over the UTF-8 bytes, folded; -1 is reserved). Strings
 /// cache it in `StrObj::hash`; `ops::hash` fills the cache.
 pub fn str_hash(s: &str) -> i64 {
+    str_hash_bytes(s.as_bytes())
+}
+
+/// [`str_hash`] over bytes (a surrogate string hashes its generalized UTF-8, `surr.rs`).
+pub fn str_hash_bytes(bytes: &[u8]) -> i64 {
     let mut h: u64 = 0xcbf29ce484222325;
-    for &b in s.as_bytes() {
+    for &b in bytes {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
@@ -855,33 +883,36 @@ pub fn str_repr(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
     for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == q => {
-                out.push('\\');
-                out.push(c)
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if !is_printable(c) => {
-                let n = c as u32;
-                if n < 0x100 {
-                    out.push_str(&format!("\\x{n:02x}"));
-                } else if n < 0x10000 {
-                    out.push_str(&format!("\\u{n:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{n:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
+        push_repr_char(&mut out, c, q);
     }
     out.push(q);
     out
+}
+
+/// Appends character `c` of a string quoted with `q` as `repr` shows it.
+pub(crate) fn push_repr_char(out: &mut String, c: char, q: char) {
+    match c {
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if c == q => {
+            out.push('\\');
+            out.push(c)
+        }
+        c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c if !is_printable(c) => {
+            let n = crate::objects::surr::active_surrogate(c).unwrap_or(c as u32);
+            if n < 0x100 {
+                out.push_str(&format!("\\x{n:02x}"));
+            } else if n < 0x10000 {
+                out.push_str(&format!("\\u{n:04x}"));
+            } else {
+                out.push_str(&format!("\\U{n:08x}"));
+            }
+        }
+        c => out.push(c),
+    }
 }
 
 /// Whether `repr` shows `c` as itself (an approximation of `str.isprintable` by the ranges of

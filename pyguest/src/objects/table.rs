@@ -10,12 +10,17 @@
 //! resize it, delete the entry being compared): after each guest comparison a lookup checks
 //! that the table's array and the compared entry are unchanged and otherwise starts over, as
 //! CPython's `lookdict`/`set_lookkey` do, so it never indexes a stale layout.
+//!
+//! One probe sequence ([`Probe`]: the dict's index takes single slots, the set runs of linear
+//! probes) serves every lookup and insertion of both tables. Lookups walk its [`Candidates`]
+//! (the slots whose entry has the key's hash, up to an empty slot) with [`find_key`], which may
+//! run a guest `__eq__`, or [`find_key_fast`] for the JIT's helpers, which gives up instead.
 
 use crate::objects::ops;
 use crate::objects::*;
 use crate::value::Value;
 use crate::vm::PyResult;
-use metatracer::gc::{self, Gc};
+use metatracer::gc::{self, Array, Gc, GcCell};
 
 const EMPTY: u32 = u32::MAX;
 const DELETED: u32 = u32::MAX - 1;
@@ -36,6 +41,143 @@ fn keys_equal_fast(a: Value, b: Value) -> Option<bool> {
     None
 }
 
+/// The slots a probe for `hash` visits in a table of `mask + 1` slots, in CPython's order:
+/// runs of `LINEAR + 1` neighbouring slots (a run that would pass the table's end is only its
+/// first slot), the first at `hash & mask`, each next one at `(i * 5 + 1 + perturb) & mask`
+/// from the run's start `i`, with `perturb` the hash shifted right 5 more bits each time.
+/// `LINEAR` is 0 for the dict's index (single slots) and [`LINEAR_PROBES`] for sets. Endless:
+/// the caller stops at an empty slot, which every table has.
+struct Probe<const LINEAR: usize> {
+    mask: usize,
+    /// The current run's first slot.
+    i: usize,
+    /// Offset in the run of the next slot.
+    j: usize,
+    /// Last offset of the current run.
+    run: usize,
+    perturb: u64,
+}
+
+impl<const LINEAR: usize> Probe<LINEAR> {
+    #[inline(always)]
+    fn new(hash: i64, mask: usize) -> Self {
+        let i = (hash as u64 as usize) & mask;
+        Probe {
+            mask,
+            i,
+            j: 0,
+            run: Self::run_of(i, mask),
+            perturb: hash as u64,
+        }
+    }
+    #[inline(always)]
+    fn run_of(i: usize, mask: usize) -> usize {
+        if i + LINEAR <= mask {
+            LINEAR
+        } else {
+            0
+        }
+    }
+    /// The next slot to look at.
+    #[inline(always)]
+    fn next_slot(&mut self) -> usize {
+        let slot = self.i + self.j;
+        if LINEAR > 0 && self.j < self.run {
+            self.j += 1;
+        } else {
+            self.perturb >>= 5;
+            self.i = (self.i * 5 + 1 + self.perturb as usize) & self.mask;
+            self.j = 0;
+            self.run = Self::run_of(self.i, self.mask);
+        }
+        slot
+    }
+}
+
+/// What a probe finds in a slot: the end of the probe, nothing to compare (a deleted entry, or
+/// one with another hash), or a candidate: an entry or slot number and its key, to compare.
+enum Slot {
+    Empty,
+    Skip,
+    Candidate(usize, Value),
+}
+
+/// The candidates of a lookup, in probe order: `at` says what each slot of the [`Probe`]
+/// holds (reading the table afresh at every step); the iterator ends at an empty slot.
+struct Candidates<const LINEAR: usize, F> {
+    probe: Probe<LINEAR>,
+    at: F,
+}
+
+impl<const LINEAR: usize, F: FnMut(usize) -> Slot> Iterator for Candidates<LINEAR, F> {
+    type Item = (usize, Value);
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, Value)> {
+        loop {
+            match (self.at)(self.probe.next_slot()) {
+                Slot::Empty => return None,
+                Slot::Skip => {}
+                Slot::Candidate(e, k) => return Some((e, k)),
+            }
+        }
+    }
+}
+
+/// The entry of `key` among the candidates of a fresh probe (`probe()`): keys that only a
+/// guest `__eq__` can compare are compared by `eq_unchanged`, which says None when that
+/// `__eq__` changed the table under the probe: the lookup then starts over (CPython's rule).
+#[inline(always)]
+fn find_key<I: Iterator<Item = (usize, Value)>>(
+    probe: impl Fn() -> I,
+    key: Value,
+    eq_unchanged: impl Fn(Value, usize) -> PyResult<Option<bool>>,
+) -> PyResult<Option<usize>> {
+    'restart: loop {
+        for (e, k) in probe() {
+            let same = match keys_equal_fast(k, key) {
+                Some(r) => r,
+                None => match eq_unchanged(k, e)? {
+                    Some(r) => r,
+                    None => continue 'restart,
+                },
+            };
+            if same {
+                return Ok(Some(e));
+            }
+        }
+        return Ok(None);
+    }
+}
+
+/// [`find_key`] when every comparison it meets is decided without guest code
+/// (`keys_equal_fast`); None as soon as one is not (nothing was run or changed then).
+#[inline(always)]
+fn find_key_fast(
+    candidates: impl Iterator<Item = (usize, Value)>,
+    key: Value,
+) -> Option<Option<usize>> {
+    for (e, k) in candidates {
+        if keys_equal_fast(k, key)? {
+            return Some(Some(e));
+        }
+    }
+    Some(None)
+}
+
+/// `ops::eq(k, key)` for the key `k` in slot `i` of the array in `arr`, or None if the guest
+/// `__eq__` replaced the array (a resize) or changed that slot: the probe must start over.
+#[inline(never)]
+fn eq_unchanged(
+    arr: &GcCell<Gc<Array<Value>>>,
+    k: Value,
+    key: Value,
+    i: usize,
+) -> PyResult<Option<bool>> {
+    let before = arr.get();
+    let r = ops::eq(k, key)?;
+    Ok((Gc::ptr_eq(before, arr.get()) && before.get(i) == k).then_some(r))
+}
+
 impl DictObj {
     #[inline]
     #[allow(clippy::mut_from_ref)]
@@ -49,83 +191,42 @@ impl DictObj {
     pub fn is_empty(&self) -> bool {
         self.t().live == 0
     }
+    /// The entries a lookup of `hash` compares ([`Candidates`]): each index slot on the probe
+    /// path that names an entry with this hash and a key (not deleted). An empty index
+    /// (`mask` 0, no slot 0) ends it at once.
+    #[inline(always)]
+    fn candidates(&self, hash: i64) -> impl Iterator<Item = (usize, Value)> + '_ {
+        Candidates {
+            probe: Probe::<0>::new(hash, self.t().index.len().saturating_sub(1)),
+            at: move |i: usize| {
+                let t = self.t();
+                match t.index.get(i) {
+                    None | Some(&EMPTY) => Slot::Empty,
+                    Some(&DELETED) => Slot::Skip,
+                    Some(&e) if t.hashes[e as usize] != hash => Slot::Skip,
+                    Some(&e) => match self.keys.get().get(e as usize) {
+                        k if k.is_null() => Slot::Skip,
+                        k => Slot::Candidate(e as usize, k),
+                    },
+                }
+            },
+        }
+    }
     /// Entry index of `key`, if present. A guest `__eq__` that rebuilt the table or removed
     /// the entry it was compared with makes the lookup start over (CPython's rule).
     pub fn find(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        'restart: loop {
-            let t = self.t();
-            if t.index.is_empty() {
-                return Ok(None);
-            }
-            let mask = t.index.len() - 1;
-            let mut i = (hash as u64 as usize) & mask;
-            let mut perturb = hash as u64;
-            loop {
-                let e = self.t().index[i];
-                if e == EMPTY {
-                    return Ok(None);
-                }
-                if e != DELETED {
-                    let e = e as usize;
-                    if self.t().hashes[e] == hash {
-                        let k = self.keys.get().get(e);
-                        if !k.is_null() {
-                            let same = match keys_equal_fast(k, key) {
-                                Some(r) => r,
-                                None => match self.eq_unchanged(k, key, e)? {
-                                    Some(r) => r,
-                                    None => continue 'restart,
-                                },
-                            };
-                            if same {
-                                return Ok(Some(e));
-                            }
-                        }
-                    }
-                }
-                perturb >>= 5;
-                i = (i * 5 + 1 + perturb as usize) & mask;
-            }
-        }
-    }
-    /// `ops::eq(k, key)` for the key `k` of entry `e`, or None if the guest `__eq__` rebuilt
-    /// the table or removed that entry (the lookup must start over).
-    #[inline(never)]
-    fn eq_unchanged(&self, k: Value, key: Value, e: usize) -> PyResult<Option<bool>> {
-        let keys = self.keys.get();
-        let r = ops::eq(k, key)?;
-        Ok((Gc::ptr_eq(keys, self.keys.get()) && keys.get(e) == k).then_some(r))
+        find_key(
+            || self.candidates(hash),
+            key,
+            |k, e| eq_unchanged(&self.keys, k, key, e),
+        )
     }
     /// [`DictObj::find`] when every key comparison it meets is decided without guest code
     /// (identity, two strings, two small ints: `keys_equal_fast`); None when one is not (then
     /// nothing was run or changed and the caller takes the general path). For the JIT's
     /// residual helpers (`interpreter/opcodes_containers.rs`).
     pub fn find_fast(&self, key: Value, hash: i64) -> Option<Option<usize>> {
-        let t = self.t();
-        if t.index.is_empty() {
-            return Some(None);
-        }
-        let mask = t.index.len() - 1;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        let keys = self.keys.get();
-        loop {
-            let e = t.index[i];
-            if e == EMPTY {
-                return Some(None);
-            }
-            if e != DELETED {
-                let e = e as usize;
-                if t.hashes[e] == hash {
-                    let k = keys.get(e);
-                    if !k.is_null() && keys_equal_fast(k, key)? {
-                        return Some(Some(e));
-                    }
-                }
-            }
-            perturb >>= 5;
-            i = (i * 5 + 1 + perturb as usize) & mask;
-        }
+        find_key_fast(self.candidates(hash), key)
     }
     /// `self[key] = val` when [`DictObj::find_fast`] decides the lookup (false otherwise:
     /// nothing was changed).
@@ -152,42 +253,19 @@ impl DictObj {
     /// Lookup by a Rust string (for names; never runs guest code).
     pub fn get_str(&self, key: &str) -> Option<Value> {
         let h = crate::objects::string::str_hash(key);
-        let t = self.t();
-        if t.index.is_empty() {
-            return None;
-        }
-        let mask = t.index.len() - 1;
-        let mut i = (h as u64 as usize) & mask;
-        let mut perturb = h as u64;
-        loop {
-            let e = t.index[i];
-            if e == EMPTY {
-                return None;
-            }
-            if e != DELETED && t.hashes[e as usize] == h {
-                let k = self.keys.get().get(e as usize);
-                if let Some(s) = as_str(k) {
-                    if &*s.s == key {
-                        return Some(self.vals.get().get(e as usize));
-                    }
-                }
-            }
-            perturb >>= 5;
-            i = (i * 5 + 1 + perturb as usize) & mask;
-        }
+        self.candidates(h)
+            .find(|&(_, k)| as_str(k).is_some_and(|s| &*s.s == key))
+            .map(|(e, _)| self.vals.get().get(e))
     }
     fn insert_index(&self, hash: i64, entry: u32) {
         let t = self.t();
-        let mask = t.index.len() - 1;
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
+        let mut probe = Probe::<0>::new(hash, t.index.len() - 1);
         loop {
+            let i = probe.next_slot();
             if t.index[i] == EMPTY || t.index[i] == DELETED {
                 t.index[i] = entry;
                 return;
             }
-            perturb >>= 5;
-            i = (i * 5 + 1 + perturb as usize) & mask;
         }
     }
     fn rebuild(&self) {
@@ -390,70 +468,32 @@ impl SetObj {
             v
         }
     }
+    /// The slots a lookup of `hash` compares ([`Candidates`]): each slot on the probe path
+    /// that holds an element with this hash.
+    #[inline(always)]
+    fn candidates(&self, hash: i64) -> impl Iterator<Item = (usize, Value)> + '_ {
+        Candidates {
+            probe: Probe::<LINEAR_PROBES>::new(hash, self.t().mask),
+            at: move |idx: usize| match self.slots.get().get(idx) {
+                k if k.is_null() => Slot::Empty,
+                k if k == Value::DUMMY || self.t().hashes[idx] != hash => Slot::Skip,
+                k => Slot::Candidate(idx, k),
+            },
+        }
+    }
     /// Slot of `key`, if present; starts over as [`DictObj::find`] does when a guest `__eq__`
     /// resized the table or changed the slot it was compared with.
     fn lookup(&self, key: Value, hash: i64) -> PyResult<Option<usize>> {
-        'restart: loop {
-            let mask = self.t().mask;
-            let mut i = (hash as u64 as usize) & mask;
-            let mut perturb = hash as u64;
-            loop {
-                let probes = if i + LINEAR_PROBES <= mask {
-                    LINEAR_PROBES
-                } else {
-                    0
-                };
-                for j in 0..=probes {
-                    let idx = i + j;
-                    let k = self.slots.get().get(idx);
-                    if k.is_null() {
-                        return Ok(None);
-                    }
-                    if k != Value::DUMMY && self.t().hashes[idx] == hash {
-                        let same = match keys_equal_fast(k, key) {
-                            Some(r) => r,
-                            None => match self.eq_unchanged(k, key, idx)? {
-                                Some(r) => r,
-                                None => continue 'restart,
-                            },
-                        };
-                        if same {
-                            return Ok(Some(idx));
-                        }
-                    }
-                }
-                perturb >>= 5;
-                i = ((i * 5) + 1 + perturb as usize) & mask;
-            }
-        }
+        find_key(
+            || self.candidates(hash),
+            key,
+            |k, idx| eq_unchanged(&self.slots, k, key, idx),
+        )
     }
     /// [`SetObj::lookup`] when every comparison it meets is decided without guest code (as
     /// [`DictObj::find_fast`]); None when one is not (nothing was run or changed).
     pub fn lookup_fast(&self, key: Value, hash: i64) -> Option<Option<usize>> {
-        let t = self.t();
-        let mask = t.mask;
-        let slots = self.slots.get();
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
-        loop {
-            let probes = if i + LINEAR_PROBES <= mask {
-                LINEAR_PROBES
-            } else {
-                0
-            };
-            for j in 0..=probes {
-                let idx = i + j;
-                let k = slots.get(idx);
-                if k.is_null() {
-                    return Some(None);
-                }
-                if k != Value::DUMMY && t.hashes[idx] == hash && keys_equal_fast(k, key)? {
-                    return Some(Some(idx));
-                }
-            }
-            perturb >>= 5;
-            i = ((i * 5) + 1 + perturb as usize) & mask;
-        }
+        find_key_fast(self.candidates(hash), key)
     }
     /// `set.add(key)` when [`SetObj::lookup_fast`] decides the lookup (false otherwise:
     /// nothing was changed).
@@ -469,20 +509,16 @@ impl SetObj {
     /// Removes `key` when [`SetObj::lookup_fast`] decides the lookup: Some(whether it was
     /// present), None otherwise (nothing was changed).
     pub fn discard_fast(&self, key: Value, hash: i64) -> Option<bool> {
-        let i = self.lookup_fast(key, hash)?;
-        if let Some(i) = i {
-            self.slots.get().set(i, Value::DUMMY);
-            self.t().used -= 1;
+        let found = self.lookup_fast(key, hash)?;
+        if let Some(i) = found {
+            self.remove_slot(i);
         }
-        Some(i.is_some())
+        Some(found.is_some())
     }
-    /// `ops::eq(k, key)` for the element `k` of slot `idx`, or None if the guest `__eq__`
-    /// resized the table or changed that slot (the probe must start over).
-    #[inline(never)]
-    fn eq_unchanged(&self, k: Value, key: Value, idx: usize) -> PyResult<Option<bool>> {
-        let slots = self.slots.get();
-        let r = ops::eq(k, key)?;
-        Ok((Gc::ptr_eq(slots, self.slots.get()) && slots.get(idx) == k).then_some(r))
+    /// Empties slot `i` of a present element (a dummy, so later probes go on past it).
+    fn remove_slot(&self, i: usize) {
+        self.slots.get().set(i, Value::DUMMY);
+        self.t().used -= 1;
     }
     pub fn contains(&self, key: Value) -> PyResult<bool> {
         let h = ops::hash(key)?;
@@ -495,65 +531,49 @@ impl SetObj {
     pub fn add_h(&self, key: Value, hash: i64) -> PyResult<()> {
         'restart: loop {
             let mask = self.t().mask;
-            let mut i = (hash as u64 as usize) & mask;
-            let mut perturb = hash as u64;
+            let mut probe = Probe::<LINEAR_PROBES>::new(hash, mask);
             let mut freeslot: Option<usize> = None;
             loop {
-                let probes = if i + LINEAR_PROBES <= mask {
-                    LINEAR_PROBES
-                } else {
-                    0
-                };
-                for j in 0..=probes {
-                    let idx = i + j;
-                    let k = self.slots.get().get(idx);
-                    if k.is_null() {
-                        let t = self.t();
-                        match freeslot {
-                            Some(f) => {
-                                self.slots.get().set(f, key);
-                                t.hashes[f] = hash;
-                                t.used += 1;
-                                return Ok(());
-                            }
-                            None => {
-                                self.slots.get().set(idx, key);
-                                t.hashes[idx] = hash;
-                                t.fill += 1;
-                                t.used += 1;
-                                if t.fill * 5 >= mask * 3 {
-                                    let n = if t.used > 50000 {
-                                        t.used * 2
-                                    } else {
-                                        t.used * 4
-                                    };
-                                    self.resize(n);
-                                }
-                                return Ok(());
-                            }
-                        }
+                let idx = probe.next_slot();
+                let k = self.slots.get().get(idx);
+                if k.is_null() {
+                    let t = self.t();
+                    if let Some(f) = freeslot {
+                        self.slots.get().set(f, key);
+                        t.hashes[f] = hash;
+                        t.used += 1;
+                        return Ok(());
                     }
-                    if k == Value::DUMMY {
-                        if freeslot.is_none() {
-                            freeslot = Some(idx);
-                        }
-                        continue;
-                    }
-                    if self.t().hashes[idx] == hash {
-                        let same = match keys_equal_fast(k, key) {
-                            Some(r) => r,
-                            None => match self.eq_unchanged(k, key, idx)? {
-                                Some(r) => r,
-                                None => continue 'restart,
-                            },
+                    self.slots.get().set(idx, key);
+                    t.hashes[idx] = hash;
+                    t.fill += 1;
+                    t.used += 1;
+                    if t.fill * 5 >= mask * 3 {
+                        let n = if t.used > 50000 {
+                            t.used * 2
+                        } else {
+                            t.used * 4
                         };
-                        if same {
-                            return Ok(());
-                        }
+                        self.resize(n);
+                    }
+                    return Ok(());
+                }
+                if k == Value::DUMMY {
+                    freeslot.get_or_insert(idx);
+                    continue;
+                }
+                if self.t().hashes[idx] == hash {
+                    let same = match keys_equal_fast(k, key) {
+                        Some(r) => r,
+                        None => match eq_unchanged(&self.slots, k, key, idx)? {
+                            Some(r) => r,
+                            None => continue 'restart,
+                        },
+                    };
+                    if same {
+                        return Ok(());
                     }
                 }
-                perturb >>= 5;
-                i = ((i * 5) + 1 + perturb as usize) & mask;
             }
         }
     }
@@ -579,39 +599,24 @@ impl SetObj {
     }
     fn insert_clean(&self, key: Value, hash: i64) {
         let t = self.t();
-        let mask = t.mask;
         let arr = self.slots.get();
-        let mut i = (hash as u64 as usize) & mask;
-        let mut perturb = hash as u64;
+        let mut probe = Probe::<LINEAR_PROBES>::new(hash, t.mask);
         loop {
+            let i = probe.next_slot();
             if arr.get(i).is_null() {
                 arr.set(i, key);
                 t.hashes[i] = hash;
                 return;
             }
-            if i + LINEAR_PROBES <= mask {
-                for j in 1..=LINEAR_PROBES {
-                    if arr.get(i + j).is_null() {
-                        arr.set(i + j, key);
-                        t.hashes[i + j] = hash;
-                        return;
-                    }
-                }
-            }
-            perturb >>= 5;
-            i = ((i * 5) + 1 + perturb as usize) & mask;
         }
     }
     pub fn discard(&self, key: Value) -> PyResult<bool> {
         let h = ops::hash(key)?;
-        match self.lookup(key, h)? {
-            Some(i) => {
-                self.slots.get().set(i, Value::DUMMY);
-                self.t().used -= 1;
-                Ok(true)
-            }
-            None => Ok(false),
+        let found = self.lookup(key, h)?;
+        if let Some(i) = found {
+            self.remove_slot(i);
         }
+        Ok(found.is_some())
     }
     pub fn clear(&self) {
         self.slots.set(gc::alloc_array(8, Value::NULL));
@@ -660,8 +665,7 @@ impl SetObj {
         for i in 0..self.capacity() {
             let k = self.slot(i);
             if !k.is_null() {
-                self.slots.get().set(i, Value::DUMMY);
-                self.t().used -= 1;
+                self.remove_slot(i);
                 return Some(k);
             }
         }

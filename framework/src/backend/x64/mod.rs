@@ -19,7 +19,8 @@
 //! [rbp]              caller's rbp
 //! [rbp-8 .. rbp-40]  saved rbx, r12, r13, r14, r15
 //! [rbp-48]           the frame-buffer pointer (entry argument)
-//! [rbp-56 .. -160]   outgoing call area: 14 slots, arguments are staged here
+//! [rbp-56 .. -160]   outgoing call area: 14 slots, arguments are staged here when a
+//!                    parallel move into the argument registers needs it
 //! [rbp-168-8*s]      spill slot s (s < SPILL_SLOTS)
 //! ```
 //! rsp is 16-byte aligned inside trace code, so calls need no adjustment.
@@ -33,7 +34,8 @@
 //! A guard is an inline test and a conditional jump to an out-of-line stub. The stub stores
 //! the snapshot's live values into the frame buffer, sets `eax` to the exit number and
 //! reaches a 13-byte patch site, initially `jmp epilogue` + padding. Attaching a bridge
-//! rewrites the site (with `Assembler::alter`) to `mov r11, bridge; jmp r11`. A bridge starts
+//! rewrites the site (made writable for the moment, [`patch_code`]) to `mov r11, bridge;
+//! jmp r11`. A bridge starts
 //! by loading its inputs from the frame buffer, so it runs in the same native frame; it ends
 //! with a `jump` that moves values into the target label's locations and jumps there.
 //!
@@ -43,6 +45,12 @@
 //! trace's start, at each `label` (after the address other traces jump to) and at the start of
 //! each guard's exit stub. Those are points where rax and the flags are dead. Without the JSON
 //! log nothing is emitted.
+//!
+//! # Memory
+//! A trace is assembled into a fresh `Assembler`, committed once and finalized: the backend
+//! keeps only the executable mapping (`ExecutableBuffer`), not the assembler's staging buffer,
+//! labels and relocations (they were as large as the code itself, and only patching used the
+//! assembler afterwards). The code never moves; a patch flips its pages to writable and back.
 
 // dynasm's expansion converts dynamic register numbers with `.into()`, which clippy flags on
 // every `Rq(r)`; the conversion is the macro's, not ours.
@@ -62,9 +70,12 @@ use crate::ir::{
 };
 use crate::jitlog::{self, stats, Phase, Section, Timer};
 use dynasmrt::x64::Assembler;
-use dynasmrt::{dynasm, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi};
+use dynasmrt::{
+    dynasm, AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, ExecutableBuffer,
+    SimpleAssembler,
+};
 use regalloc::{Loc, SPILL_SLOTS};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
@@ -152,11 +163,11 @@ struct LabelInfo {
 
 struct Compiled {
     trace: Trace,
-    /// The machine code; `None` once freed ([`Backend::free_trace`]).
-    asm: Option<Assembler>,
-    entry: AssemblyOffset,
-    /// The address of `entry` (the code is committed once and never moves; patching a guard
-    /// rewrites bytes in place), so entering needs no lock of the assembler's buffer.
+    /// The machine code (the finalized assembler's mapping); `None` once freed
+    /// ([`Backend::free_trace`]).
+    asm: Option<ExecutableBuffer>,
+    /// The address of the trace's first instruction (the code is committed once and never
+    /// moves; patching a guard rewrites bytes in place), so entering needs no lock.
     entry_addr: usize,
     is_bridge: bool,
     size: usize,
@@ -212,8 +223,8 @@ impl X64Backend {
             traces: Vec::new(),
             exits: Vec::new(),
             patch_sites: Vec::new(),
-            patched: HashMap::new(),
-            labels: HashMap::new(),
+            patched: HashMap::default(),
+            labels: HashMap::default(),
             frame_words: 1,
             forced: ForcedFailures::None,
             frame_pool: Vec::new(),
@@ -307,7 +318,7 @@ impl X64Backend {
             ops: &mut asm,
             epilogue,
             exits: Vec::new(),
-            local_labels: HashMap::new(),
+            local_labels: HashMap::default(),
             ext_labels: &self.labels,
             next_exit: first_exit as u32,
             forced: forced_positions(t, forced, id.index()),
@@ -342,7 +353,11 @@ impl X64Backend {
         asm.commit()
             .map_err(|e| CompileError::Assembler(e.to_string()))?;
         let size = asm.offset().0;
-        let base = asm.reader().lock().ptr(AssemblyOffset(0)) as usize;
+        // (the staging buffer, labels and relocations go; only the mapping is kept)
+        let asm = asm
+            .finalize()
+            .map_err(|_| CompileError::Assembler("the code buffer is still shared".into()))?;
+        let base = asm.ptr(AssemblyOffset(0)) as usize;
         // register exits
         for e in &exits {
             let op = t.op(e.pos);
@@ -409,8 +424,7 @@ impl X64Backend {
                 .filter(|(_, l)| **l != Loc::None)
                 .map(|(i, l)| (crate::ir::operand(t, OpRef::op(i)), loc_name(*l)))
                 .collect();
-            let reader = asm.reader();
-            let code = reader.lock();
+            let code = &asm;
             jitlog::log_code(&jitlog::CodeInfo {
                 id: id.as_u32(),
                 is_bridge,
@@ -430,9 +444,9 @@ impl X64Backend {
                 .map(|c| c.to_bits()),
         );
         self.traces.push(Compiled {
-            trace: t.clone(),
+            // (exits and bridges read only the snapshots and the ops' kinds)
+            trace: t.resume_copy(),
             asm: Some(asm),
-            entry,
             entry_addr: base + entry.0,
             is_bridge,
             size,
@@ -531,28 +545,26 @@ impl Backend for X64Backend {
             .ok_or_else(|| CompileError::BridgeMismatch("guard has no patch site".into()))?;
         let id = self.compile(bridge, name, true, forced)?;
         self.traces[id.index()].parent_exit = Some(exit);
-        let addr = {
-            let c = &self.traces[id.index()];
-            let asm = c.asm.as_ref().expect("just compiled");
-            asm.reader().lock().ptr(c.entry) as usize
-        };
+        let addr = self.traces[id.index()].entry_addr;
         let owner = self.traces[parent_id.index()]
             .asm
             .as_mut()
             .expect("live parent");
-        let original = owner.reader().lock()[site.0..site.0 + PATCH_SITE_LEN].to_vec();
+        let original = owner[site.0..site.0 + PATCH_SITE_LEN].to_vec();
+        let mut m = SimpleAssembler::new();
+        x64!(m
+            ; mov r11, QWORD addr as i64
+            ; jmp r11
+        );
+        let bytes = m.finalize();
+        if bytes.len() != PATCH_SITE_LEN {
+            return Err(CompileError::Assembler(format!(
+                "a bridge jump is {} bytes, the patch site {PATCH_SITE_LEN}",
+                bytes.len()
+            )));
+        }
+        patch_code(owner, site.0, &bytes).map_err(|e| CompileError::Assembler(e.to_string()))?;
         self.patched.insert(exit, original);
-        let res = owner
-            .alter(|m| {
-                m.goto(site);
-                x64!(m
-                    ; mov r11, QWORD addr as i64
-                    ; jmp r11
-                );
-                m.check_exact(AssemblyOffset(site.0 + PATCH_SITE_LEN))
-            })
-            .map_err(|e| CompileError::Assembler(e.to_string()))?;
-        res.map_err(|e| CompileError::Assembler(e.to_string()))?;
         let info = &mut self.exits[exit.0 as usize];
         info.bridge = Some(id);
         let guard_index = match info.kind {
@@ -677,13 +689,10 @@ impl Backend for X64Backend {
                 .asm
                 .as_mut()
                 .expect("live parent");
-            let res = owner.alter(|m| {
-                m.goto(site);
-                m.extend(original.iter().copied());
-            });
-            // `alter` only fails if the buffer cannot be made writable again, after which
-            // the process cannot continue safely either.
-            res.expect("metatracer: could not restore a guard's exit after freeing its bridge");
+            // (this only fails if the pages cannot be made writable or executable again,
+            // after which the process cannot continue safely either)
+            patch_code(owner, site.0, &original)
+                .expect("metatracer: could not restore a guard's exit after freeing its bridge");
             self.exits[exit.0 as usize].bridge = None;
         }
         for &t in &dying {
@@ -720,6 +729,17 @@ impl Backend for X64Backend {
             .filter(|c| c.asm.is_some())
             .map(|c| c.invalid.clone())
     }
+}
+
+/// Overwrites `bytes.len()` bytes of committed code at offset `at`: the pages turn writable
+/// (not executable) for the copy and executable again, in place (the mapping keeps its
+/// address: jumps into it and code suspended in it stay valid). Only this thread runs the
+/// code, and none of it runs during the copy.
+fn patch_code(buf: &mut ExecutableBuffer, at: usize, bytes: &[u8]) -> std::io::Result<()> {
+    let mut m = std::mem::take(buf).make_mut()?;
+    m[at..at + bytes.len()].copy_from_slice(bytes);
+    *buf = m.make_exec()?;
+    Ok(())
 }
 
 /// The entry point of a compiled loop: `extern "sysv64" fn(frame: *mut u64) -> u64` (see
@@ -1535,7 +1555,32 @@ impl Gen<'_> {
         if cd.args.len() > CALL_SLOTS {
             return Err(CompileError::Unsupported("too many call arguments".into()));
         }
-        // stage every argument in the call area first: a parallel move into the argument registers
+        // A parallel move into the argument registers. Float arguments and the int arguments
+        // whose source is another int argument's register are staged in the call area first;
+        // the other int arguments (constants, spill slots, registers no argument goes to)
+        // then move straight into their registers, which overwrites nothing still to be read;
+        // the staged ones are loaded last. (Staging every argument cost three moves each:
+        // the calls' set-up was a large part of the code of call-heavy traces.)
+        let mut int_targets = Vec::with_capacity(INT_ARG_REGS.len());
+        let mut nfloat = 0u8;
+        for kind in &cd.args {
+            if *kind == Kind::Float {
+                nfloat += 1;
+            } else {
+                let r = *INT_ARG_REGS.get(int_targets.len()).ok_or_else(|| {
+                    CompileError::Unsupported("more than 6 int call arguments".into())
+                })?;
+                int_targets.push(r);
+            }
+        }
+        if nfloat > 8 {
+            return Err(CompileError::Unsupported(
+                "more than 8 float call arguments".into(),
+            ));
+        }
+        let mut staged = vec![false; cd.args.len()];
+        let mut target = vec![0u8; cd.args.len()];
+        let mut ni = 0usize;
         for (k, kind) in cd.args.iter().enumerate() {
             let s = self.src(args[k + 1]);
             let off = call_slot_off(k);
@@ -1543,30 +1588,34 @@ impl Gen<'_> {
                 self.load_xmm(XMM15, s);
                 let ops = &mut *self.ops;
                 x64!(ops ; movsd QWORD [rbp + off], xmm15);
+                staged[k] = true;
             } else {
-                self.load_gpr(R11, s);
-                let ops = &mut *self.ops;
-                x64!(ops ; mov QWORD [rbp + off], r11);
+                target[k] = int_targets[ni];
+                ni += 1;
+                if let Src::Loc(Loc::Gpr(r)) = s {
+                    if r != target[k] && int_targets.contains(&r) {
+                        let ops = &mut *self.ops;
+                        x64!(ops ; mov QWORD [rbp + off], Rq(r));
+                        staged[k] = true;
+                    }
+                }
             }
         }
-        let (mut ni, mut nf) = (0usize, 0u8);
+        for (k, kind) in cd.args.iter().enumerate() {
+            if *kind != Kind::Float && !staged[k] {
+                let s = self.src(args[k + 1]);
+                self.load_gpr(target[k], s);
+            }
+        }
+        let mut nf = 0u8;
         for (k, kind) in cd.args.iter().enumerate() {
             let off = call_slot_off(k);
             let ops = &mut *self.ops;
             if *kind == Kind::Float {
-                if nf >= 8 {
-                    return Err(CompileError::Unsupported(
-                        "more than 8 float call arguments".into(),
-                    ));
-                }
                 x64!(ops ; movsd Rx(nf), QWORD [rbp + off]);
                 nf += 1;
-            } else {
-                let r = *INT_ARG_REGS.get(ni).ok_or_else(|| {
-                    CompileError::Unsupported("more than 6 int call arguments".into())
-                })?;
-                x64!(ops ; mov Rq(r), QWORD [rbp + off]);
-                ni += 1;
+            } else if staged[k] {
+                x64!(ops ; mov Rq(target[k]), QWORD [rbp + off]);
             }
         }
         let func = t
@@ -1574,7 +1623,13 @@ impl Gen<'_> {
             .map(|v| v.to_bits() as i64)
             .unwrap_or(0);
         let ops = &mut *self.ops;
-        x64!(ops ; mov rax, nf as i32 ; mov r11, QWORD func ; call r11);
+        // al: the number of vector registers used (the SysV rule for variadic callees)
+        if nf == 0 {
+            x64!(ops ; xor eax, eax);
+        } else {
+            x64!(ops ; mov eax, nf as i32);
+        }
+        x64!(ops ; mov r11, QWORD func ; call r11);
         // A residual callee that panicked set this thread's flag (`super::unwind`): leave.
         let panic_exit = *self
             .panic_exit

@@ -3,6 +3,7 @@
 //! conditional expressions, `yield`), calls (with `*args`/`**kwargs`) and comprehensions.
 
 use super::*;
+use crate::compiler::surrogates::Surrogates;
 
 impl Compiler<'_> {
     /// Jumps to `target` when `e` is truthy (`when` true) or falsy (`when` false).
@@ -59,7 +60,10 @@ impl Compiler<'_> {
                     self.emit_const(Const::Complex(*real, *imag))
                 }
             },
-            Expr::StringLiteral(s) => self.emit_const(Const::Str(s.value.to_str().to_string())),
+            Expr::StringLiteral(s) => {
+                let c = self.str_literal(s);
+                self.emit_const(c)
+            }
             Expr::BytesLiteral(b) => {
                 let mut v = Vec::new();
                 for part in b.value.iter() {
@@ -345,7 +349,14 @@ impl Compiler<'_> {
                 for part in f.value.iter() {
                     match part {
                         ast::FStringPart::Literal(l) => {
-                            self.emit_const(Const::Str(l.value.to_string()));
+                            let mut sur = Surrogates::default();
+                            sur.quoted(
+                                &self.source[l.range.start().to_usize()..l.range.end().to_usize()],
+                            );
+                            self.emit_const(match sur.code_points(&l.value) {
+                                Some(cps) => Const::SurrStr(cps),
+                                None => Const::Str(l.value.to_string()),
+                            });
                             n += 1;
                         }
                         ast::FStringPart::FString(fs) => {
@@ -371,10 +382,37 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// The constant of a `str` literal: its code points when an escape wrote a lone
+    /// surrogate (ruff decoded it as U+FFFD, `compiler/surrogates.rs`).
+    fn str_literal(&self, s: &ast::ExprStringLiteral) -> Const {
+        let value = s.value.to_str();
+        if value.contains('\u{fffd}') {
+            let mut sur = Surrogates::default();
+            for part in s.value.iter() {
+                sur.quoted(
+                    &self.source[part.range.start().to_usize()..part.range.end().to_usize()],
+                );
+            }
+            if let Some(cps) = sur.code_points(value) {
+                return Const::SurrStr(cps);
+            }
+        }
+        Const::Str(value.to_string())
+    }
+
     pub(super) fn fstring_elem(&mut self, el: &ast::InterpolatedStringElement) -> CResult<u32> {
         match el {
             ast::InterpolatedStringElement::Literal(l) => {
-                self.emit_const(Const::Str(l.value.to_string()));
+                let mut sur = Surrogates::default();
+                if l.value.contains('\u{fffd}') {
+                    sur.fstring_text(
+                        &self.source[l.range.start().to_usize()..l.range.end().to_usize()],
+                    );
+                }
+                self.emit_const(match sur.code_points(&l.value) {
+                    Some(cps) => Const::SurrStr(cps),
+                    None => Const::Str(l.value.to_string()),
+                });
                 Ok(1)
             }
             ast::InterpolatedStringElement::Interpolation(i) => {

@@ -311,12 +311,21 @@ impl Compiler<'_> {
                 ) {
                     self.u().blocks.truncate(pos);
                 }
+                if preserve_tos {
+                    self.u().blocks.push(Block::PendingValue);
+                }
                 self.stmts(body)?;
                 self.u().blocks = saved_blocks;
                 self.u().handlers = saved;
             }
             Block::ExceptBody => {
                 self.emit(Op::POP_EXC_INFO, 0);
+                if preserve_tos {
+                    self.emit(Op::ROT_TWO, 0);
+                }
+                self.emit(Op::POP_TOP, 0);
+            }
+            Block::PendingValue => {
                 if preserve_tos {
                     self.emit(Op::ROT_TWO, 0);
                 }
@@ -342,7 +351,17 @@ impl Compiler<'_> {
             self.u().blocks.truncate(i);
             match b {
                 Block::Loop { is_for: true, .. } if preserve_tos => {
-                    // RETURN_VALUE discards the rest of the stack: nothing to pop
+                    // RETURN_VALUE discards the rest of the stack, so the iterator may stay,
+                    // unless an enclosing `with` or `except` body is unwound next: its exit
+                    // expects its own values right below the return value (a `return` in a
+                    // `for` in a `with` called the iterator as the exit function)
+                    if blocks[..i]
+                        .iter()
+                        .any(|x| matches!(x, Block::With { .. } | Block::ExceptBody))
+                    {
+                        self.emit(Op::ROT_TWO, 0);
+                        self.emit(Op::POP_TOP, 0);
+                    }
                 }
                 _ => self.unwind_block(*b, preserve_tos, false)?,
             }

@@ -269,6 +269,11 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
     if r != Value::NOT_IMPLEMENTED {
         return Ok(r);
     }
+    if a.is_kind(Kind::SurrStr) || b.is_kind(Kind::SurrStr) {
+        if let Some(r) = crate::objects::surr::binop(a, b, op)? {
+            return Ok(r);
+        }
+    }
     match (a.kind(), op) {
         (Some(Kind::Str), binop::ADD) => {
             if let Some(y) = as_str(b) {
@@ -287,20 +292,29 @@ fn builtin_binop(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 )?));
             }
         }
-        (Some(Kind::Str), binop::MOD) => return crate::objects::format::percent_format(a, b),
+        (Some(Kind::Str), binop::MOD) => {
+            let r = crate::objects::format::percent_format(a, b);
+            if r.is_err() && crate::objects::surr::holds_surrogates(b) {
+                // an argument holds lone surrogates: formatted over mapped text
+                if let Some(v) = crate::objects::surr::binop(a, b, op)? {
+                    return Ok(v);
+                }
+            }
+            return r;
+        }
         (Some(Kind::List), binop::ADD) => {
             if let Some(y) = as_list_exact(b) {
                 let x = as_list_exact(a).unwrap();
-                let v = seq_concat(x.as_slice(), y.as_slice())?;
+                let v = x.with_items(|xv| y.with_items(|yv| seq_concat(xv, yv)))?;
                 return Ok(new_list_from(&v));
             }
         }
         (Some(Kind::List), binop::MUL) => {
             if let Some(n) = int_of(b) {
-                return Ok(new_list_from(&seq_repeat(
-                    as_list_exact(a).unwrap().as_slice(),
-                    n,
-                )?));
+                let v = as_list_exact(a)
+                    .unwrap()
+                    .with_items(|items| seq_repeat(items, n))?;
+                return Ok(new_list_from(&v));
             }
         }
         (Some(Kind::Tuple), binop::ADD) => {
@@ -517,7 +531,7 @@ pub fn inplace_op(a: Value, b: Value, op: u32) -> PyResult<Value> {
         }
         if op == binop::MUL {
             if let Some(n) = int_of(b) {
-                let v = seq_repeat(l.as_slice(), n)?;
+                let v = seq_repeat(&l.values(), n)?;
                 l.set_all(&v);
                 return Ok(a);
             }
@@ -586,7 +600,7 @@ pub fn bytes_like(v: Value) -> Option<Vec<u8>> {
 pub fn list_extend(l: Gc<ListObj>, it: Value) -> PyResult<()> {
     if let Some(src) = as_list_exact(it) {
         check_items(l.len() + src.len(), 2 * std::mem::size_of::<Value>())?;
-        let items: ArgVec = src.as_slice().iter().copied().collect();
+        let items: ArgVec = src.values();
         for v in items {
             l.push(v);
         }

@@ -229,6 +229,11 @@ pub fn bind_descr(d: Value, obj: Value, owner: Gc<ClassObj>) -> PyResult<Value> 
             }
             Ok(d)
         }
+        // an unbound `super(cls)` stored on a class binds to the instance
+        Some(Kind::Super) if as_super(d).is_some_and(|s| s.obj.is_null()) => {
+            let g = lookup_type(type_of(d), "__get__").unwrap();
+            call(g, &[d, obj, Value::obj(owner)])
+        }
         _ => Ok(d),
     }
 }
@@ -381,6 +386,11 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             if let Some(v) = crate::objects::class::super_getattr(as_super(obj).unwrap(), name)? {
                 return Ok(Some(v));
             }
+            // the attributes of the `super` object itself (`__get__`, `__thisclass__`, ...)
+            let t = type_of(obj);
+            if let Some(d) = lookup_mro(t, name) {
+                return bind_descr(d, obj, t).map(Some);
+            }
             special_attr(obj, name)
         }
         _ => {
@@ -403,7 +413,18 @@ pub fn generic_getattr(obj: Value, name: Value) -> PyResult<Option<Value>> {
 /// Attributes computed from object internals (`__class__`, an instance's `__dict__`, and the
 /// attributes each type computes from its layout, which its module answers: `class_attr`,
 /// `function_attr`, `code_attr`, `frame_attr`, `range_attr`, ...).
+///
+/// `__doc__` missing everywhere else is the type's (`'x'.__doc__ is str.__doc__`, as
+/// CPython's instances of built-in types find it on their type).
 fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
+    let r = layout_attr(obj, name)?;
+    if r.is_none() && &*as_str(name).unwrap().s == "__doc__" {
+        return getattr_opt(Value::obj(type_of(obj)), name);
+    }
+    Ok(r)
+}
+
+fn layout_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
     let n = &*as_str(name).unwrap().s;
     if n == "__class__" {
         return Ok(Some(Value::obj(type_of(obj))));
@@ -423,7 +444,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             }
             let p = payload(obj);
             if p != obj {
-                return special_attr(p, name);
+                return layout_attr(p, name);
             }
         }
         Some(Kind::Class) => return class::class_attr(as_class(obj).unwrap(), n),
@@ -445,6 +466,7 @@ fn special_attr(obj: Value, name: Value) -> PyResult<Option<Value>> {
             }
         }
         Some(Kind::Frame) => return frame::frame_attr(as_frame(obj).unwrap(), n),
+        Some(Kind::Super) => return class::super_attr(as_super(obj).unwrap(), n),
         Some(Kind::Complex) => return complex::complex_attr(as_complex(obj).unwrap(), n),
         Some(Kind::Float) => return Ok(float::float_attr(obj, n)),
         Some(Kind::Slice) => return slice::slice_attr(as_slice(obj).unwrap(), n),

@@ -14,7 +14,7 @@
 //! 3 `!=`, 4 `>`, 5 `>=`.
 
 use super::*;
-use crate::objects::{bytes, complex, dict, float, int, list, range, set, string, tuple};
+use crate::objects::{bytes, complex, dict, float, int, list, range, set, string, surr, tuple};
 
 // ---------------------------------------------------------------- truth, equality, order
 
@@ -31,6 +31,7 @@ pub fn truthy(v: Value) -> PyResult<bool> {
     }
     match v.kind() {
         Some(Kind::Str) => Ok(as_str(v).unwrap().nchars != 0),
+        Some(Kind::SurrStr) => Ok(true),
         Some(Kind::List) => Ok(!as_list_exact(v).unwrap().is_empty()),
         Some(Kind::Tuple) => Ok(!as_tuple_exact(v).unwrap().is_empty()),
         Some(Kind::Dict) => Ok(!as_dict_exact(v).unwrap().is_empty()),
@@ -108,6 +109,11 @@ fn nests(v: Value) -> bool {
 /// `eq` of two items of containers being compared (counted when it nests).
 #[inline(always)]
 pub(crate) fn item_eq(a: Value, b: Value) -> PyResult<bool> {
+    // identity first, as CPython's `PyObject_RichCompareBool`: a NaN is found in a container
+    // holding the same object (`nan in [nan]`, `[nan] == [nan]`)
+    if a == b {
+        return Ok(true);
+    }
     if nests(a) {
         return nested_eq(a, b);
     }
@@ -286,6 +292,14 @@ fn builtin_compare(a: Value, b: Value, op: u32) -> PyResult<Value> {
                 return Ok(string::str_compare(&x, &y, op));
             }
         }
+        (Some(Kind::Str | Kind::SurrStr), Some(Kind::Str | Kind::SurrStr)) => {
+            let (x, y) = (surr::as_text(a).unwrap(), surr::as_text(b).unwrap());
+            return Ok(match op {
+                2 => Value::bool(surr::text_eq(&x, &y)),
+                3 => Value::bool(!surr::text_eq(&x, &y)),
+                _ => surr::text_compare(&x, &y, op),
+            });
+        }
         (Some(Kind::List), Some(Kind::List)) => {
             if let (Some(x), Some(y)) = (as_list_exact(a), as_list_exact(b)) {
                 return list::list_compare(x, y, op);
@@ -388,6 +402,7 @@ fn hash_slow(v: Value) -> PyResult<i64> {
         Some(Kind::FrozenSet) => Ok(set::frozenset_hash(as_set(v).unwrap())),
         Some(Kind::Bytes) => Ok(bytes::bytes_hash(&as_bytes(v).unwrap())),
         Some(Kind::Complex) => Ok(complex::complex_hash(&as_complex(v).unwrap())),
+        Some(Kind::SurrStr) => Ok(surr::surr_hash(&surr::as_surr(v).unwrap())),
         Some(Kind::List) | Some(Kind::Dict) | Some(Kind::Set) | Some(Kind::ByteArray) => Err(
             type_error(format!("unhashable type: '{}'", vm::type_name(v))),
         ),

@@ -2,6 +2,7 @@
 //! `setitem` / `delitem`, with slices), `in`, and `get_iter`/`next` for every iterable.
 
 use super::*;
+use crate::objects::surr;
 
 // ---------------------------------------------------------------- containers
 
@@ -9,6 +10,7 @@ use super::*;
 pub fn len(v: Value) -> PyResult<usize> {
     match v.kind() {
         Some(Kind::Str) => Ok(as_str(v).unwrap().nchars),
+        Some(Kind::SurrStr) => Ok(surr::as_surr(v).unwrap().nchars),
         Some(Kind::List) => Ok(as_list_exact(v).unwrap().len()),
         Some(Kind::Tuple) => Ok(as_tuple_exact(v).unwrap().len()),
         Some(Kind::Dict) => Ok(as_dict_exact(v).unwrap().len()),
@@ -137,7 +139,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
                 return Ok(l.get(j));
             }
             if let Some(s) = as_slice(k) {
-                return Ok(new_list_from(&slice_vec(l.as_slice(), s)?));
+                return Ok(new_list_from(&l.with_items(|v| slice_vec(v, s))?));
             }
             if is_int_like(k) || as_instance(k).is_some() {
                 let i = index_of(k)?;
@@ -190,6 +192,20 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
             Ok(crate::objects::native::char_str(
                 s.s.chars().nth(j).unwrap(),
             ))
+        }
+        Some(Kind::SurrStr) => {
+            let s = surr::as_surr(o).unwrap();
+            if let Some(sl) = as_slice(k) {
+                return surr::slice(s, sl);
+            }
+            if !is_int_like(k) && as_instance(k).is_none() {
+                return Err(type_error(format!(
+                    "string indices must be integers, not '{}'",
+                    vm::type_name(k)
+                )));
+            }
+            let j = norm_index(index_of(k)?, s.nchars, "string")?;
+            surr::char_at(&s, j)
         }
         Some(Kind::Range) => {
             let r = as_range(o).unwrap();
@@ -437,7 +453,11 @@ pub fn contains(o: Value, k: Value) -> PyResult<bool> {
     match o.kind() {
         Some(Kind::Dict) => Ok(as_dict_exact(o).unwrap().get(k)?.is_some()),
         Some(Kind::Set) | Some(Kind::FrozenSet) => as_set(o).unwrap().contains(k),
-        Some(Kind::Str) => {
+        Some(Kind::Str | Kind::SurrStr) => {
+            let hay = surr::as_text(o).unwrap();
+            if let Some(needle) = surr::as_text(k) {
+                return Ok(surr::contains(&hay, &needle));
+            }
             let Some(needle) = as_str(k) else {
                 return Err(type_error(format!(
                     "'in <string>' requires string as left operand, not {}",
@@ -450,7 +470,7 @@ pub fn contains(o: Value, k: Value) -> PyResult<bool> {
             let l = as_list_exact(o).unwrap();
             let mut i = 0;
             while i < l.len() {
-                if eq(l.get(i), k)? {
+                if item_eq(l.get(i), k)? {
                     return Ok(true);
                 }
                 i += 1;
@@ -459,7 +479,7 @@ pub fn contains(o: Value, k: Value) -> PyResult<bool> {
         }
         Some(Kind::Tuple) => {
             for &x in as_tuple_exact(o).unwrap().as_slice() {
-                if eq(x, k)? {
+                if item_eq(x, k)? {
                     return Ok(true);
                 }
             }
@@ -559,6 +579,7 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
             ))
         }
         Some(Kind::Str) => Ok(new_iter(IterKind::Str, v, Value::NULL, 0, 0, 1)),
+        Some(Kind::SurrStr) => surr::iter(&surr::as_surr(v).unwrap()),
         Some(Kind::Dict) => Ok(new_iter(IterKind::DictKeys, v, Value::NULL, 0, 0, 1)),
         Some(Kind::Set) | Some(Kind::FrozenSet) => Ok(new_iter(
             IterKind::Set,
@@ -598,6 +619,11 @@ pub fn get_iter(v: Value) -> PyResult<Value> {
                 return Ok(r);
             }
             let p = payload(v);
+            if p.is_kind(Kind::Iter) && as_iter(p).is_some_and(|i| i.n.get() >= 0) {
+                // a subclass of a built-in iterator (`class E(enumerate)`): its own iterator,
+                // so `for` steps it through `__next__` (an override, or the payload's)
+                return Ok(v);
+            }
             if p != v {
                 return get_iter(p);
             }

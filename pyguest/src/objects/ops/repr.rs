@@ -17,6 +17,35 @@ thread_local! {
     static REPR_DEPTH: Cell<usize> = const { Cell::new(0) };
 }
 
+/// `repr(v)`, the built-in: the object `__repr__` returned when it is a `str` subclass
+/// instance (CPython hands it back as is), else a new str.
+pub fn repr_obj(v: Value) -> PyResult<Value> {
+    if v.is_kind(Kind::Instance) {
+        if let Some(m) = lookup_type(type_of(v), "__repr__") {
+            let r = call(m, &[v])?;
+            if repr_text(r).is_none() {
+                return Err(non_string_repr(r));
+            }
+            return Ok(r);
+        }
+    }
+    Ok(new_string(repr(v)?))
+}
+
+/// The text of what a `__repr__` returned: a str, or the payload of a `str` subclass
+/// instance (None for anything else).
+fn repr_text(r: Value) -> Option<Gc<StrObj>> {
+    as_str(r).or_else(|| as_str(payload(r)).filter(|_| vm::isinstance_c(r, C::str)))
+}
+
+#[cold]
+fn non_string_repr(r: Value) -> PyErr {
+    type_error(format!(
+        "__repr__ returned non-string (type {})",
+        vm::type_name(r)
+    ))
+}
+
 pub fn repr(v: Value) -> PyResult<String> {
     let mut s = String::new();
     repr_into(v, &mut s)?;
@@ -109,6 +138,9 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
     };
     match k {
         Kind::Str => out.push_str(&crate::objects::string::str_repr(&as_str(v).unwrap().s)),
+        Kind::SurrStr => out.push_str(&crate::objects::surr::surr_repr(
+            &crate::objects::surr::as_surr(v).unwrap(),
+        )),
         Kind::Float => out.push_str(&crate::objects::format::float_repr(
             as_float_obj(v).unwrap().v,
         )),
@@ -156,26 +188,17 @@ fn repr_inner(v: Value, out: &mut String) -> PyResult<()> {
             let t = type_of(v);
             if let Some(m) = lookup_type(t, "__repr__") {
                 let r = call(m, &[v])?;
-                match as_str(r) {
+                match repr_text(r) {
                     Some(s) => out.push_str(&s.s),
-                    None => {
-                        return Err(type_error(format!(
-                            "__repr__ returned non-string (type {})",
-                            vm::type_name(r)
-                        )))
-                    }
+                    None => return Err(non_string_repr(r)),
                 }
             } else {
                 out.push_str(&default_repr(v)?);
             }
         }
         Kind::Iter => iter::iter_repr(v, as_iter(v).unwrap(), out)?,
-        Kind::Property
-        | Kind::ClassMethod
-        | Kind::StaticMethod
-        | Kind::Super
-        | Kind::Frame
-        | Kind::Cell => {
+        Kind::Super => out.push_str(&crate::objects::class::super_repr(as_super(v).unwrap())),
+        Kind::Property | Kind::ClassMethod | Kind::StaticMethod | Kind::Frame | Kind::Cell => {
             out.push_str(&format!("<{} object at 0x{:x}>", vm::type_name(v), v.0));
         }
         Kind::Code => {
@@ -214,6 +237,10 @@ pub fn str_of(v: Value) -> PyResult<String> {
     if let Some(i) = v.as_small() {
         return Ok(itoa(i));
     }
+    if v.is_kind(Kind::SurrStr) {
+        // no UTF-8 text for it: CPython's error where such text must be encoded
+        return Err(crate::objects::surr::encode_error(v));
+    }
     if let Some(inst) = as_instance(v) {
         let t = inst.cls.get();
         if let Some(m) = lookup_type(t, "__str__") {
@@ -221,6 +248,9 @@ pub fn str_of(v: Value) -> PyResult<String> {
             if bname == Some("str.__str__") {
                 if let Some(s) = as_str(payload(v)) {
                     return Ok(s.s.to_string());
+                }
+                if payload(v).is_kind(Kind::SurrStr) {
+                    return Err(crate::objects::surr::encode_error(payload(v)));
                 }
             }
             if bname != Some("object.__str__") {
@@ -244,7 +274,7 @@ pub fn str_of(v: Value) -> PyResult<String> {
 
 /// `str(v)` as a value (no copy for strings).
 pub fn to_str(v: Value) -> PyResult<Value> {
-    if v.is_kind(Kind::Str) {
+    if v.is_kind(Kind::Str) || v.is_kind(Kind::SurrStr) {
         return Ok(v);
     }
     Ok(new_string(str_of(v)?))
