@@ -849,9 +849,18 @@ fn int_binop(x: i64, y: i64, op: u32) -> Option<i64> {
     } else if op == binop::XOR {
         Some(x ^ y)
     } else if op == binop::MOD && y > 0 {
+        if y & (y - 1) == 0 {
+            // a power of two: the floor remainder is the low bits, whatever the sign of `x`
+            // (with `y` a trace constant the test folds and one `int_and` is left)
+            return Some(x & (y - 1));
+        }
         let r = x % y;
         Some(if r < 0 { r + y } else { r })
     } else if op == binop::FLOORDIV && y > 0 {
+        if y & (y - 1) == 0 {
+            // a power of two: floor division is an arithmetic shift (`-7 // 2 == -7 >> 1`)
+            return Some(x >> shift_of_power_of_two(y));
+        }
         let q = x / y;
         Some(if x % y < 0 { q - 1 } else { q })
     } else if op == binop::LSHIFT && y >= 0 && y < 63 {
@@ -871,6 +880,13 @@ fn int_binop(x: i64, y: i64, op: u32) -> Option<i64> {
     } else {
         None
     }
+}
+
+/// `log2(y)` of a power of two `y > 0` (elidable: a trace constant for a constant divisor).
+#[metatracer::elidable]
+#[inline]
+fn shift_of_power_of_two(y: i64) -> i64 {
+    y.trailing_zeros() as i64
 }
 
 /// `BINARY_OP`.
