@@ -9,9 +9,10 @@
 //! struct, `MemDescr::vable`) is removed from `B2` when nothing in `B2` can read the place:
 //!
 //! * only the stores after `B2`'s last call (other than write barriers, which read no
-//!   program memory; `wbarrier` later drops the barriers of the stores sunk here) go: a
-//!   residual call may read and write the frame, an elidable one may panic and unwind out of
-//!   the loop without an exit. When `B2` has such calls, the place must also be stored
+//!   program memory, and elidable calls, which by their contract read no mutable memory and
+//!   neither panic nor fail, `docs/jit-subset.md`; `wbarrier` later drops the barriers of
+//!   the stores sunk here) go: a residual call may read and write the frame. When `B2` has
+//!   such calls, the place must also be stored
 //!   before the first one (that store stays, so memory is up to date for every call: the
 //!   tracer writes back exactly the slots the iteration changed before a call, and reloads
 //!   after a call what the iteration reads);
@@ -142,11 +143,16 @@ pub fn sink(
 ) -> Result<Option<Sunk>, OptError> {
     let end = t.len() - 1;
     let body = marker + 1..end;
-    // residual calls (not write barriers) may read and write the frame
+    // residual calls (not write barriers) may read and write the frame; an elidable call
+    // (`call_pure_*`) reads no mutable memory and never unwinds (its contract), so the
+    // frame's places stay in registers across it (nbody's `d2 ** 0.5`)
     let calls: Vec<usize> = body
         .clone()
         .filter(|&i| {
-            t.op(i).opcode.flags().contains(OpFlags::CALL) && !super::wbarrier::is_barrier(t, i)
+            let opc = t.op(i).opcode;
+            opc.flags().contains(OpFlags::CALL)
+                && !opc.is_pure()
+                && !super::wbarrier::is_barrier(t, i)
         })
         .collect();
     let (c_first, c_last) = match (calls.first(), calls.last()) {
