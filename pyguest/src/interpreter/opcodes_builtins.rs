@@ -1,5 +1,6 @@
 //! Traced fast paths of the built-in operations hot loops use: `CALL` of a few built-in
-//! functions (`len`, `isinstance`, `abs`, `min`, `max`), built-in methods (`list.append`,
+//! functions (`len`, `isinstance`, `abs`, `min`, `max`; `divmod` of numbers through one narrow
+//! helper), built-in methods (`list.append`,
 //! `list.pop()`) and the class `range`; `GET_ITER` of a range or a list (the range and the
 //! iterator allocated by the trace, which allocation removal may delete); `UNPACK_SEQUENCE` of
 //! a tuple or list of the right length; `LOAD_METHOD` on exact built-in objects (`list`,
@@ -24,7 +25,7 @@
 
 use super::dispatch::Ctx;
 use super::opcodes_containers::{
-    dict_get_fast, list_insert_fast, list_pop_at_fast, set_op_fast, str_method_fast,
+    dict_get_fast, divmod_fast, list_insert_fast, list_pop_at_fast, set_op_fast, str_method_fast,
 };
 use crate::objects::ops;
 use crate::objects::*;
@@ -57,6 +58,7 @@ const LIST_INSERT: u32 = 12;
 /// A `str` method of [`STR_METHODS`] (arguments: small ints and strs).
 const STR_METHOD: u32 = 13;
 const STR_JOIN: u32 = 14;
+const DIVMOD: u32 = 15;
 
 /// The `str` methods with a fast path ([`super::opcodes_containers::str_method_fast`]): with
 /// an exact str receiver and small-int or exact-str arguments they run no guest code and
@@ -95,6 +97,7 @@ fn builtin_id(b: Gc<BuiltinObj>) -> u32 {
         "abs" => (ABS, vm().builtins.get().get_str("abs")),
         "min" => (MIN, vm().builtins.get().get_str("min")),
         "max" => (MAX, vm().builtins.get().get_str("max")),
+        "divmod" => (DIVMOD, vm().builtins.get().get_str("divmod")),
         "list.append" => (LIST_APPEND, ops::lookup_type(vm::cls(C::list), "append")),
         "list.pop" => (LIST_POP, ops::lookup_type(vm::cls(C::list), "pop")),
         "list.insert" => (LIST_INSERT, ops::lookup_type(vm::cls(C::list), "insert")),
@@ -177,6 +180,7 @@ pub(super) fn call_builtin_fast(cx: &mut Ctx, arg: u32) -> bool {
             SET_REMOVE => set_op_fast(x, y, 2),
             DICT_GET => dict_get_fast(x, y, Value::NONE),
             LIST_POP => list_pop_at_fast(x, y),
+            DIVMOD => divmod_fast(x, y),
             _ => Value::NULL,
         }
     } else if n == 3 {

@@ -255,6 +255,32 @@ pub(super) fn set_op_fast(s: Value, k: Value, op: u32) -> Value {
     )
 }
 
+/// `divmod(x, y)` of two numbers that are ints (small or big) or floats (words of values):
+/// the new `(q, r)` tuple, or NULL when the general path must decide (another type, a zero
+/// divisor: it raises). Allocates only new objects, hence `read_only`.
+#[metatracer::dont_look_inside(read_only)]
+fn divmod_word(x: u64, y: u64) -> Value {
+    let (x, y) = (Value(x), Value(y));
+    let plain = |v: Value| v.is_int() || v.is_kind(Kind::BigInt) || v.is_kind(Kind::Float);
+    if !plain(x) || !plain(y) {
+        return Value::NULL;
+    }
+    let q = ops::binary_op(x, y, crate::compiler::bytecode::binop::FLOORDIV);
+    let r = ops::binary_op(x, y, crate::compiler::bytecode::binop::MOD);
+    match (q, r) {
+        (Ok(q), Ok(r)) => new_tuple(&[q, r]),
+        _ => Value::NULL,
+    }
+}
+
+/// `divmod(x, y)` while traced (NULL: not handled): one narrow helper call instead of the
+/// general `CALL` handler, so the frame stays in registers around it (bigint_factorial).
+#[metatracer::look_inside]
+#[inline(always)]
+pub(super) fn divmod_fast(x: Value, y: Value) -> Value {
+    divmod_word(metatracer::word_bits(x), metatracer::word_bits(y))
+}
+
 /// `lst.pop(i)` of an exact list and an index in range (NULL otherwise: the general path
 /// raises): the items after `i` move down by one.
 #[metatracer::dont_look_inside]

@@ -523,8 +523,19 @@ fn int_base_str(v: Value, base: u32) -> PyResult<Value> {
 fn bi_divmod(a: Args) -> PyResult<Value> {
     let (x, y) = (a.pos[0], a.pos[1]);
     if as_instance(x).is_some() || as_instance(y).is_some() {
+        // the binary-operator protocol: the left operand's `__divmod__`, then the right
+        // operand's `__rdivmod__`, each answering `NotImplemented` to pass
         if let Some(m) = ops::lookup_type_user(type_of(x), "__divmod__") {
-            return call(m, &[x, y]);
+            let r = call(m, &[x, y])?;
+            if r != Value::NOT_IMPLEMENTED {
+                return Ok(r);
+            }
+        }
+        if let Some(m) = ops::lookup_type_user(type_of(y), "__rdivmod__") {
+            let r = call(m, &[y, x])?;
+            if r != Value::NOT_IMPLEMENTED {
+                return Ok(r);
+            }
         }
     }
     // CPython names the float case after the function (both operands numbers, one a float).
