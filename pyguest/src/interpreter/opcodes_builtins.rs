@@ -59,6 +59,12 @@ const LIST_INSERT: u32 = 12;
 const STR_METHOD: u32 = 13;
 const STR_JOIN: u32 = 14;
 const DIVMOD: u32 = 15;
+/// `math.sqrt`, `sin`, `cos`, `exp`, `atan` (one float argument; see [`math_f1_fast`]).
+const MATH_SQRT: u32 = 16;
+const MATH_SIN: u32 = 17;
+const MATH_COS: u32 = 18;
+const MATH_EXP: u32 = 19;
+const MATH_ATAN: u32 = 20;
 
 /// The `str` methods with a fast path ([`super::opcodes_containers::str_method_fast`]): with
 /// an exact str receiver and small-int or exact-str arguments they run no guest code and
@@ -114,9 +120,60 @@ fn builtin_id(b: Gc<BuiltinObj>) -> u32 {
         },
     };
     if found == Some(me) {
-        id
+        return id;
+    }
+    // the `math` module's one-argument functions, recognized by their native function
+    let f = b.f as usize;
+    use crate::modules::math;
+    if f == math::math_sqrt as NativeFn as usize && b.name == "sqrt" {
+        MATH_SQRT
+    } else if f == math::math_sin as NativeFn as usize && b.name == "sin" {
+        MATH_SIN
+    } else if f == math::math_cos as NativeFn as usize && b.name == "cos" {
+        MATH_COS
+    } else if f == math::math_exp as NativeFn as usize && b.name == "exp" {
+        MATH_EXP
+    } else if f == math::math_atan as NativeFn as usize && b.name == "atan" {
+        MATH_ATAN
     } else {
         OTHER
+    }
+}
+
+/// `math.sqrt(x)` ... of a float or small int `x` while traced, when the result is finite
+/// (NULL otherwise: the general path raises the domain or range error or returns the infinity
+/// or NaN): an elidable call of the libm function and a float the trace allocates (virtual
+/// when it does not escape).
+#[metatracer::look_inside]
+#[inline(always)]
+fn math_f1_fast(id: u32, x: Value) -> Value {
+    let v = if is_int(x) {
+        int_of(x) as f64
+    } else if kind_byte(x) == FLOAT_KIND {
+        // SAFETY: a live float object (its kind byte says so).
+        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(x)) };
+        f.v
+    } else {
+        return Value::NULL;
+    };
+    let r = math_f1(id, v);
+    // finite: `r - r` is NaN for an infinity or a NaN
+    if r - r == 0.0 {
+        new_float_traced(r)
+    } else {
+        Value::NULL
+    }
+}
+
+/// The libm function [`math_f1_fast`] names.
+#[metatracer::elidable]
+fn math_f1(id: u32, x: f64) -> f64 {
+    match id {
+        MATH_SQRT => x.sqrt(),
+        MATH_SIN => x.sin(),
+        MATH_COS => x.cos(),
+        MATH_EXP => x.exp(),
+        _ => x.atan(),
     }
 }
 
@@ -161,7 +218,9 @@ pub(super) fn call_builtin_fast(cx: &mut Ctx, arg: u32) -> bool {
         return false;
     }
     let x = cx.regs.get(first);
-    let r = if n == 1 {
+    let r = if n == 1 && id >= MATH_SQRT {
+        math_f1_fast(id, x)
+    } else if n == 1 {
         match id {
             LEN => len_of(x),
             ABS => abs_of(x),

@@ -177,6 +177,32 @@ fn math_int(a: &Args, i: usize) -> PyResult<BigInt> {
     })
 }
 
+/// The one-argument functions traced code computes itself when the result is finite
+/// (`interpreter::opcodes_builtins`: it recognizes them by these function pointers).
+pub(crate) fn math_sqrt(a: Args) -> PyResult<Value> {
+    math_1(f1(&a)?, f64::sqrt, false)
+}
+
+/// `math.sin` (see [`math_sqrt`]).
+pub(crate) fn math_sin(a: Args) -> PyResult<Value> {
+    math_1(f1(&a)?, f64::sin, false)
+}
+
+/// `math.cos` (see [`math_sqrt`]).
+pub(crate) fn math_cos(a: Args) -> PyResult<Value> {
+    math_1(f1(&a)?, f64::cos, false)
+}
+
+/// `math.exp` (see [`math_sqrt`]).
+pub(crate) fn math_exp(a: Args) -> PyResult<Value> {
+    math_1(f1(&a)?, f64::exp, true)
+}
+
+/// `math.atan` (see [`math_sqrt`]).
+pub(crate) fn math_atan(a: Args) -> PyResult<Value> {
+    math_1(f1(&a)?, f64::atan, false)
+}
+
 pub(crate) fn make_math() -> Gc<ModuleObj> {
     let m = new_module("math", None);
     let d = m.dict;
@@ -185,13 +211,13 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
     d.set_str("tau", new_float(std::f64::consts::TAU));
     d.set_str("inf", new_float(f64::INFINITY));
     d.set_str("nan", new_float(f64::NAN));
-    def(m, "sqrt", |a| math_1(f1(&a)?, f64::sqrt, false));
-    def(m, "sin", |a| math_1(f1(&a)?, f64::sin, false));
-    def(m, "cos", |a| math_1(f1(&a)?, f64::cos, false));
+    def(m, "sqrt", math_sqrt);
+    def(m, "sin", math_sin);
+    def(m, "cos", math_cos);
     def(m, "tan", |a| math_1(f1(&a)?, f64::tan, false));
     def(m, "asin", |a| math_1(f1(&a)?, f64::asin, false));
     def(m, "acos", |a| math_1(f1(&a)?, f64::acos, false));
-    def(m, "atan", |a| math_1(f1(&a)?, f64::atan, false));
+    def(m, "atan", math_atan);
     def(m, "asinh", |a| math_1(f1(&a)?, libm::asinh, false));
     def(m, "acosh", |a| math_1(f1(&a)?, libm::acosh, false));
     def(m, "atanh", |a| math_1(f1(&a)?, libm::atanh, false));
@@ -199,7 +225,7 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
     def(m, "cosh", |a| math_1(f1(&a)?, f64::cosh, true));
     def(m, "tanh", |a| math_1(f1(&a)?, f64::tanh, false));
     def(m, "cbrt", |a| math_1(f1(&a)?, f64::cbrt, false));
-    def(m, "exp", |a| math_1(f1(&a)?, f64::exp, true));
+    def(m, "exp", math_exp);
     def(m, "exp2", |a| math_1(f1(&a)?, f64::exp2, true));
     def(m, "expm1", |a| math_1(f1(&a)?, f64::exp_m1, true));
     def(m, "log1p", |a| math_1(f1(&a)?, f64::ln_1p, false));
