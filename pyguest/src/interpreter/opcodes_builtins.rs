@@ -1,6 +1,6 @@
 //! Traced fast paths of the built-in operations hot loops use: `CALL` of a few built-in
 //! functions (`len`, `isinstance`, `abs`, `min`, `max`; `divmod` of numbers through one narrow
-//! helper), built-in methods (`list.append`,
+//! helper; `math.sqrt`/`sin`/`cos`/`exp`/`atan` as elidable libm calls), built-in methods (`list.append`,
 //! `list.pop()`) and the class `range`; `GET_ITER` of a range or a list (the range and the
 //! iterator allocated by the trace, which allocation removal may delete); `UNPACK_SEQUENCE` of
 //! a tuple or list of the right length; `LOAD_METHOD` on exact built-in objects (`list`,
