@@ -130,6 +130,7 @@ fn a_zeroed_object_survives_collections_before_its_fields_are_stored() {
     // SAFETY: `header` is `Boxed`'s, of exactly its size, without drop glue; a zeroed
     // `Boxed` has a null `head`, which the contract allows until the store below.
     let p = unsafe { jit::alloc_zeroed(header, std::mem::size_of::<Boxed>()) } as *mut Boxed;
+    // SAFETY: `p` is the payload of a live `Boxed` just allocated.
     let keep = Root::new(unsafe { Gc::from_raw(p as *const Boxed) });
     gc::collect_minor();
     gc::collect();
