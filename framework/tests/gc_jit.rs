@@ -111,3 +111,41 @@ fn header_words_differ_per_type_and_match_layout_constants() {
     assert_eq!(jit::object_size(0), jit::MIN_OBJECT_SIZE);
     assert_eq!(gc::Array::<i64>::ELEMS_OFFSET, 8);
 }
+
+/// An object with a plain (non-`Option`) reference, as JIT code and deoptimization allocate
+/// it: zeroed by `alloc_zeroed`, its fields stored afterwards.
+#[derive(metatracer::Trace)]
+struct Boxed {
+    head: Gc<Cons>,
+    n: i64,
+}
+
+#[test]
+fn a_zeroed_object_survives_collections_before_its_fields_are_stored() {
+    // (failed before: a major collection marked the null `head` of a pinned, still zeroed
+    // object and crashed reading the header before address 0; deoptimization allocated a
+    // virtual frame, then the next virtual object, whose allocation collected, and only then
+    // stored the frame's fields, `PYGUEST_JIT_CALLS=15` with `METATRACER_GC_STRESS=1`)
+    let header = jit::header_word::<Boxed>();
+    // SAFETY: `header` is `Boxed`'s, of exactly its size, without drop glue; a zeroed
+    // `Boxed` has a null `head`, which the contract allows until the store below.
+    let p = unsafe { jit::alloc_zeroed(header, std::mem::size_of::<Boxed>()) } as *mut Boxed;
+    // SAFETY: `p` is the payload of a live `Boxed` just allocated.
+    let keep = Root::new(unsafe { Gc::from_raw(p as *const Boxed) });
+    gc::collect_minor();
+    gc::collect();
+    let keep_p = keep.get().as_ptr() as *mut Boxed;
+    // the fields are stored now, as `perform_pending` does after materialization
+    let head = jit_alloc_cons(42);
+    // SAFETY: the object is alive (rooted) and its `head` slot is a word of it.
+    unsafe {
+        std::ptr::addr_of_mut!((*keep_p).head).write(head);
+        (*keep_p).n = 7;
+        jit::barrier_slot(std::ptr::addr_of!((*keep_p).head) as usize);
+    }
+    forget_locals();
+    gc::collect_minor();
+    gc::collect();
+    assert_eq!(keep.get().head.car, 42);
+    assert_eq!(keep.get().n, 7);
+}

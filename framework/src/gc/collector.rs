@@ -1075,6 +1075,16 @@ impl Collector {
         });
         let mut stack: Vec<usize> = Vec::new();
         fn mark(p: usize, stack: &mut Vec<usize>) {
+            // A null slot is no reference: a zeroed payload is a valid object for the
+            // collector (`gc::jit::alloc_zeroed`), and the JIT's `new` and deoptimization's
+            // `ir::materialize` fill an object's fields after its allocation, so an object
+            // another allocation's collection reaches before then has null `Gc` fields (a
+            // `FrameBox` materialized at a guard failure, whose fields are pending stores
+            // performed after every virtual object is made). The minor collection skips it
+            // by its nursery range check.
+            if p == 0 {
+                return;
+            }
             // SAFETY: `p` is a live object's payload (found by lookup or by tracing).
             unsafe {
                 let hp = (p - HEADER_SIZE) as *mut usize;

@@ -559,10 +559,10 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 
 /// Whether traces take Python calls and returns themselves (in a virtual frame,
 /// [`call_py_virtual`]/[`return_virtual`], or with the [`call_py_fast`]/[`return_fast`]
-/// helpers) instead of the residual general handlers. Still off: session 11 made the slow
-/// cases fast ([`VIRTUAL_CLASS_CALLS`], [`TRACE_ATTR_ADD`], dead slots cleared) but could not
-/// finish the A/B over the 12 bench programs on its loaded machine (`docs/pyguest-jit.md`,
-/// "Calls and returns"); `PYGUEST_JIT_CALLS=15` turns everything on for a run.
+/// helpers) instead of the residual general handlers. Still off: with everything on
+/// (`PYGUEST_JIT_CALLS=15`) the 12 bench programs run 0.955x the time (geomean) but
+/// richards_like 1.12x, and `stdlib/lib_weakref.py` keeps objects alive that should die
+/// (`docs/pyguest-jit.md`, "Calls and returns", session 12).
 pub(super) const TRACE_PY_CALLS: bool = false;
 
 /// Whether a class call with a Python `__init__` runs in a virtual frame on an instance the
@@ -571,10 +571,10 @@ pub(super) const VIRTUAL_CLASS_CALLS: bool = true;
 
 /// Whether a `STORE_ATTR` that adds an attribute to an instance is traced (a constant map
 /// transition and a store, `opcodes::store_attr`) instead of the residual general path.
-/// Off by default like [`TRACE_PY_CALLS`] (on with `PYGUEST_JIT_CALLS=8` or `15`): it was
-/// written and tested together with the virtual class calls, and one run with everything on
-/// printed an `AttributeError` that could not be reproduced (`docs/pyguest-jit.md`), so main's
-/// default traces stay as they were until it is A/B'd and swept on its own.
+/// Off by default like [`TRACE_PY_CALLS`] (on with `PYGUEST_JIT_CALLS=8` or `15`). The
+/// `AttributeError` one run with everything on printed in session 11 was the tracer's
+/// fresh-object aliasing rule (fixed in session 12, `docs/pyguest-jit.md`); alone it made the
+/// bench programs 0.982x (geomean).
 pub(super) const TRACE_ATTR_ADD: bool = false;
 
 /// The call switches in effect, as bits: [`TRACE_PY_CALLS`] 1, [`VIRTUAL_FRAMES`] 2,
