@@ -118,6 +118,7 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::BaseException, exceptions::BASE_EXCEPTION_METHODS),
     (C::OSError, exceptions::OS_ERROR_METHODS),
     (C::SyntaxError, exceptions::SYNTAX_ERROR_METHODS),
+    (C::ImportError, exceptions::IMPORT_ERROR_METHODS),
     (
         C::UnicodeEncodeError,
         exceptions::UNICODE_ENCODE_ERROR_METHODS,
