@@ -71,7 +71,10 @@ pub(crate) static BASE_EXCEPTION_METHODS: &[Method] = &[
             format!("{}{}", name, ops::repr(new_tuple(&args))?)
         }))
     }),
-    m("with_traceback(x, /)", |a| Ok(a.pos[0])),
+    m("with_traceback(x, /)", |a| {
+        ops::setattr(a.pos[0], intern("__traceback__"), a.pos[1])?;
+        Ok(a.pos[0])
+    }),
     m("add_note(x, /)", |a| {
         let inst = as_instance(a.pos[0]).unwrap();
         let key = intern("__notes__");

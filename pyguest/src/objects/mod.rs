@@ -62,6 +62,7 @@ pub mod sstr;
 pub mod string;
 pub mod surr;
 pub mod table;
+pub mod traceback;
 pub mod tuple;
 pub mod unicode_case;
 pub mod unicode_num;
@@ -170,6 +171,7 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::cell, cell::METHODS),
     (C::code, code::METHODS),
     (C::frame, frame::METHODS),
+    (C::traceback, traceback::METHODS),
     (C::classmethod, property::WRAPPER_METHODS),
     (C::staticmethod, property::WRAPPER_METHODS),
 ];

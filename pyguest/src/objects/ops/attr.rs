@@ -547,6 +547,13 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
                 set_instance_dict(inst, own);
                 return Ok(());
             }
+            if str_eq(name, "__traceback__")
+                && !v.is_none()
+                && !crate::objects::traceback::is_traceback(v)
+                && vm::isinstance_c(obj, C::BaseException)
+            {
+                return Err(type_error("__traceback__ must be a traceback or None"));
+            }
             instance_set(inst, name, v);
             Ok(())
         }
