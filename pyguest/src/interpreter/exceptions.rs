@@ -18,6 +18,7 @@ use metatracer::gc::Gc;
 
 /// Prepends a traceback entry for frame `f` to exception `e` (once per frame in a row: the
 /// frame that raised an exception and catches it gets one entry).
+#[inline(never)]
 pub(super) fn add_traceback(e: Value, f: Gc<FrameObj>) {
     let Some(inst) = as_instance(e) else { return };
     let key = intern("__traceback__");

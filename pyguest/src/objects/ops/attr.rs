@@ -499,6 +499,19 @@ fn attr_name_error(name: Value) -> PyErr {
     ))
 }
 
+/// `exc.__traceback__ = v` takes a traceback or None.
+#[cold]
+#[inline(never)]
+fn check_traceback_value(obj: Value, v: Value) -> PyResult<()> {
+    if !v.is_none()
+        && !crate::objects::traceback::is_traceback(v)
+        && vm::isinstance_c(obj, C::BaseException)
+    {
+        return Err(type_error("__traceback__ must be a traceback or None"));
+    }
+    Ok(())
+}
+
 pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
     if as_str(name).is_none() {
         return Err(attr_name_error(name));
@@ -547,12 +560,8 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
                 set_instance_dict(inst, own);
                 return Ok(());
             }
-            if str_eq(name, "__traceback__")
-                && !v.is_none()
-                && !crate::objects::traceback::is_traceback(v)
-                && vm::isinstance_c(obj, C::BaseException)
-            {
-                return Err(type_error("__traceback__ must be a traceback or None"));
+            if str_eq(name, "__traceback__") {
+                check_traceback_value(obj, v)?;
             }
             instance_set(inst, name, v);
             Ok(())
@@ -597,6 +606,7 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
 /// entry is mangled with the class name, as CPython's `type.__new__` does (the compiler
 /// mangles `self.__x` the same way): `__slots__ = ('__x',)` in `class C` admits `_C__x`,
 /// not `__x`.
+#[inline(never)]
 fn slot_names(kc: &ClassObj, slot: Value, name: Value) -> bool {
     if let (Some(s), Some(n), Some(cls)) = (as_str(slot), as_str(name), as_str(kc.name.get())) {
         let (s, cls) = (s.s.as_str(), cls.s.as_str().trim_start_matches('_'));
@@ -611,6 +621,7 @@ fn slot_names(kc: &ClassObj, slot: Value, name: Value) -> bool {
     eq(slot, name).unwrap_or(false)
 }
 
+#[inline(never)]
 fn slot_allowed(t: Gc<ClassObj>, name: Value) -> bool {
     let mro = as_tuple(t.mro.get()).unwrap();
     for &k in mro.as_slice() {
