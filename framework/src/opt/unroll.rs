@@ -658,3 +658,128 @@ pub fn is_peeled(t: &Trace) -> bool {
         && t.target(t.len() - 1) == t.target(labels[1])
         && t.op(t.len() - 1).opcode == Opcode::Jump
 }
+
+/// A peeled loop's optimized preamble, kept with the compiled loop so that a bridge jumping
+/// to the loop can run a copy of it and then jump straight to the peeled loop (see the module
+/// doc, "Bridges and the short preamble").
+///
+/// Held as a trace of its own: `[L...] <ops between the two labels> jump(Y..., t1)`, the
+/// inputs standing for the arguments `L` of the loop's first label `t0`.
+#[derive(Clone, Debug)]
+pub struct Preamble {
+    trace: Trace,
+    /// The loop's first label (the one bridges jump to).
+    pub entry: TargetToken,
+    /// The peeled loop's label.
+    pub body: TargetToken,
+}
+
+impl Preamble {
+    /// The preamble of `t`, a loop [`unroll`] peeled, if it has at most `limit` ops (the
+    /// final jump not counted); `None` for anything else.
+    pub fn of(t: &Trace, limit: usize) -> Option<Preamble> {
+        if limit == 0 || !is_peeled(t) {
+            return None;
+        }
+        let labels: Vec<usize> = (0..t.len())
+            .filter(|&i| t.op(i).opcode == Opcode::Label)
+            .collect();
+        let [l0, l1] = labels[..] else { return None };
+        if l1 - l0 - 1 > limit {
+            return None;
+        }
+        let (entry, body) = (t.target(l0)?, t.target(l1)?);
+        // every value the preamble reads is a label argument or one of its own ops
+        let mut known = vec![false; t.len()];
+        for &a in t.args(l0) {
+            known[a.as_op()?] = true;
+        }
+        let ok = |r: OpRef, known: &[bool]| {
+            t.const_value(r).is_some() || r.as_op().is_some_and(|q| known[q])
+        };
+        for i in l0 + 1..=l1 {
+            if !t.args(i).iter().all(|&a| ok(a, &known)) {
+                return None;
+            }
+            if let Some(s) = t.op(i).snapshot() {
+                for f in t.snapshot_frames(s) {
+                    if !t.flat_values(t.frame_values(f)).iter().all(|&v| ok(v, &known)) {
+                        return None;
+                    }
+                }
+            }
+            known[i] = true;
+        }
+        let mut b = TraceBuilder::new();
+        let mut map = vec![OpRef::op(0); t.len()];
+        for &a in t.args(l0) {
+            map[a.as_op()?] = b.input(t.kind(a));
+        }
+        let mut memo: CopyMemo = Default::default();
+        for i in l0 + 1..l1 {
+            map[i] = copy_op(&mut b, t, i, &map, &mut memo);
+        }
+        let y: Vec<OpRef> = t.args(l1).iter().map(|&a| operand(&mut b, t, &map, a)).collect();
+        b.jump(&y, body);
+        Some(Preamble {
+            trace: b.build(),
+            entry,
+            body,
+        })
+    }
+
+    /// Ops of the preamble (its final jump not counted).
+    pub fn len(&self) -> usize {
+        self.trace.len() - self.trace.num_inputs() - 1
+    }
+
+    /// Whether the preamble has no ops.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The preamble as trace text (`[L...] ops jump(Y..., t1)`).
+    pub fn text(&self) -> String {
+        print(&self.trace)
+    }
+
+    /// `bridge`, which ends in `jump(J..., t0)` to this preamble's loop, with a copy of the
+    /// preamble appended (its inputs `L` replaced by `J`) and ending in the preamble's
+    /// `jump(Y..., t1)` instead: what the bridge runs is unchanged, and the passes then
+    /// optimize the copy knowing what the bridge computed. `None` when `bridge` does not end
+    /// in a jump to `t0` with values of the right kinds.
+    pub fn append_to(&self, bridge: &Trace) -> Option<Trace> {
+        let n = bridge.len();
+        let end = n.checked_sub(1)?;
+        if bridge.op(end).opcode != Opcode::Jump || bridge.target(end) != Some(self.entry) {
+            return None;
+        }
+        let p = &self.trace;
+        let inputs = p.num_inputs();
+        if bridge.args(end).len() != inputs {
+            return None;
+        }
+        let mut b = TraceBuilder::new();
+        let mut map = vec![OpRef::op(0); n];
+        let mut memo: CopyMemo = Default::default();
+        for i in 0..end {
+            map[i] = copy_op(&mut b, bridge, i, &map, &mut memo);
+        }
+        let mut pmap = vec![OpRef::op(0); p.len()];
+        for (k, &a) in bridge.args(end).iter().enumerate() {
+            let j = operand(&mut b, bridge, &map, a);
+            if b.kind(j) != p.kind(OpRef::op(k)) {
+                return None;
+            }
+            pmap[k] = j;
+        }
+        let mut pmemo: CopyMemo = Default::default();
+        let pend = p.len() - 1;
+        for i in inputs..pend {
+            pmap[i] = copy_op(&mut b, p, i, &pmap, &mut pmemo);
+        }
+        let y: Vec<OpRef> = p.args(pend).iter().map(|&a| operand(&mut b, p, &pmap, a)).collect();
+        b.jump(&y, self.body);
+        Some(b.build())
+    }
+}
