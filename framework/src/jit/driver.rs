@@ -262,6 +262,11 @@ struct Jit {
     /// The optimized preambles of compiled peeled loops, by the loop's first label (the one
     /// bridges jump to), for bridges that copy them (`short_preamble_limit`).
     preambles: HashMap<TargetToken, LoopPreamble>,
+    /// Bridges with a copy of a loop's preamble: the op position where the copy starts (its
+    /// marker). A bridge from a guard after it jumps to the loop's preamble, not to a copy of
+    /// it: a path that fails a preamble guard at every return to the loop would otherwise
+    /// make a new bridge, with a new copy of the guard, at every return.
+    copied_from: HashMap<TraceId, usize>,
 }
 
 /// A compiled loop's preamble, with what a bridge copying it must depend on too.
@@ -532,6 +537,7 @@ fn free_dead() {
             }
             j.stats.traces_freed += freed.len();
             j.preambles.retain(|_, p| !freed.contains(&p.trace));
+            j.copied_from.retain(|t, _| !freed.contains(t));
             // (their exits are never taken again: drop their resume plans)
             let backend = &j.backend;
             j.plans
@@ -748,6 +754,21 @@ fn add_dep_ids(t: TraceId, deps: &[u64], quasi: &[u64]) {
             }
         });
     }
+}
+
+/// Whether guard exit `e` is a guard of a bridge's copy of a loop's preamble (`copied_from`).
+fn from_copied_guard(e: ExitId) -> bool {
+    JIT.with(|j| {
+        let j = j.borrow();
+        match j.backend.exit(e) {
+            Some(crate::backend::ExitInfo {
+                trace,
+                kind: ExitKind::Guard { pos, .. },
+                ..
+            }) => j.copied_from.get(trace).is_some_and(|&m| *pos > m),
+            _ => false,
+        }
+    })
 }
 
 /// The preamble of the compiled loop whose first label is `t0`, if a bridge may copy it now:
@@ -968,9 +989,11 @@ fn compile(
     // A bridge jumping to a peeled loop runs (an optimized copy of) the loop's preamble
     // itself and jumps past it (`opt::unroll`, "Bridges and the short preamble").
     let short = match (bridge, ir.len().checked_sub(1).and_then(|e| ir.target(e))) {
-        (Some(_), Some(t0)) if p.short_preamble_limit > 0 => live_preamble(t0)
+        (Some(e), Some(t0)) if p.short_preamble_limit > 0 && !from_copied_guard(e) => {
+            live_preamble(t0)
             .filter(|(pre, _)| pre.len() <= p.short_preamble_limit)
-            .and_then(|(pre, lp)| Some((pre.append_to(&ir)?, lp))),
+                .and_then(|(pre, lp)| Some((pre.append_to(&ir)?, lp)))
+        }
         _ => None,
     };
     let opt = {
@@ -1025,6 +1048,16 @@ fn compile(
             j.stats.loop_traces.push(text);
             j.stats.loop_opt_traces.push(opt_text);
             j.stats.loop_guards.push(guards);
+        }
+        if short.is_some() {
+            let marker = (0..opt.len()).find(|&i| {
+                opt.op(i).opcode == Opcode::DebugMergePoint
+                    && opt.op(i).descr().is_some_and(|d| {
+                        matches!(opt.descr(d), crate::ir::Descr::Text(s)
+                            if s == crate::opt::unroll::SHORT_MARKER)
+                    })
+            });
+            j.copied_from.insert(t, marker.unwrap_or(0));
         }
         if let Some(pre) = preamble {
             let entry = pre.entry;

@@ -94,6 +94,10 @@ use rustc_hash::FxHashMap as HashMap;
 /// The text of the `debug_merge_point` marking where the second copy of the body starts.
 pub const MARKER: &str = "unroll: peeled loop";
 
+/// The text of the `debug_merge_point` [`Preamble::append_to`] puts between a bridge's own ops
+/// and its copy of a loop's preamble (a guard after it is a copy of a preamble guard).
+pub const SHORT_MARKER: &str = "unroll: copy of the loop's preamble";
+
 /// Longest loop trace (in ops) that is peeled; longer ones are optimized without peeling
 /// (peeling doubles the optimizer's and the backend's work).
 pub const MAX_PEEL_OPS: usize = 6000;
@@ -744,8 +748,8 @@ impl Preamble {
     }
 
     /// `bridge`, which ends in `jump(J..., t0)` to this preamble's loop, with a copy of the
-    /// preamble appended (its inputs `L` replaced by `J`) and ending in the preamble's
-    /// `jump(Y..., t1)` instead: what the bridge runs is unchanged, and the passes then
+    /// preamble appended (its inputs `L` replaced by `J`, after a `debug_merge_point`
+    /// [`SHORT_MARKER`]) and ending in the preamble's `jump(Y..., t1)` instead: what the bridge runs is unchanged, and the passes then
     /// optimize the copy knowing what the bridge computed. `None` when `bridge` does not end
     /// in a jump to `t0` with values of the right kinds.
     pub fn append_to(&self, bridge: &Trace) -> Option<Trace> {
@@ -765,6 +769,7 @@ impl Preamble {
         for i in 0..end {
             map[i] = copy_op(&mut b, bridge, i, &map, &mut memo);
         }
+        b.debug_merge_point(&[], SHORT_MARKER);
         let mut pmap = vec![OpRef::op(0); p.len()];
         for (k, &a) in bridge.args(end).iter().enumerate() {
             let j = operand(&mut b, bridge, &map, a);
