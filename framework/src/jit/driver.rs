@@ -779,12 +779,10 @@ fn live_preamble(t0: TargetToken) -> Option<(Rc<crate::opt::unroll::Preamble>, T
         let j = j.borrow();
         let p = j.preambles.get(&t0)?;
         let valid = j.backend.is_live(p.trace)
-            && j
-                .backend
+            && j.backend
                 .invalidation_flag(p.trace)
                 .is_some_and(|f| f.load(Ordering::Relaxed) == 0)
-            && j
-                .portals
+            && j.portals
                 .values()
                 .any(|ps| ps.loops.values().any(|l| *l == (p.trace, t0)));
         valid.then(|| (p.pre.clone(), p.trace))
@@ -991,7 +989,7 @@ fn compile(
     let short = match (bridge, ir.len().checked_sub(1).and_then(|e| ir.target(e))) {
         (Some(e), Some(t0)) if p.short_preamble_limit > 0 && !from_copied_guard(e) => {
             live_preamble(t0)
-            .filter(|(pre, _)| pre.len() <= p.short_preamble_limit)
+                .filter(|(pre, _)| pre.len() <= p.short_preamble_limit)
                 .and_then(|(pre, lp)| Some((pre.append_to(&ir)?, lp)))
         }
         _ => None,
@@ -999,15 +997,21 @@ fn compile(
     let opt = {
         let _t = Timer::start(Phase::Optimizing);
         let input = short.as_ref().map_or(&ir, |s| &s.0);
-        crate::opt::optimize(input, &p.enable_opts).map_err(|e| format!("optimizer: {e}"))?
+        let o =
+            crate::opt::optimize(input, &p.enable_opts).map_err(|e| format!("optimizer: {e}"))?;
+        if short.is_some() && p.enable_opts == "all" {
+            // (the copy's loads of what the bridge stored became known values only in `heap`,
+            // after `fold`: one more round folds what they decide, e.g. `sp + 3 - sp`)
+            crate::opt::optimize(&o, crate::opt::unroll::SHORT_SECOND_ROUND)
+                .map_err(|e| format!("optimizer: {e}"))?
+        } else {
+            o
+        }
     };
     // the preamble of a peeled loop, for the bridges that will jump to it
-    let preamble = own_label
-        .filter(|_| bridge.is_none())
-        .and_then(|t0| {
-            crate::opt::unroll::Preamble::of(&opt, p.short_preamble_limit)
-                .filter(|pre| pre.entry == t0)
-        });
+    let preamble = own_label.filter(|_| bridge.is_none()).and_then(|t0| {
+        crate::opt::unroll::Preamble::of(&opt, p.short_preamble_limit).filter(|pre| pre.entry == t0)
+    });
     jitlog::log_trace(kind, true, n, name, &opt);
     let _t = Timer::start(Phase::Compiling);
     let t = JIT.with(|j| {

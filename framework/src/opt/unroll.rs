@@ -98,6 +98,11 @@ pub const MARKER: &str = "unroll: peeled loop";
 /// and its copy of a loop's preamble (a guard after it is a copy of a preamble guard).
 pub const SHORT_MARKER: &str = "unroll: copy of the loop's preamble";
 
+/// The passes run a second time over a bridge with a copy of a loop's preamble (after the
+/// default pipeline): the copy's loads of places the bridge stored become the stored values
+/// only in `heap`, and what those decide folds in a second round.
+pub const SHORT_SECOND_ROUND: &str = "fold:cse:heap:intbounds:dce";
+
 /// Longest loop trace (in ops) that is peeled; longer ones are optimized without peeling
 /// (peeling doubles the optimizer's and the backend's work).
 pub const MAX_PEEL_OPS: usize = 6000;
@@ -707,7 +712,11 @@ impl Preamble {
             }
             if let Some(s) = t.op(i).snapshot() {
                 for f in t.snapshot_frames(s) {
-                    if !t.flat_values(t.frame_values(f)).iter().all(|&v| ok(v, &known)) {
+                    if !t
+                        .flat_values(t.frame_values(f))
+                        .iter()
+                        .all(|&v| ok(v, &known))
+                    {
                         return None;
                     }
                 }
@@ -723,7 +732,11 @@ impl Preamble {
         for i in l0 + 1..l1 {
             map[i] = copy_op(&mut b, t, i, &map, &mut memo);
         }
-        let y: Vec<OpRef> = t.args(l1).iter().map(|&a| operand(&mut b, t, &map, a)).collect();
+        let y: Vec<OpRef> = t
+            .args(l1)
+            .iter()
+            .map(|&a| operand(&mut b, t, &map, a))
+            .collect();
         b.jump(&y, body);
         Some(Preamble {
             trace: b.build(),
@@ -783,7 +796,11 @@ impl Preamble {
         for i in inputs..pend {
             pmap[i] = copy_op(&mut b, p, i, &pmap, &mut pmemo);
         }
-        let y: Vec<OpRef> = p.args(pend).iter().map(|&a| operand(&mut b, p, &pmap, a)).collect();
+        let y: Vec<OpRef> = p
+            .args(pend)
+            .iter()
+            .map(|&a| operand(&mut b, p, &pmap, a))
+            .collect();
         b.jump(&y, self.body);
         Some(b.build())
     }
