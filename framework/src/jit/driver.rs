@@ -756,6 +756,9 @@ fn add_dep_ids(t: TraceId, deps: &[u64], quasi: &[u64]) {
     }
 }
 
+/// Failures of a guard of a loop's preamble up to which bridges still get a copy of it.
+const QUIET_FAILURES: u64 = 20;
+
 /// Whether guard exit `e` is a guard of a bridge's copy of a loop's preamble (`copied_from`).
 fn from_copied_guard(e: ExitId) -> bool {
     JIT.with(|j| {
@@ -778,7 +781,17 @@ fn live_preamble(t0: TargetToken) -> Option<(Rc<crate::opt::unroll::Preamble>, T
     JIT.with(|j| {
         let j = j.borrow();
         let p = j.preambles.get(&t0)?;
+        // A preamble guard that fails often (it has a bridge, or it exited) would fail in every
+        // copy too, each needing its own bridge: such a loop keeps its bridges jumping to `t0`.
+        let quiet = || {
+            j.backend
+                .guard_exits(p.trace)
+                .iter()
+                .filter(|g| g.0 < p.pre.body_pos)
+                .all(|&(_, failures, bridged)| !bridged && failures < QUIET_FAILURES)
+        };
         let valid = j.backend.is_live(p.trace)
+            && quiet()
             && j.backend
                 .invalidation_flag(p.trace)
                 .is_some_and(|f| f.load(Ordering::Relaxed) == 0)

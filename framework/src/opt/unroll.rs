@@ -681,6 +681,9 @@ pub struct Preamble {
     pub entry: TargetToken,
     /// The peeled loop's label.
     pub body: TargetToken,
+    /// Op position of the peeled loop's label in the loop trace (the preamble's guards are
+    /// before it).
+    pub body_pos: usize,
 }
 
 impl Preamble {
@@ -742,6 +745,7 @@ impl Preamble {
             trace: b.build(),
             entry,
             body,
+            body_pos: l1,
         })
     }
 
