@@ -145,9 +145,9 @@ fn other_addend(ctx: &Ctx<'_>, a: OpRef, b: OpRef) -> Option<OpRef> {
     if ctx.producer(a) != Some(Opcode::IntAdd) {
         return None;
     }
-    match ctx.producer_args(a) {
-        &[x, y] if x == b => Some(y),
-        &[x, y] if y == b => Some(x),
+    match *ctx.producer_args(a) {
+        [x, y] if x == b => Some(y),
+        [x, y] if y == b => Some(x),
         _ => None,
     }
 }
