@@ -129,9 +129,10 @@
 //! ```
 //!
 //! Measured (`pyguest`, release, `ab.py` min of 5, same binary with the parameter at 0 and
-//! at 200): int_loops 0.926x the time (collatz's `3n+1` bridge: 53.8 executed ops per
-//! iteration before, 45.5 after; gcd_sum 74.1 to 64.5, digit_mix 51.7 to 47.7), nqueens
-//! 0.977x (108.8 to 104.1 ops), richards_like and dict_strings unchanged (their preambles,
+//! at 200): int_loops 0.926x the time (collatz's `3n+1` bridge: 55.8 executed ops per
+//! iteration before, 45.8 after; gcd_sum 66.4 to 64.5, digit_mix 51.7 to 47.7); nqueens
+//! unchanged (its preamble guards fail, so no copy), richards_like and dict_strings
+//! unchanged (their preambles,
 //! 853 and 1000 ops, are over the limit; at a limit of 2000 still unchanged, since their
 //! preamble guards fail: richards_like runs 477 of its 587 ops per iteration in bridges off
 //! them). Tiny's collatz bridge (`trace_shape.rs`): 81 ops with its copy against 63 + a
