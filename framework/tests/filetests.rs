@@ -3,6 +3,9 @@
 //! A file has a header of `# key: value` lines, then sections introduced by `# --- name`:
 //! * `# passes: fold` + sections `input` and `expected`: optimize `input` with the named
 //!   passes and compare with `expected` (value numbering is free, see `opt::check_opt`).
+//!   With a section `loop` too (a loop as `unroll` leaves it), `input` is a bridge jumping to
+//!   the loop's first label: the loop's preamble is appended to it first
+//!   (`opt::check_bridge_opt`).
 //! * `# verify-error: TEXT` (repeatable) + section `input`: the verifier must reject the
 //!   input with an error containing each TEXT.
 //! * `# roundtrip: yes` + section `input`: printing the parsed input and parsing it again
@@ -75,7 +78,10 @@ fn run_case(path: &Path) -> Result<(), String> {
             .sections
             .get("expected")
             .ok_or("no `# --- expected` section")?;
-        metatracer::opt::check_opt(input, passes, expected)?;
+        match case.sections.get("loop") {
+            Some(lp) => metatracer::opt::check_bridge_opt(lp, input, passes, expected)?,
+            None => metatracer::opt::check_opt(input, passes, expected)?,
+        }
         checked = true;
     }
     let errs = header("verify-error");

@@ -179,3 +179,77 @@ fn bench_loop_keeps_the_machine_in_registers() {
     assert_eq!(count(lp, "store_"), 0, "stores:\n{lp}");
     assert!(ops_of(lp) <= 25, "{} ops in the loop:\n{lp}", ops_of(lp));
 }
+
+/// Runs `src` with the JIT (bridges after 3 failures) and `short_preamble_limit=limit`.
+fn jit_bridges(src: &str, limit: usize) -> (metatracer::jit::JitStats, i64) {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    metatracer::jit::reset();
+    metatracer::set_params(&format!(
+        "on,threshold=5,trace_eagerness=3,enable_opts=all,short_preamble_limit={limit}"
+    ))
+    .unwrap();
+    let program = tiny::compile(src).unwrap();
+    let mut slots = tiny::new_slots();
+    let mut m = tiny::Machine::new(&mut slots);
+    let r = tiny::run(&program, &mut m);
+    (metatracer::jit::stats(), r)
+}
+
+#[test]
+fn bridge_to_a_peeled_loop_runs_its_own_copy_of_the_preamble() {
+    // Collatz steps: the odd branch (`3n + 1`) is a bridge back to the loop. With
+    // `short_preamble_limit` the bridge gets a copy of the loop's optimized preamble, which
+    // the passes shrink with what the bridge knows (the slots it just wrote, the checks it
+    // already made), and jumps straight to the peeled loop; without it the bridge jumps to
+    // the loop's first label and runs the whole preamble every time.
+    let src = "let n = 27;\nlet steps = 0;\nlet k = 0;\nwhile k < 400 {\n    if n % 2 == 0 { n = n / 2; } else { n = 3 * n + 1; }\n    if n == 1 { n = 27 + k; }\n    steps = steps + 1;\n    k = k + 1;\n}\nreturn steps * 1000 + n;\n";
+    let (off, r_off) = jit_bridges(src, 0);
+    let (on, r_on) = jit_bridges(src, 200);
+    let (_, want) = {
+        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        metatracer::jit::reset();
+        metatracer::set_params("off").unwrap();
+        let program = tiny::compile(src).unwrap();
+        let mut slots = tiny::new_slots();
+        let mut m = tiny::Machine::new(&mut slots);
+        ((), tiny::run(&program, &mut m))
+    };
+    assert_eq!((r_off, r_on), (want, want));
+    assert_eq!(off.short_preambles, 0, "{off:?}");
+    assert!(on.short_preambles >= 1, "{on:?}");
+    let loop_text = &on.loop_opt_traces[0];
+    let labels: Vec<usize> = loop_text
+        .match_indices("\nlabel(")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(labels.len(), 2, "a peeled loop:\n{loop_text}");
+    let pre_ops = ops_of(&loop_text[labels[0]..labels[1]]) - 1;
+    let body_token = loop_text[labels[1]..]
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit_once("descr="))
+        .map(|(_, t)| t.trim_end_matches(')').to_string())
+        .unwrap();
+    // A bridge of the loop that jumps to the peeled loop's label, shorter than the same
+    // bridge without the copy plus the preamble it then runs.
+    let (i, short) = on
+        .bridge_opt_traces
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.lines().last().is_some_and(|l| l.contains(&body_token)))
+        .unwrap_or_else(|| panic!("no bridge jumps to {body_token}: {on:?}"));
+    let plain = &off.bridge_opt_traces[i];
+    // (measured: 81 ops, against 63 + 63)
+    assert!(
+        ops_of(short) < ops_of(plain) + pre_ops / 2,
+        "{} ops in the bridge with its copy; {} + {pre_ops} without:\n{short}\n{plain}\n{loop_text}",
+        ops_of(short),
+        ops_of(plain)
+    );
+    // the copy's guards that the bridge decides are gone
+    assert!(
+        count(short, "guard_")
+            < count(plain, "guard_") + count(&loop_text[labels[0]..labels[1]], "guard_"),
+        "{short}"
+    );
+}

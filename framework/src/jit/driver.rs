@@ -133,6 +133,11 @@ pub struct JitStats {
     pub loop_guards: Vec<usize>,
     /// Number of guards in every compiled bridge (after optimization), in order.
     pub bridge_guards: Vec<usize>,
+    /// Text (after optimization) of every compiled bridge, in order (same budget).
+    pub bridge_opt_traces: Vec<String>,
+    /// Bridges (counted in `bridges`) that got a copy of their target loop's preamble and
+    /// jump straight to the peeled loop (`short_preamble_limit`).
+    pub short_preambles: usize,
     /// Entries into compiled code made by a portal call nested in an outer one's JIT
     /// activity on this thread: a residual call of its compiled code, tracer or blackhole
     /// re-entered the portal.
@@ -254,6 +259,25 @@ struct Jit {
     stats: JitStats,
     /// Identity number of a `JitGreen` object -> the traces that specialised on it.
     deps: HashMap<u64, Vec<TraceId>>,
+    /// The optimized preambles of compiled peeled loops, by the loop's first label (the one
+    /// bridges jump to), for bridges that copy them (`short_preamble_limit`).
+    preambles: HashMap<TargetToken, LoopPreamble>,
+    /// Bridges with a copy of a loop's preamble: the op position where the copy starts (its
+    /// marker). A bridge from a guard after it jumps to the loop's preamble, not to a copy of
+    /// it: a path that fails a preamble guard at every return to the loop would otherwise
+    /// make a new bridge, with a new copy of the guard, at every return.
+    copied_from: HashMap<TraceId, usize>,
+}
+
+/// A compiled loop's preamble, with what a bridge copying it must depend on too.
+struct LoopPreamble {
+    /// The loop.
+    trace: TraceId,
+    pre: Rc<crate::opt::unroll::Preamble>,
+    /// The loop's identity and quasi-immutable dependencies (`add_deps`): a bridge running a
+    /// copy of its preamble specialised on them as well.
+    deps: Vec<u64>,
+    quasi: Vec<u64>,
 }
 
 thread_local! {
@@ -512,6 +536,8 @@ fn free_dead() {
                 freed.extend(unsafe { j.backend.free_trace(t) });
             }
             j.stats.traces_freed += freed.len();
+            j.preambles.retain(|_, p| !freed.contains(&p.trace));
+            j.copied_from.retain(|t, _| !freed.contains(t));
             // (their exits are never taken again: drop their resume plans)
             let backend = &j.backend;
             j.plans
@@ -701,21 +727,79 @@ fn gc_key_pins(codes: &CodeSet, key: &Key) -> PinnedVec<u64> {
 /// Records that `t` specialised on the identities and quasi-immutable cells of `rt`: their
 /// death or a write frees it; a write sets its invalidation flag first.
 fn add_deps(t: TraceId, rt: &RTrace) {
+    add_dep_ids(t, &rt.deps, &rt.quasi);
+}
+
+/// [`add_deps`] with the identity numbers `deps` and quasi-immutable dependency numbers
+/// `quasi`.
+fn add_dep_ids(t: TraceId, deps: &[u64], quasi: &[u64]) {
     let flag = JIT.with(|j| {
         let mut j = j.borrow_mut();
-        for d in rt.deps.iter().chain(&rt.quasi) {
-            j.deps.entry(*d).or_default().push(t);
+        for d in deps.iter().chain(quasi) {
+            let ts = j.deps.entry(*d).or_default();
+            if !ts.contains(&t) {
+                ts.push(t);
+            }
         }
         j.backend.invalidation_flag(t)
     });
-    if let Some(flag) = flag.filter(|_| !rt.quasi.is_empty()) {
+    if let Some(flag) = flag.filter(|_| !quasi.is_empty()) {
         QUASI.with(|q| {
             let mut q = q.borrow_mut();
-            for n in &rt.quasi {
-                q.entry(*n).or_default().push(flag.clone());
+            for n in quasi {
+                let fs = q.entry(*n).or_default();
+                if !fs.iter().any(|f| Arc::ptr_eq(f, &flag)) {
+                    fs.push(flag.clone());
+                }
             }
         });
     }
+}
+
+/// Failures of a guard of a loop's preamble up to which bridges still get a copy of it.
+const QUIET_FAILURES: u64 = 20;
+
+/// Whether guard exit `e` is a guard of a bridge's copy of a loop's preamble (`copied_from`).
+fn from_copied_guard(e: ExitId) -> bool {
+    JIT.with(|j| {
+        let j = j.borrow();
+        match j.backend.exit(e) {
+            Some(crate::backend::ExitInfo {
+                trace,
+                kind: ExitKind::Guard { pos, .. },
+                ..
+            }) => j.copied_from.get(trace).is_some_and(|&m| *pos > m),
+            _ => false,
+        }
+    })
+}
+
+/// The preamble of the compiled loop whose first label is `t0`, if a bridge may copy it now:
+/// the loop is live, not invalidated, and still the loop of its key (not unhooked), the same
+/// conditions under which a new trace may jump to `t0` at all.
+fn live_preamble(t0: TargetToken) -> Option<(Rc<crate::opt::unroll::Preamble>, TraceId)> {
+    JIT.with(|j| {
+        let j = j.borrow();
+        let p = j.preambles.get(&t0)?;
+        // A preamble guard that fails often (it has a bridge, or it exited) would fail in every
+        // copy too, each needing its own bridge: such a loop keeps its bridges jumping to `t0`.
+        let quiet = || {
+            j.backend
+                .guard_exits(p.trace)
+                .iter()
+                .filter(|g| g.0 < p.pre.body_pos)
+                .all(|&(_, failures, bridged)| !bridged && failures < QUIET_FAILURES)
+        };
+        let valid = j.backend.is_live(p.trace)
+            && quiet()
+            && j.backend
+                .invalidation_flag(p.trace)
+                .is_some_and(|f| f.load(Ordering::Relaxed) == 0)
+            && j.portals
+                .values()
+                .any(|ps| ps.loops.values().any(|l| *l == (p.trace, t0)));
+        valid.then(|| (p.pre.clone(), p.trace))
+    })
 }
 
 /// Whether a quasi-immutable cell `rt` folded was written while it was being recorded (the
@@ -913,13 +997,37 @@ fn compile(
         (j.stats.loops + j.stats.bridges) as u32
     });
     jitlog::log_trace(kind, false, n, name, &ir);
+    // A bridge jumping to a peeled loop runs (an optimized copy of) the loop's preamble
+    // itself and jumps past it (`opt::unroll`, "Bridges and the short preamble").
+    let short = match (bridge, ir.len().checked_sub(1).and_then(|e| ir.target(e))) {
+        (Some(e), Some(t0)) if p.short_preamble_limit > 0 && !from_copied_guard(e) => {
+            live_preamble(t0)
+                .filter(|(pre, _)| pre.len() <= p.short_preamble_limit)
+                .and_then(|(pre, lp)| Some((pre.append_to(&ir)?, lp)))
+        }
+        _ => None,
+    };
     let opt = {
         let _t = Timer::start(Phase::Optimizing);
-        crate::opt::optimize(&ir, &p.enable_opts).map_err(|e| format!("optimizer: {e}"))?
+        let input = short.as_ref().map_or(&ir, |s| &s.0);
+        let o =
+            crate::opt::optimize(input, &p.enable_opts).map_err(|e| format!("optimizer: {e}"))?;
+        if short.is_some() && p.enable_opts == "all" {
+            // (the copy's loads of what the bridge stored became known values only in `heap`,
+            // after `fold`: one more round folds what they decide, e.g. `sp + 3 - sp`)
+            crate::opt::optimize(&o, crate::opt::unroll::SHORT_SECOND_ROUND)
+                .map_err(|e| format!("optimizer: {e}"))?
+        } else {
+            o
+        }
     };
+    // the preamble of a peeled loop, for the bridges that will jump to it
+    let preamble = own_label.filter(|_| bridge.is_none()).and_then(|t0| {
+        crate::opt::unroll::Preamble::of(&opt, p.short_preamble_limit).filter(|pre| pre.entry == t0)
+    });
     jitlog::log_trace(kind, true, n, name, &opt);
     let _t = Timer::start(Phase::Compiling);
-    JIT.with(|j| {
+    let t = JIT.with(|j| {
         let mut j = j.borrow_mut();
         j.backend.set_forced_failures(p.forced_failures());
         let r = match bridge {
@@ -943,9 +1051,12 @@ fn compile(
         let text = print(&ir);
         let guards = opt.guards().len();
         if bridge.is_some() {
+            let opt_text = print(&opt);
             j.stats.bridges += 1;
-            j.stats.trace_text_bytes += text.len();
+            j.stats.short_preambles += usize::from(short.is_some());
+            j.stats.trace_text_bytes += text.len() + opt_text.len();
             j.stats.bridge_traces.push(text);
+            j.stats.bridge_opt_traces.push(opt_text);
             j.stats.bridge_guards.push(guards);
         } else {
             let opt_text = print(&opt);
@@ -955,8 +1066,42 @@ fn compile(
             j.stats.loop_opt_traces.push(opt_text);
             j.stats.loop_guards.push(guards);
         }
-        Ok(t)
-    })
+        if short.is_some() {
+            let marker = (0..opt.len()).find(|&i| {
+                opt.op(i).opcode == Opcode::DebugMergePoint
+                    && opt.op(i).descr().is_some_and(|d| {
+                        matches!(opt.descr(d), crate::ir::Descr::Text(s)
+                            if s == crate::opt::unroll::SHORT_MARKER)
+                    })
+            });
+            j.copied_from.insert(t, marker.unwrap_or(0));
+        }
+        if let Some(pre) = preamble {
+            let entry = pre.entry;
+            let lp = LoopPreamble {
+                trace: t,
+                pre: Rc::new(pre),
+                deps: rt.deps.clone(),
+                quasi: rt.quasi.clone(),
+            };
+            j.preambles.insert(entry, lp);
+        }
+        Ok::<_, String>(t)
+    })?;
+    if let Some((_, lp)) = short {
+        // (the bridge folded what the loop's preamble specialised on)
+        let deps = JIT.with(|j| {
+            let j = j.borrow();
+            j.preambles
+                .values()
+                .find(|p| p.trace == lp)
+                .map(|p| (p.deps.clone(), p.quasi.clone()))
+        });
+        if let Some((deps, quasi)) = deps {
+            add_dep_ids(t, &deps, &quasi);
+        }
+    }
+    Ok(t)
 }
 
 /// A loop trace closed at its own key without passing `can_enter_jit!()`: the greens were the

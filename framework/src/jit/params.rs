@@ -27,6 +27,10 @@ pub struct Params {
     pub bridge_limit: usize,
     /// Optimization passes (colon-separated names, `all`, or `none`).
     pub enable_opts: String,
+    /// Longest optimized preamble (in ops) of a peeled loop that a bridge jumping to the loop
+    /// copies and optimizes, then jumping straight to the peeled loop (`opt::unroll`,
+    /// "Bridges and the short preamble"); 0: bridges always enter through the preamble.
+    pub short_preamble_limit: usize,
     /// Every guard fails.
     pub fail_guards: bool,
     /// Only the guard with this index fails, in every trace.
@@ -48,6 +52,7 @@ impl Default for Params {
             trace_limit: 6000,
             bridge_limit: 3000,
             enable_opts: "all".into(),
+            short_preamble_limit: 200,
             fail_guards: false,
             fail_guard: None,
             fail_guards_random: None,
@@ -133,6 +138,18 @@ pub const PARAMS: &[ParamSpec] = &[
         get: |p| p.enable_opts.clone(),
         set: |p, v| {
             p.enable_opts = v.to_string();
+            Ok(())
+        },
+    },
+    ParamSpec {
+        name: "short_preamble_limit",
+        values: "N",
+        help: "a bridge that jumps to a peeled loop whose optimized preamble has at most N \
+               ops gets its own optimized copy of that preamble and jumps past it, straight \
+               into the loop; 0: bridges always run the loop's preamble",
+        get: |p| p.short_preamble_limit.to_string(),
+        set: |p, v| {
+            p.short_preamble_limit = num("short_preamble_limit", v)?;
             Ok(())
         },
     },

@@ -140,6 +140,18 @@ fn or_mask(ctx: &Ctx<'_>, a: OpRef) -> Option<i64> {
     ctx.const_int(args[1]).or_else(|| ctx.const_int(args[0]))
 }
 
+/// `y` when `a` is `int_add(b, y)` or `int_add(y, b)`.
+fn other_addend(ctx: &Ctx<'_>, a: OpRef, b: OpRef) -> Option<OpRef> {
+    if ctx.producer(a) != Some(Opcode::IntAdd) {
+        return None;
+    }
+    match *ctx.producer_args(a) {
+        [x, y] if x == b => Some(y),
+        [x, y] if y == b => Some(x),
+        _ => None,
+    }
+}
+
 /// Algebraic identities for `a op b` (commutative ops have their constant in `b`).
 fn identity(ctx: &mut Ctx<'_>, opc: Opcode, a: OpRef, b: OpRef) -> Option<OpRef> {
     let bi = ctx.const_int(b);
@@ -169,6 +181,8 @@ fn identity(ctx: &mut Ctx<'_>, opc: Opcode, a: OpRef, b: OpRef) -> Option<OpRef>
         Opcode::IntDiv if bi == Some(1) => Some(a),
         // x - x => 0 ; x ^ x => 0
         Opcode::IntSub | Opcode::IntXor if a == b => int(ctx, 0),
+        // (x + y) - x => y ; (x + y) - y => x (wrapping arithmetic: exact)
+        Opcode::IntSub if other_addend(ctx, a, b).is_some() => other_addend(ctx, a, b),
         // x & x => x ; x | x => x
         Opcode::IntAnd | Opcode::IntOr if a == b => Some(a),
         // x == x, x <= x, x >= x => 1 (ints and refs only: NaN != NaN)
@@ -214,6 +228,15 @@ mod tests {
         if let Err(e) = check_opt(input, "fold", expected) {
             panic!("{e}");
         }
+    }
+
+    #[test]
+    fn sub_undoes_add() {
+        // (a stack depth recomputed from a pointer the trace advanced: `sp + 3 - sp`)
+        check(
+            "[i0, i1]\ni2 = int_add(i0, 3)\ni3 = int_sub(i2, i0)\ni4 = int_add(i0, i1)\ni5 = int_sub(i4, i1)\ni6 = int_sub(i4, 3)\nfinish(i3, i5, i6)\n",
+            "[i0, i1]\ni2 = int_add(i0, 3)\ni3 = int_add(i0, i1)\ni4 = int_sub(i3, 3)\nfinish(3, i0, i4)\n",
+        );
     }
 
     #[test]

@@ -548,6 +548,34 @@ pub fn check_opt(input: &str, passes: &str, expected: &str) -> Result<(), String
     let t = crate::ir::parse(input).map_err(|e| format!("input: {e}"))?;
     verify(&t).map_err(|e| format!("input does not verify:\n{e}"))?;
     let out = optimize(&t, passes).map_err(|e| e.to_string())?;
+    compare(&out, expected)
+}
+
+/// Test helper: `bridge` (trace text) ends in a jump to the first label of `peeled_loop` (the
+/// text of a loop as [`unroll`] leaves it); append the loop's preamble to the bridge
+/// ([`unroll::Preamble::append_to`]), optimize with `passes` and compare with `expected` as
+/// [`check_opt`] does.
+pub fn check_bridge_opt(
+    peeled_loop: &str,
+    bridge: &str,
+    passes: &str,
+    expected: &str,
+) -> Result<(), String> {
+    let lp = crate::ir::parse(peeled_loop).map_err(|e| format!("loop: {e}"))?;
+    verify(&lp).map_err(|e| format!("loop does not verify:\n{e}"))?;
+    let t = crate::ir::parse(bridge).map_err(|e| format!("input: {e}"))?;
+    verify(&t).map_err(|e| format!("input does not verify:\n{e}"))?;
+    let pre = unroll::Preamble::of(&lp, usize::MAX).ok_or("the loop is not a peeled loop")?;
+    let joined = pre
+        .append_to(&t)
+        .ok_or("the bridge does not jump to the loop's first label")?;
+    verify(&joined).map_err(|e| format!("bridge + preamble does not verify:\n{e}"))?;
+    let out = optimize(&joined, passes).map_err(|e| e.to_string())?;
+    compare(&out, expected)
+}
+
+/// `out` against the `expected` text, value numbering and target numbers free.
+fn compare(out: &Trace, expected: &str) -> Result<(), String> {
     let exp = crate::ir::parse(expected).map_err(|e| format!("expected: {e}"))?;
     // (the write barrier's address changes from run to run: expected texts write it as 0)
     let barrier = format!(
@@ -555,7 +583,7 @@ pub fn check_opt(input: &str, passes: &str, expected: &str) -> Result<(), String
         crate::gc::jit::barrier_slot as *const () as usize
     );
     let (got, want) = (
-        canonical_targets(&crate::ir::print(&out).replace(&barrier, "call_n(0,")),
+        canonical_targets(&crate::ir::print(out).replace(&barrier, "call_n(0,")),
         canonical_targets(&crate::ir::print(&exp)),
     );
     if got == want {

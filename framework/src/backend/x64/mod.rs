@@ -278,6 +278,19 @@ impl X64Backend {
             .map(|c| c.size)
     }
 
+    /// The guard exits of `trace`: (op position, failures returned to the driver, whether a
+    /// bridge is attached).
+    pub fn guard_exits(&self, trace: TraceId) -> Vec<(usize, u64, bool)> {
+        self.exits
+            .iter()
+            .filter(|e| e.trace == trace)
+            .filter_map(|e| match e.kind {
+                ExitKind::Guard { pos, .. } => Some((pos, e.failures, e.bridge.is_some())),
+                ExitKind::Finish { .. } => None,
+            })
+            .collect()
+    }
+
     /// Whether `trace` was compiled and not freed.
     pub fn is_live(&self, trace: TraceId) -> bool {
         self.traces
