@@ -124,20 +124,16 @@ fn builtin_id(b: Gc<BuiltinObj>) -> u32 {
     }
     // the `math` module's one-argument functions, recognized by their native function
     let f = b.f as usize;
-    use crate::modules::math;
-    if f == math::math_sqrt as NativeFn as usize && b.name == "sqrt" {
-        MATH_SQRT
-    } else if f == math::math_sin as NativeFn as usize && b.name == "sin" {
-        MATH_SIN
-    } else if f == math::math_cos as NativeFn as usize && b.name == "cos" {
-        MATH_COS
-    } else if f == math::math_exp as NativeFn as usize && b.name == "exp" {
-        MATH_EXP
-    } else if f == math::math_atan as NativeFn as usize && b.name == "atan" {
-        MATH_ATAN
-    } else {
-        OTHER
+    let fns = crate::objects::float::math_fast_fns();
+    let names = ["sqrt", "sin", "cos", "exp", "atan"];
+    let mut k = 0;
+    while k < 5 {
+        if f == fns[k] && b.name == names[k] {
+            return MATH_SQRT + k as u32;
+        }
+        k += 1;
     }
+    OTHER
 }
 
 /// `math.sqrt(x)` ... of a float or small int `x` while traced, when the result is finite
@@ -173,7 +169,9 @@ fn math_f1(id: u32, x: f64) -> f64 {
         MATH_SIN => x.sin(),
         MATH_COS => x.cos(),
         MATH_EXP => x.exp(),
-        _ => x.atan(),
+        MATH_ATAN => x.atan(),
+        // (not reached: NaN sends the caller to the general path)
+        _ => f64::NAN,
     }
 }
 

@@ -211,6 +211,13 @@ pub(crate) fn make_math() -> Gc<ModuleObj> {
     d.set_str("tau", new_float(std::f64::consts::TAU));
     d.set_str("inf", new_float(f64::INFINITY));
     d.set_str("nan", new_float(f64::NAN));
+    crate::objects::float::register_math_fast_fns([
+        math_sqrt as NativeFn as usize,
+        math_sin as NativeFn as usize,
+        math_cos as NativeFn as usize,
+        math_exp as NativeFn as usize,
+        math_atan as NativeFn as usize,
+    ]);
     def(m, "sqrt", math_sqrt);
     def(m, "sin", math_sin);
     def(m, "cos", math_cos);

@@ -49,6 +49,21 @@ const _: () = {
 /// The kind byte of a float object.
 const FLOAT_KIND_BYTE: u8 = Kind::Float as u8;
 
+/// The native functions of `math.sqrt`, `sin`, `cos`, `exp` and `atan`, in that order, as
+/// `modules::math` registers them when it makes the module: traced code recognizes them by
+/// these addresses (`interpreter::opcodes_builtins`, which may not name `modules/`).
+static MATH_FAST_FNS: std::sync::OnceLock<[usize; 5]> = std::sync::OnceLock::new();
+
+/// Records [`MATH_FAST_FNS`] (the first registration wins; the functions never change).
+pub(crate) fn register_math_fast_fns(fns: [usize; 5]) {
+    let _ = MATH_FAST_FNS.set(fns);
+}
+
+/// [`MATH_FAST_FNS`], or zeros before `math` was first made.
+pub(crate) fn math_fast_fns() -> [usize; 5] {
+    MATH_FAST_FNS.get().copied().unwrap_or([0; 5])
+}
+
 /// `new_float(v)` for traced code: the allocation is in the trace (see [`FloatBox`]).
 #[metatracer::look_inside]
 #[inline(always)]
