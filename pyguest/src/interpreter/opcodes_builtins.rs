@@ -142,6 +142,7 @@ fn builtin_id(b: Gc<BuiltinObj>) -> u32 {
 /// when it does not escape).
 #[metatracer::look_inside]
 #[inline(always)]
+#[allow(clippy::eq_op)] // (`r - r == 0.0` is the finiteness test traced code can express)
 fn math_f1_fast(id: u32, x: Value) -> Value {
     let v = if is_int(x) {
         int_of(x) as f64
