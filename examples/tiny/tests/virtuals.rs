@@ -63,10 +63,12 @@ fn the_loop_allocates_nothing_and_prints_what_the_interpreter_prints() {
     // the pairs are gone, their fields are registers: no load or store of a pair field
     // (the only loads and stores address the value stack and the machine)
     assert!(!body.contains("call_n("), "a residual call is left:\n{t}");
-    // guards describe the pairs they can see as virtual objects
+    // guards describe the pairs they can see: as virtual objects, or (since session 12's
+    // merges) as the pending stores of their fields into the value stack's slots, the
+    // `4294967295@0` frame of the snapshot; either way the failing guard rebuilds them
     assert!(
-        t.contains("=alloc(64, "),
-        "no virtual pair in a snapshot:\n{t}"
+        t.contains("=alloc(64, ") || t.contains("[4294967295@0: "),
+        "no virtual pair and no pending stores in a snapshot:\n{t}"
     );
 }
 
