@@ -62,8 +62,7 @@ impl Compiler<'_> {
                         self.expr(&a.annotation)?;
                     }
                     self.load_name("__annotations__");
-                    let key = self.mangled(n.id.as_str()).into_owned();
-                    self.emit_const(Const::Str(key));
+                    self.emit_const(Const::Str(n.id.to_string()));
                     self.emit(Op::STORE_SUBSCR, 0);
                 }
             }
@@ -237,13 +236,13 @@ impl Compiler<'_> {
                     match &a.asname {
                         Some(asn) => {
                             self.emit_const(Const::Bool(true));
-                            let n = self.source_name_index(full);
+                            let n = self.name_index(full);
                             self.emit(Op::IMPORT_NAME, n);
                             self.store_name(asn.id.as_str());
                         }
                         None => {
                             self.emit_const(Const::None);
-                            let n = self.source_name_index(full);
+                            let n = self.name_index(full);
                             self.emit(Op::IMPORT_NAME, n);
                             let first = full.split('.').next().unwrap_or(full).to_string();
                             self.store_name(&first);
@@ -264,14 +263,14 @@ impl Compiler<'_> {
                     .map(|a| Const::Str(a.name.id.to_string()))
                     .collect();
                 self.emit_const(Const::Tuple(names));
-                let n = self.source_name_index(&module);
+                let n = self.name_index(&module);
                 self.emit(Op::IMPORT_NAME, n);
                 for a in &i.names {
                     if a.name.id.as_str() == "*" {
                         self.emit(Op::IMPORT_STAR, 0);
                         return Ok(());
                     }
-                    let n = self.source_name_index(a.name.id.as_str());
+                    let n = self.name_index(a.name.id.as_str());
                     self.emit(Op::IMPORT_FROM, n);
                     let store = a.asname.as_ref().unwrap_or(&a.name);
                     self.store_name(store.id.as_str());
@@ -566,7 +565,7 @@ impl Compiler<'_> {
             Expr::Attribute(at) => {
                 self.expr(&at.value)?;
                 self.emit(Op::DUP_TOP, 0);
-                let n = self.source_name_index(at.attr.id.as_str());
+                let n = self.name_index(at.attr.id.as_str());
                 self.emit(Op::LOAD_ATTR, n);
                 self.expr(&a.value)?;
                 self.emit(Op::INPLACE_OP, op);
@@ -598,7 +597,7 @@ impl Compiler<'_> {
             Expr::Name(n) => self.store_name(n.id.as_str()),
             Expr::Attribute(a) => {
                 self.expr(&a.value)?;
-                let n = self.source_name_index(a.attr.id.as_str());
+                let n = self.name_index(a.attr.id.as_str());
                 self.emit(Op::STORE_ATTR, n);
             }
             Expr::Subscript(s) => {
@@ -650,7 +649,7 @@ impl Compiler<'_> {
             Expr::Name(n) => self.delete_name(n.id.as_str()),
             Expr::Attribute(a) => {
                 self.expr(&a.value)?;
-                let n = self.source_name_index(a.attr.id.as_str());
+                let n = self.name_index(a.attr.id.as_str());
                 self.emit(Op::DELETE_ATTR, n);
             }
             Expr::Subscript(s) => {
@@ -684,7 +683,6 @@ impl Compiler<'_> {
         let scope = self.st.scope_of(c as *const _ as usize);
         let qual = self.child_qualname(c.name.id.as_str());
         self.push_unit(scope, c.name.id.to_string(), qual.clone());
-        self.u().private = Some(c.name.id.as_str().into());
         self.set_line(c.range().start());
         let n = self.name_index("__name__");
         self.emit(Op::LOAD_NAME, n);
@@ -823,8 +821,7 @@ impl Compiler<'_> {
         }
         self.emit(Op::DUP_TOP, 0);
         for (n, a) in &anns {
-            let key = self.mangled(n).into_owned();
-            self.emit_const(Const::Str(key));
+            self.emit_const(Const::Str(n.to_string()));
             if self.future_annotations {
                 let r = a.range();
                 let text = self.source[r.start().to_usize()..r.end().to_usize()].to_string();
@@ -874,8 +871,7 @@ impl Compiler<'_> {
             .collect();
         if !kwd.is_empty() {
             for (n, d) in &kwd {
-                let key = self.mangled(n).into_owned();
-                self.emit_const(Const::Str(key));
+                self.emit_const(Const::Str(n.to_string()));
                 self.expr(d)?;
             }
             self.emit(Op::BUILD_MAP, kwd.len() as u32);

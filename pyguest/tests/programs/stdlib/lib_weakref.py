@@ -106,9 +106,7 @@ def fill_set():
     print(len(ws), s2 in ws, sorted(n.name for n in ws))
 
 
-# (run in a dispatch loop entered from native code, so that no stale copy of s2 stays in
-# the outer loop's native frame for the conservative stack scan: docs/compatibility.md)
-list(map(lambda _: fill_set(), [0]))
+fill_set()
 gc.collect()
 print(len(ws), sorted(n.name for n in ws))
 ws.discard(s3)
