@@ -928,7 +928,7 @@ fn float_result(cx: &mut Ctx, a: Value, b: Value, arg: u32) -> bool {
 /// The float of a float object or a small int (traced: a kind test and a load).
 #[metatracer::look_inside]
 #[inline(always)]
-fn float_of(v: Value) -> Option<f64> {
+pub(super) fn float_of(v: Value) -> Option<f64> {
     if is_int(v) {
         return Some(int_of(v) as f64);
     }

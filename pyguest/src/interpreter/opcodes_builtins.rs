@@ -144,13 +144,7 @@ fn builtin_id(b: Gc<BuiltinObj>) -> u32 {
 #[inline(always)]
 #[allow(clippy::eq_op)] // (`r - r == 0.0` is the finiteness test traced code can express)
 fn math_f1_fast(id: u32, x: Value) -> Value {
-    let v = if is_int(x) {
-        int_of(x) as f64
-    } else if kind_byte(x) == FLOAT_KIND {
-        // SAFETY: a live float object (its kind byte says so).
-        let f: Gc<FloatObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(x)) };
-        f.v
-    } else {
+    let Some(v) = super::opcodes::float_of(x) else {
         return Value::NULL;
     };
     let r = math_f1(id, v);
