@@ -26,12 +26,6 @@ progs=$(ls ../shared/pycorpus/conformance/*.py ../shared/pycorpus/bench/*.py \
 for jit in on threshold=1 threshold=3,fail_guards=1 threshold=3,fail_guards_random=7 \
   threshold=3,fail_guards_random=12345; do
   for p in $progs; do
-    # (lib_weakref checks when objects die at gc.collect(); with every loop traced at once a
-    # stale copy of a dead object's address in a live native frame keeps it for longer: the
-    # conservative stack scan's known limit, docs/compatibility.md, not a JIT result; since
-    # session 11 the same shows with forced guard failures: `weakref.finalize`'s object is
-    # still alive at gc.collect(), and the finalizer runs at the explicit call instead)
-    case "$p $jit" in *lib_weakref.py\ threshold=1|*lib_weakref.py\ threshold=3,fail_guards*) continue ;; esac
     echo "$p $jit"
   done
 done >> "$list"

@@ -36,12 +36,6 @@ done >> "$list"
 for p in pyguest/tests/programs/stdlib/lib_*.py pyguest/tests/programs/stdlib/app_*.py; do
   n=$(basename "$p" .py)
   grep -qE "^$n( |$)" pyguest/tests/programs/stdlib/known_failures.txt 2>/dev/null && continue
-  # (lib_weakref checks when objects die at gc.collect(); under stress with the JIT on, the
-  # release build's dispatch loop keeps stale copies of a dead local in its own live frame and
-  # the conservative stack scan keeps the object one collection longer: the scan's known limit,
-  # docs/compatibility.md, as in .ci/pyguest-jit.sh; its weakref semantics under stress are
-  # checked with the JIT off)
-  case $n in lib_weakref) echo "py $p off"; continue ;; esac
   echo "py $p"
 done >> "$list"
 

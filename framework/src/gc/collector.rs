@@ -193,6 +193,37 @@ pub(crate) fn debug_conservative_refs(target: usize) -> Vec<ConservativeRef> {
     with_collector_gc(|c| c.conservative_refs_to(target))
 }
 
+/// Where a retention path found by [`debug_retention_path`] starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetentionRoot {
+    /// A conservative root (stack word, pinned word, identity pin).
+    Conservative(ConservativeRef),
+    /// A precise root (`Root`, `RootedVec`, a registered scan function).
+    Precise,
+    /// An object queued for finalization.
+    Doomed,
+}
+
+/// One object on a retention path: its payload address and its type's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetentionStep {
+    pub addr: usize,
+    pub type_name: &'static str,
+}
+
+/// Diagnostics for "why is this object still alive", precise references included: a shortest
+/// chain of references from a root to the old-generation object with payload `target`, root
+/// first and `target` last, or `None` when nothing reaches it. Run a full collection first.
+/// `skip_direct_stack` leaves out stack words that point at `target` itself (for a caller
+/// whose own frames hold it while asking).
+/// Slow (a breadth-first walk of every live object); for debugging tools only.
+pub(crate) fn debug_retention_path(
+    target: usize,
+    skip_direct_stack: bool,
+) -> Option<(RetentionRoot, Vec<RetentionStep>)> {
+    with_collector_gc(|c| c.retention_path(target, skip_direct_stack))
+}
+
 /// Like `with_collector`, for entry points that may collect: spills the registers and
 /// records the stack bound first, so that the scan covers exactly the mutator's frames.
 #[inline(always)]
@@ -1036,6 +1067,109 @@ impl Collector {
             out.push(ConservativeRef::IdentityPin);
         }
         out
+    }
+
+    fn retention_path(
+        &self,
+        target: usize,
+        skip_direct_stack: bool,
+    ) -> Option<(RetentionRoot, Vec<RetentionStep>)> {
+        use std::collections::{HashMap, VecDeque};
+        // child payload -> parent payload (0: a root, described in `roots`)
+        let mut parent: HashMap<usize, usize> = HashMap::new();
+        let mut roots_of: HashMap<usize, RetentionRoot> = HashMap::new();
+        let mut queue: VecDeque<usize> = VecDeque::new();
+        let mut seed = |p: Option<usize>, r: RetentionRoot, q: &mut VecDeque<usize>| {
+            if let Some(p) = p.filter(|&p| p != 0) {
+                if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(p) {
+                    e.insert(0);
+                    roots_of.insert(p, r);
+                    q.push_back(p);
+                }
+            }
+        };
+        let top = stack::stack_top_of(self.stack_lo).unwrap_or(0);
+        let mut words = Vec::new();
+        stack::scan_with_addresses(self.stack_lo, |a, w| words.push((a, w)));
+        for (a, w) in words {
+            let r = RetentionRoot::Conservative(ConservativeRef::Stack {
+                address: a,
+                below_top: top - a,
+                word: w,
+            });
+            let direct = |p: Option<usize>| p.filter(|&p| !(skip_direct_stack && p == target));
+            seed(direct(self.find_old_object(w)), r, &mut queue);
+            if w > 0 {
+                seed(direct(self.find_old_object(w - 1)), r, &mut queue);
+            }
+        }
+        let mut pinned = Vec::new();
+        roots::scan_pinned(&mut |w| pinned.push(w));
+        for w in pinned {
+            let r = RetentionRoot::Conservative(ConservativeRef::Pinned { word: w });
+            seed(self.find_old_object(w), r, &mut queue);
+            if w > 0 {
+                seed(self.find_old_object(w - 1), r, &mut queue);
+            }
+        }
+        let mut precise = Vec::new();
+        {
+            // SAFETY: traced slots hold live object addresses.
+            let mut f = |s: *mut *mut u8| precise.push(unsafe { *s } as usize);
+            roots::trace_roots(&mut Tracer { visit_slot: &mut f });
+        }
+        for p in precise {
+            seed(Some(p), RetentionRoot::Precise, &mut queue);
+        }
+        for &p in &self.doomed {
+            seed(Some(p), RetentionRoot::Doomed, &mut queue);
+        }
+        while let Some(p) = queue.pop_front() {
+            if p == target {
+                break;
+            }
+            // SAFETY: `p` is a live object's payload with a valid header.
+            let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+            // SAFETY: as above.
+            if !unsafe { info_of(h) }.has_refs {
+                continue;
+            }
+            let mut kids = Vec::new();
+            {
+                // SAFETY: traced slots hold live object addresses (or null).
+                let mut f = |s: *mut *mut u8| kids.push(unsafe { *s } as usize);
+                // SAFETY: `p` is a live object.
+                unsafe {
+                    oldgen::trace_object_range(p, 0, usize::MAX, &mut Tracer { visit_slot: &mut f })
+                };
+            }
+            for k in kids {
+                if k != 0 {
+                    if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(k) {
+                        e.insert(p);
+                        queue.push_back(k);
+                    }
+                }
+            }
+        }
+        parent.get(&target)?;
+        let mut chain = Vec::new();
+        let mut p = target;
+        loop {
+            // SAFETY: every address in `parent` is a live object's payload.
+            let h = unsafe { *((p - HEADER_SIZE) as *const usize) };
+            chain.push(RetentionStep {
+                addr: p,
+                // SAFETY: as above.
+                type_name: (unsafe { info_of(h) }.name)(),
+            });
+            match parent[&p] {
+                0 => break,
+                q => p = q,
+            }
+        }
+        chain.reverse();
+        Some((roots_of[&chain[0].addr], chain))
     }
 
     /// Finds the object (old or pinned-old) whose bytes contain `addr`.

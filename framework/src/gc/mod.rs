@@ -62,7 +62,7 @@ pub use stack::{register_stack, suspend_current, StackRegistration};
 pub use trace::{Trace, Tracer};
 pub use weak::{young_weak_count, Weak};
 
-pub use collector::ConservativeRef;
+pub use collector::{ConservativeRef, RetentionRoot, RetentionStep};
 
 /// Diagnostics: the conservative roots (native stack words of the caller's frames, pinned
 /// vector words, identity pins) that keep `gc`'s object alive, if it is in the old
@@ -70,6 +70,18 @@ pub use collector::ConservativeRef;
 /// are not reported. Slow: for tools that explain a stale-stack-word retention.
 pub fn debug_conservative_refs<T: 'static>(gc: Gc<T>) -> Vec<ConservativeRef> {
     collector::debug_conservative_refs(gc.addr())
+}
+
+/// Diagnostics: a shortest chain of references (precise ones included) from a root to `gc`'s
+/// object, root first, with the root's kind; `None` if nothing reaches it. Run a full
+/// collection first (the object must be in the old generation). Slow: walks every live
+/// object; for tools that explain why an object is still alive. `skip_direct_stack` leaves
+/// out native stack words that point at the object itself (the asking code's own copies).
+pub fn debug_retention_path<T: 'static>(
+    gc: Gc<T>,
+    skip_direct_stack: bool,
+) -> Option<(RetentionRoot, Vec<RetentionStep>)> {
+    collector::debug_retention_path(gc.addr(), skip_direct_stack)
 }
 
 /// Registers `gc`'s object for finalization by the embedder (a guest-level finalizer such as

@@ -116,13 +116,35 @@ pub fn new_frame(code: Gc<CodeObj>, globals: Gc<DictObj>, ns: Value, func: Value
 /// Frames kept per code object for reuse (allocation is the main cost of a call).
 const FREE_FRAMES_PER_CODE: usize = 48;
 
-/// Returns a finished frame to its code's free list (unless something else may refer to it).
+/// Returns a finished frame to its code's free list (unless something else may refer to it),
+/// its registers cleared.
 #[inline]
 pub(super) fn release_frame(f: Gc<FrameObj>) {
     if f.escaped.get() {
         return;
     }
     let code = f.code;
+    let d = &code.d;
+    let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
+    // (a frame traced code made, `FrameBox`, has at most 15 registers and is not recycled,
+    // so `clear_free_frames` never sees it: all of them; other frames up to the stack top)
+    let top = if f.boxed {
+        f.regs.len()
+    } else {
+        (f.sp.get() as usize).max(n).min(f.regs.len())
+    };
+    // SAFETY: storing NULL creates no reference, so these stores need no write barrier; no
+    // other reference into the frame's registers is live here (the frame has finished).
+    // (also when the frame is not kept: a stale copy of its address on the conservatively
+    // scanned native stack would keep its locals alive)
+    unsafe { f.regs.as_mut_slice()[..top].fill(Value::NULL) };
+    f.back.set(None);
+    f.ns_c.set(Value::NULL);
+    f.func_c.set(Value::NULL);
+    // (a `FrameBox`'s register array is sized for the call it was made for)
+    if f.boxed {
+        return;
+    }
     let free = match as_list_exact(code.free_frames.get()) {
         Some(l) => l,
         None => {
@@ -133,19 +155,9 @@ pub(super) fn release_frame(f: Gc<FrameObj>) {
             l
         }
     };
-    if free.len() >= FREE_FRAMES_PER_CODE {
-        return;
+    if free.len() < FREE_FRAMES_PER_CODE {
+        free.push(Value::obj(f));
     }
-    let d = &code.d;
-    let n = d.varnames.len() + d.cellvars.len() + d.freevars.len();
-    let top = (f.sp.get() as usize).max(n);
-    // SAFETY: storing NULL creates no reference, so these stores need no write barrier; no
-    // other reference into the frame's registers is live here (the frame has finished).
-    unsafe { f.regs.as_mut_slice()[..top].fill(Value::NULL) };
-    f.back.set(None);
-    f.ns_c.set(Value::NULL);
-    f.func_c.set(Value::NULL);
-    free.push(Value::obj(f));
 }
 
 /// Source line the frame is at.

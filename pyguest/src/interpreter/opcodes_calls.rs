@@ -1058,7 +1058,8 @@ fn new_frame_box(
         regs,
         back,
         func,
-        escaped: true,
+        // (not exposed to the program yet; `release_frame` never recycles a box)
+        escaped: false,
         entry: false,
         yielded: false,
         boxed: true,
@@ -1128,6 +1129,18 @@ fn code_nregs(code: Gc<CodeObj>) -> usize {
     d.varnames.len() + d.cellvars.len() + d.freevars.len() + d.stacksize as usize
 }
 
+/// Stores NULL in the first `n` registers of `regs` (`n` is a constant in a trace: the loop
+/// unrolls into that many stores).
+#[metatracer::unroll_safe]
+#[inline(always)]
+fn clear_regs(regs: Gc<gc::Array<Value>>, n: usize) {
+    let mut i = 0;
+    while i < n {
+        (*regs).set(i, Value::NULL);
+        i += 1;
+    }
+}
+
 /// Stores NULL in the caller's stack slots from its stack top up to `top` (both constants
 /// in a trace: the loop unrolls into that many stores).
 #[metatracer::unroll_safe]
@@ -1173,6 +1186,14 @@ pub(super) fn return_virtual(cx: &mut Ctx, pc: usize) -> bool {
     f.pc.set(pc as u32);
     f.sp.set(sp as u32);
     f.back.set(None);
+    // the finished frame's registers are cleared unless the program may still see the frame
+    // (as `release_frame` does for the interpreter's frames): a stale copy of the frame's or
+    // its register array's address on the conservatively scanned native stack would
+    // otherwise keep its locals and temporaries alive (a list iterator of a comprehension,
+    // and with it the list). Stores into a virtual frame's array: removed with it.
+    if !f.escaped.get() {
+        clear_regs(cx.regs, code_nregs(cx.code));
+    }
     let st = super::frame::exec_state();
     st.depth.set(st.depth.get() - 1);
     st.frame.set(Some(back));

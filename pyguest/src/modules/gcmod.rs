@@ -162,6 +162,9 @@ fn debug_refs(a: Args) -> PyResult<Value> {
     }
     // SAFETY: a pointer value is a live guest object; only its address is used.
     let g: Gc<u8> = unsafe { v.as_gc() };
+    // (what `gc.collect()` clears first, so the answer is about the same collection)
+    clear_dead_stack_slots(&a);
+    crate::interpreter::frame::clear_free_frames();
     mgc::collect();
     let refs = mgc::debug_conservative_refs(g);
     pyguest_debug_refs_break(g.addr());
@@ -188,6 +191,81 @@ fn debug_refs(a: Args) -> PyResult<Value> {
     Ok(Value::obj(out))
 }
 
+/// `_pggc._debug_path(obj, deref=False)` (diagnostics, not CPython API): after a full
+/// collection, a shortest chain of references that keeps `obj` alive, precise ones included
+/// (`metatracer::gc::debug_retention_path`): a list whose first item describes the root
+/// (`('stack', bytes below the stack top, address, word)`, `('pinned', word)`,
+/// `('identity',)`, `('precise',)` or `('doomed',)`) and whose other items are `(type name,
+/// address)` of each object from the root's to `obj`'s. `None` when nothing reaches it.
+/// `deref` as for `_debug_refs`, or a callable called with `obj` (native stack words pointing
+/// at the object itself are then left out: the call's own copies of it).
+fn debug_path(a: Args) -> PyResult<Value> {
+    let Some(&arg) = a.pos.first() else {
+        return Err(type_error(
+            "_debug_path() takes exactly one argument (0 given)",
+        ));
+    };
+    // (a callable `deref` is called with `obj`, so a native accessor such as `_pgweak.get`
+    // can fetch the object without a Python frame of its own holding it)
+    let (deref, v) = match a.pos.get(1) {
+        Some(&d) if d.is_ptr() && d != Value::bool(true) && d != Value::bool(false) => {
+            (true, ops::call(d, &[arg])?)
+        }
+        Some(&d) if ops::truthy(d)? => (true, ops::call(arg, &[])?),
+        _ => (false, arg),
+    };
+    if !v.is_ptr() {
+        return Ok(Value::NONE);
+    }
+    // SAFETY: a pointer value is a live guest object; only its address is used.
+    let g: Gc<u8> = unsafe { v.as_gc() };
+    // (what `gc.collect()` clears first, so the answer is about the same collection)
+    clear_dead_stack_slots(&a);
+    crate::interpreter::frame::clear_free_frames();
+    mgc::collect();
+    let Some((root, chain)) = mgc::debug_retention_path(g, deref) else {
+        return Ok(Value::NONE);
+    };
+    let out = new_list_cap(chain.len() + 1);
+    out.push(match root {
+        mgc::RetentionRoot::Conservative(mgc::ConservativeRef::Stack {
+            address,
+            below_top,
+            word,
+        }) => new_tuple(&[
+            new_str("stack"),
+            new_int(below_top as i64),
+            new_int(address as i64),
+            new_int(word as i64),
+        ]),
+        mgc::RetentionRoot::Conservative(mgc::ConservativeRef::Pinned { word }) => {
+            new_tuple(&[new_str("pinned"), new_int(word as i64)])
+        }
+        mgc::RetentionRoot::Conservative(mgc::ConservativeRef::IdentityPin) => {
+            new_tuple(&[new_str("identity")])
+        }
+        mgc::RetentionRoot::Precise => new_tuple(&[new_str("precise")]),
+        mgc::RetentionRoot::Doomed => new_tuple(&[new_str("doomed")]),
+    });
+    for s in chain {
+        let mut t = vec![new_str(s.type_name), new_int(s.addr as i64)];
+        if s.type_name.ends_with("::FrameObj") {
+            // SAFETY: the collector named this object's type: a live frame.
+            let f: Gc<crate::objects::frame::FrameObj> =
+                unsafe { Gc::from_raw(s.addr as *const crate::objects::frame::FrameObj) };
+            t.push(new_str(&format!(
+                "{} pc={} sp={} escaped={}",
+                f.code.d.name,
+                f.pc.get(),
+                f.sp.get(),
+                f.escaped.get()
+            )));
+        }
+        out.push(new_tuple(&t));
+    }
+    Ok(Value::obj(out))
+}
+
 /// The `_pggc` module.
 pub fn make() -> Gc<ModuleObj> {
     let m = crate::import::new_module("_pggc", None);
@@ -203,6 +281,7 @@ pub fn make() -> Gc<ModuleObj> {
         Ok(new_int(collect_and_notify()?))
     });
     def(m, "_debug_refs", debug_refs);
+    def(m, "_debug_path", debug_path);
     def(m, "enable", |_| {
         ENABLED.with(|e| e.set(true));
         Ok(Value::NONE)
