@@ -410,6 +410,50 @@ fn old_to_young_stores_are_found_by_cards() {
     }
 }
 
+/// `Array::copy_within` moves young references inside an old array (across many cards) with
+/// one block move: the cards it records must keep every moved object alive through minor
+/// collections, and overlapping moves in both directions keep the element order.
+#[test]
+fn copy_within_records_the_cards_of_moved_references() {
+    let big = Root::new(gc::alloc_array::<Option<Gc<Obj>>>(5000, None));
+    gc::collect(); // old now
+    fill_young(&big, 100, 1200);
+    // move the young references up by 1,700 slots, then by 300 more (overlapping), and clear
+    // every slot they left: only the cards `copy_within` recorded still reach them
+    big.get().copy_within(100, 1800, 1200);
+    big.get().copy_within(1800, 2100, 1200);
+    for i in 100..2100 {
+        big.get().set(i, None);
+    }
+    gc::collect_minor();
+    for i in 0..churn_count(100_000) {
+        black_box(new_obj(i, 0));
+    }
+    let b = big.get();
+    for k in 0..1200 {
+        let c = b.get(2100 + k).unwrap();
+        assert_eq!(c.id, 7000 + k as u64);
+        assert_eq!(c.tag.get(), c.id as i64 * 3);
+    }
+    // element order after an overlapping move to a higher index
+    let ints = gc::alloc_array::<i64>(10, 0);
+    for i in 0..10 {
+        ints.set(i, i as i64);
+    }
+    ints.copy_within(2, 3, 6);
+    assert_eq!(ints.as_slice(), &[0, 1, 2, 2, 3, 4, 5, 6, 7, 9]);
+    ints.copy_within(3, 2, 7);
+    assert_eq!(ints.as_slice(), &[0, 1, 2, 3, 4, 5, 6, 7, 9, 9]);
+}
+
+/// Stores fresh (young) objects `7000 + k` into `big[at + k]` for `k < n`.
+#[inline(never)]
+fn fill_young(big: &Root<Array<Option<Gc<Obj>>>>, at: usize, n: usize) {
+    for k in 0..n {
+        big.get().set(at + k, Some(new_obj(7000 + k as u64, 0)));
+    }
+}
+
 #[inline(never)]
 fn attach_young(holder: &Root<Obj>, big: &Root<Array<Option<Gc<Obj>>>>, round: u64) {
     let h = holder.get();

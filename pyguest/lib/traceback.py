@@ -5,8 +5,9 @@ Output follows CPython 3.11's text: "Traceback (most recent call last):", one
 exceptions with the "direct cause" / "During handling" separators, runs of identical frames
 folded into "[Previous line repeated N more times]", `__notes__` after the message.
 
-Assumptions: a traceback is either CPython's linked `tb_frame`/`tb_lineno`/`tb_next` objects or
-pyguest's `__traceback__` list of `(code, line, frame_id)` entries, innermost first. Frames
+Assumptions: a traceback is a chain of `tb_frame`/`tb_lineno`/`tb_next` objects (pyguest's
+have been since session 12; the older list of `(code, line, frame_id)` entries, innermost
+first, is still accepted). Frames
 expose `f_code`, `f_lineno` and `f_back`; source lines are read from the files named by
 `co_filename` through `linecache` (embedded modules have no readable source, so only their "File" line appears).
 The column carets CPython 3.11 adds under partial-line expressions are not produced.

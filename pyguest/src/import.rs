@@ -410,11 +410,33 @@ pub fn compile_eval_src(src: &str, filename: &str) -> PyResult<Gc<CodeObj>> {
 pub use crate::objects::module::new_module;
 
 fn module_not_found(name: &str) -> PyErr {
-    let e = vm::exc(C::ModuleNotFoundError, format!("No module named '{name}'"));
+    not_found_error(name, format!("No module named '{name}'"))
+}
+
+/// A `ModuleNotFoundError` with its `msg` and `name` set (as importlib raises them).
+fn not_found_error(name: &str, msg: String) -> PyErr {
+    let e = vm::exc(C::ModuleNotFoundError, msg.clone());
     if let Some(i) = as_instance(e.0) {
+        ops::instance_set(i, intern("msg"), new_string(msg));
         ops::instance_set(i, intern("name"), new_str(name));
     }
     e
+}
+
+/// `sys.modules[name] = None` blocks the import of `name` (CPython's `_find_and_load`).
+fn import_halted(name: &str) -> PyErr {
+    not_found_error(
+        name,
+        format!("import of {name} halted; None in sys.modules"),
+    )
+}
+
+/// `sys.modules[name]`, or the error of a blocked import when that is None.
+fn loaded_module(modules: Gc<DictObj>, name: &str) -> PyResult<Option<Value>> {
+    match modules.get_str(name) {
+        Some(m) if m.is_none() => Err(import_halted(name)),
+        m => Ok(m),
+    }
 }
 
 /// Finds a file for module `name` (last component `leaf`) in `dirs`.
@@ -526,7 +548,7 @@ pub fn find_module_source(name: &str) -> PyResult<Option<(String, String, Option
 /// Imports the module with absolute dotted `name`, importing parents first.
 pub fn load_module(name: &str) -> PyResult<Value> {
     let modules = vm().modules.get();
-    if let Some(m) = modules.get_str(name) {
+    if let Some(m) = loaded_module(modules, name)? {
         return Ok(m);
     }
     let (parent, leaf) = match name.rsplit_once('.') {
@@ -535,15 +557,20 @@ pub fn load_module(name: &str) -> PyResult<Value> {
     };
     let dirs = match parent {
         Some(p) => {
-            let pm = load_module(p)?;
-            if let Some(m) = modules.get_str(name) {
+            // a parent already in sys.modules is not imported again, even when it is None
+            // (then it is "not a package", as in CPython's `_find_and_load_unlocked`)
+            let pm = match modules.get_str(p) {
+                Some(pm) => pm,
+                None => load_module(p)?,
+            };
+            if let Some(m) = loaded_module(modules, name)? {
                 return Ok(m);
             }
             match ops::getattr_opt(pm, intern("__path__"))? {
                 Some(path) => str_list(path),
                 None => {
-                    return Err(vm::exc(
-                        C::ModuleNotFoundError,
+                    return Err(not_found_error(
+                        name,
                         format!("No module named '{name}'; '{p}' is not a package"),
                     ))
                 }
@@ -642,9 +669,16 @@ pub fn import_name(
                 let xs = ops::str_of(x)?;
                 if xs != "*" && ops::getattr_opt(leaf, x)?.is_none() {
                     let sub = format!("{full}.{xs}");
+                    // a missing submodule is left to IMPORT_FROM's error, a blocked one
+                    // (None in sys.modules) is not (CPython's `_handle_fromlist`)
+                    let blocked = vm()
+                        .modules
+                        .get()
+                        .get_str(&sub)
+                        .is_some_and(|v| v.is_none());
                     match load_module(&sub) {
                         Ok(_) => {}
-                        Err(e) if vm::exc_matches(&e, C::ModuleNotFoundError) => {}
+                        Err(e) if vm::exc_matches(&e, C::ModuleNotFoundError) && !blocked => {}
                         Err(e) => return Err(e),
                     }
                 }
@@ -669,13 +703,19 @@ pub fn import_from(m: Value, name: Value) -> PyResult<Value> {
     let file = ops::getattr_opt(m, intern("__file__"))?
         .map(ops::str_of)
         .transpose()?;
-    Err(vm::exc(
-        C::ImportError,
-        match file {
-            Some(f) => format!("cannot import name '{n}' from '{mname}' ({f})"),
-            None => format!("cannot import name '{n}' from '{mname}' (unknown location)"),
-        },
-    ))
+    let msg = match &file {
+        Some(f) => format!("cannot import name '{n}' from '{mname}' ({f})"),
+        None => format!("cannot import name '{n}' from '{mname}' (unknown location)"),
+    };
+    let e = vm::exc(C::ImportError, msg.clone());
+    if let Some(i) = as_instance(e.0) {
+        ops::instance_set(i, intern("msg"), new_string(msg));
+        ops::instance_set(i, intern("name"), new_string(mname));
+        if let Some(f) = file {
+            ops::instance_set(i, intern("path"), new_string(f));
+        }
+    }
+    Err(e)
 }
 
 pub fn import_star(m: Value, ns: Gc<DictObj>) -> PyResult<()> {

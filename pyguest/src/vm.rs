@@ -72,6 +72,8 @@ classes! {
     // needed by CPython's pure-Python modules (stdlib fallback)
     SystemError = "SystemError"; TabError = "TabError";
     UnicodeTranslateError = "UnicodeTranslateError";
+    // traceback objects (`objects/traceback.rs`; not a builtin name)
+    traceback = "traceback";
 }
 
 /// (class, base) pairs of the exception hierarchy.
@@ -353,6 +355,8 @@ pub fn init() {
         c.dict.set_str("__module__", new_str("builtins"));
         vm().builtins.get().set_str(name, Value::obj(c));
     }
+    // `traceback` is `types.TracebackType`, no builtin (the name is the module's)
+    let _ = vm().builtins.get().remove(new_str("traceback"));
     // the builtins namespace names its module, as CPython's does: a class body run by
     // `exec(src, {})` finds `__name__` there (its `__module__` is then 'builtins')
     vm().builtins.get().set_str("__name__", new_str("builtins"));

@@ -162,6 +162,42 @@ impl<T: Copy> Array<T> {
             }
         }
     }
+    /// Moves the `n` elements at `src..src + n` to `dst..dst + n` (the ranges may overlap,
+    /// as in `slice::copy_within`) with one block move, then runs the write barrier once per
+    /// card the destination spans (the barrier depends only on the slot's card, so this
+    /// records what a `set` of every moved slot would). Panics when out of bounds.
+    #[inline]
+    pub fn copy_within(&self, src: usize, dst: usize, n: usize)
+    where
+        T: Trace,
+    {
+        assert!(
+            src.max(dst)
+                .checked_add(n)
+                .is_some_and(|end| end <= self.len),
+            "Array copy_within {src}..+{n} to {dst} out of bounds (len {})",
+            self.len
+        );
+        if n == 0 {
+            return;
+        }
+        // SAFETY: both ranges are in bounds (checked above); `ptr::copy` allows overlap;
+        // single-threaded and no reference into the slots exists.
+        unsafe {
+            std::ptr::copy(self.base().add(src), self.base().add(dst), n);
+            if T::HAS_REFS {
+                let first = self.base().add(dst) as usize;
+                let last = self.base().add(dst + n - 1) as usize;
+                write_barrier(first as *const u8);
+                let card = 1usize << CARD_SHIFT;
+                let mut a = (first & !(card - 1)) + card;
+                while a <= last {
+                    write_barrier(a as *const u8);
+                    a += card;
+                }
+            }
+        }
+    }
     /// Byte offset of element 0 from the object's address (for JIT code).
     pub const ELEMS_OFFSET: usize = size_of::<usize>();
     /// Byte offset of the length word from the object's address (for JIT code).

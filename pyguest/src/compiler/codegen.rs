@@ -19,9 +19,10 @@ use crate::compiler::bytecode::{
     CodeData, ExcEntry, CO_ASYNC_GENERATOR, CO_COROUTINE, CO_GENERATOR, CO_NAMESPACE, CO_VARARGS,
     CO_VARKW,
 };
-use crate::compiler::symtable::{NameLoc, ScopeKind, SymTable};
+use crate::compiler::symtable::{mangle, NameLoc, ScopeKind, SymTable};
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextSize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -155,6 +156,9 @@ struct Unit {
     depth: u32,
     qualname: String,
     tmp_counter: u32,
+    /// The innermost enclosing class's name (inherited by nested functions, set by a class
+    /// body): names and attribute names are mangled with it (`symtable::mangle`).
+    private: Option<Rc<str>>,
 }
 
 pub struct Compiler<'a> {
@@ -320,6 +324,7 @@ impl<'a> Compiler<'a> {
             }
         }
         let _ = name;
+        let private = self.units.last().and_then(|u| u.private.clone());
         self.units.push(Unit {
             scope,
             kind: sc.kind,
@@ -340,6 +345,7 @@ impl<'a> Compiler<'a> {
             depth: 0,
             qualname,
             tmp_counter: 0,
+            private,
         });
     }
 
@@ -506,6 +512,16 @@ impl<'a> Compiler<'a> {
         u.name_idx.insert(n.to_string(), i);
         i
     }
+    /// `n` mangled with the current unit's class name, if any.
+    fn mangled<'n>(&self, n: &'n str) -> Cow<'n, str> {
+        mangle(self.units.last().unwrap().private.as_deref(), n)
+    }
+    /// The index of a name operand written in the source (attribute names, imported
+    /// modules and names): mangled inside a class, as CPython's `ADDOP_NAME` does.
+    fn source_name_index(&mut self, n: &str) -> u32 {
+        let n = self.mangled(n);
+        self.name_index(&n)
+    }
     fn var_index(&mut self, n: &str) -> u32 {
         let u = self.u();
         if let Some(&i) = u.var_idx.get(n) {
@@ -535,6 +551,8 @@ impl<'a> Compiler<'a> {
     }
 
     fn load_name(&mut self, n: &str) {
+        let n = self.mangled(n);
+        let n = &*n;
         match self.resolve(n) {
             NameLoc::Fast => {
                 let i = self.var_index(n);
@@ -558,6 +576,8 @@ impl<'a> Compiler<'a> {
         }
     }
     fn store_name(&mut self, n: &str) {
+        let n = self.mangled(n);
+        let n = &*n;
         match self.resolve(n) {
             NameLoc::Fast => {
                 let i = self.var_index(n);
@@ -577,6 +597,8 @@ impl<'a> Compiler<'a> {
         }
     }
     fn delete_name(&mut self, n: &str) {
+        let n = self.mangled(n);
+        let n = &*n;
         match self.resolve(n) {
             NameLoc::Fast => {
                 let i = self.var_index(n);

@@ -8,7 +8,30 @@
 
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_text_size::{Ranged, TextSize};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+
+/// Private name mangling (CPython's `_Py_Mangle`): inside a class body named `private` (and
+/// the functions, lambdas and comprehensions nested in it, until another class), an
+/// identifier `__spam` that does not end in `__` and has no dot becomes `_Class__spam`, the
+/// class name's leading underscores stripped. A class named only underscores mangles nothing.
+///
+/// ```text
+/// class _Foo:            __x -> _Foo__x    __x__ -> __x__    a.__b -> unchanged (dotted)
+/// ```
+pub fn mangle<'a>(private: Option<&str>, name: &'a str) -> Cow<'a, str> {
+    let Some(class) = private else {
+        return Cow::Borrowed(name);
+    };
+    if !name.starts_with("__") || name.ends_with("__") || name.contains('.') {
+        return Cow::Borrowed(name);
+    }
+    let class = class.trim_start_matches('_');
+    if class.is_empty() {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(format!("_{class}{name}"))
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ScopeKind {
@@ -125,6 +148,7 @@ impl SymTable {
                 error: None,
             },
             stack: vec![0],
+            private: None,
         };
         for s in body {
             b.stmt(s);
@@ -139,6 +163,7 @@ impl SymTable {
                 error: None,
             },
             stack: vec![0],
+            private: None,
         };
         b.expr(e);
         b.finish()
@@ -190,6 +215,9 @@ impl SymTable {
 struct Builder {
     t: SymTable,
     stack: Vec<usize>,
+    /// The name of the innermost enclosing class, for private name mangling: every name the
+    /// builder records is mangled first, so scopes hold the names the code generator emits.
+    private: Option<String>,
 }
 
 fn key<T>(n: &T) -> usize {
@@ -213,11 +241,19 @@ impl Builder {
     fn pop_scope(&mut self) {
         self.stack.pop();
     }
+    /// `n` as this scope records it (mangled inside a class).
+    fn mangled<'n>(&self, n: &'n str) -> Cow<'n, str> {
+        mangle(self.private.as_deref(), n)
+    }
     fn bind(&mut self, n: &str) {
+        let n = mangle(self.private.as_deref(), n);
+        let n = &*n;
         self.cur().imported.remove(n);
         self.cur().bind(n)
     }
     fn bind_import(&mut self, n: &str) {
+        let n = mangle(self.private.as_deref(), n);
+        let n = &*n;
         if !self.cur().is_bound(n) {
             self.cur().imported.insert(n.to_string());
         }
@@ -238,7 +274,8 @@ impl Builder {
             );
         }
         for id in names {
-            let n = id.as_str();
+            let n = mangle(self.private.as_deref(), id.as_str());
+            let n = &*n;
             let sc = self.cur();
             let msg = if sc.params.iter().any(|p| p == n) {
                 format!("name '{n}' is parameter and {kind}")
@@ -269,6 +306,8 @@ impl Builder {
         }
     }
     fn use_name(&mut self, n: &str) {
+        let n = mangle(self.private.as_deref(), n);
+        let n = &*n;
         if n == "super" || n == "__class__" {
             self.cur().uses_class_cell = true;
         }
@@ -287,33 +326,26 @@ impl Builder {
             .chain(p.kwonlyargs.iter().map(|a| &a.parameter))
             .chain(p.kwarg.as_deref());
         for a in all {
-            if !seen.insert(a.name.id.as_str()) {
+            let n = self.mangled(a.name.id.as_str()).into_owned();
+            if !seen.insert(n.clone()) {
                 self.fail(
-                    format!(
-                        "duplicate argument '{}' in function definition",
-                        a.name.id.as_str()
-                    ),
+                    format!("duplicate argument '{n}' in function definition"),
                     a.range().start(),
                 );
             }
         }
-        for a in p.posonlyargs.iter().chain(p.args.iter()) {
-            self.bind(a.parameter.name.id.as_str());
-            let n = a.parameter.name.id.to_string();
+        let names = p
+            .posonlyargs
+            .iter()
+            .chain(p.args.iter())
+            .chain(p.kwonlyargs.iter())
+            .map(|a| &a.parameter)
+            .chain(p.vararg.as_deref())
+            .chain(p.kwarg.as_deref());
+        for a in names {
+            self.bind(a.name.id.as_str());
+            let n = self.mangled(a.name.id.as_str()).into_owned();
             self.cur().params.push(n);
-        }
-        for a in p.kwonlyargs.iter() {
-            self.bind(a.parameter.name.id.as_str());
-            let n = a.parameter.name.id.to_string();
-            self.cur().params.push(n);
-        }
-        if let Some(v) = &p.vararg {
-            self.bind(v.name.id.as_str());
-            self.cur().params.push(v.name.id.to_string());
-        }
-        if let Some(v) = &p.kwarg {
-            self.bind(v.name.id.as_str());
-            self.cur().params.push(v.name.id.to_string());
         }
     }
     fn param_defaults(&mut self, p: &ast::Parameters) {
@@ -363,7 +395,9 @@ impl Builder {
                 }
                 self.bind(c.name.id.as_str());
                 self.push_scope(ScopeKind::Class, key(c));
+                let outer = self.private.replace(c.name.id.to_string());
                 self.stmts(&c.body);
+                self.private = outer;
                 self.pop_scope();
             }
             Stmt::Return(r) => {
@@ -385,10 +419,11 @@ impl Builder {
             Stmt::AugAssign(a) => {
                 self.expr(&a.value);
                 if let Expr::Name(n) = &*a.target {
-                    let had = self.cur().uses.contains(n.id.as_str());
+                    let name = self.mangled(n.id.as_str()).into_owned();
+                    let had = self.cur().uses.contains(&name);
                     self.use_name(n.id.as_str());
                     if !had {
-                        self.cur().aug_used.insert(n.id.to_string());
+                        self.cur().aug_used.insert(name);
                     }
                 }
                 self.target(&a.target);
@@ -397,7 +432,8 @@ impl Builder {
                 // (At module level a global declaration before the annotation is allowed.)
                 let in_module = self.cur().kind == ScopeKind::Module;
                 if let (true, Expr::Name(n)) = (a.simple, &*a.target) {
-                    let name = n.id.as_str();
+                    let name = mangle(self.private.as_deref(), n.id.as_str());
+                    let name = &*name;
                     let kind = if self.cur().globals.contains(name) {
                         Some("global")
                     } else if self.cur().nonlocals.contains(name) {
@@ -634,7 +670,7 @@ impl Builder {
             Expr::Named(n) => {
                 self.expr(&n.value);
                 if let Expr::Name(name) = &*n.target {
-                    let id = name.id.to_string();
+                    let id = self.mangled(name.id.as_str()).into_owned();
                     if self.cur().kind == ScopeKind::Comprehension {
                         // bind in the nearest non-comprehension scope
                         let mut i = self.stack.len() - 1;

@@ -1,55 +1,63 @@
-//! Exceptions: traceback entries (code object and line per frame, outermost first),
-//! `__context__` chaining, exception-table lookup, `raise` normalisation, `except` matching,
-//! and [`unwind`], which moves a frame to the handler of the instruction that failed.
+//! Exceptions: traceback entries, `__context__` chaining, exception-table lookup, `raise`
+//! normalisation, `except` matching, and [`unwind`], which moves a frame to the handler of
+//! the instruction that failed.
 //!
-//! Traceback entries are kept as a list in the exception's `__traceback__` attribute (frames
-//! are recycled, so entries hold the code object and line, never the frame).
+//! The exception's `__traceback__` is a chain of traceback objects (`objects/traceback.rs`),
+//! one prepended per frame the exception passes through (the frame that raised it, each
+//! frame it leaves, and the frame that catches it), as CPython's `PyTraceBack_Here` does.
+//! An entry holds its frame, so that frame is marked `escaped` and never recycled.
 
 use super::frame::frame_line;
 use super::{PyErr, PyResult};
 use crate::objects::ops;
+use crate::objects::traceback;
 use crate::objects::*;
 use crate::value::Value;
 use crate::vm::{self, cls, intern, type_error, type_of, vm, C};
 use metatracer::gc::Gc;
 
-/// Appends a traceback entry for frame `f` to exception `e`.
+/// Prepends a traceback entry for frame `f` to exception `e` (once per frame in a row: the
+/// frame that raised an exception and catches it gets one entry).
+#[inline(never)]
 pub(super) fn add_traceback(e: Value, f: Gc<FrameObj>) {
     let Some(inst) = as_instance(e) else { return };
     let key = intern("__traceback__");
-    let tb = match ops::instance_get(inst, key) {
-        Some(t) if as_list_exact(t).is_some() => as_list_exact(t).unwrap(),
-        _ => {
-            let l = new_list_cap(4);
-            ops::instance_set(inst, key, Value::obj(l));
-            l
-        }
+    let head = match ops::instance_get(inst, key) {
+        Some(t) if traceback::is_traceback(t) => t,
+        _ => Value::NONE,
     };
-    // entries hold the code and line, not the frame (frames are recycled)
-    let fid = Value::small((f.addr() >> 3) as i64 & ((1 << 60) - 1));
-    if let Some(last) = tb.as_slice().last() {
-        if let Some(t) = as_tuple_exact(*last) {
-            if t.as_slice()[2] == fid {
-                return;
-            }
+    if let Some((frame, _, _)) = traceback::traceback_parts(head) {
+        if frame == Value::obj(f) {
+            return;
         }
     }
+    // the entry keeps the frame (`tb_frame`): it must not be recycled
+    f.escaped.set(true);
     let line = frame_line(f) as i64;
-    tb.push(new_tuple(&[Value::obj(f.code), Value::small(line), fid]));
+    // the failing instruction's byte offset (4 bytes an instruction, as `dis` shows them)
+    let lasti = 4 * f.pc.get().saturating_sub(1) as i64;
+    let tb = traceback::new_traceback(head, Value::obj(f), lasti, line);
+    ops::instance_set(inst, key, tb);
 }
 
 /// Traceback entries (filename, line, function name), outermost first.
 pub fn traceback_entries(e: Value) -> Vec<(String, u32, String)> {
     let mut out = Vec::new();
-    if let Some(inst) = as_instance(e) {
-        if let Some(tb) = ops::instance_get(inst, intern("__traceback__")).and_then(as_list_exact) {
-            for &t in tb.as_slice().iter().rev() {
-                let t = as_tuple_exact(t).unwrap();
-                let code = as_code(t.as_slice()[0]).unwrap();
-                let line = t.as_slice()[1].as_int_unchecked() as u32;
-                out.push((code.d.filename.to_string(), line, code.d.name.clone()));
-            }
+    let Some(inst) = as_instance(e) else {
+        return out;
+    };
+    let mut tb = ops::instance_get(inst, intern("__traceback__")).unwrap_or(Value::NONE);
+    // (a chain built by the program could loop: stop after a million entries)
+    while let Some((frame, line, next)) = traceback::traceback_parts(tb) {
+        if let Some(fr) = as_frame(frame) {
+            let code = &fr.code.d;
+            let line = line.as_small().unwrap_or(0) as u32;
+            out.push((code.filename.to_string(), line, code.name.clone()));
         }
+        if out.len() > 1_000_000 {
+            break;
+        }
+        tb = next;
     }
     out
 }

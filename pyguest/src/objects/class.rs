@@ -821,6 +821,8 @@ pub(crate) fn builtin_new(a: Args) -> PyResult<Value> {
         // types.MethodType(function, instance)
         "method" => crate::objects::method::new_bound_from(rest),
         "NoneType" if rest.pos.is_empty() => Ok(Value::NONE),
+        // types.TracebackType(tb_next, tb_frame, tb_lasti, tb_lineno)
+        "traceback" => crate::objects::traceback::new_traceback_from(rest),
         _ => {
             if vm::is_subclass(c, cls(C::BaseException)) {
                 return object_new(a);

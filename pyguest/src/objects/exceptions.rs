@@ -71,7 +71,10 @@ pub(crate) static BASE_EXCEPTION_METHODS: &[Method] = &[
             format!("{}{}", name, ops::repr(new_tuple(&args))?)
         }))
     }),
-    m("with_traceback(x, /)", |a| Ok(a.pos[0])),
+    m("with_traceback(x, /)", |a| {
+        ops::setattr(a.pos[0], intern("__traceback__"), a.pos[1])?;
+        Ok(a.pos[0])
+    }),
     m("add_note(x, /)", |a| {
         let inst = as_instance(a.pos[0]).unwrap();
         let key = intern("__notes__");
@@ -151,6 +154,48 @@ pub(crate) static OS_ERROR_METHODS: &[Method] = &[
             }
             return Ok(new_string(s));
         }
+        Ok(match args.len() {
+            0 => new_str(""),
+            1 => ops::to_str(args[0])?,
+            _ => new_string(ops::repr(new_tuple(&args))?),
+        })
+    }),
+];
+
+/// `ImportError(*args, name=None, path=None)`: `msg` (the only argument, else None),
+/// `name` and `path`; `str()` is `msg` when it is a `str`. Instances the interpreter raises
+/// without running `__init__` read the class's None defaults (`install_os_error_attributes`).
+pub(crate) static IMPORT_ERROR_METHODS: &[Method] = &[
+    m("__init__(*args, **kwargs)", |a| {
+        if let Some(inst) = as_instance(a.pos[0]) {
+            let args = &a.pos[1..];
+            ops::instance_set(inst, intern("args"), new_tuple(args));
+            let msg = if args.len() == 1 {
+                args[0]
+            } else {
+                Value::NONE
+            };
+            ops::instance_set(inst, intern("msg"), msg);
+            for (&k, &v) in a.kwnames.iter().zip(a.kwvals) {
+                let k = str_of(k)?;
+                if k != "name" && k != "path" {
+                    return Err(vm::type_error(format!(
+                        "'{k}' is an invalid keyword argument for ImportError()"
+                    )));
+                }
+                ops::instance_set(inst, intern(&k), v);
+            }
+        }
+        Ok(Value::NONE)
+    }),
+    m("W:__str__()", |a| {
+        let v = a.pos[0];
+        if let Some(msg) = ops::getattr_opt(v, intern("msg"))? {
+            if msg.is_kind(Kind::Str) {
+                return Ok(msg);
+            }
+        }
+        let args = exc_args(v);
         Ok(match args.len() {
             0 => new_str(""),
             1 => ops::to_str(args[0])?,
@@ -287,11 +332,15 @@ pub(crate) static UNICODE_ENCODE_ERROR_METHODS: &[Method] = &[
     }),
 ];
 
-/// `OSError`'s attribute defaults (`errno`, `strerror`, `filename`, `filename2`: None), set
-/// before its methods so its dict keeps that order.
+/// `OSError`'s attribute defaults (`errno`, `strerror`, `filename`, `filename2`: None) and
+/// `ImportError`'s (`msg`, `name`, `path`), set before their methods so their dicts keep
+/// that order.
 pub(crate) fn install_os_error_attributes() {
     for attr in ["errno", "strerror", "filename", "filename2"] {
         cls(C::OSError).dict.set_str(attr, Value::NONE);
+    }
+    for attr in ["msg", "name", "path"] {
+        cls(C::ImportError).dict.set_str(attr, Value::NONE);
     }
 }
 

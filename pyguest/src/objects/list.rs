@@ -250,21 +250,14 @@ impl ListObj {
     pub fn insert(&self, i: usize, v: Value) {
         self.prepare_add(v);
         let n = self.len.get();
+        // the tail moves up one slot in one block move (one barrier per card, not per slot)
         if self.is_floats() {
             let arr = self.floats.get();
-            let mut j = n;
-            while j > i {
-                arr.set(j, arr.get(j - 1));
-                j -= 1;
-            }
+            arr.copy_within(i, i + 1, n - i);
             arr.set(i, storable_float(v).unwrap_or(0.0));
         } else {
             let arr = self.items.get();
-            let mut j = n;
-            while j > i {
-                arr.set(j, arr.get(j - 1));
-                j -= 1;
-            }
+            arr.copy_within(i, i + 1, n - i);
             arr.set(i, v);
         }
         self.len.set(n + 1);
@@ -274,14 +267,10 @@ impl ListObj {
         let v = self.get(i);
         if self.is_floats() {
             let arr = self.floats.get();
-            for j in i..n - 1 {
-                arr.set(j, arr.get(j + 1));
-            }
+            arr.copy_within(i + 1, i, n - 1 - i);
         } else {
             let arr = self.items.get();
-            for j in i..n - 1 {
-                arr.set(j, arr.get(j + 1));
-            }
+            arr.copy_within(i + 1, i, n - 1 - i);
             arr.set(n - 1, Value::NULL);
         }
         self.len.set(n - 1);

@@ -62,6 +62,7 @@ pub mod sstr;
 pub mod string;
 pub mod surr;
 pub mod table;
+pub mod traceback;
 pub mod tuple;
 pub mod unicode_case;
 pub mod unicode_num;
@@ -118,6 +119,7 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::BaseException, exceptions::BASE_EXCEPTION_METHODS),
     (C::OSError, exceptions::OS_ERROR_METHODS),
     (C::SyntaxError, exceptions::SYNTAX_ERROR_METHODS),
+    (C::ImportError, exceptions::IMPORT_ERROR_METHODS),
     (
         C::UnicodeEncodeError,
         exceptions::UNICODE_ENCODE_ERROR_METHODS,
@@ -169,6 +171,7 @@ pub(crate) static TYPE_TABLES: &[(C, &[native::Method])] = &[
     (C::cell, cell::METHODS),
     (C::code, code::METHODS),
     (C::frame, frame::METHODS),
+    (C::traceback, traceback::METHODS),
     (C::classmethod, property::WRAPPER_METHODS),
     (C::staticmethod, property::WRAPPER_METHODS),
 ];

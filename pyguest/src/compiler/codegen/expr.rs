@@ -140,7 +140,7 @@ impl Compiler<'_> {
             Expr::Call(c) => self.call(c)?,
             Expr::Attribute(a) => {
                 self.expr(&a.value)?;
-                let n = self.name_index(a.attr.id.as_str());
+                let n = self.source_name_index(a.attr.id.as_str());
                 self.emit(Op::LOAD_ATTR, n);
             }
             Expr::Subscript(s) => {
@@ -517,7 +517,7 @@ impl Compiler<'_> {
         }
         if let Expr::Attribute(a) = &*c.func {
             self.expr(&a.value)?;
-            let n = self.name_index(a.attr.id.as_str());
+            let n = self.source_name_index(a.attr.id.as_str());
             self.set_line(c.range().start());
             self.emit(Op::LOAD_METHOD, n);
         } else {

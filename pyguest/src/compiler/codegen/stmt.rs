@@ -62,7 +62,8 @@ impl Compiler<'_> {
                         self.expr(&a.annotation)?;
                     }
                     self.load_name("__annotations__");
-                    self.emit_const(Const::Str(n.id.to_string()));
+                    let key = self.mangled(n.id.as_str()).into_owned();
+                    self.emit_const(Const::Str(key));
                     self.emit(Op::STORE_SUBSCR, 0);
                 }
             }
@@ -236,13 +237,13 @@ impl Compiler<'_> {
                     match &a.asname {
                         Some(asn) => {
                             self.emit_const(Const::Bool(true));
-                            let n = self.name_index(full);
+                            let n = self.source_name_index(full);
                             self.emit(Op::IMPORT_NAME, n);
                             self.store_name(asn.id.as_str());
                         }
                         None => {
                             self.emit_const(Const::None);
-                            let n = self.name_index(full);
+                            let n = self.source_name_index(full);
                             self.emit(Op::IMPORT_NAME, n);
                             let first = full.split('.').next().unwrap_or(full).to_string();
                             self.store_name(&first);
@@ -263,14 +264,14 @@ impl Compiler<'_> {
                     .map(|a| Const::Str(a.name.id.to_string()))
                     .collect();
                 self.emit_const(Const::Tuple(names));
-                let n = self.name_index(&module);
+                let n = self.source_name_index(&module);
                 self.emit(Op::IMPORT_NAME, n);
                 for a in &i.names {
                     if a.name.id.as_str() == "*" {
                         self.emit(Op::IMPORT_STAR, 0);
                         return Ok(());
                     }
-                    let n = self.name_index(a.name.id.as_str());
+                    let n = self.source_name_index(a.name.id.as_str());
                     self.emit(Op::IMPORT_FROM, n);
                     let store = a.asname.as_ref().unwrap_or(&a.name);
                     self.store_name(store.id.as_str());
@@ -565,7 +566,7 @@ impl Compiler<'_> {
             Expr::Attribute(at) => {
                 self.expr(&at.value)?;
                 self.emit(Op::DUP_TOP, 0);
-                let n = self.name_index(at.attr.id.as_str());
+                let n = self.source_name_index(at.attr.id.as_str());
                 self.emit(Op::LOAD_ATTR, n);
                 self.expr(&a.value)?;
                 self.emit(Op::INPLACE_OP, op);
@@ -597,7 +598,7 @@ impl Compiler<'_> {
             Expr::Name(n) => self.store_name(n.id.as_str()),
             Expr::Attribute(a) => {
                 self.expr(&a.value)?;
-                let n = self.name_index(a.attr.id.as_str());
+                let n = self.source_name_index(a.attr.id.as_str());
                 self.emit(Op::STORE_ATTR, n);
             }
             Expr::Subscript(s) => {
@@ -649,7 +650,7 @@ impl Compiler<'_> {
             Expr::Name(n) => self.delete_name(n.id.as_str()),
             Expr::Attribute(a) => {
                 self.expr(&a.value)?;
-                let n = self.name_index(a.attr.id.as_str());
+                let n = self.source_name_index(a.attr.id.as_str());
                 self.emit(Op::DELETE_ATTR, n);
             }
             Expr::Subscript(s) => {
@@ -683,6 +684,7 @@ impl Compiler<'_> {
         let scope = self.st.scope_of(c as *const _ as usize);
         let qual = self.child_qualname(c.name.id.as_str());
         self.push_unit(scope, c.name.id.to_string(), qual.clone());
+        self.u().private = Some(c.name.id.as_str().into());
         self.set_line(c.range().start());
         let n = self.name_index("__name__");
         self.emit(Op::LOAD_NAME, n);
@@ -821,7 +823,8 @@ impl Compiler<'_> {
         }
         self.emit(Op::DUP_TOP, 0);
         for (n, a) in &anns {
-            self.emit_const(Const::Str(n.to_string()));
+            let key = self.mangled(n).into_owned();
+            self.emit_const(Const::Str(key));
             if self.future_annotations {
                 let r = a.range();
                 let text = self.source[r.start().to_usize()..r.end().to_usize()].to_string();
@@ -871,7 +874,8 @@ impl Compiler<'_> {
             .collect();
         if !kwd.is_empty() {
             for (n, d) in &kwd {
-                self.emit_const(Const::Str(n.to_string()));
+                let key = self.mangled(n).into_owned();
+                self.emit_const(Const::Str(key));
                 self.expr(d)?;
             }
             self.emit(Op::BUILD_MAP, kwd.len() as u32);

@@ -499,6 +499,19 @@ fn attr_name_error(name: Value) -> PyErr {
     ))
 }
 
+/// `exc.__traceback__ = v` takes a traceback or None.
+#[cold]
+#[inline(never)]
+fn check_traceback_value(obj: Value, v: Value) -> PyResult<()> {
+    if !v.is_none()
+        && !crate::objects::traceback::is_traceback(v)
+        && vm::isinstance_c(obj, C::BaseException)
+    {
+        return Err(type_error("__traceback__ must be a traceback or None"));
+    }
+    Ok(())
+}
+
 pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
     if as_str(name).is_none() {
         return Err(attr_name_error(name));
@@ -547,6 +560,9 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
                 set_instance_dict(inst, own);
                 return Ok(());
             }
+            if str_eq(name, "__traceback__") {
+                check_traceback_value(obj, v)?;
+            }
             instance_set(inst, name, v);
             Ok(())
         }
@@ -586,6 +602,26 @@ pub fn generic_setattr(obj: Value, name: Value, v: Value) -> PyResult<()> {
     }
 }
 
+/// Whether the `__slots__` entry `slot` of class `kc` admits the attribute `name`. A private
+/// entry is mangled with the class name, as CPython's `type.__new__` does (the compiler
+/// mangles `self.__x` the same way): `__slots__ = ('__x',)` in `class C` admits `_C__x`,
+/// not `__x`.
+#[inline(never)]
+fn slot_names(kc: &ClassObj, slot: Value, name: Value) -> bool {
+    if let (Some(s), Some(n), Some(cls)) = (as_str(slot), as_str(name), as_str(kc.name.get())) {
+        let (s, cls) = (s.s.as_str(), cls.s.as_str().trim_start_matches('_'));
+        if s.starts_with("__") && !s.ends_with("__") && !s.contains('.') && !cls.is_empty() {
+            let n = n.s.as_str();
+            return n.len() == 1 + cls.len() + s.len()
+                && n.starts_with('_')
+                && n[1..].starts_with(cls)
+                && n.ends_with(s);
+        }
+    }
+    eq(slot, name).unwrap_or(false)
+}
+
+#[inline(never)]
 fn slot_allowed(t: Gc<ClassObj>, name: Value) -> bool {
     let mro = as_tuple(t.mro.get()).unwrap();
     for &k in mro.as_slice() {
@@ -596,10 +632,10 @@ fn slot_allowed(t: Gc<ClassObj>, name: Value) -> bool {
         match kc.dict.get_str("__slots__") {
             Some(s) => {
                 if let Ok(items) = crate::objects::native::seq_items(s) {
-                    if items.iter().any(|&x| eq(x, name).unwrap_or(false)) {
+                    if items.iter().any(|&x| slot_names(&kc, x, name)) {
                         return true;
                     }
-                } else if eq(s, name).unwrap_or(false) {
+                } else if slot_names(&kc, s, name) {
                     return true;
                 }
             }
