@@ -284,3 +284,95 @@ pub struct CodeData {
     pub stacksize: u32,
     pub exc_table: Vec<ExcEntry>,
 }
+
+/// The stack effect of one instruction for [`max_stack_depth`]: the depth change when
+/// execution falls through to the next instruction (`None`: it never does) and when it
+/// jumps to `arg` (`None`: no jump), or `None` for instructions the analysis leaves to the
+/// conservative bound (generators' and coroutines' suspension points).
+#[allow(clippy::type_complexity)]
+fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
+    use Op::*;
+    let n = arg as i64;
+    let plain = |d: i64| Some((Some(d), None));
+    match op {
+        NOP | ROT_TWO | ROT_THREE | ROT_FOUR | DELETE_FAST | DELETE_DEREF | DELETE_GLOBAL
+        | DELETE_NAME | LOAD_ATTR | UNARY_NEG | UNARY_POS | UNARY_NOT | UNARY_INVERT | GET_ITER
+        | LIST_TO_TUPLE | PUSH_EXC_INFO | POP_EXC_INFO | MATCH_SEQUENCE | MATCH_MAPPING
+        | GET_LEN | SWAP | SETUP_ANNOTATIONS => plain(0),
+        DUP_TOP | LOAD_CONST | LOAD_FAST | LOAD_DEREF | LOAD_CLOSURE | LOAD_CLASSDEREF
+        | LOAD_GLOBAL | LOAD_NAME | LOAD_METHOD | PUSH_NULL | BEFORE_WITH | WITH_EXCEPT_START
+        | IMPORT_FROM | LOAD_BUILD_CLASS | LOAD_ASSERTION_ERROR | COPY => plain(1),
+        DUP_TOP_TWO => plain(2),
+        POP_TOP | STORE_FAST | STORE_DEREF | STORE_GLOBAL | STORE_NAME | DELETE_ATTR
+        | BINARY_SUBSCR | BINARY_OP | INPLACE_OP | COMPARE_OP | IS_OP | CONTAINS_OP
+        | LIST_APPEND | SET_ADD | LIST_EXTEND | SET_UPDATE | DICT_UPDATE | DICT_MERGE
+        | CHECK_EXC_MATCH | IMPORT_NAME | IMPORT_STAR => plain(-1),
+        STORE_ATTR | DELETE_SUBSCR | MAP_ADD | MATCH_CLASS => plain(-2),
+        STORE_SUBSCR => plain(-3),
+        BUILD_TUPLE | BUILD_LIST | BUILD_SET | BUILD_SLICE | BUILD_STRING => plain(1 - n),
+        BUILD_MAP => plain(1 - 2 * n),
+        UNPACK_SEQUENCE => plain(n - 1),
+        UNPACK_EX => plain((n & 0xff) + (n >> 8)),
+        FORMAT_VALUE => plain(if arg & 4 != 0 { -1 } else { 0 }),
+        // [NULL|f, f|self, args...] -> result; CALL_KW also pops the names tuple; CALL_EX
+        // pops [NULL, f, args, (kwargs)]
+        CALL => plain(-(n + 1)),
+        CALL_KW => plain(-(n + 2)),
+        CALL_EX => plain(if arg & 1 != 0 { -3 } else { -2 }),
+        MAKE_FUNCTION => plain(-((arg & 0b1011).count_ones() as i64)),
+        WITH_EXIT => plain(if arg == 1 { 0 } else { -1 }),
+        JUMP => Some((None, Some(0))),
+        POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE => Some((Some(-1), Some(-1))),
+        JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP => Some((Some(-1), Some(0))),
+        FOR_ITER => Some((Some(1), Some(-1))),
+        RETURN_VALUE | RAISE_VARARGS | RERAISE => Some((None, None)),
+        YIELD_VALUE | YIELD_FROM | GEN_START | GET_AWAITABLE | GET_AITER | GET_ANEXT
+        | END_ASYNC_FOR | BEFORE_ASYNC_WITH => None,
+    }
+}
+
+/// The deepest value stack `code` can reach (above its locals and cells), found by
+/// following every path from the first instruction and from each exception handler (entered
+/// with the handler's depth plus the exception), or `None` when the code has an instruction
+/// the analysis does not model (a generator's or coroutine's suspension), a path whose depth
+/// goes negative or grows past `limit` (inconsistent code), or a jump out of the code: the
+/// caller then keeps its conservative bound. Every instruction's own peak counts (an
+/// instruction pushes before it pops only within its net effect, so the peak is the larger of
+/// the depths before and after it).
+pub fn max_stack_depth(code: &[u32], handlers: &[ExcEntry], limit: u32) -> Option<u32> {
+    let limit = limit as i64;
+    let mut depth_at: Vec<i64> = vec![-1; code.len()];
+    let mut work: Vec<(usize, i64)> = vec![(0, 0)];
+    for h in handlers {
+        work.push((h.handler as usize, h.depth as i64 + 1));
+    }
+    let mut max = 0i64;
+    while let Some((mut i, mut d)) = work.pop() {
+        loop {
+            if i >= code.len() || d < 0 || d > limit {
+                return None;
+            }
+            if depth_at[i] >= d {
+                break;
+            }
+            depth_at[i] = d;
+            max = max.max(d);
+            let (op, arg) = decode(code[i]);
+            let (next, jump) = stack_effect(op, arg)?;
+            if let Some(j) = jump {
+                let t = d + j;
+                max = max.max(t);
+                work.push((arg as usize, t));
+            }
+            match next {
+                Some(e) => {
+                    d += e;
+                    max = max.max(d);
+                    i += 1;
+                }
+                None => break,
+            }
+        }
+    }
+    u32::try_from(max).ok()
+}

@@ -383,11 +383,19 @@ impl<'a> Compiler<'a> {
                 depth,
             });
         }
-        let mut stacksize = 4u32;
+        // The value stack's size: the deepest stack a flow analysis of the code finds, plus
+        // one spare slot; the sum of every instruction's pushes (a bound needing no analysis,
+        // far too large for all but tiny functions) where the analysis gives up. A smaller
+        // frame is cheaper to make and clear, and lets traces run more calls in frames they
+        // allocate themselves (`interpreter::opcodes_calls::virtual_nregs`).
+        let mut conservative = 4u32;
         for w in &u.code {
             let (op, arg) = crate::compiler::bytecode::decode(*w);
-            stacksize += op.max_push(arg);
+            conservative += op.max_push(arg);
         }
+        let stacksize =
+            crate::compiler::bytecode::max_stack_depth(&u.code, &exc_table, conservative)
+                .map_or(conservative, |d| (d + 1).min(conservative));
         let sc = &self.st.scopes[u.scope];
         let mut flags = 0;
         let (argcount, posonly, kwonly, f) = sig.unwrap_or((0, 0, 0, 0));
