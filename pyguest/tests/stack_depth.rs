@@ -52,7 +52,7 @@ fn small_functions_get_small_value_stacks() {
         "entry" => 6,
         "method" => 5,
         "handler" => 10,
-        // a generator keeps the conservative bound (its suspension points are not modelled)
+        "gen" => 8,
         _ => u32::MAX,
     };
     for (name, nlocals, stack) in &sizes {

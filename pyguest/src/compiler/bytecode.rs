@@ -288,7 +288,7 @@ pub struct CodeData {
 /// The stack effect of one instruction for [`max_stack_depth`]: the depth change when
 /// execution falls through to the next instruction (`None`: it never does) and when it
 /// jumps to `arg` (`None`: no jump), or `None` for instructions the analysis leaves to the
-/// conservative bound (generators' and coroutines' suspension points).
+/// conservative bound (coroutines' awaits and async iteration).
 #[allow(clippy::type_complexity)]
 fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
     use Op::*;
@@ -326,15 +326,19 @@ fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
         JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP => Some((Some(-1), Some(0))),
         FOR_ITER => Some((Some(1), Some(-1))),
         RETURN_VALUE | RAISE_VARARGS | RERAISE => Some((None, None)),
-        YIELD_VALUE | YIELD_FROM | GEN_START | GET_AWAITABLE | GET_AITER | GET_ANEXT
-        | END_ASYNC_FOR | BEFORE_ASYNC_WITH => None,
+        // a generator's first resumption pushes nothing (GEN_START is a no-op); a later one
+        // pushes the sent value where YIELD_VALUE popped the yielded one, or re-runs
+        // YIELD_FROM on [delegate, sent value] (`interpreter::generators`)
+        GEN_START | YIELD_VALUE => plain(0),
+        YIELD_FROM => plain(-1),
+        GET_AWAITABLE | GET_AITER | GET_ANEXT | END_ASYNC_FOR | BEFORE_ASYNC_WITH => None,
     }
 }
 
 /// The deepest value stack `code` can reach (above its locals and cells), found by
 /// following every path from the first instruction and from each exception handler (entered
 /// with the handler's depth plus the exception), or `None` when the code has an instruction
-/// the analysis does not model (a generator's or coroutine's suspension), a path whose depth
+/// the analysis does not model (a coroutine's await or async iteration), a path whose depth
 /// goes negative or grows past `limit` (inconsistent code), or a jump out of the code: the
 /// caller then keeps its conservative bound. Every instruction's own peak counts (an
 /// instruction pushes before it pops only within its net effect, so the peak is the larger of

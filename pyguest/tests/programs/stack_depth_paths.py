@@ -135,6 +135,41 @@ class Body:
     total = sum(len(x[1]) for x in items)
 
 
+
+def gen_paths(log):
+    for i in range(3):
+        try:
+            with CM(log, "g%d" % i):
+                x = yield [i, (i, {i: (yield i)})]
+                log.append(("sent", x))
+        except KeyError as e:
+            log.append(("caught", str(e)))
+            yield ("after", [i, (i, (yield "inner"))])
+        finally:
+            log.append("gfin")
+    return "done"
+
+
+def delegate(log):
+    r = yield from gen_paths(log)
+    log.append(("delegate got", r))
+    yield from [1, (yield "mid"), 3]
+    return [r, (r, r)]
+
+
+def drive():
+    log = []
+    g = delegate(log)
+    out = [next(g), g.send("a"), g.send("b")]
+    out.append(g.throw(KeyError("k")))
+    out.append(g.send("c"))
+    try:
+        while True:
+            out.append(next(g))
+    except StopIteration as e:
+        out.append(("stop", e.value))
+    return out, log
+
 print(deep_expr(3))
 print(handler_from_deep([1, 0, 2]))
 print(loops_and_exits(2))
@@ -149,6 +184,7 @@ print(nested_defs(4))
 print(boolean_chains([0, 1, 3, 5, -5]))
 print(raise_in_handler())
 print(Body.items, Body.err, Body.total)
+print(drive())
 for i in range(300):
     r = handler_from_deep([i % 3]) + [loops_and_exits(2)[-1], comprehensions(3)[2], fstrings(i, 1.0)]
 print(r)
