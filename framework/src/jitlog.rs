@@ -50,7 +50,9 @@
 //!   `guard_fails` (`[guard number, failures]` for every guard that failed, counting failures
 //!   that ran a bridge or happened inside machine code called from other traces) and `labels`
 //!   (per label of the trace, in op order, how often control reached it: a loop's iterations
-//!   plus jumps into it from bridges); then `summary` with the counters of the text summary.
+//!   plus jumps into it from bridges, and at a loop's first label the bridges' runs of their
+//!   copies of its preamble, which stand for that label); then `summary` with the counters of
+//!   the text summary.
 //!
 //! # API
 //! [`enabled`] is one relaxed atomic load, and [`jitlog!`](crate::jitlog!) formats nothing when

@@ -129,6 +129,36 @@ fn logs_of_tiny_runs_round_trip_into_the_report() {
     }
     assert!(page.contains("<details class=\"asm\">"));
 
+    // --- bridges with a copy of the loop's preamble (`opt::unroll`, "Bridges and the short
+    // preamble") jump to the peeled loop's label `t1`; the copy counts as the pass through `t0`
+    // it replaces, so every label counts what it counts without copies
+    let label_hits = |params: &str| {
+        let text = run_logged(params);
+        let run = log::parse(&text).expect("the JSON log parses");
+        let copies = run
+            .of_kind("bridge")
+            .filter_map(|b| b.optimized.as_ref())
+            .filter(|o| {
+                o.ops
+                    .iter()
+                    .any(|o| o.loc.as_deref() == Some("unroll: copy of the loop's preamble"))
+            })
+            .count();
+        let hits: Vec<Vec<u64>> = run
+            .of_kind("loop")
+            .filter(|t| t.compiled())
+            .map(|t| t.label_hits.clone())
+            .collect();
+        (copies, hits)
+    };
+    let (copies, with) = label_hits("threshold=3,trace_eagerness=2,short_preamble_limit=200");
+    let (none, without) = label_hits("threshold=3,trace_eagerness=2,short_preamble_limit=0");
+    assert!(copies > 0, "no bridge got a copy of the preamble");
+    assert_eq!(none, 0);
+    assert_eq!(with, without, "{with:?} {without:?}");
+    let peeled = with.iter().find(|h| h.len() == 2).expect("a peeled loop");
+    assert!(peeled.iter().sum::<u64>() > 2500, "{with:?}");
+
     // --- every guard fails: no bridges, and each entry leaves through exactly one guard
     let text = run_logged("threshold=1,fail_guards=1");
     let run = log::parse(&text).expect("the JSON log parses");

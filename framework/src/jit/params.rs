@@ -52,7 +52,7 @@ impl Default for Params {
             trace_limit: 6000,
             bridge_limit: 3000,
             enable_opts: "all".into(),
-            short_preamble_limit: 0,
+            short_preamble_limit: 200,
             fail_guards: false,
             fail_guard: None,
             fail_guards_random: None,

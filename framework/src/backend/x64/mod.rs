@@ -42,9 +42,11 @@
 //! # Counters (JSON log only)
 //! When `METATRACER_LOG=json` is on at compile time, the code increments counter words owned by
 //! the log (`jitlog::code_counters`; never freed) with `mov rax, imm64; inc qword [rax]` at the
-//! trace's start, at each `label` (after the address other traces jump to) and at the start of
-//! each guard's exit stub. Those are points where rax and the flags are dead. Without the JSON
-//! log nothing is emitted.
+//! trace's start, at each `label` (after the address other traces jump to), at the start of
+//! each guard's exit stub, and in a bridge at the marker in front of its copy of its loop's
+//! preamble (`opt::unroll`, "Bridges and the short preamble"), where it counts at the loop's
+//! label `t0` the pass the copy stands for. Those are points where rax and the flags are dead.
+//! Without the JSON log nothing is emitted.
 //!
 //! # Memory
 //! A trace is assembled into a fresh `Assembler`, committed once and finalized: the backend
@@ -159,6 +161,19 @@ struct LabelInfo {
     addr: usize,
     locs: Vec<Loc>,
     kinds: Vec<Kind>,
+    /// The address of the label's counter word (JSON log only).
+    counter: Option<usize>,
+    /// The label before it in its trace (a peeled loop's `t0` for its `t1`).
+    before: Option<TargetToken>,
+}
+
+/// A label of the trace being compiled, for [`LabelInfo`] once the code's address is known.
+struct NewLabel {
+    tok: TargetToken,
+    off: AssemblyOffset,
+    locs: Vec<Loc>,
+    kinds: Vec<Kind>,
+    counter: Option<usize>,
 }
 
 struct Compiled {
@@ -399,16 +414,20 @@ impl X64Backend {
                 None
             });
         }
-        let labels = new_labels.iter().map(|l| l.0).collect();
-        for (tok, off, locs, kinds) in new_labels {
+        let labels = new_labels.iter().map(|l| l.tok).collect();
+        let mut before = None;
+        for l in new_labels {
             self.labels.insert(
-                tok,
+                l.tok,
                 LabelInfo {
-                    addr: base + off.0,
-                    locs,
-                    kinds,
+                    addr: base + l.off.0,
+                    locs: l.locs,
+                    kinds: l.kinds,
+                    counter: l.counter,
+                    before,
                 },
             );
+            before = Some(l.tok);
         }
         self.frame_words = self.frame_words.max(max_words);
         let nguards = guards.len() as u64;
@@ -802,7 +821,7 @@ struct Gen<'a> {
     /// Per op position: a guard that fails unconditionally (`ForcedFailures`).
     forced: Vec<bool>,
     max_words: usize,
-    new_labels: Vec<(TargetToken, AssemblyOffset, Vec<Loc>, Vec<Kind>)>,
+    new_labels: Vec<NewLabel>,
     /// Labels of other traces this trace jumps to.
     ext_targets: Vec<TargetToken>,
     /// Last use of each value (from the register allocator's liveness).
@@ -993,9 +1012,37 @@ impl Gen<'_> {
     /// and the flags, so it goes where neither is live: a trace's start, a label, an exit stub.
     fn count(&mut self, k: usize) {
         if let Some(base) = self.counters {
-            let addr = (base + 8 * k) as i64;
-            let ops = &mut *self.ops;
-            x64!(ops ; mov rax, QWORD addr ; inc QWORD [rax]);
+            self.count_word(base + 8 * k);
+        }
+    }
+
+    /// `inc` of the counter word at `addr` (clobbers rax and the flags, as [`Gen::count`]).
+    fn count_word(&mut self, addr: usize) {
+        let ops = &mut *self.ops;
+        x64!(ops ; mov rax, QWORD addr as i64 ; inc QWORD [rax]);
+    }
+
+    /// At the marker in front of a bridge's copy of its loop's preamble
+    /// (`opt::unroll::SHORT_MARKER`, JSON log only): the copy is the bridge's pass through the
+    /// loop's label `t0` (without the copy the bridge would jump there), so it counts at that
+    /// label's counter, the label before the `t1` the bridge ends jumping to. Between two ops
+    /// rax and the flags are dead (a compare fuses only with the guard right after it).
+    fn count_copied_preamble(&mut self, p: usize) {
+        let t = self.t;
+        if self.counters.is_none()
+            || !t.op(p).descr().is_some_and(|d| {
+                matches!(t.descr(d), crate::ir::Descr::Text(s)
+                    if s == crate::opt::unroll::SHORT_MARKER)
+            })
+        {
+            return;
+        }
+        let Some(t1) = t.len().checked_sub(1).and_then(|e| t.target(e)) else {
+            return;
+        };
+        let t0 = self.ext_labels.get(&t1).and_then(|l| l.before);
+        if let Some(addr) = t0.and_then(|t0| self.ext_labels.get(&t0)?.counter) {
+            self.count_word(addr);
         }
     }
 
@@ -1468,7 +1515,9 @@ impl Gen<'_> {
                 x64!(ops ; =>label);
                 let off = self.ops.offset();
                 // (after `off`: jumps from other traces count too)
-                self.count(1 + self.nguards + self.labels_seen);
+                let k = 1 + self.nguards + self.labels_seen;
+                self.count(k);
+                let counter = self.counters.map(|base| base + 8 * k);
                 self.labels_seen += 1;
                 self.local_labels.insert(tok, (label, p));
                 let args = t.args(p);
@@ -1482,7 +1531,13 @@ impl Gen<'_> {
                         return Err(CompileError::Unsupported("constant label argument".into()));
                     }
                 }
-                self.new_labels.push((tok, off, locs, kinds));
+                self.new_labels.push(NewLabel {
+                    tok,
+                    off,
+                    locs,
+                    kinds,
+                    counter,
+                });
             }
             O::Jump => self.jump(p)?,
             O::Finish => {
@@ -1498,7 +1553,7 @@ impl Gen<'_> {
                 let ops = &mut *self.ops;
                 x64!(ops ; mov eax, exit.0 as i32 ; jmp =>epi);
             }
-            O::DebugMergePoint => {}
+            O::DebugMergePoint => self.count_copied_preamble(p),
         }
         Ok(())
     }
