@@ -16,8 +16,13 @@ macro_rules! ops {
             pub const ALL: &'static [Op] = &[$(Op::$name,)*];
             /// Upper bound of the values this op pushes beyond what it pops (given its argument).
             pub fn max_push(self, arg: u32) -> u32 {
+                self.table_effect(arg).max(0) as u32
+            }
+            /// The table's stack effect (given its argument), unclamped: an upper bound of the
+            /// net change of the stack depth ([`Op::stack_effect`] refines it per edge).
+            pub fn table_effect(self, arg: u32) -> i64 {
                 let f: fn(u32) -> i64 = match self { $(Op::$name => $eff,)* };
-                f(arg).max(0) as u32
+                f(arg)
             }
             pub fn name(self) -> &'static str {
                 match self { $(Op::$name => stringify!($name),)* }
@@ -177,6 +182,51 @@ impl Op {
             }
             _ => ArgKind::Number,
         }
+    }
+
+    /// The net change of the stack depth when this op goes on to the next instruction
+    /// (`jump` false) or to its jump target (`jump` true): exact for the ops in loops (calls,
+    /// `FOR_ITER`, the conditional jumps), else the table's upper bound. Used by the compiler's
+    /// stack depth analysis (`compiler/codegen.rs`, `max_stack_depth`).
+    pub fn stack_effect(self, arg: u32, jump: bool) -> i64 {
+        use Op::*;
+        match self {
+            FOR_ITER => {
+                if jump {
+                    -1
+                } else {
+                    1
+                }
+            }
+            JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP => {
+                if jump {
+                    0
+                } else {
+                    -1
+                }
+            }
+            CALL => -(arg as i64) - 1,
+            CALL_KW => -(arg as i64) - 2,
+            CALL_EX => {
+                if arg & 1 != 0 {
+                    -3
+                } else {
+                    -2
+                }
+            }
+            MAKE_FUNCTION => {
+                -(i64::from(arg & 1 != 0) + i64::from(arg & 2 != 0) + i64::from(arg & 8 != 0))
+            }
+            _ => self.table_effect(arg),
+        }
+    }
+
+    /// Whether this op never goes on to the next instruction.
+    pub fn ends_block(self) -> bool {
+        matches!(
+            self,
+            Op::JUMP | Op::RETURN_VALUE | Op::RAISE_VARARGS | Op::RERAISE
+        )
     }
 
     #[inline(always)]

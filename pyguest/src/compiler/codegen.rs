@@ -377,11 +377,15 @@ impl<'a> Compiler<'a> {
                 depth,
             });
         }
-        let mut stacksize = 4u32;
-        for w in &u.code {
-            let (op, arg) = crate::compiler::bytecode::decode(*w);
-            stacksize += op.max_push(arg);
-        }
+        let stacksize = max_stack_depth(&u.code, &exc_table).unwrap_or_else(|| {
+            // (no fixed point: the sum of every instruction's pushes bounds the depth)
+            let mut s = 0u32;
+            for w in &u.code {
+                let (op, arg) = crate::compiler::bytecode::decode(*w);
+                s += op.max_push(arg);
+            }
+            s
+        }) + STACK_SLACK;
         let sc = &self.st.scopes[u.scope];
         let mut flags = 0;
         let (argcount, posonly, kwonly, f) = sig.unwrap_or((0, 0, 0, 0));
@@ -658,4 +662,72 @@ fn const_tuple(elts: &[Expr]) -> Option<Const> {
         v.push(const_of(e)?);
     }
     Some(Const::Tuple(v))
+}
+
+/// Registers a frame gets beyond the deepest stack the analysis finds (a margin for native
+/// handlers that use the slot above the top).
+const STACK_SLACK: u32 = 2;
+
+/// The deepest value stack `code` can reach: a data-flow pass from the first instruction and
+/// every exception handler (entered with its entry's depth plus the exception), each edge with
+/// [`Op::stack_effect`] (an upper bound of the real change), keeping the largest depth seen
+/// at each instruction. None when the depths do not settle (an op whose bound is above its
+/// real effect inside a loop): the caller then bounds the depth by the sum of all pushes.
+fn max_stack_depth(code: &[u32], exc_table: &[ExcEntry]) -> Option<u32> {
+    use crate::compiler::bytecode::{decode, ArgKind};
+    let n = code.len();
+    let mut depth: Vec<i64> = vec![-1; n];
+    let mut work: Vec<usize> = Vec::new();
+    let mut max = 0i64;
+    let mut updates = 0usize;
+    let limit = 8 * n + 64;
+    let mut reach = |at: usize, d: i64, depth: &mut Vec<i64>, work: &mut Vec<usize>| -> bool {
+        if at >= n {
+            return true;
+        }
+        if d > depth[at] {
+            depth[at] = d;
+            work.push(at);
+            updates += 1;
+            if updates > limit {
+                return false;
+            }
+        }
+        true
+    };
+    if n > 0 && !reach(0, 0, &mut depth, &mut work) {
+        return None;
+    }
+    for e in exc_table {
+        if !reach(
+            e.handler as usize,
+            e.depth as i64 + 1,
+            &mut depth,
+            &mut work,
+        ) {
+            return None;
+        }
+    }
+    while let Some(i) = work.pop() {
+        let d = depth[i];
+        max = max.max(d);
+        let (op, arg) = decode(code[i]);
+        if op.arg_kind() == ArgKind::Jump {
+            let t = d + op.stack_effect(arg, true);
+            max = max.max(t);
+            if !reach(arg as usize, t.max(0), &mut depth, &mut work) {
+                return None;
+            }
+        }
+        if !op.ends_block() {
+            let t = d + op.stack_effect(arg, false);
+            max = max.max(t);
+            if !reach(i + 1, t.max(0), &mut depth, &mut work) {
+                return None;
+            }
+        }
+    }
+    // (handlers: an instruction in a protected range may leave for the handler; its depth
+    // was seeded above from the entry, which the unwinder sets exactly)
+    Some(max as u32)
 }
