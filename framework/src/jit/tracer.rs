@@ -713,29 +713,75 @@ impl<'a> Tracer<'a> {
         }
     }
 
-    /// A load from `(base, offset, size)` of alias class `cls` reads memory: if a pending
-    /// store may alias it, all pending stores are recorded (in order, so stores that may
-    /// alias each other keep their order).
-    fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
+    /// Whether the places `(base, offset, size)` of alias class `cls` and `(pbase, poffset,
+    /// psize)` of class `pcls` may overlap. At the same base the bytes decide (whatever the
+    /// classes); elsewhere only two known, different alias classes rule out aliasing (no
+    /// type-based rule here: a pending store is cheap to record, a load moved above its
+    /// store is wrong), or the fresh-object rule.
+    fn places_may_alias(
+        &self,
+        (base, offset, size, cls): (Val, i32, MemSize, u64),
+        (pbase, poffset, psize, pcls): (Val, i32, MemSize, u64),
+    ) -> bool {
         let (lo, hi) = (offset as i64, offset as i64 + size.bytes() as i64);
-        // At the same base the bytes decide (whatever the classes); elsewhere only two known,
-        // different alias classes rule out aliasing (no type-based rule here: a pending store
-        // is cheap to record, a load moved above its store is wrong).
-        let aliased = self.pending.iter().any(|(p, pcls)| {
-            let (plo, phi) = (p.offset as i64, p.offset as i64 + p.size.bytes() as i64);
-            if p.base == base {
-                return plo < hi && lo < phi;
-            }
-            // an object this trace allocated, and a base that cannot point into it
-            if self.fresh_apart(p.base, base) {
-                return false;
-            }
-            let pcls = plain_class(*pcls);
-            !(cls != 0 && pcls != 0 && classes_disjoint(cls, pcls))
-        });
-        if aliased {
-            self.flush_stores();
+        let (plo, phi) = (poffset as i64, poffset as i64 + psize.bytes() as i64);
+        if pbase == base {
+            return plo < hi && lo < phi;
         }
+        // an object this trace allocated, and a base that cannot point into it
+        if self.fresh_apart(pbase, base) {
+            return false;
+        }
+        let (cls, pcls) = (plain_class(cls), plain_class(pcls));
+        !(cls != 0 && pcls != 0 && classes_disjoint(cls, pcls))
+    }
+
+    /// A load from `(base, offset, size)` of alias class `cls` reads memory: the pending
+    /// stores that may alias it are recorded, with every older pending store that may alias
+    /// one of those (so stores that may alias each other keep their order); the others stay
+    /// pending. (Recording them all made every value they store escape: an inlined call's
+    /// frame, stored as the current frame, was allocated at the first load of an array
+    /// element after the call.)
+    fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
+        let here = (base, offset, size, cls);
+        let n = self.pending.len();
+        let mut take: Vec<bool> = self
+            .pending
+            .iter()
+            .map(|(p, pcls)| self.places_may_alias(here, (p.base, p.offset, p.size, *pcls)))
+            .collect();
+        if !take.iter().any(|&t| t) {
+            return;
+        }
+        // (newest first: an older store taken here is looked at later in this loop)
+        for k in (0..n).rev() {
+            if !take[k] {
+                continue;
+            }
+            let (pk, ck) = self.pending[k];
+            let pk = (pk.base, pk.offset, pk.size, ck);
+            for (j, (pj, cj)) in self.pending[..k].iter().enumerate() {
+                if !take[j] && self.places_may_alias(pk, (pj.base, pj.offset, pj.size, *cj)) {
+                    take[j] = true;
+                }
+            }
+        }
+        let mut keep = Vec::new();
+        for (k, (p, pcls)) in std::mem::take(&mut self.pending).into_iter().enumerate() {
+            if !take[k] {
+                keep.push((p, pcls));
+                continue;
+            }
+            let at = self.trace.ops.len() as u32;
+            if pcls & VABLE_CLASS != 0 {
+                self.trace.vable.push((at, pcls & VABLE_ITEM != 0));
+            }
+            self.trace.note_class(at, pcls);
+            self.trace
+                .ops
+                .push(ROp::Store(p.base, p.offset, p.size, p.value));
+        }
+        self.pending = keep;
     }
 
     /// A load from `vb + offset` that does not fold: answered by the heap cache, or recorded
@@ -1563,6 +1609,69 @@ mod tests {
         let ld = loads(&t)[0];
         assert!(st < ld, "the store comes before the load:\n{t}");
         assert_eq!(*mem, [0x1ff, 0xff]);
+    }
+
+    #[test]
+    fn a_load_records_only_the_pending_stores_it_may_read() {
+        // `[r1] = 5 (class 7); [r1 + 8] = 5 (class 3); [r0] = 9 (class 3); r4 = byte [r0]
+        // (class 3, not in the heap cache); [r0 + 8] = r4`: the load may read the store to
+        // `[r0]` (same base, same bytes) and that store may overwrite `[r1 + 8]` (same class,
+        // another base), so both are recorded before the load, in order; `[r1]` (class 7)
+        // stays pending until the end.
+        // (Before, every pending store was recorded at such a load: a frame an inlined call
+        // had stored as the current one then escaped at its first array load.)
+        let mut m0 = Box::new([0u64; 2]);
+        let mut m1 = Box::new([0u64; 2]);
+        let (a0, a1) = (m0.as_mut_ptr() as u64, m1.as_mut_ptr() as u64);
+        let st = |base, offset, src, class| Insn::Store {
+            base,
+            offset,
+            size: MemSize::W64,
+            src,
+            class,
+        };
+        let body = vec![
+            Insn::Const { dst: 2, val: 5 },
+            Insn::Const { dst: 3, val: 9 },
+            st(1, 0, 2, 7),
+            st(1, 8, 2, 3),
+            st(0, 0, 3, 3),
+            Insn::Load {
+                dst: 4,
+                base: 0,
+                offset: 0,
+                size: MemSize::U8,
+                immutable: false,
+                class: 3,
+                frozen: false,
+            },
+            store(0, 8, MemSize::W64, 4),
+        ];
+        let t = record(
+            &[R, R, I, I, I, I],
+            &[(5, true), (0, false), (1, false)],
+            body,
+            &[0, a0, a1],
+        );
+        // (told apart by offset and stored constant)
+        let pos = |offset: i32, w: u64| {
+            t.ops
+                .iter()
+                .position(|o| match o {
+                    ROp::Store(_, off, _, Val::Const(_, v)) => *off == offset && *v == w,
+                    _ => false,
+                })
+                .unwrap_or_else(|| panic!("no store of {w} at {offset}:\n{t}"))
+        };
+        let ld = loads(&t)[0];
+        let (r1_0, r1_8, r0_0) = (pos(0, 5), pos(8, 5), pos(0, 9));
+        assert!(
+            r1_8 < r0_0 && r0_0 < ld,
+            "recorded before the load, in order:\n{t}"
+        );
+        assert!(r1_0 > ld, "the store of another class stays pending:\n{t}");
+        assert_eq!(*m0, [9, 9]);
+        assert_eq!(*m1, [5, 5]);
     }
 
     /// `new` for the tests: a zeroed leaked block of 4 words (the tracer calls the callee of

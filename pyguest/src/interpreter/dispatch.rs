@@ -735,7 +735,8 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 // (traced only: a return to a caller in this loop, without the general handler)
                 if metatracer::we_are_jitted()
                     && opcodes::call_switches() & 1 != 0
-                    && ((opcodes::call_switches() & 2 != 0 && opcodes::return_virtual(cx, pc))
+                    && ((opcodes::call_switches() & 2 != 0
+                        && opcodes::return_virtual(cx, code, pc))
                         || opcodes::return_fast(cx, pc))
                 {
                     code = cx.code;

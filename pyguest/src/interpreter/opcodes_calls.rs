@@ -560,9 +560,10 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 /// Whether traces take Python calls and returns themselves (in a virtual frame,
 /// [`call_py_virtual`]/[`return_virtual`], or with the [`call_py_fast`]/[`return_fast`]
 /// helpers) instead of the residual general handlers. Still off: with everything on
-/// (`PYGUEST_JIT_CALLS=15`) the 12 bench programs run 0.955x the time (geomean) but
-/// richards_like 1.12x, and `stdlib/lib_weakref.py` keeps objects alive that should die
-/// (`docs/pyguest-jit.md`, "Calls and returns", session 12).
+/// (`PYGUEST_JIT_CALLS=15`) the 12 bench programs run 0.76x the time (geomean; richards_like
+/// 0.68x, spectral_norm 0.17x since session 13's tight stack sizes and selective store
+/// flush) but bigint_factorial about 1.05x and nqueens about 1.03x (`docs/performance.md`,
+/// "Traced calls, session 13").
 pub(super) const TRACE_PY_CALLS: bool = false;
 
 /// Whether a class call with a Python `__init__` runs in a virtual frame on an instance the
@@ -1157,10 +1158,11 @@ fn clear_dead_slots(cx: &Ctx, top: usize) {
 /// result goes onto the caller's stack, the depth counter and the current frame are
 /// restored, and `Ctx` runs the caller again, its register array and code object taken
 /// from the callee's frame (so nothing is read from the caller's frame but its saved
-/// `sp`, which the call stored). False (nothing changed) for other frames.
+/// `sp`, which the call stored). `code` is the callee's code object (`cx.code`, as the
+/// dispatch loop's green variable). False (nothing changed) for other frames.
 #[metatracer::look_inside]
 #[inline(always)]
-pub(super) fn return_virtual(cx: &mut Ctx, pc: usize) -> bool {
+pub(super) fn return_virtual(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize) -> bool {
     let f = cx.f;
     if !f.boxed || f.entry.get() {
         return false;
@@ -1172,8 +1174,9 @@ pub(super) fn return_virtual(cx: &mut Ctx, pc: usize) -> bool {
     };
     let sp = cx.sp - 1;
     let mut v = cx.regs.get(sp);
-    // (the callee's code object is green: a constant)
-    let argc = code_argcount(cx.code);
+    // (`code`, the callee's code object, is the dispatch loop's green one: a constant, also
+    // in a bridge that starts inside the callee, where `cx.code` is a load)
+    let argc = code_argcount(code);
     let ns = b.ns;
     if !is_null(ns) {
         // an `__init__` run by a class call: the call gives the instance (a result other
@@ -1192,7 +1195,7 @@ pub(super) fn return_virtual(cx: &mut Ctx, pc: usize) -> bool {
     // otherwise keep its locals and temporaries alive (a list iterator of a comprehension,
     // and with it the list). Stores into a virtual frame's array: removed with it.
     if !f.escaped.get() {
-        clear_regs(cx.regs, code_nregs(cx.code));
+        clear_regs(cx.regs, code_nregs(code));
     }
     let st = super::frame::exec_state();
     st.depth.set(st.depth.get() - 1);
