@@ -287,10 +287,10 @@ pub struct CodeData {
 
 /// The stack effect of one instruction for [`max_stack_depth`]: the depth change when
 /// execution falls through to the next instruction (`None`: it never does) and when it
-/// jumps to `arg` (`None`: no jump), or `None` for instructions the analysis leaves to the
-/// conservative bound (coroutines' awaits and async iteration).
+/// jumps to `arg` (`None`: no jump).
 #[allow(clippy::type_complexity)]
 fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
+    // (`Option` kept for an instruction the analysis cannot follow)
     use Op::*;
     let n = arg as i64;
     let plain = |d: i64| Some((Some(d), None));
@@ -331,14 +331,17 @@ fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
         // YIELD_FROM on [delegate, sent value] (`interpreter::generators`)
         GEN_START | YIELD_VALUE => plain(0),
         YIELD_FROM => plain(-1),
-        GET_AWAITABLE | GET_AITER | GET_ANEXT | END_ASYNC_FOR | BEFORE_ASYNC_WITH => None,
+        // (an await is GET_AWAITABLE then YIELD_FROM; END_ASYNC_FOR pops [aiter, exc] or
+        // re-raises)
+        GET_AWAITABLE | GET_AITER => plain(0),
+        GET_ANEXT | BEFORE_ASYNC_WITH => plain(1),
+        END_ASYNC_FOR => plain(-2),
     }
 }
 
 /// The deepest value stack `code` can reach (above its locals and cells), found by
 /// following every path from the first instruction and from each exception handler (entered
-/// with the handler's depth plus the exception), or `None` when the code has an instruction
-/// the analysis does not model (a coroutine's await or async iteration), a path whose depth
+/// with the handler's depth plus the exception), or `None` when a path's depth
 /// goes negative or grows past `limit` (inconsistent code), or a jump out of the code: the
 /// caller then keeps its conservative bound. Every instruction's own peak counts (an
 /// instruction pushes before it pops only within its net effect, so the peak is the larger of

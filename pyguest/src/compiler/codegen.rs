@@ -385,7 +385,7 @@ impl<'a> Compiler<'a> {
         }
         // The value stack's size: the deepest stack a flow analysis of the code finds, plus
         // one spare slot; the sum of every instruction's pushes (a bound needing no analysis,
-        // far too large for all but tiny functions) where the analysis gives up (async code). A smaller
+        // far too large for all but tiny functions) where the analysis gives up. A smaller
         // frame is cheaper to make and clear, and lets traces run more calls in frames they
         // allocate themselves (`interpreter::opcodes_calls::virtual_nregs`).
         let mut conservative = 4u32;
