@@ -503,7 +503,7 @@ fn a_leaf_call_in_a_loop_allocates_no_frame() {
 /// `push_frame`/`pop_frame` and no allocation in the loop proper.
 #[test]
 fn a_method_with_long_expressions_runs_in_a_virtual_frame() {
-    let src = "class K:\n    def __init__(self):\n        self.a = 1\n        self.b = 2\n        self.c = 3\n    def m(self, x, y):\n        p = self.a * x + self.b * y - (self.c if x > y else -self.c)\n        q = (p % 7 + self.a) * (p % 5 + self.b) + (x - y) * (x + y) % 11\n        r = [p, q][(x + y) % 2] + (self.a + self.b + self.c + x + y + p + q) % 3\n        return p + q + r\ndef g(n):\n    k = K()\n    s = 0\n    for i in range(n):\n        s += k.m(i, i % 13)\n    return s\nprint(g(3000))";
+    let src = "class K:\n    def __init__(self):\n        self.a = 1\n        self.b = 2\n        self.c = 3\n    def m(self, x, y):\n        p = self.a * x + self.b * y - (self.c if x > y else -self.c)\n        q = (p % 7 + self.a) * (p % 5 + self.b) + (x - y) * (x + y) % 11\n        r = (p if (x + y) % 2 else q) + (self.a + self.b + self.c + x + y + p + q) % 3\n        return p + q + r\ndef g(n):\n    k = K()\n    s = 0\n    for i in range(n):\n        s += k.m(i, i % 13)\n    return s\nprint(g(3000))";
     let lp = first_loop(&jit_vs_off_calls(src, "opt").1).to_string();
     assert!(
         lp.contains("m #0 LOAD_FAST"),
