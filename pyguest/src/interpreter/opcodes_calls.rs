@@ -559,23 +559,26 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 
 /// Whether traces take Python calls and returns themselves (in a virtual frame,
 /// [`call_py_virtual`]/[`return_virtual`], or with the [`call_py_fast`]/[`return_fast`]
-/// helpers) instead of the residual general handlers. On since session 13: with everything
-/// on (`PYGUEST_JIT_CALLS=15`, the default) the 12 bench programs run 0.76x the time of
-/// `PYGUEST_JIT_CALLS=6` (geomean; spectral_norm 0.18x, raytrace_small 0.58x, richards_like
-/// 0.63x, float_points 0.66x; bigint_factorial about 1.05-1.10x, its recursive `digit_sum`;
-/// `docs/performance.md`, "Traced calls, session 13" and "Session 13: traced calls on").
-pub(super) const TRACE_PY_CALLS: bool = true;
+/// helpers) instead of the residual general handlers. Still off: with everything on
+/// (`PYGUEST_JIT_CALLS=15`) the 12 bench programs run 0.76x the time of the default `6`
+/// (geomean; spectral_norm 0.18x, raytrace_small 0.58x, richards_like 0.63x) since session
+/// 13's stack sizes and narrower store flush, but 20 of pyperformance's benchmarks 1.35x
+/// (deltablue 8.8x, hexiom 7.4x, nqueens 6.2x; one value after one warm-up), fib_recursive's
+/// peak memory is 2.2x `--jit off`'s, and bigint_factorial is 5% slower than `--jit off`
+/// (`docs/performance.md`, "Session 13: traced calls, measured for the switch").
+pub(super) const TRACE_PY_CALLS: bool = false;
 
 /// Whether a class call with a Python `__init__` runs in a virtual frame on an instance the
 /// trace allocates ([`call_class_virtual`]; with [`TRACE_PY_CALLS`] and [`VIRTUAL_FRAMES`]).
 pub(super) const VIRTUAL_CLASS_CALLS: bool = true;
 
 /// Whether a `STORE_ATTR` that adds an attribute to an instance is traced (a constant map
-/// transition and a store, `opcodes::store_attr`) instead of the residual general path. On
-/// with [`TRACE_PY_CALLS`] since session 13 (the `AttributeError` one run printed in session
-/// 11 was the tracer's fresh-object aliasing rule, fixed in session 12,
-/// `docs/pyguest-jit.md`); `PYGUEST_JIT_CALLS=7` turns it off alone.
-pub(super) const TRACE_ATTR_ADD: bool = true;
+/// transition and a store, `opcodes::store_attr`) instead of the residual general path.
+/// Off by default like [`TRACE_PY_CALLS`] (on with `PYGUEST_JIT_CALLS=8` or `15`). The
+/// `AttributeError` one run with everything on printed in session 11 was the tracer's
+/// fresh-object aliasing rule (fixed in session 12, `docs/pyguest-jit.md`); alone it made the
+/// bench programs 0.982x (geomean).
+pub(super) const TRACE_ATTR_ADD: bool = false;
 
 /// The call switches in effect, as bits: [`TRACE_PY_CALLS`] 1, [`VIRTUAL_FRAMES`] 2,
 /// [`VIRTUAL_CLASS_CALLS`] 4, [`TRACE_ATTR_ADD`] 8; by default the constants, or the
