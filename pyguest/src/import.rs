@@ -18,22 +18,53 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 thread_local! {
-    static SOURCES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static SOURCES: RefCell<HashMap<String, (String, Vec<usize>)>> = RefCell::new(HashMap::new());
 }
 
 /// Line `n` (1-based) of a loaded source file.
 pub fn source_line(filename: &str, n: u32) -> Option<String> {
     SOURCES.with(|s| {
-        s.borrow().get(filename).and_then(|src| {
-            src.lines()
-                .nth(n.saturating_sub(1) as usize)
-                .map(|l| l.to_string())
-        })
+        let s = s.borrow();
+        let (src, starts) = s.get(filename)?;
+        let i = (n as usize).checked_sub(1)?;
+        let start = *starts.get(i)?;
+        Some(line_at(src, start).to_string())
     })
 }
 
+/// The line of `src` starting at byte `start`, as `str::lines` gives it (a `\r` before the
+/// `\n` that ends it is dropped).
+fn line_at(src: &str, start: usize) -> &str {
+    match src[start..].find('\n') {
+        Some(e) => {
+            let line = &src[start..start + e];
+            line.strip_suffix('\r').unwrap_or(line)
+        }
+        None => &src[start..],
+    }
+}
+
+/// Where each line of `src` starts, as `str::lines` splits it (no entry for the empty tail
+/// after a final newline): `source_line` is asked for a line of a large file at every
+/// merge point of every trace the JIT compiles, and at every traceback entry.
+fn line_starts(src: &str) -> Vec<usize> {
+    if src.is_empty() {
+        return Vec::new();
+    }
+    let mut starts = vec![0];
+    for (i, b) in src.bytes().enumerate() {
+        if b == b'\n' && i + 1 < src.len() {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
 pub fn remember_source(filename: &str, src: &str) {
-    SOURCES.with(|s| s.borrow_mut().insert(filename.to_string(), src.to_string()));
+    SOURCES.with(|s| {
+        s.borrow_mut()
+            .insert(filename.to_string(), (src.to_string(), line_starts(src)))
+    });
 }
 
 fn line_col(src: &str, off: usize) -> (u32, u32) {
@@ -839,4 +870,29 @@ pub fn bi_import(a: Args) -> PyResult<Value> {
         return Ok(vm().modules.get().get_str(top).unwrap_or(m));
     }
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_at, line_starts};
+
+    /// The line index gives exactly what `str::lines` gives, line by line and in number.
+    #[test]
+    fn line_index_matches_str_lines() {
+        for src in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n\n",
+            "x\r",
+            "x\ry\n\r\n z",
+            "é\nü\n",
+        ] {
+            let want: Vec<&str> = src.lines().collect();
+            let got: Vec<&str> = line_starts(src).iter().map(|&s| line_at(src, s)).collect();
+            assert_eq!(got, want, "{src:?}");
+        }
+    }
 }
