@@ -68,6 +68,16 @@ fn first_loop(log: &str) -> &str {
         .1
 }
 
+/// The loop proper of a compiled loop's text (after its second `label`, the peeled
+/// iteration's end, up to the next log section).
+fn loop_body(lp: &str) -> &str {
+    let body = lp
+        .split("label(")
+        .nth(2)
+        .unwrap_or_else(|| panic!("no loop body: {lp}"));
+    body.split("{opt").next().unwrap_or(body)
+}
+
 /// The compiled loop of `src` (and what follows it in the log) with `--jit threshold=50` and
 /// `METATRACER_LOG=opt`, after checking that it prints what `--jit off` prints.
 fn loop_of(src: &str) -> String {
@@ -412,11 +422,7 @@ fn python_calls_and_returns_are_traced() {
     // (the loop proper, after the peeled iteration: `f`, `get` and the class call's
     // `__init__` run in virtual frames, the instance is allocated by the trace and its
     // attribute added by a traced store; nothing is left of them)
-    let body = lp
-        .split("label(")
-        .nth(2)
-        .unwrap_or_else(|| panic!("no loop body: {lp}"));
-    let body = body.split("{opt").next().unwrap_or(body);
+    let body = loop_body(&lp);
     for helper in ["push_frame", "pop_frame", "store_attr_plain"] {
         assert!(!body.contains(helper), "`{helper}` in the loop: {body}");
     }
@@ -454,11 +460,7 @@ fn a_leaf_call_in_a_loop_allocates_no_frame() {
         lp.contains("add #0 LOAD_FAST"),
         "the callee is not in the loop: {lp}"
     );
-    let body = lp
-        .split("label(")
-        .nth(2)
-        .unwrap_or_else(|| panic!("no loop body: {lp}"));
-    let body = body.split("{opt").next().unwrap_or(body);
+    let body = loop_body(&lp);
     assert!(
         !body.contains("new("),
         "a frame is allocated in the loop: {body}"
@@ -509,11 +511,7 @@ fn a_method_with_long_expressions_runs_in_a_virtual_frame() {
         lp.contains("m #0 LOAD_FAST"),
         "the callee is not in the loop: {lp}"
     );
-    let body = lp
-        .split("label(")
-        .nth(2)
-        .unwrap_or_else(|| panic!("no loop body: {lp}"));
-    let body = body.split("{opt").next().unwrap_or(body);
+    let body = loop_body(&lp);
     for helper in ["push_frame", "pop_frame"] {
         assert!(!lp.contains(helper), "`{helper}` in the trace: {lp}");
     }

@@ -1042,11 +1042,7 @@ impl Collector {
     /// Diagnostics: the conservative roots that resolve to the object at payload `target`
     /// (see `debug_conservative_refs`).
     fn conservative_refs_to(&self, target: usize) -> Vec<ConservativeRef> {
-        let hits = |w: usize| {
-            w == target
-                || self.find_old_object(w) == Some(target)
-                || (w > 0 && self.find_old_object(w - 1) == Some(target))
-        };
+        let hits = |w: usize| w == target || self.objects_of_word(w).any(|p| p == target);
         let mut out = Vec::new();
         let top = stack::stack_top_of(self.stack_lo).unwrap_or(0);
         stack::scan_with_addresses(self.stack_lo, |a, w| {
@@ -1079,8 +1075,8 @@ impl Collector {
         let mut parent: HashMap<usize, usize> = HashMap::new();
         let mut roots_of: HashMap<usize, RetentionRoot> = HashMap::new();
         let mut queue: VecDeque<usize> = VecDeque::new();
-        let mut seed = |p: Option<usize>, r: RetentionRoot, q: &mut VecDeque<usize>| {
-            if let Some(p) = p.filter(|&p| p != 0) {
+        let mut seed = |p: usize, r: RetentionRoot, q: &mut VecDeque<usize>| {
+            if p != 0 {
                 if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(p) {
                     e.insert(0);
                     roots_of.insert(p, r);
@@ -1090,26 +1086,20 @@ impl Collector {
         };
         let top = stack::stack_top_of(self.stack_lo).unwrap_or(0);
         let mut words = Vec::new();
-        stack::scan_with_addresses(self.stack_lo, |a, w| words.push((a, w)));
-        for (a, w) in words {
-            let r = RetentionRoot::Conservative(ConservativeRef::Stack {
+        stack::scan_with_addresses(self.stack_lo, |a, w| {
+            let r = ConservativeRef::Stack {
                 address: a,
                 below_top: top - a,
                 word: w,
-            });
-            let direct = |p: Option<usize>| p.filter(|&p| !(skip_direct_stack && p == target));
-            seed(direct(self.find_old_object(w)), r, &mut queue);
-            if w > 0 {
-                seed(direct(self.find_old_object(w - 1)), r, &mut queue);
-            }
-        }
-        let mut pinned = Vec::new();
-        roots::scan_pinned(&mut |w| pinned.push(w));
-        for w in pinned {
-            let r = RetentionRoot::Conservative(ConservativeRef::Pinned { word: w });
-            seed(self.find_old_object(w), r, &mut queue);
-            if w > 0 {
-                seed(self.find_old_object(w - 1), r, &mut queue);
+            };
+            words.push((r, w, skip_direct_stack));
+        });
+        roots::scan_pinned(&mut |w| words.push((ConservativeRef::Pinned { word: w }, w, false)));
+        for (r, w, skip_direct) in words {
+            for p in self.objects_of_word(w) {
+                if !(skip_direct && p == target) {
+                    seed(p, RetentionRoot::Conservative(r), &mut queue);
+                }
             }
         }
         let mut precise = Vec::new();
@@ -1119,10 +1109,10 @@ impl Collector {
             roots::trace_roots(&mut Tracer { visit_slot: &mut f });
         }
         for p in precise {
-            seed(Some(p), RetentionRoot::Precise, &mut queue);
+            seed(p, RetentionRoot::Precise, &mut queue);
         }
         for &p in &self.doomed {
-            seed(Some(p), RetentionRoot::Doomed, &mut queue);
+            seed(p, RetentionRoot::Doomed, &mut queue);
         }
         while let Some(p) = queue.pop_front() {
             if p == target {
@@ -1170,6 +1160,14 @@ impl Collector {
         }
         chain.reverse();
         Some((roots_of[&chain[0].addr], chain))
+    }
+
+    /// The old or pinned-old objects a conservative word keeps alive: the one containing the
+    /// address, and the one containing the address before it (a word one past an object's
+    /// end, or a tagged pointer), as the major collection's mark treats such words.
+    fn objects_of_word(&self, w: usize) -> impl Iterator<Item = usize> + '_ {
+        let before = w.checked_sub(1).and_then(|v| self.find_old_object(v));
+        self.find_old_object(w).into_iter().chain(before)
     }
 
     /// Finds the object (old or pinned-old) whose bytes contain `addr`.

@@ -744,15 +744,15 @@ impl<'a> Tracer<'a> {
     /// element after the call.)
     fn observe_load(&mut self, base: Val, offset: i32, size: MemSize, cls: u64) {
         let here = (base, offset, size, cls);
-        let n = self.pending.len();
-        let mut take: Vec<bool> = self
-            .pending
-            .iter()
-            .map(|(p, pcls)| self.places_may_alias(here, (p.base, p.offset, p.size, *pcls)))
-            .collect();
-        if !take.iter().any(|&t| t) {
+        let may_read = |t: &Self, (p, pcls): &(PendingStore, u64)| {
+            t.places_may_alias(here, (p.base, p.offset, p.size, *pcls))
+        };
+        // (the common case, nothing aliased, allocates nothing)
+        if !self.pending.iter().any(|e| may_read(self, e)) {
             return;
         }
+        let n = self.pending.len();
+        let mut take: Vec<bool> = self.pending.iter().map(|e| may_read(self, e)).collect();
         // (newest first: an older store taken here is looked at later in this loop)
         for k in (0..n).rev() {
             if !take[k] {
@@ -766,22 +766,7 @@ impl<'a> Tracer<'a> {
                 }
             }
         }
-        let mut keep = Vec::new();
-        for (k, (p, pcls)) in std::mem::take(&mut self.pending).into_iter().enumerate() {
-            if !take[k] {
-                keep.push((p, pcls));
-                continue;
-            }
-            let at = self.trace.ops.len() as u32;
-            if pcls & VABLE_CLASS != 0 {
-                self.trace.vable.push((at, pcls & VABLE_ITEM != 0));
-            }
-            self.trace.note_class(at, pcls);
-            self.trace
-                .ops
-                .push(ROp::Store(p.base, p.offset, p.size, p.value));
-        }
-        self.pending = keep;
+        self.flush_stores_where(|k, _| take[k]);
     }
 
     /// A load from `vb + offset` that does not fold: answered by the heap cache, or recorded
@@ -820,15 +805,15 @@ impl<'a> Tracer<'a> {
 
     /// Records every pending store, oldest first.
     fn flush_stores(&mut self) {
-        self.flush_stores_where(|_| true);
+        self.flush_stores_where(|_, _| true);
     }
 
-    /// Records the pending stores whose alias class satisfies `which`, oldest first; the
-    /// others stay pending.
-    fn flush_stores_where(&mut self, which: impl Fn(u64) -> bool) {
+    /// Records the pending stores for which `which(position in the pending list, alias
+    /// class)` holds, oldest first; the others stay pending.
+    fn flush_stores_where(&mut self, which: impl Fn(usize, u64) -> bool) {
         let mut keep = Vec::new();
-        for (p, cls) in std::mem::take(&mut self.pending) {
-            if !which(cls) {
+        for (k, (p, cls)) in std::mem::take(&mut self.pending).into_iter().enumerate() {
+            if !which(k, cls) {
                 keep.push((p, cls));
                 continue;
             }
@@ -1181,7 +1166,7 @@ impl<'a> Tracer<'a> {
                         if reads && sees_frame {
                             self.flush_stores();
                         } else if reads {
-                            self.flush_stores_where(|cls| cls & VABLE_CLASS == 0);
+                            self.flush_stores_where(|_, cls| cls & VABLE_CLASS == 0);
                         }
                         if matches!(desc.effect, Effect::Residual | Effect::LoopInvariant) {
                             // A residual call may write any memory but frozen fields, and

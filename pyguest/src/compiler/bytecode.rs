@@ -288,12 +288,10 @@ pub struct CodeData {
 /// The stack effect of one instruction for [`max_stack_depth`]: the depth change when
 /// execution falls through to the next instruction (`None`: it never does) and when it
 /// jumps to `arg` (`None`: no jump).
-#[allow(clippy::type_complexity)]
-fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
-    // (`Option` kept for an instruction the analysis cannot follow)
+fn stack_effect(op: Op, arg: u32) -> (Option<i64>, Option<i64>) {
     use Op::*;
     let n = arg as i64;
-    let plain = |d: i64| Some((Some(d), None));
+    let plain = |d: i64| (Some(d), None);
     match op {
         NOP | ROT_TWO | ROT_THREE | ROT_FOUR | DELETE_FAST | DELETE_DEREF | DELETE_GLOBAL
         | DELETE_NAME | LOAD_ATTR | UNARY_NEG | UNARY_POS | UNARY_NOT | UNARY_INVERT | GET_ITER
@@ -321,11 +319,11 @@ fn stack_effect(op: Op, arg: u32) -> Option<(Option<i64>, Option<i64>)> {
         CALL_EX => plain(if arg & 1 != 0 { -3 } else { -2 }),
         MAKE_FUNCTION => plain(-((arg & 0b1011).count_ones() as i64)),
         WITH_EXIT => plain(if arg == 1 { 0 } else { -1 }),
-        JUMP => Some((None, Some(0))),
-        POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE => Some((Some(-1), Some(-1))),
-        JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP => Some((Some(-1), Some(0))),
-        FOR_ITER => Some((Some(1), Some(-1))),
-        RETURN_VALUE | RAISE_VARARGS | RERAISE => Some((None, None)),
+        JUMP => (None, Some(0)),
+        POP_JUMP_IF_FALSE | POP_JUMP_IF_TRUE => (Some(-1), Some(-1)),
+        JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP => (Some(-1), Some(0)),
+        FOR_ITER => (Some(1), Some(-1)),
+        RETURN_VALUE | RAISE_VARARGS | RERAISE => (None, None),
         // a generator's first resumption pushes nothing (GEN_START is a no-op); a later one
         // pushes the sent value where YIELD_VALUE popped the yielded one, or re-runs
         // YIELD_FROM on [delegate, sent value] (`interpreter::generators`)
@@ -365,7 +363,7 @@ pub fn max_stack_depth(code: &[u32], handlers: &[ExcEntry], limit: u32) -> Optio
             depth_at[i] = d;
             max = max.max(d);
             let (op, arg) = decode(code[i]);
-            let (next, jump) = stack_effect(op, arg)?;
+            let (next, jump) = stack_effect(op, arg);
             if let Some(j) = jump {
                 let t = d + j;
                 max = max.max(t);

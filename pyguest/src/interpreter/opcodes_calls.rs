@@ -1132,26 +1132,14 @@ fn code_nregs(code: Gc<CodeObj>) -> usize {
     d.varnames.len() + d.cellvars.len() + d.freevars.len() + d.stacksize as usize
 }
 
-/// Stores NULL in the first `n` registers of `regs` (`n` is a constant in a trace: the loop
-/// unrolls into that many stores).
+/// Stores NULL in registers `lo..hi` of `regs` (constants in a trace: the loop unrolls into
+/// that many stores).
 #[metatracer::unroll_safe]
 #[inline(always)]
-fn clear_regs(regs: Gc<gc::Array<Value>>, n: usize) {
-    let mut i = 0;
-    while i < n {
+fn clear_regs(regs: Gc<gc::Array<Value>>, lo: usize, hi: usize) {
+    let mut i = lo;
+    while i < hi {
         (*regs).set(i, Value::NULL);
-        i += 1;
-    }
-}
-
-/// Stores NULL in the caller's stack slots from its stack top up to `top` (both constants
-/// in a trace: the loop unrolls into that many stores).
-#[metatracer::unroll_safe]
-#[inline(always)]
-fn clear_dead_slots(cx: &Ctx, top: usize) {
-    let mut i = cx.sp;
-    while i < top {
-        cx.regs.set(i, Value::NULL);
         i += 1;
     }
 }
@@ -1197,7 +1185,7 @@ pub(super) fn return_virtual(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize) -> bool
     // otherwise keep its locals and temporaries alive (a list iterator of a comprehension,
     // and with it the list). Stores into a virtual frame's array: removed with it.
     if !f.escaped.get() {
-        clear_regs(cx.regs, code_nregs(code));
+        clear_regs(cx.regs, 0, code_nregs(code));
     }
     let st = super::frame::exec_state();
     st.depth.set(st.depth.get() - 1);
@@ -1214,6 +1202,6 @@ pub(super) fn return_virtual(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize) -> bool
     if top > nregs {
         top = nregs;
     }
-    clear_dead_slots(cx, top);
+    clear_regs(cx.regs, cx.sp, top);
     true
 }

@@ -139,74 +139,18 @@ pub extern "C" fn pyguest_debug_refs_break(addr: usize) {
     std::hint::black_box(addr);
 }
 
-/// `_pggc._debug_refs(obj, deref=False)` (diagnostics, not CPython API): after a full
-/// collection, the conservative roots that keep `obj` alive, as tuples `('stack', bytes below
-/// the stack top, address, word)`, `('pinned', word)` or `('identity',)` (see
-/// `metatracer::gc::debug_conservative_refs`). An empty list means something precise (a
-/// root or another live object) refers to it. With `deref` true, `obj` is a weak reference
-/// (or any callable) whose result is examined, so the object itself never passes through the
-/// interpreter's frames on the way here (which would leave fresh copies on the stack).
-fn debug_refs(a: Args) -> PyResult<Value> {
+/// The object a `_debug_refs`/`_debug_path` call asks about, after what `gc.collect()` clears
+/// first has been cleared: `obj`, or with a second argument `deref`, `deref(obj)` when it is
+/// callable (a native accessor such as `_pgweak.get`, so no Python frame of its own holds the
+/// object) or `obj()` when it is true. `None` for a value that is not a heap object; the
+/// flag says whether the object was fetched here (the caller's own copies of it then do not
+/// count).
+fn debug_target(a: &Args, name: &str) -> PyResult<(Option<Gc<u8>>, bool)> {
     let Some(&arg) = a.pos.first() else {
-        return Err(type_error(
-            "_debug_refs() takes exactly one argument (0 given)",
-        ));
+        return Err(type_error(format!(
+            "{name}() takes exactly one argument (0 given)"
+        )));
     };
-    let deref = match a.pos.get(1) {
-        Some(&d) => ops::truthy(d)?,
-        None => false,
-    };
-    let v = if deref { ops::call(arg, &[])? } else { arg };
-    if !v.is_ptr() {
-        return Ok(new_list_from(&[]));
-    }
-    // SAFETY: a pointer value is a live guest object; only its address is used.
-    let g: Gc<u8> = unsafe { v.as_gc() };
-    // (what `gc.collect()` clears first, so the answer is about the same collection)
-    clear_dead_stack_slots(&a);
-    crate::interpreter::frame::clear_free_frames();
-    mgc::collect();
-    let refs = mgc::debug_conservative_refs(g);
-    pyguest_debug_refs_break(g.addr());
-    let out = new_list_cap(refs.len());
-    for r in refs {
-        let t = match r {
-            mgc::ConservativeRef::Stack {
-                address,
-                below_top,
-                word,
-            } => new_tuple(&[
-                new_str("stack"),
-                new_int(below_top as i64),
-                new_int(address as i64),
-                new_int(word as i64),
-            ]),
-            mgc::ConservativeRef::Pinned { word } => {
-                new_tuple(&[new_str("pinned"), new_int(word as i64)])
-            }
-            mgc::ConservativeRef::IdentityPin => new_tuple(&[new_str("identity")]),
-        };
-        out.push(t);
-    }
-    Ok(Value::obj(out))
-}
-
-/// `_pggc._debug_path(obj, deref=False)` (diagnostics, not CPython API): after a full
-/// collection, a shortest chain of references that keeps `obj` alive, precise ones included
-/// (`metatracer::gc::debug_retention_path`): a list whose first item describes the root
-/// (`('stack', bytes below the stack top, address, word)`, `('pinned', word)`,
-/// `('identity',)`, `('precise',)` or `('doomed',)`) and whose other items are `(type name,
-/// address)` of each object from the root's to `obj`'s. `None` when nothing reaches it.
-/// `deref` as for `_debug_refs`, or a callable called with `obj` (native stack words pointing
-/// at the object itself are then left out: the call's own copies of it).
-fn debug_path(a: Args) -> PyResult<Value> {
-    let Some(&arg) = a.pos.first() else {
-        return Err(type_error(
-            "_debug_path() takes exactly one argument (0 given)",
-        ));
-    };
-    // (a callable `deref` is called with `obj`, so a native accessor such as `_pgweak.get`
-    // can fetch the object without a Python frame of its own holding it)
     let (deref, v) = match a.pos.get(1) {
         Some(&d) if d.is_ptr() && d != Value::bool(true) && d != Value::bool(false) => {
             (true, ops::call(d, &[arg])?)
@@ -215,35 +159,74 @@ fn debug_path(a: Args) -> PyResult<Value> {
         _ => (false, arg),
     };
     if !v.is_ptr() {
-        return Ok(Value::NONE);
+        return Ok((None, deref));
     }
-    // SAFETY: a pointer value is a live guest object; only its address is used.
-    let g: Gc<u8> = unsafe { v.as_gc() };
-    // (what `gc.collect()` clears first, so the answer is about the same collection)
-    clear_dead_stack_slots(&a);
+    clear_dead_stack_slots(a);
     crate::interpreter::frame::clear_free_frames();
+    // SAFETY: a pointer value is a live guest object; only its address is used.
+    Ok((Some(unsafe { v.as_gc() }), deref))
+}
+
+/// A conservative root as `_debug_refs` and `_debug_path` report it: `('stack', bytes below
+/// the stack top, address, word)`, `('pinned', word)` or `('identity',)`.
+fn conservative_ref_value(r: mgc::ConservativeRef) -> Value {
+    match r {
+        mgc::ConservativeRef::Stack {
+            address,
+            below_top,
+            word,
+        } => new_tuple(&[
+            new_str("stack"),
+            new_int(below_top as i64),
+            new_int(address as i64),
+            new_int(word as i64),
+        ]),
+        mgc::ConservativeRef::Pinned { word } => {
+            new_tuple(&[new_str("pinned"), new_int(word as i64)])
+        }
+        mgc::ConservativeRef::IdentityPin => new_tuple(&[new_str("identity")]),
+    }
+}
+
+/// `_pggc._debug_refs(obj, deref=False)` (diagnostics, not CPython API): after a full
+/// collection, the conservative roots that keep `obj` alive ([`conservative_ref_value`]; see
+/// `metatracer::gc::debug_conservative_refs`). An empty list means something precise (a
+/// root or another live object) refers to it. `deref` as in [`debug_target`]: with it, the
+/// object never passes through the interpreter's frames on the way here (which would leave
+/// fresh copies on the stack).
+fn debug_refs(a: Args) -> PyResult<Value> {
+    let (Some(g), _) = debug_target(&a, "_debug_refs")? else {
+        return Ok(new_list_from(&[]));
+    };
+    mgc::collect();
+    let refs = mgc::debug_conservative_refs(g);
+    pyguest_debug_refs_break(g.addr());
+    let out = new_list_cap(refs.len());
+    for r in refs {
+        out.push(conservative_ref_value(r));
+    }
+    Ok(Value::obj(out))
+}
+
+/// `_pggc._debug_path(obj, deref=False)` (diagnostics, not CPython API): after a full
+/// collection, a shortest chain of references that keeps `obj` alive, precise ones included
+/// (`metatracer::gc::debug_retention_path`): a list whose first item describes the root
+/// ([`conservative_ref_value`], `('precise',)` or `('doomed',)`) and whose other items are
+/// `(type name, address)` of each object from the root's to `obj`'s (a frame also gets its
+/// code's name, `pc`, `sp` and `escaped`). `None` when nothing reaches it. `deref` as in
+/// [`debug_target`] (native stack words pointing at the object itself are then left out: the
+/// call's own copies of it).
+fn debug_path(a: Args) -> PyResult<Value> {
+    let (Some(g), deref) = debug_target(&a, "_debug_path")? else {
+        return Ok(Value::NONE);
+    };
     mgc::collect();
     let Some((root, chain)) = mgc::debug_retention_path(g, deref) else {
         return Ok(Value::NONE);
     };
     let out = new_list_cap(chain.len() + 1);
     out.push(match root {
-        mgc::RetentionRoot::Conservative(mgc::ConservativeRef::Stack {
-            address,
-            below_top,
-            word,
-        }) => new_tuple(&[
-            new_str("stack"),
-            new_int(below_top as i64),
-            new_int(address as i64),
-            new_int(word as i64),
-        ]),
-        mgc::RetentionRoot::Conservative(mgc::ConservativeRef::Pinned { word }) => {
-            new_tuple(&[new_str("pinned"), new_int(word as i64)])
-        }
-        mgc::RetentionRoot::Conservative(mgc::ConservativeRef::IdentityPin) => {
-            new_tuple(&[new_str("identity")])
-        }
+        mgc::RetentionRoot::Conservative(r) => conservative_ref_value(r),
         mgc::RetentionRoot::Precise => new_tuple(&[new_str("precise")]),
         mgc::RetentionRoot::Doomed => new_tuple(&[new_str("doomed")]),
     });
