@@ -1062,12 +1062,80 @@ pub struct TraceBuilder {
     t: Trace,
     const_map: HashMap<Value, ConstRef>,
     descr_map: HashMap<Descr, DescrId>,
+    /// `t.consts[..consts_indexed]` are in `const_map` (a builder that inherits a trace's
+    /// tables indexes them when a pass first interns a constant, not up front).
+    consts_indexed: usize,
+    /// `t.descrs[..descrs_indexed]` are in `descr_map`.
+    descrs_indexed: usize,
 }
 
 impl TraceBuilder {
     /// An empty builder.
     pub fn new() -> TraceBuilder {
         TraceBuilder::default()
+    }
+
+    /// An empty builder whose constant and descriptor tables start as copies of `src`'s, so
+    /// a constant or descriptor of `src` names the same entry in the new trace: what a pass
+    /// that copies a trace uses, so its operands need no re-interning (constants the output
+    /// no longer uses stay in the table, which only costs its slot).
+    pub fn with_tables_of(src: &Trace) -> TraceBuilder {
+        TraceBuilder {
+            t: Trace {
+                consts: src.consts.clone(),
+                descrs: src.descrs.clone(),
+                ..Trace::default()
+            },
+            ..TraceBuilder::default()
+        }
+    }
+
+    /// Whether constant `c` of `src` is the same entry of this builder's table (the builder
+    /// inherited `src`'s tables, or the value happens to sit at the same index).
+    fn same_const(&self, src: &Trace, c: ConstRef) -> bool {
+        let i = c.index();
+        i < self.t.consts.len() && src.consts.get(i) == Some(&self.t.consts[i])
+    }
+
+    /// Constant operand `c` of `src` in this builder (the same entry when the builder
+    /// inherited `src`'s table, else interned).
+    pub fn const_from(&mut self, src: &Trace, c: ConstRef) -> OpRef {
+        if self.same_const(src, c) {
+            OpRef::constant(c)
+        } else {
+            self.constant(src.constant(c))
+        }
+    }
+
+    /// Descriptor `d` of `src` in this builder (the same entry when the builder inherited
+    /// `src`'s table, else interned).
+    pub fn descr_from(&mut self, src: &Trace, d: DescrId) -> DescrId {
+        let i = d.index();
+        if i < self.t.descrs.len() && src.descrs.get(i) == Some(&self.t.descrs[i]) {
+            d
+        } else {
+            self.descr(src.descrs[d.index()].clone())
+        }
+    }
+
+    fn index_consts(&mut self) {
+        while self.consts_indexed < self.t.consts.len() {
+            let i = self.consts_indexed;
+            self.const_map
+                .entry(self.t.consts[i])
+                .or_insert(ConstRef::new(i));
+            self.consts_indexed += 1;
+        }
+    }
+
+    fn index_descrs(&mut self) {
+        while self.descrs_indexed < self.t.descrs.len() {
+            let i = self.descrs_indexed;
+            self.descr_map
+                .entry(self.t.descrs[i].clone())
+                .or_insert(DescrId::new(i));
+            self.descrs_indexed += 1;
+        }
     }
 
     /// The trace recorded so far (read-only).
@@ -1103,12 +1171,14 @@ impl TraceBuilder {
 
     /// Intern a constant.
     pub fn constant(&mut self, v: Value) -> OpRef {
+        self.index_consts();
         if let Some(&c) = self.const_map.get(&v) {
             return OpRef::constant(c);
         }
         let c = ConstRef::new(self.t.consts.len());
         self.t.consts.push(v);
         self.const_map.insert(v, c);
+        self.consts_indexed += 1;
         OpRef::constant(c)
     }
 
@@ -1129,13 +1199,20 @@ impl TraceBuilder {
 
     /// Intern a descriptor.
     pub fn descr(&mut self, d: Descr) -> DescrId {
+        self.index_descrs();
         if let Some(&id) = self.descr_map.get(&d) {
             return id;
         }
         let id = DescrId::new(self.t.descrs.len());
         self.t.descrs.push(d.clone());
         self.descr_map.insert(d, id);
+        self.descrs_indexed += 1;
         id
+    }
+
+    /// The descriptor `id` of the trace being built.
+    pub fn descr_of(&self, id: DescrId) -> &Descr {
+        &self.t.descrs[id.index()]
     }
 
     /// Record an op with everything explicit; returns its result ref (also for void ops).
@@ -1234,8 +1311,8 @@ impl TraceBuilder {
         map: &mut dyn FnMut(&mut TraceBuilder, OpRef) -> Option<OpRef>,
         memo: &mut HashMap<VirtId, OpRef>,
     ) -> Option<OpRef> {
-        if let Some(c) = src.const_value(v) {
-            return Some(self.constant(c));
+        if let Some(c) = v.as_const() {
+            return Some(self.const_from(src, c));
         }
         let Some(id) = v.as_virt() else {
             return map(self, v);

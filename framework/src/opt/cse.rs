@@ -32,10 +32,10 @@
 //! ```
 
 use super::{Action, Ctx, FxMap, Pass, PendingOp};
-use crate::ir::{Descr, Kind, OpFlags, OpRef, Opcode, Value};
+use crate::ir::{Kind, OpFlags, OpRef, Opcode, Value};
 
 /// The key of a pure op: opcode, operands (sorted for commutative ops), descriptor.
-type Key = (Opcode, Vec<OpRef>, Option<Descr>);
+type Key = (Opcode, Vec<OpRef>, Option<crate::ir::DescrId>);
 
 /// The pass.
 #[derive(Default)]
@@ -48,6 +48,8 @@ pub struct Cse {
     nonzero: FxMap<OpRef, ()>,
     /// Bumped by every store and residual call (for elidable calls given refs).
     epoch: u64,
+    /// The key recorded under the op being fed (for [`Pass::retract`]).
+    last: Option<Key>,
 }
 
 impl Cse {
@@ -107,8 +109,25 @@ impl Pass for Cse {
         "cse"
     }
 
+    fn chainable(&self) -> bool {
+        true
+    }
+
+    fn retract(&mut self, r: OpRef, now: Option<OpRef>) {
+        if let Some(key) = self.last.take() {
+            match (now, self.seen.get_mut(&key)) {
+                (Some(v), Some(e)) if e.0 == r => e.0 = v,
+                (None, Some(e)) if e.0 == r => {
+                    self.seen.remove(&key);
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
         use Opcode::*;
+        self.last = None;
         let opc = op.opcode;
         let flags = opc.flags();
         match opc {
@@ -188,7 +207,7 @@ impl Pass for Cse {
         }
         let reads_memory =
             opc.is_call() && op.args.iter().skip(1).any(|&a| ctx.kind(a) == Kind::Ref);
-        let key = (opc, args, op.descr.clone());
+        let key = (opc, args, op.descr);
         if let Some(&(r, epoch)) = self.seen.get(&key) {
             if !reads_memory || epoch == self.epoch {
                 // same pure op, same operands => the earlier result
@@ -199,7 +218,8 @@ impl Pass for Cse {
                 };
             }
         }
-        self.seen.insert(key, (ctx.next_ref(), self.epoch));
+        self.seen.insert(key.clone(), (ctx.next_ref(), self.epoch));
+        self.last = Some(key);
         Action::Emit
     }
 }

@@ -28,6 +28,11 @@ impl Pass for Fold {
         "fold"
     }
 
+    // nothing is recorded under the op's own number
+    fn chainable(&self) -> bool {
+        true
+    }
+
     fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
         let opc = op.opcode;
         let folded_ovf = self.folded_ovf.take();

@@ -88,6 +88,8 @@ pub struct Heap {
     cache: FxMap<(OpRef, Addr), Entry>,
     /// Results of `new` seen so far (objects the trace allocates).
     fresh: FxMap<OpRef, ()>,
+    /// The cache entry recorded with the op being fed as its value (for [`Pass::retract`]).
+    last: Option<(OpRef, Addr)>,
 }
 
 /// Whether `b` existed before op `f` (a constant, or an earlier op): then it cannot point
@@ -98,7 +100,7 @@ fn older(b: OpRef, f: OpRef) -> bool {
 
 /// The place and memory type of a load or store, if its offset (and index) are as expected.
 fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType, MemDescr)> {
-    let Some(Descr::Mem(m)) = &op.descr else {
+    let Some(&Descr::Mem(m)) = op.descr.map(|d| ctx.descr(d)) else {
         return None;
     };
     let indexed = op.opcode.flags().contains(OpFlags::INDEXED);
@@ -113,7 +115,7 @@ fn place(ctx: &Ctx<'_>, op: &PendingOp) -> Option<(OpRef, Addr, MemType, MemDesc
     } else {
         Addr::Plain(ctx.const_int(op.args[1])?)
     };
-    Some((base, addr, m.ty, *m))
+    Some((base, addr, m.ty, m))
 }
 
 impl Heap {
@@ -149,10 +151,29 @@ impl Pass for Heap {
         "heap"
     }
 
+    fn chainable(&self) -> bool {
+        true
+    }
+
+    fn retract(&mut self, r: OpRef, now: Option<OpRef>) {
+        self.fresh.remove(&r);
+        if let Some(key) = self.last.take() {
+            match (now, self.cache.get_mut(&key)) {
+                (Some(v), Some(e)) if e.value == r => e.value = v,
+                (None, Some(e)) if e.value == r => {
+                    self.cache.remove(&key);
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
+        self.last = None;
         let opc = op.opcode;
         let flags = opc.flags();
-        let readonly_call = matches!(&op.descr, Some(Descr::Call(d)) if d.readonly);
+        let readonly_call =
+            matches!(op.descr.map(|d| ctx.descr(d)), Some(Descr::Call(d)) if d.readonly);
         if opc == Opcode::Label
             || (flags.contains(OpFlags::CALL) && !opc.is_pure() && !readonly_call)
         {
@@ -188,6 +209,7 @@ impl Pass for Heap {
                     };
                     op.args = vec![e.value];
                     op.descr = None;
+                    self.last = Some((base, addr));
                     self.cache.insert(
                         (base, addr),
                         Entry {
@@ -212,6 +234,7 @@ impl Pass for Heap {
                     op.opcode = Opcode::IntAnd;
                     op.args = vec![e.value, mask];
                     op.descr = None;
+                    self.last = Some((base, addr));
                     self.cache.insert(
                         (base, addr),
                         Entry {
@@ -224,6 +247,7 @@ impl Pass for Heap {
                     return Action::Emit;
                 }
             }
+            self.last = Some((base, addr));
             self.cache.insert(
                 (base, addr),
                 Entry {

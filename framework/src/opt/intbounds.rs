@@ -796,6 +796,22 @@ impl Pass for IntBounds {
         "intbounds"
     }
 
+    fn chainable(&self) -> bool {
+        true
+    }
+
+    fn retract(&mut self, r: OpRef, now: Option<OpRef>) {
+        if let Some(Ovf::Kept { result, .. }) = &mut self.ovf {
+            if *result == r {
+                match now {
+                    Some(v) => *result = v,
+                    None => self.ovf = None,
+                }
+            }
+        }
+        self.memo.borrow_mut().clear();
+    }
+
     fn feed(&mut self, ctx: &mut Ctx<'_>, op: &mut PendingOp) -> Action {
         use Opcode::*;
         let opc = op.opcode;

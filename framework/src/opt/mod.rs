@@ -6,7 +6,12 @@
 //! [`Action::Replace`] (the op's result is an existing value; drop the op) or
 //! [`Action::Remove`] (drop a void op). The pipeline driver ([`optimize`]) renumbers values,
 //! remaps guard snapshots (sharing frames as the input did) and, in debug builds, runs the
-//! verifier after every pass.
+//! verifier after every step. Consecutive streaming passes without a whole-trace analysis
+//! (`fold`, `cse`, `heap`, `intbounds`: [`Pass::chainable`]) are one step, a chain: each op
+//! goes through all of them before the next op ([`run_chain_mapped`]), so the trace and its
+//! snapshots are copied once per chain, not once per pass (the copying was most of the
+//! optimizer's time). The output trace starts with the input's constant and descriptor
+//! tables, so constants and descriptors carry over without re-interning.
 //!
 //! Passes: [`fold`] (constant folding and algebraic identities), [`cse`] (pure ops and
 //! elidable calls computed once, guard dedup and implication), [`heap`] (load forwarding
@@ -30,8 +35,8 @@ pub mod virtualize;
 pub mod wbarrier;
 
 use crate::ir::{
-    verify, Descr, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace, TraceBuilder, Value,
-    VerifierErrors,
+    verify, Descr, DescrId, FrameId, Kind, MemDescr, OpRef, Opcode, SnapshotId, Trace,
+    TraceBuilder, Value, VerifierErrors,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -117,8 +122,9 @@ pub struct PendingOp {
     pub opcode: Opcode,
     /// Operands (refs into the output trace).
     pub args: Vec<OpRef>,
-    /// The descriptor (by value; interned when emitted).
-    pub descr: Option<Descr>,
+    /// The descriptor, in the output trace's table ([`Ctx::descr`] reads it,
+    /// [`Ctx::intern_descr`] makes a new one).
+    pub descr: Option<DescrId>,
     /// The guard's snapshot, already copied into the output trace.
     pub snapshot: Option<SnapshotId>,
 }
@@ -154,6 +160,16 @@ impl Ctx<'_> {
     /// Intern a constant in the output trace.
     pub fn constant(&mut self, v: Value) -> OpRef {
         self.b.constant(v)
+    }
+
+    /// A descriptor of the output trace (a [`PendingOp::descr`]).
+    pub fn descr(&self, d: DescrId) -> &Descr {
+        self.b.descr_of(d)
+    }
+
+    /// Intern a descriptor in the output trace (to set a [`PendingOp::descr`]).
+    pub fn intern_descr(&mut self, d: Descr) -> DescrId {
+        self.b.descr(d)
     }
 
     /// The kind of an output operand.
@@ -295,6 +311,18 @@ pub trait Pass {
     fn whole(&mut self, _t: &Trace) -> Option<Result<(Trace, Vec<Option<OpRef>>), OptError>> {
         None
     }
+    /// Whether the pass may run in a chain with its neighbours: one copy of the trace in
+    /// which each op goes through every pass of the chain before the next op (see
+    /// [`run_chain_mapped`]). Such a pass has no [`Pass::prepare`] or [`Pass::whole`], and
+    /// forgets what it recorded about an op when [`Pass::retract`] says so.
+    fn chainable(&self) -> bool {
+        false
+    }
+    /// In a chain, the op this pass just answered [`Action::Emit`] for (numbered `r`, its
+    /// [`Ctx::next_ref`]) was then replaced by `now` (`None`: removed) by a later pass of the
+    /// chain, so `r` will number the next op emitted: facts recorded under `r` must move to
+    /// `now` or go. Called before the next op is fed.
+    fn retract(&mut self, _r: OpRef, _now: Option<OpRef>) {}
 }
 
 /// Why optimization failed.
@@ -421,22 +449,62 @@ fn run_named(t: &Trace, names: &[&'static str]) -> Result<Trace, OptError> {
     run_passes(t, &mut passes)
 }
 
-/// Run the given passes in order, verifying after each one in debug builds.
+/// Run the given passes in order, verifying after each step in debug builds. Consecutive
+/// [`Pass::chainable`] passes run as one chain (one copy of the trace).
 pub fn run_passes(t: &Trace, passes: &mut [Box<dyn Pass>]) -> Result<Trace, OptError> {
     let mut cur = t.clone();
-    for pass in passes.iter_mut() {
-        cur = run_pass(&cur, pass.as_mut())?;
+    let mut i = 0;
+    while i < passes.len() {
+        let n = chain_len(&passes[i..]);
+        let group = &mut passes[i..i + n];
+        cur = run_group_mapped(&cur, group)?.0;
         if cfg!(debug_assertions) {
             if let Err(errors) = verify(&cur) {
                 return Err(OptError::Verifier {
-                    pass: pass.name().to_string(),
+                    pass: group_name(group),
                     errors,
                     trace: crate::ir::print(&cur),
                 });
             }
         }
+        i += n;
     }
     Ok(cur)
+}
+
+/// How many passes from the start of `passes` run as one step: the leading run of
+/// chainable passes, else the first pass alone.
+pub(crate) fn chain_len(passes: &[Box<dyn Pass>]) -> usize {
+    passes
+        .iter()
+        .take_while(|p| p.chainable())
+        .count()
+        .max(1)
+        .min(passes.len())
+}
+
+/// The names of a step's passes, `+`-joined (for errors).
+pub(crate) fn group_name(passes: &[Box<dyn Pass>]) -> String {
+    passes
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// Run one step of [`run_passes`]: a lone pass, or a chain of chainable ones.
+pub(crate) fn run_group_mapped(
+    t: &Trace,
+    group: &mut [Box<dyn Pass>],
+) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
+    if let [one] = group {
+        return run_pass_mapped(t, one.as_mut());
+    }
+    let mut refs: Vec<&mut dyn Pass> = group
+        .iter_mut()
+        .map(|p| &mut **p as &mut dyn Pass)
+        .collect();
+    run_chain_mapped(t, &mut refs)
 }
 
 /// Run one pass over a trace.
@@ -453,16 +521,40 @@ pub fn run_pass_mapped(
         return r;
     }
     pass.prepare(t);
-    let mut b = TraceBuilder::new();
+    run_chain_mapped(t, &mut [pass])
+}
+
+/// Run a chain of passes over one copy of a trace: each op goes through the passes in
+/// order until one answers something else than [`Action::Emit`] (the earlier ones are then
+/// told by [`Pass::retract`]). Equivalent to running them one after the other (each sees
+/// only the ops and operands the earlier ones left), but the trace and its snapshots are
+/// copied once instead of once per pass. Every pass but a lone one must be
+/// [`Pass::chainable`]. Returns where each input op went (`None`: removed).
+pub fn run_chain_mapped(
+    t: &Trace,
+    passes: &mut [&mut dyn Pass],
+) -> Result<(Trace, Vec<Option<OpRef>>), OptError> {
+    debug_assert!(passes.len() == 1 || passes.iter().all(|p| p.chainable()));
+    // The output starts with the input's constant and descriptor tables: operands that are
+    // constants and ops' descriptors carry over unchanged (no re-interning per use).
+    let mut b = TraceBuilder::with_tables_of(t);
     // old op position -> new operand (None = removed void op)
     let mut map: Vec<Option<OpRef>> = Vec::with_capacity(t.len());
     let mut frame_map: rustc_hash::FxHashMap<FrameId, FrameId> = Default::default();
     let mut virt_map: rustc_hash::FxHashMap<crate::ir::VirtId, OpRef> = Default::default();
-    let remap = |b: &mut TraceBuilder, map: &[Option<OpRef>], r: OpRef| -> Option<OpRef> {
-        match t.const_value(r) {
-            Some(v) => Some(b.constant(v)),
-            None => map.get(r.as_op()?).copied().flatten(),
+    let remap = |map: &[Option<OpRef>], r: OpRef| -> Option<OpRef> {
+        if r.as_const().is_some() {
+            return Some(r);
         }
+        map.get(r.as_op()?).copied().flatten()
+    };
+    let mut vals = Vec::new();
+    // one op's worth, reused from op to op (its argument vector keeps its allocation)
+    let mut pending = PendingOp {
+        opcode: Opcode::Label,
+        args: Vec::new(),
+        descr: None,
+        snapshot: None,
     };
     for i in 0..t.len() {
         let op = t.op(i);
@@ -472,10 +564,10 @@ pub fn run_pass_mapped(
         }
         // An argument removed earlier is an error unless the pass removes this op too
         // (`dce` drops chains of dead ops); until then a zero constant stands in for it.
-        let mut args = Vec::with_capacity(op.num_args());
+        pending.args.clear();
         let mut removed_arg = false;
         for &a in t.args(i) {
-            args.push(match remap(&mut b, &map, a) {
+            let r = match remap(&map, a) {
                 Some(r) => r,
                 None => {
                     removed_arg = true;
@@ -485,7 +577,8 @@ pub fn run_pass_mapped(
                         _ => Value::Int(0),
                     })
                 }
-            });
+            };
+            pending.args.push(r);
         }
         let snapshot = match op.snapshot() {
             Some(s) => {
@@ -494,13 +587,13 @@ pub fn run_pass_mapped(
                     parent = Some(match frame_map.get(&f) {
                         Some(&nf) => nf,
                         None => {
-                            let mut vals = Vec::new();
+                            vals.clear();
                             for &v in t.frame_values(f) {
-                                let mut m = |b: &mut TraceBuilder, v| remap(b, &map, v);
+                                let mut m = |_: &mut TraceBuilder, v| remap(&map, v);
                                 vals.push(
                                     b.copy_snapshot_value(t, v, &mut m, &mut virt_map)
                                         .ok_or_else(|| OptError::RemovedValue {
-                                            pass: pass.name().into(),
+                                            pass: passes[0].name().into(),
                                             pos: i,
                                         })?,
                                 );
@@ -515,24 +608,42 @@ pub fn run_pass_mapped(
             }
             None => None,
         };
-        let descr = op.descr().map(|d| t.descr(d).clone());
-        let mut pending = PendingOp {
-            opcode: op.opcode,
-            args,
-            descr,
-            snapshot,
-        };
-        let action = pass.feed(&mut Ctx { b: &mut b }, &mut pending);
+        pending.opcode = op.opcode;
+        pending.descr = op.descr();
+        pending.snapshot = snapshot;
+        let mut action = Action::Emit;
+        let mut decided = 0;
+        for (k, pass) in passes.iter_mut().enumerate() {
+            action = pass.feed(&mut Ctx { b: &mut b }, &mut pending);
+            decided = k;
+            if action != Action::Emit {
+                break;
+            }
+        }
+        if action != Action::Emit {
+            let r = OpRef::op(b.len());
+            let now = match action {
+                Action::Replace(v) => Some(v),
+                _ => None,
+            };
+            for pass in passes[..decided].iter_mut() {
+                pass.retract(r, now);
+            }
+        }
         if removed_arg && action != Action::Remove {
             return Err(OptError::RemovedValue {
-                pass: pass.name().into(),
+                pass: passes[decided].name().into(),
                 pos: i,
             });
         }
         match action {
             Action::Emit => {
-                let d = pending.descr.map(|d| b.descr(d));
-                let r = b.push(pending.opcode, &pending.args, d, pending.snapshot);
+                let r = b.push(
+                    pending.opcode,
+                    &pending.args,
+                    pending.descr,
+                    pending.snapshot,
+                );
                 map.push(Some(r));
             }
             Action::Replace(r) => map.push(Some(r)),
@@ -623,6 +734,62 @@ fn canonical_targets(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Chains: a later pass of a chain replacing an op an earlier one recorded under the op's
+    // number must not leave the earlier one's fact pointing at whatever op takes that number.
+
+    #[test]
+    fn a_chain_moves_cse_facts_to_the_value_intbounds_gave_the_op() {
+        // int_lt(i1, 300) of a byte is 1 (intbounds); cse recorded it first: its second
+        // occurrence must become 1 too, not the int_add that takes its number
+        let input = "[i0, p9]\ni1 = load_i(p9, 0, descr=u8)\ni2 = int_lt(i1, 300)\n\
+                     i3 = int_add(i0, 1)\ni4 = int_lt(i1, 300)\nfinish(i2, i3, i4)\n";
+        let expected = "[i0, p9]\ni1 = load_i(p9, 0, descr=u8)\ni2 = int_add(i0, 1)\n\
+                        finish(1, i2, 1)\n";
+        if let Err(e) = check_opt(input, "cse:intbounds", expected) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn a_chain_moves_heap_facts_to_the_value_cse_gave_the_op() {
+        // the pointer load after a word store becomes cast_int_to_ptr(i1) (heap), which cse
+        // finds computed already: the second load is that value, not the op after the first
+        let input = "[i0, i1, p9]\np2 = cast_int_to_ptr(i1)\nstore_i(p9, 0, i1, descr=i64)\n\
+                     p4 = load_r(p9, 0, descr=ref)\ni5 = int_add(i0, 1)\n\
+                     p6 = load_r(p9, 0, descr=ref)\nfinish(p2, p4, i5, p6)\n";
+        let expected = "[i0, i1, p9]\np2 = cast_int_to_ptr(i1)\nstore_i(p9, 0, i1, descr=i64)\n\
+                        i4 = int_add(i0, 1)\nfinish(p2, p2, i4, p2)\n";
+        if let Err(e) = check_opt(input, "heap:cse", expected) {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn chains_copy_the_trace_once() {
+        // consecutive chainable passes are one step; the others stand alone
+        let names = [
+            "fold",
+            "cse",
+            "heap",
+            "virtualize",
+            "cse",
+            "intbounds",
+            "dce",
+        ];
+        let passes: Vec<Box<dyn Pass>> = names.iter().map(|n| make_pass(n).unwrap()).collect();
+        let mut steps = Vec::new();
+        let mut i = 0;
+        while i < passes.len() {
+            let n = chain_len(&passes[i..]);
+            steps.push(group_name(&passes[i..i + n]));
+            i += n;
+        }
+        assert_eq!(
+            steps,
+            ["fold+cse+heap", "virtualize", "cse+intbounds", "dce"]
+        );
+    }
 
     #[test]
     fn pipeline_strings() {

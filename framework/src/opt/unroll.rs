@@ -209,13 +209,13 @@ pub(super) fn copy_op(
     let op = t.op(i);
     let args: Vec<OpRef> = t.args(i).iter().map(|&a| operand(b, t, map, a)).collect();
     let snap = op.snapshot().map(|s| copy_snapshot(b, t, s, map, frames));
-    let descr = op.descr().map(|d| b.descr(t.descr(d).clone()));
+    let descr = op.descr().map(|d| b.descr_from(t, d));
     b.push(op.opcode, &args, descr, snap)
 }
 
 fn operand(b: &mut TraceBuilder, t: &Trace, map: &[OpRef], a: OpRef) -> OpRef {
-    match t.const_value(a) {
-        Some(v) => b.constant(v),
+    match a.as_const() {
+        Some(c) => b.const_from(t, c),
         None => map[a.as_op().expect("an operand is an op or a constant")],
     }
 }
@@ -269,7 +269,7 @@ fn peel(t: &Trace) -> Option<Peeled> {
     if t.op(end).opcode != Opcode::Jump || t.target(end) != Some(token) {
         return None;
     }
-    let mut b = TraceBuilder::new();
+    let mut b = TraceBuilder::with_tables_of(t);
     let mut map1 = vec![OpRef::op(0); n];
     let mut frames1: CopyMemo = Default::default();
     for i in 0..end {
@@ -406,10 +406,21 @@ fn attempt(
     let mut comp: Vec<Val> = (0..p.trace.len()).map(Val::Op).collect();
     let mut cur = p.trace.clone();
     let mut first_virtualize = label_state;
-    for &name in post
+    let names: Vec<&'static str> = post
         .iter()
-        .filter(|&&n| n != "dce" && n != "wbarrier" && n != "closedform")
-    {
+        .copied()
+        .filter(|&n| n != "dce" && n != "wbarrier" && n != "closedform")
+        .collect();
+    let mut passes = names
+        .iter()
+        .map(|n| make_pass(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut i = 0;
+    while i < names.len() {
+        let name = names[i];
+        let n = super::chain_len(&passes[i..]);
+        let group = &mut passes[i..i + n];
+        i += n;
         let (nt, map) = if name == "virtualize" && first_virtualize {
             first_virtualize = false;
             let sunk = sink_step(&mut cur, &mut comp, p)?;
@@ -427,10 +438,9 @@ fn attempt(
                 None => return Ok(None),
             }
         } else {
-            let mut pass = make_pass(name)?;
-            run_pass_mapped(&cur, pass.as_mut())?
+            super::run_group_mapped(&cur, group)?
         };
-        check(&nt, name)?;
+        check(&nt, &super::group_name(group))?;
         remap(&mut comp, &map, &nt);
         cur = nt;
     }
@@ -618,7 +628,7 @@ fn rewrite_loop(t: &Trace, at: usize, args: &[usize], jump: &[Val], token: Targe
             if pos == self.at {
                 op.opcode = Opcode::Label;
                 op.args = self.args.iter().map(|&q| OpRef::op(q)).collect();
-                op.descr = Some(Descr::Target(self.token));
+                op.descr = Some(ctx.intern_descr(Descr::Target(self.token)));
             } else if pos == self.end {
                 op.args = self
                     .jump
@@ -629,7 +639,7 @@ fn rewrite_loop(t: &Trace, at: usize, args: &[usize], jump: &[Val], token: Targe
                         Val::Gone => unreachable!("closed loops pass no removed values"),
                     })
                     .collect();
-                op.descr = Some(Descr::Target(self.token));
+                op.descr = Some(ctx.intern_descr(Descr::Target(self.token)));
             }
             Action::Emit
         }

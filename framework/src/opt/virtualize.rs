@@ -279,7 +279,7 @@ fn run_with(
     }
     let mut st = St {
         t,
-        b: TraceBuilder::new(),
+        b: TraceBuilder::with_tables_of(t),
         res: Vec::with_capacity(n),
         objs: HashMap::default(),
         frames: HashMap::default(),
@@ -329,8 +329,9 @@ fn zero_of(kind: Kind) -> Value {
 impl St<'_> {
     /// The current meaning of input operand `a` (a materialized object is an output value).
     fn resolve(&mut self, a: OpRef, pos: usize) -> Result<Res, OptError> {
-        if let Some(c) = self.t.const_value(a) {
-            return Ok(Res::Out(self.b.constant(c)));
+        if a.as_const().is_some() {
+            // the builder started with the input's constant table
+            return Ok(Res::Out(a));
         }
         let p = a.as_op().ok_or_else(|| removed(pos))?;
         match self.res.get(p).copied().flatten() {
@@ -764,7 +765,7 @@ impl St<'_> {
             Some(s) => Some(self.snapshot(s, i)?),
             None => None,
         };
-        let descr = op.descr().map(|d| self.b.descr(t.descr(d).clone()));
+        let descr = op.descr();
         let r = self.b.push(opc, &out, descr, snapshot);
         if self.lp.as_ref().is_some_and(|lp| i < lp.marker) {
             self.track_preamble(i, &out, r);
