@@ -226,6 +226,53 @@ fn globals_and_builtins_are_read_without_a_lookup_in_traces() {
     assert!(lp.contains("guard_not_invalidated"), "{lp}");
 }
 
+/// The number after `name` in a JIT summary (`METATRACER_LOG=summary`).
+fn summary_count(log: &str, name: &str) -> u64 {
+    log.lines()
+        .find_map(|l| l.trim().strip_prefix(name))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no `{name}` in the summary: {log}"))
+}
+
+/// Functions made anew at each call of the body that defines them (a nested `def`, a
+/// generator expression) are called in traces by their code object, not guarded by identity:
+/// a guard on the function object would fail for every new one and grow a chain of bridges,
+/// one per object (nqueens' `set(vec[i] + i for i in cols)` compiled 598 bridges that way).
+#[test]
+fn functions_made_per_call_do_not_grow_a_chain_of_bridges() {
+    let src = "def outer(k):\n    def sq(x):\n        return x * x\n    t = 0\n\
+               \x20   for j in range(3):\n        t += sq(j + k)\n    return t\n\
+               def gen_sum(k):\n    return sum(x for x in (k, k + 1, k + 2))\n\
+               t = 0\nfor i in range(20000):\n    t += outer(i) + gen_sum(i)\nprint(t)";
+    let (stdout, log) = jit_vs_off_calls(src, "summary");
+    assert_eq!(stdout, "8001200080000\n");
+    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+    let bridges = summary_count(&log, "bridges compiled");
+    assert!(bridges <= 20, "{bridges} bridges: {log}");
+}
+
+/// Class attributes read through the class (`Direction.FORWARD`) or through an instance
+/// that does not shadow them (`self.LIMIT`) are constants of the trace for the class epoch:
+/// no residual `load_attr_slow`, which would also let an inlined call's frame escape.
+#[test]
+fn class_attributes_are_constants_in_traces() {
+    let src = "class Direction:\n    FORWARD = 1\n    BACKWARD = -1\n\
+               class Walker:\n    LIMIT = 7\n    def __init__(self):\n        self.pos = 0\n\
+               def f(n):\n    w = Walker()\n    t = 0\n    for i in range(n):\n\
+               \x20       if i % 3 == 0:\n            d = Direction.FORWARD\n\
+               \x20       else:\n            d = Direction.BACKWARD\n\
+               \x20       t += d * w.LIMIT\n    return t\nprint(f(3000))";
+    let (stdout, log) = jit_vs_off(src, "opt");
+    assert_eq!(stdout, "-7000\n");
+    let lp = first_loop(&log);
+    assert!(lp.contains("LOAD_ATTR"), "{lp}");
+    assert!(
+        !lp.contains("load_attr_slow"),
+        "a residual attribute lookup: {lp}"
+    );
+    assert!(lp.contains("guard_not_invalidated"), "{lp}");
+}
+
 #[test]
 fn truth_tests_and_or_negation_and_float_compares_are_traced() {
     // ints and None as conditions, `and`/`or`, `-i`, and float comparisons: none of them
@@ -460,7 +507,7 @@ fn a_leaf_call_in_a_loop_allocates_no_frame() {
         lp.contains("add #0 LOAD_FAST"),
         "the callee is not in the loop: {lp}"
     );
-    let body = loop_body(&lp);
+    let body = loop_body(lp);
     assert!(
         !body.contains("new("),
         "a frame is allocated in the loop: {body}"

@@ -419,10 +419,88 @@ pub(super) fn load_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) ->
                     cx.regs.set(cx.sp - 1, v);
                     return Ok(());
                 }
+            } else {
+                // not an instance attribute: a class attribute that needs no binding
+                let epoch = jit_epoch().epoch.get();
+                if epoch != vm::EPOCH_UNSTABLE {
+                    let cls = metatracer::promote(cls);
+                    let v = class_value_of(cls, map, epoch, code, arg);
+                    if !is_null(v) {
+                        cx.regs.set(cx.sp - 1, v);
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    } else if metatracer::we_are_jitted() && kind_byte(obj) == CLASS_KIND {
+        // an attribute of a class (`Direction.FORWARD`): a constant for the class epoch
+        let epoch = jit_epoch().epoch.get();
+        if epoch != vm::EPOCH_UNSTABLE {
+            // SAFETY: `obj` is a live class (its kind byte says so), kept alive by the stack.
+            let c: Gc<ClassObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(obj)) };
+            let c = metatracer::promote(c);
+            let v = attr_of_class(c, epoch, code, arg);
+            if !is_null(v) {
+                cx.regs.set(cx.sp - 1, v);
+                return Ok(());
             }
         }
     }
     load_attr_slow(cx, pc, arg)
+}
+
+const CLASS_KIND: u8 = Kind::Class as u8;
+
+/// What `LOAD_ATTR names[arg]` of `code` gives for an instance of `cls` with map `map` (which
+/// has no attribute of that name) while the class epoch is `_epoch`, when that is a class
+/// attribute used as it is (not a function, which binds, nor a descriptor), else NULL (the
+/// general path decides). Elidable: classes change only with the epoch; the caller checked
+/// that `cls` has no `__getattribute__` and no data descriptors.
+#[metatracer::elidable]
+fn class_value_of(cls: Gc<ClassObj>, map: u32, _epoch: u64, code: Gc<CodeObj>, arg: u32) -> Value {
+    let name = code.names.get(arg as usize);
+    if map == ops::DICT_MAP || vm::map_lookup(map, vm::sym_of(name)).is_some() {
+        return Value::NULL;
+    }
+    match ops::lookup_mro(cls, name) {
+        Some(d) if unbound_class_value(d) => d,
+        _ => Value::NULL,
+    }
+}
+
+/// What `LOAD_ATTR names[arg]` of `code` gives for class `c` itself while the class epoch
+/// is `_epoch` (as `ops::getattr` would find it in the class's MRO), or NULL where the general
+/// path must decide: a metaclass with `__getattribute__`, a class method (a new bound method
+/// each time), an object with `__get__`, a name the class does not have (the metaclass's
+/// attributes, `__name__` and the like). Elidable: classes change only with the epoch.
+#[metatracer::elidable]
+fn attr_of_class(c: Gc<ClassObj>, _epoch: u64, code: Gc<CodeObj>, arg: u32) -> Value {
+    let name = code.names.get(arg as usize);
+    if type_of(Value::obj(c)).flags.get() & CF_GETATTRIBUTE != 0 {
+        return Value::NULL;
+    }
+    match ops::lookup_mro(c, name) {
+        Some(d) => match d.kind() {
+            Some(Kind::ClassMethod) => Value::NULL,
+            Some(Kind::StaticMethod) => as_staticmethod(d).map_or(Value::NULL, |s| s.f),
+            Some(Kind::Instance) if ops::lookup_type(type_of(d), "__get__").is_some() => {
+                Value::NULL
+            }
+            _ => d,
+        },
+        None => Value::NULL,
+    }
+}
+
+/// Whether class attribute `d`, read through an instance, is `d` itself: no function (a
+/// bound method), class or static method, property or object with `__get__`.
+fn unbound_class_value(d: Value) -> bool {
+    match d.kind() {
+        Some(Kind::Function | Kind::Builtin | Kind::ClassMethod | Kind::StaticMethod) => false,
+        Some(Kind::Property | Kind::Super) => false,
+        Some(Kind::Instance) => ops::lookup_type(type_of(d), "__get__").is_none(),
+        _ => true,
+    }
 }
 
 const INSTANCE_KIND: u8 = Kind::Instance as u8;

@@ -196,6 +196,7 @@ pub(super) fn make_function(cx: &mut Ctx, arg: u32) -> Step {
     let defaults = if arg & 1 != 0 { cx.pop() } else { Value::NULL };
     let func = gc::alloc(FunctionObj {
         kind: Kind::Function,
+        per_call: cx.code.d.flags & crate::compiler::bytecode::CO_NAMESPACE == 0,
         code: c,
         globals: cx.f.globals(),
         defaults: GcCell::new(defaults),
@@ -559,26 +560,24 @@ pub(super) fn match_class(cx: &mut Ctx, arg: u32) -> Step {
 
 /// Whether traces take Python calls and returns themselves (in a virtual frame,
 /// [`call_py_virtual`]/[`return_virtual`], or with the [`call_py_fast`]/[`return_fast`]
-/// helpers) instead of the residual general handlers. Still off: with everything on
-/// (`PYGUEST_JIT_CALLS=15`) the 12 bench programs run 0.76x the time of the default `6`
-/// (geomean; spectral_norm 0.18x, raytrace_small 0.58x, richards_like 0.63x) since session
-/// 13's stack sizes and narrower store flush, but 20 of pyperformance's benchmarks 1.35x
-/// (deltablue 8.8x, hexiom 7.4x, nqueens 6.2x; one value after one warm-up), fib_recursive's
-/// peak memory is 2.2x `--jit off`'s, and bigint_factorial is 5% slower than `--jit off`
-/// (`docs/performance.md`, "Session 13: traced calls, measured for the switch").
-pub(super) const TRACE_PY_CALLS: bool = false;
+/// helpers) instead of the residual general handlers. On since session 14: with everything
+/// on (`PYGUEST_JIT_CALLS=15`, the default) the 12 bench programs run about 0.76x the time
+/// of `PYGUEST_JIT_CALLS=6`, and 20 of pyperformance's benchmarks, which lost 1.35x in
+/// session 13, now gain 1.05x (three values after one warm-up: the optimizer's passes run as
+/// chains, functions made per call are identified by their code, class attributes are trace
+/// constants; `docs/performance.md`, "Session 14: traced calls on").
+pub(super) const TRACE_PY_CALLS: bool = true;
 
 /// Whether a class call with a Python `__init__` runs in a virtual frame on an instance the
 /// trace allocates ([`call_class_virtual`]; with [`TRACE_PY_CALLS`] and [`VIRTUAL_FRAMES`]).
 pub(super) const VIRTUAL_CLASS_CALLS: bool = true;
 
 /// Whether a `STORE_ATTR` that adds an attribute to an instance is traced (a constant map
-/// transition and a store, `opcodes::store_attr`) instead of the residual general path.
-/// Off by default like [`TRACE_PY_CALLS`] (on with `PYGUEST_JIT_CALLS=8` or `15`). The
-/// `AttributeError` one run with everything on printed in session 11 was the tracer's
-/// fresh-object aliasing rule (fixed in session 12, `docs/pyguest-jit.md`); alone it made the
-/// bench programs 0.982x (geomean).
-pub(super) const TRACE_ATTR_ADD: bool = false;
+/// transition and a store, `opcodes::store_attr`) instead of the residual general path. On
+/// with [`TRACE_PY_CALLS`] (the `AttributeError` one run printed in session 11 was the
+/// tracer's fresh-object aliasing rule, fixed in session 12, `docs/pyguest-jit.md`);
+/// `PYGUEST_JIT_CALLS=7` turns it off alone.
+pub(super) const TRACE_ATTR_ADD: bool = true;
 
 /// The call switches in effect, as bits: [`TRACE_PY_CALLS`] 1, [`VIRTUAL_FRAMES`] 2,
 /// [`VIRTUAL_CLASS_CALLS`] 4, [`TRACE_ATTR_ADD`] 8; by default the constants, or the
@@ -901,11 +900,23 @@ pub(super) fn call_py_virtual(cx: &mut Ctx, pc: usize, arg: u32) -> bool {
     if k != FUNCTION_KIND {
         return false;
     }
-    let callable = metatracer::promote(callable);
     // SAFETY: the kind byte says it is a function.
     let func: Gc<FunctionObj> =
         unsafe { metatracer::word_to_value(metatracer::word_bits(callable)) };
-    let code = func_code(func);
+    // A function made anew at each call of the body that defines it (a generator
+    // expression, a closure, a lambda) is identified by its code object, which is the same
+    // each time: a guard on the function object would fail at every new one (a chain of
+    // bridges, one per object). The others (module-level functions, methods) are promoted
+    // themselves, which makes their code, globals and the rest constants.
+    let (callable, code) = if func.per_call {
+        (callable, metatracer::promote(func_code(func)))
+    } else {
+        let callable = metatracer::promote(callable);
+        // SAFETY: as above.
+        let func: Gc<FunctionObj> =
+            unsafe { metatracer::word_to_value(metatracer::word_bits(callable)) };
+        (callable, func_code(func))
+    };
     let n = cx.sp - first;
     let nregs = virtual_nregs(code, n);
     if nregs == 0 {
@@ -916,7 +927,7 @@ pub(super) fn call_py_virtual(cx: &mut Ctx, pc: usize, arg: u32) -> bool {
     if depth > st.limit.get() {
         return false;
     }
-    enter_virtual(cx, pc, base, first, callable, nregs, Value::NULL);
+    enter_virtual(cx, pc, base, first, callable, code, nregs, Value::NULL);
     true
 }
 
@@ -971,7 +982,7 @@ fn call_class_virtual(cx: &mut Ctx, pc: usize, callable: Value, base: usize) -> 
     // SAFETY: an `InstanceBox` is laid out as an `InstanceObj`.
     let inst: Value = unsafe { metatracer::word_to_value(metatracer::word_bits(inst)) };
     cx.regs.set(first, inst);
-    enter_virtual(cx, pc, base, first, init, nregs, inst);
+    enter_virtual(cx, pc, base, first, init, code, nregs, inst);
     true
 }
 
@@ -1078,6 +1089,7 @@ fn new_frame_box(
 /// frame (`ns` is the instance of a class call, else NULL), counts the depth, makes the
 /// frame current, saves the caller's `pc` and `sp` (`base`: the stack top after the call
 /// pops its callable and arguments) and switches `Ctx` to the callee.
+#[allow(clippy::too_many_arguments)]
 #[metatracer::look_inside]
 #[inline(always)]
 fn enter_virtual(
@@ -1086,12 +1098,12 @@ fn enter_virtual(
     base: usize,
     first: usize,
     fv: Value,
+    code: Gc<CodeObj>,
     nregs: usize,
     ns: Value,
 ) {
-    // SAFETY: the callers checked that `fv` is a function.
+    // SAFETY: the callers checked that `fv` is a function (whose code object is `code`).
     let func: Gc<FunctionObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(fv)) };
-    let code = func_code(func);
     let n = cx.sp - first;
     let st = super::frame::exec_state();
     let depth = st.depth.get() + 1;
@@ -1100,7 +1112,8 @@ fn enter_virtual(
     } else {
         new_regs15(cx, first, n)
     };
-    let globals = func_globals(func);
+    // (promoted: the callee's global lookups are constants of the trace for its globals)
+    let globals = metatracer::promote(func_globals(func));
     let nf = new_frame_box(cx, code, globals, regs, fv);
     if !is_null(ns) {
         // (a class call's instance: the return gives it; a store into the fresh frame)

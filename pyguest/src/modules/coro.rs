@@ -111,6 +111,7 @@ fn iterable_coroutine(a: Args) -> PyResult<Value> {
     });
     let nf = gc::alloc(FunctionObj {
         kind: Kind::Function,
+        per_call: f.per_call,
         code,
         globals: f.globals,
         defaults: GcCell::new(f.defaults.get()),

@@ -10,7 +10,8 @@
 //! and only those two kinds are counted). `enable`/`disable`/`isenabled` keep a flag only:
 //! collections cannot be switched off, since memory is managed by the collector alone.
 //! `get_count()` gives (minor collections, major collections, 0) modulo the thresholds;
-//! `get_stats()` one dict per "generation" with CPython's keys.
+//! `get_stats()` one dict per "generation" with CPython's keys. `_heap_stats()` (pyguest's
+//! own, a diagnostic) gives the collector's counters by name (`metatracer::gc::GcStats`).
 
 use crate::interpreter::PyResult;
 use crate::objects::ops::{self, index_of};
@@ -264,6 +265,25 @@ pub fn make() -> Gc<ModuleObj> {
         Ok(new_int(collect_and_notify()?))
     });
     def(m, "_debug_refs", debug_refs);
+    // the collector's own counters (a diagnostic: `metatracer::gc::GcStats`)
+    def(m, "_heap_stats", |_| {
+        let s = mgc::stats();
+        let d = new_dict();
+        for (k, v) in [
+            ("minor_collections", s.minor_collections),
+            ("major_collections", s.major_collections),
+            ("bytes_allocated", s.bytes_allocated),
+            ("objects_allocated", s.objects_allocated),
+            ("bytes_promoted", s.bytes_promoted),
+            ("objects_pinned", s.objects_pinned),
+            ("old_bytes", s.old_bytes),
+            ("heap_bytes", s.heap_bytes),
+            ("peak_heap_bytes", s.peak_heap_bytes),
+        ] {
+            d.set_str(k, new_int(v as i64));
+        }
+        Ok(Value::obj(d))
+    });
     def(m, "_debug_path", debug_path);
     def(m, "enable", |_| {
         ENABLED.with(|e| e.set(true));

@@ -10,9 +10,13 @@ use metatracer::gc::{self, Gc, GcCell};
 use metatracer::Trace;
 
 #[repr(C)]
-#[derive(Trace)]
+#[derive(Trace, metatracer::Layout)]
 pub struct FunctionObj {
     pub kind: Kind,
+    /// Made by a `def`/`lambda`/comprehension inside a function body, so a new function
+    /// object of this code is made at each call of that body: traced calls identify such
+    /// functions by their code object (promoted), the others by the function object.
+    pub per_call: bool,
     pub code: Gc<CodeObj>,
     pub globals: Gc<DictObj>,
     pub defaults: GcCell<Value>,
