@@ -561,6 +561,12 @@ impl JitCode {
         }
         self.live = live;
     }
+    /// The registers live before instruction `pc`, as a bit set (bit `r % 64` of word
+    /// `r / 64`), or None when the analysis did not cover `pc` (then all are).
+    pub fn live_set(&self, pc: Pc) -> Option<&[u64]> {
+        self.live.get(pc as usize).map(|s| &s[..])
+    }
+
     /// Whether register `r` is live before instruction `pc`.
     pub fn is_live(&self, pc: Pc, r: Reg) -> bool {
         self.live

@@ -841,14 +841,17 @@ impl<'a> Tracer<'a> {
                         pc: f.pc,
                         nregs: f.regs.len() as u32,
                         // only live registers: a large interpreter's frame has hundreds of
-                        // registers, few of them live at any one guard
-                        regs: f
-                            .regs
-                            .iter()
-                            .enumerate()
-                            .filter(|&(i, _)| code.is_live(f.pc, i as u16))
-                            .map(|(i, r)| (i as u16, r.1))
-                            .collect(),
+                        // registers, few of them live at any one guard (so the set bits of
+                        // the liveness set are visited, not every register)
+                        regs: match code.live_set(f.pc) {
+                            Some(bits) => live_regs(bits, &f.regs),
+                            None => f
+                                .regs
+                                .iter()
+                                .enumerate()
+                                .map(|(i, r)| (i as u16, r.1))
+                                .collect(),
+                        },
                     }
                 })
                 .collect(),
@@ -1391,11 +1394,42 @@ impl<'a> Tracer<'a> {
     }
 }
 
+/// The registers of `regs` whose bits are set in the liveness set `bits`, ascending, with
+/// their recorded values (what a snapshot keeps of a frame).
+fn live_regs(bits: &[u64], regs: &[(u64, Val)]) -> Vec<(u16, Val)> {
+    let mut out = Vec::new();
+    for (w, &word) in bits.iter().enumerate() {
+        let mut m = word;
+        while m != 0 {
+            let i = w * 64 + m.trailing_zeros() as usize;
+            if i >= regs.len() {
+                return out;
+            }
+            out.push((i as u16, regs[i].1));
+            m &= m - 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::jitcode::{Effect, MemSize};
     use super::super::testutil::{call_desc, load, portal, set, store};
     use super::*;
+
+    #[test]
+    fn a_snapshot_keeps_exactly_the_live_registers() {
+        // bits 1 and 3 of word 0, bit 0 of word 1 (register 64), bit 2 of word 1 beyond
+        // the frame's 66 registers
+        let regs: Vec<(u64, Val)> = (0..66).map(|i| (i, Val::Op(i as u32))).collect();
+        let got = live_regs(&[0b1010, 0b101], &regs);
+        assert_eq!(
+            got,
+            vec![(1, Val::Op(1)), (3, Val::Op(3)), (64, Val::Op(64))]
+        );
+        assert!(live_regs(&[0, 0], &regs).is_empty());
+    }
 
     const I: Kind = Kind::Int;
     const R: Kind = Kind::Ref;
