@@ -820,6 +820,16 @@ impl Trace {
     }
 
     /// The frames of a snapshot, outermost first.
+    /// The innermost frame of snapshot `s`.
+    pub fn snapshot_top(&self, s: SnapshotId) -> FrameId {
+        self.snapshots[s.index()].top
+    }
+
+    /// The parent (caller) frame of frame `f`, if any.
+    pub fn frame_parent(&self, f: FrameId) -> Option<FrameId> {
+        self.frames[f.index()].parent
+    }
+
     pub fn snapshot_frames(&self, s: SnapshotId) -> Vec<FrameId> {
         let mut chain = Vec::new();
         let mut cur = Some(self.snapshots[s.index()].top);
@@ -1080,11 +1090,18 @@ impl TraceBuilder {
     /// that copies a trace uses, so its operands need no re-interning (constants the output
     /// no longer uses stay in the table, which only costs its slot).
     pub fn with_tables_of(src: &Trace) -> TraceBuilder {
+        // (room for as much as the source has: a pass's output is about its input's size)
         TraceBuilder {
             t: Trace {
+                ops: Vec::with_capacity(src.ops.len()),
+                args: Vec::with_capacity(src.args.len()),
                 consts: src.consts.clone(),
                 descrs: src.descrs.clone(),
-                ..Trace::default()
+                frames: Vec::with_capacity(src.frames.len()),
+                frame_values: Vec::with_capacity(src.frame_values.len()),
+                frame_regs: Vec::with_capacity(src.frame_regs.len()),
+                snapshots: Vec::with_capacity(src.snapshots.len()),
+                virtuals: Vec::new(),
             },
             ..TraceBuilder::default()
         }

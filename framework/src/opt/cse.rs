@@ -35,7 +35,11 @@ use super::{Action, Ctx, FxMap, Pass, PendingOp};
 use crate::ir::{Kind, OpFlags, OpRef, Opcode, Value};
 
 /// The key of a pure op: opcode, operands (sorted for commutative ops), descriptor.
-type Key = (Opcode, Vec<OpRef>, Option<crate::ir::DescrId>);
+type Key = (
+    Opcode,
+    smallvec::SmallVec<[OpRef; 4]>,
+    Option<crate::ir::DescrId>,
+);
 
 /// The pass.
 #[derive(Default)]
@@ -201,7 +205,7 @@ impl Pass for Cse {
             return Action::Emit;
         }
         // ---- pure ops and elidable calls ----
-        let mut args = op.args.clone();
+        let mut args: smallvec::SmallVec<[OpRef; 4]> = op.args.iter().copied().collect();
         if flags.contains(OpFlags::COMMUTATIVE) && args[0].raw() > args[1].raw() {
             args.swap(0, 1);
         }

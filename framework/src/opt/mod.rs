@@ -452,24 +452,26 @@ fn run_named(t: &Trace, names: &[&'static str]) -> Result<Trace, OptError> {
 /// Run the given passes in order, verifying after each step in debug builds. Consecutive
 /// [`Pass::chainable`] passes run as one chain (one copy of the trace).
 pub fn run_passes(t: &Trace, passes: &mut [Box<dyn Pass>]) -> Result<Trace, OptError> {
-    let mut cur = t.clone();
+    // (the input is only read: no copy of it unless there is no pass at all)
+    let mut cur: Option<Trace> = None;
     let mut i = 0;
     while i < passes.len() {
         let n = chain_len(&passes[i..]);
         let group = &mut passes[i..i + n];
-        cur = run_group_mapped(&cur, group)?.0;
+        let next = run_group_mapped(cur.as_ref().unwrap_or(t), group)?.0;
         if cfg!(debug_assertions) {
-            if let Err(errors) = verify(&cur) {
+            if let Err(errors) = verify(&next) {
                 return Err(OptError::Verifier {
                     pass: group_name(group),
                     errors,
-                    trace: crate::ir::print(&cur),
+                    trace: crate::ir::print(&next),
                 });
             }
         }
+        cur = Some(next);
         i += n;
     }
-    Ok(cur)
+    Ok(cur.unwrap_or_else(|| t.clone()))
 }
 
 /// How many passes from the start of `passes` run as one step: the leading run of
@@ -549,6 +551,7 @@ pub fn run_chain_mapped(
         map.get(r.as_op()?).copied().flatten()
     };
     let mut vals = Vec::new();
+    let mut chain: Vec<FrameId> = Vec::new();
     // one op's worth, reused from op to op (its argument vector keeps its allocation)
     let mut pending = PendingOp {
         opcode: Opcode::Label,
@@ -582,27 +585,34 @@ pub fn run_chain_mapped(
         }
         let snapshot = match op.snapshot() {
             Some(s) => {
+                // the frames of the chain not copied yet (innermost first; the callers'
+                // frames are usually shared with earlier snapshots, so the walk stops soon)
+                chain.clear();
+                let mut cur = Some(t.snapshot_top(s));
                 let mut parent = None;
-                for f in t.snapshot_frames(s) {
-                    parent = Some(match frame_map.get(&f) {
-                        Some(&nf) => nf,
-                        None => {
-                            vals.clear();
-                            for &v in t.frame_values(f) {
-                                let mut m = |_: &mut TraceBuilder, v| remap(&map, v);
-                                vals.push(
-                                    b.copy_snapshot_value(t, v, &mut m, &mut virt_map)
-                                        .ok_or_else(|| OptError::RemovedValue {
-                                            pass: passes[0].name().into(),
-                                            pos: i,
-                                        })?,
-                                );
-                            }
-                            let nf = b.copy_frame(parent, t, f, &vals);
-                            frame_map.insert(f, nf);
-                            nf
-                        }
-                    });
+                while let Some(f) = cur {
+                    if let Some(&nf) = frame_map.get(&f) {
+                        parent = Some(nf);
+                        break;
+                    }
+                    chain.push(f);
+                    cur = t.frame_parent(f);
+                }
+                while let Some(f) = chain.pop() {
+                    vals.clear();
+                    for &v in t.frame_values(f) {
+                        let mut m = |_: &mut TraceBuilder, v| remap(&map, v);
+                        vals.push(
+                            b.copy_snapshot_value(t, v, &mut m, &mut virt_map)
+                                .ok_or_else(|| OptError::RemovedValue {
+                                    pass: passes[0].name().into(),
+                                    pos: i,
+                                })?,
+                        );
+                    }
+                    let nf = b.copy_frame(parent, t, f, &vals);
+                    frame_map.insert(f, nf);
+                    parent = Some(nf);
                 }
                 parent.map(|top| b.snapshot(top))
             }
