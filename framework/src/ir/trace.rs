@@ -901,6 +901,52 @@ impl Trace {
         }
     }
 
+    /// Drops the constants no operand, snapshot value or virtual object field uses, and
+    /// renumbers the rest (in order). Passes copy the constant table whole from their input
+    /// ([`TraceBuilder::with_tables_of`]), so a finished trace may list constants that only
+    /// removed ops used; a backend keeps the table (and pins its references), so the
+    /// optimizer compacts it last.
+    pub fn compact_consts(&mut self) {
+        let n = self.consts.len();
+        let mut used = vec![false; n];
+        let mut mark = |r: OpRef| {
+            if let Some(c) = r.as_const() {
+                if c.index() < n {
+                    used[c.index()] = true;
+                }
+            }
+        };
+        self.args.iter().for_each(|&r| mark(r));
+        self.frame_values.iter().for_each(|&r| mark(r));
+        for v in &self.virtuals {
+            v.fields.iter().for_each(|f| mark(f.value));
+        }
+        if used.iter().all(|&u| u) {
+            return;
+        }
+        let mut new_index = vec![u32::MAX; n];
+        let mut consts = Vec::with_capacity(n);
+        for (i, &u) in used.iter().enumerate() {
+            if u {
+                new_index[i] = consts.len() as u32;
+                consts.push(self.consts[i]);
+            }
+        }
+        let remap = |r: &mut OpRef| {
+            if let Some(c) = r.as_const() {
+                if c.index() < n {
+                    *r = OpRef::constant(ConstRef::new(new_index[c.index()] as usize));
+                }
+            }
+        };
+        self.args.iter_mut().for_each(remap);
+        self.frame_values.iter_mut().for_each(remap);
+        for v in &mut self.virtuals {
+            v.fields.iter_mut().for_each(|f| remap(&mut f.value));
+        }
+        self.consts = consts;
+    }
+
     /// A copy of the trace with what resuming from its guards needs and nothing else: the
     /// ops keep their opcodes (hence the kinds of their values) and snapshots, but not their
     /// arguments or descriptors; constants, snapshot frames and virtual objects are kept
