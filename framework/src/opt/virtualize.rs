@@ -143,6 +143,18 @@ struct St<'a> {
     objs: HashMap<usize, VObj>,
     /// Input frames copied without virtual objects (safe to share).
     frames: HashMap<FrameId, FrameId>,
+    /// The last copy of an input frame that holds virtual objects, by its parent in the
+    /// output: its values and the copy. A later snapshot whose copy of that frame has the
+    /// same parent and values shares it (equal values are valid where they were computed).
+    vframes: HashMap<(FrameId, Option<FrameId>), (Vec<OpRef>, FrameId)>,
+    /// The last snapshot description of each virtual object (by the input position of its
+    /// `new`): its fields and the description. A later snapshot in which the object's
+    /// fields are the same reuses it, instead of describing it again (a virtual frame
+    /// described at each of the guards of an inlined call).
+    vdescr: HashMap<usize, (Vec<VField>, OpRef)>,
+    /// Virtual objects being described, innermost last, each with whether a cycle reached
+    /// it (a description that refers to one of them is new, not reused).
+    describing: Vec<(usize, bool)>,
     last_use: Vec<usize>,
     /// Whether a `new` was emitted since the loop's label (or the peeling marker): see
     /// [`St::barrier_after`].
@@ -283,6 +295,9 @@ fn run_with(
         res: Vec::with_capacity(n),
         objs: HashMap::default(),
         frames: HashMap::default(),
+        vframes: HashMap::default(),
+        vdescr: HashMap::default(),
+        describing: Vec::new(),
         last_use,
         allocated: false,
         lp,
@@ -1033,11 +1048,23 @@ impl St<'_> {
             for &v in t.frame_values(f) {
                 vals.push(self.snap_value(v, pos, &mut memo, &mut in_memo, &mut has_virt)?);
             }
+            if has_virt {
+                if let Some((old, nf)) = self.vframes.get(&(f, parent)) {
+                    if *old == vals {
+                        parent = Some(*nf);
+                        shared = false;
+                        continue;
+                    }
+                }
+            }
             let nf = self.b.copy_frame(parent, t, f, &vals);
             if shared && !has_virt {
                 self.frames.insert(f, nf);
             } else {
                 shared = false;
+                if has_virt {
+                    self.vframes.insert((f, parent), (vals, nf));
+                }
             }
             parent = Some(nf);
         }
@@ -1100,20 +1127,48 @@ impl St<'_> {
             Res::Virt(q) => {
                 *has_virt = true;
                 if let Some(&o) = memo.get(&q) {
+                    if let Some(i) = self.describing.iter().position(|d| d.0 == q) {
+                        // a cycle back to an object being described: it and the objects
+                        // described inside it refer to its new description, so none of
+                        // them may stand for (or be stood for by) another snapshot's
+                        for d in &mut self.describing[i..] {
+                            d.1 = true;
+                        }
+                    }
                     return Ok(o);
                 }
                 let alloc = self.objs[&q].alloc;
                 let nv = self.b.new_virtual(alloc);
                 memo.insert(q, nv);
                 let fields = self.objs[&q].fields.clone();
+                self.describing.push((q, false));
                 let mut out = Vec::with_capacity(fields.len());
                 for (offset, descr, v) in fields {
-                    let value = self.snap_res(v, memo, has_virt)?;
+                    let value = match self.snap_res(v, memo, has_virt) {
+                        Ok(value) => value,
+                        Err(e) => {
+                            self.describing.pop();
+                            return Err(e);
+                        }
+                    };
                     out.push(VField {
                         offset,
                         descr,
                         value,
                     });
+                }
+                let (_, in_cycle) = self.describing.pop().expect("pushed above");
+                if !in_cycle {
+                    if let Some((old, id)) = self.vdescr.get(&q) {
+                        if *old == out {
+                            // the same fields as in an earlier snapshot: that description
+                            // (its field values are valid here: they were just computed)
+                            let id = *id;
+                            memo.insert(q, id);
+                            return Ok(id);
+                        }
+                    }
+                    self.vdescr.insert(q, (out.clone(), nv));
                 }
                 self.b.set_virtual_fields(nv, out);
                 Ok(nv)
@@ -1177,6 +1232,73 @@ jump(p0, p4, descr=target0)
         let got = failing_guard(&o, &inputs);
         assert_eq!(field0(want[0].values[1]), 100);
         assert_eq!(field0(got[0].values[1]), 100, "{o}");
+    }
+
+    /// A virtual object several guards describe with the same fields is described once
+    /// (their snapshots share it); after a store changes a field, the next guard gets a new
+    /// description; a cycle (an object whose field is itself) is described anew each time.
+    /// Resuming from each guard still gives the values of that point.
+    #[test]
+    fn guards_share_the_description_of_an_unchanged_virtual_object() {
+        let text = "[i0]
+p1 = new(descr=alloc(16))
+store_i(p1, 0, i0, descr=i64)
+i3 = int_lt(i0, 10)
+guard_true(i3) [0@1: i0, p1]
+i4 = int_lt(i0, 5)
+guard_true(i4) [0@2: p1]
+i5 = int_add(i0, 1)
+store_i(p1, 0, i5, descr=i64)
+i7 = int_lt(i0, 3)
+guard_true(i7) [0@3: p1]
+p8 = new(descr=alloc(16))
+store_r(p8, 0, p8, descr=ref)
+i10 = int_lt(i0, 2)
+guard_true(i10) [0@4: p8]
+i11 = int_lt(i0, 1)
+guard_true(i11) [0@5: p8]
+finish(i0)
+";
+        let t = parse(text).unwrap();
+        verify(&t).unwrap();
+        let o = crate::opt::optimize(&t, "virtualize").unwrap();
+        verify(&o).unwrap();
+        assert_eq!(o.to_string().matches("new(").count(), 0, "{o}");
+        let virt_of = |k: usize| -> VirtId {
+            let g = (0..o.len())
+                .filter(|&i| o.op(i).snapshot().is_some())
+                .nth(k)
+                .unwrap();
+            let s = o.op(g).snapshot().unwrap();
+            let f = *o.snapshot_frames(s).last().unwrap();
+            o.frame_values(f)
+                .iter()
+                .find_map(|v| v.as_virt())
+                .unwrap_or_else(|| panic!("no virtual object at guard {k}: {o}"))
+        };
+        assert_eq!(
+            virt_of(0),
+            virt_of(1),
+            "unchanged between the first two guards: {o}"
+        );
+        assert_ne!(virt_of(1), virt_of(2), "a store changed it: {o}");
+        assert_ne!(virt_of(3), virt_of(4), "a cycle is described anew: {o}");
+        // each input fails one guard: 12 the first, 7 the second, ... 1 the last
+        for (i0, pc) in [(12, 1), (7, 2), (4, 3), (2, 4), (1, 5)] {
+            let want = failing_guard(&t, &[Value::Int(i0)]);
+            let got = failing_guard(&o, &[Value::Int(i0)]);
+            assert_eq!((want[0].pc, got[0].pc), (pc, pc), "i0={i0}: {o}");
+            let (w, g) = (
+                *want[0].values.last().unwrap(),
+                *got[0].values.last().unwrap(),
+            );
+            if pc <= 3 {
+                assert_eq!(field0(w), field0(g), "i0={i0}: {o}");
+            } else {
+                let Value::Ref(a) = g else { panic!("{g:?}") };
+                assert_eq!(field0(g), a as u64, "the cycle, i0={i0}: {o}");
+            }
+        }
     }
 
     /// A store the tracer still holds back (a pending-store frame) into a virtual object:
