@@ -411,6 +411,25 @@ fn pack(cx: &mut Ctx, r: Step) -> u32 {
     }
 }
 
+/// [`pack`] for an operation that popped two operands and pushed one result. In traces, when
+/// it succeeded, the right operand's slot (now above the top) is cleared: the interpreter
+/// never reads it again, but the frame's registers are written back at a loop's exits and
+/// back edge, and a dead temporary left there (a float product before `+=`) would make its
+/// box escape, an allocation per iteration; NULL is a constant store instead.
+#[metatracer::look_inside]
+#[inline(always)]
+fn pack_binary(cx: &mut Ctx, r: Step) -> u32 {
+    match r {
+        Ok(_) => {
+            if metatracer::we_are_jitted() {
+                cx.regs.set(cx.sp, Value::NULL);
+            }
+            GO_ON
+        }
+        Err(s) => stop_code(cx, s),
+    }
+}
+
 /// A guest backward jump: where the interpreter delivers pending signals (Ctrl-C) in a loop
 /// that makes no call, as CPython does at `JUMP_BACKWARD` (one relaxed load when none is
 /// pending). Not in jitcode (`we_are_jitted`: the branch folds away): a compiled loop tests
@@ -555,11 +574,11 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             Op::DELETE_SUBSCR => native!(cx, opcodes::delete_subscr(cx)),
             Op::BINARY_OP => {
                 let s = opcodes::binary_op(cx, arg);
-                pack(cx, s)
+                pack_binary(cx, s)
             }
             Op::INPLACE_OP => {
                 let s = opcodes::inplace_op(cx, arg);
-                pack(cx, s)
+                pack_binary(cx, s)
             }
             Op::UNARY_NEG => {
                 let s = opcodes::unary_neg(cx);
