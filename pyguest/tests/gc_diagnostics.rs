@@ -61,3 +61,29 @@ fn debug_path_names_the_chain_and_none_for_garbage() {
         );
     }
 }
+
+/// `_pggc._heap_stats()`: the collector's counters by name; allocation moves
+/// `bytes_allocated` and a collection counts as minor and major.
+#[test]
+fn heap_stats_count_allocations_and_collections() {
+    let src = r#"
+import _pggc, gc
+a = _pggc._heap_stats()
+keep = [[i] * 4 for i in range(100000)]
+gc.collect()
+b = _pggc._heap_stats()
+print(sorted(a) == sorted(b), len(a))
+print(b["bytes_allocated"] - a["bytes_allocated"] > 1000000)
+print(b["minor_collections"] > a["minor_collections"], b["major_collections"] > a["major_collections"])
+print(b["heap_bytes"] <= b["peak_heap_bytes"], b["old_bytes"] > 0, len(keep))
+"#;
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args(["-c", src])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "True 9\nTrue\nTrue True\nTrue True 100000\n"
+    );
+}

@@ -336,29 +336,35 @@ fn an_elidable_call_keeps_float_locals_unboxed() {
     );
 }
 
+/// The bytes the collector allocated in a run of `pyguest --jit threshold=50 -c SRC`
+/// (`PYGUEST_GC_STATS`).
+fn bytes_allocated(src: &str) -> u64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
+        .args(["--jit", "threshold=50", "-c", src])
+        .env("PYGUEST_GC_STATS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.contains("bytes_allocated"))
+        .unwrap_or_else(|| panic!("no GC stats: {err}"));
+    line.trim()
+        .trim_start_matches("bytes_allocated:")
+        .trim()
+        .trim_end_matches(',')
+        .parse::<u64>()
+        .unwrap()
+}
+
 /// The same loop allocates nothing once compiled: with ten times the iterations the
 /// collector's byte counter (`PYGUEST_GC_STATS`) stays flat.
 #[test]
 fn a_float_loop_allocates_nothing_per_iteration() {
     let allocated = |n: u32| {
         let src = format!("def f(n):\n    x = 0.0\n    y = 1.5\n    i = 0\n    while i < n:\n        x = x + y * 2.0 - 0.5\n        i += 1\n    return x\nprint(f({n}))");
-        let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
-            .args(["--jit", "threshold=50", "-c", &src])
-            .env("PYGUEST_GC_STATS", "1")
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let err = String::from_utf8_lossy(&out.stderr);
-        let line = err
-            .lines()
-            .find(|l| l.contains("bytes_allocated"))
-            .unwrap_or_else(|| panic!("no GC stats: {err}"));
-        line.trim()
-            .trim_start_matches("bytes_allocated:")
-            .trim()
-            .trim_end_matches(',')
-            .parse::<u64>()
-            .unwrap()
+        bytes_allocated(&src)
     };
     let (small, big) = (allocated(20_000), allocated(400_000));
     // a box per iteration would be 380000 * 24 bytes more
@@ -374,43 +380,26 @@ fn a_float_loop_allocates_nothing_per_iteration() {
 /// traces, a binary operation clears the slot of the operand it popped.
 #[test]
 fn a_float_temporary_popped_by_an_operation_is_not_boxed() {
-    let allocated = |n: u32| {
-        let src = format!(
+    let src = |n: u32| {
+        format!(
             "def entry(i, j):\n    s = i + j\n    return 1.0 / (s * (s + 1) // 2 + i + 1)\n\
              def f(n):\n    vec = [1.5] * 8\n    total = 0.0\n    for k in range(n):\n\
              \x20       j = k % 8\n        total += entry(k, j) * vec[j]\n    return total\n\
              print(f({n}))"
-        );
-        let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
-            .args(["--jit", "threshold=50", "-c", &src])
-            .env("PYGUEST_GC_STATS", "1")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        let line = err
-            .lines()
-            .find(|l| l.contains("bytes_allocated"))
-            .unwrap_or_else(|| panic!("no GC stats: {err}"));
-        line.trim()
-            .trim_start_matches("bytes_allocated:")
-            .trim()
-            .trim_end_matches(',')
-            .parse::<u64>()
-            .unwrap()
+        )
     };
-    let (small, big) = (allocated(20_000), allocated(400_000));
+    let (small, big) = (
+        bytes_allocated(&src(20_000)),
+        bytes_allocated(&src(400_000)),
+    );
     // a box per iteration would be 380000 * 16 bytes more (8.6 MB before the slot clearing)
     assert!(
         big < small + 1_000_000,
         "allocation grows with the iterations: {small} -> {big}"
     );
-    let src = "def entry(i, j):\n    s = i + j\n    return 1.0 / (s * (s + 1) // 2 + i + 1)\n\
-               def f(n):\n    vec = [1.5] * 8\n    total = 0.0\n    for k in range(n):\n\
-               \x20       j = k % 8\n        total += entry(k, j) * vec[j]\n    return total\n\
-               print(f(3000))";
-    let (stdout, _) = jit_vs_off(src, "summary");
+    let (stdout, log) = jit_vs_off(&src(3000), "summary");
     assert_eq!(stdout, "2.3356075984339286\n");
+    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
 }
 
 #[test]
@@ -715,23 +704,7 @@ fn a_float_list_update_allocates_no_box_in_the_loop() {
 fn a_float_list_loop_allocates_nothing_per_iteration() {
     let allocated = |n: u32| {
         let src = format!("def f(n):\n    v = [0.0] * 16\n    for i in range(n):\n        j = i & 15\n        v[j] += v[(j + 1) & 15] * 0.5 + 1.0\n    return v[3]\nprint(f({n}))");
-        let out = Command::new(env!("CARGO_BIN_EXE_pyguest"))
-            .args(["--jit", "threshold=50", "-c", &src])
-            .env("PYGUEST_GC_STATS", "1")
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let err = String::from_utf8_lossy(&out.stderr);
-        let line = err
-            .lines()
-            .find(|l| l.contains("bytes_allocated"))
-            .unwrap_or_else(|| panic!("no GC stats: {err}"));
-        line.trim()
-            .trim_start_matches("bytes_allocated:")
-            .trim()
-            .trim_end_matches(',')
-            .parse::<u64>()
-            .unwrap()
+        bytes_allocated(&src)
     };
     let (small, big) = (allocated(20_000), allocated(400_000));
     assert!(
