@@ -402,6 +402,38 @@ fn a_float_temporary_popped_by_an_operation_is_not_boxed() {
     assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
 }
 
+/// An inlined method call whose argument the trace computed (`rng.next(len(vocab))`: a
+/// small int built by arithmetic, stored into the callee's register array as an integer
+/// word and read back by `LOAD_FAST` as a pointer-kind word) keeps the callee's frame and
+/// registers virtual: before, the mismatched kinds made the register array real, one
+/// allocation per call (dict_strings' hot loop).
+#[test]
+fn an_inlined_call_with_a_computed_argument_allocates_nothing() {
+    let src = |n: u32| {
+        format!(
+            "class LCG:\n    def __init__(self, seed):\n        self.state = seed\n\
+             \x20   def next(self, bound):\n\
+             \x20       self.state = (self.state * 1103515245 + 12345) % 2147483648\n\
+             \x20       return (self.state >> 8) % bound\n\
+             def f(n, rng):\n    vocab = [1, 2, 3, 4, 5]\n    t = 0\n    for i in range(n):\n\
+             \x20       t += rng.next(len(vocab))\n    return t\n\
+             print(f({n}, LCG(42)))"
+        )
+    };
+    let (small, big) = (
+        bytes_allocated(&src(20_000)),
+        bytes_allocated(&src(400_000)),
+    );
+    // a register array per iteration would be 380000 * 72 bytes more
+    assert!(
+        big < small + 1_000_000,
+        "allocation grows with the iterations: {small} -> {big}"
+    );
+    let (stdout, log) = jit_vs_off(&src(3000), "summary");
+    assert!(!stdout.is_empty());
+    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+}
+
 #[test]
 fn in_place_operators_and_shifts_on_small_ints_are_traced() {
     // `//=`, `%=`, `<<`, `>>` and `^=` of small ints: machine operations in the loop, no

@@ -582,6 +582,30 @@ impl St<'_> {
                             // load after a full-width store to the same field => the value
                             return Ok(Some(self.current(v)));
                         }
+                        let word =
+                            |t: MemType| matches!(t, MemType::Ref | MemType::Int { size: 8, .. });
+                        if foff as i64 == off && word(fm.ty) && word(m.ty) && !same_kind {
+                            // a pointer load of a word stored as an integer (a tagged value
+                            // built by arithmetic), or the reverse => the stored value, cast
+                            // (as `heap` does for real objects); a virtual object's address
+                            // turns back into the object, and the object into its address
+                            let r = match (self.current(v), m.ty.kind()) {
+                                (Res::Addr(q), Kind::Ref) => Some(Res::Virt(q)),
+                                (Res::Virt(q), Kind::Int) => Some(Res::Addr(q)),
+                                (Res::Out(val), Kind::Ref) => {
+                                    Some(Res::Out(self.b.op(Opcode::CastIntToPtr, &[val])))
+                                }
+                                (Res::Out(val), _) => {
+                                    Some(Res::Out(self.b.op(Opcode::CastPtrToInt, &[val])))
+                                }
+                                // (a field's address stored: rare; the load below makes the
+                                // object real)
+                                _ => None,
+                            };
+                            if r.is_some() {
+                                return Ok(r);
+                            }
+                        }
                         if let (true, MemType::Int { size: k, signed }, Res::Out(val)) =
                             (foff as i64 == off && same_kind, m.ty, self.current(v))
                         {
@@ -1328,6 +1352,30 @@ finish(i4)
         assert_eq!(a, b, "one object, named twice");
         // SAFETY: a raw 16-byte test object.
         assert_eq!(unsafe { ((a + 8) as *const u64).read() }, 5);
+    }
+
+    /// A word stored into a virtual object as an integer (a tagged value the trace computed)
+    /// and loaded back as a pointer, and the reverse, are the stored values cast: the object
+    /// stays virtual (before, the mismatched kinds made it real: pyguest's register array
+    /// of an inlined call whose argument was a computed small int, one `new` per call).
+    #[test]
+    fn a_word_loaded_with_the_other_kind_is_the_stored_value_cast() {
+        let text = "[i0, p1]
+p2 = new(descr=alloc(24))
+i3 = int_or(i0, 1)
+store_i(p2, 8, i3, descr=i64)
+store_r(p2, 16, p1, descr=ref)
+p4 = load_r(p2, 8, descr=ref)
+i5 = load_i(p2, 16, descr=i64)
+guard_true(i5) [0@1: p4]
+finish(i5)
+";
+        let t = parse(text).unwrap();
+        let o = crate::opt::optimize(&t, "virtualize").unwrap().to_string();
+        assert!(!o.contains("new("), "{o}");
+        assert!(!o.contains("load_"), "{o}");
+        assert!(o.contains("cast_int_to_ptr(i"), "{o}");
+        assert!(o.contains("cast_ptr_to_int(p1)"), "{o}");
     }
 
     const WB: &str = "call(r)->n \"metatracer::gc::write_barrier\" readonly";
