@@ -434,6 +434,38 @@ fn an_inlined_call_with_a_computed_argument_allocates_nothing() {
     assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
 }
 
+/// A bridge that starts inside an inlined method (a branch of `step` that goes the other way
+/// every few iterations) keeps the callee's frame and registers virtual: the guard's pending
+/// stores (the frame stored as the current frame and as the virtualizable's `f`) stay pending
+/// in the bridge, with their alias classes, so nothing makes the frame escape. Before, the
+/// bridge's first load recorded them all and allocated the frame and its registers at each
+/// pass (richards_like: 1.8 allocations per iteration).
+#[test]
+fn a_bridge_inside_an_inlined_call_keeps_its_frame_virtual() {
+    let src = |n: u32| {
+        format!(
+            "class A:\n    def __init__(self):\n        self.n = 0\n        self.next = None\n\
+             \x20   def step(self, k):\n        if self.n % 3 == 0:\n            self.n += k\n\
+             \x20       else:\n            self.n -= 1\n        return self.next\n\
+             def run(n):\n    a = A(); b = A(); a.next = b; b.next = a\n    t = a\n    i = 0\n\
+             \x20   while i < n:\n        t = t.step(5)\n        i += 1\n    return a.n, b.n\n\
+             print(run({n}))"
+        )
+    };
+    let (small, big) = (
+        bytes_allocated(&src(20_000)),
+        bytes_allocated(&src(400_000)),
+    );
+    // a frame and its registers per pass through the bridge would be about 21 MB more
+    assert!(
+        big < small + 1_000_000,
+        "allocation grows with the iterations: {small} -> {big}"
+    );
+    let (stdout, log) = jit_vs_off(&src(3000), "summary");
+    assert_eq!(stdout, "(1500, 1500)\n");
+    assert!(summary_count(&log, "bridges compiled") >= 1, "{log}");
+}
+
 #[test]
 fn in_place_operators_and_shifts_on_small_ints_are_traced() {
     // `//=`, `%=`, `<<`, `>>` and `^=` of small ints: machine operations in the loop, no

@@ -88,7 +88,12 @@ impl L<'_> {
             for st in &s.stores {
                 let base = self.natural(st.base);
                 let off = self.b.const_int(st.offset as i64);
-                let size = self.b.const_int(st.size.code() as i64);
+                let size = self.b.const_int(super::recorded::pending_size_word(
+                    st.size,
+                    super::recorded::remember_class(st.class),
+                    st.class & super::codewriter::VABLE_CLASS != 0,
+                    st.class & super::codewriter::VABLE_ITEM != 0,
+                ) as i64);
                 let v = self.natural(st.value);
                 vals.extend([base, off, size, v]);
             }
@@ -445,6 +450,7 @@ mod tests {
                     offset: 8,
                     size: MemSize::W64,
                     value: Val::Op(1),
+                    class: 0,
                 }],
             }],
         };

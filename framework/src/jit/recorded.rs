@@ -134,8 +134,67 @@ impl SnapFrame {
 }
 
 /// The pseudo jitcode id of the extra outermost frame by which a lowered snapshot carries its
-/// pending stores: its values are `base, offset, size code, value` per store, in order.
+/// pending stores: its values are `base, offset, size word, value` per store, in order (the
+/// size word: [`pending_size_word`]).
 pub const PENDING_STORES: CodeId = CodeId::MAX;
+
+/// The size word of a pending store in a lowered snapshot: the [`MemSize::code`] in the low
+/// 8 bits, the place's 32-bit alias class (`MemDescr::class_of`, 0 when unknown) in bits
+/// 8..40, and the virtualizable-frame marks in bits 40 (a place in the frame) and 41 (an
+/// element of its array). A bridge's tracer starts with the guard's pending stores still
+/// pending; with their classes, a load of another class does not make it record them (which
+/// made every object they store escape: an inlined call's frame, stored as the current frame
+/// and as the virtualizable's `f`, at the first load of the bridge).
+pub fn pending_size_word(size: MemSize, class: u32, vable: bool, item: bool) -> u64 {
+    size.code() | (u64::from(class) << 8) | (u64::from(vable) << 40) | (u64::from(item) << 41)
+}
+
+/// The parts of a [`pending_size_word`]: size, 32-bit class, virtualizable marks.
+pub fn pending_size_parts(w: u64) -> Option<(MemSize, u32, bool, bool)> {
+    let size = MemSize::from_code(w & 0xff)?;
+    Some((
+        size,
+        (w >> 8) as u32,
+        w & (1 << 40) != 0,
+        w & (1 << 41) != 0,
+    ))
+}
+
+/// The compressed classes seen by lowering, and the tracer class each stands for (`None`
+/// when two tracer classes share it): how a bridge's tracer gets back the class of a pending
+/// store its guard carries.
+static CLASSES: std::sync::Mutex<Option<rustc_hash::FxHashMap<u32, Option<u64>>>> =
+    std::sync::Mutex::new(None);
+
+/// The compressed class of tracer class `cls` (its virtualizable bits dropped), remembered
+/// for [`tracer_class`].
+pub fn remember_class(cls: u64) -> u32 {
+    let c = crate::ir::MemDescr::class_of(cls);
+    if c != 0 {
+        let plain = cls & !(super::codewriter::VABLE_CLASS | super::codewriter::VABLE_ITEM);
+        let mut m = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+        let e = m
+            .get_or_insert_with(Default::default)
+            .entry(c)
+            .or_insert(Some(plain));
+        if *e != Some(plain) {
+            *e = None;
+        }
+    }
+    c
+}
+
+/// The tracer class whose compressed class is `c`, or 0 (unknown: any place) when none or
+/// several were seen.
+pub fn tracer_class(c: u32) -> u64 {
+    if c == 0 {
+        return 0;
+    }
+    let m = CLASSES.lock().unwrap_or_else(|e| e.into_inner());
+    m.as_ref()
+        .and_then(|m| m.get(&c).copied().flatten())
+        .unwrap_or(0)
+}
 
 /// A store the trace has not performed yet (see `tracer`): `value` to `base + offset`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -148,17 +207,19 @@ pub struct PendingStore {
     pub size: MemSize,
     /// The stored value.
     pub value: Val,
+    /// The place's alias class (the tracer's, with its virtualizable bits; 0: unknown).
+    pub class: u64,
 }
 
 /// Performs the pending stores a lowered snapshot's [`PENDING_STORES`] frame lists (concrete
-/// `base, offset, size code, value` words), in order.
+/// `base, offset, size word, value` words), in order.
 ///
 /// # Safety
 /// The words must come from such a frame of a trace recorded from the interpreter's own
 /// stores (valid addresses for the sizes).
 pub unsafe fn perform_pending(words: &[u64]) {
     for w in words.chunks_exact(4) {
-        let size = MemSize::from_code(w[2]).expect("pending store size code");
+        let size = pending_size_parts(w[2]).expect("pending store size word").0;
         let addr = w[0].wrapping_add(w[1]) as usize;
         // SAFETY: the caller guarantees the address was a store target of the interpreter.
         unsafe { size.store(addr, w[3]) };
@@ -236,7 +297,7 @@ pub struct RTrace {
 impl RTrace {
     /// Notes the alias class of the load or store at position `at` (nothing for class 0).
     pub fn note_class(&mut self, at: u32, cls: u64) {
-        let c = crate::ir::MemDescr::class_of(cls);
+        let c = remember_class(cls);
         if c != 0 {
             self.classes.push((at, c));
         }

@@ -367,14 +367,19 @@ impl<'a> Tracer<'a> {
             BridgeVal::Virtual(j) => (objects[j as usize] as u64, vnew[j as usize]),
         };
         // The guard's pending stores: performed now (the tracer runs on real memory) and kept
-        // pending in the bridge, which records them when something may read them.
-        let mut pending = Vec::new();
+        // pending in the bridge, which records them when something may read them: each with
+        // its alias class (so loads of other classes leave it pending) and in the heap cache
+        // (so a load of its place is the stored value).
+        let mut pending: Vec<(PendingStore, u64)> = Vec::new();
+        let mut heap = HashMap::default();
         let frames = match frames.first() {
             Some((PENDING_STORES, _, vals)) => {
                 for st in vals.chunks_exact(4) {
                     let (base, vb) = val(&st[0]);
                     let (off, _) = val(&st[1]);
-                    let size = MemSize::from_code(val(&st[2]).0).expect("pending store size");
+                    let (size, c32, vable, item) =
+                        super::recorded::pending_size_parts(val(&st[2]).0)
+                            .expect("pending store size word");
                     let (w, vs) = val(&st[3]);
                     if fresh.contains(&vs) {
                         escaped.insert(vs);
@@ -382,13 +387,29 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the interpreter's own store, which the trace delayed past the
                     // guard this bridge starts from.
                     unsafe { size.store(base.wrapping_add(off) as usize, w) };
+                    let plain = super::recorded::tracer_class(c32);
+                    let cls = plain
+                        | if vable { VABLE_CLASS } else { 0 }
+                        | if item { VABLE_ITEM } else { 0 };
                     let st = PendingStore {
                         base: vb,
                         offset: off as i64 as i32,
                         size,
                         value: vs,
+                        class: cls,
                     };
-                    pending.push((st, 0));
+                    // (a later store to the same place replaces an earlier one; one that
+                    // merely overlaps another is not cached, and the older stays before it)
+                    pending.retain(|(p, _)| {
+                        (p.base, p.offset, p.size) != (st.base, st.offset, st.size)
+                    });
+                    let lo = st.offset as i64;
+                    let hi = lo + size.bytes() as i64;
+                    heap.retain(|k: &(Val, i32, MemSize), _| {
+                        k.0 != vb || !((k.1 as i64) < hi && lo < k.1 as i64 + k.2.bytes() as i64)
+                    });
+                    heap.insert((vb, st.offset, size), (vs, plain, false));
+                    pending.push((st, cls));
                 }
                 &frames[1..]
             }
@@ -403,7 +424,7 @@ impl<'a> Tracer<'a> {
             })
             .collect();
         Tracer {
-            heap: HashMap::default(),
+            heap,
             cse: HashMap::default(),
             cse_un: HashMap::default(),
             lin: HashMap::default(),
@@ -1061,6 +1082,7 @@ impl<'a> Tracer<'a> {
                         offset,
                         size: *size,
                         value: vs,
+                        class: cls,
                     };
                     // An earlier pending store to the same place is dead: nothing read it
                     // (snapshots taken since keep their copy). One that merely overlaps stays,

@@ -234,7 +234,10 @@ fn covered(t: &Trace, g: usize, i: usize) -> bool {
     t.frame_values(f).chunks_exact(4).any(|e| {
         same_base(e[0])
             && t.const_value(e[1]).and_then(Value::as_int) == Some(off)
-            && t.const_value(e[2]).and_then(Value::as_int) == Some(code)
+            && t.const_value(e[2])
+                .and_then(Value::as_int)
+                .map(|w| w & 0xff)
+                == Some(code & 0xff)
     })
 }
 

@@ -87,7 +87,8 @@ pub struct SunkPlace {
 /// A plain store's or load's place: base, offset, access type.
 type PlaceKey = (OpRef, i64, MemDescr);
 
-/// The `MemSize` code a pending store of this access type carries.
+/// The size word a pending store of this access carries (`jit::recorded::pending_size_word`:
+/// the size code, the alias class and the virtualizable marks).
 pub(super) fn size_code(m: MemDescr) -> u64 {
     let s = match m.ty {
         MemType::F64 => MemSize::F64,
@@ -102,7 +103,7 @@ pub(super) fn size_code(m: MemDescr) -> u64 {
             _ => MemSize::W64,
         },
     };
-    s.code()
+    crate::jit::recorded::pending_size_word(s, m.class, m.vable, m.item)
 }
 
 /// The place of plain load or store `i` (not indexed), if it is one.
@@ -258,7 +259,7 @@ pub fn sink(
     if sunk.is_empty() {
         return Ok(None);
     }
-    // the pending-store words per sunk place: base, offset, size code, value
+    // the pending-store words per sunk place: base, offset, size word, value
     let word = |r: OpRef| match t.const_value(r) {
         Some(c) => Word::Const(c),
         None => Word::Op(r),
