@@ -303,13 +303,15 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
             Ok(Some(char_str(c)))
         }
         IterKind::Bytes => {
-            let b = ops::bytes_like(it.a.get()).unwrap();
+            // (the byte itself, not a copy of the buffer: iterating was quadratic)
+            let a = it.a.get();
+            let b = as_bytes(a).or_else(|| as_bytearray(a)).unwrap();
             let i = it.i.get() as usize;
-            if i >= b.len() {
+            let Some(&byte) = b.data().get(i) else {
                 return Ok(None);
-            }
+            };
             it.i.set(i as i64 + 1);
-            Ok(Some(Value::small(b[i] as i64)))
+            Ok(Some(Value::small(byte as i64)))
         }
         IterKind::DictKeys | IterKind::DictValues | IterKind::DictItems => {
             let d = as_dict(it.a.get()).unwrap();

@@ -228,14 +228,21 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
         Some(Kind::Bytes) | Some(Kind::ByteArray) => {
             let b = as_bytes(o).or_else(|| as_bytearray(o)).unwrap();
             if let Some(sl) = as_slice(k) {
-                let data = b.data().clone();
-                let (start, _, step, count) = slice_indices(sl, data.len())?;
-                let mut out = Vec::with_capacity(count);
-                let mut i = start;
-                for _ in 0..count {
-                    out.push(data[i as usize]);
-                    i += step;
-                }
+                // (the slice's bounds first: `__index__` may run Python code that resizes a
+                // bytearray; then the bytes, without copying the whole buffer)
+                let (start, _, step, count) = slice_indices(sl, b.data().len())?;
+                let data = b.data();
+                let out: Vec<u8> = if step == 1 {
+                    data[start as usize..start as usize + count].to_vec()
+                } else {
+                    let mut out = Vec::with_capacity(count);
+                    let mut i = start;
+                    for _ in 0..count {
+                        out.push(data[i as usize]);
+                        i += step;
+                    }
+                    out
+                };
                 return Ok(new_bytes(out, o.is_kind(Kind::ByteArray)));
             }
             let i = index_of(k)?;
