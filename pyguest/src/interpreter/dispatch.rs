@@ -430,6 +430,15 @@ fn pack_binary(cx: &mut Ctx, r: Step) -> u32 {
     }
 }
 
+/// Never called: a frame's register array is never shorter than its code object's
+/// registers (`run_loop`'s check in traces, which guards it).
+#[metatracer::dont_look_inside]
+#[inline(never)]
+#[cold]
+fn registers_too_short() {
+    unreachable!("a frame's register array is shorter than its code object's registers");
+}
+
 /// A guest backward jump: where the interpreter delivers pending signals (Ctrl-C) in a loop
 /// that makes no call, as CPython does at `JUMP_BACKWARD` (one relaxed load when none is
 /// pending). Not in jitcode (`we_are_jitted`: the branch folds away): a compiled loop tests
@@ -480,6 +489,13 @@ fn run_loop(cx: &mut Ctx) -> u32 {
             // tracer forwards a slot's loads from its pending stores instead of performing
             // them first (one `guard_value` per trace entry; a constant stays one for free).
             cx.sp = metatracer::promote(cx.sp);
+            // The register array holds at least the code object's registers (a constant; a
+            // virtual frame's array may be longer): one guard on its length here lets the
+            // optimizer drop the bounds check of every register access at a constant index
+            // below it (a compare and a guard per access before).
+            if cx.regs.len() < super::opcodes_calls::code_nregs(code) {
+                registers_too_short();
+            }
         }
         let w = instr(code, pc);
         // (not in jitcode: the residual call would make traces of debug builds perform their
@@ -766,7 +782,11 @@ fn run_loop(cx: &mut Ctx) -> u32 {
                 }
             }
             Op::YIELD_VALUE => native!(cx, opcodes::yield_value(cx, pc)),
-            Op::YIELD_FROM => native!(cx, opcodes::yield_from(cx, pc)),
+            Op::YIELD_FROM => {
+                // (a constant in jitcode: the handler's residual call gets `true`)
+                let jitted = metatracer::we_are_jitted();
+                native!(cx, opcodes::yield_from(cx, pc, jitted))
+            }
             Op::RAISE_VARARGS => native!(cx, opcodes::raise_varargs(cx, arg)),
             Op::RERAISE => native!(cx, opcodes::reraise(cx)),
             Op::PUSH_EXC_INFO => native!(cx, opcodes::push_exc_info(cx)),

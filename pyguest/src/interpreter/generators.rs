@@ -204,6 +204,13 @@ pub fn suspended_at(g: Gc<GeneratorObj>, op: Op) -> bool {
         && crate::compiler::bytecode::decode(g.frame.code.d.code[pc - 1]).0 == op
 }
 
+/// Whether `g` delegates (`yield from`) to a generator that delegates in turn.
+fn delegates_twice(g: Gc<GeneratorObj>) -> bool {
+    delegate(g)
+        .and_then(as_generator)
+        .is_some_and(|d| suspended_at(d, Op::YIELD_FROM))
+}
+
 /// The iterator `g` is delegating to (`yield from`, `await`), if it is suspended in one.
 pub fn delegate(g: Gc<GeneratorObj>) -> Option<Value> {
     if suspended_at(g, Op::YIELD_FROM) {
@@ -277,11 +284,21 @@ fn inline_gen_of(f: Gc<FrameObj>, back: Gc<FrameObj>) -> Gc<GeneratorObj> {
 /// function). `None` when `g` is not a plain generator that can simply go on (not started
 /// and sent a value, running, finished, a coroutine or an async generator): the caller takes
 /// the general path ([`gen_resume`]), which raises what must be raised.
+///
+/// `jitted` (the resume is made by compiled code, a trace or the blackhole): a generator
+/// suspended in its own `YIELD_FROM` on a generator that is itself suspended in one (a chain
+/// of at least two delegations) takes the general path too, which runs it (and the chain of
+/// generators it delegates to, switched inline by the interpreter) in a nested loop. A
+/// trace that followed such a chain (a recursive generator: a tree walked by `yield from`)
+/// guarded on every level's position, one bridge per path down the chain: pyperformance's
+/// `generators` compiled about 450 bridges per pass and never stopped, 2.5x the time of the
+/// interpreter.
 pub(super) fn resume_inline(
     cx: &mut Ctx,
     g: Gc<GeneratorObj>,
     pc: usize,
     v: Value,
+    jitted: bool,
 ) -> Option<Stop> {
     let f = g.frame;
     if f.code.d.flags & (CO_COROUTINE | CO_ASYNC_GENERATOR) != 0 {
@@ -289,6 +306,9 @@ pub(super) fn resume_inline(
     }
     let st = g.state.get();
     if !(st == GEN_SUSPENDED || (st == GEN_CREATED && v.is_none())) {
+        return None;
+    }
+    if jitted && delegates_twice(g) {
         return None;
     }
     if let Err(e) = enter_depth() {

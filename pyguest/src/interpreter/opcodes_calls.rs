@@ -94,7 +94,7 @@ pub(super) fn call(cx: &mut Ctx, pc: usize, arg: u32, op: Op) -> Step {
     if op == Op::CALL && arg == 1 && args_start == base + 2 {
         // `next(gen)`: resume the generator inside the loop
         if let Some(g) = next_target(callable, cx.regs.get(base + 2)) {
-            if let Some(s) = resume_inline(cx, g, pc, Value::NONE) {
+            if let Some(s) = resume_inline(cx, g, pc, Value::NONE, false) {
                 return Err(s);
             }
         }
@@ -254,13 +254,13 @@ pub(super) fn yield_value(cx: &mut Ctx, pc: usize) -> Step {
 
 /// `YIELD_FROM`.
 #[inline(never)]
-pub(super) fn yield_from(cx: &mut Ctx, pc: usize) -> Step {
+pub(super) fn yield_from(cx: &mut Ctx, pc: usize, jitted: bool) -> Step {
     let v = cx.pop();
     let sub = cx.top();
     cx.f.pc.set(pc as u32);
     cx.f.sp.set(cx.sp as u32);
     if let Some(g) = as_generator(sub) {
-        if let Some(s) = resume_inline(cx, g, pc, v) {
+        if let Some(s) = resume_inline(cx, g, pc, v, jitted) {
             return Err(s);
         }
     }
@@ -1140,7 +1140,7 @@ fn code_argcount(code: Gc<CodeObj>) -> usize {
 /// changes). A virtual frame's register array may be longer, never shorter.
 #[metatracer::elidable]
 #[inline(never)]
-fn code_nregs(code: Gc<CodeObj>) -> usize {
+pub(super) fn code_nregs(code: Gc<CodeObj>) -> usize {
     let d = &code.d;
     d.varnames.len() + d.cellvars.len() + d.freevars.len() + d.stacksize as usize
 }

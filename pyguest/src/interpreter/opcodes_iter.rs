@@ -76,7 +76,7 @@ pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop>
         return Ok(arg as usize);
     }
     if kind_byte(it) == GENERATOR_KIND {
-        return for_iter_gen(cx, pc, arg);
+        return for_iter_gen(cx, pc, arg, metatracer::we_are_jitted());
     }
     for_iter_slow(cx, pc, arg)
 }
@@ -86,9 +86,9 @@ const GENERATOR_KIND: u8 = Kind::Generator as u8;
 /// `FOR_ITER` on a generator: resumes it inside the dispatch loop (`Ctx` switches to its
 /// frame; `generators::resume_inline`), or takes the general path.
 #[inline(never)]
-fn for_iter_gen(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
+fn for_iter_gen(cx: &mut Ctx, pc: usize, arg: u32, jitted: bool) -> Result<usize, Stop> {
     if let Some(g) = as_generator(cx.top()) {
-        if let Some(s) = super::generators::resume_inline(cx, g, pc, Value::NONE) {
+        if let Some(s) = super::generators::resume_inline(cx, g, pc, Value::NONE, jitted) {
             return Err(s);
         }
     }
