@@ -210,6 +210,26 @@ pub(super) fn list_to_tuple(cx: &mut Ctx) -> Step {
 pub(super) fn unpack_sequence(cx: &mut Ctx, arg: u32) -> Step {
     let v = cx.pop();
     let n = arg as usize;
+    // an exact tuple or list of `n` items straight onto the stack (the general path copies
+    // the items into a vector first: pyperformance's unpack_sequence ran 6x CPython's time)
+    if let Some(t) = as_tuple_exact(v) {
+        let items = t.as_slice();
+        if items.len() == n {
+            for &x in items.iter().rev() {
+                cx.push(x);
+            }
+            return Ok(());
+        }
+    } else if let Some(l) = as_list_exact(v) {
+        if l.len() == n {
+            // (`get` boxes an item of a float list: the list stays pinned by `l`)
+            for i in (0..n).rev() {
+                let x = l.get(i);
+                cx.push(x);
+            }
+            return Ok(());
+        }
+    }
     let items = unpack(v, n)?;
     for i in (0..n).rev() {
         cx.push(items[i]);
