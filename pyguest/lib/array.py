@@ -7,6 +7,7 @@ tobytes/frombytes go through the `struct` module with native (x86-64, little-end
 """
 
 import struct as _struct
+import _pgarray
 
 __all__ = ["array", "ArrayType", "typecodes"]
 
@@ -71,6 +72,16 @@ def _check(code, value):
     return value
 
 
+def _index(index):
+    """An item index as an int (`__index__`), or CPython's TypeError for an array."""
+    if isinstance(index, int):
+        return index
+    conv = getattr(type(index), "__index__", None)
+    if conv is None:
+        raise TypeError("array indices must be integers")
+    return conv(index)
+
+
 class array:
     """array(typecode[, initializer]): a sequence of numbers of one machine type."""
 
@@ -120,17 +131,24 @@ class array:
     def __contains__(self, value):
         return value in self._items
 
-    def __getitem__(self, index):
+    # `a[i]` and `a[i] = x` are `_pgarray`'s builtins (Rust): they handle an int index into
+    # the items and the stores that need no conversion, and call `_getitem`/`_setitem` for
+    # everything else
+    __getitem__ = _pgarray.getitem
+    __setitem__ = _pgarray.setitem
+
+    def _getitem(self, index):
         if isinstance(index, slice):
             result = array(self._code)
             result._items = self._items[index]
             return result
+        index = _index(index)
         try:
             return self._items[index]
         except IndexError:
             raise IndexError("array index out of range") from None
 
-    def __setitem__(self, index, value):
+    def _setitem(self, index, value):
         if isinstance(index, slice):
             if not isinstance(value, array):
                 raise TypeError('can only assign array (not "%s") to array slice'
@@ -139,6 +157,7 @@ class array:
                 raise TypeError("bad argument type for built-in operation")
             self._items[index] = list(value._items)
             return
+        index = _index(index)
         try:
             self._items[index] = _check(self._code, value)
         except IndexError:

@@ -7,7 +7,8 @@
 //! `gc`), [`coro`] (`_pgcoro` for `types.coroutine`, and the `sys` async generator
 //! hooks), [`process`] (`_pgprocess`, under `subprocess`, `os` and `platform`) , [`sqlite`]
 //! (`_pgsqlite`, under `sqlite3`), [`heapq`] (`_heapq`) and [`bisect`] (`_bisect`), the
-//! accelerators `heapq.py`/`bisect.py` import as CPython's do. The native modules CPython's own `Lib` is written over (for the stdlib fallback of
+//! accelerators `heapq.py`/`bisect.py` import as CPython's do, and [`array`] (`_pgarray`,
+//! the item access of `array.py`). The native modules CPython's own `Lib` is written over (for the stdlib fallback of
 //! `stdlib_dir.rs`): [`thread`] (`_thread`), [`weakref`] (`_weakref`), [`atexit`],
 //! [`string`] (`_string`), [`signal`] (`_signal`), [`codecs`] (`_codecs`), [`contextvars`]
 //! (`_contextvars`), [`select`], [`socket`] (`_socket`, with [`sockaddr`]), [`unicodedata`] (with its generated
@@ -21,6 +22,7 @@
 //! `new_builtin` functions, and add it to [`builtin_module`]. To add a Python module: drop
 //! `NAME.py` in `pyguest/lib/` and add a line to [`EMBEDDED`].
 
+pub mod array;
 pub mod atexit;
 pub mod binascii;
 pub mod bisect;
@@ -221,6 +223,7 @@ pub fn builtin_module(name: &str) -> PyResult<Option<Value>> {
         "_pgsqlite" => crate::modules::sqlite::make(),
         "_heapq" => crate::modules::heapq::make(),
         "_bisect" => crate::modules::bisect::make(),
+        "_pgarray" => crate::modules::array::make(),
         "unicodedata" => crate::modules::unicodedata::make(),
         // CPython's name for the module pyguest ships as `collections.abc`
         "_collections_abc" => {
