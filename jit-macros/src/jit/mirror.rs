@@ -647,6 +647,25 @@ impl Mirror {
                         }));
                     }
                 }
+                if mc.args.is_empty() && mc.turbofish.is_none() {
+                    // `r.is_ok()`, `o.is_some()`, ...: a `match` on the value, so it traces as
+                    // one (a tag test); a residual call of `Result::is_ok` would pass the
+                    // value's words, and a `Result<(), E>`'s `Ok` has none (a void argument
+                    // the trace verifier rejects)
+                    let variant = match name.as_str() {
+                        "is_ok" => Some((quote!(::core::result::Result::Ok), true)),
+                        "is_err" => Some((quote!(::core::result::Result::Err), true)),
+                        "is_some" => Some((quote!(::core::option::Option::Some), true)),
+                        "is_none" => Some((quote!(::core::option::Option::Some), false)),
+                        _ => None,
+                    };
+                    if let Some((v, yes)) = variant {
+                        let r = &mc.receiver;
+                        let no = !yes;
+                        let m: Expr = syn::parse_quote_spanned!(mc.span()=> match #r { #v(_) => #yes, _ => #no });
+                        return self.expr(&m);
+                    }
+                }
                 let nargs = mc.args.len();
                 if mc.turbofish.is_none()
                     && is_place(&mc.receiver)
