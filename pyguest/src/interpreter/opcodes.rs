@@ -587,7 +587,9 @@ pub(super) fn store_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -
             let inst: Gc<InstanceObj> =
                 unsafe { metatracer::word_to_value(metatracer::word_bits(obj)) };
             let cls = inst.cls.get();
-            if cls.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
+            let flags = cls.flags.get();
+            // (`__slots__` matters only to an attribute the instance does not have yet)
+            if flags & (CF_SETATTR | CF_HAS_DESCRIPTORS) == 0 {
                 let map = metatracer::promote(inst.map.get());
                 let slot = map_slot(map, code, arg);
                 let slots = inst.slots.get();
@@ -596,7 +598,7 @@ pub(super) fn store_attr(cx: &mut Ctx, code: Gc<CodeObj>, pc: usize, arg: u32) -
                     cx.sp -= 2;
                     return Ok(());
                 }
-                if slot == 0 && call_switches() & 8 != 0 {
+                if slot == 0 && flags & CF_SLOTS == 0 && call_switches() & 8 != 0 {
                     // a new attribute: the map transition is a constant too, and the value
                     // goes to the next slot when the array has room and the class's slot
                     // hint already counts it (else the general path grows both)
@@ -625,7 +627,25 @@ fn store_attr_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     let name = cx.names.get(arg as usize);
     if let Some(inst) = as_instance(obj) {
         let t = inst.cls.get();
-        if t.flags.get() & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
+        let flags = t.flags.get();
+        if flags & (CF_SETATTR | CF_HAS_DESCRIPTORS) == 0 && flags & CF_SLOTS != 0 {
+            // a `__slots__` class: an attribute the instance has is stored by its map (the
+            // general path checks the slot names only when adding one)
+            let c = cx.code.cache[pc - 1].get();
+            let m = inst.map.get();
+            if c & ATTR_ADD == 0 && c != 0 && (c >> 32) as u32 == m {
+                inst.slots.get().set((c & 0xffff_ffff) as usize - 1, v);
+                return Ok(());
+            }
+            if let Some(slot) = vm::map_lookup(m, vm::sym_of(name)) {
+                inst.slots.get().set(slot, v);
+                if m < 1 << 31 {
+                    cx.code.cache[pc - 1].set(((m as u64) << 32) | (slot as u64 + 1));
+                }
+                return Ok(());
+            }
+        }
+        if flags & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
             let c = cx.code.cache[pc - 1].get();
             let m = inst.map.get();
             if c & ATTR_ADD != 0 {
