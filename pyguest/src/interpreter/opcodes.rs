@@ -20,13 +20,13 @@ use super::dispatch::{Ctx, Step, Stop};
 use super::frame::set_cur;
 use super::{PyErr, PyResult};
 use crate::compiler::bytecode::binop;
-use crate::objects::ops::{self, ArgVec};
+use crate::objects::ops::{self};
 use crate::objects::*;
 use crate::value::{
     bool_value, fits_small, int_of, is_int, is_null, kind_byte, small, Kind, Value, FALSE_BITS,
     NONE_BITS, SMALL_MIN, TRUE_BITS,
 };
-use crate::vm::{self, type_error, type_of, vm, C};
+use crate::vm::{self, type_of, vm, C};
 use metatracer::gc::Gc;
 use std::cell::Cell;
 
@@ -1461,42 +1461,6 @@ fn load_global_cached(f: Gc<FrameObj>, name: Value, cache: &Cell<u64>) -> PyResu
 
 fn builtins_of(_g: Gc<DictObj>) -> Gc<DictObj> {
     vm().builtins.get()
-}
-
-pub(super) fn unpack(v: Value, n: usize) -> PyResult<ArgVec> {
-    let items: ArgVec = if let Some(t) = as_tuple_exact(v) {
-        t.as_slice().iter().copied().collect()
-    } else if let Some(l) = as_list_exact(v) {
-        l.values()
-    } else {
-        let it = ops::get_iter(v).map_err(|_| {
-            type_error(format!(
-                "cannot unpack non-iterable {} object",
-                vm::type_name(v)
-            ))
-        })?;
-        let mut out = ArgVec::new();
-        while let Some(x) = ops::next(it)? {
-            out.push(x);
-            if out.len() > n {
-                break;
-            }
-        }
-        out
-    };
-    if items.len() < n {
-        return Err(vm::value_error(format!(
-            "not enough values to unpack (expected {}, got {})",
-            n,
-            items.len()
-        )));
-    }
-    if items.len() > n {
-        return Err(vm::value_error(format!(
-            "too many values to unpack (expected {n})"
-        )));
-    }
-    Ok(items)
 }
 
 /// `LOAD_NAME` in the local namespace: an exact dict is read directly, any other mapping

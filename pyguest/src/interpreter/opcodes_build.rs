@@ -6,13 +6,12 @@
 use super::dispatch::{Ctx, Step, Stop};
 use super::frame::set_cur;
 use crate::compiler::bytecode::Op;
-use crate::objects::ops::{self};
+use crate::objects::ops::{self, ArgVec};
 use crate::objects::*;
 use crate::value::{Kind, Value};
+use crate::vm::PyResult;
 use crate::vm::{self, type_error, type_of, C};
 use metatracer::gc::{self};
-
-use super::opcodes::*;
 
 /// `BUILD_TUPLE`.
 #[inline(always)]
@@ -235,6 +234,44 @@ pub(super) fn unpack_sequence(cx: &mut Ctx, arg: u32) -> Step {
         cx.push(items[i]);
     }
     Ok(())
+}
+
+/// The `n` items of `v` for an unpacking assignment (any iterable; CPython's errors for too
+/// few or too many).
+fn unpack(v: Value, n: usize) -> PyResult<ArgVec> {
+    let items: ArgVec = if let Some(t) = as_tuple_exact(v) {
+        t.as_slice().iter().copied().collect()
+    } else if let Some(l) = as_list_exact(v) {
+        l.values()
+    } else {
+        let it = ops::get_iter(v).map_err(|_| {
+            type_error(format!(
+                "cannot unpack non-iterable {} object",
+                vm::type_name(v)
+            ))
+        })?;
+        let mut out = ArgVec::new();
+        while let Some(x) = ops::next(it)? {
+            out.push(x);
+            if out.len() > n {
+                break;
+            }
+        }
+        out
+    };
+    if items.len() < n {
+        return Err(vm::value_error(format!(
+            "not enough values to unpack (expected {}, got {})",
+            n,
+            items.len()
+        )));
+    }
+    if items.len() > n {
+        return Err(vm::value_error(format!(
+            "too many values to unpack (expected {n})"
+        )));
+    }
+    Ok(items)
 }
 
 /// `UNPACK_EX`.
