@@ -210,6 +210,27 @@ fn a_filtered_comprehension_is_a_loop() {
     );
 }
 
+/// A recursive generator's loop trace may close at a `FOR_ITER` of another of its frames
+/// without a backward jump in between (the same code object and position, reached through
+/// a resume): that is the guest's recursion, not a program counter missing `#[green]`, and
+/// the driver does not warn about it (it did under `threshold=1`, on stderr, once per process).
+#[test]
+fn a_recursive_generator_loop_is_not_reported_as_a_red_program_counter() {
+    let src = "def tree(d):\n    if d == 0:\n        yield 1\n        return\n\
+               \x20   for v in tree(d - 1):\n        yield v\n\
+               \x20   for v in tree(d - 1):\n        yield v + 1\n\
+               print(sum(tree(10)), max(tree(8)))\nt = 0\nfor v in tree(9):\n    t += v\nprint(t)";
+    let out = run_src(src, "threshold=1", Some("summary"));
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6144 9\n2816\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("loops compiled"), "{err}");
+    assert!(
+        !err.contains("closed without a guest backward jump"),
+        "{err}"
+    );
+}
+
 /// `LOAD_GLOBAL` is traced: a loop reading a global and a builtin has no residual lookup left,
 /// only the trace's dependency on the dicts' shapes (`guard_not_invalidated`).
 #[test]

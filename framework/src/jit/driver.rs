@@ -1104,9 +1104,10 @@ fn compile(
     Ok(t)
 }
 
-/// A loop trace closed at its own key without passing `can_enter_jit!()`: the greens were the
-/// same at two consecutive dispatches, so every "loop" is one guest instruction (measured: 7x
-/// slower than no JIT). The usual cause is a program counter without `#[green]`. Counted for
+/// A loop trace of at most two guest instructions closed at its own key without passing
+/// `can_enter_jit!()`: the greens were the same at two consecutive dispatches, so every "loop"
+/// is one guest instruction (measured: 7x slower than no JIT). The usual cause is a program
+/// counter without `#[green]`. Counted for
 /// the summary, logged under `abort`, and said once per process on stderr.
 fn warn_closed_without_jump(portal: &str, where_: &str) {
     static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -1141,8 +1142,17 @@ fn trace_loop(id: usize, name: &str, codes: &Rc<CodeSet>, state: &[u64], key: Ke
             let token = TargetToken::fresh();
             match compile(&trace, Some(token), id, &where_, None) {
                 Ok(t) => {
+                    // (only a loop of at most two guest instructions is the symptom: a longer
+                    // one closing without a backward jump is a guest's own recursion, e.g. a
+                    // recursive generator's frames of one code object resumed in turn)
+                    let positions = trace
+                        .ops
+                        .iter()
+                        .filter(|o| matches!(o, ROp::MergePoint(_)))
+                        .count();
                     if matches!(outcome, Outcome::Merge { jumped: false, .. })
                         && matches!(trace.ops.last(), Some(ROp::Jump(_)))
+                        && positions <= 2
                     {
                         warn_closed_without_jump(name, &where_);
                     }
