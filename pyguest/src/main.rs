@@ -128,13 +128,7 @@ fn main() {
                 // thread (checked above on the main thread, so this cannot fail). No trace
                 // texts are kept for `jit::stats()` (only the framework's tests read them; a
                 // program with large traces kept megabytes), unless `--jit` asks for them.
-                // Loop traces may record 30,000 ops before aborting (the framework's default
-                // is 6,000): a Python instruction records about five times what an RPython
-                // one does (register stores stay memory operations until the optimizer sinks
-                // them), and a straight-line loop body of a few hundred statements
-                // (pyperformance's unpack_sequence: 400 unpackings) aborted and ran
-                // interpreted, 4x slower (docs/performance.md, session 15).
-                let _ = metatracer::set_params("trace_texts=0,trace_limit=30000");
+                let _ = metatracer::set_params("trace_texts=0");
                 for j in &opts.jit {
                     let _ = metatracer::set_params(j);
                 }
