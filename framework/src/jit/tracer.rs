@@ -369,9 +369,8 @@ impl<'a> Tracer<'a> {
         // The guard's pending stores: performed now (the tracer runs on real memory) and kept
         // pending in the bridge, which records them when something may read them: each with
         // its alias class (so loads of other classes leave it pending) and in the heap cache
-        // (so a load of its place is the stored value).
-        let mut pending: Vec<(PendingStore, u64)> = Vec::new();
-        let mut heap = HashMap::default();
+        // (so a load of its place is the stored value), as the tracer holds its own stores.
+        let mut held = Vec::new();
         let frames = match frames.first() {
             Some((PENDING_STORES, _, vals)) => {
                 for st in vals.chunks_exact(4) {
@@ -387,29 +386,16 @@ impl<'a> Tracer<'a> {
                     // SAFETY: the interpreter's own store, which the trace delayed past the
                     // guard this bridge starts from.
                     unsafe { size.store(base.wrapping_add(off) as usize, w) };
-                    let plain = super::recorded::tracer_class(c32);
-                    let cls = plain
+                    let class = super::recorded::tracer_class(c32)
                         | if vable { VABLE_CLASS } else { 0 }
                         | if item { VABLE_ITEM } else { 0 };
-                    let st = PendingStore {
+                    held.push(PendingStore {
                         base: vb,
                         offset: off as i64 as i32,
                         size,
                         value: vs,
-                        class: cls,
-                    };
-                    // (a later store to the same place replaces an earlier one; one that
-                    // merely overlaps another is not cached, and the older stays before it)
-                    pending.retain(|(p, _)| {
-                        (p.base, p.offset, p.size) != (st.base, st.offset, st.size)
+                        class,
                     });
-                    let lo = st.offset as i64;
-                    let hi = lo + size.bytes() as i64;
-                    heap.retain(|k: &(Val, i32, MemSize), _| {
-                        k.0 != vb || !((k.1 as i64) < hi && lo < k.1 as i64 + k.2.bytes() as i64)
-                    });
-                    heap.insert((vb, st.offset, size), (vs, plain, false));
-                    pending.push((st, cls));
                 }
                 &frames[1..]
             }
@@ -423,12 +409,12 @@ impl<'a> Tracer<'a> {
                 regs: vals.iter().map(val).collect(),
             })
             .collect();
-        Tracer {
-            heap,
+        let mut t = Tracer {
+            heap: HashMap::default(),
             cse: HashMap::default(),
             cse_un: HashMap::default(),
             lin: HashMap::default(),
-            pending,
+            pending: Vec::new(),
             derived: HashMap::default(),
             escaped,
             bounds: HashMap::default(),
@@ -444,7 +430,11 @@ impl<'a> Tracer<'a> {
             known: HashMap::default(),
             loop_inv: HashMap::default(),
             fresh,
+        };
+        for st in held {
+            t.hold_store(st);
         }
+        t
     }
 
     /// A bridge recorder that, once it holds `ops` recorded ops, ends at the next merge point
@@ -458,6 +448,36 @@ impl<'a> Tracer<'a> {
     pub fn cut_at(mut self, ops: usize) -> Self {
         self.cut = Some(ops);
         self
+    }
+
+    /// Holds store `st` back (a pending store, recorded when something may read it) and
+    /// caches the value for loads of its place.
+    fn hold_store(&mut self, st: PendingStore) {
+        let PendingStore {
+            base: vb,
+            offset,
+            size,
+            value: vs,
+            class,
+        } = st;
+        // An earlier pending store to the same place is dead: nothing read it (snapshots
+        // taken since keep their copy). One that merely overlaps stays, before this one.
+        self.pending
+            .retain(|(p, _)| (p.base, p.offset, p.size) != (vb, offset, size));
+        self.pending.push((st, class));
+        // Which cached entries this store may overwrite (see [`store_may_clobber`]). Frozen
+        // entries survive stores elsewhere; one this store overlaps at the same base was not
+        // frozen after all. An object this trace allocated is reached only through values that
+        // may point into it ([`Tracer::may_be`]): stores through others leave its fields,
+        // stores to it leave places based on others.
+        let cls = plain_class(class);
+        let mut heap = std::mem::take(&mut self.heap);
+        heap.retain(|k, v| {
+            (k.0 != vb && (v.2 || self.fresh_apart(vb, k.0)))
+                || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
+        });
+        self.heap = heap;
+        self.heap.insert((vb, offset, size), (vs, cls, false));
     }
 
     fn record(&mut self, op: ROp) -> Val {
@@ -1077,35 +1097,13 @@ impl<'a> Tracer<'a> {
                     let (vb, offset) = self.address(vb, *offset);
                     // (a fresh object stored to memory: a load may give it back)
                     self.escape(vs);
-                    let st = PendingStore {
+                    self.hold_store(PendingStore {
                         base: vb,
                         offset,
                         size: *size,
                         value: vs,
                         class: cls,
-                    };
-                    // An earlier pending store to the same place is dead: nothing read it
-                    // (snapshots taken since keep their copy). One that merely overlaps stays,
-                    // before this one.
-                    self.pending.retain(|(p, _)| {
-                        (p.base, p.offset, p.size) != (st.base, st.offset, st.size)
                     });
-                    self.pending.push((st, cls));
-                    let size = *size;
-                    // Which cached entries this store may overwrite (see
-                    // [`store_may_clobber`]). Frozen entries survive stores elsewhere; one
-                    // this store overlaps at the same base was not frozen after all.
-                    // An object this trace allocated is reached only through values that may
-                    // point into it ([`Tracer::may_be`]): stores through others leave its
-                    // fields, stores to it leave places based on others.
-                    let cls = plain_class(cls);
-                    let mut heap = std::mem::take(&mut self.heap);
-                    heap.retain(|k, v| {
-                        (k.0 != vb && (v.2 || self.fresh_apart(vb, k.0)))
-                            || !store_may_clobber((vb, offset, size, cls), (k.0, k.1, k.2, v.1))
-                    });
-                    self.heap = heap;
-                    self.heap.insert((vb, offset, size), (vs, cls, false));
                 }
                 Insn::KnownResult { result, desc, args } => {
                     if desc.effect == Effect::Elidable {

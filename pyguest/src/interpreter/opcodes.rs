@@ -628,31 +628,17 @@ fn store_attr_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
     if let Some(inst) = as_instance(obj) {
         let t = inst.cls.get();
         let flags = t.flags.get();
-        if flags & (CF_SETATTR | CF_HAS_DESCRIPTORS) == 0 && flags & CF_SLOTS != 0 {
-            // a `__slots__` class: an attribute the instance has is stored by its map (the
-            // general path checks the slot names only when adding one)
-            let c = cx.code.cache[pc - 1].get();
-            let m = inst.map.get();
-            if c & ATTR_ADD == 0 && c != 0 && (c >> 32) as u32 == m {
-                inst.slots.get().set((c & 0xffff_ffff) as usize - 1, v);
-                return Ok(());
-            }
-            if let Some(slot) = vm::map_lookup(m, vm::sym_of(name)) {
-                inst.slots.get().set(slot, v);
-                if m < 1 << 31 {
-                    cx.code.cache[pc - 1].set(((m as u64) << 32) | (slot as u64 + 1));
-                }
-                return Ok(());
-            }
-        }
-        if flags & (CF_SETATTR | CF_HAS_DESCRIPTORS | CF_SLOTS) == 0 {
+        if flags & (CF_SETATTR | CF_HAS_DESCRIPTORS) == 0 {
+            // (a `__slots__` class: only an attribute the instance has is stored here; the
+            // general path checks the slot names when adding one)
+            let slots_class = flags & CF_SLOTS != 0;
             let c = cx.code.cache[pc - 1].get();
             let m = inst.map.get();
             if c & ATTR_ADD != 0 {
                 // cached transition: adds the attribute as slot `s`
                 let s = (c & 0xffff) as usize;
                 let slots = inst.slots.get();
-                if (c >> 40) as u32 & 0x7f_ffff == m && s < slots.len() {
+                if !slots_class && (c >> 40) as u32 & 0x7f_ffff == m && s < slots.len() {
                     slots.set(s, v);
                     inst.map.set((c >> 16) as u32 & 0xff_ffff);
                     return Ok(());
@@ -661,17 +647,27 @@ fn store_attr_plain(cx: &mut Ctx, pc: usize, arg: u32) -> Step {
                 inst.slots.get().set((c & 0xffff_ffff) as usize - 1, v);
                 return Ok(());
             }
-            ops::instance_set(inst, name, v);
-            let nm = inst.map.get();
-            if let Some(slot) = vm::map_lookup(nm, vm::sym_of(name)) {
-                if nm == m && m < 1 << 31 {
-                    cx.code.cache[pc - 1].set(((m as u64) << 32) | (slot as u64 + 1));
-                } else if m < 1 << 23 && nm < 1 << 24 && slot < 1 << 16 {
-                    cx.code.cache[pc - 1]
-                        .set(ATTR_ADD | (m as u64) << 40 | (nm as u64) << 16 | slot as u64);
+            if slots_class {
+                if let Some(slot) = vm::map_lookup(m, vm::sym_of(name)) {
+                    inst.slots.get().set(slot, v);
+                    if m < 1 << 31 {
+                        cx.code.cache[pc - 1].set(((m as u64) << 32) | (slot as u64 + 1));
+                    }
+                    return Ok(());
                 }
+            } else {
+                ops::instance_set(inst, name, v);
+                let nm = inst.map.get();
+                if let Some(slot) = vm::map_lookup(nm, vm::sym_of(name)) {
+                    if nm == m && m < 1 << 31 {
+                        cx.code.cache[pc - 1].set(((m as u64) << 32) | (slot as u64 + 1));
+                    } else if m < 1 << 23 && nm < 1 << 24 && slot < 1 << 16 {
+                        cx.code.cache[pc - 1]
+                            .set(ATTR_ADD | (m as u64) << 40 | (nm as u64) << 16 | slot as u64);
+                    }
+                }
+                return Ok(());
             }
-            return Ok(());
         }
     }
     ops::setattr(obj, name, v)?;
