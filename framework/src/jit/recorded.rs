@@ -220,16 +220,29 @@ pub struct PendingStore {
 pub unsafe fn perform_pending(words: &[u64]) {
     for w in words.chunks_exact(4) {
         let size = pending_size_parts(w[2]).expect("pending store size word").0;
-        let addr = w[0].wrapping_add(w[1]) as usize;
         // SAFETY: the caller guarantees the address was a store target of the interpreter.
-        unsafe { size.store(addr, w[3]) };
-        if size == MemSize::W64 {
-            // The word may be a reference, possibly to an object materialized just now (a
-            // young one) while the store's place is old: the barrier the trace ran when it
-            // recorded the store may have come before a collection (an allocation since).
-            // (Idempotent; nothing happens for an address outside the heap.)
-            crate::gc::write_barrier_slot(addr as *const u8);
-        }
+        unsafe { perform_pending_store(w[0].wrapping_add(w[1]) as usize, size, w[3]) };
+    }
+}
+
+/// Performs one delayed store of `w` to `addr`, with the write barrier: how a guard failure
+/// (through [`perform_pending`]) and the start of a bridge's recording do the stores a trace
+/// delayed past the guard.
+///
+/// The word may be a reference, possibly to an object materialized just now (a young one)
+/// while the store's place is old: the barrier the trace ran when it recorded the store may
+/// have come before a collection (an allocation since), and without a dirty card the next
+/// minor collection neither moves the object for this slot nor keeps it alive (the slot then
+/// names whatever the nursery holds there next). The barrier is idempotent and does nothing
+/// for an address outside the heap.
+///
+/// # Safety
+/// `addr` must be a place the interpreter stores a `size` value to.
+pub unsafe fn perform_pending_store(addr: usize, size: MemSize, w: u64) {
+    // SAFETY: the caller's guarantee.
+    unsafe { size.store(addr, w) };
+    if size == MemSize::W64 {
+        crate::gc::write_barrier_slot(addr as *const u8);
     }
 }
 

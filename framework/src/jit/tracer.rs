@@ -384,8 +384,16 @@ impl<'a> Tracer<'a> {
                         escaped.insert(vs);
                     }
                     // SAFETY: the interpreter's own store, which the trace delayed past the
-                    // guard this bridge starts from.
-                    unsafe { size.store(base.wrapping_add(off) as usize, w) };
+                    // guard this bridge starts from (with the barrier: `w` may be an object
+                    // materialized just now, young, and nothing may allocate before the
+                    // recording ends, so nothing pins it: the card must be dirty).
+                    unsafe {
+                        super::recorded::perform_pending_store(
+                            base.wrapping_add(off) as usize,
+                            size,
+                            w,
+                        )
+                    };
                     let class = super::recorded::tracer_class(c32)
                         | if vable { VABLE_CLASS } else { 0 }
                         | if item { VABLE_ITEM } else { 0 };
