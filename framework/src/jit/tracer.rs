@@ -385,8 +385,9 @@ impl<'a> Tracer<'a> {
                     }
                     // SAFETY: the interpreter's own store, which the trace delayed past the
                     // guard this bridge starts from (with the barrier: `w` may be an object
-                    // materialized just now, young, and nothing may allocate before the
-                    // recording ends, so nothing pins it: the card must be dirty).
+                    // materialized just now, young; the recording's roots pin it only at a
+                    // collection while it lasts, and it may allocate nothing, so the card
+                    // must be dirty for the next minor collection to keep it).
                     unsafe {
                         super::recorded::perform_pending_store(
                             base.wrapping_add(off) as usize,

@@ -87,6 +87,70 @@ pub fn new_list_from(items: &[Value]) -> Value {
     }))
 }
 
+/// The indices slice `s` covers in list `l` (`ops::slice_indices`), for the length the list
+/// has after the slice's `__index__` methods ran (as CPython adjusts them): one of those may
+/// have changed the list.
+fn list_slice_indices(l: Gc<ListObj>, s: Gc<SliceObj>) -> PyResult<(i64, i64, i64, usize)> {
+    for _ in 0..2 {
+        let n = l.len();
+        let r = ops::slice_indices(s, n)?;
+        if l.len() == n {
+            return Ok(r);
+        }
+    }
+    Err(vm::runtime_error(
+        "list changed size while its slice was computed",
+    ))
+}
+
+/// `l[s]` for a slice `s`: the items copied from the list's array straight into the new
+/// list's, in the list's strategy. (The source array does not move while the new one is
+/// allocated: the borrowed slice points into it, and the collector pins what the stack
+/// points into.)
+pub fn list_get_slice(l: Gc<ListObj>, s: Gc<SliceObj>) -> PyResult<Value> {
+    let (start, _, step, count) = list_slice_indices(l, s)?;
+    if count == 0 {
+        return Ok(new_list_from(&[]));
+    }
+    let floats = l.is_floats();
+    let list = |strategy, items, floats| {
+        Value::obj(gc::alloc(ListObj {
+            kind: Kind::List,
+            strategy: Cell::new(strategy),
+            len: Cell::new(count),
+            items: GcCell::new(items),
+            floats: GcCell::new(floats),
+        }))
+    };
+    if step == 1 {
+        let range = start as usize..start as usize + count;
+        return Ok(if floats {
+            let fl = gc::alloc_array_from_slice(&l.floats.get().as_slice()[range]);
+            list(FLOATS, empty_array(), fl)
+        } else {
+            let arr = gc::alloc_array_from_slice(&l.items.get().as_slice()[range]);
+            list(OBJECTS, arr, empty_floats())
+        });
+    }
+    // (each array read after the allocation, which may collect)
+    let index = |k: usize| (start + k as i64 * step) as usize;
+    Ok(if floats {
+        let fl = gc::alloc_array(count, 0.0);
+        let src = l.floats.get();
+        for k in 0..count {
+            fl.set(k, src.get(index(k)));
+        }
+        list(FLOATS, empty_array(), fl)
+    } else {
+        let arr = gc::alloc_array(count, Value::NULL);
+        let src = l.items.get();
+        for k in 0..count {
+            arr.set(k, src.get(index(k)));
+        }
+        list(OBJECTS, arr, empty_floats())
+    })
+}
+
 pub fn new_list_cap(cap: usize) -> Gc<ListObj> {
     let arr = gc::alloc_array(cap, Value::NULL);
     let floats = empty_floats();
@@ -421,6 +485,24 @@ pub(crate) fn new_list_from_args(rest: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------- list methods
 
 pub fn list_set_slice(l: Gc<ListObj>, s: Gc<SliceObj>, v: Value) -> PyResult<()> {
+    if let Some(src) = as_list_exact(v).filter(|&src| !Gc::ptr_eq(src, l)) {
+        // Another list of as many items as the slice covers: they are stored one by one,
+        // with no copy of them first (the slice's indices are computed before, in case
+        // they call `__index__`).
+        let (start, stop, step, count) = list_slice_indices(l, s)?;
+        let n = src.len();
+        let fits = if step == 1 {
+            n as i64 == stop.max(start) - start
+        } else {
+            n == count
+        };
+        if fits {
+            for k in 0..n {
+                l.set((start + k as i64 * step) as usize, src.get(k));
+            }
+            return Ok(());
+        }
+    }
     let items = seq_items(v)?;
     let (start, stop, step, count) = ops::slice_indices(s, l.len())?;
     if step == 1 {

@@ -139,7 +139,7 @@ pub fn getitem(o: Value, k: Value) -> PyResult<Value> {
                 return Ok(l.get(j));
             }
             if let Some(s) = as_slice(k) {
-                return Ok(new_list_from(&l.with_items(|v| slice_vec(v, s))?));
+                return crate::objects::list::list_get_slice(l, s);
             }
             if is_int_like(k) || as_instance(k).is_some() {
                 let i = index_of(k)?;
