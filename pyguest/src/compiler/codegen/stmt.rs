@@ -34,6 +34,7 @@ impl Compiler<'_> {
                 self.expr(&e.value)?;
                 self.emit(Op::POP_TOP, 0);
             }
+            Stmt::Assign(a) if self.swap_assign(a)? => {}
             Stmt::Assign(a) => {
                 self.expr(&a.value)?;
                 for (i, t) in a.targets.iter().enumerate() {
@@ -591,6 +592,43 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `a, b = x, y` and `a, b, c = x, y, z` (one target, a tuple or list of two or three
+    /// plain targets; a tuple or list display of as many plain values) as CPython compiles
+    /// them: the values are evaluated in order onto the stack, reversed there (`SWAP`), and
+    /// stored left to right, with no tuple built and unpacked (in a trace, `BUILD_TUPLE` is a
+    /// call that allocates). False (nothing emitted) for every other assignment.
+    fn swap_assign(&mut self, a: &ast::StmtAssign) -> CResult<bool> {
+        let [target] = &a.targets[..] else {
+            return Ok(false);
+        };
+        let targets = match target {
+            Expr::Tuple(t) => &t.elts,
+            Expr::List(l) => &l.elts,
+            _ => return Ok(false),
+        };
+        let values = match &*a.value {
+            Expr::Tuple(t) => &t.elts,
+            Expr::List(l) => &l.elts,
+            _ => return Ok(false),
+        };
+        let starred = |es: &[Expr]| es.iter().any(|e| matches!(e, Expr::Starred(_)));
+        if !(2..=3).contains(&targets.len())
+            || values.len() != targets.len()
+            || starred(targets)
+            || starred(values)
+        {
+            return Ok(false);
+        }
+        for v in values {
+            self.expr(v)?;
+        }
+        self.emit(Op::SWAP, targets.len() as u32);
+        for t in targets {
+            self.store_target(t)?;
+        }
+        Ok(true)
     }
 
     pub(super) fn store_target(&mut self, t: &Expr) -> CResult<()> {
