@@ -424,6 +424,26 @@ fn a_float_temporary_popped_by_an_operation_is_not_boxed() {
     assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
 }
 
+/// A tuple of one to three items built in a trace (`BUILD_TUPLE`) is allocated by the trace
+/// (`tuple::new_tuple_traced`), so one that does not escape costs nothing: a pair returned
+/// by an inlined call and unpacked, a triple likewise (before, each was an
+/// allocating residual call: 117 MB for 400,000 iterations).
+#[test]
+fn a_tuple_unpacked_in_the_trace_is_not_allocated() {
+    let src = |n: u32| {
+        format!(
+            "def pair(i):\n    return i, i * 2\n\ndef trip(a, b):\n    return b, a, 1\n\n\
+             def f(n):\n    t = 0\n    for i in range(n):\n        a, b = pair(i)\n\
+             \x20       q, r, s = trip(a, b)\n        t += q + r + s\n    return t\n\
+             print(f({n}))"
+        )
+    };
+    assert_allocation_flat(src, "two tuples and their item arrays, about 100 bytes");
+    let (stdout, log) = jit_vs_off(&src(3000), "summary");
+    assert_eq!(stdout, "13498500\n");
+    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+}
+
 /// `x, y = y, x % y` (and three-value forms) compile to a `SWAP` of the values, as in
 /// CPython: no tuple is built, so the loop allocates nothing (before, `BUILD_TUPLE` was a
 /// residual call that allocated a tuple per iteration, and gcd_sum ran at 3.2x PyPy's time).

@@ -421,9 +421,10 @@ fn new_seq_word(list: u64, n: u64, a: u64, b: u64, c: u64) -> Value {
     }
 }
 
-/// `BUILD_TUPLE n` (`list` false) or `BUILD_LIST n` of up to 3 items while traced: one
-/// allocating residual call that takes the items in registers (the frame's pending stores
-/// stay pending). False for more items.
+/// `BUILD_TUPLE n` (`list` false) or `BUILD_LIST n` of up to 3 items while traced: a tuple
+/// of 1 to 3 items is allocated by the trace (`tuple::new_tuple_traced`, removable); a list
+/// or the empty tuple is one allocating residual call that takes the items in registers (the
+/// frame's pending stores stay pending). False for more items.
 #[metatracer::look_inside]
 #[inline(always)]
 pub(super) fn build_seq_fast(cx: &mut Ctx, arg: u32, list: bool) -> bool {
@@ -447,6 +448,12 @@ pub(super) fn build_seq_fast(cx: &mut Ctx, arg: u32, list: bool) -> bool {
     } else {
         Value::NULL
     };
+    if !list && n > 0 {
+        let v = crate::objects::tuple::new_tuple_traced(n, a, b, c);
+        cx.regs.set(base, v);
+        cx.sp = base + 1;
+        return true;
+    }
     let v = new_seq_word(
         if list { 1 } else { 0 },
         n as u64,

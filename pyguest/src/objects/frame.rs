@@ -90,7 +90,8 @@ const _: () = {
 };
 
 /// Register arrays traced code allocates for a virtual frame (`RegsN` holds `N` registers;
-/// `Regs4` and `Regs8` also serve as the slot arrays of instances traced code allocates):
+/// `Regs4` and `Regs8` also serve as the slot arrays of instances traced code allocates,
+/// `Regs1` to `Regs3` as the item arrays of tuples it builds, `tuple::new_tuple_traced`):
 /// laid out like a `gc::Array<Value>` of length `N` (the length word, then the items), so
 /// the frame's `regs` field may point to one; the collector traces its `N` items.
 macro_rules! regs_box {
@@ -107,6 +108,9 @@ macro_rules! regs_box {
         };
     };
 }
+regs_box!(Regs1, 1, r0);
+regs_box!(Regs2, 2, r0 r1);
+regs_box!(Regs3, 3, r0 r1 r2);
 regs_box!(Regs4, 4, r0 r1 r2 r3);
 regs_box!(Regs8, 8, r0 r1 r2 r3 r4 r5 r6 r7);
 regs_box!(Regs15, 15, r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14);

@@ -80,7 +80,7 @@ pub use code::{
 pub use complex::{as_complex, new_complex};
 pub use dict::{as_dict, as_dict_exact, new_dict, DictObj, DictTable};
 pub use float::{as_float_obj, new_float, new_float_traced, FloatObj};
-pub use frame::{as_frame, FrameBox, FrameObj, Regs15, Regs4, Regs8};
+pub use frame::{as_frame, FrameBox, FrameObj, Regs1, Regs15, Regs2, Regs3, Regs4, Regs8};
 pub use function::{
     as_builtin, as_function, new_builtin, new_builtin_sig, Args, BuiltinObj, FunctionObj, NativeFn,
 };

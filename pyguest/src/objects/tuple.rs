@@ -24,6 +24,64 @@ pub fn as_tuple(v: Value) -> Option<Gc<TupleObj>> {
     as_tuple_exact(payload(v))
 }
 
+/// A tuple object as traced code allocates it: laid out exactly like [`TupleObj`] (the kind
+/// byte, then the item array) but made of register values, so `gc::alloc(TupleBox { .. })` in
+/// `#[look_inside]` code is a `new` the optimizer removes when the tuple does not outlive the
+/// trace (as `float::FloatBox`). Everything else reads it as a `TupleObj` (the collector
+/// traces its one reference either way).
+#[repr(C)]
+#[derive(Clone, Copy, Trace, metatracer::Layout, metatracer::RegValue)]
+#[reg_value(in_memory)]
+pub struct TupleBox {
+    pub kind: u8,
+    pub items: Gc<Array<Value>>,
+}
+
+const _: () = {
+    assert!(std::mem::size_of::<TupleBox>() == std::mem::size_of::<TupleObj>());
+    assert!(std::mem::align_of::<TupleBox>() == std::mem::align_of::<TupleObj>());
+    assert!(std::mem::offset_of!(TupleBox, items) == std::mem::offset_of!(TupleObj, items));
+};
+
+/// The kind byte of a tuple object.
+const TUPLE_KIND_BYTE: u8 = Kind::Tuple as u8;
+
+/// `(a,)`, `(a, b)` or `(a, b, c)` (the first `n`, 1 to 3) built by traced code: the item
+/// array (`Regs1` to `Regs3`, laid out as a `gc::Array<Value>`) and the tuple are both
+/// allocated in the trace, so a tuple that does not escape it (`x, y = y, x % y` written with
+/// a tuple, a pair returned by an inlined call and unpacked) costs nothing.
+#[metatracer::look_inside]
+#[inline(always)]
+pub fn new_tuple_traced(n: usize, a: Value, b: Value, c: Value) -> Value {
+    let items: Gc<Array<Value>> = if n == 1 {
+        let r = gc::alloc(Regs1 { len: 1, r0: a });
+        // SAFETY: `Regs1` is laid out as an `Array<Value>` of 1 item.
+        unsafe { metatracer::word_to_value(metatracer::word_bits(r)) }
+    } else if n == 2 {
+        let r = gc::alloc(Regs2 {
+            len: 2,
+            r0: a,
+            r1: b,
+        });
+        // SAFETY: `Regs2` is laid out as an `Array<Value>` of 2 items.
+        unsafe { metatracer::word_to_value(metatracer::word_bits(r)) }
+    } else {
+        let r = gc::alloc(Regs3 {
+            len: 3,
+            r0: a,
+            r1: b,
+            r2: c,
+        });
+        // SAFETY: `Regs3` is laid out as an `Array<Value>` of 3 items.
+        unsafe { metatracer::word_to_value(metatracer::word_bits(r)) }
+    };
+    let t = gc::alloc(TupleBox {
+        kind: TUPLE_KIND_BYTE,
+        items,
+    });
+    metatracer::from_word_bits(metatracer::word_bits(t))
+}
+
 pub fn new_tuple(items: &[Value]) -> Value {
     let arr = gc::alloc_array_from_slice(items);
     Value::obj(gc::alloc(TupleObj {
