@@ -444,6 +444,26 @@ fn a_tuple_unpacked_in_the_trace_is_not_allocated() {
     assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
 }
 
+/// `for i, x in enumerate(xs)` and `for x, y in zip(xs, ys)` over lists and ranges step the
+/// inner iterators in the trace and build the pair there, so the unpacked pair is never
+/// allocated (before, each step was a residual `__next__` that allocated the tuple).
+#[test]
+fn enumerate_and_zip_loops_allocate_nothing() {
+    let src = |n: u32| {
+        format!(
+            "def f(n):\n    xs = list(range(1000))\n    t = 0\n    for k in range(n // 1000):\n\
+             \x20       for i, x in enumerate(xs):\n            t += i * x % 7\n\
+             \x20       for i, r in enumerate(range(1000), 5):\n            t += r - i\n\
+             \x20       for x, r in zip(xs, range(1000, 0, -1)):\n            t += x - r\n\
+             \x20   return t\nprint(f({n}))"
+        )
+    };
+    assert_allocation_flat(src, "a 2-tuple and its items, about 60 bytes");
+    let (stdout, log) = jit_vs_off(&src(3000), "summary");
+    assert_eq!(stdout, "-11997\n");
+    assert!(summary_count(&log, "loops compiled") >= 2, "{log}");
+}
+
 /// `x, y = y, x % y` (and three-value forms) compile to a `SWAP` of the values, as in
 /// CPython: no tuple is built, so the loop allocates nothing (before, `BUILD_TUPLE` was a
 /// residual call that allocated a tuple per iteration, and gcd_sum ran at 3.2x PyPy's time).

@@ -39,46 +39,139 @@ pub(super) fn get_iter(cx: &mut Ctx) -> Step {
 #[inline(always)]
 pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop> {
     let it = cx.top();
-    if is_iter_of(it, SEQ_SUB) {
-        // SAFETY: `it` is a live sequence iterator (checked above), kept alive by the stack.
-        let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
-        let seq = io.a.get();
-        if kind_byte(seq) == LIST_KIND {
-            // SAFETY: `seq` is a live list (its kind byte says so), kept alive by `io`.
-            let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(seq)) };
-            let i = io.i.get();
-            // (the list may have shrunk or grown since the last step: as the interpreter,
-            // compare with its length now)
-            if i < l.len.get() as i64 {
-                let v = list_item(l, i as usize);
-                io.i.set(i + 1);
-                cx.regs.set(cx.sp, v);
-                cx.sp += 1;
+    let mut v = fast_next(it);
+    if metatracer::word_bits(v) == NOT_FAST && is_iter_of(it, ENUMERATE_SUB) {
+        // `enumerate` over a list or a range: the inner step, then the pair (allocated by
+        // the trace: removed when the loop unpacks it, `for i, x in enumerate(xs)`)
+        // SAFETY: `it` is a live enumerate iterator (checked above), kept alive by the stack.
+        let eo: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
+        let i = eo.i.get();
+        // (a count kept as a Python int in `b`, or about to leave the small ints: the
+        // general path)
+        if metatracer::word_bits(eo.b.get()) == 0 && fits_small(i) {
+            let x = fast_next(eo.a.get());
+            v = x;
+            if metatracer::word_bits(x) != NOT_FAST && metatracer::word_bits(x) != 0 {
+                eo.i.set(i + 1);
+                // (pushed here: a test of the pair's address would make it escape)
+                cx.sp = metatracer::promote(cx.sp);
+                cx.push(crate::objects::tuple::new_tuple_traced(
+                    2,
+                    small(i),
+                    x,
+                    Value::NULL,
+                ));
                 return Ok(pc);
             }
+        }
+    }
+    if metatracer::word_bits(v) == NOT_FAST && is_iter_of(it, ZIP_SUB) {
+        // `zip` (not strict) of two list or range iterators: both steps, then the pair
+        // allocated by the trace; the second is not stepped when the first is exhausted,
+        // as in the interpreter
+        // SAFETY: `it` is a live zip iterator (checked above), kept alive by the stack.
+        let zo: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
+        let its = zo.a.get();
+        // SAFETY: a zip iterator's `a` is the tuple of its iterators (`iter::zip_new`).
+        let t: Gc<TupleObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(its)) };
+        let items = t.items;
+        if zo.n.get() == 0 && items.len() == 2 {
+            let (ia, ib) = (items.get(0), items.get(1));
+            if is_fast_iter(ia) && is_fast_iter(ib) {
+                let x = fast_next(ia);
+                if metatracer::word_bits(x) == 0 {
+                    cx.sp -= 1;
+                    return Ok(arg as usize);
+                }
+                let y = fast_next(ib);
+                if metatracer::word_bits(y) == 0 {
+                    cx.sp -= 1;
+                    return Ok(arg as usize);
+                }
+                cx.sp = metatracer::promote(cx.sp);
+                cx.push(crate::objects::tuple::new_tuple_traced(
+                    2,
+                    x,
+                    y,
+                    Value::NULL,
+                ));
+                return Ok(pc);
+            }
+        }
+    }
+    if metatracer::word_bits(v) != NOT_FAST {
+        if metatracer::word_bits(v) == 0 {
             cx.sp -= 1;
             return Ok(arg as usize);
         }
+        // (the stack depth, a constant in a loop since the merge point promoted it; a
+        // bridge from a guard above starts without knowing it, and a push at a computed
+        // index would make the pair it pushes escape)
+        cx.sp = metatracer::promote(cx.sp);
+        cx.push(v);
+        return Ok(pc);
+    }
+    if kind_byte(it) == GENERATOR_KIND {
+        return for_iter_gen(cx, pc, arg, metatracer::we_are_jitted());
+    }
+    for_iter_slow(cx, pc, arg)
+}
+
+/// Whether [`fast_next`] steps `it`: a range iterator, or a sequence iterator over a list.
+#[metatracer::look_inside]
+#[inline(always)]
+fn is_fast_iter(it: Value) -> bool {
+    if is_iter_of(it, RANGE_SUB) {
+        return true;
+    }
+    if !is_iter_of(it, SEQ_SUB) {
+        return false;
+    }
+    // SAFETY: `it` is a live sequence iterator (checked above), kept alive by the caller.
+    let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
+    kind_byte(io.a.get()) == LIST_KIND
+}
+
+/// [`fast_next`]'s answer for an iterator it does not step.
+const NOT_FAST: u64 = Value::DUMMY.0;
+
+/// The next item of `it` if it is a list or range iterator (traced), `Value::NULL` if that
+/// iterator is exhausted, `Value::DUMMY` (never an item) for any other value.
+#[metatracer::look_inside]
+#[inline(always)]
+fn fast_next(it: Value) -> Value {
+    if is_iter_of(it, SEQ_SUB) {
+        // SAFETY: `it` is a live sequence iterator (checked above), kept alive by the caller.
+        let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
+        let seq = io.a.get();
+        if kind_byte(seq) != LIST_KIND {
+            return Value::DUMMY;
+        }
+        // SAFETY: `seq` is a live list (its kind byte says so), kept alive by `io`.
+        let l: Gc<ListObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(seq)) };
+        let i = io.i.get();
+        // (the list may have shrunk or grown since the last step: as the interpreter,
+        // compare with its length now)
+        if i < l.len.get() as i64 {
+            let v = list_item(l, i as usize);
+            io.i.set(i + 1);
+            return v;
+        }
+        return Value::NULL;
     }
     if is_iter_of(it, RANGE_SUB) {
-        // SAFETY: `it` is a live range iterator (checked above), kept alive by the value stack.
+        // SAFETY: `it` is a live range iterator (checked above), kept alive by the caller.
         let io: Gc<IterObj> = unsafe { metatracer::word_to_value(metatracer::word_bits(it)) };
         let n = io.n.get();
         if n > 0 {
             let i = io.i.get();
             io.n.set(n - 1);
             io.i.set(i + io.step.get());
-            let v = if fits_small(i) { small(i) } else { new_int(i) };
-            cx.push(v);
-            return Ok(pc);
+            return if fits_small(i) { small(i) } else { new_int(i) };
         }
-        cx.sp -= 1;
-        return Ok(arg as usize);
+        return Value::NULL;
     }
-    if kind_byte(it) == GENERATOR_KIND {
-        return for_iter_gen(cx, pc, arg, metatracer::we_are_jitted());
-    }
-    for_iter_slow(cx, pc, arg)
+    Value::DUMMY
 }
 
 const GENERATOR_KIND: u8 = Kind::Generator as u8;
@@ -116,6 +209,8 @@ fn is_iter_of(v: Value, sub_kind: u8) -> bool {
 
 const ITER_KIND: u8 = Kind::Iter as u8;
 const RANGE_SUB: u8 = IterKind::Range as u8;
+const ENUMERATE_SUB: u8 = IterKind::Enumerate as u8;
+const ZIP_SUB: u8 = IterKind::Zip as u8;
 const SEQ_SUB: u8 = IterKind::Seq as u8;
 const _: () = assert!(std::mem::offset_of!(IterObj, sub) == 1);
 

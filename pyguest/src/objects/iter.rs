@@ -4,6 +4,7 @@
 //! method tables of the iterator type and of `dict_keys`. `FOR_ITER` inlines the range and
 //! list/tuple cases and calls [`iter_next`] for the rest.
 
+use crate::compiler::bytecode::binop;
 use crate::objects::native::char_str;
 use crate::objects::native::{arg_or_kw, kwarg, m, Method};
 use crate::objects::ops::{self, call, index_of, truthy, ArgVec};
@@ -215,11 +216,17 @@ pub(crate) fn enumerate_new(a: Args) -> PyResult<Value> {
         arg_or_kw(&a, 0, "iterable")
             .ok_or_else(|| vm::type_error("enumerate() missing required argument 'iterable'"))?,
     )?;
-    let start = match arg_or_kw(&a, 1, "start") {
-        Some(s) => index_of(s)?,
-        None => 0,
+    // (a start beyond i64 is counted as a Python int in `b`, as is the count once `i`
+    // would overflow)
+    let (start, big) = match arg_or_kw(&a, 1, "start") {
+        Some(s) => match index_of(s) {
+            Ok(i) => (i, Value::NULL),
+            Err(_) if ops::is_int_like(s) => (0, s),
+            Err(e) => return Err(e),
+        },
+        None => (0, Value::NULL),
     };
-    Ok(new_iter(IterKind::Enumerate, it, Value::NULL, start, 0, 1))
+    Ok(new_iter(IterKind::Enumerate, it, big, start, 0, 1))
 }
 
 /// `zip(*iterables, strict=False)`.
@@ -367,9 +374,21 @@ pub fn iter_next(it: Gc<IterObj>) -> PyResult<Option<Value>> {
         }
         IterKind::Enumerate => match ops::next(it.a.get())? {
             Some(v) => {
-                let i = it.i.get();
-                it.i.set(i + 1);
-                Ok(Some(new_tuple(&[new_int(i), v])))
+                let big = it.b.get();
+                let n = if !big.is_null() {
+                    it.b.set(ops::binary_op(big, Value::small(1), binop::ADD)?);
+                    big
+                } else {
+                    let i = it.i.get();
+                    match i.checked_add(1) {
+                        Some(j) => it.i.set(j),
+                        None => {
+                            it.b.set(ops::binary_op(new_int(i), Value::small(1), binop::ADD)?)
+                        }
+                    }
+                    new_int(i)
+                };
+                Ok(Some(new_tuple(&[n, v])))
             }
             None => Ok(None),
         },
