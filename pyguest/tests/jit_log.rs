@@ -394,6 +394,20 @@ fn assert_allocation_flat(src: impl Fn(u32) -> String, per_iteration: &str) {
     );
 }
 
+/// [`assert_allocation_flat`], then the program `src(3000)` with the JIT on prints `stdout`,
+/// as with it off, and compiles at least `loops` loops (the JIT ran it).
+fn assert_flat_and_compiled(
+    src: impl Fn(u32) -> String,
+    per_iteration: &str,
+    stdout: &str,
+    loops: u64,
+) {
+    assert_allocation_flat(&src, per_iteration);
+    let (out, log) = jit_vs_off(&src(3000), "summary");
+    assert_eq!(out, stdout);
+    assert!(summary_count(&log, "loops compiled") >= loops, "{log}");
+}
+
 /// The same loop allocates nothing once compiled: with ten times the iterations the
 /// collector's byte counter (`PYGUEST_GC_STATS`) stays flat.
 #[test]
@@ -418,10 +432,12 @@ fn a_float_temporary_popped_by_an_operation_is_not_boxed() {
              print(f({n}))"
         )
     };
-    assert_allocation_flat(src, "a float box (8.6 MB in all before the slot clearing)");
-    let (stdout, log) = jit_vs_off(&src(3000), "summary");
-    assert_eq!(stdout, "2.3356075984339286\n");
-    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+    assert_flat_and_compiled(
+        src,
+        "a float box (8.6 MB in all before the slot clearing)",
+        "2.3356075984339286\n",
+        1,
+    );
 }
 
 /// A tuple of one to three items built in a trace (`BUILD_TUPLE`) is allocated by the trace
@@ -438,10 +454,12 @@ fn a_tuple_unpacked_in_the_trace_is_not_allocated() {
              print(f({n}))"
         )
     };
-    assert_allocation_flat(src, "two tuples and their item arrays, about 100 bytes");
-    let (stdout, log) = jit_vs_off(&src(3000), "summary");
-    assert_eq!(stdout, "13498500\n");
-    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+    assert_flat_and_compiled(
+        src,
+        "two tuples and their item arrays, about 100 bytes",
+        "13498500\n",
+        1,
+    );
 }
 
 /// `for i, x in enumerate(xs)` and `for x, y in zip(xs, ys)` over lists and ranges step the
@@ -458,10 +476,12 @@ fn enumerate_and_zip_loops_allocate_nothing() {
              \x20   return t\nprint(f({n}))"
         )
     };
-    assert_allocation_flat(src, "a 2-tuple and its items, about 60 bytes");
-    let (stdout, log) = jit_vs_off(&src(3000), "summary");
-    assert_eq!(stdout, "-11997\n");
-    assert!(summary_count(&log, "loops compiled") >= 2, "{log}");
+    assert_flat_and_compiled(
+        src,
+        "a 2-tuple and its items, about 60 bytes",
+        "-11997\n",
+        2,
+    );
 }
 
 /// `x, y = y, x % y` (and three-value forms) compile to a `SWAP` of the values, as in
@@ -476,10 +496,12 @@ fn a_swap_assignment_builds_no_tuple() {
              \x20       t = p + q + (r & 1)\n    return t\nprint(f({n}))"
         )
     };
-    assert_allocation_flat(src, "a 2-tuple, 40 bytes, several per outer iteration");
-    let (stdout, log) = jit_vs_off(&src(3000), "summary");
-    assert_eq!(stdout, "41000\n");
-    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+    assert_flat_and_compiled(
+        src,
+        "a 2-tuple, 40 bytes, several per outer iteration",
+        "41000\n",
+        1,
+    );
 }
 
 /// An inlined method call whose argument the trace computed (`rng.next(len(vocab))`: a
@@ -500,10 +522,7 @@ fn an_inlined_call_with_a_computed_argument_allocates_nothing() {
              print(f({n}, LCG(42)))"
         )
     };
-    assert_allocation_flat(src, "a register array, 72 bytes");
-    let (stdout, log) = jit_vs_off(&src(3000), "summary");
-    assert_eq!(stdout, "5900\n");
-    assert!(summary_count(&log, "loops compiled") >= 1, "{log}");
+    assert_flat_and_compiled(src, "a register array, 72 bytes", "5900\n", 1);
 }
 
 /// A bridge that starts inside an inlined method (a branch of `step` that goes the other way

@@ -54,13 +54,10 @@ pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop>
             if metatracer::word_bits(x) != NOT_FAST && metatracer::word_bits(x) != 0 {
                 eo.i.set(i + 1);
                 // (pushed here: a test of the pair's address would make it escape)
-                cx.sp = metatracer::promote(cx.sp);
-                cx.push(crate::objects::tuple::new_tuple_traced(
-                    2,
-                    small(i),
-                    x,
-                    Value::NULL,
-                ));
+                push_item(
+                    cx,
+                    crate::objects::tuple::new_tuple_traced(2, small(i), x, Value::NULL),
+                );
                 return Ok(pc);
             }
         }
@@ -79,22 +76,19 @@ pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop>
             let (ia, ib) = (items.get(0), items.get(1));
             if is_fast_iter(ia) && is_fast_iter(ib) {
                 let x = fast_next(ia);
-                if metatracer::word_bits(x) == 0 {
-                    cx.sp -= 1;
-                    return Ok(arg as usize);
-                }
-                let y = fast_next(ib);
+                let y = if metatracer::word_bits(x) == 0 {
+                    x
+                } else {
+                    fast_next(ib)
+                };
                 if metatracer::word_bits(y) == 0 {
                     cx.sp -= 1;
                     return Ok(arg as usize);
                 }
-                cx.sp = metatracer::promote(cx.sp);
-                cx.push(crate::objects::tuple::new_tuple_traced(
-                    2,
-                    x,
-                    y,
-                    Value::NULL,
-                ));
+                push_item(
+                    cx,
+                    crate::objects::tuple::new_tuple_traced(2, x, y, Value::NULL),
+                );
                 return Ok(pc);
             }
         }
@@ -104,17 +98,23 @@ pub(super) fn for_iter(cx: &mut Ctx, pc: usize, arg: u32) -> Result<usize, Stop>
             cx.sp -= 1;
             return Ok(arg as usize);
         }
-        // (the stack depth, a constant in a loop since the merge point promoted it; a
-        // bridge from a guard above starts without knowing it, and a push at a computed
-        // index would make the pair it pushes escape)
-        cx.sp = metatracer::promote(cx.sp);
-        cx.push(v);
+        push_item(cx, v);
         return Ok(pc);
     }
     if kind_byte(it) == GENERATOR_KIND {
         return for_iter_gen(cx, pc, arg, metatracer::we_are_jitted());
     }
     for_iter_slow(cx, pc, arg)
+}
+
+/// Pushes the loop's next item at the promoted stack depth: a constant in a loop since the
+/// merge point promoted it, but a bridge from a guard inside `FOR_ITER` starts without
+/// knowing it, and a push at a computed index makes a pair built in the trace escape.
+#[metatracer::look_inside]
+#[inline(always)]
+fn push_item(cx: &mut Ctx, v: Value) {
+    cx.sp = metatracer::promote(cx.sp);
+    cx.push(v);
 }
 
 /// Whether [`fast_next`] steps `it`: a range iterator, or a sequence iterator over a list.
